@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["**/*.test.ts"],
+    exclude: ["node_modules/**", ".estate/**"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Pulumi's runtime state is per process: each test file gets its own worker process.
+    pool: "forks",
+  },
+});
