@@ -1,0 +1,44 @@
+import path from "node:path";
+import type { Command } from "commander";
+import { renderPlan } from "../output/plan.js";
+import { startProgress } from "../output/progress.js";
+import { findProjectDir } from "../project.js";
+import { planStack } from "../plan/stack.js";
+import { defaultOutDir, writePlan } from "../plan/write.js";
+
+interface PlanFlags {
+  json?: boolean;
+  out?: string;
+}
+
+export function registerPlan(program: Command): void {
+  program
+    .command("plan")
+    .description("plan a stack offline under Pulumi's mock runtime (no Azure account needed) and write plan.json")
+    .argument("<stack>", "stack name, e.g. dev or prod (reads Pulumi.<stack>.yaml)")
+    .option("--json", "print the plan as JSON on stdout instead of the tree")
+    .option("--out <dir>", "folder for plan.json and reports (default: .estate/<stack>)")
+    .action(async (stack: string, flags: PlanFlags) => {
+      const projectDir = findProjectDir();
+      const progress = startProgress(`Planning ${stack} offline…`);
+      try {
+        const plan = await planStack({
+          projectDir,
+          stack,
+          onProgress: (n) => progress.update(`Planning ${stack} offline… ${n} resources`),
+        });
+        const outDir = flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, stack);
+        const file = writePlan(outDir, plan);
+        progress.succeed(`Planned ${plan.resources.length} resources for ${stack}`);
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+        } else {
+          console.log(renderPlan(plan));
+          console.log(`Wrote ${path.relative(process.cwd(), file) || file}`);
+        }
+      } catch (error) {
+        progress.fail(`Plan of ${stack} failed`);
+        throw error;
+      }
+    });
+}

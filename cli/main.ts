@@ -1,0 +1,35 @@
+import chalk from "chalk";
+import { Command, CommanderError } from "commander";
+import { registerPlan } from "./commands/plan.js";
+import { EXIT, isExpected, UsageError } from "./errors.js";
+
+const program = new Command()
+  .name("estate")
+  .description("Estate: a whole Azure web estate as Pulumi components, planned offline and checked with policy-as-code")
+  .showHelpAfterError()
+  .exitOverride();
+
+registerPlan(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitCodeFor(error);
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and version are successes; every other commander error is a usage mistake.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof UsageError) {
+    console.error(chalk.red(`error: ${error.message}`));
+    return EXIT.usage;
+  }
+  if (isExpected(error)) {
+    console.error(chalk.red((error as Error).message));
+    return EXIT.failed;
+  }
+  console.error(error);
+  return EXIT.failed;
+}

@@ -1,0 +1,48 @@
+import chalk from "chalk";
+import Table from "cli-table3";
+import { OFFLINE_LABEL, type Plan, type PlanResource } from "../plan/schema.js";
+
+/** The plan as a tree (components with their children), then counts by type. */
+export function renderPlan(plan: Plan): string {
+  const lines: string[] = [];
+  lines.push(chalk.bold(`Plan of stack ${plan.stack} (profile ${plan.profile || "?"})`));
+  lines.push(chalk.yellow(`  ${OFFLINE_LABEL}`));
+  lines.push("");
+  const children = new Map<string | undefined, PlanResource[]>();
+  for (const r of plan.resources) {
+    const list = children.get(r.parent) ?? [];
+    list.push(r);
+    children.set(r.parent, list);
+  }
+  const walk = (parent: string | undefined, depth: number) => {
+    for (const r of children.get(parent) ?? []) {
+      const label = r.custom
+        ? `${chalk.green("+")} ${r.physicalName ?? r.name} ${chalk.dim(shortType(r.type))}`
+        : `${chalk.cyan("◆")} ${chalk.bold(r.name)} ${chalk.dim(r.type)}`;
+      lines.push(`${"  ".repeat(depth + 1)}${label}`);
+      walk(r.urn, depth + 1);
+    }
+  };
+  walk(undefined, 0);
+  lines.push("");
+  lines.push(renderCounts(plan));
+  const custom = plan.resources.filter((r) => r.custom).length;
+  lines.push(`${custom} Azure resources in ${plan.resources.length - custom} components, planned in ${plan.durationMs} ms.`);
+  return lines.join("\n");
+}
+
+export function countsByType(plan: Plan): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const r of plan.resources.filter((x) => x.custom)) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+function renderCounts(plan: Plan): string {
+  const table = new Table({ head: ["Resource type", "Count"], style: { head: [], border: [] } });
+  for (const [type, count] of countsByType(plan)) table.push([type, String(count)]);
+  return table.toString();
+}
+
+function shortType(type: string): string {
+  return type.replace(/^azure-native:/, "");
+}

@@ -1,0 +1,27 @@
+import ora, { type Ora } from "ora";
+
+/**
+ * Progress on long work: a spinner on an interactive terminal, nothing when output is piped or
+ * `CI` is set (logs stay clean), and always on stderr so stdout stays machine-readable.
+ */
+export interface Progress {
+  update(text: string): void;
+  succeed(text: string): void;
+  fail(text: string): void;
+}
+
+export function showProgress(): boolean {
+  return Boolean(process.stderr.isTTY) && !process.env.CI;
+}
+
+export function startProgress(text: string): Progress {
+  if (!showProgress()) return { update() {}, succeed() {}, fail() {} };
+  const spinner: Ora = ora({ text, stream: process.stderr }).start();
+  return {
+    update: (t) => {
+      spinner.text = t;
+    },
+    succeed: (t) => spinner.succeed(t),
+    fail: (t) => spinner.fail(t),
+  };
+}

@@ -1,0 +1,72 @@
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import { catalogEntry } from "../../infra/catalog/index.js";
+
+/** The offline subscription and tenant: recognisably fake, stable across runs. */
+export const OFFLINE_SUBSCRIPTION = "00000000-0000-4000-8000-0000e57a7e00";
+export const OFFLINE_TENANT = "00000000-0000-4000-8000-00000000e57a";
+
+export function fakeGuid(...parts: string[]): string {
+  const h = createHash("sha256").update(parts.join("\u0000")).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export interface ArmIdentity {
+  id: string;
+  /** Azure's name for the resource (the last segment of its id). */
+  physicalName: string;
+}
+
+/** The ARM id Azure would give this resource, built from the catalog's name segments. */
+export function armIdentity(type: string, name: string, inputs: Record<string, any>): ArmIdentity {
+  const entry = catalogEntry(type);
+  const group = inputs.resourceGroupName ?? "unknown-rg";
+  if (!entry) {
+    // Unknown to the catalog: a plausible id so the plan still runs; the plan marks the type unknown.
+    const [, module = "unknown", kind = "resource"] = type.split(":");
+    return { id: `/subscriptions/${OFFLINE_SUBSCRIPTION}/resourceGroups/${group}/providers/${module}/${kind}/${name}`, physicalName: name };
+  }
+  if (!entry.arm) return { id: fakeGuid(type, name), physicalName: name };
+  const names = entry.names.map((input, i) => String(inputs[input] ?? (i === entry.names.length - 1 ? name : "unknown")));
+  const physicalName = names[names.length - 1] ?? name;
+  if (entry.arm === "Microsoft.Resources/resourceGroups") {
+    return { id: `/subscriptions/${OFFLINE_SUBSCRIPTION}/resourceGroups/${physicalName}`, physicalName };
+  }
+  const [namespace, ...types] = entry.arm.split("/");
+  const [provider] = [`${namespace}/${types.shift()}`];
+  const path = [`${provider.split("/")[1]}/${names[0]}`, ...types.map((t, i) => `${t}/${names[i + 1]}`)].join("/");
+  const scope = entry.scopeInput
+    ? String(inputs[entry.scopeInput] ?? `/subscriptions/${OFFLINE_SUBSCRIPTION}`)
+    : `/subscriptions/${OFFLINE_SUBSCRIPTION}/resourceGroups/${group}`;
+  return { id: `${scope}/providers/${namespace}/${path}`, physicalName };
+}
+
+/**
+ * Pulumi mocks that answer like Azure: ARM-shaped ids, the resource's own name, and the outputs
+ * the catalog says Azure computes, so outputs flow between components as they would in Azure.
+ */
+export const armMocks: pulumi.runtime.Mocks = {
+  newResource({ type, name, inputs, custom }) {
+    // Components are Pulumi-only groupings: Azure never sees them.
+    if (custom === false) return { id: undefined, state: {} };
+    const { id, physicalName } = armIdentity(type, name, inputs);
+    const computed = catalogEntry(type)?.outputs?.({
+      name: physicalName,
+      id,
+      inputs,
+      guid: (purpose) => fakeGuid(id, purpose),
+    });
+    return { id, state: { ...inputs, name: physicalName, ...computed } };
+  },
+  call({ token }) {
+    if (token === "azure-native:authorization:getClientConfig") {
+      return {
+        clientId: fakeGuid("client"),
+        objectId: fakeGuid("object"),
+        subscriptionId: OFFLINE_SUBSCRIPTION,
+        tenantId: OFFLINE_TENANT,
+      };
+    }
+    throw new Error(`the offline plan has no answer for ${token}; add it to cli/plan/mocks.ts`);
+  },
+};

@@ -1,0 +1,33 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "yaml";
+import { estateProgram } from "../../stacks/program.js";
+import { planProgram } from "./engine.js";
+import type { Plan } from "./schema.js";
+import { readStackFile } from "./stackfile.js";
+
+export interface StackPlanOptions {
+  projectDir: string;
+  stack: string;
+  /** Config values that replace the stack file's (used by `estate env` and tests). */
+  configOverrides?: Record<string, string>;
+  onProgress?: (resourcesSoFar: number) => void;
+}
+
+export function projectName(projectDir: string): string {
+  const doc = parse(readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { name?: string };
+  return doc.name ?? "estate";
+}
+
+/** The offline plan of one stack of the project: its stack file, the estate program, the mocks. */
+export async function planStack(options: StackPlanOptions): Promise<Plan> {
+  const stackFile = readStackFile(options.projectDir, options.stack);
+  return planProgram({
+    project: projectName(options.projectDir),
+    stack: options.stack,
+    config: { ...stackFile.config, ...options.configOverrides },
+    secretKeys: stackFile.secretKeys,
+    program: estateProgram,
+    onProgress: options.onProgress,
+  });
+}

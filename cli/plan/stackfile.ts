@@ -1,0 +1,55 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "yaml";
+
+export interface StackFile {
+  file: string;
+  /** Pulumi's flat config: `namespace:key` -> text (structured values as JSON), as the engine passes it. */
+  config: Record<string, string>;
+  secretKeys: string[];
+}
+
+/** A stack that has no stack file, or a stack file that is not valid YAML. */
+export class StackFileError extends Error {}
+
+/** Value given offline to each `secure:` config value: it cannot be decrypted without the stack's secrets provider. */
+export const OFFLINE_SECRET = (key: string) => `offline-secret-for-${key}`;
+
+export function listStacks(projectDir: string): string[] {
+  return readdirSync(projectDir)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => !!s)
+    .sort();
+}
+
+/** Reads `Pulumi.<stack>.yaml` the way the Pulumi CLI hands config to a program. */
+export function readStackFile(projectDir: string, stack: string): StackFile {
+  const file = `Pulumi.${stack}.yaml`;
+  const full = path.join(projectDir, file);
+  if (!existsSync(full)) {
+    const known = listStacks(projectDir);
+    throw new StackFileError(`no stack file ${file} in ${projectDir}; stacks here: ${known.join(", ") || "(none)"}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parse(readFileSync(full, "utf8")) ?? {};
+  } catch (error) {
+    throw new StackFileError(`${file} is not valid YAML: ${(error as Error).message}`);
+  }
+  const section = (doc as { config?: Record<string, unknown> }).config ?? {};
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(section)) {
+    if (isSecure(value)) {
+      config[key] = OFFLINE_SECRET(key);
+      secretKeys.push(key);
+    } else {
+      config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+  }
+  return { file, config, secretKeys };
+}
+
+function isSecure(value: unknown): boolean {
+  return typeof value === "object" && value !== null && "secure" in value && Object.keys(value).length === 1;
+}

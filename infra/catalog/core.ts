@@ -1,0 +1,45 @@
+import type { CatalogEntry } from "./types.js";
+
+export const coreTypes: Record<string, CatalogEntry> = {
+  "azure-native:resources:ResourceGroup": {
+    arm: "Microsoft.Resources/resourceGroups",
+    apiVersion: "2024-03-01",
+    names: ["resourceGroupName"],
+    taggable: true,
+  },
+  "azure-native:authorization:RoleAssignment": {
+    arm: "Microsoft.Authorization/roleAssignments",
+    apiVersion: "2022-04-01",
+    names: ["roleAssignmentName"],
+    scopeInput: "scope",
+    taggable: false,
+  },
+  "azure-native:authorization:ManagementLockByScope": {
+    arm: "Microsoft.Authorization/locks",
+    apiVersion: "2020-05-01",
+    names: ["lockName"],
+    scopeInput: "scope",
+    taggable: false,
+  },
+  "azure-native:monitor:DiagnosticSetting": {
+    arm: "Microsoft.Insights/diagnosticSettings",
+    apiVersion: "2021-05-01-preview",
+    names: ["name"],
+    scopeInput: "resourceUri",
+    taggable: false,
+  },
+  "random:index/randomPassword:RandomPassword": {
+    arm: "",
+    apiVersion: "",
+    names: [],
+    taggable: false,
+    outputs: ({ guid }) => ({ result: guid("password") }),
+  },
+  "random:index/randomUuid:RandomUuid": {
+    arm: "",
+    apiVersion: "",
+    names: [],
+    taggable: false,
+    outputs: ({ guid }) => ({ result: guid("uuid") }),
+  },
+};

@@ -1,0 +1,19 @@
+import { coreTypes } from "./core.js";
+import { networkTypes } from "./network.js";
+import type { CatalogEntry } from "./types.js";
+
+export type { CatalogEntry, OutputContext } from "./types.js";
+
+/** Every resource type the estate declares; one file per area keeps additions apart. */
+export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
+  ...coreTypes,
+  ...networkTypes,
+};
+
+export function catalogEntry(type: string): CatalogEntry | undefined {
+  return CATALOG[type];
+}
+
+export function isTaggable(type: string): boolean {
+  return CATALOG[type]?.taggable ?? false;
+}

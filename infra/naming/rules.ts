@@ -1,0 +1,93 @@
+/**
+ * Cloud Adoption Framework abbreviations and each resource type's naming rules.
+ * Lengths and character sets from Azure's "naming rules and restrictions for Azure resources".
+ */
+export interface NameRule {
+  /** CAF abbreviation, the name's first segment. */
+  abbr: string;
+  min: number;
+  max: number;
+  /** Characters and shape Azure accepts for the whole name. */
+  pattern: RegExp;
+  /** Human wording of `pattern`, used in error messages. */
+  allowed: string;
+  /** Joins segments; storage accounts allow no separator at all. */
+  separator: "-" | "";
+  /** The name is a DNS label or otherwise global: it gets a deterministic suffix. */
+  globallyUnique: boolean;
+}
+
+const hyphenated = (min: number, max: number, globallyUnique: boolean, abbr: string): NameRule => ({
+  abbr,
+  min,
+  max,
+  pattern: /^[a-z0-9][a-z0-9-]*[a-z0-9]$/,
+  allowed: "lowercase letters, digits and hyphens, starting and ending with a letter or digit",
+  separator: "-",
+  globallyUnique,
+});
+
+export const NAME_RULES = {
+  resourceGroup: hyphenated(1, 90, false, "rg"),
+  virtualNetwork: hyphenated(2, 64, false, "vnet"),
+  subnet: hyphenated(1, 80, false, "snet"),
+  networkSecurityGroup: hyphenated(1, 80, false, "nsg"),
+  privateEndpoint: hyphenated(2, 64, false, "pe"),
+  frontDoor: hyphenated(1, 90, false, "afd"),
+  frontDoorEndpoint: hyphenated(2, 46, true, "fde"),
+  wafPolicy: {
+    abbr: "waf",
+    min: 1,
+    max: 128,
+    pattern: /^[a-zA-Z][a-zA-Z0-9]*$/,
+    allowed: "letters and digits, starting with a letter",
+    separator: "",
+    globallyUnique: false,
+  },
+  apiManagement: {
+    ...hyphenated(1, 50, true, "apim"),
+    pattern: /^[a-z][a-z0-9-]*[a-z0-9]$/,
+    allowed: "lowercase letters, digits and hyphens, starting with a letter",
+  },
+  appServicePlan: hyphenated(1, 60, false, "asp"),
+  functionApp: hyphenated(2, 60, true, "func"),
+  webApp: hyphenated(2, 60, true, "app"),
+  cosmosAccount: hyphenated(3, 44, true, "cosmos"),
+  sqlServer: hyphenated(1, 63, true, "sql"),
+  sqlDatabase: hyphenated(1, 128, false, "sqldb"),
+  redis: hyphenated(1, 63, true, "redis"),
+  storageAccount: {
+    abbr: "st",
+    min: 3,
+    max: 24,
+    pattern: /^[a-z0-9]+$/,
+    allowed: "lowercase letters and digits only",
+    separator: "",
+    globallyUnique: true,
+  },
+  serviceBusNamespace: {
+    ...hyphenated(6, 50, true, "sbns"),
+    pattern: /^[a-z][a-z0-9-]*[a-z0-9]$/,
+    allowed: "lowercase letters, digits and hyphens, starting with a letter",
+  },
+  // Key Vault allows hyphens, but 24 characters leave no room for them next to the suffix.
+  keyVault: {
+    abbr: "kv",
+    min: 3,
+    max: 24,
+    pattern: /^[a-z][a-z0-9]*$/,
+    allowed: "lowercase letters and digits, starting with a letter",
+    separator: "",
+    globallyUnique: true,
+  },
+  logAnalytics: hyphenated(4, 63, false, "log"),
+  appInsights: hyphenated(1, 255, false, "appi"),
+  actionGroup: hyphenated(1, 260, false, "ag"),
+  metricAlert: hyphenated(1, 260, false, "alert"),
+  availabilityTest: hyphenated(1, 260, false, "avail"),
+  budget: hyphenated(1, 63, false, "budget"),
+  managedIdentity: hyphenated(3, 128, false, "id"),
+  privateDnsZoneLink: hyphenated(1, 80, false, "vnetlink"),
+} as const satisfies Record<string, NameRule>;
+
+export type NameKind = keyof typeof NAME_RULES;

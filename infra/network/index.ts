@@ -1,0 +1,81 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as network from "@pulumi/azure-native/network";
+import type { BaseArgs } from "../core/args.js";
+import { lockResource } from "../core/lock.js";
+import { sendDiagnostics } from "../observability/diagnostics.js";
+import { NSG_RULES } from "./nsg-rules.js";
+import { SUBNET_ROLE_NAMES, type SubnetPlan, type SubnetRole } from "./subnets.js";
+
+export { planSubnets, SUBNET_ROLES, SUBNET_ROLE_NAMES, type SubnetPlan, type SubnetRole } from "./subnets.js";
+
+export interface NetworkArgs extends BaseArgs {
+  addressSpace: string;
+  /** Subnet ranges, already planned and checked (see planSubnets). */
+  subnets: SubnetPlan;
+}
+
+/** The estate's VNet: one subnet per role, each with its own NSG of explicit rules. */
+export class Network extends pulumi.ComponentResource {
+  readonly vnetId: pulumi.Output<string>;
+  readonly vnetName: pulumi.Output<string>;
+  readonly subnetIds: Record<SubnetRole, pulumi.Output<string>>;
+
+  constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("estate:network:Network", name, {}, opts);
+    const { resourceGroupName, location, namer, tags } = args;
+
+    const vnet = new network.VirtualNetwork(
+      `${name}-vnet`,
+      {
+        virtualNetworkName: namer.name("virtualNetwork"),
+        resourceGroupName,
+        location,
+        tags,
+        addressSpace: { addressPrefixes: [args.addressSpace] },
+      },
+      // Subnets are separate resources below; ignoring the inline list stops the two fighting.
+      { parent: this, ignoreChanges: ["subnets"] },
+    );
+    sendDiagnostics(this, `${name}-vnet`, vnet.id, args.diagnostics);
+    lockResource(this, `${name}-vnet`, vnet.id, args.lock);
+
+    const subnetIds = {} as Record<SubnetRole, pulumi.Output<string>>;
+    let previous: network.Subnet | undefined;
+    for (const role of SUBNET_ROLE_NAMES) {
+      const nsg = new network.NetworkSecurityGroup(
+        `${name}-nsg-${role}`,
+        {
+          networkSecurityGroupName: namer.name("networkSecurityGroup", role),
+          resourceGroupName,
+          location,
+          tags,
+          securityRules: NSG_RULES[role],
+        },
+        { parent: this },
+      );
+      sendDiagnostics(this, `${name}-nsg-${role}`, nsg.id, args.diagnostics, { metrics: false });
+      const subnet = new network.Subnet(
+        `${name}-snet-${role}`,
+        {
+          subnetName: namer.name("subnet", role),
+          virtualNetworkName: vnet.name,
+          resourceGroupName,
+          addressPrefix: args.subnets[role],
+          networkSecurityGroup: { id: nsg.id },
+          privateEndpointNetworkPolicies: role === "privateEndpoints" ? "Enabled" : undefined,
+          delegations:
+            role === "integration" ? [{ name: "web-server-farms", serviceName: "Microsoft.Web/serverFarms" }] : undefined,
+        },
+        // Azure updates one subnet of a VNet at a time: chain them so they are not created concurrently.
+        { parent: this, dependsOn: previous ? [previous] : [] },
+      );
+      previous = subnet;
+      subnetIds[role] = subnet.id;
+    }
+
+    this.vnetId = vnet.id;
+    this.vnetName = vnet.name;
+    this.subnetIds = subnetIds;
+    this.registerOutputs({ vnetId: this.vnetId, subnetIds });
+  }
+}

@@ -1,0 +1,57 @@
+import { contains, formatCidr, overlaps, parseCidr, size, type Cidr } from "./cidr.js";
+
+/** The estate's subnets, each with the smallest prefix its service supports well. */
+export const SUBNET_ROLES = {
+  /** API Management injection: /27 is the documented minimum for a scaled gateway. */
+  gateway: 27,
+  /** App Service / Functions VNet integration, delegated to Microsoft.Web/serverFarms: /26 leaves room to scale out. */
+  integration: 26,
+  /** Private endpoints of every data service. */
+  privateEndpoints: 26,
+  /** Management and build agents. */
+  management: 27,
+} as const;
+
+export type SubnetRole = keyof typeof SUBNET_ROLES;
+export type SubnetPlan = Record<SubnetRole, string>;
+export const SUBNET_ROLE_NAMES = Object.keys(SUBNET_ROLES) as SubnetRole[];
+
+/**
+ * Carves the subnets out of the address space, largest first so each lands aligned; explicit
+ * ranges from config are kept and checked. Throws with a message naming the subnet at fault.
+ */
+export function planSubnets(addressSpace: string, explicit: Partial<SubnetPlan> = {}): SubnetPlan {
+  const space = parseCidr(addressSpace);
+  const taken: Array<[SubnetRole, Cidr]> = [];
+  for (const role of SUBNET_ROLE_NAMES) {
+    const text = explicit[role];
+    if (text === undefined) continue;
+    const cidr = parseCidr(text);
+    if (!contains(space, cidr)) throw new Error(`subnet ${role} ${text} is outside the address space ${addressSpace}`);
+    if (cidr.prefix > SUBNET_ROLES[role]) {
+      throw new Error(`subnet ${role} ${text} is too small: it needs at least a /${SUBNET_ROLES[role]}`);
+    }
+    const clash = taken.find(([, other]) => overlaps(cidr, other));
+    if (clash) throw new Error(`subnet ${role} ${text} overlaps subnet ${clash[0]} ${formatCidr(clash[1])}`);
+    taken.push([role, cidr]);
+  }
+  const missing = SUBNET_ROLE_NAMES.filter((r) => explicit[r] === undefined).sort((a, b) => SUBNET_ROLES[a] - SUBNET_ROLES[b]);
+  for (const role of missing) {
+    const prefix = SUBNET_ROLES[role];
+    const cidr = firstFree(space, prefix, taken.map(([, c]) => c));
+    if (!cidr) {
+      throw new Error(`address space ${addressSpace} is too small: no free /${prefix} left for subnet ${role}`);
+    }
+    taken.push([role, cidr]);
+  }
+  return Object.fromEntries(SUBNET_ROLE_NAMES.map((r) => [r, formatCidr(taken.find(([role]) => role === r)![1])])) as SubnetPlan;
+}
+
+function firstFree(space: Cidr, prefix: number, taken: Cidr[]): Cidr | undefined {
+  const step = size(prefix);
+  for (let base = space.base; base + step <= space.base + size(space.prefix); base += step) {
+    const candidate = { base, prefix };
+    if (!taken.some((t) => overlaps(t, candidate))) return candidate;
+  }
+  return undefined;
+}

@@ -1,0 +1,153 @@
+import type { z } from "zod";
+import { PROFILES, type Profile } from "./area.js";
+import { profileDefaults } from "./profiles.js";
+import { checkCombinations, estateSchema, stackFileSchema, type EstateConfig } from "./schema.js";
+
+export const NAMESPACE = "estate";
+
+export interface ConfigProblem {
+  /** Full key path as a user writes it, e.g. `estate:network.addressSpace`. */
+  key: string;
+  message: string;
+}
+
+/** A stack config that cannot be used: every problem, with the stack file that holds it. */
+export class ConfigError extends Error {
+  constructor(
+    readonly stackFile: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    const lines = problems.map((p) => `  - ${p.key}: ${p.message}`);
+    super(
+      `${stackFile}: ${problems.length} problem${problems.length === 1 ? "" : "s"} in the stack config; nothing was declared.\n${lines.join("\n")}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+export interface LoadOptions {
+  stack: string;
+  /** Config keys (`estate:x`) whose values are Pulumi secrets: never echoed in messages. */
+  secretKeys?: ReadonlySet<string>;
+}
+
+/**
+ * Turns Pulumi's flat config (`estate:key` -> string, structured values as JSON) into the
+ * resolved, validated estate config, or throws a ConfigError naming every mistake.
+ */
+export function loadConfig(raw: Record<string, string>, options: LoadOptions): EstateConfig {
+  const stackFile = `Pulumi.${options.stack}.yaml`;
+  const secretKeys = options.secretKeys ?? new Set<string>();
+  const values: Record<string, unknown> = {};
+  for (const [fullKey, text] of Object.entries(raw)) {
+    const [namespace, key] = splitKey(fullKey);
+    if (namespace === NAMESPACE) values[key] = parseValue(text);
+  }
+
+  const problems: ConfigProblem[] = [];
+  const given = (path: Array<string | number>) =>
+    secretKeys.has(`${NAMESPACE}:${path[0]}`) ? "[secret]" : JSON.stringify(valueAt(values, path));
+
+  const shallow = stackFileSchema.safeParse(values);
+  if (!shallow.success) {
+    problems.push(...shallow.error.issues.flatMap((issue) => explain(issue, values, given)));
+  }
+  if (values.profile === undefined) {
+    problems.push({ key: formatKey(["profile"]), message: `missing; expected one of ${PROFILES.join(", ")}` });
+  }
+  if (problems.length) throw new ConfigError(stackFile, problems);
+
+  const merged = deepMerge(profileDefaults(values.profile as Profile, options.stack), values);
+  const full = estateSchema.safeParse(merged);
+  if (!full.success) {
+    throw new ConfigError(stackFile, full.error.issues.flatMap((issue) => explain(issue, merged, given)));
+  }
+  checkCombinations(full.data, (path, message) => problems.push({ key: formatKey(path), message }));
+  if (problems.length) throw new ConfigError(stackFile, problems);
+  return full.data;
+}
+
+function explain(
+  issue: z.ZodIssue,
+  values: Record<string, unknown>,
+  given: (path: Array<string | number>) => string,
+): ConfigProblem[] {
+  const path = issue.path;
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      return issue.keys.map((key) => ({
+        key: formatKey([...path, key]),
+        message: `unknown key; allowed keys here: ${allowedKeys(path).join(", ") || "(none)"}`,
+      }));
+    }
+    case "invalid_enum_value":
+      return [{ key: formatKey(path), message: `got ${given(path)}; expected one of ${issue.options.join(", ")}` }];
+    case "invalid_type":
+      if (issue.received === "undefined") return [{ key: formatKey(path), message: `missing; expected ${issue.expected}` }];
+      return [{ key: formatKey(path), message: `got ${given(path)} (${issue.received}); expected ${issue.expected}` }];
+    default:
+      return [{ key: formatKey(path), message: `got ${given(path)}; ${issue.message}` }];
+  }
+}
+
+/** Keys the schema allows at a path, for "unknown key" messages. */
+function allowedKeys(path: Array<string | number>): string[] {
+  let schema: z.ZodTypeAny = estateSchema;
+  for (const segment of path) {
+    schema = unwrap(schema);
+    if (typeof segment === "number" && "element" in schema) schema = (schema as z.ZodArray<z.ZodTypeAny>).element;
+    else if ("shape" in schema) schema = (schema as z.AnyZodObject).shape[segment];
+    else return [];
+    if (!schema) return [];
+  }
+  schema = unwrap(schema);
+  return "shape" in schema ? Object.keys((schema as z.AnyZodObject).shape) : [];
+}
+
+function unwrap(schema: z.ZodTypeAny): z.ZodTypeAny {
+  let current = schema;
+  while ("unwrap" in current && typeof current.unwrap === "function" && !("element" in current)) {
+    current = (current as z.ZodOptional<z.ZodTypeAny>).unwrap();
+  }
+  if ("innerType" in current._def) return unwrap(current._def.innerType);
+  if ("schema" in current._def) return unwrap(current._def.schema);
+  return current;
+}
+
+function splitKey(fullKey: string): [string, string] {
+  const i = fullKey.indexOf(":");
+  return i < 0 ? ["", fullKey] : [fullKey.slice(0, i), fullKey.slice(i + 1)];
+}
+
+/** Pulumi hands structured config over as JSON text and scalars as plain text. */
+function parseValue(text: string): unknown {
+  if (/^\s*[[{]/.test(text) || text === "true" || text === "false" || /^-?\d+(\.\d+)?$/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+export function formatKey(path: Array<string | number>): string {
+  const [head, ...rest] = path;
+  return `${NAMESPACE}:${String(head ?? "")}${rest.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("")}`;
+}
+
+function valueAt(root: unknown, path: Array<string | number>): unknown {
+  return path.reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as any)[key] : undefined), root);
+}
+
+/** Objects merge key by key; arrays and scalars from the stack file replace the default. */
+export function deepMerge<T>(base: T, override: unknown): T {
+  if (!isPlainObject(base) || !isPlainObject(override)) return (override === undefined ? base : override) as T;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) out[key] = deepMerge(out[key], value);
+  return out as T;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { REGION_NAMES, REGIONS, type Region } from "../../infra/naming/regions.js";
+import { PROFILES, type CoreContext, type Report } from "./area.js";
+import { AREAS, type Areas } from "./areas.js";
+
+const coreShape = {
+  profile: z.enum(PROFILES),
+  /** First segment of every name after the type abbreviation. */
+  workload: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, "expected 2-10 lowercase letters or digits, starting with a letter"),
+  /** Environment segment of names; defaults to the stack name (without `ephemeral-`). */
+  environment: z.string().regex(/^[a-z][a-z0-9]{1,7}$/, "expected 2-8 lowercase letters or digits, starting with a letter"),
+  location: z.enum(REGION_NAMES as [Region, ...Region[]]),
+  owner: z.string().min(1, "expected the owning team or person, e.g. platform-team@contoso.com"),
+  costCentre: z.string().min(1, "expected the cost centre to bill, e.g. CC-1234"),
+  /** Ephemeral estates only: when it may be collected (ISO 8601, e.g. 2026-12-01T18:00:00Z). */
+  expiresAt: z.string().datetime({ offset: true, message: "expected an ISO 8601 date-time such as 2026-12-01T18:00:00Z" }).optional(),
+  zoneRedundant: z.boolean(),
+  /** Extra tags on every taggable resource, beside the required ones. */
+  tags: z.record(z.string().max(256)),
+};
+
+type AreaShape = { [K in keyof Areas]: Areas[K]["schema"] };
+const areaShape = Object.fromEntries(Object.entries(AREAS).map(([key, area]) => [key, area.schema])) as AreaShape;
+
+/** Everything a stack may say, fully resolved (profile defaults merged in). */
+export const estateSchema = z.object({ ...coreShape, ...areaShape }).strict();
+export type EstateConfig = z.output<typeof estateSchema>;
+
+/** What a stack file may contain: any subset of the resolved shape, and nothing else. */
+export const stackFileSchema = estateSchema.deepPartial();
+
+/** Impossible combinations, reported with the path of the key to change. */
+export function checkCombinations(config: EstateConfig, report: Report): void {
+  if (config.profile === "ephemeral" && !config.expiresAt) {
+    report(["expiresAt"], "an ephemeral stack needs an expiry (estate env up sets it from --ttl)");
+  }
+  if (config.profile !== "ephemeral" && config.expiresAt) {
+    report(["expiresAt"], `only ephemeral stacks expire; this stack's profile is ${config.profile}`);
+  }
+  if (config.zoneRedundant && !REGIONS[config.location].zones) {
+    report(["zoneRedundant"], `region ${config.location} has no availability zones; choose another region or set zoneRedundant: false`);
+  }
+  const context: CoreContext = { profile: config.profile, location: config.location, zoneRedundant: config.zoneRedundant };
+  for (const [key, area] of Object.entries(AREAS)) {
+    const check = area.check as ((v: unknown, c: CoreContext, r: Report) => void) | undefined;
+    check?.(config[key as keyof Areas], context, (path, message) => report([key, ...path], message));
+  }
+}
