@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
 import { Namer } from "../infra/naming/index.js";
 import { Network, planSubnets } from "../infra/network/index.js";
+import { Monitoring } from "../infra/observability/monitoring.js";
 import { enforceRequiredTags, requiredTags } from "../infra/tags/index.js";
 import type { EstateConfig } from "./config/schema.js";
 
@@ -32,8 +33,13 @@ export function composeEstate(config: EstateConfig): EstateOutputs {
   });
   const base = { resourceGroupName: group.name, location: group.location, namer };
 
+  // Monitoring comes first: every other component sends its diagnostics to its workspace.
+  const monitoring = new Monitoring("monitoring", { ...base, retentionDays: config.observability.retentionDays });
+  const diagnostics = { workspaceId: monitoring.workspaceId };
+
   const network = new Network("network", {
     ...base,
+    diagnostics,
     addressSpace: config.network.addressSpace,
     subnets: planSubnets(config.network.addressSpace, config.network.subnets),
   });

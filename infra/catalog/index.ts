@@ -1,5 +1,6 @@
 import { coreTypes } from "./core.js";
 import { networkTypes } from "./network.js";
+import { observabilityTypes } from "./observability.js";
 import type { CatalogEntry } from "./types.js";
 
 export type { CatalogEntry, OutputContext } from "./types.js";
@@ -8,6 +9,7 @@ export type { CatalogEntry, OutputContext } from "./types.js";
 export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   ...coreTypes,
   ...networkTypes,
+  ...observabilityTypes,
 };
 
 export function catalogEntry(type: string): CatalogEntry | undefined {

@@ -1,4 +1,5 @@
 import { networkArea } from "./network.js";
+import { observabilityArea } from "./observability.js";
 
 /**
  * The sections of the stack config, one per concern (`estate:network`, `estate:data`, ...).
@@ -6,6 +7,7 @@ import { networkArea } from "./network.js";
  */
 export const AREAS = {
   network: networkArea,
+  observability: observabilityArea,
 };
 
 export type Areas = typeof AREAS;

@@ -1,0 +1,62 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
+import type { BaseArgs } from "../core/args.js";
+import { lockResource } from "../core/lock.js";
+
+export interface MonitoringArgs extends Omit<BaseArgs, "diagnostics"> {
+  retentionDays: number;
+}
+
+/**
+ * The estate's Log Analytics workspace and the workspace-based Application Insights on it.
+ * Created first: every other component sends its diagnostics here.
+ */
+export class Monitoring extends pulumi.ComponentResource {
+  readonly workspaceId: pulumi.Output<string>;
+  readonly appInsightsId: pulumi.Output<string>;
+  readonly appInsightsConnectionString: pulumi.Output<string>;
+
+  constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("estate:observability:Monitoring", name, {}, opts);
+    const { resourceGroupName, location, namer, tags } = args;
+
+    const workspace = new operationalinsights.Workspace(
+      `${name}-log`,
+      {
+        workspaceName: namer.name("logAnalytics"),
+        resourceGroupName,
+        location,
+        tags,
+        sku: { name: "PerGB2018" },
+        retentionInDays: args.retentionDays,
+        features: { enableLogAccessUsingOnlyResourcePermissions: true },
+      },
+      { parent: this },
+    );
+    lockResource(this, `${name}-log`, workspace.id, args.lock);
+
+    const appInsights = new applicationinsights.Component(
+      `${name}-appi`,
+      {
+        resourceName: namer.name("appInsights"),
+        resourceGroupName,
+        location,
+        tags,
+        kind: "web",
+        applicationType: "web",
+        workspaceResourceId: workspace.id,
+        ingestionMode: "LogAnalytics",
+        // Telemetry is sent with Entra tokens (managed identity), never the instrumentation key alone.
+        disableLocalAuth: true,
+        retentionInDays: args.retentionDays,
+      },
+      { parent: this },
+    );
+
+    this.workspaceId = workspace.id;
+    this.appInsightsId = appInsights.id;
+    this.appInsightsConnectionString = appInsights.connectionString;
+    this.registerOutputs({ workspaceId: this.workspaceId, appInsightsId: this.appInsightsId });
+  }
+}
