@@ -1,0 +1,195 @@
+// A small local stand-in for the Functions host: serves the same FunctionSet that index.ts hands
+// to @azure/functions in Azure, converting node:http requests into the library's HttpRequest and
+// its HttpResponse back; Service Bus triggers are driven by real @azure/service-bus receivers
+// that settle like the Functions host does (complete on success, abandon on failure).
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomUUID } from "node:crypto";
+import functionsLibrary, { type HttpResponseInit } from "@azure/functions";
+import { ServiceBusClient, type ServiceBusReceiver } from "@azure/service-bus";
+import { ROUTE_PREFIX, type FunctionSet, type HttpFunction, type ServiceBusQueueFunction } from "../shared/functions.js";
+import type { Logger } from "../shared/log.js";
+import { ProblemError, problemResponse } from "../shared/problem.js";
+import { closeServer, LOOPBACK } from "./emulators.js";
+
+/** The Functions host's own request size limit (maxRequestBodySize, 100 MB). */
+// The library is a CommonJS bundle whose named exports Node's ESM loader cannot see.
+const { HttpRequest, HttpResponse, InvocationContext } = functionsLibrary;
+
+const HOST_MAX_BODY_BYTES = 100 * 1024 * 1024;
+
+interface CompiledRoute {
+  fn: HttpFunction;
+  pattern: RegExp;
+  paramNames: string[];
+}
+
+/** Compiles a Functions route template (`v1/documents/{id}`) into a matcher on the full path. */
+function compileRoute(fn: HttpFunction): CompiledRoute {
+  const paramNames: string[] = [];
+  const source = `/${ROUTE_PREFIX}/${fn.route}`
+    .split("/")
+    .map((segment) => {
+      const param = /^\{(\w+)\}$/.exec(segment);
+      if (!param) return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      paramNames.push(param[1]);
+      return "([^/]+)";
+    })
+    .join("/");
+  return { fn, pattern: new RegExp(`^${source}/?$`, "i"), paramNames };
+}
+
+function contextFor(functionName: string, log: Logger, triggerMetadata?: Record<string, unknown>) {
+  const invocationId = randomUUID();
+  return new InvocationContext({
+    invocationId,
+    functionName,
+    triggerMetadata,
+    logHandler: (level, ...args) => log(level === "warning" ? "warn" : level === "error" || level === "critical" ? "error" : level === "debug" || level === "trace" ? "debug" : "info", args.map(String).join(" "), { functionName, invocationId }),
+  });
+}
+
+async function readRequestBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  if (req.method === "GET" || req.method === "HEAD") return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > HOST_MAX_BODY_BYTES) throw new ProblemError("payload-too-large", "the host accepts at most 100 MB");
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function writeResponse(res: ServerResponse, init: HttpResponseInit): Promise<void> {
+  const response = new HttpResponse(init);
+  const body = Buffer.from(await response.arrayBuffer());
+  const headers: Record<string, string> = Object.fromEntries(response.headers.entries());
+  res.writeHead(response.status, { ...headers, "Content-Length": String(body.length) }).end(body);
+}
+
+export interface LocalHostOptions {
+  functions: FunctionSet[];
+  /** App settings, used like the Functions host does for `%SETTING%` queue names and connections. */
+  settings: Record<string, string | undefined>;
+  log: Logger;
+  port?: number;
+  /** Concurrent messages per queue trigger (the host's maxConcurrentCalls). */
+  maxConcurrentCalls?: number;
+}
+
+export interface LocalHost {
+  url: string;
+  /** Stops receiving, waits for running invocations, then closes everything. */
+  stop(): Promise<void>;
+  /** Closes the queue receivers at once, leaving locked messages to expire (a crashed instance). */
+  kill(): Promise<void>;
+}
+
+export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  const { log } = options;
+  const routes = options.functions.flatMap((set) => set.http).map(compileRoute);
+
+  const server = createServer((req, res) => {
+    serveHttp(req, res).catch((error: unknown) => {
+      log("error", "local host failed to answer", { error: String(error) });
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  async function serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", `http://${req.headers.host ?? LOOPBACK}`);
+    const matches = routes.map((route) => ({ route, match: route.pattern.exec(url.pathname) })).filter((m) => m.match);
+    const target = matches.find((m) => m.route.fn.methods.includes(req.method as HttpFunction["methods"][number]));
+    if (!target) {
+      const problem = matches.length > 0 ? new ProblemError("method-not-allowed", `use ${matches.flatMap((m) => m.route.fn.methods).join(", ")}`) : new ProblemError("not-found", "no such route");
+      return writeResponse(res, problemResponse(problem, url.pathname));
+    }
+    let body: Buffer | undefined;
+    try {
+      body = await readRequestBody(req);
+    } catch (error) {
+      if (error instanceof ProblemError) return writeResponse(res.setHeader("Connection", "close"), problemResponse(error, url.pathname));
+      throw error;
+    }
+    const params = Object.fromEntries(target.route.paramNames.map((name, i) => [name, decodeURIComponent(target.match![i + 1])]));
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : (value ?? "")]));
+    const request = new HttpRequest({ method: req.method, url: url.href, headers, params, body: body && { bytes: body } });
+    const result = await target.route.fn.handler(request, contextFor(target.route.fn.name, log));
+    await writeResponse(res, result ?? { status: 204 });
+  }
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(options.port ?? 0, LOOPBACK, resolve));
+
+  const triggers = await Promise.all(options.functions.flatMap((set) => set.serviceBusQueues).map((fn) => startQueueTrigger(fn, options)));
+  return {
+    url: `http://${LOOPBACK}:${(server.address() as AddressInfo).port}`,
+    stop: async () => {
+      await Promise.all(triggers.map((trigger) => trigger.stop()));
+      await closeServer(server);
+    },
+    kill: async () => {
+      await Promise.all(triggers.map((trigger) => trigger.kill()));
+      await closeServer(server);
+    },
+  };
+}
+
+/** Resolves `%SETTING%` binding expressions the way the Functions host does. */
+function resolveSetting(expression: string, settings: LocalHostOptions["settings"]): string {
+  return expression.replace(/%(\w+)%/g, (_, name: string) => {
+    const value = settings[name];
+    if (!value) throw new Error(`binding expression %${name}% refers to an unset app setting`);
+    return value;
+  });
+}
+
+interface QueueTrigger {
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+async function startQueueTrigger(fn: ServiceBusQueueFunction, options: LocalHostOptions): Promise<QueueTrigger> {
+  const connectionString = options.settings[fn.connection];
+  if (!connectionString) throw new Error(`function ${fn.name}: app setting ${fn.connection} (a Service Bus connection string) is not set`);
+  const queueName = resolveSetting(fn.queueName, options.settings);
+  const client = new ServiceBusClient(connectionString);
+  const receiver: ServiceBusReceiver = client.createReceiver(queueName, { receiveMode: "peekLock" });
+  const running = new Set<Promise<void>>();
+
+  const subscription = receiver.subscribe(
+    {
+      processMessage: async (message) => {
+        const invocation = fn.handler(message.body, contextFor(fn.name, options.log, {
+          messageId: message.messageId,
+          deliveryCount: message.deliveryCount,
+          enqueuedTimeUtc: message.enqueuedTimeUtc?.toISOString(),
+          lockToken: message.lockToken,
+          contentType: message.contentType,
+        })) as Promise<void>;
+        const tracked = invocation.then(() => undefined, () => undefined);
+        running.add(tracked);
+        try {
+          await invocation; // a throw abandons the message (autoCompleteMessages), like the host
+        } finally {
+          running.delete(tracked);
+        }
+      },
+      processError: async ({ error, errorSource }) => {
+        options.log("warn", "service bus receiver error", { function: fn.name, errorSource, error: String(error) });
+      },
+    },
+    { autoCompleteMessages: true, maxConcurrentCalls: options.maxConcurrentCalls ?? 8 },
+  );
+
+  const close = async () => {
+    await receiver.close();
+    await client.close();
+  };
+  return {
+    stop: async () => {
+      await subscription.close();
+      await Promise.all(running);
+      await close();
+    },
+    kill: close,
+  };
+}

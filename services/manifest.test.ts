@@ -1,0 +1,85 @@
+// The manifests are what the estate deploys from, so they must agree with the code: the routes with
+// the registered functions, the settings with the env schemas.
+import path from "node:path";
+import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import { apiConfigSchema } from "./api/src/config.js";
+import { createApiFunctions, type ApiDependencies } from "./api/src/functions.js";
+import { SERVICES_DIR } from "./local/environment.js";
+import { loadManifests, ManifestError } from "./manifest.js";
+import { ROUTE_PREFIX } from "./shared/functions.js";
+import { workerConfigSchema } from "./worker/src/config.js";
+
+/** Settings only the local environment sets; Azure uses managed identity instead. */
+const developmentOnly = ["COSMOS_KEY", "BLOB_CONNECTION_STRING", "SERVICEBUS"];
+
+const schemas: Record<string, z.AnyZodObject> = { api: apiConfigSchema, worker: workerConfigSchema };
+
+describe("the services' manifests", async () => {
+  const manifests = await loadManifests(SERVICES_DIR);
+
+  it("exist for api and worker", () => {
+    expect(manifests.map((m) => m.name)).toEqual(["api", "worker"]);
+  });
+
+  it.each(["api", "worker"])("%s lists exactly the settings its env schema validates, with the same required flags", (name) => {
+    const manifest = manifests.find((m) => m.name === name)!;
+    const shape = schemas[name].shape as Record<string, z.ZodTypeAny>;
+    const expected = Object.keys(shape).filter((key) => !developmentOnly.includes(key)).sort();
+    expect(manifest.settings.map((s) => s.name).sort()).toEqual(expected);
+    for (const setting of manifest.settings) expect([setting.name, setting.required]).toEqual([setting.name, !shape[setting.name].isOptional()]);
+  });
+
+  it("api routes are exactly the registered HTTP functions", () => {
+    // Any property or call yields the stub again: the function set is built but never invoked.
+    const stub: never = new Proxy(() => {}, { get: () => stub, apply: () => stub }) as never;
+    const functions = createApiFunctions({ config: { DOCUMENTS_QUEUE: "q", MAX_UPLOAD_BYTES: 1 } as never, data: stub, authenticate: stub, log: () => {} } satisfies ApiDependencies);
+    const registered = functions.http.flatMap((fn) => fn.methods.map((m) => `${m} /${ROUTE_PREFIX}/${fn.route}`)).sort();
+    const declared = manifests.find((m) => m.name === "api")!.routes.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`)).sort();
+    expect(declared).toEqual(registered);
+  });
+
+  it("declare queue properties once, on the receiving side, for every queue sent to", () => {
+    const received = manifests.flatMap((m) => m.queues.filter((q) => q.access === "receive").map((q) => q.name));
+    const sent = manifests.flatMap((m) => m.queues.filter((q) => q.access === "send").map((q) => q.name));
+    expect(sent.every((name) => received.includes(name))).toBe(true);
+  });
+});
+
+describe("loadManifests", () => {
+  async function servicesWith(name: string, manifest: unknown): Promise<string> {
+    const dir = await mkdtemp(path.join(tmpdir(), "estate-manifests-"));
+    await mkdir(path.join(dir, name));
+    await writeFile(path.join(dir, name, "manifest.json"), typeof manifest === "string" ? manifest : JSON.stringify(manifest));
+    return dir;
+  }
+  const valid = { name: "svc", kind: "function-app", entry: "src/index.ts" };
+
+  it("names the file and the key of every problem", async () => {
+    const dir = await servicesWith("svc", { ...valid, kind: "vm", routes: [{ methods: ["GET"], path: "/v2/x" }], extra: 1 });
+    const error = await loadManifests(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ManifestError);
+    const message = (error as Error).message;
+    expect(message).toContain(path.join(dir, "svc", "manifest.json"));
+    expect(message).toMatch(/kind: .*function-app/);
+    expect(message).toContain("routes.0.path: must be a path under /api/v1");
+    expect(message).toContain("Unrecognized key(s) in object: 'extra'");
+  });
+
+  it("rejects invalid JSON, a name that is not the folder's, and queue properties on the sender", async () => {
+    await expect(loadManifests(await servicesWith("svc", "{"))).rejects.toThrow(/not valid JSON/);
+    await expect(loadManifests(await servicesWith("other", valid))).rejects.toThrow(/name: "svc" must match the folder name "other"/);
+    const sender = { ...valid, queues: [{ name: "q", access: "send", maxDeliveryCount: 3 }] };
+    await expect(loadManifests(await servicesWith("svc", sender))).rejects.toThrow(/queues.0: queue properties belong to the receiving service/);
+    const literal = { ...valid, settings: [{ name: "X", required: true, from: "literal" }] };
+    await expect(loadManifests(await servicesWith("svc", literal))).rejects.toThrow(/settings.0.value: value is required/);
+  });
+
+  it("fills defaults and resolves the entry path", async () => {
+    const dir = await servicesWith("svc", valid);
+    const [manifest] = await loadManifests(dir);
+    expect(manifest).toMatchObject({ routes: [], queues: [], cosmos: [], blobContainers: [], settings: [], entryPath: path.join(dir, "svc", "src/index.ts") });
+  });
+});

@@ -1,0 +1,155 @@
+// Service manifests: what the estate needs to know to host a service. The estate calls
+// `loadManifests("services")`, builds each entry with esbuild, creates the host, grants its managed
+// identity exactly the listed data access, registers the routes in APIM and sets the settings.
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+
+const settingName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an app-setting name (letters, digits, _)");
+
+/** Where the estate takes a setting's value from. */
+export const settingSources = [
+  "cosmos.endpoint",
+  "cosmos.database",
+  "storage.blobEndpoint",
+  "servicebus.fullyQualifiedNamespace",
+  "servicebus.queue",
+  "servicebus.maxDeliveryCount",
+  "identity.clientId",
+  "appInsights.connectionString",
+  "auth.issuer",
+  "auth.audience",
+  "auth.jwksUri",
+  "literal",
+] as const;
+
+const valuedSources: readonly string[] = ["literal", "servicebus.queue", "servicebus.maxDeliveryCount"];
+
+const route = z
+  .object({
+    methods: z.array(z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"])).min(1),
+    path: z.string().regex(/^\/api\/v1(\/[A-Za-z0-9._-]+|\/\{[A-Za-z]\w*\})*$/, "must be a path under /api/v1, parameters as {name}"),
+    /** `anonymous` routes skip APIM's validate-jwt (health probes). */
+    auth: z.enum(["jwt", "anonymous"]).default("jwt"),
+  })
+  .strict();
+
+const queue = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,259}$/, "must be a Service Bus queue name"),
+    access: z.enum(["send", "receive"]),
+    // Queue properties are declared by the receiving service, which owns the queue's semantics.
+    lockDurationSeconds: z.number().int().min(5).max(300).optional(),
+    ttlSeconds: z.number().int().positive().optional(),
+    maxDeliveryCount: z.number().int().min(1).max(2000).optional(),
+    deadLetterOnExpiry: z.boolean().optional(),
+  })
+  .strict()
+  .refine((q) => q.access === "receive" || (q.lockDurationSeconds ?? q.ttlSeconds ?? q.maxDeliveryCount ?? q.deadLetterOnExpiry) === undefined, {
+    message: "queue properties belong to the receiving service's manifest",
+  });
+
+const cosmosContainer = z
+  .object({
+    database: z.string().min(1),
+    container: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, "must be a Cosmos container id"),
+    partitionKey: z.string().regex(/^(\/[A-Za-z_][A-Za-z0-9_]*)+$/, "must be a path like /tenantId"),
+    access: z.enum(["read", "readwrite"]),
+    /** Container default TTL in seconds; -1 lets items set their own `ttl`. */
+    defaultTtlSeconds: z.number().int().min(-1).optional(),
+  })
+  .strict();
+
+const blobContainer = z
+  .object({
+    name: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "must be a blob container name"),
+    access: z.enum(["read", "readwrite"]),
+  })
+  .strict();
+
+const appSetting = z
+  .object({
+    name: settingName,
+    required: z.boolean(),
+    from: z.enum(settingSources),
+    /** `literal`: the value itself; `servicebus.*`: the queue whose name or property is meant. */
+    value: z.string().optional(),
+    description: z.string().optional(),
+  })
+  .strict()
+  .refine((s) => valuedSources.includes(s.from) === (s.value !== undefined), {
+    message: `value is required for ${valuedSources.join(", ")} settings and not allowed otherwise`,
+    path: ["value"],
+  });
+
+export const manifestSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, "must be lower-case letters, digits and '-'"),
+    kind: z.enum(["function-app", "web-app"]),
+    /** Entry file relative to the service folder, bundled by esbuild. */
+    entry: z.string().regex(/^[\w./-]+\.ts$/, "must be a relative .ts path"),
+    routes: z.array(route).default([]),
+    queues: z.array(queue).default([]),
+    cosmos: z.array(cosmosContainer).default([]),
+    blobContainers: z.array(blobContainer).default([]),
+    settings: z.array(appSetting).default([]),
+  })
+  .strict();
+
+export type ServiceManifest = z.infer<typeof manifestSchema>;
+
+export interface LoadedManifest extends ServiceManifest {
+  /** Absolute path of the service folder. */
+  dir: string;
+  /** Absolute path of the entry file. */
+  entryPath: string;
+}
+
+export class ManifestError extends Error {
+  constructor(readonly file: string, readonly problems: string[]) {
+    super(`${file}:\n` + problems.map((p) => `  - ${p}`).join("\n"));
+    this.name = "ManifestError";
+  }
+}
+
+const duplicates = (values: string[]) => values.filter((v, i) => values.indexOf(v) !== i);
+
+export function parseManifest(file: string, json: unknown): ServiceManifest {
+  const result = manifestSchema.safeParse(json);
+  if (!result.success) {
+    throw new ManifestError(file, result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`));
+  }
+  const manifest = result.data;
+  const problems = [
+    ...duplicates(manifest.settings.map((s) => s.name)).map((name) => `settings: ${name} is listed twice`),
+    ...duplicates(manifest.routes.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`))).map((route) => `routes: ${route} is listed twice`),
+    ...(manifest.kind === "web-app" ? manifest.queues.filter((q) => q.access === "receive").map((q) => `queues: ${q.name}: a web-app cannot host a queue trigger`) : []),
+  ];
+  if (problems.length > 0) throw new ManifestError(file, problems);
+  return manifest;
+}
+
+/** Reads every `<servicesDir>/<name>/manifest.json`, sorted by name; fails on the first bad one. */
+export async function loadManifests(servicesDir: string): Promise<LoadedManifest[]> {
+  const root = path.resolve(servicesDir);
+  const entries = await readdir(root, { withFileTypes: true });
+  const manifests: LoadedManifest[] = [];
+  for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+    const file = path.join(root, entry.name, "manifest.json");
+    const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return undefined;
+      throw error;
+    });
+    if (text === undefined) continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new ManifestError(file, [`not valid JSON: ${(error as Error).message}`]);
+    }
+    const manifest = parseManifest(file, json);
+    if (manifest.name !== entry.name) throw new ManifestError(file, [`name: "${manifest.name}" must match the folder name "${entry.name}"`]);
+    manifests.push({ ...manifest, dir: path.join(root, entry.name), entryPath: path.join(root, entry.name, manifest.entry) });
+  }
+  return manifests;
+}

@@ -1,0 +1,95 @@
+// Bearer-token validation with jose: signature from the issuer's JWKS (an unknown `kid` triggers a
+// refetch, so key rotation needs no restart), issuer, audience and expiry. The tenant is the
+// token's `org_id` claim and nothing else.
+import { createRemoteJWKSet, jwtVerify, errors as joseErrors } from "jose";
+import { z } from "zod";
+import { setting } from "./config.js";
+import { ProblemError } from "./problem.js";
+
+export const authSettings = {
+  AUTH_ISSUER: setting.url(),
+  AUTH_AUDIENCE: setting.name(),
+  AUTH_JWKS_URI: setting.url(),
+};
+
+export const roles = ["reader", "writer", "admin"] as const;
+export type Role = (typeof roles)[number];
+/** Roles allowed to change data. */
+const writerRoles: readonly Role[] = ["writer", "admin"];
+
+export interface Caller {
+  subject: string;
+  tenantId: string;
+  roles: Role[];
+}
+
+/** Tenant ids become partition keys and blob prefixes, so they are kept to a safe alphabet. */
+export const tenantId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+const claims = z.object({
+  sub: z.string().min(1),
+  org_id: tenantId,
+  role: z.union([z.string(), z.array(z.string())]).optional(),
+});
+
+export interface AuthOptions {
+  issuer: string;
+  audience: string;
+  jwksUri: string;
+  /** Minimum time between JWKS refetches for unknown `kid`s; protects the issuer from token floods. */
+  jwksCooldownMs?: number;
+}
+
+export type Authenticator = (authorization: string | null) => Promise<Caller>;
+
+const unauthenticated = (detail: string) =>
+  new ProblemError("unauthenticated", detail, {}, { "WWW-Authenticate": `Bearer error="invalid_token"` });
+
+export function createAuthenticator(options: AuthOptions): Authenticator {
+  const jwks = createRemoteJWKSet(new URL(options.jwksUri), {
+    cooldownDuration: options.jwksCooldownMs ?? 30_000,
+    timeoutDuration: 5_000,
+  });
+  return async (authorization) => {
+    const match = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/.exec(authorization ?? "");
+    if (!match) throw new ProblemError("unauthenticated", "send an Authorization: Bearer <token> header", {}, { "WWW-Authenticate": "Bearer" });
+    let payload: unknown;
+    try {
+      ({ payload } = await jwtVerify(match[1], jwks, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: ["RS256", "ES256"],
+        requiredClaims: ["exp", "sub"],
+        clockTolerance: 30,
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError && !(error instanceof joseErrors.JWKSTimeout)) {
+        throw unauthenticated(describeJoseError(error));
+      }
+      // Timeouts and network errors while fetching the JWKS: the issuer, not the token, is at fault.
+      throw new ProblemError("dependency-unavailable", "the token issuer's signing keys could not be fetched");
+    }
+    const parsed = claims.safeParse(payload);
+    if (!parsed.success) throw unauthenticated("the token lacks a valid sub or org_id claim");
+    const claimed = [parsed.data.role ?? []].flat();
+    return {
+      subject: parsed.data.sub,
+      tenantId: parsed.data.org_id,
+      roles: roles.filter((role) => claimed.includes(role)),
+    };
+  };
+}
+
+function describeJoseError(error: InstanceType<typeof joseErrors.JOSEError>): string {
+  if (error instanceof joseErrors.JWTExpired) return "the token has expired";
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return `the token's ${error.claim} claim is not accepted`;
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return "the token was not signed by a known key";
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return "the token's signature is not valid";
+  return "the token is malformed or uses an unsupported algorithm";
+}
+
+export function requireWriter(caller: Caller): void {
+  if (!caller.roles.some((role) => writerRoles.includes(role))) {
+    throw new ProblemError("forbidden", `this operation needs one of the roles: ${writerRoles.join(", ")}`);
+  }
+}

@@ -1,0 +1,40 @@
+// The one registration layer used in both places: in Azure `registerWithAzure` hands the functions
+// to @azure/functions' `app`, locally services/local/host.ts serves the very same list.
+import functionsLibrary, { type HttpHandler, type HttpMethod, type ServiceBusQueueHandler } from "@azure/functions";
+
+export interface HttpFunction {
+  name: string;
+  methods: HttpMethod[];
+  /** Route below the host's `api` prefix, in Functions template syntax, e.g. `v1/documents/{id}`. */
+  route: string;
+  handler: HttpHandler;
+}
+
+export interface ServiceBusQueueFunction {
+  name: string;
+  /** Queue name or a `%SETTING%` binding expression, resolved from app settings like the host does. */
+  queueName: string;
+  /** App-setting prefix of the connection (`SERVICEBUS` → SERVICEBUS or SERVICEBUS__fullyQualifiedNamespace). */
+  connection: string;
+  handler: ServiceBusQueueHandler;
+}
+
+export interface FunctionSet {
+  http: HttpFunction[];
+  serviceBusQueues: ServiceBusQueueFunction[];
+}
+
+/** The Functions host's default route prefix (host.json `extensions.http.routePrefix`). */
+export const ROUTE_PREFIX = "api";
+
+export function registerWithAzure(functions: FunctionSet): void {
+  // Default import: the library is a CommonJS bundle whose named exports Node's ESM loader cannot see.
+  const { app } = functionsLibrary;
+  for (const fn of functions.http) {
+    // Authentication is the handlers' job (JWT); APIM in front adds its own validate-jwt.
+    app.http(fn.name, { methods: fn.methods, route: fn.route, authLevel: "anonymous", handler: fn.handler });
+  }
+  for (const fn of functions.serviceBusQueues) {
+    app.serviceBusQueue(fn.name, { queueName: fn.queueName, connection: fn.connection, handler: fn.handler });
+  }
+}
