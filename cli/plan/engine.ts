@@ -45,7 +45,11 @@ class CapturingMonitor extends MockMonitor {
     super(mocks);
   }
 
+  /** Outputs the resource declares secret (e.g. a random password's result), for the mocks to mark. */
+  pendingSecretOutputs: string[] = [];
+
   override async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
+    this.pendingSecretOutputs = req.getAdditionalsecretoutputsList();
     const registration: Registration = {
       type: req.getType(),
       name: req.getName(),
@@ -69,7 +73,11 @@ class CapturingMonitor extends MockMonitor {
 
 /** The program failed: bad config, a naming error, a component's own check. Exit code 1. */
 export class ProgramError extends Error {
-  constructor(readonly cause: Error) {
+  constructor(
+    readonly cause: Error,
+    /** Resources registered before the failure: 0 when config validation stopped the program. */
+    readonly declared: number,
+  ) {
     super(cause.message);
     this.name = "ProgramError";
   }
@@ -80,8 +88,21 @@ export class ProgramError extends Error {
  * sent anywhere: this is the offline plan.
  */
 export async function planProgram(options: PlanOptions): Promise<Plan> {
-  const monitor = new CapturingMonitor(armMocks, (n) => options.onProgress?.(n));
-  await pulumi.runtime.setMocks(armMocks, options.project, options.stack, false);
+  // The engine, not the SDK, marks `additionalSecretOutputs` secret; under mocks we do it here so
+  // a secret output stays secret wherever it flows. MockMonitor calls newResource synchronously
+  // at the start of registerResource, so the pending list belongs to this very registration.
+  const mocks: pulumi.runtime.Mocks = {
+    call: (args) => armMocks.call(args),
+    newResource: async (args) => {
+      const secrets = monitor.pendingSecretOutputs;
+      const result = await armMocks.newResource(args);
+      const state = { ...result.state };
+      for (const key of secrets) if (key in state) state[key] = { [SECRET_SIG_KEY]: SECRET_SIG, value: state[key] };
+      return { ...result, state };
+    },
+  };
+  const monitor = new CapturingMonitor(mocks, (n) => options.onProgress?.(n));
+  await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);
   // setMocks installs a plain MockMonitor; swap in ours, keeping the features setMocks enabled.
   (pulumi.runtime as any).setMockOptions(monitor, options.project, options.stack, false);
   pulumi.runtime.setAllConfig(options.config, options.secretKeys);
@@ -91,19 +112,30 @@ export async function planProgram(options: PlanOptions): Promise<Plan> {
   const asyncErrors: unknown[] = [];
   const onRejection = (reason: unknown) => asyncErrors.push(reason);
   process.on("unhandledRejection", onRejection);
+  // The program's own error is caught inside the stack so Pulumi's stack plumbing does not leave
+  // rejected promises behind; it is rethrown once every registration has landed.
+  let programError: unknown;
   let stackOutputs: Record<string, unknown> | undefined;
   try {
-    stackOutputs = (await pulumi.runtime.runInPulumiStack(async () => (await options.program()) ?? {})) as
-      | Record<string, unknown>
-      | undefined;
+    await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        const outputs = (await options.program()) ?? {};
+        stackOutputs = (await resolveKeepingSecrets(outputs)) as Record<string, unknown>;
+        return outputs;
+      } catch (error) {
+        programError = error;
+        return {};
+      }
+    });
     // Components register their outputs after the program returns: wait for every RPC to land.
     await (pulumi.runtime as any).waitForRPCs();
   } catch (error) {
-    throw new ProgramError(unwrapError(error));
+    programError ??= error;
   } finally {
     process.off("unhandledRejection", onRejection);
   }
-  if (asyncErrors.length) throw new ProgramError(unwrapError(asyncErrors[0]));
+  const failure = programError ?? asyncErrors[0];
+  if (failure !== undefined) throw new ProgramError(unwrapError(failure), declaredCount(monitor));
   const durationMs = performance.now() - started;
   const profile = pulumi.runtime.allConfig()["estate:profile"] ?? "";
 
@@ -123,6 +155,26 @@ export async function planProgram(options: PlanOptions): Promise<Plan> {
     resources,
     outputs: redact(stackOutputs ?? {}) as Record<string, unknown>,
   };
+}
+
+/** Resolves Outputs to plain values, with secret ones replaced by REDACTED. */
+async function resolveKeepingSecrets(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    if (await pulumi.isSecret(value)) return REDACTED;
+    const inner = await new Promise<unknown>((resolve) => value.apply((v) => resolve(v)));
+    return resolveKeepingSecrets(inner);
+  }
+  if (value instanceof Promise) return resolveKeepingSecrets(await value);
+  if (Array.isArray(value)) return Promise.all(value.map(resolveKeepingSecrets));
+  if (value && typeof value === "object" && !pulumi.Resource.isInstance(value)) {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveKeepingSecrets(v)]));
+    return Object.fromEntries(entries);
+  }
+  return pulumi.Resource.isInstance(value) ? "[resource]" : value;
+}
+
+function declaredCount(monitor: CapturingMonitor): number {
+  return monitor.registrations.filter((r) => r.type !== "pulumi:pulumi:Stack").length;
 }
 
 function toPlanResource(r: Registration, redact: (v: unknown) => unknown): PlanResource {

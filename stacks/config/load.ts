@@ -49,21 +49,22 @@ export function loadConfig(raw: Record<string, string>, options: LoadOptions): E
     secretKeys.has(`${NAMESPACE}:${path[0]}`) ? "[secret]" : JSON.stringify(valueAt(values, path));
 
   const shallow = stackFileSchema.safeParse(values);
-  if (!shallow.success) {
-    problems.push(...shallow.error.issues.flatMap((issue) => explain(issue, values, given)));
-  }
+  if (!shallow.success) problems.push(...shallow.error.issues.flatMap((issue) => explain(issue, values, given)));
   if (values.profile === undefined) {
     problems.push({ key: formatKey(["profile"]), message: `missing; expected one of ${PROFILES.join(", ")}` });
   }
-  if (problems.length) throw new ConfigError(stackFile, problems);
-
-  const merged = deepMerge(profileDefaults(values.profile as Profile, options.stack), values);
+  // Merge with the profile's defaults (dev's while the profile itself is wrong) so that missing
+  // keys are reported in the same pass as the stack file's own mistakes.
+  const profile: Profile = PROFILES.includes(values.profile as Profile) ? (values.profile as Profile) : "dev";
+  const merged = deepMerge(profileDefaults(profile, options.stack), values);
   const full = estateSchema.safeParse(merged);
   if (!full.success) {
-    throw new ConfigError(stackFile, full.error.issues.flatMap((issue) => explain(issue, merged, given)));
+    const known = new Set(problems.map((p) => p.key));
+    problems.push(...full.error.issues.flatMap((issue) => explain(issue, merged, given)).filter((p) => !known.has(p.key)));
+  } else if (!problems.length) {
+    checkCombinations(full.data, (path, message) => problems.push({ key: formatKey(path), message }));
   }
-  checkCombinations(full.data, (path, message) => problems.push({ key: formatKey(path), message }));
-  if (problems.length) throw new ConfigError(stackFile, problems);
+  if (problems.length || !full.success) throw new ConfigError(stackFile, problems);
   return full.data;
 }
 
