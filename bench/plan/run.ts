@@ -1,0 +1,68 @@
+/**
+ * bench/plan: `estate plan prod` against its floor (a process that only imports the Pulumi SDK and
+ * the same azure-native submodules), run alternately in one session; writes the ratio of medians
+ * and peak memory to bench/results/plan.json. Needs GNU time (/usr/bin/time, Debian package `time`).
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const TIME = "/usr/bin/time";
+
+interface Sample {
+  seconds: number;
+  peakMiB: number;
+}
+
+function measure(args: string[]): Sample {
+  const result = spawnSync(TIME, ["-f", "%e %M", process.execPath, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CI: "true" } });
+  if (result.status !== 0) throw new Error(`${args.join(" ")} failed:\n${result.stderr}`);
+  const [seconds, kib] = result.stderr.trim().split("\n").pop()!.split(" ").map(Number);
+  return { seconds, peakMiB: kib / 1024 };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+if (!existsSync(TIME)) {
+  console.error(`bench/plan needs GNU time at ${TIME} (apt-get install time)`);
+  process.exit(1);
+}
+
+const out = mkdtempSync(path.join(os.tmpdir(), "estate-bench-"));
+const planArgs = [path.join(ROOT, "bin/estate.js"), "plan", "prod", "--out", out];
+// The floor imports exactly the submodules whose resources the plan holds.
+execFileSync(process.execPath, planArgs, { cwd: ROOT, env: { ...process.env, CI: "true" } });
+const plan = JSON.parse(readFileSync(path.join(out, "plan.json"), "utf8")) as { resources: Array<{ type: string }> };
+const modules = [...new Set(plan.resources.map((r) => r.type.split(":")))]
+  .filter(([pkg]) => pkg === "azure-native" || pkg === "random")
+  .map(([pkg, module]) => (pkg === "random" ? "@pulumi/random" : `@pulumi/azure-native/${module}`));
+const floorArgs = [path.join(ROOT, "bin/run-ts.js"), path.join(ROOT, "bench/plan/floor.ts"), ...new Set(modules)];
+
+const estate: Sample[] = [];
+const floor: Sample[] = [];
+for (let i = 0; i < RUNS; i++) {
+  // Alternate so both see the same machine load.
+  floor.push(measure(floorArgs));
+  estate.push(measure(planArgs));
+}
+
+const estateSeconds = median(estate.map((s) => s.seconds));
+const floorSeconds = median(floor.map((s) => s.seconds));
+const result = {
+  bench: "plan",
+  date: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
+  runs: RUNS,
+  resources: plan.resources.length,
+  azureNativeModules: [...new Set(modules)].sort(),
+  estatePlanProd: { medianSeconds: estateSeconds, peakMiB: Math.max(...estate.map((s) => s.peakMiB)) },
+  floor: { medianSeconds: floorSeconds, peakMiB: Math.max(...floor.map((s) => s.peakMiB)) },
+  ratio: Number((estateSeconds / floorSeconds).toFixed(3)),
+  targets: { ratioAtMost: 1.5, peakMiBAtMost: 1024 },
+};
+mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });
+writeFileSync(path.join(ROOT, "bench/results/plan.json"), `${JSON.stringify(result, null, 2)}\n`);
+console.log(JSON.stringify(result, null, 2));
