@@ -27,7 +27,9 @@ export function armIdentity(type: string, name: string, inputs: Record<string, a
     return { id: `/subscriptions/${OFFLINE_SUBSCRIPTION}/resourceGroups/${group}/providers/${module}/${kind}/${name}`, physicalName: name };
   }
   if (!entry.arm) return { id: fakeGuid(type, name), physicalName: name };
-  const names = entry.names.map((input, i) => String(inputs[input] ?? (i === entry.names.length - 1 ? name : "unknown")));
+  const names = entry.names.map((input, i) =>
+    input.startsWith("=") ? input.slice(1) : String(inputs[input] ?? (i === entry.names.length - 1 ? name : "unknown")),
+  );
   const physicalName = names[names.length - 1] ?? name;
   if (entry.arm === "Microsoft.Resources/resourceGroups") {
     return { id: `/subscriptions/${OFFLINE_SUBSCRIPTION}/resourceGroups/${physicalName}`, physicalName };

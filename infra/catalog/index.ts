@@ -1,6 +1,8 @@
 import { coreTypes } from "./core.js";
+import { dataTypes } from "./data.js";
 import { networkTypes } from "./network.js";
 import { observabilityTypes } from "./observability.js";
+import { secretsTypes } from "./secrets.js";
 import type { CatalogEntry } from "./types.js";
 
 export type { CatalogEntry, OutputContext } from "./types.js";
@@ -9,6 +11,8 @@ export type { CatalogEntry, OutputContext } from "./types.js";
 export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   ...coreTypes,
   ...networkTypes,
+  ...dataTypes,
+  ...secretsTypes,
   ...observabilityTypes,
 };
 

@@ -20,4 +20,33 @@ export const networkTypes: Record<string, CatalogEntry> = {
     names: ["networkSecurityGroupName"],
     taggable: true,
   },
+  "azure-native:network:PrivateEndpoint": {
+    arm: "Microsoft.Network/privateEndpoints",
+    apiVersion: "2024-05-01",
+    names: ["privateEndpointName"],
+    taggable: true,
+    outputs: ({ id, inputs }) => ({
+      networkInterfaces: [{ id: `${id.split("/providers/")[0]}/providers/Microsoft.Network/networkInterfaces/${inputs.customNetworkInterfaceName}` }],
+    }),
+  },
+  "azure-native:network:PrivateDnsZoneGroup": {
+    arm: "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+    apiVersion: "2024-05-01",
+    names: ["privateEndpointName", "privateDnsZoneGroupName"],
+    taggable: false,
+  },
+  "azure-native:privatedns:PrivateZone": {
+    arm: "Microsoft.Network/privateDnsZones",
+    apiVersion: "2024-06-01",
+    names: ["privateZoneName"],
+    taggable: true,
+    outputs: () => ({ numberOfRecordSets: 1, maxNumberOfRecordSets: 25000 }),
+  },
+  "azure-native:privatedns:VirtualNetworkLink": {
+    arm: "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+    apiVersion: "2024-06-01",
+    names: ["privateZoneName", "virtualNetworkLinkName"],
+    taggable: true,
+    outputs: () => ({ virtualNetworkLinkState: "Completed" }),
+  },
 };

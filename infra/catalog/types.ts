@@ -10,6 +10,7 @@ export interface CatalogEntry {
   /**
    * Input names that hold each ARM name segment, outermost first; the last one is the resource's
    * own name (the logical name is used when that input is absent). Empty for the resource group.
+   * A segment written `=default` is that literal name (e.g. the blob service of a container).
    */
   names: string[];
   /** Extension resources (role assignments, diagnostic settings, locks) live under this input's id. */

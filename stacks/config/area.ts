@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { Region } from "../../infra/naming/regions.js";
 
 export const PROFILES = ["dev", "prod", "ephemeral"] as const;
 export type Profile = (typeof PROFILES)[number];
@@ -6,7 +7,9 @@ export type Profile = (typeof PROFILES)[number];
 /** What every area's cross-field checks may look at besides its own section. */
 export interface CoreContext {
   profile: Profile;
-  location: string;
+  workload: string;
+  environment: string;
+  location: Region;
   zoneRedundant: boolean;
 }
 

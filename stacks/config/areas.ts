@@ -1,3 +1,4 @@
+import { dataArea } from "./data.js";
 import { networkArea } from "./network.js";
 import { observabilityArea } from "./observability.js";
 
@@ -8,6 +9,7 @@ import { observabilityArea } from "./observability.js";
 export const AREAS = {
   network: networkArea,
   observability: observabilityArea,
+  data: dataArea,
 };
 
 export type Areas = typeof AREAS;

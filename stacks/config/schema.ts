@@ -40,7 +40,8 @@ export function checkCombinations(config: EstateConfig, report: Report): void {
   if (config.zoneRedundant && !REGIONS[config.location].zones) {
     report(["zoneRedundant"], `region ${config.location} has no availability zones; choose another region or set zoneRedundant: false`);
   }
-  const context: CoreContext = { profile: config.profile, location: config.location, zoneRedundant: config.zoneRedundant };
+  const { profile, workload, environment, location, zoneRedundant } = config;
+  const context: CoreContext = { profile, workload, environment, location, zoneRedundant };
   for (const [key, area] of Object.entries(AREAS)) {
     const check = area.check as ((v: unknown, c: CoreContext, r: Report) => void) | undefined;
     check?.(config[key as keyof Areas], context, (path, message) => report([key, ...path], message));

@@ -1,0 +1,133 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as storage from "@pulumi/azure-native/storage";
+import type { BaseArgs, PrivateEndpointArgs } from "../core/args.js";
+import { lockResource } from "../core/lock.js";
+import { assignRoles } from "../core/roles.js";
+import { privateEndpoint } from "../network/private-endpoint.js";
+import { sendDiagnostics } from "../observability/diagnostics.js";
+
+export interface StorageArgs extends BaseArgs {
+  /** Zone-redundant (ZRS) or locally redundant (LRS) replication. */
+  zoneRedundant: boolean;
+  containers: string[];
+  /** Days kept after delete, for blobs and for containers. */
+  softDeleteDays: number;
+  /** Lifecycle: blobs untouched this many days move to Cool, then to Archive. */
+  lifecycle: { coolAfterDays: number; archiveAfterDays: number };
+  privateEndpoint?: PrivateEndpointArgs;
+}
+
+export type BlobAccess = "read" | "write";
+const BLOB_ROLES: Record<BlobAccess, string> = { read: "Storage Blob Data Reader", write: "Storage Blob Data Contributor" };
+
+/**
+ * A StorageV2 account for blobs: Entra-only (no shared keys, no anonymous blobs), HTTPS and
+ * TLS 1.2, reachable through its blob private endpoint, with soft delete, versioning and a
+ * lifecycle that cools and archives old blobs.
+ */
+export class BlobStorage extends pulumi.ComponentResource {
+  readonly accountId: pulumi.Output<string>;
+  readonly accountName: pulumi.Output<string>;
+  readonly blobEndpoint: pulumi.Output<string>;
+
+  constructor(
+    private readonly name: string,
+    args: StorageArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("estate:data:BlobStorage", name, {}, opts);
+    const { resourceGroupName, location, namer, tags } = args;
+
+    const account = new storage.StorageAccount(
+      `${name}-account`,
+      {
+        accountName: namer.name("storageAccount"),
+        resourceGroupName,
+        location,
+        tags,
+        kind: "StorageV2",
+        sku: { name: args.zoneRedundant ? "Standard_ZRS" : "Standard_LRS" },
+        accessTier: "Hot",
+        allowBlobPublicAccess: false,
+        allowSharedKeyAccess: false,
+        defaultToOAuthAuthentication: true,
+        allowCrossTenantReplication: false,
+        enableHttpsTrafficOnly: true,
+        minimumTlsVersion: "TLS1_2",
+        publicNetworkAccess: "Disabled",
+        networkRuleSet: { defaultAction: "Deny", bypass: "None" },
+      },
+      { parent: this },
+    );
+
+    const blobService = new storage.BlobServiceProperties(
+      `${name}-blob`,
+      {
+        accountName: account.name,
+        resourceGroupName,
+        blobServicesName: "default",
+        isVersioningEnabled: true,
+        deleteRetentionPolicy: { enabled: true, days: args.softDeleteDays },
+        containerDeleteRetentionPolicy: { enabled: true, days: args.softDeleteDays },
+      },
+      { parent: this },
+    );
+
+    for (const container of args.containers) {
+      new storage.BlobContainer(
+        `${name}-${container}`,
+        { accountName: account.name, resourceGroupName, containerName: container, publicAccess: "None" },
+        { parent: this, dependsOn: [blobService] },
+      );
+    }
+
+    new storage.ManagementPolicy(
+      `${name}-lifecycle`,
+      {
+        accountName: account.name,
+        resourceGroupName,
+        managementPolicyName: "default",
+        policy: {
+          rules: [
+            {
+              name: "cool-then-archive",
+              enabled: true,
+              type: "Lifecycle",
+              definition: {
+                filters: { blobTypes: ["blockBlob"] },
+                actions: {
+                  baseBlob: {
+                    tierToCool: { daysAfterModificationGreaterThan: args.lifecycle.coolAfterDays },
+                    tierToArchive: { daysAfterModificationGreaterThan: args.lifecycle.archiveAfterDays },
+                  },
+                  version: {
+                    tierToCool: { daysAfterCreationGreaterThan: args.lifecycle.coolAfterDays },
+                    tierToArchive: { daysAfterCreationGreaterThan: args.lifecycle.archiveAfterDays },
+                  },
+                },
+              },
+            },
+          ],
+        },
+      },
+      { parent: this },
+    );
+
+    if (args.privateEndpoint) privateEndpoint(this, name, args, "blob", account.id, args.privateEndpoint);
+    sendDiagnostics(this, name, account.id, args.diagnostics, { logs: false });
+    // Blob reads, writes and deletes are logged by the blob service, not the account.
+    sendDiagnostics(this, `${name}-blob`, pulumi.interpolate`${account.id}/blobServices/default`, args.diagnostics);
+    lockResource(this, name, account.id, args.lock);
+    assignRoles(this, name, account.id, args.roleAssignments);
+
+    this.accountId = account.id;
+    this.accountName = account.name;
+    this.blobEndpoint = account.primaryEndpoints.blob;
+    this.registerOutputs({ accountId: this.accountId, blobEndpoint: this.blobEndpoint });
+  }
+
+  /** Blob data access for a principal on the whole account: Reader for "read", Contributor for "write". */
+  grantBlobAccess(key: string, principalId: pulumi.Input<string>, access: BlobAccess) {
+    return assignRoles(this, this.name, this.accountId, [{ role: BLOB_ROLES[access], principalId, key }])[0];
+  }
+}

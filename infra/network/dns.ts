@@ -1,0 +1,66 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as privatedns from "@pulumi/azure-native/privatedns";
+import type { BaseArgs } from "../core/args.js";
+import { lockResource } from "../core/lock.js";
+
+/**
+ * Each private-link service the estate uses: the private DNS zone that answers for its endpoints
+ * and the sub-resource (group id) its private endpoint connects to.
+ * Source: Azure "private endpoint DNS zone values".
+ */
+export const PRIVATE_LINK = {
+  cosmos: { zone: "privatelink.documents.azure.com", groupId: "Sql" },
+  sql: { zone: "privatelink.database.windows.net", groupId: "sqlServer" },
+  redis: { zone: "privatelink.redis.cache.windows.net", groupId: "redisCache" },
+  blob: { zone: "privatelink.blob.core.windows.net", groupId: "blob" },
+  serviceBus: { zone: "privatelink.servicebus.windows.net", groupId: "namespace" },
+  keyVault: { zone: "privatelink.vaultcore.azure.net", groupId: "vault" },
+} as const;
+
+export type PrivateLinkService = keyof typeof PRIVATE_LINK;
+export const PRIVATE_LINK_SERVICES = Object.keys(PRIVATE_LINK) as PrivateLinkService[];
+
+export interface PrivateDnsZonesArgs extends Omit<BaseArgs, "location" | "diagnostics" | "roleAssignments"> {
+  /** The VNet every zone is linked to, so resources inside it resolve the private addresses. */
+  vnetId: pulumi.Input<string>;
+  /** Which services get a zone; all of them unless narrowed. */
+  services?: PrivateLinkService[];
+}
+
+/**
+ * One private DNS zone per private-link service, each linked to the estate's VNet. Registration
+ * stays off: the zones hold only the A records the private endpoints' zone groups write.
+ * Private DNS zones have no diagnostic settings in Azure, so none are sent.
+ */
+export class PrivateDnsZones extends pulumi.ComponentResource {
+  readonly zoneIds: Partial<Record<PrivateLinkService, pulumi.Output<string>>>;
+
+  constructor(name: string, args: PrivateDnsZonesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("estate:network:PrivateDnsZones", name, {}, opts);
+    const { resourceGroupName, namer, tags } = args;
+    this.zoneIds = {};
+    for (const service of args.services ?? PRIVATE_LINK_SERVICES) {
+      const zone = new privatedns.PrivateZone(
+        `${name}-${service}`,
+        { privateZoneName: PRIVATE_LINK[service].zone, resourceGroupName, location: "global", tags },
+        { parent: this },
+      );
+      new privatedns.VirtualNetworkLink(
+        `${name}-${service}-link`,
+        {
+          virtualNetworkLinkName: namer.name("privateDnsZoneLink", service),
+          privateZoneName: zone.name,
+          resourceGroupName,
+          location: "global",
+          tags,
+          virtualNetwork: { id: args.vnetId },
+          registrationEnabled: false,
+        },
+        { parent: this },
+      );
+      lockResource(this, `${name}-${service}`, zone.id, args.lock);
+      this.zoneIds[service] = zone.id;
+    }
+    this.registerOutputs({ zoneIds: this.zoneIds });
+  }
+}

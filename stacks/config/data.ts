@@ -1,0 +1,351 @@
+import { z } from "zod";
+import { Namer, NamingError, type NameKind } from "../../infra/naming/index.js";
+import { REGIONS } from "../../infra/naming/regions.js";
+import { defineArea, type CoreContext, type Profile, type Report } from "./area.js";
+
+const int = z.number().int();
+
+/** A queue entry: the same shape the local Service Bus broker reads, so both agree on a queue. */
+export const queueSchema = z
+  .object({
+    name: z.string(),
+    lockDurationSeconds: int.optional(),
+    ttlSeconds: int.optional(),
+    maxDeliveryCount: int.optional(),
+    deadLetterOnExpiry: z.boolean().optional(),
+  })
+  .strict();
+export type QueueConfig = z.output<typeof queueSchema>;
+
+const cosmos = z
+  .object({
+    /** serverless: pay per request; autoscale: RU/s shared by each database's containers. */
+    capacity: z.enum(["serverless", "autoscale"]),
+    autoscaleMaxThroughput: int.optional(),
+    zoneRedundant: z.boolean(),
+    backup: z.enum(["continuous", "periodic"]),
+    databases: z.array(
+      z
+        .object({
+          name: z.string(),
+          containers: z.array(
+            z
+              .object({
+                name: z.string(),
+                partitionKey: z.string(),
+                defaultTtlSeconds: int.optional(),
+                indexing: z
+                  .object({ includedPaths: z.array(z.string()).optional(), excludedPaths: z.array(z.string()).optional() })
+                  .strict()
+                  .optional(),
+              })
+              .strict(),
+          ),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+const sql = z
+  .object({
+    enabled: z.boolean(),
+    /** The Entra group administering the server: its display name and object id. */
+    admin: z
+      .object({ login: z.string().min(1), objectId: z.string().uuid("expected the Entra group's object id, a GUID") })
+      .strict()
+      .optional(),
+    zoneRedundant: z.boolean(),
+    databases: z.array(
+      z
+        .object({
+          name: z.string(),
+          compute: z.enum(["serverless", "provisioned"]),
+          vCores: z.number(),
+          autoPauseDelayMinutes: int.optional(),
+          backupRetentionDays: int,
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+const redis = z
+  .object({ enabled: z.boolean(), sku: z.enum(["Basic", "Standard", "Premium"]), capacity: int, zoneRedundant: z.boolean() })
+  .strict();
+
+const storage = z
+  .object({
+    zoneRedundant: z.boolean(),
+    containers: z.array(z.string()),
+    softDeleteDays: int,
+    lifecycle: z.object({ coolAfterDays: int, archiveAfterDays: int }).strict(),
+  })
+  .strict();
+
+const serviceBus = z
+  .object({
+    sku: z.enum(["Standard", "Premium"]),
+    /** Premium messaging units. */
+    capacity: int.optional(),
+    zoneRedundant: z.boolean(),
+    privateEndpoint: z.boolean(),
+    queues: z.array(queueSchema),
+  })
+  .strict();
+
+const keyVault = z
+  .object({
+    sku: z.enum(["standard", "premium"]),
+    softDeleteRetentionDays: int,
+    purgeProtection: z.boolean(),
+    /** Secrets generated at deploy time and kept only in the vault. */
+    secrets: z.array(z.object({ name: z.string(), length: int }).strict()),
+  })
+  .strict();
+
+const schema = z
+  .object({
+    /** A management lock on every data service; ephemeral stacks cannot have one (they are collected). */
+    lock: z.enum(["none", "CanNotDelete", "ReadOnly"]),
+    cosmos,
+    sql,
+    redis,
+    storage,
+    serviceBus,
+    keyVault,
+  })
+  .strict();
+export type DataConfig = z.output<typeof schema>;
+
+/** What the hosted services need: their Cosmos containers, blob container and queue. */
+const CONTENT = {
+  databases: [
+    {
+      name: "estate",
+      containers: [
+        { name: "events", partitionKey: "/tenantId" },
+        { name: "documents", partitionKey: "/tenantId" },
+        // Idempotency records carry their own `ttl`.
+        { name: "idempotency", partitionKey: "/tenantId", defaultTtlSeconds: -1 },
+      ],
+    },
+  ],
+  blobContainers: ["documents"],
+  queues: [{ name: "document-processing", lockDurationSeconds: 60, ttlSeconds: 24 * 3600, maxDeliveryCount: 3, deadLetterOnExpiry: true }],
+  secrets: [{ name: "signing-secret", length: 64 }],
+};
+
+function defaults(profile: Profile): z.input<typeof schema> {
+  const prod = profile === "prod";
+  return {
+    lock: prod ? "CanNotDelete" : "none",
+    cosmos: {
+      capacity: prod ? "autoscale" : "serverless",
+      ...(prod ? { autoscaleMaxThroughput: 4000 } : {}),
+      zoneRedundant: prod,
+      backup: prod ? "continuous" : "periodic",
+      databases: CONTENT.databases,
+    },
+    sql: {
+      // Off unless a stack turns it on: the hosted services do not use SQL, and an Entra-only server
+      // needs its admin group, which only the stack knows (Pulumi.dev.yaml and Pulumi.prod.yaml give theirs).
+      enabled: false,
+      zoneRedundant: prod,
+      databases: [
+        prod
+          ? { name: "estate", compute: "provisioned", vCores: 2, backupRetentionDays: 35 }
+          : { name: "estate", compute: "serverless", vCores: 1, autoPauseDelayMinutes: 60, backupRetentionDays: 7 },
+      ],
+    },
+    redis: {
+      enabled: true,
+      sku: prod ? "Premium" : profile === "dev" ? "Standard" : "Basic",
+      capacity: prod ? 1 : 0,
+      zoneRedundant: prod,
+    },
+    storage: {
+      zoneRedundant: prod,
+      containers: CONTENT.blobContainers,
+      softDeleteDays: prod ? 30 : 7,
+      lifecycle: { coolAfterDays: 30, archiveAfterDays: 90 },
+    },
+    serviceBus: {
+      sku: prod ? "Premium" : "Standard",
+      ...(prod ? { capacity: 1 } : {}),
+      zoneRedundant: prod,
+      privateEndpoint: prod,
+      queues: CONTENT.queues,
+    },
+    keyVault: { sku: "standard", softDeleteRetentionDays: 90, purgeProtection: prod, secrets: CONTENT.secrets },
+  };
+}
+
+/** Service Bus' longest message TTL (.NET TimeSpan.MaxValue, in whole seconds). */
+export const MAX_QUEUE_TTL_SECONDS = 922_337_203_685;
+const SQL_VCORES = { serverless: [1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 24, 32, 40, 80], provisioned: [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 24, 32, 40, 80] };
+const SQL_RESERVED = ["master", "model", "msdb", "tempdb"];
+const REDIS_CAPACITY = { Basic: [0, 6], Standard: [0, 6], Premium: [1, 5] } as const;
+
+/** Name rules of the things named in config (Azure's naming rules for each). */
+const NAMES = {
+  cosmos: { pattern: /^[^/\\#?]{1,255}$/, trailing: true, allowed: "1-255 characters without / \\ # ? and no trailing space" },
+  sqlDatabase: { pattern: /^[^<>*%&:\\/?]{1,128}$/, trailing: true, allowed: "1-128 characters without < > * % & : \\ / ? and not ending in a space or dot" },
+  blobContainer: { pattern: /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, trailing: false, allowed: "3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit" },
+  queue: { pattern: /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,258}[A-Za-z0-9])?$/, trailing: false, allowed: "1-260 letters, digits, periods, hyphens and underscores, starting and ending with a letter or digit" },
+  secret: { pattern: /^[A-Za-z0-9-]{1,127}$/, trailing: false, allowed: "1-127 letters, digits and hyphens" },
+};
+
+/** Checks each name of a list (`list[i].name` for entries that are objects) and that none repeats. */
+function checkNames(
+  report: Report,
+  path: Array<string | number>,
+  entries: Array<string | { name: string }>,
+  rule: (typeof NAMES)[keyof typeof NAMES],
+): void {
+  const seen = new Set<string>();
+  entries.forEach((entry, i) => {
+    const name = typeof entry === "string" ? entry : entry.name;
+    if (!rule.pattern.test(name) || (rule.trailing && /[ .]$/.test(name))) {
+      report(typeof entry === "string" ? [...path, i] : [...path, i, "name"], `got ${JSON.stringify(name)}; expected ${rule.allowed}`);
+    }
+    if (seen.has(name.toLowerCase())) report([...path, i], `${JSON.stringify(name)} is listed twice`);
+    seen.add(name.toLowerCase());
+  });
+}
+
+function range(report: Report, path: Array<string | number>, value: number | undefined, min: number, max: number, what: string): void {
+  if (value !== undefined && (value < min || value > max)) report(path, `got ${value}; ${what} is ${min}-${max}`);
+}
+
+function zones(report: Report, path: Array<string | number>, on: boolean, context: CoreContext): void {
+  if (on && !REGIONS[context.location].zones) {
+    report(path, `region ${context.location} has no availability zones; choose another region or set zoneRedundant: false`);
+  }
+}
+
+export const dataArea = defineArea({
+  schema,
+  defaults,
+  check: (data, context, report) => {
+    if (context.profile === "ephemeral" && data.lock !== "none") {
+      report(["lock"], `ephemeral stacks are collected when they expire and a ${data.lock} lock would stop that; set lock: none`);
+    }
+
+    // Names derived from workload, environment and region must fit each service's rules.
+    const namer = new Namer({ workload: context.workload, environment: context.environment, location: context.location });
+    const named: Array<[string, NameKind, boolean]> = [
+      ["cosmos", "cosmosAccount", true],
+      ["sql", "sqlServer", data.sql.enabled],
+      ["redis", "redis", data.redis.enabled],
+      ["storage", "storageAccount", true],
+      ["serviceBus", "serviceBusNamespace", true],
+      ["keyVault", "keyVault", true],
+    ];
+    for (const [section, kind, used] of named) {
+      try {
+        if (used) namer.name(kind);
+      } catch (error) {
+        if (!(error instanceof NamingError)) throw error;
+        report([section], error.message);
+      }
+    }
+
+    // Cosmos DB
+    const c = data.cosmos;
+    zones(report, ["cosmos", "zoneRedundant"], c.zoneRedundant, context);
+    if (c.capacity === "serverless" && c.autoscaleMaxThroughput !== undefined) {
+      report(["cosmos", "autoscaleMaxThroughput"], "serverless accounts have no provisioned throughput; remove it or set capacity: autoscale");
+    }
+    if (c.autoscaleMaxThroughput !== undefined && (c.autoscaleMaxThroughput < 1000 || c.autoscaleMaxThroughput % 1000 !== 0)) {
+      report(["cosmos", "autoscaleMaxThroughput"], `got ${c.autoscaleMaxThroughput}; expected 1000 RU/s or more, in steps of 1000`);
+    }
+    checkNames(report, ["cosmos", "databases"], c.databases, NAMES.cosmos);
+    c.databases.forEach((db, d) => {
+      const path = ["cosmos", "databases", d, "containers"];
+      checkNames(report, path, db.containers, NAMES.cosmos);
+      db.containers.forEach((container, i) => {
+        if (!/^(\/[A-Za-z_][A-Za-z0-9_]*)+$/.test(container.partitionKey)) {
+          report([...path, i, "partitionKey"], `got ${JSON.stringify(container.partitionKey)}; expected a path of property names such as /tenantId`);
+        }
+        const ttl = container.defaultTtlSeconds;
+        if (ttl !== undefined && ttl !== -1 && (ttl < 1 || ttl > 2_147_483_647)) {
+          report([...path, i, "defaultTtlSeconds"], `got ${ttl}; expected -1 (items set their own ttl) or 1-2147483647 seconds`);
+        }
+        for (const kind of ["includedPaths", "excludedPaths"] as const) {
+          for (const p of container.indexing?.[kind] ?? []) {
+            if (!/^\/(.*\/)?(\*|\?)$/.test(p)) report([...path, i, "indexing", kind], `got ${JSON.stringify(p)}; expected a path ending in /* or /?, such as /tenantId/?`);
+          }
+        }
+      });
+    });
+
+    // Azure SQL
+    const s = data.sql;
+    if (s.enabled) {
+      if (!s.admin) report(["sql", "admin"], "missing; SQL allows Entra sign-in only, so give the admin group as { login, objectId } or set enabled: false");
+      zones(report, ["sql", "zoneRedundant"], s.zoneRedundant, context);
+      checkNames(report, ["sql", "databases"], s.databases, NAMES.sqlDatabase);
+      s.databases.forEach((db, i) => {
+        const path = ["sql", "databases", i];
+        if (SQL_RESERVED.includes(db.name.toLowerCase())) report([...path, "name"], `${db.name} is a system database name`);
+        if (!SQL_VCORES[db.compute].includes(db.vCores)) {
+          report([...path, "vCores"], `got ${db.vCores}; ${db.compute} General Purpose databases take ${SQL_VCORES[db.compute].join(", ")} vCores`);
+        }
+        if (db.compute === "provisioned" && db.autoPauseDelayMinutes !== undefined) {
+          report([...path, "autoPauseDelayMinutes"], "only serverless databases pause; remove it or set compute: serverless");
+        }
+        const pause = db.autoPauseDelayMinutes;
+        if (pause !== undefined && pause !== -1 && (pause < 15 || pause > 10080)) {
+          report([...path, "autoPauseDelayMinutes"], `got ${pause}; expected -1 (never pause) or 15-10080 minutes`);
+        }
+        range(report, [...path, "backupRetentionDays"], db.backupRetentionDays, 1, 35, "point-in-time restore retention in days");
+      });
+    }
+
+    // Redis
+    const r = data.redis;
+    if (r.enabled) {
+      const [min, max] = REDIS_CAPACITY[r.sku];
+      range(report, ["redis", "capacity"], r.capacity, min, max, `${r.sku} capacity`);
+      if (r.zoneRedundant && r.sku !== "Premium") {
+        report(["redis", "zoneRedundant"], `zone redundancy needs the Premium SKU; this cache is ${r.sku}`);
+      }
+      zones(report, ["redis", "zoneRedundant"], r.zoneRedundant, context);
+    }
+
+    // Storage
+    const st = data.storage;
+    zones(report, ["storage", "zoneRedundant"], st.zoneRedundant, context);
+    checkNames(report, ["storage", "containers"], st.containers, NAMES.blobContainer);
+    range(report, ["storage", "softDeleteDays"], st.softDeleteDays, 1, 365, "soft delete retention in days");
+    range(report, ["storage", "lifecycle", "coolAfterDays"], st.lifecycle.coolAfterDays, 0, 99_999, "days before moving to Cool");
+    if (st.lifecycle.archiveAfterDays <= st.lifecycle.coolAfterDays) {
+      report(["storage", "lifecycle", "archiveAfterDays"], `got ${st.lifecycle.archiveAfterDays}; blobs must move to Archive after they move to Cool (${st.lifecycle.coolAfterDays} days)`);
+    }
+
+    // Service Bus
+    const sb = data.serviceBus;
+    if (sb.sku === "Standard") {
+      if (sb.privateEndpoint) report(["serviceBus", "privateEndpoint"], "Service Bus Standard has no private endpoints; set sku: Premium or privateEndpoint: false");
+      if (sb.zoneRedundant) report(["serviceBus", "zoneRedundant"], "Service Bus Standard has no zone redundancy; set sku: Premium or zoneRedundant: false");
+      if (sb.capacity !== undefined) report(["serviceBus", "capacity"], "messaging units are a Premium setting; set sku: Premium or remove capacity");
+    } else if (sb.capacity !== undefined && ![1, 2, 4, 8, 16].includes(sb.capacity)) {
+      report(["serviceBus", "capacity"], `got ${sb.capacity}; expected 1, 2, 4, 8 or 16 messaging units`);
+    }
+    zones(report, ["serviceBus", "zoneRedundant"], sb.zoneRedundant, context);
+    checkNames(report, ["serviceBus", "queues"], sb.queues, NAMES.queue);
+    sb.queues.forEach((q, i) => {
+      const path = ["serviceBus", "queues", i];
+      range(report, [...path, "lockDurationSeconds"], q.lockDurationSeconds, 5, 300, "the lock duration in seconds (at most 5 minutes)");
+      range(report, [...path, "ttlSeconds"], q.ttlSeconds, 1, MAX_QUEUE_TTL_SECONDS, "the message time to live in seconds");
+      range(report, [...path, "maxDeliveryCount"], q.maxDeliveryCount, 1, 2_147_483_647, "the maximum delivery count");
+    });
+
+    // Key Vault
+    const kv = data.keyVault;
+    range(report, ["keyVault", "softDeleteRetentionDays"], kv.softDeleteRetentionDays, 7, 90, "soft delete retention in days");
+    checkNames(report, ["keyVault", "secrets"], kv.secrets, NAMES.secret);
+    kv.secrets.forEach((secret, i) => range(report, ["keyVault", "secrets", i, "length"], secret.length, 32, 1024, "a generated secret's length"));
+  },
+});
