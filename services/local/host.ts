@@ -82,7 +82,7 @@ export interface LocalHost {
   url: string;
   /** Stops receiving, waits for running invocations, then closes everything. */
   stop(): Promise<void>;
-  /** Closes the queue receivers at once, leaving locked messages to expire (a crashed instance). */
+  /** A crash: receivers close at once and running invocations never settle their messages. */
   kill(): Promise<void>;
 }
 
@@ -154,13 +154,16 @@ async function startQueueTrigger(fn: ServiceBusQueueFunction, options: LocalHost
   const client = new ServiceBusClient(connectionString);
   const receiver: ServiceBusReceiver = client.createReceiver(queueName, { receiveMode: "peekLock" });
   const running = new Set<Promise<void>>();
+  // Set by kill(): a dead instance settles nothing, so its in-flight messages come back.
+  let killed = false;
 
   const subscription = receiver.subscribe(
     {
       processMessage: async (message) => {
         const invocation = fn.handler(message.body, contextFor(fn.name, options.log, {
           messageId: message.messageId,
-          deliveryCount: message.deliveryCount,
+          // The AMQP header counts earlier deliveries; the Functions host reports 1 on the first.
+          deliveryCount: (message.deliveryCount ?? 0) + 1,
           enqueuedTimeUtc: message.enqueuedTimeUtc?.toISOString(),
           lockToken: message.lockToken,
           contentType: message.contentType,
@@ -172,6 +175,7 @@ async function startQueueTrigger(fn: ServiceBusQueueFunction, options: LocalHost
         } finally {
           running.delete(tracked);
         }
+        if (killed) throw new Error("the host instance was killed before settling this message");
       },
       processError: async ({ error, errorSource }) => {
         options.log("warn", "service bus receiver error", { function: fn.name, errorSource, error: String(error) });
@@ -190,6 +194,9 @@ async function startQueueTrigger(fn: ServiceBusQueueFunction, options: LocalHost
       await Promise.all(running);
       await close();
     },
-    kill: close,
+    kill: () => {
+      killed = true;
+      return close();
+    },
   };
 }

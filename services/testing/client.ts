@@ -23,7 +23,7 @@ export function apiClient(baseUrl: string) {
       body = JSON.stringify(options.json);
       headers["content-type"] ??= "application/json";
     }
-    const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, body: typeof body === "string" ? body : body && new Uint8Array(body) });
     const text = await response.text();
     let parsed: unknown = text;
     try {

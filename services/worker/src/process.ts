@@ -17,6 +17,13 @@ export interface WorkerDependencies {
   log: Logger;
 }
 
+/** A readable failure reason; SDK errors often carry their meaning in code and status only. */
+export function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { code, statusCode } = error as Error & { code?: unknown; statusCode?: unknown };
+  return [error.message || error.name, code !== undefined && `code ${String(code)}`, statusCode !== undefined && `status ${String(statusCode)}`].filter(Boolean).join("; ");
+}
+
 const isPreconditionFailed = (error: unknown) => (error as { code?: number }).code === 412;
 
 const textLike = /^(text\/|application\/(json|xml|csv)|application\/[\w.+-]+\+(json|xml)$)/;
@@ -52,7 +59,12 @@ export async function processDocumentMessage(deps: WorkerDependencies, body: unk
   }
 
   try {
-    const content = await deps.blobs.getBlobClient(doc.blobName).downloadToBuffer();
+    const content = await deps.blobs
+      .getBlobClient(doc.blobName)
+      .downloadToBuffer()
+      .catch((error: { statusCode?: number }) => {
+        throw error.statusCode === 404 ? new Error(`the document's blob ${doc.blobName} is missing`) : error;
+      });
     const processed: DocumentRecord = { ...doc, status: "processed", result: analyse(content, doc.contentType), updatedAt: new Date().toISOString() };
     await item.replace(processed, { accessCondition: { type: "IfMatch", condition: etag } });
     deps.log("info", "document processed", { ...fields, documentId, tenantId });
@@ -63,7 +75,7 @@ export async function processDocumentMessage(deps: WorkerDependencies, body: unk
       return;
     }
     await recordFailure(item, etag, doc, deliveryCount, deps.maxDeliveryCount, error);
-    deps.log("warn", "document processing failed", { ...fields, documentId, error: String(error), final: deliveryCount >= deps.maxDeliveryCount });
+    deps.log("warn", "document processing failed", { ...fields, documentId, error: describeFailure(error), final: deliveryCount >= deps.maxDeliveryCount });
     throw error;
   }
 }
@@ -74,7 +86,7 @@ async function recordFailure(item: Item, etag: string, doc: DocumentRecord, deli
     ...doc,
     status: final ? "failed" : "pending",
     attempts: deliveryCount,
-    failure: { reason: error instanceof Error ? error.message : String(error), deliveryCount, deadLettered: final },
+    failure: { reason: describeFailure(error), deliveryCount, deadLettered: final },
     updatedAt: new Date().toISOString(),
   };
   await item.replace(failed, { accessCondition: { type: "IfMatch", condition: etag } }).catch((replaceError: unknown) => {
