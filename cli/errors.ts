@@ -9,6 +9,9 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, policy: 3 } as const;
 /** The command was called wrongly: exit 2. */
 export class UsageError extends Error {}
 
+/** A failure the user can fix (missing tool, bad file, guardrail): exit 1 with its message alone. */
+export class EstateError extends Error {}
+
 /** Errors that are the user's to fix: printed as one clear message, no stack trace. */
 export function isExpected(error: unknown): boolean {
   const cause = error instanceof ProgramError ? error.cause : error;
@@ -17,6 +20,7 @@ export function isExpected(error: unknown): boolean {
     cause instanceof NamingError ||
     cause instanceof StackFileError ||
     cause instanceof UsageError ||
+    cause instanceof EstateError ||
     error instanceof ProgramError
   );
 }

@@ -1,6 +1,7 @@
 import chalk from "chalk";
 import { Command, CommanderError } from "commander";
 import { registerPlan } from "./commands/plan.js";
+import { registerCost } from "./commands/cost.js";
 import { EXIT, isExpected, UsageError } from "./errors.js";
 
 const program = new Command()
@@ -10,6 +11,7 @@ const program = new Command()
   .exitOverride();
 
 registerPlan(program);
+registerCost(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Command } from "commander";
+import { estimateAndWriteCost } from "../cost/report.js";
 import { renderPlan } from "../output/plan.js";
 import { startProgress } from "../output/progress.js";
 import { findProjectDir } from "../project.js";
@@ -29,11 +30,13 @@ export function registerPlan(program: Command): void {
         });
         const outDir = flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, stack);
         const file = writePlan(outDir, plan);
+        const cost = estimateAndWriteCost(outDir, plan);
         progress.succeed(`Planned ${plan.resources.length} resources for ${stack}`);
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
         } else {
           console.log(renderPlan(plan));
+          console.log(cost.summary);
           console.log(`Wrote ${path.relative(process.cwd(), file) || file}`);
         }
       } catch (error) {

@@ -1,0 +1,40 @@
+import path from "node:path";
+import type { Command } from "commander";
+import { estimateCost } from "../cost/estimate.js";
+import { loadPriceTable } from "../cost/prices.js";
+import { renderCost, writeCost } from "../cost/report.js";
+import { startProgress } from "../output/progress.js";
+import { resolvePlan } from "../plan/source.js";
+import { defaultOutDir } from "../plan/write.js";
+import { findProjectDir } from "../project.js";
+
+interface CostFlags {
+  json?: boolean;
+  prices?: string;
+  out?: string;
+}
+
+export function registerCost(program: Command): void {
+  program
+    .command("cost")
+    .description("estimate the monthly and daily cost of a stack from the price table shipped with estate (see docs/cost.md)")
+    .argument("<stack>", "stack name (planned offline now) or the path of a saved plan.json")
+    .option("--json", "print the estimate as JSON on stdout")
+    .option("--prices <file>", "price table to use instead of cli/cost/prices.json")
+    .option("--out <dir>", "folder for cost.json (default: .estate/<stack>)")
+    .action(async (ref: string, flags: CostFlags) => {
+      const projectDir = findProjectDir();
+      const table = loadPriceTable(flags.prices ? path.resolve(flags.prices) : undefined);
+      const progress = startProgress(`Planning ${ref} offline…`);
+      const { plan } = await resolvePlan(projectDir, ref, (n) => progress.update(`Planning ${ref} offline… ${n} resources`));
+      progress.succeed(`Planned ${plan.resources.length} resources for ${plan.stack}`);
+      const report = estimateCost(plan, table);
+      const file = writeCost(flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, plan.stack), report);
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        return;
+      }
+      console.log(renderCost(report));
+      console.log(`Wrote ${path.relative(process.cwd(), file) || file}`);
+    });
+}

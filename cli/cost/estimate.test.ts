@@ -1,0 +1,167 @@
+import { describe, expect, it } from "vitest";
+import { fixturePlan } from "../testing/plan-fixture.js";
+import { estimateCost } from "./estimate.js";
+import { loadPriceTable, parsePriceTable, type Meter, type PriceTable } from "./prices.js";
+
+const meter = (price: number, per: Meter["per"]): Meter => ({
+  price,
+  per,
+  unit: per === "hour" ? "1 Hour" : "1/Month",
+  service: "test",
+  sku: "test",
+  meter: "test meter",
+  source: "https://example.com/pricing",
+});
+
+const table: PriceTable = {
+  schemaVersion: 1,
+  version: "test.1",
+  currency: "USD",
+  pricesAsOf: "2026-11-01",
+  hoursPerMonth: 730,
+  provenance: "test fixture",
+  regions: {
+    global: { meters: { "frontdoor.Standard_AzureFrontDoor": meter(35, "month") } },
+    testregion: {
+      meters: {
+        "apim.Developer": meter(0.1, "hour"),
+        "appservice.EP1": meter(0.2, "hour"),
+        "privatelink.endpoint": meter(0.01, "hour"),
+        "dns.privateZone": meter(0.5, "month"),
+        "cosmos.autoscale": meter(0.012, "hour"),
+        "storage.Standard_LRS": meter(0.02, "usage"),
+      },
+    },
+  },
+};
+
+const location = "testregion";
+const tiny = fixturePlan("tiny", [
+  { type: "azure-native:resources:ResourceGroup", name: "rg", inputs: { location } },
+  { type: "azure-native:cdn:Profile", name: "afd", inputs: { location: "global", sku: { name: "Standard_AzureFrontDoor" } } },
+  { type: "azure-native:apimanagement:ApiManagementService", name: "apim", inputs: { location, sku: { name: "Developer", capacity: 1 } } },
+  { type: "azure-native:web:AppServicePlan", name: "asp", inputs: { location, sku: { name: "EP1", capacity: 2 } } },
+  { type: "azure-native:network:PrivateEndpoint", name: "pe", inputs: { location } },
+  { type: "azure-native:privatedns:PrivateZone", name: "zone", inputs: { location: "global" } },
+  {
+    type: "azure-native:cosmosdb:DatabaseAccount",
+    name: "cosmos",
+    inputs: { location, locations: [{ locationName: "a", isZoneRedundant: true }, { locationName: "b" }] },
+  },
+  {
+    type: "azure-native:cosmosdb:SqlResourceSqlContainer",
+    name: "items",
+    inputs: { accountName: "cosmos", options: { autoscaleSettings: { maxThroughput: 4000 } } },
+  },
+  { type: "azure-native:storage:StorageAccount", name: "st", inputs: { location, sku: { name: "Standard_LRS" } } },
+  { type: "azure-native:network:NetworkSecurityGroup", name: "nsg", inputs: { location } },
+  { type: "azure-native:foo:Bar", name: "mystery", inputs: { location } },
+  { type: "estate:data:Data", name: "data", custom: false },
+]);
+
+describe("estimateCost", () => {
+  const report = estimateCost(tiny, table);
+  const byName = (name: string) => report.resources.find((r) => r.name === name)!;
+
+  it("prices each resource from its SKU and capacity inputs", () => {
+    expect(byName("afd").monthly).toBe(35);
+    expect(byName("apim").monthly).toBe(73); // 0.1 x 730
+    expect(byName("asp").monthly).toBe(292); // 0.2 x 730 x 2 instances
+    expect(byName("pe").monthly).toBe(7.3);
+    expect(byName("zone").monthly).toBe(0.5); // a global zone billed at the estate's rate
+    // 4000 RU/s autoscale max = 40 units, x2 regions, x1.25 zone redundant = 100 units x 0.012 x 730
+    expect(byName("items").monthly).toBe(876);
+  });
+
+  it("totals fixed charges only, with the daily figure derived from the hours in a month", () => {
+    expect(report.total.monthly).toBe(1283.8);
+    expect(report.total.daily).toBe(42.21); // 1283.8 x 24 / 730
+    expect(byName("asp").daily).toBe(9.6); // 0.2 x 24 x 2
+  });
+
+  it("marks free, usage-billed and unknown resources explicitly, never as a silent zero", () => {
+    expect(byName("nsg")).toMatchObject({ status: "free", monthly: 0 });
+    expect(byName("rg").status).toBe("free");
+    expect(byName("cosmos")).toMatchObject({ status: "free", reason: expect.stringContaining("databases and containers") });
+    expect(byName("st")).toMatchObject({ status: "usage", monthly: null, reason: expect.stringContaining("0.02 USD per 1/Month") });
+    expect(byName("mystery")).toMatchObject({ status: "unknown", monthly: null, reason: "no price rule for azure-native:foo:Bar" });
+    expect(report.counts).toEqual({ priced: 6, free: 3, usage: 1, unknown: 1 });
+    expect(report.resources.some((r) => r.name === "data")).toBe(false); // components are not billed
+  });
+
+  it("reports a SKU the table has no price for as unknown, naming the meter and region", () => {
+    const premium = fixturePlan("p", [
+      { type: "azure-native:apimanagement:ApiManagementService", name: "apim", inputs: { location, sku: { name: "Premium", capacity: 3 } } },
+    ]);
+    expect(estimateCost(premium, table).resources[0]).toMatchObject({
+      status: "unknown",
+      reason: "price table test.1 has no apim.Premium price for testregion",
+    });
+  });
+
+  it("keeps each line's source and meter so the figure can be checked", () => {
+    expect(byName("apim").lines[0]).toMatchObject({ meter: "apim.Developer", quantity: 1, unitPrice: 0.1, per: "hour", source: "https://example.com/pricing" });
+  });
+});
+
+describe("SQL, Redis and Service Bus rules", () => {
+  const real = loadPriceTable();
+  const at = (type: string, inputs: Record<string, unknown>) =>
+    estimateCost(fixturePlan("x", [{ type, name: "r", inputs: { location: "eastus", ...inputs } }]), real).resources[0];
+
+  it("prices vCores from the SKU name or capacity, and zone redundancy on General Purpose", () => {
+    const gp = at("azure-native:sql:Database", { sku: { name: "GP_Gen5", capacity: 4 } });
+    expect(gp.lines[0]).toMatchObject({ meter: "sql.gp.vcore", quantity: 4 });
+    const zr = at("azure-native:sql:Database", { sku: { name: "GP_Gen5_2" }, zoneRedundant: true });
+    expect(zr.lines.map((l) => [l.meter, l.quantity])).toEqual([["sql.gp.vcore", 2], ["sql.gp.zoneRedundancy.vcore", 2]]);
+  });
+
+  it("treats auto-pausing serverless SQL as usage-billed and always-on serverless at its minimum vCores", () => {
+    expect(at("azure-native:sql:Database", { sku: { name: "GP_S_Gen5", capacity: 2 }, autoPauseDelay: 60 }).status).toBe("usage");
+    const floor = at("azure-native:sql:Database", { sku: { name: "GP_S_Gen5", capacity: 2 }, minCapacity: 1, autoPauseDelay: -1 });
+    expect(floor.lines[0]).toMatchObject({ meter: "sql.gps.vcore", quantity: 1 });
+  });
+
+  it("prices Redis by family and capacity, Premium per shard, and Service Bus Premium per messaging unit", () => {
+    expect(at("azure-native:redis:Redis", { sku: { name: "Basic", family: "C", capacity: 0 } }).monthly).toBeCloseTo(0.022 * 730, 2);
+    expect(at("azure-native:redis:Redis", { sku: { name: "Premium", family: "P", capacity: 1 }, shardCount: 2 }).lines[0].quantity).toBe(2);
+    expect(at("azure-native:servicebus:Namespace", { sku: { name: "Premium", capacity: 2 } }).lines[0]).toMatchObject({ quantity: 2 });
+    expect(at("azure-native:servicebus:Namespace", { sku: { name: "Basic" } }).status).toBe("usage");
+  });
+});
+
+describe("the shipped price table", () => {
+  const real = loadPriceTable();
+  it("is valid, dated, and gives every meter a source page", () => {
+    expect(real.pricesAsOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    for (const region of Object.values(real.regions)) {
+      for (const m of Object.values(region.meters)) expect(m.source).toMatch(/^https:\/\/azure\.microsoft\.com\/pricing\//);
+    }
+  });
+
+  it("puts a small dev estate in the tens to low hundreds and a zone-redundant Premium prod estate in the thousands per month", () => {
+    const region = "westeurope";
+    const dev = fixturePlan("dev", [
+      { type: "azure-native:cdn:Profile", name: "afd", inputs: { location: "global", sku: { name: "Standard_AzureFrontDoor" } } },
+      { type: "azure-native:apimanagement:ApiManagementService", name: "apim", inputs: { location: region, sku: { name: "Developer", capacity: 1 } } },
+      { type: "azure-native:web:AppServicePlan", name: "asp", inputs: { location: region, sku: { name: "EP1", capacity: 1 } } },
+      { type: "azure-native:redis:Redis", name: "redis", inputs: { location: region, sku: { name: "Basic", family: "C", capacity: 0 } } },
+      { type: "azure-native:network:PrivateEndpoint", name: "pe", inputs: { location: region } },
+    ]);
+    const prod = fixturePlan("prod", [
+      { type: "azure-native:cdn:Profile", name: "afd", inputs: { location: "global", sku: { name: "Premium_AzureFrontDoor" } } },
+      { type: "azure-native:apimanagement:ApiManagementService", name: "apim", inputs: { location: region, sku: { name: "Premium", capacity: 3 }, zones: ["1", "2", "3"] } },
+      { type: "azure-native:web:AppServicePlan", name: "asp", inputs: { location: region, sku: { name: "EP2", capacity: 1 }, zoneRedundant: true } },
+    ]);
+    const devMonthly = estimateCost(dev, real).total.monthly;
+    const prodMonthly = estimateCost(prod, real).total.monthly;
+    expect(devMonthly).toBeGreaterThan(20);
+    expect(devMonthly).toBeLessThan(400);
+    expect(prodMonthly).toBeGreaterThan(2000);
+  });
+
+  it("refuses a table with a bad field, naming the key and file", () => {
+    const broken = { ...real, pricesAsOf: "last week" };
+    expect(() => parsePriceTable(broken, "prices.json")).toThrow(/prices\.json: not a valid price table[\s\S]*pricesAsOf/);
+  });
+});

@@ -1,0 +1,129 @@
+import type { Plan, PlanResource } from "../plan/schema.js";
+import type { Meter, PriceTable } from "./prices.js";
+import { pricingFor, type RuleContext } from "./rules.js";
+
+export const COST_SCHEMA_VERSION = 1;
+
+export type CostStatus = "priced" | "free" | "usage" | "unknown";
+
+export interface CostLine {
+  meter: string;
+  service: string;
+  sku: string;
+  description: string;
+  region: string;
+  quantity: number;
+  unitPrice: number;
+  per: "hour" | "month";
+  unit: string;
+  monthly: number;
+  source: string;
+  note?: string;
+}
+
+export interface ResourceCost {
+  urn: string;
+  type: string;
+  name: string;
+  physicalName?: string;
+  status: CostStatus;
+  /** Null unless priced: usage-billed and unknown resources are never counted as zero. */
+  monthly: number | null;
+  daily: number | null;
+  lines: CostLine[];
+  /** Why it is free, usage-billed or unknown; for usage, the unit rate. */
+  reason?: string;
+}
+
+/** `.estate/<stack>/cost.json`: the estimate for one plan against one price table. */
+export interface CostReport {
+  schemaVersion: typeof COST_SCHEMA_VERSION;
+  stack: string;
+  profile: string;
+  mode: "offline";
+  currency: string;
+  priceTable: { version: string; pricesAsOf: string; provenance: string };
+  /** Fixed charges only: usage-billed resources come on top, unknown ones are listed. */
+  total: { monthly: number; daily: number };
+  counts: Record<CostStatus, number>;
+  resources: ResourceCost[];
+}
+
+const cents = (amount: number) => Math.round(amount * 100) / 100;
+
+/**
+ * The region a resource is priced in: its own location, else the estate's (the resource group's).
+ * Global resources (private DNS zones) are billed at the estate's regional rate.
+ */
+function regionOf(resource: PlanResource, plan: Plan): string {
+  const own = typeof resource.inputs.location === "string" ? resource.inputs.location.toLowerCase().replace(/\s+/g, "") : "";
+  if (own && own !== "global") return own;
+  const group = plan.resources.find((r) => r.type === "azure-native:resources:ResourceGroup");
+  return String(group?.inputs.location ?? "unknown").toLowerCase();
+}
+
+export function estimateCost(plan: Plan, table: PriceTable): CostReport {
+  const context: RuleContext = {
+    plan,
+    find: (type, physicalName) => plan.resources.find((r) => r.type === type && r.physicalName === physicalName),
+  };
+  const perDay = 24 / table.hoursPerMonth;
+  const resources = plan.resources.filter((r) => r.custom).map((resource): ResourceCost => {
+    const base = { urn: resource.urn, type: resource.type, name: resource.name, physicalName: resource.physicalName };
+    const pricing = pricingFor(resource, context);
+    const region = regionOf(resource, plan);
+    const meterIn = (key: string, where: string): Meter | undefined => table.regions[where]?.meters[key];
+    switch (pricing.kind) {
+      case "free":
+        return { ...base, status: "free", monthly: 0, daily: 0, lines: [], reason: pricing.reason };
+      case "unknown":
+        return { ...base, status: "unknown", monthly: null, daily: null, lines: [], reason: pricing.reason };
+      case "usage": {
+        const meter = meterIn(pricing.meter, region);
+        const rate = meter ? `${meter.price} ${table.currency} per ${meter.unit}` : `no ${pricing.meter} price for ${region}`;
+        return { ...base, status: "usage", monthly: null, daily: null, lines: [], reason: `${pricing.reason}: ${rate}` };
+      }
+      case "priced": {
+        const lines: CostLine[] = [];
+        for (const charge of pricing.charges) {
+          const where = charge.region ?? region;
+          const meter = meterIn(charge.meter, where);
+          if (!meter || meter.per === "usage") {
+            return { ...base, status: "unknown", monthly: null, daily: null, lines: [], reason: `price table ${table.version} has no ${charge.meter} price for ${where}` };
+          }
+          const monthly = meter.price * charge.quantity * (meter.per === "hour" ? table.hoursPerMonth : 1);
+          lines.push({
+            meter: charge.meter,
+            service: meter.service,
+            sku: meter.sku,
+            description: meter.meter,
+            region: where,
+            quantity: charge.quantity,
+            unitPrice: meter.price,
+            per: meter.per,
+            unit: meter.unit,
+            monthly: cents(monthly),
+            source: meter.source,
+            note: charge.note,
+          });
+        }
+        const monthly = lines.reduce((sum, line) => sum + line.monthly, 0);
+        return { ...base, status: "priced", monthly: cents(monthly), daily: cents(monthly * perDay), lines };
+      }
+    }
+  });
+  const monthly = resources.reduce((sum, r) => sum + (r.monthly ?? 0), 0);
+  const counts: Record<CostStatus, number> = { priced: 0, free: 0, usage: 0, unknown: 0 };
+  for (const r of resources) counts[r.status] += 1;
+  return {
+    schemaVersion: COST_SCHEMA_VERSION,
+    stack: plan.stack,
+    profile: plan.profile,
+    mode: "offline",
+    currency: table.currency,
+    priceTable: { version: table.version, pricesAsOf: table.pricesAsOf, provenance: table.provenance },
+    total: { monthly: cents(monthly), daily: cents(monthly * perDay) },
+    counts,
+    resources,
+  };
+}

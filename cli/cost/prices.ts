@@ -1,0 +1,61 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { EstateError } from "../errors.js";
+
+/** The price table shipped with the project; schema documented in docs/cost.md. */
+export const PRICE_TABLE_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), "prices.json");
+
+const meterSchema = z
+  .object({
+    price: z.number().nonnegative(),
+    /** `hour` and `month` prices are totalled; `usage` prices depend on traffic and are only shown. */
+    per: z.enum(["hour", "month", "usage"]),
+    /** The unit the price is quoted in, as the pricing page or Retail Prices API says it. */
+    unit: z.string().min(1),
+    service: z.string().min(1),
+    sku: z.string().min(1),
+    meter: z.string().min(1),
+    source: z.string().url(),
+    /** How `cli/cost/refresh.ts` finds this meter in the Azure Retail Prices API; absent: refreshed by hand. */
+    retail: z.object({ serviceName: z.string(), skuName: z.string(), meterName: z.string() }).strict().optional(),
+  })
+  .strict();
+
+export const priceTableSchema = z
+  .object({
+    schemaVersion: z.literal(1),
+    version: z.string().min(1),
+    currency: z.string().length(3),
+    pricesAsOf: z.string().date(),
+    hoursPerMonth: z.number().positive(),
+    provenance: z.string().min(1),
+    regions: z.record(z.object({ meters: z.record(meterSchema) }).strict()),
+  })
+  .strict();
+
+export type PriceTable = z.infer<typeof priceTableSchema>;
+export type Meter = z.infer<typeof meterSchema>;
+
+/** A price table that cannot be used: names the file and each bad key. */
+export class PriceTableError extends EstateError {}
+
+export function parsePriceTable(doc: unknown, file: string): PriceTable {
+  const parsed = priceTableSchema.safeParse(doc);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  - ${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new PriceTableError(`${file}: not a valid price table (see docs/cost.md)\n${problems.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+export function loadPriceTable(file = PRICE_TABLE_FILE): PriceTable {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new PriceTableError(`${file}: cannot read the price table: ${(error as Error).message}`);
+  }
+  return parsePriceTable(doc, file);
+}

@@ -1,0 +1,69 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import chalk from "chalk";
+import Table from "cli-table3";
+import { OFFLINE_LABEL, type Plan } from "../plan/schema.js";
+import { estimateCost, type CostReport, type ResourceCost } from "./estimate.js";
+import { loadPriceTable, type PriceTable } from "./prices.js";
+
+export function money(amount: number, currency: string): string {
+  return `${currency === "USD" ? "$" : `${currency} `}${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+const label = (r: ResourceCost) => r.physicalName ?? r.name;
+const shortType = (type: string) => type.replace(/^azure-native:/, "");
+
+/** One line for `estate plan` and `estate env up`: fixed total, and what it leaves out. */
+export function costSummaryLine(report: CostReport): string {
+  const { total, counts, currency } = report;
+  const extras = [
+    counts.usage ? `${counts.usage} usage-billed on top` : "",
+    counts.unknown ? `${counts.unknown} without a price` : "",
+  ].filter(Boolean);
+  return (
+    `Estimated cost: ${money(total.monthly, currency)}/month (${money(total.daily, currency)}/day)` +
+    `${extras.length ? `, ${extras.join(", ")}` : ""} — price table ${report.priceTable.version} of ${report.priceTable.pricesAsOf}`
+  );
+}
+
+export function renderCost(report: CostReport): string {
+  const lines: string[] = [];
+  lines.push(chalk.bold(`Cost estimate of stack ${report.stack} (profile ${report.profile || "?"})`));
+  lines.push(chalk.yellow(`  ${OFFLINE_LABEL}; list prices from price table ${report.priceTable.version} (${report.priceTable.pricesAsOf})`));
+  const table = new Table({ head: ["Resource", "Type", "Billed as", "Monthly", "Daily"], style: { head: [], border: [] } });
+  const priced = report.resources.filter((r) => r.status === "priced").sort((a, b) => (b.monthly ?? 0) - (a.monthly ?? 0));
+  for (const r of priced) {
+    const detail = r.lines.map((l) => `${l.sku}${l.note ? ` (${l.note})` : ""}`).join("; ");
+    table.push([label(r), shortType(r.type), detail, money(r.monthly ?? 0, report.currency), money(r.daily ?? 0, report.currency)]);
+  }
+  table.push([chalk.bold("Total (fixed charges)"), "", "", chalk.bold(money(report.total.monthly, report.currency)), chalk.bold(money(report.total.daily, report.currency))]);
+  lines.push(table.toString());
+  const section = (title: string, items: ResourceCost[]) => {
+    if (!items.length) return;
+    lines.push(title);
+    for (const r of items) lines.push(`  ${label(r)} ${chalk.dim(shortType(r.type))}: ${r.reason}`);
+  };
+  section(chalk.cyan(`Usage-billed, not in the total (${report.counts.usage}):`), report.resources.filter((r) => r.status === "usage"));
+  section(chalk.red(`Unknown, no price (${report.counts.unknown}):`), report.resources.filter((r) => r.status === "unknown"));
+  lines.push(chalk.dim(`Free (${report.counts.free}): ${summariseFree(report)}`));
+  return lines.join("\n");
+}
+
+function summariseFree(report: CostReport): string {
+  const byType = new Map<string, number>();
+  for (const r of report.resources.filter((x) => x.status === "free")) byType.set(shortType(r.type), (byType.get(shortType(r.type)) ?? 0) + 1);
+  return [...byType.entries()].map(([type, n]) => `${type} x${n}`).join(", ") || "none";
+}
+
+export function writeCost(outDir: string, report: CostReport): string {
+  mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, "cost.json");
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
+
+/** What `estate plan` and `estate env up` add to a plan: cost.json next to plan.json, and its summary line. */
+export function estimateAndWriteCost(outDir: string, plan: Plan, table: PriceTable = loadPriceTable()): { report: CostReport; file: string; summary: string } {
+  const report = estimateCost(plan, table);
+  return { report, file: writeCost(outDir, report), summary: costSummaryLine(report) };
+}

@@ -1,0 +1,222 @@
+import type { Plan, PlanResource } from "../plan/schema.js";
+
+/** One meter a resource runs all month: `quantity` units (instances, vCores, 100 RU/s, zones...). */
+export interface Charge {
+  meter: string;
+  quantity: number;
+  /** Meters priced once for the world (Front Door) live under the `global` region. */
+  region?: "global";
+  note?: string;
+}
+
+/** How a resource is billed, decided from its type token and SKU/capacity inputs. */
+export type Pricing =
+  | { kind: "priced"; charges: Charge[] }
+  | { kind: "free"; reason: string }
+  | { kind: "usage"; meter: string; reason: string }
+  | { kind: "unknown"; reason: string };
+
+export interface RuleContext {
+  plan: Plan;
+  /** Another resource of the plan by type and Azure name (e.g. the Cosmos account of a container). */
+  find(type: string, physicalName: string): PlanResource | undefined;
+}
+
+type Rule = (inputs: Record<string, any>, context: RuleContext) => Pricing;
+
+const free = (reason: string): Pricing => ({ kind: "free", reason });
+const priced = (...charges: Charge[]): Pricing => ({ kind: "priced", charges });
+const usage = (meter: string, reason: string): Pricing => ({ kind: "usage", meter, reason });
+const unknown = (reason: string): Pricing => ({ kind: "unknown", reason });
+
+/** Resources Azure does not bill for, or bills through another resource: free, with the reason. */
+const FREE_TYPES: Record<string, string> = {
+  "azure-native:resources:ResourceGroup": "resource groups are free",
+  "azure-native:network:VirtualNetwork": "virtual networks are free (peering and gateways are billed separately)",
+  "azure-native:network:Subnet": "subnets are free",
+  "azure-native:network:NetworkSecurityGroup": "network security groups are free",
+  "azure-native:network:PrivateDnsZoneGroup": "DNS zone groups are free",
+  "azure-native:privatedns:VirtualNetworkLink": "private DNS zone links are free",
+  "azure-native:privatedns:PrivateRecordSet": "records are included in the zone",
+  "azure-native:authorization:RoleAssignment": "role assignments are free",
+  "azure-native:authorization:ManagementLockByScope": "locks are free",
+  "azure-native:monitor:DiagnosticSetting": "the setting is free; ingestion is billed by the Log Analytics workspace",
+  "azure-native:monitor:ActionGroup": "action groups are free (SMS and voice notifications are billed per use)",
+  "azure-native:consumption:Budget": "budgets are free",
+  "azure-native:applicationinsights:Component": "workspace-based: telemetry is billed as Log Analytics ingestion",
+  "azure-native:web:WebApp": "billed through its App Service plan",
+  "azure-native:web:WebAppApplicationSettings": "billed through its App Service plan",
+  "azure-native:web:WebAppSwiftVirtualNetworkConnection": "billed through its App Service plan",
+  "azure-native:cdn:AFDEndpoint": "included in the Front Door profile's base fee (requests and egress are billed per use)",
+  "azure-native:cdn:AFDOriginGroup": "included in the Front Door profile's base fee",
+  "azure-native:cdn:AFDOrigin": "included in the Front Door profile's base fee",
+  "azure-native:cdn:AFDCustomDomain": "included in the Front Door profile's base fee",
+  "azure-native:cdn:Route": "included in the Front Door profile's base fee",
+  "azure-native:cdn:RuleSet": "included in the Front Door profile's base fee",
+  "azure-native:cdn:Rule": "included in the Front Door profile's base fee",
+  "azure-native:cdn:SecurityPolicy": "included in the Front Door profile's base fee",
+  "azure-native:frontdoor:Policy": "WAF policies are included in Front Door Standard/Premium",
+  "azure-native:sql:Server": "logical servers are free; databases are billed",
+  "azure-native:sql:ServerBlobAuditingPolicy": "auditing is free (the audit log storage is billed)",
+  "azure-native:sql:FirewallRule": "firewall rules are free",
+  "azure-native:sql:ServerAzureADOnlyAuthentication": "free",
+  "azure-native:sql:ServerAzureADAdministrator": "free",
+  "azure-native:sql:TransparentDataEncryption": "TDE is free",
+  "azure-native:cosmosdb:SqlResourceSqlRoleAssignment": "data-plane role assignments are free",
+  "azure-native:servicebus:Queue": "included in the namespace",
+  "azure-native:servicebus:Topic": "included in the namespace",
+  "azure-native:servicebus:Subscription": "included in the namespace",
+  "azure-native:storage:BlobContainer": "billed through the storage account's data stored",
+  "azure-native:storage:BlobServiceProperties": "billed through the storage account",
+  "azure-native:storage:ManagementPolicy": "lifecycle policies are free (tier changes billed per operation)",
+  "azure-native:keyvault:Secret": "billed through the vault's operations",
+  "azure-native:apimanagement:Api": "included in the API Management service",
+  "azure-native:apimanagement:ApiPolicy": "included in the API Management service",
+  "azure-native:apimanagement:ApiOperation": "included in the API Management service",
+  "azure-native:apimanagement:ApiOperationPolicy": "included in the API Management service",
+  "azure-native:apimanagement:Backend": "included in the API Management service",
+  "azure-native:apimanagement:NamedValue": "included in the API Management service",
+  "azure-native:apimanagement:Logger": "included in the API Management service",
+  "azure-native:apimanagement:Diagnostic": "included in the API Management service",
+  "azure-native:apimanagement:Policy": "included in the API Management service",
+  "azure-native:apimanagement:Product": "included in the API Management service",
+  "azure-native:apimanagement:ProductApi": "included in the API Management service",
+  "random:index/randomPassword:RandomPassword": "generated locally by Pulumi; not an Azure resource",
+  "random:index/randomUuid:RandomUuid": "generated locally by Pulumi; not an Azure resource",
+  "random:index/randomString:RandomString": "generated locally by Pulumi; not an Azure resource",
+};
+
+const skuName = (inputs: Record<string, any>): string | undefined =>
+  typeof inputs.sku === "string" ? inputs.sku : inputs.sku?.name;
+const count = (value: unknown, fallback: number): number => (typeof value === "number" && value > 0 ? value : fallback);
+
+/** Rules for the types Azure bills by SKU and capacity. */
+const RULES: Record<string, Rule> = {
+  "azure-native:cdn:Profile": (inputs) => {
+    const sku = skuName(inputs);
+    if (sku === "Standard_AzureFrontDoor" || sku === "Premium_AzureFrontDoor") {
+      return priced({ meter: `frontdoor.${sku}`, quantity: 1, region: "global", note: "base fee; requests and egress billed per use" });
+    }
+    return unknown(`no price for CDN profile SKU ${sku ?? "(none)"}`);
+  },
+  "azure-native:apimanagement:ApiManagementService": (inputs) => {
+    const sku = skuName(inputs);
+    if (sku === "Consumption") return usage("apim.Consumption", "Consumption tier bills per call");
+    const units = count(inputs.sku?.capacity, 1);
+    const zones = Array.isArray(inputs.zones) && inputs.zones.length ? ` across ${inputs.zones.length} zones` : "";
+    return priced({ meter: `apim.${sku}`, quantity: units, note: `${units} unit${units === 1 ? "" : "s"}${zones}` });
+  },
+  "azure-native:web:AppServicePlan": (inputs) => {
+    const sku = skuName(inputs) ?? "";
+    if (sku === "Y1" || sku === "FC1") return usage(`appservice.${sku}`, "consumption plans bill per execution");
+    // Zone-redundant plans run at least three instances; Elastic Premium keeps sku.capacity always ready.
+    const instances = Math.max(count(inputs.sku?.capacity, 1), inputs.zoneRedundant ? 3 : 1);
+    const note = `${instances} instance${instances === 1 ? "" : "s"}${inputs.zoneRedundant ? ", zone redundant" : ""}`;
+    if (/^EP\d$/.test(sku)) return priced({ meter: `appservice.${sku}`, quantity: instances, note });
+    const os = inputs.reserved || /linux/i.test(String(inputs.kind ?? "")) ? "linux" : "windows";
+    return priced({ meter: `appservice.${os}.${sku}`, quantity: instances, note });
+  },
+  "azure-native:cosmosdb:DatabaseAccount": (inputs) => {
+    const capabilities: Array<{ name?: string }> = inputs.capabilities ?? [];
+    if (capabilities.some((c) => c.name === "EnableServerless")) {
+      return usage("cosmos.serverless", "serverless accounts bill per request unit and GB stored");
+    }
+    return free("provisioned throughput is billed on its databases and containers");
+  },
+  "azure-native:cosmosdb:SqlResourceSqlDatabase": (inputs, context) => cosmosThroughput(inputs, context),
+  "azure-native:cosmosdb:SqlResourceSqlContainer": (inputs, context) => cosmosThroughput(inputs, context),
+  "azure-native:sql:Database": (inputs) => sqlDatabase(inputs),
+  "azure-native:redis:Redis": (inputs) => {
+    const sku = inputs.sku ?? {};
+    const shards = sku.name === "Premium" ? count(inputs.shardCount, 1) : 1;
+    return priced({ meter: `redis.${sku.name}.${sku.family}${sku.capacity}`, quantity: shards, note: `${shards} shard${shards === 1 ? "" : "s"}` });
+  },
+  "azure-native:servicebus:Namespace": (inputs) => {
+    const sku = skuName(inputs);
+    if (sku === "Basic") return usage("servicebus.Basic", "Basic bills per operation");
+    if (sku === "Premium") {
+      const units = count(inputs.sku?.capacity, 1);
+      return priced({ meter: "servicebus.Premium", quantity: units, note: `${units} messaging unit${units === 1 ? "" : "s"}` });
+    }
+    return priced({ meter: `servicebus.${sku}`, quantity: 1, note: "base unit; operations beyond the included 13M billed per use" });
+  },
+  "azure-native:keyvault:Vault": () => usage("keyvault.operations", "vaults bill per operation"),
+  "azure-native:keyvault:Key": () => usage("keyvault.operations", "software keys bill per operation"),
+  "azure-native:network:PrivateEndpoint": () =>
+    priced({ meter: "privatelink.endpoint", quantity: 1, note: "data processed billed per GB" }),
+  "azure-native:privatedns:PrivateZone": () => priced({ meter: "dns.privateZone", quantity: 1, note: "queries billed per million" }),
+  "azure-native:network:PublicIPAddress": (inputs) =>
+    skuName(inputs) === "Standard" ? priced({ meter: "ip.standardStatic", quantity: 1 }) : unknown(`no price for public IP SKU ${skuName(inputs) ?? "(none)"}`),
+  "azure-native:operationalinsights:Workspace": () => usage("loganalytics.ingestion", "billed per GB ingested"),
+  "azure-native:storage:StorageAccount": (inputs) => usage(`storage.${skuName(inputs)}`, "billed per GB stored and per operation"),
+  "azure-native:monitor:MetricAlert": (inputs) => {
+    const series = Array.isArray(inputs.scopes) ? inputs.scopes.length : 1;
+    return priced({ meter: "monitor.metricAlert", quantity: series, note: `${series} time series` });
+  },
+  "azure-native:monitor:ScheduledQueryRule": (inputs) => {
+    const minutes = isoMinutes(inputs.evaluationFrequency);
+    if (minutes === 5 || minutes === 10 || minutes === 15) return priced({ meter: `monitor.logAlert.${minutes}`, quantity: 1 });
+    return unknown(`no price for a log alert evaluated every ${inputs.evaluationFrequency ?? "(unset)"}`);
+  },
+  "azure-native:applicationinsights:WebTest": (inputs) => {
+    if (inputs.kind === "ping") return free("classic URL ping tests are free");
+    return usage("monitor.standardWebTest", "standard tests bill per execution");
+  },
+};
+
+function cosmosThroughput(inputs: Record<string, any>, context: RuleContext): Pricing {
+  const options = inputs.options ?? {};
+  const account = context.find("azure-native:cosmosdb:DatabaseAccount", String(inputs.accountName ?? ""));
+  const locations = (account?.inputs.locations ?? [{}]) as Array<{ isZoneRedundant?: boolean }>;
+  const regions = Math.max(locations.length, 1);
+  // Zone redundancy bills provisioned throughput at 1.25x; every region bills its own copy.
+  const factor = regions * (locations.some((l) => l.isZoneRedundant) ? 1.25 : 1);
+  const shape = `${regions} region${regions === 1 ? "" : "s"}${factor > regions ? ", zone redundant (x1.25)" : ""}`;
+  if (options.autoscaleSettings?.maxThroughput) {
+    const max = options.autoscaleSettings.maxThroughput as number;
+    return priced({ meter: "cosmos.autoscale", quantity: (max / 100) * factor, note: `autoscale max ${max} RU/s, ${shape}` });
+  }
+  if (options.throughput) {
+    const ru = options.throughput as number;
+    return priced({ meter: "cosmos.manual", quantity: (ru / 100) * factor, note: `${ru} RU/s, ${shape}` });
+  }
+  return free("no dedicated throughput: shares the database's throughput or a serverless account");
+}
+
+function sqlDatabase(inputs: Record<string, any>): Pricing {
+  const sku = inputs.sku ?? {};
+  const name = String(sku.name ?? "");
+  const dtu = /^(Basic|S\d|P\d)$/.exec(name);
+  if (dtu) return priced({ meter: `sql.dtu.${name}`, quantity: 1 });
+  // vCore SKUs come as GP_Gen5 + capacity, or GP_Gen5_2 with the vCores in the name.
+  const vcore = /^(GP_S|GP|BC)_Gen5(?:_(\d+))?$/.exec(name);
+  if (!vcore) return unknown(`no price for SQL database SKU ${name || "(none)"}`);
+  const [, edition, inName] = vcore;
+  const vcores = count(sku.capacity, inName ? Number(inName) : 2);
+  if (edition === "GP_S") {
+    const min = count(inputs.minCapacity, 0.5);
+    if (count(inputs.autoPauseDelay, -1) > 0) {
+      return usage("sql.gps.vcore", `serverless with auto-pause bills per vCore-second used (${min}-${vcores} vCores)`);
+    }
+    return priced({ meter: "sql.gps.vcore", quantity: min, note: `serverless without auto-pause: at least ${min} vCores always billed (floor)` });
+  }
+  const charges: Charge[] = [{ meter: `sql.${edition.toLowerCase()}.vcore`, quantity: vcores, note: `${vcores} vCores` }];
+  if (edition === "GP" && inputs.zoneRedundant) charges.push({ meter: "sql.gp.zoneRedundancy.vcore", quantity: vcores, note: "zone redundant" });
+  return priced(...charges);
+}
+
+/** Minutes in an ISO 8601 duration such as PT5M or PT1H. */
+function isoMinutes(duration: unknown): number | undefined {
+  const match = /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(String(duration ?? ""));
+  if (!match || (!match[1] && !match[2])) return undefined;
+  return Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0);
+}
+
+/** How one resource is billed. Types without a rule are unknown, never zero. */
+export function pricingFor(resource: PlanResource, context: RuleContext): Pricing {
+  const freeReason = FREE_TYPES[resource.type];
+  if (freeReason) return free(freeReason);
+  const rule = RULES[resource.type];
+  if (!rule) return unknown(`no price rule for ${resource.type}`);
+  return rule(resource.inputs, context);
+}
