@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks.js";
 import { catalogEntry } from "../../infra/catalog/index.js";
 import { armMocks } from "./mocks.js";
+import { runtimeInternals, setRootDirectory } from "./pulumi-internals.js";
 import { PLAN_SCHEMA_VERSION, REDACTED, type Plan, type PlanResource } from "./schema.js";
 
 /** Pulumi marks secret values on the wire with this signature key and value. */
@@ -17,6 +18,8 @@ export interface PlanOptions {
   /** Pulumi's flat config for the stack (see stackfile.ts). */
   config: Record<string, string>;
   secretKeys: string[];
+  /** The project folder, as `pulumi.runtime.getRootDirectory()` reports it in the cloud. */
+  rootDirectory?: string;
   /** The program to run: the estate program in production, small programs in tests. */
   program: () => Promise<Record<string, unknown> | void>;
   onProgress?: (resourcesSoFar: number) => void;
@@ -104,8 +107,9 @@ export async function planProgram(options: PlanOptions): Promise<Plan> {
   const monitor = new CapturingMonitor(mocks, (n) => options.onProgress?.(n));
   await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);
   // setMocks installs a plain MockMonitor; swap in ours, keeping the features setMocks enabled.
-  (pulumi.runtime as any).setMockOptions(monitor, options.project, options.stack, false);
+  runtimeInternals.setMockOptions(monitor, options.project, options.stack, false);
   pulumi.runtime.setAllConfig(options.config, options.secretKeys);
+  if (options.rootDirectory) setRootDirectory(options.rootDirectory);
 
   const started = performance.now();
   // Errors raised in apply callbacks surface as unhandled rejections: they fail the plan too.
@@ -128,7 +132,7 @@ export async function planProgram(options: PlanOptions): Promise<Plan> {
       }
     });
     // Components register their outputs after the program returns: wait for every RPC to land.
-    await (pulumi.runtime as any).waitForRPCs();
+    await runtimeInternals.waitForRPCs();
   } catch (error) {
     programError ??= error;
   } finally {

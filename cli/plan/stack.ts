@@ -27,6 +27,7 @@ export async function planStack(options: StackPlanOptions): Promise<Plan> {
     stack: options.stack,
     config: { ...stackFile.config, ...options.configOverrides },
     secretKeys: stackFile.secretKeys,
+    rootDirectory: options.projectDir,
     program: estateProgram,
     onProgress: options.onProgress,
   });
