@@ -46,7 +46,7 @@ export function loadConfig<S extends z.ZodRawShape>(
     const isOptional = (setting: string) => schema.shape[setting]?.isOptional() ?? false;
     if (appEnv === "development" || problems.some((p) => !isOptional(p.setting))) throw new ConfigError(problems);
     for (const problem of problems) {
-      log("warn", "ignoring invalid optional setting; using its default", { ...problem });
+      log("warn", "ignoring invalid optional setting; using its default", { setting: problem.setting, issue: problem.message });
       delete values[problem.setting];
     }
     config = schema.parse(values);

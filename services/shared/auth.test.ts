@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDevIssuer, type DevIssuer } from "../local/token.js";
+import { createAuthenticator, requireWriter, type Authenticator } from "./auth.js";
+import { ProblemError } from "./problem.js";
+
+let issuer: DevIssuer;
+let stranger: DevIssuer;
+let authenticate: Authenticator;
+
+beforeAll(async () => {
+  [issuer, stranger] = await Promise.all([startDevIssuer(), startDevIssuer()]);
+  authenticate = createAuthenticator({ issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri, jwksCooldownMs: 0 });
+});
+afterAll(async () => {
+  await Promise.all([issuer?.stop(), stranger?.stop()]);
+});
+
+const bearer = (token: string) => `Bearer ${token}`;
+
+async function rejection(authorization: string | null): Promise<ProblemError> {
+  const error = await authenticate(authorization).then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(ProblemError);
+  return error as ProblemError;
+}
+
+describe("bearer authentication", () => {
+  it("takes the tenant from org_id and keeps only known roles", async () => {
+    const caller = await authenticate(bearer(await issuer.sign({ org_id: "acme", sub: "ana", role: ["reader", "superuser"] })));
+    expect(caller).toEqual({ subject: "ana", tenantId: "acme", roles: ["reader"] });
+    expect(() => requireWriter(caller)).toThrow(ProblemError);
+    expect(() => requireWriter({ ...caller, roles: ["writer"] })).not.toThrow();
+  });
+
+  it("rejects expired tokens, other audiences and issuers, and foreign signatures", async () => {
+    const cases = [
+      [await issuer.sign({ org_id: "acme", expires_in: -3600 }), /expired/],
+      [await issuer.sign({ org_id: "acme", audience: "api://other" }), /aud claim/],
+      [await issuer.sign({ org_id: "acme", issuer: "https://elsewhere.example" }), /iss claim/],
+      [await stranger.sign({ org_id: "acme", issuer: issuer.issuer }), /known key/],
+      [await issuer.sign({ org_id: "../etc" }), /org_id/],
+    ] as const;
+    for (const [token, detail] of cases) {
+      const problem = await rejection(bearer(token));
+      expect(problem.slug).toBe("unauthenticated");
+      expect(problem.detail).toMatch(detail);
+    }
+    expect((await rejection(null)).slug).toBe("unauthenticated");
+    expect((await rejection("Basic dXNlcjpwYXNz")).slug).toBe("unauthenticated");
+  });
+
+  it("follows a signing-key rotation without restarting", async () => {
+    await authenticate(bearer(await issuer.sign({ org_id: "acme" })));
+    const oldToken = await issuer.sign({ org_id: "acme" });
+    const newKid = await issuer.rotate();
+    const newToken = await issuer.sign({ org_id: "acme" });
+    expect(JSON.parse(Buffer.from(newToken.split(".")[0], "base64url").toString()).kid).toBe(newKid);
+    await expect(authenticate(bearer(newToken))).resolves.toMatchObject({ tenantId: "acme" });
+    await expect(authenticate(bearer(oldToken))).resolves.toMatchObject({ tenantId: "acme" });
+  });
+});
