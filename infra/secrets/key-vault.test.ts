@@ -1,0 +1,72 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Plan } from "../../cli/plan/schema.js";
+import { BUILT_IN_ROLES } from "../core/roles.js";
+import { BASE, endpointOf, oneOfType, PRIVATE_ENDPOINT, planComponents } from "../../test/components.js";
+import { KeyVault, type KeyVaultArgs } from "./key-vault.js";
+
+const DEV: KeyVaultArgs = {
+  ...BASE,
+  sku: "standard",
+  softDeleteRetentionDays: 90,
+  purgeProtection: false,
+  secrets: [{ name: "signing-secret", length: 64 }],
+  privateEndpoint: PRIVATE_ENDPOINT,
+};
+
+let dev: Plan;
+let prod: Plan;
+beforeAll(async () => {
+  dev = await planComponents(() => {
+    const kv = new KeyVault("kv", DEV);
+    kv.grantSecretsRead("api", "88888888-8888-4888-8888-888888888888");
+    return { uri: kv.vaultUri, secret: kv.secretUri("signing-secret") };
+  });
+  prod = await planComponents(() => {
+    new KeyVault("kv", { ...DEV, purgeProtection: true });
+  });
+});
+
+describe("Key Vault", () => {
+  it("authorises with RBAC, keeps deletes 90 days, denies the network and public access", () => {
+    expect(oneOfType(dev, "azure-native:keyvault:Vault").inputs.properties).toMatchObject({
+      enableRbacAuthorization: true,
+      enableSoftDelete: true,
+      softDeleteRetentionInDays: 90,
+      publicNetworkAccess: "Disabled",
+      networkAcls: { defaultAction: "Deny" },
+    });
+  });
+
+  it("has purge protection in prod and leaves it unset (never false) in dev", () => {
+    expect((oneOfType(prod, "azure-native:keyvault:Vault").inputs.properties as any).enablePurgeProtection).toBe(true);
+    expect((oneOfType(dev, "azure-native:keyvault:Vault").inputs.properties as any).enablePurgeProtection).toBeUndefined();
+  });
+
+  it("stores a generated secret whose value never appears in the plan", () => {
+    const password = oneOfType(dev, "random:index/randomPassword:RandomPassword");
+    expect(password.inputs.length).toBe(64);
+    const secret = oneOfType(dev, "azure-native:keyvault:Secret");
+    expect(secret.inputs.secretName).toBe("signing-secret");
+    expect((secret.inputs.properties as any).value).toBe("[secret]");
+  });
+
+  it("is reachable through a private endpoint on vault with its DNS zone group", () => {
+    const vault = oneOfType(dev, "azure-native:keyvault:Vault");
+    expect(endpointOf(dev, vault.outputs.id)?.endpoint.inputs.privateLinkServiceConnections).toEqual([
+      expect.objectContaining({ groupIds: ["vault"] }),
+    ]);
+  });
+
+  it("grants Key Vault Secrets User and gives versionless secret URIs for Key Vault references", () => {
+    const vault = oneOfType(dev, "azure-native:keyvault:Vault");
+    const grant = oneOfType(dev, "azure-native:authorization:RoleAssignment");
+    expect(String(grant.inputs.roleDefinitionId)).toMatch(new RegExp(`${BUILT_IN_ROLES["Key Vault Secrets User"]}$`));
+    expect(grant.inputs.scope).toBe(vault.outputs.id);
+    expect(dev.outputs.uri).toBe(`https://${vault.physicalName}.vault.azure.net/`);
+    expect(dev.outputs.secret).toBe(`https://${vault.physicalName}.vault.azure.net/secrets/signing-secret`);
+  });
+
+  it("refuses a URI for a secret it does not hold", async () => {
+    await expect(planComponents(() => void new KeyVault("kv", DEV).secretUri("missing"))).rejects.toThrow(/no secret "missing"; secrets: signing-secret/);
+  });
+});
