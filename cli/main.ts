@@ -2,6 +2,7 @@ import chalk from "chalk";
 import { Command, CommanderError } from "commander";
 import { registerPlan } from "./commands/plan.js";
 import { registerCost } from "./commands/cost.js";
+import { registerDiff } from "./commands/diff.js";
 import { EXIT, isExpected, UsageError } from "./errors.js";
 
 const program = new Command()
@@ -12,12 +13,12 @@ const program = new Command()
 
 registerPlan(program);
 registerCost(program);
+registerDiff(program);
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
+// No top-level await: the command runs from a CommonJS bundle (bin/cli-bundle.js).
+program.parseAsync(process.argv).catch((error: unknown) => {
   process.exitCode = exitCodeFor(error);
-}
+});
 
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {

@@ -62,6 +62,8 @@ const FREE_TYPES: Record<string, string> = {
   "azure-native:sql:ServerAzureADOnlyAuthentication": "free",
   "azure-native:sql:ServerAzureADAdministrator": "free",
   "azure-native:sql:TransparentDataEncryption": "TDE is free",
+  "azure-native:sql:BackupShortTermRetentionPolicy": "point-in-time backup storage up to the database size is included",
+  "azure-native:sql:BackupLongTermRetentionPolicy": "the policy is free (long-term backup storage is billed per GB)",
   "azure-native:cosmosdb:SqlResourceSqlRoleAssignment": "data-plane role assignments are free",
   "azure-native:servicebus:Queue": "included in the namespace",
   "azure-native:servicebus:Topic": "included in the namespace",

@@ -1,0 +1,71 @@
+import chalk from "chalk";
+import { OFFLINE_LABEL } from "../plan/schema.js";
+import type { InputChange, PlanDiff, ResourceRef } from "./diff.js";
+
+const show = (value: unknown) => (value === undefined ? chalk.dim("(unset)") : JSON.stringify(value));
+const shortType = (type: string) => type.replace(/^azure-native:/, "");
+const label = (r: ResourceRef) => `${r.physicalName ?? r.name} ${chalk.dim(shortType(r.type))}`;
+
+/** Groups by component so a reader sees "the data tier differs like this", not a flat list. */
+function byComponent<T extends ResourceRef>(items: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = item.component ?? "(stack)";
+    groups.set(group, [...(groups.get(group) ?? []), item]);
+  }
+  return new Map([...groups.entries()].sort(([x], [y]) => x.localeCompare(y)));
+}
+
+export function renderDiff(diff: PlanDiff): string {
+  const lines: string[] = [];
+  const side = (s: PlanDiff["a"]) => `${s.label} (profile ${s.profile || "?"})`;
+  lines.push(chalk.bold(`Diff of ${side(diff.a)} → ${side(diff.b)}`));
+  lines.push(chalk.yellow(`  ${OFFLINE_LABEL}`));
+  const list = (title: string, mark: string, items: ResourceRef[]) => {
+    if (!items.length) return;
+    lines.push("", chalk.bold(title));
+    for (const [group, members] of byComponent(items)) {
+      lines.push(`  ${chalk.cyan(group)}`);
+      for (const r of members) lines.push(`    ${mark} ${label(r)}`);
+    }
+  };
+  list(`Only in ${diff.a.label} (${diff.onlyInA.length})`, chalk.red("-"), diff.onlyInA);
+  list(`Only in ${diff.b.label} (${diff.onlyInB.length})`, chalk.green("+"), diff.onlyInB);
+  if (diff.changed.length) {
+    lines.push("", chalk.bold(`Different inputs (${diff.changed.length} resources)`));
+    const repeated = repeatedChanges(diff);
+    for (const [text, count] of repeated) lines.push(`  ${chalk.cyan(`on ${count} resources`)}  ${text}`);
+    for (const [group, members] of byComponent(diff.changed)) {
+      const shown = members
+        .map((r) => ({ r, changes: r.changes.filter((c) => !repeated.has(renderChange(c))) }))
+        .filter(({ changes }) => changes.length);
+      if (!shown.length) continue;
+      lines.push(`  ${chalk.cyan(group)}`);
+      for (const { r, changes } of shown) {
+        lines.push(`    ${chalk.yellow("~")} ${label(r)}`);
+        for (const change of changes) lines.push(`        ${renderChange(change)}`);
+      }
+    }
+  }
+  const renamed = diff.changed.reduce((n, r) => n + r.renamed, 0);
+  lines.push(
+    "",
+    `${diff.onlyInA.length} only in ${diff.a.label}, ${diff.onlyInB.length} only in ${diff.b.label}, ` +
+      `${diff.changed.length} with different inputs, ${diff.same} the same` +
+      (renamed ? ` (inputs differing only by the environment name are not shown)` : ""),
+  );
+  return lines.join("\n");
+}
+
+/** Changes made identically on many resources (a tag from the stack file) are listed once, not per resource. */
+const REPEATED_AT = 3;
+
+function repeatedChanges(diff: PlanDiff): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of diff.changed) for (const c of r.changes) counts.set(renderChange(c), (counts.get(renderChange(c)) ?? 0) + 1);
+  return new Map([...counts].filter(([, n]) => n >= REPEATED_AT));
+}
+
+function renderChange(change: InputChange): string {
+  return `${change.path}: ${chalk.red(show(change.a))} → ${chalk.green(show(change.b))}`;
+}
