@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// The `estate` command: the CLI is TypeScript, loaded through tsx so no build step is needed.
-import { register } from "tsx/esm/api";
+// The `estate` command. Runs from a bundle of the TypeScript CLI (bin/cli-bundle.js);
+// ESTATE_NO_BUNDLE=1 runs the sources through tsx instead.
+import { createRequire } from "node:module";
 
-register();
-await import("../cli/main.ts");
+if (process.env.ESTATE_NO_BUNDLE) {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("../cli/main.ts");
+} else {
+  const { cliBundle } = await import("./cli-bundle.js");
+  createRequire(import.meta.url)(await cliBundle());
+}

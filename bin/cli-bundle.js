@@ -1,0 +1,92 @@
+// The `estate` command runs from a CommonJS bundle of cli/main.ts, rebuilt with esbuild whenever a
+// source file is newer. Node loads the big CommonJS SDKs (Pulumi, azure-native) far faster through
+// require() than through a TypeScript ESM loader, which is what keeps `estate plan` close to the
+// time Node needs just to load those SDKs (see bench/plan).
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const CACHE = path.join(ROOT, "node_modules", ".cache", "estate");
+export const BUNDLE = path.join(CACHE, "cli.cjs");
+const INPUTS = path.join(CACHE, "cli.inputs.json");
+
+/** Path of an up-to-date bundle, building it first when any of its inputs changed. */
+export async function cliBundle() {
+  if (isFresh()) return BUNDLE;
+  await buildBundle();
+  return BUNDLE;
+}
+
+function isFresh() {
+  try {
+    const { builtAt, inputs } = JSON.parse(readFileSync(INPUTS, "utf8"));
+    return inputs.every((file) => statSync(path.join(ROOT, file)).mtimeMs <= builtAt);
+  } catch {
+    return false;
+  }
+}
+
+export async function buildBundle() {
+  const { build } = await import("esbuild");
+  mkdirSync(CACHE, { recursive: true });
+  const builtAt = Date.now();
+  const result = await build({
+    entryPoints: [path.join(ROOT, "cli/main.ts")],
+    outfile: BUNDLE,
+    write: false,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    sourcemap: "inline",
+    metafile: true,
+    logLevel: "silent",
+    plugins: [requirablePackagesExternal, importMetaAsLiterals],
+  });
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith("node_modules/"));
+  // Several `estate` processes may build at once (parallel tests): each writes its own file and
+  // renames it into place, so no process ever requires a half-written bundle.
+  writeAtomically(BUNDLE, result.outputFiles[0].contents);
+  writeAtomically(INPUTS, JSON.stringify({ builtAt, inputs: [...inputs, "package-lock.json", "bin/cli-bundle.js"] }));
+}
+
+function writeAtomically(file, contents) {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, file);
+}
+
+/** Packages Node can require() stay external; ESM-only ones (chalk, ora...) are bundled in. */
+const requirablePackagesExternal = {
+  name: "requirable-packages-external",
+  setup(build) {
+    build.onResolve({ filter: /^[^./#]/ }, (args) => {
+      if (args.path.startsWith("node:")) return { external: true };
+      const name = args.path.startsWith("@") ? args.path.split("/").slice(0, 2).join("/") : args.path.split("/")[0];
+      let manifest;
+      try {
+        manifest = JSON.parse(readFileSync(path.join(ROOT, "node_modules", name, "package.json"), "utf8"));
+      } catch {
+        return { external: true }; // a Node built-in, or something esbuild should report itself
+      }
+      const requirable = manifest.type !== "module" || JSON.stringify(manifest.exports ?? {}).includes('"require"');
+      return requirable ? { external: true } : undefined;
+    });
+  },
+};
+
+/** Each source file keeps its own import.meta.url and dirname, as literals of its real path. */
+const importMetaAsLiterals = {
+  name: "import-meta-as-literals",
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+      const source = readFileSync(args.path, "utf8")
+        .replaceAll("import.meta.dirname", JSON.stringify(path.dirname(args.path)))
+        .replaceAll("import.meta.filename", JSON.stringify(args.path))
+        .replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href));
+      return { contents: source, loader: "ts" };
+    });
+  },
+};

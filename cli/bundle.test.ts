@@ -1,0 +1,26 @@
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+// @ts-expect-error: plain JavaScript module without type declarations
+import { BUNDLE, buildBundle } from "../bin/cli-bundle.js";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+describe("the estate command's bundle", () => {
+  it("builds from cli/main.ts and runs the same commands as the sources", async () => {
+    await buildBundle();
+    const bundle = readFileSync(BUNDLE, "utf8");
+    // import.meta is rewritten per file, never left empty by the CommonJS output.
+    expect(bundle).not.toMatch(/import_meta\s*=\s*\{\}/);
+    const run = promisify(execFile);
+    const viaBundle = await run(process.execPath, [path.join(ROOT, "bin/estate.js"), "--help"], { cwd: ROOT });
+    const viaSources = await run(process.execPath, [path.join(ROOT, "bin/estate.js"), "--help"], {
+      cwd: ROOT,
+      env: { ...process.env, ESTATE_NO_BUNDLE: "1" },
+    });
+    expect(viaBundle.stdout).toContain("plan [options] <stack>");
+    expect(viaBundle.stdout).toBe(viaSources.stdout);
+  });
+});
