@@ -1,0 +1,148 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./load.js";
+
+/** A valid stack as Pulumi hands it over (structured values as JSON). */
+const BASE: Record<string, string> = {
+  "estate:profile": "dev",
+  "estate:location": "westeurope",
+  "estate:owner": "platform-team@contoso.com",
+  "estate:costCentre": "CC-1001",
+};
+const ADMIN = { login: "sql-admins", objectId: "6f1c2a7e-3b5d-4c8e-9a10-2d4e6f8a0b1c" };
+const data = (value: unknown) => ({ "estate:data": JSON.stringify(value) });
+
+function refuse(raw: Record<string, string>): ConfigError {
+  try {
+    loadConfig({ ...BASE, ...raw }, { stack: "dev" });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error("expected the config to be refused");
+}
+
+describe("estate:data defaults", () => {
+  it("dev: serverless Cosmos, Standard Service Bus without private endpoint, Standard Redis, no zones, no SQL", () => {
+    const { data: d } = loadConfig(BASE, { stack: "dev" });
+    expect(d.cosmos).toMatchObject({ capacity: "serverless", zoneRedundant: false, backup: "periodic" });
+    expect(d.serviceBus).toMatchObject({ sku: "Standard", privateEndpoint: false, zoneRedundant: false });
+    expect(d.redis).toMatchObject({ enabled: true, sku: "Standard", zoneRedundant: false });
+    expect(d.sql.enabled).toBe(false);
+    expect(d.keyVault.purgeProtection).toBe(false);
+    expect(d.lock).toBe("none");
+  });
+
+  it("prod: autoscale, continuous backup, Premium Service Bus with private endpoint, Premium Redis, zone redundant, purge protection", () => {
+    const { data: d } = loadConfig({ ...BASE, "estate:profile": "prod" }, { stack: "prod" });
+    expect(d.cosmos).toMatchObject({ capacity: "autoscale", zoneRedundant: true, backup: "continuous" });
+    expect(d.serviceBus).toMatchObject({ sku: "Premium", privateEndpoint: true, zoneRedundant: true });
+    expect(d.redis).toMatchObject({ sku: "Premium", zoneRedundant: true });
+    expect(d.storage.zoneRedundant).toBe(true);
+    expect(d.keyVault.purgeProtection).toBe(true);
+    expect(d.lock).toBe("CanNotDelete");
+  });
+
+  it("ephemeral: the cheapest Redis and no lock", () => {
+    const { data: d } = loadConfig({ ...BASE, "estate:profile": "ephemeral", "estate:expiresAt": "2026-12-01T18:00:00Z" }, { stack: "ephemeral-pr42" });
+    expect(d.redis.sku).toBe("Basic");
+    expect(d.lock).toBe("none");
+  });
+
+  it("holds what the hosted services need", () => {
+    const { data: d } = loadConfig(BASE, { stack: "dev" });
+    expect(d.cosmos.databases).toEqual([
+      {
+        name: "estate",
+        containers: [
+          { name: "events", partitionKey: "/tenantId" },
+          { name: "documents", partitionKey: "/tenantId" },
+          { name: "idempotency", partitionKey: "/tenantId", defaultTtlSeconds: -1 },
+        ],
+      },
+    ]);
+    expect(d.storage.containers).toEqual(["documents"]);
+    expect(d.storage.lifecycle).toEqual({ coolAfterDays: 30, archiveAfterDays: 90 });
+    expect(d.serviceBus.queues).toEqual([
+      { name: "document-processing", lockDurationSeconds: 60, ttlSeconds: 86400, maxDeliveryCount: 3, deadLetterOnExpiry: true },
+    ]);
+  });
+
+  it("lets a stack change one nested key and keeps the rest of the section", () => {
+    const { data: d } = loadConfig({ ...BASE, ...data({ sql: { enabled: true, admin: ADMIN }, redis: { enabled: false } }) }, { stack: "dev" });
+    expect(d.sql).toMatchObject({ enabled: true, admin: ADMIN, databases: [expect.objectContaining({ compute: "serverless" })] });
+    expect(d.redis).toMatchObject({ enabled: false, sku: "Standard" });
+  });
+});
+
+describe("estate:data impossible combinations", () => {
+  const prod = { "estate:profile": "prod" };
+  const cases: Array<[string, Record<string, string>, string, RegExp]> = [
+    ["a private endpoint on Service Bus Standard", data({ serviceBus: { privateEndpoint: true } }), "estate:data.serviceBus.privateEndpoint",
+      /Service Bus Standard has no private endpoints; set sku: Premium or privateEndpoint: false/],
+    ["zone redundancy on Service Bus Standard", data({ serviceBus: { zoneRedundant: true } }), "estate:data.serviceBus.zoneRedundant",
+      /Service Bus Standard has no zone redundancy/],
+    ["messaging units on Service Bus Standard", data({ serviceBus: { capacity: 2 } }), "estate:data.serviceBus.capacity", /Premium setting/],
+    ["zone redundancy on Redis Standard", data({ redis: { zoneRedundant: true } }), "estate:data.redis.zoneRedundant",
+      /zone redundancy needs the Premium SKU; this cache is Standard/],
+    ["zone redundancy in a region without zones", { ...prod, "estate:location": "westus", "estate:zoneRedundant": "false" }, "estate:data.cosmos.zoneRedundant",
+      /region westus has no availability zones; choose another region or set zoneRedundant: false/],
+    ["Storage zone redundancy in a region without zones", { "estate:location": "ukwest", ...data({ storage: { zoneRedundant: true } }) },
+      "estate:data.storage.zoneRedundant", /ukwest has no availability zones/],
+    ["a queue TTL over the maximum", data({ serviceBus: { queues: [{ name: "q", ttlSeconds: 922_337_203_686 }] } }),
+      "estate:data.serviceBus.queues[0].ttlSeconds", /got 922337203686; the message time to live in seconds is 1-922337203685/],
+    ["a lock duration over 5 minutes", data({ serviceBus: { queues: [{ name: "q", lockDurationSeconds: 301 }] } }),
+      "estate:data.serviceBus.queues[0].lockDurationSeconds", /got 301; the lock duration in seconds \(at most 5 minutes\) is 5-300/],
+    ["a max delivery count of zero", data({ serviceBus: { queues: [{ name: "q", maxDeliveryCount: 0 }] } }),
+      "estate:data.serviceBus.queues[0].maxDeliveryCount", /got 0/],
+    ["a partition key that is not a path", data({ cosmos: { databases: [{ name: "estate", containers: [{ name: "c", partitionKey: "tenantId" }] }] } }),
+      "estate:data.cosmos.databases[0].containers[0].partitionKey", /got "tenantId"; expected a path of property names such as \/tenantId/],
+    ["a partition key with a wildcard", data({ cosmos: { databases: [{ name: "estate", containers: [{ name: "c", partitionKey: "/tenant/*" }] }] } }),
+      "estate:data.cosmos.databases[0].containers[0].partitionKey", /expected a path of property names/],
+    ["a Cosmos container name with a slash", data({ cosmos: { databases: [{ name: "estate", containers: [{ name: "a/b", partitionKey: "/id" }] }] } }),
+      "estate:data.cosmos.databases[0].containers[0].name", /without \/ \\ # \?/],
+    ["a container listed twice", data({ cosmos: { databases: [{ name: "estate", containers: [{ name: "a", partitionKey: "/id" }, { name: "A", partitionKey: "/id" }] }] } }),
+      "estate:data.cosmos.databases[0].containers[1]", /"A" is listed twice/],
+    ["a blob container name Azure refuses", data({ storage: { containers: ["Documents_1"] } }), "estate:data.storage.containers[0]",
+      /got "Documents_1"; expected 3-63 lowercase letters/],
+    ["a queue name Azure refuses", data({ serviceBus: { queues: [{ name: "-jobs" }] } }), "estate:data.serviceBus.queues[0].name",
+      /got "-jobs"; expected 1-260 letters/],
+    ["a secret name Azure refuses", data({ keyVault: { secrets: [{ name: "signing_secret", length: 64 }] } }), "estate:data.keyVault.secrets[0].name",
+      /expected 1-127 letters, digits and hyphens/],
+    ["names too long for Key Vault and Storage", { "estate:workload": "estatelong", "estate:environment": "pr123456" }, "estate:data.keyVault",
+      /keyVault name "kvestatelongpr123456weu\w+" is 29 characters; Azure allows 3-24/],
+    ["SQL turned on without its admin group", data({ sql: { enabled: true } }), "estate:data.sql.admin", /SQL allows Entra sign-in only/],
+    ["an admin object id that is not a GUID", data({ sql: { enabled: true, admin: { login: "x", objectId: "sql-admins" } } }), "estate:data.sql.admin.objectId",
+      /expected the Entra group's object id, a GUID/],
+    ["auto-pause on a provisioned database", data({ sql: { enabled: true, admin: ADMIN, databases: [{ name: "db", compute: "provisioned", vCores: 2, autoPauseDelayMinutes: 60, backupRetentionDays: 7 }] } }),
+      "estate:data.sql.databases[0].autoPauseDelayMinutes", /only serverless databases pause/],
+    ["vCores the SKU does not offer", data({ sql: { enabled: true, admin: ADMIN, databases: [{ name: "db", compute: "provisioned", vCores: 1, backupRetentionDays: 7 }] } }),
+      "estate:data.sql.databases[0].vCores", /got 1; provisioned General Purpose databases take 2, 4/],
+    ["backup retention over 35 days", data({ sql: { enabled: true, admin: ADMIN, databases: [{ name: "db", compute: "serverless", vCores: 1, backupRetentionDays: 90 }] } }),
+      "estate:data.sql.databases[0].backupRetentionDays", /got 90/],
+    ["a system database name", data({ sql: { enabled: true, admin: ADMIN, databases: [{ name: "master", compute: "serverless", vCores: 1, backupRetentionDays: 7 }] } }),
+      "estate:data.sql.databases[0].name", /system database/],
+    ["throughput on a serverless account", data({ cosmos: { autoscaleMaxThroughput: 4000 } }), "estate:data.cosmos.autoscaleMaxThroughput", /serverless accounts have no provisioned throughput/],
+    ["autoscale throughput off the 1000 RU/s steps", { ...prod, ...data({ cosmos: { autoscaleMaxThroughput: 1500 } }) }, "estate:data.cosmos.autoscaleMaxThroughput", /in steps of 1000/],
+    ["a Redis size the SKU does not have", data({ redis: { sku: "Premium", capacity: 0 } }), "estate:data.redis.capacity", /got 0; Premium capacity is 1-5/],
+    ["archiving before cooling", data({ storage: { lifecycle: { coolAfterDays: 60, archiveAfterDays: 30 } } }), "estate:data.storage.lifecycle.archiveAfterDays",
+      /must move to Archive after they move to Cool/],
+    ["soft delete retention beyond 90 days in Key Vault", data({ keyVault: { softDeleteRetentionDays: 120 } }), "estate:data.keyVault.softDeleteRetentionDays", /got 120/],
+    ["a lock on an ephemeral stack", { "estate:profile": "ephemeral", "estate:expiresAt": "2026-12-01T18:00:00Z", ...data({ lock: "CanNotDelete" }) }, "estate:data.lock",
+      /ephemeral stacks are collected/],
+    ["an unknown key in a queue", data({ serviceBus: { queues: [{ name: "q", ttl: 5 }] } }), "estate:data.serviceBus.queues[0].ttl", /unknown key; allowed keys here: name, lockDurationSeconds/],
+  ];
+
+  it.each(cases)("refuses %s, naming the key", (_label, change, key, message) => {
+    const error = refuse(change);
+    const problem = error.problems.find((p) => p.key === key);
+    expect(problem, `no problem reported for ${key}: ${error.message}`).toBeDefined();
+    expect(problem!.message).toMatch(message);
+  });
+
+  it("accepts the queue shape the local broker reads, and Premium features on Premium", () => {
+    const premium = { sku: "Premium", capacity: 2, zoneRedundant: true, privateEndpoint: true };
+    const queue = { name: "q", lockDurationSeconds: 300, ttlSeconds: 922_337_203_685, maxDeliveryCount: 1, deadLetterOnExpiry: false };
+    const config = loadConfig({ ...BASE, ...data({ serviceBus: { ...premium, queues: [queue] } }) }, { stack: "dev" });
+    expect(config.data.serviceBus.queues).toEqual([queue]);
+  });
+});
