@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { registerPlan } from "./commands/plan.js";
 import { registerCost } from "./commands/cost.js";
 import { registerDiff } from "./commands/diff.js";
+import { registerGraph } from "./commands/graph.js";
 import { EXIT, isExpected, UsageError } from "./errors.js";
 
 const program = new Command()
@@ -14,6 +15,7 @@ const program = new Command()
 registerPlan(program);
 registerCost(program);
 registerDiff(program);
+registerGraph(program);
 
 // No top-level await: the command runs from a CommonJS bundle (bin/cli-bundle.js).
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -1,0 +1,35 @@
+import path from "node:path";
+import type { Command } from "commander";
+import { writeGraph } from "../graph/render.js";
+import { startProgress } from "../output/progress.js";
+import { resolvePlan } from "../plan/source.js";
+import { defaultOutDir } from "../plan/write.js";
+import { findProjectDir } from "../project.js";
+
+interface GraphFlags {
+  out?: string;
+  json?: boolean;
+}
+
+export function registerGraph(program: Command): void {
+  program
+    .command("graph")
+    .description("draw a stack's dependency graph, one group per component: graph.mmd (Mermaid), graph.dot and graph.svg (rendered offline)")
+    .argument("<stack>", "stack name (planned offline now) or the path of a saved plan.json")
+    .option("--out <dir>", "folder for the graph files (default: .estate/<stack>)")
+    .option("--json", "print the written files and node/edge counts as JSON")
+    .action(async (ref: string, flags: GraphFlags) => {
+      const projectDir = findProjectDir();
+      const progress = startProgress(`Planning ${ref} offline…`);
+      const { plan } = await resolvePlan(projectDir, ref, (n) => progress.update(`Planning ${ref} offline… ${n} resources`));
+      progress.update(`Rendering the graph of ${plan.stack}…`);
+      const written = await writeGraph(flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, plan.stack), plan);
+      progress.succeed(`Graph of ${plan.stack}: ${written.nodes} resources, ${written.edges} dependencies`);
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ stack: plan.stack, ...written }, null, 2)}\n`);
+        return;
+      }
+      console.log(`Graph of ${plan.stack}: ${written.nodes} resources, ${written.edges} dependencies (offline plan from mocks)`);
+      for (const file of [written.mermaid, written.dot, written.svg]) console.log(`Wrote ${path.relative(process.cwd(), file) || file}`);
+    });
+}

@@ -1,0 +1,31 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { Graphviz } from "@hpcc-js/wasm-graphviz";
+import type { Plan } from "../plan/schema.js";
+import { buildGraph, toDot, toMermaid } from "./graph.js";
+
+/** SVG from DOT with Graphviz compiled to WebAssembly: offline, no `dot` binary needed. */
+export async function renderSvg(dot: string): Promise<string> {
+  const graphviz = await Graphviz.load();
+  return graphviz.dot(dot, "svg");
+}
+
+export interface GraphFiles {
+  mermaid: string;
+  dot: string;
+  svg: string;
+  nodes: number;
+  edges: number;
+}
+
+/** Writes graph.mmd, graph.dot and graph.svg for a plan into `outDir`. */
+export async function writeGraph(outDir: string, plan: Plan): Promise<GraphFiles> {
+  const graph = buildGraph(plan);
+  const dot = toDot(graph);
+  mkdirSync(outDir, { recursive: true });
+  const files = { mermaid: path.join(outDir, "graph.mmd"), dot: path.join(outDir, "graph.dot"), svg: path.join(outDir, "graph.svg") };
+  writeFileSync(files.mermaid, toMermaid(graph));
+  writeFileSync(files.dot, dot);
+  writeFileSync(files.svg, await renderSvg(dot));
+  return { ...files, nodes: plan.resources.filter((r) => r.custom).length, edges: graph.edges.length };
+}
