@@ -4,6 +4,7 @@ import { registerPlan } from "./commands/plan.js";
 import { registerCost } from "./commands/cost.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerGraph } from "./commands/graph.js";
+import { registerExport } from "./commands/export.js";
 import { EXIT, isExpected, UsageError } from "./errors.js";
 
 const program = new Command()
@@ -16,6 +17,7 @@ registerPlan(program);
 registerCost(program);
 registerDiff(program);
 registerGraph(program);
+registerExport(program);
 
 // No top-level await: the command runs from a CommonJS bundle (bin/cli-bundle.js).
 program.parseAsync(process.argv).catch((error: unknown) => {

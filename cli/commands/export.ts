@@ -1,0 +1,41 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { Option, type Command } from "commander";
+import { toArmTemplate } from "../export/arm.js";
+import { startProgress } from "../output/progress.js";
+import { resolvePlan } from "../plan/source.js";
+import { defaultOutDir } from "../plan/write.js";
+import { findProjectDir } from "../project.js";
+
+interface ExportFlags {
+  format: "arm";
+  out?: string;
+  stdout?: boolean;
+}
+
+export function registerExport(program: Command): void {
+  program
+    .command("export")
+    .description("export a stack's resource inventory for other tools, e.g. as ARM-template-shaped JSON")
+    .argument("<stack>", "stack name (planned offline now) or the path of a saved plan.json")
+    .addOption(new Option("--format <format>", "output format").choices(["arm"]).makeOptionMandatory())
+    .option("--out <file>", "file to write (default: .estate/<stack>/template.json)")
+    .option("--stdout", "print the export on stdout instead of writing a file")
+    .action(async (ref: string, flags: ExportFlags) => {
+      const projectDir = findProjectDir();
+      const progress = startProgress(`Planning ${ref} offline…`);
+      const { plan } = await resolvePlan(projectDir, ref, (n) => progress.update(`Planning ${ref} offline… ${n} resources`));
+      const template = toArmTemplate(plan);
+      progress.succeed(`Exported ${template.resources.length} resources of ${plan.stack}`);
+      const text = `${JSON.stringify(template, null, 2)}\n`;
+      if (flags.stdout) {
+        process.stdout.write(text);
+        return;
+      }
+      const file = flags.out ? path.resolve(flags.out) : path.join(defaultOutDir(projectDir, plan.stack), "template.json");
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, text);
+      console.log(`Exported ${template.resources.length} resources (${template.metadata.skipped.length} skipped) as an ARM-shaped template`);
+      console.log(`Wrote ${path.relative(process.cwd(), file) || file}`);
+    });
+}
