@@ -1,13 +1,22 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
+import { Compute } from "../infra/compute/index.js";
 import { DataTier } from "../infra/data/index.js";
+import { Edge } from "../infra/edge/index.js";
+import { Gateway } from "../infra/gateway/index.js";
+import { entraJwt } from "../infra/gateway/policy-xml.js";
 import { Namer } from "../infra/naming/index.js";
 import { PrivateDnsZones } from "../infra/network/dns.js";
 import { Network, planSubnets } from "../infra/network/index.js";
+import { Alerts, type MetricAlertTarget } from "../infra/observability/alerts.js";
+import { Budget } from "../infra/observability/budget.js";
 import { Monitoring } from "../infra/observability/monitoring.js";
 import { enforceRequiredTags, requiredTags } from "../infra/tags/index.js";
 import type { DataConfig } from "./config/data.js";
+import { GATEWAY_ZONES } from "./config/gateway.js";
 import type { EstateConfig } from "./config/schema.js";
+import { REFERENCE_SERVICES } from "./services.js";
 
 /** What the estate exports as stack outputs (and what the CLI prints after a plan or an `up`). */
 export interface EstateOutputs {
@@ -27,6 +36,12 @@ export interface EstateOutputs {
     sqlServerFqdn?: pulumi.Output<string>;
     redisHostName?: pulumi.Output<string>;
   };
+  /** The estate's public entry point: Front Door's endpoint. */
+  frontDoorUrl: pulumi.Output<string>;
+  /** API Management's gateway (reachable only through Front Door). */
+  gatewayUrl: pulumi.Output<string>;
+  /** Each hosted app's default host name (reachable only from API Management). */
+  appHostNames: Record<string, pulumi.Output<string>>;
 }
 
 /**
@@ -73,9 +88,107 @@ export function composeEstate(config: EstateConfig): EstateOutputs {
     ...dataSettings(config.data),
   });
 
+  // ── Edge, gateway and hosts ──────────────────────────────────────────────────────────────
+  // Internet → Front Door (WAF) → API Management (VNet-injected) → apps (inbound from APIM only).
+  const appInsights = { id: monitoring.appInsightsId, connectionString: monitoring.appInsightsConnectionString };
+  const services = REFERENCE_SERVICES;
+  const compute = new Compute("compute", {
+    ...base,
+    diagnostics,
+    ...config.compute,
+    zoneRedundant: config.zoneRedundant,
+    apps: services.map(({ name, kind }) => ({ name, kind })),
+    integrationSubnetId: network.subnetIds.integration,
+    inboundSubnetId: network.subnetIds.gateway,
+    appInsights,
+  });
+
+  const privateLinkOrigin = config.edge.originAccess === "private-link";
+  const { auth, rateLimit, quota } = config.gateway;
+  const gateway = new Gateway("gateway", {
+    ...base,
+    diagnostics,
+    sku: config.gateway.sku,
+    capacity: config.gateway.capacity,
+    zones: config.zoneRedundant ? GATEWAY_ZONES : undefined,
+    publisherEmail: publisherEmail(config),
+    publisherName: `${config.workload} platform (${config.owner})`,
+    // Azure allows no inbound private endpoint on an injected gateway: private link replaces injection.
+    subnetId: privateLinkOrigin ? undefined : network.subnetIds.gateway,
+    appInsights,
+    samplingPercentage: config.gateway.samplingPercentage,
+    apis: services
+      .filter((service) => service.routes.length > 0)
+      .map((service) => ({
+        service: service.name,
+        routes: service.routes,
+        backend: {
+          hostName: compute.apps[service.name].defaultHostName,
+          resource: pulumi.interpolate`api://${compute.apps[service.name].name}`,
+        },
+      })),
+    jwt: pulumi
+      .output(auth.tenantId ?? authorization.getClientConfigOutput().tenantId)
+      .apply((tenantId) => entraJwt(tenantId, auth.audience, auth.requiredClaims)),
+    rateLimit: { calls: rateLimit.callsPerMinute, renewalPeriodSeconds: 60, key: rateLimit.key },
+    quota: { calls: quota.callsPerDay, renewalPeriodSeconds: 86_400, key: quota.key },
+    cors: {
+      allowedOrigins: config.gateway.corsOrigins,
+      allowedMethods: [...new Set(services.flatMap((s) => s.routes.flatMap((r) => r.methods)))],
+      allowedHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
+    },
+  });
+
+  const edge = new Edge("edge", {
+    ...base,
+    diagnostics,
+    sku: config.edge.sku,
+    origin: {
+      hostName: gateway.gatewayHostName,
+      privateLink: privateLinkOrigin ? { resourceId: gateway.id, location: config.location } : undefined,
+    },
+    waf: {
+      mode: config.edge.wafMode,
+      enabled: config.edge.wafEnabled,
+      managedRules: config.edge.managedRules,
+      rateLimitPerMinute: config.edge.rateLimitPerMinute,
+      allowedCountries: config.edge.geoFilter?.allowedCountries,
+    },
+    cachedPaths: config.edge.cachedPaths,
+  });
+  gateway.acceptOnlyFrontDoor(edge.frontDoorId);
+
+  // ── Alerts and budget ────────────────────────────────────────────────────────────────────
+  const receivers = { emails: alertEmails(config), webhooks: config.observability.alerts.webhooks };
+  const metricAlerts: MetricAlertTarget[] = [
+    ...Object.entries(compute.apps).map(([key, app]) => ({ rule: "http5xx" as const, key, resourceId: app.id })),
+    { rule: "cosmosRu", key: "cosmos", resourceId: data.cosmos.accountId },
+    { rule: "deadLetters", key: "servicebus", resourceId: data.serviceBus.namespaceId },
+    ...(data.redis ? [{ rule: "redisMemory" as const, key: "redis", resourceId: data.redis.cacheId }] : []),
+    ...Object.entries(data.sql?.databaseIds ?? {}).map(([key, id]) => ({ rule: "sqlCpu" as const, key, resourceId: id })),
+  ];
+  const alerts = new Alerts("alerts", {
+    ...base,
+    receivers,
+    severity: config.observability.alerts.severity,
+    appInsightsId: monitoring.appInsightsId,
+    metricAlerts,
+    availabilityUrl: pulumi.interpolate`${edge.url}/api/v1/health`,
+  });
+  new Budget("budget", {
+    namer,
+    scope: group.id,
+    monthlyAmount: config.observability.budget.monthlyAmount,
+    emails: receivers.emails,
+    actionGroupId: alerts.actionGroupId,
+  });
+
   return {
     resourceGroupName: group.name,
     vnetId: network.vnetId,
+    frontDoorUrl: edge.url,
+    gatewayUrl: gateway.gatewayUrl,
+    appHostNames: Object.fromEntries(Object.entries(compute.apps).map(([key, app]) => [key, app.defaultHostName])),
     data: {
       cosmosAccountId: data.cosmos.accountId,
       cosmosEndpoint: data.cosmos.documentEndpoint,
@@ -102,4 +215,25 @@ function dataSettings({ lock, sql, redis, ...rest }: DataConfig) {
     sql: sqlEnabled && admin ? { ...sqlSettings, admin } : undefined,
     redis: redisEnabled ? redisSettings : undefined,
   };
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** Alert emails from config; without any, the stack's owner when the owner is an email address. */
+function alertEmails(config: EstateConfig): string[] {
+  const { emails, webhooks } = config.observability.alerts;
+  if (emails.length || webhooks.length) return emails;
+  if (EMAIL.test(config.owner)) return [config.owner];
+  throw new Error(
+    `Pulumi.${config.environment}.yaml: estate:observability.alerts has no emails or webhooks and estate:owner "${config.owner}" is not an email address; alerts would reach nobody`,
+  );
+}
+
+/** API Management needs a publisher email: the gateway setting, else the owner when it is one. */
+function publisherEmail(config: EstateConfig): string {
+  const email = config.gateway.publisherEmail ?? config.owner;
+  if (!EMAIL.test(email)) {
+    throw new Error(`estate:gateway.publisherEmail is not set and estate:owner "${config.owner}" is not an email address; set estate:gateway.publisherEmail`);
+  }
+  return email;
 }

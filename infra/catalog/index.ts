@@ -1,5 +1,8 @@
+import { computeTypes } from "./compute.js";
 import { coreTypes } from "./core.js";
 import { dataTypes } from "./data.js";
+import { edgeTypes } from "./edge.js";
+import { gatewayTypes } from "./gateway.js";
 import { networkTypes } from "./network.js";
 import { observabilityTypes } from "./observability.js";
 import { secretsTypes } from "./secrets.js";
@@ -14,6 +17,9 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   ...dataTypes,
   ...secretsTypes,
   ...observabilityTypes,
+  ...edgeTypes,
+  ...gatewayTypes,
+  ...computeTypes,
 };
 
 export function catalogEntry(type: string): CatalogEntry | undefined {

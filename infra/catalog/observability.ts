@@ -22,4 +22,35 @@ export const observabilityTypes: Record<string, CatalogEntry> = {
       };
     },
   },
+  "azure-native:monitor:ActionGroup": {
+    arm: "Microsoft.Insights/actionGroups",
+    apiVersion: "2024-10-01-preview",
+    names: ["actionGroupName"],
+    taggable: true,
+  },
+  "azure-native:monitor:MetricAlert": {
+    arm: "Microsoft.Insights/metricAlerts",
+    apiVersion: "2018-03-01",
+    names: ["ruleName"],
+    taggable: true,
+  },
+  "azure-native:monitor:ScheduledQueryRule": {
+    arm: "Microsoft.Insights/scheduledQueryRules",
+    apiVersion: "2025-01-01-preview",
+    names: ["ruleName"],
+    taggable: true,
+  },
+  "azure-native:applicationinsights:WebTest": {
+    arm: "Microsoft.Insights/webtests",
+    apiVersion: "2022-06-15",
+    names: ["webTestName"],
+    taggable: true,
+  },
+  "azure-native:consumption:Budget": {
+    arm: "Microsoft.Consumption/budgets",
+    apiVersion: "2024-08-01",
+    names: ["budgetName"],
+    scopeInput: "scope",
+    taggable: false,
+  },
 };

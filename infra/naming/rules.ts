@@ -84,6 +84,7 @@ export const NAME_RULES = {
   appInsights: hyphenated(1, 255, false, "appi"),
   actionGroup: hyphenated(1, 260, false, "ag"),
   metricAlert: hyphenated(1, 260, false, "alert"),
+  autoscaleSetting: hyphenated(1, 260, false, "autoscale"),
   availabilityTest: hyphenated(1, 260, false, "avail"),
   budget: hyphenated(1, 63, false, "budget"),
   managedIdentity: hyphenated(3, 128, false, "id"),

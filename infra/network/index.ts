@@ -65,6 +65,8 @@ export class Network extends pulumi.ComponentResource {
           privateEndpointNetworkPolicies: role === "privateEndpoints" ? "Enabled" : undefined,
           delegations:
             role === "integration" ? [{ name: "web-server-farms", serviceName: "Microsoft.Web/serverFarms" }] : undefined,
+          // Apps admit API Management by its subnet: that access rule needs the Microsoft.Web service endpoint here.
+          serviceEndpoints: role === "gateway" ? [{ service: "Microsoft.Web" }] : undefined,
         },
         // Azure updates one subnet of a VNet at a time: chain them so they are not created concurrently.
         { parent: this, dependsOn: previous ? [previous] : [] },

@@ -1,4 +1,7 @@
+import { computeArea } from "./compute.js";
 import { dataArea } from "./data.js";
+import { edgeArea } from "./edge.js";
+import { gatewayArea } from "./gateway.js";
 import { networkArea } from "./network.js";
 import { observabilityArea } from "./observability.js";
 
@@ -10,6 +13,9 @@ export const AREAS = {
   network: networkArea,
   observability: observabilityArea,
   data: dataArea,
+  edge: edgeArea,
+  gateway: gatewayArea,
+  compute: computeArea,
 };
 
 export type Areas = typeof AREAS;

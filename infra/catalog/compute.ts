@@ -1,0 +1,27 @@
+import type { CatalogEntry } from "./types.js";
+
+export const computeTypes: Record<string, CatalogEntry> = {
+  "azure-native:web:AppServicePlan": {
+    arm: "Microsoft.Web/serverfarms",
+    apiVersion: "2025-05-01",
+    names: ["name"],
+    taggable: true,
+  },
+  "azure-native:web:WebApp": {
+    arm: "Microsoft.Web/sites",
+    apiVersion: "2025-05-01",
+    names: ["name"],
+    taggable: true,
+    outputs: ({ name, guid, inputs }) => ({
+      defaultHostName: `${name}.azurewebsites.net`,
+      identity: { ...inputs.identity, principalId: guid("principal"), tenantId: guid("tenant") },
+      outboundIpAddresses: "20.50.1.10,20.50.1.11",
+    }),
+  },
+  "azure-native:monitor:AutoscaleSetting": {
+    arm: "Microsoft.Insights/autoscalesettings",
+    apiVersion: "2021-05-01-preview",
+    names: ["autoscaleSettingName"],
+    taggable: true,
+  },
+};

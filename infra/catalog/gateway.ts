@@ -1,0 +1,32 @@
+import type { CatalogEntry } from "./types.js";
+
+const child = (arm: string, names: string[]): CatalogEntry => ({
+  arm: `Microsoft.ApiManagement/service/${arm}`,
+  apiVersion: "2024-05-01",
+  names: ["serviceName", ...names],
+  taggable: false,
+});
+
+export const gatewayTypes: Record<string, CatalogEntry> = {
+  "azure-native:apimanagement:ApiManagementService": {
+    arm: "Microsoft.ApiManagement/service",
+    apiVersion: "2024-05-01",
+    names: ["serviceName"],
+    taggable: true,
+    outputs: ({ name, guid, inputs }) => ({
+      gatewayUrl: `https://${name}.azure-api.net`,
+      developerPortalUrl: `https://${name}.developer.azure-api.net`,
+      managementApiUrl: `https://${name}.management.azure-api.net`,
+      publicIPAddresses: ["20.50.0.10"],
+      identity: { ...inputs.identity, principalId: guid("principal"), tenantId: guid("tenant") },
+    }),
+  },
+  "azure-native:apimanagement:Api": child("apis", ["apiId"]),
+  "azure-native:apimanagement:ApiOperation": child("apis/operations", ["apiId", "operationId"]),
+  "azure-native:apimanagement:ApiPolicy": child("apis/policies", ["apiId", "policyId"]),
+  "azure-native:apimanagement:ApiOperationPolicy": child("apis/operations/policies", ["apiId", "operationId", "policyId"]),
+  "azure-native:apimanagement:Policy": child("policies", ["policyId"]),
+  "azure-native:apimanagement:Logger": child("loggers", ["loggerId"]),
+  "azure-native:apimanagement:Diagnostic": child("diagnostics", ["diagnosticId"]),
+  "azure-native:apimanagement:Backend": child("backends", ["backendId"]),
+};

@@ -1,0 +1,220 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as cdn from "@pulumi/azure-native/cdn";
+import * as frontdoor from "@pulumi/azure-native/frontdoor";
+import type * as inputs from "@pulumi/azure-native/types/input";
+import type { BaseArgs } from "../core/args.js";
+import { lockResource } from "../core/lock.js";
+import { assignRoles } from "../core/roles.js";
+import { sendDiagnostics } from "../observability/diagnostics.js";
+
+/** Front Door probes the origin through the gateway on the services' health route. */
+export const HEALTH_PROBE_PATH = "/api/v1/health";
+export const API_PATTERN = "/api/*";
+
+export interface WafSettings {
+  mode: "Detection" | "Prevention";
+  enabled: boolean;
+  /** Microsoft Default Rule Set 2.1 and Bot Manager 1.1: Premium only. */
+  managedRules: boolean;
+  /** Requests per minute one client IP may send. */
+  rateLimitPerMinute: number;
+  /** ISO 3166-1 alpha-2 codes; requests from anywhere else are blocked. */
+  allowedCountries?: string[];
+}
+
+export interface EdgeArgs extends BaseArgs {
+  sku: "Standard" | "Premium";
+  /** The only origin: API Management's gateway host. */
+  origin: {
+    hostName: pulumi.Input<string>;
+    /** Reach the origin over Private Link (Premium only): the gateway's resource id and region. */
+    privateLink?: { resourceId: pulumi.Input<string>; location: pulumi.Input<string> };
+  };
+  waf: WafSettings;
+  /** Path patterns Front Door caches (static assets); /api/* is never cached. */
+  cachedPaths: string[];
+}
+
+const MANAGED_RULE_SETS: inputs.frontdoor.ManagedRuleSetArgs[] = [
+  { ruleSetType: "Microsoft_DefaultRuleSet", ruleSetVersion: "2.1", ruleSetAction: "Block" },
+  { ruleSetType: "Microsoft_BotManagerRuleSet", ruleSetVersion: "1.1" },
+];
+
+/** The WAF's custom rules: a per-client-IP rate limit, and the geo filter when one is configured. */
+export function customRules(waf: WafSettings): inputs.frontdoor.CustomRuleArgs[] {
+  if (!Number.isInteger(waf.rateLimitPerMinute) || waf.rateLimitPerMinute <= 0) {
+    throw new Error(`edge: waf.rateLimitPerMinute got ${waf.rateLimitPerMinute}; expected a positive whole number`);
+  }
+  const rules: inputs.frontdoor.CustomRuleArgs[] = [];
+  if (waf.allowedCountries?.length) {
+    rules.push({
+      name: "AllowedCountriesOnly",
+      priority: 10,
+      ruleType: "MatchRule",
+      action: "Block",
+      // SocketAddr is the TCP peer: unlike RemoteAddr it cannot be set by a header.
+      matchConditions: [{ matchVariable: "SocketAddr", operator: "GeoMatch", negateCondition: true, matchValue: waf.allowedCountries }],
+    });
+  }
+  rules.push({
+    name: "RateLimitPerClientIp",
+    priority: 100,
+    ruleType: "RateLimitRule",
+    action: "Block",
+    rateLimitDurationInMinutes: 1,
+    rateLimitThreshold: waf.rateLimitPerMinute,
+    groupBy: [{ variableName: "SocketAddr" }],
+    matchConditions: [{ matchVariable: "RequestUri", operator: "Any", matchValue: [] }],
+  });
+  return rules;
+}
+
+/**
+ * Front Door Standard/Premium in front of the gateway: one endpoint, one origin group probing
+ * /api/v1/health, the gateway as its only origin, an uncached HTTPS-only route for /api/*
+ * (HTTP redirected), a cached route for static assets, and a WAF policy attached by a security
+ * policy to the endpoint.
+ */
+export class Edge extends pulumi.ComponentResource {
+  readonly profileId: pulumi.Output<string>;
+  /** Sent to the origin in X-Azure-FDID: the gateway accepts only this profile's traffic. */
+  readonly frontDoorId: pulumi.Output<string>;
+  readonly endpointHostName: pulumi.Output<string>;
+  readonly url: pulumi.Output<string>;
+  readonly wafPolicyId: pulumi.Output<string>;
+
+  constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("estate:edge:Edge", name, {}, opts);
+    const { resourceGroupName, namer, tags, sku, waf } = args;
+    if (args.origin.privateLink && sku !== "Premium") throw new Error("edge: a private link origin needs sku Premium");
+    if (waf.managedRules && sku !== "Premium") throw new Error("edge: managed WAF rule sets need sku Premium");
+    const skuName = `${sku}_AzureFrontDoor`;
+
+    const profile = new cdn.Profile(
+      `${name}-afd`,
+      {
+        profileName: namer.name("frontDoor"),
+        resourceGroupName,
+        location: "Global",
+        tags,
+        sku: { name: skuName },
+        originResponseTimeoutSeconds: 60,
+      },
+      { parent: this },
+    );
+    sendDiagnostics(this, `${name}-afd`, profile.id, args.diagnostics);
+    lockResource(this, `${name}-afd`, profile.id, args.lock);
+    assignRoles(this, `${name}-afd`, profile.id, args.roleAssignments);
+    const inProfile = { profileName: profile.name, resourceGroupName };
+
+    const endpoint = new cdn.AFDEndpoint(
+      `${name}-endpoint`,
+      { ...inProfile, endpointName: namer.name("frontDoorEndpoint"), location: "Global", tags, enabledState: "Enabled" },
+      { parent: this },
+    );
+
+    const originGroup = new cdn.AFDOriginGroup(
+      `${name}-origin-group`,
+      {
+        ...inProfile,
+        originGroupName: "gateway",
+        healthProbeSettings: { probePath: HEALTH_PROBE_PATH, probeProtocol: "Https", probeRequestType: "GET", probeIntervalInSeconds: 60 },
+        loadBalancingSettings: { sampleSize: 4, successfulSamplesRequired: 3, additionalLatencyInMilliseconds: 50 },
+        sessionAffinityState: "Disabled",
+      },
+      { parent: this },
+    );
+    const origin = new cdn.AFDOrigin(
+      `${name}-origin`,
+      {
+        ...inProfile,
+        originGroupName: originGroup.name,
+        originName: "apim",
+        hostName: args.origin.hostName,
+        originHostHeader: args.origin.hostName,
+        httpsPort: 443,
+        enforceCertificateNameCheck: true,
+        enabledState: "Enabled",
+        priority: 1,
+        weight: 1000,
+        sharedPrivateLinkResource: args.origin.privateLink && {
+          privateLink: { id: args.origin.privateLink.resourceId },
+          privateLinkLocation: args.origin.privateLink.location,
+          groupId: "Gateway",
+          requestMessage: "Front Door origin for the estate's API gateway",
+        },
+      },
+      { parent: this },
+    );
+
+    const route = (key: string, patterns: string[], cached: boolean) =>
+      new cdn.Route(
+        `${name}-route-${key}`,
+        {
+          ...inProfile,
+          endpointName: endpoint.name,
+          routeName: key,
+          originGroup: { id: originGroup.id },
+          patternsToMatch: patterns,
+          supportedProtocols: ["Http", "Https"],
+          httpsRedirect: "Enabled",
+          forwardingProtocol: "HttpsOnly",
+          linkToDefaultDomain: "Enabled",
+          enabledState: "Enabled",
+          cacheConfiguration: cached
+            ? {
+                queryStringCachingBehavior: "IgnoreQueryString",
+                compressionSettings: {
+                  isCompressionEnabled: true,
+                  contentTypesToCompress: ["text/css", "text/html", "application/javascript", "image/svg+xml", "application/json"],
+                },
+              }
+            : undefined,
+        },
+        // A route needs its origin in place before Front Door accepts it.
+        { parent: this, dependsOn: [origin] },
+      );
+    route("api", [API_PATTERN], false);
+    if (args.cachedPaths.length) route("static", args.cachedPaths, true);
+
+    const policy = new frontdoor.Policy(
+      `${name}-waf`,
+      {
+        policyName: namer.name("wafPolicy"),
+        resourceGroupName,
+        location: "Global",
+        tags,
+        sku: { name: skuName },
+        policySettings: {
+          enabledState: waf.enabled ? "Enabled" : "Disabled",
+          mode: waf.mode,
+          requestBodyCheck: "Enabled",
+          customBlockResponseStatusCode: 403,
+        },
+        customRules: { rules: customRules(waf) },
+        managedRules: { managedRuleSets: waf.managedRules ? MANAGED_RULE_SETS : [] },
+      },
+      { parent: this },
+    );
+    new cdn.SecurityPolicy(
+      `${name}-security-policy`,
+      {
+        ...inProfile,
+        securityPolicyName: "waf",
+        parameters: {
+          type: "WebApplicationFirewall",
+          wafPolicy: { id: policy.id },
+          associations: [{ domains: [{ id: endpoint.id }], patternsToMatch: ["/*"] }],
+        },
+      },
+      { parent: this },
+    );
+
+    this.profileId = profile.id;
+    this.frontDoorId = profile.frontDoorId;
+    this.endpointHostName = endpoint.hostName;
+    this.url = pulumi.interpolate`https://${endpoint.hostName}`;
+    this.wafPolicyId = policy.id;
+    this.registerOutputs({ profileId: this.profileId, url: this.url, frontDoorId: this.frontDoorId });
+  }
+}

@@ -1,0 +1,269 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as apimanagement from "@pulumi/azure-native/apimanagement";
+import type { BaseArgs } from "../core/args.js";
+import { lockResource } from "../core/lock.js";
+import { assignRoles } from "../core/roles.js";
+import { sendDiagnostics } from "../observability/diagnostics.js";
+import {
+  apiPolicyXml,
+  globalPolicyXml,
+  operationPolicyXml,
+  type CorsSettings,
+  type JwtSettings,
+  type LimitSettings,
+} from "./policy-xml.js";
+import { apiSpec, assertDistinctPaths, type RouteSpec } from "./routes.js";
+
+export { type RouteSpec } from "./routes.js";
+
+/**
+ * Gateway TLS hardening (APIM `customProperties`): no SSL 3.0 / TLS 1.0 / TLS 1.1 on either side,
+ * no 3DES and no CBC-mode RSA key-exchange ciphers.
+ */
+export const TLS_HARDENING: Record<string, string> = Object.fromEntries(
+  [
+    ...["Protocols.Tls10", "Protocols.Tls11", "Protocols.Ssl30", "Backend.Protocols.Tls10", "Backend.Protocols.Tls11", "Backend.Protocols.Ssl30"],
+    ...[
+      "Ciphers.TripleDes168",
+      "Ciphers.TLS_RSA_WITH_AES_128_CBC_SHA",
+      "Ciphers.TLS_RSA_WITH_AES_256_CBC_SHA",
+      "Ciphers.TLS_RSA_WITH_AES_128_CBC_SHA256",
+      "Ciphers.TLS_RSA_WITH_AES_256_CBC_SHA256",
+      "Ciphers.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+      "Ciphers.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+      "Ciphers.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+      "Ciphers.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+      "Ciphers.TLS_RSA_WITH_AES_128_GCM_SHA256",
+      "Ciphers.TLS_RSA_WITH_AES_256_GCM_SHA384",
+    ],
+  ].map((key) => [`Microsoft.WindowsAzure.ApiManagement.Gateway.Security.${key}`, "False"]),
+);
+
+export interface GatewayApi {
+  /** The hosted service, e.g. `api`. */
+  service: string;
+  routes: RouteSpec[];
+  /** The service's host, reached over HTTPS with the gateway's managed identity. */
+  backend: { hostName: pulumi.Input<string>; resource: pulumi.Input<string> };
+}
+
+export interface GatewayArgs extends BaseArgs {
+  sku: "Developer" | "Premium";
+  capacity: number;
+  /** Availability zones for the units (Premium only). */
+  zones?: string[];
+  publisherEmail: string;
+  publisherName: string;
+  /** Inject the gateway into this subnet (External mode). Without it the gateway is not injected. */
+  subnetId?: pulumi.Input<string>;
+  appInsights: { id: pulumi.Input<string>; connectionString: pulumi.Input<string> };
+  samplingPercentage: number;
+  apis: GatewayApi[];
+  jwt: pulumi.Input<JwtSettings>;
+  rateLimit: LimitSettings;
+  quota: LimitSettings;
+  cors: CorsSettings;
+}
+
+/**
+ * API Management in front of the hosted services: VNet-injected (External) in the gateway
+ * subnet, TLS hardened, system-assigned identity, App Insights logging with that identity, one
+ * API per service under /api/v1 with policies generated from typed settings, and HTTPS backends
+ * that the gateway calls with a managed-identity token.
+ */
+export class Gateway extends pulumi.ComponentResource {
+  readonly id: pulumi.Output<string>;
+  readonly serviceName: pulumi.Output<string>;
+  readonly gatewayUrl: pulumi.Output<string>;
+  readonly gatewayHostName: pulumi.Output<string>;
+  readonly principalId: pulumi.Output<string>;
+  /** Backend URL per service. */
+  readonly backendUrls: Record<string, pulumi.Output<string>> = {};
+  private readonly args: GatewayArgs;
+  private readonly name: string;
+
+  constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("estate:gateway:Gateway", name, {}, opts);
+    this.args = args;
+    this.name = name;
+    if (args.zones?.length && args.sku !== "Premium") throw new Error(`gateway: availability zones need sku Premium, not ${args.sku}`);
+    const { resourceGroupName, location, namer, tags } = args;
+
+    const service = new apimanagement.ApiManagementService(
+      `${name}-apim`,
+      {
+        serviceName: namer.name("apiManagement"),
+        resourceGroupName,
+        location,
+        tags,
+        sku: { name: args.sku, capacity: args.capacity },
+        zones: args.zones,
+        publisherEmail: args.publisherEmail,
+        publisherName: args.publisherName,
+        identity: { type: "SystemAssigned" },
+        virtualNetworkType: args.subnetId ? "External" : "None",
+        virtualNetworkConfiguration: args.subnetId ? { subnetResourceId: args.subnetId } : undefined,
+        customProperties: TLS_HARDENING,
+      },
+      { parent: this },
+    );
+    sendDiagnostics(this, `${name}-apim`, service.id, args.diagnostics);
+    lockResource(this, `${name}-apim`, service.id, args.lock);
+    assignRoles(this, `${name}-apim`, service.id, args.roleAssignments);
+
+    this.id = service.id;
+    this.serviceName = service.name;
+    this.gatewayUrl = service.gatewayUrl;
+    this.gatewayHostName = service.gatewayUrl.apply((url) => new URL(url).host);
+    this.principalId = service.identity.apply((identity) => {
+      if (!identity?.principalId) throw new Error("gateway: Azure returned no managed identity for API Management");
+      return identity.principalId;
+    });
+
+    this.logging(service);
+    const specs = args.apis.map((api) => ({ service: api.service, ...apiSpec(api.service, api.routes) }));
+    assertDistinctPaths(specs);
+    args.apis.forEach((api, i) => this.publish(service, api, specs[i]));
+    this.registerOutputs({ id: this.id, gatewayUrl: this.gatewayUrl, principalId: this.principalId });
+  }
+
+  /** Request telemetry to App Insights, written with the gateway's own identity (no keys). */
+  private logging(service: apimanagement.ApiManagementService): void {
+    const { resourceGroupName, appInsights } = this.args;
+    const publisher = assignRoles(this, `${this.name}-apim-telemetry`, appInsights.id, [
+      { role: "Monitoring Metrics Publisher", principalId: this.principalId, key: "apim" },
+    ]);
+    const logger = new apimanagement.Logger(
+      `${this.name}-logger`,
+      {
+        serviceName: service.name,
+        resourceGroupName,
+        loggerId: "appinsights",
+        loggerType: "applicationInsights",
+        resourceId: appInsights.id,
+        credentials: { connectionString: appInsights.connectionString, identityClientId: "SystemAssigned" },
+      },
+      { parent: this, dependsOn: publisher },
+    );
+    new apimanagement.Diagnostic(
+      `${this.name}-diagnostic`,
+      {
+        serviceName: service.name,
+        resourceGroupName,
+        diagnosticId: "applicationinsights",
+        loggerId: logger.id,
+        alwaysLog: "allErrors",
+        httpCorrelationProtocol: "W3C",
+        verbosity: "information",
+        logClientIp: true,
+        sampling: { samplingType: "fixed", percentage: this.args.samplingPercentage },
+        // Bodies may hold personal data: headers and bodies stay out of the logs.
+        frontend: { request: { body: { bytes: 0 } }, response: { body: { bytes: 0 } } },
+        backend: { request: { body: { bytes: 0 } }, response: { body: { bytes: 0 } } },
+      },
+      { parent: this },
+    );
+  }
+
+  private publish(service: apimanagement.ApiManagementService, api: GatewayApi, spec: ReturnType<typeof apiSpec>): void {
+    const { resourceGroupName } = this.args;
+    const common = { serviceName: service.name, resourceGroupName };
+    const prefix = `${this.name}-${api.service}`;
+    const backendUrl = pulumi.interpolate`https://${api.backend.hostName}/${spec.path}`;
+    this.backendUrls[api.service] = backendUrl;
+    const backend = new apimanagement.Backend(
+      `${prefix}-backend`,
+      {
+        ...common,
+        backendId: `${api.service}-backend`,
+        title: `${api.service} host`,
+        protocol: "http",
+        url: backendUrl,
+        tls: { validateCertificateChain: true, validateCertificateName: true },
+      },
+      { parent: this },
+    );
+    const keyedBySubscription = this.args.rateLimit.key === "subscription" || this.args.quota.key === "subscription";
+    const apiResource = new apimanagement.Api(
+      `${prefix}-api`,
+      {
+        ...common,
+        apiId: `${api.service}-v1`,
+        displayName: `${api.service} v1`,
+        path: spec.path,
+        protocols: ["https"],
+        apiType: "http",
+        serviceUrl: backendUrl,
+        // Subscription keys are needed only when a limit counts by subscription; tokens identify callers otherwise.
+        subscriptionRequired: keyedBySubscription,
+      },
+      { parent: this },
+    );
+    new apimanagement.ApiPolicy(
+      `${prefix}-api-policy`,
+      {
+        ...common,
+        apiId: apiResource.name,
+        policyId: "policy",
+        format: "xml",
+        value: pulumi.all([backend.name, api.backend.resource]).apply(([backendId, backendResource]) =>
+          apiPolicyXml({
+            rateLimit: this.args.rateLimit,
+            quota: this.args.quota,
+            cors: this.args.cors,
+            backendId,
+            backendResource,
+          }),
+        ),
+      },
+      { parent: this },
+    );
+    for (const op of spec.operations) {
+      const operation = new apimanagement.ApiOperation(
+        `${prefix}-${op.operationId}`,
+        {
+          ...common,
+          apiId: apiResource.name,
+          operationId: op.operationId,
+          displayName: `${op.method} ${op.urlTemplate}`,
+          method: op.method,
+          urlTemplate: op.urlTemplate,
+          templateParameters: op.parameters.map((p) => ({ name: p, type: "string", required: true })),
+        },
+        { parent: this },
+      );
+      if (op.auth === "anonymous") continue;
+      new apimanagement.ApiOperationPolicy(
+        `${prefix}-${op.operationId}-policy`,
+        {
+          ...common,
+          apiId: apiResource.name,
+          operationId: operation.name,
+          policyId: "policy",
+          format: "xml",
+          value: pulumi.output(this.args.jwt).apply((jwt) => operationPolicyXml({ jwt })),
+        },
+        { parent: this },
+      );
+    }
+  }
+
+  /**
+   * Serves only requests that came through the given Front Door profile (its id arrives in the
+   * X-Azure-FDID header). Separate from the constructor because Front Door is created after the
+   * gateway: its origin is the gateway's host.
+   */
+  acceptOnlyFrontDoor(frontDoorId: pulumi.Input<string>): apimanagement.Policy {
+    return new apimanagement.Policy(
+      `${this.name}-global-policy`,
+      {
+        serviceName: this.serviceName,
+        resourceGroupName: this.args.resourceGroupName,
+        policyId: "policy",
+        format: "xml",
+        value: pulumi.output(frontDoorId).apply((id) => globalPolicyXml({ frontDoorId: id })),
+      },
+      { parent: this },
+    );
+  }
+}

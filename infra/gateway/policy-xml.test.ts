@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { findAll, parseXml, type ParsedElement } from "../../test/xml.js";
+import {
+  apiPolicyXml,
+  BACKEND_HEADERS,
+  COUNTER_KEYS,
+  globalPolicyXml,
+  operationPolicyXml,
+  renderXml,
+  el,
+  type ApiPolicySettings,
+} from "./policy-xml.js";
+
+const apiSettings: ApiPolicySettings = {
+  rateLimit: { calls: 600, renewalPeriodSeconds: 60, key: "subject" },
+  quota: { calls: 100_000, renewalPeriodSeconds: 86_400, key: "subscription" },
+  cors: { allowedOrigins: ["https://app.contoso.com"], allowedMethods: ["GET", "POST"], allowedHeaders: ["Authorization"] },
+  backendId: "api-backend",
+  backendResource: "api://estate-api",
+};
+
+const sections = (doc: ParsedElement) => doc.children.map((c) => c.name);
+const first = (doc: ParsedElement, name: string) => findAll(doc, name)[0];
+
+describe("policy XML", () => {
+  it("escapes values so the document stays well-formed", () => {
+    const nasty = `a<b>&"c"'d</inbound>`;
+    const xml = renderXml(el("value", { note: nasty }, nasty));
+    const parsed = parseXml(xml);
+    expect(parsed.text).toBe(nasty);
+    expect(parsed.attributes.note).toBe(nasty);
+  });
+
+  it("the parser used here rejects malformed XML", () => {
+    expect(() => parseXml("<a><b></a>")).toThrow(/closes/);
+    expect(() => parseXml('<a x="1 & 2" />')).toThrow(/entity/);
+    expect(() => parseXml("<a>1 < 2</a>")).toThrow();
+    expect(() => parseXml("<a></a><b />")).toThrow(/after the root/);
+  });
+
+  it("API policy: base in every section, limits keyed as asked, managed-identity backend auth", () => {
+    const doc = parseXml(apiPolicyXml(apiSettings));
+    expect(sections(doc)).toEqual(["inbound", "backend", "outbound", "on-error"]);
+    for (const section of doc.children) expect(section.children[0]?.name).toBe("base");
+    expect(first(doc, "rate-limit-by-key").attributes).toEqual({
+      calls: "600",
+      "renewal-period": "60",
+      "counter-key": COUNTER_KEYS.subject,
+    });
+    expect(first(doc, "quota-by-key").attributes["counter-key"]).toBe("@(context.Subscription.Id)");
+    expect(first(doc, "set-backend-service").attributes["backend-id"]).toBe("api-backend");
+    expect(first(doc, "authentication-managed-identity").attributes.resource).toBe("api://estate-api");
+    expect(findAll(doc, "origin").map((o) => o.text)).toEqual(["https://app.contoso.com"]);
+    // The subject key holds C# with quotes: it survives the round trip exactly.
+    expect(COUNTER_KEYS.subject).toContain('"Authorization"');
+  });
+
+  it("API policy without browser origins has no CORS element", () => {
+    const doc = parseXml(apiPolicyXml({ ...apiSettings, cors: { ...apiSettings.cors, allowedOrigins: [] } }));
+    expect(findAll(doc, "cors")).toHaveLength(0);
+  });
+
+  it.each([
+    ["*", /wildcard/],
+    ["https://*.contoso.com", /wildcard/],
+    ["http://app.contoso.com", /https/],
+    ["https://app.contoso.com/path", /bare origin/],
+  ])("refuses the CORS origin %s", (origin, message) => {
+    const cors = { ...apiSettings.cors, allowedOrigins: ["https://ok.contoso.com", origin] };
+    expect(() => apiPolicyXml({ ...apiSettings, cors })).toThrow(/cors\.allowedOrigins\[1\]/);
+    expect(() => apiPolicyXml({ ...apiSettings, cors })).toThrow(message);
+  });
+
+  it("refuses non-positive limits, naming the setting", () => {
+    expect(() => apiPolicyXml({ ...apiSettings, rateLimit: { ...apiSettings.rateLimit, calls: 0 } })).toThrow(/rateLimit\.calls: got 0/);
+    expect(() => apiPolicyXml({ ...apiSettings, quota: { ...apiSettings.quota, renewalPeriodSeconds: -1 } })).toThrow(
+      /quota\.renewalPeriodSeconds/,
+    );
+  });
+
+  it("operation policy validates the token: issuer, audience, required claims", () => {
+    const doc = parseXml(
+      operationPolicyXml({
+        jwt: {
+          openIdConfigUrl: "https://login.microsoftonline.com/t/v2.0/.well-known/openid-configuration?appid=a&x=1",
+          issuer: "https://login.microsoftonline.com/t/v2.0",
+          audiences: ["api://estate"],
+          requiredClaims: ["org_id"],
+        },
+      }),
+    );
+    for (const section of doc.children) expect(section.children[0]?.name).toBe("base");
+    const jwt = first(doc, "validate-jwt");
+    expect(jwt.attributes["failed-validation-httpcode"]).toBe("401");
+    expect(first(doc, "openid-config").attributes.url).toContain("appid=a&x=1");
+    expect(first(doc, "issuer").text).toBe("https://login.microsoftonline.com/t/v2.0");
+    expect(findAll(doc, "audience").map((a) => a.text)).toEqual(["api://estate"]);
+    expect(findAll(doc, "claim").map((c) => c.attributes.name)).toEqual(["org_id"]);
+    expect(() => operationPolicyXml({ jwt: { openIdConfigUrl: "u", issuer: "i", audiences: [], requiredClaims: [] } })).toThrow(
+      /jwt\.audiences/,
+    );
+  });
+
+  it("global policy: only Front Door's id passes; responses lose backend headers and gain security headers", () => {
+    const doc = parseXml(globalPolicyXml({ frontDoorId: "fd-1234" }));
+    const check = first(doc, "check-header");
+    expect(check.attributes).toMatchObject({ name: "X-Azure-FDID", "failed-check-httpcode": "403" });
+    expect(check.children.map((v) => v.text)).toEqual(["fd-1234"]);
+    expect(first(doc, "backend").children.map((c) => c.name)).toEqual(["forward-request"]);
+    for (const section of ["outbound", "on-error"]) {
+      const headers = first(doc, section).children;
+      const deleted = headers.filter((h) => h.attributes["exists-action"] === "delete").map((h) => h.attributes.name);
+      expect(deleted).toEqual(BACKEND_HEADERS);
+      const set = Object.fromEntries(
+        headers.filter((h) => h.attributes["exists-action"] === "override").map((h) => [h.attributes.name, h.children[0].text]),
+      );
+      expect(set["Strict-Transport-Security"]).toMatch(/^max-age=\d+/);
+      expect(set["X-Content-Type-Options"]).toBe("nosniff");
+      expect(set["X-Frame-Options"]).toBe("DENY");
+      expect(set["Content-Security-Policy"]).toContain("default-src 'none'");
+    }
+    expect(() => globalPolicyXml({ frontDoorId: " " })).toThrow(/frontDoorId/);
+  });
+});

@@ -1,0 +1,268 @@
+/**
+ * API Management policies as XML, generated from typed settings so no policy is hand-written
+ * text. Every value is escaped; settings that would weaken the gateway (a wildcard CORS origin,
+ * a non-positive limit) are refused with an error naming the setting.
+ */
+
+export interface XmlElement {
+  name: string;
+  attributes: Record<string, string | number | boolean>;
+  children: XmlNode[];
+}
+export type XmlNode = XmlElement | string;
+
+export function el(name: string, attributes: XmlElement["attributes"] = {}, ...children: XmlNode[]): XmlElement {
+  return { name, attributes, children };
+}
+
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+
+/** Escapes text for element content and double-quoted attribute values alike. */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+export function renderXml(node: XmlNode, depth = 0): string {
+  const pad = "  ".repeat(depth);
+  if (typeof node === "string") return `${pad}${escapeXml(node)}`;
+  const attrs = Object.entries(node.attributes)
+    .map(([key, value]) => ` ${key}="${escapeXml(String(value))}"`)
+    .join("");
+  if (node.children.length === 0) return `${pad}<${node.name}${attrs} />`;
+  if (node.children.length === 1 && typeof node.children[0] === "string") {
+    return `${pad}<${node.name}${attrs}>${escapeXml(node.children[0])}</${node.name}>`;
+  }
+  const inner = node.children.map((child) => renderXml(child, depth + 1)).join("\n");
+  return `${pad}<${node.name}${attrs}>\n${inner}\n${pad}</${node.name}>`;
+}
+
+export type PolicyScope = "global" | "api" | "operation";
+
+export interface PolicySections {
+  inbound?: XmlElement[];
+  outbound?: XmlElement[];
+  onError?: XmlElement[];
+}
+
+/**
+ * The four sections of a policy document. Below the global scope each section starts with
+ * `<base />` so the enclosing scope's policies (Front Door check, security headers) always run;
+ * the global scope has nothing above it and forwards the request itself.
+ */
+export function policyDocument(scope: PolicyScope, sections: PolicySections): string {
+  const base = scope === "global" ? [] : [el("base")];
+  const backend = scope === "global" ? [el("forward-request")] : base;
+  return renderXml(
+    el(
+      "policies",
+      {},
+      el("inbound", {}, ...base, ...(sections.inbound ?? [])),
+      el("backend", {}, ...backend),
+      el("outbound", {}, ...base, ...(sections.outbound ?? [])),
+      el("on-error", {}, ...base, ...(sections.onError ?? [])),
+    ),
+  );
+}
+
+// ---- typed settings -------------------------------------------------------------------------
+
+export interface JwtSettings {
+  /** OpenID configuration document of the token issuer (keys are fetched from it). */
+  openIdConfigUrl: string;
+  issuer: string;
+  audiences: string[];
+  /** Claims every token must carry, e.g. `org_id` for tenant isolation. */
+  requiredClaims: string[];
+}
+
+/** What a limit counts by: the APIM subscription, or the token's subject (client IP when anonymous). */
+export type LimitKey = "subscription" | "subject";
+
+export interface LimitSettings {
+  calls: number;
+  renewalPeriodSeconds: number;
+  key: LimitKey;
+}
+
+export interface CorsSettings {
+  allowedOrigins: string[];
+  allowedMethods: string[];
+  allowedHeaders: string[];
+}
+
+export interface ApiPolicySettings {
+  rateLimit: LimitSettings;
+  quota: LimitSettings;
+  cors: CorsSettings;
+  /** APIM backend id of the service's host. */
+  backendId: string;
+  /** Entra resource (application ID URI) the gateway's managed identity requests a token for. */
+  backendResource: string;
+}
+
+export const COUNTER_KEYS: Record<LimitKey, string> = {
+  subscription: "@(context.Subscription.Id)",
+  subject: '@(context.Request.Headers.GetValueOrDefault("Authorization", "").AsJwt()?.Subject ?? context.Request.IpAddress)',
+};
+
+/** Response headers that tell an attacker what runs behind the gateway. */
+export const BACKEND_HEADERS = ["X-Powered-By", "Server", "X-AspNet-Version", "X-AspNetMvc-Version"];
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+  // The gateway serves JSON only: nothing may be loaded or framed from its responses.
+  "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+  "Referrer-Policy": "no-referrer",
+};
+
+function setHeader(name: string, value: string): XmlElement {
+  return el("set-header", { name, "exists-action": "override" }, el("value", {}, value));
+}
+
+function responseHardening(): XmlElement[] {
+  return [
+    ...BACKEND_HEADERS.map((name) => el("set-header", { name, "exists-action": "delete" })),
+    ...Object.entries(SECURITY_HEADERS).map(([name, value]) => setHeader(name, value)),
+  ];
+}
+
+/**
+ * The service-wide policy: only requests that came through our Front Door profile (its id in
+ * X-Azure-FDID) are served, and every response, errors included, is hardened.
+ */
+export function globalPolicyXml(settings: { frontDoorId: string }): string {
+  requireText(settings.frontDoorId, "frontDoorId");
+  return policyDocument("global", {
+    inbound: [
+      el(
+        "check-header",
+        {
+          name: "X-Azure-FDID",
+          "failed-check-httpcode": 403,
+          "failed-check-error-message": "Requests must come through the estate's Front Door.",
+          "ignore-case": true,
+        },
+        el("value", {}, settings.frontDoorId),
+      ),
+    ],
+    outbound: responseHardening(),
+    onError: responseHardening(),
+  });
+}
+
+/** One service's API: CORS, rate limit and quota, and managed-identity calls to its backend. */
+export function apiPolicyXml(settings: ApiPolicySettings): string {
+  checkLimit(settings.rateLimit, "rateLimit");
+  checkLimit(settings.quota, "quota");
+  checkCors(settings.cors);
+  requireText(settings.backendId, "backendId");
+  requireText(settings.backendResource, "backendResource");
+  const { cors } = settings;
+  return policyDocument("api", {
+    inbound: [
+      // No browser origin configured means no CORS at all: cross-origin browser calls are refused.
+      ...(cors.allowedOrigins.length
+        ? [
+            el(
+              "cors",
+              { "allow-credentials": false },
+              el("allowed-origins", {}, ...cors.allowedOrigins.map((o) => el("origin", {}, o))),
+              el("allowed-methods", {}, ...cors.allowedMethods.map((m) => el("method", {}, m))),
+              el("allowed-headers", {}, ...cors.allowedHeaders.map((h) => el("header", {}, h))),
+            ),
+          ]
+        : []),
+      // Counts before the token is validated (validate-jwt runs per operation): a forged subject
+      // still ends in a 401, and Front Door's per-IP limit bounds what one client can send.
+      el("rate-limit-by-key", {
+        calls: settings.rateLimit.calls,
+        "renewal-period": settings.rateLimit.renewalPeriodSeconds,
+        "counter-key": COUNTER_KEYS[settings.rateLimit.key],
+      }),
+      el("quota-by-key", {
+        calls: settings.quota.calls,
+        "renewal-period": settings.quota.renewalPeriodSeconds,
+        "counter-key": COUNTER_KEYS[settings.quota.key],
+      }),
+      el("set-backend-service", { "backend-id": settings.backendId }),
+      el("authentication-managed-identity", { resource: settings.backendResource }),
+    ],
+  });
+}
+
+/** An operation that needs a caller token: validate it before anything reaches the backend. */
+export function operationPolicyXml(settings: { jwt: JwtSettings }): string {
+  const { jwt } = settings;
+  requireText(jwt.openIdConfigUrl, "jwt.openIdConfigUrl");
+  requireText(jwt.issuer, "jwt.issuer");
+  if (jwt.audiences.length === 0) throw new Error("policy setting jwt.audiences: at least one audience is required");
+  jwt.audiences.forEach((a, i) => requireText(a, `jwt.audiences[${i}]`));
+  return policyDocument("operation", {
+    inbound: [
+      el(
+        "validate-jwt",
+        {
+          "header-name": "Authorization",
+          "require-scheme": "Bearer",
+          "failed-validation-httpcode": 401,
+          "failed-validation-error-message": "Unauthorized: a valid bearer token is required.",
+          "require-expiration-time": true,
+          "require-signed-tokens": true,
+        },
+        el("openid-config", { url: jwt.openIdConfigUrl }),
+        el("audiences", {}, ...jwt.audiences.map((a) => el("audience", {}, a))),
+        el("issuers", {}, el("issuer", {}, jwt.issuer)),
+        ...(jwt.requiredClaims.length
+          ? [el("required-claims", {}, ...jwt.requiredClaims.map((claim) => el("claim", { name: claim, match: "any" })))]
+          : []),
+      ),
+    ],
+  });
+}
+
+function requireText(value: string, setting: string): void {
+  if (value.trim() === "") throw new Error(`policy setting ${setting}: must not be empty`);
+}
+
+function checkLimit(limit: LimitSettings, setting: string): void {
+  if (!Number.isInteger(limit.calls) || limit.calls <= 0) {
+    throw new Error(`policy setting ${setting}.calls: got ${limit.calls}; expected a positive whole number`);
+  }
+  if (!Number.isInteger(limit.renewalPeriodSeconds) || limit.renewalPeriodSeconds <= 0) {
+    throw new Error(`policy setting ${setting}.renewalPeriodSeconds: got ${limit.renewalPeriodSeconds}; expected a positive whole number`);
+  }
+}
+
+/** CORS origins are explicit HTTPS origins (plain HTTP only for localhost): never a wildcard. */
+export function corsOriginProblem(origin: string): string | undefined {
+  if (origin.includes("*")) return `"${origin}" is a wildcard; list each allowed origin`;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return `"${origin}" is not an origin such as https://app.contoso.com`;
+  }
+  if (url.origin !== origin) return `"${origin}" is not a bare origin; expected ${url.origin}`;
+  if (url.protocol !== "https:" && url.hostname !== "localhost") return `"${origin}" must use https`;
+  return undefined;
+}
+
+function checkCors(cors: CorsSettings): void {
+  cors.allowedOrigins.forEach((origin, i) => {
+    const problem = corsOriginProblem(origin);
+    if (problem) throw new Error(`policy setting cors.allowedOrigins[${i}]: ${problem}`);
+  });
+}
+
+/** Token validation for an Entra ID tenant's v2.0 tokens. */
+export function entraJwt(tenantId: string, audience: string, requiredClaims: string[]): JwtSettings {
+  const authority = `https://login.microsoftonline.com/${tenantId}/v2.0`;
+  return {
+    openIdConfigUrl: `${authority}/.well-known/openid-configuration`,
+    issuer: authority,
+    audiences: [audience],
+    requiredClaims,
+  };
+}
