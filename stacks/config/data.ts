@@ -6,7 +6,7 @@ import { defineArea, type CoreContext, type Profile, type Report } from "./area.
 const int = z.number().int();
 
 /** A queue entry: the same shape the local Service Bus broker reads, so both agree on a queue. */
-export const queueSchema = z
+const queueSchema = z
   .object({
     name: z.string(),
     lockDurationSeconds: int.optional(),
@@ -15,7 +15,6 @@ export const queueSchema = z
     deadLetterOnExpiry: z.boolean().optional(),
   })
   .strict();
-export type QueueConfig = z.output<typeof queueSchema>;
 
 const cosmos = z
   .object({
@@ -182,7 +181,7 @@ function defaults(profile: Profile): z.input<typeof schema> {
 }
 
 /** Service Bus' longest message TTL (.NET TimeSpan.MaxValue, in whole seconds). */
-export const MAX_QUEUE_TTL_SECONDS = 922_337_203_685;
+const MAX_QUEUE_TTL_SECONDS = 922_337_203_685;
 const SQL_VCORES = { serverless: [1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 24, 32, 40, 80], provisioned: [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 24, 32, 40, 80] };
 const SQL_RESERVED = ["master", "model", "msdb", "tempdb"];
 const REDIS_CAPACITY = { Basic: [0, 6], Standard: [0, 6], Premium: [1, 5] } as const;
