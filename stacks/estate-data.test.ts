@@ -1,28 +1,14 @@
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan, PlanResource } from "../cli/plan/schema.js";
-import { planStack } from "../cli/plan/stack.js";
 import { PRIVATE_LINK, type PrivateLinkService } from "../infra/network/dns.js";
 import { endpointOf, ofType } from "../test/components.js";
+import { planEstates } from "../test/estate-plans.js";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
-const plans: Record<string, Plan> = {};
+let plans: Record<string, Plan>;
 
 beforeAll(async () => {
-  // One after another: Pulumi's runtime is per process.
-  plans.dev = await planStack({ projectDir: ROOT, stack: "dev" });
-  plans.prod = await planStack({ projectDir: ROOT, stack: "prod" });
-  // A temporary ephemeral stack: the dev stack file with the ephemeral profile's data defaults.
-  plans.ephemeral = await planStack({
-    projectDir: ROOT,
-    stack: "dev",
-    configOverrides: {
-      "estate:profile": "ephemeral",
-      "estate:environment": "pr42",
-      "estate:expiresAt": "2026-12-01T18:00:00Z",
-      "estate:data": "{}",
-    },
-  });
+  // The ephemeral stack drops the dev stack file's data section: the ephemeral profile's own defaults.
+  plans = await planEstates({ "estate:data": "{}" });
 });
 
 /** Every data service type, the private-link service it uses, and how it says "no keys, no local auth". */

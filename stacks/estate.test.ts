@@ -1,23 +1,13 @@
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { catalogEntry, isTaggable } from "../infra/catalog/index.js";
 import { REQUIRED_TAG_KEYS } from "../infra/tags/index.js";
 import type { Plan } from "../cli/plan/schema.js";
-import { planStack } from "../cli/plan/stack.js";
+import { EPHEMERAL_EXPIRES as EXPIRES, planEstates } from "../test/estate-plans.js";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
-const EXPIRES = "2026-12-01T18:00:00Z";
-const plans: Record<string, Plan> = {};
+let plans: Record<string, Plan>;
 
 beforeAll(async () => {
-  // One after another: Pulumi's runtime is per process.
-  plans.dev = await planStack({ projectDir: ROOT, stack: "dev" });
-  plans.prod = await planStack({ projectDir: ROOT, stack: "prod" });
-  plans.ephemeral = await planStack({
-    projectDir: ROOT,
-    stack: "dev",
-    configOverrides: { "estate:profile": "ephemeral", "estate:expiresAt": EXPIRES, "estate:environment": "pr42" },
-  });
+  plans = await planEstates();
 });
 
 describe.each(["dev", "prod", "ephemeral"])("the %s estate", (name) => {
