@@ -3,6 +3,7 @@ import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import type { BaseArgs } from "../core/args.js";
 import { lockResource } from "../core/lock.js";
+import { sendDiagnostics } from "./diagnostics.js";
 
 export interface MonitoringArgs extends Omit<BaseArgs, "diagnostics"> {
   retentionDays: number;
@@ -35,6 +36,9 @@ export class Monitoring extends pulumi.ComponentResource {
       { parent: this },
     );
     lockResource(this, `${name}-log`, workspace.id, args.lock);
+    // The workspace's own audit logs (who queried what) land in the workspace itself.
+    const self = { workspaceId: workspace.id };
+    sendDiagnostics(this, `${name}-log`, workspace.id, self);
 
     const appInsights = new applicationinsights.Component(
       `${name}-appi`,
@@ -53,6 +57,8 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+
+    sendDiagnostics(this, `${name}-appi`, appInsights.id, self);
 
     this.workspaceId = workspace.id;
     this.appInsightsId = appInsights.id;
