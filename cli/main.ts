@@ -5,6 +5,7 @@ import { registerCost } from "./commands/cost.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerGraph } from "./commands/graph.js";
 import { registerExport } from "./commands/export.js";
+import { registerCloud } from "./commands/cloud.js";
 import { EXIT, isExpected, UsageError } from "./errors.js";
 
 const program = new Command()
@@ -18,6 +19,7 @@ registerCost(program);
 registerDiff(program);
 registerGraph(program);
 registerExport(program);
+registerCloud(program);
 
 // No top-level await: the command runs from a CommonJS bundle (bin/cli-bundle.js).
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -1,0 +1,45 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { EstateError } from "../errors.js";
+
+/**
+ * `.estate/backend.json`: where `estate bootstrap` put the Pulumi state (Azure Blob) and the
+ * secrets key (Key Vault). The cloud commands read it to reach the backend.
+ */
+export const backendSchema = z
+  .object({
+    backendUrl: z.string().startsWith("azblob://"),
+    secretsProvider: z.string().startsWith("azurekeyvault://"),
+    storageAccount: z.string().min(1),
+    resourceGroup: z.string().min(1),
+    location: z.string().min(1),
+    loginCommand: z.string().min(1),
+  })
+  .strict();
+
+export type BackendConfig = z.infer<typeof backendSchema>;
+
+export const backendFile = (projectDir: string) => path.join(projectDir, ".estate", "backend.json");
+
+export function readBackend(projectDir: string): BackendConfig | undefined {
+  const file = backendFile(projectDir);
+  if (!existsSync(file)) return undefined;
+  const parsed = backendSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
+  if (!parsed.success) {
+    throw new EstateError(`${file} is not a valid backend file (${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}); run \`estate bootstrap\` again`);
+  }
+  return parsed.data;
+}
+
+export function writeBackend(projectDir: string, config: BackendConfig): string {
+  const file = backendFile(projectDir);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+  return file;
+}
+
+/** Environment for the Pulumi CLI: the backend URL and its storage account, when bootstrapped. */
+export function backendEnv(config: BackendConfig | undefined): Record<string, string> {
+  return config ? { PULUMI_BACKEND_URL: config.backendUrl, AZURE_STORAGE_ACCOUNT: config.storageAccount } : {};
+}

@@ -1,0 +1,101 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { estimateAndWriteCost } from "../cost/report.js";
+import { EstateError } from "../errors.js";
+import { planStack } from "../plan/stack.js";
+import { readStackFile } from "../plan/stackfile.js";
+import { defaultOutDir, writePlan } from "../plan/write.js";
+import { backendEnv, readBackend } from "./backend.js";
+import type { CloudEngine } from "./engine.js";
+import { EventTally, type CloudOperation, type CloudSummary } from "./events.js";
+import type { PolicyGate } from "./gate.js";
+import { preflight, type Toolchain } from "./preflight.js";
+
+/** `estate up` found mandatory policy violations offline and did not start: exit 3. */
+export class PolicyRefusal extends EstateError {
+  constructor(readonly stack: string, readonly violations: string[]) {
+    super(
+      `Refusing to deploy ${stack}: the offline policy evaluation found ${violations.length} mandatory violation${violations.length === 1 ? "" : "s"}:\n` +
+        violations.map((v) => `  - ${v}`).join("\n") +
+        `\nFix them, or waive them in policies/waivers.yaml, then run \`estate up ${stack}\` again (see \`estate policy ${stack}\`).`,
+    );
+  }
+}
+
+/** The engine ran but the operation failed; the summary (with what did change) is still written. */
+export class CloudOperationError extends EstateError {}
+
+export interface CloudDeps {
+  engine: CloudEngine;
+  toolchain: Toolchain;
+  gate: PolicyGate;
+  onProgress?: (text: string) => void;
+}
+
+export interface CloudRun {
+  summary: CloudSummary;
+  /** The summary file and, for preview and up, the offline plan and cost written beside it. */
+  files: string[];
+  outputs?: Record<string, unknown>;
+}
+
+/** The policy pack the engine runs alongside the program (`--policy-pack policies`). */
+export const policyPackDir = (projectDir: string) => path.join(projectDir, "policies");
+
+/** Keeps the tail of an engine error: the Automation API's message holds the CLI's whole stderr. */
+function tail(message: string, lines = 15): string {
+  const all = message.trim().split("\n");
+  return all.length > lines ? `…\n${all.slice(-lines).join("\n")}` : all.join("\n");
+}
+
+/**
+ * `estate preview --cloud`, `estate up` and `estate destroy`: checks the tools, writes the offline
+ * plan and cost beside the cloud result, gates `up` on mandatory policy, streams engine events as
+ * progress, and writes `.estate/<stack>/cloud-<operation>.json`.
+ */
+export async function runCloud(operation: CloudOperation, projectDir: string, stack: string, deps: CloudDeps): Promise<CloudRun> {
+  readStackFile(projectDir, stack); // a missing stack file is reported before any tool is asked
+  const backend = readBackend(projectDir);
+  const env = backendEnv(backend);
+  await preflight({ toolchain: deps.toolchain, backendEnv: env, loginHint: backend?.loginCommand, needsLogin: true });
+
+  const outDir = defaultOutDir(projectDir, stack);
+  const files: string[] = [];
+  if (operation !== "destroy") {
+    const plan = await planStack({ projectDir, stack });
+    files.push(writePlan(outDir, plan), estimateAndWriteCost(outDir, plan).file);
+    if (operation === "up") {
+      const gate = deps.gate(plan);
+      if (gate.mandatory.length) throw new PolicyRefusal(stack, gate.mandatory);
+    }
+  }
+
+  const tally = new EventTally(operation, stack);
+  const options = {
+    projectDir,
+    stack,
+    env,
+    secretsProvider: backend?.secretsProvider,
+    policyPacks: [policyPackDir(projectDir)],
+    onEvent: (event: Parameters<EventTally["add"]>[0]) => {
+      const text = tally.add(event);
+      if (text) deps.onProgress?.(text);
+    },
+  };
+  const summaryFile = path.join(outDir, `cloud-${operation}.json`);
+  const writeSummary = () => {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(summaryFile, `${JSON.stringify(tally.summary, null, 2)}\n`);
+  };
+  let outputs: Record<string, unknown> | undefined;
+  try {
+    if (operation === "preview") await deps.engine.preview(options);
+    else if (operation === "up") outputs = await deps.engine.up(options);
+    else await deps.engine.destroy(options);
+  } catch (error) {
+    writeSummary();
+    throw new CloudOperationError(`pulumi ${operation} of ${stack} failed (summary in ${summaryFile}):\n${tail((error as Error).message)}`);
+  }
+  writeSummary();
+  return { summary: tally.summary, files: [...files, summaryFile], outputs };
+}

@@ -1,0 +1,94 @@
+import path from "node:path";
+import chalk from "chalk";
+import { Option, type Command } from "commander";
+import { isRegion, REGION_NAMES } from "../../infra/naming/index.js";
+import { writeBackend } from "../cloud/backend.js";
+import { bootstrap } from "../cloud/bootstrap.js";
+import { automationEngine } from "../cloud/engine.js";
+import { renderSummary, type CloudOperation } from "../cloud/events.js";
+import { offlinePolicyGate } from "../cloud/gate.js";
+import { PolicyRefusal, runCloud, type CloudDeps } from "../cloud/operation.js";
+import { preflight, systemToolchain } from "../cloud/preflight.js";
+import { EXIT, UsageError } from "../errors.js";
+import { startProgress } from "../output/progress.js";
+import { findProjectDir } from "../project.js";
+
+/** The real dependencies; tests drive runCloud and bootstrap with fakes instead. */
+const realDeps = (onProgress: (text: string) => void): CloudDeps => ({
+  engine: automationEngine,
+  toolchain: systemToolchain,
+  gate: offlinePolicyGate,
+  onProgress,
+});
+
+async function cloudAction(operation: CloudOperation, stack: string): Promise<void> {
+  const projectDir = findProjectDir();
+  const progress = startProgress(`${operation} ${stack} with the Pulumi engine…`);
+  try {
+    const run = await runCloud(operation, projectDir, stack, realDeps((text) => progress.update(`${operation} ${stack}: ${text}`)));
+    progress.succeed(`${operation} of ${stack} finished`);
+    console.log(renderSummary(run.summary));
+    for (const file of run.files) console.log(`Wrote ${path.relative(process.cwd(), file) || file}`);
+    if (run.summary.errors.length) process.exitCode = EXIT.failed;
+  } catch (error) {
+    progress.fail(`${operation} of ${stack} did not complete`);
+    if (error instanceof PolicyRefusal) {
+      console.error(chalk.red(error.message));
+      process.exitCode = EXIT.policy;
+      return;
+    }
+    throw error;
+  }
+}
+
+export function registerCloud(program: Command): void {
+  program
+    .command("bootstrap")
+    .description("create the Pulumi state backend (Azure Blob) and secrets key (Key Vault) in Azure, and record the `pulumi login` line")
+    .addOption(new Option("--location <region>", "Azure region for the state resources").default("westeurope"))
+    .action(async (flags: { location: string }) => {
+      if (!isRegion(flags.location)) throw new UsageError(`--location ${flags.location}: expected one of ${REGION_NAMES.join(", ")}`);
+      const projectDir = findProjectDir();
+      await preflight({ toolchain: systemToolchain, backendEnv: {}, needsLogin: false });
+      const progress = startProgress("Creating the state backend in Azure…");
+      const config = await bootstrap({
+        engine: automationEngine,
+        projectDir,
+        location: flags.location,
+        stateDir: path.join(projectDir, ".estate", "bootstrap"),
+      });
+      const file = writeBackend(projectDir, config);
+      progress.succeed("State backend ready");
+      console.log(`State:   ${config.backendUrl}\nSecrets: ${config.secretsProvider}`);
+      console.log(`Wrote ${path.relative(process.cwd(), file) || file}; estate preview/up/destroy use it. For the pulumi CLI itself:`);
+      console.log(`  ${config.loginCommand}`);
+    });
+
+  program
+    .command("preview")
+    .description("preview a stack with the real Pulumi engine and the policy pack (needs the Pulumi CLI, a backend login and Azure credentials)")
+    .argument("<stack>", "stack name")
+    .option("--cloud", "required: run against Azure (the offline equivalent is `estate plan <stack>`)")
+    .action(async (stack: string, flags: { cloud?: boolean }) => {
+      if (!flags.cloud) throw new UsageError(`estate preview needs --cloud; to plan ${stack} offline, run \`estate plan ${stack}\``);
+      await cloudAction("preview", stack);
+    });
+
+  program
+    .command("up")
+    .description("deploy a stack with the Pulumi engine and the policy pack; refused (exit 3) when the offline policy evaluation finds a mandatory violation")
+    .argument("<stack>", "stack name")
+    .action((stack: string) => cloudAction("up", stack));
+
+  program
+    .command("destroy")
+    .description("destroy every resource of a stack in Azure (the stack itself stays; `estate env down` also removes ephemeral ones)")
+    .argument("<stack>", "stack name")
+    .option("--yes", "confirm: required for stacks that are not ephemeral")
+    .action(async (stack: string, flags: { yes?: boolean }) => {
+      if (!stack.startsWith("ephemeral-") && !flags.yes) {
+        throw new UsageError(`refusing to destroy ${stack} without --yes (it is not an ephemeral stack)`);
+      }
+      await cloudAction("destroy", stack);
+    });
+}
