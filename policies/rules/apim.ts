@@ -1,0 +1,367 @@
+import { ENFORCE, REMOVE, type Graph, type GraphResource, type Rule } from "../model.js";
+import { T } from "../types.js";
+import { asArray, asRecord, customRule, get, inputRule, is, oneOf, present, stackRule } from "./factory.js";
+import { ofType } from "./graph.js";
+
+const service = [T.apim];
+const POLICY_TYPES = [T.apiPolicy, T.apiOperationPolicy, T.productPolicy];
+const SECURITY = "Microsoft.WindowsAzure.ApiManagement.Gateway.Security";
+
+/** customProperties that must be explicitly "false": protocols and ciphers older than TLS 1.2. */
+function insecureSettings(inputs: Record<string, unknown>, keys: string[]): string[] {
+  const props = asRecord(inputs.customProperties);
+  return keys.filter((key) => String(props[`${SECURITY}.${key}`]).toLowerCase() !== "false").map((key) => `customProperties["${SECURITY}.${key}"] is ${JSON.stringify(props[`${SECURITY}.${key}`])}; expected "false"`);
+}
+
+/** Every protocol and cipher switch the rules require off; the compliant value of customProperties. */
+export const HARDENED_SETTINGS: Record<string, string> = Object.fromEntries(
+  ["Protocols.Tls10", "Protocols.Tls11", "Protocols.Ssl30", "Backend.Protocols.Tls10", "Backend.Protocols.Tls11", "Backend.Protocols.Ssl30", "Ciphers.TripleDes168"].map((key) => [`${SECURITY}.${key}`, "false"]),
+);
+
+/** A patch re-enabling one switch (keys contain dots, so the whole object is replaced). */
+const enable = (key: string) => ({ customProperties: { ...HARDENED_SETTINGS, [`${SECURITY}.${key}`]: "true" } });
+
+const policyXml = (inputs: Record<string, unknown>): string => String(inputs.value ?? "");
+
+/** Sections of a policy document that must inherit the enclosing scope's policy. */
+const SECTIONS = ["inbound", "backend", "outbound", "on-error"];
+
+/** The policy XML that applies to an API: its own ApiPolicy plus the service-wide Policy. */
+function effectivePolicy(graph: Graph, api: GraphResource): string {
+  const apiId = api.inputs.apiId ?? api.outputs.name ?? api.name;
+  const own = ofType(graph, T.apiPolicy).filter((policy) => policy.inputs.apiId === apiId || policy.dependsOn.includes(api.urn));
+  return [...own, ...ofType(graph, T.apimPolicy)].map((policy) => policyXml(policy.inputs)).join("\n");
+}
+
+function apisMissing(graph: Graph, element: RegExp, what: string) {
+  return ofType(graph, T.api)
+    .filter((api) => !element.test(effectivePolicy(graph, api)))
+    .map((api) => ({ urn: api.urn, message: `neither the API's policy nor the service policy has ${what}` }));
+}
+
+const stripElement = (name: string) => (graph: Graph) => {
+  for (const policy of ofType(graph, T.apiPolicy, T.apimPolicy)) {
+    policy.inputs.value = policyXml(policy.inputs).replace(new RegExp(`<${name}[\\s\\S]*?(</${name}>|/>)`, "g"), "");
+  }
+};
+
+export const apimRules: Rule[] = [
+  customRule({
+    id: "EST-APIM-001",
+    title: "API Management gateway accepts only TLS 1.2+",
+    description: "SSL 3.0, TLS 1.0 and 1.1 stay enabled on older services unless switched off explicitly.",
+    severity: "high",
+    types: service,
+    check: (inputs) => insecureSettings(inputs, ["Protocols.Tls10", "Protocols.Tls11", "Protocols.Ssl30"]),
+    fail: [{ customProperties: {} }, enable("Protocols.Tls10")],
+    controls: { mcsb: ["DP-3"], waf: "Security" },
+    mappings: { psrule: ["Azure.APIM.Protocols"], checkov: ["CKV_AZURE_173"] },
+    remediation: `Set customProperties "${SECURITY}.Protocols.Tls10", ".Tls11" and ".Ssl30" to "false" on the ApiManagementService.`,
+    enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-APIM-002",
+    title: "API Management calls backends with TLS 1.2+ only",
+    description: "Backend connections must not fall back to old protocols.",
+    severity: "high",
+    types: service,
+    check: (inputs) => insecureSettings(inputs, ["Backend.Protocols.Tls10", "Backend.Protocols.Tls11", "Backend.Protocols.Ssl30"]),
+    fail: [enable("Backend.Protocols.Ssl30")],
+    controls: { mcsb: ["DP-3"], waf: "Security" },
+    mappings: { psrule: ["Azure.APIM.Protocols"] },
+    remediation: `Set customProperties "${SECURITY}.Backend.Protocols.Tls10", ".Tls11" and ".Ssl30" to "false" on the ApiManagementService.`,
+    enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-APIM-003",
+    title: "API Management disables 3DES",
+    description: "Triple DES is a weak cipher (Sweet32).",
+    severity: "medium",
+    types: service,
+    check: (inputs) => insecureSettings(inputs, ["Ciphers.TripleDes168"]),
+    fail: [enable("Ciphers.TripleDes168")],
+    controls: { mcsb: ["DP-3"], waf: "Security" },
+    mappings: { psrule: ["Azure.APIM.Ciphers"] },
+    remediation: `Set customProperties "${SECURITY}.Ciphers.TripleDes168" to "false" on the ApiManagementService.`,
+    enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-APIM-004",
+    title: "API Management has a managed identity",
+    description: "APIM reads named values from Key Vault and calls backends with its identity.",
+    severity: "medium",
+    types: service,
+    path: "identity.type",
+    expect: present,
+    bad: REMOVE,
+    controls: { mcsb: ["IM-3"], waf: "Security" },
+    mappings: { psrule: ["Azure.APIM.ManagedIdentity"] },
+    remediation: "Set `identity: { type: \"SystemAssigned\" }` on the ApiManagementService.",
+    enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-APIM-005",
+    title: "API Management is injected into the virtual network",
+    description: "The gateway reaches backends privately and is reached only through Front Door.",
+    severity: "high",
+    types: service,
+    path: "virtualNetworkType",
+    expect: oneOf("Internal", "External"),
+    bad: "None",
+    controls: { mcsb: ["NS-1", "NS-2"], waf: "Security" },
+    mappings: { checkov: ["CKV_AZURE_107"], azurePolicy: ["ef619a2c-cc4d-4d03-b2ba-8c94a834d85b"] },
+    remediation: "Set `virtualNetworkType` to `External` (behind Front Door, NSG-restricted) or `Internal` and `virtualNetworkConfiguration.subnetResourceId` on the ApiManagementService.",
+    enforcement: ENFORCE.prod,
+  }),
+  inputRule({
+    id: "EST-APIM-006",
+    title: "Production API Management is not a Developer or Consumption SKU",
+    description: "Developer has no SLA; Consumption cannot be VNet-injected.",
+    severity: "high",
+    types: service,
+    path: "sku.name",
+    expect: oneOf("Basic", "Standard", "Premium", "BasicV2", "StandardV2", "PremiumV2"),
+    bad: "Developer",
+    controls: { mcsb: [], waf: "Reliability" },
+    mappings: {},
+    remediation: "Set `sku.name` to `Premium` (or `StandardV2`) on the ApiManagementService.",
+    enforcement: ENFORCE.prodOnly,
+  }),
+  customRule({
+    id: "EST-APIM-007",
+    title: "Production API Management spans availability zones",
+    description: "Zones keep the gateway up through a zone outage (Premium).",
+    severity: "low",
+    types: service,
+    check: (inputs) => (asArray(inputs.zones).length >= 2 ? undefined : `zones is ${JSON.stringify(inputs.zones)}; expected at least two zones`),
+    fail: [{ zones: REMOVE }],
+    controls: { mcsb: [], waf: "Reliability" },
+    mappings: { psrule: ["Azure.APIM.AvailabilityZone"] },
+    remediation: "Set `zones: [\"1\", \"2\"]` (and `sku.capacity` a multiple of them) on the Premium ApiManagementService.",
+    enforcement: ENFORCE.prodAdvisory,
+  }),
+  customRule({
+    id: "EST-APIM-008",
+    title: "API Management blocks old management API versions",
+    description: "Management API versions before 2021-08-01 expose secrets in GET responses.",
+    severity: "medium",
+    types: service,
+    check: (inputs) => {
+      const version = get(inputs, "apiVersionConstraint.minApiVersion");
+      return typeof version === "string" && version >= "2021-08-01" ? undefined : `apiVersionConstraint.minApiVersion is ${JSON.stringify(version)}; expected 2021-08-01 or later`;
+    },
+    fail: [{ apiVersionConstraint: REMOVE }, { "apiVersionConstraint.minApiVersion": "2019-12-01" }],
+    controls: { mcsb: ["IM-8"], waf: "Security" },
+    mappings: { psrule: ["Azure.APIM.MinAPIVersion"], azurePolicy: ["549814b6-3212-4203-bdc8-1548d342fb67"] },
+    remediation: "Set `apiVersionConstraint: { minApiVersion: \"2021-08-01\" }` on the ApiManagementService.",
+    enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-APIM-009",
+    title: "APIs accept HTTPS only",
+    description: "Plain HTTP would carry tokens in clear text.",
+    severity: "high",
+    types: [T.api],
+    check: (inputs) => {
+      const protocols = asArray(inputs.protocols).map((p) => String(p).toLowerCase());
+      return protocols.length && protocols.every((p) => p === "https" || p === "wss") ? undefined : `protocols is ${JSON.stringify(inputs.protocols)}; expected ["https"]`;
+    },
+    fail: [{ protocols: ["http", "https"] }, { protocols: REMOVE }],
+    controls: { mcsb: ["DP-3"], waf: "Security" },
+    mappings: { psrule: ["Azure.APIM.HTTPEndpoint"], azurePolicy: ["ee7495e7-3ba7-40b6-bfee-c29e22cc75d4"] },
+    remediation: "Set `protocols: [\"https\"]` on the apimanagement Api.",
+    enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-APIM-010",
+    title: "APIs call their backend over HTTPS",
+    description: "The hop from APIM to the app must stay encrypted.",
+    severity: "high",
+    types: [T.api],
+    check: (inputs) =>
+      inputs.serviceUrl === undefined || String(inputs.serviceUrl).startsWith("https://") ? undefined : `serviceUrl is ${JSON.stringify(inputs.serviceUrl)}; expected an https:// URL`,
+    fail: [{ serviceUrl: "http://func-estate.azurewebsites.net/api" }],
+    controls: { mcsb: ["DP-3"], waf: "Security" },
+    mappings: { psrule: ["Azure.APIM.HTTPBackend"] },
+    remediation: "Set `serviceUrl` to an `https://` URL on the apimanagement Api.",
+    enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-APIM-011",
+    title: "APIs have a display name and description",
+    description: "The developer portal and auditors read these.",
+    severity: "low",
+    types: [T.api],
+    check: (inputs) => ["displayName", "description"].filter((key) => !present.test(inputs[key])).map((key) => `${key} is not set`),
+    fail: [{ description: REMOVE }],
+    controls: { mcsb: [], waf: "Operational Excellence" },
+    mappings: { psrule: ["Azure.APIM.APIDescriptors"] },
+    remediation: "Set `displayName` and `description` on the apimanagement Api.",
+    enforcement: ENFORCE.advisory,
+  }),
+  customRule({
+    id: "EST-APIM-012",
+    title: "Policy sections inherit the enclosing scope with <base />",
+    description: "Without <base />, the service-wide policy (JWT validation, rate limits, headers) is silently skipped.",
+    severity: "high",
+    types: POLICY_TYPES,
+    check: (inputs) => {
+      const xml = policyXml(inputs);
+      return SECTIONS.filter((section) => {
+        const body = new RegExp(`<${section}>([\\s\\S]*?)</${section}>`).exec(xml)?.[1];
+        return body !== undefined && !/<base\s*\/>|<base>\s*<\/base>/.test(body);
+      }).map((section) => `<${section}> has no <base />`);
+    },
+    fail: [{ value: "<policies><inbound><rate-limit calls=\"10\" renewal-period=\"60\" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>" }],
+    controls: { mcsb: ["PV-2"], waf: "Security" },
+    mappings: { psrule: ["Azure.APIM.PolicyBase"] },
+    remediation: "Put `<base />` first in every section (inbound, backend, outbound, on-error) of the policy's `value`.",
+    enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-APIM-013",
+    title: "CORS policies name their origins",
+    description: "A wildcard origin lets any site call the API from a user's browser.",
+    severity: "high",
+    types: [...POLICY_TYPES, T.apimPolicy],
+    check: (inputs) => (/<origin>\s*\*\s*<\/origin>/.test(policyXml(inputs)) ? "the cors policy allows <origin>*</origin>; expected explicit origins" : undefined),
+    fail: [{ value: "<policies><inbound><base /><cors><allowed-origins><origin>*</origin></allowed-origins></cors></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>" }],
+    controls: { mcsb: ["NS-2"], waf: "Security" },
+    mappings: { psrule: ["Azure.APIM.CORSPolicy"] },
+    remediation: "List the allowed origins explicitly in the policy's `<cors><allowed-origins>` (stack config), never `*`.",
+    enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-APIM-014",
+    title: "No sample products",
+    description: "The Starter and Unlimited sample products grant subscription keys to every API added to them.",
+    severity: "medium",
+    types: [T.product],
+    check: (inputs, _context, resource) => {
+      const id = String(inputs.productId ?? resource.name).toLowerCase();
+      return ["starter", "unlimited"].includes(id) ? `product ${JSON.stringify(id)} is a sample product` : undefined;
+    },
+    fail: [{ productId: "starter" }, { productId: "unlimited" }],
+    controls: { mcsb: ["PV-2"], waf: "Security" },
+    mappings: { psrule: ["Azure.APIM.SampleProducts"] },
+    remediation: "Delete the Starter/Unlimited Product and declare products with their own `productId`.",
+    enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-APIM-015",
+    title: "Products require a subscription",
+    description: "Subscriptions identify callers for rate limits and revocation.",
+    severity: "medium",
+    types: [T.product],
+    path: "subscriptionRequired",
+    expect: is(true),
+    bad: false,
+    controls: { mcsb: ["IM-4"], waf: "Security" },
+    mappings: { psrule: ["Azure.APIM.ProductSubscription"] },
+    remediation: "Set `subscriptionRequired: true` on the apimanagement Product.",
+    enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-APIM-016",
+    title: "Product subscriptions need approval",
+    description: "Self-service subscriptions let anyone with a portal account obtain keys.",
+    severity: "low",
+    types: [T.product],
+    path: "approvalRequired",
+    expect: is(true),
+    bad: false,
+    controls: { mcsb: ["PA-1"], waf: "Security" },
+    mappings: { psrule: ["Azure.APIM.ProductApproval"] },
+    remediation: "Set `approvalRequired: true` on the apimanagement Product.",
+    enforcement: ENFORCE.advisory,
+  }),
+  customRule({
+    id: "EST-APIM-017",
+    title: "Products have a description and terms of use",
+    description: "Subscribers must know what they get and agree to the terms.",
+    severity: "low",
+    types: [T.product],
+    check: (inputs) => ["displayName", "description", "terms"].filter((key) => !present.test(inputs[key])).map((key) => `${key} is not set`),
+    fail: [{ terms: REMOVE }],
+    controls: { mcsb: [], waf: "Operational Excellence" },
+    mappings: { psrule: ["Azure.APIM.ProductDescriptors", "Azure.APIM.ProductTerms"] },
+    remediation: "Set `displayName`, `description` and `terms` on the apimanagement Product.",
+    enforcement: ENFORCE.advisory,
+  }),
+  customRule({
+    id: "EST-APIM-018",
+    title: "Backends use HTTPS and validate certificates",
+    description: "A backend over HTTP or with validation off can be impersonated.",
+    severity: "high",
+    types: [T.apimBackend],
+    check: (inputs) => {
+      const problems: string[] = [];
+      if (!String(inputs.url ?? "").startsWith("https://")) problems.push(`url is ${JSON.stringify(inputs.url)}; expected an https:// URL`);
+      for (const key of ["validateCertificateChain", "validateCertificateName"]) {
+        if (get(inputs, `tls.${key}`) === false) problems.push(`tls.${key} is false`);
+      }
+      return problems;
+    },
+    fail: [{ url: "http://app.internal" }, { "tls.validateCertificateChain": false }],
+    controls: { mcsb: ["DP-3"], waf: "Security" },
+    mappings: { psrule: ["Azure.APIM.HTTPBackend"], checkov: ["CKV_AZURE_215"] },
+    remediation: "Set `url` to `https://…` and leave `tls.validateCertificateChain`/`validateCertificateName` true on the apimanagement Backend.",
+    enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-APIM-019",
+    title: "Named values holding secrets are secret or Key Vault references",
+    description: "Plain named values are readable by every APIM contributor and show in exports.",
+    severity: "high",
+    types: [T.namedValue],
+    check: (inputs, _context, resource) => {
+      const name = `${inputs.displayName ?? ""} ${inputs.namedValueId ?? resource.name}`;
+      if (!/secret|password|key|token|connection/i.test(name)) return undefined;
+      return inputs.secret === true || present.test(get(inputs, "keyVault.secretIdentifier")) ? undefined : "the named value looks like a secret but is neither `secret: true` nor a Key Vault reference";
+    },
+    fail: [{ secret: false, keyVault: REMOVE }],
+    controls: { mcsb: ["IM-8", "DP-6"], waf: "Security" },
+    mappings: { psrule: ["Azure.APIM.EncryptValues"], azurePolicy: ["f1cc7827-022c-473e-836e-5a51cae0b249"] },
+    remediation: "Set `keyVault: { secretIdentifier }` (preferred) or `secret: true` on the apimanagement NamedValue.",
+    enforcement: ENFORCE.always,
+  }),
+  stackRule({
+    id: "EST-APIM-020",
+    title: "Every API validates JWTs",
+    description: "Tokens are checked at the gateway (validate-jwt or validate-azure-ad-token) before a request reaches a service.",
+    severity: "critical",
+    types: [T.api],
+    check: (graph) => apisMissing(graph, /<validate-(jwt|azure-ad-token)[\s>]/, "<validate-jwt> or <validate-azure-ad-token>"),
+    fail: [stripElement("validate-jwt")],
+    controls: { mcsb: ["IM-4"], waf: "Security" },
+    mappings: {},
+    remediation: "Add `<validate-jwt>` (issuer, audience, required claims) to the inbound section of the service Policy or the API's ApiPolicy `value`.",
+    enforcement: ENFORCE.always,
+  }),
+  stackRule({
+    id: "EST-APIM-021",
+    title: "Every API is rate limited",
+    description: "rate-limit-by-key caps each caller so one tenant cannot starve the others.",
+    severity: "high",
+    types: [T.api],
+    check: (graph) => apisMissing(graph, /<rate-limit(-by-key)?[\s>/]/, "<rate-limit> or <rate-limit-by-key>"),
+    fail: [stripElement("rate-limit-by-key")],
+    controls: { mcsb: ["NS-6"], waf: "Reliability" },
+    mappings: {},
+    remediation: "Add `<rate-limit-by-key calls renewal-period counter-key>` to the inbound section of the service Policy or the API's ApiPolicy `value`.",
+    enforcement: ENFORCE.always,
+  }),
+  stackRule({
+    id: "EST-APIM-022",
+    title: "Every API has a usage quota",
+    description: "Quotas bound each caller's monthly volume and cost.",
+    severity: "low",
+    types: [T.api],
+    check: (graph) => apisMissing(graph, /<quota(-by-key)?[\s>/]/, "<quota> or <quota-by-key>"),
+    fail: [stripElement("quota-by-key")],
+    controls: { mcsb: [], waf: "Cost Optimization" },
+    mappings: {},
+    remediation: "Add `<quota-by-key calls renewal-period counter-key>` to the inbound section of the service Policy or the API's ApiPolicy `value`.",
+    enforcement: ENFORCE.advisory,
+  }),
+];

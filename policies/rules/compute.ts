@@ -1,0 +1,232 @@
+import { ENFORCE, REMOVE, type Rule } from "../model.js";
+import { T } from "../types.js";
+import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, oneOf, present, unsetOr } from "./factory.js";
+
+const apps = [T.webApp, T.webAppSlot];
+const isFunctionApp = (inputs: Record<string, unknown>) => String(inputs.kind ?? "").includes("functionapp");
+/** Flex Consumption apps have no always-on or instance settings of their own. */
+const isFlex = (inputs: Record<string, unknown>) => inputs.functionAppConfig !== undefined;
+
+/** Node.js majors still supported on App Service / Functions (Node 18 ended April 2025). */
+const SUPPORTED_NODE = [20, 22, 24];
+
+function appSetting(inputs: Record<string, unknown>, name: string): unknown {
+  return asArray(get(inputs, "siteConfig.appSettings")).map(asRecord).find((setting) => setting.name === name)?.value;
+}
+
+/** App Service plans, web apps and Function apps, autoscale. */
+export const computeRules: Rule[] = [
+  inputRule({
+    id: "EST-APP-001", title: "Apps accept HTTPS only", description: "HTTP requests are redirected to HTTPS.",
+    severity: "high", types: apps, path: "httpsOnly", expect: is(true), bad: false,
+    controls: { mcsb: ["DP-3"], cis: ["9.2"], waf: "Security" },
+    mappings: { psrule: ["Azure.AppService.UseHTTPS"], checkov: ["CKV_AZURE_14", "CKV_AZURE_70"], azurePolicy: ["a4af4a39-4135-47fb-b175-47fbdf85311d", "6d555dd1-86f2-4f1c-8ed7-5abae7c6cbab"] },
+    remediation: "Set `httpsOnly: true` on the WebApp.", enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-APP-002", title: "Apps require TLS 1.2", description: "Older TLS versions are weak.",
+    severity: "high", types: apps, path: "siteConfig.minTlsVersion", expect: oneOf("1.2", "1.3"), bad: "1.0",
+    controls: { mcsb: ["DP-3"], cis: ["9.3"], waf: "Security" },
+    mappings: { psrule: ["Azure.AppService.MinTLS"], checkov: ["CKV_AZURE_15", "CKV_AZURE_145"], azurePolicy: ["f0e6e85b-9b9f-4a4b-b67b-f730d42f1b0b", "f9d614c5-c173-4d56-95a7-b4437057d193"] },
+    remediation: "Set `siteConfig.minTlsVersion: \"1.2\"` on the WebApp.", enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-APP-003", title: "FTP deployment is disabled", description: "FTP(S) deploys with basic credentials; the estate deploys zip packages with Entra ID.",
+    severity: "high", types: apps, path: "siteConfig.ftpsState", expect: isText("Disabled"), bad: "AllAllowed",
+    controls: { mcsb: ["DP-3", "IM-1"], cis: ["9.10"], waf: "Security" },
+    mappings: { psrule: ["Azure.AppService.WebSecureFtp"], checkov: ["CKV_AZURE_78"], azurePolicy: ["4d24b6d4-5e53-4a4f-a7f4-618fa573ee4b", "399b2637-a50f-4f95-96f8-3a145476eb15"] },
+    remediation: "Set `siteConfig.ftpsState: \"Disabled\"` on the WebApp.", enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-APP-004", title: "Apps have a managed identity", description: "Apps reach data services and Key Vault with their own identity, never keys.",
+    severity: "high", types: apps,
+    check: (inputs) => (/Assigned/.test(String(get(inputs, "identity.type") ?? "")) ? undefined : `identity.type is ${JSON.stringify(get(inputs, "identity.type"))}; expected SystemAssigned or UserAssigned`),
+    fail: [{ identity: REMOVE }, { "identity.type": "None" }],
+    controls: { mcsb: ["IM-3"], cis: ["9.5"], waf: "Security" },
+    mappings: { psrule: ["Azure.AppService.ManagedIdentity"], checkov: ["CKV_AZURE_16", "CKV_AZURE_71"], azurePolicy: ["2b9ad585-36bc-4615-b300-fd4435808332", "0da106f2-4ca3-48e8-bc85-c638fe6aea8f"] },
+    remediation: "Set `identity: { type: \"SystemAssigned\" }` on the WebApp.", enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-APP-005", title: "Apps serve HTTP/2", description: "HTTP/2 is faster and drops HTTP/1.1 request-smuggling classes.",
+    severity: "low", types: apps, path: "siteConfig.http20Enabled", expect: is(true), bad: false,
+    controls: { mcsb: ["PV-2"], cis: ["9.9"], waf: "Performance Efficiency" },
+    mappings: { psrule: ["Azure.AppService.HTTP2"], checkov: ["CKV_AZURE_18", "CKV_AZURE_67"] },
+    remediation: "Set `siteConfig.http20Enabled: true` on the WebApp.", enforcement: ENFORCE.advisory,
+  }),
+  inputRule({
+    id: "EST-APP-006", title: "Remote debugging is off", description: "Remote debugging opens extra inbound ports.",
+    severity: "high", types: apps, path: "siteConfig.remoteDebuggingEnabled", expect: unsetOr(is(false)), bad: true,
+    controls: { mcsb: ["PV-2"], waf: "Security" },
+    mappings: { psrule: ["Azure.AppService.RemoteDebug"], checkov: ["CKV_AZURE_72", "CKV_AZURE_155"], azurePolicy: ["cb510bfd-1cba-4d9f-a230-cb0976f4bb71", "0e60b895-3786-45da-8377-9c6b4b6ac5f9"] },
+    remediation: "Set `siteConfig.remoteDebuggingEnabled: false` on the WebApp.", enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-APP-007", title: "Apps declare a health check path", description: "App Service replaces unhealthy instances and Front Door probes the same path.",
+    severity: "medium", types: apps, path: "siteConfig.healthCheckPath", expect: present, bad: REMOVE,
+    controls: { mcsb: [], waf: "Reliability" },
+    mappings: { psrule: ["Azure.AppService.WebProbe", "Azure.AppService.WebProbePath"], checkov: ["CKV_AZURE_213"] },
+    remediation: "Set `siteConfig.healthCheckPath: \"/api/health\"` on the WebApp.", enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-APP-008", title: "Apps accept inbound traffic only from API Management", description: "The app is private or its access restrictions deny everything but the gateway.",
+    severity: "critical", types: apps,
+    check: (inputs) => {
+      if (isText("Disabled").test(inputs.publicNetworkAccess)) return undefined;
+      return isText("Deny").test(get(inputs, "siteConfig.ipSecurityRestrictionsDefaultAction")) && asArray(get(inputs, "siteConfig.ipSecurityRestrictions")).length
+        ? undefined
+        : "publicNetworkAccess is not \"Disabled\" and siteConfig.ipSecurityRestrictionsDefaultAction is not \"Deny\" with an allow rule for API Management";
+    },
+    fail: [{ publicNetworkAccess: "Enabled", "siteConfig.ipSecurityRestrictionsDefaultAction": "Allow" }],
+    controls: { mcsb: ["NS-2"], waf: "Security" },
+    mappings: { psrule: ["Azure.AppService.PublicAccess"], checkov: ["CKV_AZURE_222"], azurePolicy: ["1b5ef780-c53c-4a64-87f3-bb9c8c8094ba", "969ac98b-88a8-449f-883c-2e9adb123127"] },
+    remediation: "Set `publicNetworkAccess: \"Disabled\"` (private endpoint) or `siteConfig.ipSecurityRestrictionsDefaultAction: \"Deny\"` with an `ipSecurityRestrictions` entry for the `ApiManagement` service tag on the WebApp.",
+    enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-APP-009", title: "The SCM site is closed like the main site", description: "Kudu deploys code; it must not stay open when the app is restricted.",
+    severity: "high", types: apps,
+    check: (inputs) =>
+      isText("Disabled").test(inputs.publicNetworkAccess) || get(inputs, "siteConfig.scmIpSecurityRestrictionsUseMain") === true || isText("Deny").test(get(inputs, "siteConfig.scmIpSecurityRestrictionsDefaultAction"))
+        ? undefined
+        : "siteConfig.scmIpSecurityRestrictionsUseMain is not true and the SCM site's default action is not Deny",
+    fail: [{ publicNetworkAccess: "Enabled", "siteConfig.scmIpSecurityRestrictionsUseMain": false }],
+    controls: { mcsb: ["NS-2"], waf: "Security" },
+    mappings: {},
+    remediation: "Set `siteConfig.scmIpSecurityRestrictionsUseMain: true` on the WebApp.", enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-APP-010", title: "Apps are integrated with the virtual network", description: "Outbound calls to data services go through the VNet to private endpoints.",
+    severity: "high", types: apps, path: "virtualNetworkSubnetId", expect: present, bad: REMOVE,
+    controls: { mcsb: ["NS-1"], waf: "Security" },
+    mappings: {},
+    remediation: "Set `virtualNetworkSubnetId` to the integration subnet on the WebApp.", enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-APP-011", title: "All outbound traffic is routed through the VNet", description: "Otherwise only RFC 1918 traffic uses the VNet and NSGs/firewalls are bypassed.",
+    severity: "medium", types: apps,
+    check: (inputs) =>
+      get(inputs, "siteConfig.vnetRouteAllEnabled") === true || get(inputs, "outboundVnetRouting.allTraffic") === true || inputs.vnetRouteAllEnabled === true
+        ? undefined
+        : "neither outboundVnetRouting.allTraffic nor siteConfig.vnetRouteAllEnabled is true",
+    fail: [{ "outboundVnetRouting.allTraffic": false, "siteConfig.vnetRouteAllEnabled": false }],
+    controls: { mcsb: ["NS-1"], waf: "Security" },
+    mappings: {},
+    remediation: "Set `outboundVnetRouting: { allTraffic: true }` (or `siteConfig.vnetRouteAllEnabled: true`) on the WebApp.", enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-APP-012", title: "Apps run a supported Node.js version", description: `Supported majors: ${SUPPORTED_NODE.join(", ")}.`,
+    severity: "high", types: apps,
+    check: (inputs) => {
+      const versions = [
+        /^node\|(\d+)/i.exec(String(get(inputs, "siteConfig.linuxFxVersion") ?? ""))?.[1],
+        isText("node").test(get(inputs, "functionAppConfig.runtime.name")) ? String(get(inputs, "functionAppConfig.runtime.version")) : undefined,
+        /~?(\d+)/.exec(String(appSetting(inputs, "WEBSITE_NODE_DEFAULT_VERSION") ?? ""))?.[1],
+      ].filter((v): v is string => v !== undefined);
+      const old = versions.filter((v) => !SUPPORTED_NODE.includes(Number.parseInt(v, 10)));
+      return old.length ? `Node.js ${old.join(", ")} is no longer supported; expected ${SUPPORTED_NODE.join(" or ")}` : undefined;
+    },
+    fail: [{ "siteConfig.linuxFxVersion": "NODE|16", "functionAppConfig.runtime.version": "16" }],
+    controls: { mcsb: ["PV-7"], waf: "Security" },
+    mappings: { psrule: ["Azure.AppService.NodeJsVersion"] },
+    remediation: `Set \`functionAppConfig.runtime.version\` (Flex) or \`siteConfig.linuxFxVersion: "NODE|${SUPPORTED_NODE[0]}"\` on the WebApp.`, enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-APP-013", title: "Function apps run the Functions v4 host", description: "Runtime v3 and earlier are out of support.",
+    severity: "medium", types: apps,
+    check: (inputs) => {
+      if (!isFunctionApp(inputs) || isFlex(inputs)) return undefined;
+      const version = appSetting(inputs, "FUNCTIONS_EXTENSION_VERSION");
+      return version === "~4" ? undefined : `app setting FUNCTIONS_EXTENSION_VERSION is ${JSON.stringify(version)}; expected "~4"`;
+    },
+    fail: [{ functionAppConfig: REMOVE, "siteConfig.appSettings": [{ name: "FUNCTIONS_EXTENSION_VERSION", value: "~3" }] }],
+    controls: { mcsb: ["PV-7"], waf: "Operational Excellence" },
+    mappings: {},
+    remediation: "Set the app setting `FUNCTIONS_EXTENSION_VERSION: \"~4\"` in `siteConfig.appSettings` (or use Flex Consumption's `functionAppConfig`).", enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-APP-014", title: "CORS does not allow every origin", description: "A wildcard lets any site call the app from a user's browser.",
+    severity: "high", types: apps,
+    check: (inputs) => (asArray(get(inputs, "siteConfig.cors.allowedOrigins")).includes("*") ? "siteConfig.cors.allowedOrigins contains \"*\"" : undefined),
+    fail: [{ "siteConfig.cors.allowedOrigins": ["*"] }],
+    controls: { mcsb: ["NS-2"], waf: "Security" },
+    mappings: { checkov: ["CKV_AZURE_57"], azurePolicy: ["5744710e-cc2f-4ee8-8809-3b11e89f4bc9", "0820b7b9-23aa-4725-a1ce-ae4558f718e5"] },
+    remediation: "List explicit origins in `siteConfig.cors.allowedOrigins` on the WebApp (CORS is APIM's job).", enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-APP-015", title: "Production apps on dedicated plans are always on", description: "Idle unload makes the first request after a pause slow and breaks timers.",
+    severity: "low", types: apps,
+    check: (inputs) => (isFlex(inputs) || get(inputs, "siteConfig.alwaysOn") === true ? undefined : "siteConfig.alwaysOn is not true"),
+    fail: [{ functionAppConfig: REMOVE, "siteConfig.alwaysOn": false }],
+    controls: { mcsb: [], waf: "Reliability" },
+    mappings: { psrule: ["Azure.AppService.AlwaysOn"], checkov: ["CKV_AZURE_214"] },
+    remediation: "Set `siteConfig.alwaysOn: true` on the WebApp.", enforcement: ENFORCE.prodAdvisory,
+  }),
+  inputRule({
+    id: "EST-APP-016", title: "ARR affinity is off", description: "Sticky sessions pin users to one instance and defeat scale-out.",
+    severity: "low", types: apps, path: "clientAffinityEnabled", expect: unsetOr(is(false)), bad: true,
+    controls: { mcsb: [], waf: "Performance Efficiency" },
+    mappings: { psrule: ["Azure.AppService.ARRAffinity"] },
+    remediation: "Set `clientAffinityEnabled: false` on the WebApp.", enforcement: ENFORCE.advisory,
+  }),
+  customRule({
+    id: "EST-APP-017", title: "Apps send telemetry to Application Insights", description: "Errors, latency and dependencies are traced to the shared workspace.",
+    severity: "medium", types: apps,
+    check: (inputs) => (present.test(appSetting(inputs, "APPLICATIONINSIGHTS_CONNECTION_STRING")) ? undefined : "app setting APPLICATIONINSIGHTS_CONNECTION_STRING is not set"),
+    fail: [{ "siteConfig.appSettings": [] }],
+    controls: { mcsb: ["LT-3"], cis: ["5.3.1"], waf: "Operational Excellence" },
+    mappings: {},
+    remediation: "Add `APPLICATIONINSIGHTS_CONNECTION_STRING` to `siteConfig.appSettings` on the WebApp.", enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-APP-018", title: "Production App Service plans are zone redundant", description: "Instances spread across zones survive a zone outage.",
+    severity: "medium", types: [T.appServicePlan], path: "zoneRedundant", expect: is(true), bad: false,
+    controls: { mcsb: [], waf: "Reliability" },
+    mappings: { psrule: ["Azure.AppService.AvailabilityZone"], checkov: ["CKV_AZURE_225"] },
+    remediation: "Set `zoneRedundant: true` (and at least 2 instances) on the AppServicePlan.", enforcement: ENFORCE.prodOnly,
+  }),
+  customRule({
+    id: "EST-APP-019", title: "Production plans run at least two instances", description: "One instance is a single point of failure during updates.",
+    severity: "medium", types: [T.appServicePlan],
+    check: (inputs) => {
+      if (/^FC|^Y/i.test(String(get(inputs, "sku.name") ?? ""))) return undefined;
+      return atLeast(2).test(get(inputs, "sku.capacity")) ? undefined : `sku.capacity is ${JSON.stringify(get(inputs, "sku.capacity"))}; expected at least 2`;
+    },
+    fail: [{ "sku.name": "P1v3", "sku.capacity": 1 }],
+    controls: { mcsb: [], waf: "Reliability" },
+    mappings: { psrule: ["Azure.AppService.PlanInstanceCount"], checkov: ["CKV_AZURE_212"] },
+    remediation: "Set `sku.capacity: 2` (or more) on the AppServicePlan.", enforcement: ENFORCE.prodOnly,
+  }),
+  customRule({
+    id: "EST-APP-020", title: "Production plans are not Free, Shared or Basic", description: "Those tiers have no zone redundancy, autoscale or VNet integration SLA.",
+    severity: "medium", types: [T.appServicePlan],
+    check: (inputs) => {
+      const tier = String(get(inputs, "sku.tier") ?? get(inputs, "sku.name") ?? "");
+      return /^(free|shared|basic|F1|D1|B\d)$/i.test(tier) ? `sku tier ${JSON.stringify(tier)} is not production grade` : undefined;
+    },
+    fail: [{ "sku.name": "B1", "sku.tier": "Basic" }],
+    controls: { mcsb: [], waf: "Reliability" },
+    mappings: { psrule: ["Azure.AppService.MinPlan"] },
+    remediation: "Set `sku` to Premium v3 (`P1v3`) or Flex Consumption (`FC1`) on the AppServicePlan.", enforcement: ENFORCE.prodOnly,
+  }),
+  customRule({
+    id: "EST-APP-021", title: "Autoscale bounds are sane", description: "Autoscale is enabled, minimum ≤ default ≤ maximum, maximum caps cost (≤ 30), and production keeps two instances.",
+    severity: "medium", types: [T.autoscale],
+    check: (inputs, context) => {
+      if (inputs.enabled === false) return "enabled is false";
+      return asArray(inputs.profiles).map(asRecord).flatMap((profile, index) => {
+        const min = Number(get(profile, "capacity.minimum"));
+        const max = Number(get(profile, "capacity.maximum"));
+        const def = Number(get(profile, "capacity.default"));
+        const problems: string[] = [];
+        if (!(min <= def && def <= max)) problems.push(`profiles[${index}].capacity is ${min}/${def}/${max}; expected minimum ≤ default ≤ maximum`);
+        if (max > 30) problems.push(`profiles[${index}].capacity.maximum is ${max}; expected at most 30`);
+        if (context.profile === "prod" && min < 2) problems.push(`profiles[${index}].capacity.minimum is ${min}; production needs at least 2`);
+        return problems;
+      });
+    },
+    fail: [{ enabled: false }, { "profiles[0].capacity.maximum": "100" }, { "profiles[0].capacity.minimum": "5" }],
+    controls: { mcsb: [], waf: "Performance Efficiency" },
+    mappings: {},
+    remediation: "Set `enabled: true` and `profiles[].capacity: { minimum: \"2\", default: \"2\", maximum: \"10\" }` on the AutoscaleSetting.", enforcement: ENFORCE.always,
+  }),
+];

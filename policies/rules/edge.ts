@@ -1,0 +1,292 @@
+import { ENFORCE, REMOVE, type Rule } from "../model.js";
+import { T } from "../types.js";
+import { asArray, asRecord, customRule, get, inputRule, is, isText, oneOf, present } from "./factory.js";
+
+const waf = [T.wafPolicy];
+
+function managedRuleSets(inputs: Record<string, unknown>): Record<string, unknown>[] {
+  return asArray(get(inputs, "managedRules.managedRuleSets")).map(asRecord);
+}
+
+function customRules(inputs: Record<string, unknown>): Record<string, unknown>[] {
+  return asArray(get(inputs, "customRules.rules")).map(asRecord);
+}
+
+/** Front Door (Standard/Premium) and its WAF policy. */
+export const edgeRules: Rule[] = [
+  inputRule({
+    id: "EST-AFD-001",
+    title: "Front Door is Premium in production",
+    description: "Premium carries the managed WAF rule sets, bot protection and private link to origins.",
+    severity: "high",
+    types: [T.frontDoor],
+    path: "sku.name",
+    expect: is("Premium_AzureFrontDoor"),
+    bad: "Standard_AzureFrontDoor",
+    controls: { mcsb: ["NS-6"], waf: "Security" },
+    mappings: {},
+    remediation: "Set `sku: { name: \"Premium_AzureFrontDoor\" }` on the cdn Profile.",
+    enforcement: ENFORCE.prod,
+  }),
+  inputRule({
+    id: "EST-AFD-002",
+    title: "Front Door is not a classic CDN profile",
+    description: "Only Azure Front Door SKUs support WAF policies and the estate's routing.",
+    severity: "high",
+    types: [T.frontDoor],
+    path: "sku.name",
+    expect: oneOf("Premium_AzureFrontDoor", "Standard_AzureFrontDoor"),
+    bad: "Standard_Microsoft",
+    controls: { mcsb: ["NS-6"], waf: "Security" },
+    mappings: {},
+    remediation: "Set `sku.name` to `Premium_AzureFrontDoor` (or `Standard_AzureFrontDoor`) on the cdn Profile.",
+    enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-AFD-003",
+    title: "Front Door routes redirect HTTP to HTTPS",
+    description: "Clients that start on HTTP are moved to TLS before any content is served.",
+    severity: "high",
+    types: [T.afdRoute],
+    path: "httpsRedirect",
+    expect: isText("Enabled"),
+    bad: "Disabled",
+    controls: { mcsb: ["DP-3"], waf: "Security" },
+    mappings: {},
+    remediation: "Set `httpsRedirect: \"Enabled\"` on the cdn Route.",
+    enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-AFD-004",
+    title: "Front Door reaches origins over HTTPS only",
+    description: "Traffic between the edge and the origin crosses the internet or Microsoft's backbone and must stay encrypted.",
+    severity: "high",
+    types: [T.afdRoute],
+    path: "forwardingProtocol",
+    expect: isText("HttpsOnly"),
+    bad: "MatchRequest",
+    controls: { mcsb: ["DP-3"], waf: "Security" },
+    mappings: {},
+    remediation: "Set `forwardingProtocol: \"HttpsOnly\"` on the cdn Route.",
+    enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-AFD-005",
+    title: "Origin groups probe health over HTTPS",
+    description: "Health probes take failed origins out of rotation; they must use TLS and a real health path.",
+    severity: "medium",
+    types: [T.afdOriginGroup],
+    check: (inputs) => {
+      const probe = asRecord(inputs.healthProbeSettings);
+      if (!Object.keys(probe).length) return "healthProbeSettings is not set";
+      const problems: string[] = [];
+      if (!isText("Https").test(probe.probeProtocol)) problems.push(`healthProbeSettings.probeProtocol is ${JSON.stringify(probe.probeProtocol)}; expected "Https"`);
+      if (!present.test(probe.probePath) || probe.probePath === "/") problems.push(`healthProbeSettings.probePath is ${JSON.stringify(probe.probePath)}; expected a dedicated health path such as /api/health`);
+      return problems;
+    },
+    fail: [{ healthProbeSettings: REMOVE }, { "healthProbeSettings.probePath": "/" }, { "healthProbeSettings.probeProtocol": "Http" }],
+    controls: { mcsb: [], waf: "Reliability" },
+    mappings: { psrule: ["Azure.FrontDoor.Probe", "Azure.FrontDoor.ProbePath"] },
+    remediation: "Set `healthProbeSettings: { probePath: \"/api/health\", probeProtocol: \"Https\", probeRequestType: \"HEAD\", probeIntervalInSeconds: 30 }` on the AFDOriginGroup.",
+    enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-AFD-006",
+    title: "Health probes use HEAD",
+    description: "HEAD probes cost the origin less than GET.",
+    severity: "low",
+    types: [T.afdOriginGroup],
+    path: "healthProbeSettings.probeRequestType",
+    expect: isText("HEAD"),
+    bad: "GET",
+    controls: { mcsb: [], waf: "Performance Efficiency" },
+    mappings: { psrule: ["Azure.FrontDoor.ProbeMethod"] },
+    remediation: "Set `healthProbeSettings.probeRequestType: \"HEAD\"` on the AFDOriginGroup.",
+    enforcement: ENFORCE.advisory,
+  }),
+  inputRule({
+    id: "EST-AFD-007",
+    title: "Origins check the certificate name",
+    description: "Without the check, a spoofed origin with any certificate would be accepted.",
+    severity: "high",
+    types: [T.afdOrigin],
+    path: "enforceCertificateNameCheck",
+    expect: is(true),
+    bad: false,
+    controls: { mcsb: ["DP-3", "IM-4"], waf: "Security" },
+    mappings: {},
+    remediation: "Set `enforceCertificateNameCheck: true` on the AFDOrigin.",
+    enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-AFD-008",
+    title: "Custom domains require TLS 1.2",
+    description: "Older TLS versions are weak.",
+    severity: "high",
+    types: [T.afdCustomDomain],
+    path: "tlsSettings.minimumTlsVersion",
+    expect: oneOf("TLS12", "TLS13"),
+    bad: "TLS10",
+    controls: { mcsb: ["DP-3"], waf: "Security" },
+    mappings: { psrule: ["Azure.FrontDoor.MinTLS"], azurePolicy: ["679da822-78a7-4eff-8fff-a899454a9970"] },
+    remediation: "Set `tlsSettings: { certificateType: \"ManagedCertificate\", minimumTlsVersion: \"TLS12\" }` on the AFDCustomDomain.",
+    enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-AFD-009",
+    title: "Front Door has a managed identity",
+    description: "Front Door reads custom-domain certificates from Key Vault with its managed identity.",
+    severity: "low",
+    types: [T.frontDoor],
+    path: "identity.type",
+    expect: present,
+    bad: REMOVE,
+    controls: { mcsb: ["IM-3"], waf: "Security" },
+    mappings: { psrule: ["Azure.FrontDoor.ManagedIdentity"] },
+    remediation: "Set `identity: { type: \"SystemAssigned\" }` on the cdn Profile.",
+    enforcement: ENFORCE.advisory,
+  }),
+
+  inputRule({
+    id: "EST-WAF-001",
+    title: "WAF policy is enabled",
+    description: "A disabled policy inspects nothing.",
+    severity: "critical",
+    types: waf,
+    path: "policySettings.enabledState",
+    expect: isText("Enabled"),
+    bad: "Disabled",
+    controls: { mcsb: ["NS-6"], waf: "Security" },
+    mappings: { psrule: ["Azure.FrontDoorWAF.Enabled"], checkov: ["CKV_AZURE_121"], azurePolicy: ["055aa869-bc98-4af8-bafc-23f1ab6ffe2c"] },
+    remediation: "Set `policySettings.enabledState: \"Enabled\"` on the frontdoor Policy.",
+    enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-WAF-002",
+    title: "WAF blocks attacks (Prevention mode) in production",
+    description: "Detection mode only logs; production must block. Dev and ephemeral stacks run Detection to tune rules.",
+    severity: "high",
+    types: waf,
+    path: "policySettings.mode",
+    expect: isText("Prevention"),
+    bad: "Detection",
+    controls: { mcsb: ["NS-6"], waf: "Security" },
+    mappings: { psrule: ["Azure.FrontDoorWAF.PreventionMode"], checkov: ["CKV_AZURE_123"], azurePolicy: ["12430be1-6cc8-4527-a9a8-e3d38f250096"] },
+    remediation: "Set `policySettings.mode: \"Prevention\"` on the frontdoor Policy (stack config `edge.wafMode`).",
+    enforcement: ENFORCE.prod,
+  }),
+  customRule({
+    id: "EST-WAF-003",
+    title: "WAF runs the Default Rule Set 2.x",
+    description: "DRS 2.x carries the current OWASP protections with anomaly scoring (incl. Log4Shell).",
+    severity: "high",
+    types: waf,
+    check: (inputs) => {
+      const drs = managedRuleSets(inputs).find((set) => /DefaultRuleSet$/.test(String(set.ruleSetType)));
+      if (!drs) return "managedRules.managedRuleSets has no Microsoft_DefaultRuleSet";
+      return /^2\./.test(String(drs.ruleSetVersion)) ? undefined : `Microsoft_DefaultRuleSet version is ${JSON.stringify(drs.ruleSetVersion)}; expected 2.x`;
+    },
+    fail: [{ "managedRules.managedRuleSets[0].ruleSetVersion": "1.1" }, { "managedRules.managedRuleSets": [] }],
+    controls: { mcsb: ["NS-6"], waf: "Security" },
+    mappings: { checkov: ["CKV_AZURE_133"] },
+    remediation: "Add `{ ruleSetType: \"Microsoft_DefaultRuleSet\", ruleSetVersion: \"2.1\", ruleSetAction: \"Block\" }` to the frontdoor Policy's `managedRules.managedRuleSets`.",
+    enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-WAF-004",
+    title: "WAF runs the Bot Manager rule set",
+    description: "Bot Manager blocks known bad bots and scanners before they reach APIM.",
+    severity: "medium",
+    types: waf,
+    check: (inputs) =>
+      managedRuleSets(inputs).some((set) => set.ruleSetType === "Microsoft_BotManagerRuleSet") ? undefined : "managedRules.managedRuleSets has no Microsoft_BotManagerRuleSet",
+    fail: [{ "managedRules.managedRuleSets[1]": REMOVE }],
+    controls: { mcsb: ["NS-6"], waf: "Security" },
+    mappings: {},
+    remediation: "Add `{ ruleSetType: \"Microsoft_BotManagerRuleSet\", ruleSetVersion: \"1.1\" }` to `managedRules.managedRuleSets`.",
+    enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-WAF-005",
+    title: "WAF managed rules have no exclusions",
+    description: "Exclusions blind the WAF to whole request parts; tune with rule overrides under review instead.",
+    severity: "medium",
+    types: waf,
+    check: (inputs) => {
+      const sets = managedRuleSets(inputs);
+      const groups = sets.flatMap((set) => asArray(set.ruleGroupOverrides).map(asRecord));
+      const rules = groups.flatMap((group) => asArray(group.rules).map(asRecord));
+      const count = [...sets, ...groups, ...rules].reduce((sum, item) => sum + asArray(item.exclusions).length, 0);
+      return count ? `managedRules has ${count} exclusions; expected none` : undefined;
+    },
+    fail: [{ "managedRules.managedRuleSets[0].exclusions": [{ matchVariable: "RequestHeaderNames", selectorMatchOperator: "Equals", selector: "x" }] }],
+    controls: { mcsb: ["NS-6"], waf: "Security" },
+    mappings: { psrule: ["Azure.FrontDoorWAF.Exclusions"] },
+    remediation: "Remove `exclusions` from the frontdoor Policy's managed rule sets, groups and rules.",
+    enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-WAF-006",
+    title: "WAF rate-limits clients",
+    description: "A rate-limit custom rule caps floods from a single client before they reach APIM.",
+    severity: "medium",
+    types: waf,
+    check: (inputs) =>
+      customRules(inputs).some((rule) => rule.ruleType === "RateLimitRule" && !isText("Disabled").test(rule.enabledState))
+        ? undefined
+        : "customRules.rules has no enabled RateLimitRule",
+    fail: [{ "customRules.rules": [] }],
+    controls: { mcsb: ["NS-6"], waf: "Security" },
+    mappings: {},
+    remediation: "Add a `{ ruleType: \"RateLimitRule\", rateLimitThreshold, rateLimitDurationInMinutes: 1, action: \"Block\" }` rule to `customRules.rules`.",
+    enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-WAF-007",
+    title: "WAF inspects request bodies",
+    description: "Without body inspection, injection in POST bodies passes unchecked.",
+    severity: "medium",
+    types: waf,
+    path: "policySettings.requestBodyCheck",
+    expect: isText("Enabled"),
+    bad: "Disabled",
+    controls: { mcsb: ["NS-6"], waf: "Security" },
+    mappings: {},
+    remediation: "Set `policySettings.requestBodyCheck: \"Enabled\"` on the frontdoor Policy.",
+    enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-WAF-008",
+    title: "WAF policy is Premium",
+    description: "Managed rule sets and bot protection need the Premium WAF SKU.",
+    severity: "high",
+    types: waf,
+    path: "sku.name",
+    expect: is("Premium_AzureFrontDoor"),
+    bad: "Standard_AzureFrontDoor",
+    controls: { mcsb: ["NS-6"], waf: "Security" },
+    mappings: {},
+    remediation: "Set `sku: { name: \"Premium_AzureFrontDoor\" }` on the frontdoor Policy.",
+    enforcement: ENFORCE.prod,
+  }),
+  customRule({
+    id: "EST-WAF-009",
+    title: "WAF managed rules are not switched off",
+    description: "Disabling individual managed rules re-opens the attacks they block.",
+    severity: "low",
+    types: waf,
+    check: (inputs) => {
+      const disabled = managedRuleSets(inputs)
+        .flatMap((set) => asArray(set.ruleGroupOverrides).map(asRecord))
+        .flatMap((group) => asArray(group.rules).map(asRecord))
+        .filter((rule) => isText("Disabled").test(rule.enabledState))
+        .map((rule) => String(rule.ruleId));
+      return disabled.length ? `managed rules ${disabled.join(", ")} are disabled` : undefined;
+    },
+    fail: [{ "managedRules.managedRuleSets[0].ruleGroupOverrides": [{ ruleGroupName: "SQLI", rules: [{ ruleId: "942100", enabledState: "Disabled" }] }] }],
+    controls: { mcsb: ["NS-6"], waf: "Security" },
+    mappings: {},
+    remediation: "Remove the `enabledState: \"Disabled\"` overrides from `managedRules.managedRuleSets[].ruleGroupOverrides`.",
+    enforcement: ENFORCE.advisory,
+  }),
+];

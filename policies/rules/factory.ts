@@ -1,0 +1,119 @@
+import type { Enforcement, GraphEdit, InputPatch, Profile, ResourceRule, RuleContext, StackRule, Subject } from "../model.js";
+
+/** Reads an input by path: `a.b[0].c`. Missing steps give undefined. */
+export function get(value: unknown, path: string): unknown {
+  let current: unknown = value;
+  for (const step of splitPath(path)) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string | number, unknown>)[step];
+  }
+  return current;
+}
+
+export function splitPath(path: string): (string | number)[] {
+  return path
+    .replace(/\[(\d+)\]/g, ".$1")
+    .split(".")
+    .filter(Boolean)
+    .map((step) => (/^\d+$/.test(step) ? Number(step) : step));
+}
+
+/** How a value is shown in messages: `not set` rather than `undefined`. */
+export function show(value: unknown): string {
+  return value === undefined ? "not set" : JSON.stringify(value);
+}
+
+export interface Expectation {
+  test: (value: unknown) => boolean;
+  /** Completes "expected …". */
+  describe: string;
+}
+
+export const is = (expected: unknown): Expectation => ({
+  test: (value) => value === expected,
+  describe: JSON.stringify(expected),
+});
+
+export const oneOf = (...allowed: unknown[]): Expectation => ({
+  test: (value) => allowed.includes(value),
+  describe: `one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`,
+});
+
+/** Case-insensitive string equality: Azure accepts `Disabled` and `disabled` alike. */
+export const isText = (expected: string): Expectation => ({
+  test: (value) => typeof value === "string" && value.toLowerCase() === expected.toLowerCase(),
+  describe: JSON.stringify(expected),
+});
+
+export const atLeast = (minimum: number): Expectation => ({
+  test: (value) => typeof value === "number" && value >= minimum,
+  describe: `a number of at least ${minimum}`,
+});
+
+export const present: Expectation = {
+  test: (value) => value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0),
+  describe: "a value",
+};
+
+/** Unset is fine (Azure's default is the safe one); a set value must match. */
+export const unsetOr = (inner: Expectation): Expectation => ({
+  test: (value) => value === undefined || inner.test(value),
+  describe: `${inner.describe}, or unset`,
+});
+
+type Meta = Omit<ResourceRule, "kind" | "check" | "examples" | "enforcement"> & {
+  enforcement: Record<Profile, Enforcement>;
+};
+
+/** A rule that one input must meet an expectation; `bad` is a value that must fail. */
+export function inputRule(
+  meta: Meta & { path: string; expect: Expectation; bad: unknown; pass?: InputPatch[]; when?: (resource: Subject) => boolean },
+): ResourceRule {
+  const { path, expect, bad, pass, when, ...rest } = meta;
+  return {
+    ...rest,
+    kind: "resource",
+    check: (resource) => {
+      if (when && !when(resource)) return [];
+      const value = get(resource.inputs, path);
+      return expect.test(value) ? [] : [`${path} is ${show(value)}; expected ${expect.describe}`];
+    },
+    examples: { fail: [{ [path]: bad }], pass },
+  };
+}
+
+/** A rule with its own check over the resource's inputs. */
+export function customRule(
+  meta: Meta & {
+    check: (inputs: Record<string, unknown>, context: RuleContext, resource: Subject) => string[] | string | undefined;
+    fail: InputPatch[];
+    pass?: InputPatch[];
+  },
+): ResourceRule {
+  const { check, fail, pass, ...rest } = meta;
+  return {
+    ...rest,
+    kind: "resource",
+    check: (resource, context) => {
+      const found = check(resource.inputs, context, resource);
+      return found === undefined ? [] : Array.isArray(found) ? found : [found];
+    },
+    examples: { fail, pass },
+  };
+}
+
+export function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function asRecord(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+type StackMeta = Omit<StackRule, "kind" | "check" | "examples">;
+
+/** A rule over the whole graph; `fail` edits the compliant estate so that the rule must fail. */
+export function stackRule(meta: StackMeta & { check: StackRule["check"]; fail: GraphEdit[]; pass?: GraphEdit[] }): StackRule {
+  const { check, fail, pass, ...rest } = meta;
+  return { ...rest, kind: "stack", check, examples: { fail, pass } };
+}

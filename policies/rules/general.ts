@@ -1,0 +1,82 @@
+import { ENFORCE, type Rule } from "../model.js";
+import { REGIONAL, T, TAGGED } from "../types.js";
+import { asRecord, customRule, present } from "./factory.js";
+
+/** Required tags; `expires-at` is checked separately on ephemeral stacks. */
+export const REQUIRED_TAGS = ["environment", "owner", "cost-centre", "managed-by"];
+
+/** Regions the organisation deploys to (data residency: the EU plus the estate's paired regions). */
+export const ALLOWED_REGIONS = ["westeurope", "northeurope", "swedencentral", "germanywestcentral", "francecentral", "uksouth", "ukwest", "switzerlandnorth", "norwayeast"];
+
+/** CAF abbreviation and the input holding the Azure name, per type (checked where the name is known). */
+const NAMES: Record<string, { abbr: string; input: string }> = {
+  [T.resourceGroup]: { abbr: "rg", input: "resourceGroupName" },
+  [T.virtualNetwork]: { abbr: "vnet", input: "virtualNetworkName" },
+  [T.subnet]: { abbr: "snet", input: "subnetName" },
+  [T.nsg]: { abbr: "nsg", input: "networkSecurityGroupName" },
+  [T.privateEndpoint]: { abbr: "pe", input: "privateEndpointName" },
+  [T.storageAccount]: { abbr: "st", input: "accountName" },
+  [T.cosmosAccount]: { abbr: "cosmos", input: "accountName" },
+  [T.sqlServer]: { abbr: "sql", input: "serverName" },
+  [T.redis]: { abbr: "redis", input: "name" },
+  [T.serviceBus]: { abbr: "sbns", input: "namespaceName" },
+  [T.keyVault]: { abbr: "kv", input: "vaultName" },
+  [T.frontDoor]: { abbr: "afd", input: "profileName" },
+  [T.wafPolicy]: { abbr: "waf", input: "policyName" },
+  [T.apim]: { abbr: "apim", input: "serviceName" },
+  [T.appServicePlan]: { abbr: "asp", input: "name" },
+  [T.workspace]: { abbr: "log", input: "workspaceName" },
+  [T.appInsights]: { abbr: "appi", input: "resourceName" },
+  [T.actionGroup]: { abbr: "ag", input: "actionGroupName" },
+};
+
+const tags = (inputs: Record<string, unknown>) => asRecord(inputs.tags);
+
+export const generalRules: Rule[] = [
+  customRule({
+    id: "EST-GEN-001", title: "Resources carry the required tags", description: `Tags ${REQUIRED_TAGS.join(", ")} attribute cost and ownership.`,
+    severity: "medium", types: TAGGED,
+    check: (inputs) => REQUIRED_TAGS.filter((key) => !present.test(tags(inputs)[key])).map((key) => `tag ${JSON.stringify(key)} is missing or empty`),
+    fail: [{ "tags.owner": "" }, { tags: {} }],
+    controls: { mcsb: ["AM-1"], waf: "Cost Optimization" }, mappings: { psrule: ["Azure.Resource.UseTags"], azurePolicy: ["871b6d14-10aa-478d-b590-94f262ecfa99"] },
+    remediation: "Set `estate:owner` and `estate:costCentre` in the stack file; components get tags from `requiredTags` (infra/tags).", enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-GEN-002", title: "Ephemeral resources expire", description: "Every resource of an ephemeral stack carries a valid, future `expires-at` tag so `estate env gc` can collect it.",
+    severity: "high", types: TAGGED,
+    check: (inputs, context) => {
+      const value = tags(inputs)["expires-at"];
+      if (!present.test(value)) return "tag \"expires-at\" is missing";
+      const at = Date.parse(String(value));
+      if (Number.isNaN(at)) return `tag "expires-at" is ${JSON.stringify(value)}; expected an ISO 8601 date-time`;
+      return at <= context.now.getTime() ? `tag "expires-at" ${value} is in the past` : undefined;
+    },
+    fail: [{ "tags.expires-at": "2020-01-01T00:00:00Z" }, { "tags.expires-at": "soon" }],
+    controls: { mcsb: ["AM-1"], waf: "Cost Optimization" }, mappings: {},
+    remediation: "Set `estate:expiresAt` (ISO 8601, in the future) in the ephemeral stack's config.", enforcement: ENFORCE.ephemeralOnly,
+  }),
+  customRule({
+    id: "EST-GEN-003", title: "Resources are deployed to allowed regions", description: `Data residency: ${ALLOWED_REGIONS.join(", ")}.`,
+    severity: "high", types: REGIONAL,
+    check: (inputs) => {
+      const location = String(inputs.location ?? "").toLowerCase().replace(/\s/g, "");
+      return !location || ALLOWED_REGIONS.includes(location) ? undefined : `location is ${JSON.stringify(inputs.location)}; allowed: ${ALLOWED_REGIONS.join(", ")}`;
+    },
+    fail: [{ location: "eastus" }],
+    controls: { mcsb: ["AM-2"], waf: "Security" }, mappings: { psrule: ["Azure.Resource.AllowedRegions"], azurePolicy: ["e56962a6-4747-49cd-b67b-bf8b01975c4c"] },
+    remediation: "Set `estate:location` in the stack file to an allowed region.", enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-GEN-004", title: "Names follow the CAF abbreviations", description: "Names start with the type's Cloud Adoption Framework abbreviation, as `infra/naming` makes them.",
+    severity: "low", types: Object.keys(NAMES),
+    check: (inputs, _context, resource) => {
+      const rule = NAMES[resource.type]!;
+      const name = inputs[rule.input];
+      if (typeof name !== "string") return undefined;
+      return name.toLowerCase().startsWith(rule.abbr) ? undefined : `${rule.input} ${JSON.stringify(name)} does not start with "${rule.abbr}"`;
+    },
+    fail: [{ resourceGroupName: "my-resources" }],
+    controls: { mcsb: ["AM-1"], waf: "Operational Excellence" }, mappings: {},
+    remediation: "Name the resource with `namer.name(kind)` (infra/naming).", enforcement: ENFORCE.always,
+  }),
+];

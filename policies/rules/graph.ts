@@ -1,0 +1,34 @@
+import type { Graph, GraphResource } from "../model.js";
+import { get, splitPath } from "./factory.js";
+
+export function ofType(graph: Graph, ...types: string[]): GraphResource[] {
+  return graph.resources.filter((resource) => types.includes(resource.type));
+}
+
+function armId(resource: GraphResource): string | undefined {
+  const id = resource.outputs.id;
+  return typeof id === "string" ? id.toLowerCase() : undefined;
+}
+
+/**
+ * Whether `from`'s input at `path` points at `to`: by ARM id where the value is known (offline
+ * plans), else by the engine's property dependencies (`pulumi preview`, where ids are unknown).
+ * `nested` also accepts ids of `to`'s child resources (e.g. a storage account's blob service).
+ */
+export function refersTo(from: GraphResource, path: string, to: GraphResource, nested = false): boolean {
+  const value = get(from.inputs, path);
+  const target = armId(to);
+  if (typeof value === "string" && target) {
+    const id = value.toLowerCase();
+    return id === target || (nested && id.startsWith(`${target}/`));
+  }
+  const topLevel = String(splitPath(path)[0]);
+  return from.propertyDependencies?.[topLevel]?.includes(to.urn) ?? false;
+}
+
+/** Whether any of `from`'s id strings anywhere under `path` (arrays flattened with `[]`) points at `to`. */
+export function refersToAny(from: GraphResource, arrayPath: string, itemPath: string, to: GraphResource): boolean {
+  const items = get(from.inputs, arrayPath);
+  if (!Array.isArray(items)) return refersTo(from, arrayPath, to);
+  return items.some((_item, index) => refersTo(from, `${arrayPath}[${index}]${itemPath ? `.${itemPath}` : ""}`, to));
+}

@@ -1,0 +1,39 @@
+import type { Rule } from "../model.js";
+import { apimRules } from "./apim.js";
+import { computeRules } from "./compute.js";
+import { dataRules } from "./data.js";
+import { edgeRules } from "./edge.js";
+import { generalRules } from "./general.js";
+import { messagingAndSecretRules } from "./messaging-secrets.js";
+import { monitorRules } from "./monitor.js";
+import { networkRules } from "./network.js";
+import { stackRules } from "./stack.js";
+import { storageRules } from "./storage.js";
+
+const ID = /^EST-[A-Z]+-\d{3}$/;
+
+/** Fails at import time on a malformed or duplicate id: ids are stable keys for waivers and reports. */
+function catalogue(rules: Rule[]): readonly Rule[] {
+  const seen = new Set<string>();
+  for (const rule of rules) {
+    if (!ID.test(rule.id)) throw new Error(`policies/rules: rule id ${JSON.stringify(rule.id)} does not match EST-<AREA>-<NNN>`);
+    if (seen.has(rule.id)) throw new Error(`policies/rules: rule id ${rule.id} is declared twice`);
+    if (!rule.types.length) throw new Error(`policies/rules: rule ${rule.id} applies to no resource type`);
+    seen.add(rule.id);
+  }
+  return Object.freeze([...rules].sort((a, b) => a.id.localeCompare(b.id)));
+}
+
+/** The whole pack. */
+export const RULES = catalogue([
+  ...generalRules,
+  ...networkRules,
+  ...storageRules,
+  ...dataRules,
+  ...messagingAndSecretRules,
+  ...edgeRules,
+  ...apimRules,
+  ...computeRules,
+  ...monitorRules,
+  ...stackRules,
+]);

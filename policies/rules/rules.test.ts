@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { compliantEstate, patchInputs } from "../fixtures/estate.js";
+import { PROFILES, type Graph, type RuleContext } from "../model.js";
+import { RULES } from "./index.js";
+
+const context = (profile: RuleContext["profile"] = "prod"): RuleContext => ({ profile, stack: "test", now: new Date("2026-11-24T12:00:00Z") });
+const subjectOf = (graph: Graph, type: string) => graph.resources.find((resource) => resource.type === type);
+
+describe("the rule catalogue", () => {
+  it("has at least 100 rules with ids, controls, remediation and an enforcement per profile", () => {
+    expect(RULES.length).toBeGreaterThanOrEqual(100);
+    for (const rule of RULES) {
+      expect(rule.id, rule.id).toMatch(/^EST-[A-Z]+-\d{3}$/);
+      expect(rule.remediation.length, rule.id).toBeGreaterThan(10);
+      expect(Object.keys(rule.enforcement).sort(), rule.id).toEqual([...PROFILES].sort());
+      expect(rule.controls.waf, rule.id).toBeTruthy();
+    }
+  });
+
+  it("maps every security rule to at least one benchmark control", () => {
+    const unmapped = RULES.filter((rule) => rule.controls.waf === "Security" && !rule.controls.mcsb.length).map((rule) => rule.id);
+    expect(unmapped).toEqual([]);
+  });
+});
+
+describe.each(RULES.map((rule) => [rule.id, rule] as const))("%s", (_id, rule) => {
+  it("has at least one failing example", () => {
+    expect(rule.examples.fail.length).toBeGreaterThan(0);
+  });
+
+  if (rule.kind === "resource") {
+    const baseline = subjectOf(compliantEstate(), rule.types[0]!);
+    it("has a compliant fixture that passes", () => {
+      expect(baseline, `no ${rule.types[0]} in the compliant estate`).toBeDefined();
+      expect(rule.check(baseline!, context())).toEqual([]);
+      for (const patch of rule.examples.pass ?? []) expect(rule.check({ ...baseline!, inputs: patchInputs(baseline!.inputs, patch) }, context())).toEqual([]);
+    });
+    it.each(rule.examples.fail.map((patch, index) => [index, patch] as const))("fails on example %i", (_index, patch) => {
+      const messages = rule.check({ ...baseline!, inputs: patchInputs(baseline!.inputs, patch) }, context());
+      expect(messages.length).toBeGreaterThan(0);
+      for (const message of messages) expect(message.length).toBeGreaterThan(5);
+    });
+  } else {
+    it("passes on the compliant estate", () => {
+      expect(rule.check(compliantEstate(), context())).toEqual([]);
+      for (const edit of rule.examples.pass ?? []) {
+        const graph = compliantEstate();
+        edit(graph);
+        expect(rule.check(graph, context())).toEqual([]);
+      }
+    });
+    it.each(rule.examples.fail.map((edit, index) => [index, edit] as const))("fails on example %i", (_index, edit) => {
+      const graph = compliantEstate();
+      edit(graph);
+      expect(rule.check(graph, context()).length).toBeGreaterThan(0);
+    });
+  }
+});
