@@ -31,17 +31,19 @@ const tools = (codes: Record<string, number | null>): Toolchain & { calls: strin
 /** A fake engine that replays recorded events and remembers what it was asked. */
 function fakeEngine(events: EngineEvent[] = upEvents, fail?: string): CloudEngine & { calls: Array<{ op: string; options: OperationOptions | InlineTarget }> } {
   const calls: Array<{ op: string; options: OperationOptions | InlineTarget }> = [];
-  const replay = (op: string) => async (options: OperationOptions) => {
+  const replay = async (op: string, options: OperationOptions) => {
     calls.push({ op, options });
     for (const event of events) options.onEvent(event);
     if (fail) throw new Error(fail);
-    return { url: "https://example.invalid" };
   };
   return {
     calls,
-    preview: replay("preview") as CloudEngine["preview"],
-    up: replay("up"),
-    destroy: replay("destroy") as CloudEngine["destroy"],
+    preview: (options) => replay("preview", options),
+    up: async (options) => {
+      await replay("up", options);
+      return { url: "https://example.invalid" };
+    },
+    destroy: (options) => replay("destroy", options),
     removeStack: async () => {},
     listStacks: async () => [],
     upInline: async (target) => {
