@@ -1,0 +1,174 @@
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Plan, PlanResource } from "../cli/plan/schema.js";
+import { planStack } from "../cli/plan/stack.js";
+import { NSG_RULES } from "../infra/network/nsg-rules.js";
+import { ofType, oneOfType } from "../test/components.js";
+import { findAll, parseXml } from "../test/xml.js";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const plans: Record<string, Plan> = {};
+
+beforeAll(async () => {
+  // One after another: Pulumi's runtime is per process.
+  plans.dev = await planStack({ projectDir: ROOT, stack: "dev" });
+  plans.prod = await planStack({ projectDir: ROOT, stack: "prod" });
+  plans.ephemeral = await planStack({
+    projectDir: ROOT,
+    stack: "dev",
+    configOverrides: { "estate:profile": "ephemeral", "estate:environment": "pr42", "estate:expiresAt": "2026-12-01T18:00:00Z", "estate:data": "{}" },
+  });
+});
+
+/**
+ * ARM types that support diagnostic settings (Azure Monitor's "supported categories" list) and
+ * that the estate declares. Types without them (WAF policies, routes, role assignments...) are absent.
+ */
+const DIAGNOSABLE = [
+  "Microsoft.Cdn/profiles",
+  "Microsoft.ApiManagement/service",
+  "Microsoft.Web/sites",
+  "Microsoft.Web/serverfarms",
+  "Microsoft.Network/virtualNetworks",
+  "Microsoft.Network/networkSecurityGroups",
+  "Microsoft.OperationalInsights/workspaces",
+  "Microsoft.Insights/components",
+  "Microsoft.DocumentDB/databaseAccounts",
+  "Microsoft.Sql/servers/databases",
+  "Microsoft.Cache/redis",
+  "Microsoft.ServiceBus/namespaces",
+  "Microsoft.KeyVault/vaults",
+  "Microsoft.Storage/storageAccounts",
+  "Microsoft.Storage/storageAccounts/blobServices",
+];
+
+const ALERT_TYPES = ["azure-native:monitor:MetricAlert", "azure-native:monitor:ScheduledQueryRule"];
+const idOf = (r: PlanResource) => r.outputs.id as string;
+const hostOf = (url: string) => new URL(url).host;
+
+describe.each(["dev", "prod", "ephemeral"])("the %s estate's edge, gateway, hosts and alerts", (name) => {
+  const plan = () => plans[name];
+
+  it("sends diagnostics from every resource type that supports them", () => {
+    const diagnosed = new Set(ofType(plan(), "azure-native:monitor:DiagnosticSetting").map((d) => d.inputs.resourceUri));
+    const diagnosable = plan().resources.filter((r) => r.armType && DIAGNOSABLE.includes(r.armType));
+    // Every listed type is declared (ephemeral has no SQL database), so the check below is not vacuous.
+    expect(new Set(diagnosable.map((r) => r.armType)).size).toBe(DIAGNOSABLE.length - (name === "ephemeral" ? 1 : 0));
+    for (const r of diagnosable) expect(diagnosed.has(idOf(r)), `${r.type} ${r.name} sends no diagnostics`).toBe(true);
+  });
+
+  it("points every alert at real resources of the estate and at its action group", () => {
+    const ids = new Set(plan().resources.map(idOf));
+    const actionGroup = idOf(oneOfType(plan(), "azure-native:monitor:ActionGroup"));
+    const alerts = ALERT_TYPES.flatMap((t) => ofType(plan(), t));
+    for (const alert of alerts) {
+      for (const scope of alert.inputs.scopes as string[]) expect(ids.has(scope), `${alert.name} watches ${scope}`).toBe(true);
+      const groups = alert.type.endsWith("MetricAlert")
+        ? (alert.inputs.actions as Array<{ actionGroupId: string }>).map((a) => a.actionGroupId)
+        : (alert.inputs.actions as { actionGroups: string[] }).actionGroups;
+      expect(groups).toEqual([actionGroup]);
+    }
+    const watched = new Set(alerts.flatMap((a) => a.inputs.scopes as string[]));
+    const mustBeWatched = [
+      "azure-native:web:WebApp",
+      "azure-native:cosmosdb:DatabaseAccount",
+      "azure-native:redis:Redis",
+      "azure-native:sql:Database",
+      "azure-native:servicebus:Namespace",
+      "azure-native:applicationinsights:Component",
+      "azure-native:applicationinsights:WebTest",
+    ];
+    for (const type of mustBeWatched) for (const r of ofType(plan(), type)) expect(watched.has(idOf(r)), `${type} has no alert`).toBe(true);
+  });
+
+  it("tests availability on the Front Door host's /api/v1/health, and budgets the resource group", () => {
+    const test = oneOfType(plan(), "azure-native:applicationinsights:WebTest").inputs as any;
+    expect(test.request.requestUrl).toBe(`${plan().outputs.frontDoorUrl}/api/v1/health`);
+    const budget = oneOfType(plan(), "azure-native:consumption:Budget").inputs as any;
+    expect(budget.scope).toBe(idOf(oneOfType(plan(), "azure-native:resources:ResourceGroup")));
+    expect(budget.amount).toBe({ dev: 300, prod: 5000, ephemeral: 50 }[name]);
+  });
+
+  it("gives Front Door exactly one origin: API Management's gateway", () => {
+    const apim = oneOfType(plan(), "azure-native:apimanagement:ApiManagementService");
+    const origin = oneOfType(plan(), "azure-native:cdn:AFDOrigin");
+    expect(origin.inputs.hostName).toBe(hostOf(apim.outputs.gatewayUrl as string));
+    expect(plan().outputs.gatewayUrl).toBe(apim.outputs.gatewayUrl);
+    expect(plan().outputs.frontDoorUrl).toBe(`https://${oneOfType(plan(), "azure-native:cdn:AFDEndpoint").outputs.hostName}`);
+  });
+
+  it("sends API Management's traffic only to the Function apps, over HTTPS", () => {
+    const functionHosts = ofType(plan(), "azure-native:web:WebApp")
+      .filter((w) => String(w.inputs.kind).startsWith("functionapp"))
+      .map((w) => w.outputs.defaultHostName);
+    const backends = ofType(plan(), "azure-native:apimanagement:Backend");
+    expect(backends.length).toBeGreaterThan(0);
+    for (const b of backends) {
+      const url = new URL(b.inputs.url as string);
+      expect(url.protocol).toBe("https:");
+      expect(functionHosts).toContain(url.host);
+    }
+    const backendIds = backends.map((b) => b.inputs.backendId);
+    for (const policy of ofType(plan(), "azure-native:apimanagement:ApiPolicy")) {
+      const target = findAll(parseXml(policy.inputs.value as string), "set-backend-service")[0].attributes["backend-id"];
+      expect(backendIds).toContain(target);
+    }
+  });
+
+  it("leaves no public path to an app that bypasses Front Door and API Management", () => {
+    const gatewaySubnet = ofType(plan(), "azure-native:network:Subnet").find((s) => String(s.inputs.subnetName).includes("-gateway"))!;
+    // Apps: only the gateway subnet may call them; their SCM sites admit nobody.
+    for (const app of ofType(plan(), "azure-native:web:WebApp")) {
+      const config = app.inputs.siteConfig as any;
+      expect(config.ipSecurityRestrictionsDefaultAction, app.name).toBe("Deny");
+      for (const rule of config.ipSecurityRestrictions) {
+        if (rule.action === "Allow") expect(rule.vnetSubnetResourceId, app.name).toBe(idOf(gatewaySubnet));
+      }
+      expect(config.scmIpSecurityRestrictionsDefaultAction).toBe("Deny");
+      expect(config.scmIpSecurityRestrictions).toEqual([]);
+    }
+    // The gateway sits in that subnet, whose NSG admits client traffic from Front Door only...
+    const apim = oneOfType(plan(), "azure-native:apimanagement:ApiManagementService").inputs as any;
+    expect(apim.virtualNetworkConfiguration.subnetResourceId).toBe(idOf(gatewaySubnet));
+    const httpsIn = NSG_RULES.gateway.filter(
+      (r) => r.direction === "Inbound" && r.access === "Allow" && String(r.destinationPortRange).split(",").includes("443"),
+    );
+    expect(httpsIn.map((r) => r.sourceAddressPrefix)).toEqual(["AzureFrontDoor.Backend"]);
+    // ...and serves only requests carrying this estate's Front Door id.
+    const global = parseXml(oneOfType(plan(), "azure-native:apimanagement:Policy").inputs.value as string);
+    expect(findAll(global, "value")[0].text).toBe(oneOfType(plan(), "azure-native:cdn:Profile").outputs.frontDoorId);
+  });
+});
+
+describe("profile differences at the edge", () => {
+  it("prod: Premium Front Door with managed rules in Prevention; dev and ephemeral: Standard in Detection", () => {
+    const waf = (name: string) => oneOfType(plans[name], "azure-native:frontdoor:Policy").inputs as any;
+    expect(waf("prod").policySettings.mode).toBe("Prevention");
+    expect(waf("prod").managedRules.managedRuleSets).toHaveLength(2);
+    for (const name of ["dev", "ephemeral"]) {
+      expect(waf(name).policySettings.mode).toBe("Detection");
+      expect(waf(name).sku.name).toBe("Standard_AzureFrontDoor");
+    }
+  });
+
+  it("prod: zone-redundant Premium gateway and plans of at least 3 instances", () => {
+    expect(oneOfType(plans.prod, "azure-native:apimanagement:ApiManagementService").inputs).toMatchObject({
+      sku: { name: "Premium", capacity: 3 },
+      zones: ["1", "2", "3"],
+    });
+    for (const p of ofType(plans.prod, "azure-native:web:AppServicePlan")) {
+      expect(p.inputs).toMatchObject({ zoneRedundant: true });
+      expect((p.inputs.sku as any).capacity).toBeGreaterThanOrEqual(3);
+    }
+    expect(oneOfType(plans.dev, "azure-native:apimanagement:ApiManagementService").inputs).toMatchObject({ sku: { name: "Developer", capacity: 1 } });
+  });
+
+  it("declares the same kinds and numbers of resources as before (update the snapshot on purpose only)", () => {
+    const counts = (plan: Plan) => {
+      const byType: Record<string, number> = {};
+      for (const r of plan.resources) byType[r.type] = (byType[r.type] ?? 0) + 1;
+      return Object.fromEntries(Object.entries(byType).sort(([a], [b]) => a.localeCompare(b)));
+    };
+    expect({ dev: counts(plans.dev), prod: counts(plans.prod), ephemeral: counts(plans.ephemeral) }).toMatchSnapshot();
+  });
+});
