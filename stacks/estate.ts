@@ -101,6 +101,7 @@ export function composeEstate(config: EstateConfig): EstateOutputs {
     integrationSubnetId: network.subnetIds.integration,
     inboundSubnetId: network.subnetIds.gateway,
     appInsights,
+    hostStorage: { accountName: data.storage.accountName, accountId: data.storage.accountId },
   });
 
   const privateLinkOrigin = config.edge.originAccess === "private-link";

@@ -19,6 +19,7 @@ const ARGS: ComputeArgs = {
   integrationSubnetId: `${SUBNETS}/snet-integration`,
   inboundSubnetId: `${SUBNETS}/snet-gateway`,
   appInsights: { id: APPI, connectionString: "InstrumentationKey=k" },
+  hostStorage: { accountName: "sthost", accountId: "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/sthost" },
 };
 
 let plan: Plan;
@@ -75,6 +76,14 @@ describe("Compute", () => {
     });
     const publisher = ofType(plan, "azure-native:authorization:RoleAssignment").filter((r) => r.inputs.scope === APPI);
     expect(publisher.map((r) => r.inputs.principalId).sort()).toEqual([app("api").outputs.identity, app("portal").outputs.identity].map((i: any) => i.principalId).sort());
+  });
+
+  it("gives Function apps identity-based host storage: the account name, Blob Data Owner, no key", () => {
+    expect(settings(app("api")).AzureWebJobsStorage__accountName).toBe("sthost");
+    expect(settings(app("portal")).AzureWebJobsStorage__accountName).toBeUndefined();
+    const grants = ofType(plan, "azure-native:authorization:RoleAssignment").filter((r) => r.inputs.scope === ARGS.hostStorage!.accountId);
+    expect(grants.map((g) => g.inputs.principalId)).toEqual([(app("api").outputs.identity as any).principalId]);
+    expect(Object.keys(settings(app("api"))).some((k) => /AzureWebJobsStorage$/.test(k))).toBe(false);
   });
 
   it("passes secrets as Key Vault references and plain settings as they are", () => {

@@ -36,6 +36,11 @@ export interface ComputeArgs extends BaseArgs {
   /** The only subnet allowed to call the apps: API Management's. */
   inboundSubnetId: pulumi.Input<string>;
   appInsights: { id: pulumi.Input<string>; connectionString: pulumi.Input<string> };
+  /**
+   * The storage account the Functions host keeps its leases and keys in (AzureWebJobsStorage),
+   * reached with the app's identity: no account key in any setting.
+   */
+  hostStorage?: { accountName: pulumi.Input<string>; accountId: pulumi.Input<string> };
 }
 
 export interface HostedAppOutputs {
@@ -54,6 +59,7 @@ const RESERVED_SETTINGS = new Set([
   "FUNCTIONS_WORKER_RUNTIME",
   "APPLICATIONINSIGHTS_CONNECTION_STRING",
   "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+  "AzureWebJobsStorage__accountName",
 ]);
 
 /** Turns the typed settings into App Service's list, refusing secret literals. */
@@ -200,6 +206,7 @@ export class Compute extends pulumi.ComponentResource {
         ? [
             { name: "FUNCTIONS_EXTENSION_VERSION", value: "~4" },
             { name: "FUNCTIONS_WORKER_RUNTIME", value: "node" },
+            ...(args.hostStorage ? [{ name: "AzureWebJobsStorage__accountName", value: args.hostStorage.accountName }] : []),
           ]
         : []),
       { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: args.appInsights.connectionString },
@@ -261,6 +268,12 @@ export class Compute extends pulumi.ComponentResource {
     assignRoles(this, `${logicalName}-telemetry`, args.appInsights.id, [
       { role: "Monitoring Metrics Publisher", principalId, key: app.name },
     ]);
+    if (isFunction && args.hostStorage) {
+      // The host's blob leases and keys; it uses no queues or tables of this account.
+      assignRoles(this, `${logicalName}-host-storage`, args.hostStorage.accountId, [
+        { role: "Storage Blob Data Owner", principalId, key: app.name },
+      ]);
+    }
     return { id: site.id, name: site.name, defaultHostName: site.defaultHostName, principalId, kind: app.kind };
   }
 
