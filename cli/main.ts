@@ -1,11 +1,13 @@
 import chalk from "chalk";
 import { Command, CommanderError } from "commander";
 import { registerPlan } from "./commands/plan.js";
+import { registerPolicy } from "./commands/policy.js";
 import { registerCost } from "./commands/cost.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerGraph } from "./commands/graph.js";
 import { registerExport } from "./commands/export.js";
 import { registerCloud } from "./commands/cloud.js";
+import { registerEnv } from "./commands/env.js";
 import { EXIT, isExpected, UsageError } from "./errors.js";
 
 const program = new Command()
@@ -15,11 +17,13 @@ const program = new Command()
   .exitOverride();
 
 registerPlan(program);
+registerPolicy(program);
 registerCost(program);
 registerDiff(program);
 registerGraph(program);
 registerExport(program);
 registerCloud(program);
+registerEnv(program);
 
 // No top-level await: the command runs from a CommonJS bundle (bin/cli-bundle.js).
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -46,6 +46,7 @@ function fakeEngine(events: EngineEvent[] = upEvents, fail?: string): CloudEngin
     destroy: (options) => replay("destroy", options),
     removeStack: async () => {},
     listStacks: async () => [],
+    stackConfig: async () => ({}),
     upInline: async (target) => {
       calls.push({ op: "upInline", options: target });
       return {};
@@ -145,7 +146,7 @@ describe("runCloud", () => {
   it("stops at the first missing tool with its message, and at a missing stack file before that", async () => {
     const engine = fakeEngine();
     await expect(runCloud("preview", projectCopy(), "dev", { engine, toolchain: tools({ "pulumi version": null }), gate: passing })).rejects.toThrow(INSTALL_PULUMI);
-    await expect(runCloud("destroy", projectCopy(), "qa", { engine, toolchain: tools({}), gate: passing })).rejects.toThrow(/no stack file Pulumi\.qa\.yaml/);
+    await expect(runCloud("up", projectCopy(), "qa", { engine, toolchain: tools({}), gate: passing })).rejects.toThrow(/no stack file Pulumi\.qa\.yaml/);
     expect(engine.calls).toEqual([]);
   });
 

@@ -40,6 +40,8 @@ export interface CloudEngine {
   destroy(options: OperationOptions): Promise<void>;
   removeStack(target: StackTarget): Promise<void>;
   listStacks(target: Omit<StackTarget, "stack">): Promise<StackListing[]>;
+  /** A stack's config as the backend holds it (`estate:expiresAt`...), secrets left out. */
+  stackConfig(target: StackTarget): Promise<Record<string, string>>;
   /** `pulumi up` of a program defined in code (bootstrap), returning its outputs. */
   upInline(target: InlineTarget): Promise<Record<string, unknown>>;
 }
@@ -76,6 +78,11 @@ export const automationEngine: CloudEngine = {
   async listStacks(target) {
     const workspace = await LocalWorkspace.create({ workDir: target.projectDir, envVars: target.env });
     return (await workspace.listStacks()).map(({ name, lastUpdate, resourceCount }) => ({ name, lastUpdate, resourceCount }));
+  },
+  async stackConfig(target) {
+    const stack = await selectStack(target);
+    const config = await stack.getAllConfig();
+    return Object.fromEntries(Object.entries(config).filter(([, v]) => !v.secret).map(([key, v]) => [key, v.value]));
   },
   async upInline(target) {
     const stack = await LocalWorkspace.createOrSelectStack(

@@ -54,7 +54,9 @@ function tail(message: string, lines = 15): string {
  * progress, and writes `.estate/<stack>/cloud-<operation>.json`.
  */
 export async function runCloud(operation: CloudOperation, projectDir: string, stack: string, deps: CloudDeps): Promise<CloudRun> {
-  readStackFile(projectDir, stack); // a missing stack file is reported before any tool is asked
+  // A missing stack file is reported before any tool is asked. Destroy works from the state alone
+  // (an ephemeral stack's file exists only where it was created, e.g. one CI job).
+  if (operation !== "destroy") readStackFile(projectDir, stack);
   const backend = readBackend(projectDir);
   const env = backendEnv(backend);
   await preflight({ toolchain: deps.toolchain, backendEnv: env, loginHint: backend?.loginCommand, needsLogin: true });

@@ -1,0 +1,140 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import chalk from "chalk";
+import Table from "cli-table3";
+import type { Command } from "commander";
+import { automationEngine } from "../cloud/engine.js";
+import { renderSummary } from "../cloud/events.js";
+import { offlinePolicyGate } from "../cloud/gate.js";
+import type { CloudDeps } from "../cloud/operation.js";
+import { systemToolchain } from "../cloud/preflight.js";
+import { costSummaryLine, money } from "../cost/report.js";
+import { EXIT } from "../errors.js";
+import { describeTime, envDown, envGc, envList, envUp, type EnvContext } from "../env/env.js";
+import { loadSettings } from "../env/settings.js";
+import { startProgress, type Progress } from "../output/progress.js";
+import { OFFLINE_LABEL } from "../plan/schema.js";
+import { findProjectDir } from "../project.js";
+
+function git(...args: string[]): string | undefined {
+  const result = spawnSync("git", args, { encoding: "utf8" });
+  return result.status === 0 && result.stdout.trim() ? result.stdout.trim() : undefined;
+}
+
+function context(offline: boolean, progress?: Progress): EnvContext {
+  const projectDir = findProjectDir();
+  const cloud: CloudDeps | undefined = offline
+    ? undefined
+    : { engine: automationEngine, toolchain: systemToolchain, gate: offlinePolicyGate, onProgress: (text) => progress?.update(text) };
+  return { projectDir, settings: loadSettings(projectDir), now: () => new Date(), cloud };
+}
+
+const rel = (file: string) => path.relative(process.cwd(), file) || file;
+
+export function registerEnv(program: Command): void {
+  const env = program
+    .command("env")
+    .description("ephemeral environments: short-lived stacks on the ephemeral profile, with an owner, an expiry and guardrails (estate.config.json)");
+
+  env
+    .command("up")
+    .description("create or refresh the stack ephemeral-<name> from another stack's config, plan and cost it, then deploy it (unless --offline)")
+    .argument("<name>", "environment name: 2-8 lowercase letters or digits (normalised: PR-42 becomes pr42)")
+    .option("--ttl <duration>", "time to live, e.g. 90m, 8h, 2d (default from estate.config.json, 8h)")
+    .option("--from <stack>", "stack whose config to start from (default dev)")
+    .option("--owner <email>", "owner tag (default: git config user.email, else $USER)")
+    .option("--branch <branch>", "source branch tag (default: $GITHUB_HEAD_REF or the current git branch)")
+    .option("--offline", "plan and cost only: no Pulumi CLI or Azure needed")
+    .option("--json", "print the result as JSON")
+    .action(async (name: string, flags: { ttl?: string; from?: string; owner?: string; branch?: string; offline?: boolean; json?: boolean }) => {
+      const progress = startProgress(`Planning ephemeral-${name}…`);
+      const result = await envUp(context(Boolean(flags.offline), progress), {
+        name,
+        ttl: flags.ttl,
+        from: flags.from,
+        owner: flags.owner ?? git("config", "user.email") ?? process.env.USER,
+        branch: flags.branch ?? (process.env.GITHUB_HEAD_REF || git("rev-parse", "--abbrev-ref", "HEAD")),
+      }).catch((error) => {
+        progress.fail(`env up ${name} refused or failed`);
+        throw error;
+      });
+      progress.succeed(`${result.stack} ${result.cloud ? "deployed" : "planned offline"}`);
+      if (flags.json) {
+        const { plan, cost, cloud, ...rest } = result;
+        process.stdout.write(`${JSON.stringify({ ...rest, mode: cloud ? "cloud" : "offline", resources: plan.resources.length, dailyCost: cost.total.daily, monthlyCost: cost.total.monthly, cloud: cloud?.summary }, null, 2)}\n`);
+        return;
+      }
+      if (result.normalisedFrom) console.log(chalk.yellow(`Environment name "${result.normalisedFrom}" normalised to "${result.stack.slice("ephemeral-".length)}"`));
+      console.log(chalk.bold(`${result.stack}: ${result.plan.resources.length} resources, expires ${result.expiresAt}`));
+      if (!result.cloud) console.log(chalk.yellow(`  ${OFFLINE_LABEL}: nothing was deployed`));
+      else console.log(renderSummary(result.cloud.summary));
+      console.log(costSummaryLine(result.cost));
+      for (const [key, url] of result.urls) console.log(`  ${key}: ${url}${result.cloud ? "" : chalk.dim(" (planned)")}`);
+      if (result.droppedSecrets.length) {
+        console.log(chalk.yellow(`Not copied (secrets of the source stack): ${result.droppedSecrets.join(", ")}; set them with pulumi config set --secret`));
+      }
+      for (const file of result.files) console.log(`Wrote ${rel(file)}`);
+    });
+
+  env
+    .command("list")
+    .description("list ephemeral environments with owner, age, time left and estimated cost per day")
+    .option("--cloud", "also list the stacks in the Pulumi backend (needs the Pulumi CLI and a login)")
+    .option("--json", "print the list as JSON")
+    .action(async (flags: { cloud?: boolean; json?: boolean }) => {
+      const envs = await envList(context(!flags.cloud));
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(envs, null, 2)}\n`);
+        return;
+      }
+      if (!envs.length) {
+        console.log("No ephemeral environments.");
+        return;
+      }
+      const table = new Table({ head: ["Name", "Owner", "Age", "Time left", "Cost/day", "Branch", "From"], style: { head: [], border: [] } });
+      for (const e of envs) {
+        table.push([
+          e.name,
+          e.owner ?? "?",
+          describeTime(e.ageMs),
+          e.expired ? chalk.red("expired") : describeTime(e.timeLeftMs),
+          e.dailyCost === undefined ? "?" : money(e.dailyCost, "USD"),
+          e.sourceBranch ?? "",
+          e.source,
+        ]);
+      }
+      console.log(table.toString());
+    });
+
+  env
+    .command("down")
+    .description("remove one ephemeral environment: destroy it and remove its stack (or, with --offline, only its stack file and plans)")
+    .argument("<name>", "environment name (with or without the ephemeral- prefix)")
+    .option("--offline", "remove only the local stack file and .estate/<stack>; nothing in Azure is touched")
+    .action(async (name: string, flags: { offline?: boolean }) => {
+      const progress = startProgress(`Removing ephemeral-${name}…`);
+      const result = await envDown(context(Boolean(flags.offline), progress), name);
+      progress.succeed(`Removed ${result.stack}`);
+      if (result.cloud) console.log(renderSummary(result.cloud.summary));
+      for (const item of result.removed) console.log(`Removed ${rel(item)}`);
+    });
+
+  env
+    .command("gc")
+    .description("remove every ephemeral environment whose expiry has passed; never touches other stacks; safe on a schedule")
+    .option("--dry-run", "list what would be collected and remove nothing")
+    .option("--offline", "collect local stack files and plans only; nothing in Azure is touched")
+    .option("--json", "print the result as JSON")
+    .action(async (flags: { dryRun?: boolean; offline?: boolean; json?: boolean }) => {
+      const result = await envGc(context(Boolean(flags.offline)), Boolean(flags.dryRun));
+      if (result.failed.length) process.exitCode = EXIT.failed;
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        return;
+      }
+      const verb = result.dryRun ? "Would collect" : "Collected";
+      console.log(`${verb} ${result.collected.length}: ${result.collected.join(", ") || "(none)"}`);
+      for (const kept of result.kept) console.log(chalk.dim(`  kept ${kept.stack}: ${kept.reason}`));
+      for (const failed of result.failed) console.log(chalk.red(`  failed ${failed.stack}: ${failed.error}`));
+    });
+}

@@ -1,0 +1,195 @@
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import type { CloudEngine, StackListing } from "../cloud/engine.js";
+import type { CloudDeps } from "../cloud/operation.js";
+import { envDown, envGc, envList, envUp, urlsOf, type EnvContext } from "./env.js";
+import { envName, formatDuration, parseDuration } from "./names.js";
+import { loadSettings, type EphemeralSettings } from "./settings.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const settings: EphemeralSettings = { maxLiveStacks: 2, maxDailyCost: 20, defaultTtl: "8h", maxTtl: "7d", from: "dev" };
+const clock = (iso: string) => () => new Date(iso);
+
+function project(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "estate-env-"));
+  for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"]) copyFileSync(path.join(root, file), path.join(dir, file));
+  return dir;
+}
+
+/** A stack file as `env up` writes it, without planning: for the list and gc fixtures. */
+function stackFile(dir: string, stack: string, config: Record<string, unknown>, dailyCost?: number): void {
+  writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), `config:\n${Object.entries(config).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`).join("\n")}\n`);
+  if (dailyCost !== undefined) {
+    mkdirSync(path.join(dir, ".estate", stack), { recursive: true });
+    writeFileSync(path.join(dir, ".estate", stack, "cost.json"), JSON.stringify({ total: { daily: dailyCost, monthly: dailyCost * 30 } }));
+  }
+}
+
+const ephemeral = (expiresAt: string, owner = "a@x.com") => ({
+  "estate:profile": "ephemeral",
+  "estate:owner": owner,
+  "estate:expiresAt": expiresAt,
+  "estate:tags": { "created-at": "2026-11-24T08:00:00Z", "source-branch": "feature/x" },
+});
+
+/** A fixture project: two expired, one live, one without expiry, one misnamed prod stack. */
+function fixtureStacks(): string {
+  const dir = project();
+  stackFile(dir, "ephemeral-old", ephemeral("2026-11-24T10:00:00Z"), 9.5);
+  stackFile(dir, "ephemeral-older", ephemeral("2026-11-20T10:00:00Z"));
+  stackFile(dir, "ephemeral-live", ephemeral("2026-11-24T18:00:00Z", "b@x.com"), 11);
+  stackFile(dir, "ephemeral-noexp", { "estate:profile": "ephemeral" });
+  stackFile(dir, "ephemeral-prodish", { "estate:profile": "prod", "estate:expiresAt": "2020-01-01T00:00:00Z" });
+  return dir;
+}
+
+describe("environment names and durations", () => {
+  it("normalises to an Azure-safe name and says so", () => {
+    expect(envName("PR-42")).toEqual({ name: "pr42", stack: "ephemeral-pr42", normalisedFrom: "PR-42" });
+    expect(envName("ephemeral-alice")).toMatchObject({ name: "alice", stack: "ephemeral-alice" });
+    expect(envName("alice").normalisedFrom).toBeUndefined();
+  });
+
+  it("refuses what cannot be made valid, naming the rule, rather than truncating", () => {
+    expect(() => envName("feature/login-page")).toThrow(/"featureloginpage", which Azure names cannot use: expected 2-8 lowercase letters or digits/);
+    expect(() => envName("42")).toThrow(/starting with a letter/);
+  });
+
+  it("parses and formats durations", () => {
+    expect([parseDuration("90m"), parseDuration("8h"), parseDuration("2d"), parseDuration("8 hours"), parseDuration("0h")]).toEqual([5_400_000, 28_800_000, 172_800_000, undefined, undefined]);
+    expect([formatDuration(5_400_000), formatDuration(3 * 86_400_000 + 3_600_000), formatDuration(-600_000)]).toEqual(["1h30m", "3d1h", "-10m"]);
+  });
+});
+
+describe("env list and gc (offline, fake clock)", () => {
+  const now = clock("2026-11-24T12:00:00Z");
+
+  it("lists each ephemeral stack with owner, age, time left and the last daily cost", async () => {
+    const envs = await envList({ projectDir: fixtureStacks(), settings, now });
+    const live = envs.find((e) => e.name === "live")!;
+    expect(envs.map((e) => e.name)).toEqual(["live", "noexp", "old", "older", "prodish"]);
+    expect(live).toMatchObject({ owner: "b@x.com", ageMs: 4 * 3_600_000, timeLeftMs: 6 * 3_600_000, dailyCost: 11, expired: false, sourceBranch: "feature/x" });
+    expect(envs.find((e) => e.name === "old")).toMatchObject({ expired: true, dailyCost: 9.5 });
+  });
+
+  it("dry-run names the expired ones and removes nothing", async () => {
+    const dir = fixtureStacks();
+    const result = await envGc({ projectDir: dir, settings, now }, true);
+    expect(result.collected).toEqual(["ephemeral-old", "ephemeral-older"]);
+    expect(existsSync(path.join(dir, "Pulumi.ephemeral-old.yaml"))).toBe(true);
+  });
+
+  it("collects only expired ephemeral stacks, never dev, prod, a non-ephemeral profile or a stack without expiry", async () => {
+    const dir = fixtureStacks();
+    const result = await envGc({ projectDir: dir, settings, now }, false);
+    expect(result.collected).toEqual(["ephemeral-old", "ephemeral-older"]);
+    expect(Object.fromEntries(result.kept.map((k) => [k.stack, k.reason]))).toEqual({
+      "ephemeral-live": "expires in 6h",
+      "ephemeral-noexp": "no readable expiry: never collected",
+      "ephemeral-prodish": "profile is prod, not ephemeral: never collected",
+    });
+    expect(existsSync(path.join(dir, "Pulumi.ephemeral-old.yaml"))).toBe(false);
+    expect(existsSync(path.join(dir, ".estate/ephemeral-old"))).toBe(false);
+    for (const kept of ["dev", "prod", "ephemeral-live", "ephemeral-prodish"]) expect(existsSync(path.join(dir, `Pulumi.${kept}.yaml`))).toBe(true);
+    // Run again later: the live one has expired now; nothing else changes.
+    const later = await envGc({ projectDir: dir, settings, now: clock("2026-11-25T00:00:00Z") }, false);
+    expect(later.collected).toEqual(["ephemeral-live"]);
+  });
+
+  it("env down refuses an unknown environment with the known ones", async () => {
+    await expect(envDown({ projectDir: fixtureStacks(), settings, now }, "nope")).rejects.toThrow(/no ephemeral environment nope .*known: live, noexp, old, older, prodish/);
+  });
+});
+
+describe("env gc in cloud mode", () => {
+  it("reads expiry from the backend's stack config for stacks with no file here, destroys and removes them", async () => {
+    const dir = project();
+    const calls: string[] = [];
+    const backendStacks: StackListing[] = [{ name: "ephemeral-pr7" }, { name: "ephemeral-pr8" }, { name: "prod" }];
+    const configs: Record<string, Record<string, string>> = {
+      "ephemeral-pr7": { "estate:profile": "ephemeral", "estate:expiresAt": "2026-11-24T11:00:00Z", "estate:owner": "ci" },
+      "ephemeral-pr8": { "estate:profile": "ephemeral", "estate:expiresAt": "2026-11-24T13:00:00Z", "estate:owner": "ci" },
+    };
+    const engine: CloudEngine = {
+      preview: async () => {},
+      up: async () => ({}),
+      destroy: async (o) => void calls.push(`destroy ${o.stack} policy=${o.policyPacks.length}`),
+      removeStack: async (t) => void calls.push(`rm ${t.stack}`),
+      listStacks: async () => backendStacks,
+      stackConfig: async (t) => configs[t.stack] ?? {},
+      upInline: async () => ({}),
+    };
+    const cloud: CloudDeps = { engine, toolchain: async () => ({ code: 0, stdout: "", stderr: "" }), gate: () => ({ mandatory: [], advisory: 0 }) };
+    const context: EnvContext = { projectDir: dir, settings, now: clock("2026-11-24T12:00:00Z"), cloud };
+    const listed = await envList(context);
+    expect(listed.map((e) => [e.stack, e.source, e.owner])).toEqual([["ephemeral-pr7", "backend", "ci"], ["ephemeral-pr8", "backend", "ci"]]);
+    const result = await envGc(context, false);
+    expect(result.collected).toEqual(["ephemeral-pr7"]);
+    expect(calls).toEqual(["destroy ephemeral-pr7 policy=1", "rm ephemeral-pr7"]);
+  });
+});
+
+describe("env up --offline", () => {
+  const now = clock("2026-11-24T12:00:00Z");
+
+  it("writes the ephemeral stack file from dev with owner, expiry and branch, plans and costs it", async () => {
+    const dir = project();
+    const result = await envUp({ projectDir: dir, settings, now }, { name: "PR-9", ttl: "4h", owner: "dev@x.com", branch: "feature/nine" });
+    expect(result).toMatchObject({ stack: "ephemeral-pr9", normalisedFrom: "PR-9", expiresAt: "2026-11-24T16:00:00Z" });
+    const doc = parse(readFileSync(path.join(dir, "Pulumi.ephemeral-pr9.yaml"), "utf8")).config;
+    expect(doc).toMatchObject({
+      "estate:profile": "ephemeral",
+      "estate:owner": "dev@x.com",
+      "estate:expiresAt": "2026-11-24T16:00:00Z",
+      "estate:costCentre": "CC-1001",
+      "estate:tags": { "created-at": "2026-11-24T12:00:00Z", "source-branch": "feature/nine" },
+    });
+    expect(result.plan.profile).toBe("ephemeral");
+    const group = result.plan.resources.find((r) => r.type === "azure-native:resources:ResourceGroup")!;
+    expect(group.inputs.tags).toMatchObject({ environment: "pr9", owner: "dev@x.com", "expires-at": "2026-11-24T16:00:00Z", "source-branch": "feature/nine" });
+    expect(result.cost.total.daily).toBeGreaterThan(0);
+    expect(result.cost.total.daily).toBeLessThanOrEqual(settings.maxDailyCost);
+    for (const file of ["plan.json", "cost.json"]) expect(existsSync(path.join(dir, ".estate/ephemeral-pr9", file))).toBe(true);
+    const listed = await envList({ projectDir: dir, settings, now });
+    expect(listed[0]).toMatchObject({ name: "pr9", owner: "dev@x.com", dailyCost: result.cost.total.daily, timeLeftMs: 4 * 3_600_000 });
+  });
+
+  it("refuses beyond the live-stack limit, and above the daily cost ceiling, leaving no stack file", async () => {
+    const dir = fixtureStacks(); // live, and noexp: without an expiry it counts as live
+
+    await expect(envUp({ projectDir: dir, settings, now }, { name: "third", owner: "o@x.com" })).rejects.toThrow(
+      /Refusing ephemeral-third: 2 ephemeral environments are live \(live, noexp\) and the limit is 2 \(estate\.config\.json ephemeral\.maxLiveStacks\)/,
+    );
+    const cheap = { ...settings, maxLiveStacks: 10, maxDailyCost: 1 };
+    await expect(envUp({ projectDir: dir, settings: cheap, now }, { name: "third", owner: "o@x.com" })).rejects.toThrow(
+      /Refusing ephemeral-third: its estimated fixed cost is [\d.]+ USD\/day, above the ceiling of 1 USD\/day/,
+    );
+    expect(existsSync(path.join(dir, "Pulumi.ephemeral-third.yaml"))).toBe(false);
+  });
+
+  it("refuses a ttl above the maximum and a missing owner", async () => {
+    const dir = project();
+    await expect(envUp({ projectDir: dir, settings, now }, { name: "x1", ttl: "30d", owner: "o@x.com" })).rejects.toThrow(/--ttl 30d is longer than the allowed 7d/);
+    await expect(envUp({ projectDir: dir, settings, now }, { name: "x1" })).rejects.toThrow(/no owner: pass --owner/);
+  });
+});
+
+describe("settings and URLs", () => {
+  it("defaults without estate.config.json and names a bad key", () => {
+    const dir = project();
+    expect(loadSettings(dir)).toEqual({ maxLiveStacks: 5, maxDailyCost: 20, defaultTtl: "8h", maxTtl: "7d", from: "dev" });
+    writeFileSync(path.join(dir, "estate.config.json"), JSON.stringify({ ephemeral: { maxLiveStacks: 0, defaultTtl: "soon" } }));
+    expect(() => loadSettings(dir)).toThrow(/estate\.config\.json: 2 problems\n {2}- ephemeral\.maxLiveStacks: .*\n {2}- ephemeral\.defaultTtl: expected a duration/);
+  });
+
+  it("picks https outputs and app host names", () => {
+    expect(urlsOf({ frontDoorUrl: "https://f", vnetId: "/subs/x", appHostNames: { api: "a.net" } })).toEqual([
+      ["frontDoorUrl", "https://f"],
+      ["appHostNames.api", "https://a.net"],
+    ]);
+  });
+});

@@ -1,0 +1,230 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { parse, stringify } from "yaml";
+import { estateProgram } from "../../stacks/program.js";
+import { runCloud, type CloudDeps, type CloudRun } from "../cloud/operation.js";
+import { backendEnv, readBackend } from "../cloud/backend.js";
+import { estimateCost, type CostReport } from "../cost/estimate.js";
+import { loadPriceTable } from "../cost/prices.js";
+import { writeCost } from "../cost/report.js";
+import { EstateError, UsageError } from "../errors.js";
+import { planProgram } from "../plan/engine.js";
+import type { Plan } from "../plan/schema.js";
+import { projectName } from "../plan/stack.js";
+import { readStackFile } from "../plan/stackfile.js";
+import { defaultOutDir, writePlan } from "../plan/write.js";
+import { EPHEMERAL_PREFIX, envName, formatDuration, parseDuration } from "./names.js";
+import type { EphemeralSettings } from "./settings.js";
+import { describeStack, isExpired, isLive, localEphemeralStacks, stackFilePath, type EphemeralStack } from "./stacks.js";
+
+/** What every env command needs; `cloud` is absent in offline mode. Tests pass a fake clock and engine. */
+export interface EnvContext {
+  projectDir: string;
+  settings: EphemeralSettings;
+  now: () => Date;
+  cloud?: CloudDeps;
+}
+
+/** Keys the ephemeral profile decides, or `env up` sets: never copied from the `--from` stack. */
+const NOT_COPIED = ["estate:profile", "estate:environment", "estate:zoneRedundant", "estate:expiresAt", "estate:owner"];
+
+export interface UpOptions {
+  name: string;
+  ttl?: string;
+  from?: string;
+  owner?: string;
+  branch?: string;
+}
+
+export interface UpResult {
+  stack: string;
+  normalisedFrom?: string;
+  expiresAt: string;
+  plan: Plan;
+  cost: CostReport;
+  urls: Array<[string, string]>;
+  /** `secure:` values of the source stack: encrypted for that stack, so not carried over. */
+  droppedSecrets: string[];
+  files: string[];
+  cloud?: CloudRun;
+}
+
+/** Every ephemeral stack: local stack files, and in cloud mode the backend's (with its config). */
+export async function listEphemeral(context: EnvContext): Promise<EphemeralStack[]> {
+  const local = localEphemeralStacks(context.projectDir);
+  if (!context.cloud) return local;
+  const target = { projectDir: context.projectDir, env: backendEnv(readBackend(context.projectDir)) };
+  const remote = (await context.cloud.engine.listStacks(target)).filter((s) => s.name.startsWith(EPHEMERAL_PREFIX));
+  const merged = new Map(local.map((s) => [s.stack, s]));
+  for (const { name } of remote) {
+    const known = merged.get(name);
+    if (known) merged.set(name, { ...known, source: "file+backend" });
+    else merged.set(name, describeStack(name, await context.cloud.engine.stackConfig({ ...target, stack: name }), "backend"));
+  }
+  return [...merged.values()].sort((a, b) => a.stack.localeCompare(b.stack));
+}
+
+/** URLs worth printing: top-level https outputs and app host names. */
+export function urlsOf(outputs: Record<string, unknown>): Array<[string, string]> {
+  const urls: Array<[string, string]> = [];
+  for (const [key, value] of Object.entries(outputs)) {
+    if (typeof value === "string" && value.startsWith("https://")) urls.push([key, value]);
+    if (key.endsWith("HostNames") && value && typeof value === "object") {
+      for (const [app, host] of Object.entries(value)) urls.push([`${key}.${app}`, `https://${host}`]);
+    }
+  }
+  return urls;
+}
+
+export async function envUp(context: EnvContext, options: UpOptions): Promise<UpResult> {
+  const { settings, projectDir } = context;
+  const env = envName(options.name);
+  const ttlText = options.ttl ?? settings.defaultTtl;
+  const ttl = parseDuration(ttlText);
+  if (ttl === undefined) throw new UsageError(`--ttl ${ttlText}: expected a duration such as 8h, 90m or 2d`);
+  if (ttl > parseDuration(settings.maxTtl)!) throw new UsageError(`--ttl ${ttlText} is longer than the allowed ${settings.maxTtl} (estate.config.json ephemeral.maxTtl)`);
+  const owner = options.owner;
+  if (!owner) throw new UsageError("no owner: pass --owner, or set git config user.email or $USER");
+  const from = options.from ?? settings.from;
+  if (from.startsWith(EPHEMERAL_PREFIX)) throw new UsageError(`--from ${from}: start from a long-lived stack such as dev`);
+  const source = readStackFile(projectDir, from);
+
+  const now = context.now();
+  const expiresAt = new Date(now.getTime() + ttl).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const sourceDoc = (parse(readFileSync(stackFilePath(projectDir, from), "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const copied = Object.entries(sourceDoc.config ?? {}).filter(([key]) => !NOT_COPIED.includes(key) && !source.secretKeys.includes(key));
+  const sourceTags = (sourceDoc.config?.["estate:tags"] as Record<string, string> | undefined) ?? {};
+  const config: Record<string, unknown> = {
+    ...Object.fromEntries(copied),
+    "estate:profile": "ephemeral",
+    "estate:owner": owner,
+    "estate:expiresAt": expiresAt,
+    "estate:tags": {
+      ...sourceTags,
+      "created-at": now.toISOString().replace(/\.\d{3}Z$/, "Z"),
+      ...(options.branch ? { "source-branch": options.branch } : {}),
+    },
+  };
+
+  await checkLiveLimit(context, env.stack);
+  // Plan from the config in memory: an environment refused for its cost leaves no trace.
+  const plan = await planProgram({
+    project: projectName(projectDir),
+    stack: env.stack,
+    config: Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)])),
+    secretKeys: [],
+    program: estateProgram,
+  });
+  const cost = estimateCost(plan, loadPriceTable());
+  checkCostCeiling(context.settings, env.stack, cost);
+
+  const header =
+    `# Ephemeral environment ${env.name}: created by \`estate env up\` from ${from}, expires ${expiresAt}.\n` +
+    `# \`estate env down ${env.name}\` removes it; \`estate env gc\` collects it once expired.\n`;
+  const stackFile = stackFilePath(projectDir, env.stack);
+  writeFileSync(stackFile, header + stringify({ config }));
+  const outDir = defaultOutDir(projectDir, env.stack);
+  const files = [stackFile, writePlan(outDir, plan), writeCost(outDir, cost)];
+  const cloud = context.cloud ? await runCloud("up", projectDir, env.stack, context.cloud) : undefined;
+  return {
+    stack: env.stack,
+    normalisedFrom: env.normalisedFrom,
+    expiresAt,
+    plan,
+    cost,
+    urls: urlsOf(cloud?.outputs ?? plan.outputs),
+    droppedSecrets: source.secretKeys,
+    files,
+    cloud,
+  };
+}
+
+async function checkLiveLimit(context: EnvContext, stack: string): Promise<void> {
+  const { settings } = context;
+  const now = context.now();
+  const others = (await listEphemeral(context)).filter((s) => s.stack !== stack && isLive(s, now));
+  if (others.length >= settings.maxLiveStacks) {
+    throw new EstateError(
+      `Refusing ${stack}: ${others.length} ephemeral environments are live (${others.map((s) => s.name).join(", ")}) and the limit is ` +
+        `${settings.maxLiveStacks} (estate.config.json ephemeral.maxLiveStacks). Run \`estate env down <name>\` or \`estate env gc\` first.`,
+    );
+  }
+}
+
+function checkCostCeiling(settings: EphemeralSettings, stack: string, cost: CostReport): void {
+  if (cost.total.daily > settings.maxDailyCost) {
+    throw new EstateError(
+      `Refusing ${stack}: its estimated fixed cost is ${cost.total.daily.toFixed(2)} ${cost.currency}/day, above the ceiling of ` +
+        `${settings.maxDailyCost} ${cost.currency}/day (estate.config.json ephemeral.maxDailyCost). See \`estate cost ${stack}\` once planned, or lower the SKUs.`,
+    );
+  }
+}
+
+export interface ListedEnv extends EphemeralStack {
+  ageMs?: number;
+  timeLeftMs?: number;
+  expired: boolean;
+}
+
+export async function envList(context: EnvContext): Promise<ListedEnv[]> {
+  const now = context.now().getTime();
+  return (await listEphemeral(context)).map((s) => ({
+    ...s,
+    ageMs: s.createdAt ? now - Date.parse(s.createdAt) : undefined,
+    timeLeftMs: s.expiresAt ? Date.parse(s.expiresAt) - now : undefined,
+    expired: isExpired(s, context.now()),
+  }));
+}
+
+export const describeTime = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? "?" : formatDuration(ms));
+
+/** Removes one environment: in cloud mode destroys it and removes the stack; always its file and plans. */
+export async function envDown(context: EnvContext, name: string): Promise<{ stack: string; removed: string[]; cloud?: CloudRun }> {
+  const env = envName(name);
+  const known = await listEphemeral(context);
+  if (!known.some((s) => s.stack === env.stack)) {
+    throw new EstateError(`no ephemeral environment ${env.name} (stack ${env.stack}); known: ${known.map((s) => s.name).join(", ") || "(none)"}`);
+  }
+  let cloud: CloudRun | undefined;
+  if (context.cloud) {
+    cloud = await runCloud("destroy", context.projectDir, env.stack, context.cloud);
+    await context.cloud.engine.removeStack({ projectDir: context.projectDir, stack: env.stack, env: backendEnv(readBackend(context.projectDir)) });
+  }
+  const removed = [stackFilePath(context.projectDir, env.stack), defaultOutDir(context.projectDir, env.stack)].filter((p) => existsSync(p));
+  for (const item of removed) rmSync(item, { recursive: true, force: true });
+  return { stack: env.stack, removed, cloud };
+}
+
+export interface GcResult {
+  collected: string[];
+  kept: Array<{ stack: string; reason: string }>;
+  failed: Array<{ stack: string; error: string }>;
+  dryRun: boolean;
+}
+
+/**
+ * Collects every ephemeral environment whose expiry has passed. Only `ephemeral-` stacks with the
+ * ephemeral profile are ever considered; one failure does not stop the others (safe on a schedule).
+ */
+export async function envGc(context: EnvContext, dryRun: boolean): Promise<GcResult> {
+  const now = context.now();
+  const result: GcResult = { collected: [], kept: [], failed: [], dryRun };
+  for (const stack of await listEphemeral(context)) {
+    if (stack.profile !== "ephemeral") {
+      result.kept.push({ stack: stack.stack, reason: `profile is ${stack.profile ?? "unknown"}, not ephemeral: never collected` });
+    } else if (!stack.expiresAt || Number.isNaN(Date.parse(stack.expiresAt))) {
+      result.kept.push({ stack: stack.stack, reason: "no readable expiry: never collected" });
+    } else if (!isExpired(stack, now)) {
+      result.kept.push({ stack: stack.stack, reason: `expires in ${formatDuration(Date.parse(stack.expiresAt) - now.getTime())}` });
+    } else if (dryRun) {
+      result.collected.push(stack.stack);
+    } else {
+      try {
+        await envDown(context, stack.name);
+        result.collected.push(stack.stack);
+      } catch (error) {
+        result.failed.push({ stack: stack.stack, error: (error as Error).message });
+      }
+    }
+  }
+  return result;
+}

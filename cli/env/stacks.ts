@@ -1,0 +1,75 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "yaml";
+import type { CostReport } from "../cost/estimate.js";
+import { defaultOutDir } from "../plan/write.js";
+import { EPHEMERAL_PREFIX } from "./names.js";
+
+/** One ephemeral environment as `env list` and `env gc` see it. */
+export interface EphemeralStack {
+  stack: string;
+  name: string;
+  /** Where it was found: a local stack file, the backend, or both. */
+  source: "file" | "backend" | "file+backend";
+  profile?: string;
+  owner?: string;
+  createdAt?: string;
+  expiresAt?: string;
+  sourceBranch?: string;
+  /** Fixed cost per day from the last offline estimate (.estate/<stack>/cost.json). */
+  dailyCost?: number;
+}
+
+/** Pulumi's flat config (`estate:tags` as JSON text), from a stack file or the backend. */
+export function describeStack(stack: string, config: Record<string, unknown>, source: EphemeralStack["source"]): EphemeralStack {
+  const text = (key: string) => (typeof config[key] === "string" ? (config[key] as string) : undefined);
+  let tags: Record<string, string> = {};
+  const rawTags = config["estate:tags"];
+  if (rawTags && typeof rawTags === "object") tags = rawTags as Record<string, string>;
+  else if (typeof rawTags === "string") {
+    try {
+      tags = JSON.parse(rawTags);
+    } catch {
+      tags = {};
+    }
+  }
+  return {
+    stack,
+    name: stack.slice(EPHEMERAL_PREFIX.length),
+    source,
+    profile: text("estate:profile"),
+    owner: text("estate:owner"),
+    expiresAt: text("estate:expiresAt"),
+    createdAt: tags["created-at"],
+    sourceBranch: tags["source-branch"],
+  };
+}
+
+export const stackFilePath = (projectDir: string, stack: string) => path.join(projectDir, `Pulumi.${stack}.yaml`);
+
+/** Ephemeral stacks that have a stack file here, with the daily cost of their last estimate. */
+export function localEphemeralStacks(projectDir: string): EphemeralStack[] {
+  return readdirSync(projectDir)
+    .map((file) => /^Pulumi\.(ephemeral-[^.]+)\.yaml$/.exec(file)?.[1])
+    .filter((stack): stack is string => stack !== undefined)
+    .sort()
+    .map((stack) => {
+      const doc = (parse(readFileSync(stackFilePath(projectDir, stack), "utf8")) ?? {}) as { config?: Record<string, unknown> };
+      return { ...describeStack(stack, doc.config ?? {}, "file"), dailyCost: lastDailyCost(projectDir, stack) };
+    });
+}
+
+function lastDailyCost(projectDir: string, stack: string): number | undefined {
+  const file = path.join(defaultOutDir(projectDir, stack), "cost.json");
+  if (!existsSync(file)) return undefined;
+  return (JSON.parse(readFileSync(file, "utf8")) as CostReport).total?.daily;
+}
+
+/** Expired: its expiry has passed. Stacks without a readable expiry never are (gc leaves them alone). */
+export function isExpired(stack: EphemeralStack, now: Date): boolean {
+  if (stack.profile !== "ephemeral" || !stack.expiresAt) return false;
+  const expiry = Date.parse(stack.expiresAt);
+  return Number.isFinite(expiry) && expiry <= now.getTime();
+}
+
+export const isLive = (stack: EphemeralStack, now: Date) => stack.profile === "ephemeral" && !isExpired(stack, now);
