@@ -2,6 +2,7 @@ import { ConfigError } from "../stacks/config/load.js";
 import { NamingError } from "../infra/naming/index.js";
 import { ProgramError } from "./plan/engine.js";
 import { StackFileError } from "./plan/stackfile.js";
+import { WaiverError } from "../policies/waivers.js";
 
 /** Exit codes of every `estate` command (documented in README.md). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, policy: 3 } as const;
@@ -21,6 +22,7 @@ export function isExpected(error: unknown): boolean {
     cause instanceof StackFileError ||
     cause instanceof UsageError ||
     cause instanceof EstateError ||
+    cause instanceof WaiverError ||
     error instanceof ProgramError
   );
 }

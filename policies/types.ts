@@ -53,6 +53,9 @@ export const T = {
   webTest: "azure-native:applicationinsights:WebTest",
   diagnosticSetting: "azure-native:monitor:DiagnosticSetting",
   metricAlert: "azure-native:monitor:MetricAlert",
+  logAlert: "azure-native:monitor:ScheduledQueryRule",
+  sqlBackupRetention: "azure-native:sql:BackupShortTermRetentionPolicy",
+  roleAssignment: "azure-native:authorization:RoleAssignment",
   actionGroup: "azure-native:monitor:ActionGroup",
   budget: "azure-native:consumption:Budget",
   lock: "azure-native:authorization:ManagementLockByScope",
@@ -108,10 +111,11 @@ export const TAGGED = [
   T.appInsights,
   T.webTest,
   T.metricAlert,
+  T.logAlert,
   T.actionGroup,
 ];
 
 /** Resources that live in a region (global resources such as Front Door and DNS zones are not listed). */
 export const REGIONAL = TAGGED.filter(
-  (type) => !([T.privateZone, T.frontDoor, T.wafPolicy, T.metricAlert, T.actionGroup] as string[]).includes(type),
+  (type) => !([T.privateZone, T.frontDoor, T.wafPolicy, T.metricAlert, T.logAlert, T.actionGroup] as string[]).includes(type),
 );

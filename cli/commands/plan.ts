@@ -6,6 +6,7 @@ import { startProgress } from "../output/progress.js";
 import { findProjectDir } from "../project.js";
 import { planStack } from "../plan/stack.js";
 import { defaultOutDir, writePlan } from "../plan/write.js";
+import { evaluateAndWriteReports, policySummaryLine } from "../reports/policy.js";
 
 interface PlanFlags {
   json?: boolean;
@@ -30,6 +31,7 @@ export function registerPlan(program: Command): void {
         });
         const outDir = flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, stack);
         const file = writePlan(outDir, plan);
+        const policy = evaluateAndWriteReports(projectDir, outDir, plan);
         const cost = estimateAndWriteCost(outDir, plan);
         progress.succeed(`Planned ${plan.resources.length} resources for ${stack}`);
         if (flags.json) {
@@ -37,6 +39,7 @@ export function registerPlan(program: Command): void {
         } else {
           console.log(renderPlan(plan));
           console.log(cost.summary);
+          console.log(policySummaryLine(policy.report));
           console.log(`Wrote ${path.relative(process.cwd(), file) || file}`);
         }
       } catch (error) {

@@ -1,6 +1,6 @@
 import { ENFORCE, REMOVE, type Graph, type GraphResource, type Rule } from "../model.js";
 import { T } from "../types.js";
-import { asArray, asRecord, customRule, get, inputRule, is, oneOf, present, stackRule } from "./factory.js";
+import { asArray, asRecord, customRule, get, inputRule, is, oneOf, present, show, stackRule } from "./factory.js";
 import { ofType } from "./graph.js";
 
 const service = [T.apim];
@@ -148,7 +148,7 @@ export const apimRules: Rule[] = [
     types: service,
     check: (inputs) => {
       const version = get(inputs, "apiVersionConstraint.minApiVersion");
-      return typeof version === "string" && version >= "2021-08-01" ? undefined : `apiVersionConstraint.minApiVersion is ${JSON.stringify(version)}; expected 2021-08-01 or later`;
+      return typeof version === "string" && version >= "2021-08-01" ? undefined : `apiVersionConstraint.minApiVersion is ${show(version)}; expected 2021-08-01 or later`;
     },
     fail: [{ apiVersionConstraint: REMOVE }, { "apiVersionConstraint.minApiVersion": "2019-12-01" }],
     controls: { mcsb: ["IM-8"], waf: "Security" },

@@ -262,6 +262,22 @@ export const dataRules: Rule[] = [
     enforcement: ENFORCE.prod,
   }),
   customRule({
+    id: "EST-SQL-012",
+    title: "SQL point-in-time restore keeps at least 7 days (14 in production)",
+    description: "Short-term backups let a bad deployment or deletion be rolled back.",
+    severity: "medium",
+    types: [T.sqlBackupRetention],
+    check: (inputs, context) => {
+      const minimum = context.profile === "prod" ? 14 : 7;
+      return atLeast(minimum).test(inputs.retentionDays) ? undefined : `retentionDays is ${JSON.stringify(inputs.retentionDays)}; expected at least ${minimum}`;
+    },
+    fail: [{ retentionDays: 1 }],
+    controls: { mcsb: ["BR-1"], waf: "Reliability" },
+    mappings: {},
+    remediation: "Set `retentionDays` (7 to 35) on the sql BackupShortTermRetentionPolicy.",
+    enforcement: ENFORCE.always,
+  }),
+  customRule({
     id: "EST-SQL-011",
     title: "No SQL firewall rule opens the server to the internet or all of Azure",
     description: "0.0.0.0 rules admit every Azure customer; wide ranges admit the internet.",

@@ -190,7 +190,8 @@ export const edgeRules: Rule[] = [
     controls: { mcsb: ["NS-6"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_133"] },
     remediation: "Add `{ ruleSetType: \"Microsoft_DefaultRuleSet\", ruleSetVersion: \"2.1\", ruleSetAction: \"Block\" }` to the frontdoor Policy's `managedRules.managedRuleSets`.",
-    enforcement: ENFORCE.always,
+    // Managed rule sets need the Premium SKU, mandatory in prod only (EST-WAF-008).
+    enforcement: ENFORCE.prod,
   }),
   customRule({
     id: "EST-WAF-004",
@@ -204,7 +205,8 @@ export const edgeRules: Rule[] = [
     controls: { mcsb: ["NS-6"], waf: "Security" },
     mappings: {},
     remediation: "Add `{ ruleSetType: \"Microsoft_BotManagerRuleSet\", ruleSetVersion: \"1.1\" }` to `managedRules.managedRuleSets`.",
-    enforcement: ENFORCE.always,
+    // Managed rule sets need the Premium SKU, mandatory in prod only (EST-WAF-008).
+    enforcement: ENFORCE.prod,
   }),
   customRule({
     id: "EST-WAF-005",

@@ -4,6 +4,7 @@ import { computeRules } from "./compute.js";
 import { dataRules } from "./data.js";
 import { edgeRules } from "./edge.js";
 import { generalRules } from "./general.js";
+import { identityRules } from "./identity.js";
 import { messagingAndSecretRules } from "./messaging-secrets.js";
 import { monitorRules } from "./monitor.js";
 import { networkRules } from "./network.js";
@@ -27,6 +28,7 @@ function catalogue(rules: Rule[]): readonly Rule[] {
 /** The whole pack. */
 export const RULES = catalogue([
   ...generalRules,
+  ...identityRules,
   ...networkRules,
   ...storageRules,
   ...dataRules,

@@ -171,8 +171,9 @@ export const messagingAndSecretRules: Rule[] = [
     bad: false,
     controls: { mcsb: ["DP-8", "BR-2"], cis: ["8.5"], waf: "Reliability" },
     mappings: { psrule: ["Azure.KeyVault.PurgeProtect"], checkov: ["CKV_AZURE_110"], azurePolicy: ["0b60c0b2-2dc2-4e1c-b5c9-abbed971de53"] },
-    remediation: "Set `properties.enablePurgeProtection: true` on the Vault (ephemeral stacks waive it: a purge-protected vault blocks name reuse).",
-    enforcement: { dev: "mandatory", prod: "mandatory", ephemeral: "advisory" },
+    remediation: "Set `properties.enablePurgeProtection: true` on the Vault.",
+    // Advisory outside prod: a purge-protected vault blocks re-creating a torn-down dev vault under its name for the retention period.
+    enforcement: ENFORCE.prod,
   }),
   inputRule({
     id: "EST-KV-004",

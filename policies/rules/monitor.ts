@@ -61,6 +61,17 @@ export const monitorRules: Rule[] = [
     controls: { mcsb: ["LT-1", "IR-2"], waf: "Operational Excellence" }, mappings: {},
     remediation: "Set `actions: [{ actionGroupId }]` on the MetricAlert.", enforcement: ENFORCE.always,
   }),
+  customRule({
+    id: "EST-MON-014", title: "Log alerts notify an action group and are enabled", description: "A log (scheduled query) alert nobody receives is no alert.",
+    severity: "high", types: [T.logAlert],
+    check: (inputs) => [
+      ...(asArray(get(inputs, "actions.actionGroups")).length ? [] : ["actions.actionGroups is empty"]),
+      ...(inputs.enabled === false ? ["enabled is false"] : []),
+    ],
+    fail: [{ "actions.actionGroups": [] }, { enabled: false }],
+    controls: { mcsb: ["LT-1", "IR-2"], waf: "Operational Excellence" }, mappings: {},
+    remediation: "Set `actions: { actionGroups: [actionGroup.id] }` and `enabled: true` on the ScheduledQueryRule.", enforcement: ENFORCE.always,
+  }),
   inputRule({
     id: "EST-MON-009", title: "Metric alerts are enabled", description: "Disabled alerts stay silent.",
     severity: "medium", types: [T.metricAlert], path: "enabled", expect: is(true), bad: false,

@@ -139,17 +139,19 @@ export const stackRules: Rule[] = [
   }),
   stackRule({
     id: "EST-STK-006", title: "Every alert targets an action group of the estate", description: "Alert actions point at an action group declared in the same stack.",
-    severity: "high", types: [T.metricAlert],
+    severity: "high", types: [T.metricAlert, T.logAlert],
     check: (graph) => {
       const groups = ofType(graph, T.actionGroup);
-      return findingsFor(ofType(graph, T.metricAlert), (alert) =>
-        groups.some((group) => refersToAny(alert, "actions", "actionGroupId", group)) ? undefined : "no action of the alert targets an action group of this stack",
+      const targets = (alert: GraphResource, group: GraphResource) =>
+        alert.type === T.logAlert ? refersToAny(alert, "actions.actionGroups", "", group) : refersToAny(alert, "actions", "actionGroupId", group);
+      return findingsFor(ofType(graph, T.metricAlert, T.logAlert), (alert) =>
+        groups.some((group) => targets(alert, group)) ? undefined : "no action of the alert targets an action group of this stack",
       );
     },
     fail: [removeType(T.actionGroup)],
     controls: { mcsb: ["IR-2"], waf: "Operational Excellence" },
     mappings: {},
-    remediation: "Set the MetricAlert's `actions: [{ actionGroupId: actionGroup.id }]` to the estate's action group.", enforcement: ENFORCE.always,
+    remediation: "Set the MetricAlert's `actions: [{ actionGroupId }]` (ScheduledQueryRule: `actions.actionGroups: [id]`) to the estate's action group.", enforcement: ENFORCE.always,
   }),
   stackRule({
     id: "EST-STK-007", title: "No secret literal in app settings or stack outputs", description: "Secrets come from Key Vault references or identity-based connections, and never leave the stack as outputs.",

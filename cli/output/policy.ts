@@ -1,0 +1,42 @@
+import chalk from "chalk";
+import Table from "cli-table3";
+import { SEVERITIES, type RuleMeta } from "../../policies/model.js";
+import type { PolicyReport } from "../../policies/evaluate.js";
+import { OFFLINE_LABEL } from "../plan/schema.js";
+import { findings, ruleIndex, statusLabel } from "../reports/format.js";
+
+const COLOUR: Record<string, (text: string) => string> = { violation: chalk.red.bold, warning: chalk.yellow, waived: chalk.magenta };
+
+/** The terminal summary: counts by severity and status, then every finding with its remediation. */
+export function renderPolicy(report: PolicyReport): string {
+  const table = new Table({ head: ["Severity", "Violations", "Warnings", "Waived", "Passed"], style: { head: [] } });
+  for (const severity of SEVERITIES) {
+    const of = report.results.filter((result) => result.severity === severity);
+    const count = (label: string) => of.filter((result) => statusLabel(result) === label).length;
+    table.push([severity, count("violation"), count("warning"), count("waived"), count("pass")]);
+  }
+  const rules = ruleIndex(report);
+  const lines = [chalk.dim(`Policy for ${report.stack} (profile ${report.profile}), rule pack ${report.packVersion}; ${OFFLINE_LABEL}`), table.toString()];
+  for (const result of findings(report)) {
+    const label = statusLabel(result);
+    const rule = rules.get(result.ruleId)!;
+    lines.push(`${COLOUR[label]!(label.toUpperCase())} ${result.ruleId} [${result.severity}] ${rule.title}`);
+    lines.push(`  resource:    ${result.resource.physicalName ?? result.resource.name} (${result.resource.type})`);
+    lines.push(`  finding:     ${result.message ?? ""}`);
+    lines.push(result.waiver ? `  waived:      by ${result.waiver.owner} until ${result.waiver.expires}: ${result.waiver.reason}` : `  remediation: ${rule.remediation}`);
+  }
+  const { summary } = report;
+  lines.push(
+    summary.mandatoryViolations
+      ? chalk.red(`${summary.mandatoryViolations} mandatory violation(s): exit code 3.`)
+      : chalk.green(`No mandatory violations (${summary.advisoryViolations} warning(s), ${summary.waived} waived).`),
+  );
+  return lines.join("\n");
+}
+
+/** `estate policy --list`: the catalogue with each rule's enforcement per profile. */
+export function renderCatalogue(rules: RuleMeta[]): string {
+  const table = new Table({ head: ["Rule", "Severity", "dev", "prod", "ephemeral", "Title"], style: { head: [] }, wordWrap: true, colWidths: [15, 10, 11, 11, 11, 60] });
+  for (const rule of rules) table.push([rule.id, rule.severity, rule.enforcement.dev, rule.enforcement.prod, rule.enforcement.ephemeral, rule.title]);
+  return `${table.toString()}\n${rules.length} rules.`;
+}

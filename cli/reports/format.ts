@@ -1,0 +1,40 @@
+import type { PolicyReport, PolicyResult, RuleInfo } from "../../policies/evaluate.js";
+import { severityRank } from "../../policies/evaluate.js";
+
+/** Failures and waived findings, worst first: what every report lists. */
+export function findings(report: PolicyReport): PolicyResult[] {
+  return report.results
+    .filter((result) => result.status !== "pass")
+    .sort(
+      (a, b) =>
+        Number(a.status === "waived") - Number(b.status === "waived") ||
+        Number(a.enforcement === "advisory") - Number(b.enforcement === "advisory") ||
+        severityRank(a.severity) - severityRank(b.severity) ||
+        a.ruleId.localeCompare(b.ruleId) ||
+        a.resource.name.localeCompare(b.resource.name),
+    );
+}
+
+export function ruleIndex(report: PolicyReport): Map<string, RuleInfo> {
+  return new Map(report.rules.map((rule) => [rule.id, rule]));
+}
+
+/** Control tags as reports show them: `MCSB NS-2`, `CIS 3.7`, `WAF Security`. */
+export function controlTags(rule: RuleInfo): string[] {
+  return [...rule.controls.mcsb.map((id) => `MCSB ${id}`), ...(rule.controls.cis ?? []).map((id) => `CIS ${id}`), `WAF ${rule.controls.waf}`];
+}
+
+export function mappingTags(rule: RuleInfo): string[] {
+  const { psrule = [], checkov = [], azurePolicy = [] } = rule.mappings;
+  return [...psrule, ...checkov, ...azurePolicy.map((id) => `Azure Policy ${id}`)];
+}
+
+/** What the status column says: a failed advisory rule is a warning, not a violation. */
+export function statusLabel(result: PolicyResult): string {
+  if (result.status === "fail") return result.enforcement === "mandatory" ? "violation" : "warning";
+  return result.status;
+}
+
+export function escapeXml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
+}

@@ -1,0 +1,45 @@
+import { SEVERITIES } from "../../policies/model.js";
+import type { PolicyReport } from "../../policies/evaluate.js";
+import { controlTags, findings, ruleIndex, statusLabel } from "./format.js";
+
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+/** A Markdown report for pull requests and wikis. */
+export function toMarkdown(report: PolicyReport): string {
+  const rules = ruleIndex(report);
+  const { summary } = report;
+  const out = [
+    `# Policy report: ${report.stack} (${report.profile})`,
+    "",
+    `Offline plan from Pulumi's mock runtime, planned ${report.planCreatedAt}; rule pack ${report.packVersion}, evaluated ${report.evaluatedAt}.`,
+    "",
+    `**${summary.mandatoryViolations} mandatory violations**, ${summary.advisoryViolations} warnings, ${summary.waived} waived, ${summary.pass} passed — ${summary.rules} rules over ${summary.resources} resources.`,
+    "",
+    "| Severity | Pass | Fail | Waived |",
+    "| --- | --- | --- | --- |",
+    ...SEVERITIES.map((severity) => `| ${severity} | ${summary.bySeverity[severity].pass} | ${summary.bySeverity[severity].fail} | ${summary.bySeverity[severity].waived} |`),
+    "",
+    "## Findings",
+    "",
+  ];
+  const list = findings(report);
+  if (!list.length) out.push("No findings.", "");
+  else {
+    out.push("| Status | Severity | Rule | Resource | Message | Remediation | Controls |", "| --- | --- | --- | --- | --- | --- | --- |");
+    for (const result of list) {
+      const rule = rules.get(result.ruleId)!;
+      out.push(
+        `| ${statusLabel(result)} | ${result.severity} | ${result.ruleId} ${cell(rule.title)} | \`${cell(result.resource.name)}\` | ${cell(result.message ?? "")} | ${cell(rule.remediation)} | ${controlTags(rule).join(", ")} |`,
+      );
+    }
+    out.push("");
+  }
+  out.push("## Waivers", "");
+  if (!report.waivers.length) out.push("No waivers.", "");
+  else {
+    out.push("| Rule | Resource | Owner | Expires | Status | Reason |", "| --- | --- | --- | --- | --- | --- |");
+    for (const waiver of report.waivers) out.push(`| ${waiver.rule} | \`${cell(waiver.resource)}\` | ${waiver.owner} | ${waiver.expires} | ${waiver.status} | ${cell(waiver.reason)} |`);
+    out.push("");
+  }
+  return `${out.join("\n")}\n`;
+}

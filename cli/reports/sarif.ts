@@ -1,0 +1,68 @@
+import type { PolicyReport, PolicyResult } from "../../policies/evaluate.js";
+import { controlTags, findings, mappingTags } from "./format.js";
+
+const SEVERITY_SCORE = { critical: "9.5", high: "8.0", medium: "5.5", low: "2.0" } as const;
+
+function level(result: PolicyResult): "error" | "warning" | "note" {
+  if (result.status === "waived") return "note";
+  return result.enforcement === "mandatory" ? "error" : "warning";
+}
+
+/** SARIF 2.1.0: one run, rule metadata with help and control tags, results located by resource URN. */
+export function toSarif(report: PolicyReport, planUri = "plan.json"): object {
+  const ruleIds = report.rules.map((rule) => rule.id);
+  return {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "estate-policy",
+            version: report.packVersion,
+            informationUri: "https://github.com/estate/estate#policies",
+            rules: report.rules.map((rule) => ({
+              id: rule.id,
+              name: rule.title.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? "").toUpperCase()),
+              shortDescription: { text: rule.title },
+              fullDescription: { text: rule.description },
+              help: {
+                text: `${rule.description}\nRemediation: ${rule.remediation}`,
+                markdown: `${rule.description}\n\n**Remediation:** ${rule.remediation}\n\n**Controls:** ${controlTags(rule).join(", ")}${mappingTags(rule).length ? `\n\n**Mappings:** ${mappingTags(rule).join(", ")}` : ""}`,
+              },
+              defaultConfiguration: { level: rule.enforcement === "mandatory" ? "error" : rule.enforcement === "advisory" ? "warning" : "none", enabled: rule.enforcement !== "disabled" },
+              properties: {
+                tags: ["security", ...controlTags(rule), ...mappingTags(rule)],
+                "security-severity": SEVERITY_SCORE[rule.severity],
+                severity: rule.severity,
+                enforcement: rule.enforcement,
+                resourceTypes: rule.types,
+              },
+            })),
+          },
+        },
+        invocations: [{ executionSuccessful: true, endTimeUtc: report.evaluatedAt }],
+        originalUriBaseIds: { PLANROOT: { description: { text: `the offline plan of stack ${report.stack}` } } },
+        results: findings(report).map((result) => ({
+          ruleId: result.ruleId,
+          ruleIndex: ruleIds.indexOf(result.ruleId),
+          level: level(result),
+          kind: "fail",
+          message: { text: `${result.resource.name}: ${result.message ?? "violation"}` },
+          locations: [
+            {
+              physicalLocation: { artifactLocation: { uri: planUri, uriBaseId: "PLANROOT" } },
+              logicalLocations: [{ fullyQualifiedName: result.resource.urn, name: result.resource.name, kind: "resource" }],
+            },
+          ],
+          partialFingerprints: { "estateResource/v1": `${result.ruleId}:${result.resource.urn}` },
+          ...(result.waiver
+            ? { suppressions: [{ kind: "external", status: "accepted", justification: `${result.waiver.reason} (owner ${result.waiver.owner}, until ${result.waiver.expires})` }] }
+            : {}),
+          properties: { severity: result.severity, enforcement: result.enforcement, resourceType: result.resource.type },
+        })),
+        properties: { stack: report.stack, profile: report.profile, mode: report.mode, planCreatedAt: report.planCreatedAt },
+      },
+    ],
+  };
+}

@@ -1,0 +1,43 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { PolicyReport } from "../../policies/evaluate.js";
+import { toHtml } from "./html.js";
+import { toJunit } from "./junit.js";
+import { toMarkdown } from "./markdown.js";
+import { toSarif } from "./sarif.js";
+
+export type ReportFormat = "json" | "sarif" | "junit" | "md" | "html";
+export const REPORT_FORMATS: ReportFormat[] = ["json", "sarif", "junit", "md", "html"];
+
+export function renderReport(report: PolicyReport, format: ReportFormat): string {
+  switch (format) {
+    case "json":
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case "sarif":
+      return `${JSON.stringify(toSarif(report), null, 2)}\n`;
+    case "junit":
+      return toJunit(report);
+    case "md":
+      return toMarkdown(report);
+    case "html":
+      return toHtml(report);
+  }
+}
+
+const FILE_NAMES: Record<ReportFormat, string> = {
+  json: "policy.json",
+  sarif: "policy.sarif",
+  junit: "policy.junit.xml",
+  md: "policy.md",
+  html: "policy.html",
+};
+
+/** Writes every report next to plan.json; returns the files written. */
+export function writeReports(outDir: string, report: PolicyReport): string[] {
+  mkdirSync(outDir, { recursive: true });
+  return REPORT_FORMATS.map((format) => {
+    const file = path.join(outDir, FILE_NAMES[format]);
+    writeFileSync(file, renderReport(report, format));
+    return file;
+  });
+}
