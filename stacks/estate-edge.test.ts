@@ -140,6 +140,19 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's edge, gateway, host
   });
 });
 
+describe("contacts the estate needs", () => {
+  it("refuses a stack whose gateway publisher or alerts would have no email address", async () => {
+    const noEmail = { "estate:owner": "Platform Team" };
+    await expect(planStack({ projectDir: ROOT, stack: "dev", configOverrides: noEmail })).rejects.toThrow(
+      /estate:gateway\.publisherEmail is not set and estate:owner "Platform Team" is not an email address/,
+    );
+    const withPublisher = { ...noEmail, "estate:gateway": JSON.stringify({ publisherEmail: "api@contoso.com" }) };
+    await expect(planStack({ projectDir: ROOT, stack: "dev", configOverrides: withPublisher })).rejects.toThrow(
+      /estate:observability\.alerts has no emails or webhooks and estate:owner "Platform Team"/,
+    );
+  });
+});
+
 describe("profile differences at the edge", () => {
   it("prod: Premium Front Door with managed rules in Prevention; dev and ephemeral: Standard in Detection", () => {
     const waf = (name: string) => oneOfType(plans[name], "azure-native:frontdoor:Policy").inputs as any;

@@ -226,7 +226,7 @@ function alertEmails(config: EstateConfig): string[] {
   if (emails.length || webhooks.length) return emails;
   if (EMAIL.test(config.owner)) return [config.owner];
   throw new Error(
-    `Pulumi.${config.environment}.yaml: estate:observability.alerts has no emails or webhooks and estate:owner "${config.owner}" is not an email address; alerts would reach nobody`,
+    `estate:observability.alerts has no emails or webhooks and estate:owner "${config.owner}" is not an email address; alerts would reach nobody`,
   );
 }
 
