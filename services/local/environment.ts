@@ -45,6 +45,8 @@ export interface LocalEnvironmentOptions {
   /** Extra or replaced app settings for every service, e.g. a small MAX_UPLOAD_BYTES. */
   settings?: Settings;
   maxConcurrentCalls?: number;
+  /** An already running Cosmos DB endpoint (another emulator, another thread) instead of starting one. */
+  cosmos?: Omit<CosmosEmulator, "stop" | "port">;
 }
 
 export interface ServiceHost extends LocalHost {
@@ -56,7 +58,7 @@ export interface LocalEnvironment {
   url: string;
   issuer: DevIssuer;
   blob: BlobEmulator;
-  cosmos: CosmosEmulator;
+  cosmos: Omit<CosmosEmulator, "port">;
   serviceBus: { connectionString: string; stop(): Promise<void> };
   queues: QueueOptions[];
   manifests: LoadedManifest[];
@@ -83,9 +85,14 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     progress("starting Azurite (Blob)");
     const blob = await startBlobEmulator();
     stack.push(blob.stop);
-    progress("starting the Cosmos DB emulator");
-    const cosmos = await startCosmosEmulator();
-    stack.push(cosmos.stop);
+    let cosmos: LocalEnvironment["cosmos"];
+    if (options.cosmos) {
+      cosmos = { ...options.cosmos, stop: async () => {} };
+    } else {
+      progress("starting the Cosmos DB emulator");
+      cosmos = await startCosmosEmulator();
+      stack.push(cosmos.stop);
+    }
     progress("starting the Service Bus broker");
     const serviceBus = await startServiceBus({ queues });
     stack.push(serviceBus.stop);
@@ -148,7 +155,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
 
 interface ResolveContext {
   blob: BlobEmulator;
-  cosmos: CosmosEmulator;
+  cosmos: LocalEnvironment["cosmos"];
   issuer: DevIssuer;
   queues: QueueOptions[];
 }
@@ -175,7 +182,7 @@ function resolveSetting(setting: LoadedManifest["settings"][number], manifest: L
 }
 
 /** Creates what the estate creates in Azure: databases, containers, blob containers. */
-async function provision(manifests: LoadedManifest[], cosmos: CosmosEmulator, blob: BlobEmulator): Promise<void> {
+async function provision(manifests: LoadedManifest[], cosmos: LocalEnvironment["cosmos"], blob: BlobEmulator): Promise<void> {
   const client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
   try {
     for (const spec of manifests.flatMap((m) => m.cosmos)) {
