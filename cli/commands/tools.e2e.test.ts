@@ -1,0 +1,151 @@
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * The plan tools, env and the cloud commands' offline behaviour, end to end: `node bin/estate.js`
+ * in a copy of the project's stack files, so the shared .estate/ folder is left alone.
+ */
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+let project: string;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function estate(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, "bin/estate.js"), ...args], { cwd: project, env: { ...process.env, CI: "1", ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const json = (run: Run) => {
+  expect(run.stderr).toBe("");
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout);
+};
+const file = (...parts: string[]) => path.join(project, ".estate", ...parts);
+
+beforeAll(() => {
+  project = mkdtempSync(path.join(tmpdir(), "estate-e2e-"));
+  for (const name of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"]) copyFileSync(path.join(root, name), path.join(project, name));
+});
+
+describe("estate cost and plan", () => {
+  it("prices dev in the tens to hundreds and prod in the thousands per month, writing cost.json", async () => {
+    const [dev, prod] = await Promise.all([estate(["cost", "dev", "--json"]), estate(["cost", "prod", "--json"])]);
+    const devCost = json(dev);
+    const prodCost = json(prod);
+    expect(devCost).toMatchObject({ schemaVersion: 1, stack: "dev", profile: "dev", mode: "offline", currency: "USD" });
+    expect(devCost.total.monthly).toBeGreaterThan(20);
+    expect(devCost.total.monthly).toBeLessThan(1000);
+    expect(prodCost.total.monthly).toBeGreaterThan(2000);
+    for (const r of devCost.resources) expect(["priced", "free", "usage", "unknown"]).toContain(r.status);
+    expect(devCost.resources.filter((r: { status: string; monthly: number | null }) => r.status !== "priced" && r.status !== "free").every((r: { monthly: null }) => r.monthly === null)).toBe(true);
+    expect(existsSync(file("prod", "cost.json"))).toBe(true);
+  });
+
+  it("estate plan prints the cost summary line and writes cost.json beside plan.json", async () => {
+    const run = await estate(["plan", "dev"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Estimated cost: \$[\d,.]+\/month \(\$[\d,.]+\/day\)/);
+    expect(existsSync(file("dev", "plan.json")) && existsSync(file("dev", "cost.json"))).toBe(true);
+  });
+
+  it("fails clearly on an unknown stack", async () => {
+    const run = await estate(["cost", "qa"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("no stack file Pulumi.qa.yaml");
+  });
+});
+
+describe("estate diff, graph and export", () => {
+  it("diff dev prod shows the profile differences; a saved plan works as either side", async () => {
+    const diff = json(await estate(["diff", "dev", "prod", "--json"]));
+    expect(diff.a).toMatchObject({ stack: "dev", profile: "dev" });
+    expect(diff.b).toMatchObject({ stack: "prod", profile: "prod" });
+    const paths = diff.changed.flatMap((r: { changes: Array<{ path: string }> }) => r.changes.map((c) => c.path));
+    expect(paths).toContain("sku.name");
+    expect(paths.some((p: string) => p.startsWith("tags.environment") || p.endsWith("Name"))).toBe(false); // renames are not differences
+    const saved = await estate(["diff", ".estate/dev/plan.json", "dev"]); // written by the plan test above
+    expect(saved.code).toBe(0);
+    expect(saved.stdout).toContain("0 with different inputs");
+  });
+
+  it("graph writes Mermaid, DOT and a valid SVG", async () => {
+    const graph = json(await estate(["graph", "prod", "--json"]));
+    expect(graph.nodes).toBeGreaterThan(10);
+    expect(graph.edges).toBeGreaterThan(graph.nodes / 2);
+    expect(readFileSync(file("prod", "graph.mmd"), "utf8")).toMatch(/^flowchart LR\n[\s\S]*subgraph g\d+\["network \(estate:network:Network\)"\]/);
+    expect(readFileSync(file("prod", "graph.dot"), "utf8")).toContain("subgraph cluster_");
+    expect(readFileSync(file("prod", "graph.svg"), "utf8")).toMatch(/<svg[\s\S]*<\/svg>\s*$/);
+  });
+
+  it("export --format arm gives the ARM template shape; a missing --format is a usage error", async () => {
+    const template = json(await estate(["export", "dev", "--format", "arm", "--stdout"]));
+    expect(template.$schema).toContain("deploymentTemplate.json");
+    const vnet = template.resources.find((r: { type: string }) => r.type === "Microsoft.Network/virtualNetworks");
+    expect(vnet).toMatchObject({ apiVersion: expect.stringMatching(/^\d{4}-\d{2}-\d{2}/), name: "vnet-estate-dev-weu", location: "westeurope" });
+    expect(template.resources.some((r: { name: string; type: string }) => r.type.endsWith("/subnets") && r.name.startsWith("vnet-estate-dev-weu/"))).toBe(true);
+    expect((await estate(["export", "dev"])).code).toBe(2);
+  });
+});
+
+describe("estate env (offline)", () => {
+  it("up, list, gc --dry-run and down an ephemeral environment", async () => {
+    const up = json(await estate(["env", "up", "E2E-1", "--offline", "--ttl", "2h", "--owner", "e2e@contoso.com", "--branch", "feature/e2e", "--json"]));
+    expect(up).toMatchObject({ stack: "ephemeral-e2e1", normalisedFrom: "E2E-1", mode: "offline" });
+    expect(up.dailyCost).toBeGreaterThan(0);
+    expect(up.dailyCost).toBeLessThanOrEqual(20);
+    expect(up.urls.length).toBeGreaterThan(0);
+    expect(existsSync(path.join(project, "Pulumi.ephemeral-e2e1.yaml"))).toBe(true);
+
+    const list = json(await estate(["env", "list", "--json"]));
+    expect(list).toEqual([expect.objectContaining({ name: "e2e1", owner: "e2e@contoso.com", sourceBranch: "feature/e2e", expired: false, dailyCost: up.dailyCost })]);
+
+    // The ephemeral stack plans like any other stack once its file exists.
+    const plan = await estate(["cost", "ephemeral-e2e1", "--json"]);
+    expect(json(plan).profile).toBe("ephemeral");
+
+    const gc = json(await estate(["env", "gc", "--dry-run", "--offline", "--json"]));
+    expect(gc).toMatchObject({ collected: [], dryRun: true, kept: [expect.objectContaining({ stack: "ephemeral-e2e1" })] });
+
+    const down = await estate(["env", "down", "e2e1", "--offline"]);
+    expect(down.code).toBe(0);
+    expect(existsSync(path.join(project, "Pulumi.ephemeral-e2e1.yaml"))).toBe(false);
+    expect(existsSync(file("ephemeral-e2e1"))).toBe(false);
+  });
+
+  it("refuses a name that cannot be made Azure-safe with exit 2", async () => {
+    const run = await estate(["env", "up", "much-too-long-name", "--offline", "--owner", "o@x.com"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("expected 2-8 lowercase letters or digits");
+  });
+});
+
+describe("the cloud commands without the Pulumi CLI", () => {
+  const noPulumi = { PATH: path.dirname(process.execPath) };
+
+  it("up says what to install, exit 1; preview needs --cloud; destroy of a long-lived stack needs --yes", async () => {
+    const up = await estate(["up", "dev"], noPulumi);
+    expect(up.code).toBe(1);
+    expect(up.stderr).toContain("The Pulumi CLI is not installed");
+    expect(up.stderr).toContain("https://www.pulumi.com/docs/install/");
+    const preview = await estate(["preview", "dev"], noPulumi);
+    expect(preview.code).toBe(2);
+    expect(preview.stderr).toContain("estate plan dev");
+    const destroy = await estate(["destroy", "prod"], noPulumi);
+    expect(destroy.code).toBe(2);
+    expect(destroy.stderr).toContain("without --yes");
+  });
+});
