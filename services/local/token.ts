@@ -9,7 +9,7 @@ import { z } from "zod";
 import { closeServer, LOOPBACK } from "./emulators.js";
 import type { Role } from "../shared/auth.js";
 
-export const DEV_AUDIENCE = "api://estate-local";
+const DEV_AUDIENCE = "api://estate-local";
 const ALGORITHM = "ES256";
 
 export interface TokenRequest {

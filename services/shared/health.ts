@@ -10,7 +10,7 @@ export interface HealthCheck {
   probe(signal: AbortSignal): Promise<unknown>;
 }
 
-export const HEALTH_TIMEOUT_MS = 2_000;
+const HEALTH_TIMEOUT_MS = 2_000;
 
 interface CheckResult {
   status: "up" | "down";
@@ -26,15 +26,15 @@ async function runCheck(check: HealthCheck, timeoutMs: number): Promise<CheckRes
   try {
     await Promise.race([check.probe(signal), deadline]);
     return { status: "up", required: check.required, latency_ms: Math.round(performance.now() - started) };
-  } catch (error) {
-    // Only the error's class of failure: the endpoint is anonymous and must not leak internals.
+  } catch {
+    // Only the class of failure: the endpoint is anonymous and must not leak internals.
     const detail = signal.aborted ? `no answer within ${timeoutMs} ms` : "unreachable or refused";
     return { status: "down", required: check.required, latency_ms: Math.round(performance.now() - started), detail };
   }
 }
 
-export async function healthResponse(checks: HealthCheck[], timeoutMs = HEALTH_TIMEOUT_MS): Promise<HttpResponseInit> {
-  const results = await Promise.all(checks.map(async (check) => [check.name, await runCheck(check, timeoutMs)] as const));
+export async function healthResponse(checks: HealthCheck[]): Promise<HttpResponseInit> {
+  const results = await Promise.all(checks.map(async (check) => [check.name, await runCheck(check, HEALTH_TIMEOUT_MS)] as const));
   const healthy = results.every(([, result]) => result.status === "up" || !result.required);
   return json(healthy ? 200 : 503, { status: healthy ? "healthy" : "unhealthy", checks: Object.fromEntries(results) });
 }

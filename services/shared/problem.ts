@@ -21,7 +21,7 @@ const problemTypes = {
 
 export type ProblemSlug = keyof typeof problemTypes;
 
-export const problemTypeUri = (slug: ProblemSlug): string => `urn:estate:problem:${slug}`;
+const problemTypeUri = (slug: ProblemSlug): string => `urn:estate:problem:${slug}`;
 
 /** An error that handlers throw to answer with a specific problem. */
 export class ProblemError extends Error {

@@ -9,9 +9,9 @@ import { isUnavailable, json, readJson } from "../../shared/http.js";
 import { ProblemError } from "../../shared/problem.js";
 import { claimIdempotencyKey, requestFingerprint } from "./idempotency.js";
 
-export const MAX_EVENTS_PER_BATCH = 100;
-export const MAX_INGEST_BYTES = 256 * 1024;
-export const MAX_PAGE_SIZE = 100;
+const MAX_EVENTS_PER_BATCH = 100;
+const MAX_INGEST_BYTES = 256 * 1024;
+const MAX_PAGE_SIZE = 100;
 const DEFAULT_PAGE_SIZE = 25;
 
 const isoInstant = z.string().datetime({ offset: true, message: "must be an ISO 8601 date-time with offset" }).transform((s) => new Date(s).toISOString());
