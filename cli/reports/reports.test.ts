@@ -1,0 +1,61 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { evaluate } from "../../policies/evaluate.js";
+import { EXPIRED_WAIVER, insecureEstate } from "../../policies/fixtures/insecure.js";
+import { validateJson } from "./json-schema.js";
+import { toJunit } from "./junit.js";
+import { toMarkdown } from "./markdown.js";
+import { toSarif } from "./sarif.js";
+
+const schema = JSON.parse(readFileSync(new URL("./fixtures/sarif-schema-2.1.0.json", import.meta.url), "utf8"));
+const now = new Date("2026-11-24T12:00:00Z");
+const waiver = { ...EXPIRED_WAIVER, rule: "EST-COS-002", resource: "cosmos", expires: "2027-01-31", reason: "Migrating clients to Entra ID" };
+const report = evaluate(insecureEstate(), { stack: "test", profile: "prod", planCreatedAt: now.toISOString() }, { now, waivers: [EXPIRED_WAIVER, waiver] });
+
+describe("the JSON schema validator", () => {
+  it("catches what the SARIF schema forbids", () => {
+    expect(validateJson(schema, { version: "2.1.0", runs: [] })).toEqual([]);
+    expect(validateJson(schema, { version: "2.0.0", runs: [] })).toContain('$.version: "2.0.0" not in enum');
+    expect(validateJson(schema, { version: "2.1.0" })).toContain("$: missing required runs");
+    expect(validateJson(schema, { version: "2.1.0", runs: [{ tool: { driver: {} } }] })).toContain("$.runs[0].tool.driver: missing required name");
+    expect(validateJson(schema, { version: "2.1.0", runs: [], colour: 1 })).toContain("$: unexpected property colour");
+  });
+});
+
+describe("SARIF", () => {
+  const sarif = toSarif(report) as any;
+
+  it("validates against the SARIF 2.1.0 schema", () => {
+    expect(validateJson(schema, sarif)).toEqual([]);
+  });
+
+  it("carries rule metadata with help and control tags, and locates results by resource", () => {
+    const run = sarif.runs[0];
+    const rule = run.tool.driver.rules.find((r: any) => r.id === "EST-ST-003");
+    expect(rule.help.text).toContain("allowBlobPublicAccess: false");
+    expect(rule.properties.tags).toEqual(expect.arrayContaining(["MCSB NS-2", "CIS 3.7", "Azure.Storage.BlobPublicAccess", "CKV_AZURE_190"]));
+    const result = run.results.find((r: any) => r.ruleId === "EST-ST-003");
+    expect(run.tool.driver.rules[result.ruleIndex].id).toBe("EST-ST-003");
+    expect(result.level).toBe("error");
+    expect(result.locations[0].logicalLocations[0].fullyQualifiedName).toBe("urn:pulumi:test::estate::azure-native:storage:StorageAccount::st");
+    const waived = run.results.find((r: any) => r.ruleId === "EST-COS-002");
+    expect(waived.suppressions[0]).toMatchObject({ kind: "external", status: "accepted" });
+  });
+});
+
+describe("JUnit and Markdown", () => {
+  it("has one test case per rule × resource, failures for violations and skips for waivers", () => {
+    const xml = toJunit(report);
+    expect((xml.match(/<testcase /g) ?? []).length).toBe(report.results.length);
+    expect((xml.match(/<failure /g) ?? []).length).toBe(report.summary.fail);
+    expect((xml.match(/<skipped /g) ?? []).length).toBe(1);
+    expect(xml).toMatch(/<testcase classname="EST-ST-003" name="st \(azure-native:storage:StorageAccount\)"><failure type="mandatory"/);
+  });
+
+  it("lists findings with remediation and waivers with owner and expiry", () => {
+    const md = toMarkdown(report);
+    expect(md).toContain(`**${report.summary.mandatoryViolations} mandatory violations**`);
+    expect(md).toMatch(/\| violation \| critical \| EST-ST-003 .*\| `st` \|.*allowBlobPublicAccess: false/);
+    expect(md).toContain("| EST-WAF-002 | `waf` | platform-team@contoso.com | 2026-11-23 | expired |");
+  });
+});

@@ -1,0 +1,90 @@
+import type { PolicyResource, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { describe, expect, it } from "vitest";
+import { compliantEstate } from "./fixtures/estate.js";
+import type { GraphResource } from "./model.js";
+import { enginePolicies } from "./pulumi.js";
+import { RULES } from "./rules/index.js";
+import { T } from "./types.js";
+import type { Waiver } from "./waivers.js";
+
+const now = () => new Date("2026-11-24T12:00:00Z");
+const find = <P>(policies: unknown[], name: string) => policies.find((p) => (p as { name: string }).name === name) as P;
+
+function stackArgs(resources: PolicyResource[]): StackValidationArgs {
+  // Only the fields the adapter reads; the engine supplies the rest.
+  return { resources, stackTags: new Map() } as unknown as StackValidationArgs;
+}
+
+function resourceArgs(resource: GraphResource) {
+  return { type: resource.type, props: resource.inputs, urn: resource.urn, name: resource.name, opts: {} as never, stackTags: new Map() };
+}
+
+/** The engine's view during preview: props without known ids, links only as property dependencies. */
+function previewResources(resources: GraphResource[]): PolicyResource[] {
+  const byUrn = new Map<string, PolicyResource>();
+  for (const resource of resources) {
+    const entry = { type: resource.type, props: resource.inputs, urn: resource.urn, name: resource.name, dependencies: [], propertyDependencies: {} } as unknown as PolicyResource;
+    byUrn.set(resource.urn, entry);
+  }
+  for (const resource of resources) {
+    const entry = byUrn.get(resource.urn)!;
+    entry.dependencies = resource.dependsOn.map((urn) => byUrn.get(urn)!).filter(Boolean);
+    // Ids are unknown in preview: strip them and record which resource fed each input instead.
+    for (const [key, value] of Object.entries(resource.inputs)) {
+      const ids = JSON.stringify(value).match(/\/subscriptions\/[^"]+/g) ?? [];
+      const sources = resources.filter((other) => (ids as string[]).includes(other.outputs.id as string)).map((other) => byUrn.get(other.urn)!);
+      if (sources.length) {
+        entry.propertyDependencies[key] = sources;
+        entry.props = { ...entry.props, [key]: JSON.parse(JSON.stringify(value).replace(/"\/subscriptions\/[^"]+"/g, "null")) };
+      }
+    }
+  }
+  return [...byUrn.values()];
+}
+
+describe("the PolicyPack's policies", () => {
+  it("has one policy per rule plus the expired-waiver check, with the profile's enforcement and metadata", () => {
+    const policies = enginePolicies(RULES, { profile: "dev", stack: "dev", waivers: [], now });
+    expect(policies).toHaveLength(RULES.length + 1);
+    const waf = find<ResourceValidationPolicy>(policies, "EST-WAF-002");
+    expect(waf.enforcementLevel).toBe("advisory");
+    expect(find<ResourceValidationPolicy>(enginePolicies(RULES, { profile: "prod", stack: "prod", waivers: [], now }), "EST-WAF-002").enforcementLevel).toBe("mandatory");
+    expect(waf.remediationSteps).toContain("policySettings.mode");
+    expect(waf.tags).toContain("mcsb:NS-6");
+  });
+
+  it("reports resource violations unless waived", async () => {
+    const graph = compliantEstate();
+    const storage = graph.resources.find((r) => r.type === T.storageAccount)!;
+    storage.inputs.allowBlobPublicAccess = true;
+    const validate = (waivers: Waiver[]) => {
+      const reported: string[] = [];
+      const policy = find<ResourceValidationPolicy>(enginePolicies(RULES, { profile: "prod", stack: "prod", waivers, now }), "EST-ST-003");
+      (policy.validateResource as Function)(resourceArgs(storage), (message: string) => reported.push(message));
+      return reported;
+    };
+    expect(validate([])).toEqual(["allowBlobPublicAccess is true; expected false"]);
+    expect(validate([{ rule: "EST-ST-003", resource: "st", reason: "static website migration", owner: "a@contoso.com", expires: "2027-01-01", source: "x#0" }])).toEqual([]);
+  });
+
+  it("runs stack rules on the engine's graph, where ids are unknown and links are property dependencies", () => {
+    const run = (resources: GraphResource[], name: string) => {
+      const reported: Array<[string, string | undefined]> = [];
+      const policy = find<StackValidationPolicy>(enginePolicies(RULES, { profile: "prod", stack: "prod", waivers: [], now }), name);
+      policy.validateStack(stackArgs(previewResources(resources)), (message: string, urn?: string) => reported.push([message, urn]));
+      return reported;
+    };
+    const graph = compliantEstate();
+    for (const name of ["EST-STK-001", "EST-STK-002", "EST-STK-003", "EST-STK-006", "EST-STK-010"]) expect(run(graph.resources, name), name).toEqual([]);
+    const withoutVaultDiagnostics = graph.resources.filter((r) => r.name !== "kv-diag");
+    expect(run(withoutVaultDiagnostics, "EST-STK-003")).toEqual([["no diagnostic setting targets it", graph.resources.find((r) => r.type === T.keyVault)!.urn]]);
+  });
+
+  it("fails on expired waivers", () => {
+    const reported: string[] = [];
+    const waivers = [{ rule: "EST-ST-003", resource: "st", reason: "static website migration", owner: "a@contoso.com", expires: "2026-01-01", source: "policies/waivers.yaml#0" }];
+    const policy = find<StackValidationPolicy>(enginePolicies(RULES, { profile: "prod", stack: "prod", waivers, now }), "EST-WVR-001");
+    policy.validateStack(stackArgs([]), (message: string) => reported.push(message));
+    expect(reported).toEqual(['waiver policies/waivers.yaml#0 for EST-ST-003 on "st" (owner a@contoso.com) expired on 2026-01-01']);
+  });
+});
