@@ -41,7 +41,7 @@ describe("the services' manifests", async () => {
     expect(declared).toEqual(registered);
   });
 
-  it("declare queue properties once, on the receiving side, for every queue sent to", () => {
+  it("have a receiving service for every queue sent to", () => {
     const received = manifests.flatMap((m) => m.queues.filter((q) => q.access === "receive").map((q) => q.name));
     const sent = manifests.flatMap((m) => m.queues.filter((q) => q.access === "send").map((q) => q.name));
     expect(sent.every((name) => received.includes(name))).toBe(true);
@@ -68,11 +68,11 @@ describe("loadManifests", () => {
     expect(message).toContain("Unrecognized key(s) in object: 'extra'");
   });
 
-  it("rejects invalid JSON, a name that is not the folder's, and queue properties on the sender", async () => {
+  it("rejects invalid JSON, a name that is not the folder's, and queue properties (they are the stack's)", async () => {
     await expect(loadManifests(await servicesWith("svc", "{"))).rejects.toThrow(/not valid JSON/);
     await expect(loadManifests(await servicesWith("other", valid))).rejects.toThrow(/name: "svc" must match the folder name "other"/);
-    const sender = { ...valid, queues: [{ name: "q", access: "send", maxDeliveryCount: 3 }] };
-    await expect(loadManifests(await servicesWith("svc", sender))).rejects.toThrow(/queues.0: queue properties belong to the receiving service/);
+    const withProperties = { ...valid, queues: [{ name: "q", access: "receive", maxDeliveryCount: 3 }] };
+    await expect(loadManifests(await servicesWith("svc", withProperties))).rejects.toThrow(/queues.0: Unrecognized key\(s\) in object: 'maxDeliveryCount'/);
     const literal = { ...valid, settings: [{ name: "X", required: true, from: "literal" }] };
     await expect(loadManifests(await servicesWith("svc", literal))).rejects.toThrow(/settings.0.value: value is required/);
   });

@@ -34,20 +34,14 @@ const route = z
   })
   .strict();
 
+// A queue's semantics (lock, TTL, max delivery count, dead-lettering) belong to the stack config
+// (estate:data.serviceBus.queues), the single place both Azure and the local broker read them from.
 const queue = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,259}$/, "must be a Service Bus queue name"),
     access: z.enum(["send", "receive"]),
-    // Queue properties are declared by the receiving service, which owns the queue's semantics.
-    lockDurationSeconds: z.number().int().min(5).max(300).optional(),
-    ttlSeconds: z.number().int().positive().optional(),
-    maxDeliveryCount: z.number().int().min(1).max(2000).optional(),
-    deadLetterOnExpiry: z.boolean().optional(),
   })
-  .strict()
-  .refine((q) => q.access === "receive" || (q.lockDurationSeconds ?? q.ttlSeconds ?? q.maxDeliveryCount ?? q.deadLetterOnExpiry) === undefined, {
-    message: "queue properties belong to the receiving service's manifest",
-  });
+  .strict();
 
 const cosmosContainer = z
   .object({

@@ -15,6 +15,7 @@ import { loadWorkerConfig } from "../worker/src/config.js";
 import { startBlobEmulator, startCosmosEmulator, type BlobEmulator, type CosmosEmulator } from "./emulators.js";
 import { startLocalHost, type LocalHost } from "./host.js";
 import { start as startServiceBus, type QueueOptions } from "./servicebus/index.js";
+import { stackQueues } from "./stack-queues.js";
 import { startDevIssuer, type DevIssuer } from "./token.js";
 
 export const SERVICES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -40,7 +41,9 @@ export interface LocalEnvironmentOptions {
   /** Services to host at start; others can be started later with startHost. Default: all. */
   services?: string[];
   apiPort?: number;
-  /** Applied to every queue a manifest receives from, e.g. short locks in tests. */
+  /** The stack whose queues the broker serves (default: dev). */
+  stack?: string;
+  /** Applied to every queue, e.g. short locks in tests. */
   queueOverrides?: Partial<Omit<QueueOptions, "name">>;
   /** Extra or replaced app settings for every service, e.g. a small MAX_UPLOAD_BYTES. */
   settings?: Settings;
@@ -80,7 +83,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
 
   try {
     const manifests = await loadManifests(SERVICES_DIR);
-    const queues = manifests.flatMap((m) => m.queues.filter((q) => q.access === "receive").map(({ access: _, ...queue }) => ({ ...queue, ...options.queueOverrides })));
+    const queues = stackQueues(path.resolve(SERVICES_DIR, ".."), options.stack).map((queue) => ({ ...queue, ...options.queueOverrides }));
 
     progress("starting Azurite (Blob)");
     const blob = await startBlobEmulator();
