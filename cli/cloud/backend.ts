@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { parseDocument } from "yaml";
 import { z } from "zod";
 import { EstateError } from "../errors.js";
 
@@ -42,4 +43,17 @@ export function writeBackend(projectDir: string, config: BackendConfig): string 
 /** Environment for the Pulumi CLI: the backend URL and its storage account, when bootstrapped. */
 export function backendEnv(config: BackendConfig | undefined): Record<string, string> {
   return config ? { PULUMI_BACKEND_URL: config.backendUrl, AZURE_STORAGE_ACCOUNT: config.storageAccount } : {};
+}
+
+/**
+ * Sets `backend.url` in Pulumi.yaml, so the `pulumi` CLI of everyone who checks the project out
+ * uses the bootstrapped state (comments and the rest of the file are kept). Returns whether it changed.
+ */
+export function recordBackendInProject(projectDir: string, backendUrl: string): boolean {
+  const file = path.join(projectDir, "Pulumi.yaml");
+  const doc = parseDocument(readFileSync(file, "utf8"));
+  if (doc.getIn(["backend", "url"]) === backendUrl) return false;
+  doc.setIn(["backend", "url"], backendUrl);
+  writeFileSync(file, doc.toString());
+  return true;
 }

@@ -1,18 +1,18 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { describe, expect, it } from "vitest";
+import { projectCopy } from "../testing/project.js";
 import { backendConfigFor, bootstrap, bootstrapNames } from "./bootstrap.js";
-import { writeBackend } from "./backend.js";
+import { recordBackendInProject, writeBackend } from "./backend.js";
 import type { CloudEngine, InlineTarget, OperationOptions } from "./engine.js";
 import { EventTally, renderSummary } from "./events.js";
+import { offlinePolicyGate } from "./gate.js";
 import { CloudOperationError, PolicyRefusal, runCloud, type CloudDeps } from "./operation.js";
 import { CloudSetupError, INSTALL_PULUMI, preflight, type Toolchain } from "./preflight.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, "../..");
 // Hand-written in the shape of the Pulumi engine's event log (the CLI cannot run here to record one).
 const upEvents = JSON.parse(readFileSync(path.join(here, "fixtures/up-events.json"), "utf8")) as EngineEvent[];
 
@@ -52,12 +52,6 @@ function fakeEngine(events: EngineEvent[] = upEvents, fail?: string): CloudEngin
       return {};
     },
   };
-}
-
-function projectCopy(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "estate-cloud-"));
-  for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml"]) copyFileSync(path.join(root, file), path.join(dir, file));
-  return dir;
 }
 
 const noEnv = {} as NodeJS.ProcessEnv;
@@ -109,7 +103,7 @@ describe("EventTally", () => {
 });
 
 describe("runCloud", () => {
-  const passing = () => ({ mandatory: [], advisory: 0 });
+  const passing = () => ({ mandatory: [], advisory: 0, files: [] });
 
   it("runs up in the project with the policy pack and the bootstrapped backend, and writes plan, cost and summary", async () => {
     const projectDir = projectCopy();
@@ -134,9 +128,16 @@ describe("runCloud", () => {
     expect(written).toMatchObject({ operation: "up", stack: "dev", mode: "cloud", changes: run.summary.changes });
   });
 
+  it("writes the offline policy reports (waivers applied) beside the plan before a cloud preview", async () => {
+    const projectDir = projectCopy();
+    const run = await runCloud("preview", projectDir, "dev", { engine: fakeEngine(), toolchain: tools({}), gate: offlinePolicyGate });
+    for (const name of ["policy.sarif", "policy.md", "cloud-preview.json"]) expect(run.files).toContain(path.join(projectDir, ".estate/dev", name));
+    expect(JSON.parse(readFileSync(path.join(projectDir, ".estate/dev/policy.sarif"), "utf8")).version).toBe("2.1.0");
+  });
+
   it("refuses up on a mandatory offline violation before the engine is called", async () => {
     const engine = fakeEngine();
-    const gate = () => ({ mandatory: ["EST-NET-001 on kv: public network access is enabled"], advisory: 2 });
+    const gate = () => ({ mandatory: ["EST-NET-001 on kv: public network access is enabled"], advisory: 2, files: [] });
     const up = runCloud("up", projectCopy(), "dev", { engine, toolchain: tools({}), gate });
     await expect(up).rejects.toBeInstanceOf(PolicyRefusal);
     await expect(up).rejects.toThrow(/Refusing to deploy dev: .*1 mandatory violation:\n {2}- EST-NET-001 on kv/);
@@ -177,6 +178,15 @@ describe("bootstrap", () => {
     expect(config.backendUrl).toBe(`azblob://pulumi-state?storage_account=${names.storageAccount}`);
     expect(config.secretsProvider).toBe(`azurekeyvault://${names.keyVault}.vault.azure.net/keys/pulumi-secrets`);
     expect(config.loginCommand).toBe(`pulumi login '${config.backendUrl}'`);
+  });
+
+  it("records the backend URL in Pulumi.yaml, keeping its comments, once", () => {
+    const projectDir = projectCopy();
+    expect(recordBackendInProject(projectDir, "azblob://pulumi-state?storage_account=st1")).toBe(true);
+    expect(recordBackendInProject(projectDir, "azblob://pulumi-state?storage_account=st1")).toBe(false);
+    const text = readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8");
+    expect(text).toContain("backend:\n  url: azblob://pulumi-state?storage_account=st1");
+    expect(text).toContain("# The program is ESM TypeScript run through tsx");
   });
 
   it("is idempotent: the same region gives the same names, so a second run finds the same resources", () => {

@@ -50,8 +50,8 @@ function tail(message: string, lines = 15): string {
 
 /**
  * `estate preview --cloud`, `estate up` and `estate destroy`: checks the tools, writes the offline
- * plan and cost beside the cloud result, gates `up` on mandatory policy, streams engine events as
- * progress, and writes `.estate/<stack>/cloud-<operation>.json`.
+ * plan, cost and policy reports beside the cloud result, gates `up` on mandatory policy, streams
+ * engine events as progress, and writes `.estate/<stack>/cloud-<operation>.json`.
  */
 export async function runCloud(operation: CloudOperation, projectDir: string, stack: string, deps: CloudDeps): Promise<CloudRun> {
   // A missing stack file is reported before any tool is asked. Destroy works from the state alone
@@ -65,11 +65,9 @@ export async function runCloud(operation: CloudOperation, projectDir: string, st
   const files: string[] = [];
   if (operation !== "destroy") {
     const plan = await planStack({ projectDir, stack });
-    files.push(writePlan(outDir, plan), estimateAndWriteCost(outDir, plan).file);
-    if (operation === "up") {
-      const gate = deps.gate(plan);
-      if (gate.mandatory.length) throw new PolicyRefusal(stack, gate.mandatory);
-    }
+    const gate = deps.gate(projectDir, outDir, plan);
+    files.push(writePlan(outDir, plan), estimateAndWriteCost(outDir, plan).file, ...gate.files);
+    if (operation === "up" && gate.mandatory.length) throw new PolicyRefusal(stack, gate.mandatory);
   }
 
   const tally = new EventTally(operation, stack);

@@ -2,7 +2,7 @@ import path from "node:path";
 import chalk from "chalk";
 import { Option, type Command } from "commander";
 import { isRegion, REGION_NAMES } from "../../infra/naming/index.js";
-import { writeBackend } from "../cloud/backend.js";
+import { recordBackendInProject, writeBackend } from "../cloud/backend.js";
 import { bootstrap } from "../cloud/bootstrap.js";
 import { automationEngine } from "../cloud/engine.js";
 import { renderSummary, type CloudOperation } from "../cloud/events.js";
@@ -58,9 +58,11 @@ export function registerCloud(program: Command): void {
         stateDir: path.join(projectDir, ".estate", "bootstrap"),
       });
       const file = writeBackend(projectDir, config);
+      const changed = recordBackendInProject(projectDir, config.backendUrl);
       progress.succeed("State backend ready");
       console.log(`State:   ${config.backendUrl}\nSecrets: ${config.secretsProvider}`);
-      console.log(`Wrote ${path.relative(process.cwd(), file) || file}; estate preview/up/destroy use it. For the pulumi CLI itself:`);
+      console.log(`Wrote ${path.relative(process.cwd(), file) || file}; estate preview/up/destroy use it.`);
+      console.log(`Pulumi.yaml backend.url ${changed ? "set" : "already set"}: commit it so the pulumi CLI finds the state. Or log in by hand:`);
       console.log(`  ${config.loginCommand}`);
     });
 

@@ -1,15 +1,13 @@
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { projectCopy, REPO_ROOT as root } from "../testing/project.js";
 
 /**
  * The plan tools, env and the cloud commands' offline behaviour, end to end: `node bin/estate.js`
  * in a copy of the project's stack files, so the shared .estate/ folder is left alone.
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 let project: string;
 
 interface Run {
@@ -37,8 +35,7 @@ const json = (run: Run) => {
 const file = (...parts: string[]) => path.join(project, ".estate", ...parts);
 
 beforeAll(() => {
-  project = mkdtempSync(path.join(tmpdir(), "estate-e2e-"));
-  for (const name of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"]) copyFileSync(path.join(root, name), path.join(project, name));
+  project = projectCopy();
 });
 
 describe("estate cost and plan", () => {

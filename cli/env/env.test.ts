@@ -1,24 +1,18 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import type { CloudEngine, StackListing } from "../cloud/engine.js";
 import type { CloudDeps } from "../cloud/operation.js";
+import { projectCopy } from "../testing/project.js";
 import { envDown, envGc, envList, envUp, urlsOf, type EnvContext } from "./env.js";
 import { envName, formatDuration, parseDuration } from "./names.js";
 import { loadSettings, type EphemeralSettings } from "./settings.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const settings: EphemeralSettings = { maxLiveStacks: 2, maxDailyCost: 20, defaultTtl: "8h", maxTtl: "7d", from: "dev" };
 const clock = (iso: string) => () => new Date(iso);
 
-function project(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "estate-env-"));
-  for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"]) copyFileSync(path.join(root, file), path.join(dir, file));
-  return dir;
-}
+const project = () => projectCopy();
 
 /** A stack file as `env up` writes it, without planning: for the list and gc fixtures. */
 function stackFile(dir: string, stack: string, config: Record<string, unknown>, dailyCost?: number): void {
@@ -123,7 +117,7 @@ describe("env gc in cloud mode", () => {
       stackConfig: async (t) => configs[t.stack] ?? {},
       upInline: async () => ({}),
     };
-    const cloud: CloudDeps = { engine, toolchain: async () => ({ code: 0, stdout: "", stderr: "" }), gate: () => ({ mandatory: [], advisory: 0 }) };
+    const cloud: CloudDeps = { engine, toolchain: async () => ({ code: 0, stdout: "", stderr: "" }), gate: () => ({ mandatory: [], advisory: 0, files: [] }) };
     const context: EnvContext = { projectDir: dir, settings, now: clock("2026-11-24T12:00:00Z"), cloud };
     const listed = await envList(context);
     expect(listed.map((e) => [e.stack, e.source, e.owner])).toEqual([["ephemeral-pr7", "backend", "ci"], ["ephemeral-pr8", "backend", "ci"]]);
