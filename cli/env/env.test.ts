@@ -127,6 +127,32 @@ describe("env gc in cloud mode", () => {
   });
 });
 
+describe("env up in cloud mode", () => {
+  it("checks the backend's live stacks too, then deploys the new stack through the cloud path", async () => {
+    const dir = project();
+    const ops: string[] = [];
+    const engine: CloudEngine = {
+      preview: async () => {},
+      up: async (o) => {
+        ops.push(`up ${o.stack} packs=${o.policyPacks.map((p) => path.basename(p))}`);
+        return { frontDoorUrl: "https://real.azurefd.net" };
+      },
+      destroy: async () => {},
+      removeStack: async () => {},
+      listStacks: async () => [{ name: "ephemeral-other" }],
+      stackConfig: async () => ({ "estate:profile": "ephemeral", "estate:expiresAt": "2026-11-25T00:00:00Z" }),
+      upInline: async () => ({}),
+    };
+    const cloud: CloudDeps = { engine, toolchain: async () => ({ code: 0, stdout: "", stderr: "" }), gate: () => ({ mandatory: [], advisory: 0, files: [] }) };
+    const now = clock("2026-11-24T12:00:00Z");
+    await expect(envUp({ projectDir: dir, settings: { ...settings, maxLiveStacks: 1 }, now, cloud }, { name: "pr5", owner: "o@x.com" })).rejects.toThrow(/1 ephemeral environments are live \(other\)/);
+    const result = await envUp({ projectDir: dir, settings, now, cloud }, { name: "pr5", owner: "o@x.com" });
+    expect(ops).toEqual(["up ephemeral-pr5 packs=policies"]);
+    expect(result.cloud?.summary.operation).toBe("up");
+    expect(result.urls).toEqual([["frontDoorUrl", "https://real.azurefd.net"]]); // the deployed outputs, not the mocks'
+  });
+});
+
 describe("env up --offline", () => {
   const now = clock("2026-11-24T12:00:00Z");
 

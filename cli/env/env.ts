@@ -3,6 +3,7 @@ import { parse, stringify } from "yaml";
 import { estateProgram } from "../../stacks/program.js";
 import { runCloud, type CloudDeps, type CloudRun } from "../cloud/operation.js";
 import { backendEnv, readBackend } from "../cloud/backend.js";
+import { preflight } from "../cloud/preflight.js";
 import { estimateCost, type CostReport } from "../cost/estimate.js";
 import { loadPriceTable } from "../cost/prices.js";
 import { writeCost } from "../cost/report.js";
@@ -52,7 +53,10 @@ export interface UpResult {
 export async function listEphemeral(context: EnvContext): Promise<EphemeralStack[]> {
   const local = localEphemeralStacks(context.projectDir);
   if (!context.cloud) return local;
-  const target = { projectDir: context.projectDir, env: backendEnv(readBackend(context.projectDir)) };
+  const backend = readBackend(context.projectDir);
+  const target = { projectDir: context.projectDir, env: backendEnv(backend) };
+  // The backend is asked through the Pulumi CLI: a missing CLI or login gets its clear message first.
+  await preflight({ toolchain: context.cloud.toolchain, backendEnv: target.env, loginHint: backend?.loginCommand, needsLogin: true });
   const remote = (await context.cloud.engine.listStacks(target)).filter((s) => s.name.startsWith(EPHEMERAL_PREFIX));
   const merged = new Map(local.map((s) => [s.stack, s]));
   for (const { name } of remote) {
@@ -112,6 +116,7 @@ export async function envUp(context: EnvContext, options: UpOptions): Promise<Up
     stack: env.stack,
     config: Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)])),
     secretKeys: [],
+    rootDirectory: projectDir,
     program: estateProgram,
   });
   const cost = estimateCost(plan, loadPriceTable());
