@@ -1,10 +1,11 @@
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { planStack } from "../cli/plan/stack.js";
 import { evaluatePlan } from "./evaluate.js";
 import { RULES } from "./rules/index.js";
 import { loadWaivers } from "./waivers.js";
 
-const projectDir = new URL("..", import.meta.url).pathname;
+const projectDir = path.resolve(import.meta.dirname, "..");
 
 /**
  * Mandatory violations of the default estates that are reported to the owning component and not

@@ -78,7 +78,7 @@ export const computeRules: Rule[] = [
     },
     fail: [{ publicNetworkAccess: "Enabled", "siteConfig.ipSecurityRestrictionsDefaultAction": "Allow" }],
     controls: { mcsb: ["NS-2"], waf: "Security" },
-    mappings: { psrule: ["Azure.AppService.PublicAccess"], checkov: ["CKV_AZURE_222"], azurePolicy: ["1b5ef780-c53c-4a64-87f3-bb9c8c8094ba", "969ac98b-88a8-449f-883c-2e9adb123127"] },
+    mappings: { checkov: ["CKV_AZURE_222", "CKV_AZURE_62"], azurePolicy: ["1b5ef780-c53c-4a64-87f3-bb9c8c8094ba", "969ac98b-88a8-449f-883c-2e9adb123127"] },
     remediation: "Set `publicNetworkAccess: \"Disabled\"` (private endpoint) or `siteConfig.ipSecurityRestrictionsDefaultAction: \"Deny\"` with an `ipSecurityRestrictions` entry for the `ApiManagement` service tag on the WebApp.",
     enforcement: ENFORCE.always,
   }),
@@ -127,7 +127,7 @@ export const computeRules: Rule[] = [
     },
     fail: [{ "siteConfig.linuxFxVersion": "NODE|16", "functionAppConfig.runtime.version": "16" }],
     controls: { mcsb: ["PV-7"], waf: "Security" },
-    mappings: { psrule: ["Azure.AppService.NodeJsVersion"] },
+    mappings: {},
     remediation: `Set \`functionAppConfig.runtime.version\` (Flex) or \`siteConfig.linuxFxVersion: "NODE|${SUPPORTED_NODE[0]}"\` on the WebApp.`, enforcement: ENFORCE.always,
   }),
   customRule({
@@ -181,7 +181,7 @@ export const computeRules: Rule[] = [
     id: "EST-APP-018", title: "Production App Service plans are zone redundant", description: "Instances spread across zones survive a zone outage.",
     severity: "medium", types: [T.appServicePlan], path: "zoneRedundant", expect: is(true), bad: false,
     controls: { mcsb: [], waf: "Reliability" },
-    mappings: { psrule: ["Azure.AppService.AvailabilityZone"], checkov: ["CKV_AZURE_225"] },
+    mappings: { checkov: ["CKV_AZURE_225"] },
     remediation: "Set `zoneRedundant: true` (and at least 2 instances) on the AppServicePlan.", enforcement: ENFORCE.prodOnly,
   }),
   customRule({

@@ -128,7 +128,7 @@ export const edgeRules: Rule[] = [
     expect: oneOf("TLS12", "TLS13"),
     bad: "TLS10",
     controls: { mcsb: ["DP-3"], waf: "Security" },
-    mappings: { psrule: ["Azure.FrontDoor.MinTLS"], azurePolicy: ["679da822-78a7-4eff-8fff-a899454a9970"] },
+    mappings: { azurePolicy: ["679da822-78a7-4eff-8fff-a899454a9970"] },
     remediation: "Set `tlsSettings: { certificateType: \"ManagedCertificate\", minimumTlsVersion: \"TLS12\" }` on the AFDCustomDomain.",
     enforcement: ENFORCE.always,
   }),
@@ -188,7 +188,7 @@ export const edgeRules: Rule[] = [
     },
     fail: [{ "managedRules.managedRuleSets[0].ruleSetVersion": "1.1" }, { "managedRules.managedRuleSets": [] }],
     controls: { mcsb: ["NS-6"], waf: "Security" },
-    mappings: { checkov: ["CKV_AZURE_133"] },
+    mappings: { psrule: ["Azure.FrontDoorWAF.RuleGroups"], checkov: ["CKV_AZURE_133"] },
     remediation: "Add `{ ruleSetType: \"Microsoft_DefaultRuleSet\", ruleSetVersion: \"2.1\", ruleSetAction: \"Block\" }` to the frontdoor Policy's `managedRules.managedRuleSets`.",
     // Managed rule sets need the Premium SKU, mandatory in prod only (EST-WAF-008).
     enforcement: ENFORCE.prod,
@@ -203,7 +203,7 @@ export const edgeRules: Rule[] = [
       managedRuleSets(inputs).some((set) => set.ruleSetType === "Microsoft_BotManagerRuleSet") ? undefined : "managedRules.managedRuleSets has no Microsoft_BotManagerRuleSet",
     fail: [{ "managedRules.managedRuleSets[1]": REMOVE }],
     controls: { mcsb: ["NS-6"], waf: "Security" },
-    mappings: {},
+    mappings: { psrule: ["Azure.FrontDoorWAF.RuleGroups"] },
     remediation: "Add `{ ruleSetType: \"Microsoft_BotManagerRuleSet\", ruleSetVersion: \"1.1\" }` to `managedRules.managedRuleSets`.",
     // Managed rule sets need the Premium SKU, mandatory in prod only (EST-WAF-008).
     enforcement: ENFORCE.prod,

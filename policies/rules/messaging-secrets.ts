@@ -243,7 +243,7 @@ export const messagingAndSecretRules: Rule[] = [
     expect: present,
     bad: REMOVE,
     controls: { mcsb: ["DP-6", "IM-8"], cis: ["8.3"], waf: "Security" },
-    mappings: { psrule: ["Azure.KeyVault.SecretExpiry"], checkov: ["CKV_AZURE_41"], azurePolicy: ["98728c90-32c7-4049-8429-847dc0f4fe37"] },
+    mappings: { checkov: ["CKV_AZURE_41"], azurePolicy: ["98728c90-32c7-4049-8429-847dc0f4fe37"] },
     remediation: "Set `properties.attributes.expires` (seconds since epoch) on the keyvault Secret and rotate before it.",
     enforcement: ENFORCE.advisory,
   }),

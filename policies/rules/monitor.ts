@@ -19,7 +19,7 @@ export const monitorRules: Rule[] = [
   inputRule({
     id: "EST-MON-003", title: "Log Analytics disables shared-key ingestion", description: "Workspace keys let anyone holding them write logs.",
     severity: "medium", types: [T.workspace], path: "features.disableLocalAuth", expect: is(true), bad: false,
-    controls: { mcsb: ["IM-1"], waf: "Security" }, mappings: { psrule: ["Azure.Log.LocalAuth"] },
+    controls: { mcsb: ["IM-1"], waf: "Security" }, mappings: {},
     remediation: "Set `features.disableLocalAuth: true` on the Workspace.", enforcement: ENFORCE.advisory,
   }),
   inputRule({
