@@ -1,7 +1,10 @@
+import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import { Compute } from "../infra/compute/index.js";
+import { buildServicePackage } from "../infra/compute/package.js";
+import { uploadPackage } from "../infra/compute/package-upload.js";
 import { DataTier } from "../infra/data/index.js";
 import { Edge } from "../infra/edge/index.js";
 import { Gateway } from "../infra/gateway/index.js";
@@ -16,7 +19,7 @@ import { enforceRequiredTags, requiredTags } from "../infra/tags/index.js";
 import type { DataConfig } from "./config/data.js";
 import { GATEWAY_ZONES } from "./config/gateway.js";
 import type { EstateConfig } from "./config/schema.js";
-import { REFERENCE_SERVICES } from "./services.js";
+import { serviceSettings, type HostedService } from "./services.js";
 
 /** What the estate exports as stack outputs (and what the CLI prints after a plan or an `up`). */
 export interface EstateOutputs {
@@ -48,7 +51,7 @@ export interface EstateOutputs {
  * The whole estate for one stack, composed from the components in infra/. Decides what to build
  * from the resolved config; knows no resource details.
  */
-export function composeEstate(config: EstateConfig): EstateOutputs {
+export function composeEstate(config: EstateConfig, services: HostedService[]): EstateOutputs {
   const namer = new Namer({ workload: config.workload, environment: config.environment, location: config.location });
   const tags = requiredTags({
     environment: config.environment,
@@ -87,22 +90,76 @@ export function composeEstate(config: EstateConfig): EstateOutputs {
     privateDnsZoneIds: dns.zoneIds,
     ...dataSettings(config.data),
   });
+  const clientConfig = authorization.getClientConfigOutput();
+
+  // ── Service packages ─────────────────────────────────────────────────────────────────────
+  // Each service is bundled into a zip during the program and uploaded by the deployer's own
+  // identity; a code change changes only that service's blob name and its app's setting.
+  const deployer = data.storage.grantBlobAccess("deployer", clientConfig.objectId, "write");
+  const rootDir = pulumi.runtime.getRootDirectory() || process.cwd();
+  const packageUrls = Object.fromEntries(
+    services.map((service) => {
+      const built = buildServicePackage({
+        kind: service.kind,
+        entry: path.relative(rootDir, service.entryPath),
+        rootDir,
+        outDir: path.join(rootDir, ".estate", "packages"),
+      });
+      const upload = uploadPackage(
+        `package-${service.name}`,
+        {
+          accountName: data.storage.accountName,
+          blobEndpoint: data.storage.blobEndpoint,
+          containerName: DEPLOYMENTS_CONTAINER,
+          blobName: `${service.name}/${built.sha256}.zip`,
+          // Relative to the project: the same plan on every machine, and Pulumi runs in the project folder.
+          file: path.relative(rootDir, built.file),
+          sha256: built.sha256,
+        },
+        // Not the whole storage component: the apps' grants inside it wait for these packages.
+        { dependsOn: [data.storage.containers[DEPLOYMENTS_CONTAINER], deployer] },
+      );
+      return [service.name, upload.url];
+    }),
+  );
 
   // ── Edge, gateway and hosts ──────────────────────────────────────────────────────────────
   // Internet → Front Door (WAF) → API Management (VNet-injected) → apps (inbound from APIM only).
   const appInsights = { id: monitoring.appInsightsId, connectionString: monitoring.appInsightsConnectionString };
-  const services = REFERENCE_SERVICES;
+  const tenantId = pulumi.output(config.gateway.auth.tenantId ?? clientConfig.tenantId);
+  const settingSources = {
+    cosmosEndpoint: data.cosmos.documentEndpoint,
+    blobEndpoint: data.storage.blobEndpoint,
+    serviceBusNamespace: data.serviceBus.fullyQualifiedNamespace,
+    tenantId,
+    audience: config.gateway.auth.audience,
+    queues: config.data.serviceBus.queues,
+  };
   const compute = new Compute("compute", {
     ...base,
     diagnostics,
     ...config.compute,
     zoneRedundant: config.zoneRedundant,
-    apps: services.map(({ name, kind }) => ({ name, kind })),
+    apps: services.map((service) => ({
+      name: service.name,
+      kind: service.kind,
+      appSettings: serviceSettings(service, settingSources),
+      packageUrl: packageUrls[service.name],
+    })),
     integrationSubnetId: network.subnetIds.integration,
     inboundSubnetId: network.subnetIds.gateway,
     appInsights,
     hostStorage: { accountName: data.storage.accountName, accountId: data.storage.accountId },
   });
+
+  // Each service's identity gets exactly the data its manifest lists, and read access to its package.
+  for (const service of services) {
+    const { principalId } = compute.apps[service.name];
+    if (service.cosmos.length) data.cosmos.grantDataAccess(service.name, principalId);
+    const writesBlobs = service.blobContainers.some((b) => b.access === "readwrite");
+    data.storage.grantBlobAccess(service.name, principalId, writesBlobs ? "write" : "read");
+    for (const queue of service.queues) data.serviceBus.grantQueueAccess(service.name, principalId, queue.name, queue.access);
+  }
 
   const privateLinkOrigin = config.edge.originAccess === "private-link";
   const { auth, rateLimit, quota } = config.gateway;
@@ -128,9 +185,7 @@ export function composeEstate(config: EstateConfig): EstateOutputs {
           resource: pulumi.interpolate`api://${compute.apps[service.name].name}`,
         },
       })),
-    jwt: pulumi
-      .output(auth.tenantId ?? authorization.getClientConfigOutput().tenantId)
-      .apply((tenantId) => entraJwt(tenantId, auth.audience, auth.requiredClaims)),
+    jwt: tenantId.apply((tenantId) => entraJwt(tenantId, auth.audience, auth.requiredClaims)),
     rateLimit: { calls: rateLimit.callsPerMinute, renewalPeriodSeconds: 60, key: rateLimit.key },
     quota: { calls: quota.callsPerDay, renewalPeriodSeconds: 86_400, key: quota.key },
     cors: {
@@ -205,12 +260,17 @@ export function composeEstate(config: EstateConfig): EstateOutputs {
   };
 }
 
+/** The blob container the services' packages are uploaded to. */
+const DEPLOYMENTS_CONTAINER = "deployments";
+
 /** The data config as the data tier takes it: optional services present only when enabled. */
-function dataSettings({ lock, sql, redis, ...rest }: DataConfig) {
+function dataSettings({ lock, sql, redis, storage, ...rest }: DataConfig) {
   const { enabled: sqlEnabled, admin, ...sqlSettings } = sql;
   const { enabled: redisEnabled, ...redisSettings } = redis;
   return {
     ...rest,
+    // The services' packages live beside their data, reached through the same private endpoint.
+    storage: { ...storage, containers: [...new Set([...storage.containers, DEPLOYMENTS_CONTAINER])] },
     lock: lock === "none" ? undefined : lock,
     // The config check refuses an enabled server without its admin group.
     sql: sqlEnabled && admin ? { ...sqlSettings, admin } : undefined,

@@ -1,27 +1,93 @@
-import type { RouteSpec } from "../infra/gateway/routes.js";
+import path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type { AppSettingValue } from "../infra/compute/index.js";
+import { loadManifests, type LoadedManifest } from "../services/manifest.js";
+import { ConfigError, formatKey, type ConfigProblem } from "./config/load.js";
+import type { EstateConfig } from "./config/schema.js";
 
-/** A service the estate hosts: what its host is and which routes the gateway publishes for it. */
-export interface HostedService {
-  name: string;
-  kind: "function-app" | "web-app";
-  /** Routes under /api/v1; none for services that only consume queues. */
-  routes: RouteSpec[];
+export type HostedService = LoadedManifest;
+
+/**
+ * The services the estate hosts: every `services/<name>/manifest.json` of the project. Read and
+ * checked against the stack config before any resource is declared: a service may only use the
+ * queues, Cosmos containers and blob containers the stack declares.
+ */
+export async function loadHostedServices(rootDir: string, config: EstateConfig, stack: string): Promise<HostedService[]> {
+  const manifests = await loadManifests(path.join(rootDir, "services"));
+  const problems = manifests.flatMap((m) => undeclaredData(m, config));
+  if (problems.length) throw new ConfigError(`Pulumi.${stack}.yaml`, problems);
+  return manifests;
+}
+
+function undeclaredData(service: HostedService, config: EstateConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const who = `service ${service.name} (services/${service.name}/manifest.json)`;
+  const queues = new Set(config.data.serviceBus.queues.map((q) => q.name));
+  for (const q of service.queues.filter((q) => !queues.has(q.name))) {
+    problems.push({ key: formatKey(["data", "serviceBus", "queues"]), message: `${who} uses queue "${q.name}", which the stack does not declare` });
+  }
+  const blobs = new Set(config.data.storage.containers);
+  for (const b of service.blobContainers.filter((b) => !blobs.has(b.name))) {
+    problems.push({ key: formatKey(["data", "storage", "containers"]), message: `${who} uses blob container "${b.name}", which the stack does not declare` });
+  }
+  for (const c of service.cosmos) {
+    const declared = config.data.cosmos.databases.find((d) => d.name === c.database)?.containers.find((x) => x.name === c.container);
+    if (!declared) {
+      problems.push({ key: formatKey(["data", "cosmos", "databases"]), message: `${who} uses Cosmos container ${c.database}/${c.container}, which the stack does not declare` });
+    } else if (declared.partitionKey !== c.partitionKey) {
+      problems.push({
+        key: formatKey(["data", "cosmos", "databases"]),
+        message: `${who} expects ${c.database}/${c.container} partitioned by ${c.partitionKey}; the stack declares ${declared.partitionKey}`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Where each manifest setting's value comes from in Azure. */
+export interface SettingSources {
+  cosmosEndpoint: pulumi.Input<string>;
+  blobEndpoint: pulumi.Input<string>;
+  serviceBusNamespace: pulumi.Input<string>;
+  /** Entra tenant whose tokens the services accept (the same the gateway validates). */
+  tenantId: pulumi.Input<string>;
+  audience: string;
+  queues: EstateConfig["data"]["serviceBus"]["queues"];
 }
 
 /**
- * The reference services, listed by hand until the estate reads services/<name>/manifest.json;
- * that work replaces this list.
+ * A service's app settings, by the `from` of each manifest setting. Sources that need nothing in
+ * Azure are left out: the platform sets the App Insights connection, and system-assigned
+ * identities need no client id.
  */
-export const REFERENCE_SERVICES: HostedService[] = [
-  {
-    name: "api",
-    kind: "function-app",
-    routes: [
-      { methods: ["GET", "POST"], path: "/api/v1/events", auth: "jwt" },
-      { methods: ["POST"], path: "/api/v1/documents", auth: "jwt" },
-      { methods: ["GET"], path: "/api/v1/documents/{id}", auth: "jwt" },
-      { methods: ["GET"], path: "/api/v1/health", auth: "anonymous" },
-    ],
-  },
-  { name: "worker", kind: "function-app", routes: [] },
-];
+export function serviceSettings(service: HostedService, sources: SettingSources): Record<string, AppSettingValue> {
+  const authority = pulumi.interpolate`https://login.microsoftonline.com/${sources.tenantId}`;
+  const settings: Record<string, AppSettingValue> = {};
+  for (const setting of service.settings) {
+    const queue = () => {
+      const found = sources.queues.find((q) => q.name === setting.value);
+      if (!found) throw new Error(`service ${service.name}: setting ${setting.name} names queue "${setting.value}", which the stack does not declare`);
+      return found;
+    };
+    const value: pulumi.Input<string> | undefined = (() => {
+      switch (setting.from) {
+        case "cosmos.endpoint": return sources.cosmosEndpoint;
+        case "cosmos.database": return service.cosmos[0]?.database;
+        case "storage.blobEndpoint": return sources.blobEndpoint;
+        case "servicebus.fullyQualifiedNamespace": return sources.serviceBusNamespace;
+        case "servicebus.queue": return queue().name;
+        // Service Bus's own default when the stack leaves it unset.
+        case "servicebus.maxDeliveryCount": return String(queue().maxDeliveryCount ?? 10);
+        case "auth.issuer": return pulumi.interpolate`${authority}/v2.0`;
+        case "auth.audience": return sources.audience;
+        case "auth.jwksUri": return pulumi.interpolate`${authority}/discovery/v2.0/keys`;
+        case "literal": return setting.value;
+        case "identity.clientId":
+        case "appInsights.connectionString":
+          return undefined;
+      }
+    })();
+    if (value !== undefined) settings[setting.name] = value;
+  }
+  return settings;
+}

@@ -116,6 +116,15 @@ describe("offline plan engine", () => {
     await expect(failing).rejects.toThrow("component refused its arguments");
   });
 
+  it("names a dependency cycle instead of exiting silently", async () => {
+    // Pulumi's own exit hook then reports the leaked promises and fails the process; the message is ours.
+    const stdout = await run(process.execPath, [path.join(ROOT, "bin/run-ts.js"), path.join(ROOT, "cli/plan/fixtures/cycle.ts")], { cwd: ROOT }).then(
+      (r) => r.stdout,
+      (e: { stdout: string }) => e.stdout,
+    );
+    expect(stdout).toContain("failed: the program stopped with resources still waiting on each other");
+  });
+
   it("stops a bad stack config before any resource is declared", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "estate-plan-"));
     writeFileSync(path.join(dir, "Pulumi.yaml"), "name: estate\nruntime: nodejs\n");

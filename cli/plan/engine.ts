@@ -12,6 +12,10 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 /** Output names that hold credentials whatever the resource: never written to a plan. */
 const SECRET_OUTPUT = /(password|secret|primaryKey|secondaryKey|connectionString|accessKey|sharedKey|^result$)/i;
 
+const STALLED =
+  "the program stopped with resources still waiting on each other: look for a dependency cycle, " +
+  "e.g. a resource that depends on a component which holds something depending on that resource";
+
 export interface PlanOptions {
   project: string;
   stack: string;
@@ -120,23 +124,33 @@ export async function planProgram(options: PlanOptions): Promise<Plan> {
   // rejected promises behind; it is rethrown once every registration has landed.
   let programError: unknown;
   let stackOutputs: Record<string, unknown> | undefined;
+  // Resources that wait on each other leave Node with nothing to do: say so instead of exiting silently.
+  let onStall = () => {};
+  const stalled = new Promise<never>((_, reject) => {
+    onStall = () => reject(new Error(STALLED));
+    process.once("beforeExit", onStall);
+  });
   try {
-    await pulumi.runtime.runInPulumiStack(async () => {
-      try {
-        const outputs = (await options.program()) ?? {};
-        stackOutputs = (await resolveKeepingSecrets(outputs)) as Record<string, unknown>;
-        return outputs;
-      } catch (error) {
-        programError = error;
-        return {};
-      }
-    });
-    // Components register their outputs after the program returns: wait for every RPC to land.
-    await runtimeInternals.waitForRPCs();
+    const run = async () => {
+      await pulumi.runtime.runInPulumiStack(async () => {
+        try {
+          const outputs = (await options.program()) ?? {};
+          stackOutputs = (await resolveKeepingSecrets(outputs)) as Record<string, unknown>;
+          return outputs;
+        } catch (error) {
+          programError = error;
+          return {};
+        }
+      });
+      // Components register their outputs after the program returns: wait for every RPC to land.
+      await runtimeInternals.waitForRPCs();
+    };
+    await Promise.race([run(), stalled]);
   } catch (error) {
     programError ??= error;
   } finally {
     process.off("unhandledRejection", onRejection);
+    process.off("beforeExit", onStall);
   }
   const failure = programError ?? asyncErrors[0];
   if (failure !== undefined) throw new ProgramError(unwrapError(failure), declaredCount(monitor));

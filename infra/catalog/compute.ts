@@ -24,4 +24,11 @@ export const computeTypes: Record<string, CatalogEntry> = {
     names: ["autoscaleSettingName"],
     taggable: true,
   },
+  // Not an ARM resource: the deployer's machine uploads a service's zip (infra/compute/package-upload.ts).
+  "command:local:Command": {
+    arm: "",
+    apiVersion: "",
+    names: [],
+    taggable: false,
+  },
 };

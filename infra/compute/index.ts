@@ -21,6 +21,11 @@ export interface HostedApp {
   name: string;
   kind: "function-app" | "web-app";
   appSettings?: Record<string, AppSettingValue>;
+  /**
+   * The service's code: a zip in blob storage the app runs from, fetched with the app's own
+   * identity (it needs blob read access on the account).
+   */
+  packageUrl?: pulumi.Input<string>;
 }
 
 export interface ComputeArgs extends BaseArgs {
@@ -60,6 +65,8 @@ const RESERVED_SETTINGS = new Set([
   "APPLICATIONINSIGHTS_CONNECTION_STRING",
   "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
   "AzureWebJobsStorage__accountName",
+  "WEBSITE_RUN_FROM_PACKAGE",
+  "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID",
 ]);
 
 /** Turns the typed settings into App Service's list, refusing secret literals. */
@@ -207,6 +214,13 @@ export class Compute extends pulumi.ComponentResource {
             { name: "FUNCTIONS_EXTENSION_VERSION", value: "~4" },
             { name: "FUNCTIONS_WORKER_RUNTIME", value: "node" },
             ...(args.hostStorage ? [{ name: "AzureWebJobsStorage__accountName", value: args.hostStorage.accountName }] : []),
+          ]
+        : []),
+      ...(app.packageUrl
+        ? [
+            { name: "WEBSITE_RUN_FROM_PACKAGE", value: app.packageUrl },
+            // Run-from-package fetches the blob with the app's system-assigned identity, not a SAS.
+            { name: "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID", value: "SystemAssigned" },
           ]
         : []),
       { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: args.appInsights.connectionString },

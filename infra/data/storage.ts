@@ -29,6 +29,8 @@ export class BlobStorage extends pulumi.ComponentResource {
   readonly accountId: pulumi.Output<string>;
   readonly accountName: pulumi.Output<string>;
   readonly blobEndpoint: pulumi.Output<string>;
+  /** The containers by name, for resources that must wait for one (e.g. package uploads). */
+  readonly containers: Record<string, storage.BlobContainer> = {};
 
   constructor(
     private readonly name: string,
@@ -74,7 +76,7 @@ export class BlobStorage extends pulumi.ComponentResource {
     );
 
     for (const container of args.containers) {
-      new storage.BlobContainer(
+      this.containers[container] = new storage.BlobContainer(
         `${name}-${container}`,
         { accountName: account.name, resourceGroupName, containerName: container, publicAccess: "None" },
         { parent: this, dependsOn: [blobService] },

@@ -1,0 +1,59 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { unzipSync } from "fflate";
+import { describe, expect, it } from "vitest";
+import { buildServicePackage } from "./package.js";
+
+/** A tiny project with two services that share a module, in a folder of its own. */
+function project(): string {
+  const root = mkdtempSync(path.join(tmpdir(), "estate-package-"));
+  const write = (file: string, text: string) => {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), text);
+  };
+  write("shared/greet.ts", "export const greet = (n: string) => `hello ${n}`;\n");
+  write("a/index.ts", 'import { greet } from "../shared/greet.js";\nconsole.log(greet("a"));\n');
+  write("b/index.ts", 'import { greet } from "../shared/greet.js";\nconsole.log(greet("b"));\n');
+  return root;
+}
+
+const build = (root: string, entry: string) =>
+  buildServicePackage({ kind: "function-app", entry, rootDir: root, outDir: path.join(root, ".estate/packages") });
+
+describe("service packages", () => {
+  it("zip one bundle with package.json and host.json, byte-identical for the same sources", () => {
+    const root = project();
+    const first = build(root, "a/index.ts");
+    const files = unzipSync(readFileSync(first.file));
+    expect(Object.keys(files).sort()).toEqual(["dist/main.js", "host.json", "package.json"]);
+    expect(new TextDecoder().decode(files["dist/main.js"])).toContain("hello ");
+    expect(JSON.parse(new TextDecoder().decode(files["package.json"])).main).toBe("dist/main.js");
+    // A second project with the same sources gives the same bytes: nothing machine- or time-specific.
+    expect(build(project(), "a/index.ts").sha256).toBe(first.sha256);
+  });
+
+  it("change only the package of the service whose code changed", () => {
+    const root = project();
+    const a = build(root, "a/index.ts").sha256;
+    const b = build(root, "b/index.ts").sha256;
+    writeFileSync(path.join(root, "b/index.ts"), 'import { greet } from "../shared/greet.js";\nconsole.log(greet("bee"));\n');
+    expect(build(root, "a/index.ts").sha256).toBe(a);
+    expect(build(root, "b/index.ts").sha256).not.toBe(b);
+  });
+
+  it("rebuild both services when a module they share changes", () => {
+    const root = project();
+    const before = [build(root, "a/index.ts").sha256, build(root, "b/index.ts").sha256];
+    writeFileSync(path.join(root, "shared/greet.ts"), "export const greet = (n: string) => `hi ${n}`;\n");
+    const after = [build(root, "a/index.ts").sha256, build(root, "b/index.ts").sha256];
+    expect(after[0]).not.toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
+  });
+
+  it("web apps get no Functions host.json", () => {
+    const root = project();
+    const web = buildServicePackage({ kind: "web-app", entry: "a/index.ts", rootDir: root, outDir: path.join(root, "out") });
+    expect(Object.keys(unzipSync(readFileSync(web.file))).sort()).toEqual(["dist/main.js", "package.json"]);
+  });
+});

@@ -1,0 +1,109 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { buildSync } from "esbuild";
+import { zipSync } from "fflate";
+
+export interface PackageArgs {
+  kind: "function-app" | "web-app";
+  /** The entry file that registers the service's functions (or starts the web app). */
+  entry: string;
+  /** The project root: bundle paths are relative to it, so the same code gives the same bytes anywhere. */
+  rootDir: string;
+  outDir: string;
+}
+
+export interface ServicePackage {
+  file: string;
+  /** SHA-256 of the zip: the package's identity in the plan and in blob storage. */
+  sha256: string;
+  bytes: number;
+}
+
+/** Every zip entry gets this time, so the zip depends on the code only. */
+const FIXED_MTIME = new Date("2020-01-01T00:00:00Z");
+
+/** The Functions host's settings: extension bundle for the Service Bus trigger. */
+const HOST_JSON = {
+  version: "2.0",
+  extensionBundle: { id: "Microsoft.Azure.Functions.ExtensionBundle", version: "[4.*, 5.0.0)" },
+};
+
+/**
+ * Builds a service into a run-from-package zip: one esbuild bundle (dependencies included, so the
+ * package needs no `npm install` in Azure), a package.json pointing at it, and host.json for
+ * Function apps. Deterministic: the same sources give byte-identical zips. A build is reused
+ * while none of the files that went into it has changed, so planning stays fast.
+ */
+export function buildServicePackage(args: PackageArgs): ServicePackage {
+  const recordFile = path.join(args.outDir, `${args.kind}-${args.entry.replace(/[^A-Za-z0-9]+/g, "-")}.json`);
+  const previous = readRecord(recordFile, args.rootDir);
+  if (previous) return { ...previous.package, file: zipPath(args.outDir, previous.package.sha256) };
+
+  const build = buildSync({
+    entryPoints: [args.entry],
+    absWorkingDir: args.rootDir,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    write: false,
+    metafile: true,
+    // Provided by the Functions host at run time, never installed.
+    external: ["@azure/functions-core"],
+    legalComments: "none",
+    logLevel: "silent",
+  });
+
+  const manifest = { name: "service", private: true, main: "dist/main.js", scripts: { start: "node dist/main.js" } };
+  const files: Record<string, Uint8Array> = {
+    "package.json": json(manifest),
+    "dist/main.js": build.outputFiles[0].contents,
+    ...(args.kind === "function-app" ? { "host.json": json(HOST_JSON) } : {}),
+  };
+  const zip = zipSync(
+    Object.fromEntries(Object.entries(files).map(([name, data]) => [name, [data, { mtime: FIXED_MTIME }]])),
+    { level: 6 },
+  );
+  const sha256 = createHash("sha256").update(zip).digest("hex");
+  mkdirSync(args.outDir, { recursive: true });
+  const file = zipPath(args.outDir, sha256);
+  writeFileSync(file, zip);
+  const inputs = Object.keys(build.metafile.inputs).map((input) => ({ input, ...fingerprint(path.join(args.rootDir, input)) }));
+  const record: BuildRecord = { package: { sha256, bytes: zip.length }, inputs };
+  writeFileSync(recordFile, JSON.stringify(record));
+  return { file, sha256, bytes: zip.length };
+}
+
+function zipPath(outDir: string, sha256: string): string {
+  return path.join(outDir, `${sha256.slice(0, 16)}.zip`);
+}
+
+interface BuildRecord {
+  package: Omit<ServicePackage, "file">;
+  inputs: Array<{ input: string; mtimeMs: number; size: number }>;
+}
+
+function fingerprint(file: string): { mtimeMs: number; size: number } {
+  const { mtimeMs, size } = statSync(file);
+  return { mtimeMs, size };
+}
+
+/** The previous build, when its zip still exists and none of its inputs changed. */
+function readRecord(recordFile: string, rootDir: string): BuildRecord | undefined {
+  try {
+    const record = JSON.parse(readFileSync(recordFile, "utf8")) as BuildRecord;
+    if (!existsSync(zipPath(path.dirname(recordFile), record.package.sha256))) return undefined;
+    const unchanged = record.inputs.every(({ input, mtimeMs, size }) => {
+      const now = fingerprint(path.join(rootDir, input));
+      return now.mtimeMs === mtimeMs && now.size === size;
+    });
+    return unchanged ? record : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function json(value: unknown): Uint8Array {
+  return new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
+}

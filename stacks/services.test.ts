@@ -1,0 +1,109 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { BUILT_IN_ROLES } from "../infra/core/roles.js";
+import { COSMOS_DATA_CONTRIBUTOR } from "../infra/data/index.js";
+import type { Plan, PlanResource } from "../cli/plan/schema.js";
+import { planStack } from "../cli/plan/stack.js";
+import { loadManifests, type LoadedManifest } from "../services/manifest.js";
+import { ConfigError, loadConfig } from "./config/load.js";
+import { loadHostedServices } from "./services.js";
+import { ROOT } from "../test/estate-plans.js";
+
+const DEV: Record<string, string> = {
+  "estate:profile": "dev",
+  "estate:owner": "team@contoso.com",
+  "estate:costCentre": "CC-1",
+};
+
+function projectWith(manifest: object): string {
+  const root = mkdtempSync(path.join(tmpdir(), "estate-services-"));
+  mkdirSync(path.join(root, "services", "svc"), { recursive: true });
+  writeFileSync(path.join(root, "services", "svc", "manifest.json"), JSON.stringify({ name: "svc", kind: "function-app", entry: "src/index.ts", ...manifest }));
+  return root;
+}
+
+describe("hosted services against the stack config", () => {
+  const config = loadConfig(DEV, { stack: "dev" });
+
+  it("hosts every manifest of the project", async () => {
+    const services = await loadHostedServices(ROOT, config, "dev");
+    expect(services.map((s) => s.name).sort()).toEqual(["api", "worker"]);
+  });
+
+  it.each([
+    ["a queue", { queues: [{ name: "billing", access: "send" }] }, "estate:data.serviceBus.queues", /service svc .* uses queue "billing", which the stack does not declare/],
+    ["a blob container", { blobContainers: [{ name: "images", access: "read" }] }, "estate:data.storage.containers", /uses blob container "images"/],
+    ["a Cosmos container", { cosmos: [{ database: "estate", container: "orders", partitionKey: "/tenantId", access: "read" }] }, "estate:data.cosmos.databases", /uses Cosmos container estate\/orders/],
+    ["another partition key", { cosmos: [{ database: "estate", container: "events", partitionKey: "/id", access: "read" }] }, "estate:data.cosmos.databases", /expects estate\/events partitioned by \/id; the stack declares \/tenantId/],
+  ])("refuses a service that uses %s the stack does not declare, before any resource", async (_label, manifest, key, message) => {
+    const error = await loadHostedServices(projectWith(manifest), config, "dev").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    const problem = (error as ConfigError).problems.find((p) => p.key === key);
+    expect(problem?.message).toMatch(message);
+    expect((error as Error).message).toContain("Pulumi.dev.yaml");
+  });
+});
+
+describe("services deployed with the dev estate", () => {
+  let plan: Plan;
+  let manifests: LoadedManifest[];
+  const ofType = (type: string) => plan.resources.filter((r) => r.type === type);
+  const app = (service: string) => ofType("azure-native:web:WebApp").find((r) => r.name === `compute-${service}`)!;
+  const settings = (r: PlanResource) =>
+    Object.fromEntries((r.inputs.siteConfig as { appSettings: Array<{ name: string; value: string }> }).appSettings.map((s) => [s.name, s.value]));
+  const principal = (service: string) => (app(service).outputs.identity as { principalId: string }).principalId;
+  const roleAssignments = (principalId: string) =>
+    ofType("azure-native:authorization:RoleAssignment").filter((r) => r.inputs.principalId === principalId);
+
+  beforeAll(async () => {
+    plan = await planStack({ projectDir: ROOT, stack: "dev" });
+    manifests = await loadManifests(path.join(ROOT, "services"));
+  });
+
+  it("sets every setting a manifest requires, from the estate's own resources", () => {
+    const cosmos = ofType("azure-native:cosmosdb:DatabaseAccount")[0];
+    for (const manifest of manifests) {
+      const given = settings(app(manifest.name));
+      for (const s of manifest.settings.filter((x) => x.required)) expect(given[s.name], `${manifest.name}: ${s.name}`).toBeTruthy();
+      expect(given.COSMOS_ENDPOINT).toBe(cosmos.outputs.documentEndpoint);
+    }
+    expect(settings(app("worker")).DOCUMENTS_MAX_DELIVERY_COUNT).toBe("3");
+    expect(settings(app("api")).AUTH_ISSUER).toMatch(/^https:\/\/login\.microsoftonline\.com\/[0-9a-f-]+\/v2\.0$/);
+  });
+
+  it("runs each app from its own package, uploaded with its content hash", () => {
+    const uploads = ofType("command:local:Command");
+    expect(uploads.map((u) => u.name).sort()).toEqual(["package-api", "package-worker"]);
+    for (const upload of uploads) {
+      const service = upload.name.replace("package-", "");
+      const env = upload.inputs.environment as Record<string, string>;
+      const [sha256] = upload.inputs.triggers as string[];
+      expect(sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(env.BLOB).toBe(`${service}/${sha256}.zip`);
+      expect(upload.inputs.create).toContain("--auth-mode login");
+      expect(settings(app(service)).WEBSITE_RUN_FROM_PACKAGE).toMatch(new RegExp(`/deployments/${service}/${sha256}\\.zip$`));
+      expect(settings(app(service)).WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID).toBe("SystemAssigned");
+    }
+  });
+
+  it("grants each identity exactly the data its manifest lists", () => {
+    const roleId = (name: string) => BUILT_IN_ROLES[name];
+    const queue = ofType("azure-native:servicebus:Queue").find((q) => q.inputs.queueName === "document-processing")!;
+    const rolesOn = (service: string, scope: unknown) =>
+      roleAssignments(principal(service))
+        .filter((r) => r.inputs.scope === scope)
+        .map((r) => String(r.inputs.roleDefinitionId).split("/").pop());
+    expect(rolesOn("api", queue.outputs.id)).toEqual([roleId("Azure Service Bus Data Sender")]);
+    expect(rolesOn("worker", queue.outputs.id)).toEqual([roleId("Azure Service Bus Data Receiver")]);
+    const account = ofType("azure-native:storage:StorageAccount")[0];
+    expect(rolesOn("api", account.outputs.id)).toContain(roleId("Storage Blob Data Contributor"));
+    expect(rolesOn("worker", account.outputs.id)).toContain(roleId("Storage Blob Data Reader"));
+    const cosmosGrants = ofType("azure-native:cosmosdb:SqlResourceSqlRoleAssignment");
+    for (const service of ["api", "worker"]) {
+      const grant = cosmosGrants.find((g) => g.inputs.principalId === principal(service));
+      expect(String(grant?.inputs.roleDefinitionId)).toMatch(new RegExp(`${COSMOS_DATA_CONTRIBUTOR}$`));
+    }
+  });
+});
