@@ -1,7 +1,8 @@
 import type { PolicyResource, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compliantEstate } from "./fixtures/estate.js";
-import type { GraphResource } from "./model.js";
+import { PACK_VERSION, type GraphResource } from "./model.js";
 import { enginePolicies } from "./pulumi.js";
 import { RULES } from "./rules/index.js";
 import { T } from "./types.js";
@@ -43,6 +44,12 @@ function previewResources(resources: GraphResource[]): PolicyResource[] {
 }
 
 describe("the PolicyPack's policies", () => {
+  it("ships the pack version the reports carry", () => {
+    const manifest = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string; main: string };
+    expect(manifest.version).toBe(PACK_VERSION);
+    expect(manifest.main).toBe("index.ts");
+  });
+
   it("has one policy per rule plus the expired-waiver check, with the profile's enforcement and metadata", () => {
     const policies = enginePolicies(RULES, { profile: "dev", stack: "dev", waivers: [], now });
     expect(policies).toHaveLength(RULES.length + 1);
