@@ -94,6 +94,12 @@ describe("env list and gc (offline, fake clock)", () => {
     expect(later.collected).toEqual(["ephemeral-live"]);
   });
 
+  it("names a stack file that is not valid YAML", async () => {
+    const dir = project();
+    writeFileSync(path.join(dir, "Pulumi.ephemeral-bad.yaml"), "config: [unclosed\n");
+    await expect(envList({ projectDir: dir, settings, now })).rejects.toThrow(/Pulumi\.ephemeral-bad\.yaml is not valid YAML/);
+  });
+
   it("env down refuses an unknown environment with the known ones", async () => {
     await expect(envDown({ projectDir: fixtureStacks(), settings, now }, "nope")).rejects.toThrow(/no ephemeral environment nope .*known: live, noexp, old, older, prodish/);
   });
@@ -176,6 +182,11 @@ describe("env up --offline", () => {
     for (const file of ["plan.json", "cost.json"]) expect(existsSync(path.join(dir, ".estate/ephemeral-pr9", file))).toBe(true);
     const listed = await envList({ projectDir: dir, settings, now });
     expect(listed[0]).toMatchObject({ name: "pr9", owner: "dev@x.com", dailyCost: result.cost.total.daily, timeLeftMs: 4 * 3_600_000 });
+
+    // Running it again two hours later extends the expiry and keeps the creation time.
+    const again = await envUp({ projectDir: dir, settings, now: clock("2026-11-24T14:00:00Z") }, { name: "pr9", ttl: "8h", owner: "dev@x.com" });
+    expect(again.expiresAt).toBe("2026-11-24T22:00:00Z");
+    expect(parse(readFileSync(path.join(dir, "Pulumi.ephemeral-pr9.yaml"), "utf8")).config["estate:tags"]["created-at"]).toBe("2026-11-24T12:00:00Z");
   });
 
   it("refuses beyond the live-stack limit, and above the daily cost ceiling, leaving no stack file", async () => {

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { parse, stringify } from "yaml";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { stringify } from "yaml";
 import { estateProgram } from "../../stacks/program.js";
 import { runCloud, type CloudDeps, type CloudRun } from "../cloud/operation.js";
 import { backendEnv, readBackend } from "../cloud/backend.js";
@@ -15,7 +15,7 @@ import { readStackFile } from "../plan/stackfile.js";
 import { defaultOutDir, writePlan } from "../plan/write.js";
 import { EPHEMERAL_PREFIX, envName, formatDuration, parseDuration } from "./names.js";
 import type { EphemeralSettings } from "./settings.js";
-import { describeStack, isExpired, isLive, localEphemeralStacks, stackFilePath, type EphemeralStack } from "./stacks.js";
+import { describeStack, isExpired, isLive, localEphemeralStacks, readStackConfig, stackFilePath, type EphemeralStack } from "./stacks.js";
 
 /** What every env command needs; `cloud` is absent in offline mode. Tests pass a fake clock and engine. */
 export interface EnvContext {
@@ -94,9 +94,11 @@ export async function envUp(context: EnvContext, options: UpOptions): Promise<Up
 
   const now = context.now();
   const expiresAt = new Date(now.getTime() + ttl).toISOString().replace(/\.\d{3}Z$/, "Z");
-  const sourceDoc = (parse(readFileSync(stackFilePath(projectDir, from), "utf8")) ?? {}) as { config?: Record<string, unknown> };
-  const copied = Object.entries(sourceDoc.config ?? {}).filter(([key]) => !NOT_COPIED.includes(key) && !source.secretKeys.includes(key));
-  const sourceTags = (sourceDoc.config?.["estate:tags"] as Record<string, string> | undefined) ?? {};
+  const sourceConfig = readStackConfig(projectDir, from);
+  const copied = Object.entries(sourceConfig).filter(([key]) => !NOT_COPIED.includes(key) && !source.secretKeys.includes(key));
+  const sourceTags = (sourceConfig["estate:tags"] as Record<string, string> | undefined) ?? {};
+  // Running `env up` again refreshes the environment (a new expiry); it keeps its creation time.
+  const existing = existsSync(stackFilePath(projectDir, env.stack)) ? describeStack(env.stack, readStackConfig(projectDir, env.stack), "file") : undefined;
   const config: Record<string, unknown> = {
     ...Object.fromEntries(copied),
     "estate:profile": "ephemeral",
@@ -104,7 +106,7 @@ export async function envUp(context: EnvContext, options: UpOptions): Promise<Up
     "estate:expiresAt": expiresAt,
     "estate:tags": {
       ...sourceTags,
-      "created-at": now.toISOString().replace(/\.\d{3}Z$/, "Z"),
+      "created-at": existing?.createdAt ?? now.toISOString().replace(/\.\d{3}Z$/, "Z"),
       ...(options.branch ? { "source-branch": options.branch } : {}),
     },
   };

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import type { CostReport } from "../cost/estimate.js";
+import { EstateError } from "../errors.js";
 import { defaultOutDir } from "../plan/write.js";
 import { EPHEMERAL_PREFIX } from "./names.js";
 
@@ -53,10 +54,17 @@ export function localEphemeralStacks(projectDir: string): EphemeralStack[] {
     .map((file) => /^Pulumi\.(ephemeral-[^.]+)\.yaml$/.exec(file)?.[1])
     .filter((stack): stack is string => stack !== undefined)
     .sort()
-    .map((stack) => {
-      const doc = (parse(readFileSync(stackFilePath(projectDir, stack), "utf8")) ?? {}) as { config?: Record<string, unknown> };
-      return { ...describeStack(stack, doc.config ?? {}, "file"), dailyCost: lastDailyCost(projectDir, stack) };
-    });
+    .map((stack) => ({ ...describeStack(stack, readStackConfig(projectDir, stack), "file"), dailyCost: lastDailyCost(projectDir, stack) }));
+}
+
+/** The `config:` section of a stack file as written (structured values stay structured). */
+export function readStackConfig(projectDir: string, stack: string): Record<string, unknown> {
+  const file = stackFilePath(projectDir, stack);
+  try {
+    return ((parse(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> }).config ?? {};
+  } catch (error) {
+    throw new EstateError(`${path.basename(file)} is not valid YAML: ${(error as Error).message}`);
+  }
 }
 
 function lastDailyCost(projectDir: string, stack: string): number | undefined {
