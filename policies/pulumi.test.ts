@@ -1,5 +1,6 @@
 import type { PolicyResource, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { compliantEstate } from "./fixtures/estate.js";
 import { PACK_VERSION, type GraphResource } from "./model.js";
@@ -20,24 +21,32 @@ function resourceArgs(resource: GraphResource) {
   return { type: resource.type, props: resource.inputs, urn: resource.urn, name: resource.name, opts: {} as never, stackTags: new Map() };
 }
 
-/** The engine's view during preview: props without known ids, links only as property dependencies. */
+/** @pulumi/policy's own unknown-value proxy (internal, so loaded untyped): props as the engine hands them over in preview. */
+const proxy = createRequire(import.meta.url)("@pulumi/policy/proxy.js") as { unknownCheckingProxy: <T>(value: T) => T; unknownStringValue: unknown };
+const ARM_ID = /^\/subscriptions\//;
+
+/** Replaces every ARM id by the engine's unknown-string sentinel. */
+function withUnknownIds(value: unknown): unknown {
+  if (typeof value === "string") return ARM_ID.test(value) ? proxy.unknownStringValue : value;
+  if (Array.isArray(value)) return value.map(withUnknownIds);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withUnknownIds(v)]));
+  return value;
+}
+
+/** The engine's view during preview: ids unknown (reading them throws), links only as property dependencies. */
 function previewResources(resources: GraphResource[]): PolicyResource[] {
   const byUrn = new Map<string, PolicyResource>();
   for (const resource of resources) {
-    const entry = { type: resource.type, props: resource.inputs, urn: resource.urn, name: resource.name, dependencies: [], propertyDependencies: {} } as unknown as PolicyResource;
-    byUrn.set(resource.urn, entry);
+    const props = proxy.unknownCheckingProxy(withUnknownIds(resource.inputs) as Record<string, unknown>);
+    byUrn.set(resource.urn, { type: resource.type, props, urn: resource.urn, name: resource.name, dependencies: [], propertyDependencies: {} } as unknown as PolicyResource);
   }
   for (const resource of resources) {
     const entry = byUrn.get(resource.urn)!;
     entry.dependencies = resource.dependsOn.map((urn) => byUrn.get(urn)!).filter(Boolean);
-    // Ids are unknown in preview: strip them and record which resource fed each input instead.
     for (const [key, value] of Object.entries(resource.inputs)) {
-      const ids = JSON.stringify(value).match(/\/subscriptions\/[^"]+/g) ?? [];
-      const sources = resources.filter((other) => (ids as string[]).includes(other.outputs.id as string)).map((other) => byUrn.get(other.urn)!);
-      if (sources.length) {
-        entry.propertyDependencies[key] = sources;
-        entry.props = { ...entry.props, [key]: JSON.parse(JSON.stringify(value).replace(/"\/subscriptions\/[^"]+"/g, "null")) };
-      }
+      const ids: string[] = JSON.stringify(value).match(/\/subscriptions\/[^"]+/g) ?? [];
+      const sources = resources.filter((other) => ids.includes(other.outputs.id as string)).map((other) => byUrn.get(other.urn)!);
+      if (sources.length) entry.propertyDependencies[key] = sources;
     }
   }
   return [...byUrn.values()];
@@ -82,9 +91,15 @@ describe("the PolicyPack's policies", () => {
       return reported;
     };
     const graph = compliantEstate();
-    for (const name of ["EST-STK-001", "EST-STK-002", "EST-STK-003", "EST-STK-006", "EST-STK-010"]) expect(run(graph.resources, name), name).toEqual([]);
+    for (const rule of RULES.filter((r) => r.kind === "stack")) expect(run(graph.resources, rule.id), rule.id).toEqual([]);
     const withoutVaultDiagnostics = graph.resources.filter((r) => r.name !== "kv-diag");
     expect(run(withoutVaultDiagnostics, "EST-STK-003")).toEqual([["no diagnostic setting targets it", graph.resources.find((r) => r.type === T.keyVault)!.urn]]);
+  });
+
+  it("lets the engine see unknown values in resource rules (it reports them as 'can't run during preview')", () => {
+    const app = previewResources(compliantEstate().resources).find((r) => r.type === T.webApp)!;
+    const policy = find<ResourceValidationPolicy>(enginePolicies(RULES, { profile: "prod", stack: "prod", waivers: [], now }), "EST-APP-010");
+    expect(() => (policy.validateResource as Function)({ ...resourceArgs(compliantEstate().resources.find((r) => r.type === T.webApp)!), props: app.props }, () => {})).toThrow("can't be known during preview");
   });
 
   it("fails on expired waivers", () => {

@@ -1,6 +1,20 @@
 import type { Graph, GraphResource } from "../model.js";
 import { get, splitPath } from "./factory.js";
 
+/**
+ * Reads a value that may be unknown: during `pulumi preview` the engine's props throw
+ * @pulumi/policy's UnknownValueError for values not yet computed (ids of resources to be created).
+ * Matched by class name so the rules need not load @pulumi/policy offline.
+ */
+function knownOrUndefined(read: () => unknown): unknown {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof Error && error.constructor.name === "UnknownValueError") return undefined;
+    throw error;
+  }
+}
+
 export function ofType(graph: Graph, ...types: string[]): GraphResource[] {
   return graph.resources.filter((resource) => types.includes(resource.type));
 }
@@ -16,7 +30,7 @@ function armId(resource: GraphResource): string | undefined {
  * `nested` also accepts ids of `to`'s child resources (e.g. a storage account's blob service).
  */
 export function refersTo(from: GraphResource, path: string, to: GraphResource, nested = false): boolean {
-  const value = get(from.inputs, path);
+  const value = knownOrUndefined(() => get(from.inputs, path));
   const target = armId(to);
   if (typeof value === "string" && target) {
     const id = value.toLowerCase();
@@ -28,7 +42,8 @@ export function refersTo(from: GraphResource, path: string, to: GraphResource, n
 
 /** Whether any of `from`'s id strings anywhere under `path` (arrays flattened with `[]`) points at `to`. */
 export function refersToAny(from: GraphResource, arrayPath: string, itemPath: string, to: GraphResource): boolean {
-  const items = get(from.inputs, arrayPath);
+  const items = knownOrUndefined(() => get(from.inputs, arrayPath));
   if (!Array.isArray(items)) return refersTo(from, arrayPath, to);
-  return items.some((_item, index) => refersTo(from, `${arrayPath}[${index}]${itemPath ? `.${itemPath}` : ""}`, to));
+  // By index only: touching an unknown item of the engine's proxied array would throw.
+  return Array.from({ length: items.length }, (_unused, index) => index).some((index) => refersTo(from, `${arrayPath}[${index}]${itemPath ? `.${itemPath}` : ""}`, to));
 }
