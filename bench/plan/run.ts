@@ -1,12 +1,14 @@
 /**
  * bench/plan: `estate plan prod` against its floor (a process that only imports the Pulumi SDK and
  * the same azure-native submodules), run alternately in one session; writes the ratio of medians
- * and peak memory to bench/results/plan.json. Needs GNU time (/usr/bin/time, Debian package `time`).
+ * and peak memory to bench/results/plan.json, with how plan time grows with the number of hosted
+ * services (scale.ts). Needs GNU time (/usr/bin/time, Debian package `time`).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { measureScale } from "./scale.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -61,7 +63,8 @@ const result = {
   estatePlanProd: { medianSeconds: estateSeconds, peakMiB: Math.max(...estate.map((s) => s.peakMiB)) },
   floor: { medianSeconds: floorSeconds, peakMiB: Math.max(...floor.map((s) => s.peakMiB)) },
   ratio: Number((estateSeconds / floorSeconds).toFixed(3)),
-  targets: { ratioAtMost: 1.5, peakMiBAtMost: 1024 },
+  scaling: measureScale(),
+  targets: { ratioAtMost: 1.5, peakMiBAtMost: 1024, growth: "linear in resources" },
 };
 mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });
 writeFileSync(path.join(ROOT, "bench/results/plan.json"), `${JSON.stringify(result, null, 2)}\n`);
