@@ -27,12 +27,12 @@ function problems(raw: Record<string, string>, stack = "dev"): string[] {
 const section = (key: string, value: unknown) => ({ [`estate:${key}`]: JSON.stringify(value) });
 
 describe("profile defaults for edge, gateway, compute and observability", () => {
-  it("dev: Front Door Standard in Detection, Developer gateway, small plans, 300 USD budget", () => {
+  it("dev: Front Door Standard in Detection, Developer gateway, small plans, 500 USD budget", () => {
     const config = load(DEV);
     expect(config.edge).toMatchObject({ sku: "Standard", wafMode: "Detection", managedRules: false, rateLimitPerMinute: 1000, originAccess: "public" });
     expect(config.gateway).toMatchObject({ sku: "Developer", capacity: 1 });
     expect(config.compute).toMatchObject({ minInstances: 1 });
-    expect(config.observability.budget.monthlyAmount).toBe(300);
+    expect(config.observability.budget.monthlyAmount).toBe(500);
   });
 
   it("prod: Premium with managed rules in Prevention, zone-redundant Premium gateway, 3..20 instances, 5000 USD", () => {
@@ -40,12 +40,12 @@ describe("profile defaults for edge, gateway, compute and observability", () => 
     expect(config.edge).toMatchObject({ sku: "Premium", wafMode: "Prevention", managedRules: true });
     expect(config.gateway).toMatchObject({ sku: "Premium", capacity: 3, corsOrigins: [] });
     expect(config.compute).toMatchObject({ minInstances: 3, maxInstances: 20 });
-    expect(config.observability.budget.monthlyAmount).toBe(5000);
+    expect(config.observability.budget.monthlyAmount).toBe(16_000);
   });
 
-  it("ephemeral: 50 USD budget", () => {
+  it("ephemeral: 450 USD budget", () => {
     const config = load({ ...DEV, "estate:profile": "ephemeral", "estate:expiresAt": "2026-12-01T00:00:00Z" }, "ephemeral-pr1");
-    expect(config.observability.budget.monthlyAmount).toBe(50);
+    expect(config.observability.budget.monthlyAmount).toBe(450);
     expect(config.edge.wafMode).toBe("Detection");
   });
 });
