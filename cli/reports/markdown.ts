@@ -2,7 +2,8 @@ import { SEVERITIES } from "../../policies/model.js";
 import type { PolicyReport } from "../../policies/evaluate.js";
 import { controlTags, findings, ruleIndex, statusLabel } from "./format.js";
 
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+/** A table cell: pipes escaped, and angle brackets so policy XML in messages is shown, not parsed as HTML. */
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\n/g, " ");
 
 /** A Markdown report for pull requests and wikis. */
 export function toMarkdown(report: PolicyReport): string {
