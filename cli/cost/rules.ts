@@ -84,6 +84,7 @@ const FREE_TYPES: Record<string, string> = {
   "azure-native:apimanagement:Product": "included in the API Management service",
   "azure-native:apimanagement:ProductApi": "included in the API Management service",
   "pulumi-nodejs:dynamic/estate:PackageUpload": "deploys the app package during the update; not an Azure resource",
+  "command:local:Command": "runs a command on the deploying machine; not an Azure resource",
   "random:index/randomPassword:RandomPassword": "generated locally by Pulumi; not an Azure resource",
   "random:index/randomUuid:RandomUuid": "generated locally by Pulumi; not an Azure resource",
   "random:index/randomString:RandomString": "generated locally by Pulumi; not an Azure resource",
