@@ -2,7 +2,7 @@ import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
-import { Compute } from "../infra/compute/index.js";
+import { Compute, FUNCTIONS_HOST_CONTAINERS } from "../infra/compute/index.js";
 import { buildServicePackage } from "../infra/compute/package.js";
 import { uploadPackage } from "../infra/compute/package-upload.js";
 import { DataTier } from "../infra/data/index.js";
@@ -270,7 +270,8 @@ function dataSettings({ lock, sql, redis, storage, ...rest }: DataConfig) {
   return {
     ...rest,
     // The services' packages live beside their data, reached through the same private endpoint.
-    storage: { ...storage, containers: [...new Set([...storage.containers, DEPLOYMENTS_CONTAINER])] },
+    // and the Functions host keeps its leases and keys in containers of its own there.
+    storage: { ...storage, containers: [...new Set([...storage.containers, DEPLOYMENTS_CONTAINER, ...FUNCTIONS_HOST_CONTAINERS])] },
     lock: lock === "none" ? undefined : lock,
     // The config check refuses an enabled server without its admin group.
     sql: sqlEnabled && admin ? { ...sqlSettings, admin } : undefined,

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan, PlanResource } from "../../cli/plan/schema.js";
 import { BASE, ofType, oneOfType, planComponents } from "../../test/components.js";
-import { appSettingsList, Compute, type ComputeArgs } from "./index.js";
+import { appSettingsList, Compute, FUNCTIONS_HOST_CONTAINERS, type ComputeArgs } from "./index.js";
 
 const SUBNETS = "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet/subnets";
 const APPI = "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.Insights/components/appi";
@@ -78,11 +78,15 @@ describe("Compute", () => {
     expect(publisher.map((r) => r.inputs.principalId).sort()).toEqual([app("api").outputs.identity, app("portal").outputs.identity].map((i: any) => i.principalId).sort());
   });
 
-  it("gives Function apps identity-based host storage: the account name, Blob Data Owner, no key", () => {
+  it("gives Function apps identity-based host storage: the account name, Blob Data Owner on the host's containers only, no key", () => {
     expect(settings(app("api")).AzureWebJobsStorage__accountName).toBe("sthost");
     expect(settings(app("portal")).AzureWebJobsStorage__accountName).toBeUndefined();
-    const grants = ofType(plan, "azure-native:authorization:RoleAssignment").filter((r) => r.inputs.scope === ARGS.hostStorage!.accountId);
-    expect(grants.map((g) => g.inputs.principalId)).toEqual([(app("api").outputs.identity as any).principalId]);
+    const onAccount = (r: { inputs: Record<string, unknown> }) => String(r.inputs.scope).startsWith(ARGS.hostStorage!.accountId as string);
+    const grants = ofType(plan, "azure-native:authorization:RoleAssignment").filter(onAccount);
+    expect(grants.map((g) => g.inputs.scope).sort()).toEqual(
+      FUNCTIONS_HOST_CONTAINERS.map((c) => `${ARGS.hostStorage!.accountId}/blobServices/default/containers/${c}`).sort(),
+    );
+    expect(new Set(grants.map((g) => g.inputs.principalId))).toEqual(new Set([(app("api").outputs.identity as any).principalId]));
     expect(Object.keys(settings(app("api"))).some((k) => /AzureWebJobsStorage$/.test(k))).toBe(false);
   });
 

@@ -10,6 +10,12 @@ import { WEB_PLAN_SKUS, type FunctionPlanSku, type WebPlanSku } from "./skus.js"
 
 export { FUNCTION_PLAN_SKUS, WEB_PLAN_SKUS, type FunctionPlanSku, type WebPlanSku } from "./skus.js";
 
+/**
+ * The blob containers the Functions host keeps its leases and keys in. They must exist in the
+ * host storage account: its apps may create nothing there.
+ */
+export const FUNCTIONS_HOST_CONTAINERS = ["azure-webjobs-hosts", "azure-webjobs-secrets"] as const;
+
 /** The path every hosted app answers health probes on (App Service, Front Door, APIM). */
 export const HEALTH_CHECK_PATH = "/api/v1/health";
 
@@ -43,7 +49,8 @@ export interface ComputeArgs extends BaseArgs {
   appInsights: { id: pulumi.Input<string>; connectionString: pulumi.Input<string> };
   /**
    * The storage account the Functions host keeps its leases and keys in (AzureWebJobsStorage),
-   * reached with the app's identity: no account key in any setting.
+   * reached with the app's identity: no account key in any setting. It must hold the
+   * FUNCTIONS_HOST_CONTAINERS.
    */
   hostStorage?: { accountName: pulumi.Input<string>; accountId: pulumi.Input<string> };
 }
@@ -283,10 +290,14 @@ export class Compute extends pulumi.ComponentResource {
       { role: "Monitoring Metrics Publisher", principalId, key: app.name },
     ]);
     if (isFunction && args.hostStorage) {
-      // The host's blob leases and keys; it uses no queues or tables of this account.
-      assignRoles(this, `${logicalName}-host-storage`, args.hostStorage.accountId, [
-        { role: "Storage Blob Data Owner", principalId, key: app.name },
-      ]);
+      // The host's blob leases and keys, and nothing else of the account: Owner only on the host's
+      // own containers, so an app can neither read other data nor replace any package.
+      const { accountId } = args.hostStorage;
+      for (const container of FUNCTIONS_HOST_CONTAINERS) {
+        assignRoles(this, `${logicalName}-${container}`, pulumi.interpolate`${accountId}/blobServices/default/containers/${container}`, [
+          { role: "Storage Blob Data Owner", principalId, key: app.name },
+        ]);
+      }
     }
     return { id: site.id, name: site.name, defaultHostName: site.defaultHostName, principalId, kind: app.kind };
   }
