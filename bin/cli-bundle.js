@@ -2,14 +2,15 @@
 // source file is newer. Node loads the big CommonJS SDKs (Pulumi, azure-native) far faster through
 // require() than through a TypeScript ESM loader, which is what keeps `estate plan` close to the
 // time Node needs just to load those SDKs (see bench/plan).
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const CACHE = path.join(ROOT, "node_modules", ".cache", "estate");
 export const BUNDLE = path.join(CACHE, "cli.cjs");
-const INPUTS = path.join(CACHE, "cli.inputs.json");
+/** The bundle's first line records what it was built from: `// estate-bundle {"builtAt":..,"inputs":[..]}`. */
+const HEADER = "// estate-bundle ";
 
 /** Path of an up-to-date bundle, building it first when any of its inputs changed. */
 export async function cliBundle() {
@@ -20,10 +21,23 @@ export async function cliBundle() {
 
 function isFresh() {
   try {
-    const { builtAt, inputs } = JSON.parse(readFileSync(INPUTS, "utf8"));
+    const { builtAt, inputs } = readHeader();
     return inputs.every((file) => statSync(path.join(ROOT, file)).mtimeMs <= builtAt);
   } catch {
     return false;
+  }
+}
+
+function readHeader() {
+  const fd = openSync(BUNDLE, "r");
+  try {
+    const buffer = Buffer.alloc(256 * 1024);
+    const text = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)).toString("utf8");
+    const line = text.slice(0, text.indexOf("\n"));
+    if (!line.startsWith(HEADER)) throw new Error("no header");
+    return JSON.parse(line.slice(HEADER.length));
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -45,16 +59,13 @@ export async function buildBundle() {
     plugins: [requirablePackagesExternal, importMetaAsLiterals],
   });
   const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith("node_modules/"));
-  // Several `estate` processes may build at once (parallel tests): each writes its own file and
-  // renames it into place, so no process ever requires a half-written bundle.
-  writeAtomically(BUNDLE, result.outputFiles[0].contents);
-  writeAtomically(INPUTS, JSON.stringify({ builtAt, inputs: [...inputs, "package-lock.json", "bin/cli-bundle.js"] }));
-}
-
-function writeAtomically(file, contents) {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, contents);
-  renameSync(temporary, file);
+  const header = `${HEADER}${JSON.stringify({ builtAt, inputs: [...inputs, "package-lock.json", "bin/cli-bundle.js"] })}\n`;
+  // The record of what went in travels in the bundle itself, and several `estate` processes may
+  // build at once (parallel tests): each writes its own file and renames it into place, so no
+  // process ever runs a half-written bundle or one that does not match its record.
+  const temporary = `${BUNDLE}.${process.pid}.tmp`;
+  writeFileSync(temporary, Buffer.concat([Buffer.from(header), Buffer.from(result.outputFiles[0].contents)]));
+  renameSync(temporary, BUNDLE);
 }
 
 /** Packages Node can require() stay external; ESM-only ones (chalk, ora...) are bundled in. */
