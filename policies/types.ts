@@ -37,6 +37,7 @@ export const T = {
   wafPolicy: "azure-native:frontdoor:Policy",
   apim: "azure-native:apimanagement:ApiManagementService",
   api: "azure-native:apimanagement:Api",
+  apiOperation: "azure-native:apimanagement:ApiOperation",
   apiPolicy: "azure-native:apimanagement:ApiPolicy",
   apiOperationPolicy: "azure-native:apimanagement:ApiOperationPolicy",
   apimPolicy: "azure-native:apimanagement:Policy",

@@ -61,6 +61,7 @@ const FREE_TYPES: Record<string, string> = {
   "azure-native:sql:FirewallRule": "firewall rules are free",
   "azure-native:sql:ServerAzureADOnlyAuthentication": "free",
   "azure-native:sql:ServerAzureADAdministrator": "free",
+  "azure-native:sql:ServerSecurityAlertPolicy": "the alert policy is free (Microsoft Defender for SQL is a subscription plan, billed there)",
   "azure-native:sql:TransparentDataEncryption": "TDE is free",
   "azure-native:sql:BackupShortTermRetentionPolicy": "point-in-time backup storage up to the database size is included",
   "azure-native:sql:BackupLongTermRetentionPolicy": "the policy is free (long-term backup storage is billed per GB)",

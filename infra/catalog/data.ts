@@ -58,6 +58,12 @@ export const dataTypes: Record<string, CatalogEntry> = {
     names: ["serverName", "blobAuditingPolicyName"],
     taggable: false,
   },
+  "azure-native:sql:ServerSecurityAlertPolicy": {
+    arm: "Microsoft.Sql/servers/securityAlertPolicies",
+    apiVersion: "2023-08-01",
+    names: ["serverName", "securityAlertPolicyName"],
+    taggable: false,
+  },
   "azure-native:sql:TransparentDataEncryption": {
     arm: "Microsoft.Sql/servers/databases/transparentDataEncryption",
     apiVersion: "2023-08-01",

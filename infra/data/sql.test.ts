@@ -50,10 +50,15 @@ describe("Azure SQL", () => {
     expect(oneOfType(prod, "azure-native:sql:BackupShortTermRetentionPolicy").inputs).toMatchObject({ retentionDays: 35 });
   });
 
-  it("is serverless with auto-pause in dev and provisioned, zone redundant in prod", () => {
+  it("alerts on threats (SQL injection, anomalous access) on every server", () => {
+    expect(oneOfType(dev, "azure-native:sql:ServerSecurityAlertPolicy").inputs).toMatchObject({ state: "Enabled", emailAccountAdmins: true });
+  });
+
+  it("is serverless with auto-pause and local backups in dev, provisioned and zone redundant with geo-zone backups in prod", () => {
     expect(oneOfType(dev, "azure-native:sql:Database").inputs).toMatchObject({ sku: { name: "GP_S_Gen5", capacity: 1 }, autoPauseDelay: 60, zoneRedundant: false });
     const p = oneOfType(prod, "azure-native:sql:Database").inputs;
-    expect(p).toMatchObject({ sku: { name: "GP_Gen5", capacity: 2 }, zoneRedundant: true, requestedBackupStorageRedundancy: "Zone" });
+    expect(p).toMatchObject({ sku: { name: "GP_Gen5", capacity: 2 }, zoneRedundant: true, requestedBackupStorageRedundancy: "GeoZone" });
+    expect(oneOfType(dev, "azure-native:sql:Database").inputs.requestedBackupStorageRedundancy).toBe("Local");
     expect(p.autoPauseDelay).toBeUndefined();
   });
 

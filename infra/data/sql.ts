@@ -84,6 +84,12 @@ export class SqlDatabase extends pulumi.ComponentResource {
       { parent: this },
     );
     sendDiagnostics(this, `${name}-master`, pulumi.interpolate`${server.id}/databases/master`, args.diagnostics, { metrics: false });
+    // Threat detection (SQL injection, anomalous access) alerts the subscription's admins.
+    new sql.ServerSecurityAlertPolicy(
+      `${name}-threat-detection`,
+      { serverName: server.name, resourceGroupName, securityAlertPolicyName: "Default", state: "Enabled", emailAccountAdmins: true },
+      { parent: this },
+    );
 
     for (const db of args.databases) {
       const serverless = db.compute === "serverless";
@@ -99,7 +105,8 @@ export class SqlDatabase extends pulumi.ComponentResource {
           autoPauseDelay: serverless ? (db.autoPauseDelayMinutes ?? 60) : undefined,
           minCapacity: serverless ? 0.5 : undefined,
           zoneRedundant: args.zoneRedundant,
-          requestedBackupStorageRedundancy: args.zoneRedundant ? "Zone" : "Local",
+          // Zone-redundant estates (prod) keep backups in zones and in the paired region.
+          requestedBackupStorageRedundancy: args.zoneRedundant ? "GeoZone" : "Local",
         },
         { parent: this },
       );

@@ -47,6 +47,7 @@ describe("Gateway (API Management)", () => {
       virtualNetworkType: "External",
       virtualNetworkConfiguration: { subnetResourceId: SUBNET },
       identity: { type: "SystemAssigned" },
+      apiVersionConstraint: { minApiVersion: "2021-08-01" },
     });
     for (const key of ["Protocols.Tls10", "Protocols.Tls11", "Backend.Protocols.Tls11", "Ciphers.TripleDes168"]) {
       expect(apim.customProperties[`Microsoft.WindowsAzure.ApiManagement.Gateway.Security.${key}`]).toBe("False");

@@ -104,6 +104,8 @@ export class Gateway extends pulumi.ComponentResource {
         virtualNetworkType: args.subnetId ? "External" : "None",
         virtualNetworkConfiguration: args.subnetId ? { subnetResourceId: args.subnetId } : undefined,
         customProperties: TLS_HARDENING,
+        // Control-plane clients older than this API version cannot bypass newer access checks.
+        apiVersionConstraint: { minApiVersion: "2021-08-01" },
       },
       { parent: this },
     );

@@ -33,6 +33,17 @@ function effectivePolicy(graph: Graph, api: GraphResource): string {
   return [...own, ...ofType(graph, T.apimPolicy)].map((policy) => policyXml(policy.inputs)).join("\n");
 }
 
+/** The policy XML that applies to one operation: its own ApiOperationPolicy, then its API's and the service's. */
+function operationEffectivePolicy(graph: Graph, operation: GraphResource): string {
+  const { apiId, operationId } = operation.inputs;
+  const own = ofType(graph, T.apiOperationPolicy).filter(
+    (policy) => (policy.inputs.apiId === apiId && policy.inputs.operationId === operationId) || policy.dependsOn.includes(operation.urn),
+  );
+  const api = ofType(graph, T.api).find((a) => (a.inputs.apiId ?? a.outputs.name ?? a.name) === apiId || operation.dependsOn.includes(a.urn));
+  const inherited = api ? effectivePolicy(graph, api) : ofType(graph, T.apimPolicy).map((policy) => policyXml(policy.inputs)).join("\n");
+  return [...own.map((policy) => policyXml(policy.inputs)), inherited].join("\n");
+}
+
 function apisMissing(graph: Graph, element: RegExp, what: string) {
   return ofType(graph, T.api)
     .filter((api) => !element.test(effectivePolicy(graph, api)))
@@ -40,7 +51,7 @@ function apisMissing(graph: Graph, element: RegExp, what: string) {
 }
 
 const stripElement = (name: string) => (graph: Graph) => {
-  for (const policy of ofType(graph, T.apiPolicy, T.apimPolicy)) {
+  for (const policy of ofType(graph, T.apiPolicy, T.apimPolicy, T.apiOperationPolicy)) {
     policy.inputs.value = policyXml(policy.inputs).replace(new RegExp(`<${name}[\\s\\S]*?(</${name}>|/>)`, "g"), "");
   }
 };
@@ -327,15 +338,24 @@ export const apimRules: Rule[] = [
   }),
   stackRule({
     id: "EST-APIM-020",
-    title: "Every API validates JWTs",
-    description: "Tokens are checked at the gateway (validate-jwt or validate-azure-ad-token) before a request reaches a service.",
+    title: "Every API operation validates JWTs",
+    description:
+      "Tokens are checked at the gateway (validate-jwt or validate-azure-ad-token, in the operation's, the API's or the service's policy) " +
+      "before a request reaches a service. An operation that is anonymous by design (a health probe) needs a waiver saying so.",
     severity: "critical",
-    types: [T.api],
-    check: (graph) => apisMissing(graph, /<validate-(jwt|azure-ad-token)[\s>]/, "<validate-jwt> or <validate-azure-ad-token>"),
+    types: [T.apiOperation],
+    check: (graph) =>
+      ofType(graph, T.apiOperation)
+        .filter((operation) => !/<validate-(jwt|azure-ad-token)[\s>]/.test(operationEffectivePolicy(graph, operation)))
+        .map((operation) => ({
+          urn: operation.urn,
+          message: `${String(operation.inputs.method)} ${String(operation.inputs.urlTemplate)}: neither the operation's, the API's nor the service policy has <validate-jwt> or <validate-azure-ad-token>`,
+        })),
     fail: [stripElement("validate-jwt")],
     controls: { mcsb: ["IM-4"], waf: "Security" },
     mappings: {},
-    remediation: "Add `<validate-jwt>` (issuer, audience, required claims) to the inbound section of the service Policy or the API's ApiPolicy `value`.",
+    remediation:
+      "Add `<validate-jwt>` (issuer, audience, required claims) to the inbound section of the operation's ApiOperationPolicy, the API's ApiPolicy or the service Policy `value`; waive operations that are anonymous on purpose.",
     enforcement: ENFORCE.always,
   }),
   stackRule({
