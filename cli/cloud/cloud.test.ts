@@ -119,7 +119,8 @@ describe("runCloud", () => {
       projectDir,
       stack: "dev",
       policyPacks: [path.join(projectDir, "policies")],
-      env: { PULUMI_BACKEND_URL: backend.backendUrl, AZURE_STORAGE_ACCOUNT: backend.storageAccount },
+      // The policy pack enforces per profile: it is told the stack and the profile.
+      env: { PULUMI_BACKEND_URL: backend.backendUrl, AZURE_STORAGE_ACCOUNT: backend.storageAccount, ESTATE_STACK: "dev", ESTATE_PROFILE: "dev" },
       secretsProvider: backend.secretsProvider,
     });
     expect(progress).toContain("update network-vnet done");

@@ -63,8 +63,11 @@ export async function runCloud(operation: CloudOperation, projectDir: string, st
 
   const outDir = defaultOutDir(projectDir, stack);
   const files: string[] = [];
+  // The policy pack learns the stack and its profile from these: its enforcement is per profile.
+  const policyEnv: Record<string, string> = { ESTATE_STACK: stack };
   if (operation !== "destroy") {
     const plan = await planStack({ projectDir, stack });
+    policyEnv.ESTATE_PROFILE = plan.profile;
     const gate = deps.gate(projectDir, outDir, plan);
     files.push(writePlan(outDir, plan), estimateAndWriteCost(outDir, plan).file, ...gate.files);
     if (operation === "up" && gate.mandatory.length) throw new PolicyRefusal(stack, gate.mandatory);
@@ -74,7 +77,7 @@ export async function runCloud(operation: CloudOperation, projectDir: string, st
   const options = {
     projectDir,
     stack,
-    env,
+    env: { ...env, ...policyEnv },
     secretsProvider: backend?.secretsProvider,
     policyPacks: [policyPackDir(projectDir)],
     onEvent: (event: Parameters<EventTally["add"]>[0]) => {

@@ -21,13 +21,15 @@ export function projectName(projectDir: string): string {
 
 /** The offline plan of one stack of the project: its stack file, the estate program, the mocks. */
 export async function planStack(options: StackPlanOptions): Promise<Plan> {
-  const stackFile = readStackFile(options.projectDir, options.stack);
+  // One spelling of the project folder, whatever the caller passed ("./", a trailing slash...).
+  const projectDir = path.resolve(options.projectDir);
+  const stackFile = readStackFile(projectDir, options.stack);
   return planProgram({
-    project: projectName(options.projectDir),
+    project: projectName(projectDir),
     stack: options.stack,
     config: { ...stackFile.config, ...options.configOverrides },
     secretKeys: stackFile.secretKeys,
-    rootDirectory: options.projectDir,
+    rootDirectory: projectDir,
     program: estateProgram,
     onProgress: options.onProgress,
   });
