@@ -44,5 +44,6 @@ function exitCodeFor(error: unknown): number {
     return EXIT.failed;
   }
   console.error(error);
+  if (!process.env.ESTATE_DEBUG) console.error("(an unexpected error: run again with ESTATE_DEBUG=1 for full stack traces)");
   return EXIT.failed;
 }
