@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { filterReport } from "../../policies/evaluate.js";
-import { PLAN_SCHEMA_VERSION, type Plan } from "../plan/schema.js";
+import { filterReport, isProfile } from "../../policies/evaluate.js";
+import type { Plan } from "../plan/schema.js";
 import { PROFILES, SEVERITIES, type Severity } from "../../policies/model.js";
 import { RULES } from "../../policies/rules/index.js";
 import { WAIVER_RULES } from "../../policies/waivers.js";
@@ -10,6 +9,7 @@ import { EstateError, EXIT, UsageError } from "../errors.js";
 import { renderCatalogue, renderPolicy } from "../output/policy.js";
 import { startProgress } from "../output/progress.js";
 import { findProjectDir } from "../project.js";
+import { readPlanFile } from "../plan/source.js";
 import { planStack } from "../plan/stack.js";
 import { defaultOutDir } from "../plan/write.js";
 import { evaluateAndWriteReports } from "../reports/policy.js";
@@ -26,22 +26,6 @@ interface PolicyFlags {
 }
 
 const FORMATS = ["text", ...REPORT_FORMATS];
-
-/** Reads a saved plan.json, failing with the file and the field when it is not one. */
-export function readPlanFile(file: string): Plan {
-  let plan: Partial<Plan>;
-  try {
-    plan = JSON.parse(readFileSync(file, "utf8")) as Partial<Plan>;
-  } catch (error) {
-    throw new EstateError(`${file}: cannot read the plan: ${(error as Error).message}`);
-  }
-  if (plan.schemaVersion !== PLAN_SCHEMA_VERSION) throw new EstateError(`${file}: schemaVersion is ${JSON.stringify(plan.schemaVersion)}; expected ${PLAN_SCHEMA_VERSION} (write it with \`estate plan\`)`);
-  for (const key of ["stack", "profile", "createdAt"] as const) {
-    if (typeof plan[key] !== "string") throw new EstateError(`${file}: ${key} is missing; expected a plan written by \`estate plan\``);
-  }
-  if (!Array.isArray(plan.resources)) throw new EstateError(`${file}: resources is not a list; expected a plan written by \`estate plan\``);
-  return plan as Plan;
-}
 
 function printCatalogue(json: boolean): void {
   const rules = [
@@ -82,7 +66,7 @@ export function registerPolicy(program: Command): void {
       if (flags.plan) {
         plan = readPlanFile(path.resolve(flags.plan));
         if (stack && stack !== plan.stack) throw new UsageError(`--plan ${flags.plan} is a plan of stack ${plan.stack}, not ${stack}`);
-        if (!(PROFILES as readonly string[]).includes(plan.profile)) throw new EstateError(`${flags.plan}: profile ${JSON.stringify(plan.profile)} is not one of ${PROFILES.join(", ")}`);
+        if (!isProfile(plan.profile)) throw new EstateError(`${flags.plan}: profile ${JSON.stringify(plan.profile)} is not one of ${PROFILES.join(", ")}`);
       } else {
         const progress = startProgress(`Planning ${stack} offline…`);
         try {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { StackFileError } from "./stackfile.js";
+import { EstateError } from "../errors.js";
 import { PLAN_SCHEMA_VERSION, type Plan } from "./schema.js";
 import { planStack } from "./stack.js";
 
@@ -19,20 +19,22 @@ export function looksLikePlanFile(ref: string): boolean {
   return ref.endsWith(".json") || ref.includes("/") || ref.includes(path.sep);
 }
 
+/** Reads a saved plan.json, failing with the file and the field when it is not one. */
 export function readPlanFile(file: string): Plan {
-  if (!existsSync(file)) throw new StackFileError(`no plan file at ${file}; run \`estate plan <stack>\` first or give a stack name`);
-  let doc: unknown;
+  if (!existsSync(file)) throw new EstateError(`no plan file at ${file}; run \`estate plan <stack>\` first or give a stack name`);
+  let plan: Partial<Plan> | null;
   try {
-    doc = JSON.parse(readFileSync(file, "utf8"));
+    plan = JSON.parse(readFileSync(file, "utf8")) as Partial<Plan> | null;
   } catch (error) {
-    throw new StackFileError(`${file} is not valid JSON: ${(error as Error).message}`);
+    throw new EstateError(`${file}: cannot read the plan: ${(error as Error).message}`);
   }
-  const plan = doc as Partial<Plan>;
-  if (plan.schemaVersion !== PLAN_SCHEMA_VERSION || !Array.isArray(plan.resources) || typeof plan.stack !== "string") {
-    throw new StackFileError(
-      `${file} is not an estate plan (schemaVersion ${PLAN_SCHEMA_VERSION} with stack and resources[]); got schemaVersion ${JSON.stringify(plan.schemaVersion)}`,
-    );
+  if (plan?.schemaVersion !== PLAN_SCHEMA_VERSION) {
+    throw new EstateError(`${file}: schemaVersion is ${JSON.stringify(plan?.schemaVersion)}; expected ${PLAN_SCHEMA_VERSION} (write it with \`estate plan\`)`);
   }
+  for (const key of ["stack", "profile", "createdAt"] as const) {
+    if (typeof plan[key] !== "string") throw new EstateError(`${file}: ${key} is missing; expected a plan written by \`estate plan\``);
+  }
+  if (!Array.isArray(plan.resources)) throw new EstateError(`${file}: resources is not a list; expected a plan written by \`estate plan\``);
   return plan as Plan;
 }
 
