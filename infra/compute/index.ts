@@ -3,9 +3,8 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import * as web from "@pulumi/azure-native/web";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import type { BaseArgs } from "../core/args.js";
-import { lockResource } from "../core/lock.js";
 import { assignRoles } from "../core/roles.js";
-import { sendDiagnostics } from "../observability/diagnostics.js";
+import { applySharedArgs } from "../core/shared.js";
 import { WEB_PLAN_SKUS, type FunctionPlanSku, type WebPlanSku } from "./skus.js";
 
 export { FUNCTION_PLAN_SKUS, WEB_PLAN_SKUS, type FunctionPlanSku, type WebPlanSku } from "./skus.js";
@@ -145,7 +144,7 @@ export class Compute extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.plumb(`${name}-asp-func`, plan.id, args, { logs: false });
+    applySharedArgs(this, `${name}-asp-func`, plan.id, args, { logs: false });
     return plan;
   }
 
@@ -167,7 +166,7 @@ export class Compute extends pulumi.ComponentResource {
       // Autoscale owns the instance count once the plan exists.
       { parent: this, ignoreChanges: ["sku.capacity"] },
     );
-    this.plumb(`${name}-asp-web`, plan.id, args, { logs: false });
+    applySharedArgs(this, `${name}-asp-web`, plan.id, args, { logs: false });
     if (args.maxInstances > args.minInstances) this.autoscale(name, args, plan);
     return plan;
   }
@@ -281,7 +280,7 @@ export class Compute extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.plumb(logicalName, site.id, args);
+    applySharedArgs(this, logicalName, site.id, args);
     const principalId = site.identity.apply((identity) => {
       if (!identity?.principalId) throw new Error(`app ${app.name}: Azure returned no managed identity`);
       return identity.principalId;
@@ -300,12 +299,5 @@ export class Compute extends pulumi.ComponentResource {
       }
     }
     return { id: site.id, name: site.name, defaultHostName: site.defaultHostName, principalId, kind: app.kind };
-  }
-
-  /** Diagnostics, lock and role assignments: the same for every resource of the component. */
-  private plumb(logicalName: string, id: pulumi.Output<string>, args: ComputeArgs, diagnostics?: { logs: boolean }): void {
-    sendDiagnostics(this, logicalName, id, args.diagnostics, diagnostics);
-    lockResource(this, logicalName, id, args.lock);
-    assignRoles(this, logicalName, id, args.roleAssignments);
   }
 }

@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cosmosdb from "@pulumi/azure-native/cosmosdb";
 import type { BaseArgs, PrivateEndpointArgs } from "../core/args.js";
-import { lockResource } from "../core/lock.js";
-import { assignRoles, stableGuid } from "../core/roles.js";
+import { stableGuid } from "../core/roles.js";
+import { applySharedArgs } from "../core/shared.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
-import { sendDiagnostics } from "../observability/diagnostics.js";
 
 /** Cosmos DB's built-in data-plane role "Cosmos DB Built-in Data Contributor" (same id in every account). */
 export const COSMOS_DATA_CONTRIBUTOR = "00000000-0000-0000-0000-000000000002";
@@ -126,9 +125,7 @@ export class CosmosDb extends pulumi.ComponentResource {
     }
 
     if (args.privateEndpoint) privateEndpoint(this, name, args, "cosmos", account.id, args.privateEndpoint);
-    sendDiagnostics(this, name, account.id, args.diagnostics);
-    lockResource(this, name, account.id, args.lock);
-    assignRoles(this, name, account.id, args.roleAssignments);
+    applySharedArgs(this, name, account.id, args);
 
     this.accountId = account.id;
     this.accountName = account.name;

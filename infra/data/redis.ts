@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as redis from "@pulumi/azure-native/redis";
 import type { BaseArgs, PrivateEndpointArgs } from "../core/args.js";
-import { lockResource } from "../core/lock.js";
-import { assignRoles, stableGuid } from "../core/roles.js";
+import { stableGuid } from "../core/roles.js";
+import { applySharedArgs } from "../core/shared.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
-import { sendDiagnostics } from "../observability/diagnostics.js";
 
 export type RedisSku = "Basic" | "Standard" | "Premium";
 
@@ -57,9 +56,7 @@ export class RedisCache extends pulumi.ComponentResource {
     this.cache = cache;
 
     if (args.privateEndpoint) privateEndpoint(this, name, args, "redis", cache.id, args.privateEndpoint);
-    sendDiagnostics(this, name, cache.id, args.diagnostics);
-    lockResource(this, name, cache.id, args.lock);
-    assignRoles(this, name, cache.id, args.roleAssignments);
+    applySharedArgs(this, name, cache.id, args);
 
     this.cacheId = cache.id;
     this.cacheName = cache.name;

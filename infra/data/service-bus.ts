@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as servicebus from "@pulumi/azure-native/servicebus";
 import type { BaseArgs, PrivateEndpointArgs } from "../core/args.js";
-import { lockResource } from "../core/lock.js";
 import { assignRoles } from "../core/roles.js";
+import { applySharedArgs } from "../core/shared.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
-import { sendDiagnostics } from "../observability/diagnostics.js";
 
 /** A queue as the estate's config and the local Service Bus broker both describe it. */
 export interface QueueArgs {
@@ -94,9 +93,7 @@ export class ServiceBus extends pulumi.ComponentResource {
     }
 
     if (args.privateEndpoint) privateEndpoint(this, name, args, "serviceBus", namespace.id, args.privateEndpoint);
-    sendDiagnostics(this, name, namespace.id, args.diagnostics);
-    lockResource(this, name, namespace.id, args.lock);
-    assignRoles(this, name, namespace.id, args.roleAssignments);
+    applySharedArgs(this, name, namespace.id, args);
 
     this.namespaceId = namespace.id;
     this.namespaceName = namespace.name;

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/azure-native/storage";
 import type { BaseArgs, PrivateEndpointArgs } from "../core/args.js";
-import { lockResource } from "../core/lock.js";
 import { assignRoles } from "../core/roles.js";
+import { applySharedArgs } from "../core/shared.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
 import { sendDiagnostics } from "../observability/diagnostics.js";
 
@@ -116,11 +116,9 @@ export class BlobStorage extends pulumi.ComponentResource {
     );
 
     if (args.privateEndpoint) privateEndpoint(this, name, args, "blob", account.id, args.privateEndpoint);
-    sendDiagnostics(this, name, account.id, args.diagnostics, { logs: false });
+    applySharedArgs(this, name, account.id, args, { logs: false });
     // Blob reads, writes and deletes are logged by the blob service, not the account.
     sendDiagnostics(this, `${name}-blob`, pulumi.interpolate`${account.id}/blobServices/default`, args.diagnostics);
-    lockResource(this, name, account.id, args.lock);
-    assignRoles(this, name, account.id, args.roleAssignments);
 
     this.accountId = account.id;
     this.accountName = account.name;

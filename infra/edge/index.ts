@@ -3,9 +3,7 @@ import * as cdn from "@pulumi/azure-native/cdn";
 import * as frontdoor from "@pulumi/azure-native/frontdoor";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import type { BaseArgs } from "../core/args.js";
-import { lockResource } from "../core/lock.js";
-import { assignRoles } from "../core/roles.js";
-import { sendDiagnostics } from "../observability/diagnostics.js";
+import { applySharedArgs } from "../core/shared.js";
 
 /** Front Door probes the origin through the gateway on the services' health route. */
 export const HEALTH_PROBE_PATH = "/api/v1/health";
@@ -102,9 +100,7 @@ export class Edge extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    sendDiagnostics(this, `${name}-afd`, profile.id, args.diagnostics);
-    lockResource(this, `${name}-afd`, profile.id, args.lock);
-    assignRoles(this, `${name}-afd`, profile.id, args.roleAssignments);
+    applySharedArgs(this, `${name}-afd`, profile.id, args);
     const inProfile = { profileName: profile.name, resourceGroupName };
 
     const endpoint = new cdn.AFDEndpoint(

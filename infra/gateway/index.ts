@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import type { BaseArgs } from "../core/args.js";
-import { lockResource } from "../core/lock.js";
 import { assignRoles } from "../core/roles.js";
-import { sendDiagnostics } from "../observability/diagnostics.js";
+import { applySharedArgs } from "../core/shared.js";
 import {
   apiPolicyXml,
   globalPolicyXml,
@@ -109,9 +108,7 @@ export class Gateway extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    sendDiagnostics(this, `${name}-apim`, service.id, args.diagnostics);
-    lockResource(this, `${name}-apim`, service.id, args.lock);
-    assignRoles(this, `${name}-apim`, service.id, args.roleAssignments);
+    applySharedArgs(this, `${name}-apim`, service.id, args);
 
     this.id = service.id;
     this.serviceName = service.name;

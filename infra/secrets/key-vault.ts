@@ -3,10 +3,9 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as random from "@pulumi/random";
 import type { BaseArgs, PrivateEndpointArgs } from "../core/args.js";
-import { lockResource } from "../core/lock.js";
 import { assignRoles } from "../core/roles.js";
+import { applySharedArgs } from "../core/shared.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
-import { sendDiagnostics } from "../observability/diagnostics.js";
 
 /** A secret the estate generates itself and keeps only in Key Vault (e.g. a signing secret). */
 export interface GeneratedSecretArgs {
@@ -84,9 +83,7 @@ export class KeyVault extends pulumi.ComponentResource {
     this.secretNames = new Set(args.secrets.map((s) => s.name));
 
     if (args.privateEndpoint) privateEndpoint(this, name, args, "keyVault", vault.id, args.privateEndpoint);
-    sendDiagnostics(this, name, vault.id, args.diagnostics);
-    lockResource(this, name, vault.id, args.lock);
-    assignRoles(this, name, vault.id, args.roleAssignments);
+    applySharedArgs(this, name, vault.id, args);
 
     this.vaultId = vault.id;
     this.vaultName = vault.name;
