@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import type { BaseArgs } from "../core/args.js";
-import { lockResource } from "../core/lock.js";
+import { applySharedArgs } from "../core/shared.js";
 import { sendDiagnostics } from "../observability/diagnostics.js";
 import { NSG_RULES } from "./nsg-rules.js";
 import { SUBNET_ROLE_NAMES, type SubnetPlan, type SubnetRole } from "./subnets.js";
@@ -36,8 +36,7 @@ export class Network extends pulumi.ComponentResource {
       // Subnets are separate resources below; ignoring the inline list stops the two fighting.
       { parent: this, ignoreChanges: ["subnets"] },
     );
-    sendDiagnostics(this, `${name}-vnet`, vnet.id, args.diagnostics);
-    lockResource(this, `${name}-vnet`, vnet.id, args.lock);
+    applySharedArgs(this, `${name}-vnet`, vnet.id, args);
 
     const subnetIds = {} as Record<SubnetRole, pulumi.Output<string>>;
     let previous: network.Subnet | undefined;

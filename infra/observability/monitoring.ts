@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import type { BaseArgs } from "../core/args.js";
-import { lockResource } from "../core/lock.js";
+import { applySharedArgs } from "../core/shared.js";
 import { sendDiagnostics } from "./diagnostics.js";
 
 export interface MonitoringArgs extends Omit<BaseArgs, "diagnostics"> {
@@ -35,10 +35,9 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    lockResource(this, `${name}-log`, workspace.id, args.lock);
     // The workspace's own audit logs (who queried what) land in the workspace itself.
     const self = { workspaceId: workspace.id };
-    sendDiagnostics(this, `${name}-log`, workspace.id, self);
+    applySharedArgs(this, `${name}-log`, workspace.id, { ...args, diagnostics: self });
 
     const appInsights = new applicationinsights.Component(
       `${name}-appi`,
