@@ -8,6 +8,7 @@ import {
   type WebPlanSku,
 } from "../../infra/compute/skus.js";
 import { defineArea, type Profile } from "./area.js";
+import { checkPositive } from "./checks.js";
 
 const DEFAULTS: Record<Profile, { functionPlanSku: FunctionPlanSku; webPlanSku: WebPlanSku; minInstances: number; maxInstances: number }> = {
   dev: { functionPlanSku: "EP1", webPlanSku: "P0v3", minInstances: 1, maxInstances: 3 },
@@ -29,7 +30,7 @@ export const computeArea = defineArea({
     .strict(),
   defaults: (profile) => DEFAULTS[profile],
   check: (value, context, report) => {
-    if (value.minInstances < 1) report(["minInstances"], `got ${value.minInstances}; expected at least 1`);
+    checkPositive(report, ["minInstances"], value.minInstances, "at least 1");
     if (value.minInstances > value.maxInstances) {
       report(["minInstances"], `got ${value.minInstances}, more than maxInstances ${value.maxInstances}`);
     }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Namer, NamingError, type NameKind } from "../../infra/naming/index.js";
-import { REGIONS } from "../../infra/naming/regions.js";
-import { defineArea, type CoreContext, type Profile, type Report } from "./area.js";
+import { defineArea, type Profile, type Report } from "./area.js";
+import { checkRange, checkZones } from "./checks.js";
 
 const int = z.number().int();
 
@@ -213,16 +213,6 @@ function checkNames(
   });
 }
 
-function range(report: Report, path: Array<string | number>, value: number | undefined, min: number, max: number, what: string): void {
-  if (value !== undefined && (value < min || value > max)) report(path, `got ${value}; ${what} is ${min}-${max}`);
-}
-
-function zones(report: Report, path: Array<string | number>, on: boolean, context: CoreContext): void {
-  if (on && !REGIONS[context.location].zones) {
-    report(path, `region ${context.location} has no availability zones; choose another region or set zoneRedundant: false`);
-  }
-}
-
 export const dataArea = defineArea({
   schema,
   defaults,
@@ -252,7 +242,7 @@ export const dataArea = defineArea({
 
     // Cosmos DB
     const c = data.cosmos;
-    zones(report, ["cosmos", "zoneRedundant"], c.zoneRedundant, context);
+    checkZones(report, ["cosmos", "zoneRedundant"], c.zoneRedundant, context.location);
     if (c.capacity === "serverless" && c.autoscaleMaxThroughput !== undefined) {
       report(["cosmos", "autoscaleMaxThroughput"], "serverless accounts have no provisioned throughput; remove it or set capacity: autoscale");
     }
@@ -283,7 +273,7 @@ export const dataArea = defineArea({
     const s = data.sql;
     if (s.enabled) {
       if (!s.admin) report(["sql", "admin"], "missing; SQL allows Entra sign-in only, so give the admin group as { login, objectId } or set enabled: false");
-      zones(report, ["sql", "zoneRedundant"], s.zoneRedundant, context);
+      checkZones(report, ["sql", "zoneRedundant"], s.zoneRedundant, context.location);
       checkNames(report, ["sql", "databases"], s.databases, NAMES.sqlDatabase);
       s.databases.forEach((db, i) => {
         const path = ["sql", "databases", i];
@@ -298,7 +288,7 @@ export const dataArea = defineArea({
         if (pause !== undefined && pause !== -1 && (pause < 15 || pause > 10080)) {
           report([...path, "autoPauseDelayMinutes"], `got ${pause}; expected -1 (never pause) or 15-10080 minutes`);
         }
-        range(report, [...path, "backupRetentionDays"], db.backupRetentionDays, 1, 35, "point-in-time restore retention in days");
+        checkRange(report, [...path, "backupRetentionDays"], db.backupRetentionDays, 1, 35, "point-in-time restore retention in days");
       });
     }
 
@@ -306,19 +296,19 @@ export const dataArea = defineArea({
     const r = data.redis;
     if (r.enabled) {
       const [min, max] = REDIS_CAPACITY[r.sku];
-      range(report, ["redis", "capacity"], r.capacity, min, max, `${r.sku} capacity`);
+      checkRange(report, ["redis", "capacity"], r.capacity, min, max, `${r.sku} capacity`);
       if (r.zoneRedundant && r.sku !== "Premium") {
         report(["redis", "zoneRedundant"], `zone redundancy needs the Premium SKU; this cache is ${r.sku}`);
       }
-      zones(report, ["redis", "zoneRedundant"], r.zoneRedundant, context);
+      checkZones(report, ["redis", "zoneRedundant"], r.zoneRedundant, context.location);
     }
 
     // Storage
     const st = data.storage;
-    zones(report, ["storage", "zoneRedundant"], st.zoneRedundant, context);
+    checkZones(report, ["storage", "zoneRedundant"], st.zoneRedundant, context.location);
     checkNames(report, ["storage", "containers"], st.containers, NAMES.blobContainer);
-    range(report, ["storage", "softDeleteDays"], st.softDeleteDays, 1, 365, "soft delete retention in days");
-    range(report, ["storage", "lifecycle", "coolAfterDays"], st.lifecycle.coolAfterDays, 0, 99_999, "days before moving to Cool");
+    checkRange(report, ["storage", "softDeleteDays"], st.softDeleteDays, 1, 365, "soft delete retention in days");
+    checkRange(report, ["storage", "lifecycle", "coolAfterDays"], st.lifecycle.coolAfterDays, 0, 99_999, "days before moving to Cool");
     if (st.lifecycle.archiveAfterDays <= st.lifecycle.coolAfterDays) {
       report(["storage", "lifecycle", "archiveAfterDays"], `got ${st.lifecycle.archiveAfterDays}; blobs must move to Archive after they move to Cool (${st.lifecycle.coolAfterDays} days)`);
     }
@@ -332,19 +322,19 @@ export const dataArea = defineArea({
     } else if (sb.capacity !== undefined && ![1, 2, 4, 8, 16].includes(sb.capacity)) {
       report(["serviceBus", "capacity"], `got ${sb.capacity}; expected 1, 2, 4, 8 or 16 messaging units`);
     }
-    zones(report, ["serviceBus", "zoneRedundant"], sb.zoneRedundant, context);
+    checkZones(report, ["serviceBus", "zoneRedundant"], sb.zoneRedundant, context.location);
     checkNames(report, ["serviceBus", "queues"], sb.queues, NAMES.queue);
     sb.queues.forEach((q, i) => {
       const path = ["serviceBus", "queues", i];
-      range(report, [...path, "lockDurationSeconds"], q.lockDurationSeconds, 5, 300, "the lock duration in seconds (at most 5 minutes)");
-      range(report, [...path, "ttlSeconds"], q.ttlSeconds, 1, MAX_QUEUE_TTL_SECONDS, "the message time to live in seconds");
-      range(report, [...path, "maxDeliveryCount"], q.maxDeliveryCount, 1, 2_147_483_647, "the maximum delivery count");
+      checkRange(report, [...path, "lockDurationSeconds"], q.lockDurationSeconds, 5, 300, "the lock duration in seconds (at most 5 minutes)");
+      checkRange(report, [...path, "ttlSeconds"], q.ttlSeconds, 1, MAX_QUEUE_TTL_SECONDS, "the message time to live in seconds");
+      checkRange(report, [...path, "maxDeliveryCount"], q.maxDeliveryCount, 1, 2_147_483_647, "the maximum delivery count");
     });
 
     // Key Vault
     const kv = data.keyVault;
-    range(report, ["keyVault", "softDeleteRetentionDays"], kv.softDeleteRetentionDays, 7, 90, "soft delete retention in days");
+    checkRange(report, ["keyVault", "softDeleteRetentionDays"], kv.softDeleteRetentionDays, 7, 90, "soft delete retention in days");
     checkNames(report, ["keyVault", "secrets"], kv.secrets, NAMES.secret);
-    kv.secrets.forEach((secret, i) => range(report, ["keyVault", "secrets", i, "length"], secret.length, 32, 1024, "a generated secret's length"));
+    kv.secrets.forEach((secret, i) => checkRange(report, ["keyVault", "secrets", i, "length"], secret.length, 32, 1024, "a generated secret's length"));
   },
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineArea, type Profile } from "./area.js";
+import { checkPositive } from "./checks.js";
 
 /** ISO 3166-1 alpha-2 country codes: what Front Door's GeoMatch condition accepts. */
 const COUNTRY_CODES = new Set(
@@ -61,9 +62,7 @@ export const edgeArea = defineArea({
     if (value.originAccess === "private-link" && value.sku === "Standard") {
       report(["originAccess"], "a private link origin needs sku Premium; Front Door Standard reaches origins over the internet only");
     }
-    if (value.rateLimitPerMinute <= 0) {
-      report(["rateLimitPerMinute"], `got ${value.rateLimitPerMinute}; expected a positive number of requests per minute`);
-    }
+    checkPositive(report, ["rateLimitPerMinute"], value.rateLimitPerMinute, "a positive number of requests per minute");
     value.geoFilter?.allowedCountries.forEach((code, i) => {
       if (!COUNTRY_CODES.has(code)) {
         report(["geoFilter", "allowedCountries", i], `got "${code}"; expected an ISO 3166-1 alpha-2 country code in capitals, such as NL or US`);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { corsOriginProblem } from "../../infra/gateway/policy-xml.js";
 import { defineArea, type Profile } from "./area.js";
+import { checkPositive } from "./checks.js";
 
 /**
  * Classic tiers that can be injected into a VNet. StandardV2/PremiumV2 integrate with a VNet
@@ -11,7 +12,7 @@ export const GATEWAY_SKUS = ["Developer", "Premium"] as const;
 export const GATEWAY_ZONES = ["1", "2", "3"];
 
 const limitKey = z.enum(["subject", "subscription"]);
-const positive = z.number().int();
+const wholeNumber = z.number().int();
 
 const DEFAULTS: Record<Profile, { sku: (typeof GATEWAY_SKUS)[number]; capacity: number; calls: number; quota: number; sampling: number }> = {
   dev: { sku: "Developer", capacity: 1, calls: 300, quota: 100_000, sampling: 100 },
@@ -36,8 +37,8 @@ export const gatewayArea = defineArea({
           requiredClaims: z.array(z.string().min(1)),
         })
         .strict(),
-      rateLimit: z.object({ callsPerMinute: positive, key: limitKey }).strict(),
-      quota: z.object({ callsPerDay: positive, key: limitKey }).strict(),
+      rateLimit: z.object({ callsPerMinute: wholeNumber, key: limitKey }).strict(),
+      quota: z.object({ callsPerDay: wholeNumber, key: limitKey }).strict(),
       /** Browser origins allowed by CORS: explicit origins, never `*`. */
       corsOrigins: z.array(z.string()),
       /** Share of requests App Insights records. */
@@ -66,8 +67,8 @@ export const gatewayArea = defineArea({
     if (context.zoneRedundant && value.sku === "Premium" && value.capacity % GATEWAY_ZONES.length !== 0) {
       report(["capacity"], `got ${value.capacity}; a zone-redundant gateway spreads units evenly over ${GATEWAY_ZONES.length} zones, so use a multiple of ${GATEWAY_ZONES.length}`);
     }
-    if (value.rateLimit.callsPerMinute <= 0) report(["rateLimit", "callsPerMinute"], `got ${value.rateLimit.callsPerMinute}; expected a positive number`);
-    if (value.quota.callsPerDay <= 0) report(["quota", "callsPerDay"], `got ${value.quota.callsPerDay}; expected a positive number`);
+    checkPositive(report, ["rateLimit", "callsPerMinute"], value.rateLimit.callsPerMinute);
+    checkPositive(report, ["quota", "callsPerDay"], value.quota.callsPerDay);
     value.corsOrigins.forEach((origin, i) => {
       const problem = corsOriginProblem(origin);
       if (problem) report(["corsOrigins", i], problem);

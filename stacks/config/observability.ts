@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Profile } from "./area.js";
 import { defineArea } from "./area.js";
+import { checkPositive } from "./checks.js";
 
 const RETENTION: Record<Profile, number> = { dev: 30, prod: 90, ephemeral: 30 };
 /**
@@ -44,8 +45,6 @@ export const observabilityArea = defineArea({
       if (seen.has(email.toLowerCase())) report(["alerts", "emails", i], `"${email}" is listed twice`);
       seen.add(email.toLowerCase());
     });
-    if (value.budget.monthlyAmount <= 0) {
-      report(["budget", "monthlyAmount"], `got ${value.budget.monthlyAmount}; expected a positive amount per month`);
-    }
+    checkPositive(report, ["budget", "monthlyAmount"], value.budget.monthlyAmount, "a positive amount per month");
   },
 });

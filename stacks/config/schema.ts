@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { REGION_NAMES, REGIONS, type Region } from "../../infra/naming/regions.js";
+import { REGION_NAMES, type Region } from "../../infra/naming/regions.js";
 import { PROFILES, type CoreContext, type Report } from "./area.js";
 import { AREAS, type Areas } from "./areas.js";
+import { checkZones } from "./checks.js";
 
 const coreShape = {
   profile: z.enum(PROFILES),
@@ -37,9 +38,7 @@ export function checkCombinations(config: EstateConfig, report: Report): void {
   if (config.profile !== "ephemeral" && config.expiresAt) {
     report(["expiresAt"], `only ephemeral stacks expire; this stack's profile is ${config.profile}`);
   }
-  if (config.zoneRedundant && !REGIONS[config.location].zones) {
-    report(["zoneRedundant"], `region ${config.location} has no availability zones; choose another region or set zoneRedundant: false`);
-  }
+  checkZones(report, ["zoneRedundant"], config.zoneRedundant, config.location);
   const { profile, workload, environment, location, zoneRedundant } = config;
   const context: CoreContext = { profile, workload, environment, location, zoneRedundant };
   for (const [key, area] of Object.entries(AREAS)) {
