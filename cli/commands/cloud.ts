@@ -10,7 +10,7 @@ import { offlinePolicyGate } from "../cloud/gate.js";
 import { PolicyRefusal, runCloud, type CloudDeps } from "../cloud/operation.js";
 import { preflight, systemToolchain } from "../cloud/preflight.js";
 import { EXIT, UsageError } from "../errors.js";
-import { startProgress } from "../output/progress.js";
+import { withProgress } from "../output/progress.js";
 import { findProjectDir } from "../project.js";
 
 /** The real dependencies; tests drive runCloud and bootstrap with fakes instead. */
@@ -23,15 +23,16 @@ const realDeps = (onProgress: (text: string) => void): CloudDeps => ({
 
 async function cloudAction(operation: CloudOperation, stack: string): Promise<void> {
   const projectDir = findProjectDir();
-  const progress = startProgress(`${operation} ${stack} with the Pulumi engine…`);
   try {
-    const run = await runCloud(operation, projectDir, stack, realDeps((text) => progress.update(`${operation} ${stack}: ${text}`)));
-    progress.succeed(`${operation} of ${stack} finished`);
+    const run = await withProgress(`${operation} ${stack} with the Pulumi engine…`, `${operation} of ${stack} did not complete`, async (progress) => {
+      const run = await runCloud(operation, projectDir, stack, realDeps((text) => progress.update(`${operation} ${stack}: ${text}`)));
+      progress.succeed(`${operation} of ${stack} finished`);
+      return run;
+    });
     console.log(renderSummary(run.summary));
     for (const file of run.files) console.log(`Wrote ${path.relative(process.cwd(), file) || file}`);
     if (run.summary.errors.length) process.exitCode = EXIT.failed;
   } catch (error) {
-    progress.fail(`${operation} of ${stack} did not complete`);
     if (error instanceof PolicyRefusal) {
       console.error(chalk.red(error.message));
       process.exitCode = EXIT.policy;
@@ -47,19 +48,22 @@ export function registerCloud(program: Command): void {
     .description("create the Pulumi state backend (Azure Blob) and secrets key (Key Vault) in Azure, and record the `pulumi login` line")
     .addOption(new Option("--location <region>", "Azure region for the state resources").default("westeurope"))
     .action(async (flags: { location: string }) => {
-      if (!isRegion(flags.location)) throw new UsageError(`--location ${flags.location}: expected one of ${REGION_NAMES.join(", ")}`);
+      const { location } = flags;
+      if (!isRegion(location)) throw new UsageError(`--location ${location}: expected one of ${REGION_NAMES.join(", ")}`);
       const projectDir = findProjectDir();
       await preflight({ toolchain: systemToolchain, backendEnv: {}, needsLogin: false });
-      const progress = startProgress("Creating the state backend in Azure…");
-      const config = await bootstrap({
-        engine: automationEngine,
-        projectDir,
-        location: flags.location,
-        stateDir: path.join(projectDir, ".estate", "bootstrap"),
+      const { config, file, changed } = await withProgress("Creating the state backend in Azure…", "The state backend was not created", async (progress) => {
+        const config = await bootstrap({
+          engine: automationEngine,
+          projectDir,
+          location,
+          stateDir: path.join(projectDir, ".estate", "bootstrap"),
+        });
+        const file = writeBackend(projectDir, config);
+        const changed = recordBackendInProject(projectDir, config.backendUrl);
+        progress.succeed("State backend ready");
+        return { config, file, changed };
       });
-      const file = writeBackend(projectDir, config);
-      const changed = recordBackendInProject(projectDir, config.backendUrl);
-      progress.succeed("State backend ready");
       console.log(`State:   ${config.backendUrl}\nSecrets: ${config.secretsProvider}`);
       console.log(`Wrote ${path.relative(process.cwd(), file) || file}; estate preview/up/destroy use it.`);
       console.log(`Pulumi.yaml backend.url ${changed ? "set" : "already set"}: commit it so the pulumi CLI finds the state. Or log in by hand:`);

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { estimateCost } from "../cost/estimate.js";
 import { loadPriceTable } from "../cost/prices.js";
 import { renderCost, writeCost } from "../cost/report.js";
-import { startProgress } from "../output/progress.js";
+import { planningProgress, withProgress } from "../output/progress.js";
 import { resolvePlan } from "../plan/source.js";
 import { defaultOutDir } from "../plan/write.js";
 import { findProjectDir } from "../project.js";
@@ -25,9 +25,11 @@ export function registerCost(program: Command): void {
     .action(async (ref: string, flags: CostFlags) => {
       const projectDir = findProjectDir();
       const table = loadPriceTable(flags.prices ? path.resolve(flags.prices) : undefined);
-      const progress = startProgress(`Planning ${ref} offline…`);
-      const { plan } = await resolvePlan(projectDir, ref, (n) => progress.update(`Planning ${ref} offline… ${n} resources`));
-      progress.succeed(`Planned ${plan.resources.length} resources for ${plan.stack}`);
+      const plan = await withProgress(`Planning ${ref} offline…`, `Plan of ${ref} failed`, async (progress) => {
+        const { plan } = await resolvePlan(projectDir, ref, planningProgress(progress, ref));
+        progress.succeed(`Planned ${plan.resources.length} resources for ${plan.stack}`);
+        return plan;
+      });
       const report = estimateCost(plan, table);
       const file = writeCost(flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, plan.stack), report);
       if (flags.json) {

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { diffPlans } from "../diff/diff.js";
 import { renderDiff } from "../diff/render.js";
-import { startProgress } from "../output/progress.js";
+import { withProgress } from "../output/progress.js";
 import { resolvePlan } from "../plan/source.js";
 import { findProjectDir } from "../project.js";
 
@@ -14,11 +14,13 @@ export function registerDiff(program: Command): void {
     .option("--json", "print the differences as JSON on stdout")
     .action(async (refA: string, refB: string, flags: { json?: boolean }) => {
       const projectDir = findProjectDir();
-      const progress = startProgress(`Planning ${refA} and ${refB} offline…`);
-      // One after the other: Pulumi's runtime state is per process.
-      const a = await resolvePlan(projectDir, refA);
-      const b = await resolvePlan(projectDir, refB);
-      progress.succeed(`Compared ${a.label} with ${b.label}`);
+      const [a, b] = await withProgress(`Planning ${refA} and ${refB} offline…`, `Diff of ${refA} and ${refB} failed`, async (progress) => {
+        // One after the other: Pulumi's runtime state is per process.
+        const a = await resolvePlan(projectDir, refA);
+        const b = await resolvePlan(projectDir, refB);
+        progress.succeed(`Compared ${a.label} with ${b.label}`);
+        return [a, b];
+      });
       const diff = diffPlans(a.plan, b.plan, { a: a.label, b: b.label });
       if (flags.json) process.stdout.write(`${JSON.stringify(diff, null, 2)}\n`);
       else console.log(renderDiff(diff));

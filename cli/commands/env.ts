@@ -12,7 +12,7 @@ import { costSummaryLine, money } from "../cost/report.js";
 import { EXIT } from "../errors.js";
 import { describeTime, envDown, envGc, envList, envUp, type EnvContext } from "../env/env.js";
 import { loadSettings } from "../env/settings.js";
-import { startProgress, type Progress } from "../output/progress.js";
+import { withProgress, type Progress } from "../output/progress.js";
 import { OFFLINE_LABEL } from "../plan/schema.js";
 import { findProjectDir } from "../project.js";
 
@@ -47,18 +47,17 @@ export function registerEnv(program: Command): void {
     .option("--offline", "plan and cost only: no Pulumi CLI or Azure needed")
     .option("--json", "print the result as JSON")
     .action(async (name: string, flags: { ttl?: string; from?: string; owner?: string; branch?: string; offline?: boolean; json?: boolean }) => {
-      const progress = startProgress(`Planning ephemeral-${name}…`);
-      const result = await envUp(context(Boolean(flags.offline), progress), {
-        name,
-        ttl: flags.ttl,
-        from: flags.from,
-        owner: flags.owner ?? git("config", "user.email") ?? process.env.USER,
-        branch: flags.branch ?? (process.env.GITHUB_HEAD_REF || git("rev-parse", "--abbrev-ref", "HEAD")),
-      }).catch((error) => {
-        progress.fail(`env up ${name} refused or failed`);
-        throw error;
+      const result = await withProgress(`Planning ephemeral-${name}…`, `env up ${name} refused or failed`, async (progress) => {
+        const result = await envUp(context(Boolean(flags.offline), progress), {
+          name,
+          ttl: flags.ttl,
+          from: flags.from,
+          owner: flags.owner ?? git("config", "user.email") ?? process.env.USER,
+          branch: flags.branch ?? (process.env.GITHUB_HEAD_REF || git("rev-parse", "--abbrev-ref", "HEAD")),
+        });
+        progress.succeed(`${result.stack} ${result.cloud ? "deployed" : "planned offline"}`);
+        return result;
       });
-      progress.succeed(`${result.stack} ${result.cloud ? "deployed" : "planned offline"}`);
       if (flags.json) {
         const { plan, cost, cloud, ...rest } = result;
         process.stdout.write(`${JSON.stringify({ ...rest, mode: cloud ? "cloud" : "offline", resources: plan.resources.length, dailyCost: cost.total.daily, monthlyCost: cost.total.monthly, cloud: cloud?.summary }, null, 2)}\n`);
@@ -112,9 +111,11 @@ export function registerEnv(program: Command): void {
     .argument("<name>", "environment name (with or without the ephemeral- prefix)")
     .option("--offline", "remove only the local stack file and .estate/<stack>; nothing in Azure is touched")
     .action(async (name: string, flags: { offline?: boolean }) => {
-      const progress = startProgress(`Removing ephemeral-${name}…`);
-      const result = await envDown(context(Boolean(flags.offline), progress), name);
-      progress.succeed(`Removed ${result.stack}`);
+      const result = await withProgress(`Removing ephemeral-${name}…`, `env down ${name} failed`, async (progress) => {
+        const result = await envDown(context(Boolean(flags.offline), progress), name);
+        progress.succeed(`Removed ${result.stack}`);
+        return result;
+      });
       if (result.cloud) console.log(renderSummary(result.cloud.summary));
       for (const item of result.removed) console.log(`Removed ${rel(item)}`);
     });

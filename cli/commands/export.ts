@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Option, type Command } from "commander";
 import { toArmTemplate } from "../export/arm.js";
-import { startProgress } from "../output/progress.js";
+import { planningProgress, withProgress } from "../output/progress.js";
 import { resolvePlan } from "../plan/source.js";
 import { defaultOutDir } from "../plan/write.js";
 import { findProjectDir } from "../project.js";
@@ -23,10 +23,12 @@ export function registerExport(program: Command): void {
     .option("--stdout", "print the export on stdout instead of writing a file")
     .action(async (ref: string, flags: ExportFlags) => {
       const projectDir = findProjectDir();
-      const progress = startProgress(`Planning ${ref} offline…`);
-      const { plan } = await resolvePlan(projectDir, ref, (n) => progress.update(`Planning ${ref} offline… ${n} resources`));
-      const template = toArmTemplate(plan);
-      progress.succeed(`Exported ${template.resources.length} resources of ${plan.stack}`);
+      const { plan, template } = await withProgress(`Planning ${ref} offline…`, `Export of ${ref} failed`, async (progress) => {
+        const { plan } = await resolvePlan(projectDir, ref, planningProgress(progress, ref));
+        const template = toArmTemplate(plan);
+        progress.succeed(`Exported ${template.resources.length} resources of ${plan.stack}`);
+        return { plan, template };
+      });
       const text = `${JSON.stringify(template, null, 2)}\n`;
       if (flags.stdout) {
         process.stdout.write(text);

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { writeGraph } from "../graph/render.js";
-import { startProgress } from "../output/progress.js";
+import { planningProgress, withProgress } from "../output/progress.js";
 import { resolvePlan } from "../plan/source.js";
 import { defaultOutDir } from "../plan/write.js";
 import { findProjectDir } from "../project.js";
@@ -20,11 +20,13 @@ export function registerGraph(program: Command): void {
     .option("--json", "print the written files and node/edge counts as JSON")
     .action(async (ref: string, flags: GraphFlags) => {
       const projectDir = findProjectDir();
-      const progress = startProgress(`Planning ${ref} offline…`);
-      const { plan } = await resolvePlan(projectDir, ref, (n) => progress.update(`Planning ${ref} offline… ${n} resources`));
-      progress.update(`Rendering the graph of ${plan.stack}…`);
-      const written = await writeGraph(flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, plan.stack), plan);
-      progress.succeed(`Graph of ${plan.stack}: ${written.nodes} resources, ${written.edges} dependencies`);
+      const { plan, written } = await withProgress(`Planning ${ref} offline…`, `Graph of ${ref} failed`, async (progress) => {
+        const { plan } = await resolvePlan(projectDir, ref, planningProgress(progress, ref));
+        progress.update(`Rendering the graph of ${plan.stack}…`);
+        const written = await writeGraph(flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, plan.stack), plan);
+        progress.succeed(`Graph of ${plan.stack}: ${written.nodes} resources, ${written.edges} dependencies`);
+        return { plan, written };
+      });
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ stack: plan.stack, ...written }, null, 2)}\n`);
         return;

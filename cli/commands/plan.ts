@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { estimateAndWriteCost } from "../cost/report.js";
 import { renderPlan } from "../output/plan.js";
-import { startProgress } from "../output/progress.js";
+import { planningProgress, withProgress } from "../output/progress.js";
 import { findProjectDir } from "../project.js";
 import { planStack } from "../plan/stack.js";
 import { defaultOutDir, writePlan } from "../plan/write.js";
@@ -22,29 +22,22 @@ export function registerPlan(program: Command): void {
     .option("--out <dir>", "folder for plan.json and reports (default: .estate/<stack>)")
     .action(async (stack: string, flags: PlanFlags) => {
       const projectDir = findProjectDir();
-      const progress = startProgress(`Planning ${stack} offline…`);
-      try {
-        const plan = await planStack({
-          projectDir,
-          stack,
-          onProgress: (n) => progress.update(`Planning ${stack} offline… ${n} resources`),
-        });
+      const { plan, file, policy, cost } = await withProgress(`Planning ${stack} offline…`, `Plan of ${stack} failed`, async (progress) => {
+        const plan = await planStack({ projectDir, stack, onProgress: planningProgress(progress, stack) });
         const outDir = flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, stack);
         const file = writePlan(outDir, plan);
         const policy = evaluateAndWriteReports(projectDir, outDir, plan);
         const cost = estimateAndWriteCost(outDir, plan);
         progress.succeed(`Planned ${plan.resources.length} resources for ${stack}`);
-        if (flags.json) {
-          process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-        } else {
-          console.log(renderPlan(plan));
-          console.log(cost.summary);
-          console.log(policySummaryLine(policy.report));
-          console.log(`Wrote ${path.relative(process.cwd(), file) || file}`);
-        }
-      } catch (error) {
-        progress.fail(`Plan of ${stack} failed`);
-        throw error;
+        return { plan, file, policy, cost };
+      });
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+      } else {
+        console.log(renderPlan(plan));
+        console.log(cost.summary);
+        console.log(policySummaryLine(policy.report));
+        console.log(`Wrote ${path.relative(process.cwd(), file) || file}`);
       }
     });
 }

@@ -7,7 +7,7 @@ import { RULES } from "../../policies/rules/index.js";
 import { WAIVER_RULES } from "../../policies/waivers.js";
 import { EstateError, EXIT, UsageError } from "../errors.js";
 import { renderCatalogue, renderPolicy } from "../output/policy.js";
-import { startProgress } from "../output/progress.js";
+import { planningProgress, withProgress } from "../output/progress.js";
 import { findProjectDir } from "../project.js";
 import { readPlanFile } from "../plan/source.js";
 import { planStack } from "../plan/stack.js";
@@ -68,14 +68,11 @@ export function registerPolicy(program: Command): void {
         if (stack && stack !== plan.stack) throw new UsageError(`--plan ${flags.plan} is a plan of stack ${plan.stack}, not ${stack}`);
         if (!isProfile(plan.profile)) throw new EstateError(`${flags.plan}: profile ${JSON.stringify(plan.profile)} is not one of ${PROFILES.join(", ")}`);
       } else {
-        const progress = startProgress(`Planning ${stack} offline…`);
-        try {
-          plan = await planStack({ projectDir, stack: stack!, onProgress: (n) => progress.update(`Planning ${stack} offline… ${n} resources`) });
+        plan = await withProgress(`Planning ${stack} offline…`, `Plan of ${stack} failed`, async (progress) => {
+          const plan = await planStack({ projectDir, stack: stack!, onProgress: planningProgress(progress, stack!) });
           progress.succeed(`Planned ${plan.resources.length} resources for ${stack}`);
-        } catch (error) {
-          progress.fail(`Plan of ${stack} failed`);
-          throw error;
-        }
+          return plan;
+        });
       }
       const outDir = flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, plan.stack);
       const { report: full, files } = evaluateAndWriteReports(projectDir, outDir, plan);

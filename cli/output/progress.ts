@@ -25,3 +25,20 @@ export function startProgress(text: string): Progress {
     fail: (t) => spinner.fail(t),
   };
 }
+
+/**
+ * Runs `work` under a progress line. When it throws, the line ends with `failText` before the error
+ * goes on to main's handler: a spinner left running would keep an interactive process alive.
+ */
+export async function withProgress<T>(text: string, failText: string, work: (progress: Progress) => Promise<T>): Promise<T> {
+  const progress = startProgress(text);
+  try {
+    return await work(progress);
+  } catch (error) {
+    progress.fail(failText);
+    throw error;
+  }
+}
+
+/** The progress callback of an offline plan: `Planning dev offline… 42 resources`. */
+export const planningProgress = (progress: Progress, ref: string) => (resources: number) => progress.update(`Planning ${ref} offline… ${resources} resources`);
