@@ -1,25 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./load.js";
+import { DEV_STACK as BASE, refusal } from "../../test/config.js";
+import { loadConfig } from "./load.js";
 
-/** A valid stack as Pulumi hands it over (structured values as JSON). */
-const BASE: Record<string, string> = {
-  "estate:profile": "dev",
-  "estate:location": "westeurope",
-  "estate:owner": "platform-team@contoso.com",
-  "estate:costCentre": "CC-1001",
-};
 const ADMIN = { login: "sql-admins", objectId: "6f1c2a7e-3b5d-4c8e-9a10-2d4e6f8a0b1c" };
 const data = (value: unknown) => ({ "estate:data": JSON.stringify(value) });
 
-function refuse(raw: Record<string, string>): ConfigError {
-  try {
-    loadConfig({ ...BASE, ...raw }, { stack: "dev" });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error("expected the config to be refused");
-}
+const refuse = (raw: Record<string, string>) => refusal({ ...BASE, ...raw });
 
 describe("estate:data defaults", () => {
   it("dev: serverless Cosmos, Standard Service Bus without private endpoint, Standard Redis, no zones, no SQL", () => {

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./load.js";
+import { DEV_STACK as DEV, refusal } from "../../test/config.js";
+import { loadConfig } from "./load.js";
 
-const DEV: Record<string, string> = {
-  "estate:profile": "dev",
-  "estate:location": "westeurope",
-  "estate:owner": "platform-team@contoso.com",
-  "estate:costCentre": "CC-1001",
-};
 const PROD = { ...DEV, "estate:profile": "prod" };
 
 function load(raw: Record<string, string>, stack = "dev") {
@@ -15,13 +10,7 @@ function load(raw: Record<string, string>, stack = "dev") {
 
 /** The problems a stack config is refused with, as `key: message` lines. */
 function problems(raw: Record<string, string>, stack = "dev"): string[] {
-  try {
-    load(raw, stack);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems.map((p) => `${p.key}: ${p.message}`);
-  }
-  throw new Error("expected the config to be refused");
+  return refusal(raw, { stack }).problems.map((p) => `${p.key}: ${p.message}`);
 }
 
 const section = (key: string, value: unknown) => ({ [`estate:${key}`]: JSON.stringify(value) });

@@ -1,25 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./load.js";
+import { DEV_STACK, refusal } from "../../test/config.js";
+import { loadConfig } from "./load.js";
 
-/** A valid dev stack as Pulumi hands it to the program: flat keys, structured values as JSON. */
-const VALID: Record<string, string> = {
-  "estate:profile": "dev",
-  "estate:location": "westeurope",
-  "estate:owner": "platform-team@contoso.com",
-  "estate:costCentre": "CC-1001",
-  "estate:network": JSON.stringify({ addressSpace: "10.10.0.0/16" }),
-};
+/** A valid dev stack with its own address space. */
+const VALID: Record<string, string> = { ...DEV_STACK, "estate:network": JSON.stringify({ addressSpace: "10.10.0.0/16" }) };
 
-function problemsOf(raw: Record<string, string>, secretKeys: string[] = []): ConfigError {
-  try {
-    loadConfig(raw, { stack: "dev", secretKeys: new Set(secretKeys) });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error("expected the config to be refused");
-}
+const problemsOf = (raw: Record<string, string>, secretKeys: string[] = []) => refusal(raw, { secretKeys });
 
 describe("stack config", () => {
   it("resolves a valid stack with its profile's defaults", () => {
