@@ -5,6 +5,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import { Compute, FUNCTIONS_HOST_CONTAINERS } from "../infra/compute/index.js";
 import { buildServicePackage } from "../infra/compute/package.js";
 import { uploadPackage } from "../infra/compute/package-upload.js";
+import { HEALTH_PATH } from "../infra/core/health.js";
 import { DataTier } from "../infra/data/index.js";
 import { Edge } from "../infra/edge/index.js";
 import { Gateway } from "../infra/gateway/index.js";
@@ -229,7 +230,7 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
     severity: config.observability.alerts.severity,
     appInsightsId: monitoring.appInsightsId,
     metricAlerts,
-    availabilityUrl: pulumi.interpolate`${edge.url}/api/v1/health`,
+    availabilityUrl: pulumi.interpolate`${edge.url}${HEALTH_PATH}`,
   });
   new Budget("budget", {
     namer,

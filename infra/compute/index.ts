@@ -3,6 +3,7 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import * as web from "@pulumi/azure-native/web";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import type { BaseArgs } from "../core/args.js";
+import { HEALTH_PATH } from "../core/health.js";
 import { assignRoles } from "../core/roles.js";
 import { applySharedArgs } from "../core/shared.js";
 import { WEB_PLAN_SKUS, type FunctionPlanSku, type WebPlanSku } from "./skus.js";
@@ -14,9 +15,6 @@ export { FUNCTION_PLAN_SKUS, WEB_PLAN_SKUS, type FunctionPlanSku, type WebPlanSk
  * host storage account: its apps may create nothing there.
  */
 export const FUNCTIONS_HOST_CONTAINERS = ["azure-webjobs-hosts", "azure-webjobs-secrets"] as const;
-
-/** The path every hosted app answers health probes on (App Service, Front Door, APIM). */
-export const HEALTH_CHECK_PATH = "/api/v1/health";
 
 /** A setting's value: plain text, or a Key Vault secret the app resolves with its own identity. */
 export type AppSettingValue = pulumi.Input<string> | { keyVaultSecretUri: pulumi.Input<string> };
@@ -267,7 +265,7 @@ export class Compute extends pulumi.ComponentResource {
           remoteDebuggingEnabled: false,
           http20Enabled: true,
           vnetRouteAllEnabled: true,
-          healthCheckPath: HEALTH_CHECK_PATH,
+          healthCheckPath: HEALTH_PATH,
           ipSecurityRestrictions: onlyFromGateway,
           ipSecurityRestrictionsDefaultAction: "Deny",
           // The deployment (SCM) site gets no allow rule at all: nothing reaches it from outside.

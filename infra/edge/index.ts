@@ -3,10 +3,9 @@ import * as cdn from "@pulumi/azure-native/cdn";
 import * as frontdoor from "@pulumi/azure-native/frontdoor";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import type { BaseArgs } from "../core/args.js";
+import { HEALTH_PATH } from "../core/health.js";
 import { applySharedArgs } from "../core/shared.js";
 
-/** Front Door probes the origin through the gateway on the services' health route. */
-export const HEALTH_PROBE_PATH = "/api/v1/health";
 export const API_PATTERN = "/api/*";
 
 export interface WafSettings {
@@ -114,7 +113,7 @@ export class Edge extends pulumi.ComponentResource {
       {
         ...inProfile,
         originGroupName: "gateway",
-        healthProbeSettings: { probePath: HEALTH_PROBE_PATH, probeProtocol: "Https", probeRequestType: "GET", probeIntervalInSeconds: 60 },
+        healthProbeSettings: { probePath: HEALTH_PATH, probeProtocol: "Https", probeRequestType: "GET", probeIntervalInSeconds: 60 },
         loadBalancingSettings: { sampleSize: 4, successfulSamplesRequired: 3, additionalLatencyInMilliseconds: 50 },
         sessionAffinityState: "Disabled",
       },
