@@ -86,6 +86,9 @@ export interface AlertsArgs extends Omit<BaseArgs, "diagnostics" | "roleAssignme
   availabilityUrl?: pulumi.Input<string>;
 }
 
+/** A rule key as a name qualifier: `cosmosRu-api` becomes `cosmos-ru-api`. */
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
 /** Azure test locations (Europe and US) the availability test runs from. */
 export const AVAILABILITY_LOCATIONS = ["emea-nl-ams-azr", "emea-gb-db3-azr", "emea-fr-pra-edge", "us-va-ash-azr", "us-ca-sjc-azr"];
 
@@ -127,7 +130,7 @@ export class Alerts extends pulumi.ComponentResource {
     const common = { resourceGroupName, tags, severity: args.severity, enabled: true, autoMitigate: true };
     for (const target of args.metricAlerts) {
       const rule = METRIC_RULES[target.rule];
-      const qualifier = `${target.rule}-${target.key}`.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      const qualifier = kebab(`${target.rule}-${target.key}`);
       new monitor.MetricAlert(
         `${name}-${qualifier}`,
         {
@@ -159,7 +162,7 @@ export class Alerts extends pulumi.ComponentResource {
     }
 
     for (const [key, rule] of Object.entries(LOG_RULES)) {
-      const qualifier = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      const qualifier = kebab(key);
       new monitor.ScheduledQueryRule(
         `${name}-${qualifier}`,
         {
