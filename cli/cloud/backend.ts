@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { EstateError } from "../errors.js";
+import { writeJson } from "../output/files.js";
 
 /**
  * `.estate/backend.json`: where `estate bootstrap` put the Pulumi state (Azure Blob) and the
@@ -34,10 +35,7 @@ export function readBackend(projectDir: string): BackendConfig | undefined {
 }
 
 export function writeBackend(projectDir: string, config: BackendConfig): string {
-  const file = backendFile(projectDir);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
-  return file;
+  return writeJson(backendFile(projectDir), config);
 }
 
 /** Environment for the Pulumi CLI: the backend URL and its storage account, when bootstrapped. */

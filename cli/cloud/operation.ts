@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { estimateAndWriteCost } from "../cost/report.js";
 import { EstateError } from "../errors.js";
+import { writeJson } from "../output/files.js";
 import { planStack } from "../plan/stack.js";
 import { readStackFile } from "../plan/stackfile.js";
 import { defaultOutDir, writePlan } from "../plan/write.js";
@@ -86,10 +86,7 @@ export async function runCloud(operation: CloudOperation, projectDir: string, st
     },
   };
   const summaryFile = path.join(outDir, `cloud-${operation}.json`);
-  const writeSummary = () => {
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(summaryFile, `${JSON.stringify(tally.summary, null, 2)}\n`);
-  };
+  const writeSummary = () => writeJson(summaryFile, tally.summary);
   let outputs: Record<string, unknown> | undefined;
   try {
     if (operation === "preview") await deps.engine.preview(options);

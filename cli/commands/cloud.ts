@@ -10,6 +10,7 @@ import { offlinePolicyGate } from "../cloud/gate.js";
 import { PolicyRefusal, runCloud, type CloudDeps } from "../cloud/operation.js";
 import { preflight, systemToolchain } from "../cloud/preflight.js";
 import { EXIT, UsageError } from "../errors.js";
+import { displayPath } from "../output/files.js";
 import { withProgress } from "../output/progress.js";
 import { findProjectDir } from "../project.js";
 
@@ -30,7 +31,7 @@ async function cloudAction(operation: CloudOperation, stack: string): Promise<vo
       return run;
     });
     console.log(renderSummary(run.summary));
-    for (const file of run.files) console.log(`Wrote ${path.relative(process.cwd(), file) || file}`);
+    for (const file of run.files) console.log(`Wrote ${displayPath(file)}`);
     if (run.summary.errors.length) process.exitCode = EXIT.failed;
   } catch (error) {
     if (error instanceof PolicyRefusal) {
@@ -65,7 +66,7 @@ export function registerCloud(program: Command): void {
         return { config, file, changed };
       });
       console.log(`State:   ${config.backendUrl}\nSecrets: ${config.secretsProvider}`);
-      console.log(`Wrote ${path.relative(process.cwd(), file) || file}; estate preview/up/destroy use it.`);
+      console.log(`Wrote ${displayPath(file)}; estate preview/up/destroy use it.`);
       console.log(`Pulumi.yaml backend.url ${changed ? "set" : "already set"}: commit it so the pulumi CLI finds the state. Or log in by hand:`);
       console.log(`  ${config.loginCommand}`);
     });

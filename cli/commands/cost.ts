@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { estimateCost } from "../cost/estimate.js";
 import { loadPriceTable } from "../cost/prices.js";
 import { renderCost, writeCost } from "../cost/report.js";
+import { displayPath, printJson } from "../output/files.js";
 import { planningProgress, withProgress } from "../output/progress.js";
 import { resolvePlan } from "../plan/source.js";
 import { defaultOutDir } from "../plan/write.js";
@@ -33,10 +34,10 @@ export function registerCost(program: Command): void {
       const report = estimateCost(plan, table);
       const file = writeCost(flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, plan.stack), report);
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        printJson(report);
         return;
       }
       console.log(renderCost(report));
-      console.log(`Wrote ${path.relative(process.cwd(), file) || file}`);
+      console.log(`Wrote ${displayPath(file)}`);
     });
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { diffPlans } from "../diff/diff.js";
 import { renderDiff } from "../diff/render.js";
+import { printJson } from "../output/files.js";
 import { withProgress } from "../output/progress.js";
 import { resolvePlan } from "../plan/source.js";
 import { findProjectDir } from "../project.js";
@@ -22,7 +23,7 @@ export function registerDiff(program: Command): void {
         return [a, b];
       });
       const diff = diffPlans(a.plan, b.plan, { a: a.label, b: b.label });
-      if (flags.json) process.stdout.write(`${JSON.stringify(diff, null, 2)}\n`);
+      if (flags.json) printJson(diff);
       else console.log(renderDiff(diff));
     });
 }

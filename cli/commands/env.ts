@@ -1,5 +1,4 @@
 import { spawnSync } from "node:child_process";
-import path from "node:path";
 import chalk from "chalk";
 import Table from "cli-table3";
 import type { Command } from "commander";
@@ -12,6 +11,7 @@ import { costSummaryLine, money } from "../cost/report.js";
 import { EXIT } from "../errors.js";
 import { describeTime, envDown, envGc, envList, envUp, type EnvContext } from "../env/env.js";
 import { loadSettings } from "../env/settings.js";
+import { displayPath, printJson } from "../output/files.js";
 import { withProgress, type Progress } from "../output/progress.js";
 import { OFFLINE_LABEL } from "../plan/schema.js";
 import { findProjectDir } from "../project.js";
@@ -28,8 +28,6 @@ function context(offline: boolean, progress?: Progress): EnvContext {
     : { engine: automationEngine, toolchain: systemToolchain, gate: offlinePolicyGate, onProgress: (text) => progress?.update(text) };
   return { projectDir, settings: loadSettings(projectDir), now: () => new Date(), cloud };
 }
-
-const rel = (file: string) => path.relative(process.cwd(), file) || file;
 
 export function registerEnv(program: Command): void {
   const env = program
@@ -60,7 +58,7 @@ export function registerEnv(program: Command): void {
       });
       if (flags.json) {
         const { plan, cost, cloud, ...rest } = result;
-        process.stdout.write(`${JSON.stringify({ ...rest, mode: cloud ? "cloud" : "offline", resources: plan.resources.length, dailyCost: cost.total.daily, monthlyCost: cost.total.monthly, cloud: cloud?.summary }, null, 2)}\n`);
+        printJson({ ...rest, mode: cloud ? "cloud" : "offline", resources: plan.resources.length, dailyCost: cost.total.daily, monthlyCost: cost.total.monthly, cloud: cloud?.summary });
         return;
       }
       if (result.normalisedFrom) console.log(chalk.yellow(`Environment name "${result.normalisedFrom}" normalised to "${result.stack.slice("ephemeral-".length)}"`));
@@ -72,7 +70,7 @@ export function registerEnv(program: Command): void {
       if (result.droppedSecrets.length) {
         console.log(chalk.yellow(`Not copied (secrets of the source stack): ${result.droppedSecrets.join(", ")}; set them with pulumi config set --secret`));
       }
-      for (const file of result.files) console.log(`Wrote ${rel(file)}`);
+      for (const file of result.files) console.log(`Wrote ${displayPath(file)}`);
     });
 
   env
@@ -83,7 +81,7 @@ export function registerEnv(program: Command): void {
     .action(async (flags: { cloud?: boolean; json?: boolean }) => {
       const envs = await envList(context(!flags.cloud));
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify(envs, null, 2)}\n`);
+        printJson(envs);
         return;
       }
       if (!envs.length) {
@@ -117,7 +115,7 @@ export function registerEnv(program: Command): void {
         return result;
       });
       if (result.cloud) console.log(renderSummary(result.cloud.summary));
-      for (const item of result.removed) console.log(`Removed ${rel(item)}`);
+      for (const item of result.removed) console.log(`Removed ${displayPath(item)}`);
     });
 
   env
@@ -130,7 +128,7 @@ export function registerEnv(program: Command): void {
       const result = await envGc(context(Boolean(flags.offline)), Boolean(flags.dryRun));
       if (result.failed.length) process.exitCode = EXIT.failed;
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        printJson(result);
         return;
       }
       const verb = result.dryRun ? "Would collect" : "Collected";

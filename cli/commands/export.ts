@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Option, type Command } from "commander";
 import { toArmTemplate } from "../export/arm.js";
+import { displayPath, jsonText, writeJson } from "../output/files.js";
 import { planningProgress, withProgress } from "../output/progress.js";
 import { resolvePlan } from "../plan/source.js";
 import { defaultOutDir } from "../plan/write.js";
@@ -29,15 +29,12 @@ export function registerExport(program: Command): void {
         progress.succeed(`Exported ${template.resources.length} resources of ${plan.stack}`);
         return { plan, template };
       });
-      const text = `${JSON.stringify(template, null, 2)}\n`;
       if (flags.stdout) {
-        process.stdout.write(text);
+        process.stdout.write(jsonText(template));
         return;
       }
-      const file = flags.out ? path.resolve(flags.out) : path.join(defaultOutDir(projectDir, plan.stack), "template.json");
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, text);
+      const file = writeJson(flags.out ? path.resolve(flags.out) : path.join(defaultOutDir(projectDir, plan.stack), "template.json"), template);
       console.log(`Exported ${template.resources.length} resources (${template.metadata.skipped.length} skipped) as an ARM-shaped template`);
-      console.log(`Wrote ${path.relative(process.cwd(), file) || file}`);
+      console.log(`Wrote ${displayPath(file)}`);
     });
 }

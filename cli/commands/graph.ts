@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { writeGraph } from "../graph/render.js";
+import { displayPath, printJson } from "../output/files.js";
 import { planningProgress, withProgress } from "../output/progress.js";
 import { resolvePlan } from "../plan/source.js";
 import { defaultOutDir } from "../plan/write.js";
@@ -28,10 +29,10 @@ export function registerGraph(program: Command): void {
         return { plan, written };
       });
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ stack: plan.stack, ...written }, null, 2)}\n`);
+        printJson({ stack: plan.stack, ...written });
         return;
       }
       console.log(`Graph of ${plan.stack}: ${written.nodes} resources, ${written.edges} dependencies (offline plan from mocks)`);
-      for (const file of [written.mermaid, written.dot, written.svg]) console.log(`Wrote ${path.relative(process.cwd(), file) || file}`);
+      for (const file of [written.mermaid, written.dot, written.svg]) console.log(`Wrote ${displayPath(file)}`);
     });
 }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { estimateAndWriteCost } from "../cost/report.js";
+import { displayPath, printJson } from "../output/files.js";
 import { renderPlan } from "../output/plan.js";
 import { planningProgress, withProgress } from "../output/progress.js";
 import { findProjectDir } from "../project.js";
@@ -32,12 +33,12 @@ export function registerPlan(program: Command): void {
         return { plan, file, policy, cost };
       });
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+        printJson(plan);
       } else {
         console.log(renderPlan(plan));
         console.log(cost.summary);
         console.log(policySummaryLine(policy.report));
-        console.log(`Wrote ${path.relative(process.cwd(), file) || file}`);
+        console.log(`Wrote ${displayPath(file)}`);
       }
     });
 }

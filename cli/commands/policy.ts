@@ -6,6 +6,7 @@ import { PROFILES, SEVERITIES, type Severity } from "../../policies/model.js";
 import { RULES } from "../../policies/rules/index.js";
 import { WAIVER_RULES } from "../../policies/waivers.js";
 import { EstateError, EXIT, UsageError } from "../errors.js";
+import { displayPath, printJson } from "../output/files.js";
 import { renderCatalogue, renderPolicy } from "../output/policy.js";
 import { planningProgress, withProgress } from "../output/progress.js";
 import { findProjectDir } from "../project.js";
@@ -36,7 +37,7 @@ function printCatalogue(json: boolean): void {
     const catalogue = rules.map(({ rule: { id, title, description, severity, types, controls, mappings, remediation, enforcement }, kind }) => ({
       id, kind, title, description, severity, types, controls, mappings, remediation, enforcement,
     }));
-    process.stdout.write(`${JSON.stringify(catalogue, null, 2)}\n`);
+    printJson(catalogue);
     return;
   }
   console.log(renderCatalogue(rules.map(({ rule }) => rule)));
@@ -79,7 +80,7 @@ export function registerPolicy(program: Command): void {
       const report = filterReport(full, { minSeverity: flags.minSeverity as Severity | undefined, rules: flags.rule });
       if (flags.format === "text") {
         console.log(renderPolicy(report));
-        console.log(`Wrote ${files.map((file) => path.relative(process.cwd(), file) || file).join(", ")}`);
+        console.log(`Wrote ${files.map(displayPath).join(", ")}`);
       } else {
         process.stdout.write(renderReport(report, flags.format as ReportFormat));
       }

@@ -11,7 +11,7 @@
  * query. The table's `pricesAsOf` becomes today and `version` the given one (or the old with the
  * last number bumped). Offline, it stops with a clear message and leaves the table untouched.
  */
-import { writeFileSync } from "node:fs";
+import { writeJson } from "../output/files.js";
 import { loadPriceTable, PRICE_TABLE_FILE, type Meter, type PriceTable } from "./prices.js";
 
 const API = "https://prices.azure.com/api/retail/prices";
@@ -109,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
     for (const line of result.changed) console.log(`changed  ${line}`);
     for (const line of result.byHand) console.log(`by hand  ${line}`);
     if (!dryRun) {
-      writeFileSync(PRICE_TABLE_FILE, `${JSON.stringify(result.table, null, 2)}\n`);
+      writeJson(PRICE_TABLE_FILE, result.table);
       console.log(`Wrote ${PRICE_TABLE_FILE} (version ${version}, prices as of ${today})`);
     }
     return 0;

@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import chalk from "chalk";
 import Table from "cli-table3";
+import { writeJson } from "../output/files.js";
 import { OFFLINE_LABEL, type Plan } from "../plan/schema.js";
 import { estimateCost, type CostReport, type ResourceCost } from "./estimate.js";
 import { loadPriceTable, type PriceTable } from "./prices.js";
@@ -56,10 +56,7 @@ function summariseFree(report: CostReport): string {
 }
 
 export function writeCost(outDir: string, report: CostReport): string {
-  mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, "cost.json");
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  return file;
+  return writeJson(path.join(outDir, "cost.json"), report);
 }
 
 /** What `estate plan` and `estate env up` add to a plan: cost.json next to plan.json, and its summary line. */

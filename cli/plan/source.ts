@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { EstateError } from "../errors.js";
+import { displayPath } from "../output/files.js";
 import { PLAN_SCHEMA_VERSION, type Plan } from "./schema.js";
 import { planStack } from "./stack.js";
 
@@ -46,7 +47,7 @@ export async function resolvePlan(
 ): Promise<PlanSource> {
   if (looksLikePlanFile(ref)) {
     const file = path.resolve(ref);
-    return { plan: readPlanFile(file), label: path.relative(process.cwd(), file) || file };
+    return { plan: readPlanFile(file), label: displayPath(file) };
   }
   const plan = await planStack({ projectDir, stack: ref, onProgress });
   return { plan, label: `stack ${ref}` };

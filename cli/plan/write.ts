@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { writeJson } from "../output/files.js";
 import type { Plan } from "./schema.js";
 
 /** Where a stack's plan and reports go unless --out says otherwise. */
@@ -8,8 +8,5 @@ export function defaultOutDir(projectDir: string, stack: string): string {
 }
 
 export function writePlan(outDir: string, plan: Plan): string {
-  mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, "plan.json");
-  writeFileSync(file, `${JSON.stringify(plan, null, 2)}\n`);
-  return file;
+  return writeJson(path.join(outDir, "plan.json"), plan);
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { PolicyReport } from "../../policies/evaluate.js";
+import { jsonText } from "../output/files.js";
 import { toHtml } from "./html.js";
 import { toJunit } from "./junit.js";
 import { toMarkdown } from "./markdown.js";
@@ -12,9 +13,9 @@ export const REPORT_FORMATS: ReportFormat[] = ["json", "sarif", "junit", "md", "
 export function renderReport(report: PolicyReport, format: ReportFormat): string {
   switch (format) {
     case "json":
-      return `${JSON.stringify(report, null, 2)}\n`;
+      return jsonText(report);
     case "sarif":
-      return `${JSON.stringify(toSarif(report), null, 2)}\n`;
+      return jsonText(toSarif(report));
     case "junit":
       return toJunit(report);
     case "md":
