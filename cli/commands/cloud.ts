@@ -1,5 +1,4 @@
 import path from "node:path";
-import chalk from "chalk";
 import { Option, type Command } from "commander";
 import { isRegion, REGION_NAMES } from "../../infra/naming/index.js";
 import { recordBackendInProject, writeBackend } from "../cloud/backend.js";
@@ -7,15 +6,15 @@ import { bootstrap } from "../cloud/bootstrap.js";
 import { automationEngine } from "../cloud/engine.js";
 import { renderSummary, type CloudOperation } from "../cloud/events.js";
 import { offlinePolicyGate } from "../cloud/gate.js";
-import { PolicyRefusal, runCloud, type CloudDeps } from "../cloud/operation.js";
+import { runCloud, type CloudDeps } from "../cloud/operation.js";
 import { preflight, systemToolchain } from "../cloud/preflight.js";
 import { EXIT, UsageError } from "../errors.js";
 import { displayPath } from "../output/files.js";
 import { withProgress } from "../output/progress.js";
 import { findProjectDir } from "../project.js";
 
-/** The real dependencies; tests drive runCloud and bootstrap with fakes instead. */
-const realDeps = (onProgress: (text: string) => void): CloudDeps => ({
+/** The real dependencies of the cloud path (also `estate env`); tests drive runCloud and bootstrap with fakes instead. */
+export const realDeps = (onProgress: (text: string) => void): CloudDeps => ({
   engine: automationEngine,
   toolchain: systemToolchain,
   gate: offlinePolicyGate,
@@ -24,23 +23,14 @@ const realDeps = (onProgress: (text: string) => void): CloudDeps => ({
 
 async function cloudAction(operation: CloudOperation, stack: string): Promise<void> {
   const projectDir = findProjectDir();
-  try {
-    const run = await withProgress(`${operation} ${stack} with the Pulumi engine…`, `${operation} of ${stack} did not complete`, async (progress) => {
-      const run = await runCloud(operation, projectDir, stack, realDeps((text) => progress.update(`${operation} ${stack}: ${text}`)));
-      progress.succeed(`${operation} of ${stack} finished`);
-      return run;
-    });
-    console.log(renderSummary(run.summary));
-    for (const file of run.files) console.log(`Wrote ${displayPath(file)}`);
-    if (run.summary.errors.length) process.exitCode = EXIT.failed;
-  } catch (error) {
-    if (error instanceof PolicyRefusal) {
-      console.error(chalk.red(error.message));
-      process.exitCode = EXIT.policy;
-      return;
-    }
-    throw error;
-  }
+  const run = await withProgress(`${operation} ${stack} with the Pulumi engine…`, `${operation} of ${stack} did not complete`, async (progress) => {
+    const run = await runCloud(operation, projectDir, stack, realDeps((text) => progress.update(`${operation} ${stack}: ${text}`)));
+    progress.succeed(`${operation} of ${stack} finished`);
+    return run;
+  });
+  console.log(renderSummary(run.summary));
+  for (const file of run.files) console.log(`Wrote ${displayPath(file)}`);
+  if (run.summary.errors.length) process.exitCode = EXIT.failed;
 }
 
 export function registerCloud(program: Command): void {

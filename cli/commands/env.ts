@@ -2,11 +2,7 @@ import { spawnSync } from "node:child_process";
 import chalk from "chalk";
 import Table from "cli-table3";
 import type { Command } from "commander";
-import { automationEngine } from "../cloud/engine.js";
 import { renderSummary } from "../cloud/events.js";
-import { offlinePolicyGate } from "../cloud/gate.js";
-import type { CloudDeps } from "../cloud/operation.js";
-import { systemToolchain } from "../cloud/preflight.js";
 import { costSummaryLine, money } from "../cost/report.js";
 import { EXIT } from "../errors.js";
 import { describeTime, envDown, envGc, envList, envUp, type EnvContext } from "../env/env.js";
@@ -15,6 +11,7 @@ import { displayPath, printJson } from "../output/files.js";
 import { withProgress, type Progress } from "../output/progress.js";
 import { OFFLINE_LABEL } from "../plan/schema.js";
 import { findProjectDir } from "../project.js";
+import { realDeps } from "./cloud.js";
 
 function git(...args: string[]): string | undefined {
   const result = spawnSync("git", args, { encoding: "utf8" });
@@ -23,9 +20,7 @@ function git(...args: string[]): string | undefined {
 
 function context(offline: boolean, progress?: Progress): EnvContext {
   const projectDir = findProjectDir();
-  const cloud: CloudDeps | undefined = offline
-    ? undefined
-    : { engine: automationEngine, toolchain: systemToolchain, gate: offlinePolicyGate, onProgress: (text) => progress?.update(text) };
+  const cloud = offline ? undefined : realDeps((text) => progress?.update(text));
   return { projectDir, settings: loadSettings(projectDir), now: () => new Date(), cloud };
 }
 
