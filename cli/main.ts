@@ -8,6 +8,7 @@ import { registerGraph } from "./commands/graph.js";
 import { registerExport } from "./commands/export.js";
 import { registerCloud } from "./commands/cloud.js";
 import { registerEnv } from "./commands/env.js";
+import { PolicyRefusal } from "./cloud/operation.js";
 import { EXIT, isExpected, UsageError } from "./errors.js";
 
 const program = new Command()
@@ -38,6 +39,11 @@ function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError) {
     console.error(chalk.red(`error: ${error.message}`));
     return EXIT.usage;
+  }
+  if (error instanceof PolicyRefusal) {
+    // `estate up`, and `estate env up` which deploys through it: the offline policy gate refused.
+    console.error(chalk.red(error.message));
+    return EXIT.policy;
   }
   if (isExpected(error)) {
     console.error(chalk.red((error as Error).message));
