@@ -60,6 +60,8 @@ describe("evaluate", () => {
     const storage = filterReport(report, { rules: ["EST-ST-*"] });
     expect(new Set(storage.results.map((r) => r.ruleId.slice(0, 7)))).toEqual(new Set(["EST-ST-"]));
     expect(storage.summary.fail).toBe(3);
+    // The same globs as waivers: `?` is one character, not a regular-expression quantifier.
+    expect(new Set(filterReport(report, { rules: ["est-st-00?"] }).rules.map((r) => r.id.slice(0, 9)))).toEqual(new Set(["EST-ST-00"]));
     const critical = filterReport(report, { minSeverity: "critical" });
     expect(critical.results.every((r) => r.severity === "critical")).toBe(true);
     expect(failures(critical)).toEqual(["EST-ST-003 st", "EST-STK-005 st"]);

@@ -15,7 +15,7 @@ import {
 } from "./model.js";
 import { RULES } from "./rules/index.js";
 import { STACK_OUTPUTS_URN } from "./rules/stack.js";
-import { isExpired, WAIVER_RULES, waiverMatches, type Waiver } from "./waivers.js";
+import { globToRegExp, isExpired, WAIVER_RULES, waiverMatches, type Waiver } from "./waivers.js";
 
 /** Version of policy.json's shape; bump on a removed or renamed field. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -242,7 +242,7 @@ const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 
 
 /** Narrows a report to some rules (ids or globs like EST-WAF-*) and a minimum severity. */
 export function filterReport(report: PolicyReport, filter: { minSeverity?: Severity; rules?: string[] }): PolicyReport {
-  const patterns = (filter.rules ?? []).map((id) => new RegExp(`^${id.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i"));
+  const patterns = (filter.rules ?? []).map(globToRegExp);
   const keepRule = (id: string, severity: Severity) =>
     (!patterns.length || patterns.some((pattern) => pattern.test(id))) && (!filter.minSeverity || SEVERITY_RANK[severity] <= SEVERITY_RANK[filter.minSeverity]);
   const rules = report.rules.filter((rule) => keepRule(rule.id, rule.severity));

@@ -56,7 +56,8 @@ export function loadWaivers(projectDir: string, stack: string, knownRules: reado
   });
 }
 
-function globToRegExp(glob: string): RegExp {
+/** A glob as waivers and `estate policy --rule` take it: `*` any run, `?` one character, case-insensitive. */
+export function globToRegExp(glob: string): RegExp {
   const escaped = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
   return new RegExp(`^${escaped}$`, "i");
 }
