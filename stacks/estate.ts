@@ -96,7 +96,7 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
   // ── Service packages ─────────────────────────────────────────────────────────────────────
   // Each service is bundled into a zip during the program and uploaded by the deployer's own
   // identity; a code change changes only that service's blob name and its app's setting.
-  const deployer = data.storage.grantBlobAccess("deployer", clientConfig.objectId, "write");
+  const deployer = data.storage.grantBlobAccess("deployer", clientConfig.objectId, "write", DEPLOYMENTS_CONTAINER);
   const rootDir = pulumi.runtime.getRootDirectory() || process.cwd();
   const packageUrls = Object.fromEntries(
     services.map((service) => {
@@ -157,8 +157,11 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
   for (const service of services) {
     const { principalId } = compute.apps[service.name];
     if (service.cosmos.length) data.cosmos.grantDataAccess(service.name, principalId);
-    const writesBlobs = service.blobContainers.some((b) => b.access === "readwrite");
-    data.storage.grantBlobAccess(service.name, principalId, writesBlobs ? "write" : "read");
+    // Blob roles are per container: an app can touch neither another's data nor any package.
+    for (const blob of service.blobContainers) {
+      data.storage.grantBlobAccess(service.name, principalId, blob.access === "readwrite" ? "write" : "read", blob.name);
+    }
+    data.storage.grantBlobAccess(service.name, principalId, "read", DEPLOYMENTS_CONTAINER);
     for (const queue of service.queues) data.serviceBus.grantQueueAccess(service.name, principalId, queue.name, queue.access);
   }
 

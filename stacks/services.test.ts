@@ -98,8 +98,14 @@ describe("services deployed with the dev estate", () => {
     expect(rolesOn("api", queue.outputs.id)).toEqual([roleId("Azure Service Bus Data Sender")]);
     expect(rolesOn("worker", queue.outputs.id)).toEqual([roleId("Azure Service Bus Data Receiver")]);
     const account = ofType("azure-native:storage:StorageAccount")[0];
-    expect(rolesOn("api", account.outputs.id)).toContain(roleId("Storage Blob Data Contributor"));
-    expect(rolesOn("worker", account.outputs.id)).toContain(roleId("Storage Blob Data Reader"));
+    const container = (name: string) => ofType("azure-native:storage:BlobContainer").find((c) => c.inputs.containerName === name)!.outputs.id;
+    expect(rolesOn("api", container("documents"))).toEqual([roleId("Storage Blob Data Contributor")]);
+    expect(rolesOn("worker", container("documents"))).toEqual([roleId("Storage Blob Data Reader")]);
+    // Each app reads the packages; none may write them, nor hold any role on the whole account.
+    for (const service of ["api", "worker"]) {
+      expect(rolesOn(service, container("deployments"))).toEqual([roleId("Storage Blob Data Reader")]);
+      expect(rolesOn(service, account.outputs.id)).toEqual([]);
+    }
     const cosmosGrants = ofType("azure-native:cosmosdb:SqlResourceSqlRoleAssignment");
     for (const service of ["api", "worker"]) {
       const grant = cosmosGrants.find((g) => g.inputs.principalId === principal(service));

@@ -17,8 +17,8 @@ let plan: Plan;
 beforeAll(async () => {
   plan = await planComponents(() => {
     const storage = new BlobStorage("st", ARGS);
-    storage.grantBlobAccess("api", "44444444-4444-4444-8444-444444444444", "write");
-    storage.grantBlobAccess("worker", "55555555-5555-4555-8555-555555555555", "read");
+    storage.grantBlobAccess("api", "44444444-4444-4444-8444-444444444444", "write", "documents");
+    storage.grantBlobAccess("worker", "55555555-5555-4555-8555-555555555555", "read", "documents");
     return { blob: storage.blobEndpoint };
   });
 });
@@ -63,12 +63,22 @@ describe("Storage", () => {
     expect(plan.outputs.blob).toBe(`https://${account.physicalName}.blob.core.windows.net/`);
   });
 
-  it("grants Blob Data Contributor for write and Blob Data Reader for read, on the account", () => {
-    const account = oneOfType(plan, "azure-native:storage:StorageAccount");
+  it("grants Blob Data Contributor for write and Blob Data Reader for read, on the container only", () => {
+    const container = ofType(plan, "azure-native:storage:BlobContainer").find((c) => c.inputs.containerName === "documents")!;
+    expect(String(container.outputs.id)).toMatch(/\/blobServices\/default\/containers\/documents$/);
     const grants = ofType(plan, "azure-native:authorization:RoleAssignment");
     expect(grants.map((g) => [g.inputs.principalId, String(g.inputs.roleDefinitionId).split("/").pop(), g.inputs.scope])).toEqual([
-      ["44444444-4444-4444-8444-444444444444", BUILT_IN_ROLES["Storage Blob Data Contributor"], account.outputs.id],
-      ["55555555-5555-4555-8555-555555555555", BUILT_IN_ROLES["Storage Blob Data Reader"], account.outputs.id],
+      ["44444444-4444-4444-8444-444444444444", BUILT_IN_ROLES["Storage Blob Data Contributor"], container.outputs.id],
+      ["55555555-5555-4555-8555-555555555555", BUILT_IN_ROLES["Storage Blob Data Reader"], container.outputs.id],
     ]);
+  });
+
+  it("refuses a grant on a container it does not have", async () => {
+    await expect(
+      planComponents(() => {
+        const storage = new BlobStorage("st", { ...ARGS, containers: ["documents"] });
+        storage.grantBlobAccess("api", "44444444-4444-4444-8444-444444444444", "read", "images");
+      }),
+    ).rejects.toThrow('storage st has no container "images"; containers: documents');
   });
 });

@@ -126,8 +126,15 @@ export class BlobStorage extends pulumi.ComponentResource {
     this.registerOutputs({ accountId: this.accountId, blobEndpoint: this.blobEndpoint });
   }
 
-  /** Blob data access for a principal on the whole account: Reader for "read", Contributor for "write". */
-  grantBlobAccess(key: string, principalId: pulumi.Input<string>, access: BlobAccess) {
-    return assignRoles(this, this.name, this.accountId, [{ role: BLOB_ROLES[access], principalId, key }])[0];
+  /**
+   * Blob data access for a principal on one container, never the whole account: Reader for "read",
+   * Contributor for "write".
+   */
+  grantBlobAccess(key: string, principalId: pulumi.Input<string>, access: BlobAccess, container: string) {
+    const target = this.containers[container];
+    if (!target) {
+      throw new Error(`storage ${this.name} has no container "${container}"; containers: ${Object.keys(this.containers).join(", ")}`);
+    }
+    return assignRoles(this, `${this.name}-${container}`, target.id, [{ role: BLOB_ROLES[access], principalId, key }])[0];
   }
 }
