@@ -1,6 +1,5 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { stringify } from "yaml";
-import { estateProgram } from "../../stacks/program.js";
 import { runCloud, type CloudDeps, type CloudRun } from "../cloud/operation.js";
 import { backendEnv, readBackend } from "../cloud/backend.js";
 import { preflight } from "../cloud/preflight.js";
@@ -8,10 +7,9 @@ import { estimateCost, type CostReport } from "../cost/estimate.js";
 import { loadPriceTable } from "../cost/prices.js";
 import { writeCost } from "../cost/report.js";
 import { EstateError, UsageError } from "../errors.js";
-import { planProgram } from "../plan/engine.js";
 import type { Plan } from "../plan/schema.js";
-import { projectName } from "../plan/stack.js";
-import { readStackFile } from "../plan/stackfile.js";
+import { planConfig } from "../plan/stack.js";
+import { flattenConfig, readStackFile } from "../plan/stackfile.js";
 import { defaultOutDir, writePlan } from "../plan/write.js";
 import { EPHEMERAL_PREFIX, envName, formatDuration, parseDuration } from "./names.js";
 import type { EphemeralSettings } from "./settings.js";
@@ -94,7 +92,7 @@ export async function envUp(context: EnvContext, options: UpOptions): Promise<Up
 
   const now = context.now();
   const expiresAt = new Date(now.getTime() + ttl).toISOString().replace(/\.\d{3}Z$/, "Z");
-  const sourceConfig = readStackConfig(projectDir, from);
+  const sourceConfig = source.section;
   const copied = Object.entries(sourceConfig).filter(([key]) => !NOT_COPIED.includes(key) && !source.secretKeys.includes(key));
   const sourceTags = (sourceConfig["estate:tags"] as Record<string, string> | undefined) ?? {};
   // Running `env up` again refreshes the environment (a new expiry); it keeps its creation time.
@@ -113,14 +111,7 @@ export async function envUp(context: EnvContext, options: UpOptions): Promise<Up
 
   await checkLiveLimit(context, env.stack);
   // Plan from the config in memory: an environment refused for its cost leaves no trace.
-  const plan = await planProgram({
-    project: projectName(projectDir),
-    stack: env.stack,
-    config: Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)])),
-    secretKeys: [],
-    rootDirectory: projectDir,
-    program: estateProgram,
-  });
+  const plan = await planConfig({ projectDir, stack: env.stack, ...flattenConfig(config) });
   const cost = estimateCost(plan, loadPriceTable());
   checkCostCeiling(context.settings, env.stack, cost);
 

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { estateProgram } from "../../stacks/program.js";
 import { planProgram } from "./engine.js";
 import type { Plan } from "./schema.js";
-import { readStackFile } from "./stackfile.js";
+import { readStackFile, type FlatConfig } from "./stackfile.js";
 
 export interface StackPlanOptions {
   projectDir: string;
@@ -24,11 +24,18 @@ export async function planStack(options: StackPlanOptions): Promise<Plan> {
   // One spelling of the project folder, whatever the caller passed ("./", a trailing slash...).
   const projectDir = path.resolve(options.projectDir);
   const stackFile = readStackFile(projectDir, options.stack);
+  const config = { ...stackFile.config, ...options.configOverrides };
+  return planConfig({ projectDir, stack: options.stack, config, secretKeys: stackFile.secretKeys, onProgress: options.onProgress });
+}
+
+/** The offline plan of a stack from config in memory (`estate env up` plans before it writes the stack file). */
+export async function planConfig(options: FlatConfig & Omit<StackPlanOptions, "configOverrides">): Promise<Plan> {
+  const projectDir = path.resolve(options.projectDir);
   return planProgram({
     project: projectName(projectDir),
     stack: options.stack,
-    config: { ...stackFile.config, ...options.configOverrides },
-    secretKeys: stackFile.secretKeys,
+    config: options.config,
+    secretKeys: options.secretKeys,
     rootDirectory: projectDir,
     program: estateProgram,
     onProgress: options.onProgress,

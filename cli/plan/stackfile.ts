@@ -2,11 +2,16 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 
-export interface StackFile {
-  file: string;
+export interface FlatConfig {
   /** Pulumi's flat config: `namespace:key` -> text (structured values as JSON), as the engine passes it. */
   config: Record<string, string>;
   secretKeys: string[];
+}
+
+export interface StackFile extends FlatConfig {
+  file: string;
+  /** The `config:` section as written: structured values stay structured. */
+  section: Record<string, unknown>;
 }
 
 /** A stack that has no stack file, or a stack file that is not valid YAML. */
@@ -37,6 +42,11 @@ export function readStackFile(projectDir: string, stack: string): StackFile {
     throw new StackFileError(`${file} is not valid YAML: ${(error as Error).message}`);
   }
   const section = (doc as { config?: Record<string, unknown> }).config ?? {};
+  return { file, section, ...flattenConfig(section) };
+}
+
+/** A `config:` section as Pulumi hands it to a program; `secure:` values get an offline stand-in. */
+export function flattenConfig(section: Record<string, unknown>): FlatConfig {
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(section)) {
@@ -47,7 +57,7 @@ export function readStackFile(projectDir: string, stack: string): StackFile {
       config[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
   }
-  return { file, config, secretKeys };
+  return { config, secretKeys };
 }
 
 function isSecure(value: unknown): boolean {
