@@ -2,7 +2,7 @@ import path from "node:path";
 import chalk from "chalk";
 import Table from "cli-table3";
 import { writeJson } from "../output/files.js";
-import { OFFLINE_LABEL, type Plan } from "../plan/schema.js";
+import { OFFLINE_LABEL, shortType, type Plan } from "../plan/schema.js";
 import { estimateCost, type CostReport, type ResourceCost } from "./estimate.js";
 import { loadPriceTable, type PriceTable } from "./prices.js";
 
@@ -11,7 +11,6 @@ export function money(amount: number, currency: string): string {
 }
 
 const label = (r: ResourceCost) => r.physicalName ?? r.name;
-const shortType = (type: string) => type.replace(/^azure-native:/, "");
 
 /** One line for `estate plan` and `estate env up`: fixed total, and what it leaves out. */
 export function costSummaryLine(report: CostReport): string {

@@ -1,9 +1,8 @@
 import chalk from "chalk";
-import { OFFLINE_LABEL } from "../plan/schema.js";
+import { OFFLINE_LABEL, shortType } from "../plan/schema.js";
 import type { InputChange, PlanDiff, ResourceRef } from "./diff.js";
 
 const show = (value: unknown) => (value === undefined ? chalk.dim("(unset)") : JSON.stringify(value));
-const shortType = (type: string) => type.replace(/^azure-native:/, "");
 const label = (r: ResourceRef) => `${r.physicalName ?? r.name} ${chalk.dim(shortType(r.type))}`;
 
 /** Groups by component so a reader sees "the data tier differs like this", not a flat list. */

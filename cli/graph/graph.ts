@@ -1,4 +1,4 @@
-import type { Plan, PlanResource } from "../plan/schema.js";
+import { shortType, type Plan, type PlanResource } from "../plan/schema.js";
 
 /**
  * The dependency graph of a plan: every Azure resource is a node, every component a group (nested
@@ -31,8 +31,6 @@ export interface DependencyGraph {
   root: GraphGroup;
   edges: GraphEdge[];
 }
-
-const shortType = (type: string) => type.replace(/^azure-native:/, "");
 
 export function buildGraph(plan: Plan): DependencyGraph {
   const ids = new Map<string, string>();

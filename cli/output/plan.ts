@@ -1,6 +1,6 @@
 import chalk from "chalk";
 import Table from "cli-table3";
-import { OFFLINE_LABEL, type Plan, type PlanResource } from "../plan/schema.js";
+import { OFFLINE_LABEL, shortType, type Plan, type PlanResource } from "../plan/schema.js";
 
 /** The plan as a tree (components with their children), then counts by type. */
 export function renderPlan(plan: Plan): string {
@@ -41,8 +41,4 @@ function renderCounts(plan: Plan): string {
   const table = new Table({ head: ["Resource type", "Count"], style: { head: [], border: [] } });
   for (const [type, count] of countsByType(plan)) table.push([type, String(count)]);
   return table.toString();
-}
-
-function shortType(type: string): string {
-  return type.replace(/^azure-native:/, "");
 }

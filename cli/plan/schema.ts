@@ -45,3 +45,6 @@ export interface PlanResource {
 }
 
 export const REDACTED = "[secret]";
+
+/** A type token as the plan tools print it: `network:VirtualNetwork` for `azure-native:network:VirtualNetwork`. */
+export const shortType = (type: string): string => type.replace(/^azure-native:/, "");
