@@ -1,4 +1,4 @@
-import type { Enforcement, GraphEdit, InputPatch, Profile, ResourceRule, RuleContext, StackRule, Subject } from "../model.js";
+import type { Enforcement, Graph, GraphEdit, GraphResource, InputPatch, Profile, ResourceRule, RuleContext, StackRule, Subject } from "../model.js";
 
 /** Reads an input by path: `a.b[0].c`. Missing steps give undefined. */
 export function get(value: unknown, path: string): unknown {
@@ -112,8 +112,29 @@ export function asRecord(value: unknown): Record<string, unknown> {
 
 type StackMeta = Omit<StackRule, "kind" | "check" | "examples">;
 
+type StackCheck =
+  | { check: StackRule["check"] }
+  /**
+   * The common case, one finding at most per resource of `types`: `problemOf` sees the graph once
+   * (to gather what every resource is checked against) and returns the check of one resource.
+   */
+  | { problemOf: (graph: Graph, context: RuleContext) => (resource: GraphResource) => string | undefined };
+
 /** A rule over the whole graph; `fail` edits the compliant estate so that the rule must fail. */
-export function stackRule(meta: StackMeta & { check: StackRule["check"]; fail: GraphEdit[]; pass?: GraphEdit[] }): StackRule {
-  const { check, fail, pass, ...rest } = meta;
-  return { ...rest, kind: "stack", check, examples: { fail, pass } };
+export function stackRule(meta: StackMeta & StackCheck & { fail: GraphEdit[]; pass?: GraphEdit[] }): StackRule {
+  const { fail, pass, ...rest } = meta;
+  const examples = { fail, pass };
+  if ("check" in rest) {
+    const { check, ...data } = rest;
+    return { ...data, kind: "stack", check, examples };
+  }
+  const { problemOf, ...data } = rest;
+  const check: StackRule["check"] = (graph, context) => {
+    const problem = problemOf(graph, context);
+    return graph.resources.flatMap((resource) => {
+      const message = data.types.includes(resource.type) ? problem(resource) : undefined;
+      return message ? [{ urn: resource.urn, message }] : [];
+    });
+  };
+  return { ...data, kind: "stack", check, examples };
 }

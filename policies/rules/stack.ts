@@ -1,16 +1,10 @@
-import { ENFORCE, type Graph, type GraphResource, type Rule, type StackFinding } from "../model.js";
+import { ENFORCE, type Graph, type GraphResource, type Rule } from "../model.js";
 import { AUDITABLE, DATA_SERVICES, DIAGNOSABLE, T } from "../types.js";
 import { asArray, asRecord, get, isText, stackRule } from "./factory.js";
 import { ofType, refersTo, refersToAny } from "./graph.js";
 
 /** The URN stack outputs are reported against. */
 export const STACK_OUTPUTS_URN = "pulumi:pulumi:Stack::outputs";
-
-const findingsFor = (resources: GraphResource[], problem: (resource: GraphResource) => string | undefined): StackFinding[] =>
-  resources.flatMap((resource) => {
-    const message = problem(resource);
-    return message ? [{ urn: resource.urn, message }] : [];
-  });
 
 function privateEndpointsOf(graph: Graph, service: GraphResource): GraphResource[] {
   return ofType(graph, T.privateEndpoint).filter((pe) => refersToAny(pe, "privateLinkServiceConnections", "privateLinkServiceId", service));
@@ -85,7 +79,7 @@ export const stackRules: Rule[] = [
   stackRule({
     id: "EST-STK-001", title: "Every data service has a private endpoint", description: "Data is reached only over private endpoints in the VNet.",
     severity: "critical", types: DATA_SERVICES,
-    check: (graph) => findingsFor(ofType(graph, ...DATA_SERVICES), (service) => (privateEndpointsOf(graph, service).length ? undefined : "no private endpoint connects to it")),
+    problemOf: (graph) => (service) => (privateEndpointsOf(graph, service).length ? undefined : "no private endpoint connects to it"),
     fail: [removeType(T.privateEndpoint)],
     controls: { mcsb: ["NS-2"], cis: ["3.10", "4.5.2", "8.7"], waf: "Security" },
     mappings: { checkov: ["CKV2_AZURE_33", "CKV2_AZURE_32", "CKV2_AZURE_45"], azurePolicy: ["6edd7eda-6dd8-40f7-810d-67160c639cd9", "58440f8a-10c5-4151-bdce-dfbaad4a20b7", "a6abeaec-4d90-4a02-805f-6b26c4d3fbe9", "7698e800-9299-47a6-b3b6-5a0fee576eed", "7803067c-7d34-46e3-8c79-0ca68fc4036d", "1c06e275-d63d-4540-b761-71f364c2111d"] },
@@ -94,8 +88,7 @@ export const stackRules: Rule[] = [
   stackRule({
     id: "EST-STK-002", title: "Private endpoints resolve through a private DNS zone linked to the VNet", description: "Without the zone group and VNet link, clients resolve the public address and fail (or leak).",
     severity: "high", types: DATA_SERVICES,
-    check: (graph) =>
-      findingsFor(ofType(graph, ...DATA_SERVICES), (service) => privateEndpointsOf(graph, service).map((pe) => dnsProblem(graph, pe)).find(Boolean)),
+    problemOf: (graph) => (service) => privateEndpointsOf(graph, service).map((pe) => dnsProblem(graph, pe)).find(Boolean),
     fail: [removeType(T.vnetLink), removeType(T.privateDnsZoneGroup)],
     controls: { mcsb: ["NS-10", "NS-2"], waf: "Security" },
     mappings: {},
@@ -104,7 +97,7 @@ export const stackRules: Rule[] = [
   stackRule({
     id: "EST-STK-003", title: "Every resource that supports diagnostics sends them", description: "Diagnostic settings on every diagnosable resource, to the shared workspace.",
     severity: "high", types: DIAGNOSABLE,
-    check: (graph) => findingsFor(ofType(graph, ...DIAGNOSABLE), (resource) => (diagnosticSettingsOf(graph, resource).length ? undefined : "no diagnostic setting targets it")),
+    problemOf: (graph) => (resource) => (diagnosticSettingsOf(graph, resource).length ? undefined : "no diagnostic setting targets it"),
     fail: [removeType(T.diagnosticSetting)],
     controls: { mcsb: ["LT-3", "LT-4", "LT-5"], cis: ["5.1.1", "5.1.4"], waf: "Operational Excellence" },
     mappings: {
@@ -116,13 +109,12 @@ export const stackRules: Rule[] = [
   stackRule({
     id: "EST-STK-004", title: "Diagnostics include audit logs", description: "Resources with an audit category send it (categoryGroup `audit` or `allLogs`).",
     severity: "medium", types: AUDITABLE,
-    check: (graph) =>
-      findingsFor(ofType(graph, ...AUDITABLE), (resource) => {
-        const settings = diagnosticSettingsOf(graph, resource);
-        if (!settings.length) return undefined; // EST-STK-003 reports it
-        const audited = settings.some((setting) => asArray(setting.inputs.logs).map(asRecord).some((log) => log.enabled === true && ["audit", "allLogs"].includes(String(log.categoryGroup))));
-        return audited ? undefined : "its diagnostic settings send no audit or allLogs category group";
-      }),
+    problemOf: (graph) => (resource) => {
+      const settings = diagnosticSettingsOf(graph, resource);
+      if (!settings.length) return undefined; // EST-STK-003 reports it
+      const audited = settings.some((setting) => asArray(setting.inputs.logs).map(asRecord).some((log) => log.enabled === true && ["audit", "allLogs"].includes(String(log.categoryGroup))));
+      return audited ? undefined : "its diagnostic settings send no audit or allLogs category group";
+    },
     fail: [(graph) => ofType(graph, T.diagnosticSetting).forEach((setting) => (setting.inputs.logs = [{ category: "Requests", enabled: true }]))],
     controls: { mcsb: ["LT-3"], cis: ["5.1.2"], waf: "Security" },
     mappings: {},
@@ -131,7 +123,7 @@ export const stackRules: Rule[] = [
   stackRule({
     id: "EST-STK-005", title: "Nothing but Front Door accepts internet traffic", description: "Data services, apps and the gateway are private or restricted; Front Door is the single entry.",
     severity: "critical", types: [...DATA_SERVICES, T.webApp, T.webAppSlot, T.apim, T.publicIp],
-    check: (graph) => findingsFor(ofType(graph, ...DATA_SERVICES, T.webApp, T.webAppSlot, T.apim, T.publicIp), internetFacing),
+    problemOf: () => internetFacing,
     fail: [(graph) => ofType(graph, T.storageAccount).forEach((account) => (account.inputs.publicNetworkAccess = "Enabled"))],
     controls: { mcsb: ["NS-1", "NS-2"], waf: "Security" },
     mappings: {},
@@ -140,13 +132,11 @@ export const stackRules: Rule[] = [
   stackRule({
     id: "EST-STK-006", title: "Every alert targets an action group of the estate", description: "Alert actions point at an action group declared in the same stack.",
     severity: "high", types: [T.metricAlert, T.logAlert],
-    check: (graph) => {
+    problemOf: (graph) => {
       const groups = ofType(graph, T.actionGroup);
       const targets = (alert: GraphResource, group: GraphResource) =>
         alert.type === T.logAlert ? refersToAny(alert, "actions.actionGroups", "", group) : refersToAny(alert, "actions", "actionGroupId", group);
-      return findingsFor(ofType(graph, T.metricAlert, T.logAlert), (alert) =>
-        groups.some((group) => targets(alert, group)) ? undefined : "no action of the alert targets an action group of this stack",
-      );
+      return (alert) => (groups.some((group) => targets(alert, group)) ? undefined : "no action of the alert targets an action group of this stack");
     },
     fail: [removeType(T.actionGroup)],
     controls: { mcsb: ["IR-2"], waf: "Operational Excellence" },
@@ -171,11 +161,10 @@ export const stackRules: Rule[] = [
   stackRule({
     id: "EST-STK-008", title: "Every storage account has a lifecycle policy", description: "Blobs are tiered and expired by policy.",
     severity: "low", types: [T.storageAccount],
-    check: (graph) => {
+    problemOf: (graph) => {
       const policies = ofType(graph, T.storagePolicy);
-      return findingsFor(ofType(graph, T.storageAccount), (account) =>
-        policies.some((policy) => policy.inputs.accountName === account.inputs.accountName || policy.dependsOn.includes(account.urn)) ? undefined : "no ManagementPolicy for the account",
-      );
+      return (account) =>
+        policies.some((policy) => policy.inputs.accountName === account.inputs.accountName || policy.dependsOn.includes(account.urn)) ? undefined : "no ManagementPolicy for the account";
     },
     fail: [removeType(T.storagePolicy)],
     controls: { mcsb: [], waf: "Cost Optimization" },
@@ -185,15 +174,14 @@ export const stackRules: Rule[] = [
   stackRule({
     id: "EST-STK-009", title: "Every SQL server has auditing and Defender alerts", description: "Auditing and threat detection are declared per server.",
     severity: "high", types: [T.sqlServer],
-    check: (graph) =>
-      findingsFor(ofType(graph, T.sqlServer), (server) => {
-        const belongs = (child: GraphResource) => child.inputs.serverName === server.inputs.serverName || child.dependsOn.includes(server.urn);
-        const missing = [
-          ofType(graph, T.sqlAuditing).some(belongs) ? undefined : "ServerBlobAuditingPolicy",
-          ofType(graph, T.sqlAlertPolicy).some(belongs) ? undefined : "ServerSecurityAlertPolicy",
-        ].filter(Boolean);
-        return missing.length ? `no ${missing.join(" or ")} for the server` : undefined;
-      }),
+    problemOf: (graph) => (server) => {
+      const belongs = (child: GraphResource) => child.inputs.serverName === server.inputs.serverName || child.dependsOn.includes(server.urn);
+      const missing = [
+        ofType(graph, T.sqlAuditing).some(belongs) ? undefined : "ServerBlobAuditingPolicy",
+        ofType(graph, T.sqlAlertPolicy).some(belongs) ? undefined : "ServerSecurityAlertPolicy",
+      ].filter(Boolean);
+      return missing.length ? `no ${missing.join(" or ")} for the server` : undefined;
+    },
     fail: [removeType(T.sqlAuditing), removeType(T.sqlAlertPolicy)],
     controls: { mcsb: ["LT-1", "LT-3"], cis: ["4.1.1"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_23", "CKV2_AZURE_13"] },
@@ -202,13 +190,12 @@ export const stackRules: Rule[] = [
   stackRule({
     id: "EST-STK-010", title: "Every Front Door endpoint is protected by the WAF policy", description: "A security policy associates a WAF policy with each endpoint.",
     severity: "critical", types: [T.afdEndpoint],
-    check: (graph) => {
+    problemOf: (graph) => {
       const policies = ofType(graph, T.afdSecurityPolicy).filter((policy) => ofType(graph, T.wafPolicy).some((waf) => refersTo(policy, "parameters.wafPolicy.id", waf)));
-      return findingsFor(ofType(graph, T.afdEndpoint), (endpoint) =>
+      return (endpoint) =>
         policies.some((policy) => asArray(get(policy.inputs, "parameters.associations")).some((_a, index) => refersToAny(policy, `parameters.associations[${index}].domains`, "id", endpoint)))
           ? undefined
-          : "no security policy associates a WAF policy with the endpoint",
-      );
+          : "no security policy associates a WAF policy with the endpoint";
     },
     fail: [removeType(T.afdSecurityPolicy)],
     controls: { mcsb: ["NS-6"], waf: "Security" },
@@ -234,9 +221,9 @@ export const stackRules: Rule[] = [
   stackRule({
     id: "EST-STK-012", title: "Production data services are locked against deletion", description: "A CanNotDelete lock stops an accidental delete of stateful services.",
     severity: "medium", types: DATA_SERVICES,
-    check: (graph) => {
+    problemOf: (graph) => {
       const locks = ofType(graph, T.lock).filter((lock) => isText("CanNotDelete").test(lock.inputs.level));
-      return findingsFor(ofType(graph, ...DATA_SERVICES), (service) => (locks.some((lock) => refersTo(lock, "scope", service)) ? undefined : "no CanNotDelete lock on it"));
+      return (service) => (locks.some((lock) => refersTo(lock, "scope", service)) ? undefined : "no CanNotDelete lock on it");
     },
     fail: [removeType(T.lock)],
     controls: { mcsb: ["BR-2"], waf: "Reliability" },
