@@ -238,18 +238,17 @@ export function evaluatePlan(plan: Plan, options: EvaluateOptions = {}): PolicyR
   return evaluate(planGraph(plan), { stack: plan.stack, profile: plan.profile, planCreatedAt: plan.createdAt }, options);
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
-
 /** Narrows a report to some rules (ids or globs like EST-WAF-*) and a minimum severity. */
 export function filterReport(report: PolicyReport, filter: { minSeverity?: Severity; rules?: string[] }): PolicyReport {
   const patterns = (filter.rules ?? []).map(globToRegExp);
   const keepRule = (id: string, severity: Severity) =>
-    (!patterns.length || patterns.some((pattern) => pattern.test(id))) && (!filter.minSeverity || SEVERITY_RANK[severity] <= SEVERITY_RANK[filter.minSeverity]);
+    (!patterns.length || patterns.some((pattern) => pattern.test(id))) && (!filter.minSeverity || severityRank(severity) <= severityRank(filter.minSeverity));
   const rules = report.rules.filter((rule) => keepRule(rule.id, rule.severity));
   const results = report.results.filter((result) => keepRule(result.ruleId, result.severity));
   return { ...report, rules, results, summary: summarize(results, rules.filter((rule) => rule.enforcement !== "disabled").length) };
 }
 
+/** 0 for critical, the worst; SEVERITIES lists them worst first. */
 export function severityRank(severity: Severity): number {
-  return SEVERITY_RANK[severity];
+  return SEVERITIES.indexOf(severity);
 }
