@@ -9,11 +9,11 @@ import { writeCost } from "../cost/report.js";
 import { EstateError, UsageError } from "../errors.js";
 import type { Plan } from "../plan/schema.js";
 import { planConfig } from "../plan/stack.js";
-import { flattenConfig, readStackFile } from "../plan/stackfile.js";
+import { flattenConfig, readStackFile, stackFilePath } from "../plan/stackfile.js";
 import { defaultOutDir, writePlan } from "../plan/write.js";
 import { EPHEMERAL_PREFIX, envName, formatDuration, parseDuration } from "./names.js";
 import type { EphemeralSettings } from "./settings.js";
-import { describeStack, isExpired, isLive, localEphemeralStacks, readStackConfig, stackFilePath, type EphemeralStack } from "./stacks.js";
+import { describeStack, isExpired, isLive, localEphemeralStacks, type EphemeralStack } from "./stacks.js";
 
 /** What every env command needs; `cloud` is absent in offline mode. Tests pass a fake clock and engine. */
 export interface EnvContext {
@@ -96,7 +96,7 @@ export async function envUp(context: EnvContext, options: UpOptions): Promise<Up
   const copied = Object.entries(sourceConfig).filter(([key]) => !NOT_COPIED.includes(key) && !source.secretKeys.includes(key));
   const sourceTags = (sourceConfig["estate:tags"] as Record<string, string> | undefined) ?? {};
   // Running `env up` again refreshes the environment (a new expiry); it keeps its creation time.
-  const existing = existsSync(stackFilePath(projectDir, env.stack)) ? describeStack(env.stack, readStackConfig(projectDir, env.stack), "file") : undefined;
+  const existing = existsSync(stackFilePath(projectDir, env.stack)) ? describeStack(env.stack, readStackFile(projectDir, env.stack).section, "file") : undefined;
   const config: Record<string, unknown> = {
     ...Object.fromEntries(copied),
     "estate:profile": "ephemeral",

@@ -1,8 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { parse } from "yaml";
 import type { CostReport } from "../cost/estimate.js";
-import { EstateError } from "../errors.js";
+import { listStacks, readStackFile } from "../plan/stackfile.js";
 import { defaultOutDir } from "../plan/write.js";
 import { EPHEMERAL_PREFIX } from "./names.js";
 
@@ -46,25 +45,11 @@ export function describeStack(stack: string, config: Record<string, unknown>, so
   };
 }
 
-export const stackFilePath = (projectDir: string, stack: string) => path.join(projectDir, `Pulumi.${stack}.yaml`);
-
 /** Ephemeral stacks that have a stack file here, with the daily cost of their last estimate. */
 export function localEphemeralStacks(projectDir: string): EphemeralStack[] {
-  return readdirSync(projectDir)
-    .map((file) => /^Pulumi\.(ephemeral-[^.]+)\.yaml$/.exec(file)?.[1])
-    .filter((stack): stack is string => stack !== undefined)
-    .sort()
-    .map((stack) => ({ ...describeStack(stack, readStackConfig(projectDir, stack), "file"), dailyCost: lastDailyCost(projectDir, stack) }));
-}
-
-/** The `config:` section of a stack file as written (structured values stay structured). */
-export function readStackConfig(projectDir: string, stack: string): Record<string, unknown> {
-  const file = stackFilePath(projectDir, stack);
-  try {
-    return ((parse(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> }).config ?? {};
-  } catch (error) {
-    throw new EstateError(`${path.basename(file)} is not valid YAML: ${(error as Error).message}`);
-  }
+  return listStacks(projectDir)
+    .filter((stack) => stack.startsWith(EPHEMERAL_PREFIX))
+    .map((stack) => ({ ...describeStack(stack, readStackFile(projectDir, stack).section, "file"), dailyCost: lastDailyCost(projectDir, stack) }));
 }
 
 function lastDailyCost(projectDir: string, stack: string): number | undefined {

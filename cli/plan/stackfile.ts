@@ -20,6 +20,8 @@ export class StackFileError extends Error {}
 /** Value given offline to each `secure:` config value: it cannot be decrypted without the stack's secrets provider. */
 export const OFFLINE_SECRET = (key: string) => `offline-secret-for-${key}`;
 
+export const stackFilePath = (projectDir: string, stack: string): string => path.join(projectDir, `Pulumi.${stack}.yaml`);
+
 export function listStacks(projectDir: string): string[] {
   return readdirSync(projectDir)
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
@@ -29,8 +31,8 @@ export function listStacks(projectDir: string): string[] {
 
 /** Reads `Pulumi.<stack>.yaml` the way the Pulumi CLI hands config to a program. */
 export function readStackFile(projectDir: string, stack: string): StackFile {
-  const file = `Pulumi.${stack}.yaml`;
-  const full = path.join(projectDir, file);
+  const full = stackFilePath(projectDir, stack);
+  const file = path.basename(full);
   if (!existsSync(full)) {
     const known = listStacks(projectDir);
     throw new StackFileError(`no stack file ${file} in ${projectDir}; stacks here: ${known.join(", ") || "(none)"}`);
