@@ -2,7 +2,8 @@
 // source file is newer. Node loads the big CommonJS SDKs (Pulumi, azure-native) far faster through
 // require() than through a TypeScript ESM loader, which is what keeps `estate plan` close to the
 // time Node needs just to load those SDKs (see bench/plan).
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { createRequire, isBuiltin } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -68,24 +69,35 @@ export async function buildBundle() {
   renameSync(temporary, BUNDLE);
 }
 
-/** Packages Node can require() stay external; ESM-only ones (chalk, ora...) are bundled in. */
+/**
+ * Packages Node can require() stay external, required by absolute path from where the importer
+ * would find them (a nested node_modules may hold another version than the root's); ESM-only
+ * ones (chalk, ora...) are bundled in.
+ */
 const requirablePackagesExternal = {
   name: "requirable-packages-external",
   setup(build) {
     build.onResolve({ filter: /^[^./#]/ }, (args) => {
-      if (args.path.startsWith("node:")) return { external: true };
+      if (args.path.startsWith("node:") || isBuiltin(args.path)) return { external: true };
       const name = args.path.startsWith("@") ? args.path.split("/").slice(0, 2).join("/") : args.path.split("/")[0];
-      let manifest;
-      try {
-        manifest = JSON.parse(readFileSync(path.join(ROOT, "node_modules", name, "package.json"), "utf8"));
-      } catch {
-        return { external: true }; // a Node built-in, or something esbuild should report itself
-      }
+      const packageDir = findPackage(name, args.resolveDir);
+      if (!packageDir) return undefined; // esbuild reports what cannot be found
+      const manifest = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8"));
       const requirable = manifest.type !== "module" || JSON.stringify(manifest.exports ?? {}).includes('"require"');
-      return requirable ? { external: true } : undefined;
+      if (!requirable) return undefined;
+      return { path: createRequire(path.join(args.resolveDir, "importer.js")).resolve(args.path), external: true };
     });
   },
 };
+
+/** The folder of the package `name` as Node would find it from `fromDir`. */
+function findPackage(name, fromDir) {
+  for (let dir = fromDir; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "node_modules", name);
+    if (existsSync(path.join(candidate, "package.json"))) return candidate;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
 
 /** Each source file keeps its own import.meta.url and dirname, as literals of its real path. */
 const importMetaAsLiterals = {

@@ -1,8 +1,8 @@
 import ora, { type Ora } from "ora";
 
 /**
- * Progress on long work: a spinner on an interactive terminal, nothing when output is piped or
- * `CI` is set (logs stay clean), and always on stderr so stdout stays machine-readable.
+ * Progress on long work: a spinner on an interactive terminal, nothing when output is piped,
+ * the terminal has no width, or `CI` is set (logs stay clean), and always on stderr so stdout stays machine-readable.
  */
 export interface Progress {
   update(text: string): void;
@@ -11,7 +11,9 @@ export interface Progress {
 }
 
 export function showProgress(): boolean {
-  return Boolean(process.stderr.isTTY) && !process.env.CI;
+  // A terminal that reports no width (some pseudo-terminals) would make the spinner erase
+  // "infinitely many" wrapped lines on every frame.
+  return Boolean(process.stderr.isTTY) && (process.stderr.columns ?? 0) > 0 && !process.env.CI;
 }
 
 export function startProgress(text: string): Progress {

@@ -1,0 +1,33 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const run = promisify(execFile);
+
+/** Runs `estate plan dev` on a pseudo-terminal of the given width (util-linux `script`), CI unset. */
+async function planOnTerminal(columns: number): Promise<string> {
+  const out = mkdtempSync(path.join(tmpdir(), "estate-tty-"));
+  const command = `stty cols ${columns}; node ${path.join(ROOT, "bin/estate.js")} plan dev --out ${out}`;
+  const { CI: _, ...env } = process.env;
+  const { stdout } = await run("script", ["-qec", command, "/dev/null"], { cwd: ROOT, env, timeout: 60_000, maxBuffer: 4 * 1024 * 1024 });
+  return stdout;
+}
+
+describe("progress on an interactive terminal", () => {
+  it("shows a spinner that ends with the result", async () => {
+    const output = await planOnTerminal(100);
+    expect(output).toContain("Planning dev offline");
+    expect(output).toMatch(/✔.*Planned \d+ resources for dev/);
+    expect(output).toContain("Wrote");
+  });
+
+  it("shows none on a terminal that reports no width, and still plans", async () => {
+    const output = await planOnTerminal(0);
+    expect(output).not.toContain("Planning dev offline");
+    expect(output).toContain("Wrote");
+  });
+});
