@@ -26,9 +26,16 @@ export function renderPlan(plan: Plan): string {
   walk(undefined, 0);
   lines.push("");
   lines.push(renderCounts(plan));
+  const urls = entryPoints(plan.outputs);
+  if (urls.length) lines.push(`Entry points (names as planned): ${urls.map(([key, url]) => `${key} ${url}`).join(", ")}`);
   const custom = plan.resources.filter((r) => r.custom).length;
   lines.push(`${custom} Azure resources in ${plan.resources.length - custom} components, planned in ${plan.durationMs} ms.`);
   return lines.join("\n");
+}
+
+/** The stack outputs a user opens: the top-level URLs (ids and the rest stay in plan.json). */
+function entryPoints(outputs: Record<string, unknown>): Array<[string, string]> {
+  return Object.entries(outputs).filter((entry): entry is [string, string] => typeof entry[1] === "string" && /^https:\/\//.test(entry[1]));
 }
 
 export function countsByType(plan: Plan): Array<[string, number]> {

@@ -150,6 +150,7 @@ describe("estate plan (command)", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("offline plan from Pulumi's mock runtime");
     expect(result.stdout).toContain("rg-estate-dev-weu");
+    expect(result.stdout).toMatch(/Entry points \(names as planned\): frontDoorUrl https:\/\/fde-estate-dev-weu-\S+\.azurefd\.net, gatewayUrl https:\/\/apim-estate-dev-weu-/);
     const written = JSON.parse(readFileSync(path.join(out, "plan.json"), "utf8"));
     expect(written).toMatchObject({ schemaVersion: 1, stack: "dev", profile: "dev", mode: "offline" });
     expect(written.resources.length).toBeGreaterThan(5);
