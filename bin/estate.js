@@ -8,6 +8,8 @@ if (process.env.ESTATE_NO_BUNDLE) {
   register();
   await import("../cli/main.ts");
 } else {
+  // Stack traces of the bundle point at the TypeScript sources when debugging.
+  if (process.env.ESTATE_DEBUG) process.setSourceMapsEnabled(true);
   const { cliBundle } = await import("./cli-bundle.js");
   createRequire(import.meta.url)(await cliBundle());
 }
