@@ -1,10 +1,8 @@
-import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import { Compute, FUNCTIONS_HOST_CONTAINERS } from "../infra/compute/index.js";
-import { buildServicePackage } from "../infra/compute/package.js";
-import { uploadPackage } from "../infra/compute/package-upload.js";
+import { deployServicePackage } from "../infra/compute/deploy.js";
 import { HEALTH_PATH } from "../infra/core/health.js";
 import { DataTier } from "../infra/data/index.js";
 import { Edge } from "../infra/edge/index.js";
@@ -98,29 +96,16 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
   // identity; a code change changes only that service's blob name and its app's setting.
   const deployer = data.storage.grantBlobAccess("deployer", clientConfig.objectId, "write", DEPLOYMENTS_CONTAINER);
   const rootDir = pulumi.runtime.getRootDirectory() || process.cwd();
+  const packageTarget = { accountName: data.storage.accountName, blobEndpoint: data.storage.blobEndpoint, containerName: DEPLOYMENTS_CONTAINER };
   const packageUrls = Object.fromEntries(
     services.map((service) => {
-      const built = buildServicePackage({
-        kind: service.kind,
-        entry: path.relative(rootDir, service.entryPath),
-        rootDir,
-        outDir: path.join(rootDir, ".estate", "packages"),
-      });
-      const upload = uploadPackage(
-        `package-${service.name}`,
-        {
-          accountName: data.storage.accountName,
-          blobEndpoint: data.storage.blobEndpoint,
-          containerName: DEPLOYMENTS_CONTAINER,
-          blobName: `${service.name}/${built.sha256}.zip`,
-          // Relative to the project: the same plan on every machine, and Pulumi runs in the project folder.
-          file: path.relative(rootDir, built.file),
-          sha256: built.sha256,
-        },
+      const { url } = deployServicePackage(
+        service.name,
+        { kind: service.kind, entryPath: service.entryPath, rootDir, target: packageTarget },
         // Not the whole storage component: the apps' grants inside it wait for these packages.
         { dependsOn: [data.storage.containers[DEPLOYMENTS_CONTAINER], deployer] },
       );
-      return [service.name, upload.url];
+      return [service.name, url];
     }),
   );
 

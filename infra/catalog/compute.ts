@@ -24,7 +24,7 @@ export const computeTypes: Record<string, CatalogEntry> = {
     names: ["autoscaleSettingName"],
     taggable: true,
   },
-  // Not an ARM resource: the deployer's machine uploads a service's zip (infra/compute/package-upload.ts).
+  // Not an ARM resource: the deployer's machine uploads a service's zip (infra/compute/deploy.ts).
   "command:local:Command": {
     arm: "",
     apiVersion: "",
