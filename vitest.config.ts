@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import PlainSummary from "./test/plain-summary.js";
 
 export default defineConfig({
   test: {
@@ -8,5 +9,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Pulumi's runtime state is per process: each test file gets its own worker process.
     pool: "forks",
+    reporters: ["default", new PlainSummary()],
   },
 });
