@@ -83,7 +83,7 @@ export const PSRULE: Catalogue = {
 export const CHECKOV: Catalogue = {
   "Checkov (Terraform/ARM Azure checks)": {
     CKV_AZURE_3: null, CKV_AZURE_9: null, CKV_AZURE_10: null, CKV_AZURE_11: null, CKV_AZURE_13: "authentication is enforced at the gateway (validate-jwt, EST-APIM-020); apps do not use App Service Authentication",
-    CKV_AZURE_14: null, CKV_AZURE_15: null, CKV_AZURE_16: null, CKV_AZURE_17: "client certificates are not used: APIM calls apps with managed-identity tokens", CKV_AZURE_18: null,
+    CKV_AZURE_14: null, CKV_AZURE_15: null, CKV_AZURE_16: null, CKV_AZURE_17: "client certificates are not used: apps accept only API Management's subnet and validate the caller's token", CKV_AZURE_18: null,
     CKV_AZURE_23: null, CKV_AZURE_24: null, CKV_AZURE_25: "Defender for SQL alert types are all on by default; EST-SQL-007 requires the policy enabled",
     CKV_AZURE_26: "alerts are routed through Defender for Cloud and the action group, not SQL alert e-mails", CKV_AZURE_27: "as above",
     CKV_AZURE_33: "no queue service in the storage account (Service Bus carries messages)", CKV_AZURE_34: null, CKV_AZURE_35: null, CKV_AZURE_36: null, CKV_AZURE_41: null, CKV_AZURE_42: null,

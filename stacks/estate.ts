@@ -171,7 +171,6 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
         routes: service.routes,
         backend: {
           hostName: compute.apps[service.name].defaultHostName,
-          resource: pulumi.interpolate`api://${compute.apps[service.name].name}`,
         },
       })),
     jwt: tenantId.apply((tenantId) => entraJwt(tenantId, auth.audience, auth.requiredClaims)),

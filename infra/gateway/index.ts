@@ -43,7 +43,7 @@ export interface GatewayApi {
   service: string;
   routes: RouteSpec[];
   /** The service's host, reached over HTTPS with the gateway's managed identity. */
-  backend: { hostName: pulumi.Input<string>; resource: pulumi.Input<string> };
+  backend: { hostName: pulumi.Input<string> };
 }
 
 export interface GatewayArgs extends BaseArgs {
@@ -205,14 +205,8 @@ export class Gateway extends pulumi.ComponentResource {
         apiId: apiResource.name,
         policyId: "policy",
         format: "xml",
-        value: pulumi.all([backend.name, api.backend.resource]).apply(([backendId, backendResource]) =>
-          apiPolicyXml({
-            rateLimit: this.args.rateLimit,
-            quota: this.args.quota,
-            cors: this.args.cors,
-            backendId,
-            backendResource,
-          }),
+        value: backend.name.apply((backendId) =>
+          apiPolicyXml({ rateLimit: this.args.rateLimit, quota: this.args.quota, cors: this.args.cors, backendId }),
         ),
       },
       { parent: this },

@@ -16,7 +16,6 @@ const apiSettings: ApiPolicySettings = {
   quota: { calls: 100_000, renewalPeriodSeconds: 86_400, key: "subscription" },
   cors: { allowedOrigins: ["https://app.contoso.com"], allowedMethods: ["GET", "POST"], allowedHeaders: ["Authorization"] },
   backendId: "api-backend",
-  backendResource: "api://estate-api",
 };
 
 const sections = (doc: ParsedElement) => doc.children.map((c) => c.name);
@@ -38,7 +37,7 @@ describe("policy XML", () => {
     expect(() => parseXml("<a></a><b />")).toThrow(/after the root/);
   });
 
-  it("API policy: base in every section, limits keyed as asked, managed-identity backend auth", () => {
+  it("API policy: base in every section, limits keyed as asked, the caller's token passed on", () => {
     const doc = parseXml(apiPolicyXml(apiSettings));
     expect(sections(doc)).toEqual(["inbound", "backend", "outbound", "on-error"]);
     for (const section of doc.children) expect(section.children[0]?.name).toBe("base");
@@ -49,7 +48,7 @@ describe("policy XML", () => {
     });
     expect(first(doc, "quota-by-key").attributes["counter-key"]).toBe("@(context.Subscription.Id)");
     expect(first(doc, "set-backend-service").attributes["backend-id"]).toBe("api-backend");
-    expect(first(doc, "authentication-managed-identity").attributes.resource).toBe("api://estate-api");
+    expect(findAll(doc, "authentication-managed-identity")).toHaveLength(0);
     expect(findAll(doc, "origin").map((o) => o.text)).toEqual(["https://app.contoso.com"]);
     // The subject key holds C# with quotes: it survives the round trip exactly.
     expect(COUNTER_KEYS.subject).toContain('"Authorization"');

@@ -96,8 +96,6 @@ export interface ApiPolicySettings {
   cors: CorsSettings;
   /** APIM backend id of the service's host. */
   backendId: string;
-  /** Entra resource (application ID URI) the gateway's managed identity requests a token for. */
-  backendResource: string;
 }
 
 export const COUNTER_KEYS: Record<LimitKey, string> = {
@@ -152,13 +150,17 @@ export function globalPolicyXml(settings: { frontDoorId: string }): string {
   });
 }
 
-/** One service's API: CORS, rate limit and quota, and managed-identity calls to its backend. */
+/**
+ * One service's API: CORS, rate limit and quota, and its backend. The caller's token travels on
+ * to the service, which validates it again and takes the tenant from it. (A managed-identity
+ * token from the gateway would need an Entra app registration per service as its audience, and
+ * would replace that Authorization header: not done until the registrations exist.)
+ */
 export function apiPolicyXml(settings: ApiPolicySettings): string {
   checkLimit(settings.rateLimit, "rateLimit");
   checkLimit(settings.quota, "quota");
   checkCors(settings.cors);
   requireText(settings.backendId, "backendId");
-  requireText(settings.backendResource, "backendResource");
   const { cors } = settings;
   return policyDocument("api", {
     inbound: [
@@ -187,7 +189,6 @@ export function apiPolicyXml(settings: ApiPolicySettings): string {
         "counter-key": COUNTER_KEYS[settings.quota.key],
       }),
       el("set-backend-service", { "backend-id": settings.backendId }),
-      el("authentication-managed-identity", { resource: settings.backendResource }),
     ],
   });
 }
