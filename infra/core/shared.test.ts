@@ -22,5 +22,11 @@ describe("the shared arguments", () => {
       expect(scopes("azure-native:authorization:RoleAssignment")).toContain(id);
       expect(ofType(plan, "azure-native:monitor:DiagnosticSetting").map((r) => r.inputs.resourceUri)).toContain(id);
     }
+    // The lock reaches every resource the components keep, not only their main one.
+    for (const type of ["azure-native:network:NetworkSecurityGroup", "azure-native:applicationinsights:Component"]) {
+      const ids = ofType(plan, type).map((r) => r.outputs.id as string);
+      expect(ids.length).toBeGreaterThan(0);
+      for (const id of ids) expect(scopes("azure-native:authorization:ManagementLockByScope")).toContain(id);
+    }
   });
 });

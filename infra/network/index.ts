@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import type { BaseArgs } from "../core/args.js";
+import { lockResource } from "../core/lock.js";
 import { applySharedArgs } from "../core/shared.js";
 import { sendDiagnostics } from "../observability/diagnostics.js";
 import { NSG_RULES } from "./nsg-rules.js";
@@ -53,6 +54,8 @@ export class Network extends pulumi.ComponentResource {
         { parent: this },
       );
       sendDiagnostics(this, `${name}-nsg-${role}`, nsg.id, args.diagnostics, { metrics: false });
+      // A VNet kept from deletion keeps its subnets' rules too.
+      lockResource(this, `${name}-nsg-${role}`, nsg.id, args.lock);
       const subnet = new network.Subnet(
         `${name}-snet-${role}`,
         {

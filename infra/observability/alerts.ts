@@ -76,7 +76,8 @@ export interface MetricAlertTarget {
   resourceId: pulumi.Input<string>;
 }
 
-export interface AlertsArgs extends Omit<BaseArgs, "diagnostics" | "roleAssignments"> {
+/** Alerts take no lock: an alert rule is recreated from config in seconds, and a lock would only stop that. */
+export interface AlertsArgs extends Omit<BaseArgs, "diagnostics" | "roleAssignments" | "lock"> {
   receivers: { emails: string[]; webhooks: string[] };
   /** Azure Monitor severity of every alert: 0 critical ... 4 verbose. */
   severity: number;

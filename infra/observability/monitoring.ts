@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import type { BaseArgs } from "../core/args.js";
+import { lockResource } from "../core/lock.js";
 import { applySharedArgs } from "../core/shared.js";
 import { sendDiagnostics } from "./diagnostics.js";
 
@@ -58,6 +59,7 @@ export class Monitoring extends pulumi.ComponentResource {
     );
 
     sendDiagnostics(this, `${name}-appi`, appInsights.id, self);
+    lockResource(this, `${name}-appi`, appInsights.id, args.lock);
 
     this.workspaceId = workspace.id;
     this.appInsightsId = appInsights.id;
