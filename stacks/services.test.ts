@@ -71,6 +71,9 @@ describe("services deployed with the dev estate", () => {
     }
     expect(settings(app("worker")).DOCUMENTS_MAX_DELIVERY_COUNT).toBe("3");
     expect(settings(app("api")).AUTH_ISSUER).toMatch(/^https:\/\/login\.microsoftonline\.com\/[0-9a-f-]+\/v2\.0$/);
+    // The service checks tokens against the very issuer the gateway's validate-jwt checks.
+    const gatewayPolicy = String(ofType("azure-native:apimanagement:ApiOperationPolicy")[0].inputs.value);
+    expect(gatewayPolicy).toContain(`<issuer>${settings(app("api")).AUTH_ISSUER}</issuer>`);
   });
 
   it("runs each app from its own package, uploaded with its content hash", () => {

@@ -1,6 +1,7 @@
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppSettingValue } from "../infra/compute/index.js";
+import { entraEndpoints } from "../infra/gateway/policy-xml.js";
 import { loadManifests, type LoadedManifest } from "../services/manifest.js";
 import { ConfigError, formatKey, type ConfigProblem } from "./config/load.js";
 import type { EstateConfig } from "./config/schema.js";
@@ -61,7 +62,7 @@ export interface SettingSources {
  * identities need no client id.
  */
 export function serviceSettings(service: HostedService, sources: SettingSources): Record<string, AppSettingValue> {
-  const authority = pulumi.interpolate`https://login.microsoftonline.com/${sources.tenantId}`;
+  const entra = pulumi.output(sources.tenantId).apply(entraEndpoints);
   const settings: Record<string, AppSettingValue> = {};
   for (const setting of service.settings) {
     const queue = () => {
@@ -78,9 +79,9 @@ export function serviceSettings(service: HostedService, sources: SettingSources)
         case "servicebus.queue": return queue().name;
         // Service Bus's own default when the stack leaves it unset.
         case "servicebus.maxDeliveryCount": return String(queue().maxDeliveryCount ?? 10);
-        case "auth.issuer": return pulumi.interpolate`${authority}/v2.0`;
+        case "auth.issuer": return entra.issuer;
         case "auth.audience": return sources.audience;
-        case "auth.jwksUri": return pulumi.interpolate`${authority}/discovery/v2.0/keys`;
+        case "auth.jwksUri": return entra.jwksUri;
         case "literal": return setting.value;
         case "identity.clientId":
         case "appInsights.connectionString":

@@ -257,13 +257,21 @@ function checkCors(cors: CorsSettings): void {
   });
 }
 
+/**
+ * An Entra ID tenant's v2.0 token endpoints: the gateway (validate-jwt) and the services (their
+ * own JWT check) must validate against exactly the same issuer and keys.
+ */
+export function entraEndpoints(tenantId: string): { issuer: string; openIdConfigUrl: string; jwksUri: string } {
+  const issuer = `https://login.microsoftonline.com/${tenantId}/v2.0`;
+  return {
+    issuer,
+    openIdConfigUrl: `${issuer}/.well-known/openid-configuration`,
+    jwksUri: `https://login.microsoftonline.com/${tenantId}/discovery/v2.0/keys`,
+  };
+}
+
 /** Token validation for an Entra ID tenant's v2.0 tokens. */
 export function entraJwt(tenantId: string, audience: string, requiredClaims: string[]): JwtSettings {
-  const authority = `https://login.microsoftonline.com/${tenantId}/v2.0`;
-  return {
-    openIdConfigUrl: `${authority}/.well-known/openid-configuration`,
-    issuer: authority,
-    audiences: [audience],
-    requiredClaims,
-  };
+  const { issuer, openIdConfigUrl } = entraEndpoints(tenantId);
+  return { openIdConfigUrl, issuer, audiences: [audience], requiredClaims };
 }
