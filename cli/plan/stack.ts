@@ -21,15 +21,14 @@ export function projectName(projectDir: string): string {
 
 /** The offline plan of one stack of the project: its stack file, the estate program, the mocks. */
 export async function planStack(options: StackPlanOptions): Promise<Plan> {
-  // One spelling of the project folder, whatever the caller passed ("./", a trailing slash...).
-  const projectDir = path.resolve(options.projectDir);
-  const stackFile = readStackFile(projectDir, options.stack);
+  const stackFile = readStackFile(options.projectDir, options.stack);
   const config = { ...stackFile.config, ...options.configOverrides };
-  return planConfig({ projectDir, stack: options.stack, config, secretKeys: stackFile.secretKeys, onProgress: options.onProgress });
+  return planConfig({ projectDir: options.projectDir, stack: options.stack, config, secretKeys: stackFile.secretKeys, onProgress: options.onProgress });
 }
 
 /** The offline plan of a stack from config in memory (`estate env up` plans before it writes the stack file). */
 export async function planConfig(options: FlatConfig & Omit<StackPlanOptions, "configOverrides">): Promise<Plan> {
+  // One spelling of the project folder, whatever the caller passed ("./", a trailing slash...).
   const projectDir = path.resolve(options.projectDir);
   return planProgram({
     project: projectName(projectDir),
