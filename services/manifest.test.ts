@@ -77,6 +77,15 @@ describe("loadManifests", () => {
     await expect(loadManifests(await servicesWith("svc", literal))).rejects.toThrow(/settings.0.value: value is required/);
   });
 
+  it("refuses routes that need a token without a setting for the header the gateway moves the caller's token to", async () => {
+    const routes = [{ methods: ["GET"], path: "/api/v1/things" }];
+    await expect(loadManifests(await servicesWith("svc", { ...valid, routes }))).rejects.toThrow(/settings: .*gateway\.callerTokenHeader/);
+    const anonymous = [{ ...routes[0], auth: "anonymous" }];
+    await expect(loadManifests(await servicesWith("svc", { ...valid, routes: anonymous }))).resolves.toHaveLength(1);
+    const settings = [{ name: "AUTH_CALLER_HEADER", required: false, from: "gateway.callerTokenHeader" }];
+    await expect(loadManifests(await servicesWith("svc", { ...valid, routes, settings }))).resolves.toHaveLength(1);
+  });
+
   it("fills defaults and resolves the entry path", async () => {
     const dir = await servicesWith("svc", valid);
     const [manifest] = await loadManifests(dir);

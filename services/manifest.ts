@@ -20,6 +20,7 @@ export const settingSources = [
   "auth.issuer",
   "auth.audience",
   "auth.jwksUri",
+  "gateway.callerTokenHeader",
   "literal",
 ] as const;
 
@@ -118,6 +119,10 @@ export function parseManifest(file: string, json: unknown): ServiceManifest {
     ...duplicates(manifest.settings.map((s) => s.name)).map((name) => `settings: ${name} is listed twice`),
     ...duplicates(manifest.routes.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`))).map((route) => `routes: ${route} is listed twice`),
     ...(manifest.kind === "web-app" ? manifest.queues.filter((q) => q.access === "receive").map((q) => `queues: ${q.name}: a web-app cannot host a queue trigger`) : []),
+    // Behind the gateway, Authorization carries the gateway's own token, not the caller's.
+    ...(manifest.routes.some((r) => r.auth === "jwt") && !manifest.settings.some((s) => s.from === "gateway.callerTokenHeader")
+      ? ["settings: routes that need a token must read it from the header the gateway moves it to: add a setting from gateway.callerTokenHeader"]
+      : []),
   ];
   if (problems.length > 0) throw new ManifestError(file, problems);
   return manifest;

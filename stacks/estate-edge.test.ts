@@ -115,6 +115,34 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's edge, gateway, host
     }
   });
 
+  it("calls each app with the gateway's managed identity, the only principal the app admits", () => {
+    const apimPrincipal = (oneOfType(plan(), "azure-native:apimanagement:ApiManagementService").outputs.identity as { principalId: string }).principalId;
+    const policies = ofType(plan(), "azure-native:apimanagement:ApiPolicy");
+    expect(policies.length).toBeGreaterThan(0);
+    for (const policy of policies) {
+      const doc = parseXml(policy.inputs.value as string);
+      const backendId = findAll(doc, "set-backend-service")[0].attributes["backend-id"];
+      const backend = ofType(plan(), "azure-native:apimanagement:Backend").find((b) => b.inputs.backendId === backendId)!;
+      const app = ofType(plan(), "azure-native:web:WebApp").find((w) => w.outputs.defaultHostName === hostOf(backend.inputs.url as string))!;
+      const auth = ofType(plan(), "azure-native:web:WebAppAuthSettingsV2").filter((a) => a.inputs.name === app.inputs.name);
+      expect(auth, `${app.name} has one auth config`).toHaveLength(1);
+      const { globalValidation, identityProviders } = auth[0].inputs as any;
+      expect(globalValidation).toMatchObject({ requireAuthentication: true, unauthenticatedClientAction: "Return401" });
+      const aad = identityProviders.azureActiveDirectory;
+      expect(aad.validation.defaultAuthorizationPolicy.allowedPrincipals.identities).toEqual([apimPrincipal]);
+      // The gateway asks for a token for the app's registration, the one audience the app accepts...
+      const resource = findAll(doc, "authentication-managed-identity")[0].attributes.resource;
+      const registration = ofType(plan(), "azuread:index/application:Application").find((r) => r.outputs.clientId === aad.registration.clientId)!;
+      expect(registration.inputs.identifierUris).toEqual([resource]);
+      expect(aad.validation.allowedAudiences).toEqual([resource]);
+      // ...and holds the registration's role, which its service principal requires.
+      const principal = ofType(plan(), "azuread:index/servicePrincipal:ServicePrincipal").find((p) => p.inputs.clientId === aad.registration.clientId)!;
+      expect(principal.inputs.appRoleAssignmentRequired).toBe(true);
+      const grants = ofType(plan(), "azuread:index/appRoleAssignment:AppRoleAssignment").filter((g) => g.inputs.resourceObjectId === principal.outputs.objectId);
+      expect(grants.map((g) => [g.inputs.principalObjectId, g.inputs.appRoleId])).toEqual([[apimPrincipal, (registration.outputs.appRoleIds as Record<string, string>)["Gateway.Invoke"]]]);
+    }
+  });
+
   it("leaves no public path to an app that bypasses Front Door and API Management", () => {
     const gatewaySubnet = ofType(plan(), "azure-native:network:Subnet").find((s) => String(s.inputs.subnetName).includes("-gateway"))!;
     // Apps: only the gateway subnet may call them; their SCM sites admit nobody.

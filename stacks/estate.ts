@@ -6,6 +6,7 @@ import { deployServicePackage } from "../infra/compute/deploy.js";
 import { HEALTH_PATH } from "../infra/core/health.js";
 import { DataTier } from "../infra/data/index.js";
 import { Edge } from "../infra/edge/index.js";
+import { BackendAuth } from "../infra/gateway/backend-auth.js";
 import { Gateway } from "../infra/gateway/index.js";
 import { entraJwt } from "../infra/gateway/policy-xml.js";
 import { Namer } from "../infra/naming/index.js";
@@ -150,6 +151,21 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
     for (const queue of service.queues) data.serviceBus.grantQueueAccess(service.name, principalId, queue.name, queue.access);
   }
 
+  // Each app behind the gateway gets an Entra app registration: the audience of the gateway's
+  // managed-identity token. It lives in the deployer's tenant, where the gateway's identity gets
+  // its tokens, which may differ from the tenant whose caller tokens the gateway validates.
+  const routed = services.filter((service) => service.routes.length > 0);
+  const backendAuth = Object.fromEntries(
+    routed.map((service) => [
+      service.name,
+      new BackendAuth(`${service.name}-backend-auth`, {
+        appName: compute.apps[service.name].name,
+        tenantId: clientConfig.tenantId,
+        owners: [clientConfig.objectId],
+      }),
+    ]),
+  );
+
   const privateLinkOrigin = config.edge.originAccess === "private-link";
   const { auth, rateLimit, quota } = config.gateway;
   const gateway = new Gateway("gateway", {
@@ -164,15 +180,11 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
     subnetId: privateLinkOrigin ? undefined : network.subnetIds.gateway,
     appInsights,
     samplingPercentage: config.gateway.samplingPercentage,
-    apis: services
-      .filter((service) => service.routes.length > 0)
-      .map((service) => ({
-        service: service.name,
-        routes: service.routes,
-        backend: {
-          hostName: compute.apps[service.name].defaultHostName,
-        },
-      })),
+    apis: routed.map((service) => ({
+      service: service.name,
+      routes: service.routes,
+      backend: { hostName: compute.apps[service.name].defaultHostName, resource: backendAuth[service.name].identifierUri },
+    })),
     jwt: tenantId.apply((tenantId) => entraJwt(tenantId, auth.audience, auth.requiredClaims)),
     rateLimit: { calls: rateLimit.callsPerMinute, renewalPeriodSeconds: 60, key: rateLimit.key },
     quota: { calls: quota.callsPerDay, renewalPeriodSeconds: 86_400, key: quota.key },
@@ -201,6 +213,10 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
     cachedPaths: config.edge.cachedPaths,
   });
   gateway.acceptOnlyFrontDoor(edge.frontDoorId);
+  // The apps answer only the gateway's identity (health probes aside).
+  for (const [name, registration] of Object.entries(backendAuth)) {
+    registration.admitOnly(gateway.principalId, { name: compute.apps[name].name, resourceGroupName: group.name });
+  }
 
   // ── Alerts and budget ────────────────────────────────────────────────────────────────────
   const receivers = { emails: alertEmails(config), webhooks: config.observability.alerts.webhooks };

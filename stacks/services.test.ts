@@ -4,11 +4,12 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILT_IN_ROLES } from "../infra/core/roles.js";
 import { COSMOS_DATA_CONTRIBUTOR } from "../infra/data/index.js";
+import { CALLER_AUTHORIZATION_HEADER } from "../infra/gateway/policy-xml.js";
 import type { Plan, PlanResource } from "../cli/plan/schema.js";
 import { planStack } from "../cli/plan/stack.js";
 import { loadManifests, type LoadedManifest } from "../services/manifest.js";
 import { ConfigError, loadConfig } from "./config/load.js";
-import { loadHostedServices } from "./services.js";
+import { loadHostedServices, serviceSettings } from "./services.js";
 import { ROOT } from "../test/estate-plans.js";
 
 const DEV: Record<string, string> = {
@@ -74,6 +75,13 @@ describe("services deployed with the dev estate", () => {
     // The service checks tokens against the very issuer the gateway's validate-jwt checks.
     const gatewayPolicy = String(ofType("azure-native:apimanagement:ApiOperationPolicy")[0].inputs.value);
     expect(gatewayPolicy).toContain(`<issuer>${settings(app("api")).AUTH_ISSUER}</issuer>`);
+    // The service reads the caller's token from the header the gateway moves it to (header names ignore case).
+    expect(settings(app("api")).AUTH_CALLER_HEADER).toBe(CALLER_AUTHORIZATION_HEADER.toLowerCase());
+    expect(String(ofType("azure-native:apimanagement:ApiPolicy")[0].inputs.value)).toContain(`name="${CALLER_AUTHORIZATION_HEADER}"`);
+    // An app the gateway does not route to keeps reading Authorization.
+    const api = manifests.find((m) => m.name === "api")!;
+    const sources = { cosmosEndpoint: "c", blobEndpoint: "b", serviceBusNamespace: "s", tenantId: "t", audience: "a", queues: [] };
+    expect(serviceSettings({ ...api, routes: [], settings: api.settings.filter((s) => s.from.startsWith("gateway.")) }, sources)).toEqual({});
   });
 
   it("runs each app from its own package, uploaded with its content hash", () => {

@@ -1,7 +1,7 @@
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppSettingValue } from "../infra/compute/index.js";
-import { entraEndpoints } from "../infra/gateway/policy-xml.js";
+import { CALLER_AUTHORIZATION_HEADER, entraEndpoints } from "../infra/gateway/policy-xml.js";
 import { loadManifests, type LoadedManifest } from "../services/manifest.js";
 import { ConfigError, formatKey, type ConfigProblem } from "./config/load.js";
 import type { EstateConfig } from "./config/schema.js";
@@ -82,6 +82,8 @@ export function serviceSettings(service: HostedService, sources: SettingSources)
         case "auth.issuer": return entra.issuer;
         case "auth.audience": return sources.audience;
         case "auth.jwksUri": return entra.jwksUri;
+        // Only the gateway moves the caller's token there; an app it does not route to reads Authorization.
+        case "gateway.callerTokenHeader": return service.routes.length ? CALLER_AUTHORIZATION_HEADER.toLowerCase() : undefined;
         case "literal": return setting.value;
         case "identity.clientId":
         case "appInsights.connectionString":

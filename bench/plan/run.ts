@@ -39,8 +39,13 @@ const planArgs = [path.join(ROOT, "bin/estate.js"), "plan", "prod", "--out", out
 execFileSync(process.execPath, planArgs, { cwd: ROOT, env: { ...process.env, CI: "true" } });
 const plan = JSON.parse(readFileSync(path.join(out, "plan.json"), "utf8")) as { resources: Array<{ type: string }> };
 const modules = [...new Set(plan.resources.map((r) => r.type.split(":")))]
-  .filter(([pkg]) => pkg === "azure-native" || pkg === "random")
-  .map(([pkg, module]) => (pkg === "random" ? "@pulumi/random" : `@pulumi/azure-native/${module}`));
+  .filter(([pkg]) => pkg === "azure-native" || pkg === "random" || pkg === "azuread")
+  .map(([pkg, module]) => {
+    if (pkg === "random") return "@pulumi/random";
+    // azuread classes are imported one file each (index/application -> @pulumi/azuread/application).
+    if (pkg === "azuread") return `@pulumi/azuread/${module.split("/")[1]}`;
+    return `@pulumi/azure-native/${module}`;
+  });
 const floorArgs = [path.join(ROOT, "bin/run-ts.js"), path.join(ROOT, "bench/plan/floor.ts"), ...new Set(modules)];
 
 const estate: Sample[] = [];

@@ -18,6 +18,13 @@ export const computeTypes: Record<string, CatalogEntry> = {
       outboundIpAddresses: "20.50.1.10,20.50.1.11",
     }),
   },
+  // The app's authsettingsV2 config: one per site, always named so.
+  "azure-native:web:WebAppAuthSettingsV2": {
+    arm: "Microsoft.Web/sites/config",
+    apiVersion: "2021-02-01",
+    names: ["name", "=authsettingsV2"],
+    taggable: false,
+  },
   "azure-native:monitor:AutoscaleSetting": {
     arm: "Microsoft.Insights/autoscalesettings",
     apiVersion: "2021-05-01-preview",

@@ -2,6 +2,7 @@ import { computeTypes } from "./compute.js";
 import { coreTypes } from "./core.js";
 import { dataTypes } from "./data.js";
 import { edgeTypes } from "./edge.js";
+import { entraTypes } from "./entra.js";
 import { gatewayTypes } from "./gateway.js";
 import { networkTypes } from "./network.js";
 import { observabilityTypes } from "./observability.js";
@@ -20,6 +21,7 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   ...edgeTypes,
   ...gatewayTypes,
   ...computeTypes,
+  ...entraTypes,
 };
 
 export function catalogEntry(type: string): CatalogEntry | undefined {

@@ -22,7 +22,7 @@ const ARGS: GatewayArgs = {
   subnetId: SUBNET,
   appInsights: { id: "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.Insights/components/appi", connectionString: "InstrumentationKey=x" },
   samplingPercentage: 25,
-  apis: [{ service: "api", routes: ROUTES, backend: { hostName: "func-api.azurewebsites.net" } }],
+  apis: [{ service: "api", routes: ROUTES, backend: { hostName: "func-api.azurewebsites.net", resource: "api://tenant-1/func-api" } }],
   jwt: entraJwt("tenant-1", "api://estate", ["org_id"]),
   rateLimit: { calls: 600, renewalPeriodSeconds: 60, key: "subject" },
   quota: { calls: 10_000, renewalPeriodSeconds: 86_400, key: "subject" },
@@ -77,14 +77,12 @@ describe("Gateway (API Management)", () => {
     expect(findAll(doc, "claim").map((c) => c.attributes.name)).toEqual(["org_id"]);
   });
 
-  it("sends requests to the Function app over HTTPS with the caller's own token", () => {
+  it("sends requests to the Function app over HTTPS with a managed-identity token for its registration", () => {
     const backend = oneOfType(plan, "azure-native:apimanagement:Backend").inputs as any;
     expect(backend).toMatchObject({ url: "https://func-api.azurewebsites.net/api/v1", tls: { validateCertificateChain: true, validateCertificateName: true } });
     const doc = parseXml(oneOfType(plan, "azure-native:apimanagement:ApiPolicy").inputs.value as string);
     expect(findAll(doc, "set-backend-service")[0].attributes["backend-id"]).toBe(backend.backendId);
-    // Nothing replaces the Authorization header: the service validates the caller's token itself.
-    expect(findAll(doc, "authentication-managed-identity")).toHaveLength(0);
-    expect(findAll(doc, "set-header").filter((h) => h.attributes.name === "Authorization")).toHaveLength(0);
+    expect(findAll(doc, "authentication-managed-identity").map((e) => e.attributes.resource)).toEqual(["api://tenant-1/func-api"]);
   });
 
   it("accepts only the given Front Door's traffic once told its id", () => {

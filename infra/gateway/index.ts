@@ -42,8 +42,11 @@ export interface GatewayApi {
   /** The hosted service, e.g. `api`. */
   service: string;
   routes: RouteSpec[];
-  /** The service's host, reached over HTTPS with the gateway's managed identity. */
-  backend: { hostName: pulumi.Input<string> };
+  /**
+   * The service's host, reached over HTTPS with a managed-identity token for `resource`, the
+   * application ID URI of the app's registration (BackendAuth).
+   */
+  backend: { hostName: pulumi.Input<string>; resource: pulumi.Input<string> };
 }
 
 export interface GatewayArgs extends BaseArgs {
@@ -205,8 +208,8 @@ export class Gateway extends pulumi.ComponentResource {
         apiId: apiResource.name,
         policyId: "policy",
         format: "xml",
-        value: backend.name.apply((backendId) =>
-          apiPolicyXml({ rateLimit: this.args.rateLimit, quota: this.args.quota, cors: this.args.cors, backendId }),
+        value: pulumi.all([backend.name, api.backend.resource]).apply(([backendId, backendResource]) =>
+          apiPolicyXml({ rateLimit: this.args.rateLimit, quota: this.args.quota, cors: this.args.cors, backendId, backendResource }),
         ),
       },
       { parent: this },

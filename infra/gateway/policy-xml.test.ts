@@ -3,6 +3,7 @@ import { findAll, parseXml, type ParsedElement } from "../../test/xml.js";
 import {
   apiPolicyXml,
   BACKEND_HEADERS,
+  CALLER_AUTHORIZATION_HEADER,
   COUNTER_KEYS,
   globalPolicyXml,
   operationPolicyXml,
@@ -16,6 +17,13 @@ const apiSettings: ApiPolicySettings = {
   quota: { calls: 100_000, renewalPeriodSeconds: 86_400, key: "subscription" },
   cors: { allowedOrigins: ["https://app.contoso.com"], allowedMethods: ["GET", "POST"], allowedHeaders: ["Authorization"] },
   backendId: "api-backend",
+  backendResource: "api://tenant-1/func-estate-dev-weu-api",
+};
+const jwt = {
+  openIdConfigUrl: "https://login.microsoftonline.com/t/v2.0/.well-known/openid-configuration?appid=a&x=1",
+  issuer: "https://login.microsoftonline.com/t/v2.0",
+  audiences: ["api://estate"],
+  requiredClaims: ["org_id"],
 };
 
 const sections = (doc: ParsedElement) => doc.children.map((c) => c.name);
@@ -37,7 +45,7 @@ describe("policy XML", () => {
     expect(() => parseXml("<a></a><b />")).toThrow(/after the root/);
   });
 
-  it("API policy: base in every section, limits keyed as asked, the caller's token passed on", () => {
+  it("API policy: base in every section, limits keyed as asked, managed-identity backend auth", () => {
     const doc = parseXml(apiPolicyXml(apiSettings));
     expect(sections(doc)).toEqual(["inbound", "backend", "outbound", "on-error"]);
     for (const section of doc.children) expect(section.children[0]?.name).toBe("base");
@@ -48,10 +56,43 @@ describe("policy XML", () => {
     });
     expect(first(doc, "quota-by-key").attributes["counter-key"]).toBe("@(context.Subscription.Id)");
     expect(first(doc, "set-backend-service").attributes["backend-id"]).toBe("api-backend");
-    expect(findAll(doc, "authentication-managed-identity")).toHaveLength(0);
+    expect(first(doc, "authentication-managed-identity").attributes.resource).toBe("api://tenant-1/func-estate-dev-weu-api");
     expect(findAll(doc, "origin").map((o) => o.text)).toEqual(["https://app.contoso.com"]);
     // The subject key holds C# with quotes: it survives the round trip exactly.
     expect(COUNTER_KEYS.subject).toContain('"Authorization"');
+  });
+
+  it("API policy moves the caller's Authorization to its own header before the gateway's token replaces it", () => {
+    const inbound = first(parseXml(apiPolicyXml(apiSettings)), "inbound").children;
+    const names = inbound.map((e) => e.name);
+    // The managed-identity token comes last: everything before it reads the caller's header.
+    expect(names.slice(-2)).toEqual(["choose", "authentication-managed-identity"]);
+    const [when, otherwise] = inbound.at(-2)!.children;
+    expect(when.attributes.condition).toBe('@(context.Request.Headers.ContainsKey("Authorization"))');
+    // Override: a value the client put in that header itself never reaches the service.
+    expect(when.children.map((h) => h.attributes)).toEqual([{ name: CALLER_AUTHORIZATION_HEADER, "exists-action": "override" }]);
+    expect(when.children[0].children[0].text).toBe('@(context.Request.Headers.GetValueOrDefault("Authorization"))');
+    expect(otherwise.children.map((h) => h.attributes)).toEqual([{ name: CALLER_AUTHORIZATION_HEADER, "exists-action": "delete" }]);
+    expect(() => apiPolicyXml({ ...apiSettings, backendResource: "" })).toThrow(/backendResource/);
+  });
+
+  it("an operation validates the caller's token before the API and service policies rewrite Authorization", () => {
+    // What APIM runs for an operation: its inbound with <base /> replaced by the API's inbound,
+    // whose <base /> is in turn replaced by the service-wide inbound.
+    const inboundOf = (xml: string) => first(parseXml(xml), "inbound").children;
+    const expand = (elements: ParsedElement[], enclosing: ParsedElement[]) => elements.flatMap((e) => (e.name === "base" ? enclosing : [e]));
+    const service = inboundOf(globalPolicyXml({ frontDoorId: "fd-1" }));
+    const effective = expand(inboundOf(operationPolicyXml({ jwt })), expand(inboundOf(apiPolicyXml(apiSettings)), service)).map((e) => e.name);
+    expect(effective).toEqual([
+      "validate-jwt",
+      "check-header",
+      "cors",
+      "rate-limit-by-key",
+      "quota-by-key",
+      "set-backend-service",
+      "choose",
+      "authentication-managed-identity",
+    ]);
   });
 
   it("API policy without browser origins has no CORS element", () => {
@@ -78,19 +119,11 @@ describe("policy XML", () => {
   });
 
   it("operation policy validates the token: issuer, audience, required claims", () => {
-    const doc = parseXml(
-      operationPolicyXml({
-        jwt: {
-          openIdConfigUrl: "https://login.microsoftonline.com/t/v2.0/.well-known/openid-configuration?appid=a&x=1",
-          issuer: "https://login.microsoftonline.com/t/v2.0",
-          audiences: ["api://estate"],
-          requiredClaims: ["org_id"],
-        },
-      }),
-    );
-    for (const section of doc.children) expect(section.children[0]?.name).toBe("base");
-    const jwt = first(doc, "validate-jwt");
-    expect(jwt.attributes["failed-validation-httpcode"]).toBe("401");
+    const doc = parseXml(operationPolicyXml({ jwt }));
+    expect(first(doc, "inbound").children.map((e) => e.name)).toEqual(["validate-jwt", "base"]);
+    for (const section of doc.children.slice(1)) expect(section.children[0]?.name).toBe("base");
+    const validation = first(doc, "validate-jwt");
+    expect(validation.attributes).toMatchObject({ "header-name": "Authorization", "failed-validation-httpcode": "401" });
     expect(first(doc, "openid-config").attributes.url).toContain("appid=a&x=1");
     expect(first(doc, "issuer").text).toBe("https://login.microsoftonline.com/t/v2.0");
     expect(findAll(doc, "audience").map((a) => a.text)).toEqual(["api://estate"]);

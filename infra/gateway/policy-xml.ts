@@ -39,15 +39,20 @@ export function renderXml(node: XmlNode, depth = 0): string {
 export type PolicyScope = "global" | "api" | "operation";
 
 export interface PolicySections {
+  /**
+   * Inbound policies that run before the enclosing scopes' (ahead of `<base />`): checks that must
+   * see the request as the client sent it, before an enclosing scope rewrites it.
+   */
+  inboundFirst?: XmlElement[];
   inbound?: XmlElement[];
   outbound?: XmlElement[];
   onError?: XmlElement[];
 }
 
 /**
- * The four sections of a policy document. Below the global scope each section starts with
- * `<base />` so the enclosing scope's policies (Front Door check, security headers) always run;
- * the global scope has nothing above it and forwards the request itself.
+ * The four sections of a policy document. Below the global scope each section holds `<base />`
+ * so the enclosing scope's policies (Front Door check, security headers) always run, first except
+ * after `inboundFirst`; the global scope has nothing above it and forwards the request itself.
  */
 export function policyDocument(scope: PolicyScope, sections: PolicySections): string {
   const base = scope === "global" ? [] : [el("base")];
@@ -56,7 +61,7 @@ export function policyDocument(scope: PolicyScope, sections: PolicySections): st
     el(
       "policies",
       {},
-      el("inbound", {}, ...base, ...(sections.inbound ?? [])),
+      el("inbound", {}, ...(sections.inboundFirst ?? []), ...base, ...(sections.inbound ?? [])),
       el("backend", {}, ...backend),
       el("outbound", {}, ...base, ...(sections.outbound ?? [])),
       el("on-error", {}, ...base, ...(sections.onError ?? [])),
@@ -96,7 +101,15 @@ export interface ApiPolicySettings {
   cors: CorsSettings;
   /** APIM backend id of the service's host. */
   backendId: string;
+  /** Entra application ID URI of the service's app registration: the audience of the gateway's token. */
+  backendResource: string;
 }
+
+/**
+ * Where the gateway puts the caller's Authorization value before its own managed-identity token
+ * takes that header: the services read the caller's token from here (AUTH_CALLER_HEADER).
+ */
+export const CALLER_AUTHORIZATION_HEADER = "X-Estate-Caller-Authorization";
 
 export const COUNTER_KEYS: Record<LimitKey, string> = {
   subscription: "@(context.Subscription.Id)",
@@ -151,16 +164,36 @@ export function globalPolicyXml(settings: { frontDoorId: string }): string {
 }
 
 /**
- * One service's API: CORS, rate limit and quota, and its backend. The caller's token travels on
- * to the service, which validates it again and takes the tenant from it. (A managed-identity
- * token from the gateway would need an Entra app registration per service as its audience, and
- * would replace that Authorization header: not done until the registrations exist.)
+ * The caller's Authorization value, moved to CALLER_AUTHORIZATION_HEADER: whatever a client sent
+ * in that header is replaced, or removed when the request carries no Authorization.
+ */
+function forwardCallerToken(): XmlElement {
+  return el(
+    "choose",
+    {},
+    el(
+      "when",
+      { condition: '@(context.Request.Headers.ContainsKey("Authorization"))' },
+      setHeader(CALLER_AUTHORIZATION_HEADER, '@(context.Request.Headers.GetValueOrDefault("Authorization"))'),
+    ),
+    el("otherwise", {}, el("set-header", { name: CALLER_AUTHORIZATION_HEADER, "exists-action": "delete" })),
+  );
+}
+
+/**
+ * One service's API: CORS, rate limit and quota, and its backend, called with the gateway's
+ * managed-identity token for the service's app registration (App Service authentication on the
+ * app admits only the gateway). That token replaces the Authorization header, so the caller's
+ * token travels on in CALLER_AUTHORIZATION_HEADER; the service validates it again and takes the
+ * tenant from it. The operations' validate-jwt runs before this policy (see operationPolicyXml)
+ * and so still sees the caller's own Authorization header.
  */
 export function apiPolicyXml(settings: ApiPolicySettings): string {
   checkLimit(settings.rateLimit, "rateLimit");
   checkLimit(settings.quota, "quota");
   checkCors(settings.cors);
   requireText(settings.backendId, "backendId");
+  requireText(settings.backendResource, "backendResource");
   const { cors } = settings;
   return policyDocument("api", {
     inbound: [
@@ -176,8 +209,8 @@ export function apiPolicyXml(settings: ApiPolicySettings): string {
             ),
           ]
         : []),
-      // Counts before the token is validated (validate-jwt runs per operation): a forged subject
-      // still ends in a 401, and Front Door's per-IP limit bounds what one client can send.
+      // Operations that need a token have validated it by now, so the subject key counts real
+      // callers; requests refused with a 401 are bounded by Front Door's per-IP limit.
       el("rate-limit-by-key", {
         calls: settings.rateLimit.calls,
         "renewal-period": settings.rateLimit.renewalPeriodSeconds,
@@ -189,11 +222,18 @@ export function apiPolicyXml(settings: ApiPolicySettings): string {
         "counter-key": COUNTER_KEYS[settings.quota.key],
       }),
       el("set-backend-service", { "backend-id": settings.backendId }),
+      // Last: everything above reads the caller's Authorization header, which the gateway's token replaces.
+      forwardCallerToken(),
+      el("authentication-managed-identity", { resource: settings.backendResource }),
     ],
   });
 }
 
-/** An operation that needs a caller token: validate it before anything reaches the backend. */
+/**
+ * An operation that needs a caller token: validate it before anything reaches the backend. It
+ * runs ahead of `<base />`, i.e. before the API's policy swaps the caller's Authorization header
+ * for the gateway's own token.
+ */
 export function operationPolicyXml(settings: { jwt: JwtSettings }): string {
   const { jwt } = settings;
   requireText(jwt.openIdConfigUrl, "jwt.openIdConfigUrl");
@@ -201,7 +241,7 @@ export function operationPolicyXml(settings: { jwt: JwtSettings }): string {
   if (jwt.audiences.length === 0) throw new Error("policy setting jwt.audiences: at least one audience is required");
   jwt.audiences.forEach((a, i) => requireText(a, `jwt.audiences[${i}]`));
   return policyDocument("operation", {
-    inbound: [
+    inboundFirst: [
       el(
         "validate-jwt",
         {

@@ -15,10 +15,10 @@ afterAll(async () => {
   await Promise.all([issuer?.stop(), stranger?.stop()]);
 });
 
-const bearer = (token: string) => `Bearer ${token}`;
+const bearer = (token: string) => new Headers({ authorization: `Bearer ${token}` });
 
-async function rejection(authorization: string | null): Promise<ProblemError> {
-  const error = await authenticate(authorization).then(() => undefined, (e: unknown) => e);
+async function rejection(headers: Headers, authenticator = authenticate): Promise<ProblemError> {
+  const error = await authenticator(headers).then(() => undefined, (e: unknown) => e);
   expect(error).toBeInstanceOf(ProblemError);
   return error as ProblemError;
 }
@@ -44,8 +44,26 @@ describe("bearer authentication", () => {
       expect(problem.slug).toBe("unauthenticated");
       expect(problem.detail).toMatch(detail);
     }
-    expect((await rejection(null)).slug).toBe("unauthenticated");
-    expect((await rejection("Basic dXNlcjpwYXNz")).slug).toBe("unauthenticated");
+    expect((await rejection(new Headers())).slug).toBe("unauthenticated");
+    expect((await rejection(new Headers({ authorization: "Basic dXNlcjpwYXNz" }))).slug).toBe("unauthenticated");
+  });
+
+  it("behind the gateway, reads the caller from the configured header and never from Authorization", async () => {
+    const behindGateway = createAuthenticator({
+      issuer: issuer.issuer,
+      audience: issuer.audience,
+      jwksUri: issuer.jwksUri,
+      jwksCooldownMs: 0,
+      callerTokenHeader: "x-estate-caller-authorization",
+    });
+    // Authorization holds another valid token (the gateway's, in Azure): it must not become the caller.
+    const gateway = `Bearer ${await issuer.sign({ org_id: "gateway", sub: "apim" })}`;
+    const caller = `Bearer ${await issuer.sign({ org_id: "acme", sub: "ana" })}`;
+    await expect(behindGateway(new Headers({ authorization: gateway, "X-Estate-Caller-Authorization": caller }))).resolves.toMatchObject({
+      tenantId: "acme",
+      subject: "ana",
+    });
+    expect((await rejection(new Headers({ authorization: gateway }), behindGateway)).slug).toBe("unauthenticated");
   });
 
   it("follows a signing-key rotation without restarting", async () => {

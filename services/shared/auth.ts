@@ -1,6 +1,8 @@
 // Bearer-token validation with jose: signature from the issuer's JWKS (an unknown `kid` triggers a
 // refetch, so key rotation needs no restart), issuer, audience and expiry. The tenant is the
-// token's `org_id` claim and nothing else.
+// token's `org_id` claim and nothing else. Behind the estate's gateway the caller's token arrives
+// in a header of its own (AUTH_CALLER_HEADER): Authorization then holds the gateway's token,
+// which App Service authentication has already checked.
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors } from "jose";
 import { z } from "zod";
 import { setting } from "./config.js";
@@ -10,6 +12,12 @@ export const authSettings = {
   AUTH_ISSUER: setting.url(),
   AUTH_AUDIENCE: setting.name(),
   AUTH_JWKS_URI: setting.url(),
+  /** The header holding the caller's `Bearer` token. */
+  AUTH_CALLER_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name")
+    .transform((name) => name.toLowerCase())
+    .default("authorization"),
 };
 
 export const roles = ["reader", "writer", "admin"] as const;
@@ -38,9 +46,16 @@ export interface AuthOptions {
   jwksUri: string;
   /** Minimum time between JWKS refetches for unknown `kid`s; protects the issuer from token floods. */
   jwksCooldownMs?: number;
+  /** The header holding the caller's token; default `authorization`. */
+  callerTokenHeader?: string;
 }
 
-export type Authenticator = (authorization: string | null) => Promise<Caller>;
+/** What the authenticator reads of a request: its headers (a Fetch `Headers`, as Functions gives). */
+export interface RequestHeaders {
+  get(name: string): string | null;
+}
+
+export type Authenticator = (headers: RequestHeaders) => Promise<Caller>;
 
 const unauthenticated = (detail: string) =>
   new ProblemError("unauthenticated", detail, {}, { "WWW-Authenticate": `Bearer error="invalid_token"` });
@@ -50,8 +65,9 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
     cooldownDuration: options.jwksCooldownMs ?? 30_000,
     timeoutDuration: 5_000,
   });
-  return async (authorization) => {
-    const match = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/.exec(authorization ?? "");
+  const header = options.callerTokenHeader ?? "authorization";
+  return async (headers) => {
+    const match = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/.exec(headers.get(header) ?? "");
     if (!match) throw new ProblemError("unauthenticated", "send an Authorization: Bearer <token> header", {}, { "WWW-Authenticate": "Bearer" });
     let payload: unknown;
     try {

@@ -28,6 +28,7 @@ export function createApiDependencies(config: ApiConfig, log: Logger): ApiDepend
       audience: config.AUTH_AUDIENCE,
       jwksUri: config.AUTH_JWKS_URI,
       jwksCooldownMs: config.AUTH_JWKS_COOLDOWN_SECONDS * 1000,
+      callerTokenHeader: config.AUTH_CALLER_HEADER,
     }),
   };
 }
@@ -47,7 +48,7 @@ export function createApiFunctions({ config, data, authenticate, log }: ApiDepen
 
   // Routes that need a caller: the token is checked before the handler sees the request.
   const authenticated = (handler: (caller: Caller, request: HttpRequest) => Promise<HttpResponseInit>) =>
-    withProblems(log, async (request) => handler(await authenticate(request.headers.get("authorization")), request));
+    withProblems(log, async (request) => handler(await authenticate(request.headers), request));
   const documentDeps = { documents, idempotency, blobs: data.blobs, queue, maxUploadBytes: config.MAX_UPLOAD_BYTES };
 
   return {
