@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { SourceMap } from "node:module";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -22,5 +23,21 @@ describe("the estate command's bundle", () => {
     });
     expect(viaBundle.stdout).toContain("plan [options] <stack>");
     expect(viaBundle.stdout).toBe(viaSources.stdout);
+  });
+
+  it("maps its lines back to the TypeScript sources, past the header line", async () => {
+    await buildBundle();
+    const lines = readFileSync(BUNDLE, "utf8").split("\n");
+    const line = lines.findIndex((l) => l.startsWith("function money("));
+    const map = new SourceMap(JSON.parse(readFileSync(`${BUNDLE}.map`, "utf8")));
+    const entry = map.findEntry(line, 0) as { originalSource: string; originalLine: number };
+    expect(entry.originalSource).toMatch(/cli\/cost\/report\.ts$/);
+    const source = readFileSync(path.join(ROOT, "cli/cost/report.ts"), "utf8").split("\n");
+    expect(source[entry.originalLine]).toMatch(/^export function money\(/);
+  });
+
+  it("leaves Graphviz out, for the graph command to load when it renders", async () => {
+    await buildBundle();
+    expect(readFileSync(BUNDLE, "utf8")).toMatch(/await import\("@hpcc-js\/wasm-graphviz"\)/);
   });
 });

@@ -1,11 +1,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { Graphviz } from "@hpcc-js/wasm-graphviz";
 import type { Plan } from "../plan/schema.js";
 import { buildGraph, toDot, toMermaid } from "./graph.js";
 
-/** SVG from DOT with Graphviz compiled to WebAssembly: offline, no `dot` binary needed. */
+/**
+ * SVG from DOT with Graphviz compiled to WebAssembly: offline, no `dot` binary needed. Loaded
+ * only here: it is most of the CLI's code, and every other command would pay for reading it.
+ */
 export async function renderSvg(dot: string): Promise<string> {
+  const { Graphviz } = await import("@hpcc-js/wasm-graphviz");
   const graphviz = await Graphviz.load();
   return graphviz.dot(dot, "svg");
 }
