@@ -6,8 +6,11 @@ import { OFFLINE_LABEL, shortType, type Plan } from "../plan/schema.js";
 import { estimateCost, type CostReport, type ResourceCost } from "./estimate.js";
 import { loadPriceTable, type PriceTable } from "./prices.js";
 
+/** One formatter for all amounts: toLocaleString would build a new one for every call. */
+const CENTS = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 export function money(amount: number, currency: string): string {
-  return `${currency === "USD" ? "$" : `${currency} `}${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  return `${currency === "USD" ? "$" : `${currency} `}${CENTS.format(amount)}`;
 }
 
 const label = (r: ResourceCost) => r.physicalName ?? r.name;
