@@ -35,18 +35,20 @@ if (!existsSync(TIME)) {
 
 const out = mkdtempSync(path.join(os.tmpdir(), "estate-bench-"));
 const planArgs = [path.join(ROOT, "bin/estate.js"), "plan", "prod", "--out", out];
-// The floor imports exactly the submodules whose resources the plan holds.
+// The floor imports exactly the provider SDKs (azure-native: the submodules) whose resources the
+// plan holds; `pulumi:` types are the SDK itself, `estate:` ones the project's components.
 execFileSync(process.execPath, planArgs, { cwd: ROOT, env: { ...process.env, CI: "true" } });
 const plan = JSON.parse(readFileSync(path.join(out, "plan.json"), "utf8")) as { resources: Array<{ type: string }> };
-const modules = [...new Set(plan.resources.map((r) => r.type.split(":")))]
-  .filter(([pkg]) => pkg === "azure-native" || pkg === "random" || pkg === "azuread")
+const modules = plan.resources
+  .map((r) => r.type.split(":"))
+  .filter(([pkg]) => pkg !== "pulumi" && pkg !== "estate")
   .map(([pkg, module]) => {
-    if (pkg === "random") return "@pulumi/random";
+    if (pkg === "azure-native") return `@pulumi/azure-native/${module}`;
     // azuread classes are imported one file each (index/application -> @pulumi/azuread/application).
     if (pkg === "azuread") return `@pulumi/azuread/${module.split("/")[1]}`;
-    return `@pulumi/azure-native/${module}`;
+    return `@pulumi/${pkg}`;
   });
-const floorArgs = [path.join(ROOT, "bin/run-ts.js"), path.join(ROOT, "bench/plan/floor.ts"), ...new Set(modules)];
+const floorArgs = [path.join(ROOT, "bench/plan/floor.cjs"), ...new Set(modules)];
 
 const estate: Sample[] = [];
 const floor: Sample[] = [];
@@ -64,7 +66,7 @@ const result = {
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
   runs: RUNS,
   resources: plan.resources.length,
-  azureNativeModules: [...new Set(modules)].sort(),
+  floorModules: [...new Set(modules)].sort(),
   estatePlanProd: { medianSeconds: estateSeconds, peakMiB: Math.max(...estate.map((s) => s.peakMiB)) },
   floor: { medianSeconds: floorSeconds, peakMiB: Math.max(...floor.map((s) => s.peakMiB)) },
   ratio: Number((estateSeconds / floorSeconds).toFixed(3)),
