@@ -82,12 +82,12 @@ export const PSRULE: Catalogue = {
 
 export const CHECKOV: Catalogue = {
   "Checkov (Terraform/ARM Azure checks)": {
-    CKV_AZURE_3: null, CKV_AZURE_9: null, CKV_AZURE_10: null, CKV_AZURE_11: null, CKV_AZURE_13: "authentication is enforced at the gateway (validate-jwt, EST-APIM-020); apps do not use App Service Authentication",
-    CKV_AZURE_14: null, CKV_AZURE_15: null, CKV_AZURE_16: null, CKV_AZURE_17: "client certificates are not used: apps accept only API Management's subnet and validate the caller's token", CKV_AZURE_18: null,
+    CKV_AZURE_3: null, CKV_AZURE_9: null, CKV_AZURE_10: null, CKV_AZURE_11: null, CKV_AZURE_13: null,
+    CKV_AZURE_14: null, CKV_AZURE_15: null, CKV_AZURE_16: null, CKV_AZURE_17: "client certificates are not used: API Management calls the apps with managed-identity tokens that App Service authentication checks (EST-APP-022)", CKV_AZURE_18: null,
     CKV_AZURE_23: null, CKV_AZURE_24: null, CKV_AZURE_25: "Defender for SQL alert types are all on by default; EST-SQL-007 requires the policy enabled",
     CKV_AZURE_26: "alerts are routed through Defender for Cloud and the action group, not SQL alert e-mails", CKV_AZURE_27: "as above",
     CKV_AZURE_33: "no queue service in the storage account (Service Bus carries messages)", CKV_AZURE_34: null, CKV_AZURE_35: null, CKV_AZURE_36: null, CKV_AZURE_41: null, CKV_AZURE_42: null,
-    CKV_AZURE_43: NAMING, CKV_AZURE_44: null, CKV_AZURE_52: null, CKV_AZURE_56: "as CKV_AZURE_13", CKV_AZURE_57: null, CKV_AZURE_59: null, CKV_AZURE_62: null,
+    CKV_AZURE_43: NAMING, CKV_AZURE_44: null, CKV_AZURE_52: null, CKV_AZURE_56: null, CKV_AZURE_57: null, CKV_AZURE_59: null, CKV_AZURE_62: null,
     CKV_AZURE_63: "HTTP logs go through diagnostic settings (EST-STK-003/004), not the site's file logging", CKV_AZURE_65: "as CKV_AZURE_63", CKV_AZURE_66: "as CKV_AZURE_63",
     CKV_AZURE_67: null, CKV_AZURE_70: null, CKV_AZURE_71: null, CKV_AZURE_72: null, CKV_AZURE_77: "stronger: EST-NET-001 forbids any inbound allow from any source, whatever the protocol", CKV_AZURE_78: null,
     CKV_AZURE_88: "no Azure Files", CKV_AZURE_89: null, CKV_AZURE_91: null, CKV_AZURE_99: null, CKV_AZURE_100: "platform-managed keys are accepted for Cosmos DB; customer-managed keys are not required by the estate's data classification",

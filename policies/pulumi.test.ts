@@ -96,6 +96,38 @@ describe("the PolicyPack's policies", () => {
     expect(run(withoutVaultDiagnostics, "EST-STK-003")).toEqual([["no diagnostic setting targets it", graph.resources.find((r) => r.type === T.keyVault)!.urn]]);
   });
 
+  it("knows which apps API Management routes to while host names and principal ids are unknown", () => {
+    const graph = compliantEstate();
+    const validate = (resources: PolicyResource[]) => {
+      const reported: Array<string | undefined> = [];
+      const policy = find<StackValidationPolicy>(enginePolicies(RULES, { profile: "prod", stack: "prod", waivers: [], now }), "EST-APP-022");
+      policy.validateStack(stackArgs(resources), (_message: string, urn?: string) => reported.push(urn));
+      return reported;
+    };
+    const preview = (resources: GraphResource[]) => {
+      const entries = previewResources(resources);
+      const app = entries.find((r) => r.type === T.webApp)!;
+      // The backend's and the API's URLs are built from the app's host name: unknown before it exists.
+      for (const [type, input] of [[T.apimBackend, "url"], [T.api, "serviceUrl"]] as const) {
+        const entry = entries.find((r) => r.type === type)!;
+        entry.props = proxy.unknownCheckingProxy({ ...resources.find((r) => r.urn === entry.urn)!.inputs, [input]: proxy.unknownStringValue });
+        entry.propertyDependencies[input] = [app];
+      }
+      // So is the gateway's principal id that the app admits.
+      const auth = resources.find((r) => r.type === T.webAppAuth);
+      const authEntry = entries.find((r) => r.type === T.webAppAuth);
+      if (auth && authEntry) {
+        const inputs = structuredClone(auth.inputs) as any;
+        inputs.identityProviders.azureActiveDirectory.validation.defaultAuthorizationPolicy.allowedPrincipals.identities = proxy.unknownStringValue;
+        authEntry.props = proxy.unknownCheckingProxy(inputs);
+      }
+      return entries;
+    };
+    expect(validate(preview(graph.resources))).toEqual([]);
+    const app = graph.resources.find((r) => r.type === T.webApp)!;
+    expect(validate(preview(graph.resources.filter((r) => r.type !== T.webAppAuth)))).toEqual([app.urn]);
+  });
+
   it("lets the engine see unknown values in resource rules (it reports them as 'can't run during preview')", () => {
     const app = previewResources(compliantEstate().resources).find((r) => r.type === T.webApp)!;
     const policy = find<ResourceValidationPolicy>(enginePolicies(RULES, { profile: "prod", stack: "prod", waivers: [], now }), "EST-APP-010");

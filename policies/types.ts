@@ -48,6 +48,7 @@ export const T = {
   appServicePlan: "azure-native:web:AppServicePlan",
   webApp: "azure-native:web:WebApp",
   webAppSlot: "azure-native:web:WebAppSlot",
+  webAppAuth: "azure-native:web:WebAppAuthSettingsV2",
   autoscale: "azure-native:monitor:AutoscaleSetting",
   workspace: "azure-native:operationalinsights:Workspace",
   appInsights: "azure-native:applicationinsights:Component",

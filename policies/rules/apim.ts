@@ -50,6 +50,10 @@ function apisMissing(graph: Graph, element: RegExp, what: string) {
     .map((api) => ({ urn: api.urn, message: `neither the API's policy nor the service policy has ${what}` }));
 }
 
+/** An API policy that sends requests to a backend, with `auth` as its authentication to it. */
+const policyWithBackend = (auth: string) =>
+  `<policies><inbound><base /><set-backend-service backend-id="events-backend" />${auth}</inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`;
+
 const stripElement = (name: string) => (graph: Graph) => {
   for (const policy of ofType(graph, T.apiPolicy, T.apimPolicy, T.apiOperationPolicy)) {
     policy.inputs.value = policyXml(policy.inputs).replace(new RegExp(`<${name}[\\s\\S]*?(</${name}>|/>)`, "g"), "");
@@ -383,5 +387,28 @@ export const apimRules: Rule[] = [
     mappings: {},
     remediation: "Add `<quota-by-key calls renewal-period counter-key>` to the inbound section of the service Policy or the API's ApiPolicy `value`.",
     enforcement: ENFORCE.advisory,
+  }),
+  customRule({
+    id: "EST-APIM-023",
+    title: "API policies that pick a backend call it with the gateway's managed identity",
+    description: "authentication-managed-identity gives the backend a token it can check (App Service authentication, EST-APP-022); without it the app must trust whatever reaches it.",
+    severity: "high",
+    types: [T.apiPolicy],
+    check: (inputs) => {
+      const xml = policyXml(inputs);
+      if (!/<set-backend-service[\s>/]/.test(xml)) return undefined;
+      return /<authentication-managed-identity\s[^>]*resource="[^"]+"/.test(xml)
+        ? undefined
+        : "the policy sets a backend (<set-backend-service>) but has no <authentication-managed-identity resource=\"…\"> for it";
+    },
+    fail: [
+      { value: policyWithBackend("") },
+      { value: policyWithBackend('<authentication-managed-identity resource="" />') },
+    ],
+    controls: { mcsb: ["IM-3", "IM-4"], waf: "Security" },
+    mappings: {},
+    remediation:
+      "Add `<authentication-managed-identity resource=\"api://<tenant>/<app>\" />` (the app registration's identifier URI) after `<set-backend-service>` in the ApiPolicy `value`, and let the app admit only the gateway (EST-APP-022).",
+    enforcement: ENFORCE.always,
   }),
 ];

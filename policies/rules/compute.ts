@@ -1,6 +1,7 @@
-import { ENFORCE, REMOVE, type Rule } from "../model.js";
+import { ENFORCE, REMOVE, type Graph, type GraphResource, type Rule } from "../model.js";
 import { T } from "../types.js";
-import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, oneOf, present, unsetOr } from "./factory.js";
+import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, oneOf, present, show, stackRule, unsetOr } from "./factory.js";
+import { knownOr, knownOrUndefined, ofType } from "./graph.js";
 
 const apps = [T.webApp, T.webAppSlot];
 const isFunctionApp = (inputs: Record<string, unknown>) => String(inputs.kind ?? "").includes("functionapp");
@@ -12,6 +13,43 @@ const SUPPORTED_NODE = [20, 22, 24];
 
 function appSetting(inputs: Record<string, unknown>, name: string): unknown {
   return asArray(get(inputs, "siteConfig.appSettings")).map(asRecord).find((setting) => setting.name === name)?.value;
+}
+
+/**
+ * Whether API Management sends requests to the app: a backend's or an API's URL names its host
+ * (offline, and once Azure knows the host), or is built from the app's outputs (`pulumi preview`).
+ */
+function routedByGateway(graph: Graph): (app: GraphResource) => boolean {
+  const targets = [...ofType(graph, T.apimBackend).map((b) => [b, "url"] as const), ...ofType(graph, T.api).map((a) => [a, "serviceUrl"] as const)];
+  const hosts = new Set(
+    targets.flatMap(([resource, input]) => {
+      const url = knownOrUndefined(() => resource.inputs[input]);
+      return typeof url === "string" && URL.canParse(url) ? [new URL(url).host.toLowerCase()] : [];
+    }),
+  );
+  return (app) => {
+    const host = String(app.outputs.defaultHostName ?? `${String(app.inputs.name)}.azurewebsites.net`).toLowerCase();
+    return hosts.has(host) || targets.some(([resource, input]) => resource.propertyDependencies?.[input]?.includes(app.urn));
+  };
+}
+
+/** Why an app's App Service authentication would let a request in that is not from an allowed principal. */
+function authSettingsProblems(auth: GraphResource): string[] {
+  const identities = "identityProviders.azureActiveDirectory.validation.defaultAuthorizationPolicy.allowedPrincipals.identities";
+  const problems = [
+    ["platform.enabled", is(true)],
+    ["globalValidation.requireAuthentication", is(true)],
+    ["globalValidation.unauthenticatedClientAction", isText("Return401")],
+    ["identityProviders.azureActiveDirectory.enabled", is(true)],
+  ] as const;
+  const found = problems.flatMap(([path, expect]) => {
+    const value = get(auth.inputs, path);
+    return expect.test(value) ? [] : [`${path} is ${show(value)}; expected ${expect.describe}`];
+  });
+  // A principal the engine has not computed yet (the gateway's, before its first deployment) counts as one.
+  const allowed = knownOr(() => get(auth.inputs, identities), ["(not yet known)"]);
+  if (!present.test(allowed)) found.push(`${identities} is ${show(allowed)}; any principal of the tenant could call the app`);
+  return found;
 }
 
 /** App Service plans, web apps and Function apps, autoscale. */
@@ -228,5 +266,36 @@ export const computeRules: Rule[] = [
     controls: { mcsb: [], waf: "Performance Efficiency" },
     mappings: {},
     remediation: "Set `enabled: true` and `profiles[].capacity: { minimum: \"2\", default: \"2\", maximum: \"10\" }` on the AutoscaleSetting.", enforcement: ENFORCE.always,
+  }),
+  stackRule({
+    id: "EST-APP-022", title: "Apps behind API Management admit only the gateway's identity", description: "App Service authentication requires a token, answers others with 401 and allows named principals only (the gateway's managed identity).",
+    severity: "high", types: apps,
+    problemOf: (graph) => {
+      const routed = routedByGateway(graph);
+      const settings = ofType(graph, T.webAppAuth);
+      return (app) => {
+        if (!routed(app)) return undefined;
+        const own = settings.filter((auth) => auth.inputs.name === app.inputs.name || auth.dependsOn.includes(app.urn));
+        if (!own.length) return "API Management routes to the app, but no App Service authentication (WebAppAuthSettingsV2) protects it";
+        const problems = own.flatMap(authSettingsProblems);
+        return problems.length ? `its App Service authentication: ${problems.join("; ")}` : undefined;
+      };
+    },
+    fail: [
+      (graph) => (graph.resources = graph.resources.filter((r) => r.type !== T.webAppAuth)),
+      (graph) => ofType(graph, T.webAppAuth).forEach((auth) => (asRecord(auth.inputs.globalValidation).unauthenticatedClientAction = "AllowAnonymous")),
+      (graph) => ofType(graph, T.webAppAuth).forEach((auth) => (asRecord(get(auth.inputs, "identityProviders.azureActiveDirectory.validation.defaultAuthorizationPolicy")).allowedPrincipals = {})),
+    ],
+    pass: [
+      // An app the gateway does not route to (a queue worker) needs none.
+      (graph) => {
+        const [app] = ofType(graph, T.webApp);
+        graph.resources.push({ ...app, urn: `${app.urn}-worker`, name: "func-worker", inputs: { ...app.inputs, name: "func-estate-test-weu-worker" }, outputs: { ...app.outputs, name: "func-worker" } });
+      },
+    ],
+    controls: { mcsb: ["IM-4", "NS-2"], waf: "Security" },
+    mappings: { checkov: ["CKV_AZURE_13", "CKV_AZURE_56"] },
+    remediation: "Declare a web WebAppAuthSettingsV2 for the app with `platform.enabled: true`, `globalValidation: { requireAuthentication: true, unauthenticatedClientAction: \"Return401\" }` and the gateway's principal id in `identityProviders.azureActiveDirectory.validation.defaultAuthorizationPolicy.allowedPrincipals.identities` (BackendAuth.admitOnly in infra/gateway).",
+    enforcement: ENFORCE.always,
   }),
 ];

@@ -3,17 +3,20 @@ import { get, splitPath } from "./factory.js";
 
 /**
  * Reads a value that may be unknown: during `pulumi preview` the engine's props throw
- * @pulumi/policy's UnknownValueError for values not yet computed (ids of resources to be created).
- * Matched by class name so the rules need not load @pulumi/policy offline.
+ * @pulumi/policy's UnknownValueError for values not yet computed (ids of resources to be created);
+ * `whenUnknown` stands in for them. Matched by class name so the rules need not load
+ * @pulumi/policy offline.
  */
-function knownOrUndefined(read: () => unknown): unknown {
+export function knownOr(read: () => unknown, whenUnknown: unknown): unknown {
   try {
     return read();
   } catch (error) {
-    if (error instanceof Error && error.constructor.name === "UnknownValueError") return undefined;
+    if (error instanceof Error && error.constructor.name === "UnknownValueError") return whenUnknown;
     throw error;
   }
 }
+
+export const knownOrUndefined = (read: () => unknown): unknown => knownOr(read, undefined);
 
 export function ofType(graph: Graph, ...types: string[]): GraphResource[] {
   return graph.resources.filter((resource) => types.includes(resource.type));
