@@ -134,6 +134,8 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's edge, gateway, host
       const resource = findAll(doc, "authentication-managed-identity")[0].attributes.resource;
       const registration = ofType(plan(), "azuread:index/application:Application").find((r) => r.outputs.clientId === aad.registration.clientId)!;
       expect(registration.inputs.identifierUris).toEqual([resource]);
+      // An Entra object takes no ARM tag map: the required-tags transformation leaves it alone.
+      expect(registration.inputs.tags).toBeUndefined();
       expect(aad.validation.allowedAudiences).toEqual([resource]);
       // ...and holds the registration's role, which its service principal requires.
       const principal = ofType(plan(), "azuread:index/servicePrincipal:ServicePrincipal").find((p) => p.inputs.clientId === aad.registration.clientId)!;
