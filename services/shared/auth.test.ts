@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startDevIssuer, type DevIssuer } from "../local/token.js";
+import { createRemoteJWKSet, type JWTVerifyGetKey } from "jose";
 import { createAuthenticator, requireWriter, type Authenticator } from "./auth.js";
 import { ProblemError } from "./problem.js";
 
@@ -74,5 +75,35 @@ describe("bearer authentication", () => {
     expect(JSON.parse(Buffer.from(newToken.split(".")[0], "base64url").toString()).kid).toBe(newKid);
     await expect(authenticate(bearer(newToken))).resolves.toMatchObject({ tenantId: "acme" });
     await expect(authenticate(bearer(oldToken))).resolves.toMatchObject({ tenantId: "acme" });
+  });
+
+  it("checks a token once, then trusts it a few minutes at most and never past its expiry", async () => {
+    const remote = createRemoteJWKSet(new URL(issuer.jwksUri));
+    let checks = 0;
+    const keys: JWTVerifyGetKey = (header, token) => {
+      checks++;
+      return remote(header, token);
+    };
+    const authenticator = createAuthenticator({ issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri, keys });
+    const shortLived = await issuer.sign({ org_id: "acme", expires_in: 60 });
+    const longLived = await issuer.sign({ org_id: "acme", expires_in: 3600 });
+    for (let i = 0; i < 3; i++) {
+      await expect(authenticator(bearer(shortLived))).resolves.toMatchObject({ tenantId: "acme" });
+      await expect(authenticator(bearer(longLived))).resolves.toMatchObject({ tenantId: "acme" });
+    }
+    expect(checks).toBe(2);
+    try {
+      // Past the short token's expiry (and the 30 s leeway): checked again, and refused.
+      vi.useFakeTimers({ now: Date.now() + 91_000, toFake: ["Date"] });
+      expect((await rejection(bearer(shortLived), authenticator)).detail).toMatch(/expired/);
+      await authenticator(bearer(longLived));
+      expect(checks).toBe(3);
+      // Five minutes after its check, even a valid token is checked again.
+      vi.setSystemTime(Date.now() + 5 * 60_000);
+      await authenticator(bearer(longLived));
+      expect(checks).toBe(4);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

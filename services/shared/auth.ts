@@ -3,7 +3,7 @@
 // token's `org_id` claim and nothing else. Behind the estate's gateway the caller's token arrives
 // in a header of its own (AUTH_CALLER_HEADER): Authorization then holds the gateway's token,
 // which App Service authentication has already checked.
-import { createRemoteJWKSet, jwtVerify, errors as joseErrors } from "jose";
+import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTVerifyGetKey } from "jose";
 import { z } from "zod";
 import { setting } from "./config.js";
 import { ProblemError } from "./problem.js";
@@ -48,6 +48,8 @@ export interface AuthOptions {
   jwksCooldownMs?: number;
   /** The header holding the caller's token; default `authorization`. */
   callerTokenHeader?: string;
+  /** Where signing keys come from; default the issuer's JWKS at jwksUri. */
+  keys?: JWTVerifyGetKey;
 }
 
 /** What the authenticator reads of a request: its headers (a Fetch `Headers`, as Functions gives). */
@@ -60,18 +62,32 @@ export type Authenticator = (headers: RequestHeaders) => Promise<Caller>;
 const unauthenticated = (detail: string) =>
   new ProblemError("unauthenticated", detail, {}, { "WWW-Authenticate": `Bearer error="invalid_token"` });
 
+/** How long a verified token is trusted without checking it again; never past its expiry. */
+const VERIFIED_FOR_MS = 5 * 60_000;
+/** Verified tokens kept at most; the oldest goes first. */
+const MAX_VERIFIED = 10_000;
+
 export function createAuthenticator(options: AuthOptions): Authenticator {
-  const jwks = createRemoteJWKSet(new URL(options.jwksUri), {
-    cooldownDuration: options.jwksCooldownMs ?? 30_000,
-    timeoutDuration: 5_000,
-  });
+  const jwks =
+    options.keys ??
+    createRemoteJWKSet(new URL(options.jwksUri), {
+      cooldownDuration: options.jwksCooldownMs ?? 30_000,
+      timeoutDuration: 5_000,
+    });
   const header = options.callerTokenHeader ?? "authorization";
+  // A client sends the same token with every request until it expires: its signature is checked
+  // once, not on each request, where it was the largest part of a handler's own work.
+  const verified = new Map<string, { caller: Caller; until: number }>();
   return async (headers) => {
     const match = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/.exec(headers.get(header) ?? "");
     if (!match) throw new ProblemError("unauthenticated", "send an Authorization: Bearer <token> header", {}, { "WWW-Authenticate": "Bearer" });
-    let payload: unknown;
+    const token = match[1];
+    const known = verified.get(token);
+    if (known && Date.now() < known.until) return { ...known.caller, roles: [...known.caller.roles] };
+    verified.delete(token);
+    let payload: { exp?: number };
     try {
-      ({ payload } = await jwtVerify(match[1], jwks, {
+      ({ payload } = await jwtVerify(token, jwks, {
         issuer: options.issuer,
         audience: options.audience,
         algorithms: ["RS256", "ES256"],
@@ -88,11 +104,14 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
     const parsed = claims.safeParse(payload);
     if (!parsed.success) throw unauthenticated("the token lacks a valid sub or org_id claim");
     const claimed = [parsed.data.role ?? []].flat();
-    return {
+    const caller: Caller = {
       subject: parsed.data.sub,
       tenantId: parsed.data.org_id,
       roles: roles.filter((role) => claimed.includes(role)),
     };
+    if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
+    verified.set(token, { caller, until: Math.min(Date.now() + VERIFIED_FOR_MS, payload.exp! * 1000) });
+    return { ...caller, roles: [...caller.roles] };
   };
 }
 
