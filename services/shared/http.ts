@@ -24,10 +24,10 @@ export function isUnavailable(error: unknown): boolean {
 /** Wraps a route so that every failure is answered with problem+json; only real bugs are 500s. */
 export function withProblems(log: Logger, handler: RouteHandler): HttpHandler {
   return async (request, context) => {
-    const instance = new URL(request.url).pathname;
     try {
       return await handler(request, context);
     } catch (error) {
+      const instance = new URL(request.url).pathname;
       if (error instanceof ProblemError) return problemResponse(error, instance);
       if (isUnavailable(error)) {
         log("warn", "dependency unavailable", { invocationId: context.invocationId, error: String(error) });

@@ -9,7 +9,7 @@ import { requireWriter, type Caller } from "../../shared/auth.js";
 import { blobNameFor, type DocumentMessage, type DocumentRecord } from "../../shared/documents.js";
 import { json, mediaType, readBody } from "../../shared/http.js";
 import { ProblemError } from "../../shared/problem.js";
-import { claimIdempotencyKey, requestFingerprint } from "./idempotency.js";
+import { claimIdempotencyKey } from "./idempotency.js";
 
 export interface DocumentDependencies {
   documents: Container;
@@ -49,7 +49,7 @@ export async function uploadDocument(deps: DocumentDependencies, caller: Caller,
   if (content.length === 0) throw new ProblemError("validation-failed", "the document is empty", { errors: [{ pointer: "", detail: "empty body" }] });
   const name = fileName(request);
 
-  const claim = await claimIdempotencyKey(deps.idempotency, caller.tenantId, "documents", request.headers.get("idempotency-key"), requestFingerprint([contentType, name ?? null, content]));
+  const claim = await claimIdempotencyKey(deps.idempotency, caller.tenantId, "documents", request.headers.get("idempotency-key"), [contentType, name ?? null, content]);
   const id = claim.idFor(0);
   const blobName = blobNameFor(caller.tenantId, id);
   await deps.blobs.getBlockBlobClient(blobName).uploadData(content, {

@@ -35,7 +35,8 @@ export async function claimIdempotencyKey(
   tenantId: string,
   scope: string,
   key: string | null,
-  fingerprint: string,
+  /** What makes two requests the same (see requestFingerprint); hashed only when there is a key. */
+  requestParts: unknown[],
 ): Promise<IdempotencyClaim> {
   if (key === null) return { replayed: false, idFor: () => randomUUID() };
   if (!validKey.test(key)) {
@@ -45,6 +46,7 @@ export async function claimIdempotencyKey(
   // and documents endpoints from colliding on the same key.
   const recordId = sha256(`${scope}\n${key}`);
   const idFor = (index: number) => asUuid(sha256(`${tenantId}\n${recordId}\n${index}`));
+  const fingerprint = requestFingerprint(requestParts);
   try {
     await records.items.create({ id: recordId, tenantId, scope, fingerprint, createdAt: new Date().toISOString(), ttl: RECORD_TTL_SECONDS });
     return { replayed: false, idFor };
