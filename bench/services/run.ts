@@ -1,21 +1,33 @@
-// Services bench: drives the local API (in-process Functions host, emulators on loopback) with
-// autocannon for ingest and query, and performs the same writes straight through the Cosmos SDK in
-// the same run, so the handler's overhead is a ratio between two numbers measured side by side.
-// Bounded in count and time; writes bench/results/services.json.
+// Services bench, side by side in one run (results in bench/results/services.json):
+// - queries, on a tenant seeded with SEEDED_EVENTS events and before any write: the local API over
+//   HTTP with autocannon next to the same query through the Cosmos SDK;
+// - the ingest handler's overhead: the registered `events-ingest` handler called in this thread, as
+//   the Functions host calls it, against the same write made straight through the Cosmos SDK;
+// - ingest over HTTP with autocannon, next to the SDK's writes.
+// Eight connections keep the machine's two cores busy: the rates are the highest it reaches,
+// and the percentiles are taken there. Bounded in count and time; the emulators run in
+// worker threads of their own.
 import { writeFile, mkdir } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { CosmosClient } from "@azure/cosmos";
+import functionsLibrary from "@azure/functions";
 import autocannon from "autocannon";
 import { Worker } from "node:worker_threads";
+import { createApiDependencies, createApiFunctions } from "../../services/api/src/functions.js";
+import { loadApiConfig } from "../../services/api/src/config.js";
+import { silentLogger } from "../../services/shared/log.js";
 import type { ApiServer, CosmosServer, ServerRole } from "./server.js";
 
+const { HttpRequest, InvocationContext } = functionsLibrary;
 const CONNECTIONS = 8;
 // The emulator keeps items in memory and scans them, so it slows as it fills: counts stay modest.
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1_000);
 const MAX_SECONDS = 15;
 const TARGETS = { p95Ms: 200, overheadRatio: 1.3 };
 const TENANT = "bench-tenant";
+/** Events in the queried tenant: queries run before any write is measured. */
+const SEEDED_EVENTS = 1_000;
 
 interface Samples {
   latencies: number[];
@@ -58,28 +70,38 @@ async function drive(options: autocannon.Options): Promise<Samples> {
   return { latencies, errors: errors + result.errors + result.timeouts, elapsedMs: performance.now() - started };
 }
 
-function cosmosContainer(server: CosmosServer, database: string) {
-  const client = new CosmosClient({ endpoint: server.endpoint, key: server.key, connectionPolicy: { enableEndpointDiscovery: false } });
-  return client.database(database).container("events");
-}
-
-/** The same number of operations at the same concurrency as autocannon, straight through @azure/cosmos. */
-async function direct(operation: () => Promise<unknown>): Promise<Samples> {
+/**
+ * The same number of operations as autocannon, in this thread, `concurrency` at a time. `prepare`
+ * runs before each operation's clock starts (the Functions host builds the request, not the handler).
+ */
+async function direct<T>(operation: (input: T) => Promise<unknown>, prepare: () => T, concurrency = CONNECTIONS): Promise<Samples> {
   const latencies: number[] = [];
   let errors = 0;
   let started = 0;
   const t0 = performance.now();
   const deadline = t0 + (MAX_SECONDS / 2) * 1000;
   await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
+    Array.from({ length: concurrency }, async () => {
       while (started++ < REQUESTS / 2 && performance.now() < deadline) {
+        const input = prepare();
         const begin = performance.now();
-        await operation().catch(() => errors++);
+        await operation(input).then(
+          (status) => typeof status === "number" && status >= 400 && errors++,
+          () => errors++,
+        );
         latencies.push(performance.now() - begin);
       }
     }),
   );
   return { latencies, errors, elapsedMs: performance.now() - t0 };
+}
+
+/** A-B-B-A, half the requests each time: the emulator slows as it fills, and neither side should get the emptier one. */
+async function sideBySide(a: () => Promise<Samples>, b: () => Promise<Samples>): Promise<[Measurement, Measurement]> {
+  const as = [await a()];
+  const bs = [await b(), await b()];
+  as.push(await a());
+  return [summarise(as), summarise(bs)];
 }
 
 // A worker thread does not inherit tsx's loader, so its entry registers it before importing server.ts.
@@ -96,34 +118,52 @@ const api = await startServer<ApiServer>({ role: "api", cosmos });
 try {
   const headers = { authorization: `Bearer ${api.token}`, "content-type": "application/json" };
   const url = `${api.url}/api/v1/events`;
-  const body = JSON.stringify({ schema_version: 1, type: "bench.ingest", occurred_at: new Date().toISOString(), data: { page: "/home", ms: 42 } });
-
-  // Warm-up: JWKS fetch, connection pools, JIT.
-  await drive({ url, method: "POST", headers, body, amount: 200 });
-  const container = cosmosContainer(cosmos, api.database);
-  const writeDirect = () => direct(() => container.items.create({ id: crypto.randomUUID(), tenantId: TENANT, schemaVersion: 1, type: "bench.direct", occurredAt: new Date().toISOString(), receivedAt: new Date().toISOString(), data: { page: "/home", ms: 42 } }));
+  const event = { schema_version: 1, type: "bench.ingest", occurred_at: new Date().toISOString(), data: { page: "/home", ms: 42 } };
+  const body = JSON.stringify(event);
+  const container = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } }).database(api.database).container("events");
+  const nothing = () => undefined;
+  const createDirect = () => container.items.create({ id: crypto.randomUUID(), tenantId: TENANT, schemaVersion: 1, type: "bench.direct", occurredAt: event.occurred_at, receivedAt: new Date().toISOString(), data: event.data });
+  const writeDirect = (concurrency = CONNECTIONS) => direct(createDirect, nothing, concurrency);
   // The query the list handler runs for `?limit=25`, first page.
-  const queryDirect = () => direct(() => container.items.query({ query: "SELECT * FROM c WHERE c.tenantId = @tenant ORDER BY c.occurredAt DESC", parameters: [{ name: "@tenant", value: TENANT }] }, { partitionKey: TENANT, maxItemCount: 25 }).fetchNext());
-  const writeViaApi = () => drive({ url, method: "POST", headers, body });
-  // A-B-B-A order, half the requests each time: the emulator slows as it fills, and neither side
-  // should get the emptier database.
-  const directRuns = [await writeDirect()];
-  const ingestRuns = [await writeViaApi(), await writeViaApi()];
-  directRuns.push(await writeDirect());
-  const cosmosWrites = summarise(directRuns);
-  const ingest = summarise(ingestRuns);
-  const queryViaApi = () => drive({ url: `${url}?limit=25`, method: "GET", headers: { authorization: headers.authorization } });
-  const directQueryRuns = [await queryDirect()];
-  const queryRuns = [await queryViaApi(), await queryViaApi()];
-  directQueryRuns.push(await queryDirect());
-  const cosmosQueries = summarise(directQueryRuns);
-  const query = summarise(queryRuns);
+  const queryDirect = () => direct(() => container.items.query({ query: "SELECT * FROM c WHERE c.tenantId = @tenant ORDER BY c.occurredAt DESC", parameters: [{ name: "@tenant", value: TENANT }] }, { partitionKey: TENANT, maxItemCount: 25 }).fetchNext(), nothing);
 
-  /** p50 latency through the API over p50 latency of the same Cosmos call made directly. */
+  // Queries first, on a tenant of SEEDED_EVENTS events: the emulator scans every item of the
+  // container on each query (Cosmos DB answers from its index), so the writes measured below would
+  // otherwise make every later query slower.
+  for (let i = 0; i < SEEDED_EVENTS; i += 50) await Promise.all(Array.from({ length: 50 }, createDirect));
+  const queryViaApi = () => drive({ url: `${url}?limit=25`, method: "GET", headers: { authorization: headers.authorization } });
+  await queryViaApi(); // warm-up: JWKS fetch, connection pools, JIT
+  const [cosmosQueries, query] = await sideBySide(queryDirect, queryViaApi);
+
+  // The ingest handler in this thread, built from the API's own settings, called as the Functions host
+  //    calls it: one call at a time (what the handler adds to a request's latency), and eight at
+  //    a time (what it costs when calls compete for the thread).
+  const apiDeps = createApiDependencies(loadApiConfig(api.settings, silentLogger), silentLogger);
+  const ingestHandler = createApiFunctions(apiDeps).http.find((fn) => fn.name === "events-ingest")!.handler;
+  const context = new InvocationContext({ functionName: "events-ingest" });
+  const ingestRequest = () => new HttpRequest({ method: "POST", url, headers, body: { string: body } });
+  const invokeIngest = async (request: InstanceType<typeof HttpRequest>) => (await ingestHandler(request, context)).status ?? 200;
+  const writeViaHandler = (concurrency = CONNECTIONS) => direct(invokeIngest, ingestRequest, concurrency);
+  await writeViaHandler(); // warm-up: JWKS fetch, connection pools, JIT
+  await writeDirect();
+  const [sdkOneAtATime, handlerOneAtATime] = await sideBySide(() => writeDirect(1), () => writeViaHandler(1));
+  const [sdkConcurrent, handlerConcurrent] = await sideBySide(writeDirect, writeViaHandler);
+  await apiDeps.data.close();
+
+  // Ingest over HTTP.
+  await drive({ url, method: "POST", headers, body, amount: 200 }); // warm-up
+  const writeViaApi = () => drive({ url, method: "POST", headers, body });
+  const [cosmosWrites, ingest] = await sideBySide(writeDirect, writeViaApi);
+
   const overhead = {
-    ingestP50Ratio: round(ingest.latencyMs.p50 / cosmosWrites.latencyMs.p50),
-    queryP50Ratio: round(query.latencyMs.p50 / cosmosQueries.latencyMs.p50),
-    ingestThroughputRatio: round(cosmosWrites.throughputPerSecond / ingest.throughputPerSecond),
+    /** The handler's p50 over the SDK's p50 for the same write, one call at a time in one thread. */
+    ingestHandlerP50Ratio: round(handlerOneAtATime.latencyMs.p50 / sdkOneAtATime.latencyMs.p50),
+    ingestHandlerMeanRatio: round(handlerOneAtATime.latencyMs.mean / sdkOneAtATime.latencyMs.mean),
+    /** Eight calls at a time in one thread: how much more of the thread each handled write takes. */
+    ingestHandlerConcurrentThroughputRatio: round(sdkConcurrent.throughputPerSecond / handlerConcurrent.throughputPerSecond),
+    /** Through HTTP, the local host and the load generator sharing the machine's cores with the emulator. */
+    ingestHttpP50Ratio: round(ingest.latencyMs.p50 / cosmosWrites.latencyMs.p50),
+    queryHttpP50Ratio: round(query.latencyMs.p50 / cosmosQueries.latencyMs.p50),
   };
   const report = {
     generatedAt: new Date().toISOString(),
@@ -131,16 +171,23 @@ try {
     setup: {
       connections: CONNECTIONS,
       requestsPerScenario: REQUESTS,
+      queriedTenantEvents: SEEDED_EVENTS,
       maxSecondsPerScenario: MAX_SECONDS,
-      note: "loopback; three threads: the Cosmos DB emulator (@vercel/cosmosdb-server, in-memory, scans its items), the local Functions host with the API (plus the other emulators), and autocannon with the direct SDK client; A-B-B-A order so neither side gets the emptier emulator; numbers compare code paths, not Azure latency",
+      note: "loopback; three threads: the Cosmos DB emulator (@vercel/cosmosdb-server, in-memory, scans its items), the local Functions host with the API (plus the other emulators), and autocannon with the handler and the direct SDK client; A-B-B-A order so neither side gets the emptier emulator; numbers compare code paths, not Azure latency",
     },
-    results: { ingest, query, cosmosDirectWrite: cosmosWrites, cosmosDirectQuery: cosmosQueries },
+    results: {
+      handler: {
+        oneAtATime: { ingest: handlerOneAtATime, cosmosDirectWrite: sdkOneAtATime },
+        eightAtATime: { ingest: handlerConcurrent, cosmosDirectWrite: sdkConcurrent },
+      },
+      http: { ingest, query, cosmosDirectWrite: cosmosWrites, cosmosDirectQuery: cosmosQueries },
+    },
     overhead,
     targets: TARGETS,
     meetsTargets: {
       ingestP95: ingest.latencyMs.p95 < TARGETS.p95Ms,
       queryP95: query.latencyMs.p95 < TARGETS.p95Ms,
-      ingestOverheadRatio: overhead.ingestP50Ratio <= TARGETS.overheadRatio,
+      ingestHandlerOverheadRatio: overhead.ingestHandlerP50Ratio <= TARGETS.overheadRatio,
     },
   };
   const out = path.resolve("bench/results/services.json");
@@ -148,10 +195,21 @@ try {
   await writeFile(out, JSON.stringify(report, null, 2) + "\n");
 
   const row = (name: string, m: Measurement) =>
-    `${name.padEnd(14)} ${String(m.requests).padStart(6)} req  ${String(m.throughputPerSecond).padStart(8)} /s  p50 ${m.latencyMs.p50} ms  p95 ${m.latencyMs.p95} ms  p99 ${m.latencyMs.p99} ms  errors ${m.errors}`;
-  console.log([row("ingest (API)", ingest), row("write (SDK)", cosmosWrites), row("query (API)", query), row("query (SDK)", cosmosQueries)].join("\n"));
-  console.log(`overhead (p50 API / p50 SDK): ingest ${overhead.ingestP50Ratio}, query ${overhead.queryP50Ratio} (target ≤ ${TARGETS.overheadRatio})`);
-  console.log(`wrote ${path.relative(process.cwd(), out)}`);
+    `${name.padEnd(18)} ${String(m.requests).padStart(6)} req  ${String(m.throughputPerSecond).padStart(8)} /s  p50 ${m.latencyMs.p50} ms  p95 ${m.latencyMs.p95} ms  p99 ${m.latencyMs.p99} ms  errors ${m.errors}`;
+  console.log(
+    [
+      row("ingest (handler)", handlerOneAtATime),
+      row("write (SDK)", sdkOneAtATime),
+      row("ingest (handler×8)", handlerConcurrent),
+      row("write (SDK×8)", sdkConcurrent),
+      row("ingest (HTTP)", ingest),
+      row("write (SDK)", cosmosWrites),
+      row("query (HTTP)", query),
+      row("query (SDK)", cosmosQueries),
+      `handler overhead (p50 handler / p50 SDK, one call at a time): ${overhead.ingestHandlerP50Ratio} (target ≤ ${TARGETS.overheadRatio}); eight at a time, throughput ${overhead.ingestHandlerConcurrentThroughputRatio}; over HTTP: ingest ${overhead.ingestHttpP50Ratio}, query ${overhead.queryHttpP50Ratio}`,
+      `wrote ${path.relative(process.cwd(), out)}`,
+    ].join("\n"),
+  );
 } finally {
   for (const worker of workers.reverse()) {
     worker.postMessage("stop");

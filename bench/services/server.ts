@@ -16,6 +16,8 @@ export interface ApiServer {
   url: string;
   database: string;
   token: string;
+  /** The API's app settings, for the bench to build the same handlers in its own thread. */
+  settings: Record<string, string | undefined>;
 }
 
 const request = workerData as ServerRole;
@@ -31,6 +33,7 @@ if (request.role === "cosmos") {
     url: env.url,
     database: env.settingsFor("api").COSMOS_DATABASE!,
     token: await env.issuer.sign({ org_id: "bench-tenant", role: "writer", expires_in: 3600 }),
+    settings: env.settingsFor("api"),
   } satisfies ApiServer);
 }
 parentPort!.once("message", () => void stop().then(() => process.exit(0)));
