@@ -130,8 +130,12 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's edge, gateway, host
       expect(globalValidation).toMatchObject({ requireAuthentication: true, unauthenticatedClientAction: "Return401" });
       const aad = identityProviders.azureActiveDirectory;
       expect(aad.validation.defaultAuthorizationPolicy.allowedPrincipals.identities).toEqual([apimPrincipal]);
-      // The gateway asks for a token for the app's registration, the one audience the app accepts...
-      const resource = findAll(doc, "authentication-managed-identity")[0].attributes.resource;
+      // Every operation of the API asks for a token for the app's registration, the one audience the app accepts...
+      const operations = ofType(plan(), "azure-native:apimanagement:ApiOperationPolicy").filter((op) => op.inputs.apiId === policy.inputs.apiId);
+      expect(operations.length).toBe(ofType(plan(), "azure-native:apimanagement:ApiOperation").filter((op) => op.inputs.apiId === policy.inputs.apiId).length);
+      const resources = operations.flatMap((op) => findAll(parseXml(op.inputs.value as string), "authentication-managed-identity").map((e) => e.attributes.resource));
+      const [resource] = resources;
+      expect(resources).toEqual(operations.map(() => resource));
       const registration = ofType(plan(), "azuread:index/application:Application").find((r) => r.outputs.clientId === aad.registration.clientId)!;
       expect(registration.inputs.identifierUris).toEqual([resource]);
       // An Entra object takes no ARM tag map: the required-tags transformation leaves it alone.

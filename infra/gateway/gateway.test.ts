@@ -71,18 +71,26 @@ describe("Gateway (API Management)", () => {
 
   it("validates tokens on every operation except the anonymous health route", () => {
     const policies = ofType(plan, "azure-native:apimanagement:ApiOperationPolicy");
-    expect(policies.map((p) => p.inputs.operationId).sort()).toEqual(["get-documents-id", "get-events", "post-events"]);
-    const doc = parseXml(policies[0].inputs.value as string);
+    expect(policies.map((p) => p.inputs.operationId).sort()).toEqual(["get-documents-id", "get-events", "get-health", "post-events"]);
+    const validating = policies.filter((p) => findAll(parseXml(p.inputs.value as string), "validate-jwt").length > 0);
+    expect(validating.map((p) => p.inputs.operationId).sort()).toEqual(["get-documents-id", "get-events", "post-events"]);
+    const doc = parseXml(validating[0].inputs.value as string);
     expect(findAll(doc, "issuer")[0].text).toBe("https://login.microsoftonline.com/tenant-1/v2.0");
     expect(findAll(doc, "claim").map((c) => c.attributes.name)).toEqual(["org_id"]);
   });
 
-  it("sends requests to the Function app over HTTPS with a managed-identity token for its registration", () => {
+  it("sends requests to the Function app over HTTPS, every operation with a managed-identity token for its registration", () => {
     const backend = oneOfType(plan, "azure-native:apimanagement:Backend").inputs as any;
     expect(backend).toMatchObject({ url: "https://func-api.azurewebsites.net/api/v1", tls: { validateCertificateChain: true, validateCertificateName: true } });
     const doc = parseXml(oneOfType(plan, "azure-native:apimanagement:ApiPolicy").inputs.value as string);
     expect(findAll(doc, "set-backend-service")[0].attributes["backend-id"]).toBe(backend.backendId);
-    expect(findAll(doc, "authentication-managed-identity").map((e) => e.attributes.resource)).toEqual(["api://tenant-1/func-api"]);
+    expect(findAll(doc, "authentication-managed-identity")).toHaveLength(0);
+    const operations = ofType(plan, "azure-native:apimanagement:ApiOperationPolicy");
+    expect(operations).toHaveLength(ofType(plan, "azure-native:apimanagement:ApiOperation").length);
+    for (const policy of operations) {
+      const tokens = findAll(parseXml(policy.inputs.value as string), "authentication-managed-identity");
+      expect(tokens.map((e) => e.attributes.resource), String(policy.inputs.operationId)).toEqual(["api://tenant-1/func-api"]);
+    }
   });
 
   it("accepts only the given Front Door's traffic once told its id", () => {

@@ -208,8 +208,8 @@ export class Gateway extends pulumi.ComponentResource {
         apiId: apiResource.name,
         policyId: "policy",
         format: "xml",
-        value: pulumi.all([backend.name, api.backend.resource]).apply(([backendId, backendResource]) =>
-          apiPolicyXml({ rateLimit: this.args.rateLimit, quota: this.args.quota, cors: this.args.cors, backendId, backendResource }),
+        value: backend.name.apply((backendId) =>
+          apiPolicyXml({ rateLimit: this.args.rateLimit, quota: this.args.quota, cors: this.args.cors, backendId }),
         ),
       },
       { parent: this },
@@ -228,7 +228,7 @@ export class Gateway extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      if (op.auth === "anonymous") continue;
+      // Anonymous operations get one too: it attaches the gateway's token for the backend.
       new apimanagement.ApiOperationPolicy(
         `${prefix}-${op.operationId}-policy`,
         {
@@ -237,7 +237,9 @@ export class Gateway extends pulumi.ComponentResource {
           operationId: operation.name,
           policyId: "policy",
           format: "xml",
-          value: pulumi.output(this.args.jwt).apply((jwt) => operationPolicyXml({ jwt })),
+          value: pulumi.all([this.args.jwt, api.backend.resource]).apply(([jwt, backendResource]) =>
+            operationPolicyXml({ caller: op.auth === "anonymous" ? "anonymous" : jwt, backendResource }),
+          ),
         },
         { parent: this },
       );

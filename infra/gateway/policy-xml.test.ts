@@ -17,8 +17,8 @@ const apiSettings: ApiPolicySettings = {
   quota: { calls: 100_000, renewalPeriodSeconds: 86_400, key: "subscription" },
   cors: { allowedOrigins: ["https://app.contoso.com"], allowedMethods: ["GET", "POST"], allowedHeaders: ["Authorization"] },
   backendId: "api-backend",
-  backendResource: "api://tenant-1/func-estate-dev-weu-api",
 };
+const backendResource = "api://tenant-1/func-estate-dev-weu-api";
 const jwt = {
   openIdConfigUrl: "https://login.microsoftonline.com/t/v2.0/.well-known/openid-configuration?appid=a&x=1",
   issuer: "https://login.microsoftonline.com/t/v2.0",
@@ -28,6 +28,9 @@ const jwt = {
 
 const sections = (doc: ParsedElement) => doc.children.map((c) => c.name);
 const first = (doc: ParsedElement, name: string) => findAll(doc, name)[0];
+const inboundOf = (xml: string) => first(parseXml(xml), "inbound").children;
+/** The token steps: the caller's header moved aside, then the gateway's own token. */
+const TOKEN_STEPS = ["choose", "authentication-managed-identity"];
 
 describe("policy XML", () => {
   it("escapes values so the document stays well-formed", () => {
@@ -45,10 +48,11 @@ describe("policy XML", () => {
     expect(() => parseXml("<a></a><b />")).toThrow(/after the root/);
   });
 
-  it("API policy: base in every section, limits keyed as asked, managed-identity backend auth", () => {
+  it("API policy: base in every section, limits keyed as asked, the backend, and no token step", () => {
     const doc = parseXml(apiPolicyXml(apiSettings));
     expect(sections(doc)).toEqual(["inbound", "backend", "outbound", "on-error"]);
     for (const section of doc.children) expect(section.children[0]?.name).toBe("base");
+    expect(first(doc, "inbound").children.map((e) => e.name)).toEqual(["base", "cors", "rate-limit-by-key", "quota-by-key", "set-backend-service"]);
     expect(first(doc, "rate-limit-by-key").attributes).toEqual({
       calls: "600",
       "renewal-period": "60",
@@ -56,42 +60,49 @@ describe("policy XML", () => {
     });
     expect(first(doc, "quota-by-key").attributes["counter-key"]).toBe("@(context.Subscription.Id)");
     expect(first(doc, "set-backend-service").attributes["backend-id"]).toBe("api-backend");
-    expect(first(doc, "authentication-managed-identity").attributes.resource).toBe("api://tenant-1/func-estate-dev-weu-api");
     expect(findAll(doc, "origin").map((o) => o.text)).toEqual(["https://app.contoso.com"]);
+    // The swap belongs to the operations: here it would run before their validate-jwt.
+    for (const step of [...TOKEN_STEPS, "set-header", "validate-jwt"]) expect(findAll(doc, step), step).toHaveLength(0);
     // The subject key holds C# with quotes: it survives the round trip exactly.
     expect(COUNTER_KEYS.subject).toContain('"Authorization"');
   });
 
-  it("API policy moves the caller's Authorization to its own header before the gateway's token replaces it", () => {
-    const inbound = first(parseXml(apiPolicyXml(apiSettings)), "inbound").children;
-    const names = inbound.map((e) => e.name);
-    // The managed-identity token comes last: everything before it reads the caller's header.
-    expect(names.slice(-2)).toEqual(["choose", "authentication-managed-identity"]);
-    const [when, otherwise] = inbound.at(-2)!.children;
+  it("operation policy: base, validate-jwt, the caller's header moved aside, then the gateway's token", () => {
+    const doc = parseXml(operationPolicyXml({ caller: jwt, backendResource }));
+    expect(sections(doc)).toEqual(["inbound", "backend", "outbound", "on-error"]);
+    expect(first(doc, "inbound").children.map((e) => e.name)).toEqual(["base", "validate-jwt", ...TOKEN_STEPS]);
+    for (const section of doc.children.slice(1)) expect(section.children.map((e) => e.name)).toEqual(["base"]);
+    expect(first(doc, "authentication-managed-identity").attributes).toEqual({ resource: backendResource });
+    const [when, otherwise] = first(doc, "choose").children;
     expect(when.attributes.condition).toBe('@(context.Request.Headers.ContainsKey("Authorization"))');
     // Override: a value the client put in that header itself never reaches the service.
     expect(when.children.map((h) => h.attributes)).toEqual([{ name: CALLER_AUTHORIZATION_HEADER, "exists-action": "override" }]);
     expect(when.children[0].children[0].text).toBe('@(context.Request.Headers.GetValueOrDefault("Authorization"))');
     expect(otherwise.children.map((h) => h.attributes)).toEqual([{ name: CALLER_AUTHORIZATION_HEADER, "exists-action": "delete" }]);
-    expect(() => apiPolicyXml({ ...apiSettings, backendResource: "" })).toThrow(/backendResource/);
+    expect(() => operationPolicyXml({ caller: jwt, backendResource: " " })).toThrow(/backendResource/);
   });
 
-  it("an operation validates the caller's token before the API and service policies rewrite Authorization", () => {
-    // What APIM runs for an operation: its inbound with <base /> replaced by the API's inbound,
-    // whose <base /> is in turn replaced by the service-wide inbound.
-    const inboundOf = (xml: string) => first(parseXml(xml), "inbound").children;
+  it("an anonymous operation validates nothing but still calls the backend with the gateway's token", () => {
+    expect(inboundOf(operationPolicyXml({ caller: "anonymous", backendResource })).map((e) => e.name)).toEqual(["base", ...TOKEN_STEPS]);
+    // The same steps as an operation with a token, not a variant of them.
+    const anonymous = inboundOf(operationPolicyXml({ caller: "anonymous", backendResource })).slice(1);
+    expect(anonymous).toEqual(inboundOf(operationPolicyXml({ caller: jwt, backendResource })).slice(2));
+  });
+
+  it("what APIM runs for an operation: service checks, CORS and limits before validate-jwt, the gateway's token after it", () => {
+    // An operation's inbound with <base /> replaced by the API's inbound, whose <base /> is in
+    // turn replaced by the service-wide inbound.
     const expand = (elements: ParsedElement[], enclosing: ParsedElement[]) => elements.flatMap((e) => (e.name === "base" ? enclosing : [e]));
     const service = inboundOf(globalPolicyXml({ frontDoorId: "fd-1" }));
-    const effective = expand(inboundOf(operationPolicyXml({ jwt })), expand(inboundOf(apiPolicyXml(apiSettings)), service)).map((e) => e.name);
+    const effective = expand(inboundOf(operationPolicyXml({ caller: jwt, backendResource })), expand(inboundOf(apiPolicyXml(apiSettings)), service)).map((e) => e.name);
     expect(effective).toEqual([
-      "validate-jwt",
       "check-header",
       "cors",
       "rate-limit-by-key",
       "quota-by-key",
       "set-backend-service",
-      "choose",
-      "authentication-managed-identity",
+      "validate-jwt",
+      ...TOKEN_STEPS,
     ]);
   });
 
@@ -119,16 +130,14 @@ describe("policy XML", () => {
   });
 
   it("operation policy validates the token: issuer, audience, required claims", () => {
-    const doc = parseXml(operationPolicyXml({ jwt }));
-    expect(first(doc, "inbound").children.map((e) => e.name)).toEqual(["validate-jwt", "base"]);
-    for (const section of doc.children.slice(1)) expect(section.children[0]?.name).toBe("base");
+    const doc = parseXml(operationPolicyXml({ caller: jwt, backendResource }));
     const validation = first(doc, "validate-jwt");
     expect(validation.attributes).toMatchObject({ "header-name": "Authorization", "failed-validation-httpcode": "401" });
     expect(first(doc, "openid-config").attributes.url).toContain("appid=a&x=1");
     expect(first(doc, "issuer").text).toBe("https://login.microsoftonline.com/t/v2.0");
     expect(findAll(doc, "audience").map((a) => a.text)).toEqual(["api://estate"]);
     expect(findAll(doc, "claim").map((c) => c.attributes.name)).toEqual(["org_id"]);
-    expect(() => operationPolicyXml({ jwt: { openIdConfigUrl: "u", issuer: "i", audiences: [], requiredClaims: [] } })).toThrow(
+    expect(() => operationPolicyXml({ caller: { openIdConfigUrl: "u", issuer: "i", audiences: [], requiredClaims: [] }, backendResource })).toThrow(
       /jwt\.audiences/,
     );
   });

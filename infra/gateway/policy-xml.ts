@@ -39,20 +39,16 @@ export function renderXml(node: XmlNode, depth = 0): string {
 export type PolicyScope = "global" | "api" | "operation";
 
 export interface PolicySections {
-  /**
-   * Inbound policies that run before the enclosing scopes' (ahead of `<base />`): checks that must
-   * see the request as the client sent it, before an enclosing scope rewrites it.
-   */
-  inboundFirst?: XmlElement[];
   inbound?: XmlElement[];
   outbound?: XmlElement[];
   onError?: XmlElement[];
 }
 
 /**
- * The four sections of a policy document. Below the global scope each section holds `<base />`
- * so the enclosing scope's policies (Front Door check, security headers) always run, first except
- * after `inboundFirst`; the global scope has nothing above it and forwards the request itself.
+ * The four sections of a policy document. Below the global scope each section starts with
+ * `<base />`, so the enclosing scope's policies (Front Door check, CORS, limits, security headers)
+ * always run before this scope's own; the global scope has nothing above it and forwards the
+ * request itself.
  */
 export function policyDocument(scope: PolicyScope, sections: PolicySections): string {
   const base = scope === "global" ? [] : [el("base")];
@@ -61,7 +57,7 @@ export function policyDocument(scope: PolicyScope, sections: PolicySections): st
     el(
       "policies",
       {},
-      el("inbound", {}, ...(sections.inboundFirst ?? []), ...base, ...(sections.inbound ?? [])),
+      el("inbound", {}, ...base, ...(sections.inbound ?? [])),
       el("backend", {}, ...backend),
       el("outbound", {}, ...base, ...(sections.outbound ?? [])),
       el("on-error", {}, ...base, ...(sections.onError ?? [])),
@@ -101,6 +97,11 @@ export interface ApiPolicySettings {
   cors: CorsSettings;
   /** APIM backend id of the service's host. */
   backendId: string;
+}
+
+export interface OperationPolicySettings {
+  /** How the caller is checked: its token's validation, or "anonymous" for operations open to all (health probe). */
+  caller: JwtSettings | "anonymous";
   /** Entra application ID URI of the service's app registration: the audience of the gateway's token. */
   backendResource: string;
 }
@@ -164,6 +165,76 @@ export function globalPolicyXml(settings: { frontDoorId: string }): string {
 }
 
 /**
+ * One service's API: CORS, rate limit and quota, and its backend. Runs inside each operation's
+ * `<base />`, after the service-wide policy and before the operation's own: so CORS headers reach
+ * a 401 from validate-jwt, and the limits count every request, refused ones included. The
+ * gateway's backend token is the operations' business (operationPolicyXml): it must come after
+ * validate-jwt, which runs at the operation.
+ */
+export function apiPolicyXml(settings: ApiPolicySettings): string {
+  checkLimit(settings.rateLimit, "rateLimit");
+  checkLimit(settings.quota, "quota");
+  checkCors(settings.cors);
+  requireText(settings.backendId, "backendId");
+  const { cors } = settings;
+  return policyDocument("api", {
+    inbound: [
+      // No browser origin configured means no CORS at all: cross-origin browser calls are refused.
+      ...(cors.allowedOrigins.length
+        ? [
+            el(
+              "cors",
+              { "allow-credentials": false },
+              el("allowed-origins", {}, ...cors.allowedOrigins.map((o) => el("origin", {}, o))),
+              el("allowed-methods", {}, ...cors.allowedMethods.map((m) => el("method", {}, m))),
+              el("allowed-headers", {}, ...cors.allowedHeaders.map((h) => el("header", {}, h))),
+            ),
+          ]
+        : []),
+      // The token is not validated yet here: the subject key reads whatever subject the caller's
+      // token claims, so a caller forging subjects gets fresh counters, bounded only by Front Door's
+      // per-IP limit. Invalid-token floods are counted, though, on the subject or IP they carry.
+      el("rate-limit-by-key", {
+        calls: settings.rateLimit.calls,
+        "renewal-period": settings.rateLimit.renewalPeriodSeconds,
+        "counter-key": COUNTER_KEYS[settings.rateLimit.key],
+      }),
+      el("quota-by-key", {
+        calls: settings.quota.calls,
+        "renewal-period": settings.quota.renewalPeriodSeconds,
+        "counter-key": COUNTER_KEYS[settings.quota.key],
+      }),
+      el("set-backend-service", { "backend-id": settings.backendId }),
+    ],
+  });
+}
+
+/** The caller's bearer token checked against the issuer's keys, audiences and required claims: a 401 otherwise. */
+function validateJwt(jwt: JwtSettings): XmlElement {
+  requireText(jwt.openIdConfigUrl, "jwt.openIdConfigUrl");
+  requireText(jwt.issuer, "jwt.issuer");
+  if (jwt.audiences.length === 0) throw new Error("policy setting jwt.audiences: at least one audience is required");
+  jwt.audiences.forEach((a, i) => requireText(a, `jwt.audiences[${i}]`));
+  return el(
+    "validate-jwt",
+    {
+      "header-name": "Authorization",
+      "require-scheme": "Bearer",
+      "failed-validation-httpcode": 401,
+      "failed-validation-error-message": "Unauthorized: a valid bearer token is required.",
+      "require-expiration-time": true,
+      "require-signed-tokens": true,
+    },
+    el("openid-config", { url: jwt.openIdConfigUrl }),
+    el("audiences", {}, ...jwt.audiences.map((a) => el("audience", {}, a))),
+    el("issuers", {}, el("issuer", {}, jwt.issuer)),
+    ...(jwt.requiredClaims.length
+      ? [el("required-claims", {}, ...jwt.requiredClaims.map((claim) => el("claim", { name: claim, match: "any" })))]
+      : []),
+  );
+}
+
+/**
  * The caller's Authorization value, moved to CALLER_AUTHORIZATION_HEADER: whatever a client sent
  * in that header is replaced, or removed when the request carries no Authorization.
  */
@@ -181,84 +252,21 @@ function forwardCallerToken(): XmlElement {
 }
 
 /**
- * One service's API: CORS, rate limit and quota, and its backend, called with the gateway's
- * managed-identity token for the service's app registration (App Service authentication on the
- * app admits only the gateway). That token replaces the Authorization header, so the caller's
- * token travels on in CALLER_AUTHORIZATION_HEADER; the service validates it again and takes the
- * tenant from it. The operations' validate-jwt runs before this policy (see operationPolicyXml)
- * and so still sees the caller's own Authorization header.
+ * One operation: `<base />` first (the service's Front Door check, then the API's CORS, limits and
+ * backend), then validate-jwt on the caller's token unless the operation is anonymous, and last
+ * the swap: the caller's Authorization moves to CALLER_AUTHORIZATION_HEADER (the service validates
+ * it again and takes the tenant from it) and the gateway's managed-identity token for the service's
+ * app registration takes its place (App Service authentication on the app admits only the
+ * gateway). The swap comes after validate-jwt, which must see the caller's token, not the
+ * gateway's; anonymous operations swap too, so every request reaching the app carries that token.
  */
-export function apiPolicyXml(settings: ApiPolicySettings): string {
-  checkLimit(settings.rateLimit, "rateLimit");
-  checkLimit(settings.quota, "quota");
-  checkCors(settings.cors);
-  requireText(settings.backendId, "backendId");
+export function operationPolicyXml(settings: OperationPolicySettings): string {
   requireText(settings.backendResource, "backendResource");
-  const { cors } = settings;
-  return policyDocument("api", {
+  return policyDocument("operation", {
     inbound: [
-      // No browser origin configured means no CORS at all: cross-origin browser calls are refused.
-      ...(cors.allowedOrigins.length
-        ? [
-            el(
-              "cors",
-              { "allow-credentials": false },
-              el("allowed-origins", {}, ...cors.allowedOrigins.map((o) => el("origin", {}, o))),
-              el("allowed-methods", {}, ...cors.allowedMethods.map((m) => el("method", {}, m))),
-              el("allowed-headers", {}, ...cors.allowedHeaders.map((h) => el("header", {}, h))),
-            ),
-          ]
-        : []),
-      // Operations that need a token have validated it by now, so the subject key counts real
-      // callers; requests refused with a 401 are bounded by Front Door's per-IP limit.
-      el("rate-limit-by-key", {
-        calls: settings.rateLimit.calls,
-        "renewal-period": settings.rateLimit.renewalPeriodSeconds,
-        "counter-key": COUNTER_KEYS[settings.rateLimit.key],
-      }),
-      el("quota-by-key", {
-        calls: settings.quota.calls,
-        "renewal-period": settings.quota.renewalPeriodSeconds,
-        "counter-key": COUNTER_KEYS[settings.quota.key],
-      }),
-      el("set-backend-service", { "backend-id": settings.backendId }),
-      // Last: everything above reads the caller's Authorization header, which the gateway's token replaces.
+      ...(settings.caller === "anonymous" ? [] : [validateJwt(settings.caller)]),
       forwardCallerToken(),
       el("authentication-managed-identity", { resource: settings.backendResource }),
-    ],
-  });
-}
-
-/**
- * An operation that needs a caller token: validate it before anything reaches the backend. It
- * runs ahead of `<base />`, i.e. before the API's policy swaps the caller's Authorization header
- * for the gateway's own token.
- */
-export function operationPolicyXml(settings: { jwt: JwtSettings }): string {
-  const { jwt } = settings;
-  requireText(jwt.openIdConfigUrl, "jwt.openIdConfigUrl");
-  requireText(jwt.issuer, "jwt.issuer");
-  if (jwt.audiences.length === 0) throw new Error("policy setting jwt.audiences: at least one audience is required");
-  jwt.audiences.forEach((a, i) => requireText(a, `jwt.audiences[${i}]`));
-  return policyDocument("operation", {
-    inboundFirst: [
-      el(
-        "validate-jwt",
-        {
-          "header-name": "Authorization",
-          "require-scheme": "Bearer",
-          "failed-validation-httpcode": 401,
-          "failed-validation-error-message": "Unauthorized: a valid bearer token is required.",
-          "require-expiration-time": true,
-          "require-signed-tokens": true,
-        },
-        el("openid-config", { url: jwt.openIdConfigUrl }),
-        el("audiences", {}, ...jwt.audiences.map((a) => el("audience", {}, a))),
-        el("issuers", {}, el("issuer", {}, jwt.issuer)),
-        ...(jwt.requiredClaims.length
-          ? [el("required-claims", {}, ...jwt.requiredClaims.map((claim) => el("claim", { name: claim, match: "any" })))]
-          : []),
-      ),
     ],
   });
 }

@@ -26,22 +26,35 @@ const policyXml = (inputs: Record<string, unknown>): string => String(inputs.val
 /** Sections of a policy document that must inherit the enclosing scope's policy. */
 const SECTIONS = ["inbound", "backend", "outbound", "on-error"];
 
+/** An API's own ApiPolicy resources: by apiId, or by dependency when the id is unknown (preview). */
+function apiPolicies(graph: Graph, api: GraphResource): GraphResource[] {
+  const apiId = api.inputs.apiId ?? api.outputs.name ?? api.name;
+  return ofType(graph, T.apiPolicy).filter((policy) => policy.inputs.apiId === apiId || policy.dependsOn.includes(api.urn));
+}
+
 /** The policy XML that applies to an API: its own ApiPolicy plus the service-wide Policy. */
 function effectivePolicy(graph: Graph, api: GraphResource): string {
-  const apiId = api.inputs.apiId ?? api.outputs.name ?? api.name;
-  const own = ofType(graph, T.apiPolicy).filter((policy) => policy.inputs.apiId === apiId || policy.dependsOn.includes(api.urn));
-  return [...own, ...ofType(graph, T.apimPolicy)].map((policy) => policyXml(policy.inputs)).join("\n");
+  return [...apiPolicies(graph, api), ...ofType(graph, T.apimPolicy)].map((policy) => policyXml(policy.inputs)).join("\n");
+}
+
+/** An operation's own ApiOperationPolicy resources. */
+function operationPolicies(graph: Graph, operation: GraphResource): GraphResource[] {
+  const { apiId, operationId } = operation.inputs;
+  return ofType(graph, T.apiOperationPolicy).filter(
+    (policy) => (policy.inputs.apiId === apiId && policy.inputs.operationId === operationId) || policy.dependsOn.includes(operation.urn),
+  );
+}
+
+/** The API an operation belongs to. */
+function apiOf(graph: Graph, operation: GraphResource): GraphResource | undefined {
+  return ofType(graph, T.api).find((a) => (a.inputs.apiId ?? a.outputs.name ?? a.name) === operation.inputs.apiId || operation.dependsOn.includes(a.urn));
 }
 
 /** The policy XML that applies to one operation: its own ApiOperationPolicy, then its API's and the service's. */
 function operationEffectivePolicy(graph: Graph, operation: GraphResource): string {
-  const { apiId, operationId } = operation.inputs;
-  const own = ofType(graph, T.apiOperationPolicy).filter(
-    (policy) => (policy.inputs.apiId === apiId && policy.inputs.operationId === operationId) || policy.dependsOn.includes(operation.urn),
-  );
-  const api = ofType(graph, T.api).find((a) => (a.inputs.apiId ?? a.outputs.name ?? a.name) === apiId || operation.dependsOn.includes(a.urn));
+  const api = apiOf(graph, operation);
   const inherited = api ? effectivePolicy(graph, api) : ofType(graph, T.apimPolicy).map((policy) => policyXml(policy.inputs)).join("\n");
-  return [...own.map((policy) => policyXml(policy.inputs)), inherited].join("\n");
+  return [...operationPolicies(graph, operation).map((policy) => policyXml(policy.inputs)), inherited].join("\n");
 }
 
 function apisMissing(graph: Graph, element: RegExp, what: string) {
@@ -50,15 +63,16 @@ function apisMissing(graph: Graph, element: RegExp, what: string) {
     .map((api) => ({ urn: api.urn, message: `neither the API's policy nor the service policy has ${what}` }));
 }
 
-/** An API policy that sends requests to a backend, with `auth` as its authentication to it. */
-const policyWithBackend = (auth: string) =>
-  `<policies><inbound><base /><set-backend-service backend-id="events-backend" />${auth}</inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`;
-
-const stripElement = (name: string) => (graph: Graph) => {
-  for (const policy of ofType(graph, T.apiPolicy, T.apimPolicy, T.apiOperationPolicy)) {
-    policy.inputs.value = policyXml(policy.inputs).replace(new RegExp(`<${name}[\\s\\S]*?(</${name}>|/>)`, "g"), "");
-  }
+/** A graph edit rewriting the XML of every policy of the given types. */
+const editPolicies = (types: string | string[], edit: (xml: string) => string) => (graph: Graph) => {
+  for (const policy of ofType(graph, ...[types].flat())) policy.inputs.value = edit(policyXml(policy.inputs));
 };
+
+const stripElement = (name: string) =>
+  editPolicies([T.apiPolicy, T.apimPolicy, T.apiOperationPolicy], (xml) => xml.replace(new RegExp(`<${name}[\\s\\S]*?(</${name}>|/>)`, "g"), ""));
+
+/** The backend-token step with a non-empty resource. */
+const MANAGED_IDENTITY = /<authentication-managed-identity\s[^>]*resource="[^"]+"/;
 
 export const apimRules: Rule[] = [
   customRule({
@@ -388,27 +402,42 @@ export const apimRules: Rule[] = [
     remediation: "Add `<quota-by-key calls renewal-period counter-key>` to the inbound section of the service Policy or the API's ApiPolicy `value`.",
     enforcement: ENFORCE.advisory,
   }),
-  customRule({
+  stackRule({
     id: "EST-APIM-023",
-    title: "API policies that pick a backend call it with the gateway's managed identity",
-    description: "authentication-managed-identity gives the backend a token it can check (App Service authentication, EST-APP-022); without it the app must trust whatever reaches it.",
+    title: "Operations of APIs that pick a backend call it with the gateway's managed identity",
+    description:
+      "authentication-managed-identity gives the backend a token it can check (App Service authentication, EST-APP-022); without it the app must trust whatever reaches it. " +
+      "It belongs in each operation's policy, after validate-jwt: the API's policy runs inside the operation's <base />, before validate-jwt, which would then check the gateway's token instead of the caller's.",
     severity: "high",
-    types: [T.apiPolicy],
-    check: (inputs) => {
-      const xml = policyXml(inputs);
-      if (!/<set-backend-service[\s>/]/.test(xml)) return undefined;
-      return /<authentication-managed-identity\s[^>]*resource="[^"]+"/.test(xml)
-        ? undefined
-        : "the policy sets a backend (<set-backend-service>) but has no <authentication-managed-identity resource=\"…\"> for it";
+    types: [T.apiOperation],
+    problemOf: (graph) => (operation) => {
+      const api = apiOf(graph, operation);
+      if (!api || !apiPolicies(graph, api).some((policy) => /<set-backend-service[\s>/]/.test(policyXml(policy.inputs)))) return undefined;
+      if (operationPolicies(graph, operation).some((policy) => MANAGED_IDENTITY.test(policyXml(policy.inputs)))) return undefined;
+      return `${String(operation.inputs.method)} ${String(operation.inputs.urlTemplate)}: its API's policy sets a backend (<set-backend-service>) but the operation's policy has no <authentication-managed-identity resource="…">`;
     },
     fail: [
-      { value: policyWithBackend("") },
-      { value: policyWithBackend('<authentication-managed-identity resource="" />') },
+      stripElement("authentication-managed-identity"),
+      editPolicies(T.apiOperationPolicy, (xml) => xml.replace(/(<authentication-managed-identity\s[^>]*resource=")[^"]*"/g, '$1"')),
+      // The step only in the API's policy, where it would run before the operation's validate-jwt.
+      (graph) => {
+        stripElement("authentication-managed-identity")(graph);
+        editPolicies(T.apiPolicy, (xml) => xml.replace("</inbound>", '<authentication-managed-identity resource="api://tenant/app" /></inbound>'))(graph);
+      },
+      // An operation with no policy of its own.
+      (graph) => void (graph.resources = graph.resources.filter((r) => r.type !== T.apiOperationPolicy)),
+    ],
+    // An API that sets no backend (mocked, or served by the service policy) is not this rule's concern.
+    pass: [
+      (graph) => {
+        editPolicies(T.apiPolicy, (xml) => xml.replace(/<set-backend-service[^>]*\/>/g, ""))(graph);
+        stripElement("authentication-managed-identity")(graph);
+      },
     ],
     controls: { mcsb: ["IM-3", "IM-4"], waf: "Security" },
     mappings: {},
     remediation:
-      "Add `<authentication-managed-identity resource=\"api://<tenant>/<app>\" />` (the app registration's identifier URI) after `<set-backend-service>` in the ApiPolicy `value`, and let the app admit only the gateway (EST-APP-022).",
+      "Add `<authentication-managed-identity resource=\"api://<tenant>/<app>\" />` (the app registration's identifier URI) to the inbound section of every operation's ApiOperationPolicy `value`, after `<base />` and `<validate-jwt>`, and let the app admit only the gateway (EST-APP-022).",
     enforcement: ENFORCE.always,
   }),
 ];

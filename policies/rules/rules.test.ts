@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compliantEstate, patchInputs } from "../fixtures/estate.js";
 import { PROFILES, type Graph, type RuleContext } from "../model.js";
+import { T } from "../types.js";
 import { RULES } from "./index.js";
 
 const context = (profile: RuleContext["profile"] = "prod"): RuleContext => ({ profile, stack: "test", now: new Date("2026-11-24T12:00:00Z") });
@@ -55,4 +56,18 @@ describe.each(RULES.map((rule) => [rule.id, rule] as const))("%s", (_id, rule) =
       expect(rule.check(graph, context()).length).toBeGreaterThan(0);
     });
   }
+});
+
+describe("EST-APIM-023 judges operations, not the API policy", () => {
+  const rule = RULES.find((r) => r.id === "EST-APIM-023")!;
+
+  it("names the operation that lacks the managed-identity step, and only that one", () => {
+    const graph = compliantEstate();
+    const listed = subjectOf(graph, T.apiOperation)!;
+    const bare = { ...listed, urn: `${listed.urn}-create`, name: "api-events-create", inputs: { ...listed.inputs, operationId: "create", method: "POST" } };
+    graph.resources.push(bare);
+    expect(rule.kind === "stack" && rule.check(graph, context())).toEqual([
+      { urn: bare.urn, message: expect.stringMatching(/^POST \/: .*no <authentication-managed-identity/) },
+    ]);
+  });
 });
