@@ -28,6 +28,7 @@ const plan = fixturePlan("dev", [
     inputs: { roleAssignmentName: "0000-guid", scope: id("Microsoft.Network/virtualNetworks/vnet-x"), principalId: "p" },
   },
   { type: "random:index/randomPassword:RandomPassword", name: "pw", inputs: { length: 32 } },
+  { type: "azuread:index/application:Application", name: "app-registration", inputs: { displayName: "func-x" } },
   { type: "azure-native:foo:Bar", name: "mystery" },
 ]);
 // The engine gives every Azure resource its ARM id as an output; dependsOn refers to those.
@@ -66,10 +67,11 @@ describe("toArmTemplate", () => {
     });
   });
 
-  it("lists components, Pulumi-only and uncatalogued types as skipped with the reason", () => {
+  it("lists components, Pulumi-only, Entra ID and uncatalogued types as skipped with the reason", () => {
     expect(template.metadata.skipped.map((s) => [s.name, s.reason.split(":")[0]])).toEqual([
       ["network", "component"],
       ["pw", "not an Azure resource (Pulumi-only)"],
+      ["app-registration", "an Entra ID object"],
       ["mystery", "not in infra/catalog"],
     ]);
     expect(template.resources).toHaveLength(4);

@@ -28,8 +28,12 @@ export function renderPlan(plan: Plan): string {
   lines.push(renderCounts(plan));
   const urls = entryPoints(plan.outputs);
   if (urls.length) lines.push(`Entry points (names as planned): ${urls.map(([key, url]) => `${key} ${url}`).join(", ")}`);
-  const custom = plan.resources.filter((r) => r.custom).length;
-  lines.push(`${custom} Azure resources in ${plan.resources.length - custom} components, planned in ${plan.durationMs} ms.`);
+  const custom = plan.resources.filter((r) => r.custom);
+  // Entra ID objects, passwords and deploy commands are resources too, but not in Azure Resource Manager.
+  const inArm = custom.filter((r) => r.armType).length;
+  lines.push(
+    `${custom.length} resources (${inArm} in Azure Resource Manager) in ${plan.resources.length - custom.length} components, planned in ${plan.durationMs} ms.`,
+  );
   return lines.join("\n");
 }
 
