@@ -116,10 +116,9 @@ const importMetaAsLiterals = {
   setup(build) {
     build.onLoad({ filter: /\.ts$/ }, (args) => {
       if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
-      const source = readFileSync(args.path, "utf8")
-        .replaceAll("import.meta.dirname", JSON.stringify(path.dirname(args.path)))
-        .replaceAll("import.meta.filename", JSON.stringify(args.path))
-        .replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href));
+      const values = { dirname: path.dirname(args.path), filename: args.path, url: pathToFileURL(args.path).href };
+      // Not inside a string: "import.meta.url" as text (an esbuild define, say) stays as written.
+      const source = readFileSync(args.path, "utf8").replace(/(?<!["'`])import\.meta\.(dirname|filename|url)\b/g, (_, key) => JSON.stringify(values[key]));
       return { contents: source, loader: "ts" };
     });
   },

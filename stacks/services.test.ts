@@ -1,6 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { unzipSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUILT_IN_ROLES } from "../infra/core/roles.js";
 import { COSMOS_DATA_CONTRIBUTOR } from "../infra/data/index.js";
@@ -98,6 +100,26 @@ describe("services deployed with the dev estate", () => {
       expect(upload.inputs.create).toContain("--auth-mode login");
       expect(settings(app(service)).WEBSITE_RUN_FROM_PACKAGE).toMatch(new RegExp(`/deployments/${service}/${sha256}\\.zip$`));
       expect(settings(app(service)).WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID).toBe("SystemAssigned");
+    }
+  });
+
+  it("builds packages that start in Node with the settings the estate gives each app", () => {
+    for (const upload of ofType("command:local:Command")) {
+      const service = upload.name.replace("package-", "");
+      const zip = path.join(ROOT, (upload.inputs.environment as Record<string, string>).FILE);
+      const dir = mkdtempSync(path.join(tmpdir(), `estate-package-${service}-`));
+      for (const [name, bytes] of Object.entries(unzipSync(readFileSync(zip)))) {
+        mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+        writeFileSync(path.join(dir, name), bytes);
+      }
+      const main = path.join(dir, JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")).main);
+      // Outside the Functions host, @azure/functions skips each registration with a warning naming it.
+      const run = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(main)})`], {
+        env: { PATH: process.env.PATH, ...settings(app(service)) },
+        encoding: "utf8",
+      });
+      expect(run.status, `${service}: ${run.stderr}`).toBe(0);
+      expect(`${run.stdout}${run.stderr}`).toMatch(/register function "/);
     }
   });
 

@@ -51,6 +51,18 @@ describe("service packages", () => {
     expect(after[1]).not.toBe(before[1]);
   });
 
+  it("rebuild a package made by another recipe (esbuild version, build options)", () => {
+    const root = project();
+    const first = build(root, "a/index.ts");
+    const recordFile = path.join(root, ".estate/packages", "function-app-a-index-ts.json");
+    const record = JSON.parse(readFileSync(recordFile, "utf8"));
+    writeFileSync(first.file, "a zip from an older recipe");
+    writeFileSync(recordFile, JSON.stringify({ ...record, recipe: "an older recipe" }));
+    expect(build(root, "a/index.ts").sha256).toBe(first.sha256);
+    expect(readFileSync(first.file, "utf8")).not.toBe("a zip from an older recipe");
+    expect(JSON.parse(readFileSync(recordFile, "utf8")).recipe).toBe(record.recipe);
+  });
+
   it("web apps get no Functions host.json", () => {
     const root = project();
     const web = buildServicePackage({ kind: "web-app", entry: "a/index.ts", rootDir: root, outDir: path.join(root, "out") });

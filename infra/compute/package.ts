@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { buildSync } from "esbuild";
+import { buildSync, version, type BuildOptions } from "esbuild";
 import { zipSync } from "fflate";
 
 export interface PackageArgs {
@@ -20,6 +20,22 @@ export interface ServicePackage {
   bytes: number;
 }
 
+/** How a service's code is bundled for Azure (bench/services measures the handler built the same way). */
+export const SERVICE_BUILD = {
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  // Provided by the Functions host at run time, never installed.
+  external: ["@azure/functions-core"],
+  // SDKs bundled from their ES module builds read import.meta.url (e.g. @azure/storage-common's
+  // createRequire), which a CommonJS bundle leaves empty: the package would fail as it loads.
+  define: { "import.meta.url": "__bundleUrl" },
+  banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  legalComments: "none",
+  logLevel: "silent",
+} satisfies BuildOptions;
+
 /** Every zip entry gets this time, so the zip depends on the code only. */
 const FIXED_MTIME = new Date("2020-01-01T00:00:00Z");
 
@@ -37,23 +53,10 @@ const HOST_JSON = {
  */
 export function buildServicePackage(args: PackageArgs): ServicePackage {
   const recordFile = path.join(args.outDir, `${args.kind}-${args.entry.replace(/[^A-Za-z0-9]+/g, "-")}.json`);
-  const previous = readRecord(recordFile, args.rootDir);
+  const previous = readRecord(recordFile, args.rootDir, args.kind);
   if (previous) return { ...previous.package, file: zipPath(args.outDir, previous.package.sha256) };
 
-  const build = buildSync({
-    entryPoints: [args.entry],
-    absWorkingDir: args.rootDir,
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    write: false,
-    metafile: true,
-    // Provided by the Functions host at run time, never installed.
-    external: ["@azure/functions-core"],
-    legalComments: "none",
-    logLevel: "silent",
-  });
+  const build = buildSync({ ...SERVICE_BUILD, entryPoints: [args.entry], absWorkingDir: args.rootDir, write: false, metafile: true });
 
   const manifest = { name: "service", private: true, main: "dist/main.js", scripts: { start: "node dist/main.js" } };
   const files: Record<string, Uint8Array> = {
@@ -70,7 +73,7 @@ export function buildServicePackage(args: PackageArgs): ServicePackage {
   const file = zipPath(args.outDir, sha256);
   writeFileSync(file, zip);
   const inputs = Object.keys(build.metafile.inputs).map((input) => ({ input, ...fingerprint(path.join(args.rootDir, input)) }));
-  const record: BuildRecord = { package: { sha256, bytes: zip.length }, inputs };
+  const record: BuildRecord = { recipe: recipe(args.kind), package: { sha256, bytes: zip.length }, inputs };
   writeFileSync(recordFile, JSON.stringify(record));
   return { file, sha256, bytes: zip.length };
 }
@@ -79,7 +82,11 @@ function zipPath(outDir: string, sha256: string): string {
   return path.join(outDir, `${sha256.slice(0, 16)}.zip`);
 }
 
+/** Everything besides the sources that shapes a package: a change to any of it rebuilds. */
+const recipe = (kind: PackageArgs["kind"]) => JSON.stringify({ kind, esbuild: version, build: SERVICE_BUILD, host: HOST_JSON });
+
 interface BuildRecord {
+  recipe: string;
   package: Omit<ServicePackage, "file">;
   inputs: Array<{ input: string; mtimeMs: number; size: number }>;
 }
@@ -89,10 +96,11 @@ function fingerprint(file: string): { mtimeMs: number; size: number } {
   return { mtimeMs, size };
 }
 
-/** The previous build, when its zip still exists and none of its inputs changed. */
-function readRecord(recordFile: string, rootDir: string): BuildRecord | undefined {
+/** The previous build, when it followed the same recipe, its zip still exists and none of its inputs changed. */
+function readRecord(recordFile: string, rootDir: string, kind: PackageArgs["kind"]): BuildRecord | undefined {
   try {
     const record = JSON.parse(readFileSync(recordFile, "utf8")) as BuildRecord;
+    if (record.recipe !== recipe(kind)) return undefined;
     if (!existsSync(zipPath(path.dirname(recordFile), record.package.sha256))) return undefined;
     const unchanged = record.inputs.every(({ input, mtimeMs, size }) => {
       const now = fingerprint(path.join(rootDir, input));
