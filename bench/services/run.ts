@@ -14,9 +14,10 @@ import { CosmosClient } from "@azure/cosmos";
 import functionsLibrary from "@azure/functions";
 import autocannon from "autocannon";
 import { Worker } from "node:worker_threads";
-import { createApiDependencies, createApiFunctions } from "../../services/api/src/functions.js";
-import { loadApiConfig } from "../../services/api/src/config.js";
-import { silentLogger } from "../../services/shared/log.js";
+import { mkdtempSync } from "node:fs";
+import { createRequire } from "node:module";
+import { build } from "esbuild";
+import { SERVICE_BUILD } from "../../infra/compute/package.js";
 import type { ApiServer, CosmosServer, ServerRole } from "./server.js";
 
 const { HttpRequest, InvocationContext } = functionsLibrary;
@@ -107,6 +108,13 @@ async function sideBySide(a: () => Promise<Samples>, b: () => Promise<Samples>):
   return [summarise(as), summarise(bs)];
 }
 
+/** The API's handlers as deployed: bundled with the estate's build options, loaded by plain Node. */
+async function deployedApi(): Promise<typeof import("./api-entry.js")> {
+  const outfile = path.join(mkdtempSync(path.join(os.tmpdir(), "estate-bench-api-")), "api.cjs");
+  await build({ ...SERVICE_BUILD, entryPoints: [new URL("./api-entry.ts", import.meta.url).pathname], outfile });
+  return createRequire(import.meta.url)(outfile);
+}
+
 // A worker thread does not inherit tsx's loader, so its entry registers it before importing server.ts.
 const serverUrl = new URL("./server.ts", import.meta.url).href;
 const workers: Worker[] = [];
@@ -141,7 +149,9 @@ try {
   // The ingest handler in this thread, built from the API's own settings, called as the Functions host
   //    calls it: one call at a time (what the handler adds to a request's latency), and eight at
   //    a time (what it costs when calls compete for the thread).
+  const { createApiDependencies, createApiFunctions, loadApiConfig, silentLogger } = await deployedApi();
   const apiDeps = createApiDependencies(loadApiConfig(api.settings, silentLogger), silentLogger);
+  if (/__name\(/.test(createApiFunctions.toString())) throw new Error("the bundled handlers went through the TypeScript loader");
   const ingestHandler = createApiFunctions(apiDeps).http.find((fn) => fn.name === "events-ingest")!.handler;
   const context = new InvocationContext({ functionName: "events-ingest" });
   const ingestRequest = () => new HttpRequest({ method: "POST", url, headers, body: { string: body } });
