@@ -55,7 +55,8 @@ function summarise(runs: Samples[]): Measurement {
     latencyMs: { p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length) },
   };
 }
-const round = (n: number) => Math.round(n * 100) / 100;
+// Microseconds: one-call latencies are fractions of a millisecond, and their ratio is the target.
+const round = (n: number) => Math.round(n * 1000) / 1000;
 
 /** One autocannon run; latencies come from its per-response events so percentiles match the SDK side. */
 async function drive(options: autocannon.Options): Promise<Samples> {
