@@ -7,15 +7,15 @@
 // Eight connections keep the machine's two cores busy: the rates are the highest it reaches,
 // and the percentiles are taken there. Bounded in count and time; the emulators run in
 // worker threads of their own.
+import { mkdtempSync } from "node:fs";
 import { writeFile, mkdir } from "node:fs/promises";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import { CosmosClient } from "@azure/cosmos";
 import functionsLibrary from "@azure/functions";
 import autocannon from "autocannon";
-import { Worker } from "node:worker_threads";
-import { mkdtempSync } from "node:fs";
-import { createRequire } from "node:module";
 import { build } from "esbuild";
 import { SERVICE_BUILD } from "../../infra/compute/package.js";
 import type { ApiServer, CosmosServer, ServerRole } from "./server.js";
@@ -147,9 +147,9 @@ try {
   await queryViaApi(); // warm-up: JWKS fetch, connection pools, JIT
   const [cosmosQueries, query] = await sideBySide(queryDirect, queryViaApi);
 
-  // The ingest handler in this thread, built from the API's own settings, called as the Functions host
-  //    calls it: one call at a time (what the handler adds to a request's latency), and eight at
-  //    a time (what it costs when calls compete for the thread).
+  // The ingest handler in this thread, built from the API's own settings, called as the Functions
+  // host calls it: one call at a time (what the handler adds to a request's latency), and eight at
+  // a time (what it costs when calls compete for the thread).
   const { createApiDependencies, createApiFunctions, loadApiConfig, silentLogger } = await deployedApi();
   const apiDeps = createApiDependencies(loadApiConfig(api.settings, silentLogger), silentLogger);
   if (/__name\(/.test(createApiFunctions.toString())) throw new Error("the bundled handlers went through the TypeScript loader");
