@@ -79,12 +79,14 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
   // once, not on each request, where it was the largest part of a handler's own work.
   const verified = new Map<string, { caller: Caller; until: number }>();
   return async (headers) => {
-    const match = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/.exec(headers.get(header) ?? "");
+    // Keyed on the header as sent: a known token skips even the syntax check.
+    const credentials = headers.get(header) ?? "";
+    const known = verified.get(credentials);
+    if (known && Date.now() < known.until) return { ...known.caller, roles: [...known.caller.roles] };
+    verified.delete(credentials);
+    const match = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/.exec(credentials);
     if (!match) throw new ProblemError("unauthenticated", "send an Authorization: Bearer <token> header", {}, { "WWW-Authenticate": "Bearer" });
     const token = match[1];
-    const known = verified.get(token);
-    if (known && Date.now() < known.until) return { ...known.caller, roles: [...known.caller.roles] };
-    verified.delete(token);
     let payload: { exp?: number };
     try {
       ({ payload } = await jwtVerify(token, jwks, {
@@ -110,7 +112,7 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
       roles: roles.filter((role) => claimed.includes(role)),
     };
     if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value!);
-    verified.set(token, { caller, until: Math.min(Date.now() + VERIFIED_FOR_MS, payload.exp! * 1000) });
+    verified.set(credentials, { caller, until: Math.min(Date.now() + VERIFIED_FOR_MS, payload.exp! * 1000) });
     return { ...caller, roles: [...caller.roles] };
   };
 }

@@ -48,6 +48,32 @@ describe("request bodies", () => {
     expect((await readBody(request({ body: "x".repeat(10) }), 10)).length).toBe(10);
   });
 
+  it("joins a body that arrives in chunks, and cancels one that outgrows the limit mid-stream", async () => {
+    let cancelled = false;
+    const streamed = (...chunks: string[]) =>
+      ({
+        headers: new Headers(),
+        body: new ReadableStream<Uint8Array>({
+          pull(controller) {
+            const chunk = chunks.shift();
+            if (chunk === undefined) controller.close();
+            else controller.enqueue(new TextEncoder().encode(chunk));
+          },
+          cancel: () => void (cancelled = true),
+        }),
+      }) as unknown as InstanceType<typeof HttpRequest>;
+    expect((await readBody(streamed("ab", "cd", "ef"), 6)).toString()).toBe("abcdef");
+    expect(cancelled).toBe(false);
+    await expect(readBody(streamed("ab", "cd", "ef"), 5)).rejects.toMatchObject({ slug: "payload-too-large" });
+    expect(cancelled).toBe(true);
+  });
+
+  it("refuses bodies that are not UTF-8, and parses the next one all the same", async () => {
+    const json = (body: Uint8Array) => new HttpRequest({ method: "POST", url: "http://localhost/x", headers: { "content-type": "application/json" }, body: { bytes: body } });
+    await expect(readJson(json(Uint8Array.of(0x22, 0xc3, 0x28, 0x22)), 100)).rejects.toMatchObject({ slug: "malformed-json" });
+    await expect(readJson(json(new TextEncoder().encode('"é"')), 100)).resolves.toBe("é");
+  });
+
   it("accepts JSON media types only and parses strictly", async () => {
     await expect(readJson(request({ body: "{}", headers: { "content-type": "text/json" } }), 100)).rejects.toMatchObject({ slug: "unsupported-media-type" });
     await expect(readJson(request({ body: "{'a':1}", headers: { "content-type": "application/json" } }), 100)).rejects.toMatchObject({ slug: "malformed-json" });

@@ -47,21 +47,31 @@ export function mediaType(request: HttpRequest): string {
   return (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
 }
 
-/** Reads the body, refusing early on a declared Content-Length and again while streaming. */
+/**
+ * Reads the body, refusing early on a declared Content-Length and again while streaming. A plain
+ * reader loop: the stream's async iterator took half as long again on every request.
+ */
 export async function readBody(request: HttpRequest, maxBytes: number): Promise<Buffer> {
   const tooLarge = () => new ProblemError("payload-too-large", `the body must be at most ${maxBytes} bytes`, { maxBytes });
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw tooLarge();
   if (!request.body) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
+  const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of request.body as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw tooLarge();
-    chunks.push(Buffer.from(chunk));
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(read.value);
   }
-  return Buffer.concat(chunks);
+  return Buffer.concat(chunks, size);
 }
+
+// One decoder for every request: `decode` without `stream` keeps no state between calls.
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 export async function readJson(request: HttpRequest, maxBytes: number): Promise<unknown> {
   const type = mediaType(request);
@@ -70,7 +80,7 @@ export async function readJson(request: HttpRequest, maxBytes: number): Promise<
   }
   const body = await readBody(request, maxBytes);
   try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
+    return JSON.parse(strictUtf8.decode(body));
   } catch {
     throw new ProblemError("malformed-json", "the body could not be parsed as UTF-8 JSON");
   }
