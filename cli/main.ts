@@ -1,3 +1,5 @@
+// First, before anything loads the Pulumi SDK: see the module.
+import "./defer-closure-deps.js";
 import chalk from "chalk";
 import { Command, CommanderError } from "commander";
 import { registerPlan } from "./commands/plan.js";
