@@ -67,6 +67,13 @@ describe("policy XML", () => {
     expect(COUNTER_KEYS.subject).toContain('"Authorization"');
   });
 
+  it("subject key: the token without its scheme, else the address of the client's connection to Front Door", () => {
+    expect(COUNTER_KEYS.subject).toMatch(/^@\{.*\}$/);
+    expect(COUNTER_KEYS.subject).toContain('authorization.StartsWith("Bearer ") ? authorization.Substring(7).AsJwt() : null');
+    expect(COUNTER_KEYS.subject).not.toMatch(/GetValueOrDefault\("Authorization", ""\)\.AsJwt/);
+    expect(COUNTER_KEYS.subject).toContain('GetValueOrDefault("X-Azure-SocketIP", context.Request.IpAddress)');
+  });
+
   it("operation policy: base, validate-jwt, the caller's header moved aside, then the gateway's token", () => {
     const doc = parseXml(operationPolicyXml({ caller: jwt, backendResource }));
     expect(sections(doc)).toEqual(["inbound", "backend", "outbound", "on-error"]);

@@ -112,9 +112,20 @@ export interface OperationPolicySettings {
  */
 export const CALLER_AUTHORIZATION_HEADER = "X-Estate-Caller-Authorization";
 
+/**
+ * `subject`: the subject of the caller's bearer token, read without the `Bearer ` scheme (users of
+ * Microsoft's own throttling example report that AsJwt() finds no token in the whole header value,
+ * and then every caller would share one counter; without the scheme it works either way). Without a
+ * token, the client's address: behind Front Door, `context.Request.IpAddress` is Front Door's own,
+ * and X-Azure-SocketIP holds the address of the client's connection, which a client cannot set
+ * (X-Azure-ClientIP it can).
+ */
 export const COUNTER_KEYS: Record<LimitKey, string> = {
   subscription: "@(context.Subscription.Id)",
-  subject: '@(context.Request.Headers.GetValueOrDefault("Authorization", "").AsJwt()?.Subject ?? context.Request.IpAddress)',
+  subject:
+    '@{ var authorization = context.Request.Headers.GetValueOrDefault("Authorization", ""); ' +
+    'var token = authorization.StartsWith("Bearer ") ? authorization.Substring(7).AsJwt() : null; ' +
+    'return token?.Subject ?? context.Request.Headers.GetValueOrDefault("X-Azure-SocketIP", context.Request.IpAddress); }',
 };
 
 /** Response headers that tell an attacker what runs behind the gateway. */
