@@ -209,7 +209,7 @@ export class Gateway extends pulumi.ComponentResource {
         policyId: "policy",
         format: "xml",
         value: backend.name.apply((backendId) =>
-          apiPolicyXml({ rateLimit: this.args.rateLimit, quota: this.args.quota, cors: this.args.cors, backendId }),
+          apiPolicyXml({ cors: this.args.cors, backendId }),
         ),
       },
       { parent: this },
@@ -238,7 +238,12 @@ export class Gateway extends pulumi.ComponentResource {
           policyId: "policy",
           format: "xml",
           value: pulumi.all([this.args.jwt, api.backend.resource]).apply(([jwt, backendResource]) =>
-            operationPolicyXml({ caller: op.auth === "anonymous" ? "anonymous" : jwt, backendResource }),
+            operationPolicyXml({
+              caller: op.auth === "anonymous" ? "anonymous" : jwt,
+              backendResource,
+              rateLimit: this.args.rateLimit,
+              quota: this.args.quota,
+            }),
           ),
         },
         { parent: this },

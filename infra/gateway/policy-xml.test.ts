@@ -4,17 +4,17 @@ import {
   apiPolicyXml,
   BACKEND_HEADERS,
   CALLER_AUTHORIZATION_HEADER,
+  CALLER_TOKEN_VARIABLE,
   COUNTER_KEYS,
   globalPolicyXml,
   operationPolicyXml,
   renderXml,
   el,
   type ApiPolicySettings,
+  type LimitsSettings,
 } from "./policy-xml.js";
 
 const apiSettings: ApiPolicySettings = {
-  rateLimit: { calls: 600, renewalPeriodSeconds: 60, key: "subject" },
-  quota: { calls: 100_000, renewalPeriodSeconds: 86_400, key: "subscription" },
   cors: { allowedOrigins: ["https://app.contoso.com"], allowedMethods: ["GET", "POST"], allowedHeaders: ["Authorization"] },
   backendId: "api-backend",
 };
@@ -25,12 +25,18 @@ const jwt = {
   audiences: ["api://estate"],
   requiredClaims: ["org_id"],
 };
+const limits: LimitsSettings = {
+  rateLimit: { calls: 600, renewalPeriodSeconds: 60, key: "subject" },
+  quota: { calls: 100_000, renewalPeriodSeconds: 86_400, key: "subscription" },
+};
+const operation = (caller: typeof jwt | "anonymous", settings: Partial<LimitsSettings & { backendResource: string }> = {}) =>
+  operationPolicyXml({ caller, backendResource, ...limits, ...settings });
 
 const sections = (doc: ParsedElement) => doc.children.map((c) => c.name);
 const first = (doc: ParsedElement, name: string) => findAll(doc, name)[0];
 const inboundOf = (xml: string) => first(parseXml(xml), "inbound").children;
-/** The token steps: the caller's header moved aside, then the gateway's own token. */
-const TOKEN_STEPS = ["choose", "authentication-managed-identity"];
+/** The limits, then the token steps: the caller's header moved aside, then the gateway's own token. */
+const LIMIT_AND_TOKEN_STEPS = ["rate-limit-by-key", "quota-by-key", "choose", "authentication-managed-identity"];
 
 describe("policy XML", () => {
   it("escapes values so the document stays well-formed", () => {
@@ -48,36 +54,36 @@ describe("policy XML", () => {
     expect(() => parseXml("<a></a><b />")).toThrow(/after the root/);
   });
 
-  it("API policy: base in every section, limits keyed as asked, the backend, and no token step", () => {
+  it("API policy: base in every section, CORS and the backend; no limit and no token step", () => {
     const doc = parseXml(apiPolicyXml(apiSettings));
     expect(sections(doc)).toEqual(["inbound", "backend", "outbound", "on-error"]);
     for (const section of doc.children) expect(section.children[0]?.name).toBe("base");
-    expect(first(doc, "inbound").children.map((e) => e.name)).toEqual(["base", "cors", "rate-limit-by-key", "quota-by-key", "set-backend-service"]);
-    expect(first(doc, "rate-limit-by-key").attributes).toEqual({
-      calls: "600",
-      "renewal-period": "60",
-      "counter-key": COUNTER_KEYS.subject,
-    });
-    expect(first(doc, "quota-by-key").attributes["counter-key"]).toBe("@(context.Subscription.Id)");
+    expect(first(doc, "inbound").children.map((e) => e.name)).toEqual(["base", "cors", "set-backend-service"]);
     expect(first(doc, "set-backend-service").attributes["backend-id"]).toBe("api-backend");
     expect(findAll(doc, "origin").map((o) => o.text)).toEqual(["https://app.contoso.com"]);
-    // The swap belongs to the operations: here it would run before their validate-jwt.
-    for (const step of [...TOKEN_STEPS, "set-header", "validate-jwt"]) expect(findAll(doc, step), step).toHaveLength(0);
-    // The subject key holds C# with quotes: it survives the round trip exactly.
-    expect(COUNTER_KEYS.subject).toContain('"Authorization"');
+    // Limits and the swap belong to the operations: here they would run before their validate-jwt.
+    for (const step of [...LIMIT_AND_TOKEN_STEPS, "set-header", "validate-jwt"]) expect(findAll(doc, step), step).toHaveLength(0);
   });
 
-  it("subject key: the token without its scheme, else the address of the client's connection to Front Door", () => {
-    expect(COUNTER_KEYS.subject).toMatch(/^@\{.*\}$/);
-    expect(COUNTER_KEYS.subject).toContain('authorization.StartsWith("Bearer ") ? authorization.Substring(7).AsJwt() : null');
-    expect(COUNTER_KEYS.subject).not.toMatch(/GetValueOrDefault\("Authorization", ""\)\.AsJwt/);
-    expect(COUNTER_KEYS.subject).toContain('GetValueOrDefault("X-Azure-SocketIP", context.Request.IpAddress)');
+  it("limits count by the subject validate-jwt validated, by subscription, or on anonymous operations by the client's connection", () => {
+    const limitKeys = (xml: string) => ["rate-limit-by-key", "quota-by-key"].map((name) => first(parseXml(xml), name).attributes);
+    expect(limitKeys(operation(jwt))).toEqual([
+      { calls: "600", "renewal-period": "60", "counter-key": COUNTER_KEYS.validatedSubject },
+      { calls: "100000", "renewal-period": "86400", "counter-key": COUNTER_KEYS.subscription },
+    ]);
+    expect(first(parseXml(operation(jwt)), "validate-jwt").attributes["output-token-variable-name"]).toBe(CALLER_TOKEN_VARIABLE);
+    expect(COUNTER_KEYS.validatedSubject).toBe(`@(((Jwt)context.Variables["${CALLER_TOKEN_VARIABLE}"]).Subject)`);
+    expect(limitKeys(operation("anonymous")).map((l) => l["counter-key"])).toEqual([COUNTER_KEYS.clientAddress, COUNTER_KEYS.subscription]);
+    // Front Door sets X-Azure-SocketIP from the connection; X-Azure-ClientIP is the client's to write.
+    expect(COUNTER_KEYS.clientAddress).toContain('"X-Azure-SocketIP"');
+    // Nothing keys on a token read from the header without validation.
+    for (const key of Object.values(COUNTER_KEYS)) expect(key).not.toMatch(/Authorization|AsJwt/);
   });
 
-  it("operation policy: base, validate-jwt, the caller's header moved aside, then the gateway's token", () => {
-    const doc = parseXml(operationPolicyXml({ caller: jwt, backendResource }));
+  it("operation policy: base, validate-jwt, the limits, the caller's header moved aside, then the gateway's token", () => {
+    const doc = parseXml(operation(jwt));
     expect(sections(doc)).toEqual(["inbound", "backend", "outbound", "on-error"]);
-    expect(first(doc, "inbound").children.map((e) => e.name)).toEqual(["base", "validate-jwt", ...TOKEN_STEPS]);
+    expect(first(doc, "inbound").children.map((e) => e.name)).toEqual(["base", "validate-jwt", ...LIMIT_AND_TOKEN_STEPS]);
     for (const section of doc.children.slice(1)) expect(section.children.map((e) => e.name)).toEqual(["base"]);
     expect(first(doc, "authentication-managed-identity").attributes).toEqual({ resource: backendResource });
     const [when, otherwise] = first(doc, "choose").children;
@@ -86,31 +92,22 @@ describe("policy XML", () => {
     expect(when.children.map((h) => h.attributes)).toEqual([{ name: CALLER_AUTHORIZATION_HEADER, "exists-action": "override" }]);
     expect(when.children[0].children[0].text).toBe('@(context.Request.Headers.GetValueOrDefault("Authorization"))');
     expect(otherwise.children.map((h) => h.attributes)).toEqual([{ name: CALLER_AUTHORIZATION_HEADER, "exists-action": "delete" }]);
-    expect(() => operationPolicyXml({ caller: jwt, backendResource: " " })).toThrow(/backendResource/);
+    expect(() => operation(jwt, { backendResource: " " })).toThrow(/backendResource/);
   });
 
-  it("an anonymous operation validates nothing but still calls the backend with the gateway's token", () => {
-    expect(inboundOf(operationPolicyXml({ caller: "anonymous", backendResource })).map((e) => e.name)).toEqual(["base", ...TOKEN_STEPS]);
-    // The same steps as an operation with a token, not a variant of them.
-    const anonymous = inboundOf(operationPolicyXml({ caller: "anonymous", backendResource })).slice(1);
-    expect(anonymous).toEqual(inboundOf(operationPolicyXml({ caller: jwt, backendResource })).slice(2));
+  it("an anonymous operation validates nothing but is limited and calls the backend with the gateway's token", () => {
+    expect(inboundOf(operation("anonymous")).map((e) => e.name)).toEqual(["base", ...LIMIT_AND_TOKEN_STEPS]);
+    // The same token steps as an operation with a token, not a variant of them.
+    expect(inboundOf(operation("anonymous")).slice(-2)).toEqual(inboundOf(operation(jwt)).slice(-2));
   });
 
-  it("what APIM runs for an operation: service checks, CORS and limits before validate-jwt, the gateway's token after it", () => {
+  it("what APIM runs for an operation: service checks and CORS before validate-jwt, the limits and the gateway's token after it", () => {
     // An operation's inbound with <base /> replaced by the API's inbound, whose <base /> is in
     // turn replaced by the service-wide inbound.
     const expand = (elements: ParsedElement[], enclosing: ParsedElement[]) => elements.flatMap((e) => (e.name === "base" ? enclosing : [e]));
     const service = inboundOf(globalPolicyXml({ frontDoorId: "fd-1" }));
-    const effective = expand(inboundOf(operationPolicyXml({ caller: jwt, backendResource })), expand(inboundOf(apiPolicyXml(apiSettings)), service)).map((e) => e.name);
-    expect(effective).toEqual([
-      "check-header",
-      "cors",
-      "rate-limit-by-key",
-      "quota-by-key",
-      "set-backend-service",
-      "validate-jwt",
-      ...TOKEN_STEPS,
-    ]);
+    const effective = expand(inboundOf(operation(jwt)), expand(inboundOf(apiPolicyXml(apiSettings)), service)).map((e) => e.name);
+    expect(effective).toEqual(["check-header", "cors", "set-backend-service", "validate-jwt", ...LIMIT_AND_TOKEN_STEPS]);
   });
 
   it("API policy without browser origins has no CORS element", () => {
@@ -130,21 +127,21 @@ describe("policy XML", () => {
   });
 
   it("refuses non-positive limits, naming the setting", () => {
-    expect(() => apiPolicyXml({ ...apiSettings, rateLimit: { ...apiSettings.rateLimit, calls: 0 } })).toThrow(/rateLimit\.calls: got 0/);
-    expect(() => apiPolicyXml({ ...apiSettings, quota: { ...apiSettings.quota, renewalPeriodSeconds: -1 } })).toThrow(
+    expect(() => operation(jwt, { rateLimit: { ...limits.rateLimit, calls: 0 } })).toThrow(/rateLimit\.calls: got 0/);
+    expect(() => operation("anonymous", { quota: { ...limits.quota, renewalPeriodSeconds: -1 } })).toThrow(
       /quota\.renewalPeriodSeconds/,
     );
   });
 
   it("operation policy validates the token: issuer, audience, required claims", () => {
-    const doc = parseXml(operationPolicyXml({ caller: jwt, backendResource }));
+    const doc = parseXml(operation(jwt));
     const validation = first(doc, "validate-jwt");
     expect(validation.attributes).toMatchObject({ "header-name": "Authorization", "failed-validation-httpcode": "401" });
     expect(first(doc, "openid-config").attributes.url).toContain("appid=a&x=1");
     expect(first(doc, "issuer").text).toBe("https://login.microsoftonline.com/t/v2.0");
     expect(findAll(doc, "audience").map((a) => a.text)).toEqual(["api://estate"]);
     expect(findAll(doc, "claim").map((c) => c.attributes.name)).toEqual(["org_id"]);
-    expect(() => operationPolicyXml({ caller: { openIdConfigUrl: "u", issuer: "i", audiences: [], requiredClaims: [] }, backendResource })).toThrow(
+    expect(() => operation({ openIdConfigUrl: "u", issuer: "i", audiences: [], requiredClaims: [] })).toThrow(
       /jwt\.audiences/,
     );
   });

@@ -46,7 +46,7 @@ export interface PolicySections {
 
 /**
  * The four sections of a policy document. Below the global scope each section starts with
- * `<base />`, so the enclosing scope's policies (Front Door check, CORS, limits, security headers)
+ * `<base />`, so the enclosing scope's policies (Front Door check, CORS, security headers)
  * always run before this scope's own; the global scope has nothing above it and forwards the
  * request itself.
  */
@@ -76,13 +76,21 @@ export interface JwtSettings {
   requiredClaims: string[];
 }
 
-/** What a limit counts by: the APIM subscription, or the token's subject (client IP when anonymous). */
+/**
+ * What a limit counts by: the APIM subscription, or the caller: the subject of its validated token,
+ * or on an anonymous operation the address of its connection to Front Door.
+ */
 export type LimitKey = "subscription" | "subject";
 
 export interface LimitSettings {
   calls: number;
   renewalPeriodSeconds: number;
   key: LimitKey;
+}
+
+export interface LimitsSettings {
+  rateLimit: LimitSettings;
+  quota: LimitSettings;
 }
 
 export interface CorsSettings {
@@ -92,14 +100,12 @@ export interface CorsSettings {
 }
 
 export interface ApiPolicySettings {
-  rateLimit: LimitSettings;
-  quota: LimitSettings;
   cors: CorsSettings;
   /** APIM backend id of the service's host. */
   backendId: string;
 }
 
-export interface OperationPolicySettings {
+export interface OperationPolicySettings extends LimitsSettings {
   /** How the caller is checked: its token's validation, or "anonymous" for operations open to all (health probe). */
   caller: JwtSettings | "anonymous";
   /** Entra application ID URI of the service's app registration: the audience of the gateway's token. */
@@ -112,21 +118,26 @@ export interface OperationPolicySettings {
  */
 export const CALLER_AUTHORIZATION_HEADER = "X-Estate-Caller-Authorization";
 
+/** The variable validate-jwt leaves the caller's validated token in, for the limits to key on. */
+export const CALLER_TOKEN_VARIABLE = "caller-token";
+
 /**
- * `subject`: the subject of the caller's bearer token, read without the `Bearer ` scheme (users of
- * Microsoft's own throttling example report that AsJwt() finds no token in the whole header value,
- * and then every caller would share one counter; without the scheme it works either way). Without a
- * token, the client's address: behind Front Door, `context.Request.IpAddress` is Front Door's own,
- * and X-Azure-SocketIP holds the address of the client's connection, which a client cannot set
- * (X-Azure-ClientIP it can).
+ * The counter keys. A `subject` limit runs after validate-jwt and reads the subject of the token it
+ * validated: a subject claimed in a token nobody checked would let a caller mint fresh counters.
+ * Anonymous operations have no token: X-Azure-SocketIP holds the address of the client's
+ * connection to Front Door, which a client cannot set (X-Azure-ClientIP it can), and
+ * `context.Request.IpAddress` would be Front Door's own.
  */
-export const COUNTER_KEYS: Record<LimitKey, string> = {
+export const COUNTER_KEYS = {
   subscription: "@(context.Subscription.Id)",
-  subject:
-    '@{ var authorization = context.Request.Headers.GetValueOrDefault("Authorization", ""); ' +
-    'var token = authorization.StartsWith("Bearer ") ? authorization.Substring(7).AsJwt() : null; ' +
-    'return token?.Subject ?? context.Request.Headers.GetValueOrDefault("X-Azure-SocketIP", context.Request.IpAddress); }',
-};
+  validatedSubject: `@(((Jwt)context.Variables["${CALLER_TOKEN_VARIABLE}"]).Subject)`,
+  clientAddress: '@(context.Request.Headers.GetValueOrDefault("X-Azure-SocketIP", context.Request.IpAddress))',
+} as const;
+
+function counterKey(key: LimitKey, caller: OperationPolicySettings["caller"]): string {
+  if (key === "subscription") return COUNTER_KEYS.subscription;
+  return caller === "anonymous" ? COUNTER_KEYS.clientAddress : COUNTER_KEYS.validatedSubject;
+}
 
 /** Response headers that tell an attacker what runs behind the gateway. */
 export const BACKEND_HEADERS = ["X-Powered-By", "Server", "X-AspNet-Version", "X-AspNetMvc-Version"];
@@ -176,15 +187,12 @@ export function globalPolicyXml(settings: { frontDoorId: string }): string {
 }
 
 /**
- * One service's API: CORS, rate limit and quota, and its backend. Runs inside each operation's
- * `<base />`, after the service-wide policy and before the operation's own: so CORS headers reach
- * a 401 from validate-jwt, and the limits count every request, refused ones included. The
- * gateway's backend token is the operations' business (operationPolicyXml): it must come after
- * validate-jwt, which runs at the operation.
+ * One service's API: CORS and its backend. Runs inside each operation's `<base />`, after the
+ * service-wide policy and before the operation's own, so CORS headers reach a 401 from
+ * validate-jwt. The limits and the gateway's backend token are the operations' business
+ * (operationPolicyXml): both must come after validate-jwt, which runs at the operation.
  */
 export function apiPolicyXml(settings: ApiPolicySettings): string {
-  checkLimit(settings.rateLimit, "rateLimit");
-  checkLimit(settings.quota, "quota");
   checkCors(settings.cors);
   requireText(settings.backendId, "backendId");
   const { cors } = settings;
@@ -202,19 +210,6 @@ export function apiPolicyXml(settings: ApiPolicySettings): string {
             ),
           ]
         : []),
-      // The token is not validated yet here: the subject key reads whatever subject the caller's
-      // token claims, so a caller forging subjects gets fresh counters, bounded only by Front Door's
-      // per-IP limit. Invalid-token floods are counted, though, on the subject or IP they carry.
-      el("rate-limit-by-key", {
-        calls: settings.rateLimit.calls,
-        "renewal-period": settings.rateLimit.renewalPeriodSeconds,
-        "counter-key": COUNTER_KEYS[settings.rateLimit.key],
-      }),
-      el("quota-by-key", {
-        calls: settings.quota.calls,
-        "renewal-period": settings.quota.renewalPeriodSeconds,
-        "counter-key": COUNTER_KEYS[settings.quota.key],
-      }),
       el("set-backend-service", { "backend-id": settings.backendId }),
     ],
   });
@@ -235,6 +230,7 @@ function validateJwt(jwt: JwtSettings): XmlElement {
       "failed-validation-error-message": "Unauthorized: a valid bearer token is required.",
       "require-expiration-time": true,
       "require-signed-tokens": true,
+      "output-token-variable-name": CALLER_TOKEN_VARIABLE,
     },
     el("openid-config", { url: jwt.openIdConfigUrl }),
     el("audiences", {}, ...jwt.audiences.map((a) => el("audience", {}, a))),
@@ -263,19 +259,34 @@ function forwardCallerToken(): XmlElement {
 }
 
 /**
- * One operation: `<base />` first (the service's Front Door check, then the API's CORS, limits and
- * backend), then validate-jwt on the caller's token unless the operation is anonymous, and last
- * the swap: the caller's Authorization moves to CALLER_AUTHORIZATION_HEADER (the service validates
- * it again and takes the tenant from it) and the gateway's managed-identity token for the service's
- * app registration takes its place (App Service authentication on the app admits only the
- * gateway). The swap comes after validate-jwt, which must see the caller's token, not the
- * gateway's; anonymous operations swap too, so every request reaching the app carries that token.
+ * One operation: `<base />` first (the service's Front Door check, then the API's CORS and
+ * backend), then validate-jwt on the caller's token unless the operation is anonymous, then the
+ * rate limit and quota keyed on what validate-jwt validated, and last the swap: the caller's
+ * Authorization moves to CALLER_AUTHORIZATION_HEADER (the service validates it again and takes the
+ * tenant from it) and the gateway's managed-identity token for the service's app registration
+ * takes its place (App Service authentication on the app admits only the gateway). The swap comes
+ * after validate-jwt, which must see the caller's token, not the gateway's; anonymous operations
+ * swap too, so every request reaching the app carries that token. Requests refused by validate-jwt
+ * are not counted here: Front Door's per-client WAF rate limit bounds those.
  */
 export function operationPolicyXml(settings: OperationPolicySettings): string {
   requireText(settings.backendResource, "backendResource");
+  checkLimit(settings.rateLimit, "rateLimit");
+  checkLimit(settings.quota, "quota");
+  const { caller } = settings;
   return policyDocument("operation", {
     inbound: [
-      ...(settings.caller === "anonymous" ? [] : [validateJwt(settings.caller)]),
+      ...(caller === "anonymous" ? [] : [validateJwt(caller)]),
+      el("rate-limit-by-key", {
+        calls: settings.rateLimit.calls,
+        "renewal-period": settings.rateLimit.renewalPeriodSeconds,
+        "counter-key": counterKey(settings.rateLimit.key, caller),
+      }),
+      el("quota-by-key", {
+        calls: settings.quota.calls,
+        "renewal-period": settings.quota.renewalPeriodSeconds,
+        "counter-key": counterKey(settings.quota.key, caller),
+      }),
       forwardCallerToken(),
       el("authentication-managed-identity", { resource: settings.backendResource }),
     ],

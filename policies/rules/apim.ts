@@ -57,11 +57,20 @@ function operationEffectivePolicy(graph: Graph, operation: GraphResource): strin
   return [...operationPolicies(graph, operation).map((policy) => policyXml(policy.inputs)), inherited].join("\n");
 }
 
-function apisMissing(graph: Graph, element: RegExp, what: string) {
-  return ofType(graph, T.api)
-    .filter((api) => !element.test(effectivePolicy(graph, api)))
-    .map((api) => ({ urn: api.urn, message: `neither the API's policy nor the service policy has ${what}` }));
+function operationsMissing(graph: Graph, element: RegExp, what: string) {
+  return ofType(graph, T.apiOperation)
+    .filter((operation) => !element.test(operationEffectivePolicy(graph, operation)))
+    .map((operation) => ({
+      urn: operation.urn,
+      message: `${String(operation.inputs.method)} ${String(operation.inputs.urlTemplate)}: neither the operation's, the API's nor the service policy has ${what}`,
+    }));
 }
+
+/** Limit elements and their counter keys, as written in a policy document. */
+const LIMIT_KEY = /<(rate-limit-by-key|quota-by-key)\s[^>]*counter-key="([^"]*)"/g;
+
+/** A counter key that reads the caller's token itself, which no policy has validated. */
+const readsUnvalidatedToken = (counterKey: string) => /Authorization|AsJwt|TryParseJwt/i.test(counterKey);
 
 /** A graph edit rewriting the XML of every policy of the given types. */
 const editPolicies = (types: string | string[], edit: (xml: string) => string) => (graph: Graph) => {
@@ -362,13 +371,7 @@ export const apimRules: Rule[] = [
       "before a request reaches a service. An operation that is anonymous by design (a health probe) needs a waiver saying so.",
     severity: "critical",
     types: [T.apiOperation],
-    check: (graph) =>
-      ofType(graph, T.apiOperation)
-        .filter((operation) => !/<validate-(jwt|azure-ad-token)[\s>]/.test(operationEffectivePolicy(graph, operation)))
-        .map((operation) => ({
-          urn: operation.urn,
-          message: `${String(operation.inputs.method)} ${String(operation.inputs.urlTemplate)}: neither the operation's, the API's nor the service policy has <validate-jwt> or <validate-azure-ad-token>`,
-        })),
+    check: (graph) => operationsMissing(graph, /<validate-(jwt|azure-ad-token)[\s>]/, "<validate-jwt> or <validate-azure-ad-token>"),
     fail: [stripElement("validate-jwt")],
     controls: { mcsb: ["IM-4"], waf: "Security" },
     mappings: {},
@@ -378,28 +381,30 @@ export const apimRules: Rule[] = [
   }),
   stackRule({
     id: "EST-APIM-021",
-    title: "Every API is rate limited",
+    title: "Every API operation is rate limited",
     description: "rate-limit-by-key caps each caller so one tenant cannot starve the others.",
     severity: "high",
-    types: [T.api],
-    check: (graph) => apisMissing(graph, /<rate-limit(-by-key)?[\s>/]/, "<rate-limit> or <rate-limit-by-key>"),
+    types: [T.apiOperation],
+    check: (graph) => operationsMissing(graph, /<rate-limit(-by-key)?[\s>/]/, "<rate-limit> or <rate-limit-by-key>"),
     fail: [stripElement("rate-limit-by-key")],
     controls: { mcsb: ["NS-6"], waf: "Reliability" },
     mappings: {},
-    remediation: "Add `<rate-limit-by-key calls renewal-period counter-key>` to the inbound section of the service Policy or the API's ApiPolicy `value`.",
+    remediation:
+      "Add `<rate-limit-by-key calls renewal-period counter-key>` to the inbound section of the operation's ApiOperationPolicy (after validate-jwt, keyed on the token it validated: EST-APIM-024), the API's ApiPolicy or the service Policy `value`.",
     enforcement: ENFORCE.always,
   }),
   stackRule({
     id: "EST-APIM-022",
-    title: "Every API has a usage quota",
+    title: "Every API operation has a usage quota",
     description: "Quotas bound each caller's monthly volume and cost.",
     severity: "low",
-    types: [T.api],
-    check: (graph) => apisMissing(graph, /<quota(-by-key)?[\s>/]/, "<quota> or <quota-by-key>"),
+    types: [T.apiOperation],
+    check: (graph) => operationsMissing(graph, /<quota(-by-key)?[\s>/]/, "<quota> or <quota-by-key>"),
     fail: [stripElement("quota-by-key")],
     controls: { mcsb: [], waf: "Cost Optimization" },
     mappings: {},
-    remediation: "Add `<quota-by-key calls renewal-period counter-key>` to the inbound section of the service Policy or the API's ApiPolicy `value`.",
+    remediation:
+      "Add `<quota-by-key calls renewal-period counter-key>` to the inbound section of the operation's ApiOperationPolicy (after validate-jwt), the API's ApiPolicy or the service Policy `value`.",
     enforcement: ENFORCE.advisory,
   }),
   stackRule({
@@ -438,6 +443,38 @@ export const apimRules: Rule[] = [
     mappings: {},
     remediation:
       "Add `<authentication-managed-identity resource=\"api://<tenant>/<app>\" />` (the app registration's identifier URI) to the inbound section of every operation's ApiOperationPolicy `value`, after `<base />` and `<validate-jwt>`, and let the app admit only the gateway (EST-APP-022).",
+    enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-APIM-024",
+    title: "Per-caller limits count by a validated identity",
+    description:
+      "A rate limit or quota keyed on the subject a token claims, read before or without validate-jwt, gives a caller that forges subjects a fresh counter with every forged token. " +
+      "Key on the token validate-jwt validated (its output-token-variable-name), the subscription, or the client's address.",
+    severity: "medium",
+    types: [T.apiOperationPolicy, T.apiPolicy, T.apimPolicy, T.productPolicy],
+    check: (inputs) =>
+      [...policyXml(inputs).matchAll(LIMIT_KEY)]
+        .filter(([, , counterKey]) => readsUnvalidatedToken(counterKey!.replace(/&quot;/g, '"')))
+        .map(([, element, counterKey]) => `<${element}> counter-key ${counterKey!.replace(/&quot;/g, '"')} reads the caller's token without validating it`),
+    fail: [
+      {
+        value:
+          '<policies><inbound><base /><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;,&quot;&quot;).AsJwt()?.Subject)" /></inbound>' +
+          "<backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>",
+      },
+    ],
+    pass: [
+      {
+        value:
+          '<policies><inbound><base /><validate-jwt header-name="Authorization" output-token-variable-name="caller-token" /><quota-by-key calls="10" renewal-period="60" counter-key="@(((Jwt)context.Variables[&quot;caller-token&quot;]).Subject)" /></inbound>' +
+          "<backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>",
+      },
+    ],
+    controls: { mcsb: ["NS-6"], waf: "Security" },
+    mappings: {},
+    remediation:
+      "Give `<validate-jwt>` an `output-token-variable-name` and key the limit after it on `@(((Jwt)context.Variables[\"<name>\"]).Subject)`, or on `@(context.Subscription.Id)`.",
     enforcement: ENFORCE.always,
   }),
 ];
