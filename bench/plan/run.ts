@@ -1,13 +1,16 @@
 /**
  * bench/plan: `estate plan prod` against its floor (a process that only imports the Pulumi SDK and
  * the same azure-native submodules), run alternately in one session; writes the ratio of medians
- * and peak memory to bench/results/plan.json, with how plan time grows with the number of hosted
- * services (scale.ts). Needs GNU time (/usr/bin/time, Debian package `time`).
+ * and peak memory to bench/results/plan.json, with the ratio to that floor when it too skips what
+ * `estate plan` skips at start, and how plan time grows with the number of hosted services
+ * (scale.ts). Needs GNU time (/usr/bin/time, Debian package `time`).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { buildSync } from "esbuild";
 import { measureScale } from "./scale.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -50,16 +53,27 @@ const modules = plan.resources
   });
 const floorArgs = [path.join(ROOT, "bench/plan/floor.cjs"), ...new Set(modules)];
 
+// `estate plan` skips loading three modules the Pulumi SDK loads as it starts (cli/defer-closure-deps.ts);
+// the floor, as the issue defines it, loads them. The same floor with them deferred too shows how
+// much of the plan's lead is that skipped load rather than less work of its own.
+const deferSource = path.join(ROOT, "cli/defer-closure-deps.ts");
+const deferPreload = path.join(out, "defer-closure-deps.cjs");
+buildSync({ entryPoints: [deferSource], outfile: deferPreload, bundle: true, platform: "node", format: "cjs", logLevel: "silent", define: { "import.meta.url": JSON.stringify(pathToFileURL(deferSource).href) } });
+const deferredFloorArgs = ["-r", deferPreload, ...floorArgs];
+
 const estate: Sample[] = [];
 const floor: Sample[] = [];
+const deferredFloor: Sample[] = [];
 for (let i = 0; i < RUNS; i++) {
-  // Alternate so both see the same machine load.
+  // Alternate so all see the same machine load.
   floor.push(measure(floorArgs));
+  deferredFloor.push(measure(deferredFloorArgs));
   estate.push(measure(planArgs));
 }
 
 const estateSeconds = median(estate.map((s) => s.seconds));
 const floorSeconds = median(floor.map((s) => s.seconds));
+const deferredFloorSeconds = median(deferredFloor.map((s) => s.seconds));
 const result = {
   bench: "plan",
   date: new Date().toISOString(),
@@ -70,6 +84,8 @@ const result = {
   estatePlanProd: { medianSeconds: estateSeconds, peakMiB: Math.max(...estate.map((s) => s.peakMiB)) },
   floor: { medianSeconds: floorSeconds, peakMiB: Math.max(...floor.map((s) => s.peakMiB)) },
   ratio: Number((estateSeconds / floorSeconds).toFixed(3)),
+  floorWithClosureDepsDeferred: { medianSeconds: deferredFloorSeconds, peakMiB: Math.max(...deferredFloor.map((s) => s.peakMiB)) },
+  ratioToFloorWithClosureDepsDeferred: Number((estateSeconds / deferredFloorSeconds).toFixed(3)),
   scaling: measureScale(),
   targets: { ratioAtMost: 1.5, peakMiBAtMost: 1024, growth: "linear in resources" },
 };
