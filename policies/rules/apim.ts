@@ -455,8 +455,9 @@ export const apimRules: Rule[] = [
     types: [T.apiOperationPolicy, T.apiPolicy, T.apimPolicy, T.productPolicy],
     check: (inputs) =>
       [...policyXml(inputs).matchAll(LIMIT_KEY)]
-        .filter(([, , counterKey]) => readsUnvalidatedToken(counterKey!.replace(/&quot;/g, '"')))
-        .map(([, element, counterKey]) => `<${element}> counter-key ${counterKey!.replace(/&quot;/g, '"')} reads the caller's token without validating it`),
+        .map(([, element, counterKey]) => ({ element, counterKey: counterKey!.replace(/&quot;/g, '"') }))
+        .filter(({ counterKey }) => readsUnvalidatedToken(counterKey))
+        .map(({ element, counterKey }) => `<${element}> counter-key ${counterKey} reads the caller's token without validating it`),
     fail: [
       {
         value:
