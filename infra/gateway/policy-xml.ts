@@ -139,6 +139,13 @@ function counterKey(key: LimitKey, caller: OperationPolicySettings["caller"]): s
   return caller === "anonymous" ? COUNTER_KEYS.clientAddress : COUNTER_KEYS.validatedSubject;
 }
 
+/** One limit element, its setting checked first (`setting` names it in the error). */
+function limitElement(name: "rate-limit-by-key" | "quota-by-key", setting: keyof LimitsSettings, settings: OperationPolicySettings): XmlElement {
+  const limit = settings[setting];
+  checkLimit(limit, setting);
+  return el(name, { calls: limit.calls, "renewal-period": limit.renewalPeriodSeconds, "counter-key": counterKey(limit.key, settings.caller) });
+}
+
 /** Response headers that tell an attacker what runs behind the gateway. */
 export const BACKEND_HEADERS = ["X-Powered-By", "Server", "X-AspNet-Version", "X-AspNetMvc-Version"];
 
@@ -271,22 +278,11 @@ function forwardCallerToken(): XmlElement {
  */
 export function operationPolicyXml(settings: OperationPolicySettings): string {
   requireText(settings.backendResource, "backendResource");
-  checkLimit(settings.rateLimit, "rateLimit");
-  checkLimit(settings.quota, "quota");
-  const { caller } = settings;
   return policyDocument("operation", {
     inbound: [
-      ...(caller === "anonymous" ? [] : [validateJwt(caller)]),
-      el("rate-limit-by-key", {
-        calls: settings.rateLimit.calls,
-        "renewal-period": settings.rateLimit.renewalPeriodSeconds,
-        "counter-key": counterKey(settings.rateLimit.key, caller),
-      }),
-      el("quota-by-key", {
-        calls: settings.quota.calls,
-        "renewal-period": settings.quota.renewalPeriodSeconds,
-        "counter-key": counterKey(settings.quota.key, caller),
-      }),
+      ...(settings.caller === "anonymous" ? [] : [validateJwt(settings.caller)]),
+      limitElement("rate-limit-by-key", "rateLimit", settings),
+      limitElement("quota-by-key", "quota", settings),
       forwardCallerToken(),
       el("authentication-managed-identity", { resource: settings.backendResource }),
     ],
