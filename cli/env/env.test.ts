@@ -4,6 +4,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import type { CloudEngine, StackListing } from "../cloud/engine.js";
 import type { CloudDeps } from "../cloud/operation.js";
+import { loadPriceTable } from "../cost/prices.js";
 import { projectCopy } from "../testing/project.js";
 import { envDown, envGc, envList, envUp, urlsOf, type EnvContext } from "./env.js";
 import { envName, formatDuration, parseDuration } from "./names.js";
@@ -200,6 +201,16 @@ describe("env up --offline", () => {
       /Refusing ephemeral-third: its estimated fixed cost is [\d.]+ USD\/day, above the ceiling of 1 USD\/day/,
     );
     expect(existsSync(path.join(dir, "Pulumi.ephemeral-third.yaml"))).toBe(false);
+  });
+
+  it("refuses an environment whose cost is partly unknown rather than counting the unknown as free", async () => {
+    const dir = project();
+    const shipped = loadPriceTable();
+    const globalOnly = { ...shipped, regions: { global: shipped.regions.global! } };
+    await expect(envUp({ projectDir: dir, settings, now, prices: globalOnly }, { name: "nop", owner: "o@x.com" })).rejects.toThrow(
+      /Refusing ephemeral-nop: \d+ of its resources have no price, so its daily cost cannot be checked against the ceiling of 20 USD\/day/,
+    );
+    expect(existsSync(path.join(dir, "Pulumi.ephemeral-nop.yaml"))).toBe(false);
   });
 
   it("refuses a ttl above the maximum and a missing owner", async () => {

@@ -55,7 +55,9 @@ export function localEphemeralStacks(projectDir: string): EphemeralStack[] {
 function lastDailyCost(projectDir: string, stack: string): number | undefined {
   const file = path.join(defaultOutDir(projectDir, stack), "cost.json");
   if (!existsSync(file)) return undefined;
-  return (JSON.parse(readFileSync(file, "utf8")) as CostReport).total?.daily;
+  const { total } = JSON.parse(readFileSync(file, "utf8")) as CostReport;
+  // A floor is not a daily cost: with unpriced resources the cost is unknown.
+  return total?.complete === false ? undefined : total?.daily;
 }
 
 /** Expired: its expiry has passed. Stacks without a readable expiry never are (gc leaves them alone). */
