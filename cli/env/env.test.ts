@@ -95,10 +95,18 @@ describe("env list and gc (offline, fake clock)", () => {
     expect(later.collected).toEqual(["ephemeral-live"]);
   });
 
-  it("names a stack file that is not valid YAML", async () => {
-    const dir = project();
+  it("lists and collects around a stack file that is not valid YAML, naming it as failed", async () => {
+    const dir = fixtureStacks();
     writeFileSync(path.join(dir, "Pulumi.ephemeral-bad.yaml"), "config: [unclosed\n");
-    await expect(envList({ projectDir: dir, settings, now })).rejects.toThrow(/Pulumi\.ephemeral-bad\.yaml is not valid YAML/);
+    writeFileSync(path.join(dir, ".estate/ephemeral-old/cost.json"), "{ damaged");
+    const envs = await envList({ projectDir: dir, settings, now });
+    expect(envs.map((e) => e.name)).toEqual(["bad", "live", "noexp", "old", "older", "prodish"]);
+    expect(envs[0]!.unreadable).toMatch(/Pulumi\.ephemeral-bad\.yaml is not valid YAML/);
+    expect(envs.find((e) => e.name === "old")?.dailyCost).toBeUndefined();
+    const result = await envGc({ projectDir: dir, settings, now }, false);
+    expect(result.collected).toEqual(["ephemeral-old", "ephemeral-older"]);
+    expect(result.failed).toEqual([{ stack: "ephemeral-bad", error: expect.stringMatching(/^not collected: Pulumi\.ephemeral-bad\.yaml is not valid YAML/) }]);
+    expect(existsSync(path.join(dir, "Pulumi.ephemeral-bad.yaml"))).toBe(true);
   });
 
   it("env down refuses an unknown environment with the known ones", async () => {

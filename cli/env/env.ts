@@ -217,7 +217,9 @@ export async function envGc(context: EnvContext, dryRun: boolean): Promise<GcRes
   const now = context.now();
   const result: GcResult = { collected: [], kept: [], failed: [], dryRun };
   for (const stack of await listEphemeral(context)) {
-    if (stack.profile !== "ephemeral") {
+    if (stack.unreadable) {
+      result.failed.push({ stack: stack.stack, error: `not collected: ${stack.unreadable}` });
+    } else if (stack.profile !== "ephemeral") {
       result.kept.push({ stack: stack.stack, reason: `profile is ${stack.profile ?? "unknown"}, not ephemeral: never collected` });
     } else if (!stack.expiresAt || Number.isNaN(Date.parse(stack.expiresAt))) {
       result.kept.push({ stack: stack.stack, reason: "no readable expiry: never collected" });
