@@ -133,7 +133,7 @@ export async function envUp(context: EnvContext, options: UpOptions): Promise<Up
   writeFileSync(stackFile, header + stringify({ config }));
   const outDir = defaultOutDir(projectDir, env.stack);
   const files = [stackFile, writePlan(outDir, plan), writeCost(outDir, cost)];
-  const cloud = context.cloud ? await runCloud("up", projectDir, env.stack, context.cloud) : undefined;
+  const cloud = context.cloud ? await runCloud("up", projectDir, env.stack, context.cloud, plan) : undefined;
   return {
     stack: env.stack,
     normalisedFrom: env.normalisedFrom,
