@@ -1,6 +1,6 @@
 import { ConfigError } from "../stacks/config/load.js";
 import { NamingError } from "../infra/naming/index.js";
-import { ProgramError } from "./plan/engine.js";
+import { ProgramError } from "./plan/program-error.js";
 import { StackFileError } from "./plan/stackfile.js";
 import { WaiverError } from "../policies/waivers.js";
 

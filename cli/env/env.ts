@@ -9,7 +9,7 @@ import { writeCost } from "../cost/report.js";
 import { EstateError, UsageError } from "../errors.js";
 import { ConfigError } from "../../stacks/config/load.js";
 import { EMAIL } from "../../stacks/tiers/contacts.js";
-import { ProgramError } from "../plan/engine.js";
+import { ProgramError } from "../plan/program-error.js";
 import type { Plan } from "../plan/schema.js";
 import { planConfig } from "../plan/stack.js";
 import { flattenConfig, readStackFile, stackFilePath, type StackFile } from "../plan/stackfile.js";
