@@ -7,13 +7,21 @@ import { findings, ruleIndex, statusLabel } from "../reports/format.js";
 
 const COLOUR: Record<string, (text: string) => string> = { violation: chalk.red.bold, warning: chalk.yellow, waived: chalk.magenta };
 
+/** The terminal table's status columns, as `statusLabel` names them. */
+const COLUMNS = [
+  ["Violations", "violation"],
+  ["Warnings", "warning"],
+  ["Waived", "waived"],
+  ["Passed", "pass"],
+  ["Not applicable", "not-applicable"],
+] as const;
+
 /** The terminal summary: counts by severity and status, then every finding with its remediation. */
 export function renderPolicy(report: PolicyReport): string {
-  const table = new Table({ head: ["Severity", "Violations", "Warnings", "Waived", "Passed"], style: { head: [] } });
+  const table = new Table({ head: ["Severity", ...COLUMNS.map(([head]) => head)], style: { head: [] } });
   for (const severity of SEVERITIES) {
     const of = report.results.filter((result) => result.severity === severity);
-    const count = (label: string) => of.filter((result) => statusLabel(result) === label).length;
-    table.push([severity, count("violation"), count("warning"), count("waived"), count("pass")]);
+    table.push([severity, ...COLUMNS.map(([, label]) => of.filter((result) => statusLabel(result) === label).length)]);
   }
   const rules = ruleIndex(report);
   const lines = [chalk.dim(`Policy for ${report.stack} (profile ${report.profile}), rule pack ${report.packVersion}; ${OFFLINE_LABEL}`), table.toString()];
@@ -29,7 +37,7 @@ export function renderPolicy(report: PolicyReport): string {
   lines.push(
     summary.mandatoryViolations
       ? chalk.red(`${summary.mandatoryViolations} mandatory violation(s): exit code 3.`)
-      : chalk.green(`No mandatory violations (${summary.advisoryViolations} warning(s), ${summary.waived} waived).`),
+      : chalk.green(`No mandatory violations (${summary.advisoryViolations} warning(s), ${summary.waived} waived, ${summary.notApplicable} not applicable).`),
   );
   return lines.join("\n");
 }

@@ -1,10 +1,10 @@
 import type { PolicyReport, PolicyResult, RuleInfo } from "../../policies/evaluate.js";
 import { severityRank } from "../../policies/evaluate.js";
 
-/** Failures and waived findings, worst first: what every report lists. */
+/** Failures and waived findings, worst first: what every report lists (passes and not-applicable are counted, not listed). */
 export function findings(report: PolicyReport): PolicyResult[] {
   return report.results
-    .filter((result) => result.status !== "pass")
+    .filter((result) => result.status === "fail" || result.status === "waived")
     .sort(
       (a, b) =>
         Number(a.status === "waived") - Number(b.status === "waived") ||

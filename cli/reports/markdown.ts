@@ -14,11 +14,14 @@ export function toMarkdown(report: PolicyReport): string {
     "",
     `Offline plan from Pulumi's mock runtime, planned ${report.planCreatedAt}; rule pack ${report.packVersion}, evaluated ${report.evaluatedAt}.`,
     "",
-    `**${summary.mandatoryViolations} mandatory violations**, ${summary.advisoryViolations} warnings, ${summary.waived} waived, ${summary.pass} passed — ${summary.rules} rules over ${summary.resources} resources.`,
+    `**${summary.mandatoryViolations} mandatory violations**, ${summary.advisoryViolations} warnings, ${summary.waived} waived, ${summary.pass} passed, ${summary.notApplicable} not applicable — ${summary.rules} rules over ${summary.resources} resources.`,
     "",
-    "| Severity | Pass | Fail | Waived |",
-    "| --- | --- | --- | --- |",
-    ...SEVERITIES.map((severity) => `| ${severity} | ${summary.bySeverity[severity].pass} | ${summary.bySeverity[severity].fail} | ${summary.bySeverity[severity].waived} |`),
+    "| Severity | Pass | Fail | Waived | Not applicable |",
+    "| --- | --- | --- | --- | --- |",
+    ...SEVERITIES.map((severity) => {
+      const counts = summary.bySeverity[severity];
+      return `| ${severity} | ${counts.pass} | ${counts.fail} | ${counts.waived} | ${counts["not-applicable"]} |`;
+    }),
     "",
     "## Findings",
     "",

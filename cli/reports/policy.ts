@@ -14,5 +14,5 @@ export function evaluateAndWriteReports(projectDir: string, outDir: string, plan
 export function policySummaryLine(report: PolicyReport): string {
   const { summary } = report;
   const verdict = summary.mandatoryViolations ? `${summary.mandatoryViolations} mandatory violation(s)` : "no mandatory violations";
-  return `Policy: ${verdict}, ${summary.advisoryViolations} warning(s), ${summary.waived} waived, ${summary.pass} passed (${summary.rules} rules, pack ${report.packVersion}); details: estate policy ${report.stack}`;
+  return `Policy: ${verdict}, ${summary.advisoryViolations} warning(s), ${summary.waived} waived, ${summary.pass} passed, ${summary.notApplicable} not applicable (${summary.rules} rules, pack ${report.packVersion}); details: estate policy ${report.stack}`;
 }

@@ -61,7 +61,8 @@ export function toSarif(report: PolicyReport, planUri = "plan.json"): object {
             : {}),
           properties: { severity: result.severity, enforcement: result.enforcement, resourceType: result.resource.type },
         })),
-        properties: { stack: report.stack, profile: report.profile, mode: report.mode, planCreatedAt: report.planCreatedAt },
+        // Results list findings only; passes and not-applicable verdicts are counted here, apart.
+        properties: { stack: report.stack, profile: report.profile, mode: report.mode, planCreatedAt: report.planCreatedAt, summary: report.summary },
       },
     ],
   };

@@ -1,4 +1,4 @@
-import type { Enforcement, Graph, GraphEdit, GraphResource, InputPatch, Profile, ResourceRule, RuleContext, StackRule, Subject } from "../model.js";
+import { isNotApplicable, notApplicable, type Enforcement, type Graph, type GraphEdit, type GraphResource, type InputPatch, type NotApplicable, type Profile, type ResourceRule, type RuleContext, type StackRule, type Subject } from "../model.js";
 
 /** Reads an input by path: `a.b[0].c`. Missing steps give undefined. */
 export function get(value: unknown, path: string): unknown {
@@ -65,16 +65,20 @@ type Meta = Omit<ResourceRule, "kind" | "check" | "examples" | "enforcement"> & 
   enforcement: Record<Profile, Enforcement>;
 };
 
-/** A rule that one input must meet an expectation; `bad` is a value that must fail. */
+/**
+ * A rule that one input must meet an expectation; `bad` is a value that must fail. `when` is its
+ * precondition: where it does not hold the rule is not applicable, and `appliesTo` (e.g.
+ * "Premium namespaces") says to what it does apply.
+ */
 export function inputRule(
-  meta: Meta & { path: string; expect: Expectation; bad: unknown; pass?: InputPatch[]; when?: (resource: Subject) => boolean },
+  meta: Meta & { path: string; expect: Expectation; bad: unknown; pass?: InputPatch[]; when?: (resource: Subject) => boolean; appliesTo?: string },
 ): ResourceRule {
-  const { path, expect, bad, pass, when, ...rest } = meta;
+  const { path, expect, bad, pass, when, appliesTo, ...rest } = meta;
   return {
     ...rest,
     kind: "resource",
     check: (resource) => {
-      if (when && !when(resource)) return [];
+      if (when && !when(resource)) return notApplicable(appliesTo ? `applies to ${appliesTo} only` : "the rule's precondition does not hold");
       const value = get(resource.inputs, path);
       return expect.test(value) ? [] : [`${path} is ${show(value)}; expected ${expect.describe}`];
     },
@@ -82,10 +86,10 @@ export function inputRule(
   };
 }
 
-/** A rule with its own check over the resource's inputs. */
+/** A rule with its own check over the resource's inputs: problems, none, or `notApplicable(reason)`. */
 export function customRule(
   meta: Meta & {
-    check: (inputs: Record<string, unknown>, context: RuleContext, resource: Subject) => string[] | string | undefined;
+    check: (inputs: Record<string, unknown>, context: RuleContext, resource: Subject) => string[] | string | undefined | NotApplicable;
     fail: InputPatch[];
     pass?: InputPatch[];
   },
@@ -96,7 +100,8 @@ export function customRule(
     kind: "resource",
     check: (resource, context) => {
       const found = check(resource.inputs, context, resource);
-      return found === undefined ? [] : Array.isArray(found) ? found : [found];
+      if (found === undefined) return [];
+      return typeof found === "string" ? [found] : found;
     },
     examples: { fail, pass },
   };
@@ -118,7 +123,7 @@ type StackCheck =
    * The common case, one finding at most per resource of `types`: `problemOf` sees the graph once
    * (to gather what every resource is checked against) and returns the check of one resource.
    */
-  | { problemOf: (graph: Graph, context: RuleContext) => (resource: GraphResource) => string | undefined };
+  | { problemOf: (graph: Graph, context: RuleContext) => (resource: GraphResource) => string | undefined | NotApplicable };
 
 /** A rule over the whole graph; `fail` edits the compliant estate so that the rule must fail. */
 export function stackRule(meta: StackMeta & StackCheck & { fail: GraphEdit[]; pass?: GraphEdit[] }): StackRule {
@@ -132,8 +137,9 @@ export function stackRule(meta: StackMeta & StackCheck & { fail: GraphEdit[]; pa
   const check: StackRule["check"] = (graph, context) => {
     const problem = problemOf(graph, context);
     return graph.resources.flatMap((resource) => {
-      const message = data.types.includes(resource.type) ? problem(resource) : undefined;
-      return message ? [{ urn: resource.urn, message }] : [];
+      const found = data.types.includes(resource.type) ? problem(resource) : undefined;
+      if (isNotApplicable(found)) return [{ urn: resource.urn, message: found.notApplicable, notApplicable: true as const }];
+      return found ? [{ urn: resource.urn, message: found }] : [];
     });
   };
   return { ...data, kind: "stack", check, examples };

@@ -1,4 +1,4 @@
-import { ENFORCE, type Rule } from "../model.js";
+import { ENFORCE, notApplicable, type Rule } from "../model.js";
 import { REGIONAL, T, TAGGED } from "../types.js";
 import { asRecord, customRule, present } from "./factory.js";
 
@@ -60,7 +60,8 @@ export const generalRules: Rule[] = [
     severity: "high", types: REGIONAL,
     check: (inputs) => {
       const location = String(inputs.location ?? "").toLowerCase().replace(/\s/g, "");
-      return !location || ALLOWED_REGIONS.includes(location) ? undefined : `location is ${JSON.stringify(inputs.location)}; allowed: ${ALLOWED_REGIONS.join(", ")}`;
+      if (!location) return notApplicable("location is not set: the resource takes its resource group's region, judged on the resource group");
+      return ALLOWED_REGIONS.includes(location) ? undefined : `location is ${JSON.stringify(inputs.location)}; allowed: ${ALLOWED_REGIONS.join(", ")}`;
     },
     fail: [{ location: "eastus" }],
     controls: { mcsb: ["AM-2"], waf: "Security" }, mappings: { psrule: ["Azure.Resource.AllowedRegions"], azurePolicy: ["e56962a6-4747-49cd-b67b-bf8b01975c4c"] },
@@ -72,7 +73,7 @@ export const generalRules: Rule[] = [
     check: (inputs, _context, resource) => {
       const rule = NAMES[resource.type]!;
       const name = inputs[rule.input];
-      if (typeof name !== "string") return undefined;
+      if (typeof name !== "string") return notApplicable(`${rule.input} is not set: the provider generates the name from the logical name`);
       return name.toLowerCase().startsWith(rule.abbr) ? undefined : `${rule.input} ${JSON.stringify(name)} does not start with "${rule.abbr}"`;
     },
     fail: [{ resourceGroupName: "my-resources" }],
