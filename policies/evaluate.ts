@@ -16,6 +16,7 @@ import {
 } from "./model.js";
 import { RULES } from "./rules/index.js";
 import { STACK_OUTPUTS_URN } from "./rules/stack.js";
+import { DEFAULT_SETTINGS, type PolicySettings, type ResolvedSettings } from "./settings.js";
 import { globToRegExp, isExpired, WAIVER_RULES, waiverMatches, type Waiver } from "./waivers.js";
 
 /** Version of policy.json's shape; bump on a removed or renamed field, or a new meaning of one. */
@@ -42,6 +43,8 @@ export interface PolicyResult {
   message?: string;
   /** The waiver that turned a failure into "waived". */
   waiver?: Pick<Waiver, "reason" | "owner" | "expires" | "source">;
+  /** A failure the baseline given to `estate policy --baseline` already holds. */
+  baseline?: true;
 }
 
 /** A rule as reports show it: its data, and its enforcement for this report's profile. */
@@ -86,6 +89,10 @@ export interface PolicyReport {
   planCreatedAt: string;
   evaluatedAt: string;
   durationMs: number;
+  /** The effective policy settings the rules judged with. */
+  settings: PolicySettings;
+  /** The settings sections that applied, in order (`policies/settings.yaml#profiles.dev`); none: the defaults. */
+  settingsFrom: string[];
   rules: RuleInfo[];
   results: PolicyResult[];
   waivers: WaiverStatus[];
@@ -96,6 +103,8 @@ export interface EvaluateOptions {
   rules?: readonly Rule[];
   waivers?: Waiver[];
   now?: Date;
+  /** The stack's settings (`loadSettings`); default: the built-in defaults. */
+  settings?: ResolvedSettings;
 }
 
 export function isProfile(value: string): value is Profile {
@@ -184,7 +193,8 @@ export function evaluate(
   const now = options.now ?? new Date();
   const rules = options.rules ?? RULES;
   const waivers = options.waivers ?? [];
-  const context: RuleContext = { profile: meta.profile, stack: meta.stack, now };
+  const settings = options.settings ?? { values: DEFAULT_SETTINGS, from: [] };
+  const context: RuleContext = { profile: meta.profile, stack: meta.stack, now, settings: settings.values };
   const usage = new Map<Waiver, { matched: number; waived: number }>(waivers.map((waiver) => [waiver, { matched: 0, waived: 0 }]));
   const results: PolicyResult[] = [];
 
@@ -249,6 +259,8 @@ export function evaluate(
     planCreatedAt: meta.planCreatedAt,
     evaluatedAt: now.toISOString(),
     durationMs: Math.round((performance.now() - started) * 100) / 100,
+    settings: settings.values,
+    settingsFrom: settings.from,
     rules: infos,
     results,
     waivers: waiverStatuses,

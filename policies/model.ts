@@ -5,6 +5,8 @@
  * PolicyPack (policies/index.ts).
  */
 
+import type { PolicySettings } from "./settings.js";
+
 /** Version of the rule pack; bump the minor version when rules are added, the major one when a rule's meaning changes. */
 export const PACK_VERSION = "1.2.0";
 
@@ -63,6 +65,8 @@ export interface RuleContext {
   profile: Profile;
   stack: string;
   now: Date;
+  /** The stack's effective policy settings (`policies/settings.yaml`): the choices rules take from configuration. */
+  settings: PolicySettings;
 }
 
 /** A change to a compliant fixture: input path (dots, `[n]` for array items) to new value, or REMOVE. */

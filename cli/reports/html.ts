@@ -1,6 +1,6 @@
 import { SEVERITIES } from "../../policies/model.js";
 import type { PolicyReport, PolicyResult } from "../../policies/evaluate.js";
-import { controlTags, escapeXml as h, mappingTags, ruleIndex, statusLabel } from "./format.js";
+import { controlTags, escapeXml as h, mappingTags, ruleIndex, settingsOrigin, settingsRows, statusLabel } from "./format.js";
 import { severityRank } from "../../policies/evaluate.js";
 
 const STYLE = `
@@ -48,7 +48,7 @@ export function toHtml(report: PolicyReport): string {
     const label = statusLabel(result);
     const waiver = result.waiver ? `<div class="rem">Waived by ${h(result.waiver.owner)} until ${h(result.waiver.expires)}: ${h(result.waiver.reason)}</div>` : "";
     return `<tr data-severity="${result.severity}" data-status="${label}" data-controls="${h(controlTags(rule).join("|"))}" data-rule="${h(rule.id)}">
-<td class="s-${label}">${label}</td><td><span class="sev sev-${result.severity}">${result.severity}</span></td>
+<td class="s-${label}">${label}${result.baseline ? " (baseline)" : ""}</td><td><span class="sev sev-${result.severity}">${result.severity}</span></td>
 <td><b>${h(rule.id)}</b> ${h(rule.title)}<div class="tags">${h([...controlTags(rule), ...mappingTags(rule)].join(" · "))}</div></td>
 <td><code>${h(result.resource.name)}</code><div class="tags">${h(result.resource.type)}</div></td>
 <td>${result.status === "not-applicable" ? "Not applicable: " : ""}${h(result.message ?? "")}${result.status === "pass" || result.status === "not-applicable" ? "" : `<div class="rem">Remediation: ${h(rule.remediation)}</div>`}${waiver}</td></tr>`;
@@ -77,6 +77,8 @@ ${SEVERITIES.map((s) => `<div class="card"><b>${summary.bySeverity[s].fail}</b>$
 <span id="shown"></span></div>
 <table id="findings"><thead><tr><th>Status</th><th>Severity</th><th>Rule</th><th>Resource</th><th>Finding and remediation</th></tr></thead>
 <tbody>${rows.join("\n")}</tbody></table>
+<h2>Settings</h2><p>From ${h(settingsOrigin(report))}.</p>
+<table id="settings"><thead><tr><th>Setting</th><th>Value</th></tr></thead><tbody>${settingsRows(report.settings).map(([name, value]) => `<tr><td><code>${h(name)}</code></td><td>${h(value)}</td></tr>`).join("")}</tbody></table>
 <h2>Waivers</h2>${waivers}
 </main><script>${SCRIPT}</script></body></html>
 `;

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { compliantEstate, patchInputs } from "../fixtures/estate.js";
 import { PROFILES, problemsOf, type Graph, type RuleContext } from "../model.js";
+import { DEFAULT_SETTINGS } from "../settings.js";
 import { T } from "../types.js";
 import { RULES } from "./index.js";
 
-const context = (profile: RuleContext["profile"] = "prod"): RuleContext => ({ profile, stack: "test", now: new Date("2026-11-24T12:00:00Z") });
+const context = (profile: RuleContext["profile"] = "prod"): RuleContext => ({ profile, stack: "test", now: new Date("2026-11-24T12:00:00Z"), settings: DEFAULT_SETTINGS });
 const subjectOf = (graph: Graph, type: string) => graph.resources.find((resource) => resource.type === type);
 
 describe("the rule catalogue", () => {
