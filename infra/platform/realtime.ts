@@ -1,0 +1,105 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as signalrservice from "@pulumi/azure-native/signalrservice";
+import * as webpubsub from "@pulumi/azure-native/webpubsub";
+import type { BaseArgs, PrivateEndpointArgs } from "../core/args.js";
+import { assignRoles } from "../core/roles.js";
+import { applySharedArgs } from "../core/shared.js";
+import { privateEndpoint } from "../network/private-endpoint.js";
+import { refuseProblems } from "./checks.js";
+
+/** SignalR Service (ASP.NET Core / Functions SignalR hubs) or Web PubSub (plain WebSockets, Socket.IO). */
+export type RealtimeKind = "signalR" | "webPubSub";
+
+/**
+ * Free_F1 has no SLA and no private endpoints, so it is not offered. Units per SKU: Standard_S1 and
+ * Premium_P1 take 1-10, then 20-100 in steps of 10; Premium_P2 takes 100-1000 in steps of 100.
+ * Sources: https://learn.microsoft.com/azure/azure-signalr/signalr-howto-scale-signalr,
+ * https://learn.microsoft.com/azure/azure-web-pubsub/howto-scale-manual-scale.
+ */
+export type RealtimeSku = "Standard_S1" | "Premium_P1" | "Premium_P2";
+const STEPS = (from: number, to: number, step: number) => Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
+export const REALTIME_UNITS: Readonly<Record<RealtimeSku, readonly number[]>> = {
+  Standard_S1: [...STEPS(1, 10, 1), ...STEPS(20, 100, 10)],
+  Premium_P1: [...STEPS(1, 10, 1), ...STEPS(20, 100, 10)],
+  Premium_P2: STEPS(100, 1000, 100),
+};
+
+/** The data-plane role an app server needs: SignalR App Server, or Web PubSub Service Owner (REST API and tokens). */
+export const REALTIME_ROLE = { signalR: "SignalR App Server", webPubSub: "Web PubSub Service Owner" } as const;
+
+export interface RealtimeArgs extends BaseArgs {
+  kind: RealtimeKind;
+  sku: RealtimeSku;
+  units: number;
+  /** SignalR only: `Default` when an app server hosts the hubs, `Serverless` with Functions bindings. */
+  serviceMode?: "Default" | "Serverless";
+  /** Ask clients for a TLS client certificate. */
+  clientCertificate: boolean;
+  privateEndpoint?: PrivateEndpointArgs;
+}
+
+export function realtimeProblems(args: Pick<RealtimeArgs, "kind" | "sku" | "units" | "serviceMode">): string[] {
+  const units = REALTIME_UNITS[args.sku];
+  if (!units) return [`sku "${args.sku}" is not offered; use one of ${Object.keys(REALTIME_UNITS).join(", ")} (Free_F1 has no SLA and no private endpoints)`];
+  const problems: string[] = [];
+  if (!units.includes(args.units)) problems.push(`units ${args.units} is not a size ${args.sku} offers; sizes: ${units.join(", ")}`);
+  if (args.serviceMode && args.kind !== "signalR") problems.push("serviceMode applies to SignalR Service only");
+  return problems;
+}
+
+/**
+ * A SignalR Service or Web PubSub resource: Entra ID auth only (access keys and connection strings
+ * off), no public network access, a private endpoint, a system identity and diagnostics.
+ */
+export class RealtimeService extends pulumi.ComponentResource {
+  readonly kind: RealtimeKind;
+  readonly serviceId: pulumi.Output<string>;
+  readonly serviceName: pulumi.Output<string>;
+  /** `https://<name>.service.signalr.net` or `https://<name>.webpubsub.azure.com` */
+  readonly endpoint: pulumi.Output<string>;
+  readonly principalId: pulumi.Output<string>;
+  private readonly name: string;
+
+  constructor(name: string, args: RealtimeArgs, opts?: pulumi.ComponentResourceOptions) {
+    refuseProblems(`${args.kind === "signalR" ? "SignalR Service" : "Web PubSub"} ${name}`, realtimeProblems(args));
+    super("estate:platform:RealtimeService", name, {}, opts);
+    this.name = name;
+    this.kind = args.kind;
+    const { resourceGroupName, location, namer, tags } = args;
+    const common = {
+      resourceGroupName,
+      location,
+      tags,
+      sku: { name: args.sku, tier: args.sku.startsWith("Premium") ? "Premium" : "Standard", capacity: args.units },
+      disableLocalAuth: true,
+      disableAadAuth: false,
+      publicNetworkAccess: "Disabled",
+      tls: { clientCertEnabled: args.clientCertificate },
+      identity: { type: "SystemAssigned" },
+    };
+
+    const service: signalrservice.SignalR | webpubsub.WebPubSub =
+      args.kind === "signalR"
+        ? new signalrservice.SignalR(
+            `${name}-signalr`,
+            { ...common, resourceName: namer.name("signalR"), kind: "SignalR", features: [{ flag: "ServiceMode", value: args.serviceMode ?? "Default" }] },
+            { parent: this },
+          )
+        : new webpubsub.WebPubSub(`${name}-webpubsub`, { ...common, resourceName: namer.name("webPubSub") }, { parent: this });
+
+    if (args.privateEndpoint) privateEndpoint(this, name, args, args.kind, service.id, args.privateEndpoint);
+    applySharedArgs(this, name, service.id, args);
+
+    this.serviceId = service.id;
+    this.serviceName = service.name;
+    this.endpoint = pulumi.interpolate`https://${service.hostName}`;
+    this.principalId = service.identity.apply((identity) => identity?.principalId ?? "");
+    this.registerOutputs({ serviceId: this.serviceId, endpoint: this.endpoint });
+  }
+
+  /** The role an app server needs on this kind of service (see REALTIME_ROLE). */
+  grantDataAccess(key: string, principalId: pulumi.Input<string>, role: (typeof REALTIME_ROLE)[RealtimeKind] = REALTIME_ROLE[this.kind]) {
+    if (role !== REALTIME_ROLE[this.kind]) throw new Error(`${this.name}: ${role} is not a ${this.kind} role; use ${REALTIME_ROLE[this.kind]}`);
+    return assignRoles(this, this.name, this.serviceId, [{ role, principalId, key }])[0];
+  }
+}
