@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../cli/plan/schema.js";
 import { BASE, endpointOf, oneOfType, PRIVATE_ENDPOINT, planComponents } from "../../test/components.js";
-import { AppConfiguration, appConfigurationProblems, type AppConfigurationArgs } from "./app-configuration.js";
+import { AppConfiguration, type AppConfigurationArgs } from "./app-configuration.js";
+import { appConfigurationProblems } from "./limits.js";
 
 const ARGS: AppConfigurationArgs = { ...BASE, sku: "standard", softDeleteRetentionDays: 7, purgeProtection: true, privateEndpoint: PRIVATE_ENDPOINT };
 const APP = "33333333-3333-4333-8333-333333333333";

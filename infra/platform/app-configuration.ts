@@ -4,16 +4,7 @@ import type { BaseArgs, PrivateEndpointArgs } from "../core/args.js";
 import { assignRoles } from "../core/roles.js";
 import { applySharedArgs } from "../core/shared.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
-import { refuseProblems } from "./checks.js";
-
-/**
- * Free has no SLA, no private endpoints, no soft delete and no purge protection; Standard and Premium
- * have all four. Sources: https://learn.microsoft.com/azure/azure-app-configuration/faq (tiers),
- * https://learn.microsoft.com/azure/azure-app-configuration/concept-private-endpoint,
- * https://learn.microsoft.com/azure/azure-app-configuration/concept-soft-delete (1-7 days kept).
- */
-export type AppConfigurationSku = "free" | "standard" | "premium";
-export const SOFT_DELETE_DAYS = { min: 1, max: 7 } as const;
+import { appConfigurationProblems, refuseProblems, type AppConfigurationSku } from "./limits.js";
 
 export type AppConfigurationAccess = "App Configuration Data Reader";
 
@@ -24,20 +15,6 @@ export interface AppConfigurationArgs extends BaseArgs {
   /** Deleted stores cannot be purged before retention ends; cannot be turned off again. */
   purgeProtection: boolean;
   privateEndpoint?: PrivateEndpointArgs;
-}
-
-export function appConfigurationProblems(args: Pick<AppConfigurationArgs, "sku" | "softDeleteRetentionDays" | "purgeProtection"> & { privateEndpoint?: unknown }): string[] {
-  const problems: string[] = [];
-  if (!["free", "standard", "premium"].includes(args.sku)) return [`sku "${args.sku}" is not one of free, standard, premium`];
-  if (args.sku === "free") {
-    if (args.privateEndpoint) problems.push("the free tier has no private endpoints; use standard or premium");
-    if (args.purgeProtection) problems.push("the free tier has no purge protection; use standard or premium");
-  }
-  const days = args.softDeleteRetentionDays;
-  if (!Number.isInteger(days) || days < SOFT_DELETE_DAYS.min || days > SOFT_DELETE_DAYS.max) {
-    problems.push(`softDeleteRetentionDays ${days} is outside ${SOFT_DELETE_DAYS.min}-${SOFT_DELETE_DAYS.max}`);
-  }
-  return problems;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../cli/plan/schema.js";
 import { BASE, endpointOf, ofType, oneOfType, PRIVATE_ENDPOINT, planComponents } from "../../test/components.js";
-import { OpenAiAccount, openAiProblems, type OpenAiArgs } from "./openai.js";
+import { OpenAiAccount, type OpenAiArgs } from "./openai.js";
+import { openAiProblems } from "./limits.js";
 
 const ARGS: OpenAiArgs = {
   ...BASE,

@@ -4,33 +4,7 @@ import type { BaseArgs, PrivateEndpointArgs } from "../core/args.js";
 import { assignRoles } from "../core/roles.js";
 import { applySharedArgs } from "../core/shared.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
-import { refuseProblems } from "./checks.js";
-
-/** Pay-per-token deployment types (provisioned throughput is billed per PTU-hour and not offered here). */
-export type DeploymentSku = "Standard" | "GlobalStandard" | "DataZoneStandard";
-export const DEPLOYMENT_SKUS: readonly DeploymentSku[] = ["Standard", "GlobalStandard", "DataZoneStandard"];
-
-export interface ModelDeploymentArgs {
-  /** The deployment's name, which apps put in their request path. */
-  name: string;
-  /** e.g. `gpt-4o-mini`, `text-embedding-3-small`. */
-  model: string;
-  /** e.g. `2024-07-18`. */
-  version: string;
-  sku: DeploymentSku;
-  /** Thousands of tokens per minute (quota), at least 1. */
-  capacity: number;
-}
-
-/**
- * Content filter thresholds: a category is blocked at this severity and above, so `Low` is stricter
- * than `Medium`. Azure's default filters hate, sexual, violence and self-harm at Medium on prompts and
- * completions: https://learn.microsoft.com/azure/ai-services/openai/concepts/content-filter. Nothing
- * weaker than the default is offered.
- */
-export type ContentFilterThreshold = "Low" | "Medium";
-export const CONTENT_FILTER_CATEGORIES = ["Hate", "Sexual", "Violence", "Selfharm"] as const;
-export const CONTENT_FILTER_SOURCES = ["Prompt", "Completion"] as const;
+import { CONTENT_FILTER_CATEGORIES, CONTENT_FILTER_SOURCES, openAiProblems, refuseProblems, type ContentFilterThreshold, type ModelDeploymentArgs } from "./limits.js";
 
 /** What a binding can be granted: inference only (no management or fine-tuning). */
 export type OpenAiAccess = "Cognitive Services OpenAI User";
@@ -44,30 +18,6 @@ export interface OpenAiArgs extends BaseArgs {
   deployments: ModelDeploymentArgs[];
   contentFilter: { threshold: ContentFilterThreshold };
   privateEndpoint?: PrivateEndpointArgs;
-}
-
-/** Custom subdomains: 2-64 letters, digits and hyphens, starting and ending with a letter or digit. */
-const SUBDOMAIN = /^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$/;
-const DEPLOYMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/;
-
-export function openAiProblems(args: Pick<OpenAiArgs, "customSubDomainName" | "deployments" | "contentFilter">): string[] {
-  const problems: string[] = [];
-  const label = args.customSubDomainName;
-  if (!label) problems.push("customSubDomainName is not set; Entra ID authentication and private endpoints need a custom subdomain");
-  else if (!SUBDOMAIN.test(label)) problems.push(`customSubDomainName "${label}" must be 2-64 lowercase letters, digits and hyphens, starting and ending with a letter or digit`);
-  if (!["Low", "Medium"].includes(args.contentFilter?.threshold)) {
-    problems.push(`contentFilter.threshold "${args.contentFilter?.threshold}" is weaker than Azure's default; use "Medium" or the stricter "Low"`);
-  }
-  const seen = new Set<string>();
-  args.deployments.forEach((d, i) => {
-    if (!DEPLOYMENT_NAME.test(d.name)) problems.push(`deployments[${i}].name "${d.name}" must be 2-64 letters, digits, dots, hyphens or underscores`);
-    if (seen.has(d.name)) problems.push(`deployments[${i}].name "${d.name}" is listed twice`);
-    seen.add(d.name);
-    if (!d.model || !d.version) problems.push(`deployments[${i}] needs a model name and version`);
-    if (!DEPLOYMENT_SKUS.includes(d.sku)) problems.push(`deployments[${i}].sku "${d.sku}" is not one of ${DEPLOYMENT_SKUS.join(", ")}`);
-    if (!Number.isInteger(d.capacity) || d.capacity < 1) problems.push(`deployments[${i}].capacity ${d.capacity} must be a whole number of thousands of tokens per minute, at least 1`);
-  });
-  return problems;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../cli/plan/schema.js";
 import { BASE, endpointOf, oneOfType, PRIVATE_ENDPOINT, planComponents } from "../../test/components.js";
-import { RealtimeService, realtimeProblems, type RealtimeArgs } from "./realtime.js";
+import { RealtimeService, type RealtimeArgs } from "./realtime.js";
+import { realtimeProblems } from "./limits.js";
 
 const ARGS: RealtimeArgs = { ...BASE, kind: "signalR", sku: "Standard_S1", units: 2, clientCertificate: false, privateEndpoint: PRIVATE_ENDPOINT };
 const APP = "33333333-3333-4333-8333-333333333333";

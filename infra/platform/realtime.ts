@@ -5,27 +5,7 @@ import type { BaseArgs, PrivateEndpointArgs } from "../core/args.js";
 import { assignRoles } from "../core/roles.js";
 import { applySharedArgs } from "../core/shared.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
-import { refuseProblems } from "./checks.js";
-
-/** SignalR Service (ASP.NET Core / Functions SignalR hubs) or Web PubSub (plain WebSockets, Socket.IO). */
-export type RealtimeKind = "signalR" | "webPubSub";
-
-/**
- * Free_F1 has no SLA and no private endpoints, so it is not offered. Units per SKU: Standard_S1 and
- * Premium_P1 take 1-10, then 20-100 in steps of 10; Premium_P2 takes 100-1000 in steps of 100.
- * Sources: https://learn.microsoft.com/azure/azure-signalr/signalr-howto-scale-signalr,
- * https://learn.microsoft.com/azure/azure-web-pubsub/howto-scale-manual-scale.
- */
-export type RealtimeSku = "Standard_S1" | "Premium_P1" | "Premium_P2";
-const STEPS = (from: number, to: number, step: number) => Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
-export const REALTIME_UNITS: Readonly<Record<RealtimeSku, readonly number[]>> = {
-  Standard_S1: [...STEPS(1, 10, 1), ...STEPS(20, 100, 10)],
-  Premium_P1: [...STEPS(1, 10, 1), ...STEPS(20, 100, 10)],
-  Premium_P2: STEPS(100, 1000, 100),
-};
-
-/** The data-plane role an app server needs: SignalR App Server, or Web PubSub Service Owner (REST API and tokens). */
-export const REALTIME_ROLE = { signalR: "SignalR App Server", webPubSub: "Web PubSub Service Owner" } as const;
+import { REALTIME_ROLE, realtimeProblems, refuseProblems, type RealtimeKind, type RealtimeSku } from "./limits.js";
 
 export interface RealtimeArgs extends BaseArgs {
   kind: RealtimeKind;
@@ -36,15 +16,6 @@ export interface RealtimeArgs extends BaseArgs {
   /** Ask clients for a TLS client certificate. */
   clientCertificate: boolean;
   privateEndpoint?: PrivateEndpointArgs;
-}
-
-export function realtimeProblems(args: Pick<RealtimeArgs, "kind" | "sku" | "units" | "serviceMode">): string[] {
-  const units = REALTIME_UNITS[args.sku];
-  if (!units) return [`sku "${args.sku}" is not offered; use one of ${Object.keys(REALTIME_UNITS).join(", ")} (Free_F1 has no SLA and no private endpoints)`];
-  const problems: string[] = [];
-  if (!units.includes(args.units)) problems.push(`units ${args.units} is not a size ${args.sku} offers; sizes: ${units.join(", ")}`);
-  if (args.serviceMode && args.kind !== "signalR") problems.push("serviceMode applies to SignalR Service only");
-  return problems;
 }
 
 /**

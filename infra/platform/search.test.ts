@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../cli/plan/schema.js";
 import { BASE, endpointOf, oneOfType, PRIVATE_ENDPOINT, planComponents } from "../../test/components.js";
-import { AiSearch, searchProblems, type SearchArgs } from "./search.js";
+import { AiSearch, type SearchArgs } from "./search.js";
+import { searchProblems } from "./limits.js";
 
 const ARGS: SearchArgs = { ...BASE, sku: "basic", replicas: 2, partitions: 1, vectorSearch: true, semanticRanker: "free", privateEndpoint: PRIVATE_ENDPOINT };
 const APP = "33333333-3333-4333-8333-333333333333";

@@ -1,9 +1,16 @@
 import { z } from "zod";
 import { Namer, NamingError, type NameKind } from "../../infra/naming/index.js";
-import { appConfigurationProblems } from "../../infra/platform/app-configuration.js";
-import { DEPLOYMENT_SKUS, openAiProblems } from "../../infra/platform/openai.js";
-import { REALTIME_UNITS, realtimeProblems, type RealtimeSku } from "../../infra/platform/realtime.js";
-import { SEARCH_TIERS, searchProblems, type SearchSku } from "../../infra/platform/search.js";
+import {
+  appConfigurationProblems,
+  DEPLOYMENT_SKUS,
+  openAiProblems,
+  REALTIME_UNITS,
+  realtimeProblems,
+  SEARCH_TIERS,
+  searchProblems,
+  type RealtimeSku,
+  type SearchSku,
+} from "../../infra/platform/limits.js";
 import { defineArea, type Profile } from "./area.js";
 
 const int = z.number().int();
