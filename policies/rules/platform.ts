@@ -116,7 +116,7 @@ export const platformRules: Rule[] = [
     expect: { test: (value) => typeof value === "string" && value.toLowerCase() !== "free", describe: "a tier other than free" },
     bad: "free",
     controls: { mcsb: [], waf: "Reliability" },
-    mappings: { psrule: ["Azure.Search.SKU"] },
+    mappings: { psrule: ["Azure.Search.SKU"], azurePolicy: ["a049bf77-880b-470f-ba6d-9f21c530cf83"] },
     remediation: "Set `sku: { name: \"basic\" }` or above on the search Service.",
     enforcement: ENFORCE.always,
   }),
