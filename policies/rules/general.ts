@@ -25,6 +25,11 @@ const NAMES: Record<string, { abbr: string; input: string }> = {
   [T.workspace]: { abbr: "log", input: "workspaceName" },
   [T.appInsights]: { abbr: "appi", input: "resourceName" },
   [T.actionGroup]: { abbr: "ag", input: "actionGroupName" },
+  [T.search]: { abbr: "srch", input: "searchServiceName" },
+  [T.cognitiveAccount]: { abbr: "oai", input: "accountName" },
+  [T.signalR]: { abbr: "sigr", input: "resourceName" },
+  [T.webPubSub]: { abbr: "wps", input: "resourceName" },
+  [T.appConfiguration]: { abbr: "appcs", input: "configStoreName" },
 };
 
 const tags = (inputs: Record<string, unknown>) => asRecord(inputs.tags);
