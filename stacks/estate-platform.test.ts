@@ -6,7 +6,7 @@ import { planStack } from "../cli/plan/stack.js";
 import { PLATFORM_PRIVATE_LINK, PRIVATE_LINK } from "../infra/network/dns.js";
 import { evaluatePlan } from "../policies/evaluate.js";
 import { RULES } from "../policies/rules/index.js";
-import { loadWaivers } from "../policies/waivers.js";
+import { loadStackPolicy } from "../policies/settings.js";
 import { endpointOf, ofType, oneOfType } from "../test/components.js";
 import { ROOT } from "../test/estate-plans.js";
 
@@ -74,7 +74,7 @@ describe("a stack enabling the platform services", () => {
 
   it("plans with no mandatory policy violation and no unknown price", () => {
     for (const [plan, stack] of [[dev, "dev"], [prod, "prod"]] as const) {
-      const report = evaluatePlan(plan, { waivers: loadWaivers(ROOT, stack, RULES) });
+      const report = evaluatePlan(plan, loadStackPolicy(ROOT, RULES, { stack, profile: stack }));
       const mandatory = report.results.filter((r) => r.status === "fail" && r.enforcement === "mandatory").map((r) => `${r.ruleId} ${r.resource.name}`);
       expect(mandatory).toEqual([]);
       const judged = new Set(report.results.filter((r) => r.status === "pass").map((r) => r.ruleId.replace(/-\d+$/, "")));
@@ -88,7 +88,7 @@ describe("a stack enabling the platform services", () => {
 
 describe("a production stack below the search SLA", () => {
   it("fails EST-SRCH-004 as a mandatory violation on the search service", () => {
-    const report = evaluatePlan(singleReplica, { waivers: loadWaivers(ROOT, "prod", RULES) });
+    const report = evaluatePlan(singleReplica, loadStackPolicy(ROOT, RULES, { stack: "prod", profile: "prod" }));
     const mandatory = report.results.filter((r) => r.status === "fail" && r.enforcement === "mandatory");
     expect(mandatory.map((r) => [r.ruleId, r.resource.type])).toEqual([["EST-SRCH-004", PLATFORM_TYPES.search]]);
   });
