@@ -163,7 +163,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         await end();
         await Promise.all(built.map((b) => b.close()));
       };
-      const serviceHost: ServiceHost = { url: host.url, services: serviceNames, stop: ended(host.stop), kill: ended(host.kill) };
+      const serviceHost: ServiceHost = { url: host.url, services: serviceNames, stop: ended(host.stop), kill: ended(host.kill), runTimers: host.runTimers };
       hosts.push(serviceHost);
       stack.push(serviceHost.stop);
       return serviceHost;

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import functionsLibrary, { type HttpResponseInit } from "@azure/functions";
 import { ServiceBusClient, type ServiceBusReceiver } from "@azure/service-bus";
-import { ROUTE_PREFIX, type FunctionSet, type HttpFunction, type ServiceBusQueueFunction } from "../shared/functions.js";
+import { ROUTE_PREFIX, type FunctionSet, type HttpFunction, type ServiceBusQueueFunction, type TimerFunction } from "../shared/functions.js";
 import type { Logger } from "../shared/log.js";
 import { ProblemError, problemResponse } from "../shared/problem.js";
 import { closeServer, LOOPBACK } from "./emulators.js";
@@ -84,6 +84,8 @@ export interface LocalHost {
   stop(): Promise<void>;
   /** A crash: receivers close at once and running invocations never settle their messages. */
   kill(): Promise<void>;
+  /** Runs every timer function once now (they also run on their own schedule). */
+  runTimers(): Promise<void>;
 }
 
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
@@ -120,15 +122,41 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(options.port ?? 0, LOOPBACK, resolve));
 
   const triggers = await Promise.all(options.functions.flatMap((set) => set.serviceBusQueues).map((fn) => startQueueTrigger(fn, options)));
+  const timers = options.functions.flatMap((set) => set.timers ?? []).map((fn) => startTimer(fn, log));
+  const stopTimers = () => Promise.all(timers.map((timer) => timer.stop()));
   return {
     url: `http://${LOOPBACK}:${(server.address() as AddressInfo).port}`,
     stop: async () => {
+      await stopTimers();
       await Promise.all(triggers.map((trigger) => trigger.stop()));
       await closeServer(server);
     },
     kill: async () => {
+      await stopTimers();
       await Promise.all(triggers.map((trigger) => trigger.kill()));
       await closeServer(server);
+    },
+    runTimers: async () => {
+      await Promise.all(timers.map((timer) => timer.run()));
+    },
+  };
+}
+
+/** A timer trigger: one run at a time, like the host's singleton lock; a throw is logged. */
+function startTimer(fn: TimerFunction, log: Logger) {
+  let running: Promise<void> | undefined;
+  const run = () =>
+    (running ??= fn
+      .handler(contextFor(fn.name, log))
+      .catch((error: unknown) => log("error", "timer function failed", { function: fn.name, error: String(error) }))
+      .finally(() => (running = undefined)));
+  const interval = setInterval(run, fn.everySeconds * 1000);
+  interval.unref();
+  return {
+    run,
+    stop: async () => {
+      clearInterval(interval);
+      await running;
     },
   };
 }

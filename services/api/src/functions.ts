@@ -8,7 +8,7 @@ import { healthResponse, type HealthCheck } from "../../shared/health.js";
 import { withProblems } from "../../shared/http.js";
 import type { Logger } from "../../shared/log.js";
 import type { ApiConfig } from "./config.js";
-import { getDocument, uploadDocument } from "./documents.js";
+import { getDocument, sweepOutbox, uploadDocument } from "./documents.js";
 import { ingestEvents, listEvents } from "./events.js";
 
 export interface ApiDependencies {
@@ -49,7 +49,7 @@ export function createApiFunctions({ config, data, authenticate, log }: ApiDepen
   // Routes that need a caller: the token is checked before the handler sees the request.
   const authenticated = (handler: (caller: Caller, request: HttpRequest) => Promise<HttpResponseInit>) =>
     withProblems(log, async (request) => handler(await authenticate(request.headers), request));
-  const documentDeps = { documents, idempotency, blobs: data.blobs, queue, maxUploadBytes: config.MAX_UPLOAD_BYTES };
+  const documentDeps = { documents, idempotency, blobs: data.blobs, queue, maxUploadBytes: config.MAX_UPLOAD_BYTES, log };
 
   return {
     http: [
@@ -60,5 +60,6 @@ export function createApiFunctions({ config, data, authenticate, log }: ApiDepen
       { name: "documents-get", methods: ["GET"], route: "v1/documents/{id}", handler: authenticated((caller, request) => getDocument(documents, caller, request.params.id ?? "")) },
     ],
     serviceBusQueues: [],
+    timers: [{ name: "documents-outbox", everySeconds: 60, handler: async () => void (await sweepOutbox(documentDeps)) }],
   };
 }
