@@ -136,6 +136,35 @@ describe("events", () => {
   });
 });
 
+describe("roles", () => {
+  it("lets only reader, writer and admin read events and documents", async () => {
+    const doc = await call("POST", "/api/v1/documents", { token: writerA, body: "roles", headers: { "content-type": "text/plain" } });
+    for (const role of [[], "guest", "writer ", "READER"]) {
+      const token = await tokenFor(env, "tenant-a", role);
+      expectProblem(await call("GET", "/api/v1/events", { token }), 403, "forbidden");
+      expectProblem(await call("GET", `/api/v1/documents/${doc.body.id}`, { token }), 403, "forbidden");
+    }
+    for (const role of ["reader", "writer", "admin"]) {
+      const token = await tokenFor(env, "tenant-a", role);
+      expect((await call("GET", "/api/v1/events", { token })).status).toBe(200);
+      expect((await call("GET", `/api/v1/documents/${doc.body.id}`, { token })).status).toBe(200);
+    }
+  });
+
+  it("signs cursors: an edited one is refused", async () => {
+    await call("POST", "/api/v1/events", { token: writerA, json: [1, 2, 3].map((i) => event("cursor.sig", "2024-02-01T00:00:00Z", { i })) });
+    const first = await call("GET", "/api/v1/events?type=cursor.sig&limit=1", { token: readerA });
+    const [payload] = (first.body.next_cursor as string).split(".");
+    const decoded = JSON.parse(Buffer.from(payload, "base64url").toString());
+    // The filter hash is made of values the client knows; without the key it cannot sign a new cursor.
+    const edited = Buffer.from(JSON.stringify({ ...decoded, c: decoded.c + " " })).toString("base64url");
+    for (const cursor of [edited, `${edited}.${first.body.next_cursor.split(".")[1]}`, payload]) {
+      expectProblem(await call("GET", `/api/v1/events?type=cursor.sig&limit=1&cursor=${cursor}`, { token: readerA }), 400, "validation-failed");
+    }
+    expect((await call("GET", `/api/v1/events?type=cursor.sig&limit=1&cursor=${first.body.next_cursor}`, { token: readerA })).status).toBe(200);
+  });
+});
+
 describe("tenant isolation", () => {
   it("never lets tenant B list, read or guess tenant A's data", async () => {
     const secret = await call("POST", "/api/v1/events", { token: writerA, json: event("secret.a", "2024-07-01T00:00:00Z", { s: 1 }) });

@@ -28,7 +28,11 @@ export function withProblems(log: Logger, handler: RouteHandler): HttpHandler {
       return await handler(request, context);
     } catch (error) {
       const instance = new URL(request.url).pathname;
-      if (error instanceof ProblemError) return problemResponse(error, instance);
+      if (error instanceof ProblemError) {
+        // Refused credentials and roles are what an intrusion looks like: logged, without the token.
+        if (error.status === 401 || error.status === 403) log("warn", "request refused", { invocationId: context.invocationId, status: error.status, problem: error.slug, detail: error.detail, method: request.method, path: instance });
+        return problemResponse(error, instance);
+      }
       if (isUnavailable(error)) {
         log("warn", "dependency unavailable", { invocationId: context.invocationId, error: String(error) });
         return problemResponse(new ProblemError("dependency-unavailable", "a dependency did not answer; retry later", {}, { "Retry-After": "5" }), instance);

@@ -8,7 +8,7 @@ import type { Container } from "@azure/cosmos";
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import type { ServiceBusSender } from "@azure/service-bus";
 import type { ContainerClient } from "@azure/storage-blob";
-import { requireWriter, type Caller } from "../../shared/auth.js";
+import { requireReader, requireWriter, type Caller } from "../../shared/auth.js";
 import { blobNameFor, type DocumentMessage, type DocumentRecord } from "../../shared/documents.js";
 import { json, mediaType, readBody } from "../../shared/http.js";
 import type { Logger } from "../../shared/log.js";
@@ -145,6 +145,7 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 export async function getDocument(documents: Container, caller: Caller, id: string): Promise<HttpResponseInit> {
   // A point read in the caller's own partition: another tenant's id is simply not found there.
+  requireReader(caller);
   const notFound = new ProblemError("not-found", "no document with this id");
   if (!uuidPattern.test(id)) throw notFound;
   const { resource } = await documents.item(id, caller.tenantId).read<DocumentRecord>();

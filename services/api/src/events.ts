@@ -1,10 +1,10 @@
 // POST/GET /api/v1/events: multi-tenant event ingest and query. The tenant is always the token's
 // org_id and is the Cosmos partition key, so every read and write is scoped to one partition.
-import { createHash } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { Container, JSONObject, OperationInput, OperationResponse } from "@azure/cosmos";
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { datetimeRegex, z } from "zod";
-import { requireWriter, type Caller } from "../../shared/auth.js";
+import { requireReader, requireWriter, type Caller } from "../../shared/auth.js";
 import { isUnavailable, json, readJson, type JsonLimits } from "../../shared/http.js";
 import { ProblemError } from "../../shared/problem.js";
 import { claimIdempotencyKey } from "./idempotency.js";
@@ -156,27 +156,38 @@ interface Cursor {
   f: string;
 }
 
-const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString("base64url");
+/** Cursors are `<payload>.<HMAC-SHA256 of the payload>`: a client can neither forge nor edit one. */
+const signCursor = (key: Buffer, payload: string) => createHmac("sha256", key).update(payload).digest("base64url");
 
-function decodeCursor(text: string): Cursor {
-  try {
-    const value = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Partial<Cursor>;
-    if (typeof value.c === "string" && typeof value.f === "string") return { c: value.c, f: value.f };
-  } catch {
-    // fall through to the problem below
+const encodeCursor = (key: Buffer, cursor: Cursor) => {
+  const payload = Buffer.from(JSON.stringify(cursor)).toString("base64url");
+  return `${payload}.${signCursor(key, payload)}`;
+};
+
+function decodeCursor(key: Buffer, text: string): Cursor {
+  const [payload, signature, ...rest] = text.split(".");
+  const expected = Buffer.from(signCursor(key, payload));
+  if (rest.length === 0 && signature !== undefined && signature.length === expected.length && timingSafeEqual(Buffer.from(signature), expected)) {
+    try {
+      const value = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Partial<Cursor>;
+      if (typeof value.c === "string" && typeof value.f === "string") return { c: value.c, f: value.f };
+    } catch {
+      // fall through to the problem below
+    }
   }
   throw invalidCursor("cursor is not one this API returned");
 }
 
 const invalidCursor = (detail: string) => new ProblemError("validation-failed", detail, { errors: [{ pointer: "/cursor", detail }] });
 
-export async function listEvents(events: Container, caller: Caller, request: HttpRequest): Promise<HttpResponseInit> {
+export async function listEvents(events: Container, cursorKey: Buffer, caller: Caller, request: HttpRequest): Promise<HttpResponseInit> {
+  requireReader(caller);
   const parsed = listQuery.safeParse(Object.fromEntries(request.query.entries()));
   if (!parsed.success) throw validationProblem(parsed.error);
   const { type, from, to, limit, cursor } = parsed.data;
 
   const filter = createHash("sha256").update(JSON.stringify([caller.tenantId, type, from, to])).digest("base64url");
-  const continuationToken = cursor === undefined ? undefined : decodeCursor(cursor);
+  const continuationToken = cursor === undefined ? undefined : decodeCursor(cursorKey, cursor);
   if (continuationToken && continuationToken.f !== filter) {
     throw invalidCursor("cursor belongs to a different query");
   }
@@ -198,6 +209,6 @@ export async function listEvents(events: Container, caller: Caller, request: Htt
       throw error;
     });
 
-  const next = page.hasMoreResults && page.continuationToken ? encodeCursor({ c: page.continuationToken, f: filter }) : null;
+  const next = page.hasMoreResults && page.continuationToken ? encodeCursor(cursorKey, { c: page.continuationToken, f: filter }) : null;
   return json(200, { items: page.resources.map(toPublic), next_cursor: next });
 }

@@ -1,5 +1,6 @@
 // The API's functions, built from explicit dependencies so Azure (index.ts) and the local host
 // register exactly the same routes and handlers.
+import { randomBytes } from "node:crypto";
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { createAuthenticator, type Authenticator, type Caller } from "../../shared/auth.js";
 import { containers, createDataClients, type DataClients } from "../../shared/azure.js";
@@ -28,6 +29,7 @@ export function createApiDependencies(config: ApiConfig, log: Logger): ApiDepend
       audience: config.AUTH_AUDIENCE,
       jwksUri: config.AUTH_JWKS_URI,
       jwksCooldownMs: config.AUTH_JWKS_COOLDOWN_SECONDS * 1000,
+      jwksMaxAgeMs: config.AUTH_JWKS_MAX_AGE_SECONDS * 1000,
       callerTokenHeader: config.AUTH_CALLER_HEADER,
     }),
   };
@@ -38,6 +40,8 @@ export function createApiFunctions({ config, data, authenticate, log }: ApiDepen
   const idempotency = data.database.container(containers.idempotency);
   const documents = data.database.container(containers.documents);
   const queue = data.serviceBus.createSender(config.DOCUMENTS_QUEUE);
+  const cursorKey = config.CURSOR_SIGNING_KEY ? Buffer.from(config.CURSOR_SIGNING_KEY) : randomBytes(32);
+  if (!config.CURSOR_SIGNING_KEY && config.APP_ENV === "production") log("warn", "CURSOR_SIGNING_KEY is not set: list cursors page only on the instance that issued them");
 
   const healthChecks: HealthCheck[] = [
     { name: "cosmos", required: true, probe: (abortSignal) => data.database.read({ abortSignal }) },
@@ -55,7 +59,7 @@ export function createApiFunctions({ config, data, authenticate, log }: ApiDepen
     http: [
       { name: "health", methods: ["GET"], route: "v1/health", handler: withProblems(log, () => healthResponse(healthChecks)) },
       { name: "events-ingest", methods: ["POST"], route: "v1/events", handler: authenticated((caller, request) => ingestEvents({ events, idempotency }, caller, request)) },
-      { name: "events-list", methods: ["GET"], route: "v1/events", handler: authenticated((caller, request) => listEvents(events, caller, request)) },
+      { name: "events-list", methods: ["GET"], route: "v1/events", handler: authenticated((caller, request) => listEvents(events, cursorKey, caller, request)) },
       { name: "documents-upload", methods: ["POST"], route: "v1/documents", handler: authenticated((caller, request) => uploadDocument(documentDeps, caller, request)) },
       { name: "documents-get", methods: ["GET"], route: "v1/documents/{id}", handler: authenticated((caller, request) => getDocument(documents, caller, request.params.id ?? "")) },
     ],
