@@ -46,6 +46,9 @@ export const ROUTE_PREFIX = "api";
 export function registerWithAzure(functions: FunctionSet): void {
   // Default import: the library is a CommonJS bundle whose named exports Node's ESM loader cannot see.
   const { app } = functionsLibrary;
+  // Bodies arrive as streams: handlers check the token before reading one, and readBody stops at
+  // its limit, instead of the host buffering up to 100 MB first (https://aka.ms/AzFuncNodeHttpStreams).
+  app.setup({ enableHttpStream: true });
   for (const fn of functions.http) {
     // Authentication is the handlers' job (JWT); APIM in front adds its own validate-jwt.
     app.http(fn.name, { methods: fn.methods, route: fn.route, authLevel: "anonymous", handler: fn.handler });
