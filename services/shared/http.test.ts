@@ -24,6 +24,14 @@ describe("withProblems", () => {
     expect(JSON.parse(response!.body as string)).toEqual({ type: "urn:estate:problem:unauthenticated", title: expect.any(String), status: 401, detail: "no token", instance: "/api/v1/things" });
   });
 
+  it("logs refused credentials and roles, and no other client error", async () => {
+    logged.length = 0;
+    await answer(new ProblemError("unauthenticated", "no token"));
+    await answer(new ProblemError("forbidden", "needs writer"));
+    await answer(new ProblemError("validation-failed", "bad field"));
+    expect(logged).toEqual(["warn request refused", "warn request refused"]);
+  });
+
   it("turns network failures of a dependency into 503 with Retry-After", async () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
     expect(await answer(refused)).toMatchObject({ status: 503, headers: { "Retry-After": "5" } });
