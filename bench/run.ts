@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const BENCHES = ["plan", "policy", "servicebus", "services"];
+const BENCHES = ["plan", "policy", "servicebus", "services", "reliability"];
 const only = process.argv.slice(2);
 
 for (const bench of only.length ? only : BENCHES) {

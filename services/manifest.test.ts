@@ -14,6 +14,8 @@ import { workerConfigSchema } from "./worker/src/config.js";
 
 /** Settings only the local environment sets; Azure uses managed identity instead. */
 const developmentOnly = ["COSMOS_KEY", "BLOB_CONNECTION_STRING", "SERVICEBUS"];
+/** Secrets the manifest has no source for yet (it would be a Key Vault secret); optional in the schema. */
+const notSourcedYet = ["CURSOR_SIGNING_KEY"];
 
 const schemas: Record<string, z.AnyZodObject> = { api: apiConfigSchema, worker: workerConfigSchema };
 
@@ -27,7 +29,7 @@ describe("the services' manifests", async () => {
   it.each(["api", "worker"])("%s lists exactly the settings its env schema validates, with the same required flags", (name) => {
     const manifest = manifests.find((m) => m.name === name)!;
     const shape = schemas[name].shape as Record<string, z.ZodTypeAny>;
-    const expected = Object.keys(shape).filter((key) => !developmentOnly.includes(key)).sort();
+    const expected = Object.keys(shape).filter((key) => !developmentOnly.includes(key) && !notSourcedYet.includes(key)).sort();
     expect(manifest.settings.map((s) => s.name).sort()).toEqual(expected);
     for (const setting of manifest.settings) expect([setting.name, setting.required]).toEqual([setting.name, !shape[setting.name].isOptional()]);
   });

@@ -92,6 +92,34 @@ describe("events", () => {
     expectProblem(await call("GET", "/api/v1/events?from=2024-02-01T00:00:00Z&to=2024-01-01T00:00:00Z", { token: readerA }), 400, "validation-failed");
   });
 
+  it("validates a whole batch before writing any of it, offsets included", async () => {
+    const batch = [event("atomic.a", "2024-01-01T00:00:00Z"), event("atomic.b", "2024-01-01T00:00:00+24:00")];
+    const refused = await call("POST", "/api/v1/events", { token: writerA, json: batch });
+    expectProblem(refused, 400, "validation-failed");
+    expect(refused.body.errors).toEqual([{ pointer: "/1/occurred_at", detail: expect.stringMatching(/offset/) }]);
+    expect((await call("GET", "/api/v1/events?type=atomic.a", { token: readerA })).body.items).toEqual([]);
+    for (const offset of ["+99:99", "-12:60", "+2400"]) {
+      expectProblem(await call("POST", "/api/v1/events", { token: writerA, json: event("atomic.c", `2024-01-01T00:00:00${offset}`) }), 400, "validation-failed");
+      for (const field of ["from", "to"]) {
+        const listed = await call("GET", `/api/v1/events?${field}=${encodeURIComponent(`2024-01-01T00:00:00${offset}`)}`, { token: readerA });
+        expectProblem(listed, 400, "validation-failed");
+        expect(listed.body.errors[0].pointer).toBe(`/${field}`);
+      }
+    }
+    const extreme = await call("POST", "/api/v1/events", { token: writerA, json: event("atomic.d", "2024-01-01T00:00:00-23:59") });
+    expect(extreme.status).toBe(201);
+    expect(extreme.body.occurred_at).toBe("2024-01-01T23:59:00.000Z");
+  });
+
+  it("refuses deeply nested JSON and oversized strings with 400, not 500", async () => {
+    const levels = 10_000;
+    const nested = `{"schema_version":1,"type":"deep","occurred_at":"2024-01-01T00:00:00Z","data":{"x":${"[".repeat(levels)}${"]".repeat(levels)}}}`;
+    expect(nested.length).toBeLessThan(21_000);
+    const headers = { "content-type": "application/json", "idempotency-key": "deep-1" };
+    expectProblem(await call("POST", "/api/v1/events", { token: writerA, body: nested, headers }), 400, "validation-failed");
+    expectProblem(await call("POST", "/api/v1/events", { token: writerA, json: event("long", "2024-01-01T00:00:00Z", { s: "x".repeat(40 * 1024) }) }), 400, "validation-failed");
+  });
+
   it("answers bad requests with problem+json", async () => {
     expectProblem(await call("POST", "/api/v1/events", { token: writerA, body: "{", headers: { "content-type": "application/json" } }), 400, "malformed-json");
     expectProblem(await call("POST", "/api/v1/events", { token: writerA, body: "a=b", headers: { "content-type": "application/x-www-form-urlencoded" } }), 415, "unsupported-media-type");
@@ -105,6 +133,35 @@ describe("events", () => {
     expectProblem(await call("GET", "/api/v1/events", { token: await env.issuer.sign({ org_id: "tenant-a", audience: "api://someone-else" }) }), 401, "unauthenticated");
     expectProblem(await call("GET", "/api/v1/nothing-here", { token: readerA }), 404, "not-found");
     expectProblem(await call("DELETE", "/api/v1/events", { token: writerA }), 405, "method-not-allowed");
+  });
+});
+
+describe("roles", () => {
+  it("lets only reader, writer and admin read events and documents", async () => {
+    const doc = await call("POST", "/api/v1/documents", { token: writerA, body: "roles", headers: { "content-type": "text/plain" } });
+    for (const role of [[], "guest", "writer ", "READER"]) {
+      const token = await tokenFor(env, "tenant-a", role);
+      expectProblem(await call("GET", "/api/v1/events", { token }), 403, "forbidden");
+      expectProblem(await call("GET", `/api/v1/documents/${doc.body.id}`, { token }), 403, "forbidden");
+    }
+    for (const role of ["reader", "writer", "admin"]) {
+      const token = await tokenFor(env, "tenant-a", role);
+      expect((await call("GET", "/api/v1/events", { token })).status).toBe(200);
+      expect((await call("GET", `/api/v1/documents/${doc.body.id}`, { token })).status).toBe(200);
+    }
+  });
+
+  it("signs cursors: an edited one is refused", async () => {
+    await call("POST", "/api/v1/events", { token: writerA, json: [1, 2, 3].map((i) => event("cursor.sig", "2024-02-01T00:00:00Z", { i })) });
+    const first = await call("GET", "/api/v1/events?type=cursor.sig&limit=1", { token: readerA });
+    const [payload] = (first.body.next_cursor as string).split(".");
+    const decoded = JSON.parse(Buffer.from(payload, "base64url").toString());
+    // The filter hash is made of values the client knows; without the key it cannot sign a new cursor.
+    const edited = Buffer.from(JSON.stringify({ ...decoded, c: decoded.c + " " })).toString("base64url");
+    for (const cursor of [edited, `${edited}.${first.body.next_cursor.split(".")[1]}`, payload]) {
+      expectProblem(await call("GET", `/api/v1/events?type=cursor.sig&limit=1&cursor=${cursor}`, { token: readerA }), 400, "validation-failed");
+    }
+    expect((await call("GET", `/api/v1/events?type=cursor.sig&limit=1&cursor=${first.body.next_cursor}`, { token: readerA })).status).toBe(200);
   });
 });
 

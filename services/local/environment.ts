@@ -14,6 +14,7 @@ import { createWorkerDependencies, createWorkerFunctions } from "../worker/src/f
 import { loadWorkerConfig } from "../worker/src/config.js";
 import { startBlobEmulator, startCosmosEmulator, type BlobEmulator, type CosmosEmulator } from "./emulators.js";
 import { startLocalHost, type LocalHost } from "./host.js";
+import { startTcpProxy, type TcpProxy } from "./proxy.js";
 import { start as startServiceBus, type QueueOptions } from "./servicebus/index.js";
 import { stackQueues } from "./stack-queues.js";
 import { startDevIssuer, type DevIssuer } from "./token.js";
@@ -50,7 +51,11 @@ export interface LocalEnvironmentOptions {
   maxConcurrentCalls?: number;
   /** An already running Cosmos DB endpoint (another emulator, another thread) instead of starting one. */
   cosmos?: Omit<CosmosEmulator, "stop" | "port">;
+  /** Puts a TCP proxy in front of Cosmos DB, Blob and Service Bus so that tests can cut them. */
+  proxies?: boolean;
 }
+
+export type Dependency = "cosmos" | "blob" | "servicebus";
 
 export interface ServiceHost extends LocalHost {
   services: string[];
@@ -70,8 +75,13 @@ export interface LocalEnvironment {
   /** Hosts more services in a new host (a second instance, or the worker after a crash). */
   startHost(serviceNames: string[], port?: number): Promise<ServiceHost>;
   hosts: ServiceHost[];
+  /** With options.proxies: the services reach each dependency through these. */
+  proxies?: Record<Dependency, TcpProxy>;
   stop(): Promise<void>;
 }
+
+/** The same URL or connection string with its port (the first after `host:`) replaced. */
+const withPort = (text: string, port: number) => text.replace(/(\/\/(?:127\.0\.0\.1|localhost)):\d+/g, `$1:${port}`);
 
 export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
   const log = options.log ?? silentLogger;
@@ -106,15 +116,28 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     progress("provisioning containers from the manifests");
     await provision(manifests, cosmos, blob);
 
+    let proxies: Record<Dependency, TcpProxy> | undefined;
+    let reach = { blob, cosmos, serviceBus };
+    if (options.proxies) {
+      const started = await Promise.all([Number(new URL(cosmos.endpoint).port), blob.port, serviceBus.port].map(startTcpProxy));
+      proxies = { cosmos: started[0], blob: started[1], servicebus: started[2] };
+      for (const proxy of started) stack.push(proxy.stop);
+      reach = {
+        blob: { ...blob, endpoint: withPort(blob.endpoint, proxies.blob.port), connectionString: withPort(blob.connectionString, proxies.blob.port) },
+        cosmos: { ...cosmos, endpoint: withPort(cosmos.endpoint, proxies.cosmos.port) },
+        serviceBus: { ...serviceBus, connectionString: withPort(serviceBus.connectionString, proxies.servicebus.port) },
+      };
+    }
+
     const settingsFor = (service: string): Settings => {
       const manifest = manifests.find((m) => m.name === service);
       if (!manifest) throw new Error(`no manifest for service ${service}`);
       return {
-        ...Object.fromEntries(manifest.settings.map((s) => [s.name, resolveSetting(s, manifest, { blob, cosmos, issuer, queues })])),
+        ...Object.fromEntries(manifest.settings.map((s) => [s.name, resolveSetting(s, manifest, { blob: reach.blob, cosmos: reach.cosmos, issuer, queues })])),
         APP_ENV: "development",
         COSMOS_KEY: cosmos.key,
-        BLOB_CONNECTION_STRING: blob.connectionString,
-        SERVICEBUS: serviceBus.connectionString,
+        BLOB_CONNECTION_STRING: reach.blob.connectionString,
+        SERVICEBUS: reach.serviceBus.connectionString,
         ...options.settings,
       };
     };
@@ -140,7 +163,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         await end();
         await Promise.all(built.map((b) => b.close()));
       };
-      const serviceHost: ServiceHost = { url: host.url, services: serviceNames, stop: ended(host.stop), kill: ended(host.kill) };
+      const serviceHost: ServiceHost = { url: host.url, services: serviceNames, stop: ended(host.stop), kill: ended(host.kill), runTimers: host.runTimers };
       hosts.push(serviceHost);
       stack.push(serviceHost.stop);
       return serviceHost;
@@ -149,7 +172,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     const initial = options.services ?? Object.keys(services);
     progress(`starting the local Functions host (${initial.join(", ")})`);
     const first = await startHost(initial, options.apiPort);
-    return { url: first.url, issuer, blob, cosmos, serviceBus, queues, manifests, settingsFor, startHost, hosts, stop: stopAll };
+    return { url: first.url, issuer, blob, cosmos, serviceBus, queues, manifests, settingsFor, startHost, hosts, proxies, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -4,10 +4,11 @@
 // that settle like the Functions host does (complete on success, abandon on failure).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable, Transform } from "node:stream";
 import { randomUUID } from "node:crypto";
 import functionsLibrary, { type HttpResponseInit } from "@azure/functions";
 import { ServiceBusClient, type ServiceBusReceiver } from "@azure/service-bus";
-import { ROUTE_PREFIX, type FunctionSet, type HttpFunction, type ServiceBusQueueFunction } from "../shared/functions.js";
+import { ROUTE_PREFIX, type FunctionSet, type HttpFunction, type ServiceBusQueueFunction, type TimerFunction } from "../shared/functions.js";
 import type { Logger } from "../shared/log.js";
 import { ProblemError, problemResponse } from "../shared/problem.js";
 import { closeServer, LOOPBACK } from "./emulators.js";
@@ -49,17 +50,30 @@ function contextFor(functionName: string, log: Logger, triggerMetadata?: Record<
   });
 }
 
-async function readRequestBody(req: IncomingMessage): Promise<Buffer | undefined> {
+/**
+ * The body as a stream the handler reads when it wants it, as the Functions host streams it with
+ * `enableHttpStream` (registerWithAzure turns it on): a handler checks the token before reading,
+ * so an unauthenticated client cannot make the host buffer 100 MB. Past the host's own limit the
+ * stream fails with a payload-too-large problem.
+ */
+function requestBody(req: IncomingMessage): ReadableStream<Uint8Array> | undefined {
   if (req.method === "GET" || req.method === "HEAD") return undefined;
-  const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > HOST_MAX_BODY_BYTES) throw new ProblemError("payload-too-large", "the host accepts at most 100 MB");
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  const limited = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size > HOST_MAX_BODY_BYTES) done(hostLimitProblem());
+      else done(null, chunk);
+    },
+  });
+  req.on("error", (error) => limited.destroy(error));
+  return Readable.toWeb(req.pipe(limited)) as ReadableStream<Uint8Array>;
 }
+
+const hostLimitProblem = () => new ProblemError("payload-too-large", "the host accepts at most 100 MB", { maxBytes: HOST_MAX_BODY_BYTES });
+
+/** A request the host cannot even route: named, with the part that is wrong. */
+const badRequest = (detail: string, pointer: string) => new ProblemError("validation-failed", detail, { errors: [{ pointer, detail }] });
 
 async function writeResponse(res: ServerResponse, init: HttpResponseInit): Promise<void> {
   const response = new HttpResponse(init);
@@ -84,6 +98,8 @@ export interface LocalHost {
   stop(): Promise<void>;
   /** A crash: receivers close at once and running invocations never settle their messages. */
   kill(): Promise<void>;
+  /** Runs every timer function once now (they also run on their own schedule). */
+  runTimers(): Promise<void>;
 }
 
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
@@ -93,42 +109,78 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const server = createServer((req, res) => {
     serveHttp(req, res).catch((error: unknown) => {
       log("error", "local host failed to answer", { error: String(error) });
-      if (!res.headersSent) res.writeHead(500).end();
+      if (!res.headersSent) void writeResponse(res.setHeader("Connection", "close"), problemResponse(new ProblemError("internal-error", "the local host failed to answer; see its log")));
+      else res.destroy();
     });
   });
   async function serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", `http://${req.headers.host ?? LOOPBACK}`);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", `http://${req.headers.host ?? LOOPBACK}`);
+    } catch {
+      return writeResponse(res.setHeader("Connection", "close"), problemResponse(badRequest("the Host header and request target do not form a valid URL", "header:Host")));
+    }
     const matches = routes.map((route) => ({ route, match: route.pattern.exec(url.pathname) })).filter((m) => m.match);
     const target = matches.find((m) => m.route.fn.methods.includes(req.method as HttpFunction["methods"][number]));
     if (!target) {
       const problem = matches.length > 0 ? new ProblemError("method-not-allowed", `use ${matches.flatMap((m) => m.route.fn.methods).join(", ")}`) : new ProblemError("not-found", "no such route");
       return writeResponse(res, problemResponse(problem, url.pathname));
     }
-    let body: Buffer | undefined;
+    if (Number(req.headers["content-length"] ?? 0) > HOST_MAX_BODY_BYTES) return writeResponse(res.setHeader("Connection", "close"), problemResponse(hostLimitProblem(), url.pathname));
+    let params: Record<string, string>;
     try {
-      body = await readRequestBody(req);
-    } catch (error) {
-      if (error instanceof ProblemError) return writeResponse(res.setHeader("Connection", "close"), problemResponse(error, url.pathname));
-      throw error;
+      params = Object.fromEntries(target.route.paramNames.map((name, i) => [name, decodeURIComponent(target.match![i + 1])]));
+    } catch {
+      return writeResponse(res, problemResponse(badRequest("the path holds an invalid percent-encoding", "path"), url.pathname));
     }
-    const params = Object.fromEntries(target.route.paramNames.map((name, i) => [name, decodeURIComponent(target.match![i + 1])]));
     const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : (value ?? "")]));
-    const request = new HttpRequest({ method: req.method, url: url.href, headers, params, body: body && { bytes: body } });
+    const body = requestBody(req);
+    // The library's own streaming path (createStreamRequest) hands it a Fetch Request this way.
+    const nativeRequest = new Request(url.href, { method: req.method, headers, body, duplex: "half" } as RequestInit);
+    const request = new HttpRequest({ nativeRequest, params } as ConstructorParameters<typeof HttpRequest>[0]);
     const result = await target.route.fn.handler(request, contextFor(target.route.fn.name, log));
+    // A body the handler did not read (a refused token, say) is not read now: the connection closes.
+    if (body && !req.complete) res.setHeader("Connection", "close");
     await writeResponse(res, result ?? { status: 204 });
   }
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(options.port ?? 0, LOOPBACK, resolve));
 
   const triggers = await Promise.all(options.functions.flatMap((set) => set.serviceBusQueues).map((fn) => startQueueTrigger(fn, options)));
+  const timers = options.functions.flatMap((set) => set.timers ?? []).map((fn) => startTimer(fn, log));
+  const stopTimers = () => Promise.all(timers.map((timer) => timer.stop()));
   return {
     url: `http://${LOOPBACK}:${(server.address() as AddressInfo).port}`,
     stop: async () => {
+      await stopTimers();
       await Promise.all(triggers.map((trigger) => trigger.stop()));
       await closeServer(server);
     },
     kill: async () => {
+      await stopTimers();
       await Promise.all(triggers.map((trigger) => trigger.kill()));
       await closeServer(server);
+    },
+    runTimers: async () => {
+      await Promise.all(timers.map((timer) => timer.run()));
+    },
+  };
+}
+
+/** A timer trigger: one run at a time, like the host's singleton lock; a throw is logged. */
+function startTimer(fn: TimerFunction, log: Logger) {
+  let running: Promise<void> | undefined;
+  const run = () =>
+    (running ??= fn
+      .handler(contextFor(fn.name, log))
+      .catch((error: unknown) => log("error", "timer function failed", { function: fn.name, error: String(error) }))
+      .finally(() => (running = undefined)));
+  const interval = setInterval(run, fn.everySeconds * 1000);
+  interval.unref();
+  return {
+    run,
+    stop: async () => {
+      clearInterval(interval);
+      await running;
     },
   };
 }

@@ -20,6 +20,8 @@ export interface TokenRequest {
   expires_in?: number;
   audience?: string;
   issuer?: string;
+  /** The key to sign with (tests of withdrawn keys); default the current signing key. */
+  kid?: string;
 }
 
 export interface DevIssuer {
@@ -29,6 +31,8 @@ export interface DevIssuer {
   sign(request: TokenRequest): Promise<string>;
   /** Makes a new key the signing key and publishes it next to the old ones; returns its kid. */
   rotate(): Promise<string>;
+  /** Stops publishing a key; sign({ kid }) can still use it, as whoever leaked it could. */
+  withdraw(kid: string): void;
   stop(): Promise<void>;
 }
 
@@ -60,23 +64,25 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 export async function startDevIssuer(port = 0, audience = DEV_AUDIENCE): Promise<DevIssuer> {
   const keys: SigningKey[] = [await newKey()];
   const current = () => keys[keys.length - 1];
+  const withdrawn = new Set<string>();
   let issuer = "";
 
+  const keyFor = (kid?: string) => (kid === undefined ? current() : keys.find((k) => k.kid === kid) ?? current());
   const sign = (request: TokenRequest) =>
     new SignJWT({ org_id: request.org_id, ...(request.role !== undefined && { role: request.role }) })
-      .setProtectedHeader({ alg: ALGORITHM, kid: current().kid, typ: "JWT" })
+      .setProtectedHeader({ alg: ALGORITHM, kid: keyFor(request.kid).kid, typ: "JWT" })
       .setIssuer(request.issuer ?? issuer)
       .setAudience(request.audience ?? audience)
       .setSubject(request.sub ?? `user@${request.org_id}`)
       .setIssuedAt()
       .setExpirationTime(Math.floor(Date.now() / 1000) + (request.expires_in ?? 3600))
-      .sign(current().privateKey);
+      .sign(keyFor(request.kid).privateKey);
 
   const server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-store" }).end(JSON.stringify(body));
     };
-    if (req.method === "GET" && req.url === "/.well-known/jwks.json") return send(200, { keys: keys.map((k) => k.publicJwk) });
+    if (req.method === "GET" && req.url === "/.well-known/jwks.json") return send(200, { keys: keys.filter((k) => !withdrawn.has(k.kid)).map((k) => k.publicJwk) });
     if (req.method === "GET" && req.url === "/.well-known/openid-configuration") {
       return send(200, { issuer, jwks_uri: `${issuer}/.well-known/jwks.json`, id_token_signing_alg_values_supported: [ALGORITHM] });
     }
@@ -102,6 +108,7 @@ export async function startDevIssuer(port = 0, audience = DEV_AUDIENCE): Promise
       keys.push(await newKey());
       return current().kid;
     },
+    withdraw: (kid) => void withdrawn.add(kid),
     stop: () => closeServer(server),
   };
 }

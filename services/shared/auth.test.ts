@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startDevIssuer, type DevIssuer } from "../local/token.js";
 import { createRemoteJWKSet, type JWTVerifyGetKey } from "jose";
-import { createAuthenticator, requireWriter, type Authenticator } from "./auth.js";
+import { createAuthenticator, requireReader, requireWriter, type Authenticator } from "./auth.js";
 import { ProblemError } from "./problem.js";
 
 let issuer: DevIssuer;
@@ -75,6 +75,31 @@ describe("bearer authentication", () => {
     expect(JSON.parse(Buffer.from(newToken.split(".")[0], "base64url").toString()).kid).toBe(newKid);
     await expect(authenticate(bearer(newToken))).resolves.toMatchObject({ tenantId: "acme" });
     await expect(authenticate(bearer(oldToken))).resolves.toMatchObject({ tenantId: "acme" });
+  });
+
+  it("stops verifying new tokens signed with a withdrawn key once the JWKS is older than its max age", async () => {
+    const authenticator = createAuthenticator({ issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri, jwksCooldownMs: 0, jwksMaxAgeMs: 60_000 });
+    const leakedKid = await issuer.rotate();
+    await expect(authenticator(bearer(await issuer.sign({ org_id: "acme", sub: "before" })))).resolves.toMatchObject({ subject: "before" });
+    await issuer.rotate();
+    issuer.withdraw(leakedKid);
+    try {
+      vi.useFakeTimers({ now: Date.now() + 61_000, toFake: ["Date"] });
+      const forged = await issuer.sign({ org_id: "acme", sub: "after", kid: leakedKid });
+      expect((await rejection(bearer(forged), authenticator)).detail).toMatch(/known key/);
+      await expect(authenticator(bearer(await issuer.sign({ org_id: "acme", sub: "current" })))).resolves.toMatchObject({ subject: "current" });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("compares roles exactly", async () => {
+    for (const role of ["writer ", "Writer", "guest", ["reader\u0000"]]) {
+      const caller = await authenticate(bearer(await issuer.sign({ org_id: "acme", sub: `role-${JSON.stringify(role)}`, role })));
+      expect(caller.roles).toEqual([]);
+      expect(() => requireReader(caller)).toThrow(ProblemError);
+    }
+    expect(() => requireReader({ subject: "w", tenantId: "acme", roles: ["writer"] })).not.toThrow();
   });
 
   it("checks a token once, then trusts it a few minutes at most and never past its expiry", async () => {

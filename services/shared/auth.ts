@@ -24,6 +24,8 @@ export const roles = ["reader", "writer", "admin"] as const;
 export type Role = (typeof roles)[number];
 /** Roles allowed to change data. */
 const writerRoles: readonly Role[] = ["writer", "admin"];
+/** Roles allowed to read data: whoever may write may read. */
+const readerRoles: readonly Role[] = ["reader", ...writerRoles];
 
 export interface Caller {
   subject: string;
@@ -46,6 +48,11 @@ export interface AuthOptions {
   jwksUri: string;
   /** Minimum time between JWKS refetches for unknown `kid`s; protects the issuer from token floods. */
   jwksCooldownMs?: number;
+  /**
+   * How long a fetched JWKS is used before it is fetched again: the bound within which a key
+   * withdrawn from the JWKS stops verifying tokens not seen before.
+   */
+  jwksMaxAgeMs?: number;
   /** The header holding the caller's token; default `authorization`. */
   callerTokenHeader?: string;
   /** Where signing keys come from; default the issuer's JWKS at jwksUri. */
@@ -72,6 +79,7 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
     options.keys ??
     createRemoteJWKSet(new URL(options.jwksUri), {
       cooldownDuration: options.jwksCooldownMs ?? 30_000,
+      cacheMaxAge: options.jwksMaxAgeMs ?? 60_000,
       timeoutDuration: 5_000,
     });
   const header = options.callerTokenHeader ?? "authorization";
@@ -125,8 +133,12 @@ function describeJoseError(error: InstanceType<typeof joseErrors.JOSEError>): st
   return "the token is malformed or uses an unsupported algorithm";
 }
 
-export function requireWriter(caller: Caller): void {
-  if (!caller.roles.some((role) => writerRoles.includes(role))) {
-    throw new ProblemError("forbidden", `this operation needs one of the roles: ${writerRoles.join(", ")}`);
+const requireRole = (allowed: readonly Role[]) => (caller: Caller): void => {
+  if (!caller.roles.some((role) => allowed.includes(role))) {
+    throw new ProblemError("forbidden", `this operation needs one of the roles: ${allowed.join(", ")}`);
   }
-}
+};
+
+/** Roles are compared exactly (see `roles` in createAuthenticator): "writer " is no role. */
+export const requireWriter = requireRole(writerRoles);
+export const requireReader = requireRole(readerRoles);

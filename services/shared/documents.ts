@@ -15,10 +15,12 @@ export interface DocumentRecord {
   status: DocumentStatus;
   createdAt: string;
   updatedAt: string;
-  /** Failed processing attempts so far. */
+  /** Processing attempts so far, each recorded when it starts. */
   attempts: number;
+  /** When the processing message was sent; absent, the outbox sweeper sends it. */
+  queuedAt?: string;
   result?: { sha256: string; bytes: number; lines: number; processedAt: string };
-  /** Why the last attempt failed; final once status is `failed` (the message is dead-lettered). */
+  /** Why the last attempt failed, in words for the client (no SDK text); final once status is `failed`. */
   failure?: { reason: string; deliveryCount: number; deadLettered: boolean };
 }
 

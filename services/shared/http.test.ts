@@ -3,11 +3,12 @@ import functionsLibrary from "@azure/functions";
 import { describe, expect, it } from "vitest";
 import { requestFingerprint } from "../api/src/idempotency.js";
 import { analyse, describeFailure } from "../worker/src/process.js";
-import { readBody, readJson, withProblems } from "./http.js";
+import { readBody, readJson, withProblems, type JsonLimits } from "./http.js";
 import type { Logger } from "./log.js";
 import { ProblemError } from "./problem.js";
 
 const { HttpRequest, InvocationContext } = functionsLibrary;
+const limits = (maxBytes: number, maxDepth = 32, maxStringLength = 1024): JsonLimits => ({ maxBytes, maxDepth, maxStringLength });
 const context = new InvocationContext({ invocationId: "inv-1", functionName: "test" });
 const request = (init: { body?: string; headers?: Record<string, string> } = {}) =>
   new HttpRequest({ method: "POST", url: "http://localhost/api/v1/things", headers: init.headers, body: init.body === undefined ? undefined : { string: init.body } });
@@ -21,6 +22,14 @@ describe("withProblems", () => {
     const response = await answer(new ProblemError("unauthenticated", "no token", {}, { "WWW-Authenticate": "Bearer" }));
     expect(response).toMatchObject({ status: 401, headers: { "Content-Type": "application/problem+json", "WWW-Authenticate": "Bearer" } });
     expect(JSON.parse(response!.body as string)).toEqual({ type: "urn:estate:problem:unauthenticated", title: expect.any(String), status: 401, detail: "no token", instance: "/api/v1/things" });
+  });
+
+  it("logs refused credentials and roles, and no other client error", async () => {
+    logged.length = 0;
+    await answer(new ProblemError("unauthenticated", "no token"));
+    await answer(new ProblemError("forbidden", "needs writer"));
+    await answer(new ProblemError("validation-failed", "bad field"));
+    expect(logged).toEqual(["warn request refused", "warn request refused"]);
   });
 
   it("turns network failures of a dependency into 503 with Retry-After", async () => {
@@ -70,14 +79,26 @@ describe("request bodies", () => {
 
   it("refuses bodies that are not UTF-8, and parses the next one all the same", async () => {
     const json = (body: Uint8Array) => new HttpRequest({ method: "POST", url: "http://localhost/x", headers: { "content-type": "application/json" }, body: { bytes: body } });
-    await expect(readJson(json(Uint8Array.of(0x22, 0xc3, 0x28, 0x22)), 100)).rejects.toMatchObject({ slug: "malformed-json" });
-    await expect(readJson(json(new TextEncoder().encode('"é"')), 100)).resolves.toBe("é");
+    await expect(readJson(json(Uint8Array.of(0x22, 0xc3, 0x28, 0x22)), limits(100))).rejects.toMatchObject({ slug: "malformed-json" });
+    await expect(readJson(json(new TextEncoder().encode('"é"')), limits(100))).resolves.toBe("é");
   });
 
   it("accepts JSON media types only and parses strictly", async () => {
-    await expect(readJson(request({ body: "{}", headers: { "content-type": "text/json" } }), 100)).rejects.toMatchObject({ slug: "unsupported-media-type" });
-    await expect(readJson(request({ body: "{'a':1}", headers: { "content-type": "application/json" } }), 100)).rejects.toMatchObject({ slug: "malformed-json" });
-    await expect(readJson(request({ body: '{"a":1}', headers: { "content-type": "application/merge-patch+json; charset=utf-8" } }), 100)).resolves.toEqual({ a: 1 });
+    await expect(readJson(request({ body: "{}", headers: { "content-type": "text/json" } }), limits(100))).rejects.toMatchObject({ slug: "unsupported-media-type" });
+    await expect(readJson(request({ body: "{'a':1}", headers: { "content-type": "application/json" } }), limits(100))).rejects.toMatchObject({ slug: "malformed-json" });
+    await expect(readJson(request({ body: '{"a":1}', headers: { "content-type": "application/merge-patch+json; charset=utf-8" } }), limits(100))).resolves.toEqual({ a: 1 });
+  });
+
+  it("bounds nesting and string length before parsing", async () => {
+    const body = (text: string) => request({ body: text, headers: { "content-type": "application/json" } });
+    const nested = (levels: number) => "[".repeat(levels) + "]".repeat(levels);
+    await expect(readJson(body(nested(10_000)), limits(20_000))).rejects.toMatchObject({ slug: "validation-failed", detail: expect.stringMatching(/deeper than 32 levels/) });
+    await expect(readJson(body(nested(32)), limits(100))).resolves.toBeInstanceOf(Array);
+    await expect(readJson(body(`{"a":${nested(33)}}`), limits(100))).rejects.toMatchObject({ slug: "validation-failed" });
+    // Brackets inside strings are text, not nesting; an escaped quote does not end a string.
+    await expect(readJson(body(JSON.stringify({ s: "[".repeat(200) + '\\"' })), limits(1000, 2, 300))).resolves.toMatchObject({ s: expect.any(String) });
+    await expect(readJson(body(JSON.stringify({ s: "x".repeat(301) })), limits(1000, 2, 300))).rejects.toMatchObject({ slug: "validation-failed", detail: expect.stringMatching(/longer than 300/) });
+    await expect(readJson(body(JSON.stringify({ ["k".repeat(301)]: 1 })), limits(1000, 2, 300))).rejects.toMatchObject({ slug: "validation-failed" });
   });
 });
 

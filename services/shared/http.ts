@@ -28,7 +28,11 @@ export function withProblems(log: Logger, handler: RouteHandler): HttpHandler {
       return await handler(request, context);
     } catch (error) {
       const instance = new URL(request.url).pathname;
-      if (error instanceof ProblemError) return problemResponse(error, instance);
+      if (error instanceof ProblemError) {
+        // Refused credentials and roles are what an intrusion looks like: logged, without the token.
+        if (error.status === 401 || error.status === 403) log("warn", "request refused", { invocationId: context.invocationId, status: error.status, problem: error.slug, detail: error.detail, method: request.method, path: instance });
+        return problemResponse(error, instance);
+      }
       if (isUnavailable(error)) {
         log("warn", "dependency unavailable", { invocationId: context.invocationId, error: String(error) });
         return problemResponse(new ProblemError("dependency-unavailable", "a dependency did not answer; retry later", {}, { "Retry-After": "5" }), instance);
@@ -73,15 +77,61 @@ export async function readBody(request: HttpRequest, maxBytes: number): Promise<
 // One decoder for every request: `decode` without `stream` keeps no state between calls.
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
-export async function readJson(request: HttpRequest, maxBytes: number): Promise<unknown> {
+export interface JsonLimits {
+  maxBytes: number;
+  /** Deepest nesting of arrays and objects; the body itself is level 1. */
+  maxDepth: number;
+  /** Longest string, key or value, in characters as written in the JSON text (an escape counts in full). */
+  maxStringLength: number;
+}
+
+export async function readJson(request: HttpRequest, limits: JsonLimits): Promise<unknown> {
   const type = mediaType(request);
   if (type !== "application/json" && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
     throw new ProblemError("unsupported-media-type", "send the body as application/json");
   }
-  const body = await readBody(request, maxBytes);
+  const body = await readBody(request, limits.maxBytes);
+  let text: string;
   try {
-    return JSON.parse(strictUtf8.decode(body));
+    text = strictUtf8.decode(body);
   } catch {
-    throw new ProblemError("malformed-json", "the body could not be parsed as UTF-8 JSON");
+    throw malformedJson();
+  }
+  checkJsonShape(text, limits);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw malformedJson();
   }
 }
+
+const malformedJson = () => new ProblemError("malformed-json", "the body could not be parsed as UTF-8 JSON");
+
+/**
+ * Bounds nesting and string length before JSON.parse builds anything: everything that walks the
+ * parsed value afterwards (fingerprints, the SDK's JSON.stringify) recurses once per level, and
+ * 10,000 levels fit in 20 KB. One pass over the text; a text too short to break either bound is
+ * not scanned at all, which is every small request.
+ */
+function checkJsonShape(text: string, { maxDepth, maxStringLength }: JsonLimits): void {
+  if (text.length <= 2 * maxDepth && text.length <= maxStringLength) return;
+  let depth = 0;
+  let stringStart = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (stringStart >= 0) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) {
+        if (i - stringStart - 1 > maxStringLength) throw shapeProblem(`a string longer than ${maxStringLength} characters starts at character ${stringStart}`, { maxStringLength });
+        stringStart = -1;
+      }
+    } else if (c === 0x22) stringStart = i;
+    else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > maxDepth) throw shapeProblem(`the JSON nests deeper than ${maxDepth} levels at character ${i}`, { maxDepth });
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
+  }
+  // An unterminated string: JSON.parse reports it as malformed.
+}
+
+const shapeProblem = (detail: string, limit: Record<string, number>) =>
+  new ProblemError("validation-failed", detail, { errors: [{ pointer: "", detail }], ...limit });

@@ -40,7 +40,7 @@ let writer: string;
 
 beforeAll(async () => {
   // Only the API at first: tests start workers themselves, and short locks keep redelivery quick.
-  env = await startLocalEnvironment({ services: ["api"], log, queueOverrides: { maxDeliveryCount: MAX_DELIVERY_COUNT, lockDurationSeconds: 2 }, maxConcurrentCalls: 4 });
+  env = await startLocalEnvironment({ services: ["api"], log, proxies: true, queueOverrides: { maxDeliveryCount: MAX_DELIVERY_COUNT, lockDurationSeconds: 2 }, maxConcurrentCalls: 4 });
   call = apiClient(env.url);
   writer = await tokenFor(env, "tenant-w");
 });
@@ -81,6 +81,29 @@ describe("document-processing worker", () => {
     const failed = await documentStatus(id);
     expect(failed.status).toBe("failed");
     expect(failed.failure).toMatchObject({ attempts: MAX_DELIVERY_COUNT, reason: expect.stringMatching(/blob/i) });
+  });
+
+  it("records every attempt of a worker killed on each delivery, and marks the dead-lettered document failed", async () => {
+    // Downloads fail and retry while Blob is cut: each delivery is in flight when its worker dies.
+    const id = await upload("never processed");
+    env.proxies!.blob.cut();
+    try {
+      for (let attempt = 1; attempt <= MAX_DELIVERY_COUNT; attempt++) {
+        const worker = await env.startHost(["worker"]);
+        await waitFor(async () => ((await documentStatus(id)).attempts >= attempt ? true : undefined), 20_000, `attempt ${attempt} to be recorded`);
+        await worker.kill();
+      }
+      await waitFor(async () => ((await peekAll("deadLetter")).some((m) => m.messageId === id) ? true : undefined), 20_000, "the message to be dead-lettered");
+    } finally {
+      env.proxies!.blob.restore();
+    }
+    const reconciler = await env.startHost(["worker"]);
+    await reconciler.runTimers();
+    await reconciler.stop();
+    const failed = await documentStatus(id);
+    expect(failed.status).toBe("failed");
+    expect(failed.failure).toEqual({ attempts: MAX_DELIVERY_COUNT, reason: expect.any(String) });
+    expect(failed.failure.reason).toMatch(/stopped before finishing|unavailable/);
   });
 
   it("loses no message and processes none twice when a worker dies mid-batch", async () => {

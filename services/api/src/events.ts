@@ -1,22 +1,34 @@
 // POST/GET /api/v1/events: multi-tenant event ingest and query. The tenant is always the token's
 // org_id and is the Cosmos partition key, so every read and write is scoped to one partition.
-import { createHash } from "node:crypto";
-import type { Container } from "@azure/cosmos";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import type { Container, JSONObject, OperationInput, OperationResponse } from "@azure/cosmos";
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { datetimeRegex, z } from "zod";
-import { requireWriter, type Caller } from "../../shared/auth.js";
-import { isUnavailable, json, readJson } from "../../shared/http.js";
+import { requireReader, requireWriter, type Caller } from "../../shared/auth.js";
+import { isUnavailable, json, readJson, type JsonLimits } from "../../shared/http.js";
 import { ProblemError } from "../../shared/problem.js";
 import { claimIdempotencyKey } from "./idempotency.js";
 
+// 100 events is also Cosmos DB's limit of operations in one transactional batch, and 256 KB is
+// well below its 2 MB request limit: https://learn.microsoft.com/azure/cosmos-db/nosql/transactional-batch#limitations
 const MAX_EVENTS_PER_BATCH = 100;
-const MAX_INGEST_BYTES = 256 * 1024;
+const INGEST_LIMITS: JsonLimits = { maxBytes: 256 * 1024, maxDepth: 32, maxStringLength: 32 * 1024 };
 const MAX_PAGE_SIZE = 100;
 const DEFAULT_PAGE_SIZE = 25;
 
 // zod's own date-time pattern, built once: `.datetime()` builds it anew for every value it checks.
 const ISO_INSTANT = datetimeRegex({ offset: true, precision: null, local: false });
-const isoInstantText = z.string().regex(ISO_INSTANT, "must be an ISO 8601 date-time with offset");
+/** The pattern takes any two digits for the offset's hours and minutes (+99:99); Date does not. */
+const OFFSET = /[+-](\d{2}):?(\d{2})$/;
+
+/** An ISO 8601 date-time with `Z` or an offset of at most ±23:59 that Date can represent. */
+export function isInstant(text: string): boolean {
+  if (!ISO_INSTANT.test(text)) return false;
+  const offset = OFFSET.exec(text);
+  if (offset && (Number(offset[1]) > 23 || Number(offset[2]) > 59)) return false;
+  return !Number.isNaN(Date.parse(text));
+}
+const isoInstantText = z.string().max(64, "must be an ISO 8601 date-time").refine(isInstant, "must be an ISO 8601 date-time with Z or an offset from -23:59 to +23:59");
 const toInstant = (text: string) => new Date(text).toISOString();
 const isoInstant = isoInstantText.transform(toInstant);
 
@@ -64,43 +76,66 @@ export interface EventContainers {
 
 export async function ingestEvents(containers: EventContainers, caller: Caller, request: HttpRequest): Promise<HttpResponseInit> {
   requireWriter(caller);
-  const body = await readJson(request, MAX_INGEST_BYTES);
-  // One event or a batch: the body's shape picks the schema (a union would try both).
+  const body = await readJson(request, INGEST_LIMITS);
+  // One event or a batch: the body's shape picks the schema (a union would try both). The whole
+  // body is checked before anything is written.
   const parsed = (Array.isArray(body) ? eventBatch : eventInput).safeParse(body);
   if (!parsed.success) throw validationProblem(parsed.error);
   const inputs = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
 
   const claim = await claimIdempotencyKey(containers.idempotency, caller.tenantId, "events", request.headers.get("idempotency-key"), [body]);
-  const receivedAt = new Date().toISOString();
-  const stored = await Promise.all(
-    inputs.map((input, index) =>
-      createOrRead(containers.events, {
-        id: claim.idFor(index),
-        tenantId: caller.tenantId,
-        schemaVersion: input.schema_version,
-        type: input.type,
-        occurredAt: toInstant(input.occurred_at),
-        receivedAt,
-        data: input.data ?? {},
-      }),
-    ),
-  );
+  // A retry stores exactly what the first attempt did, receivedAt included, so rewriting converges.
+  const events: StoredEvent[] = inputs.map((input, index) => ({
+    id: claim.idFor(index),
+    tenantId: caller.tenantId,
+    schemaVersion: input.schema_version,
+    type: input.type,
+    occurredAt: toInstant(input.occurred_at),
+    receivedAt: claim.firstSeenAt,
+    data: input.data ?? {},
+  }));
+  const stored = (claim.completed && (await readEvents(containers.events, events))) || (await writeEvents(containers.events, events));
+  await claim.complete();
   const items = stored.map(toPublic);
   const headers: Record<string, string> = claim.replayed ? { "Idempotent-Replayed": "true" } : {};
   return json(201, Array.isArray(parsed.data) ? { items } : items[0], headers);
 }
 
-/** Create, or on a retry return what the first attempt stored (so replays answer identically). */
-async function createOrRead(container: Container, event: StoredEvent): Promise<StoredEvent> {
-  try {
-    const { resource } = await container.items.create(event);
-    return resource ?? event;
-  } catch (error) {
-    if ((error as { code?: number }).code !== 409) throw error;
-    const { resource } = await container.item(event.id, event.tenantId).read<StoredEvent>();
-    if (!resource) throw error;
-    return resource;
+/**
+ * All of a request's events or none: they share the tenant's partition, so one transactional batch
+ * holds them (one upsert for a single event). Upserts, so that a retry rewriting the same events
+ * converges instead of conflicting. Each operation names its partition key as well: the emulator
+ * reads it from there.
+ */
+async function writeEvents(container: Container, events: StoredEvent[]): Promise<StoredEvent[]> {
+  if (events.length === 1) {
+    const { resource } = await container.items.upsert<StoredEvent>(events[0]);
+    return [resource ?? events[0]];
   }
+  const results = await runBatch(container, events[0].tenantId, events.map((event) => ({ operationType: "Upsert", partitionKey: event.tenantId, resourceBody: event as unknown as JSONObject })));
+  return results.map((result, i) => (result.resourceBody as unknown as StoredEvent | undefined) ?? events[i]);
+}
+
+/** What a completed request stored, or undefined when any of it is gone (then it is written again). */
+async function readEvents(container: Container, events: StoredEvent[]): Promise<StoredEvent[] | undefined> {
+  const results = await runBatch(container, events[0].tenantId, events.map(({ id, tenantId }) => ({ operationType: "Read", id, partitionKey: tenantId })), [404]);
+  return results.every((result) => result.statusCode === 200) ? results.map((result) => result.resourceBody as unknown as StoredEvent) : undefined;
+}
+
+/** One transactional batch; throttling, timeouts and server errors count as the dependency's failure. */
+async function runBatch(container: Container, partitionKey: string, operations: OperationInput[], accepted: number[] = []): Promise<OperationResponse[]> {
+  const response = await container.items.batch(operations, partitionKey).catch((error: Error) => {
+    // The SDK rethrows every batch error as a plain Error without code or status: on input checked
+    // beforehand, that is the request not reaching Cosmos DB or not being answered.
+    throw Object.assign(new Error(`Cosmos DB batch failed: ${error.message}`), { code: "ServiceCommunicationProblem" });
+  });
+  const results = response.result ?? [];
+  // 424: an operation not run because another one of the batch failed.
+  const failed = results.find((result) => result.statusCode >= 400 && result.statusCode !== 424 && !accepted.includes(result.statusCode));
+  if (results.length === operations.length && !failed) return results;
+  const status = failed?.statusCode ?? response.code ?? 0;
+  const transient = status === 408 || status === 429 || status >= 500;
+  throw Object.assign(new Error(`Cosmos DB batch failed with status ${status}`), transient ? { code: "ServiceCommunicationProblem" } : {});
 }
 
 const listQuery = z
@@ -121,27 +156,38 @@ interface Cursor {
   f: string;
 }
 
-const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString("base64url");
+/** Cursors are `<payload>.<HMAC-SHA256 of the payload>`: a client can neither forge nor edit one. */
+const signCursor = (key: Buffer, payload: string) => createHmac("sha256", key).update(payload).digest("base64url");
 
-function decodeCursor(text: string): Cursor {
-  try {
-    const value = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Partial<Cursor>;
-    if (typeof value.c === "string" && typeof value.f === "string") return { c: value.c, f: value.f };
-  } catch {
-    // fall through to the problem below
+const encodeCursor = (key: Buffer, cursor: Cursor) => {
+  const payload = Buffer.from(JSON.stringify(cursor)).toString("base64url");
+  return `${payload}.${signCursor(key, payload)}`;
+};
+
+function decodeCursor(key: Buffer, text: string): Cursor {
+  const [payload, signature, ...rest] = text.split(".");
+  const expected = Buffer.from(signCursor(key, payload));
+  if (rest.length === 0 && signature !== undefined && signature.length === expected.length && timingSafeEqual(Buffer.from(signature), expected)) {
+    try {
+      const value = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Partial<Cursor>;
+      if (typeof value.c === "string" && typeof value.f === "string") return { c: value.c, f: value.f };
+    } catch {
+      // fall through to the problem below
+    }
   }
   throw invalidCursor("cursor is not one this API returned");
 }
 
 const invalidCursor = (detail: string) => new ProblemError("validation-failed", detail, { errors: [{ pointer: "/cursor", detail }] });
 
-export async function listEvents(events: Container, caller: Caller, request: HttpRequest): Promise<HttpResponseInit> {
+export async function listEvents(events: Container, cursorKey: Buffer, caller: Caller, request: HttpRequest): Promise<HttpResponseInit> {
+  requireReader(caller);
   const parsed = listQuery.safeParse(Object.fromEntries(request.query.entries()));
   if (!parsed.success) throw validationProblem(parsed.error);
   const { type, from, to, limit, cursor } = parsed.data;
 
   const filter = createHash("sha256").update(JSON.stringify([caller.tenantId, type, from, to])).digest("base64url");
-  const continuationToken = cursor === undefined ? undefined : decodeCursor(cursor);
+  const continuationToken = cursor === undefined ? undefined : decodeCursor(cursorKey, cursor);
   if (continuationToken && continuationToken.f !== filter) {
     throw invalidCursor("cursor belongs to a different query");
   }
@@ -163,6 +209,6 @@ export async function listEvents(events: Container, caller: Caller, request: Htt
       throw error;
     });
 
-  const next = page.hasMoreResults && page.continuationToken ? encodeCursor({ c: page.continuationToken, f: filter }) : null;
+  const next = page.hasMoreResults && page.continuationToken ? encodeCursor(cursorKey, { c: page.continuationToken, f: filter }) : null;
   return json(200, { items: page.resources.map(toPublic), next_cursor: next });
 }

@@ -5,6 +5,7 @@ import {
   ServiceBusClient,
   isServiceBusError,
 } from "@azure/service-bus";
+import { connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSasToken } from "./cbs.js";
 import { type RunningBroker, type StartOptions, start } from "./index.js";
@@ -312,6 +313,41 @@ describe("local Service Bus broker", () => {
     const valid = createSasToken(endpoint, { keyName: "RootManageSharedAccessKey", key: "right-key" }, Math.floor(Date.now() / 1000) + 60);
     const withValidToken = `Endpoint=${endpoint};SharedAccessSignature=${valid};UseDevelopmentEmulator=true`;
     await client(withValidToken).createSender("q").sendMessages({ body: "signed" });
+  });
+
+  it("closes a socket that declares a frame over the limit before buffering it, and unauthenticated sockets after the handshake timeout", async () => {
+    const running = await broker({ queues: [{ name: "q" }], handshakeTimeoutMs: 300 });
+    const closed = (socket: Socket) => new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    const open = () => new Promise<Socket>((resolve, reject) => { const socket = connect(running.port, "127.0.0.1", () => resolve(socket)).on("error", reject); });
+
+    // A frame declaring 256 MiB, then the first MiB of it: the broker closes the socket at once.
+    const greedy = await open();
+    const greedyClosed = closed(greedy);
+    const header = Buffer.alloc(8);
+    header.writeUInt32BE(256 * 1024 * 1024, 0);
+    header.writeUInt8(2, 4);
+    greedy.on("error", () => {});
+    greedy.write(Buffer.concat([Buffer.from("AMQP\x00\x01\x00\x00", "latin1"), header, Buffer.alloc(1024 * 1024)]));
+    await greedyClosed;
+
+    // Silent, and trickling a protocol header byte by byte: both are closed by the handshake deadline.
+    const silent = await open();
+    const trickling = await open();
+    const ticker = setInterval(() => trickling.write("A"), 50);
+    try {
+      await Promise.all([closed(silent), closed(trickling)]);
+    } finally {
+      clearInterval(ticker);
+    }
+
+    // An authenticated client stays connected past the deadline, and large messages still pass.
+    const sb = client(running.connectionString);
+    await sb.createSender("q").sendMessages({ body: "before" });
+    await sleep(500);
+    await sb.createSender("q").sendMessages({ body: "x".repeat(200 * 1024) });
+    const receiver = sb.createReceiver("q", { receiveMode: "receiveAndDelete" });
+    expect((await receiveOne(receiver)).body).toBe("before");
+    expect(((await receiveOne(receiver)).body as string).length).toBe(200 * 1024);
   });
 
   it("refuses an unknown queue with MessagingEntityNotFound", async () => {

@@ -145,6 +145,14 @@ export class Broker {
     this.sweepTimer.unref();
   }
 
+  /** True once a connection on this socket has put a valid token on $cbs. */
+  isAuthenticated(socket: unknown): boolean {
+    for (const [connection, state] of this.connections) {
+      if ((connection as unknown as { socket?: unknown }).socket === socket && state.claims.length > 0) return true;
+    }
+    return false;
+  }
+
   /** Closes every client connection with amqp:connection:forced, as a service restart would. */
   closeConnections(): Connection[] {
     clearInterval(this.sweepTimer);

@@ -5,6 +5,7 @@ import type { AddressInfo, Server, Socket } from "node:net";
 import rhea from "rhea";
 import { Broker } from "./broker.js";
 import { type QueueOptions, DEFAULT_MAX_MESSAGES_PER_QUEUE, Queue, resolveQueueOptions } from "./queue.js";
+import { frameSizeWatch } from "./frames.js";
 import { createTlsMaterial } from "./tls.js";
 
 export type { QueueOptions } from "./queue.js";
@@ -21,6 +22,10 @@ export interface StartOptions {
   maxMessagesPerQueue?: number;
   /** Serve AMQPS with a generated self-signed certificate (see README: the client must trust it). */
   tls?: boolean;
+  /** Largest frame a client may send (advertised in the broker's open); larger closes the socket. Default 1 MiB. */
+  maxFrameBytes?: number;
+  /** A socket that has not put a valid token on $cbs within this closes, idle or not. Default 10 s. */
+  handshakeTimeoutMs?: number;
 }
 
 export interface RunningBroker {
@@ -35,6 +40,9 @@ const HOST = "127.0.0.1";
 const DEFAULT_KEY_NAME = "RootManageSharedAccessKey";
 // How long stop() lets clients read the close frame before their sockets are destroyed.
 const CLOSE_GRACE_MS = 250;
+/** Service Bus Standard takes messages of up to 256 KB; a frame of 1 MiB carries any of them. */
+const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 export async function start(opts: StartOptions): Promise<RunningBroker> {
   const queueOptions = opts.queues.map(resolveQueueOptions);
@@ -49,6 +57,8 @@ export async function start(opts: StartOptions): Promise<RunningBroker> {
   const key = opts.key ?? randomBytes(32).toString("base64");
   const tls = opts.tls ? await createTlsMaterial() : undefined;
 
+  const maxFrameBytes = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const handshakeTimeoutMs = opts.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
   const container = rhea.create_container({ id: "estate-local-servicebus" });
   const listenOptions = {
     host: HOST,
@@ -56,13 +66,24 @@ export async function start(opts: StartOptions): Promise<RunningBroker> {
     // Settlement is decided by the broker (quota, lock state), never automatically by rhea.
     autoaccept: false,
     treat_modified_as_released: false,
+    max_frame_size: maxFrameBytes,
     ...(tls ? { transport: "tls" as const, key: tls.key, cert: tls.cert } : {}),
   };
   const server = container.listen(listenOptions as Parameters<typeof container.listen>[0]) as Server;
   const sockets = new Set<Socket>();
+  let broker: Broker | undefined;
   server.on(tls ? "secureConnection" : "connection", (socket: Socket) => {
     sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
+    // Ahead of rhea's own listener (prepended), so an oversized frame is refused before it is buffered.
+    socket.prependListener("data", frameSizeWatch(maxFrameBytes, () => socket.destroy()));
+    const handshake = setTimeout(() => {
+      if (!broker?.isAuthenticated(socket)) socket.destroy();
+    }, handshakeTimeoutMs);
+    handshake.unref();
+    socket.on("close", () => {
+      clearTimeout(handshake);
+      sockets.delete(socket);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
@@ -71,7 +92,7 @@ export async function start(opts: StartOptions): Promise<RunningBroker> {
   const port = (server.address() as AddressInfo).port;
 
   const endpoint = `sb://localhost:${port}`;
-  const broker = new Broker(container, {
+  broker = new Broker(container, {
     queues: queueOptions.map((options) => new Queue(options, maxMessages)),
     credential: { keyName, key },
     endpoint,

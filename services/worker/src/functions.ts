@@ -3,7 +3,10 @@ import { containers, createDataClients, type DataClients } from "../../shared/az
 import type { FunctionSet } from "../../shared/functions.js";
 import type { Logger } from "../../shared/log.js";
 import type { WorkerConfig } from "./config.js";
-import { processDocumentMessage } from "./process.js";
+import { processDocumentMessage, reconcileDeadLetters } from "./process.js";
+
+/** Dead-lettered messages looked at per reconciliation run. */
+const DEAD_LETTERS_PER_RUN = 100;
 
 export interface WorkerDependencies {
   config: WorkerConfig;
@@ -23,6 +26,21 @@ export function createWorkerFunctions({ config, data, log }: WorkerDependencies)
         queueName: "%DOCUMENTS_QUEUE%",
         connection: "SERVICEBUS",
         handler: (message, context) => processDocumentMessage(deps, message, context),
+      },
+    ],
+    timers: [
+      {
+        name: "reconcile-dead-letters",
+        everySeconds: 60,
+        handler: async () => {
+          // A new receiver each run: a receiver's peek cursor only moves forward.
+          const receiver = data.serviceBus.createReceiver(config.DOCUMENTS_QUEUE, { subQueueType: "deadLetter" });
+          try {
+            await reconcileDeadLetters(deps, await receiver.peekMessages(DEAD_LETTERS_PER_RUN));
+          } finally {
+            await receiver.close();
+          }
+        },
       },
     ],
   };

@@ -1,13 +1,18 @@
-// Processes one `document-processing` message. Idempotent by construction: the only state change
-// is a conditional (etag) transition of the record from `pending`, so a redelivered or concurrently
-// delivered message finds the work done and completes without doing it again. Failures are
-// recorded on the record and rethrown: the message is abandoned and, after the queue's max delivery
-// count, dead-lettered by Service Bus; the attempt that reaches that count marks the record failed.
+// Processes one `document-processing` message. Idempotent by construction: every change is a
+// conditional (etag) transition of a `pending` record, so a redelivered or concurrently delivered
+// message finds the work done and completes without doing it again. Each delivery first records
+// its attempt on the record, so a worker killed mid-way still leaves a count behind. Failures are
+// recorded and rethrown: the message is abandoned and, after the queue's max delivery count,
+// dead-lettered by Service Bus; the attempt that reaches that count marks the record failed, and
+// reconcileDeadLetters marks those whose last attempt never got that far.
 import { createHash } from "node:crypto";
-import type { Container, Item } from "@azure/cosmos";
+import type { Item } from "@azure/cosmos";
 import type { InvocationContext } from "@azure/functions";
+import type { ServiceBusReceivedMessage } from "@azure/service-bus";
 import type { ContainerClient } from "@azure/storage-blob";
+import type { Container } from "@azure/cosmos";
 import { documentMessage, type DocumentRecord } from "../../shared/documents.js";
+import { isUnavailable } from "../../shared/http.js";
 import type { Logger } from "../../shared/log.js";
 
 export interface WorkerDependencies {
@@ -17,11 +22,21 @@ export interface WorkerDependencies {
   log: Logger;
 }
 
-/** A readable failure reason; SDK errors often carry their meaning in code and status only. */
+/** A readable failure description for the logs; SDK errors often carry their meaning in code and status only. */
 export function describeFailure(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const { code, statusCode } = error as Error & { code?: unknown; statusCode?: unknown };
   return [error.message || error.name, code !== undefined && `code ${String(code)}`, statusCode !== undefined && `status ${String(statusCode)}`].filter(Boolean).join("; ");
+}
+
+/** A failure whose message is written for the document's owner. */
+export class ProcessingFailure extends Error {}
+
+/** What the document's owner reads in `failure.reason`: never an SDK's own text (hosts, paths, ids). */
+export function publicReason(error: unknown): string {
+  if (error instanceof ProcessingFailure) return error.message;
+  if (isUnavailable(error)) return "a storage service was unavailable";
+  return "processing failed unexpectedly";
 }
 
 const isPreconditionFailed = (error: unknown) => (error as { code?: number }).code === 412;
@@ -38,6 +53,29 @@ export function analyse(content: Buffer, contentType: string): NonNullable<Docum
   };
 }
 
+class MissingRecord extends Error {}
+
+/** Concurrent writers of one record: the API noting the message sent, other deliveries. */
+const MAX_TRANSITION_TRIES = 5;
+
+/**
+ * Applies `change` to the record while it is `pending`, re-reading on a concurrent change; returns
+ * the new record, or undefined when it is settled already.
+ */
+async function updatePending(item: Item, change: (doc: DocumentRecord) => DocumentRecord): Promise<DocumentRecord | undefined> {
+  for (let tries = 1; ; tries++) {
+    const { resource: doc, etag } = await item.read<DocumentRecord>();
+    if (!doc) throw new MissingRecord();
+    if (doc.status !== "pending") return undefined;
+    try {
+      const { resource } = await item.replace<DocumentRecord>({ ...change(doc), updatedAt: new Date().toISOString() }, { accessCondition: { type: "IfMatch", condition: etag } });
+      return resource!;
+    } catch (error) {
+      if (!isPreconditionFailed(error) || tries >= MAX_TRANSITION_TRIES) throw error;
+    }
+  }
+}
+
 export async function processDocumentMessage(deps: WorkerDependencies, body: unknown, context: InvocationContext): Promise<void> {
   const deliveryCount = Number(context.triggerMetadata?.deliveryCount ?? 1);
   const fields = { invocationId: context.invocationId, messageId: context.triggerMetadata?.messageId, deliveryCount };
@@ -48,48 +86,66 @@ export async function processDocumentMessage(deps: WorkerDependencies, body: unk
   }
   const { document_id: documentId, tenant_id: tenantId } = parsed.data;
   const item = deps.documents.item(documentId, tenantId);
-  const { resource: doc, etag } = await item.read<DocumentRecord>();
-  if (!doc) {
-    deps.log("error", "poison message: document record not found", { ...fields, documentId, tenantId });
-    throw new Error(`document ${documentId} of tenant ${tenantId} does not exist`);
-  }
-  if (doc.status !== "pending") {
-    deps.log("info", "document already settled; completing the duplicate message", { ...fields, documentId, status: doc.status });
-    return;
-  }
-
+  const final = deliveryCount >= deps.maxDeliveryCount;
   try {
+    const doc = await updatePending(item, (current) => ({ ...current, attempts: Math.max(current.attempts, deliveryCount) }));
+    if (!doc) {
+      deps.log("info", "document already settled; completing the duplicate message", { ...fields, documentId });
+      return;
+    }
     const content = await deps.blobs
       .getBlobClient(doc.blobName)
       .downloadToBuffer()
       .catch((error: { statusCode?: number }) => {
-        throw error.statusCode === 404 ? new Error(`the document's blob ${doc.blobName} is missing`) : error;
+        throw error.statusCode === 404 ? new ProcessingFailure("the document's blob is missing from storage") : error;
       });
-    const processed: DocumentRecord = { ...doc, status: "processed", result: analyse(content, doc.contentType), updatedAt: new Date().toISOString() };
-    await item.replace(processed, { accessCondition: { type: "IfMatch", condition: etag } });
-    deps.log("info", "document processed", { ...fields, documentId, tenantId });
+    const result = analyse(content, doc.contentType);
+    const processed = await updatePending(item, (current) => ({ ...current, status: "processed", result, failure: undefined }));
+    deps.log("info", processed ? "document processed" : "document already settled; completing the duplicate message", { ...fields, documentId, tenantId });
   } catch (error) {
-    if (isPreconditionFailed(error)) {
-      // Someone else changed the record meanwhile (another delivery of the same message).
-      deps.log("info", "document changed concurrently; leaving it to the other delivery", { ...fields, documentId });
-      return;
+    if (error instanceof MissingRecord) {
+      deps.log("error", "poison message: document record not found", { ...fields, documentId, tenantId });
+      throw new Error(`document ${documentId} of tenant ${tenantId} does not exist`);
     }
-    await recordFailure(item, etag, doc, deliveryCount, deps.maxDeliveryCount, error);
-    deps.log("warn", "document processing failed", { ...fields, documentId, error: describeFailure(error), final: deliveryCount >= deps.maxDeliveryCount });
+    const failure = { reason: publicReason(error), deliveryCount, deadLettered: final };
+    await updatePending(item, (current) => ({ ...current, status: final ? "failed" : "pending", attempts: Math.max(current.attempts, deliveryCount), failure })).catch((recordError: unknown) =>
+      deps.log("warn", "could not record the failed attempt", { ...fields, documentId, error: describeFailure(recordError) }),
+    );
+    deps.log("warn", "document processing failed", { ...fields, documentId, error: describeFailure(error), final });
     throw error;
   }
 }
 
-async function recordFailure(item: Item, etag: string, doc: DocumentRecord, deliveryCount: number, maxDeliveryCount: number, error: unknown): Promise<void> {
-  const final = deliveryCount >= maxDeliveryCount;
-  const failed: DocumentRecord = {
-    ...doc,
-    status: final ? "failed" : "pending",
-    attempts: deliveryCount,
-    failure: { reason: describeFailure(error), deliveryCount, deadLettered: final },
-    updatedAt: new Date().toISOString(),
-  };
-  await item.replace(failed, { accessCondition: { type: "IfMatch", condition: etag } }).catch((replaceError: unknown) => {
-    if (!isPreconditionFailed(replaceError)) throw replaceError;
-  });
+/** The reason given to a dead-lettered document whose last attempt recorded none. */
+const diedReason = (message: ServiceBusReceivedMessage) =>
+  message.deadLetterReason === "MaxDeliveryCountExceeded"
+    ? "processing stopped before finishing on every delivery"
+    : `the processing message was dead-lettered (${message.deadLetterReason ?? "no reason given"})`;
+
+/**
+ * Reconciles the dead-letter queue with the records: a dead-lettered message whose document is
+ * still `pending` (its last delivery died before recording the outcome) marks the document
+ * `failed`, with the last recorded reason if any. Messages stay in the dead-letter queue for
+ * operators (and the dead-letter alert); records already settled are left alone.
+ */
+export async function reconcileDeadLetters(deps: Pick<WorkerDependencies, "documents" | "log">, deadLetters: ServiceBusReceivedMessage[]): Promise<number> {
+  let marked = 0;
+  for (const message of deadLetters) {
+    const parsed = documentMessage.safeParse(message.body);
+    if (!parsed.success) continue;
+    const item = deps.documents.item(parsed.data.document_id, parsed.data.tenant_id);
+    const failed = await updatePending(item, (doc) => ({
+      ...doc,
+      status: "failed",
+      failure: { reason: doc.failure?.reason ?? diedReason(message), deliveryCount: Math.max(doc.attempts, message.deliveryCount ?? 0), deadLettered: true },
+    })).catch((error: unknown) => {
+      if (error instanceof MissingRecord) return undefined;
+      throw error;
+    });
+    if (failed) {
+      marked++;
+      deps.log("warn", "dead-lettered document marked failed", { documentId: failed.id, tenantId: failed.tenantId, reason: failed.failure?.reason });
+    }
+  }
+  return marked;
 }
