@@ -23,6 +23,11 @@ export const T = {
   sqlTde: "azure-native:sql:TransparentDataEncryption",
   redis: "azure-native:redis:Redis",
   cacheRedis: "azure-native:cache:Redis",
+  psqlServer: "azure-native:dbforpostgresql:Server",
+  psqlConfiguration: "azure-native:dbforpostgresql:Configuration",
+  mysqlServer: "azure-native:dbformysql:Server",
+  mysqlConfiguration: "azure-native:dbformysql:Configuration",
+  mysqlAdmin: "azure-native:dbformysql:AzureADAdministrator",
   serviceBus: "azure-native:servicebus:Namespace",
   queue: "azure-native:servicebus:Queue",
   keyVault: "azure-native:keyvault:Vault",
@@ -64,7 +69,7 @@ export const T = {
 } as const;
 
 /** Data services: reachable only through private endpoints, never from the internet. */
-export const DATA_SERVICES = [T.storageAccount, T.cosmosAccount, T.sqlServer, T.redis, T.cacheRedis, T.serviceBus, T.keyVault];
+export const DATA_SERVICES = [T.storageAccount, T.cosmosAccount, T.sqlServer, T.redis, T.cacheRedis, T.psqlServer, T.mysqlServer, T.serviceBus, T.keyVault];
 
 /** Resources that emit platform logs or metrics through diagnostic settings. */
 export const DIAGNOSABLE = [
@@ -76,6 +81,8 @@ export const DIAGNOSABLE = [
   T.sqlDatabase,
   T.redis,
   T.cacheRedis,
+  T.psqlServer,
+  T.mysqlServer,
   T.serviceBus,
   T.keyVault,
   T.frontDoor,
@@ -86,7 +93,7 @@ export const DIAGNOSABLE = [
 ];
 
 /** Of those, the ones with an `audit` log category group: their settings must carry audit logs. */
-export const AUDITABLE = [T.storageAccount, T.cosmosAccount, T.sqlDatabase, T.redis, T.cacheRedis, T.serviceBus, T.keyVault, T.frontDoor, T.apim, T.webApp, T.workspace];
+export const AUDITABLE = [T.storageAccount, T.cosmosAccount, T.sqlDatabase, T.redis, T.cacheRedis, T.psqlServer, T.mysqlServer, T.serviceBus, T.keyVault, T.frontDoor, T.apim, T.webApp, T.workspace];
 
 /** Taggable, located resources: tags, regions and names are checked on these. */
 export const TAGGED = [
@@ -102,6 +109,8 @@ export const TAGGED = [
   T.sqlDatabase,
   T.redis,
   T.cacheRedis,
+  T.psqlServer,
+  T.mysqlServer,
   T.serviceBus,
   T.keyVault,
   T.frontDoor,
