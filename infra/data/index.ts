@@ -8,6 +8,9 @@ import { ServiceBus, type ServiceBusArgs } from "./service-bus.js";
 import { SqlDatabase, type SqlArgs } from "./sql.js";
 import { BlobStorage, type StorageArgs } from "./storage.js";
 
+export { checkFlexibleServer, type FlexibleServerArgs, type FlexibleServerTier } from "./flexible-server.js";
+export { MySqlServer, MYSQL_LIMITS, type MySqlArgs } from "./mysql.js";
+export { PostgreSqlServer, POSTGRESQL_LIMITS, type PostgreSqlArgs } from "./postgresql.js";
 export { CosmosDb, COSMOS_DATA_CONTRIBUTOR, type CosmosArgs, type CosmosContainerArgs, type CosmosDatabaseArgs } from "./cosmos.js";
 export { RedisCache, type RedisArgs, type RedisSku } from "./redis.js";
 export { ServiceBus, type QueueAccess, type QueueArgs, type ServiceBusArgs, type ServiceBusSku } from "./service-bus.js";
