@@ -65,6 +65,7 @@ const FREE_TYPES: Record<string, string> = {
   "azure-native:sql:TransparentDataEncryption": "TDE is free",
   "azure-native:sql:BackupShortTermRetentionPolicy": "point-in-time backup storage up to the database size is included",
   "azure-native:sql:BackupLongTermRetentionPolicy": "the policy is free (long-term backup storage is billed per GB)",
+  "azure-native:sql:LongTermRetentionPolicy": "the policy is free (long-term backup storage is billed per GB)",
   "azure-native:cosmosdb:SqlResourceSqlRoleAssignment": "data-plane role assignments are free",
   "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra": "free",
   "azure-native:dbforpostgresql:Configuration": "server parameters are free",

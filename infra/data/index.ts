@@ -12,9 +12,10 @@ export { checkFlexibleServer, type FlexibleServerArgs, type FlexibleServerTier }
 export { MySqlServer, MYSQL_LIMITS, type MySqlArgs } from "./mysql.js";
 export { PostgreSqlServer, POSTGRESQL_LIMITS, type PostgreSqlArgs } from "./postgresql.js";
 export { CosmosDb, COSMOS_DATA_CONTRIBUTOR, type CosmosArgs, type CosmosContainerArgs, type CosmosDatabaseArgs } from "./cosmos.js";
-export { RedisCache, type RedisArgs, type RedisSku } from "./redis.js";
+export { REDIS_EVICTION_POLICIES, REDIS_RDB_FREQUENCIES, STORAGE_REDUNDANCY, ZONAL_REDUNDANCY, type RedisEvictionPolicy, type StorageRedundancy } from "./options.js";
+export { RedisCache, type RedisArgs, type RedisPersistenceArgs, type RedisSku } from "./redis.js";
 export { ServiceBus, type QueueAccess, type QueueArgs, type ServiceBusArgs, type ServiceBusSku } from "./service-bus.js";
-export { SqlDatabase, type SqlArgs, type SqlDatabaseArgs } from "./sql.js";
+export { SqlDatabase, type SqlArgs, type SqlDatabaseArgs, type SqlEdition } from "./sql.js";
 export { BlobStorage, type BlobAccess, type StorageArgs } from "./storage.js";
 
 /** A data component's own settings: what is left once the tier supplies the shared arguments. */

@@ -23,7 +23,7 @@ describe("estate:data defaults", () => {
     expect(d.cosmos).toMatchObject({ capacity: "autoscale", zoneRedundant: true, backup: "continuous" });
     expect(d.serviceBus).toMatchObject({ sku: "Premium", privateEndpoint: true, zoneRedundant: true });
     expect(d.redis).toMatchObject({ sku: "Premium", zoneRedundant: true });
-    expect(d.storage.zoneRedundant).toBe(true);
+    expect(d.storage.redundancy).toBe("ZRS");
     expect(d.keyVault.purgeProtection).toBe(true);
     expect(d.lock).toBe("CanNotDelete");
   });
@@ -72,8 +72,22 @@ describe("estate:data impossible combinations", () => {
       /zone redundancy needs the Premium SKU; this cache is Standard/],
     ["zone redundancy in a region without zones", { ...prod, "estate:location": "westus", "estate:zoneRedundant": "false" }, "estate:data.cosmos.zoneRedundant",
       /region westus has no availability zones; choose another region or set zoneRedundant: false/],
-    ["Storage zone redundancy in a region without zones", { "estate:location": "ukwest", ...data({ storage: { zoneRedundant: true } }) },
-      "estate:data.storage.zoneRedundant", /ukwest has no availability zones/],
+    ["Storage zone redundancy in a region without zones", { "estate:location": "ukwest", ...data({ storage: { redundancy: "GZRS" } }) },
+      "estate:data.storage.redundancy", /ukwest has no availability zones/],
+    ["a storage redundancy Azure does not offer", data({ storage: { redundancy: "GRS-Z" } }), "estate:data.storage.redundancy", /LRS.*RA-GZRS/],
+    ["clustering on Redis Standard", data({ redis: { shardCount: 2 } }), "estate:data.redis.shardCount", /clustering needs the Premium SKU; this cache is Standard/],
+    ["more than 10 Redis shards", { ...prod, ...data({ redis: { shardCount: 11 } }) }, "estate:data.redis.shardCount", /got 11; a Premium cluster's shard count is 1-10/],
+    ["an unknown Redis eviction policy", data({ redis: { evictionPolicy: "lru" } }), "estate:data.redis.evictionPolicy", /allkeys-lru/],
+    ["serverless Business Critical SQL", data({ sql: { enabled: true, admin: ADMIN, databases: [{ name: "db", compute: "serverless", edition: "BusinessCritical", vCores: 2, backupRetentionDays: 7 }] } }),
+      "estate:data.sql.databases[0].edition", /serverless exists on GeneralPurpose only/],
+    ["a serverless minimum above the maximum", data({ sql: { enabled: true, admin: ADMIN, databases: [{ name: "db", compute: "serverless", vCores: 2, minVCores: 4, backupRetentionDays: 7 }] } }),
+      "estate:data.sql.databases[0].minVCores", /got 4; expected 0.5 up to the maximum of 2 vCores/],
+    ["a production database that pauses", { ...prod, ...data({ sql: { enabled: true, admin: ADMIN, databases: [{ name: "db", compute: "serverless", vCores: 2, autoPauseDelayMinutes: 60, backupRetentionDays: 35 }] } }) },
+      "estate:data.sql.databases[0].autoPauseDelayMinutes", /production databases do not pause/],
+    ["a max size over 4 TB", data({ sql: { enabled: true, admin: ADMIN, databases: [{ name: "db", compute: "provisioned", vCores: 2, maxSizeGB: 5000, backupRetentionDays: 7 }] } }),
+      "estate:data.sql.databases[0].maxSizeGB", /got 5000; the maximum data size in GB is 1-4096/],
+    ["long-term retention over 10 years", data({ sql: { enabled: true, admin: ADMIN, databases: [{ name: "db", compute: "provisioned", vCores: 2, backupRetentionDays: 7, longTermRetention: { weekly: "P521W" } }] } }),
+      "estate:data.sql.databases[0].longTermRetention.weekly", /got "P521W"; expected P1W to P520W/],
     ["a queue TTL over the maximum", data({ serviceBus: { queues: [{ name: "q", ttlSeconds: 922_337_203_686 }] } }),
       "estate:data.serviceBus.queues[0].ttlSeconds", /got 922337203686; the message time to live in seconds is 1-922337203685/],
     ["a lock duration over 5 minutes", data({ serviceBus: { queues: [{ name: "q", lockDurationSeconds: 301 }] } }),

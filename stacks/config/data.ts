@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { REDIS_EVICTION_POLICIES, STORAGE_REDUNDANCY, ZONAL_REDUNDANCY, type StorageRedundancy } from "../../infra/data/options.js";
 import { Namer, NamingError, type NameKind } from "../../infra/naming/index.js";
 import { defineArea, type Profile, type Report } from "./area.js";
 import { checkRange, checkZones } from "./checks.js";
@@ -60,9 +61,17 @@ const sql = z
         .object({
           name: z.string(),
           compute: z.enum(["serverless", "provisioned"]),
+          edition: z.enum(["GeneralPurpose", "BusinessCritical"]).optional(),
           vCores: z.number(),
+          minVCores: z.number().optional(),
           autoPauseDelayMinutes: int.optional(),
+          maxSizeGB: int.optional(),
           backupRetentionDays: int,
+          /** ISO 8601 durations: weekly P1W-P520W, monthly P1M-P120M, yearly P1Y-P10Y; weekOfYear 1-52. */
+          longTermRetention: z
+            .object({ weekly: z.string().optional(), monthly: z.string().optional(), yearly: z.string().optional(), weekOfYear: int.optional() })
+            .strict()
+            .optional(),
         })
         .strict(),
     ),
@@ -70,12 +79,20 @@ const sql = z
   .strict();
 
 const redis = z
-  .object({ enabled: z.boolean(), sku: z.enum(["Basic", "Standard", "Premium"]), capacity: int, zoneRedundant: z.boolean() })
+  .object({
+    enabled: z.boolean(),
+    sku: z.enum(["Basic", "Standard", "Premium"]),
+    capacity: int,
+    zoneRedundant: z.boolean(),
+    /** Premium clustering. */
+    shardCount: int.optional(),
+    evictionPolicy: z.enum(REDIS_EVICTION_POLICIES).optional(),
+  })
   .strict();
 
 const storage = z
   .object({
-    zoneRedundant: z.boolean(),
+    redundancy: z.enum(Object.keys(STORAGE_REDUNDANCY) as [StorageRedundancy, ...StorageRedundancy[]]),
     containers: z.array(z.string()),
     softDeleteDays: int,
     lifecycle: z.object({ coolAfterDays: int, archiveAfterDays: int }).strict(),
@@ -164,7 +181,7 @@ function defaults(profile: Profile): z.input<typeof schema> {
       zoneRedundant: prod,
     },
     storage: {
-      zoneRedundant: prod,
+      redundancy: prod ? "ZRS" : "LRS",
       containers: CONTENT.blobContainers,
       softDeleteDays: prod ? 30 : 7,
       lifecycle: { coolAfterDays: 30, archiveAfterDays: 90 },
@@ -182,7 +199,11 @@ function defaults(profile: Profile): z.input<typeof schema> {
 
 /** Service Bus' longest message TTL (.NET TimeSpan.MaxValue, in whole seconds). */
 const MAX_QUEUE_TTL_SECONDS = 922_337_203_685;
+/** vCores per compute model (General Purpose and Business Critical provisioned share a list); min vCores and max size per edition. Source: https://learn.microsoft.com/azure/azure-sql/database/resource-limits-vcore-single-databases */
 const SQL_VCORES = { serverless: [1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 24, 32, 40, 80], provisioned: [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 24, 32, 40, 80] };
+const SQL_MAX_SIZE_GB = 4096;
+/** Long-term retention limits: up to 10 years in weeks, months or years. Source: https://learn.microsoft.com/azure/azure-sql/database/long-term-retention-overview */
+const SQL_LTR = { weekly: ["W", 520], monthly: ["M", 120], yearly: ["Y", 10] } as const;
 const SQL_RESERVED = ["master", "model", "msdb", "tempdb"];
 const REDIS_CAPACITY = { Basic: [0, 6], Standard: [0, 6], Premium: [1, 5] } as const;
 
@@ -284,6 +305,27 @@ export const dataArea = defineArea({
         if (db.compute === "provisioned" && db.autoPauseDelayMinutes !== undefined) {
           report([...path, "autoPauseDelayMinutes"], "only serverless databases pause; remove it or set compute: serverless");
         }
+        if (db.compute === "serverless" && db.edition === "BusinessCritical") {
+          report([...path, "edition"], "serverless exists on GeneralPurpose only; set edition: GeneralPurpose or compute: provisioned");
+        }
+        if (db.minVCores !== undefined) {
+          if (db.compute !== "serverless") report([...path, "minVCores"], "only serverless databases scale between a minimum and maximum; remove it or set compute: serverless");
+          else if (db.minVCores < 0.5 || db.minVCores > db.vCores) report([...path, "minVCores"], `got ${db.minVCores}; expected 0.5 up to the maximum of ${db.vCores} vCores`);
+        }
+        // A paused production database makes its first caller wait for resume: prod never pauses.
+        if (context.profile === "prod" && db.compute === "serverless" && (db.autoPauseDelayMinutes ?? 60) !== -1) {
+          report([...path, "autoPauseDelayMinutes"], "production databases do not pause (the first connection after a pause waits for resume); set -1 or compute: provisioned");
+        }
+        checkRange(report, [...path, "maxSizeGB"], db.maxSizeGB, 1, SQL_MAX_SIZE_GB, "the maximum data size in GB");
+        const ltr = db.longTermRetention ?? {};
+        for (const [kind, [unit, max]] of Object.entries(SQL_LTR)) {
+          const value = ltr[kind as keyof typeof SQL_LTR];
+          if (value === undefined) continue;
+          const match = new RegExp(`^P(\\d+)${unit}$`).exec(value);
+          if (!match || Number(match[1]) < 1 || Number(match[1]) > max) report([...path, "longTermRetention", kind], `got ${JSON.stringify(value)}; expected P1${unit} to P${max}${unit}`);
+        }
+        if (ltr.weekOfYear !== undefined && !ltr.yearly) report([...path, "longTermRetention", "weekOfYear"], "weekOfYear picks the yearly backup; set yearly too or remove it");
+        checkRange(report, [...path, "longTermRetention", "weekOfYear"], ltr.weekOfYear, 1, 52, "the week of the year");
         const pause = db.autoPauseDelayMinutes;
         if (pause !== undefined && pause !== -1 && (pause < 15 || pause > 10080)) {
           report([...path, "autoPauseDelayMinutes"], `got ${pause}; expected -1 (never pause) or 15-10080 minutes`);
@@ -300,12 +342,16 @@ export const dataArea = defineArea({
       if (r.zoneRedundant && r.sku !== "Premium") {
         report(["redis", "zoneRedundant"], `zone redundancy needs the Premium SKU; this cache is ${r.sku}`);
       }
+      if (r.shardCount !== undefined) {
+        if (r.sku !== "Premium") report(["redis", "shardCount"], `clustering needs the Premium SKU; this cache is ${r.sku}`);
+        else checkRange(report, ["redis", "shardCount"], r.shardCount, 1, 10, "a Premium cluster's shard count");
+      }
       checkZones(report, ["redis", "zoneRedundant"], r.zoneRedundant, context.location);
     }
 
     // Storage
     const st = data.storage;
-    checkZones(report, ["storage", "zoneRedundant"], st.zoneRedundant, context.location);
+    checkZones(report, ["storage", "redundancy"], ZONAL_REDUNDANCY.includes(st.redundancy), context.location);
     checkNames(report, ["storage", "containers"], st.containers, NAMES.blobContainer);
     checkRange(report, ["storage", "softDeleteDays"], st.softDeleteDays, 1, 365, "soft delete retention in days");
     checkRange(report, ["storage", "lifecycle", "coolAfterDays"], st.lifecycle.coolAfterDays, 0, 99_999, "days before moving to Cool");
