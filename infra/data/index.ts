@@ -8,9 +8,9 @@ import { ServiceBus, type ServiceBusArgs } from "./service-bus.js";
 import { SqlDatabase, type SqlArgs } from "./sql.js";
 import { BlobStorage, type StorageArgs } from "./storage.js";
 
-export { checkFlexibleServer, type FlexibleServerArgs, type FlexibleServerTier } from "./flexible-server.js";
-export { MySqlServer, MYSQL_LIMITS, type MySqlArgs } from "./mysql.js";
-export { PostgreSqlServer, POSTGRESQL_LIMITS, type PostgreSqlArgs } from "./postgresql.js";
+export { checkFlexibleServer, flexibleServerProblems, MYSQL_LIMITS, POSTGRESQL_LIMITS, type FlexibleServerArgs, type FlexibleServerTier } from "./flexible-server.js";
+export { MySqlServer, type MySqlArgs } from "./mysql.js";
+export { PostgreSqlServer, type PostgreSqlArgs } from "./postgresql.js";
 export { CosmosDb, COSMOS_DATA_CONTRIBUTOR, type CosmosArgs, type CosmosContainerArgs, type CosmosDatabaseArgs } from "./cosmos.js";
 export { REDIS_EVICTION_POLICIES, REDIS_RDB_FREQUENCIES, STORAGE_REDUNDANCY, ZONAL_REDUNDANCY, type RedisEvictionPolicy, type StorageRedundancy } from "./options.js";
 export { RedisCache, type RedisArgs, type RedisPersistenceArgs, type RedisSku } from "./redis.js";

@@ -5,25 +5,12 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as random from "@pulumi/random";
 import { applySharedArgs } from "../core/shared.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
-import { checkFlexibleServer, type EngineLimits, type FlexibleServerArgs } from "./flexible-server.js";
+import { checkFlexibleServer, MYSQL_LIMITS, type FlexibleServerArgs } from "./flexible-server.js";
 
 export interface MySqlArgs extends FlexibleServerArgs {
   /** e.g. "8.0.21". */
   version: string;
 }
-
-/**
- * Limits of Azure Database for MySQL flexible server.
- * Backups: 1-35 days, https://learn.microsoft.com/azure/mysql/flexible-server/concepts-backup-restore
- * Storage: 20 GiB minimum, https://learn.microsoft.com/azure/mysql/flexible-server/concepts-service-tiers-storage
- * HA: not on Burstable, https://learn.microsoft.com/azure/mysql/flexible-server/concepts-high-availability
- */
-export const MYSQL_LIMITS: EngineLimits = {
-  engine: "MySQL",
-  retentionDays: [1, 35],
-  minStorageGB: 20,
-  reservedDatabases: ["mysql", "sys", "information_schema", "performance_schema"],
-};
 
 /**
  * Server parameters the estate fixes: encrypted connections only, TLS 1.2 or 1.3, connection

@@ -3,25 +3,12 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as postgresql from "@pulumi/azure-native/dbforpostgresql";
 import { applySharedArgs } from "../core/shared.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
-import { checkFlexibleServer, type EngineLimits, type FlexibleServerArgs } from "./flexible-server.js";
+import { checkFlexibleServer, POSTGRESQL_LIMITS, type FlexibleServerArgs } from "./flexible-server.js";
 
 export interface PostgreSqlArgs extends FlexibleServerArgs {
   /** Major version, e.g. "16" or "17". */
   version: string;
 }
-
-/**
- * Limits of Azure Database for PostgreSQL flexible server.
- * Backups: 7-35 days, https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-backup-restore
- * Storage: 32 GiB minimum, https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-storage
- * HA: not on Burstable, https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-high-availability
- */
-export const POSTGRESQL_LIMITS: EngineLimits = {
-  engine: "PostgreSQL",
-  retentionDays: [7, 35],
-  minStorageGB: 32,
-  reservedDatabases: ["postgres", "azure_maintenance", "azure_sys", "template0", "template1"],
-};
 
 /**
  * Server parameters the estate fixes: TLS required, 1.2 at least.
