@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { flexibleServerProblems, MYSQL_LIMITS, POSTGRESQL_LIMITS, type EngineLimits } from "../../infra/data/flexible-server.js";
 import { REDIS_EVICTION_POLICIES, STORAGE_REDUNDANCY, ZONAL_REDUNDANCY, type StorageRedundancy } from "../../infra/data/options.js";
 import { Namer, NamingError, type NameKind } from "../../infra/naming/index.js";
 import { defineArea, type Profile, type Report } from "./area.js";
@@ -90,6 +91,29 @@ const redis = z
   })
   .strict();
 
+/** A PostgreSQL or MySQL flexible server: off unless a stack turns it on and names its Entra admin. */
+const flexibleServer = z
+  .object({
+    enabled: z.boolean(),
+    /** The Entra principal (a group, usually) that administers the server. */
+    admin: z
+      .object({
+        principalName: z.string().min(1),
+        objectId: z.string().uuid("expected the Entra principal's object id, a GUID"),
+        principalType: z.enum(["Group", "User", "ServicePrincipal"]).default("Group"),
+      })
+      .strict()
+      .optional(),
+    version: z.string(),
+    sku: z.object({ name: z.string(), tier: z.enum(["Burstable", "GeneralPurpose", "MemoryOptimized"]) }).strict(),
+    storageSizeGB: int,
+    highAvailability: z.enum(["Disabled", "SameZone", "ZoneRedundant"]),
+    backupRetentionDays: int,
+    geoRedundantBackup: z.boolean(),
+    databases: z.array(z.string()),
+  })
+  .strict();
+
 const storage = z
   .object({
     redundancy: z.enum(Object.keys(STORAGE_REDUNDANCY) as [StorageRedundancy, ...StorageRedundancy[]]),
@@ -127,6 +151,8 @@ const schema = z
     cosmos,
     sql,
     redis,
+    postgresql: flexibleServer,
+    mysql: flexibleServer,
     storage,
     serviceBus,
     keyVault,
@@ -180,6 +206,13 @@ function defaults(profile: Profile): z.input<typeof schema> {
       capacity: prod ? 1 : 0,
       zoneRedundant: prod,
     },
+    // Off unless a stack turns them on (with its admin principal). Burstable B1ms outside prod;
+    // General Purpose with a zone-redundant standby and geo-redundant 35-day backups in prod.
+    // Sizes: https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-compute (Ddsv5),
+    // https://learn.microsoft.com/azure/mysql/flexible-server/concepts-service-tiers-storage (MySQL's
+    // General Purpose sizes are Ddsv4 and Dadsv5: no D2ds_v5, so D2ds_v4, the same 2 vCores and 8 GiB).
+    postgresql: flexibleServerDefaults(prod, { version: "16", generalPurpose: "Standard_D2ds_v5", storageSizeGB: prod ? 128 : 32 }),
+    mysql: flexibleServerDefaults(prod, { version: "8.0.21", generalPurpose: "Standard_D2ds_v4", storageSizeGB: prod ? 128 : 20 }),
     storage: {
       redundancy: prod ? "ZRS" : "LRS",
       containers: CONTENT.blobContainers,
@@ -196,6 +229,25 @@ function defaults(profile: Profile): z.input<typeof schema> {
     keyVault: { sku: "standard", softDeleteRetentionDays: 90, purgeProtection: prod, secrets: CONTENT.secrets },
   };
 }
+
+function flexibleServerDefaults(prod: boolean, engine: { version: string; generalPurpose: string; storageSizeGB: number }) {
+  return {
+    enabled: false,
+    version: engine.version,
+    sku: prod ? { name: engine.generalPurpose, tier: "GeneralPurpose" as const } : { name: "Standard_B1ms", tier: "Burstable" as const },
+    storageSizeGB: engine.storageSizeGB,
+    highAvailability: prod ? ("ZoneRedundant" as const) : ("Disabled" as const),
+    backupRetentionDays: prod ? 35 : 7,
+    geoRedundantBackup: prod,
+    databases: [],
+  };
+}
+
+/** Database names: identifiers of at most 63 (PostgreSQL) or 64 (MySQL) characters. Sources: https://www.postgresql.org/docs/current/sql-syntax-lexical.html, https://dev.mysql.com/doc/refman/8.0/en/identifier-length.html */
+const FLEXIBLE_SERVERS: Array<{ section: "postgresql" | "mysql"; limits: EngineLimits; database: RegExp; allowed: string }> = [
+  { section: "postgresql", limits: POSTGRESQL_LIMITS, database: /^[A-Za-z_][A-Za-z0-9_]{0,62}$/, allowed: "1-63 letters, digits and underscores, not starting with a digit" },
+  { section: "mysql", limits: MYSQL_LIMITS, database: /^[A-Za-z_][A-Za-z0-9_]{0,63}$/, allowed: "1-64 letters, digits and underscores, not starting with a digit" },
+];
 
 /** Service Bus' longest message TTL (.NET TimeSpan.MaxValue, in whole seconds). */
 const MAX_QUEUE_TTL_SECONDS = 922_337_203_685;
@@ -248,6 +300,8 @@ export const dataArea = defineArea({
       ["cosmos", "cosmosAccount", true],
       ["sql", "sqlServer", data.sql.enabled],
       ["redis", "redis", data.redis.enabled],
+      ["postgresql", "postgresqlServer", data.postgresql.enabled],
+      ["mysql", "mysqlServer", data.mysql.enabled],
       ["storage", "storageAccount", true],
       ["serviceBus", "serviceBusNamespace", true],
       ["keyVault", "keyVault", true],
@@ -347,6 +401,17 @@ export const dataArea = defineArea({
         else checkRange(report, ["redis", "shardCount"], r.shardCount, 1, 10, "a Premium cluster's shard count");
       }
       checkZones(report, ["redis", "zoneRedundant"], r.zoneRedundant, context.location);
+    }
+
+    // PostgreSQL and MySQL flexible servers: the components' own checks, each under its key.
+    for (const { section, limits, database, allowed } of FLEXIBLE_SERVERS) {
+      const server = data[section];
+      if (!server.enabled) continue;
+      if (!server.admin) report([section, "admin"], `missing; ${limits.engine} allows Entra sign-in only, so give the admin as { principalName, objectId } or set enabled: false`);
+      for (const problem of flexibleServerProblems({ ...server, location: context.location }, limits)) report([section, problem.key], problem.message);
+      server.databases.forEach((name, i) => {
+        if (!database.test(name)) report([section, "databases", i], `got ${JSON.stringify(name)}; expected ${allowed}`);
+      });
     }
 
     // Storage
