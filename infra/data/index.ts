@@ -3,6 +3,8 @@ import type { BaseArgs } from "../core/args.js";
 import type { PrivateLinkService } from "../network/dns.js";
 import { KeyVault, type KeyVaultArgs } from "../secrets/key-vault.js";
 import { CosmosDb, type CosmosArgs } from "./cosmos.js";
+import { MySqlServer, type MySqlArgs } from "./mysql.js";
+import { PostgreSqlServer, type PostgreSqlArgs } from "./postgresql.js";
 import { RedisCache, type RedisArgs } from "./redis.js";
 import { ServiceBus, type ServiceBusArgs } from "./service-bus.js";
 import { SqlDatabase, type SqlArgs } from "./sql.js";
@@ -31,6 +33,10 @@ export interface DataTierArgs extends Omit<BaseArgs, "roleAssignments"> {
   sql?: Settings<SqlArgs>;
   /** Absent: no Redis cache. */
   redis?: Settings<RedisArgs>;
+  /** Absent: no PostgreSQL server (its private DNS zone is then not needed either). */
+  postgresql?: Settings<PostgreSqlArgs>;
+  /** Absent: no MySQL server. */
+  mysql?: Settings<MySqlArgs>;
   storage: Settings<StorageArgs>;
   /** `privateEndpoint` needs Premium: Standard namespaces have none. */
   serviceBus: Settings<ServiceBusArgs> & { privateEndpoint: boolean };
@@ -46,6 +52,8 @@ export class DataTier extends pulumi.ComponentResource {
   readonly cosmos: CosmosDb;
   readonly sql?: SqlDatabase;
   readonly redis?: RedisCache;
+  readonly postgresql?: PostgreSqlServer;
+  readonly mysql?: MySqlServer;
   readonly storage: BlobStorage;
   readonly serviceBus: ServiceBus;
   readonly keyVault: KeyVault;
@@ -64,6 +72,10 @@ export class DataTier extends pulumi.ComponentResource {
     this.cosmos = new CosmosDb(`${name}-cosmos`, { ...shared, ...args.cosmos, privateEndpoint: endpoint("cosmos") }, child);
     if (args.sql) this.sql = new SqlDatabase(`${name}-sql`, { ...shared, ...args.sql, privateEndpoint: endpoint("sql") }, child);
     if (args.redis) this.redis = new RedisCache(`${name}-redis`, { ...shared, ...args.redis, privateEndpoint: endpoint("redis") }, child);
+    if (args.postgresql) {
+      this.postgresql = new PostgreSqlServer(`${name}-postgresql`, { ...shared, ...args.postgresql, privateEndpoint: endpoint("postgresql") }, child);
+    }
+    if (args.mysql) this.mysql = new MySqlServer(`${name}-mysql`, { ...shared, ...args.mysql, privateEndpoint: endpoint("mysql") }, child);
     this.storage = new BlobStorage(`${name}-storage`, { ...shared, ...args.storage, privateEndpoint: endpoint("blob") }, child);
     const { privateEndpoint: serviceBusEndpoint, ...serviceBus } = args.serviceBus;
     this.serviceBus = new ServiceBus(
