@@ -58,6 +58,15 @@ export const PSRULE: Catalogue = {
     "Azure.Cosmos.AccountName": NAMING, "Azure.Cosmos.ContinuousBackup": null, "Azure.Cosmos.DefenderCloud": DEFENDER, "Azure.Cosmos.DisableMetadataWrite": null, "Azure.Cosmos.MinTLS": null,
     "Azure.Cosmos.PublicAccess": null, "Azure.Cosmos.SLA": null,
   },
+  "Database for MySQL (flexible server)": {
+    "Azure.MySQL.AAD": null, "Azure.MySQL.AADOnly": null, "Azure.MySQL.GeoRedundantBackup": null, "Azure.MySQL.ZoneRedundantHA": null,
+    "Azure.MySQL.MaintenanceWindow": "Azure's system-managed maintenance window is accepted; a custom window is a per-stack operational choice, not a rule",
+    "Azure.MySQL.UseFlexible": "the estate makes flexible servers only (infra/data/mysql.ts); single server is retired", "Azure.MySQL.ServerName": NAMING,
+  },
+  "Database for PostgreSQL (flexible server)": {
+    "Azure.PostgreSQL.AAD": null, "Azure.PostgreSQL.AADOnly": null, "Azure.PostgreSQL.GeoRedundantBackup": null, "Azure.PostgreSQL.ZoneRedundantHA": null,
+    "Azure.PostgreSQL.MaintenanceWindow": "as Azure.MySQL.MaintenanceWindow", "Azure.PostgreSQL.ServerName": NAMING,
+  },
   "Key Vault": {
     "Azure.KeyVault.AccessPolicy": null, "Azure.KeyVault.AutoRotationPolicy": "the estate stores secrets, no keys", "Azure.KeyVault.Firewall": null, "Azure.KeyVault.KeyName": "no keys",
     "Azure.KeyVault.Logs": null, "Azure.KeyVault.Name": NAMING, "Azure.KeyVault.PurgeProtect": null, "Azure.KeyVault.RBAC": null, "Azure.KeyVault.SecretName": "secret names come from code; Key Vault rejects invalid ones when the secret is created",
@@ -105,7 +114,7 @@ export const CHECKOV: Catalogue = {
     CKV_AZURE_67: null, CKV_AZURE_70: null, CKV_AZURE_71: null, CKV_AZURE_72: null, CKV_AZURE_77: "stronger: EST-NET-001 forbids any inbound allow from any source, whatever the protocol", CKV_AZURE_78: null,
     CKV_AZURE_88: "no Azure Files", CKV_AZURE_89: null, CKV_AZURE_91: null, CKV_AZURE_99: null, CKV_AZURE_100: "platform-managed keys are accepted for Cosmos DB; customer-managed keys are not required by the estate's data classification",
     CKV_AZURE_101: null, CKV_AZURE_107: null, CKV_AZURE_109: null, CKV_AZURE_110: null, CKV_AZURE_111: null, CKV_AZURE_113: null, CKV_AZURE_114: null, CKV_AZURE_119: "no network interfaces", CKV_AZURE_121: null, CKV_AZURE_123: null,
-    CKV_AZURE_132: null, CKV_AZURE_133: null, CKV_AZURE_140: null, CKV_AZURE_145: null, CKV_AZURE_148: null, CKV_AZURE_152: "as CKV_AZURE_17", CKV_AZURE_155: null,
+    CKV_AZURE_132: null, CKV_AZURE_133: null, CKV_AZURE_136: null, CKV_AZURE_140: null, CKV_AZURE_145: null, CKV_AZURE_148: null, CKV_AZURE_152: "as CKV_AZURE_17", CKV_AZURE_155: null,
     CKV_AZURE_173: null, CKV_AZURE_174: "APIM (External VNet mode) keeps a public gateway endpoint that only Front Door reaches: NSG allows AzureFrontDoor.Backend only, and the service policy checks X-Azure-FDID",
     CKV_AZURE_189: null, CKV_AZURE_190: null, CKV_AZURE_199: "Service Bus double encryption needs customer-managed keys; not required", CKV_AZURE_201: "as CKV_AZURE_199", CKV_AZURE_202: null,
     CKV_AZURE_203: null, CKV_AZURE_204: null, CKV_AZURE_205: null, CKV_AZURE_206: null, CKV_AZURE_212: null, CKV_AZURE_213: null, CKV_AZURE_214: null, CKV_AZURE_215: null,

@@ -23,6 +23,11 @@ export const T = {
   sqlTde: "azure-native:sql:TransparentDataEncryption",
   redis: "azure-native:redis:Redis",
   cacheRedis: "azure-native:cache:Redis",
+  psqlServer: "azure-native:dbforpostgresql:Server",
+  psqlConfiguration: "azure-native:dbforpostgresql:Configuration",
+  mysqlServer: "azure-native:dbformysql:Server",
+  mysqlConfiguration: "azure-native:dbformysql:Configuration",
+  mysqlAdmin: "azure-native:dbformysql:AzureADAdministrator",
   serviceBus: "azure-native:servicebus:Namespace",
   queue: "azure-native:servicebus:Queue",
   keyVault: "azure-native:keyvault:Vault",
@@ -71,7 +76,7 @@ export const T = {
 } as const;
 
 /** Data services: reachable only through private endpoints, never from the internet. */
-export const DATA_SERVICES = [T.storageAccount, T.cosmosAccount, T.sqlServer, T.redis, T.cacheRedis, T.serviceBus, T.keyVault];
+export const DATA_SERVICES = [T.storageAccount, T.cosmosAccount, T.sqlServer, T.redis, T.cacheRedis, T.psqlServer, T.mysqlServer, T.serviceBus, T.keyVault];
 
 /** Platform services (infra/platform): private-only like the data services, never on the internet. */
 export const PLATFORM_SERVICES = [T.search, T.cognitiveAccount, T.signalR, T.webPubSub, T.appConfiguration];
@@ -89,6 +94,8 @@ export const DIAGNOSABLE = [
   T.sqlDatabase,
   T.redis,
   T.cacheRedis,
+  T.psqlServer,
+  T.mysqlServer,
   T.serviceBus,
   T.keyVault,
   T.frontDoor,
@@ -100,7 +107,7 @@ export const DIAGNOSABLE = [
 ];
 
 /** Of those, the ones with an `audit` log category group: their settings must carry audit logs. */
-export const AUDITABLE = [T.storageAccount, T.cosmosAccount, T.sqlDatabase, T.redis, T.cacheRedis, T.serviceBus, T.keyVault, T.frontDoor, T.apim, T.webApp, T.workspace, T.cognitiveAccount, T.appConfiguration];
+export const AUDITABLE = [T.storageAccount, T.cosmosAccount, T.sqlDatabase, T.redis, T.cacheRedis, T.psqlServer, T.mysqlServer, T.serviceBus, T.keyVault, T.frontDoor, T.apim, T.webApp, T.workspace, T.cognitiveAccount, T.appConfiguration];
 
 /** Taggable, located resources: tags, regions and names are checked on these. */
 export const TAGGED = [
@@ -116,6 +123,8 @@ export const TAGGED = [
   T.sqlDatabase,
   T.redis,
   T.cacheRedis,
+  T.psqlServer,
+  T.mysqlServer,
   T.serviceBus,
   T.keyVault,
   T.frontDoor,

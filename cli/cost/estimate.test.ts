@@ -139,6 +139,39 @@ describe("SQL, Redis and Service Bus rules", () => {
   });
 });
 
+describe("PostgreSQL and MySQL flexible server rules", () => {
+  const real = loadPriceTable();
+  const at = (type: string, inputs: Record<string, unknown>, location = "eastus") =>
+    estimateCost(fixturePlan("x", [{ type, name: "r", inputs: { location, ...inputs } }]), real).resources[0];
+
+  it("prices Burstable per SKU plus storage (the B1ms server near the seed's $12 a month)", () => {
+    const b1ms = at("azure-native:dbforpostgresql:Server", { sku: { name: "Standard_B1ms", tier: "Burstable" }, storage: { storageSizeGB: 32 } });
+    expect(b1ms.lines.map((l) => [l.meter, l.quantity])).toEqual([["postgresql.burstable.Standard_B1ms", 1], ["postgresql.storage", 32]]);
+    expect(b1ms.lines[0].monthly).toBeCloseTo(0.017 * 730, 2);
+  });
+
+  it("prices General Purpose per vCore, with a zone-redundant HA standby billed like the primary", () => {
+    const ha = at("azure-native:dbforpostgresql:Server", {
+      sku: { name: "Standard_D2ds_v5", tier: "GeneralPurpose" }, storage: { storageSizeGB: 128 }, highAvailability: { mode: "ZoneRedundant" },
+    });
+    expect(ha.lines.map((l) => [l.meter, l.quantity])).toEqual([["postgresql.generalpurpose.vcore", 4], ["postgresql.storage", 256]]);
+    const mysql = at("azure-native:dbformysql:Server", { sku: { name: "Standard_D4ds_v4", tier: "GeneralPurpose" }, storage: { storageSizeGB: 20 }, highAvailability: { mode: "Disabled" } }, "westeurope");
+    expect(mysql.lines.map((l) => [l.meter, l.quantity])).toEqual([["mysql.generalpurpose.vcore", 4], ["mysql.storage", 20]]);
+    expect(mysql.status).toBe("priced");
+  });
+
+  it("reports a SKU it cannot price as unknown, never zero", () => {
+    expect(at("azure-native:dbformysql:Server", { sku: { name: "Standard_B20ms", tier: "Burstable" } })).toMatchObject({ status: "unknown" });
+    expect(at("azure-native:dbforpostgresql:Server", { sku: { name: "Custom" } })).toMatchObject({ status: "unknown" });
+  });
+
+  it("has every flexible server, Redis and geo-redundant storage meter in every region of the table", () => {
+    const regional = Object.entries(real.regions).filter(([name]) => name !== "global");
+    const meters = ["postgresql.generalpurpose.vcore", "mysql.burstable.Standard_B1ms", "mysql.storage", "redis.Premium.P5", "storage.Standard_RAGZRS", "storage.Standard_GZRS"];
+    for (const [name, region] of regional) for (const m of meters) expect(region.meters[m], `${name} ${m}`).toBeDefined();
+  });
+});
+
 describe("the shipped price table", () => {
   const real = loadPriceTable();
   it("is valid, dated, and gives every meter a source page", () => {

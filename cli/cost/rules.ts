@@ -65,7 +65,15 @@ const FREE_TYPES: Record<string, string> = {
   "azure-native:sql:TransparentDataEncryption": "TDE is free",
   "azure-native:sql:BackupShortTermRetentionPolicy": "point-in-time backup storage up to the database size is included",
   "azure-native:sql:BackupLongTermRetentionPolicy": "the policy is free (long-term backup storage is billed per GB)",
+  "azure-native:sql:LongTermRetentionPolicy": "the policy is free (long-term backup storage is billed per GB)",
   "azure-native:cosmosdb:SqlResourceSqlRoleAssignment": "data-plane role assignments are free",
+  "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra": "free",
+  "azure-native:dbforpostgresql:Configuration": "server parameters are free",
+  "azure-native:dbforpostgresql:Database": "billed through its flexible server",
+  "azure-native:dbformysql:AzureADAdministrator": "free",
+  "azure-native:dbformysql:Configuration": "server parameters are free",
+  "azure-native:dbformysql:Database": "billed through its flexible server",
+  "azure-native:managedidentity:UserAssignedIdentity": "managed identities are free",
   "azure-native:servicebus:Queue": "included in the namespace",
   "azure-native:servicebus:Topic": "included in the namespace",
   "azure-native:servicebus:Subscription": "included in the namespace",
@@ -136,6 +144,8 @@ const RULES: Record<string, Rule> = {
   "azure-native:cosmosdb:SqlResourceSqlDatabase": (inputs, context) => cosmosThroughput(inputs, context),
   "azure-native:cosmosdb:SqlResourceSqlContainer": (inputs, context) => cosmosThroughput(inputs, context),
   "azure-native:sql:Database": (inputs) => sqlDatabase(inputs),
+  "azure-native:dbforpostgresql:Server": (inputs) => flexibleServer("postgresql", inputs),
+  "azure-native:dbformysql:Server": (inputs) => flexibleServer("mysql", inputs),
   "azure-native:redis:Redis": (inputs) => {
     const sku = inputs.sku ?? {};
     const shards = sku.name === "Premium" ? count(inputs.shardCount, 1) : 1;
@@ -245,6 +255,26 @@ function sqlDatabase(inputs: Record<string, any>): Pricing {
   const charges: Charge[] = [{ meter: `sql.${edition.toLowerCase()}.vcore`, quantity: vcores, note: `${vcores} vCores` }];
   if (edition === "GP" && inputs.zoneRedundant) charges.push({ meter: "sql.gp.zoneRedundancy.vcore", quantity: vcores, note: "zone redundant" });
   return priced(...charges);
+}
+
+/**
+ * PostgreSQL and MySQL flexible servers: Burstable priced per SKU, other tiers per vCore (the
+ * number in the SKU name, e.g. Standard_D2ds_v5), plus provisioned storage. A high-availability
+ * standby is billed like the primary, compute and storage. Backup storage beyond the provisioned
+ * size (and all geo-redundant backup storage) is billed per GB used.
+ */
+function flexibleServer(engine: "postgresql" | "mysql", inputs: Record<string, any>): Pricing {
+  const name = String(inputs.sku?.name ?? "");
+  const tier = String(inputs.sku?.tier ?? "");
+  const copies = inputs.highAvailability?.mode && inputs.highAvailability.mode !== "Disabled" ? 2 : 1;
+  const ha = copies === 2 ? `, ${inputs.highAvailability.mode} HA standby billed as the primary` : "";
+  const storageGB = count(inputs.storage?.storageSizeGB, engine === "postgresql" ? 32 : 20);
+  const storage: Charge = { meter: `${engine}.storage`, quantity: storageGB * copies, note: `${storageGB} GB${ha}; backups beyond it billed per GB` };
+  if (tier === "Burstable") return priced({ meter: `${engine}.burstable.${name}`, quantity: copies, note: name }, storage);
+  const vcores = /^Standard_[A-Z](\d+)/.exec(name);
+  if (!vcores || !tier) return unknown(`no price for ${engine} flexible server SKU ${name || "(none)"} (${tier || "no tier"})`);
+  const quantity = Number(vcores[1]) * copies;
+  return priced({ meter: `${engine}.${tier.toLowerCase()}.vcore`, quantity, note: `${name}, ${vcores[1]} vCores${ha}` }, storage);
 }
 
 /** Minutes in an ISO 8601 duration such as PT5M or PT1H. */

@@ -76,6 +76,12 @@ export const dataTypes: Record<string, CatalogEntry> = {
     names: ["serverName", "databaseName", "policyName"],
     taggable: false,
   },
+  "azure-native:sql:LongTermRetentionPolicy": {
+    arm: "Microsoft.Sql/servers/databases/backupLongTermRetentionPolicies",
+    apiVersion: "2023-08-01",
+    names: ["serverName", "databaseName", "policyName"],
+    taggable: false,
+  },
   "azure-native:redis:Redis": {
     arm: "Microsoft.Cache/redis",
     apiVersion: "2024-11-01",

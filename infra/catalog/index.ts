@@ -3,6 +3,7 @@ import { coreTypes } from "./core.js";
 import { dataTypes } from "./data.js";
 import { edgeTypes } from "./edge.js";
 import { entraTypes } from "./entra.js";
+import { flexibleServerTypes } from "./flexible-servers.js";
 import { gatewayTypes } from "./gateway.js";
 import { networkTypes } from "./network.js";
 import { observabilityTypes } from "./observability.js";
@@ -17,6 +18,7 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   ...coreTypes,
   ...networkTypes,
   ...dataTypes,
+  ...flexibleServerTypes,
   ...secretsTypes,
   ...observabilityTypes,
   ...edgeTypes,

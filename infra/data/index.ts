@@ -3,15 +3,21 @@ import type { BaseArgs } from "../core/args.js";
 import type { PrivateLinkService } from "../network/dns.js";
 import { KeyVault, type KeyVaultArgs } from "../secrets/key-vault.js";
 import { CosmosDb, type CosmosArgs } from "./cosmos.js";
+import { MySqlServer, type MySqlArgs } from "./mysql.js";
+import { PostgreSqlServer, type PostgreSqlArgs } from "./postgresql.js";
 import { RedisCache, type RedisArgs } from "./redis.js";
 import { ServiceBus, type ServiceBusArgs } from "./service-bus.js";
 import { SqlDatabase, type SqlArgs } from "./sql.js";
 import { BlobStorage, type StorageArgs } from "./storage.js";
 
+export { checkFlexibleServer, flexibleServerProblems, MYSQL_LIMITS, POSTGRESQL_LIMITS, type FlexibleServerArgs, type FlexibleServerTier } from "./flexible-server.js";
+export { MySqlServer, type MySqlArgs } from "./mysql.js";
+export { PostgreSqlServer, type PostgreSqlArgs } from "./postgresql.js";
 export { CosmosDb, COSMOS_DATA_CONTRIBUTOR, type CosmosArgs, type CosmosContainerArgs, type CosmosDatabaseArgs } from "./cosmos.js";
-export { RedisCache, type RedisArgs, type RedisSku } from "./redis.js";
+export { REDIS_EVICTION_POLICIES, REDIS_RDB_FREQUENCIES, STORAGE_REDUNDANCY, ZONAL_REDUNDANCY, type RedisEvictionPolicy, type StorageRedundancy } from "./options.js";
+export { RedisCache, type RedisArgs, type RedisPersistenceArgs, type RedisSku } from "./redis.js";
 export { ServiceBus, type QueueAccess, type QueueArgs, type ServiceBusArgs, type ServiceBusSku } from "./service-bus.js";
-export { SqlDatabase, type SqlArgs, type SqlDatabaseArgs } from "./sql.js";
+export { SqlDatabase, type SqlArgs, type SqlDatabaseArgs, type SqlEdition } from "./sql.js";
 export { BlobStorage, type BlobAccess, type StorageArgs } from "./storage.js";
 
 /** A data component's own settings: what is left once the tier supplies the shared arguments. */
@@ -27,6 +33,10 @@ export interface DataTierArgs extends Omit<BaseArgs, "roleAssignments"> {
   sql?: Settings<SqlArgs>;
   /** Absent: no Redis cache. */
   redis?: Settings<RedisArgs>;
+  /** Absent: no PostgreSQL server (its private DNS zone is then not needed either). */
+  postgresql?: Settings<PostgreSqlArgs>;
+  /** Absent: no MySQL server. */
+  mysql?: Settings<MySqlArgs>;
   storage: Settings<StorageArgs>;
   /** `privateEndpoint` needs Premium: Standard namespaces have none. */
   serviceBus: Settings<ServiceBusArgs> & { privateEndpoint: boolean };
@@ -42,6 +52,8 @@ export class DataTier extends pulumi.ComponentResource {
   readonly cosmos: CosmosDb;
   readonly sql?: SqlDatabase;
   readonly redis?: RedisCache;
+  readonly postgresql?: PostgreSqlServer;
+  readonly mysql?: MySqlServer;
   readonly storage: BlobStorage;
   readonly serviceBus: ServiceBus;
   readonly keyVault: KeyVault;
@@ -60,6 +72,10 @@ export class DataTier extends pulumi.ComponentResource {
     this.cosmos = new CosmosDb(`${name}-cosmos`, { ...shared, ...args.cosmos, privateEndpoint: endpoint("cosmos") }, child);
     if (args.sql) this.sql = new SqlDatabase(`${name}-sql`, { ...shared, ...args.sql, privateEndpoint: endpoint("sql") }, child);
     if (args.redis) this.redis = new RedisCache(`${name}-redis`, { ...shared, ...args.redis, privateEndpoint: endpoint("redis") }, child);
+    if (args.postgresql) {
+      this.postgresql = new PostgreSqlServer(`${name}-postgresql`, { ...shared, ...args.postgresql, privateEndpoint: endpoint("postgresql") }, child);
+    }
+    if (args.mysql) this.mysql = new MySqlServer(`${name}-mysql`, { ...shared, ...args.mysql, privateEndpoint: endpoint("mysql") }, child);
     this.storage = new BlobStorage(`${name}-storage`, { ...shared, ...args.storage, privateEndpoint: endpoint("blob") }, child);
     const { privateEndpoint: serviceBusEndpoint, ...serviceBus } = args.serviceBus;
     this.serviceBus = new ServiceBus(

@@ -1,12 +1,19 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../cli/plan/schema.js";
-import { BASE, endpointOf, oneOfType, PRIVATE_ENDPOINT, planComponents } from "../../test/components.js";
+import { BASE, endpointOf, ofType, oneOfType, PRIVATE_ENDPOINT, planComponents } from "../../test/components.js";
+import { BUILT_IN_ROLES } from "../core/roles.js";
 import { RedisCache, type RedisArgs } from "./redis.js";
 
 const DEV: RedisArgs = { ...BASE, sku: "Standard", capacity: 0, zoneRedundant: false, privateEndpoint: PRIVATE_ENDPOINT };
 
+const STORAGE = {
+  accountId: "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/sttest",
+  blobEndpoint: "https://sttest.blob.core.windows.net/",
+};
+
 let dev: Plan;
 let prod: Plan;
+let clustered: Plan;
 beforeAll(async () => {
   dev = await planComponents(() => {
     const cache = new RedisCache("redis", DEV);
@@ -15,6 +22,17 @@ beforeAll(async () => {
   });
   prod = await planComponents(() => {
     new RedisCache("redis", { ...DEV, sku: "Premium", capacity: 1, zoneRedundant: true });
+  });
+  clustered = await planComponents(() => {
+    new RedisCache("redis", {
+      ...DEV,
+      sku: "Premium",
+      capacity: 2,
+      zoneRedundant: true,
+      shardCount: 3,
+      evictionPolicy: "allkeys-lru",
+      persistence: { kind: "rdb", frequencyMinutes: 60, storage: STORAGE },
+    });
   });
 });
 
@@ -48,5 +66,42 @@ describe("Redis", () => {
       accessPolicyName: "Data Contributor",
       objectId: "33333333-3333-4333-8333-333333333333",
     });
+  });
+});
+
+describe("Redis tiers", () => {
+  it("clusters a Premium cache over shards, with the eviction policy asked for", () => {
+    const inputs = oneOfType(clustered, "azure-native:redis:Redis").inputs;
+    expect(inputs).toMatchObject({ shardCount: 3, redisConfiguration: { aadEnabled: "true", maxmemoryPolicy: "allkeys-lru" } });
+    expect(oneOfType(dev, "azure-native:redis:Redis").inputs.shardCount).toBeUndefined();
+  });
+
+  it("persists RDB snapshots with the cache's own identity, granted blob access on that account only", () => {
+    const cache = oneOfType(clustered, "azure-native:redis:Redis");
+    expect(cache.inputs.identity).toEqual({ type: "SystemAssigned" });
+    expect(cache.inputs.redisConfiguration).toMatchObject({
+      rdbBackupEnabled: "true",
+      rdbBackupFrequency: "60",
+      preferredDataPersistenceAuthMethod: "ManagedIdentity",
+      rdbStorageConnectionString: `BlobEndpoint=${STORAGE.blobEndpoint}`,
+    });
+    const grant = ofType(clustered, "azure-native:authorization:RoleAssignment").find((r) => r.inputs.scope === STORAGE.accountId);
+    expect(grant?.inputs.roleDefinitionId).toContain(BUILT_IN_ROLES["Storage Blob Data Contributor"]);
+    expect(JSON.stringify(cache.inputs.redisConfiguration)).not.toMatch(/AccountKey/);
+  });
+
+  const refused = (args: Partial<RedisArgs>) => planComponents(() => void new RedisCache("redis", { ...DEV, ...args }));
+
+  it("refuses clustering and persistence below Premium, and more than 10 shards", async () => {
+    await expect(refused({ shardCount: 2, persistence: { kind: "aof", storage: STORAGE } })).rejects.toThrow(
+      "redis redis: shardCount needs the Premium SKU; this cache is Standard; persistence needs the Premium SKU; this cache is Standard",
+    );
+    await expect(refused({ sku: "Premium", capacity: 1, shardCount: 11 })).rejects.toThrow("shardCount is 11; a Premium cluster has 1-10 shards");
+  });
+
+  it("refuses an RDB interval Azure does not offer", async () => {
+    await expect(refused({ sku: "Premium", capacity: 1, persistence: { kind: "rdb", frequencyMinutes: 45 as 60, storage: STORAGE } })).rejects.toThrow(
+      "persistence.frequencyMinutes is 45; expected one of 15, 30, 60, 360, 720, 1440",
+    );
   });
 });

@@ -1,11 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as redis from "@pulumi/azure-native/redis";
 import type { BaseArgs, PrivateEndpointArgs } from "../core/args.js";
-import { stableGuid } from "../core/roles.js";
+import { assignRoles, stableGuid } from "../core/roles.js";
 import { applySharedArgs } from "../core/shared.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
+import { REDIS_RDB_FREQUENCIES, type RedisEvictionPolicy } from "./options.js";
 
 export type RedisSku = "Basic" | "Standard" | "Premium";
+
+/** Premium only: snapshots (RDB) or an append-only log (AOF) written to a storage account with the cache's identity. */
+export interface RedisPersistenceArgs {
+  kind: "rdb" | "aof";
+  /** RDB only: minutes between snapshots. */
+  frequencyMinutes?: (typeof REDIS_RDB_FREQUENCIES)[number];
+  storage: { accountId: pulumi.Input<string>; blobEndpoint: pulumi.Input<string> };
+}
 
 export interface RedisArgs extends BaseArgs {
   sku: RedisSku;
@@ -13,7 +23,30 @@ export interface RedisArgs extends BaseArgs {
   capacity: number;
   /** Premium only: replicas spread over the region's zones. */
   zoneRedundant: boolean;
+  /** Premium only: clustering over this many shards (1-10). */
+  shardCount?: number;
+  /** What Redis evicts when memory is full; Azure's volatile-lru unless given. */
+  evictionPolicy?: RedisEvictionPolicy;
+  persistence?: RedisPersistenceArgs;
   privateEndpoint?: PrivateEndpointArgs;
+}
+
+/** Refuses Premium-only features below Premium and out-of-range shards, before anything is declared. */
+function checkRedis(name: string, args: RedisArgs): void {
+  const problems: string[] = [];
+  const premiumOnly = { zoneRedundant: args.zoneRedundant || undefined, shardCount: args.shardCount, persistence: args.persistence };
+  for (const [key, value] of Object.entries(premiumOnly)) {
+    if (value !== undefined && args.sku !== "Premium") problems.push(`${key} needs the Premium SKU; this cache is ${args.sku}`);
+  }
+  if (args.shardCount !== undefined && (!Number.isInteger(args.shardCount) || args.shardCount < 1 || args.shardCount > 10)) {
+    problems.push(`shardCount is ${args.shardCount}; a Premium cluster has 1-10 shards`);
+  }
+  const p = args.persistence;
+  if (p?.kind === "rdb" && !REDIS_RDB_FREQUENCIES.includes(p.frequencyMinutes ?? 60)) {
+    problems.push(`persistence.frequencyMinutes is ${p.frequencyMinutes}; expected one of ${REDIS_RDB_FREQUENCIES.join(", ")}`);
+  }
+  if (p?.kind === "aof" && p.frequencyMinutes !== undefined) problems.push("persistence.frequencyMinutes applies to RDB snapshots only");
+  if (problems.length) throw new Error(`redis ${name}: ${problems.join("; ")}`);
 }
 
 /**
@@ -33,7 +66,9 @@ export class RedisCache extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("estate:data:RedisCache", name, {}, opts);
+    checkRedis(name, args);
     const { resourceGroupName, location, namer, tags } = args;
+    const persistence = args.persistence;
 
     const cache = new redis.Redis(
       `${name}-cache`,
@@ -47,13 +82,25 @@ export class RedisCache extends pulumi.ComponentResource {
         minimumTlsVersion: "1.2",
         publicNetworkAccess: "Disabled",
         disableAccessKeyAuthentication: true,
-        redisConfiguration: { aadEnabled: "true" },
+        redisConfiguration: {
+          aadEnabled: "true",
+          maxmemoryPolicy: args.evictionPolicy,
+          ...(persistence ? persistenceSettings(persistence) : {}),
+        },
+        // Persistence writes with the cache's own identity (no storage keys).
+        identity: persistence ? { type: "SystemAssigned" } : undefined,
+        shardCount: args.shardCount,
         zones: args.zoneRedundant ? ["1", "2", "3"] : undefined,
         replicasPerPrimary: args.zoneRedundant ? 2 : undefined,
       },
       { parent: this },
     );
     this.cache = cache;
+    if (persistence) {
+      assignRoles(this, `${name}-persistence`, persistence.storage.accountId, [
+        { role: "Storage Blob Data Contributor", principalId: cache.identity.apply((i) => i?.principalId ?? ""), principalType: "ServicePrincipal", key: "persistence" },
+      ]);
+    }
 
     if (args.privateEndpoint) privateEndpoint(this, name, args, "redis", cache.id, args.privateEndpoint);
     applySharedArgs(this, name, cache.id, args);
@@ -80,4 +127,13 @@ export class RedisCache extends pulumi.ComponentResource {
       { parent: this },
     );
   }
+}
+
+/** redisConfiguration for RDB or AOF persistence authenticated by the cache's managed identity. */
+function persistenceSettings(p: RedisPersistenceArgs): Record<string, pulumi.Input<string>> {
+  const target = pulumi.interpolate`BlobEndpoint=${p.storage.blobEndpoint}`;
+  const common = { preferredDataPersistenceAuthMethod: "ManagedIdentity", storageSubscriptionId: authorization.getClientConfigOutput().subscriptionId };
+  return p.kind === "rdb"
+    ? { ...common, rdbBackupEnabled: "true", rdbBackupFrequency: String(p.frequencyMinutes ?? 60), rdbStorageConnectionString: target }
+    : { ...common, aofBackupEnabled: "true", aofStorageConnectionString0: target };
 }

@@ -13,8 +13,17 @@ const DEV: SqlArgs = {
 };
 const PROD: SqlArgs = { ...DEV, zoneRedundant: true, databases: [{ name: "estate", compute: "provisioned", vCores: 2, backupRetentionDays: 35 }] };
 
+const TIERS: SqlArgs = {
+  ...DEV,
+  databases: [
+    { name: "app", compute: "serverless", vCores: 4, minVCores: 1, autoPauseDelayMinutes: 120, maxSizeGB: 64, backupRetentionDays: 7 },
+    { name: "orders", compute: "provisioned", edition: "BusinessCritical", vCores: 4, backupRetentionDays: 35, longTermRetention: { weekly: "P12W", monthly: "P12M", yearly: "P5Y", weekOfYear: 10 } },
+  ],
+};
+
 let dev: Plan;
 let prod: Plan;
+let tiers: Plan;
 beforeAll(async () => {
   dev = await planComponents(() => {
     const sql = new SqlDatabase("sql", DEV);
@@ -22,6 +31,9 @@ beforeAll(async () => {
   });
   prod = await planComponents(() => {
     new SqlDatabase("sql", PROD);
+  });
+  tiers = await planComponents(() => {
+    new SqlDatabase("sql", TIERS);
   });
 });
 
@@ -67,5 +79,32 @@ describe("Azure SQL", () => {
     const pe = endpointOf(dev, server.outputs.id);
     expect(pe?.endpoint.inputs.privateLinkServiceConnections).toEqual([expect.objectContaining({ groupIds: ["sqlServer"] })]);
     expect(dev.outputs.fqdn).toBe(`${server.physicalName}.database.windows.net`);
+  });
+});
+
+describe("Azure SQL tiers", () => {
+  const database = (name: string) => ofType(tiers, "azure-native:sql:Database").find((d) => d.inputs.databaseName === name)!.inputs;
+
+  it("scales a serverless database between its minimum and maximum vCores, capped at its max size", () => {
+    expect(database("app")).toMatchObject({ sku: { name: "GP_S_Gen5", tier: "GeneralPurpose", capacity: 4 }, minCapacity: 1, autoPauseDelay: 120, maxSizeBytes: 64 * 1024 ** 3 });
+  });
+
+  it("runs Business Critical on BC_Gen5 and keeps long-term backups where asked", () => {
+    expect(database("orders")).toMatchObject({ sku: { name: "BC_Gen5", tier: "BusinessCritical", capacity: 4 } });
+    expect(database("orders").maxSizeBytes).toBeUndefined();
+    expect(oneOfType(tiers, "azure-native:sql:LongTermRetentionPolicy").inputs).toMatchObject({
+      databaseName: "orders",
+      weeklyRetention: "P12W",
+      monthlyRetention: "P12M",
+      yearlyRetention: "P5Y",
+      weekOfYear: 10,
+    });
+    expect(ofType(dev, "azure-native:sql:LongTermRetentionPolicy")).toHaveLength(0);
+  });
+
+  it("refuses serverless Business Critical", async () => {
+    await expect(
+      planComponents(() => void new SqlDatabase("sql", { ...DEV, databases: [{ name: "x", compute: "serverless", edition: "BusinessCritical", vCores: 2, backupRetentionDays: 7 }] })),
+    ).rejects.toThrow("sql sql: database x asks for serverless BusinessCritical; serverless exists on GeneralPurpose only");
   });
 });

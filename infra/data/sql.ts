@@ -7,16 +7,33 @@ import { assignRoles } from "../core/roles.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
 import { sendDiagnostics } from "../observability/diagnostics.js";
 
+/** The vCore service tiers the estate offers; serverless exists on General Purpose only. */
+export type SqlEdition = "GeneralPurpose" | "BusinessCritical";
+
+/** SKU names per edition and compute. Source: https://learn.microsoft.com/azure/azure-sql/database/resource-limits-vcore-single-databases */
+const SQL_SKUS = {
+  GeneralPurpose: { serverless: "GP_S_Gen5", provisioned: "GP_Gen5" },
+  BusinessCritical: { provisioned: "BC_Gen5" },
+} as const;
+
 export interface SqlDatabaseArgs {
   name: string;
-  /** Serverless General Purpose with auto-pause, or provisioned vCores. */
+  /** Serverless (General Purpose only) bills per vCore-second and can pause; provisioned runs its vCores all the time. */
   compute: "serverless" | "provisioned";
+  /** General Purpose unless given; Business Critical keeps replicas on local SSD (zone redundancy included). */
+  edition?: SqlEdition;
   /** Serverless: the maximum vCores; provisioned: the vCores. */
   vCores: number;
+  /** Serverless only: the vCores always allocated (0.5 unless given). */
+  minVCores?: number;
   /** Serverless only: minutes idle before the database pauses (-1 never pauses). */
   autoPauseDelayMinutes?: number;
+  /** The database's maximum data size; Azure's default for the SKU unless given. */
+  maxSizeGB?: number;
   /** Point-in-time restore window, 1-35 days. */
   backupRetentionDays: number;
+  /** Long-term retention of full backups, ISO 8601 durations such as P12W, P12M, P5Y. */
+  longTermRetention?: { weekly?: string; monthly?: string; yearly?: string; weekOfYear?: number };
 }
 
 export interface SqlArgs extends BaseArgs {
@@ -29,7 +46,8 @@ export interface SqlArgs extends BaseArgs {
 
 /**
  * An Azure SQL logical server with Entra-only authentication and no public access, audited to Log
- * Analytics, and its databases with TDE on and the configured backup retention.
+ * Analytics, and its databases (serverless or provisioned, General Purpose or Business Critical) with
+ * TDE on, the configured point-in-time retention and, where asked, long-term retention.
  */
 export class SqlDatabase extends pulumi.ComponentResource {
   readonly serverId: pulumi.Output<string>;
@@ -93,6 +111,10 @@ export class SqlDatabase extends pulumi.ComponentResource {
 
     for (const db of args.databases) {
       const serverless = db.compute === "serverless";
+      const edition = db.edition ?? "GeneralPurpose";
+      const skus: Partial<Record<SqlDatabaseArgs["compute"], string>> = SQL_SKUS[edition];
+      const skuName = skus[db.compute];
+      if (!skuName) throw new Error(`sql ${name}: database ${db.name} asks for ${db.compute} ${edition}; serverless exists on GeneralPurpose only`);
       const database = new sql.Database(
         `${name}-${db.name}`,
         {
@@ -101,9 +123,10 @@ export class SqlDatabase extends pulumi.ComponentResource {
           resourceGroupName,
           location,
           tags,
-          sku: { name: serverless ? "GP_S_Gen5" : "GP_Gen5", tier: "GeneralPurpose", family: "Gen5", capacity: db.vCores },
+          sku: { name: skuName, tier: edition, family: "Gen5", capacity: db.vCores },
           autoPauseDelay: serverless ? (db.autoPauseDelayMinutes ?? 60) : undefined,
-          minCapacity: serverless ? 0.5 : undefined,
+          minCapacity: serverless ? (db.minVCores ?? 0.5) : undefined,
+          maxSizeBytes: db.maxSizeGB === undefined ? undefined : db.maxSizeGB * 1024 ** 3,
           zoneRedundant: args.zoneRedundant,
           // Zone-redundant estates (prod) keep backups in zones and in the paired region.
           requestedBackupStorageRedundancy: args.zoneRedundant ? "GeoZone" : "Local",
@@ -126,6 +149,23 @@ export class SqlDatabase extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      if (db.longTermRetention) {
+        const { weekly, monthly, yearly, weekOfYear } = db.longTermRetention;
+        new sql.LongTermRetentionPolicy(
+          `${name}-${db.name}-ltr`,
+          {
+            serverName: server.name,
+            databaseName: database.name,
+            resourceGroupName,
+            policyName: "default",
+            weeklyRetention: weekly,
+            monthlyRetention: monthly,
+            yearlyRetention: yearly,
+            weekOfYear: yearly ? (weekOfYear ?? 1) : undefined,
+          },
+          { parent: this },
+        );
+      }
       sendDiagnostics(this, `${name}-${db.name}`, database.id, args.diagnostics);
       this.databaseIds[db.name] = database.id;
     }

@@ -6,7 +6,7 @@ import { BlobStorage, type StorageArgs } from "./storage.js";
 
 const ARGS: StorageArgs = {
   ...BASE,
-  zoneRedundant: false,
+  redundancy: "LRS",
   containers: ["documents", "exports"],
   softDeleteDays: 7,
   lifecycle: { coolAfterDays: 30, archiveAfterDays: 90 },
@@ -34,6 +34,17 @@ describe("Storage", () => {
       networkRuleSet: { defaultAction: "Deny" },
       sku: { name: "Standard_LRS" },
     });
+  });
+
+  it.each([
+    ["ZRS", "Standard_ZRS"],
+    ["GRS", "Standard_GRS"],
+    ["RA-GRS", "Standard_RAGRS"],
+    ["GZRS", "Standard_GZRS"],
+    ["RA-GZRS", "Standard_RAGZRS"],
+  ] as const)("replicates %s as the %s SKU", async (redundancy, sku) => {
+    const other = await planComponents(() => void new BlobStorage("st", { ...ARGS, redundancy }));
+    expect(oneOfType(other, "azure-native:storage:StorageAccount").inputs.sku).toEqual({ name: sku });
   });
 
   it("keeps deleted blobs and containers and versions every blob", () => {

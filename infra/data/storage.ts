@@ -5,10 +5,10 @@ import { assignRoles } from "../core/roles.js";
 import { applySharedArgs } from "../core/shared.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
 import { sendDiagnostics } from "../observability/diagnostics.js";
+import { STORAGE_REDUNDANCY, type StorageRedundancy } from "./options.js";
 
 export interface StorageArgs extends BaseArgs {
-  /** Zone-redundant (ZRS) or locally redundant (LRS) replication. */
-  zoneRedundant: boolean;
+  redundancy: StorageRedundancy;
   containers: string[];
   /** Days kept after delete, for blobs and for containers. */
   softDeleteDays: number;
@@ -48,7 +48,7 @@ export class BlobStorage extends pulumi.ComponentResource {
         location,
         tags,
         kind: "StorageV2",
-        sku: { name: args.zoneRedundant ? "Standard_ZRS" : "Standard_LRS" },
+        sku: { name: STORAGE_REDUNDANCY[args.redundancy] },
         accessTier: "Hot",
         allowBlobPublicAccess: false,
         allowSharedKeyAccess: false,

@@ -56,6 +56,9 @@ export const NAME_RULES = {
   sqlServer: hyphenated(1, 63, true, "sql"),
   sqlDatabase: hyphenated(1, 128, false, "sqldb"),
   redis: hyphenated(1, 63, true, "redis"),
+  // Flexible server names are DNS labels (<name>.postgres.database.azure.com): 3-63 characters.
+  postgresqlServer: hyphenated(3, 63, true, "psql"),
+  mysqlServer: hyphenated(3, 63, true, "mysql"),
   storageAccount: {
     abbr: "st",
     min: 3,

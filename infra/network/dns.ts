@@ -15,10 +15,14 @@ export const PRIVATE_LINK = {
   blob: { zone: "privatelink.blob.core.windows.net", groupId: "blob" },
   serviceBus: { zone: "privatelink.servicebus.windows.net", groupId: "namespace" },
   keyVault: { zone: "privatelink.vaultcore.azure.net", groupId: "vault" },
+  postgresql: { zone: "privatelink.postgres.database.azure.com", groupId: "postgresqlServer" },
+  mysql: { zone: "privatelink.mysql.database.azure.com", groupId: "mysqlServer" },
 } as const;
 
 export type PrivateLinkService = keyof typeof PRIVATE_LINK;
 export const PRIVATE_LINK_SERVICES = Object.keys(PRIVATE_LINK) as PrivateLinkService[];
+/** Services every estate has; the optional databases' zones are made only for stacks that use them. */
+export const DEFAULT_PRIVATE_LINK_SERVICES = PRIVATE_LINK_SERVICES.filter((s) => s !== "postgresql" && s !== "mysql");
 
 /**
  * The platform services' zones and group ids (same source). Unlike the data tier's, an estate
@@ -44,7 +48,7 @@ export function privateLinkOf(service: AnyPrivateLinkService): { zone: string; g
 export interface PrivateDnsZonesArgs extends Omit<BaseArgs, "location" | "diagnostics" | "roleAssignments"> {
   /** The VNet every zone is linked to, so resources inside it resolve the private addresses. */
   vnetId: pulumi.Input<string>;
-  /** Which services get a zone; the data tier's (PRIVATE_LINK_SERVICES) unless given. */
+  /** Which services get a zone; DEFAULT_PRIVATE_LINK_SERVICES unless given. */
   services?: AnyPrivateLinkService[];
 }
 
@@ -60,7 +64,7 @@ export class PrivateDnsZones extends pulumi.ComponentResource {
     super("estate:network:PrivateDnsZones", name, {}, opts);
     const { resourceGroupName, namer, tags } = args;
     this.zoneIds = {};
-    for (const service of args.services ?? PRIVATE_LINK_SERVICES) {
+    for (const service of args.services ?? DEFAULT_PRIVATE_LINK_SERVICES) {
       const zone = new privatedns.PrivateZone(
         `${name}-${service}`,
         { privateZoneName: privateLinkOf(service).zone, resourceGroupName, location: "global", tags },

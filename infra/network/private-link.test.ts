@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { BASE, ofType, PRIVATE_ENDPOINT, planComponents } from "../../test/components.js";
-import { PLATFORM_PRIVATE_LINK_SERVICES, PRIVATE_LINK_SERVICES, privateLinkOf, PrivateDnsZones } from "./dns.js";
+import { DEFAULT_PRIVATE_LINK_SERVICES, PLATFORM_PRIVATE_LINK_SERVICES, PRIVATE_LINK, PRIVATE_LINK_SERVICES, privateLinkOf, PrivateDnsZones } from "./dns.js";
 import { privateEndpoint } from "./private-endpoint.js";
 
 const VNET = "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet-test";
@@ -24,7 +24,7 @@ describe("private DNS zones", () => {
     );
     for (const zone of zones) expect(zone.inputs.location).toBe("global");
     const links = ofType(plan, "azure-native:privatedns:VirtualNetworkLink");
-    expect(links).toHaveLength(PRIVATE_LINK_SERVICES.length);
+    expect(links).toHaveLength(DEFAULT_PRIVATE_LINK_SERVICES.length);
     for (const link of links) {
       expect(link.inputs.registrationEnabled).toBe(false);
       expect(link.inputs.virtualNetwork).toMatchObject({ id: VNET });
@@ -40,6 +40,16 @@ describe("private DNS zones", () => {
     expect(zones).toHaveLength(PRIVATE_LINK_SERVICES.length + 2);
     expect(zones).toEqual(expect.arrayContaining(["privatelink.search.windows.net", "privatelink.openai.azure.com"]));
     expect(zones).not.toContain("privatelink.azconfig.io");
+  });
+
+  it("makes the PostgreSQL and MySQL zones only for stacks that ask for them", async () => {
+    const plan = await planComponents(() => {
+      new PrivateDnsZones("dns", { ...BASE, vnetId: VNET, services: [...DEFAULT_PRIVATE_LINK_SERVICES, "postgresql", "mysql"] });
+    });
+    const zones = ofType(plan, "azure-native:privatedns:PrivateZone").map((z) => z.physicalName);
+    expect(zones).toContain("privatelink.postgres.database.azure.com");
+    expect(zones).toContain("privatelink.mysql.database.azure.com");
+    expect(DEFAULT_PRIVATE_LINK_SERVICES).not.toContain("postgresql");
   });
 
   it("locks each zone when asked", async () => {

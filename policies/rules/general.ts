@@ -16,6 +16,8 @@ const NAMES: Record<string, { abbr: string; input: string }> = {
   [T.cosmosAccount]: { abbr: "cosmos", input: "accountName" },
   [T.sqlServer]: { abbr: "sql", input: "serverName" },
   [T.redis]: { abbr: "redis", input: "name" },
+  [T.psqlServer]: { abbr: "psql", input: "serverName" },
+  [T.mysqlServer]: { abbr: "mysql", input: "serverName" },
   [T.serviceBus]: { abbr: "sbns", input: "namespaceName" },
   [T.keyVault]: { abbr: "kv", input: "vaultName" },
   [T.frontDoor]: { abbr: "afd", input: "profileName" },

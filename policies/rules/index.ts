@@ -3,6 +3,7 @@ import { apimRules } from "./apim.js";
 import { computeRules } from "./compute.js";
 import { dataRules } from "./data.js";
 import { edgeRules } from "./edge.js";
+import { flexibleServerRules } from "./flexible-servers.js";
 import { generalRules } from "./general.js";
 import { identityRules } from "./identity.js";
 import { messagingAndSecretRules } from "./messaging-secrets.js";
@@ -33,6 +34,7 @@ export const RULES = catalogue([
   ...networkRules,
   ...storageRules,
   ...dataRules,
+  ...flexibleServerRules,
   ...messagingAndSecretRules,
   ...edgeRules,
   ...apimRules,

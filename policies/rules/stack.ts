@@ -42,6 +42,9 @@ function internetFacing(resource: GraphResource): string | undefined {
       return ["Internal", "External"].includes(String(inputs.virtualNetworkType)) ? undefined : "virtualNetworkType is not Internal or External: the gateway is open to the internet";
     case T.publicIp:
       return "a public IP address exposes this resource";
+    case T.psqlServer:
+    case T.mysqlServer:
+      return isText("Disabled").test(get(inputs, "network.publicNetworkAccess")) || get(inputs, "network.delegatedSubnetResourceId") ? undefined : "network.publicNetworkAccess is not Disabled";
     default:
       return isText("Disabled").test(inputs.publicNetworkAccess) ? undefined : "publicNetworkAccess is not Disabled";
   }

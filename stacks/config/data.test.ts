@@ -23,7 +23,7 @@ describe("estate:data defaults", () => {
     expect(d.cosmos).toMatchObject({ capacity: "autoscale", zoneRedundant: true, backup: "continuous" });
     expect(d.serviceBus).toMatchObject({ sku: "Premium", privateEndpoint: true, zoneRedundant: true });
     expect(d.redis).toMatchObject({ sku: "Premium", zoneRedundant: true });
-    expect(d.storage.zoneRedundant).toBe(true);
+    expect(d.storage.redundancy).toBe("ZRS");
     expect(d.keyVault.purgeProtection).toBe(true);
     expect(d.lock).toBe("CanNotDelete");
   });
@@ -53,6 +53,22 @@ describe("estate:data defaults", () => {
     ]);
   });
 
+  it("has PostgreSQL and MySQL off, Burstable B1ms outside prod and zone-redundant General Purpose in prod", () => {
+    const dev = loadConfig(BASE, { stack: "dev" }).data;
+    const prod = loadConfig({ ...BASE, "estate:profile": "prod" }, { stack: "prod" }).data;
+    for (const section of ["postgresql", "mysql"] as const) {
+      expect(dev[section]).toMatchObject({ enabled: false, sku: { name: "Standard_B1ms", tier: "Burstable" }, highAvailability: "Disabled", backupRetentionDays: 7, geoRedundantBackup: false });
+      expect(prod[section]).toMatchObject({ enabled: false, sku: { tier: "GeneralPurpose" }, highAvailability: "ZoneRedundant", backupRetentionDays: 35, geoRedundantBackup: true });
+    }
+    expect(prod.postgresql.sku.name).toBe("Standard_D2ds_v5");
+    expect(prod.mysql.sku.name).toBe("Standard_D2ds_v4");
+  });
+
+  it("turns PostgreSQL on with just its admin and databases, defaulting the admin to a group", () => {
+    const { data: d } = loadConfig({ ...BASE, ...data({ postgresql: { enabled: true, admin: { principalName: "pg-admins", objectId: ADMIN.objectId }, databases: ["events"] } }) }, { stack: "dev" });
+    expect(d.postgresql).toMatchObject({ enabled: true, admin: { principalName: "pg-admins", principalType: "Group" }, databases: ["events"], version: "16" });
+  });
+
   it("lets a stack change one nested key and keeps the rest of the section", () => {
     const { data: d } = loadConfig({ ...BASE, ...data({ sql: { enabled: true, admin: ADMIN }, redis: { enabled: false } }) }, { stack: "dev" });
     expect(d.sql).toMatchObject({ enabled: true, admin: ADMIN, databases: [expect.objectContaining({ compute: "serverless" })] });
@@ -72,8 +88,34 @@ describe("estate:data impossible combinations", () => {
       /zone redundancy needs the Premium SKU; this cache is Standard/],
     ["zone redundancy in a region without zones", { ...prod, "estate:location": "westus", "estate:zoneRedundant": "false" }, "estate:data.cosmos.zoneRedundant",
       /region westus has no availability zones; choose another region or set zoneRedundant: false/],
-    ["Storage zone redundancy in a region without zones", { "estate:location": "ukwest", ...data({ storage: { zoneRedundant: true } }) },
-      "estate:data.storage.zoneRedundant", /ukwest has no availability zones/],
+    ["Storage zone redundancy in a region without zones", { "estate:location": "ukwest", ...data({ storage: { redundancy: "GZRS" } }) },
+      "estate:data.storage.redundancy", /ukwest has no availability zones/],
+    ["a storage redundancy Azure does not offer", data({ storage: { redundancy: "GRS-Z" } }), "estate:data.storage.redundancy", /LRS.*RA-GZRS/],
+    ["clustering on Redis Standard", data({ redis: { shardCount: 2 } }), "estate:data.redis.shardCount", /clustering needs the Premium SKU; this cache is Standard/],
+    ["more than 10 Redis shards", { ...prod, ...data({ redis: { shardCount: 11 } }) }, "estate:data.redis.shardCount", /got 11; a Premium cluster's shard count is 1-10/],
+    ["an unknown Redis eviction policy", data({ redis: { evictionPolicy: "lru" } }), "estate:data.redis.evictionPolicy", /allkeys-lru/],
+    ["serverless Business Critical SQL", data({ sql: { enabled: true, admin: ADMIN, databases: [{ name: "db", compute: "serverless", edition: "BusinessCritical", vCores: 2, backupRetentionDays: 7 }] } }),
+      "estate:data.sql.databases[0].edition", /serverless exists on GeneralPurpose only/],
+    ["a serverless minimum above the maximum", data({ sql: { enabled: true, admin: ADMIN, databases: [{ name: "db", compute: "serverless", vCores: 2, minVCores: 4, backupRetentionDays: 7 }] } }),
+      "estate:data.sql.databases[0].minVCores", /got 4; expected 0.5 up to the maximum of 2 vCores/],
+    ["a production database that pauses", { ...prod, ...data({ sql: { enabled: true, admin: ADMIN, databases: [{ name: "db", compute: "serverless", vCores: 2, autoPauseDelayMinutes: 60, backupRetentionDays: 35 }] } }) },
+      "estate:data.sql.databases[0].autoPauseDelayMinutes", /production databases do not pause/],
+    ["a max size over 4 TB", data({ sql: { enabled: true, admin: ADMIN, databases: [{ name: "db", compute: "provisioned", vCores: 2, maxSizeGB: 5000, backupRetentionDays: 7 }] } }),
+      "estate:data.sql.databases[0].maxSizeGB", /got 5000; the maximum data size in GB is 1-4096/],
+    ["long-term retention over 10 years", data({ sql: { enabled: true, admin: ADMIN, databases: [{ name: "db", compute: "provisioned", vCores: 2, backupRetentionDays: 7, longTermRetention: { weekly: "P521W" } }] } }),
+      "estate:data.sql.databases[0].longTermRetention.weekly", /got "P521W"; expected P1W to P520W/],
+    ["PostgreSQL on without its admin", data({ postgresql: { enabled: true } }), "estate:data.postgresql.admin", /PostgreSQL allows Entra sign-in only/],
+    ["HA on a Burstable PostgreSQL", data({ postgresql: { enabled: true, highAvailability: "ZoneRedundant" } }), "estate:data.postgresql.highAvailability",
+      /needs the GeneralPurpose or MemoryOptimized tier; Standard_B1ms is Burstable/],
+    ["PostgreSQL backups kept 3 days", data({ postgresql: { enabled: true, backupRetentionDays: 3 } }), "estate:data.postgresql.backupRetentionDays", /PostgreSQL keeps backups 7-35 days/],
+    ["zone-redundant MySQL in a region without zones", { ...prod, "estate:location": "westus", "estate:zoneRedundant": "false", ...data({ mysql: { enabled: true } }) },
+      "estate:data.mysql.highAvailability", /region westus has none/],
+    ["a General Purpose size on the Burstable tier", data({ mysql: { enabled: true, sku: { name: "Standard_D2ds_v4", tier: "Burstable" } } }), "estate:data.mysql.sku",
+      /Standard_D2ds_v4 is a GeneralPurpose size, not Burstable/],
+    ["a MySQL system database", data({ mysql: { enabled: true, databases: ["sys"] } }), "estate:data.mysql.databases", /"sys" is a system database name/],
+    ["a database name with a hyphen", data({ postgresql: { enabled: true, databases: ["my-app"] } }), "estate:data.postgresql.databases[0]", /expected 1-63 letters, digits and underscores/],
+    ["a flexible server admin id that is not a GUID", data({ mysql: { enabled: true, admin: { principalName: "x", objectId: "mysql-admins" } } }), "estate:data.mysql.admin.objectId",
+      /expected the Entra principal's object id, a GUID/],
     ["a queue TTL over the maximum", data({ serviceBus: { queues: [{ name: "q", ttlSeconds: 922_337_203_686 }] } }),
       "estate:data.serviceBus.queues[0].ttlSeconds", /got 922337203686; the message time to live in seconds is 1-922337203685/],
     ["a lock duration over 5 minutes", data({ serviceBus: { queues: [{ name: "q", lockDurationSeconds: 301 }] } }),

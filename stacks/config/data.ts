@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { flexibleServerProblems, MYSQL_LIMITS, POSTGRESQL_LIMITS, type EngineLimits } from "../../infra/data/flexible-server.js";
+import { REDIS_EVICTION_POLICIES, STORAGE_REDUNDANCY, ZONAL_REDUNDANCY, type StorageRedundancy } from "../../infra/data/options.js";
 import { Namer, NamingError, type NameKind } from "../../infra/naming/index.js";
 import { defineArea, type Profile, type Report } from "./area.js";
 import { checkRange, checkZones } from "./checks.js";
@@ -60,9 +62,17 @@ const sql = z
         .object({
           name: z.string(),
           compute: z.enum(["serverless", "provisioned"]),
+          edition: z.enum(["GeneralPurpose", "BusinessCritical"]).optional(),
           vCores: z.number(),
+          minVCores: z.number().optional(),
           autoPauseDelayMinutes: int.optional(),
+          maxSizeGB: int.optional(),
           backupRetentionDays: int,
+          /** ISO 8601 durations: weekly P1W-P520W, monthly P1M-P120M, yearly P1Y-P10Y; weekOfYear 1-52. */
+          longTermRetention: z
+            .object({ weekly: z.string().optional(), monthly: z.string().optional(), yearly: z.string().optional(), weekOfYear: int.optional() })
+            .strict()
+            .optional(),
         })
         .strict(),
     ),
@@ -70,12 +80,43 @@ const sql = z
   .strict();
 
 const redis = z
-  .object({ enabled: z.boolean(), sku: z.enum(["Basic", "Standard", "Premium"]), capacity: int, zoneRedundant: z.boolean() })
+  .object({
+    enabled: z.boolean(),
+    sku: z.enum(["Basic", "Standard", "Premium"]),
+    capacity: int,
+    zoneRedundant: z.boolean(),
+    /** Premium clustering. */
+    shardCount: int.optional(),
+    evictionPolicy: z.enum(REDIS_EVICTION_POLICIES).optional(),
+  })
+  .strict();
+
+/** A PostgreSQL or MySQL flexible server: off unless a stack turns it on and names its Entra admin. */
+const flexibleServer = z
+  .object({
+    enabled: z.boolean(),
+    /** The Entra principal (a group, usually) that administers the server. */
+    admin: z
+      .object({
+        principalName: z.string().min(1),
+        objectId: z.string().uuid("expected the Entra principal's object id, a GUID"),
+        principalType: z.enum(["Group", "User", "ServicePrincipal"]).default("Group"),
+      })
+      .strict()
+      .optional(),
+    version: z.string(),
+    sku: z.object({ name: z.string(), tier: z.enum(["Burstable", "GeneralPurpose", "MemoryOptimized"]) }).strict(),
+    storageSizeGB: int,
+    highAvailability: z.enum(["Disabled", "SameZone", "ZoneRedundant"]),
+    backupRetentionDays: int,
+    geoRedundantBackup: z.boolean(),
+    databases: z.array(z.string()),
+  })
   .strict();
 
 const storage = z
   .object({
-    zoneRedundant: z.boolean(),
+    redundancy: z.enum(Object.keys(STORAGE_REDUNDANCY) as [StorageRedundancy, ...StorageRedundancy[]]),
     containers: z.array(z.string()),
     softDeleteDays: int,
     lifecycle: z.object({ coolAfterDays: int, archiveAfterDays: int }).strict(),
@@ -110,6 +151,8 @@ const schema = z
     cosmos,
     sql,
     redis,
+    postgresql: flexibleServer,
+    mysql: flexibleServer,
     storage,
     serviceBus,
     keyVault,
@@ -163,8 +206,15 @@ function defaults(profile: Profile): z.input<typeof schema> {
       capacity: prod ? 1 : 0,
       zoneRedundant: prod,
     },
+    // Off unless a stack turns them on (with its admin principal). Burstable B1ms outside prod;
+    // General Purpose with a zone-redundant standby and geo-redundant 35-day backups in prod.
+    // Sizes: https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-compute (Ddsv5),
+    // https://learn.microsoft.com/azure/mysql/flexible-server/concepts-service-tiers-storage (MySQL's
+    // General Purpose sizes are Ddsv4 and Dadsv5: no D2ds_v5, so D2ds_v4, the same 2 vCores and 8 GiB).
+    postgresql: flexibleServerDefaults(prod, { version: "16", generalPurpose: "Standard_D2ds_v5", storageSizeGB: prod ? 128 : 32 }),
+    mysql: flexibleServerDefaults(prod, { version: "8.0.21", generalPurpose: "Standard_D2ds_v4", storageSizeGB: prod ? 128 : 20 }),
     storage: {
-      zoneRedundant: prod,
+      redundancy: prod ? "ZRS" : "LRS",
       containers: CONTENT.blobContainers,
       softDeleteDays: prod ? 30 : 7,
       lifecycle: { coolAfterDays: 30, archiveAfterDays: 90 },
@@ -180,9 +230,32 @@ function defaults(profile: Profile): z.input<typeof schema> {
   };
 }
 
+function flexibleServerDefaults(prod: boolean, engine: { version: string; generalPurpose: string; storageSizeGB: number }) {
+  return {
+    enabled: false,
+    version: engine.version,
+    sku: prod ? { name: engine.generalPurpose, tier: "GeneralPurpose" as const } : { name: "Standard_B1ms", tier: "Burstable" as const },
+    storageSizeGB: engine.storageSizeGB,
+    highAvailability: prod ? ("ZoneRedundant" as const) : ("Disabled" as const),
+    backupRetentionDays: prod ? 35 : 7,
+    geoRedundantBackup: prod,
+    databases: [],
+  };
+}
+
+/** Database names: identifiers of at most 63 (PostgreSQL) or 64 (MySQL) characters. Sources: https://www.postgresql.org/docs/current/sql-syntax-lexical.html, https://dev.mysql.com/doc/refman/8.0/en/identifier-length.html */
+const FLEXIBLE_SERVERS: Array<{ section: "postgresql" | "mysql"; limits: EngineLimits; database: RegExp; allowed: string }> = [
+  { section: "postgresql", limits: POSTGRESQL_LIMITS, database: /^[A-Za-z_][A-Za-z0-9_]{0,62}$/, allowed: "1-63 letters, digits and underscores, not starting with a digit" },
+  { section: "mysql", limits: MYSQL_LIMITS, database: /^[A-Za-z_][A-Za-z0-9_]{0,63}$/, allowed: "1-64 letters, digits and underscores, not starting with a digit" },
+];
+
 /** Service Bus' longest message TTL (.NET TimeSpan.MaxValue, in whole seconds). */
 const MAX_QUEUE_TTL_SECONDS = 922_337_203_685;
+/** vCores per compute model (General Purpose and Business Critical provisioned share a list); min vCores and max size per edition. Source: https://learn.microsoft.com/azure/azure-sql/database/resource-limits-vcore-single-databases */
 const SQL_VCORES = { serverless: [1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 24, 32, 40, 80], provisioned: [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 24, 32, 40, 80] };
+const SQL_MAX_SIZE_GB = 4096;
+/** Long-term retention limits: up to 10 years in weeks, months or years. Source: https://learn.microsoft.com/azure/azure-sql/database/long-term-retention-overview */
+const SQL_LTR = { weekly: ["W", 520], monthly: ["M", 120], yearly: ["Y", 10] } as const;
 const SQL_RESERVED = ["master", "model", "msdb", "tempdb"];
 const REDIS_CAPACITY = { Basic: [0, 6], Standard: [0, 6], Premium: [1, 5] } as const;
 
@@ -227,6 +300,8 @@ export const dataArea = defineArea({
       ["cosmos", "cosmosAccount", true],
       ["sql", "sqlServer", data.sql.enabled],
       ["redis", "redis", data.redis.enabled],
+      ["postgresql", "postgresqlServer", data.postgresql.enabled],
+      ["mysql", "mysqlServer", data.mysql.enabled],
       ["storage", "storageAccount", true],
       ["serviceBus", "serviceBusNamespace", true],
       ["keyVault", "keyVault", true],
@@ -284,6 +359,27 @@ export const dataArea = defineArea({
         if (db.compute === "provisioned" && db.autoPauseDelayMinutes !== undefined) {
           report([...path, "autoPauseDelayMinutes"], "only serverless databases pause; remove it or set compute: serverless");
         }
+        if (db.compute === "serverless" && db.edition === "BusinessCritical") {
+          report([...path, "edition"], "serverless exists on GeneralPurpose only; set edition: GeneralPurpose or compute: provisioned");
+        }
+        if (db.minVCores !== undefined) {
+          if (db.compute !== "serverless") report([...path, "minVCores"], "only serverless databases scale between a minimum and maximum; remove it or set compute: serverless");
+          else if (db.minVCores < 0.5 || db.minVCores > db.vCores) report([...path, "minVCores"], `got ${db.minVCores}; expected 0.5 up to the maximum of ${db.vCores} vCores`);
+        }
+        // A paused production database makes its first caller wait for resume: prod never pauses.
+        if (context.profile === "prod" && db.compute === "serverless" && (db.autoPauseDelayMinutes ?? 60) !== -1) {
+          report([...path, "autoPauseDelayMinutes"], "production databases do not pause (the first connection after a pause waits for resume); set -1 or compute: provisioned");
+        }
+        checkRange(report, [...path, "maxSizeGB"], db.maxSizeGB, 1, SQL_MAX_SIZE_GB, "the maximum data size in GB");
+        const ltr = db.longTermRetention ?? {};
+        for (const [kind, [unit, max]] of Object.entries(SQL_LTR)) {
+          const value = ltr[kind as keyof typeof SQL_LTR];
+          if (value === undefined) continue;
+          const match = new RegExp(`^P(\\d+)${unit}$`).exec(value);
+          if (!match || Number(match[1]) < 1 || Number(match[1]) > max) report([...path, "longTermRetention", kind], `got ${JSON.stringify(value)}; expected P1${unit} to P${max}${unit}`);
+        }
+        if (ltr.weekOfYear !== undefined && !ltr.yearly) report([...path, "longTermRetention", "weekOfYear"], "weekOfYear picks the yearly backup; set yearly too or remove it");
+        checkRange(report, [...path, "longTermRetention", "weekOfYear"], ltr.weekOfYear, 1, 52, "the week of the year");
         const pause = db.autoPauseDelayMinutes;
         if (pause !== undefined && pause !== -1 && (pause < 15 || pause > 10080)) {
           report([...path, "autoPauseDelayMinutes"], `got ${pause}; expected -1 (never pause) or 15-10080 minutes`);
@@ -300,12 +396,27 @@ export const dataArea = defineArea({
       if (r.zoneRedundant && r.sku !== "Premium") {
         report(["redis", "zoneRedundant"], `zone redundancy needs the Premium SKU; this cache is ${r.sku}`);
       }
+      if (r.shardCount !== undefined) {
+        if (r.sku !== "Premium") report(["redis", "shardCount"], `clustering needs the Premium SKU; this cache is ${r.sku}`);
+        else checkRange(report, ["redis", "shardCount"], r.shardCount, 1, 10, "a Premium cluster's shard count");
+      }
       checkZones(report, ["redis", "zoneRedundant"], r.zoneRedundant, context.location);
+    }
+
+    // PostgreSQL and MySQL flexible servers: the components' own checks, each under its key.
+    for (const { section, limits, database, allowed } of FLEXIBLE_SERVERS) {
+      const server = data[section];
+      if (!server.enabled) continue;
+      if (!server.admin) report([section, "admin"], `missing; ${limits.engine} allows Entra sign-in only, so give the admin as { principalName, objectId } or set enabled: false`);
+      for (const problem of flexibleServerProblems({ ...server, location: context.location }, limits)) report([section, problem.key], problem.message);
+      server.databases.forEach((name, i) => {
+        if (!database.test(name)) report([section, "databases", i], `got ${JSON.stringify(name)}; expected ${allowed}`);
+      });
     }
 
     // Storage
     const st = data.storage;
-    checkZones(report, ["storage", "zoneRedundant"], st.zoneRedundant, context.location);
+    checkZones(report, ["storage", "redundancy"], ZONAL_REDUNDANCY.includes(st.redundancy), context.location);
     checkNames(report, ["storage", "containers"], st.containers, NAMES.blobContainer);
     checkRange(report, ["storage", "softDeleteDays"], st.softDeleteDays, 1, 365, "soft delete retention in days");
     checkRange(report, ["storage", "lifecycle", "coolAfterDays"], st.lifecycle.coolAfterDays, 0, 99_999, "days before moving to Cool");

@@ -1,5 +1,6 @@
 import { FUNCTIONS_HOST_CONTAINERS } from "../../infra/compute/index.js";
 import { DataTier } from "../../infra/data/index.js";
+import { DEFAULT_PRIVATE_LINK_SERVICES, type PrivateLinkService } from "../../infra/network/dns.js";
 import type { DataConfig } from "../config/data.js";
 import type { Foundation } from "./foundation.js";
 import type { NetworkTier } from "./network.js";
@@ -23,8 +24,18 @@ export function dataTier({ config, base, diagnostics }: Foundation, { network, d
   return { data };
 }
 
+/** The private-link services whose DNS zones the stack needs: the optional servers' only when they are on. */
+export function privateLinkServices(data: DataConfig): PrivateLinkService[] {
+  return [...DEFAULT_PRIVATE_LINK_SERVICES, ...(["postgresql", "mysql"] as const).filter((server) => data[server].enabled)];
+}
+
+/** A flexible server's settings, present only when enabled (the config check refuses one on without its admin). */
+function flexibleServer({ enabled, admin, ...settings }: DataConfig["postgresql"]) {
+  return enabled && admin ? { ...settings, admin } : undefined;
+}
+
 /** The data config as the data tier takes it: optional services present only when enabled. */
-function dataSettings({ lock, sql, redis, storage, ...rest }: DataConfig) {
+function dataSettings({ lock, sql, redis, storage, postgresql, mysql, ...rest }: DataConfig) {
   const { enabled: sqlEnabled, admin, ...sqlSettings } = sql;
   const { enabled: redisEnabled, ...redisSettings } = redis;
   return {
@@ -36,5 +47,7 @@ function dataSettings({ lock, sql, redis, storage, ...rest }: DataConfig) {
     // The config check refuses an enabled server without its admin group.
     sql: sqlEnabled && admin ? { ...sqlSettings, admin } : undefined,
     redis: redisEnabled ? redisSettings : undefined,
+    postgresql: flexibleServer(postgresql),
+    mysql: flexibleServer(mysql),
   };
 }

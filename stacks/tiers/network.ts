@@ -1,5 +1,6 @@
 import { PrivateDnsZones } from "../../infra/network/dns.js";
 import { Network, planSubnets } from "../../infra/network/index.js";
+import { privateLinkServices } from "./data.js";
 import type { Foundation } from "./foundation.js";
 
 /** The VNet with its subnets and NSGs, and one private DNS zone per private-link service linked to it. */
@@ -15,6 +16,6 @@ export function networkTier({ config, base, diagnostics }: Foundation): NetworkT
     addressSpace: config.network.addressSpace,
     subnets: planSubnets(config.network.addressSpace, config.network.subnets),
   });
-  const dns = new PrivateDnsZones("dns", { ...base, vnetId: network.vnetId });
+  const dns = new PrivateDnsZones("dns", { ...base, vnetId: network.vnetId, services: privateLinkServices(config.data) });
   return { network, dns };
 }

@@ -1,0 +1,225 @@
+import { ENFORCE, REMOVE, type Graph, type GraphResource, type Rule, type RuleContext } from "../model.js";
+import { T } from "../types.js";
+import { atLeast, customRule, get, inputRule, isText, show, stackRule } from "./factory.js";
+import { ofType } from "./graph.js";
+
+// Azure Database for PostgreSQL and MySQL flexible servers. Their TLS and Entra-only switches are
+// server parameters (configurations), separate resources that name their server.
+
+/** Public access is off, or the server is injected into a delegated subnet (then it has none). */
+function publicAccessProblem(inputs: Record<string, unknown>): string | undefined {
+  if (isText("Disabled").test(get(inputs, "network.publicNetworkAccess")) || get(inputs, "network.delegatedSubnetResourceId")) return undefined;
+  return `network.publicNetworkAccess is ${show(get(inputs, "network.publicNetworkAccess"))}; expected "Disabled" (reach the server through its private endpoint)`;
+}
+
+/** Point-in-time restore retention: a week everywhere, two in production (as for Azure SQL, EST-SQL-012). */
+function retentionProblem(inputs: Record<string, unknown>, context: RuleContext): string | undefined {
+  const minimum = context.profile === "prod" ? 14 : 7;
+  const days = get(inputs, "backup.backupRetentionDays");
+  // Unset means Azure's default of 7 days.
+  return atLeast(minimum).test(days ?? 7) ? undefined : `backup.backupRetentionDays is ${show(days)}; expected at least ${minimum}`;
+}
+
+/** A server's parameter by name: the configuration resources that point at the server. */
+function parameterOf(graph: Graph, type: string, server: GraphResource, parameter: string): GraphResource | undefined {
+  return ofType(graph, type).find(
+    (config) =>
+      config.inputs.configurationName === parameter &&
+      ((server.inputs.serverName !== undefined && config.inputs.serverName === server.inputs.serverName) || config.dependsOn.includes(server.urn)),
+  );
+}
+
+const setParameter = (type: string, parameter: string, value: string) => (graph: Graph) => {
+  for (const config of ofType(graph, type)) if (config.inputs.configurationName === parameter) config.inputs.value = value;
+};
+const removeParameter = (type: string, parameter: string) => (graph: Graph) => {
+  graph.resources = graph.resources.filter((r) => !(r.type === type && r.inputs.configurationName === parameter));
+};
+
+export const flexibleServerRules: Rule[] = [
+  customRule({
+    id: "EST-PSQL-001",
+    title: "PostgreSQL allows Microsoft Entra authentication only",
+    description: "Password roles sit outside Entra ID's conditional access, MFA and audit.",
+    severity: "high",
+    types: [T.psqlServer],
+    check: (inputs) => {
+      const problems: string[] = [];
+      if (!isText("Enabled").test(get(inputs, "authConfig.activeDirectoryAuth"))) problems.push(`authConfig.activeDirectoryAuth is ${show(get(inputs, "authConfig.activeDirectoryAuth"))}; expected "Enabled"`);
+      if (!isText("Disabled").test(get(inputs, "authConfig.passwordAuth"))) problems.push(`authConfig.passwordAuth is ${show(get(inputs, "authConfig.passwordAuth"))}; expected "Disabled"`);
+      if (inputs.administratorLoginPassword !== undefined) problems.push("administratorLoginPassword is set; expected no password");
+      return problems;
+    },
+    fail: [{ "authConfig.passwordAuth": "Enabled" }, { authConfig: REMOVE }, { administratorLoginPassword: "[secret]" }],
+    controls: { mcsb: ["IM-1"], waf: "Security" },
+    mappings: { psrule: ["Azure.PostgreSQL.AAD", "Azure.PostgreSQL.AADOnly"] },
+    remediation: "Set `authConfig: { activeDirectoryAuth: \"Enabled\", passwordAuth: \"Disabled\", tenantId }` on the dbforpostgresql Server and give it an AdministratorsMicrosoftEntra.",
+    enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-PSQL-002",
+    title: "PostgreSQL disables public network access",
+    description: "The server is reached only through its private endpoint (or from its delegated subnet).",
+    severity: "high",
+    types: [T.psqlServer],
+    check: publicAccessProblem,
+    fail: [{ "network.publicNetworkAccess": "Enabled" }, { network: REMOVE }],
+    controls: { mcsb: ["NS-2"], waf: "Security" },
+    mappings: {},
+    remediation: "Set `network: { publicNetworkAccess: \"Disabled\" }` on the dbforpostgresql Server and give it a private endpoint (group id postgresqlServer).",
+    enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-PSQL-003",
+    title: "PostgreSQL requires TLS 1.2 or later",
+    description: "require_secure_transport off accepts clear-text connections; older TLS versions are weak.",
+    severity: "high",
+    types: [T.psqlConfiguration],
+    check: (inputs) => {
+      const value = String(inputs.value ?? "");
+      if (inputs.configurationName === "require_secure_transport" && !isText("on").test(value)) return `require_secure_transport is ${JSON.stringify(value)}; expected "on"`;
+      if (inputs.configurationName === "ssl_min_protocol_version" && !["TLSv1.2", "TLSv1.3"].includes(value)) return `ssl_min_protocol_version is ${JSON.stringify(value)}; expected "TLSv1.2" or "TLSv1.3"`;
+      return undefined;
+    },
+    fail: [{ configurationName: "require_secure_transport", value: "off" }, { configurationName: "ssl_min_protocol_version", value: "TLSv1" }],
+    controls: { mcsb: ["DP-3"], waf: "Security" },
+    mappings: {},
+    remediation: "Set the dbforpostgresql Configuration `require_secure_transport` to \"on\" and `ssl_min_protocol_version` to \"TLSv1.2\".",
+    enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-PSQL-004",
+    title: "Production PostgreSQL has zone-redundant high availability",
+    description: "A standby in another zone takes over automatically when the primary's zone fails.",
+    severity: "medium",
+    types: [T.psqlServer],
+    path: "highAvailability.mode",
+    expect: isText("ZoneRedundant"),
+    bad: "Disabled",
+    controls: { mcsb: ["BR-1"], waf: "Reliability" },
+    mappings: { psrule: ["Azure.PostgreSQL.ZoneRedundantHA"] },
+    remediation: "Set `highAvailability: { mode: \"ZoneRedundant\" }` on the dbforpostgresql Server (General Purpose or Memory Optimized tier, a region with zones).",
+    enforcement: ENFORCE.prodOnly,
+  }),
+  customRule({
+    id: "EST-PSQL-005",
+    title: "PostgreSQL point-in-time restore keeps at least 7 days (14 in production)",
+    description: "Backups let a bad deployment or deletion be rolled back.",
+    severity: "medium",
+    types: [T.psqlServer],
+    check: retentionProblem,
+    fail: [{ "backup.backupRetentionDays": 1 }],
+    controls: { mcsb: ["BR-1"], waf: "Reliability" },
+    mappings: {},
+    remediation: "Set `backup.backupRetentionDays` (7 to 35) on the dbforpostgresql Server.",
+    enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-PSQL-006",
+    title: "Production PostgreSQL backups are geo redundant",
+    description: "Geo-redundant backups restore the server in the paired region after a regional disaster.",
+    severity: "low",
+    types: [T.psqlServer],
+    path: "backup.geoRedundantBackup",
+    expect: isText("Enabled"),
+    bad: "Disabled",
+    controls: { mcsb: ["BR-1"], waf: "Reliability" },
+    mappings: { psrule: ["Azure.PostgreSQL.GeoRedundantBackup"], checkov: ["CKV_AZURE_136"] },
+    remediation: "Set `backup.geoRedundantBackup: \"Enabled\"` on the dbforpostgresql Server (only possible when it is created).",
+    enforcement: ENFORCE.prodAdvisory,
+  }),
+
+  stackRule({
+    id: "EST-MYSQL-001",
+    title: "MySQL allows Microsoft Entra authentication only",
+    description: "With aad_auth_only ON and an Entra administrator, the bootstrap password MySQL requires at creation can no longer sign in.",
+    severity: "high",
+    types: [T.mysqlServer],
+    problemOf: (graph) => (server) => {
+      const hasAdmin = ofType(graph, T.mysqlAdmin).some((admin) => admin.inputs.serverName === server.inputs.serverName || admin.dependsOn.includes(server.urn));
+      if (!hasAdmin) return "no Microsoft Entra administrator (dbformysql AzureADAdministrator) for the server";
+      const only = parameterOf(graph, T.mysqlConfiguration, server, "aad_auth_only");
+      return only && isText("ON").test(only.inputs.value) ? undefined : `aad_auth_only is ${show(only?.inputs.value)}; expected "ON"`;
+    },
+    fail: [setParameter(T.mysqlConfiguration, "aad_auth_only", "OFF"), removeParameter(T.mysqlConfiguration, "aad_auth_only"), (graph) => void (graph.resources = graph.resources.filter((r) => r.type !== T.mysqlAdmin))],
+    controls: { mcsb: ["IM-1"], waf: "Security" },
+    mappings: { psrule: ["Azure.MySQL.AAD", "Azure.MySQL.AADOnly"] },
+    remediation: "Give the dbformysql Server an AzureADAdministrator (with its user-assigned identity) and a Configuration `aad_auth_only` = \"ON\".",
+    enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-MYSQL-002",
+    title: "MySQL disables public network access",
+    description: "The server is reached only through its private endpoint (or from its delegated subnet).",
+    severity: "high",
+    types: [T.mysqlServer],
+    check: publicAccessProblem,
+    fail: [{ "network.publicNetworkAccess": "Enabled" }, { network: REMOVE }],
+    controls: { mcsb: ["NS-2"], waf: "Security" },
+    mappings: {},
+    remediation: "Set `network: { publicNetworkAccess: \"Disabled\" }` on the dbformysql Server and give it a private endpoint (group id mysqlServer).",
+    enforcement: ENFORCE.always,
+  }),
+  customRule({
+    id: "EST-MYSQL-003",
+    title: "MySQL requires TLS 1.2 or later",
+    description: "require_secure_transport OFF accepts clear-text connections; TLS 1.0 and 1.1 are weak.",
+    severity: "high",
+    types: [T.mysqlConfiguration],
+    check: (inputs) => {
+      const value = String(inputs.value ?? "");
+      if (inputs.configurationName === "require_secure_transport" && !isText("ON").test(value)) return `require_secure_transport is ${JSON.stringify(value)}; expected "ON"`;
+      if (inputs.configurationName === "tls_version") {
+        const weak = value.split(",").map((v) => v.trim()).filter((v) => !["TLSv1.2", "TLSv1.3"].includes(v));
+        if (weak.length || !value) return `tls_version is ${JSON.stringify(value)}; expected only TLSv1.2 and TLSv1.3`;
+      }
+      return undefined;
+    },
+    fail: [{ configurationName: "require_secure_transport", value: "OFF" }, { configurationName: "tls_version", value: "TLSv1.1,TLSv1.2" }],
+    controls: { mcsb: ["DP-3"], waf: "Security" },
+    mappings: {},
+    remediation: "Set the dbformysql Configuration `require_secure_transport` to \"ON\" and `tls_version` to \"TLSv1.2,TLSv1.3\".",
+    enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-MYSQL-004",
+    title: "Production MySQL has zone-redundant high availability",
+    description: "A standby in another zone takes over automatically when the primary's zone fails.",
+    severity: "medium",
+    types: [T.mysqlServer],
+    path: "highAvailability.mode",
+    expect: isText("ZoneRedundant"),
+    bad: "Disabled",
+    controls: { mcsb: ["BR-1"], waf: "Reliability" },
+    mappings: { psrule: ["Azure.MySQL.ZoneRedundantHA"] },
+    remediation: "Set `highAvailability: { mode: \"ZoneRedundant\" }` on the dbformysql Server (General Purpose or Business Critical tier, a region with zones).",
+    enforcement: ENFORCE.prodOnly,
+  }),
+  customRule({
+    id: "EST-MYSQL-005",
+    title: "MySQL point-in-time restore keeps at least 7 days (14 in production)",
+    description: "Backups let a bad deployment or deletion be rolled back; MySQL accepts as little as one day.",
+    severity: "medium",
+    types: [T.mysqlServer],
+    check: retentionProblem,
+    fail: [{ "backup.backupRetentionDays": 1 }],
+    controls: { mcsb: ["BR-1"], waf: "Reliability" },
+    mappings: {},
+    remediation: "Set `backup.backupRetentionDays` (7 to 35) on the dbformysql Server.",
+    enforcement: ENFORCE.always,
+  }),
+  inputRule({
+    id: "EST-MYSQL-006",
+    title: "Production MySQL backups are geo redundant",
+    description: "Geo-redundant backups restore the server in the paired region after a regional disaster.",
+    severity: "low",
+    types: [T.mysqlServer],
+    path: "backup.geoRedundantBackup",
+    expect: isText("Enabled"),
+    bad: "Disabled",
+    controls: { mcsb: ["BR-1"], waf: "Reliability" },
+    mappings: { psrule: ["Azure.MySQL.GeoRedundantBackup"] },
+    remediation: "Set `backup.geoRedundantBackup: \"Enabled\"` on the dbformysql Server (only possible when it is created).",
+    enforcement: ENFORCE.prodAdvisory,
+  }),
+];
