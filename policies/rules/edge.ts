@@ -1,6 +1,7 @@
 import { ENFORCE, REMOVE, type Rule } from "../model.js";
 import { T } from "../types.js";
 import { asArray, asRecord, customRule, get, inputRule, is, isText, oneOf, present } from "./factory.js";
+import { managedIdentity } from "./identity.js";
 
 const waf = [T.wafPolicy];
 
@@ -139,8 +140,9 @@ export const edgeRules: Rule[] = [
     severity: "low",
     types: [T.frontDoor],
     path: "identity.type",
-    expect: present,
-    bad: REMOVE,
+    expect: managedIdentity,
+    bad: "None",
+    pass: [{ "identity.type": "UserAssigned" }, { "identity.type": "SystemAssigned, UserAssigned" }],
     controls: { mcsb: ["IM-3"], waf: "Security" },
     mappings: { psrule: ["Azure.FrontDoor.ManagedIdentity"] },
     remediation: "Set `identity: { type: \"SystemAssigned\" }` on the cdn Profile.",
