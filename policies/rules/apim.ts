@@ -1,7 +1,8 @@
-import { ENFORCE, REMOVE, type Graph, type GraphResource, type Rule } from "../model.js";
+import { ENFORCE, REMOVE, type Graph, type GraphResource, type ResourceRule, type Rule, type StackRule } from "../model.js";
 import { T } from "../types.js";
 import { asArray, asRecord, customRule, get, inputRule, is, oneOf, present, show, stackRule } from "./factory.js";
-import { ofType, sameName } from "./graph.js";
+import { belongsTo, nameOf, ofType, sameName } from "./graph.js";
+import { patchInputs } from "./patch.js";
 import { managedIdentity } from "./identity.js";
 
 const service = [T.apim];
@@ -113,6 +114,37 @@ const stripElement = (name: string) =>
 
 /** The backend-token step with a non-empty resource. */
 const MANAGED_IDENTITY = /<authentication-managed-identity\s[^>]*resource="[^"]+"/;
+
+/**
+ * A rule about the service's APIs, policies, products or named values, judged on the API
+ * Management service that owns them (as PSRule reports it): one finding per service, naming each
+ * child to change. Children of no service in the stack (an existing gateway) are judged themselves.
+ * The examples patch the compliant fixture's children of `types[0]`.
+ */
+function onService(rule: ResourceRule): StackRule {
+  const { check, examples, types, ...meta } = rule;
+  const problems = (child: GraphResource, context: Parameters<StackRule["check"]>[1]) => check(child, context).map((message) => `${nameOf(child)}: ${message}`);
+  const patchChildren = (patch: (typeof examples.fail)[number]) => (graph: Graph) => {
+    for (const child of ofType(graph, types[0]!)) child.inputs = patchInputs(child.inputs, patch);
+  };
+  return {
+    ...meta,
+    kind: "stack",
+    description: `${meta.description} Judged on the API Management service, naming each ${types.map((type) => type.split(":").at(-1)).join(" or ")} to change.`,
+    types: [T.apim, ...types],
+    check: (graph, context) => {
+      const services = ofType(graph, T.apim);
+      const children = ofType(graph, ...types);
+      const owned = services.flatMap((service) => {
+        const messages = children.filter((child) => belongsTo(child, service, "serviceName")).flatMap((child) => problems(child, context));
+        return messages.length ? [{ urn: service.urn, message: messages.join("; ") }] : [];
+      });
+      const orphans = children.filter((child) => !services.some((service) => belongsTo(child, service, "serviceName")));
+      return [...owned, ...orphans.flatMap((child) => check(child, context).map((message) => ({ urn: child.urn, message })))];
+    },
+    examples: { fail: examples.fail.map(patchChildren), pass: examples.pass?.map(patchChildren) },
+  };
+}
 
 export const apimRules: Rule[] = [
   customRule({
@@ -245,104 +277,116 @@ export const apimRules: Rule[] = [
     remediation: "Set `apiVersionConstraint: { minApiVersion: \"2021-08-01\" }` on the ApiManagementService.",
     enforcement: ENFORCE.always,
   }),
-  customRule({
-    id: "EST-APIM-009",
-    title: "APIs accept HTTPS only",
-    description: "Plain HTTP would carry tokens in clear text.",
-    severity: "high",
-    types: [T.api],
-    check: (inputs) => {
-      const protocols = asArray(inputs.protocols).map((p) => String(p).toLowerCase());
-      return protocols.length && protocols.every((p) => p === "https" || p === "wss") ? undefined : `protocols is ${JSON.stringify(inputs.protocols)}; expected ["https"]`;
-    },
-    fail: [{ protocols: ["http", "https"] }, { protocols: REMOVE }],
-    controls: { mcsb: ["DP-3"], waf: "Security" },
-    mappings: { psrule: ["Azure.APIM.HTTPEndpoint"], azurePolicy: ["ee7495e7-3ba7-40b6-bfee-c29e22cc75d4"] },
-    remediation: "Set `protocols: [\"https\"]` on the apimanagement Api.",
-    enforcement: ENFORCE.always,
-  }),
-  customRule({
-    id: "EST-APIM-010",
-    title: "APIs call their backend over HTTPS",
-    description: "The hop from APIM to the app must stay encrypted.",
-    severity: "high",
-    types: [T.api],
-    check: (inputs) =>
-      inputs.serviceUrl === undefined || String(inputs.serviceUrl).startsWith("https://") ? undefined : `serviceUrl is ${JSON.stringify(inputs.serviceUrl)}; expected an https:// URL`,
-    fail: [{ serviceUrl: "http://func-estate.azurewebsites.net/api" }],
-    controls: { mcsb: ["DP-3"], waf: "Security" },
-    mappings: { psrule: ["Azure.APIM.HTTPBackend"] },
-    remediation: "Set `serviceUrl` to an `https://` URL on the apimanagement Api.",
-    enforcement: ENFORCE.always,
-  }),
-  customRule({
-    id: "EST-APIM-011",
-    title: "APIs have a display name and description",
-    description: "The developer portal and auditors read these.",
-    severity: "low",
-    types: [T.api],
-    check: (inputs) => ["displayName", "description"].filter((key) => !present.test(inputs[key])).map((key) => `${key} is not set`),
-    fail: [{ description: REMOVE }],
-    controls: { mcsb: [], waf: "Operational Excellence" },
-    mappings: { psrule: ["Azure.APIM.APIDescriptors"] },
-    remediation: "Set `displayName` and `description` on the apimanagement Api.",
-    enforcement: ENFORCE.advisory,
-  }),
-  customRule({
-    id: "EST-APIM-012",
-    title: "Policy sections inherit the enclosing scope with <base />",
-    description: "Without <base />, the service-wide policy (JWT validation, rate limits, headers) is silently skipped.",
-    severity: "high",
-    types: POLICY_TYPES,
-    check: (inputs) => {
-      const xml = policyXml(inputs);
-      return SECTIONS.filter((section) => {
-        const body = new RegExp(`<${section}>([\\s\\S]*?)</${section}>`).exec(xml)?.[1];
-        return body !== undefined && !/<base\s*\/>|<base>\s*<\/base>/.test(body);
-      }).map((section) => `<${section}> has no <base />`);
-    },
-    fail: [{ value: "<policies><inbound><rate-limit calls=\"10\" renewal-period=\"60\" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>" }],
-    controls: { mcsb: ["PV-2"], waf: "Security" },
-    mappings: { psrule: ["Azure.APIM.PolicyBase"] },
-    remediation: "Put `<base />` first in every section (inbound, backend, outbound, on-error) of the policy's `value`.",
-    enforcement: ENFORCE.always,
-  }),
-  customRule({
-    id: "EST-APIM-013",
-    title: "CORS policies name their origins, methods and headers",
-    description: "A wildcard origin lets any site call the API from a user's browser; wildcard methods and headers relax the browser's checks further.",
-    severity: "high",
-    types: [...POLICY_TYPES, T.apimPolicy],
-    check: (inputs) => corsWildcards(policyXml(inputs)).map((where) => `the cors policy allows ${where}; expected explicit values`),
-    // PSRule Azure.APIM.CORSPolicy (no wildcard in any cors setting): https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.APIM.CORSPolicy
-    fail: [
-      { value: corsPolicy("<allowed-origins><origin>*</origin></allowed-origins>") },
-      { value: corsPolicy("<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><allowed-methods><method>*</method></allowed-methods>") },
-      { value: corsPolicy("<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><allowed-headers><header>*</header></allowed-headers>") },
-      { value: corsPolicy("<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><expose-headers><header> * </header></expose-headers>") },
-    ],
-    pass: [{ value: corsPolicy("<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><allowed-methods><method>GET</method></allowed-methods><allowed-headers><header>Authorization</header></allowed-headers>") }],
-    controls: { mcsb: ["NS-2"], waf: "Security" },
-    mappings: { psrule: ["Azure.APIM.CORSPolicy"] },
-    remediation: "List the allowed origins explicitly in the policy's `<cors><allowed-origins>` (stack config), never `*`.",
-    enforcement: ENFORCE.always,
-  }),
-  customRule({
-    id: "EST-APIM-014",
-    title: "No sample products",
-    description: "The Starter and Unlimited sample products grant subscription keys to every API added to them.",
-    severity: "medium",
-    types: [T.product],
-    check: (inputs, _context, resource) => {
-      const id = String(inputs.productId ?? resource.name).toLowerCase();
-      return ["starter", "unlimited"].includes(id) ? `product ${JSON.stringify(id)} is a sample product` : undefined;
-    },
-    fail: [{ productId: "starter" }, { productId: "unlimited" }],
-    controls: { mcsb: ["PV-2"], waf: "Security" },
-    mappings: { psrule: ["Azure.APIM.SampleProducts"] },
-    remediation: "Delete the Starter/Unlimited Product and declare products with their own `productId`.",
-    enforcement: ENFORCE.always,
-  }),
+  onService(
+    customRule({
+      id: "EST-APIM-009",
+      title: "APIs accept HTTPS only",
+      description: "Plain HTTP would carry tokens in clear text.",
+      severity: "high",
+      types: [T.api],
+      check: (inputs) => {
+        const protocols = asArray(inputs.protocols).map((p) => String(p).toLowerCase());
+        return protocols.length && protocols.every((p) => p === "https" || p === "wss") ? undefined : `protocols is ${JSON.stringify(inputs.protocols)}; expected ["https"]`;
+      },
+      fail: [{ protocols: ["http", "https"] }, { protocols: REMOVE }],
+      controls: { mcsb: ["DP-3"], waf: "Security" },
+      mappings: { psrule: ["Azure.APIM.HTTPEndpoint"], azurePolicy: ["ee7495e7-3ba7-40b6-bfee-c29e22cc75d4"] },
+      remediation: "Set `protocols: [\"https\"]` on the apimanagement Api.",
+      enforcement: ENFORCE.always,
+    }),
+  ),
+  onService(
+    customRule({
+      id: "EST-APIM-010",
+      title: "APIs call their backend over HTTPS",
+      description: "The hop from APIM to the app must stay encrypted.",
+      severity: "high",
+      types: [T.api],
+      check: (inputs) =>
+        inputs.serviceUrl === undefined || String(inputs.serviceUrl).startsWith("https://") ? undefined : `serviceUrl is ${JSON.stringify(inputs.serviceUrl)}; expected an https:// URL`,
+      fail: [{ serviceUrl: "http://func-estate.azurewebsites.net/api" }],
+      controls: { mcsb: ["DP-3"], waf: "Security" },
+      mappings: { psrule: ["Azure.APIM.HTTPBackend"] },
+      remediation: "Set `serviceUrl` to an `https://` URL on the apimanagement Api.",
+      enforcement: ENFORCE.always,
+    }),
+  ),
+  onService(
+    customRule({
+      id: "EST-APIM-011",
+      title: "APIs have a display name and description",
+      description: "The developer portal and auditors read these.",
+      severity: "low",
+      types: [T.api],
+      check: (inputs) => ["displayName", "description"].filter((key) => !present.test(inputs[key])).map((key) => `${key} is not set`),
+      fail: [{ description: REMOVE }],
+      controls: { mcsb: [], waf: "Operational Excellence" },
+      mappings: { psrule: ["Azure.APIM.APIDescriptors"] },
+      remediation: "Set `displayName` and `description` on the apimanagement Api.",
+      enforcement: ENFORCE.advisory,
+    }),
+  ),
+  onService(
+    customRule({
+      id: "EST-APIM-012",
+      title: "Policy sections inherit the enclosing scope with <base />",
+      description: "Without <base />, the service-wide policy (JWT validation, rate limits, headers) is silently skipped.",
+      severity: "high",
+      types: POLICY_TYPES,
+      check: (inputs) => {
+        const xml = policyXml(inputs);
+        return SECTIONS.filter((section) => {
+          const body = new RegExp(`<${section}>([\\s\\S]*?)</${section}>`).exec(xml)?.[1];
+          return body !== undefined && !/<base\s*\/>|<base>\s*<\/base>/.test(body);
+        }).map((section) => `<${section}> has no <base />`);
+      },
+      fail: [{ value: "<policies><inbound><rate-limit calls=\"10\" renewal-period=\"60\" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>" }],
+      controls: { mcsb: ["PV-2"], waf: "Security" },
+      mappings: { psrule: ["Azure.APIM.PolicyBase"] },
+      remediation: "Put `<base />` first in every section (inbound, backend, outbound, on-error) of the policy's `value`.",
+      enforcement: ENFORCE.always,
+    }),
+  ),
+  onService(
+    customRule({
+      id: "EST-APIM-013",
+      title: "CORS policies name their origins, methods and headers",
+      description: "A wildcard origin lets any site call the API from a user's browser; wildcard methods and headers relax the browser's checks further.",
+      severity: "high",
+      types: [...POLICY_TYPES, T.apimPolicy],
+      check: (inputs) => corsWildcards(policyXml(inputs)).map((where) => `the cors policy allows ${where}; expected explicit values`),
+      // PSRule Azure.APIM.CORSPolicy (no wildcard in any cors setting): https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.APIM.CORSPolicy
+      fail: [
+        { value: corsPolicy("<allowed-origins><origin>*</origin></allowed-origins>") },
+        { value: corsPolicy("<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><allowed-methods><method>*</method></allowed-methods>") },
+        { value: corsPolicy("<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><allowed-headers><header>*</header></allowed-headers>") },
+        { value: corsPolicy("<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><expose-headers><header> * </header></expose-headers>") },
+      ],
+      pass: [{ value: corsPolicy("<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><allowed-methods><method>GET</method></allowed-methods><allowed-headers><header>Authorization</header></allowed-headers>") }],
+      controls: { mcsb: ["NS-2"], waf: "Security" },
+      mappings: { psrule: ["Azure.APIM.CORSPolicy"] },
+      remediation: "List the allowed origins explicitly in the policy's `<cors><allowed-origins>` (stack config), never `*`.",
+      enforcement: ENFORCE.always,
+    }),
+  ),
+  onService(
+    customRule({
+      id: "EST-APIM-014",
+      title: "No sample products",
+      description: "The Starter and Unlimited sample products grant subscription keys to every API added to them.",
+      severity: "medium",
+      types: [T.product],
+      check: (inputs, _context, resource) => {
+        const id = String(inputs.productId ?? resource.name).toLowerCase();
+        return ["starter", "unlimited"].includes(id) ? `product ${JSON.stringify(id)} is a sample product` : undefined;
+      },
+      fail: [{ productId: "starter" }, { productId: "unlimited" }],
+      controls: { mcsb: ["PV-2"], waf: "Security" },
+      mappings: { psrule: ["Azure.APIM.SampleProducts"] },
+      remediation: "Delete the Starter/Unlimited Product and declare products with their own `productId`.",
+      enforcement: ENFORCE.always,
+    }),
+  ),
   inputRule({
     id: "EST-APIM-015",
     title: "Products require a subscription",
@@ -404,23 +448,25 @@ export const apimRules: Rule[] = [
     remediation: "Set `url` to `https://…` and leave `tls.validateCertificateChain`/`validateCertificateName` true on the apimanagement Backend.",
     enforcement: ENFORCE.always,
   }),
-  customRule({
-    id: "EST-APIM-019",
-    title: "Named values holding secrets are secret or Key Vault references",
-    description: "Plain named values are readable by every APIM contributor and show in exports.",
-    severity: "high",
-    types: [T.namedValue],
-    check: (inputs, _context, resource) => {
-      const name = `${inputs.displayName ?? ""} ${inputs.namedValueId ?? resource.name}`;
-      if (!/secret|password|key|token|connection/i.test(name)) return undefined;
-      return inputs.secret === true || present.test(get(inputs, "keyVault.secretIdentifier")) ? undefined : "the named value looks like a secret but is neither `secret: true` nor a Key Vault reference";
-    },
-    fail: [{ secret: false, keyVault: REMOVE }],
-    controls: { mcsb: ["IM-8", "DP-6"], waf: "Security" },
-    mappings: { psrule: ["Azure.APIM.EncryptValues"], azurePolicy: ["f1cc7827-022c-473e-836e-5a51cae0b249"] },
-    remediation: "Set `keyVault: { secretIdentifier }` (preferred) or `secret: true` on the apimanagement NamedValue.",
-    enforcement: ENFORCE.always,
-  }),
+  onService(
+    customRule({
+      id: "EST-APIM-019",
+      title: "Named values holding secrets are secret or Key Vault references",
+      description: "Plain named values are readable by every APIM contributor and show in exports.",
+      severity: "high",
+      types: [T.namedValue],
+      check: (inputs, _context, resource) => {
+        const name = `${inputs.displayName ?? ""} ${inputs.namedValueId ?? resource.name}`;
+        if (!/secret|password|key|token|connection/i.test(name)) return undefined;
+        return inputs.secret === true || present.test(get(inputs, "keyVault.secretIdentifier")) ? undefined : "the named value looks like a secret but is neither `secret: true` nor a Key Vault reference";
+      },
+      fail: [{ secret: false, keyVault: REMOVE }],
+      controls: { mcsb: ["IM-8", "DP-6"], waf: "Security" },
+      mappings: { psrule: ["Azure.APIM.EncryptValues"], azurePolicy: ["f1cc7827-022c-473e-836e-5a51cae0b249"] },
+      remediation: "Set `keyVault: { secretIdentifier }` (preferred) or `secret: true` on the apimanagement NamedValue.",
+      enforcement: ENFORCE.always,
+    }),
+  ),
   stackRule({
     id: "EST-APIM-020",
     title: "Every API operation validates JWTs",

@@ -111,3 +111,28 @@ describe("EST-STK-002 matches DNS zone groups to their endpoint, not by two unse
     expect(findings("EST-STK-002", graph).length).toBeGreaterThan(0);
   });
 });
+
+describe("API Management rules judge the service with its APIs and policies", () => {
+  it("reports an HTTP API on the service, naming the API", () => {
+    const graph = compliantEstate();
+    one(graph, T.api).inputs.protocols = ["http", "https"];
+    expect(findings("EST-APIM-009", graph)).toEqual([{ urn: one(graph, T.apim).urn, message: 'Api api-events: protocols is ["http","https"]; expected ["https"]' }]);
+  });
+
+  it("judges an API of a gateway outside the stack on the API itself", () => {
+    const graph = compliantEstate();
+    graph.resources = graph.resources.filter((resource) => resource.type !== T.apim);
+    const api = one(graph, T.api);
+    Object.assign(api, { inputs: { ...api.inputs, serviceName: "apim-shared", protocols: ["http"] }, dependsOn: [] });
+    expect(findings("EST-APIM-009", graph)).toEqual([{ urn: api.urn, message: 'protocols is ["http"]; expected ["https"]' }]);
+  });
+
+  it("names the policy whose cors section has a wildcard header", () => {
+    const graph = compliantEstate();
+    const policy = one(graph, T.apiPolicy);
+    policy.inputs.value = String(policy.inputs.value).replace("</cors>", "<allowed-headers><header>*</header></allowed-headers></cors>");
+    expect(findings("EST-APIM-013", graph)).toEqual([
+      { urn: one(graph, T.apim).urn, message: "ApiPolicy api-events-policy: the cors policy allows <allowed-headers><header>*</header>; expected explicit values" },
+    ]);
+  });
+});
