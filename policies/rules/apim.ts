@@ -257,7 +257,7 @@ export const apimRules: Rule[] = [
     ],
     pass: [{ additionalLocations: [{ location: "northeurope", sku: { name: "Premium", capacity: 2 }, zones: ["1", "2"] }] }, { "sku.name": "StandardV2", zones: REMOVE }],
     controls: { mcsb: [], waf: "Reliability" },
-    mappings: { psrule: ["Azure.APIM.AvailabilityZone"] },
+    mappings: { psrule: ["Azure.APIM.AvailabilityZone", "Azure.APIM.AvailabilityZone.Units"] },
     remediation: "Set `zones: [\"1\", \"2\"]` (and `sku.capacity` a multiple of them) on the Premium ApiManagementService and on each of its `additionalLocations`.",
     enforcement: ENFORCE.prodAdvisory,
   }),

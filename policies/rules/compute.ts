@@ -67,14 +67,14 @@ export const computeRules: Rule[] = [
     id: "EST-APP-001", title: "Apps accept HTTPS only", description: "HTTP requests are redirected to HTTPS.",
     severity: "high", types: apps, path: "httpsOnly", expect: is(true), bad: false,
     controls: { mcsb: ["DP-3"], cis: ["9.2"], waf: "Security" },
-    mappings: { psrule: ["Azure.AppService.UseHTTPS"], checkov: ["CKV_AZURE_14", "CKV_AZURE_70"], azurePolicy: ["a4af4a39-4135-47fb-b175-47fbdf85311d", "6d555dd1-86f2-4f1c-8ed7-5abae7c6cbab"] },
+    mappings: { psrule: ["Azure.AppService.UseHTTPS"], checkov: ["CKV_AZURE_14", "CKV_AZURE_70", "CKV_AZURE_153"], azurePolicy: ["a4af4a39-4135-47fb-b175-47fbdf85311d", "6d555dd1-86f2-4f1c-8ed7-5abae7c6cbab"] },
     remediation: "Set `httpsOnly: true` on the WebApp.", enforcement: ENFORCE.always,
   }),
   inputRule({
     id: "EST-APP-002", title: "Apps require TLS 1.2", description: "Older TLS versions are weak.",
     severity: "high", types: apps, path: "siteConfig.minTlsVersion", expect: oneOf("1.2", "1.3"), bad: "1.0",
     controls: { mcsb: ["DP-3"], cis: ["9.3"], waf: "Security" },
-    mappings: { psrule: ["Azure.AppService.MinTLS"], checkov: ["CKV_AZURE_15", "CKV_AZURE_145"], azurePolicy: ["f0e6e85b-9b9f-4a4b-b67b-f730d42f1b0b", "f9d614c5-c173-4d56-95a7-b4437057d193"] },
+    mappings: { psrule: ["Azure.AppService.MinTLS"], checkov: ["CKV_AZURE_15", "CKV_AZURE_145", "CKV_AZURE_154"], azurePolicy: ["f0e6e85b-9b9f-4a4b-b67b-f730d42f1b0b", "f9d614c5-c173-4d56-95a7-b4437057d193"] },
     remediation: "Set `siteConfig.minTlsVersion: \"1.2\"` on the WebApp.", enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -182,7 +182,7 @@ export const computeRules: Rule[] = [
     },
     fail: [{ "siteConfig.linuxFxVersion": "NODE|16", "functionAppConfig.runtime.version": "16" }],
     controls: { mcsb: ["PV-7"], waf: "Security" },
-    mappings: {},
+    mappings: { psrule: ["Azure.AppService.NodeJsVersion"] },
     remediation: `Set \`functionAppConfig.runtime.version\` (Flex) or \`siteConfig.linuxFxVersion: "NODE|${SUPPORTED_NODE[0]}"\` on the WebApp.`, enforcement: ENFORCE.always,
   }),
   customRule({
@@ -258,7 +258,7 @@ export const computeRules: Rule[] = [
     id: "EST-APP-018", title: "Production App Service plans are zone redundant", description: "Instances spread across zones survive a zone outage.",
     severity: "medium", types: [T.appServicePlan], path: "zoneRedundant", expect: is(true), bad: false,
     controls: { mcsb: [], waf: "Reliability" },
-    mappings: { checkov: ["CKV_AZURE_225"] },
+    mappings: { psrule: ["Azure.AppService.AvailabilityZone"], checkov: ["CKV_AZURE_225"] },
     remediation: "Set `zoneRedundant: true` (and at least 2 instances) on the AppServicePlan.", enforcement: ENFORCE.prodOnly,
   }),
   customRule({
@@ -282,7 +282,7 @@ export const computeRules: Rule[] = [
     },
     fail: [{ "sku.name": "B1", "sku.tier": "Basic" }],
     controls: { mcsb: [], waf: "Reliability" },
-    mappings: { psrule: ["Azure.AppService.MinPlan"] },
+    mappings: { psrule: ["Azure.AppService.MinPlan"], checkov: ["CKV_AZURE_211"] },
     remediation: "Set `sku` to Premium v3 (`P1v3`) or Flex Consumption (`FC1`) on the AppServicePlan.", enforcement: ENFORCE.prodOnly,
   }),
   customRule({

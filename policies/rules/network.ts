@@ -133,7 +133,7 @@ export const networkRules: Rule[] = [
     expect: is(false),
     bad: true,
     controls: { mcsb: ["NS-1"], waf: "Security" },
-    mappings: {},
+    mappings: { psrule: ["Azure.VNET.PrivateSubnet"] },
     remediation: "Set `defaultOutboundAccess: false` on the Subnet.",
     enforcement: ENFORCE.advisory,
   }),

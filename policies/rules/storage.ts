@@ -140,7 +140,7 @@ export const storageRules: Rule[] = [
     expect: oneOf("Standard_ZRS", "Standard_GRS", "Standard_GZRS", "Standard_RAGRS", "Standard_RAGZRS", "Premium_ZRS"),
     bad: "Standard_LRS",
     controls: { mcsb: ["BR-1"], waf: "Reliability" },
-    mappings: { psrule: ["Azure.Storage.UseReplication"], checkov: ["CKV_AZURE_206"], azurePolicy: ["bf045164-79ba-4215-8f95-f8048dc1780b"] },
+    mappings: { psrule: ["Azure.Storage.UseReplication"], azurePolicy: ["bf045164-79ba-4215-8f95-f8048dc1780b"] },
     remediation: "Set `sku.name` to `Standard_ZRS` or `Standard_GZRS` on the StorageAccount.",
     enforcement: ENFORCE.prodOnly,
   }),
