@@ -44,17 +44,21 @@ describe("SARIF", () => {
 });
 
 describe("JUnit and Markdown", () => {
-  it("has one test case per rule × resource, failures for violations and skips for waivers", () => {
+  it("has one test case per rule × resource, failures for violations and skips for waivers and not-applicable", () => {
     const xml = toJunit(report);
     expect((xml.match(/<testcase /g) ?? []).length).toBe(report.results.length);
     expect((xml.match(/<failure /g) ?? []).length).toBe(report.summary.fail);
-    expect((xml.match(/<skipped /g) ?? []).length).toBe(1);
+    expect((xml.match(/<skipped message="waived /g) ?? []).length).toBe(1);
+    expect(report.summary.notApplicable).toBeGreaterThan(0);
+    expect((xml.match(/<skipped message="not applicable: /g) ?? []).length).toBe(report.summary.notApplicable);
     expect(xml).toMatch(/<testcase classname="EST-ST-003" name="st \(azure-native:storage:StorageAccount\)"><failure type="mandatory"/);
   });
 
   it("lists findings with remediation and waivers with owner and expiry", () => {
     const md = toMarkdown(report);
     expect(md).toContain(`**${report.summary.mandatoryViolations} mandatory violations**`);
+    expect(md).toContain(`${report.summary.notApplicable} not applicable`);
+    expect(md).toContain("| Severity | Pass | Fail | Waived | Not applicable |");
     expect(md).toMatch(/\| violation \| critical \| EST-ST-003 .*\| `st` \|.*allowBlobPublicAccess: false/);
     expect(md).toContain("| EST-WAF-002 | `waf` | platform-team@contoso.com | 2026-11-23 | expired |");
   });

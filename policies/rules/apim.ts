@@ -1,4 +1,4 @@
-import { ENFORCE, REMOVE, type Graph, type GraphResource, type ResourceRule, type Rule, type StackRule } from "../model.js";
+import { ENFORCE, isNotApplicable, problemsOf, REMOVE, type Graph, type GraphResource, type ResourceRule, type Rule, type StackRule } from "../model.js";
 import { T } from "../types.js";
 import { asArray, asRecord, customRule, get, inputRule, is, oneOf, present, show, stackRule } from "./factory.js";
 import { belongsTo, nameOf, ofType, sameName } from "./graph.js";
@@ -123,7 +123,7 @@ const MANAGED_IDENTITY = /<authentication-managed-identity\s[^>]*resource="[^"]+
  */
 function onService(rule: ResourceRule): StackRule {
   const { check, examples, types, ...meta } = rule;
-  const problems = (child: GraphResource, context: Parameters<StackRule["check"]>[1]) => check(child, context).map((message) => `${nameOf(child)}: ${message}`);
+  const problems = (child: GraphResource, context: Parameters<StackRule["check"]>[1]) => problemsOf(check(child, context)).map((message) => `${nameOf(child)}: ${message}`);
   const patchChildren = (patch: (typeof examples.fail)[number]) => (graph: Graph) => {
     for (const child of ofType(graph, types[0]!)) child.inputs = patchInputs(child.inputs, patch);
   };
@@ -140,7 +140,13 @@ function onService(rule: ResourceRule): StackRule {
         return messages.length ? [{ urn: service.urn, message: messages.join("; ") }] : [];
       });
       const orphans = children.filter((child) => !services.some((service) => belongsTo(child, service, "serviceName")));
-      return [...owned, ...orphans.flatMap((child) => check(child, context).map((message) => ({ urn: child.urn, message })))];
+      return [
+        ...owned,
+        ...orphans.flatMap((child) => {
+          const verdict = check(child, context);
+          return isNotApplicable(verdict) ? [{ urn: child.urn, message: verdict.notApplicable, notApplicable: true as const }] : verdict.map((message) => ({ urn: child.urn, message }));
+        }),
+      ];
     },
     examples: { fail: examples.fail.map(patchChildren), pass: examples.pass?.map(patchChildren) },
   };

@@ -1,6 +1,6 @@
 import { ENFORCE, REMOVE, type Graph, type GraphResource, type Rule } from "../model.js";
 import { T } from "../types.js";
-import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, oneOf, present, show, stackRule, unsetOr } from "./factory.js";
+import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, oneOf, present, show, stackRule, TLS, tlsAtLeast, unsetOr } from "./factory.js";
 import { childrenOf, nameOf, ofType, refersTo } from "./graph.js";
 
 const cosmos = [T.cosmosAccount];
@@ -130,7 +130,7 @@ export const dataRules: Rule[] = [
     severity: "high",
     types: cosmos,
     path: "minimalTlsVersion",
-    expect: isText("Tls12"),
+    expect: tlsAtLeast(TLS.cosmos),
     bad: "Tls",
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.Cosmos.MinTLS"] },
@@ -219,7 +219,7 @@ export const dataRules: Rule[] = [
     severity: "high",
     types: [T.sqlServer],
     path: "minimalTlsVersion",
-    expect: oneOf("1.2", "1.3"),
+    expect: tlsAtLeast(TLS.numeric),
     bad: "1.0",
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.SQL.MinTLS"], checkov: ["CKV_AZURE_52"], azurePolicy: ["32e6bbec-16b6-44c2-be37-c5b672d103cf"] },
@@ -453,7 +453,7 @@ export const dataRules: Rule[] = [
     severity: "high",
     types: redis,
     path: "minimumTlsVersion",
-    expect: is("1.2"),
+    expect: tlsAtLeast(TLS.redis),
     bad: "1.0",
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.Redis.MinTLS"], checkov: ["CKV_AZURE_148"] },

@@ -4,19 +4,20 @@
  */
 import { describe, expect, it } from "vitest";
 import { compliantEstate } from "../fixtures/estate.js";
-import type { Graph, GraphResource, Rule, RuleContext } from "../model.js";
+import { problemsOf, type Graph, type GraphResource, type Rule, type RuleContext } from "../model.js";
+import { DEFAULT_SETTINGS } from "../settings.js";
 import { T } from "../types.js";
 import { RULES } from "./index.js";
 
-const context: RuleContext = { profile: "prod", stack: "test", now: new Date("2026-11-24T12:00:00Z") };
+const context: RuleContext = { profile: "prod", stack: "test", now: new Date("2026-11-24T12:00:00Z"), settings: DEFAULT_SETTINGS };
 const rule = (id: string): Rule => RULES.find((r) => r.id === id)!;
 const one = (graph: Graph, type: string): GraphResource => graph.resources.find((resource) => resource.type === type)!;
 
-/** Findings of a rule on a graph, as `urn: message`, whatever the rule's kind. */
+/** Problems a rule finds on a graph, as `urn: message`, whatever the rule's kind (not-applicable notes left out). */
 function findings(id: string, graph: Graph): { urn: string; message: string }[] {
   const r = rule(id);
-  if (r.kind === "stack") return r.check(graph, context);
-  return graph.resources.filter((resource) => r.types.includes(resource.type)).flatMap((resource) => r.check(resource, context).map((message) => ({ urn: resource.urn, message })));
+  if (r.kind === "stack") return r.check(graph, context).filter((finding) => !finding.notApplicable);
+  return graph.resources.filter((resource) => r.types.includes(resource.type)).flatMap((resource) => problemsOf(r.check(resource, context)).map((message) => ({ urn: resource.urn, message })));
 }
 
 describe("EST-NET-005 judges subnets declared inline in a VirtualNetwork", () => {
