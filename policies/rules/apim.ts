@@ -1,4 +1,4 @@
-import { ENFORCE, isNotApplicable, problemsOf, REMOVE, type Graph, type GraphResource, type ResourceRule, type Rule, type StackRule } from "../model.js";
+import { ENFORCE, isNotApplicable, notApplicable, problemsOf, REMOVE, type Graph, type GraphResource, type ResourceRule, type Rule, type StackRule } from "../model.js";
 import { T } from "../types.js";
 import { asArray, asRecord, customRule, get, inputRule, is, oneOf, present, show, stackRule } from "./factory.js";
 import { belongsTo, nameOf, ofType, sameName } from "./graph.js";
@@ -242,7 +242,7 @@ export const apimRules: Rule[] = [
     severity: "low",
     types: service,
     check: (inputs) => {
-      if (get(inputs, "sku.name") !== "Premium") return undefined;
+      if (get(inputs, "sku.name") !== "Premium") return notApplicable("applies to the Premium tier only (zones on v2 tiers are set at creation)");
       const locations = [
         { where: "", zones: inputs.zones, capacity: get(inputs, "sku.capacity") },
         ...asArray(inputs.additionalLocations).map((location, index) => ({ where: `additionalLocations[${index}].`, zones: get(location, "zones"), capacity: get(location, "sku.capacity") })),
@@ -261,7 +261,7 @@ export const apimRules: Rule[] = [
       { additionalLocations: [{ location: "northeurope", sku: { name: "Premium", capacity: 1 } }] },
       { additionalLocations: [{ location: "northeurope", sku: { name: "Premium", capacity: 3 }, zones: ["1", "2"] }] },
     ],
-    pass: [{ additionalLocations: [{ location: "northeurope", sku: { name: "Premium", capacity: 2 }, zones: ["1", "2"] }] }, { "sku.name": "StandardV2", zones: REMOVE }],
+    pass: [{ additionalLocations: [{ location: "northeurope", sku: { name: "Premium", capacity: 2 }, zones: ["1", "2"] }] }, { "sku.capacity": 4 }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.APIM.AvailabilityZone", "Azure.APIM.AvailabilityZone.Units"] },
     remediation: "Set `zones: [\"1\", \"2\"]` (and `sku.capacity` a multiple of them) on the Premium ApiManagementService and on each of its `additionalLocations`.",

@@ -1,4 +1,4 @@
-import { ENFORCE, REMOVE, type Graph, type GraphResource, type Rule } from "../model.js";
+import { ENFORCE, notApplicable, REMOVE, type Graph, type GraphResource, type Rule } from "../model.js";
 import { T } from "../types.js";
 import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, oneOf, present, show, stackRule, TLS, tlsAtLeast, unsetOr } from "./factory.js";
 import { belongsTo, knownOr, knownOrUndefined, ofType, refersTo } from "./graph.js";
@@ -189,7 +189,8 @@ export const computeRules: Rule[] = [
     id: "EST-APP-013", title: "Function apps run the Functions v4 host", description: "Runtime v3 and earlier are out of support.",
     severity: "medium", types: apps,
     check: (inputs) => {
-      if (!isFunctionApp(inputs) || isFlex(inputs)) return undefined;
+      if (!isFunctionApp(inputs)) return notApplicable("applies to function apps only");
+      if (isFlex(inputs)) return notApplicable("Flex Consumption app: the host version comes with functionAppConfig.runtime");
       const version = appSetting(inputs, "FUNCTIONS_EXTENSION_VERSION");
       return version === "~4" ? undefined : `app setting FUNCTIONS_EXTENSION_VERSION is ${JSON.stringify(version)}; expected "~4"`;
     },
@@ -218,7 +219,9 @@ export const computeRules: Rule[] = [
       const plans = ofType(graph, T.appServicePlan);
       return (app) => {
         const plan = plans.find((candidate) => refersTo(app, "serverFarmId", candidate));
-        if (isFlex(app.inputs) || (isFunctionApp(app.inputs) && plan && SCALED_BY_PLATFORM.test(String(get(plan.inputs, "sku.name") ?? get(plan.inputs, "sku.tier") ?? "")))) return undefined;
+        if (isFlex(app.inputs)) return notApplicable("Flex Consumption app: the platform keeps its instances warm");
+        const sku = String(get(plan?.inputs, "sku.name") ?? get(plan?.inputs, "sku.tier") ?? "");
+        if (isFunctionApp(app.inputs) && SCALED_BY_PLATFORM.test(sku)) return notApplicable(`function app on plan ${sku}: the platform keeps its instances warm`);
         return get(app.inputs, "siteConfig.alwaysOn") === true ? undefined : `siteConfig.alwaysOn is ${show(get(app.inputs, "siteConfig.alwaysOn"))}${plan ? ` on plan ${String(get(plan.inputs, "sku.name"))}` : ""}; expected true`;
       };
     },
@@ -226,13 +229,6 @@ export const computeRules: Rule[] = [
       editApps((inputs) => (asRecord(inputs.siteConfig).alwaysOn = false)),
       // A null functionAppConfig is no Flex Consumption app.
       editApps((inputs) => Object.assign(inputs, { functionAppConfig: null, siteConfig: { ...asRecord(inputs.siteConfig), alwaysOn: undefined } })),
-    ],
-    // Function apps on Elastic Premium are kept warm by the plan (https://github.com/Azure/Azure-Functions/wiki/Enable-Always-On-when-running-on-dedicated-App-Service-Plan).
-    pass: [
-      (graph) => {
-        editApps((inputs) => delete asRecord(inputs.siteConfig).alwaysOn)(graph);
-        for (const plan of ofType(graph, T.appServicePlan)) plan.inputs.sku = { name: "EP1", tier: "ElasticPremium", capacity: 2 };
-      },
     ],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.AppService.AlwaysOn"], checkov: ["CKV_AZURE_214"] },

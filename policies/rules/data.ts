@@ -1,4 +1,4 @@
-import { ENFORCE, REMOVE, type Graph, type GraphResource, type Rule } from "../model.js";
+import { ENFORCE, notApplicable, REMOVE, type Graph, type GraphResource, type Rule } from "../model.js";
 import { T } from "../types.js";
 import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, oneOf, present, show, stackRule, TLS, tlsAtLeast, unsetOr } from "./factory.js";
 import { childrenOf, nameOf, ofType, refersTo } from "./graph.js";
@@ -317,7 +317,12 @@ export const dataRules: Rule[] = [
       "a storage target keeps them `retentionDays` (0 or unset: forever), Azure Monitor keeps them as long as the workspace the server's diagnostic settings send to.",
     severity: "medium",
     types: [T.sqlServer],
-    problemOf: (graph) => (server) => auditRetentionProblems(graph, server).join("; ") || undefined,
+    problemOf: (graph) => (server) => {
+      if (!childrenOf(graph, server, T.sqlAuditing, "serverName").some((policy) => isText("Enabled").test(policy.inputs.state))) {
+        return notApplicable("no enabled ServerBlobAuditingPolicy: EST-STK-009 and EST-SQL-005 report that");
+      }
+      return auditRetentionProblems(graph, server).join("; ") || undefined;
+    },
     fail: [
       editInputs(T.sqlAuditing, (inputs) => Object.assign(inputs, { retentionDays: 30, isAzureMonitorTargetEnabled: false, storageEndpoint: "https://st.blob.core.windows.net" })),
       // Audit goes to Azure Monitor; the workspace keeps 30 days whatever retentionDays says.
@@ -545,7 +550,7 @@ export const dataRules: Rule[] = [
     severity: "low",
     types: redis,
     check: (inputs) => {
-      if (get(inputs, "sku.name") !== "Premium") return undefined;
+      if (get(inputs, "sku.name") !== "Premium") return notApplicable("applies to Premium caches only");
       if (isText("Automatic").test(inputs.zonalAllocationPolicy)) return undefined;
       const zones = new Set(asArray(inputs.zones).map(String));
       if (zones.size < 2) return `zones is ${show(inputs.zones)}; expected at least two zones`;
@@ -555,7 +560,7 @@ export const dataRules: Rule[] = [
     },
     // PSRule Azure.Redis.AvailabilityZone: https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.Redis.AvailabilityZone
     fail: [{ zones: [] }, { zones: ["1"] }, { zones: ["1", "1"] }, { zones: ["1", "2", "3"], replicasPerPrimary: 1 }, { zones: ["1", "2", "3"], replicasPerPrimary: REMOVE, replicasPerMaster: REMOVE }],
-    pass: [{ zones: ["1", "2"], replicasPerPrimary: REMOVE }, { zones: REMOVE, zonalAllocationPolicy: "Automatic" }, { "sku.name": "Standard", "sku.family": "C", zones: REMOVE }],
+    pass: [{ zones: ["1", "2"], replicasPerPrimary: REMOVE }, { zones: REMOVE, zonalAllocationPolicy: "Automatic" }, { replicasPerPrimary: REMOVE, replicasPerMaster: 2 }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.Redis.AvailabilityZone"] },
     remediation: "Set `zones: [\"1\", \"2\", \"3\"]` and `replicasPerPrimary: 2` (zones - 1) on the Premium Redis cache.",

@@ -1,4 +1,4 @@
-import { ENFORCE, REMOVE, type Controls, type Rule, type Subject } from "../model.js";
+import { ENFORCE, notApplicable, REMOVE, type Controls, type Rule, type Subject } from "../model.js";
 import { T } from "../types.js";
 import { SUBNETS_WITHOUT_NSG } from "../../infra/network/subnets.js";
 import { asArray, asRecord, customRule, get, inputRule, is, isText, present } from "./factory.js";
@@ -112,12 +112,13 @@ export const networkRules: Rule[] = [
         resource.type === T.virtualNetwork
           ? asArray(inputs.subnets).map((subnet, index) => ({ name: get(subnet, "name"), path: `subnets[${index}].networkSecurityGroup.id`, nsg: get(subnet, "networkSecurityGroup.id") }))
           : [{ name: inputs.subnetName ?? resource.name, path: "networkSecurityGroup.id", nsg: get(inputs, "networkSecurityGroup.id") }];
+      if (resource.type === T.virtualNetwork && !subnets.length) return notApplicable("no inline subnets: Subnet resources are judged themselves");
+      if (resource.type === T.subnet && SUBNETS_WITHOUT_NSG.includes(String(subnets[0]!.name))) return notApplicable(`${String(subnets[0]!.name)} takes no network security group`);
       return subnets
         .filter((subnet) => !SUBNETS_WITHOUT_NSG.includes(String(subnet.name)) && !present.test(subnet.nsg))
         .map((subnet) => `${subnet.path} is not set (subnet ${JSON.stringify(subnet.name)})`);
     },
     fail: [{ networkSecurityGroup: REMOVE }, { networkSecurityGroup: REMOVE, subnetName: "AzureBastionSubnet" }],
-    pass: [{ networkSecurityGroup: REMOVE, subnetName: "GatewaySubnet" }, { networkSecurityGroup: REMOVE, subnetName: "AzureFirewallManagementSubnet" }],
     controls: { mcsb: ["NS-1"], waf: "Security" },
     mappings: { psrule: ["Azure.VNET.UseNSGs"], checkov: ["CKV2_AZURE_31"], azurePolicy: ["e71308d3-144b-4262-b144-efdc3cc90517"] },
     remediation: "Set `networkSecurityGroup: { id }` on the Subnet (or on the entry of the VirtualNetwork's inline `subnets`).",

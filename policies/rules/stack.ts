@@ -1,4 +1,4 @@
-import { ENFORCE, type Graph, type GraphResource, type Rule } from "../model.js";
+import { ENFORCE, notApplicable, type Graph, type GraphResource, type Rule } from "../model.js";
 import { AUDITABLE, DATA_SERVICES, DIAGNOSABLE, T } from "../types.js";
 import { asArray, asRecord, get, isText, stackRule } from "./factory.js";
 import { belongsTo, ofType, refersTo, refersToAny, sameName } from "./graph.js";
@@ -136,7 +136,7 @@ export const stackRules: Rule[] = [
     severity: "medium", types: AUDITABLE,
     problemOf: (graph) => (resource) => {
       const settings = diagnosticSettingsOf(graph, resource);
-      if (!settings.length) return undefined; // EST-STK-003 reports it
+      if (!settings.length) return notApplicable("no diagnostic setting: EST-STK-003 reports that");
       const enabled = settings.flatMap((setting) => asArray(setting.inputs.logs).map(asRecord).filter((log) => log.enabled === true));
       const sends = (key: "category" | "categoryGroup", name: string) => enabled.some((log) => String(log[key] ?? "").toLowerCase() === name.toLowerCase());
       const { groups, categories, what } = AUDIT_LOGS[resource.type] ?? DEFAULT_AUDIT_LOGS;
