@@ -139,6 +139,8 @@ export const storageRules: Rule[] = [
     path: "sku.name",
     expect: oneOf("Standard_ZRS", "Standard_GRS", "Standard_GZRS", "Standard_RAGRS", "Standard_RAGZRS", "Premium_ZRS"),
     bad: "Standard_LRS",
+    // PSRule Azure.Storage.UseReplication counts ZRS and the geo SKUs: https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.Storage.UseReplication
+    pass: [{ "sku.name": "Standard_ZRS" }, { "sku.name": "Premium_ZRS" }, { "sku.name": "Standard_RAGZRS" }],
     controls: { mcsb: ["BR-1"], waf: "Reliability" },
     mappings: { psrule: ["Azure.Storage.UseReplication"], azurePolicy: ["bf045164-79ba-4215-8f95-f8048dc1780b"] },
     remediation: "Set `sku.name` to `Standard_ZRS` or `Standard_GZRS` on the StorageAccount.",

@@ -1,7 +1,8 @@
 /**
- * Where a rule's precondition does not hold it says so (not-applicable) instead of passing: the
- * cases the reference rules exempt (PSRule's Premium-only zone rules, the subnets Azure reserves,
- * function apps the platform keeps warm).
+ * Edge cases the reference rules (PSRule for Azure, Checkov) document, beyond the rules' own
+ * examples: where a rule's precondition does not hold it says so (not-applicable) instead of
+ * passing (Premium-only zone rules, the subnets Azure reserves, function apps the platform keeps
+ * warm), and the SKUs a replication rule accepts.
  */
 import { describe, expect, it } from "vitest";
 import { compliantEstate, patchInputs } from "../fixtures/estate.js";
@@ -65,5 +66,11 @@ describe("rules report not-applicable where their precondition does not hold", (
   it("EST-SQL-006 does not apply to a server without an enabled auditing policy", () => {
     const findings = stackFindings("EST-SQL-006", (graph) => void (graph.resources = graph.resources.filter((resource) => resource.type !== T.sqlAuditing)));
     expect(findings).toEqual([{ urn: expect.any(String), message: expect.stringMatching(/no enabled ServerBlobAuditingPolicy/), notApplicable: true }]);
+  });
+});
+
+describe("EST-ST-008 follows PSRule's replication list", () => {
+  it.each(["Standard_LRS", "Premium_LRS"])("fails %s", (sku) => {
+    expect(verdict("EST-ST-008", T.storageAccount, { "sku.name": sku })).toHaveLength(1);
   });
 });
