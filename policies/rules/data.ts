@@ -1,7 +1,7 @@
 import { ENFORCE, notApplicable, REMOVE, type Graph, type GraphResource, type Rule } from "../model.js";
 import { T } from "../types.js";
 import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, oneOf, present, show, stackRule, TLS, tlsAtLeast, unsetOr } from "./factory.js";
-import { childrenOf, nameOf, ofType, refersTo } from "./graph.js";
+import { belongsTo, childrenOf, nameOf, ofType, refersTo } from "./graph.js";
 
 const cosmos = [T.cosmosAccount];
 
@@ -67,6 +67,25 @@ function auditRetentionProblems(graph: Graph, server: GraphResource): string[] {
     }
     return problems;
   });
+}
+
+/** What is wrong with a server's firewall rules: 0.0.0.0 rules by name, and the public addresses they admit in all. */
+function firewallProblems(rules: GraphResource[]): string[] {
+  const problems: string[] = [];
+  let total = 0;
+  for (const rule of rules) {
+    const start = String(rule.inputs.startIpAddress ?? "");
+    const end = String(rule.inputs.endIpAddress ?? "");
+    if (start === "0.0.0.0") {
+      problems.push(`${nameOf(rule)}: startIpAddress is "0.0.0.0" (to ${end}); expected no firewall rules, private endpoints only`);
+      continue;
+    }
+    const count = publicAddresses(start, end);
+    if (count === undefined) problems.push(`${nameOf(rule)}: ${JSON.stringify(start)} to ${JSON.stringify(end)} is not an IPv4 range`);
+    else total += count;
+  }
+  if (total > MAX_PUBLIC_ADDRESSES) problems.push(`the firewall rules admit ${total} public addresses (${rules.map((rule) => rule.name).join(", ")}); expected at most ${MAX_PUBLIC_ADDRESSES}`);
+  return problems;
 }
 
 /** Public addresses a rule admits: more than this many is the internet (PSRule Azure.SQL.FirewallIPRange). */
@@ -410,27 +429,41 @@ export const dataRules: Rule[] = [
     remediation: "Set `retentionDays` (7 to 35) on the sql BackupShortTermRetentionPolicy.",
     enforcement: ENFORCE.always,
   }),
-  customRule({
+  stackRule({
     id: "EST-SQL-011",
     title: "No SQL firewall rule opens the server to the internet or all of Azure",
-    description: `0.0.0.0 rules admit every Azure customer; a rule admitting more than ${MAX_PUBLIC_ADDRESSES} public addresses admits the internet.`,
+    description: `0.0.0.0 rules admit every Azure customer; a server whose firewall rules admit more than ${MAX_PUBLIC_ADDRESSES} public addresses in all admits the internet. Judged on the server with its FirewallRule resources.`,
     severity: "critical",
-    types: [T.sqlFirewallRule],
-    check: (inputs) => {
-      const start = String(inputs.startIpAddress ?? "");
-      const end = String(inputs.endIpAddress ?? "");
-      if (start === "0.0.0.0") return `startIpAddress is "0.0.0.0" (to ${end}); expected no firewall rules, private endpoints only`;
-      const count = publicAddresses(start, end);
-      if (count === undefined) return `startIpAddress ${JSON.stringify(start)} to endIpAddress ${JSON.stringify(end)} is not an IPv4 range`;
-      return count > MAX_PUBLIC_ADDRESSES ? `the rule admits ${count} public addresses (${start} to ${end}); expected at most ${MAX_PUBLIC_ADDRESSES}` : undefined;
+    types: [T.sqlServer, T.sqlFirewallRule],
+    check: (graph) => {
+      const servers = ofType(graph, T.sqlServer);
+      const rules = ofType(graph, T.sqlFirewallRule);
+      // Rules of a server outside the stack are judged on their own.
+      const orphans = rules.filter((rule) => !servers.some((server) => belongsTo(rule, server, "serverName")));
+      return [
+        ...servers.map((server) => ({ urn: server.urn, rules: childrenOf(graph, server, T.sqlFirewallRule, "serverName") })),
+        ...orphans.map((rule) => ({ urn: rule.urn, rules: [rule] })),
+      ].flatMap(({ urn, rules: own }) => {
+        const message = firewallProblems(own).join("; ");
+        return message ? [{ urn, message }] : [];
+      });
     },
     fail: [
-      { startIpAddress: "0.0.0.0", endIpAddress: "0.0.0.0" },
-      { startIpAddress: "0.0.0.0", endIpAddress: "255.255.255.255" },
-      { startIpAddress: "1.0.0.0", endIpAddress: "255.255.255.255" },
-      { startIpAddress: "203.0.113.0", endIpAddress: "203.0.113.255" },
+      editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "0.0.0.0", endIpAddress: "0.0.0.0" })),
+      editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "0.0.0.0", endIpAddress: "255.255.255.255" })),
+      editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "1.0.0.0", endIpAddress: "255.255.255.255" })),
+      editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "203.0.113.0", endIpAddress: "203.0.113.255" })),
+      // Two rules of six public addresses each: twelve in all (PSRule Azure.SQL.FirewallIPRange counts the server's total).
+      (graph) => {
+        editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "203.0.113.10", endIpAddress: "203.0.113.15" }))(graph);
+        const [rule] = ofType(graph, T.sqlFirewallRule);
+        graph.resources.push({ ...rule!, urn: `${rule!.urn}-2`, name: "sql-fw-2", inputs: { ...rule!.inputs, startIpAddress: "198.51.100.10", endIpAddress: "198.51.100.15" } });
+      },
     ],
-    pass: [{ startIpAddress: "203.0.113.10", endIpAddress: "203.0.113.19" }, { startIpAddress: "10.0.0.0", endIpAddress: "10.255.255.255" }],
+    pass: [
+      editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "203.0.113.10", endIpAddress: "203.0.113.19" })),
+      editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "10.0.0.0", endIpAddress: "10.255.255.255" })),
+    ],
     controls: { mcsb: ["NS-2"], cis: ["4.1.2"], waf: "Security" },
     mappings: { psrule: ["Azure.SQL.AllowAzureAccess", "Azure.SQL.FirewallIPRange"], checkov: ["CKV_AZURE_11", "CKV2_AZURE_34"] },
     remediation: "Delete the sql FirewallRule; reach the server through its private endpoint.",
