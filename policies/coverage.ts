@@ -2,129 +2,398 @@
  * External rule sets mapped to Estate's rules, for docs/policy-coverage.md. Which Estate rule covers
  * an external rule is derived from the rules' own `mappings`; this file lists the external rules
  * that apply to resource types the estate creates and, for those no rule maps, why not.
- * Sources: PSRule for Azure "rules by resource type" (Azure.All baseline) and rule files; Checkov's
- * Azure resource checks; Azure Policy built-ins named in the rules.
+ * Sources: PSRule for Azure "rules by resource type" (https://azure.github.io/PSRule.Rules.Azure/en/rules/resource/)
+ * and its rule pages (https://azure.github.io/PSRule.Rules.Azure/en/rules/<rule>/); Checkov's Azure
+ * resource and graph checks (https://www.checkov.io/5.Policy%20Index/azure.html; bridgecrewio/checkov
+ * checkov/terraform/checks/{resource,graph_checks}/azure) for the azurerm resources that match the
+ * pack's types; Azure Policy built-ins named in the rules. Each group names the pack's types it covers,
+ * and policies/coverage.test.ts fails when a type the pack judges has no group.
  */
 import { RULES } from "./rules/index.js";
 import type { Mappings } from "./model.js";
+import { T, TAGGED } from "./types.js";
 
-/** External rule id → why no Estate rule maps it (absent when one does). */
-type Catalogue = Record<string, Record<string, string | null>>;
+/** One group of external rules: the pack's resource types they judge, and rule id → why no Estate rule maps it (null when one does). */
+export interface CatalogueGroup {
+  types: readonly string[];
+  rules: Record<string, string | null>;
+  /** Why the tool has no rule for these types at all. */
+  none?: string;
+}
+type Catalogue = Record<string, CatalogueGroup>;
 
 const NAMING = "naming: infra/naming enforces Azure's name rules when the program runs (an invalid name fails the plan); EST-GEN-004 checks the CAF prefix";
 const DEFENDER = "subscription-level Microsoft Defender plan, owned by the landing zone, not by a stack's resources";
+const PUBLIC_IP = "the estate declares no public IP address: EST-STK-005 reports any as an internet entry besides Front Door";
+const SUBSCRIPTION = "subscription-level role management, owned by the landing zone, not by a stack's resources";
 const SINGLE_REGION = "the estate is single-region by design (zones in prod, Front Door at the edge); multi-region is out of scope";
 
 export const PSRULE: Catalogue = {
-  "All resources": { "Azure.Resource.AllowedRegions": null, "Azure.Resource.UseTags": null, "Azure.Template.*": "ARM template rules: the estate is a Pulumi program, no templates or parameter files exist" },
+  "All resources": { types: TAGGED, rules: { "Azure.Deployment.*": "nested ARM deployment rules: the estate deploys through Pulumi, no ARM deployments", "Azure.Resource.AllowedRegions": null, "Azure.Resource.UseTags": null, "Azure.Template.*": "ARM template rules: the estate is a Pulumi program, no templates or parameter files exist" } },
   "API Management": {
-    "Azure.APIM.APIDescriptors": null, "Azure.APIM.AvailabilityZone": null, "Azure.APIM.CertificateExpiry": "APIM has no custom-domain certificates: Front Door terminates client TLS with managed certificates",
-    "Azure.APIM.Ciphers": null, "Azure.APIM.CORSPolicy": null, "Azure.APIM.DefenderCloud": DEFENDER, "Azure.APIM.EncryptValues": null, "Azure.APIM.HTTPBackend": null,
-    "Azure.APIM.HTTPEndpoint": null, "Azure.APIM.ManagedIdentity": null, "Azure.APIM.MinAPIVersion": null, "Azure.APIM.MultiRegion": SINGLE_REGION, "Azure.APIM.MultiRegionGateway": SINGLE_REGION,
-    "Azure.APIM.Name": NAMING, "Azure.APIM.PolicyBase": null, "Azure.APIM.ProductApproval": null, "Azure.APIM.ProductDescriptors": null, "Azure.APIM.ProductSubscription": null,
-    "Azure.APIM.ProductTerms": null, "Azure.APIM.Protocols": null, "Azure.APIM.SampleProducts": null,
+    types: [T.apim, T.api, T.apiOperation, T.apiPolicy, T.apiOperationPolicy, T.apimPolicy, T.product, T.productPolicy, T.apimBackend, T.namedValue],
+    rules: {
+      "Azure.APIM.AvailabilityZone.Units": null,
+      "Azure.APIM.APIDescriptors": null, "Azure.APIM.AvailabilityZone": null, "Azure.APIM.CertificateExpiry": "APIM has no custom-domain certificates: Front Door terminates client TLS with managed certificates",
+      "Azure.APIM.Ciphers": null, "Azure.APIM.CORSPolicy": null, "Azure.APIM.DefenderCloud": DEFENDER, "Azure.APIM.EncryptValues": null, "Azure.APIM.HTTPBackend": null,
+      "Azure.APIM.HTTPEndpoint": null, "Azure.APIM.ManagedIdentity": null, "Azure.APIM.MinAPIVersion": null, "Azure.APIM.MultiRegion": SINGLE_REGION, "Azure.APIM.MultiRegionGateway": SINGLE_REGION,
+      "Azure.APIM.Name": NAMING, "Azure.APIM.PolicyBase": null, "Azure.APIM.ProductApproval": null, "Azure.APIM.ProductDescriptors": null, "Azure.APIM.ProductSubscription": null,
+      "Azure.APIM.ProductTerms": null, "Azure.APIM.Protocols": null, "Azure.APIM.SampleProducts": null,
+    },
   },
   "App Service": {
-    "Azure.AppService.AlwaysOn": null, "Azure.AppService.ARRAffinity": null, "Azure.AppService.HTTP2": null, "Azure.AppService.ManagedIdentity": null, "Azure.AppService.MinPlan": null,
-    "Azure.AppService.MinTLS": null, "Azure.AppService.NETVersion": "no .NET apps: the services are Node.js, whose version EST-APP-012 checks", "Azure.AppService.PHPVersion": "no PHP apps (EST-APP-012 checks Node.js)",
-    "Azure.AppService.PlanInstanceCount": null, "Azure.AppService.RemoteDebug": null, "Azure.AppService.UseHTTPS": null, "Azure.AppService.WebProbe": null, "Azure.AppService.WebProbePath": null,
-    "Azure.AppService.WebSecureFtp": null,
+    types: [T.appServicePlan, T.webApp, T.webAppSlot, T.webAppAuth],
+    rules: {
+      "Azure.AppService.AvailabilityZone": null, "Azure.AppService.NodeJsVersion": null,
+      "Azure.AppService.AlwaysOn": null, "Azure.AppService.ARRAffinity": null, "Azure.AppService.HTTP2": null, "Azure.AppService.ManagedIdentity": null, "Azure.AppService.MinPlan": null,
+      "Azure.AppService.MinTLS": null, "Azure.AppService.NETVersion": "no .NET apps: the services are Node.js, whose version EST-APP-012 checks", "Azure.AppService.PHPVersion": "no PHP apps (EST-APP-012 checks Node.js)",
+      "Azure.AppService.PlanInstanceCount": null, "Azure.AppService.RemoteDebug": null, "Azure.AppService.UseHTTPS": null, "Azure.AppService.WebProbe": null, "Azure.AppService.WebProbePath": null,
+      "Azure.AppService.WebSecureFtp": null,
+    },
   },
   "AI Search": {
-    "Azure.Search.IndexSLA": null, "Azure.Search.ManagedIdentity": null, "Azure.Search.Name": NAMING, "Azure.Search.Naming": NAMING, "Azure.Search.QuerySLA": null, "Azure.Search.SKU": null,
+    types: [T.search],
+    rules: { "Azure.Search.IndexSLA": null, "Azure.Search.ManagedIdentity": null, "Azure.Search.Name": NAMING, "Azure.Search.Naming": NAMING, "Azure.Search.QuerySLA": null, "Azure.Search.SKU": null },
   },
   "Azure AI services (Azure OpenAI)": {
-    "Azure.AI.DisableLocalAuth": null, "Azure.AI.ManagedIdentity": null, "Azure.AI.Naming": NAMING, "Azure.AI.PrivateEndpoints": null, "Azure.AI.PublicAccess": null,
+    types: [T.cognitiveAccount, T.openAiDeployment, T.raiPolicy],
+    rules: { "Azure.AI.DisableLocalAuth": null, "Azure.AI.ManagedIdentity": null, "Azure.AI.Naming": NAMING, "Azure.AI.PrivateEndpoints": null, "Azure.AI.PublicAccess": null },
   },
   "App Configuration": {
-    "Azure.AppConfig.AuditLogs": null, "Azure.AppConfig.DisableLocalAuth": null, "Azure.AppConfig.GeoReplica": SINGLE_REGION, "Azure.AppConfig.Name": NAMING,
-    "Azure.AppConfig.PurgeProtect": null, "Azure.AppConfig.SKU": null,
+    types: [T.appConfiguration],
+    rules: {
+      "Azure.AppConfig.AuditLogs": null, "Azure.AppConfig.DisableLocalAuth": null, "Azure.AppConfig.GeoReplica": SINGLE_REGION, "Azure.AppConfig.Name": NAMING,
+      "Azure.AppConfig.PurgeProtect": null, "Azure.AppConfig.SKU": null,
+    },
   },
-  "Application Insights": { "Azure.AppInsights.LocalAuth": null, "Azure.AppInsights.Name": NAMING, "Azure.AppInsights.Workspace": null },
+  "Application Insights": { types: [T.appInsights, T.webTest], rules: {"Azure.AppInsights.LocalAuth": null, "Azure.AppInsights.Name": NAMING, "Azure.AppInsights.Workspace": null } },
   "Azure Cache for Redis": {
-    "Azure.Redis.AvailabilityZone": null, "Azure.Redis.FirewallIPRange": "public network access is disabled (EST-RED-003), so firewall rules never apply; none are declared",
-    "Azure.Redis.FirewallRuleCount": "as above: no firewall rules, private endpoint only", "Azure.Redis.MaxMemoryReserved": "a tuning setting; Azure's default reservation is accepted and the memory alert (> 80 %) watches it",
-    "Azure.Redis.MinSKU": null, "Azure.Redis.MinTLS": null, "Azure.Redis.NonSslPort": null, "Azure.Redis.PublicNetworkAccess": null, "Azure.Redis.Version": null,
+    types: [T.redis, T.cacheRedis],
+    rules: {
+      "Azure.Redis.EntraID": null, "Azure.Redis.LocalAuth": null, "Azure.Redis.MigrateAMR": "migrating Azure Cache for Redis to Azure Managed Redis is a platform change of its own (infra/data/redis.ts); no rule asks for it yet",
+      "Azure.Redis.AvailabilityZone": null, "Azure.Redis.FirewallIPRange": "public network access is disabled (EST-RED-003), so firewall rules never apply; none are declared",
+      "Azure.Redis.FirewallRuleCount": "as above: no firewall rules, private endpoint only", "Azure.Redis.MaxMemoryReserved": "a tuning setting; Azure's default reservation is accepted and the memory alert (> 80 %) watches it",
+      "Azure.Redis.MinSKU": null, "Azure.Redis.MinTLS": null, "Azure.Redis.NonSslPort": null, "Azure.Redis.PublicNetworkAccess": null, "Azure.Redis.Version": null,
+    },
   },
   "Front Door and CDN": {
-    "Azure.CDN.UseFrontDoor": "equivalent: EST-AFD-002 (Front Door Standard/Premium SKU only)", "Azure.CDN.HTTP": "classic CDN endpoints; for Front Door routes EST-AFD-003 (HTTPS redirect)",
-    "Azure.CDN.MinTLS": "classic CDN endpoints; for Front Door custom domains EST-AFD-008", "Azure.CDN.EndpointName": NAMING, "Azure.FrontDoor.Logs": null, "Azure.FrontDoor.ManagedIdentity": null,
-    "Azure.FrontDoor.MinTLS": "Front Door classic; for Standard/Premium custom domains EST-AFD-008", "Azure.FrontDoor.Name": NAMING, "Azure.FrontDoor.Probe": null, "Azure.FrontDoor.ProbeMethod": null,
-    "Azure.FrontDoor.ProbePath": null, "Azure.FrontDoor.State": "Front Door classic only", "Azure.FrontDoor.UseCaching": "caching is per route by design: static assets cached, /api/* never; not a rule",
-    "Azure.FrontDoor.UseWAF": null, "Azure.FrontDoor.WAF.Enabled": "alias of Azure.FrontDoorWAF.Enabled (EST-WAF-001)", "Azure.FrontDoor.WAF.Mode": "alias of Azure.FrontDoorWAF.PreventionMode (EST-WAF-002)",
-    "Azure.FrontDoor.WAF.Name": NAMING, "Azure.FrontDoorWAF.Enabled": null, "Azure.FrontDoorWAF.Exclusions": null, "Azure.FrontDoorWAF.PreventionMode": null, "Azure.FrontDoorWAF.RuleGroups": null,
+    types: [T.frontDoor, T.afdEndpoint, T.afdOriginGroup, T.afdOrigin, T.afdRoute, T.afdCustomDomain, T.afdSecurityPolicy, T.wafPolicy],
+    rules: {
+      "Azure.CDN.UseFrontDoor": null, "Azure.CDN.HTTP": "classic CDN endpoints; for Front Door routes EST-AFD-003 (HTTPS redirect)",
+      "Azure.CDN.MinTLS": "classic CDN endpoints; for Front Door custom domains EST-AFD-008", "Azure.CDN.EndpointName": NAMING, "Azure.FrontDoor.Logs": null, "Azure.FrontDoor.ManagedIdentity": null,
+      "Azure.FrontDoor.MinTLS": "Front Door classic; for Standard/Premium custom domains EST-AFD-008", "Azure.FrontDoor.Name": NAMING, "Azure.FrontDoor.Probe": null, "Azure.FrontDoor.ProbeMethod": null,
+      "Azure.FrontDoor.ProbePath": null, "Azure.FrontDoor.State": "Front Door classic only", "Azure.FrontDoor.UseCaching": "caching is per route by design: static assets cached, /api/* never; not a rule",
+      "Azure.FrontDoor.UseWAF": null, "Azure.FrontDoor.WAF.Enabled": null, "Azure.FrontDoor.WAF.Mode": null,
+      "Azure.FrontDoor.WAF.Name": NAMING, "Azure.FrontDoorWAF.Enabled": null, "Azure.FrontDoorWAF.Exclusions": null, "Azure.FrontDoorWAF.PreventionMode": null, "Azure.FrontDoorWAF.RuleGroups": null,
+    },
   },
   "Cosmos DB": {
-    "Azure.Cosmos.AccountName": NAMING, "Azure.Cosmos.ContinuousBackup": null, "Azure.Cosmos.DefenderCloud": DEFENDER, "Azure.Cosmos.DisableMetadataWrite": null, "Azure.Cosmos.MinTLS": null,
-    "Azure.Cosmos.PublicAccess": null, "Azure.Cosmos.SLA": null,
+    types: [T.cosmosAccount],
+    rules: {
+      "Azure.Cosmos.AvailabilityZone": null, "Azure.Cosmos.DisableLocalAuth": null, "Azure.Cosmos.MongoEntraID": "no Cosmos DB for MongoDB vCore: the estate uses the NoSQL API",
+      "Azure.Cosmos.AccountName": NAMING, "Azure.Cosmos.ContinuousBackup": null, "Azure.Cosmos.DefenderCloud": DEFENDER, "Azure.Cosmos.DisableMetadataWrite": null, "Azure.Cosmos.MinTLS": null,
+      "Azure.Cosmos.PublicAccess": null, "Azure.Cosmos.SLA": null,
+    },
   },
   "Database for MySQL (flexible server)": {
-    "Azure.MySQL.AAD": null, "Azure.MySQL.AADOnly": null, "Azure.MySQL.GeoRedundantBackup": null, "Azure.MySQL.ZoneRedundantHA": null,
-    "Azure.MySQL.MaintenanceWindow": "Azure's system-managed maintenance window is accepted; a custom window is a per-stack operational choice, not a rule",
-    "Azure.MySQL.UseFlexible": "the estate makes flexible servers only (infra/data/mysql.ts); single server is retired", "Azure.MySQL.ServerName": NAMING,
+    types: [T.mysqlServer, T.mysqlConfiguration, T.mysqlAdmin],
+    rules: {
+      "Azure.MySQL.AAD": null, "Azure.MySQL.AADOnly": null, "Azure.MySQL.GeoRedundantBackup": null, "Azure.MySQL.ZoneRedundantHA": null,
+      "Azure.MySQL.MaintenanceWindow": "Azure's system-managed maintenance window is accepted; a custom window is a per-stack operational choice, not a rule",
+      "Azure.MySQL.UseFlexible": "the estate makes flexible servers only (infra/data/mysql.ts); single server is retired", "Azure.MySQL.ServerName": NAMING,
+    },
   },
   "Database for PostgreSQL (flexible server)": {
-    "Azure.PostgreSQL.AAD": null, "Azure.PostgreSQL.AADOnly": null, "Azure.PostgreSQL.GeoRedundantBackup": null, "Azure.PostgreSQL.ZoneRedundantHA": null,
-    "Azure.PostgreSQL.MaintenanceWindow": "as Azure.MySQL.MaintenanceWindow", "Azure.PostgreSQL.ServerName": NAMING,
+    types: [T.psqlServer, T.psqlConfiguration],
+    rules: {
+      "Azure.PostgreSQL.AAD": null, "Azure.PostgreSQL.AADOnly": null, "Azure.PostgreSQL.GeoRedundantBackup": null, "Azure.PostgreSQL.ZoneRedundantHA": null,
+      "Azure.PostgreSQL.MaintenanceWindow": "as Azure.MySQL.MaintenanceWindow", "Azure.PostgreSQL.ServerName": NAMING,
+    },
   },
   "Key Vault": {
-    "Azure.KeyVault.AccessPolicy": null, "Azure.KeyVault.AutoRotationPolicy": "the estate stores secrets, no keys", "Azure.KeyVault.Firewall": null, "Azure.KeyVault.KeyName": "no keys",
-    "Azure.KeyVault.Logs": null, "Azure.KeyVault.Name": NAMING, "Azure.KeyVault.PurgeProtect": null, "Azure.KeyVault.RBAC": null, "Azure.KeyVault.SecretName": "secret names come from code; Key Vault rejects invalid ones when the secret is created",
-    "Azure.KeyVault.SoftDelete": null,
+    types: [T.keyVault, T.secret],
+    rules: {
+      "Azure.KeyVault.AccessPolicy": null, "Azure.KeyVault.AutoRotationPolicy": "the estate stores secrets, no keys", "Azure.KeyVault.Firewall": null, "Azure.KeyVault.KeyName": "no keys",
+      "Azure.KeyVault.Logs": null, "Azure.KeyVault.Name": NAMING, "Azure.KeyVault.PurgeProtect": null, "Azure.KeyVault.RBAC": null, "Azure.KeyVault.SecretName": "secret names come from code; Key Vault rejects invalid ones when the secret is created",
+      "Azure.KeyVault.SoftDelete": null,
+    },
   },
   "Log Analytics and alerts": {
-    "Azure.Log.Replication": SINGLE_REGION, "Azure.Log.Name": NAMING, "Azure.Alert.MetricAutoMitigate": null,
-    "Azure.Monitor.ServiceHealth": "Service Health alerts are subscription-level, owned by the landing zone",
+    types: [T.workspace, T.diagnosticSetting, T.metricAlert, T.logAlert, T.actionGroup, T.autoscale, T.budget],
+    rules: {
+      "Azure.Alert.HighFrequencyQuery": "not a rule yet: the estate's log alerts evaluate every 5 minutes (infra/observability/alerts.ts)",
+      "Azure.Log.Replication": SINGLE_REGION, "Azure.Log.Name": NAMING, "Azure.Alert.MetricAutoMitigate": null,
+      "Azure.Monitor.ServiceHealth": "Service Health alerts are subscription-level, owned by the landing zone",
+    },
   },
   "Network": {
-    "Azure.NSG.AnyInboundSource": null, "Azure.NSG.Associated": "inverse check: EST-NET-005 requires an NSG on every subnet; every NSG the network component makes is attached to its subnet",
-    "Azure.NSG.DenyAllInbound": "not adopted: PSRule warns on blanket deny rules; Estate deliberately ends each NSG with an explicit deny-all at priority 4096 after the named allows (EST-NET-003)",
-    "Azure.NSG.LateralTraversal": "no virtual machines in the estate; management ports are closed to the internet (EST-NET-002)", "Azure.NSG.AKSRules": "no AKS",
-    "Azure.NSG.Name": NAMING, "Azure.PrivateEndpoint.Name": NAMING, "Azure.ResourceGroup.Name": NAMING, "Azure.VNET.Name": NAMING, "Azure.VNET.SubnetName": NAMING,
-    "Azure.VNET.UseNSGs": null, "Azure.VNET.BastionSubnet": "no GatewaySubnet", "Azure.VNET.FirewallSubnet": "no Azure Firewall: egress is narrowed by NSGs and private endpoints; a hub firewall belongs to the landing zone",
-    "Azure.VNET.LocalDNS": "Azure-provided DNS with private DNS zones; no custom DNS servers", "Azure.VNET.SingleDNS": "as above", "Azure.VNET.PeerState": "no peerings",
+    types: [T.resourceGroup, T.virtualNetwork, T.subnet, T.nsg, T.securityRule, T.privateEndpoint, T.privateDnsZoneGroup, T.privateZone, T.vnetLink],
+    rules: {
+      "Azure.VNET.PrivateSubnet": null, "Azure.VNET.Naming": NAMING,
+      "Azure.NSG.AnyInboundSource": null, "Azure.NSG.Associated": "inverse check: EST-NET-005 requires an NSG on every subnet; every NSG the network component makes is attached to its subnet",
+      "Azure.NSG.DenyAllInbound": "not adopted: PSRule warns on blanket deny rules; Estate deliberately ends each NSG with an explicit deny-all at priority 4096 after the named allows (EST-NET-003)",
+      "Azure.NSG.LateralTraversal": "no virtual machines in the estate; management ports are closed to the internet (EST-NET-002)", "Azure.NSG.AKSRules": "no AKS",
+      "Azure.NSG.Name": NAMING, "Azure.PrivateEndpoint.Name": NAMING, "Azure.ResourceGroup.Name": NAMING, "Azure.VNET.Name": NAMING, "Azure.VNET.SubnetName": NAMING,
+      "Azure.VNET.UseNSGs": null, "Azure.VNET.BastionSubnet": "no GatewaySubnet", "Azure.VNET.FirewallSubnet": "no Azure Firewall: egress is narrowed by NSGs and private endpoints; a hub firewall belongs to the landing zone",
+      "Azure.VNET.LocalDNS": "Azure-provided DNS with private DNS zones; no custom DNS servers", "Azure.VNET.SingleDNS": "as above", "Azure.VNET.PeerState": "no peerings",
+    },
   },
   "SignalR Service and Web PubSub": {
-    "Azure.SignalR.ManagedIdentity": null, "Azure.SignalR.Name": NAMING, "Azure.SignalR.SLA": null, "Azure.WebPubSub.ManagedIdentity": null, "Azure.WebPubSub.SLA": null,
+    types: [T.signalR, T.webPubSub],
+    rules: { "Azure.SignalR.ManagedIdentity": null, "Azure.SignalR.Name": NAMING, "Azure.SignalR.SLA": null, "Azure.WebPubSub.ManagedIdentity": null, "Azure.WebPubSub.SLA": null },
   },
   "Service Bus": {
-    "Azure.ServiceBus.AuditLogs": null, "Azure.ServiceBus.DisableLocalAuth": null, "Azure.ServiceBus.MinTLS": null, "Azure.ServiceBus.Usage": "runtime usage, not knowable from a plan",
+    types: [T.serviceBus, T.queue],
+    rules: {
+      "Azure.ServiceBus.GeoReplica": SINGLE_REGION,
+      "Azure.ServiceBus.AuditLogs": null, "Azure.ServiceBus.DisableLocalAuth": null, "Azure.ServiceBus.MinTLS": null, "Azure.ServiceBus.Usage": "runtime usage, not knowable from a plan",
+    },
   },
   "SQL Database": {
-    "Azure.SQL.AAD": null, "Azure.SQL.AADOnly": null, "Azure.SQL.AllowAzureAccess": null, "Azure.SQL.Auditing": null, "Azure.SQL.DBName": NAMING, "Azure.SQL.DefenderCloud": null,
-    "Azure.SQL.FGName": "no failover groups (single region)", "Azure.SQL.FirewallIPRange": null, "Azure.SQL.FirewallRuleCount": "public network access is disabled (EST-SQL-002); EST-SQL-011 rejects the rules that matter",
-    "Azure.SQL.MinTLS": null, "Azure.SQL.ServerName": NAMING, "Azure.SQL.TDE": null,
+    types: [T.sqlServer, T.sqlDatabase, T.sqlFirewallRule, T.sqlAuditing, T.sqlAlertPolicy, T.sqlTde, T.sqlBackupRetention, T.sqlAdAdmin, T.sqlAdOnly],
+    rules: {
+      "Azure.SQL.MaintenanceWindow": "Azure's default maintenance window is accepted; a custom window is a per-region choice, not a stack default", "Azure.SQL.ServerNaming": NAMING,
+      "Azure.SQL.AAD": null, "Azure.SQL.AADOnly": null, "Azure.SQL.AllowAzureAccess": null, "Azure.SQL.Auditing": null, "Azure.SQL.DBName": NAMING, "Azure.SQL.DefenderCloud": null,
+      "Azure.SQL.FGName": "no failover groups (single region)", "Azure.SQL.FirewallIPRange": null, "Azure.SQL.FirewallRuleCount": "public network access is disabled (EST-SQL-002); EST-SQL-011 rejects the rules that matter",
+      "Azure.SQL.MinTLS": null, "Azure.SQL.ServerName": NAMING, "Azure.SQL.TDE": null,
+    },
   },
   "Storage": {
-    "Azure.Storage.BlobAccessType": null, "Azure.Storage.BlobPublicAccess": null, "Azure.Storage.ContainerSoftDelete": null, "Azure.Storage.DefenderCloud": DEFENDER,
-    "Azure.Storage.DefenderCloud.MalwareScan": DEFENDER, "Azure.Storage.DefenderCloud.SensitiveData": DEFENDER, "Azure.Storage.FileShareSoftDelete": "no file shares",
-    "Azure.Storage.Firewall": null, "Azure.Storage.MinTLS": null, "Azure.Storage.Name": NAMING, "Azure.Storage.SecureTransfer": null, "Azure.Storage.SoftDelete": null, "Azure.Storage.UseReplication": null,
+    types: [T.storageAccount, T.blobService, T.blobContainer, T.storagePolicy],
+    rules: {
+      "Azure.Storage.Naming": NAMING,
+      "Azure.Storage.BlobAccessType": null, "Azure.Storage.BlobPublicAccess": null, "Azure.Storage.ContainerSoftDelete": null, "Azure.Storage.DefenderCloud": DEFENDER,
+      "Azure.Storage.DefenderCloud.MalwareScan": DEFENDER, "Azure.Storage.DefenderCloud.SensitiveData": DEFENDER, "Azure.Storage.FileShareSoftDelete": "no file shares",
+      "Azure.Storage.Firewall": null, "Azure.Storage.MinTLS": null, "Azure.Storage.Name": NAMING, "Azure.Storage.SecureTransfer": null, "Azure.Storage.SoftDelete": null, "Azure.Storage.UseReplication": null,
+    },
+  },
+  "Public IP address": {
+    types: [T.publicIp],
+    rules: {
+      "Azure.PublicIP.AvailabilityZone": PUBLIC_IP, "Azure.PublicIP.DNSLabel": PUBLIC_IP, "Azure.PublicIP.IsAttached": PUBLIC_IP, "Azure.PublicIP.MigrateStandard": PUBLIC_IP,
+      "Azure.PublicIP.Name": NAMING, "Azure.PublicIP.StandardSKU": PUBLIC_IP,
+    },
+  },
+  "Role assignments and locks": {
+    types: [T.roleAssignment, T.lock],
+    rules: {
+      "Azure.RBAC.UseRGDelegation": "not adopted: workload identities get the narrow data role on the one resource they use (EST-IAM-001), which is least privilege, not a resource-group grant",
+      "Azure.RBAC.UseGroups": "the estate assigns roles to managed identities (service principals), never to users",
+      "Azure.RBAC.CoAdministrator": SUBSCRIPTION, "Azure.RBAC.LimitMGDelegation": SUBSCRIPTION, "Azure.RBAC.LimitOwner": SUBSCRIPTION, "Azure.RBAC.PIM": SUBSCRIPTION,
+    },
   },
 };
 
 export const CHECKOV: Catalogue = {
-  "Checkov (Terraform/ARM Azure checks)": {
-    CKV_AZURE_3: null, CKV_AZURE_9: null, CKV_AZURE_10: null, CKV_AZURE_11: null, CKV_AZURE_13: null,
-    CKV_AZURE_14: null, CKV_AZURE_15: null, CKV_AZURE_16: null, CKV_AZURE_17: "client certificates are not used: API Management calls the apps with managed-identity tokens that App Service authentication checks (EST-APP-022)", CKV_AZURE_18: null,
-    CKV_AZURE_23: null, CKV_AZURE_24: null, CKV_AZURE_25: "Defender for SQL alert types are all on by default; EST-SQL-007 requires the policy enabled",
-    CKV_AZURE_26: "alerts are routed through Defender for Cloud and the action group, not SQL alert e-mails", CKV_AZURE_27: "as above",
-    CKV_AZURE_33: "no queue service in the storage account (Service Bus carries messages)", CKV_AZURE_34: null, CKV_AZURE_35: null, CKV_AZURE_36: null, CKV_AZURE_41: null, CKV_AZURE_42: null,
-    CKV_AZURE_43: NAMING, CKV_AZURE_44: null, CKV_AZURE_52: null, CKV_AZURE_56: null, CKV_AZURE_57: null, CKV_AZURE_59: null, CKV_AZURE_62: null,
-    CKV_AZURE_63: "HTTP logs go through diagnostic settings (EST-STK-003/004), not the site's file logging", CKV_AZURE_65: "as CKV_AZURE_63", CKV_AZURE_66: "as CKV_AZURE_63",
-    CKV_AZURE_67: null, CKV_AZURE_70: null, CKV_AZURE_71: null, CKV_AZURE_72: null, CKV_AZURE_77: "stronger: EST-NET-001 forbids any inbound allow from any source, whatever the protocol", CKV_AZURE_78: null,
-    CKV_AZURE_88: "no Azure Files", CKV_AZURE_89: null, CKV_AZURE_91: null, CKV_AZURE_99: null, CKV_AZURE_100: "platform-managed keys are accepted for Cosmos DB; customer-managed keys are not required by the estate's data classification",
-    CKV_AZURE_101: null, CKV_AZURE_107: null, CKV_AZURE_109: null, CKV_AZURE_110: null, CKV_AZURE_111: null, CKV_AZURE_113: null, CKV_AZURE_114: null, CKV_AZURE_119: "no network interfaces", CKV_AZURE_121: null, CKV_AZURE_123: null,
-    CKV_AZURE_132: null, CKV_AZURE_133: null, CKV_AZURE_136: null, CKV_AZURE_140: null, CKV_AZURE_145: null, CKV_AZURE_148: null, CKV_AZURE_152: "as CKV_AZURE_17", CKV_AZURE_155: null,
-    CKV_AZURE_173: null, CKV_AZURE_174: "APIM (External VNet mode) keeps a public gateway endpoint that only Front Door reaches: NSG allows AzureFrontDoor.Backend only, and the service policy checks X-Azure-FDID",
-    CKV_AZURE_189: null, CKV_AZURE_190: null, CKV_AZURE_199: "Service Bus double encryption needs customer-managed keys; not required", CKV_AZURE_201: "as CKV_AZURE_199", CKV_AZURE_202: null,
-    CKV_AZURE_203: null, CKV_AZURE_204: null, CKV_AZURE_205: null, CKV_AZURE_206: null, CKV_AZURE_212: null, CKV_AZURE_213: null, CKV_AZURE_214: null, CKV_AZURE_215: null,
-    CKV_AZURE_124: null, CKV_AZURE_134: null, CKV_AZURE_175: null, CKV_AZURE_176: null, CKV_AZURE_184: null, CKV_AZURE_185: null,
-    CKV_AZURE_186: "App Configuration with platform-managed keys: customer-managed keys are not required by the estate's data classification", CKV_AZURE_187: null, CKV_AZURE_188: null,
-    CKV_AZURE_196: null, CKV_AZURE_207: null, CKV_AZURE_208: null, CKV_AZURE_209: null, CKV_AZURE_210: null, CKV_AZURE_236: null, CKV_AZURE_238: null,
-    CKV_AZURE_247: "outbound restriction (restrictOutboundNetworkAccess with an FQDN allow-list) is not set: the account makes no outbound calls unless on-your-data features are configured, which the estate does not use",
-    CKV_AZURE_222: null, CKV_AZURE_225: null, CKV_AZURE_229: null, CKV_AZURE_230: null, CKV_AZURE_244: null,
-    CKV2_AZURE_13: null, CKV2_AZURE_21: "blob read logging comes with allLogs diagnostics (EST-STK-004)", CKV2_AZURE_25: null, CKV2_AZURE_27: null, CKV2_AZURE_31: null, CKV2_AZURE_32: null,
-    CKV2_AZURE_33: null, CKV2_AZURE_34: null, CKV2_AZURE_38: null, CKV2_AZURE_40: null, CKV2_AZURE_41: "shared keys are disabled (EST-ST-004), so no account SAS can be issued", CKV2_AZURE_45: null, CKV2_AZURE_47: null,
+  "API Management": {
+    types: [T.apim, T.api, T.apiOperation, T.apiPolicy, T.apiOperationPolicy, T.apimPolicy, T.product, T.productPolicy, T.apimBackend, T.namedValue],
+    rules: {
+      CKV_AZURE_107: null,
+      CKV_AZURE_152: "as CKV_AZURE_17",
+      CKV_AZURE_173: null,
+      CKV_AZURE_174: "APIM (External VNet mode) keeps a public gateway endpoint that only Front Door reaches: NSG allows AzureFrontDoor.Backend only, and the service policy checks X-Azure-FDID",
+      CKV_AZURE_215: null,
+    },
+  },
+  "App Service": {
+    types: [T.appServicePlan, T.webApp, T.webAppSlot, T.webAppAuth],
+    rules: {
+      CKV_AZURE_13: null,
+      CKV_AZURE_14: null,
+      CKV_AZURE_15: null,
+      CKV_AZURE_16: null,
+      CKV_AZURE_17: "client certificates are not used: API Management calls the apps with managed-identity tokens that App Service authentication checks (EST-APP-022)",
+      CKV_AZURE_18: null,
+      CKV_AZURE_56: null,
+      CKV_AZURE_57: null,
+      CKV_AZURE_62: null,
+      CKV_AZURE_63: "HTTP logs go through diagnostic settings (EST-STK-003/004), not the site's file logging",
+      CKV_AZURE_65: "as CKV_AZURE_63",
+      CKV_AZURE_66: "as CKV_AZURE_63",
+      CKV_AZURE_67: null,
+      CKV_AZURE_70: null,
+      CKV_AZURE_71: null,
+      CKV_AZURE_72: null,
+      CKV_AZURE_78: null,
+      CKV_AZURE_80: "no .NET, PHP, Python or Java apps: the services are Node.js, whose version EST-APP-012 checks",
+      CKV_AZURE_81: "no .NET, PHP, Python or Java apps: the services are Node.js, whose version EST-APP-012 checks",
+      CKV_AZURE_82: "no .NET, PHP, Python or Java apps: the services are Node.js, whose version EST-APP-012 checks",
+      CKV_AZURE_83: "no .NET, PHP, Python or Java apps: the services are Node.js, whose version EST-APP-012 checks",
+      CKV_AZURE_88: "no Azure Files",
+      CKV_AZURE_145: null,
+      CKV_AZURE_153: null,
+      CKV_AZURE_154: null,
+      CKV_AZURE_155: null,
+      CKV_AZURE_159: "built-in logging writes to the AzureWebJobsDashboard storage with account keys; telemetry goes to Application Insights with Entra ID (EST-APP-017, EST-MON-005)",
+      CKV_AZURE_211: null,
+      CKV_AZURE_212: null,
+      CKV_AZURE_213: null,
+      CKV_AZURE_214: null,
+      CKV_AZURE_221: "apps stay reachable only from the gateway subnet: EST-APP-008 accepts publicNetworkAccess Disabled or default-deny access restrictions, and APIM reaches the apps through a service endpoint, not a private endpoint",
+      CKV_AZURE_222: null,
+      CKV_AZURE_225: null,
+    },
+  },
+  "Azure Cache for Redis": {
+    types: [T.redis, T.cacheRedis],
+    rules: {
+      CKV_AZURE_89: null,
+      CKV_AZURE_91: null,
+      CKV_AZURE_148: null,
+      CKV_AZURE_230: null,
+    },
+  },
+  "Cosmos DB": {
+    types: [T.cosmosAccount],
+    rules: {
+      CKV_AZURE_99: null,
+      CKV_AZURE_100: "platform-managed keys are accepted for Cosmos DB; customer-managed keys are not required by the estate's data classification",
+      CKV_AZURE_101: null,
+      CKV_AZURE_132: null,
+      CKV_AZURE_140: null,
+    },
+  },
+  "Front Door": {
+    types: [T.frontDoor, T.afdEndpoint, T.afdOriginGroup, T.afdOrigin, T.afdRoute, T.afdCustomDomain, T.afdSecurityPolicy, T.wafPolicy],
+    rules: {
+      CKV_AZURE_121: null,
+      CKV_AZURE_123: null,
+      CKV_AZURE_133: null,
+    },
+  },
+  "Key Vault": {
+    types: [T.keyVault, T.secret],
+    rules: {
+      CKV_AZURE_41: null,
+      CKV_AZURE_42: null,
+      CKV_AZURE_109: null,
+      CKV_AZURE_110: null,
+      CKV_AZURE_111: null,
+      CKV_AZURE_114: null,
+      CKV_AZURE_189: null,
+      CKV2_AZURE_32: null,
+    },
+  },
+  "Network": {
+    types: [T.resourceGroup, T.virtualNetwork, T.subnet, T.nsg, T.securityRule, T.privateEndpoint, T.privateDnsZoneGroup, T.privateZone, T.vnetLink, T.publicIp],
+    rules: {
+      CKV_AZURE_9: null,
+      CKV_AZURE_10: null,
+      CKV_AZURE_77: "stronger: EST-NET-001 forbids any inbound allow from any source, whatever the protocol",
+      CKV_AZURE_160: "stronger: EST-NET-001 forbids any inbound allow from any source, whatever the port",
+      CKV_AZURE_182: "Azure-provided DNS with private DNS zones; no custom DNS servers",
+      CKV_AZURE_183: "as CKV_AZURE_182",
+      CKV2_AZURE_31: null,
+    },
+  },
+  "Service Bus": {
+    types: [T.serviceBus, T.queue],
+    rules: {
+      CKV_AZURE_199: "Service Bus double encryption needs customer-managed keys; not required",
+      CKV_AZURE_201: "as CKV_AZURE_199",
+      CKV_AZURE_202: null,
+      CKV_AZURE_203: null,
+      CKV_AZURE_204: null,
+      CKV_AZURE_205: null,
+    },
+  },
+  "SQL Database": {
+    types: [T.sqlServer, T.sqlDatabase, T.sqlFirewallRule, T.sqlAuditing, T.sqlAlertPolicy, T.sqlTde, T.sqlBackupRetention, T.sqlAdAdmin, T.sqlAdOnly],
+    rules: {
+      CKV_AZURE_11: null,
+      CKV_AZURE_23: null,
+      CKV_AZURE_24: null,
+      CKV_AZURE_25: "Defender for SQL alert types are all on by default; EST-SQL-007 requires the policy enabled",
+      CKV_AZURE_26: "alerts are routed through Defender for Cloud and the action group, not SQL alert e-mails",
+      CKV_AZURE_27: "as above",
+      CKV_AZURE_52: null,
+      CKV_AZURE_113: null,
+      CKV_AZURE_156: null,
+      CKV_AZURE_224: "ledger tables suit tamper-evidence requirements the estate's data does not carry; auditing (EST-SQL-005) records who changed what",
+      CKV_AZURE_229: null,
+      CKV2_AZURE_2: "SQL vulnerability assessment comes with the Microsoft Defender for SQL plan, subscription-level and owned by the landing zone",
+      CKV2_AZURE_3: "as CKV2_AZURE_2",
+      CKV2_AZURE_4: "as CKV2_AZURE_2",
+      CKV2_AZURE_5: "as CKV2_AZURE_2",
+      CKV2_AZURE_7: null,
+      CKV2_AZURE_13: null,
+      CKV2_AZURE_25: null,
+      CKV2_AZURE_27: null,
+      CKV2_AZURE_34: null,
+      CKV2_AZURE_45: null,
+    },
+  },
+  "Storage": {
+    types: [T.storageAccount, T.blobService, T.blobContainer, T.storagePolicy],
+    rules: {
+      CKV_AZURE_3: null,
+      CKV_AZURE_33: "no queue service in the storage account (Service Bus carries messages)",
+      CKV_AZURE_34: null,
+      CKV_AZURE_35: null,
+      CKV_AZURE_36: null,
+      CKV_AZURE_43: "naming: infra/naming enforces Azure's name rules when the program runs (an invalid name fails the plan); EST-GEN-004 checks the CAF prefix",
+      CKV_AZURE_44: null,
+      CKV_AZURE_59: null,
+      CKV_AZURE_190: null,
+      CKV_AZURE_206: "Checkov wants geo-redundant replication (GRS, GZRS, RA-*); the estate is single-region by design and prod storage is zone-redundant. EST-ST-008 requires zone or geo redundancy, as PSRule's Azure.Storage.UseReplication does",
+      CKV_AZURE_244: null,
+      CKV2_AZURE_1: "platform-managed keys are accepted for storage; customer-managed keys are not required by the estate's data classification",
+      CKV2_AZURE_8: "activity logs are not exported to storage (they stay in the subscription's activity log); EST-ST-015 keeps every container private anyway",
+      CKV2_AZURE_21: "blob read logging comes with allLogs diagnostics (EST-STK-004)",
+      CKV2_AZURE_33: null,
+      CKV2_AZURE_38: null,
+      CKV2_AZURE_40: null,
+      CKV2_AZURE_41: "shared keys are disabled (EST-ST-004), so no account SAS can be issued",
+      CKV2_AZURE_47: null,
+    },
+  },
+  "Monitor, identity and governance": {
+    types: [T.workspace, T.appInsights, T.webTest, T.diagnosticSetting, T.metricAlert, T.logAlert, T.actionGroup, T.autoscale, T.budget, T.roleAssignment, T.lock],
+    none: "Checkov has no Azure resource check for these types (bridgecrewio/checkov: checkov/terraform/checks/resource/azure and graph_checks/azure)",
+    rules: {},
+  },
+  "AI Search": {
+    types: [T.search],
+    rules: {
+      CKV_AZURE_124: null,
+      CKV_AZURE_207: null,
+      CKV_AZURE_208: null,
+      CKV_AZURE_209: null,
+      CKV_AZURE_210: null,
+    },
+  },
+  "Azure AI services (Azure OpenAI)": {
+    types: [T.cognitiveAccount, T.openAiDeployment, T.raiPolicy],
+    rules: {
+      CKV_AZURE_134: null,
+      CKV_AZURE_236: null,
+      CKV_AZURE_238: null,
+      CKV_AZURE_247: "outbound restriction (restrictOutboundNetworkAccess with an FQDN allow-list) is not set: the account makes no outbound calls unless on-your-data features are configured, which the estate does not use",
+    },
+  },
+  "SignalR Service and Web PubSub": {
+    types: [T.signalR, T.webPubSub],
+    rules: {
+      CKV_AZURE_175: null,
+      CKV_AZURE_176: null,
+      CKV_AZURE_196: null,
+    },
+  },
+  "App Configuration": {
+    types: [T.appConfiguration],
+    rules: {
+      CKV_AZURE_184: null,
+      CKV_AZURE_185: null,
+      CKV_AZURE_186: "App Configuration with platform-managed keys: customer-managed keys are not required by the estate's data classification",
+      CKV_AZURE_187: null,
+      CKV_AZURE_188: null,
+    },
+  },
+  "Database for PostgreSQL and MySQL (flexible servers)": {
+    types: [T.psqlServer, T.psqlConfiguration, T.mysqlServer, T.mysqlConfiguration, T.mysqlAdmin],
+    rules: {
+      CKV_AZURE_136: null,
+    },
   },
 };
 
@@ -138,9 +407,10 @@ export function mappedBy(kind: keyof Mappings): Map<string, string[]> {
 function section(title: string, catalogue: Catalogue, kind: keyof Mappings): string[] {
   const covered = mappedBy(kind);
   const lines = [`## ${title}`, ""];
-  for (const [group, rules] of Object.entries(catalogue)) {
-    lines.push(`### ${group}`, "", "| Rule | Estate rule | Why not, or note |", "| --- | --- | --- |");
-    for (const [id, note] of Object.entries(rules)) lines.push(`| \`${id}\` | ${(covered.get(id) ?? []).join(", ") || "—"} | ${note ?? ""} |`);
+  for (const [title, group] of Object.entries(catalogue)) {
+    lines.push(`### ${title}`, "", "| Rule | Estate rule | Why not, or note |", "| --- | --- | --- |");
+    if (group.none) lines.push(`| — | — | ${group.none} |`);
+    for (const [id, note] of Object.entries(group.rules)) lines.push(`| \`${id}\` | ${(covered.get(id) ?? []).join(", ") || "—"} | ${note ?? ""} |`);
     lines.push("");
   }
   return lines;

@@ -21,6 +21,8 @@ export const T = {
   sqlAuditing: "azure-native:sql:ServerBlobAuditingPolicy",
   sqlAlertPolicy: "azure-native:sql:ServerSecurityAlertPolicy",
   sqlTde: "azure-native:sql:TransparentDataEncryption",
+  sqlAdAdmin: "azure-native:sql:ServerAzureADAdministrator",
+  sqlAdOnly: "azure-native:sql:ServerAzureADOnlyAuthentication",
   redis: "azure-native:redis:Redis",
   cacheRedis: "azure-native:cache:Redis",
   psqlServer: "azure-native:dbforpostgresql:Server",

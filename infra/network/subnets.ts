@@ -55,3 +55,12 @@ function firstFree(space: Cidr, prefix: number, taken: Cidr[]): Cidr | undefined
   }
   return undefined;
 }
+
+/**
+ * Subnet names Azure reserves for services that take no network security group: an NSG on the
+ * GatewaySubnet stops the gateway (built-in policy 35f9c03a-cc27-418e-9c0c-539ff999d010), and Azure
+ * Firewall filters its own subnets. AzureBastionSubnet is not one: it takes an NSG with Bastion's
+ * required rules. The same list PSRule's Azure.VNET.UseNSGs exempts:
+ * https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.VNET.UseNSGs
+ */
+export const SUBNETS_WITHOUT_NSG: readonly string[] = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet"];

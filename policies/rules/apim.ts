@@ -1,7 +1,9 @@
-import { ENFORCE, REMOVE, type Graph, type GraphResource, type Rule } from "../model.js";
+import { ENFORCE, isNotApplicable, notApplicable, problemsOf, REMOVE, type Graph, type GraphResource, type ResourceRule, type Rule, type StackRule } from "../model.js";
 import { T } from "../types.js";
 import { asArray, asRecord, customRule, get, inputRule, is, oneOf, present, show, stackRule } from "./factory.js";
-import { ofType } from "./graph.js";
+import { belongsTo, nameOf, ofType, sameName } from "./graph.js";
+import { patchInputs } from "./patch.js";
+import { managedIdentity } from "./identity.js";
 
 const service = [T.apim];
 const POLICY_TYPES = [T.apiPolicy, T.apiOperationPolicy, T.productPolicy];
@@ -13,9 +15,24 @@ function insecureSettings(inputs: Record<string, unknown>, keys: string[]): stri
   return keys.filter((key) => String(props[`${SECURITY}.${key}`]).toLowerCase() !== "false").map((key) => `customProperties["${SECURITY}.${key}"] is ${JSON.stringify(props[`${SECURITY}.${key}`])}; expected "false"`);
 }
 
+/**
+ * Ciphers PSRule's Azure.APIM.Ciphers counts weak or deprecated (3DES, the CBC suites, RSA key
+ * exchange without forward secrecy): https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.APIM.Ciphers
+ */
+const WEAK_CIPHERS = [
+  "TripleDes168",
+  "TLS_RSA_WITH_AES_128_CBC_SHA",
+  "TLS_RSA_WITH_AES_256_CBC_SHA",
+  "TLS_RSA_WITH_AES_128_CBC_SHA256",
+  "TLS_RSA_WITH_AES_256_CBC_SHA256",
+  "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+  "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+  "TLS_RSA_WITH_AES_128_GCM_SHA256",
+].map((cipher) => `Ciphers.${cipher}`);
+
 /** Every protocol and cipher switch the rules require off; the compliant value of customProperties. */
 export const HARDENED_SETTINGS: Record<string, string> = Object.fromEntries(
-  ["Protocols.Tls10", "Protocols.Tls11", "Protocols.Ssl30", "Backend.Protocols.Tls10", "Backend.Protocols.Tls11", "Backend.Protocols.Ssl30", "Ciphers.TripleDes168"].map((key) => [`${SECURITY}.${key}`, "false"]),
+  ["Protocols.Tls10", "Protocols.Tls11", "Protocols.Ssl30", "Backend.Protocols.Tls10", "Backend.Protocols.Tls11", "Backend.Protocols.Ssl30", ...WEAK_CIPHERS].map((key) => [`${SECURITY}.${key}`, "false"]),
 );
 
 /** A patch re-enabling one switch (keys contain dots, so the whole object is replaced). */
@@ -23,13 +40,28 @@ const enable = (key: string) => ({ customProperties: { ...HARDENED_SETTINGS, [`$
 
 const policyXml = (inputs: Record<string, unknown>): string => String(inputs.value ?? "");
 
+/** The wildcard settings of a document's cors policies: `<origin>*</origin>`, `<method>*</method>`, `<header>*</header>`. */
+function corsWildcards(xml: string): string[] {
+  const cors = [...xml.matchAll(/<cors[\s>][\s\S]*?<\/cors>/g)].map(([element]) => element).join("\n");
+  return [
+    ["<origin>*</origin>", /<origin>\s*\*\s*<\/origin>/],
+    ["<method>*</method>", /<method>\s*\*\s*<\/method>/],
+    ["<allowed-headers><header>*</header>", /<allowed-headers[^>]*>(?:(?!<\/allowed-headers>)[\s\S])*<header>\s*\*\s*<\/header>/],
+    ["<expose-headers><header>*</header>", /<expose-headers[^>]*>(?:(?!<\/expose-headers>)[\s\S])*<header>\s*\*\s*<\/header>/],
+  ].filter(([, pattern]) => (pattern as RegExp).test(cors)).map(([where]) => where as string);
+}
+
+/** A policy document whose inbound section holds one cors policy with the given settings. */
+const corsPolicy = (settings: string) =>
+  `<policies><inbound><base /><cors>${settings}</cors></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`;
+
 /** Sections of a policy document that must inherit the enclosing scope's policy. */
 const SECTIONS = ["inbound", "backend", "outbound", "on-error"];
 
 /** An API's own ApiPolicy resources: by apiId, or by dependency when the id is unknown (preview). */
 function apiPolicies(graph: Graph, api: GraphResource): GraphResource[] {
   const apiId = api.inputs.apiId ?? api.outputs.name ?? api.name;
-  return ofType(graph, T.apiPolicy).filter((policy) => policy.inputs.apiId === apiId || policy.dependsOn.includes(api.urn));
+  return ofType(graph, T.apiPolicy).filter((policy) => sameName(policy.inputs.apiId, apiId) || policy.dependsOn.includes(api.urn));
 }
 
 /** The policy XML that applies to an API: its own ApiPolicy plus the service-wide Policy. */
@@ -41,7 +73,7 @@ function effectivePolicy(graph: Graph, api: GraphResource): string {
 function operationPolicies(graph: Graph, operation: GraphResource): GraphResource[] {
   const { apiId, operationId } = operation.inputs;
   return ofType(graph, T.apiOperationPolicy).filter(
-    (policy) => (policy.inputs.apiId === apiId && policy.inputs.operationId === operationId) || policy.dependsOn.includes(operation.urn),
+    (policy) => (sameName(policy.inputs.apiId, apiId) && sameName(policy.inputs.operationId, operationId)) || policy.dependsOn.includes(operation.urn),
   );
 }
 
@@ -83,6 +115,43 @@ const stripElement = (name: string) =>
 /** The backend-token step with a non-empty resource. */
 const MANAGED_IDENTITY = /<authentication-managed-identity\s[^>]*resource="[^"]+"/;
 
+/**
+ * A rule about the service's APIs, policies, products or named values, judged on the API
+ * Management service that owns them (as PSRule reports it): one finding per service, naming each
+ * child to change. Children of no service in the stack (an existing gateway) are judged themselves.
+ * The examples patch the compliant fixture's children of `types[0]`.
+ */
+function onService(rule: ResourceRule): StackRule {
+  const { check, examples, types, ...meta } = rule;
+  const problems = (child: GraphResource, context: Parameters<StackRule["check"]>[1]) => problemsOf(check(child, context)).map((message) => `${nameOf(child)}: ${message}`);
+  const patchChildren = (patch: (typeof examples.fail)[number]) => (graph: Graph) => {
+    for (const child of ofType(graph, types[0]!)) child.inputs = patchInputs(child.inputs, patch);
+  };
+  return {
+    ...meta,
+    kind: "stack",
+    description: `${meta.description} Judged on the API Management service, naming each ${types.map((type) => type.split(":").at(-1)).join(" or ")} to change.`,
+    types: [T.apim, ...types],
+    check: (graph, context) => {
+      const services = ofType(graph, T.apim);
+      const children = ofType(graph, ...types);
+      const owned = services.flatMap((service) => {
+        const messages = children.filter((child) => belongsTo(child, service, "serviceName")).flatMap((child) => problems(child, context));
+        return messages.length ? [{ urn: service.urn, message: messages.join("; ") }] : [];
+      });
+      const orphans = children.filter((child) => !services.some((service) => belongsTo(child, service, "serviceName")));
+      return [
+        ...owned,
+        ...orphans.flatMap((child) => {
+          const verdict = check(child, context);
+          return isNotApplicable(verdict) ? [{ urn: child.urn, message: verdict.notApplicable, notApplicable: true as const }] : verdict.map((message) => ({ urn: child.urn, message }));
+        }),
+      ];
+    },
+    examples: { fail: examples.fail.map(patchChildren), pass: examples.pass?.map(patchChildren) },
+  };
+}
+
 export const apimRules: Rule[] = [
   customRule({
     id: "EST-APIM-001",
@@ -112,15 +181,15 @@ export const apimRules: Rule[] = [
   }),
   customRule({
     id: "EST-APIM-003",
-    title: "API Management disables 3DES",
-    description: "Triple DES is a weak cipher (Sweet32).",
+    title: "API Management disables weak ciphers",
+    description: "Triple DES (Sweet32), the CBC suites (padding oracles) and RSA key exchange without forward secrecy stay enabled unless switched off explicitly.",
     severity: "medium",
     types: service,
-    check: (inputs) => insecureSettings(inputs, ["Ciphers.TripleDes168"]),
-    fail: [enable("Ciphers.TripleDes168")],
+    check: (inputs) => insecureSettings(inputs, WEAK_CIPHERS),
+    fail: WEAK_CIPHERS.map(enable),
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.Ciphers"] },
-    remediation: `Set customProperties "${SECURITY}.Ciphers.TripleDes168" to "false" on the ApiManagementService.`,
+    remediation: `Set customProperties "${SECURITY}.Ciphers.<cipher>" to "false" on the ApiManagementService for ${WEAK_CIPHERS.map((key) => key.slice("Ciphers.".length)).join(", ")}.`,
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -130,8 +199,9 @@ export const apimRules: Rule[] = [
     severity: "medium",
     types: service,
     path: "identity.type",
-    expect: present,
-    bad: REMOVE,
+    expect: managedIdentity,
+    bad: "None",
+    pass: [{ "identity.type": "UserAssigned" }],
     controls: { mcsb: ["IM-3"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.ManagedIdentity"] },
     remediation: "Set `identity: { type: \"SystemAssigned\" }` on the ApiManagementService.",
@@ -168,14 +238,33 @@ export const apimRules: Rule[] = [
   customRule({
     id: "EST-APIM-007",
     title: "Production API Management spans availability zones",
-    description: "Zones keep the gateway up through a zone outage (Premium).",
+    description: "Zones keep the gateway up through a zone outage (Premium): at least two zones in the primary and every additional location, with the units spread evenly over them.",
     severity: "low",
     types: service,
-    check: (inputs) => (asArray(inputs.zones).length >= 2 ? undefined : `zones is ${JSON.stringify(inputs.zones)}; expected at least two zones`),
-    fail: [{ zones: REMOVE }],
+    check: (inputs) => {
+      if (get(inputs, "sku.name") !== "Premium") return notApplicable("applies to the Premium tier only (zones on v2 tiers are set at creation)");
+      const locations = [
+        { where: "", zones: inputs.zones, capacity: get(inputs, "sku.capacity") },
+        ...asArray(inputs.additionalLocations).map((location, index) => ({ where: `additionalLocations[${index}].`, zones: get(location, "zones"), capacity: get(location, "sku.capacity") })),
+      ];
+      return locations.flatMap(({ where, zones, capacity }) => {
+        const count = new Set(asArray(zones).map(String)).size;
+        if (count < 2) return [`${where}zones is ${show(zones)}; expected at least two zones`];
+        return typeof capacity === "number" && capacity % count !== 0 ? [`${where}sku.capacity is ${capacity} over ${count} zones; expected a multiple of ${count}`] : [];
+      });
+    },
+    // PSRule Azure.APIM.AvailabilityZone: https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.APIM.AvailabilityZone
+    fail: [
+      { zones: REMOVE },
+      { zones: ["1"] },
+      { zones: ["1", "2", "3"] },
+      { additionalLocations: [{ location: "northeurope", sku: { name: "Premium", capacity: 1 } }] },
+      { additionalLocations: [{ location: "northeurope", sku: { name: "Premium", capacity: 3 }, zones: ["1", "2"] }] },
+    ],
+    pass: [{ additionalLocations: [{ location: "northeurope", sku: { name: "Premium", capacity: 2 }, zones: ["1", "2"] }] }, { "sku.capacity": 4 }],
     controls: { mcsb: [], waf: "Reliability" },
-    mappings: { psrule: ["Azure.APIM.AvailabilityZone"] },
-    remediation: "Set `zones: [\"1\", \"2\"]` (and `sku.capacity` a multiple of them) on the Premium ApiManagementService.",
+    mappings: { psrule: ["Azure.APIM.AvailabilityZone", "Azure.APIM.AvailabilityZone.Units"] },
+    remediation: "Set `zones: [\"1\", \"2\"]` (and `sku.capacity` a multiple of them) on the Premium ApiManagementService and on each of its `additionalLocations`.",
     enforcement: ENFORCE.prodAdvisory,
   }),
   customRule({
@@ -194,97 +283,116 @@ export const apimRules: Rule[] = [
     remediation: "Set `apiVersionConstraint: { minApiVersion: \"2021-08-01\" }` on the ApiManagementService.",
     enforcement: ENFORCE.always,
   }),
-  customRule({
-    id: "EST-APIM-009",
-    title: "APIs accept HTTPS only",
-    description: "Plain HTTP would carry tokens in clear text.",
-    severity: "high",
-    types: [T.api],
-    check: (inputs) => {
-      const protocols = asArray(inputs.protocols).map((p) => String(p).toLowerCase());
-      return protocols.length && protocols.every((p) => p === "https" || p === "wss") ? undefined : `protocols is ${JSON.stringify(inputs.protocols)}; expected ["https"]`;
-    },
-    fail: [{ protocols: ["http", "https"] }, { protocols: REMOVE }],
-    controls: { mcsb: ["DP-3"], waf: "Security" },
-    mappings: { psrule: ["Azure.APIM.HTTPEndpoint"], azurePolicy: ["ee7495e7-3ba7-40b6-bfee-c29e22cc75d4"] },
-    remediation: "Set `protocols: [\"https\"]` on the apimanagement Api.",
-    enforcement: ENFORCE.always,
-  }),
-  customRule({
-    id: "EST-APIM-010",
-    title: "APIs call their backend over HTTPS",
-    description: "The hop from APIM to the app must stay encrypted.",
-    severity: "high",
-    types: [T.api],
-    check: (inputs) =>
-      inputs.serviceUrl === undefined || String(inputs.serviceUrl).startsWith("https://") ? undefined : `serviceUrl is ${JSON.stringify(inputs.serviceUrl)}; expected an https:// URL`,
-    fail: [{ serviceUrl: "http://func-estate.azurewebsites.net/api" }],
-    controls: { mcsb: ["DP-3"], waf: "Security" },
-    mappings: { psrule: ["Azure.APIM.HTTPBackend"] },
-    remediation: "Set `serviceUrl` to an `https://` URL on the apimanagement Api.",
-    enforcement: ENFORCE.always,
-  }),
-  customRule({
-    id: "EST-APIM-011",
-    title: "APIs have a display name and description",
-    description: "The developer portal and auditors read these.",
-    severity: "low",
-    types: [T.api],
-    check: (inputs) => ["displayName", "description"].filter((key) => !present.test(inputs[key])).map((key) => `${key} is not set`),
-    fail: [{ description: REMOVE }],
-    controls: { mcsb: [], waf: "Operational Excellence" },
-    mappings: { psrule: ["Azure.APIM.APIDescriptors"] },
-    remediation: "Set `displayName` and `description` on the apimanagement Api.",
-    enforcement: ENFORCE.advisory,
-  }),
-  customRule({
-    id: "EST-APIM-012",
-    title: "Policy sections inherit the enclosing scope with <base />",
-    description: "Without <base />, the service-wide policy (JWT validation, rate limits, headers) is silently skipped.",
-    severity: "high",
-    types: POLICY_TYPES,
-    check: (inputs) => {
-      const xml = policyXml(inputs);
-      return SECTIONS.filter((section) => {
-        const body = new RegExp(`<${section}>([\\s\\S]*?)</${section}>`).exec(xml)?.[1];
-        return body !== undefined && !/<base\s*\/>|<base>\s*<\/base>/.test(body);
-      }).map((section) => `<${section}> has no <base />`);
-    },
-    fail: [{ value: "<policies><inbound><rate-limit calls=\"10\" renewal-period=\"60\" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>" }],
-    controls: { mcsb: ["PV-2"], waf: "Security" },
-    mappings: { psrule: ["Azure.APIM.PolicyBase"] },
-    remediation: "Put `<base />` first in every section (inbound, backend, outbound, on-error) of the policy's `value`.",
-    enforcement: ENFORCE.always,
-  }),
-  customRule({
-    id: "EST-APIM-013",
-    title: "CORS policies name their origins",
-    description: "A wildcard origin lets any site call the API from a user's browser.",
-    severity: "high",
-    types: [...POLICY_TYPES, T.apimPolicy],
-    check: (inputs) => (/<origin>\s*\*\s*<\/origin>/.test(policyXml(inputs)) ? "the cors policy allows <origin>*</origin>; expected explicit origins" : undefined),
-    fail: [{ value: "<policies><inbound><base /><cors><allowed-origins><origin>*</origin></allowed-origins></cors></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>" }],
-    controls: { mcsb: ["NS-2"], waf: "Security" },
-    mappings: { psrule: ["Azure.APIM.CORSPolicy"] },
-    remediation: "List the allowed origins explicitly in the policy's `<cors><allowed-origins>` (stack config), never `*`.",
-    enforcement: ENFORCE.always,
-  }),
-  customRule({
-    id: "EST-APIM-014",
-    title: "No sample products",
-    description: "The Starter and Unlimited sample products grant subscription keys to every API added to them.",
-    severity: "medium",
-    types: [T.product],
-    check: (inputs, _context, resource) => {
-      const id = String(inputs.productId ?? resource.name).toLowerCase();
-      return ["starter", "unlimited"].includes(id) ? `product ${JSON.stringify(id)} is a sample product` : undefined;
-    },
-    fail: [{ productId: "starter" }, { productId: "unlimited" }],
-    controls: { mcsb: ["PV-2"], waf: "Security" },
-    mappings: { psrule: ["Azure.APIM.SampleProducts"] },
-    remediation: "Delete the Starter/Unlimited Product and declare products with their own `productId`.",
-    enforcement: ENFORCE.always,
-  }),
+  onService(
+    customRule({
+      id: "EST-APIM-009",
+      title: "APIs accept HTTPS only",
+      description: "Plain HTTP would carry tokens in clear text.",
+      severity: "high",
+      types: [T.api],
+      check: (inputs) => {
+        const protocols = asArray(inputs.protocols).map((p) => String(p).toLowerCase());
+        return protocols.length && protocols.every((p) => p === "https" || p === "wss") ? undefined : `protocols is ${JSON.stringify(inputs.protocols)}; expected ["https"]`;
+      },
+      fail: [{ protocols: ["http", "https"] }, { protocols: REMOVE }],
+      controls: { mcsb: ["DP-3"], waf: "Security" },
+      mappings: { psrule: ["Azure.APIM.HTTPEndpoint"], azurePolicy: ["ee7495e7-3ba7-40b6-bfee-c29e22cc75d4"] },
+      remediation: "Set `protocols: [\"https\"]` on the apimanagement Api.",
+      enforcement: ENFORCE.always,
+    }),
+  ),
+  onService(
+    customRule({
+      id: "EST-APIM-010",
+      title: "APIs call their backend over HTTPS",
+      description: "The hop from APIM to the app must stay encrypted.",
+      severity: "high",
+      types: [T.api],
+      check: (inputs) =>
+        inputs.serviceUrl === undefined || String(inputs.serviceUrl).startsWith("https://") ? undefined : `serviceUrl is ${JSON.stringify(inputs.serviceUrl)}; expected an https:// URL`,
+      fail: [{ serviceUrl: "http://func-estate.azurewebsites.net/api" }],
+      controls: { mcsb: ["DP-3"], waf: "Security" },
+      mappings: { psrule: ["Azure.APIM.HTTPBackend"] },
+      remediation: "Set `serviceUrl` to an `https://` URL on the apimanagement Api.",
+      enforcement: ENFORCE.always,
+    }),
+  ),
+  onService(
+    customRule({
+      id: "EST-APIM-011",
+      title: "APIs have a display name and description",
+      description: "The developer portal and auditors read these.",
+      severity: "low",
+      types: [T.api],
+      check: (inputs) => ["displayName", "description"].filter((key) => !present.test(inputs[key])).map((key) => `${key} is not set`),
+      fail: [{ description: REMOVE }],
+      controls: { mcsb: [], waf: "Operational Excellence" },
+      mappings: { psrule: ["Azure.APIM.APIDescriptors"] },
+      remediation: "Set `displayName` and `description` on the apimanagement Api.",
+      enforcement: ENFORCE.advisory,
+    }),
+  ),
+  onService(
+    customRule({
+      id: "EST-APIM-012",
+      title: "Policy sections inherit the enclosing scope with <base />",
+      description: "Without <base />, the service-wide policy (JWT validation, rate limits, headers) is silently skipped.",
+      severity: "high",
+      types: POLICY_TYPES,
+      check: (inputs) => {
+        const xml = policyXml(inputs);
+        return SECTIONS.filter((section) => {
+          const body = new RegExp(`<${section}>([\\s\\S]*?)</${section}>`).exec(xml)?.[1];
+          return body !== undefined && !/<base\s*\/>|<base>\s*<\/base>/.test(body);
+        }).map((section) => `<${section}> has no <base />`);
+      },
+      fail: [{ value: "<policies><inbound><rate-limit calls=\"10\" renewal-period=\"60\" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>" }],
+      controls: { mcsb: ["PV-2"], waf: "Security" },
+      mappings: { psrule: ["Azure.APIM.PolicyBase"] },
+      remediation: "Put `<base />` first in every section (inbound, backend, outbound, on-error) of the policy's `value`.",
+      enforcement: ENFORCE.always,
+    }),
+  ),
+  onService(
+    customRule({
+      id: "EST-APIM-013",
+      title: "CORS policies name their origins, methods and headers",
+      description: "A wildcard origin lets any site call the API from a user's browser; wildcard methods and headers relax the browser's checks further.",
+      severity: "high",
+      types: [...POLICY_TYPES, T.apimPolicy],
+      check: (inputs) => corsWildcards(policyXml(inputs)).map((where) => `the cors policy allows ${where}; expected explicit values`),
+      // PSRule Azure.APIM.CORSPolicy (no wildcard in any cors setting): https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.APIM.CORSPolicy
+      fail: [
+        { value: corsPolicy("<allowed-origins><origin>*</origin></allowed-origins>") },
+        { value: corsPolicy("<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><allowed-methods><method>*</method></allowed-methods>") },
+        { value: corsPolicy("<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><allowed-headers><header>*</header></allowed-headers>") },
+        { value: corsPolicy("<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><expose-headers><header> * </header></expose-headers>") },
+      ],
+      pass: [{ value: corsPolicy("<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><allowed-methods><method>GET</method></allowed-methods><allowed-headers><header>Authorization</header></allowed-headers>") }],
+      controls: { mcsb: ["NS-2"], waf: "Security" },
+      mappings: { psrule: ["Azure.APIM.CORSPolicy"] },
+      remediation: "List the allowed origins explicitly in the policy's `<cors><allowed-origins>` (stack config), never `*`.",
+      enforcement: ENFORCE.always,
+    }),
+  ),
+  onService(
+    customRule({
+      id: "EST-APIM-014",
+      title: "No sample products",
+      description: "The Starter and Unlimited sample products grant subscription keys to every API added to them.",
+      severity: "medium",
+      types: [T.product],
+      check: (inputs, _context, resource) => {
+        const id = String(inputs.productId ?? resource.name).toLowerCase();
+        return ["starter", "unlimited"].includes(id) ? `product ${JSON.stringify(id)} is a sample product` : undefined;
+      },
+      fail: [{ productId: "starter" }, { productId: "unlimited" }],
+      controls: { mcsb: ["PV-2"], waf: "Security" },
+      mappings: { psrule: ["Azure.APIM.SampleProducts"] },
+      remediation: "Delete the Starter/Unlimited Product and declare products with their own `productId`.",
+      enforcement: ENFORCE.always,
+    }),
+  ),
   inputRule({
     id: "EST-APIM-015",
     title: "Products require a subscription",
@@ -346,23 +454,25 @@ export const apimRules: Rule[] = [
     remediation: "Set `url` to `https://…` and leave `tls.validateCertificateChain`/`validateCertificateName` true on the apimanagement Backend.",
     enforcement: ENFORCE.always,
   }),
-  customRule({
-    id: "EST-APIM-019",
-    title: "Named values holding secrets are secret or Key Vault references",
-    description: "Plain named values are readable by every APIM contributor and show in exports.",
-    severity: "high",
-    types: [T.namedValue],
-    check: (inputs, _context, resource) => {
-      const name = `${inputs.displayName ?? ""} ${inputs.namedValueId ?? resource.name}`;
-      if (!/secret|password|key|token|connection/i.test(name)) return undefined;
-      return inputs.secret === true || present.test(get(inputs, "keyVault.secretIdentifier")) ? undefined : "the named value looks like a secret but is neither `secret: true` nor a Key Vault reference";
-    },
-    fail: [{ secret: false, keyVault: REMOVE }],
-    controls: { mcsb: ["IM-8", "DP-6"], waf: "Security" },
-    mappings: { psrule: ["Azure.APIM.EncryptValues"], azurePolicy: ["f1cc7827-022c-473e-836e-5a51cae0b249"] },
-    remediation: "Set `keyVault: { secretIdentifier }` (preferred) or `secret: true` on the apimanagement NamedValue.",
-    enforcement: ENFORCE.always,
-  }),
+  onService(
+    customRule({
+      id: "EST-APIM-019",
+      title: "Named values holding secrets are secret or Key Vault references",
+      description: "Plain named values are readable by every APIM contributor and show in exports.",
+      severity: "high",
+      types: [T.namedValue],
+      check: (inputs, _context, resource) => {
+        const name = `${inputs.displayName ?? ""} ${inputs.namedValueId ?? resource.name}`;
+        if (!/secret|password|key|token|connection/i.test(name)) return undefined;
+        return inputs.secret === true || present.test(get(inputs, "keyVault.secretIdentifier")) ? undefined : "the named value looks like a secret but is neither `secret: true` nor a Key Vault reference";
+      },
+      fail: [{ secret: false, keyVault: REMOVE }],
+      controls: { mcsb: ["IM-8", "DP-6"], waf: "Security" },
+      mappings: { psrule: ["Azure.APIM.EncryptValues"], azurePolicy: ["f1cc7827-022c-473e-836e-5a51cae0b249"] },
+      remediation: "Set `keyVault: { secretIdentifier }` (preferred) or `secret: true` on the apimanagement NamedValue.",
+      enforcement: ENFORCE.always,
+    }),
+  ),
   stackRule({
     id: "EST-APIM-020",
     title: "Every API operation validates JWTs",

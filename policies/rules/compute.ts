@@ -1,12 +1,21 @@
-import { ENFORCE, REMOVE, type Graph, type GraphResource, type Rule } from "../model.js";
+import { ENFORCE, notApplicable, REMOVE, type Graph, type GraphResource, type Rule } from "../model.js";
 import { T } from "../types.js";
-import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, present, show, stackRule, TLS, tlsAtLeast, unsetOr } from "./factory.js";
-import { knownOr, knownOrUndefined, ofType } from "./graph.js";
+import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, oneOf, present, show, stackRule, TLS, tlsAtLeast, unsetOr } from "./factory.js";
+import { belongsTo, knownOr, knownOrUndefined, ofType, refersTo } from "./graph.js";
+import { managedIdentity } from "./identity.js";
 
 const apps = [T.webApp, T.webAppSlot];
 const isFunctionApp = (inputs: Record<string, unknown>) => String(inputs.kind ?? "").includes("functionapp");
 /** Flex Consumption apps have no always-on or instance settings of their own. */
-const isFlex = (inputs: Record<string, unknown>) => inputs.functionAppConfig !== undefined;
+const isFlex = (inputs: Record<string, unknown>) => inputs.functionAppConfig !== undefined && inputs.functionAppConfig !== null;
+
+/** Plans whose platform keeps function apps warm (Consumption, Elastic Premium, Flex Consumption): no always-on. */
+const SCALED_BY_PLATFORM = /^(Y1|EP\d|FC\d|Dynamic|ElasticPremium|FlexConsumption)$/i;
+
+/** A graph edit applied to the inputs of every web app. */
+const editApps = (edit: (inputs: Record<string, unknown>) => void) => (graph: Graph) => {
+  for (const app of ofType(graph, T.webApp)) edit(app.inputs);
+};
 
 /** Node.js majors still supported on App Service / Functions (Node 18 ended April 2025). */
 const SUPPORTED_NODE = [20, 22, 24];
@@ -58,14 +67,14 @@ export const computeRules: Rule[] = [
     id: "EST-APP-001", title: "Apps accept HTTPS only", description: "HTTP requests are redirected to HTTPS.",
     severity: "high", types: apps, path: "httpsOnly", expect: is(true), bad: false,
     controls: { mcsb: ["DP-3"], cis: ["9.2"], waf: "Security" },
-    mappings: { psrule: ["Azure.AppService.UseHTTPS"], checkov: ["CKV_AZURE_14", "CKV_AZURE_70"], azurePolicy: ["a4af4a39-4135-47fb-b175-47fbdf85311d", "6d555dd1-86f2-4f1c-8ed7-5abae7c6cbab"] },
+    mappings: { psrule: ["Azure.AppService.UseHTTPS"], checkov: ["CKV_AZURE_14", "CKV_AZURE_70", "CKV_AZURE_153"], azurePolicy: ["a4af4a39-4135-47fb-b175-47fbdf85311d", "6d555dd1-86f2-4f1c-8ed7-5abae7c6cbab"] },
     remediation: "Set `httpsOnly: true` on the WebApp.", enforcement: ENFORCE.always,
   }),
   inputRule({
     id: "EST-APP-002", title: "Apps require TLS 1.2", description: "Older TLS versions are weak.",
     severity: "high", types: apps, path: "siteConfig.minTlsVersion", expect: tlsAtLeast(TLS.numeric), bad: "1.0",
     controls: { mcsb: ["DP-3"], cis: ["9.3"], waf: "Security" },
-    mappings: { psrule: ["Azure.AppService.MinTLS"], checkov: ["CKV_AZURE_15", "CKV_AZURE_145"], azurePolicy: ["f0e6e85b-9b9f-4a4b-b67b-f730d42f1b0b", "f9d614c5-c173-4d56-95a7-b4437057d193"] },
+    mappings: { psrule: ["Azure.AppService.MinTLS"], checkov: ["CKV_AZURE_15", "CKV_AZURE_145", "CKV_AZURE_154"], azurePolicy: ["f0e6e85b-9b9f-4a4b-b67b-f730d42f1b0b", "f9d614c5-c173-4d56-95a7-b4437057d193"] },
     remediation: "Set `siteConfig.minTlsVersion: \"1.2\"` on the WebApp.", enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -78,8 +87,9 @@ export const computeRules: Rule[] = [
   customRule({
     id: "EST-APP-004", title: "Apps have a managed identity", description: "Apps reach data services and Key Vault with their own identity, never keys.",
     severity: "high", types: apps,
-    check: (inputs) => (/Assigned/.test(String(get(inputs, "identity.type") ?? "")) ? undefined : `identity.type is ${JSON.stringify(get(inputs, "identity.type"))}; expected SystemAssigned or UserAssigned`),
+    check: (inputs) => (managedIdentity.test(get(inputs, "identity.type")) ? undefined : `identity.type is ${show(get(inputs, "identity.type"))}; expected ${managedIdentity.describe}`),
     fail: [{ identity: REMOVE }, { "identity.type": "None" }],
+    pass: [{ "identity.type": "SystemAssigned, UserAssigned" }, { "identity.type": "UserAssigned" }],
     controls: { mcsb: ["IM-3"], cis: ["9.5"], waf: "Security" },
     mappings: { psrule: ["Azure.AppService.ManagedIdentity"], checkov: ["CKV_AZURE_16", "CKV_AZURE_71"], azurePolicy: ["2b9ad585-36bc-4615-b300-fd4435808332", "0da106f2-4ca3-48e8-bc85-c638fe6aea8f"] },
     remediation: "Set `identity: { type: \"SystemAssigned\" }` on the WebApp.", enforcement: ENFORCE.always,
@@ -98,9 +108,16 @@ export const computeRules: Rule[] = [
     mappings: { psrule: ["Azure.AppService.RemoteDebug"], checkov: ["CKV_AZURE_72", "CKV_AZURE_155"], azurePolicy: ["cb510bfd-1cba-4d9f-a230-cb0976f4bb71", "0e60b895-3786-45da-8377-9c6b4b6ac5f9"] },
     remediation: "Set `siteConfig.remoteDebuggingEnabled: false` on the WebApp.", enforcement: ENFORCE.always,
   }),
-  inputRule({
-    id: "EST-APP-007", title: "Apps declare a health check path", description: "App Service replaces unhealthy instances and Front Door probes the same path.",
-    severity: "medium", types: apps, path: "siteConfig.healthCheckPath", expect: present, bad: REMOVE,
+  customRule({
+    id: "EST-APP-007", title: "Apps declare a dedicated health check path", description: "App Service replaces unhealthy instances and Front Door probes the same path; the site root checks no dependency.",
+    severity: "medium", types: apps,
+    check: (inputs) => {
+      const path = get(inputs, "siteConfig.healthCheckPath");
+      return present.test(path) && String(path).trim() !== "/" ? undefined : `siteConfig.healthCheckPath is ${show(path)}; expected a dedicated health path such as /api/health`;
+    },
+    // PSRule Azure.AppService.WebProbe (a path is set) and WebProbePath (not the root): https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.AppService.WebProbePath
+    fail: [{ "siteConfig.healthCheckPath": REMOVE }, { "siteConfig.healthCheckPath": "/" }, { "siteConfig.healthCheckPath": "" }],
+    pass: [{ "siteConfig.healthCheckPath": "/healthz" }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.AppService.WebProbe", "Azure.AppService.WebProbePath"], checkov: ["CKV_AZURE_213"] },
     remediation: "Set `siteConfig.healthCheckPath: \"/api/health\"` on the WebApp.", enforcement: ENFORCE.always,
@@ -165,18 +182,23 @@ export const computeRules: Rule[] = [
     },
     fail: [{ "siteConfig.linuxFxVersion": "NODE|16", "functionAppConfig.runtime.version": "16" }],
     controls: { mcsb: ["PV-7"], waf: "Security" },
-    mappings: {},
+    mappings: { psrule: ["Azure.AppService.NodeJsVersion"] },
     remediation: `Set \`functionAppConfig.runtime.version\` (Flex) or \`siteConfig.linuxFxVersion: "NODE|${SUPPORTED_NODE[0]}"\` on the WebApp.`, enforcement: ENFORCE.always,
   }),
   customRule({
     id: "EST-APP-013", title: "Function apps run the Functions v4 host", description: "Runtime v3 and earlier are out of support.",
     severity: "medium", types: apps,
     check: (inputs) => {
-      if (!isFunctionApp(inputs) || isFlex(inputs)) return undefined;
+      if (!isFunctionApp(inputs)) return notApplicable("applies to function apps only");
+      if (isFlex(inputs)) return notApplicable("Flex Consumption app: the host version comes with functionAppConfig.runtime");
       const version = appSetting(inputs, "FUNCTIONS_EXTENSION_VERSION");
       return version === "~4" ? undefined : `app setting FUNCTIONS_EXTENSION_VERSION is ${JSON.stringify(version)}; expected "~4"`;
     },
-    fail: [{ functionAppConfig: REMOVE, "siteConfig.appSettings": [{ name: "FUNCTIONS_EXTENSION_VERSION", value: "~3" }] }],
+    fail: [
+      { functionAppConfig: REMOVE, "siteConfig.appSettings": [{ name: "FUNCTIONS_EXTENSION_VERSION", value: "~3" }] },
+      // A null functionAppConfig is no Flex Consumption app.
+      { functionAppConfig: null, "siteConfig.appSettings": [{ name: "FUNCTIONS_EXTENSION_VERSION", value: "~3" }] },
+    ],
     controls: { mcsb: ["PV-7"], waf: "Operational Excellence" },
     mappings: {},
     remediation: "Set the app setting `FUNCTIONS_EXTENSION_VERSION: \"~4\"` in `siteConfig.appSettings` (or use Flex Consumption's `functionAppConfig`).", enforcement: ENFORCE.always,
@@ -190,14 +212,27 @@ export const computeRules: Rule[] = [
     mappings: { checkov: ["CKV_AZURE_57"], azurePolicy: ["5744710e-cc2f-4ee8-8809-3b11e89f4bc9", "0820b7b9-23aa-4725-a1ce-ae4558f718e5"] },
     remediation: "List explicit origins in `siteConfig.cors.allowedOrigins` on the WebApp (CORS is APIM's job).", enforcement: ENFORCE.always,
   }),
-  customRule({
-    id: "EST-APP-015", title: "Production apps on dedicated plans are always on", description: "Idle unload makes the first request after a pause slow and breaks timers.",
+  stackRule({
+    id: "EST-APP-015", title: "Production apps on dedicated plans are always on", description: "Idle unload makes the first request after a pause slow and breaks timers. Function apps on Consumption, Elastic Premium or Flex Consumption plans must not set it: the platform keeps their instances warm.",
     severity: "low", types: apps,
-    check: (inputs) => (isFlex(inputs) || get(inputs, "siteConfig.alwaysOn") === true ? undefined : "siteConfig.alwaysOn is not true"),
-    fail: [{ functionAppConfig: REMOVE, "siteConfig.alwaysOn": false }],
+    problemOf: (graph) => {
+      const plans = ofType(graph, T.appServicePlan);
+      return (app) => {
+        const plan = plans.find((candidate) => refersTo(app, "serverFarmId", candidate));
+        if (isFlex(app.inputs)) return notApplicable("Flex Consumption app: the platform keeps its instances warm");
+        const sku = String(get(plan?.inputs, "sku.name") ?? get(plan?.inputs, "sku.tier") ?? "");
+        if (isFunctionApp(app.inputs) && SCALED_BY_PLATFORM.test(sku)) return notApplicable(`function app on plan ${sku}: the platform keeps its instances warm`);
+        return get(app.inputs, "siteConfig.alwaysOn") === true ? undefined : `siteConfig.alwaysOn is ${show(get(app.inputs, "siteConfig.alwaysOn"))}${plan ? ` on plan ${String(get(plan.inputs, "sku.name"))}` : ""}; expected true`;
+      };
+    },
+    fail: [
+      editApps((inputs) => (asRecord(inputs.siteConfig).alwaysOn = false)),
+      // A null functionAppConfig is no Flex Consumption app.
+      editApps((inputs) => Object.assign(inputs, { functionAppConfig: null, siteConfig: { ...asRecord(inputs.siteConfig), alwaysOn: undefined } })),
+    ],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.AppService.AlwaysOn"], checkov: ["CKV_AZURE_214"] },
-    remediation: "Set `siteConfig.alwaysOn: true` on the WebApp.", enforcement: ENFORCE.prodAdvisory,
+    remediation: "Set `siteConfig.alwaysOn: true` on the WebApp (apps on Basic, Standard or Premium plans).", enforcement: ENFORCE.prodAdvisory,
   }),
   inputRule({
     id: "EST-APP-016", title: "ARR affinity is off", description: "Sticky sessions pin users to one instance and defeat scale-out.",
@@ -219,7 +254,7 @@ export const computeRules: Rule[] = [
     id: "EST-APP-018", title: "Production App Service plans are zone redundant", description: "Instances spread across zones survive a zone outage.",
     severity: "medium", types: [T.appServicePlan], path: "zoneRedundant", expect: is(true), bad: false,
     controls: { mcsb: [], waf: "Reliability" },
-    mappings: { checkov: ["CKV_AZURE_225"] },
+    mappings: { psrule: ["Azure.AppService.AvailabilityZone"], checkov: ["CKV_AZURE_225"] },
     remediation: "Set `zoneRedundant: true` (and at least 2 instances) on the AppServicePlan.", enforcement: ENFORCE.prodOnly,
   }),
   customRule({
@@ -243,7 +278,7 @@ export const computeRules: Rule[] = [
     },
     fail: [{ "sku.name": "B1", "sku.tier": "Basic" }],
     controls: { mcsb: [], waf: "Reliability" },
-    mappings: { psrule: ["Azure.AppService.MinPlan"] },
+    mappings: { psrule: ["Azure.AppService.MinPlan"], checkov: ["CKV_AZURE_211"] },
     remediation: "Set `sku` to Premium v3 (`P1v3`) or Flex Consumption (`FC1`) on the AppServicePlan.", enforcement: ENFORCE.prodOnly,
   }),
   customRule({
@@ -275,7 +310,7 @@ export const computeRules: Rule[] = [
       const settings = ofType(graph, T.webAppAuth);
       return (app) => {
         if (!routed(app)) return undefined;
-        const own = settings.filter((auth) => auth.inputs.name === app.inputs.name || auth.dependsOn.includes(app.urn));
+        const own = settings.filter((auth) => belongsTo(auth, app, "name"));
         if (!own.length) return "API Management routes to the app, but no App Service authentication (WebAppAuthSettingsV2) protects it";
         const problems = own.flatMap(authSettingsProblems);
         return problems.length ? `its App Service authentication: ${problems.join("; ")}` : undefined;

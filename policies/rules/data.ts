@@ -1,8 +1,115 @@
-import { ENFORCE, REMOVE, type Rule } from "../model.js";
+import { ENFORCE, notApplicable, REMOVE, type Graph, type GraphResource, type Rule } from "../model.js";
 import { T } from "../types.js";
-import { asArray, atLeast, customRule, get, inputRule, is, isText, oneOf, present, TLS, tlsAtLeast, unsetOr } from "./factory.js";
+import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, oneOf, present, show, stackRule, TLS, tlsAtLeast, unsetOr } from "./factory.js";
+import { belongsTo, childrenOf, nameOf, ofType, refersTo } from "./graph.js";
 
 const cosmos = [T.cosmosAccount];
+
+/** A graph edit applied to the inputs of every resource of one type. */
+const editInputs = (type: string, edit: (inputs: Record<string, unknown>) => void) => (graph: Graph) => {
+  for (const resource of ofType(graph, type)) edit(resource.inputs);
+};
+
+/** A child resource of the compliant fixture's SQL server, for examples. */
+function sqlChild(graph: Graph, type: string, name: string, inputs: Record<string, unknown>): GraphResource {
+  const [server] = ofType(graph, T.sqlServer);
+  return { urn: `${server!.urn}-${name}`, type, name, inputs: { serverName: server!.inputs.serverName, ...inputs }, outputs: { id: `${String(server!.outputs.id)}/${name}` }, dependsOn: [server!.urn] };
+}
+
+/** What is wrong with a server's Entra administrator and Entra-only setting, inline or as child resources. */
+function entraProblems(graph: Graph, server: GraphResource): string[] {
+  const inline = asRecord(server.inputs.administrators);
+  const admins = childrenOf(graph, server, T.sqlAdAdmin, "serverName");
+  const entraOnly = childrenOf(graph, server, T.sqlAdOnly, "serverName");
+  const problems: string[] = [];
+  if (admins.length) {
+    for (const admin of admins) {
+      const missing = [
+        isText("ActiveDirectory").test(admin.inputs.administratorType) ? undefined : "administratorType \"ActiveDirectory\"",
+        ...["login", "sid"].map((key) => (present.test(admin.inputs[key]) ? undefined : key)),
+      ].filter(Boolean);
+      if (missing.length) problems.push(`${nameOf(admin)} lacks ${missing.join(", ")}`);
+    }
+  } else if (!isText("ActiveDirectory").test(inline.administratorType)) {
+    problems.push("administrators.administratorType is not \"ActiveDirectory\" and no ServerAzureADAdministrator names an Entra administrator");
+  }
+  // Azure keeps one Entra-only setting per server: the child resource, where declared, is it.
+  if (entraOnly.length) {
+    for (const setting of entraOnly.filter((child) => child.inputs.azureADOnlyAuthentication !== true)) problems.push(`${nameOf(setting)} has azureADOnlyAuthentication ${show(setting.inputs.azureADOnlyAuthentication)}; expected true`);
+  } else if (inline.azureADOnlyAuthentication !== true) {
+    problems.push("administrators.azureADOnlyAuthentication is not true and no ServerAzureADOnlyAuthentication turns it on");
+  }
+  return problems;
+}
+
+/** Days the workspace keeps data: Azure's default is 30 when retentionInDays is unset. */
+const workspaceDays = (workspace: GraphResource) => Number(workspace.inputs.retentionInDays ?? 30);
+
+/** Why a server's audit records are not kept 90 days, per auditing policy and destination. */
+function auditRetentionProblems(graph: Graph, server: GraphResource): string[] {
+  const policies = childrenOf(graph, server, T.sqlAuditing, "serverName");
+  // Audit records reach Azure Monitor through the diagnostic settings of the server's (master) databases.
+  const targets = [server, ...childrenOf(graph, server, T.sqlDatabase, "serverName")];
+  const settings = ofType(graph, T.diagnosticSetting).filter((setting) => targets.some((target) => refersTo(setting, "resourceUri", target, true)));
+  const workspaces = ofType(graph, T.workspace).filter((workspace) => settings.some((setting) => refersTo(setting, "workspaceId", workspace)));
+  return policies.flatMap((policy) => {
+    if (!isText("Enabled").test(policy.inputs.state)) return []; // EST-SQL-005 reports it
+    const problems: string[] = [];
+    const days = policy.inputs.retentionDays;
+    if (present.test(policy.inputs.storageEndpoint) && !(days === undefined || days === 0 || atLeast(90).test(days))) {
+      problems.push(`${nameOf(policy)} keeps storage audit records ${show(days)} days (retentionDays); expected 0 (forever) or at least 90`);
+    }
+    if (policy.inputs.isAzureMonitorTargetEnabled === true) {
+      if (!workspaces.length) problems.push(`${nameOf(policy)} sends audit records to Azure Monitor, but no diagnostic setting of the server's databases sends them to a workspace`);
+      for (const workspace of workspaces.filter((w) => workspaceDays(w) < 90)) {
+        problems.push(`${nameOf(policy)} sends audit records to Azure Monitor, where ${nameOf(workspace)} keeps them ${workspaceDays(workspace)} days (retentionInDays); expected at least 90`);
+      }
+    }
+    return problems;
+  });
+}
+
+/** What is wrong with a server's firewall rules: 0.0.0.0 rules by name, and the public addresses they admit in all. */
+function firewallProblems(rules: GraphResource[]): string[] {
+  const problems: string[] = [];
+  let total = 0;
+  for (const rule of rules) {
+    const start = String(rule.inputs.startIpAddress ?? "");
+    const end = String(rule.inputs.endIpAddress ?? "");
+    if (start === "0.0.0.0") {
+      problems.push(`${nameOf(rule)}: startIpAddress is "0.0.0.0" (to ${end}); expected no firewall rules, private endpoints only`);
+      continue;
+    }
+    const count = publicAddresses(start, end);
+    if (count === undefined) problems.push(`${nameOf(rule)}: ${JSON.stringify(start)} to ${JSON.stringify(end)} is not an IPv4 range`);
+    else total += count;
+  }
+  if (total > MAX_PUBLIC_ADDRESSES) problems.push(`the firewall rules admit ${total} public addresses (${rules.map((rule) => rule.name).join(", ")}); expected at most ${MAX_PUBLIC_ADDRESSES}`);
+  return problems;
+}
+
+/** Public addresses a rule admits: more than this many is the internet (PSRule Azure.SQL.FirewallIPRange). */
+const MAX_PUBLIC_ADDRESSES = 10;
+
+const PRIVATE_RANGES: Array<[number, number]> = [
+  ["10.0.0.0", "10.255.255.255"],
+  ["172.16.0.0", "172.31.255.255"],
+  ["192.168.0.0", "192.168.255.255"],
+].map(([low, high]) => [ipv4(low!)!, ipv4(high!)!]);
+
+function ipv4(text: string): number | undefined {
+  const parts = text.split(".").map(Number);
+  return parts.length === 4 && parts.every((part) => Number.isInteger(part) && part >= 0 && part <= 255) ? parts.reduce((sum, part) => sum * 256 + part, 0) : undefined;
+}
+
+/** How many addresses from `start` to `end` are outside RFC 1918; undefined when the range is not IPv4. */
+function publicAddresses(start: string, end: string): number | undefined {
+  const low = ipv4(start);
+  const high = ipv4(end);
+  if (low === undefined || high === undefined || high < low) return undefined;
+  const privateCount = PRIVATE_RANGES.reduce((sum, [from, to]) => sum + Math.max(0, Math.min(high, to) - Math.max(low, from) + 1), 0);
+  return high - low + 1 - privateCount;
+}
 const redis = [T.redis, T.cacheRedis];
 
 /** Cosmos DB, Azure SQL and Redis. */
@@ -31,7 +138,7 @@ export const dataRules: Rule[] = [
     expect: is(true),
     bad: false,
     controls: { mcsb: ["IM-1"], cis: ["4.5.3"], waf: "Security" },
-    mappings: { checkov: ["CKV_AZURE_140"], azurePolicy: ["5450f5bd-9c72-4390-a9c4-a7aba4edfdd2"] },
+    mappings: { psrule: ["Azure.Cosmos.DisableLocalAuth"], checkov: ["CKV_AZURE_140"], azurePolicy: ["5450f5bd-9c72-4390-a9c4-a7aba4edfdd2"] },
     remediation: "Set `disableLocalAuth: true` on the DatabaseAccount and use Cosmos DB data-plane role assignments.",
     enforcement: ENFORCE.always,
   }),
@@ -104,7 +211,7 @@ export const dataRules: Rule[] = [
     },
     fail: [{ "locations[0].isZoneRedundant": false }],
     controls: { mcsb: [], waf: "Reliability" },
-    mappings: {},
+    mappings: { psrule: ["Azure.Cosmos.AvailabilityZone"] },
     remediation: "Set `isZoneRedundant: true` on every entry of the DatabaseAccount's `locations`.",
     enforcement: ENFORCE.prodOnly,
   }),
@@ -152,22 +259,39 @@ export const dataRules: Rule[] = [
     remediation: "Set `publicNetworkAccess: \"Disabled\"` on the sql Server.",
     enforcement: ENFORCE.always,
   }),
-  customRule({
+  stackRule({
     id: "EST-SQL-003",
     title: "Azure SQL uses Microsoft Entra-only authentication",
-    description: "SQL logins are passwords outside Entra ID's conditional access and audit.",
+    description:
+      "SQL logins are passwords outside Entra ID's conditional access and audit. The server is judged with its children: a ServerAzureADAdministrator " +
+      "or ServerAzureADOnlyAuthentication resource sets the same thing as the server's inline `administrators`, and wins over it.",
     severity: "high",
     types: [T.sqlServer],
-    check: (inputs) => {
-      const problems: string[] = [];
-      if (get(inputs, "administrators.azureADOnlyAuthentication") !== true) problems.push("administrators.azureADOnlyAuthentication is not true");
-      if (!isText("ActiveDirectory").test(get(inputs, "administrators.administratorType"))) problems.push("administrators.administratorType is not \"ActiveDirectory\"");
-      return problems;
-    },
-    fail: [{ "administrators.azureADOnlyAuthentication": false }, { administrators: REMOVE }],
+    problemOf: (graph) => (server) => entraProblems(graph, server).join("; ") || undefined,
+    fail: [
+      editInputs(T.sqlServer, (inputs) => (asRecord(inputs.administrators).azureADOnlyAuthentication = false)),
+      editInputs(T.sqlServer, (inputs) => delete inputs.administrators),
+      // A child resource that turns Entra-only off overrides the inline setting.
+      (graph) => void graph.resources.push(sqlChild(graph, T.sqlAdOnly, "sql-aadonly", { authenticationName: "Default", azureADOnlyAuthentication: false })),
+      // An administrator resource that is not an Entra principal.
+      (graph) => {
+        editInputs(T.sqlServer, (inputs) => delete inputs.administrators)(graph);
+        graph.resources.push(sqlChild(graph, T.sqlAdAdmin, "sql-admin", { administratorName: "ActiveDirectory", administratorType: "ActiveDirectory", login: "sql-admins" }));
+        graph.resources.push(sqlChild(graph, T.sqlAdOnly, "sql-aadonly", { authenticationName: "Default", azureADOnlyAuthentication: true }));
+      },
+    ],
+    pass: [
+      // Both settings as child resources instead of inline (PSRule Azure.SQL.AAD / Azure.SQL.AADOnly accept either).
+      (graph) => {
+        editInputs(T.sqlServer, (inputs) => delete inputs.administrators)(graph);
+        graph.resources.push(sqlChild(graph, T.sqlAdAdmin, "sql-admin", { administratorName: "ActiveDirectory", administratorType: "ActiveDirectory", login: "sql-admins", sid: "00000000-0000-0000-0000-000000000001" }));
+        graph.resources.push(sqlChild(graph, T.sqlAdOnly, "sql-aadonly", { authenticationName: "Default", azureADOnlyAuthentication: true }));
+      },
+    ],
     controls: { mcsb: ["IM-1"], cis: ["4.1.4"], waf: "Security" },
-    mappings: { psrule: ["Azure.SQL.AAD", "Azure.SQL.AADOnly"], checkov: ["CKV2_AZURE_27"], azurePolicy: ["1f314764-cb73-4fc9-b863-8eca98ac36e9"] },
-    remediation: "Set `administrators: { administratorType: \"ActiveDirectory\", azureADOnlyAuthentication: true, login, sid, tenantId }` on the sql Server.",
+    mappings: { psrule: ["Azure.SQL.AAD", "Azure.SQL.AADOnly"], checkov: ["CKV2_AZURE_27", "CKV2_AZURE_7"], azurePolicy: ["1f314764-cb73-4fc9-b863-8eca98ac36e9"] },
+    remediation:
+      "Set `administrators: { administratorType: \"ActiveDirectory\", azureADOnlyAuthentication: true, login, sid, tenantId }` on the sql Server, or declare a ServerAzureADAdministrator (administratorType, login, sid) and a ServerAzureADOnlyAuthentication with `azureADOnlyAuthentication: true`.",
     enforcement: ENFORCE.always,
   }),
   customRule({
@@ -204,21 +328,34 @@ export const dataRules: Rule[] = [
     remediation: "Set `state: \"Enabled\"` and `isAzureMonitorTargetEnabled: true` on the ServerBlobAuditingPolicy, with a diagnostic setting for SQLSecurityAuditEvents.",
     enforcement: ENFORCE.always,
   }),
-  customRule({
+  stackRule({
     id: "EST-SQL-006",
-    title: "Azure SQL audit retention is unlimited or at least 90 days",
-    description: "Investigations need months of audit history.",
+    title: "Azure SQL audit records are kept at least 90 days",
+    description:
+      "Investigations need months of audit history. The server is judged with its auditing policies and where they send records: " +
+      "a storage target keeps them `retentionDays` (0 or unset: forever), Azure Monitor keeps them as long as the workspace the server's diagnostic settings send to.",
     severity: "medium",
-    types: [T.sqlAuditing],
-    check: (inputs) => {
-      const days = inputs.retentionDays;
-      return days === undefined || days === 0 || atLeast(90).test(days) ? undefined : `retentionDays is ${JSON.stringify(days)}; expected 0 (unlimited) or at least 90`;
+    types: [T.sqlServer],
+    problemOf: (graph) => (server) => {
+      if (!childrenOf(graph, server, T.sqlAuditing, "serverName").some((policy) => isText("Enabled").test(policy.inputs.state))) {
+        return notApplicable("no enabled ServerBlobAuditingPolicy: EST-STK-009 and EST-SQL-005 report that");
+      }
+      return auditRetentionProblems(graph, server).join("; ") || undefined;
     },
-    fail: [{ retentionDays: 30 }],
+    fail: [
+      editInputs(T.sqlAuditing, (inputs) => Object.assign(inputs, { retentionDays: 30, isAzureMonitorTargetEnabled: false, storageEndpoint: "https://st.blob.core.windows.net" })),
+      // Audit goes to Azure Monitor; the workspace keeps 30 days whatever retentionDays says.
+      editInputs(T.workspace, (inputs) => (inputs.retentionInDays = 30)),
+      // Azure Monitor target, but no diagnostic setting sends the records to a workspace.
+      (graph) => void (graph.resources = graph.resources.filter((r) => !(r.type === T.diagnosticSetting && r.name === "sqldb-diag"))),
+    ],
+    pass: [editInputs(T.sqlAuditing, (inputs) => Object.assign(inputs, { retentionDays: undefined, isAzureMonitorTargetEnabled: false, storageEndpoint: "https://st.blob.core.windows.net" }))],
     controls: { mcsb: ["LT-6"], cis: ["4.1.6"], waf: "Security" },
-    mappings: { checkov: ["CKV_AZURE_24"] },
-    remediation: "Set `retentionDays` to 0 or 90+ on the ServerBlobAuditingPolicy.",
-    enforcement: ENFORCE.always,
+    mappings: { checkov: ["CKV_AZURE_24", "CKV_AZURE_156"] },
+    remediation:
+      "Set `retentionDays` to 0 or 90+ on the ServerBlobAuditingPolicy for a storage target; for Azure Monitor, send the databases' diagnostics to a Workspace with `retentionInDays` of 90 or more (prod profile).",
+    // Dev and ephemeral workspaces keep 30 days by design (EST-MON-001); audit evidence matters in prod.
+    enforcement: ENFORCE.prod,
   }),
   inputRule({
     id: "EST-SQL-007",
@@ -292,19 +429,41 @@ export const dataRules: Rule[] = [
     remediation: "Set `retentionDays` (7 to 35) on the sql BackupShortTermRetentionPolicy.",
     enforcement: ENFORCE.always,
   }),
-  customRule({
+  stackRule({
     id: "EST-SQL-011",
     title: "No SQL firewall rule opens the server to the internet or all of Azure",
-    description: "0.0.0.0 rules admit every Azure customer; wide ranges admit the internet.",
+    description: `0.0.0.0 rules admit every Azure customer; a server whose firewall rules admit more than ${MAX_PUBLIC_ADDRESSES} public addresses in all admits the internet. Judged on the server with its FirewallRule resources.`,
     severity: "critical",
-    types: [T.sqlFirewallRule],
-    check: (inputs) => {
-      const start = String(inputs.startIpAddress ?? "");
-      const end = String(inputs.endIpAddress ?? "");
-      if (start === "0.0.0.0") return `startIpAddress is "0.0.0.0" (to ${end}); expected no firewall rules, private endpoints only`;
-      return undefined;
+    types: [T.sqlServer, T.sqlFirewallRule],
+    check: (graph) => {
+      const servers = ofType(graph, T.sqlServer);
+      const rules = ofType(graph, T.sqlFirewallRule);
+      // Rules of a server outside the stack are judged on their own.
+      const orphans = rules.filter((rule) => !servers.some((server) => belongsTo(rule, server, "serverName")));
+      return [
+        ...servers.map((server) => ({ urn: server.urn, rules: childrenOf(graph, server, T.sqlFirewallRule, "serverName") })),
+        ...orphans.map((rule) => ({ urn: rule.urn, rules: [rule] })),
+      ].flatMap(({ urn, rules: own }) => {
+        const message = firewallProblems(own).join("; ");
+        return message ? [{ urn, message }] : [];
+      });
     },
-    fail: [{ startIpAddress: "0.0.0.0", endIpAddress: "0.0.0.0" }],
+    fail: [
+      editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "0.0.0.0", endIpAddress: "0.0.0.0" })),
+      editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "0.0.0.0", endIpAddress: "255.255.255.255" })),
+      editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "1.0.0.0", endIpAddress: "255.255.255.255" })),
+      editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "203.0.113.0", endIpAddress: "203.0.113.255" })),
+      // Two rules of six public addresses each: twelve in all (PSRule Azure.SQL.FirewallIPRange counts the server's total).
+      (graph) => {
+        editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "203.0.113.10", endIpAddress: "203.0.113.15" }))(graph);
+        const [rule] = ofType(graph, T.sqlFirewallRule);
+        graph.resources.push({ ...rule!, urn: `${rule!.urn}-2`, name: "sql-fw-2", inputs: { ...rule!.inputs, startIpAddress: "198.51.100.10", endIpAddress: "198.51.100.15" } });
+      },
+    ],
+    pass: [
+      editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "203.0.113.10", endIpAddress: "203.0.113.19" })),
+      editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "10.0.0.0", endIpAddress: "10.255.255.255" })),
+    ],
     controls: { mcsb: ["NS-2"], cis: ["4.1.2"], waf: "Security" },
     mappings: { psrule: ["Azure.SQL.AllowAzureAccess", "Azure.SQL.FirewallIPRange"], checkov: ["CKV_AZURE_11", "CKV2_AZURE_34"] },
     remediation: "Delete the sql FirewallRule; reach the server through its private endpoint.",
@@ -363,7 +522,7 @@ export const dataRules: Rule[] = [
     expect: is(true),
     bad: false,
     controls: { mcsb: ["IM-1"], waf: "Security" },
-    mappings: { azurePolicy: ["3827af20-8f80-4b15-8300-6db0873ec901"] },
+    mappings: { psrule: ["Azure.Redis.LocalAuth"], azurePolicy: ["3827af20-8f80-4b15-8300-6db0873ec901"] },
     remediation: "Set `disableAccessKeyAuthentication: true` and `redisConfiguration.aadEnabled: \"true\"` on the Redis cache.",
     enforcement: ENFORCE.always,
   }),
@@ -377,22 +536,27 @@ export const dataRules: Rule[] = [
     expect: oneOf("true", "True", true),
     bad: "false",
     controls: { mcsb: ["IM-1"], waf: "Security" },
-    mappings: {},
+    mappings: { psrule: ["Azure.Redis.EntraID"] },
     remediation: "Set `redisConfiguration: { aadEnabled: \"true\" }` on the Redis cache.",
     enforcement: ENFORCE.always,
   }),
-  inputRule({
+  customRule({
     id: "EST-RED-006",
-    title: "Production Redis has an SLA-backed SKU",
-    description: "Basic caches are a single node without SLA or replication.",
+    title: "Production Redis is at least Standard C1",
+    description: "Basic caches are a single node without SLA or replication; Standard C0 runs on shared resources (noisy neighbours).",
     severity: "medium",
     types: redis,
-    path: "sku.name",
-    expect: oneOf("Standard", "Premium"),
-    bad: "Basic",
+    check: (inputs) => {
+      const sku = asRecord(inputs.sku);
+      if (!oneOf("Standard", "Premium").test(sku.name)) return `sku.name is ${show(sku.name)}; expected "Standard" or "Premium"`;
+      return sku.name === "Standard" && !atLeast(1).test(sku.capacity) ? `sku.capacity is ${show(sku.capacity)} on Standard (C0); expected 1 or more` : undefined;
+    },
+    // PSRule Azure.Redis.MinSKU: https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.Redis.MinSKU
+    fail: [{ "sku.name": "Basic", "sku.family": "C", "sku.capacity": 1 }, { "sku.name": "Standard", "sku.family": "C", "sku.capacity": 0 }],
+    pass: [{ "sku.name": "Standard", "sku.family": "C", "sku.capacity": 1 }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.Redis.MinSKU"], checkov: ["CKV_AZURE_230"] },
-    remediation: "Set `sku: { name: \"Standard\" | \"Premium\", family: \"C\" | \"P\", capacity }` on the Redis cache.",
+    remediation: "Set `sku: { name: \"Standard\", family: \"C\", capacity: 1 }` (or more, or Premium `P`) on the Redis cache.",
     enforcement: ENFORCE.prodOnly,
   }),
   customRule({
@@ -412,19 +576,27 @@ export const dataRules: Rule[] = [
     remediation: "Set `redisVersion: \"6\"` (or `latest`) on the Redis cache.",
     enforcement: ENFORCE.always,
   }),
-  inputRule({
+  customRule({
     id: "EST-RED-008",
     title: "Production Premium Redis spans availability zones",
-    description: "Zone redundancy keeps the cache through a zone outage.",
+    description: "Zone redundancy keeps the cache through a zone outage: at least two zones, and a replica in each zone besides the primary's.",
     severity: "low",
     types: redis,
-    path: "zones",
-    expect: present,
-    bad: [],
-    when: (resource) => get(resource.inputs, "sku.name") === "Premium",
+    check: (inputs) => {
+      if (get(inputs, "sku.name") !== "Premium") return notApplicable("applies to Premium caches only");
+      if (isText("Automatic").test(inputs.zonalAllocationPolicy)) return undefined;
+      const zones = new Set(asArray(inputs.zones).map(String));
+      if (zones.size < 2) return `zones is ${show(inputs.zones)}; expected at least two zones`;
+      // Premium caches have one replica unless told otherwise.
+      const replicas = Number(inputs.replicasPerPrimary ?? inputs.replicasPerMaster ?? 1);
+      return replicas >= zones.size - 1 ? undefined : `replicasPerPrimary is ${show(inputs.replicasPerPrimary ?? inputs.replicasPerMaster)} (${replicas}) over ${zones.size} zones; expected at least ${zones.size - 1}`;
+    },
+    // PSRule Azure.Redis.AvailabilityZone: https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.Redis.AvailabilityZone
+    fail: [{ zones: [] }, { zones: ["1"] }, { zones: ["1", "1"] }, { zones: ["1", "2", "3"], replicasPerPrimary: 1 }, { zones: ["1", "2", "3"], replicasPerPrimary: REMOVE, replicasPerMaster: REMOVE }],
+    pass: [{ zones: ["1", "2"], replicasPerPrimary: REMOVE }, { zones: REMOVE, zonalAllocationPolicy: "Automatic" }, { replicasPerPrimary: REMOVE, replicasPerMaster: 2 }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.Redis.AvailabilityZone"] },
-    remediation: "Set `zones: [\"1\", \"2\", \"3\"]` on the Premium Redis cache.",
+    remediation: "Set `zones: [\"1\", \"2\", \"3\"]` and `replicasPerPrimary: 2` (zones - 1) on the Premium Redis cache.",
     enforcement: ENFORCE.prodAdvisory,
   }),
 ];

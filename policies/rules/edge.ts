@@ -1,6 +1,7 @@
 import { ENFORCE, REMOVE, type Rule } from "../model.js";
 import { T } from "../types.js";
 import { asArray, asRecord, customRule, get, inputRule, is, isText, oneOf, present, TLS, tlsAtLeast } from "./factory.js";
+import { managedIdentity } from "./identity.js";
 
 const waf = [T.wafPolicy];
 
@@ -38,7 +39,7 @@ export const edgeRules: Rule[] = [
     expect: oneOf("Premium_AzureFrontDoor", "Standard_AzureFrontDoor"),
     bad: "Standard_Microsoft",
     controls: { mcsb: ["NS-6"], waf: "Security" },
-    mappings: {},
+    mappings: { psrule: ["Azure.CDN.UseFrontDoor"] },
     remediation: "Set `sku.name` to `Premium_AzureFrontDoor` (or `Standard_AzureFrontDoor`) on the cdn Profile.",
     enforcement: ENFORCE.always,
   }),
@@ -139,8 +140,9 @@ export const edgeRules: Rule[] = [
     severity: "low",
     types: [T.frontDoor],
     path: "identity.type",
-    expect: present,
-    bad: REMOVE,
+    expect: managedIdentity,
+    bad: "None",
+    pass: [{ "identity.type": "UserAssigned" }, { "identity.type": "SystemAssigned, UserAssigned" }],
     controls: { mcsb: ["IM-3"], waf: "Security" },
     mappings: { psrule: ["Azure.FrontDoor.ManagedIdentity"] },
     remediation: "Set `identity: { type: \"SystemAssigned\" }` on the cdn Profile.",
@@ -157,7 +159,7 @@ export const edgeRules: Rule[] = [
     expect: isText("Enabled"),
     bad: "Disabled",
     controls: { mcsb: ["NS-6"], waf: "Security" },
-    mappings: { psrule: ["Azure.FrontDoorWAF.Enabled"], checkov: ["CKV_AZURE_121"], azurePolicy: ["055aa869-bc98-4af8-bafc-23f1ab6ffe2c"] },
+    mappings: { psrule: ["Azure.FrontDoorWAF.Enabled", "Azure.FrontDoor.WAF.Enabled"], checkov: ["CKV_AZURE_121"], azurePolicy: ["055aa869-bc98-4af8-bafc-23f1ab6ffe2c"] },
     remediation: "Set `policySettings.enabledState: \"Enabled\"` on the frontdoor Policy.",
     enforcement: ENFORCE.always,
   }),
@@ -171,7 +173,7 @@ export const edgeRules: Rule[] = [
     expect: isText("Prevention"),
     bad: "Detection",
     controls: { mcsb: ["NS-6"], waf: "Security" },
-    mappings: { psrule: ["Azure.FrontDoorWAF.PreventionMode"], checkov: ["CKV_AZURE_123"], azurePolicy: ["12430be1-6cc8-4527-a9a8-e3d38f250096"] },
+    mappings: { psrule: ["Azure.FrontDoorWAF.PreventionMode", "Azure.FrontDoor.WAF.Mode"], checkov: ["CKV_AZURE_123"], azurePolicy: ["12430be1-6cc8-4527-a9a8-e3d38f250096"] },
     remediation: "Set `policySettings.mode: \"Prevention\"` on the frontdoor Policy (stack config `edge.wafMode`).",
     enforcement: ENFORCE.prod,
   }),

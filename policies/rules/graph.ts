@@ -50,3 +50,26 @@ export function refersToAny(from: GraphResource, arrayPath: string, itemPath: st
   // By index only: touching an unknown item of the engine's proxied array would throw.
   return Array.from({ length: items.length }, (_unused, index) => index).some((index) => refersTo(from, `${arrayPath}[${index}]${itemPath ? `.${itemPath}` : ""}`, to));
 }
+
+/** Whether two names are the same known name: two unset names are no evidence of anything. */
+export function sameName(a: unknown, b: unknown): boolean {
+  return typeof a === "string" && a !== "" && a === b;
+}
+
+/**
+ * Whether `child` belongs to `parent`: it names the parent in `key` (e.g. `serverName`), or the
+ * engine recorded it as the parent's child or dependant (names not yet known in a preview).
+ */
+export function belongsTo(child: GraphResource, parent: GraphResource, key: string): boolean {
+  return sameName(knownOrUndefined(() => child.inputs[key]), knownOrUndefined(() => parent.inputs[key])) || child.parent === parent.urn || child.dependsOn.includes(parent.urn);
+}
+
+/** The resources of `type` that belong to `parent` by `key` (see belongsTo). */
+export function childrenOf(graph: Graph, parent: GraphResource, type: string, key: string): GraphResource[] {
+  return ofType(graph, type).filter((child) => belongsTo(child, parent, key));
+}
+
+/** How a child resource is named in messages: its type's last segment and its name. */
+export function nameOf(resource: GraphResource): string {
+  return `${resource.type.split(":").at(-1)} ${resource.name}`;
+}

@@ -1,6 +1,12 @@
 import { ENFORCE, REMOVE, type Rule } from "../model.js";
 import { T } from "../types.js";
-import { customRule } from "./factory.js";
+import { customRule, type Expectation } from "./factory.js";
+
+/** A managed identity is on: `identity.type` names SystemAssigned and/or UserAssigned ("None" is none). */
+export const managedIdentity: Expectation = {
+  test: (value) => typeof value === "string" && /^(SystemAssigned|UserAssigned)(,\s*(SystemAssigned|UserAssigned))?$/i.test(value.trim()),
+  describe: "\"SystemAssigned\", \"UserAssigned\" or \"SystemAssigned, UserAssigned\"",
+};
 
 /** Built-in roles that grant control of resources or of access itself. */
 const PRIVILEGED_ROLES: Record<string, string> = {

@@ -1,6 +1,7 @@
 import { ENFORCE, REMOVE, type Rule } from "../model.js";
 import { T } from "../types.js";
 import { asArray, atLeast, customRule, get, inputRule, is, isText, present, TLS, tlsAtLeast, unsetOr } from "./factory.js";
+import { managedIdentity } from "./identity.js";
 
 const namespace = [T.serviceBus];
 const vault = [T.keyVault];
@@ -78,8 +79,9 @@ export const messagingAndSecretRules: Rule[] = [
     severity: "low",
     types: namespace,
     path: "identity.type",
-    expect: present,
-    bad: REMOVE,
+    expect: managedIdentity,
+    bad: "None",
+    pass: [{ "identity.type": "UserAssigned" }, { "identity.type": "SystemAssigned, UserAssigned" }],
     controls: { mcsb: ["IM-3"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_202"] },
     remediation: "Set `identity: { type: \"SystemAssigned\" }` on the servicebus Namespace.",

@@ -1,5 +1,6 @@
-import { ENFORCE, REMOVE, type Controls, type Rule, type Subject } from "../model.js";
+import { ENFORCE, notApplicable, REMOVE, type Controls, type Rule, type Subject } from "../model.js";
 import { T } from "../types.js";
+import { SUBNETS_WITHOUT_NSG } from "../../infra/network/subnets.js";
 import { asArray, asRecord, customRule, get, inputRule, is, isText, present } from "./factory.js";
 
 type SecurityRule = Record<string, unknown>;
@@ -102,18 +103,25 @@ export const networkRules: Rule[] = [
   customRule({
     id: "EST-NET-005",
     title: "Subnets have a network security group",
-    description: "A subnet without an NSG has no traffic filtering at all.",
+    description: `A subnet without an NSG has no traffic filtering at all. Subnets declared inline in a VirtualNetwork count too; ${SUBNETS_WITHOUT_NSG.join(", ")} take none.`,
     severity: "high",
-    types: [T.subnet],
+    types: [T.subnet, T.virtualNetwork],
     check: (inputs, _context, resource) => {
-      const name = String(inputs.subnetName ?? resource.name);
-      if (["GatewaySubnet", "AzureFirewallSubnet", "AzureBastionSubnet"].includes(name)) return undefined;
-      return present.test(get(inputs, "networkSecurityGroup.id")) ? undefined : "networkSecurityGroup.id is not set";
+      // A Subnet resource, or each entry of a VirtualNetwork's inline `subnets`.
+      const subnets =
+        resource.type === T.virtualNetwork
+          ? asArray(inputs.subnets).map((subnet, index) => ({ name: get(subnet, "name"), path: `subnets[${index}].networkSecurityGroup.id`, nsg: get(subnet, "networkSecurityGroup.id") }))
+          : [{ name: inputs.subnetName ?? resource.name, path: "networkSecurityGroup.id", nsg: get(inputs, "networkSecurityGroup.id") }];
+      if (resource.type === T.virtualNetwork && !subnets.length) return notApplicable("no inline subnets: Subnet resources are judged themselves");
+      if (resource.type === T.subnet && SUBNETS_WITHOUT_NSG.includes(String(subnets[0]!.name))) return notApplicable(`${String(subnets[0]!.name)} takes no network security group`);
+      return subnets
+        .filter((subnet) => !SUBNETS_WITHOUT_NSG.includes(String(subnet.name)) && !present.test(subnet.nsg))
+        .map((subnet) => `${subnet.path} is not set (subnet ${JSON.stringify(subnet.name)})`);
     },
-    fail: [{ networkSecurityGroup: REMOVE }],
+    fail: [{ networkSecurityGroup: REMOVE }, { networkSecurityGroup: REMOVE, subnetName: "AzureBastionSubnet" }],
     controls: { mcsb: ["NS-1"], waf: "Security" },
     mappings: { psrule: ["Azure.VNET.UseNSGs"], checkov: ["CKV2_AZURE_31"], azurePolicy: ["e71308d3-144b-4262-b144-efdc3cc90517"] },
-    remediation: "Set `networkSecurityGroup: { id }` on the Subnet.",
+    remediation: "Set `networkSecurityGroup: { id }` on the Subnet (or on the entry of the VirtualNetwork's inline `subnets`).",
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -126,7 +134,7 @@ export const networkRules: Rule[] = [
     expect: is(false),
     bad: true,
     controls: { mcsb: ["NS-1"], waf: "Security" },
-    mappings: {},
+    mappings: { psrule: ["Azure.VNET.PrivateSubnet"] },
     remediation: "Set `defaultOutboundAccess: false` on the Subnet.",
     enforcement: ENFORCE.advisory,
   }),

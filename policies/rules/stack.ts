@@ -1,7 +1,7 @@
-import { ENFORCE, type Graph, type GraphResource, type Rule } from "../model.js";
+import { ENFORCE, notApplicable, type Graph, type GraphResource, type Rule } from "../model.js";
 import { AUDITABLE, DATA_SERVICES, DIAGNOSABLE, PRIVATE_ONLY, T } from "../types.js";
 import { asArray, asRecord, get, isText, stackRule } from "./factory.js";
-import { ofType, refersTo, refersToAny } from "./graph.js";
+import { belongsTo, ofType, refersTo, refersToAny, sameName } from "./graph.js";
 
 /** The URN stack outputs are reported against. */
 export const STACK_OUTPUTS_URN = "pulumi:pulumi:Stack::outputs";
@@ -12,19 +12,45 @@ function privateEndpointsOf(graph: Graph, service: GraphResource): GraphResource
 
 /** Why a private endpoint's name does not resolve inside the VNet, if it does not. */
 function dnsProblem(graph: Graph, pe: GraphResource): string | undefined {
-  const groups = ofType(graph, T.privateDnsZoneGroup).filter((group) => group.inputs.privateEndpointName === pe.inputs.privateEndpointName || group.dependsOn.includes(pe.urn));
+  const groups = ofType(graph, T.privateDnsZoneGroup).filter((group) => belongsTo(group, pe, "privateEndpointName"));
   const zones = ofType(graph, T.privateZone).filter((zone) => groups.some((group) => refersToAny(group, "privateDnsZoneConfigs", "privateDnsZoneId", zone)));
   if (!zones.length) return `private endpoint ${pe.name} has no DNS zone group pointing at a private DNS zone`;
   const subnet = ofType(graph, T.subnet).find((s) => refersTo(pe, "subnet.id", s));
-  const vnet = ofType(graph, T.virtualNetwork).find((v) => subnet && (v.inputs.virtualNetworkName === subnet.inputs.virtualNetworkName || subnet.dependsOn.includes(v.urn)));
+  const vnet = ofType(graph, T.virtualNetwork).find((v) => subnet && belongsTo(subnet, v, "virtualNetworkName"));
   const links = ofType(graph, T.vnetLink);
-  const unlinked = zones.filter((zone) => !links.some((link) => (link.inputs.privateZoneName === zone.inputs.privateZoneName || link.dependsOn.includes(zone.urn)) && (!vnet || refersTo(link, "virtualNetwork.id", vnet))));
+  const unlinked = zones.filter((zone) => !links.some((link) => belongsTo(link, zone, "privateZoneName") && (!vnet || refersTo(link, "virtualNetwork.id", vnet))));
   return unlinked.length ? `private DNS zone ${unlinked.map((z) => z.inputs.privateZoneName ?? z.name).join(", ")} is not linked to the endpoint's VNet` : undefined;
 }
 
 function diagnosticSettingsOf(graph: Graph, resource: GraphResource): GraphResource[] {
   return ofType(graph, T.diagnosticSetting).filter((setting) => refersTo(setting, "resourceUri", resource, true));
 }
+
+function diagnosticSettingsOfType(graph: Graph, type: string): GraphResource[] {
+  return ofType(graph, type).flatMap((resource) => diagnosticSettingsOf(graph, resource));
+}
+
+interface AuditLogs {
+  /** Category groups that carry the audit records. */
+  groups: string[];
+  /** Categories that together carry them (all of them needed). */
+  categories: string[];
+  what: string;
+}
+
+const DEFAULT_AUDIT_LOGS: AuditLogs = { groups: ["audit", "allLogs"], categories: [], what: "audit or allLogs category group" };
+
+/**
+ * Where a service's audit records are, by its supported log categories (Azure Monitor "Supported logs",
+ * https://learn.microsoft.com/azure/azure-monitor/reference/supported-logs/logs-index), as PSRule's
+ * Azure.KeyVault.Logs, Azure.ServiceBus.AuditLogs and Azure.FrontDoor.Logs read them.
+ */
+const AUDIT_LOGS: Record<string, AuditLogs> = {
+  [T.keyVault]: { groups: ["audit", "allLogs"], categories: ["AuditEvent"], what: "audit or allLogs category group and no AuditEvent category" },
+  [T.serviceBus]: { groups: ["audit", "allLogs"], categories: ["RuntimeAuditLogs"], what: "audit or allLogs category group and no RuntimeAuditLogs category" },
+  // PSRule's Azure.FrontDoor.Logs accepts the allLogs group or both categories, not the audit group.
+  [T.frontDoor]: { groups: ["allLogs"], categories: ["FrontDoorAccessLog", "FrontDoorWebApplicationFirewallLog"], what: "allLogs category group and not both FrontDoorAccessLog and FrontDoorWebApplicationFirewallLog" },
+};
 
 /** Whether the resource accepts connections from the internet (Front Door is the one that should). */
 function internetFacing(resource: GraphResource): string | undefined {
@@ -105,24 +131,41 @@ export const stackRules: Rule[] = [
     fail: [removeType(T.diagnosticSetting)],
     controls: { mcsb: ["LT-3", "LT-4", "LT-5"], cis: ["5.1.1", "5.1.4"], waf: "Operational Excellence" },
     mappings: {
-      psrule: ["Azure.KeyVault.Logs", "Azure.FrontDoor.Logs", "Azure.ServiceBus.AuditLogs", "Azure.AppConfig.AuditLogs"],
       azurePolicy: ["cf820ca0-f99e-4f3e-84fb-66e913812d21", "f8d36e2f-389b-4ee4-898d-21aeb69a0f45", "91a78b24-f231-4a8a-8da9-02c35b2b6510"],
     },
     remediation: "Call `sendDiagnostics` (infra/observability/diagnostics.ts) for the resource with the workspace id.", enforcement: ENFORCE.always,
   }),
   stackRule({
-    id: "EST-STK-004", title: "Diagnostics include audit logs", description: "Resources with an audit category send it (categoryGroup `audit` or `allLogs`).",
+    id: "EST-STK-004", title: "Diagnostics include audit and access logs", description: "Resources with an audit category send it (categoryGroup `audit` or `allLogs`, or the service's own audit categories); Front Door sends its access and WAF logs.",
     severity: "medium", types: AUDITABLE,
     problemOf: (graph) => (resource) => {
       const settings = diagnosticSettingsOf(graph, resource);
-      if (!settings.length) return undefined; // EST-STK-003 reports it
-      const audited = settings.some((setting) => asArray(setting.inputs.logs).map(asRecord).some((log) => log.enabled === true && ["audit", "allLogs"].includes(String(log.categoryGroup))));
-      return audited ? undefined : "its diagnostic settings send no audit or allLogs category group";
+      if (!settings.length) return notApplicable("no diagnostic setting: EST-STK-003 reports that");
+      const enabled = settings.flatMap((setting) => asArray(setting.inputs.logs).map(asRecord).filter((log) => log.enabled === true));
+      const sends = (key: "category" | "categoryGroup", name: string) => enabled.some((log) => String(log[key] ?? "").toLowerCase() === name.toLowerCase());
+      const { groups, categories, what } = AUDIT_LOGS[resource.type] ?? DEFAULT_AUDIT_LOGS;
+      if (groups.some((group) => sends("categoryGroup", group)) || (categories.length && categories.every((category) => sends("category", category)))) return undefined;
+      return `its diagnostic settings send no ${what}`;
     },
-    fail: [(graph) => ofType(graph, T.diagnosticSetting).forEach((setting) => (setting.inputs.logs = [{ category: "Requests", enabled: true }]))],
+    fail: [
+      (graph) => ofType(graph, T.diagnosticSetting).forEach((setting) => (setting.inputs.logs = [{ category: "Requests", enabled: true }])),
+      // Key Vault with a setting for policy evaluations only (PSRule Azure.KeyVault.Logs wants AuditEvent).
+      (graph) => diagnosticSettingsOfType(graph, T.keyVault).forEach((setting) => (setting.inputs.logs = [{ category: "AzurePolicyEvaluationDetails", enabled: true }])),
+      // Service Bus sending operational logs only (PSRule Azure.ServiceBus.AuditLogs wants RuntimeAuditLogs).
+      (graph) => diagnosticSettingsOfType(graph, T.serviceBus).forEach((setting) => (setting.inputs.logs = [{ category: "OperationalLogs", enabled: true }])),
+      // Front Door with access logs but no WAF logs, and the audit group (PSRule Azure.FrontDoor.Logs wants both categories or allLogs).
+      (graph) => diagnosticSettingsOfType(graph, T.frontDoor).forEach((setting) => (setting.inputs.logs = [{ category: "FrontDoorAccessLog", enabled: true }, { categoryGroup: "audit", enabled: true }])),
+      // The category is listed but switched off.
+      (graph) => diagnosticSettingsOfType(graph, T.keyVault).forEach((setting) => (setting.inputs.logs = [{ category: "AuditEvent", enabled: false }])),
+    ],
+    pass: [
+      (graph) => diagnosticSettingsOfType(graph, T.keyVault).forEach((setting) => (setting.inputs.logs = [{ category: "AuditEvent", enabled: true }])),
+      (graph) => diagnosticSettingsOfType(graph, T.serviceBus).forEach((setting) => (setting.inputs.logs = [{ category: "RuntimeAuditLogs", enabled: true }])),
+      (graph) => diagnosticSettingsOfType(graph, T.frontDoor).forEach((setting) => (setting.inputs.logs = [{ category: "FrontdoorAccessLog", enabled: true }, { category: "FrontDoorWebApplicationFirewallLog", enabled: true }])),
+    ],
     controls: { mcsb: ["LT-3"], cis: ["5.1.2"], waf: "Security" },
-    mappings: {},
-    remediation: "Add `{ categoryGroup: \"audit\", enabled: true }` (or `allLogs`) to the DiagnosticSetting's `logs`.", enforcement: ENFORCE.always,
+    mappings: { psrule: ["Azure.KeyVault.Logs", "Azure.FrontDoor.Logs", "Azure.ServiceBus.AuditLogs", "Azure.AppConfig.AuditLogs"] },
+    remediation: "Add `{ categoryGroup: \"allLogs\", enabled: true }` (or `audit`, or the service's audit categories: Key Vault `AuditEvent`, Service Bus `RuntimeAuditLogs`, Front Door `FrontDoorAccessLog` and `FrontDoorWebApplicationFirewallLog`) to the DiagnosticSetting's `logs`.", enforcement: ENFORCE.always,
   }),
   stackRule({
     id: "EST-STK-005", title: "Nothing but Front Door accepts internet traffic", description: "Data services, apps and the gateway are private or restricted; Front Door is the single entry.",
@@ -168,7 +211,7 @@ export const stackRules: Rule[] = [
     problemOf: (graph) => {
       const policies = ofType(graph, T.storagePolicy);
       return (account) =>
-        policies.some((policy) => policy.inputs.accountName === account.inputs.accountName || policy.dependsOn.includes(account.urn)) ? undefined : "no ManagementPolicy for the account";
+        policies.some((policy) => belongsTo(policy, account, "accountName")) ? undefined : "no ManagementPolicy for the account";
     },
     fail: [removeType(T.storagePolicy)],
     controls: { mcsb: [], waf: "Cost Optimization" },
@@ -179,7 +222,7 @@ export const stackRules: Rule[] = [
     id: "EST-STK-009", title: "Every SQL server has auditing and Defender alerts", description: "Auditing and threat detection are declared per server.",
     severity: "high", types: [T.sqlServer],
     problemOf: (graph) => (server) => {
-      const belongs = (child: GraphResource) => child.inputs.serverName === server.inputs.serverName || child.dependsOn.includes(server.urn);
+      const belongs = (child: GraphResource) => belongsTo(child, server, "serverName");
       const missing = [
         ofType(graph, T.sqlAuditing).some(belongs) ? undefined : "ServerBlobAuditingPolicy",
         ofType(graph, T.sqlAlertPolicy).some(belongs) ? undefined : "ServerSecurityAlertPolicy",

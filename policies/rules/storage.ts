@@ -1,8 +1,33 @@
-import { ENFORCE, REMOVE, type Rule } from "../model.js";
+import { ENFORCE, REMOVE, type Rule, type RuleMeta, type StackRule } from "../model.js";
 import { T } from "../types.js";
-import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, oneOf, TLS, tlsAtLeast, unsetOr } from "./factory.js";
+import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, oneOf, stackRule, TLS, tlsAtLeast, unsetOr } from "./factory.js";
+import { childrenOf, nameOf, ofType } from "./graph.js";
 
 const account = [T.storageAccount];
+
+/**
+ * A rule about an account's blob service, judged on the account: Azure's defaults leave soft delete
+ * and versioning off, so an account without BlobServiceProperties fails (as PSRule reports it),
+ * and a finding names the child to change. `fail`/`pass` edit the fixture's blob service inputs.
+ */
+type InputsEdit = (inputs: Record<string, unknown>) => void;
+function blobServiceRule(meta: Omit<RuleMeta, "types"> & { problem: (inputs: Record<string, unknown>) => string | undefined; fail: InputsEdit[]; pass?: InputsEdit[] }): StackRule {
+  const { problem, fail, pass, ...rest } = meta;
+  const patchBlobService = (edit: InputsEdit) => (graph: Parameters<StackRule["check"]>[0]) => {
+    for (const service of ofType(graph, T.blobService)) edit(service.inputs);
+  };
+  return stackRule({
+    ...rest,
+    types: account,
+    problemOf: (graph) => (storage) => {
+      const services = childrenOf(graph, storage, T.blobService, "accountName");
+      if (!services.length) return `no BlobServiceProperties for the account, so Azure's default applies: ${problem({})}`;
+      return services.map((service) => problem(service.inputs) && `${nameOf(service)}: ${problem(service.inputs)}`).find(Boolean);
+    },
+    fail: [...fail.map(patchBlobService), (graph) => void (graph.resources = graph.resources.filter((resource) => resource.type !== T.blobService))],
+    pass: pass?.map(patchBlobService),
+  });
+}
 
 export const storageRules: Rule[] = [
   inputRule({
@@ -114,8 +139,10 @@ export const storageRules: Rule[] = [
     path: "sku.name",
     expect: oneOf("Standard_ZRS", "Standard_GRS", "Standard_GZRS", "Standard_RAGRS", "Standard_RAGZRS", "Premium_ZRS"),
     bad: "Standard_LRS",
+    // PSRule Azure.Storage.UseReplication counts ZRS and the geo SKUs: https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.Storage.UseReplication
+    pass: [{ "sku.name": "Standard_ZRS" }, { "sku.name": "Premium_ZRS" }, { "sku.name": "Standard_RAGZRS" }],
     controls: { mcsb: ["BR-1"], waf: "Reliability" },
-    mappings: { psrule: ["Azure.Storage.UseReplication"], checkov: ["CKV_AZURE_206"], azurePolicy: ["bf045164-79ba-4215-8f95-f8048dc1780b"] },
+    mappings: { psrule: ["Azure.Storage.UseReplication"], azurePolicy: ["bf045164-79ba-4215-8f95-f8048dc1780b"] },
     remediation: "Set `sku.name` to `Standard_ZRS` or `Standard_GZRS` on the StorageAccount.",
     enforcement: ENFORCE.prodOnly,
   }),
@@ -175,49 +202,45 @@ export const storageRules: Rule[] = [
     remediation: "Set `isLocalUserEnabled: false` (or leave it unset) and `isSftpEnabled: false` on the StorageAccount.",
     enforcement: ENFORCE.always,
   }),
-  customRule({
+  blobServiceRule({
     id: "EST-ST-012",
     title: "Blob soft delete keeps deleted blobs at least 7 days",
-    description: "Soft delete recovers blobs deleted or overwritten by mistake or by an attacker.",
+    description: "Soft delete recovers blobs deleted or overwritten by mistake or by an attacker. Off unless the account's blob service turns it on.",
     severity: "medium",
-    types: [T.blobService],
-    check: (inputs) => {
+    problem: (inputs) => {
       const policy = asRecord(inputs.deleteRetentionPolicy);
       if (policy.enabled !== true) return "deleteRetentionPolicy.enabled is not true; expected blob soft delete on";
       return atLeast(7).test(policy.days) ? undefined : `deleteRetentionPolicy.days is ${JSON.stringify(policy.days)}; expected at least 7`;
     },
-    fail: [{ "deleteRetentionPolicy.enabled": false }, { "deleteRetentionPolicy.days": 1 }],
+    fail: [(inputs) => (asRecord(inputs.deleteRetentionPolicy).enabled = false), (inputs) => (asRecord(inputs.deleteRetentionPolicy).days = 1), (inputs) => delete inputs.deleteRetentionPolicy],
+    pass: [(inputs) => (asRecord(inputs.deleteRetentionPolicy).days = 7)],
     controls: { mcsb: ["BR-1", "DP-8"], cis: ["3.11"], waf: "Reliability" },
     mappings: { psrule: ["Azure.Storage.SoftDelete"], checkov: ["CKV2_AZURE_38"] },
-    remediation: "Set `deleteRetentionPolicy: { enabled: true, days: 7 }` (or more) on the BlobServiceProperties.",
+    remediation: "Set `deleteRetentionPolicy: { enabled: true, days: 7 }` (or more) on the account's BlobServiceProperties (declare one if the account has none).",
     enforcement: ENFORCE.always,
   }),
-  inputRule({
+  blobServiceRule({
     id: "EST-ST-013",
     title: "Container soft delete is on",
-    description: "Deleting a container deletes every blob in it; container soft delete makes that recoverable.",
+    description: "Deleting a container deletes every blob in it; container soft delete makes that recoverable. Off unless the account's blob service turns it on.",
     severity: "medium",
-    types: [T.blobService],
-    path: "containerDeleteRetentionPolicy.enabled",
-    expect: is(true),
-    bad: false,
+    problem: (inputs) => (get(inputs, "containerDeleteRetentionPolicy.enabled") === true ? undefined : "containerDeleteRetentionPolicy.enabled is not true"),
+    fail: [(inputs) => (asRecord(inputs.containerDeleteRetentionPolicy).enabled = false), (inputs) => delete inputs.containerDeleteRetentionPolicy],
     controls: { mcsb: ["BR-1"], waf: "Reliability" },
     mappings: { psrule: ["Azure.Storage.ContainerSoftDelete"] },
-    remediation: "Set `containerDeleteRetentionPolicy: { enabled: true, days: 7 }` on the BlobServiceProperties.",
+    remediation: "Set `containerDeleteRetentionPolicy: { enabled: true, days: 7 }` on the account's BlobServiceProperties (declare one if the account has none).",
     enforcement: ENFORCE.always,
   }),
-  inputRule({
+  blobServiceRule({
     id: "EST-ST-014",
     title: "Blob versioning is on",
-    description: "Versions keep every overwritten blob so a bad write can be rolled back.",
+    description: "Versions keep every overwritten blob so a bad write can be rolled back. Off unless the account's blob service turns it on.",
     severity: "low",
-    types: [T.blobService],
-    path: "isVersioningEnabled",
-    expect: is(true),
-    bad: false,
+    problem: (inputs) => (inputs.isVersioningEnabled === true ? undefined : "isVersioningEnabled is not true"),
+    fail: [(inputs) => (inputs.isVersioningEnabled = false), (inputs) => delete inputs.isVersioningEnabled],
     controls: { mcsb: ["BR-1"], waf: "Reliability" },
     mappings: {},
-    remediation: "Set `isVersioningEnabled: true` on the BlobServiceProperties.",
+    remediation: "Set `isVersioningEnabled: true` on the account's BlobServiceProperties (declare one if the account has none).",
     enforcement: ENFORCE.prod,
   }),
   inputRule({

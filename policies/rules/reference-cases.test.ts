@@ -1,0 +1,76 @@
+/**
+ * Edge cases the reference rules (PSRule for Azure, Checkov) document, beyond the rules' own
+ * examples: where a rule's precondition does not hold it says so (not-applicable) instead of
+ * passing (Premium-only zone rules, the subnets Azure reserves, function apps the platform keeps
+ * warm), and the SKUs a replication rule accepts.
+ */
+import { describe, expect, it } from "vitest";
+import { compliantEstate, patchInputs } from "../fixtures/estate.js";
+import { isNotApplicable, REMOVE, type Graph, type InputPatch, type RuleContext } from "../model.js";
+import { DEFAULT_SETTINGS } from "../settings.js";
+import { T } from "../types.js";
+import { RULES } from "./index.js";
+
+const context: RuleContext = { profile: "prod", stack: "test", now: new Date("2026-11-24T12:00:00Z"), settings: DEFAULT_SETTINGS };
+const rule = (id: string) => RULES.find((r) => r.id === id)!;
+
+/** The verdict of a resource rule on the fixture's first resource of `type`, patched. */
+function verdict(id: string, type: string, patch: InputPatch) {
+  const r = rule(id);
+  if (r.kind !== "resource") throw new Error(`${id} is not a resource rule`);
+  const subject = compliantEstate().resources.find((resource) => resource.type === type)!;
+  return r.check({ ...subject, inputs: patchInputs(subject.inputs, patch) }, context);
+}
+
+/** The findings of a stack rule on the fixture after `edit`. */
+function stackFindings(id: string, edit: (graph: Graph) => void) {
+  const r = rule(id);
+  if (r.kind !== "stack") throw new Error(`${id} is not a stack rule`);
+  const graph = compliantEstate();
+  edit(graph);
+  return r.check(graph, context);
+}
+
+describe("rules report not-applicable where their precondition does not hold", () => {
+  it.each([
+    ["EST-RED-008", T.redis, { "sku.name": "Standard", "sku.family": "C", zones: REMOVE }, /Premium/],
+    ["EST-APIM-007", T.apim, { "sku.name": "StandardV2", zones: REMOVE }, /Premium/],
+    ["EST-NET-005", T.subnet, { networkSecurityGroup: REMOVE, subnetName: "GatewaySubnet" }, /GatewaySubnet takes no network security group/],
+    ["EST-NET-005", T.subnet, { networkSecurityGroup: REMOVE, subnetName: "AzureFirewallManagementSubnet" }, /takes no network security group/],
+    ["EST-NET-005", T.virtualNetwork, {}, /no inline subnets/],
+    ["EST-APP-013", T.webApp, { kind: "app,linux" }, /function apps only/],
+    ["EST-APP-013", T.webApp, { functionAppConfig: { runtime: { name: "node", version: "22" } } }, /Flex Consumption/],
+  ] as const)("%s on %s %j", (id, type, patch, reason) => {
+    const found = verdict(id, type, patch);
+    expect(isNotApplicable(found) && found.notApplicable).toMatch(reason);
+  });
+
+  it("EST-APP-015 does not apply to function apps on Elastic Premium, and still judges web apps there", () => {
+    const onElasticPremium = (graph: Graph) => {
+      for (const plan of graph.resources.filter((resource) => resource.type === T.appServicePlan)) plan.inputs.sku = { name: "EP1", tier: "ElasticPremium" };
+      for (const app of graph.resources.filter((resource) => resource.type === T.webApp)) delete (app.inputs.siteConfig as Record<string, unknown>).alwaysOn;
+    };
+    expect(stackFindings("EST-APP-015", onElasticPremium)).toEqual([{ urn: expect.any(String), message: "function app on plan EP1: the platform keeps its instances warm", notApplicable: true }]);
+    const webApp = stackFindings("EST-APP-015", (graph) => {
+      onElasticPremium(graph);
+      for (const app of graph.resources.filter((resource) => resource.type === T.webApp)) app.inputs.kind = "app,linux";
+    });
+    expect(webApp.filter((finding) => !finding.notApplicable)).toHaveLength(1);
+  });
+
+  it("EST-STK-004 leaves a resource without diagnostics to EST-STK-003", () => {
+    const findings = stackFindings("EST-STK-004", (graph) => void (graph.resources = graph.resources.filter((resource) => !(resource.type === T.diagnosticSetting && resource.name === "kv-diag"))));
+    expect(findings).toEqual([{ urn: expect.stringContaining("::kv"), message: "no diagnostic setting: EST-STK-003 reports that", notApplicable: true }]);
+  });
+
+  it("EST-SQL-006 does not apply to a server without an enabled auditing policy", () => {
+    const findings = stackFindings("EST-SQL-006", (graph) => void (graph.resources = graph.resources.filter((resource) => resource.type !== T.sqlAuditing)));
+    expect(findings).toEqual([{ urn: expect.any(String), message: expect.stringMatching(/no enabled ServerBlobAuditingPolicy/), notApplicable: true }]);
+  });
+});
+
+describe("EST-ST-008 follows PSRule's replication list", () => {
+  it.each(["Standard_LRS", "Premium_LRS"])("fails %s", (sku) => {
+    expect(verdict("EST-ST-008", T.storageAccount, { "sku.name": sku })).toHaveLength(1);
+  });
+});
