@@ -4,6 +4,7 @@ import { dataTypes } from "./data.js";
 import { edgeTypes } from "./edge.js";
 import { entraTypes } from "./entra.js";
 import { gatewayTypes } from "./gateway.js";
+import { kubernetesTypes } from "./kubernetes.js";
 import { networkTypes } from "./network.js";
 import { observabilityTypes } from "./observability.js";
 import { secretsTypes } from "./secrets.js";
@@ -22,6 +23,7 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   ...gatewayTypes,
   ...computeTypes,
   ...entraTypes,
+  ...kubernetesTypes,
 };
 
 export function catalogEntry(type: string): CatalogEntry | undefined {
