@@ -61,6 +61,9 @@ export const T = {
   actionGroup: "azure-native:monitor:ActionGroup",
   budget: "azure-native:consumption:Budget",
   lock: "azure-native:authorization:ManagementLockByScope",
+  aksCluster: "azure-native:containerservice:ManagedCluster",
+  aksNodePool: "azure-native:containerservice:AgentPool",
+  userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
 } as const;
 
 /** Data services: reachable only through private endpoints, never from the internet. */
@@ -83,10 +86,11 @@ export const DIAGNOSABLE = [
   T.appServicePlan,
   T.webApp,
   T.workspace,
+  T.aksCluster,
 ];
 
 /** Of those, the ones with an `audit` log category group: their settings must carry audit logs. */
-export const AUDITABLE = [T.storageAccount, T.cosmosAccount, T.sqlDatabase, T.redis, T.cacheRedis, T.serviceBus, T.keyVault, T.frontDoor, T.apim, T.webApp, T.workspace];
+export const AUDITABLE = [T.storageAccount, T.cosmosAccount, T.sqlDatabase, T.redis, T.cacheRedis, T.serviceBus, T.keyVault, T.frontDoor, T.apim, T.webApp, T.workspace, T.aksCluster];
 
 /** Taggable, located resources: tags, regions and names are checked on these. */
 export const TAGGED = [
@@ -115,6 +119,8 @@ export const TAGGED = [
   T.metricAlert,
   T.logAlert,
   T.actionGroup,
+  T.aksCluster,
+  T.userAssignedIdentity,
 ];
 
 /** Resources that live in a region (global resources such as Front Door and DNS zones are not listed). */

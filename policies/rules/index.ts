@@ -5,6 +5,7 @@ import { dataRules } from "./data.js";
 import { edgeRules } from "./edge.js";
 import { generalRules } from "./general.js";
 import { identityRules } from "./identity.js";
+import { kubernetesRules } from "./kubernetes.js";
 import { messagingAndSecretRules } from "./messaging-secrets.js";
 import { monitorRules } from "./monitor.js";
 import { networkRules } from "./network.js";
@@ -36,6 +37,7 @@ export const RULES = catalogue([
   ...edgeRules,
   ...apimRules,
   ...computeRules,
+  ...kubernetesRules,
   ...monitorRules,
   ...stackRules,
 ]);
