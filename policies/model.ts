@@ -6,7 +6,7 @@
  */
 
 /** Version of the rule pack; bump the minor version when rules are added, the major one when a rule's meaning changes. */
-export const PACK_VERSION = "1.2.0";
+export const PACK_VERSION = "1.3.0";
 
 export const PROFILES = ["dev", "prod", "ephemeral"] as const;
 export type Profile = (typeof PROFILES)[number];
