@@ -75,6 +75,9 @@ export function registerEnv(program: Command): void {
     .option("--json", "print the list as JSON")
     .action(async (flags: { cloud?: boolean; json?: boolean }) => {
       const envs = await envList(context(!flags.cloud));
+      const unreadable = envs.filter((e) => e.unreadable);
+      if (unreadable.length) process.exitCode = EXIT.failed;
+      for (const e of unreadable) console.error(chalk.yellow(`warning: ${e.stack}: ${e.unreadable}`));
       if (flags.json) {
         printJson(envs);
         return;

@@ -20,10 +20,10 @@ export function costSummaryLine(report: CostReport): string {
   const { total, counts, currency } = report;
   const extras = [
     counts.usage ? `${counts.usage} usage-billed on top` : "",
-    counts.unknown ? `${counts.unknown} without a price` : "",
+    counts.unknown ? `${counts.unknown} without a price, so the real cost is higher and unknown` : "",
   ].filter(Boolean);
   return (
-    `Estimated cost: ${money(total.monthly, currency)}/month (${money(total.daily, currency)}/day)` +
+    `Estimated cost: ${total.complete ? "" : "at least "}${money(total.monthly, currency)}/month (${money(total.daily, currency)}/day)` +
     `${extras.length ? `, ${extras.join(", ")}` : ""} — price table ${report.priceTable.version} of ${report.priceTable.pricesAsOf}`
   );
 }
@@ -38,7 +38,7 @@ export function renderCost(report: CostReport): string {
     const detail = r.lines.map((l) => `${l.sku}${l.note ? ` (${l.note})` : ""}`).join("; ");
     table.push([label(r), shortType(r.type), detail, money(r.monthly ?? 0, report.currency), money(r.daily ?? 0, report.currency)]);
   }
-  table.push([chalk.bold("Total (fixed charges)"), "", "", chalk.bold(money(report.total.monthly, report.currency)), chalk.bold(money(report.total.daily, report.currency))]);
+  table.push([chalk.bold(report.total.complete ? "Total (fixed charges)" : `At least (${report.counts.unknown} resources unpriced)`), "", "", chalk.bold(money(report.total.monthly, report.currency)), chalk.bold(money(report.total.daily, report.currency))]);
   lines.push(table.toString());
   const section = (title: string, items: ResourceCost[]) => {
     if (!items.length) return;

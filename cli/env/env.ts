@@ -4,7 +4,7 @@ import { runCloud, type CloudDeps, type CloudRun } from "../cloud/operation.js";
 import { backendEnv, readBackend } from "../cloud/backend.js";
 import { preflight } from "../cloud/preflight.js";
 import { estimateCost, type CostReport } from "../cost/estimate.js";
-import { loadPriceTable } from "../cost/prices.js";
+import { loadPriceTable, type PriceTable } from "../cost/prices.js";
 import { writeCost } from "../cost/report.js";
 import { EstateError, UsageError } from "../errors.js";
 import type { Plan } from "../plan/schema.js";
@@ -21,6 +21,8 @@ export interface EnvContext {
   settings: EphemeralSettings;
   now: () => Date;
   cloud?: CloudDeps;
+  /** The price table the cost ceiling is checked with; the shipped one by default. */
+  prices?: PriceTable;
 }
 
 /** Keys the ephemeral profile decides, or `env up` sets: never copied from the `--from` stack. */
@@ -112,7 +114,7 @@ export async function envUp(context: EnvContext, options: UpOptions): Promise<Up
   await checkLiveLimit(context, env.stack);
   // Plan from the config in memory: an environment refused for its cost leaves no trace.
   const plan = await planConfig({ projectDir, stack: env.stack, ...flattenConfig(config) });
-  const cost = estimateCost(plan, loadPriceTable());
+  const cost = estimateCost(plan, context.prices ?? loadPriceTable());
   checkCostCeiling(context.settings, env.stack, cost);
 
   const header =
@@ -149,6 +151,14 @@ async function checkLiveLimit(context: EnvContext, stack: string): Promise<void>
 }
 
 function checkCostCeiling(settings: EphemeralSettings, stack: string, cost: CostReport): void {
+  if (!cost.total.complete) {
+    const unpriced = cost.resources.filter((r) => r.status === "unknown");
+    throw new EstateError(
+      `Refusing ${stack}: ${unpriced.length} of its resources have no price, so its daily cost cannot be checked against the ceiling of ` +
+        `${settings.maxDailyCost} ${cost.currency}/day (${unpriced.slice(0, 3).map((r) => `${r.physicalName ?? r.name}: ${r.reason}`).join("; ")}${unpriced.length > 3 ? "; ..." : ""}). ` +
+        "Choose a region and SKUs the price table has (`estate cost` lists them).",
+    );
+  }
   if (cost.total.daily > settings.maxDailyCost) {
     throw new EstateError(
       `Refusing ${stack}: its estimated fixed cost is ${cost.total.daily.toFixed(2)} ${cost.currency}/day, above the ceiling of ` +
@@ -207,7 +217,9 @@ export async function envGc(context: EnvContext, dryRun: boolean): Promise<GcRes
   const now = context.now();
   const result: GcResult = { collected: [], kept: [], failed: [], dryRun };
   for (const stack of await listEphemeral(context)) {
-    if (stack.profile !== "ephemeral") {
+    if (stack.unreadable) {
+      result.failed.push({ stack: stack.stack, error: `not collected: ${stack.unreadable}` });
+    } else if (stack.profile !== "ephemeral") {
       result.kept.push({ stack: stack.stack, reason: `profile is ${stack.profile ?? "unknown"}, not ephemeral: never collected` });
     } else if (!stack.expiresAt || Number.isNaN(Date.parse(stack.expiresAt))) {
       result.kept.push({ stack: stack.stack, reason: "no readable expiry: never collected" });
