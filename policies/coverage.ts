@@ -41,7 +41,7 @@ export const PSRULE: Catalogue = {
     "Azure.AKS.ContainerInsights": null, "Azure.AKS.DNSPrefix": NAMING, "Azure.AKS.DefenderProfile": "optional (`defender` on the AKS component); Defender for Containers is a subscription plan owned by the landing zone",
     "Azure.AKS.EphemeralOSDisk": "not adopted yet: managed OS disks keep every VM size usable; revisit with the node sizes", "Azure.AKS.HttpAppRouting": "the retired HTTP application routing add-on is never enabled",
     "Azure.AKS.LocalAccounts": null, "Azure.AKS.MaintenanceWindow": "auto-upgrade (EST-AKS-009) runs in AKS's default window; a planned maintenance configuration is not declared yet",
-    "Azure.AKS.ManagedAAD": null, "Azure.AKS.ManagedIdentity": "the AKS component always gives the cluster a system-assigned identity (no service principal)",
+    "Azure.AKS.ManagedAAD": null, "Azure.AKS.ManagedIdentity": "the AKS component always gives the control plane a user-assigned identity (no service principal)",
     "Azure.AKS.MinNodeCount": "EST-AKS-006 and the stack config: the system pool's autoscaler minimum", "Azure.AKS.MinUserPoolNodes": "as Azure.AKS.MinNodeCount, for the user pool",
     "Azure.AKS.Name": NAMING, "Azure.AKS.Naming": NAMING, "Azure.AKS.NetworkPolicy": null, "Azure.AKS.NodeAutoUpgrade": "the AKS component always sets nodeOSUpgradeChannel NodeImage; no rule yet",
     "Azure.AKS.NodeMinPods": "Azure CNI Overlay's default of 250 pods per node is kept", "Azure.AKS.PlatformLogs": "EST-STK-003/004: allLogs and AllMetrics to the workspace",

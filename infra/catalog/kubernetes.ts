@@ -24,7 +24,8 @@ export const kubernetesTypes: Record<string, CatalogEntry> = {
         ...(privateCluster ? { privateFQDN: `${String(inputs.dnsPrefix ?? name)}-${guid("fqdn").slice(0, 8)}.privatelink.${location}.azmk8s.io` } : { fqdn }),
         nodeResourceGroup: inputs.nodeResourceGroup ?? node,
         currentKubernetesVersion: inputs.kubernetesVersion ?? "1.33.7",
-        identity: { ...inputs.identity, principalId: guid("principal"), tenantId: guid("tenant") },
+        // A system-assigned identity gets its principal here; a user-assigned one is its own resource.
+        identity: inputs.identity?.type === "SystemAssigned" ? { ...inputs.identity, principalId: guid("principal"), tenantId: guid("tenant") } : inputs.identity,
         // The kubelet identity AKS creates in the node resource group: it pulls images.
         identityProfile: {
           kubeletidentity: {

@@ -23,6 +23,7 @@ export const BUILT_IN_ROLES: Readonly<Record<string, string>> = {
   "Monitoring Metrics Publisher": "3913510d-42f4-4e42-8a64-420c390055eb",
   "Redis Cache Contributor": "e0f68234-74aa-48ed-b826-c38b57376e17",
   AcrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+  "Network Contributor": "4d97b98b-1d4f-4787-a291-c67834d212e7",
   "Azure Kubernetes Service Cluster User Role": "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
   "Azure Kubernetes Service RBAC Cluster Admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
 };

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as k8s from "@pulumi/kubernetes";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { parse, stringify } from "yaml";
@@ -24,6 +25,9 @@ import { assertValidName, NamingError } from "../naming/index.js";
  *   https://learn.microsoft.com/azure/aks/azure-cni-powered-by-cilium
  * - Container insights with managed-identity auth: https://learn.microsoft.com/azure/azure-monitor/containers/kubernetes-monitoring-enable
  * - AcrPull for the kubelet identity: https://learn.microsoft.com/azure/aks/cluster-container-registry-integration
+ * - a user-assigned control plane identity with Network Contributor on a custom subnet, granted before
+ *   the cluster exists: https://learn.microsoft.com/azure/aks/use-managed-identity,
+ *   https://learn.microsoft.com/azure/aks/configure-azure-cni#prerequisites
  * - auto-upgrade channels: https://learn.microsoft.com/azure/aks/auto-upgrade-cluster,
  *   https://learn.microsoft.com/azure/aks/auto-upgrade-node-os-image
  * - pricing tiers (Standard: financially backed uptime SLA): https://learn.microsoft.com/azure/aks/free-standard-pricing-tiers
@@ -150,6 +154,7 @@ export class AksCluster extends pulumi.ComponentResource {
   readonly oidcIssuerUrl: pulumi.Output<string>;
   /** The identity the nodes pull images with. */
   readonly kubeletObjectId: pulumi.Output<string>;
+  /** The control plane's identity. */
   readonly principalId: pulumi.Output<string>;
   /** Applies Kubernetes objects to this cluster with the deployer's Entra ID sign-in. */
   readonly provider: k8s.Provider;
@@ -179,6 +184,15 @@ export class AksCluster extends pulumi.ComponentResource {
       upgradeSettings: { maxSurge: "33%" },
     });
 
+    // The control plane joins nodes and internal load balancers to the estate's subnet: its
+    // identity must hold Network Contributor there before the cluster is created.
+    const identity = new managedidentity.UserAssignedIdentity(
+      `${name}-id`,
+      { resourceName: args.namer.name("managedIdentity", "aks"), resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
+      { parent: this },
+    );
+    const [subnetAccess] = assignRoles(this, `${name}-subnet`, args.nodeSubnetId, [{ role: "Network Contributor", principalId: identity.principalId, key: "aks" }]);
+
     const cluster = new containerservice.ManagedCluster(
       `${name}-aks`,
       {
@@ -189,7 +203,7 @@ export class AksCluster extends pulumi.ComponentResource {
         dnsPrefix: clusterName,
         kubernetesVersion: args.kubernetesVersion,
         sku: { name: "Base", tier: args.tier },
-        identity: { type: "SystemAssigned" },
+        identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
         enableRBAC: true,
         aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: args.adminGroupObjectIds },
         disableLocalAccounts: !args.localAccounts,
@@ -225,7 +239,7 @@ export class AksCluster extends pulumi.ComponentResource {
         } satisfies Record<string, inputs.containerservice.ManagedClusterAddonProfileArgs>,
       },
       // The autoscaler owns the node counts once the cluster exists; the user pool is its own resource.
-      { parent: this, ignoreChanges: ["agentPoolProfiles[0].count"] },
+      { parent: this, dependsOn: [subnetAccess!], ignoreChanges: ["agentPoolProfiles[0].count"] },
     );
     applySharedArgs(this, `${name}-aks`, cluster.id, args);
 
@@ -243,7 +257,7 @@ export class AksCluster extends pulumi.ComponentResource {
 
     this.id = cluster.id;
     this.name = cluster.name;
-    this.principalId = cluster.identity.apply((identity) => identity?.principalId ?? "");
+    this.principalId = identity.principalId;
     this.oidcIssuerUrl = cluster.oidcIssuerProfile.apply((profile) => profile?.issuerURL ?? "");
     this.kubeletObjectId = cluster.identityProfile.apply((profile) => profile?.kubeletidentity?.objectId ?? "");
     if (args.registryId) {

@@ -89,6 +89,14 @@ describe("AksCluster", () => {
     expect(diag?.inputs.logs).toEqual([{ categoryGroup: "allLogs", enabled: true }]);
   });
 
+  it("runs the control plane as a user-assigned identity that holds Network Contributor on the node subnet before the cluster exists", () => {
+    const identity = ofType(plan, "azure-native:managedidentity:UserAssignedIdentity").find((r) => r.physicalName === "id-estate-test-weu-aks")!;
+    expect(cluster().inputs.identity).toEqual({ type: "UserAssigned", userAssignedIdentities: [identity.outputs.id] });
+    const access = ofType(plan, "azure-native:authorization:RoleAssignment").find((r) => String(r.inputs.roleDefinitionId).endsWith("4d97b98b-1d4f-4787-a291-c67834d212e7"))!;
+    expect(access.inputs).toMatchObject({ scope: SUBNET, principalId: identity.outputs.principalId });
+    expect(cluster().dependsOn).toContain(access.urn);
+  });
+
   it("gives the kubelet identity AcrPull on the registry it was given", () => {
     const pull = ofType(plan, "azure-native:authorization:RoleAssignment").find((r) => String(r.inputs.roleDefinitionId).endsWith("7f951dda-4ed3-4680-a7ca-43fe172d538d"));
     expect(pull?.inputs).toMatchObject({ scope: REGISTRY, principalId: (cluster().outputs.identityProfile as any).kubeletidentity.objectId });
@@ -150,7 +158,7 @@ describe("KubernetesWorkload", () => {
   const resource = (type: string): PlanResource => kube(type);
 
   it("federates a user-assigned identity with the app's service account for the cluster's issuer", () => {
-    const identity = oneOfType(plan, "azure-native:managedidentity:UserAssignedIdentity");
+    const identity = ofType(plan, "azure-native:managedidentity:UserAssignedIdentity").find((r) => r.physicalName === "id-estate-test-weu-api")!;
     const credential = oneOfType(plan, "azure-native:managedidentity:FederatedIdentityCredential");
     expect(credential.inputs).toMatchObject({
       issuer: (cluster().outputs.oidcIssuerProfile as any).issuerURL,
