@@ -94,6 +94,7 @@ const FREE_TYPES: Record<string, string> = {
   "random:index/randomUuid:RandomUuid": "generated locally by Pulumi; not an Azure resource",
   "random:index/randomString:RandomString": "generated locally by Pulumi; not an Azure resource",
   "azure-native:managedidentity:UserAssignedIdentity": "managed identities are free",
+  "azure-native:redis:AccessPolicyAssignment": "Entra ID data access policy assignments are free",
   "azure-native:managedidentity:FederatedIdentityCredential": "federated identity credentials are free",
   "pulumi:providers:kubernetes": "applies Kubernetes objects to the cluster; not an Azure resource",
   ...Object.fromEntries(

@@ -7,7 +7,8 @@ import { parse, stringify } from "yaml";
 import type { BaseArgs } from "../core/args.js";
 import { assignRoles } from "../core/roles.js";
 import { applySharedArgs } from "../core/shared.js";
-import { assertValidName, NamingError } from "../naming/index.js";
+import { NamingError } from "../naming/index.js";
+import { AKS_POD_CIDR } from "../network/nsg-rules.js";
 
 /**
  * The AKS facts this component relies on (Azure documentation):
@@ -64,7 +65,10 @@ export interface AksClusterArgs extends BaseArgs {
   zones: Zone[];
   /** Subnet of the estate's VNet the nodes get their IPs from (Azure CNI Overlay: pods do not use it). */
   nodeSubnetId: pulumi.Input<string>;
-  /** Overlay pod range and service range: must not overlap the VNet or anything it is peered with. */
+  /**
+   * Overlay pod range and service range: must not overlap the VNet or anything it is peered with.
+   * The node subnet's NSG admits the default pod range (infra/network/nsg-rules.ts).
+   */
   podCidr?: string;
   serviceCidr?: string;
   /** Entra ID groups that get cluster-admin through Azure RBAC. */
@@ -92,33 +96,47 @@ function poolName(args: AksClusterArgs, pool: NodePoolArgs): string {
   return args.namer.name("nodePool", pool.name);
 }
 
+/** A bad argument: where it is (a key path in the args) and what is wrong with it. */
+export interface ArgProblem {
+  path: string[];
+  message: string;
+}
+
+/** The args the checks read: the stack config checks the same through stacks/config/kubernetes.ts. */
+export type CheckedAksArgs = Pick<AksClusterArgs, "namer" | "systemPool" | "userPool" | "zones" | "kubernetesVersion" | "publicApiServer" | "defender" | "diagnostics">;
+
 /** Every problem with the args, so one run names them all. */
-export function aksProblems(args: AksClusterArgs): string[] {
-  const problems: string[] = [];
+export function aksProblems(args: CheckedAksArgs): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  const problem = (path: string[], message: string) => problems.push({ path, message });
   for (const [role, pool, floor] of [["systemPool", args.systemPool, 1], ["userPool", args.userPool, 0]] as const) {
     try {
-      poolName(args, pool);
+      args.namer.name("nodePool", pool.name);
     } catch (error) {
       if (!(error instanceof NamingError)) throw error;
-      problems.push(`${role}.name: ${error.message}`);
+      problem([role, "name"], error.message);
     }
-    if (!Number.isInteger(pool.minCount) || pool.minCount < floor) problems.push(`${role}.minCount is ${pool.minCount}; it must be a whole number of at least ${floor}`);
-    if (!Number.isInteger(pool.maxCount) || pool.maxCount > 1000) problems.push(`${role}.maxCount is ${pool.maxCount}; it must be a whole number of at most 1000`);
-    if (pool.minCount > pool.maxCount) problems.push(`${role}: minCount ${pool.minCount} is greater than maxCount ${pool.maxCount}`);
+    if (!Number.isInteger(pool.minCount) || pool.minCount < floor) problem([role, "minCount"], `got ${pool.minCount}; expected a whole number of at least ${floor}`);
+    if (!Number.isInteger(pool.maxCount) || pool.maxCount > 1000) problem([role, "maxCount"], `got ${pool.maxCount}; expected a whole number of at most 1000`);
+    if (pool.minCount > pool.maxCount) problem([role, "minCount"], `got ${pool.minCount}, more than maxCount ${pool.maxCount}`);
   }
-  if (args.systemPool.name === args.userPool.name) problems.push(`systemPool.name and userPool.name are both "${args.systemPool.name}"; pool names must differ`);
+  if (args.systemPool.name === args.userPool.name) problem(["userPool", "name"], `"${args.userPool.name}" is the system pool's name too; pool names must differ`);
   const badZones = args.zones.filter((zone) => !(ZONES as readonly string[]).includes(zone));
-  if (badZones.length) problems.push(`zones ${JSON.stringify(badZones)} are not AKS zones; allowed: ${ZONES.join(", ")}`);
-  if (new Set(args.zones).size !== args.zones.length) problems.push(`zones ${JSON.stringify(args.zones)} list a zone twice`);
+  if (badZones.length) problem(["zones"], `${JSON.stringify(badZones)} are not AKS zones; allowed: ${ZONES.join(", ")}`);
+  if (new Set(args.zones).size !== args.zones.length) problem(["zones"], `${JSON.stringify(args.zones)} lists a zone twice`);
   if (args.kubernetesVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(args.kubernetesVersion)) {
-    problems.push(`kubernetesVersion ${JSON.stringify(args.kubernetesVersion)} is not major.minor or major.minor.patch`);
+    problem(["kubernetesVersion"], `${JSON.stringify(args.kubernetesVersion)} is not major.minor or major.minor.patch`);
   }
-  if (args.publicApiServer && !args.publicApiServer.authorizedIpRanges.length) {
-    problems.push("publicApiServer.authorizedIpRanges is empty: the API server would accept connections from the whole internet");
-  }
-  if (args.publicApiServer?.authorizedIpRanges.includes("0.0.0.0/0")) problems.push("publicApiServer.authorizedIpRanges includes 0.0.0.0/0: that is the whole internet");
-  if (args.defender && !args.diagnostics) problems.push("defender needs diagnostics: the sensor reports to the Log Analytics workspace");
+  const ranges = args.publicApiServer?.authorizedIpRanges;
+  if (ranges && !ranges.length) problem(["publicApiServer", "authorizedIpRanges"], "empty: the API server would accept connections from the whole internet");
+  if (ranges?.includes("0.0.0.0/0")) problem(["publicApiServer", "authorizedIpRanges"], "includes 0.0.0.0/0: that is the whole internet");
+  if (args.defender && !args.diagnostics) problem(["defender"], "needs diagnostics: the sensor reports to the Log Analytics workspace");
   return problems;
+}
+
+/** The problems as one error naming the component and each key. */
+export function refuseArgs(component: string, problems: ArgProblem[]): void {
+  if (problems.length) throw new Error(`${component}:\n${problems.map((p) => `  - ${p.path.join(".")}: ${p.message}`).join("\n")}`);
 }
 
 /**
@@ -161,8 +179,7 @@ export class AksCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:kubernetes:AksCluster", name, {}, opts);
-    const problems = aksProblems(args);
-    if (problems.length) throw new Error(`AKS cluster ${name}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    refuseArgs(`AKS cluster ${name}`, aksProblems(args));
 
     const clusterName = args.namer.name("aksCluster");
     // The DNS prefix of the API server's FQDN: 1-54 letters, digits and hyphens.
@@ -224,7 +241,7 @@ export class AksCluster extends pulumi.ComponentResource {
           networkPluginMode: "overlay",
           networkDataplane: "cilium",
           networkPolicy: "cilium",
-          podCidr: args.podCidr ?? "192.168.0.0/16",
+          podCidr: args.podCidr ?? AKS_POD_CIDR,
           serviceCidr,
           // The cluster DNS service takes the tenth address of the service range.
           dnsServiceIP: serviceCidr.replace(/\.\d+\/\d+$/, ".10"),

@@ -114,13 +114,13 @@ describe("AksCluster", () => {
     const message = await errorOf(() =>
       planCluster({ ...ARGS, userPool: { ...ARGS.userPool, minCount: 12, maxCount: 3 }, systemPool: { ...ARGS.systemPool, name: "System-Pool-Too-Long" }, zones: ["1", "4" as Zone] }),
     );
-    expect(message).toContain("userPool: minCount 12 is greater than maxCount 3");
-    expect(message).toContain("systemPool.name");
-    expect(message).toContain('zones ["4"] are not AKS zones');
+    expect(message).toContain("userPool.minCount: got 12, more than maxCount 3");
+    expect(message).toContain("systemPool.name: nodePool name");
+    expect(message).toContain('zones: ["4"] are not AKS zones');
   });
 
   it("refuses a public API server open to the whole internet", async () => {
-    expect(await errorOf(() => planCluster({ ...ARGS, publicApiServer: { authorizedIpRanges: [] } }))).toContain("publicApiServer.authorizedIpRanges is empty");
+    expect(await errorOf(() => planCluster({ ...ARGS, publicApiServer: { authorizedIpRanges: [] } }))).toContain("publicApiServer.authorizedIpRanges: empty");
   });
 });
 
@@ -188,8 +188,8 @@ describe("KubernetesWorkload", () => {
 
   it("refuses fewer than 2 replicas and credential-looking settings", async () => {
     const message = await errorOf(() => planCluster(ARGS, { replicas: { min: 1, max: 1, cpuUtilization: 70 }, env: { DB_PASSWORD: "x" } }));
-    expect(message).toContain("replicas.min is 1");
-    expect(message).toContain("env DB_PASSWORD looks like a credential");
+    expect(message).toContain("replicas.min: got 1");
+    expect(message).toContain("env.DB_PASSWORD: looks like a credential");
   });
 });
 

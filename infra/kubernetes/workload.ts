@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import type { BaseArgs } from "../core/args.js";
+import { refuseArgs, type ArgProblem } from "./cluster.js";
 
 /** Kubernetes object names: DNS-1123 labels (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/). */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -32,18 +33,22 @@ export interface WorkloadArgs extends Pick<BaseArgs, "resourceGroupName" | "loca
   exposure: "internal" | "cluster";
 }
 
+/** The args the checks read: the stack config checks the same through stacks/config/kubernetes.ts. */
+export type CheckedWorkloadArgs = Pick<WorkloadArgs, "name" | "replicas" | "port" | "healthPath" | "env">;
+
 /** Every problem with the args, so one run names them all. */
-export function workloadProblems(args: WorkloadArgs): string[] {
-  const problems: string[] = [];
-  if (!DNS_LABEL.test(args.name)) problems.push(`name ${JSON.stringify(args.name)} is not a DNS-1123 label (lowercase letters, digits and hyphens, at most 63)`);
+export function workloadProblems(args: CheckedWorkloadArgs): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  const problem = (path: string[], message: string) => problems.push({ path, message });
+  if (!DNS_LABEL.test(args.name)) problem(["name"], `${JSON.stringify(args.name)} is not a DNS-1123 label (lowercase letters, digits and hyphens, at most 63)`);
   const { min, max, cpuUtilization } = args.replicas;
-  if (!Number.isInteger(min) || min < 2) problems.push(`replicas.min is ${min}; at least 2 replicas keep the app serving through a node loss or a rollout`);
-  if (!Number.isInteger(max) || max < min) problems.push(`replicas.max is ${max}; it must be a whole number of at least replicas.min (${min})`);
-  if (!(cpuUtilization > 0 && cpuUtilization <= 100)) problems.push(`replicas.cpuUtilization is ${cpuUtilization}; expected a percentage between 1 and 100`);
-  if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535) problems.push(`port ${args.port} is not a TCP port`);
-  if (!args.healthPath.startsWith("/")) problems.push(`healthPath ${JSON.stringify(args.healthPath)} must start with "/"`);
+  if (!Number.isInteger(min) || min < 2) problem(["replicas", "min"], `got ${min}; at least 2 replicas keep the app serving through a node loss or a rollout`);
+  if (!Number.isInteger(max) || max < min) problem(["replicas", "max"], `got ${max}; expected a whole number of at least replicas.min (${min})`);
+  if (!(cpuUtilization > 0 && cpuUtilization <= 100)) problem(["replicas", "cpuUtilization"], `got ${cpuUtilization}; expected a percentage between 1 and 100`);
+  if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535) problem(["port"], `${args.port} is not a TCP port`);
+  if (!args.healthPath.startsWith("/")) problem(["healthPath"], `${JSON.stringify(args.healthPath)} must start with "/"`);
   for (const name of Object.keys(args.env ?? {})) {
-    if (SECRET_ENV.test(name)) problems.push(`env ${name} looks like a credential; the app signs in with its workload identity instead`);
+    if (SECRET_ENV.test(name)) problem(["env", name], "looks like a credential; the app signs in with its workload identity instead");
   }
   return problems;
 }
@@ -64,8 +69,7 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
 
   constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:kubernetes:Workload", name, {}, opts);
-    const problems = workloadProblems(args);
-    if (problems.length) throw new Error(`workload ${name}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    refuseArgs(`workload ${name}`, workloadProblems(args));
 
     const app = args.name;
     const labels = { app, "app.kubernetes.io/managed-by": "estate" };
