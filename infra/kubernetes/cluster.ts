@@ -258,9 +258,11 @@ export class AksCluster extends pulumi.ComponentResource {
       // The autoscaler owns the node counts once the cluster exists; the user pool is its own resource.
       { parent: this, dependsOn: [subnetAccess!], ignoreChanges: ["agentPoolProfiles[0].count"] },
     );
-    applySharedArgs(this, `${name}-aks`, cluster.id, args);
+    // The role assignments (e.g. the deployer's cluster admin) are kept: the provider waits for them.
+    applySharedArgs(this, `${name}-aks`, cluster.id, { ...args, roleAssignments: undefined });
+    const access = assignRoles(this, `${name}-aks`, cluster.id, args.roleAssignments);
 
-    new containerservice.AgentPool(
+    const userPool = new containerservice.AgentPool(
       `${name}-pool-${args.userPool.name}`,
       {
         agentPoolName: poolName(args, args.userPool),
@@ -287,7 +289,13 @@ export class AksCluster extends pulumi.ComponentResource {
       if (!value) throw new Error(`AKS cluster ${name}: Azure returned no user kubeconfig`);
       return nonInteractiveKubeconfig(Buffer.from(value, "base64").toString("utf8"), args.kubeloginMode ?? "azurecli");
     });
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: pulumi.secret(kubeconfig), enableServerSideApply: true }, { parent: this });
+    // Workloads avoid the tainted system pool, so nothing is applied before the user pool and the
+    // deployer's Azure RBAC role exist.
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: pulumi.secret(kubeconfig), enableServerSideApply: true },
+      { parent: this, dependsOn: [userPool, ...access] },
+    );
     this.registerOutputs({ id: this.id, name: this.name, oidcIssuerUrl: this.oidcIssuerUrl, kubeletObjectId: this.kubeletObjectId });
   }
 }

@@ -21,6 +21,7 @@ const ARGS: AksClusterArgs = {
   registryId: REGISTRY,
   adminGroupObjectIds: ["00000000-0000-4000-8000-00000000ad01"],
   defender: true,
+  roleAssignments: [{ role: "Azure Kubernetes Service RBAC Cluster Admin", principalId: "00000000-0000-4000-8000-0000000de910", key: "deployer" }],
 };
 const WORKLOAD: Omit<WorkloadArgs, "provider" | "oidcIssuerUrl"> = {
   resourceGroupName: BASE.resourceGroupName,
@@ -102,9 +103,13 @@ describe("AksCluster", () => {
     expect(pull?.inputs).toMatchObject({ scope: REGISTRY, principalId: (cluster().outputs.identityProfile as any).kubeletidentity.objectId });
   });
 
-  it("applies Kubernetes objects through a provider built from the cluster's Entra ID kubeconfig", () => {
+  it("applies Kubernetes objects through a provider built from the cluster's Entra ID kubeconfig, once the user pool and the deployer's role exist", () => {
     const provider = oneOfType(plan, "pulumi:providers:kubernetes");
     expect(provider.inputs.kubeconfig).toBe("[secret]");
+    expect(provider.dependsOn).toContain(oneOfType(plan, "azure-native:containerservice:AgentPool").urn);
+    const admin = ofType(plan, "azure-native:authorization:RoleAssignment").find((r) => String(r.inputs.roleDefinitionId).endsWith("b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b"))!;
+    expect(admin.inputs.scope).toBe(cluster().outputs.id);
+    expect(provider.dependsOn).toContain(admin.urn);
     for (const type of ["core/v1:Namespace", "core/v1:ServiceAccount", "apps/v1:Deployment", "core/v1:Service", "autoscaling/v2:HorizontalPodAutoscaler"]) {
       expect(kube(type).inputs.metadata).toMatchObject({ name: "api" });
     }

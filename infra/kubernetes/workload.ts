@@ -80,7 +80,7 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
       { resourceName: args.namer.name("managedIdentity", app), resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
       { parent: this },
     );
-    new managedidentity.FederatedIdentityCredential(
+    const credential = new managedidentity.FederatedIdentityCredential(
       `${name}-fic`,
       {
         federatedIdentityCredentialResourceName: `${app}-service-account`,
@@ -138,8 +138,8 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
           },
         },
       },
-      // The autoscaler owns the replica count.
-      { ...k8sOpts, ignoreChanges: ["spec.replicas"] },
+      // The autoscaler owns the replica count; pods exchange tokens only once the credential exists.
+      { ...k8sOpts, dependsOn: [credential], ignoreChanges: ["spec.replicas"] },
     );
 
     const service = new k8s.core.v1.Service(
