@@ -221,6 +221,23 @@ describe("env up --offline", () => {
     expect(existsSync(path.join(dir, "Pulumi.ephemeral-nop.yaml"))).toBe(false);
   });
 
+  it("names where each mistake was made: the source stack file, the secret not copied, the option or estate.config.json", async () => {
+    const dir = project();
+    writeFileSync(path.join(dir, "Pulumi.typo.yaml"), "config:\n  estate:profile: dev\n  estate:owner: a@x.com\n  estate:costCentre: CC-1\n  estate:location: westeurope\n  estate:colour: blue\n");
+    await expect(envUp({ projectDir: dir, settings, now }, { name: "zz", from: "typo", owner: "o@x.com" })).rejects.toThrow(
+      /Pulumi\.ephemeral-zz\.yaml \(written from Pulumi\.typo\.yaml\): 1 problem[\s\S]*estate:colour: unknown key; .* \(copied from Pulumi\.typo\.yaml\)/,
+    );
+    writeFileSync(path.join(dir, "Pulumi.sealed.yaml"), "config:\n  estate:profile: dev\n  estate:owner: a@x.com\n  estate:location: westeurope\n  estate:costCentre:\n    secure: AAABAKc=\n");
+    await expect(envUp({ projectDir: dir, settings, now }, { name: "zz", from: "sealed", owner: "o@x.com" })).rejects.toThrow(
+      /estate:costCentre: missing; .*: estate:costCentre is a secret of Pulumi\.sealed\.yaml and is not copied; set it with `pulumi config set --secret estate:costCentre --stack ephemeral-zz`/,
+    );
+    await expect(envUp({ projectDir: dir, settings, now }, { name: "zz", owner: "platform team" })).rejects.toThrow(/--owner "platform team": expected the owner's email address/);
+    await expect(envUp({ projectDir: dir, settings: { ...settings, defaultTtl: "soon" }, now }, { name: "zz", owner: "o@x.com" })).rejects.toThrow(
+      /^estate\.config\.json ephemeral\.defaultTtl soon: expected a duration/,
+    );
+    expect(existsSync(path.join(dir, "Pulumi.ephemeral-zz.yaml"))).toBe(false);
+  });
+
   it("refuses a ttl above the maximum and a missing owner", async () => {
     const dir = project();
     await expect(envUp({ projectDir: dir, settings, now }, { name: "x1", ttl: "30d", owner: "o@x.com" })).rejects.toThrow(/--ttl 30d is longer than the allowed 7d/);
