@@ -65,7 +65,7 @@ function check(kind: NameKind, name: string, rule: NameRule): string {
   if (name.length > rule.max || name.length < rule.min) {
     throw new NamingError(
       `${kind} name "${name}" is ${name.length} characters; Azure allows ${rule.min}-${rule.max}. ` +
-        `Shorten estate:workload or the environment name.`,
+        (rule.scopedToParent ? "Shorten the name." : "Shorten estate:workload or the environment name."),
     );
   }
   if (!rule.pattern.test(name)) {
