@@ -75,6 +75,9 @@ export const T = {
   signalR: "azure-native:signalrservice:SignalR",
   webPubSub: "azure-native:webpubsub:WebPubSub",
   appConfiguration: "azure-native:appconfiguration:ConfigurationStore",
+  aksCluster: "azure-native:containerservice:ManagedCluster",
+  aksNodePool: "azure-native:containerservice:AgentPool",
+  userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
 } as const;
 
 /** Data services: reachable only through private endpoints, never from the internet. */
@@ -106,10 +109,11 @@ export const DIAGNOSABLE = [
   T.webApp,
   T.workspace,
   ...PLATFORM_SERVICES,
+  T.aksCluster,
 ];
 
 /** Of those, the ones with an `audit` log category group: their settings must carry audit logs. */
-export const AUDITABLE = [T.storageAccount, T.cosmosAccount, T.sqlDatabase, T.redis, T.cacheRedis, T.psqlServer, T.mysqlServer, T.serviceBus, T.keyVault, T.frontDoor, T.apim, T.webApp, T.workspace, T.cognitiveAccount, T.appConfiguration];
+export const AUDITABLE = [T.storageAccount, T.cosmosAccount, T.sqlDatabase, T.redis, T.cacheRedis, T.psqlServer, T.mysqlServer, T.serviceBus, T.keyVault, T.frontDoor, T.apim, T.webApp, T.workspace, T.cognitiveAccount, T.appConfiguration, T.aksCluster];
 
 /** Taggable, located resources: tags, regions and names are checked on these. */
 export const TAGGED = [
@@ -141,6 +145,8 @@ export const TAGGED = [
   T.logAlert,
   T.actionGroup,
   ...PLATFORM_SERVICES,
+  T.aksCluster,
+  T.userAssignedIdentity,
 ];
 
 /** Resources that live in a region (global resources such as Front Door and DNS zones are not listed). */

@@ -102,6 +102,21 @@ const FREE_TYPES: Record<string, string> = {
   "random:index/randomPassword:RandomPassword": "generated locally by Pulumi; not an Azure resource",
   "random:index/randomUuid:RandomUuid": "generated locally by Pulumi; not an Azure resource",
   "random:index/randomString:RandomString": "generated locally by Pulumi; not an Azure resource",
+  "azure-native:redis:AccessPolicyAssignment": "Entra ID data access policy assignments are free",
+  "azure-native:managedidentity:FederatedIdentityCredential": "federated identity credentials are free",
+  "pulumi:providers:kubernetes": "applies Kubernetes objects to the cluster; not an Azure resource",
+  ...Object.fromEntries(
+    [
+      "kubernetes:core/v1:Namespace",
+      "kubernetes:core/v1:ServiceAccount",
+      "kubernetes:apps/v1:Deployment",
+      "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+      "kubernetes:policy/v1:PodDisruptionBudget",
+    ].map((type) => [type, "runs on the cluster's nodes, billed through its node pools"]),
+  ),
+  "kubernetes:core/v1:Service":
+    "runs on the cluster's nodes; an internal load balancer Service adds rules to the cluster's Standard Load Balancer, billed with it (not estimated)",
 };
 
 const skuName = (inputs: Record<string, any>): string | undefined =>
@@ -202,6 +217,13 @@ const RULES: Record<string, Rule> = {
     if (sku === "free") return free("the Free tier has no charge (1,000 requests a day)");
     return priced({ meter: `appconfig.${sku}`, quantity: 1, note: "one store; requests beyond the daily allowance billed per use" });
   },
+  // Cluster management by tier (Free has no fee) plus the inline system pool; the user pools are AgentPools.
+  "azure-native:containerservice:ManagedCluster": (inputs) =>
+    priced(
+      ...(inputs.sku?.tier === "Standard" || inputs.sku?.tier === "Premium" ? [{ meter: `aks.${inputs.sku.tier}`, quantity: 1, note: "cluster management with the uptime SLA" }] : []),
+      ...((inputs.agentPoolProfiles ?? []) as Array<Record<string, any>>).map(nodePool),
+    ),
+  "azure-native:containerservice:AgentPool": (inputs) => priced(nodePool(inputs)),
   "azure-native:applicationinsights:WebTest": (inputs) => {
     if (inputs.kind === "ping") return free("classic URL ping tests are free");
     return usage("monitor.standardWebTest", "standard tests bill per execution");
@@ -275,6 +297,17 @@ function flexibleServer(engine: "postgresql" | "mysql", inputs: Record<string, a
   if (!vcores || !tier) return unknown(`no price for ${engine} flexible server SKU ${name || "(none)"} (${tier || "no tier"})`);
   const quantity = Number(vcores[1]) * copies;
   return priced({ meter: `${engine}.${tier.toLowerCase()}.vcore`, quantity, note: `${name}, ${vcores[1]} vCores${ha}` }, storage);
+}
+
+/** A node pool's VMs at the autoscaler's minimum (its floor), or its fixed count. */
+function nodePool(pool: Record<string, any>): Charge {
+  const nodes = pool.enableAutoScaling ? Math.max(Number(pool.minCount ?? 0), 0) : count(pool.count, 1);
+  const name = pool.name ?? pool.agentPoolName ?? "pool";
+  return {
+    meter: `vm.linux.${pool.vmSize}`,
+    quantity: nodes,
+    note: `${name}: ${nodes} node${nodes === 1 ? "" : "s"}${pool.enableAutoScaling ? ` (autoscaler minimum, up to ${pool.maxCount})` : ""}; OS disks, load balancer and egress billed separately`,
+  };
 }
 
 /** Minutes in an ISO 8601 duration such as PT5M or PT1H. */

@@ -29,6 +29,8 @@ const plan = fixturePlan("dev", [
   },
   { type: "random:index/randomPassword:RandomPassword", name: "pw", inputs: { length: 32 } },
   { type: "azuread:index/application:Application", name: "app-registration", inputs: { displayName: "func-x" } },
+  { type: "azure-native:containerservice:ManagedCluster", name: "aks", inputs: { resourceName: "aks-x", resourceGroupName: "rg-x", location: "westeurope", enableRBAC: true } },
+  { type: "kubernetes:apps/v1:Deployment", name: "api-deploy", inputs: { metadata: { name: "api" } } },
   { type: "azure-native:foo:Bar", name: "mystery" },
 ]);
 // The engine gives every Azure resource its ARM id as an output; dependsOn refers to those.
@@ -67,13 +69,18 @@ describe("toArmTemplate", () => {
     });
   });
 
-  it("lists components, Pulumi-only, Entra ID and uncatalogued types as skipped with the reason", () => {
+  it("exports an AKS cluster as its ARM resource", () => {
+    expect(byType("Microsoft.ContainerService/managedClusters")).toMatchObject({ apiVersion: "2025-09-01", name: "aks-x", location: "westeurope", properties: { enableRBAC: true } });
+  });
+
+  it("lists components, Pulumi-only, Entra ID, Kubernetes and uncatalogued types as skipped with the reason", () => {
     expect(template.metadata.skipped.map((s) => [s.name, s.reason.split(":")[0]])).toEqual([
       ["network", "component"],
       ["pw", "not an Azure resource (Pulumi-only)"],
       ["app-registration", "an Entra ID object"],
+      ["api-deploy", "a Kubernetes object"],
       ["mystery", "not in infra/catalog"],
     ]);
-    expect(template.resources).toHaveLength(4);
+    expect(template.resources).toHaveLength(5);
   });
 });

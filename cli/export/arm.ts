@@ -28,7 +28,7 @@ export interface ArmTemplate {
     stack: string;
     profile: string;
     note: string;
-    /** Plan entries that are not ARM resources (components, Pulumi-only resources, Entra ID objects) or unknown to the catalog. */
+    /** Plan entries that are not ARM resources (components, Pulumi-only resources, Entra ID and Kubernetes objects) or unknown to the catalog. */
     skipped: Array<{ name: string; type: string; reason: string }>;
   };
   resources: ArmResource[];
@@ -40,7 +40,11 @@ const TOP_LEVEL = ["location", "tags", "sku", "kind", "identity", "zones"] as co
 function toArmResource(resource: PlanResource, idOf: Map<string, string>): ArmResource | string {
   const entry = catalogEntry(resource.type);
   if (!entry) return "not in infra/catalog: ARM type and API version unknown";
-  if (!entry.arm) return resource.type.startsWith("azuread:") ? "an Entra ID object: Microsoft Graph, not ARM" : "not an Azure resource (Pulumi-only)";
+  if (!entry.arm) {
+    if (resource.type.startsWith("azuread:")) return "an Entra ID object: Microsoft Graph, not ARM";
+    if (resource.type.startsWith("kubernetes:")) return "a Kubernetes object: applied through the cluster's API server, not ARM";
+    return "not an Azure resource (Pulumi-only)";
+  }
   const { inputs } = resource;
   const segments = entry.names.map((input, i) =>
     String(inputs[input] ?? (i === entry.names.length - 1 ? (resource.physicalName ?? resource.name) : "unknown")),

@@ -177,7 +177,8 @@ describe("estate plan (command)", () => {
   it("exits 1 naming the known stacks for a stack without a stack file", async () => {
     const result = await estate(["plan", "nope"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/no stack file Pulumi\.nope\.yaml.*stacks here: dev, prod/);
+    // The seed stacks sit beside dev and prod.
+    expect(result.stderr).toMatch(/no stack file Pulumi\.nope\.yaml.*stacks here: dev, feastfrenzy, prod/);
   });
 
   it("exits 2 on usage errors", async () => {

@@ -60,7 +60,7 @@ export const armMocks: pulumi.runtime.Mocks = {
     });
     return { id, state: { ...inputs, name: physicalName, ...computed } };
   },
-  call({ token }) {
+  call({ token, inputs: args }) {
     if (token === "azure-native:authorization:getClientConfig") {
       return {
         clientId: fakeGuid("client"),
@@ -69,6 +69,27 @@ export const armMocks: pulumi.runtime.Mocks = {
         tenantId: OFFLINE_TENANT,
       };
     }
+    if (token === "azure-native:containerservice:listManagedClusterUserCredentials") {
+      return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(offlineKubeconfig(args.resourceName, args.resourceGroupName)).toString("base64") }] };
+    }
     throw new Error(`the offline plan has no answer for ${token}; add it to cli/plan/mocks.ts`);
   },
 };
+
+/**
+ * The kubeconfig AKS returns for an Entra ID cluster with local accounts off: no credential, an
+ * exec entry that has kubelogin fetch a token (the AKS server application's fixed id). Offline the
+ * server is a name under `.invalid`, so nothing can reach it.
+ */
+function offlineKubeconfig(cluster: string, resourceGroup: string): string {
+  const server = `https://${cluster}.offline.invalid:443`;
+  return [
+    "apiVersion: v1",
+    "kind: Config",
+    `clusters:\n- name: ${cluster}\n  cluster:\n    server: ${server}\n    certificate-authority-data: ${Buffer.from("offline").toString("base64")}`,
+    `contexts:\n- name: ${cluster}\n  context:\n    cluster: ${cluster}\n    user: clusterUser_${resourceGroup}_${cluster}`,
+    `current-context: ${cluster}`,
+    `users:\n- name: clusterUser_${resourceGroup}_${cluster}\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: kubelogin\n      args: [get-token, --environment, AzurePublicCloud, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630, --client-id, 80faf920-1908-4b52-b5ef-a8e7bedfc67a, --tenant-id, ${OFFLINE_TENANT}, --login, devicecode]\n      interactiveMode: IfAvailable`,
+    "",
+  ].join("\n");
+}

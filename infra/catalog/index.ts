@@ -5,6 +5,7 @@ import { edgeTypes } from "./edge.js";
 import { entraTypes } from "./entra.js";
 import { flexibleServerTypes } from "./flexible-servers.js";
 import { gatewayTypes } from "./gateway.js";
+import { kubernetesTypes } from "./kubernetes.js";
 import { networkTypes } from "./network.js";
 import { observabilityTypes } from "./observability.js";
 import { platformTypes } from "./platform.js";
@@ -26,6 +27,7 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   ...computeTypes,
   ...entraTypes,
   ...platformTypes,
+  ...kubernetesTypes,
 };
 
 export function catalogEntry(type: string): CatalogEntry | undefined {

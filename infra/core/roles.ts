@@ -29,6 +29,10 @@ export const BUILT_IN_ROLES: Readonly<Record<string, string>> = {
   "SignalR App Server": "420fcaa2-552c-430f-98ca-3264be4806c7",
   "Web PubSub Service Owner": "12cf5a90-567b-43ae-8102-96cf46c7d9b4",
   "App Configuration Data Reader": "516239f1-63e1-4d78-a4de-a74fb236a071",
+  AcrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+  "Network Contributor": "4d97b98b-1d4f-4787-a291-c67834d212e7",
+  "Azure Kubernetes Service Cluster User Role": "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
+  "Azure Kubernetes Service RBAC Cluster Admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
 };
 
 /** A GUID derived from the given parts: role assignment names must be GUIDs and must be stable. */

@@ -48,7 +48,8 @@ export class Namer {
   name(kind: NameKind, qualifier?: string): string {
     const rule: NameRule = NAME_RULES[kind];
     const { workload, environment, location } = this.context;
-    const segments = [rule.abbr, workload, environment, REGIONS[location].short, qualifier]
+    const context = rule.scopedToParent ? [] : [workload, environment, REGIONS[location].short];
+    const segments = [rule.abbr, ...context, qualifier]
       .filter((s): s is string => s !== undefined && s !== "")
       .map((s) => clean(s, rule))
       .filter((s) => s !== "");
@@ -64,7 +65,7 @@ function check(kind: NameKind, name: string, rule: NameRule): string {
   if (name.length > rule.max || name.length < rule.min) {
     throw new NamingError(
       `${kind} name "${name}" is ${name.length} characters; Azure allows ${rule.min}-${rule.max}. ` +
-        `Shorten estate:workload or the environment name.`,
+        (rule.scopedToParent ? "Shorten the name." : "Shorten estate:workload or the environment name."),
     );
   }
   if (!rule.pattern.test(name)) {

@@ -15,6 +15,8 @@ export interface NameRule {
   separator: "-" | "";
   /** The name is a DNS label or otherwise global: it gets a deterministic suffix. */
   globallyUnique: boolean;
+  /** The name only has to be unique inside its parent (node pools of a cluster): abbreviation and qualifier, nothing else. */
+  scopedToParent?: boolean;
 }
 
 const hyphenated = (min: number, max: number, globallyUnique: boolean, abbr: string): NameRule => ({
@@ -106,6 +108,21 @@ export const NAME_RULES = {
   budget: hyphenated(1, 63, false, "budget"),
   managedIdentity: hyphenated(3, 128, false, "id"),
   privateDnsZoneLink: hyphenated(1, 80, false, "vnetlink"),
+  // Microsoft.ContainerService/managedClusters: 1-63 letters, digits, hyphens and underscores; the estate uses no underscores.
+  aksCluster: hyphenated(1, 63, false, "aks"),
+  // Node pools are named inside their cluster (CAF: `npsystem`, `np<name>`); Linux pools allow
+  // 1-12 lowercase letters and digits, starting with a letter
+  // (https://learn.microsoft.com/azure/aks/create-node-pools#limitations).
+  nodePool: {
+    abbr: "np",
+    min: 1,
+    max: 12,
+    pattern: /^[a-z][a-z0-9]*$/,
+    allowed: "lowercase letters and digits, starting with a letter",
+    separator: "",
+    globallyUnique: false,
+    scopedToParent: true,
+  },
 } as const satisfies Record<string, NameRule>;
 
 export type NameKind = keyof typeof NAME_RULES;

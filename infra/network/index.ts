@@ -5,9 +5,9 @@ import { lockResource } from "../core/lock.js";
 import { applySharedArgs } from "../core/shared.js";
 import { sendDiagnostics } from "../observability/diagnostics.js";
 import { NSG_RULES } from "./nsg-rules.js";
-import { SUBNET_ROLE_NAMES, type SubnetPlan, type SubnetRole } from "./subnets.js";
+import { SUBNET_ROLE_NAMES, type OptionalSubnetRole, type SubnetPlan, type SubnetRole } from "./subnets.js";
 
-export { planSubnets, SUBNET_ROLES, SUBNET_ROLE_NAMES, type SubnetPlan, type SubnetRole } from "./subnets.js";
+export { OPTIONAL_SUBNET_ROLES, planSubnets, SUBNET_ROLES, SUBNET_ROLE_NAMES, type OptionalSubnetRole, type SubnetPlan, type SubnetRole } from "./subnets.js";
 
 export interface NetworkArgs extends BaseArgs {
   addressSpace: string;
@@ -15,11 +15,14 @@ export interface NetworkArgs extends BaseArgs {
   subnets: SubnetPlan;
 }
 
+export type SubnetIds = Record<Exclude<SubnetRole, OptionalSubnetRole>, pulumi.Output<string>> & Partial<Record<OptionalSubnetRole, pulumi.Output<string>>>;
+
 /** The estate's VNet: one subnet per role, each with its own NSG of explicit rules. */
 export class Network extends pulumi.ComponentResource {
   readonly vnetId: pulumi.Output<string>;
   readonly vnetName: pulumi.Output<string>;
-  readonly subnetIds: Record<SubnetRole, pulumi.Output<string>>;
+  /** One id per planned subnet; optional roles only where the plan has them. */
+  readonly subnetIds: SubnetIds;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:network:Network", name, {}, opts);
@@ -41,7 +44,7 @@ export class Network extends pulumi.ComponentResource {
 
     const subnetIds = {} as Record<SubnetRole, pulumi.Output<string>>;
     let previous: network.Subnet | undefined;
-    for (const role of SUBNET_ROLE_NAMES) {
+    for (const role of SUBNET_ROLE_NAMES.filter((r) => args.subnets[r] !== undefined)) {
       const nsg = new network.NetworkSecurityGroup(
         `${name}-nsg-${role}`,
         {

@@ -1,6 +1,9 @@
 import type * as inputs from "@pulumi/azure-native/types/input";
 import type { SubnetRole } from "./subnets.js";
 
+/** The overlay range AKS gives pods by default (the AKS component's podCidr); outside every estate VNet range. */
+export const AKS_POD_CIDR = "192.168.0.0/16";
+
 type Rule = inputs.network.SecurityRuleArgs;
 
 const rule = (
@@ -62,6 +65,18 @@ export const NSG_RULES: Record<SubnetRole, Rule[]> = {
   management: [
     rule("allow-vnet-ssh-rdp", 100, "Inbound", "Allow", "VirtualNetwork", "VirtualNetwork", "22,3389",
       "Management ports from inside the VNet (Bastion or VPN) only, never from the internet."),
+    denyAllInbound,
+  ],
+  // AKS nodes talk to each other, to the private API server and to internal load balancers inside
+  // the VNet; with Azure CNI Overlay pod traffic keeps its overlay source address, so the pod range
+  // must be allowed too (https://learn.microsoft.com/azure/aks/azure-cni-overlay#network-security-groups).
+  aks: [
+    rule("allow-vnet-to-nodes", 100, "Inbound", "Allow", "VirtualNetwork", "VirtualNetwork", "*",
+      "Nodes, the private API server endpoint and internal load balancers within the VNet."),
+    rule("allow-pods-to-nodes", 110, "Inbound", "Allow", AKS_POD_CIDR, "VirtualNetwork", "*",
+      "Pod-to-pod traffic across nodes keeps the overlay pod address."),
+    rule("allow-load-balancer", 120, "Inbound", "Allow", "AzureLoadBalancer", "VirtualNetwork", "*",
+      "Azure load balancer health probes for nodes and internal Services."),
     denyAllInbound,
   ],
 };

@@ -10,17 +10,27 @@ export const SUBNET_ROLES = {
   privateEndpoints: 26,
   /** Management and build agents. */
   management: 27,
+  /**
+   * AKS nodes, only in estates with a cluster. Azure CNI Overlay gives pods overlay addresses, so
+   * the subnet needs one address per node (plus surge nodes and internal load balancers): a /24
+   * holds 250 (https://learn.microsoft.com/azure/aks/azure-cni-overlay#ip-address-planning).
+   */
+  aks: 24,
 } as const;
 
 export type SubnetRole = keyof typeof SUBNET_ROLES;
-export type SubnetPlan = Record<SubnetRole, string>;
+/** Subnets only the estates whose hosts need them get. */
+export const OPTIONAL_SUBNET_ROLES = ["aks"] as const satisfies readonly SubnetRole[];
+export type OptionalSubnetRole = (typeof OPTIONAL_SUBNET_ROLES)[number];
+export type SubnetPlan = Record<Exclude<SubnetRole, OptionalSubnetRole>, string> & Partial<Record<OptionalSubnetRole, string>>;
 export const SUBNET_ROLE_NAMES = Object.keys(SUBNET_ROLES) as SubnetRole[];
+const isOptional = (role: SubnetRole): role is OptionalSubnetRole => (OPTIONAL_SUBNET_ROLES as readonly string[]).includes(role);
 
 /**
  * Carves the subnets out of the address space, largest first so each lands aligned; explicit
  * ranges from config are kept and checked. Throws with a message naming the subnet at fault.
  */
-export function planSubnets(addressSpace: string, explicit: Partial<SubnetPlan> = {}): SubnetPlan {
+export function planSubnets(addressSpace: string, explicit: Partial<Record<SubnetRole, string>> = {}, optional: readonly OptionalSubnetRole[] = []): SubnetPlan {
   const space = parseCidr(addressSpace);
   const taken: Array<[SubnetRole, Cidr]> = [];
   for (const role of SUBNET_ROLE_NAMES) {
@@ -35,7 +45,9 @@ export function planSubnets(addressSpace: string, explicit: Partial<SubnetPlan> 
     if (clash) throw new Error(`subnet ${role} ${text} overlaps subnet ${clash[0]} ${formatCidr(clash[1])}`);
     taken.push([role, cidr]);
   }
-  const missing = SUBNET_ROLE_NAMES.filter((r) => explicit[r] === undefined).sort((a, b) => SUBNET_ROLES[a] - SUBNET_ROLES[b]);
+  // Optional subnets are carved only for the estates that asked for them; an explicit range is always kept.
+  const wanted = SUBNET_ROLE_NAMES.filter((r) => !isOptional(r) || optional.includes(r));
+  const missing = wanted.filter((r) => explicit[r] === undefined).sort((a, b) => SUBNET_ROLES[a] - SUBNET_ROLES[b]);
   for (const role of missing) {
     const prefix = SUBNET_ROLES[role];
     const cidr = firstFree(space, prefix, taken.map(([, c]) => c));
@@ -44,7 +56,9 @@ export function planSubnets(addressSpace: string, explicit: Partial<SubnetPlan> 
     }
     taken.push([role, cidr]);
   }
-  return Object.fromEntries(SUBNET_ROLE_NAMES.map((r) => [r, formatCidr(taken.find(([role]) => role === r)![1])])) as SubnetPlan;
+  return Object.fromEntries(
+    SUBNET_ROLE_NAMES.flatMap((r) => taken.filter(([role]) => role === r).map(([role, cidr]) => [role, formatCidr(cidr)])),
+  ) as SubnetPlan;
 }
 
 function firstFree(space: Cidr, prefix: number, taken: Cidr[]): Cidr | undefined {

@@ -6,6 +6,7 @@ import { edgeRules } from "./edge.js";
 import { flexibleServerRules } from "./flexible-servers.js";
 import { generalRules } from "./general.js";
 import { identityRules } from "./identity.js";
+import { kubernetesRules } from "./kubernetes.js";
 import { messagingAndSecretRules } from "./messaging-secrets.js";
 import { monitorRules } from "./monitor.js";
 import { networkRules } from "./network.js";
@@ -39,6 +40,7 @@ export const RULES = catalogue([
   ...edgeRules,
   ...apimRules,
   ...computeRules,
+  ...kubernetesRules,
   ...monitorRules,
   ...platformRules,
   ...stackRules,

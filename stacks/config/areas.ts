@@ -2,6 +2,7 @@ import { computeArea } from "./compute.js";
 import { dataArea } from "./data.js";
 import { edgeArea } from "./edge.js";
 import { gatewayArea } from "./gateway.js";
+import { kubernetesArea } from "./kubernetes.js";
 import { networkArea } from "./network.js";
 import { observabilityArea } from "./observability.js";
 import { platformArea } from "./platform.js";
@@ -18,6 +19,7 @@ export const AREAS = {
   gateway: gatewayArea,
   compute: computeArea,
   platform: platformArea,
+  kubernetes: kubernetesArea,
 };
 
 export type Areas = typeof AREAS;

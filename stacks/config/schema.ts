@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { REGION_NAMES, type Region } from "../../infra/naming/regions.js";
+import { planSubnets } from "../../infra/network/subnets.js";
 import { PROFILES, type CoreContext, type Report } from "./area.js";
 import { AREAS, type Areas } from "./areas.js";
 import { checkZones } from "./checks.js";
@@ -39,6 +40,13 @@ export function checkCombinations(config: EstateConfig, report: Report): void {
     report(["expiresAt"], `only ephemeral stacks expire; this stack's profile is ${config.profile}`);
   }
   checkZones(report, ["zoneRedundant"], config.zoneRedundant, config.location);
+  if (config.kubernetes.enabled) {
+    try {
+      planSubnets(config.network.addressSpace, config.network.subnets, ["aks"]);
+    } catch (error) {
+      report(["network", "subnets"], `${(error as Error).message} (kubernetes.enabled needs an aks subnet)`);
+    }
+  }
   const { profile, workload, environment, location, zoneRedundant } = config;
   const context: CoreContext = { profile, workload, environment, location, zoneRedundant };
   for (const [key, area] of Object.entries(AREAS)) {

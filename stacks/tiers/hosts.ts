@@ -4,16 +4,21 @@ import { deployServicePackage } from "../../infra/compute/deploy.js";
 import { serviceSettings } from "../services.js";
 import { DEPLOYMENTS_CONTAINER, type DataServicesTier } from "./data.js";
 import type { Foundation } from "./foundation.js";
+import { kubernetesHosts, type KubernetesHosts } from "./kubernetes.js";
 import type { NetworkTier } from "./network.js";
 
 /** The hosts of the services, each app with its package deployed and its identity granted its data. */
 export interface HostsTier {
   compute: Compute;
+  /** The AKS cluster and its workload, when the stack enables it. */
+  kubernetes?: KubernetesHosts;
   /** Entra tenant whose caller tokens the services (and the gateway in front of them) accept. */
   tenantId: pulumi.Output<string>;
 }
 
-export function hostsTier(foundation: Foundation, { network }: NetworkTier, { data }: DataServicesTier): HostsTier {
+export function hostsTier(foundation: Foundation, networkTier: NetworkTier, dataTier: DataServicesTier): HostsTier {
+  const { network } = networkTier;
+  const { data } = dataTier;
   const { config, services, base, diagnostics, appInsights, clientConfig } = foundation;
 
   // Each service is bundled into a zip during the program and uploaded by the deployer's own
@@ -70,5 +75,5 @@ export function hostsTier(foundation: Foundation, { network }: NetworkTier, { da
     data.storage.grantBlobAccess(service.name, principalId, "read", DEPLOYMENTS_CONTAINER);
     for (const queue of service.queues) data.serviceBus.grantQueueAccess(service.name, principalId, queue.name, queue.access);
   }
-  return { compute, tenantId };
+  return { compute, kubernetes: kubernetesHosts(foundation, networkTier, dataTier), tenantId };
 }

@@ -14,7 +14,7 @@ export function networkTier({ config, base, diagnostics }: Foundation): NetworkT
     ...base,
     diagnostics,
     addressSpace: config.network.addressSpace,
-    subnets: planSubnets(config.network.addressSpace, config.network.subnets),
+    subnets: planSubnets(config.network.addressSpace, config.network.subnets, config.kubernetes.enabled ? ["aks"] : []),
   });
   const dns = new PrivateDnsZones("dns", { ...base, vnetId: network.vnetId, services: privateLinkServices(config.data) });
   return { network, dns };

@@ -1,0 +1,13 @@
+export {
+  AksCluster,
+  aksProblems,
+  nonInteractiveKubeconfig,
+  refuseArgs,
+  type AksClusterArgs,
+  type ArgProblem,
+  type CheckedAksArgs,
+  type KubeloginMode,
+  type NodePoolArgs,
+  type Zone,
+} from "./cluster.js";
+export { KubernetesWorkload, workloadProblems, type CheckedWorkloadArgs, type WorkloadArgs } from "./workload.js";

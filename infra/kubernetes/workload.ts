@@ -1,0 +1,191 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import type { BaseArgs } from "../core/args.js";
+import { refuseArgs, type ArgProblem } from "./cluster.js";
+
+/** Kubernetes object names: DNS-1123 labels (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/). */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** The audience Entra ID expects on a federated Kubernetes token (https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster). */
+const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+/** Env names that say they hold a credential: with workload identity the app needs none. */
+const SECRET_ENV = /(password|secret|key|token|connectionstring|credential)/i;
+
+export interface WorkloadArgs extends Pick<BaseArgs, "resourceGroupName" | "location" | "namer" | "tags"> {
+  /** The cluster the objects go to (AksCluster.provider). */
+  provider: k8s.Provider;
+  /** The cluster's OIDC issuer: the workload identity's federated credential trusts its tokens. */
+  oidcIssuerUrl: pulumi.Input<string>;
+  /** The app's name: its namespace, Deployment, Service, HPA and service account. */
+  name: string;
+  /** Full image reference in the estate's registry, e.g. `acrx.azurecr.io/api:1.4.2`. */
+  image: pulumi.Input<string>;
+  /** The port the container listens on; the Service serves it on 80. */
+  port: number;
+  /** Readiness and liveness probe path. */
+  healthPath: string;
+  /** The HorizontalPodAutoscaler's range (at least 2 replicas, so a node loss or a rollout keeps one serving) and CPU target in percent. */
+  replicas: { min: number; max: number; cpuUtilization: number };
+  /** Requests per pod; the memory limit equals the request. */
+  resources: { cpu: string; memory: string };
+  env?: Record<string, pulumi.Input<string>>;
+  /** `internal`: an internal Azure load balancer in the VNet; `cluster`: reachable inside the cluster only. */
+  exposure: "internal" | "cluster";
+}
+
+/** The args the checks read: the stack config checks the same through stacks/config/kubernetes.ts. */
+export type CheckedWorkloadArgs = Pick<WorkloadArgs, "name" | "replicas" | "port" | "healthPath" | "env">;
+
+/** Every problem with the args, so one run names them all. */
+export function workloadProblems(args: CheckedWorkloadArgs): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  const problem = (path: string[], message: string) => problems.push({ path, message });
+  if (!DNS_LABEL.test(args.name)) problem(["name"], `${JSON.stringify(args.name)} is not a DNS-1123 label (lowercase letters, digits and hyphens, at most 63)`);
+  const { min, max, cpuUtilization } = args.replicas;
+  if (!Number.isInteger(min) || min < 2) problem(["replicas", "min"], `got ${min}; at least 2 replicas keep the app serving through a node loss or a rollout`);
+  if (!Number.isInteger(max) || max < min) problem(["replicas", "max"], `got ${max}; expected a whole number of at least replicas.min (${min})`);
+  if (!(cpuUtilization > 0 && cpuUtilization <= 100)) problem(["replicas", "cpuUtilization"], `got ${cpuUtilization}; expected a percentage between 1 and 100`);
+  if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535) problem(["port"], `${args.port} is not a TCP port`);
+  if (!args.healthPath.startsWith("/")) problem(["healthPath"], `${JSON.stringify(args.healthPath)} must start with "/"`);
+  for (const name of Object.keys(args.env ?? {})) {
+    if (SECRET_ENV.test(name)) problem(["env", name], "looks like a credential; the app signs in with its workload identity instead");
+  }
+  return problems;
+}
+
+/**
+ * One containerised app in an AKS cluster, applied in the same run as the cluster: a namespace,
+ * a user-assigned identity federated with the namespace's service account (workload identity:
+ * no secret in the cluster), a Deployment spread over zones and nodes with a hardened pod, a
+ * Service, a HorizontalPodAutoscaler on CPU, a PodDisruptionBudget, and a NetworkPolicy that
+ * admits traffic to the app's port only.
+ */
+export class KubernetesWorkload extends pulumi.ComponentResource {
+  /** Grant data roles to this identity: the pods act as it. */
+  readonly principalId: pulumi.Output<string>;
+  readonly clientId: pulumi.Output<string>;
+  readonly namespace: pulumi.Output<string>;
+  readonly serviceName: pulumi.Output<string>;
+
+  constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("estate:kubernetes:Workload", name, {}, opts);
+    refuseArgs(`workload ${name}`, workloadProblems(args));
+
+    const app = args.name;
+    const labels = { app, "app.kubernetes.io/managed-by": "estate" };
+    const k8sOpts = { parent: this, provider: args.provider };
+
+    const identity = new managedidentity.UserAssignedIdentity(
+      `${name}-id`,
+      { resourceName: args.namer.name("managedIdentity", app), resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
+      { parent: this },
+    );
+    const credential = new managedidentity.FederatedIdentityCredential(
+      `${name}-fic`,
+      {
+        federatedIdentityCredentialResourceName: `${app}-service-account`,
+        resourceName: identity.name,
+        resourceGroupName: args.resourceGroupName,
+        issuer: args.oidcIssuerUrl,
+        subject: `system:serviceaccount:${app}:${app}`,
+        audiences: [TOKEN_EXCHANGE_AUDIENCE],
+      },
+      { parent: this },
+    );
+
+    const namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: app, labels } }, k8sOpts);
+    const metadata = { name: app, namespace: namespace.metadata.name, labels };
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-sa`,
+      { metadata: { ...metadata, annotations: { "azure.workload.identity/client-id": identity.clientId } } },
+      k8sOpts,
+    );
+
+    const probe = { httpGet: { path: args.healthPath, port: args.port }, periodSeconds: 10 };
+    const deployment = new k8s.apps.v1.Deployment(
+      `${name}-deploy`,
+      {
+        metadata,
+        spec: {
+          selector: { matchLabels: { app } },
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+          template: {
+            // The workload identity webhook injects the token only into pods that carry this label.
+            metadata: { labels: { ...labels, "azure.workload.identity/use": "true" } },
+            spec: {
+              serviceAccountName: serviceAccount.metadata.name,
+              automountServiceAccountToken: true,
+              securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+              topologySpreadConstraints: ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
+                maxSkew: 1,
+                topologyKey,
+                whenUnsatisfiable: "ScheduleAnyway",
+                labelSelector: { matchLabels: { app } },
+              })),
+              containers: [
+                {
+                  name: app,
+                  image: args.image,
+                  ports: [{ containerPort: args.port, name: "http" }],
+                  env: Object.entries(args.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
+                  resources: { requests: { cpu: args.resources.cpu, memory: args.resources.memory }, limits: { memory: args.resources.memory } },
+                  readinessProbe: probe,
+                  livenessProbe: { ...probe, initialDelaySeconds: 10 },
+                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                },
+              ],
+            },
+          },
+        },
+      },
+      // The autoscaler owns the replica count; pods exchange tokens only once the credential exists.
+      { ...k8sOpts, dependsOn: [credential], ignoreChanges: ["spec.replicas"] },
+    );
+
+    const service = new k8s.core.v1.Service(
+      `${name}-svc`,
+      {
+        metadata: {
+          ...metadata,
+          // An internal load balancer takes a private IP of the node subnet, never a public one
+          // (https://learn.microsoft.com/azure/aks/internal-lb).
+          annotations: args.exposure === "internal" ? { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" } : undefined,
+        },
+        spec: {
+          type: args.exposure === "internal" ? "LoadBalancer" : "ClusterIP",
+          selector: { app },
+          ports: [{ name: "http", port: 80, targetPort: args.port, protocol: "TCP" }],
+        },
+      },
+      k8sOpts,
+    );
+
+    new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+      `${name}-hpa`,
+      {
+        metadata,
+        spec: {
+          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+          minReplicas: args.replicas.min,
+          maxReplicas: args.replicas.max,
+          metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.replicas.cpuUtilization } } }],
+        },
+      },
+      k8sOpts,
+    );
+    // Voluntary disruptions (node upgrades, scale-down) keep all but one replica serving.
+    new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata, spec: { maxUnavailable: 1, selector: { matchLabels: { app } } } }, k8sOpts);
+    // Cilium enforces it: only the app's port is reachable, from anywhere the Service is.
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-netpol`,
+      { metadata, spec: { podSelector: { matchLabels: { app } }, policyTypes: ["Ingress"], ingress: [{ ports: [{ port: args.port, protocol: "TCP" }] }] } },
+      k8sOpts,
+    );
+
+    this.principalId = identity.principalId;
+    this.clientId = identity.clientId;
+    this.namespace = namespace.metadata.name;
+    this.serviceName = service.metadata.name;
+    this.registerOutputs({ principalId: this.principalId, clientId: this.clientId, namespace: this.namespace, serviceName: this.serviceName });
+  }
+}
