@@ -61,6 +61,15 @@ export const T = {
   actionGroup: "azure-native:monitor:ActionGroup",
   budget: "azure-native:consumption:Budget",
   lock: "azure-native:authorization:ManagementLockByScope",
+  afdRuleSet: "azure-native:cdn:RuleSet",
+  afdRule: "azure-native:cdn:Rule",
+  staticSite: "azure-native:web:StaticSite",
+  staticSiteDomain: "azure-native:web:StaticSiteCustomDomain",
+  staticSiteBackend: "azure-native:web:StaticSiteLinkedBackend",
+  containerRegistry: "azure-native:containerregistry:Registry",
+  userIdentity: "azure-native:managedidentity:UserAssignedIdentity",
+  containerEnvironment: "azure-native:app:ManagedEnvironment",
+  containerApp: "azure-native:app:ContainerApp",
 } as const;
 
 /** Data services: reachable only through private endpoints, never from the internet. */
@@ -83,10 +92,13 @@ export const DIAGNOSABLE = [
   T.appServicePlan,
   T.webApp,
   T.workspace,
+  T.containerRegistry,
+  T.containerEnvironment,
+  T.containerApp,
 ];
 
 /** Of those, the ones with an `audit` log category group: their settings must carry audit logs. */
-export const AUDITABLE = [T.storageAccount, T.cosmosAccount, T.sqlDatabase, T.redis, T.cacheRedis, T.serviceBus, T.keyVault, T.frontDoor, T.apim, T.webApp, T.workspace];
+export const AUDITABLE = [T.storageAccount, T.cosmosAccount, T.sqlDatabase, T.redis, T.cacheRedis, T.serviceBus, T.keyVault, T.frontDoor, T.apim, T.webApp, T.workspace, T.containerRegistry];
 
 /** Taggable, located resources: tags, regions and names are checked on these. */
 export const TAGGED = [
@@ -115,6 +127,11 @@ export const TAGGED = [
   T.metricAlert,
   T.logAlert,
   T.actionGroup,
+  T.staticSite,
+  T.containerRegistry,
+  T.userIdentity,
+  T.containerEnvironment,
+  T.containerApp,
 ];
 
 /** Resources that live in a region (global resources such as Front Door and DNS zones are not listed). */

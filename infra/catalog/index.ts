@@ -4,6 +4,7 @@ import { dataTypes } from "./data.js";
 import { edgeTypes } from "./edge.js";
 import { entraTypes } from "./entra.js";
 import { gatewayTypes } from "./gateway.js";
+import { hostTypes } from "./hosts.js";
 import { networkTypes } from "./network.js";
 import { observabilityTypes } from "./observability.js";
 import { secretsTypes } from "./secrets.js";
@@ -21,6 +22,7 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   ...edgeTypes,
   ...gatewayTypes,
   ...computeTypes,
+  ...hostTypes,
   ...entraTypes,
 };
 
