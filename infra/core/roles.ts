@@ -22,6 +22,8 @@ export const BUILT_IN_ROLES: Readonly<Record<string, string>> = {
   "Azure Service Bus Data Owner": "090c5cfd-751d-490a-894a-3ce6f1109419",
   "Monitoring Metrics Publisher": "3913510d-42f4-4e42-8a64-420c390055eb",
   "Redis Cache Contributor": "e0f68234-74aa-48ed-b826-c38b57376e17",
+  AcrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+  AcrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
 };
 
 /** A GUID derived from the given parts: role assignment names must be GUIDs and must be stable. */

@@ -15,10 +15,16 @@ export const PRIVATE_LINK = {
   blob: { zone: "privatelink.blob.core.windows.net", groupId: "blob" },
   serviceBus: { zone: "privatelink.servicebus.windows.net", groupId: "namespace" },
   keyVault: { zone: "privatelink.vaultcore.azure.net", groupId: "vault" },
+  // Premium registries only; the zone also answers for the regional data endpoints.
+  containerRegistry: { zone: "privatelink.azurecr.io", groupId: "registry" },
 } as const;
 
 export type PrivateLinkService = keyof typeof PRIVATE_LINK;
-export const PRIVATE_LINK_SERVICES = Object.keys(PRIVATE_LINK) as PrivateLinkService[];
+/**
+ * The zones every estate gets: its data services'. The others (a registry's) come only with the
+ * component that needs them, so an estate without one declares no empty zone.
+ */
+export const PRIVATE_LINK_SERVICES: PrivateLinkService[] = ["cosmos", "sql", "redis", "blob", "serviceBus", "keyVault"];
 
 export interface PrivateDnsZonesArgs extends Omit<BaseArgs, "location" | "diagnostics" | "roleAssignments"> {
   /** The VNet every zone is linked to, so resources inside it resolve the private addresses. */
