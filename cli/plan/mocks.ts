@@ -60,7 +60,7 @@ export const armMocks: pulumi.runtime.Mocks = {
     });
     return { id, state: { ...inputs, name: physicalName, ...computed } };
   },
-  call({ token }) {
+  call({ token, inputs }) {
     if (token === "azure-native:authorization:getClientConfig") {
       return {
         clientId: fakeGuid("client"),
@@ -68,6 +68,10 @@ export const armMocks: pulumi.runtime.Mocks = {
         subscriptionId: OFFLINE_SUBSCRIPTION,
         tenantId: OFFLINE_TENANT,
       };
+    }
+    if (token === "azure-native:web:listStaticSiteSecrets") {
+      // A static site's deployment token: fake, and only ever passed on as a secret.
+      return { properties: { apiKey: fakeGuid("static-site-deployment-token", String(inputs.name)) } };
     }
     throw new Error(`the offline plan has no answer for ${token}; add it to cli/plan/mocks.ts`);
   },
