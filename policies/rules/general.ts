@@ -28,6 +28,10 @@ const NAMES: Record<string, { abbr: string; input: string }> = {
   [T.workspace]: { abbr: "log", input: "workspaceName" },
   [T.appInsights]: { abbr: "appi", input: "resourceName" },
   [T.actionGroup]: { abbr: "ag", input: "actionGroupName" },
+  [T.staticSite]: { abbr: "stapp", input: "name" },
+  [T.containerRegistry]: { abbr: "cr", input: "registryName" },
+  [T.containerEnvironment]: { abbr: "cae", input: "environmentName" },
+  [T.containerApp]: { abbr: "ca", input: "containerAppName" },
 };
 
 const tags = (inputs: Record<string, unknown>) => asRecord(inputs.tags);

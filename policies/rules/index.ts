@@ -1,6 +1,7 @@
 import type { Rule } from "../model.js";
 import { apimRules } from "./apim.js";
 import { computeRules } from "./compute.js";
+import { containerRules } from "./containers.js";
 import { dataRules } from "./data.js";
 import { edgeRules } from "./edge.js";
 import { generalRules } from "./general.js";
@@ -8,6 +9,7 @@ import { identityRules } from "./identity.js";
 import { messagingAndSecretRules } from "./messaging-secrets.js";
 import { monitorRules } from "./monitor.js";
 import { networkRules } from "./network.js";
+import { staticSiteRules } from "./static-sites.js";
 import { stackRules } from "./stack.js";
 import { storageRules } from "./storage.js";
 
@@ -36,6 +38,8 @@ export const RULES = catalogue([
   ...edgeRules,
   ...apimRules,
   ...computeRules,
+  ...containerRules,
+  ...staticSiteRules,
   ...monitorRules,
   ...stackRules,
 ]);
