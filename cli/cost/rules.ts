@@ -155,7 +155,8 @@ const RULES: Record<string, Rule> = {
   "azure-native:web:StaticSite": (inputs) => {
     const sku = skuName(inputs);
     if (sku === "Free") return free("the Free plan costs nothing (no SLA, no private endpoint, no linked backend)");
-    if (sku === "Standard") return priced({ meter: "staticwebapps.Standard", quantity: 1, note: "per app; bandwidth over 100 GB billed per GB" });
+    // One price per app wherever the site's resource lives: its content is served from the global edge.
+    if (sku === "Standard") return priced({ meter: "staticwebapps.Standard", quantity: 1, region: "global", note: "per app; bandwidth over 100 GB billed per GB" });
     return unknown(`no price for static site SKU ${sku ?? "(none)"}`);
   },
   "azure-native:containerregistry:Registry": (inputs) => {
