@@ -64,6 +64,15 @@ describe("estate cost and plan", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("no stack file Pulumi.qa.yaml");
   });
+
+  it("refuses a stack name that is a path, writing nothing, and prints its version", async () => {
+    const run = await estate(["plan", "x/../../outside/evil"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`stack "x/../../outside/evil": expected a stack name`);
+    expect(existsSync(path.join(project, "..", "outside"))).toBe(false);
+    const version = await estate(["--version"]);
+    expect(version).toMatchObject({ code: 0, stdout: `${JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version}\n` });
+  });
 });
 
 describe("estate diff, graph and export", () => {

@@ -216,7 +216,7 @@ export const stackRules: Rule[] = [
     fail: [removeType(T.budget), removeType(T.webTest)],
     controls: { mcsb: ["LT-1", "IR-2"], waf: "Operational Excellence" },
     mappings: {},
-    remediation: "Compose the alerts, availability test and budget of infra/observability in stacks/estate.ts.", enforcement: ENFORCE.prod,
+    remediation: "Compose the alerts, availability test and budget of infra/observability in stacks/tiers/alerts.ts.", enforcement: ENFORCE.prod,
   }),
   stackRule({
     id: "EST-STK-012", title: "Production data services are locked against deletion", description: "A CanNotDelete lock stops an accidental delete of stateful services.",

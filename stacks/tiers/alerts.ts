@@ -1,0 +1,58 @@
+import * as pulumi from "@pulumi/pulumi";
+import { HEALTH_PATH } from "../../infra/core/health.js";
+import { Alerts, type MetricAlertTarget } from "../../infra/observability/alerts.js";
+import { Budget } from "../../infra/observability/budget.js";
+import type { EstateConfig } from "../config/schema.js";
+import { EMAIL } from "./contacts.js";
+import type { DataServicesTier } from "./data.js";
+import type { EdgeTier } from "./edge.js";
+import type { Foundation } from "./foundation.js";
+import type { HostsTier } from "./hosts.js";
+
+/** Metric alerts on what the other tiers declared, the availability test, and the monthly budget. */
+export interface AlertsTier {
+  alerts: Alerts;
+  budget: Budget;
+}
+
+export function alertsTier(
+  { config, base, namer, group, monitoring }: Foundation,
+  { data }: DataServicesTier,
+  { compute }: HostsTier,
+  { edge }: EdgeTier,
+): AlertsTier {
+  const receivers = { emails: alertEmails(config), webhooks: config.observability.alerts.webhooks };
+  const metricAlerts: MetricAlertTarget[] = [
+    ...Object.entries(compute.apps).map(([key, app]) => ({ rule: "http5xx" as const, key, resourceId: app.id })),
+    { rule: "cosmosRu", key: "cosmos", resourceId: data.cosmos.accountId },
+    { rule: "deadLetters", key: "servicebus", resourceId: data.serviceBus.namespaceId },
+    ...(data.redis ? [{ rule: "redisMemory" as const, key: "redis", resourceId: data.redis.cacheId }] : []),
+    ...Object.entries(data.sql?.databaseIds ?? {}).map(([key, id]) => ({ rule: "sqlCpu" as const, key, resourceId: id })),
+  ];
+  const alerts = new Alerts("alerts", {
+    ...base,
+    receivers,
+    severity: config.observability.alerts.severity,
+    appInsightsId: monitoring.appInsightsId,
+    metricAlerts,
+    availabilityUrl: pulumi.interpolate`${edge.url}${HEALTH_PATH}`,
+  });
+  const budget = new Budget("budget", {
+    namer,
+    scope: group.id,
+    monthlyAmount: config.observability.budget.monthlyAmount,
+    emails: receivers.emails,
+    actionGroupId: alerts.actionGroupId,
+  });
+  return { alerts, budget };
+}
+
+/** Alert emails from config; without any, the stack's owner when the owner is an email address. */
+function alertEmails(config: EstateConfig): string[] {
+  const { emails, webhooks } = config.observability.alerts;
+  if (emails.length || webhooks.length) return emails;
+  if (EMAIL.test(config.owner)) return [config.owner];
+  throw new Error(
+    `estate:observability.alerts has no emails or webhooks and estate:owner "${config.owner}" is not an email address; alerts would reach nobody`,
+  );
+}

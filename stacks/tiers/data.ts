@@ -1,0 +1,40 @@
+import { FUNCTIONS_HOST_CONTAINERS } from "../../infra/compute/index.js";
+import { DataTier } from "../../infra/data/index.js";
+import type { DataConfig } from "../config/data.js";
+import type { Foundation } from "./foundation.js";
+import type { NetworkTier } from "./network.js";
+
+/** The blob container the services' packages are uploaded to. */
+export const DEPLOYMENTS_CONTAINER = "deployments";
+
+/** The data services, each behind a private endpoint in the private-endpoint subnet. */
+export interface DataServicesTier {
+  data: DataTier;
+}
+
+export function dataTier({ config, base, diagnostics }: Foundation, { network, dns }: NetworkTier): DataServicesTier {
+  const data = new DataTier("data", {
+    ...base,
+    diagnostics,
+    privateEndpointSubnetId: network.subnetIds.privateEndpoints,
+    privateDnsZoneIds: dns.zoneIds,
+    ...dataSettings(config.data),
+  });
+  return { data };
+}
+
+/** The data config as the data tier takes it: optional services present only when enabled. */
+function dataSettings({ lock, sql, redis, storage, ...rest }: DataConfig) {
+  const { enabled: sqlEnabled, admin, ...sqlSettings } = sql;
+  const { enabled: redisEnabled, ...redisSettings } = redis;
+  return {
+    ...rest,
+    // The services' packages live beside their data, reached through the same private endpoint.
+    // and the Functions host keeps its leases and keys in containers of its own there.
+    storage: { ...storage, containers: [...new Set([...storage.containers, DEPLOYMENTS_CONTAINER, ...FUNCTIONS_HOST_CONTAINERS])] },
+    lock: lock === "none" ? undefined : lock,
+    // The config check refuses an enabled server without its admin group.
+    sql: sqlEnabled && admin ? { ...sqlSettings, admin } : undefined,
+    redis: redisEnabled ? redisSettings : undefined,
+  };
+}

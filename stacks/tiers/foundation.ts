@@ -1,0 +1,58 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as resources from "@pulumi/azure-native/resources";
+import { Namer } from "../../infra/naming/index.js";
+import { Monitoring } from "../../infra/observability/monitoring.js";
+import { enforceRequiredTags, requiredTags } from "../../infra/tags/index.js";
+import type { EstateConfig } from "../config/schema.js";
+import type { HostedService } from "../services.js";
+
+/**
+ * What every tier builds on: the resolved config, the hosted services, the resource group and its
+ * names, the monitoring every component sends diagnostics to, and the deployer's Entra identity.
+ */
+export interface Foundation {
+  config: EstateConfig;
+  services: HostedService[];
+  namer: Namer;
+  group: resources.ResourceGroup;
+  /** The arguments every component in the resource group takes. */
+  base: { resourceGroupName: pulumi.Output<string>; location: pulumi.Output<string>; namer: Namer };
+  monitoring: Monitoring;
+  diagnostics: { workspaceId: pulumi.Output<string> };
+  appInsights: { id: pulumi.Output<string>; connectionString: pulumi.Output<string> };
+  /** The identity running the program (uploads packages, owns app registrations). */
+  clientConfig: pulumi.Output<authorization.GetClientConfigResult>;
+}
+
+export function foundationTier(config: EstateConfig, services: HostedService[]): Foundation {
+  const namer = new Namer({ workload: config.workload, environment: config.environment, location: config.location });
+  const tags = requiredTags({
+    environment: config.environment,
+    owner: config.owner,
+    costCentre: config.costCentre,
+    expiresAt: config.expiresAt,
+    extra: config.tags,
+  });
+  enforceRequiredTags(tags);
+
+  const group = new resources.ResourceGroup("rg", {
+    resourceGroupName: namer.name("resourceGroup"),
+    location: config.location,
+  });
+  const base = { resourceGroupName: group.name, location: group.location, namer };
+
+  // Monitoring comes first: every other component sends its diagnostics to its workspace.
+  const monitoring = new Monitoring("monitoring", { ...base, retentionDays: config.observability.retentionDays });
+  return {
+    config,
+    services,
+    namer,
+    group,
+    base,
+    monitoring,
+    diagnostics: { workspaceId: monitoring.workspaceId },
+    appInsights: { id: monitoring.appInsightsId, connectionString: monitoring.appInsightsConnectionString },
+    clientConfig: authorization.getClientConfigOutput(),
+  };
+}

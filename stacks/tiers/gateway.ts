@@ -1,0 +1,77 @@
+import { BackendAuth } from "../../infra/gateway/backend-auth.js";
+import { Gateway } from "../../infra/gateway/index.js";
+import { entraJwt } from "../../infra/gateway/policy-xml.js";
+import { GATEWAY_ZONES } from "../config/gateway.js";
+import type { EstateConfig } from "../config/schema.js";
+import { EMAIL } from "./contacts.js";
+import type { Foundation } from "./foundation.js";
+import type { HostsTier } from "./hosts.js";
+import type { NetworkTier } from "./network.js";
+
+/** API Management in front of the routed apps, which answer only its identity. */
+export interface GatewayTier {
+  gateway: Gateway;
+}
+
+export function gatewayTier(foundation: Foundation, { network }: NetworkTier, { compute, tenantId }: HostsTier): GatewayTier {
+  const { config, services, base, diagnostics, appInsights, clientConfig, group } = foundation;
+
+  // Each app behind the gateway gets an Entra app registration: the audience of the gateway's
+  // managed-identity token. It lives in the deployer's tenant, where the gateway's identity gets
+  // its tokens, which may differ from the tenant whose caller tokens the gateway validates.
+  const routed = services.filter((service) => service.routes.length > 0);
+  const backendAuth = Object.fromEntries(
+    routed.map((service) => [
+      service.name,
+      new BackendAuth(`${service.name}-backend-auth`, {
+        appName: compute.apps[service.name].name,
+        tenantId: clientConfig.tenantId,
+        owners: [clientConfig.objectId],
+      }),
+    ]),
+  );
+
+  const privateLinkOrigin = config.edge.originAccess === "private-link";
+  const { auth, rateLimit, quota } = config.gateway;
+  const gateway = new Gateway("gateway", {
+    ...base,
+    diagnostics,
+    sku: config.gateway.sku,
+    capacity: config.gateway.capacity,
+    zones: config.zoneRedundant ? GATEWAY_ZONES : undefined,
+    publisherEmail: publisherEmail(config),
+    publisherName: `${config.workload} platform (${config.owner})`,
+    // Azure allows no inbound private endpoint on an injected gateway: private link replaces injection.
+    subnetId: privateLinkOrigin ? undefined : network.subnetIds.gateway,
+    appInsights,
+    samplingPercentage: config.gateway.samplingPercentage,
+    apis: routed.map((service) => ({
+      service: service.name,
+      routes: service.routes,
+      backend: { hostName: compute.apps[service.name].defaultHostName, resource: backendAuth[service.name].identifierUri },
+    })),
+    jwt: tenantId.apply((tenantId) => entraJwt(tenantId, auth.audience, auth.requiredClaims)),
+    rateLimit: { calls: rateLimit.callsPerMinute, renewalPeriodSeconds: 60, key: rateLimit.key },
+    quota: { calls: quota.callsPerDay, renewalPeriodSeconds: 86_400, key: quota.key },
+    cors: {
+      allowedOrigins: config.gateway.corsOrigins,
+      allowedMethods: [...new Set(services.flatMap((s) => s.routes.flatMap((r) => r.methods)))],
+      allowedHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
+    },
+  });
+
+  // The apps answer only the gateway's identity (health probes aside).
+  for (const [name, registration] of Object.entries(backendAuth)) {
+    registration.admitOnly(gateway.principalId, { name: compute.apps[name].name, resourceGroupName: group.name });
+  }
+  return { gateway };
+}
+
+/** API Management needs a publisher email: the gateway setting, else the owner when it is one. */
+function publisherEmail(config: EstateConfig): string {
+  const email = config.gateway.publisherEmail ?? config.owner;
+  if (!EMAIL.test(email)) {
+    throw new Error(`estate:gateway.publisherEmail is not set and estate:owner "${config.owner}" is not an email address; set estate:gateway.publisherEmail`);
+  }
+  return email;
+}

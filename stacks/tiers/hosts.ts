@@ -1,0 +1,74 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Compute } from "../../infra/compute/index.js";
+import { deployServicePackage } from "../../infra/compute/deploy.js";
+import { serviceSettings } from "../services.js";
+import { DEPLOYMENTS_CONTAINER, type DataServicesTier } from "./data.js";
+import type { Foundation } from "./foundation.js";
+import type { NetworkTier } from "./network.js";
+
+/** The hosts of the services, each app with its package deployed and its identity granted its data. */
+export interface HostsTier {
+  compute: Compute;
+  /** Entra tenant whose caller tokens the services (and the gateway in front of them) accept. */
+  tenantId: pulumi.Output<string>;
+}
+
+export function hostsTier(foundation: Foundation, { network }: NetworkTier, { data }: DataServicesTier): HostsTier {
+  const { config, services, base, diagnostics, appInsights, clientConfig } = foundation;
+
+  // Each service is bundled into a zip during the program and uploaded by the deployer's own
+  // identity; a code change changes only that service's blob name and its app's setting.
+  const deployer = data.storage.grantBlobAccess("deployer", clientConfig.objectId, "write", DEPLOYMENTS_CONTAINER);
+  const rootDir = pulumi.runtime.getRootDirectory() || process.cwd();
+  const packageTarget = { accountName: data.storage.accountName, blobEndpoint: data.storage.blobEndpoint, containerName: DEPLOYMENTS_CONTAINER };
+  const packageUrls = Object.fromEntries(
+    services.map((service) => {
+      const { url } = deployServicePackage(
+        service.name,
+        { kind: service.kind, entryPath: service.entryPath, rootDir, target: packageTarget },
+        // Not the whole storage component: the apps' grants inside it wait for these packages.
+        { dependsOn: [data.storage.containers[DEPLOYMENTS_CONTAINER], deployer] },
+      );
+      return [service.name, url];
+    }),
+  );
+
+  const tenantId = pulumi.output(config.gateway.auth.tenantId ?? clientConfig.tenantId);
+  const settingSources = {
+    cosmosEndpoint: data.cosmos.documentEndpoint,
+    blobEndpoint: data.storage.blobEndpoint,
+    serviceBusNamespace: data.serviceBus.fullyQualifiedNamespace,
+    tenantId,
+    audience: config.gateway.auth.audience,
+    queues: config.data.serviceBus.queues,
+  };
+  const compute = new Compute("compute", {
+    ...base,
+    diagnostics,
+    ...config.compute,
+    zoneRedundant: config.zoneRedundant,
+    apps: services.map((service) => ({
+      name: service.name,
+      kind: service.kind,
+      appSettings: serviceSettings(service, settingSources),
+      packageUrl: packageUrls[service.name],
+    })),
+    integrationSubnetId: network.subnetIds.integration,
+    inboundSubnetId: network.subnetIds.gateway,
+    appInsights,
+    hostStorage: { accountName: data.storage.accountName, accountId: data.storage.accountId },
+  });
+
+  // Each service's identity gets exactly the data its manifest lists, and read access to its package.
+  for (const service of services) {
+    const { principalId } = compute.apps[service.name];
+    if (service.cosmos.length) data.cosmos.grantDataAccess(service.name, principalId);
+    // Blob roles are per container: an app can touch neither another's data nor any package.
+    for (const blob of service.blobContainers) {
+      data.storage.grantBlobAccess(service.name, principalId, blob.access === "readwrite" ? "write" : "read", blob.name);
+    }
+    data.storage.grantBlobAccess(service.name, principalId, "read", DEPLOYMENTS_CONTAINER);
+    for (const queue of service.queues) data.serviceBus.grantQueueAccess(service.name, principalId, queue.name, queue.access);
+  }
+  return { compute, tenantId };
+}
