@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan, PlanResource } from "../cli/plan/schema.js";
-import { PRIVATE_LINK, type PrivateLinkService } from "../infra/network/dns.js";
+import { PRIVATE_LINK, PRIVATE_LINK_SERVICES, type PrivateLinkService } from "../infra/network/dns.js";
 import { endpointOf, ofType } from "../test/components.js";
 import { planEstates } from "../test/estate-plans.js";
 
@@ -60,7 +60,7 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's data tier", (name) 
   it("links every private DNS zone to the VNet, without registration", () => {
     const vnet = ofType(plans[name], "azure-native:network:VirtualNetwork")[0];
     const links = ofType(plans[name], "azure-native:privatedns:VirtualNetworkLink");
-    expect(links.map((l) => l.inputs.privateZoneName).sort()).toEqual(Object.values(PRIVATE_LINK).map((p) => p.zone).sort());
+    expect(links.map((l) => l.inputs.privateZoneName).sort()).toEqual(PRIVATE_LINK_SERVICES.map((service) => PRIVATE_LINK[service].zone).sort());
     for (const link of links) expect(link.inputs).toMatchObject({ registrationEnabled: false, virtualNetwork: { id: vnet.outputs.id } });
   });
 
