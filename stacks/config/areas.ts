@@ -2,6 +2,7 @@ import { computeArea } from "./compute.js";
 import { dataArea } from "./data.js";
 import { edgeArea } from "./edge.js";
 import { gatewayArea } from "./gateway.js";
+import { hostsArea } from "./hosts.js";
 import { networkArea } from "./network.js";
 import { observabilityArea } from "./observability.js";
 
@@ -16,6 +17,7 @@ export const AREAS = {
   edge: edgeArea,
   gateway: gatewayArea,
   compute: computeArea,
+  hosts: hostsArea,
 };
 
 export type Areas = typeof AREAS;
