@@ -1,4 +1,7 @@
+import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import { beforeAll, describe, expect, it } from "vitest";
+import { evaluate, planGraph } from "../../policies/evaluate.js";
+import { RULES } from "../../policies/rules/index.js";
 import type { Plan, PlanResource } from "../../cli/plan/schema.js";
 import { BASE, endpointOf, ofType, oneOfType, planComponents, PRIVATE_ENDPOINT } from "../../test/components.js";
 import { ContainerApp, ContainerAppsEnvironment, containerEnv, type ContainerAppArgs } from "./apps.js";
@@ -181,3 +184,22 @@ describe("ContainerApp", () => {
     await expect(planComponents(() => hosts({ ingress: { from: "vnet", targetPort: 0 } }))).rejects.toThrow(/targetPort got 0/);
   });
 });
+
+describe("the container rules on these components", () => {
+  const ours = RULES.filter((rule) => /^EST-(ACR|CA)-/.test(rule.id));
+  const failures = (p: Plan, profile: "dev" | "prod") =>
+    evaluate(planGraph(p), { stack: "unit", profile, planCreatedAt: p.createdAt }, { rules: ours }).results.filter((r) => r.status === "fail");
+
+  it("find nothing to fault in a prod-shaped registry, environment and app", () => {
+    expect(failures(plan, "prod")).toEqual([]);
+  });
+
+  it("fault a registry declared with an admin user and anonymous pull, as mandatory in every profile", async () => {
+    const raw = await planComponents(() => {
+      new containerregistry.Registry("raw", { resourceGroupName: "rg-test", registryName: "crraw12345", sku: { name: "Standard" }, adminUserEnabled: true, anonymousPullEnabled: true });
+    });
+    const found = failures(raw, "dev").map((r) => [r.ruleId, r.enforcement]);
+    expect(found).toEqual(expect.arrayContaining([["EST-ACR-001", "mandatory"], ["EST-ACR-002", "mandatory"]]));
+  });
+});
+

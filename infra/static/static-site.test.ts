@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { evaluate, planGraph } from "../../policies/evaluate.js";
+import { RULES } from "../../policies/rules/index.js";
 import type { Plan } from "../../cli/plan/schema.js";
 import { REDACTED } from "../../cli/plan/schema.js";
 import { BASE, ofType, oneOfType, planComponents } from "../../test/components.js";
@@ -124,3 +126,13 @@ describe("StaticSite", () => {
     expect(ofType(free, "azure-native:network:PrivateEndpoint")).toEqual([]);
   });
 });
+
+describe("the static-site rules on this component", () => {
+  it("find nothing to fault in a Standard site without staging environments, in prod", () => {
+    const ours = RULES.filter((rule) => rule.id.startsWith("EST-SWA-"));
+    const report = evaluate(planGraph(plan), { stack: "unit", profile: "prod", planCreatedAt: plan.createdAt }, { rules: ours });
+    expect(report.results.filter((r) => r.status === "fail")).toEqual([]);
+    expect(report.results.length).toBeGreaterThan(0);
+  });
+});
+
