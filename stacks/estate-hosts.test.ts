@@ -26,7 +26,8 @@ const SITE = { name: "web", kind: "static-site", build: "dist" };
 describe("a static-site service in the dev estate", () => {
   let plan: Plan;
   beforeAll(async () => {
-    plan = await planConfig({ projectDir: project([SITE]), stack: "dev", config: { ...DEV }, secretKeys: [] });
+    const edge = { "estate:edge": JSON.stringify({ customDomains: ["www.contoso.com"] }) };
+    plan = await planConfig({ projectDir: project([SITE]), stack: "dev", config: { ...DEV, ...edge }, secretKeys: [] });
   });
   const ofType = (type: string) => plan.resources.filter((r) => r.type === type);
 
@@ -45,6 +46,12 @@ describe("a static-site service in the dev estate", () => {
     expect(routes.static).toMatchObject({ patternsToMatch: ["/*"] });
     expect(routes.api).toMatchObject({ patternsToMatch: ["/api/*"] });
     expect(plan.outputs.siteHostNames).toEqual({ web: site.outputs.defaultHostname });
+  });
+
+  it("answers on the stack's custom domains at Front Door, with managed certificates on every route", () => {
+    const [domain] = ofType("azure-native:cdn:AFDCustomDomain");
+    expect(domain.inputs).toMatchObject({ hostName: "www.contoso.com", tlsSettings: { certificateType: "ManagedCertificate", minimumTlsVersion: "TLS12" } });
+    for (const route of ofType("azure-native:cdn:Route")) expect(route.inputs.customDomains).toEqual([{ id: domain.outputs.id }]);
   });
 
   it("gets no App Service plan or package: nothing of it runs on App Service", () => {

@@ -5,6 +5,7 @@ import type * as inputs from "@pulumi/azure-native/types/input";
 import type { BaseArgs } from "../core/args.js";
 import { HEALTH_PATH } from "../core/health.js";
 import { applySharedArgs } from "../core/shared.js";
+import { HOST_NAME } from "../naming/index.js";
 
 export const API_PATTERN = "/api/*";
 
@@ -43,7 +44,6 @@ export interface EdgeArgs extends BaseArgs {
   customDomains?: string[];
 }
 
-const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** How long Front Door keeps a revalidatable page (index.html): a new deployment shows within it. */
 export const PAGE_CACHE = "00:05:00";

@@ -8,6 +8,7 @@ import { lockResource } from "../core/lock.js";
 import { assignRoles } from "../core/roles.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
 import { snapshotSite, type SiteContent } from "./content.js";
+import { HOST_NAME } from "../naming/index.js";
 
 export { SITE_INDEX, SiteContentError, snapshotSite, type SiteContent } from "./content.js";
 
@@ -30,7 +31,6 @@ export type StaticSiteRegion = (typeof STATIC_SITE_REGIONS)[number];
 /** The SWA CLI that uploads the content; pinned to a major version. */
 export const SWA_CLI = "@azure/static-web-apps-cli@2";
 
-const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 export interface StaticSiteDomain {
   hostName: string;

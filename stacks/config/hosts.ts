@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HOST_NAME } from "../../infra/naming/index.js";
 import { REGISTRY_SKUS, type RegistrySku } from "../../infra/containers/registry.js";
 import { STATIC_SITE_REGIONS, STATIC_SITE_SKUS, type StaticSiteRegion, type StaticSiteSku } from "../../infra/static/index.js";
 import { defineArea, type Profile } from "./area.js";
@@ -71,8 +72,10 @@ export const hostsArea = defineArea({
       report(["containerApps", "minReplicas"], `replicas ${containerApps.minReplicas}..${containerApps.maxReplicas} are not a valid range (0 <= min <= max <= 1000)`);
     }
     if (containerApps.concurrentRequests < 1) report(["containerApps", "concurrentRequests"], `got ${containerApps.concurrentRequests}; expected at least 1`);
-    const duplicate = staticSites.customDomains.find((host, i, all) => all.indexOf(host) !== i);
-    if (duplicate) report(["staticSites", "customDomains"], `${duplicate} is listed twice`);
+    staticSites.customDomains.forEach((host, i) => {
+      if (!HOST_NAME.test(host)) report(["staticSites", "customDomains", i], `got "${host}"; expected a lowercase DNS host name such as www.contoso.com`);
+      else if (staticSites.customDomains.indexOf(host) !== i) report(["staticSites", "customDomains", i], `${host} is listed twice`);
+    });
   },
 });
 

@@ -29,6 +29,7 @@ export function edgeTier({ config, base, diagnostics }: Foundation, { gateway }:
     },
     cachedPaths: config.edge.cachedPaths,
     staticSite: site && { hostName: site.defaultHostname },
+    customDomains: config.edge.customDomains,
   });
   gateway.acceptOnlyFrontDoor(edge.frontDoorId);
   return { edge };
