@@ -115,9 +115,8 @@ export class StaticSite extends pulumi.ComponentResource {
         identity: standard ? { type: "SystemAssigned" } : undefined,
         stagingEnvironmentPolicy: args.stagingEnvironments ? "Enabled" : "Disabled",
         allowConfigFileUpdates: args.allowConfigFileUpdates,
+        // No repositoryUrl: content comes from this program, not from a repository Azure would watch.
         publicNetworkAccess: args.privateEndpoint ? "Disabled" : "Enabled",
-        // Content comes from this program, not from a repository Azure would watch.
-        provider: "None",
       },
       { parent: this },
     );

@@ -56,9 +56,9 @@ describe("StaticSite", () => {
       identity: { type: "SystemAssigned" },
       stagingEnvironmentPolicy: "Disabled",
       allowConfigFileUpdates: true,
-      provider: "None",
       location: "westeurope",
     });
+    expect(site().inputs.repositoryUrl).toBeUndefined();
     expect(site().physicalName).toBe("stapp-estate-test-weu-web");
     expect(plan.outputs.principalId).toBe((site().outputs.identity as any).principalId);
   });
