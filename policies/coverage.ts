@@ -109,6 +109,34 @@ export const PSRULE: Catalogue = {
       "Azure.FrontDoor.WAF.Name": NAMING, "Azure.FrontDoorWAF.Enabled": null, "Azure.FrontDoorWAF.Exclusions": null, "Azure.FrontDoorWAF.PreventionMode": null, "Azure.FrontDoorWAF.RuleGroups": null,
     },
   },
+  "Static Web Apps": {
+    types: [T.staticSite, T.staticSiteDomain, T.staticSiteBackend],
+    none: "PSRule for Azure has no Static Web Apps rule; EST-SWA-001..003 are the estate's own",
+    rules: {},
+  },
+  "Container Registry": {
+    types: [T.containerRegistry],
+    rules: {
+      "Azure.ACR.AdminUser": null, "Azure.ACR.AnonymousAccess": null, "Azure.ACR.AuditLogs": "diagnostics with allLogs (audit included) on every registry: EST-STK-003/004",
+      "Azure.ACR.ContainerScan": DEFENDER, "Azure.ACR.ContentTrust": "Docker Content Trust is being retired in favour of Notary v2 signatures; image signing belongs to the build pipeline",
+      "Azure.ACR.ExportPolicy": null, "Azure.ACR.Firewall": null, "Azure.ACR.GeoReplica": SINGLE_REGION, "Azure.ACR.ImageHealth": DEFENDER, "Azure.ACR.Logs": "as Azure.ACR.AuditLogs",
+      "Azure.ACR.MinSku": null, "Azure.ACR.Name": NAMING, "Azure.ACR.Naming": NAMING, "Azure.ACR.Quarantine": "quarantine needs an image scanner in the push path; scanning is Defender's (subscription level)",
+      "Azure.ACR.ReplicaLocation": SINGLE_REGION, "Azure.ACR.Retention": null, "Azure.ACR.SoftDelete": "soft delete is a preview that excludes zone-redundant and geo-replicated registries; images are rebuilt from source",
+      "Azure.ACR.Usage": "a usage check of a live registry, not of a plan",
+    },
+  },
+  "Container Apps": {
+    types: [T.containerEnvironment, T.containerApp],
+    rules: {
+      "Azure.ContainerApp.APIVersion": "the provider's API version (2025-02-02-preview) is current", "Azure.ContainerApp.AvailabilityZone": null,
+      "Azure.ContainerApp.DisableAffinity": "sticky sessions are off unless set (ingress.stickySessions is never set)", "Azure.ContainerApp.EnvNaming": NAMING,
+      "Azure.ContainerApp.ExternalIngress": "deliberately not followed: API Management in the VNet reaches an app only through external ingress of an internal environment (the VNet, never the internet); EST-CA-003 refuses external ingress elsewhere",
+      "Azure.ContainerApp.Insecure": null, "Azure.ContainerApp.JobNaming": "no Container Apps jobs", "Azure.ContainerApp.ManagedIdentity": null, "Azure.ContainerApp.MinReplicas": null,
+      "Azure.ContainerApp.Name": NAMING, "Azure.ContainerApp.Naming": NAMING, "Azure.ContainerApp.PublicAccess": null,
+      "Azure.ContainerApp.RestrictIngress": "apps behind the gateway get an allow rule for its subnet (ContainerApp ingress.allowedSourceCidrs); not a rule, as environment-only apps need none",
+      "Azure.ContainerApp.Storage": "services are stateless; state lives in the data tier",
+    },
+  },
   "Cosmos DB": {
     types: [T.cosmosAccount],
     rules: {
@@ -436,6 +464,26 @@ export const CHECKOV: Catalogue = {
       CKV_AZURE_226: "not adopted yet: managed OS disks keep every VM size usable",
       CKV_AZURE_227: "encryption at host needs a subscription feature registration; not required by the estate's data classification",
       CKV_AZURE_232: "the AKS component taints the system pool CriticalAddonsOnly; no rule yet",
+    },
+  },
+  "Static Web Apps": {
+    types: [T.staticSite, T.staticSiteDomain, T.staticSiteBackend],
+    none: "Checkov has no Static Web Apps rule; EST-SWA-001..003 are the estate's own",
+    rules: {},
+  },
+  "Container Registry": {
+    types: [T.containerRegistry],
+    rules: {
+      CKV_AZURE_137: null,
+      CKV_AZURE_138: null,
+      CKV_AZURE_139: null,
+      CKV_AZURE_163: DEFENDER,
+      CKV_AZURE_164: "as Azure.ACR.ContentTrust",
+      CKV_AZURE_165: SINGLE_REGION,
+      CKV_AZURE_166: "as Azure.ACR.Quarantine",
+      CKV_AZURE_167: null,
+      CKV_AZURE_233: null,
+      CKV_AZURE_237: "dedicated data endpoints are on for every Premium registry (ContainerRegistry); Basic and Standard have none",
     },
   },
 };

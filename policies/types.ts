@@ -78,6 +78,14 @@ export const T = {
   aksCluster: "azure-native:containerservice:ManagedCluster",
   aksNodePool: "azure-native:containerservice:AgentPool",
   userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
+  afdRuleSet: "azure-native:cdn:RuleSet",
+  afdRule: "azure-native:cdn:Rule",
+  staticSite: "azure-native:web:StaticSite",
+  staticSiteDomain: "azure-native:web:StaticSiteCustomDomain",
+  staticSiteBackend: "azure-native:web:StaticSiteLinkedBackend",
+  containerRegistry: "azure-native:containerregistry:Registry",
+  containerEnvironment: "azure-native:app:ManagedEnvironment",
+  containerApp: "azure-native:app:ContainerApp",
 } as const;
 
 /** Data services: reachable only through private endpoints, never from the internet. */
@@ -110,10 +118,13 @@ export const DIAGNOSABLE = [
   T.workspace,
   ...PLATFORM_SERVICES,
   T.aksCluster,
+  T.containerRegistry,
+  T.containerEnvironment,
+  T.containerApp,
 ];
 
 /** Of those, the ones with an `audit` log category group: their settings must carry audit logs. */
-export const AUDITABLE = [T.storageAccount, T.cosmosAccount, T.sqlDatabase, T.redis, T.cacheRedis, T.psqlServer, T.mysqlServer, T.serviceBus, T.keyVault, T.frontDoor, T.apim, T.webApp, T.workspace, T.cognitiveAccount, T.appConfiguration, T.aksCluster];
+export const AUDITABLE = [T.storageAccount, T.cosmosAccount, T.sqlDatabase, T.redis, T.cacheRedis, T.psqlServer, T.mysqlServer, T.serviceBus, T.keyVault, T.frontDoor, T.apim, T.webApp, T.workspace, T.cognitiveAccount, T.appConfiguration, T.aksCluster, T.containerRegistry];
 
 /** Taggable, located resources: tags, regions and names are checked on these. */
 export const TAGGED = [
@@ -147,6 +158,10 @@ export const TAGGED = [
   ...PLATFORM_SERVICES,
   T.aksCluster,
   T.userAssignedIdentity,
+  T.staticSite,
+  T.containerRegistry,
+  T.containerEnvironment,
+  T.containerApp,
 ];
 
 /** Resources that live in a region (global resources such as Front Door and DNS zones are not listed). */

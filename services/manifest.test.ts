@@ -93,4 +93,27 @@ describe("loadManifests", () => {
     const [manifest] = await loadManifests(dir);
     expect(manifest).toMatchObject({ routes: [], queues: [], cosmos: [], blobContainers: [], settings: [], entryPath: path.join(dir, "svc", "src/index.ts") });
   });
+
+  it("takes static sites with a build folder and containers with an image and a port", async () => {
+    const site = await servicesWith("web", { name: "web", kind: "static-site", build: "dist" });
+    const [loaded] = await loadManifests(site);
+    expect(loaded).toMatchObject({ kind: "static-site", buildPath: path.join(site, "web", "dist") });
+    expect(loaded.entryPath).toBeUndefined();
+    const container = await servicesWith("events", { name: "events", kind: "container", image: "events-api:1.4.2", port: 8080 });
+    await expect(loadManifests(container)).resolves.toMatchObject([{ kind: "container", image: "events-api:1.4.2", port: 8080 }]);
+  });
+
+  it("refuses what a kind needs but lacks, and what it cannot have, naming each key", async () => {
+    const noBuild = await loadManifests(await servicesWith("web", { name: "web", kind: "static-site" })).catch((e: Error) => e.message);
+    expect(noBuild).toContain("build: required for kind static-site");
+    const siteWithCode = { name: "web", kind: "static-site", build: "dist", entry: "src/index.ts", queues: [{ name: "q", access: "send" }] };
+    const bound = await loadManifests(await servicesWith("web", siteWithCode)).catch((e: Error) => e.message);
+    expect(bound).toContain("entry: not allowed for kind static-site");
+    expect(bound).toContain("queues: not allowed for kind static-site");
+    const noImage = await loadManifests(await servicesWith("events", { name: "events", kind: "container", entry: "src/index.ts" })).catch((e: Error) => e.message);
+    expect(noImage).toMatch(/image: required for kind container[\s\S]*port: required for kind container[\s\S]*entry: not allowed for kind container/);
+    await expect(loadManifests(await servicesWith("svc", { name: "svc", kind: "function-app" }))).rejects.toThrow(/entry: required for kind function-app/);
+    await expect(loadManifests(await servicesWith("events", { name: "events", kind: "container", image: "Events:latest!", port: 8080 }))).rejects.toThrow(/image: must be repository:tag/);
+    await expect(loadManifests(await servicesWith("web", { name: "web", kind: "static-site", build: "../elsewhere" }))).rejects.toThrow(/build: must be a relative folder inside the service/);
+  });
 });

@@ -77,12 +77,24 @@ const appSetting = z
     path: ["value"],
   });
 
+/** What a service can be hosted as: App Service apps built from an entry file, a static site, a container image. */
+export const SERVICE_KINDS = ["function-app", "web-app", "static-site", "container"] as const;
+export type ServiceKind = (typeof SERVICE_KINDS)[number];
+/** Kinds built by the estate from an entry file (esbuild bundle, run-from-package zip). */
+export const APP_SERVICE_KINDS: readonly ServiceKind[] = ["function-app", "web-app"];
+
 export const manifestSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, "must be lower-case letters, digits and '-'"),
-    kind: z.enum(["function-app", "web-app"]),
-    /** Entry file relative to the service folder, bundled by esbuild. */
-    entry: z.string().regex(/^[\w./-]+\.ts$/, "must be a relative .ts path"),
+    kind: z.enum(SERVICE_KINDS),
+    /** function-app, web-app: entry file relative to the service folder, bundled by esbuild. */
+    entry: z.string().regex(/^[\w./-]+\.ts$/, "must be a relative .ts path").optional(),
+    /** static-site: the build output folder, relative to the service folder (built before the estate runs). */
+    build: z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, "must be a relative folder inside the service").optional(),
+    /** container: the image in the estate's registry, `repository:tag` or `repository@sha256:<digest>`. */
+    image: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/, "must be repository:tag or repository@sha256:<digest>").optional(),
+    /** container: the port the container listens on. */
+    port: z.number().int().min(1).max(65535).optional(),
     routes: z.array(route).default([]),
     queues: z.array(queue).default([]),
     cosmos: z.array(cosmosContainer).default([]),
@@ -96,8 +108,36 @@ export type ServiceManifest = z.infer<typeof manifestSchema>;
 export interface LoadedManifest extends ServiceManifest {
   /** Absolute path of the service folder. */
   dir: string;
-  /** Absolute path of the entry file. */
-  entryPath: string;
+  /** Absolute path of the entry file (function-app, web-app). */
+  entryPath?: string;
+  /** Absolute path of the build output (static-site). */
+  buildPath?: string;
+}
+
+/** A service built from an entry file and hosted on App Service. */
+export type AppServiceManifest = LoadedManifest & { kind: "function-app" | "web-app"; entry: string; entryPath: string };
+
+export const isAppService = (manifest: LoadedManifest): manifest is AppServiceManifest => APP_SERVICE_KINDS.includes(manifest.kind);
+
+/** Which keys each kind needs, and which it cannot have. */
+const KIND_KEYS: Record<ServiceKind, { needs: Array<"entry" | "build" | "image" | "port">; forbids: Array<keyof ServiceManifest> }> = {
+  "function-app": { needs: ["entry"], forbids: ["build", "image", "port"] },
+  "web-app": { needs: ["entry"], forbids: ["build", "image", "port"] },
+  // A static site serves files: no code of its own runs in Azure, so it binds to nothing.
+  "static-site": { needs: ["build"], forbids: ["entry", "image", "port", "routes", "queues", "cosmos", "blobContainers", "settings"] },
+  container: { needs: ["image", "port"], forbids: ["entry", "build"] },
+};
+
+function kindProblems(manifest: ServiceManifest): string[] {
+  const { needs, forbids } = KIND_KEYS[manifest.kind];
+  const isSet = (key: keyof ServiceManifest) => {
+    const value = manifest[key];
+    return Array.isArray(value) ? value.length > 0 : value !== undefined;
+  };
+  return [
+    ...needs.filter((key) => !isSet(key)).map((key) => `${key}: required for kind ${manifest.kind}`),
+    ...forbids.filter(isSet).map((key) => `${key}: not allowed for kind ${manifest.kind}`),
+  ];
 }
 
 export class ManifestError extends Error {
@@ -116,6 +156,7 @@ export function parseManifest(file: string, json: unknown): ServiceManifest {
   }
   const manifest = result.data;
   const problems = [
+    ...kindProblems(manifest),
     ...duplicates(manifest.settings.map((s) => s.name)).map((name) => `settings: ${name} is listed twice`),
     ...duplicates(manifest.routes.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`))).map((route) => `routes: ${route} is listed twice`),
     ...(manifest.kind === "web-app" ? manifest.queues.filter((q) => q.access === "receive").map((q) => `queues: ${q.name}: a web-app cannot host a queue trigger`) : []),
@@ -148,7 +189,13 @@ export async function loadManifests(servicesDir: string): Promise<LoadedManifest
     }
     const manifest = parseManifest(file, json);
     if (manifest.name !== entry.name) throw new ManifestError(file, [`name: "${manifest.name}" must match the folder name "${entry.name}"`]);
-    manifests.push({ ...manifest, dir: path.join(root, entry.name), entryPath: path.join(root, entry.name, manifest.entry) });
+    const dir = path.join(root, entry.name);
+    manifests.push({
+      ...manifest,
+      dir,
+      ...(manifest.entry ? { entryPath: path.join(dir, manifest.entry) } : {}),
+      ...(manifest.build ? { buildPath: path.join(dir, manifest.build) } : {}),
+    });
   }
   return manifests;
 }

@@ -36,6 +36,8 @@ export interface EstateOutputs {
   gatewayUrl: pulumi.Output<string>;
   /** Each hosted app's default host name (reachable only from API Management). */
   appHostNames: Record<string, pulumi.Output<string>>;
+  /** Each static site's own host name (also served by Front Door at its endpoint). */
+  siteHostNames: Record<string, pulumi.Output<string>>;
 }
 
 /**
@@ -49,7 +51,7 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
   const platform = platformTier(foundation, network);
   const hosts = hostsTier(foundation, network, data);
   const gateway = gatewayTier(foundation, network, hosts);
-  const edge = edgeTier(foundation, gateway);
+  const edge = edgeTier(foundation, gateway, hosts);
   alertsTier(foundation, data, hosts, edge);
 
   return {
@@ -58,6 +60,7 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
     frontDoorUrl: edge.edge.url,
     gatewayUrl: gateway.gateway.gatewayUrl,
     appHostNames: Object.fromEntries(Object.entries(hosts.compute.apps).map(([key, app]) => [key, app.defaultHostName])),
+    siteHostNames: Object.fromEntries(Object.entries(hosts.staticSites).map(([key, site]) => [key, site.defaultHostname])),
     data: {
       cosmosAccountId: data.data.cosmos.accountId,
       cosmosEndpoint: data.data.cosmos.documentEndpoint,

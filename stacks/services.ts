@@ -2,7 +2,9 @@ import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppSettingValue } from "../infra/compute/index.js";
 import { CALLER_AUTHORIZATION_HEADER, entraEndpoints } from "../infra/gateway/policy-xml.js";
+import { STATIC_SITE_REGIONS } from "../infra/static/index.js";
 import { loadManifests, type LoadedManifest } from "../services/manifest.js";
+import { staticSiteRegion } from "./config/hosts.js";
 import { ConfigError, formatKey, type ConfigProblem } from "./config/load.js";
 import type { EstateConfig } from "./config/schema.js";
 
@@ -15,7 +17,7 @@ export type HostedService = LoadedManifest;
  */
 export async function loadHostedServices(rootDir: string, config: EstateConfig, stack: string): Promise<HostedService[]> {
   const manifests = await loadManifests(path.join(rootDir, "services"));
-  const problems = manifests.flatMap((m) => undeclaredData(m, config));
+  const problems = [...manifests.flatMap((m) => undeclaredData(m, config)), ...unhostable(manifests, config)];
   if (problems.length) throw new ConfigError(`Pulumi.${stack}.yaml`, problems);
   return manifests;
 }
@@ -41,6 +43,30 @@ function undeclaredData(service: HostedService, config: EstateConfig): ConfigPro
         message: `${who} expects ${c.database}/${c.container} partitioned by ${c.partitionKey}; the stack declares ${declared.partitionKey}`,
       });
     }
+  }
+  return problems;
+}
+
+/** Services of a kind this stack cannot host as configured: refused before anything is declared. */
+function unhostable(services: HostedService[], config: EstateConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const who = (service: HostedService) => `service ${service.name} (services/${service.name}/manifest.json)`;
+  const sites = services.filter((service) => service.kind === "static-site");
+  if (sites.length && !staticSiteRegion(config.hosts, config.location)) {
+    problems.push({
+      key: formatKey(["hosts", "staticSites", "region"]),
+      message: `${who(sites[0])} is a static site and Static Web Apps has no region ${config.location}; set one of ${STATIC_SITE_REGIONS.join(", ")}`,
+    });
+  }
+  // Front Door has one static-site origin group: a second site would need its own host and routes.
+  for (const extra of sites.slice(1)) {
+    problems.push({ key: "kind", message: `${who(extra)} is a second static site; an estate serves one (${sites[0].name}) behind Front Door` });
+  }
+  for (const service of services.filter((s) => s.kind === "container")) {
+    problems.push({
+      key: "kind",
+      message: `${who(service)} is a container; this estate cannot host containers yet: its network has no subnet delegated to Microsoft.App/environments (kinds it hosts: function-app, web-app, static-site)`,
+    });
   }
   return problems;
 }

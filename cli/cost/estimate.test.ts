@@ -172,6 +172,38 @@ describe("PostgreSQL and MySQL flexible server rules", () => {
   });
 });
 
+describe("static site, registry and Container Apps rules", () => {
+  const real = loadPriceTable();
+  const at = (type: string, inputs: Record<string, unknown>, location = "eastus") =>
+    estimateCost(fixturePlan("x", [{ type, name: "r", inputs: { location, ...inputs } }]), real).resources[0];
+  const app = (minReplicas: number) => ({
+    template: { scale: { minReplicas, maxReplicas: 10 }, containers: [{ name: "api", resources: { cpu: 0.5, memory: "1Gi" } }] },
+  });
+
+  it("prices a Standard static site per app and a Free one at nothing", () => {
+    // The same price wherever the site's resource lives, regions the table has no other price for included.
+    for (const region of ["eastus2", "westeurope"]) expect(at("azure-native:web:StaticSite", { sku: { name: "Standard" } }, region).monthly).toBe(9);
+    expect(at("azure-native:web:StaticSite", { sku: { name: "Free" } })).toMatchObject({ status: "free", monthly: 0 });
+  });
+
+  it("prices registries by SKU in every region of the table", () => {
+    for (const region of ["eastus", "westeurope", "northeurope"]) {
+      for (const sku of ["Basic", "Standard", "Premium"]) expect(at("azure-native:containerregistry:Registry", { sku: { name: sku } }, region).status).toBe("priced");
+    }
+    expect(at("azure-native:containerregistry:Registry", { sku: { name: "Premium" } }).monthly).toBeCloseTo(1.6666 * (730 / 24), 1);
+    expect(at("azure-native:containerregistry:Registry", { sku: { name: "Classic" } }).status).toBe("unknown");
+  });
+
+  it("bills a container app's warm replicas at the idle rate, and one that scales to zero per use", () => {
+    const warm = at("azure-native:app:ContainerApp", app(2));
+    expect(warm.lines.map((l) => [l.meter, l.quantity])).toEqual([["containerapps.idle.vcpu", 1], ["containerapps.idle.memory", 2]]);
+    expect(warm.monthly).toBeCloseTo((1 + 2) * 0.0108 * 730, 1);
+    expect(at("azure-native:app:ContainerApp", app(0)).status).toBe("usage");
+    expect(at("azure-native:app:ManagedEnvironment", { workloadProfiles: [{ name: "Consumption", workloadProfileType: "Consumption" }] }).status).toBe("free");
+    expect(at("azure-native:app:ManagedEnvironment", { workloadProfiles: [{ name: "d4", workloadProfileType: "D4" }] }).status).toBe("unknown");
+  });
+});
+
 describe("the shipped price table", () => {
   const real = loadPriceTable();
   it("is valid, dated, and gives every meter a source page", () => {

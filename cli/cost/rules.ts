@@ -117,6 +117,8 @@ const FREE_TYPES: Record<string, string> = {
   ),
   "kubernetes:core/v1:Service":
     "runs on the cluster's nodes; an internal load balancer Service adds rules to the cluster's Standard Load Balancer, billed with it (not estimated)",
+  "azure-native:web:StaticSiteCustomDomain": "custom domains and their managed certificates are included in the static site's plan",
+  "azure-native:web:StaticSiteLinkedBackend": "linking is included in the Standard plan; the backend is billed on its own",
 };
 
 const skuName = (inputs: Record<string, any>): string | undefined =>
@@ -175,6 +177,27 @@ const RULES: Record<string, Rule> = {
     }
     return priced({ meter: `servicebus.${sku}`, quantity: 1, note: "base unit; operations beyond the included 13M billed per use" });
   },
+  "azure-native:web:StaticSite": (inputs) => {
+    const sku = skuName(inputs);
+    if (sku === "Free") return free("the Free plan costs nothing (no SLA, no private endpoint, no linked backend)");
+    // One price per app wherever the site's resource lives: its content is served from the global edge.
+    if (sku === "Standard") return priced({ meter: "staticwebapps.Standard", quantity: 1, region: "global", note: "per app; bandwidth over 100 GB billed per GB" });
+    return unknown(`no price for static site SKU ${sku ?? "(none)"}`);
+  },
+  "azure-native:containerregistry:Registry": (inputs) => {
+    const sku = skuName(inputs);
+    if (sku === "Basic" || sku === "Standard" || sku === "Premium") {
+      return priced({ meter: `acr.${sku}`, quantity: 1, note: "daily registry unit; storage beyond the included GB billed per use" });
+    }
+    return unknown(`no price for container registry SKU ${sku ?? "(none)"}`);
+  },
+  "azure-native:app:ManagedEnvironment": (inputs) => {
+    const profiles: Array<{ workloadProfileType?: string }> = inputs.workloadProfiles ?? [];
+    const dedicated = profiles.filter((p) => p.workloadProfileType !== "Consumption");
+    if (!dedicated.length) return free("a Consumption-only environment has no fee; its apps bill per use");
+    return unknown(`no price for dedicated workload profiles ${dedicated.map((p) => p.workloadProfileType).join(", ")}`);
+  },
+  "azure-native:app:ContainerApp": (inputs) => containerApp(inputs),
   "azure-native:keyvault:Vault": () => usage("keyvault.operations", "vaults bill per operation"),
   "azure-native:keyvault:Key": () => usage("keyvault.operations", "software keys bill per operation"),
   "azure-native:network:PrivateEndpoint": () =>
@@ -308,6 +331,25 @@ function nodePool(pool: Record<string, any>): Charge {
     quantity: nodes,
     note: `${name}: ${nodes} node${nodes === 1 ? "" : "s"}${pool.enableAutoScaling ? ` (autoscaler minimum, up to ${pool.maxCount})` : ""}; OS disks, load balancer and egress billed separately`,
   };
+}
+
+/**
+ * Consumption Container Apps bill per vCPU-second and GiB-second. Replicas kept warm by
+ * minReplicas bill at the idle rate all month: that is the floor counted here; active time and
+ * the monthly free grant (180,000 vCPU-s, 360,000 GiB-s per subscription) come on top / off it.
+ */
+function containerApp(inputs: Record<string, any>): Pricing {
+  const replicas = count(inputs.template?.scale?.minReplicas, 0);
+  if (!replicas) return usage("containerapps.active.vcpu", "scales to zero: billed per vCPU-second and GiB-second used");
+  const containers: Array<{ resources?: { cpu?: number; memory?: string } }> = inputs.template?.containers ?? [];
+  const cpu = containers.reduce((sum, c) => sum + count(c.resources?.cpu, 0), 0);
+  const memory = containers.reduce((sum, c) => sum + (Number.parseFloat(String(c.resources?.memory ?? "0")) || 0), 0);
+  if (!cpu || !memory) return unknown("container resources (cpu, memory) are not set");
+  const note = (what: string) => `${replicas} idle replica${replicas === 1 ? "" : "s"} x ${what} (minReplicas floor; active time billed per use)`;
+  return priced(
+    { meter: "containerapps.idle.vcpu", quantity: replicas * cpu, note: note(`${cpu} vCPU`) },
+    { meter: "containerapps.idle.memory", quantity: replicas * memory, note: note(`${memory} GiB`) },
+  );
 }
 
 /** Minutes in an ISO 8601 duration such as PT5M or PT1H. */

@@ -72,6 +72,10 @@ export const armMocks: pulumi.runtime.Mocks = {
     if (token === "azure-native:containerservice:listManagedClusterUserCredentials") {
       return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(offlineKubeconfig(args.resourceName, args.resourceGroupName)).toString("base64") }] };
     }
+    if (token === "azure-native:web:listStaticSiteSecrets") {
+      // A static site's deployment token: fake, and only ever passed on as a secret.
+      return { properties: { apiKey: fakeGuid("static-site-deployment-token", String(args.name)) } };
+    }
     throw new Error(`the offline plan has no answer for ${token}; add it to cli/plan/mocks.ts`);
   },
 };

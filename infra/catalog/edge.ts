@@ -21,6 +21,13 @@ export const edgeTypes: Record<string, CatalogEntry> = {
   "azure-native:cdn:AFDOriginGroup": untagged("Microsoft.Cdn/profiles/originGroups", ["profileName", "originGroupName"]),
   "azure-native:cdn:AFDOrigin": untagged("Microsoft.Cdn/profiles/originGroups/origins", ["profileName", "originGroupName", "originName"]),
   "azure-native:cdn:Route": untagged("Microsoft.Cdn/profiles/afdEndpoints/routes", ["profileName", "endpointName", "routeName"]),
+  "azure-native:cdn:AFDCustomDomain": {
+    ...untagged("Microsoft.Cdn/profiles/customDomains", ["profileName", "customDomainName"]),
+    // Front Door asks for a TXT record _dnsauth.<host> with this token before it issues the certificate.
+    outputs: ({ guid }) => ({ domainValidationState: "Pending", validationProperties: { validationToken: guid("validation").replace(/-/g, ""), expirationDate: "2027-01-01T00:00:00Z" } }),
+  },
+  "azure-native:cdn:RuleSet": untagged("Microsoft.Cdn/profiles/ruleSets", ["profileName", "ruleSetName"]),
+  "azure-native:cdn:Rule": untagged("Microsoft.Cdn/profiles/ruleSets/rules", ["profileName", "ruleSetName", "ruleName"]),
   "azure-native:cdn:SecurityPolicy": untagged("Microsoft.Cdn/profiles/securityPolicies", ["profileName", "securityPolicyName"]),
   "azure-native:frontdoor:Policy": {
     arm: "Microsoft.Network/frontDoorWebApplicationFirewallPolicies",

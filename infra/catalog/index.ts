@@ -6,6 +6,7 @@ import { entraTypes } from "./entra.js";
 import { flexibleServerTypes } from "./flexible-servers.js";
 import { gatewayTypes } from "./gateway.js";
 import { kubernetesTypes } from "./kubernetes.js";
+import { hostTypes } from "./hosts.js";
 import { networkTypes } from "./network.js";
 import { observabilityTypes } from "./observability.js";
 import { platformTypes } from "./platform.js";
@@ -25,6 +26,7 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   ...edgeTypes,
   ...gatewayTypes,
   ...computeTypes,
+  ...hostTypes,
   ...entraTypes,
   ...platformTypes,
   ...kubernetesTypes,

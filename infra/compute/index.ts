@@ -61,7 +61,7 @@ export interface HostedAppOutputs {
 }
 
 /** App settings whose names say they hold a credential: they must be Key Vault references. */
-const SECRET_SETTING = /(password|secret|key|token|connectionstring|credential)/i;
+export const SECRET_SETTING = /(password|secret|key|token|connectionstring|credential)/i;
 /** Settings the component sets itself; apps may not override them. */
 const RESERVED_SETTINGS = new Set([
   "FUNCTIONS_EXTENSION_VERSION",

@@ -33,6 +33,7 @@ export const BUILT_IN_ROLES: Readonly<Record<string, string>> = {
   "Network Contributor": "4d97b98b-1d4f-4787-a291-c67834d212e7",
   "Azure Kubernetes Service Cluster User Role": "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
   "Azure Kubernetes Service RBAC Cluster Admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+  AcrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
 };
 
 /** A GUID derived from the given parts: role assignment names must be GUIDs and must be stable. */

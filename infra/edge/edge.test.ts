@@ -18,8 +18,16 @@ const PREMIUM: EdgeArgs = {
   waf: { mode: "Prevention", enabled: true, managedRules: true, rateLimitPerMinute: 500, allowedCountries: ["NL", "DE"] },
 };
 
+const SITE: EdgeArgs = {
+  ...STANDARD,
+  cachedPaths: ["/assets/*"],
+  staticSite: { hostName: "stapp-estate-test-weu-web-1a2b3c4d5.3.azurestaticapps.net" },
+  customDomains: ["www.contoso.com", "api.contoso.com"],
+};
+
 let standard: Plan;
 let premium: Plan;
+let site: Plan;
 beforeAll(async () => {
   standard = await planComponents(() => {
     const edge = new Edge("edge", STANDARD);
@@ -27,6 +35,10 @@ beforeAll(async () => {
   });
   premium = await planComponents(() => {
     new Edge("edge", PREMIUM);
+  });
+  site = await planComponents(() => {
+    const edge = new Edge("edge", SITE);
+    return { tokens: edge.validationTokens };
   });
 });
 
@@ -94,5 +106,46 @@ describe("Edge (Front Door + WAF)", () => {
     expect(() => customRules({ ...STANDARD.waf, rateLimitPerMinute: 0 })).toThrow(/rateLimitPerMinute got 0/);
     await expect(planComponents(() => void new Edge("edge", { ...PREMIUM, sku: "Standard", waf: STANDARD.waf }))).rejects.toThrow(/private link origin needs sku Premium/);
     await expect(planComponents(() => void new Edge("edge", { ...STANDARD, waf: PREMIUM.waf }))).rejects.toThrow(/managed WAF rule sets need sku Premium/);
+  });
+
+  it("serves a static site from its own origin group, cached, beside the API's uncached one", () => {
+    const groups = Object.fromEntries(ofType(site, "azure-native:cdn:AFDOriginGroup").map((g) => [g.inputs.originGroupName, g]));
+    expect(Object.keys(groups).sort()).toEqual(["gateway", "site"]);
+    expect(groups.site.inputs.healthProbeSettings).toMatchObject({ probePath: "/index.html", probeProtocol: "Https", probeRequestType: "HEAD" });
+    const siteOrigin = ofType(site, "azure-native:cdn:AFDOrigin").find((o) => o.inputs.originName === "site")!;
+    expect(siteOrigin.inputs).toMatchObject({ hostName: SITE.staticSite!.hostName, originHostHeader: SITE.staticSite!.hostName, enforceCertificateNameCheck: true });
+    const routes = Object.fromEntries(ofType(site, "azure-native:cdn:Route").map((r) => [r.inputs.routeName, r.inputs as any]));
+    expect(routes.api).toMatchObject({ patternsToMatch: ["/api/*"], originGroup: { id: groups.gateway.outputs.id } });
+    expect(routes.api.cacheConfiguration).toBeUndefined();
+    expect(routes.static).toMatchObject({ patternsToMatch: ["/*"], originGroup: { id: groups.site.outputs.id }, httpsRedirect: "Enabled", forwardingProtocol: "HttpsOnly" });
+    expect(routes.static.cacheConfiguration).toMatchObject({ queryStringCachingBehavior: "IgnoreQueryString" });
+    expect(routes.static.ruleSets).toEqual([{ id: oneOfType(site, "azure-native:cdn:RuleSet").outputs.id }]);
+  });
+
+  it("caches assets under the cached paths for a year and pages for five minutes", () => {
+    const rules = Object.fromEntries(ofType(site, "azure-native:cdn:Rule").map((r) => [r.inputs.ruleName, r.inputs as any]));
+    expect(rules.assets.conditions[0]).toMatchObject({ name: "UrlPath", parameters: { operator: "BeginsWith", matchValues: ["/assets/"] } });
+    expect(rules.assets.actions[0].parameters.cacheConfiguration).toMatchObject({ cacheBehavior: "OverrideAlways", cacheDuration: "365.00:00:00" });
+    expect(rules.pages.conditions[0]).toMatchObject({ name: "UrlFileExtension", parameters: { operator: "Equal", matchValues: ["html"] } });
+    expect(rules.pages.actions[0].parameters.cacheConfiguration.cacheDuration).toBe("00:05:00");
+  });
+
+  it("answers on custom domains with managed certificates (TLS 1.2), on every route, behind the WAF", () => {
+    const domains = ofType(site, "azure-native:cdn:AFDCustomDomain");
+    expect(domains.map((d) => d.inputs.hostName)).toEqual(["www.contoso.com", "api.contoso.com"]);
+    for (const domain of domains) {
+      expect(domain.inputs.tlsSettings).toEqual({ certificateType: "ManagedCertificate", minimumTlsVersion: "TLS12" });
+    }
+    const ids = domains.map((d) => ({ id: d.outputs.id }));
+    for (const route of ofType(site, "azure-native:cdn:Route")) expect(route.inputs.customDomains).toEqual(ids);
+    const security = oneOfType(site, "azure-native:cdn:SecurityPolicy").inputs as any;
+    expect(security.parameters.associations[0].domains).toEqual([{ id: oneOfType(site, "azure-native:cdn:AFDEndpoint").outputs.id }, ...ids]);
+    expect(Object.keys(site.outputs.tokens as object)).toEqual(["www.contoso.com", "api.contoso.com"]);
+    expect((site.outputs.tokens as any)["www.contoso.com"]).toBe((domains[0].outputs.validationProperties as any).validationToken);
+  });
+
+  it("refuses a custom domain that is not a host name, or one listed twice", async () => {
+    await expect(planComponents(() => void new Edge("edge", { ...SITE, customDomains: ["https://www.contoso.com"] }))).rejects.toThrow(/custom domain "https:\/\/www.contoso.com" is not a lowercase DNS host name/);
+    await expect(planComponents(() => void new Edge("edge", { ...SITE, customDomains: ["a.contoso.com", "a.contoso.com"] }))).rejects.toThrow(/a.contoso.com is listed twice/);
   });
 });

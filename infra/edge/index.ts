@@ -5,6 +5,7 @@ import type * as inputs from "@pulumi/azure-native/types/input";
 import type { BaseArgs } from "../core/args.js";
 import { HEALTH_PATH } from "../core/health.js";
 import { applySharedArgs } from "../core/shared.js";
+import { HOST_NAME } from "../naming/index.js";
 
 export const API_PATTERN = "/api/*";
 
@@ -28,9 +29,26 @@ export interface EdgeArgs extends BaseArgs {
     privateLink?: { resourceId: pulumi.Input<string>; location: pulumi.Input<string> };
   };
   waf: WafSettings;
-  /** Path patterns Front Door caches (static assets); /api/* is never cached. */
+  /**
+   * Path patterns Front Door caches (static assets); /api/* is never cached. With a static site,
+   * everything but /api/* goes to the site, and these paths are cached for a year.
+   */
   cachedPaths: string[];
+  /** A static site (Static Web Apps, or a storage static website) served beside the API: its own origin group, cached. */
+  staticSite?: { hostName: pulumi.Input<string> };
+  /**
+   * Host names Front Door answers on besides its endpoint's, each with a certificate Front Door
+   * issues and renews (TLS 1.2 minimum), on every route and behind the WAF. Each needs a CNAME to
+   * the endpoint and a TXT record `_dnsauth.<host>` with its `validationTokens` entry.
+   */
+  customDomains?: string[];
 }
+
+
+/** How long Front Door keeps a revalidatable page (index.html): a new deployment shows within it. */
+export const PAGE_CACHE = "00:05:00";
+/** How long Front Door keeps fingerprinted assets under the cached paths. */
+export const ASSET_CACHE = "365.00:00:00";
 
 const MANAGED_RULE_SETS: inputs.frontdoor.ManagedRuleSetArgs[] = [
   { ruleSetType: "Microsoft_DefaultRuleSet", ruleSetVersion: "2.1", ruleSetAction: "Block" },
@@ -79,12 +97,20 @@ export class Edge extends pulumi.ComponentResource {
   readonly endpointHostName: pulumi.Output<string>;
   readonly url: pulumi.Output<string>;
   readonly wafPolicyId: pulumi.Output<string>;
+  /** Per custom domain: the TXT value `_dnsauth.<host>` must hold before Front Door issues its certificate. */
+  readonly validationTokens: Record<string, pulumi.Output<string>> = {};
 
   constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:edge:Edge", name, {}, opts);
     const { resourceGroupName, namer, tags, sku, waf } = args;
     if (args.origin.privateLink && sku !== "Premium") throw new Error("edge: a private link origin needs sku Premium");
     if (waf.managedRules && sku !== "Premium") throw new Error("edge: managed WAF rule sets need sku Premium");
+    const domainNames = args.customDomains ?? [];
+    for (const host of domainNames) {
+      if (!HOST_NAME.test(host)) throw new Error(`edge: custom domain ${JSON.stringify(host)} is not a lowercase DNS host name`);
+    }
+    const repeated = domainNames.find((host, i) => domainNames.indexOf(host) !== i);
+    if (repeated) throw new Error(`edge: custom domain ${repeated} is listed twice`);
     const skuName = `${sku}_AzureFrontDoor`;
 
     const profile = new cdn.Profile(
@@ -107,6 +133,22 @@ export class Edge extends pulumi.ComponentResource {
       { ...inProfile, endpointName: namer.name("frontDoorEndpoint"), location: "Global", tags, enabledState: "Enabled" },
       { parent: this },
     );
+
+    const domains = domainNames.map((host) => {
+      const domain = new cdn.AFDCustomDomain(
+        `${name}-domain-${host}`,
+        {
+          ...inProfile,
+          customDomainName: host.replace(/\./g, "-"),
+          hostName: host,
+          tlsSettings: { certificateType: "ManagedCertificate", minimumTlsVersion: "TLS12" },
+        },
+        { parent: this },
+      );
+      this.validationTokens[host] = domain.validationProperties.apply((v) => v.validationToken);
+      return domain;
+    });
+    const customDomains = domains.map((domain) => ({ id: domain.id }));
 
     const originGroup = new cdn.AFDOriginGroup(
       `${name}-origin-group`,
@@ -142,21 +184,24 @@ export class Edge extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const route = (key: string, patterns: string[], cached: boolean) =>
+    const site = args.staticSite && this.staticSiteOrigin(name, args, inProfile);
+    const route = (key: string, patterns: string[], target: { group: cdn.AFDOriginGroup; origin: cdn.AFDOrigin }, cache?: { ruleSet?: cdn.RuleSet }) =>
       new cdn.Route(
         `${name}-route-${key}`,
         {
           ...inProfile,
           endpointName: endpoint.name,
           routeName: key,
-          originGroup: { id: originGroup.id },
+          originGroup: { id: target.group.id },
           patternsToMatch: patterns,
           supportedProtocols: ["Http", "Https"],
           httpsRedirect: "Enabled",
           forwardingProtocol: "HttpsOnly",
           linkToDefaultDomain: "Enabled",
+          customDomains: customDomains.length ? customDomains : undefined,
           enabledState: "Enabled",
-          cacheConfiguration: cached
+          ruleSets: cache?.ruleSet ? [{ id: cache.ruleSet.id }] : undefined,
+          cacheConfiguration: cache
             ? {
                 queryStringCachingBehavior: "IgnoreQueryString",
                 compressionSettings: {
@@ -166,11 +211,13 @@ export class Edge extends pulumi.ComponentResource {
               }
             : undefined,
         },
-        // A route needs its origin in place before Front Door accepts it.
-        { parent: this, dependsOn: [origin] },
+        // A route needs its origin (and rules) in place before Front Door accepts it.
+        { parent: this, dependsOn: [target.origin, ...(cache?.ruleSet ? [cache.ruleSet] : [])] },
       );
-    route("api", [API_PATTERN], false);
-    if (args.cachedPaths.length) route("static", args.cachedPaths, true);
+    const gateway = { group: originGroup, origin };
+    route("api", [API_PATTERN], gateway);
+    if (site) route("static", ["/*"], site, { ruleSet: this.cachingRules(name, args, inProfile) });
+    else if (args.cachedPaths.length) route("static", args.cachedPaths, gateway, {});
 
     const policy = new frontdoor.Policy(
       `${name}-waf`,
@@ -199,7 +246,8 @@ export class Edge extends pulumi.ComponentResource {
         parameters: {
           type: "WebApplicationFirewall",
           wafPolicy: { id: policy.id },
-          associations: [{ domains: [{ id: endpoint.id }], patternsToMatch: ["/*"] }],
+          // The WAF sees every host Front Door answers on, custom domains included.
+          associations: [{ domains: [{ id: endpoint.id }, ...customDomains], patternsToMatch: ["/*"] }],
         },
       },
       { parent: this },
@@ -211,5 +259,67 @@ export class Edge extends pulumi.ComponentResource {
     this.url = pulumi.interpolate`https://${endpoint.hostName}`;
     this.wafPolicyId = policy.id;
     this.registerOutputs({ profileId: this.profileId, url: this.url, frontDoorId: this.frontDoorId });
+  }
+
+  /** The static site's origin group: probed on its index page, the site as its only origin. */
+  private staticSiteOrigin(name: string, args: EdgeArgs, inProfile: { profileName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> }) {
+    const hostName = args.staticSite!.hostName;
+    const group = new cdn.AFDOriginGroup(
+      `${name}-origin-group-site`,
+      {
+        ...inProfile,
+        originGroupName: "site",
+        healthProbeSettings: { probePath: "/index.html", probeProtocol: "Https", probeRequestType: "HEAD", probeIntervalInSeconds: 100 },
+        loadBalancingSettings: { sampleSize: 4, successfulSamplesRequired: 3, additionalLatencyInMilliseconds: 50 },
+        sessionAffinityState: "Disabled",
+      },
+      { parent: this },
+    );
+    const origin = new cdn.AFDOrigin(
+      `${name}-origin-site`,
+      {
+        ...inProfile,
+        originGroupName: group.name,
+        originName: "site",
+        hostName,
+        originHostHeader: hostName,
+        httpsPort: 443,
+        enforceCertificateNameCheck: true,
+        enabledState: "Enabled",
+        priority: 1,
+        weight: 1000,
+      },
+      { parent: this },
+    );
+    return { group, origin };
+  }
+
+  /**
+   * The static route's caching rules: fingerprinted assets under the cached paths for a year,
+   * HTML pages for five minutes (so a deployment shows soon without purging), and everything else
+   * as the site's own Cache-Control headers say.
+   */
+  private cachingRules(name: string, args: EdgeArgs, inProfile: { profileName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> }): cdn.RuleSet {
+    const ruleSet = new cdn.RuleSet(`${name}-rules-site`, { ...inProfile, ruleSetName: "sitecache" }, { parent: this });
+    const cacheFor = (cacheDuration: string) => ({
+      name: "RouteConfigurationOverride" as const,
+      parameters: {
+        typeName: "DeliveryRuleRouteConfigurationOverrideActionParameters" as const,
+        cacheConfiguration: { cacheBehavior: "OverrideAlways", cacheDuration, queryStringCachingBehavior: "IgnoreQueryString", isCompressionEnabled: "Enabled" },
+      },
+    });
+    const rule = (ruleName: string, order: number, condition: inputs.cdn.DeliveryRuleUrlPathConditionArgs | inputs.cdn.DeliveryRuleUrlFileExtensionConditionArgs, cacheDuration: string) =>
+      new cdn.Rule(
+        `${name}-rule-${ruleName}`,
+        { ...inProfile, ruleSetName: ruleSet.name, ruleName, order, conditions: [condition], actions: [cacheFor(cacheDuration)], matchProcessingBehavior: "Stop" },
+        { parent: this },
+      );
+    // `/assets/*` → the prefix `/assets/`.
+    const prefixes = args.cachedPaths.map((pattern) => pattern.replace(/\*$/, ""));
+    if (prefixes.length) {
+      rule("assets", 1, { name: "UrlPath", parameters: { typeName: "DeliveryRuleUrlPathMatchConditionParameters", operator: "BeginsWith", matchValues: prefixes, transforms: ["Lowercase"] } }, ASSET_CACHE);
+    }
+    rule("pages", 2, { name: "UrlFileExtension", parameters: { typeName: "DeliveryRuleUrlFileExtensionMatchConditionParameters", operator: "Equal", matchValues: ["html"], transforms: ["Lowercase"] } }, PAGE_CACHE);
+    return ruleSet;
   }
 }

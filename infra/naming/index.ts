@@ -5,6 +5,9 @@ import { REGIONS, type Region } from "./regions.js";
 export { NAME_RULES, type NameKind, type NameRule } from "./rules.js";
 export { REGIONS, REGION_NAMES, isRegion, type Region } from "./regions.js";
 
+/** A fully qualified, lowercase DNS host name, as custom domains are written (www.contoso.com). */
+export const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
 /** A name that cannot be made valid: never truncated silently, always an error. */
 export class NamingError extends Error {
   constructor(message: string) {

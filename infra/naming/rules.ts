@@ -123,6 +123,31 @@ export const NAME_RULES = {
     globallyUnique: false,
     scopedToParent: true,
   },
+  // Microsoft.Web/staticSites: 1-40 alphanumerics and hyphens; the host name Azure generates is
+  // what is globally unique, not the resource name.
+  staticSite: hyphenated(1, 40, false, "stapp"),
+  // Microsoft.ContainerRegistry/registries: 5-50 alphanumerics, globally unique (<name>.azurecr.io).
+  containerRegistry: {
+    abbr: "cr",
+    min: 5,
+    max: 50,
+    pattern: /^[a-z0-9]+$/,
+    allowed: "lowercase letters and digits only",
+    separator: "",
+    globallyUnique: true,
+  },
+  // Microsoft.App/managedEnvironments: 2-60 alphanumerics and hyphens, starting with a letter.
+  containerAppsEnvironment: {
+    ...hyphenated(2, 60, false, "cae"),
+    pattern: /^[a-z][a-z0-9-]*[a-z0-9]$/,
+    allowed: "lowercase letters, digits and hyphens, starting with a letter",
+  },
+  // Microsoft.App/containerApps: 2-32 lowercase letters, digits and hyphens, starting with a letter.
+  containerApp: {
+    ...hyphenated(2, 32, false, "ca"),
+    pattern: /^[a-z][a-z0-9-]*[a-z0-9]$/,
+    allowed: "lowercase letters, digits and hyphens, starting with a letter",
+  },
 } as const satisfies Record<string, NameRule>;
 
 export type NameKind = keyof typeof NAME_RULES;

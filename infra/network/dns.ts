@@ -17,12 +17,17 @@ export const PRIVATE_LINK = {
   keyVault: { zone: "privatelink.vaultcore.azure.net", groupId: "vault" },
   postgresql: { zone: "privatelink.postgres.database.azure.com", groupId: "postgresqlServer" },
   mysql: { zone: "privatelink.mysql.database.azure.com", groupId: "mysqlServer" },
+  // Premium registries only; the zone also answers for the regional data endpoints.
+  containerRegistry: { zone: "privatelink.azurecr.io", groupId: "registry" },
 } as const;
 
 export type PrivateLinkService = keyof typeof PRIVATE_LINK;
 export const PRIVATE_LINK_SERVICES = Object.keys(PRIVATE_LINK) as PrivateLinkService[];
-/** Services every estate has; the optional databases' zones are made only for stacks that use them. */
-export const DEFAULT_PRIVATE_LINK_SERVICES = PRIVATE_LINK_SERVICES.filter((s) => s !== "postgresql" && s !== "mysql");
+/**
+ * The zones every estate gets: its data services'. The others (the optional databases', a
+ * registry's) come only with the component that needs them, so an estate declares no empty zone.
+ */
+export const DEFAULT_PRIVATE_LINK_SERVICES: PrivateLinkService[] = ["cosmos", "sql", "redis", "blob", "serviceBus", "keyVault"];
 
 /**
  * The platform services' zones and group ids (same source). Unlike the data tier's, an estate

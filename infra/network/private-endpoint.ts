@@ -3,6 +3,12 @@ import * as network from "@pulumi/azure-native/network";
 import type { BaseArgs, PrivateEndpointArgs } from "../core/args.js";
 import { privateLinkOf, type AnyPrivateLinkService } from "./dns.js";
 
+/** A private-link target the PRIVATE_LINK table cannot name: its zone is known only once it exists. */
+export interface PrivateLinkTarget {
+  groupId: string;
+  zone: pulumi.Input<string>;
+}
+
 /**
  * The private endpoint of one data service: in the private-endpoint subnet, connected to the
  * service's sub-resource, with a DNS zone group that writes its A record into the service's
@@ -12,11 +18,11 @@ export function privateEndpoint(
   owner: pulumi.Resource,
   ownerName: string,
   base: Pick<BaseArgs, "resourceGroupName" | "location" | "namer" | "tags">,
-  service: AnyPrivateLinkService,
+  service: AnyPrivateLinkService | PrivateLinkTarget,
   targetId: pulumi.Input<string>,
   endpoint: PrivateEndpointArgs,
 ): network.PrivateEndpoint {
-  const { groupId, zone } = privateLinkOf(service);
+  const { groupId, zone } = typeof service === "string" ? privateLinkOf(service) : service;
   const endpointName = base.namer.name("privateEndpoint", ownerName);
   const pe = new network.PrivateEndpoint(
     `${ownerName}-pe`,
@@ -37,9 +43,12 @@ export function privateEndpoint(
       privateDnsZoneGroupName: "default",
       privateEndpointName: pe.name,
       resourceGroupName: base.resourceGroupName,
-      privateDnsZoneConfigs: [{ name: zone.replace(/\./g, "-"), privateDnsZoneId: endpoint.privateDnsZoneId }],
+      privateDnsZoneConfigs: [{ name: pulumi.output(zone).apply(configName), privateDnsZoneId: endpoint.privateDnsZoneId }],
     },
     { parent: owner },
   );
   return pe;
 }
+
+/** The zone config's name: the zone's, dots turned to dashes. */
+const configName = (zone: string) => zone.replace(/\./g, "-");

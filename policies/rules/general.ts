@@ -32,6 +32,10 @@ const NAMES: Record<string, { abbr: string; input: string }> = {
   [T.signalR]: { abbr: "sigr", input: "resourceName" },
   [T.webPubSub]: { abbr: "wps", input: "resourceName" },
   [T.appConfiguration]: { abbr: "appcs", input: "configStoreName" },
+  [T.staticSite]: { abbr: "stapp", input: "name" },
+  [T.containerRegistry]: { abbr: "cr", input: "registryName" },
+  [T.containerEnvironment]: { abbr: "cae", input: "environmentName" },
+  [T.containerApp]: { abbr: "ca", input: "containerAppName" },
 };
 
 const tags = (inputs: Record<string, unknown>) => asRecord(inputs.tags);

@@ -1,6 +1,7 @@
 import type { Rule } from "../model.js";
 import { apimRules } from "./apim.js";
 import { computeRules } from "./compute.js";
+import { containerRules } from "./containers.js";
 import { dataRules } from "./data.js";
 import { edgeRules } from "./edge.js";
 import { flexibleServerRules } from "./flexible-servers.js";
@@ -11,6 +12,7 @@ import { messagingAndSecretRules } from "./messaging-secrets.js";
 import { monitorRules } from "./monitor.js";
 import { networkRules } from "./network.js";
 import { platformRules } from "./platform.js";
+import { staticSiteRules } from "./static-sites.js";
 import { stackRules } from "./stack.js";
 import { storageRules } from "./storage.js";
 
@@ -41,6 +43,8 @@ export const RULES = catalogue([
   ...apimRules,
   ...computeRules,
   ...kubernetesRules,
+  ...containerRules,
+  ...staticSiteRules,
   ...monitorRules,
   ...platformRules,
   ...stackRules,

@@ -3,6 +3,7 @@ import { dataArea } from "./data.js";
 import { edgeArea } from "./edge.js";
 import { gatewayArea } from "./gateway.js";
 import { kubernetesArea } from "./kubernetes.js";
+import { hostsArea } from "./hosts.js";
 import { networkArea } from "./network.js";
 import { observabilityArea } from "./observability.js";
 import { platformArea } from "./platform.js";
@@ -20,6 +21,7 @@ export const AREAS = {
   compute: computeArea,
   platform: platformArea,
   kubernetes: kubernetesArea,
+  hosts: hostsArea,
 };
 
 export type Areas = typeof AREAS;

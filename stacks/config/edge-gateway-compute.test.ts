@@ -74,6 +74,13 @@ describe("impossible combinations", () => {
     expect(line).toMatch(message);
   });
 
+  it("refuses a Front Door custom domain that is not a host name, or one listed twice", () => {
+    expect(problems({ ...DEV, ...section("edge", { customDomains: ["www.contoso.com", "www.contoso.com", "*.contoso.com"] }) })).toEqual([
+      "estate:edge.customDomains[1]: www.contoso.com is listed twice",
+      'estate:edge.customDomains[2]: got "*.contoso.com"; expected a lowercase DNS host name such as www.contoso.com',
+    ]);
+  });
+
   it("accepts a Premium edge with private link, managed rules and a valid geo filter", () => {
     const config = load({
       ...DEV,

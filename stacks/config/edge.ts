@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineArea, type Profile } from "./area.js";
 import { checkPositive } from "./checks.js";
+import { HOST_NAME } from "../../infra/naming/index.js";
 
 /** ISO 3166-1 alpha-2 country codes: what Front Door's GeoMatch condition accepts. */
 const COUNTRY_CODES = new Set(
@@ -16,6 +17,7 @@ const COUNTRY_CODES = new Set(
 );
 
 export const EDGE_SKUS = ["Standard", "Premium"] as const;
+
 
 const DEFAULTS: Record<Profile, { sku: (typeof EDGE_SKUS)[number]; wafMode: "Detection" | "Prevention"; managedRules: boolean }> = {
   // Managed rule sets exist only on Premium; dev and ephemeral keep the cheaper Standard tier.
@@ -46,6 +48,8 @@ export const edgeArea = defineArea({
       originAccess: z.enum(["public", "private-link"]),
       /** Path patterns served from Front Door's cache, e.g. /static/*. */
       cachedPaths: z.array(z.string()),
+      /** Host names Front Door answers on, each with a managed certificate (TLS 1.2), e.g. www.contoso.com. */
+      customDomains: z.array(z.string()),
     })
     .strict(),
   defaults: (profile) => ({
@@ -54,6 +58,7 @@ export const edgeArea = defineArea({
     rateLimitPerMinute: 1000,
     originAccess: "public" as const,
     cachedPaths: ["/static/*", "/assets/*"],
+    customDomains: [],
   }),
   check: (value, _context, report) => {
     if (value.managedRules && value.sku === "Standard") {
@@ -74,6 +79,10 @@ export const edgeArea = defineArea({
       } else if (pattern.startsWith("/api/")) {
         report(["cachedPaths", i], `"${pattern}" is under /api/, which is never cached`);
       }
+    });
+    value.customDomains.forEach((host, i) => {
+      if (!HOST_NAME.test(host)) report(["customDomains", i], `got "${host}"; expected a lowercase DNS host name such as www.contoso.com`);
+      else if (value.customDomains.indexOf(host) !== i) report(["customDomains", i], `${host} is listed twice`);
     });
   },
 });

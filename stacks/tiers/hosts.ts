@@ -1,6 +1,10 @@
+import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Compute } from "../../infra/compute/index.js";
 import { deployServicePackage } from "../../infra/compute/deploy.js";
+import { StaticSite } from "../../infra/static/index.js";
+import { isAppService } from "../../services/manifest.js";
+import { staticSiteRegion } from "../config/hosts.js";
 import { serviceSettings } from "../services.js";
 import { DEPLOYMENTS_CONTAINER, type DataServicesTier } from "./data.js";
 import type { Foundation } from "./foundation.js";
@@ -12,6 +16,8 @@ export interface HostsTier {
   compute: Compute;
   /** The AKS cluster and its workload, when the stack enables it. */
   kubernetes?: KubernetesHosts;
+  /** The static-site services, by name (at most one: Front Door has one site origin group). */
+  staticSites: Record<string, StaticSite>;
   /** Entra tenant whose caller tokens the services (and the gateway in front of them) accept. */
   tenantId: pulumi.Output<string>;
 }
@@ -19,7 +25,9 @@ export interface HostsTier {
 export function hostsTier(foundation: Foundation, networkTier: NetworkTier, dataTier: DataServicesTier): HostsTier {
   const { network } = networkTier;
   const { data } = dataTier;
-  const { config, services, base, diagnostics, appInsights, clientConfig } = foundation;
+  const { config, base, diagnostics, appInsights, clientConfig } = foundation;
+  // App Service hosts the services built from an entry file; static sites are served by their own host.
+  const services = foundation.services.filter(isAppService);
 
   // Each service is bundled into a zip during the program and uploaded by the deployer's own
   // identity; a code change changes only that service's blob name and its app's setting.
@@ -75,5 +83,28 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
     data.storage.grantBlobAccess(service.name, principalId, "read", DEPLOYMENTS_CONTAINER);
     for (const queue of service.queues) data.serviceBus.grantQueueAccess(service.name, principalId, queue.name, queue.access);
   }
-  return { compute, kubernetes: kubernetesHosts(foundation, networkTier, dataTier), tenantId };
+  return { compute, kubernetes: kubernetesHosts(foundation, networkTier, dataTier), staticSites: staticSitesOf(foundation, rootDir), tenantId };
+}
+
+/** Each static-site service's build output on a Static Web App (region and SKU from estate:hosts). */
+function staticSitesOf({ config, base, services }: Foundation, rootDir: string): Record<string, StaticSite> {
+  const settings = config.hosts.staticSites;
+  const sites = services.filter((service) => service.kind === "static-site");
+  return Object.fromEntries(
+    sites.map((service) => {
+      // loadHostedServices refuses a static site the stack has no region for, before anything is declared.
+      const region = staticSiteRegion(config.hosts, config.location)!;
+      const site = new StaticSite(`site-${service.name}`, {
+        ...base,
+        name: service.name,
+        sku: settings.sku,
+        region,
+        content: { folder: path.relative(rootDir, service.buildPath!), rootDir },
+        customDomains: settings.customDomains.map((hostName) => ({ hostName })),
+        stagingEnvironments: settings.stagingEnvironments,
+        allowConfigFileUpdates: settings.allowConfigFileUpdates,
+      });
+      return [service.name, site];
+    }),
+  );
 }

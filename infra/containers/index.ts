@@ -1,0 +1,11 @@
+export { ContainerRegistry, REGISTRY_SKUS, type RegistryArgs, type RegistrySku } from "./registry.js";
+export {
+  CONSUMPTION_PROFILE,
+  ContainerApp,
+  ContainerAppsEnvironment,
+  containerEnv,
+  type ContainerAppArgs,
+  type ContainerAppsEnvironmentArgs,
+  type EnvironmentRef,
+  type ImageRegistry,
+} from "./apps.js";

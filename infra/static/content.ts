@@ -1,0 +1,82 @@
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
+
+/** The file a static site serves for `/`: a build folder without it serves nothing. */
+export const SITE_INDEX = "index.html";
+
+export interface SiteContentArgs {
+  /** The site's build output (e.g. `services/web/dist`), relative to `rootDir` or absolute. */
+  folder: string;
+  /** The project root: snapshots are named relative to it, so the plan is the same on every machine. */
+  rootDir: string;
+  /** Where snapshots are kept (`.estate/sites`). */
+  outDir: string;
+}
+
+export interface SiteContent {
+  /** The snapshot that is deployed, relative to rootDir. */
+  folder: string;
+  /** SHA-256 over every file's path and bytes: the content's identity in the plan. */
+  sha256: string;
+  files: number;
+  bytes: number;
+}
+
+/** A build folder that cannot be served: names the folder and what is wrong. */
+export class SiteContentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SiteContentError";
+  }
+}
+
+/**
+ * Fingerprints a site's build output during the program and keeps a snapshot of it named by that
+ * fingerprint (`.estate/sites/<sha>/`): what is deployed is exactly what was planned, even if the
+ * build folder changes between the plan and the upload, and the same files give the same hash on
+ * any machine (paths are relative and sorted; times and permissions are ignored). The build
+ * itself (`vite build`, ...) is the service's own step, run before the estate.
+ */
+export function snapshotSite(args: SiteContentArgs): SiteContent {
+  const source = path.resolve(args.rootDir, args.folder);
+  const shown = path.relative(args.rootDir, source) || ".";
+  if (!existsSync(source)) {
+    throw new SiteContentError(`static site: build folder ${shown} does not exist; build the site first, or point the manifest's build folder at its output`);
+  }
+  if (!statSync(source).isDirectory()) throw new SiteContentError(`static site: build folder ${shown} is not a folder`);
+  const files = listFiles(source);
+  if (!files.includes(SITE_INDEX)) {
+    throw new SiteContentError(`static site: build folder ${shown} has no ${SITE_INDEX} at its root (${files.length} files); is it the build output?`);
+  }
+
+  const hash = createHash("sha256");
+  let bytes = 0;
+  for (const file of files) {
+    const data = readFileSync(path.join(source, file));
+    bytes += data.length;
+    hash.update(file).update("\u0000").update(data).update("\u0000");
+  }
+  const sha256 = hash.digest("hex");
+  const snapshot = path.join(args.outDir, sha256.slice(0, 16));
+  if (!existsSync(snapshot)) {
+    // Copied aside then renamed: a snapshot folder is complete or absent, never half written.
+    mkdirSync(args.outDir, { recursive: true });
+    const partial = `${snapshot}.partial-${process.pid}`;
+    rmSync(partial, { recursive: true, force: true });
+    cpSync(source, partial, { recursive: true });
+    renameSync(partial, snapshot);
+  }
+  return { folder: path.relative(args.rootDir, snapshot), sha256, files: files.length, bytes };
+}
+
+/** Every file under `dir`, as sorted POSIX paths relative to it. */
+function listFiles(dir: string, prefix = ""): string[] {
+  return readdirSync(path.join(dir, prefix), { withFileTypes: true })
+    .flatMap((entry) => {
+      const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) return listFiles(dir, relative);
+      return entry.isFile() ? [relative] : [];
+    })
+    .sort();
+}
