@@ -77,10 +77,17 @@ const appSetting = z
     path: ["value"],
   });
 
+/**
+ * What a service can be. Which of these a stack can host depends on the tiers its config
+ * declares (stacks/services.ts says which, and refuses the rest before anything is declared).
+ */
+export const SERVICE_KINDS = ["function-app", "web-app", "static-site", "container"] as const;
+export type ServiceKind = (typeof SERVICE_KINDS)[number];
+
 export const manifestSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, "must be lower-case letters, digits and '-'"),
-    kind: z.enum(["function-app", "web-app"]),
+    kind: z.enum(SERVICE_KINDS),
     /** Entry file relative to the service folder, bundled by esbuild. */
     entry: z.string().regex(/^[\w./-]+\.ts$/, "must be a relative .ts path"),
     routes: z.array(route).default([]),

@@ -47,6 +47,29 @@ describe("hosted services against the stack config", () => {
     expect(problem?.message).toMatch(message);
     expect((error as Error).message).toContain("Pulumi.dev.yaml");
   });
+
+  it("hosts only the services the stack chooses, and refuses a name the project does not have", async () => {
+    const chosen = loadConfig({ ...DEV, "estate:services": '["api"]' }, { stack: "dev" });
+    expect((await loadHostedServices(ROOT, chosen, "dev")).map((s) => s.name)).toEqual(["api"]);
+    const unknown = loadConfig({ ...DEV, "estate:services": '["api","billing"]' }, { stack: "dev" });
+    const error = (await loadHostedServices(ROOT, unknown, "dev").catch((e: unknown) => e)) as ConfigError;
+    expect(error.problems).toEqual([{ key: "estate:services[1]", message: 'got "billing"; the project\'s services are api, worker' }]);
+  });
+
+  it("refuses a kind the stack cannot host, naming the manifest, the key and the kinds it can host", async () => {
+    const error = (await loadHostedServices(projectWith({ kind: "container" }), config, "dev").catch((e: unknown) => e)) as ConfigError;
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.problems).toEqual([
+      { key: "estate:services", message: 'services/svc/manifest.json: kind "container" cannot be hosted by this stack; its tiers host function-app, web-app' },
+    ]);
+  });
+
+  it("refuses a web app beside functions on Flex Consumption: the integration subnet has one delegation", async () => {
+    const flex = loadConfig({ ...DEV, "estate:compute": '{"functions":{"plan":"FlexConsumption","maxInstances":100}}' }, { stack: "dev" });
+    const error = (await loadHostedServices(projectWith({ kind: "web-app" }), flex, "dev").catch((e: unknown) => e)) as ConfigError;
+    expect(error.problems.map((p) => p.key)).toEqual(["estate:compute.functions.plan"]);
+    expect(error.problems[0].message).toMatch(/services\/svc\/manifest.json: kind "web-app" needs the integration subnet delegated to Microsoft.Web\/serverFarms/);
+  });
 });
 
 describe("services deployed with the dev estate", () => {

@@ -2,22 +2,61 @@ import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppSettingValue } from "../infra/compute/index.js";
 import { CALLER_AUTHORIZATION_HEADER, entraEndpoints } from "../infra/gateway/policy-xml.js";
-import { loadManifests, type LoadedManifest } from "../services/manifest.js";
+import { loadManifests, type LoadedManifest, type ServiceKind } from "../services/manifest.js";
 import { ConfigError, formatKey, type ConfigProblem } from "./config/load.js";
 import type { EstateConfig } from "./config/schema.js";
 
 export type HostedService = LoadedManifest;
 
 /**
- * The services the estate hosts: every `services/<name>/manifest.json` of the project. Read and
- * checked against the stack config before any resource is declared: a service may only use the
+ * The services the estate hosts: the `services/<name>/manifest.json` the stack chooses with
+ * `estate:services` (all of the project's by default). Read and checked against the stack config
+ * before any resource is declared: each must be a kind the stack can host, and may only use the
  * queues, Cosmos containers and blob containers the stack declares.
  */
 export async function loadHostedServices(rootDir: string, config: EstateConfig, stack: string): Promise<HostedService[]> {
-  const manifests = await loadManifests(path.join(rootDir, "services"));
-  const problems = manifests.flatMap((m) => undeclaredData(m, config));
+  const all = await loadManifests(path.join(rootDir, "services"));
+  const { chosen, problems } = chooseServices(all, config);
+  problems.push(...chosen.flatMap((m) => [...unhostable(m, config), ...undeclaredData(m, config)]));
   if (problems.length) throw new ConfigError(`Pulumi.${stack}.yaml`, problems);
-  return manifests;
+  return chosen;
+}
+
+/** The kinds of service the stack's tiers can host: App Service plans host function and web apps. */
+export function hostableKinds(_config: EstateConfig): ServiceKind[] {
+  return ["function-app", "web-app"];
+}
+
+function chooseServices(all: HostedService[], config: EstateConfig): { chosen: HostedService[]; problems: ConfigProblem[] } {
+  if (!config.services) return { chosen: all, problems: [] };
+  const names = all.map((m) => m.name);
+  const problems: ConfigProblem[] = [];
+  config.services.forEach((name, i) => {
+    if (!names.includes(name)) {
+      problems.push({ key: formatKey(["services", i]), message: `got "${name}"; the project's services are ${names.join(", ") || "(none)"}` });
+    } else if (config.services!.indexOf(name) !== i) {
+      problems.push({ key: formatKey(["services", i]), message: `"${name}" is listed twice` });
+    }
+  });
+  return { chosen: all.filter((m) => config.services!.includes(m.name)), problems };
+}
+
+function unhostable(service: HostedService, config: EstateConfig): ConfigProblem[] {
+  const file = `services/${service.name}/manifest.json`;
+  const kinds = hostableKinds(config);
+  if (!kinds.includes(service.kind)) {
+    return [{ key: formatKey(["services"]), message: `${file}: kind "${service.kind}" cannot be hosted by this stack; its tiers host ${kinds.join(", ")}` }];
+  }
+  // One integration subnet, one delegation: Flex Consumption's is not App Service's.
+  if (service.kind === "web-app" && config.compute.functions.plan === "FlexConsumption") {
+    return [
+      {
+        key: formatKey(["compute", "functions", "plan"]),
+        message: `${file}: kind "web-app" needs the integration subnet delegated to Microsoft.Web/serverFarms, but plan FlexConsumption delegates it to Microsoft.App/environments; use plan ElasticPremium or host ${service.name} elsewhere`,
+      },
+    ];
+  }
+  return [];
 }
 
 function undeclaredData(service: HostedService, config: EstateConfig): ConfigProblem[] {

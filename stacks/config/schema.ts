@@ -3,13 +3,14 @@ import { REGION_NAMES, type Region } from "../../infra/naming/regions.js";
 import { PROFILES, type CoreContext, type Report } from "./area.js";
 import { AREAS, type Areas } from "./areas.js";
 import { checkZones } from "./checks.js";
+import { ENVIRONMENT_PATTERN, ENVIRONMENT_RULE } from "./profiles.js";
 
 const coreShape = {
   profile: z.enum(PROFILES),
   /** First segment of every name after the type abbreviation. */
   workload: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, "expected 2-10 lowercase letters or digits, starting with a letter"),
-  /** Environment segment of names; defaults to the stack name (without `ephemeral-`). */
-  environment: z.string().regex(/^[a-z][a-z0-9]{1,7}$/, "expected 2-8 lowercase letters or digits, starting with a letter"),
+  /** Environment segment of names; derived from the stack name unless set (see environmentFromStack). */
+  environment: z.string().regex(ENVIRONMENT_PATTERN, `expected ${ENVIRONMENT_RULE}`),
   location: z.enum(REGION_NAMES as [Region, ...Region[]]),
   owner: z.string().min(1, "expected the owning team or person, e.g. platform-team@contoso.com"),
   costCentre: z.string().min(1, "expected the cost centre to bill, e.g. CC-1234"),
@@ -18,6 +19,8 @@ const coreShape = {
   zoneRedundant: z.boolean(),
   /** Extra tags on every taggable resource, beside the required ones. */
   tags: z.record(z.string().max(256)),
+  /** The services (folders under services/) this stack hosts; all of the project's when not set. */
+  services: z.array(z.string().min(1)).optional(),
 };
 
 type AreaShape = { [K in keyof Areas]: Areas[K]["schema"] };

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Compute } from "../../infra/compute/index.js";
+import { Compute, type AppInbound, type FunctionsHosting, type HostedApp } from "../../infra/compute/index.js";
 import { deployServicePackage } from "../../infra/compute/deploy.js";
-import { serviceSettings } from "../services.js";
+import type { EstateConfig } from "../config/schema.js";
+import { serviceSettings, type HostedService } from "../services.js";
 import { DEPLOYMENTS_CONTAINER, type DataServicesTier } from "./data.js";
 import type { Foundation } from "./foundation.js";
 import type { NetworkTier } from "./network.js";
@@ -13,8 +14,10 @@ export interface HostsTier {
   tenantId: pulumi.Output<string>;
 }
 
-export function hostsTier(foundation: Foundation, { network }: NetworkTier, { data }: DataServicesTier): HostsTier {
-  const { config, services, base, diagnostics, appInsights, clientConfig } = foundation;
+export function hostsTier(foundation: Foundation, networkTier: NetworkTier, { data }: DataServicesTier): HostsTier {
+  const { network } = networkTier;
+  const { config, base, diagnostics, appInsights, clientConfig } = foundation;
+  const services = foundation.services.filter(onAppService);
 
   // Each service is bundled into a zip during the program and uploaded by the deployer's own
   // identity; a code change changes only that service's blob name and its app's setting.
@@ -45,7 +48,8 @@ export function hostsTier(foundation: Foundation, { network }: NetworkTier, { da
   const compute = new Compute("compute", {
     ...base,
     diagnostics,
-    ...config.compute,
+    functions: functionsHosting(config, { data }),
+    web: config.compute.web,
     zoneRedundant: config.zoneRedundant,
     apps: services.map((service) => ({
       name: service.name,
@@ -54,7 +58,7 @@ export function hostsTier(foundation: Foundation, { network }: NetworkTier, { da
       packageUrl: packageUrls[service.name],
     })),
     integrationSubnetId: network.subnetIds.integration,
-    inboundSubnetId: network.subnetIds.gateway,
+    inbound: appInbound(networkTier),
     appInsights,
     hostStorage: { accountName: data.storage.accountName, accountId: data.storage.accountId },
   });
@@ -71,4 +75,27 @@ export function hostsTier(foundation: Foundation, { network }: NetworkTier, { da
     for (const queue of service.queues) data.serviceBus.grantQueueAccess(service.name, principalId, queue.name, queue.access);
   }
   return { compute, tenantId };
+}
+
+/** The kinds of service this tier hosts on App Service plans. */
+export const APP_SERVICE_KINDS = ["function-app", "web-app"] as const satisfies ReadonlyArray<HostedApp["kind"]>;
+
+function onAppService(service: HostedService): service is HostedService & { kind: HostedApp["kind"] } {
+  return (APP_SERVICE_KINDS as readonly string[]).includes(service.kind);
+}
+
+/** The functions plan from config; Flex Consumption deploys from the packages' container. */
+function functionsHosting(config: EstateConfig, { data }: DataServicesTier): FunctionsHosting {
+  const { plan, sku, instanceMemoryMB, alwaysReady, maxInstances } = config.compute.functions;
+  if (plan === "ElasticPremium") return { plan, sku, alwaysReady, maxInstances };
+  return { plan, instanceMemoryMB, alwaysReady, maxInstances, deploymentContainerUrl: pulumi.interpolate`${data.storage.blobEndpoint}${DEPLOYMENTS_CONTAINER}` };
+}
+
+/** The apps' one allowed caller: API Management, by its subnet. */
+function appInbound({ network }: NetworkTier): AppInbound {
+  return {
+    name: "allow-api-management",
+    description: "Only API Management's subnet may call the app; Front Door reaches it through APIM.",
+    subnetId: network.subnetIds.gateway,
+  };
 }

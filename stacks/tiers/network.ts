@@ -1,4 +1,5 @@
 import { PrivateDnsZones } from "../../infra/network/dns.js";
+import { FLEX_SUBNET_DELEGATION } from "../../infra/compute/skus.js";
 import { Network, planSubnets } from "../../infra/network/index.js";
 import type { Foundation } from "./foundation.js";
 
@@ -14,6 +15,8 @@ export function networkTier({ config, base, diagnostics }: Foundation): NetworkT
     diagnostics,
     addressSpace: config.network.addressSpace,
     subnets: planSubnets(config.network.addressSpace, config.network.subnets),
+    // Flex Consumption apps integrate through a subnet delegated to Container Apps' environments.
+    delegations: config.compute.functions.plan === "FlexConsumption" ? { integration: FLEX_SUBNET_DELEGATION } : undefined,
   });
   const dns = new PrivateDnsZones("dns", { ...base, vnetId: network.vnetId });
   return { network, dns };
