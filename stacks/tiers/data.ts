@@ -1,6 +1,7 @@
 import { FUNCTIONS_HOST_CONTAINERS } from "../../infra/compute/index.js";
 import { DataTier } from "../../infra/data/index.js";
-import type { DataConfig } from "../config/data.js";
+import type { CosmosThroughput } from "../../infra/data/cosmos.js";
+import type { DataConfig, ThroughputConfig } from "../config/data.js";
 import type { Foundation } from "./foundation.js";
 import type { NetworkTier } from "./network.js";
 
@@ -24,11 +25,19 @@ export function dataTier({ config, base, diagnostics }: Foundation, { network, d
 }
 
 /** The data config as the data tier takes it: optional services present only when enabled. */
-function dataSettings({ lock, sql, redis, storage, ...rest }: DataConfig) {
+function dataSettings({ lock, sql, redis, storage, cosmos, ...rest }: DataConfig) {
   const { enabled: sqlEnabled, admin, ...sqlSettings } = sql;
   const { enabled: redisEnabled, ...redisSettings } = redis;
   return {
     ...rest,
+    cosmos: {
+      ...cosmos,
+      databases: cosmos.databases.map((db) => ({
+        ...db,
+        throughput: throughputOf(db.throughput),
+        containers: db.containers.map((container) => ({ ...container, throughput: throughputOf(container.throughput) })),
+      })),
+    },
     // The services' packages live beside their data, reached through the same private endpoint.
     // and the Functions host keeps its leases and keys in containers of its own there.
     storage: { ...storage, containers: [...new Set([...storage.containers, DEPLOYMENTS_CONTAINER, ...FUNCTIONS_HOST_CONTAINERS])] },
@@ -37,4 +46,10 @@ function dataSettings({ lock, sql, redis, storage, ...rest }: DataConfig) {
     sql: sqlEnabled && admin ? { ...sqlSettings, admin } : undefined,
     redis: redisEnabled ? redisSettings : undefined,
   };
+}
+
+/** The config check leaves exactly one of the two set. */
+function throughputOf(config: ThroughputConfig | undefined): CosmosThroughput | undefined {
+  if (!config) return undefined;
+  return config.manual !== undefined ? { manual: config.manual } : { autoscaleMax: config.autoscaleMax! };
 }
