@@ -27,11 +27,11 @@ export interface EstateOutputs {
     sqlServerFqdn?: pulumi.Output<string>;
     redisHostName?: pulumi.Output<string>;
   };
-  /** The estate's public entry point: Front Door's endpoint. */
-  frontDoorUrl: pulumi.Output<string>;
-  /** API Management's gateway (reachable only through Front Door). */
-  gatewayUrl: pulumi.Output<string>;
-  /** Each hosted app's default host name (reachable only from API Management). */
+  /** The estate's public entry point: Front Door's endpoint (absent without Front Door). */
+  frontDoorUrl?: pulumi.Output<string>;
+  /** API Management's gateway (reachable only through Front Door when there is one; absent without a gateway). */
+  gatewayUrl?: pulumi.Output<string>;
+  /** Each hosted app's default host name (reachable only from the tier in front of it). */
   appHostNames: Record<string, pulumi.Output<string>>;
 }
 
@@ -45,14 +45,15 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
   const data = dataTier(foundation, network);
   const hosts = hostsTier(foundation, network, data);
   const gateway = gatewayTier(foundation, network, hosts);
-  const edge = edgeTier(foundation, gateway);
-  alertsTier(foundation, data, hosts, edge);
+  const edge = edgeTier(foundation, gateway, hosts);
+  alertsTier(foundation, data, hosts, gateway, edge);
 
   return {
     resourceGroupName: foundation.group.name,
     vnetId: network.network.vnetId,
-    frontDoorUrl: edge.edge.url,
-    gatewayUrl: gateway.gateway.gatewayUrl,
+    // Only the tiers the stack has: Pulumi shows no undefined output.
+    ...(edge ? { frontDoorUrl: edge.edge.url } : {}),
+    ...(gateway ? { gatewayUrl: gateway.gateway.gatewayUrl } : {}),
     appHostNames: Object.fromEntries(Object.entries(hosts.compute.apps).map(([key, app]) => [key, app.defaultHostName])),
     data: {
       cosmosAccountId: data.data.cosmos.accountId,

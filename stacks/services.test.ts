@@ -107,8 +107,11 @@ describe("services deployed with the dev estate", () => {
     for (const xml of operationPolicies) expect(xml).toContain(`name="${CALLER_AUTHORIZATION_HEADER}"`);
     // An app the gateway does not route to keeps reading Authorization.
     const api = manifests.find((m) => m.name === "api")!;
-    const sources = { cosmosEndpoint: "c", blobEndpoint: "b", serviceBusNamespace: "s", tenantId: "t", audience: "a", queues: [] };
-    expect(serviceSettings({ ...api, routes: [], settings: api.settings.filter((s) => s.from.startsWith("gateway.")) }, sources)).toEqual({});
+    const sources = { cosmosEndpoint: "c", blobEndpoint: "b", serviceBusNamespace: "s", tenantId: "t", audience: "a", queues: [], behindGateway: true };
+    const gatewaySettings = api.settings.filter((s) => s.from.startsWith("gateway."));
+    expect(serviceSettings({ ...api, routes: [], settings: gatewaySettings }, sources)).toEqual({});
+    // Without a gateway nobody moves the token: a routed app reads Authorization too.
+    expect(serviceSettings({ ...api, settings: gatewaySettings }, { ...sources, behindGateway: false })).toEqual({});
   });
 
   it("runs each app from its own package, uploaded with its content hash", () => {

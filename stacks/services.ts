@@ -17,7 +17,7 @@ export type HostedService = LoadedManifest;
 export async function loadHostedServices(rootDir: string, config: EstateConfig, stack: string): Promise<HostedService[]> {
   const all = await loadManifests(path.join(rootDir, "services"));
   const { chosen, problems } = chooseServices(all, config);
-  problems.push(...chosen.flatMap((m) => [...unhostable(m, config), ...undeclaredData(m, config)]));
+  problems.push(...chosen.flatMap((m) => [...unhostable(m, config), ...undeclaredData(m, config)]), ...unroutable(chosen, config));
   if (problems.length) throw new ConfigError(`Pulumi.${stack}.yaml`, problems);
   return chosen;
 }
@@ -39,6 +39,18 @@ function chooseServices(all: HostedService[], config: EstateConfig): { chosen: H
     }
   });
   return { chosen: all.filter((m) => config.services!.includes(m.name)), problems };
+}
+
+/** Without a gateway, Front Door has one origin: the one service with routes. */
+function unroutable(services: HostedService[], config: EstateConfig): ConfigProblem[] {
+  const routed = services.filter((s) => s.routes.length > 0).map((s) => `services/${s.name}/manifest.json`);
+  if (config.gateway.sku !== "none" || config.edge.sku === "none" || routed.length <= 1) return [];
+  return [
+    {
+      key: formatKey(["gateway", "sku"]),
+      message: `without a gateway Front Door routes /api/* to one app, but ${routed.join(" and ")} all have routes; choose a gateway sku or host one of them`,
+    },
+  ];
 }
 
 function unhostable(service: HostedService, config: EstateConfig): ConfigProblem[] {
@@ -93,6 +105,8 @@ export interface SettingSources {
   tenantId: pulumi.Input<string>;
   audience: string;
   queues: EstateConfig["data"]["serviceBus"]["queues"];
+  /** Whether a gateway routes to the services (and moves the caller's token to its own header). */
+  behindGateway: boolean;
 }
 
 /**
@@ -122,7 +136,7 @@ export function serviceSettings(service: HostedService, sources: SettingSources)
         case "auth.audience": return sources.audience;
         case "auth.jwksUri": return entra.jwksUri;
         // Only the gateway moves the caller's token there; an app it does not route to reads Authorization.
-        case "gateway.callerTokenHeader": return service.routes.length ? CALLER_AUTHORIZATION_HEADER.toLowerCase() : undefined;
+        case "gateway.callerTokenHeader": return service.routes.length && sources.behindGateway ? CALLER_AUTHORIZATION_HEADER.toLowerCase() : undefined;
         case "literal": return setting.value;
         case "identity.clientId":
         case "appInsights.connectionString":

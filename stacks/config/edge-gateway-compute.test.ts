@@ -48,7 +48,7 @@ describe("impossible combinations", () => {
     ["lower-case country code", section("edge", { geoFilter: { allowedCountries: ["nl"] } }), "estate:edge.geoFilter.allowedCountries[0]", /ISO 3166-1/],
     ["caching /api/", section("edge", { cachedPaths: ["/api/v1/*"] }), "estate:edge.cachedPaths[0]", /never cached/],
     ["a wildcard CORS origin", section("gateway", { corsOrigins: ["*"] }), "estate:gateway.corsOrigins[0]", /wildcard/],
-    ["Developer with 2 units", section("gateway", { capacity: 2 }), "estate:gateway.capacity", /exactly one unit/],
+    ["Developer with 2 units", section("gateway", { capacity: 2 }), "estate:gateway.capacity", /got 2; the Developer tier has exactly 1 unit/],
     ["a zero gateway rate limit", section("gateway", { rateLimit: { callsPerMinute: 0, key: "subject" } }), "estate:gateway.rateLimit.callsPerMinute", /positive/],
     ["web minInstances > maxInstances", section("compute", { web: { minInstances: 4, maxInstances: 2 } }), "estate:compute.web.minInstances", /more than maxInstances 2/],
     ["more web instances than the SKU has", section("compute", { web: { sku: "B1", maxInstances: 5 } }), "estate:compute.web.maxInstances", /B1 \(Basic\) scales to 3/],
@@ -58,6 +58,13 @@ describe("impossible combinations", () => {
     ["a Flex ceiling above 1000", section("compute", { functions: { plan: "FlexConsumption", maxInstances: 1001 } }), "estate:compute.functions.maxInstances", /40-1000/],
     ["a Flex instance size that does not exist", section("compute", { functions: { plan: "FlexConsumption", maxInstances: 100, instanceMemoryMB: 1024 } }), "estate:compute.functions.instanceMemoryMB", /1024/],
     ["an unknown functions plan", section("compute", { functions: { plan: "Consumption" } }), "estate:compute.functions.plan", /expected one of ElasticPremium, FlexConsumption/],
+    ["Consumption with the profile's unit", section("gateway", { sku: "Consumption" }), "estate:gateway.capacity", /got 1; the Consumption tier has exactly 0 units \(capacity: null takes the tier's least\)/],
+    ["Consumption with rate limits", section("gateway", { sku: "Consumption", capacity: null }), "estate:gateway.rateLimit", /no rate-limit-by-key policy; set rateLimit: null/],
+    ["a v2 gateway with a quota", section("gateway", { sku: "BasicV2" }), "estate:gateway.quota", /the BasicV2 tier has no quota-by-key policy; set quota: null/],
+    ["StandardV2 with 11 units", section("gateway", { sku: "StandardV2", capacity: 11, quota: null }), "estate:gateway.capacity", /StandardV2 tier has 1-10 units/],
+    ["a private link origin to a v2 gateway", { ...section("edge", { sku: "Premium", originAccess: "private-link" }), ...section("gateway", { sku: "StandardV2", quota: null }) },
+      "estate:edge.originAccess", /needs gateway sku Developer or Premium; the gateway is StandardV2/],
+    ["a gateway that does not exist", section("gateway", { sku: "Basic" }), "estate:gateway.sku", /expected one of none, Consumption, Developer, BasicV2, StandardV2, Premium/],
     ["a plain-http webhook", section("observability", { alerts: { webhooks: ["http://hooks.contoso.com"] } }), "estate:observability.alerts.webhooks[0]", /https/],
     ["a zero budget", section("observability", { budget: { monthlyAmount: 0 } }), "estate:observability.budget.monthlyAmount", /positive amount/],
   ])("dev refuses %s", (_name, override, key, message) => {
@@ -79,6 +86,12 @@ describe("impossible combinations", () => {
     const line = found.find((p) => p.startsWith(`${key}: `));
     expect(line, found.join("\n")).toBeDefined();
     expect(line).toMatch(message);
+  });
+
+  it("accepts no gateway and no Front Door, ignoring their other settings", () => {
+    const config = load({ ...PROD, ...section("gateway", { sku: "none" }), ...section("edge", { sku: "none" }) }, "prod");
+    expect(config.gateway.sku).toBe("none");
+    expect(config.edge.sku).toBe("none");
   });
 
   it("lets the functions ceiling follow the plan that hosts them: 100 on Elastic Premium, 1000 on Flex, whatever the web plan", () => {

@@ -42,6 +42,10 @@ export function checkCombinations(config: EstateConfig, report: Report): void {
     report(["expiresAt"], `only ephemeral stacks expire; this stack's profile is ${config.profile}`);
   }
   checkZones(report, ["zoneRedundant"], config.zoneRedundant, config.location);
+  const gateway = config.gateway.sku;
+  if (config.edge.sku !== "none" && config.edge.originAccess === "private-link" && gateway !== "Developer" && gateway !== "Premium") {
+    report(["edge", "originAccess"], `a private link origin is API Management's private endpoint, which needs gateway sku Developer or Premium; the gateway is ${gateway}`);
+  }
   const { profile, workload, environment, location, zoneRedundant } = config;
   const context: CoreContext = { profile, workload, environment, location, zoneRedundant };
   for (const [key, area] of Object.entries(AREAS)) {

@@ -1,22 +1,34 @@
 import { Edge } from "../../infra/edge/index.js";
 import type { Foundation } from "./foundation.js";
 import type { GatewayTier } from "./gateway.js";
+import type { HostsTier } from "./hosts.js";
 
 /** Front Door with its WAF: the estate's public entry point, in front of the gateway. */
 export interface EdgeTier {
   edge: Edge;
 }
 
-export function edgeTier({ config, base, diagnostics }: Foundation, { gateway }: GatewayTier): EdgeTier {
-  const privateLinkOrigin = config.edge.originAccess === "private-link";
+/**
+ * None when the stack has no Front Door (`estate:edge.sku: none`). Its origin is the gateway, or,
+ * in an estate without one, the one app with routes (the services check allows only one).
+ */
+export function edgeTier({ config, services, base, diagnostics }: Foundation, gatewayTier: GatewayTier | undefined, { compute }: HostsTier): EdgeTier | undefined {
+  const sku = config.edge.sku;
+  if (sku === "none") return undefined;
+  const gateway = gatewayTier?.gateway;
+  const routed = services.find((service) => service.routes.length > 0);
+  if (!gateway && !routed) throw new Error("edge: Front Door needs an origin, but the stack has no gateway and no service with routes; set estate:edge.sku: none");
+  const privateLinkOrigin = gateway !== undefined && config.edge.originAccess === "private-link";
   const edge = new Edge("edge", {
     ...base,
     diagnostics,
-    sku: config.edge.sku,
-    origin: {
-      hostName: gateway.gatewayHostName,
-      privateLink: privateLinkOrigin ? { resourceId: gateway.id, location: config.location } : undefined,
-    },
+    sku,
+    origin: gateway
+      ? {
+          hostName: gateway.gatewayHostName,
+          privateLink: privateLinkOrigin ? { resourceId: gateway.id, location: config.location } : undefined,
+        }
+      : { kind: "app", hostName: compute.apps[routed!.name].defaultHostName },
     waf: {
       mode: config.edge.wafMode,
       enabled: config.edge.wafEnabled,
@@ -26,6 +38,6 @@ export function edgeTier({ config, base, diagnostics }: Foundation, { gateway }:
     },
     cachedPaths: config.edge.cachedPaths,
   });
-  gateway.acceptOnlyFrontDoor(edge.frontDoorId);
+  gateway?.acceptOnlyFrontDoor(edge.frontDoorId);
   return { edge };
 }

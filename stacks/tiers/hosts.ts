@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Compute, type AppInbound, type FunctionsHosting, type HostedApp } from "../../infra/compute/index.js";
 import { deployServicePackage } from "../../infra/compute/deploy.js";
 import type { EstateConfig } from "../config/schema.js";
+import { gatewaySubnetRole } from "./network.js";
 import { serviceSettings, type HostedService } from "../services.js";
 import { DEPLOYMENTS_CONTAINER, type DataServicesTier } from "./data.js";
 import type { Foundation } from "./foundation.js";
@@ -44,6 +45,7 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, { da
     tenantId,
     audience: config.gateway.auth.audience,
     queues: config.data.serviceBus.queues,
+    behindGateway: config.gateway.sku !== "none",
   };
   const compute = new Compute("compute", {
     ...base,
@@ -58,7 +60,7 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, { da
       packageUrl: packageUrls[service.name],
     })),
     integrationSubnetId: network.subnetIds.integration,
-    inbound: appInbound(networkTier),
+    inbound: appInbound(config, networkTier),
     appInsights,
     hostStorage: { accountName: data.storage.accountName, accountId: data.storage.accountId },
   });
@@ -91,11 +93,32 @@ function functionsHosting(config: EstateConfig, { data }: DataServicesTier): Fun
   return { plan, instanceMemoryMB, alwaysReady, maxInstances, deploymentContainerUrl: pulumi.interpolate`${data.storage.blobEndpoint}${DEPLOYMENTS_CONTAINER}` };
 }
 
-/** The apps' one allowed caller: API Management, by its subnet. */
-function appInbound({ network }: NetworkTier): AppInbound {
-  return {
-    name: "allow-api-management",
-    description: "Only API Management's subnet may call the app; Front Door reaches it through APIM.",
-    subnetId: network.subnetIds.gateway,
-  };
+/**
+ * The apps' one allowed caller, after the tier in front of them: API Management by its subnet
+ * (injected or VNet-integrated); API Management in no VNet has no fixed addresses
+ * (https://learn.microsoft.com/azure/api-management/api-management-howto-ip-addresses), so
+ * Azure's own ranges in the region, the app registration then admitting only the gateway's
+ * identity; Front Door straight to the apps by its service tag; nothing in front: anyone, the
+ * apps validating callers' tokens themselves.
+ */
+function appInbound(config: EstateConfig, { network }: NetworkTier): AppInbound | undefined {
+  const gateway = config.gateway.sku;
+  if (gateway !== "none") {
+    if (gatewaySubnetRole(config)) {
+      return {
+        name: "allow-api-management",
+        description: "Only API Management's subnet may call the app; Front Door reaches it through APIM.",
+        subnetId: network.subnetIds.gateway,
+      };
+    }
+    return {
+      name: "allow-api-management",
+      description: `API Management ${gateway} has no VNet: Azure's ranges in the region; the app's Entra registration admits only the gateway's identity.`,
+      serviceTag: `AzureCloud.${config.location}`,
+    };
+  }
+  if (config.edge.sku !== "none") {
+    return { name: "allow-front-door", description: "Only Front Door's back end may call the app.", serviceTag: "AzureFrontDoor.Backend" };
+  }
+  return undefined;
 }
