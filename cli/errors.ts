@@ -1,7 +1,8 @@
 import { ConfigError } from "../stacks/config/load.js";
 import { NamingError } from "../infra/naming/index.js";
-import { ProgramError } from "./plan/engine.js";
+import { ProgramError } from "./plan/program-error.js";
 import { StackFileError } from "./plan/stackfile.js";
+import { SettingsError } from "../policies/settings.js";
 import { WaiverError } from "../policies/waivers.js";
 
 /** Exit codes of every `estate` command (documented in README.md). */
@@ -23,6 +24,7 @@ export function isExpected(error: unknown): boolean {
     cause instanceof UsageError ||
     cause instanceof EstateError ||
     cause instanceof WaiverError ||
+    cause instanceof SettingsError ||
     error instanceof ProgramError
   );
 }

@@ -12,10 +12,15 @@ import { registerCloud } from "./commands/cloud.js";
 import { registerEnv } from "./commands/env.js";
 import { PolicyRefusal } from "./cloud/operation.js";
 import { EXIT, isExpected, UsageError } from "./errors.js";
+import { configureColour } from "./output/table.js";
+import { TOOL_VERSION } from "./version.js";
+
+configureColour();
 
 const program = new Command()
   .name("estate")
   .description("Estate: a whole Azure web estate as Pulumi components, planned offline and checked with policy-as-code")
+  .version(TOOL_VERSION, "-V, --version", "print the estate version")
   .showHelpAfterError()
   .exitOverride();
 

@@ -30,6 +30,16 @@ export const PSRULE: Catalogue = {
     "Azure.AppService.PlanInstanceCount": null, "Azure.AppService.RemoteDebug": null, "Azure.AppService.UseHTTPS": null, "Azure.AppService.WebProbe": null, "Azure.AppService.WebProbePath": null,
     "Azure.AppService.WebSecureFtp": null,
   },
+  "AI Search": {
+    "Azure.Search.IndexSLA": null, "Azure.Search.ManagedIdentity": null, "Azure.Search.Name": NAMING, "Azure.Search.Naming": NAMING, "Azure.Search.QuerySLA": null, "Azure.Search.SKU": null,
+  },
+  "Azure AI services (Azure OpenAI)": {
+    "Azure.AI.DisableLocalAuth": null, "Azure.AI.ManagedIdentity": null, "Azure.AI.Naming": NAMING, "Azure.AI.PrivateEndpoints": null, "Azure.AI.PublicAccess": null,
+  },
+  "App Configuration": {
+    "Azure.AppConfig.AuditLogs": null, "Azure.AppConfig.DisableLocalAuth": null, "Azure.AppConfig.GeoReplica": SINGLE_REGION, "Azure.AppConfig.Name": NAMING,
+    "Azure.AppConfig.PurgeProtect": null, "Azure.AppConfig.SKU": null,
+  },
   "Application Insights": { "Azure.AppInsights.LocalAuth": null, "Azure.AppInsights.Name": NAMING, "Azure.AppInsights.Workspace": null },
   "Azure Cache for Redis": {
     "Azure.Redis.AvailabilityZone": null, "Azure.Redis.FirewallIPRange": "public network access is disabled (EST-RED-003), so firewall rules never apply; none are declared",
@@ -65,6 +75,9 @@ export const PSRULE: Catalogue = {
     "Azure.VNET.UseNSGs": null, "Azure.VNET.BastionSubnet": "no GatewaySubnet", "Azure.VNET.FirewallSubnet": "no Azure Firewall: egress is narrowed by NSGs and private endpoints; a hub firewall belongs to the landing zone",
     "Azure.VNET.LocalDNS": "Azure-provided DNS with private DNS zones; no custom DNS servers", "Azure.VNET.SingleDNS": "as above", "Azure.VNET.PeerState": "no peerings",
   },
+  "SignalR Service and Web PubSub": {
+    "Azure.SignalR.ManagedIdentity": null, "Azure.SignalR.Name": NAMING, "Azure.SignalR.SLA": null, "Azure.WebPubSub.ManagedIdentity": null, "Azure.WebPubSub.SLA": null,
+  },
   "Service Bus": {
     "Azure.ServiceBus.AuditLogs": null, "Azure.ServiceBus.DisableLocalAuth": null, "Azure.ServiceBus.MinTLS": null, "Azure.ServiceBus.Usage": "runtime usage, not knowable from a plan",
   },
@@ -96,6 +109,10 @@ export const CHECKOV: Catalogue = {
     CKV_AZURE_173: null, CKV_AZURE_174: "APIM (External VNet mode) keeps a public gateway endpoint that only Front Door reaches: NSG allows AzureFrontDoor.Backend only, and the service policy checks X-Azure-FDID",
     CKV_AZURE_189: null, CKV_AZURE_190: null, CKV_AZURE_199: "Service Bus double encryption needs customer-managed keys; not required", CKV_AZURE_201: "as CKV_AZURE_199", CKV_AZURE_202: null,
     CKV_AZURE_203: null, CKV_AZURE_204: null, CKV_AZURE_205: null, CKV_AZURE_206: null, CKV_AZURE_212: null, CKV_AZURE_213: null, CKV_AZURE_214: null, CKV_AZURE_215: null,
+    CKV_AZURE_124: null, CKV_AZURE_134: null, CKV_AZURE_175: null, CKV_AZURE_176: null, CKV_AZURE_184: null, CKV_AZURE_185: null,
+    CKV_AZURE_186: "App Configuration with platform-managed keys: customer-managed keys are not required by the estate's data classification", CKV_AZURE_187: null, CKV_AZURE_188: null,
+    CKV_AZURE_196: null, CKV_AZURE_207: null, CKV_AZURE_208: null, CKV_AZURE_209: null, CKV_AZURE_210: null, CKV_AZURE_236: null, CKV_AZURE_238: null,
+    CKV_AZURE_247: "outbound restriction (restrictOutboundNetworkAccess with an FQDN allow-list) is not set: the account makes no outbound calls unless on-your-data features are configured, which the estate does not use",
     CKV_AZURE_222: null, CKV_AZURE_225: null, CKV_AZURE_229: null, CKV_AZURE_230: null, CKV_AZURE_244: null,
     CKV2_AZURE_13: null, CKV2_AZURE_21: "blob read logging comes with allLogs diagnostics (EST-STK-004)", CKV2_AZURE_25: null, CKV2_AZURE_27: null, CKV2_AZURE_31: null, CKV2_AZURE_32: null,
     CKV2_AZURE_33: null, CKV2_AZURE_34: null, CKV2_AZURE_38: null, CKV2_AZURE_40: null, CKV2_AZURE_41: "shared keys are disabled (EST-ST-004), so no account SAS can be issued", CKV2_AZURE_45: null, CKV2_AZURE_47: null,

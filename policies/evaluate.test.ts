@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { EXPIRED_WAIVER, INSECURE_PROD_FINDINGS, insecureEstate } from "./fixtures/insecure.js";
 import { compliantEstate } from "./fixtures/estate.js";
 import { evaluate, filterReport } from "./evaluate.js";
-import { PROFILES, type Profile } from "./model.js";
+import { ENFORCE, notApplicable, PROFILES, type Profile, type Rule } from "./model.js";
+import { inputRule, is, stackRule } from "./rules/factory.js";
+import { T } from "./types.js";
 import { RULES } from "./rules/index.js";
 import { parseWaivers, WaiverError, type Waiver } from "./waivers.js";
 
@@ -65,6 +67,50 @@ describe("evaluate", () => {
     const critical = filterReport(report, { minSeverity: "critical" });
     expect(critical.results.every((r) => r.severity === "critical")).toBe(true);
     expect(failures(critical)).toEqual(["EST-ST-003 st", "EST-STK-005 st"]);
+  });
+});
+
+describe("not applicable", () => {
+  const ruleData = {
+    title: "t", description: "d", severity: "high" as const, controls: { mcsb: ["NS-2"], waf: "Security" as const }, mappings: {}, remediation: "Change the input.", enforcement: ENFORCE.always,
+  };
+  const premiumOnly = inputRule({
+    ...ruleData, id: "EST-TST-001", types: [T.storageAccount], path: "minimumTlsVersion", expect: is("TLS1_3"), bad: "TLS1_0",
+    when: (resource) => resource.name === "premium", appliesTo: "premium accounts",
+  });
+  const stackOnly = stackRule({
+    ...ruleData, id: "EST-TST-002", types: [T.storageAccount],
+    problemOf: () => (resource) => (resource.name === "st" ? notApplicable("no blob service declared") : "a problem"),
+    fail: [],
+  });
+
+  it("reports a rule whose precondition does not hold as not-applicable with the reason, counted apart from pass", () => {
+    const rules: Rule[] = [premiumOnly, stackOnly];
+    const report = evaluate(compliantEstate(), meta("prod"), { now, rules });
+    const st = report.results.filter((r) => r.resource.name === "st");
+    expect(st.map((r) => [r.ruleId, r.status, r.message])).toEqual([
+      ["EST-TST-001", "not-applicable", "applies to premium accounts only"],
+      ["EST-TST-002", "not-applicable", "no blob service declared"],
+    ]);
+    expect(report.summary.notApplicable).toBe(report.results.filter((r) => r.status === "not-applicable").length);
+    expect(report.summary.notApplicable).toBeGreaterThanOrEqual(2);
+    expect(report.summary.pass + report.summary.fail + report.summary.waived + report.summary.notApplicable).toBe(report.summary.results);
+    expect(report.summary.bySeverity.high["not-applicable"]).toBe(report.summary.notApplicable);
+    expect(report.summary.mandatoryViolations).toBe(report.results.filter((r) => r.status === "fail").length);
+  });
+
+  it("does not let a waiver match a not-applicable result", () => {
+    const report = evaluate(compliantEstate(), meta("prod"), { now, rules: [premiumOnly], waivers: [waiver({ rule: "EST-TST-001", resource: "st" })] });
+    expect(report.results.find((r) => r.resource.name === "st")!.status).toBe("not-applicable");
+    expect(report.waivers[0]!.status).toBe("unmatched");
+  });
+
+  it("counts EST-GEN-004 on a resource without an explicit name as not-applicable", () => {
+    const graph = compliantEstate();
+    const group = graph.resources.find((r) => r.type === T.resourceGroup)!;
+    delete group.inputs.resourceGroupName;
+    const result = evaluate(graph, meta("prod"), { now }).results.find((r) => r.ruleId === "EST-GEN-004" && r.resource.urn === group.urn)!;
+    expect(result).toMatchObject({ status: "not-applicable", message: "resourceGroupName is not set: the provider generates the name from the logical name" });
   });
 });
 

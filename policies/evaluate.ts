@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import type { Plan } from "../cli/plan/schema.js";
 import {
+  isNotApplicable,
   PACK_VERSION,
   PROFILES,
   SEVERITIES,
@@ -15,12 +16,15 @@ import {
 } from "./model.js";
 import { RULES } from "./rules/index.js";
 import { STACK_OUTPUTS_URN } from "./rules/stack.js";
+import { DEFAULT_SETTINGS, type PolicySettings, type ResolvedSettings } from "./settings.js";
 import { globToRegExp, isExpired, WAIVER_RULES, waiverMatches, type Waiver } from "./waivers.js";
 
-/** Version of policy.json's shape; bump on a removed or renamed field. */
-export const REPORT_SCHEMA_VERSION = 1;
+/** Version of policy.json's shape; bump on a removed or renamed field, or a new meaning of one. */
+export const REPORT_SCHEMA_VERSION = 2;
 
-export type Status = "pass" | "fail" | "waived";
+/** `not-applicable`: the rule's precondition does not hold for the resource, so it judged nothing. */
+export const STATUSES = ["pass", "fail", "waived", "not-applicable"] as const;
+export type Status = (typeof STATUSES)[number];
 
 export interface ResultResource {
   urn: string;
@@ -35,9 +39,12 @@ export interface PolicyResult {
   enforcement: Exclude<Enforcement, "disabled">;
   status: Status;
   resource: ResultResource;
+  /** Why it failed; for `not-applicable`, why the rule does not apply. */
   message?: string;
   /** The waiver that turned a failure into "waived". */
   waiver?: Pick<Waiver, "reason" | "owner" | "expires" | "source">;
+  /** A failure the baseline given to `estate policy --baseline` already holds. */
+  baseline?: true;
 }
 
 /** A rule as reports show it: its data, and its enforcement for this report's profile. */
@@ -67,6 +74,7 @@ export interface Summary {
   pass: number;
   fail: number;
   waived: number;
+  notApplicable: number;
   mandatoryViolations: number;
   advisoryViolations: number;
   bySeverity: Record<Severity, Record<Status, number>>;
@@ -81,6 +89,10 @@ export interface PolicyReport {
   planCreatedAt: string;
   evaluatedAt: string;
   durationMs: number;
+  /** The effective policy settings the rules judged with. */
+  settings: PolicySettings;
+  /** The settings sections that applied, in order (`policies/settings.yaml#profiles.dev`); none: the defaults. */
+  settingsFrom: string[];
   rules: RuleInfo[];
   results: PolicyResult[];
   waivers: WaiverStatus[];
@@ -91,6 +103,8 @@ export interface EvaluateOptions {
   rules?: readonly Rule[];
   waivers?: Waiver[];
   now?: Date;
+  /** The stack's settings (`loadSettings`); default: the built-in defaults. */
+  settings?: ResolvedSettings;
 }
 
 export function isProfile(value: string): value is Profile {
@@ -114,17 +128,30 @@ const toResource = (resource: GraphResource & { physicalName?: string }): Result
   ...(resource.physicalName ? { physicalName: resource.physicalName } : {}),
 });
 
-/** Each rule's verdict on each resource it applies to: the rule × resource matrix before waivers. */
-function judge(graph: Graph, rule: Rule, context: RuleContext): Array<{ resource: ResultResource; messages: string[] }> {
+interface Judgement {
+  resource: ResultResource;
+  messages: string[];
+  /** Why the rule does not apply to the resource (then `messages` is empty). */
+  notApplicable?: string;
+}
+
+/** Each rule's verdict on each resource of its types: the rule × resource matrix before waivers. */
+function judge(graph: Graph, rule: Rule, context: RuleContext): Judgement[] {
   const subjects = graph.resources.filter((resource) => rule.types.includes(resource.type));
   if (rule.kind === "resource") {
-    return subjects.map((resource) => ({ resource: toResource(resource), messages: rule.check(resource, context) }));
+    return subjects.map((resource) => {
+      const verdict = rule.check(resource, context);
+      return isNotApplicable(verdict) ? { resource: toResource(resource), messages: [], notApplicable: verdict.notApplicable } : { resource: toResource(resource), messages: verdict };
+    });
   }
-  const findings = rule.check(graph, context);
-  const verdicts = subjects.map((resource) => ({
-    resource: toResource(resource),
-    messages: findings.filter((finding) => finding.urn === resource.urn).map((finding) => finding.message),
-  }));
+  const all = rule.check(graph, context);
+  const findings = all.filter((finding) => !finding.notApplicable);
+  const verdicts: Judgement[] = subjects.map((resource) => {
+    const messages = findings.filter((finding) => finding.urn === resource.urn).map((finding) => finding.message);
+    // A problem outweighs a not-applicable note about the same resource.
+    const reasons = messages.length ? [] : all.filter((finding) => finding.notApplicable && finding.urn === resource.urn).map((finding) => finding.message);
+    return { resource: toResource(resource), messages, ...(reasons.length ? { notApplicable: reasons.join("; ") } : {}) };
+  });
   // Findings about something that is not a resource of the graph (the stack's outputs).
   const orphans = findings.filter((finding) => !subjects.some((resource) => resource.urn === finding.urn));
   for (const urn of new Set(orphans.map((finding) => finding.urn))) {
@@ -135,7 +162,7 @@ function judge(graph: Graph, rule: Rule, context: RuleContext): Array<{ resource
 }
 
 export function summarize(results: PolicyResult[], rules: number): Summary {
-  const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, { pass: 0, fail: 0, waived: 0 }])) as Summary["bySeverity"];
+  const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, Object.fromEntries(STATUSES.map((status) => [status, 0]))])) as Summary["bySeverity"];
   for (const result of results) bySeverity[result.severity][result.status] += 1;
   const failures = results.filter((result) => result.status === "fail");
   return {
@@ -145,6 +172,7 @@ export function summarize(results: PolicyResult[], rules: number): Summary {
     pass: results.filter((result) => result.status === "pass").length,
     fail: failures.length,
     waived: results.filter((result) => result.status === "waived").length,
+    notApplicable: results.filter((result) => result.status === "not-applicable").length,
     mandatoryViolations: failures.filter((result) => result.enforcement === "mandatory").length,
     advisoryViolations: failures.filter((result) => result.enforcement === "advisory").length,
     bySeverity,
@@ -165,14 +193,20 @@ export function evaluate(
   const now = options.now ?? new Date();
   const rules = options.rules ?? RULES;
   const waivers = options.waivers ?? [];
-  const context: RuleContext = { profile: meta.profile, stack: meta.stack, now };
+  const settings = options.settings ?? { values: DEFAULT_SETTINGS, from: [] };
+  const context: RuleContext = { profile: meta.profile, stack: meta.stack, now, settings: settings.values };
   const usage = new Map<Waiver, { matched: number; waived: number }>(waivers.map((waiver) => [waiver, { matched: 0, waived: 0 }]));
   const results: PolicyResult[] = [];
 
   for (const rule of rules) {
     const enforcement = rule.enforcement[meta.profile];
     if (enforcement === "disabled") continue;
-    for (const { resource, messages } of judge(graph, rule, context)) {
+    for (const { resource, messages, notApplicable } of judge(graph, rule, context)) {
+      if (notApplicable !== undefined) {
+        // Nothing was judged, so there is nothing to waive: a waiver matching only these is unmatched.
+        results.push({ ruleId: rule.id, severity: rule.severity, enforcement, status: "not-applicable", resource, message: notApplicable });
+        continue;
+      }
       const result: PolicyResult = { ruleId: rule.id, severity: rule.severity, enforcement, status: messages.length ? "fail" : "pass", resource };
       if (messages.length) result.message = messages.join("; ");
       for (const waiver of waivers) {
@@ -225,6 +259,8 @@ export function evaluate(
     planCreatedAt: meta.planCreatedAt,
     evaluatedAt: now.toISOString(),
     durationMs: Math.round((performance.now() - started) * 100) / 100,
+    settings: settings.values,
+    settingsFrom: settings.from,
     rules: infos,
     results,
     waivers: waiverStatuses,

@@ -11,14 +11,17 @@ import { isProfile } from "./evaluate.js";
 import { PROFILES } from "./model.js";
 import { enginePolicies } from "./pulumi.js";
 import { RULES } from "./rules/index.js";
-import { loadWaivers } from "./waivers.js";
+import { loadStackPolicy } from "./settings.js";
 
 const profile = process.env.ESTATE_PROFILE ?? "prod";
 if (!isProfile(profile)) throw new Error(`ESTATE_PROFILE is ${JSON.stringify(profile)}; expected one of ${PROFILES.join(", ")}`);
 const stack = process.env.ESTATE_STACK ?? "";
 const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
+// The same settings and scoped waivers as `estate plan` and `estate policy` use for this stack.
+const { settings, waivers } = loadStackPolicy(projectDir, RULES, { stack, profile });
+
 new PolicyPack("estate", {
   description: "Estate's Azure web estate rules: security, reliability, operations and cost",
-  policies: enginePolicies(RULES, { profile, stack, waivers: loadWaivers(projectDir, stack, RULES) }),
+  policies: enginePolicies(RULES, { profile, stack, waivers, policySettings: settings.values }),
 });

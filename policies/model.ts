@@ -5,8 +5,10 @@
  * PolicyPack (policies/index.ts).
  */
 
+import type { PolicySettings } from "./settings.js";
+
 /** Version of the rule pack; bump the minor version when rules are added, the major one when a rule's meaning changes. */
-export const PACK_VERSION = "1.2.0";
+export const PACK_VERSION = "1.3.0";
 
 export const PROFILES = ["dev", "prod", "ephemeral"] as const;
 export type Profile = (typeof PROFILES)[number];
@@ -63,6 +65,8 @@ export interface RuleContext {
   profile: Profile;
   stack: string;
   now: Date;
+  /** The stack's effective policy settings (`policies/settings.yaml`): the choices rules take from configuration. */
+  settings: PolicySettings;
 }
 
 /** A change to a compliant fixture: input path (dots, `[n]` for array items) to new value, or REMOVE. */
@@ -84,17 +88,43 @@ export interface RuleMeta {
   enforcement: Record<Profile, Enforcement>;
 }
 
+/**
+ * A rule whose precondition does not hold for a resource (a Premium-only setting on a Standard
+ * namespace, a name Azure generates) judges nothing: it says why, and reports show
+ * `not-applicable`, never `pass`. Build it with `notApplicable(reason)`.
+ */
+export interface NotApplicable {
+  notApplicable: string;
+}
+
+export const notApplicable = (reason: string): NotApplicable => ({ notApplicable: reason });
+
+/** What a resource rule says about one resource: its problems (none: it passes), or that it does not apply. */
+export type Verdict = string[] | NotApplicable;
+
+export function isNotApplicable(value: unknown): value is NotApplicable {
+  return typeof value === "object" && value !== null && typeof (value as Partial<NotApplicable>).notApplicable === "string";
+}
+
+/** The problems of a verdict: none when the rule passes or does not apply. */
+export function problemsOf(verdict: Verdict): string[] {
+  return isNotApplicable(verdict) ? [] : verdict;
+}
+
 export interface ResourceRule extends RuleMeta {
   kind: "resource";
-  /** Messages, one per problem; none means the resource passes. */
-  check: (resource: Subject, context: RuleContext) => string[];
+  /** Messages, one per problem (none means the resource passes), or `notApplicable(reason)`. */
+  check: (resource: Subject, context: RuleContext) => Verdict;
   /** Patches to a compliant resource of `types[0]` that must fail (and, optionally, that must still pass). */
   examples: { fail: InputPatch[]; pass?: InputPatch[] };
 }
 
 export interface StackFinding {
   urn: string;
+  /** The problem; with `notApplicable`, why the rule does not apply to this resource. */
   message: string;
+  /** The rule's precondition does not hold for this resource: reported `not-applicable`, not `pass`. */
+  notApplicable?: true;
 }
 
 /** Edits the compliant estate fixture so that a stack rule must fail. */
@@ -102,7 +132,7 @@ export type GraphEdit = (graph: Graph) => void;
 
 export interface StackRule extends RuleMeta {
   kind: "stack";
-  /** Findings for resources of `types`; those of `types` without a finding pass. */
+  /** Findings for resources of `types` (problems, or not-applicable notes); those of `types` without a finding pass. */
   check: (graph: Graph, context: RuleContext) => StackFinding[];
   examples: { fail: GraphEdit[]; pass?: GraphEdit[] };
 }

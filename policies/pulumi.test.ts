@@ -7,6 +7,7 @@ import { PACK_VERSION, type GraphResource } from "./model.js";
 import { enginePolicies } from "./pulumi.js";
 import { RULES } from "./rules/index.js";
 import { T } from "./types.js";
+import { DEFAULT_SETTINGS, type PolicySettings } from "./settings.js";
 import type { Waiver } from "./waivers.js";
 
 const now = () => new Date("2026-11-24T12:00:00Z");
@@ -81,6 +82,18 @@ describe("the PolicyPack's policies", () => {
     };
     expect(validate([])).toEqual(["allowBlobPublicAccess is true; expected false"]);
     expect(validate([{ rule: "EST-ST-003", resource: "st", reason: "static website migration", owner: "a@contoso.com", expires: "2027-01-01", source: "x#0" }])).toEqual([]);
+  });
+
+  it("judges with the stack's policy settings, as the offline evaluation does", () => {
+    const group = compliantEstate().resources.find((r) => r.type === T.resourceGroup)!;
+    const validate = (policySettings?: PolicySettings) => {
+      const reported: string[] = [];
+      const policy = find<ResourceValidationPolicy>(enginePolicies(RULES, { profile: "prod", stack: "prod", waivers: [], policySettings, now }), "EST-GEN-003");
+      (policy.validateResource as Function)(resourceArgs({ ...group, inputs: { ...group.inputs, location: "eastus" } }), (message: string) => reported.push(message));
+      return reported;
+    };
+    expect(validate()).toEqual([]);
+    expect(validate({ ...DEFAULT_SETTINGS, allowedRegions: ["westeurope"] })).toEqual(['location is "eastus"; allowed by the policy settings: westeurope']);
   });
 
   it("runs stack rules on the engine's graph, where ids are unknown and links are property dependencies", () => {

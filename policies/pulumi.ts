@@ -4,14 +4,21 @@
  * offline by calling their validators.
  */
 import type { Policies, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import type { Graph, GraphResource, Profile, Rule, RuleContext, RuleMeta } from "./model.js";
+import { problemsOf, type Graph, type GraphResource, type Profile, type Rule, type RuleContext, type RuleMeta } from "./model.js";
+import { DEFAULT_SETTINGS, type PolicySettings } from "./settings.js";
 import { isExpired, WAIVER_RULES, waiverMatches, type Waiver } from "./waivers.js";
 
 export interface EngineSettings {
   profile: Profile;
   stack: string;
   waivers: Waiver[];
+  /** The stack's effective policy settings; default: the built-in defaults. */
+  policySettings?: PolicySettings;
   now?: () => Date;
+}
+
+function ruleContext(settings: EngineSettings, now: Date): RuleContext {
+  return { profile: settings.profile, stack: settings.stack, now, settings: settings.policySettings ?? DEFAULT_SETTINGS };
 }
 
 /** Metadata every engine policy carries: shown by `pulumi preview` and the Pulumi Cloud console. */
@@ -56,8 +63,9 @@ function resourcePolicy(rule: Extract<Rule, { kind: "resource" }>, settings: Eng
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
       if (!rule.types.includes(args.type)) return;
       const now = settings.now?.() ?? new Date();
-      const context: RuleContext = { profile: settings.profile, stack: settings.stack, now };
-      const messages = rule.check({ urn: args.urn, type: args.type, name: args.name, inputs: args.props }, context);
+      const context = ruleContext(settings, now);
+      // The engine knows only violations: a rule that does not apply reports nothing, like a pass.
+      const messages = problemsOf(rule.check({ urn: args.urn, type: args.type, name: args.name, inputs: args.props }, context));
       if (messages.length && !waived(settings, rule.id, args, now)) report(messages.join("; "));
     },
   };
@@ -69,7 +77,7 @@ function stackPolicy(rule: Extract<Rule, { kind: "stack" }>, settings: EngineSet
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       const now = settings.now?.() ?? new Date();
       const graph = engineGraph(args.resources);
-      for (const finding of rule.check(graph, { profile: settings.profile, stack: settings.stack, now })) {
+      for (const finding of rule.check(graph, ruleContext(settings, now)).filter((f) => !f.notApplicable)) {
         const resource = graph.resources.find((r) => r.urn === finding.urn) ?? { urn: finding.urn, name: finding.urn };
         if (!waived(settings, rule.id, resource, now)) report(finding.message, graph.resources.some((r) => r.urn === finding.urn) ? finding.urn : undefined);
       }

@@ -61,10 +61,23 @@ export const T = {
   actionGroup: "azure-native:monitor:ActionGroup",
   budget: "azure-native:consumption:Budget",
   lock: "azure-native:authorization:ManagementLockByScope",
+  search: "azure-native:search:Service",
+  cognitiveAccount: "azure-native:cognitiveservices:Account",
+  openAiDeployment: "azure-native:cognitiveservices:Deployment",
+  raiPolicy: "azure-native:cognitiveservices:RaiPolicy",
+  signalR: "azure-native:signalrservice:SignalR",
+  webPubSub: "azure-native:webpubsub:WebPubSub",
+  appConfiguration: "azure-native:appconfiguration:ConfigurationStore",
 } as const;
 
 /** Data services: reachable only through private endpoints, never from the internet. */
 export const DATA_SERVICES = [T.storageAccount, T.cosmosAccount, T.sqlServer, T.redis, T.cacheRedis, T.serviceBus, T.keyVault];
+
+/** Platform services (infra/platform): private-only like the data services, never on the internet. */
+export const PLATFORM_SERVICES = [T.search, T.cognitiveAccount, T.signalR, T.webPubSub, T.appConfiguration];
+
+/** Everything reached only through a private endpoint. */
+export const PRIVATE_ONLY = [...DATA_SERVICES, ...PLATFORM_SERVICES];
 
 /** Resources that emit platform logs or metrics through diagnostic settings. */
 export const DIAGNOSABLE = [
@@ -83,10 +96,11 @@ export const DIAGNOSABLE = [
   T.appServicePlan,
   T.webApp,
   T.workspace,
+  ...PLATFORM_SERVICES,
 ];
 
 /** Of those, the ones with an `audit` log category group: their settings must carry audit logs. */
-export const AUDITABLE = [T.storageAccount, T.cosmosAccount, T.sqlDatabase, T.redis, T.cacheRedis, T.serviceBus, T.keyVault, T.frontDoor, T.apim, T.webApp, T.workspace];
+export const AUDITABLE = [T.storageAccount, T.cosmosAccount, T.sqlDatabase, T.redis, T.cacheRedis, T.serviceBus, T.keyVault, T.frontDoor, T.apim, T.webApp, T.workspace, T.cognitiveAccount, T.appConfiguration];
 
 /** Taggable, located resources: tags, regions and names are checked on these. */
 export const TAGGED = [
@@ -115,6 +129,7 @@ export const TAGGED = [
   T.metricAlert,
   T.logAlert,
   T.actionGroup,
+  ...PLATFORM_SERVICES,
 ];
 
 /** Resources that live in a region (global resources such as Front Door and DNS zones are not listed). */

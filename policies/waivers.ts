@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
-import { ENFORCE, type Rule, type RuleMeta } from "./model.js";
+import { ENFORCE, PROFILES, type Profile, type Rule, type RuleMeta } from "./model.js";
+import type { PolicySettings } from "./settings.js";
 
 /** A waiver file is wrong: the message names the file, the entry and the field. */
 export class WaiverError extends Error {
@@ -21,9 +22,20 @@ const waiverSchema = z
     expires: z
       .union([z.string(), z.date()])
       .transform((value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value))
-      .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)), "expected a date YYYY-MM-DD"),
+      .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value), "expected a date YYYY-MM-DD")
+      // Date.parse takes 2026-11-31 as 1 December: only a date that survives the round trip exists.
+      .refine((value) => !/^\d{4}-\d{2}-\d{2}$/.test(value) || isCalendarDate(value), (value) => ({ message: `${value} is not a calendar date` })),
+    /** Stack-name globs the waiver applies to (`ephemeral-*`); absent: every stack. */
+    stacks: z.array(z.string().min(1)).min(1, "expected at least one stack name or glob, or no `stacks` at all").optional(),
+    /** Profiles the waiver applies to; absent: every profile. */
+    profiles: z.array(z.enum(PROFILES)).min(1, "expected at least one profile, or no `profiles` at all").optional(),
   })
   .strict();
+
+function isCalendarDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
 
 const fileSchema = z.object({ waivers: z.array(waiverSchema).default([]) }).strict();
 
@@ -32,8 +44,49 @@ export interface Waiver extends z.infer<typeof waiverSchema> {
   source: string;
 }
 
-/** Parses one waiver file's text; every problem is listed with its place. */
-export function parseWaivers(text: string, source: string, knownRules: readonly Rule[]): Waiver[] {
+/** The stack being judged, for the waivers' scope and limits. */
+export interface WaiverTarget {
+  stack: string;
+  profile: Profile;
+  /** The evaluation date: a waiver's duration runs from it to `expires`. */
+  now: Date;
+  settings: PolicySettings;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Whether a waiver's `stacks` and `profiles` include the target (absent: all). */
+export function inScope(waiver: Pick<Waiver, "stacks" | "profiles">, target: Pick<WaiverTarget, "stack" | "profile">): boolean {
+  return (!waiver.stacks || waiver.stacks.some((glob) => globToRegExp(glob).test(target.stack))) && (!waiver.profiles || waiver.profiles.includes(target.profile));
+}
+
+/**
+ * What the settings refuse in a waiver that applies to the target: running longer than
+ * `waivers.maxDays.<severity>` from the evaluation date, or a critical rule waived on every
+ * resource without `waivers.allowCriticalOnAllResources`.
+ */
+function limitProblems(waiver: Waiver, rule: Rule, target: WaiverTarget): string[] {
+  const problems: string[] = [];
+  const { maxDays, allowCriticalOnAllResources } = target.settings.waivers;
+  const today = Date.UTC(target.now.getUTCFullYear(), target.now.getUTCMonth(), target.now.getUTCDate());
+  const runs = Math.round((Date.parse(`${waiver.expires}T00:00:00Z`) - today) / DAY_MS);
+  const limit = maxDays[rule.severity];
+  if (runs > limit) {
+    problems.push(
+      `expires: ${waiver.expires} is ${runs} days after ${new Date(today).toISOString().slice(0, 10)}; a waiver of a ${rule.severity} rule may run at most ${limit} days (setting waivers.maxDays.${rule.severity})`,
+    );
+  }
+  if (rule.severity === "critical" && /^\*+$/.test(waiver.resource) && !allowCriticalOnAllResources) {
+    problems.push(`resource: "${waiver.resource}" waives the critical rule ${rule.id} on every resource; name the resources, or set waivers.allowCriticalOnAllResources`);
+  }
+  return problems;
+}
+
+/**
+ * Parses one waiver file's text; every problem is listed with its place. With a target, returns
+ * only the waivers in its scope, after checking them against the target's settings.
+ */
+export function parseWaivers(text: string, source: string, knownRules: readonly Rule[], target?: WaiverTarget): Waiver[] {
   const doc = parseDocument(text);
   if (doc.errors.length) throw new WaiverError(`${source}: not valid YAML: ${doc.errors[0]!.message}`);
   const parsed = fileSchema.safeParse(doc.toJS() ?? {});
@@ -41,18 +94,29 @@ export function parseWaivers(text: string, source: string, knownRules: readonly 
     const problems = parsed.error.issues.map((issue) => `  - ${issue.path.length ? issue.path.join(".") : "(file)"}: ${issue.message}`);
     throw new WaiverError(`${source}: ${problems.length} problem(s) in the waiver file:\n${problems.join("\n")}`);
   }
-  const ids = new Set(knownRules.map((rule) => rule.id));
-  return parsed.data.waivers.map((waiver, index) => {
-    if (!ids.has(waiver.rule)) throw new WaiverError(`${source}: waivers.${index}.rule: no rule ${waiver.rule} in the pack (see \`estate policy --list\`)`);
-    return { ...waiver, source: `${source}#${index}` };
+  const rules = new Map(knownRules.map((rule) => [rule.id, rule]));
+  const waivers: Waiver[] = [];
+  const problems: string[] = [];
+  parsed.data.waivers.forEach((entry, index) => {
+    const rule = rules.get(entry.rule);
+    if (!rule) return void problems.push(`  - waivers.${index}.rule: no rule ${entry.rule} in the pack (see \`estate policy --list\`)`);
+    const waiver: Waiver = { ...entry, source: `${source}#${index}` };
+    if (target && !inScope(waiver, target)) return;
+    if (target) problems.push(...limitProblems(waiver, rule, target).map((problem) => `  - waivers.${index}.${problem}`));
+    waivers.push(waiver);
   });
+  if (problems.length) throw new WaiverError(`${source}: ${problems.length} problem(s) in the waiver file:\n${problems.join("\n")}`);
+  return waivers;
 }
 
-/** `policies/waivers.yaml` for every stack, then `policies/waivers.<stack>.yaml` if present. */
-export function loadWaivers(projectDir: string, stack: string, knownRules: readonly Rule[]): Waiver[] {
-  return ["waivers.yaml", `waivers.${stack}.yaml`].flatMap((file) => {
+/**
+ * The waivers that apply to a stack: `policies/waivers.yaml`, then `policies/waivers.<stack>.yaml`
+ * if present, each entry kept when its `stacks` globs and `profiles` include the stack.
+ */
+export function loadWaivers(projectDir: string, knownRules: readonly Rule[], target: WaiverTarget): Waiver[] {
+  return ["waivers.yaml", `waivers.${target.stack}.yaml`].flatMap((file) => {
     const full = path.join(projectDir, "policies", file);
-    return existsSync(full) ? parseWaivers(readFileSync(full, "utf8"), path.join("policies", file), knownRules) : [];
+    return existsSync(full) ? parseWaivers(readFileSync(full, "utf8"), path.join("policies", file), knownRules, target) : [];
   });
 }
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan, PlanResource } from "../cli/plan/schema.js";
 import { planConfig } from "../cli/plan/stack.js";
 import { readStackFile } from "../cli/plan/stackfile.js";
-import { loadWaivers } from "../policies/waivers.js";
+import { loadStackPolicy } from "../policies/settings.js";
 import { evaluatePlan } from "../policies/evaluate.js";
 import { RULES } from "../policies/rules/index.js";
 import { ROOT } from "../test/estate-plans.js";
@@ -35,7 +35,7 @@ const restrictions = (app: PlanResource) => (app.inputs.siteConfig as { ipSecuri
 const settingsOf = (app: PlanResource) => (app.inputs.siteConfig as { appSettings: Array<{ name: string }> }).appSettings.map((s) => s.name);
 const subnet = (plan: Plan, role: string) => ofType(plan, "azure-native:network:Subnet").find((s) => s.name === `network-snet-${role}`)!;
 const mandatory = (plan: Plan) =>
-  evaluatePlan(plan, { waivers: loadWaivers(ROOT, "dev", RULES) })
+  evaluatePlan(plan, loadStackPolicy(ROOT, RULES, { stack: "dev", profile: "dev" }))
     .results.filter((r) => r.status === "fail" && r.enforcement === "mandatory")
     .map((r) => `${r.ruleId} ${r.resource.name}`);
 

@@ -8,6 +8,7 @@ import { foundationTier } from "./tiers/foundation.js";
 import { gatewayTier } from "./tiers/gateway.js";
 import { hostsTier } from "./tiers/hosts.js";
 import { networkTier } from "./tiers/network.js";
+import { platformOutputs, platformTier } from "./tiers/platform.js";
 
 /** What the estate exports as stack outputs (and what the CLI prints after a plan or an `up`). */
 export interface EstateOutputs {
@@ -27,6 +28,8 @@ export interface EstateOutputs {
     sqlServerFqdn?: pulumi.Output<string>;
     redisHostName?: pulumi.Output<string>;
   };
+  /** The enabled platform services' endpoints (`estate:platform`); absent when none is enabled. */
+  platform?: Record<string, pulumi.Output<string>>;
   /** The estate's public entry point: Front Door's endpoint (absent without Front Door). */
   frontDoorUrl?: pulumi.Output<string>;
   /** API Management's gateway (reachable only through Front Door when there is one; absent without a gateway). */
@@ -43,6 +46,7 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
   const foundation = foundationTier(config, services);
   const network = networkTier(foundation);
   const data = dataTier(foundation, network);
+  const platform = platformTier(foundation, network);
   const hosts = hostsTier(foundation, network, data);
   const gateway = gatewayTier(foundation, network, hosts);
   const edge = edgeTier(foundation, gateway, hosts);
@@ -67,5 +71,6 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
       sqlServerFqdn: data.data.sql?.fullyQualifiedDomainName,
       redisHostName: data.data.redis?.hostName,
     },
+    ...(Object.keys(platform).length ? { platform: platformOutputs(platform) } : {}),
   };
 }

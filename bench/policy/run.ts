@@ -13,7 +13,7 @@ import { planStack } from "../../cli/plan/stack.js";
 import { renderReport, REPORT_FORMATS } from "../../cli/reports/write.js";
 import { evaluatePlan } from "../../policies/evaluate.js";
 import { RULES } from "../../policies/rules/index.js";
-import { loadWaivers } from "../../policies/waivers.js";
+import { loadStackPolicy } from "../../policies/settings.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const EVAL_RUNS = Number(process.env.BENCH_RUNS ?? 200);
@@ -34,7 +34,7 @@ function timeMs(fn: () => void, runs: number): number {
 }
 
 const plan = await planStack({ projectDir: ROOT, stack: "prod" });
-const waivers = loadWaivers(ROOT, "prod", RULES);
+const { waivers } = loadStackPolicy(ROOT, RULES, { stack: "prod", profile: "prod" });
 const report = evaluatePlan(plan, { waivers });
 
 const evaluateMs = timeMs(() => evaluatePlan(plan, { waivers }), EVAL_RUNS);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
@@ -143,6 +143,16 @@ describe("runCloud", () => {
     await expect(up).rejects.toBeInstanceOf(PolicyRefusal);
     await expect(up).rejects.toThrow(/Refusing to deploy dev: .*1 mandatory violation:\n {2}- EST-NET-001 on kv/);
     expect(engine.calls).toEqual([]);
+  });
+
+  it("gives the config error or the policy refusal before asking for tools a machine lacks", async () => {
+    const noPulumi = tools({ "pulumi version": null });
+    const broken = projectCopy();
+    writeFileSync(path.join(broken, "Pulumi.dev.yaml"), "config:\n  estate:profile: dev\n  estate:colour: blue\n");
+    await expect(runCloud("up", broken, "dev", { engine: fakeEngine(), toolchain: noPulumi, gate: passing })).rejects.toThrow(/estate:colour: unknown key/);
+    const gate = () => ({ mandatory: ["EST-NET-001 on kv: public network access is enabled"], advisory: 0, files: [] });
+    await expect(runCloud("up", projectCopy(), "dev", { engine: fakeEngine(), toolchain: noPulumi, gate })).rejects.toBeInstanceOf(PolicyRefusal);
+    expect(noPulumi.calls).toEqual([]);
   });
 
   it("stops at the first missing tool with its message, and at a missing stack file before that", async () => {

@@ -1,5 +1,5 @@
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { LocalWorkspace, type InlineProgramArgs } from "@pulumi/pulumi/automation";
+import type { InlineProgramArgs } from "@pulumi/pulumi/automation";
 
 /**
  * Everything the cloud path asks of Pulumi, behind one interface: the Automation API in real use,
@@ -49,7 +49,11 @@ export interface CloudEngine {
 const plainOutputs = (outputs: Record<string, { value: unknown; secret: boolean }>) =>
   Object.fromEntries(Object.entries(outputs).map(([key, o]) => [key, o.secret ? "[secret]" : o.value]));
 
+/** The Automation API, loaded when a cloud command runs: the offline commands never need the SDK. */
+const automation = () => import("@pulumi/pulumi/automation");
+
 async function selectStack(target: StackTarget) {
+  const { LocalWorkspace } = await automation();
   return LocalWorkspace.createOrSelectStack(
     { stackName: target.stack, workDir: target.projectDir },
     { envVars: target.env, secretsProvider: target.secretsProvider },
@@ -72,11 +76,11 @@ export const automationEngine: CloudEngine = {
     await stack.destroy({ onEvent: options.onEvent });
   },
   async removeStack(target) {
-    const workspace = await LocalWorkspace.create({ workDir: target.projectDir, envVars: target.env });
+    const workspace = await (await automation()).LocalWorkspace.create({ workDir: target.projectDir, envVars: target.env });
     await workspace.removeStack(target.stack);
   },
   async listStacks(target) {
-    const workspace = await LocalWorkspace.create({ workDir: target.projectDir, envVars: target.env });
+    const workspace = await (await automation()).LocalWorkspace.create({ workDir: target.projectDir, envVars: target.env });
     return (await workspace.listStacks()).map(({ name, lastUpdate, resourceCount }) => ({ name, lastUpdate, resourceCount }));
   },
   async stackConfig(target) {
@@ -85,7 +89,7 @@ export const automationEngine: CloudEngine = {
     return Object.fromEntries(Object.entries(config).filter(([, v]) => !v.secret).map(([key, v]) => [key, v.value]));
   },
   async upInline(target) {
-    const stack = await LocalWorkspace.createOrSelectStack(
+    const stack = await (await automation()).LocalWorkspace.createOrSelectStack(
       { projectName: target.projectName, stackName: target.stack, program: target.program },
       { envVars: target.env },
     );

@@ -2,6 +2,7 @@ import path from "node:path";
 import { estimateAndWriteCost } from "../cost/report.js";
 import { EstateError } from "../errors.js";
 import { writeJson } from "../output/files.js";
+import type { Plan } from "../plan/schema.js";
 import { planStack } from "../plan/stack.js";
 import { readStackFile } from "../plan/stackfile.js";
 import { defaultOutDir, writePlan } from "../plan/write.js";
@@ -49,29 +50,31 @@ function tail(message: string, lines = 15): string {
 }
 
 /**
- * `estate preview --cloud`, `estate up` and `estate destroy`: checks the tools, writes the offline
- * plan, cost and policy reports beside the cloud result, gates `up` on mandatory policy, streams
+ * `estate preview --cloud`, `estate up` and `estate destroy`: writes the offline plan (or the one
+ * given, already made by the caller), cost and policy reports, gates `up` on mandatory policy,
+ * then checks the tools, streams
  * engine events as progress, and writes `.estate/<stack>/cloud-<operation>.json`.
  */
-export async function runCloud(operation: CloudOperation, projectDir: string, stack: string, deps: CloudDeps): Promise<CloudRun> {
+export async function runCloud(operation: CloudOperation, projectDir: string, stack: string, deps: CloudDeps, planned?: Plan): Promise<CloudRun> {
   // A missing stack file is reported before any tool is asked. Destroy works from the state alone
   // (an ephemeral stack's file exists only where it was created, e.g. one CI job).
   if (operation !== "destroy") readStackFile(projectDir, stack);
-  const backend = readBackend(projectDir);
-  const env = backendEnv(backend);
-  await preflight({ toolchain: deps.toolchain, backendEnv: env, loginHint: backend?.loginCommand, needsLogin: true });
-
   const outDir = defaultOutDir(projectDir, stack);
   const files: string[] = [];
   // The policy pack learns the stack and its profile from these: its enforcement is per profile.
   const policyEnv: Record<string, string> = { ESTATE_STACK: stack };
   if (operation !== "destroy") {
-    const plan = await planStack({ projectDir, stack });
+    // The offline gates come before the tools: a broken config (exit 1) or a mandatory violation
+    // (exit 3) is the answer even on a machine without the Pulumi CLI.
+    const plan = planned ?? (await planStack({ projectDir, stack }));
     policyEnv.ESTATE_PROFILE = plan.profile;
     const gate = deps.gate(projectDir, outDir, plan);
     files.push(writePlan(outDir, plan), estimateAndWriteCost(outDir, plan).file, ...gate.files);
     if (operation === "up" && gate.mandatory.length) throw new PolicyRefusal(stack, gate.mandatory);
   }
+  const backend = readBackend(projectDir);
+  const env = backendEnv(backend);
+  await preflight({ toolchain: deps.toolchain, backendEnv: env, loginHint: backend?.loginCommand, needsLogin: true });
 
   const tally = new EventTally(operation, stack);
   const options = {

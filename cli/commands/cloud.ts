@@ -2,7 +2,6 @@ import path from "node:path";
 import { Option, type Command } from "commander";
 import { isRegion, REGION_NAMES } from "../../infra/naming/index.js";
 import { recordBackendInProject, writeBackend } from "../cloud/backend.js";
-import { bootstrap } from "../cloud/bootstrap.js";
 import { automationEngine } from "../cloud/engine.js";
 import { renderSummary, type CloudOperation } from "../cloud/events.js";
 import { offlinePolicyGate } from "../cloud/gate.js";
@@ -44,6 +43,8 @@ export function registerCloud(program: Command): void {
       const projectDir = findProjectDir();
       await preflight({ toolchain: systemToolchain, backendEnv: {}, needsLogin: false });
       const { config, file, changed } = await withProgress("Creating the state backend in Azure…", "The state backend was not created", async (progress) => {
+        // The bootstrap program declares Azure resources: the SDK loads only for this command.
+        const { bootstrap } = await import("../cloud/bootstrap.js");
         const config = await bootstrap({
           engine: automationEngine,
           projectDir,

@@ -4,6 +4,7 @@ import { estimateCost } from "../cost/estimate.js";
 import { loadPriceTable } from "../cost/prices.js";
 import { renderCost, writeCost } from "../cost/report.js";
 import { displayPath, printJson } from "../output/files.js";
+import { resourceCount } from "../output/plan.js";
 import { planningProgress, withProgress } from "../output/progress.js";
 import { resolvePlan } from "../plan/source.js";
 import { defaultOutDir } from "../plan/write.js";
@@ -28,7 +29,7 @@ export function registerCost(program: Command): void {
       const table = loadPriceTable(flags.prices ? path.resolve(flags.prices) : undefined);
       const plan = await withProgress(`Planning ${ref} offline…`, `Plan of ${ref} failed`, async (progress) => {
         const { plan } = await resolvePlan(projectDir, ref, planningProgress(progress, ref));
-        progress.succeed(`Planned ${plan.resources.length} resources for ${plan.stack}`);
+        progress.succeed(`Planned ${plan.stack}: ${resourceCount(plan)}`);
         return plan;
       });
       const report = estimateCost(plan, table);

@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
 import chalk from "chalk";
-import Table from "cli-table3";
 import type { Command } from "commander";
 import { renderSummary } from "../cloud/events.js";
 import { costSummaryLine, money } from "../cost/report.js";
@@ -9,6 +8,7 @@ import { describeTime, envDown, envGc, envList, envUp, type EnvContext } from ".
 import { loadSettings } from "../env/settings.js";
 import { displayPath, printJson } from "../output/files.js";
 import { withProgress, type Progress } from "../output/progress.js";
+import { renderTable } from "../output/table.js";
 import { OFFLINE_LABEL } from "../plan/schema.js";
 import { findProjectDir } from "../project.js";
 import { realDeps } from "./cloud.js";
@@ -75,6 +75,9 @@ export function registerEnv(program: Command): void {
     .option("--json", "print the list as JSON")
     .action(async (flags: { cloud?: boolean; json?: boolean }) => {
       const envs = await envList(context(!flags.cloud));
+      const unreadable = envs.filter((e) => e.unreadable);
+      if (unreadable.length) process.exitCode = EXIT.failed;
+      for (const e of unreadable) console.error(chalk.yellow(`warning: ${e.stack}: ${e.unreadable}`));
       if (flags.json) {
         printJson(envs);
         return;
@@ -83,19 +86,16 @@ export function registerEnv(program: Command): void {
         console.log("No ephemeral environments.");
         return;
       }
-      const table = new Table({ head: ["Name", "Owner", "Age", "Time left", "Cost/day", "Branch", "From"], style: { head: [], border: [] } });
-      for (const e of envs) {
-        table.push([
-          e.name,
-          e.owner ?? "?",
-          describeTime(e.ageMs),
-          e.expired ? chalk.red("expired") : describeTime(e.timeLeftMs),
-          e.dailyCost === undefined ? "?" : money(e.dailyCost, "USD"),
-          e.sourceBranch ?? "",
-          e.source,
-        ]);
-      }
-      console.log(table.toString());
+      const rows = envs.map((e) => [
+        e.name,
+        e.owner ?? "?",
+        describeTime(e.ageMs),
+        e.expired ? chalk.red("expired") : describeTime(e.timeLeftMs),
+        e.dailyCost === undefined ? "?" : money(e.dailyCost, "USD"),
+        e.sourceBranch ?? "",
+        e.unreadable ? "unreadable file" : e.source,
+      ]);
+      console.log(renderTable(["Name", "Owner", "Age", "Time left", "Cost/day", "Branch", "From"], rows));
     });
 
   env

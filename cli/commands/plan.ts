@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { estimateAndWriteCost } from "../cost/report.js";
 import { displayPath, printJson } from "../output/files.js";
-import { renderPlan } from "../output/plan.js";
+import { renderPlan, resourceCount } from "../output/plan.js";
 import { planningProgress, withProgress } from "../output/progress.js";
 import { findProjectDir } from "../project.js";
 import { planStack } from "../plan/stack.js";
@@ -29,7 +29,7 @@ export function registerPlan(program: Command): void {
         const file = writePlan(outDir, plan);
         const policy = evaluateAndWriteReports(projectDir, outDir, plan);
         const cost = estimateAndWriteCost(outDir, plan);
-        progress.succeed(`Planned ${plan.resources.length} resources for ${stack}`);
+        progress.succeed(`Planned ${stack}: ${resourceCount(plan)}`);
         return { plan, file, policy, cost };
       });
       if (flags.json) {

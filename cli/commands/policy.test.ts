@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -64,12 +64,63 @@ describe("estate policy", () => {
     expect(low.code).toBe(0);
   }, 30_000);
 
-  it("lists the catalogue as JSON", async () => {
+  it("lists the catalogue and the policy settings as JSON", async () => {
     const result = await estate("policy", "--list", "--json");
-    const catalogue = JSON.parse(result.stdout);
-    expect(catalogue).toHaveLength(RULES.length + 2);
-    expect(catalogue.find((rule: { id: string }) => rule.id === "EST-WAF-002")).toMatchObject({ kind: "resource", severity: "high", enforcement: { prod: "mandatory", dev: "advisory" } });
+    const { rules, settings } = JSON.parse(result.stdout);
+    expect(rules).toHaveLength(RULES.length + 2);
+    expect(rules.find((rule: { id: string }) => rule.id === "EST-WAF-002")).toMatchObject({ kind: "resource", severity: "high", enforcement: { prod: "mandatory", dev: "advisory" } });
+    expect(settings.effective).toMatchObject({ minimumTlsVersion: "1.2", logRetentionDays: 30 });
+    expect(settings.effective.allowedRegions).toContain("eastus");
+    expect(settings.from).toEqual(["policies/settings.yaml#settings"]);
+    // --rule and --format apply to --list too.
+    const waf = JSON.parse((await estate("policy", "--list", "--format", "json", "--rule", "EST-WAF-*")).stdout);
+    expect(waf.rules.length).toBeGreaterThan(0);
+    expect(waf.rules.every((rule: { id: string }) => rule.id.startsWith("EST-WAF-"))).toBe(true);
+    const text = await estate("policy", "dev", "--list");
+    expect(text.stdout).toContain("Policy settings of stack dev (profile dev)");
+    expect(text.stdout).toMatch(/allowedRegions[\s\S]*eastus/);
   }, 30_000);
+
+  it("refuses filters that match nothing and flags that --list would ignore, with exit 2", async () => {
+    const typo = await estate("policy", "--plan", compliant, "--rule", "EST-NOPE-999");
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("--rule EST-NOPE-999: matches no rule of the pack");
+    const oneOfTwo = await estate("policy", "--list", "--rule", "EST-WAF-*", "EST-NOPE-*");
+    expect(oneOfTwo.code).toBe(2);
+    expect(oneOfTwo.stderr).toContain("--rule EST-NOPE-*: matches no rule");
+    const listFormat = await estate("policy", "--list", "--format", "sarif");
+    expect(listFormat.code).toBe(2);
+    expect(listFormat.stderr).toContain("--list --format sarif: the catalogue prints as text or json");
+    const listPlan = await estate("policy", "--list", "--plan", compliant);
+    expect(listPlan.code).toBe(2);
+  }, 30_000);
+
+  it("with --baseline fails only on mandatory violations the baseline does not hold", async () => {
+    const baseline = path.join(dir, "baseline.json");
+    const created = await estate("policy", "--plan", insecure, "--out", path.join(dir, "b"), "--create-baseline", baseline);
+    expect(created.code).toBe(3);
+    const file = JSON.parse(readFileSync(baseline, "utf8"));
+    expect(file).toMatchObject({ schemaVersion: 1, kind: "estate-policy-baseline", stack: "test" });
+    expect(file.findings.map((f: { ruleId: string; name: string }) => `${f.ruleId} ${f.name}`)).toContain("EST-ST-003 st");
+    expect(file.findings[0].messageHash).toMatch(/^[0-9a-f]{16}$/);
+    const known = await estate("policy", "--plan", insecure, "--out", path.join(dir, "b"), "--baseline", baseline);
+    expect(known.stderr).toBe("");
+    expect(known.code).toBe(0);
+    expect(known.stdout).toMatch(/No mandatory violations beyond the baseline .* \(\d+ in it/);
+    expect(JSON.parse(readFileSync(path.join(dir, "b", "policy.json"), "utf8")).results.find((r: { ruleId: string }) => r.ruleId === "EST-ST-003").baseline).toBe(true);
+    // One finding dropped from the baseline is new again.
+    file.findings = file.findings.filter((f: { ruleId: string }) => f.ruleId !== "EST-ST-003");
+    writeFileSync(baseline, JSON.stringify(file));
+    const fresh = await estate("policy", "--plan", insecure, "--out", path.join(dir, "b"), "--baseline", baseline);
+    expect(fresh.code).toBe(3);
+    expect(fresh.stdout).toMatch(/1 mandatory violation\(s\) not in the baseline/);
+    writeFileSync(baseline, JSON.stringify({ ...file, stack: "prod" }));
+    const other = await estate("policy", "--plan", insecure, "--out", path.join(dir, "b"), "--baseline", baseline);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain("is a baseline of stack prod, not test");
+    writeFileSync(baseline, "{}");
+    expect((await estate("policy", "--plan", insecure, "--baseline", baseline)).code).toBe(1);
+  }, 60_000);
 
   it("exits 2 on usage errors and 1 on a file that is not a plan", async () => {
     const usage = await estate("policy", "--plan", compliant, "--format", "xml");

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { projectCopy, REPO_ROOT as root } from "../testing/project.js";
@@ -64,6 +64,15 @@ describe("estate cost and plan", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("no stack file Pulumi.qa.yaml");
   });
+
+  it("refuses a stack name that is a path, writing nothing, and prints its version", async () => {
+    const run = await estate(["plan", "x/../../outside/evil"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`stack "x/../../outside/evil": expected a stack name`);
+    expect(existsSync(path.join(project, "..", "outside"))).toBe(false);
+    const version = await estate(["--version"]);
+    expect(version).toMatchObject({ code: 0, stdout: `${JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version}\n` });
+  });
 });
 
 describe("estate diff, graph and export", () => {
@@ -86,6 +95,21 @@ describe("estate diff, graph and export", () => {
     expect(readFileSync(file("prod", "graph.mmd"), "utf8")).toMatch(/^flowchart LR\n[\s\S]*subgraph g\d+\["network \(estate:network:Network\)"\]/);
     expect(readFileSync(file("prod", "graph.dot"), "utf8")).toContain("subgraph cluster_");
     expect(readFileSync(file("prod", "graph.svg"), "utf8")).toMatch(/<svg[\s\S]*<\/svg>\s*$/);
+  });
+
+  it("reads saved plans without loading the Pulumi SDK or a provider", async () => {
+    // Written by the tests above. A preload reports every @pulumi module the command required.
+    const trace = path.join(project, "trace.cjs");
+    writeFileSync(
+      trace,
+      'process.on("exit", () => process.stderr.write("PULUMI " + Object.keys(require.cache).filter((k) => /node_modules[\\\\/]@pulumi[\\\\/]/.test(k)).length + "\\n"));',
+    );
+    const saved = ".estate/dev/plan.json";
+    for (const args of [["cost", saved, "--json"], ["diff", saved, saved, "--json"], ["graph", saved, "--json"], ["export", saved, "--format", "arm", "--stdout"], ["policy", "--plan", saved, "--format", "json"]]) {
+      const run = await estate(args, { NODE_OPTIONS: `--require ${trace}` });
+      expect(run.code, args.join(" ")).toBe(0);
+      expect(run.stderr.trim(), args.join(" ")).toBe("PULUMI 0");
+    }
   });
 
   it("export --format arm gives the ARM template shape; a missing --format is a usage error", async () => {

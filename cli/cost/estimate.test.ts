@@ -89,6 +89,15 @@ describe("estimateCost", () => {
     expect(report.resources.some((r) => r.name === "data")).toBe(false); // components are not billed
   });
 
+  it("calls a total with any unknown resource incomplete, and one without complete", () => {
+    expect(report.total.complete).toBe(false);
+    const known = fixturePlan("k", [{ type: "azure-native:apimanagement:ApiManagementService", name: "apim", inputs: { location, sku: { name: "Developer" } } }]);
+    expect(estimateCost(known, table).total).toEqual({ monthly: 73, daily: 2.4, complete: true });
+    // The same resource where the table has no prices: not a cheaper estate, an unknown one.
+    const elsewhere = fixturePlan("e", [{ type: "azure-native:apimanagement:ApiManagementService", name: "apim", inputs: { location: "nowhere", sku: { name: "Developer" } } }]);
+    expect(estimateCost(elsewhere, table).total).toEqual({ monthly: 0, daily: 0, complete: false });
+  });
+
   it("reports a SKU the table has no price for as unknown, naming the meter and region", () => {
     const premium = fixturePlan("p", [
       { type: "azure-native:apimanagement:ApiManagementService", name: "apim", inputs: { location, sku: { name: "Premium", capacity: 3 } } },

@@ -43,8 +43,11 @@ export interface CostReport {
   mode: "offline";
   currency: string;
   priceTable: { version: string; pricesAsOf: string; provenance: string };
-  /** Fixed charges only: usage-billed resources come on top, unknown ones are listed. */
-  total: { monthly: number; daily: number };
+  /**
+   * Fixed charges of the priced resources. Usage-billed resources come on top; with any unknown
+   * resource the total is a floor, never the estate's cost (`complete: false`).
+   */
+  total: { monthly: number; daily: number; complete: boolean };
   counts: Record<CostStatus, number>;
   resources: ResourceCost[];
 }
@@ -122,7 +125,7 @@ export function estimateCost(plan: Plan, table: PriceTable): CostReport {
     mode: "offline",
     currency: table.currency,
     priceTable: { version: table.version, pricesAsOf: table.pricesAsOf, provenance: table.provenance },
-    total: { monthly: cents(monthly), daily: cents(monthly * perDay) },
+    total: { monthly: cents(monthly), daily: cents(monthly * perDay), complete: counts.unknown === 0 },
     counts,
     resources,
   };

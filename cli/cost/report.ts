@@ -1,7 +1,7 @@
 import path from "node:path";
 import chalk from "chalk";
-import Table from "cli-table3";
 import { writeJson } from "../output/files.js";
+import { renderTable } from "../output/table.js";
 import { OFFLINE_LABEL, shortType, type Plan } from "../plan/schema.js";
 import { estimateCost, type CostReport, type ResourceCost } from "./estimate.js";
 import { loadPriceTable, type PriceTable } from "./prices.js";
@@ -20,10 +20,10 @@ export function costSummaryLine(report: CostReport): string {
   const { total, counts, currency } = report;
   const extras = [
     counts.usage ? `${counts.usage} usage-billed on top` : "",
-    counts.unknown ? `${counts.unknown} without a price` : "",
+    counts.unknown ? `${counts.unknown} without a price, so the real cost is higher and unknown` : "",
   ].filter(Boolean);
   return (
-    `Estimated cost: ${money(total.monthly, currency)}/month (${money(total.daily, currency)}/day)` +
+    `Estimated cost: ${total.complete ? "" : "at least "}${money(total.monthly, currency)}/month (${money(total.daily, currency)}/day)` +
     `${extras.length ? `, ${extras.join(", ")}` : ""} — price table ${report.priceTable.version} of ${report.priceTable.pricesAsOf}`
   );
 }
@@ -32,14 +32,14 @@ export function renderCost(report: CostReport): string {
   const lines: string[] = [];
   lines.push(chalk.bold(`Cost estimate of stack ${report.stack} (profile ${report.profile || "?"})`));
   lines.push(chalk.yellow(`  ${OFFLINE_LABEL}; list prices from price table ${report.priceTable.version} (${report.priceTable.pricesAsOf})`));
-  const table = new Table({ head: ["Resource", "Type", "Billed as", "Monthly", "Daily"], style: { head: [], border: [] } });
+  const rows: string[][] = [];
   const priced = report.resources.filter((r) => r.status === "priced").sort((a, b) => (b.monthly ?? 0) - (a.monthly ?? 0));
   for (const r of priced) {
     const detail = r.lines.map((l) => `${l.sku}${l.note ? ` (${l.note})` : ""}`).join("; ");
-    table.push([label(r), shortType(r.type), detail, money(r.monthly ?? 0, report.currency), money(r.daily ?? 0, report.currency)]);
+    rows.push([label(r), shortType(r.type), detail, money(r.monthly ?? 0, report.currency), money(r.daily ?? 0, report.currency)]);
   }
-  table.push([chalk.bold("Total (fixed charges)"), "", "", chalk.bold(money(report.total.monthly, report.currency)), chalk.bold(money(report.total.daily, report.currency))]);
-  lines.push(table.toString());
+  rows.push([chalk.bold(report.total.complete ? "Total (fixed charges)" : `At least (${report.counts.unknown} resources unpriced)`), "", "", chalk.bold(money(report.total.monthly, report.currency)), chalk.bold(money(report.total.daily, report.currency))]);
+  lines.push(renderTable(["Resource", "Type", "Billed as", "Monthly", "Daily"], rows));
   const section = (title: string, items: ResourceCost[]) => {
     if (!items.length) return;
     lines.push(title);

@@ -85,6 +85,7 @@ const FREE_TYPES: Record<string, string> = {
   "azure-native:apimanagement:Product": "included in the API Management service",
   "azure-native:apimanagement:ProductApi": "included in the API Management service",
   "azure-native:web:WebAppAuthSettingsV2": "App Service authentication is included in the plan",
+  "azure-native:cognitiveservices:RaiPolicy": "content filter policies are included in the Azure OpenAI account",
   "azuread:index/application:Application": "Entra ID app registrations are free",
   "azuread:index/servicePrincipal:ServicePrincipal": "Entra ID service principals are free",
   "azuread:index/appRoleAssignment:AppRoleAssignment": "Entra ID app role assignments are free",
@@ -167,11 +168,43 @@ const RULES: Record<string, Rule> = {
     if (minutes === 5 || minutes === 10 || minutes === 15) return priced({ meter: `monitor.logAlert.${minutes}`, quantity: 1 });
     return unknown(`no price for a log alert evaluated every ${inputs.evaluationFrequency ?? "(unset)"}`);
   },
+  "azure-native:search:Service": (inputs) => {
+    const sku = skuName(inputs) ?? "";
+    if (sku === "free") return free("the Free tier has no charge (shared, no SLA)");
+    const replicas = count(inputs.replicaCount, 1);
+    const partitions = count(inputs.partitionCount, 1);
+    const units = replicas * partitions;
+    const semantic = inputs.semanticSearch === "standard" ? "; semantic ranker queries beyond the free quota billed per use" : "";
+    return priced({ meter: `search.${sku}`, quantity: units, note: `${units} search unit${units === 1 ? "" : "s"} (${replicas} replicas x ${partitions} partitions)${semantic}` });
+  },
+  // The S0 account has no fee of its own; its pay-per-token deployments are billed.
+  "azure-native:cognitiveservices:Account": () => free("an Azure OpenAI account has no base fee; its model deployments bill per token"),
+  "azure-native:cognitiveservices:Deployment": (inputs) => {
+    const sku = skuName(inputs) ?? "";
+    const model = String(inputs.properties?.model?.name ?? "");
+    if (["Standard", "GlobalStandard", "DataZoneStandard"].includes(sku)) return usage(`openai.${model}`, `${sku} deployments of ${model || "a model"} bill per token`);
+    return unknown(`no price for ${sku || "(no SKU)"} deployments (provisioned throughput bills per PTU-hour)`);
+  },
+  "azure-native:signalrservice:SignalR": (inputs) => realtimeUnits("signalr", inputs),
+  "azure-native:webpubsub:WebPubSub": (inputs) => realtimeUnits("webpubsub", inputs),
+  "azure-native:appconfiguration:ConfigurationStore": (inputs) => {
+    const sku = String(skuName(inputs) ?? "").toLowerCase();
+    if (sku === "free") return free("the Free tier has no charge (1,000 requests a day)");
+    return priced({ meter: `appconfig.${sku}`, quantity: 1, note: "one store; requests beyond the daily allowance billed per use" });
+  },
   "azure-native:applicationinsights:WebTest": (inputs) => {
     if (inputs.kind === "ping") return free("classic URL ping tests are free");
     return usage("monitor.standardWebTest", "standard tests bill per execution");
   },
 };
+
+/** SignalR Service and Web PubSub bill per unit-day; messages beyond each unit's daily allowance per use. */
+function realtimeUnits(service: "signalr" | "webpubsub", inputs: Record<string, any>): Pricing {
+  const sku = skuName(inputs) ?? "";
+  if (sku === "Free_F1") return free("Free_F1 has no charge (no SLA)");
+  const units = count(inputs.sku?.capacity, 1);
+  return priced({ meter: `${service}.${sku}`, quantity: units, note: `${units} unit${units === 1 ? "" : "s"}; messages beyond the included ones billed per use` });
+}
 
 function cosmosThroughput(inputs: Record<string, any>, context: RuleContext): Pricing {
   const options = inputs.options ?? {};

@@ -4,6 +4,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import type { CloudEngine, StackListing } from "../cloud/engine.js";
 import type { CloudDeps } from "../cloud/operation.js";
+import { loadPriceTable } from "../cost/prices.js";
 import { projectCopy } from "../testing/project.js";
 import { envDown, envGc, envList, envUp, urlsOf, type EnvContext } from "./env.js";
 import { envName, formatDuration, parseDuration } from "./names.js";
@@ -94,10 +95,18 @@ describe("env list and gc (offline, fake clock)", () => {
     expect(later.collected).toEqual(["ephemeral-live"]);
   });
 
-  it("names a stack file that is not valid YAML", async () => {
-    const dir = project();
+  it("lists and collects around a stack file that is not valid YAML, naming it as failed", async () => {
+    const dir = fixtureStacks();
     writeFileSync(path.join(dir, "Pulumi.ephemeral-bad.yaml"), "config: [unclosed\n");
-    await expect(envList({ projectDir: dir, settings, now })).rejects.toThrow(/Pulumi\.ephemeral-bad\.yaml is not valid YAML/);
+    writeFileSync(path.join(dir, ".estate/ephemeral-old/cost.json"), "{ damaged");
+    const envs = await envList({ projectDir: dir, settings, now });
+    expect(envs.map((e) => e.name)).toEqual(["bad", "live", "noexp", "old", "older", "prodish"]);
+    expect(envs[0]!.unreadable).toMatch(/Pulumi\.ephemeral-bad\.yaml is not valid YAML/);
+    expect(envs.find((e) => e.name === "old")?.dailyCost).toBeUndefined();
+    const result = await envGc({ projectDir: dir, settings, now }, false);
+    expect(result.collected).toEqual(["ephemeral-old", "ephemeral-older"]);
+    expect(result.failed).toEqual([{ stack: "ephemeral-bad", error: expect.stringMatching(/^not collected: Pulumi\.ephemeral-bad\.yaml is not valid YAML/) }]);
+    expect(existsSync(path.join(dir, "Pulumi.ephemeral-bad.yaml"))).toBe(true);
   });
 
   it("env down refuses an unknown environment with the known ones", async () => {
@@ -200,6 +209,33 @@ describe("env up --offline", () => {
       /Refusing ephemeral-third: its estimated fixed cost is [\d.]+ USD\/day, above the ceiling of 1 USD\/day/,
     );
     expect(existsSync(path.join(dir, "Pulumi.ephemeral-third.yaml"))).toBe(false);
+  });
+
+  it("refuses an environment whose cost is partly unknown rather than counting the unknown as free", async () => {
+    const dir = project();
+    const shipped = loadPriceTable();
+    const globalOnly = { ...shipped, regions: { global: shipped.regions.global! } };
+    await expect(envUp({ projectDir: dir, settings, now, prices: globalOnly }, { name: "nop", owner: "o@x.com" })).rejects.toThrow(
+      /Refusing ephemeral-nop: \d+ of its resources have no price, so its daily cost cannot be checked against the ceiling of 20 USD\/day/,
+    );
+    expect(existsSync(path.join(dir, "Pulumi.ephemeral-nop.yaml"))).toBe(false);
+  });
+
+  it("names where each mistake was made: the source stack file, the secret not copied, the option or estate.config.json", async () => {
+    const dir = project();
+    writeFileSync(path.join(dir, "Pulumi.typo.yaml"), "config:\n  estate:profile: dev\n  estate:owner: a@x.com\n  estate:costCentre: CC-1\n  estate:location: westeurope\n  estate:colour: blue\n");
+    await expect(envUp({ projectDir: dir, settings, now }, { name: "zz", from: "typo", owner: "o@x.com" })).rejects.toThrow(
+      /Pulumi\.ephemeral-zz\.yaml \(written from Pulumi\.typo\.yaml\): 1 problem[\s\S]*estate:colour: unknown key; .* \(copied from Pulumi\.typo\.yaml\)/,
+    );
+    writeFileSync(path.join(dir, "Pulumi.sealed.yaml"), "config:\n  estate:profile: dev\n  estate:owner: a@x.com\n  estate:location: westeurope\n  estate:costCentre:\n    secure: AAABAKc=\n");
+    await expect(envUp({ projectDir: dir, settings, now }, { name: "zz", from: "sealed", owner: "o@x.com" })).rejects.toThrow(
+      /estate:costCentre: missing; .*: estate:costCentre is a secret of Pulumi\.sealed\.yaml and is not copied; set it with `pulumi config set --secret estate:costCentre --stack ephemeral-zz`/,
+    );
+    await expect(envUp({ projectDir: dir, settings, now }, { name: "zz", owner: "platform team" })).rejects.toThrow(/--owner "platform team": expected the owner's email address/);
+    await expect(envUp({ projectDir: dir, settings: { ...settings, defaultTtl: "soon" }, now }, { name: "zz", owner: "o@x.com" })).rejects.toThrow(
+      /^estate\.config\.json ephemeral\.defaultTtl soon: expected a duration/,
+    );
+    expect(existsSync(path.join(dir, "Pulumi.ephemeral-zz.yaml"))).toBe(false);
   });
 
   it("refuses a ttl above the maximum and a missing owner", async () => {

@@ -4,12 +4,15 @@ import { runCloud, type CloudDeps, type CloudRun } from "../cloud/operation.js";
 import { backendEnv, readBackend } from "../cloud/backend.js";
 import { preflight } from "../cloud/preflight.js";
 import { estimateCost, type CostReport } from "../cost/estimate.js";
-import { loadPriceTable } from "../cost/prices.js";
+import { loadPriceTable, type PriceTable } from "../cost/prices.js";
 import { writeCost } from "../cost/report.js";
 import { EstateError, UsageError } from "../errors.js";
+import { ConfigError } from "../../stacks/config/load.js";
+import { EMAIL } from "../../stacks/tiers/contacts.js";
+import { ProgramError } from "../plan/program-error.js";
 import type { Plan } from "../plan/schema.js";
 import { planConfig } from "../plan/stack.js";
-import { flattenConfig, readStackFile, stackFilePath } from "../plan/stackfile.js";
+import { flattenConfig, readStackFile, stackFilePath, type StackFile } from "../plan/stackfile.js";
 import { defaultOutDir, writePlan } from "../plan/write.js";
 import { EPHEMERAL_PREFIX, envName, formatDuration, parseDuration } from "./names.js";
 import type { EphemeralSettings } from "./settings.js";
@@ -21,6 +24,8 @@ export interface EnvContext {
   settings: EphemeralSettings;
   now: () => Date;
   cloud?: CloudDeps;
+  /** The price table the cost ceiling is checked with; the shipped one by default. */
+  prices?: PriceTable;
 }
 
 /** Keys the ephemeral profile decides, or `env up` sets: never copied from the `--from` stack. */
@@ -81,11 +86,15 @@ export async function envUp(context: EnvContext, options: UpOptions): Promise<Up
   const { settings, projectDir } = context;
   const env = envName(options.name);
   const ttlText = options.ttl ?? settings.defaultTtl;
+  // Name the duration where it was written: the option, or estate.config.json's default.
+  const ttlSource = options.ttl ? `--ttl ${ttlText}` : `estate.config.json ephemeral.defaultTtl ${ttlText}`;
   const ttl = parseDuration(ttlText);
-  if (ttl === undefined) throw new UsageError(`--ttl ${ttlText}: expected a duration such as 8h, 90m or 2d`);
-  if (ttl > parseDuration(settings.maxTtl)!) throw new UsageError(`--ttl ${ttlText} is longer than the allowed ${settings.maxTtl} (estate.config.json ephemeral.maxTtl)`);
+  if (ttl === undefined) throw new UsageError(`${ttlSource}: expected a duration such as 8h, 90m or 2d`);
+  if (ttl > parseDuration(settings.maxTtl)!) throw new UsageError(`${ttlSource} is longer than the allowed ${settings.maxTtl} (estate.config.json ephemeral.maxTtl)`);
   const owner = options.owner;
   if (!owner) throw new UsageError("no owner: pass --owner, or set git config user.email or $USER");
+  // The owner receives the environment's alerts and is its gateway's publisher: an address is needed.
+  if (!EMAIL.test(owner)) throw new UsageError(`--owner ${JSON.stringify(owner)}: expected the owner's email address, such as dev@contoso.com`);
   const from = options.from ?? settings.from;
   if (from.startsWith(EPHEMERAL_PREFIX)) throw new UsageError(`--from ${from}: start from a long-lived stack such as dev`);
   const source = readStackFile(projectDir, from);
@@ -111,8 +120,10 @@ export async function envUp(context: EnvContext, options: UpOptions): Promise<Up
 
   await checkLiveLimit(context, env.stack);
   // Plan from the config in memory: an environment refused for its cost leaves no trace.
-  const plan = await planConfig({ projectDir, stack: env.stack, ...flattenConfig(config) });
-  const cost = estimateCost(plan, loadPriceTable());
+  const plan = await planConfig({ projectDir, stack: env.stack, ...flattenConfig(config) }).catch((error: unknown) => {
+    throw attributeConfigError(error, { from: source, ttlSource });
+  });
+  const cost = estimateCost(plan, context.prices ?? loadPriceTable());
   checkCostCeiling(context.settings, env.stack, cost);
 
   const header =
@@ -122,7 +133,7 @@ export async function envUp(context: EnvContext, options: UpOptions): Promise<Up
   writeFileSync(stackFile, header + stringify({ config }));
   const outDir = defaultOutDir(projectDir, env.stack);
   const files = [stackFile, writePlan(outDir, plan), writeCost(outDir, cost)];
-  const cloud = context.cloud ? await runCloud("up", projectDir, env.stack, context.cloud) : undefined;
+  const cloud = context.cloud ? await runCloud("up", projectDir, env.stack, context.cloud, plan) : undefined;
   return {
     stack: env.stack,
     normalisedFrom: env.normalisedFrom,
@@ -149,12 +160,40 @@ async function checkLiveLimit(context: EnvContext, stack: string): Promise<void>
 }
 
 function checkCostCeiling(settings: EphemeralSettings, stack: string, cost: CostReport): void {
+  if (!cost.total.complete) {
+    const unpriced = cost.resources.filter((r) => r.status === "unknown");
+    throw new EstateError(
+      `Refusing ${stack}: ${unpriced.length} of its resources have no price, so its daily cost cannot be checked against the ceiling of ` +
+        `${settings.maxDailyCost} ${cost.currency}/day (${unpriced.slice(0, 3).map((r) => `${r.physicalName ?? r.name}: ${r.reason}`).join("; ")}${unpriced.length > 3 ? "; ..." : ""}). ` +
+        "Choose a region and SKUs the price table has (`estate cost` lists them).",
+    );
+  }
   if (cost.total.daily > settings.maxDailyCost) {
     throw new EstateError(
       `Refusing ${stack}: its estimated fixed cost is ${cost.total.daily.toFixed(2)} ${cost.currency}/day, above the ceiling of ` +
         `${settings.maxDailyCost} ${cost.currency}/day (estate.config.json ephemeral.maxDailyCost). See \`estate cost ${stack}\` once planned, or lower the SKUs.`,
     );
   }
+}
+
+/**
+ * A config problem of the new environment, named where the user can fix it: the source stack's
+ * file for copied keys, the secret that was not copied, or the option env up set it from.
+ */
+function attributeConfigError(error: unknown, where: { from: StackFile; ttlSource: string }): unknown {
+  const config = error instanceof ProgramError ? error.cause : error;
+  if (!(config instanceof ConfigError)) return error;
+  const setBy: Record<string, string> = { "estate:owner": "--owner", "estate:expiresAt": where.ttlSource, "estate:profile": "env up (the ephemeral profile)" };
+  const problems = config.problems.map((problem) => {
+    const topKey = problem.key.replace(/[.[].*$/, "");
+    if (setBy[topKey]) return { ...problem, message: `${problem.message} (set by ${setBy[topKey]})` };
+    if (where.from.secretKeys.includes(topKey)) {
+      return { ...problem, message: `${problem.message}: ${topKey} is a secret of ${where.from.file} and is not copied; set it with \`pulumi config set --secret ${topKey} --stack ${config.stackFile.replace(/^Pulumi\.|\.yaml$/g, "")}\`` };
+    }
+    if (topKey in where.from.section) return { ...problem, message: `${problem.message} (copied from ${where.from.file})` };
+    return problem;
+  });
+  return new ConfigError(`${config.stackFile} (written from ${where.from.file})`, problems);
 }
 
 export interface ListedEnv extends EphemeralStack {
@@ -207,7 +246,9 @@ export async function envGc(context: EnvContext, dryRun: boolean): Promise<GcRes
   const now = context.now();
   const result: GcResult = { collected: [], kept: [], failed: [], dryRun };
   for (const stack of await listEphemeral(context)) {
-    if (stack.profile !== "ephemeral") {
+    if (stack.unreadable) {
+      result.failed.push({ stack: stack.stack, error: `not collected: ${stack.unreadable}` });
+    } else if (stack.profile !== "ephemeral") {
       result.kept.push({ stack: stack.stack, reason: `profile is ${stack.profile ?? "unknown"}, not ephemeral: never collected` });
     } else if (!stack.expiresAt || Number.isNaN(Date.parse(stack.expiresAt))) {
       result.kept.push({ stack: stack.stack, reason: "no readable expiry: never collected" });

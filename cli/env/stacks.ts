@@ -18,6 +18,8 @@ export interface EphemeralStack {
   sourceBranch?: string;
   /** Fixed cost per day from the last offline estimate (.estate/<stack>/cost.json). */
   dailyCost?: number;
+  /** Why its stack file could not be read: it is listed, never collected, and the command fails at the end. */
+  unreadable?: string;
 }
 
 /** Pulumi's flat config (`estate:tags` as JSON text), from a stack file or the backend. */
@@ -49,13 +51,27 @@ export function describeStack(stack: string, config: Record<string, unknown>, so
 export function localEphemeralStacks(projectDir: string): EphemeralStack[] {
   return listStacks(projectDir)
     .filter((stack) => stack.startsWith(EPHEMERAL_PREFIX))
-    .map((stack) => ({ ...describeStack(stack, readStackFile(projectDir, stack).section, "file"), dailyCost: lastDailyCost(projectDir, stack) }));
+    .map((stack) => {
+      try {
+        return { ...describeStack(stack, readStackFile(projectDir, stack).section, "file"), dailyCost: lastDailyCost(projectDir, stack) };
+      } catch (error) {
+        // One broken file must not hide the others from `env list` or stop a scheduled `env gc`.
+        return { ...describeStack(stack, {}, "file"), unreadable: (error as Error).message };
+      }
+    });
 }
 
 function lastDailyCost(projectDir: string, stack: string): number | undefined {
   const file = path.join(defaultOutDir(projectDir, stack), "cost.json");
   if (!existsSync(file)) return undefined;
-  return (JSON.parse(readFileSync(file, "utf8")) as CostReport).total?.daily;
+  let total: Partial<CostReport["total"]> | undefined;
+  try {
+    total = (JSON.parse(readFileSync(file, "utf8")) as CostReport).total;
+  } catch {
+    return undefined; // a damaged estimate is no estimate
+  }
+  // A floor is not a daily cost: with unpriced resources the cost is unknown.
+  return total?.complete === false ? undefined : total?.daily;
 }
 
 /** Expired: its expiry has passed. Stacks without a readable expiry never are (gc leaves them alone). */

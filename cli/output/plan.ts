@@ -1,6 +1,6 @@
 import chalk from "chalk";
-import Table from "cli-table3";
 import { OFFLINE_LABEL, shortType, type Plan, type PlanResource } from "../plan/schema.js";
+import { renderTable } from "./table.js";
 
 /** The plan as a tree (components with their children), then counts by type. */
 export function renderPlan(plan: Plan): string {
@@ -28,13 +28,16 @@ export function renderPlan(plan: Plan): string {
   lines.push(renderCounts(plan));
   const urls = entryPoints(plan.outputs);
   if (urls.length) lines.push(`Entry points (names as planned): ${urls.map(([key, url]) => `${key} ${url}`).join(", ")}`);
+  lines.push(`${resourceCount(plan)}, planned in ${plan.durationMs} ms.`);
+  return lines.join("\n");
+}
+
+/** How many resources a plan holds, said the same way everywhere: components are not resources. */
+export function resourceCount(plan: Plan): string {
   const custom = plan.resources.filter((r) => r.custom);
   // Entra ID objects, passwords and deploy commands are resources too, but not in Azure Resource Manager.
   const inArm = custom.filter((r) => r.armType).length;
-  lines.push(
-    `${custom.length} resources (${inArm} in Azure Resource Manager) in ${plan.resources.length - custom.length} components, planned in ${plan.durationMs} ms.`,
-  );
-  return lines.join("\n");
+  return `${custom.length} resources (${inArm} in Azure Resource Manager) in ${plan.resources.length - custom.length} components`;
 }
 
 /** The stack outputs a user opens: the top-level URLs (ids and the rest stay in plan.json). */
@@ -49,7 +52,5 @@ export function countsByType(plan: Plan): Array<[string, number]> {
 }
 
 function renderCounts(plan: Plan): string {
-  const table = new Table({ head: ["Resource type", "Count"], style: { head: [], border: [] } });
-  for (const [type, count] of countsByType(plan)) table.push([type, String(count)]);
-  return table.toString();
+  return renderTable(["Resource type", "Count"], countsByType(plan).map(([type, count]) => [type, String(count)]));
 }

@@ -21,7 +21,7 @@ describe("progress on an interactive terminal", () => {
   it("shows a spinner that ends with the result", async () => {
     const output = await planOnTerminal(100);
     expect(output).toContain("Planning dev offline");
-    expect(output).toMatch(/✔.*Planned \d+ resources for dev/);
+    expect(output).toMatch(/✔.*Planned dev: \d+ resources \(\d+ in Azure Resource Manager\) in \d+ components/);
     expect(output).toContain("Wrote");
   });
 

@@ -4,7 +4,10 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks.js";
 import { catalogEntry } from "../../infra/catalog/index.js";
 import { armMocks } from "./mocks.js";
 import { runtimeInternals, setRootDirectory } from "./pulumi-internals.js";
+import { ProgramError } from "./program-error.js";
 import { PLAN_SCHEMA_VERSION, REDACTED, type Plan, type PlanResource } from "./schema.js";
+
+export { ProgramError };
 
 /** Pulumi marks secret values on the wire with this signature key and value. */
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -85,18 +88,6 @@ class CapturingMonitor extends MockMonitor {
       }
       callback(err, response);
     });
-  }
-}
-
-/** The program failed: bad config, a naming error, a component's own check. Exit code 1. */
-export class ProgramError extends Error {
-  constructor(
-    readonly cause: Error,
-    /** Resources registered before the failure: 0 when config validation stopped the program. */
-    readonly declared: number,
-  ) {
-    super(cause.message);
-    this.name = "ProgramError";
   }
 }
 

@@ -1,9 +1,19 @@
+import { z } from "zod";
+
 /**
  * The plan file (`.estate/<stack>/plan.json`): what the estate program declared for one stack.
  * Versioned: a change that removes or renames a field bumps PLAN_SCHEMA_VERSION. Documented in
  * docs/plan-schema.md.
  */
 export const PLAN_SCHEMA_VERSION = 1;
+
+/**
+ * A stack name as Pulumi allows it (letters, digits, `-`, `_`, `.`; at most 100 characters) and not
+ * starting with a dot: it names the stack file and the `.estate/<stack>` folder, so it never
+ * holds a path separator or `..`.
+ */
+export const STACK_NAME = /^(?!\.)[A-Za-z0-9_.-]{1,100}$/;
+export const STACK_NAME_RULE = "expected a stack name of letters, digits, '-', '_' and '.' (at most 100, not starting with '.')";
 
 /** Shown wherever the plan is printed: the plan comes from mocks, never from Azure. */
 export const OFFLINE_LABEL = "offline plan from Pulumi's mock runtime — not Azure's answer";
@@ -45,6 +55,38 @@ export interface PlanResource {
 }
 
 export const REDACTED = "[secret]";
+
+const record = z.record(z.unknown());
+
+/**
+ * A saved plan as the tools read it back: every field they use, so a hand-edited or truncated
+ * plan.json is refused naming the field rather than crashing a command halfway. The stack name
+ * must be one `estate plan` could have written: it becomes a folder under `.estate/`.
+ */
+export const planFileSchema = z.object({
+  schemaVersion: z.literal(PLAN_SCHEMA_VERSION),
+  stack: z.string().regex(STACK_NAME, STACK_NAME_RULE),
+  profile: z.string(),
+  mode: z.literal("offline"),
+  project: z.string(),
+  createdAt: z.string().datetime({ offset: true }),
+  durationMs: z.number(),
+  resources: z.array(
+    z.object({
+      urn: z.string().min(1),
+      type: z.string().min(1),
+      name: z.string(),
+      physicalName: z.string().optional(),
+      armType: z.string().optional(),
+      custom: z.boolean(),
+      parent: z.string().optional(),
+      dependsOn: z.array(z.string()),
+      inputs: record,
+      outputs: record,
+    }),
+  ),
+  outputs: record,
+});
 
 /** A type token as the plan tools print it: `network:VirtualNetwork` for `azure-native:network:VirtualNetwork`. */
 export const shortType = (type: string): string => type.replace(/^azure-native:/, "");

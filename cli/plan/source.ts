@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { EstateError } from "../errors.js";
 import { displayPath } from "../output/files.js";
-import { PLAN_SCHEMA_VERSION, type Plan } from "./schema.js";
+import { PLAN_SCHEMA_VERSION, planFileSchema, type Plan } from "./schema.js";
 import { planStack } from "./stack.js";
 
 /**
@@ -20,23 +20,26 @@ export function looksLikePlanFile(ref: string): boolean {
   return ref.endsWith(".json") || ref.includes("/") || ref.includes(path.sep);
 }
 
-/** Reads a saved plan.json, failing with the file and the field when it is not one. */
+/** Reads a saved plan.json, failing with the file and the field when it is not one (docs/plan-schema.md). */
 export function readPlanFile(file: string): Plan {
   if (!existsSync(file)) throw new EstateError(`no plan file at ${file}; run \`estate plan <stack>\` first or give a stack name`);
-  let plan: Partial<Plan> | null;
+  let raw: unknown;
   try {
-    plan = JSON.parse(readFileSync(file, "utf8")) as Partial<Plan> | null;
+    raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
     throw new EstateError(`${file}: cannot read the plan: ${(error as Error).message}`);
   }
-  if (plan?.schemaVersion !== PLAN_SCHEMA_VERSION) {
-    throw new EstateError(`${file}: schemaVersion is ${JSON.stringify(plan?.schemaVersion)}; expected ${PLAN_SCHEMA_VERSION} (write it with \`estate plan\`)`);
+  const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (version !== PLAN_SCHEMA_VERSION) {
+    throw new EstateError(`${file}: schemaVersion is ${JSON.stringify(version)}; expected ${PLAN_SCHEMA_VERSION} (write it with \`estate plan\`)`);
   }
-  for (const key of ["stack", "profile", "createdAt"] as const) {
-    if (typeof plan[key] !== "string") throw new EstateError(`${file}: ${key} is missing; expected a plan written by \`estate plan\``);
+  const parsed = planFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.slice(0, 5).map((issue) => `  - ${issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").slice(1) || "(file)"}: ${issue.message}`);
+    const more = parsed.error.issues.length > 5 ? `\n  ... and ${parsed.error.issues.length - 5} more` : "";
+    throw new EstateError(`${file}: not a plan written by \`estate plan\` (docs/plan-schema.md):\n${problems.join("\n")}${more}`);
   }
-  if (!Array.isArray(plan.resources)) throw new EstateError(`${file}: resources is not a list; expected a plan written by \`estate plan\``);
-  return plan as Plan;
+  return parsed.data as Plan;
 }
 
 /** A plan for a stack name (planned offline now) or a plan file path (read as saved). */

@@ -1,8 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
-import { estateProgram } from "../../stacks/program.js";
-import { planProgram } from "./engine.js";
 import type { Plan } from "./schema.js";
 import { readStackFile, type FlatConfig } from "./stackfile.js";
 
@@ -30,6 +28,9 @@ export async function planStack(options: StackPlanOptions): Promise<Plan> {
 export async function planConfig(options: FlatConfig & Omit<StackPlanOptions, "configOverrides">): Promise<Plan> {
   // One spelling of the project folder, whatever the caller passed ("./", a trailing slash...).
   const projectDir = path.resolve(options.projectDir);
+  // The SDK, the providers and the estate program load only when something is planned: commands
+  // that read a saved plan never pay for them.
+  const [{ planProgram }, { estateProgram }] = await Promise.all([import("./engine.js"), import("../../stacks/program.js")]);
   return planProgram({
     project: projectName(projectDir),
     stack: options.stack,

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
+import { STACK_NAME, STACK_NAME_RULE } from "./schema.js";
 
 export interface FlatConfig {
   /** Pulumi's flat config: `namespace:key` -> text (structured values as JSON), as the engine passes it. */
@@ -20,7 +21,13 @@ export class StackFileError extends Error {}
 /** Value given offline to each `secure:` config value: it cannot be decrypted without the stack's secrets provider. */
 export const OFFLINE_SECRET = (key: string) => `offline-secret-for-${key}`;
 
-export const stackFilePath = (projectDir: string, stack: string): string => path.join(projectDir, `Pulumi.${stack}.yaml`);
+/** Refuses a stack name that is not one, before it becomes a file or folder name. */
+export function checkStackName(stack: string): string {
+  if (!STACK_NAME.test(stack)) throw new StackFileError(`stack ${JSON.stringify(stack)}: ${STACK_NAME_RULE}`);
+  return stack;
+}
+
+export const stackFilePath = (projectDir: string, stack: string): string => path.join(projectDir, `Pulumi.${checkStackName(stack)}.yaml`);
 
 export function listStacks(projectDir: string): string[] {
   return readdirSync(projectDir)

@@ -1,10 +1,11 @@
 import type { PolicyReport, PolicyResult, RuleInfo } from "../../policies/evaluate.js";
+import type { PolicySettings } from "../../policies/settings.js";
 import { severityRank } from "../../policies/evaluate.js";
 
-/** Failures and waived findings, worst first: what every report lists. */
+/** Failures and waived findings, worst first: what every report lists (passes and not-applicable are counted, not listed). */
 export function findings(report: PolicyReport): PolicyResult[] {
   return report.results
-    .filter((result) => result.status !== "pass")
+    .filter((result) => result.status === "fail" || result.status === "waived")
     .sort(
       (a, b) =>
         Number(a.status === "waived") - Number(b.status === "waived") ||
@@ -37,4 +38,21 @@ export function statusLabel(result: PolicyResult): string {
 
 export function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
+}
+
+/** The policy settings as reports show them: one `name: value` pair per setting. */
+export function settingsRows(settings: PolicySettings): Array<[string, string]> {
+  const { maxDays, allowCriticalOnAllResources } = settings.waivers;
+  return [
+    ["allowedRegions", settings.allowedRegions.join(", ")],
+    ["minimumTlsVersion", settings.minimumTlsVersion],
+    ["logRetentionDays", String(settings.logRetentionDays)],
+    ["waivers.maxDays", Object.entries(maxDays).map(([severity, days]) => `${severity} ${days}`).join(", ")],
+    ["waivers.allowCriticalOnAllResources", String(allowCriticalOnAllResources)],
+  ];
+}
+
+/** Where the settings came from, for a report's header. */
+export function settingsOrigin(report: Pick<PolicyReport, "settingsFrom">): string {
+  return report.settingsFrom.length ? report.settingsFrom.join(", ") : "built-in defaults";
 }

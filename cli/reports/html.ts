@@ -1,6 +1,6 @@
 import { SEVERITIES } from "../../policies/model.js";
 import type { PolicyReport, PolicyResult } from "../../policies/evaluate.js";
-import { controlTags, escapeXml as h, mappingTags, ruleIndex, statusLabel } from "./format.js";
+import { controlTags, escapeXml as h, mappingTags, ruleIndex, settingsOrigin, settingsRows, statusLabel } from "./format.js";
 import { severityRank } from "../../policies/evaluate.js";
 
 const STYLE = `
@@ -12,7 +12,7 @@ main{padding:16px 24px}.cards{display:flex;gap:12px;flex-wrap:wrap;margin-bottom
 .filters label{display:flex;flex-direction:column;font-size:12px;color:#57606a}
 table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #d0d7de}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
 th{background:#f0f3f6;font-size:12px;text-transform:uppercase;letter-spacing:.03em}
-.s-violation{color:#b42318;font-weight:600}.s-warning{color:#9a6700;font-weight:600}.s-waived{color:#6e40c9}.s-pass{color:#1a7f37}
+.s-violation{color:#b42318;font-weight:600}.s-warning{color:#9a6700;font-weight:600}.s-waived{color:#6e40c9}.s-pass{color:#1a7f37}.s-not-applicable{color:#57606a}
 .sev{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;color:#fff}.sev-critical{background:#7d1a1a}.sev-high{background:#b42318}.sev-medium{background:#bc4c00}.sev-low{background:#57606a}
 .rem{color:#57606a;font-size:12px;margin-top:4px}.tags{font-size:11px;color:#57606a}code{font-size:12px}h2{font-size:16px;margin:20px 0 8px}`;
 
@@ -24,7 +24,7 @@ function apply(){
   const rank={critical:0,high:1,medium:2,low:3};let shown=0;
   for(const r of rows){
     const okSev=sev==='all'||rank[r.dataset.severity]<=rank[sev];
-    const okSt=st==='all'||(st==='findings'?r.dataset.status!=='pass':r.dataset.status===st);
+    const okSt=st==='all'||(st==='findings'?['violation','warning','waived'].includes(r.dataset.status):r.dataset.status===st);
     const okCtl=ctl==='all'||r.dataset.controls.split('|').includes(ctl);
     const okQ=!q||r.textContent.toLowerCase().includes(q);
     r.hidden=!(okSev&&okSt&&okCtl&&okQ);if(!r.hidden)shown++;
@@ -39,7 +39,7 @@ const option = (value: string, label = value, selected = false) => `<option valu
 /** One self-contained page for auditors: no network, no external assets; filters run in the page. */
 export function toHtml(report: PolicyReport): string {
   const rules = ruleIndex(report);
-  const order = (r: PolicyResult) => (r.status === "fail" ? (r.enforcement === "mandatory" ? 0 : 1) : r.status === "waived" ? 2 : 3);
+  const order = (r: PolicyResult) => (r.status === "fail" ? (r.enforcement === "mandatory" ? 0 : 1) : r.status === "waived" ? 2 : r.status === "pass" ? 3 : 4);
   const results = [...report.results].sort((a, b) => order(a) - order(b) || severityRank(a.severity) - severityRank(b.severity) || a.ruleId.localeCompare(b.ruleId));
   const controls = [...new Set(report.rules.flatMap(controlTags))].sort();
   const { summary } = report;
@@ -48,10 +48,10 @@ export function toHtml(report: PolicyReport): string {
     const label = statusLabel(result);
     const waiver = result.waiver ? `<div class="rem">Waived by ${h(result.waiver.owner)} until ${h(result.waiver.expires)}: ${h(result.waiver.reason)}</div>` : "";
     return `<tr data-severity="${result.severity}" data-status="${label}" data-controls="${h(controlTags(rule).join("|"))}" data-rule="${h(rule.id)}">
-<td class="s-${label}">${label}</td><td><span class="sev sev-${result.severity}">${result.severity}</span></td>
+<td class="s-${label}">${label}${result.baseline ? " (baseline)" : ""}</td><td><span class="sev sev-${result.severity}">${result.severity}</span></td>
 <td><b>${h(rule.id)}</b> ${h(rule.title)}<div class="tags">${h([...controlTags(rule), ...mappingTags(rule)].join(" · "))}</div></td>
 <td><code>${h(result.resource.name)}</code><div class="tags">${h(result.resource.type)}</div></td>
-<td>${h(result.message ?? "")}${result.status === "pass" ? "" : `<div class="rem">Remediation: ${h(rule.remediation)}</div>`}${waiver}</td></tr>`;
+<td>${result.status === "not-applicable" ? "Not applicable: " : ""}${h(result.message ?? "")}${result.status === "pass" || result.status === "not-applicable" ? "" : `<div class="rem">Remediation: ${h(rule.remediation)}</div>`}${waiver}</td></tr>`;
   });
   const waivers = report.waivers.length
     ? `<table id="waivers"><thead><tr><th>Rule</th><th>Resource</th><th>Owner</th><th>Expires</th><th>Status</th><th>Reason</th></tr></thead><tbody>${report.waivers
@@ -66,17 +66,19 @@ export function toHtml(report: PolicyReport): string {
 <main><div class="cards">
 <div class="card" id="c-mandatory"><b>${summary.mandatoryViolations}</b>mandatory violations</div>
 <div class="card"><b>${summary.advisoryViolations}</b>warnings</div><div class="card"><b>${summary.waived}</b>waived</div>
-<div class="card"><b>${summary.pass}</b>passed</div><div class="card"><b>${summary.rules}</b>rules · ${summary.resources} resources</div>
+<div class="card"><b>${summary.pass}</b>passed</div><div class="card" id="c-not-applicable"><b>${summary.notApplicable}</b>not applicable</div><div class="card"><b>${summary.rules}</b>rules · ${summary.resources} resources</div>
 ${SEVERITIES.map((s) => `<div class="card"><b>${summary.bySeverity[s].fail}</b>${s} failing</div>`).join("")}
 </div>
 <div class="filters">
 <label>Minimum severity<select id="f-severity">${option("all", "all")}${SEVERITIES.map((s) => option(s)).join("")}</select></label>
-<label>Status<select id="f-status">${option("findings", "violations, warnings, waived", true)}${option("all")}${["violation", "warning", "waived", "pass"].map((s) => option(s)).join("")}</select></label>
+<label>Status<select id="f-status">${option("findings", "violations, warnings, waived", true)}${option("all")}${["violation", "warning", "waived", "pass", "not-applicable"].map((s) => option(s)).join("")}</select></label>
 <label>Control<select id="f-control">${option("all")}${controls.map((c) => option(c)).join("")}</select></label>
 <label>Text<input id="f-text" type="search" placeholder="rule, resource, message"></label>
 <span id="shown"></span></div>
 <table id="findings"><thead><tr><th>Status</th><th>Severity</th><th>Rule</th><th>Resource</th><th>Finding and remediation</th></tr></thead>
 <tbody>${rows.join("\n")}</tbody></table>
+<h2>Settings</h2><p>From ${h(settingsOrigin(report))}.</p>
+<table id="settings"><thead><tr><th>Setting</th><th>Value</th></tr></thead><tbody>${settingsRows(report.settings).map(([name, value]) => `<tr><td><code>${h(name)}</code></td><td>${h(value)}</td></tr>`).join("")}</tbody></table>
 <h2>Waivers</h2>${waivers}
 </main><script>${SCRIPT}</script></body></html>
 `;

@@ -1,6 +1,6 @@
 import { SEVERITIES } from "../../policies/model.js";
 import type { PolicyReport } from "../../policies/evaluate.js";
-import { controlTags, findings, ruleIndex, statusLabel } from "./format.js";
+import { controlTags, findings, ruleIndex, settingsOrigin, settingsRows, statusLabel } from "./format.js";
 
 /** A table cell: pipes escaped, and angle brackets so policy XML in messages is shown, not parsed as HTML. */
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\n/g, " ");
@@ -14,11 +14,14 @@ export function toMarkdown(report: PolicyReport): string {
     "",
     `Offline plan from Pulumi's mock runtime, planned ${report.planCreatedAt}; rule pack ${report.packVersion}, evaluated ${report.evaluatedAt}.`,
     "",
-    `**${summary.mandatoryViolations} mandatory violations**, ${summary.advisoryViolations} warnings, ${summary.waived} waived, ${summary.pass} passed — ${summary.rules} rules over ${summary.resources} resources.`,
+    `**${summary.mandatoryViolations} mandatory violations**, ${summary.advisoryViolations} warnings, ${summary.waived} waived, ${summary.pass} passed, ${summary.notApplicable} not applicable — ${summary.rules} rules over ${summary.resources} resources.`,
     "",
-    "| Severity | Pass | Fail | Waived |",
-    "| --- | --- | --- | --- |",
-    ...SEVERITIES.map((severity) => `| ${severity} | ${summary.bySeverity[severity].pass} | ${summary.bySeverity[severity].fail} | ${summary.bySeverity[severity].waived} |`),
+    "| Severity | Pass | Fail | Waived | Not applicable |",
+    "| --- | --- | --- | --- | --- |",
+    ...SEVERITIES.map((severity) => {
+      const counts = summary.bySeverity[severity];
+      return `| ${severity} | ${counts.pass} | ${counts.fail} | ${counts.waived} | ${counts["not-applicable"]} |`;
+    }),
     "",
     "## Findings",
     "",
@@ -30,11 +33,12 @@ export function toMarkdown(report: PolicyReport): string {
     for (const result of list) {
       const rule = rules.get(result.ruleId)!;
       out.push(
-        `| ${statusLabel(result)} | ${result.severity} | ${result.ruleId} ${cell(rule.title)} | \`${cell(result.resource.name)}\` | ${cell(result.message ?? "")} | ${cell(rule.remediation)} | ${controlTags(rule).join(", ")} |`,
+        `| ${statusLabel(result)}${result.baseline ? " (baseline)" : ""} | ${result.severity} | ${result.ruleId} ${cell(rule.title)} | \`${cell(result.resource.name)}\` | ${cell(result.message ?? "")} | ${cell(rule.remediation)} | ${controlTags(rule).join(", ")} |`,
       );
     }
     out.push("");
   }
+  out.push("## Settings", "", `From ${settingsOrigin(report)}.`, "", "| Setting | Value |", "| --- | --- |", ...settingsRows(report.settings).map(([name, value]) => `| ${name} | ${cell(value)} |`), "");
   out.push("## Waivers", "");
   if (!report.waivers.length) out.push("No waivers.", "");
   else {

@@ -1,12 +1,20 @@
-import { evaluatePlan, type PolicyReport } from "../../policies/evaluate.js";
+import { evaluatePlan, isProfile, type PolicyReport } from "../../policies/evaluate.js";
+import { PROFILES } from "../../policies/model.js";
 import { RULES } from "../../policies/rules/index.js";
-import { loadWaivers } from "../../policies/waivers.js";
+import { loadStackPolicy } from "../../policies/settings.js";
 import type { Plan } from "../plan/schema.js";
 import { writeReports } from "./write.js";
 
-/** Evaluates the pack on a plan with the project's waivers and writes every report into outDir. */
-export function evaluateAndWriteReports(projectDir: string, outDir: string, plan: Plan, now?: Date): { report: PolicyReport; files: string[] } {
-  const report = evaluatePlan(plan, { waivers: loadWaivers(projectDir, plan.stack, RULES), now });
+/** Evaluates the pack on a plan with the project's settings and the waivers in scope for its stack and profile. */
+export function evaluateWithProject(projectDir: string, plan: Plan, now = new Date()): PolicyReport {
+  if (!isProfile(plan.profile)) throw new Error(`plan of ${plan.stack}: profile ${JSON.stringify(plan.profile)} is not one of ${PROFILES.join(", ")}`);
+  const { settings, waivers } = loadStackPolicy(projectDir, RULES, { stack: plan.stack, profile: plan.profile, now });
+  return evaluatePlan(plan, { settings, waivers, now });
+}
+
+/** `evaluateWithProject`, then every report written into outDir. */
+export function evaluateAndWriteReports(projectDir: string, outDir: string, plan: Plan, now = new Date()): { report: PolicyReport; files: string[] } {
+  const report = evaluateWithProject(projectDir, plan, now);
   return { report, files: writeReports(outDir, report) };
 }
 
@@ -14,5 +22,5 @@ export function evaluateAndWriteReports(projectDir: string, outDir: string, plan
 export function policySummaryLine(report: PolicyReport): string {
   const { summary } = report;
   const verdict = summary.mandatoryViolations ? `${summary.mandatoryViolations} mandatory violation(s)` : "no mandatory violations";
-  return `Policy: ${verdict}, ${summary.advisoryViolations} warning(s), ${summary.waived} waived, ${summary.pass} passed (${summary.rules} rules, pack ${report.packVersion}); details: estate policy ${report.stack}`;
+  return `Policy: ${verdict}, ${summary.advisoryViolations} warning(s), ${summary.waived} waived, ${summary.pass} passed, ${summary.notApplicable} not applicable (${summary.rules} rules, pack ${report.packVersion}); details: estate policy ${report.stack}`;
 }

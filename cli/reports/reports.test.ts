@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { evaluate } from "../../policies/evaluate.js";
 import { EXPIRED_WAIVER, insecureEstate } from "../../policies/fixtures/insecure.js";
 import { validateJson } from "./json-schema.js";
+import { toHtml } from "./html.js";
 import { toJunit } from "./junit.js";
 import { toMarkdown } from "./markdown.js";
 import { toSarif } from "./sarif.js";
@@ -44,18 +45,38 @@ describe("SARIF", () => {
 });
 
 describe("JUnit and Markdown", () => {
-  it("has one test case per rule × resource, failures for violations and skips for waivers", () => {
+  it("has one test case per rule × resource, failures for violations and skips for waivers and not-applicable", () => {
     const xml = toJunit(report);
     expect((xml.match(/<testcase /g) ?? []).length).toBe(report.results.length);
     expect((xml.match(/<failure /g) ?? []).length).toBe(report.summary.fail);
-    expect((xml.match(/<skipped /g) ?? []).length).toBe(1);
+    expect((xml.match(/<skipped message="waived /g) ?? []).length).toBe(1);
+    expect(report.summary.notApplicable).toBeGreaterThan(0);
+    expect((xml.match(/<skipped message="not applicable: /g) ?? []).length).toBe(report.summary.notApplicable);
     expect(xml).toMatch(/<testcase classname="EST-ST-003" name="st \(azure-native:storage:StorageAccount\)"><failure type="mandatory"/);
   });
 
   it("lists findings with remediation and waivers with owner and expiry", () => {
     const md = toMarkdown(report);
     expect(md).toContain(`**${report.summary.mandatoryViolations} mandatory violations**`);
+    expect(md).toContain(`${report.summary.notApplicable} not applicable`);
+    expect(md).toContain("| Severity | Pass | Fail | Waived | Not applicable |");
     expect(md).toMatch(/\| violation \| critical \| EST-ST-003 .*\| `st` \|.*allowBlobPublicAccess: false/);
     expect(md).toContain("| EST-WAF-002 | `waf` | platform-team@contoso.com | 2026-11-23 | expired |");
+  });
+});
+
+describe("settings and not-applicable in every report", () => {
+  it("shows the effective settings and counts not-applicable apart", () => {
+    const md = toMarkdown(report);
+    expect(md).toContain("## Settings");
+    expect(md).toContain("| minimumTlsVersion | 1.2 |");
+    const html = toHtml(report);
+    expect(html).toMatch(/<table id="settings">.*<code>allowedRegions<\/code><\/td><td>[^<]*eastus/);
+    expect(html).toContain(`<div class="card" id="c-not-applicable"><b>${report.summary.notApplicable}</b>not applicable</div>`);
+    expect((html.match(/data-status="not-applicable"/g) ?? []).length).toBe(report.summary.notApplicable);
+    const run = (toSarif(report) as any).runs[0];
+    expect(run.properties.settings).toEqual(report.settings);
+    expect(run.properties.summary.notApplicable).toBe(report.summary.notApplicable);
+    expect(run.results.some((r: any) => report.results.find((x) => x.status === "not-applicable" && r.ruleId === x.ruleId && r.locations[0].logicalLocations[0].fullyQualifiedName === x.resource.urn))).toBe(false);
   });
 });

@@ -59,9 +59,10 @@ export function toSarif(report: PolicyReport, planUri = "plan.json"): object {
           ...(result.waiver
             ? { suppressions: [{ kind: "external", status: "accepted", justification: `${result.waiver.reason} (owner ${result.waiver.owner}, until ${result.waiver.expires})` }] }
             : {}),
-          properties: { severity: result.severity, enforcement: result.enforcement, resourceType: result.resource.type },
+          properties: { severity: result.severity, enforcement: result.enforcement, resourceType: result.resource.type, ...(result.baseline ? { baseline: true } : {}) },
         })),
-        properties: { stack: report.stack, profile: report.profile, mode: report.mode, planCreatedAt: report.planCreatedAt },
+        // Results list findings only; passes and not-applicable verdicts are counted here, apart.
+        properties: { stack: report.stack, profile: report.profile, mode: report.mode, planCreatedAt: report.planCreatedAt, summary: report.summary, settings: report.settings, settingsFrom: report.settingsFrom },
       },
     ],
   };

@@ -1,7 +1,7 @@
 import type { CatalogEntry } from "./types.js";
 
 /** The managed identity Azure gives a resource with `identity: SystemAssigned`. */
-const systemIdentity = (guid: (purpose: string) => string, inputs: Record<string, any>) =>
+export const systemIdentity = (guid: (purpose: string) => string, inputs: Record<string, any>) =>
   inputs.identity?.type === "SystemAssigned" ? { identity: { ...inputs.identity, principalId: guid("principal"), tenantId: guid("tenant") } } : {};
 
 export const dataTypes: Record<string, CatalogEntry> = {

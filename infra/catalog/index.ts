@@ -6,6 +6,7 @@ import { entraTypes } from "./entra.js";
 import { gatewayTypes } from "./gateway.js";
 import { networkTypes } from "./network.js";
 import { observabilityTypes } from "./observability.js";
+import { platformTypes } from "./platform.js";
 import { secretsTypes } from "./secrets.js";
 import type { CatalogEntry } from "./types.js";
 
@@ -22,6 +23,7 @@ export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   ...gatewayTypes,
   ...computeTypes,
   ...entraTypes,
+  ...platformTypes,
 };
 
 export function catalogEntry(type: string): CatalogEntry | undefined {

@@ -22,6 +22,13 @@ export const BUILT_IN_ROLES: Readonly<Record<string, string>> = {
   "Azure Service Bus Data Owner": "090c5cfd-751d-490a-894a-3ce6f1109419",
   "Monitoring Metrics Publisher": "3913510d-42f4-4e42-8a64-420c390055eb",
   "Redis Cache Contributor": "e0f68234-74aa-48ed-b826-c38b57376e17",
+  // Platform services' data planes (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+  "Search Index Data Reader": "1407120a-92aa-4202-b7e9-c0e197c71c8f",
+  "Search Index Data Contributor": "8ebe5a00-799e-43f5-93ac-243d3dce84a7",
+  "Cognitive Services OpenAI User": "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd",
+  "SignalR App Server": "420fcaa2-552c-430f-98ca-3264be4806c7",
+  "Web PubSub Service Owner": "12cf5a90-567b-43ae-8102-96cf46c7d9b4",
+  "App Configuration Data Reader": "516239f1-63e1-4d78-a4de-a74fb236a071",
 };
 
 /** A GUID derived from the given parts: role assignment names must be GUIDs and must be stable. */

@@ -80,6 +80,20 @@ export const NAME_RULES = {
     separator: "",
     globallyUnique: true,
   },
+  // Platform services: each name is the service's DNS label, so globally unique.
+  search: hyphenated(2, 60, true, "srch"),
+  openAi: hyphenated(2, 64, true, "oai"),
+  signalR: {
+    ...hyphenated(3, 63, true, "sigr"),
+    pattern: /^[a-z][a-z0-9-]*[a-z0-9]$/,
+    allowed: "lowercase letters, digits and hyphens, starting with a letter",
+  },
+  webPubSub: {
+    ...hyphenated(3, 63, true, "wps"),
+    pattern: /^[a-z][a-z0-9-]*[a-z0-9]$/,
+    allowed: "lowercase letters, digits and hyphens, starting with a letter",
+  },
+  appConfiguration: hyphenated(5, 50, true, "appcs"),
   logAnalytics: hyphenated(4, 63, false, "log"),
   appInsights: hyphenated(1, 255, false, "appi"),
   actionGroup: hyphenated(1, 260, false, "ag"),

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import type { BaseArgs, PrivateEndpointArgs } from "../core/args.js";
-import { PRIVATE_LINK, type PrivateLinkService } from "./dns.js";
+import { privateLinkOf, type AnyPrivateLinkService } from "./dns.js";
 
 /**
  * The private endpoint of one data service: in the private-endpoint subnet, connected to the
@@ -12,11 +12,11 @@ export function privateEndpoint(
   owner: pulumi.Resource,
   ownerName: string,
   base: Pick<BaseArgs, "resourceGroupName" | "location" | "namer" | "tags">,
-  service: PrivateLinkService,
+  service: AnyPrivateLinkService,
   targetId: pulumi.Input<string>,
   endpoint: PrivateEndpointArgs,
 ): network.PrivateEndpoint {
-  const { groupId, zone } = PRIVATE_LINK[service];
+  const { groupId, zone } = privateLinkOf(service);
   const endpointName = base.namer.name("privateEndpoint", ownerName);
   const pe = new network.PrivateEndpoint(
     `${ownerName}-pe`,

@@ -1,6 +1,6 @@
 import { ENFORCE, REMOVE, type Graph, type GraphResource, type Rule } from "../model.js";
 import { T } from "../types.js";
-import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, oneOf, present, show, stackRule, unsetOr } from "./factory.js";
+import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, present, show, stackRule, TLS, tlsAtLeast, unsetOr } from "./factory.js";
 import { knownOr, knownOrUndefined, ofType } from "./graph.js";
 
 const apps = [T.webApp, T.webAppSlot];
@@ -63,7 +63,7 @@ export const computeRules: Rule[] = [
   }),
   inputRule({
     id: "EST-APP-002", title: "Apps require TLS 1.2", description: "Older TLS versions are weak.",
-    severity: "high", types: apps, path: "siteConfig.minTlsVersion", expect: oneOf("1.2", "1.3"), bad: "1.0",
+    severity: "high", types: apps, path: "siteConfig.minTlsVersion", expect: tlsAtLeast(TLS.numeric), bad: "1.0",
     controls: { mcsb: ["DP-3"], cis: ["9.3"], waf: "Security" },
     mappings: { psrule: ["Azure.AppService.MinTLS"], checkov: ["CKV_AZURE_15", "CKV_AZURE_145"], azurePolicy: ["f0e6e85b-9b9f-4a4b-b67b-f730d42f1b0b", "f9d614c5-c173-4d56-95a7-b4437057d193"] },
     remediation: "Set `siteConfig.minTlsVersion: \"1.2\"` on the WebApp.", enforcement: ENFORCE.always,

@@ -1,6 +1,6 @@
 import { ENFORCE, REMOVE, type Rule } from "../model.js";
 import { T } from "../types.js";
-import { asArray, atLeast, customRule, get, inputRule, is, isText, oneOf, present, unsetOr } from "./factory.js";
+import { asArray, atLeast, customRule, get, inputRule, is, isText, oneOf, present, TLS, tlsAtLeast, unsetOr } from "./factory.js";
 
 const cosmos = [T.cosmosAccount];
 const redis = [T.redis, T.cacheRedis];
@@ -42,7 +42,7 @@ export const dataRules: Rule[] = [
     severity: "high",
     types: cosmos,
     path: "minimalTlsVersion",
-    expect: isText("Tls12"),
+    expect: tlsAtLeast(TLS.cosmos),
     bad: "Tls",
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.Cosmos.MinTLS"] },
@@ -131,7 +131,7 @@ export const dataRules: Rule[] = [
     severity: "high",
     types: [T.sqlServer],
     path: "minimalTlsVersion",
-    expect: oneOf("1.2", "1.3"),
+    expect: tlsAtLeast(TLS.numeric),
     bad: "1.0",
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.SQL.MinTLS"], checkov: ["CKV_AZURE_52"], azurePolicy: ["32e6bbec-16b6-44c2-be37-c5b672d103cf"] },
@@ -332,7 +332,7 @@ export const dataRules: Rule[] = [
     severity: "high",
     types: redis,
     path: "minimumTlsVersion",
-    expect: is("1.2"),
+    expect: tlsAtLeast(TLS.redis),
     bad: "1.0",
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.Redis.MinTLS"], checkov: ["CKV_AZURE_148"] },

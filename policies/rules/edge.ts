@@ -1,6 +1,6 @@
 import { ENFORCE, REMOVE, type Rule } from "../model.js";
 import { T } from "../types.js";
-import { asArray, asRecord, customRule, get, inputRule, is, isText, oneOf, present } from "./factory.js";
+import { asArray, asRecord, customRule, get, inputRule, is, isText, oneOf, present, TLS, tlsAtLeast } from "./factory.js";
 
 const waf = [T.wafPolicy];
 
@@ -125,7 +125,7 @@ export const edgeRules: Rule[] = [
     severity: "high",
     types: [T.afdCustomDomain],
     path: "tlsSettings.minimumTlsVersion",
-    expect: oneOf("TLS12", "TLS13"),
+    expect: tlsAtLeast(TLS.frontDoor),
     bad: "TLS10",
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { azurePolicy: ["679da822-78a7-4eff-8fff-a899454a9970"] },

@@ -1,4 +1,5 @@
-import type { Enforcement, Graph, GraphEdit, GraphResource, InputPatch, Profile, ResourceRule, RuleContext, StackRule, Subject } from "../model.js";
+import { TLS_VERSIONS, type TlsVersion } from "../settings.js";
+import { isNotApplicable, notApplicable, type Enforcement, type Graph, type GraphEdit, type GraphResource, type InputPatch, type NotApplicable, type Profile, type ResourceRule, type RuleContext, type StackRule, type Subject } from "../model.js";
 
 /** Reads an input by path: `a.b[0].c`. Missing steps give undefined. */
 export function get(value: unknown, path: string): unknown {
@@ -61,31 +62,72 @@ export const unsetOr = (inner: Expectation): Expectation => ({
   describe: `${inner.describe}, or unset`,
 });
 
+/**
+ * TLS versions as one service spells them (`{ "1.2": "TLS1_2" }`), from the provider's enums
+ * (node_modules/@pulumi/azure-native/types/enums/<module>, generated from the Azure REST API specs).
+ */
+export type TlsSpellings = Partial<Record<TlsVersion, string>>;
+
+export const TLS = {
+  /** App Service (SupportedTlsVersions), Azure SQL (MinimalTlsVersion), Service Bus (TlsVersion). */
+  numeric: { "1.0": "1.0", "1.1": "1.1", "1.2": "1.2", "1.3": "1.3" },
+  /** Azure Cache for Redis (redis TlsVersion): nothing newer than 1.2. */
+  redis: { "1.0": "1.0", "1.1": "1.1", "1.2": "1.2" },
+  /** Storage accounts (MinimumTlsVersion). */
+  storage: { "1.0": "TLS1_0", "1.1": "TLS1_1", "1.2": "TLS1_2", "1.3": "TLS1_3" },
+  /** Cosmos DB (MinimalTlsVersion): nothing newer than 1.2. */
+  cosmos: { "1.0": "Tls", "1.1": "Tls11", "1.2": "Tls12" },
+  /** Front Door custom domains (AfdMinimumTlsVersion): no 1.1. */
+  frontDoor: { "1.0": "TLS10", "1.2": "TLS12", "1.3": "TLS13" },
+} as const satisfies Record<string, TlsSpellings>;
+
+/**
+ * The `minimumTlsVersion` policy setting, in a service's spelling: that version or a newer one the
+ * service offers. A service whose newest version is older than the setting is held to its newest
+ * (nothing stricter can be configured), and the message says so.
+ */
+export function tlsAtLeast(spellings: TlsSpellings): (context: RuleContext) => Expectation {
+  return (context) => {
+    const offered = TLS_VERSIONS.filter((version) => spellings[version] !== undefined);
+    const setting = context.settings.minimumTlsVersion;
+    const required = offered.includes(setting) ? setting : offered.filter((version) => version <= setting).at(-1)!;
+    const allowed = offered.filter((version) => version >= required).map((version) => spellings[version]!);
+    const note = required === setting ? `setting minimumTlsVersion ${setting}` : `setting minimumTlsVersion ${setting}; the service offers at most ${required}`;
+    return { test: (value) => typeof value === "string" && allowed.some((spelling) => spelling.toLowerCase() === value.toLowerCase()), describe: `${allowed.map((v) => JSON.stringify(v)).join(" or ")} (${note})` };
+  };
+}
+
 type Meta = Omit<ResourceRule, "kind" | "check" | "examples" | "enforcement"> & {
   enforcement: Record<Profile, Enforcement>;
 };
 
-/** A rule that one input must meet an expectation; `bad` is a value that must fail. */
+/**
+ * A rule that one input must meet an expectation (or one built from the rule context, to take a
+ * policy setting: `expect: tlsAtLeast(...)`); `bad` is a value that must fail. `when` is its
+ * precondition: where it does not hold the rule is not applicable, and `appliesTo` (e.g.
+ * "Premium namespaces") says to what it does apply.
+ */
 export function inputRule(
-  meta: Meta & { path: string; expect: Expectation; bad: unknown; pass?: InputPatch[]; when?: (resource: Subject) => boolean },
+  meta: Meta & { path: string; expect: Expectation | ((context: RuleContext) => Expectation); bad: unknown; pass?: InputPatch[]; when?: (resource: Subject) => boolean; appliesTo?: string },
 ): ResourceRule {
-  const { path, expect, bad, pass, when, ...rest } = meta;
+  const { path, expect, bad, pass, when, appliesTo, ...rest } = meta;
   return {
     ...rest,
     kind: "resource",
-    check: (resource) => {
-      if (when && !when(resource)) return [];
+    check: (resource, context) => {
+      if (when && !when(resource)) return notApplicable(appliesTo ? `applies to ${appliesTo} only` : "the rule's precondition does not hold");
       const value = get(resource.inputs, path);
-      return expect.test(value) ? [] : [`${path} is ${show(value)}; expected ${expect.describe}`];
+      const expectation = typeof expect === "function" ? expect(context) : expect;
+      return expectation.test(value) ? [] : [`${path} is ${show(value)}; expected ${expectation.describe}`];
     },
     examples: { fail: [{ [path]: bad }], pass },
   };
 }
 
-/** A rule with its own check over the resource's inputs. */
+/** A rule with its own check over the resource's inputs: problems, none, or `notApplicable(reason)`. */
 export function customRule(
   meta: Meta & {
-    check: (inputs: Record<string, unknown>, context: RuleContext, resource: Subject) => string[] | string | undefined;
+    check: (inputs: Record<string, unknown>, context: RuleContext, resource: Subject) => string[] | string | undefined | NotApplicable;
     fail: InputPatch[];
     pass?: InputPatch[];
   },
@@ -96,7 +138,8 @@ export function customRule(
     kind: "resource",
     check: (resource, context) => {
       const found = check(resource.inputs, context, resource);
-      return found === undefined ? [] : Array.isArray(found) ? found : [found];
+      if (found === undefined) return [];
+      return typeof found === "string" ? [found] : found;
     },
     examples: { fail, pass },
   };
@@ -118,7 +161,7 @@ type StackCheck =
    * The common case, one finding at most per resource of `types`: `problemOf` sees the graph once
    * (to gather what every resource is checked against) and returns the check of one resource.
    */
-  | { problemOf: (graph: Graph, context: RuleContext) => (resource: GraphResource) => string | undefined };
+  | { problemOf: (graph: Graph, context: RuleContext) => (resource: GraphResource) => string | undefined | NotApplicable };
 
 /** A rule over the whole graph; `fail` edits the compliant estate so that the rule must fail. */
 export function stackRule(meta: StackMeta & StackCheck & { fail: GraphEdit[]; pass?: GraphEdit[] }): StackRule {
@@ -132,8 +175,9 @@ export function stackRule(meta: StackMeta & StackCheck & { fail: GraphEdit[]; pa
   const check: StackRule["check"] = (graph, context) => {
     const problem = problemOf(graph, context);
     return graph.resources.flatMap((resource) => {
-      const message = data.types.includes(resource.type) ? problem(resource) : undefined;
-      return message ? [{ urn: resource.urn, message }] : [];
+      const found = data.types.includes(resource.type) ? problem(resource) : undefined;
+      if (isNotApplicable(found)) return [{ urn: resource.urn, message: found.notApplicable, notApplicable: true as const }];
+      return found ? [{ urn: resource.urn, message: found }] : [];
     });
   };
   return { ...data, kind: "stack", check, examples };

@@ -1,12 +1,9 @@
-import { ENFORCE, type Rule } from "../model.js";
+import { ENFORCE, notApplicable, type Rule } from "../model.js";
 import { REGIONAL, T, TAGGED } from "../types.js";
 import { asRecord, customRule, present } from "./factory.js";
 
 /** Required tags; `expires-at` is checked separately on ephemeral stacks. */
 export const REQUIRED_TAGS = ["environment", "owner", "cost-centre", "managed-by"];
-
-/** Regions the organisation deploys to (data residency: the EU plus the estate's paired regions). */
-export const ALLOWED_REGIONS = ["westeurope", "northeurope", "swedencentral", "germanywestcentral", "francecentral", "uksouth", "ukwest", "switzerlandnorth", "norwayeast"];
 
 /** CAF abbreviation and the input holding the Azure name, per type (checked where the name is known). */
 const NAMES: Record<string, { abbr: string; input: string }> = {
@@ -28,6 +25,11 @@ const NAMES: Record<string, { abbr: string; input: string }> = {
   [T.workspace]: { abbr: "log", input: "workspaceName" },
   [T.appInsights]: { abbr: "appi", input: "resourceName" },
   [T.actionGroup]: { abbr: "ag", input: "actionGroupName" },
+  [T.search]: { abbr: "srch", input: "searchServiceName" },
+  [T.cognitiveAccount]: { abbr: "oai", input: "accountName" },
+  [T.signalR]: { abbr: "sigr", input: "resourceName" },
+  [T.webPubSub]: { abbr: "wps", input: "resourceName" },
+  [T.appConfiguration]: { abbr: "appcs", input: "configStoreName" },
 };
 
 const tags = (inputs: Record<string, unknown>) => asRecord(inputs.tags);
@@ -56,15 +58,18 @@ export const generalRules: Rule[] = [
     remediation: "Set `estate:expiresAt` (ISO 8601, in the future) in the ephemeral stack's config.", enforcement: ENFORCE.ephemeralOnly,
   }),
   customRule({
-    id: "EST-GEN-003", title: "Resources are deployed to allowed regions", description: `Data residency: ${ALLOWED_REGIONS.join(", ")}.`,
+    id: "EST-GEN-003", title: "Resources are deployed to allowed regions",
+    description: "Data residency: resources stay in the regions of the `allowedRegions` policy setting (policies/settings.yaml; default: every region the stack config accepts).",
     severity: "high", types: REGIONAL,
-    check: (inputs) => {
+    check: (inputs, context) => {
+      const allowed = context.settings.allowedRegions;
       const location = String(inputs.location ?? "").toLowerCase().replace(/\s/g, "");
-      return !location || ALLOWED_REGIONS.includes(location) ? undefined : `location is ${JSON.stringify(inputs.location)}; allowed: ${ALLOWED_REGIONS.join(", ")}`;
+      if (!location) return notApplicable("location is not set: the resource takes its resource group's region, judged on the resource group");
+      return allowed.includes(location) ? undefined : `location is ${JSON.stringify(inputs.location)}; allowed by the policy settings: ${allowed.join(", ")}`;
     },
-    fail: [{ location: "eastus" }],
+    fail: [{ location: "chinanorth3" }],
     controls: { mcsb: ["AM-2"], waf: "Security" }, mappings: { psrule: ["Azure.Resource.AllowedRegions"], azurePolicy: ["e56962a6-4747-49cd-b67b-bf8b01975c4c"] },
-    remediation: "Set `estate:location` in the stack file to an allowed region.", enforcement: ENFORCE.always,
+    remediation: "Set `estate:location` in the stack file to a region of the `allowedRegions` setting (policies/settings.yaml, shown by `estate policy --list`).", enforcement: ENFORCE.always,
   }),
   customRule({
     id: "EST-GEN-004", title: "Names follow the CAF abbreviations", description: "Names start with the type's Cloud Adoption Framework abbreviation, as `infra/naming` makes them.",
@@ -72,7 +77,7 @@ export const generalRules: Rule[] = [
     check: (inputs, _context, resource) => {
       const rule = NAMES[resource.type]!;
       const name = inputs[rule.input];
-      if (typeof name !== "string") return undefined;
+      if (typeof name !== "string") return notApplicable(`${rule.input} is not set: the provider generates the name from the logical name`);
       return name.toLowerCase().startsWith(rule.abbr) ? undefined : `${rule.input} ${JSON.stringify(name)} does not start with "${rule.abbr}"`;
     },
     fail: [{ resourceGroupName: "my-resources" }],

@@ -8,6 +8,7 @@ import { identityRules } from "./identity.js";
 import { messagingAndSecretRules } from "./messaging-secrets.js";
 import { monitorRules } from "./monitor.js";
 import { networkRules } from "./network.js";
+import { platformRules } from "./platform.js";
 import { stackRules } from "./stack.js";
 import { storageRules } from "./storage.js";
 
@@ -37,5 +38,6 @@ export const RULES = catalogue([
   ...apimRules,
   ...computeRules,
   ...monitorRules,
+  ...platformRules,
   ...stackRules,
 ]);

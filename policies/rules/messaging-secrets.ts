@@ -1,6 +1,6 @@
 import { ENFORCE, REMOVE, type Rule } from "../model.js";
 import { T } from "../types.js";
-import { asArray, atLeast, customRule, get, inputRule, is, isText, present, unsetOr } from "./factory.js";
+import { asArray, atLeast, customRule, get, inputRule, is, isText, present, TLS, tlsAtLeast, unsetOr } from "./factory.js";
 
 const namespace = [T.serviceBus];
 const vault = [T.keyVault];
@@ -36,7 +36,7 @@ export const messagingAndSecretRules: Rule[] = [
     severity: "high",
     types: namespace,
     path: "minimumTlsVersion",
-    expect: is("1.2"),
+    expect: tlsAtLeast(TLS.numeric),
     bad: "1.0",
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.ServiceBus.MinTLS"], checkov: ["CKV_AZURE_205"] },

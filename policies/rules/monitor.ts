@@ -5,10 +5,10 @@ import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, pre
 /** Log Analytics, Application Insights, diagnostic settings, alerts, availability tests, budgets. */
 export const monitorRules: Rule[] = [
   inputRule({
-    id: "EST-MON-001", title: "Logs are kept at least 30 days", description: "Investigations look back weeks.",
-    severity: "medium", types: [T.workspace], path: "retentionInDays", expect: atLeast(30), bad: 7,
+    id: "EST-MON-001", title: "Logs are kept as long as the logRetentionDays setting says", description: "Investigations look back weeks: at least the `logRetentionDays` policy setting (default 30 days).",
+    severity: "medium", types: [T.workspace], path: "retentionInDays", expect: (context) => atLeast(context.settings.logRetentionDays), bad: 7,
     controls: { mcsb: ["LT-6"], waf: "Security" }, mappings: {},
-    remediation: "Set `retentionInDays: 30` (or more; stack config `observability.retentionDays`) on the Workspace.", enforcement: ENFORCE.always,
+    remediation: "Set `retentionInDays` to at least the `logRetentionDays` policy setting (stack config `observability.retentionDays`) on the Workspace.", enforcement: ENFORCE.always,
   }),
   inputRule({
     id: "EST-MON-002", title: "Production logs are kept at least 90 days", description: "Audit evidence must cover a quarter.",

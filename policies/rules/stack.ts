@@ -1,5 +1,5 @@
 import { ENFORCE, type Graph, type GraphResource, type Rule } from "../model.js";
-import { AUDITABLE, DATA_SERVICES, DIAGNOSABLE, T } from "../types.js";
+import { AUDITABLE, DATA_SERVICES, DIAGNOSABLE, PRIVATE_ONLY, T } from "../types.js";
 import { asArray, asRecord, get, isText, stackRule } from "./factory.js";
 import { ofType, refersTo, refersToAny } from "./graph.js";
 
@@ -31,6 +31,7 @@ function internetFacing(resource: GraphResource): string | undefined {
   const inputs = resource.inputs;
   switch (resource.type) {
     case T.keyVault:
+    case T.cognitiveAccount:
       return isText("Disabled").test(get(inputs, "properties.publicNetworkAccess")) ? undefined : "properties.publicNetworkAccess is not Disabled";
     case T.webApp:
     case T.webAppSlot:
@@ -77,17 +78,17 @@ const removeType = (type: string) => (graph: Graph) => {
 
 export const stackRules: Rule[] = [
   stackRule({
-    id: "EST-STK-001", title: "Every data service has a private endpoint", description: "Data is reached only over private endpoints in the VNet.",
-    severity: "critical", types: DATA_SERVICES,
+    id: "EST-STK-001", title: "Every data and platform service has a private endpoint", description: "Data and platform services (AI Search, Azure OpenAI, SignalR / Web PubSub, App Configuration) are reached only over private endpoints in the VNet.",
+    severity: "critical", types: PRIVATE_ONLY,
     problemOf: (graph) => (service) => (privateEndpointsOf(graph, service).length ? undefined : "no private endpoint connects to it"),
     fail: [removeType(T.privateEndpoint)],
     controls: { mcsb: ["NS-2"], cis: ["3.10", "4.5.2", "8.7"], waf: "Security" },
     mappings: { checkov: ["CKV2_AZURE_33", "CKV2_AZURE_32", "CKV2_AZURE_45"], azurePolicy: ["6edd7eda-6dd8-40f7-810d-67160c639cd9", "58440f8a-10c5-4151-bdce-dfbaad4a20b7", "a6abeaec-4d90-4a02-805f-6b26c4d3fbe9", "7698e800-9299-47a6-b3b6-5a0fee576eed", "7803067c-7d34-46e3-8c79-0ca68fc4036d", "1c06e275-d63d-4540-b761-71f364c2111d"] },
-    remediation: "Pass `privateEndpoint: { subnetId, dnsZoneId }` to the data component (infra/network/private-endpoint).", enforcement: ENFORCE.always,
+    remediation: "Pass `privateEndpoint: { subnetId, dnsZoneId }` to the data or platform component (infra/network/private-endpoint).", enforcement: ENFORCE.always,
   }),
   stackRule({
     id: "EST-STK-002", title: "Private endpoints resolve through a private DNS zone linked to the VNet", description: "Without the zone group and VNet link, clients resolve the public address and fail (or leak).",
-    severity: "high", types: DATA_SERVICES,
+    severity: "high", types: PRIVATE_ONLY,
     problemOf: (graph) => (service) => privateEndpointsOf(graph, service).map((pe) => dnsProblem(graph, pe)).find(Boolean),
     fail: [removeType(T.vnetLink), removeType(T.privateDnsZoneGroup)],
     controls: { mcsb: ["NS-10", "NS-2"], waf: "Security" },
@@ -101,7 +102,7 @@ export const stackRules: Rule[] = [
     fail: [removeType(T.diagnosticSetting)],
     controls: { mcsb: ["LT-3", "LT-4", "LT-5"], cis: ["5.1.1", "5.1.4"], waf: "Operational Excellence" },
     mappings: {
-      psrule: ["Azure.KeyVault.Logs", "Azure.FrontDoor.Logs", "Azure.ServiceBus.AuditLogs"],
+      psrule: ["Azure.KeyVault.Logs", "Azure.FrontDoor.Logs", "Azure.ServiceBus.AuditLogs", "Azure.AppConfig.AuditLogs"],
       azurePolicy: ["cf820ca0-f99e-4f3e-84fb-66e913812d21", "f8d36e2f-389b-4ee4-898d-21aeb69a0f45", "91a78b24-f231-4a8a-8da9-02c35b2b6510"],
     },
     remediation: "Call `sendDiagnostics` (infra/observability/diagnostics.ts) for the resource with the workspace id.", enforcement: ENFORCE.always,
@@ -122,7 +123,7 @@ export const stackRules: Rule[] = [
   }),
   stackRule({
     id: "EST-STK-005", title: "Nothing but Front Door accepts internet traffic", description: "Data services, apps and the gateway are private or restricted; Front Door is the single entry.",
-    severity: "critical", types: [...DATA_SERVICES, T.webApp, T.webAppSlot, T.apim, T.publicIp],
+    severity: "critical", types: [...PRIVATE_ONLY, T.webApp, T.webAppSlot, T.apim, T.publicIp],
     problemOf: () => internetFacing,
     fail: [(graph) => ofType(graph, T.storageAccount).forEach((account) => (account.inputs.publicNetworkAccess = "Enabled"))],
     controls: { mcsb: ["NS-1", "NS-2"], waf: "Security" },

@@ -1,6 +1,6 @@
 import { ENFORCE, REMOVE, type Rule } from "../model.js";
 import { T } from "../types.js";
-import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, oneOf, unsetOr } from "./factory.js";
+import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, oneOf, TLS, tlsAtLeast, unsetOr } from "./factory.js";
 
 const account = [T.storageAccount];
 
@@ -26,7 +26,7 @@ export const storageRules: Rule[] = [
     severity: "high",
     types: account,
     path: "minimumTlsVersion",
-    expect: isText("TLS1_2"),
+    expect: tlsAtLeast(TLS.storage),
     bad: "TLS1_0",
     controls: { mcsb: ["DP-3"], cis: ["3.15"], waf: "Security" },
     mappings: { psrule: ["Azure.Storage.MinTLS"], checkov: ["CKV_AZURE_44"], azurePolicy: ["fe83a0eb-a853-422d-aac2-1bffd182c5d0"] },

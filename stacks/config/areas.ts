@@ -4,6 +4,7 @@ import { edgeArea } from "./edge.js";
 import { gatewayArea } from "./gateway.js";
 import { networkArea } from "./network.js";
 import { observabilityArea } from "./observability.js";
+import { platformArea } from "./platform.js";
 
 /**
  * The sections of the stack config, one per concern (`estate:network`, `estate:data`, ...).
@@ -16,6 +17,7 @@ export const AREAS = {
   edge: edgeArea,
   gateway: gatewayArea,
   compute: computeArea,
+  platform: platformArea,
 };
 
 export type Areas = typeof AREAS;

@@ -1,0 +1,41 @@
+import chalk from "chalk";
+import { afterEach, describe, expect, it } from "vitest";
+import { configureColour, fitColumns, renderTable } from "./table.js";
+
+const level = chalk.level;
+afterEach(() => {
+  chalk.level = level;
+});
+
+describe("tables", () => {
+  const rows = [["asp-estate-dev-weu-func", "web:AppServicePlan", "EP1 (1 instance), zone redundant over three zones", "$170.60"]];
+
+  it("fit the width they are given, wrapping the widest column and keeping every character", () => {
+    const text = renderTable(["Resource", "Type", "Billed as", "Monthly"], rows, 60);
+    const lines = text.split("\n");
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(60);
+    const characters = (cells: string[]) => cells.join("").replace(/\s/g, "").length;
+    expect(text).not.toContain("…");
+    expect(text.replace(/[\s│┌┐└┘├┤┬┴┼─]/g, "").length).toBe(characters(["Resource", "Type", "Billed as", "Monthly", ...rows[0]!]));
+    expect(text).not.toMatch(/\x1b\[/); // no colour codes of the table's own
+  });
+
+  it("keep natural widths when there is room, and stop narrowing at a readable minimum", () => {
+    expect(fitColumns([["ab", "cdef"]], 200)).toEqual([4, 6]);
+    expect(fitColumns([["a".repeat(40), "b".repeat(40)]], 10)).toEqual([8, 8]);
+  });
+
+  it("colour output only on a terminal and never with NO_COLOR, unless FORCE_COLOR", () => {
+    chalk.level = 3;
+    configureColour({ NO_COLOR: "1" }, true);
+    expect(chalk.level).toBe(0);
+    chalk.level = 3;
+    configureColour({}, false);
+    expect(chalk.level).toBe(0);
+    chalk.level = 3;
+    configureColour({ NO_COLOR: "1", FORCE_COLOR: "1" }, false);
+    expect(chalk.level).toBe(3);
+    configureColour({}, true);
+    expect(chalk.level).toBe(3);
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * Baselines: the failures a stack had when the file was made, so that `estate policy --baseline`
+ * fails only on new ones. A finding is its rule id, its resource's URN and a hash of its message
+ * (the same rule on the same resource failing for another reason is a new finding).
+ */
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { z } from "zod";
+import type { PolicyReport, PolicyResult } from "../../policies/evaluate.js";
+import { EstateError, UsageError } from "../errors.js";
+import { jsonText } from "../output/files.js";
+
+export const BASELINE_SCHEMA_VERSION = 1;
+
+const baselineSchema = z
+  .object({
+    schemaVersion: z.literal(BASELINE_SCHEMA_VERSION),
+    kind: z.literal("estate-policy-baseline"),
+    stack: z.string().min(1),
+    packVersion: z.string(),
+    createdAt: z.string(),
+    findings: z.array(z.object({ ruleId: z.string(), resource: z.string(), name: z.string(), messageHash: z.string().regex(/^[0-9a-f]{16}$/) }).strict()),
+  })
+  .strict();
+
+export type Baseline = z.infer<typeof baselineSchema>;
+
+const messageHash = (message: string | undefined) => createHash("sha256").update(message ?? "").digest("hex").slice(0, 16);
+const keyOf = (ruleId: string, resource: string, hash: string) => `${ruleId}\n${resource}\n${hash}`;
+
+/** Every failure of the report (mandatory and advisory, waived ones excluded). */
+export function createBaseline(report: PolicyReport, now = new Date()): Baseline {
+  const findings = report.results
+    .filter((result) => result.status === "fail")
+    .map((result) => ({ ruleId: result.ruleId, resource: result.resource.urn, name: result.resource.name, messageHash: messageHash(result.message) }))
+    .sort((a, b) => a.ruleId.localeCompare(b.ruleId) || a.resource.localeCompare(b.resource));
+  return { schemaVersion: BASELINE_SCHEMA_VERSION, kind: "estate-policy-baseline", stack: report.stack, packVersion: report.packVersion, createdAt: now.toISOString(), findings };
+}
+
+export function writeBaseline(file: string, baseline: Baseline): void {
+  writeFileSync(file, jsonText(baseline));
+}
+
+export function readBaseline(file: string): Baseline {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new EstateError(`--baseline ${file}: ${(error as Error).message}`);
+  }
+  const parsed = baselineSchema.safeParse(doc);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join(".") || "(file)"}: ${issue.message}`);
+    throw new EstateError(`--baseline ${file}: not a policy baseline (make one with --create-baseline):\n${problems.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+/** Marks the report's failures that the baseline holds (`baseline: true`); a baseline of another stack is a usage error. */
+export function applyBaseline(report: PolicyReport, baseline: Baseline, file: string): PolicyReport {
+  if (baseline.stack !== report.stack) throw new UsageError(`--baseline ${file} is a baseline of stack ${baseline.stack}, not ${report.stack}`);
+  const known = new Set(baseline.findings.map((finding) => keyOf(finding.ruleId, finding.resource, finding.messageHash)));
+  const results = report.results.map((result): PolicyResult =>
+    result.status === "fail" && known.has(keyOf(result.ruleId, result.resource.urn, messageHash(result.message))) ? { ...result, baseline: true } : result,
+  );
+  return { ...report, results };
+}
+
+/** Mandatory failures the baseline does not hold: what `--baseline` fails on. */
+export function newMandatoryViolations(report: PolicyReport): PolicyResult[] {
+  return report.results.filter((result) => result.status === "fail" && result.enforcement === "mandatory" && !result.baseline);
+}
