@@ -17,6 +17,8 @@ const SHAPES: Record<string, Record<string, string>> = {
   bare: { "estate:gateway": json({ sku: "none" }), "estate:edge": json({ sku: "none" }) },
   standardV2: { "estate:gateway": json({ sku: "StandardV2", capacity: 1, quota: null }) },
   consumption: { "estate:gateway": json({ sku: "Consumption", capacity: null, rateLimit: null, quota: null }) },
+  // No Cosmos DB and no Service Bus: the stack hosts no service that needs them.
+  noCosmosNoServiceBus: { "estate:services": json([]), "estate:data": json({ ...JSON.parse(DEV["estate:data"]), cosmos: { enabled: false }, serviceBus: { enabled: false } }) },
   flex: { "estate:compute": json({ functions: { plan: "FlexConsumption", instanceMemoryMB: 2048, alwaysReady: 1, maxInstances: 100 } }) },
 };
 
@@ -87,6 +89,16 @@ describe("estates of other shapes", () => {
     expect(ofType(plan, "azure-native:web:AppServicePlan").map((p) => p.inputs.sku)).toEqual([{ name: "FC1", tier: "FlexConsumption" }]);
     for (const app of apps(plan)) expect(app.inputs.functionAppConfig).toMatchObject({ scaleAndConcurrency: { maximumInstanceCount: 100, instanceMemoryMB: 2048 } });
     expect(subnet(plan, "integration").inputs.delegations).toEqual([{ name: "app-environments", serviceName: "Microsoft.App/environments" }]);
+  });
+
+  it("declares no Cosmos DB account or Service Bus namespace, nor their alerts, when the stack leaves them out", () => {
+    const plan = plans.noCosmosNoServiceBus;
+    expect(ofType(plan, "azure-native:cosmosdb:DatabaseAccount")).toEqual([]);
+    expect(ofType(plan, "azure-native:servicebus:Namespace")).toEqual([]);
+    expect(ofType(plan, "azure-native:storage:StorageAccount")).toHaveLength(1);
+    const alerts = ofType(plan, "azure-native:monitor:MetricAlert").map((a) => a.name);
+    expect(alerts.some((name) => /cosmos|servicebus/.test(name))).toBe(false);
+    expect(mandatory(plan)).toEqual([]);
   });
 
   it("plans a stack called production, its names carrying prod", () => {

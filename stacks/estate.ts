@@ -16,12 +16,13 @@ export interface EstateOutputs {
   vnetId: pulumi.Output<string>;
   /** The data tier's ids and endpoints: what hosted apps and their settings need. */
   data: {
-    cosmosAccountId: pulumi.Output<string>;
-    cosmosEndpoint: pulumi.Output<string>;
+    /** Absent when the stack has no Cosmos DB account / no Service Bus namespace. */
+    cosmosAccountId?: pulumi.Output<string>;
+    cosmosEndpoint?: pulumi.Output<string>;
     storageAccountId: pulumi.Output<string>;
     blobEndpoint: pulumi.Output<string>;
-    serviceBusNamespaceId: pulumi.Output<string>;
-    serviceBusFqdn: pulumi.Output<string>;
+    serviceBusNamespaceId?: pulumi.Output<string>;
+    serviceBusFqdn?: pulumi.Output<string>;
     keyVaultId: pulumi.Output<string>;
     keyVaultUri: pulumi.Output<string>;
     /** Absent when the stack has no SQL server / no Redis cache. */
@@ -60,12 +61,10 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
     ...(gateway ? { gatewayUrl: gateway.gateway.gatewayUrl } : {}),
     appHostNames: Object.fromEntries(Object.entries(hosts.compute.apps).map(([key, app]) => [key, app.defaultHostName])),
     data: {
-      cosmosAccountId: data.data.cosmos.accountId,
-      cosmosEndpoint: data.data.cosmos.documentEndpoint,
+      ...(data.data.cosmos ? { cosmosAccountId: data.data.cosmos.accountId, cosmosEndpoint: data.data.cosmos.documentEndpoint } : {}),
       storageAccountId: data.data.storage.accountId,
       blobEndpoint: data.data.storage.blobEndpoint,
-      serviceBusNamespaceId: data.data.serviceBus.namespaceId,
-      serviceBusFqdn: data.data.serviceBus.fullyQualifiedNamespace,
+      ...(data.data.serviceBus ? { serviceBusNamespaceId: data.data.serviceBus.namespaceId, serviceBusFqdn: data.data.serviceBus.fullyQualifiedNamespace } : {}),
       keyVaultId: data.data.keyVault.vaultId,
       keyVaultUri: data.data.keyVault.vaultUri,
       sqlServerFqdn: data.data.sql?.fullyQualifiedDomainName,

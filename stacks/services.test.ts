@@ -56,6 +56,15 @@ describe("hosted services against the stack config", () => {
     expect(error.problems).toEqual([{ key: "estate:services[1]", message: 'got "billing"; the project\'s services are api, worker' }]);
   });
 
+  it("refuses a service that uses Cosmos DB or queues in a stack that leaves them out", async () => {
+    const without = loadConfig({ ...DEV, "estate:data": '{"cosmos":{"enabled":false},"serviceBus":{"enabled":false}}' }, { stack: "dev" });
+    const error = (await loadHostedServices(ROOT, without, "dev").catch((e: unknown) => e)) as ConfigError;
+    expect(error.problems).toEqual([
+      { key: "estate:data.cosmos.enabled", message: "service api (services/api/manifest.json) uses Cosmos DB, which this stack leaves out; set it true or host another service" },
+      { key: "estate:data.cosmos.enabled", message: "service worker (services/worker/manifest.json) uses Cosmos DB, which this stack leaves out; set it true or host another service" },
+    ]);
+  });
+
   it("refuses a kind the stack cannot host, naming the manifest, the key and the kinds it can host", async () => {
     const error = (await loadHostedServices(projectWith({ kind: "container" }), config, "dev").catch((e: unknown) => e)) as ConfigError;
     expect(error).toBeInstanceOf(ConfigError);

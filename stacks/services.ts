@@ -74,6 +74,12 @@ function unhostable(service: HostedService, config: EstateConfig): ConfigProblem
 function undeclaredData(service: HostedService, config: EstateConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const who = `service ${service.name} (services/${service.name}/manifest.json)`;
+  if (!config.data.cosmos.enabled && service.cosmos.length) {
+    return [{ key: formatKey(["data", "cosmos", "enabled"]), message: `${who} uses Cosmos DB, which this stack leaves out; set it true or host another service` }];
+  }
+  if (!config.data.serviceBus.enabled && service.queues.length) {
+    return [{ key: formatKey(["data", "serviceBus", "enabled"]), message: `${who} uses Service Bus queues, which this stack leaves out; set it true or host another service` }];
+  }
   const queues = new Set(config.data.serviceBus.queues.map((q) => q.name));
   for (const q of service.queues.filter((q) => !queues.has(q.name))) {
     problems.push({ key: formatKey(["data", "serviceBus", "queues"]), message: `${who} uses queue "${q.name}", which the stack does not declare` });
@@ -98,9 +104,10 @@ function undeclaredData(service: HostedService, config: EstateConfig): ConfigPro
 
 /** Where each manifest setting's value comes from in Azure. */
 export interface SettingSources {
-  cosmosEndpoint: pulumi.Input<string>;
+  /** Absent when the stack has no Cosmos DB account / no Service Bus namespace. */
+  cosmosEndpoint?: pulumi.Input<string>;
   blobEndpoint: pulumi.Input<string>;
-  serviceBusNamespace: pulumi.Input<string>;
+  serviceBusNamespace?: pulumi.Input<string>;
   /** Entra tenant whose tokens the services accept (the same the gateway validates). */
   tenantId: pulumi.Input<string>;
   audience: string;
@@ -123,12 +130,15 @@ export function serviceSettings(service: HostedService, sources: SettingSources)
       if (!found) throw new Error(`service ${service.name}: setting ${setting.name} names queue "${setting.value}", which the stack does not declare`);
       return found;
     };
+    const absent = (what: string, key: string): never => {
+      throw new Error(`service ${service.name}: setting ${setting.name} needs ${what}, which the stack leaves out (estate:${key} is false)`);
+    };
     const value: pulumi.Input<string> | undefined = (() => {
       switch (setting.from) {
-        case "cosmos.endpoint": return sources.cosmosEndpoint;
+        case "cosmos.endpoint": return sources.cosmosEndpoint ?? absent("Cosmos DB", "data.cosmos.enabled");
         case "cosmos.database": return service.cosmos[0]?.database;
         case "storage.blobEndpoint": return sources.blobEndpoint;
-        case "servicebus.fullyQualifiedNamespace": return sources.serviceBusNamespace;
+        case "servicebus.fullyQualifiedNamespace": return sources.serviceBusNamespace ?? absent("Service Bus", "data.serviceBus.enabled");
         case "servicebus.queue": return queue().name;
         // Service Bus's own default when the stack leaves it unset.
         case "servicebus.maxDeliveryCount": return String(queue().maxDeliveryCount ?? 10);

@@ -23,6 +23,8 @@ export type ThroughputConfig = z.output<typeof throughput>;
 const cosmos = z
   .object({
     /** serverless: pay per request; provisioned: RU/s per database (shared) and/or per container (dedicated). */
+    /** false: no Cosmos DB account (a service using one is refused). */
+    enabled: z.boolean(),
     capacity: z.enum(["serverless", "provisioned"]),
     zoneRedundant: z.boolean(),
     backup: z.enum(["continuous", "periodic"]),
@@ -91,6 +93,8 @@ const storage = z
 
 const serviceBus = z
   .object({
+    /** false: no Service Bus namespace (a service using a queue is refused). */
+    enabled: z.boolean(),
     sku: z.enum(["Standard", "Premium"]),
     /** Premium messaging units. */
     capacity: int.optional(),
@@ -147,6 +151,7 @@ function defaults(profile: Profile): z.input<typeof schema> {
   return {
     lock: prod ? "CanNotDelete" : "none",
     cosmos: {
+      enabled: true,
       capacity: prod ? "provisioned" : "serverless",
       zoneRedundant: prod,
       backup: prod ? "continuous" : "periodic",
@@ -177,6 +182,7 @@ function defaults(profile: Profile): z.input<typeof schema> {
       lifecycle: { coolAfterDays: 30, archiveAfterDays: 90 },
     },
     serviceBus: {
+      enabled: true,
       sku: prod ? "Premium" : "Standard",
       ...(prod ? { capacity: 1 } : {}),
       zoneRedundant: prod,
@@ -265,11 +271,11 @@ export const dataArea = defineArea({
     // Names derived from workload, environment and region must fit each service's rules.
     const namer = new Namer({ workload: context.workload, environment: context.environment, location: context.location });
     const named: Array<[string, NameKind, boolean]> = [
-      ["cosmos", "cosmosAccount", true],
+      ["cosmos", "cosmosAccount", data.cosmos.enabled],
       ["sql", "sqlServer", data.sql.enabled],
       ["redis", "redis", data.redis.enabled],
       ["storage", "storageAccount", true],
-      ["serviceBus", "serviceBusNamespace", true],
+      ["serviceBus", "serviceBusNamespace", data.serviceBus.enabled],
       ["keyVault", "keyVault", true],
     ];
     for (const [section, kind, used] of named) {

@@ -26,8 +26,8 @@ export function alertsTier(
   const receivers = { emails: alertEmails(config), webhooks: config.observability.alerts.webhooks };
   const metricAlerts: MetricAlertTarget[] = [
     ...Object.entries(compute.apps).map(([key, app]) => ({ rule: "http5xx" as const, key, resourceId: app.id })),
-    { rule: "cosmosRu", key: "cosmos", resourceId: data.cosmos.accountId },
-    { rule: "deadLetters", key: "servicebus", resourceId: data.serviceBus.namespaceId },
+    ...(data.cosmos ? [{ rule: "cosmosRu" as const, key: "cosmos", resourceId: data.cosmos.accountId }] : []),
+    ...(data.serviceBus ? [{ rule: "deadLetters" as const, key: "servicebus", resourceId: data.serviceBus.namespaceId }] : []),
     ...(data.redis ? [{ rule: "redisMemory" as const, key: "redis", resourceId: data.redis.cacheId }] : []),
     ...Object.entries(data.sql?.databaseIds ?? {}).map(([key, id]) => ({ rule: "sqlCpu" as const, key, resourceId: id })),
   ];

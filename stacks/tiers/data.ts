@@ -25,19 +25,24 @@ export function dataTier({ config, base, diagnostics }: Foundation, { network, d
 }
 
 /** The data config as the data tier takes it: optional services present only when enabled. */
-function dataSettings({ lock, sql, redis, storage, cosmos, ...rest }: DataConfig) {
+function dataSettings({ lock, sql, redis, storage, cosmos: cosmosConfig, serviceBus: serviceBusConfig, ...rest }: DataConfig) {
+  const { enabled: cosmosEnabled, ...cosmos } = cosmosConfig;
+  const { enabled: serviceBusEnabled, ...serviceBus } = serviceBusConfig;
   const { enabled: sqlEnabled, admin, ...sqlSettings } = sql;
   const { enabled: redisEnabled, ...redisSettings } = redis;
   return {
     ...rest,
-    cosmos: {
-      ...cosmos,
-      databases: cosmos.databases.map((db) => ({
-        ...db,
-        throughput: throughputOf(db.throughput),
-        containers: db.containers.map((container) => ({ ...container, throughput: throughputOf(container.throughput) })),
-      })),
-    },
+    cosmos: cosmosEnabled
+      ? {
+          ...cosmos,
+          databases: cosmos.databases.map((db) => ({
+            ...db,
+            throughput: throughputOf(db.throughput),
+            containers: db.containers.map((container) => ({ ...container, throughput: throughputOf(container.throughput) })),
+          })),
+        }
+      : undefined,
+    serviceBus: serviceBusEnabled ? serviceBus : undefined,
     // The services' packages live beside their data, reached through the same private endpoint.
     // and the Functions host keeps its leases and keys in containers of its own there.
     storage: { ...storage, containers: [...new Set([...storage.containers, DEPLOYMENTS_CONTAINER, ...FUNCTIONS_HOST_CONTAINERS])] },

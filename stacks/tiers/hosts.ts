@@ -39,9 +39,9 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, { da
 
   const tenantId = pulumi.output(config.gateway.auth.tenantId ?? clientConfig.tenantId);
   const settingSources = {
-    cosmosEndpoint: data.cosmos.documentEndpoint,
+    cosmosEndpoint: data.cosmos?.documentEndpoint,
     blobEndpoint: data.storage.blobEndpoint,
-    serviceBusNamespace: data.serviceBus.fullyQualifiedNamespace,
+    serviceBusNamespace: data.serviceBus?.fullyQualifiedNamespace,
     tenantId,
     audience: config.gateway.auth.audience,
     queues: config.data.serviceBus.queues,
@@ -68,13 +68,14 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, { da
   // Each service's identity gets exactly the data its manifest lists, and read access to its package.
   for (const service of services) {
     const { principalId } = compute.apps[service.name];
-    if (service.cosmos.length) data.cosmos.grantDataAccess(service.name, principalId);
+    // The services check refuses a service using a data service the stack leaves out.
+    if (service.cosmos.length) data.cosmos!.grantDataAccess(service.name, principalId);
     // Blob roles are per container: an app can touch neither another's data nor any package.
     for (const blob of service.blobContainers) {
       data.storage.grantBlobAccess(service.name, principalId, blob.access === "readwrite" ? "write" : "read", blob.name);
     }
     data.storage.grantBlobAccess(service.name, principalId, "read", DEPLOYMENTS_CONTAINER);
-    for (const queue of service.queues) data.serviceBus.grantQueueAccess(service.name, principalId, queue.name, queue.access);
+    for (const queue of service.queues) data.serviceBus!.grantQueueAccess(service.name, principalId, queue.name, queue.access);
   }
   return { compute, tenantId };
 }
