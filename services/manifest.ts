@@ -77,7 +77,11 @@ const appSetting = z
     path: ["value"],
   });
 
-/** What a service can be hosted as: App Service apps built from an entry file, a static site, a container image. */
+/**
+ * What a service can be: App Service apps built from an entry file, a static site, a container
+ * image. Which of these a stack can host depends on the tiers its config declares
+ * (stacks/services.ts says which, and refuses the rest before anything is declared).
+ */
 export const SERVICE_KINDS = ["function-app", "web-app", "static-site", "container"] as const;
 export type ServiceKind = (typeof SERVICE_KINDS)[number];
 /** Kinds built by the estate from an entry file (esbuild bundle, run-from-package zip). */

@@ -16,12 +16,13 @@ export interface EstateOutputs {
   vnetId: pulumi.Output<string>;
   /** The data tier's ids and endpoints: what hosted apps and their settings need. */
   data: {
-    cosmosAccountId: pulumi.Output<string>;
-    cosmosEndpoint: pulumi.Output<string>;
+    /** Absent when the stack has no Cosmos DB account / no Service Bus namespace. */
+    cosmosAccountId?: pulumi.Output<string>;
+    cosmosEndpoint?: pulumi.Output<string>;
     storageAccountId: pulumi.Output<string>;
     blobEndpoint: pulumi.Output<string>;
-    serviceBusNamespaceId: pulumi.Output<string>;
-    serviceBusFqdn: pulumi.Output<string>;
+    serviceBusNamespaceId?: pulumi.Output<string>;
+    serviceBusFqdn?: pulumi.Output<string>;
     keyVaultId: pulumi.Output<string>;
     keyVaultUri: pulumi.Output<string>;
     /** Absent when the stack has no SQL server / no Redis cache. */
@@ -30,11 +31,11 @@ export interface EstateOutputs {
   };
   /** The enabled platform services' endpoints (`estate:platform`); absent when none is enabled. */
   platform?: Record<string, pulumi.Output<string>>;
-  /** The estate's public entry point: Front Door's endpoint. */
-  frontDoorUrl: pulumi.Output<string>;
-  /** API Management's gateway (reachable only through Front Door). */
-  gatewayUrl: pulumi.Output<string>;
-  /** Each hosted app's default host name (reachable only from API Management). */
+  /** The estate's public entry point: Front Door's endpoint (absent without Front Door). */
+  frontDoorUrl?: pulumi.Output<string>;
+  /** API Management's gateway (reachable only through Front Door when there is one; absent without a gateway). */
+  gatewayUrl?: pulumi.Output<string>;
+  /** Each hosted app's default host name (reachable only from the tier in front of it). */
   appHostNames: Record<string, pulumi.Output<string>>;
   /** Each static site's own host name (also served by Front Door at its endpoint). */
   siteHostNames: Record<string, pulumi.Output<string>>;
@@ -52,22 +53,21 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
   const hosts = hostsTier(foundation, network, data);
   const gateway = gatewayTier(foundation, network, hosts);
   const edge = edgeTier(foundation, gateway, hosts);
-  alertsTier(foundation, data, hosts, edge);
+  alertsTier(foundation, data, hosts, gateway, edge);
 
   return {
     resourceGroupName: foundation.group.name,
     vnetId: network.network.vnetId,
-    frontDoorUrl: edge.edge.url,
-    gatewayUrl: gateway.gateway.gatewayUrl,
+    // Only the tiers the stack has: Pulumi shows no undefined output.
+    ...(edge ? { frontDoorUrl: edge.edge.url } : {}),
+    ...(gateway ? { gatewayUrl: gateway.gateway.gatewayUrl } : {}),
     appHostNames: Object.fromEntries(Object.entries(hosts.compute.apps).map(([key, app]) => [key, app.defaultHostName])),
     siteHostNames: Object.fromEntries(Object.entries(hosts.staticSites).map(([key, site]) => [key, site.defaultHostname])),
     data: {
-      cosmosAccountId: data.data.cosmos.accountId,
-      cosmosEndpoint: data.data.cosmos.documentEndpoint,
+      ...(data.data.cosmos ? { cosmosAccountId: data.data.cosmos.accountId, cosmosEndpoint: data.data.cosmos.documentEndpoint } : {}),
       storageAccountId: data.data.storage.accountId,
       blobEndpoint: data.data.storage.blobEndpoint,
-      serviceBusNamespaceId: data.data.serviceBus.namespaceId,
-      serviceBusFqdn: data.data.serviceBus.fullyQualifiedNamespace,
+      ...(data.data.serviceBus ? { serviceBusNamespaceId: data.data.serviceBus.namespaceId, serviceBusFqdn: data.data.serviceBus.fullyQualifiedNamespace } : {}),
       keyVaultId: data.data.keyVault.vaultId,
       keyVaultUri: data.data.keyVault.vaultUri,
       sqlServerFqdn: data.data.sql?.fullyQualifiedDomainName,

@@ -47,6 +47,38 @@ describe("hosted services against the stack config", () => {
     expect(problem?.message).toMatch(message);
     expect((error as Error).message).toContain("Pulumi.dev.yaml");
   });
+
+  it("hosts only the services the stack chooses, and refuses a name the project does not have", async () => {
+    const chosen = loadConfig({ ...DEV, "estate:services": '["api"]' }, { stack: "dev" });
+    expect((await loadHostedServices(ROOT, chosen, "dev")).map((s) => s.name)).toEqual(["api"]);
+    const unknown = loadConfig({ ...DEV, "estate:services": '["api","billing"]' }, { stack: "dev" });
+    const error = (await loadHostedServices(ROOT, unknown, "dev").catch((e: unknown) => e)) as ConfigError;
+    expect(error.problems).toEqual([{ key: "estate:services[1]", message: 'got "billing"; the project\'s services are api, worker' }]);
+  });
+
+  it("refuses a service that uses Cosmos DB or queues in a stack that leaves them out", async () => {
+    const without = loadConfig({ ...DEV, "estate:data": '{"cosmos":{"enabled":false},"serviceBus":{"enabled":false}}' }, { stack: "dev" });
+    const error = (await loadHostedServices(ROOT, without, "dev").catch((e: unknown) => e)) as ConfigError;
+    expect(error.problems).toEqual([
+      { key: "estate:data.cosmos.enabled", message: "service api (services/api/manifest.json) uses Cosmos DB, which this stack leaves out; set it true or host another service" },
+      { key: "estate:data.cosmos.enabled", message: "service worker (services/worker/manifest.json) uses Cosmos DB, which this stack leaves out; set it true or host another service" },
+    ]);
+  });
+
+  it("refuses a kind the stack cannot host, naming the manifest, the key and the kinds it can host", async () => {
+    const error = (await loadHostedServices(projectWith({ kind: "container" }), config, "dev").catch((e: unknown) => e)) as ConfigError;
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.problems).toEqual([
+      { key: "estate:services", message: 'services/svc/manifest.json: kind "container" cannot be hosted by this stack; its tiers host function-app, web-app' },
+    ]);
+  });
+
+  it("refuses a web app beside functions on Flex Consumption: the integration subnet has one delegation", async () => {
+    const flex = loadConfig({ ...DEV, "estate:compute": '{"functions":{"plan":"FlexConsumption","maxInstances":100}}' }, { stack: "dev" });
+    const error = (await loadHostedServices(projectWith({ kind: "web-app" }), flex, "dev").catch((e: unknown) => e)) as ConfigError;
+    expect(error.problems.map((p) => p.key)).toEqual(["estate:compute.functions.plan"]);
+    expect(error.problems[0].message).toMatch(/services\/svc\/manifest.json: kind "web-app" needs the integration subnet delegated to Microsoft.Web\/serverFarms/);
+  });
 });
 
 describe("services deployed with the dev estate", () => {
@@ -84,8 +116,11 @@ describe("services deployed with the dev estate", () => {
     for (const xml of operationPolicies) expect(xml).toContain(`name="${CALLER_AUTHORIZATION_HEADER}"`);
     // An app the gateway does not route to keeps reading Authorization.
     const api = manifests.find((m) => m.name === "api")!;
-    const sources = { cosmosEndpoint: "c", blobEndpoint: "b", serviceBusNamespace: "s", tenantId: "t", audience: "a", queues: [] };
-    expect(serviceSettings({ ...api, routes: [], settings: api.settings.filter((s) => s.from.startsWith("gateway.")) }, sources)).toEqual({});
+    const sources = { cosmosEndpoint: "c", blobEndpoint: "b", serviceBusNamespace: "s", tenantId: "t", audience: "a", queues: [], behindGateway: true };
+    const gatewaySettings = api.settings.filter((s) => s.from.startsWith("gateway."));
+    expect(serviceSettings({ ...api, routes: [], settings: gatewaySettings }, sources)).toEqual({});
+    // Without a gateway nobody moves the token: a routed app reads Authorization too.
+    expect(serviceSettings({ ...api, settings: gatewaySettings }, { ...sources, behindGateway: false })).toEqual({});
   });
 
   it("runs each app from its own package, uploaded with its content hash", () => {

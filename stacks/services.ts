@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AppSettingValue } from "../infra/compute/index.js";
 import { CALLER_AUTHORIZATION_HEADER, entraEndpoints } from "../infra/gateway/policy-xml.js";
 import { STATIC_SITE_REGIONS } from "../infra/static/index.js";
-import { loadManifests, type LoadedManifest } from "../services/manifest.js";
+import { loadManifests, type LoadedManifest, type ServiceKind } from "../services/manifest.js";
 import { staticSiteRegion } from "./config/hosts.js";
 import { ConfigError, formatKey, type ConfigProblem } from "./config/load.js";
 import type { EstateConfig } from "./config/schema.js";
@@ -11,20 +11,78 @@ import type { EstateConfig } from "./config/schema.js";
 export type HostedService = LoadedManifest;
 
 /**
- * The services the estate hosts: every `services/<name>/manifest.json` of the project. Read and
- * checked against the stack config before any resource is declared: a service may only use the
+ * The services the estate hosts: the `services/<name>/manifest.json` the stack chooses with
+ * `estate:services` (all of the project's by default). Read and checked against the stack config
+ * before any resource is declared: each must be a kind the stack can host, and may only use the
  * queues, Cosmos containers and blob containers the stack declares.
  */
 export async function loadHostedServices(rootDir: string, config: EstateConfig, stack: string): Promise<HostedService[]> {
-  const manifests = await loadManifests(path.join(rootDir, "services"));
-  const problems = [...manifests.flatMap((m) => undeclaredData(m, config)), ...unhostable(manifests, config)];
+  const all = await loadManifests(path.join(rootDir, "services"));
+  const { chosen, problems } = chooseServices(all, config);
+  problems.push(...chosen.flatMap((m) => [...unhostable(m, config), ...undeclaredData(m, config)]), ...unroutable(chosen, config), ...unhostableSites(chosen, config));
   if (problems.length) throw new ConfigError(`Pulumi.${stack}.yaml`, problems);
-  return manifests;
+  return chosen;
+}
+
+/** The kinds of service the stack's tiers can host: App Service plans host function and web apps. */
+export function hostableKinds(_config: EstateConfig): ServiceKind[] {
+  // Containers wait for a subnet delegated to Microsoft.App/environments beside the apps' own.
+  return ["function-app", "web-app", "static-site"];
+}
+
+function chooseServices(all: HostedService[], config: EstateConfig): { chosen: HostedService[]; problems: ConfigProblem[] } {
+  if (!config.services) return { chosen: all, problems: [] };
+  const names = all.map((m) => m.name);
+  const problems: ConfigProblem[] = [];
+  config.services.forEach((name, i) => {
+    if (!names.includes(name)) {
+      problems.push({ key: formatKey(["services", i]), message: `got "${name}"; the project's services are ${names.join(", ") || "(none)"}` });
+    } else if (config.services!.indexOf(name) !== i) {
+      problems.push({ key: formatKey(["services", i]), message: `"${name}" is listed twice` });
+    }
+  });
+  return { chosen: all.filter((m) => config.services!.includes(m.name)), problems };
+}
+
+/** Without a gateway, Front Door has one origin: the one service with routes. */
+function unroutable(services: HostedService[], config: EstateConfig): ConfigProblem[] {
+  const routed = services.filter((s) => s.routes.length > 0).map((s) => `services/${s.name}/manifest.json`);
+  if (config.gateway.sku !== "none" || config.edge.sku === "none" || routed.length <= 1) return [];
+  return [
+    {
+      key: formatKey(["gateway", "sku"]),
+      message: `without a gateway Front Door routes /api/* to one app, but ${routed.join(" and ")} all have routes; choose a gateway sku or host one of them`,
+    },
+  ];
+}
+
+function unhostable(service: HostedService, config: EstateConfig): ConfigProblem[] {
+  const file = `services/${service.name}/manifest.json`;
+  const kinds = hostableKinds(config);
+  if (!kinds.includes(service.kind)) {
+    return [{ key: formatKey(["services"]), message: `${file}: kind "${service.kind}" cannot be hosted by this stack; its tiers host ${kinds.join(", ")}` }];
+  }
+  // One integration subnet, one delegation: Flex Consumption's is not App Service's.
+  if (service.kind === "web-app" && config.compute.functions.plan === "FlexConsumption") {
+    return [
+      {
+        key: formatKey(["compute", "functions", "plan"]),
+        message: `${file}: kind "web-app" needs the integration subnet delegated to Microsoft.Web/serverFarms, but plan FlexConsumption delegates it to Microsoft.App/environments; use plan ElasticPremium or host ${service.name} elsewhere`,
+      },
+    ];
+  }
+  return [];
 }
 
 function undeclaredData(service: HostedService, config: EstateConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const who = `service ${service.name} (services/${service.name}/manifest.json)`;
+  if (!config.data.cosmos.enabled && service.cosmos.length) {
+    return [{ key: formatKey(["data", "cosmos", "enabled"]), message: `${who} uses Cosmos DB, which this stack leaves out; set it true or host another service` }];
+  }
+  if (!config.data.serviceBus.enabled && service.queues.length) {
+    return [{ key: formatKey(["data", "serviceBus", "enabled"]), message: `${who} uses Service Bus queues, which this stack leaves out; set it true or host another service` }];
+  }
   const queues = new Set(config.data.serviceBus.queues.map((q) => q.name));
   for (const q of service.queues.filter((q) => !queues.has(q.name))) {
     problems.push({ key: formatKey(["data", "serviceBus", "queues"]), message: `${who} uses queue "${q.name}", which the stack does not declare` });
@@ -48,7 +106,8 @@ function undeclaredData(service: HostedService, config: EstateConfig): ConfigPro
 }
 
 /** Services of a kind this stack cannot host as configured: refused before anything is declared. */
-function unhostable(services: HostedService[], config: EstateConfig): ConfigProblem[] {
+/** Static sites the stack cannot serve: no Static Web Apps region, or more than Front Door's one site origin. */
+function unhostableSites(services: HostedService[], config: EstateConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const who = (service: HostedService) => `service ${service.name} (services/${service.name}/manifest.json)`;
   const sites = services.filter((service) => service.kind === "static-site");
@@ -62,24 +121,21 @@ function unhostable(services: HostedService[], config: EstateConfig): ConfigProb
   for (const extra of sites.slice(1)) {
     problems.push({ key: "kind", message: `${who(extra)} is a second static site; an estate serves one (${sites[0].name}) behind Front Door` });
   }
-  for (const service of services.filter((s) => s.kind === "container")) {
-    problems.push({
-      key: "kind",
-      message: `${who(service)} is a container; this estate cannot host containers yet: its network has no subnet delegated to Microsoft.App/environments (kinds it hosts: function-app, web-app, static-site)`,
-    });
-  }
   return problems;
 }
 
 /** Where each manifest setting's value comes from in Azure. */
 export interface SettingSources {
-  cosmosEndpoint: pulumi.Input<string>;
+  /** Absent when the stack has no Cosmos DB account / no Service Bus namespace. */
+  cosmosEndpoint?: pulumi.Input<string>;
   blobEndpoint: pulumi.Input<string>;
-  serviceBusNamespace: pulumi.Input<string>;
+  serviceBusNamespace?: pulumi.Input<string>;
   /** Entra tenant whose tokens the services accept (the same the gateway validates). */
   tenantId: pulumi.Input<string>;
   audience: string;
   queues: EstateConfig["data"]["serviceBus"]["queues"];
+  /** Whether a gateway routes to the services (and moves the caller's token to its own header). */
+  behindGateway: boolean;
 }
 
 /**
@@ -96,12 +152,15 @@ export function serviceSettings(service: HostedService, sources: SettingSources)
       if (!found) throw new Error(`service ${service.name}: setting ${setting.name} names queue "${setting.value}", which the stack does not declare`);
       return found;
     };
+    const absent = (what: string, key: string): never => {
+      throw new Error(`service ${service.name}: setting ${setting.name} needs ${what}, which the stack leaves out (estate:${key} is false)`);
+    };
     const value: pulumi.Input<string> | undefined = (() => {
       switch (setting.from) {
-        case "cosmos.endpoint": return sources.cosmosEndpoint;
+        case "cosmos.endpoint": return sources.cosmosEndpoint ?? absent("Cosmos DB", "data.cosmos.enabled");
         case "cosmos.database": return service.cosmos[0]?.database;
         case "storage.blobEndpoint": return sources.blobEndpoint;
-        case "servicebus.fullyQualifiedNamespace": return sources.serviceBusNamespace;
+        case "servicebus.fullyQualifiedNamespace": return sources.serviceBusNamespace ?? absent("Service Bus", "data.serviceBus.enabled");
         case "servicebus.queue": return queue().name;
         // Service Bus's own default when the stack leaves it unset.
         case "servicebus.maxDeliveryCount": return String(queue().maxDeliveryCount ?? 10);
@@ -109,7 +168,7 @@ export function serviceSettings(service: HostedService, sources: SettingSources)
         case "auth.audience": return sources.audience;
         case "auth.jwksUri": return entra.jwksUri;
         // Only the gateway moves the caller's token there; an app it does not route to reads Authorization.
-        case "gateway.callerTokenHeader": return service.routes.length ? CALLER_AUTHORIZATION_HEADER.toLowerCase() : undefined;
+        case "gateway.callerTokenHeader": return service.routes.length && sources.behindGateway ? CALLER_AUTHORIZATION_HEADER.toLowerCase() : undefined;
         case "literal": return setting.value;
         case "identity.clientId":
         case "appInsights.connectionString":

@@ -11,15 +11,21 @@ const ARGS: ComputeArgs = {
     { name: "api", kind: "function-app", appSettings: { DB_PASSWORD: { keyVaultSecretUri: "https://kv.vault.azure.net/secrets/db" }, MODE: "fast" } },
     { name: "portal", kind: "web-app" },
   ],
-  functionPlanSku: "EP1",
-  webPlanSku: "P1v3",
-  minInstances: 3,
-  maxInstances: 20,
+  functions: { plan: "ElasticPremium", sku: "EP1", alwaysReady: 3, maxInstances: 20 },
+  web: { sku: "P1v3", minInstances: 3, maxInstances: 20 },
   zoneRedundant: true,
   integrationSubnetId: `${SUBNETS}/snet-integration`,
-  inboundSubnetId: `${SUBNETS}/snet-gateway`,
+  inbound: { name: "allow-api-management", description: "APIM only", subnetId: `${SUBNETS}/snet-gateway` },
   appInsights: { id: APPI, connectionString: "InstrumentationKey=k" },
   hostStorage: { accountName: "sthost", accountId: "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/sthost" },
+};
+
+const FLEX = {
+  plan: "FlexConsumption" as const,
+  instanceMemoryMB: 2048 as const,
+  alwaysReady: 1,
+  maxInstances: 100,
+  deploymentContainerUrl: "https://sthost.blob.core.windows.net/deployments",
 };
 
 let plan: Plan;
@@ -60,7 +66,7 @@ describe("Compute", () => {
   it.each(["api", "portal"])("%s: only API Management's subnet gets in, the SCM site not at all", (name) => {
     const config = app(name).inputs.siteConfig as any;
     expect(config.ipSecurityRestrictionsDefaultAction).toBe("Deny");
-    expect(config.ipSecurityRestrictions).toEqual([expect.objectContaining({ action: "Allow", vnetSubnetResourceId: ARGS.inboundSubnetId })]);
+    expect(config.ipSecurityRestrictions).toEqual([expect.objectContaining({ action: "Allow", vnetSubnetResourceId: ARGS.inbound!.subnetId })]);
     expect(config.scmIpSecurityRestrictionsDefaultAction).toBe("Deny");
     expect(config.scmIpSecurityRestrictions).toEqual([]);
   });
@@ -130,7 +136,72 @@ describe("Compute", () => {
   });
 
   it("refuses a non-zonal web plan when zone redundant, and a bad instance range", async () => {
-    await expect(planComponents(() => void new Compute("compute", { ...ARGS, webPlanSku: "S1" }))).rejects.toThrow(/S1 cannot be zone redundant/);
-    await expect(planComponents(() => void new Compute("compute", { ...ARGS, minInstances: 5, maxInstances: 2 }))).rejects.toThrow(/5\.\.2/);
+    await expect(planComponents(() => void new Compute("compute", { ...ARGS, web: { ...ARGS.web, sku: "S1" } }))).rejects.toThrow(/S1 cannot be zone redundant/);
+    await expect(planComponents(() => void new Compute("compute", { ...ARGS, web: { ...ARGS.web, minInstances: 5, maxInstances: 2 } }))).rejects.toThrow(/5\.\.2/);
+    await expect(
+      planComponents(() => void new Compute("compute", { ...ARGS, functions: { plan: "ElasticPremium", sku: "EP1", alwaysReady: 1, maxInstances: 101 } })),
+    ).rejects.toThrow(/1\.\.101 are not a valid range \(1\.\.100\)/);
+  });
+
+  it("checks each plan's limits only when an app runs on it: a function ceiling of 1000 on Flex beside no web plan", async () => {
+    const only = (apps: ComputeArgs["apps"], change: Partial<ComputeArgs>) => planComponents(() => void new Compute("compute", { ...ARGS, apps, ...change }));
+    const fn = [{ name: "api", kind: "function-app" as const }];
+    await expect(only(fn, { functions: { ...FLEX, maxInstances: 1000 }, web: { sku: "B1", minInstances: 5, maxInstances: 2 } })).resolves.toBeDefined();
+    await expect(only(fn, { functions: { ...FLEX, maxInstances: 20 } })).rejects.toThrow(/ceiling 40-1000/);
+    await expect(only(fn, { functions: { ...FLEX, instanceMemoryMB: 1024 as 2048 } })).rejects.toThrow(/1024 MB is not one of 512, 2048, 4096/);
+  });
+});
+
+describe("Compute on Flex Consumption", () => {
+  let flex: Plan;
+  beforeAll(async () => {
+    flex = await planComponents(() => {
+      const compute = new Compute("compute", { ...ARGS, apps: [{ name: "api", kind: "function-app", packageUrl: "https://sthost.blob.core.windows.net/deployments/api.zip" }], functions: FLEX });
+      return { api: compute.apps.api };
+    });
+  });
+
+  it("puts the functions on an FC1 plan that carries no instance counts", () => {
+    const plan = oneOfType(flex, "azure-native:web:AppServicePlan").inputs;
+    expect(plan).toMatchObject({ kind: "functionapp", reserved: true, sku: { name: "FC1", tier: "FlexConsumption" }, zoneRedundant: true });
+    expect(plan.maximumElasticWorkerCount).toBeUndefined();
+    expect((plan.sku as Record<string, unknown>).capacity).toBeUndefined();
+  });
+
+  it("configures runtime, scale and deployment storage (read with the app's identity) in functionAppConfig", () => {
+    const site = oneOfType(flex, "azure-native:web:WebApp").inputs as any;
+    expect(site.functionAppConfig).toEqual({
+      deployment: { storage: { type: "blobContainer", value: FLEX.deploymentContainerUrl, authentication: { type: "SystemAssignedIdentity" } } },
+      runtime: { name: "node", version: "20" },
+      scaleAndConcurrency: { instanceMemoryMB: 2048, maximumInstanceCount: 100, alwaysReady: [{ name: "http", instanceCount: 1 }] },
+    });
+    expect(site.virtualNetworkSubnetId).toBe(ARGS.integrationSubnetId);
+  });
+
+  it("sets none of the settings and site properties Flex Consumption refuses", () => {
+    const site = oneOfType(flex, "azure-native:web:WebApp").inputs as any;
+    const names = site.siteConfig.appSettings.map((s: { name: string }) => s.name);
+    for (const refused of ["FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE"]) expect(names).not.toContain(refused);
+    expect(names).toContain("AzureWebJobsStorage__accountName");
+    expect(site.siteConfig.linuxFxVersion).toBeUndefined();
+    expect(site.siteConfig.minimumElasticInstanceCount).toBeUndefined();
+    expect(site.siteConfig.functionAppScaleLimit).toBeUndefined();
+  });
+});
+
+describe("Compute inbound", () => {
+  it("admits Front Door by service tag and header, or anyone when the apps are the entry point", async () => {
+    const byTag = await planComponents(() => {
+      void new Compute("compute", {
+        ...ARGS,
+        inbound: { name: "allow-front-door", description: "Front Door only", serviceTag: "AzureFrontDoor.Backend", headers: { "X-Azure-FDID": ["fd-id"] } },
+      });
+    });
+    const restrictions = (p: Plan) => (ofType(p, "azure-native:web:WebApp").find((r) => r.name === "compute-api")!.inputs.siteConfig as any);
+    expect(restrictions(byTag).ipSecurityRestrictions).toEqual([
+      expect.objectContaining({ action: "Allow", ipAddress: "AzureFrontDoor.Backend", tag: "ServiceTag", headers: { "X-Azure-FDID": ["fd-id"] } }),
+    ]);
+    const open = await planComponents(() => void new Compute("compute", { ...ARGS, inbound: undefined }));
+    expect(restrictions(open)).toMatchObject({ ipSecurityRestrictions: [], ipSecurityRestrictionsDefaultAction: "Allow", scmIpSecurityRestrictionsDefaultAction: "Deny" });
   });
 });

@@ -6,7 +6,15 @@ import type { BaseArgs } from "../core/args.js";
 import { HEALTH_PATH } from "../core/health.js";
 import { assignRoles } from "../core/roles.js";
 import { applySharedArgs } from "../core/shared.js";
-import { WEB_PLAN_SKUS, type FunctionPlanSku, type WebPlanSku } from "./skus.js";
+import {
+  ELASTIC_MAX_INSTANCES,
+  FLEX_INSTANCE_MEMORY_MB,
+  FLEX_MAX_INSTANCES,
+  WEB_PLAN_SKUS,
+  type FlexInstanceMemory,
+  type FunctionPlanSku,
+  type WebPlanSku,
+} from "./skus.js";
 
 export { FUNCTION_PLAN_SKUS, WEB_PLAN_SKUS, type FunctionPlanSku, type WebPlanSku } from "./skus.js";
 
@@ -31,18 +39,61 @@ export interface HostedApp {
   packageUrl?: pulumi.Input<string>;
 }
 
-export interface ComputeArgs extends BaseArgs {
-  apps: HostedApp[];
-  functionPlanSku: FunctionPlanSku;
-  webPlanSku: WebPlanSku;
-  /** Always-ready instances (Elastic Premium) and the autoscale floor (web plans). */
+/** The plan Function apps run on, with its scale settings. */
+export type FunctionsHosting =
+  | {
+      plan: "ElasticPremium";
+      sku: FunctionPlanSku;
+      /** Always-ready instances (at least one) ... */
+      alwaysReady: number;
+      /** ... and the burst ceiling (at most 100). */
+      maxInstances: number;
+    }
+  | {
+      plan: "FlexConsumption";
+      instanceMemoryMB: FlexInstanceMemory;
+      /** Always-ready instances of the HTTP scale group; 0 scales to zero. */
+      alwaysReady: number;
+      /** Per-app instance ceiling, 40-1000. */
+      maxInstances: number;
+      /**
+       * The blob container the platform deploys each app's package from (functionAppConfig
+       * deployment storage), read with the app's own identity: no connection string.
+       */
+      deploymentContainerUrl: pulumi.Input<string>;
+    };
+
+/** The plan web apps run on, autoscaled on CPU between min and max. */
+export interface WebHosting {
+  sku: WebPlanSku;
   minInstances: number;
   maxInstances: number;
+}
+
+/**
+ * Who may call the apps: one allow rule in front of a deny-by-default, either a subnet (a gateway
+ * in the VNet) or a service tag with optional header filters (Front Door with its X-Azure-FDID).
+ */
+export interface AppInbound {
+  name: string;
+  description: string;
+  subnetId?: pulumi.Input<string>;
+  serviceTag?: string;
+  headers?: Record<string, pulumi.Input<string>[]>;
+}
+
+export interface ComputeArgs extends BaseArgs {
+  apps: HostedApp[];
+  functions: FunctionsHosting;
+  web: WebHosting;
   zoneRedundant: boolean;
-  /** Subnet delegated to Microsoft.Web/serverFarms: the apps' outbound calls leave through it. */
+  /**
+   * The apps' outbound calls leave through this subnet: delegated to Microsoft.Web/serverFarms, or
+   * to Microsoft.App/environments when the functions run on Flex Consumption.
+   */
   integrationSubnetId: pulumi.Input<string>;
-  /** The only subnet allowed to call the apps: API Management's. */
-  inboundSubnetId: pulumi.Input<string>;
+  /** The only caller allowed in; without it the apps are the estate's entry point and open to anyone. */
+  inbound?: AppInbound;
   appInsights: { id: pulumi.Input<string>; connectionString: pulumi.Input<string> };
   /**
    * The storage account the Functions host keeps its leases and keys in (AzureWebJobsStorage),
@@ -90,13 +141,15 @@ export function appSettingsList(appName: string, settings: Record<string, AppSet
 }
 
 /**
- * The hosts of the estate's services: an Elastic Premium plan for Function apps and a PremiumV3
- * (or smaller) plan for web apps, each created only when an app needs it. Every app is
- * VNet-integrated, HTTPS/TLS 1.2 only, reachable only from API Management's subnet (SCM site
- * included), runs with a system-assigned identity, and sends telemetry with Entra auth.
+ * The hosts of the estate's services: an Elastic Premium or Flex Consumption (FC1) plan for
+ * Function apps and a PremiumV3 (or smaller) plan for web apps, each created only when an app
+ * needs it. Every app is VNet-integrated, HTTPS/TLS 1.2 only, reachable only from its one allowed
+ * caller (`inbound`: the gateway's subnet, or Front Door; the SCM site from nowhere), runs with a
+ * system-assigned identity, and sends telemetry with Entra auth.
  *
- * Scaling: Elastic Premium scales itself on event load between minInstances (always ready) and
- * maxInstances, so only the web plan gets an autoscale setting (CPU > 70 % for 10 min adds an
+ * Scaling: Elastic Premium scales itself on event load between its always-ready instances and
+ * maxInstances; Flex Consumption scales each app from zero (or its always-ready instances) to
+ * its own ceiling. Only the web plan gets an autoscale setting (CPU > 70 % for 10 min adds an
  * instance, CPU < 30 % for 10 min removes one).
  */
 export class Compute extends pulumi.ComponentResource {
@@ -109,11 +162,12 @@ export class Compute extends pulumi.ComponentResource {
     const names = args.apps.map((a) => a.name);
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate) throw new Error(`compute: app "${duplicate}" is listed twice`);
-    if (args.minInstances < 1 || args.minInstances > args.maxInstances) {
-      throw new Error(`compute: instances ${args.minInstances}..${args.maxInstances} are not a valid range`);
-    }
-
     const needs = (kind: HostedApp["kind"]) => args.apps.some((a) => a.kind === kind);
+    // Each plan's limits are checked only when an app runs on it.
+    if (needs("function-app")) checkFunctionsHosting(args.functions);
+    if (needs("web-app") && (args.web.minInstances < 1 || args.web.minInstances > args.web.maxInstances)) {
+      throw new Error(`compute: web instances ${args.web.minInstances}..${args.web.maxInstances} are not a valid range`);
+    }
     const functionPlan = needs("function-app") ? this.functionPlan(name, args) : undefined;
     const webPlan = needs("web-app") ? this.webPlan(name, args) : undefined;
     this.functionPlanId = functionPlan?.id;
@@ -127,19 +181,26 @@ export class Compute extends pulumi.ComponentResource {
   }
 
   private functionPlan(name: string, args: ComputeArgs): web.AppServicePlan {
+    const hosting = args.functions;
+    const common = {
+      name: args.namer.name("appServicePlan", "func"),
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      tags: args.tags,
+      reserved: true, // Linux
+      zoneRedundant: args.zoneRedundant,
+    };
     const plan = new web.AppServicePlan(
       `${name}-asp-func`,
-      {
-        name: args.namer.name("appServicePlan", "func"),
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        tags: args.tags,
-        kind: "elastic",
-        reserved: true, // Linux
-        sku: { name: args.functionPlanSku, tier: "ElasticPremium", capacity: args.minInstances },
-        maximumElasticWorkerCount: args.maxInstances,
-        zoneRedundant: args.zoneRedundant,
-      },
+      hosting.plan === "ElasticPremium"
+        ? {
+            ...common,
+            kind: "elastic",
+            sku: { name: hosting.sku, tier: "ElasticPremium", capacity: hosting.alwaysReady },
+            maximumElasticWorkerCount: hosting.maxInstances,
+          }
+        : // Flex Consumption scales per app (functionAppConfig); the plan carries only its SKU.
+          { ...common, kind: "functionapp", sku: { name: "FC1", tier: "FlexConsumption" } },
       { parent: this },
     );
     applySharedArgs(this, `${name}-asp-func`, plan.id, args, { logs: false });
@@ -147,8 +208,8 @@ export class Compute extends pulumi.ComponentResource {
   }
 
   private webPlan(name: string, args: ComputeArgs): web.AppServicePlan {
-    const sku = WEB_PLAN_SKUS[args.webPlanSku];
-    if (args.zoneRedundant && !sku.zonal) throw new Error(`compute: web plan ${args.webPlanSku} cannot be zone redundant`);
+    const sku = WEB_PLAN_SKUS[args.web.sku];
+    if (args.zoneRedundant && !sku.zonal) throw new Error(`compute: web plan ${args.web.sku} cannot be zone redundant`);
     const plan = new web.AppServicePlan(
       `${name}-asp-web`,
       {
@@ -158,14 +219,14 @@ export class Compute extends pulumi.ComponentResource {
         tags: args.tags,
         kind: "linux",
         reserved: true,
-        sku: { name: args.webPlanSku, tier: sku.tier, capacity: args.minInstances },
+        sku: { name: args.web.sku, tier: sku.tier, capacity: args.web.minInstances },
         zoneRedundant: args.zoneRedundant,
       },
       // Autoscale owns the instance count once the plan exists.
       { parent: this, ignoreChanges: ["sku.capacity"] },
     );
     applySharedArgs(this, `${name}-asp-web`, plan.id, args, { logs: false });
-    if (args.maxInstances > args.minInstances) this.autoscale(name, args, plan);
+    if (args.web.maxInstances > args.web.minInstances) this.autoscale(name, args, plan);
     return plan;
   }
 
@@ -200,7 +261,7 @@ export class Compute extends pulumi.ComponentResource {
         profiles: [
           {
             name: "cpu",
-            capacity: { minimum: String(args.minInstances), maximum: String(args.maxInstances), default: String(args.minInstances) },
+            capacity: { minimum: String(args.web.minInstances), maximum: String(args.web.maxInstances), default: String(args.web.minInstances) },
             rules: [cpuRule("GreaterThan", 70, "Increase"), cpuRule("LessThan", 30, "Decrease")],
           },
         ],
@@ -211,16 +272,20 @@ export class Compute extends pulumi.ComponentResource {
 
   private hostApp(name: string, args: ComputeArgs, app: HostedApp, plan: web.AppServicePlan): HostedAppOutputs {
     const isFunction = app.kind === "function-app";
+    // Flex Consumption takes runtime, scale and package from functionAppConfig and refuses the
+    // settings and site properties that say the same elsewhere.
+    const flex = isFunction && args.functions.plan === "FlexConsumption" ? args.functions : undefined;
+    const elastic = isFunction && args.functions.plan === "ElasticPremium" ? args.functions : undefined;
     const logicalName = `${name}-${app.name}`;
     const platformSettings: inputs.web.NameValuePairArgs[] = [
-      ...(isFunction
+      ...(elastic
         ? [
             { name: "FUNCTIONS_EXTENSION_VERSION", value: "~4" },
             { name: "FUNCTIONS_WORKER_RUNTIME", value: "node" },
-            ...(args.hostStorage ? [{ name: "AzureWebJobsStorage__accountName", value: args.hostStorage.accountName }] : []),
           ]
         : []),
-      ...(app.packageUrl
+      ...(isFunction && args.hostStorage ? [{ name: "AzureWebJobsStorage__accountName", value: args.hostStorage.accountName }] : []),
+      ...(app.packageUrl && !flex
         ? [
             { name: "WEBSITE_RUN_FROM_PACKAGE", value: app.packageUrl },
             // Run-from-package fetches the blob with the app's system-assigned identity, not a SAS.
@@ -231,15 +296,19 @@ export class Compute extends pulumi.ComponentResource {
       // App Insights accepts only Entra-authenticated telemetry: the app signs in with its identity.
       { name: "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", value: "Authorization=AAD" },
     ];
-    const onlyFromGateway: inputs.web.IpSecurityRestrictionArgs[] = [
-      {
-        name: "allow-api-management",
-        description: "Only API Management's subnet may call the app; Front Door reaches it through APIM.",
-        action: "Allow",
-        priority: 100,
-        vnetSubnetResourceId: args.inboundSubnetId,
-      },
-    ];
+    const inbound = args.inbound;
+    const allowed: inputs.web.IpSecurityRestrictionArgs[] = inbound
+      ? [
+          {
+            name: inbound.name,
+            description: inbound.description,
+            action: "Allow",
+            priority: 100,
+            ...(inbound.subnetId ? { vnetSubnetResourceId: inbound.subnetId } : { ipAddress: inbound.serviceTag, tag: "ServiceTag" }),
+            headers: inbound.headers,
+          },
+        ]
+      : [];
     const site = new web.WebApp(
       logicalName,
       {
@@ -256,8 +325,19 @@ export class Compute extends pulumi.ComponentResource {
         virtualNetworkSubnetId: args.integrationSubnetId,
         // Key Vault references resolve with the app's own identity.
         keyVaultReferenceIdentity: "SystemAssigned",
+        functionAppConfig: flex && {
+          deployment: {
+            storage: { type: "blobContainer", value: flex.deploymentContainerUrl, authentication: { type: "SystemAssignedIdentity" } },
+          },
+          runtime: { name: "node", version: "20" },
+          scaleAndConcurrency: {
+            instanceMemoryMB: flex.instanceMemoryMB,
+            maximumInstanceCount: flex.maxInstances,
+            alwaysReady: flex.alwaysReady > 0 ? [{ name: "http", instanceCount: flex.alwaysReady }] : [],
+          },
+        },
         siteConfig: {
-          linuxFxVersion: isFunction ? "NODE|20" : "NODE|20-lts",
+          linuxFxVersion: flex ? undefined : isFunction ? "NODE|20" : "NODE|20-lts",
           alwaysOn: isFunction ? undefined : true,
           minTlsVersion: "1.2",
           scmMinTlsVersion: "1.2",
@@ -266,13 +346,13 @@ export class Compute extends pulumi.ComponentResource {
           http20Enabled: true,
           vnetRouteAllEnabled: true,
           healthCheckPath: HEALTH_PATH,
-          ipSecurityRestrictions: onlyFromGateway,
-          ipSecurityRestrictionsDefaultAction: "Deny",
+          ipSecurityRestrictions: allowed,
+          ipSecurityRestrictionsDefaultAction: inbound ? "Deny" : "Allow",
           // The deployment (SCM) site gets no allow rule at all: nothing reaches it from outside.
           scmIpSecurityRestrictions: [],
           scmIpSecurityRestrictionsDefaultAction: "Deny",
           scmIpSecurityRestrictionsUseMain: false,
-          ...(isFunction ? { minimumElasticInstanceCount: args.minInstances, functionAppScaleLimit: args.maxInstances } : {}),
+          ...(elastic ? { minimumElasticInstanceCount: elastic.alwaysReady, functionAppScaleLimit: elastic.maxInstances } : {}),
           appSettings: [...platformSettings, ...appSettingsList(app.name, app.appSettings ?? {})],
         },
       },
@@ -297,5 +377,23 @@ export class Compute extends pulumi.ComponentResource {
       }
     }
     return { id: site.id, name: site.name, defaultHostName: site.defaultHostName, principalId, kind: app.kind };
+  }
+}
+
+/** The functions plan's own limits, whatever the stack config already checked. */
+function checkFunctionsHosting(hosting: FunctionsHosting): void {
+  if (hosting.plan === "ElasticPremium") {
+    if (hosting.alwaysReady < 1 || hosting.alwaysReady > hosting.maxInstances || hosting.maxInstances > ELASTIC_MAX_INSTANCES) {
+      throw new Error(`compute: Elastic Premium instances ${hosting.alwaysReady}..${hosting.maxInstances} are not a valid range (1..${ELASTIC_MAX_INSTANCES})`);
+    }
+    return;
+  }
+  if (!FLEX_INSTANCE_MEMORY_MB.includes(hosting.instanceMemoryMB)) {
+    throw new Error(`compute: Flex Consumption instance memory ${hosting.instanceMemoryMB} MB is not one of ${FLEX_INSTANCE_MEMORY_MB.join(", ")}`);
+  }
+  if (hosting.maxInstances < FLEX_MAX_INSTANCES.min || hosting.maxInstances > FLEX_MAX_INSTANCES.max || hosting.alwaysReady < 0 || hosting.alwaysReady > hosting.maxInstances) {
+    throw new Error(
+      `compute: Flex Consumption instances ${hosting.alwaysReady}..${hosting.maxInstances} are not a valid range (always ready 0 or more, ceiling ${FLEX_MAX_INSTANCES.min}-${FLEX_MAX_INSTANCES.max})`,
+    );
   }
 }

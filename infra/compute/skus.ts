@@ -3,6 +3,23 @@ export const FUNCTION_PLAN_SKUS = ["EP1", "EP2", "EP3"] as const;
 export type FunctionPlanSku = (typeof FUNCTION_PLAN_SKUS)[number];
 export const ELASTIC_MAX_INSTANCES = 100;
 
+/**
+ * Flex Consumption (plan SKU FC1): instance sizes in MB, and the range of the per-app instance
+ * ceiling (40-1000, default 100).
+ * Source: https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#instance-memory
+ * and the FC1 quickstart template (maximumInstanceCount minValue 40, maxValue 1000):
+ * https://github.com/Azure/azure-quickstart-templates/tree/master/quickstarts/microsoft.web/function-app-flex-managed-identities
+ */
+export const FLEX_INSTANCE_MEMORY_MB = [512, 2048, 4096] as const;
+export type FlexInstanceMemory = (typeof FLEX_INSTANCE_MEMORY_MB)[number];
+export const FLEX_MAX_INSTANCES = { min: 40, max: 1000 } as const;
+/**
+ * Flex Consumption apps integrate with a subnet delegated to Microsoft.App/environments, not
+ * Microsoft.Web/serverFarms (https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#considerations).
+ */
+export const FLEX_SUBNET_DELEGATION = "Microsoft.App/environments";
+export const APP_SERVICE_SUBNET_DELEGATION = "Microsoft.Web/serverFarms";
+
 /** Plans for web apps, with the instance ceiling of each tier and whether it can span zones. */
 export const WEB_PLAN_SKUS = {
   B1: { tier: "Basic", maxInstances: 3, zonal: false },

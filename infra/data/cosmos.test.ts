@@ -13,7 +13,14 @@ const DATABASES: CosmosArgs["databases"] = [
   },
 ];
 const DEV: CosmosArgs = { ...BASE, capacity: "serverless", zoneRedundant: false, backup: "periodic", databases: DATABASES, privateEndpoint: PRIVATE_ENDPOINT };
-const PROD: CosmosArgs = { ...DEV, capacity: "autoscale", autoscaleMaxThroughput: 4000, zoneRedundant: true, backup: "continuous", lock: "CanNotDelete" };
+const PROD: CosmosArgs = {
+  ...DEV,
+  capacity: "provisioned",
+  databases: DATABASES.map((db) => ({ ...db, throughput: { autoscaleMax: 4000 } })),
+  zoneRedundant: true,
+  backup: "continuous",
+  lock: "CanNotDelete",
+};
 
 let dev: Plan;
 let prod: Plan;
@@ -87,5 +94,43 @@ describe("Cosmos DB", () => {
     const diag = oneOfType(dev, "azure-native:monitor:DiagnosticSetting");
     expect(diag.inputs).toMatchObject({ resourceUri: account.outputs.id, workspaceId: BASE.diagnostics.workspaceId });
     expect(dev.outputs.endpoint).toBe(`https://${account.physicalName}.documents.azure.com:443/`);
+  });
+});
+
+describe("Cosmos DB throughput", () => {
+  it("shares database throughput with containers that have none and gives dedicated throughput to those that do", async () => {
+    const plan = await planComponents(() => {
+      new CosmosDb("cosmos", {
+        ...DEV,
+        capacity: "provisioned",
+        databases: [
+          {
+            name: "app",
+            throughput: { autoscaleMax: 1000 },
+            containers: [
+              { name: "shared", partitionKey: "/id" },
+              { name: "hot", partitionKey: "/id", throughput: { manual: 400 } },
+            ],
+          },
+          { name: "own", containers: [{ name: "busy", partitionKey: "/id", throughput: { autoscaleMax: 4000 } }] },
+        ],
+      });
+    });
+    const options = (type: string) => Object.fromEntries(ofType(plan, type).map((r) => [r.name, r.inputs.options]));
+    expect(options("azure-native:cosmosdb:SqlResourceSqlDatabase")).toEqual({ "cosmos-app": { autoscaleSettings: { maxThroughput: 1000 } }, "cosmos-own": undefined });
+    expect(options("azure-native:cosmosdb:SqlResourceSqlContainer")).toEqual({
+      "cosmos-app-shared": undefined,
+      "cosmos-app-hot": { throughput: 400 },
+      "cosmos-own-busy": { autoscaleSettings: { maxThroughput: 4000 } },
+    });
+  });
+
+  it.each<[string, Partial<CosmosArgs>, RegExp]>([
+    ["throughput on a serverless account", { databases: [{ name: "db", throughput: { manual: 400 }, containers: [] }] }, /database db has throughput, but serverless accounts have none/],
+    ["autoscale below 1000 RU/s", { capacity: "provisioned", databases: [{ name: "db", throughput: { autoscaleMax: 400 }, containers: [] }] }, /autoscale maximum 400 RU\/s is not 1000 or more in steps of 1000/],
+    ["manual throughput off its steps", { capacity: "provisioned", databases: [{ name: "db", containers: [{ name: "c", partitionKey: "/id", throughput: { manual: 450 } }] }] }, /manual throughput 450 RU\/s/],
+    ["a provisioned container without throughput", { capacity: "provisioned", databases: [{ name: "db", containers: [{ name: "c", partitionKey: "/id" }] }] }, /container db\/c has no throughput/],
+  ])("refuses %s", async (_label, change, message) => {
+    await expect(planComponents(() => void new CosmosDb("cosmos", { ...DEV, ...change }))).rejects.toThrow(message);
   });
 });

@@ -8,8 +8,18 @@ import { privateEndpoint } from "../network/private-endpoint.js";
 /** Cosmos DB's built-in data-plane role "Cosmos DB Built-in Data Contributor" (same id in every account). */
 export const COSMOS_DATA_CONTRIBUTOR = "00000000-0000-0000-0000-000000000002";
 
+/**
+ * Provisioned throughput: a fixed number of RU/s (400 or more, in steps of 100), or autoscale up
+ * to a maximum (1000 RU/s or more, in steps of 1000), scaling between a tenth of it and it.
+ * Sources: https://learn.microsoft.com/azure/cosmos-db/set-throughput and
+ * https://learn.microsoft.com/azure/cosmos-db/provision-throughput-autoscale
+ */
+export type CosmosThroughput = { manual: number } | { autoscaleMax: number };
+
 export interface CosmosContainerArgs {
   name: string;
+  /** Dedicated throughput of this container (provisioned accounts); else it shares its database's. */
+  throughput?: CosmosThroughput;
   /** A single partition key path such as `/tenantId`. */
   partitionKey: string;
   /** Default TTL in seconds; -1 lets items set their own `ttl`; absent: items never expire. */
@@ -20,14 +30,14 @@ export interface CosmosContainerArgs {
 
 export interface CosmosDatabaseArgs {
   name: string;
+  /** Throughput shared by the containers that have none of their own (provisioned accounts). */
+  throughput?: CosmosThroughput;
   containers: CosmosContainerArgs[];
 }
 
 export interface CosmosArgs extends BaseArgs {
-  /** Serverless (pay per request) or autoscale throughput shared by each database's containers. */
-  capacity: "serverless" | "autoscale";
-  /** Autoscale only: the database's maximum RU/s (1000 or more, in steps of 1000). */
-  autoscaleMaxThroughput?: number;
+  /** Serverless (pay per request) or provisioned throughput, per database and/or per container. */
+  capacity: "serverless" | "provisioned";
   zoneRedundant: boolean;
   /** Continuous backup (point-in-time restore, 30 days) or Azure's periodic default. */
   backup: "continuous" | "periodic";
@@ -52,6 +62,7 @@ export class CosmosDb extends pulumi.ComponentResource {
   ) {
     super("estate:data:CosmosDb", name, {}, opts);
     const { resourceGroupName, location, namer, tags } = args;
+    checkThroughput(args);
 
     const account = new cosmosdb.DatabaseAccount(
       `${name}-account`,
@@ -94,8 +105,7 @@ export class CosmosDb extends pulumi.ComponentResource {
           resourceGroupName,
           databaseName: db.name,
           resource: { id: db.name },
-          options:
-            args.capacity === "autoscale" ? { autoscaleSettings: { maxThroughput: args.autoscaleMaxThroughput ?? 1000 } } : undefined,
+          options: throughputOptions(db.throughput),
         },
         { parent: this },
       );
@@ -107,6 +117,7 @@ export class CosmosDb extends pulumi.ComponentResource {
             resourceGroupName,
             databaseName: database.name,
             containerName: c.name,
+            options: throughputOptions(c.throughput),
             resource: {
               id: c.name,
               partitionKey: { paths: [c.partitionKey], kind: "Hash", version: 2 },
@@ -150,5 +161,33 @@ export class CosmosDb extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+  }
+}
+
+function throughputOptions(throughput: CosmosThroughput | undefined): { throughput?: number; autoscaleSettings?: { maxThroughput: number } } | undefined {
+  if (!throughput) return undefined;
+  return "manual" in throughput ? { throughput: throughput.manual } : { autoscaleSettings: { maxThroughput: throughput.autoscaleMax } };
+}
+
+/** Throughput Azure accepts: none on serverless accounts, valid amounts, and some for every container of a provisioned one. */
+function checkThroughput(args: CosmosArgs): void {
+  const check = (where: string, throughput: CosmosThroughput | undefined) => {
+    if (!throughput) return;
+    if (args.capacity === "serverless") throw new Error(`cosmos: ${where} has throughput, but serverless accounts have none to provision`);
+    if ("manual" in throughput && (throughput.manual < 400 || throughput.manual % 100 !== 0)) {
+      throw new Error(`cosmos: ${where}: manual throughput ${throughput.manual} RU/s is not 400 or more in steps of 100`);
+    }
+    if ("autoscaleMax" in throughput && (throughput.autoscaleMax < 1000 || throughput.autoscaleMax % 1000 !== 0)) {
+      throw new Error(`cosmos: ${where}: autoscale maximum ${throughput.autoscaleMax} RU/s is not 1000 or more in steps of 1000`);
+    }
+  };
+  for (const db of args.databases) {
+    check(`database ${db.name}`, db.throughput);
+    for (const c of db.containers) {
+      check(`container ${db.name}/${c.name}`, c.throughput);
+      if (args.capacity === "provisioned" && !db.throughput && !c.throughput) {
+        throw new Error(`cosmos: container ${db.name}/${c.name} has no throughput: give it its own or its database shared throughput`);
+      }
+    }
   }
 }

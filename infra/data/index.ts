@@ -28,7 +28,8 @@ export interface DataTierArgs extends Omit<BaseArgs, "roleAssignments"> {
   privateEndpointSubnetId: pulumi.Input<string>;
   /** The private DNS zone of each private-link service (see PrivateDnsZones). */
   privateDnsZoneIds: Partial<Record<PrivateLinkService, pulumi.Input<string>>>;
-  cosmos: Settings<CosmosArgs>;
+  /** Absent: no Cosmos DB account. */
+  cosmos?: Settings<CosmosArgs>;
   /** Absent: no SQL server. */
   sql?: Settings<SqlArgs>;
   /** Absent: no Redis cache. */
@@ -38,8 +39,8 @@ export interface DataTierArgs extends Omit<BaseArgs, "roleAssignments"> {
   /** Absent: no MySQL server. */
   mysql?: Settings<MySqlArgs>;
   storage: Settings<StorageArgs>;
-  /** `privateEndpoint` needs Premium: Standard namespaces have none. */
-  serviceBus: Settings<ServiceBusArgs> & { privateEndpoint: boolean };
+  /** `privateEndpoint` needs Premium: Standard namespaces have none. Absent: no namespace. */
+  serviceBus?: Settings<ServiceBusArgs> & { privateEndpoint: boolean };
   keyVault: Settings<KeyVaultArgs>;
 }
 
@@ -49,13 +50,13 @@ export interface DataTierArgs extends Omit<BaseArgs, "roleAssignments"> {
  * The components are exposed so the composition can grant each app exactly the data it uses.
  */
 export class DataTier extends pulumi.ComponentResource {
-  readonly cosmos: CosmosDb;
+  readonly cosmos?: CosmosDb;
   readonly sql?: SqlDatabase;
   readonly redis?: RedisCache;
   readonly postgresql?: PostgreSqlServer;
   readonly mysql?: MySqlServer;
   readonly storage: BlobStorage;
-  readonly serviceBus: ServiceBus;
+  readonly serviceBus?: ServiceBus;
   readonly keyVault: KeyVault;
 
   constructor(name: string, args: DataTierArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -69,7 +70,7 @@ export class DataTier extends pulumi.ComponentResource {
     };
     const child = { parent: this };
 
-    this.cosmos = new CosmosDb(`${name}-cosmos`, { ...shared, ...args.cosmos, privateEndpoint: endpoint("cosmos") }, child);
+    if (args.cosmos) this.cosmos = new CosmosDb(`${name}-cosmos`, { ...shared, ...args.cosmos, privateEndpoint: endpoint("cosmos") }, child);
     if (args.sql) this.sql = new SqlDatabase(`${name}-sql`, { ...shared, ...args.sql, privateEndpoint: endpoint("sql") }, child);
     if (args.redis) this.redis = new RedisCache(`${name}-redis`, { ...shared, ...args.redis, privateEndpoint: endpoint("redis") }, child);
     if (args.postgresql) {
@@ -77,12 +78,14 @@ export class DataTier extends pulumi.ComponentResource {
     }
     if (args.mysql) this.mysql = new MySqlServer(`${name}-mysql`, { ...shared, ...args.mysql, privateEndpoint: endpoint("mysql") }, child);
     this.storage = new BlobStorage(`${name}-storage`, { ...shared, ...args.storage, privateEndpoint: endpoint("blob") }, child);
-    const { privateEndpoint: serviceBusEndpoint, ...serviceBus } = args.serviceBus;
-    this.serviceBus = new ServiceBus(
-      `${name}-servicebus`,
-      { ...shared, ...serviceBus, privateEndpoint: serviceBusEndpoint ? endpoint("serviceBus") : undefined },
-      child,
-    );
+    if (args.serviceBus) {
+      const { privateEndpoint: serviceBusEndpoint, ...serviceBus } = args.serviceBus;
+      this.serviceBus = new ServiceBus(
+        `${name}-servicebus`,
+        { ...shared, ...serviceBus, privateEndpoint: serviceBusEndpoint ? endpoint("serviceBus") : undefined },
+        child,
+      );
+    }
     this.keyVault = new KeyVault(`${name}-keyvault`, { ...shared, ...args.keyVault, privateEndpoint: endpoint("keyVault") }, child);
     this.registerOutputs({});
   }

@@ -22,8 +22,10 @@ export interface WafSettings {
 
 export interface EdgeArgs extends BaseArgs {
   sku: "Standard" | "Premium";
-  /** The only origin: API Management's gateway host. */
+  /** The only origin: API Management's gateway host, or, in an estate without a gateway, the app's. */
   origin: {
+    /** What the origin is (names its origin group and origin); the gateway unless told. */
+    kind?: "gateway" | "app";
     hostName: pulumi.Input<string>;
     /** Reach the origin over Private Link (Premium only): the gateway's resource id and region. */
     privateLink?: { resourceId: pulumi.Input<string>; location: pulumi.Input<string> };
@@ -154,7 +156,7 @@ export class Edge extends pulumi.ComponentResource {
       `${name}-origin-group`,
       {
         ...inProfile,
-        originGroupName: "gateway",
+        originGroupName: args.origin.kind === "app" ? "app" : "gateway",
         healthProbeSettings: { probePath: HEALTH_PATH, probeProtocol: "Https", probeRequestType: "GET", probeIntervalInSeconds: 60 },
         loadBalancingSettings: { sampleSize: 4, successfulSamplesRequired: 3, additionalLatencyInMilliseconds: 50 },
         sessionAffinityState: "Disabled",
@@ -166,7 +168,7 @@ export class Edge extends pulumi.ComponentResource {
       {
         ...inProfile,
         originGroupName: originGroup.name,
-        originName: "apim",
+        originName: args.origin.kind === "app" ? "app" : "apim",
         hostName: args.origin.hostName,
         originHostHeader: args.origin.hostName,
         httpsPort: 443,

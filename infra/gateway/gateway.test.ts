@@ -119,3 +119,32 @@ describe("routes to APIM operations", () => {
     expect(() => assertDistinctPaths([{ service: "a", path: "api/v1" }, { service: "b", path: "api/v1" }])).toThrow(/a and b both publish/);
   });
 });
+
+describe("Gateway tiers", () => {
+  it.each<[string, Partial<GatewayArgs>, RegExp]>([
+    ["Consumption with units", { sku: "Consumption", capacity: 1, zones: undefined, subnetId: undefined, rateLimit: undefined, quota: undefined }, /Consumption takes 0 units, not 1/],
+    ["Consumption in a VNet", { sku: "Consumption", capacity: 0, zones: undefined, rateLimit: undefined, quota: undefined }, /Consumption cannot join a VNet/],
+    ["BasicV2 in a VNet", { sku: "BasicV2", capacity: 1, zones: undefined, quota: undefined }, /BasicV2 cannot join a VNet/],
+    ["Consumption with a rate limit", { sku: "Consumption", capacity: 0, zones: undefined, subnetId: undefined, quota: undefined }, /Consumption has no rate-limit-by-key/],
+    ["StandardV2 with a quota", { sku: "StandardV2", capacity: 1, zones: undefined }, /StandardV2 has no quota-by-key/],
+    ["zones on StandardV2", { sku: "StandardV2", capacity: 1, quota: undefined }, /availability zones need sku Premium/],
+  ])("refuses %s", async (_label, change, message) => {
+    await expect(planComponents(() => void new Gateway("gateway", { ...ARGS, ...change }))).rejects.toThrow(message);
+  });
+
+  it("integrates StandardV2 with its subnet (External) and leaves Consumption out of any VNet, without the limits they lack", async () => {
+    const v2 = await planComponents(() => void new Gateway("gateway", { ...ARGS, sku: "StandardV2", capacity: 2, zones: undefined, quota: undefined }));
+    expect(oneOfType(v2, "azure-native:apimanagement:ApiManagementService").inputs).toMatchObject({
+      sku: { name: "StandardV2", capacity: 2 },
+      virtualNetworkType: "External",
+      virtualNetworkConfiguration: { subnetResourceId: SUBNET },
+    });
+    const consumption = await planComponents(
+      () => void new Gateway("gateway", { ...ARGS, sku: "Consumption", capacity: 0, zones: undefined, subnetId: undefined, rateLimit: undefined, quota: undefined }),
+    );
+    expect(oneOfType(consumption, "azure-native:apimanagement:ApiManagementService").inputs).toMatchObject({ sku: { name: "Consumption", capacity: 0 }, virtualNetworkType: "None" });
+    for (const policy of ofType(consumption, "azure-native:apimanagement:ApiOperationPolicy")) {
+      expect(String(policy.inputs.value)).not.toMatch(/rate-limit-by-key|quota-by-key/);
+    }
+  });
+});

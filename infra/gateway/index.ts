@@ -49,21 +49,55 @@ export interface GatewayApi {
   backend: { hostName: pulumi.Input<string>; resource: pulumi.Input<string> };
 }
 
+/**
+ * API Management tiers, and what each does with a VNet: Developer and Premium are injected into
+ * a subnet; StandardV2 integrates outbound with a subnet delegated to Microsoft.Web/serverFarms;
+ * Consumption and BasicV2 take no VNet.
+ * Sources: https://learn.microsoft.com/azure/api-management/virtual-network-concepts and
+ * https://learn.microsoft.com/azure/api-management/integrate-vnet-outbound
+ */
+export const GATEWAY_TIERS = {
+  Consumption: { vnet: "none", capacity: [0, 0] },
+  Developer: { vnet: "injected", capacity: [1, 1] },
+  BasicV2: { vnet: "none", capacity: [1, 10] },
+  StandardV2: { vnet: "integrated", capacity: [1, 10] },
+  Premium: { vnet: "injected", capacity: [1, 31] },
+} as const satisfies Record<string, { vnet: "none" | "injected" | "integrated"; capacity: readonly [number, number] }>;
+export type GatewaySku = keyof typeof GATEWAY_TIERS;
+
+/**
+ * Policies a tier lacks: Consumption has neither rate-limit-by-key nor quota-by-key, the v2 tiers
+ * no quota-by-key. Sources: https://learn.microsoft.com/azure/api-management/rate-limit-by-key-policy
+ * and https://learn.microsoft.com/azure/api-management/quota-by-key-policy (their "applies to" tiers).
+ */
+export const LIMITS_BY_TIER: Record<GatewaySku, { rateLimit: boolean; quota: boolean }> = {
+  Consumption: { rateLimit: false, quota: false },
+  Developer: { rateLimit: true, quota: true },
+  BasicV2: { rateLimit: true, quota: false },
+  StandardV2: { rateLimit: true, quota: false },
+  Premium: { rateLimit: true, quota: true },
+};
+
 export interface GatewayArgs extends BaseArgs {
-  sku: "Developer" | "Premium";
+  sku: GatewaySku;
   capacity: number;
   /** Availability zones for the units (Premium only). */
   zones?: string[];
   publisherEmail: string;
   publisherName: string;
-  /** Inject the gateway into this subnet (External mode). Without it the gateway is not injected. */
+  /**
+   * The gateway's subnet: injection (External mode) on Developer and Premium, outbound
+   * integration on StandardV2 (the subnet delegated to Microsoft.Web/serverFarms). Without it
+   * the gateway is in no VNet.
+   */
   subnetId?: pulumi.Input<string>;
   appInsights: { id: pulumi.Input<string>; connectionString: pulumi.Input<string> };
   samplingPercentage: number;
   apis: GatewayApi[];
   jwt: pulumi.Input<JwtSettings>;
-  rateLimit: LimitSettings;
-  quota: LimitSettings;
+  /** Per-caller limits; each may be left out (and must be where the tier lacks the policy). */
+  rateLimit?: LimitSettings;
+  quota?: LimitSettings;
   cors: CorsSettings;
 }
 
@@ -88,7 +122,7 @@ export class Gateway extends pulumi.ComponentResource {
     super("estate:gateway:Gateway", name, {}, opts);
     this.args = args;
     this.name = name;
-    if (args.zones?.length && args.sku !== "Premium") throw new Error(`gateway: availability zones need sku Premium, not ${args.sku}`);
+    checkTier(args);
     const { resourceGroupName, location, namer, tags } = args;
 
     const service = new apimanagement.ApiManagementService(
@@ -185,7 +219,7 @@ export class Gateway extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const keyedBySubscription = this.args.rateLimit.key === "subscription" || this.args.quota.key === "subscription";
+    const keyedBySubscription = this.args.rateLimit?.key === "subscription" || this.args.quota?.key === "subscription";
     const apiResource = new apimanagement.Api(
       `${prefix}-api`,
       {
@@ -269,4 +303,16 @@ export class Gateway extends pulumi.ComponentResource {
       { parent: this },
     );
   }
+}
+
+/** The tier's own limits: units, zones, VNet and the limit policies it has. */
+function checkTier(args: GatewayArgs): void {
+  const tier = GATEWAY_TIERS[args.sku];
+  const [min, max] = tier.capacity;
+  if (args.capacity < min || args.capacity > max) throw new Error(`gateway: ${args.sku} takes ${min === max ? min : `${min}-${max}`} units, not ${args.capacity}`);
+  if (args.zones?.length && args.sku !== "Premium") throw new Error(`gateway: availability zones need sku Premium, not ${args.sku}`);
+  if (args.subnetId && tier.vnet === "none") throw new Error(`gateway: ${args.sku} cannot join a VNet; use StandardV2 (outbound integration), Developer or Premium (injection)`);
+  const limits = LIMITS_BY_TIER[args.sku];
+  if (args.rateLimit && !limits.rateLimit) throw new Error(`gateway: ${args.sku} has no rate-limit-by-key policy; leave rateLimit out`);
+  if (args.quota && !limits.quota) throw new Error(`gateway: ${args.sku} has no quota-by-key policy; leave quota out`);
 }

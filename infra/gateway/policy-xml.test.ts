@@ -25,7 +25,7 @@ const jwt = {
   audiences: ["api://estate"],
   requiredClaims: ["org_id"],
 };
-const limits: LimitsSettings = {
+const limits: Required<LimitsSettings> = {
   rateLimit: { calls: 600, renewalPeriodSeconds: 60, key: "subject" },
   quota: { calls: 100_000, renewalPeriodSeconds: 86_400, key: "subscription" },
 };
@@ -124,6 +124,13 @@ describe("policy XML", () => {
     const cors = { ...apiSettings.cors, allowedOrigins: ["https://ok.contoso.com", origin] };
     expect(() => apiPolicyXml({ ...apiSettings, cors })).toThrow(/cors\.allowedOrigins\[1\]/);
     expect(() => apiPolicyXml({ ...apiSettings, cors })).toThrow(message);
+  });
+
+  it("leaves out a limit the settings do not give, and keeps the other", () => {
+    const xml = operation(jwt, { rateLimit: undefined });
+    expect(xml).not.toContain("rate-limit-by-key");
+    expect(xml).toContain("<quota-by-key");
+    expect(operation(jwt, { rateLimit: undefined, quota: undefined })).not.toMatch(/quota-by-key|rate-limit-by-key/);
   });
 
   it("refuses non-positive limits, naming the setting", () => {

@@ -89,8 +89,9 @@ export interface LimitSettings {
 }
 
 export interface LimitsSettings {
-  rateLimit: LimitSettings;
-  quota: LimitSettings;
+  /** Absent where the gateway's tier has no such policy (or the stack wants none). */
+  rateLimit?: LimitSettings;
+  quota?: LimitSettings;
 }
 
 export interface CorsSettings {
@@ -140,10 +141,11 @@ function counterKey(key: LimitKey, caller: OperationPolicySettings["caller"]): s
 }
 
 /** One limit element, its setting checked first (`setting` names it in the error). */
-function limitElement(name: "rate-limit-by-key" | "quota-by-key", setting: keyof LimitsSettings, settings: OperationPolicySettings): XmlElement {
+function limitElement(name: "rate-limit-by-key" | "quota-by-key", setting: keyof LimitsSettings, settings: OperationPolicySettings): XmlElement[] {
   const limit = settings[setting];
+  if (!limit) return [];
   checkLimit(limit, setting);
-  return el(name, { calls: limit.calls, "renewal-period": limit.renewalPeriodSeconds, "counter-key": counterKey(limit.key, settings.caller) });
+  return [el(name, { calls: limit.calls, "renewal-period": limit.renewalPeriodSeconds, "counter-key": counterKey(limit.key, settings.caller) })];
 }
 
 /** Response headers that tell an attacker what runs behind the gateway. */
@@ -281,8 +283,8 @@ export function operationPolicyXml(settings: OperationPolicySettings): string {
   return policyDocument("operation", {
     inbound: [
       ...(settings.caller === "anonymous" ? [] : [validateJwt(settings.caller)]),
-      limitElement("rate-limit-by-key", "rateLimit", settings),
-      limitElement("quota-by-key", "quota", settings),
+      ...limitElement("rate-limit-by-key", "rateLimit", settings),
+      ...limitElement("quota-by-key", "quota", settings),
       forwardCallerToken(),
       el("authentication-managed-identity", { resource: settings.backendResource }),
     ],

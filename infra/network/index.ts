@@ -13,9 +13,20 @@ export interface NetworkArgs extends BaseArgs {
   addressSpace: string;
   /** Subnet ranges, already planned and checked (see planSubnets). */
   subnets: SubnetPlan;
+  /**
+   * The service a subnet is delegated to, where the hosts need another than the default (the
+   * integration subnet to Microsoft.Web/serverFarms): Flex Consumption apps need
+   * Microsoft.App/environments, an API Management v2 gateway a subnet of its own delegated to
+   * Microsoft.Web/serverFarms. `null` removes a delegation.
+   */
+  delegations?: Partial<Record<SubnetRole, SubnetDelegation | null>>;
 }
 
 export type SubnetIds = Record<Exclude<SubnetRole, OptionalSubnetRole>, pulumi.Output<string>> & Partial<Record<OptionalSubnetRole, pulumi.Output<string>>>;
+export type SubnetDelegation = keyof typeof DELEGATION_NAMES;
+/** The delegation's name in the subnet, by the service it is delegated to. */
+const DELEGATION_NAMES = { "Microsoft.Web/serverFarms": "web-server-farms", "Microsoft.App/environments": "app-environments" } as const;
+const DEFAULT_DELEGATIONS: Partial<Record<SubnetRole, SubnetDelegation>> = { integration: "Microsoft.Web/serverFarms" };
 
 /** The estate's VNet: one subnet per role, each with its own NSG of explicit rules. */
 export class Network extends pulumi.ComponentResource {
@@ -45,6 +56,7 @@ export class Network extends pulumi.ComponentResource {
     const subnetIds = {} as Record<SubnetRole, pulumi.Output<string>>;
     let previous: network.Subnet | undefined;
     for (const role of SUBNET_ROLE_NAMES.filter((r) => args.subnets[r] !== undefined)) {
+      const delegation = args.delegations?.[role] === undefined ? DEFAULT_DELEGATIONS[role] : args.delegations[role];
       const nsg = new network.NetworkSecurityGroup(
         `${name}-nsg-${role}`,
         {
@@ -68,8 +80,7 @@ export class Network extends pulumi.ComponentResource {
           addressPrefix: args.subnets[role],
           networkSecurityGroup: { id: nsg.id },
           privateEndpointNetworkPolicies: role === "privateEndpoints" ? "Enabled" : undefined,
-          delegations:
-            role === "integration" ? [{ name: "web-server-farms", serviceName: "Microsoft.Web/serverFarms" }] : undefined,
+          delegations: delegation ? [{ name: DELEGATION_NAMES[delegation], serviceName: delegation }] : undefined,
           // Apps admit API Management by its subnet: that access rule needs the Microsoft.Web service endpoint here.
           serviceEndpoints: role === "gateway" ? [{ service: "Microsoft.Web" }] : undefined,
         },

@@ -18,9 +18,10 @@ describe("estate:data defaults", () => {
     expect(d.lock).toBe("none");
   });
 
-  it("prod: autoscale, continuous backup, Premium Service Bus with private endpoint, Premium Redis, zone redundant, purge protection", () => {
+  it("prod: provisioned with 4000 RU/s autoscale shared by the database, continuous backup, Premium Service Bus with private endpoint, Premium Redis, zone redundant, purge protection", () => {
     const { data: d } = loadConfig({ ...BASE, "estate:profile": "prod" }, { stack: "prod" });
-    expect(d.cosmos).toMatchObject({ capacity: "autoscale", zoneRedundant: true, backup: "continuous" });
+    expect(d.cosmos).toMatchObject({ capacity: "provisioned", zoneRedundant: true, backup: "continuous" });
+    expect(d.cosmos.databases.map((db) => db.throughput)).toEqual([{ autoscaleMax: 4000 }]);
     expect(d.serviceBus).toMatchObject({ sku: "Premium", privateEndpoint: true, zoneRedundant: true });
     expect(d.redis).toMatchObject({ sku: "Premium", zoneRedundant: true });
     expect(d.storage.redundancy).toBe("ZRS");
@@ -149,8 +150,20 @@ describe("estate:data impossible combinations", () => {
       "estate:data.sql.databases[0].backupRetentionDays", /got 90/],
     ["a system database name", data({ sql: { enabled: true, admin: ADMIN, databases: [{ name: "master", compute: "serverless", vCores: 1, backupRetentionDays: 7 }] } }),
       "estate:data.sql.databases[0].name", /system database/],
-    ["throughput on a serverless account", data({ cosmos: { autoscaleMaxThroughput: 4000 } }), "estate:data.cosmos.autoscaleMaxThroughput", /serverless accounts have no provisioned throughput/],
-    ["autoscale throughput off the 1000 RU/s steps", { ...prod, ...data({ cosmos: { autoscaleMaxThroughput: 1500 } }) }, "estate:data.cosmos.autoscaleMaxThroughput", /in steps of 1000/],
+    ["throughput on a serverless account", data({ cosmos: { databases: [{ name: "estate", throughput: { manual: 400 }, containers: [] }] } }),
+      "estate:data.cosmos.databases[0].throughput", /serverless accounts have no provisioned throughput/],
+    ["autoscale throughput off the 1000 RU/s steps", { ...prod, ...data({ cosmos: { databases: [{ name: "estate", throughput: { autoscaleMax: 1500 }, containers: [] }] } }) },
+      "estate:data.cosmos.databases[0].throughput.autoscaleMax", /in steps of 1000/],
+    ["400 RU/s of autoscale, which Azure does not have", { ...prod, ...data({ cosmos: { databases: [{ name: "estate", throughput: { autoscaleMax: 400 }, containers: [] }] } }) },
+      "estate:data.cosmos.databases[0].throughput.autoscaleMax", /got 400; autoscale's maximum is 1000 RU\/s or more .*1000 scales 100-1000 RU\/s\); for a fixed 400 RU\/s use manual/],
+    ["both manual and autoscale", { ...prod, ...data({ cosmos: { databases: [{ name: "estate", throughput: { manual: 400, autoscaleMax: 1000 }, containers: [] }] } }) },
+      "estate:data.cosmos.databases[0].throughput", /exactly one of manual/],
+    ["manual throughput below 400", { ...prod, ...data({ cosmos: { databases: [{ name: "estate", containers: [{ name: "c", partitionKey: "/id", throughput: { manual: 300 } }] }] } }) },
+      "estate:data.cosmos.databases[0].containers[0].throughput.manual", /got 300; manual throughput is 400 RU\/s or more/],
+    ["a provisioned container with no throughput anywhere", { ...prod, ...data({ cosmos: { databases: [{ name: "estate", containers: [{ name: "c", partitionKey: "/id" }] }] } }) },
+      "estate:data.cosmos.databases[0].containers[0].throughput", /needs its own throughput or its database's shared throughput/],
+    ["prod's Service Bus on Standard with the profile's messaging units left in", { ...prod, ...data({ serviceBus: { sku: "Standard", privateEndpoint: false, zoneRedundant: false } }) },
+      "estate:data.serviceBus.capacity", /messaging units are a Premium setting; set sku: Premium or remove capacity/],
     ["a Redis size the SKU does not have", data({ redis: { sku: "Premium", capacity: 0 } }), "estate:data.redis.capacity", /got 0; Premium capacity is 1-5/],
     ["archiving before cooling", data({ storage: { lifecycle: { coolAfterDays: 60, archiveAfterDays: 30 } } }), "estate:data.storage.lifecycle.archiveAfterDays",
       /must move to Archive after they move to Cool/],
@@ -165,6 +178,19 @@ describe("estate:data impossible combinations", () => {
     const problem = error.problems.find((p) => p.key === key);
     expect(problem, `no problem reported for ${key}: ${error.message}`).toBeDefined();
     expect(problem!.message).toMatch(message);
+  });
+
+  it("accepts shared autoscale beside dedicated manual throughput, and prod's Service Bus on Standard once capacity is cleared", () => {
+    const prodRaw = { ...BASE, "estate:profile": "prod" };
+    const cosmos = {
+      capacity: "provisioned",
+      databases: [{ name: "estate", throughput: { autoscaleMax: 1000 }, containers: [{ name: "events", partitionKey: "/tenantId" }, { name: "hot", partitionKey: "/id", throughput: { manual: 400 } }] }],
+    };
+    const serviceBus = { sku: "Standard", capacity: null, privateEndpoint: false, zoneRedundant: false };
+    const config = loadConfig({ ...prodRaw, ...data({ cosmos, serviceBus }) }, { stack: "prod" });
+    expect(config.data.cosmos.databases[0].containers[1].throughput).toEqual({ manual: 400 });
+    expect(config.data.serviceBus).toMatchObject({ sku: "Standard", privateEndpoint: false });
+    expect("capacity" in config.data.serviceBus).toBe(false);
   });
 
   it("accepts the queue shape the local broker reads, and Premium features on Premium", () => {

@@ -18,21 +18,30 @@ const queueSchema = z
   })
   .strict();
 
+/** Provisioned RU/s: `manual` (fixed) or `autoscaleMax` (autoscale up to it), exactly one. */
+const throughput = z.object({ manual: int.optional(), autoscaleMax: int.optional() }).strict();
+export type ThroughputConfig = z.output<typeof throughput>;
+
 const cosmos = z
   .object({
-    /** serverless: pay per request; autoscale: RU/s shared by each database's containers. */
-    capacity: z.enum(["serverless", "autoscale"]),
-    autoscaleMaxThroughput: int.optional(),
+    /** serverless: pay per request; provisioned: RU/s per database (shared) and/or per container (dedicated). */
+    /** false: no Cosmos DB account (a service using one is refused). */
+    enabled: z.boolean(),
+    capacity: z.enum(["serverless", "provisioned"]),
     zoneRedundant: z.boolean(),
     backup: z.enum(["continuous", "periodic"]),
     databases: z.array(
       z
         .object({
           name: z.string(),
+          /** Shared by the database's containers that have none of their own. */
+          throughput: throughput.optional(),
           containers: z.array(
             z
               .object({
                 name: z.string(),
+                /** Dedicated to this container. */
+                throughput: throughput.optional(),
                 partitionKey: z.string(),
                 defaultTtlSeconds: int.optional(),
                 indexing: z
@@ -125,6 +134,8 @@ const storage = z
 
 const serviceBus = z
   .object({
+    /** false: no Service Bus namespace (a service using a queue is refused). */
+    enabled: z.boolean(),
     sku: z.enum(["Standard", "Premium"]),
     /** Premium messaging units. */
     capacity: int.optional(),
@@ -183,11 +194,12 @@ function defaults(profile: Profile): z.input<typeof schema> {
   return {
     lock: prod ? "CanNotDelete" : "none",
     cosmos: {
-      capacity: prod ? "autoscale" : "serverless",
-      ...(prod ? { autoscaleMaxThroughput: 4000 } : {}),
+      enabled: true,
+      capacity: prod ? "provisioned" : "serverless",
       zoneRedundant: prod,
       backup: prod ? "continuous" : "periodic",
-      databases: CONTENT.databases,
+      // Prod's containers share 4000 RU/s of autoscale (400-4000) in their database.
+      databases: prod ? CONTENT.databases.map((db) => ({ ...db, throughput: { autoscaleMax: 4000 } })) : CONTENT.databases,
     },
     sql: {
       // Off unless a stack turns it on: the hosted services do not use SQL, and an Entra-only server
@@ -220,6 +232,7 @@ function defaults(profile: Profile): z.input<typeof schema> {
       lifecycle: { coolAfterDays: 30, archiveAfterDays: 90 },
     },
     serviceBus: {
+      enabled: true,
       sku: prod ? "Premium" : "Standard",
       ...(prod ? { capacity: 1 } : {}),
       zoneRedundant: prod,
@@ -248,6 +261,40 @@ const FLEXIBLE_SERVERS: Array<{ section: "postgresql" | "mysql"; limits: EngineL
   { section: "postgresql", limits: POSTGRESQL_LIMITS, database: /^[A-Za-z_][A-Za-z0-9_]{0,62}$/, allowed: "1-63 letters, digits and underscores, not starting with a digit" },
   { section: "mysql", limits: MYSQL_LIMITS, database: /^[A-Za-z_][A-Za-z0-9_]{0,63}$/, allowed: "1-64 letters, digits and underscores, not starting with a digit" },
 ];
+
+/**
+ * Cosmos DB throughput rules: manual 400 RU/s or more in steps of 100; autoscale maximum 1000
+ * RU/s or more in steps of 1000, scaling between a tenth of it and it; at most 25 containers
+ * share a database's throughput.
+ * Sources: https://learn.microsoft.com/azure/cosmos-db/set-throughput,
+ * https://learn.microsoft.com/azure/cosmos-db/provision-throughput-autoscale,
+ * https://learn.microsoft.com/azure/cosmos-db/concepts-limits#provisioned-throughput-1
+ */
+const MANUAL_MIN = 400;
+const AUTOSCALE_MIN = 1000;
+const MAX_SHARED_CONTAINERS = 25;
+
+function checkThroughput(report: Report, path: Array<string | number>, value: ThroughputConfig | undefined, capacity: "serverless" | "provisioned"): void {
+  if (!value) return;
+  if (capacity === "serverless") {
+    report(path, "serverless accounts have no provisioned throughput; remove it (null) or set capacity: provisioned");
+    return;
+  }
+  const { manual, autoscaleMax } = value;
+  if ((manual === undefined) === (autoscaleMax === undefined)) {
+    report(path, "expected exactly one of manual (fixed RU/s) or autoscaleMax (autoscale up to that many RU/s)");
+    return;
+  }
+  if (manual !== undefined && (manual < MANUAL_MIN || manual % 100 !== 0)) {
+    report([...path, "manual"], `got ${manual}; manual throughput is ${MANUAL_MIN} RU/s or more, in steps of 100`);
+  }
+  if (autoscaleMax !== undefined && (autoscaleMax < AUTOSCALE_MIN || autoscaleMax % 1000 !== 0)) {
+    report(
+      [...path, "autoscaleMax"],
+      `got ${autoscaleMax}; autoscale's maximum is ${AUTOSCALE_MIN} RU/s or more in steps of 1000, and it scales between a tenth of it and it (1000 scales 100-1000 RU/s); for a fixed ${Math.max(autoscaleMax, MANUAL_MIN)} RU/s use manual instead`,
+    );
+  }
+}
 
 /** Service Bus' longest message TTL (.NET TimeSpan.MaxValue, in whole seconds). */
 const MAX_QUEUE_TTL_SECONDS = 922_337_203_685;
@@ -297,13 +344,13 @@ export const dataArea = defineArea({
     // Names derived from workload, environment and region must fit each service's rules.
     const namer = new Namer({ workload: context.workload, environment: context.environment, location: context.location });
     const named: Array<[string, NameKind, boolean]> = [
-      ["cosmos", "cosmosAccount", true],
+      ["cosmos", "cosmosAccount", data.cosmos.enabled],
       ["sql", "sqlServer", data.sql.enabled],
       ["redis", "redis", data.redis.enabled],
       ["postgresql", "postgresqlServer", data.postgresql.enabled],
       ["mysql", "mysqlServer", data.mysql.enabled],
       ["storage", "storageAccount", true],
-      ["serviceBus", "serviceBusNamespace", true],
+      ["serviceBus", "serviceBusNamespace", data.serviceBus.enabled],
       ["keyVault", "keyVault", true],
     ];
     for (const [section, kind, used] of named) {
@@ -318,17 +365,19 @@ export const dataArea = defineArea({
     // Cosmos DB
     const c = data.cosmos;
     checkZones(report, ["cosmos", "zoneRedundant"], c.zoneRedundant, context.location);
-    if (c.capacity === "serverless" && c.autoscaleMaxThroughput !== undefined) {
-      report(["cosmos", "autoscaleMaxThroughput"], "serverless accounts have no provisioned throughput; remove it or set capacity: autoscale");
-    }
-    if (c.autoscaleMaxThroughput !== undefined && (c.autoscaleMaxThroughput < 1000 || c.autoscaleMaxThroughput % 1000 !== 0)) {
-      report(["cosmos", "autoscaleMaxThroughput"], `got ${c.autoscaleMaxThroughput}; expected 1000 RU/s or more, in steps of 1000`);
-    }
     checkNames(report, ["cosmos", "databases"], c.databases, NAMES.cosmos);
     c.databases.forEach((db, d) => {
+      checkThroughput(report, ["cosmos", "databases", d, "throughput"], db.throughput, c.capacity);
+      if (db.throughput && db.containers.length > MAX_SHARED_CONTAINERS) {
+        report(["cosmos", "databases", d, "containers"], `${db.containers.length} containers; a database with shared throughput holds at most ${MAX_SHARED_CONTAINERS}`);
+      }
       const path = ["cosmos", "databases", d, "containers"];
       checkNames(report, path, db.containers, NAMES.cosmos);
       db.containers.forEach((container, i) => {
+        checkThroughput(report, [...path, i, "throughput"], container.throughput, c.capacity);
+        if (c.capacity === "provisioned" && !db.throughput && !container.throughput) {
+          report([...path, i, "throughput"], `missing; on a provisioned account ${db.name}/${container.name} needs its own throughput or its database's shared throughput`);
+        }
         if (!/^(\/[A-Za-z_][A-Za-z0-9_]*)+$/.test(container.partitionKey)) {
           report([...path, i, "partitionKey"], `got ${JSON.stringify(container.partitionKey)}; expected a path of property names such as /tenantId`);
         }
@@ -429,7 +478,7 @@ export const dataArea = defineArea({
     if (sb.sku === "Standard") {
       if (sb.privateEndpoint) report(["serviceBus", "privateEndpoint"], "Service Bus Standard has no private endpoints; set sku: Premium or privateEndpoint: false");
       if (sb.zoneRedundant) report(["serviceBus", "zoneRedundant"], "Service Bus Standard has no zone redundancy; set sku: Premium or zoneRedundant: false");
-      if (sb.capacity !== undefined) report(["serviceBus", "capacity"], "messaging units are a Premium setting; set sku: Premium or remove capacity");
+      if (sb.capacity !== undefined) report(["serviceBus", "capacity"], "messaging units are a Premium setting; set sku: Premium or remove capacity (capacity: null clears the profile's default)");
     } else if (sb.capacity !== undefined && ![1, 2, 4, 8, 16].includes(sb.capacity)) {
       report(["serviceBus", "capacity"], `got ${sb.capacity}; expected 1, 2, 4, 8 or 16 messaging units`);
     }

@@ -16,10 +16,11 @@ const COUNTRY_CODES = new Set(
   ).split(" "),
 );
 
-export const EDGE_SKUS = ["Standard", "Premium"] as const;
+/** Front Door Standard or Premium, or `none` (the gateway, or the apps, are the entry point). */
+export const EDGE_SKUS = ["none", "Standard", "Premium"] as const;
 
 
-const DEFAULTS: Record<Profile, { sku: (typeof EDGE_SKUS)[number]; wafMode: "Detection" | "Prevention"; managedRules: boolean }> = {
+const DEFAULTS: Record<Profile, { sku: Exclude<(typeof EDGE_SKUS)[number], "none">; wafMode: "Detection" | "Prevention"; managedRules: boolean }> = {
   // Managed rule sets exist only on Premium; dev and ephemeral keep the cheaper Standard tier.
   dev: { sku: "Standard", wafMode: "Detection", managedRules: false },
   ephemeral: { sku: "Standard", wafMode: "Detection", managedRules: false },
@@ -61,6 +62,8 @@ export const edgeArea = defineArea({
     customDomains: [],
   }),
   check: (value, _context, report) => {
+    // No Front Door: its settings are unused.
+    if (value.sku === "none") return;
     if (value.managedRules && value.sku === "Standard") {
       report(["managedRules"], "managed rule sets (Default Rule Set, Bot Manager) need sku Premium; set sku: Premium or managedRules: false");
     }

@@ -55,6 +55,49 @@ describe("stack config", () => {
     expect(problem!.message).toMatch(message);
   });
 
+  it.each([
+    ["production", "prod"],
+    ["staging-eu", "stgeu"],
+    ["ephemeral-pr42", "pr42"],
+    ["Dev", "dev"],
+  ])("plans stack %s with the environment segment %s", (stack, environment) => {
+    expect(loadConfig(VALID, { stack }).environment).toBe(environment);
+  });
+
+  it("shortens a long stack name with a hash until every Azure name fits, so two long names differ", () => {
+    const a = loadConfig(VALID, { stack: "staging-westeurope-blue" }).environment;
+    const b = loadConfig(VALID, { stack: "staging-westeurope-green" }).environment;
+    // Workload "estate" leaves 7 characters for the environment in a 24-character storage account name.
+    expect(a).toMatch(/^stgw[a-z0-9]{3}$/);
+    expect(b).toMatch(/^stgw[a-z0-9]{3}$/);
+    expect(a).not.toBe(b);
+    const longer = loadConfig({ ...VALID, "estate:workload": "estatepl" }, { stack: "staging-westeurope-blue" }).environment;
+    expect(longer.length).toBeLessThan(a.length);
+  });
+
+  it("refuses a stack name that gives no valid environment segment on its own, and still reports other mistakes", () => {
+    const error = refusal({ ...VALID, "estate:colour": "blue" }, { stack: "42-dev" });
+    expect(error.message).toContain("Pulumi.42-dev.yaml");
+    expect(error.problems).toContainEqual({
+      key: "estate:environment",
+      message: 'the stack name "42-dev" gives the environment segment "42dev", which is not 2-8 lowercase letters or digits, starting with a letter; set estate:environment in Pulumi.42-dev.yaml',
+    });
+    expect(error.problems.map((p) => p.key)).toContain("estate:colour");
+    expect(loadConfig({ ...VALID, "estate:environment": "qa42" }, { stack: "42-dev" }).environment).toBe("qa42");
+  });
+
+  it("clears a profile default with null, and says so when the key is required", () => {
+    const prod = { ...VALID, "estate:profile": "prod" };
+    const standard = loadConfig(
+      { ...prod, "estate:data": JSON.stringify({ serviceBus: { sku: "Standard", capacity: null, privateEndpoint: false, zoneRedundant: false } }) },
+      { stack: "prod" },
+    );
+    expect(standard.data.serviceBus.sku).toBe("Standard");
+    expect(standard.data.serviceBus.capacity).toBeUndefined();
+    const error = refusal({ ...VALID, "estate:observability": '{"retentionDays":null}' });
+    expect(error.problems).toEqual([{ key: "estate:observability.retentionDays", message: "cleared with null, but this key is required here; expected number" }]);
+  });
+
   it("refuses a stack file without a profile", () => {
     const { "estate:profile": _, ...rest } = VALID;
     expect(problemsOf(rest).problems.map((p) => p.key)).toContain("estate:profile");

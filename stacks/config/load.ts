@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { PROFILES, type Profile } from "./area.js";
-import { profileDefaults } from "./profiles.js";
+import { isRegion } from "../../infra/naming/regions.js";
+import { deriveEnvironment, ENVIRONMENT_PATTERN, ENVIRONMENT_RULE, profileDefaults } from "./profiles.js";
 import { checkCombinations, estateSchema, stackFileSchema, type EstateConfig } from "./schema.js";
 
 export const NAMESPACE = "estate";
@@ -45,11 +46,6 @@ export function loadConfig(raw: Record<string, string>, options: LoadOptions): E
   }
 
   const problems: ConfigProblem[] = [];
-  const given = (path: Array<string | number>) =>
-    secretKeys.has(`${NAMESPACE}:${path[0]}`) ? "[secret]" : JSON.stringify(valueAt(values, path));
-
-  const shallow = stackFileSchema.safeParse(values);
-  if (!shallow.success) problems.push(...shallow.error.issues.flatMap((issue) => explain(issue, values, given)));
   if (values.profile === undefined) {
     problems.push({ key: formatKey(["profile"]), message: `missing; expected one of ${PROFILES.join(", ")}` });
   }
@@ -57,10 +53,25 @@ export function loadConfig(raw: Record<string, string>, options: LoadOptions): E
   // keys are reported in the same pass as the stack file's own mistakes.
   const profile: Profile = PROFILES.includes(values.profile as Profile) ? (values.profile as Profile) : "dev";
   const merged = deepMerge(profileDefaults(profile, options.stack), values);
+  if (values.environment === undefined && typeof merged.workload === "string" && typeof merged.location === "string" && isRegion(merged.location)) {
+    merged.environment = deriveEnvironment(options.stack, { workload: merged.workload, location: merged.location });
+  }
+  // What a message quotes: the stack file's value, or the default it left in place.
+  const given = (path: Array<string | number>) =>
+    secretKeys.has(`${NAMESPACE}:${path[0]}`) ? "[secret]" : JSON.stringify(valueAt(valueAt(values, path) === undefined ? merged : values, path));
+  const shallow = stackFileSchema.safeParse(withoutNulls(values));
+  if (!shallow.success) problems.push(...shallow.error.issues.flatMap((issue) => explain(issue, values, given)));
+  const derivedEnvironment = values.environment === undefined ? merged.environment : undefined;
+  if (derivedEnvironment !== undefined && !ENVIRONMENT_PATTERN.test(derivedEnvironment)) {
+    problems.push({
+      key: formatKey(["environment"]),
+      message: `the stack name "${options.stack}" gives the environment segment "${derivedEnvironment}", which is not ${ENVIRONMENT_RULE}; set estate:environment in ${stackFile}`,
+    });
+  }
   const full = estateSchema.safeParse(merged);
   if (!full.success) {
     const known = new Set(problems.map((p) => p.key));
-    problems.push(...full.error.issues.flatMap((issue) => explain(issue, merged, given)).filter((p) => !known.has(p.key)));
+    problems.push(...full.error.issues.flatMap((issue) => explain(issue, values, given)).filter((p) => !known.has(p.key)));
   } else if (!problems.length) {
     checkCombinations(full.data, (path, message) => problems.push({ key: formatKey(path), message }));
   }
@@ -84,6 +95,9 @@ function explain(
     case "invalid_enum_value":
       return [{ key: formatKey(path), message: `got ${given(path)}; expected one of ${issue.options.join(", ")}` }];
     case "invalid_type":
+      if (issue.received === "undefined" && valueAt(values, path) === null) {
+        return [{ key: formatKey(path), message: `cleared with null, but this key is required here; expected ${issue.expected}` }];
+      }
       if (issue.received === "undefined") return [{ key: formatKey(path), message: `missing; expected ${issue.expected}` }];
       return [{ key: formatKey(path), message: `got ${given(path)} (${issue.received}); expected ${issue.expected}` }];
     default:
@@ -141,12 +155,25 @@ function valueAt(root: unknown, path: Array<string | number>): unknown {
   return path.reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as any)[key] : undefined), root);
 }
 
-/** Objects merge key by key; arrays and scalars from the stack file replace the default. */
+/**
+ * Objects merge key by key; arrays and scalars from the stack file replace the default, and
+ * `null` clears it (`capacity: null` drops the profile's messaging units).
+ */
 export function deepMerge<T>(base: T, override: unknown): T {
   if (!isPlainObject(base) || !isPlainObject(override)) return (override === undefined ? base : override) as T;
   const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) out[key] = deepMerge(out[key], value);
+  for (const [key, value] of Object.entries(override)) {
+    if (value === null) delete out[key];
+    else out[key] = deepMerge(out[key], value);
+  }
   return out as T;
+}
+
+/** The stack file without the keys it clears with `null`: what its own schema checks. */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isPlainObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -4,13 +4,14 @@ import { planSubnets } from "../../infra/network/subnets.js";
 import { PROFILES, type CoreContext, type Report } from "./area.js";
 import { AREAS, type Areas } from "./areas.js";
 import { checkZones } from "./checks.js";
+import { ENVIRONMENT_PATTERN, ENVIRONMENT_RULE } from "./profiles.js";
 
 const coreShape = {
   profile: z.enum(PROFILES),
   /** First segment of every name after the type abbreviation. */
   workload: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, "expected 2-10 lowercase letters or digits, starting with a letter"),
-  /** Environment segment of names; defaults to the stack name (without `ephemeral-`). */
-  environment: z.string().regex(/^[a-z][a-z0-9]{1,7}$/, "expected 2-8 lowercase letters or digits, starting with a letter"),
+  /** Environment segment of names; derived from the stack name unless set (see environmentFromStack). */
+  environment: z.string().regex(ENVIRONMENT_PATTERN, `expected ${ENVIRONMENT_RULE}`),
   location: z.enum(REGION_NAMES as [Region, ...Region[]]),
   owner: z.string().min(1, "expected the owning team or person, e.g. platform-team@contoso.com"),
   costCentre: z.string().min(1, "expected the cost centre to bill, e.g. CC-1234"),
@@ -19,6 +20,8 @@ const coreShape = {
   zoneRedundant: z.boolean(),
   /** Extra tags on every taggable resource, beside the required ones. */
   tags: z.record(z.string().max(256)),
+  /** The services (folders under services/) this stack hosts; all of the project's when not set. */
+  services: z.array(z.string().min(1)).optional(),
 };
 
 type AreaShape = { [K in keyof Areas]: Areas[K]["schema"] };
@@ -46,6 +49,10 @@ export function checkCombinations(config: EstateConfig, report: Report): void {
     } catch (error) {
       report(["network", "subnets"], `${(error as Error).message} (kubernetes.enabled needs an aks subnet)`);
     }
+  }
+  const gateway = config.gateway.sku;
+  if (config.edge.sku !== "none" && config.edge.originAccess === "private-link" && gateway !== "Developer" && gateway !== "Premium") {
+    report(["edge", "originAccess"], `a private link origin is API Management's private endpoint, which needs gateway sku Developer or Premium; the gateway is ${gateway}`);
   }
   const { profile, workload, environment, location, zoneRedundant } = config;
   const context: CoreContext = { profile, workload, environment, location, zoneRedundant };

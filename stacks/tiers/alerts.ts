@@ -6,6 +6,7 @@ import type { EstateConfig } from "../config/schema.js";
 import { EMAIL } from "./contacts.js";
 import type { DataServicesTier } from "./data.js";
 import type { EdgeTier } from "./edge.js";
+import type { GatewayTier } from "./gateway.js";
 import type { Foundation } from "./foundation.js";
 import type { HostsTier } from "./hosts.js";
 
@@ -19,13 +20,14 @@ export function alertsTier(
   { config, base, namer, group, monitoring }: Foundation,
   { data }: DataServicesTier,
   { compute }: HostsTier,
-  { edge }: EdgeTier,
+  gateway: GatewayTier | undefined,
+  edge: EdgeTier | undefined,
 ): AlertsTier {
   const receivers = { emails: alertEmails(config), webhooks: config.observability.alerts.webhooks };
   const metricAlerts: MetricAlertTarget[] = [
     ...Object.entries(compute.apps).map(([key, app]) => ({ rule: "http5xx" as const, key, resourceId: app.id })),
-    { rule: "cosmosRu", key: "cosmos", resourceId: data.cosmos.accountId },
-    { rule: "deadLetters", key: "servicebus", resourceId: data.serviceBus.namespaceId },
+    ...(data.cosmos ? [{ rule: "cosmosRu" as const, key: "cosmos", resourceId: data.cosmos.accountId }] : []),
+    ...(data.serviceBus ? [{ rule: "deadLetters" as const, key: "servicebus", resourceId: data.serviceBus.namespaceId }] : []),
     ...(data.redis ? [{ rule: "redisMemory" as const, key: "redis", resourceId: data.redis.cacheId }] : []),
     ...Object.entries(data.sql?.databaseIds ?? {}).map(([key, id]) => ({ rule: "sqlCpu" as const, key, resourceId: id })),
   ];
@@ -35,7 +37,7 @@ export function alertsTier(
     severity: config.observability.alerts.severity,
     appInsightsId: monitoring.appInsightsId,
     metricAlerts,
-    availabilityUrl: pulumi.interpolate`${edge.url}${HEALTH_PATH}`,
+    availabilityUrl: pulumi.interpolate`${entryUrl(compute, gateway, edge)}${HEALTH_PATH}`,
   });
   const budget = new Budget("budget", {
     namer,
@@ -45,6 +47,15 @@ export function alertsTier(
     actionGroupId: alerts.actionGroupId,
   });
   return { alerts, budget };
+}
+
+/** Where callers reach the estate, which the availability test probes: Front Door, else the gateway, else the first app. */
+function entryUrl(compute: HostsTier["compute"], gateway: GatewayTier | undefined, edge: EdgeTier | undefined): pulumi.Input<string> {
+  if (edge) return edge.edge.url;
+  if (gateway) return gateway.gateway.gatewayUrl;
+  const [first] = Object.values(compute.apps);
+  if (!first) throw new Error("alerts: the estate has no Front Door, no gateway and no app for the availability test to probe");
+  return pulumi.interpolate`https://${first.defaultHostName}`;
 }
 
 /** Alert emails from config; without any, the stack's owner when the owner is an email address. */

@@ -1,7 +1,8 @@
 import { FUNCTIONS_HOST_CONTAINERS } from "../../infra/compute/index.js";
 import { DataTier } from "../../infra/data/index.js";
+import type { CosmosThroughput } from "../../infra/data/cosmos.js";
 import { DEFAULT_PRIVATE_LINK_SERVICES, type PrivateLinkService } from "../../infra/network/dns.js";
-import type { DataConfig } from "../config/data.js";
+import type { DataConfig, ThroughputConfig } from "../config/data.js";
 import type { Foundation } from "./foundation.js";
 import type { NetworkTier } from "./network.js";
 
@@ -35,11 +36,24 @@ function flexibleServer({ enabled, admin, ...settings }: DataConfig["postgresql"
 }
 
 /** The data config as the data tier takes it: optional services present only when enabled. */
-function dataSettings({ lock, sql, redis, storage, postgresql, mysql, ...rest }: DataConfig) {
+function dataSettings({ lock, sql, redis, storage, postgresql, mysql, cosmos: cosmosConfig, serviceBus: serviceBusConfig, ...rest }: DataConfig) {
+  const { enabled: cosmosEnabled, ...cosmos } = cosmosConfig;
+  const { enabled: serviceBusEnabled, ...serviceBus } = serviceBusConfig;
   const { enabled: sqlEnabled, admin, ...sqlSettings } = sql;
   const { enabled: redisEnabled, ...redisSettings } = redis;
   return {
     ...rest,
+    cosmos: cosmosEnabled
+      ? {
+          ...cosmos,
+          databases: cosmos.databases.map((db) => ({
+            ...db,
+            throughput: throughputOf(db.throughput),
+            containers: db.containers.map((container) => ({ ...container, throughput: throughputOf(container.throughput) })),
+          })),
+        }
+      : undefined,
+    serviceBus: serviceBusEnabled ? serviceBus : undefined,
     // The services' packages live beside their data, reached through the same private endpoint.
     // and the Functions host keeps its leases and keys in containers of its own there.
     storage: { ...storage, containers: [...new Set([...storage.containers, DEPLOYMENTS_CONTAINER, ...FUNCTIONS_HOST_CONTAINERS])] },
@@ -50,4 +64,10 @@ function dataSettings({ lock, sql, redis, storage, postgresql, mysql, ...rest }:
     postgresql: flexibleServer(postgresql),
     mysql: flexibleServer(mysql),
   };
+}
+
+/** The config check leaves exactly one of the two set. */
+function throughputOf(config: ThroughputConfig | undefined): CosmosThroughput | undefined {
+  if (!config) return undefined;
+  return config.manual !== undefined ? { manual: config.manual } : { autoscaleMax: config.autoscaleMax! };
 }

@@ -8,18 +8,29 @@ export interface EdgeTier {
   edge: Edge;
 }
 
-export function edgeTier({ config, base, diagnostics }: Foundation, { gateway }: GatewayTier, { staticSites }: HostsTier): EdgeTier {
+/**
+ * None when the stack has no Front Door (`estate:edge.sku: none`). Its origin is the gateway, or,
+ * in an estate without one, the one app with routes (the services check allows only one).
+ */
+export function edgeTier({ config, services, base, diagnostics }: Foundation, gatewayTier: GatewayTier | undefined, { compute, staticSites }: HostsTier): EdgeTier | undefined {
+  const sku = config.edge.sku;
+  if (sku === "none") return undefined;
+  const gateway = gatewayTier?.gateway;
+  const routed = services.find((service) => service.routes.length > 0);
+  if (!gateway && !routed) throw new Error("edge: Front Door needs an origin, but the stack has no gateway and no service with routes; set estate:edge.sku: none");
   // At most one: loadHostedServices refuses a second static site.
   const [site] = Object.values(staticSites);
-  const privateLinkOrigin = config.edge.originAccess === "private-link";
+  const privateLinkOrigin = gateway !== undefined && config.edge.originAccess === "private-link";
   const edge = new Edge("edge", {
     ...base,
     diagnostics,
-    sku: config.edge.sku,
-    origin: {
-      hostName: gateway.gatewayHostName,
-      privateLink: privateLinkOrigin ? { resourceId: gateway.id, location: config.location } : undefined,
-    },
+    sku,
+    origin: gateway
+      ? {
+          hostName: gateway.gatewayHostName,
+          privateLink: privateLinkOrigin ? { resourceId: gateway.id, location: config.location } : undefined,
+        }
+      : { kind: "app", hostName: compute.apps[routed!.name].defaultHostName },
     waf: {
       mode: config.edge.wafMode,
       enabled: config.edge.wafEnabled,
@@ -31,6 +42,6 @@ export function edgeTier({ config, base, diagnostics }: Foundation, { gateway }:
     staticSite: site && { hostName: site.defaultHostname },
     customDomains: config.edge.customDomains,
   });
-  gateway.acceptOnlyFrontDoor(edge.frontDoorId);
+  gateway?.acceptOnlyFrontDoor(edge.frontDoorId);
   return { edge };
 }

@@ -1,20 +1,23 @@
 import { BackendAuth } from "../../infra/gateway/backend-auth.js";
 import { Gateway } from "../../infra/gateway/index.js";
 import { entraJwt } from "../../infra/gateway/policy-xml.js";
-import { GATEWAY_ZONES } from "../config/gateway.js";
+import { GATEWAY_ZONES, gatewayCapacity } from "../config/gateway.js";
 import type { EstateConfig } from "../config/schema.js";
 import { EMAIL } from "./contacts.js";
 import type { Foundation } from "./foundation.js";
 import type { HostsTier } from "./hosts.js";
-import type { NetworkTier } from "./network.js";
+import { gatewaySubnetRole, type NetworkTier } from "./network.js";
 
 /** API Management in front of the routed apps, which answer only its identity. */
 export interface GatewayTier {
   gateway: Gateway;
 }
 
-export function gatewayTier(foundation: Foundation, { network }: NetworkTier, { compute, tenantId }: HostsTier): GatewayTier {
+/** None when the stack has no gateway (`estate:gateway.sku: none`). */
+export function gatewayTier(foundation: Foundation, { network }: NetworkTier, { compute, tenantId }: HostsTier): GatewayTier | undefined {
   const { config, services, base, diagnostics, appInsights, clientConfig, group } = foundation;
+  const sku = config.gateway.sku;
+  if (sku === "none") return undefined;
 
   // Each app behind the gateway gets an Entra app registration: the audience of the gateway's
   // managed-identity token. It lives in the deployer's tenant, where the gateway's identity gets
@@ -31,18 +34,17 @@ export function gatewayTier(foundation: Foundation, { network }: NetworkTier, { 
     ]),
   );
 
-  const privateLinkOrigin = config.edge.originAccess === "private-link";
   const { auth, rateLimit, quota } = config.gateway;
   const gateway = new Gateway("gateway", {
     ...base,
     diagnostics,
-    sku: config.gateway.sku,
-    capacity: config.gateway.capacity,
+    sku,
+    capacity: gatewayCapacity({ sku, capacity: config.gateway.capacity }),
     zones: config.zoneRedundant ? GATEWAY_ZONES : undefined,
     publisherEmail: publisherEmail(config),
     publisherName: `${config.workload} platform (${config.owner})`,
     // Azure allows no inbound private endpoint on an injected gateway: private link replaces injection.
-    subnetId: privateLinkOrigin ? undefined : network.subnetIds.gateway,
+    subnetId: gatewaySubnetRole(config) ? network.subnetIds.gateway : undefined,
     appInsights,
     samplingPercentage: config.gateway.samplingPercentage,
     apis: routed.map((service) => ({
@@ -51,8 +53,8 @@ export function gatewayTier(foundation: Foundation, { network }: NetworkTier, { 
       backend: { hostName: compute.apps[service.name].defaultHostName, resource: backendAuth[service.name].identifierUri },
     })),
     jwt: tenantId.apply((tenantId) => entraJwt(tenantId, auth.audience, auth.requiredClaims)),
-    rateLimit: { calls: rateLimit.callsPerMinute, renewalPeriodSeconds: 60, key: rateLimit.key },
-    quota: { calls: quota.callsPerDay, renewalPeriodSeconds: 86_400, key: quota.key },
+    rateLimit: rateLimit && { calls: rateLimit.callsPerMinute, renewalPeriodSeconds: 60, key: rateLimit.key },
+    quota: quota && { calls: quota.callsPerDay, renewalPeriodSeconds: 86_400, key: quota.key },
     cors: {
       allowedOrigins: config.gateway.corsOrigins,
       allowedMethods: [...new Set(services.flatMap((s) => s.routes.flatMap((r) => r.methods)))],

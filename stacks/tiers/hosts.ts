@@ -1,11 +1,13 @@
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { Compute } from "../../infra/compute/index.js";
+import { Compute, type AppInbound, type FunctionsHosting, type HostedApp } from "../../infra/compute/index.js";
 import { deployServicePackage } from "../../infra/compute/deploy.js";
 import { StaticSite } from "../../infra/static/index.js";
 import { isAppService } from "../../services/manifest.js";
 import { staticSiteRegion } from "../config/hosts.js";
+import type { EstateConfig } from "../config/schema.js";
 import { serviceSettings } from "../services.js";
+import { gatewaySubnetRole } from "./network.js";
 import { DEPLOYMENTS_CONTAINER, type DataServicesTier } from "./data.js";
 import type { Foundation } from "./foundation.js";
 import { kubernetesHosts, type KubernetesHosts } from "./kubernetes.js";
@@ -48,17 +50,19 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
 
   const tenantId = pulumi.output(config.gateway.auth.tenantId ?? clientConfig.tenantId);
   const settingSources = {
-    cosmosEndpoint: data.cosmos.documentEndpoint,
+    cosmosEndpoint: data.cosmos?.documentEndpoint,
     blobEndpoint: data.storage.blobEndpoint,
-    serviceBusNamespace: data.serviceBus.fullyQualifiedNamespace,
+    serviceBusNamespace: data.serviceBus?.fullyQualifiedNamespace,
     tenantId,
     audience: config.gateway.auth.audience,
     queues: config.data.serviceBus.queues,
+    behindGateway: config.gateway.sku !== "none",
   };
   const compute = new Compute("compute", {
     ...base,
     diagnostics,
-    ...config.compute,
+    functions: functionsHosting(config, { data }),
+    web: config.compute.web,
     zoneRedundant: config.zoneRedundant,
     apps: services.map((service) => ({
       name: service.name,
@@ -67,7 +71,7 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
       packageUrl: packageUrls[service.name],
     })),
     integrationSubnetId: network.subnetIds.integration,
-    inboundSubnetId: network.subnetIds.gateway,
+    inbound: appInbound(config, networkTier),
     appInsights,
     hostStorage: { accountName: data.storage.accountName, accountId: data.storage.accountId },
   });
@@ -75,13 +79,14 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
   // Each service's identity gets exactly the data its manifest lists, and read access to its package.
   for (const service of services) {
     const { principalId } = compute.apps[service.name];
-    if (service.cosmos.length) data.cosmos.grantDataAccess(service.name, principalId);
+    // The services check refuses a service using a data service the stack leaves out.
+    if (service.cosmos.length) data.cosmos!.grantDataAccess(service.name, principalId);
     // Blob roles are per container: an app can touch neither another's data nor any package.
     for (const blob of service.blobContainers) {
       data.storage.grantBlobAccess(service.name, principalId, blob.access === "readwrite" ? "write" : "read", blob.name);
     }
     data.storage.grantBlobAccess(service.name, principalId, "read", DEPLOYMENTS_CONTAINER);
-    for (const queue of service.queues) data.serviceBus.grantQueueAccess(service.name, principalId, queue.name, queue.access);
+    for (const queue of service.queues) data.serviceBus!.grantQueueAccess(service.name, principalId, queue.name, queue.access);
   }
   return { compute, kubernetes: kubernetesHosts(foundation, networkTier, dataTier), staticSites: staticSitesOf(foundation, rootDir), tenantId };
 }
@@ -107,4 +112,41 @@ function staticSitesOf({ config, base, services }: Foundation, rootDir: string):
       return [service.name, site];
     }),
   );
+}
+
+/** The functions plan from config; Flex Consumption deploys from the packages' container. */
+function functionsHosting(config: EstateConfig, { data }: DataServicesTier): FunctionsHosting {
+  const { plan, sku, instanceMemoryMB, alwaysReady, maxInstances } = config.compute.functions;
+  if (plan === "ElasticPremium") return { plan, sku, alwaysReady, maxInstances };
+  return { plan, instanceMemoryMB, alwaysReady, maxInstances, deploymentContainerUrl: pulumi.interpolate`${data.storage.blobEndpoint}${DEPLOYMENTS_CONTAINER}` };
+}
+
+/**
+ * The apps' one allowed caller, after the tier in front of them: API Management by its subnet
+ * (injected or VNet-integrated); API Management in no VNet has no fixed addresses
+ * (https://learn.microsoft.com/azure/api-management/api-management-howto-ip-addresses), so
+ * Azure's own ranges in the region, the app registration then admitting only the gateway's
+ * identity; Front Door straight to the apps by its service tag; nothing in front: anyone, the
+ * apps validating callers' tokens themselves.
+ */
+function appInbound(config: EstateConfig, { network }: NetworkTier): AppInbound | undefined {
+  const gateway = config.gateway.sku;
+  if (gateway !== "none") {
+    if (gatewaySubnetRole(config)) {
+      return {
+        name: "allow-api-management",
+        description: "Only API Management's subnet may call the app; Front Door reaches it through APIM.",
+        subnetId: network.subnetIds.gateway,
+      };
+    }
+    return {
+      name: "allow-api-management",
+      description: `API Management ${gateway} has no VNet: Azure's ranges in the region; the app's Entra registration admits only the gateway's identity.`,
+      serviceTag: `AzureCloud.${config.location}`,
+    };
+  }
+  if (config.edge.sku !== "none") {
+    return { name: "allow-front-door", description: "Only Front Door's back end may call the app.", serviceTag: "AzureFrontDoor.Backend" };
+  }
+  return undefined;
 }
