@@ -1,4 +1,4 @@
-import { ConfigError } from "../stacks/config/load.js";
+import { ConfigError } from "../stacks/config/errors.js";
 import { NamingError } from "../infra/naming/index.js";
 import { ProgramError } from "./plan/program-error.js";
 import { StackFileError } from "./plan/stackfile.js";

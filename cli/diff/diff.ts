@@ -1,4 +1,4 @@
-import { environmentFromStack } from "../../stacks/config/profiles.js";
+import { environmentFromStack } from "../../stacks/config/environment.js";
 import type { Plan, PlanResource } from "../plan/schema.js";
 
 /** One input that differs between the two sides, by its path (`sku.name`, `tags.owner`). */

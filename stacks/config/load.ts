@@ -2,29 +2,12 @@ import type { z } from "zod";
 import { PROFILES, type Profile } from "./area.js";
 import { isRegion } from "../../infra/naming/regions.js";
 import { deriveEnvironment, ENVIRONMENT_PATTERN, ENVIRONMENT_RULE, profileDefaults } from "./profiles.js";
+import { ConfigError, type ConfigProblem } from "./errors.js";
 import { checkCombinations, estateSchema, stackFileSchema, type EstateConfig } from "./schema.js";
 
+export { ConfigError, type ConfigProblem };
+
 export const NAMESPACE = "estate";
-
-export interface ConfigProblem {
-  /** Full key path as a user writes it, e.g. `estate:network.addressSpace`. */
-  key: string;
-  message: string;
-}
-
-/** A stack config that cannot be used: every problem, with the stack file that holds it. */
-export class ConfigError extends Error {
-  constructor(
-    readonly stackFile: string,
-    readonly problems: ConfigProblem[],
-  ) {
-    const lines = problems.map((p) => `  - ${p.key}: ${p.message}`);
-    super(
-      `${stackFile}: ${problems.length} problem${problems.length === 1 ? "" : "s"} in the stack config; nothing was declared.\n${lines.join("\n")}`,
-    );
-    this.name = "ConfigError";
-  }
-}
 
 export interface LoadOptions {
   stack: string;
