@@ -3,7 +3,7 @@ import { estimateCost } from "../cli/cost/estimate.js";
 import { loadPriceTable } from "../cli/cost/prices.js";
 import type { Plan } from "../cli/plan/schema.js";
 import { planStack } from "../cli/plan/stack.js";
-import { PLATFORM_PRIVATE_LINK, PRIVATE_LINK } from "../infra/network/dns.js";
+import { DEFAULT_PRIVATE_LINK_SERVICES, PLATFORM_PRIVATE_LINK, PRIVATE_LINK } from "../infra/network/dns.js";
 import { evaluatePlan } from "../policies/evaluate.js";
 import { RULES } from "../policies/rules/index.js";
 import { loadStackPolicy } from "../policies/settings.js";
@@ -97,7 +97,7 @@ describe("a production stack below the search SLA", () => {
 describe("a stack leaving them off", () => {
   it("declares no platform resource, zone or output", () => {
     for (const type of Object.values(PLATFORM_TYPES)) expect(ofType(plain, type)).toHaveLength(0);
-    expect(ofType(plain, "azure-native:privatedns:PrivateZone").map((z) => z.physicalName).sort()).toEqual(Object.values(PRIVATE_LINK).map((p) => p.zone).sort());
+    expect(ofType(plain, "azure-native:privatedns:PrivateZone").map((z) => z.physicalName).sort()).toEqual(DEFAULT_PRIVATE_LINK_SERVICES.map((service) => PRIVATE_LINK[service].zone).sort());
     expect(plain.outputs.platform).toBeUndefined();
   });
 });
