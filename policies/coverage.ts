@@ -471,6 +471,11 @@ export const CHECKOV: Catalogue = {
     none: "Checkov has no Static Web Apps rule; EST-SWA-001..003 are the estate's own",
     rules: {},
   },
+  "Container Apps": {
+    types: [T.containerEnvironment, T.containerApp],
+    none: "Checkov has no Container Apps check; EST-CA-001..009 are the estate's own",
+    rules: {},
+  },
   "Container Registry": {
     types: [T.containerRegistry],
     rules: {

@@ -66,10 +66,10 @@ describe("hosted services against the stack config", () => {
   });
 
   it("refuses a kind the stack cannot host, naming the manifest, the key and the kinds it can host", async () => {
-    const error = (await loadHostedServices(projectWith({ kind: "container" }), config, "dev").catch((e: unknown) => e)) as ConfigError;
+    const error = (await loadHostedServices(projectWith({ kind: "container", entry: undefined, image: "events:1.0.0", port: 8080 }), config, "dev").catch((e: unknown) => e)) as ConfigError;
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.problems).toEqual([
-      { key: "estate:services", message: 'services/svc/manifest.json: kind "container" cannot be hosted by this stack; its tiers host function-app, web-app' },
+      { key: "estate:services", message: 'services/svc/manifest.json: kind "container" cannot be hosted by this stack; its tiers host function-app, web-app, static-site' },
     ]);
   });
 
