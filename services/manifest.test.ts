@@ -14,8 +14,6 @@ import { workerConfigSchema } from "./worker/src/config.js";
 
 /** Settings only the local environment sets; Azure uses managed identity instead. */
 const developmentOnly = ["COSMOS_KEY", "BLOB_CONNECTION_STRING", "SERVICEBUS"];
-/** Secrets the manifest has no source for yet (it would be a Key Vault secret); optional in the schema. */
-const notSourcedYet = ["CURSOR_SIGNING_KEY"];
 
 const schemas: Record<string, z.AnyZodObject> = { api: apiConfigSchema, worker: workerConfigSchema };
 
@@ -29,7 +27,7 @@ describe("the services' manifests", async () => {
   it.each(["api", "worker"])("%s lists exactly the settings its env schema validates, with the same required flags", (name) => {
     const manifest = manifests.find((m) => m.name === name)!;
     const shape = schemas[name].shape as Record<string, z.ZodTypeAny>;
-    const expected = Object.keys(shape).filter((key) => !developmentOnly.includes(key) && !notSourcedYet.includes(key)).sort();
+    const expected = Object.keys(shape).filter((key) => !developmentOnly.includes(key)).sort();
     expect(manifest.settings.map((s) => s.name).sort()).toEqual(expected);
     for (const setting of manifest.settings) expect([setting.name, setting.required]).toEqual([setting.name, !shape[setting.name].isOptional()]);
   });
@@ -77,6 +75,19 @@ describe("loadManifests", () => {
     await expect(loadManifests(await servicesWith("svc", withProperties))).rejects.toThrow(/queues.0: Unrecognized key\(s\) in object: 'maxDeliveryCount'/);
     const literal = { ...valid, settings: [{ name: "X", required: true, from: "literal" }] };
     await expect(loadManifests(await servicesWith("svc", literal))).rejects.toThrow(/settings.0.value: value is required/);
+  });
+
+  it("refuses a generated secret without a valid secret name, naming the manifest, the key and the setting", async () => {
+    const secret = (value?: string) => ({ ...valid, settings: [{ name: "CURSOR_SIGNING_KEY", required: false, from: "keyVault.generatedSecret", ...(value === undefined ? {} : { value }) }] });
+    const unnamed = await servicesWith("svc", secret());
+    const error = await loadManifests(unnamed).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ManifestError);
+    expect((error as ManifestError).file).toBe(path.join(unnamed, "svc", "manifest.json"));
+    expect((error as ManifestError).problems).toEqual([
+      expect.stringMatching(/^settings\.0\.value: value is required for .*keyVault\.generatedSecret.* \(CURSOR_SIGNING_KEY is from keyVault\.generatedSecret\)$/),
+    ]);
+    await expect(loadManifests(await servicesWith("svc", secret("cursor_key")))).rejects.toThrow(/settings\.0\.value: a keyVault\.generatedSecret value names a Key Vault secret.*CURSOR_SIGNING_KEY names "cursor_key"/);
+    await expect(loadManifests(await servicesWith("svc", secret("cursor-signing-key")))).resolves.toMatchObject([{ settings: [{ value: "cursor-signing-key" }] }]);
   });
 
   it("refuses routes that need a token without a setting for the header the gateway moves the caller's token to", async () => {

@@ -21,10 +21,23 @@ export const settingSources = [
   "auth.audience",
   "auth.jwksUri",
   "gateway.callerTokenHeader",
+  "keyVault.generatedSecret",
   "literal",
 ] as const;
+export type SettingSource = (typeof settingSources)[number];
 
-const valuedSources: readonly string[] = ["literal", "servicebus.queue", "servicebus.maxDeliveryCount"];
+/**
+ * The `default` of a resolver's switch over the sources (Azure's in stacks/services.ts, the local
+ * environment's): a source one of them forgets is a compile error there, not a setting left unset.
+ */
+export function unhandledSettingSource(source: never): never {
+  throw new Error(`no resolver for setting source "${String(source)}"`);
+}
+
+const valuedSources: readonly SettingSource[] = ["literal", "servicebus.queue", "servicebus.maxDeliveryCount", "keyVault.generatedSecret"];
+
+/** Key Vault secret names (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#objects-identifiers-and-versioning). */
+const SECRET_NAME = /^[A-Za-z0-9-]{1,127}$/;
 
 const route = z
   .object({
@@ -67,14 +80,21 @@ const appSetting = z
     name: settingName,
     required: z.boolean(),
     from: z.enum(settingSources),
-    /** `literal`: the value itself; `servicebus.*`: the queue whose name or property is meant. */
+    /**
+     * `literal`: the value itself; `servicebus.*`: the queue whose name or property is meant;
+     * `keyVault.generatedSecret`: the name of the Key Vault secret the estate generates once and
+     * the app reads as a Key Vault reference.
+     */
     value: z.string().optional(),
     description: z.string().optional(),
   })
   .strict()
-  .refine((s) => valuedSources.includes(s.from) === (s.value !== undefined), {
-    message: `value is required for ${valuedSources.join(", ")} settings and not allowed otherwise`,
-    path: ["value"],
+  .superRefine((s, ctx) => {
+    if (valuedSources.includes(s.from) !== (s.value !== undefined)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["value"], message: `value is required for ${valuedSources.join(", ")} settings and not allowed otherwise (${s.name} is from ${s.from})` });
+    } else if (s.from === "keyVault.generatedSecret" && !SECRET_NAME.test(s.value!)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["value"], message: `a keyVault.generatedSecret value names a Key Vault secret: 1-127 letters, digits and hyphens (${s.name} names "${s.value}")` });
+    }
   });
 
 /**

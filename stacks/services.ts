@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AppSettingValue } from "../infra/compute/index.js";
 import { CALLER_AUTHORIZATION_HEADER, entraEndpoints } from "../infra/gateway/policy-xml.js";
 import { STATIC_SITE_REGIONS } from "../infra/static/index.js";
-import { loadManifests, type LoadedManifest, type ServiceKind } from "../services/manifest.js";
+import { loadManifests, unhandledSettingSource, type LoadedManifest, type ServiceKind } from "../services/manifest.js";
 import { staticSiteRegion } from "./config/hosts.js";
 import { ConfigError, formatKey, type ConfigProblem } from "./config/load.js";
 import type { EstateConfig } from "./config/schema.js";
@@ -136,6 +136,8 @@ export interface SettingSources {
   queues: EstateConfig["data"]["serviceBus"]["queues"];
   /** Whether a gateway routes to the services (and moves the caller's token to its own header). */
   behindGateway: boolean;
+  /** The versionless URI of the Key Vault secret the estate generates under this name (declared on first ask). */
+  generatedSecretUri(name: string): pulumi.Input<string>;
 }
 
 /**
@@ -155,7 +157,7 @@ export function serviceSettings(service: HostedService, sources: SettingSources)
     const absent = (what: string, key: string): never => {
       throw new Error(`service ${service.name}: setting ${setting.name} needs ${what}, which the stack leaves out (estate:${key} is false)`);
     };
-    const value: pulumi.Input<string> | undefined = (() => {
+    const value: AppSettingValue | undefined = (() => {
       switch (setting.from) {
         case "cosmos.endpoint": return sources.cosmosEndpoint ?? absent("Cosmos DB", "data.cosmos.enabled");
         case "cosmos.database": return service.cosmos[0]?.database;
@@ -169,10 +171,13 @@ export function serviceSettings(service: HostedService, sources: SettingSources)
         case "auth.jwksUri": return entra.jwksUri;
         // Only the gateway moves the caller's token there; an app it does not route to reads Authorization.
         case "gateway.callerTokenHeader": return service.routes.length && sources.behindGateway ? CALLER_AUTHORIZATION_HEADER.toLowerCase() : undefined;
+        // A Key Vault reference: the value stays in the vault and never enters the app's config.
+        case "keyVault.generatedSecret": return { keyVaultSecretUri: sources.generatedSecretUri(setting.value!) };
         case "literal": return setting.value;
         case "identity.clientId":
         case "appInsights.connectionString":
           return undefined;
+        default: return unhandledSettingSource(setting.from);
       }
     })();
     if (value !== undefined) settings[setting.name] = value;

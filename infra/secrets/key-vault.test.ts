@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../cli/plan/schema.js";
 import { BUILT_IN_ROLES } from "../core/roles.js";
 import { BASE, endpointOf, oneOfType, PRIVATE_ENDPOINT, planComponents } from "../../test/components.js";
-import { KeyVault, type KeyVaultArgs } from "./key-vault.js";
+import { GENERATED_SECRET_LENGTH, KeyVault, type KeyVaultArgs } from "./key-vault.js";
 
 const DEV: KeyVaultArgs = {
   ...BASE,
@@ -15,6 +15,7 @@ const DEV: KeyVaultArgs = {
 
 let dev: Plan;
 let prod: Plan;
+let asked: Plan;
 beforeAll(async () => {
   dev = await planComponents(() => {
     const kv = new KeyVault("kv", DEV);
@@ -23,6 +24,12 @@ beforeAll(async () => {
   });
   prod = await planComponents(() => {
     new KeyVault("kv", { ...DEV, purgeProtection: true });
+  });
+  asked = await planComponents(() => {
+    const kv = new KeyVault("kv", DEV);
+    const uri = kv.generatedSecret("cursor-signing-key");
+    kv.grantSecretRead("api", "88888888-8888-4888-8888-888888888888", "cursor-signing-key");
+    return { uri, again: kv.generatedSecret("cursor-signing-key"), configured: kv.generatedSecret("signing-secret") };
   });
 });
 
@@ -64,6 +71,27 @@ describe("Key Vault", () => {
     expect(grant.inputs.scope).toBe(vault.outputs.id);
     expect(dev.outputs.uri).toBe(`https://${vault.physicalName}.vault.azure.net/`);
     expect(dev.outputs.secret).toBe(`https://${vault.physicalName}.vault.azure.net/secrets/signing-secret`);
+  });
+
+  it("declares a secret asked for by name once, and grants reading that secret only", () => {
+    const vault = oneOfType(asked, "azure-native:keyvault:Vault");
+    const secrets = asked.resources.filter((r) => r.type === "azure-native:keyvault:Secret");
+    expect(secrets.map((s) => s.inputs.secretName).sort()).toEqual(["cursor-signing-key", "signing-secret"]);
+    const secret = secrets.find((s) => s.inputs.secretName === "cursor-signing-key")!;
+    expect((secret.inputs.properties as any).value).toBe("[secret]");
+    const lengths = asked.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword").map((p) => p.inputs.length);
+    expect(lengths).toEqual([64, GENERATED_SECRET_LENGTH]);
+    const uri = `https://${vault.physicalName}.vault.azure.net/secrets/cursor-signing-key`;
+    expect([asked.outputs.uri, asked.outputs.again]).toEqual([uri, uri]);
+    expect(asked.outputs.configured).toBe(`https://${vault.physicalName}.vault.azure.net/secrets/signing-secret`);
+    const grant = oneOfType(asked, "azure-native:authorization:RoleAssignment");
+    expect(String(grant.inputs.roleDefinitionId)).toMatch(new RegExp(`${BUILT_IN_ROLES["Key Vault Secrets User"]}$`));
+    expect(grant.inputs.scope).toBe(secret.outputs.id);
+    expect(secret.outputs.id).toMatch(/\/vaults\/[^/]+\/secrets\/cursor-signing-key$/);
+  });
+
+  it("refuses a grant on a secret it does not hold", async () => {
+    await expect(planComponents(() => void new KeyVault("kv", DEV).grantSecretRead("api", "p", "missing"))).rejects.toThrow(/no secret "missing"; secrets: signing-secret/);
   });
 
   it("refuses a URI for a secret it does not hold", async () => {

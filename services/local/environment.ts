@@ -1,6 +1,7 @@
 // The whole local environment: emulators, broker and dev issuer on loopback, data provisioned
 // from the manifests, app settings resolved from the manifests the way the estate resolves them in
 // Azure (plus the development-only keys), and the services in the local Functions host.
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { CosmosClient } from "@azure/cosmos";
@@ -9,7 +10,7 @@ import { createApiDependencies, createApiFunctions } from "../api/src/functions.
 import { loadApiConfig } from "../api/src/config.js";
 import type { FunctionSet } from "../shared/functions.js";
 import { silentLogger, type Logger } from "../shared/log.js";
-import { loadManifests, type LoadedManifest } from "../manifest.js";
+import { loadManifests, unhandledSettingSource, type LoadedManifest } from "../manifest.js";
 import { createWorkerDependencies, createWorkerFunctions } from "../worker/src/functions.js";
 import { loadWorkerConfig } from "../worker/src/config.js";
 import { startBlobEmulator, startCosmosEmulator, type BlobEmulator, type CosmosEmulator } from "./emulators.js";
@@ -199,11 +200,17 @@ function resolveSetting(setting: LoadedManifest["settings"][number], manifest: L
     case "servicebus.queue": return setting.value;
     case "servicebus.maxDeliveryCount": return queue()?.maxDeliveryCount?.toString();
     case "literal": return setting.value;
-    // Azure-only: locally the connection string and no managed identity or App Insights.
+    // Derived from the secret's name: the same on every local host and after a restart (a cursor
+    // issued by one instance pages on another). A development value, not a secret.
+    case "keyVault.generatedSecret": return createHash("sha256").update(`estate local secret ${setting.value}`).digest("hex");
+    // Azure-only: locally the connection string, no managed identity or App Insights, and no
+    // gateway moving the caller's token (the service reads Authorization).
     case "servicebus.fullyQualifiedNamespace":
+    case "gateway.callerTokenHeader":
     case "identity.clientId":
     case "appInsights.connectionString":
       return undefined;
+    default: return unhandledSettingSource(setting.from);
   }
 }
 

@@ -57,6 +57,7 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
     audience: config.gateway.auth.audience,
     queues: config.data.serviceBus.queues,
     behindGateway: config.gateway.sku !== "none",
+    generatedSecretUri: (name: string) => data.keyVault.generatedSecret(name),
   };
   const compute = new Compute("compute", {
     ...base,
@@ -87,6 +88,8 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
     }
     data.storage.grantBlobAccess(service.name, principalId, "read", DEPLOYMENTS_CONTAINER);
     for (const queue of service.queues) data.serviceBus!.grantQueueAccess(service.name, principalId, queue.name, queue.access);
+    // Each generated secret the service reads, and no other secret of the vault.
+    for (const setting of service.settings.filter((s) => s.from === "keyVault.generatedSecret")) data.keyVault.grantSecretRead(service.name, principalId, setting.value!);
   }
   return { compute, kubernetes: kubernetesHosts(foundation, networkTier, dataTier), staticSites: staticSitesOf(foundation, rootDir), tenantId };
 }
