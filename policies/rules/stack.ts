@@ -1,7 +1,7 @@
 import { ENFORCE, notApplicable, type Graph, type GraphResource, type Rule } from "../model.js";
 import { AUDITABLE, DATA_SERVICES, DIAGNOSABLE, PRIVATE_ONLY, T } from "../types.js";
 import { asArray, asRecord, get, isText, stackRule } from "./factory.js";
-import { belongsTo, knownOrUndefined, nameOf, ofType, refersTo, refersToAny, sameName } from "./graph.js";
+import { belongsTo, knownOr, knownOrUndefined, nameOf, ofType, refersTo, refersToAny, sameName } from "./graph.js";
 
 /** The URN stack outputs are reported against. */
 export const STACK_OUTPUTS_URN = "pulumi:pulumi:Stack::outputs";
@@ -145,7 +145,8 @@ function addressesOf(graph: Graph): Map<GraphResource, string[]> {
 function textInputs(value: unknown, path = ""): [string, string][] {
   if (typeof value === "string") return [[path, value]];
   if (value === null || typeof value !== "object") return [];
-  const keys = Array.isArray(value) ? Array.from({ length: value.length }, (_unused, index) => index) : Object.keys(value);
+  // The engine's proxies throw on unknown values: even listing keys is read as "unknown".
+  const keys = knownOr(() => (Array.isArray(value) ? Array.from({ length: value.length }, (_unused, index) => index) : Object.keys(value)), []) as (string | number)[];
   return keys.flatMap((key) => {
     const child = knownOrUndefined(() => (value as Record<string | number, unknown>)[key]);
     return textInputs(child, typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key);
