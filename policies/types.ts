@@ -65,6 +65,8 @@ export const T = {
   logAlert: "azure-native:monitor:ScheduledQueryRule",
   sqlBackupRetention: "azure-native:sql:BackupShortTermRetentionPolicy",
   roleAssignment: "azure-native:authorization:RoleAssignment",
+  /** The estate's package uploads (infra/compute/deploy.ts). */
+  localCommand: "command:local:Command",
   actionGroup: "azure-native:monitor:ActionGroup",
   budget: "azure-native:consumption:Budget",
   lock: "azure-native:authorization:ManagementLockByScope",

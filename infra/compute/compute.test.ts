@@ -5,6 +5,7 @@ import { appSettingsList, Compute, FUNCTIONS_HOST_CONTAINERS, type ComputeArgs }
 
 const SUBNETS = "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet/subnets";
 const APPI = "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.Insights/components/appi";
+const HOST_ACCOUNT = "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/sthost";
 const ARGS: ComputeArgs = {
   ...BASE,
   apps: [
@@ -17,7 +18,7 @@ const ARGS: ComputeArgs = {
   integrationSubnetId: `${SUBNETS}/snet-integration`,
   inbound: { name: "allow-api-management", description: "APIM only", subnetId: `${SUBNETS}/snet-gateway` },
   appInsights: { id: APPI, connectionString: "InstrumentationKey=k" },
-  hostStorage: { accountName: "sthost", accountId: "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/sthost" },
+  hostStorage: { accountName: "sthost", containerIds: { "azure-webjobs-hosts": `${HOST_ACCOUNT}/blobServices/default/containers/azure-webjobs-hosts`, "azure-webjobs-secrets": `${HOST_ACCOUNT}/blobServices/default/containers/azure-webjobs-secrets` } },
 };
 
 const FLEX = {
@@ -87,10 +88,10 @@ describe("Compute", () => {
   it("gives Function apps identity-based host storage: the account name, Blob Data Owner on the host's containers only, no key", () => {
     expect(settings(app("api")).AzureWebJobsStorage__accountName).toBe("sthost");
     expect(settings(app("portal")).AzureWebJobsStorage__accountName).toBeUndefined();
-    const onAccount = (r: { inputs: Record<string, unknown> }) => String(r.inputs.scope).startsWith(ARGS.hostStorage!.accountId as string);
+    const onAccount = (r: { inputs: Record<string, unknown> }) => String(r.inputs.scope).startsWith(HOST_ACCOUNT);
     const grants = ofType(plan, "azure-native:authorization:RoleAssignment").filter(onAccount);
     expect(grants.map((g) => g.inputs.scope).sort()).toEqual(
-      FUNCTIONS_HOST_CONTAINERS.map((c) => `${ARGS.hostStorage!.accountId}/blobServices/default/containers/${c}`).sort(),
+      FUNCTIONS_HOST_CONTAINERS.map((c) => `${HOST_ACCOUNT}/blobServices/default/containers/${c}`).sort(),
     );
     expect(new Set(grants.map((g) => g.inputs.principalId))).toEqual(new Set([(app("api").outputs.identity as any).principalId]));
     expect(Object.keys(settings(app("api"))).some((k) => /AzureWebJobsStorage$/.test(k))).toBe(false);
@@ -141,6 +142,16 @@ describe("Compute", () => {
     await expect(
       planComponents(() => void new Compute("compute", { ...ARGS, functions: { plan: "ElasticPremium", sku: "EP1", alwaysReady: 1, maxInstances: 101 } })),
     ).rejects.toThrow(/1\.\.101 are not a valid range \(1\.\.100\)/);
+  });
+
+  it("refuses two Function apps whose names share their first 32 characters, the Functions host id, in one host storage account", async () => {
+    const apps = (...names: string[]) => names.map((name) => ({ name, kind: "function-app" as const }));
+    const plan = (names: string[]) => planComponents(() => void new Compute("compute", { ...ARGS, apps: apps(...names) }));
+    // func-estate-test-weu- is 21 characters: 11 more in common make the same host id.
+    await expect(plan(["orders-east", "orders-west"])).resolves.toBeDefined();
+    await expect(plan(["ordersbatch-east", "ordersbatch-west"])).rejects.toThrow(
+      /Function apps "ordersbatch-east" and "ordersbatch-west" would share the Functions host id "func-estate-test-weu-ordersbatch"/,
+    );
   });
 
   it("checks each plan's limits only when an app runs on it: a function ceiling of 1000 on Flex beside no web plan", async () => {

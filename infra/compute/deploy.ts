@@ -15,7 +15,10 @@ export interface ServicePackageArgs {
 
 export interface ServicePackage {
   upload: command.local.Command;
-  /** Where the app runs its code from (WEBSITE_RUN_FROM_PACKAGE). */
+  /**
+   * Where the app runs its code from (WEBSITE_RUN_FROM_PACKAGE). Read through the upload, so
+   * whatever takes it waits for the blob to exist: on the first deploy and on every code change.
+   */
   url: pulumi.Output<string>;
 }
 
@@ -48,5 +51,6 @@ export function deployServicePackage(name: string, args: ServicePackageArgs, opt
     },
     opts,
   );
-  return { upload, url: pulumi.interpolate`${blobEndpoint}${containerName}/${blobName}` };
+  const url = pulumi.all([upload.id, blobEndpoint]).apply(([, endpoint]) => `${endpoint}${containerName}/${blobName}`);
+  return { upload, url };
 }

@@ -23,6 +23,15 @@ export { FUNCTION_PLAN_SKUS, WEB_PLAN_SKUS, type FunctionPlanSku, type WebPlanSk
  * host storage account: its apps may create nothing there.
  */
 export const FUNCTIONS_HOST_CONTAINERS = ["azure-webjobs-hosts", "azure-webjobs-secrets"] as const;
+export type FunctionsHostContainer = (typeof FUNCTIONS_HOST_CONTAINERS)[number];
+
+/**
+ * A Functions host's id is its app's name cut to 32 characters, and the host keys its leases,
+ * timers and keys by it in the shared storage account: two apps with the same first 32
+ * characters collide, and Functions v4 stops the host
+ * (https://github.com/Azure/azure-functions-host/wiki/Host-IDs).
+ */
+export const FUNCTIONS_HOST_ID_LENGTH = 32;
 
 /** A setting's value: plain text, or a Key Vault secret the app resolves with its own identity. */
 export type AppSettingValue = pulumi.Input<string> | { keyVaultSecretUri: pulumi.Input<string> };
@@ -98,9 +107,9 @@ export interface ComputeArgs extends BaseArgs {
   /**
    * The storage account the Functions host keeps its leases and keys in (AzureWebJobsStorage),
    * reached with the app's identity: no account key in any setting. It must hold the
-   * FUNCTIONS_HOST_CONTAINERS.
+   * FUNCTIONS_HOST_CONTAINERS: their ids, so the host's grants wait for them.
    */
-  hostStorage?: { accountName: pulumi.Input<string>; accountId: pulumi.Input<string> };
+  hostStorage?: { accountName: pulumi.Input<string>; containerIds: Record<FunctionsHostContainer, pulumi.Input<string>> };
 }
 
 export interface HostedAppOutputs {
@@ -165,6 +174,7 @@ export class Compute extends pulumi.ComponentResource {
     const needs = (kind: HostedApp["kind"]) => args.apps.some((a) => a.kind === kind);
     // Each plan's limits are checked only when an app runs on it.
     if (needs("function-app")) checkFunctionsHosting(args.functions);
+    if (args.hostStorage) checkHostIds(args);
     if (needs("web-app") && (args.web.minInstances < 1 || args.web.minInstances > args.web.maxInstances)) {
       throw new Error(`compute: web instances ${args.web.minInstances}..${args.web.maxInstances} are not a valid range`);
     }
@@ -327,7 +337,12 @@ export class Compute extends pulumi.ComponentResource {
         keyVaultReferenceIdentity: "SystemAssigned",
         functionAppConfig: flex && {
           deployment: {
-            storage: { type: "blobContainer", value: flex.deploymentContainerUrl, authentication: { type: "SystemAssignedIdentity" } },
+            storage: {
+              type: "blobContainer",
+              // Through the package's URL: the app waits for its package's upload.
+              value: app.packageUrl ? pulumi.all([flex.deploymentContainerUrl, app.packageUrl]).apply(([container]) => container) : flex.deploymentContainerUrl,
+              authentication: { type: "SystemAssignedIdentity" },
+            },
           },
           runtime: { name: "node", version: "20" },
           scaleAndConcurrency: {
@@ -369,14 +384,28 @@ export class Compute extends pulumi.ComponentResource {
     if (isFunction && args.hostStorage) {
       // The host's blob leases and keys, and nothing else of the account: Owner only on the host's
       // own containers, so an app can neither read other data nor replace any package.
-      const { accountId } = args.hostStorage;
       for (const container of FUNCTIONS_HOST_CONTAINERS) {
-        assignRoles(this, `${logicalName}-${container}`, pulumi.interpolate`${accountId}/blobServices/default/containers/${container}`, [
+        assignRoles(this, `${logicalName}-${container}`, args.hostStorage.containerIds[container], [
           { role: "Storage Blob Data Owner", principalId, key: app.name },
         ]);
       }
     }
     return { id: site.id, name: site.name, defaultHostName: site.defaultHostName, principalId, kind: app.kind };
+  }
+}
+
+/** Refuses Function apps sharing host storage whose host ids (their names' first 32 characters) are the same. */
+function checkHostIds(args: ComputeArgs): void {
+  const byHostId = new Map<string, string>();
+  for (const app of args.apps.filter((a) => a.kind === "function-app")) {
+    const hostId = args.namer.name("functionApp", app.name).slice(0, FUNCTIONS_HOST_ID_LENGTH).toLowerCase();
+    const other = byHostId.get(hostId);
+    if (other) {
+      throw new Error(
+        `compute: Function apps "${other}" and "${app.name}" would share the Functions host id "${hostId}" (the first ${FUNCTIONS_HOST_ID_LENGTH} characters of the app name) in one host storage account; shorten or rename one service`,
+      );
+    }
+    byHostId.set(hostId, app.name);
   }
 }
 

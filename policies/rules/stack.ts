@@ -1,7 +1,7 @@
 import { ENFORCE, notApplicable, type Graph, type GraphResource, type Rule } from "../model.js";
 import { AUDITABLE, DATA_SERVICES, DIAGNOSABLE, PRIVATE_ONLY, T } from "../types.js";
 import { asArray, asRecord, get, isText, stackRule } from "./factory.js";
-import { belongsTo, ofType, refersTo, refersToAny, sameName } from "./graph.js";
+import { belongsTo, knownOr, knownOrUndefined, nameOf, ofType, refersTo, refersToAny, sameName } from "./graph.js";
 
 /** The URN stack outputs are reported against. */
 export const STACK_OUTPUTS_URN = "pulumi:pulumi:Stack::outputs";
@@ -99,6 +99,115 @@ function outputSecrets(outputs: Record<string, unknown>, prefix = ""): string[] 
     if (value !== null && typeof value === "object") return outputSecrets(value as Record<string, unknown>, `${prefix}${key}.`);
     return typeof value === "string" && SECRET_VALUE.test(value) ? [`stack output ${prefix}${key} holds a secret literal`] : [];
   });
+}
+
+/**
+ * The addresses other resources' inputs name a resource by: its ARM id; for blob storage, its URL
+ * (the account's blob endpoint, a container under it, a package the estate uploads into one,
+ * infra/compute/deploy.ts). Lower case, no trailing slash.
+ */
+function addressesOf(graph: Graph): Map<GraphResource, string[]> {
+  // Settings of a child Azure creates with its parent (the account's one blob service): its id
+  // names something that exists once the parent does.
+  const settingsOfImplicitChild = new Set<string>([T.blobService]);
+  const text = (value: unknown) => (typeof value === "string" && value !== "" ? value.toLowerCase().replace(/\/+$/, "") : undefined);
+  const endpoints = new Map<string, string>();
+  for (const account of ofType(graph, T.storageAccount)) {
+    const name = text(knownOrUndefined(() => account.inputs.accountName));
+    const endpoint = text(get(account.outputs, "primaryEndpoints.blob"));
+    if (name && endpoint) endpoints.set(name, endpoint);
+  }
+  const under = (account: unknown, ...rest: unknown[]) => {
+    const endpoint = endpoints.get(text(account) ?? "");
+    const segments = rest.map(text);
+    return endpoint && segments.every(Boolean) ? [[endpoint, ...segments].join("/")] : [];
+  };
+  return new Map(
+    graph.resources.map((resource) => {
+      const id = text(resource.outputs.id);
+      const inputs = resource.inputs;
+      const read = (key: string) => knownOrUndefined(() => inputs[key]);
+      const urls =
+        resource.type === T.storageAccount
+          ? under(read("accountName"))
+          : resource.type === T.blobContainer
+            ? under(read("accountName"), read("containerName"))
+            : resource.type === T.localCommand
+              ? under(...(["ACCOUNT", "CONTAINER", "BLOB"].map((key) => knownOrUndefined(() => get(inputs, `environment.${key}`))) as [unknown, ...unknown[]]))
+              : [];
+      const armId = id?.startsWith("/subscriptions/") && !settingsOfImplicitChild.has(resource.type) ? [id] : [];
+      return [resource, [...armId, ...urls]];
+    }),
+  );
+}
+
+/** Every text input of a resource with its path; unknown values (a preview's) are skipped. */
+function textInputs(value: unknown, path = ""): [string, string][] {
+  if (typeof value === "string") return [[path, value]];
+  if (value === null || typeof value !== "object") return [];
+  // The engine's proxies throw on unknown values: even listing keys is read as "unknown".
+  const keys = knownOr(() => (Array.isArray(value) ? Array.from({ length: value.length }, (_unused, index) => index) : Object.keys(value)), []) as (string | number)[];
+  return keys.flatMap((key) => {
+    const child = knownOrUndefined(() => (value as Record<string | number, unknown>)[key]);
+    return textInputs(child, typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key);
+  });
+}
+
+/** Which resources each resource depends on, directly or through others. */
+function dependencyClosure(graph: Graph): (resource: GraphResource) => Set<string> {
+  const byUrn = new Map(graph.resources.map((resource) => [resource.urn, resource]));
+  const closures = new Map<string, Set<string>>();
+  const closure = (urn: string): Set<string> => {
+    const known = closures.get(urn);
+    if (known) return known;
+    const reached = new Set<string>();
+    closures.set(urn, reached);
+    for (const dependency of byUrn.get(urn)?.dependsOn ?? []) {
+      reached.add(dependency);
+      for (const further of closure(dependency)) reached.add(further);
+    }
+    return reached;
+  };
+  return (resource) => closure(resource.urn);
+}
+
+/**
+ * Inputs that name another resource of the program (by ARM id or blob URL, or anything under
+ * them) without a dependency on it: Pulumi may create the two in any order, so a first deploy (or
+ * a replacement) can point at something that does not exist yet.
+ */
+function unorderedReferences(graph: Graph): { urn: string; message: string }[] {
+  const addresses = [...addressesOf(graph)].flatMap(([resource, list]) => list.map((address) => ({ resource, address })));
+  const dependsOn = dependencyClosure(graph);
+  return graph.resources.flatMap((resource) => {
+    const reported = new Set<GraphResource>();
+    return textInputs(resource.inputs).flatMap(([path, value]) => {
+      const named = value.toLowerCase();
+      return addresses
+        .filter(({ resource: target, address }) => target !== resource && (named === address || named.startsWith(`${address}/`)))
+        .filter(({ resource: target }) => !reported.has(target) && !dependsOn(resource).has(target.urn))
+        .map(({ resource: target }) => {
+          reported.add(target);
+          return { urn: resource.urn, message: `input ${path} names ${nameOf(target)}, which it does not depend on: it may be created first` };
+        });
+    });
+  });
+}
+
+/** Examples: the estate's first grant scoped to its first container, waiting for what `waitsFor` says. */
+function grantOnContainer(graph: Graph, waitsFor: (container: GraphResource) => string[]): void {
+  const container = ofType(graph, T.blobContainer)[0]!;
+  const grant = ofType(graph, T.roleAssignment)[0]!;
+  grant.inputs.scope = container.outputs.id;
+  grant.dependsOn = waitsFor(container);
+}
+
+/** Examples: the estate's first storage account with its blob endpoint, as the engine returns it; its name. */
+function withBlobEndpoint(graph: Graph): string {
+  const account = ofType(graph, T.storageAccount)[0]!;
+  const name = String(account.inputs.accountName);
+  account.outputs.primaryEndpoints = { blob: `https://${name}.blob.core.windows.net/` };
+  return name;
 }
 
 const removeType = (type: string) => (graph: Graph) => {
@@ -276,6 +385,38 @@ export const stackRules: Rule[] = [
     controls: { mcsb: ["BR-2"], waf: "Reliability" },
     mappings: {},
     remediation: "Pass `lock: \"CanNotDelete\"` to the data component (stack config in prod).", enforcement: ENFORCE.prodAdvisory,
+  }),
+  stackRule({
+    id: "EST-STK-013", title: "Every input naming another resource of the program waits for it", description: "An input that names a resource the program creates (its ARM id, a blob URL under a storage account and container the stack declares, or anything under them) depends on that resource, directly or through others: otherwise a first deploy or a code change may point an app at a package not yet uploaded, or grant a role on a container not yet created. Judges every resource; the types listed are where the estate has such inputs.",
+    severity: "high", types: [T.webApp, T.roleAssignment, T.blobContainer, T.diagnosticSetting, T.privateEndpoint],
+    check: unorderedReferences,
+    fail: [
+      // A grant scoped by a container's id that waits only for the account (the Functions host's grants did).
+      (graph) => grantOnContainer(graph, (container) => container.dependsOn),
+      // An app running from a blob whose upload it does not wait for.
+      (graph) => {
+        const container = ofType(graph, T.blobContainer)[0]!;
+        const account = withBlobEndpoint(graph);
+        const upload = { urn: "urn:pulumi:test::estate::command:local:Command::package-api", type: T.localCommand, name: "package-api", outputs: { id: "upload" }, dependsOn: [container.urn],
+          inputs: { environment: { ACCOUNT: account, CONTAINER: container.inputs.containerName, BLOB: "api/1.zip" } } };
+        graph.resources.push(upload);
+        const app = ofType(graph, T.webApp)[0]!;
+        app.dependsOn.push(container.urn);
+        asArray(get(app.inputs, "siteConfig.appSettings")).push({ name: "WEBSITE_RUN_FROM_PACKAGE", value: `https://${account}.blob.core.windows.net/${String(container.inputs.containerName)}/api/1.zip` });
+      },
+    ],
+    pass: [
+      // The same grant waiting for the container through another resource is ordered.
+      (graph) => {
+        const container = ofType(graph, T.blobContainer)[0]!;
+        const between = { urn: "urn:pulumi:test::estate::test:index:Between::between", type: "test:index:Between", name: "between", inputs: {}, outputs: {}, dependsOn: [container.urn] };
+        graph.resources.push(between);
+        grantOnContainer(graph, () => [between.urn]);
+      },
+    ],
+    controls: { mcsb: [], waf: "Reliability" },
+    mappings: {},
+    remediation: "Build the input from the named resource's outputs (`container.id`, `container.name`, the upload's `id`) rather than from names and constants, or add `dependsOn` on it: infra/compute/deploy.ts returns the package URL through its upload.", enforcement: ENFORCE.always,
   }),
 ];
 

@@ -1,6 +1,6 @@
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { Compute, type AppInbound, type FunctionsHosting, type HostedApp } from "../../infra/compute/index.js";
+import { Compute, FUNCTIONS_HOST_CONTAINERS, type AppInbound, type FunctionsHostContainer, type FunctionsHosting } from "../../infra/compute/index.js";
 import { deployServicePackage } from "../../infra/compute/deploy.js";
 import { StaticSite } from "../../infra/static/index.js";
 import { isAppService } from "../../services/manifest.js";
@@ -74,7 +74,10 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
     integrationSubnetId: network.subnetIds.integration,
     inbound: appInbound(config, networkTier),
     appInsights,
-    hostStorage: { accountName: data.storage.accountName, accountId: data.storage.accountId },
+    hostStorage: {
+      accountName: data.storage.accountName,
+      containerIds: Object.fromEntries(FUNCTIONS_HOST_CONTAINERS.map((container) => [container, data.storage.containers[container]!.id])) as Record<FunctionsHostContainer, pulumi.Output<string>>,
+    },
   });
 
   // Each service's identity gets exactly the data its manifest lists, and read access to its package.
@@ -121,7 +124,9 @@ function staticSitesOf({ config, base, services }: Foundation, rootDir: string):
 function functionsHosting(config: EstateConfig, { data }: DataServicesTier): FunctionsHosting {
   const { plan, sku, instanceMemoryMB, alwaysReady, maxInstances } = config.compute.functions;
   if (plan === "ElasticPremium") return { plan, sku, alwaysReady, maxInstances };
-  return { plan, instanceMemoryMB, alwaysReady, maxInstances, deploymentContainerUrl: pulumi.interpolate`${data.storage.blobEndpoint}${DEPLOYMENTS_CONTAINER}` };
+  // Through the container's name: the apps wait for the container they deploy from.
+  const deploymentContainerUrl = pulumi.interpolate`${data.storage.blobEndpoint}${data.storage.containers[DEPLOYMENTS_CONTAINER]!.name}`;
+  return { plan, instanceMemoryMB, alwaysReady, maxInstances, deploymentContainerUrl };
 }
 
 /**
