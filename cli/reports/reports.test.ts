@@ -80,3 +80,21 @@ describe("settings and not-applicable in every report", () => {
     expect(run.results.some((r: any) => report.results.find((x) => x.status === "not-applicable" && r.ruleId === x.ruleId && r.locations[0].logicalLocations[0].fullyQualifiedName === x.resource.urn))).toBe(false);
   });
 });
+
+describe("policy.md as a pull-request comment (GitHub Markdown)", () => {
+  const apim = { ...report, results: report.results.map((result, index) => (index === 0 ? { ...result, status: "fail" as const, message: "`<policies>` has no `<base />` in <inbound> & <outbound>", resource: { ...result.resource, name: "api|v1" } } : result)) };
+  const md = toMarkdown(apim);
+
+  it("leaves code spans as they are: nothing is entity-decoded inside backticks", () => {
+    expect(md).toContain("`<policies>` has no `<base />` in &lt;inbound&gt; &amp; &lt;outbound&gt;");
+    const spans = md.match(/`[^`\n]+`/g) ?? [];
+    expect(spans.length).toBeGreaterThan(10);
+    expect(spans.filter((span) => /&(lt|gt|amp);/.test(span))).toEqual([]);
+  });
+
+  it("escapes pipes in code spans so the table keeps its columns", () => {
+    const row = md.split("\n").find((line) => line.includes("api\\|v1"))!;
+    expect(row).toContain("| `api\\|v1` |");
+    expect(row.split(/(?<!\\)\|/).length).toBe(md.split("\n").find((line) => line.startsWith("| Status |"))!.split("|").length);
+  });
+});
