@@ -70,3 +70,58 @@ export function applyBaseline(report: PolicyReport, baseline: Baseline, file: st
 export function newMandatoryViolations(report: PolicyReport): PolicyResult[] {
   return report.results.filter((result) => result.status === "fail" && result.enforcement === "mandatory" && !result.baseline);
 }
+
+/** A failure as comparisons name it. */
+export type FindingRef = Baseline["findings"][number];
+
+/** This run's failures against a reference set (a baseline, or the previous run's policy.json). */
+export interface Comparison {
+  against: "baseline" | "previous run";
+  /** The reference file. */
+  file: string;
+  /** When the reference was made. */
+  createdAt: string;
+  new: FindingRef[];
+  fixed: FindingRef[];
+  unchanged: FindingRef[];
+}
+
+export function compareFindings(report: PolicyReport, reference: Pick<Baseline, "findings" | "createdAt">, against: Comparison["against"], file: string): Comparison {
+  const current = createBaseline(report).findings;
+  const key = (finding: FindingRef) => keyOf(finding.ruleId, finding.resource, finding.messageHash);
+  const before = new Set(reference.findings.map(key));
+  const now = new Set(current.map(key));
+  return {
+    against,
+    file,
+    createdAt: reference.createdAt,
+    new: current.filter((finding) => !before.has(key(finding))),
+    fixed: reference.findings.filter((finding) => !now.has(key(finding))),
+    unchanged: current.filter((finding) => before.has(key(finding))),
+  };
+}
+
+const previousReportSchema = z.object({
+  stack: z.string(),
+  evaluatedAt: z.string().datetime({ offset: true }),
+  packVersion: z.string(),
+  profile: z.string(),
+  results: z.array(z.object({ ruleId: z.string(), status: z.string(), message: z.string().optional(), resource: z.object({ urn: z.string(), name: z.string() }) })),
+});
+
+/**
+ * The failures of an earlier policy.json of the same stack, as a baseline; undefined when there is
+ * none, or it is of another stack or not a policy report (the comparison is then left out).
+ */
+export function readPreviousReport(file: string, stack: string): Baseline | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return undefined;
+  }
+  const parsed = previousReportSchema.safeParse(doc);
+  if (!parsed.success || parsed.data.stack !== stack) return undefined;
+  const previous = parsed.data as unknown as PolicyReport;
+  return createBaseline(previous, new Date(parsed.data.evaluatedAt));
+}
