@@ -28,6 +28,10 @@ export type Baseline = z.infer<typeof baselineSchema>;
 const messageHash = (message: string | undefined) => createHash("sha256").update(message ?? "").digest("hex").slice(0, 16);
 const keyOf = (ruleId: string, resource: string, hash: string) => `${ruleId}\n${resource}\n${hash}`;
 
+/** What identifies a finding across runs: rule, resource URN and the hash of the message. */
+export const findingKey = (finding: FindingRef): string => keyOf(finding.ruleId, finding.resource, finding.messageHash);
+export const resultKey = (result: PolicyResult): string => keyOf(result.ruleId, result.resource.urn, messageHash(result.message));
+
 /** Every failure of the report (mandatory and advisory, waived ones excluded). */
 export function createBaseline(report: PolicyReport, now = new Date()): Baseline {
   const findings = report.results
@@ -59,9 +63,9 @@ export function readBaseline(file: string): Baseline {
 /** Marks the report's failures that the baseline holds (`baseline: true`); a baseline of another stack is a usage error. */
 export function applyBaseline(report: PolicyReport, baseline: Baseline, file: string): PolicyReport {
   if (baseline.stack !== report.stack) throw new UsageError(`--baseline ${file} is a baseline of stack ${baseline.stack}, not ${report.stack}`);
-  const known = new Set(baseline.findings.map((finding) => keyOf(finding.ruleId, finding.resource, finding.messageHash)));
+  const known = new Set(baseline.findings.map(findingKey));
   const results = report.results.map((result): PolicyResult =>
-    result.status === "fail" && known.has(keyOf(result.ruleId, result.resource.urn, messageHash(result.message))) ? { ...result, baseline: true } : result,
+    result.status === "fail" && known.has(resultKey(result)) ? { ...result, baseline: true } : result,
   );
   return { ...report, results };
 }
@@ -88,16 +92,15 @@ export interface Comparison {
 
 export function compareFindings(report: PolicyReport, reference: Pick<Baseline, "findings" | "createdAt">, against: Comparison["against"], file: string): Comparison {
   const current = createBaseline(report).findings;
-  const key = (finding: FindingRef) => keyOf(finding.ruleId, finding.resource, finding.messageHash);
-  const before = new Set(reference.findings.map(key));
-  const now = new Set(current.map(key));
+  const before = new Set(reference.findings.map(findingKey));
+  const now = new Set(current.map(findingKey));
   return {
     against,
     file,
     createdAt: reference.createdAt,
-    new: current.filter((finding) => !before.has(key(finding))),
-    fixed: reference.findings.filter((finding) => !now.has(key(finding))),
-    unchanged: current.filter((finding) => before.has(key(finding))),
+    new: current.filter((finding) => !before.has(findingKey(finding))),
+    fixed: reference.findings.filter((finding) => !now.has(findingKey(finding))),
+    unchanged: current.filter((finding) => before.has(findingKey(finding))),
   };
 }
 

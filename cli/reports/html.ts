@@ -2,7 +2,7 @@ import { SEVERITIES } from "../../policies/model.js";
 import type { PolicyReport, PolicyResult } from "../../policies/evaluate.js";
 import { controlTags, escapeXml as h, findings, FRAMEWORKS, mappingTags, ruleArea, ruleIndex, settingsOrigin, settingsRows, statusLabel } from "./format.js";
 import { severityRank } from "../../policies/evaluate.js";
-import type { Comparison, FindingRef } from "./baseline.js";
+import { findingKey, resultKey, type Comparison, type FindingRef } from "./baseline.js";
 import { bareContext, type ReportContext } from "./context.js";
 
 const STYLE = `
@@ -106,7 +106,7 @@ export function toHtml(report: PolicyReport, context: ReportContext = bareContex
   const controls = [...new Set(report.rules.flatMap(controlTags))].sort();
   const { summary } = report;
   const change = new Map<string, string>();
-  for (const label of ["new", "unchanged"] as const) for (const item of context.comparison?.[label] ?? []) change.set(`${item.ruleId}\n${item.resource}`, label);
+  for (const label of ["new", "unchanged"] as const) for (const item of context.comparison?.[label] ?? []) change.set(findingKey(item), label);
   const listed = findings(report);
   const chartSeverity = barChart("chart-severity", "Findings by severity", SEVERITIES.map((s) => [s, listed.filter((r) => r.severity === s).length]), (s) => SEVERITY_COLOUR[s]!);
   const areas = [...new Set(listed.map((r) => ruleArea(r.ruleId)))].sort();
@@ -114,7 +114,7 @@ export function toHtml(report: PolicyReport, context: ReportContext = bareContex
   const rows = results.map((result, index) => {
     const rule = rules.get(result.ruleId)!;
     const label = statusLabel(result);
-    const changed = result.status === "fail" ? change.get(`${result.ruleId}\n${result.resource.urn}`) : undefined;
+    const changed = result.status === "fail" ? change.get(resultKey(result)) : undefined;
     const waiver = result.waiver ? `<div class="rem">Waived by ${h(result.waiver.owner)} until ${h(result.waiver.expires)}: ${h(result.waiver.reason)}</div>` : "";
     return `<tr data-i="${index}" data-severity="${result.severity}" data-status="${label}" data-controls="${h(controlTags(rule).join("|"))}" data-rule="${h(rule.id)}" data-title="${h(rule.title)}"${changed ? ` data-change="${changed}"` : ""}>
 <td class="s-${label}">${label}${result.baseline ? " (baseline)" : ""}</td><td>${changed ? `<span class="ch-${changed}">${changed}</span>` : ""}</td><td><span class="sev sev-${result.severity}">${result.severity}</span></td>

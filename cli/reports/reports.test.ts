@@ -164,5 +164,9 @@ describe("the comparison with the previous run", () => {
     expect(comparison).toMatchObject({ against: "previous run", file: path.join(outDir, "policy.json"), new: [], fixed: [{ ruleId: report.results[fixedOne]!.ruleId, resource: report.results[fixedOne]!.resource.urn }] });
     expect(comparison!.unchanged.length).toBe(report.summary.fail - 1);
     expect(reportContext(PROJECT, { ...next, stack: "other" }, { outDir }).comparison).toBeUndefined();
+    const run = (toSarif(next, reportContext(PROJECT, next, { outDir })) as any).runs[0];
+    expect(run.results.filter((r: any) => r.baselineState === "unchanged").length).toBe(report.summary.fail - 1);
+    expect(run.results.filter((r: any) => r.baselineState === "new")).toEqual([]);
+    expect(validateJson(schema, { version: "2.1.0", runs: [run] })).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import type { PolicyReport, PolicyResult } from "../../policies/evaluate.js";
+import { findingKey, resultKey } from "./baseline.js";
 import type { ReportContext } from "./context.js";
 import { controlTags, findings, mappingTags } from "./format.js";
 
@@ -16,6 +17,10 @@ function level(result: PolicyResult): "error" | "warning" | "note" {
  */
 export function toSarif(report: PolicyReport, context: ReportContext): object {
   const ruleIds = report.rules.map((rule) => rule.id);
+  // SARIF's baselineState: each failure is new or unchanged against the baseline or previous run.
+  const unchanged = new Set((context.comparison?.unchanged ?? []).map(findingKey));
+  const baselineState = (result: PolicyResult) =>
+    context.comparison && result.status === "fail" ? { baselineState: unchanged.has(resultKey(result)) ? "unchanged" : "new" } : {};
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -60,6 +65,7 @@ export function toSarif(report: PolicyReport, context: ReportContext): object {
               logicalLocations: [{ fullyQualifiedName: result.resource.urn, name: result.resource.name, kind: "resource" }],
             },
           ],
+          ...baselineState(result),
           partialFingerprints: { "estateResource/v1": `${result.ruleId}:${result.resource.urn}` },
           ...(result.waiver
             ? { suppressions: [{ kind: "external", status: "accepted", justification: `${result.waiver.reason} (owner ${result.waiver.owner}, until ${result.waiver.expires})` }] }
