@@ -16,6 +16,7 @@ import { findProjectDir } from "../project.js";
 import { readPlanFile } from "../plan/source.js";
 import { planStack } from "../plan/stack.js";
 import { defaultOutDir } from "../plan/write.js";
+import { reportContext } from "../reports/context.js";
 import { evaluateWithProject } from "../reports/policy.js";
 import { renderReport, REPORT_FORMATS, writeReports, type ReportFormat } from "../reports/write.js";
 
@@ -118,7 +119,8 @@ export function registerPolicy(program: Command): void {
       const outDir = flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, plan.stack);
       const evaluated = evaluateWithProject(projectDir, plan);
       const full = baseline ? applyBaseline(evaluated, baseline, flags.baseline!) : evaluated;
-      const files = writeReports(outDir, full);
+      const context = reportContext(projectDir, full, { outDir, baseline: baseline && { file: flags.baseline!, baseline } });
+      const files = writeReports(outDir, full, context);
       if (flags.createBaseline) {
         const file = path.resolve(flags.createBaseline);
         writeBaseline(file, createBaseline(full));
@@ -129,7 +131,7 @@ export function registerPolicy(program: Command): void {
         console.log(renderPolicy(report, baseline ? { file: flags.baseline! } : undefined));
         console.log(`Wrote ${files.map(displayPath).join(", ")}`);
       } else {
-        process.stdout.write(renderReport(report, flags.format as ReportFormat));
+        process.stdout.write(renderReport(report, flags.format as ReportFormat, context));
       }
       const failing = baseline ? newMandatoryViolations(report).length : report.summary.mandatoryViolations;
       if (failing) process.exitCode = EXIT.policy;

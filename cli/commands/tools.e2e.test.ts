@@ -92,7 +92,8 @@ describe("estate diff, graph and export", () => {
     const graph = json(await estate(["graph", "prod", "--json"]));
     expect(graph.nodes).toBeGreaterThan(10);
     expect(graph.edges).toBeGreaterThan(graph.nodes / 2);
-    expect(readFileSync(file("prod", "graph.mmd"), "utf8")).toMatch(/^flowchart LR\n[\s\S]*subgraph g\d+\["network \(estate:network:Network\)"\]/);
+    expect(graph.view).toBe("components");
+    expect(readFileSync(file("prod", "graph.mmd"), "utf8")).toMatch(/^flowchart LR\n[\s\S]*c\d+\["network<br\/><small>estate:network:Network · \d+ resources<\/small>"\]/);
     expect(readFileSync(file("prod", "graph.dot"), "utf8")).toContain("subgraph cluster_");
     expect(readFileSync(file("prod", "graph.svg"), "utf8")).toMatch(/<svg[\s\S]*<\/svg>\s*$/);
   });

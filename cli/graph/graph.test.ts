@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixturePlan } from "../testing/plan-fixture.js";
-import { buildGraph, toDot, toMermaid } from "./graph.js";
+import { buildGraph, graphNodes, toDot, toMermaid, type DependencyGraph } from "./graph.js";
 import { writeGraph } from "./render.js";
 
 const plan = fixturePlan("dev", [
@@ -16,8 +16,33 @@ const plan = fixturePlan("dev", [
   { type: "azure-native:cdn:Profile", name: "afd", parent: "edge", dependsOn: ["data"] },
 ]);
 
-describe("buildGraph", () => {
+const labelIn = (graph: DependencyGraph) => {
+  const all = (g: DependencyGraph["root"]): Array<{ id: string; label: string }> => [...g.nodes, { id: g.id, label: g.label }, ...g.groups.flatMap(all)];
+  return (id: string) => all(graph.root).find((n) => n.id === id)!.label;
+};
+
+describe("the component view (the default)", () => {
   const graph = buildGraph(plan);
+
+  it("draws one node per component, components that hold components as groups around them", () => {
+    expect(graphNodes(graph).map((n) => [n.label, n.type])).toEqual([
+      ["rg-estate-dev-weu", "resources:ResourceGroup"],
+      ["edge", "estate:edge:Edge · 1 resource"],
+      ["data", "estate:data:Data · 1 resource"],
+      ["cosmos", "estate:data:Cosmos · 1 resource"],
+    ]);
+    expect(graph.root.groups.map((g) => g.label)).toEqual(["data (estate:data:Data)"]);
+    expect(graph.root.groups[0]!.nodes.map((n) => n.label)).toEqual(["data", "cosmos"]);
+  });
+
+  it("draws one edge between two components when a resource of one depends on the other's", () => {
+    const label = labelIn(graph);
+    expect(graph.edges.map((e) => `${label(e.from)} -> ${label(e.to)}`)).toEqual(["rg-estate-dev-weu -> cosmos", "rg-estate-dev-weu -> data", "cosmos -> data", "data -> edge"]);
+  });
+});
+
+describe("the resource view (--resources)", () => {
+  const graph = buildGraph(plan, "resources");
 
   it("nests one group per component as the components nest, with resources as nodes", () => {
     expect(graph.root.nodes.map((n) => n.label)).toEqual(["rg-estate-dev-weu"]);
@@ -27,8 +52,7 @@ describe("buildGraph", () => {
   });
 
   it("draws an edge from each dependency to the resource that needs it", () => {
-    const label = (id: string) =>
-      [graph.root, ...graph.root.groups, ...graph.root.groups.flatMap((g) => g.groups)].flatMap((g) => [...g.nodes, { id: g.id, label: g.label }]).find((n) => n.id === id)!.label;
+    const label = labelIn(graph);
     expect(graph.edges.map((e) => `${label(e.from)} -> ${label(e.to)}`)).toEqual([
       'rg-estate-dev-weu -> cosmos "quoted"',
       "rg-estate-dev-weu -> pe",
@@ -54,11 +78,51 @@ describe("buildGraph", () => {
   });
 });
 
+describe("plumbing in the resource view", () => {
+  const ACCOUNT_ID = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/account";
+  const withPlumbing = fixturePlan("dev", [
+    { type: "azure-native:resources:ResourceGroup", name: "rg" },
+    { type: "azure-native:operationalinsights:Workspace", name: "law", dependsOn: ["rg"] },
+    { type: "estate:data:Cosmos", name: "cosmos", custom: false },
+    { type: "azure-native:cosmosdb:DatabaseAccount", name: "account", parent: "cosmos", dependsOn: ["rg"] },
+    { type: "azure-native:monitor:DiagnosticSetting", name: "diag", parent: "cosmos", inputs: { resourceUri: ACCOUNT_ID }, dependsOn: ["account", "law"] },
+    { type: "azure-native:authorization:ManagementLockByScope", name: "lock", parent: "cosmos", inputs: { scope: ACCOUNT_ID }, dependsOn: ["account"] },
+    { type: "azure-native:authorization:RoleAssignment", name: "reader", parent: "cosmos", inputs: { scope: ACCOUNT_ID }, dependsOn: ["account"] },
+    { type: "azure-native:authorization:RoleAssignment", name: "writer", parent: "cosmos", inputs: { scope: ACCOUNT_ID }, dependsOn: ["account"] },
+    { type: "azure-native:privatedns:PrivateZone", name: "zone", dependsOn: ["rg"] },
+    { type: "azure-native:network:VirtualNetwork", name: "vnet", dependsOn: ["rg"] },
+    { type: "azure-native:privatedns:VirtualNetworkLink", name: "link", dependsOn: ["zone", "vnet", "rg"] },
+  ]);
+  withPlumbing.resources.find((r) => r.name === "account")!.outputs.id = ACCOUNT_ID;
+  const graph = buildGraph(withPlumbing, "resources");
+
+  it("folds diagnostic settings, role assignments, locks and DNS links into their target", () => {
+    expect(graphNodes(graph).map((n) => `${n.label}: ${n.type}`)).toEqual([
+      "rg: resources:ResourceGroup",
+      "law: operationalinsights:Workspace",
+      "zone: privatedns:PrivateZone + 1 DNS link",
+      "vnet: network:VirtualNetwork",
+      "account: cosmosdb:DatabaseAccount + 1 diagnostic setting + 1 lock + 2 role assignments",
+    ]);
+  });
+
+  it("keeps what the folded plumbing needed as dependencies of its target, once each", () => {
+    const label = labelIn(graph);
+    expect(graph.edges.map((e) => `${label(e.from)} -> ${label(e.to)}`)).toEqual(["rg -> law", "rg -> account", "law -> account", "rg -> zone", "rg -> vnet", "vnet -> zone"]);
+  });
+});
+
 describe("writeGraph", () => {
+  it("renders the component view by default, the resource view on request", async () => {
+    const out = mkdtempSync(path.join(tmpdir(), "estate-graph-"));
+    expect(await writeGraph(out, plan)).toMatchObject({ view: "components", nodes: 4, edges: 4 });
+    expect(readFileSync(path.join(out, "graph.mmd"), "utf8")).toContain('c5["edge<br/><small>estate:edge:Edge · 1 resource</small>"]');
+  });
+
   it("renders a valid SVG offline next to the Mermaid and DOT files", async () => {
     const out = mkdtempSync(path.join(tmpdir(), "estate-graph-"));
-    const written = await writeGraph(out, plan);
-    expect(written).toMatchObject({ nodes: 4, edges: 4 });
+    const written = await writeGraph(out, plan, "resources");
+    expect(written).toMatchObject({ view: "resources", nodes: 4, edges: 4 });
     const svg = readFileSync(path.join(out, "graph.svg"), "utf8");
     expect(svg).toMatch(/<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     expect(svg.trimEnd().endsWith("</svg>")).toBe(true);

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Plan } from "../plan/schema.js";
-import { buildGraph, toDot, toMermaid } from "./graph.js";
+import { buildGraph, graphNodes, toDot, toMermaid, type GraphView } from "./graph.js";
 
 /**
  * SVG from DOT with Graphviz compiled to WebAssembly: offline, no `dot` binary needed. Loaded
@@ -17,18 +17,19 @@ export interface GraphFiles {
   mermaid: string;
   dot: string;
   svg: string;
+  view: GraphView;
   nodes: number;
   edges: number;
 }
 
-/** Writes graph.mmd, graph.dot and graph.svg for a plan into `outDir`. */
-export async function writeGraph(outDir: string, plan: Plan): Promise<GraphFiles> {
-  const graph = buildGraph(plan);
+/** Writes graph.mmd, graph.dot and graph.svg of one view of a plan into `outDir`. */
+export async function writeGraph(outDir: string, plan: Plan, view: GraphView = "components"): Promise<GraphFiles> {
+  const graph = buildGraph(plan, view);
   const dot = toDot(graph);
   mkdirSync(outDir, { recursive: true });
   const files = { mermaid: path.join(outDir, "graph.mmd"), dot: path.join(outDir, "graph.dot"), svg: path.join(outDir, "graph.svg") };
   writeFileSync(files.mermaid, toMermaid(graph));
   writeFileSync(files.dot, dot);
   writeFileSync(files.svg, await renderSvg(dot));
-  return { ...files, nodes: plan.resources.filter((r) => r.custom).length, edges: graph.edges.length };
+  return { ...files, view, nodes: graphNodes(graph).length, edges: graph.edges.length };
 }

@@ -28,6 +28,10 @@ export type Baseline = z.infer<typeof baselineSchema>;
 const messageHash = (message: string | undefined) => createHash("sha256").update(message ?? "").digest("hex").slice(0, 16);
 const keyOf = (ruleId: string, resource: string, hash: string) => `${ruleId}\n${resource}\n${hash}`;
 
+/** What identifies a finding across runs: rule, resource URN and the hash of the message. */
+export const findingKey = (finding: FindingRef): string => keyOf(finding.ruleId, finding.resource, finding.messageHash);
+export const resultKey = (result: PolicyResult): string => keyOf(result.ruleId, result.resource.urn, messageHash(result.message));
+
 /** Every failure of the report (mandatory and advisory, waived ones excluded). */
 export function createBaseline(report: PolicyReport, now = new Date()): Baseline {
   const findings = report.results
@@ -59,9 +63,9 @@ export function readBaseline(file: string): Baseline {
 /** Marks the report's failures that the baseline holds (`baseline: true`); a baseline of another stack is a usage error. */
 export function applyBaseline(report: PolicyReport, baseline: Baseline, file: string): PolicyReport {
   if (baseline.stack !== report.stack) throw new UsageError(`--baseline ${file} is a baseline of stack ${baseline.stack}, not ${report.stack}`);
-  const known = new Set(baseline.findings.map((finding) => keyOf(finding.ruleId, finding.resource, finding.messageHash)));
+  const known = new Set(baseline.findings.map(findingKey));
   const results = report.results.map((result): PolicyResult =>
-    result.status === "fail" && known.has(keyOf(result.ruleId, result.resource.urn, messageHash(result.message))) ? { ...result, baseline: true } : result,
+    result.status === "fail" && known.has(resultKey(result)) ? { ...result, baseline: true } : result,
   );
   return { ...report, results };
 }
@@ -69,4 +73,58 @@ export function applyBaseline(report: PolicyReport, baseline: Baseline, file: st
 /** Mandatory failures the baseline does not hold: what `--baseline` fails on. */
 export function newMandatoryViolations(report: PolicyReport): PolicyResult[] {
   return report.results.filter((result) => result.status === "fail" && result.enforcement === "mandatory" && !result.baseline);
+}
+
+/** A failure as comparisons name it. */
+export type FindingRef = Baseline["findings"][number];
+
+/** This run's failures against a reference set (a baseline, or the previous run's policy.json). */
+export interface Comparison {
+  against: "baseline" | "previous run";
+  /** The reference file. */
+  file: string;
+  /** When the reference was made. */
+  createdAt: string;
+  new: FindingRef[];
+  fixed: FindingRef[];
+  unchanged: FindingRef[];
+}
+
+export function compareFindings(report: PolicyReport, reference: Pick<Baseline, "findings" | "createdAt">, against: Comparison["against"], file: string): Comparison {
+  const current = createBaseline(report).findings;
+  const before = new Set(reference.findings.map(findingKey));
+  const now = new Set(current.map(findingKey));
+  return {
+    against,
+    file,
+    createdAt: reference.createdAt,
+    new: current.filter((finding) => !before.has(findingKey(finding))),
+    fixed: reference.findings.filter((finding) => !now.has(findingKey(finding))),
+    unchanged: current.filter((finding) => before.has(findingKey(finding))),
+  };
+}
+
+const previousReportSchema = z.object({
+  stack: z.string(),
+  evaluatedAt: z.string().datetime({ offset: true }),
+  packVersion: z.string(),
+  profile: z.string(),
+  results: z.array(z.object({ ruleId: z.string(), status: z.string(), message: z.string().optional(), resource: z.object({ urn: z.string(), name: z.string() }) })),
+});
+
+/**
+ * The failures of an earlier policy.json of the same stack, as a baseline; undefined when there is
+ * none, or it is of another stack or not a policy report (the comparison is then left out).
+ */
+export function readPreviousReport(file: string, stack: string): Baseline | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return undefined;
+  }
+  const parsed = previousReportSchema.safeParse(doc);
+  if (!parsed.success || parsed.data.stack !== stack) return undefined;
+  const previous = parsed.data as unknown as PolicyReport;
+  return createBaseline(previous, new Date(parsed.data.evaluatedAt));
 }

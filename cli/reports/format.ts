@@ -56,3 +56,12 @@ export function settingsRows(settings: PolicySettings): Array<[string, string]> 
 export function settingsOrigin(report: Pick<PolicyReport, "settingsFrom">): string {
   return report.settingsFrom.length ? report.settingsFrom.join(", ") : "built-in defaults";
 }
+
+/** The control frameworks rules cite, with the versions `Controls` in policies/model.ts names. */
+export const FRAMEWORKS = {
+  MCSB: "Microsoft cloud security benchmark v3",
+  CIS: "CIS Microsoft Azure Foundations Benchmark v2.0.0",
+} as const;
+
+/** A rule's area: the `<AREA>` of `EST-<AREA>-<NNN>`. */
+export const ruleArea = (ruleId: string): string => ruleId.split("-")[1] ?? ruleId;

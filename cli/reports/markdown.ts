@@ -2,8 +2,34 @@ import { SEVERITIES } from "../../policies/model.js";
 import type { PolicyReport } from "../../policies/evaluate.js";
 import { controlTags, findings, ruleIndex, settingsOrigin, settingsRows, statusLabel } from "./format.js";
 
-/** A table cell: pipes escaped, and angle brackets so policy XML in messages is shown, not parsed as HTML. */
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\n/g, " ");
+/**
+ * GitHub Markdown for table cells. Pipes are escaped everywhere (the table is split before inline
+ * parsing, so `\|` works inside code spans too) and newlines become spaces. Outside code spans,
+ * `<`, `>` and `&` become entities so policy XML is shown, not parsed as HTML; inside a code span
+ * nothing is entity-decoded, so the text stays as it is.
+ */
+const pipes = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+const entities = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** Prose that may hold code spans (`like this`, as rule messages and remediations write them). */
+export function cell(text: string): string {
+  const spans = /(`+)([\s\S]*?[^`])\1(?!`)/g;
+  let out = "";
+  let at = 0;
+  for (const match of text.matchAll(spans)) {
+    out += entities(text.slice(at, match.index)) + pipes(match[0]);
+    at = match.index + match[0].length;
+  }
+  return pipes(out + entities(text.slice(at)));
+}
+
+/** A code span of any text: a backtick fence longer than any run inside it. */
+export function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
+  return `${fence}${pad}${pipes(text)}${pad}${fence}`;
+}
 
 /** A Markdown report for pull requests and wikis. */
 export function toMarkdown(report: PolicyReport): string {
@@ -33,7 +59,7 @@ export function toMarkdown(report: PolicyReport): string {
     for (const result of list) {
       const rule = rules.get(result.ruleId)!;
       out.push(
-        `| ${statusLabel(result)}${result.baseline ? " (baseline)" : ""} | ${result.severity} | ${result.ruleId} ${cell(rule.title)} | \`${cell(result.resource.name)}\` | ${cell(result.message ?? "")} | ${cell(rule.remediation)} | ${controlTags(rule).join(", ")} |`,
+        `| ${statusLabel(result)}${result.baseline ? " (baseline)" : ""} | ${result.severity} | ${result.ruleId} ${cell(rule.title)} | ${code(result.resource.name)} | ${cell(result.message ?? "")} | ${cell(rule.remediation)} | ${controlTags(rule).join(", ")} |`,
       );
     }
     out.push("");
@@ -43,7 +69,7 @@ export function toMarkdown(report: PolicyReport): string {
   if (!report.waivers.length) out.push("No waivers.", "");
   else {
     out.push("| Rule | Resource | Owner | Expires | Status | Reason |", "| --- | --- | --- | --- | --- | --- |");
-    for (const waiver of report.waivers) out.push(`| ${waiver.rule} | \`${cell(waiver.resource)}\` | ${waiver.owner} | ${waiver.expires} | ${waiver.status} | ${cell(waiver.reason)} |`);
+    for (const waiver of report.waivers) out.push(`| ${waiver.rule} | ${code(waiver.resource)} | ${cell(waiver.owner)} | ${waiver.expires} | ${waiver.status} | ${cell(waiver.reason)} |`);
     out.push("");
   }
   return `${out.join("\n")}\n`;

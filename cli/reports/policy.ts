@@ -3,6 +3,7 @@ import { PROFILES } from "../../policies/model.js";
 import { RULES } from "../../policies/rules/index.js";
 import { loadStackPolicy } from "../../policies/settings.js";
 import type { Plan } from "../plan/schema.js";
+import { reportContext } from "./context.js";
 import { writeReports } from "./write.js";
 
 /** Evaluates the pack on a plan with the project's settings and the waivers in scope for its stack and profile. */
@@ -15,7 +16,7 @@ export function evaluateWithProject(projectDir: string, plan: Plan, now = new Da
 /** `evaluateWithProject`, then every report written into outDir. */
 export function evaluateAndWriteReports(projectDir: string, outDir: string, plan: Plan, now = new Date()): { report: PolicyReport; files: string[] } {
   const report = evaluateWithProject(projectDir, plan, now);
-  return { report, files: writeReports(outDir, report) };
+  return { report, files: writeReports(outDir, report, reportContext(projectDir, report, { outDir })) };
 }
 
 /** One line for `estate plan`: the verdict and where the details are. */

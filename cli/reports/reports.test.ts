@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../../policies/evaluate.js";
 import { EXPIRED_WAIVER, insecureEstate } from "../../policies/fixtures/insecure.js";
@@ -7,6 +9,10 @@ import { toHtml } from "./html.js";
 import { toJunit } from "./junit.js";
 import { toMarkdown } from "./markdown.js";
 import { toSarif } from "./sarif.js";
+import { writeReports } from "./write.js";
+import { bareContext, reportContext } from "./context.js";
+import { sourceLocator } from "./sources.js";
+import type { PolicyReport } from "../../policies/evaluate.js";
 
 const schema = JSON.parse(readFileSync(new URL("./fixtures/sarif-schema-2.1.0.json", import.meta.url), "utf8"));
 const now = new Date("2026-11-24T12:00:00Z");
@@ -24,7 +30,7 @@ describe("the JSON schema validator", () => {
 });
 
 describe("SARIF", () => {
-  const sarif = toSarif(report) as any;
+  const sarif = toSarif(report, bareContext(report)) as any;
 
   it("validates against the SARIF 2.1.0 schema", () => {
     expect(validateJson(schema, sarif)).toEqual([]);
@@ -74,9 +80,93 @@ describe("settings and not-applicable in every report", () => {
     expect(html).toMatch(/<table id="settings">.*<code>allowedRegions<\/code><\/td><td>[^<]*eastus/);
     expect(html).toContain(`<div class="card" id="c-not-applicable"><b>${report.summary.notApplicable}</b>not applicable</div>`);
     expect((html.match(/data-status="not-applicable"/g) ?? []).length).toBe(report.summary.notApplicable);
-    const run = (toSarif(report) as any).runs[0];
+    const run = (toSarif(report, bareContext(report)) as any).runs[0];
     expect(run.properties.settings).toEqual(report.settings);
     expect(run.properties.summary.notApplicable).toBe(report.summary.notApplicable);
     expect(run.results.some((r: any) => report.results.find((x) => x.status === "not-applicable" && r.ruleId === x.ruleId && r.locations[0].logicalLocations[0].fullyQualifiedName === x.resource.urn))).toBe(false);
+  });
+});
+
+describe("policy.md as a pull-request comment (GitHub Markdown)", () => {
+  const apim = { ...report, results: report.results.map((result, index) => (index === 0 ? { ...result, status: "fail" as const, message: "`<policies>` has no `<base />` in <inbound> & <outbound>", resource: { ...result.resource, name: "api|v1" } } : result)) };
+  const md = toMarkdown(apim);
+
+  it("leaves code spans as they are: nothing is entity-decoded inside backticks", () => {
+    expect(md).toContain("`<policies>` has no `<base />` in &lt;inbound&gt; &amp; &lt;outbound&gt;");
+    const spans = md.match(/`[^`\n]+`/g) ?? [];
+    expect(spans.length).toBeGreaterThan(10);
+    expect(spans.filter((span) => /&(lt|gt|amp);/.test(span))).toEqual([]);
+  });
+
+  it("escapes pipes in code spans so the table keeps its columns", () => {
+    const row = md.split("\n").find((line) => line.includes("api\\|v1"))!;
+    expect(row).toContain("| `api\\|v1` |");
+    expect(row.split(/(?<!\\)\|/).length).toBe(md.split("\n").find((line) => line.startsWith("| Status |"))!.split("|").length);
+  });
+});
+
+describe("SARIF locations point at the sources that declared the resource", () => {
+  const PROJECT = path.resolve(import.meta.dirname, "../..");
+  // The resources as a real plan names them: the parent component's type in the URN.
+  const underComponent: Record<string, string> = {
+    "azure-native:storage:StorageAccount": "estate:data:BlobStorage",
+    "azure-native:monitor:DiagnosticSetting": "estate:data:BlobStorage",
+    "azure-native:cosmosdb:DatabaseAccount": "estate:data:CosmosDb",
+  };
+  const placed: PolicyReport = {
+    ...report,
+    stack: "prod",
+    results: report.results.map((result) => {
+      const parent = underComponent[result.resource.type];
+      return parent ? { ...result, resource: { ...result.resource, urn: `urn:pulumi:prod::estate::${parent}$${result.resource.type}::${result.resource.name}` } } : result;
+    }),
+  };
+  const run = (toSarif(placed, reportContext(PROJECT, placed, { outDir: mkdtempSync(path.join(tmpdir(), "estate-sarif-")) })) as any).runs[0];
+  const lineOf = (uri: string, line: number) => readFileSync(path.join(PROJECT, uri), "utf8").split("\n")[line - 1];
+  const locationOf = (type: string) => run.results.find((r: any) => r.properties.resourceType === type)?.locations[0].physicalLocation;
+
+  it("never points at the gitignored plan.json, and stays valid SARIF", () => {
+    expect(run.results.length).toBeGreaterThan(5);
+    expect(run.results.filter((r: any) => /plan\.json$/.test(r.locations[0].physicalLocation.artifactLocation.uri))).toEqual([]);
+    expect(validateJson(schema, { version: "2.1.0", runs: [run] })).toEqual([]);
+  });
+
+  it("locates a resource of a component at its constructor in the component's infra file", () => {
+    const storage = locationOf("azure-native:storage:StorageAccount");
+    expect(storage.artifactLocation).toEqual({ uri: "infra/data/storage.ts", uriBaseId: "SRCROOT" });
+    expect(lineOf(storage.artifactLocation.uri, storage.region.startLine)).toMatch(/new storage\.StorageAccount\(/);
+    const cosmos = locationOf("azure-native:cosmosdb:DatabaseAccount");
+    expect(cosmos.artifactLocation.uri).toBe("infra/data/cosmos.ts");
+    expect(lineOf(cosmos.artifactLocation.uri, cosmos.region.startLine)).toMatch(/new cosmosdb\.DatabaseAccount\(/);
+  });
+
+  it("locates a resource a shared helper declares at the helper, and stack findings at the stack file", () => {
+    const locate = sourceLocator(PROJECT, "prod");
+    const diagnostics = locate({ urn: "urn:pulumi:prod::estate::estate:data:BlobStorage$azure-native:monitor:DiagnosticSetting::data-storage-diag", type: "azure-native:monitor:DiagnosticSetting" });
+    expect(diagnostics.uri).toBe("infra/observability/diagnostics.ts");
+    expect(lineOf(diagnostics.uri, diagnostics.line)).toMatch(/new monitor\.DiagnosticSetting\(/);
+    const stackFile = locate({ urn: "pulumi:pulumi:Stack::outputs", type: "pulumi:pulumi:Stack" });
+    expect(stackFile.uri).toBe("Pulumi.prod.yaml");
+    expect(lineOf(stackFile.uri, stackFile.line)).toBe("config:");
+  });
+});
+
+describe("the comparison with the previous run", () => {
+  const PROJECT = path.resolve(import.meta.dirname, "../..");
+
+  it("reads the policy.json already in the output folder before the reports replace it", () => {
+    const outDir = mkdtempSync(path.join(tmpdir(), "estate-previous-"));
+    expect(reportContext(PROJECT, report, { outDir }).comparison).toBeUndefined();
+    writeReports(outDir, report, reportContext(PROJECT, report, { outDir }));
+    const fixedOne = report.results.findIndex((result) => result.status === "fail");
+    const next: PolicyReport = { ...report, results: report.results.map((result, index) => (index === fixedOne ? { ...result, status: "pass" as const, message: undefined } : result)) };
+    const { comparison } = reportContext(PROJECT, next, { outDir });
+    expect(comparison).toMatchObject({ against: "previous run", file: path.join(outDir, "policy.json"), new: [], fixed: [{ ruleId: report.results[fixedOne]!.ruleId, resource: report.results[fixedOne]!.resource.urn }] });
+    expect(comparison!.unchanged.length).toBe(report.summary.fail - 1);
+    expect(reportContext(PROJECT, { ...next, stack: "other" }, { outDir }).comparison).toBeUndefined();
+    const run = (toSarif(next, reportContext(PROJECT, next, { outDir })) as any).runs[0];
+    expect(run.results.filter((r: any) => r.baselineState === "unchanged").length).toBe(report.summary.fail - 1);
+    expect(run.results.filter((r: any) => r.baselineState === "new")).toEqual([]);
+    expect(validateJson(schema, { version: "2.1.0", runs: [run] })).toEqual([]);
   });
 });

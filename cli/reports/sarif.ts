@@ -1,4 +1,6 @@
 import type { PolicyReport, PolicyResult } from "../../policies/evaluate.js";
+import { findingKey, resultKey } from "./baseline.js";
+import type { ReportContext } from "./context.js";
 import { controlTags, findings, mappingTags } from "./format.js";
 
 const SEVERITY_SCORE = { critical: "9.5", high: "8.0", medium: "5.5", low: "2.0" } as const;
@@ -8,9 +10,17 @@ function level(result: PolicyResult): "error" | "warning" | "note" {
   return result.enforcement === "mandatory" ? "error" : "warning";
 }
 
-/** SARIF 2.1.0: one run, rule metadata with help and control tags, results located by resource URN. */
-export function toSarif(report: PolicyReport, planUri = "plan.json"): object {
+/**
+ * SARIF 2.1.0: one run, rule metadata with help and control tags; each result located where its
+ * resource was declared (the component's infra file and line, or the stack file: see
+ * `sourceLocator`), relative to the project folder, with the resource's URN as logical location.
+ */
+export function toSarif(report: PolicyReport, context: ReportContext): object {
   const ruleIds = report.rules.map((rule) => rule.id);
+  // SARIF's baselineState: each failure is new or unchanged against the baseline or previous run.
+  const unchanged = new Set((context.comparison?.unchanged ?? []).map(findingKey));
+  const baselineState = (result: PolicyResult) =>
+    context.comparison && result.status === "fail" ? { baselineState: unchanged.has(resultKey(result)) ? "unchanged" : "new" } : {};
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -42,7 +52,7 @@ export function toSarif(report: PolicyReport, planUri = "plan.json"): object {
           },
         },
         invocations: [{ executionSuccessful: true, endTimeUtc: report.evaluatedAt }],
-        originalUriBaseIds: { PLANROOT: { description: { text: `the offline plan of stack ${report.stack}` } } },
+        originalUriBaseIds: { SRCROOT: { description: { text: "the estate project folder (where Pulumi.yaml is)" } } },
         results: findings(report).map((result) => ({
           ruleId: result.ruleId,
           ruleIndex: ruleIds.indexOf(result.ruleId),
@@ -51,10 +61,11 @@ export function toSarif(report: PolicyReport, planUri = "plan.json"): object {
           message: { text: `${result.resource.name}: ${result.message ?? "violation"}` },
           locations: [
             {
-              physicalLocation: { artifactLocation: { uri: planUri, uriBaseId: "PLANROOT" } },
+              physicalLocation: { artifactLocation: { uri: context.locate(result.resource).uri, uriBaseId: "SRCROOT" }, region: { startLine: context.locate(result.resource).line } },
               logicalLocations: [{ fullyQualifiedName: result.resource.urn, name: result.resource.name, kind: "resource" }],
             },
           ],
+          ...baselineState(result),
           partialFingerprints: { "estateResource/v1": `${result.ruleId}:${result.resource.urn}` },
           ...(result.waiver
             ? { suppressions: [{ kind: "external", status: "accepted", justification: `${result.waiver.reason} (owner ${result.waiver.owner}, until ${result.waiver.expires})` }] }
@@ -62,7 +73,7 @@ export function toSarif(report: PolicyReport, planUri = "plan.json"): object {
           properties: { severity: result.severity, enforcement: result.enforcement, resourceType: result.resource.type, ...(result.baseline ? { baseline: true } : {}) },
         })),
         // Results list findings only; passes and not-applicable verdicts are counted here, apart.
-        properties: { stack: report.stack, profile: report.profile, mode: report.mode, planCreatedAt: report.planCreatedAt, summary: report.summary, settings: report.settings, settingsFrom: report.settingsFrom },
+        properties: { provenance: context.provenance, stack: report.stack, profile: report.profile, mode: report.mode, planCreatedAt: report.planCreatedAt, summary: report.summary, settings: report.settings, settingsFrom: report.settingsFrom },
       },
     ],
   };

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { PolicyReport } from "../../policies/evaluate.js";
 import { jsonText } from "../output/files.js";
+import { bareContext, type ReportContext } from "./context.js";
 import { toHtml } from "./html.js";
 import { toJunit } from "./junit.js";
 import { toMarkdown } from "./markdown.js";
@@ -10,18 +11,18 @@ import { toSarif } from "./sarif.js";
 export type ReportFormat = "json" | "sarif" | "junit" | "md" | "html";
 export const REPORT_FORMATS: ReportFormat[] = ["json", "sarif", "junit", "md", "html"];
 
-export function renderReport(report: PolicyReport, format: ReportFormat): string {
+export function renderReport(report: PolicyReport, format: ReportFormat, context: ReportContext = bareContext(report)): string {
   switch (format) {
     case "json":
       return jsonText(report);
     case "sarif":
-      return jsonText(toSarif(report));
+      return jsonText(toSarif(report, context));
     case "junit":
       return toJunit(report);
     case "md":
       return toMarkdown(report);
     case "html":
-      return toHtml(report);
+      return toHtml(report, context);
   }
 }
 
@@ -33,12 +34,12 @@ const FILE_NAMES: Record<ReportFormat, string> = {
   html: "policy.html",
 };
 
-/** Writes every report next to plan.json; returns the files written. */
-export function writeReports(outDir: string, report: PolicyReport): string[] {
+/** Writes every report next to plan.json; returns the files written. Build the context (`reportContext`) before: it reads the previous policy.json. */
+export function writeReports(outDir: string, report: PolicyReport, context: ReportContext = bareContext(report)): string[] {
   mkdirSync(outDir, { recursive: true });
   return REPORT_FORMATS.map((format) => {
     const file = path.join(outDir, FILE_NAMES[format]);
-    writeFileSync(file, renderReport(report, format));
+    writeFileSync(file, renderReport(report, format, context));
     return file;
   });
 }
