@@ -3,7 +3,7 @@
  * the same azure-native submodules), run alternately in one session; writes the ratio of medians
  * and peak memory to bench/results/plan.json, with the ratio to that floor when it too skips what
  * `estate plan` skips at start, and how plan time grows with the number of hosted services
- * (scale.ts). Needs GNU time (/usr/bin/time, Debian package `time`).
+ * (scale.ts), and each seed stack's plan time per resource beside prod's (seeds.ts). Needs GNU time (/usr/bin/time, Debian package `time`).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -12,6 +12,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildSync } from "esbuild";
 import { measureScale } from "./scale.js";
+import { measureSeeds } from "./seeds.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -87,6 +88,7 @@ const result = {
   floorWithClosureDepsDeferred: { medianSeconds: deferredFloorSeconds, peakMiB: Math.max(...deferredFloor.map((s) => s.peakMiB)) },
   ratioToFloorWithClosureDepsDeferred: Number((estateSeconds / deferredFloorSeconds).toFixed(3)),
   scaling: measureScale(),
+  seeds: measureSeeds(),
   targets: { ratioAtMost: 1.5, peakMiBAtMost: 1024, growth: "linear in resources" },
 };
 mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });

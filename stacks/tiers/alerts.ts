@@ -37,7 +37,7 @@ export function alertsTier(
     severity: config.observability.alerts.severity,
     appInsightsId: monitoring.appInsightsId,
     metricAlerts,
-    availabilityUrl: pulumi.interpolate`${entryUrl(compute, gateway, edge)}${HEALTH_PATH}`,
+    ...availability(compute, gateway, edge),
   });
   const budget = new Budget("budget", {
     namer,
@@ -49,13 +49,15 @@ export function alertsTier(
   return { alerts, budget };
 }
 
-/** Where callers reach the estate, which the availability test probes: Front Door, else the gateway, else the first app. */
-function entryUrl(compute: HostsTier["compute"], gateway: GatewayTier | undefined, edge: EdgeTier | undefined): pulumi.Input<string> {
-  if (edge) return edge.edge.url;
-  if (gateway) return gateway.gateway.gatewayUrl;
+/**
+ * The availability test probes where callers reach the estate: Front Door, else the gateway, else
+ * the first app. An estate with none of them (a private AKS workload only) has no public health URL,
+ * so it gets no test; its cluster and data alerts still apply.
+ */
+function availability(compute: HostsTier["compute"], gateway: GatewayTier | undefined, edge: EdgeTier | undefined): { availabilityUrl?: pulumi.Input<string> } {
   const [first] = Object.values(compute.apps);
-  if (!first) throw new Error("alerts: the estate has no Front Door, no gateway and no app for the availability test to probe");
-  return pulumi.interpolate`https://${first.defaultHostName}`;
+  const entry = edge ? edge.edge.url : gateway ? gateway.gateway.gatewayUrl : first ? pulumi.interpolate`https://${first.defaultHostName}` : undefined;
+  return entry ? { availabilityUrl: pulumi.interpolate`${entry}${HEALTH_PATH}` } : {};
 }
 
 /** Alert emails from config; without any, the stack's owner when the owner is an email address. */
