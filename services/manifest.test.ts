@@ -20,8 +20,8 @@ const schemas: Record<string, z.AnyZodObject> = { api: apiConfigSchema, worker: 
 describe("the services' manifests", async () => {
   const manifests = await loadManifests(SERVICES_DIR);
 
-  it("exist for api and worker", () => {
-    expect(manifests.map((m) => m.name)).toEqual(["api", "worker"]);
+  it("exist for api and worker, and for the 9Vectors seed's web API and site", () => {
+    expect(manifests.map((m) => m.name)).toEqual(["api", "ninevectors-api", "ninevectors-web", "worker"]);
   });
 
   it.each(["api", "worker"])("%s lists exactly the settings its env schema validates, with the same required flags", (name) => {

@@ -1,5 +1,6 @@
-// Every seed stack (the users' own systems in Pulumi.<seed>.yaml, docs/seeds/<seed>.md) plans under
-// mocks with no mandatory policy violation and a price for every resource.
+// Every seed stack (a user's own system as an Estate stack, docs/seeds/) plans under mocks,
+// passes the policy pack for its profile with no mandatory violation and has a price for every
+// resource. One stack per line in SEEDS.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { estimateCost } from "../cli/cost/estimate.js";
@@ -7,25 +8,50 @@ import { loadPriceTable } from "../cli/cost/prices.js";
 import { planStack } from "../cli/plan/stack.js";
 import { evaluatePlan } from "../policies/evaluate.js";
 import { RULES } from "../policies/rules/index.js";
+import type { Profile } from "../policies/model.js";
 import { loadStackPolicy } from "../policies/settings.js";
 
 const projectDir = path.resolve(import.meta.dirname, "..");
 
-/** The seed stacks and the profile each runs on. */
-const SEEDS = [
+/** Each seed stack with the profile its stack file sets (the policy pack's bar for it). */
+const SEEDS: Array<{ stack: string; profile: Profile }> = [
   { stack: "dreamspace", profile: "prod" },
   { stack: "feastfrenzy", profile: "prod" },
-] as const;
+  { stack: "ninevectors", profile: "dev" },
+];
 
-describe.each(SEEDS)("seed stack $stack", ({ stack, profile }) => {
-  it("plans with no mandatory policy violation and no unknown price", async () => {
+describe.each(SEEDS)("the $stack seed stack", ({ stack, profile }) => {
+  // Plans run one after another (Pulumi's runtime is per process): each case plans its own stack.
+  it("plans with no mandatory violation and no unknown price", async () => {
     const plan = await planStack({ projectDir, stack });
     expect(plan.profile).toBe(profile);
     const report = evaluatePlan(plan, loadStackPolicy(projectDir, RULES, { stack, profile }));
     const mandatory = report.results.filter((r) => r.status === "fail" && r.enforcement === "mandatory");
-    expect(mandatory.map((r) => `${r.ruleId} ${r.resource.name}`)).toEqual([]);
+    expect(mandatory.map((r) => `${r.ruleId} ${r.resource.name}: ${r.message}`)).toEqual([]);
     const cost = estimateCost(plan, loadPriceTable());
     expect(cost.resources.filter((r) => r.status === "unknown").map((r) => `${r.type} ${r.name}`)).toEqual([]);
+  }, 120_000);
+});
+
+describe("the ninevectors stack (seed 003, Startup tier)", () => {
+  it("hosts the site, the web API and the Functions behind the gateway, with the seed's queues and AI services", async () => {
+    const plan = await planStack({ projectDir, stack: "ninevectors" });
+    const ofType = (type: string) => plan.resources.filter((r) => r.type === type);
+    expect(ofType("azure-native:web:StaticSite").map((r) => r.inputs.sku)).toEqual([{ name: "Free", tier: "Free" }]);
+    expect(ofType("azure-native:apimanagement:ApiManagementService")[0]!.inputs.sku).toMatchObject({ name: "Developer", capacity: 1 });
+    const plans = Object.fromEntries(ofType("azure-native:web:AppServicePlan").map((p) => [String(p.name), (p.inputs.sku as { name: string }).name]));
+    expect(plans).toEqual({ "compute-asp-func": "EP1", "compute-asp-web": "B1" });
+    expect(ofType("azure-native:web:WebApp").map((r) => r.inputs.kind).sort()).toEqual(["app,linux", "functionapp,linux", "functionapp,linux"]);
+    expect(ofType("azure-native:servicebus:Queue").map((q) => [q.inputs.queueName, q.inputs.maxDeliveryCount])).toEqual([
+      ["document-processing", 3],
+      ["ai-analysis", 5],
+      ["notifications", 3],
+      ["exports", 1],
+    ]);
+    const [database] = ofType("azure-native:sql:Database");
+    expect(database!.inputs).toMatchObject({ sku: { name: "GP_S_Gen5", capacity: 1 }, autoPauseDelay: 60, minCapacity: 0.5 });
+    expect(ofType("azure-native:search:Service")[0]!.inputs.sku).toEqual({ name: "basic" });
+    expect(ofType("azure-native:cognitiveservices:Deployment").map((d) => (d.inputs.properties as any).model.name)).toEqual(["gpt-4o-mini", "text-embedding-3-small"]);
   }, 120_000);
 });
 

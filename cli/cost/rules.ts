@@ -42,6 +42,7 @@ const FREE_TYPES: Record<string, string> = {
   "azure-native:authorization:ManagementLockByScope": "locks are free",
   "azure-native:monitor:DiagnosticSetting": "the setting is free; ingestion is billed by the Log Analytics workspace",
   "azure-native:monitor:ActionGroup": "action groups are free (SMS and voice notifications are billed per use)",
+  "azure-native:monitor:AutoscaleSetting": "autoscale settings are free; the instances they add are billed by the plan (https://azure.microsoft.com/pricing/details/monitor/ has no autoscale meter)",
   "azure-native:consumption:Budget": "budgets are free",
   "azure-native:applicationinsights:Component": "workspace-based: telemetry is billed as Log Analytics ingestion",
   "azure-native:web:WebApp": "billed through its App Service plan",
