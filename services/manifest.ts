@@ -119,6 +119,11 @@ export const manifestSchema = z
     image: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/, "must be repository:tag or repository@sha256:<digest>").optional(),
     /** container: the port the container listens on. */
     port: z.number().int().min(1).max(65535).optional(),
+    /**
+     * The stacks that host this service when they do not list their services (`estate:services`);
+     * absent: every such stack. A seed system's own service names its seed stack here.
+     */
+    stacks: z.array(z.string().min(1)).min(1).optional(),
     routes: z.array(route).default([]),
     queues: z.array(queue).default([]),
     cosmos: z.array(cosmosContainer).default([]),

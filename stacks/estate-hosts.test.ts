@@ -22,6 +22,73 @@ function project(manifests: Array<Record<string, unknown>>): string {
 }
 
 const SITE = { name: "web", kind: "static-site", build: "dist" };
+const CONTAINER = {
+  name: "events",
+  kind: "container",
+  image: "events:1.0.0",
+  port: 8000,
+  routes: [{ methods: ["GET"], path: "/api/v1/events" }],
+  settings: [
+    { name: "APP_ENV", required: false, from: "literal", value: "dev" },
+    { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", required: false, from: "appInsights.connectionString" },
+    { name: "AUTH_CALLER_HEADER", required: false, from: "gateway.callerTokenHeader" },
+  ],
+};
+
+describe("a container service in the dev estate", () => {
+  let plan: Plan;
+  beforeAll(async () => {
+    plan = await planConfig({ projectDir: project([CONTAINER]), stack: "dev", config: DEV, secretKeys: [] });
+  });
+  const ofType = (type: string) => plan.resources.filter((r) => r.type === type);
+
+  it("gets a subnet of its own delegated to Microsoft.App/environments, /27", () => {
+    const subnet = ofType("azure-native:network:Subnet").find((s) => String(s.inputs.subnetName).endsWith("containerapps"))!;
+    expect(subnet.inputs.addressPrefix).toMatch(/\/27$/);
+    expect(subnet.inputs.delegations).toEqual([expect.objectContaining({ serviceName: "Microsoft.App/environments" })]);
+  });
+
+  it("runs in an internal environment in that subnet, its image pulled from the estate's registry with its own identity", () => {
+    const [registry] = ofType("azure-native:containerregistry:Registry");
+    expect(registry.inputs).toMatchObject({ sku: { name: "Basic" }, adminUserEnabled: false });
+    const [environment] = ofType("azure-native:app:ManagedEnvironment");
+    const subnet = ofType("azure-native:network:Subnet").find((s) => String(s.inputs.subnetName).endsWith("containerapps"))!;
+    expect(environment.inputs.vnetConfiguration).toEqual({ infrastructureSubnetId: subnet.outputs.id, internal: true });
+    const [app] = ofType("azure-native:app:ContainerApp");
+    const [identity] = ofType("azure-native:managedidentity:UserAssignedIdentity");
+    const config = app.inputs.configuration as any;
+    expect(config.registries).toEqual([{ server: registry.outputs.loginServer, identity: identity.outputs.id }]);
+    const container = (app.inputs.template as any).containers[0];
+    expect(container.image).toBe(`${registry.outputs.loginServer}/events:1.0.0`);
+    expect(container.probes.map((p: any) => p.type)).toEqual(["Startup", "Liveness", "Readiness"]);
+    const pull = ofType("azure-native:authorization:RoleAssignment").filter((r) => r.inputs.scope === registry.outputs.id);
+    expect(pull.map((r) => r.inputs.principalId)).toEqual([identity.outputs.principalId]);
+  });
+
+  it("is reachable from the gateway's subnet only, with the manifest's settings", () => {
+    const [app] = ofType("azure-native:app:ContainerApp");
+    const config = app.inputs.configuration as any;
+    const gateway = ofType("azure-native:network:Subnet").find((s) => String(s.inputs.subnetName).endsWith("gateway"))!;
+    expect(config.ingress).toMatchObject({ external: true, targetPort: 8000, allowInsecure: false });
+    expect(config.ingress.ipSecurityRestrictions).toEqual([expect.objectContaining({ action: "Allow", ipAddressRange: gateway.inputs.addressPrefix })]);
+    expect((app.inputs.template as any).containers[0].env).toEqual([
+      { name: "APP_ENV", value: "dev" },
+      { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: expect.stringMatching(/^InstrumentationKey=/) },
+      { name: "AUTH_CALLER_HEADER", value: "x-estate-caller-authorization" },
+    ]);
+  });
+
+  it("is the gateway's backend at its FQDN, as App Service apps are at their host names", () => {
+    const [app] = ofType("azure-native:app:ContainerApp");
+    const fqdn = (app.outputs.configuration as any).ingress.fqdn;
+    const [backend] = ofType("azure-native:apimanagement:Backend");
+    expect(backend.inputs.url).toBe(`https://${fqdn}/api/v1/events`);
+    expect(plan.outputs.appHostNames).toEqual({ events: fqdn });
+    // No App Service authentication on a container app: the gateway's role grant only.
+    expect(ofType("azure-native:web:WebAppAuthSettingsV2")).toEqual([]);
+    expect(ofType("azuread:index/appRoleAssignment:AppRoleAssignment")).toHaveLength(1);
+  });
+});
 
 describe("a static-site service in the dev estate", () => {
   let plan: Plan;
@@ -76,11 +143,30 @@ describe("services the stack cannot host are refused before anything is declared
     await expect(loadHostedServices(project([SITE]), loadConfig(named, { stack: "dev" }), "dev")).resolves.toHaveLength(1);
   });
 
-  it("a second static site, and a container service", async () => {
-    const found = await refused([SITE, { ...SITE, name: "admin" }, { name: "events", kind: "container", image: "events:1.0.0", port: 8080 }]);
-    expect(found).toEqual([
-      'estate:services: services/events/manifest.json: kind "container" cannot be hosted by this stack; its tiers host function-app, web-app, static-site',
-      expect.stringMatching(/^kind: service web .* is a second static site; an estate serves one \(admin\)/),
+  it("a second static site", async () => {
+    const found = await refused([SITE, { ...SITE, name: "admin" }]);
+    expect(found).toEqual([expect.stringMatching(/^kind: service web .* is a second static site; an estate serves one \(admin\)/)]);
+  });
+
+  it("a container without the estate's registry, an image naming another registry, routes no gateway in the VNet reaches", async () => {
+    const noRegistry = { ...DEV, "estate:hosts": JSON.stringify({ registry: { enabled: false } }) };
+    expect(await refused([CONTAINER], noRegistry)).toEqual([
+      'estate:hosts.registry.enabled: services/events/manifest.json: kind "container" pulls its image from the estate\'s registry, which this stack leaves out; set it true or host another service',
+    ]);
+    expect(await refused([{ ...CONTAINER, image: "other.azurecr.io/events:1.0.0" }])).toEqual([
+      expect.stringMatching(/^image: services\/events\/manifest\.json: image "other\.azurecr\.io\/events:1\.0\.0" names the registry other\.azurecr\.io/),
+    ]);
+    const consumption = { ...DEV, "estate:gateway": JSON.stringify({ sku: "Consumption", capacity: null, rateLimit: null, quota: null }) };
+    expect(await refused([CONTAINER], consumption)).toEqual([
+      expect.stringMatching(/^estate:gateway\.sku: services\/events\/manifest\.json: gateway Consumption is not in the VNet here and cannot reach the internal Container Apps environment/),
+    ]);
+  });
+
+  it("a container in an address space without room for its subnet", async () => {
+    // Four /26 subnets fill the /24: the estate's own fit, a containerApps /27 does not.
+    const small = { ...DEV, "estate:network": JSON.stringify({ addressSpace: "10.0.0.0/24", subnets: { gateway: "10.0.0.128/26", management: "10.0.0.192/26" } }) };
+    expect(await refused([CONTAINER], small)).toEqual([
+      expect.stringMatching(/^estate:network\.subnets: address space 10\.0\.0\.0\/24 is too small: no free \/27 left for subnet containerApps \(services\/events\/manifest\.json is a container/),
     ]);
   });
 });

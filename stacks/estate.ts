@@ -61,7 +61,10 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
     // Only the tiers the stack has: Pulumi shows no undefined output.
     ...(edge ? { frontDoorUrl: edge.edge.url } : {}),
     ...(gateway ? { gatewayUrl: gateway.gateway.gatewayUrl } : {}),
-    appHostNames: Object.fromEntries(Object.entries(hosts.compute.apps).map(([key, app]) => [key, app.defaultHostName])),
+    appHostNames: Object.fromEntries([
+      ...Object.entries(hosts.compute.apps).map(([key, app]) => [key, app.defaultHostName]),
+      ...Object.entries(hosts.containers?.apps ?? {}).map(([key, app]) => [key, app.fqdn]),
+    ]),
     siteHostNames: Object.fromEntries(Object.entries(hosts.staticSites).map(([key, site]) => [key, site.defaultHostname])),
     data: {
       ...(data.data.cosmos ? { cosmosAccountId: data.data.cosmos.accountId, cosmosEndpoint: data.data.cosmos.documentEndpoint } : {}),

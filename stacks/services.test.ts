@@ -30,9 +30,14 @@ function projectWith(manifest: object): string {
 describe("hosted services against the stack config", () => {
   const config = loadConfig(DEV, { stack: "dev" });
 
-  it("hosts every manifest of the project", async () => {
+  it("hosts every manifest of the project but those kept to other stacks", async () => {
     const services = await loadHostedServices(ROOT, config, "dev");
-    expect(services.map((s) => s.name).sort()).toEqual(["api", "ninevectors-api", "ninevectors-web", "worker"]);
+    expect(services.map((s) => s.name).sort()).toEqual(["api", "worker"]);
+    // services/events-api names "stacks": ["events"].
+    const events = loadConfig({ ...DEV, "estate:data": '{"cosmos":{"enabled":false}}' }, { stack: "events" });
+    const hosted = await loadHostedServices(ROOT, events, "events").catch((e: unknown) => e);
+    expect(hosted).toBeInstanceOf(ConfigError);
+    expect((hosted as ConfigError).problems.map((p) => p.message)).toContainEqual(expect.stringMatching(/^service api .* uses Cosmos DB/));
   });
 
   it.each([
@@ -53,7 +58,7 @@ describe("hosted services against the stack config", () => {
     expect((await loadHostedServices(ROOT, chosen, "dev")).map((s) => s.name)).toEqual(["api"]);
     const unknown = loadConfig({ ...DEV, "estate:services": '["api","billing"]' }, { stack: "dev" });
     const error = (await loadHostedServices(ROOT, unknown, "dev").catch((e: unknown) => e)) as ConfigError;
-    expect(error.problems).toEqual([{ key: "estate:services[1]", message: 'got "billing"; the project\'s services are api, ninevectors-api, ninevectors-web, worker' }]);
+    expect(error.problems).toEqual([{ key: "estate:services[1]", message: 'got "billing"; the project\'s services are api, dreamspace-api, dreamspace-web, events-api, ninevectors-api, ninevectors-web, worker' }]);
   });
 
   it("refuses a service that uses Cosmos DB or queues in a stack that leaves them out", async () => {
@@ -65,11 +70,15 @@ describe("hosted services against the stack config", () => {
     ]);
   });
 
-  it("refuses a kind the stack cannot host, naming the manifest, the key and the kinds it can host", async () => {
-    const error = (await loadHostedServices(projectWith({ kind: "container", entry: undefined, image: "events:1.0.0", port: 8080 }), config, "dev").catch((e: unknown) => e)) as ConfigError;
+  it("refuses a container in a stack without the estate's registry, naming the manifest and the key", async () => {
+    const noRegistry = loadConfig({ ...DEV, "estate:hosts": '{"registry":{"enabled":false}}' }, { stack: "dev" });
+    const error = (await loadHostedServices(projectWith({ kind: "container", entry: undefined, image: "svc:1.0.0", port: 8000 }), noRegistry, "dev").catch((e: unknown) => e)) as ConfigError;
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.problems).toEqual([
-      { key: "estate:services", message: 'services/svc/manifest.json: kind "container" cannot be hosted by this stack; its tiers host function-app, web-app, static-site' },
+      {
+        key: "estate:hosts.registry.enabled",
+        message: 'services/svc/manifest.json: kind "container" pulls its image from the estate\'s registry, which this stack leaves out; set it true or host another service',
+      },
     ]);
   });
 
@@ -94,8 +103,8 @@ describe("services deployed with the dev estate", () => {
 
   beforeAll(async () => {
     plan = await planStack({ projectDir: ROOT, stack: "dev" });
-    // The dev stack hosts the estate's own services (estate:services in Pulumi.dev.yaml).
-    manifests = (await loadManifests(path.join(ROOT, "services"))).filter((m) => ["api", "worker"].includes(m.name));
+    // The dev stack's: every manifest but those kept to other stacks (events-api).
+    manifests = (await loadManifests(path.join(ROOT, "services"))).filter((m) => !m.stacks || m.stacks.includes("dev"));
   });
 
   it("sets every setting a manifest requires, from the estate's own resources", () => {

@@ -3,35 +3,46 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AppSettingValue } from "../infra/compute/index.js";
 import { CALLER_AUTHORIZATION_HEADER, entraEndpoints } from "../infra/gateway/policy-xml.js";
 import { STATIC_SITE_REGIONS } from "../infra/static/index.js";
+import { planSubnets } from "../infra/network/subnets.js";
 import { loadManifests, unhandledSettingSource, type LoadedManifest, type ServiceKind } from "../services/manifest.js";
 import { staticSiteRegion } from "./config/hosts.js";
 import { ConfigError, formatKey, type ConfigProblem } from "./config/load.js";
 import type { EstateConfig } from "./config/schema.js";
+import { gatewaySubnetRole, hostsContainers, subnetRolesFor } from "./tiers/network.js";
 
 export type HostedService = LoadedManifest;
 
 /**
  * The services the estate hosts: the `services/<name>/manifest.json` the stack chooses with
- * `estate:services` (all of the project's by default). Read and checked against the stack config
+ * `estate:services` (by default all of the project's, but those whose manifest names other `stacks`). Read and checked against the stack config
  * before any resource is declared: each must be a kind the stack can host, and may only use the
  * queues, Cosmos containers and blob containers the stack declares.
  */
 export async function loadHostedServices(rootDir: string, config: EstateConfig, stack: string): Promise<HostedService[]> {
   const all = await loadManifests(path.join(rootDir, "services"));
-  const { chosen, problems } = chooseServices(all, config);
-  problems.push(...chosen.flatMap((m) => [...unhostable(m, config), ...undeclaredData(m, config)]), ...unroutable(chosen, config), ...unhostableSites(chosen, config));
+  const { chosen, problems } = chooseServices(all, config, stack);
+  problems.push(
+    ...chosen.flatMap((m) => [...unhostable(m, config), ...undeclaredData(m, config)]),
+    ...unroutable(chosen, config),
+    ...unhostableSites(chosen, config),
+    ...noContainerSubnet(chosen, config),
+  );
   if (problems.length) throw new ConfigError(`Pulumi.${stack}.yaml`, problems);
   return chosen;
 }
 
-/** The kinds of service the stack's tiers can host: App Service plans host function and web apps. */
-export function hostableKinds(_config: EstateConfig): ServiceKind[] {
-  // Containers wait for a subnet delegated to Microsoft.App/environments beside the apps' own.
-  return ["function-app", "web-app", "static-site"];
+/**
+ * The kinds of service the stack's tiers can host: App Service plans host function and web apps,
+ * Static Web Apps the static sites, and Container Apps the containers, whose images come from
+ * the estate's own registry (`estate:hosts.registry.enabled`).
+ */
+export function hostableKinds(config: EstateConfig): ServiceKind[] {
+  return ["function-app", "web-app", "static-site", ...(config.hosts.registry.enabled ? (["container"] as const) : [])];
 }
 
-function chooseServices(all: HostedService[], config: EstateConfig): { chosen: HostedService[]; problems: ConfigProblem[] } {
-  if (!config.services) return { chosen: all, problems: [] };
+function chooseServices(all: HostedService[], config: EstateConfig, stack: string): { chosen: HostedService[]; problems: ConfigProblem[] } {
+  // Without a list: every service that does not keep itself to other stacks.
+  if (!config.services) return { chosen: all.filter((m) => !m.stacks || m.stacks.includes(stack)), problems: [] };
   const names = all.map((m) => m.name);
   const problems: ConfigProblem[] = [];
   config.services.forEach((name, i) => {
@@ -59,6 +70,7 @@ function unroutable(services: HostedService[], config: EstateConfig): ConfigProb
 function unhostable(service: HostedService, config: EstateConfig): ConfigProblem[] {
   const file = `services/${service.name}/manifest.json`;
   const kinds = hostableKinds(config);
+  if (service.kind === "container") return unhostableContainer(service, config);
   if (!kinds.includes(service.kind)) {
     return [{ key: formatKey(["services"]), message: `${file}: kind "${service.kind}" cannot be hosted by this stack; its tiers host ${kinds.join(", ")}` }];
   }
@@ -72,6 +84,42 @@ function unhostable(service: HostedService, config: EstateConfig): ConfigProblem
     ];
   }
   return [];
+}
+
+/**
+ * A container service needs the estate's registry, an image in it (no registry host of its own),
+ * and, when it has routes, a gateway inside the VNet: the Container Apps environment is internal,
+ * reachable only from the VNet (https://learn.microsoft.com/azure/container-apps/ingress-overview).
+ */
+function unhostableContainer(service: HostedService, config: EstateConfig): ConfigProblem[] {
+  const file = `services/${service.name}/manifest.json`;
+  const problems: ConfigProblem[] = [];
+  if (!config.hosts.registry.enabled) {
+    problems.push({
+      key: formatKey(["hosts", "registry", "enabled"]),
+      message: `${file}: kind "container" pulls its image from the estate's registry, which this stack leaves out; set it true or host another service`,
+    });
+  }
+  const [first] = service.image?.split("/") ?? [];
+  // Docker's rule: a first segment with a dot or a port, or localhost, is a registry host.
+  if (service.image?.includes("/") && first && (/[.:]/.test(first) || first === "localhost")) {
+    problems.push({
+      key: "image",
+      message: `${file}: image "${service.image}" names the registry ${first}; give repository:tag in the estate's registry (it adds its own login server)`,
+    });
+  }
+  if (service.routes.length && config.gateway.sku === "none") {
+    problems.push({
+      key: formatKey(["gateway", "sku"]),
+      message: `${file}: a container with routes is reached through the gateway (its environment is internal, with no public address); choose a gateway sku`,
+    });
+  } else if (service.routes.length && !gatewaySubnetRole(config)) {
+    problems.push({
+      key: formatKey(["gateway", "sku"]),
+      message: `${file}: gateway ${config.gateway.sku} is not in the VNet here and cannot reach the internal Container Apps environment; use Developer, Premium (injected) or StandardV2 (VNet-integrated)`,
+    });
+  }
+  return problems;
 }
 
 function undeclaredData(service: HostedService, config: EstateConfig): ConfigProblem[] {
@@ -105,7 +153,18 @@ function undeclaredData(service: HostedService, config: EstateConfig): ConfigPro
   return problems;
 }
 
-/** Services of a kind this stack cannot host as configured: refused before anything is declared. */
+/** A container service needs a containerApps subnet: the address space must hold it beside the others. */
+function noContainerSubnet(services: HostedService[], config: EstateConfig): ConfigProblem[] {
+  if (!hostsContainers(services)) return [];
+  try {
+    planSubnets(config.network.addressSpace, config.network.subnets, subnetRolesFor(config, services));
+    return [];
+  } catch (error) {
+    const container = services.find((service) => service.kind === "container")!;
+    return [{ key: formatKey(["network", "subnets"]), message: `${(error as Error).message} (services/${container.name}/manifest.json is a container, which needs a containerApps subnet)` }];
+  }
+}
+
 /** Static sites the stack cannot serve: no Static Web Apps region, or more than Front Door's one site origin. */
 function unhostableSites(services: HostedService[], config: EstateConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];

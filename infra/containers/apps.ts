@@ -9,6 +9,9 @@ import { HEALTH_PATH } from "../core/health.js";
 import { lockResource } from "../core/lock.js";
 import { applySharedArgs } from "../core/shared.js";
 
+/** The delegation an environment's infrastructure subnet needs (https://learn.microsoft.com/azure/container-apps/custom-virtual-networks#subnet). */
+export const CONTAINER_APPS_SUBNET_DELEGATION = "Microsoft.App/environments";
+
 /** The workload profile every app runs on: serverless, billed per use, scales to zero. */
 export const CONSUMPTION_PROFILE = "Consumption";
 
@@ -193,6 +196,8 @@ export class ContainerApp extends pulumi.ComponentResource {
   readonly fqdn: pulumi.Output<string>;
   /** The identity the app runs (and pulls) as: grant it the data it uses. */
   readonly principalId: pulumi.Output<string>;
+  /** The user-assigned identity's client id (AZURE_CLIENT_ID for the SDKs); absent for a system-assigned one. */
+  readonly clientId?: pulumi.Output<string>;
 
   constructor(name: string, args: ContainerAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:containers:ContainerApp", name, {}, opts);
@@ -292,6 +297,7 @@ export class ContainerApp extends pulumi.ComponentResource {
           return value.principalId;
         });
     if (!user) args.image.registry.grantPull(args.name, this.principalId);
+    this.clientId = user?.clientId;
     this.id = site.id;
     this.name = site.name;
     this.fqdn = site.configuration.apply((configuration) => configuration?.ingress?.fqdn ?? "");

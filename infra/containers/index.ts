@@ -1,6 +1,7 @@
 export { ContainerRegistry, REGISTRY_SKUS, type RegistryArgs, type RegistrySku } from "./registry.js";
 export {
   CONSUMPTION_PROFILE,
+  CONTAINER_APPS_SUBNET_DELEGATION,
   ContainerApp,
   ContainerAppsEnvironment,
   containerEnv,

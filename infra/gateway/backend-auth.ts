@@ -78,16 +78,25 @@ export class BackendAuth extends pulumi.ComponentResource {
   }
 
   /**
+   * Grants `principalId` the registration's role: the only principal Entra issues tokens for this
+   * app to. For a host without App Service authentication (a container app), the service itself
+   * checks the token's audience.
+   */
+  grantGateway(principalId: pulumi.Input<string>): AppRoleAssignment {
+    return new AppRoleAssignment(
+      `${this.name}-gateway-role`,
+      { appRoleId: this.roleId, principalObjectId: principalId, resourceObjectId: this.servicePrincipal.objectId },
+      { parent: this },
+    );
+  }
+
+  /**
    * Only `principalId` may call the app: it is granted the role, and App Service authentication
    * answers every other request with a 401 (the health path stays open for probes). No client
    * secret: the app only validates tokens, it never signs anyone in.
    */
   admitOnly(principalId: pulumi.Input<string>, site: { name: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> }): web.WebAppAuthSettingsV2 {
-    new AppRoleAssignment(
-      `${this.name}-gateway-role`,
-      { appRoleId: this.roleId, principalObjectId: principalId, resourceObjectId: this.servicePrincipal.objectId },
-      { parent: this },
-    );
+    this.grantGateway(principalId);
     return new web.WebAppAuthSettingsV2(
       `${this.name}-app-auth`,
       {

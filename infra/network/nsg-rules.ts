@@ -79,4 +79,14 @@ export const NSG_RULES: Record<SubnetRole, Rule[]> = {
       "Azure load balancer health probes for nodes and internal Services."),
     denyAllInbound,
   ],
+  // An internal environment's only inbound address is its internal load balancer in this subnet:
+  // callers in the VNet (the gateway) on 443, and Azure's load balancer probes
+  // (https://learn.microsoft.com/azure/container-apps/firewall-integration#nsg-allow-rules).
+  containerApps: [
+    rule("allow-vnet-https", 100, "Inbound", "Allow", "VirtualNetwork", "VirtualNetwork", "443",
+      "The gateway and other VNet callers reach the environment's internal ingress."),
+    rule("allow-load-balancer", 110, "Inbound", "Allow", "AzureLoadBalancer", "VirtualNetwork", "*",
+      "Azure load balancer health probes."),
+    denyAllInbound,
+  ],
 };

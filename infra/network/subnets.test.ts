@@ -24,3 +24,16 @@ describe("planSubnets and the optional aks subnet", () => {
     expect(() => planSubnets("10.0.0.0/24", {}, ["aks"])).toThrow(/^address space 10.0.0.0\/24 is too small: no free/);
   });
 });
+
+describe("planSubnets and the optional containerApps subnet", () => {
+  it("carves a /27 for Container Apps only when asked, beside the others", () => {
+    expect(planSubnets("10.0.0.0/16")).not.toHaveProperty("containerApps");
+    const plan = planSubnets("10.0.0.0/16", {}, ["containerApps"]);
+    expect(plan.containerApps).toMatch(/\/27$/);
+    expect(Object.keys(plan)).toEqual(["gateway", "integration", "privateEndpoints", "management", "containerApps"]);
+  });
+
+  it("refuses an explicit containerApps range smaller than /27", () => {
+    expect(() => planSubnets("10.0.0.0/16", { containerApps: "10.0.9.0/28" }, ["containerApps"])).toThrow("subnet containerApps 10.0.9.0/28 is too small: it needs at least a /27");
+  });
+});

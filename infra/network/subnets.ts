@@ -16,11 +16,18 @@ export const SUBNET_ROLES = {
    * holds 250 (https://learn.microsoft.com/azure/aks/azure-cni-overlay#ip-address-planning).
    */
   aks: 24,
+  /**
+   * Container Apps environments (workload profiles), delegated to Microsoft.App/environments, only
+   * in estates hosting a `container` service. /27 is the documented minimum for a workload-profiles
+   * environment (a Consumption-only one needs /23):
+   * https://learn.microsoft.com/azure/container-apps/custom-virtual-networks#subnet
+   */
+  containerApps: 27,
 } as const;
 
 export type SubnetRole = keyof typeof SUBNET_ROLES;
 /** Subnets only the estates whose hosts need them get. */
-export const OPTIONAL_SUBNET_ROLES = ["aks"] as const satisfies readonly SubnetRole[];
+export const OPTIONAL_SUBNET_ROLES = ["aks", "containerApps"] as const satisfies readonly SubnetRole[];
 export type OptionalSubnetRole = (typeof OPTIONAL_SUBNET_ROLES)[number];
 export type SubnetPlan = Record<Exclude<SubnetRole, OptionalSubnetRole>, string> & Partial<Record<OptionalSubnetRole, string>>;
 export const SUBNET_ROLE_NAMES = Object.keys(SUBNET_ROLES) as SubnetRole[];

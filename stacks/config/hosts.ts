@@ -7,25 +7,25 @@ import { checkZones } from "./checks.js";
 
 interface HostsDefaults {
   staticSites: { sku: StaticSiteSku; region?: StaticSiteRegion; stagingEnvironments: boolean; allowConfigFileUpdates: boolean; customDomains: string[] };
-  registry: { sku: RegistrySku; zoneRedundant: boolean };
+  registry: { enabled: boolean; sku: RegistrySku; zoneRedundant: boolean };
   containerApps: { cpu: number; minReplicas: number; maxReplicas: number; concurrentRequests: number };
 }
 
 const DEFAULTS: Record<Profile, HostsDefaults> = {
   dev: {
     staticSites: { sku: "Standard", stagingEnvironments: true, allowConfigFileUpdates: true, customDomains: [] },
-    registry: { sku: "Basic", zoneRedundant: false },
+    registry: { enabled: true, sku: "Basic", zoneRedundant: false },
     containerApps: { cpu: 0.5, minReplicas: 1, maxReplicas: 3, concurrentRequests: 50 },
   },
   ephemeral: {
     staticSites: { sku: "Free", stagingEnvironments: false, allowConfigFileUpdates: true, customDomains: [] },
-    registry: { sku: "Basic", zoneRedundant: false },
+    registry: { enabled: true, sku: "Basic", zoneRedundant: false },
     containerApps: { cpu: 0.25, minReplicas: 0, maxReplicas: 1, concurrentRequests: 50 },
   },
   // Prod: Premium registry (private, zone redundant), two replicas at least, no preview environments.
   prod: {
     staticSites: { sku: "Standard", stagingEnvironments: false, allowConfigFileUpdates: true, customDomains: [] },
-    registry: { sku: "Premium", zoneRedundant: true },
+    registry: { enabled: true, sku: "Premium", zoneRedundant: true },
     containerApps: { cpu: 1, minReplicas: 2, maxReplicas: 10, concurrentRequests: 100 },
   },
 };
@@ -48,7 +48,8 @@ export const hostsArea = defineArea({
           customDomains: z.array(z.string()),
         })
         .strict(),
-      registry: z.object({ sku: z.enum(REGISTRY_SKUS), zoneRedundant: z.boolean() }).strict(),
+      /** `enabled: false`: no registry of the estate's own, so no `container` service can be hosted. */
+      registry: z.object({ enabled: z.boolean(), sku: z.enum(REGISTRY_SKUS), zoneRedundant: z.boolean() }).strict(),
       containerApps: z
         .object({
           /** vCPU per replica (0.25-4 in 0.25 steps); memory is twice that in GiB. */

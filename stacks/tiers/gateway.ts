@@ -5,7 +5,7 @@ import { GATEWAY_ZONES, gatewayCapacity } from "../config/gateway.js";
 import type { EstateConfig } from "../config/schema.js";
 import { EMAIL } from "./contacts.js";
 import type { Foundation } from "./foundation.js";
-import type { HostsTier } from "./hosts.js";
+import { backendOf, type HostsTier } from "./hosts.js";
 import { gatewaySubnetRole, type NetworkTier } from "./network.js";
 
 /** API Management in front of the routed apps, which answer only its identity. */
@@ -14,7 +14,7 @@ export interface GatewayTier {
 }
 
 /** None when the stack has no gateway (`estate:gateway.sku: none`). */
-export function gatewayTier(foundation: Foundation, { network }: NetworkTier, { compute, tenantId }: HostsTier): GatewayTier | undefined {
+export function gatewayTier(foundation: Foundation, { network }: NetworkTier, hosts: HostsTier): GatewayTier | undefined {
   const { config, services, base, diagnostics, appInsights, clientConfig, group } = foundation;
   const sku = config.gateway.sku;
   if (sku === "none") return undefined;
@@ -23,11 +23,13 @@ export function gatewayTier(foundation: Foundation, { network }: NetworkTier, { 
   // managed-identity token. It lives in the deployer's tenant, where the gateway's identity gets
   // its tokens, which may differ from the tenant whose caller tokens the gateway validates.
   const routed = services.filter((service) => service.routes.length > 0);
+  const { tenantId } = hosts;
+  const backends = Object.fromEntries(routed.map((service) => [service.name, backendOf(hosts, service.name)]));
   const backendAuth = Object.fromEntries(
     routed.map((service) => [
       service.name,
       new BackendAuth(`${service.name}-backend-auth`, {
-        appName: compute.apps[service.name].name,
+        appName: backends[service.name].name,
         tenantId: clientConfig.tenantId,
         owners: [clientConfig.objectId],
       }),
@@ -50,7 +52,7 @@ export function gatewayTier(foundation: Foundation, { network }: NetworkTier, { 
     apis: routed.map((service) => ({
       service: service.name,
       routes: service.routes,
-      backend: { hostName: compute.apps[service.name].defaultHostName, resource: backendAuth[service.name].identifierUri },
+      backend: { hostName: backends[service.name].hostName, resource: backendAuth[service.name].identifierUri },
     })),
     jwt: tenantId.apply((tenantId) => entraJwt(tenantId, auth.audience, auth.requiredClaims)),
     rateLimit: rateLimit && { calls: rateLimit.callsPerMinute, renewalPeriodSeconds: 60, key: rateLimit.key },
@@ -62,9 +64,13 @@ export function gatewayTier(foundation: Foundation, { network }: NetworkTier, { 
     },
   });
 
-  // The apps answer only the gateway's identity (health probes aside).
+  // The apps answer only the gateway's identity (health probes aside). Container apps admit only
+  // the gateway's subnet by their ingress rules; the gateway's token for them is issued only to
+  // its identity, and the service checks its audience itself.
   for (const [name, registration] of Object.entries(backendAuth)) {
-    registration.admitOnly(gateway.principalId, { name: compute.apps[name].name, resourceGroupName: group.name });
+    const backend = backends[name];
+    if (backend.kind === "app-service") registration.admitOnly(gateway.principalId, { name: backend.name, resourceGroupName: group.name });
+    else registration.grantGateway(gateway.principalId);
   }
   return { gateway };
 }

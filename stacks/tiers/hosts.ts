@@ -6,16 +6,19 @@ import { StaticSite } from "../../infra/static/index.js";
 import { isAppService } from "../../services/manifest.js";
 import { staticSiteRegion } from "../config/hosts.js";
 import type { EstateConfig } from "../config/schema.js";
-import { serviceSettings } from "../services.js";
+import { serviceSettings, type SettingSources } from "../services.js";
 import { gatewaySubnetRole } from "./network.js";
 import { DEPLOYMENTS_CONTAINER, type DataServicesTier } from "./data.js";
 import type { Foundation } from "./foundation.js";
+import { containerHosts, type ContainerHosts } from "./containers.js";
 import { kubernetesHosts, type KubernetesHosts } from "./kubernetes.js";
 import type { NetworkTier } from "./network.js";
 
 /** The hosts of the services, each app with its package deployed and its identity granted its data. */
 export interface HostsTier {
   compute: Compute;
+  /** The registry, Container Apps environment and apps of the container services, when there are any. */
+  containers?: ContainerHosts;
   /** The AKS cluster and its workload, when the stack enables it. */
   kubernetes?: KubernetesHosts;
   /** The static-site services, by name (at most one: Front Door has one site origin group). */
@@ -49,7 +52,7 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
   );
 
   const tenantId = pulumi.output(config.gateway.auth.tenantId ?? clientConfig.tenantId);
-  const settingSources = {
+  const settingSources: SettingSources = {
     cosmosEndpoint: data.cosmos?.documentEndpoint,
     blobEndpoint: data.storage.blobEndpoint,
     serviceBusNamespace: data.serviceBus?.fullyQualifiedNamespace,
@@ -94,7 +97,29 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
     // Each generated secret the service reads, and no other secret of the vault.
     for (const setting of service.settings.filter((s) => s.from === "keyVault.generatedSecret")) data.keyVault.grantSecretRead(service.name, principalId, setting.value!);
   }
-  return { compute, kubernetes: kubernetesHosts(foundation, networkTier, dataTier), staticSites: staticSitesOf(foundation, rootDir), tenantId };
+  return {
+    compute,
+    containers: containerHosts(foundation, networkTier, dataTier, settingSources),
+    kubernetes: kubernetesHosts(foundation, networkTier, dataTier),
+    staticSites: staticSitesOf(foundation, rootDir),
+    tenantId,
+  };
+}
+
+/** Where the gateway sends a routed service's calls: its App Service app or its container app. */
+export interface Backend {
+  kind: "app-service" | "container-app";
+  /** The Azure resource's name (the backend registration's display name). */
+  name: pulumi.Output<string>;
+  hostName: pulumi.Output<string>;
+}
+
+export function backendOf({ compute, containers }: HostsTier, service: string): Backend {
+  const app = compute.apps[service];
+  if (app) return { kind: "app-service", name: app.name, hostName: app.defaultHostName };
+  const container = containers?.apps[service];
+  if (container) return { kind: "container-app", name: container.name, hostName: container.fqdn };
+  throw new Error(`hosts: service ${service} has routes but no App Service app or container app hosts it`);
 }
 
 /** Each static-site service's build output on a Static Web App (region and SKU from estate:hosts). */

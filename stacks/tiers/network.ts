@@ -1,8 +1,10 @@
 import { PrivateDnsZones } from "../../infra/network/dns.js";
 import { APP_SERVICE_SUBNET_DELEGATION, FLEX_SUBNET_DELEGATION } from "../../infra/compute/skus.js";
+import { CONTAINER_APPS_SUBNET_DELEGATION } from "../../infra/containers/index.js";
 import { GATEWAY_TIERS } from "../../infra/gateway/index.js";
 import type { EstateConfig } from "../config/schema.js";
-import { Network, planSubnets } from "../../infra/network/index.js";
+import { Network, planSubnets, type OptionalSubnetRole, type SubnetPlan } from "../../infra/network/index.js";
+import type { HostedService } from "../services.js";
 import { privateLinkServices } from "./data.js";
 import type { Foundation } from "./foundation.js";
 
@@ -10,23 +12,30 @@ import type { Foundation } from "./foundation.js";
 export interface NetworkTier {
   network: Network;
   dns: PrivateDnsZones;
+  /** Each subnet's range, by role (the container apps admit the gateway's). */
+  subnets: SubnetPlan;
 }
 
-export function networkTier({ config, base, diagnostics }: Foundation): NetworkTier {
+export function networkTier({ config, services, base, diagnostics }: Foundation): NetworkTier {
+  const subnets = planSubnets(config.network.addressSpace, config.network.subnets, subnetRolesFor(config, services));
   const network = new Network("network", {
     ...base,
     diagnostics,
     addressSpace: config.network.addressSpace,
-    subnets: planSubnets(config.network.addressSpace, config.network.subnets, config.kubernetes.enabled ? ["aks"] : []),
+    subnets,
     delegations: {
       // Flex Consumption apps integrate through a subnet delegated to Container Apps' environments.
       ...(config.compute.functions.plan === "FlexConsumption" ? { integration: FLEX_SUBNET_DELEGATION } : {}),
       // A v2 gateway integrates outbound through a subnet delegated like an App Service plan's.
       ...(gatewaySubnetRole(config) === "integrated" ? { gateway: APP_SERVICE_SUBNET_DELEGATION } : {}),
+      // Container Apps environments are injected into a subnet of their own, delegated to them.
+      ...(hostsContainers(services) ? { containerApps: CONTAINER_APPS_SUBNET_DELEGATION } : {}),
     },
   });
-  const dns = new PrivateDnsZones("dns", { ...base, vnetId: network.vnetId, services: privateLinkServices(config.data) });
-  return { network, dns };
+  // A Premium registry is private: its endpoint needs the registry zone.
+  const registryZone = hostsContainers(services) && config.hosts.registry.sku === "Premium" ? (["containerRegistry"] as const) : [];
+  const dns = new PrivateDnsZones("dns", { ...base, vnetId: network.vnetId, services: [...privateLinkServices(config.data), ...registryZone] });
+  return { network, dns, subnets };
 }
 
 /**
@@ -40,4 +49,12 @@ export function gatewaySubnetRole(config: EstateConfig): "injected" | "integrate
   const vnet = GATEWAY_TIERS[sku].vnet;
   if (vnet === "none" || (vnet === "injected" && config.edge.sku !== "none" && config.edge.originAccess === "private-link")) return undefined;
   return vnet;
+}
+
+/** Whether the stack hosts a container service: it then gets a registry, a Container Apps environment and their subnet. */
+export const hostsContainers = (services: readonly HostedService[]): boolean => services.some((service) => service.kind === "container");
+
+/** The optional subnets the stack's hosts need: AKS nodes, Container Apps environments. */
+export function subnetRolesFor(config: EstateConfig, services: readonly HostedService[]): OptionalSubnetRole[] {
+  return [...(config.kubernetes.enabled ? (["aks"] as const) : []), ...(hostsContainers(services) ? (["containerApps"] as const) : [])];
 }

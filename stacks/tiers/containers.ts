@@ -1,0 +1,100 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { AppSettingValue } from "../../infra/compute/index.js";
+import { ContainerApp, ContainerAppsEnvironment, ContainerRegistry } from "../../infra/containers/index.js";
+import type { HostedService } from "../services.js";
+import { serviceSettings, type SettingSources } from "../services.js";
+import type { DataServicesTier } from "./data.js";
+import type { Foundation } from "./foundation.js";
+import { gatewaySubnetRole, hostsContainers, type NetworkTier } from "./network.js";
+
+/** The container services' hosts: the estate's registry, one internal Container Apps environment, one app per service. */
+export interface ContainerHosts {
+  registry: ContainerRegistry;
+  environment: ContainerAppsEnvironment;
+  /** By service name. */
+  apps: Record<string, ContainerApp>;
+}
+
+/**
+ * Part of the hosts tier: nothing unless a `container` service is hosted. loadHostedServices has
+ * already refused a container without the estate's registry, an image naming another registry,
+ * and routes no gateway in the VNet can reach.
+ */
+export function containerHosts(
+  foundation: Foundation,
+  { network, dns, subnets }: NetworkTier,
+  { data }: DataServicesTier,
+  settingSources: SettingSources,
+): ContainerHosts | undefined {
+  const { config, base, diagnostics, appInsights, services } = foundation;
+  if (!hostsContainers(services)) return undefined;
+  const subnetId = network.subnetIds.containerApps;
+  if (!subnetId) throw new Error("containers: the network has no containerApps subnet; stacks/tiers/network.ts plans it when a container service is hosted");
+  const settings = config.hosts;
+
+  const premium = settings.registry.sku === "Premium";
+  const registry = new ContainerRegistry("registry", {
+    ...base,
+    diagnostics,
+    sku: settings.registry.sku,
+    zoneRedundant: premium ? settings.registry.zoneRedundant : undefined,
+    // Premium can close its public endpoint: pulls then go through the private endpoint.
+    privateEndpoint: premium ? { subnetId: network.subnetIds.privateEndpoints, privateDnsZoneId: dns.zoneIds.containerRegistry! } : undefined,
+  });
+  const environment = new ContainerAppsEnvironment("containers", {
+    ...base,
+    diagnostics,
+    infrastructureSubnetId: subnetId,
+    vnetId: network.vnetId,
+    zoneRedundant: config.zoneRedundant,
+  });
+
+  // The gateway's subnet is the apps' one allowed caller when it is in the VNet.
+  const gatewayCidr = gatewaySubnetRole(config) ? subnets.gateway : undefined;
+  const apps = Object.fromEntries(
+    services
+      .filter((service) => service.kind === "container")
+      .map((service) => {
+        const app = new ContainerApp(`app-${service.name}`, {
+          ...base,
+          diagnostics,
+          name: service.name,
+          environment: environment.ref,
+          image: { registry, reference: service.image! },
+          ingress: { from: "vnet", targetPort: service.port!, allowedSourceCidrs: gatewayCidr ? [gatewayCidr] : undefined },
+          cpu: settings.containerApps.cpu,
+          minReplicas: settings.containerApps.minReplicas,
+          maxReplicas: settings.containerApps.maxReplicas,
+          concurrentRequests: settings.containerApps.concurrentRequests,
+          env: containerSettings(service, settingSources, appInsights.connectionString),
+        });
+        return [service.name, app];
+      }),
+  );
+
+  // Each app's identity gets exactly the data its manifest lists, as the App Service apps do.
+  for (const service of services.filter((s) => s.kind === "container")) {
+    const { principalId } = apps[service.name];
+    if (service.cosmos.length) data.cosmos!.grantDataAccess(service.name, principalId);
+    for (const blob of service.blobContainers) {
+      data.storage.grantBlobAccess(service.name, principalId, blob.access === "readwrite" ? "write" : "read", blob.name);
+    }
+    for (const queue of service.queues) data.serviceBus!.grantQueueAccess(service.name, principalId, queue.name, queue.access);
+  }
+  return { registry, environment, apps };
+}
+
+/**
+ * A container's env vars from its manifest: what serviceSettings gives App Service apps, plus the
+ * App Insights connection, which App Service sets on its own and Container Apps does not.
+ */
+function containerSettings(service: HostedService, sources: SettingSources, appInsightsConnection: pulumi.Output<string>): Record<string, AppSettingValue> {
+  const resolved = serviceSettings(service, sources);
+  // In the manifest's order, as App Service apps list theirs.
+  const settings: Record<string, AppSettingValue> = {};
+  for (const setting of service.settings) {
+    const value = setting.from === "appInsights.connectionString" ? appInsightsConnection : resolved[setting.name];
+    if (value !== undefined) settings[setting.name] = value;
+  }
+  return settings;
+}
