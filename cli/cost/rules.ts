@@ -46,6 +46,8 @@ const FREE_TYPES: Record<string, string> = {
   "azure-native:applicationinsights:Component": "workspace-based: telemetry is billed as Log Analytics ingestion",
   "azure-native:web:WebApp": "billed through its App Service plan",
   "azure-native:web:WebAppApplicationSettings": "billed through its App Service plan",
+  // Slots run on the app's plan at no extra charge: https://learn.microsoft.com/azure/app-service/deploy-staging-slots
+  "azure-native:web:WebAppSlot": "runs on its app's App Service plan, billed there",
   "azure-native:web:WebAppSwiftVirtualNetworkConnection": "billed through its App Service plan",
   "azure-native:cdn:AFDEndpoint": "included in the Front Door profile's base fee (requests and egress are billed per use)",
   "azure-native:cdn:AFDOriginGroup": "included in the Front Door profile's base fee",
