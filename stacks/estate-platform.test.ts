@@ -3,7 +3,7 @@ import { estimateCost } from "../cli/cost/estimate.js";
 import { loadPriceTable } from "../cli/cost/prices.js";
 import type { Plan } from "../cli/plan/schema.js";
 import { planStack } from "../cli/plan/stack.js";
-import { DEFAULT_PRIVATE_LINK_SERVICES, PLATFORM_PRIVATE_LINK, PRIVATE_LINK } from "../infra/network/dns.js";
+import { DEFAULT_PRIVATE_LINK_SERVICES, PRIVATE_LINK } from "../infra/network/dns.js";
 import { evaluatePlan } from "../policies/evaluate.js";
 import { RULES } from "../policies/rules/index.js";
 import { loadStackPolicy } from "../policies/settings.js";
@@ -49,11 +49,11 @@ describe("a stack enabling the platform services", () => {
         const pe = endpointOf(plan, resource.outputs.id);
         expect(pe, `${service} has no private endpoint`).toBeDefined();
         expect((pe!.endpoint.inputs.subnet as { id: string }).id).toBe(subnet.outputs.id);
-        expect((pe!.zoneGroup.inputs.privateDnsZoneConfigs as Array<{ privateDnsZoneId: string }>)[0].privateDnsZoneId).toBe(zones.get(PLATFORM_PRIVATE_LINK[service].zone));
+        expect((pe!.zoneGroup.inputs.privateDnsZoneConfigs as Array<{ privateDnsZoneId: string }>)[0].privateDnsZoneId).toBe(zones.get(PRIVATE_LINK[service].zone));
       }
       const other = realtime === "signalR" ? "webPubSub" : "signalR";
       expect(ofType(plan, PLATFORM_TYPES[other])).toHaveLength(0);
-      expect(zones.has(PLATFORM_PRIVATE_LINK[other].zone)).toBe(false);
+      expect(zones.has(PRIVATE_LINK[other].zone)).toBe(false);
     }
   });
 

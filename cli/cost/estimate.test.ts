@@ -108,6 +108,22 @@ describe("estimateCost", () => {
     });
   });
 
+  it("prices a region without meters from the one it is approximated by, saying so on every line", () => {
+    const approximated = { ...table, approximatedRegions: { nearby: { from: "testregion", factor: 1.5, reason: "no prices of its own in the test table" } } };
+    const elsewhere = fixturePlan("a", [{ type: "azure-native:apimanagement:ApiManagementService", name: "apim", inputs: { location: "nearby", sku: { name: "Developer", capacity: 1 } } }]);
+    const report = estimateCost(elsewhere, approximated);
+    expect(report.resources[0]).toMatchObject({ status: "priced", monthly: 109.5 }); // 0.1 x 1.5 x 730
+    expect(report.resources[0]!.lines[0]!.approximation).toBe("nearby priced as testregion x 1.5: no prices of its own in the test table");
+    expect(report.approximations).toEqual([report.resources[0]!.lines[0]!.approximation]);
+    expect(report.total.complete).toBe(true);
+    // Without the approximation the same plan is unknown, never zero.
+    expect(estimateCost(elsewhere, table).resources[0]!.status).toBe("unknown");
+  });
+
+  it("refuses an approximation from a region the table does not price", () => {
+    expect(() => parsePriceTable({ ...table, approximatedRegions: { nearby: { from: "nowhere", factor: 1, reason: "a reason long enough" } } }, "t.json")).toThrow(/approximatedRegions\.nearby\.from: no region nowhere/);
+  });
+
   it("keeps each line's source and meter so the figure can be checked", () => {
     expect(byName("apim").lines[0]).toMatchObject({ meter: "apim.Developer", quantity: 1, unitPrice: 0.1, per: "hour", source: "https://example.com/pricing" });
   });

@@ -1,5 +1,5 @@
 import type { Plan, PlanResource } from "../plan/schema.js";
-import type { Meter, PriceTable } from "./prices.js";
+import { meterFor, type PricedMeter, type PriceTable } from "./prices.js";
 import { pricingFor, type RuleContext } from "./rules.js";
 
 export const COST_SCHEMA_VERSION = 1;
@@ -19,6 +19,8 @@ export interface CostLine {
   monthly: number;
   source: string;
   note?: string;
+  /** Set when the region has no prices of its own and another region's stand in for them. */
+  approximation?: string;
 }
 
 export interface ResourceCost {
@@ -49,6 +51,8 @@ export interface CostReport {
    */
   total: { monthly: number; daily: number; complete: boolean };
   counts: Record<CostStatus, number>;
+  /** How prices were approximated for regions the table has no prices of its own for (one line each). */
+  approximations: string[];
   resources: ResourceCost[];
 }
 
@@ -75,7 +79,7 @@ export function estimateCost(plan: Plan, table: PriceTable): CostReport {
     const base = { urn: resource.urn, type: resource.type, name: resource.name, physicalName: resource.physicalName };
     const pricing = pricingFor(resource, context);
     const region = regionOf(resource, plan);
-    const meterIn = (key: string, where: string): Meter | undefined => table.regions[where]?.meters[key];
+    const meterIn = (key: string, where: string): PricedMeter | undefined => meterFor(table, key, where);
     switch (pricing.kind) {
       case "free":
         return { ...base, status: "free", monthly: 0, daily: 0, lines: [], reason: pricing.reason };
@@ -108,6 +112,7 @@ export function estimateCost(plan: Plan, table: PriceTable): CostReport {
             monthly: cents(monthly),
             source: meter.source,
             note: charge.note,
+            ...(meter.approximation ? { approximation: meter.approximation } : {}),
           });
         }
         const monthly = lines.reduce((sum, line) => sum + line.monthly, 0);
@@ -127,6 +132,7 @@ export function estimateCost(plan: Plan, table: PriceTable): CostReport {
     priceTable: { version: table.version, pricesAsOf: table.pricesAsOf, provenance: table.provenance },
     total: { monthly: cents(monthly), daily: cents(monthly * perDay), complete: counts.unknown === 0 },
     counts,
+    approximations: [...new Set(resources.flatMap((r) => r.lines.flatMap((line) => line.approximation ?? [])))],
     resources,
   };
 }

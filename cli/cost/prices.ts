@@ -32,11 +32,38 @@ export const priceTableSchema = z
     hoursPerMonth: z.number().positive(),
     provenance: z.string().min(1),
     regions: z.record(z.object({ meters: z.record(meterSchema) }).strict()),
+    /**
+     * Regions priced from another region's meters until real figures are entered: every cost line
+     * priced this way says so. Never used for a region that has meters of its own.
+     */
+    approximatedRegions: z
+      .record(z.object({ from: z.string().min(1), factor: z.number().positive(), reason: z.string().min(10) }).strict())
+      .default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((table, context) => {
+    for (const [region, { from }] of Object.entries(table.approximatedRegions)) {
+      if (!table.regions[from]) context.addIssue({ code: "custom", path: ["approximatedRegions", region, "from"], message: `no region ${from} with meters in the table` });
+      if (table.regions[region]) context.addIssue({ code: "custom", path: ["approximatedRegions", region], message: `${region} has meters of its own` });
+    }
+  });
 
-export type PriceTable = z.infer<typeof priceTableSchema>;
+export type PriceTable = z.input<typeof priceTableSchema>;
 export type Meter = z.infer<typeof meterSchema>;
+
+/** A meter as the estimate uses it: where it was approximated from another region, the note says how. */
+export type PricedMeter = Meter & { approximation?: string };
+
+/** The meter for a key in a region: its own, or an approximated region's reading of its source's. */
+export function meterFor(table: PriceTable, key: string, region: string): PricedMeter | undefined {
+  const own = table.regions[region]?.meters[key];
+  if (own) return own;
+  const approximated = table.approximatedRegions?.[region];
+  const source = approximated && table.regions[approximated.from]?.meters[key];
+  if (!approximated || !source) return undefined;
+  const factor = approximated.factor === 1 ? "" : ` x ${approximated.factor}`;
+  return { ...source, price: Math.round(source.price * approximated.factor * 1e6) / 1e6, approximation: `${region} priced as ${approximated.from}${factor}: ${approximated.reason}` };
+}
 
 /** A price table that cannot be used: names the file and each bad key. */
 export class PriceTableError extends EstateError {}

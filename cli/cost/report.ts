@@ -21,6 +21,7 @@ export function costSummaryLine(report: CostReport): string {
   const extras = [
     counts.usage ? `${counts.usage} usage-billed on top` : "",
     counts.unknown ? `${counts.unknown} without a price, so the real cost is higher and unknown` : "",
+    report.approximations.length ? "some prices approximated from another region (estate cost lists them)" : "",
   ].filter(Boolean);
   return (
     `Estimated cost: ${total.complete ? "" : "at least "}${money(total.monthly, currency)}/month (${money(total.daily, currency)}/day)` +
@@ -48,6 +49,7 @@ export function renderCost(report: CostReport): string {
   section(chalk.cyan(`Usage-billed, not in the total (${report.counts.usage}):`), report.resources.filter((r) => r.status === "usage"));
   section(chalk.red(`Unknown, no price (${report.counts.unknown}):`), report.resources.filter((r) => r.status === "unknown"));
   lines.push(chalk.dim(`Free (${report.counts.free}): ${summariseFree(report)}`));
+  for (const approximation of report.approximations) lines.push(chalk.yellow(`Approximated: ${approximation}`));
   return lines.join("\n");
 }
 

@@ -1,6 +1,15 @@
 import type { CatalogEntry } from "./types.js";
 
 export const coreTypes: Record<string, CatalogEntry> = {
+  // Shared by every component that gives a workload its own identity (registry pulls, AKS, MySQL's Entra admin).
+  // https://learn.microsoft.com/azure/templates/microsoft.managedidentity/userassignedidentities (2023-01-31)
+  "azure-native:managedidentity:UserAssignedIdentity": {
+    arm: "Microsoft.ManagedIdentity/userAssignedIdentities",
+    apiVersion: "2023-01-31",
+    names: ["resourceName"],
+    taggable: true,
+    outputs: ({ guid }) => ({ principalId: guid("principal"), clientId: guid("client"), tenantId: guid("tenant") }),
+  },
   "azure-native:resources:ResourceGroup": {
     arm: "Microsoft.Resources/resourceGroups",
     apiVersion: "2024-03-01",

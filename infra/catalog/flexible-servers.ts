@@ -55,11 +55,4 @@ export const flexibleServerTypes: Record<string, CatalogEntry> = {
     names: ["serverName", "databaseName"],
     taggable: false,
   },
-  "azure-native:managedidentity:UserAssignedIdentity": {
-    arm: "Microsoft.ManagedIdentity/userAssignedIdentities",
-    apiVersion: "2023-01-31",
-    names: ["resourceName"],
-    taggable: true,
-    outputs: ({ guid }) => ({ principalId: guid("principal"), clientId: guid("client"), tenantId: guid("tenant") }),
-  },
 };

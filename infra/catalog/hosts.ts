@@ -36,13 +36,6 @@ export const hostTypes: Record<string, CatalogEntry> = {
     taggable: true,
     outputs: ({ name }) => ({ loginServer: `${name}.azurecr.io`, provisioningState: "Succeeded" }),
   },
-  "azure-native:managedidentity:UserAssignedIdentity": {
-    arm: "Microsoft.ManagedIdentity/userAssignedIdentities",
-    apiVersion: "2023-01-31",
-    names: ["resourceName"],
-    taggable: true,
-    outputs: ({ guid }) => ({ principalId: guid("principal"), clientId: guid("client"), tenantId: guid("tenant") }),
-  },
   "azure-native:app:ManagedEnvironment": {
     arm: "Microsoft.App/managedEnvironments",
     apiVersion: "2025-02-02-preview",

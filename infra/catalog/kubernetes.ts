@@ -46,14 +46,6 @@ export const kubernetesTypes: Record<string, CatalogEntry> = {
     taggable: false,
     outputs: () => ({ provisioningState: "Succeeded" }),
   },
-  // https://learn.microsoft.com/azure/templates/microsoft.managedidentity/userassignedidentities (2023-01-31)
-  "azure-native:managedidentity:UserAssignedIdentity": {
-    arm: "Microsoft.ManagedIdentity/userAssignedIdentities",
-    apiVersion: "2023-01-31",
-    names: ["resourceName"],
-    taggable: true,
-    outputs: ({ guid }) => ({ clientId: guid("client"), principalId: guid("principal"), tenantId: guid("tenant") }),
-  },
   "azure-native:managedidentity:FederatedIdentityCredential": {
     arm: "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
     apiVersion: "2023-01-31",

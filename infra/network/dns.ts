@@ -19,21 +19,7 @@ export const PRIVATE_LINK = {
   mysql: { zone: "privatelink.mysql.database.azure.com", groupId: "mysqlServer" },
   // Premium registries only; the zone also answers for the regional data endpoints.
   containerRegistry: { zone: "privatelink.azurecr.io", groupId: "registry" },
-} as const;
-
-export type PrivateLinkService = keyof typeof PRIVATE_LINK;
-export const PRIVATE_LINK_SERVICES = Object.keys(PRIVATE_LINK) as PrivateLinkService[];
-/**
- * The zones every estate gets: its data services'. The others (the optional databases', a
- * registry's) come only with the component that needs them, so an estate declares no empty zone.
- */
-export const DEFAULT_PRIVATE_LINK_SERVICES: PrivateLinkService[] = ["cosmos", "sql", "redis", "blob", "serviceBus", "keyVault"];
-
-/**
- * The platform services' zones and group ids (same source). Unlike the data tier's, an estate
- * declares these only for the services its stack enables: pass them in `services`.
- */
-export const PLATFORM_PRIVATE_LINK = {
+  // The platform services (infra/platform).
   search: { zone: "privatelink.search.windows.net", groupId: "searchService" },
   openAi: { zone: "privatelink.openai.azure.com", groupId: "account" },
   signalR: { zone: "privatelink.service.signalr.net", groupId: "signalr" },
@@ -41,20 +27,21 @@ export const PLATFORM_PRIVATE_LINK = {
   appConfiguration: { zone: "privatelink.azconfig.io", groupId: "configurationStores" },
 } as const;
 
-export type PlatformPrivateLinkService = keyof typeof PLATFORM_PRIVATE_LINK;
-export const PLATFORM_PRIVATE_LINK_SERVICES = Object.keys(PLATFORM_PRIVATE_LINK) as PlatformPrivateLinkService[];
-export type AnyPrivateLinkService = PrivateLinkService | PlatformPrivateLinkService;
+export type PrivateLinkService = keyof typeof PRIVATE_LINK;
+export const PRIVATE_LINK_SERVICES = Object.keys(PRIVATE_LINK) as PrivateLinkService[];
+/**
+ * The zones every estate gets: its data services'. The others (the optional databases', a
+ * registry's, the platform services') come only with the component that needs them, so an estate
+ * declares no empty zone.
+ */
+export const DEFAULT_PRIVATE_LINK_SERVICES: PrivateLinkService[] = ["cosmos", "sql", "redis", "blob", "serviceBus", "keyVault"];
 
-/** Zone and group id of any private-link service the estate knows. */
-export function privateLinkOf(service: AnyPrivateLinkService): { zone: string; groupId: string } {
-  return Object.hasOwn(PRIVATE_LINK, service) ? PRIVATE_LINK[service as PrivateLinkService] : PLATFORM_PRIVATE_LINK[service as PlatformPrivateLinkService];
-}
 
 export interface PrivateDnsZonesArgs extends Omit<BaseArgs, "location" | "diagnostics" | "roleAssignments"> {
   /** The VNet every zone is linked to, so resources inside it resolve the private addresses. */
   vnetId: pulumi.Input<string>;
   /** Which services get a zone; DEFAULT_PRIVATE_LINK_SERVICES unless given. */
-  services?: AnyPrivateLinkService[];
+  services?: PrivateLinkService[];
 }
 
 /**
@@ -63,7 +50,7 @@ export interface PrivateDnsZonesArgs extends Omit<BaseArgs, "location" | "diagno
  * Private DNS zones have no diagnostic settings in Azure, so none are sent.
  */
 export class PrivateDnsZones extends pulumi.ComponentResource {
-  readonly zoneIds: Partial<Record<AnyPrivateLinkService, pulumi.Output<string>>>;
+  readonly zoneIds: Partial<Record<PrivateLinkService, pulumi.Output<string>>>;
 
   constructor(name: string, args: PrivateDnsZonesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:network:PrivateDnsZones", name, {}, opts);
@@ -72,7 +59,7 @@ export class PrivateDnsZones extends pulumi.ComponentResource {
     for (const service of args.services ?? DEFAULT_PRIVATE_LINK_SERVICES) {
       const zone = new privatedns.PrivateZone(
         `${name}-${service}`,
-        { privateZoneName: privateLinkOf(service).zone, resourceGroupName, location: "global", tags },
+        { privateZoneName: PRIVATE_LINK[service].zone, resourceGroupName, location: "global", tags },
         { parent: this },
       );
       new privatedns.VirtualNetworkLink(

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import type { BaseArgs, PrivateEndpointArgs } from "../core/args.js";
-import { privateLinkOf, type AnyPrivateLinkService } from "./dns.js";
+import { PRIVATE_LINK, type PrivateLinkService } from "./dns.js";
 
 /** A private-link target the PRIVATE_LINK table cannot name: its zone is known only once it exists. */
 export interface PrivateLinkTarget {
@@ -18,11 +18,11 @@ export function privateEndpoint(
   owner: pulumi.Resource,
   ownerName: string,
   base: Pick<BaseArgs, "resourceGroupName" | "location" | "namer" | "tags">,
-  service: AnyPrivateLinkService | PrivateLinkTarget,
+  service: PrivateLinkService | PrivateLinkTarget,
   targetId: pulumi.Input<string>,
   endpoint: PrivateEndpointArgs,
 ): network.PrivateEndpoint {
-  const { groupId, zone } = typeof service === "string" ? privateLinkOf(service) : service;
+  const { groupId, zone } = typeof service === "string" ? PRIVATE_LINK[service] : service;
   const endpointName = base.namer.name("privateEndpoint", ownerName);
   const pe = new network.PrivateEndpoint(
     `${ownerName}-pe`,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { BASE, ofType, PRIVATE_ENDPOINT, planComponents } from "../../test/components.js";
-import { DEFAULT_PRIVATE_LINK_SERVICES, PLATFORM_PRIVATE_LINK_SERVICES, PRIVATE_LINK, PRIVATE_LINK_SERVICES, privateLinkOf, PrivateDnsZones } from "./dns.js";
+import { DEFAULT_PRIVATE_LINK_SERVICES, PRIVATE_LINK, PRIVATE_LINK_SERVICES, PrivateDnsZones } from "./dns.js";
 import { privateEndpoint } from "./private-endpoint.js";
 
 const VNET = "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet-test";
@@ -34,10 +34,10 @@ describe("private DNS zones", () => {
 
   it("declares a platform service's zone only when asked for it", async () => {
     const plan = await planComponents(() => {
-      new PrivateDnsZones("dns", { ...BASE, vnetId: VNET, services: [...PRIVATE_LINK_SERVICES, "search", "openAi"] });
+      new PrivateDnsZones("dns", { ...BASE, vnetId: VNET, services: [...DEFAULT_PRIVATE_LINK_SERVICES, "search", "openAi"] });
     });
     const zones = ofType(plan, "azure-native:privatedns:PrivateZone").map((z) => z.physicalName);
-    expect(zones).toHaveLength(PRIVATE_LINK_SERVICES.length + 2);
+    expect(zones).toHaveLength(DEFAULT_PRIVATE_LINK_SERVICES.length + 2);
     expect(zones).toEqual(expect.arrayContaining(["privatelink.search.windows.net", "privatelink.openai.azure.com"]));
     expect(zones).not.toContain("privatelink.azconfig.io");
   });
@@ -62,7 +62,7 @@ describe("private DNS zones", () => {
 });
 
 describe("private endpoint helper", () => {
-  it.each([...PRIVATE_LINK_SERVICES, ...PLATFORM_PRIVATE_LINK_SERVICES])("puts a %s endpoint in the subnet with its group id and a zone group", async (service) => {
+  it.each(PRIVATE_LINK_SERVICES)("puts a %s endpoint in the subnet with its group id and a zone group", async (service) => {
     const target = `/subscriptions/s/resourceGroups/rg-test/providers/Some.Provider/things/${service}`;
     const plan = await planComponents(() => {
       const owner = new pulumi.ComponentResource("test:index:Owner", "owner");
@@ -71,7 +71,7 @@ describe("private endpoint helper", () => {
     const [endpoint] = ofType(plan, "azure-native:network:PrivateEndpoint");
     expect(endpoint.inputs.subnet).toMatchObject({ id: PRIVATE_ENDPOINT.subnetId });
     expect(endpoint.inputs.privateLinkServiceConnections).toEqual([
-      expect.objectContaining({ privateLinkServiceId: target, groupIds: [privateLinkOf(service).groupId] }),
+      expect.objectContaining({ privateLinkServiceId: target, groupIds: [PRIVATE_LINK[service].groupId] }),
     ]);
     expect(endpoint.physicalName).toBe(`pe-estate-test-weu-thing-${service.toLowerCase()}`);
     const [group] = ofType(plan, "azure-native:network:PrivateDnsZoneGroup");

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { PrivateDnsZones, type PlatformPrivateLinkService } from "../../infra/network/dns.js";
+import { PrivateDnsZones, type PrivateLinkService } from "../../infra/network/dns.js";
 import { AiSearch, AppConfiguration, OpenAiAccount, RealtimeService } from "../../infra/platform/index.js";
 import type { Foundation } from "./foundation.js";
 import type { NetworkTier } from "./network.js";
@@ -14,7 +14,7 @@ export interface PlatformServicesTier {
 
 export function platformTier({ config, base, diagnostics, namer }: Foundation, { network }: NetworkTier): PlatformServicesTier {
   const { search, openAi, realtime, appConfiguration } = config.platform;
-  const links: PlatformPrivateLinkService[] = [
+  const links: PrivateLinkService[] = [
     ...(search.enabled ? (["search"] as const) : []),
     ...(openAi.enabled ? (["openAi"] as const) : []),
     ...(realtime.enabled ? [realtime.kind] : []),
@@ -24,7 +24,7 @@ export function platformTier({ config, base, diagnostics, namer }: Foundation, {
 
   // Their zones, only for the services enabled, linked to the same VNet as the data tier's.
   const dns = new PrivateDnsZones("platform-dns", { ...base, vnetId: network.vnetId, services: links });
-  const privateEndpoint = (service: PlatformPrivateLinkService) => ({ subnetId: network.subnetIds.privateEndpoints, privateDnsZoneId: dns.zoneIds[service]! });
+  const privateEndpoint = (service: PrivateLinkService) => ({ subnetId: network.subnetIds.privateEndpoints, privateDnsZoneId: dns.zoneIds[service]! });
   // The same lock as the data services: both hold the estate's state.
   const lock = config.data.lock === "none" ? undefined : config.data.lock;
   const shared = { ...base, diagnostics, lock };
