@@ -43,6 +43,8 @@ const FREE_TYPES: Record<string, string> = {
   "azure-native:monitor:DiagnosticSetting": "the setting is free; ingestion is billed by the Log Analytics workspace",
   "azure-native:monitor:ActionGroup": "action groups are free (SMS and voice notifications are billed per use)",
   "azure-native:consumption:Budget": "budgets are free",
+  // "Autoscale ... no charge": https://learn.microsoft.com/azure/azure-monitor/autoscale/autoscale-overview (the resource it scales is billed).
+  "azure-native:monitor:AutoscaleSetting": "autoscale settings are free; the instances they add are billed by the plan",
   "azure-native:applicationinsights:Component": "workspace-based: telemetry is billed as Log Analytics ingestion",
   "azure-native:web:WebApp": "billed through its App Service plan",
   "azure-native:web:WebAppApplicationSettings": "billed through its App Service plan",
