@@ -11,7 +11,7 @@ const projectDir = path.resolve(import.meta.dirname, "..");
 
 /** The seed architectures as stacks (Pulumi.<name>.yaml at the project root, docs/seeds/<name>.md). */
 const SEEDS = [
-  { stack: "chatlings", profile: "prod" },
+  { stack: "chatlings", profile: "prod" as const },
 ];
 
 describe.each(SEEDS)("the $stack seed stack", ({ stack, profile }) => {
