@@ -15,6 +15,7 @@ const projectDir = path.resolve(import.meta.dirname, "..");
 
 /** Each seed stack with the profile its stack file sets (the policy pack's bar for it). */
 const SEEDS: Array<{ stack: string; profile: Profile }> = [
+  { stack: "chatlings", profile: "prod" },
   { stack: "dreamspace", profile: "prod" },
   { stack: "events", profile: "prod" },
   { stack: "feastfrenzy", profile: "prod" },

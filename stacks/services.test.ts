@@ -58,7 +58,7 @@ describe("hosted services against the stack config", () => {
     expect((await loadHostedServices(ROOT, chosen, "dev")).map((s) => s.name)).toEqual(["api"]);
     const unknown = loadConfig({ ...DEV, "estate:services": '["api","billing"]' }, { stack: "dev" });
     const error = (await loadHostedServices(ROOT, unknown, "dev").catch((e: unknown) => e)) as ConfigError;
-    expect(error.problems).toEqual([{ key: "estate:services[1]", message: 'got "billing"; the project\'s services are api, dreamspace-api, dreamspace-web, events-api, ninevectors-api, ninevectors-web, worker' }]);
+    expect(error.problems).toEqual([{ key: "estate:services[1]", message: 'got "billing"; the project\'s services are api, chatlings-web, dreamspace-api, dreamspace-web, events-api, ninevectors-api, ninevectors-web, worker' }]);
   });
 
   it("refuses a service that uses Cosmos DB or queues in a stack that leaves them out", async () => {

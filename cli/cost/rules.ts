@@ -42,11 +42,14 @@ const FREE_TYPES: Record<string, string> = {
   "azure-native:authorization:ManagementLockByScope": "locks are free",
   "azure-native:monitor:DiagnosticSetting": "the setting is free; ingestion is billed by the Log Analytics workspace",
   "azure-native:monitor:ActionGroup": "action groups are free (SMS and voice notifications are billed per use)",
-  "azure-native:monitor:AutoscaleSetting": "autoscale settings are free; the instances they add are billed by the plan (https://azure.microsoft.com/pricing/details/monitor/ has no autoscale meter)",
   "azure-native:consumption:Budget": "budgets are free",
+  // "Autoscale ... no charge": https://learn.microsoft.com/azure/azure-monitor/autoscale/autoscale-overview (the resource it scales is billed).
+  "azure-native:monitor:AutoscaleSetting": "autoscale settings are free; the instances they add are billed by the plan",
   "azure-native:applicationinsights:Component": "workspace-based: telemetry is billed as Log Analytics ingestion",
   "azure-native:web:WebApp": "billed through its App Service plan",
   "azure-native:web:WebAppApplicationSettings": "billed through its App Service plan",
+  // Slots run on the app's plan at no extra charge: https://learn.microsoft.com/azure/app-service/deploy-staging-slots
+  "azure-native:web:WebAppSlot": "runs on its app's App Service plan, billed there",
   "azure-native:web:WebAppSwiftVirtualNetworkConnection": "billed through its App Service plan",
   "azure-native:cdn:AFDEndpoint": "included in the Front Door profile's base fee (requests and egress are billed per use)",
   "azure-native:cdn:AFDOriginGroup": "included in the Front Door profile's base fee",

@@ -178,7 +178,7 @@ describe("estate plan (command)", () => {
     const result = await estate(["plan", "nope"]);
     expect(result.code).toBe(1);
     // The seed stacks sit beside dev and prod.
-    expect(result.stderr).toMatch(/no stack file Pulumi\.nope\.yaml.*stacks here: dev, dreamspace, events, feastfrenzy, ninevectors, prod/);
+    expect(result.stderr).toMatch(/no stack file Pulumi\.nope\.yaml.*stacks here: chatlings, dev, dreamspace, events, feastfrenzy, ninevectors, prod/);
   });
 
   it("exits 2 on usage errors", async () => {

@@ -18,6 +18,17 @@ export const computeTypes: Record<string, CatalogEntry> = {
       outboundIpAddresses: "20.50.1.10,20.50.1.11",
     }),
   },
+  // A deployment slot: a site of its own under the app (its identity is its own too).
+  "azure-native:web:WebAppSlot": {
+    arm: "Microsoft.Web/sites/slots",
+    apiVersion: "2025-05-01",
+    names: ["name", "slot"],
+    taggable: true,
+    outputs: ({ name, guid, inputs }) => ({
+      defaultHostName: `${inputs.name}-${name}.azurewebsites.net`,
+      identity: { ...(inputs.identity as object), principalId: guid("principal"), tenantId: guid("tenant") },
+    }),
+  },
   // The app's authsettingsV2 config: one per site, always named so.
   "azure-native:web:WebAppAuthSettingsV2": {
     arm: "Microsoft.Web/sites/config",

@@ -13,7 +13,14 @@ const ARGS: ComputeArgs = {
     { name: "portal", kind: "web-app" },
   ],
   functions: { plan: "ElasticPremium", sku: "EP1", alwaysReady: 3, maxInstances: 20 },
-  web: { sku: "P1v3", minInstances: 3, maxInstances: 20 },
+  web: {
+    sku: "P1v3",
+    minInstances: 3,
+    maxInstances: 20,
+    webSockets: false,
+    stagingSlot: false,
+    autoscale: { scaleOut: { cpuPercent: 70, minutes: 10 }, scaleIn: { cpuPercent: 30, minutes: 10 }, cooldownMinutes: 10 },
+  },
   zoneRedundant: true,
   integrationSubnetId: `${SUBNETS}/snet-integration`,
   inbound: { name: "allow-api-management", description: "APIM only", subnetId: `${SUBNETS}/snet-gateway` },
@@ -157,7 +164,7 @@ describe("Compute", () => {
   it("checks each plan's limits only when an app runs on it: a function ceiling of 1000 on Flex beside no web plan", async () => {
     const only = (apps: ComputeArgs["apps"], change: Partial<ComputeArgs>) => planComponents(() => void new Compute("compute", { ...ARGS, apps, ...change }));
     const fn = [{ name: "api", kind: "function-app" as const }];
-    await expect(only(fn, { functions: { ...FLEX, maxInstances: 1000 }, web: { sku: "B1", minInstances: 5, maxInstances: 2 } })).resolves.toBeDefined();
+    await expect(only(fn, { functions: { ...FLEX, maxInstances: 1000 }, web: { ...ARGS.web, sku: "B1", minInstances: 5, maxInstances: 2 } })).resolves.toBeDefined();
     await expect(only(fn, { functions: { ...FLEX, maxInstances: 20 } })).rejects.toThrow(/ceiling 40-1000/);
     await expect(only(fn, { functions: { ...FLEX, instanceMemoryMB: 1024 as 2048 } })).rejects.toThrow(/1024 MB is not one of 512, 2048, 4096/);
   });

@@ -15,7 +15,9 @@ import {
   type FunctionPlanSku,
   type WebPlanSku,
 } from "./skus.js";
+import { STAGING_SLOT, webHostingProblems, type WebHosting } from "./web.js";
 
+export { STAGING_SLOT, webHostingProblems, type WebAutoscale, type WebHosting } from "./web.js";
 export { FUNCTION_PLAN_SKUS, WEB_PLAN_SKUS, type FunctionPlanSku, type WebPlanSku } from "./skus.js";
 
 /**
@@ -72,13 +74,6 @@ export type FunctionsHosting =
       deploymentContainerUrl: pulumi.Input<string>;
     };
 
-/** The plan web apps run on, autoscaled on CPU between min and max. */
-export interface WebHosting {
-  sku: WebPlanSku;
-  minInstances: number;
-  maxInstances: number;
-}
-
 /**
  * Who may call the apps: one allow rule in front of a deny-by-default, either a subnet (a gateway
  * in the VNet) or a service tag with optional header filters (Front Door with its X-Azure-FDID).
@@ -118,6 +113,8 @@ export interface HostedAppOutputs {
   defaultHostName: pulumi.Output<string>;
   principalId: pulumi.Output<string>;
   kind: HostedApp["kind"];
+  /** The `staging` slot (web apps, when the plan has stagingSlot on): its own identity needs the app's grants. */
+  stagingSlot?: { name: pulumi.Output<string>; principalId: pulumi.Output<string> };
 }
 
 /** App settings whose names say they hold a credential: they must be Key Vault references. */
@@ -158,8 +155,12 @@ export function appSettingsList(appName: string, settings: Record<string, AppSet
  *
  * Scaling: Elastic Premium scales itself on event load between its always-ready instances and
  * maxInstances; Flex Consumption scales each app from zero (or its always-ready instances) to
- * its own ceiling. Only the web plan gets an autoscale setting (CPU > 70 % for 10 min adds an
- * instance, CPU < 30 % for 10 min removes one).
+ * its own ceiling. Only the web plan gets an autoscale setting, its CPU rules from `web.autoscale`
+ * (+1 instance above scaleOut, -1 below scaleIn, then the cooldown).
+ *
+ * Web apps take WebSockets (`web.webSockets`) and, on Standard or higher, a `staging` slot
+ * (`web.stagingSlot`) with the same site settings and package and a system-assigned identity of
+ * its own; ARR affinity is always off (the apps keep no state in instances).
  */
 export class Compute extends pulumi.ComponentResource {
   readonly apps: Record<string, HostedAppOutputs> = {};
@@ -177,6 +178,10 @@ export class Compute extends pulumi.ComponentResource {
     if (args.hostStorage) checkHostIds(args);
     if (needs("web-app") && (args.web.minInstances < 1 || args.web.minInstances > args.web.maxInstances)) {
       throw new Error(`compute: web instances ${args.web.minInstances}..${args.web.maxInstances} are not a valid range`);
+    }
+    if (needs("web-app")) {
+      const problems = webHostingProblems(args.web);
+      if (problems.length) throw new Error(`compute: ${problems.map((p) => `web.${p.path.join(".")}: ${p.message}`).join("; ")}`);
     }
     const functionPlan = needs("function-app") ? this.functionPlan(name, args) : undefined;
     const webPlan = needs("web-app") ? this.webPlan(name, args) : undefined;
@@ -241,9 +246,10 @@ export class Compute extends pulumi.ComponentResource {
   }
 
   private autoscale(name: string, args: ComputeArgs, plan: web.AppServicePlan): monitor.AutoscaleSetting {
+    const { scaleOut, scaleIn, cooldownMinutes } = args.web.autoscale;
     const cpuRule = (
       operator: "GreaterThan" | "LessThan",
-      threshold: number,
+      trigger: { cpuPercent: number; minutes: number },
       direction: "Increase" | "Decrease",
     ): inputs.monitor.ScaleRuleArgs => ({
       metricTrigger: {
@@ -252,12 +258,12 @@ export class Compute extends pulumi.ComponentResource {
         metricResourceUri: plan.id,
         timeGrain: "PT1M",
         statistic: "Average",
-        timeWindow: "PT10M",
+        timeWindow: `PT${trigger.minutes}M`,
         timeAggregation: "Average",
         operator,
-        threshold,
+        threshold: trigger.cpuPercent,
       },
-      scaleAction: { direction, type: "ChangeCount", value: "1", cooldown: "PT10M" },
+      scaleAction: { direction, type: "ChangeCount", value: "1", cooldown: `PT${cooldownMinutes}M` },
     });
     return new monitor.AutoscaleSetting(
       `${name}-asp-web-autoscale`,
@@ -272,7 +278,7 @@ export class Compute extends pulumi.ComponentResource {
           {
             name: "cpu",
             capacity: { minimum: String(args.web.minInstances), maximum: String(args.web.maxInstances), default: String(args.web.minInstances) },
-            rules: [cpuRule("GreaterThan", 70, "Increase"), cpuRule("LessThan", 30, "Decrease")],
+            rules: [cpuRule("GreaterThan", scaleOut, "Increase"), cpuRule("LessThan", scaleIn, "Decrease")],
           },
         ],
       },
@@ -319,65 +325,64 @@ export class Compute extends pulumi.ComponentResource {
           },
         ]
       : [];
-    const site = new web.WebApp(
-      logicalName,
-      {
-        name: args.namer.name(isFunction ? "functionApp" : "webApp", app.name),
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-        tags: args.tags,
-        kind: isFunction ? "functionapp,linux" : "app,linux",
-        reserved: true,
-        serverFarmId: plan.id,
-        httpsOnly: true,
-        clientAffinityEnabled: false,
-        identity: { type: "SystemAssigned" },
-        virtualNetworkSubnetId: args.integrationSubnetId,
-        // Key Vault references resolve with the app's own identity.
-        keyVaultReferenceIdentity: "SystemAssigned",
-        functionAppConfig: flex && {
-          deployment: {
-            storage: {
-              type: "blobContainer",
-              // Through the package's URL: the app waits for its package's upload.
-              value: app.packageUrl ? pulumi.all([flex.deploymentContainerUrl, app.packageUrl]).apply(([container]) => container) : flex.deploymentContainerUrl,
-              authentication: { type: "SystemAssignedIdentity" },
-            },
-          },
-          runtime: { name: "node", version: "20" },
-          scaleAndConcurrency: {
-            instanceMemoryMB: flex.instanceMemoryMB,
-            maximumInstanceCount: flex.maxInstances,
-            alwaysReady: flex.alwaysReady > 0 ? [{ name: "http", instanceCount: flex.alwaysReady }] : [],
+    const siteArgs: Omit<web.WebAppSlotArgs, "name" | "slot"> = {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      tags: args.tags,
+      kind: isFunction ? "functionapp,linux" : "app,linux",
+      reserved: true,
+      serverFarmId: plan.id,
+      httpsOnly: true,
+      clientAffinityEnabled: false,
+      identity: { type: "SystemAssigned" },
+      virtualNetworkSubnetId: args.integrationSubnetId,
+      // Key Vault references resolve with the app's own identity.
+      keyVaultReferenceIdentity: "SystemAssigned",
+      functionAppConfig: flex && {
+        deployment: {
+          storage: {
+            type: "blobContainer",
+            // Through the package's URL: the app waits for its package's upload.
+            value: app.packageUrl ? pulumi.all([flex.deploymentContainerUrl, app.packageUrl]).apply(([container]) => container) : flex.deploymentContainerUrl,
+            authentication: { type: "SystemAssignedIdentity" },
           },
         },
-        siteConfig: {
-          linuxFxVersion: flex ? undefined : isFunction ? "NODE|20" : "NODE|20-lts",
-          alwaysOn: isFunction ? undefined : true,
-          minTlsVersion: "1.2",
-          scmMinTlsVersion: "1.2",
-          ftpsState: "Disabled",
-          remoteDebuggingEnabled: false,
-          http20Enabled: true,
-          vnetRouteAllEnabled: true,
-          healthCheckPath: HEALTH_PATH,
-          ipSecurityRestrictions: allowed,
-          ipSecurityRestrictionsDefaultAction: inbound ? "Deny" : "Allow",
-          // The deployment (SCM) site gets no allow rule at all: nothing reaches it from outside.
-          scmIpSecurityRestrictions: [],
-          scmIpSecurityRestrictionsDefaultAction: "Deny",
-          scmIpSecurityRestrictionsUseMain: false,
-          ...(elastic ? { minimumElasticInstanceCount: elastic.alwaysReady, functionAppScaleLimit: elastic.maxInstances } : {}),
-          appSettings: [...platformSettings, ...appSettingsList(app.name, app.appSettings ?? {})],
+        runtime: { name: "node", version: "20" },
+        scaleAndConcurrency: {
+          instanceMemoryMB: flex.instanceMemoryMB,
+          maximumInstanceCount: flex.maxInstances,
+          alwaysReady: flex.alwaysReady > 0 ? [{ name: "http", instanceCount: flex.alwaysReady }] : [],
         },
       },
-      { parent: this },
-    );
+      siteConfig: {
+        linuxFxVersion: flex ? undefined : isFunction ? "NODE|20" : "NODE|20-lts",
+        alwaysOn: isFunction ? undefined : true,
+        minTlsVersion: "1.2",
+        scmMinTlsVersion: "1.2",
+        ftpsState: "Disabled",
+        remoteDebuggingEnabled: false,
+        http20Enabled: true,
+        vnetRouteAllEnabled: true,
+        healthCheckPath: HEALTH_PATH,
+        ipSecurityRestrictions: allowed,
+        ipSecurityRestrictionsDefaultAction: inbound ? "Deny" : "Allow",
+        // The deployment (SCM) site gets no allow rule at all: nothing reaches it from outside.
+        scmIpSecurityRestrictions: [],
+        scmIpSecurityRestrictionsDefaultAction: "Deny",
+        scmIpSecurityRestrictionsUseMain: false,
+        ...(elastic ? { minimumElasticInstanceCount: elastic.alwaysReady, functionAppScaleLimit: elastic.maxInstances } : {}),
+        appSettings: [...platformSettings, ...appSettingsList(app.name, app.appSettings ?? {})],
+        webSocketsEnabled: isFunction ? undefined : args.web.webSockets,
+      },
+    };
+    const site = new web.WebApp(logicalName, { ...siteArgs, name: args.namer.name(isFunction ? "functionApp" : "webApp", app.name) }, { parent: this });
     applySharedArgs(this, logicalName, site.id, args);
-    const principalId = site.identity.apply((identity) => {
-      if (!identity?.principalId) throw new Error(`app ${app.name}: Azure returned no managed identity`);
-      return identity.principalId;
-    });
+    const principalId = principalOf(app.name, site.identity);
+    // The slot runs the same package with the same settings; its identity is its own (identities
+    // do not swap), so it gets the same grants as the app. Linux apps have no auto swap
+    // (https://learn.microsoft.com/azure/app-service/deploy-staging-slots#configure-auto-swap): swap
+    // with `az webapp deployment slot swap --slot staging --target-slot production`.
+    const stagingSlot = !isFunction && args.web.stagingSlot ? this.slot(`${logicalName}-${STAGING_SLOT}`, app.name, site, siteArgs, args) : undefined;
     assignRoles(this, `${logicalName}-telemetry`, args.appInsights.id, [
       { role: "Monitoring Metrics Publisher", principalId, key: app.name },
     ]);
@@ -390,8 +395,23 @@ export class Compute extends pulumi.ComponentResource {
         ]);
       }
     }
-    return { id: site.id, name: site.name, defaultHostName: site.defaultHostName, principalId, kind: app.kind };
+    return { id: site.id, name: site.name, defaultHostName: site.defaultHostName, principalId, kind: app.kind, stagingSlot };
   }
+
+  private slot(logicalName: string, appName: string, site: web.WebApp, siteArgs: Omit<web.WebAppSlotArgs, "name" | "slot">, args: ComputeArgs): HostedAppOutputs["stagingSlot"] {
+    const slot = new web.WebAppSlot(logicalName, { ...siteArgs, name: site.name, slot: STAGING_SLOT }, { parent: this });
+    applySharedArgs(this, logicalName, slot.id, args);
+    const principalId = principalOf(`${appName} slot ${STAGING_SLOT}`, slot.identity);
+    assignRoles(this, `${logicalName}-telemetry`, args.appInsights.id, [{ role: "Monitoring Metrics Publisher", principalId, key: `${appName}-${STAGING_SLOT}` }]);
+    return { name: slot.name, principalId };
+  }
+}
+
+function principalOf(what: string, identity: pulumi.Output<{ principalId?: string } | undefined>): pulumi.Output<string> {
+  return identity.apply((value) => {
+    if (!value?.principalId) throw new Error(`app ${what}: Azure returned no managed identity`);
+    return value.principalId;
+  });
 }
 
 /** Refuses Function apps sharing host storage whose host ids (their names' first 32 characters) are the same. */

@@ -20,16 +20,23 @@ export const FLEX_MAX_INSTANCES = { min: 40, max: 1000 } as const;
 export const FLEX_SUBNET_DELEGATION = "Microsoft.App/environments";
 export const APP_SERVICE_SUBNET_DELEGATION = "Microsoft.Web/serverFarms";
 
-/** Plans for web apps, with the instance ceiling of each tier and whether it can span zones. */
+/**
+ * Plans for web apps, with the instance ceiling of each tier, whether it can span zones, and its
+ * deployment slots per app (Basic has none: slots need Standard or higher).
+ * Slots: https://learn.microsoft.com/azure/app-service/deploy-staging-slots ("The app must be
+ * running in the Standard, Premium, or Isolated tier") and
+ * https://learn.microsoft.com/azure/azure-resource-manager/management/azure-subscription-service-limits#app-service-limits
+ * (staging slots per app: Standard 5, Premium 20).
+ */
 export const WEB_PLAN_SKUS = {
-  B1: { tier: "Basic", maxInstances: 3, zonal: false },
-  B2: { tier: "Basic", maxInstances: 3, zonal: false },
-  S1: { tier: "Standard", maxInstances: 10, zonal: false },
-  S2: { tier: "Standard", maxInstances: 10, zonal: false },
-  P0v3: { tier: "PremiumV3", maxInstances: 30, zonal: true },
-  P1v3: { tier: "PremiumV3", maxInstances: 30, zonal: true },
-  P2v3: { tier: "PremiumV3", maxInstances: 30, zonal: true },
-  P3v3: { tier: "PremiumV3", maxInstances: 30, zonal: true },
+  B1: { tier: "Basic", maxInstances: 3, zonal: false, slots: 0 },
+  B2: { tier: "Basic", maxInstances: 3, zonal: false, slots: 0 },
+  S1: { tier: "Standard", maxInstances: 10, zonal: false, slots: 5 },
+  S2: { tier: "Standard", maxInstances: 10, zonal: false, slots: 5 },
+  P0v3: { tier: "PremiumV3", maxInstances: 30, zonal: true, slots: 20 },
+  P1v3: { tier: "PremiumV3", maxInstances: 30, zonal: true, slots: 20 },
+  P2v3: { tier: "PremiumV3", maxInstances: 30, zonal: true, slots: 20 },
+  P3v3: { tier: "PremiumV3", maxInstances: 30, zonal: true, slots: 20 },
 } as const;
 export type WebPlanSku = keyof typeof WEB_PLAN_SKUS;
 

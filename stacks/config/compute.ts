@@ -9,6 +9,7 @@ import {
   type FunctionPlanSku,
   type WebPlanSku,
 } from "../../infra/compute/skus.js";
+import { webHostingProblems } from "../../infra/compute/web.js";
 import { defineArea, type Profile } from "./area.js";
 import { checkPositive } from "./checks.js";
 
@@ -20,6 +21,8 @@ const DEFAULTS: Record<Profile, { sku: FunctionPlanSku; webSku: WebPlanSku; min:
   // Prod is zone redundant: three instances, one per zone, is its floor.
   prod: { sku: "EP2", webSku: "P1v3", min: 3, max: 20 },
 };
+
+const cpuTrigger = z.object({ cpuPercent: z.number(), minutes: z.number() }).strict();
 
 export const computeArea = defineArea({
   schema: z
@@ -38,12 +41,24 @@ export const computeArea = defineArea({
           maxInstances: z.number().int(),
         })
         .strict(),
-      /** The plan web apps run on, autoscaled on CPU between min and max. */
+      /** The plan web apps run on, autoscaled on CPU between min and max, and what each web app gets. */
       web: z
         .object({
           sku: z.enum(Object.keys(WEB_PLAN_SKUS) as [WebPlanSku, ...WebPlanSku[]]),
           minInstances: z.number().int(),
           maxInstances: z.number().int(),
+          /** siteConfig.webSocketsEnabled (real-time clients straight to the app). */
+          webSockets: z.boolean(),
+          /** A `staging` deployment slot per web app (Standard tier or higher). */
+          stagingSlot: z.boolean(),
+          /** The CPU rules: +1 instance above scaleOut for its minutes, -1 below scaleIn, then the cooldown. */
+          autoscale: z
+            .object({
+              scaleOut: cpuTrigger,
+              scaleIn: cpuTrigger,
+              cooldownMinutes: z.number(),
+            })
+            .strict(),
         })
         .strict(),
     })
@@ -52,7 +67,14 @@ export const computeArea = defineArea({
     const d = DEFAULTS[profile];
     return {
       functions: { plan: "ElasticPremium" as const, sku: d.sku, instanceMemoryMB: 2048 as const, alwaysReady: d.min, maxInstances: d.max },
-      web: { sku: d.webSku, minInstances: d.min, maxInstances: d.max },
+      web: {
+        sku: d.webSku,
+        minInstances: d.min,
+        maxInstances: d.max,
+        webSockets: false,
+        stagingSlot: false,
+        autoscale: { scaleOut: { cpuPercent: 70, minutes: 10 }, scaleIn: { cpuPercent: 30, minutes: 10 }, cooldownMinutes: 10 },
+      },
     };
   },
   check: ({ functions, web }, context, report) => {
@@ -83,6 +105,7 @@ export const computeArea = defineArea({
     if (web.maxInstances > sku.maxInstances) {
       report(["web", "maxInstances"], `got ${web.maxInstances}; ${web.sku} (${sku.tier}) scales to ${sku.maxInstances} instances at most`);
     }
+    for (const problem of webHostingProblems(web)) report(["web", ...problem.path], problem.message);
     if (context.zoneRedundant) {
       if (!sku.zonal) report(["web", "sku"], `${web.sku} (${sku.tier}) cannot be zone redundant; use a PremiumV3 SKU such as P1v3, or set zoneRedundant: false`);
       if (web.minInstances < ZONE_REDUNDANT_MIN_INSTANCES) {

@@ -1,6 +1,6 @@
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { Compute, FUNCTIONS_HOST_CONTAINERS, type AppInbound, type FunctionsHostContainer, type FunctionsHosting } from "../../infra/compute/index.js";
+import { Compute, FUNCTIONS_HOST_CONTAINERS, STAGING_SLOT, type AppInbound, type FunctionsHostContainer, type FunctionsHosting } from "../../infra/compute/index.js";
 import { deployServicePackage } from "../../infra/compute/deploy.js";
 import { StaticSite } from "../../infra/static/index.js";
 import { isAppService } from "../../services/manifest.js";
@@ -84,18 +84,23 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
   });
 
   // Each service's identity gets exactly the data its manifest lists, and read access to its package.
+  // A staging slot runs the same package with an identity of its own: it gets the same grants.
   for (const service of services) {
-    const { principalId } = compute.apps[service.name];
-    // The services check refuses a service using a data service the stack leaves out.
-    if (service.cosmos.length) data.cosmos!.grantDataAccess(service.name, principalId);
-    // Blob roles are per container: an app can touch neither another's data nor any package.
-    for (const blob of service.blobContainers) {
-      data.storage.grantBlobAccess(service.name, principalId, blob.access === "readwrite" ? "write" : "read", blob.name);
+    const app = compute.apps[service.name];
+    const identities = [{ key: service.name, principalId: app.principalId }];
+    if (app.stagingSlot) identities.push({ key: `${service.name}-${STAGING_SLOT}`, principalId: app.stagingSlot.principalId });
+    for (const { key, principalId } of identities) {
+      // The services check refuses a service using a data service the stack leaves out.
+      if (service.cosmos.length) data.cosmos!.grantDataAccess(key, principalId);
+      // Blob roles are per container: an app can touch neither another's data nor any package.
+      for (const blob of service.blobContainers) {
+        data.storage.grantBlobAccess(key, principalId, blob.access === "readwrite" ? "write" : "read", blob.name);
+      }
+      data.storage.grantBlobAccess(key, principalId, "read", DEPLOYMENTS_CONTAINER);
+      for (const queue of service.queues) data.serviceBus!.grantQueueAccess(key, principalId, queue.name, queue.access);
+      // Each generated secret the service reads, and no other secret of the vault.
+      for (const setting of service.settings.filter((s) => s.from === "keyVault.generatedSecret")) data.keyVault.grantSecretRead(key, principalId, setting.value!);
     }
-    data.storage.grantBlobAccess(service.name, principalId, "read", DEPLOYMENTS_CONTAINER);
-    for (const queue of service.queues) data.serviceBus!.grantQueueAccess(service.name, principalId, queue.name, queue.access);
-    // Each generated secret the service reads, and no other secret of the vault.
-    for (const setting of service.settings.filter((s) => s.from === "keyVault.generatedSecret")) data.keyVault.grantSecretRead(service.name, principalId, setting.value!);
   }
   return {
     compute,
