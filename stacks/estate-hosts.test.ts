@@ -143,6 +143,21 @@ describe("services the stack cannot host are refused before anything is declared
     await expect(loadHostedServices(project([SITE]), loadConfig(named, { stack: "dev" }), "dev")).resolves.toHaveLength(1);
   });
 
+  it("a linked backend that is not a hosted app, with no site, or behind a tier that admits only itself", async () => {
+    const API = { name: "api", kind: "function-app", entry: "src/index.ts" };
+    const linking = (backend: string, front: Record<string, string> = { "estate:gateway": JSON.stringify({ sku: "none" }), "estate:edge": JSON.stringify({ sku: "none" }) }) => ({
+      ...DEV,
+      ...front,
+      "estate:hosts": JSON.stringify({ staticSites: { linkedBackend: backend } }),
+    });
+    expect(await refused([SITE, API], linking("web"))).toEqual(['estate:hosts.staticSites.linkedBackend: got "web"; expected a function-app or web-app service the stack hosts (api)']);
+    expect(await refused([API], linking("api"))).toEqual(["estate:hosts.staticSites.linkedBackend: names api, but the stack hosts no static-site service to link it to"]);
+    expect(await refused([SITE, API], linking("api", {}))).toEqual([
+      expect.stringMatching(/^estate:hosts\.staticSites\.linkedBackend: api admits only the tier in front of it \(estate:gateway\.sku is set\)/),
+    ]);
+    await expect(loadHostedServices(project([SITE, API]), loadConfig(linking("api"), { stack: "dev" }), "dev")).resolves.toHaveLength(2);
+  });
+
   it("a second static site", async () => {
     const found = await refused([SITE, { ...SITE, name: "admin" }]);
     expect(found).toEqual([expect.stringMatching(/^kind: service web .* is a second static site; an estate serves one \(admin\)/)]);

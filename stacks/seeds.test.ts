@@ -68,6 +68,9 @@ describe("the dreamspace stack (seed 000)", () => {
     expect(funcPlan!.inputs).toMatchObject({ sku: { name: "FC1" }, location: "eastus" });
     const [app] = ofType("azure-native:web:WebApp");
     expect(app!.inputs.virtualNetworkSubnetId).toBeDefined();
+    // The API behind the site's own /api: the linked backend is that Function app, in its region.
+    const [backend] = ofType("azure-native:web:StaticSiteLinkedBackend");
+    expect(backend!.inputs).toMatchObject({ backendResourceId: app!.outputs.id, region: "eastus" });
     expect(ofType("azure-native:apimanagement:ApiManagementService")).toEqual([]);
     expect(ofType("azure-native:cdn:Profile")).toEqual([]);
     expect(ofType("azure-native:servicebus:Namespace")).toEqual([]);

@@ -4,7 +4,7 @@ import type { AppSettingValue } from "../infra/compute/index.js";
 import { CALLER_AUTHORIZATION_HEADER, entraEndpoints } from "../infra/gateway/policy-xml.js";
 import { STATIC_SITE_REGIONS } from "../infra/static/index.js";
 import { planSubnets } from "../infra/network/subnets.js";
-import { loadManifests, unhandledSettingSource, type LoadedManifest, type ServiceKind } from "../services/manifest.js";
+import { isAppService, loadManifests, unhandledSettingSource, type LoadedManifest, type ServiceKind } from "../services/manifest.js";
 import { staticSiteRegion } from "./config/hosts.js";
 import { ConfigError, formatKey, type ConfigProblem } from "./config/load.js";
 import type { EstateConfig } from "./config/schema.js";
@@ -180,7 +180,26 @@ function unhostableSites(services: HostedService[], config: EstateConfig): Confi
   for (const extra of sites.slice(1)) {
     problems.push({ key: "kind", message: `${who(extra)} is a second static site; an estate serves one (${sites[0].name}) behind Front Door` });
   }
+  const linked = config.hosts.staticSites.linkedBackend;
+  if (linked !== undefined) problems.push(...unlinkableBackend(linked, services, config));
   return problems;
+}
+
+/**
+ * The static site's linked backend must be an App Service app of this stack that the site's edge
+ * can call: an app admitting only the gateway or Front Door refuses the site's calls, and Static
+ * Web Apps has no service tag to admit instead.
+ */
+function unlinkableBackend(name: string, services: HostedService[], config: EstateConfig): ConfigProblem[] {
+  const key = formatKey(["hosts", "staticSites", "linkedBackend"]);
+  if (!services.some((service) => service.kind === "static-site")) return [{ key, message: `names ${name}, but the stack hosts no static-site service to link it to` }];
+  const backend = services.find((service) => service.name === name);
+  if (!backend || !isAppService(backend)) {
+    const apps = services.filter(isAppService).map((service) => service.name);
+    return [{ key, message: `got "${name}"; expected a function-app or web-app service the stack hosts (${apps.join(", ") || "none"})` }];
+  }
+  const front = config.gateway.sku !== "none" ? formatKey(["gateway", "sku"]) : config.edge.sku !== "none" ? formatKey(["edge", "sku"]) : undefined;
+  return front ? [{ key, message: `${name} admits only the tier in front of it (${front} is set), so the static site's calls to /api would be refused; link a backend only in a stack with neither` }] : [];
 }
 
 /** Where each manifest setting's value comes from in Azure. */

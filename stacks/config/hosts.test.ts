@@ -34,7 +34,7 @@ describe("estate:hosts", () => {
       ...hosts({
         registry: { zoneRedundant: true },
         containerApps: { cpu: 0.3, minReplicas: 4, maxReplicas: 2, concurrentRequests: 0 },
-        staticSites: { customDomains: ["www.contoso.com", "www.contoso.com", "https://contoso.com"] },
+        staticSites: { sku: "Free", linkedBackend: "api", customDomains: ["www.contoso.com", "www.contoso.com", "https://contoso.com"] },
       }),
     });
     expect(found).toEqual(
@@ -43,6 +43,7 @@ describe("estate:hosts", () => {
         "estate:hosts.containerApps.cpu: got 0.3; expected 0.25 to 4 vCPU in steps of 0.25",
         "estate:hosts.containerApps.minReplicas: replicas 4..2 are not a valid range (0 <= min <= max <= 1000)",
         "estate:hosts.containerApps.concurrentRequests: got 0; expected at least 1",
+        "estate:hosts.staticSites.linkedBackend: needs sku Standard (got Free): Free sites cannot link a backend (https://learn.microsoft.com/azure/static-web-apps/plans)",
         "estate:hosts.staticSites.customDomains[1]: www.contoso.com is listed twice",
         'estate:hosts.staticSites.customDomains[2]: got "https://contoso.com"; expected a lowercase DNS host name such as www.contoso.com',
       ]),

@@ -6,7 +6,7 @@ import { defineArea, type Profile } from "./area.js";
 import { checkZones } from "./checks.js";
 
 interface HostsDefaults {
-  staticSites: { sku: StaticSiteSku; region?: StaticSiteRegion; stagingEnvironments: boolean; allowConfigFileUpdates: boolean; customDomains: string[] };
+  staticSites: { sku: StaticSiteSku; region?: StaticSiteRegion; stagingEnvironments: boolean; allowConfigFileUpdates: boolean; customDomains: string[]; linkedBackend?: string };
   registry: { enabled: boolean; sku: RegistrySku; zoneRedundant: boolean };
   containerApps: { cpu: number; minReplicas: number; maxReplicas: number; concurrentRequests: number };
 }
@@ -46,6 +46,12 @@ export const hostsArea = defineArea({
           stagingEnvironments: z.boolean(),
           allowConfigFileUpdates: z.boolean(),
           customDomains: z.array(z.string()),
+          /**
+           * A hosted function-app or web-app service served under the site's own host at `/api`
+           * (Standard). Linking a Function app does not close its own host name: both URLs reach it
+           * (https://learn.microsoft.com/azure/static-web-apps/functions-bring-your-own).
+           */
+          linkedBackend: z.string().optional(),
         })
         .strict(),
       /** `enabled: false`: no registry of the estate's own, so no `container` service can be hosted. */
@@ -73,6 +79,9 @@ export const hostsArea = defineArea({
       report(["containerApps", "minReplicas"], `replicas ${containerApps.minReplicas}..${containerApps.maxReplicas} are not a valid range (0 <= min <= max <= 1000)`);
     }
     if (containerApps.concurrentRequests < 1) report(["containerApps", "concurrentRequests"], `got ${containerApps.concurrentRequests}; expected at least 1`);
+    if (staticSites.linkedBackend !== undefined && staticSites.sku !== "Standard") {
+      report(["staticSites", "linkedBackend"], `needs sku Standard (got ${staticSites.sku}): Free sites cannot link a backend (https://learn.microsoft.com/azure/static-web-apps/plans)`);
+    }
     staticSites.customDomains.forEach((host, i) => {
       if (!HOST_NAME.test(host)) report(["staticSites", "customDomains", i], `got "${host}"; expected a lowercase DNS host name such as www.contoso.com`);
       else if (staticSites.customDomains.indexOf(host) !== i) report(["staticSites", "customDomains", i], `${host} is listed twice`);

@@ -106,7 +106,7 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
     compute,
     containers: containerHosts(foundation, networkTier, dataTier, settingSources),
     kubernetes: kubernetesHosts(foundation, networkTier, dataTier),
-    staticSites: staticSitesOf(foundation, rootDir),
+    staticSites: staticSitesOf(foundation, rootDir, compute),
     tenantId,
   };
 }
@@ -127,9 +127,14 @@ export function backendOf({ compute, containers }: HostsTier, service: string): 
   throw new Error(`hosts: service ${service} has routes but no App Service app or container app hosts it`);
 }
 
-/** Each static-site service's build output on a Static Web App (region and SKU from estate:hosts). */
-function staticSitesOf({ config, base, services }: Foundation, rootDir: string): Record<string, StaticSite> {
+/**
+ * Each static-site service's build output on a Static Web App (region and SKU from estate:hosts),
+ * with the linked backend's app behind `/api` when the stack names one.
+ */
+function staticSitesOf({ config, base, services }: Foundation, rootDir: string, compute: Compute): Record<string, StaticSite> {
   const settings = config.hosts.staticSites;
+  // loadHostedServices refuses a linked backend that is not one of these apps.
+  const backend = settings.linkedBackend === undefined ? undefined : compute.apps[settings.linkedBackend];
   const sites = services.filter((service) => service.kind === "static-site");
   return Object.fromEntries(
     sites.map((service) => {
@@ -144,6 +149,7 @@ function staticSitesOf({ config, base, services }: Foundation, rootDir: string):
         customDomains: settings.customDomains.map((hostName) => ({ hostName })),
         stagingEnvironments: settings.stagingEnvironments,
         allowConfigFileUpdates: settings.allowConfigFileUpdates,
+        linkedBackend: backend && { resourceId: backend.id, region: config.location },
       });
       return [service.name, site];
     }),
