@@ -21,14 +21,13 @@ const container = (plan: Plan, name: string) => ofType(plan, "azure-native:stora
 const functionApps = (plan: Plan) => ofType(plan, "azure-native:web:WebApp").filter((r) => String(r.inputs.kind).startsWith("functionapp"));
 const service = (app: PlanResource) => app.name.replace(/^compute-/, "");
 
-describe.each(["elastic", "flex"] as const)("deploy ordering on %s functions", (hosting) => {
-  it("makes every app wait for its own package's upload", () => {
-    const plan = plans[hosting];
-    const apps = ofType(plan, "azure-native:web:WebApp");
-    expect(apps.length).toBeGreaterThan(0);
-    for (const app of apps) expect(app.dependsOn, app.urn).toContain(upload(plan, service(app)).urn);
-  });
+it("makes every app wait for its own package's upload (Elastic Premium)", () => {
+  const apps = ofType(plans.elastic, "azure-native:web:WebApp");
+  expect(apps.length).toBeGreaterThan(0);
+  for (const app of apps) expect(app.dependsOn, app.urn).toContain(upload(plans.elastic, service(app)).urn);
+});
 
+describe.each(["elastic", "flex"] as const)("deploy ordering on %s functions", (hosting) => {
   it("grants the host its containers only once they exist", () => {
     const plan = plans[hosting];
     const grants = ofType(plan, "azure-native:authorization:RoleAssignment").filter((r) => /\/containers\/azure-webjobs-/.test(String(r.inputs.scope)));
@@ -40,12 +39,30 @@ describe.each(["elastic", "flex"] as const)("deploy ordering on %s functions", (
   });
 });
 
-it("makes Flex apps wait for the container they deploy from", () => {
-  const deployments = container(plans.flex, "deployments");
-  for (const app of functionApps(plans.flex)) {
-    expect((app.inputs.functionAppConfig as any).deployment.storage.value).toBe(`https://${deployments.inputs.accountName}.blob.core.windows.net/deployments`);
-    expect(app.dependsOn, app.urn).toContain(deployments.urn);
-  }
+describe("Flex apps, deployed by One deploy", () => {
+  const grantOn = (plan: Plan, scope: unknown) => ofType(plan, "azure-native:authorization:RoleAssignment").filter((r) => r.inputs.scope === scope);
+
+  it("each deploy from a container of their own, which they wait for and alone may write", () => {
+    for (const app of functionApps(plans.flex)) {
+      const own = container(plans.flex, `deploy-${service(app)}`);
+      expect((app.inputs.functionAppConfig as any).deployment.storage.value).toBe(`https://${own.inputs.accountName}.blob.core.windows.net/deploy-${service(app)}`);
+      expect(app.dependsOn, app.urn).toContain(own.urn);
+      const writers = grantOn(plans.flex, own.outputs.id);
+      expect(writers.map((g) => g.inputs.principalId)).toEqual([(app.outputs.identity as any).principalId]);
+    }
+  });
+
+  it("get their package published after they exist and may write it, with no blob upload or package URL", () => {
+    for (const app of functionApps(plans.flex)) {
+      const publish = plans.flex.resources.find((r) => r.type === "command:local:Command" && r.name === `publish-${service(app)}`)!;
+      expect(publish.inputs.create).toMatch(/^az functionapp deployment source config-zip /);
+      expect(publish.dependsOn).toContain(app.urn);
+      const grant = grantOn(plans.flex, container(plans.flex, `deploy-${service(app)}`).outputs.id)[0]!;
+      expect(publish.dependsOn).toContain(grant.urn);
+      expect(upload(plans.flex, service(app))).toBeUndefined();
+      expect(JSON.stringify(app.inputs.siteConfig)).not.toContain("WEBSITE_RUN_FROM_PACKAGE");
+    }
+  });
 });
 
 it("leaves nothing for EST-STK-013 to find: every input naming a resource of the program waits for it", () => {

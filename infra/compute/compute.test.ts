@@ -33,7 +33,7 @@ const FLEX = {
   instanceMemoryMB: 2048 as const,
   alwaysReady: 1,
   maxInstances: 100,
-  deploymentContainerUrl: "https://sthost.blob.core.windows.net/deployments",
+  deploymentContainerUrl: (app: string) => `https://sthost.blob.core.windows.net/deploy-${app}`,
 };
 
 let plan: Plan;
@@ -167,6 +167,9 @@ describe("Compute", () => {
     await expect(only(fn, { functions: { ...FLEX, maxInstances: 1000 }, web: { ...ARGS.web, sku: "B1", minInstances: 5, maxInstances: 2 } })).resolves.toBeDefined();
     await expect(only(fn, { functions: { ...FLEX, maxInstances: 20 } })).rejects.toThrow(/ceiling 40-1000/);
     await expect(only(fn, { functions: { ...FLEX, instanceMemoryMB: 1024 as 2048 } })).rejects.toThrow(/1024 MB is not one of 512, 2048, 4096/);
+    await expect(only([{ ...fn[0], packageUrl: "https://sthost.blob.core.windows.net/deployments/api.zip" }], { functions: FLEX })).rejects.toThrow(
+      /app api runs on Flex Consumption, which deploys by One deploy, not from a package URL/,
+    );
   });
 });
 
@@ -174,7 +177,7 @@ describe("Compute on Flex Consumption", () => {
   let flex: Plan;
   beforeAll(async () => {
     flex = await planComponents(() => {
-      const compute = new Compute("compute", { ...ARGS, apps: [{ name: "api", kind: "function-app", packageUrl: "https://sthost.blob.core.windows.net/deployments/api.zip" }], functions: FLEX });
+      const compute = new Compute("compute", { ...ARGS, apps: [{ name: "api", kind: "function-app" }], functions: FLEX });
       return { api: compute.apps.api };
     });
   });
@@ -189,7 +192,7 @@ describe("Compute on Flex Consumption", () => {
   it("configures runtime, scale and deployment storage (read with the app's identity) in functionAppConfig", () => {
     const site = oneOfType(flex, "azure-native:web:WebApp").inputs as any;
     expect(site.functionAppConfig).toEqual({
-      deployment: { storage: { type: "blobContainer", value: FLEX.deploymentContainerUrl, authentication: { type: "SystemAssignedIdentity" } } },
+      deployment: { storage: { type: "blobContainer", value: "https://sthost.blob.core.windows.net/deploy-api", authentication: { type: "SystemAssignedIdentity" } } },
       runtime: { name: "node", version: "20" },
       scaleAndConcurrency: { instanceMemoryMB: 2048, maximumInstanceCount: 100, alwaysReady: [{ name: "http", instanceCount: 1 }] },
     });

@@ -22,6 +22,18 @@ export interface ServicePackage {
   url: pulumi.Output<string>;
 }
 
+/** Builds a service into its zip during the program (.estate/packages, named by its SHA-256). */
+function built(args: Omit<ServicePackageArgs, "target">) {
+  const pkg = buildServicePackage({
+    kind: args.kind,
+    entry: path.relative(args.rootDir, args.entryPath),
+    rootDir: args.rootDir,
+    outDir: path.join(args.rootDir, ".estate", "packages"),
+  });
+  // The zip relative to the project: the same plan on every machine, and Pulumi runs there.
+  return { sha256: pkg.sha256, file: path.relative(args.rootDir, pkg.file) };
+}
+
 /**
  * Builds a service into its zip during the program and uploads it with the deployer's Entra
  * sign-in (`az ... --auth-mode login`): azure-native's Blob resource signs with the account key,
@@ -30,27 +42,46 @@ export interface ServicePackage {
  * shell as environment variables, never spliced into it.
  */
 export function deployServicePackage(name: string, args: ServicePackageArgs, opts?: pulumi.CustomResourceOptions): ServicePackage {
-  const built = buildServicePackage({
-    kind: args.kind,
-    entry: path.relative(args.rootDir, args.entryPath),
-    rootDir: args.rootDir,
-    outDir: path.join(args.rootDir, ".estate", "packages"),
-  });
+  const pkg = built(args);
   const { accountName, blobEndpoint, containerName } = args.target;
-  const blobName = `${name}/${built.sha256}.zip`;
+  const blobName = `${name}/${pkg.sha256}.zip`;
   const target = '--auth-mode login --account-name "$ACCOUNT" --container-name "$CONTAINER" --name "$BLOB" --only-show-errors';
   const upload = new command.local.Command(
     `package-${name}`,
     {
       create: `az storage blob upload ${target} --file "$FILE" --overwrite`,
       delete: `az storage blob delete ${target} --delete-snapshots include`,
-      // The zip relative to the project: the same plan on every machine, and Pulumi runs there.
-      environment: { ACCOUNT: accountName, CONTAINER: containerName, BLOB: blobName, FILE: path.relative(args.rootDir, built.file) },
+      environment: { ACCOUNT: accountName, CONTAINER: containerName, BLOB: blobName, FILE: pkg.file },
       // A new package (new hash) replaces the upload; the old blob is deleted once the app moved on.
-      triggers: [built.sha256],
+      triggers: [pkg.sha256],
     },
     opts,
   );
   const url = pulumi.all([upload.id, blobEndpoint]).apply(([, endpoint]) => `${endpoint}${containerName}/${blobName}`);
   return { upload, url };
+}
+
+/**
+ * Flex Consumption apps take no package URL: their package is published to the existing app with
+ * One deploy (`az functionapp deployment source config-zip`), which writes it to the app's
+ * deployment container with the app's identity and restarts the app
+ * (https://learn.microsoft.com/azure/azure-functions/flex-consumption-how-to#deploy-your-code-project).
+ * The deployer reaches the app's SCM site, so that site must admit the deployer. A code change
+ * (new hash) publishes again; nothing to delete, the next package replaces it.
+ */
+export function publishFlexPackage(
+  name: string,
+  args: Omit<ServicePackageArgs, "target"> & { app: { resourceGroupName: pulumi.Input<string>; name: pulumi.Input<string> } },
+  opts?: pulumi.CustomResourceOptions,
+): command.local.Command {
+  const pkg = built(args);
+  return new command.local.Command(
+    `publish-${name}`,
+    {
+      create: 'az functionapp deployment source config-zip --resource-group "$GROUP" --name "$APP" --src "$FILE" --only-show-errors',
+      environment: { GROUP: args.app.resourceGroupName, APP: args.app.name, FILE: pkg.file },
+      triggers: [pkg.sha256],
+    },
+    opts,
+  );
 }

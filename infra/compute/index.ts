@@ -45,7 +45,8 @@ export interface HostedApp {
   appSettings?: Record<string, AppSettingValue>;
   /**
    * The service's code: a zip in blob storage the app runs from, fetched with the app's own
-   * identity (it needs blob read access on the account).
+   * identity (it needs blob read access on the account). Not on Flex Consumption, whose apps
+   * receive their package by One deploy once they exist (`publishFlexPackage`).
    */
   packageUrl?: pulumi.Input<string>;
 }
@@ -68,10 +69,11 @@ export type FunctionsHosting =
       /** Per-app instance ceiling, 40-1000. */
       maxInstances: number;
       /**
-       * The blob container the platform deploys each app's package from (functionAppConfig
-       * deployment storage), read with the app's own identity: no connection string.
+       * The blob container of each app (by service name) that One deploy writes its package to
+       * and the platform runs it from (functionAppConfig deployment storage), used with the app's
+       * own identity: no connection string, and no app can touch another's package.
        */
-      deploymentContainerUrl: pulumi.Input<string>;
+      deploymentContainerUrl(app: string): pulumi.Input<string>;
     };
 
 /**
@@ -292,6 +294,7 @@ export class Compute extends pulumi.ComponentResource {
     // settings and site properties that say the same elsewhere.
     const flex = isFunction && args.functions.plan === "FlexConsumption" ? args.functions : undefined;
     const elastic = isFunction && args.functions.plan === "ElasticPremium" ? args.functions : undefined;
+    if (flex && app.packageUrl) throw new Error(`compute: app ${app.name} runs on Flex Consumption, which deploys by One deploy, not from a package URL`);
     const logicalName = `${name}-${app.name}`;
     const platformSettings: inputs.web.NameValuePairArgs[] = [
       ...(elastic
@@ -342,8 +345,8 @@ export class Compute extends pulumi.ComponentResource {
         deployment: {
           storage: {
             type: "blobContainer",
-            // Through the package's URL: the app waits for its package's upload.
-            value: app.packageUrl ? pulumi.all([flex.deploymentContainerUrl, app.packageUrl]).apply(([container]) => container) : flex.deploymentContainerUrl,
+            // The package arrives after the app exists (One deploy, infra/compute/deploy.ts).
+            value: flex.deploymentContainerUrl(app.name),
             authentication: { type: "SystemAssignedIdentity" },
           },
         },

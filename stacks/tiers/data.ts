@@ -9,18 +9,27 @@ import type { NetworkTier } from "./network.js";
 /** The blob container the services' packages are uploaded to. */
 export const DEPLOYMENTS_CONTAINER = "deployments";
 
+/** A Flex Consumption app's own deployment container: One deploy writes its package there with the app's identity. */
+export const flexDeploymentContainer = (service: string) => `deploy-${service}`;
+
+/** The services whose packages One deploy publishes: every Function app when the functions run on Flex Consumption. */
+export function flexServices({ config, services }: Pick<Foundation, "config" | "services">): string[] {
+  return config.compute.functions.plan === "FlexConsumption" ? services.filter((service) => service.kind === "function-app").map((service) => service.name) : [];
+}
+
 /** The data services, each behind a private endpoint in the private-endpoint subnet. */
 export interface DataServicesTier {
   data: DataTier;
 }
 
-export function dataTier({ config, base, diagnostics }: Foundation, { network, dns }: NetworkTier): DataServicesTier {
+export function dataTier(foundation: Foundation, { network, dns }: NetworkTier): DataServicesTier {
+  const { config, base, diagnostics } = foundation;
   const data = new DataTier("data", {
     ...base,
     diagnostics,
     privateEndpointSubnetId: network.subnetIds.privateEndpoints,
     privateDnsZoneIds: dns.zoneIds,
-    ...dataSettings(config.data),
+    ...dataSettings(config.data, flexServices(foundation).map(flexDeploymentContainer)),
   });
   return { data };
 }
@@ -36,7 +45,7 @@ function flexibleServer({ enabled, admin, ...settings }: DataConfig["postgresql"
 }
 
 /** The data config as the data tier takes it: optional services present only when enabled. */
-function dataSettings({ lock, sql, redis, storage, postgresql, mysql, cosmos: cosmosConfig, serviceBus: serviceBusConfig, ...rest }: DataConfig) {
+function dataSettings({ lock, sql, redis, storage, postgresql, mysql, cosmos: cosmosConfig, serviceBus: serviceBusConfig, ...rest }: DataConfig, deploymentContainers: string[]) {
   const { enabled: cosmosEnabled, ...cosmos } = cosmosConfig;
   const { enabled: serviceBusEnabled, ...serviceBus } = serviceBusConfig;
   const { enabled: sqlEnabled, admin, ...sqlSettings } = sql;
@@ -54,9 +63,9 @@ function dataSettings({ lock, sql, redis, storage, postgresql, mysql, cosmos: co
         }
       : undefined,
     serviceBus: serviceBusEnabled ? serviceBus : undefined,
-    // The services' packages live beside their data, reached through the same private endpoint.
+    // The services' packages live beside their data, reached through the same private endpoint,
     // and the Functions host keeps its leases and keys in containers of its own there.
-    storage: { ...storage, containers: [...new Set([...storage.containers, DEPLOYMENTS_CONTAINER, ...FUNCTIONS_HOST_CONTAINERS])] },
+    storage: { ...storage, containers: [...new Set([...storage.containers, DEPLOYMENTS_CONTAINER, ...deploymentContainers, ...FUNCTIONS_HOST_CONTAINERS])] },
     lock: lock === "none" ? undefined : lock,
     // The config check refuses an enabled server without its admin group.
     sql: sqlEnabled && admin ? { ...sqlSettings, admin } : undefined,

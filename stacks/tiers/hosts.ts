@@ -1,14 +1,14 @@
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Compute, FUNCTIONS_HOST_CONTAINERS, STAGING_SLOT, type AppInbound, type FunctionsHostContainer, type FunctionsHosting } from "../../infra/compute/index.js";
-import { deployServicePackage } from "../../infra/compute/deploy.js";
+import { deployServicePackage, publishFlexPackage } from "../../infra/compute/deploy.js";
 import { StaticSite } from "../../infra/static/index.js";
 import { isAppService } from "../../services/manifest.js";
 import { staticSiteRegion } from "../config/hosts.js";
 import type { EstateConfig } from "../config/schema.js";
 import { serviceSettings, type SettingSources } from "../services.js";
 import { gatewaySubnetRole } from "./network.js";
-import { DEPLOYMENTS_CONTAINER, type DataServicesTier } from "./data.js";
+import { DEPLOYMENTS_CONTAINER, flexDeploymentContainer, flexServices, type DataServicesTier } from "./data.js";
 import type { Foundation } from "./foundation.js";
 import { containerHosts, type ContainerHosts } from "./containers.js";
 import { kubernetesHosts, type KubernetesHosts } from "./kubernetes.js";
@@ -36,16 +36,19 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
 
   // Each service is bundled into a zip during the program and uploaded by the deployer's own
   // identity; a code change changes only that service's blob name and its app's setting.
-  const deployer = data.storage.grantBlobAccess("deployer", clientConfig.objectId, "write", DEPLOYMENTS_CONTAINER);
+  // Flex Consumption apps get theirs by One deploy once they exist (below).
+  const flex = flexServices(foundation);
+  const uploaded = services.filter((service) => !flex.includes(service.name));
+  const deployer = uploaded.length ? data.storage.grantBlobAccess("deployer", clientConfig.objectId, "write", DEPLOYMENTS_CONTAINER) : undefined;
   const rootDir = pulumi.runtime.getRootDirectory() || process.cwd();
   const packageTarget = { accountName: data.storage.accountName, blobEndpoint: data.storage.blobEndpoint, containerName: DEPLOYMENTS_CONTAINER };
   const packageUrls = Object.fromEntries(
-    services.map((service) => {
+    uploaded.map((service) => {
       const { url } = deployServicePackage(
         service.name,
         { kind: service.kind, entryPath: service.entryPath, rootDir, target: packageTarget },
         // Not the whole storage component: the apps' grants inside it wait for these packages.
-        { dependsOn: [data.storage.containers[DEPLOYMENTS_CONTAINER], deployer] },
+        { dependsOn: [data.storage.containers[DEPLOYMENTS_CONTAINER], deployer!] },
       );
       return [service.name, url];
     }),
@@ -85,6 +88,7 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
 
   // Each service's identity gets exactly the data its manifest lists, and read access to its package.
   // A staging slot runs the same package with an identity of its own: it gets the same grants.
+  const publishGrants: pulumi.Resource[] = [];
   for (const service of services) {
     const app = compute.apps[service.name];
     const identities = [{ key: service.name, principalId: app.principalId }];
@@ -96,11 +100,21 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
       for (const blob of service.blobContainers) {
         data.storage.grantBlobAccess(key, principalId, blob.access === "readwrite" ? "write" : "read", blob.name);
       }
-      data.storage.grantBlobAccess(key, principalId, "read", DEPLOYMENTS_CONTAINER);
+      // Flex: One deploy writes the package to the app's own container with the app's identity.
+      if (flex.includes(service.name)) publishGrants.push(data.storage.grantBlobAccess(key, principalId, "write", flexDeploymentContainer(service.name)));
+      else data.storage.grantBlobAccess(key, principalId, "read", DEPLOYMENTS_CONTAINER);
       for (const queue of service.queues) data.serviceBus!.grantQueueAccess(key, principalId, queue.name, queue.access);
       // Each generated secret the service reads, and no other secret of the vault.
       for (const setting of service.settings.filter((s) => s.from === "keyVault.generatedSecret")) data.keyVault.grantSecretRead(key, principalId, setting.value!);
     }
+  }
+  for (const service of services.filter((s) => flex.includes(s.name))) {
+    publishFlexPackage(
+      service.name,
+      { kind: service.kind, entryPath: service.entryPath, rootDir, app: { resourceGroupName: base.resourceGroupName, name: compute.apps[service.name].name } },
+      // Once the apps may write their containers: One deploy stores the package with the app's identity.
+      { dependsOn: publishGrants },
+    );
   }
   return {
     compute,
@@ -160,8 +174,8 @@ function staticSitesOf({ config, base, services }: Foundation, rootDir: string, 
 function functionsHosting(config: EstateConfig, { data }: DataServicesTier): FunctionsHosting {
   const { plan, sku, instanceMemoryMB, alwaysReady, maxInstances } = config.compute.functions;
   if (plan === "ElasticPremium") return { plan, sku, alwaysReady, maxInstances };
-  // Through the container's name: the apps wait for the container they deploy from.
-  const deploymentContainerUrl = pulumi.interpolate`${data.storage.blobEndpoint}${data.storage.containers[DEPLOYMENTS_CONTAINER]!.name}`;
+  // Through the container's name: each app waits for the container it deploys from.
+  const deploymentContainerUrl = (app: string) => pulumi.interpolate`${data.storage.blobEndpoint}${data.storage.containers[flexDeploymentContainer(app)]!.name}`;
   return { plan, instanceMemoryMB, alwaysReady, maxInstances, deploymentContainerUrl };
 }
 
