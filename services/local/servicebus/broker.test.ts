@@ -6,7 +6,7 @@ import {
   isServiceBusError,
 } from "@azure/service-bus";
 import { connect, type Socket } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createSasToken } from "./cbs.js";
 import { type RunningBroker, type StartOptions, start } from "./index.js";
 
@@ -44,8 +44,15 @@ async function errorOf(promise: Promise<unknown>): Promise<unknown> {
   throw new Error("expected the operation to fail");
 }
 
+/** Real time, for the socket handshake deadline only (a socket timer, not the queues' clock). */
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The broker's clock, moved by the test: locks, expiries and schedules without waiting for them. */
+function manualClock() {
+  let now = Date.now();
+  return { now: () => now, advance: (ms: number) => void (now += ms) };
 }
 
 describe("local Service Bus broker", () => {
@@ -131,13 +138,16 @@ describe("local Service Bus broker", () => {
   });
 
   it("redelivers a message whose lock expired, and refuses the stale lock", async () => {
-    const { connectionString } = await broker({ queues: [{ name: "q", lockDurationSeconds: 1 }] });
+    const clock = manualClock();
+    const { connectionString } = await broker({ queues: [{ name: "q", lockDurationSeconds: 1 }], now: clock.now });
     const sb = client(connectionString);
     await sb.createSender("q").sendMessages({ body: "slow", messageId: "s-1" });
     // The SDK renews locks on its own by default; this receiver lets them lapse.
     const receiver = sb.createReceiver("q", { maxAutoLockRenewalDurationInMs: 0 });
     const first = await receiveOne(receiver);
+    clock.advance(999);
     expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toEqual([]);
+    clock.advance(1);
     const second = await receiveOne(receiver, 3000);
     expect(second.messageId).toBe("s-1");
     expect(second.deliveryCount).toBe(1);
@@ -148,13 +158,17 @@ describe("local Service Bus broker", () => {
   });
 
   it("moves expired messages to the dead-letter queue, or drops them when deadLetterOnExpiry is false", async () => {
+    const clock = manualClock();
     const { connectionString } = await broker({
       queues: [{ name: "keep", ttlSeconds: 1 }, { name: "drop", ttlSeconds: 1, deadLetterOnExpiry: false }],
+      now: clock.now,
     });
     const sb = client(connectionString);
     await sb.createSender("keep").sendMessages([{ body: "queue ttl" }, { body: "message ttl", timeToLive: 200 }]);
     await sb.createSender("drop").sendMessages({ body: "gone" });
-    await sleep(1300);
+    clock.advance(200);
+    expect((await sb.createReceiver("keep").peekMessages(5)).map((m) => m.body)).toEqual(["queue ttl"]);
+    clock.advance(800);
     expect(await sb.createReceiver("keep").receiveMessages(5, { maxWaitTimeInMs: 200 })).toEqual([]);
     expect(await sb.createReceiver("drop").receiveMessages(5, { maxWaitTimeInMs: 200 })).toEqual([]);
     const dead = await sb.createReceiver("keep", { subQueueType: "deadLetter" }).receiveMessages(5, { maxWaitTimeInMs: 500 });
@@ -191,18 +205,19 @@ describe("local Service Bus broker", () => {
   });
 
   it("renews a message lock", async () => {
-    const { connectionString } = await broker({ queues: [{ name: "q", lockDurationSeconds: 1 }] });
+    const clock = manualClock();
+    const { connectionString } = await broker({ queues: [{ name: "q", lockDurationSeconds: 1 }], now: clock.now });
     const sb = client(connectionString);
     await sb.createSender("q").sendMessages({ body: "long job" });
     const receiver = sb.createReceiver("q", { maxAutoLockRenewalDurationInMs: 0 });
     const message = await receiveOne(receiver);
     const firstLock = message.lockedUntilUtc!.getTime();
-    await sleep(600);
+    clock.advance(600);
     const renewed = await receiver.renewMessageLock(message);
-    expect(renewed.getTime()).toBeGreaterThan(firstLock + 400);
-    await sleep(600);
+    expect(renewed.getTime()).toBe(firstLock + 600);
+    clock.advance(600);
     await receiver.renewMessageLock(message);
-    await sleep(600);
+    clock.advance(600);
     // 1.8 s after receipt, past the 1 s lock duration: only the renewals keep the lock alive.
     await receiver.completeMessage(message);
     expect(await receiver.peekMessages(1)).toEqual([]);
@@ -245,8 +260,8 @@ describe("local Service Bus broker", () => {
       );
     });
     expect(handled.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    await sleep(200);
-    expect(await receiver.peekMessages(20)).toEqual([]);
+    // The completions travel after the handler returns: wait for them, not for a fixed time.
+    await vi.waitFor(async () => expect(await receiver.peekMessages(20)).toEqual([]), { timeout: 5000, interval: 50 });
   });
 
   it("deletes on receive in receiveAndDelete mode", async () => {
@@ -280,10 +295,11 @@ describe("local Service Bus broker", () => {
   });
 
   it("schedules messages and cancels scheduled ones", async () => {
-    const { connectionString } = await broker({ queues: [{ name: "q" }] });
+    const clock = manualClock();
+    const { connectionString } = await broker({ queues: [{ name: "q" }], now: clock.now });
     const sb = client(connectionString);
     const sender = sb.createSender("q");
-    const at = new Date(Date.now() + 700);
+    const at = new Date(clock.now() + 700);
     const [kept] = await sender.scheduleMessages({ body: "kept" }, at);
     const [cancelled] = await sender.scheduleMessages({ body: "cancelled" }, at);
     await sender.cancelScheduledMessages(cancelled);
@@ -291,6 +307,7 @@ describe("local Service Bus broker", () => {
     const peeked = await receiver.peekMessages(5);
     expect(peeked.map((m) => [m.body, m.state])).toEqual([["kept", "scheduled"]]);
     expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 200 })).toEqual([]);
+    clock.advance(700);
     const message = await receiveOne(receiver, 3000);
     expect(message.body).toBe("kept");
     expect(message.sequenceNumber?.equals(kept)).toBe(true);

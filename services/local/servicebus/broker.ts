@@ -49,6 +49,8 @@ export interface BrokerOptions {
   credential: SharedAccessKey;
   /** Endpoint advertised in error descriptions, e.g. sb://localhost:5672. */
   endpoint: string;
+  /** The clock tokens are checked against: the queues' own. */
+  now: () => number;
 }
 
 interface EntityRef {
@@ -202,7 +204,7 @@ export class Broker {
       link.close(this.notFound(entityAddress));
       return undefined;
     }
-    if (!isAuthorized(this.state(connection).claims, address, Date.now())) {
+    if (!isAuthorized(this.state(connection).claims, address, this.options.now())) {
       link.close({
         condition: "amqp:unauthorized-access",
         description: `Unauthorized access to '${address}': put a valid token on $cbs first.`,
@@ -344,7 +346,7 @@ export class Broker {
   private onPutToken(connection: Connection, request: Message): void {
     const properties = request.application_properties ?? {};
     const audience = String(properties.name ?? "");
-    const result = putToken({ name: audience, type: properties.type, token: request.body }, this.options.credential, Date.now());
+    const result = putToken({ name: audience, type: properties.type, token: request.body }, this.options.credential, this.options.now());
     if (result.claim) {
       const path = entityPath(audience);
       const entityAddress = path.endsWith(MANAGEMENT_SUFFIX) ? path.slice(0, -MANAGEMENT_SUFFIX.length) : path;

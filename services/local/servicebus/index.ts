@@ -26,6 +26,8 @@ export interface StartOptions {
   maxFrameBytes?: number;
   /** A socket that has not put a valid token on $cbs within this closes, idle or not. Default 10 s. */
   handshakeTimeoutMs?: number;
+  /** The clock of message locks, expiries, schedules and token expiry (ms since the epoch). Default Date.now; tests move a manual one. */
+  now?: () => number;
 }
 
 export interface RunningBroker {
@@ -59,6 +61,7 @@ export async function start(opts: StartOptions): Promise<RunningBroker> {
 
   const maxFrameBytes = opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   const handshakeTimeoutMs = opts.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+  const now = opts.now ?? Date.now;
   const container = rhea.create_container({ id: "estate-local-servicebus" });
   const listenOptions = {
     host: HOST,
@@ -93,9 +96,10 @@ export async function start(opts: StartOptions): Promise<RunningBroker> {
 
   const endpoint = `sb://localhost:${port}`;
   broker = new Broker(container, {
-    queues: queueOptions.map((options) => new Queue(options, maxMessages)),
+    queues: queueOptions.map((options) => new Queue(options, maxMessages, now)),
     credential: { keyName, key },
     endpoint,
+    now,
   });
 
   // Plain AMQP needs UseDevelopmentEmulator=true (the SDK then uses TCP); without it the SDK speaks TLS.
