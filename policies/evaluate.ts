@@ -1,5 +1,4 @@
 import { performance } from "node:perf_hooks";
-import type { Plan } from "../cli/plan/schema.js";
 import {
   isNotApplicable,
   PACK_VERSION,
@@ -111,8 +110,20 @@ export function isProfile(value: string): value is Profile {
   return (PROFILES as readonly string[]).includes(value);
 }
 
-/** The plan as the rules' graph; plan resources already carry urn, type, parent, dependsOn, inputs, outputs. */
-export function planGraph(plan: Plan): Graph {
+/**
+ * What the pack reads of a plan (the CLI's plan.json is one): the stack and profile it is of, when
+ * it was made, and its resources, which already carry urn, type, parent, dependsOn, inputs, outputs.
+ */
+export interface PlannedStack {
+  stack: string;
+  profile: string;
+  createdAt: string;
+  resources: Array<GraphResource & { physicalName?: string }>;
+  outputs: Record<string, unknown>;
+}
+
+/** The plan as the rules' graph. */
+export function planGraph(plan: Pick<PlannedStack, "resources" | "outputs">): Graph {
   return { resources: plan.resources, outputs: plan.outputs };
 }
 
@@ -269,7 +280,7 @@ export function evaluate(
 }
 
 /** Evaluates a saved or fresh plan; the profile comes from the plan. */
-export function evaluatePlan(plan: Plan, options: EvaluateOptions = {}): PolicyReport {
+export function evaluatePlan(plan: PlannedStack, options: EvaluateOptions = {}): PolicyReport {
   if (!isProfile(plan.profile)) throw new Error(`plan of ${plan.stack}: profile ${JSON.stringify(plan.profile)} is not one of ${PROFILES.join(", ")}`);
   return evaluate(planGraph(plan), { stack: plan.stack, profile: plan.profile, planCreatedAt: plan.createdAt }, options);
 }
