@@ -155,7 +155,7 @@ function onService(rule: ResourceRule): StackRule {
 export const apimRules: Rule[] = [
   customRule({
     id: "EST-APIM-001",
-    title: "API Management gateway accepts only TLS 1.2+",
+    title: "API Management gateway refuses SSL 3.0, TLS 1.0 and TLS 1.1",
     description: "SSL 3.0, TLS 1.0 and 1.1 stay enabled on older services unless switched off explicitly.",
     severity: "high",
     types: service,
@@ -168,7 +168,7 @@ export const apimRules: Rule[] = [
   }),
   customRule({
     id: "EST-APIM-002",
-    title: "API Management calls backends with TLS 1.2+ only",
+    title: "API Management refuses SSL 3.0, TLS 1.0 and TLS 1.1 to backends",
     description: "Backend connections must not fall back to old protocols.",
     severity: "high",
     types: service,
@@ -567,7 +567,7 @@ export const apimRules: Rule[] = [
       [...policyXml(inputs).matchAll(LIMIT_KEY)]
         .map(([, element, counterKey]) => ({ element, counterKey: counterKey!.replace(/&quot;/g, '"') }))
         .filter(({ counterKey }) => readsUnvalidatedToken(counterKey))
-        .map(({ element, counterKey }) => `<${element}> counter-key ${counterKey} reads the caller's token without validating it`),
+        .map(({ element, counterKey }) => `value: <${element}> counter-key ${counterKey} reads the caller's token without validating it`),
     fail: [
       {
         value:

@@ -71,11 +71,11 @@ export const computeRules: Rule[] = [
     remediation: "Set `httpsOnly: true` on the WebApp.", enforcement: ENFORCE.always,
   }),
   inputRule({
-    id: "EST-APP-002", title: "Apps require TLS 1.2", description: "Older TLS versions are weak.",
+    id: "EST-APP-002", title: "Apps require the minimum TLS version", description: "Older TLS versions are weak.",
     severity: "high", types: apps, path: "siteConfig.minTlsVersion", expect: tlsAtLeast(TLS.numeric), bad: "1.0",
     controls: { mcsb: ["DP-3"], cis: ["9.3"], waf: "Security" },
     mappings: { psrule: ["Azure.AppService.MinTLS"], checkov: ["CKV_AZURE_15", "CKV_AZURE_145", "CKV_AZURE_154"], azurePolicy: ["f0e6e85b-9b9f-4a4b-b67b-f730d42f1b0b", "f9d614c5-c173-4d56-95a7-b4437057d193"] },
-    remediation: "Set `siteConfig.minTlsVersion: \"1.2\"` on the WebApp.", enforcement: ENFORCE.always,
+    remediation: "Set `siteConfig.minTlsVersion` on the WebApp to the `minimumTlsVersion` policy setting (`\"1.2\"` by default) or newer.", enforcement: ENFORCE.always,
   }),
   inputRule({
     id: "EST-APP-003", title: "FTP deployment is disabled", description: "FTP(S) deploys with basic credentials; the estate deploys zip packages with Entra ID.",
@@ -178,7 +178,7 @@ export const computeRules: Rule[] = [
         /~?(\d+)/.exec(String(appSetting(inputs, "WEBSITE_NODE_DEFAULT_VERSION") ?? ""))?.[1],
       ].filter((v): v is string => v !== undefined);
       const old = versions.filter((v) => !SUPPORTED_NODE.includes(Number.parseInt(v, 10)));
-      return old.length ? `Node.js ${old.join(", ")} is no longer supported; expected ${SUPPORTED_NODE.join(" or ")}` : undefined;
+      return old.length ? `Node.js ${old.join(", ")} (siteConfig.linuxFxVersion, functionAppConfig.runtime.version or WEBSITE_NODE_DEFAULT_VERSION) is no longer supported; expected ${SUPPORTED_NODE.join(" or ")}` : undefined;
     },
     fail: [{ "siteConfig.linuxFxVersion": "NODE|16", "functionAppConfig.runtime.version": "16" }],
     controls: { mcsb: ["PV-7"], waf: "Security" },
@@ -192,7 +192,7 @@ export const computeRules: Rule[] = [
       if (!isFunctionApp(inputs)) return notApplicable("applies to function apps only");
       if (isFlex(inputs)) return notApplicable("Flex Consumption app: the host version comes with functionAppConfig.runtime");
       const version = appSetting(inputs, "FUNCTIONS_EXTENSION_VERSION");
-      return version === "~4" ? undefined : `app setting FUNCTIONS_EXTENSION_VERSION is ${JSON.stringify(version)}; expected "~4"`;
+      return version === "~4" ? undefined : `siteConfig.appSettings FUNCTIONS_EXTENSION_VERSION is ${show(version)}; expected "~4"`;
     },
     fail: [
       { functionAppConfig: REMOVE, "siteConfig.appSettings": [{ name: "FUNCTIONS_EXTENSION_VERSION", value: "~3" }] },
@@ -244,7 +244,7 @@ export const computeRules: Rule[] = [
   customRule({
     id: "EST-APP-017", title: "Apps send telemetry to Application Insights", description: "Errors, latency and dependencies are traced to the shared workspace.",
     severity: "medium", types: apps,
-    check: (inputs) => (present.test(appSetting(inputs, "APPLICATIONINSIGHTS_CONNECTION_STRING")) ? undefined : "app setting APPLICATIONINSIGHTS_CONNECTION_STRING is not set"),
+    check: (inputs) => (present.test(appSetting(inputs, "APPLICATIONINSIGHTS_CONNECTION_STRING")) ? undefined : "siteConfig.appSettings has no APPLICATIONINSIGHTS_CONNECTION_STRING"),
     fail: [{ "siteConfig.appSettings": [] }],
     controls: { mcsb: ["LT-3"], cis: ["5.3.1"], waf: "Operational Excellence" },
     mappings: {},

@@ -154,7 +154,7 @@ export const containerRules: Rule[] = [
       asArray(get(inputs, "template.containers")).map(asRecord).flatMap((container) => {
         const types = asArray(container.probes).map((probe) => String(asRecord(probe).type));
         const missing = ["Liveness", "Readiness"].filter((type) => !types.includes(type));
-        return missing.length ? [`container ${show(container.name)} has no ${missing.join(" or ")} probe`] : [];
+        return missing.length ? [`template.containers ${show(container.name)} has no ${missing.join(" or ")} probe in probes`] : [];
       }),
     fail: [{ "template.containers[0].probes": [] }],
     controls: { mcsb: [], waf: "Reliability" },

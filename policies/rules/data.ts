@@ -45,8 +45,8 @@ function entraProblems(graph: Graph, server: GraphResource): string[] {
 /** Days the workspace keeps data: Azure's default is 30 when retentionInDays is unset. */
 const workspaceDays = (workspace: GraphResource) => Number(workspace.inputs.retentionInDays ?? 30);
 
-/** Why a server's audit records are not kept 90 days, per auditing policy and destination. */
-function auditRetentionProblems(graph: Graph, server: GraphResource): string[] {
+/** Why a server's audit records are not kept `minimum` days (the sqlAuditRetentionDays setting), per auditing policy and destination. */
+function auditRetentionProblems(graph: Graph, server: GraphResource, minimum: number): string[] {
   const policies = childrenOf(graph, server, T.sqlAuditing, "serverName");
   // Audit records reach Azure Monitor through the diagnostic settings of the server's (master) databases.
   const targets = [server, ...childrenOf(graph, server, T.sqlDatabase, "serverName")];
@@ -56,13 +56,13 @@ function auditRetentionProblems(graph: Graph, server: GraphResource): string[] {
     if (!isText("Enabled").test(policy.inputs.state)) return []; // EST-SQL-005 reports it
     const problems: string[] = [];
     const days = policy.inputs.retentionDays;
-    if (present.test(policy.inputs.storageEndpoint) && !(days === undefined || days === 0 || atLeast(90).test(days))) {
-      problems.push(`${nameOf(policy)} keeps storage audit records ${show(days)} days (retentionDays); expected 0 (forever) or at least 90`);
+    if (present.test(policy.inputs.storageEndpoint) && !(days === undefined || days === 0 || atLeast(minimum).test(days))) {
+      problems.push(`${nameOf(policy)} keeps storage audit records ${show(days)} days (retentionDays); expected 0 (forever) or at least ${minimum} (setting sqlAuditRetentionDays)`);
     }
     if (policy.inputs.isAzureMonitorTargetEnabled === true) {
       if (!workspaces.length) problems.push(`${nameOf(policy)} sends audit records to Azure Monitor, but no diagnostic setting of the server's databases sends them to a workspace`);
-      for (const workspace of workspaces.filter((w) => workspaceDays(w) < 90)) {
-        problems.push(`${nameOf(policy)} sends audit records to Azure Monitor, where ${nameOf(workspace)} keeps them ${workspaceDays(workspace)} days (retentionInDays); expected at least 90`);
+      for (const workspace of workspaces.filter((w) => workspaceDays(w) < minimum)) {
+        problems.push(`${nameOf(policy)} sends audit records to Azure Monitor, where ${nameOf(workspace)} keeps them ${workspaceDays(workspace)} days (retentionInDays); expected at least ${minimum} (setting sqlAuditRetentionDays)`);
       }
     }
     return problems;
@@ -144,7 +144,7 @@ export const dataRules: Rule[] = [
   }),
   inputRule({
     id: "EST-COS-003",
-    title: "Cosmos DB requires TLS 1.2",
+    title: "Cosmos DB requires the minimum TLS version",
     description: "Older TLS versions are weak.",
     severity: "high",
     types: cosmos,
@@ -153,7 +153,7 @@ export const dataRules: Rule[] = [
     bad: "Tls",
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.Cosmos.MinTLS"] },
-    remediation: "Set `minimalTlsVersion: \"Tls12\"` on the DatabaseAccount.",
+    remediation: "Set `minimalTlsVersion: \"Tls12\"` on the DatabaseAccount (Cosmos DB offers nothing newer, so a `minimumTlsVersion` setting of 1.3 holds it to Tls12).",
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -233,7 +233,7 @@ export const dataRules: Rule[] = [
 
   inputRule({
     id: "EST-SQL-001",
-    title: "Azure SQL requires TLS 1.2",
+    title: "Azure SQL requires the minimum TLS version",
     description: "Older TLS versions are weak.",
     severity: "high",
     types: [T.sqlServer],
@@ -242,7 +242,7 @@ export const dataRules: Rule[] = [
     bad: "1.0",
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.SQL.MinTLS"], checkov: ["CKV_AZURE_52"], azurePolicy: ["32e6bbec-16b6-44c2-be37-c5b672d103cf"] },
-    remediation: "Set `minimalTlsVersion: \"1.2\"` on the sql Server.",
+    remediation: "Set `minimalTlsVersion` on the sql Server to the `minimumTlsVersion` policy setting (`\"1.2\"` by default) or newer.",
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -330,17 +330,17 @@ export const dataRules: Rule[] = [
   }),
   stackRule({
     id: "EST-SQL-006",
-    title: "Azure SQL audit records are kept at least 90 days",
+    title: "Azure SQL audit records are kept long enough",
     description:
-      "Investigations need months of audit history. The server is judged with its auditing policies and where they send records: " +
+      "Investigations need months of audit history: records are kept at least the `sqlAuditRetentionDays` policy setting (90 days by default). The server is judged with its auditing policies and where they send records: " +
       "a storage target keeps them `retentionDays` (0 or unset: forever), Azure Monitor keeps them as long as the workspace the server's diagnostic settings send to.",
     severity: "medium",
     types: [T.sqlServer],
-    problemOf: (graph) => (server) => {
+    problemOf: (graph, context) => (server) => {
       if (!childrenOf(graph, server, T.sqlAuditing, "serverName").some((policy) => isText("Enabled").test(policy.inputs.state))) {
         return notApplicable("no enabled ServerBlobAuditingPolicy: EST-STK-009 and EST-SQL-005 report that");
       }
-      return auditRetentionProblems(graph, server).join("; ") || undefined;
+      return auditRetentionProblems(graph, server, context.settings.sqlAuditRetentionDays).join("; ") || undefined;
     },
     fail: [
       editInputs(T.sqlAuditing, (inputs) => Object.assign(inputs, { retentionDays: 30, isAzureMonitorTargetEnabled: false, storageEndpoint: "https://st.blob.core.windows.net" })),
@@ -353,7 +353,7 @@ export const dataRules: Rule[] = [
     controls: { mcsb: ["LT-6"], cis: ["4.1.6"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_24", "CKV_AZURE_156"] },
     remediation:
-      "Set `retentionDays` to 0 or 90+ on the ServerBlobAuditingPolicy for a storage target; for Azure Monitor, send the databases' diagnostics to a Workspace with `retentionInDays` of 90 or more (prod profile).",
+      "Set `retentionDays` to 0 or at least the `sqlAuditRetentionDays` policy setting (90 by default) on the ServerBlobAuditingPolicy for a storage target; for Azure Monitor, send the databases' diagnostics to a Workspace whose `retentionInDays` is at least that (prod profile).",
     // Dev and ephemeral workspaces keep 30 days by design (EST-MON-001); audit evidence matters in prod.
     enforcement: ENFORCE.prod,
   }),
@@ -486,7 +486,7 @@ export const dataRules: Rule[] = [
   }),
   inputRule({
     id: "EST-RED-002",
-    title: "Redis requires TLS 1.2",
+    title: "Redis requires the minimum TLS version",
     description: "Older TLS versions are weak.",
     severity: "high",
     types: redis,
@@ -495,7 +495,7 @@ export const dataRules: Rule[] = [
     bad: "1.0",
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.Redis.MinTLS"], checkov: ["CKV_AZURE_148"] },
-    remediation: "Set `minimumTlsVersion: \"1.2\"` on the Redis cache.",
+    remediation: "Set `minimumTlsVersion: \"1.2\"` on the Redis cache (its newest, so a `minimumTlsVersion` setting of 1.3 holds it to 1.2).",
     enforcement: ENFORCE.always,
   }),
   inputRule({

@@ -121,7 +121,7 @@ export const edgeRules: Rule[] = [
   }),
   inputRule({
     id: "EST-AFD-008",
-    title: "Custom domains require TLS 1.2",
+    title: "Custom domains require the minimum TLS version",
     description: "Older TLS versions are weak.",
     severity: "high",
     types: [T.afdCustomDomain],
@@ -130,7 +130,7 @@ export const edgeRules: Rule[] = [
     bad: "TLS10",
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { azurePolicy: ["679da822-78a7-4eff-8fff-a899454a9970"] },
-    remediation: "Set `tlsSettings: { certificateType: \"ManagedCertificate\", minimumTlsVersion: \"TLS12\" }` on the AFDCustomDomain.",
+    remediation: "Set `tlsSettings: { certificateType: \"ManagedCertificate\", minimumTlsVersion: \"TLS12\" }` (or `\"TLS13\"` when the `minimumTlsVersion` policy setting is 1.3) on the AFDCustomDomain.",
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -186,7 +186,7 @@ export const edgeRules: Rule[] = [
     check: (inputs) => {
       const drs = managedRuleSets(inputs).find((set) => /DefaultRuleSet$/.test(String(set.ruleSetType)));
       if (!drs) return "managedRules.managedRuleSets has no Microsoft_DefaultRuleSet";
-      return /^2\./.test(String(drs.ruleSetVersion)) ? undefined : `Microsoft_DefaultRuleSet version is ${JSON.stringify(drs.ruleSetVersion)}; expected 2.x`;
+      return /^2\./.test(String(drs.ruleSetVersion)) ? undefined : `Microsoft_DefaultRuleSet ruleSetVersion is ${JSON.stringify(drs.ruleSetVersion)}; expected 2.x`;
     },
     fail: [{ "managedRules.managedRuleSets[0].ruleSetVersion": "1.1" }, { "managedRules.managedRuleSets": [] }],
     controls: { mcsb: ["NS-6"], waf: "Security" },
@@ -285,7 +285,7 @@ export const edgeRules: Rule[] = [
         .flatMap((group) => asArray(group.rules).map(asRecord))
         .filter((rule) => isText("Disabled").test(rule.enabledState))
         .map((rule) => String(rule.ruleId));
-      return disabled.length ? `managed rules ${disabled.join(", ")} are disabled` : undefined;
+      return disabled.length ? `managed rules ${disabled.join(", ")} are disabled in ruleGroupOverrides` : undefined;
     },
     fail: [{ "managedRules.managedRuleSets[0].ruleGroupOverrides": [{ ruleGroupName: "SQLI", rules: [{ ruleId: "942100", enabledState: "Disabled" }] }] }],
     controls: { mcsb: ["NS-6"], waf: "Security" },

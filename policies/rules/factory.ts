@@ -79,6 +79,8 @@ export const TLS = {
   cosmos: { "1.0": "Tls", "1.1": "Tls11", "1.2": "Tls12" },
   /** Front Door custom domains (AfdMinimumTlsVersion): no 1.1. */
   frontDoor: { "1.0": "TLS10", "1.2": "TLS12", "1.3": "TLS13" },
+  /** PostgreSQL `ssl_min_protocol_version` and MySQL `tls_version` server parameters. */
+  flexibleServer: { "1.0": "TLSv1", "1.1": "TLSv1.1", "1.2": "TLSv1.2", "1.3": "TLSv1.3" },
 } as const satisfies Record<string, TlsSpellings>;
 
 /**

@@ -1,6 +1,6 @@
 import { ENFORCE, REMOVE, type Graph, type GraphResource, type Rule, type RuleContext } from "../model.js";
 import { T } from "../types.js";
-import { atLeast, customRule, get, inputRule, isText, show, stackRule } from "./factory.js";
+import { atLeast, customRule, get, inputRule, isText, show, stackRule, TLS, tlsAtLeast } from "./factory.js";
 import { ofType } from "./graph.js";
 
 // Azure Database for PostgreSQL and MySQL flexible servers. Their TLS and Entra-only switches are
@@ -71,20 +71,21 @@ export const flexibleServerRules: Rule[] = [
   }),
   customRule({
     id: "EST-PSQL-003",
-    title: "PostgreSQL requires TLS 1.2 or later",
+    title: "PostgreSQL requires TLS at the minimum version",
     description: "require_secure_transport off accepts clear-text connections; older TLS versions are weak.",
     severity: "high",
     types: [T.psqlConfiguration],
-    check: (inputs) => {
+    check: (inputs, context) => {
       const value = String(inputs.value ?? "");
-      if (inputs.configurationName === "require_secure_transport" && !isText("on").test(value)) return `require_secure_transport is ${JSON.stringify(value)}; expected "on"`;
-      if (inputs.configurationName === "ssl_min_protocol_version" && !["TLSv1.2", "TLSv1.3"].includes(value)) return `ssl_min_protocol_version is ${JSON.stringify(value)}; expected "TLSv1.2" or "TLSv1.3"`;
+      if (inputs.configurationName === "require_secure_transport" && !isText("on").test(value)) return `value of require_secure_transport is ${JSON.stringify(value)}; expected "on"`;
+      const minimum = tlsAtLeast(TLS.flexibleServer)(context);
+      if (inputs.configurationName === "ssl_min_protocol_version" && !minimum.test(value)) return `value of ssl_min_protocol_version is ${JSON.stringify(value)}; expected ${minimum.describe}`;
       return undefined;
     },
     fail: [{ configurationName: "require_secure_transport", value: "off" }, { configurationName: "ssl_min_protocol_version", value: "TLSv1" }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: {},
-    remediation: "Set the dbforpostgresql Configuration `require_secure_transport` to \"on\" and `ssl_min_protocol_version` to \"TLSv1.2\".",
+    remediation: "Set the dbforpostgresql Configuration `require_secure_transport` to \"on\" and `ssl_min_protocol_version` to the `minimumTlsVersion` policy setting (`\"TLSv1.2\"` by default) or newer.",
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -162,23 +163,24 @@ export const flexibleServerRules: Rule[] = [
   }),
   customRule({
     id: "EST-MYSQL-003",
-    title: "MySQL requires TLS 1.2 or later",
+    title: "MySQL requires TLS at the minimum version",
     description: "require_secure_transport OFF accepts clear-text connections; TLS 1.0 and 1.1 are weak.",
     severity: "high",
     types: [T.mysqlConfiguration],
-    check: (inputs) => {
+    check: (inputs, context) => {
       const value = String(inputs.value ?? "");
-      if (inputs.configurationName === "require_secure_transport" && !isText("ON").test(value)) return `require_secure_transport is ${JSON.stringify(value)}; expected "ON"`;
+      if (inputs.configurationName === "require_secure_transport" && !isText("ON").test(value)) return `value of require_secure_transport is ${JSON.stringify(value)}; expected "ON"`;
       if (inputs.configurationName === "tls_version") {
-        const weak = value.split(",").map((v) => v.trim()).filter((v) => !["TLSv1.2", "TLSv1.3"].includes(v));
-        if (weak.length || !value) return `tls_version is ${JSON.stringify(value)}; expected only TLSv1.2 and TLSv1.3`;
+        const minimum = tlsAtLeast(TLS.flexibleServer)(context);
+        const weak = value.split(",").map((v) => v.trim()).filter((v) => !minimum.test(v));
+        if (weak.length || !value) return `value of tls_version is ${JSON.stringify(value)}; expected only ${minimum.describe}`;
       }
       return undefined;
     },
     fail: [{ configurationName: "require_secure_transport", value: "OFF" }, { configurationName: "tls_version", value: "TLSv1.1,TLSv1.2" }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: {},
-    remediation: "Set the dbformysql Configuration `require_secure_transport` to \"ON\" and `tls_version` to \"TLSv1.2,TLSv1.3\".",
+    remediation: "Set the dbformysql Configuration `require_secure_transport` to \"ON\" and `tls_version` to \"TLSv1.2,TLSv1.3\" (\"TLSv1.3\" when the `minimumTlsVersion` policy setting is 1.3).",
     enforcement: ENFORCE.always,
   }),
   inputRule({

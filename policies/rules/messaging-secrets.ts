@@ -32,7 +32,7 @@ export const messagingAndSecretRules: Rule[] = [
   }),
   inputRule({
     id: "EST-SB-002",
-    title: "Service Bus requires TLS 1.2",
+    title: "Service Bus requires the minimum TLS version",
     description: "Older TLS versions are weak.",
     severity: "high",
     types: namespace,
@@ -41,7 +41,7 @@ export const messagingAndSecretRules: Rule[] = [
     bad: "1.0",
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.ServiceBus.MinTLS"], checkov: ["CKV_AZURE_205"] },
-    remediation: "Set `minimumTlsVersion: \"1.2\"` on the servicebus Namespace.",
+    remediation: "Set `minimumTlsVersion` on the servicebus Namespace to the `minimumTlsVersion` policy setting (`\"1.2\"` by default) or newer.",
     enforcement: ENFORCE.always,
   }),
   inputRule({

@@ -45,7 +45,7 @@ export const networkRules: Rule[] = [
     check: (_inputs, _context, resource) =>
       securityRules(resource)
         .filter(allowsInboundFromAnywhere)
-        .map((rule) => `security rule ${JSON.stringify(rule.name)} allows inbound from ${sources(rule).join(", ")}`),
+        .map((rule) => `security rule ${JSON.stringify(rule.name)} allows inbound from ${sources(rule).join(", ")} (sourceAddressPrefix)`),
     fail: [{ "securityRules[0].sourceAddressPrefix": "*" }, { "securityRules[0].sourceAddressPrefix": "Internet" }],
     controls: { ...nsgControls, cis: ["6.4"] },
     mappings: { psrule: ["Azure.NSG.AnyInboundSource"] },
@@ -61,7 +61,7 @@ export const networkRules: Rule[] = [
     check: (_inputs, _context, resource) =>
       securityRules(resource)
         .filter((rule) => allowsInboundFromAnywhere(rule) && MANAGEMENT_PORTS.some((port) => coversPort(rule, port)))
-        .map((rule) => `security rule ${JSON.stringify(rule.name)} opens a management port (${MANAGEMENT_PORTS.filter((p) => coversPort(rule, p)).join(", ")}) to ${sources(rule).join(", ")}`),
+        .map((rule) => `security rule ${JSON.stringify(rule.name)} opens a management port (${MANAGEMENT_PORTS.filter((p) => coversPort(rule, p)).join(", ")}) to ${sources(rule).join(", ")} (sourceAddressPrefix)`),
     fail: [{ "securityRules[0].sourceAddressPrefix": "Internet", "securityRules[0].destinationPortRange": "3389" }],
     controls: { ...nsgControls, cis: ["6.1", "6.2"] },
     mappings: { checkov: ["CKV_AZURE_9", "CKV_AZURE_10"], azurePolicy: ["22730e10-96f6-4aac-ad84-9383d35b5917"] },

@@ -21,9 +21,9 @@ function contentFilterProblems(inputs: Record<string, unknown>): string[] {
   const filters = asArray(get(inputs, "properties.contentFilters")).map(asRecord);
   return FILTERED.flatMap(({ name, source }) => {
     const filter = filters.find((f) => isText(name).test(f.name) && isText(source).test(f.source));
-    if (!filter) return [`no ${name} filter on ${source.toLowerCase()}s`];
+    if (!filter) return [`properties.contentFilters has no ${name} filter on ${source.toLowerCase()}s`];
     if (filter.enabled !== true || filter.blocking !== true) return [`the ${name} filter on ${source.toLowerCase()}s does not block (enabled and blocking must be true)`];
-    return oneOf("Low", "Medium").test(filter.severityThreshold) ? [] : [`the ${name} filter on ${source.toLowerCase()}s blocks at ${JSON.stringify(filter.severityThreshold)}; expected "Medium" or the stricter "Low"`];
+    return oneOf("Low", "Medium").test(filter.severityThreshold) ? [] : [`the ${name} filter on ${source.toLowerCase()}s blocks at ${JSON.stringify(filter.severityThreshold)} (severityThreshold); expected "Medium" or the stricter "Low"`];
   });
 }
 

@@ -46,7 +46,7 @@ export const storageRules: Rule[] = [
   }),
   inputRule({
     id: "EST-ST-002",
-    title: "Storage accounts require TLS 1.2",
+    title: "Storage accounts require the minimum TLS version",
     description: "TLS 1.0 and 1.1 have known weaknesses and are retired by Azure Storage.",
     severity: "high",
     types: account,
@@ -55,7 +55,7 @@ export const storageRules: Rule[] = [
     bad: "TLS1_0",
     controls: { mcsb: ["DP-3"], cis: ["3.15"], waf: "Security" },
     mappings: { psrule: ["Azure.Storage.MinTLS"], checkov: ["CKV_AZURE_44"], azurePolicy: ["fe83a0eb-a853-422d-aac2-1bffd182c5d0"] },
-    remediation: "Set `minimumTlsVersion: \"TLS1_2\"` on the StorageAccount.",
+    remediation: "Set `minimumTlsVersion: \"TLS1_2\"` on the StorageAccount (`\"TLS1_3\"` when the `minimumTlsVersion` policy setting is 1.3).",
     enforcement: ENFORCE.always,
   }),
   inputRule({
