@@ -493,6 +493,41 @@ export const CHECKOV: Catalogue = {
   },
 };
 
+/**
+ * Where the mapped Estate rule's verdict differs from the reference's on an edge case the
+ * reference documents (read from its rule source: PSRule for Azure src/PSRule.Rules.Azure/rules,
+ * Checkov checkov/{arm,terraform}/checks), and why. The rules' examples hold a fixture for each.
+ */
+export const DIFFERENCES: Record<string, string> = {
+  "Azure.Storage.SecureTransfer": "as PSRule, an unset enableHttpsTrafficOnly fails (Checkov CKV_AZURE_3 passes it on API versions from 2019-04-01, whose default is true)",
+  CKV_AZURE_3: "stricter: an unset enableHttpsTrafficOnly fails, as in PSRule's Azure.Storage.SecureTransfer, although Azure's default is true",
+  "Azure.Storage.MinTLS": "follows the minimumTlsVersion setting and accepts TLS1_3 (PSRule's condition is TLS1_2 exactly); values compare case-insensitively, as Azure does",
+  CKV_AZURE_44: "accepts TLS1_3 as Checkov's Terraform check does (its ARM check accepts TLS1_2 only); follows the minimumTlsVersion setting",
+  CKV_AZURE_59: "stricter: an unset publicNetworkAccess or SecuredByPerimeter fails (Checkov forbids only Enabled); private endpoints are the only way in",
+  CKV_AZURE_36: "the bypass is a list: \"Logging, Metrics, AzureServices\" passes (Checkov wants \"AzureServices\" exactly); a default-Allow firewall fails here and EST-ST-006 (Checkov passes it)",
+  "Azure.Storage.SoftDelete": "stricter: at least 7 days of retention, not only enabled; hierarchical-namespace accounts are judged too (PSRule skips them; blob soft delete supports them)",
+  CKV2_AZURE_38: "stricter: at least 7 days of retention, and an account without BlobServiceProperties fails",
+  "Azure.Storage.UseReplication": "stricter: Premium accounts are judged too (PSRule judges Standard SKUs only), so Premium_LRS fails and Premium_ZRS passes",
+  "Azure.Storage.BlobPublicAccess": "stricter: FileStorage accounts are judged too (PSRule skips them); EST-ST-010 refuses that kind anyway",
+  "Azure.NSG.AnyInboundSource": "stricter: Internet, any, 0.0.0.0 and any /0 prefix count as any source, in sourceAddressPrefix or sourceAddressPrefixes (PSRule looks for \"*\" in sourceAddressPrefix only)",
+  CKV_AZURE_9: "stricter: every protocol is judged (Checkov judges Tcp and * only; RDP also listens on UDP 3389), and WinRM (5985, 5986) with RDP and SSH",
+  CKV_AZURE_10: "as CKV_AZURE_9",
+  "Azure.VNET.UseNSGs": "exempts the same subnet names (infra/network/subnets.ts); subnets delegated to Dedicated HSM are judged (PSRule exempts them; the estate declares none)",
+  CKV_AZURE_99: "stricter: any ipRules entry fails, whatever enableMultipleWriteLocations says (Checkov passes ip rules and single-write accounts); Cosmos DB is reached through private endpoints only",
+  CKV_AZURE_140: "stricter: every account kind is judged (Checkov judges GlobalDocumentDB only)",
+  "Azure.Redis.NonSslPort": "as PSRule, enableNonSslPort must be set to false; Checkov CKV_AZURE_91 passes it unset (Azure's default is false)",
+  CKV_AZURE_91: "stricter: enableNonSslPort must be set to false, as PSRule's Azure.Redis.NonSslPort wants, although Azure's default is false",
+  "Azure.KeyVault.SoftDelete": "as PSRule, enableSoftDelete must be set to true",
+  CKV_AZURE_111: "stricter: enableSoftDelete must be set to true (Checkov passes it unset, Azure's default being on)",
+  CKV_AZURE_42: "EST-KV-002 (soft delete) and EST-KV-003 (purge protection) together; purge protection is mandatory in prod only",
+  CKV_AZURE_189: "stricter: publicNetworkAccess must be Disabled (Checkov also passes a vault with ip rules)",
+  "Azure.AppService.WebSecureFtp": "stricter: ftpsState must be Disabled (PSRule accepts FtpsOnly; FTPS still deploys with basic credentials)",
+  CKV_AZURE_78: "stricter: ftpsState must be Disabled (Checkov accepts FtpsOnly)",
+  CKV_AZURE_16: "identity.type is judged; a UserAssigned identity without userAssignedIdentities (which Checkov fails) is refused by Azure at deployment",
+  CKV_AZURE_205: "stricter: minimumTlsVersion must be set (Checkov takes azurerm's default of 1.2 for an absent value); follows the minimumTlsVersion setting",
+  CKV_AZURE_148: "stricter: minimumTlsVersion must be set (Checkov takes azurerm's default of 1.2 for an absent value)",
+};
+
 /** Azure Policy built-ins are listed from the mappings only: every id here is one a rule maps. */
 export function mappedBy(kind: keyof Mappings): Map<string, string[]> {
   const map = new Map<string, string[]>();
@@ -506,7 +541,7 @@ function section(title: string, catalogue: Catalogue, kind: keyof Mappings): str
   for (const [title, group] of Object.entries(catalogue)) {
     lines.push(`### ${title}`, "", "| Rule | Estate rule | Why not, or note |", "| --- | --- | --- |");
     if (group.none) lines.push(`| — | — | ${group.none} |`);
-    for (const [id, note] of Object.entries(group.rules)) lines.push(`| \`${id}\` | ${(covered.get(id) ?? []).join(", ") || "—"} | ${note ?? ""} |`);
+    for (const [id, note] of Object.entries(group.rules)) lines.push(`| \`${id}\` | ${(covered.get(id) ?? []).join(", ") || "—"} | ${note ?? DIFFERENCES[id] ?? ""} |`);
     lines.push("");
   }
   return lines;
@@ -520,6 +555,7 @@ export function coverageMarkdown(): string {
     "",
     "Generated from `policies/coverage.ts` and the rules' mappings (`node bin/run-ts.js policies/coverage.ts` rewrites it; a test fails when it is stale).",
     `Estate's pack has ${RULES.length} rules. Below, every external rule that applies to a resource type the estate creates: the Estate rule that covers it, or why none does.`,
+    "For a mapped rule, the note says where Estate's verdict differs from the reference's on an edge case the reference documents (absent values, spellings, alternative inputs), and why; each rule's examples hold a fixture per edge case.",
     "",
     ...section("PSRule for Azure (Azure.All baseline)", PSRULE, "psrule"),
     ...section("Checkov", CHECKOV, "checkov"),

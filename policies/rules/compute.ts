@@ -66,6 +66,8 @@ export const computeRules: Rule[] = [
   inputRule({
     id: "EST-APP-001", title: "Apps accept HTTPS only", description: "HTTP requests are redirected to HTTPS.",
     severity: "high", types: apps, path: "httpsOnly", expect: is(true), bad: false,
+    // PSRule Azure.AppService.UseHTTPS and Checkov CKV_AZURE_14 fail an absent value (Azure's default is false).
+    fail: [{ httpsOnly: REMOVE }],
     controls: { mcsb: ["DP-3"], cis: ["9.2"], waf: "Security" },
     mappings: { psrule: ["Azure.AppService.UseHTTPS"], checkov: ["CKV_AZURE_14", "CKV_AZURE_70", "CKV_AZURE_153"], azurePolicy: ["a4af4a39-4135-47fb-b175-47fbdf85311d", "6d555dd1-86f2-4f1c-8ed7-5abae7c6cbab"] },
     remediation: "Set `httpsOnly: true` on the WebApp.", enforcement: ENFORCE.always,
@@ -73,6 +75,9 @@ export const computeRules: Rule[] = [
   inputRule({
     id: "EST-APP-002", title: "Apps require the minimum TLS version", description: "Older TLS versions are weak.",
     severity: "high", types: apps, path: "siteConfig.minTlsVersion", expect: tlsAtLeast(TLS.numeric), bad: "1.0",
+    // PSRule Azure.AppService.MinTLS and Checkov CKV_AZURE_15 fail an absent value; both accept 1.3, Checkov the number 1.2.
+    fail: [{ "siteConfig.minTlsVersion": REMOVE }, { siteConfig: REMOVE }, { "siteConfig.minTlsVersion": "1.1" }],
+    pass: [{ "siteConfig.minTlsVersion": "1.3" }, { "siteConfig.minTlsVersion": 1.2 }],
     controls: { mcsb: ["DP-3"], cis: ["9.3"], waf: "Security" },
     mappings: { psrule: ["Azure.AppService.MinTLS"], checkov: ["CKV_AZURE_15", "CKV_AZURE_145", "CKV_AZURE_154"], azurePolicy: ["f0e6e85b-9b9f-4a4b-b67b-f730d42f1b0b", "f9d614c5-c173-4d56-95a7-b4437057d193"] },
     remediation: "Set `siteConfig.minTlsVersion` on the WebApp to the `minimumTlsVersion` policy setting (`\"1.2\"` by default) or newer.", enforcement: ENFORCE.always,
@@ -80,6 +85,10 @@ export const computeRules: Rule[] = [
   inputRule({
     id: "EST-APP-003", title: "FTP deployment is disabled", description: "FTP(S) deploys with basic credentials; the estate deploys zip packages with Entra ID.",
     severity: "high", types: apps, path: "siteConfig.ftpsState", expect: isText("Disabled"), bad: "AllAllowed",
+    // Absent is Azure's default, AllAllowed. PSRule Azure.AppService.WebSecureFtp and Checkov CKV_AZURE_78 accept
+    // FtpsOnly too; Estate does not (FTPS still deploys with basic credentials): stricter.
+    fail: [{ "siteConfig.ftpsState": REMOVE }, { "siteConfig.ftpsState": "FtpsOnly" }],
+    pass: [{ "siteConfig.ftpsState": "disabled" }],
     controls: { mcsb: ["DP-3", "IM-1"], cis: ["9.10"], waf: "Security" },
     mappings: { psrule: ["Azure.AppService.WebSecureFtp"], checkov: ["CKV_AZURE_78"], azurePolicy: ["4d24b6d4-5e53-4a4f-a7f4-618fa573ee4b", "399b2637-a50f-4f95-96f8-3a145476eb15"] },
     remediation: "Set `siteConfig.ftpsState: \"Disabled\"` on the WebApp.", enforcement: ENFORCE.always,
@@ -97,6 +106,8 @@ export const computeRules: Rule[] = [
   inputRule({
     id: "EST-APP-005", title: "Apps serve HTTP/2", description: "HTTP/2 is faster and drops HTTP/1.1 request-smuggling classes.",
     severity: "low", types: apps, path: "siteConfig.http20Enabled", expect: is(true), bad: false,
+    // PSRule Azure.AppService.HTTP2 and Checkov CKV_AZURE_18 fail an absent value (Azure's default is HTTP/1.1).
+    fail: [{ "siteConfig.http20Enabled": REMOVE }],
     controls: { mcsb: ["PV-2"], cis: ["9.9"], waf: "Performance Efficiency" },
     mappings: { psrule: ["Azure.AppService.HTTP2"], checkov: ["CKV_AZURE_18", "CKV_AZURE_67"] },
     remediation: "Set `siteConfig.http20Enabled: true` on the WebApp.", enforcement: ENFORCE.advisory,
@@ -104,6 +115,8 @@ export const computeRules: Rule[] = [
   inputRule({
     id: "EST-APP-006", title: "Remote debugging is off", description: "Remote debugging opens extra inbound ports.",
     severity: "high", types: apps, path: "siteConfig.remoteDebuggingEnabled", expect: unsetOr(is(false)), bad: true,
+    // PSRule Azure.AppService.RemoteDebug and Checkov CKV_AZURE_72 pass an absent value (Azure's default is off).
+    pass: [{ "siteConfig.remoteDebuggingEnabled": REMOVE }],
     controls: { mcsb: ["PV-2"], waf: "Security" },
     mappings: { psrule: ["Azure.AppService.RemoteDebug"], checkov: ["CKV_AZURE_72", "CKV_AZURE_155"], azurePolicy: ["cb510bfd-1cba-4d9f-a230-cb0976f4bb71", "0e60b895-3786-45da-8377-9c6b4b6ac5f9"] },
     remediation: "Set `siteConfig.remoteDebuggingEnabled: false` on the WebApp.", enforcement: ENFORCE.always,

@@ -123,6 +123,9 @@ export const dataRules: Rule[] = [
     path: "publicNetworkAccess",
     expect: isText("Disabled"),
     bad: "Enabled",
+    // PSRule Azure.Cosmos.PublicAccess and Checkov CKV_AZURE_101 fail an absent value (Azure's default is Enabled).
+    fail: [{ publicNetworkAccess: REMOVE }, { publicNetworkAccess: "SecuredByPerimeter" }],
+    pass: [{ publicNetworkAccess: "disabled" }],
     controls: { mcsb: ["NS-2"], cis: ["4.5.1"], waf: "Security" },
     mappings: { psrule: ["Azure.Cosmos.PublicAccess"], checkov: ["CKV_AZURE_101"], azurePolicy: ["797b37f7-06b8-444c-b1ad-fc62867f335a"] },
     remediation: "Set `publicNetworkAccess: \"Disabled\"` on the DatabaseAccount.",
@@ -137,6 +140,8 @@ export const dataRules: Rule[] = [
     path: "disableLocalAuth",
     expect: is(true),
     bad: false,
+    // Absent means keys work (Azure's default); Checkov CKV_AZURE_140 judges only the NoSQL kind, Estate every kind.
+    fail: [{ disableLocalAuth: REMOVE }, { disableLocalAuth: false, kind: "MongoDB" }],
     controls: { mcsb: ["IM-1"], cis: ["4.5.3"], waf: "Security" },
     mappings: { psrule: ["Azure.Cosmos.DisableLocalAuth"], checkov: ["CKV_AZURE_140"], azurePolicy: ["5450f5bd-9c72-4390-a9c4-a7aba4edfdd2"] },
     remediation: "Set `disableLocalAuth: true` on the DatabaseAccount and use Cosmos DB data-plane role assignments.",
@@ -151,6 +156,9 @@ export const dataRules: Rule[] = [
     path: "minimalTlsVersion",
     expect: tlsAtLeast(TLS.cosmos),
     bad: "Tls",
+    // PSRule Azure.Cosmos.MinTLS: absent is Azure's default (TLS 1.0 on older accounts) and fails; Tls11 fails.
+    fail: [{ minimalTlsVersion: REMOVE }, { minimalTlsVersion: "Tls11" }, { minimalTlsVersion: "1.2" }],
+    pass: [{ minimalTlsVersion: "tls12" }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.Cosmos.MinTLS"] },
     remediation: "Set `minimalTlsVersion: \"Tls12\"` on the DatabaseAccount (Cosmos DB offers nothing newer, so a `minimumTlsVersion` setting of 1.3 holds it to Tls12).",
@@ -165,6 +173,8 @@ export const dataRules: Rule[] = [
     path: "disableKeyBasedMetadataWriteAccess",
     expect: is(true),
     bad: false,
+    // PSRule and Checkov CKV_AZURE_132 fail an absent value (Azure's default is false).
+    fail: [{ disableKeyBasedMetadataWriteAccess: REMOVE }],
     controls: { mcsb: ["PA-7"], waf: "Security" },
     mappings: { psrule: ["Azure.Cosmos.DisableMetadataWrite"], checkov: ["CKV_AZURE_132"] },
     remediation: "Set `disableKeyBasedMetadataWriteAccess: true` on the DatabaseAccount.",
@@ -177,7 +187,9 @@ export const dataRules: Rule[] = [
     severity: "medium",
     types: cosmos,
     check: (inputs) => (asArray(inputs.ipRules).length ? `ipRules lists ${asArray(inputs.ipRules).length} public address ranges; expected none` : undefined),
-    fail: [{ ipRules: [{ ipAddressOrRange: "0.0.0.0" }] }],
+    // Checkov CKV_AZURE_99 passes ip rules as a restriction; Estate reaches Cosmos DB through private endpoints only, so any ip rule fails.
+    fail: [{ ipRules: [{ ipAddressOrRange: "0.0.0.0" }] }, { ipRules: [{ ipAddressOrRange: "203.0.113.0/24" }] }],
+    pass: [{ ipRules: [] }, { ipRules: REMOVE }],
     controls: { mcsb: ["NS-2"], cis: ["4.5.1"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_99"], azurePolicy: ["862e97cf-49fc-4a5c-9de4-40d4e2e7c8eb"] },
     remediation: "Remove `ipRules` from the DatabaseAccount.",
@@ -240,6 +252,10 @@ export const dataRules: Rule[] = [
     path: "minimalTlsVersion",
     expect: tlsAtLeast(TLS.numeric),
     bad: "1.0",
+    // PSRule Azure.SQL.MinTLS (version >= 1.2) and Checkov CKV_AZURE_52 fail an absent value; "None" means no minimum.
+    fail: [{ minimalTlsVersion: REMOVE }, { minimalTlsVersion: "None" }, { minimalTlsVersion: "1.1" }, { minimalTlsVersion: 1.1 }],
+    // Checkov accepts 1.3 and the number 1.2.
+    pass: [{ minimalTlsVersion: "1.3" }, { minimalTlsVersion: 1.2 }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.SQL.MinTLS"], checkov: ["CKV_AZURE_52"], azurePolicy: ["32e6bbec-16b6-44c2-be37-c5b672d103cf"] },
     remediation: "Set `minimalTlsVersion` on the sql Server to the `minimumTlsVersion` policy setting (`\"1.2\"` by default) or newer.",
@@ -254,6 +270,9 @@ export const dataRules: Rule[] = [
     path: "publicNetworkAccess",
     expect: isText("Disabled"),
     bad: "Enabled",
+    // Checkov CKV_AZURE_113 fails an absent value (Azure's default is Enabled).
+    fail: [{ publicNetworkAccess: REMOVE }, { publicNetworkAccess: "SecuredByPerimeter" }],
+    pass: [{ publicNetworkAccess: "disabled" }],
     controls: { mcsb: ["NS-2"], cis: ["4.1.2"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_113"], azurePolicy: ["1b8ca024-1d5c-4dec-8995-b1a932b41780"] },
     remediation: "Set `publicNetworkAccess: \"Disabled\"` on the sql Server.",
@@ -477,8 +496,10 @@ export const dataRules: Rule[] = [
     severity: "high",
     types: redis,
     path: "enableNonSslPort",
-    expect: unsetOr(is(false)),
+    // PSRule Azure.Redis.NonSslPort wants the property set to false (an absent one fails), though Azure's default is false.
+    expect: is(false),
     bad: true,
+    fail: [{ enableNonSslPort: REMOVE }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.Redis.NonSslPort"], checkov: ["CKV_AZURE_91"], azurePolicy: ["22bee202-a82f-4305-9a2a-6d7f44d4dedb"] },
     remediation: "Set `enableNonSslPort: false` on the Redis cache.",
@@ -493,6 +514,9 @@ export const dataRules: Rule[] = [
     path: "minimumTlsVersion",
     expect: tlsAtLeast(TLS.redis),
     bad: "1.0",
+    // PSRule Azure.Redis.MinTLS: absent is Azure's default of 1.0 on older caches and fails; 1.1 fails.
+    fail: [{ minimumTlsVersion: REMOVE }, { minimumTlsVersion: "1.1" }],
+    pass: [{ minimumTlsVersion: 1.2 }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.Redis.MinTLS"], checkov: ["CKV_AZURE_148"] },
     remediation: "Set `minimumTlsVersion: \"1.2\"` on the Redis cache (its newest, so a `minimumTlsVersion` setting of 1.3 holds it to 1.2).",
@@ -507,6 +531,9 @@ export const dataRules: Rule[] = [
     path: "publicNetworkAccess",
     expect: isText("Disabled"),
     bad: "Enabled",
+    // PSRule Azure.Redis.PublicNetworkAccess and Checkov CKV_AZURE_89: absent is Azure's default, Enabled.
+    fail: [{ publicNetworkAccess: REMOVE }],
+    pass: [{ publicNetworkAccess: "disabled" }],
     controls: { mcsb: ["NS-2"], waf: "Security" },
     mappings: { psrule: ["Azure.Redis.PublicNetworkAccess"], checkov: ["CKV_AZURE_89"], azurePolicy: ["470baccb-7e51-4549-8b1a-3e5be069f663"] },
     remediation: "Set `publicNetworkAccess: \"Disabled\"` on the Redis cache.",
