@@ -526,6 +526,13 @@ export const DIFFERENCES: Record<string, string> = {
   CKV_AZURE_16: "identity.type is judged; a UserAssigned identity without userAssignedIdentities (which Checkov fails) is refused by Azure at deployment",
   CKV_AZURE_205: "stricter: minimumTlsVersion must be set (Checkov takes azurerm's default of 1.2 for an absent value); follows the minimumTlsVersion setting",
   CKV_AZURE_148: "stricter: minimumTlsVersion must be set (Checkov takes azurerm's default of 1.2 for an absent value)",
+  CKV_AZURE_176: "stricter: identity type None fails (Checkov passes any identity type)",
+  CKV_AZURE_238: "as CKV_AZURE_176",
+  CKV_AZURE_207: "a UserAssigned identity passes, as in PSRule's Azure.Search.ManagedIdentity (Checkov wants SystemAssigned)",
+  "Azure.AI.PublicAccess": "stricter: publicNetworkAccess must be Disabled (PSRule also passes a default-deny networkAcls), as Azure.AI.PrivateEndpoints wants",
+  CKV_AZURE_210: "stricter: any ip rule fails (Checkov forbids 0.0.0.0/0 only)",
+  CKV_AZURE_185: "stricter: an absent publicNetworkAccess fails (Checkov forbids only Enabled)",
+  "Azure.FrontDoorWAF.RuleGroups": "EST-WAF-003 (DRS 2.0 or later) and EST-WAF-004 (Bot Manager 1.0 or later) compare versions as PSRule does, in either order (PSRule expects DRS first, then Bot Manager)",
 };
 
 /** Azure Policy built-ins are listed from the mappings only: every id here is one a rule maps. */
