@@ -154,7 +154,7 @@ export const PSRULE: Catalogue = {
     },
   },
   "Database for PostgreSQL (flexible server)": {
-    types: [T.psqlServer, T.psqlConfiguration],
+    types: [T.psqlServer, T.psqlConfiguration, T.psqlAdmin],
     rules: {
       "Azure.PostgreSQL.AAD": null, "Azure.PostgreSQL.AADOnly": null, "Azure.PostgreSQL.GeoRedundantBackup": null, "Azure.PostgreSQL.ZoneRedundantHA": null,
       "Azure.PostgreSQL.MaintenanceWindow": "as Azure.MySQL.MaintenanceWindow", "Azure.PostgreSQL.ServerName": NAMING,
@@ -440,7 +440,7 @@ export const CHECKOV: Catalogue = {
     },
   },
   "Database for PostgreSQL and MySQL (flexible servers)": {
-    types: [T.psqlServer, T.psqlConfiguration, T.mysqlServer, T.mysqlConfiguration, T.mysqlAdmin],
+    types: [T.psqlServer, T.psqlConfiguration, T.psqlAdmin, T.mysqlServer, T.mysqlConfiguration, T.mysqlAdmin],
     rules: {
       CKV_AZURE_136: null,
     },
@@ -532,6 +532,11 @@ export const DIFFERENCES: Record<string, string> = {
   "Azure.AI.PublicAccess": "stricter: publicNetworkAccess must be Disabled (PSRule also passes a default-deny networkAcls), as Azure.AI.PrivateEndpoints wants",
   CKV_AZURE_210: "stricter: any ip rule fails (Checkov forbids 0.0.0.0/0 only)",
   CKV_AZURE_185: "stricter: an absent publicNetworkAccess fails (Checkov forbids only Enabled)",
+  "Azure.ACR.MinSku": "stricter: production registries must be Premium (PSRule accepts Standard), for the private endpoint and zone redundancy",
+  CKV_AZURE_233: "stricter: an absent zoneRedundancy fails (Checkov fails only an explicit Disabled; Azure's default is Disabled)",
+  "Azure.APIM.Protocols": "stricter: each protocol switch must be set \"false\" (PSRule passes an absent one; services created before April 2018 keep them on)",
+  CKV_AZURE_173: "as Azure.APIM.Protocols",
+  "Azure.AppService.MinTLS": "follows the minimumTlsVersion setting; 1.3 and the number 1.2 pass, as in Checkov CKV_AZURE_15",
   "Azure.FrontDoorWAF.RuleGroups": "EST-WAF-003 (DRS 2.0 or later) and EST-WAF-004 (Bot Manager 1.0 or later) compare versions as PSRule does, in either order (PSRule expects DRS first, then Bot Manager)",
 };
 

@@ -160,7 +160,10 @@ export const apimRules: Rule[] = [
     severity: "high",
     types: service,
     check: (inputs) => insecureSettings(inputs, ["Protocols.Tls10", "Protocols.Tls11", "Protocols.Ssl30"]),
-    fail: [{ customProperties: {} }, enable("Protocols.Tls10")],
+    // PSRule Azure.APIM.Protocols passes an absent switch (newer services default to off); Estate wants each set
+    // "false" (services created before April 2018 keep them on): stricter. Case does not matter: "False" passes.
+    fail: [{ customProperties: {} }, enable("Protocols.Tls10"), enable("Protocols.Ssl30"), { customProperties: { ...HARDENED_SETTINGS, [`${SECURITY}.Protocols.Tls11`]: "True" } }, { customProperties: REMOVE }],
+    pass: [{ customProperties: { ...HARDENED_SETTINGS, [`${SECURITY}.Protocols.Tls10`]: "False" } }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.Protocols"], checkov: ["CKV_AZURE_173"] },
     remediation: `Set customProperties "${SECURITY}.Protocols.Tls10", ".Tls11" and ".Ssl30" to "false" on the ApiManagementService.`,
@@ -173,7 +176,7 @@ export const apimRules: Rule[] = [
     severity: "high",
     types: service,
     check: (inputs) => insecureSettings(inputs, ["Backend.Protocols.Tls10", "Backend.Protocols.Tls11", "Backend.Protocols.Ssl30"]),
-    fail: [enable("Backend.Protocols.Ssl30")],
+    fail: [enable("Backend.Protocols.Ssl30"), enable("Backend.Protocols.Tls10"), enable("Backend.Protocols.Tls11")],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.Protocols"] },
     remediation: `Set customProperties "${SECURITY}.Backend.Protocols.Tls10", ".Tls11" and ".Ssl30" to "false" on the ApiManagementService.`,
