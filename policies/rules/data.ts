@@ -143,7 +143,7 @@ export const dataRules: Rule[] = [
     // Absent means keys work (Azure's default); Checkov CKV_AZURE_140 judges only the NoSQL kind, Estate every kind.
     fail: [{ disableLocalAuth: REMOVE }, { disableLocalAuth: false, kind: "MongoDB" }],
     controls: { mcsb: ["IM-1"], cis: ["4.5.3"], waf: "Security" },
-    mappings: { psrule: ["Azure.Cosmos.DisableLocalAuth"], checkov: ["CKV_AZURE_140"], azurePolicy: ["5450f5bd-9c72-4390-a9c4-a7aba4edfdd2"] },
+    mappings: { psrule: ["Azure.Cosmos.DisableLocalAuth", "Azure.Cosmos.NoSQLLocalAuth"], checkov: ["CKV_AZURE_140"], azurePolicy: ["5450f5bd-9c72-4390-a9c4-a7aba4edfdd2"] },
     remediation: "Set `disableLocalAuth: true` on the DatabaseAccount and use Cosmos DB data-plane role assignments.",
     enforcement: ENFORCE.always,
   }),

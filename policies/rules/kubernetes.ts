@@ -173,4 +173,18 @@ export const kubernetesRules: Rule[] = [
     mappings: { psrule: ["Azure.AKS.UptimeSLA"], checkov: ["CKV_AZURE_170"] },
     remediation: "Set the AKS component's `tier: \"Standard\"` (prod profile default).", enforcement: ENFORCE.prodOnly,
   }),
+  customRule({
+    id: "EST-AKS-012", title: "AKS nodes have no public IP addresses", description: "Nodes stay in the VNet: a node public IP (https://learn.microsoft.com/azure/aks/use-node-public-ips) exposes every node to the internet.",
+    severity: "high", types: pools,
+    check: (inputs, _context, resource) =>
+      poolsOf(resource.type, inputs)
+        .filter(({ pool }) => pool.enableNodePublicIP === true)
+        .map(({ label }) => `${label}: enableNodePublicIP is true; expected false or unset`),
+    // Checkov CKV_AZURE_143: absent is Azure's default, no public IP.
+    fail: [{ "agentPoolProfiles[0].enableNodePublicIP": true }],
+    pass: [{ "agentPoolProfiles[0].enableNodePublicIP": false }, { "agentPoolProfiles[0].enableNodePublicIP": REMOVE }],
+    controls: { mcsb: ["NS-1", "NS-2"], waf: "Security" },
+    mappings: { checkov: ["CKV_AZURE_143"] },
+    remediation: "Leave `enableNodePublicIP` unset (or false) on every entry of the ManagedCluster's `agentPoolProfiles` and on each AgentPool; reach nodes through the VNet.", enforcement: ENFORCE.always,
+  }),
 ];

@@ -222,7 +222,7 @@ export const stackRules: Rule[] = [
     problemOf: (graph) => (service) => (privateEndpointsOf(graph, service).length ? undefined : "no private endpoint connects to it"),
     fail: [removeType(T.privateEndpoint)],
     controls: { mcsb: ["NS-2"], cis: ["3.10", "4.5.2", "8.7"], waf: "Security" },
-    mappings: { checkov: ["CKV2_AZURE_33", "CKV2_AZURE_32", "CKV2_AZURE_45"], azurePolicy: ["6edd7eda-6dd8-40f7-810d-67160c639cd9", "58440f8a-10c5-4151-bdce-dfbaad4a20b7", "a6abeaec-4d90-4a02-805f-6b26c4d3fbe9", "7698e800-9299-47a6-b3b6-5a0fee576eed", "7803067c-7d34-46e3-8c79-0ca68fc4036d", "1c06e275-d63d-4540-b761-71f364c2111d"] },
+    mappings: { checkov: ["CKV2_AZURE_33", "CKV2_AZURE_32", "CKV2_AZURE_45", "CKV2_AZURE_56", "CKV2_AZURE_57"], azurePolicy: ["6edd7eda-6dd8-40f7-810d-67160c639cd9", "58440f8a-10c5-4151-bdce-dfbaad4a20b7", "a6abeaec-4d90-4a02-805f-6b26c4d3fbe9", "7698e800-9299-47a6-b3b6-5a0fee576eed", "7803067c-7d34-46e3-8c79-0ca68fc4036d", "1c06e275-d63d-4540-b761-71f364c2111d"] },
     remediation: "Pass `privateEndpoint: { subnetId, dnsZoneId }` to the data or platform component (infra/network/private-endpoint).", enforcement: ENFORCE.always,
   }),
   stackRule({

@@ -93,7 +93,7 @@ export const storageRules: Rule[] = [
     // Checkov CKV2_AZURE_40: Azure's default (null) allows shared keys.
     fail: [{ allowSharedKeyAccess: REMOVE }],
     controls: { mcsb: ["IM-1", "IM-8"], cis: ["3.3"], waf: "Security" },
-    mappings: { checkov: ["CKV2_AZURE_40"], azurePolicy: ["8c6a50c6-9ffd-4ae7-986f-5fa6111f9a54"] },
+    mappings: { psrule: ["Azure.Storage.LocalAuth"], checkov: ["CKV2_AZURE_40"], azurePolicy: ["8c6a50c6-9ffd-4ae7-986f-5fa6111f9a54"] },
     remediation: "Set `allowSharedKeyAccess: false` on the StorageAccount and grant data roles to managed identities.",
     enforcement: ENFORCE.always,
   }),
