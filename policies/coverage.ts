@@ -570,6 +570,8 @@ export const DIFFERENCES: Record<string, string> = {
   "Azure.APIM.Protocols": "stricter: each protocol switch must be set \"false\" (PSRule passes an absent one; services created before April 2018 keep them on)",
   CKV_AZURE_173: "as Azure.APIM.Protocols",
   "Azure.AppService.MinTLS": "follows the minimumTlsVersion setting; 1.3 and the number 1.2 pass, as in Checkov CKV_AZURE_15",
+  "Azure.SQL.Auditing": "stricter: the auditing policy must also send to Azure Monitor (isAzureMonitorTargetEnabled), not only be Enabled",
+  CKV_AZURE_23: "as Azure.SQL.Auditing",
   "Azure.FrontDoorWAF.RuleGroups": "EST-WAF-003 (DRS 2.0 or later) and EST-WAF-004 (Bot Manager 1.0 or later) compare versions as PSRule does, in either order (PSRule expects DRS first, then Bot Manager)",
 };
 

@@ -11,6 +11,8 @@ const isFlex = (inputs: Record<string, unknown>) => inputs.functionAppConfig !==
 
 /** Plans whose platform keeps function apps warm (Consumption, Elastic Premium, Flex Consumption): no always-on. */
 const SCALED_BY_PLATFORM = /^(Y1|EP\d|FC\d|Dynamic|ElasticPremium|FlexConsumption)$/i;
+/** Consumption and Flex Consumption plans (Y1 / Dynamic, FC1 / FlexConsumption): no instance count or tier of their own, as PSRule's IsConsumptionPlan. */
+const isServerless = (plan: Record<string, unknown>) => /^(Y\d|FC\d|Dynamic|FlexConsumption)$/i.test(String(get(plan, "sku.tier") ?? "")) || /^(Y\d|FC\d)$/i.test(String(get(plan, "sku.name") ?? ""));
 
 /** A graph edit applied to the inputs of every web app. */
 const editApps = (edit: (inputs: Record<string, unknown>) => void) => (graph: Graph) => {
@@ -220,7 +222,9 @@ export const computeRules: Rule[] = [
     id: "EST-APP-014", title: "CORS does not allow every origin", description: "A wildcard lets any site call the app from a user's browser.",
     severity: "high", types: apps,
     check: (inputs) => (asArray(get(inputs, "siteConfig.cors.allowedOrigins")).includes("*") ? "siteConfig.cors.allowedOrigins contains \"*\"" : undefined),
-    fail: [{ "siteConfig.cors.allowedOrigins": ["*"] }],
+    // Checkov CKV_AZURE_57: "*" anywhere in the list; no CORS settings allow no cross-origin callers.
+    fail: [{ "siteConfig.cors.allowedOrigins": ["*"] }, { "siteConfig.cors.allowedOrigins": ["https://app.contoso.com", "*"] }],
+    pass: [{ "siteConfig.cors": REMOVE }, { "siteConfig.cors.allowedOrigins": ["https://app.contoso.com"] }],
     controls: { mcsb: ["NS-2"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_57"], azurePolicy: ["5744710e-cc2f-4ee8-8809-3b11e89f4bc9", "0820b7b9-23aa-4725-a1ce-ae4558f718e5"] },
     remediation: "List explicit origins in `siteConfig.cors.allowedOrigins` on the WebApp (CORS is APIM's job).", enforcement: ENFORCE.always,
@@ -249,10 +253,12 @@ export const computeRules: Rule[] = [
   }),
   inputRule({
     id: "EST-APP-016", title: "ARR affinity is off", description: "Sticky sessions pin users to one instance and defeat scale-out.",
-    severity: "low", types: apps, path: "clientAffinityEnabled", expect: unsetOr(is(false)), bad: true,
+    // Azure's default is on (clientAffinityEnabled true), so an absent value fails, as in PSRule Azure.AppService.ARRAffinity.
+    severity: "low", types: apps, path: "clientAffinityEnabled", expect: is(false), bad: true,
+    fail: [{ clientAffinityEnabled: REMOVE }],
     controls: { mcsb: [], waf: "Performance Efficiency" },
     mappings: { psrule: ["Azure.AppService.ARRAffinity"] },
-    remediation: "Set `clientAffinityEnabled: false` on the WebApp.", enforcement: ENFORCE.advisory,
+    remediation: "Set `clientAffinityEnabled: false` on the WebApp (Azure turns ARR affinity on when it is unset).", enforcement: ENFORCE.advisory,
   }),
   customRule({
     id: "EST-APP-017", title: "Apps send telemetry to Application Insights", description: "Errors, latency and dependencies are traced to the shared workspace.",
@@ -266,6 +272,8 @@ export const computeRules: Rule[] = [
   inputRule({
     id: "EST-APP-018", title: "Production App Service plans are zone redundant", description: "Instances spread across zones survive a zone outage.",
     severity: "medium", types: [T.appServicePlan], path: "zoneRedundant", expect: is(true), bad: false,
+    // PSRule Azure.AppService.AvailabilityZone and Checkov CKV_AZURE_225: absent is Azure's default, not zone redundant.
+    fail: [{ zoneRedundant: REMOVE }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.AppService.AvailabilityZone"], checkov: ["CKV_AZURE_225"] },
     remediation: "Set `zoneRedundant: true` (and at least 2 instances) on the AppServicePlan.", enforcement: ENFORCE.prodOnly,
@@ -274,10 +282,11 @@ export const computeRules: Rule[] = [
     id: "EST-APP-019", title: "Production plans run at least two instances", description: "One instance is a single point of failure during updates.",
     severity: "medium", types: [T.appServicePlan],
     check: (inputs) => {
-      if (/^FC|^Y/i.test(String(get(inputs, "sku.name") ?? ""))) return undefined;
-      return atLeast(2).test(get(inputs, "sku.capacity")) ? undefined : `sku.capacity is ${JSON.stringify(get(inputs, "sku.capacity"))}; expected at least 2`;
+      if (isServerless(inputs)) return notApplicable("Consumption or Flex Consumption plan: the platform scales its instances");
+      return atLeast(2).test(get(inputs, "sku.capacity")) ? undefined : `sku.capacity is ${show(get(inputs, "sku.capacity"))}; expected at least 2`;
     },
-    fail: [{ "sku.name": "P1v3", "sku.capacity": 1 }],
+    // PSRule Azure.AppService.PlanInstanceCount and Checkov CKV_AZURE_212: an absent capacity is one instance; Elastic Premium is judged too.
+    fail: [{ "sku.name": "P1v3", "sku.capacity": 1 }, { "sku.capacity": REMOVE }, { "sku.name": "EP1", "sku.tier": "ElasticPremium", "sku.capacity": 1 }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.AppService.PlanInstanceCount"], checkov: ["CKV_AZURE_212"] },
     remediation: "Set `sku.capacity: 2` (or more) on the AppServicePlan.", enforcement: ENFORCE.prodOnly,
@@ -286,10 +295,13 @@ export const computeRules: Rule[] = [
     id: "EST-APP-020", title: "Production plans are not Free, Shared or Basic", description: "Those tiers have no zone redundancy, autoscale or VNet integration SLA.",
     severity: "medium", types: [T.appServicePlan],
     check: (inputs) => {
+      if (isServerless(inputs)) return notApplicable("Consumption or Flex Consumption plan: no instance tier to choose");
       const tier = String(get(inputs, "sku.tier") ?? get(inputs, "sku.name") ?? "");
       return /^(free|shared|basic|F1|D1|B\d)$/i.test(tier) ? `sku tier ${JSON.stringify(tier)} is not production grade` : undefined;
     },
-    fail: [{ "sku.name": "B1", "sku.tier": "Basic" }],
+    // PSRule Azure.AppService.MinPlan and Checkov CKV_AZURE_211: Free, Shared and Basic fail, by tier or (tier unset) by SKU name.
+    fail: [{ "sku.name": "B1", "sku.tier": "Basic" }, { "sku.name": "F1", "sku.tier": "Free" }, { "sku.name": "D1", "sku.tier": "Shared" }, { "sku.name": "B2", "sku.tier": REMOVE }],
+    pass: [{ "sku.name": "S1", "sku.tier": "Standard" }, { "sku.name": "P1v3", "sku.tier": "PremiumV3" }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.AppService.MinPlan"], checkov: ["CKV_AZURE_211"] },
     remediation: "Set `sku` to Premium v3 (`P1v3`) or Flex Consumption (`FC1`) on the AppServicePlan.", enforcement: ENFORCE.prodOnly,

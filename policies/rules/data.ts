@@ -204,6 +204,9 @@ export const dataRules: Rule[] = [
     path: "backupPolicy.type",
     expect: isText("Continuous"),
     bad: "Periodic",
+    // PSRule Azure.Cosmos.ContinuousBackup: absent is Azure's default, Periodic.
+    fail: [{ backupPolicy: REMOVE }],
+    pass: [{ "backupPolicy.type": "continuous" }],
     controls: { mcsb: ["BR-1"], waf: "Reliability" },
     mappings: { psrule: ["Azure.Cosmos.ContinuousBackup"] },
     remediation: "Set `backupPolicy: { type: \"Continuous\", continuousModeProperties: { tier: \"Continuous30Days\" } }` on the DatabaseAccount.",
@@ -221,7 +224,14 @@ export const dataRules: Rule[] = [
       if (!locations.length) return "locations is not set";
       return flat.length ? `locations ${flat.join(", ")} have isZoneRedundant not true` : undefined;
     },
-    fail: [{ "locations[0].isZoneRedundant": false }],
+    // PSRule Azure.Cosmos.AvailabilityZone: every region, and an absent isZoneRedundant is false.
+    fail: [
+      { "locations[0].isZoneRedundant": false },
+      { "locations[0].isZoneRedundant": REMOVE },
+      { locations: [] },
+      { "locations[1]": { locationName: "northeurope", failoverPriority: 1, isZoneRedundant: false } },
+    ],
+    pass: [{ "locations[1]": { locationName: "northeurope", failoverPriority: 1, isZoneRedundant: true } }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.Cosmos.AvailabilityZone"] },
     remediation: "Set `isZoneRedundant: true` on every entry of the DatabaseAccount's `locations`.",
@@ -237,6 +247,8 @@ export const dataRules: Rule[] = [
     path: "enableFreeTier",
     expect: unsetOr(is(false)),
     bad: true,
+    // PSRule Azure.Cosmos.SLA (hasDefault false): absent is the paid tier.
+    pass: [{ enableFreeTier: REMOVE }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.Cosmos.SLA"] },
     remediation: "Set `enableFreeTier: false` (or leave it unset) on the DatabaseAccount.",
@@ -341,7 +353,10 @@ export const dataRules: Rule[] = [
       if (inputs.isAzureMonitorTargetEnabled !== true) problems.push("isAzureMonitorTargetEnabled is not true");
       return problems;
     },
-    fail: [{ state: "Disabled" }, { isAzureMonitorTargetEnabled: false }],
+    // PSRule Azure.SQL.Auditing asks for state Enabled only; Estate also wants the Azure Monitor target
+    // (the workspace keeps the records with the rest of the estate's logs): stricter.
+    fail: [{ state: "Disabled" }, { isAzureMonitorTargetEnabled: false }, { state: REMOVE }, { isAzureMonitorTargetEnabled: REMOVE }],
+    pass: [{ state: "enabled" }],
     controls: { mcsb: ["LT-3"], cis: ["4.1.1"], waf: "Security" },
     mappings: { psrule: ["Azure.SQL.Auditing"], checkov: ["CKV_AZURE_23"], azurePolicy: ["a6fb4358-5bf4-4ad7-ba82-2cd2f41ce5e9"] },
     remediation: "Set `state: \"Enabled\"` and `isAzureMonitorTargetEnabled: true` on the ServerBlobAuditingPolicy, with a diagnostic setting for SQLSecurityAuditEvents.",
@@ -385,6 +400,9 @@ export const dataRules: Rule[] = [
     path: "state",
     expect: isText("Enabled"),
     bad: "Disabled",
+    // PSRule Azure.SQL.DefenderCloud and Checkov CKV2_AZURE_13: an absent state is Disabled.
+    fail: [{ state: REMOVE }],
+    pass: [{ state: "enabled" }],
     controls: { mcsb: ["LT-1"], waf: "Security" },
     mappings: { psrule: ["Azure.SQL.DefenderCloud"], checkov: ["CKV2_AZURE_13"] },
     remediation: "Set `state: \"Enabled\"` on the ServerSecurityAlertPolicy.",
@@ -399,6 +417,9 @@ export const dataRules: Rule[] = [
     path: "state",
     expect: isText("Enabled"),
     bad: "Disabled",
+    // PSRule Azure.SQL.TDE: the state compares case-insensitively; an absent state is not Enabled.
+    fail: [{ state: REMOVE }],
+    pass: [{ state: "enabled" }],
     controls: { mcsb: ["DP-4"], cis: ["4.1.5"], waf: "Security" },
     mappings: { psrule: ["Azure.SQL.TDE"], checkov: ["CKV2_AZURE_25"] },
     remediation: "Set `state: \"Enabled\"` on the TransparentDataEncryption.",
@@ -413,6 +434,8 @@ export const dataRules: Rule[] = [
     path: "zoneRedundant",
     expect: is(true),
     bad: false,
+    // Checkov CKV_AZURE_229: absent is Azure's default, not zone redundant.
+    fail: [{ zoneRedundant: REMOVE }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { checkov: ["CKV_AZURE_229"] },
     remediation: "Set `zoneRedundant: true` on the sql Database (needs a zone-capable SKU).",
@@ -548,6 +571,8 @@ export const dataRules: Rule[] = [
     path: "disableAccessKeyAuthentication",
     expect: is(true),
     bad: false,
+    // PSRule Azure.Redis.LocalAuth: absent is Azure's default, keys on.
+    fail: [{ disableAccessKeyAuthentication: REMOVE }],
     controls: { mcsb: ["IM-1"], waf: "Security" },
     mappings: { psrule: ["Azure.Redis.LocalAuth"], azurePolicy: ["3827af20-8f80-4b15-8300-6db0873ec901"] },
     remediation: "Set `disableAccessKeyAuthentication: true` and `redisConfiguration.aadEnabled: \"true\"` on the Redis cache.",
@@ -562,6 +587,9 @@ export const dataRules: Rule[] = [
     path: "redisConfiguration.aadEnabled",
     expect: oneOf("true", "True", true),
     bad: "false",
+    // PSRule Azure.Redis.EntraID: absent is off; the setting is a string in ARM ("aad-enabled"), a boolean passes too.
+    fail: [{ "redisConfiguration.aadEnabled": REMOVE }, { redisConfiguration: REMOVE }],
+    pass: [{ "redisConfiguration.aadEnabled": "True" }, { "redisConfiguration.aadEnabled": true }],
     controls: { mcsb: ["IM-1"], waf: "Security" },
     mappings: { psrule: ["Azure.Redis.EntraID"] },
     remediation: "Set `redisConfiguration: { aadEnabled: \"true\" }` on the Redis cache.",
