@@ -3,9 +3,10 @@
  * an external rule is derived from the rules' own `mappings`; this file lists the external rules
  * that apply to resource types the estate creates and, for those no rule maps, why not.
  * Sources: PSRule for Azure "rules by resource type" (https://azure.github.io/PSRule.Rules.Azure/en/rules/resource/)
+ * checked against the Azure.GA_2026_03 baseline (module v1.48.0, docs/en/baselines/Azure.GA_2026_03.md in Azure/PSRule.Rules.Azure)
  * and its rule pages (https://azure.github.io/PSRule.Rules.Azure/en/rules/<rule>/); Checkov's Azure
  * resource and graph checks (https://www.checkov.io/5.Policy%20Index/azure.html; bridgecrewio/checkov
- * checkov/terraform/checks/{resource,graph_checks}/azure) for the azurerm resources that match the
+ * checkov/terraform/checks/{resource,graph_checks}/azure and checkov/arm/checks, as of August 2026) for the azurerm and ARM resources that match the
  * pack's types; Azure Policy built-ins named in the rules. Each group names the pack's types it covers,
  * and policies/coverage.test.ts fails when a type the pack judges has no group.
  */
@@ -27,9 +28,10 @@ const DEFENDER = "subscription-level Microsoft Defender plan, owned by the landi
 const PUBLIC_IP = "the estate declares no public IP address: EST-STK-005 reports any as an internet entry besides Front Door";
 const SUBSCRIPTION = "subscription-level role management, owned by the landing zone, not by a stack's resources";
 const SINGLE_REGION = "the estate is single-region by design (zones in prod, Front Door at the edge); multi-region is out of scope";
+const SINGLE_SERVER = "Azure Database single server (Microsoft.DBfor*/servers), which is retired: the estate makes flexible servers only, judged by EST-PSQL-*/EST-MYSQL-* (no firewall rules, private endpoint, TLS parameters)";
 
 export const PSRULE: Catalogue = {
-  "All resources": { types: TAGGED, rules: { "Azure.Deployment.*": "nested ARM deployment rules: the estate deploys through Pulumi, no ARM deployments", "Azure.Resource.AllowedRegions": null, "Azure.Resource.UseTags": null, "Azure.Template.*": "ARM template rules: the estate is a Pulumi program, no templates or parameter files exist" } },
+  "All resources": { types: TAGGED, rules: { "Azure.Deployment.*": "nested ARM deployment rules: the estate deploys through Pulumi, no ARM deployments", "Azure.Resource.AllowedRegions": null, "Azure.Resource.RequiredTags": null, "Azure.Resource.UseTags": null, "Azure.Template.*": "ARM template rules: the estate is a Pulumi program, no templates or parameter files exist" } },
   "API Management": {
     types: [T.apim, T.api, T.apiOperation, T.apiPolicy, T.apiOperationPolicy, T.apimPolicy, T.product, T.productPolicy, T.apimBackend, T.namedValue],
     rules: {
@@ -63,10 +65,11 @@ export const PSRULE: Catalogue = {
     types: [T.appConfiguration],
     rules: {
       "Azure.AppConfig.AuditLogs": null, "Azure.AppConfig.DisableLocalAuth": null, "Azure.AppConfig.GeoReplica": SINGLE_REGION, "Azure.AppConfig.Name": NAMING,
-      "Azure.AppConfig.PurgeProtect": null, "Azure.AppConfig.SKU": null,
+      "Azure.AppConfig.PurgeProtect": null, "Azure.AppConfig.SKU": null, "Azure.AppConfig.ReplicaLocation": SINGLE_REGION,
+      "Azure.AppConfig.SecretLeak": "the estate declares no App Configuration key-values: secrets live in Key Vault, and EST-STK-007 refuses secret literals in app settings",
     },
   },
-  "Application Insights": { types: [T.appInsights, T.webTest], rules: {"Azure.AppInsights.LocalAuth": null, "Azure.AppInsights.Name": NAMING, "Azure.AppInsights.Workspace": null } },
+  "Application Insights": { types: [T.appInsights, T.webTest], rules: { "Azure.AppInsights.LocalAuth": null, "Azure.AppInsights.Name": NAMING, "Azure.AppInsights.Naming": NAMING, "Azure.AppInsights.Workspace": null } },
   "Azure Kubernetes Service": {
     types: [T.aksCluster, T.aksNodePool, T.userAssignedIdentity],
     rules: {
@@ -86,7 +89,7 @@ export const PSRULE: Catalogue = {
       "Azure.AKS.PodIdentity": "superseded: AAD pod identity is deprecated; EST-AKS-004 requires workload identity instead", "Azure.AKS.PoolScaleSet": "the AKS component only creates VirtualMachineScaleSets pools",
       "Azure.AKS.PoolVersion": "the user pool takes the cluster's version; EST-AKS-007 checks both", "Azure.AKS.SecretStore": "workload identity replaces mounted secrets; the Key Vault CSI driver add-on is not needed yet",
       "Azure.AKS.SecretStoreRotation": "as Azure.AKS.SecretStore", "Azure.AKS.StandardLB": "the AKS component always sets loadBalancerSku standard", "Azure.AKS.SystemPoolNaming": NAMING,
-      "Azure.AKS.UptimeSLA": null, "Azure.AKS.UseRBAC": null, "Azure.AKS.UserPoolNaming": NAMING, "Azure.AKS.Version": null,
+      "Azure.AKS.UptimeSLA": null, "Azure.AKS.UseRBAC": null, "Azure.AKS.UserPoolNaming": NAMING, "Azure.AKS.Version": null, "Azure.Identity.UserAssignedName": NAMING,
     },
   },
   "Azure Cache for Redis": {
@@ -95,7 +98,7 @@ export const PSRULE: Catalogue = {
       "Azure.Redis.EntraID": null, "Azure.Redis.LocalAuth": null, "Azure.Redis.MigrateAMR": "migrating Azure Cache for Redis to Azure Managed Redis is a platform change of its own (infra/data/redis.ts); no rule asks for it yet",
       "Azure.Redis.AvailabilityZone": null, "Azure.Redis.FirewallIPRange": "public network access is disabled (EST-RED-003), so firewall rules never apply; none are declared",
       "Azure.Redis.FirewallRuleCount": "as above: no firewall rules, private endpoint only", "Azure.Redis.MaxMemoryReserved": "a tuning setting; Azure's default reservation is accepted and the memory alert (> 80 %) watches it",
-      "Azure.Redis.MinSKU": null, "Azure.Redis.MinTLS": null, "Azure.Redis.NonSslPort": null, "Azure.Redis.PublicNetworkAccess": null, "Azure.Redis.Version": null,
+      "Azure.Redis.MinSKU": null, "Azure.Redis.MinTLS": null, "Azure.Redis.Naming": NAMING, "Azure.Redis.NonSslPort": null, "Azure.Redis.PublicNetworkAccess": null, "Azure.Redis.Version": null,
     },
   },
   "Front Door and CDN": {
@@ -142,7 +145,9 @@ export const PSRULE: Catalogue = {
     rules: {
       "Azure.Cosmos.AvailabilityZone": null, "Azure.Cosmos.DisableLocalAuth": null, "Azure.Cosmos.MongoEntraID": "no Cosmos DB for MongoDB vCore: the estate uses the NoSQL API",
       "Azure.Cosmos.AccountName": NAMING, "Azure.Cosmos.ContinuousBackup": null, "Azure.Cosmos.DefenderCloud": DEFENDER, "Azure.Cosmos.DisableMetadataWrite": null, "Azure.Cosmos.MinTLS": null,
-      "Azure.Cosmos.PublicAccess": null, "Azure.Cosmos.SLA": null,
+      "Azure.Cosmos.PublicAccess": null, "Azure.Cosmos.SLA": null, "Azure.Cosmos.NoSQLLocalAuth": null, "Azure.Cosmos.NoSQLNaming": NAMING, "Azure.Cosmos.DatabaseNaming": NAMING,
+      "Azure.Cosmos.MongoAvailabilityZone": "as Azure.Cosmos.MongoEntraID: no MongoDB vCore", "Azure.Cosmos.MongoNaming": "NoSQL API accounts only: no MongoDB account", "Azure.Cosmos.CassandraNaming": "no Cassandra account",
+      "Azure.Cosmos.GremlinNaming": "no Gremlin account", "Azure.Cosmos.TableNaming": "no Table account", "Azure.Cosmos.PostgreSQLNaming": "no Cosmos DB for PostgreSQL cluster",
     },
   },
   "Database for MySQL (flexible server)": {
@@ -150,14 +155,18 @@ export const PSRULE: Catalogue = {
     rules: {
       "Azure.MySQL.AAD": null, "Azure.MySQL.AADOnly": null, "Azure.MySQL.GeoRedundantBackup": null, "Azure.MySQL.ZoneRedundantHA": null,
       "Azure.MySQL.MaintenanceWindow": "Azure's system-managed maintenance window is accepted; a custom window is a per-stack operational choice, not a rule",
-      "Azure.MySQL.UseFlexible": "the estate makes flexible servers only (infra/data/mysql.ts); single server is retired", "Azure.MySQL.ServerName": NAMING,
+      "Azure.MySQL.UseFlexible": "the estate makes flexible servers only (infra/data/mysql.ts); single server is retired", "Azure.MySQL.ServerName": NAMING, "Azure.MySQL.ServerNaming": NAMING,
+      "Azure.MySQL.AllowAzureAccess": SINGLE_SERVER, "Azure.MySQL.DefenderCloud": SINGLE_SERVER, "Azure.MySQL.FirewallIPRange": SINGLE_SERVER, "Azure.MySQL.FirewallRuleCount": SINGLE_SERVER,
+      "Azure.MySQL.MinTLS": SINGLE_SERVER, "Azure.MySQL.UseSSL": SINGLE_SERVER,
     },
   },
   "Database for PostgreSQL (flexible server)": {
-    types: [T.psqlServer, T.psqlConfiguration],
+    types: [T.psqlServer, T.psqlConfiguration, T.psqlAdmin],
     rules: {
       "Azure.PostgreSQL.AAD": null, "Azure.PostgreSQL.AADOnly": null, "Azure.PostgreSQL.GeoRedundantBackup": null, "Azure.PostgreSQL.ZoneRedundantHA": null,
-      "Azure.PostgreSQL.MaintenanceWindow": "as Azure.MySQL.MaintenanceWindow", "Azure.PostgreSQL.ServerName": NAMING,
+      "Azure.PostgreSQL.MaintenanceWindow": "as Azure.MySQL.MaintenanceWindow", "Azure.PostgreSQL.ServerName": NAMING, "Azure.PostgreSQL.ServerNaming": NAMING,
+      "Azure.PostgreSQL.AllowAzureAccess": SINGLE_SERVER, "Azure.PostgreSQL.DefenderCloud": SINGLE_SERVER, "Azure.PostgreSQL.FirewallIPRange": SINGLE_SERVER, "Azure.PostgreSQL.FirewallRuleCount": SINGLE_SERVER,
+      "Azure.PostgreSQL.MinTLS": SINGLE_SERVER, "Azure.PostgreSQL.UseSSL": SINGLE_SERVER,
     },
   },
   "Key Vault": {
@@ -172,7 +181,7 @@ export const PSRULE: Catalogue = {
     types: [T.workspace, T.diagnosticSetting, T.metricAlert, T.logAlert, T.actionGroup, T.autoscale, T.budget],
     rules: {
       "Azure.Alert.HighFrequencyQuery": "not a rule yet: the estate's log alerts evaluate every 5 minutes (infra/observability/alerts.ts)",
-      "Azure.Log.Replication": SINGLE_REGION, "Azure.Log.Name": NAMING, "Azure.Alert.MetricAutoMitigate": null,
+      "Azure.Log.Replication": SINGLE_REGION, "Azure.Log.ReplicaLocation": SINGLE_REGION, "Azure.Log.Name": NAMING, "Azure.Log.Naming": NAMING, "Azure.Alert.MetricAutoMitigate": null,
       "Azure.Monitor.ServiceHealth": "Service Health alerts are subscription-level, owned by the landing zone",
     },
   },
@@ -183,7 +192,9 @@ export const PSRULE: Catalogue = {
       "Azure.NSG.AnyInboundSource": null, "Azure.NSG.Associated": "inverse check: EST-NET-005 requires an NSG on every subnet; every NSG the network component makes is attached to its subnet",
       "Azure.NSG.DenyAllInbound": "not adopted: PSRule warns on blanket deny rules; Estate deliberately ends each NSG with an explicit deny-all at priority 4096 after the named allows (EST-NET-003)",
       "Azure.NSG.LateralTraversal": "no virtual machines in the estate; management ports are closed to the internet (EST-NET-002)", "Azure.NSG.AKSRules": "no AKS in the default estates; an AKS stack's node subnet NSG is reviewed with the network owner",
-      "Azure.NSG.Name": NAMING, "Azure.PrivateEndpoint.Name": NAMING, "Azure.ResourceGroup.Name": NAMING, "Azure.VNET.Name": NAMING, "Azure.VNET.SubnetName": NAMING,
+      "Azure.NSG.Name": NAMING, "Azure.NSG.Naming": NAMING, "Azure.PrivateEndpoint.Name": NAMING, "Azure.ResourceGroup.Name": NAMING, "Azure.Group.Name": NAMING, "Azure.Group.Naming": NAMING,
+      "Azure.Group.RequiredTags": null, "Azure.VNET.Name": NAMING, "Azure.VNET.SubnetName": NAMING, "Azure.VNET.SubnetNaming": NAMING,
+      "Azure.VNET.FirewallSubnetNAT": "no Azure Firewall in the estate (as Azure.VNET.FirewallSubnet)",
       "Azure.VNET.UseNSGs": null, "Azure.VNET.BastionSubnet": "no GatewaySubnet", "Azure.VNET.FirewallSubnet": "no Azure Firewall: egress is narrowed by NSGs and private endpoints; a hub firewall belongs to the landing zone",
       "Azure.VNET.LocalDNS": "Azure-provided DNS with private DNS zones; no custom DNS servers", "Azure.VNET.SingleDNS": "as above", "Azure.VNET.PeerState": "no peerings",
     },
@@ -205,7 +216,9 @@ export const PSRULE: Catalogue = {
       "Azure.SQL.MaintenanceWindow": "Azure's default maintenance window is accepted; a custom window is a per-region choice, not a stack default", "Azure.SQL.ServerNaming": NAMING,
       "Azure.SQL.AAD": null, "Azure.SQL.AADOnly": null, "Azure.SQL.AllowAzureAccess": null, "Azure.SQL.Auditing": null, "Azure.SQL.DBName": NAMING, "Azure.SQL.DefenderCloud": null,
       "Azure.SQL.FGName": "no failover groups (single region)", "Azure.SQL.FirewallIPRange": null, "Azure.SQL.FirewallRuleCount": "public network access is disabled (EST-SQL-002); EST-SQL-011 rejects the rules that matter",
-      "Azure.SQL.MinTLS": null, "Azure.SQL.ServerName": NAMING, "Azure.SQL.TDE": null,
+      "Azure.SQL.MinTLS": null, "Azure.SQL.ServerName": NAMING, "Azure.SQL.TDE": null, "Azure.SQL.DBNaming": NAMING,
+      "Azure.SQL.VAScan": "SQL vulnerability assessment comes with the Microsoft Defender for SQL plan, subscription-level and owned by the landing zone",
+      "Azure.SQL.ElasticPoolNaming": "no elastic pools", "Azure.SQL.JobAgentNaming": "no elastic job agents",
     },
   },
   "Storage": {
@@ -213,7 +226,7 @@ export const PSRULE: Catalogue = {
     rules: {
       "Azure.Storage.Naming": NAMING,
       "Azure.Storage.BlobAccessType": null, "Azure.Storage.BlobPublicAccess": null, "Azure.Storage.ContainerSoftDelete": null, "Azure.Storage.DefenderCloud": DEFENDER,
-      "Azure.Storage.DefenderCloud.MalwareScan": DEFENDER, "Azure.Storage.DefenderCloud.SensitiveData": DEFENDER, "Azure.Storage.FileShareSoftDelete": "no file shares",
+      "Azure.Storage.DefenderCloud.MalwareScan": DEFENDER, "Azure.Storage.Defender.MalwareScan": DEFENDER, "Azure.Storage.LocalAuth": null, "Azure.Storage.DefenderCloud.SensitiveData": DEFENDER, "Azure.Storage.FileShareSoftDelete": "no file shares",
       "Azure.Storage.Firewall": null, "Azure.Storage.MinTLS": null, "Azure.Storage.Name": NAMING, "Azure.Storage.SecureTransfer": null, "Azure.Storage.SoftDelete": null, "Azure.Storage.UseReplication": null,
     },
   },
@@ -221,7 +234,7 @@ export const PSRULE: Catalogue = {
     types: [T.publicIp],
     rules: {
       "Azure.PublicIP.AvailabilityZone": PUBLIC_IP, "Azure.PublicIP.DNSLabel": PUBLIC_IP, "Azure.PublicIP.IsAttached": PUBLIC_IP, "Azure.PublicIP.MigrateStandard": PUBLIC_IP,
-      "Azure.PublicIP.Name": NAMING, "Azure.PublicIP.StandardSKU": PUBLIC_IP,
+      "Azure.PublicIP.Name": NAMING, "Azure.PublicIP.Naming": NAMING, "Azure.PublicIP.StandardSKU": PUBLIC_IP,
     },
   },
   "Role assignments and locks": {
@@ -309,6 +322,9 @@ export const CHECKOV: Catalogue = {
       CKV_AZURE_121: null,
       CKV_AZURE_123: null,
       CKV_AZURE_133: null,
+      CKV_AZURE_197: "classic CDN endpoints (azurerm_cdn_endpoint); the estate uses Front Door Standard/Premium (EST-AFD-002), whose routes redirect to HTTPS (EST-AFD-003)",
+      CKV_AZURE_198: "as CKV_AZURE_197",
+      CKV_AZURE_200: "classic CDN custom domains; Front Door custom domains follow the minimum TLS version (EST-AFD-008)",
     },
   },
   "Key Vault": {
@@ -320,6 +336,8 @@ export const CHECKOV: Catalogue = {
       CKV_AZURE_110: null,
       CKV_AZURE_111: null,
       CKV_AZURE_114: null,
+      CKV_AZURE_40: "the estate stores secrets, no keys (as Azure.KeyVault.KeyName)",
+      CKV_AZURE_112: "no keys, so no HSM-backed keys",
       CKV_AZURE_189: null,
       CKV2_AZURE_32: null,
     },
@@ -329,6 +347,8 @@ export const CHECKOV: Catalogue = {
     rules: {
       CKV_AZURE_9: null,
       CKV_AZURE_10: null,
+      CKV_AZURE_12: "NSG flow logs are retired for new deployments; virtual network flow logs belong to the landing zone's Network Watcher",
+      CKV_AZURE_119: "the estate declares no public IP address and no network interfaces: EST-STK-005 reports any public IP",
       CKV_AZURE_77: "stronger: EST-NET-001 forbids any inbound allow from any source, whatever the protocol",
       CKV_AZURE_160: "stronger: EST-NET-001 forbids any inbound allow from any source, whatever the port",
       CKV_AZURE_182: "Azure-provided DNS with private DNS zones; no custom DNS servers",
@@ -388,6 +408,7 @@ export const CHECKOV: Catalogue = {
       CKV_AZURE_206: "Checkov wants geo-redundant replication (GRS, GZRS, RA-*); the estate is single-region by design and prod storage is zone-redundant. EST-ST-008 requires zone or geo redundancy, as PSRule's Azure.Storage.UseReplication does",
       CKV_AZURE_244: null,
       CKV2_AZURE_1: "platform-managed keys are accepted for storage; customer-managed keys are not required by the estate's data classification",
+      CKV2_AZURE_20: "no table service in the storage account",
       CKV2_AZURE_8: "activity logs are not exported to storage (they stay in the subscription's activity log); EST-ST-015 keeps every container private anyway",
       CKV2_AZURE_21: "blob read logging comes with allLogs diagnostics (EST-STK-004)",
       CKV2_AZURE_33: null,
@@ -418,6 +439,7 @@ export const CHECKOV: Catalogue = {
       CKV_AZURE_134: null,
       CKV_AZURE_236: null,
       CKV_AZURE_238: null,
+      CKV2_AZURE_22: "customer-managed keys are not required by the estate's data classification; platform keys encrypt the account",
       CKV_AZURE_247: "outbound restriction (restrictOutboundNetworkAccess with an FQDN allow-list) is not set: the account makes no outbound calls unless on-your-data features are configured, which the estate does not use",
     },
   },
@@ -440,9 +462,15 @@ export const CHECKOV: Catalogue = {
     },
   },
   "Database for PostgreSQL and MySQL (flexible servers)": {
-    types: [T.psqlServer, T.psqlConfiguration, T.mysqlServer, T.mysqlConfiguration, T.mysqlAdmin],
+    types: [T.psqlServer, T.psqlConfiguration, T.psqlAdmin, T.mysqlServer, T.mysqlConfiguration, T.mysqlAdmin],
     rules: {
+      CKV_AZURE_53: null,
+      CKV_AZURE_94: null,
+      CKV_AZURE_96: "customer-managed keys (dataEncryption) are not required by the estate's data classification; platform keys encrypt flexible servers at rest",
       CKV_AZURE_136: null,
+      CKV2_AZURE_26: "the estate declares no PostgreSQL firewall rules: public network access is disabled (EST-PSQL-002) and the server is reached through its private endpoint",
+      CKV2_AZURE_56: null,
+      CKV2_AZURE_57: null,
     },
   },
   "Azure Kubernetes Service": {
@@ -457,13 +485,17 @@ export const CHECKOV: Catalogue = {
       CKV_AZURE_116: "the AKS component always enables the azurepolicy add-on; no rule yet",
       CKV_AZURE_117: "platform-managed disk encryption is accepted; no disk encryption set",
       CKV_AZURE_141: null,
+      CKV_AZURE_143: null,
       CKV_AZURE_168: "Azure CNI Overlay's default of 250 pods per node is kept",
       CKV_AZURE_170: null,
       CKV_AZURE_171: null,
       CKV_AZURE_172: "no Key Vault CSI driver: workload identity replaces mounted secrets",
       CKV_AZURE_226: "not adopted yet: managed OS disks keep every VM size usable",
       CKV_AZURE_227: "encryption at host needs a subscription feature registration; not required by the estate's data classification",
+      CKV_AZURE_169: "the AKS component only creates VirtualMachineScaleSets pools (as Azure.AKS.PoolScaleSet)",
       CKV_AZURE_232: "the AKS component taints the system pool CriticalAddonsOnly; no rule yet",
+      CKV_AZURE_246: "the retired HTTP application routing add-on is never enabled (as Azure.AKS.HttpAppRouting)",
+      CKV2_AZURE_29: "the AKS component always uses Azure CNI (Overlay, Cilium dataplane)",
     },
   },
   "Static Web Apps": {
@@ -489,8 +521,58 @@ export const CHECKOV: Catalogue = {
       CKV_AZURE_167: null,
       CKV_AZURE_233: null,
       CKV_AZURE_237: "dedicated data endpoints are on for every Premium registry (ContainerRegistry); Basic and Standard have none",
+      CKV2_AZURE_30: "no registry webhooks: deployments pull by digest from the pipeline",
     },
   },
+};
+
+/**
+ * Where the mapped Estate rule's verdict differs from the reference's on an edge case the
+ * reference documents (read from its rule source: PSRule for Azure src/PSRule.Rules.Azure/rules,
+ * Checkov checkov/{arm,terraform}/checks), and why. The rules' examples hold a fixture for each.
+ */
+export const DIFFERENCES: Record<string, string> = {
+  "Azure.Storage.SecureTransfer": "as PSRule, an unset enableHttpsTrafficOnly fails (Checkov CKV_AZURE_3 passes it on API versions from 2019-04-01, whose default is true)",
+  CKV_AZURE_3: "stricter: an unset enableHttpsTrafficOnly fails, as in PSRule's Azure.Storage.SecureTransfer, although Azure's default is true",
+  "Azure.Storage.MinTLS": "follows the minimumTlsVersion setting and accepts TLS1_3 (PSRule's condition is TLS1_2 exactly); values compare case-insensitively, as Azure does",
+  CKV_AZURE_44: "accepts TLS1_3 as Checkov's Terraform check does (its ARM check accepts TLS1_2 only); follows the minimumTlsVersion setting",
+  CKV_AZURE_59: "stricter: an unset publicNetworkAccess or SecuredByPerimeter fails (Checkov forbids only Enabled); private endpoints are the only way in",
+  CKV_AZURE_36: "the bypass is a list: \"Logging, Metrics, AzureServices\" passes (Checkov wants \"AzureServices\" exactly); a default-Allow firewall fails here and EST-ST-006 (Checkov passes it)",
+  "Azure.Storage.SoftDelete": "stricter: at least 7 days of retention, not only enabled; hierarchical-namespace accounts are judged too (PSRule skips them; blob soft delete supports them)",
+  CKV2_AZURE_38: "stricter: at least 7 days of retention, and an account without BlobServiceProperties fails",
+  "Azure.Storage.UseReplication": "stricter: Premium accounts are judged too (PSRule judges Standard SKUs only), so Premium_LRS fails and Premium_ZRS passes",
+  "Azure.Storage.BlobPublicAccess": "stricter: FileStorage accounts are judged too (PSRule skips them); EST-ST-010 refuses that kind anyway",
+  "Azure.NSG.AnyInboundSource": "stricter: Internet, any, 0.0.0.0 and any /0 prefix count as any source, in sourceAddressPrefix or sourceAddressPrefixes (PSRule looks for \"*\" in sourceAddressPrefix only)",
+  CKV_AZURE_9: "stricter: every protocol is judged (Checkov judges Tcp and * only; RDP also listens on UDP 3389), and WinRM (5985, 5986) with RDP and SSH",
+  CKV_AZURE_10: "as CKV_AZURE_9",
+  "Azure.VNET.UseNSGs": "exempts the same subnet names (infra/network/subnets.ts); subnets delegated to Dedicated HSM are judged (PSRule exempts them; the estate declares none)",
+  CKV_AZURE_99: "stricter: any ipRules entry fails, whatever enableMultipleWriteLocations says (Checkov passes ip rules and single-write accounts); Cosmos DB is reached through private endpoints only",
+  CKV_AZURE_140: "stricter: every account kind is judged (Checkov judges GlobalDocumentDB only)",
+  "Azure.Redis.NonSslPort": "as PSRule, enableNonSslPort must be set to false; Checkov CKV_AZURE_91 passes it unset (Azure's default is false)",
+  CKV_AZURE_91: "stricter: enableNonSslPort must be set to false, as PSRule's Azure.Redis.NonSslPort wants, although Azure's default is false",
+  "Azure.KeyVault.SoftDelete": "as PSRule, enableSoftDelete must be set to true",
+  CKV_AZURE_111: "stricter: enableSoftDelete must be set to true (Checkov passes it unset, Azure's default being on)",
+  CKV_AZURE_42: "EST-KV-002 (soft delete) and EST-KV-003 (purge protection) together; purge protection is mandatory in prod only",
+  CKV_AZURE_189: "stricter: publicNetworkAccess must be Disabled (Checkov also passes a vault with ip rules)",
+  "Azure.AppService.WebSecureFtp": "stricter: ftpsState must be Disabled (PSRule accepts FtpsOnly; FTPS still deploys with basic credentials)",
+  CKV_AZURE_78: "stricter: ftpsState must be Disabled (Checkov accepts FtpsOnly)",
+  CKV_AZURE_16: "identity.type is judged; a UserAssigned identity without userAssignedIdentities (which Checkov fails) is refused by Azure at deployment",
+  CKV_AZURE_205: "stricter: minimumTlsVersion must be set (Checkov takes azurerm's default of 1.2 for an absent value); follows the minimumTlsVersion setting",
+  CKV_AZURE_148: "stricter: minimumTlsVersion must be set (Checkov takes azurerm's default of 1.2 for an absent value)",
+  CKV_AZURE_176: "stricter: identity type None fails (Checkov passes any identity type)",
+  CKV_AZURE_238: "as CKV_AZURE_176",
+  CKV_AZURE_207: "a UserAssigned identity passes, as in PSRule's Azure.Search.ManagedIdentity (Checkov wants SystemAssigned)",
+  "Azure.AI.PublicAccess": "stricter: publicNetworkAccess must be Disabled (PSRule also passes a default-deny networkAcls), as Azure.AI.PrivateEndpoints wants",
+  CKV_AZURE_210: "stricter: any ip rule fails (Checkov forbids 0.0.0.0/0 only)",
+  CKV_AZURE_185: "stricter: an absent publicNetworkAccess fails (Checkov forbids only Enabled)",
+  "Azure.ACR.MinSku": "stricter: production registries must be Premium (PSRule accepts Standard), for the private endpoint and zone redundancy",
+  CKV_AZURE_233: "stricter: an absent zoneRedundancy fails (Checkov fails only an explicit Disabled; Azure's default is Disabled)",
+  "Azure.APIM.Protocols": "stricter: each protocol switch must be set \"false\" (PSRule passes an absent one; services created before April 2018 keep them on)",
+  CKV_AZURE_173: "as Azure.APIM.Protocols",
+  "Azure.AppService.MinTLS": "follows the minimumTlsVersion setting; 1.3 and the number 1.2 pass, as in Checkov CKV_AZURE_15",
+  "Azure.SQL.Auditing": "stricter: the auditing policy must also send to Azure Monitor (isAzureMonitorTargetEnabled), not only be Enabled",
+  CKV_AZURE_23: "as Azure.SQL.Auditing",
+  "Azure.FrontDoorWAF.RuleGroups": "EST-WAF-003 (DRS 2.0 or later) and EST-WAF-004 (Bot Manager 1.0 or later) compare versions as PSRule does, in either order (PSRule expects DRS first, then Bot Manager)",
 };
 
 /** Azure Policy built-ins are listed from the mappings only: every id here is one a rule maps. */
@@ -506,7 +588,7 @@ function section(title: string, catalogue: Catalogue, kind: keyof Mappings): str
   for (const [title, group] of Object.entries(catalogue)) {
     lines.push(`### ${title}`, "", "| Rule | Estate rule | Why not, or note |", "| --- | --- | --- |");
     if (group.none) lines.push(`| — | — | ${group.none} |`);
-    for (const [id, note] of Object.entries(group.rules)) lines.push(`| \`${id}\` | ${(covered.get(id) ?? []).join(", ") || "—"} | ${note ?? ""} |`);
+    for (const [id, note] of Object.entries(group.rules)) lines.push(`| \`${id}\` | ${(covered.get(id) ?? []).join(", ") || "—"} | ${note ?? DIFFERENCES[id] ?? ""} |`);
     lines.push("");
   }
   return lines;
@@ -520,6 +602,7 @@ export function coverageMarkdown(): string {
     "",
     "Generated from `policies/coverage.ts` and the rules' mappings (`node bin/run-ts.js policies/coverage.ts` rewrites it; a test fails when it is stale).",
     `Estate's pack has ${RULES.length} rules. Below, every external rule that applies to a resource type the estate creates: the Estate rule that covers it, or why none does.`,
+    "For a mapped rule, the note says where Estate's verdict differs from the reference's on an edge case the reference documents (absent values, spellings, alternative inputs), and why; each rule's examples hold a fixture per edge case.",
     "",
     ...section("PSRule for Azure (Azure.All baseline)", PSRULE, "psrule"),
     ...section("Checkov", CHECKOV, "checkov"),

@@ -8,7 +8,7 @@
 import type { PolicySettings } from "./settings.js";
 
 /** Version of the rule pack; bump the minor version when rules are added, the major one when a rule's meaning changes. */
-export const PACK_VERSION = "2.0.0";
+export const PACK_VERSION = "2.1.0";
 
 export const PROFILES = ["dev", "prod", "ephemeral"] as const;
 export type Profile = (typeof PROFILES)[number];

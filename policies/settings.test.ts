@@ -49,6 +49,7 @@ describe("policy settings", () => {
     ["profiles:\n  staging:\n    logRetentionDays: 30\n", "Unrecognized key(s) in object: 'staging'"],
     ["stacks:\n  dev:\n    logRetentionDays: 7\n", "stacks.dev.logRetentionDays: expected at least 30 days"],
     ["settings:\n  waivers:\n    maxDays: { critical: 0 }\n", "settings.waivers.maxDays.critical: expected a whole number of days"],
+    ["settings:\n  sqlAuditRetentionDays: 4000\n", "settings.sqlAuditRetentionDays: expected at most 3285 days"],
     ["settings:\n  colour: red\n", "Unrecognized key(s) in object: 'colour'"],
     ["settings: [", "not valid YAML"],
   ])("refuses a bad file naming the file, the entry and the field (%#)", (text, message) => {
@@ -58,13 +59,16 @@ describe("policy settings", () => {
   });
 
   it("reaches the rules through the context: TLS and retention follow the settings", () => {
-    const strict: PolicySettings = { ...DEFAULT_SETTINGS, minimumTlsVersion: "1.3", logRetentionDays: 365 };
+    const strict: PolicySettings = { ...DEFAULT_SETTINGS, minimumTlsVersion: "1.3", logRetentionDays: 365, sqlAuditRetentionDays: 180 };
     const report = evaluate(compliantEstate(), { stack: "t", profile: "prod", planCreatedAt: now.toISOString() }, { now, settings: { values: strict, from: ["x"] } });
     const failed = (id: string) => report.results.filter((r) => r.ruleId === id && r.status === "fail").map((r) => r.message);
     expect(failed("EST-APP-002")[0]).toMatch(/expected "1.3" \(setting minimumTlsVersion 1.3\)/);
     // Redis offers nothing newer than 1.2: it is held to 1.2 and passes.
     expect(report.results.filter((r) => r.ruleId === "EST-RED-002").map((r) => r.status)).toEqual(["pass"]);
     expect(failed("EST-MON-001")[0]).toMatch(/retentionInDays is \d+; expected a number of at least 365/);
+    // The fixture's workspace keeps 90 days: enough by default, short of 180.
+    expect(failed("EST-SQL-006")[0]).toMatch(/keeps them 90 days \(retentionInDays\); expected at least 180 \(setting sqlAuditRetentionDays\)/);
+    expect(failed("EST-MYSQL-003")[0]).toMatch(/value of tls_version is "TLSv1.2,TLSv1.3"; expected only "TLSv1.3" \(setting minimumTlsVersion 1.3\)/);
     expect(report.settings).toEqual(strict);
     expect(report.settingsFrom).toEqual(["x"]);
   });

@@ -32,6 +32,8 @@ export interface PolicySettings {
   minimumTlsVersion: TlsVersion;
   /** EST-MON-001: the fewest days a Log Analytics workspace keeps logs. */
   logRetentionDays: number;
+  /** EST-SQL-006: the fewest days Azure SQL audit records are kept (prod profile). */
+  sqlAuditRetentionDays: number;
   waivers: {
     /** The longest a waiver may run, in days from the evaluation date to its `expires`, per severity of the waived rule. */
     maxDays: Record<Severity, number>;
@@ -44,6 +46,7 @@ export const DEFAULT_SETTINGS: PolicySettings = {
   allowedRegions: [...REGION_NAMES],
   minimumTlsVersion: "1.2",
   logRetentionDays: 30,
+  sqlAuditRetentionDays: 90,
   waivers: { maxDays: { critical: 180, high: 365, medium: 365, low: 365 }, allowCriticalOnAllResources: false },
 };
 
@@ -57,6 +60,8 @@ const sectionSchema = z
       .min(1, "expected at least one region"),
     minimumTlsVersion: z.enum(["1.2", "1.3"], { message: 'expected "1.2" or "1.3" (a quoted string)' }),
     logRetentionDays: z.number().int().min(30, "expected at least 30 days (the Log Analytics minimum)").max(730, "expected at most 730 days (the Log Analytics maximum)"),
+    // Azure SQL auditing keeps storage records up to 3285 days: https://learn.microsoft.com/azure/azure-sql/database/auditing-setup
+    sqlAuditRetentionDays: days.max(3285, "expected at most 3285 days (the Azure SQL auditing maximum)"),
     waivers: z
       .object({
         maxDays: z.object(Object.fromEntries(SEVERITIES.map((severity) => [severity, days])) as Record<Severity, typeof days>).partial().strict(),

@@ -30,6 +30,7 @@ export const T = {
   mysqlServer: "azure-native:dbformysql:Server",
   mysqlConfiguration: "azure-native:dbformysql:Configuration",
   mysqlAdmin: "azure-native:dbformysql:AzureADAdministrator",
+  psqlAdmin: "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra",
   serviceBus: "azure-native:servicebus:Namespace",
   queue: "azure-native:servicebus:Queue",
   keyVault: "azure-native:keyvault:Vault",

@@ -47,6 +47,7 @@ export function settingsRows(settings: PolicySettings): Array<[string, string]> 
     ["allowedRegions", settings.allowedRegions.join(", ")],
     ["minimumTlsVersion", settings.minimumTlsVersion],
     ["logRetentionDays", String(settings.logRetentionDays)],
+    ["sqlAuditRetentionDays", String(settings.sqlAuditRetentionDays)],
     ["waivers.maxDays", Object.entries(maxDays).map(([severity, days]) => `${severity} ${days}`).join(", ")],
     ["waivers.allowCriticalOnAllResources", String(allowCriticalOnAllResources)],
   ];

@@ -80,8 +80,9 @@ function firstFree(space: Cidr, prefix: number, taken: Cidr[]): Cidr | undefined
 /**
  * Subnet names Azure reserves for services that take no network security group: an NSG on the
  * GatewaySubnet stops the gateway (built-in policy 35f9c03a-cc27-418e-9c0c-539ff999d010), and Azure
- * Firewall filters its own subnets. AzureBastionSubnet is not one: it takes an NSG with Bastion's
- * required rules. The same list PSRule's Azure.VNET.UseNSGs exempts:
+ * Firewall filters its own subnets, and Route Server's subnet takes none
+ * (https://learn.microsoft.com/azure/route-server/route-server-faq). AzureBastionSubnet is not one:
+ * it takes an NSG with Bastion's required rules. The same names PSRule's Azure.VNET.UseNSGs exempts:
  * https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.VNET.UseNSGs
  */
-export const SUBNETS_WITHOUT_NSG: readonly string[] = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet"];
+export const SUBNETS_WITHOUT_NSG: readonly string[] = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"];

@@ -155,12 +155,15 @@ function onService(rule: ResourceRule): StackRule {
 export const apimRules: Rule[] = [
   customRule({
     id: "EST-APIM-001",
-    title: "API Management gateway accepts only TLS 1.2+",
+    title: "API Management gateway refuses SSL 3.0, TLS 1.0 and TLS 1.1",
     description: "SSL 3.0, TLS 1.0 and 1.1 stay enabled on older services unless switched off explicitly.",
     severity: "high",
     types: service,
     check: (inputs) => insecureSettings(inputs, ["Protocols.Tls10", "Protocols.Tls11", "Protocols.Ssl30"]),
-    fail: [{ customProperties: {} }, enable("Protocols.Tls10")],
+    // PSRule Azure.APIM.Protocols passes an absent switch (newer services default to off); Estate wants each set
+    // "false" (services created before April 2018 keep them on): stricter. Case does not matter: "False" passes.
+    fail: [{ customProperties: {} }, enable("Protocols.Tls10"), enable("Protocols.Ssl30"), { customProperties: { ...HARDENED_SETTINGS, [`${SECURITY}.Protocols.Tls11`]: "True" } }, { customProperties: REMOVE }],
+    pass: [{ customProperties: { ...HARDENED_SETTINGS, [`${SECURITY}.Protocols.Tls10`]: "False" } }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.Protocols"], checkov: ["CKV_AZURE_173"] },
     remediation: `Set customProperties "${SECURITY}.Protocols.Tls10", ".Tls11" and ".Ssl30" to "false" on the ApiManagementService.`,
@@ -168,12 +171,12 @@ export const apimRules: Rule[] = [
   }),
   customRule({
     id: "EST-APIM-002",
-    title: "API Management calls backends with TLS 1.2+ only",
+    title: "API Management refuses SSL 3.0, TLS 1.0 and TLS 1.1 to backends",
     description: "Backend connections must not fall back to old protocols.",
     severity: "high",
     types: service,
     check: (inputs) => insecureSettings(inputs, ["Backend.Protocols.Tls10", "Backend.Protocols.Tls11", "Backend.Protocols.Ssl30"]),
-    fail: [enable("Backend.Protocols.Ssl30")],
+    fail: [enable("Backend.Protocols.Ssl30"), enable("Backend.Protocols.Tls10"), enable("Backend.Protocols.Tls11")],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.Protocols"] },
     remediation: `Set customProperties "${SECURITY}.Backend.Protocols.Tls10", ".Tls11" and ".Ssl30" to "false" on the ApiManagementService.`,
@@ -567,7 +570,7 @@ export const apimRules: Rule[] = [
       [...policyXml(inputs).matchAll(LIMIT_KEY)]
         .map(([, element, counterKey]) => ({ element, counterKey: counterKey!.replace(/&quot;/g, '"') }))
         .filter(({ counterKey }) => readsUnvalidatedToken(counterKey))
-        .map(({ element, counterKey }) => `<${element}> counter-key ${counterKey} reads the caller's token without validating it`),
+        .map(({ element, counterKey }) => `value: <${element}> counter-key ${counterKey} reads the caller's token without validating it`),
     fail: [
       {
         value:

@@ -11,6 +11,8 @@ const isFlex = (inputs: Record<string, unknown>) => inputs.functionAppConfig !==
 
 /** Plans whose platform keeps function apps warm (Consumption, Elastic Premium, Flex Consumption): no always-on. */
 const SCALED_BY_PLATFORM = /^(Y1|EP\d|FC\d|Dynamic|ElasticPremium|FlexConsumption)$/i;
+/** Consumption and Flex Consumption plans (Y1 / Dynamic, FC1 / FlexConsumption): no instance count or tier of their own, as PSRule's IsConsumptionPlan. */
+const isServerless = (plan: Record<string, unknown>) => /^(Y\d|FC\d|Dynamic|FlexConsumption)$/i.test(String(get(plan, "sku.tier") ?? "")) || /^(Y\d|FC\d)$/i.test(String(get(plan, "sku.name") ?? ""));
 
 /** A graph edit applied to the inputs of every web app. */
 const editApps = (edit: (inputs: Record<string, unknown>) => void) => (graph: Graph) => {
@@ -66,20 +68,29 @@ export const computeRules: Rule[] = [
   inputRule({
     id: "EST-APP-001", title: "Apps accept HTTPS only", description: "HTTP requests are redirected to HTTPS.",
     severity: "high", types: apps, path: "httpsOnly", expect: is(true), bad: false,
+    // PSRule Azure.AppService.UseHTTPS and Checkov CKV_AZURE_14 fail an absent value (Azure's default is false).
+    fail: [{ httpsOnly: REMOVE }],
     controls: { mcsb: ["DP-3"], cis: ["9.2"], waf: "Security" },
     mappings: { psrule: ["Azure.AppService.UseHTTPS"], checkov: ["CKV_AZURE_14", "CKV_AZURE_70", "CKV_AZURE_153"], azurePolicy: ["a4af4a39-4135-47fb-b175-47fbdf85311d", "6d555dd1-86f2-4f1c-8ed7-5abae7c6cbab"] },
     remediation: "Set `httpsOnly: true` on the WebApp.", enforcement: ENFORCE.always,
   }),
   inputRule({
-    id: "EST-APP-002", title: "Apps require TLS 1.2", description: "Older TLS versions are weak.",
+    id: "EST-APP-002", title: "Apps require the minimum TLS version", description: "Older TLS versions are weak.",
     severity: "high", types: apps, path: "siteConfig.minTlsVersion", expect: tlsAtLeast(TLS.numeric), bad: "1.0",
+    // PSRule Azure.AppService.MinTLS and Checkov CKV_AZURE_15 fail an absent value; both accept 1.3, Checkov the number 1.2.
+    fail: [{ "siteConfig.minTlsVersion": REMOVE }, { siteConfig: REMOVE }, { "siteConfig.minTlsVersion": "1.1" }],
+    pass: [{ "siteConfig.minTlsVersion": "1.3" }, { "siteConfig.minTlsVersion": 1.2 }],
     controls: { mcsb: ["DP-3"], cis: ["9.3"], waf: "Security" },
     mappings: { psrule: ["Azure.AppService.MinTLS"], checkov: ["CKV_AZURE_15", "CKV_AZURE_145", "CKV_AZURE_154"], azurePolicy: ["f0e6e85b-9b9f-4a4b-b67b-f730d42f1b0b", "f9d614c5-c173-4d56-95a7-b4437057d193"] },
-    remediation: "Set `siteConfig.minTlsVersion: \"1.2\"` on the WebApp.", enforcement: ENFORCE.always,
+    remediation: "Set `siteConfig.minTlsVersion` on the WebApp to the `minimumTlsVersion` policy setting (`\"1.2\"` by default) or newer.", enforcement: ENFORCE.always,
   }),
   inputRule({
     id: "EST-APP-003", title: "FTP deployment is disabled", description: "FTP(S) deploys with basic credentials; the estate deploys zip packages with Entra ID.",
     severity: "high", types: apps, path: "siteConfig.ftpsState", expect: isText("Disabled"), bad: "AllAllowed",
+    // Absent is Azure's default, AllAllowed. PSRule Azure.AppService.WebSecureFtp and Checkov CKV_AZURE_78 accept
+    // FtpsOnly too; Estate does not (FTPS still deploys with basic credentials): stricter.
+    fail: [{ "siteConfig.ftpsState": REMOVE }, { "siteConfig.ftpsState": "FtpsOnly" }],
+    pass: [{ "siteConfig.ftpsState": "disabled" }],
     controls: { mcsb: ["DP-3", "IM-1"], cis: ["9.10"], waf: "Security" },
     mappings: { psrule: ["Azure.AppService.WebSecureFtp"], checkov: ["CKV_AZURE_78"], azurePolicy: ["4d24b6d4-5e53-4a4f-a7f4-618fa573ee4b", "399b2637-a50f-4f95-96f8-3a145476eb15"] },
     remediation: "Set `siteConfig.ftpsState: \"Disabled\"` on the WebApp.", enforcement: ENFORCE.always,
@@ -97,6 +108,8 @@ export const computeRules: Rule[] = [
   inputRule({
     id: "EST-APP-005", title: "Apps serve HTTP/2", description: "HTTP/2 is faster and drops HTTP/1.1 request-smuggling classes.",
     severity: "low", types: apps, path: "siteConfig.http20Enabled", expect: is(true), bad: false,
+    // PSRule Azure.AppService.HTTP2 and Checkov CKV_AZURE_18 fail an absent value (Azure's default is HTTP/1.1).
+    fail: [{ "siteConfig.http20Enabled": REMOVE }],
     controls: { mcsb: ["PV-2"], cis: ["9.9"], waf: "Performance Efficiency" },
     mappings: { psrule: ["Azure.AppService.HTTP2"], checkov: ["CKV_AZURE_18", "CKV_AZURE_67"] },
     remediation: "Set `siteConfig.http20Enabled: true` on the WebApp.", enforcement: ENFORCE.advisory,
@@ -104,6 +117,8 @@ export const computeRules: Rule[] = [
   inputRule({
     id: "EST-APP-006", title: "Remote debugging is off", description: "Remote debugging opens extra inbound ports.",
     severity: "high", types: apps, path: "siteConfig.remoteDebuggingEnabled", expect: unsetOr(is(false)), bad: true,
+    // PSRule Azure.AppService.RemoteDebug and Checkov CKV_AZURE_72 pass an absent value (Azure's default is off).
+    pass: [{ "siteConfig.remoteDebuggingEnabled": REMOVE }],
     controls: { mcsb: ["PV-2"], waf: "Security" },
     mappings: { psrule: ["Azure.AppService.RemoteDebug"], checkov: ["CKV_AZURE_72", "CKV_AZURE_155"], azurePolicy: ["cb510bfd-1cba-4d9f-a230-cb0976f4bb71", "0e60b895-3786-45da-8377-9c6b4b6ac5f9"] },
     remediation: "Set `siteConfig.remoteDebuggingEnabled: false` on the WebApp.", enforcement: ENFORCE.always,
@@ -178,7 +193,7 @@ export const computeRules: Rule[] = [
         /~?(\d+)/.exec(String(appSetting(inputs, "WEBSITE_NODE_DEFAULT_VERSION") ?? ""))?.[1],
       ].filter((v): v is string => v !== undefined);
       const old = versions.filter((v) => !SUPPORTED_NODE.includes(Number.parseInt(v, 10)));
-      return old.length ? `Node.js ${old.join(", ")} is no longer supported; expected ${SUPPORTED_NODE.join(" or ")}` : undefined;
+      return old.length ? `Node.js ${old.join(", ")} (siteConfig.linuxFxVersion, functionAppConfig.runtime.version or WEBSITE_NODE_DEFAULT_VERSION) is no longer supported; expected ${SUPPORTED_NODE.join(" or ")}` : undefined;
     },
     fail: [{ "siteConfig.linuxFxVersion": "NODE|16", "functionAppConfig.runtime.version": "16" }],
     controls: { mcsb: ["PV-7"], waf: "Security" },
@@ -192,7 +207,7 @@ export const computeRules: Rule[] = [
       if (!isFunctionApp(inputs)) return notApplicable("applies to function apps only");
       if (isFlex(inputs)) return notApplicable("Flex Consumption app: the host version comes with functionAppConfig.runtime");
       const version = appSetting(inputs, "FUNCTIONS_EXTENSION_VERSION");
-      return version === "~4" ? undefined : `app setting FUNCTIONS_EXTENSION_VERSION is ${JSON.stringify(version)}; expected "~4"`;
+      return version === "~4" ? undefined : `siteConfig.appSettings FUNCTIONS_EXTENSION_VERSION is ${show(version)}; expected "~4"`;
     },
     fail: [
       { functionAppConfig: REMOVE, "siteConfig.appSettings": [{ name: "FUNCTIONS_EXTENSION_VERSION", value: "~3" }] },
@@ -207,7 +222,9 @@ export const computeRules: Rule[] = [
     id: "EST-APP-014", title: "CORS does not allow every origin", description: "A wildcard lets any site call the app from a user's browser.",
     severity: "high", types: apps,
     check: (inputs) => (asArray(get(inputs, "siteConfig.cors.allowedOrigins")).includes("*") ? "siteConfig.cors.allowedOrigins contains \"*\"" : undefined),
-    fail: [{ "siteConfig.cors.allowedOrigins": ["*"] }],
+    // Checkov CKV_AZURE_57: "*" anywhere in the list; no CORS settings allow no cross-origin callers.
+    fail: [{ "siteConfig.cors.allowedOrigins": ["*"] }, { "siteConfig.cors.allowedOrigins": ["https://app.contoso.com", "*"] }],
+    pass: [{ "siteConfig.cors": REMOVE }, { "siteConfig.cors.allowedOrigins": ["https://app.contoso.com"] }],
     controls: { mcsb: ["NS-2"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_57"], azurePolicy: ["5744710e-cc2f-4ee8-8809-3b11e89f4bc9", "0820b7b9-23aa-4725-a1ce-ae4558f718e5"] },
     remediation: "List explicit origins in `siteConfig.cors.allowedOrigins` on the WebApp (CORS is APIM's job).", enforcement: ENFORCE.always,
@@ -236,15 +253,17 @@ export const computeRules: Rule[] = [
   }),
   inputRule({
     id: "EST-APP-016", title: "ARR affinity is off", description: "Sticky sessions pin users to one instance and defeat scale-out.",
-    severity: "low", types: apps, path: "clientAffinityEnabled", expect: unsetOr(is(false)), bad: true,
+    // Azure's default is on (clientAffinityEnabled true), so an absent value fails, as in PSRule Azure.AppService.ARRAffinity.
+    severity: "low", types: apps, path: "clientAffinityEnabled", expect: is(false), bad: true,
+    fail: [{ clientAffinityEnabled: REMOVE }],
     controls: { mcsb: [], waf: "Performance Efficiency" },
     mappings: { psrule: ["Azure.AppService.ARRAffinity"] },
-    remediation: "Set `clientAffinityEnabled: false` on the WebApp.", enforcement: ENFORCE.advisory,
+    remediation: "Set `clientAffinityEnabled: false` on the WebApp (Azure turns ARR affinity on when it is unset).", enforcement: ENFORCE.advisory,
   }),
   customRule({
     id: "EST-APP-017", title: "Apps send telemetry to Application Insights", description: "Errors, latency and dependencies are traced to the shared workspace.",
     severity: "medium", types: apps,
-    check: (inputs) => (present.test(appSetting(inputs, "APPLICATIONINSIGHTS_CONNECTION_STRING")) ? undefined : "app setting APPLICATIONINSIGHTS_CONNECTION_STRING is not set"),
+    check: (inputs) => (present.test(appSetting(inputs, "APPLICATIONINSIGHTS_CONNECTION_STRING")) ? undefined : "siteConfig.appSettings has no APPLICATIONINSIGHTS_CONNECTION_STRING"),
     fail: [{ "siteConfig.appSettings": [] }],
     controls: { mcsb: ["LT-3"], cis: ["5.3.1"], waf: "Operational Excellence" },
     mappings: {},
@@ -253,6 +272,8 @@ export const computeRules: Rule[] = [
   inputRule({
     id: "EST-APP-018", title: "Production App Service plans are zone redundant", description: "Instances spread across zones survive a zone outage.",
     severity: "medium", types: [T.appServicePlan], path: "zoneRedundant", expect: is(true), bad: false,
+    // PSRule Azure.AppService.AvailabilityZone and Checkov CKV_AZURE_225: absent is Azure's default, not zone redundant.
+    fail: [{ zoneRedundant: REMOVE }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.AppService.AvailabilityZone"], checkov: ["CKV_AZURE_225"] },
     remediation: "Set `zoneRedundant: true` (and at least 2 instances) on the AppServicePlan.", enforcement: ENFORCE.prodOnly,
@@ -261,10 +282,11 @@ export const computeRules: Rule[] = [
     id: "EST-APP-019", title: "Production plans run at least two instances", description: "One instance is a single point of failure during updates.",
     severity: "medium", types: [T.appServicePlan],
     check: (inputs) => {
-      if (/^FC|^Y/i.test(String(get(inputs, "sku.name") ?? ""))) return undefined;
-      return atLeast(2).test(get(inputs, "sku.capacity")) ? undefined : `sku.capacity is ${JSON.stringify(get(inputs, "sku.capacity"))}; expected at least 2`;
+      if (isServerless(inputs)) return notApplicable("Consumption or Flex Consumption plan: the platform scales its instances");
+      return atLeast(2).test(get(inputs, "sku.capacity")) ? undefined : `sku.capacity is ${show(get(inputs, "sku.capacity"))}; expected at least 2`;
     },
-    fail: [{ "sku.name": "P1v3", "sku.capacity": 1 }],
+    // PSRule Azure.AppService.PlanInstanceCount and Checkov CKV_AZURE_212: an absent capacity is one instance; Elastic Premium is judged too.
+    fail: [{ "sku.name": "P1v3", "sku.capacity": 1 }, { "sku.capacity": REMOVE }, { "sku.name": "EP1", "sku.tier": "ElasticPremium", "sku.capacity": 1 }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.AppService.PlanInstanceCount"], checkov: ["CKV_AZURE_212"] },
     remediation: "Set `sku.capacity: 2` (or more) on the AppServicePlan.", enforcement: ENFORCE.prodOnly,
@@ -273,10 +295,13 @@ export const computeRules: Rule[] = [
     id: "EST-APP-020", title: "Production plans are not Free, Shared or Basic", description: "Those tiers have no zone redundancy, autoscale or VNet integration SLA.",
     severity: "medium", types: [T.appServicePlan],
     check: (inputs) => {
+      if (isServerless(inputs)) return notApplicable("Consumption or Flex Consumption plan: no instance tier to choose");
       const tier = String(get(inputs, "sku.tier") ?? get(inputs, "sku.name") ?? "");
       return /^(free|shared|basic|F1|D1|B\d)$/i.test(tier) ? `sku tier ${JSON.stringify(tier)} is not production grade` : undefined;
     },
-    fail: [{ "sku.name": "B1", "sku.tier": "Basic" }],
+    // PSRule Azure.AppService.MinPlan and Checkov CKV_AZURE_211: Free, Shared and Basic fail, by tier or (tier unset) by SKU name.
+    fail: [{ "sku.name": "B1", "sku.tier": "Basic" }, { "sku.name": "F1", "sku.tier": "Free" }, { "sku.name": "D1", "sku.tier": "Shared" }, { "sku.name": "B2", "sku.tier": REMOVE }],
+    pass: [{ "sku.name": "S1", "sku.tier": "Standard" }, { "sku.name": "P1v3", "sku.tier": "PremiumV3" }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.AppService.MinPlan"], checkov: ["CKV_AZURE_211"] },
     remediation: "Set `sku` to Premium v3 (`P1v3`) or Flex Consumption (`FC1`) on the AppServicePlan.", enforcement: ENFORCE.prodOnly,

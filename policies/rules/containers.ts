@@ -2,6 +2,7 @@ import { ENFORCE, REMOVE, type GraphResource, type Rule } from "../model.js";
 import { T } from "../types.js";
 import { asArray, asRecord, customRule, get, inputRule, is, isText, present, show, stackRule, unsetOr } from "./factory.js";
 import { ofType, refersTo } from "./graph.js";
+import { managedIdentity } from "./identity.js";
 
 const isPremium = (inputs: Record<string, unknown>) => isText("Premium").test(get(inputs, "sku.name"));
 
@@ -10,6 +11,8 @@ export const containerRules: Rule[] = [
   inputRule({
     id: "EST-ACR-001", title: "Registries have no admin user", description: "The admin user is one shared password with push rights; pulls and pushes go through Entra ID roles (AcrPull, AcrPush).",
     severity: "high", types: [T.containerRegistry], path: "adminUserEnabled", expect: unsetOr(is(false)), bad: true,
+    // PSRule Azure.ACR.AdminUser (hasDefault false) and Checkov CKV_AZURE_137: absent is Azure's default, off.
+    pass: [{ adminUserEnabled: REMOVE }],
     controls: { mcsb: ["IM-1", "PA-1"], waf: "Security" },
     mappings: { psrule: ["Azure.ACR.AdminUser"], checkov: ["CKV_AZURE_137"] },
     remediation: "Set `adminUserEnabled: false` on the Registry and grant AcrPull / AcrPush to identities (ContainerRegistry.grantPull).", enforcement: ENFORCE.always,
@@ -17,6 +20,10 @@ export const containerRules: Rule[] = [
   inputRule({
     id: "EST-ACR-002", title: "Registries refuse anonymous pulls", description: "Every pull is by an authenticated identity; anonymous pull exposes every image to anyone who can reach the registry.",
     severity: "high", types: [T.containerRegistry], path: "anonymousPullEnabled", expect: unsetOr(is(false)), bad: true,
+    // PSRule Azure.ACR.AnonymousAccess and Checkov CKV_AZURE_138 judge Standard and Premium only (Basic cannot
+    // enable it); Estate judges every SKU, which changes nothing a deployment could do.
+    fail: [{ anonymousPullEnabled: true, "sku.name": "Standard" }],
+    pass: [{ anonymousPullEnabled: REMOVE }],
     controls: { mcsb: ["IM-1", "NS-2"], waf: "Security" },
     mappings: { psrule: ["Azure.ACR.AnonymousAccess"], checkov: ["CKV_AZURE_138"] },
     remediation: "Set `anonymousPullEnabled: false` on the Registry.", enforcement: ENFORCE.always,
@@ -34,6 +41,9 @@ export const containerRules: Rule[] = [
   inputRule({
     id: "EST-ACR-004", title: "Production registries are Premium", description: "Only Premium has private endpoints, zone redundancy, retention and export policies.",
     severity: "medium", types: [T.containerRegistry], path: "sku.name", expect: isText("Premium"), bad: "Basic",
+    // PSRule Azure.ACR.MinSku accepts Standard; Estate's production registries need Premium's private endpoint: stricter.
+    fail: [{ "sku.name": "Standard" }, { sku: REMOVE }],
+    pass: [{ "sku.name": "premium" }],
     controls: { mcsb: ["NS-2"], waf: "Reliability" },
     mappings: { psrule: ["Azure.ACR.MinSku"] },
     remediation: "Set `sku: { name: \"Premium\" }` on the Registry (estate: the registry SKU of the prod profile).", enforcement: ENFORCE.prodOnly,
@@ -42,7 +52,9 @@ export const containerRules: Rule[] = [
     id: "EST-ACR-005", title: "Production registries are zone redundant", description: "A zone outage does not stop image pulls, so apps can still scale and restart.",
     severity: "medium", types: [T.containerRegistry],
     check: (inputs) => (isText("Enabled").test(inputs.zoneRedundancy) ? undefined : `zoneRedundancy is ${show(inputs.zoneRedundancy)}; expected "Enabled" (Premium)`),
-    fail: [{ zoneRedundancy: "Disabled" }],
+    // Checkov CKV_AZURE_233 fails only an explicit Disabled; absent is Azure's default, Disabled, so Estate fails it too: stricter.
+    fail: [{ zoneRedundancy: "Disabled" }, { zoneRedundancy: REMOVE }],
+    pass: [{ zoneRedundancy: "enabled" }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { checkov: ["CKV_AZURE_233"] },
     remediation: "Set `zoneRedundancy: \"Enabled\"` on the Premium Registry (ContainerRegistry `zoneRedundant: true`).", enforcement: ENFORCE.prodOnly,
@@ -69,6 +81,8 @@ export const containerRules: Rule[] = [
   inputRule({
     id: "EST-CA-001", title: "Container Apps environments are internal", description: "An internal environment has no public address: its only inbound IP is an internal load balancer in the VNet.",
     severity: "critical", types: [T.containerEnvironment], path: "vnetConfiguration.internal", expect: is(true), bad: false,
+    // PSRule Azure.ContainerApp.PublicAccess: an environment outside a VNet, or without internal, is public.
+    fail: [{ vnetConfiguration: REMOVE }, { "vnetConfiguration.internal": REMOVE }],
     controls: { mcsb: ["NS-1", "NS-2"], waf: "Security" },
     mappings: { psrule: ["Azure.ContainerApp.PublicAccess"] },
     remediation: "Set `vnetConfiguration: { infrastructureSubnetId, internal: true }` on the ManagedEnvironment (ContainerAppsEnvironment does).", enforcement: ENFORCE.always,
@@ -108,6 +122,8 @@ export const containerRules: Rule[] = [
   inputRule({
     id: "EST-CA-004", title: "Container apps refuse plain HTTP", description: "HTTP requests are redirected to HTTPS: ingress never allows insecure connections.",
     severity: "high", types: [T.containerApp], path: "configuration.ingress.allowInsecure", expect: unsetOr(is(false)), bad: true,
+    // PSRule Azure.ContainerApp.Insecure: absent is Azure's default, false.
+    pass: [{ "configuration.ingress.allowInsecure": REMOVE }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.ContainerApp.Insecure"] },
     remediation: "Set `configuration.ingress.allowInsecure: false` on the ContainerApp.", enforcement: ENFORCE.always,
@@ -115,8 +131,9 @@ export const containerRules: Rule[] = [
   customRule({
     id: "EST-CA-005", title: "Container apps have a managed identity", description: "Apps pull images and reach data with their own identity, never with keys or passwords.",
     severity: "high", types: [T.containerApp],
-    check: (inputs) => (/Assigned/.test(String(get(inputs, "identity.type") ?? "")) ? undefined : `identity.type is ${show(get(inputs, "identity.type"))}; expected SystemAssigned or UserAssigned`),
-    fail: [{ identity: REMOVE }, { "identity.type": "None" }],
+    check: (inputs) => (managedIdentity.test(get(inputs, "identity.type")) ? undefined : `identity.type is ${show(get(inputs, "identity.type"))}; expected ${managedIdentity.describe}`),
+    fail: [{ identity: REMOVE }, { "identity.type": "None" }, { "identity.type": "NotAssigned" }],
+    pass: [{ "identity.type": "SystemAssigned,UserAssigned" }],
     controls: { mcsb: ["IM-3"], waf: "Security" },
     mappings: { psrule: ["Azure.ContainerApp.ManagedIdentity"] },
     remediation: "Set `identity: { type: \"UserAssigned\", userAssignedIdentities: [id] }` (or SystemAssigned) on the ContainerApp.", enforcement: ENFORCE.always,
@@ -154,7 +171,7 @@ export const containerRules: Rule[] = [
       asArray(get(inputs, "template.containers")).map(asRecord).flatMap((container) => {
         const types = asArray(container.probes).map((probe) => String(asRecord(probe).type));
         const missing = ["Liveness", "Readiness"].filter((type) => !types.includes(type));
-        return missing.length ? [`container ${show(container.name)} has no ${missing.join(" or ")} probe`] : [];
+        return missing.length ? [`template.containers ${show(container.name)} has no ${missing.join(" or ")} probe in probes`] : [];
       }),
     fail: [{ "template.containers[0].probes": [] }],
     controls: { mcsb: [], waf: "Reliability" },

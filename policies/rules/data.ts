@@ -45,8 +45,8 @@ function entraProblems(graph: Graph, server: GraphResource): string[] {
 /** Days the workspace keeps data: Azure's default is 30 when retentionInDays is unset. */
 const workspaceDays = (workspace: GraphResource) => Number(workspace.inputs.retentionInDays ?? 30);
 
-/** Why a server's audit records are not kept 90 days, per auditing policy and destination. */
-function auditRetentionProblems(graph: Graph, server: GraphResource): string[] {
+/** Why a server's audit records are not kept `minimum` days (the sqlAuditRetentionDays setting), per auditing policy and destination. */
+function auditRetentionProblems(graph: Graph, server: GraphResource, minimum: number): string[] {
   const policies = childrenOf(graph, server, T.sqlAuditing, "serverName");
   // Audit records reach Azure Monitor through the diagnostic settings of the server's (master) databases.
   const targets = [server, ...childrenOf(graph, server, T.sqlDatabase, "serverName")];
@@ -56,13 +56,13 @@ function auditRetentionProblems(graph: Graph, server: GraphResource): string[] {
     if (!isText("Enabled").test(policy.inputs.state)) return []; // EST-SQL-005 reports it
     const problems: string[] = [];
     const days = policy.inputs.retentionDays;
-    if (present.test(policy.inputs.storageEndpoint) && !(days === undefined || days === 0 || atLeast(90).test(days))) {
-      problems.push(`${nameOf(policy)} keeps storage audit records ${show(days)} days (retentionDays); expected 0 (forever) or at least 90`);
+    if (present.test(policy.inputs.storageEndpoint) && !(days === undefined || days === 0 || atLeast(minimum).test(days))) {
+      problems.push(`${nameOf(policy)} keeps storage audit records ${show(days)} days (retentionDays); expected 0 (forever) or at least ${minimum} (setting sqlAuditRetentionDays)`);
     }
     if (policy.inputs.isAzureMonitorTargetEnabled === true) {
       if (!workspaces.length) problems.push(`${nameOf(policy)} sends audit records to Azure Monitor, but no diagnostic setting of the server's databases sends them to a workspace`);
-      for (const workspace of workspaces.filter((w) => workspaceDays(w) < 90)) {
-        problems.push(`${nameOf(policy)} sends audit records to Azure Monitor, where ${nameOf(workspace)} keeps them ${workspaceDays(workspace)} days (retentionInDays); expected at least 90`);
+      for (const workspace of workspaces.filter((w) => workspaceDays(w) < minimum)) {
+        problems.push(`${nameOf(policy)} sends audit records to Azure Monitor, where ${nameOf(workspace)} keeps them ${workspaceDays(workspace)} days (retentionInDays); expected at least ${minimum} (setting sqlAuditRetentionDays)`);
       }
     }
     return problems;
@@ -123,6 +123,9 @@ export const dataRules: Rule[] = [
     path: "publicNetworkAccess",
     expect: isText("Disabled"),
     bad: "Enabled",
+    // PSRule Azure.Cosmos.PublicAccess and Checkov CKV_AZURE_101 fail an absent value (Azure's default is Enabled).
+    fail: [{ publicNetworkAccess: REMOVE }, { publicNetworkAccess: "SecuredByPerimeter" }],
+    pass: [{ publicNetworkAccess: "disabled" }],
     controls: { mcsb: ["NS-2"], cis: ["4.5.1"], waf: "Security" },
     mappings: { psrule: ["Azure.Cosmos.PublicAccess"], checkov: ["CKV_AZURE_101"], azurePolicy: ["797b37f7-06b8-444c-b1ad-fc62867f335a"] },
     remediation: "Set `publicNetworkAccess: \"Disabled\"` on the DatabaseAccount.",
@@ -137,23 +140,28 @@ export const dataRules: Rule[] = [
     path: "disableLocalAuth",
     expect: is(true),
     bad: false,
+    // Absent means keys work (Azure's default); Checkov CKV_AZURE_140 judges only the NoSQL kind, Estate every kind.
+    fail: [{ disableLocalAuth: REMOVE }, { disableLocalAuth: false, kind: "MongoDB" }],
     controls: { mcsb: ["IM-1"], cis: ["4.5.3"], waf: "Security" },
-    mappings: { psrule: ["Azure.Cosmos.DisableLocalAuth"], checkov: ["CKV_AZURE_140"], azurePolicy: ["5450f5bd-9c72-4390-a9c4-a7aba4edfdd2"] },
+    mappings: { psrule: ["Azure.Cosmos.DisableLocalAuth", "Azure.Cosmos.NoSQLLocalAuth"], checkov: ["CKV_AZURE_140"], azurePolicy: ["5450f5bd-9c72-4390-a9c4-a7aba4edfdd2"] },
     remediation: "Set `disableLocalAuth: true` on the DatabaseAccount and use Cosmos DB data-plane role assignments.",
     enforcement: ENFORCE.always,
   }),
   inputRule({
     id: "EST-COS-003",
-    title: "Cosmos DB requires TLS 1.2",
+    title: "Cosmos DB requires the minimum TLS version",
     description: "Older TLS versions are weak.",
     severity: "high",
     types: cosmos,
     path: "minimalTlsVersion",
     expect: tlsAtLeast(TLS.cosmos),
     bad: "Tls",
+    // PSRule Azure.Cosmos.MinTLS: absent is Azure's default (TLS 1.0 on older accounts) and fails; Tls11 fails.
+    fail: [{ minimalTlsVersion: REMOVE }, { minimalTlsVersion: "Tls11" }, { minimalTlsVersion: "1.2" }],
+    pass: [{ minimalTlsVersion: "tls12" }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.Cosmos.MinTLS"] },
-    remediation: "Set `minimalTlsVersion: \"Tls12\"` on the DatabaseAccount.",
+    remediation: "Set `minimalTlsVersion: \"Tls12\"` on the DatabaseAccount (Cosmos DB offers nothing newer, so a `minimumTlsVersion` setting of 1.3 holds it to Tls12).",
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -165,6 +173,8 @@ export const dataRules: Rule[] = [
     path: "disableKeyBasedMetadataWriteAccess",
     expect: is(true),
     bad: false,
+    // PSRule and Checkov CKV_AZURE_132 fail an absent value (Azure's default is false).
+    fail: [{ disableKeyBasedMetadataWriteAccess: REMOVE }],
     controls: { mcsb: ["PA-7"], waf: "Security" },
     mappings: { psrule: ["Azure.Cosmos.DisableMetadataWrite"], checkov: ["CKV_AZURE_132"] },
     remediation: "Set `disableKeyBasedMetadataWriteAccess: true` on the DatabaseAccount.",
@@ -177,7 +187,9 @@ export const dataRules: Rule[] = [
     severity: "medium",
     types: cosmos,
     check: (inputs) => (asArray(inputs.ipRules).length ? `ipRules lists ${asArray(inputs.ipRules).length} public address ranges; expected none` : undefined),
-    fail: [{ ipRules: [{ ipAddressOrRange: "0.0.0.0" }] }],
+    // Checkov CKV_AZURE_99 passes ip rules as a restriction; Estate reaches Cosmos DB through private endpoints only, so any ip rule fails.
+    fail: [{ ipRules: [{ ipAddressOrRange: "0.0.0.0" }] }, { ipRules: [{ ipAddressOrRange: "203.0.113.0/24" }] }],
+    pass: [{ ipRules: [] }, { ipRules: REMOVE }],
     controls: { mcsb: ["NS-2"], cis: ["4.5.1"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_99"], azurePolicy: ["862e97cf-49fc-4a5c-9de4-40d4e2e7c8eb"] },
     remediation: "Remove `ipRules` from the DatabaseAccount.",
@@ -192,6 +204,9 @@ export const dataRules: Rule[] = [
     path: "backupPolicy.type",
     expect: isText("Continuous"),
     bad: "Periodic",
+    // PSRule Azure.Cosmos.ContinuousBackup: absent is Azure's default, Periodic.
+    fail: [{ backupPolicy: REMOVE }],
+    pass: [{ "backupPolicy.type": "continuous" }],
     controls: { mcsb: ["BR-1"], waf: "Reliability" },
     mappings: { psrule: ["Azure.Cosmos.ContinuousBackup"] },
     remediation: "Set `backupPolicy: { type: \"Continuous\", continuousModeProperties: { tier: \"Continuous30Days\" } }` on the DatabaseAccount.",
@@ -209,7 +224,14 @@ export const dataRules: Rule[] = [
       if (!locations.length) return "locations is not set";
       return flat.length ? `locations ${flat.join(", ")} have isZoneRedundant not true` : undefined;
     },
-    fail: [{ "locations[0].isZoneRedundant": false }],
+    // PSRule Azure.Cosmos.AvailabilityZone: every region, and an absent isZoneRedundant is false.
+    fail: [
+      { "locations[0].isZoneRedundant": false },
+      { "locations[0].isZoneRedundant": REMOVE },
+      { locations: [] },
+      { "locations[1]": { locationName: "northeurope", failoverPriority: 1, isZoneRedundant: false } },
+    ],
+    pass: [{ "locations[1]": { locationName: "northeurope", failoverPriority: 1, isZoneRedundant: true } }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.Cosmos.AvailabilityZone"] },
     remediation: "Set `isZoneRedundant: true` on every entry of the DatabaseAccount's `locations`.",
@@ -225,6 +247,8 @@ export const dataRules: Rule[] = [
     path: "enableFreeTier",
     expect: unsetOr(is(false)),
     bad: true,
+    // PSRule Azure.Cosmos.SLA (hasDefault false): absent is the paid tier.
+    pass: [{ enableFreeTier: REMOVE }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.Cosmos.SLA"] },
     remediation: "Set `enableFreeTier: false` (or leave it unset) on the DatabaseAccount.",
@@ -233,16 +257,20 @@ export const dataRules: Rule[] = [
 
   inputRule({
     id: "EST-SQL-001",
-    title: "Azure SQL requires TLS 1.2",
+    title: "Azure SQL requires the minimum TLS version",
     description: "Older TLS versions are weak.",
     severity: "high",
     types: [T.sqlServer],
     path: "minimalTlsVersion",
     expect: tlsAtLeast(TLS.numeric),
     bad: "1.0",
+    // PSRule Azure.SQL.MinTLS (version >= 1.2) and Checkov CKV_AZURE_52 fail an absent value; "None" means no minimum.
+    fail: [{ minimalTlsVersion: REMOVE }, { minimalTlsVersion: "None" }, { minimalTlsVersion: "1.1" }, { minimalTlsVersion: 1.1 }],
+    // Checkov accepts 1.3 and the number 1.2.
+    pass: [{ minimalTlsVersion: "1.3" }, { minimalTlsVersion: 1.2 }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.SQL.MinTLS"], checkov: ["CKV_AZURE_52"], azurePolicy: ["32e6bbec-16b6-44c2-be37-c5b672d103cf"] },
-    remediation: "Set `minimalTlsVersion: \"1.2\"` on the sql Server.",
+    remediation: "Set `minimalTlsVersion` on the sql Server to the `minimumTlsVersion` policy setting (`\"1.2\"` by default) or newer.",
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -254,6 +282,9 @@ export const dataRules: Rule[] = [
     path: "publicNetworkAccess",
     expect: isText("Disabled"),
     bad: "Enabled",
+    // Checkov CKV_AZURE_113 fails an absent value (Azure's default is Enabled).
+    fail: [{ publicNetworkAccess: REMOVE }, { publicNetworkAccess: "SecuredByPerimeter" }],
+    pass: [{ publicNetworkAccess: "disabled" }],
     controls: { mcsb: ["NS-2"], cis: ["4.1.2"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_113"], azurePolicy: ["1b8ca024-1d5c-4dec-8995-b1a932b41780"] },
     remediation: "Set `publicNetworkAccess: \"Disabled\"` on the sql Server.",
@@ -322,7 +353,10 @@ export const dataRules: Rule[] = [
       if (inputs.isAzureMonitorTargetEnabled !== true) problems.push("isAzureMonitorTargetEnabled is not true");
       return problems;
     },
-    fail: [{ state: "Disabled" }, { isAzureMonitorTargetEnabled: false }],
+    // PSRule Azure.SQL.Auditing asks for state Enabled only; Estate also wants the Azure Monitor target
+    // (the workspace keeps the records with the rest of the estate's logs): stricter.
+    fail: [{ state: "Disabled" }, { isAzureMonitorTargetEnabled: false }, { state: REMOVE }, { isAzureMonitorTargetEnabled: REMOVE }],
+    pass: [{ state: "enabled" }],
     controls: { mcsb: ["LT-3"], cis: ["4.1.1"], waf: "Security" },
     mappings: { psrule: ["Azure.SQL.Auditing"], checkov: ["CKV_AZURE_23"], azurePolicy: ["a6fb4358-5bf4-4ad7-ba82-2cd2f41ce5e9"] },
     remediation: "Set `state: \"Enabled\"` and `isAzureMonitorTargetEnabled: true` on the ServerBlobAuditingPolicy, with a diagnostic setting for SQLSecurityAuditEvents.",
@@ -330,17 +364,17 @@ export const dataRules: Rule[] = [
   }),
   stackRule({
     id: "EST-SQL-006",
-    title: "Azure SQL audit records are kept at least 90 days",
+    title: "Azure SQL audit records are kept long enough",
     description:
-      "Investigations need months of audit history. The server is judged with its auditing policies and where they send records: " +
+      "Investigations need months of audit history: records are kept at least the `sqlAuditRetentionDays` policy setting (90 days by default). The server is judged with its auditing policies and where they send records: " +
       "a storage target keeps them `retentionDays` (0 or unset: forever), Azure Monitor keeps them as long as the workspace the server's diagnostic settings send to.",
     severity: "medium",
     types: [T.sqlServer],
-    problemOf: (graph) => (server) => {
+    problemOf: (graph, context) => (server) => {
       if (!childrenOf(graph, server, T.sqlAuditing, "serverName").some((policy) => isText("Enabled").test(policy.inputs.state))) {
         return notApplicable("no enabled ServerBlobAuditingPolicy: EST-STK-009 and EST-SQL-005 report that");
       }
-      return auditRetentionProblems(graph, server).join("; ") || undefined;
+      return auditRetentionProblems(graph, server, context.settings.sqlAuditRetentionDays).join("; ") || undefined;
     },
     fail: [
       editInputs(T.sqlAuditing, (inputs) => Object.assign(inputs, { retentionDays: 30, isAzureMonitorTargetEnabled: false, storageEndpoint: "https://st.blob.core.windows.net" })),
@@ -353,7 +387,7 @@ export const dataRules: Rule[] = [
     controls: { mcsb: ["LT-6"], cis: ["4.1.6"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_24", "CKV_AZURE_156"] },
     remediation:
-      "Set `retentionDays` to 0 or 90+ on the ServerBlobAuditingPolicy for a storage target; for Azure Monitor, send the databases' diagnostics to a Workspace with `retentionInDays` of 90 or more (prod profile).",
+      "Set `retentionDays` to 0 or at least the `sqlAuditRetentionDays` policy setting (90 by default) on the ServerBlobAuditingPolicy for a storage target; for Azure Monitor, send the databases' diagnostics to a Workspace whose `retentionInDays` is at least that (prod profile).",
     // Dev and ephemeral workspaces keep 30 days by design (EST-MON-001); audit evidence matters in prod.
     enforcement: ENFORCE.prod,
   }),
@@ -366,6 +400,9 @@ export const dataRules: Rule[] = [
     path: "state",
     expect: isText("Enabled"),
     bad: "Disabled",
+    // PSRule Azure.SQL.DefenderCloud and Checkov CKV2_AZURE_13: an absent state is Disabled.
+    fail: [{ state: REMOVE }],
+    pass: [{ state: "enabled" }],
     controls: { mcsb: ["LT-1"], waf: "Security" },
     mappings: { psrule: ["Azure.SQL.DefenderCloud"], checkov: ["CKV2_AZURE_13"] },
     remediation: "Set `state: \"Enabled\"` on the ServerSecurityAlertPolicy.",
@@ -380,6 +417,9 @@ export const dataRules: Rule[] = [
     path: "state",
     expect: isText("Enabled"),
     bad: "Disabled",
+    // PSRule Azure.SQL.TDE: the state compares case-insensitively; an absent state is not Enabled.
+    fail: [{ state: REMOVE }],
+    pass: [{ state: "enabled" }],
     controls: { mcsb: ["DP-4"], cis: ["4.1.5"], waf: "Security" },
     mappings: { psrule: ["Azure.SQL.TDE"], checkov: ["CKV2_AZURE_25"] },
     remediation: "Set `state: \"Enabled\"` on the TransparentDataEncryption.",
@@ -394,6 +434,8 @@ export const dataRules: Rule[] = [
     path: "zoneRedundant",
     expect: is(true),
     bad: false,
+    // Checkov CKV_AZURE_229: absent is Azure's default, not zone redundant.
+    fail: [{ zoneRedundant: REMOVE }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { checkov: ["CKV_AZURE_229"] },
     remediation: "Set `zoneRedundant: true` on the sql Database (needs a zone-capable SKU).",
@@ -477,8 +519,10 @@ export const dataRules: Rule[] = [
     severity: "high",
     types: redis,
     path: "enableNonSslPort",
-    expect: unsetOr(is(false)),
+    // PSRule Azure.Redis.NonSslPort wants the property set to false (an absent one fails), though Azure's default is false.
+    expect: is(false),
     bad: true,
+    fail: [{ enableNonSslPort: REMOVE }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.Redis.NonSslPort"], checkov: ["CKV_AZURE_91"], azurePolicy: ["22bee202-a82f-4305-9a2a-6d7f44d4dedb"] },
     remediation: "Set `enableNonSslPort: false` on the Redis cache.",
@@ -486,16 +530,19 @@ export const dataRules: Rule[] = [
   }),
   inputRule({
     id: "EST-RED-002",
-    title: "Redis requires TLS 1.2",
+    title: "Redis requires the minimum TLS version",
     description: "Older TLS versions are weak.",
     severity: "high",
     types: redis,
     path: "minimumTlsVersion",
     expect: tlsAtLeast(TLS.redis),
     bad: "1.0",
+    // PSRule Azure.Redis.MinTLS: absent is Azure's default of 1.0 on older caches and fails; 1.1 fails.
+    fail: [{ minimumTlsVersion: REMOVE }, { minimumTlsVersion: "1.1" }],
+    pass: [{ minimumTlsVersion: 1.2 }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.Redis.MinTLS"], checkov: ["CKV_AZURE_148"] },
-    remediation: "Set `minimumTlsVersion: \"1.2\"` on the Redis cache.",
+    remediation: "Set `minimumTlsVersion: \"1.2\"` on the Redis cache (its newest, so a `minimumTlsVersion` setting of 1.3 holds it to 1.2).",
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -507,6 +554,9 @@ export const dataRules: Rule[] = [
     path: "publicNetworkAccess",
     expect: isText("Disabled"),
     bad: "Enabled",
+    // PSRule Azure.Redis.PublicNetworkAccess and Checkov CKV_AZURE_89: absent is Azure's default, Enabled.
+    fail: [{ publicNetworkAccess: REMOVE }],
+    pass: [{ publicNetworkAccess: "disabled" }],
     controls: { mcsb: ["NS-2"], waf: "Security" },
     mappings: { psrule: ["Azure.Redis.PublicNetworkAccess"], checkov: ["CKV_AZURE_89"], azurePolicy: ["470baccb-7e51-4549-8b1a-3e5be069f663"] },
     remediation: "Set `publicNetworkAccess: \"Disabled\"` on the Redis cache.",
@@ -521,6 +571,8 @@ export const dataRules: Rule[] = [
     path: "disableAccessKeyAuthentication",
     expect: is(true),
     bad: false,
+    // PSRule Azure.Redis.LocalAuth: absent is Azure's default, keys on.
+    fail: [{ disableAccessKeyAuthentication: REMOVE }],
     controls: { mcsb: ["IM-1"], waf: "Security" },
     mappings: { psrule: ["Azure.Redis.LocalAuth"], azurePolicy: ["3827af20-8f80-4b15-8300-6db0873ec901"] },
     remediation: "Set `disableAccessKeyAuthentication: true` and `redisConfiguration.aadEnabled: \"true\"` on the Redis cache.",
@@ -535,6 +587,9 @@ export const dataRules: Rule[] = [
     path: "redisConfiguration.aadEnabled",
     expect: oneOf("true", "True", true),
     bad: "false",
+    // PSRule Azure.Redis.EntraID: absent is off; the setting is a string in ARM ("aad-enabled"), a boolean passes too.
+    fail: [{ "redisConfiguration.aadEnabled": REMOVE }, { redisConfiguration: REMOVE }],
+    pass: [{ "redisConfiguration.aadEnabled": "True" }, { "redisConfiguration.aadEnabled": true }],
     controls: { mcsb: ["IM-1"], waf: "Security" },
     mappings: { psrule: ["Azure.Redis.EntraID"] },
     remediation: "Set `redisConfiguration: { aadEnabled: \"true\" }` on the Redis cache.",

@@ -9,6 +9,12 @@ function managedRuleSets(inputs: Record<string, unknown>): Record<string, unknow
   return asArray(get(inputs, "managedRules.managedRuleSets")).map(asRecord);
 }
 
+/** Whether a rule set version ("2.1", "1.0") is at least `major.minor`, as PSRule's `version: '>=2.0'` compares. */
+function versionAtLeast(version: unknown, major: number, minor = 0): boolean {
+  const match = /^(\d+)\.(\d+)/.exec(String(version ?? ""));
+  return match ? Number(match[1]) > major || (Number(match[1]) === major && Number(match[2]) >= minor) : false;
+}
+
 function customRules(inputs: Record<string, unknown>): Record<string, unknown>[] {
   return asArray(get(inputs, "customRules.rules")).map(asRecord);
 }
@@ -121,7 +127,7 @@ export const edgeRules: Rule[] = [
   }),
   inputRule({
     id: "EST-AFD-008",
-    title: "Custom domains require TLS 1.2",
+    title: "Custom domains require the minimum TLS version",
     description: "Older TLS versions are weak.",
     severity: "high",
     types: [T.afdCustomDomain],
@@ -130,7 +136,7 @@ export const edgeRules: Rule[] = [
     bad: "TLS10",
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { azurePolicy: ["679da822-78a7-4eff-8fff-a899454a9970"] },
-    remediation: "Set `tlsSettings: { certificateType: \"ManagedCertificate\", minimumTlsVersion: \"TLS12\" }` on the AFDCustomDomain.",
+    remediation: "Set `tlsSettings: { certificateType: \"ManagedCertificate\", minimumTlsVersion: \"TLS12\" }` (or `\"TLS13\"` when the `minimumTlsVersion` policy setting is 1.3) on the AFDCustomDomain.",
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -158,6 +164,9 @@ export const edgeRules: Rule[] = [
     path: "policySettings.enabledState",
     expect: isText("Enabled"),
     bad: "Disabled",
+    // PSRule Azure.FrontDoorWAF.Enabled fails an absent state; the value compares case-insensitively.
+    fail: [{ "policySettings.enabledState": REMOVE }, { policySettings: REMOVE }],
+    pass: [{ "policySettings.enabledState": "enabled" }],
     controls: { mcsb: ["NS-6"], waf: "Security" },
     mappings: { psrule: ["Azure.FrontDoorWAF.Enabled", "Azure.FrontDoor.WAF.Enabled"], checkov: ["CKV_AZURE_121"], azurePolicy: ["055aa869-bc98-4af8-bafc-23f1ab6ffe2c"] },
     remediation: "Set `policySettings.enabledState: \"Enabled\"` on the frontdoor Policy.",
@@ -172,6 +181,9 @@ export const edgeRules: Rule[] = [
     path: "policySettings.mode",
     expect: isText("Prevention"),
     bad: "Detection",
+    // PSRule Azure.FrontDoorWAF.PreventionMode and Checkov CKV_AZURE_123 fail an absent mode (Azure's default is Detection).
+    fail: [{ "policySettings.mode": REMOVE }],
+    pass: [{ "policySettings.mode": "prevention" }],
     controls: { mcsb: ["NS-6"], waf: "Security" },
     mappings: { psrule: ["Azure.FrontDoorWAF.PreventionMode", "Azure.FrontDoor.WAF.Mode"], checkov: ["CKV_AZURE_123"], azurePolicy: ["12430be1-6cc8-4527-a9a8-e3d38f250096"] },
     remediation: "Set `policySettings.mode: \"Prevention\"` on the frontdoor Policy (stack config `edge.wafMode`).",
@@ -186,9 +198,22 @@ export const edgeRules: Rule[] = [
     check: (inputs) => {
       const drs = managedRuleSets(inputs).find((set) => /DefaultRuleSet$/.test(String(set.ruleSetType)));
       if (!drs) return "managedRules.managedRuleSets has no Microsoft_DefaultRuleSet";
-      return /^2\./.test(String(drs.ruleSetVersion)) ? undefined : `Microsoft_DefaultRuleSet version is ${JSON.stringify(drs.ruleSetVersion)}; expected 2.x`;
+      return versionAtLeast(drs.ruleSetVersion, 2) ? undefined : `managedRules.managedRuleSets ${String(drs.ruleSetType)} ruleSetVersion is ${JSON.stringify(drs.ruleSetVersion)}; expected 2.0 or later`;
     },
-    fail: [{ "managedRules.managedRuleSets[0].ruleSetVersion": "1.1" }, { "managedRules.managedRuleSets": [] }],
+    fail: [
+      { "managedRules.managedRuleSets[0].ruleSetVersion": "1.1" },
+      { "managedRules.managedRuleSets": [] },
+      { managedRules: REMOVE },
+      // The classic DefaultRuleSet 1.0 is older than DRS 2.0; PSRule wants version >= 2.0.
+      { "managedRules.managedRuleSets[0]": { ruleSetType: "DefaultRuleSet", ruleSetVersion: "1.0" } },
+      { "managedRules.managedRuleSets[0].ruleSetVersion": REMOVE },
+    ],
+    // Any later version (PSRule compares versions); the rule sets may come in any order (PSRule expects DRS first).
+    pass: [
+      { "managedRules.managedRuleSets[0].ruleSetVersion": "2.2" },
+      { "managedRules.managedRuleSets[0].ruleSetVersion": "3.0" },
+      { "managedRules.managedRuleSets": [{ ruleSetType: "Microsoft_BotManagerRuleSet", ruleSetVersion: "1.1" }, { ruleSetType: "Microsoft_DefaultRuleSet", ruleSetVersion: "2.1", ruleSetAction: "Block" }] },
+    ],
     controls: { mcsb: ["NS-6"], waf: "Security" },
     mappings: { psrule: ["Azure.FrontDoorWAF.RuleGroups"], checkov: ["CKV_AZURE_133"] },
     remediation: "Add `{ ruleSetType: \"Microsoft_DefaultRuleSet\", ruleSetVersion: \"2.1\", ruleSetAction: \"Block\" }` to the frontdoor Policy's `managedRules.managedRuleSets`.",
@@ -201,9 +226,14 @@ export const edgeRules: Rule[] = [
     description: "Bot Manager blocks known bad bots and scanners before they reach APIM.",
     severity: "medium",
     types: waf,
-    check: (inputs) =>
-      managedRuleSets(inputs).some((set) => set.ruleSetType === "Microsoft_BotManagerRuleSet") ? undefined : "managedRules.managedRuleSets has no Microsoft_BotManagerRuleSet",
-    fail: [{ "managedRules.managedRuleSets[1]": REMOVE }],
+    check: (inputs) => {
+      const bots = managedRuleSets(inputs).find((set) => set.ruleSetType === "Microsoft_BotManagerRuleSet");
+      if (!bots) return "managedRules.managedRuleSets has no Microsoft_BotManagerRuleSet";
+      return versionAtLeast(bots.ruleSetVersion, 1) ? undefined : `managedRules.managedRuleSets Microsoft_BotManagerRuleSet ruleSetVersion is ${JSON.stringify(bots.ruleSetVersion)}; expected 1.0 or later`;
+    },
+    // PSRule Azure.FrontDoorWAF.RuleGroups wants Bot Manager 1.0 or later.
+    fail: [{ "managedRules.managedRuleSets[1]": REMOVE }, { "managedRules.managedRuleSets[1].ruleSetVersion": "0.1" }],
+    pass: [{ "managedRules.managedRuleSets[1].ruleSetVersion": "1.0" }],
     controls: { mcsb: ["NS-6"], waf: "Security" },
     mappings: { psrule: ["Azure.FrontDoorWAF.RuleGroups"] },
     remediation: "Add `{ ruleSetType: \"Microsoft_BotManagerRuleSet\", ruleSetVersion: \"1.1\" }` to `managedRules.managedRuleSets`.",
@@ -223,7 +253,14 @@ export const edgeRules: Rule[] = [
       const count = [...sets, ...groups, ...rules].reduce((sum, item) => sum + asArray(item.exclusions).length, 0);
       return count ? `managedRules has ${count} exclusions; expected none` : undefined;
     },
-    fail: [{ "managedRules.managedRuleSets[0].exclusions": [{ matchVariable: "RequestHeaderNames", selectorMatchOperator: "Equals", selector: "x" }] }],
+    fail: [
+      { "managedRules.managedRuleSets[0].exclusions": [{ matchVariable: "RequestHeaderNames", selectorMatchOperator: "Equals", selector: "x" }] },
+      // Exclusions on a rule group or a single rule count too (PSRule looks at the rule set only).
+      { "managedRules.managedRuleSets[0].ruleGroupOverrides": [{ ruleGroupName: "SQLI", exclusions: [{ matchVariable: "QueryStringArgNames", selectorMatchOperator: "Equals", selector: "q" }] }] },
+      { "managedRules.managedRuleSets[0].ruleGroupOverrides": [{ ruleGroupName: "SQLI", rules: [{ ruleId: "942100", enabledState: "Enabled", exclusions: [{ matchVariable: "RequestCookieNames", selectorMatchOperator: "Equals", selector: "c" }] }] }] },
+    ],
+    // PSRule Azure.FrontDoorWAF.Exclusions: absent or empty exclusions pass.
+    pass: [{ "managedRules.managedRuleSets[0].exclusions": [] }],
     controls: { mcsb: ["NS-6"], waf: "Security" },
     mappings: { psrule: ["Azure.FrontDoorWAF.Exclusions"] },
     remediation: "Remove `exclusions` from the frontdoor Policy's managed rule sets, groups and rules.",
@@ -285,7 +322,7 @@ export const edgeRules: Rule[] = [
         .flatMap((group) => asArray(group.rules).map(asRecord))
         .filter((rule) => isText("Disabled").test(rule.enabledState))
         .map((rule) => String(rule.ruleId));
-      return disabled.length ? `managed rules ${disabled.join(", ")} are disabled` : undefined;
+      return disabled.length ? `managed rules ${disabled.join(", ")} are disabled in ruleGroupOverrides` : undefined;
     },
     fail: [{ "managedRules.managedRuleSets[0].ruleGroupOverrides": [{ ruleGroupName: "SQLI", rules: [{ ruleId: "942100", enabledState: "Disabled" }] }] }],
     controls: { mcsb: ["NS-6"], waf: "Security" },

@@ -79,6 +79,8 @@ export const TLS = {
   cosmos: { "1.0": "Tls", "1.1": "Tls11", "1.2": "Tls12" },
   /** Front Door custom domains (AfdMinimumTlsVersion): no 1.1. */
   frontDoor: { "1.0": "TLS10", "1.2": "TLS12", "1.3": "TLS13" },
+  /** PostgreSQL `ssl_min_protocol_version` and MySQL `tls_version` server parameters. */
+  flexibleServer: { "1.0": "TLSv1", "1.1": "TLSv1.1", "1.2": "TLSv1.2", "1.3": "TLSv1.3" },
 } as const satisfies Record<string, TlsSpellings>;
 
 /**
@@ -93,7 +95,15 @@ export function tlsAtLeast(spellings: TlsSpellings): (context: RuleContext) => E
     const required = offered.includes(setting) ? setting : offered.filter((version) => version <= setting).at(-1)!;
     const allowed = offered.filter((version) => version >= required).map((version) => spellings[version]!);
     const note = required === setting ? `setting minimumTlsVersion ${setting}` : `setting minimumTlsVersion ${setting}; the service offers at most ${required}`;
-    return { test: (value) => typeof value === "string" && allowed.some((spelling) => spelling.toLowerCase() === value.toLowerCase()), describe: `${allowed.map((v) => JSON.stringify(v)).join(" or ")} (${note})` };
+    // A number (1.2 from YAML or JSON) is the numeric spelling, as Checkov accepts it; case does not matter to Azure.
+    const spelled = (value: unknown) => (typeof value === "number" ? value.toFixed(1) : value);
+    return {
+      test: (value) => {
+        const text = spelled(value);
+        return typeof text === "string" && allowed.some((spelling) => spelling.toLowerCase() === text.toLowerCase());
+      },
+      describe: `${allowed.map((v) => JSON.stringify(v)).join(" or ")} (${note})`,
+    };
   };
 }
 
@@ -103,14 +113,15 @@ type Meta = Omit<ResourceRule, "kind" | "check" | "examples" | "enforcement"> & 
 
 /**
  * A rule that one input must meet an expectation (or one built from the rule context, to take a
- * policy setting: `expect: tlsAtLeast(...)`); `bad` is a value that must fail. `when` is its
+ * policy setting: `expect: tlsAtLeast(...)`); `bad` is a value that must fail, `fail` further patches
+ * that must (the reference rules' edge cases: absent, other spellings, other inputs). `when` is its
  * precondition: where it does not hold the rule is not applicable, and `appliesTo` (e.g.
  * "Premium namespaces") says to what it does apply.
  */
 export function inputRule(
-  meta: Meta & { path: string; expect: Expectation | ((context: RuleContext) => Expectation); bad: unknown; pass?: InputPatch[]; when?: (resource: Subject) => boolean; appliesTo?: string },
+  meta: Meta & { path: string; expect: Expectation | ((context: RuleContext) => Expectation); bad: unknown; fail?: InputPatch[]; pass?: InputPatch[]; when?: (resource: Subject) => boolean; appliesTo?: string },
 ): ResourceRule {
-  const { path, expect, bad, pass, when, appliesTo, ...rest } = meta;
+  const { path, expect, bad, fail, pass, when, appliesTo, ...rest } = meta;
   return {
     ...rest,
     kind: "resource",
@@ -120,7 +131,7 @@ export function inputRule(
       const expectation = typeof expect === "function" ? expect(context) : expect;
       return expectation.test(value) ? [] : [`${path} is ${show(value)}; expected ${expectation.describe}`];
     },
-    examples: { fail: [{ [path]: bad }], pass },
+    examples: { fail: [{ [path]: bad }, ...(fail ?? [])], pass },
   };
 }
 

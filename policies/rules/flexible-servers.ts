@@ -1,7 +1,7 @@
 import { ENFORCE, REMOVE, type Graph, type GraphResource, type Rule, type RuleContext } from "../model.js";
 import { T } from "../types.js";
-import { atLeast, customRule, get, inputRule, isText, show, stackRule } from "./factory.js";
-import { ofType } from "./graph.js";
+import { atLeast, customRule, get, inputRule, isText, present, show, stackRule, TLS, tlsAtLeast } from "./factory.js";
+import { childrenOf, knownOr, nameOf, ofType } from "./graph.js";
 
 // Azure Database for PostgreSQL and MySQL flexible servers. Their TLS and Entra-only switches are
 // server parameters (configurations), separate resources that name their server.
@@ -29,6 +29,29 @@ function parameterOf(graph: Graph, type: string, server: GraphResource, paramete
   );
 }
 
+/**
+ * What is wrong with a server's Microsoft Entra administrators (child resources): none, or one
+ * lacking a field PSRule's Azure.PostgreSQL.AAD / Azure.MySQL.AAD want set.
+ */
+function entraAdministratorProblem(graph: Graph, server: GraphResource, type: string, required: Record<string, string | undefined>): string | undefined {
+  const admins = childrenOf(graph, server, type, "serverName");
+  if (!admins.length) return `no Microsoft Entra administrator (${type.split(":").slice(1).join(" ")}) for the server`;
+  // A value computed during `pulumi preview` (an identity's id) is set, just not known yet.
+  const unknown = Symbol("unknown");
+  const problems = admins.flatMap((admin) => {
+    const missing = Object.entries(required).filter(([key, expected]) => {
+      const value = knownOr(() => admin.inputs[key], unknown);
+      if (value === unknown) return false;
+      return expected === undefined ? !present.test(value) : !isText(expected).test(value);
+    });
+    return missing.length ? [`${nameOf(admin)} lacks ${missing.map(([key, value]) => (value ? `${key} ${JSON.stringify(value)}` : key)).join(", ")}`] : [];
+  });
+  return problems.join("; ") || undefined;
+}
+
+const editServer = (type: string, edit: (inputs: Record<string, unknown>) => void) => (graph: Graph) => ofType(graph, type).forEach((server) => edit(server.inputs));
+const editAdmins = (type: string, edit: (inputs: Record<string, unknown>) => void) => (graph: Graph) => ofType(graph, type).forEach((admin) => edit(admin.inputs));
+
 const setParameter = (type: string, parameter: string, value: string) => (graph: Graph) => {
   for (const config of ofType(graph, type)) if (config.inputs.configurationName === parameter) config.inputs.value = value;
 };
@@ -37,23 +60,39 @@ const removeParameter = (type: string, parameter: string) => (graph: Graph) => {
 };
 
 export const flexibleServerRules: Rule[] = [
-  customRule({
+  stackRule({
     id: "EST-PSQL-001",
     title: "PostgreSQL allows Microsoft Entra authentication only",
-    description: "Password roles sit outside Entra ID's conditional access, MFA and audit.",
+    description:
+      "Password roles sit outside Entra ID's conditional access, MFA and audit. The server is judged with its AdministratorsMicrosoftEntra resources: " +
+      "Entra authentication on, password authentication off, and an Entra administrator that names its principal and tenant.",
     severity: "high",
     types: [T.psqlServer],
-    check: (inputs) => {
+    problemOf: (graph) => (server) => {
+      const inputs = server.inputs;
       const problems: string[] = [];
       if (!isText("Enabled").test(get(inputs, "authConfig.activeDirectoryAuth"))) problems.push(`authConfig.activeDirectoryAuth is ${show(get(inputs, "authConfig.activeDirectoryAuth"))}; expected "Enabled"`);
       if (!isText("Disabled").test(get(inputs, "authConfig.passwordAuth"))) problems.push(`authConfig.passwordAuth is ${show(get(inputs, "authConfig.passwordAuth"))}; expected "Disabled"`);
       if (inputs.administratorLoginPassword !== undefined) problems.push("administratorLoginPassword is set; expected no password");
-      return problems;
+      // PSRule Azure.PostgreSQL.AAD: an administrators child with principalName, principalType and tenantId.
+      const admin = entraAdministratorProblem(graph, server, T.psqlAdmin, { principalName: undefined, principalType: undefined, tenantId: undefined });
+      if (admin) problems.push(admin);
+      return problems.join("; ") || undefined;
     },
-    fail: [{ "authConfig.passwordAuth": "Enabled" }, { authConfig: REMOVE }, { administratorLoginPassword: "[secret]" }],
+    fail: [
+      editServer(T.psqlServer, (inputs) => (inputs.authConfig = { ...(inputs.authConfig as object), passwordAuth: "Enabled" })),
+      editServer(T.psqlServer, (inputs) => delete inputs.authConfig),
+      editServer(T.psqlServer, (inputs) => (inputs.administratorLoginPassword = "[secret]")),
+      // Entra-only with no Entra administrator: nobody could sign in (PSRule fails a server without one).
+      (graph) => void (graph.resources = graph.resources.filter((resource) => resource.type !== T.psqlAdmin)),
+      editAdmins(T.psqlAdmin, (inputs) => delete inputs.principalName),
+      editAdmins(T.psqlAdmin, (inputs) => delete inputs.tenantId),
+    ],
+    // Azure compares the switches case-insensitively.
+    pass: [editServer(T.psqlServer, (inputs) => (inputs.authConfig = { activeDirectoryAuth: "enabled", passwordAuth: "disabled", tenantId: "t" }))],
     controls: { mcsb: ["IM-1"], waf: "Security" },
     mappings: { psrule: ["Azure.PostgreSQL.AAD", "Azure.PostgreSQL.AADOnly"] },
-    remediation: "Set `authConfig: { activeDirectoryAuth: \"Enabled\", passwordAuth: \"Disabled\", tenantId }` on the dbforpostgresql Server and give it an AdministratorsMicrosoftEntra.",
+    remediation: "Set `authConfig: { activeDirectoryAuth: \"Enabled\", passwordAuth: \"Disabled\", tenantId }` on the dbforpostgresql Server and give it an AdministratorsMicrosoftEntra (objectId, principalName, principalType, tenantId).",
     enforcement: ENFORCE.always,
   }),
   customRule({
@@ -71,20 +110,21 @@ export const flexibleServerRules: Rule[] = [
   }),
   customRule({
     id: "EST-PSQL-003",
-    title: "PostgreSQL requires TLS 1.2 or later",
+    title: "PostgreSQL requires TLS at the minimum version",
     description: "require_secure_transport off accepts clear-text connections; older TLS versions are weak.",
     severity: "high",
     types: [T.psqlConfiguration],
-    check: (inputs) => {
+    check: (inputs, context) => {
       const value = String(inputs.value ?? "");
-      if (inputs.configurationName === "require_secure_transport" && !isText("on").test(value)) return `require_secure_transport is ${JSON.stringify(value)}; expected "on"`;
-      if (inputs.configurationName === "ssl_min_protocol_version" && !["TLSv1.2", "TLSv1.3"].includes(value)) return `ssl_min_protocol_version is ${JSON.stringify(value)}; expected "TLSv1.2" or "TLSv1.3"`;
+      if (inputs.configurationName === "require_secure_transport" && !isText("on").test(value)) return `value of require_secure_transport is ${JSON.stringify(value)}; expected "on"`;
+      const minimum = tlsAtLeast(TLS.flexibleServer)(context);
+      if (inputs.configurationName === "ssl_min_protocol_version" && !minimum.test(value)) return `value of ssl_min_protocol_version is ${JSON.stringify(value)}; expected ${minimum.describe}`;
       return undefined;
     },
     fail: [{ configurationName: "require_secure_transport", value: "off" }, { configurationName: "ssl_min_protocol_version", value: "TLSv1" }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: {},
-    remediation: "Set the dbforpostgresql Configuration `require_secure_transport` to \"on\" and `ssl_min_protocol_version` to \"TLSv1.2\".",
+    remediation: "Set the dbforpostgresql Configuration `require_secure_transport` to \"on\" and `ssl_min_protocol_version` to the `minimumTlsVersion` policy setting (`\"TLSv1.2\"` by default) or newer.",
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -136,12 +176,20 @@ export const flexibleServerRules: Rule[] = [
     severity: "high",
     types: [T.mysqlServer],
     problemOf: (graph) => (server) => {
-      const hasAdmin = ofType(graph, T.mysqlAdmin).some((admin) => admin.inputs.serverName === server.inputs.serverName || admin.dependsOn.includes(server.urn));
-      if (!hasAdmin) return "no Microsoft Entra administrator (dbformysql AzureADAdministrator) for the server";
+      // PSRule Azure.MySQL.AAD: an ActiveDirectory administrator with its identity, login, sid and tenant.
+      const admin = entraAdministratorProblem(graph, server, T.mysqlAdmin, { administratorType: "ActiveDirectory", identityResourceId: undefined, login: undefined, sid: undefined, tenantId: undefined });
+      if (admin) return admin;
       const only = parameterOf(graph, T.mysqlConfiguration, server, "aad_auth_only");
-      return only && isText("ON").test(only.inputs.value) ? undefined : `aad_auth_only is ${show(only?.inputs.value)}; expected "ON"`;
+      return only && isText("ON").test(only.inputs.value) ? undefined : `value of aad_auth_only is ${show(only?.inputs.value)}; expected "ON"`;
     },
-    fail: [setParameter(T.mysqlConfiguration, "aad_auth_only", "OFF"), removeParameter(T.mysqlConfiguration, "aad_auth_only"), (graph) => void (graph.resources = graph.resources.filter((r) => r.type !== T.mysqlAdmin))],
+    fail: [
+      setParameter(T.mysqlConfiguration, "aad_auth_only", "OFF"),
+      removeParameter(T.mysqlConfiguration, "aad_auth_only"),
+      (graph) => void (graph.resources = graph.resources.filter((r) => r.type !== T.mysqlAdmin)),
+      editAdmins(T.mysqlAdmin, (inputs) => delete inputs.identityResourceId),
+      editAdmins(T.mysqlAdmin, (inputs) => delete inputs.sid),
+    ],
+    pass: [setParameter(T.mysqlConfiguration, "aad_auth_only", "on")],
     controls: { mcsb: ["IM-1"], waf: "Security" },
     mappings: { psrule: ["Azure.MySQL.AAD", "Azure.MySQL.AADOnly"] },
     remediation: "Give the dbformysql Server an AzureADAdministrator (with its user-assigned identity) and a Configuration `aad_auth_only` = \"ON\".",
@@ -156,29 +204,30 @@ export const flexibleServerRules: Rule[] = [
     check: publicAccessProblem,
     fail: [{ "network.publicNetworkAccess": "Enabled" }, { network: REMOVE }],
     controls: { mcsb: ["NS-2"], waf: "Security" },
-    mappings: {},
+    mappings: { checkov: ["CKV_AZURE_53"] },
     remediation: "Set `network: { publicNetworkAccess: \"Disabled\" }` on the dbformysql Server and give it a private endpoint (group id mysqlServer).",
     enforcement: ENFORCE.always,
   }),
   customRule({
     id: "EST-MYSQL-003",
-    title: "MySQL requires TLS 1.2 or later",
+    title: "MySQL requires TLS at the minimum version",
     description: "require_secure_transport OFF accepts clear-text connections; TLS 1.0 and 1.1 are weak.",
     severity: "high",
     types: [T.mysqlConfiguration],
-    check: (inputs) => {
+    check: (inputs, context) => {
       const value = String(inputs.value ?? "");
-      if (inputs.configurationName === "require_secure_transport" && !isText("ON").test(value)) return `require_secure_transport is ${JSON.stringify(value)}; expected "ON"`;
+      if (inputs.configurationName === "require_secure_transport" && !isText("ON").test(value)) return `value of require_secure_transport is ${JSON.stringify(value)}; expected "ON"`;
       if (inputs.configurationName === "tls_version") {
-        const weak = value.split(",").map((v) => v.trim()).filter((v) => !["TLSv1.2", "TLSv1.3"].includes(v));
-        if (weak.length || !value) return `tls_version is ${JSON.stringify(value)}; expected only TLSv1.2 and TLSv1.3`;
+        const minimum = tlsAtLeast(TLS.flexibleServer)(context);
+        const weak = value.split(",").map((v) => v.trim()).filter((v) => !minimum.test(v));
+        if (weak.length || !value) return `value of tls_version is ${JSON.stringify(value)}; expected only ${minimum.describe}`;
       }
       return undefined;
     },
     fail: [{ configurationName: "require_secure_transport", value: "OFF" }, { configurationName: "tls_version", value: "TLSv1.1,TLSv1.2" }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: {},
-    remediation: "Set the dbformysql Configuration `require_secure_transport` to \"ON\" and `tls_version` to \"TLSv1.2,TLSv1.3\".",
+    remediation: "Set the dbformysql Configuration `require_secure_transport` to \"ON\" and `tls_version` to \"TLSv1.2,TLSv1.3\" (\"TLSv1.3\" when the `minimumTlsVersion` policy setting is 1.3).",
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -218,7 +267,7 @@ export const flexibleServerRules: Rule[] = [
     expect: isText("Enabled"),
     bad: "Disabled",
     controls: { mcsb: ["BR-1"], waf: "Reliability" },
-    mappings: { psrule: ["Azure.MySQL.GeoRedundantBackup"] },
+    mappings: { psrule: ["Azure.MySQL.GeoRedundantBackup"], checkov: ["CKV_AZURE_94"] },
     remediation: "Set `backup.geoRedundantBackup: \"Enabled\"` on the dbformysql Server (only possible when it is created).",
     enforcement: ENFORCE.prodAdvisory,
   }),

@@ -44,9 +44,9 @@ export const generalRules: Rule[] = [
   customRule({
     id: "EST-GEN-001", title: "Resources carry the required tags", description: `Tags ${REQUIRED_TAGS.join(", ")} attribute cost and ownership.`,
     severity: "medium", types: TAGGED,
-    check: (inputs) => REQUIRED_TAGS.filter((key) => !present.test(tags(inputs)[key])).map((key) => `tag ${JSON.stringify(key)} is missing or empty`),
+    check: (inputs) => REQUIRED_TAGS.filter((key) => !present.test(tags(inputs)[key])).map((key) => `tags.${key} is missing or empty`),
     fail: [{ "tags.owner": "" }, { tags: {} }],
-    controls: { mcsb: ["AM-1"], waf: "Cost Optimization" }, mappings: { psrule: ["Azure.Resource.UseTags"], azurePolicy: ["871b6d14-10aa-478d-b590-94f262ecfa99"] },
+    controls: { mcsb: ["AM-1"], waf: "Cost Optimization" }, mappings: { psrule: ["Azure.Resource.UseTags", "Azure.Resource.RequiredTags", "Azure.Group.RequiredTags"], azurePolicy: ["871b6d14-10aa-478d-b590-94f262ecfa99"] },
     remediation: "Set `estate:owner` and `estate:costCentre` in the stack file; components get tags from `requiredTags` (infra/tags).", enforcement: ENFORCE.always,
   }),
   customRule({

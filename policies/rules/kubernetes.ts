@@ -38,6 +38,8 @@ export const kubernetesRules: Rule[] = [
   inputRule({
     id: "EST-AKS-001", title: "The AKS API server is private", description: "The control plane answers only on a private endpoint in the VNet, never on a public address.",
     severity: "critical", types: clusters, path: "apiServerAccessProfile.enablePrivateCluster", expect: is(true), bad: false,
+    // Checkov CKV_AZURE_115: absent is a public API server.
+    fail: [{ "apiServerAccessProfile.enablePrivateCluster": REMOVE }, { apiServerAccessProfile: REMOVE }],
     controls: { mcsb: ["NS-2"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_115"] },
     remediation: "Leave `publicApiServer` unset on the AKS component (`apiServerAccessProfile.enablePrivateCluster: true`), and deploy from a runner in the VNet.", enforcement: ENFORCE.prod,
@@ -45,6 +47,8 @@ export const kubernetesRules: Rule[] = [
   inputRule({
     id: "EST-AKS-002", title: "AKS local accounts are disabled", description: "Only Entra ID identities sign in; the static admin kubeconfig does not exist.",
     severity: "high", types: clusters, path: "disableLocalAccounts", expect: is(true), bad: false,
+    // PSRule Azure.AKS.LocalAccounts and Checkov CKV_AZURE_141: absent leaves local accounts on.
+    fail: [{ disableLocalAccounts: REMOVE }],
     controls: { mcsb: ["IM-1"], waf: "Security" },
     mappings: { psrule: ["Azure.AKS.LocalAccounts"], checkov: ["CKV_AZURE_141"] },
     remediation: "Set `disableLocalAccounts: true` on the ManagedCluster (drop `localAccounts` from the AKS component's args).", enforcement: ENFORCE.always,
@@ -62,7 +66,16 @@ export const kubernetesRules: Rule[] = [
       )
         .filter(([path, expected]) => get(inputs, path) !== expected)
         .map(([path, expected]) => `${path} is ${show(get(inputs, path))}; expected ${expected}`),
-    fail: [{ "aadProfile.enableAzureRBAC": false }, { aadProfile: REMOVE }, { enableRBAC: false }],
+    fail: [
+      { "aadProfile.enableAzureRBAC": false },
+      { aadProfile: REMOVE },
+      { enableRBAC: false },
+      // PSRule Azure.AKS.ManagedAAD, Azure.AKS.AzureRBAC and Azure.AKS.UseRBAC each want the field set to true: absent fails.
+      { "aadProfile.managed": REMOVE },
+      { "aadProfile.enableAzureRBAC": REMOVE },
+      { enableRBAC: REMOVE },
+      { "aadProfile.managed": "true" },
+    ],
     controls: { mcsb: ["IM-1", "PA-7"], waf: "Security" },
     mappings: { psrule: ["Azure.AKS.AzureRBAC", "Azure.AKS.ManagedAAD", "Azure.AKS.UseRBAC"], checkov: ["CKV_AZURE_5"] },
     remediation: "Set `aadProfile: { managed: true, enableAzureRBAC: true }` and `enableRBAC: true` on the ManagedCluster.", enforcement: ENFORCE.always,
@@ -124,6 +137,9 @@ export const kubernetesRules: Rule[] = [
   inputRule({
     id: "EST-AKS-008", title: "AKS enforces network policies", description: "A network policy engine (Cilium, Azure or Calico) enforces NetworkPolicy objects, so pods are not all open to each other.",
     severity: "high", types: clusters, path: "networkProfile.networkPolicy", expect: oneOf("cilium", "azure", "calico"), bad: "none",
+    // PSRule Azure.AKS.NetworkPolicy and Checkov CKV_AZURE_7: absent is no network policy.
+    fail: [{ "networkProfile.networkPolicy": REMOVE }],
+    pass: [{ "networkProfile.networkPolicy": "azure" }, { "networkProfile.networkPolicy": "calico" }],
     controls: { mcsb: ["NS-1"], waf: "Security" },
     mappings: { psrule: ["Azure.AKS.NetworkPolicy"], checkov: ["CKV_AZURE_7"] },
     remediation: "Set `networkProfile.networkPolicy: \"cilium\"` with `networkDataplane: \"cilium\"` on the ManagedCluster.", enforcement: ENFORCE.always,
@@ -131,6 +147,9 @@ export const kubernetesRules: Rule[] = [
   inputRule({
     id: "EST-AKS-009", title: "AKS upgrades itself on a channel", description: "An auto-upgrade channel keeps the cluster on supported patches and minors.",
     severity: "medium", types: clusters, path: "autoUpgradeProfile.upgradeChannel", expect: oneOf("patch", "stable", "rapid", "node-image"), bad: "none",
+    // PSRule Azure.AKS.AutoUpgrade and Checkov CKV_AZURE_171: absent is no automatic upgrade.
+    fail: [{ autoUpgradeProfile: REMOVE }],
+    pass: [{ "autoUpgradeProfile.upgradeChannel": "patch" }, { "autoUpgradeProfile.upgradeChannel": "rapid" }],
     controls: { mcsb: ["PV-6"], waf: "Security" },
     mappings: { psrule: ["Azure.AKS.AutoUpgrade"], checkov: ["CKV_AZURE_171"] },
     remediation: "Set `autoUpgradeProfile.upgradeChannel` to `stable` (or `patch`) on the ManagedCluster.", enforcement: ENFORCE.prod,
@@ -138,6 +157,8 @@ export const kubernetesRules: Rule[] = [
   inputRule({
     id: "EST-AKS-010", title: "AKS sends Container insights to the workspace", description: "The monitoring add-on collects container logs and metrics into the estate's Log Analytics workspace.",
     severity: "medium", types: clusters, path: "addonProfiles.omsagent.enabled", expect: is(true), bad: false,
+    // PSRule Azure.AKS.ContainerInsights and Checkov CKV_AZURE_4: no omsagent add-on is no Container insights.
+    fail: [{ "addonProfiles.omsagent": REMOVE }, { addonProfiles: REMOVE }],
     controls: { mcsb: ["LT-3"], waf: "Operational Excellence" },
     mappings: { psrule: ["Azure.AKS.ContainerInsights"], checkov: ["CKV_AZURE_4"] },
     remediation: "Pass `diagnostics` to the AKS component (it enables `addonProfiles.omsagent` with the workspace).", enforcement: ENFORCE.always,
@@ -145,8 +166,25 @@ export const kubernetesRules: Rule[] = [
   inputRule({
     id: "EST-AKS-011", title: "Production AKS runs on a tier with an uptime SLA", description: "The Standard tier backs the API server with a 99.95 % SLA across zones; Free has none.",
     severity: "medium", types: clusters, path: "sku.tier", expect: oneOf("Standard", "Premium"), bad: "Free",
+    // PSRule Azure.AKS.UptimeSLA and Checkov CKV_AZURE_170: absent is Azure's default, Free.
+    fail: [{ "sku.tier": REMOVE }],
+    pass: [{ "sku.tier": "Premium" }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.AKS.UptimeSLA"], checkov: ["CKV_AZURE_170"] },
     remediation: "Set the AKS component's `tier: \"Standard\"` (prod profile default).", enforcement: ENFORCE.prodOnly,
+  }),
+  customRule({
+    id: "EST-AKS-012", title: "AKS nodes have no public IP addresses", description: "Nodes stay in the VNet: a node public IP (https://learn.microsoft.com/azure/aks/use-node-public-ips) exposes every node to the internet.",
+    severity: "high", types: pools,
+    check: (inputs, _context, resource) =>
+      poolsOf(resource.type, inputs)
+        .filter(({ pool }) => pool.enableNodePublicIP === true)
+        .map(({ label }) => `${label}: enableNodePublicIP is true; expected false or unset`),
+    // Checkov CKV_AZURE_143: absent is Azure's default, no public IP.
+    fail: [{ "agentPoolProfiles[0].enableNodePublicIP": true }],
+    pass: [{ "agentPoolProfiles[0].enableNodePublicIP": false }, { "agentPoolProfiles[0].enableNodePublicIP": REMOVE }],
+    controls: { mcsb: ["NS-1", "NS-2"], waf: "Security" },
+    mappings: { checkov: ["CKV_AZURE_143"] },
+    remediation: "Leave `enableNodePublicIP` unset (or false) on every entry of the ManagedCluster's `agentPoolProfiles` and on each AgentPool; reach nodes through the VNet.", enforcement: ENFORCE.always,
   }),
 ];

@@ -25,6 +25,8 @@ export const messagingAndSecretRules: Rule[] = [
     path: "disableLocalAuth",
     expect: is(true),
     bad: false,
+    // PSRule and Checkov CKV_AZURE_203 fail an absent value: SAS keys work unless turned off.
+    fail: [{ disableLocalAuth: REMOVE }],
     controls: { mcsb: ["IM-1"], waf: "Security" },
     mappings: { psrule: ["Azure.ServiceBus.DisableLocalAuth"], checkov: ["CKV_AZURE_203"], azurePolicy: ["cfb11c26-f069-4c14-8e36-56c394dae5af"] },
     remediation: "Set `disableLocalAuth: true` on the servicebus Namespace.",
@@ -32,16 +34,20 @@ export const messagingAndSecretRules: Rule[] = [
   }),
   inputRule({
     id: "EST-SB-002",
-    title: "Service Bus requires TLS 1.2",
+    title: "Service Bus requires the minimum TLS version",
     description: "Older TLS versions are weak.",
     severity: "high",
     types: namespace,
     path: "minimumTlsVersion",
     expect: tlsAtLeast(TLS.numeric),
     bad: "1.0",
+    // PSRule Azure.ServiceBus.MinTLS fails an absent value (older namespaces accept 1.0); Checkov CKV_AZURE_205 takes
+    // azurerm's default of 1.2 instead. Estate wants it set, as PSRule does.
+    fail: [{ minimumTlsVersion: REMOVE }, { minimumTlsVersion: "1.1" }],
+    pass: [{ minimumTlsVersion: "1.3" }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.ServiceBus.MinTLS"], checkov: ["CKV_AZURE_205"] },
-    remediation: "Set `minimumTlsVersion: \"1.2\"` on the servicebus Namespace.",
+    remediation: "Set `minimumTlsVersion` on the servicebus Namespace to the `minimumTlsVersion` policy setting (`\"1.2\"` by default) or newer.",
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -53,6 +59,9 @@ export const messagingAndSecretRules: Rule[] = [
     path: "publicNetworkAccess",
     expect: isText("Disabled"),
     bad: "Enabled",
+    // Checkov CKV_AZURE_204 fails an absent value (Azure's default is Enabled); SecuredByPerimeter is not Disabled either.
+    fail: [{ publicNetworkAccess: REMOVE }, { publicNetworkAccess: "SecuredByPerimeter" }],
+    pass: [{ publicNetworkAccess: "disabled" }],
     controls: { mcsb: ["NS-2"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_204"] },
     remediation: "Set `publicNetworkAccess: \"Disabled\"` on the servicebus Namespace (Premium SKU).",
@@ -155,11 +164,13 @@ export const messagingAndSecretRules: Rule[] = [
     severity: "high",
     types: vault,
     path: "properties.enableSoftDelete",
-    expect: unsetOr(is(true)),
+    // PSRule Azure.KeyVault.SoftDelete and Checkov CKV_AZURE_42 want it set to true (Checkov CKV_AZURE_111 passes it unset).
+    expect: is(true),
     bad: false,
+    fail: [{ "properties.enableSoftDelete": REMOVE }, { "properties.enableSoftDelete": "true" }],
     controls: { mcsb: ["DP-8", "BR-2"], cis: ["8.5"], waf: "Reliability" },
     mappings: { psrule: ["Azure.KeyVault.SoftDelete"], checkov: ["CKV_AZURE_42", "CKV_AZURE_111"], azurePolicy: ["1e66c121-a66a-4b1f-9b83-0fd99bf0fc2d"] },
-    remediation: "Set `properties.enableSoftDelete: true` (or leave it unset) on the Vault.",
+    remediation: "Set `properties.enableSoftDelete: true` on the Vault.",
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -171,8 +182,11 @@ export const messagingAndSecretRules: Rule[] = [
     path: "properties.enablePurgeProtection",
     expect: is(true),
     bad: false,
+    // Unset is off (Azure's default): PSRule and Checkov fail it.
+    fail: [{ "properties.enablePurgeProtection": REMOVE }],
     controls: { mcsb: ["DP-8", "BR-2"], cis: ["8.5"], waf: "Reliability" },
-    mappings: { psrule: ["Azure.KeyVault.PurgeProtect"], checkov: ["CKV_AZURE_110"], azurePolicy: ["0b60c0b2-2dc2-4e1c-b5c9-abbed971de53"] },
+    // Checkov CKV_AZURE_42 wants soft delete (EST-KV-002) and purge protection both.
+    mappings: { psrule: ["Azure.KeyVault.PurgeProtect"], checkov: ["CKV_AZURE_42", "CKV_AZURE_110"], azurePolicy: ["0b60c0b2-2dc2-4e1c-b5c9-abbed971de53"] },
     remediation: "Set `properties.enablePurgeProtection: true` on the Vault.",
     // Advisory outside prod: a purge-protected vault blocks re-creating a torn-down dev vault under its name for the retention period.
     enforcement: ENFORCE.prod,
@@ -186,6 +200,9 @@ export const messagingAndSecretRules: Rule[] = [
     path: "properties.networkAcls.defaultAction",
     expect: isText("Deny"),
     bad: "Allow",
+    // No networkAcls means Azure's default, Allow: PSRule Azure.KeyVault.Firewall and Checkov CKV_AZURE_109 fail it.
+    fail: [{ "properties.networkAcls": REMOVE }],
+    pass: [{ "properties.networkAcls.defaultAction": "deny" }],
     controls: { mcsb: ["NS-2"], waf: "Security" },
     mappings: { psrule: ["Azure.KeyVault.Firewall"], checkov: ["CKV_AZURE_109"], azurePolicy: ["55615ac9-af46-4a59-874e-391cc3dfb490"] },
     remediation: "Set `properties.networkAcls: { defaultAction: \"Deny\", bypass: \"AzureServices\" }` on the Vault.",
@@ -200,6 +217,9 @@ export const messagingAndSecretRules: Rule[] = [
     path: "properties.publicNetworkAccess",
     expect: isText("Disabled"),
     bad: "Enabled",
+    // Checkov CKV_AZURE_189 also passes a vault with ip rules; Estate allows only private endpoints: stricter.
+    fail: [{ "properties.publicNetworkAccess": REMOVE }, { "properties.publicNetworkAccess": "Enabled", "properties.networkAcls.ipRules": [{ value: "203.0.113.0/24" }] }],
+    pass: [{ "properties.publicNetworkAccess": "disabled" }],
     controls: { mcsb: ["NS-2"], cis: ["8.7"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_189"], azurePolicy: ["405c5871-3e91-4644-8a63-58e19d68ff5b"] },
     remediation: "Set `properties.publicNetworkAccess: \"Disabled\"` on the Vault.",

@@ -10,22 +10,24 @@ function securityRules(resource: Subject): SecurityRule[] {
   return resource.type === T.securityRule ? [resource.inputs] : asArray(resource.inputs.securityRules).map(asRecord);
 }
 
-const ANY_SOURCE = new Set(["*", "0.0.0.0/0", "internet", "any", "::/0"]);
+/** Sources meaning "anywhere", as Checkov's NSG checks list them ("0.0.0.0" and any "/0" prefix included). */
+const ANY_SOURCE = new Set(["*", "0.0.0.0", "internet", "any"]);
+const isAnySource = (source: string) => ANY_SOURCE.has(source.trim().toLowerCase()) || source.trim().endsWith("/0");
 
 function sources(rule: SecurityRule): string[] {
   return [rule.sourceAddressPrefix, ...asArray(rule.sourceAddressPrefixes)].filter((s): s is string => typeof s === "string");
 }
 
 function allowsInboundFromAnywhere(rule: SecurityRule): boolean {
-  return isText("Inbound").test(rule.direction) && isText("Allow").test(rule.access) && sources(rule).some((s) => ANY_SOURCE.has(s.toLowerCase()));
+  return isText("Inbound").test(rule.direction) && isText("Allow").test(rule.access) && sources(rule).some(isAnySource);
 }
 
 /** Whether a port range list ("22", "20-25", "*") covers a port. */
 function coversPort(rule: SecurityRule, port: number): boolean {
   const ranges = [rule.destinationPortRange, ...asArray(rule.destinationPortRanges)].filter((r): r is string => typeof r === "string");
   return ranges.some((range) => {
-    if (range === "*") return true;
-    const [low, high = low] = range.split("-").map(Number);
+    if (range.trim() === "*") return true;
+    const [low, high = low] = range.split("-").map((bound) => Number(bound.trim()));
     return port >= low! && port <= high!;
   });
 }
@@ -45,8 +47,25 @@ export const networkRules: Rule[] = [
     check: (_inputs, _context, resource) =>
       securityRules(resource)
         .filter(allowsInboundFromAnywhere)
-        .map((rule) => `security rule ${JSON.stringify(rule.name)} allows inbound from ${sources(rule).join(", ")}`),
-    fail: [{ "securityRules[0].sourceAddressPrefix": "*" }, { "securityRules[0].sourceAddressPrefix": "Internet" }],
+        .map((rule) => `security rule ${JSON.stringify(rule.name)} allows inbound from ${sources(rule).join(", ")} (sourceAddressPrefix)`),
+    fail: [
+      { "securityRules[0].sourceAddressPrefix": "*" },
+      { "securityRules[0].sourceAddressPrefix": "Internet" },
+      // PSRule Azure.NSG.AnyInboundSource looks for "*" only; Checkov's NSG checks also count these as the internet.
+      { "securityRules[0].sourceAddressPrefix": "0.0.0.0/0" },
+      { "securityRules[0].sourceAddressPrefix": "0.0.0.0" },
+      { "securityRules[0].sourceAddressPrefix": "any" },
+      { "securityRules[0].sourceAddressPrefix": "internet" },
+      // The list form: any entry counts.
+      { "securityRules[0].sourceAddressPrefix": REMOVE, "securityRules[0].sourceAddressPrefixes": ["10.0.0.0/8", "*"] },
+      { "securityRules[0].direction": "inbound", "securityRules[0].access": "allow", "securityRules[0].sourceAddressPrefix": "*" },
+    ],
+    pass: [
+      // Deny rules and outbound rules from anywhere are fine.
+      { "securityRules[0].sourceAddressPrefix": "*", "securityRules[0].access": "Deny" },
+      { "securityRules[0].sourceAddressPrefix": "*", "securityRules[0].direction": "Outbound" },
+      { "securityRules[0].sourceAddressPrefix": "10.20.0.0/16" },
+    ],
     controls: { ...nsgControls, cis: ["6.4"] },
     mappings: { psrule: ["Azure.NSG.AnyInboundSource"] },
     remediation: "Set the rule's `sourceAddressPrefix` to a service tag (e.g. `AzureFrontDoor.Backend`) or a private prefix in the NSG's `securityRules`.",
@@ -61,8 +80,22 @@ export const networkRules: Rule[] = [
     check: (_inputs, _context, resource) =>
       securityRules(resource)
         .filter((rule) => allowsInboundFromAnywhere(rule) && MANAGEMENT_PORTS.some((port) => coversPort(rule, port)))
-        .map((rule) => `security rule ${JSON.stringify(rule.name)} opens a management port (${MANAGEMENT_PORTS.filter((p) => coversPort(rule, p)).join(", ")}) to ${sources(rule).join(", ")}`),
-    fail: [{ "securityRules[0].sourceAddressPrefix": "Internet", "securityRules[0].destinationPortRange": "3389" }],
+        .map((rule) => `security rule ${JSON.stringify(rule.name)} opens a management port (${MANAGEMENT_PORTS.filter((p) => coversPort(rule, p)).join(", ")}) to ${sources(rule).join(", ")} (sourceAddressPrefix)`),
+    fail: [
+      { "securityRules[0].sourceAddressPrefix": "Internet", "securityRules[0].destinationPortRange": "3389" },
+      // Checkov CKV_AZURE_9/10: a range that covers the port, "*", and the list form count.
+      { "securityRules[0].sourceAddressPrefix": "*", "securityRules[0].destinationPortRange": "20-25" },
+      { "securityRules[0].sourceAddressPrefix": "*", "securityRules[0].destinationPortRange": "*" },
+      { "securityRules[0].sourceAddressPrefix": "0.0.0.0", "securityRules[0].destinationPortRange": REMOVE, "securityRules[0].destinationPortRanges": ["443", "3380-3390"] },
+      { "securityRules[0].sourceAddressPrefix": REMOVE, "securityRules[0].sourceAddressPrefixes": ["Internet"], "securityRules[0].destinationPortRange": "22" },
+      // Checkov judges Tcp and * only; RDP also listens on UDP 3389, so Estate judges every protocol.
+      { "securityRules[0].sourceAddressPrefix": "Internet", "securityRules[0].destinationPortRange": "3389", "securityRules[0].protocol": "Udp" },
+      { "securityRules[0].sourceAddressPrefix": "Internet", "securityRules[0].destinationPortRange": "5986" },
+    ],
+    pass: [
+      { "securityRules[0].sourceAddressPrefix": "VirtualNetwork", "securityRules[0].destinationPortRange": "22" },
+      { "securityRules[0].sourceAddressPrefix": "Internet", "securityRules[0].destinationPortRange": "23-3388", "securityRules[0].access": "Deny" },
+    ],
     controls: { ...nsgControls, cis: ["6.1", "6.2"] },
     mappings: { checkov: ["CKV_AZURE_9", "CKV_AZURE_10"], azurePolicy: ["22730e10-96f6-4aac-ad84-9383d35b5917"] },
     remediation: "Restrict the rule's `sourceAddressPrefix` to `VirtualNetwork` (Bastion or VPN) in the NSG's `securityRules`.",
@@ -118,7 +151,15 @@ export const networkRules: Rule[] = [
         .filter((subnet) => !SUBNETS_WITHOUT_NSG.includes(String(subnet.name)) && !present.test(subnet.nsg))
         .map((subnet) => `${subnet.path} is not set (subnet ${JSON.stringify(subnet.name)})`);
     },
-    fail: [{ networkSecurityGroup: REMOVE }, { networkSecurityGroup: REMOVE, subnetName: "AzureBastionSubnet" }],
+    fail: [
+      { networkSecurityGroup: REMOVE },
+      // Bastion's subnet takes an NSG (with its required rules); PSRule does not exempt it either.
+      { networkSecurityGroup: REMOVE, subnetName: "AzureBastionSubnet" },
+      { networkSecurityGroup: {} },
+      { "networkSecurityGroup.id": "" },
+      // Names compare exactly, as PSRule's do: a look-alike name is an ordinary subnet.
+      { networkSecurityGroup: REMOVE, subnetName: "snet-gatewaysubnet" },
+    ],
     controls: { mcsb: ["NS-1"], waf: "Security" },
     mappings: { psrule: ["Azure.VNET.UseNSGs"], checkov: ["CKV2_AZURE_31"], azurePolicy: ["e71308d3-144b-4262-b144-efdc3cc90517"] },
     remediation: "Set `networkSecurityGroup: { id }` on the Subnet (or on the entry of the VirtualNetwork's inline `subnets`).",

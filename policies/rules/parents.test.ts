@@ -59,7 +59,7 @@ describe("EST-SQL-006 judges the server with its auditing policy and the workspa
     const graph = compliantEstate();
     one(graph, T.workspace).inputs.retentionInDays = 30;
     expect(findings("EST-SQL-006", graph)).toEqual([
-      { urn: one(graph, T.sqlServer).urn, message: "ServerBlobAuditingPolicy sql-audit sends audit records to Azure Monitor, where Workspace log keeps them 30 days (retentionInDays); expected at least 90" },
+      { urn: one(graph, T.sqlServer).urn, message: "ServerBlobAuditingPolicy sql-audit sends audit records to Azure Monitor, where Workspace log keeps them 30 days (retentionInDays); expected at least 90 (setting sqlAuditRetentionDays)" },
     ]);
   });
 

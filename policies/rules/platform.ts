@@ -2,12 +2,12 @@ import { ENFORCE, REMOVE, type Graph, type Rule } from "../model.js";
 import { T } from "../types.js";
 import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, oneOf, show, stackRule, unsetOr } from "./factory.js";
 import { ofType } from "./graph.js";
+import { managedIdentity } from "./identity.js";
 
 const search = [T.search];
 const openAi = [T.cognitiveAccount];
 const realtime = [T.signalR, T.webPubSub];
 const appConfiguration = [T.appConfiguration];
-const SYSTEM_IDENTITY = ["SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned", "SystemAssigned, UserAssigned"];
 
 /**
  * The categories Azure OpenAI filters by default, on prompts and completions, at Medium: a threshold
@@ -21,9 +21,9 @@ function contentFilterProblems(inputs: Record<string, unknown>): string[] {
   const filters = asArray(get(inputs, "properties.contentFilters")).map(asRecord);
   return FILTERED.flatMap(({ name, source }) => {
     const filter = filters.find((f) => isText(name).test(f.name) && isText(source).test(f.source));
-    if (!filter) return [`no ${name} filter on ${source.toLowerCase()}s`];
+    if (!filter) return [`properties.contentFilters has no ${name} filter on ${source.toLowerCase()}s`];
     if (filter.enabled !== true || filter.blocking !== true) return [`the ${name} filter on ${source.toLowerCase()}s does not block (enabled and blocking must be true)`];
-    return oneOf("Low", "Medium").test(filter.severityThreshold) ? [] : [`the ${name} filter on ${source.toLowerCase()}s blocks at ${JSON.stringify(filter.severityThreshold)}; expected "Medium" or the stricter "Low"`];
+    return oneOf("Low", "Medium").test(filter.severityThreshold) ? [] : [`the ${name} filter on ${source.toLowerCase()}s blocks at ${JSON.stringify(filter.severityThreshold)} (severityThreshold); expected "Medium" or the stricter "Low"`];
   });
 }
 
@@ -59,6 +59,9 @@ export const platformRules: Rule[] = [
     path: "publicNetworkAccess",
     expect: isText("Disabled"),
     bad: "Enabled",
+    // Absent is Azure's default, enabled; the API spells the values in lower case ("disabled").
+    fail: [{ publicNetworkAccess: REMOVE }],
+    pass: [{ publicNetworkAccess: "disabled" }],
     controls: { mcsb: ["NS-2"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_124"], azurePolicy: ["ee980b6d-0eca-4501-8d54-f6290fd512c3"] },
     remediation: "Set `publicNetworkAccess: \"Disabled\"` on the search Service.",
@@ -71,8 +74,11 @@ export const platformRules: Rule[] = [
     severity: "medium",
     types: search,
     path: "identity.type",
-    expect: oneOf(...SYSTEM_IDENTITY),
+    expect: managedIdentity,
     bad: "None",
+    // Absent or "None" is no identity; Azure compares the type case-insensitively. (Checkov's identity checks pass any type, "None" included.)
+    fail: [{ identity: REMOVE }, { "identity.type": "" }],
+    pass: [{ "identity.type": "systemassigned" }, { "identity.type": "SystemAssigned,UserAssigned" }],
     controls: { mcsb: ["IM-3"], waf: "Security" },
     mappings: { psrule: ["Azure.Search.ManagedIdentity"], checkov: ["CKV_AZURE_207"] },
     remediation: "Set `identity: { type: \"SystemAssigned\" }` on the search Service.",
@@ -87,6 +93,9 @@ export const platformRules: Rule[] = [
     path: "replicaCount",
     expect: atLeast(2),
     bad: 1,
+    // Checkov CKV_AZURE_209: an absent count is Azure's default of one replica.
+    fail: [{ replicaCount: REMOVE }, { replicaCount: "2" }],
+    pass: [{ replicaCount: 2 }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.Search.QuerySLA"], checkov: ["CKV_AZURE_209"] },
     remediation: "Set `replicaCount` to 2 or more on the search Service (`estate:platform.search.replicas`).",
@@ -101,6 +110,8 @@ export const platformRules: Rule[] = [
     path: "replicaCount",
     expect: atLeast(3),
     bad: 2,
+    // Checkov CKV_AZURE_208: an absent count is Azure's default of one replica.
+    fail: [{ replicaCount: REMOVE }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.Search.IndexSLA"], checkov: ["CKV_AZURE_208"] },
     remediation: "Set `replicaCount` to 3 or more on the search Service when indexing must stay available.",
@@ -115,6 +126,7 @@ export const platformRules: Rule[] = [
     path: "sku.name",
     expect: { test: (value) => typeof value === "string" && value.toLowerCase() !== "free", describe: "a tier other than free" },
     bad: "free",
+    fail: [{ "sku.name": "Free" }, { sku: REMOVE }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.Search.SKU"], azurePolicy: ["a049bf77-880b-470f-ba6d-9f21c530cf83"] },
     remediation: "Set `sku: { name: \"basic\" }` or above on the search Service.",
@@ -130,7 +142,9 @@ export const platformRules: Rule[] = [
       const rules = asArray(get(inputs, "networkRuleSet.ipRules"));
       return rules.length ? `networkRuleSet.ipRules lists ${rules.length} public address ranges; expected none` : undefined;
     },
-    fail: [{ "networkRuleSet.ipRules": [{ value: "0.0.0.0/0" }] }],
+    // Checkov CKV_AZURE_210 forbids 0.0.0.0/0 only; any ip rule fails here (the service is reached through its private endpoint): stricter.
+    fail: [{ "networkRuleSet.ipRules": [{ value: "0.0.0.0/0" }] }, { "networkRuleSet.ipRules": [{ value: "203.0.113.7" }] }],
+    pass: [{ "networkRuleSet.ipRules": [] }, { networkRuleSet: REMOVE }],
     controls: { mcsb: ["NS-2"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_210"] },
     remediation: "Remove `networkRuleSet.ipRules` from the search Service.",
@@ -146,6 +160,8 @@ export const platformRules: Rule[] = [
     path: "properties.disableLocalAuth",
     expect: is(true),
     bad: false,
+    // PSRule Azure.AI.DisableLocalAuth and Checkov CKV_AZURE_236 fail an absent value: keys work by default.
+    fail: [{ "properties.disableLocalAuth": REMOVE }],
     controls: { mcsb: ["IM-1"], waf: "Security" },
     // PSRule's Azure.AI.* rules were named Azure.Cognitive.* before.
     mappings: { psrule: ["Azure.AI.DisableLocalAuth"], checkov: ["CKV_AZURE_236"], azurePolicy: ["71ef260a-8f18-47b7-abcb-62d0673d94dc", "14de9e63-1b31-492e-a5a3-c3f7fd57f555"] },
@@ -161,6 +177,10 @@ export const platformRules: Rule[] = [
     path: "properties.publicNetworkAccess",
     expect: isText("Disabled"),
     bad: "Enabled",
+    // PSRule Azure.AI.PublicAccess also passes a default-deny network ACL; Estate wants the public endpoint off
+    // (as Azure.AI.PrivateEndpoints and Checkov CKV_AZURE_134 do): stricter. Absent is Azure's default, Enabled.
+    fail: [{ "properties.publicNetworkAccess": REMOVE }, { "properties.publicNetworkAccess": "Enabled", "properties.networkAcls": { defaultAction: "Deny" } }],
+    pass: [{ "properties.publicNetworkAccess": "disabled" }],
     controls: { mcsb: ["NS-2"], waf: "Security" },
     mappings: { psrule: ["Azure.AI.PublicAccess", "Azure.AI.PrivateEndpoints"], checkov: ["CKV_AZURE_134"] },
     remediation: "Set `properties.publicNetworkAccess: \"Disabled\"` on the cognitiveservices Account.",
@@ -173,8 +193,11 @@ export const platformRules: Rule[] = [
     severity: "medium",
     types: openAi,
     path: "identity.type",
-    expect: oneOf(...SYSTEM_IDENTITY),
+    expect: managedIdentity,
     bad: "None",
+    // Absent or "None" is no identity; Azure compares the type case-insensitively. (Checkov's identity checks pass any type, "None" included.)
+    fail: [{ identity: REMOVE }, { "identity.type": "" }],
+    pass: [{ "identity.type": "systemassigned" }, { "identity.type": "SystemAssigned,UserAssigned" }],
     controls: { mcsb: ["IM-3"], waf: "Security" },
     mappings: { psrule: ["Azure.AI.ManagedIdentity"], checkov: ["CKV_AZURE_238"], azurePolicy: ["fe3fd216-4f83-4fc1-8984-2bbec80a3418"] },
     remediation: "Set `identity: { type: \"SystemAssigned\" }` on the cognitiveservices Account.",
@@ -257,6 +280,7 @@ export const platformRules: Rule[] = [
     path: "publicNetworkAccess",
     expect: isText("Disabled"),
     bad: "Enabled",
+    fail: [{ publicNetworkAccess: REMOVE }],
     controls: { mcsb: ["NS-2"], waf: "Security" },
     mappings: {},
     remediation: "Set `publicNetworkAccess: \"Disabled\"` on the SignalR or WebPubSub resource.",
@@ -269,8 +293,11 @@ export const platformRules: Rule[] = [
     severity: "medium",
     types: realtime,
     path: "identity.type",
-    expect: oneOf(...SYSTEM_IDENTITY),
+    expect: managedIdentity,
     bad: "None",
+    // Absent or "None" is no identity; Azure compares the type case-insensitively. (Checkov's identity checks pass any type, "None" included.)
+    fail: [{ identity: REMOVE }, { "identity.type": "" }],
+    pass: [{ "identity.type": "systemassigned" }, { "identity.type": "SystemAssigned,UserAssigned" }],
     controls: { mcsb: ["IM-3"], waf: "Security" },
     mappings: { psrule: ["Azure.SignalR.ManagedIdentity", "Azure.WebPubSub.ManagedIdentity"], checkov: ["CKV_AZURE_176"] },
     remediation: "Set `identity: { type: \"SystemAssigned\" }` on the SignalR or WebPubSub resource.",
@@ -283,8 +310,11 @@ export const platformRules: Rule[] = [
     severity: "medium",
     types: realtime,
     path: "sku.name",
-    expect: { test: (value) => typeof value === "string" && /^(Standard|Premium)_/.test(value), describe: "a Standard_* or Premium_* SKU" },
+    expect: { test: (value) => typeof value === "string" && /^(Standard|Premium)_/i.test(value), describe: "a Standard_* or Premium_* SKU" },
     bad: "Free_F1",
+    // Checkov CKV_AZURE_175/196 forbid Free_F1; the SKU is required, so an absent one fails too.
+    fail: [{ sku: REMOVE }, { "sku.name": "free_f1" }],
+    pass: [{ "sku.name": "Premium_P1" }, { "sku.name": "standard_s1" }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.SignalR.SLA", "Azure.WebPubSub.SLA"], checkov: ["CKV_AZURE_196", "CKV_AZURE_175"] },
     remediation: "Set `sku.name` to `Standard_S1` or a Premium SKU on the SignalR or WebPubSub resource.",
@@ -300,6 +330,8 @@ export const platformRules: Rule[] = [
     path: "disableLocalAuth",
     expect: is(true),
     bad: false,
+    // PSRule Azure.AppConfig.DisableLocalAuth and Checkov CKV_AZURE_184 fail an absent value: keys work by default.
+    fail: [{ disableLocalAuth: REMOVE }],
     controls: { mcsb: ["IM-1"], waf: "Security" },
     mappings: { psrule: ["Azure.AppConfig.DisableLocalAuth"], checkov: ["CKV_AZURE_184"] },
     remediation: "Set `disableLocalAuth: true` on the appconfiguration ConfigurationStore.",
@@ -314,6 +346,10 @@ export const platformRules: Rule[] = [
     path: "publicNetworkAccess",
     expect: isText("Disabled"),
     bad: "Enabled",
+    // Checkov CKV_AZURE_185 forbids only Enabled; an absent value leaves the endpoint public once a private endpoint
+    // is removed (Azure decides by the endpoints), so Estate wants Disabled: stricter.
+    fail: [{ publicNetworkAccess: REMOVE }],
+    pass: [{ publicNetworkAccess: "disabled" }],
     controls: { mcsb: ["NS-2"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_185"] },
     remediation: "Set `publicNetworkAccess: \"Disabled\"` on the appconfiguration ConfigurationStore.",
@@ -328,6 +364,9 @@ export const platformRules: Rule[] = [
     path: "sku.name",
     expect: { test: (value) => typeof value === "string" && ["standard", "premium"].includes(value.toLowerCase()), describe: "\"standard\" or \"premium\"" },
     bad: "free",
+    // PSRule Azure.AppConfig.SKU and Checkov CKV_AZURE_188: the developer tier has no SLA either; case does not matter to Azure.
+    fail: [{ "sku.name": "developer" }, { sku: REMOVE }],
+    pass: [{ "sku.name": "Standard" }, { "sku.name": "premium" }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.AppConfig.SKU"], checkov: ["CKV_AZURE_188"] },
     remediation: "Set `sku: { name: \"standard\" }` on the appconfiguration ConfigurationStore.",
@@ -342,6 +381,8 @@ export const platformRules: Rule[] = [
     path: "enablePurgeProtection",
     expect: is(true),
     bad: false,
+    // Absent is off: PSRule Azure.AppConfig.PurgeProtect and Checkov CKV_AZURE_187 fail it.
+    fail: [{ enablePurgeProtection: REMOVE }],
     controls: { mcsb: ["BR-1"], waf: "Reliability" },
     mappings: { psrule: ["Azure.AppConfig.PurgeProtect"], checkov: ["CKV_AZURE_187"] },
     remediation: "Set `enablePurgeProtection: true` on the appconfiguration ConfigurationStore (`estate:platform.appConfiguration.purgeProtection`).",

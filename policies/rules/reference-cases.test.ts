@@ -38,6 +38,12 @@ describe("rules report not-applicable where their precondition does not hold", (
     ["EST-NET-005", T.subnet, { networkSecurityGroup: REMOVE, subnetName: "GatewaySubnet" }, /GatewaySubnet takes no network security group/],
     ["EST-NET-005", T.subnet, { networkSecurityGroup: REMOVE, subnetName: "AzureFirewallManagementSubnet" }, /takes no network security group/],
     ["EST-NET-005", T.virtualNetwork, {}, /no inline subnets/],
+    // PSRule Azure.VNET.UseNSGs exempts Route Server's subnet too.
+    ["EST-NET-005", T.subnet, { networkSecurityGroup: REMOVE, subnetName: "RouteServerSubnet" }, /RouteServerSubnet takes no network security group/],
+    // PSRule Azure.AppService.PlanInstanceCount and MinPlan skip Consumption plans (IsConsumptionPlan).
+    ["EST-APP-019", T.appServicePlan, { "sku.name": "FC1", "sku.tier": "FlexConsumption", "sku.capacity": REMOVE }, /Flex Consumption/],
+    ["EST-APP-019", T.appServicePlan, { "sku.name": "Y1", "sku.tier": "Dynamic" }, /Consumption/],
+    ["EST-APP-020", T.appServicePlan, { "sku.name": "Y1", "sku.tier": "Dynamic" }, /Consumption/],
     ["EST-APP-013", T.webApp, { kind: "app,linux" }, /function apps only/],
     ["EST-APP-013", T.webApp, { functionAppConfig: { runtime: { name: "node", version: "22" } } }, /Flex Consumption/],
   ] as const)("%s on %s %j", (id, type, patch, reason) => {
@@ -66,6 +72,16 @@ describe("rules report not-applicable where their precondition does not hold", (
   it("EST-SQL-006 does not apply to a server without an enabled auditing policy", () => {
     const findings = stackFindings("EST-SQL-006", (graph) => void (graph.resources = graph.resources.filter((resource) => resource.type !== T.sqlAuditing)));
     expect(findings).toEqual([{ urn: expect.any(String), message: expect.stringMatching(/no enabled ServerBlobAuditingPolicy/), notApplicable: true }]);
+  });
+});
+
+describe("EST-NET-005 judges a VirtualNetwork's inline subnets as PSRule does", () => {
+  const inline = (subnets: unknown[]) => verdict("EST-NET-005", T.virtualNetwork, { subnets });
+  it("fails an inline subnet without a network security group, naming it", () => {
+    expect(inline([{ name: "snet-app", networkSecurityGroup: { id: "/nsg" } }, { name: "snet-data" }])).toEqual(['subnets[1].networkSecurityGroup.id is not set (subnet "snet-data")']);
+  });
+  it("passes the reserved subnets and subnets with an NSG", () => {
+    expect(inline([{ name: "GatewaySubnet" }, { name: "AzureFirewallSubnet" }, { name: "RouteServerSubnet" }, { name: "snet-app", networkSecurityGroup: { id: "/nsg" } }])).toEqual([]);
   });
 });
 

@@ -43,11 +43,12 @@ const DEFAULT_AUDIT_LOGS: AuditLogs = { groups: ["audit", "allLogs"], categories
 /**
  * Where a service's audit records are, by its supported log categories (Azure Monitor "Supported logs",
  * https://learn.microsoft.com/azure/azure-monitor/reference/supported-logs/logs-index), as PSRule's
- * Azure.KeyVault.Logs, Azure.ServiceBus.AuditLogs and Azure.FrontDoor.Logs read them.
+ * Azure.KeyVault.Logs, Azure.ServiceBus.AuditLogs, Azure.AppConfig.AuditLogs and Azure.FrontDoor.Logs read them.
  */
 const AUDIT_LOGS: Record<string, AuditLogs> = {
   [T.keyVault]: { groups: ["audit", "allLogs"], categories: ["AuditEvent"], what: "audit or allLogs category group and no AuditEvent category" },
   [T.serviceBus]: { groups: ["audit", "allLogs"], categories: ["RuntimeAuditLogs"], what: "audit or allLogs category group and no RuntimeAuditLogs category" },
+  [T.appConfiguration]: { groups: ["audit", "allLogs"], categories: ["Audit"], what: "audit or allLogs category group and no Audit category" },
   // PSRule's Azure.FrontDoor.Logs accepts the allLogs group or both categories, not the audit group.
   [T.frontDoor]: { groups: ["allLogs"], categories: ["FrontDoorAccessLog", "FrontDoorWebApplicationFirewallLog"], what: "allLogs category group and not both FrontDoorAccessLog and FrontDoorWebApplicationFirewallLog" },
 };
@@ -221,7 +222,7 @@ export const stackRules: Rule[] = [
     problemOf: (graph) => (service) => (privateEndpointsOf(graph, service).length ? undefined : "no private endpoint connects to it"),
     fail: [removeType(T.privateEndpoint)],
     controls: { mcsb: ["NS-2"], cis: ["3.10", "4.5.2", "8.7"], waf: "Security" },
-    mappings: { checkov: ["CKV2_AZURE_33", "CKV2_AZURE_32", "CKV2_AZURE_45"], azurePolicy: ["6edd7eda-6dd8-40f7-810d-67160c639cd9", "58440f8a-10c5-4151-bdce-dfbaad4a20b7", "a6abeaec-4d90-4a02-805f-6b26c4d3fbe9", "7698e800-9299-47a6-b3b6-5a0fee576eed", "7803067c-7d34-46e3-8c79-0ca68fc4036d", "1c06e275-d63d-4540-b761-71f364c2111d"] },
+    mappings: { checkov: ["CKV2_AZURE_33", "CKV2_AZURE_32", "CKV2_AZURE_45", "CKV2_AZURE_56", "CKV2_AZURE_57"], azurePolicy: ["6edd7eda-6dd8-40f7-810d-67160c639cd9", "58440f8a-10c5-4151-bdce-dfbaad4a20b7", "a6abeaec-4d90-4a02-805f-6b26c4d3fbe9", "7698e800-9299-47a6-b3b6-5a0fee576eed", "7803067c-7d34-46e3-8c79-0ca68fc4036d", "1c06e275-d63d-4540-b761-71f364c2111d"] },
     remediation: "Pass `privateEndpoint: { subnetId, dnsZoneId }` to the data or platform component (infra/network/private-endpoint).", enforcement: ENFORCE.always,
   }),
   stackRule({
@@ -266,15 +267,22 @@ export const stackRules: Rule[] = [
       (graph) => diagnosticSettingsOfType(graph, T.frontDoor).forEach((setting) => (setting.inputs.logs = [{ category: "FrontDoorAccessLog", enabled: true }, { categoryGroup: "audit", enabled: true }])),
       // The category is listed but switched off.
       (graph) => diagnosticSettingsOfType(graph, T.keyVault).forEach((setting) => (setting.inputs.logs = [{ category: "AuditEvent", enabled: false }])),
+      // App Configuration sending request logs only (PSRule Azure.AppConfig.AuditLogs wants Audit).
+      (graph) => diagnosticSettingsOfType(graph, T.appConfiguration).forEach((setting) => (setting.inputs.logs = [{ category: "HttpRequest", enabled: true }])),
+      // No logs at all, only metrics.
+      (graph) => diagnosticSettingsOfType(graph, T.keyVault).forEach((setting) => delete setting.inputs.logs),
     ],
     pass: [
       (graph) => diagnosticSettingsOfType(graph, T.keyVault).forEach((setting) => (setting.inputs.logs = [{ category: "AuditEvent", enabled: true }])),
       (graph) => diagnosticSettingsOfType(graph, T.serviceBus).forEach((setting) => (setting.inputs.logs = [{ category: "RuntimeAuditLogs", enabled: true }])),
       (graph) => diagnosticSettingsOfType(graph, T.frontDoor).forEach((setting) => (setting.inputs.logs = [{ category: "FrontdoorAccessLog", enabled: true }, { category: "FrontDoorWebApplicationFirewallLog", enabled: true }])),
+      (graph) => diagnosticSettingsOfType(graph, T.appConfiguration).forEach((setting) => (setting.inputs.logs = [{ category: "Audit", enabled: true }])),
+      // Category groups compare case-insensitively, as Azure does.
+      (graph) => diagnosticSettingsOfType(graph, T.keyVault).forEach((setting) => (setting.inputs.logs = [{ categoryGroup: "AllLogs", enabled: true }])),
     ],
     controls: { mcsb: ["LT-3"], cis: ["5.1.2"], waf: "Security" },
     mappings: { psrule: ["Azure.KeyVault.Logs", "Azure.FrontDoor.Logs", "Azure.ServiceBus.AuditLogs", "Azure.AppConfig.AuditLogs"] },
-    remediation: "Add `{ categoryGroup: \"allLogs\", enabled: true }` (or `audit`, or the service's audit categories: Key Vault `AuditEvent`, Service Bus `RuntimeAuditLogs`, Front Door `FrontDoorAccessLog` and `FrontDoorWebApplicationFirewallLog`) to the DiagnosticSetting's `logs`.", enforcement: ENFORCE.always,
+    remediation: "Add `{ categoryGroup: \"allLogs\", enabled: true }` (or `audit`, or the service's audit categories: Key Vault `AuditEvent`, Service Bus `RuntimeAuditLogs`, Front Door `FrontDoorAccessLog` and `FrontDoorWebApplicationFirewallLog`, App Configuration `Audit`) to the DiagnosticSetting's `logs`.", enforcement: ENFORCE.always,
   }),
   stackRule({
     id: "EST-STK-005", title: "Nothing but Front Door accepts internet traffic", description: "Data services, apps and the gateway are private or restricted; Front Door is the single entry.",

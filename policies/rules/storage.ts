@@ -37,25 +37,32 @@ export const storageRules: Rule[] = [
     severity: "high",
     types: account,
     path: "enableHttpsTrafficOnly",
-    expect: unsetOr(is(true)),
+    // PSRule Azure.Storage.SecureTransfer wants the property set (an absent one fails); Checkov
+    // CKV_AZURE_3 passes it on API versions from 2019, whose default is true. Set is the stricter reading.
+    expect: is(true),
     bad: false,
+    fail: [{ enableHttpsTrafficOnly: REMOVE }, { enableHttpsTrafficOnly: null }],
     controls: { mcsb: ["DP-3"], cis: ["3.1"], waf: "Security" },
     mappings: { psrule: ["Azure.Storage.SecureTransfer"], checkov: ["CKV_AZURE_3"], azurePolicy: ["404c3081-a854-4457-ae30-26a93ef643f9"] },
-    remediation: "Set `enableHttpsTrafficOnly: true` on the StorageAccount.",
+    remediation: "Set `enableHttpsTrafficOnly: true` on the StorageAccount (explicitly: PSRule fails an account that leaves it to Azure's default).",
     enforcement: ENFORCE.always,
   }),
   inputRule({
     id: "EST-ST-002",
-    title: "Storage accounts require TLS 1.2",
+    title: "Storage accounts require the minimum TLS version",
     description: "TLS 1.0 and 1.1 have known weaknesses and are retired by Azure Storage.",
     severity: "high",
     types: account,
     path: "minimumTlsVersion",
     expect: tlsAtLeast(TLS.storage),
     bad: "TLS1_0",
+    // Absent means Azure's default, which accepts TLS 1.0 on older accounts: PSRule and Checkov fail it.
+    fail: [{ minimumTlsVersion: REMOVE }, { minimumTlsVersion: "TLS1_1" }, { minimumTlsVersion: "" }, { minimumTlsVersion: "1.2" }],
+    // Azure compares enum values case-insensitively; Checkov's Terraform check accepts TLS1_3 too.
+    pass: [{ minimumTlsVersion: "tls1_2" }, { minimumTlsVersion: "TLS1_3" }],
     controls: { mcsb: ["DP-3"], cis: ["3.15"], waf: "Security" },
     mappings: { psrule: ["Azure.Storage.MinTLS"], checkov: ["CKV_AZURE_44"], azurePolicy: ["fe83a0eb-a853-422d-aac2-1bffd182c5d0"] },
-    remediation: "Set `minimumTlsVersion: \"TLS1_2\"` on the StorageAccount.",
+    remediation: "Set `minimumTlsVersion: \"TLS1_2\"` on the StorageAccount (`\"TLS1_3\"` when the `minimumTlsVersion` policy setting is 1.3).",
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -67,6 +74,8 @@ export const storageRules: Rule[] = [
     path: "allowBlobPublicAccess",
     expect: is(false),
     bad: true,
+    // PSRule Azure.Storage.BlobPublicAccess and Checkov CKV2_AZURE_47 fail an absent value (older accounts default to allowing it).
+    fail: [{ allowBlobPublicAccess: REMOVE }, { allowBlobPublicAccess: null }],
     controls: { mcsb: ["NS-2", "DP-2"], cis: ["3.7"], waf: "Security" },
     mappings: { psrule: ["Azure.Storage.BlobPublicAccess"], checkov: ["CKV_AZURE_190", "CKV2_AZURE_47"], azurePolicy: ["4fa4b6c0-31ca-4c0d-b10d-24b96f62a751"] },
     remediation: "Set `allowBlobPublicAccess: false` on the StorageAccount.",
@@ -81,8 +90,10 @@ export const storageRules: Rule[] = [
     path: "allowSharedKeyAccess",
     expect: is(false),
     bad: true,
+    // Checkov CKV2_AZURE_40: Azure's default (null) allows shared keys.
+    fail: [{ allowSharedKeyAccess: REMOVE }],
     controls: { mcsb: ["IM-1", "IM-8"], cis: ["3.3"], waf: "Security" },
-    mappings: { checkov: ["CKV2_AZURE_40"], azurePolicy: ["8c6a50c6-9ffd-4ae7-986f-5fa6111f9a54"] },
+    mappings: { psrule: ["Azure.Storage.LocalAuth"], checkov: ["CKV2_AZURE_40"], azurePolicy: ["8c6a50c6-9ffd-4ae7-986f-5fa6111f9a54"] },
     remediation: "Set `allowSharedKeyAccess: false` on the StorageAccount and grant data roles to managed identities.",
     enforcement: ENFORCE.always,
   }),
@@ -95,6 +106,10 @@ export const storageRules: Rule[] = [
     path: "publicNetworkAccess",
     expect: isText("Disabled"),
     bad: "Enabled",
+    // Checkov CKV_AZURE_59 forbids only "Enabled"; Estate also fails an absent value and
+    // SecuredByPerimeter (both leave the public endpoint to other settings): stricter, see docs/policy-coverage.md.
+    fail: [{ publicNetworkAccess: REMOVE }, { publicNetworkAccess: "SecuredByPerimeter" }],
+    pass: [{ publicNetworkAccess: "disabled" }],
     controls: { mcsb: ["NS-2"], cis: ["3.10"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_59"], azurePolicy: ["b2982f36-99f2-4db5-8eff-283140c09693"] },
     remediation: "Set `publicNetworkAccess: \"Disabled\"` on the StorageAccount.",
@@ -109,6 +124,10 @@ export const storageRules: Rule[] = [
     path: "networkRuleSet.defaultAction",
     expect: isText("Deny"),
     bad: "Allow",
+    // No network rule set means Azure's default action, Allow: PSRule and Checkov fail it.
+    fail: [{ networkRuleSet: REMOVE }, { "networkRuleSet.defaultAction": REMOVE }],
+    // PSRule compares case-insensitively (Checkov wants "Deny" exactly; Azure accepts both).
+    pass: [{ "networkRuleSet.defaultAction": "deny" }],
     controls: { mcsb: ["NS-2"], cis: ["3.8"], waf: "Security" },
     mappings: { psrule: ["Azure.Storage.Firewall"], checkov: ["CKV_AZURE_35"], azurePolicy: ["34c877ad-507e-4c82-993e-3452a6e0ad3c"] },
     remediation: "Set `networkRuleSet: { defaultAction: \"Deny\", bypass: \"AzureServices\" }` on the StorageAccount.",
@@ -124,7 +143,10 @@ export const storageRules: Rule[] = [
       const bypass = String(get(inputs, "networkRuleSet.bypass") ?? "");
       return bypass.includes("AzureServices") ? undefined : `networkRuleSet.bypass is ${JSON.stringify(bypass)}; expected it to include "AzureServices"`;
     },
-    fail: [{ "networkRuleSet.bypass": "None" }],
+    // Checkov CKV_AZURE_36 fails a Deny rule set without bypass "AzureServices"; the bypass is a
+    // comma-separated list, so "Logging, Metrics, AzureServices" lets the trusted services through too.
+    fail: [{ "networkRuleSet.bypass": "None" }, { "networkRuleSet.bypass": REMOVE }, { "networkRuleSet.bypass": "Logging, Metrics" }],
+    pass: [{ "networkRuleSet.bypass": "Logging, Metrics, AzureServices" }],
     controls: { mcsb: ["NS-2"], cis: ["3.9"], waf: "Operational Excellence" },
     mappings: { checkov: ["CKV_AZURE_36"] },
     remediation: "Set `networkRuleSet.bypass: \"AzureServices\"` on the StorageAccount.",
@@ -197,6 +219,8 @@ export const storageRules: Rule[] = [
     path: "isLocalUserEnabled",
     expect: unsetOr(is(false)),
     bad: true,
+    // Checkov CKV_AZURE_244 passes an unset value unless SFTP (hierarchical namespace) is on.
+    pass: [{ isLocalUserEnabled: REMOVE }],
     controls: { mcsb: ["IM-1"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_244"] },
     remediation: "Set `isLocalUserEnabled: false` (or leave it unset) and `isSftpEnabled: false` on the StorageAccount.",
@@ -212,8 +236,15 @@ export const storageRules: Rule[] = [
       if (policy.enabled !== true) return "deleteRetentionPolicy.enabled is not true; expected blob soft delete on";
       return atLeast(7).test(policy.days) ? undefined : `deleteRetentionPolicy.days is ${JSON.stringify(policy.days)}; expected at least 7`;
     },
-    fail: [(inputs) => (asRecord(inputs.deleteRetentionPolicy).enabled = false), (inputs) => (asRecord(inputs.deleteRetentionPolicy).days = 1), (inputs) => delete inputs.deleteRetentionPolicy],
-    pass: [(inputs) => (asRecord(inputs.deleteRetentionPolicy).days = 7)],
+    fail: [
+      (inputs) => (asRecord(inputs.deleteRetentionPolicy).enabled = false),
+      (inputs) => (asRecord(inputs.deleteRetentionPolicy).days = 1),
+      (inputs) => delete inputs.deleteRetentionPolicy,
+      // PSRule Azure.Storage.SoftDelete asks only for enabled, Checkov CKV2_AZURE_38 for any retention; Estate also wants days, at least 7.
+      (inputs) => delete asRecord(inputs.deleteRetentionPolicy).days,
+      (inputs) => (asRecord(inputs.deleteRetentionPolicy).enabled = "true"),
+    ],
+    pass: [(inputs) => (asRecord(inputs.deleteRetentionPolicy).days = 7), (inputs) => (asRecord(inputs.deleteRetentionPolicy).days = 365)],
     controls: { mcsb: ["BR-1", "DP-8"], cis: ["3.11"], waf: "Reliability" },
     mappings: { psrule: ["Azure.Storage.SoftDelete"], checkov: ["CKV2_AZURE_38"] },
     remediation: "Set `deleteRetentionPolicy: { enabled: true, days: 7 }` (or more) on the account's BlobServiceProperties (declare one if the account has none).",
@@ -252,6 +283,9 @@ export const storageRules: Rule[] = [
     path: "publicAccess",
     expect: unsetOr(isText("None")),
     bad: "Blob",
+    // PSRule Azure.Storage.BlobAccessType and Checkov CKV_AZURE_34: absent means None; Container fails as Blob does, in any case.
+    fail: [{ publicAccess: "Container" }, { publicAccess: "blob" }],
+    pass: [{ publicAccess: REMOVE }, { publicAccess: "none" }],
     controls: { mcsb: ["NS-2", "DP-2"], cis: ["3.7"], waf: "Security" },
     mappings: { psrule: ["Azure.Storage.BlobAccessType"], checkov: ["CKV_AZURE_34"] },
     remediation: "Set `publicAccess: \"None\"` on the BlobContainer (or leave it unset).",
