@@ -16,7 +16,7 @@ import {
 import { RULES } from "./rules/index.js";
 import { STACK_OUTPUTS_URN } from "./rules/stack.js";
 import { DEFAULT_SETTINGS, type PolicySettings, type ResolvedSettings } from "./settings.js";
-import { globToRegExp, isExpired, WAIVER_RULES, waiverMatches, type Waiver } from "./waivers.js";
+import { globToRegExp, isExpired, WAIVER_RULES, waiverMatches, waiverProblem, type Waiver } from "./waivers.js";
 
 /** Version of policy.json's shape; bump on a removed or renamed field, or a new meaning of one. */
 export const REPORT_SCHEMA_VERSION = 2;
@@ -249,10 +249,7 @@ export function evaluate(
       enforcement,
       status: "fail",
       resource: { urn: `waiver:${waiver.source}`, type: "estate:policy:Waiver", name: `${waiver.rule} ${waiver.resource}` },
-      message:
-        waiver.status === "expired"
-          ? `waiver for ${waiver.rule} on ${JSON.stringify(waiver.resource)} (owner ${waiver.owner}) expired on ${waiver.expires}`
-          : `waiver for ${waiver.rule} on ${JSON.stringify(waiver.resource)} matches no resource the rule judged`,
+      message: `waiver ${waiverProblem(waiver, waiver.status)}`,
     });
   }
 

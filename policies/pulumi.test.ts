@@ -57,12 +57,13 @@ describe("the PolicyPack's policies", () => {
   it("ships the pack version the reports carry", () => {
     const manifest = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")) as { version: string; main: string };
     expect(manifest.version).toBe(PACK_VERSION);
-    expect(manifest.main).toBe("index.ts");
+    // The Pulumi CLI requires `main` under ts-node, which cannot load the ESM TypeScript pack: entry.cjs loads it through tsx.
+    expect(manifest.main).toBe("entry.cjs");
   });
 
-  it("has one policy per rule plus the expired-waiver check, with the profile's enforcement and metadata", () => {
+  it("has one policy per rule plus the two waiver checks, with the profile's enforcement and metadata", () => {
     const policies = enginePolicies(RULES, { profile: "dev", stack: "dev", waivers: [], now });
-    expect(policies).toHaveLength(RULES.length + 1);
+    expect(policies).toHaveLength(RULES.length + 2);
     const waf = find<ResourceValidationPolicy>(policies, "EST-WAF-002");
     expect(waf.enforcementLevel).toBe("advisory");
     expect(find<ResourceValidationPolicy>(enginePolicies(RULES, { profile: "prod", stack: "prod", waivers: [], now }), "EST-WAF-002").enforcementLevel).toBe("mandatory");
@@ -145,6 +146,15 @@ describe("the PolicyPack's policies", () => {
     const app = previewResources(compliantEstate().resources).find((r) => r.type === T.webApp)!;
     const policy = find<ResourceValidationPolicy>(enginePolicies(RULES, { profile: "prod", stack: "prod", waivers: [], now }), "EST-APP-010");
     expect(() => (policy.validateResource as Function)({ ...resourceArgs(compliantEstate().resources.find((r) => r.type === T.webApp)!), props: app.props }, () => {})).toThrow("can't be known during preview");
+  });
+
+  it("warns about live waivers that match nothing their rule judged", () => {
+    const reported: string[] = [];
+    const waiver = (resource: string, source: string): Waiver => ({ rule: "EST-ST-003", resource, reason: "static website migration", owner: "a@contoso.com", expires: "2027-01-01", source });
+    const waivers = [waiver("st*", "x#0"), waiver("no-such-account", "x#1")];
+    const policy = find<StackValidationPolicy>(enginePolicies(RULES, { profile: "prod", stack: "prod", waivers, now }), "EST-WVR-002");
+    policy.validateStack(stackArgs(previewResources(compliantEstate().resources)), (message: string) => reported.push(message));
+    expect(reported).toEqual(['waiver x#1 for EST-ST-003 on "no-such-account" matches no resource the rule judged']);
   });
 
   it("fails on expired waivers", () => {

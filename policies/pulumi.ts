@@ -5,8 +5,11 @@
  */
 import type { Policies, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { problemsOf, type Graph, type GraphResource, type Profile, type Rule, type RuleContext, type RuleMeta } from "./model.js";
+import { evaluate } from "./evaluate.js";
 import { DEFAULT_SETTINGS, type PolicySettings } from "./settings.js";
-import { isExpired, WAIVER_RULES, waiverMatches, type Waiver } from "./waivers.js";
+import { isExpired, WAIVER_RULES, waiverMatches, waiverProblem, type Waiver } from "./waivers.js";
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
 
 export interface EngineSettings {
   profile: Profile;
@@ -48,9 +51,10 @@ function graphResource(resource: PolicyResource): GraphResource {
   };
 }
 
+/** The engine's resources as the rules' graph: the stack resource is not one of the estate's, its props are the stack outputs. */
 export function engineGraph(resources: PolicyResource[]): Graph {
-  const stack = resources.find((resource) => resource.type === "pulumi:pulumi:Stack");
-  return { resources: resources.map(graphResource), outputs: stack?.props ?? {} };
+  const stack = resources.find((resource) => resource.type === STACK_TYPE);
+  return { resources: resources.filter((resource) => resource !== stack).map(graphResource), outputs: stack?.props ?? {} };
 }
 
 function waived(settings: EngineSettings, ruleId: string, resource: { urn: string; name: string }, now: Date): boolean {
@@ -91,14 +95,37 @@ function expiredWaivers(settings: EngineSettings): StackValidationPolicy {
     ...describe(WAIVER_RULES.expired, settings.profile),
     validateStack: (_args: StackValidationArgs, report: ReportViolation) => {
       const now = settings.now?.() ?? new Date();
-      for (const waiver of settings.waivers.filter((w) => isExpired(w, now))) {
-        report(`waiver ${waiver.source} for ${waiver.rule} on ${JSON.stringify(waiver.resource)} (owner ${waiver.owner}) expired on ${waiver.expires}`);
+      for (const waiver of settings.waivers.filter((w) => isExpired(w, now))) report(`waiver ${waiver.source} ${waiverProblem(waiver, "expired")}`);
+    },
+  };
+}
+
+/**
+ * Waivers that match nothing their rule judged, as offline: each live waiver's rule is judged on
+ * the engine's graph by the offline evaluator (a rule disabled for the profile judges nothing).
+ */
+function unmatchedWaivers(rules: readonly Rule[], settings: EngineSettings): StackValidationPolicy {
+  return {
+    ...describe(WAIVER_RULES.unmatched, settings.profile),
+    validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+      const now = settings.now?.() ?? new Date();
+      const graph = engineGraph(args.resources);
+      const meta = { stack: settings.stack, profile: settings.profile, planCreatedAt: now.toISOString() };
+      const policySettings = { values: settings.policySettings ?? DEFAULT_SETTINGS, from: [] };
+      for (const waiver of settings.waivers.filter((w) => !isExpired(w, now))) {
+        const rule = rules.find((r) => r.id === waiver.rule && r.enforcement[settings.profile] !== "disabled");
+        const judged = rule && evaluate(graph, meta, { rules: [rule], waivers: [waiver], now, settings: policySettings }).waivers[0].status !== "unmatched";
+        if (!judged) report(`waiver ${waiver.source} ${waiverProblem(waiver, "unmatched")}`);
       }
     },
   };
 }
 
-/** The pack's policies: one per rule, enforcement from the profile, waivers honoured. */
+/** The pack's policies: one per rule, enforcement from the profile, waivers honoured and checked. */
 export function enginePolicies(rules: readonly Rule[], settings: EngineSettings): Policies {
-  return [...rules.map((rule) => (rule.kind === "resource" ? resourcePolicy(rule, settings) : stackPolicy(rule, settings))), expiredWaivers(settings)];
+  return [
+    ...rules.map((rule) => (rule.kind === "resource" ? resourcePolicy(rule, settings) : stackPolicy(rule, settings))),
+    expiredWaivers(settings),
+    unmatchedWaivers(rules, settings),
+  ];
 }

@@ -137,6 +137,12 @@ export function isExpired(waiver: Waiver, now: Date): boolean {
   return Date.parse(`${waiver.expires}T23:59:59.999Z`) < now.getTime();
 }
 
+/** What EST-WVR-001 / EST-WVR-002 say about a waiver, after "waiver" (offline) or "waiver <source>" (the engine, which has no waiver resource to point at). */
+export function waiverProblem(waiver: Waiver, status: "expired" | "unmatched"): string {
+  const subject = `for ${waiver.rule} on ${JSON.stringify(waiver.resource)}`;
+  return status === "expired" ? `${subject} (owner ${waiver.owner}) expired on ${waiver.expires}` : `${subject} matches no resource the rule judged`;
+}
+
 /** Rules about the waivers themselves: reported like any other finding. */
 export const WAIVER_RULES: Record<"expired" | "unmatched", RuleMeta> = {
   expired: {
