@@ -14,7 +14,6 @@ import { applyBaseline, createBaseline, newMandatoryViolations, readBaseline, wr
 import { planningProgress, withProgress } from "../output/progress.js";
 import { findProjectDir } from "../project.js";
 import { readPlanFile } from "../plan/source.js";
-import { planStack } from "../plan/stack.js";
 import { defaultOutDir } from "../plan/write.js";
 import { reportContext } from "../reports/context.js";
 import { evaluateWithProject } from "../reports/policy.js";
@@ -110,6 +109,7 @@ export function registerPolicy(program: Command): void {
         if (stack && stack !== plan.stack) throw new UsageError(`--plan ${flags.plan} is a plan of stack ${plan.stack}, not ${stack}`);
         if (!isProfile(plan.profile)) throw new EstateError(`${flags.plan}: profile ${JSON.stringify(plan.profile)} is not one of ${PROFILES.join(", ")}`);
       } else {
+        const { planStack } = await import("../plan/stack.js");
         plan = await withProgress(`Planning ${stack} offline…`, `Plan of ${stack} failed`, async (progress) => {
           const plan = await planStack({ projectDir, stack: stack!, onProgress: planningProgress(progress, stack!) });
           progress.succeed(`Planned ${plan.resources.length} resources for ${stack}`);

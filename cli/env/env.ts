@@ -17,6 +17,7 @@ import { defaultOutDir, writePlan } from "../plan/write.js";
 import { EPHEMERAL_PREFIX, envName, formatDuration, parseDuration } from "./names.js";
 import type { EphemeralSettings } from "./settings.js";
 import { describeStack, isExpired, isLive, localEphemeralStacks, type EphemeralStack } from "./stacks.js";
+import { byText } from "../output/order.js";
 
 /** What every env command needs; `cloud` is absent in offline mode. Tests pass a fake clock and engine. */
 export interface EnvContext {
@@ -67,7 +68,7 @@ export async function listEphemeral(context: EnvContext): Promise<EphemeralStack
     if (known) merged.set(name, { ...known, source: "file+backend" });
     else merged.set(name, describeStack(name, await context.cloud.engine.stackConfig({ ...target, stack: name }), "backend"));
   }
-  return [...merged.values()].sort((a, b) => a.stack.localeCompare(b.stack));
+  return [...merged.values()].sort((a, b) => byText(a.stack, b.stack));
 }
 
 /** URLs worth printing: top-level https outputs and app host names. */
