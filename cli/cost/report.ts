@@ -6,11 +6,14 @@ import { OFFLINE_LABEL, shortType, type Plan } from "../plan/schema.js";
 import { estimateCost, type CostReport, type ResourceCost } from "./estimate.js";
 import { loadPriceTable, type PriceTable } from "./prices.js";
 
-/** One formatter for all amounts: toLocaleString would build a new one for every call. */
-const CENTS = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
+/**
+ * An amount in cents with thousands separators (1,234.50), written out rather than with
+ * Intl.NumberFormat, whose ICU start-up cost every command that prints a cost tens of milliseconds.
+ */
 export function money(amount: number, currency: string): string {
-  return `${currency === "USD" ? "$" : `${currency} `}${CENTS.format(amount)}`;
+  const [units, cents] = (Math.round(Math.abs(amount) * 100) / 100).toFixed(2).split(".");
+  const grouped = units!.replace(/\B(?=(\d{3})+$)/g, ",");
+  return `${currency === "USD" ? "$" : `${currency} `}${amount < 0 ? "-" : ""}${grouped}.${cents}`;
 }
 
 const label = (r: ResourceCost) => r.physicalName ?? r.name;
@@ -19,6 +22,7 @@ const label = (r: ResourceCost) => r.physicalName ?? r.name;
 export function costSummaryLine(report: CostReport): string {
   const { total, counts, currency } = report;
   const extras = [
+    report.unpricedRegions.length ? `no prices for ${report.unpricedRegions.join(", ")} in the price table` : "",
     counts.usage ? `${counts.usage} usage-billed on top` : "",
     counts.unknown ? `${counts.unknown} without a price, so the real cost is higher and unknown` : "",
     report.approximations.length ? "some prices approximated from another region (estate cost lists them)" : "",
@@ -33,6 +37,7 @@ export function renderCost(report: CostReport): string {
   const lines: string[] = [];
   lines.push(chalk.bold(`Cost estimate of stack ${report.stack} (profile ${report.profile || "?"})`));
   lines.push(chalk.yellow(`  ${OFFLINE_LABEL}; list prices from price table ${report.priceTable.version} (${report.priceTable.pricesAsOf})`));
+  if (report.unpricedRegions.length) lines.push(chalk.red(`  ${unpricedRegionsNote(report)}`));
   const rows: string[][] = [];
   const priced = report.resources.filter((r) => r.status === "priced").sort((a, b) => (b.monthly ?? 0) - (a.monthly ?? 0));
   for (const r of priced) {
@@ -52,6 +57,10 @@ export function renderCost(report: CostReport): string {
   for (const approximation of report.approximations) lines.push(chalk.yellow(`Approximated: ${approximation}`));
   return lines.join("\n");
 }
+
+/** Why a whole region's resources are unknown: said before the table, not only beside each resource. */
+const unpricedRegionsNote = (report: CostReport): string =>
+  `Price table ${report.priceTable.version} has no prices for ${report.unpricedRegions.join(", ")} (docs/cost.md, "Regions"): resources there are unknown and the total is a floor.`;
 
 function summariseFree(report: CostReport): string {
   const byType = new Map<string, number>();
