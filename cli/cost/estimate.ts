@@ -1,4 +1,5 @@
 import type { Plan, PlanResource } from "../plan/schema.js";
+import type { RunProvenance } from "../provenance.js";
 import { hasPrices, meterFor, type PricedMeter, type PriceTable } from "./prices.js";
 import { pricingFor, type RuleContext } from "./rules.js";
 
@@ -56,6 +57,8 @@ export interface CostReport {
   /** Regions resources are in that the table has no prices for, own or approximated: those resources are unknown. */
   unpricedRegions: string[];
   resources: ResourceCost[];
+  /** The run that wrote cost.json: the same as in the plan.json and policy reports beside it. */
+  provenance?: RunProvenance;
 }
 
 const cents = (amount: number) => Math.round(amount * 100) / 100;

@@ -2,9 +2,8 @@ import path from "node:path";
 import chalk from "chalk";
 import { writeJson } from "../output/files.js";
 import { renderTable } from "../output/table.js";
-import { OFFLINE_LABEL, shortType, type Plan } from "../plan/schema.js";
-import { estimateCost, type CostReport, type ResourceCost } from "./estimate.js";
-import { loadPriceTable, type PriceTable } from "./prices.js";
+import { OFFLINE_LABEL, shortType } from "../plan/schema.js";
+import type { CostReport, ResourceCost } from "./estimate.js";
 
 /**
  * An amount in cents with thousands separators (1,234.50), written out rather than with
@@ -70,10 +69,4 @@ function summariseFree(report: CostReport): string {
 
 export function writeCost(outDir: string, report: CostReport): string {
   return writeJson(path.join(outDir, "cost.json"), report);
-}
-
-/** What `estate plan` and `estate env up` add to a plan: cost.json next to plan.json, and its summary line. */
-export function estimateAndWriteCost(outDir: string, plan: Plan, table: PriceTable = loadPriceTable()): { report: CostReport; file: string; summary: string } {
-  const report = estimateCost(plan, table);
-  return { report, file: writeCost(outDir, report), summary: costSummaryLine(report) };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RunProvenance } from "../provenance.js";
 
 /**
  * The plan file (`.estate/<stack>/plan.json`): what the estate program declared for one stack.
@@ -30,6 +31,8 @@ export interface Plan {
   resources: PlanResource[];
   /** The stack's outputs, secrets redacted. */
   outputs: Record<string, unknown>;
+  /** The run that wrote the file: the same in every artifact it wrote (cli/pipeline.ts). */
+  provenance?: RunProvenance;
 }
 
 export interface PlanResource {
@@ -94,6 +97,7 @@ export const planFileSchema = z.object({
     }),
   ),
   outputs: record,
+  provenance: z.object({ commit: z.string().optional(), runAt: z.string(), toolVersion: z.string() }).optional(),
 });
 
 /** A type token as the plan tools print it: `network:VirtualNetwork` for `azure-native:network:VirtualNetwork`. */
