@@ -2,7 +2,7 @@
 // source file is newer. Node loads the big CommonJS SDKs (Pulumi, azure-native) far faster through
 // require() than through a TypeScript ESM loader, which is what keeps `estate plan` close to the
 // time Node needs just to load those SDKs (see bench/plan).
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createRequire, isBuiltin } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -79,13 +79,22 @@ function writeAtomically(file, contents) {
 }
 
 /**
+ * Small pure-JavaScript packages that commands reading a saved plan use (the plan schema, the policy
+ * settings and waivers, the tables): bundled in, with the packages they import, because as separate
+ * packages Node resolves, reads and compiles a hundred files for them (yaml alone is 72) at every
+ * start, which was most of what `estate policy --plan` spent beyond reading the plan (bench/policy).
+ */
+const BUNDLED_PACKAGES = ["yaml", "zod", "commander", "cli-table3"];
+
+/**
  * Packages Node can require() stay external, required by absolute path from where the importer
  * would find them (a nested node_modules may hold another version than the root's); ESM-only
- * ones (chalk, ora...) are bundled in.
+ * ones (chalk, ora...) and BUNDLED_PACKAGES are bundled in.
  */
 const requirablePackagesExternal = {
   name: "requirable-packages-external",
   setup(build) {
+    const bundledDirs = [];
     build.onResolve({ filter: /^[^./#]/ }, (args) => {
       if (args.path.startsWith("node:") || isBuiltin(args.path)) return { external: true };
       // Loaded when needed, by Node itself: kept out of the file every command reads.
@@ -93,6 +102,10 @@ const requirablePackagesExternal = {
       const name = args.path.startsWith("@") ? args.path.split("/").slice(0, 2).join("/") : args.path.split("/")[0];
       const packageDir = findPackage(name, args.resolveDir);
       if (!packageDir) return undefined; // esbuild reports what cannot be found
+      if (BUNDLED_PACKAGES.includes(name) || bundledDirs.some((dir) => args.importer.startsWith(dir))) {
+        bundledDirs.push(`${realpathSync(packageDir)}${path.sep}`);
+        return undefined;
+      }
       const manifest = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8"));
       const requirable = manifest.type !== "module" || JSON.stringify(manifest.exports ?? {}).includes('"require"');
       if (!requirable) return undefined;

@@ -1,9 +1,11 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { SourceMap } from "node:module";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { fixturePlan } from "./testing/plan-fixture.js";
 // @ts-expect-error: plain JavaScript module without type declarations
 import { BUNDLE, buildBundle } from "../bin/cli-bundle.js";
 
@@ -41,5 +43,26 @@ describe("the estate command's bundle", () => {
   it("leaves Graphviz out, for the graph command to load when it renders", async () => {
     await buildBundle();
     expect(readFileSync(BUNDLE, "utf8")).toMatch(/await import\("@hpcc-js\/wasm-graphviz"\)/);
+  });
+
+  it("runs the commands that read a saved plan without loading the Pulumi SDK or any other package file", async () => {
+    await buildBundle();
+    const dir = mkdtempSync(path.join(tmpdir(), "estate-saved-"));
+    const plan = path.join(dir, "plan.json");
+    writeFileSync(plan, JSON.stringify(fixturePlan("dev", [{ type: "azure-native:resources:ResourceGroup", name: "rg", inputs: { location: "westeurope" } }])));
+    // Lists, at exit, every file Node compiled as CommonJS besides the bundle (the closure
+    // dependencies' stand-ins in the module cache are not compiled).
+    const hook = path.join(dir, "loaded.cjs");
+    writeFileSync(
+      hook,
+      `const Module = require("node:module"); const compiled = []; const compile = Module.prototype._compile;
+      Module.prototype._compile = function (code, file) { compiled.push(file); return compile.call(this, code, file); };
+      process.on("exit", () => process.stderr.write("LOADED " + JSON.stringify(compiled.filter((f) => f !== ${JSON.stringify(realpathSync(BUNDLE))}))));`,
+    );
+    const run = promisify(execFile);
+    for (const args of [["policy", "--plan", plan, "--out", dir], ["cost", plan, "--out", dir], ["diff", plan, plan], ["export", plan, "--out", path.join(dir, "t.json")]]) {
+      const { stderr } = await run(process.execPath, ["--require", hook, BUNDLE, ...args], { cwd: ROOT, env: { ...process.env, CI: "true" } }).catch((error) => error);
+      expect(JSON.parse(stderr.slice(stderr.indexOf("LOADED ") + 7)), args.join(" ")).toEqual([]);
+    }
   });
 });

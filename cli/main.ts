@@ -2,43 +2,30 @@
 import "./defer-closure-deps.js";
 import chalk from "chalk";
 import { Command, CommanderError } from "commander";
-import { registerPlan } from "./commands/plan.js";
-import { registerPolicy } from "./commands/policy.js";
-import { registerCost } from "./commands/cost.js";
-import { registerDiff } from "./commands/diff.js";
-import { registerGraph } from "./commands/graph.js";
-import { registerExport } from "./commands/export.js";
-import { registerCloud } from "./commands/cloud.js";
-import { registerEnv } from "./commands/env.js";
-import { PolicyRefusal } from "./cloud/operation.js";
-import { EXIT, isExpected, UsageError } from "./errors.js";
-import { configureColour } from "./output/table.js";
+import { registrations } from "./commands/index.js";
+import { EXIT, UsageError } from "./errors.js";
+import { configureColour } from "./output/colour.js";
 import { TOOL_VERSION } from "./version.js";
 
 configureColour();
 
-const program = new Command()
-  .name("estate")
-  .description("Estate: a whole Azure web estate as Pulumi components, planned offline and checked with policy-as-code")
-  .version(TOOL_VERSION, "-V, --version", "print the estate version")
-  .showHelpAfterError()
-  .exitOverride();
-
-registerPlan(program);
-registerPolicy(program);
-registerCost(program);
-registerDiff(program);
-registerGraph(program);
-registerExport(program);
-registerCloud(program);
-registerEnv(program);
+async function main(argv: string[]): Promise<void> {
+  const program = new Command()
+    .name("estate")
+    .description("Estate: a whole Azure web estate as Pulumi components, planned offline and checked with policy-as-code")
+    .version(TOOL_VERSION, "-V, --version", "print the estate version")
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of await registrations(argv)) register(program);
+  await program.parseAsync(argv);
+}
 
 // No top-level await: the command runs from a CommonJS bundle (bin/cli-bundle.js).
-program.parseAsync(process.argv).catch((error: unknown) => {
-  process.exitCode = exitCodeFor(error);
+main(process.argv).catch(async (error: unknown) => {
+  process.exitCode = await exitCodeFor(error);
 });
 
-function exitCodeFor(error: unknown): number {
+async function exitCodeFor(error: unknown): Promise<number> {
   if (error instanceof CommanderError) {
     // Help and version are successes; every other commander error is a usage mistake.
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
@@ -47,6 +34,7 @@ function exitCodeFor(error: unknown): number {
     console.error(chalk.red(`error: ${error.message}`));
     return EXIT.usage;
   }
+  const [{ PolicyRefusal }, { isExpected }] = await Promise.all([import("./cloud/operation.js"), import("./expected-errors.js")]);
   if (error instanceof PolicyRefusal) {
     // `estate up`, and `estate env up` which deploys through it: the offline policy gate refused.
     console.error(chalk.red(error.message));

@@ -103,7 +103,7 @@ describe("EventTally", () => {
 });
 
 describe("runCloud", () => {
-  const passing = () => ({ mandatory: [], advisory: 0, files: [] });
+  const passing = () => ({ mandatory: [], advisory: 0 });
 
   it("runs up in the project with the policy pack and the bootstrapped backend, and writes plan, cost and summary", async () => {
     const projectDir = projectCopy();
@@ -138,7 +138,7 @@ describe("runCloud", () => {
 
   it("refuses up on a mandatory offline violation before the engine is called", async () => {
     const engine = fakeEngine();
-    const gate = () => ({ mandatory: ["EST-NET-001 on kv: public network access is enabled"], advisory: 2, files: [] });
+    const gate = () => ({ mandatory: ["EST-NET-001 on kv: public network access is enabled"], advisory: 2 });
     const up = runCloud("up", projectCopy(), "dev", { engine, toolchain: tools({}), gate });
     await expect(up).rejects.toBeInstanceOf(PolicyRefusal);
     await expect(up).rejects.toThrow(/Refusing to deploy dev: .*1 mandatory violation:\n {2}- EST-NET-001 on kv/);
@@ -150,7 +150,7 @@ describe("runCloud", () => {
     const broken = projectCopy();
     writeFileSync(path.join(broken, "Pulumi.dev.yaml"), "config:\n  estate:profile: dev\n  estate:colour: blue\n");
     await expect(runCloud("up", broken, "dev", { engine: fakeEngine(), toolchain: noPulumi, gate: passing })).rejects.toThrow(/estate:colour: unknown key/);
-    const gate = () => ({ mandatory: ["EST-NET-001 on kv: public network access is enabled"], advisory: 0, files: [] });
+    const gate = () => ({ mandatory: ["EST-NET-001 on kv: public network access is enabled"], advisory: 0 });
     await expect(runCloud("up", projectCopy(), "dev", { engine: fakeEngine(), toolchain: noPulumi, gate })).rejects.toBeInstanceOf(PolicyRefusal);
     expect(noPulumi.calls).toEqual([]);
   });

@@ -1,11 +1,12 @@
 import path from "node:path";
-import { estimateAndWriteCost } from "../cost/report.js";
+import type { PriceTable } from "../cost/prices.js";
 import { EstateError } from "../errors.js";
 import { writeJson } from "../output/files.js";
 import type { Plan } from "../plan/schema.js";
 import { planStack } from "../plan/stack.js";
 import { readStackFile } from "../plan/stackfile.js";
-import { defaultOutDir, writePlan } from "../plan/write.js";
+import { defaultOutDir } from "../plan/write.js";
+import { runPipeline } from "../pipeline.js";
 import { backendEnv, readBackend } from "./backend.js";
 import type { CloudEngine } from "./engine.js";
 import { EventTally, type CloudOperation, type CloudSummary } from "./events.js";
@@ -30,6 +31,8 @@ export interface CloudDeps {
   engine: CloudEngine;
   toolchain: Toolchain;
   gate: PolicyGate;
+  /** The price table of the run's cost.json (default: the shipped one). */
+  prices?: PriceTable;
   onProgress?: (text: string) => void;
 }
 
@@ -68,8 +71,9 @@ export async function runCloud(operation: CloudOperation, projectDir: string, st
     // (exit 3) is the answer even on a machine without the Pulumi CLI.
     const plan = planned ?? (await planStack({ projectDir, stack }));
     policyEnv.ESTATE_PROFILE = plan.profile;
-    const gate = deps.gate(projectDir, outDir, plan);
-    files.push(writePlan(outDir, plan), estimateAndWriteCost(outDir, plan).file, ...gate.files);
+    const run = runPipeline(projectDir, outDir, plan, { prices: deps.prices });
+    const gate = deps.gate(run.policy);
+    files.push(...run.files);
     if (operation === "up" && gate.mandatory.length) throw new PolicyRefusal(stack, gate.mandatory);
   }
   const backend = readBackend(projectDir);

@@ -9,6 +9,7 @@ import { planningProgress, withProgress } from "../output/progress.js";
 import { resolvePlan } from "../plan/source.js";
 import { defaultOutDir } from "../plan/write.js";
 import { findProjectDir } from "../project.js";
+import { runProvenance } from "../provenance.js";
 
 interface CostFlags {
   json?: boolean;
@@ -32,7 +33,7 @@ export function registerCost(program: Command): void {
         progress.succeed(`Planned ${plan.stack}: ${resourceCount(plan)}`);
         return plan;
       });
-      const report = estimateCost(plan, table);
+      const report = { ...estimateCost(plan, table), provenance: runProvenance(projectDir) };
       const file = writeCost(flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, plan.stack), report);
       if (flags.json) {
         printJson(report);

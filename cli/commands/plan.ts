@@ -1,13 +1,13 @@
 import path from "node:path";
 import type { Command } from "commander";
-import { estimateAndWriteCost } from "../cost/report.js";
 import { displayPath, printJson } from "../output/files.js";
 import { renderPlan, resourceCount } from "../output/plan.js";
 import { planningProgress, withProgress } from "../output/progress.js";
 import { findProjectDir } from "../project.js";
 import { planStack } from "../plan/stack.js";
-import { defaultOutDir, writePlan } from "../plan/write.js";
-import { evaluateAndWriteReports, policySummaryLine } from "../reports/policy.js";
+import { defaultOutDir } from "../plan/write.js";
+import { runPipeline } from "../pipeline.js";
+import { policySummaryLine } from "../reports/policy.js";
 
 interface PlanFlags {
   json?: boolean;
@@ -23,22 +23,20 @@ export function registerPlan(program: Command): void {
     .option("--out <dir>", "folder for plan.json and reports (default: .estate/<stack>)")
     .action(async (stack: string, flags: PlanFlags) => {
       const projectDir = findProjectDir();
-      const { plan, file, policy, cost } = await withProgress(`Planning ${stack} offline…`, `Plan of ${stack} failed`, async (progress) => {
+      const outDir = flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, stack);
+      const { plan, run } = await withProgress(`Planning ${stack} offline…`, `Plan of ${stack} failed`, async (progress) => {
         const plan = await planStack({ projectDir, stack, onProgress: planningProgress(progress, stack) });
-        const outDir = flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, stack);
-        const file = writePlan(outDir, plan);
-        const policy = evaluateAndWriteReports(projectDir, outDir, plan);
-        const cost = estimateAndWriteCost(outDir, plan);
+        const run = runPipeline(projectDir, outDir, plan);
         progress.succeed(`Planned ${stack}: ${resourceCount(plan)}`);
-        return { plan, file, policy, cost };
+        return { plan, run };
       });
       if (flags.json) {
-        printJson(plan);
+        printJson({ ...plan, provenance: run.provenance });
       } else {
         console.log(renderPlan(plan));
-        console.log(cost.summary);
-        console.log(policySummaryLine(policy.report));
-        console.log(`Wrote ${displayPath(file)}`);
+        console.log(run.costSummary);
+        console.log(policySummaryLine(run.policy));
+        console.log(`Wrote ${displayPath(run.files[0]!)} and ${run.files.length - 1} reports beside it`);
       }
     });
 }

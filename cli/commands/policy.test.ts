@@ -47,6 +47,18 @@ describe("estate policy", () => {
     for (const file of ["policy.json", "policy.sarif", "policy.junit.xml", "policy.md", "policy.html"]) expect(existsSync(path.join(out, file)), file).toBe(true);
   }, 30_000);
 
+  it("on a stack, writes the run's plan.json and cost.json with the reports, all of one run", async () => {
+    const out = path.join(dir, "dev-out");
+    const result = await estate("policy", "dev", "--out", out);
+    expect(result.stderr).toBe("");
+    const plan = JSON.parse(readFileSync(path.join(out, "plan.json"), "utf8"));
+    const cost = JSON.parse(readFileSync(path.join(out, "cost.json"), "utf8"));
+    const policy = JSON.parse(readFileSync(path.join(out, "policy.json"), "utf8"));
+    expect(plan.stack).toBe("dev");
+    expect(cost.provenance).toEqual(plan.provenance);
+    expect(policy.provenance).toMatchObject({ commit: plan.provenance.commit, evaluatedAt: plan.provenance.runAt, toolVersion: plan.provenance.toolVersion });
+  }, 60_000);
+
   it("exits 3 with each violation, its resource and remediation when a mandatory rule fails", async () => {
     const result = await estate("policy", "--plan", insecure, "--out", path.join(dir, "insecure-out"));
     expect(result.code).toBe(3);

@@ -10,15 +10,13 @@ import { EstateError, EXIT, UsageError } from "../errors.js";
 import { displayPath, printJson } from "../output/files.js";
 import { renderCatalogue, renderPolicy, renderSettings } from "../output/policy.js";
 import { readStackFile } from "../plan/stackfile.js";
-import { applyBaseline, createBaseline, newMandatoryViolations, readBaseline, writeBaseline } from "../reports/baseline.js";
+import { createBaseline, newMandatoryViolations, readBaseline, writeBaseline } from "../reports/baseline.js";
 import { planningProgress, withProgress } from "../output/progress.js";
 import { findProjectDir } from "../project.js";
 import { readPlanFile } from "../plan/source.js";
-import { planStack } from "../plan/stack.js";
 import { defaultOutDir } from "../plan/write.js";
-import { reportContext } from "../reports/context.js";
-import { evaluateWithProject } from "../reports/policy.js";
-import { renderReport, REPORT_FORMATS, writeReports, type ReportFormat } from "../reports/write.js";
+import { runPipeline } from "../pipeline.js";
+import { renderReport, REPORT_FORMATS, type ReportFormat } from "../reports/write.js";
 
 interface PolicyFlags {
   plan?: string;
@@ -110,6 +108,7 @@ export function registerPolicy(program: Command): void {
         if (stack && stack !== plan.stack) throw new UsageError(`--plan ${flags.plan} is a plan of stack ${plan.stack}, not ${stack}`);
         if (!isProfile(plan.profile)) throw new EstateError(`${flags.plan}: profile ${JSON.stringify(plan.profile)} is not one of ${PROFILES.join(", ")}`);
       } else {
+        const { planStack } = await import("../plan/stack.js");
         plan = await withProgress(`Planning ${stack} offline…`, `Plan of ${stack} failed`, async (progress) => {
           const plan = await planStack({ projectDir, stack: stack!, onProgress: planningProgress(progress, stack!) });
           progress.succeed(`Planned ${plan.resources.length} resources for ${stack}`);
@@ -117,10 +116,9 @@ export function registerPolicy(program: Command): void {
         });
       }
       const outDir = flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, plan.stack);
-      const evaluated = evaluateWithProject(projectDir, plan);
-      const full = baseline ? applyBaseline(evaluated, baseline, flags.baseline!) : evaluated;
-      const context = reportContext(projectDir, full, { outDir, baseline: baseline && { file: flags.baseline!, baseline } });
-      const files = writeReports(outDir, full, context);
+      // A stack planned now gets its plan.json and cost.json written with the reports, as `estate plan` does.
+      const run = runPipeline(projectDir, outDir, plan, { baseline: baseline && { file: flags.baseline!, baseline }, writePlanAndCost: !flags.plan });
+      const { policy: full, context, files } = run;
       if (flags.createBaseline) {
         const file = path.resolve(flags.createBaseline);
         writeBaseline(file, createBaseline(full));

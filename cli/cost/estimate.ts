@@ -1,5 +1,6 @@
 import type { Plan, PlanResource } from "../plan/schema.js";
-import { meterFor, type PricedMeter, type PriceTable } from "./prices.js";
+import type { RunProvenance } from "../provenance.js";
+import { hasPrices, meterFor, type PricedMeter, type PriceTable } from "./prices.js";
 import { pricingFor, type RuleContext } from "./rules.js";
 
 export const COST_SCHEMA_VERSION = 1;
@@ -53,7 +54,11 @@ export interface CostReport {
   counts: Record<CostStatus, number>;
   /** How prices were approximated for regions the table has no prices of its own for (one line each). */
   approximations: string[];
+  /** Regions resources are in that the table has no prices for, own or approximated: those resources are unknown. */
+  unpricedRegions: string[];
   resources: ResourceCost[];
+  /** The run that wrote cost.json: the same as in the plan.json and policy reports beside it. */
+  provenance?: RunProvenance;
 }
 
 const cents = (amount: number) => Math.round(amount * 100) / 100;
@@ -75,6 +80,10 @@ export function estimateCost(plan: Plan, table: PriceTable): CostReport {
     find: (type, physicalName) => plan.resources.find((r) => r.type === type && r.physicalName === physicalName),
   };
   const perDay = 24 / table.hoursPerMonth;
+  const unpricedRegions = new Set<string>();
+  const unpriced = (region: string) => {
+    if (!hasPrices(table, region)) unpricedRegions.add(region);
+  };
   const resources = plan.resources.filter((r) => r.custom).map((resource): ResourceCost => {
     const base = { urn: resource.urn, type: resource.type, name: resource.name, physicalName: resource.physicalName };
     const pricing = pricingFor(resource, context);
@@ -87,6 +96,7 @@ export function estimateCost(plan: Plan, table: PriceTable): CostReport {
         return { ...base, status: "unknown", monthly: null, daily: null, lines: [], reason: pricing.reason };
       case "usage": {
         const meter = meterIn(pricing.meter, region);
+        if (!meter) unpriced(region);
         const rate = meter ? `${meter.price} ${table.currency} per ${meter.unit}` : `no ${pricing.meter} price for ${region}`;
         return { ...base, status: "usage", monthly: null, daily: null, lines: [], reason: `${pricing.reason}: ${rate}` };
       }
@@ -96,6 +106,7 @@ export function estimateCost(plan: Plan, table: PriceTable): CostReport {
           const where = charge.region ?? region;
           const meter = meterIn(charge.meter, where);
           if (!meter || meter.per === "usage") {
+            unpriced(where);
             return { ...base, status: "unknown", monthly: null, daily: null, lines: [], reason: `price table ${table.version} has no ${charge.meter} price for ${where}` };
           }
           const monthly = meter.price * charge.quantity * (meter.per === "hour" ? table.hoursPerMonth : 1);
@@ -133,6 +144,7 @@ export function estimateCost(plan: Plan, table: PriceTable): CostReport {
     total: { monthly: cents(monthly), daily: cents(monthly * perDay), complete: counts.unknown === 0 },
     counts,
     approximations: [...new Set(resources.flatMap((r) => r.lines.flatMap((line) => line.approximation ?? [])))],
+    unpricedRegions: [...unpricedRegions].sort(),
     resources,
   };
 }

@@ -54,6 +54,11 @@ export type Meter = z.infer<typeof meterSchema>;
 /** A meter as the estimate uses it: where it was approximated from another region, the note says how. */
 export type PricedMeter = Meter & { approximation?: string };
 
+/** Whether the table prices a region at all: meters of its own, or an approximation from another region's. */
+export function hasPrices(table: PriceTable, region: string): boolean {
+  return Boolean(table.regions[region] ?? table.approximatedRegions?.[region]);
+}
+
 /** The meter for a key in a region: its own, or an approximated region's reading of its source's. */
 export function meterFor(table: PriceTable, key: string, region: string): PricedMeter | undefined {
   const own = table.regions[region]?.meters[key];

@@ -2,15 +2,17 @@ import path from "node:path";
 import chalk from "chalk";
 import { writeJson } from "../output/files.js";
 import { renderTable } from "../output/table.js";
-import { OFFLINE_LABEL, shortType, type Plan } from "../plan/schema.js";
-import { estimateCost, type CostReport, type ResourceCost } from "./estimate.js";
-import { loadPriceTable, type PriceTable } from "./prices.js";
+import { OFFLINE_LABEL, shortType } from "../plan/schema.js";
+import type { CostReport, ResourceCost } from "./estimate.js";
 
-/** One formatter for all amounts: toLocaleString would build a new one for every call. */
-const CENTS = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
+/**
+ * An amount in cents with thousands separators (1,234.50), written out rather than with
+ * Intl.NumberFormat, whose ICU start-up cost every command that prints a cost tens of milliseconds.
+ */
 export function money(amount: number, currency: string): string {
-  return `${currency === "USD" ? "$" : `${currency} `}${CENTS.format(amount)}`;
+  const [units, cents] = (Math.round(Math.abs(amount) * 100) / 100).toFixed(2).split(".");
+  const grouped = units!.replace(/\B(?=(\d{3})+$)/g, ",");
+  return `${currency === "USD" ? "$" : `${currency} `}${amount < 0 ? "-" : ""}${grouped}.${cents}`;
 }
 
 const label = (r: ResourceCost) => r.physicalName ?? r.name;
@@ -19,6 +21,7 @@ const label = (r: ResourceCost) => r.physicalName ?? r.name;
 export function costSummaryLine(report: CostReport): string {
   const { total, counts, currency } = report;
   const extras = [
+    report.unpricedRegions.length ? `no prices for ${report.unpricedRegions.join(", ")} in the price table` : "",
     counts.usage ? `${counts.usage} usage-billed on top` : "",
     counts.unknown ? `${counts.unknown} without a price, so the real cost is higher and unknown` : "",
     report.approximations.length ? "some prices approximated from another region (estate cost lists them)" : "",
@@ -33,6 +36,7 @@ export function renderCost(report: CostReport): string {
   const lines: string[] = [];
   lines.push(chalk.bold(`Cost estimate of stack ${report.stack} (profile ${report.profile || "?"})`));
   lines.push(chalk.yellow(`  ${OFFLINE_LABEL}; list prices from price table ${report.priceTable.version} (${report.priceTable.pricesAsOf})`));
+  if (report.unpricedRegions.length) lines.push(chalk.red(`  ${unpricedRegionsNote(report)}`));
   const rows: string[][] = [];
   const priced = report.resources.filter((r) => r.status === "priced").sort((a, b) => (b.monthly ?? 0) - (a.monthly ?? 0));
   for (const r of priced) {
@@ -53,6 +57,10 @@ export function renderCost(report: CostReport): string {
   return lines.join("\n");
 }
 
+/** Why a whole region's resources are unknown: said before the table, not only beside each resource. */
+const unpricedRegionsNote = (report: CostReport): string =>
+  `Price table ${report.priceTable.version} has no prices for ${report.unpricedRegions.join(", ")} (docs/cost.md, "Regions"): resources there are unknown and the total is a floor.`;
+
 function summariseFree(report: CostReport): string {
   const byType = new Map<string, number>();
   for (const r of report.resources.filter((x) => x.status === "free")) byType.set(shortType(r.type), (byType.get(shortType(r.type)) ?? 0) + 1);
@@ -61,10 +69,4 @@ function summariseFree(report: CostReport): string {
 
 export function writeCost(outDir: string, report: CostReport): string {
   return writeJson(path.join(outDir, "cost.json"), report);
-}
-
-/** What `estate plan` and `estate env up` add to a plan: cost.json next to plan.json, and its summary line. */
-export function estimateAndWriteCost(outDir: string, plan: Plan, table: PriceTable = loadPriceTable()): { report: CostReport; file: string; summary: string } {
-  const report = estimateCost(plan, table);
-  return { report, file: writeCost(outDir, report), summary: costSummaryLine(report) };
 }

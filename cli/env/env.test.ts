@@ -132,7 +132,7 @@ describe("env gc in cloud mode", () => {
       stackConfig: async (t) => configs[t.stack] ?? {},
       upInline: async () => ({}),
     };
-    const cloud: CloudDeps = { engine, toolchain: async () => ({ code: 0, stdout: "", stderr: "" }), gate: () => ({ mandatory: [], advisory: 0, files: [] }) };
+    const cloud: CloudDeps = { engine, toolchain: async () => ({ code: 0, stdout: "", stderr: "" }), gate: () => ({ mandatory: [], advisory: 0 }) };
     const context: EnvContext = { projectDir: dir, settings, now: clock("2026-11-24T12:00:00Z"), cloud };
     const listed = await envList(context);
     expect(listed.map((e) => [e.stack, e.source, e.owner])).toEqual([["ephemeral-pr7", "backend", "ci"], ["ephemeral-pr8", "backend", "ci"]]);
@@ -158,13 +158,17 @@ describe("env up in cloud mode", () => {
       stackConfig: async () => ({ "estate:profile": "ephemeral", "estate:expiresAt": "2026-11-25T00:00:00Z" }),
       upInline: async () => ({}),
     };
-    const cloud: CloudDeps = { engine, toolchain: async () => ({ code: 0, stdout: "", stderr: "" }), gate: () => ({ mandatory: [], advisory: 0, files: [] }) };
+    const cloud: CloudDeps = { engine, toolchain: async () => ({ code: 0, stdout: "", stderr: "" }), gate: () => ({ mandatory: [], advisory: 0 }) };
     const now = clock("2026-11-24T12:00:00Z");
     await expect(envUp({ projectDir: dir, settings: { ...settings, maxLiveStacks: 1 }, now, cloud }, { name: "pr5", owner: "o@x.com" })).rejects.toThrow(/1 ephemeral environments are live \(other\)/);
     const result = await envUp({ projectDir: dir, settings, now, cloud }, { name: "pr5", owner: "o@x.com" });
     expect(ops).toEqual(["up ephemeral-pr5 packs=policies"]);
     expect(result.cloud?.summary.operation).toBe("up");
     expect(result.urls).toEqual([["frontDoorUrl", "https://real.azurefd.net"]]); // the deployed outputs, not the mocks'
+    // Planned once: the plan written beside the reports is the one env up planned and costed.
+    const written = JSON.parse(readFileSync(path.join(dir, ".estate/ephemeral-pr5/plan.json"), "utf8"));
+    expect(written.createdAt).toBe(result.plan.createdAt);
+    expect(result.files.map((f) => path.basename(f))).toEqual(expect.arrayContaining(["plan.json", "cost.json", "policy.json", "cloud-up.json"]));
   });
 });
 
@@ -188,7 +192,9 @@ describe("env up --offline", () => {
     expect(group.inputs.tags).toMatchObject({ environment: "pr9", owner: "dev@x.com", "expires-at": "2026-11-24T16:00:00Z", "source-branch": "feature/nine" });
     expect(result.cost.total.daily).toBeGreaterThan(0);
     expect(result.cost.total.daily).toBeLessThanOrEqual(settings.maxDailyCost);
-    for (const file of ["plan.json", "cost.json"]) expect(existsSync(path.join(dir, ".estate/ephemeral-pr9", file))).toBe(true);
+    // The whole run's artifacts, policy reports included, as `estate plan` writes them.
+    for (const file of ["plan.json", "cost.json", "policy.json", "policy.sarif", "policy.md", "policy.html"]) expect(existsSync(path.join(dir, ".estate/ephemeral-pr9", file))).toBe(true);
+    expect(result.files.map((f) => path.basename(f))).toContain("policy.json");
     const listed = await envList({ projectDir: dir, settings, now });
     expect(listed[0]).toMatchObject({ name: "pr9", owner: "dev@x.com", dailyCost: result.cost.total.daily, timeLeftMs: 4 * 3_600_000 });
 

@@ -5,7 +5,6 @@ import { backendEnv, readBackend } from "../cloud/backend.js";
 import { preflight } from "../cloud/preflight.js";
 import { estimateCost, type CostReport } from "../cost/estimate.js";
 import { loadPriceTable, type PriceTable } from "../cost/prices.js";
-import { writeCost } from "../cost/report.js";
 import { EstateError, UsageError } from "../errors.js";
 import { ConfigError } from "../../stacks/config/errors.js";
 import { EMAIL } from "../../stacks/tiers/contacts.js";
@@ -13,10 +12,12 @@ import { ProgramError } from "../plan/program-error.js";
 import type { Plan } from "../plan/schema.js";
 import { planConfig } from "../plan/stack.js";
 import { flattenConfig, readStackFile, stackFilePath, type StackFile } from "../plan/stackfile.js";
-import { defaultOutDir, writePlan } from "../plan/write.js";
+import { defaultOutDir } from "../plan/write.js";
+import { runPipeline } from "../pipeline.js";
 import { EPHEMERAL_PREFIX, envName, formatDuration, parseDuration } from "./names.js";
 import type { EphemeralSettings } from "./settings.js";
 import { describeStack, isExpired, isLive, localEphemeralStacks, type EphemeralStack } from "./stacks.js";
+import { byText } from "../output/order.js";
 
 /** What every env command needs; `cloud` is absent in offline mode. Tests pass a fake clock and engine. */
 export interface EnvContext {
@@ -67,7 +68,7 @@ export async function listEphemeral(context: EnvContext): Promise<EphemeralStack
     if (known) merged.set(name, { ...known, source: "file+backend" });
     else merged.set(name, describeStack(name, await context.cloud.engine.stackConfig({ ...target, stack: name }), "backend"));
   }
-  return [...merged.values()].sort((a, b) => a.stack.localeCompare(b.stack));
+  return [...merged.values()].sort((a, b) => byText(a.stack, b.stack));
 }
 
 /** URLs worth printing: top-level https outputs and app host names. */
@@ -131,9 +132,11 @@ export async function envUp(context: EnvContext, options: UpOptions): Promise<Up
     `# \`estate env down ${env.name}\` removes it; \`estate env gc\` collects it once expired.\n`;
   const stackFile = stackFilePath(projectDir, env.stack);
   writeFileSync(stackFile, header + stringify({ config }));
-  const outDir = defaultOutDir(projectDir, env.stack);
-  const files = [stackFile, writePlan(outDir, plan), writeCost(outDir, cost)];
-  const cloud = context.cloud ? await runCloud("up", projectDir, env.stack, context.cloud, plan) : undefined;
+  // One pipeline writes the run's plan.json, policy reports and cost.json: the cloud path's (with
+  // the plan made above, not a second one), or the offline one's.
+  const prices = context.prices;
+  const cloud = context.cloud ? await runCloud("up", projectDir, env.stack, { ...context.cloud, prices }, plan) : undefined;
+  const files = [stackFile, ...(cloud ? cloud.files : runPipeline(projectDir, defaultOutDir(projectDir, env.stack), plan, { prices }).files)];
   return {
     stack: env.stack,
     normalisedFrom: env.normalisedFrom,

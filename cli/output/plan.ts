@@ -1,6 +1,7 @@
 import chalk from "chalk";
 import { OFFLINE_LABEL, shortType, type Plan, type PlanResource } from "../plan/schema.js";
 import { renderTable } from "./table.js";
+import { byText } from "./order.js";
 
 /** The plan as a tree (components with their children), then counts by type. */
 export function renderPlan(plan: Plan): string {
@@ -48,7 +49,7 @@ function entryPoints(outputs: Record<string, unknown>): Array<[string, string]> 
 export function countsByType(plan: Plan): Array<[string, number]> {
   const counts = new Map<string, number>();
   for (const r of plan.resources.filter((x) => x.custom)) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || byText(a[0], b[0]));
 }
 
 function renderCounts(plan: Plan): string {

@@ -1,4 +1,4 @@
-import ora, { type Ora } from "ora";
+import type { Ora } from "ora";
 
 /**
  * Progress on long work: a spinner on an interactive terminal, nothing when output is piped,
@@ -16,8 +16,10 @@ export function showProgress(): boolean {
   return Boolean(process.stderr.isTTY) && (process.stderr.columns ?? 0) > 0 && !process.env.CI;
 }
 
-export function startProgress(text: string): Progress {
+async function startProgress(text: string): Promise<Progress> {
   if (!showProgress()) return { update() {}, succeed() {}, fail() {} };
+  // Loaded only for a terminal that shows it: piped and CI runs never pay for the spinner.
+  const { default: ora } = await import("ora");
   const spinner: Ora = ora({ text, stream: process.stderr }).start();
   return {
     update: (t) => {
@@ -33,7 +35,7 @@ export function startProgress(text: string): Progress {
  * goes on to main's handler: a spinner left running would keep an interactive process alive.
  */
 export async function withProgress<T>(text: string, failText: string, work: (progress: Progress) => Promise<T>): Promise<T> {
-  const progress = startProgress(text);
+  const progress = await startProgress(text);
   try {
     return await work(progress);
   } catch (error) {

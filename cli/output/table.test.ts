@@ -1,6 +1,7 @@
 import chalk from "chalk";
 import { afterEach, describe, expect, it } from "vitest";
-import { configureColour, fitColumns, renderTable } from "./table.js";
+import { configureColour } from "./colour.js";
+import { fitColumns, renderTable } from "./table.js";
 
 const level = chalk.level;
 afterEach(() => {

@@ -1,19 +1,9 @@
-import chalk from "chalk";
 import Table from "cli-table3";
 
 /** Width tables fit in when stdout is not a terminal: a log or a pull-request comment. */
 const PIPED_WIDTH = 120;
 /** No column is squeezed below this (wrapped text stays readable). */
 const MIN_COLUMN = 8;
-
-/**
- * Whether output is coloured: never when `NO_COLOR` is set (https://no-color.org) or stdout is
- * piped, unless `FORCE_COLOR` asks for it. Called once at start-up, before anything prints.
- */
-export function configureColour(env: NodeJS.ProcessEnv = process.env, tty = Boolean(process.stdout.isTTY)): void {
-  if (env.FORCE_COLOR && env.FORCE_COLOR !== "0") return;
-  if ((env.NO_COLOR ?? "") !== "" || !tty) chalk.level = 0;
-}
 
 const visibleLength = (text: string): number => text.replace(/\x1b\[[0-9;]*m/g, "").split("\n").reduce((max, line) => Math.max(max, line.length), 0);
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RunProvenance } from "../provenance.js";
 
 /**
  * The plan file (`.estate/<stack>/plan.json`): what the estate program declared for one stack.
@@ -30,6 +31,8 @@ export interface Plan {
   resources: PlanResource[];
   /** The stack's outputs, secrets redacted. */
   outputs: Record<string, unknown>;
+  /** The run that wrote the file: the same in every artifact it wrote (cli/pipeline.ts). */
+  provenance?: RunProvenance;
 }
 
 export interface PlanResource {
@@ -56,7 +59,15 @@ export interface PlanResource {
 
 export const REDACTED = "[secret]";
 
-const record = z.record(z.unknown());
+/**
+ * An object of any keys and values, checked as such without visiting each key: `z.record` parses
+ * every key and value of every resource's inputs and outputs, which made reading a saved plan take
+ * ten times as long as parsing its JSON.
+ */
+const record = z.custom<Record<string, unknown>>(
+  (value) => typeof value === "object" && value !== null && !Array.isArray(value),
+  (value) => ({ message: value === undefined ? "Required" : `Expected object, received ${value === null ? "null" : Array.isArray(value) ? "array" : typeof value}` }),
+);
 
 /**
  * A saved plan as the tools read it back: every field they use, so a hand-edited or truncated
@@ -86,6 +97,7 @@ export const planFileSchema = z.object({
     }),
   ),
   outputs: record,
+  provenance: z.object({ commit: z.string().optional(), runAt: z.string(), toolVersion: z.string() }).optional(),
 });
 
 /** A type token as the plan tools print it: `network:VirtualNetwork` for `azure-native:network:VirtualNetwork`. */

@@ -3,7 +3,6 @@ import path from "node:path";
 import { EstateError } from "../errors.js";
 import { displayPath } from "../output/files.js";
 import { PLAN_SCHEMA_VERSION, planFileSchema, type Plan } from "./schema.js";
-import { planStack } from "./stack.js";
 
 /**
  * Where a plan came from: planned just now from a stack file, or read from a saved plan.json.
@@ -52,6 +51,8 @@ export async function resolvePlan(
     const file = path.resolve(ref);
     return { plan: readPlanFile(file), label: displayPath(file) };
   }
+  // Loaded only to plan: the stack file reader and the engine stay out of saved-plan commands.
+  const { planStack } = await import("./stack.js");
   const plan = await planStack({ projectDir, stack: ref, onProgress });
   return { plan, label: `stack ${ref}` };
 }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
-import { STACK_NAME, STACK_NAME_RULE } from "./schema.js";
+import { checkStackName, StackFileError } from "./stack-name.js";
 
 export interface FlatConfig {
   /** Pulumi's flat config: `namespace:key` -> text (structured values as JSON), as the engine passes it. */
@@ -15,17 +15,8 @@ export interface StackFile extends FlatConfig {
   section: Record<string, unknown>;
 }
 
-/** A stack that has no stack file, or a stack file that is not valid YAML. */
-export class StackFileError extends Error {}
-
 /** Value given offline to each `secure:` config value: it cannot be decrypted without the stack's secrets provider. */
 export const OFFLINE_SECRET = (key: string) => `offline-secret-for-${key}`;
-
-/** Refuses a stack name that is not one, before it becomes a file or folder name. */
-export function checkStackName(stack: string): string {
-  if (!STACK_NAME.test(stack)) throw new StackFileError(`stack ${JSON.stringify(stack)}: ${STACK_NAME_RULE}`);
-  return stack;
-}
 
 export const stackFilePath = (projectDir: string, stack: string): string => path.join(projectDir, `Pulumi.${checkStackName(stack)}.yaml`);
 

@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { PolicyReport, PolicyResult } from "../../policies/evaluate.js";
 import { EstateError, UsageError } from "../errors.js";
 import { jsonText } from "../output/files.js";
+import { byText } from "../output/order.js";
 
 export const BASELINE_SCHEMA_VERSION = 1;
 
@@ -37,7 +38,7 @@ export function createBaseline(report: PolicyReport, now = new Date()): Baseline
   const findings = report.results
     .filter((result) => result.status === "fail")
     .map((result) => ({ ruleId: result.ruleId, resource: result.resource.urn, name: result.resource.name, messageHash: messageHash(result.message) }))
-    .sort((a, b) => a.ruleId.localeCompare(b.ruleId) || a.resource.localeCompare(b.resource));
+    .sort((a, b) => byText(a.ruleId, b.ruleId) || byText(a.resource, b.resource));
   return { schemaVersion: BASELINE_SCHEMA_VERSION, kind: "estate-policy-baseline", stack: report.stack, packVersion: report.packVersion, createdAt: now.toISOString(), findings };
 }
 

@@ -1,6 +1,6 @@
-import { execFileSync } from "node:child_process";
 import path from "node:path";
 import type { PolicyReport } from "../../policies/evaluate.js";
+import { gitCommit, type RunProvenance } from "../provenance.js";
 import { TOOL_VERSION } from "../version.js";
 import { compareFindings, readPreviousReport, type Baseline, type Comparison } from "./baseline.js";
 import { sourceLocator, type SourceLocator } from "./sources.js";
@@ -22,28 +22,22 @@ export interface ReportContext {
   comparison?: Comparison;
 }
 
-/** The commit checked out in `dir`, or undefined outside a git checkout (or without git). */
-export function gitCommit(dir: string): string | undefined {
-  try {
-    const commit = execFileSync("git", ["rev-parse", "--verify", "HEAD"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 5000 }).trim();
-    return /^[0-9a-f]{40,64}$/.test(commit) ? commit : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The context of reports written into `outDir` for a project: read before the reports are written,
  * so the previous run's policy.json there is still the previous one.
  */
-export function reportContext(projectDir: string, report: PolicyReport, options: { outDir: string; baseline?: { file: string; baseline: Baseline } }): ReportContext {
+export function reportContext(
+  projectDir: string,
+  report: PolicyReport,
+  options: { outDir: string; baseline?: { file: string; baseline: Baseline }; provenance?: RunProvenance },
+): ReportContext {
   const previousFile = path.join(options.outDir, "policy.json");
   const previous = options.baseline ? undefined : readPreviousReport(previousFile, report.stack);
   const comparison = options.baseline
     ? compareFindings(report, options.baseline.baseline, "baseline", options.baseline.file)
     : previous && compareFindings(report, previous, "previous run", previousFile);
   return {
-    provenance: { commit: gitCommit(projectDir), evaluatedAt: report.evaluatedAt, toolVersion: TOOL_VERSION, packVersion: report.packVersion },
+    provenance: { commit: options.provenance ? options.provenance.commit : gitCommit(projectDir), evaluatedAt: report.evaluatedAt, toolVersion: TOOL_VERSION, packVersion: report.packVersion },
     locate: sourceLocator(projectDir, report.stack),
     comparison,
   };

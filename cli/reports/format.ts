@@ -1,6 +1,7 @@
 import type { PolicyReport, PolicyResult, RuleInfo } from "../../policies/evaluate.js";
 import type { PolicySettings } from "../../policies/settings.js";
 import { severityRank } from "../../policies/evaluate.js";
+import { byText } from "../output/order.js";
 
 /** Failures and waived findings, worst first: what every report lists (passes and not-applicable are counted, not listed). */
 export function findings(report: PolicyReport): PolicyResult[] {
@@ -11,8 +12,8 @@ export function findings(report: PolicyReport): PolicyResult[] {
         Number(a.status === "waived") - Number(b.status === "waived") ||
         Number(a.enforcement === "advisory") - Number(b.enforcement === "advisory") ||
         severityRank(a.severity) - severityRank(b.severity) ||
-        a.ruleId.localeCompare(b.ruleId) ||
-        a.resource.name.localeCompare(b.resource.name),
+        byText(a.ruleId, b.ruleId) ||
+        byText(a.resource.name, b.resource.name),
     );
 }
 

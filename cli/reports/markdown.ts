@@ -1,6 +1,7 @@
 import { SEVERITIES } from "../../policies/model.js";
 import type { PolicyReport } from "../../policies/evaluate.js";
 import { controlTags, findings, ruleIndex, settingsOrigin, settingsRows, statusLabel } from "./format.js";
+import type { ReportContext } from "./context.js";
 
 /**
  * GitHub Markdown for table cells. Pipes are escaped everywhere (the table is split before inline
@@ -32,13 +33,13 @@ export function code(text: string): string {
 }
 
 /** A Markdown report for pull requests and wikis. */
-export function toMarkdown(report: PolicyReport): string {
+export function toMarkdown(report: PolicyReport, { provenance }: ReportContext): string {
   const rules = ruleIndex(report);
   const { summary } = report;
   const out = [
     `# Policy report: ${report.stack} (${report.profile})`,
     "",
-    `Offline plan from Pulumi's mock runtime, planned ${report.planCreatedAt}; rule pack ${report.packVersion}, evaluated ${report.evaluatedAt}.`,
+    `Offline plan from Pulumi's mock runtime, planned ${report.planCreatedAt}; rule pack ${report.packVersion}, evaluated ${report.evaluatedAt} by estate ${provenance.toolVersion}${provenance.commit ? ` at commit \`${provenance.commit.slice(0, 12)}\`` : ""}.`,
     "",
     `**${summary.mandatoryViolations} mandatory violations**, ${summary.advisoryViolations} warnings, ${summary.waived} waived, ${summary.pass} passed, ${summary.notApplicable} not applicable — ${summary.rules} rules over ${summary.resources} resources.`,
     "",

@@ -3,20 +3,12 @@ import { PROFILES } from "../../policies/model.js";
 import { RULES } from "../../policies/rules/index.js";
 import { loadStackPolicy } from "../../policies/settings.js";
 import type { Plan } from "../plan/schema.js";
-import { reportContext } from "./context.js";
-import { writeReports } from "./write.js";
 
 /** Evaluates the pack on a plan with the project's settings and the waivers in scope for its stack and profile. */
 export function evaluateWithProject(projectDir: string, plan: Plan, now = new Date()): PolicyReport {
   if (!isProfile(plan.profile)) throw new Error(`plan of ${plan.stack}: profile ${JSON.stringify(plan.profile)} is not one of ${PROFILES.join(", ")}`);
   const { settings, waivers } = loadStackPolicy(projectDir, RULES, { stack: plan.stack, profile: plan.profile, now });
   return evaluatePlan(plan, { settings, waivers, now });
-}
-
-/** `evaluateWithProject`, then every report written into outDir. */
-export function evaluateAndWriteReports(projectDir: string, outDir: string, plan: Plan, now = new Date()): { report: PolicyReport; files: string[] } {
-  const report = evaluateWithProject(projectDir, plan, now);
-  return { report, files: writeReports(outDir, report, reportContext(projectDir, report, { outDir })) };
 }
 
 /** One line for `estate plan`: the verdict and where the details are. */

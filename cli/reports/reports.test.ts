@@ -62,7 +62,7 @@ describe("JUnit and Markdown", () => {
   });
 
   it("lists findings with remediation and waivers with owner and expiry", () => {
-    const md = toMarkdown(report);
+    const md = toMarkdown(report, bareContext(report));
     expect(md).toContain(`**${report.summary.mandatoryViolations} mandatory violations**`);
     expect(md).toContain(`${report.summary.notApplicable} not applicable`);
     expect(md).toContain("| Severity | Pass | Fail | Waived | Not applicable |");
@@ -73,7 +73,7 @@ describe("JUnit and Markdown", () => {
 
 describe("settings and not-applicable in every report", () => {
   it("shows the effective settings and counts not-applicable apart", () => {
-    const md = toMarkdown(report);
+    const md = toMarkdown(report, bareContext(report));
     expect(md).toContain("## Settings");
     expect(md).toContain("| minimumTlsVersion | 1.2 |");
     const html = toHtml(report);
@@ -89,7 +89,7 @@ describe("settings and not-applicable in every report", () => {
 
 describe("policy.md as a pull-request comment (GitHub Markdown)", () => {
   const apim = { ...report, results: report.results.map((result, index) => (index === 0 ? { ...result, status: "fail" as const, message: "`<policies>` has no `<base />` in <inbound> & <outbound>", resource: { ...result.resource, name: "api|v1" } } : result)) };
-  const md = toMarkdown(apim);
+  const md = toMarkdown(apim, bareContext(apim));
 
   it("leaves code spans as they are: nothing is entity-decoded inside backticks", () => {
     expect(md).toContain("`<policies>` has no `<base />` in &lt;inbound&gt; &amp; &lt;outbound&gt;");

@@ -14,13 +14,14 @@ export const REPORT_FORMATS: ReportFormat[] = ["json", "sarif", "junit", "md", "
 export function renderReport(report: PolicyReport, format: ReportFormat, context: ReportContext = bareContext(report)): string {
   switch (format) {
     case "json":
-      return jsonText(report);
+      // The run's provenance travels in the file, as in every other artifact of the run.
+      return jsonText({ ...report, provenance: context.provenance });
     case "sarif":
       return jsonText(toSarif(report, context));
     case "junit":
       return toJunit(report);
     case "md":
-      return toMarkdown(report);
+      return toMarkdown(report, context);
     case "html":
       return toHtml(report, context);
   }

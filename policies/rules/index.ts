@@ -27,7 +27,9 @@ function catalogue(rules: Rule[]): readonly Rule[] {
     if (!rule.types.length) throw new Error(`policies/rules: rule ${rule.id} applies to no resource type`);
     seen.add(rule.id);
   }
-  return Object.freeze([...rules].sort((a, b) => a.id.localeCompare(b.id)));
+  // By code point, not localeCompare: ids are ASCII, and ICU's collator would cost every command
+  // that loads the pack tens of milliseconds to start.
+  return Object.freeze([...rules].sort((a, b) => (a.id < b.id ? -1 : 1)));
 }
 
 /** The whole pack. */

@@ -1,0 +1,25 @@
+import { ConfigError } from "../stacks/config/errors.js";
+import { NamingError } from "../infra/naming/index.js";
+import { ProgramError } from "./plan/program-error.js";
+import { StackFileError } from "./plan/stack-name.js";
+import { SettingsError } from "../policies/settings.js";
+import { WaiverError } from "../policies/waivers.js";
+import { EstateError, UsageError } from "./errors.js";
+
+// Apart from cli/errors.ts, which every command imports: these classes bring the naming rules, the
+// config schema and the YAML parser, which main.ts loads only once a command has failed.
+
+/** Errors that are the user's to fix: printed as one clear message, no stack trace. */
+export function isExpected(error: unknown): boolean {
+  const cause = error instanceof ProgramError ? error.cause : error;
+  return (
+    cause instanceof ConfigError ||
+    cause instanceof NamingError ||
+    cause instanceof StackFileError ||
+    cause instanceof UsageError ||
+    cause instanceof EstateError ||
+    cause instanceof WaiverError ||
+    cause instanceof SettingsError ||
+    error instanceof ProgramError
+  );
+}
