@@ -4,7 +4,7 @@ import type { AppSettingValue } from "../infra/compute/index.js";
 import { CALLER_AUTHORIZATION_HEADER, entraEndpoints } from "../infra/gateway/policy-xml.js";
 import { STATIC_SITE_REGIONS } from "../infra/static/index.js";
 import { planSubnets } from "../infra/network/subnets.js";
-import { isAppService, loadManifests, unhandledSettingSource, type LoadedManifest, type ServiceKind } from "../services/manifest.js";
+import { IDENTITY_BINDINGS, isAppService, loadManifests, unhandledSettingSource, type LoadedManifest, type ServiceKind } from "../services/manifest.js";
 import { staticSiteRegion } from "./config/hosts.js";
 import { ConfigError, formatKey, type ConfigProblem } from "./config/load.js";
 import type { EstateConfig } from "./config/schema.js";
@@ -22,7 +22,7 @@ export async function loadHostedServices(rootDir: string, config: EstateConfig, 
   const all = await loadManifests(path.join(rootDir, "services"));
   const { chosen, problems } = chooseServices(all, config, stack);
   problems.push(
-    ...chosen.flatMap((m) => [...unhostable(m, config), ...undeclaredData(m, config)]),
+    ...chosen.flatMap((m) => [...unhostable(m, config), ...undeclaredData(m, config), ...undeclaredBindings(m, config)]),
     ...unroutable(chosen, config),
     ...unhostableSites(chosen, config),
     ...noContainerSubnet(chosen, config),
@@ -108,6 +108,12 @@ function unhostableContainer(service: HostedService, config: EstateConfig): Conf
       message: `${file}: image "${service.image}" names the registry ${first}; give repository:tag in the estate's registry (it adds its own login server)`,
     });
   }
+  for (const key of IDENTITY_BINDINGS.filter((k) => service[k])) {
+    problems.push({
+      key,
+      message: `${file}: a container cannot bind ${key} yet: its users name the service's own identity, which the estate makes for App Service apps only; host it as a web-app or function-app`,
+    });
+  }
   if (service.routes.length && config.gateway.sku === "none") {
     problems.push({
       key: formatKey(["gateway", "sku"]),
@@ -149,6 +155,51 @@ function undeclaredData(service: HostedService, config: EstateConfig): ConfigPro
         message: `${who} expects ${c.database}/${c.container} partitioned by ${c.partitionKey}; the stack declares ${declared.partitionKey}`,
       });
     }
+  }
+  return problems;
+}
+
+/**
+ * Bindings to services the stack leaves out, databases and model deployments it does not declare:
+ * each refused with the manifest and the stack key, before anything is declared.
+ */
+export function undeclaredBindings(service: HostedService, config: EstateConfig): ConfigProblem[] {
+  const who = `service ${service.name} (services/${service.name}/manifest.json)`;
+  const problems: ConfigProblem[] = [];
+  const refuse = (path: Array<string | number>, message: string) => problems.push({ key: formatKey(path), message: `${who} ${message}` });
+  const { data, platform } = config;
+  if (service.redis && !data.redis.enabled) refuse(["data", "redis", "enabled"], "binds Redis, which this stack leaves out; set it true or host another service");
+  const databases: Array<["sql" | "postgresql" | "mysql", string, string[]]> = [
+    ["sql", "Azure SQL", data.sql.databases.map((db) => db.name)],
+    ["postgresql", "PostgreSQL", data.postgresql.databases],
+    ["mysql", "MySQL", data.mysql.databases],
+  ];
+  for (const [key, engine, declared] of databases) {
+    const binding = service[key];
+    if (!binding) continue;
+    if (!data[key].enabled) refuse(["data", key, "enabled"], `binds ${engine}, which this stack leaves out; set it true or host another service`);
+    else if (!declared.includes(binding.database)) {
+      refuse(["data", key, "databases"], `binds ${engine} database "${binding.database}", which the stack does not declare (it declares ${declared.join(", ") || "none"})`);
+    }
+  }
+  if (service.search && !platform.search.enabled) refuse(["platform", "search", "enabled"], "binds AI Search, which this stack leaves out; set it true or host another service");
+  if (service.openAi) {
+    if (!platform.openAi.enabled) refuse(["platform", "openAi", "enabled"], "binds Azure OpenAI, which this stack leaves out; set it true or host another service");
+    else {
+      const declared = platform.openAi.deployments.map((d) => d.name);
+      for (const name of service.openAi.deployments.filter((d) => !declared.includes(d))) {
+        refuse(["platform", "openAi", "deployments"], `binds model deployment "${name}", which the stack does not declare (it declares ${declared.join(", ")})`);
+      }
+    }
+  }
+  for (const kind of ["signalR", "webPubSub"] as const) {
+    if (!service[kind]) continue;
+    const what = kind === "signalR" ? "SignalR Service" : "Web PubSub";
+    if (!platform.realtime.enabled) refuse(["platform", "realtime", "enabled"], `binds ${what}, which this stack leaves out; set it true (kind ${kind}) or host another service`);
+    else if (platform.realtime.kind !== kind) refuse(["platform", "realtime", "kind"], `binds ${what}, but the stack's real-time service is ${platform.realtime.kind}; bind that one or change the kind`);
+  }
+  if (service.appConfig && !platform.appConfiguration.enabled) {
+    refuse(["platform", "appConfiguration", "enabled"], "binds App Configuration, which this stack leaves out; set it true or host another service");
   }
   return problems;
 }
@@ -216,14 +267,37 @@ export interface SettingSources {
   behindGateway: boolean;
   /** The versionless URI of the Key Vault secret the estate generates under this name (declared on first ask). */
   generatedSecretUri(name: string): pulumi.Input<string>;
+  /** The bound services' addresses; each absent when the stack leaves that service out. */
+  redisHostName?: pulumi.Input<string>;
+  sqlServerFqdn?: pulumi.Input<string>;
+  postgresqlFqdn?: pulumi.Input<string>;
+  mysqlFqdn?: pulumi.Input<string>;
+  searchEndpoint?: pulumi.Input<string>;
+  openAiEndpoint?: pulumi.Input<string>;
+  /** The real-time service is SignalR or Web PubSub, never both (`estate:platform.realtime.kind`). */
+  realtime?: { kind: "signalR" | "webPubSub"; endpoint: pulumi.Input<string> };
+  appConfigEndpoint?: pulumi.Input<string>;
 }
+
+/**
+ * The user-assigned identity a service with identity bindings (Redis, SQL, PostgreSQL, MySQL)
+ * signs in as: its Entra object id is the Redis user name, its name the database user's.
+ */
+export interface BindingIdentity {
+  name: pulumi.Input<string>;
+  principalId: pulumi.Input<string>;
+  clientId: pulumi.Input<string>;
+}
+
+/** Azure Cache for Redis takes TLS connections on 6380 only (the non-TLS port is off): https://learn.microsoft.com/azure/azure-cache-for-redis/cache-configure#access-ports */
+export const REDIS_TLS_PORT = 6380;
 
 /**
  * A service's app settings, by the `from` of each manifest setting. Sources that need nothing in
  * Azure are left out: the platform sets the App Insights connection, and system-assigned
  * identities need no client id.
  */
-export function serviceSettings(service: HostedService, sources: SettingSources): Record<string, AppSettingValue> {
+export function serviceSettings(service: HostedService, sources: SettingSources, identity?: BindingIdentity): Record<string, AppSettingValue> {
   const entra = pulumi.output(sources.tenantId).apply(entraEndpoints);
   const settings: Record<string, AppSettingValue> = {};
   for (const setting of service.settings) {
@@ -235,6 +309,13 @@ export function serviceSettings(service: HostedService, sources: SettingSources)
     const absent = (what: string, key: string): never => {
       throw new Error(`service ${service.name}: setting ${setting.name} needs ${what}, which the stack leaves out (estate:${key} is false)`);
     };
+    // The hosts tier gives every App Service app with an identity binding its identity; loadHostedServices refuses them on containers.
+    const bound = (): BindingIdentity => {
+      if (!identity) throw new Error(`service ${service.name}: setting ${setting.name} (${setting.from}) names the service identity, which only a redis, sql, postgresql or mysql binding gives`);
+      return identity;
+    };
+    const realtime = (kind: "signalR" | "webPubSub") =>
+      sources.realtime?.kind === kind ? sources.realtime.endpoint : absent(kind === "signalR" ? "SignalR Service" : "Web PubSub", `platform.realtime (kind ${kind})`);
     const value: AppSettingValue | undefined = (() => {
       switch (setting.from) {
         case "cosmos.endpoint": return sources.cosmosEndpoint ?? absent("Cosmos DB", "data.cosmos.enabled");
@@ -251,8 +332,27 @@ export function serviceSettings(service: HostedService, sources: SettingSources)
         case "gateway.callerTokenHeader": return service.routes.length && sources.behindGateway ? CALLER_AUTHORIZATION_HEADER.toLowerCase() : undefined;
         // A Key Vault reference: the value stays in the vault and never enters the app's config.
         case "keyVault.generatedSecret": return { keyVaultSecretUri: sources.generatedSecretUri(setting.value!) };
+        case "redis.url": return pulumi.interpolate`rediss://${sources.redisHostName ?? absent("Redis", "data.redis.enabled")}:${REDIS_TLS_PORT}`;
+        // Azure Cache for Redis names an Entra user by its object id (https://learn.microsoft.com/azure/azure-cache-for-redis/cache-azure-active-directory-for-authentication).
+        case "redis.user": return bound().principalId;
+        case "sql.server": return sources.sqlServerFqdn ?? absent("Azure SQL", "data.sql.enabled");
+        case "sql.database": return service.sql?.database;
+        case "postgresql.host": return sources.postgresqlFqdn ?? absent("PostgreSQL", "data.postgresql.enabled");
+        case "postgresql.database": return service.postgresql?.database;
+        // The role is named after the identity (pgaadauth_create_principal), the MySQL user likewise.
+        case "postgresql.user": return bound().name;
+        case "mysql.host": return sources.mysqlFqdn ?? absent("MySQL", "data.mysql.enabled");
+        case "mysql.database": return service.mysql?.database;
+        case "mysql.user": return bound().name;
+        case "search.endpoint": return sources.searchEndpoint ?? absent("AI Search", "platform.search.enabled");
+        case "openai.endpoint": return sources.openAiEndpoint ?? absent("Azure OpenAI", "platform.openAi.enabled");
+        case "openai.deployment": return setting.value;
+        case "signalr.endpoint": return realtime("signalR");
+        case "webPubSub.endpoint": return realtime("webPubSub");
+        case "appConfig.endpoint": return sources.appConfigEndpoint ?? absent("App Configuration", "platform.appConfiguration.enabled");
         case "literal": return setting.value;
-        case "identity.clientId":
+        // A system-assigned identity needs no client id; a service with identity bindings signs in as its user-assigned one.
+        case "identity.clientId": return identity?.clientId;
         case "appInsights.connectionString":
           return undefined;
         default: return unhandledSettingSource(setting.from);
