@@ -118,13 +118,14 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
       for (const setting of service.settings.filter((s) => s.from === "keyVault.generatedSecret")) data.keyVault.grantSecretRead(key, principalId, setting.value!);
     }
   }
+  const containers = containerHosts(foundation, networkTier, dataTier, platform, settingSources);
   return {
     compute,
-    containers: containerHosts(foundation, networkTier, dataTier, platform, settingSources),
+    containers,
     kubernetes: kubernetesHosts(foundation, networkTier, dataTier),
     staticSites: staticSitesOf(foundation, rootDir),
     tenantId,
-    databaseUsers,
+    databaseUsers: [...databaseUsers, ...(containers?.databaseUsers ?? [])],
   };
 }
 
