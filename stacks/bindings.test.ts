@@ -219,32 +219,55 @@ describe("bindings to services the stack does not declare", () => {
   });
 });
 
-describe("a container service", () => {
-  it("cannot take identity bindings yet: the estate makes the service identity for App Service apps only", async () => {
-    const container = { name: "svc", kind: "container", image: "svc:1.0.0", port: 8080, redis: { access: "read" }, settings: [setting("AZURE_CLIENT_ID", "identity.clientId")] };
-    const raw = { ...DEV, "estate:hosts": JSON.stringify({ registry: { enabled: true } }) };
-    const error = (await loadHostedServices(project([container]), loadConfig(raw, { stack: "dev" }), "dev").catch((e: unknown) => e)) as ConfigError;
-    expect(error).toBeInstanceOf(ConfigError);
-    expect(error.problems).toContainEqual({ key: "redis", message: expect.stringMatching(/^services\/svc\/manifest\.json: a container cannot bind redis yet/) });
-  });
-});
-
-describe("a service bound to Web PubSub", () => {
+describe("a function app bound to Web PubSub and a container bound to PostgreSQL", () => {
   let plan: Plan;
   beforeAll(async () => {
-    const config = { ...DEV, "estate:platform": JSON.stringify({ realtime: { enabled: true, kind: "webPubSub" } }) };
-    const pubsub = { name: "hub", kind: "function-app", entry: "src/index.ts", webPubSub: {}, settings: [setting("WEBPUBSUB_ENDPOINT", "webPubSub.endpoint")] };
-    plan = await planConfig({ projectDir: project([pubsub]), stack: "dev", config, secretKeys: [] });
+    const config = {
+      ...DEV,
+      "estate:hosts": JSON.stringify({ registry: { enabled: true } }),
+      "estate:data": JSON.stringify({ postgresql: { enabled: true, admin: ADMIN, databases: ["events"] } }),
+      "estate:platform": JSON.stringify({ realtime: { enabled: true, kind: "webPubSub" } }),
+    };
+    const hub = { name: "hub", kind: "function-app", entry: "src/index.ts", webPubSub: {}, settings: [setting("WEBPUBSUB_ENDPOINT", "webPubSub.endpoint")] };
+    const events = {
+      name: "events",
+      kind: "container",
+      image: "events:1.0.0",
+      port: 8080,
+      postgresql: { database: "events", access: "readwrite" },
+      settings: [setting("AZURE_CLIENT_ID", "identity.clientId"), setting("PGHOST", "postgresql.host"), setting("PGUSER", "postgresql.user")],
+    };
+    plan = await planConfig({ projectDir: project([hub, events]), stack: "dev", config, secretKeys: [] });
   }, 120_000);
+  const ofType = (type: string) => plan.resources.filter((r) => r.type === type);
 
-  it("gets Web PubSub Service Owner on that service and its endpoint, with no identity of its own", () => {
-    const [service] = plan.resources.filter((r) => r.type === "azure-native:webpubsub:WebPubSub");
-    const [site] = plan.resources.filter((r) => r.type === "azure-native:web:WebApp");
+  it("gives the function app Web PubSub Service Owner on that service and its endpoint, with no identity of its own", () => {
+    const [service] = ofType("azure-native:webpubsub:WebPubSub");
+    const [site] = ofType("azure-native:web:WebApp");
     const principalId = (site!.outputs.identity as { principalId: string }).principalId;
-    const grants = plan.resources.filter((r) => r.type === "azure-native:authorization:RoleAssignment" && r.inputs.principalId === principalId && r.inputs.scope === service!.outputs.id);
+    const grants = ofType("azure-native:authorization:RoleAssignment").filter((r) => r.inputs.principalId === principalId && r.inputs.scope === service!.outputs.id);
     expect(grants.map((g) => g.inputs.roleDefinitionId)).toEqual([expect.stringMatching(new RegExp(`/${BUILT_IN_ROLES["Web PubSub Service Owner"]}$`))]);
     const settings = (site!.inputs.siteConfig as { appSettings: Array<{ name: string; value: string }> }).appSettings;
     expect(settings.find((s) => s.name === "WEBPUBSUB_ENDPOINT")?.value).toBe(`https://${service!.outputs.hostName}`);
-    expect(plan.resources.filter((r) => r.type === "azure-native:managedidentity:UserAssignedIdentity")).toEqual([]);
+    expect(site!.inputs.identity).toEqual({ type: "SystemAssigned" });
+  });
+
+  it("runs the container as its service identity, which pulls its image and is its PostgreSQL user", () => {
+    const identities = ofType("azure-native:managedidentity:UserAssignedIdentity");
+    expect(identities.map((r) => String(r.inputs.resourceName))).toEqual([expect.stringMatching(/^id-.*-events$/)]);
+    const identity = identities[0]!;
+    const [app] = ofType("azure-native:app:ContainerApp");
+    expect(app!.inputs.identity).toEqual({ type: "UserAssigned", userAssignedIdentities: [identity.outputs.id] });
+    expect((app!.inputs.configuration as any).registries).toEqual([{ server: expect.any(String), identity: identity.outputs.id }]);
+    const acrPull = ofType("azure-native:authorization:RoleAssignment").filter((r) => String(r.inputs.roleDefinitionId).endsWith(BUILT_IN_ROLES.AcrPull!));
+    expect(acrPull.map((r) => r.inputs.principalId)).toEqual([identity.outputs.principalId]);
+    const env = Object.fromEntries(((app!.inputs.template as any).containers[0].env as Array<{ name: string; value: string }>).map((e) => [e.name, e.value]));
+    expect(env).toEqual({
+      AZURE_CLIENT_ID: identity.outputs.clientId,
+      PGHOST: ofType("azure-native:dbforpostgresql:Server")[0]!.outputs.fullyQualifiedDomainName,
+      PGUSER: identity.inputs.resourceName,
+    });
+    const steps = plan.outputs.databaseUsers as Array<{ service: string; engine: string; user: string }>;
+    expect(steps.map(({ service, engine, user }) => [service, engine, user])).toEqual([["events", "postgresql", identity.inputs.resourceName]]);
   });
 });

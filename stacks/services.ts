@@ -4,7 +4,7 @@ import type { AppSettingValue } from "../infra/compute/index.js";
 import { CALLER_AUTHORIZATION_HEADER, entraEndpoints } from "../infra/gateway/policy-xml.js";
 import { STATIC_SITE_REGIONS } from "../infra/static/index.js";
 import { planSubnets } from "../infra/network/subnets.js";
-import { IDENTITY_BINDINGS, isAppService, loadManifests, unhandledSettingSource, type LoadedManifest, type ServiceKind } from "../services/manifest.js";
+import { isAppService, loadManifests, unhandledSettingSource, type LoadedManifest, type ServiceKind } from "../services/manifest.js";
 import { staticSiteRegion } from "./config/hosts.js";
 import { ConfigError, formatKey, type ConfigProblem } from "./config/load.js";
 import type { EstateConfig } from "./config/schema.js";
@@ -106,12 +106,6 @@ function unhostableContainer(service: HostedService, config: EstateConfig): Conf
     problems.push({
       key: "image",
       message: `${file}: image "${service.image}" names the registry ${first}; give repository:tag in the estate's registry (it adds its own login server)`,
-    });
-  }
-  for (const key of IDENTITY_BINDINGS.filter((k) => service[k])) {
-    problems.push({
-      key,
-      message: `${file}: a container cannot bind ${key} yet: its users name the service's own identity, which the estate makes for App Service apps only; host it as a web-app or function-app`,
     });
   }
   if (service.routes.length && config.gateway.sku === "none") {
@@ -309,7 +303,7 @@ export function serviceSettings(service: HostedService, sources: SettingSources,
     const absent = (what: string, key: string): never => {
       throw new Error(`service ${service.name}: setting ${setting.name} needs ${what}, which the stack leaves out (estate:${key} is false)`);
     };
-    // The hosts tier gives every App Service app with an identity binding its identity; loadHostedServices refuses them on containers.
+    // The hosts tier gives every service with an identity binding its identity.
     const bound = (): BindingIdentity => {
       if (!identity) throw new Error(`service ${service.name}: setting ${setting.name} (${setting.from}) names the service identity, which only a redis, sql, postgresql or mysql binding gives`);
       return identity;

@@ -134,8 +134,9 @@ export interface ContainerAppArgs extends BaseArgs {
    * the first revision can pull. `SystemAssigned`: the app's own identity, granted after the app
    * is created; Azure retries the pull until the grant is there. Microsoft recommends a
    * user-assigned identity for pulls: https://learn.microsoft.com/azure/container-apps/managed-identity-image-pull
+   * An existing identity: that one, for pulls and everything else.
    */
-  identity?: "UserAssigned" | "SystemAssigned";
+  identity?: "UserAssigned" | "SystemAssigned" | ExistingIdentity;
   /** vCPU per replica; memory is twice that in GiB (Consumption profile combinations). */
   cpu: number;
   minReplicas: number;
@@ -182,6 +183,13 @@ export function containerEnv(
   return { env, secrets };
 }
 
+/** A user-assigned identity made before the app, e.g. by a caller whose settings name it. */
+export interface ExistingIdentity {
+  id: pulumi.Input<string>;
+  principalId: pulumi.Input<string>;
+  clientId: pulumi.Input<string>;
+}
+
 /**
  * One service as a container app on the Consumption profile: HTTPS-only ingress (never
  * insecure), reachable from the VNet or only from its environment and never from the internet,
@@ -221,13 +229,15 @@ export class ContainerApp extends pulumi.ComponentResource {
     const identityKind = args.identity ?? "UserAssigned";
 
     const user =
-      identityKind === "UserAssigned"
-        ? new managedidentity.UserAssignedIdentity(
-            `${logical}-id`,
-            { resourceName: args.namer.name("managedIdentity", args.name), resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
-            { parent: this },
-          )
-        : undefined;
+      typeof identityKind === "object"
+        ? { id: pulumi.output(identityKind.id), principalId: pulumi.output(identityKind.principalId), clientId: pulumi.output(identityKind.clientId) }
+        : identityKind === "UserAssigned"
+          ? new managedidentity.UserAssignedIdentity(
+              `${logical}-id`,
+              { resourceName: args.namer.name("managedIdentity", args.name), resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
+              { parent: this },
+            )
+          : undefined;
     const pullGrant = user && args.image.registry.grantPull(args.name, user.principalId);
     // Container Apps names its system-assigned identity "system" wherever an identity is asked for.
     const pullIdentity: pulumi.Input<string> = user ? user.id : "system";

@@ -3,7 +3,7 @@ import type { AppSettingValue } from "../../infra/compute/index.js";
 import { ContainerApp, ContainerAppsEnvironment, ContainerRegistry } from "../../infra/containers/index.js";
 import type { HostedService } from "../services.js";
 import { serviceSettings, type SettingSources } from "../services.js";
-import { grantServiceData } from "./bindings.js";
+import { databaseUserSteps, grantServiceData, serviceIdentity, type ServiceDatabaseUser, type ServiceIdentity } from "./bindings.js";
 import type { DataServicesTier } from "./data.js";
 import type { Foundation } from "./foundation.js";
 import { gatewaySubnetRole, hostsContainers, type NetworkTier } from "./network.js";
@@ -15,6 +15,8 @@ export interface ContainerHosts {
   environment: ContainerAppsEnvironment;
   /** By service name. */
   apps: Record<string, ContainerApp>;
+  /** The database users the container services' SQL, PostgreSQL and MySQL bindings need. */
+  databaseUsers: ServiceDatabaseUser[];
 }
 
 /**
@@ -52,12 +54,15 @@ export function containerHosts(
     zoneRedundant: config.zoneRedundant,
   });
 
+  // Services with identity bindings run as an identity made before their app: their settings name it.
+  const identities = Object.fromEntries(services.filter((s) => s.kind === "container").map((service) => [service.name, serviceIdentity(foundation, service)]));
   // The gateway's subnet is the apps' one allowed caller when it is in the VNet.
   const gatewayCidr = gatewaySubnetRole(config) ? subnets.gateway : undefined;
   const apps = Object.fromEntries(
     services
       .filter((service) => service.kind === "container")
       .map((service) => {
+        const identity = identities[service.name];
         const app = new ContainerApp(`app-${service.name}`, {
           ...base,
           diagnostics,
@@ -69,25 +74,30 @@ export function containerHosts(
           minReplicas: settings.containerApps.minReplicas,
           maxReplicas: settings.containerApps.maxReplicas,
           concurrentRequests: settings.containerApps.concurrentRequests,
-          env: containerSettings(service, settingSources, appInsights.connectionString),
+          env: containerSettings(service, settingSources, appInsights.connectionString, identity),
+          // A service identity, when its bindings need one, is the app's only identity.
+          identity,
         });
         return [service.name, app];
       }),
   );
 
   // Each app's identity gets exactly the data its manifest lists, as the App Service apps do.
+  const databaseUsers: ServiceDatabaseUser[] = [];
   for (const service of services.filter((s) => s.kind === "container")) {
     grantServiceData(service, { key: service.name, principalId: apps[service.name].principalId }, data, platform, { bindings: true });
+    const identity = identities[service.name];
+    if (identity) databaseUsers.push(...databaseUserSteps(service, identity, data));
   }
-  return { registry, environment, apps };
+  return { registry, environment, apps, databaseUsers };
 }
 
 /**
  * A container's env vars from its manifest: what serviceSettings gives App Service apps, plus the
  * App Insights connection, which App Service sets on its own and Container Apps does not.
  */
-function containerSettings(service: HostedService, sources: SettingSources, appInsightsConnection: pulumi.Output<string>): Record<string, AppSettingValue> {
-  const resolved = serviceSettings(service, sources);
+function containerSettings(service: HostedService, sources: SettingSources, appInsightsConnection: pulumi.Output<string>, identity?: ServiceIdentity): Record<string, AppSettingValue> {
+  const resolved = serviceSettings(service, sources, identity);
   // In the manifest's order, as App Service apps list theirs.
   const settings: Record<string, AppSettingValue> = {};
   for (const setting of service.settings) {

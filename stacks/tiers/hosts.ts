@@ -132,13 +132,14 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
       { dependsOn: publishGrants },
     );
   }
+  const containers = containerHosts(foundation, networkTier, dataTier, platform, settingSources);
   return {
     compute,
-    containers: containerHosts(foundation, networkTier, dataTier, platform, settingSources),
+    containers,
     kubernetes: kubernetesHosts(foundation, networkTier, dataTier),
     staticSites: staticSitesOf(foundation, rootDir, compute),
     tenantId,
-    databaseUsers,
+    databaseUsers: [...databaseUsers, ...(containers?.databaseUsers ?? [])],
   };
 }
 
