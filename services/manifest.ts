@@ -22,6 +22,22 @@ export const settingSources = [
   "auth.jwksUri",
   "gateway.callerTokenHeader",
   "keyVault.generatedSecret",
+  "redis.url",
+  "redis.user",
+  "sql.server",
+  "sql.database",
+  "postgresql.host",
+  "postgresql.database",
+  "postgresql.user",
+  "mysql.host",
+  "mysql.database",
+  "mysql.user",
+  "search.endpoint",
+  "openai.endpoint",
+  "openai.deployment",
+  "signalr.endpoint",
+  "webPubSub.endpoint",
+  "appConfig.endpoint",
   "literal",
 ] as const;
 export type SettingSource = (typeof settingSources)[number];
@@ -34,7 +50,7 @@ export function unhandledSettingSource(source: never): never {
   throw new Error(`no resolver for setting source "${String(source)}"`);
 }
 
-const valuedSources: readonly SettingSource[] = ["literal", "servicebus.queue", "servicebus.maxDeliveryCount", "keyVault.generatedSecret"];
+const valuedSources: readonly SettingSource[] = ["literal", "servicebus.queue", "servicebus.maxDeliveryCount", "keyVault.generatedSecret", "openai.deployment"];
 
 /** Key Vault secret names (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#objects-identifiers-and-versioning). */
 const SECRET_NAME = /^[A-Za-z0-9-]{1,127}$/;
@@ -75,6 +91,65 @@ const blobContainer = z
   })
   .strict();
 
+/**
+ * The bindings to the estate's other data and platform services: each grants the service's
+ * identity one least-privilege data-plane role on exactly that resource (stacks/tiers/bindings.ts
+ * says which), and its settings come from the `<binding>.*` sources. Absent: no access.
+ */
+const access = z.enum(["read", "readwrite"]);
+/** Database names the three engines all accept. */
+const databaseName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "must be a database name (letters, digits, _; at most 63)");
+const databaseBinding = z.object({ database: databaseName, access }).strict();
+export const bindingsShape = {
+  /** Azure Cache for Redis: the Data Reader or Data Contributor access policy (Entra ID; keys are off). */
+  redis: z.object({ access }).strict().optional(),
+  /** Azure SQL: a contained database user for the identity, db_datareader (+ db_datawriter for readwrite). */
+  sql: databaseBinding.optional(),
+  /** PostgreSQL flexible server: an Entra role for the identity with SELECT (+ INSERT, UPDATE, DELETE) in the database. */
+  postgresql: databaseBinding.optional(),
+  /** MySQL flexible server: an Entra user for the identity with SELECT (+ INSERT, UPDATE, DELETE) on the database. */
+  mysql: databaseBinding.optional(),
+  /** AI Search: Search Index Data Reader or Contributor on the service. */
+  search: z.object({ access }).strict().optional(),
+  /** Azure OpenAI: Cognitive Services OpenAI User on the account; the model deployments the service calls. */
+  openAi: z.object({ deployments: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/, "must be a model deployment name")).min(1) }).strict().optional(),
+  /** Azure SignalR Service: SignalR App Server. */
+  signalR: z.object({}).strict().optional(),
+  /** Azure Web PubSub: Web PubSub Service Owner. */
+  webPubSub: z.object({}).strict().optional(),
+  /** App Configuration: App Configuration Data Reader. */
+  appConfig: z.object({}).strict().optional(),
+};
+export type BindingKey = keyof typeof bindingsShape;
+export const BINDING_KEYS = Object.keys(bindingsShape) as BindingKey[];
+
+/** The binding each binding-backed setting source reads from: a setting without its binding would have no access. */
+export const SOURCE_BINDING: Partial<Record<SettingSource, BindingKey>> = {
+  "redis.url": "redis",
+  "redis.user": "redis",
+  "sql.server": "sql",
+  "sql.database": "sql",
+  "postgresql.host": "postgresql",
+  "postgresql.database": "postgresql",
+  "postgresql.user": "postgresql",
+  "mysql.host": "mysql",
+  "mysql.database": "mysql",
+  "mysql.user": "mysql",
+  "search.endpoint": "search",
+  "openai.endpoint": "openAi",
+  "openai.deployment": "openAi",
+  "signalr.endpoint": "signalR",
+  "webPubSub.endpoint": "webPubSub",
+  "appConfig.endpoint": "appConfig",
+};
+
+/**
+ * Bindings whose access is tied to one Entra principal by object id or name (a Redis user, a
+ * database user): the service signs in to them as its own user-assigned identity, the same on a
+ * web app and its staging slot and known before either exists.
+ */
+export const IDENTITY_BINDINGS: readonly BindingKey[] = ["redis", "sql", "postgresql", "mysql"];
+
 const appSetting = z
   .object({
     name: settingName,
@@ -83,7 +158,7 @@ const appSetting = z
     /**
      * `literal`: the value itself; `servicebus.*`: the queue whose name or property is meant;
      * `keyVault.generatedSecret`: the name of the Key Vault secret the estate generates once and
-     * the app reads as a Key Vault reference.
+     * the app reads as a Key Vault reference; `openai.deployment`: the bound model deployment meant.
      */
     value: z.string().optional(),
     description: z.string().optional(),
@@ -129,6 +204,7 @@ export const manifestSchema = z
     cosmos: z.array(cosmosContainer).default([]),
     blobContainers: z.array(blobContainer).default([]),
     settings: z.array(appSetting).default([]),
+    ...bindingsShape,
   })
   .strict();
 
@@ -153,7 +229,7 @@ const KIND_KEYS: Record<ServiceKind, { needs: Array<"entry" | "build" | "image" 
   "function-app": { needs: ["entry"], forbids: ["build", "image", "port"] },
   "web-app": { needs: ["entry"], forbids: ["build", "image", "port"] },
   // A static site serves files: no code of its own runs in Azure, so it binds to nothing.
-  "static-site": { needs: ["build"], forbids: ["entry", "image", "port", "routes", "queues", "cosmos", "blobContainers", "settings"] },
+  "static-site": { needs: ["build"], forbids: ["entry", "image", "port", "routes", "queues", "cosmos", "blobContainers", "settings", ...BINDING_KEYS] },
   container: { needs: ["image", "port"], forbids: ["entry", "build"] },
 };
 
@@ -178,6 +254,24 @@ export class ManifestError extends Error {
 
 const duplicates = (values: string[]) => values.filter((v, i) => values.indexOf(v) !== i);
 
+/** Settings from a binding the manifest does not have, deployments it does not bind, identity bindings without the identity's client id. */
+function bindingProblems(manifest: ServiceManifest): string[] {
+  const problems: string[] = [];
+  for (const s of manifest.settings) {
+    const binding = SOURCE_BINDING[s.from];
+    if (binding && !manifest[binding]) problems.push(`settings: ${s.name} is from ${s.from}, but the manifest has no ${binding} binding (add "${binding}" to grant the access)`);
+    if (s.from === "openai.deployment" && manifest.openAi && !manifest.openAi.deployments.includes(s.value!)) {
+      problems.push(`settings: ${s.name} names deployment "${s.value}"; the openAi binding lists ${manifest.openAi.deployments.join(", ")}`);
+    }
+  }
+  const identityBound = IDENTITY_BINDINGS.filter((key) => manifest[key]);
+  if (identityBound.length && !manifest.settings.some((s) => s.from === "identity.clientId")) {
+    problems.push(`settings: ${identityBound.join(", ")} ${identityBound.length > 1 ? "are" : "is"} reached as the service's user-assigned identity: add a setting from identity.clientId (AZURE_CLIENT_ID) so the app signs in as it`);
+  }
+  problems.push(...duplicates(manifest.openAi?.deployments ?? []).map((name) => `openAi.deployments: ${name} is listed twice`));
+  return problems;
+}
+
 export function parseManifest(file: string, json: unknown): ServiceManifest {
   const result = manifestSchema.safeParse(json);
   if (!result.success) {
@@ -189,6 +283,7 @@ export function parseManifest(file: string, json: unknown): ServiceManifest {
     ...duplicates(manifest.settings.map((s) => s.name)).map((name) => `settings: ${name} is listed twice`),
     ...duplicates(manifest.routes.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`))).map((route) => `routes: ${route} is listed twice`),
     ...(manifest.kind === "web-app" ? manifest.queues.filter((q) => q.access === "receive").map((q) => `queues: ${q.name}: a web-app cannot host a queue trigger`) : []),
+    ...bindingProblems(manifest),
     // Behind the gateway, Authorization carries the gateway's own token, not the caller's.
     ...(manifest.routes.some((r) => r.auth === "jwt") && !manifest.settings.some((s) => s.from === "gateway.callerTokenHeader")
       ? ["settings: routes that need a token must read it from the header the gateway moves it to: add a setting from gateway.callerTokenHeader"]

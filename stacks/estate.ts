@@ -50,7 +50,7 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
   const network = networkTier(foundation);
   const data = dataTier(foundation, network);
   const platform = platformTier(foundation, network);
-  const hosts = hostsTier(foundation, network, data);
+  const hosts = hostsTier(foundation, network, data, platform);
   const gateway = gatewayTier(foundation, network, hosts);
   const edge = edgeTier(foundation, gateway, hosts);
   alertsTier(foundation, data, hosts, gateway, edge);

@@ -197,14 +197,37 @@ export interface SettingSources {
   behindGateway: boolean;
   /** The versionless URI of the Key Vault secret the estate generates under this name (declared on first ask). */
   generatedSecretUri(name: string): pulumi.Input<string>;
+  /** The bound services' addresses; each absent when the stack leaves that service out. */
+  redisHostName?: pulumi.Input<string>;
+  sqlServerFqdn?: pulumi.Input<string>;
+  postgresqlFqdn?: pulumi.Input<string>;
+  mysqlFqdn?: pulumi.Input<string>;
+  searchEndpoint?: pulumi.Input<string>;
+  openAiEndpoint?: pulumi.Input<string>;
+  /** The real-time service is SignalR or Web PubSub, never both (`estate:platform.realtime.kind`). */
+  realtime?: { kind: "signalR" | "webPubSub"; endpoint: pulumi.Input<string> };
+  appConfigEndpoint?: pulumi.Input<string>;
 }
+
+/**
+ * The user-assigned identity a service with identity bindings (Redis, SQL, PostgreSQL, MySQL)
+ * signs in as: its Entra object id is the Redis user name, its name the database user's.
+ */
+export interface BindingIdentity {
+  name: pulumi.Input<string>;
+  principalId: pulumi.Input<string>;
+  clientId: pulumi.Input<string>;
+}
+
+/** Azure Cache for Redis takes TLS connections on 6380 only (the non-TLS port is off): https://learn.microsoft.com/azure/azure-cache-for-redis/cache-configure#access-ports */
+export const REDIS_TLS_PORT = 6380;
 
 /**
  * A service's app settings, by the `from` of each manifest setting. Sources that need nothing in
  * Azure are left out: the platform sets the App Insights connection, and system-assigned
  * identities need no client id.
  */
-export function serviceSettings(service: HostedService, sources: SettingSources): Record<string, AppSettingValue> {
+export function serviceSettings(service: HostedService, sources: SettingSources, identity?: BindingIdentity): Record<string, AppSettingValue> {
   const entra = pulumi.output(sources.tenantId).apply(entraEndpoints);
   const settings: Record<string, AppSettingValue> = {};
   for (const setting of service.settings) {
@@ -216,6 +239,10 @@ export function serviceSettings(service: HostedService, sources: SettingSources)
     const absent = (what: string, key: string): never => {
       throw new Error(`service ${service.name}: setting ${setting.name} needs ${what}, which the stack leaves out (estate:${key} is false)`);
     };
+    // loadHostedServices gives every service with an identity binding its identity.
+    const bound = (): BindingIdentity => identity ?? absent("the service's user-assigned identity", "its redis, sql, postgresql or mysql binding");
+    const realtime = (kind: "signalR" | "webPubSub") =>
+      sources.realtime?.kind === kind ? sources.realtime.endpoint : absent(kind === "signalR" ? "SignalR Service" : "Web PubSub", `platform.realtime (kind ${kind})`);
     const value: AppSettingValue | undefined = (() => {
       switch (setting.from) {
         case "cosmos.endpoint": return sources.cosmosEndpoint ?? absent("Cosmos DB", "data.cosmos.enabled");
@@ -232,8 +259,27 @@ export function serviceSettings(service: HostedService, sources: SettingSources)
         case "gateway.callerTokenHeader": return service.routes.length && sources.behindGateway ? CALLER_AUTHORIZATION_HEADER.toLowerCase() : undefined;
         // A Key Vault reference: the value stays in the vault and never enters the app's config.
         case "keyVault.generatedSecret": return { keyVaultSecretUri: sources.generatedSecretUri(setting.value!) };
+        case "redis.url": return pulumi.interpolate`rediss://${sources.redisHostName ?? absent("Redis", "data.redis.enabled")}:${REDIS_TLS_PORT}`;
+        // Azure Cache for Redis names an Entra user by its object id (https://learn.microsoft.com/azure/azure-cache-for-redis/cache-azure-active-directory-for-authentication).
+        case "redis.user": return bound().principalId;
+        case "sql.server": return sources.sqlServerFqdn ?? absent("Azure SQL", "data.sql.enabled");
+        case "sql.database": return service.sql?.database;
+        case "postgresql.host": return sources.postgresqlFqdn ?? absent("PostgreSQL", "data.postgresql.enabled");
+        case "postgresql.database": return service.postgresql?.database;
+        // The role is named after the identity (pgaadauth_create_principal), the MySQL user likewise.
+        case "postgresql.user": return bound().name;
+        case "mysql.host": return sources.mysqlFqdn ?? absent("MySQL", "data.mysql.enabled");
+        case "mysql.database": return service.mysql?.database;
+        case "mysql.user": return bound().name;
+        case "search.endpoint": return sources.searchEndpoint ?? absent("AI Search", "platform.search.enabled");
+        case "openai.endpoint": return sources.openAiEndpoint ?? absent("Azure OpenAI", "platform.openAi.enabled");
+        case "openai.deployment": return setting.value;
+        case "signalr.endpoint": return realtime("signalR");
+        case "webPubSub.endpoint": return realtime("webPubSub");
+        case "appConfig.endpoint": return sources.appConfigEndpoint ?? absent("App Configuration", "platform.appConfiguration.enabled");
         case "literal": return setting.value;
-        case "identity.clientId":
+        // A system-assigned identity needs no client id; a service with identity bindings signs in as its user-assigned one.
+        case "identity.clientId": return identity?.clientId;
         case "appInsights.connectionString":
           return undefined;
         default: return unhandledSettingSource(setting.from);

@@ -205,6 +205,24 @@ function resolveSetting(setting: LoadedManifest["settings"][number], manifest: L
     case "keyVault.generatedSecret": return createHash("sha256").update(`estate local secret ${setting.value}`).digest("hex");
     // Azure-only: locally the connection string, no managed identity or App Insights, and no
     // gateway moving the caller's token (the service reads Authorization).
+    // Not served by the local environment yet: a service reading them cannot start locally.
+    case "redis.url":
+    case "redis.user":
+    case "sql.server":
+    case "sql.database":
+    case "postgresql.host":
+    case "postgresql.database":
+    case "postgresql.user":
+    case "mysql.host":
+    case "mysql.database":
+    case "mysql.user":
+    case "search.endpoint":
+    case "openai.endpoint":
+    case "openai.deployment":
+    case "signalr.endpoint":
+    case "webPubSub.endpoint":
+    case "appConfig.endpoint":
+      throw new Error(`services/${manifest.name}/manifest.json: setting ${setting.name}: not available locally: ${setting.from}`);
     case "servicebus.fullyQualifiedNamespace":
     case "gateway.callerTokenHeader":
     case "identity.clientId":

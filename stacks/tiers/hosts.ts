@@ -13,6 +13,7 @@ import type { Foundation } from "./foundation.js";
 import { containerHosts, type ContainerHosts } from "./containers.js";
 import { kubernetesHosts, type KubernetesHosts } from "./kubernetes.js";
 import type { NetworkTier } from "./network.js";
+import type { PlatformServicesTier } from "./platform.js";
 
 /** The hosts of the services, each app with its package deployed and its identity granted its data. */
 export interface HostsTier {
@@ -27,7 +28,7 @@ export interface HostsTier {
   tenantId: pulumi.Output<string>;
 }
 
-export function hostsTier(foundation: Foundation, networkTier: NetworkTier, dataTier: DataServicesTier): HostsTier {
+export function hostsTier(foundation: Foundation, networkTier: NetworkTier, dataTier: DataServicesTier, platform: PlatformServicesTier): HostsTier {
   const { network } = networkTier;
   const { data } = dataTier;
   const { config, base, diagnostics, appInsights, clientConfig } = foundation;
@@ -61,6 +62,14 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
     queues: config.data.serviceBus.queues,
     behindGateway: config.gateway.sku !== "none",
     generatedSecretUri: (name: string) => data.keyVault.generatedSecret(name),
+    redisHostName: data.redis?.hostName,
+    sqlServerFqdn: data.sql?.fullyQualifiedDomainName,
+    postgresqlFqdn: data.postgresql?.fullyQualifiedDomainName,
+    mysqlFqdn: data.mysql?.fullyQualifiedDomainName,
+    searchEndpoint: platform.search?.endpoint,
+    openAiEndpoint: platform.openAi?.endpoint,
+    realtime: platform.realtime && { kind: platform.realtime.kind, endpoint: platform.realtime.endpoint },
+    appConfigEndpoint: platform.appConfiguration?.endpoint,
   };
   const compute = new Compute("compute", {
     ...base,
