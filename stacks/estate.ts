@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { EstateConfig } from "./config/schema.js";
 import type { HostedService } from "./services.js";
 import { alertsTier } from "./tiers/alerts.js";
+import type { ServiceDatabaseUser } from "./tiers/bindings.js";
 import { dataTier } from "./tiers/data.js";
 import { edgeTier } from "./tiers/edge.js";
 import { foundationTier } from "./tiers/foundation.js";
@@ -39,6 +40,11 @@ export interface EstateOutputs {
   appHostNames: Record<string, pulumi.Output<string>>;
   /** Each static site's own host name (also served by Front Door at its endpoint). */
   siteHostNames: Record<string, pulumi.Output<string>>;
+  /**
+   * What each server's Entra administrator must still run for the services' SQL, PostgreSQL and
+   * MySQL bindings (ARM cannot create users inside a database); absent when no service binds one.
+   */
+  databaseUsers?: ServiceDatabaseUser[];
 }
 
 /**
@@ -77,5 +83,6 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
       redisHostName: data.data.redis?.hostName,
     },
     ...(Object.keys(platform).length ? { platform: platformOutputs(platform) } : {}),
+    ...(hosts.databaseUsers.length ? { databaseUsers: hosts.databaseUsers } : {}),
   };
 }

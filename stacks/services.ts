@@ -4,7 +4,7 @@ import type { AppSettingValue } from "../infra/compute/index.js";
 import { CALLER_AUTHORIZATION_HEADER, entraEndpoints } from "../infra/gateway/policy-xml.js";
 import { STATIC_SITE_REGIONS } from "../infra/static/index.js";
 import { planSubnets } from "../infra/network/subnets.js";
-import { loadManifests, unhandledSettingSource, type LoadedManifest, type ServiceKind } from "../services/manifest.js";
+import { IDENTITY_BINDINGS, loadManifests, unhandledSettingSource, type LoadedManifest, type ServiceKind } from "../services/manifest.js";
 import { staticSiteRegion } from "./config/hosts.js";
 import { ConfigError, formatKey, type ConfigProblem } from "./config/load.js";
 import type { EstateConfig } from "./config/schema.js";
@@ -22,7 +22,7 @@ export async function loadHostedServices(rootDir: string, config: EstateConfig, 
   const all = await loadManifests(path.join(rootDir, "services"));
   const { chosen, problems } = chooseServices(all, config, stack);
   problems.push(
-    ...chosen.flatMap((m) => [...unhostable(m, config), ...undeclaredData(m, config)]),
+    ...chosen.flatMap((m) => [...unhostable(m, config), ...undeclaredData(m, config), ...undeclaredBindings(m, config)]),
     ...unroutable(chosen, config),
     ...unhostableSites(chosen, config),
     ...noContainerSubnet(chosen, config),
@@ -108,6 +108,12 @@ function unhostableContainer(service: HostedService, config: EstateConfig): Conf
       message: `${file}: image "${service.image}" names the registry ${first}; give repository:tag in the estate's registry (it adds its own login server)`,
     });
   }
+  for (const key of IDENTITY_BINDINGS.filter((k) => service[k])) {
+    problems.push({
+      key,
+      message: `${file}: a container cannot bind ${key} yet: its users name the service's own identity, which the estate makes for App Service apps only; host it as a web-app or function-app`,
+    });
+  }
   if (service.routes.length && config.gateway.sku === "none") {
     problems.push({
       key: formatKey(["gateway", "sku"]),
@@ -149,6 +155,51 @@ function undeclaredData(service: HostedService, config: EstateConfig): ConfigPro
         message: `${who} expects ${c.database}/${c.container} partitioned by ${c.partitionKey}; the stack declares ${declared.partitionKey}`,
       });
     }
+  }
+  return problems;
+}
+
+/**
+ * Bindings to services the stack leaves out, databases and model deployments it does not declare:
+ * each refused with the manifest and the stack key, before anything is declared.
+ */
+export function undeclaredBindings(service: HostedService, config: EstateConfig): ConfigProblem[] {
+  const who = `service ${service.name} (services/${service.name}/manifest.json)`;
+  const problems: ConfigProblem[] = [];
+  const refuse = (path: Array<string | number>, message: string) => problems.push({ key: formatKey(path), message: `${who} ${message}` });
+  const { data, platform } = config;
+  if (service.redis && !data.redis.enabled) refuse(["data", "redis", "enabled"], "binds Redis, which this stack leaves out; set it true or host another service");
+  const databases: Array<["sql" | "postgresql" | "mysql", string, string[]]> = [
+    ["sql", "Azure SQL", data.sql.databases.map((db) => db.name)],
+    ["postgresql", "PostgreSQL", data.postgresql.databases],
+    ["mysql", "MySQL", data.mysql.databases],
+  ];
+  for (const [key, engine, declared] of databases) {
+    const binding = service[key];
+    if (!binding) continue;
+    if (!data[key].enabled) refuse(["data", key, "enabled"], `binds ${engine}, which this stack leaves out; set it true or host another service`);
+    else if (!declared.includes(binding.database)) {
+      refuse(["data", key, "databases"], `binds ${engine} database "${binding.database}", which the stack does not declare (it declares ${declared.join(", ") || "none"})`);
+    }
+  }
+  if (service.search && !platform.search.enabled) refuse(["platform", "search", "enabled"], "binds AI Search, which this stack leaves out; set it true or host another service");
+  if (service.openAi) {
+    if (!platform.openAi.enabled) refuse(["platform", "openAi", "enabled"], "binds Azure OpenAI, which this stack leaves out; set it true or host another service");
+    else {
+      const declared = platform.openAi.deployments.map((d) => d.name);
+      for (const name of service.openAi.deployments.filter((d) => !declared.includes(d))) {
+        refuse(["platform", "openAi", "deployments"], `binds model deployment "${name}", which the stack does not declare (it declares ${declared.join(", ")})`);
+      }
+    }
+  }
+  for (const kind of ["signalR", "webPubSub"] as const) {
+    if (!service[kind]) continue;
+    const what = kind === "signalR" ? "SignalR Service" : "Web PubSub";
+    if (!platform.realtime.enabled) refuse(["platform", "realtime", "enabled"], `binds ${what}, which this stack leaves out; set it true (kind ${kind}) or host another service`);
+    else if (platform.realtime.kind !== kind) refuse(["platform", "realtime", "kind"], `binds ${what}, but the stack's real-time service is ${platform.realtime.kind}; bind that one or change the kind`);
+  }
+  if (service.appConfig && !platform.appConfiguration.enabled) {
+    refuse(["platform", "appConfiguration", "enabled"], "binds App Configuration, which this stack leaves out; set it true or host another service");
   }
   return problems;
 }

@@ -48,6 +48,12 @@ export interface HostedApp {
    * identity (it needs blob read access on the account).
    */
   packageUrl?: pulumi.Input<string>;
+  /**
+   * A user-assigned identity the app (and its staging slot) also carries, beside its own: one
+   * principal known before the app exists and the same on both slots, for data that names its
+   * users (Redis users, database users).
+   */
+  userAssignedIdentityId?: pulumi.Input<string>;
 }
 
 /** The plan Function apps run on, with its scale settings. */
@@ -334,7 +340,9 @@ export class Compute extends pulumi.ComponentResource {
       serverFarmId: plan.id,
       httpsOnly: true,
       clientAffinityEnabled: false,
-      identity: { type: "SystemAssigned" },
+      identity: app.userAssignedIdentityId
+        ? { type: "SystemAssigned, UserAssigned", userAssignedIdentities: [app.userAssignedIdentityId] }
+        : { type: "SystemAssigned" },
       virtualNetworkSubnetId: args.integrationSubnetId,
       // Key Vault references resolve with the app's own identity.
       keyVaultReferenceIdentity: "SystemAssigned",

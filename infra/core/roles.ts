@@ -22,7 +22,10 @@ export const BUILT_IN_ROLES: Readonly<Record<string, string>> = {
   "Azure Service Bus Data Owner": "090c5cfd-751d-490a-894a-3ce6f1109419",
   "Monitoring Metrics Publisher": "3913510d-42f4-4e42-8a64-420c390055eb",
   "Redis Cache Contributor": "e0f68234-74aa-48ed-b826-c38b57376e17",
-  // Platform services' data planes (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+  // Platform services' data planes, the roles the manifest's search, openAi, signalR, webPubSub and
+  // appConfig bindings grant; ids as listed in https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
+  // (AI + machine learning: Search Index Data Reader/Contributor, Cognitive Services OpenAI User;
+  // Web and mobile: SignalR App Server, Web PubSub Service Owner; Integration: App Configuration Data Reader).
   "Search Index Data Reader": "1407120a-92aa-4202-b7e9-c0e197c71c8f",
   "Search Index Data Contributor": "8ebe5a00-799e-43f5-93ac-243d3dce84a7",
   "Cognitive Services OpenAI User": "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd",

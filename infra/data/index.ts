@@ -11,11 +11,12 @@ import { SqlDatabase, type SqlArgs } from "./sql.js";
 import { BlobStorage, type StorageArgs } from "./storage.js";
 
 export { checkFlexibleServer, flexibleServerProblems, MYSQL_LIMITS, POSTGRESQL_LIMITS, type FlexibleServerArgs, type FlexibleServerTier } from "./flexible-server.js";
+export { mysqlEntraUser, postgresqlEntraRole, sqlContainedUser, type DatabaseAccess, type DatabaseUserStep } from "./database-users.js";
 export { MySqlServer, type MySqlArgs } from "./mysql.js";
 export { PostgreSqlServer, type PostgreSqlArgs } from "./postgresql.js";
 export { CosmosDb, COSMOS_DATA_CONTRIBUTOR, type CosmosArgs, type CosmosContainerArgs, type CosmosDatabaseArgs } from "./cosmos.js";
 export { REDIS_EVICTION_POLICIES, REDIS_RDB_FREQUENCIES, STORAGE_REDUNDANCY, ZONAL_REDUNDANCY, type RedisEvictionPolicy, type StorageRedundancy } from "./options.js";
-export { RedisCache, type RedisArgs, type RedisPersistenceArgs, type RedisSku } from "./redis.js";
+export { RedisCache, type RedisAccessPolicy, type RedisArgs, type RedisPersistenceArgs, type RedisSku } from "./redis.js";
 export { ServiceBus, type QueueAccess, type QueueArgs, type ServiceBusArgs, type ServiceBusSku } from "./service-bus.js";
 export { SqlDatabase, type SqlArgs, type SqlDatabaseArgs, type SqlEdition } from "./sql.js";
 export { BlobStorage, type BlobAccess, type StorageArgs } from "./storage.js";

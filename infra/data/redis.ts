@@ -8,6 +8,8 @@ import { privateEndpoint } from "../network/private-endpoint.js";
 import { REDIS_RDB_FREQUENCIES, type RedisEvictionPolicy } from "./options.js";
 
 export type RedisSku = "Basic" | "Standard" | "Premium";
+/** The built-in data access policies an app can be given (Data Owner, which also runs administrative commands, is not offered). */
+export type RedisAccessPolicy = "Data Contributor" | "Data Reader";
 
 /** Premium only: snapshots (RDB) or an append-only log (AOF) written to a storage account with the cache's identity. */
 export interface RedisPersistenceArgs {
@@ -112,15 +114,19 @@ export class RedisCache extends pulumi.ComponentResource {
     this.registerOutputs({ cacheId: this.cacheId, hostName: this.hostName });
   }
 
-  /** Gives a principal Redis' built-in "Data Contributor" access policy (Entra auth; keys are off). */
-  grantCacheAccess(key: string, principalId: pulumi.Input<string>): redis.AccessPolicyAssignment {
+  /**
+   * Gives a principal one of Redis' built-in access policies (Entra auth; keys are off): Data
+   * Contributor reads and writes keys, Data Reader only reads them
+   * (https://learn.microsoft.com/azure/azure-cache-for-redis/cache-configure-role-based-access-control).
+   */
+  grantCacheAccess(key: string, principalId: pulumi.Input<string>, policy: RedisAccessPolicy = "Data Contributor"): redis.AccessPolicyAssignment {
     return new redis.AccessPolicyAssignment(
-      `${this.name}-${key}-data-contributor`,
+      `${this.name}-${key}-${policy.toLowerCase().replace(/ /g, "-")}`,
       {
         cacheName: this.cache.name,
         resourceGroupName: this.args.resourceGroupName,
-        accessPolicyAssignmentName: this.cache.id.apply((id) => stableGuid(id, "Data Contributor", key).replace(/-/g, "")),
-        accessPolicyName: "Data Contributor",
+        accessPolicyAssignmentName: this.cache.id.apply((id) => stableGuid(id, policy, key).replace(/-/g, "")),
+        accessPolicyName: policy,
         objectId: principalId,
         objectIdAlias: key,
       },

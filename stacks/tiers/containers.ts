@@ -3,9 +3,11 @@ import type { AppSettingValue } from "../../infra/compute/index.js";
 import { ContainerApp, ContainerAppsEnvironment, ContainerRegistry } from "../../infra/containers/index.js";
 import type { HostedService } from "../services.js";
 import { serviceSettings, type SettingSources } from "../services.js";
+import { grantServiceData } from "./bindings.js";
 import type { DataServicesTier } from "./data.js";
 import type { Foundation } from "./foundation.js";
 import { gatewaySubnetRole, hostsContainers, type NetworkTier } from "./network.js";
+import type { PlatformServicesTier } from "./platform.js";
 
 /** The container services' hosts: the estate's registry, one internal Container Apps environment, one app per service. */
 export interface ContainerHosts {
@@ -24,6 +26,7 @@ export function containerHosts(
   foundation: Foundation,
   { network, dns, subnets }: NetworkTier,
   { data }: DataServicesTier,
+  platform: PlatformServicesTier,
   settingSources: SettingSources,
 ): ContainerHosts | undefined {
   const { config, base, diagnostics, appInsights, services } = foundation;
@@ -74,12 +77,7 @@ export function containerHosts(
 
   // Each app's identity gets exactly the data its manifest lists, as the App Service apps do.
   for (const service of services.filter((s) => s.kind === "container")) {
-    const { principalId } = apps[service.name];
-    if (service.cosmos.length) data.cosmos!.grantDataAccess(service.name, principalId);
-    for (const blob of service.blobContainers) {
-      data.storage.grantBlobAccess(service.name, principalId, blob.access === "readwrite" ? "write" : "read", blob.name);
-    }
-    for (const queue of service.queues) data.serviceBus!.grantQueueAccess(service.name, principalId, queue.name, queue.access);
+    grantServiceData(service, { key: service.name, principalId: apps[service.name].principalId }, data, platform, { bindings: true });
   }
   return { registry, environment, apps };
 }

@@ -8,6 +8,7 @@ import { staticSiteRegion } from "../config/hosts.js";
 import type { EstateConfig } from "../config/schema.js";
 import { serviceSettings, type SettingSources } from "../services.js";
 import { gatewaySubnetRole } from "./network.js";
+import { databaseUserSteps, grantServiceData, serviceIdentity, type ServiceDatabaseUser } from "./bindings.js";
 import { DEPLOYMENTS_CONTAINER, type DataServicesTier } from "./data.js";
 import type { Foundation } from "./foundation.js";
 import { containerHosts, type ContainerHosts } from "./containers.js";
@@ -26,6 +27,8 @@ export interface HostsTier {
   staticSites: Record<string, StaticSite>;
   /** Entra tenant whose caller tokens the services (and the gateway in front of them) accept. */
   tenantId: pulumi.Output<string>;
+  /** The database users the services' SQL, PostgreSQL and MySQL bindings need: statements for each server's Entra administrator. */
+  databaseUsers: ServiceDatabaseUser[];
 }
 
 export function hostsTier(foundation: Foundation, networkTier: NetworkTier, dataTier: DataServicesTier, platform: PlatformServicesTier): HostsTier {
@@ -71,6 +74,8 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
     realtime: platform.realtime && { kind: platform.realtime.kind, endpoint: platform.realtime.endpoint },
     appConfigEndpoint: platform.appConfiguration?.endpoint,
   };
+  // Services with identity bindings sign in as an identity of their own, made before their app.
+  const identities = Object.fromEntries(services.map((service) => [service.name, serviceIdentity(foundation, service)]));
   const compute = new Compute("compute", {
     ...base,
     diagnostics,
@@ -80,8 +85,9 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
     apps: services.map((service) => ({
       name: service.name,
       kind: service.kind,
-      appSettings: serviceSettings(service, settingSources),
+      appSettings: serviceSettings(service, settingSources, identities[service.name]),
       packageUrl: packageUrls[service.name],
+      userAssignedIdentityId: identities[service.name]?.id,
     })),
     integrationSubnetId: network.subnetIds.integration,
     inbound: appInbound(config, networkTier),
@@ -94,29 +100,31 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
 
   // Each service's identity gets exactly the data its manifest lists, and read access to its package.
   // A staging slot runs the same package with an identity of its own: it gets the same grants.
+  const databaseUsers: ServiceDatabaseUser[] = [];
   for (const service of services) {
     const app = compute.apps[service.name];
-    const identities = [{ key: service.name, principalId: app.principalId }];
-    if (app.stagingSlot) identities.push({ key: `${service.name}-${STAGING_SLOT}`, principalId: app.stagingSlot.principalId });
-    for (const { key, principalId } of identities) {
-      // The services check refuses a service using a data service the stack leaves out.
-      if (service.cosmos.length) data.cosmos!.grantDataAccess(key, principalId);
-      // Blob roles are per container: an app can touch neither another's data nor any package.
-      for (const blob of service.blobContainers) {
-        data.storage.grantBlobAccess(key, principalId, blob.access === "readwrite" ? "write" : "read", blob.name);
-      }
+    const own = [{ key: service.name, principalId: app.principalId }];
+    if (app.stagingSlot) own.push({ key: `${service.name}-${STAGING_SLOT}`, principalId: app.stagingSlot.principalId });
+    const identity = identities[service.name];
+    // With a service identity the code signs in as it (AZURE_CLIENT_ID): the bindings are its alone.
+    for (const grantee of own) grantServiceData(service, grantee, data, platform, { bindings: !identity });
+    if (identity) {
+      grantServiceData(service, { key: `${service.name}-identity`, principalId: identity.principalId }, data, platform, { bindings: true });
+      databaseUsers.push(...databaseUserSteps(service, identity, data));
+    }
+    for (const { key, principalId } of own) {
       data.storage.grantBlobAccess(key, principalId, "read", DEPLOYMENTS_CONTAINER);
-      for (const queue of service.queues) data.serviceBus!.grantQueueAccess(key, principalId, queue.name, queue.access);
-      // Each generated secret the service reads, and no other secret of the vault.
+      // Each generated secret the service reads (App Service resolves the reference with the app's own identity), and no other secret of the vault.
       for (const setting of service.settings.filter((s) => s.from === "keyVault.generatedSecret")) data.keyVault.grantSecretRead(key, principalId, setting.value!);
     }
   }
   return {
     compute,
-    containers: containerHosts(foundation, networkTier, dataTier, settingSources),
+    containers: containerHosts(foundation, networkTier, dataTier, platform, settingSources),
     kubernetes: kubernetesHosts(foundation, networkTier, dataTier),
     staticSites: staticSitesOf(foundation, rootDir),
     tenantId,
+    databaseUsers,
   };
 }
 
