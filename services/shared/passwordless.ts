@@ -6,6 +6,7 @@ import type { TokenCredential } from "@azure/identity";
 import { createClient, type RedisClientOptions, type RedisClientType } from "@redis/client";
 import pg from "pg";
 import { z } from "zod";
+import { bindingSettings } from "./bindings.js";
 
 /** https://learn.microsoft.com/azure/azure-cache-for-redis/cache-azure-active-directory-for-authentication */
 export const REDIS_TOKEN_SCOPE = "https://redis.azure.com/.default";
@@ -24,17 +25,12 @@ export const isLoopback = (host: string) => LOOPBACK_HOSTS.has(host);
 /** The app's identity, created only when a connection leaves the machine. */
 export type Identity = () => TokenCredential;
 
-/** Setting schemas for the two, shared by every service that binds them. */
+/** Setting schemas for the two, beside the bindings' own (shared/bindings.ts). */
 export const passwordlessSettings = {
-  /** `rediss://<host>:6380` in Azure (TLS only); `redis://127.0.0.1:<port>` locally. */
-  redisUrl: () =>
-    z
-      .string({ required_error: "is required" })
-      .url("must be a redis:// or rediss:// URL")
-      .refine((url) => /^rediss?:$/.test(new URL(url).protocol), "must be a redis:// or rediss:// URL")
-      .refine((url) => new URL(url).protocol === "rediss:" || isLoopback(new URL(url).hostname), "must use TLS (rediss://) unless the server is on loopback"),
+  /** `rediss://<host>:6380` in Azure; `redis://` only to a loopback server (Azure's caches take TLS only). */
+  redisUrl: () => bindingSettings.redisUrl().refine((url) => url.startsWith("rediss://") || isLoopback(new URL(url).hostname), "must use TLS (rediss://) unless the server is on loopback"),
   /** `<host>` (port 5432) or `<host>:<port>`. */
-  postgresHost: () => z.string({ required_error: "is required" }).regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, "must be a host name, optionally with :port"),
+  postgresHost: () => z.string({ required_error: "is required" }).regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1,5})?$/, "must be a host name, optionally with :port"),
 };
 
 export interface RedisConnection {
