@@ -58,7 +58,8 @@ export function createRedisClient(connection: RedisConnection, identity: Identit
 
 type StreamingCredentialsProvider = Extract<NonNullable<RedisClientOptions["credentialsProvider"]>, { type: "streaming-credentials-provider" }>;
 
-function entraRedisCredentials(username: string, identity: Identity): StreamingCredentialsProvider {
+/** Exported for its test: the provider the Redis client uses off loopback. */
+export function entraRedisCredentials(username: string, identity: Identity): StreamingCredentialsProvider {
   const fetchToken = async () => {
     const token = await identity().getToken(REDIS_TOKEN_SCOPE);
     if (!token) throw new Error(`no Microsoft Entra token for ${REDIS_TOKEN_SCOPE}`);
