@@ -11,6 +11,8 @@ import { SERVICES_DIR } from "./local/environment.js";
 import { loadManifests, ManifestError } from "./manifest.js";
 import { ROUTE_PREFIX } from "./shared/functions.js";
 import { workerConfigSchema } from "./worker/src/config.js";
+import { chatlingsSettings } from "./chatlings-web/src/config.js";
+import { settingsSchema as ninevectorsSettings } from "./ninevectors-api/src/app.js";
 
 /** Settings only the local environment sets; Azure uses managed identity instead. */
 const developmentOnly = ["COSMOS_KEY", "BLOB_CONNECTION_STRING", "SERVICEBUS"];
@@ -46,6 +48,34 @@ describe("the services' manifests", async () => {
     const received = manifests.flatMap((m) => m.queues.filter((q) => q.access === "receive").map((q) => q.name));
     const sent = manifests.flatMap((m) => m.queues.filter((q) => q.access === "send").map((q) => q.name));
     expect(sent.every((name) => received.includes(name))).toBe(true);
+  });
+});
+
+describe("the seed services' bindings", async () => {
+  const manifests = await loadManifests(SERVICES_DIR);
+  // App Service sets PORT itself; it is no manifest setting.
+  const bound: Array<[string, z.AnyZodObject]> = [
+    ["chatlings-web", chatlingsSettings],
+    ["ninevectors-api", ninevectorsSettings],
+  ];
+
+  it.each(bound)("%s lists exactly the settings its env schema validates, with the same required flags", (name, schema) => {
+    const manifest = manifests.find((m) => m.name === name)!;
+    const shape = schema.shape as Record<string, z.ZodTypeAny>;
+    expect(manifest.settings.map((s) => s.name).sort()).toEqual(Object.keys(shape).filter((key) => key !== "PORT").sort());
+    for (const setting of manifest.settings) expect([setting.name, setting.required]).toEqual([setting.name, !shape[setting.name].isOptional()]);
+  });
+
+  it("bind what their seeds use: chatlings-web Redis, PostgreSQL and SignalR; ninevectors-api SQL, Redis, AI Search and Azure OpenAI", () => {
+    const chatlings = manifests.find((m) => m.name === "chatlings-web")!;
+    expect([chatlings.redis, chatlings.postgresql, chatlings.signalR]).toEqual([{ access: "readwrite" }, { database: "chatlings", access: "readwrite" }, {}]);
+    const ninevectors = manifests.find((m) => m.name === "ninevectors-api")!;
+    expect([ninevectors.sql, ninevectors.redis, ninevectors.search, ninevectors.openAi]).toEqual([
+      { database: "ninevectors", access: "readwrite" },
+      { access: "readwrite" },
+      { access: "read" },
+      { deployments: ["coaching", "embeddings"] },
+    ]);
   });
 });
 
@@ -127,5 +157,63 @@ describe("loadManifests", () => {
     await expect(loadManifests(await servicesWith("svc", { name: "svc", kind: "function-app" }))).rejects.toThrow(/entry: required for kind function-app/);
     await expect(loadManifests(await servicesWith("events", { name: "events", kind: "container", image: "Events:latest!", port: 8080 }))).rejects.toThrow(/image: must be repository:tag/);
     await expect(loadManifests(await servicesWith("web", { name: "web", kind: "static-site", build: "../elsewhere" }))).rejects.toThrow(/build: must be a relative folder inside the service/);
+  });
+
+  it("takes a binding to each data and platform service, the settings read from them", async () => {
+    const bindings = {
+      redis: { access: "read" },
+      sql: { database: "orders", access: "readwrite" },
+      postgresql: { database: "chat", access: "read" },
+      mysql: { database: "shop", access: "readwrite" },
+      search: { access: "read" },
+      openAi: { deployments: ["chat"] },
+      signalR: {},
+      webPubSub: {},
+      appConfig: {},
+    };
+    const settings = [
+      { name: "AZURE_CLIENT_ID", required: false, from: "identity.clientId" },
+      { name: "REDIS_URL", required: true, from: "redis.url" },
+      { name: "OPENAI_DEPLOYMENT", required: true, from: "openai.deployment", value: "chat" },
+    ];
+    await expect(loadManifests(await servicesWith("svc", { ...valid, ...bindings, settings }))).resolves.toMatchObject([{ ...bindings, settings }]);
+  });
+
+  it("refuses bad bindings and settings from a binding the manifest does not have, naming the file and each key", async () => {
+    const manifest = {
+      ...valid,
+      redis: { access: "write" },
+      openAi: { deployments: ["chat", "chat"] },
+      sql: { database: "orders; DROP", access: "read" },
+      settings: [
+        { name: "PGHOST", required: true, from: "postgresql.host" },
+        { name: "OPENAI_DEPLOYMENT", required: true, from: "openai.deployment" },
+      ],
+    };
+    const dir = await servicesWith("svc", manifest);
+    const error = (await loadManifests(dir).catch((e: unknown) => e)) as ManifestError;
+    expect(error).toBeInstanceOf(ManifestError);
+    expect(error.file).toBe(path.join(dir, "svc", "manifest.json"));
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^settings\.1\.value: value is required for .*openai\.deployment/),
+      expect.stringMatching(/^redis\.access: Invalid enum value\. Expected 'read' \| 'readwrite', received 'write'$/),
+      "sql.database: must be a database name (letters, digits, _; at most 63)",
+    ]);
+    const fixed = { ...manifest, redis: { access: "read" }, sql: { database: "orders", access: "read" } };
+    fixed.settings = [...manifest.settings.slice(0, 1), { ...manifest.settings[1]!, value: "embeddings" } as never];
+    const second = (await loadManifests(await servicesWith("svc", fixed)).catch((e: unknown) => e)) as ManifestError;
+    expect(second.problems).toEqual([
+      'settings: PGHOST is from postgresql.host, but the manifest has no postgresql binding (add "postgresql" to grant the access)',
+      'settings: OPENAI_DEPLOYMENT names deployment "embeddings"; the openAi binding lists chat, chat',
+      "settings: redis, sql are reached as the service's user-assigned identity: add a setting from identity.clientId (AZURE_CLIENT_ID) so the app signs in as it",
+      "openAi.deployments: chat is listed twice",
+    ]);
+  });
+
+  it("refuses bindings on a static site, which runs no code", async () => {
+    const site = { name: "web", kind: "static-site", build: "dist", search: { access: "read" }, appConfig: {} };
+    const message = await loadManifests(await servicesWith("web", site)).catch((e: Error) => e.message);
+    expect(message).toContain("search: not allowed for kind static-site");
+    expect(message).toContain("appConfig: not allowed for kind static-site");
   });
 });

@@ -290,8 +290,11 @@ export function serviceSettings(service: HostedService, sources: SettingSources,
     const absent = (what: string, key: string): never => {
       throw new Error(`service ${service.name}: setting ${setting.name} needs ${what}, which the stack leaves out (estate:${key} is false)`);
     };
-    // loadHostedServices gives every service with an identity binding its identity.
-    const bound = (): BindingIdentity => identity ?? absent("the service's user-assigned identity", "its redis, sql, postgresql or mysql binding");
+    // The hosts tier gives every App Service app with an identity binding its identity; loadHostedServices refuses them on containers.
+    const bound = (): BindingIdentity => {
+      if (!identity) throw new Error(`service ${service.name}: setting ${setting.name} (${setting.from}) names the service identity, which only a redis, sql, postgresql or mysql binding gives`);
+      return identity;
+    };
     const realtime = (kind: "signalR" | "webPubSub") =>
       sources.realtime?.kind === kind ? sources.realtime.endpoint : absent(kind === "signalR" ? "SignalR Service" : "Web PubSub", `platform.realtime (kind ${kind})`);
     const value: AppSettingValue | undefined = (() => {
