@@ -57,6 +57,9 @@ describe("chatlings-web on the local environment", () => {
     const settings = env.settingsFor("chatlings-web");
     const { redis: redisProxy, postgresql: postgresqlProxy } = env.proxies!;
     expect(settings).toMatchObject({ REDIS_URL: `redis://127.0.0.1:${redisProxy!.port}`, REDIS_USER: "default", PGHOST: `127.0.0.1:${postgresqlProxy!.port}`, PGDATABASE: "chatlings", PGUSER: "chatlings-web" });
+    // SignalR has no local server: the optional setting stays unset, a required one stops the service.
+    expect(settings.SIGNALR_ENDPOINT).toBeUndefined();
+    expect(() => env.settingsFor("ninevectors-api")).toThrow(/ninevectors-api\/manifest\.json: setting SQL_SERVER: not available locally: sql\.server/);
   });
 
   it("is healthy on the platform's health path with Redis and PostgreSQL up", async () => {
