@@ -1,6 +1,8 @@
-// The whole local environment: emulators, broker and dev issuer on loopback, data provisioned
-// from the manifests, app settings resolved from the manifests the way the estate resolves them in
-// Azure (plus the development-only keys), and the services in the local Functions host.
+// The whole local environment: emulators, broker and dev issuer on loopback, real Redis and
+// PostgreSQL servers when a hosted service binds them (./servers.ts), data provisioned from the
+// manifests, app settings resolved from the manifests the way the estate resolves them in Azure
+// (plus the development-only keys), the Functions apps in the local Functions host and each web
+// app on a server of its own.
 import { createHash } from "node:crypto";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
