@@ -1,21 +1,29 @@
-// The whole local environment: emulators, broker and dev issuer on loopback, data provisioned
-// from the manifests, app settings resolved from the manifests the way the estate resolves them in
-// Azure (plus the development-only keys), and the services in the local Functions host.
+// The whole local environment: emulators, broker and dev issuer on loopback, real Redis and
+// PostgreSQL servers when a hosted service binds them (./servers.ts), data provisioned from the
+// manifests, app settings resolved from the manifests the way the estate resolves them in Azure
+// (plus the development-only keys), the Functions apps in the local Functions host and each web
+// app on a server of its own.
 import { createHash } from "node:crypto";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { CosmosClient } from "@azure/cosmos";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { createApiDependencies, createApiFunctions } from "../api/src/functions.js";
 import { loadApiConfig } from "../api/src/config.js";
+import { CHATLINGS_SCHEMA, createChatData } from "../chatlings-web/src/chat.js";
+import { loadChatlingsConfig } from "../chatlings-web/src/config.js";
+import { chatlingsServer } from "../chatlings-web/src/server.js";
 import type { FunctionSet } from "../shared/functions.js";
 import { silentLogger, type Logger } from "../shared/log.js";
 import { loadManifests, unhandledSettingSource, type LoadedManifest } from "../manifest.js";
 import { createWorkerDependencies, createWorkerFunctions } from "../worker/src/functions.js";
 import { loadWorkerConfig } from "../worker/src/config.js";
-import { startBlobEmulator, startCosmosEmulator, type BlobEmulator, type CosmosEmulator } from "./emulators.js";
+import { closeServer, LOOPBACK, startBlobEmulator, startCosmosEmulator, type BlobEmulator, type CosmosEmulator } from "./emulators.js";
 import { startLocalHost, type LocalHost } from "./host.js";
 import { startTcpProxy, type TcpProxy } from "./proxy.js";
+import { provisionPostgresDatabase, startPostgresServer, startRedisServer, type PostgresServer, type RedisServer } from "./servers.js";
 import { start as startServiceBus, type QueueOptions } from "./servicebus/index.js";
 import { stackQueues } from "./stack-queues.js";
 import { startDevIssuer, type DevIssuer } from "./token.js";
@@ -36,11 +44,33 @@ const services: Record<string, (settings: Settings, log: Logger) => { functions:
   },
 };
 
+/**
+ * Web apps: a Node HTTP server each, on a port of its own. `postgresqlSchema` is the service's
+ * tables: its role may only read and write rows (as its binding grants in Azure), so the
+ * environment creates them as the database's owner.
+ */
+const webApps: Record<string, { start(settings: Settings, log: Logger): { server: Server; close(): Promise<void> }; postgresqlSchema?: string }> = {
+  "chatlings-web": {
+    start: (settings, log) => {
+      const data = createChatData(loadChatlingsConfig(settings, log), log);
+      return { server: chatlingsServer({ data, log }), close: () => data.close() };
+    },
+    postgresqlSchema: CHATLINGS_SCHEMA,
+  },
+};
+
+/** Every service the local environment can run: `npm run dev` hosts them all. */
+export const LOCAL_SERVICES = [...Object.keys(services), ...Object.keys(webApps)];
+
 export interface LocalEnvironmentOptions {
   log?: Logger;
   /** Progress lines for humans (npm run dev). */
   progress?: (step: string) => void;
-  /** Services to host at start; others can be started later with startHost. Default: all. */
+  /**
+   * Services to host at start: Functions apps share one local Functions host, each web app gets a
+   * server of its own. Default: the Functions apps (api, worker); LOCAL_SERVICES lists them all.
+   * Redis and PostgreSQL start only when a service listed here binds them.
+   */
   services?: string[];
   apiPort?: number;
   /** The stack whose queues the broker serves (default: dev). */
@@ -52,11 +82,19 @@ export interface LocalEnvironmentOptions {
   maxConcurrentCalls?: number;
   /** An already running Cosmos DB endpoint (another emulator, another thread) instead of starting one. */
   cosmos?: Omit<CosmosEmulator, "stop" | "port">;
-  /** Puts a TCP proxy in front of Cosmos DB, Blob and Service Bus so that tests can cut them. */
+  /** Puts a TCP proxy in front of Cosmos DB, Blob and Service Bus (and Redis and PostgreSQL when started) so that tests can cut them. */
   proxies?: boolean;
 }
 
 export type Dependency = "cosmos" | "blob" | "servicebus";
+export type ServerDependency = "redis" | "postgresql";
+
+export interface WebAppHost {
+  name: string;
+  /** e.g. http://127.0.0.1:43121 (routes are under /api/v1). */
+  url: string;
+  stop(): Promise<void>;
+}
 
 export interface ServiceHost extends LocalHost {
   services: string[];
@@ -76,10 +114,19 @@ export interface LocalEnvironment {
   /** Hosts more services in a new host (a second instance, or the worker after a crash). */
   startHost(serviceNames: string[], port?: number): Promise<ServiceHost>;
   hosts: ServiceHost[];
+  /** The web apps listed in options.services, by name. */
+  webApps: Record<string, WebAppHost>;
+  /** Running when a hosted service binds Redis (options.services). */
+  redis?: RedisServer;
+  /** Running when a hosted service binds PostgreSQL; `superuser` reads every database. */
+  postgresql?: PostgresServer;
   /** With options.proxies: the services reach each dependency through these. */
-  proxies?: Record<Dependency, TcpProxy>;
+  proxies?: Record<Dependency, TcpProxy> & Partial<Record<ServerDependency, TcpProxy>>;
   stop(): Promise<void>;
 }
+
+/** Redis' built-in user (https://redis.io/docs/latest/operate/oss_and_stack/management/security/acl/): no password on the local server. */
+const LOCAL_REDIS_USER = "default";
 
 /** The same URL or connection string with its port (the first after `host:`) replaced. */
 const withPort = (text: string, port: number) => text.replace(/(\/\/(?:127\.0\.0\.1|localhost)):\d+/g, `$1:${port}`);
@@ -94,6 +141,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
 
   try {
     const manifests = await loadManifests(SERVICES_DIR);
+    const initial = options.services ?? Object.keys(services);
+    const unknown = initial.filter((name) => !LOCAL_SERVICES.includes(name));
+    if (unknown.length > 0) throw new Error(`unknown service ${unknown.join(", ")}: the local environment runs ${LOCAL_SERVICES.join(", ")}`);
+    const hosted = manifests.filter((m) => initial.includes(m.name));
     const queues = stackQueues(path.resolve(SERVICES_DIR, ".."), options.stack).map((queue) => ({ ...queue, ...options.queueOverrides }));
 
     progress("starting Azurite (Blob)");
@@ -114,19 +165,38 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     const issuer = await startDevIssuer();
     stack.push(issuer.stop);
 
-    progress("provisioning containers from the manifests");
-    await provision(manifests, cosmos, blob);
+    let redis: RedisServer | undefined;
+    if (hosted.some((m) => m.redis)) {
+      progress("starting Redis");
+      redis = await startRedisServer(progress);
+      stack.push(redis.stop);
+    }
+    let postgresql: PostgresServer | undefined;
+    if (hosted.some((m) => m.postgresql)) {
+      progress("starting PostgreSQL");
+      postgresql = await startPostgresServer();
+      stack.push(postgresql.stop);
+    }
 
-    let proxies: Record<Dependency, TcpProxy> | undefined;
-    let reach = { blob, cosmos, serviceBus };
+    progress("provisioning containers and databases from the manifests");
+    await provision(manifests, cosmos, blob);
+    for (const manifest of hosted) {
+      if (manifest.postgresql) await provisionPostgresDatabase(postgresql!, { ...manifest.postgresql, role: manifest.name, schema: webApps[manifest.name]?.postgresqlSchema });
+    }
+
+    let proxies: LocalEnvironment["proxies"];
+    let reach = { blob, cosmos, serviceBus, redisPort: redis?.port, postgresqlPort: postgresql?.port };
     if (options.proxies) {
       const started = await Promise.all([Number(new URL(cosmos.endpoint).port), blob.port, serviceBus.port].map(startTcpProxy));
-      proxies = { cosmos: started[0], blob: started[1], servicebus: started[2] };
-      for (const proxy of started) stack.push(proxy.stop);
+      const [redisProxy, postgresqlProxy] = await Promise.all([redis?.port, postgresql?.port].map((port) => (port ? startTcpProxy(port) : undefined)));
+      proxies = { cosmos: started[0], blob: started[1], servicebus: started[2], redis: redisProxy, postgresql: postgresqlProxy };
+      for (const proxy of [...started, redisProxy, postgresqlProxy]) if (proxy) stack.push(proxy.stop);
       reach = {
         blob: { ...blob, endpoint: withPort(blob.endpoint, proxies.blob.port), connectionString: withPort(blob.connectionString, proxies.blob.port) },
         cosmos: { ...cosmos, endpoint: withPort(cosmos.endpoint, proxies.cosmos.port) },
         serviceBus: { ...serviceBus, connectionString: withPort(serviceBus.connectionString, proxies.servicebus.port) },
+        redisPort: redisProxy?.port,
+        postgresqlPort: postgresqlProxy?.port,
       };
     }
 
@@ -134,7 +204,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       const manifest = manifests.find((m) => m.name === service);
       if (!manifest) throw new Error(`no manifest for service ${service}`);
       return {
-        ...Object.fromEntries(manifest.settings.map((s) => [s.name, resolveSetting(s, manifest, { blob: reach.blob, cosmos: reach.cosmos, issuer, queues })])),
+        ...Object.fromEntries(manifest.settings.map((s) => [s.name, resolveSetting(s, manifest, { blob: reach.blob, cosmos: reach.cosmos, issuer, queues, redisPort: reach.redisPort, postgresqlPort: reach.postgresqlPort })])),
         APP_ENV: "development",
         COSMOS_KEY: cosmos.key,
         BLOB_CONNECTION_STRING: reach.blob.connectionString,
@@ -170,14 +240,38 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       return serviceHost;
     };
 
-    const initial = options.services ?? Object.keys(services);
-    progress(`starting the local Functions host (${initial.join(", ")})`);
-    const first = await startHost(initial, options.apiPort);
-    return { url: first.url, issuer, blob, cosmos, serviceBus, queues, manifests, settingsFor, startHost, hosts, proxies, stop: stopAll };
+    const functionApps = initial.filter((name) => name in services);
+    progress(`starting the local Functions host (${functionApps.join(", ") || "no Functions app"})`);
+    const first = await startHost(functionApps, options.apiPort);
+    const started: Record<string, WebAppHost> = {};
+    for (const name of initial.filter((n) => n in webApps)) {
+      progress(`starting the web app ${name}`);
+      started[name] = await startWebApp(name, settingsFor(name), log);
+      stack.push(started[name].stop);
+    }
+    return { url: first.url, issuer, blob, cosmos, serviceBus, queues, manifests, settingsFor, startHost, hosts, webApps: started, redis, postgresql, proxies, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+async function startWebApp(name: string, settings: Settings, log: Logger): Promise<WebAppHost> {
+  const app = webApps[name].start(settings, log);
+  try {
+    await new Promise<void>((resolve, reject) => app.server.once("error", reject).listen(0, LOOPBACK, resolve));
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  return {
+    name,
+    url: `http://${LOOPBACK}:${(app.server.address() as AddressInfo).port}`,
+    stop: async () => {
+      await closeServer(app.server);
+      await app.close();
+    },
+  };
 }
 
 interface ResolveContext {
@@ -185,6 +279,15 @@ interface ResolveContext {
   cosmos: LocalEnvironment["cosmos"];
   issuer: DevIssuer;
   queues: QueueOptions[];
+  /** Set when the environment started the server (a hosted service binds it). */
+  redisPort?: number;
+  postgresqlPort?: number;
+}
+
+/** The local server a binding-backed setting needs; it runs whenever a hosted service has the binding. */
+function localPort(port: number | undefined, manifest: LoadedManifest, server: string): number {
+  if (port === undefined) throw new Error(`services/${manifest.name}/manifest.json: ${server} was not started: host ${manifest.name} from the start (options.services)`);
+  return port;
 }
 
 /** The local answer to each `from` source of a manifest setting. */
@@ -203,16 +306,18 @@ function resolveSetting(setting: LoadedManifest["settings"][number], manifest: L
     // Derived from the secret's name: the same on every local host and after a restart (a cursor
     // issued by one instance pages on another). A development value, not a secret.
     case "keyVault.generatedSecret": return createHash("sha256").update(`estate local secret ${setting.value}`).digest("hex");
-    // Azure-only: locally the connection string, no managed identity or App Insights, and no
-    // gateway moving the caller's token (the service reads Authorization).
-    // Not served by the local environment yet: a service reading them cannot start locally.
-    case "redis.url":
-    case "redis.user":
+    // The real servers in ./servers.ts, on loopback, without a password: the client sends an Entra
+    // token only to a host that is not loopback (shared/passwordless.ts).
+    case "redis.url": return `redis://${LOOPBACK}:${localPort(ctx.redisPort, manifest, "Redis")}`;
+    case "redis.user": return LOCAL_REDIS_USER;
+    case "postgresql.host": return `${LOOPBACK}:${localPort(ctx.postgresqlPort, manifest, "PostgreSQL")}`;
+    case "postgresql.database": return manifest.postgresql?.database;
+    // The service's own role, with its binding's privileges (provisionPostgresDatabase).
+    case "postgresql.user": return manifest.name;
+    // No server of these can run here (services/README.md, "Local development", says what to do
+    // instead): a service that requires one cannot start locally, and no stand-in pretends otherwise.
     case "sql.server":
     case "sql.database":
-    case "postgresql.host":
-    case "postgresql.database":
-    case "postgresql.user":
     case "mysql.host":
     case "mysql.database":
     case "mysql.user":
@@ -222,7 +327,11 @@ function resolveSetting(setting: LoadedManifest["settings"][number], manifest: L
     case "signalr.endpoint":
     case "webPubSub.endpoint":
     case "appConfig.endpoint":
-      throw new Error(`services/${manifest.name}/manifest.json: setting ${setting.name}: not available locally: ${setting.from}`);
+      // An optional one is left unset, as in an app that runs without it.
+      if (!setting.required) return undefined;
+      throw new Error(`services/${manifest.name}/manifest.json: setting ${setting.name}: not available locally: ${setting.from} (services/README.md, "Local development", says why and what to do instead)`);
+    // Azure-only: locally the connection string, no managed identity or App Insights, and no
+    // gateway moving the caller's token (the service reads Authorization).
     case "servicebus.fullyQualifiedNamespace":
     case "gateway.callerTokenHeader":
     case "identity.clientId":

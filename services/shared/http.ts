@@ -47,7 +47,13 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   return { status, jsonBody: body, headers: { "Cache-Control": "no-store", ...headers } };
 }
 
-export function mediaType(request: HttpRequest): string {
+/** What the body readers need of a request: the Functions HttpRequest and a Fetch Request both fit. */
+export interface RequestWithBody {
+  readonly headers: Headers;
+  readonly body: { getReader(): ReadableStreamDefaultReader<Uint8Array> } | null;
+}
+
+export function mediaType(request: RequestWithBody): string {
   return (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
 }
 
@@ -55,12 +61,12 @@ export function mediaType(request: HttpRequest): string {
  * Reads the body, refusing early on a declared Content-Length and again while streaming. A plain
  * reader loop: the stream's async iterator took half as long again on every request.
  */
-export async function readBody(request: HttpRequest, maxBytes: number): Promise<Buffer> {
+export async function readBody(request: RequestWithBody, maxBytes: number): Promise<Buffer> {
   const tooLarge = () => new ProblemError("payload-too-large", `the body must be at most ${maxBytes} bytes`, { maxBytes });
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw tooLarge();
   if (!request.body) return Buffer.alloc(0);
-  const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+  const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (let read = await reader.read(); !read.done; read = await reader.read()) {
@@ -85,7 +91,7 @@ export interface JsonLimits {
   maxStringLength: number;
 }
 
-export async function readJson(request: HttpRequest, limits: JsonLimits): Promise<unknown> {
+export async function readJson(request: RequestWithBody, limits: JsonLimits): Promise<unknown> {
   const type = mediaType(request);
   if (type !== "application/json" && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
     throw new ProblemError("unsupported-media-type", "send the body as application/json");

@@ -15,6 +15,7 @@ const problemTypes = {
   "idempotency-key-reused": { status: 409, title: "The Idempotency-Key was already used with a different request" },
   "payload-too-large": { status: 413, title: "The request body is too large" },
   "unsupported-media-type": { status: 415, title: "The request content type is not supported" },
+  "rate-limited": { status: 429, title: "Too many requests; retry after the time given" },
   "dependency-unavailable": { status: 503, title: "A dependency of the service is unavailable" },
   "internal-error": { status: 500, title: "An unexpected error occurred" },
 } as const;
