@@ -24,29 +24,43 @@ export function alertsTier(
   edge: EdgeTier | undefined,
 ): AlertsTier {
   const receivers = { emails: alertEmails(config), webhooks: config.observability.alerts.webhooks };
-  const metricAlerts: MetricAlertTarget[] = [
-    ...Object.entries(compute.apps).map(([key, app]) => ({ rule: "http5xx" as const, key, resourceId: app.id })),
-    ...(data.cosmos ? [{ rule: "cosmosRu" as const, key: "cosmos", resourceId: data.cosmos.accountId }] : []),
-    ...(data.serviceBus ? [{ rule: "deadLetters" as const, key: "servicebus", resourceId: data.serviceBus.namespaceId }] : []),
-    ...(data.redis ? [{ rule: "redisMemory" as const, key: "redis", resourceId: data.redis.cacheId }] : []),
-    ...Object.entries(data.sql?.databaseIds ?? {}).map(([key, id]) => ({ rule: "sqlCpu" as const, key, resourceId: id })),
-  ];
   const alerts = new Alerts("alerts", {
     ...base,
     receivers,
     severity: config.observability.alerts.severity,
+    rules: config.observability.alerts.rules,
     appInsightsId: monitoring.appInsightsId,
-    metricAlerts,
+    metricAlerts: metricAlertTargets(config, data, compute),
     ...availability(compute, gateway, edge),
   });
   const budget = new Budget("budget", {
     namer,
     scope: group.id,
     monthlyAmount: config.observability.budget.monthlyAmount,
+    thresholdsPercent: config.observability.budget.actualPercent,
+    forecastPercent: config.observability.budget.forecastPercent,
     emails: receivers.emails,
     actionGroupId: alerts.actionGroupId,
   });
   return { alerts, budget };
+}
+
+/** Each metric rule on every resource of its kind the estate declares, and only there. */
+function metricAlertTargets(config: EstateConfig, data: DataServicesTier["data"], compute: HostsTier["compute"]): MetricAlertTarget[] {
+  // Flex Consumption plans report no CPU or memory of their own: only the web plan and an Elastic Premium one are watched.
+  const plans = [
+    ...(compute.webPlanId ? [{ key: "web", resourceId: compute.webPlanId }] : []),
+    ...(compute.functionPlanId && config.compute.functions.plan === "ElasticPremium" ? [{ key: "func", resourceId: compute.functionPlanId }] : []),
+  ];
+  return [
+    ...Object.entries(compute.apps).map(([key, app]) => ({ rule: "http5xx" as const, key, resourceId: app.id })),
+    ...plans.flatMap((plan) => (["appCpu", "appMemory"] as const).map((rule) => ({ rule, ...plan }))),
+    ...(data.cosmos ? [{ rule: "cosmosRu" as const, key: "cosmos", resourceId: data.cosmos.accountId }] : []),
+    ...(data.serviceBus ? [{ rule: "deadLetters" as const, key: "servicebus", resourceId: data.serviceBus.namespaceId }] : []),
+    ...(data.redis ? (["redisMemory", "cacheHitRate"] as const).map((rule) => ({ rule, key: "redis", resourceId: data.redis!.cacheId })) : []),
+    ...Object.entries(data.sql?.databaseIds ?? {}).map(([key, id]) => ({ rule: "sqlCpu" as const, key, resourceId: id })),
+    { rule: "storageAvailability", key: "storage", resourceId: data.storage.accountId },
+  ];
 }
 
 /**
