@@ -203,6 +203,9 @@ function resolveSetting(setting: LoadedManifest["settings"][number], manifest: L
     // Derived from the secret's name: the same on every local host and after a restart (a cursor
     // issued by one instance pages on another). A development value, not a secret.
     case "keyVault.generatedSecret": return createHash("sha256").update(`estate local secret ${setting.value}`).digest("hex");
+    // The operator's value lives only in the stack config and Key Vault: locally the developer
+    // supplies their own (a test key) under the setting's name in the environment, or it stays unset.
+    case "keyVault.secret": return process.env[setting.name];
     // Azure-only: locally the connection string, no managed identity or App Insights, and no
     // gateway moving the caller's token (the service reads Authorization).
     case "servicebus.fullyQualifiedNamespace":

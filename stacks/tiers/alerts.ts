@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HEALTH_PATH } from "../../infra/core/health.js";
 import { Alerts, type MetricAlertTarget } from "../../infra/observability/alerts.js";
 import { Budget } from "../../infra/observability/budget.js";
+import { SecretExpiryReminders } from "../../infra/secrets/reminders.js";
 import type { EstateConfig } from "../config/schema.js";
 import { EMAIL } from "./contacts.js";
 import type { DataServicesTier } from "./data.js";
@@ -10,10 +11,12 @@ import type { GatewayTier } from "./gateway.js";
 import type { Foundation } from "./foundation.js";
 import type { HostsTier } from "./hosts.js";
 
-/** Metric alerts on what the other tiers declared, the availability test, and the monthly budget. */
+/** Metric alerts on what the other tiers declared, the availability test, the monthly budget and the supplied secrets' expiry reminders. */
 export interface AlertsTier {
   alerts: Alerts;
   budget: Budget;
+  /** Absent when the stack supplies no secrets. */
+  secretReminders?: SecretExpiryReminders;
 }
 
 export function alertsTier(
@@ -42,7 +45,17 @@ export function alertsTier(
     emails: receivers.emails,
     actionGroupId: alerts.actionGroupId,
   });
-  return { alerts, budget };
+  const supplied = config.secrets.supplied;
+  const secretReminders = supplied.length
+    ? new SecretExpiryReminders("secret-reminders", {
+        ...base,
+        vaultId: data.keyVault.vaultId,
+        actionGroupId: alerts.actionGroupId,
+        severity: config.observability.alerts.severity,
+        reminders: supplied.map((secret) => ({ secret: secret.name, ...(secret.remind ? { receivers: { emails: secret.remind.emails ?? [], webhooks: secret.remind.webhooks ?? [] } } : {}) })),
+      })
+    : undefined;
+  return { alerts, budget, secretReminders };
 }
 
 /** Each metric rule on every resource of its kind the estate declares, and only there. */

@@ -14,13 +14,15 @@ export interface DataServicesTier {
   data: DataTier;
 }
 
-export function dataTier({ config, base, diagnostics }: Foundation, { network, dns }: NetworkTier): DataServicesTier {
+export function dataTier({ config, base, diagnostics, suppliedSecrets }: Foundation, { network, dns }: NetworkTier): DataServicesTier {
+  const settings = dataSettings(config.data);
   const data = new DataTier("data", {
     ...base,
     diagnostics,
     privateEndpointSubnetId: network.subnetIds.privateEndpoints,
     privateDnsZoneIds: dns.zoneIds,
-    ...dataSettings(config.data),
+    ...settings,
+    keyVault: { ...settings.keyVault, suppliedSecrets },
   });
   return { data };
 }

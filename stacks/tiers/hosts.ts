@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Compute, FUNCTIONS_HOST_CONTAINERS, STAGING_SLOT, type AppInbound, type FunctionsHostContainer, type FunctionsHosting } from "../../infra/compute/index.js";
 import { deployServicePackage } from "../../infra/compute/deploy.js";
 import { StaticSite } from "../../infra/static/index.js";
-import { isAppService } from "../../services/manifest.js";
+import { isAppService, isKeyVaultSetting } from "../../services/manifest.js";
 import { staticSiteRegion } from "../config/hosts.js";
 import type { EstateConfig } from "../config/schema.js";
 import { serviceSettings, type SettingSources } from "../services.js";
@@ -61,6 +61,7 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
     queues: config.data.serviceBus.queues,
     behindGateway: config.gateway.sku !== "none",
     generatedSecretUri: (name: string) => data.keyVault.generatedSecret(name),
+    suppliedSecretUri: (name: string) => data.keyVault.secretUri(name),
   };
   const compute = new Compute("compute", {
     ...base,
@@ -98,8 +99,8 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
       }
       data.storage.grantBlobAccess(key, principalId, "read", DEPLOYMENTS_CONTAINER);
       for (const queue of service.queues) data.serviceBus!.grantQueueAccess(key, principalId, queue.name, queue.access);
-      // Each generated secret the service reads, and no other secret of the vault.
-      for (const setting of service.settings.filter((s) => s.from === "keyVault.generatedSecret")) data.keyVault.grantSecretRead(key, principalId, setting.value!);
+      // Each secret the service reads (generated or supplied), and no other secret of the vault.
+      for (const setting of service.settings.filter(isKeyVaultSetting)) data.keyVault.grantSecretRead(key, principalId, setting.value!);
     }
   }
   return {
