@@ -38,34 +38,18 @@ interface MetricRuleSpec extends RuleSpec {
 
 const PERCENT = { min: 0, max: 100 };
 
+/** A share of capacity in use: above 80 % over 15 minutes by default, the estate's "resource usage" level. */
+const inUse = (what: string, metric: string, namespace: string, aggregation: "Average" | "Maximum") =>
+  ({ what, metric, namespace, aggregation, operator: "GreaterThan", unit: " %", threshold: 80, window: "PT15M", range: PERCENT }) as const;
+
 /**
  * Metric alert rules, one per kind of resource the estate watches, with the estate's default
  * service levels; a stack overrides threshold, window and severity per rule. Metric names from
  * https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/metrics-index.
  */
 export const METRIC_RULES = {
-  cosmosRu: {
-    what: "Cosmos DB normalised RU consumption (requests are about to be throttled)",
-    metric: "NormalizedRUConsumption",
-    namespace: "Microsoft.DocumentDB/databaseAccounts",
-    aggregation: "Maximum",
-    operator: "GreaterThan",
-    unit: " %",
-    threshold: 80,
-    window: "PT15M",
-    range: PERCENT,
-  },
-  redisMemory: {
-    what: "Redis memory (keys will be evicted)",
-    metric: "usedmemorypercentage",
-    namespace: "Microsoft.Cache/redis",
-    aggregation: "Maximum",
-    operator: "GreaterThan",
-    unit: " %",
-    threshold: 80,
-    window: "PT15M",
-    range: PERCENT,
-  },
+  cosmosRu: inUse("Cosmos DB normalised RU consumption (requests are about to be throttled)", "NormalizedRUConsumption", "Microsoft.DocumentDB/databaseAccounts", "Maximum"),
+  redisMemory: inUse("Redis memory (keys will be evicted)", "usedmemorypercentage", "Microsoft.Cache/redis", "Maximum"),
   // Redis reports misses, not hits ("Cache Miss Rate", supported-metrics/microsoft-cache-redis-metrics).
   cacheHitRate: {
     what: "Redis cache hit rate",
@@ -79,17 +63,7 @@ export const METRIC_RULES = {
     window: "PT15M",
     range: PERCENT,
   },
-  sqlCpu: {
-    what: "Azure SQL CPU",
-    metric: "cpu_percent",
-    namespace: "Microsoft.Sql/servers/databases",
-    aggregation: "Average",
-    operator: "GreaterThan",
-    unit: " %",
-    threshold: 80,
-    window: "PT15M",
-    range: PERCENT,
-  },
+  sqlCpu: inUse("Azure SQL CPU", "cpu_percent", "Microsoft.Sql/servers/databases", "Average"),
   deadLetters: {
     what: "Dead-lettered Service Bus messages (a poison message needs a look)",
     metric: "DeadletteredMessages",
@@ -112,28 +86,8 @@ export const METRIC_RULES = {
     window: "PT5M",
     range: { min: 0, max: 1_000_000 },
   },
-  appCpu: {
-    what: "App Service plan CPU",
-    metric: "CpuPercentage",
-    namespace: "Microsoft.Web/serverFarms",
-    aggregation: "Average",
-    operator: "GreaterThan",
-    unit: " %",
-    threshold: 80,
-    window: "PT15M",
-    range: PERCENT,
-  },
-  appMemory: {
-    what: "App Service plan memory",
-    metric: "MemoryPercentage",
-    namespace: "Microsoft.Web/serverFarms",
-    aggregation: "Average",
-    operator: "GreaterThan",
-    unit: " %",
-    threshold: 80,
-    window: "PT15M",
-    range: PERCENT,
-  },
+  appCpu: inUse("App Service plan CPU", "CpuPercentage", "Microsoft.Web/serverFarms", "Average"),
+  appMemory: inUse("App Service plan memory", "MemoryPercentage", "Microsoft.Web/serverFarms", "Average"),
   storageAvailability: {
     what: "Storage account availability (share of requests that succeed)",
     metric: "Availability",
