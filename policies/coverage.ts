@@ -419,7 +419,7 @@ export const CHECKOV: Catalogue = {
     },
   },
   "Monitor, identity and governance": {
-    types: [T.workspace, T.appInsights, T.webTest, T.diagnosticSetting, T.metricAlert, T.logAlert, T.actionGroup, T.autoscale, T.budget, T.roleAssignment, T.lock],
+    types: [T.workspace, T.appInsights, T.webTest, T.diagnosticSetting, T.metricAlert, T.logAlert, T.actionGroup, T.autoscale, T.budget, T.roleAssignment, T.lock, T.eventGridSystemTopic],
     none: "Checkov has no Azure resource check for these types (bridgecrewio/checkov: checkov/terraform/checks/resource/azure and graph_checks/azure)",
     rules: {},
   },

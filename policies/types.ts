@@ -89,6 +89,8 @@ export const T = {
   containerRegistry: "azure-native:containerregistry:Registry",
   containerEnvironment: "azure-native:app:ManagedEnvironment",
   containerApp: "azure-native:app:ContainerApp",
+  eventGridSystemTopic: "azure-native:eventgrid:SystemTopic",
+  eventSubscription: "azure-native:eventgrid:SystemTopicEventSubscription",
 } as const;
 
 /** Data services: reachable only through private endpoints, never from the internet. */
@@ -165,6 +167,7 @@ export const TAGGED = [
   T.containerRegistry,
   T.containerEnvironment,
   T.containerApp,
+  T.eventGridSystemTopic,
 ];
 
 /** Resources that live in a region (global resources such as Front Door and DNS zones are not listed). */

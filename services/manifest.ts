@@ -38,9 +38,15 @@ export const settingSources = [
   "signalr.endpoint",
   "webPubSub.endpoint",
   "appConfig.endpoint",
+  "keyVault.secret",
   "literal",
 ] as const;
 export type SettingSource = (typeof settingSources)[number];
+
+/** Settings read as Key Vault references: one the estate generates, or one the operator supplies (estate:secrets.supplied). */
+export const KEY_VAULT_SOURCES = ["keyVault.generatedSecret", "keyVault.secret"] as const satisfies readonly SettingSource[];
+export const isKeyVaultSetting = (setting: { from: SettingSource }): setting is { from: (typeof KEY_VAULT_SOURCES)[number] } & typeof setting =>
+  (KEY_VAULT_SOURCES as readonly SettingSource[]).includes(setting.from);
 
 /**
  * The `default` of a resolver's switch over the sources (Azure's in stacks/services.ts, the local
@@ -50,10 +56,10 @@ export function unhandledSettingSource(source: never): never {
   throw new Error(`no resolver for setting source "${String(source)}"`);
 }
 
-const valuedSources: readonly SettingSource[] = ["literal", "servicebus.queue", "servicebus.maxDeliveryCount", "keyVault.generatedSecret", "openai.deployment"];
+const valuedSources: readonly SettingSource[] = ["literal", "servicebus.queue", "servicebus.maxDeliveryCount", ...KEY_VAULT_SOURCES, "openai.deployment"];
 
 /** Key Vault secret names (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#objects-identifiers-and-versioning). */
-const SECRET_NAME = /^[A-Za-z0-9-]{1,127}$/;
+export const SECRET_NAME = /^[A-Za-z0-9-]{1,127}$/;
 
 const route = z
   .object({
@@ -158,7 +164,9 @@ const appSetting = z
     /**
      * `literal`: the value itself; `servicebus.*`: the queue whose name or property is meant;
      * `keyVault.generatedSecret`: the name of the Key Vault secret the estate generates once and
-     * the app reads as a Key Vault reference; `openai.deployment`: the bound model deployment meant.
+     * the app reads as a Key Vault reference; `keyVault.secret`: the name of a secret the stack
+     * supplies (estate:secrets.supplied), read the same way; `openai.deployment`: the bound model
+     * deployment meant.
      */
     value: z.string().optional(),
     description: z.string().optional(),
@@ -167,8 +175,8 @@ const appSetting = z
   .superRefine((s, ctx) => {
     if (valuedSources.includes(s.from) !== (s.value !== undefined)) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["value"], message: `value is required for ${valuedSources.join(", ")} settings and not allowed otherwise (${s.name} is from ${s.from})` });
-    } else if (s.from === "keyVault.generatedSecret" && !SECRET_NAME.test(s.value!)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["value"], message: `a keyVault.generatedSecret value names a Key Vault secret: 1-127 letters, digits and hyphens (${s.name} names "${s.value}")` });
+    } else if (isKeyVaultSetting(s) && !SECRET_NAME.test(s.value!)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["value"], message: `a ${s.from} value names a Key Vault secret: 1-127 letters, digits and hyphens (${s.name} names "${s.value}")` });
     }
   });
 

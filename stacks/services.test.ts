@@ -126,7 +126,7 @@ describe("services deployed with the dev estate", () => {
     for (const xml of operationPolicies) expect(xml).toContain(`name="${CALLER_AUTHORIZATION_HEADER}"`);
     // An app the gateway does not route to keeps reading Authorization.
     const api = manifests.find((m) => m.name === "api")!;
-    const sources = { cosmosEndpoint: "c", blobEndpoint: "b", serviceBusNamespace: "s", tenantId: "t", audience: "a", queues: [], behindGateway: true, generatedSecretUri: (name: string) => `kv/${name}` };
+    const sources = { cosmosEndpoint: "c", blobEndpoint: "b", serviceBusNamespace: "s", tenantId: "t", audience: "a", queues: [], behindGateway: true, generatedSecretUri: (name: string) => `kv/${name}`, suppliedSecretUri: (name: string) => `kv/${name}` };
     const gatewaySettings = api.settings.filter((s) => s.from.startsWith("gateway."));
     expect(serviceSettings({ ...api, routes: [], settings: gatewaySettings }, sources)).toEqual({});
     // Without a gateway nobody moves the token: a routed app reads Authorization too.

@@ -22,7 +22,7 @@ export async function loadHostedServices(rootDir: string, config: EstateConfig, 
   const all = await loadManifests(path.join(rootDir, "services"));
   const { chosen, problems } = chooseServices(all, config, stack);
   problems.push(
-    ...chosen.flatMap((m) => [...unhostable(m, config), ...undeclaredData(m, config), ...undeclaredBindings(m, config)]),
+    ...chosen.flatMap((m) => [...unhostable(m, config), ...undeclaredData(m, config), ...undeclaredBindings(m, config), ...undeclaredSecrets(m, config)]),
     ...unroutable(chosen, config),
     ...unhostableSites(chosen, config),
     ...noContainerSubnet(chosen, config),
@@ -198,6 +198,25 @@ export function undeclaredBindings(service: HostedService, config: EstateConfig)
   return problems;
 }
 
+/**
+ * A `keyVault.secret` setting reads a secret the stack supplies; a `keyVault.generatedSecret` one
+ * must not name such a secret (the estate would hand the operator's value over as its own).
+ */
+function undeclaredSecrets(service: HostedService, config: EstateConfig): ConfigProblem[] {
+  const who = `service ${service.name} (services/${service.name}/manifest.json)`;
+  const supplied = new Set(config.secrets.supplied.map((s) => s.name));
+  const key = formatKey(["secrets", "supplied"]);
+  return service.settings.flatMap((setting): ConfigProblem[] => {
+    if (setting.from === "keyVault.secret" && !supplied.has(setting.value!)) {
+      return [{ key, message: `${who}: setting ${setting.name} reads Key Vault secret "${setting.value}", which the stack does not supply; supplied: ${[...supplied].join(", ") || "(none)"}` }];
+    }
+    if (setting.from === "keyVault.generatedSecret" && supplied.has(setting.value!)) {
+      return [{ key, message: `${who}: setting ${setting.name} asks the estate to generate "${setting.value}", which the stack supplies; read it with from: keyVault.secret` }];
+    }
+    return [];
+  });
+}
+
 /** A container service needs a containerApps subnet: the address space must hold it beside the others. */
 function noContainerSubnet(services: HostedService[], config: EstateConfig): ConfigProblem[] {
   if (!hostsContainers(services)) return [];
@@ -261,6 +280,8 @@ export interface SettingSources {
   behindGateway: boolean;
   /** The versionless URI of the Key Vault secret the estate generates under this name (declared on first ask). */
   generatedSecretUri(name: string): pulumi.Input<string>;
+  /** The versionless URI of a secret the operator supplies (estate:secrets.supplied). */
+  suppliedSecretUri(name: string): pulumi.Input<string>;
   /** The bound services' addresses; each absent when the stack leaves that service out. */
   redisHostName?: pulumi.Input<string>;
   sqlServerFqdn?: pulumi.Input<string>;
@@ -325,7 +346,9 @@ export function serviceSettings(service: HostedService, sources: SettingSources,
         // Only the gateway moves the caller's token there; an app it does not route to reads Authorization.
         case "gateway.callerTokenHeader": return service.routes.length && sources.behindGateway ? CALLER_AUTHORIZATION_HEADER.toLowerCase() : undefined;
         // A Key Vault reference: the value stays in the vault and never enters the app's config.
-        case "keyVault.generatedSecret": return { keyVaultSecretUri: sources.generatedSecretUri(setting.value!) };
+        case "keyVault.generatedSecret":
+        case "keyVault.secret":
+          return { keyVaultSecretUri: setting.from === "keyVault.secret" ? sources.suppliedSecretUri(setting.value!) : sources.generatedSecretUri(setting.value!) };
         case "redis.url": return pulumi.interpolate`rediss://${sources.redisHostName ?? absent("Redis", "data.redis.enabled")}:${REDIS_TLS_PORT}`;
         // Azure Cache for Redis names an Entra user by its object id (https://learn.microsoft.com/azure/azure-cache-for-redis/cache-azure-active-directory-for-authentication).
         case "redis.user": return bound().principalId;

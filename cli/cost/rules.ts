@@ -43,6 +43,7 @@ const FREE_TYPES: Record<string, string> = {
   "azure-native:monitor:DiagnosticSetting": "the setting is free; ingestion is billed by the Log Analytics workspace",
   "azure-native:monitor:ActionGroup": "action groups are free (SMS and voice notifications are billed per use)",
   "azure-native:consumption:Budget": "budgets are free",
+  "azure-native:eventgrid:SystemTopicEventSubscription": "billed as operations of its Event Grid system topic",
   // "Autoscale ... no charge": https://learn.microsoft.com/azure/azure-monitor/autoscale/autoscale-overview (the resource it scales is billed).
   "azure-native:monitor:AutoscaleSetting": "autoscale settings are free; the instances they add are billed by the plan",
   "azure-native:applicationinsights:Component": "workspace-based: telemetry is billed as Log Analytics ingestion",
@@ -203,6 +204,8 @@ const RULES: Record<string, Rule> = {
   },
   "azure-native:app:ContainerApp": (inputs) => containerApp(inputs),
   "azure-native:keyvault:Vault": () => usage("keyvault.operations", "vaults bill per operation"),
+  // Event Grid bills operations (events published and delivered), the first 100,000 a month free: https://azure.microsoft.com/pricing/details/event-grid/
+  "azure-native:eventgrid:SystemTopic": () => usage("eventgrid.operations", "system topics bill per operation (the first 100,000 a month are free)"),
   "azure-native:keyvault:Key": () => usage("keyvault.operations", "software keys bill per operation"),
   "azure-native:network:PrivateEndpoint": () =>
     priced({ meter: "privatelink.endpoint", quantity: 1, note: "data processed billed per GB" }),

@@ -21,4 +21,17 @@ export const secretsTypes: Record<string, CatalogEntry> = {
       };
     },
   },
+  // A Key Vault's events (expiry reminders, infra/secrets/reminders.ts).
+  "azure-native:eventgrid:SystemTopic": {
+    arm: "Microsoft.EventGrid/systemTopics",
+    apiVersion: "2025-02-15",
+    names: ["systemTopicName"],
+    taggable: true,
+  },
+  "azure-native:eventgrid:SystemTopicEventSubscription": {
+    arm: "Microsoft.EventGrid/systemTopics/eventSubscriptions",
+    apiVersion: "2025-02-15",
+    names: ["systemTopicName", "eventSubscriptionName"],
+    taggable: false,
+  },
 };

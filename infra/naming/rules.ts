@@ -106,6 +106,10 @@ export const NAME_RULES = {
   autoscaleSetting: hyphenated(1, 260, false, "autoscale"),
   availabilityTest: hyphenated(1, 260, false, "avail"),
   budget: hyphenated(1, 63, false, "budget"),
+  // Microsoft.EventGrid/systemTopics: 3-128 alphanumerics and hyphens; eventSubscriptions: 3-64, unique in their topic
+  // (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsofteventgrid).
+  eventGridSystemTopic: hyphenated(3, 128, false, "egst"),
+  eventSubscription: { ...hyphenated(3, 64, false, "evgs"), scopedToParent: true },
   managedIdentity: hyphenated(3, 128, false, "id"),
   privateDnsZoneLink: hyphenated(1, 80, false, "vnetlink"),
   // Microsoft.ContainerService/managedClusters: 1-63 letters, digits, hyphens and underscores; the estate uses no underscores.

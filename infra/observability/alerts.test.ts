@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../cli/plan/schema.js";
 import { BASE, ofType, oneOfType, planComponents } from "../../test/components.js";
-import { Alerts, METRIC_RULES, type AlertsArgs } from "./alerts.js";
+import { Alerts, alertSettingsProblems, METRIC_RULES, type AlertsArgs } from "./alerts.js";
 import { Budget, monthStart } from "./budget.js";
 
 const ID = (path: string) => `/subscriptions/s/resourceGroups/rg-test/providers/${path}`;
@@ -83,6 +83,48 @@ describe("Alerts", () => {
       [100, plan.outputs.actionGroupId],
     ]);
     expect(monthStart(new Date("2026-01-31T23:59:00Z"))).toBe("2026-01-01T00:00:00Z");
+  });
+
+  it("takes each rule's threshold, window and severity, or turns it off", async () => {
+    const tuned = await planComponents(() => {
+      new Alerts("alerts", {
+        ...ARGS,
+        metricAlerts: [...ARGS.metricAlerts, { rule: "cacheHitRate", key: "redis", resourceId: ID("Microsoft.Cache/redis/redis") }],
+        rules: { errorRate: { threshold: 10, severity: 0 }, latencyP95: { enabled: false }, cosmosRu: { window: "PT1M", threshold: 90 }, cacheHitRate: { threshold: 70, severity: 2 } },
+      });
+    });
+    const logRules = ofType(tuned, "azure-native:monitor:ScheduledQueryRule");
+    expect(logRules).toHaveLength(1);
+    expect(logRules[0].inputs).toMatchObject({ severity: 0, windowSize: "PT5M", criteria: { allOf: [{ metricMeasureColumn: "failedPercent", threshold: 10 }] } });
+    expect(logRules[0].inputs.description).toBe("Failed requests above 10 % over 5 minutes.");
+    const metric = (name: string) => ofType(tuned, "azure-native:monitor:MetricAlert").find((a) => (a.inputs.criteria as any).allOf?.[0].metricName === name)!.inputs as any;
+    // A one-minute window is evaluated every minute: Azure refuses a window shorter than the frequency.
+    expect(metric("NormalizedRUConsumption")).toMatchObject({ windowSize: "PT1M", evaluationFrequency: "PT1M", severity: 1, criteria: { allOf: [{ threshold: 90 }] } });
+    // Redis reports misses: a hit rate below 70 % is a miss rate above 30 %.
+    expect(metric("cachemissrate")).toMatchObject({ severity: 2, windowSize: "PT15M", criteria: { allOf: [{ operator: "GreaterThan", threshold: 30 }] } });
+    expect(metric("cachemissrate").description).toBe("Redis cache hit rate below 70 % over 15 minutes.");
+  });
+
+  it("refuses a threshold out of range and a window Azure does not accept for the kind of alert", async () => {
+    await expect(planComponents(() => void new Alerts("alerts", { ...ARGS, rules: { cosmosRu: { threshold: 120 } } }))).rejects.toThrow(/rule cosmosRu: threshold got 120; .* takes 0-100 %/);
+    // PT10M is a log alert window, not a metric alert one.
+    await expect(planComponents(() => void new Alerts("alerts", { ...ARGS, rules: { http5xx: { window: "PT10M" } } }))).rejects.toThrow(/rule http5xx: window got "PT10M"; a metric alert accepts the windows PT1M, PT5M/);
+    expect(alertSettingsProblems("latencyP95", { enabled: true, threshold: 1000, window: "PT10M", severity: 2 })).toEqual([]);
+    expect(alertSettingsProblems("latencyP95", { enabled: true, threshold: 1000, window: "10m", severity: 5 }).map((p) => p.field)).toEqual(["window", "severity"]);
+  });
+
+  it("notifies on Azure's forecast too, and refuses more notifications than a budget takes", async () => {
+    const forecast = await planComponents(() => {
+      new Budget("budget", { namer: BASE.namer, scope: "/subscriptions/s/resourceGroups/rg-test", monthlyAmount: 300, emails: [], actionGroupId: "ag", thresholdsPercent: [90], forecastPercent: [100], now: new Date("2026-11-24T10:00:00Z") });
+    });
+    const notifications = oneOfType(forecast, "azure-native:consumption:Budget").inputs.notifications as Record<string, { threshold: number; thresholdType: string }>;
+    expect(Object.fromEntries(Object.entries(notifications).map(([key, n]) => [key, [n.threshold, n.thresholdType]]))).toEqual({
+      "actual-90-percent": [90, "Actual"],
+      "forecasted-100-percent": [100, "Forecasted"],
+    });
+    await expect(
+      planComponents(() => void new Budget("budget", { namer: BASE.namer, scope: "s", monthlyAmount: 1, emails: [], actionGroupId: "ag", thresholdsPercent: [10, 20, 30, 40], forecastPercent: [50, 60] })),
+    ).rejects.toThrow(/6 notifications; Azure allows 5 per budget/);
   });
 
   it("refuses alerts that reach nobody and an impossible severity", async () => {

@@ -97,4 +97,17 @@ describe("Key Vault", () => {
   it("refuses a URI for a secret it does not hold", async () => {
     await expect(planComponents(() => void new KeyVault("kv", DEV).secretUri("missing"))).rejects.toThrow(/no secret "missing"; secrets: signing-secret/);
   });
+
+  it("declares a supplied secret with its expiry and the value only as a secret, and refuses a second of the same name", async () => {
+    const expires = new Date("2027-03-31T00:00:00Z");
+    const supplied = await planComponents(() => {
+      const kv = new KeyVault("kv", { ...DEV, suppliedSecrets: [{ name: "youtube-api-key", value: "plain-from-config", expires }] });
+      return { uri: kv.secretUri("youtube-api-key") };
+    });
+    const secret = supplied.resources.find((r) => r.type === "azure-native:keyvault:Secret" && r.inputs.secretName === "youtube-api-key")!;
+    expect(secret.inputs.properties).toEqual({ value: "[secret]", contentType: "supplied by the operator; rotate before it expires", attributes: { enabled: true, expires: 1806451200 } });
+    expect(JSON.stringify(supplied)).not.toContain("plain-from-config");
+    expect(supplied.outputs.uri).toMatch(/\.vault\.azure\.net\/secrets\/youtube-api-key$/);
+    await expect(planComponents(() => void new KeyVault("kv", { ...DEV, suppliedSecrets: [{ name: "signing-secret", value: "v", expires }] }))).rejects.toThrow(/secret "signing-secret" is declared twice/);
+  });
 });

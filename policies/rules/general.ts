@@ -36,6 +36,7 @@ const NAMES: Record<string, { abbr: string; input: string }> = {
   [T.containerRegistry]: { abbr: "cr", input: "registryName" },
   [T.containerEnvironment]: { abbr: "cae", input: "environmentName" },
   [T.containerApp]: { abbr: "ca", input: "containerAppName" },
+  [T.eventGridSystemTopic]: { abbr: "egst", input: "systemTopicName" },
 };
 
 const tags = (inputs: Record<string, unknown>) => asRecord(inputs.tags);

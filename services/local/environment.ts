@@ -330,6 +330,9 @@ function resolveSetting(setting: LoadedManifest["settings"][number], manifest: L
       // An optional one is left unset, as in an app that runs without it.
       if (!setting.required) return undefined;
       throw new Error(`services/${manifest.name}/manifest.json: setting ${setting.name}: not available locally: ${setting.from} (services/README.md, "Local development", says why and what to do instead)`);
+    // The operator's value lives only in the stack config and Key Vault: locally the developer
+    // supplies their own (a test key) under the setting's name in the environment, or it stays unset.
+    case "keyVault.secret": return process.env[setting.name];
     // Azure-only: locally the connection string, no managed identity or App Insights, and no
     // gateway moving the caller's token (the service reads Authorization).
     case "servicebus.fullyQualifiedNamespace":

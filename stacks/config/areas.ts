@@ -7,6 +7,7 @@ import { hostsArea } from "./hosts.js";
 import { networkArea } from "./network.js";
 import { observabilityArea } from "./observability.js";
 import { platformArea } from "./platform.js";
+import { secretsArea } from "./secrets.js";
 
 /**
  * The sections of the stack config, one per concern (`estate:network`, `estate:data`, ...).
@@ -22,6 +23,7 @@ export const AREAS = {
   platform: platformArea,
   kubernetes: kubernetesArea,
   hosts: hostsArea,
+  secrets: secretsArea,
 };
 
 export type Areas = typeof AREAS;

@@ -4,6 +4,7 @@ import { isRegion } from "../../infra/naming/regions.js";
 import { deriveEnvironment, ENVIRONMENT_PATTERN, ENVIRONMENT_RULE, profileDefaults } from "./profiles.js";
 import { ConfigError, type ConfigProblem } from "./errors.js";
 import { checkCombinations, estateSchema, stackFileSchema, type EstateConfig } from "./schema.js";
+import { suppliedSecretProblems } from "./secrets.js";
 
 export { ConfigError, type ConfigProblem };
 
@@ -57,6 +58,8 @@ export function loadConfig(raw: Record<string, string>, options: LoadOptions): E
     problems.push(...full.error.issues.flatMap((issue) => explain(issue, values, given)).filter((p) => !known.has(p.key)));
   } else if (!problems.length) {
     checkCombinations(full.data, (path, message) => problems.push({ key: formatKey(path), message }));
+    // Supplied secrets need their values from the stack config itself, as Pulumi secrets.
+    problems.push(...suppliedSecretProblems(full.data, raw, secretKeys));
   }
   if (problems.length || !full.success) throw new ConfigError(stackFile, problems);
   return full.data;

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HEALTH_PATH } from "../../infra/core/health.js";
 import { Alerts, type MetricAlertTarget } from "../../infra/observability/alerts.js";
 import { Budget } from "../../infra/observability/budget.js";
+import { SecretExpiryReminders } from "../../infra/secrets/reminders.js";
 import type { EstateConfig } from "../config/schema.js";
 import { EMAIL } from "./contacts.js";
 import type { DataServicesTier } from "./data.js";
@@ -10,10 +11,12 @@ import type { GatewayTier } from "./gateway.js";
 import type { Foundation } from "./foundation.js";
 import type { HostsTier } from "./hosts.js";
 
-/** Metric alerts on what the other tiers declared, the availability test, and the monthly budget. */
+/** Metric alerts on what the other tiers declared, the availability test, the monthly budget and the supplied secrets' expiry reminders. */
 export interface AlertsTier {
   alerts: Alerts;
   budget: Budget;
+  /** Absent when the stack supplies no secrets. */
+  secretReminders?: SecretExpiryReminders;
 }
 
 export function alertsTier(
@@ -24,29 +27,53 @@ export function alertsTier(
   edge: EdgeTier | undefined,
 ): AlertsTier {
   const receivers = { emails: alertEmails(config), webhooks: config.observability.alerts.webhooks };
-  const metricAlerts: MetricAlertTarget[] = [
-    ...Object.entries(compute.apps).map(([key, app]) => ({ rule: "http5xx" as const, key, resourceId: app.id })),
-    ...(data.cosmos ? [{ rule: "cosmosRu" as const, key: "cosmos", resourceId: data.cosmos.accountId }] : []),
-    ...(data.serviceBus ? [{ rule: "deadLetters" as const, key: "servicebus", resourceId: data.serviceBus.namespaceId }] : []),
-    ...(data.redis ? [{ rule: "redisMemory" as const, key: "redis", resourceId: data.redis.cacheId }] : []),
-    ...Object.entries(data.sql?.databaseIds ?? {}).map(([key, id]) => ({ rule: "sqlCpu" as const, key, resourceId: id })),
-  ];
   const alerts = new Alerts("alerts", {
     ...base,
     receivers,
     severity: config.observability.alerts.severity,
+    rules: config.observability.alerts.rules,
     appInsightsId: monitoring.appInsightsId,
-    metricAlerts,
+    metricAlerts: metricAlertTargets(config, data, compute),
     ...availability(compute, gateway, edge),
   });
   const budget = new Budget("budget", {
     namer,
     scope: group.id,
     monthlyAmount: config.observability.budget.monthlyAmount,
+    thresholdsPercent: config.observability.budget.actualPercent,
+    forecastPercent: config.observability.budget.forecastPercent,
     emails: receivers.emails,
     actionGroupId: alerts.actionGroupId,
   });
-  return { alerts, budget };
+  const supplied = config.secrets.supplied;
+  const secretReminders = supplied.length
+    ? new SecretExpiryReminders("secret-reminders", {
+        ...base,
+        vaultId: data.keyVault.vaultId,
+        actionGroupId: alerts.actionGroupId,
+        severity: config.observability.alerts.severity,
+        reminders: supplied.map((secret) => ({ secret: secret.name, ...(secret.remind ? { receivers: { emails: secret.remind.emails ?? [], webhooks: secret.remind.webhooks ?? [] } } : {}) })),
+      })
+    : undefined;
+  return { alerts, budget, secretReminders };
+}
+
+/** Each metric rule on every resource of its kind the estate declares, and only there. */
+function metricAlertTargets(config: EstateConfig, data: DataServicesTier["data"], compute: HostsTier["compute"]): MetricAlertTarget[] {
+  // Flex Consumption plans report no CPU or memory of their own: only the web plan and an Elastic Premium one are watched.
+  const plans = [
+    ...(compute.webPlanId ? [{ key: "web", resourceId: compute.webPlanId }] : []),
+    ...(compute.functionPlanId && config.compute.functions.plan === "ElasticPremium" ? [{ key: "func", resourceId: compute.functionPlanId }] : []),
+  ];
+  return [
+    ...Object.entries(compute.apps).map(([key, app]) => ({ rule: "http5xx" as const, key, resourceId: app.id })),
+    ...plans.flatMap((plan) => (["appCpu", "appMemory"] as const).map((rule) => ({ rule, ...plan }))),
+    ...(data.cosmos ? [{ rule: "cosmosRu" as const, key: "cosmos", resourceId: data.cosmos.accountId }] : []),
+    ...(data.serviceBus ? [{ rule: "deadLetters" as const, key: "servicebus", resourceId: data.serviceBus.namespaceId }] : []),
+    ...(data.redis ? (["redisMemory", "cacheHitRate"] as const).map((rule) => ({ rule, key: "redis", resourceId: data.redis!.cacheId })) : []),
+    ...Object.entries(data.sql?.databaseIds ?? {}).map(([key, id]) => ({ rule: "sqlCpu" as const, key, resourceId: id })),
+    { rule: "storageAvailability", key: "storage", resourceId: data.storage.accountId },
+  ];
 }
 
 /**

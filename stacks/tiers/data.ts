@@ -23,13 +23,15 @@ export interface DataServicesTier {
 }
 
 export function dataTier(foundation: Foundation, { network, dns }: NetworkTier): DataServicesTier {
-  const { config, base, diagnostics } = foundation;
+  const { config, base, diagnostics, suppliedSecrets } = foundation;
+  const settings = dataSettings(config.data, flexServices(foundation).map(flexDeploymentContainer));
   const data = new DataTier("data", {
     ...base,
     diagnostics,
     privateEndpointSubnetId: network.subnetIds.privateEndpoints,
     privateDnsZoneIds: dns.zoneIds,
-    ...dataSettings(config.data, flexServices(foundation).map(flexDeploymentContainer)),
+    ...settings,
+    keyVault: { ...settings.keyVault, suppliedSecrets },
   });
   return { data };
 }

@@ -3,8 +3,10 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import { Namer } from "../../infra/naming/index.js";
 import { Monitoring } from "../../infra/observability/monitoring.js";
+import type { SuppliedSecretArgs } from "../../infra/secrets/key-vault.js";
 import { enforceRequiredTags, requiredTags } from "../../infra/tags/index.js";
 import type { EstateConfig } from "../config/schema.js";
+import { secretExpiry, valueKey } from "../config/secrets.js";
 import type { HostedService } from "../services.js";
 
 /**
@@ -23,6 +25,8 @@ export interface Foundation {
   appInsights: { id: pulumi.Output<string>; connectionString: pulumi.Output<string> };
   /** The identity running the program (uploads packages, owns app registrations). */
   clientConfig: pulumi.Output<authorization.GetClientConfigResult>;
+  /** The Key Vault secrets the operator supplies (estate:secrets.supplied), with their values. */
+  suppliedSecrets: SuppliedSecretArgs[];
 }
 
 export function foundationTier(config: EstateConfig, services: HostedService[]): Foundation {
@@ -54,5 +58,15 @@ export function foundationTier(config: EstateConfig, services: HostedService[]):
     diagnostics: { workspaceId: monitoring.workspaceId },
     appInsights: { id: monitoring.appInsightsId, connectionString: monitoring.appInsightsConnectionString },
     clientConfig: authorization.getClientConfigOutput(),
+    suppliedSecrets: suppliedSecrets(config),
   };
+}
+
+/** Each supplied secret with its value read from the stack config as a Pulumi secret (loadConfig checked it is there and secure). */
+function suppliedSecrets(config: EstateConfig): SuppliedSecretArgs[] {
+  return config.secrets.supplied.map((secret) => {
+    const { namespace, key } = valueKey(secret);
+    // The config check refuses a secret whose dates give no expiry.
+    return { name: secret.name, value: new pulumi.Config(namespace).requireSecret(key), expires: secretExpiry(secret)!, contentType: secret.contentType };
+  });
 }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Compute, FUNCTIONS_HOST_CONTAINERS, STAGING_SLOT, type AppInbound, type FunctionsHostContainer, type FunctionsHosting } from "../../infra/compute/index.js";
 import { deployServicePackage, publishFlexPackage } from "../../infra/compute/deploy.js";
 import { StaticSite } from "../../infra/static/index.js";
-import { isAppService } from "../../services/manifest.js";
+import { isAppService, isKeyVaultSetting } from "../../services/manifest.js";
 import { staticSiteRegion } from "../config/hosts.js";
 import type { EstateConfig } from "../config/schema.js";
 import { serviceSettings, type SettingSources } from "../services.js";
@@ -76,6 +76,7 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
     openAiEndpoint: platform.openAi?.endpoint,
     realtime: platform.realtime && { kind: platform.realtime.kind, endpoint: platform.realtime.endpoint },
     appConfigEndpoint: platform.appConfiguration?.endpoint,
+    suppliedSecretUri: (name: string) => data.keyVault.secretUri(name),
   };
   // Services with identity bindings sign in as an identity of their own, made before their app.
   const identities = Object.fromEntries(services.map((service) => [service.name, serviceIdentity(foundation, service)]));
@@ -120,8 +121,8 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
       // Flex: One deploy writes the package to the app's own container with the app's identity.
       if (flex.includes(service.name)) publishGrants.push(data.storage.grantBlobAccess(key, principalId, "write", flexDeploymentContainer(service.name)));
       else data.storage.grantBlobAccess(key, principalId, "read", DEPLOYMENTS_CONTAINER);
-      // Each generated secret the service reads (App Service resolves the reference with the app's own identity), and no other secret of the vault.
-      for (const setting of service.settings.filter((s) => s.from === "keyVault.generatedSecret")) data.keyVault.grantSecretRead(key, principalId, setting.value!);
+      // Each secret the service reads, generated or supplied (App Service resolves the reference with the app's own identity), and no other secret of the vault.
+      for (const setting of service.settings.filter(isKeyVaultSetting)) data.keyVault.grantSecretRead(key, principalId, setting.value!);
     }
   }
   for (const service of services.filter((s) => flex.includes(s.name))) {
