@@ -1,5 +1,6 @@
 import { computeArea } from "./compute.js";
 import { dataArea } from "./data.js";
+import { drArea } from "./dr.js";
 import { edgeArea } from "./edge.js";
 import { gatewayArea } from "./gateway.js";
 import { kubernetesArea } from "./kubernetes.js";
@@ -22,6 +23,7 @@ export const AREAS = {
   platform: platformArea,
   kubernetes: kubernetesArea,
   hosts: hostsArea,
+  dr: drArea,
 };
 
 export type Areas = typeof AREAS;
