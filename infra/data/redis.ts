@@ -112,6 +112,27 @@ export class RedisCache extends pulumi.ComponentResource {
     this.registerOutputs({ cacheId: this.cacheId, hostName: this.hostName });
   }
 
+  /**
+   * Passive geo-replication to a Premium cache of the same size in another region: the secondary
+   * is read-only until an operator fails over. Returns the link, whose geo-primary host name
+   * follows the current primary. Source: https://learn.microsoft.com/azure/azure-cache-for-redis/cache-how-to-geo-replication
+   */
+  geoReplicateTo(secondary: RedisCache): redis.LinkedServer {
+    if (this.args.sku !== "Premium" || secondary.args.sku !== "Premium") throw new Error(`redis ${this.name}: geo-replication needs Premium caches on both sides`);
+    return new redis.LinkedServer(
+      `${this.name}-geo-link`,
+      {
+        name: this.cache.name,
+        resourceGroupName: this.args.resourceGroupName,
+        linkedServerName: secondary.cacheName,
+        linkedRedisCacheId: secondary.cacheId,
+        linkedRedisCacheLocation: secondary.args.location,
+        serverRole: "Secondary",
+      },
+      { parent: this },
+    );
+  }
+
   /** Gives a principal Redis' built-in "Data Contributor" access policy (Entra auth; keys are off). */
   grantCacheAccess(key: string, principalId: pulumi.Input<string>): redis.AccessPolicyAssignment {
     return new redis.AccessPolicyAssignment(
