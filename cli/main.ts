@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { registerPlan } from "./commands/plan.js";
 import { registerPolicy } from "./commands/policy.js";
 import { registerCost } from "./commands/cost.js";
+import { registerDr } from "./commands/dr.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerGraph } from "./commands/graph.js";
 import { registerExport } from "./commands/export.js";
@@ -27,6 +28,7 @@ const program = new Command()
 registerPlan(program);
 registerPolicy(program);
 registerCost(program);
+registerDr(program);
 registerDiff(program);
 registerGraph(program);
 registerExport(program);

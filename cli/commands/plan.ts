@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { estimateAndWriteCost } from "../cost/report.js";
+import { buildDrReport, drSummaryLine, writeDr } from "../dr/report.js";
 import { displayPath, printJson } from "../output/files.js";
 import { renderPlan, resourceCount } from "../output/plan.js";
 import { planningProgress, withProgress } from "../output/progress.js";
@@ -23,14 +24,17 @@ export function registerPlan(program: Command): void {
     .option("--out <dir>", "folder for plan.json and reports (default: .estate/<stack>)")
     .action(async (stack: string, flags: PlanFlags) => {
       const projectDir = findProjectDir();
-      const { plan, file, policy, cost } = await withProgress(`Planning ${stack} offline…`, `Plan of ${stack} failed`, async (progress) => {
+      const { plan, file, policy, cost, dr } = await withProgress(`Planning ${stack} offline…`, `Plan of ${stack} failed`, async (progress) => {
         const plan = await planStack({ projectDir, stack, onProgress: planningProgress(progress, stack) });
         const outDir = flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, stack);
         const file = writePlan(outDir, plan);
         const policy = evaluateAndWriteReports(projectDir, outDir, plan);
         const cost = estimateAndWriteCost(outDir, plan);
+        const dr = buildDrReport(plan);
+        // Written only when the stack declares DR; `estate dr` writes it either way.
+        if (dr.dr.enabled) writeDr(outDir, dr);
         progress.succeed(`Planned ${stack}: ${resourceCount(plan)}`);
-        return { plan, file, policy, cost };
+        return { plan, file, policy, cost, dr };
       });
       if (flags.json) {
         printJson(plan);
@@ -38,6 +42,7 @@ export function registerPlan(program: Command): void {
         console.log(renderPlan(plan));
         console.log(cost.summary);
         console.log(policySummaryLine(policy.report));
+        if (dr.dr.enabled) console.log(drSummaryLine(dr));
         console.log(`Wrote ${displayPath(file)}`);
       }
     });
