@@ -26,7 +26,7 @@ const NAMING = "naming: infra/naming enforces Azure's name rules when the progra
 const DEFENDER = "subscription-level Microsoft Defender plan, owned by the landing zone, not by a stack's resources";
 const PUBLIC_IP = "the estate declares no public IP address: EST-STK-005 reports any as an internet entry besides Front Door";
 const SUBSCRIPTION = "subscription-level role management, owned by the landing zone, not by a stack's resources";
-const SINGLE_REGION = "the estate is single-region by design (zones in prod, Front Door at the edge); multi-region is out of scope";
+const SINGLE_REGION = "the estate replicates its data tier only (estate:dr, docs/dr.md); this service stays in the primary region, zone-redundant in prod";
 
 export const PSRULE: Catalogue = {
   "All resources": { types: TAGGED, rules: { "Azure.Deployment.*": "nested ARM deployment rules: the estate deploys through Pulumi, no ARM deployments", "Azure.Resource.AllowedRegions": null, "Azure.Resource.UseTags": null, "Azure.Template.*": "ARM template rules: the estate is a Pulumi program, no templates or parameter files exist" } },
@@ -195,7 +195,7 @@ export const PSRULE: Catalogue = {
   "Service Bus": {
     types: [T.serviceBus, T.queue],
     rules: {
-      "Azure.ServiceBus.GeoReplica": SINGLE_REGION,
+      "Azure.ServiceBus.GeoReplica": null,
       "Azure.ServiceBus.AuditLogs": null, "Azure.ServiceBus.DisableLocalAuth": null, "Azure.ServiceBus.MinTLS": null, "Azure.ServiceBus.Usage": "runtime usage, not knowable from a plan",
     },
   },
@@ -204,7 +204,7 @@ export const PSRULE: Catalogue = {
     rules: {
       "Azure.SQL.MaintenanceWindow": "Azure's default maintenance window is accepted; a custom window is a per-region choice, not a stack default", "Azure.SQL.ServerNaming": NAMING,
       "Azure.SQL.AAD": null, "Azure.SQL.AADOnly": null, "Azure.SQL.AllowAzureAccess": null, "Azure.SQL.Auditing": null, "Azure.SQL.DBName": NAMING, "Azure.SQL.DefenderCloud": null,
-      "Azure.SQL.FGName": "no failover groups (single region)", "Azure.SQL.FirewallIPRange": null, "Azure.SQL.FirewallRuleCount": "public network access is disabled (EST-SQL-002); EST-SQL-011 rejects the rules that matter",
+      "Azure.SQL.FGName": NAMING, "Azure.SQL.FirewallIPRange": null, "Azure.SQL.FirewallRuleCount": "public network access is disabled (EST-SQL-002); EST-SQL-011 rejects the rules that matter",
       "Azure.SQL.MinTLS": null, "Azure.SQL.ServerName": NAMING, "Azure.SQL.TDE": null,
     },
   },
@@ -385,7 +385,7 @@ export const CHECKOV: Catalogue = {
       CKV_AZURE_44: null,
       CKV_AZURE_59: null,
       CKV_AZURE_190: null,
-      CKV_AZURE_206: "Checkov wants geo-redundant replication (GRS, GZRS, RA-*); the estate is single-region by design and prod storage is zone-redundant. EST-ST-008 requires zone or geo redundancy, as PSRule's Azure.Storage.UseReplication does",
+      CKV_AZURE_206: null,
       CKV_AZURE_244: null,
       CKV2_AZURE_1: "platform-managed keys are accepted for storage; customer-managed keys are not required by the estate's data classification",
       CKV2_AZURE_8: "activity logs are not exported to storage (they stay in the subscription's activity log); EST-ST-015 keeps every container private anyway",
