@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { REGION_PAIRS } from "./config/dr.js";
 import type { EstateConfig } from "./config/schema.js";
 import type { HostedService } from "./services.js";
 import { alertsTier } from "./tiers/alerts.js";
@@ -30,7 +31,7 @@ export interface EstateOutputs {
     redisHostName?: pulumi.Output<string>;
   };
   /** Disaster recovery as declared (estate:dr), for `estate dr`: absent when DR is off. */
-  dr?: { primary: string; secondary: string; rpoMinutes: number; rtoMinutes: number; failover: Record<string, string> };
+  dr?: { primary: string; secondary: string; pair: string; rpoMinutes: number; rtoMinutes: number; failover: Record<string, string> };
   /** The enabled platform services' endpoints (`estate:platform`); absent when none is enabled. */
   platform?: Record<string, pulumi.Output<string>>;
   /** The estate's public entry point: Front Door's endpoint (absent without Front Door). */
@@ -88,5 +89,5 @@ function drOutput(config: EstateConfig): Pick<EstateOutputs, "dr"> {
   const secondary = drSecondary(config);
   if (!secondary) return {};
   const { rpoMinutes, rtoMinutes, failover } = config.dr;
-  return { dr: { primary: config.location, secondary, rpoMinutes, rtoMinutes, failover } };
+  return { dr: { primary: config.location, secondary, pair: REGION_PAIRS[config.location], rpoMinutes, rtoMinutes, failover } };
 }

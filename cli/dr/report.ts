@@ -36,7 +36,7 @@ export interface DrReport {
   profile: string;
   mode: "offline";
   /** estate:dr as declared; absent targets: DR is off, nothing is judged. */
-  dr: { enabled: boolean; primary?: string; secondary?: string; rpoMinutes?: number; rtoMinutes?: number };
+  dr: { enabled: boolean; primary?: string; secondary?: string; pair?: string; rpoMinutes?: number; rtoMinutes?: number };
   resources: DrEntry[];
   counts: Record<Verdict, number>;
   /** True when DR is on and every judged objective is met. */
@@ -47,6 +47,8 @@ export interface DrReport {
 interface DeclaredDr {
   primary: string;
   secondary: string;
+  /** Azure's pair of the primary, where Azure's own geo copies go. */
+  pair: string;
   rpoMinutes: number;
   rtoMinutes: number;
 }
@@ -102,7 +104,7 @@ export function buildDrReport(plan: Plan): DrReport {
   });
   const both = (facts: { rpo: DrFact; rto: DrFact }) => [judge(facts.rpo, rpoTarget, "RPO"), judge(facts.rto, rtoTarget, "RTO")] as const;
   // Azure's own geo copies (storage GRS, backups, Key Vault) go to the pair, whatever estate:dr says.
-  const pairNote = (what: string) => (declared && declared.secondary ? [`${what} goes to Azure's paired region of ${declared.primary}, not necessarily ${declared.secondary}`] : []);
+  const pairNote = (what: string) => (declared && declared.pair !== declared.secondary ? [`${what} goes to Azure's pair of ${declared.primary}, ${declared.pair}, not to the DR secondary ${declared.secondary}`] : []);
   const entries: DrEntry[] = [];
 
   for (const r of all(T.cosmos)) {
@@ -199,7 +201,7 @@ export function buildDrReport(plan: Plan): DrReport {
     stack: plan.stack,
     profile: plan.profile,
     mode: "offline",
-    dr: declared ? { enabled: true, ...declared } : { enabled: false },
+    dr: declared ? { enabled: true, primary: declared.primary, secondary: declared.secondary, pair: declared.pair, rpoMinutes: declared.rpoMinutes, rtoMinutes: declared.rtoMinutes } : { enabled: false },
     resources: entries,
     counts,
     targetsMet: declared !== undefined && counts["not met"] === 0,

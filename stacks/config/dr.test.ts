@@ -50,3 +50,11 @@ describe("estate:dr", () => {
     expect(() => loadConfig({ ...BASE, ...dr({ failover: { storage: "manual" } }) }, { stack: "dev" })).not.toThrow();
   });
 });
+
+describe("estate:dr and serverless SQL", () => {
+  const SQL = { enabled: true, admin: { login: "sql-admins", objectId: "6f1c2a7e-3b5d-4c8e-9a10-2d4e6f8a0b1c" } };
+  it("refuses an auto-pausing serverless database in a failover group, naming the database key", () => {
+    const error = refusal({ ...BASE, "estate:data": JSON.stringify({ sql: SQL }), ...dr({ enabled: true, failover: { cosmos: "none", serviceBus: "none", redis: "none" } }) });
+    expect(error.problems).toEqual([expect.objectContaining({ key: "estate:data.sql.databases[0].autoPauseDelayMinutes", message: expect.stringContaining("never auto-pause") })]);
+  });
+});

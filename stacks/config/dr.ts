@@ -110,7 +110,7 @@ export function secondaryRegion(dr: DrConfig, primary: Region): Region | undefin
 /** The data services as the DR check needs them (a subset of the data config). */
 export interface DrDataView {
   cosmos: { enabled: boolean; capacity: "serverless" | "provisioned" };
-  sql: { enabled: boolean };
+  sql: { enabled: boolean; databases: Array<{ name: string; compute: "serverless" | "provisioned"; autoPauseDelayMinutes?: number }> };
   postgresql: { enabled: boolean };
   mysql: { enabled: boolean };
   serviceBus: { enabled: boolean; sku: "Standard" | "Premium" };
@@ -125,13 +125,22 @@ export interface DrDataView {
  * Redis geo-replication is Premium (and Enterprise) only
  * (https://learn.microsoft.com/azure/azure-cache-for-redis/cache-how-to-geo-replication). SQL failover
  * groups take every vCore tier, serverless included
- * (https://learn.microsoft.com/azure/azure-sql/database/failover-group-sql-db), so SQL has no refusal.
+ * (https://learn.microsoft.com/azure/azure-sql/database/failover-group-sql-db), but a serverless database
+ * in one does not auto-pause (https://learn.microsoft.com/azure/azure-sql/database/serverless-tier-overview#auto-pausing),
+ * so an auto-pause delay is refused rather than silently never honoured.
  */
 export function checkDrAgainstData(dr: DrConfig, data: DrDataView, report: Report): void {
   if (!dr.enabled) return;
   const replicated = (tier: keyof DrDataView) => data[tier].enabled && dr.failover[tier] !== "none";
   if (replicated("cosmos") && data.cosmos.capacity === "serverless") {
     report(["dr", "failover", "cosmos"], "a serverless Cosmos DB account runs in one region only; set data.cosmos.capacity: provisioned or dr.failover.cosmos: none");
+  }
+  if (replicated("sql")) {
+    data.sql.databases.forEach((db, i) => {
+      if (db.compute === "serverless" && (db.autoPauseDelayMinutes ?? 60) !== -1) {
+        report(["data", "sql", "databases", i, "autoPauseDelayMinutes"], `serverless ${db.name} would be in a failover group (estate:dr), where serverless databases never auto-pause; set -1, or dr.failover.sql: none to keep pausing with geo-restore only`);
+      }
+    });
   }
   if (replicated("serviceBus") && data.serviceBus.sku !== "Premium") {
     report(["dr", "failover", "serviceBus"], `Service Bus geo-replication needs the Premium SKU; this namespace is ${data.serviceBus.sku}: set data.serviceBus.sku: Premium or dr.failover.serviceBus: none`);
