@@ -1,22 +1,23 @@
 import { ENFORCE, type Graph, type GraphResource, type Rule } from "../model.js";
-import { REGIONAL, T } from "../types.js";
+import { DATA_SERVICES, REGIONAL, T } from "../types.js";
 import { asArray, asRecord, stackRule } from "./factory.js";
 import { nameOf, ofType, sameName } from "./graph.js";
 
-// Disaster recovery (estate:dr, docs/dr.md). A graph spans a second region when any regional
-// resource, Cosmos DB location, Service Bus replica or linked cache is outside the primary; only
-// then do these rules judge (a single-region estate passes them: DR is a stack's choice).
+// Disaster recovery (estate:dr, docs/dr.md). A graph spans a second region when its data does: a
+// data service, Cosmos DB location, Service Bus replica or linked cache outside the primary. Only
+// then do these rules judge (a single-region estate passes them: DR is a stack's choice). Hosts
+// placed elsewhere for other reasons (a static site's region, an AI model's) do not count.
 
 const regionName = (value: unknown) => (typeof value === "string" ? value.toLowerCase().replace(/\s+/g, "") : "");
 
-/** Every region the graph places something in. */
+/** Every region the graph places data in. */
 function regionsOf(graph: Graph): Set<string> {
   const regions = new Set<string>();
   const add = (value: unknown) => {
     const region = regionName(value);
     if (region && region !== "global") regions.add(region);
   };
-  for (const resource of ofType(graph, ...REGIONAL)) add(resource.inputs.location);
+  for (const resource of ofType(graph, ...DATA_SERVICES)) add(resource.inputs.location);
   for (const account of ofType(graph, T.cosmosAccount)) for (const l of asArray(account.inputs.locations)) add(asRecord(l).locationName);
   for (const namespace of ofType(graph, T.serviceBus)) for (const l of asArray(asRecord(namespace.inputs.geoDataReplication).locations)) add(asRecord(l).locationName);
   for (const link of ofType(graph, T.redisLinkedServer)) add(link.inputs.linkedRedisCacheLocation);
