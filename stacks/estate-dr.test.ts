@@ -1,3 +1,8 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildDrReport, drFails, type DrEntry } from "../cli/dr/report.js";
 import type { Plan, PlanResource } from "../cli/plan/schema.js";
@@ -133,6 +138,32 @@ describe("estate dr", () => {
     expect(byService(report.resources, "Cosmos DB").rpo.verdict).toBe("no target");
     expect(drFails(report)).toBe(false);
   });
+});
+
+describe("the estate dr command", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "estate-dr-"));
+  const run = (...args: string[]) =>
+    promisify(execFile)(process.execPath, [path.join(ROOT, "bin/estate.js"), "dr", ...args], { cwd: ROOT, env: { ...process.env, CI: "true", ESTATE_NO_BUNDLE: "1" } }).then(
+      ({ stdout }) => ({ code: 0, stdout }),
+      (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+    );
+  const save = (plan: Plan) => {
+    const file = path.join(dir, `${plan.stack}.json`);
+    writeFileSync(file, JSON.stringify(plan));
+    return file;
+  };
+
+  it("reads a saved plan, writes dr.json and exits 3 when prod misses its targets, 0 for a stack without DR", async () => {
+    const out = path.join(dir, "prod-out");
+    const prodRun = await run(save(prod), "--json", "--out", out);
+    expect(prodRun.code).toBe(3);
+    expect(JSON.parse(prodRun.stdout)).toMatchObject({ stack: "prod", targetsMet: false, dr: { secondary: "northeurope" } });
+    expect(JSON.parse(readFileSync(path.join(out, "dr.json"), "utf8")).resources.length).toBeGreaterThan(5);
+    const devRun = await run(save(dev), "--out", path.join(dir, "dev-out"));
+    expect(devRun.code).toBe(0);
+    expect(devRun.stdout).toContain("Disaster recovery: off");
+    expect(existsSync(path.join(dir, "dev-out", "dr.json"))).toBe(true);
+  }, 60_000);
 });
 
 describe("what DR derives from the targets", () => {
