@@ -1,7 +1,7 @@
 import { ENFORCE, type Graph, type GraphResource, type Rule } from "../model.js";
 import { DATA_SERVICES, REGIONAL, T } from "../types.js";
 import { asArray, asRecord, stackRule } from "./factory.js";
-import { nameOf, ofType, sameName } from "./graph.js";
+import { belongsTo, knownOr, knownOrUndefined, nameOf, ofType, refersToAny } from "./graph.js";
 
 // Disaster recovery (estate:dr, docs/dr.md). A graph spans a second region when its data does: a
 // data service, Cosmos DB location, Service Bus replica or linked cache outside the primary. Only
@@ -10,17 +10,21 @@ import { nameOf, ofType, sameName } from "./graph.js";
 
 const regionName = (value: unknown) => (typeof value === "string" ? value.toLowerCase().replace(/\s+/g, "") : "");
 
-/** Every region the graph places data in. */
+/**
+ * Every region the graph places data in. In the engine's preview a value may not be known yet (a
+ * location taken from the resource group): it is skipped, never guessed.
+ */
 function regionsOf(graph: Graph): Set<string> {
   const regions = new Set<string>();
-  const add = (value: unknown) => {
-    const region = regionName(value);
+  const add = (read: () => unknown) => {
+    const region = regionName(knownOrUndefined(read));
     if (region && region !== "global") regions.add(region);
   };
-  for (const resource of ofType(graph, ...DATA_SERVICES)) add(resource.inputs.location);
-  for (const account of ofType(graph, T.cosmosAccount)) for (const l of asArray(account.inputs.locations)) add(asRecord(l).locationName);
-  for (const namespace of ofType(graph, T.serviceBus)) for (const l of asArray(asRecord(namespace.inputs.geoDataReplication).locations)) add(asRecord(l).locationName);
-  for (const link of ofType(graph, T.redisLinkedServer)) add(link.inputs.linkedRedisCacheLocation);
+  const list = (read: () => unknown) => asArray(knownOrUndefined(read)).map(asRecord);
+  for (const resource of ofType(graph, ...DATA_SERVICES)) add(() => resource.inputs.location);
+  for (const account of ofType(graph, T.cosmosAccount)) for (const l of list(() => account.inputs.locations)) add(() => l.locationName);
+  for (const namespace of ofType(graph, T.serviceBus)) for (const l of list(() => asRecord(namespace.inputs.geoDataReplication).locations)) add(() => l.locationName);
+  for (const link of ofType(graph, T.redisLinkedServer)) add(() => link.inputs.linkedRedisCacheLocation);
   return regions;
 }
 
@@ -28,25 +32,30 @@ const multiRegion = (graph: Graph) => regionsOf(graph).size > 1;
 
 /** Servers that are a failover group's partner: replicas, judged through their primary. */
 function partnerServers(graph: Graph): GraphResource[] {
-  const ids = ofType(graph, T.sqlFailoverGroup).flatMap((group) => asArray(group.inputs.partnerServers).map((p) => String(asRecord(p).id ?? "")));
-  return ofType(graph, T.sqlServer).filter((server) => ids.includes(String(server.outputs.id)));
+  const groups = ofType(graph, T.sqlFailoverGroup);
+  return ofType(graph, T.sqlServer).filter((server) => groups.some((group) => refersToAny(group, "partnerServers", "id", server)));
 }
+
+/** How many entries a list input has (0 while the engine cannot know it yet). */
+const countOf = (read: () => unknown) => asArray(knownOrUndefined(read)).length;
 
 /** Why a stateful service keeps no copy outside its region, if it keeps none. */
 function unreplicated(graph: Graph, resource: GraphResource): string | undefined {
   const inputs = resource.inputs;
   switch (resource.type) {
     case T.cosmosAccount:
-      return asArray(inputs.locations).length > 1 ? undefined : "locations has one region; add the secondary with failoverPriority 1";
+      return countOf(() => inputs.locations) > 1 ? undefined : "locations has one region; add the secondary with failoverPriority 1";
     case T.storageAccount: {
-      const sku = String(asRecord(inputs.sku).name ?? "");
+      const sku = String(knownOrUndefined(() => asRecord(inputs.sku).name) ?? "");
       return /GRS|GZRS/.test(sku) ? undefined : `sku.name is ${sku || "(unset)"}; expected a geo-redundant SKU (Standard_RAGZRS or Standard_RAGRS)`;
     }
     case T.serviceBus:
-      return asArray(asRecord(inputs.geoDataReplication).locations).length > 1 ? undefined : "geoDataReplication has no secondary location (geo-replication needs the Premium SKU)";
+      return countOf(() => asRecord(inputs.geoDataReplication).locations) > 1 ? undefined : "geoDataReplication has no secondary location (geo-replication needs the Premium SKU)";
     case T.psqlServer:
-    case T.mysqlServer:
-      return asRecord(inputs.backup).geoRedundantBackup === "Enabled" ? undefined : `backup.geoRedundantBackup is ${JSON.stringify(asRecord(inputs.backup).geoRedundantBackup ?? null)}; expected "Enabled"`;
+    case T.mysqlServer: {
+      const backup = knownOrUndefined(() => asRecord(inputs.backup).geoRedundantBackup);
+      return backup === "Enabled" ? undefined : `backup.geoRedundantBackup is ${JSON.stringify(backup ?? null)}; expected "Enabled"`;
+    }
     default:
       return undefined;
   }
@@ -54,10 +63,10 @@ function unreplicated(graph: Graph, resource: GraphResource): string | undefined
 
 /** The regions whose hosts answer a Front Door origin's host name. */
 function originRegion(graph: Graph, origin: GraphResource): string | undefined {
-  const host = String(origin.inputs.hostName ?? "");
-  if (!host) return undefined;
-  const target = ofType(graph, ...REGIONAL).find((r) => JSON.stringify(r.outputs).includes(host));
-  return target ? regionName(target.inputs.location) : undefined;
+  const host = knownOrUndefined(() => origin.inputs.hostName);
+  if (typeof host !== "string" || !host) return undefined;
+  const target = ofType(graph, ...REGIONAL).find((r) => knownOr(() => JSON.stringify(r.outputs).includes(host), false));
+  return target ? regionName(knownOrUndefined(() => target.inputs.location)) : undefined;
 }
 
 const secondCosmosRegion = (graph: Graph) => {
@@ -99,9 +108,9 @@ export const drRules: Rule[] = [
       const groups = ofType(graph, T.sqlFailoverGroup);
       return (server) => {
         if (!on || partners.includes(server)) return undefined;
-        const group = groups.find((g) => sameName(g.inputs.serverName, server.inputs.serverName));
+        const group = groups.find((g) => belongsTo(g, server, "serverName"));
         if (!group) return `${nameOf(server)} has no failover group`;
-        return asRecord(group.inputs.readWriteEndpoint).failoverPolicy ? undefined : `${nameOf(group)} has no readWriteEndpoint.failoverPolicy`;
+        return knownOrUndefined(() => asRecord(group.inputs.readWriteEndpoint).failoverPolicy) ? undefined : `${nameOf(group)} has no readWriteEndpoint.failoverPolicy`;
       };
     },
     fail: [secondCosmosRegion],
