@@ -2,6 +2,7 @@ import type { PolicyReport } from "../policies/evaluate.js";
 import { estimateCost, type CostReport } from "./cost/estimate.js";
 import { loadPriceTable, type PriceTable } from "./cost/prices.js";
 import { costSummaryLine, writeCost } from "./cost/report.js";
+import { buildDrReport, writeDr, type DrReport } from "./dr/report.js";
 import type { Plan } from "./plan/schema.js";
 import { writePlan } from "./plan/write.js";
 import { runProvenance, type RunProvenance } from "./provenance.js";
@@ -25,12 +26,15 @@ export interface PipelineRun {
   context: ReportContext;
   cost?: CostReport;
   costSummary?: string;
+  /** When the stack declares estate:dr: what recovery it provides against its targets. */
+  dr?: DrReport;
   files: string[];
 }
 
 /**
  * One run of the offline pipeline on a plan: policy, then cost, then every artifact written
- * together into outDir (plan.json, the policy reports, cost.json), each with the same provenance.
+ * together into outDir (plan.json, the policy reports, cost.json, dr.json when the stack declares
+ * estate:dr), each with the same provenance.
  * Everything is computed before anything is written: a bad waiver or price table stops the run
  * with the previous run's artifacts left as they were, never a new plan.json beside stale reports.
  */
@@ -43,6 +47,12 @@ export function runPipeline(projectDir: string, outDir: string, plan: Plan, opti
   const context = reportContext(projectDir, policy, { outDir, baseline: options.baseline, provenance });
   const withCost = options.writePlanAndCost !== false;
   const cost = withCost ? { ...estimateCost(plan, options.prices ?? loadPriceTable()), provenance } : undefined;
-  const files = [...(cost ? [writePlan(outDir, { ...plan, provenance }), writeCost(outDir, cost)] : []), ...writeReports(outDir, policy, context)];
-  return { provenance, policy, context, cost, costSummary: cost && costSummaryLine(cost), files };
+  const declared = withCost ? buildDrReport(plan) : undefined;
+  const dr = declared?.dr.enabled ? { ...declared, provenance } : undefined;
+  const files = [
+    ...(cost ? [writePlan(outDir, { ...plan, provenance }), writeCost(outDir, cost)] : []),
+    ...writeReports(outDir, policy, context),
+    ...(dr ? [writeDr(outDir, dr)] : []),
+  ];
+  return { provenance, policy, context, cost, costSummary: cost && costSummaryLine(cost), dr, files };
 }

@@ -27,7 +27,7 @@ const NAMING = "naming: infra/naming enforces Azure's name rules when the progra
 const DEFENDER = "subscription-level Microsoft Defender plan, owned by the landing zone, not by a stack's resources";
 const PUBLIC_IP = "the estate declares no public IP address: EST-STK-005 reports any as an internet entry besides Front Door";
 const SUBSCRIPTION = "subscription-level role management, owned by the landing zone, not by a stack's resources";
-const SINGLE_REGION = "the estate is single-region by design (zones in prod, Front Door at the edge); multi-region is out of scope";
+const SINGLE_REGION = "the estate replicates its data tier only (estate:dr, docs/dr.md); this service stays in the primary region, zone-redundant in prod";
 const SINGLE_SERVER = "Azure Database single server (Microsoft.DBfor*/servers), which is retired: the estate makes flexible servers only, judged by EST-PSQL-*/EST-MYSQL-* (no firewall rules, private endpoint, TLS parameters)";
 
 export const PSRULE: Catalogue = {
@@ -206,7 +206,7 @@ export const PSRULE: Catalogue = {
   "Service Bus": {
     types: [T.serviceBus, T.queue],
     rules: {
-      "Azure.ServiceBus.GeoReplica": SINGLE_REGION,
+      "Azure.ServiceBus.GeoReplica": null,
       "Azure.ServiceBus.AuditLogs": null, "Azure.ServiceBus.DisableLocalAuth": null, "Azure.ServiceBus.MinTLS": null, "Azure.ServiceBus.Usage": "runtime usage, not knowable from a plan",
     },
   },
@@ -215,7 +215,7 @@ export const PSRULE: Catalogue = {
     rules: {
       "Azure.SQL.MaintenanceWindow": "Azure's default maintenance window is accepted; a custom window is a per-region choice, not a stack default", "Azure.SQL.ServerNaming": NAMING,
       "Azure.SQL.AAD": null, "Azure.SQL.AADOnly": null, "Azure.SQL.AllowAzureAccess": null, "Azure.SQL.Auditing": null, "Azure.SQL.DBName": NAMING, "Azure.SQL.DefenderCloud": null,
-      "Azure.SQL.FGName": "no failover groups (single region)", "Azure.SQL.FirewallIPRange": null, "Azure.SQL.FirewallRuleCount": "public network access is disabled (EST-SQL-002); EST-SQL-011 rejects the rules that matter",
+      "Azure.SQL.FGName": NAMING, "Azure.SQL.FirewallIPRange": null, "Azure.SQL.FirewallRuleCount": "public network access is disabled (EST-SQL-002); EST-SQL-011 rejects the rules that matter",
       "Azure.SQL.MinTLS": null, "Azure.SQL.ServerName": NAMING, "Azure.SQL.TDE": null, "Azure.SQL.DBNaming": NAMING,
       "Azure.SQL.VAScan": "SQL vulnerability assessment comes with the Microsoft Defender for SQL plan, subscription-level and owned by the landing zone",
       "Azure.SQL.ElasticPoolNaming": "no elastic pools", "Azure.SQL.JobAgentNaming": "no elastic job agents",
@@ -405,7 +405,7 @@ export const CHECKOV: Catalogue = {
       CKV_AZURE_44: null,
       CKV_AZURE_59: null,
       CKV_AZURE_190: null,
-      CKV_AZURE_206: "Checkov wants geo-redundant replication (GRS, GZRS, RA-*); the estate is single-region by design and prod storage is zone-redundant. EST-ST-008 requires zone or geo redundancy, as PSRule's Azure.Storage.UseReplication does",
+      CKV_AZURE_206: null,
       CKV_AZURE_244: null,
       CKV2_AZURE_1: "platform-managed keys are accepted for storage; customer-managed keys are not required by the estate's data classification",
       CKV2_AZURE_20: "no table service in the storage account",

@@ -31,11 +31,14 @@ const isServiceBusStandard = (r: PlanResource) => r.type === "azure-native:servi
 describe.each(["dev", "prod", "ephemeral"])("the %s estate's data tier", (name) => {
   const services = () => DATA_SERVICES.flatMap((s) => ofType(plans[name], s.type).map((r) => ({ ...s, r })));
 
-  it("has each data service once: SQL in dev and prod (the stack files turn it on), not in ephemeral", () => {
-    const types = services().map((s) => s.type);
-    expect(new Set(types).size).toBe(types.length);
+  it("has each data service once in its region: SQL in dev and prod (the stack files turn it on), not in ephemeral; prod's DR copies in North Europe", () => {
+    const primary = services().filter((s) => s.r.inputs.location !== "northeurope").map((s) => s.type);
+    expect(new Set(primary).size).toBe(primary.length);
     const expected = DATA_SERVICES.map((s) => s.type).filter((t) => name !== "ephemeral" || t !== "azure-native:sql:Server");
-    expect(types.sort()).toEqual(expected.sort());
+    expect(primary.sort()).toEqual(expected.sort());
+    // Prod's estate:dr adds a partner SQL server and a linked cache; Cosmos DB and Service Bus replicate within their own resource.
+    const secondary = services().filter((s) => s.r.inputs.location === "northeurope").map((s) => s.type);
+    expect(secondary.sort()).toEqual(name === "prod" ? ["azure-native:redis:Redis", "azure-native:sql:Server"] : []);
   });
 
   it("reaches every data service only through a private endpoint with a DNS zone group in the service's zone", () => {

@@ -1,9 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { REGION_PAIRS } from "./config/dr.js";
 import type { EstateConfig } from "./config/schema.js";
 import type { HostedService } from "./services.js";
 import { alertsTier } from "./tiers/alerts.js";
 import type { ServiceDatabaseUser } from "./tiers/bindings.js";
-import { dataTier } from "./tiers/data.js";
+import { dataTier, drSecondary, redisEndpoint, sqlEndpoint } from "./tiers/data.js";
 import { edgeTier } from "./tiers/edge.js";
 import { foundationTier } from "./tiers/foundation.js";
 import { gatewayTier } from "./tiers/gateway.js";
@@ -30,6 +31,8 @@ export interface EstateOutputs {
     sqlServerFqdn?: pulumi.Output<string>;
     redisHostName?: pulumi.Output<string>;
   };
+  /** Disaster recovery as declared (estate:dr), for `estate dr`: absent when DR is off. */
+  dr?: { primary: string; secondary: string; pair: string; rpoMinutes: number; rtoMinutes: number; failover: Record<string, string> };
   /** The enabled platform services' endpoints (`estate:platform`); absent when none is enabled. */
   platform?: Record<string, pulumi.Output<string>>;
   /** The estate's public entry point: Front Door's endpoint (absent without Front Door). */
@@ -79,10 +82,19 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
       ...(data.data.serviceBus ? { serviceBusNamespaceId: data.data.serviceBus.namespaceId, serviceBusFqdn: data.data.serviceBus.fullyQualifiedNamespace } : {}),
       keyVaultId: data.data.keyVault.vaultId,
       keyVaultUri: data.data.keyVault.vaultUri,
-      sqlServerFqdn: data.data.sql?.fullyQualifiedDomainName,
-      redisHostName: data.data.redis?.hostName,
+      // The failover group's listener and the geo-primary cache name when DR is on: they follow a failover.
+      sqlServerFqdn: sqlEndpoint(data),
+      redisHostName: redisEndpoint(data),
     },
+    ...drOutput(config),
     ...(Object.keys(platform).length ? { platform: platformOutputs(platform) } : {}),
     ...(hosts.databaseUsers.length ? { databaseUsers: hosts.databaseUsers } : {}),
   };
+}
+
+function drOutput(config: EstateConfig): Pick<EstateOutputs, "dr"> {
+  const secondary = drSecondary(config);
+  if (!secondary) return {};
+  const { rpoMinutes, rtoMinutes, failover } = config.dr;
+  return { dr: { primary: config.location, secondary, pair: REGION_PAIRS[config.location], rpoMinutes, rtoMinutes, failover } };
 }

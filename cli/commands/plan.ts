@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Command } from "commander";
+import { drSummaryLine } from "../dr/report.js";
 import { displayPath, printJson } from "../output/files.js";
 import { renderPlan, resourceCount } from "../output/plan.js";
 import { planningProgress, withProgress } from "../output/progress.js";
@@ -36,6 +37,7 @@ export function registerPlan(program: Command): void {
         console.log(renderPlan(plan));
         console.log(run.costSummary);
         console.log(policySummaryLine(run.policy));
+        if (run.dr) console.log(drSummaryLine(run.dr));
         console.log(`Wrote ${displayPath(run.files[0]!)} and ${run.files.length - 1} reports beside it`);
       }
     });

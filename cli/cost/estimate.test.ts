@@ -46,7 +46,7 @@ const tiny = fixturePlan("tiny", [
   {
     type: "azure-native:cosmosdb:DatabaseAccount",
     name: "cosmos",
-    inputs: { location, locations: [{ locationName: "a", isZoneRedundant: true }, { locationName: "b" }] },
+    inputs: { location, locations: [{ locationName: location, isZoneRedundant: true }, { locationName: location }] },
   },
   {
     type: "azure-native:cosmosdb:SqlResourceSqlContainer",
@@ -69,13 +69,13 @@ describe("estimateCost", () => {
     expect(byName("asp").monthly).toBe(292); // 0.2 x 730 x 2 instances
     expect(byName("pe").monthly).toBe(7.3);
     expect(byName("zone").monthly).toBe(0.5); // a global zone billed at the estate's rate
-    // 4000 RU/s autoscale max = 40 units, x2 regions, x1.25 zone redundant = 100 units x 0.012 x 730
-    expect(byName("items").monthly).toBe(876);
+    // 4000 RU/s autoscale max = 40 units in each region, x1.25 where zone redundant = 90 units x 0.012 x 730
+    expect(byName("items").monthly).toBe(788.4);
   });
 
   it("totals fixed charges only, with the daily figure derived from the hours in a month", () => {
-    expect(report.total.monthly).toBe(1283.8);
-    expect(report.total.daily).toBe(42.21); // 1283.8 x 24 / 730
+    expect(report.total.monthly).toBe(1196.2);
+    expect(report.total.daily).toBe(39.33); // 1196.2 x 24 / 730
     expect(byName("asp").daily).toBe(9.6); // 0.2 x 24 x 2
   });
 

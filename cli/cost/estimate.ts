@@ -52,6 +52,8 @@ export interface CostReport {
    */
   total: { monthly: number; daily: number; complete: boolean };
   counts: Record<CostStatus, number>;
+  /** The fixed charges by the region each line runs in (`global` for worldwide meters), largest first: a secondary region's share shows here. */
+  byRegion: Array<{ region: string; monthly: number }>;
   /** How prices were approximated for regions the table has no prices of its own for (one line each). */
   approximations: string[];
   /** Regions resources are in that the table has no prices for, own or approximated: those resources are unknown. */
@@ -134,6 +136,9 @@ export function estimateCost(plan: Plan, table: PriceTable): CostReport {
   const monthly = resources.reduce((sum, r) => sum + (r.monthly ?? 0), 0);
   const counts: Record<CostStatus, number> = { priced: 0, free: 0, usage: 0, unknown: 0 };
   for (const r of resources) counts[r.status] += 1;
+  const regions = new Map<string, number>();
+  for (const line of resources.flatMap((r) => r.lines)) regions.set(line.region, (regions.get(line.region) ?? 0) + line.monthly);
+  const byRegion = [...regions].map(([region, amount]) => ({ region, monthly: cents(amount) })).sort((a, b) => b.monthly - a.monthly);
   return {
     schemaVersion: COST_SCHEMA_VERSION,
     stack: plan.stack,
@@ -143,6 +148,7 @@ export function estimateCost(plan: Plan, table: PriceTable): CostReport {
     priceTable: { version: table.version, pricesAsOf: table.pricesAsOf, provenance: table.provenance },
     total: { monthly: cents(monthly), daily: cents(monthly * perDay), complete: counts.unknown === 0 },
     counts,
+    byRegion,
     approximations: [...new Set(resources.flatMap((r) => r.lines.flatMap((line) => line.approximation ?? [])))],
     unpricedRegions: [...unpricedRegions].sort(),
     resources,

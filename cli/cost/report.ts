@@ -45,6 +45,10 @@ export function renderCost(report: CostReport): string {
   }
   rows.push([chalk.bold(report.total.complete ? "Total (fixed charges)" : `At least (${report.counts.unknown} resources unpriced)`), "", "", chalk.bold(money(report.total.monthly, report.currency)), chalk.bold(money(report.total.daily, report.currency))]);
   lines.push(renderTable(["Resource", "Type", "Billed as", "Monthly", "Daily"], rows));
+  if (report.byRegion.length > 1) {
+    const share = (amount: number) => (report.total.monthly ? ` (${Math.round((amount / report.total.monthly) * 100)} %)` : "");
+    lines.push(`By region: ${report.byRegion.map((r) => `${r.region} ${money(r.monthly, report.currency)}${share(r.monthly)}`).join(", ")}`);
+  }
   const section = (title: string, items: ResourceCost[]) => {
     if (!items.length) return;
     lines.push(title);

@@ -4,8 +4,12 @@ import type { Plan, PlanResource } from "../plan/schema.js";
 export interface Charge {
   meter: string;
   quantity: number;
-  /** Meters priced once for the world (Front Door) live under the `global` region. */
-  region?: "global";
+  /**
+   * Where the meter runs when not in the resource's own location: `global` for meters priced once
+   * for the world (Front Door), or another region for a resource's copy there (a Cosmos DB account's
+   * second region, a Service Bus replica, a failover group's geo-secondary databases).
+   */
+  region?: string;
   note?: string;
 }
 
@@ -108,6 +112,8 @@ const FREE_TYPES: Record<string, string> = {
   "random:index/randomUuid:RandomUuid": "generated locally by Pulumi; not an Azure resource",
   "random:index/randomString:RandomString": "generated locally by Pulumi; not an Azure resource",
   "azure-native:redis:AccessPolicyAssignment": "Entra ID data access policy assignments are free",
+  // https://azure.microsoft.com/pricing/details/cache/: the linked cache bills as a cache; data moved between regions per GB.
+  "azure-native:redis:LinkedServer": "the geo-replication link is free; the linked cache is billed as a cache and cross-region transfer per GB",
   "azure-native:managedidentity:FederatedIdentityCredential": "federated identity credentials are free",
   "pulumi:providers:kubernetes": "applies Kubernetes objects to the cluster; not an Azure resource",
   ...Object.fromEntries(
@@ -166,6 +172,8 @@ const RULES: Record<string, Rule> = {
   "azure-native:cosmosdb:SqlResourceSqlDatabase": (inputs, context) => cosmosThroughput(inputs, context),
   "azure-native:cosmosdb:SqlResourceSqlContainer": (inputs, context) => cosmosThroughput(inputs, context),
   "azure-native:sql:Database": (inputs) => sqlDatabase(inputs),
+  // "Secondary databases are charged as single databases" (Azure SQL pricing); the group itself has no fee.
+  "azure-native:sql:FailoverGroup": (inputs, context) => failoverGroupSecondaries(inputs, context),
   "azure-native:dbforpostgresql:Server": (inputs) => flexibleServer("postgresql", inputs),
   "azure-native:dbformysql:Server": (inputs) => flexibleServer("mysql", inputs),
   "azure-native:redis:Redis": (inputs) => {
@@ -178,7 +186,14 @@ const RULES: Record<string, Rule> = {
     if (sku === "Basic") return usage("servicebus.Basic", "Basic bills per operation");
     if (sku === "Premium") {
       const units = count(inputs.sku?.capacity, 1);
-      return priced({ meter: "servicebus.Premium", quantity: units, note: `${units} messaging unit${units === 1 ? "" : "s"}` });
+      const note = `${units} messaging unit${units === 1 ? "" : "s"}`;
+      // Geo-replication runs the namespace's messaging units in every replica's region, each billed
+      // there (https://learn.microsoft.com/azure/service-bus-messaging/service-bus-geo-replication#pricing).
+      const replicas = ((inputs.geoDataReplication?.locations ?? []) as Array<{ locationName?: string; roleType?: string }>).filter((l) => l.roleType === "Secondary" && l.locationName);
+      return priced(
+        { meter: "servicebus.Premium", quantity: units, note },
+        ...replicas.map((l) => ({ meter: "servicebus.Premium", quantity: units, region: l.locationName, note: `${note}, geo-replica in ${l.locationName}` })),
+      );
     }
     return priced({ meter: `servicebus.${sku}`, quantity: 1, note: "base unit; operations beyond the included 13M billed per use" });
   },
@@ -271,20 +286,38 @@ function realtimeUnits(service: "signalr" | "webpubsub", inputs: Record<string, 
 function cosmosThroughput(inputs: Record<string, any>, context: RuleContext): Pricing {
   const options = inputs.options ?? {};
   const account = context.find("azure-native:cosmosdb:DatabaseAccount", String(inputs.accountName ?? ""));
-  const locations = (account?.inputs.locations ?? [{}]) as Array<{ isZoneRedundant?: boolean }>;
-  const regions = Math.max(locations.length, 1);
-  // Zone redundancy bills provisioned throughput at 1.25x; every region bills its own copy.
-  const factor = regions * (locations.some((l) => l.isZoneRedundant) ? 1.25 : 1);
-  const shape = `${regions} region${regions === 1 ? "" : "s"}${factor > regions ? ", zone redundant (x1.25)" : ""}`;
-  if (options.autoscaleSettings?.maxThroughput) {
-    const max = options.autoscaleSettings.maxThroughput as number;
-    return priced({ meter: "cosmos.autoscale", quantity: (max / 100) * factor, note: `autoscale max ${max} RU/s, ${shape}` });
+  const locations = (account?.inputs.locations ?? [{}]) as Array<{ locationName?: string; isZoneRedundant?: boolean }>;
+  const max = options.autoscaleSettings?.maxThroughput as number | undefined;
+  const ru = options.throughput as number | undefined;
+  if (!max && !ru) return free("no dedicated throughput: shares the database's throughput or a serverless account");
+  // Every region bills its own copy of the throughput, in that region; zone redundancy there at 1.25x.
+  return priced(
+    ...locations.map((l): Charge => {
+      const zones = l.isZoneRedundant ? ", zone redundant (x1.25)" : "";
+      return {
+        meter: max ? "cosmos.autoscale" : "cosmos.manual",
+        quantity: ((max ?? ru!) / 100) * (l.isZoneRedundant ? 1.25 : 1),
+        ...(l.locationName ? { region: l.locationName } : {}),
+        note: `${max ? `autoscale max ${max}` : ru} RU/s${l.locationName ? ` in ${l.locationName}` : ""}${zones}`,
+      };
+    }),
+  );
+}
+
+/** A failover group's geo-secondary databases: created by Azure on the partner server, billed like their primaries there. */
+function failoverGroupSecondaries(inputs: Record<string, any>, context: RuleContext): Pricing {
+  const lastSegment = (id: unknown) => String(id ?? "").split("/").pop() ?? "";
+  const partner = context.find("azure-native:sql:Server", lastSegment(inputs.partnerServers?.[0]?.id));
+  const region = typeof partner?.inputs.location === "string" ? partner.inputs.location : undefined;
+  if (!region) return unknown("the failover group's partner server is not in the plan");
+  const charges: Charge[] = [];
+  for (const id of (inputs.databases ?? []) as string[]) {
+    const primary = context.plan.resources.find((r) => r.type === "azure-native:sql:Database" && r.outputs.id === id);
+    const pricing = primary ? sqlDatabase(primary.inputs) : unknown(`database ${lastSegment(id)} is not in the plan`);
+    if (pricing.kind !== "priced") return pricing.kind === "free" ? pricing : unknown(`geo-secondary of ${lastSegment(id)}: ${"reason" in pricing ? pricing.reason : ""}`);
+    charges.push(...pricing.charges.map((c) => ({ ...c, region, note: `geo-secondary of ${lastSegment(id)}${c.note ? `, ${c.note}` : ""}` })));
   }
-  if (options.throughput) {
-    const ru = options.throughput as number;
-    return priced({ meter: "cosmos.manual", quantity: (ru / 100) * factor, note: `${ru} RU/s, ${shape}` });
-  }
-  return free("no dedicated throughput: shares the database's throughput or a serverless account");
+  return charges.length ? priced(...charges) : free("no databases in the group");
 }
 
 function sqlDatabase(inputs: Record<string, any>): Pricing {

@@ -52,6 +52,13 @@ export const dataTypes: Record<string, CatalogEntry> = {
     taggable: true,
     outputs: ({ guid }) => ({ databaseId: guid("database"), status: "Online" }),
   },
+  "azure-native:sql:FailoverGroup": {
+    arm: "Microsoft.Sql/servers/failoverGroups",
+    apiVersion: "2023-08-01",
+    names: ["serverName", "failoverGroupName"],
+    taggable: true,
+    outputs: ({ inputs }) => ({ replicationRole: "Primary", replicationState: "CATCH_UP", partnerServers: inputs.partnerServers }),
+  },
   "azure-native:sql:ServerBlobAuditingPolicy": {
     arm: "Microsoft.Sql/servers/auditingSettings",
     apiVersion: "2023-08-01",
@@ -88,6 +95,13 @@ export const dataTypes: Record<string, CatalogEntry> = {
     names: ["name"],
     taggable: true,
     outputs: ({ name }) => ({ hostName: `${name}.redis.cache.windows.net`, port: 6379, sslPort: 6380, provisioningState: "Succeeded" }),
+  },
+  "azure-native:redis:LinkedServer": {
+    arm: "Microsoft.Cache/redis/linkedServers",
+    apiVersion: "2024-11-01",
+    names: ["name", "linkedServerName"],
+    taggable: false,
+    outputs: ({ inputs }) => ({ geoReplicatedPrimaryHostName: `${inputs.name}.geo.redis.cache.windows.net`, primaryHostName: `${inputs.name}.redis.cache.windows.net`, provisioningState: "Succeeded" }),
   },
   "azure-native:redis:AccessPolicyAssignment": {
     arm: "Microsoft.Cache/redis/accessPolicyAssignments",

@@ -24,6 +24,11 @@ export interface DiagnosticsArgs {
 export interface PrivateEndpointArgs {
   subnetId: pulumi.Input<string>;
   privateDnsZoneId: pulumi.Input<string>;
+  /**
+   * The subnet's region, when the service lives in another (a disaster-recovery replica reached
+   * from the primary VNet; Private Link connects across regions); the component's own otherwise.
+   */
+  location?: pulumi.Input<string>;
 }
 
 export type LockLevel = "CanNotDelete" | "ReadOnly";

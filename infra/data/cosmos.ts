@@ -35,6 +35,24 @@ export interface CosmosDatabaseArgs {
   containers: CosmosContainerArgs[];
 }
 
+/**
+ * The account's default consistency. Session is Azure's default; with a second region the RPO
+ * follows from it: Session, Consistent Prefix and Eventual lose up to 15 minutes of writes,
+ * Bounded Staleness at most its staleness window, Strong none.
+ * Source: https://learn.microsoft.com/azure/cosmos-db/consistency-levels (consistency and data durability).
+ */
+export type CosmosConsistency =
+  | { level: "Session" | "Strong" }
+  | { level: "BoundedStaleness"; maxIntervalInSeconds: number; maxStalenessPrefix: number };
+
+/** A second, read region for disaster recovery (failover priority 1). */
+export interface CosmosReplicaArgs {
+  location: string;
+  zoneRedundant: boolean;
+  /** Service-managed failover: Azure moves writes to the replica when the primary region is lost. */
+  automaticFailover: boolean;
+}
+
 export interface CosmosArgs extends BaseArgs {
   /** Serverless (pay per request) or provisioned throughput, per database and/or per container. */
   capacity: "serverless" | "provisioned";
@@ -43,6 +61,10 @@ export interface CosmosArgs extends BaseArgs {
   backup: "continuous" | "periodic";
   databases: CosmosDatabaseArgs[];
   privateEndpoint?: PrivateEndpointArgs;
+  /** Session unless given. */
+  consistency?: CosmosConsistency;
+  /** Absent: a single-region account. */
+  replica?: CosmosReplicaArgs;
 }
 
 /**
@@ -73,8 +95,12 @@ export class CosmosDb extends pulumi.ComponentResource {
         tags,
         kind: "GlobalDocumentDB",
         databaseAccountOfferType: "Standard",
-        locations: [{ locationName: location, failoverPriority: 0, isZoneRedundant: args.zoneRedundant }],
-        consistencyPolicy: { defaultConsistencyLevel: "Session" },
+        locations: [
+          { locationName: location, failoverPriority: 0, isZoneRedundant: args.zoneRedundant },
+          ...(args.replica ? [{ locationName: args.replica.location, failoverPriority: 1, isZoneRedundant: args.replica.zoneRedundant }] : []),
+        ],
+        enableAutomaticFailover: args.replica ? args.replica.automaticFailover : undefined,
+        consistencyPolicy: consistencyPolicy(args.consistency ?? { level: "Session" }),
         capabilities: args.capacity === "serverless" ? [{ name: "EnableServerless" }] : [],
         publicNetworkAccess: "Disabled",
         networkAclBypass: "None",
@@ -162,6 +188,12 @@ export class CosmosDb extends pulumi.ComponentResource {
       { parent: this },
     );
   }
+}
+
+function consistencyPolicy(consistency: CosmosConsistency) {
+  return consistency.level === "BoundedStaleness"
+    ? { defaultConsistencyLevel: consistency.level, maxIntervalInSeconds: consistency.maxIntervalInSeconds, maxStalenessPrefix: consistency.maxStalenessPrefix }
+    : { defaultConsistencyLevel: consistency.level };
 }
 
 function throughputOptions(throughput: CosmosThroughput | undefined): { throughput?: number; autoscaleSettings?: { maxThroughput: number } } | undefined {

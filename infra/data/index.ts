@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { BaseArgs } from "../core/args.js";
+import type { Namer } from "../naming/index.js";
 import type { PrivateLinkService } from "../network/dns.js";
 import { KeyVault, type KeyVaultArgs } from "../secrets/key-vault.js";
 import { CosmosDb, type CosmosArgs } from "./cosmos.js";
@@ -8,6 +9,7 @@ import { PostgreSqlServer, type PostgreSqlArgs } from "./postgresql.js";
 import { RedisCache, type RedisArgs } from "./redis.js";
 import { ServiceBus, type ServiceBusArgs } from "./service-bus.js";
 import { SqlDatabase, type SqlArgs } from "./sql.js";
+import { SqlFailoverGroup, type SqlFailoverGroupArgs } from "./sql-failover.js";
 import { BlobStorage, type StorageArgs } from "./storage.js";
 
 export { checkFlexibleServer, flexibleServerProblems, MYSQL_LIMITS, POSTGRESQL_LIMITS, type FlexibleServerArgs, type FlexibleServerTier } from "./flexible-server.js";
@@ -19,6 +21,7 @@ export { REDIS_EVICTION_POLICIES, REDIS_RDB_FREQUENCIES, STORAGE_REDUNDANCY, ZON
 export { RedisCache, type RedisAccessPolicy, type RedisArgs, type RedisPersistenceArgs, type RedisSku } from "./redis.js";
 export { ServiceBus, type QueueAccess, type QueueArgs, type ServiceBusArgs, type ServiceBusSku } from "./service-bus.js";
 export { SqlDatabase, type SqlArgs, type SqlDatabaseArgs, type SqlEdition } from "./sql.js";
+export { MIN_GRACE_PERIOD_MINUTES, SqlFailoverGroup, type SqlFailoverGroupArgs } from "./sql-failover.js";
 export { BlobStorage, type BlobAccess, type StorageArgs } from "./storage.js";
 
 /** A data component's own settings: what is left once the tier supplies the shared arguments. */
@@ -43,6 +46,22 @@ export interface DataTierArgs extends Omit<BaseArgs, "roleAssignments"> {
   /** `privateEndpoint` needs Premium: Standard namespaces have none. Absent: no namespace. */
   serviceBus?: Settings<ServiceBusArgs> & { privateEndpoint: boolean };
   keyVault: Settings<KeyVaultArgs>;
+  /**
+   * Disaster recovery: the copies in the secondary region that are resources of their own (Cosmos
+   * DB's second region and Service Bus' replica are settings of their own components). Their
+   * private endpoints sit in the primary's subnet: Private Link reaches across regions.
+   */
+  secondary?: DataSecondaryArgs;
+}
+
+export interface DataSecondaryArgs {
+  location: string;
+  /** Names in the secondary region. */
+  namer: Namer;
+  /** A partner server and a failover group for the SQL databases. */
+  sql?: Pick<SqlFailoverGroupArgs, "policy" | "gracePeriodMinutes"> & { zoneRedundant: boolean };
+  /** A geo-replicated Premium cache of the primary's size. */
+  redis?: { zoneRedundant: boolean };
 }
 
 /**
@@ -59,6 +78,12 @@ export class DataTier extends pulumi.ComponentResource {
   readonly storage: BlobStorage;
   readonly serviceBus?: ServiceBus;
   readonly keyVault: KeyVault;
+  /** Disaster recovery (args.secondary): the partner SQL server and its failover group, the linked cache. */
+  readonly sqlSecondary?: SqlDatabase;
+  readonly sqlFailoverGroup?: SqlFailoverGroup;
+  readonly redisSecondary?: RedisCache;
+  /** The host name that follows the primary cache across a geo-failover. */
+  readonly redisGeoPrimaryHostName?: pulumi.Output<string>;
 
   constructor(name: string, args: DataTierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:data:DataTier", name, {}, opts);
@@ -88,6 +113,42 @@ export class DataTier extends pulumi.ComponentResource {
       );
     }
     this.keyVault = new KeyVault(`${name}-keyvault`, { ...shared, ...args.keyVault, privateEndpoint: endpoint("keyVault") }, child);
+
+    const secondary = args.secondary;
+    if (secondary) {
+      const remote = { ...shared, location: secondary.location, namer: secondary.namer };
+      const remoteEndpoint = (service: PrivateLinkService) => ({ ...endpoint(service), location });
+      if (this.sql && args.sql && secondary.sql) {
+        const { zoneRedundant, ...failover } = secondary.sql;
+        this.sqlSecondary = new SqlDatabase(
+          `${name}-sql-secondary`,
+          { ...remote, admin: args.sql.admin, zoneRedundant, databases: [], privateEndpoint: remoteEndpoint("sql") },
+          child,
+        );
+        this.sqlFailoverGroup = new SqlFailoverGroup(
+          `${name}-sql-failover`,
+          {
+            resourceGroupName,
+            namer,
+            tags,
+            primaryServerName: this.sql.serverName,
+            secondaryServerId: this.sqlSecondary.serverId,
+            databaseIds: Object.values(this.sql.databaseIds),
+            ...failover,
+          },
+          child,
+        );
+      }
+      if (this.redis && args.redis && secondary.redis) {
+        // The same SKU and size as the primary: geo-replication links equal caches.
+        this.redisSecondary = new RedisCache(
+          `${name}-redis-secondary`,
+          { ...remote, ...args.redis, zoneRedundant: secondary.redis.zoneRedundant, privateEndpoint: remoteEndpoint("redis") },
+          child,
+        );
+        this.redisGeoPrimaryHostName = this.redis.geoReplicateTo(this.redisSecondary).geoReplicatedPrimaryHostName;
+      }
+    }
     this.registerOutputs({});
   }
 }

@@ -115,6 +115,27 @@ export class RedisCache extends pulumi.ComponentResource {
   }
 
   /**
+   * Passive geo-replication to a Premium cache of the same size in another region: the secondary
+   * is read-only until an operator fails over. Returns the link, whose geo-primary host name
+   * follows the current primary. Source: https://learn.microsoft.com/azure/azure-cache-for-redis/cache-how-to-geo-replication
+   */
+  geoReplicateTo(secondary: RedisCache): redis.LinkedServer {
+    if (this.args.sku !== "Premium" || secondary.args.sku !== "Premium") throw new Error(`redis ${this.name}: geo-replication needs Premium caches on both sides`);
+    return new redis.LinkedServer(
+      `${this.name}-geo-link`,
+      {
+        name: this.cache.name,
+        resourceGroupName: this.args.resourceGroupName,
+        linkedServerName: secondary.cacheName,
+        linkedRedisCacheId: secondary.cacheId,
+        linkedRedisCacheLocation: secondary.args.location,
+        serverRole: "Secondary",
+      },
+      { parent: this },
+    );
+  }
+
+  /**
    * Gives a principal one of Redis' built-in access policies (Entra auth; keys are off): Data
    * Contributor reads and writes keys, Data Reader only reads them
    * (https://learn.microsoft.com/azure/azure-cache-for-redis/cache-configure-role-based-access-control).

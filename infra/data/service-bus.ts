@@ -28,6 +28,13 @@ export interface ServiceBusArgs extends BaseArgs {
    * off, so a Standard namespace stays on its public endpoint with Entra-only auth and TLS 1.2.
    */
   privateEndpoint?: PrivateEndpointArgs;
+  /**
+   * Premium only: geo-replication of metadata and messages to a secondary region, under the same
+   * namespace name (clients keep their host name across a promotion). Writes fail when the
+   * secondary lags more than `maxReplicationLagSeconds` (0: synchronous, else 300-86400).
+   * Source: https://learn.microsoft.com/azure/service-bus-messaging/service-bus-geo-replication
+   */
+  geoReplica?: { location: string; maxReplicationLagSeconds: number };
 }
 
 export type QueueAccess = "send" | "receive";
@@ -54,8 +61,12 @@ export class ServiceBus extends pulumi.ComponentResource {
     super("estate:data:ServiceBus", name, {}, opts);
     const { resourceGroupName, location, namer, tags } = args;
     const premium = args.sku === "Premium";
-    if (!premium && (args.privateEndpoint || args.zoneRedundant)) {
-      throw new Error(`Service Bus ${name}: private endpoints and zone redundancy need the Premium SKU`);
+    if (!premium && (args.privateEndpoint || args.zoneRedundant || args.geoReplica)) {
+      throw new Error(`Service Bus ${name}: private endpoints, zone redundancy and geo-replication need the Premium SKU`);
+    }
+    const lag = args.geoReplica?.maxReplicationLagSeconds;
+    if (lag !== undefined && lag !== 0 && (lag < 300 || lag > 86400)) {
+      throw new Error(`Service Bus ${name}: maxReplicationLagSeconds is ${lag}; expected 0 or 300-86400`);
     }
 
     const namespace = new servicebus.Namespace(
@@ -71,6 +82,15 @@ export class ServiceBus extends pulumi.ComponentResource {
         disableLocalAuth: true,
         minimumTlsVersion: "1.2",
         publicNetworkAccess: args.privateEndpoint ? "Disabled" : "Enabled",
+        geoDataReplication: args.geoReplica
+          ? {
+              locations: [
+                { locationName: location, roleType: "Primary" },
+                { locationName: args.geoReplica.location, roleType: "Secondary" },
+              ],
+              maxReplicationLagDurationInSeconds: args.geoReplica.maxReplicationLagSeconds,
+            }
+          : undefined,
       },
       { parent: this },
     );

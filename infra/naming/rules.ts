@@ -57,6 +57,8 @@ export const NAME_RULES = {
   cosmosAccount: hyphenated(3, 44, true, "cosmos"),
   sqlServer: hyphenated(1, 63, true, "sql"),
   sqlDatabase: hyphenated(1, 128, false, "sqldb"),
+  // A failover group's name is its listener's DNS label (<name>.database.windows.net); CAF has no abbreviation for it.
+  sqlFailoverGroup: hyphenated(1, 63, true, "sqlfg"),
   redis: hyphenated(1, 63, true, "redis"),
   // Flexible server names are DNS labels (<name>.postgres.database.azure.com): 3-63 characters.
   postgresqlServer: hyphenated(3, 63, true, "psql"),

@@ -29,7 +29,7 @@ export function privateEndpoint(
     {
       privateEndpointName: endpointName,
       resourceGroupName: base.resourceGroupName,
-      location: base.location,
+      location: endpoint.location ?? base.location,
       tags: base.tags,
       subnet: { id: endpoint.subnetId },
       customNetworkInterfaceName: `${endpointName}-nic`,

@@ -3,6 +3,7 @@ import { apimRules } from "./apim.js";
 import { computeRules } from "./compute.js";
 import { containerRules } from "./containers.js";
 import { dataRules } from "./data.js";
+import { drRules } from "./dr.js";
 import { edgeRules } from "./edge.js";
 import { flexibleServerRules } from "./flexible-servers.js";
 import { generalRules } from "./general.js";
@@ -39,6 +40,7 @@ export const RULES = catalogue([
   ...networkRules,
   ...storageRules,
   ...dataRules,
+  ...drRules,
   ...flexibleServerRules,
   ...messagingAndSecretRules,
   ...edgeRules,

@@ -1,5 +1,6 @@
 import { computeArea } from "./compute.js";
 import { dataArea } from "./data.js";
+import { drArea } from "./dr.js";
 import { edgeArea } from "./edge.js";
 import { gatewayArea } from "./gateway.js";
 import { kubernetesArea } from "./kubernetes.js";
@@ -24,6 +25,7 @@ export const AREAS = {
   kubernetes: kubernetesArea,
   hosts: hostsArea,
   secrets: secretsArea,
+  dr: drArea,
 };
 
 export type Areas = typeof AREAS;

@@ -4,6 +4,7 @@ import { planSubnets } from "../../infra/network/subnets.js";
 import { PROFILES, type CoreContext, type Report } from "./area.js";
 import { AREAS, type Areas } from "./areas.js";
 import { checkZones } from "./checks.js";
+import { checkDrAgainstData } from "./dr.js";
 import { ENVIRONMENT_PATTERN, ENVIRONMENT_RULE } from "./profiles.js";
 
 const coreShape = {
@@ -54,6 +55,7 @@ export function checkCombinations(config: EstateConfig, report: Report): void {
   if (config.edge.sku !== "none" && config.edge.originAccess === "private-link" && gateway !== "Developer" && gateway !== "Premium") {
     report(["edge", "originAccess"], `a private link origin is API Management's private endpoint, which needs gateway sku Developer or Premium; the gateway is ${gateway}`);
   }
+  checkDrAgainstData(config.dr, config.data, report);
   const { profile, workload, environment, location, zoneRedundant } = config;
   const context: CoreContext = { profile, workload, environment, location, zoneRedundant };
   for (const [key, area] of Object.entries(AREAS)) {

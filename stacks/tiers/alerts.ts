@@ -71,6 +71,8 @@ function metricAlertTargets(config: EstateConfig, data: DataServicesTier["data"]
     ...(data.cosmos ? [{ rule: "cosmosRu" as const, key: "cosmos", resourceId: data.cosmos.accountId }] : []),
     ...(data.serviceBus ? [{ rule: "deadLetters" as const, key: "servicebus", resourceId: data.serviceBus.namespaceId }] : []),
     ...(data.redis ? (["redisMemory", "cacheHitRate"] as const).map((rule) => ({ rule, key: "redis", resourceId: data.redis!.cacheId })) : []),
+    // The geo-replicated cache (estate:dr) fills like its primary and becomes the primary after a failover.
+    ...(data.redisSecondary ? [{ rule: "redisMemory" as const, key: "redis-secondary", resourceId: data.redisSecondary.cacheId }] : []),
     ...Object.entries(data.sql?.databaseIds ?? {}).map(([key, id]) => ({ rule: "sqlCpu" as const, key, resourceId: id })),
     { rule: "storageAvailability", key: "storage", resourceId: data.storage.accountId },
   ];

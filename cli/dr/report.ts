@@ -1,0 +1,245 @@
+import path from "node:path";
+import chalk from "chalk";
+import { writeJson } from "../output/files.js";
+import { renderTable } from "../output/table.js";
+import { OFFLINE_LABEL, type Plan, type PlanResource } from "../plan/schema.js";
+import type { RunProvenance } from "../provenance.js";
+import { DR_FACTS, type DrFact } from "./facts.js";
+
+export const DR_SCHEMA_VERSION = 1;
+
+export type Verdict = "met" | "not met" | "no target" | "excluded";
+
+/** One objective of one resource: what Azure documents for the declared configuration, judged against the target. */
+export interface Judged extends DrFact {
+  verdict: Verdict;
+  reason: string;
+}
+
+export interface DrEntry {
+  /** Azure's name (or the logical name). */
+  name: string;
+  type: string;
+  service: string;
+  /** Where the data lives: the primary first. */
+  regions: string[];
+  /** The declared protection, in words. */
+  protection: string;
+  rpo: Judged;
+  rto: Judged;
+  notes: string[];
+}
+
+/** `.estate/<stack>/dr.json`. */
+export interface DrReport {
+  schemaVersion: typeof DR_SCHEMA_VERSION;
+  stack: string;
+  profile: string;
+  mode: "offline";
+  /** estate:dr as declared; absent targets: DR is off, nothing is judged. */
+  dr: { enabled: boolean; primary?: string; secondary?: string; pair?: string; rpoMinutes?: number; rtoMinutes?: number };
+  resources: DrEntry[];
+  counts: Record<Verdict, number>;
+  /** True when DR is on and every judged objective is met. */
+  targetsMet: boolean;
+  /** The run that wrote it, when written with the plan (cli/pipeline.ts). */
+  provenance?: RunProvenance;
+}
+
+/** The stack output the estate writes when DR is on (stacks/estate.ts). */
+interface DeclaredDr {
+  primary: string;
+  secondary: string;
+  /** Azure's pair of the primary, where Azure's own geo copies go. */
+  pair: string;
+  rpoMinutes: number;
+  rtoMinutes: number;
+}
+
+const T = {
+  cosmos: "azure-native:cosmosdb:DatabaseAccount",
+  sqlServer: "azure-native:sql:Server",
+  failoverGroup: "azure-native:sql:FailoverGroup",
+  storage: "azure-native:storage:StorageAccount",
+  serviceBus: "azure-native:servicebus:Namespace",
+  redis: "azure-native:redis:Redis",
+  linkedServer: "azure-native:redis:LinkedServer",
+  postgresql: "azure-native:dbforpostgresql:Server",
+  mysql: "azure-native:dbformysql:Server",
+  keyVault: "azure-native:keyvault:Vault",
+  webApp: "azure-native:web:WebApp",
+  containerApp: "azure-native:app:ContainerApp",
+};
+
+const lastSegment = (id: unknown) => String(id ?? "").split("/").pop() ?? "";
+const minutesText = (m: number) => (m < 1 ? `${Math.round(m * 60)} s` : `${Math.round(m * 10) / 10} min`);
+
+function judge(fact: DrFact, target: number | undefined, what: "RPO" | "RTO"): Judged {
+  if (target === undefined) return { ...fact, verdict: "no target", reason: "estate:dr is off: no target to judge against" };
+  if (fact.minutes === null) return { ...fact, verdict: "not met", reason: `Azure documents no ${what} bound here (${fact.statement}); a target of ${minutesText(target)} cannot be claimed` };
+  if (fact.minutes <= target) return { ...fact, verdict: "met", reason: `documented ${minutesText(fact.minutes)} is within the ${minutesText(target)} target` };
+  return { ...fact, verdict: "not met", reason: `documented ${minutesText(fact.minutes)} is above the ${minutesText(target)} target` };
+}
+
+const excluded = (fact: DrFact, why: string): Judged => ({ ...fact, verdict: "excluded", reason: why });
+
+/**
+ * The recovery each stateful resource of a plan gets from what it declares (regions, failover
+ * policy, replication settings), with Azure's documented figures (cli/dr/facts.ts) judged against
+ * the stack's targets. Reads the plan only: no Pulumi SDK.
+ */
+export function buildDrReport(plan: Plan): DrReport {
+  const declared = plan.outputs.dr as DeclaredDr | undefined;
+  const rpoTarget = declared?.rpoMinutes;
+  const rtoTarget = declared?.rtoMinutes;
+  const all = (type: string) => plan.resources.filter((r) => r.type === type);
+  const nameOf = (r: PlanResource) => r.physicalName ?? r.name;
+  const regionOf = (r: PlanResource) => String(r.inputs.location ?? plan.resources.find((g) => g.type === "azure-native:resources:ResourceGroup")?.inputs.location ?? "unknown");
+  const entry = (r: PlanResource | { name: string; type: string }, service: string, regions: string[], protection: string, rpo: Judged, rto: Judged, notes: string[] = []): DrEntry => ({
+    name: "urn" in r ? nameOf(r) : r.name,
+    type: r.type,
+    service,
+    regions,
+    protection,
+    rpo,
+    rto,
+    notes,
+  });
+  const both = (facts: { rpo: DrFact; rto: DrFact }) => [judge(facts.rpo, rpoTarget, "RPO"), judge(facts.rto, rtoTarget, "RTO")] as const;
+  // Azure's own geo copies (storage GRS, backups, Key Vault) go to the pair, whatever estate:dr says.
+  const pairNote = (what: string) => (declared && declared.pair !== declared.secondary ? [`${what} goes to Azure's pair of ${declared.primary}, ${declared.pair}, not to the DR secondary ${declared.secondary}`] : []);
+  const entries: DrEntry[] = [];
+
+  for (const r of all(T.cosmos)) {
+    const locations = ((r.inputs.locations ?? []) as Array<{ locationName: string; failoverPriority: number }>).sort((a, b) => a.failoverPriority - b.failoverPriority);
+    const regions = locations.map((l) => l.locationName);
+    if (regions.length < 2) {
+      entries.push(entry(r, "Cosmos DB", regions, "one region", ...both(DR_FACTS.cosmos.singleRegion)));
+      continue;
+    }
+    const policy = (r.inputs.consistencyPolicy ?? {}) as { defaultConsistencyLevel?: keyof typeof DR_FACTS.cosmos.rpo; maxIntervalInSeconds?: number };
+    const level = policy.defaultConsistencyLevel ?? "Session";
+    const base = DR_FACTS.cosmos.rpo[level];
+    const rpoFact: DrFact = level === "BoundedStaleness" && policy.maxIntervalInSeconds ? { ...base, minutes: policy.maxIntervalInSeconds / 60, statement: `${base.statement}; this account's T is ${policy.maxIntervalInSeconds} s` } : base;
+    const automatic = r.inputs.enableAutomaticFailover === true;
+    const rtoFact = automatic ? DR_FACTS.cosmos.rto.serviceManaged : DR_FACTS.cosmos.rto.customerManaged;
+    entries.push(entry(r, "Cosmos DB", regions, `${regions.length} regions, ${level}, ${automatic ? "service-managed" : "customer-managed"} failover`, judge(rpoFact, rpoTarget, "RPO"), judge(rtoFact, rtoTarget, "RTO")));
+  }
+
+  const groups = all(T.failoverGroup);
+  const partnerNames = new Set(groups.flatMap((g) => ((g.inputs.partnerServers ?? []) as Array<{ id: string }>).map((p) => lastSegment(p.id))));
+  for (const r of all(T.sqlServer).filter((s) => !partnerNames.has(nameOf(s)))) {
+    const group = groups.find((g) => g.inputs.serverName === nameOf(r));
+    if (!group) {
+      entries.push(entry(r, "Azure SQL", [regionOf(r)], "geo-replicated backups only (geo-restore)", ...both(DR_FACTS.sql.geoRestore), pairNote("the geo-replicated backup")));
+      continue;
+    }
+    const partner = plan.resources.find((s) => s.type === T.sqlServer && nameOf(s) === lastSegment((group.inputs.partnerServers as Array<{ id: string }>)[0]?.id));
+    const endpoint = (group.inputs.readWriteEndpoint ?? {}) as { failoverPolicy?: string; failoverWithDataLossGracePeriodMinutes?: number };
+    const automatic = endpoint.failoverPolicy === "Automatic";
+    const grace = endpoint.failoverWithDataLossGracePeriodMinutes ?? 60;
+    const rtoFact: DrFact = automatic
+      ? { ...DR_FACTS.sql.failoverGroup.rtoAutomatic, minutes: grace + DR_FACTS.sql.failoverGroup.rtoManual.minutes, statement: `${DR_FACTS.sql.failoverGroup.rtoAutomatic.statement}; this group waits ${grace} minutes, then fails over (about 60 seconds)` }
+      : DR_FACTS.sql.failoverGroup.rtoManual;
+    const notes = [`apps connect to the listener ${nameOf(group)}.database.windows.net`, ...(automatic ? [] : ["the RTO counts from the moment an operator starts the failover (docs/dr.md runbook)"])];
+    entries.push(
+      entry(r, "Azure SQL", [regionOf(r), ...(partner ? [regionOf(partner)] : [])], `failover group ${nameOf(group)}, ${automatic ? `Microsoft-managed after ${grace} min` : "customer-managed"} failover`, judge(DR_FACTS.sql.failoverGroup.rpo, rpoTarget, "RPO"), judge(rtoFact, rtoTarget, "RTO"), notes),
+    );
+  }
+
+  for (const r of all(T.storage)) {
+    const sku = String((r.inputs.sku as { name?: string } | undefined)?.name ?? "");
+    const geo = /GRS|GZRS/.test(sku);
+    entries.push(entry(r, "Storage", [regionOf(r)], sku, ...both(geo ? DR_FACTS.storage.geo : DR_FACTS.storage.local), geo ? pairNote("the geo copy") : []));
+  }
+
+  for (const r of all(T.serviceBus)) {
+    const geo = r.inputs.geoDataReplication as { locations?: Array<{ locationName: string; roleType: string }>; maxReplicationLagDurationInSeconds?: number } | undefined;
+    const replicas = geo?.locations ?? [];
+    if (replicas.length < 2) {
+      entries.push(entry(r, "Service Bus", [regionOf(r)], "one region", ...both(DR_FACTS.serviceBus.none)));
+      continue;
+    }
+    const lag = geo?.maxReplicationLagDurationInSeconds ?? 0;
+    const f = DR_FACTS.serviceBus.geoReplication;
+    const rpoFact: DrFact = { ...f.rpo, minutes: lag / 60, statement: `${f.rpo.statement}; this namespace allows ${lag} s` };
+    entries.push(entry(r, "Service Bus", replicas.map((l) => l.locationName), `geo-replication, max lag ${lag} s`, judge(rpoFact, rpoTarget, "RPO"), judge(f.rto, rtoTarget, "RTO"), ["clients keep the namespace's own host name across a promotion"]));
+  }
+
+  const links = all(T.linkedServer);
+  const linkedNames = new Set(links.map((l) => String(l.inputs.linkedServerName ?? "")));
+  for (const r of all(T.redis).filter((c) => !linkedNames.has(nameOf(c)))) {
+    const link = links.find((l) => l.inputs.name === nameOf(r));
+    if (link) {
+      entries.push(entry(r, "Redis", [regionOf(r), String(link.inputs.linkedRedisCacheLocation)], "passive geo-replication", ...both(DR_FACTS.redis.geoReplication), ["apps use the geo-primary host name, which follows a failover"]));
+      continue;
+    }
+    const cacheOnly = "a cache: rebuilt from the data of record after a failover, not recovered";
+    const fact: DrFact = { minutes: null, statement: "not replicated: cache only", source: DR_FACTS.redis.geoReplication.rpo.source };
+    entries.push(entry(r, "Redis", [regionOf(r)], "cache only", excluded(fact, cacheOnly), excluded(fact, cacheOnly)));
+  }
+
+  for (const [type, engine] of [[T.postgresql, "postgresql"], [T.mysql, "mysql"]] as const) {
+    for (const r of all(type)) {
+      const geo = (r.inputs.backup as { geoRedundantBackup?: string } | undefined)?.geoRedundantBackup === "Enabled";
+      entries.push(entry(r, engine === "postgresql" ? "PostgreSQL" : "MySQL", [regionOf(r)], geo ? "geo-redundant backup (geo-restore)" : "local backup", ...both(geo ? DR_FACTS.flexibleServer[engine] : DR_FACTS.flexibleServer.local), geo ? pairNote("the geo-redundant backup") : []));
+    }
+  }
+
+  for (const r of all(T.keyVault)) entries.push(entry(r, "Key Vault", [regionOf(r)], "Azure's replication to the paired region", ...both(DR_FACTS.keyVault), pairNote("the vault's replica")));
+
+  const apps = [...all(T.webApp), ...all(T.containerApp)];
+  if (apps.length) {
+    const regions = [...new Set(apps.map(regionOf))];
+    const stateless: DrFact = { minutes: 0, statement: "stateless hosts: their data lives in the services above", source: "this plan" };
+    const single: DrFact = { minutes: null, statement: `the apps run in ${regions.join(", ")} only: after a regional loss they must be deployed to another region, which nothing here bounds`, source: "this plan" };
+    const hosts = { name: `${apps.length} app${apps.length === 1 ? "" : "s"}`, type: "hosts" };
+    entries.push(entry(hosts, "Hosts", regions, regions.length > 1 ? "deployed in every region" : "one region", excluded(stateless, "stateless"), judge(regions.length > 1 ? { ...stateless, statement: "deployed in each region" } : single, rtoTarget, "RTO")));
+  }
+
+  const counts: Record<Verdict, number> = { met: 0, "not met": 0, "no target": 0, excluded: 0 };
+  for (const e of entries) for (const j of [e.rpo, e.rto]) counts[j.verdict] += 1;
+  return {
+    schemaVersion: DR_SCHEMA_VERSION,
+    stack: plan.stack,
+    profile: plan.profile,
+    mode: "offline",
+    dr: declared ? { enabled: true, primary: declared.primary, secondary: declared.secondary, pair: declared.pair, rpoMinutes: declared.rpoMinutes, rtoMinutes: declared.rtoMinutes } : { enabled: false },
+    resources: entries,
+    counts,
+    targetsMet: declared !== undefined && counts["not met"] === 0,
+  };
+}
+
+/** Exit 3 when a prod-profile stack declares targets its resources do not meet. */
+export function drFails(report: DrReport): boolean {
+  return report.profile === "prod" && report.dr.enabled && !report.targetsMet;
+}
+
+/** One line for `estate plan`. */
+export function drSummaryLine(report: DrReport): string {
+  const { dr, counts } = report;
+  if (!dr.enabled) return "Disaster recovery: off (estate:dr)";
+  return `Disaster recovery: ${dr.primary} -> ${dr.secondary}, targets RPO ${dr.rpoMinutes} min / RTO ${dr.rtoMinutes} min: ${counts.met} met, ${counts["not met"]} not met, ${counts.excluded} excluded; details: estate dr ${report.stack}`;
+}
+
+export function renderDr(report: DrReport): string {
+  const lines = [chalk.bold(`Disaster recovery of stack ${report.stack} (profile ${report.profile})`), chalk.yellow(`  ${OFFLINE_LABEL}; figures are Azure's documented ones, with their pages`)];
+  lines.push(drSummaryLine(report));
+  const mark = (j: Judged) => (j.verdict === "met" ? chalk.green(j.verdict) : j.verdict === "not met" ? chalk.red(j.verdict) : chalk.dim(j.verdict));
+  const figure = (j: Judged) => (j.minutes === null ? "no bound" : minutesText(j.minutes));
+  const rows = report.resources.map((e) => [e.name, e.service, e.regions.join(" -> "), e.protection, `${figure(e.rpo)} ${mark(e.rpo)}`, `${figure(e.rto)} ${mark(e.rto)}`]);
+  lines.push(renderTable(["Resource", "Service", "Regions", "Protection", "RPO", "RTO"], rows));
+  for (const e of report.resources) {
+    for (const [what, j] of [["RPO", e.rpo], ["RTO", e.rto]] as const) {
+      if (j.verdict !== "not met") continue;
+      lines.push(`${chalk.red("not met")} ${e.name} ${what}: ${j.reason} (${j.source})`);
+    }
+    for (const note of e.notes) lines.push(chalk.dim(`note ${e.name}: ${note}`));
+  }
+  return lines.join("\n");
+}
+
+export function writeDr(outDir: string, report: DrReport): string {
+  return writeJson(path.join(outDir, "dr.json"), report);
+}

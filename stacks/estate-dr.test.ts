@@ -1,0 +1,185 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildDrReport, drFails, type DrEntry } from "../cli/dr/report.js";
+import type { Plan, PlanResource } from "../cli/plan/schema.js";
+import { planStack } from "../cli/plan/stack.js";
+import { oneOfType, ofType } from "../test/components.js";
+import { ROOT } from "../test/estate-plans.js";
+import { cosmosConsistencyFor, sqlGracePeriodMinutes } from "./tiers/data.js";
+
+const PG_ADMIN = { principalName: "pg-admins", objectId: "7a1c2a7e-3b5d-4c8e-9a10-2d4e6f8a0b1c" };
+const SQL_ADMIN = { login: "sql-admins-prod", objectId: "0c9e8d7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f" };
+
+let prod: Plan;
+let dev: Plan;
+
+beforeAll(async () => {
+  // Prod as its stack file declares it (DR on, North Europe), with PostgreSQL turned on as well.
+  prod = await planStack({
+    projectDir: ROOT,
+    stack: "prod",
+    configOverrides: { "estate:data": JSON.stringify({ sql: { enabled: true, admin: SQL_ADMIN }, postgresql: { enabled: true, admin: PG_ADMIN } }) },
+  });
+  dev = await planStack({ projectDir: ROOT, stack: "dev" });
+}, 180_000);
+
+const inRegion = (plan: Plan, region: string) => plan.resources.filter((r) => r.inputs.location === region);
+const settingsOf = (plan: Plan) => ofType(plan, "azure-native:web:WebApp").map((app) => (app.inputs.siteConfig as { appSettings?: Array<{ name: string; value: unknown }> })?.appSettings ?? []);
+
+describe("the prod estate with disaster recovery", () => {
+  it("has every data tier in both regions", () => {
+    const cosmos = oneOfType(prod, "azure-native:cosmosdb:DatabaseAccount").inputs;
+    expect((cosmos.locations as Array<{ locationName: string }>).map((l) => l.locationName)).toEqual(["westeurope", "northeurope"]);
+    expect(cosmos).toMatchObject({ enableAutomaticFailover: true, consistencyPolicy: { defaultConsistencyLevel: "BoundedStaleness", maxIntervalInSeconds: 300 } });
+
+    const servers = ofType(prod, "azure-native:sql:Server").map((s) => s.inputs.location);
+    expect(servers.sort()).toEqual(["northeurope", "westeurope"]);
+    const group = oneOfType(prod, "azure-native:sql:FailoverGroup");
+    const secondary = ofType(prod, "azure-native:sql:Server").find((s) => s.inputs.location === "northeurope")!;
+    expect(group.inputs).toMatchObject({ readWriteEndpoint: { failoverPolicy: "Manual" }, partnerServers: [{ id: secondary.outputs.id }] });
+    expect(group.inputs.databases).toEqual(ofType(prod, "azure-native:sql:Database").map((d) => d.outputs.id));
+
+    expect(oneOfType(prod, "azure-native:storage:StorageAccount").inputs.sku).toEqual({ name: "Standard_RAGZRS" });
+    expect(oneOfType(prod, "azure-native:servicebus:Namespace").inputs.geoDataReplication).toEqual({
+      locations: [{ locationName: "westeurope", roleType: "Primary" }, { locationName: "northeurope", roleType: "Secondary" }],
+      maxReplicationLagDurationInSeconds: 300,
+    });
+    const caches = ofType(prod, "azure-native:redis:Redis");
+    expect(caches.map((c) => c.inputs.location).sort()).toEqual(["northeurope", "westeurope"]);
+    expect(oneOfType(prod, "azure-native:redis:LinkedServer").inputs).toMatchObject({ linkedRedisCacheLocation: "northeurope", serverRole: "Secondary" });
+    expect(oneOfType(prod, "azure-native:dbforpostgresql:Server").inputs.backup).toMatchObject({ geoRedundantBackup: "Enabled" });
+  });
+
+  it("reaches the secondary copies through private endpoints in the primary VNet", () => {
+    for (const type of ["azure-native:sql:Server", "azure-native:redis:Redis"]) {
+      const remote = ofType(prod, type).find((r) => r.inputs.location === "northeurope")!;
+      const endpoint = ofType(prod, "azure-native:network:PrivateEndpoint").find((pe) =>
+        (pe.inputs.privateLinkServiceConnections as Array<{ privateLinkServiceId: string }>).some((c) => c.privateLinkServiceId === remote.outputs.id),
+      );
+      expect(endpoint?.inputs.location, type).toBe("westeurope");
+    }
+  });
+
+  it("points what apps connect to at names that follow a failover", () => {
+    const group = oneOfType(prod, "azure-native:sql:FailoverGroup");
+    expect(prod.outputs.data).toMatchObject({
+      sqlServerFqdn: `${group.physicalName}.database.windows.net`,
+      redisHostName: expect.stringMatching(/\.geo\.redis\.cache\.windows\.net$/),
+    });
+    // Cosmos DB's account endpoint is global and Service Bus keeps its namespace name across a promotion.
+    const cosmos = oneOfType(prod, "azure-native:cosmosdb:DatabaseAccount");
+    const namespace = oneOfType(prod, "azure-native:servicebus:Namespace");
+    const values = settingsOf(prod).flat().map((s) => s.value);
+    expect(values).toContain(cosmos.outputs.documentEndpoint);
+    expect(values).toContain(`${namespace.physicalName}.servicebus.windows.net`);
+  });
+
+  it("prices the secondary region's share", async () => {
+    const { estimateCost } = await import("../cli/cost/estimate.js");
+    const { loadPriceTable } = await import("../cli/cost/prices.js");
+    const cost = estimateCost(prod, loadPriceTable());
+    const secondary = cost.byRegion.find((r) => r.region === "northeurope");
+    expect(secondary?.monthly).toBeGreaterThan(0);
+    expect(cost.resources.filter((r) => r.status === "unknown").map((r) => r.type)).not.toContain("azure-native:sql:FailoverGroup");
+  });
+});
+
+describe("a stack without disaster recovery", () => {
+  it("declares nothing in a second region", () => {
+    const regions = new Set(dev.resources.map((r) => r.inputs.location).filter((l) => typeof l === "string" && l.toLowerCase() !== "global"));
+    expect([...regions]).toEqual(["westeurope"]);
+    expect(inRegion(dev, "northeurope")).toEqual([]);
+    expect(ofType(dev, "azure-native:sql:FailoverGroup")).toEqual([]);
+    expect(dev.outputs.dr).toBeUndefined();
+  });
+});
+
+describe("estate dr", () => {
+  const byService = (entries: DrEntry[], service: string) => entries.find((e) => e.service === service)!;
+
+  it("judges each stateful resource's documented RPO and RTO against prod's targets, with sources", () => {
+    const report = buildDrReport(prod);
+    expect(report.dr).toMatchObject({ enabled: true, primary: "westeurope", secondary: "northeurope", rpoMinutes: 5, rtoMinutes: 60 });
+    const cosmos = byService(report.resources, "Cosmos DB");
+    expect(cosmos.rpo).toMatchObject({ verdict: "met", minutes: 5, source: expect.stringContaining("consistency-levels") });
+    const sql = byService(report.resources, "Azure SQL");
+    expect(sql.rpo.verdict).toBe("met");
+    expect(sql.rto).toMatchObject({ verdict: "met", source: expect.stringContaining("business-continuity-high-availability-disaster-recover-hadr-overview") });
+    // Storage geo-replication: "typically under 15 minutes, no SLA" cannot meet 5 minutes.
+    expect(byService(report.resources, "Storage").rpo).toMatchObject({ verdict: "not met", minutes: 15 });
+    // Nothing stated for Key Vault's Microsoft-managed failover: never claimed.
+    expect(byService(report.resources, "Key Vault").rto).toMatchObject({ verdict: "not met", minutes: null });
+    expect(byService(report.resources, "PostgreSQL").rpo).toMatchObject({ verdict: "not met", minutes: 60 });
+    // One entry per replicated service, not one per copy.
+    expect(report.resources.filter((e) => e.service === "Azure SQL")).toHaveLength(1);
+    expect(report.resources.filter((e) => e.service === "Redis")).toHaveLength(1);
+    expect(report.targetsMet).toBe(false);
+    expect(drFails(report)).toBe(true);
+  });
+
+  it("meets looser targets where Azure's figures allow, and an automatic SQL group waits its grace period", () => {
+    const loose = withTargets(prod, { rpoMinutes: 20, rtoMinutes: 120 });
+    const report = buildDrReport(loose);
+    expect(byService(report.resources, "Storage").rpo.verdict).toBe("met");
+    const automatic = withTargets(prod, { rpoMinutes: 5, rtoMinutes: 60 }, (r) =>
+      r.type === "azure-native:sql:FailoverGroup" ? { ...r, inputs: { ...r.inputs, readWriteEndpoint: { failoverPolicy: "Automatic", failoverWithDataLossGracePeriodMinutes: 60 } } } : r,
+    );
+    expect(byService(buildDrReport(automatic).resources, "Azure SQL").rto).toMatchObject({ verdict: "not met", minutes: 61 });
+  });
+
+  it("judges nothing when DR is off, and never fails a non-prod stack", () => {
+    const report = buildDrReport(dev);
+    expect(report.dr.enabled).toBe(false);
+    expect(report.counts["not met"]).toBe(0);
+    expect(byService(report.resources, "Cosmos DB").rpo.verdict).toBe("no target");
+    expect(drFails(report)).toBe(false);
+  });
+});
+
+describe("the estate dr command", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "estate-dr-"));
+  const run = (...args: string[]) =>
+    promisify(execFile)(process.execPath, [path.join(ROOT, "bin/estate.js"), "dr", ...args], { cwd: ROOT, env: { ...process.env, CI: "true", ESTATE_NO_BUNDLE: "1" } }).then(
+      ({ stdout }) => ({ code: 0, stdout }),
+      (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+    );
+  const save = (plan: Plan) => {
+    const file = path.join(dir, `${plan.stack}.json`);
+    writeFileSync(file, JSON.stringify(plan));
+    return file;
+  };
+
+  it("reads a saved plan, writes dr.json and exits 3 when prod misses its targets, 0 for a stack without DR", async () => {
+    const out = path.join(dir, "prod-out");
+    const prodRun = await run(save(prod), "--json", "--out", out);
+    expect(prodRun.code).toBe(3);
+    expect(JSON.parse(prodRun.stdout)).toMatchObject({ stack: "prod", targetsMet: false, dr: { secondary: "northeurope" } });
+    expect(JSON.parse(readFileSync(path.join(out, "dr.json"), "utf8")).resources.length).toBeGreaterThan(5);
+    const devRun = await run(save(dev), "--out", path.join(dir, "dev-out"));
+    expect(devRun.code).toBe(0);
+    expect(devRun.stdout).toContain("Disaster recovery: off");
+    expect(existsSync(path.join(dir, "dev-out", "dr.json"))).toBe(true);
+  }, 60_000);
+});
+
+describe("what DR derives from the targets", () => {
+  it("picks the weakest Cosmos DB consistency whose documented RPO fits", () => {
+    expect(cosmosConsistencyFor(15)).toEqual({ level: "Session" });
+    expect(cosmosConsistencyFor(5)).toEqual({ level: "BoundedStaleness", maxIntervalInSeconds: 300, maxStalenessPrefix: 100_000 });
+    expect(cosmosConsistencyFor(1)).toEqual({ level: "Strong" });
+  });
+
+  it("derives the SQL grace period from the RTO, never under Azure's hour", () => {
+    expect(sqlGracePeriodMinutes(60)).toBe(60);
+    expect(sqlGracePeriodMinutes(120)).toBe(60);
+    expect(sqlGracePeriodMinutes(240)).toBe(180);
+  });
+});
+
+function withTargets(plan: Plan, targets: { rpoMinutes: number; rtoMinutes: number }, edit: (r: PlanResource) => PlanResource = (r) => r): Plan {
+  return { ...plan, outputs: { ...plan.outputs, dr: { ...(plan.outputs.dr as object), ...targets } }, resources: plan.resources.map(edit) };
+}
