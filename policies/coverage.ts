@@ -572,6 +572,9 @@ export const DIFFERENCES: Record<string, string> = {
   "Azure.AppService.MinTLS": "follows the minimumTlsVersion setting; 1.3 and the number 1.2 pass, as in Checkov CKV_AZURE_15",
   "Azure.SQL.Auditing": "stricter: the auditing policy must also send to Azure Monitor (isAzureMonitorTargetEnabled), not only be Enabled",
   CKV_AZURE_23: "as Azure.SQL.Auditing",
+  "Azure.KeyVault.AccessPolicy": "stricter: no access policies at all (PSRule flags broad permissions only); RBAC ignores them (EST-KV-001)",
+  "Azure.Resource.RequiredTags": "the required tags are owner, cost-centre, environment and managed-by; tag names compare case-insensitively, as Azure does",
+  "Azure.APIM.HTTPBackend": "EST-APIM-010 (API service URLs) and EST-APIM-018 (backends, with certificate validation on); URL schemes compare case-insensitively",
   "Azure.FrontDoorWAF.RuleGroups": "EST-WAF-003 (DRS 2.0 or later) and EST-WAF-004 (Bot Manager 1.0 or later) compare versions as PSRule does, in either order (PSRule expects DRS first, then Bot Manager)",
 };
 

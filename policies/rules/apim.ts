@@ -204,6 +204,8 @@ export const apimRules: Rule[] = [
     path: "identity.type",
     expect: managedIdentity,
     bad: "None",
+    // PSRule Azure.APIM.ManagedIdentity: no identity block is no identity.
+    fail: [{ identity: REMOVE }],
     pass: [{ "identity.type": "UserAssigned" }],
     controls: { mcsb: ["IM-3"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.ManagedIdentity"] },
@@ -280,7 +282,9 @@ export const apimRules: Rule[] = [
       const version = get(inputs, "apiVersionConstraint.minApiVersion");
       return typeof version === "string" && version >= "2021-08-01" ? undefined : `apiVersionConstraint.minApiVersion is ${show(version)}; expected 2021-08-01 or later`;
     },
-    fail: [{ apiVersionConstraint: REMOVE }, { "apiVersionConstraint.minApiVersion": "2019-12-01" }],
+    // PSRule Azure.APIM.MinAPIVersion: absent allows every version; later versions pass.
+    fail: [{ apiVersionConstraint: REMOVE }, { "apiVersionConstraint.minApiVersion": "2019-12-01" }, { "apiVersionConstraint.minApiVersion": "2021-01-01-preview" }],
+    pass: [{ "apiVersionConstraint.minApiVersion": "2021-08-01" }, { "apiVersionConstraint.minApiVersion": "2024-05-01" }],
     controls: { mcsb: ["IM-8"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.MinAPIVersion"], azurePolicy: ["549814b6-3212-4203-bdc8-1548d342fb67"] },
     remediation: "Set `apiVersionConstraint: { minApiVersion: \"2021-08-01\" }` on the ApiManagementService.",
@@ -405,6 +409,8 @@ export const apimRules: Rule[] = [
     path: "subscriptionRequired",
     expect: is(true),
     bad: false,
+    // PSRule Azure.APIM.ProductSubscription wants it set: an absent value fails.
+    fail: [{ subscriptionRequired: REMOVE }],
     controls: { mcsb: ["IM-4"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.ProductSubscription"] },
     remediation: "Set `subscriptionRequired: true` on the apimanagement Product.",
@@ -419,6 +425,8 @@ export const apimRules: Rule[] = [
     path: "approvalRequired",
     expect: is(true),
     bad: false,
+    // PSRule Azure.APIM.ProductApproval: absent is Azure's default, no approval.
+    fail: [{ approvalRequired: REMOVE }],
     controls: { mcsb: ["PA-1"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.ProductApproval"] },
     remediation: "Set `approvalRequired: true` on the apimanagement Product.",
@@ -445,13 +453,16 @@ export const apimRules: Rule[] = [
     types: [T.apimBackend],
     check: (inputs) => {
       const problems: string[] = [];
-      if (!String(inputs.url ?? "").startsWith("https://")) problems.push(`url is ${JSON.stringify(inputs.url)}; expected an https:// URL`);
+      // URL schemes are case-insensitive, as PSRule's StartsWith compares.
+      if (!String(inputs.url ?? "").toLowerCase().startsWith("https://")) problems.push(`url is ${show(inputs.url)}; expected an https:// URL`);
       for (const key of ["validateCertificateChain", "validateCertificateName"]) {
         if (get(inputs, `tls.${key}`) === false) problems.push(`tls.${key} is false`);
       }
       return problems;
     },
-    fail: [{ url: "http://app.internal" }, { "tls.validateCertificateChain": false }],
+    // PSRule Azure.APIM.HTTPBackend and Checkov CKV_AZURE_215: an http URL, none, or certificate validation off fails.
+    fail: [{ url: "http://app.internal" }, { "tls.validateCertificateChain": false }, { "tls.validateCertificateName": false }, { url: REMOVE }, { url: "HTTP://app.internal" }],
+    pass: [{ url: "HTTPS://app.contoso.com" }, { tls: REMOVE }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.HTTPBackend"], checkov: ["CKV_AZURE_215"] },
     remediation: "Set `url` to `https://…` and leave `tls.validateCertificateChain`/`validateCertificateName` true on the apimanagement Backend.",
