@@ -569,6 +569,7 @@ export const DIFFERENCES: Record<string, string> = {
   CKV_AZURE_233: "stricter: an absent zoneRedundancy fails (Checkov fails only an explicit Disabled; Azure's default is Disabled)",
   "Azure.APIM.Protocols": "stricter: each protocol switch must be set \"false\" (PSRule passes an absent one; services created before April 2018 keep them on)",
   CKV_AZURE_173: "as Azure.APIM.Protocols",
+  "Azure.APIM.Ciphers": "stricter: each weak cipher switch must be set \"false\" (PSRule passes an absent one)",
   "Azure.AppService.MinTLS": "follows the minimumTlsVersion setting; 1.3 and the number 1.2 pass, as in Checkov CKV_AZURE_15",
   "Azure.SQL.Auditing": "stricter: the auditing policy must also send to Azure Monitor (isAzureMonitorTargetEnabled), not only be Enabled",
   CKV_AZURE_23: "as Azure.SQL.Auditing",

@@ -189,7 +189,10 @@ export const apimRules: Rule[] = [
     severity: "medium",
     types: service,
     check: (inputs) => insecureSettings(inputs, WEAK_CIPHERS),
-    fail: WEAK_CIPHERS.map(enable),
+    // Each weak cipher re-enabled fails; so does leaving them to the service's default (PSRule passes an absent
+    // switch; Estate wants each one set "false", as for the protocols).
+    fail: [...WEAK_CIPHERS.map(enable), { customProperties: {} }],
+    pass: [{ customProperties: { ...HARDENED_SETTINGS, [`${SECURITY}.Ciphers.TripleDes168`]: "False" } }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.Ciphers"] },
     remediation: `Set customProperties "${SECURITY}.Ciphers.<cipher>" to "false" on the ApiManagementService for ${WEAK_CIPHERS.map((key) => key.slice("Ciphers.".length)).join(", ")}.`,
