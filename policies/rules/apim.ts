@@ -304,7 +304,9 @@ export const apimRules: Rule[] = [
         const protocols = asArray(inputs.protocols).map((p) => String(p).toLowerCase());
         return protocols.length && protocols.every((p) => p === "https" || p === "wss") ? undefined : `protocols is ${JSON.stringify(inputs.protocols)}; expected ["https"]`;
       },
-      fail: [{ protocols: ["http", "https"] }, { protocols: REMOVE }],
+      // PSRule Azure.APIM.HTTPEndpoint: any http (or plain ws) protocol fails, as does none; case does not matter.
+      fail: [{ protocols: ["http", "https"] }, { protocols: REMOVE }, { protocols: [] }, { protocols: ["https", "ws"] }, { protocols: ["HTTP"] }],
+      pass: [{ protocols: ["HTTPS"] }, { protocols: ["https", "wss"] }],
       controls: { mcsb: ["DP-3"], waf: "Security" },
       mappings: { psrule: ["Azure.APIM.HTTPEndpoint"], azurePolicy: ["ee7495e7-3ba7-40b6-bfee-c29e22cc75d4"] },
       remediation: "Set `protocols: [\"https\"]` on the apimanagement Api.",
@@ -319,8 +321,11 @@ export const apimRules: Rule[] = [
       severity: "high",
       types: [T.api],
       check: (inputs) =>
-        inputs.serviceUrl === undefined || String(inputs.serviceUrl).startsWith("https://") ? undefined : `serviceUrl is ${JSON.stringify(inputs.serviceUrl)}; expected an https:// URL`,
-      fail: [{ serviceUrl: "http://func-estate.azurewebsites.net/api" }],
+        inputs.serviceUrl === undefined || String(inputs.serviceUrl).toLowerCase().startsWith("https://") ? undefined : `serviceUrl is ${JSON.stringify(inputs.serviceUrl)}; expected an https:// URL`,
+      // PSRule Azure.APIM.HTTPBackend: an http service URL fails (schemes compare case-insensitively); an API without
+      // one routes by policy (set-backend-service, judged by EST-APIM-018 on the backend).
+      fail: [{ serviceUrl: "http://func-estate.azurewebsites.net/api" }, { serviceUrl: "HTTP://func-estate.azurewebsites.net/api" }],
+      pass: [{ serviceUrl: REMOVE }, { serviceUrl: "HTTPS://func-estate.azurewebsites.net/api" }],
       controls: { mcsb: ["DP-3"], waf: "Security" },
       mappings: { psrule: ["Azure.APIM.HTTPBackend"] },
       remediation: "Set `serviceUrl` to an `https://` URL on the apimanagement Api.",
@@ -483,7 +488,7 @@ export const apimRules: Rule[] = [
         if (!/secret|password|key|token|connection/i.test(name)) return undefined;
         return inputs.secret === true || present.test(get(inputs, "keyVault.secretIdentifier")) ? undefined : "the named value looks like a secret but is neither `secret: true` nor a Key Vault reference";
       },
-      fail: [{ secret: false, keyVault: REMOVE }],
+      fail: [{ secret: false, keyVault: REMOVE }, { secret: REMOVE, keyVault: REMOVE }, { secret: false, "keyVault.secretIdentifier": "" }],
       controls: { mcsb: ["IM-8", "DP-6"], waf: "Security" },
       mappings: { psrule: ["Azure.APIM.EncryptValues"], azurePolicy: ["f1cc7827-022c-473e-836e-5a51cae0b249"] },
       remediation: "Set `keyVault: { secretIdentifier }` (preferred) or `secret: true` on the apimanagement NamedValue.",
