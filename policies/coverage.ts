@@ -569,9 +569,15 @@ export const DIFFERENCES: Record<string, string> = {
   CKV_AZURE_233: "stricter: an absent zoneRedundancy fails (Checkov fails only an explicit Disabled; Azure's default is Disabled)",
   "Azure.APIM.Protocols": "stricter: each protocol switch must be set \"false\" (PSRule passes an absent one; services created before April 2018 keep them on)",
   CKV_AZURE_173: "as Azure.APIM.Protocols",
+  "Azure.APIM.Ciphers": "stricter: each weak cipher switch must be set \"false\" (PSRule passes an absent one)",
   "Azure.AppService.MinTLS": "follows the minimumTlsVersion setting; 1.3 and the number 1.2 pass, as in Checkov CKV_AZURE_15",
   "Azure.SQL.Auditing": "stricter: the auditing policy must also send to Azure Monitor (isAzureMonitorTargetEnabled), not only be Enabled",
   CKV_AZURE_23: "as Azure.SQL.Auditing",
+  "Azure.KeyVault.AccessPolicy": "stricter: no access policies at all (PSRule flags broad permissions only); RBAC ignores them (EST-KV-001)",
+  "Azure.Resource.RequiredTags": "the required tags are owner, cost-centre, environment and managed-by; tag names compare case-insensitively, as Azure does",
+  "Azure.APIM.HTTPBackend": "EST-APIM-010 (API service URLs) and EST-APIM-018 (backends, with certificate validation on); URL schemes compare case-insensitively",
+  "Azure.APIM.EncryptValues": "judges named values whose name says they hold a secret (secret, password, key, token, connection): those must be secret or Key Vault references. PSRule wants every named value secret; plain configuration (URLs, tenant ids) stays readable to operators by design",
+  "Azure.APIM.HTTPEndpoint": "as PSRule; protocols compare case-insensitively and wss is accepted for WebSocket APIs",
   "Azure.FrontDoorWAF.RuleGroups": "EST-WAF-003 (DRS 2.0 or later) and EST-WAF-004 (Bot Manager 1.0 or later) compare versions as PSRule does, in either order (PSRule expects DRS first, then Bot Manager)",
 };
 

@@ -189,7 +189,10 @@ export const apimRules: Rule[] = [
     severity: "medium",
     types: service,
     check: (inputs) => insecureSettings(inputs, WEAK_CIPHERS),
-    fail: WEAK_CIPHERS.map(enable),
+    // Each weak cipher re-enabled fails; so does leaving them to the service's default (PSRule passes an absent
+    // switch; Estate wants each one set "false", as for the protocols).
+    fail: [...WEAK_CIPHERS.map(enable), { customProperties: {} }],
+    pass: [{ customProperties: { ...HARDENED_SETTINGS, [`${SECURITY}.Ciphers.TripleDes168`]: "False" } }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.Ciphers"] },
     remediation: `Set customProperties "${SECURITY}.Ciphers.<cipher>" to "false" on the ApiManagementService for ${WEAK_CIPHERS.map((key) => key.slice("Ciphers.".length)).join(", ")}.`,
@@ -204,6 +207,8 @@ export const apimRules: Rule[] = [
     path: "identity.type",
     expect: managedIdentity,
     bad: "None",
+    // PSRule Azure.APIM.ManagedIdentity: no identity block is no identity.
+    fail: [{ identity: REMOVE }],
     pass: [{ "identity.type": "UserAssigned" }],
     controls: { mcsb: ["IM-3"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.ManagedIdentity"] },
@@ -280,7 +285,9 @@ export const apimRules: Rule[] = [
       const version = get(inputs, "apiVersionConstraint.minApiVersion");
       return typeof version === "string" && version >= "2021-08-01" ? undefined : `apiVersionConstraint.minApiVersion is ${show(version)}; expected 2021-08-01 or later`;
     },
-    fail: [{ apiVersionConstraint: REMOVE }, { "apiVersionConstraint.minApiVersion": "2019-12-01" }],
+    // PSRule Azure.APIM.MinAPIVersion: absent allows every version; later versions pass.
+    fail: [{ apiVersionConstraint: REMOVE }, { "apiVersionConstraint.minApiVersion": "2019-12-01" }, { "apiVersionConstraint.minApiVersion": "2021-01-01-preview" }],
+    pass: [{ "apiVersionConstraint.minApiVersion": "2021-08-01" }, { "apiVersionConstraint.minApiVersion": "2024-05-01" }],
     controls: { mcsb: ["IM-8"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.MinAPIVersion"], azurePolicy: ["549814b6-3212-4203-bdc8-1548d342fb67"] },
     remediation: "Set `apiVersionConstraint: { minApiVersion: \"2021-08-01\" }` on the ApiManagementService.",
@@ -297,7 +304,9 @@ export const apimRules: Rule[] = [
         const protocols = asArray(inputs.protocols).map((p) => String(p).toLowerCase());
         return protocols.length && protocols.every((p) => p === "https" || p === "wss") ? undefined : `protocols is ${JSON.stringify(inputs.protocols)}; expected ["https"]`;
       },
-      fail: [{ protocols: ["http", "https"] }, { protocols: REMOVE }],
+      // PSRule Azure.APIM.HTTPEndpoint: any http (or plain ws) protocol fails, as does none; case does not matter.
+      fail: [{ protocols: ["http", "https"] }, { protocols: REMOVE }, { protocols: [] }, { protocols: ["https", "ws"] }, { protocols: ["HTTP"] }],
+      pass: [{ protocols: ["HTTPS"] }, { protocols: ["https", "wss"] }],
       controls: { mcsb: ["DP-3"], waf: "Security" },
       mappings: { psrule: ["Azure.APIM.HTTPEndpoint"], azurePolicy: ["ee7495e7-3ba7-40b6-bfee-c29e22cc75d4"] },
       remediation: "Set `protocols: [\"https\"]` on the apimanagement Api.",
@@ -312,8 +321,11 @@ export const apimRules: Rule[] = [
       severity: "high",
       types: [T.api],
       check: (inputs) =>
-        inputs.serviceUrl === undefined || String(inputs.serviceUrl).startsWith("https://") ? undefined : `serviceUrl is ${JSON.stringify(inputs.serviceUrl)}; expected an https:// URL`,
-      fail: [{ serviceUrl: "http://func-estate.azurewebsites.net/api" }],
+        inputs.serviceUrl === undefined || String(inputs.serviceUrl).toLowerCase().startsWith("https://") ? undefined : `serviceUrl is ${JSON.stringify(inputs.serviceUrl)}; expected an https:// URL`,
+      // PSRule Azure.APIM.HTTPBackend: an http service URL fails (schemes compare case-insensitively); an API without
+      // one routes by policy (set-backend-service, judged by EST-APIM-018 on the backend).
+      fail: [{ serviceUrl: "http://func-estate.azurewebsites.net/api" }, { serviceUrl: "HTTP://func-estate.azurewebsites.net/api" }],
+      pass: [{ serviceUrl: REMOVE }, { serviceUrl: "HTTPS://func-estate.azurewebsites.net/api" }],
       controls: { mcsb: ["DP-3"], waf: "Security" },
       mappings: { psrule: ["Azure.APIM.HTTPBackend"] },
       remediation: "Set `serviceUrl` to an `https://` URL on the apimanagement Api.",
@@ -405,6 +417,8 @@ export const apimRules: Rule[] = [
     path: "subscriptionRequired",
     expect: is(true),
     bad: false,
+    // PSRule Azure.APIM.ProductSubscription wants it set: an absent value fails.
+    fail: [{ subscriptionRequired: REMOVE }],
     controls: { mcsb: ["IM-4"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.ProductSubscription"] },
     remediation: "Set `subscriptionRequired: true` on the apimanagement Product.",
@@ -419,6 +433,8 @@ export const apimRules: Rule[] = [
     path: "approvalRequired",
     expect: is(true),
     bad: false,
+    // PSRule Azure.APIM.ProductApproval: absent is Azure's default, no approval.
+    fail: [{ approvalRequired: REMOVE }],
     controls: { mcsb: ["PA-1"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.ProductApproval"] },
     remediation: "Set `approvalRequired: true` on the apimanagement Product.",
@@ -445,13 +461,16 @@ export const apimRules: Rule[] = [
     types: [T.apimBackend],
     check: (inputs) => {
       const problems: string[] = [];
-      if (!String(inputs.url ?? "").startsWith("https://")) problems.push(`url is ${JSON.stringify(inputs.url)}; expected an https:// URL`);
+      // URL schemes are case-insensitive, as PSRule's StartsWith compares.
+      if (!String(inputs.url ?? "").toLowerCase().startsWith("https://")) problems.push(`url is ${show(inputs.url)}; expected an https:// URL`);
       for (const key of ["validateCertificateChain", "validateCertificateName"]) {
         if (get(inputs, `tls.${key}`) === false) problems.push(`tls.${key} is false`);
       }
       return problems;
     },
-    fail: [{ url: "http://app.internal" }, { "tls.validateCertificateChain": false }],
+    // PSRule Azure.APIM.HTTPBackend and Checkov CKV_AZURE_215: an http URL, none, or certificate validation off fails.
+    fail: [{ url: "http://app.internal" }, { "tls.validateCertificateChain": false }, { "tls.validateCertificateName": false }, { url: REMOVE }, { url: "HTTP://app.internal" }],
+    pass: [{ url: "HTTPS://app.contoso.com" }, { tls: REMOVE }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.HTTPBackend"], checkov: ["CKV_AZURE_215"] },
     remediation: "Set `url` to `https://…` and leave `tls.validateCertificateChain`/`validateCertificateName` true on the apimanagement Backend.",
@@ -469,7 +488,7 @@ export const apimRules: Rule[] = [
         if (!/secret|password|key|token|connection/i.test(name)) return undefined;
         return inputs.secret === true || present.test(get(inputs, "keyVault.secretIdentifier")) ? undefined : "the named value looks like a secret but is neither `secret: true` nor a Key Vault reference";
       },
-      fail: [{ secret: false, keyVault: REMOVE }],
+      fail: [{ secret: false, keyVault: REMOVE }, { secret: REMOVE, keyVault: REMOVE }, { secret: false, "keyVault.secretIdentifier": "" }],
       controls: { mcsb: ["IM-8", "DP-6"], waf: "Security" },
       mappings: { psrule: ["Azure.APIM.EncryptValues"], azurePolicy: ["f1cc7827-022c-473e-836e-5a51cae0b249"] },
       remediation: "Set `keyVault: { secretIdentifier }` (preferred) or `secret: true` on the apimanagement NamedValue.",

@@ -195,7 +195,13 @@ export const computeRules: Rule[] = [
       const old = versions.filter((v) => !SUPPORTED_NODE.includes(Number.parseInt(v, 10)));
       return old.length ? `Node.js ${old.join(", ")} (siteConfig.linuxFxVersion, functionAppConfig.runtime.version or WEBSITE_NODE_DEFAULT_VERSION) is no longer supported; expected ${SUPPORTED_NODE.join(" or ")}` : undefined;
     },
-    fail: [{ "siteConfig.linuxFxVersion": "NODE|16", "functionAppConfig.runtime.version": "16" }],
+    // PSRule Azure.AppService.NodeJsVersion: the version in linuxFxVersion (any case, -lts suffix), the Flex runtime, or WEBSITE_NODE_DEFAULT_VERSION.
+    fail: [
+      { "siteConfig.linuxFxVersion": "NODE|16", "functionAppConfig.runtime.version": "16" },
+      { functionAppConfig: REMOVE, "siteConfig.linuxFxVersion": "node|18-lts" },
+      { functionAppConfig: REMOVE, "siteConfig.appSettings": [{ name: "WEBSITE_NODE_DEFAULT_VERSION", value: "~18" }] },
+    ],
+    pass: [{ functionAppConfig: REMOVE, "siteConfig.linuxFxVersion": "NODE|22-lts" }],
     controls: { mcsb: ["PV-7"], waf: "Security" },
     mappings: { psrule: ["Azure.AppService.NodeJsVersion"] },
     remediation: `Set \`functionAppConfig.runtime.version\` (Flex) or \`siteConfig.linuxFxVersion: "NODE|${SUPPORTED_NODE[0]}"\` on the WebApp.`, enforcement: ENFORCE.always,

@@ -90,8 +90,12 @@ export const containerRules: Rule[] = [
   customRule({
     id: "EST-CA-002", title: "Production Container Apps environments are zone redundant", description: "Replicas spread over the region's availability zones.",
     severity: "medium", types: [T.containerEnvironment],
-    check: (inputs) => (inputs.zoneRedundant === true && present.test(get(inputs, "vnetConfiguration.infrastructureSubnetId")) ? undefined : `zoneRedundant is ${show(inputs.zoneRedundant)}; expected true, in a VNet subnet`),
-    fail: [{ zoneRedundant: false }],
+    check: (inputs) => {
+      if (inputs.zoneRedundant !== true) return `zoneRedundant is ${show(inputs.zoneRedundant)}; expected true`;
+      return present.test(get(inputs, "vnetConfiguration.infrastructureSubnetId")) ? undefined : "vnetConfiguration.infrastructureSubnetId is not set; a zone-redundant environment needs a VNet subnet";
+    },
+    // PSRule Azure.ContainerApp.AvailabilityZone: absent is Azure's default, not zone redundant; zones need the VNet subnet.
+    fail: [{ zoneRedundant: false }, { zoneRedundant: REMOVE }, { "vnetConfiguration.infrastructureSubnetId": REMOVE }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.ContainerApp.AvailabilityZone"] },
     remediation: "Set `zoneRedundant: true` on the ManagedEnvironment (the `zoneRedundant` core key in prod).", enforcement: ENFORCE.prodOnly,

@@ -625,7 +625,9 @@ export const dataRules: Rule[] = [
       if (version === undefined || version === "latest") return undefined;
       return Number.parseFloat(String(version)) >= 6 ? undefined : `redisVersion is ${JSON.stringify(version)}; expected "6" or "latest"`;
     },
-    fail: [{ redisVersion: "4" }],
+    // PSRule Azure.Redis.Version: 6 or latest; absent is Azure's default, the latest version.
+    fail: [{ redisVersion: "4" }, { redisVersion: "4.0" }],
+    pass: [{ redisVersion: REMOVE }, { redisVersion: "latest" }, { redisVersion: "6.0" }],
     controls: { mcsb: ["PV-7"], waf: "Security" },
     mappings: { psrule: ["Azure.Redis.Version"] },
     remediation: "Set `redisVersion: \"6\"` (or `latest`) on the Redis cache.",

@@ -44,6 +44,9 @@ export const edgeRules: Rule[] = [
     path: "sku.name",
     expect: oneOf("Premium_AzureFrontDoor", "Standard_AzureFrontDoor"),
     bad: "Standard_Microsoft",
+    // PSRule Azure.CDN.UseFrontDoor: every classic CDN SKU fails.
+    fail: [{ "sku.name": "Standard_Verizon" }, { "sku.name": "Standard_Akamai" }, { sku: REMOVE }],
+    pass: [{ "sku.name": "Standard_AzureFrontDoor" }],
     controls: { mcsb: ["NS-6"], waf: "Security" },
     mappings: { psrule: ["Azure.CDN.UseFrontDoor"] },
     remediation: "Set `sku.name` to `Premium_AzureFrontDoor` (or `Standard_AzureFrontDoor`) on the cdn Profile.",
@@ -91,7 +94,9 @@ export const edgeRules: Rule[] = [
       if (!present.test(probe.probePath) || probe.probePath === "/") problems.push(`healthProbeSettings.probePath is ${JSON.stringify(probe.probePath)}; expected a dedicated health path such as /api/health`);
       return problems;
     },
-    fail: [{ healthProbeSettings: REMOVE }, { "healthProbeSettings.probePath": "/" }, { "healthProbeSettings.probeProtocol": "Http" }],
+    // PSRule Azure.FrontDoor.Probe (probes on) and Azure.FrontDoor.ProbePath (a dedicated path, not the root or empty).
+    fail: [{ healthProbeSettings: REMOVE }, { "healthProbeSettings.probePath": "/" }, { "healthProbeSettings.probeProtocol": "Http" }, { "healthProbeSettings.probePath": REMOVE }, { "healthProbeSettings.probePath": "" }],
+    pass: [{ "healthProbeSettings.probeProtocol": "HTTPS" }, { "healthProbeSettings.probePath": "/healthz" }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.FrontDoor.Probe", "Azure.FrontDoor.ProbePath"] },
     remediation: "Set `healthProbeSettings: { probePath: \"/api/health\", probeProtocol: \"Https\", probeRequestType: \"HEAD\", probeIntervalInSeconds: 30 }` on the AFDOriginGroup.",
@@ -106,6 +111,9 @@ export const edgeRules: Rule[] = [
     path: "healthProbeSettings.probeRequestType",
     expect: isText("HEAD"),
     bad: "GET",
+    // PSRule Azure.FrontDoor.ProbeMethod: HEAD, set; the value compares case-insensitively.
+    fail: [{ "healthProbeSettings.probeRequestType": REMOVE }, { "healthProbeSettings.probeRequestType": "NotSet" }],
+    pass: [{ "healthProbeSettings.probeRequestType": "head" }],
     controls: { mcsb: [], waf: "Performance Efficiency" },
     mappings: { psrule: ["Azure.FrontDoor.ProbeMethod"] },
     remediation: "Set `healthProbeSettings.probeRequestType: \"HEAD\"` on the AFDOriginGroup.",

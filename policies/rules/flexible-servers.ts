@@ -136,6 +136,9 @@ export const flexibleServerRules: Rule[] = [
     path: "highAvailability.mode",
     expect: isText("ZoneRedundant"),
     bad: "Disabled",
+    // PSRule Azure.PostgreSQL.ZoneRedundantHA: absent is Azure's default (Disabled); SameZone HA is not zone redundant; values compare case-insensitively.
+    fail: [{ "highAvailability.mode": REMOVE }, { "highAvailability.mode": "SameZone" }],
+    pass: [{ "highAvailability.mode": "zoneredundant" }],
     controls: { mcsb: ["BR-1"], waf: "Reliability" },
     mappings: { psrule: ["Azure.PostgreSQL.ZoneRedundantHA"] },
     remediation: "Set `highAvailability: { mode: \"ZoneRedundant\" }` on the dbforpostgresql Server (General Purpose or Memory Optimized tier, a region with zones).",
@@ -163,6 +166,9 @@ export const flexibleServerRules: Rule[] = [
     path: "backup.geoRedundantBackup",
     expect: isText("Enabled"),
     bad: "Disabled",
+    // PSRule Azure.PostgreSQL.GeoRedundantBackup: absent is Azure's default (Disabled); SameZone HA is not zone redundant; values compare case-insensitively.
+    fail: [{ "backup.geoRedundantBackup": REMOVE }],
+    pass: [{ "backup.geoRedundantBackup": "enabled" }],
     controls: { mcsb: ["BR-1"], waf: "Reliability" },
     mappings: { psrule: ["Azure.PostgreSQL.GeoRedundantBackup"], checkov: ["CKV_AZURE_136"] },
     remediation: "Set `backup.geoRedundantBackup: \"Enabled\"` on the dbforpostgresql Server (only possible when it is created).",
@@ -239,6 +245,9 @@ export const flexibleServerRules: Rule[] = [
     path: "highAvailability.mode",
     expect: isText("ZoneRedundant"),
     bad: "Disabled",
+    // PSRule Azure.MySQL.ZoneRedundantHA: absent is Azure's default (Disabled); SameZone HA is not zone redundant; values compare case-insensitively.
+    fail: [{ "highAvailability.mode": REMOVE }, { "highAvailability.mode": "SameZone" }],
+    pass: [{ "highAvailability.mode": "zoneredundant" }],
     controls: { mcsb: ["BR-1"], waf: "Reliability" },
     mappings: { psrule: ["Azure.MySQL.ZoneRedundantHA"] },
     remediation: "Set `highAvailability: { mode: \"ZoneRedundant\" }` on the dbformysql Server (General Purpose or Business Critical tier, a region with zones).",
@@ -266,6 +275,9 @@ export const flexibleServerRules: Rule[] = [
     path: "backup.geoRedundantBackup",
     expect: isText("Enabled"),
     bad: "Disabled",
+    // PSRule Azure.MySQL.GeoRedundantBackup: absent is Azure's default (Disabled); SameZone HA is not zone redundant; values compare case-insensitively.
+    fail: [{ "backup.geoRedundantBackup": REMOVE }],
+    pass: [{ "backup.geoRedundantBackup": "enabled" }],
     controls: { mcsb: ["BR-1"], waf: "Reliability" },
     mappings: { psrule: ["Azure.MySQL.GeoRedundantBackup"], checkov: ["CKV_AZURE_94"] },
     remediation: "Set `backup.geoRedundantBackup: \"Enabled\"` on the dbformysql Server (only possible when it is created).",

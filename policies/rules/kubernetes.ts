@@ -113,7 +113,8 @@ export const kubernetesRules: Rule[] = [
         const [min, max] = [Number(pool.minCount), Number(pool.maxCount)];
         return Number.isFinite(min) && Number.isFinite(max) && min <= max ? [] : [`${label} has minCount ${show(pool.minCount)} and maxCount ${show(pool.maxCount)}; expected minCount <= maxCount`];
       }),
-    fail: [{ "agentPoolProfiles[0].enableAutoScaling": false }, { "agentPoolProfiles[0].minCount": 6, "agentPoolProfiles[0].maxCount": 3 }],
+    // PSRule Azure.AKS.AutoScaling: absent is no autoscaler; an autoscaler needs both bounds.
+    fail: [{ "agentPoolProfiles[0].enableAutoScaling": false }, { "agentPoolProfiles[0].minCount": 6, "agentPoolProfiles[0].maxCount": 3 }, { "agentPoolProfiles[0].enableAutoScaling": REMOVE }, { "agentPoolProfiles[0].maxCount": REMOVE }],
     controls: { mcsb: [], waf: "Performance Efficiency" },
     mappings: { psrule: ["Azure.AKS.AutoScaling"] },
     remediation: "Give each pool `enableAutoScaling: true` with `minCount` and `maxCount` (the AKS component's `systemPool`/`userPool`).", enforcement: ENFORCE.prod,

@@ -90,6 +90,8 @@ export const messagingAndSecretRules: Rule[] = [
     path: "identity.type",
     expect: managedIdentity,
     bad: "None",
+    // Checkov CKV_AZURE_202: no identity block is no identity.
+    fail: [{ identity: REMOVE }],
     pass: [{ "identity.type": "UserAssigned" }, { "identity.type": "SystemAssigned, UserAssigned" }],
     controls: { mcsb: ["IM-3"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_202"] },
@@ -152,6 +154,8 @@ export const messagingAndSecretRules: Rule[] = [
     path: "properties.enableRbacAuthorization",
     expect: is(true),
     bad: false,
+    // PSRule Azure.KeyVault.RBAC: absent is access policies on API versions before 2026.
+    fail: [{ "properties.enableRbacAuthorization": REMOVE }],
     controls: { mcsb: ["PA-7", "DP-8"], cis: ["8.6"], waf: "Security" },
     mappings: { psrule: ["Azure.KeyVault.RBAC"], azurePolicy: ["12d4fa5e-1f9f-4c21-97a9-b99b3c6611b5"] },
     remediation: "Set `properties.enableRbacAuthorization: true` on the Vault and grant Key Vault data roles.",
@@ -235,7 +239,10 @@ export const messagingAndSecretRules: Rule[] = [
       const count = asArray(get(inputs, "properties.accessPolicies")).length;
       return count ? `properties.accessPolicies has ${count} entries; expected none (RBAC only)` : undefined;
     },
-    fail: [{ "properties.accessPolicies": [{ objectId: "x", tenantId: "y", permissions: { secrets: ["get"] } }] }],
+    // PSRule Azure.KeyVault.AccessPolicy flags broad permissions (all, purge) only; Estate wants none at all, as
+    // RBAC ignores them (EST-KV-001): stricter. An empty list is none.
+    fail: [{ "properties.accessPolicies": [{ objectId: "x", tenantId: "y", permissions: { secrets: ["get"] } }] }, { "properties.accessPolicies": [{ objectId: "x", tenantId: "y", permissions: { secrets: ["all", "purge"] } }] }],
+    pass: [{ "properties.accessPolicies": [] }, { "properties.accessPolicies": REMOVE }],
     controls: { mcsb: ["PA-7"], waf: "Security" },
     mappings: { psrule: ["Azure.KeyVault.AccessPolicy"] },
     remediation: "Remove `properties.accessPolicies` from the Vault; use role assignments.",
@@ -264,6 +271,8 @@ export const messagingAndSecretRules: Rule[] = [
     path: "properties.attributes.expires",
     expect: present,
     bad: REMOVE,
+    // Checkov CKV_AZURE_41: an expiry is set; null or no attributes at all is none.
+    fail: [{ "properties.attributes.expires": null }, { "properties.attributes": REMOVE }],
     controls: { mcsb: ["DP-6", "IM-8"], cis: ["8.3"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_41"], azurePolicy: ["98728c90-32c7-4049-8429-847dc0f4fe37"] },
     remediation: "Set `properties.attributes.expires` (seconds since epoch) on the keyvault Secret and rotate before it.",
@@ -278,6 +287,8 @@ export const messagingAndSecretRules: Rule[] = [
     path: "properties.contentType",
     expect: present,
     bad: REMOVE,
+    // Checkov CKV_AZURE_114: an empty content type is none.
+    fail: [{ "properties.contentType": "" }],
     controls: { mcsb: ["DP-6"], waf: "Operational Excellence" },
     mappings: { checkov: ["CKV_AZURE_114"] },
     remediation: "Set `properties.contentType` (e.g. `text/plain`) on the keyvault Secret.",

@@ -25,12 +25,16 @@ export const monitorRules: Rule[] = [
   inputRule({
     id: "EST-MON-004", title: "Application Insights is workspace based", description: "Classic resources are retired; telemetry belongs in the shared workspace.",
     severity: "medium", types: [T.appInsights], path: "workspaceResourceId", expect: present, bad: REMOVE,
+    // PSRule Azure.AppInsights.Workspace: an empty id is no workspace.
+    fail: [{ workspaceResourceId: "" }],
     controls: { mcsb: ["LT-5"], cis: ["5.3.1"], waf: "Operational Excellence" }, mappings: { psrule: ["Azure.AppInsights.Workspace"] },
     remediation: "Set `workspaceResourceId` on the applicationinsights Component.", enforcement: ENFORCE.always,
   }),
   inputRule({
     id: "EST-MON-005", title: "Application Insights requires Entra ID for ingestion", description: "The instrumentation key alone must not be enough to send telemetry.",
     severity: "medium", types: [T.appInsights], path: "disableLocalAuth", expect: is(true), bad: false,
+    // PSRule Azure.AppInsights.LocalAuth: absent is Azure's default, the instrumentation key alone is enough.
+    fail: [{ disableLocalAuth: REMOVE }],
     controls: { mcsb: ["IM-1"], waf: "Security" }, mappings: { psrule: ["Azure.AppInsights.LocalAuth"] },
     remediation: "Set `disableLocalAuth: true` on the applicationinsights Component and grant apps Monitoring Metrics Publisher.", enforcement: ENFORCE.always,
   }),
@@ -81,6 +85,8 @@ export const monitorRules: Rule[] = [
   inputRule({
     id: "EST-MON-010", title: "Metric alerts resolve themselves", description: "Auto-mitigation closes the alert when the metric recovers, so the next breach alerts again.",
     severity: "low", types: [T.metricAlert], path: "autoMitigate", expect: is(true), bad: false,
+    // PSRule Azure.Alert.MetricAutoMitigate (equals true): an absent value fails.
+    fail: [{ autoMitigate: REMOVE }],
     controls: { mcsb: [], waf: "Operational Excellence" }, mappings: { psrule: ["Azure.Alert.MetricAutoMitigate"] },
     remediation: "Set `autoMitigate: true` on the MetricAlert.", enforcement: ENFORCE.advisory,
   }),

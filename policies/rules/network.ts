@@ -174,6 +174,8 @@ export const networkRules: Rule[] = [
     path: "defaultOutboundAccess",
     expect: is(false),
     bad: true,
+    // PSRule Azure.VNET.PrivateSubnet wants it set to false: an absent value (left to Azure's default) fails.
+    fail: [{ defaultOutboundAccess: REMOVE }],
     controls: { mcsb: ["NS-1"], waf: "Security" },
     mappings: { psrule: ["Azure.VNET.PrivateSubnet"] },
     remediation: "Set `defaultOutboundAccess: false` on the Subnet.",

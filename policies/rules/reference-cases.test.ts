@@ -2,7 +2,8 @@
  * Edge cases the reference rules (PSRule for Azure, Checkov) document, beyond the rules' own
  * examples: where a rule's precondition does not hold it says so (not-applicable) instead of
  * passing (Premium-only zone rules, the subnets Azure reserves, function apps the platform keeps
- * warm), and the SKUs a replication rule accepts.
+ * warm, Consumption plans), the SKUs a replication rule accepts, a VirtualNetwork's inline subnets and
+ * standalone SecurityRule resources (judged as the inline forms are).
  */
 import { describe, expect, it } from "vitest";
 import { compliantEstate, patchInputs } from "../fixtures/estate.js";
@@ -82,6 +83,19 @@ describe("EST-NET-005 judges a VirtualNetwork's inline subnets as PSRule does", 
   });
   it("passes the reserved subnets and subnets with an NSG", () => {
     expect(inline([{ name: "GatewaySubnet" }, { name: "AzureFirewallSubnet" }, { name: "RouteServerSubnet" }, { name: "snet-app", networkSecurityGroup: { id: "/nsg" } }])).toEqual([]);
+  });
+});
+
+describe("the NSG rules judge standalone SecurityRule resources as they judge inline rules", () => {
+  it.each([
+    ["EST-NET-001", { sourceAddressPrefix: "*" }],
+    ["EST-NET-001", { sourceAddressPrefix: REMOVE, sourceAddressPrefixes: ["0.0.0.0/0"] }],
+    ["EST-NET-002", { sourceAddressPrefix: "Internet", destinationPortRange: "22" }],
+  ] as const)("%s fails %j", (id, patch) => {
+    expect(verdict(id, T.securityRule, patch)).toHaveLength(1);
+  });
+  it("passes the fixture's SecurityRule (from the ApiManagement service tag)", () => {
+    expect(verdict("EST-NET-001", T.securityRule, {})).toEqual([]);
   });
 });
 

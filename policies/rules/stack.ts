@@ -220,7 +220,11 @@ export const stackRules: Rule[] = [
     id: "EST-STK-001", title: "Every data and platform service has a private endpoint", description: "Data and platform services (AI Search, Azure OpenAI, SignalR / Web PubSub, App Configuration) are reached only over private endpoints in the VNet.",
     severity: "critical", types: PRIVATE_ONLY,
     problemOf: (graph) => (service) => (privateEndpointsOf(graph, service).length ? undefined : "no private endpoint connects to it"),
-    fail: [removeType(T.privateEndpoint)],
+    fail: [
+      removeType(T.privateEndpoint),
+      // Checkov CKV2_AZURE_33/45/56/57 connect the endpoint to the service: an endpoint to another resource is none.
+      (graph) => ofType(graph, T.privateEndpoint).forEach((pe) => (pe.inputs.privateLinkServiceConnections = [{ name: "other", privateLinkServiceId: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/other", groupIds: ["blob"] }])),
+    ],
     controls: { mcsb: ["NS-2"], cis: ["3.10", "4.5.2", "8.7"], waf: "Security" },
     mappings: { checkov: ["CKV2_AZURE_33", "CKV2_AZURE_32", "CKV2_AZURE_45", "CKV2_AZURE_56", "CKV2_AZURE_57"], azurePolicy: ["6edd7eda-6dd8-40f7-810d-67160c639cd9", "58440f8a-10c5-4151-bdce-dfbaad4a20b7", "a6abeaec-4d90-4a02-805f-6b26c4d3fbe9", "7698e800-9299-47a6-b3b6-5a0fee576eed", "7803067c-7d34-46e3-8c79-0ca68fc4036d", "1c06e275-d63d-4540-b761-71f364c2111d"] },
     remediation: "Pass `privateEndpoint: { subnetId, dnsZoneId }` to the data or platform component (infra/network/private-endpoint).", enforcement: ENFORCE.always,
@@ -361,7 +365,14 @@ export const stackRules: Rule[] = [
           ? undefined
           : "no security policy associates a WAF policy with the endpoint";
     },
-    fail: [removeType(T.afdSecurityPolicy)],
+    fail: [
+      removeType(T.afdSecurityPolicy),
+      // PSRule Azure.FrontDoor.UseWAF: the endpoint itself must be associated; a policy on the custom domain alone
+      // leaves the endpoint's azurefd.net host unprotected.
+      (graph) => ofType(graph, T.afdSecurityPolicy).forEach((policy) => (asRecord(policy.inputs.parameters).associations = ofType(graph, T.afdCustomDomain).map((domain) => ({ domains: [{ id: domain.outputs.id }], patternsToMatch: ["/*"] })))),
+      // A security policy whose WAF policy is not the estate's.
+      (graph) => ofType(graph, T.afdSecurityPolicy).forEach((policy) => (asRecord(policy.inputs.parameters).wafPolicy = { id: "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/frontdoorWebApplicationFirewallPolicies/other" })),
+    ],
     controls: { mcsb: ["NS-6"], waf: "Security" },
     mappings: { psrule: ["Azure.FrontDoor.UseWAF"], checkov: ["CKV_AZURE_121"], azurePolicy: ["055aa869-bc98-4af8-bafc-23f1ab6ffe2c"] },
     remediation: "Declare a cdn SecurityPolicy with `parameters: { type: \"WebApplicationFirewall\", wafPolicy: { id }, associations: [{ domains: [{ id: endpoint.id }], patternsToMatch: [\"/*\"] }] }`.", enforcement: ENFORCE.always,
