@@ -11,6 +11,7 @@ import { policySummaryLine } from "../reports/policy.js";
 
 interface PlanFlags {
   json?: boolean;
+  tree?: boolean;
   out?: string;
 }
 
@@ -19,7 +20,8 @@ export function registerPlan(program: Command): void {
     .command("plan")
     .description("plan a stack offline under Pulumi's mock runtime (no Azure account needed) and write plan.json")
     .argument("<stack>", "stack name, e.g. dev or prod (reads Pulumi.<stack>.yaml)")
-    .option("--json", "print the plan as JSON on stdout instead of the tree")
+    .option("--json", "print the plan as JSON on stdout instead of the summary")
+    .option("--tree", "list every resource under its component, and the counts by type")
     .option("--out <dir>", "folder for plan.json and reports (default: .estate/<stack>)")
     .action(async (stack: string, flags: PlanFlags) => {
       const projectDir = findProjectDir();
@@ -33,9 +35,7 @@ export function registerPlan(program: Command): void {
       if (flags.json) {
         printJson({ ...plan, provenance: run.provenance });
       } else {
-        console.log(renderPlan(plan));
-        console.log(run.costSummary);
-        console.log(policySummaryLine(run.policy));
+        console.log(renderPlan(plan, { summary: [run.costSummary!, policySummaryLine(run.policy)], tree: flags.tree }));
         console.log(`Wrote ${displayPath(run.files[0]!)} and ${run.files.length - 1} reports beside it`);
       }
     });
