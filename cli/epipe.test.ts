@@ -10,7 +10,8 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 /** Runs estate with its stdout read only up to the first chunk, as `| head -1` does. */
 function readFirstChunk(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "bin/estate.js"), ...args], { cwd: ROOT, env: { ...process.env, CI: "true" } });
+    // From the sources: the bundle cached in a shared node_modules may be another checkout's.
+    const child = spawn(process.execPath, [path.join(ROOT, "bin/estate.js"), ...args], { cwd: ROOT, env: { ...process.env, CI: "true", ESTATE_NO_BUNDLE: "1" } });
     let stderr = "";
     child.stderr.on("data", (chunk) => (stderr += chunk));
     child.stdout.once("data", () => child.stdout.destroy());
