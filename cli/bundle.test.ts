@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { SourceMap } from "node:module";
 import path from "node:path";
@@ -46,7 +46,14 @@ describe("the estate command's bundle", () => {
   });
 
   it("runs the commands that read a saved plan without loading the Pulumi SDK or any other package file", async () => {
+    // A private copy of this checkout's bundle: other checkouts sharing node_modules may rebuild
+    // the cached one from their own sources at any time. Beside the cache, so that the packages it
+    // imports when needed resolve as from there.
     await buildBundle();
+    const bundleDir = mkdtempSync(path.join(path.dirname(BUNDLE), "..", "estate-test-"));
+    const bundle = path.join(bundleDir, "cli.cjs");
+    copyFileSync(BUNDLE, bundle);
+    expect(readFileSync(bundle, "utf8")).toContain(`${path.join(ROOT, "cli")}${path.sep}`);
     const dir = mkdtempSync(path.join(tmpdir(), "estate-saved-"));
     const plan = path.join(dir, "plan.json");
     writeFileSync(plan, JSON.stringify(fixturePlan("dev", [{ type: "azure-native:resources:ResourceGroup", name: "rg", inputs: { location: "westeurope" } }])));
@@ -57,12 +64,13 @@ describe("the estate command's bundle", () => {
       hook,
       `const Module = require("node:module"); const compiled = []; const compile = Module.prototype._compile;
       Module.prototype._compile = function (code, file) { compiled.push(file); return compile.call(this, code, file); };
-      process.on("exit", () => process.stderr.write("LOADED " + JSON.stringify(compiled.filter((f) => f !== ${JSON.stringify(realpathSync(BUNDLE))}))));`,
+      process.on("exit", () => process.stderr.write("LOADED " + JSON.stringify(compiled.filter((f) => f !== ${JSON.stringify(realpathSync(bundle))}))));`,
     );
     const run = promisify(execFile);
     for (const args of [["policy", "--plan", plan, "--out", dir], ["cost", plan, "--out", dir], ["diff", plan, plan], ["export", plan, "--out", path.join(dir, "t.json")]]) {
-      const { stderr } = await run(process.execPath, ["--require", hook, BUNDLE, ...args], { cwd: ROOT, env: { ...process.env, CI: "true" } }).catch((error) => error);
+      const { stderr } = await run(process.execPath, ["--require", hook, bundle, ...args], { cwd: ROOT, env: { ...process.env, CI: "true" } }).catch((error) => error);
       expect(JSON.parse(stderr.slice(stderr.indexOf("LOADED ") + 7)), args.join(" ")).toEqual([]);
     }
+    rmSync(bundleDir, { recursive: true, force: true });
   });
 });

@@ -9,6 +9,14 @@ import { TOOL_VERSION } from "./version.js";
 
 configureColour();
 
+// A reader that stops early (`estate plan dev --json | head`) closes the pipe: the rest of the
+// output has nowhere to go, and the command finishes its work and exits as it would have.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
   const program = new Command()
     .name("estate")

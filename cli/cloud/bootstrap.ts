@@ -8,6 +8,8 @@ import { Namer } from "../../infra/naming/index.js";
 import type { Region } from "../../infra/naming/regions.js";
 import { type BackendConfig } from "./backend.js";
 import type { CloudEngine } from "./engine.js";
+import { engineErrorText } from "./operation.js";
+import { EstateError } from "../errors.js";
 
 export const STATE_CONTAINER = "pulumi-state";
 export const SECRETS_KEY = "pulumi-secrets";
@@ -103,6 +105,10 @@ export async function bootstrap(options: BootstrapOptions): Promise<BackendConfi
       PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "",
     },
     config: { "azure-native:location": options.location },
+  }).catch((error: unknown) => {
+    throw new EstateError(
+      `The state backend was not created: pulumi up of the bootstrap stack failed (its state is in ${options.stateDir}; run again once fixed):\n${engineErrorText((error as Error).message)}`,
+    );
   });
   return backendConfigFor(names, options.location);
 }

@@ -9,6 +9,7 @@ import { recordBackendInProject, writeBackend } from "./backend.js";
 import type { CloudEngine, InlineTarget, OperationOptions } from "./engine.js";
 import { EventTally, renderSummary } from "./events.js";
 import { offlinePolicyGate } from "./gate.js";
+import { EstateError } from "../errors.js";
 import { CloudOperationError, PolicyRefusal, runCloud, type CloudDeps } from "./operation.js";
 import { CloudSetupError, INSTALL_PULUMI, preflight, type Toolchain } from "./preflight.js";
 
@@ -189,6 +190,23 @@ describe("bootstrap", () => {
     expect(config.backendUrl).toBe(`azblob://pulumi-state?storage_account=${names.storageAccount}`);
     expect(config.secretsProvider).toBe(`azurekeyvault://${names.keyVault}.vault.azure.net/keys/pulumi-secrets`);
     expect(config.loginCommand).toBe(`pulumi login '${config.backendUrl}'`);
+  });
+
+  it("answers an engine failure with Pulumi's error lines in a short message, not the engine's whole output", async () => {
+    const output = [
+      "Updating (bootstrap):",
+      ...Array.from({ length: 40 }, (_, i) => `    azure-native:storage:StorageAccount state creating (${i}s)`),
+      "    error: autorest/azure: Service returned an error. Status=403 Code=\"AuthorizationFailed\"",
+      "  error: update failed",
+      ...Array.from({ length: 10 }, (_, i) => `    at internal frame ${i}`),
+    ].join("\n");
+    const engine = { ...fakeEngine(), upInline: async () => Promise.reject(new Error(`code: 255\n stdout: ${output}`)) };
+    const run = bootstrap({ engine, projectDir: "/p", location: "westeurope", stateDir: "/p/.estate/bootstrap" });
+    await expect(run).rejects.toBeInstanceOf(EstateError);
+    const message = await run.then(() => "", (error: Error) => error.message);
+    expect(message).toMatch(/^The state backend was not created: pulumi up of the bootstrap stack failed \(its state is in \/p\/\.estate\/bootstrap/);
+    expect(message).toContain('error: autorest/azure: Service returned an error. Status=403 Code="AuthorizationFailed"');
+    expect(message.split("\n").length).toBeLessThanOrEqual(4);
   });
 
   it("records the backend URL in Pulumi.yaml, keeping its comments, once", () => {

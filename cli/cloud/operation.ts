@@ -46,10 +46,15 @@ export interface CloudRun {
 /** The policy pack the engine runs alongside the program (`--policy-pack policies`). */
 export const policyPackDir = (projectDir: string) => path.join(projectDir, "policies");
 
-/** Keeps the tail of an engine error: the Automation API's message holds the CLI's whole stderr. */
-function tail(message: string, lines = 15): string {
+/**
+ * An engine error, short: the Automation API's message holds the Pulumi CLI's whole output. Its
+ * `error:` lines when it has any (at most five), else its last lines.
+ */
+export function engineErrorText(message: string, lines = 15): string {
   const all = message.trim().split("\n");
-  return all.length > lines ? `…\n${all.slice(-lines).join("\n")}` : all.join("\n");
+  const errors = [...new Set(all.filter((line) => /^\s*error:/.test(line)).map((line) => line.trim()))].slice(0, 5);
+  const kept = errors.length ? errors : all.slice(-lines);
+  return kept.length < all.length ? `…\n${kept.join("\n")}` : kept.join("\n");
 }
 
 /**
@@ -101,7 +106,7 @@ export async function runCloud(operation: CloudOperation, projectDir: string, st
     else await deps.engine.destroy(options);
   } catch (error) {
     writeSummary();
-    throw new CloudOperationError(`pulumi ${operation} of ${stack} failed (summary in ${summaryFile}):\n${tail((error as Error).message)}`);
+    throw new CloudOperationError(`pulumi ${operation} of ${stack} failed (summary in ${summaryFile}):\n${engineErrorText((error as Error).message)}`);
   }
   writeSummary();
   return { summary: tally.summary, files: [...files, summaryFile], outputs };

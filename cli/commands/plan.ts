@@ -12,6 +12,7 @@ import { policySummaryLine } from "../reports/policy.js";
 
 interface PlanFlags {
   json?: boolean;
+  tree?: boolean;
   out?: string;
 }
 
@@ -20,7 +21,8 @@ export function registerPlan(program: Command): void {
     .command("plan")
     .description("plan a stack offline under Pulumi's mock runtime (no Azure account needed) and write plan.json")
     .argument("<stack>", "stack name, e.g. dev or prod (reads Pulumi.<stack>.yaml)")
-    .option("--json", "print the plan as JSON on stdout instead of the tree")
+    .option("--json", "print the plan as JSON on stdout instead of the summary")
+    .option("--tree", "list every resource under its component, and the counts by type")
     .option("--out <dir>", "folder for plan.json and reports (default: .estate/<stack>)")
     .action(async (stack: string, flags: PlanFlags) => {
       const projectDir = findProjectDir();
@@ -34,10 +36,8 @@ export function registerPlan(program: Command): void {
       if (flags.json) {
         printJson({ ...plan, provenance: run.provenance });
       } else {
-        console.log(renderPlan(plan));
-        console.log(run.costSummary);
-        console.log(policySummaryLine(run.policy));
-        if (run.dr) console.log(drSummaryLine(run.dr));
+        const summary = [run.costSummary!, policySummaryLine(run.policy), ...(run.dr ? [drSummaryLine(run.dr)] : [])];
+        console.log(renderPlan(plan, { summary, tree: flags.tree }));
         console.log(`Wrote ${displayPath(run.files[0]!)} and ${run.files.length - 1} reports beside it`);
       }
     });

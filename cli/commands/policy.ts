@@ -8,6 +8,7 @@ import { loadSettingsFile, projectSettings, resolveSettings } from "../../polici
 import { globToRegExp, WAIVER_RULES } from "../../policies/waivers.js";
 import { EstateError, EXIT, UsageError } from "../errors.js";
 import { displayPath, printJson } from "../output/files.js";
+import { resourceCount } from "../output/plan.js";
 import { renderCatalogue, renderPolicy, renderSettings } from "../output/policy.js";
 import { readStackFile } from "../plan/stackfile.js";
 import { createBaseline, newMandatoryViolations, readBaseline, writeBaseline } from "../reports/baseline.js";
@@ -111,7 +112,7 @@ export function registerPolicy(program: Command): void {
         const { planStack } = await import("../plan/stack.js");
         plan = await withProgress(`Planning ${stack} offline…`, `Plan of ${stack} failed`, async (progress) => {
           const plan = await planStack({ projectDir, stack: stack!, onProgress: planningProgress(progress, stack!) });
-          progress.succeed(`Planned ${plan.resources.length} resources for ${stack}`);
+          progress.succeed(`Planned ${stack}: ${resourceCount(plan)}`);
           return plan;
         });
       }

@@ -3,17 +3,34 @@ import { OFFLINE_LABEL, shortType, type Plan, type PlanResource } from "../plan/
 import { renderTable } from "./table.js";
 import { byText } from "./order.js";
 
-/** The plan as a tree (components with their children), then counts by type. */
-export function renderPlan(plan: Plan): string {
+/**
+ * What `estate plan` prints: the header, then the run's summary (counts, cost and policy lines,
+ * entry points) where a first run sees it, then one line per component, or with `tree` every
+ * resource under its component and the counts by type.
+ */
+export function renderPlan(plan: Plan, options: { summary?: string[]; tree?: boolean } = {}): string {
   const lines: string[] = [];
   lines.push(chalk.bold(`Plan of stack ${plan.stack} (profile ${plan.profile || "?"})`));
   lines.push(chalk.yellow(`  ${OFFLINE_LABEL}`));
+  lines.push(`${resourceCount(plan)}, planned in ${plan.durationMs} ms.`);
+  lines.push(...(options.summary ?? []));
+  const urls = entryPoints(plan.outputs);
+  if (urls.length) lines.push(`Entry points (names as planned): ${urls.map(([key, url]) => `${key} ${url}`).join(", ")}`);
   lines.push("");
   const children = new Map<string | undefined, PlanResource[]>();
   for (const r of plan.resources) {
     const list = children.get(r.parent) ?? [];
     list.push(r);
     children.set(r.parent, list);
+  }
+  if (!options.tree) {
+    const inside = (urn: string): number => (children.get(urn) ?? []).reduce((n, r) => n + (r.custom ? 1 : 0) + inside(r.urn), 0);
+    const top = children.get(undefined) ?? [];
+    for (const r of top.filter((x) => !x.custom)) lines.push(`  ${chalk.cyan("◆")} ${chalk.bold(r.name)} ${chalk.dim(r.type)}: ${plural(inside(r.urn), "resource")}`);
+    const direct = top.filter((x) => x.custom);
+    if (direct.length) lines.push(`  ${chalk.green("+")} directly in the stack: ${direct.map((r) => r.physicalName ?? r.name).join(", ")}`);
+    lines.push(chalk.dim(`Every resource: estate plan ${plan.stack} --tree; the graph: estate graph ${plan.stack}; all of it: plan.json.`));
+    return lines.join("\n");
   }
   const walk = (parent: string | undefined, depth: number) => {
     for (const r of children.get(parent) ?? []) {
@@ -27,11 +44,10 @@ export function renderPlan(plan: Plan): string {
   walk(undefined, 0);
   lines.push("");
   lines.push(renderCounts(plan));
-  const urls = entryPoints(plan.outputs);
-  if (urls.length) lines.push(`Entry points (names as planned): ${urls.map(([key, url]) => `${key} ${url}`).join(", ")}`);
-  lines.push(`${resourceCount(plan)}, planned in ${plan.durationMs} ms.`);
   return lines.join("\n");
 }
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 /** How many resources a plan holds, said the same way everywhere: components are not resources. */
 export function resourceCount(plan: Plan): string {

@@ -151,9 +151,29 @@ describe("estate plan (command)", () => {
     expect(result.stdout).toContain("offline plan from Pulumi's mock runtime");
     expect(result.stdout).toContain("rg-estate-dev-weu");
     expect(result.stdout).toMatch(/Entry points \(names as planned\): frontDoorUrl https:\/\/fde-estate-dev-weu-\S+\.azurefd\.net, gatewayUrl https:\/\/apim-estate-dev-weu-/);
+    // A first run reads its summary at the top of a short output: one line per component, whose
+    // counts add up to the resources planned.
+    const lines = result.stdout.trimEnd().split("\n");
+    expect(lines.length).toBeLessThan(40);
+    const top = lines.slice(0, 6).join("\n");
+    expect(top).toMatch(/^(\d+) resources \(\d+ in Azure Resource Manager\) in \d+ components/m);
+    expect(top).toMatch(/^Estimated cost: /m);
+    expect(top).toMatch(/^Policy: /m);
+    const planned = Number(/^(\d+) resources/m.exec(top)![1]);
+    const inComponents = lines.flatMap((line) => /: (\d+) resources?$/.exec(line)?.[1] ?? []).reduce((sum, n) => sum + Number(n), 0);
+    const direct = lines.find((line) => line.includes("directly in the stack: "))!.split(": ")[1]!.split(", ").length;
+    expect(inComponents + direct).toBe(planned);
     const written = JSON.parse(readFileSync(path.join(out, "plan.json"), "utf8"));
     expect(written).toMatchObject({ schemaVersion: 1, stack: "dev", profile: "dev", mode: "offline" });
     expect(written.resources.length).toBeGreaterThan(5);
+  });
+
+  it("lists every resource under its component with --tree", async () => {
+    const out = mkdtempSync(path.join(tmpdir(), "estate-out-"));
+    const result = await estate(["plan", "dev", "--tree", "--out", out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/◆ network estate:network:Network\n\s+\+ vnet-estate-dev-weu network:VirtualNetwork/);
+    expect(result.stdout).toContain("Resource type");
   });
 
   it("prints the plan as JSON with --json", async () => {

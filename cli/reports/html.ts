@@ -135,7 +135,7 @@ export function toHtml(report: PolicyReport, context: ReportContext = bareContex
 <main><div class="cards">
 <div class="card" id="c-mandatory"><b>${summary.mandatoryViolations}</b>mandatory violations</div>
 <div class="card"><b>${summary.advisoryViolations}</b>warnings</div><div class="card"><b>${summary.waived}</b>waived</div>
-<div class="card"><b>${summary.pass}</b>passed</div><div class="card" id="c-not-applicable"><b>${summary.notApplicable}</b>not applicable</div><div class="card"><b>${summary.rules}</b>rules · ${summary.resources} resources</div>
+<div class="card"><b>${summary.pass}</b>passed</div><div class="card" id="c-not-applicable"><b>${summary.notApplicable}</b>not applicable</div><div class="card"><b>${summary.rules}</b>rules · ${summary.resources} resources judged</div>
 ${SEVERITIES.map((s) => `<div class="card"><b>${summary.bySeverity[s].fail}</b>${s} failing</div>`).join("")}
 </div>
 <div class="charts">${chartSeverity}${chartArea}</div>

@@ -41,7 +41,7 @@ export function toMarkdown(report: PolicyReport, { provenance }: ReportContext):
     "",
     `Offline plan from Pulumi's mock runtime, planned ${report.planCreatedAt}; rule pack ${report.packVersion}, evaluated ${report.evaluatedAt} by estate ${provenance.toolVersion}${provenance.commit ? ` at commit \`${provenance.commit.slice(0, 12)}\`` : ""}.`,
     "",
-    `**${summary.mandatoryViolations} mandatory violations**, ${summary.advisoryViolations} warnings, ${summary.waived} waived, ${summary.pass} passed, ${summary.notApplicable} not applicable — ${summary.rules} rules over ${summary.resources} resources.`,
+    `**${summary.mandatoryViolations} mandatory violations**, ${summary.advisoryViolations} warnings, ${summary.waived} waived, ${summary.pass} passed, ${summary.notApplicable} not applicable — ${summary.rules} rules judged ${summary.resources} resources (those any rule applies to).`,
     "",
     "| Severity | Pass | Fail | Waived | Not applicable |",
     "| --- | --- | --- | --- | --- |",
