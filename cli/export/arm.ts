@@ -1,7 +1,7 @@
 import { catalogEntry, type CatalogEntry } from "../../infra/catalog/index.js";
 import { OFFLINE_LABEL, REDACTED, type Plan, type PlanResource } from "../plan/schema.js";
 import { renamesOf } from "./renames.js";
-import { armOutputPath, schemaTypeName, shapeResource } from "./shape.js";
+import { armOutputPath, resourceSchema, schemaTypeName, shapeResource } from "./shape.js";
 
 export const ARM_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
 const RESOURCE_GROUP_TYPE = "azure-native:resources:ResourceGroup";
@@ -200,6 +200,10 @@ export function toArmTemplate(plan: Plan): ArmTemplate {
     if (resource.type === RESOURCE_GROUP_TYPE) {
       const reason = resource === group ? "the deployment's target resource group: created before the deployment (metadata.deployment)" : "a second resource group: a resource-group-scoped template deploys into one";
       skipped.push({ name: resource.name, type: resource.type, reason });
+      continue;
+    }
+    if (!resourceSchema(entry.arm, entry.apiVersion)) {
+      skipped.push({ name: resource.name, type: resource.type, reason: `no vendored ARM schema for ${entry.arm}@${entry.apiVersion}: run cli/export/arm-schemas/vendor.ts` });
       continue;
     }
     const segments = nameSegments(resource, entry);
