@@ -227,6 +227,9 @@ export function toArmTemplate(plan: Plan): ArmTemplate {
   }
 
   const expressions = new Expressions();
+  if (groupId) expressions.add(groupId, "resourceGroup().id");
+  if (subscriptionId) expressions.add(subscriptionId, "subscription().id");
+  expressions.seal();
   const byId = new Map<string, Target>();
   for (const target of targets) {
     const id = target.resource.outputs.id;
@@ -237,14 +240,19 @@ export function toArmTemplate(plan: Plan): ArmTemplate {
     const scope = target.entry.scopeInput ? target.resource.inputs[target.entry.scopeInput] : undefined;
     const scopeTarget = typeof scope === "string" ? byId.get(scope) : undefined;
     if (scopeTarget) target.idExpression = `extensionResourceId(${scopeTarget.idExpression}, ${quote(target.entry.arm)}, ${target.segments.map(quote).join(", ")})`;
-    else if (target.entry.scopeInput && scope !== groupId) target.idExpression = `extensionResourceId(${quote(String(scope))}, ${quote(target.entry.arm)}, ${target.segments.map(quote).join(", ")})`;
+    else if (target.entry.scopeInput && scope !== groupId) {
+      const outside = expressions.expression(String(scope)) ?? quote(String(scope));
+      target.idExpression = `extensionResourceId(${outside}, ${quote(target.entry.arm)}, ${target.segments.map(quote).join(", ")})`;
+    }
   }
   for (const [id, target] of byId) expressions.add(id, target.idExpression);
   for (const target of targets) outputTokens(target, target.entry.apiVersion, (v, e) => expressions.add(v, e));
-  if (groupId) expressions.add(groupId, "resourceGroup().id");
-  if (subscriptionId) expressions.add(subscriptionId, "subscription().id");
   expressions.seal();
 
+  // `scope` takes an id relative to the deployment's group (`Microsoft.X/type/name`); one elsewhere
+  // keeps its id, through subscription() (an assignment there needs a deployment at that scope).
+  const groupPrefix = `${groupId}/providers/`;
+  const outsideScope = (scope: string) => (groupId && scope.startsWith(groupPrefix) ? scope.slice(groupPrefix.length) : (expressions.rewrite(scope, { resource: "", path: [] }) as string));
   const byUrn = new Map(targets.map((t) => [t.resource.urn, t]));
   const resources = targets.map((target) => {
     const { resource, entry, segments } = target;
@@ -256,8 +264,7 @@ export function toArmTemplate(plan: Plan): ArmTemplate {
     const where = { resource: segments.join("/"), path: [] };
     const scope = entry.scopeInput ? resource.inputs[entry.scopeInput] : undefined;
     const scopeTarget = typeof scope === "string" ? byId.get(scope) : undefined;
-    const scopeField =
-      scope === undefined || scope === groupId ? {} : { scope: scopeTarget ? scopeTarget.relativeId : (expressions.rewrite(scope, where) as string) };
+    const scopeField = scope === undefined || scope === groupId ? {} : { scope: scopeTarget ? scopeTarget.relativeId : outsideScope(String(scope)) };
     const dependsOn = [...new Set(resource.dependsOn.map((urn) => byUrn.get(urn)).filter((t): t is Target => t !== undefined && t !== target))];
     return {
       type: entry.arm,
