@@ -47,7 +47,6 @@ export interface ArmTemplate {
 /** What `pulumi up` does that the template does not, by the kind of plan entry left out. */
 const LEFT_OUT: Record<string, string> = {
   "command:local:Command": "service packages: building and uploading each service's zip (the app settings point at blobs the template does not upload)",
-  "azure-native:storage:Blob": "blobs uploaded by the program (service packages): data-plane, not ARM",
   "random:index/randomPassword:RandomPassword": "generated secrets: their values are secure parameters of the template",
   azuread: "Entra ID objects (app registrations, service principals, app role assignments): Microsoft Graph, not ARM",
   kubernetes: "Kubernetes workloads: applied through the cluster's API server, not ARM",
