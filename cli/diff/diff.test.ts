@@ -79,7 +79,96 @@ describe("diffPlans", () => {
   it("renders groups by component and folds a change repeated on many resources into one line", () => {
     const text = renderDiff(diff).replace(/\u001b\[[0-9;]*m/g, "");
     expect(text).toContain('on 3 resources  tags.cost-centre: "CC-1" → "CC-2"');
-    expect(text).toMatch(/ {2}data\n {4}~ redis-estate-dev-weu-aaaaaa redis:Redis\n {8}sku\.capacity: 0 → 1/);
+    expect(text).toMatch(/ {2}data\n {4}~ redis-estate-dev-weu-aaaaaa redis:Redis {2}update\n {8}sku\.capacity: 0 → 1/);
     expect(text).toContain("0 only in stack dev, 1 only in stack prod, 3 with different inputs, 0 the same");
+  });
+});
+
+describe("renames across stacks", () => {
+  it("rewrites each name once: a short name inside a longer one is not renamed again", () => {
+    const side = (env: string, origin: string): FixtureResource[] => [
+      { type: "azure-native:cdn:AFDOriginGroup", name: "origins", physicalName: origin, inputs: { originGroupName: origin, tags: { environment: env } } },
+      { type: "azure-native:network:NetworkSecurityGroup", name: "nsg", physicalName: `nsg-x-${env}-gateway`, inputs: { networkSecurityGroupName: `nsg-x-${env}-gateway`, tags: { environment: env } } },
+    ];
+    const diff = diffPlans(fixturePlan("dev", side("dev", "gateway")), fixturePlan("prod", side("prod", "web")), { a: "dev", b: "prod" });
+    expect(diff.changed.find((r) => r.name === "nsg")).toBeUndefined();
+    expect(diff.changed.find((r) => r.name === "origins")).toBeUndefined();
+  });
+});
+
+describe("replacements", () => {
+  // A stack against its own saved plan: the container's partition key and the cache's name changed.
+  const container = (partitionKey: string) => ({
+    type: "azure-native:cosmosdb:SqlResourceSqlContainer",
+    name: "container",
+    parent: "data",
+    physicalName: "events",
+    dependsOn: ["account"],
+    inputs: {
+      accountName: "cosmos-x",
+      databaseName: "estate",
+      containerName: "events",
+      resourceGroupName: "rg-estate-dev-weu",
+      resource: { id: "events", partitionKey: { paths: [partitionKey], kind: "Hash" } },
+      options: { throughput: 400 },
+      tags: { environment: "dev" },
+    },
+  });
+  const side = (partitionKey: string, cacheName: string, location: string, throughput = 400): FixtureResource[] => [
+    { type: "estate:data:Data", name: "data", custom: false },
+    { type: "azure-native:cosmosdb:DatabaseAccount", name: "account", parent: "data", physicalName: "cosmos-x", inputs: { accountName: "cosmos-x", location, tags: { environment: "dev" } } },
+    { ...container(partitionKey), inputs: { ...container(partitionKey).inputs, options: { throughput } } },
+    {
+      type: "azure-native:authorization:RoleAssignment",
+      name: "api-reads-events",
+      parent: "data",
+      physicalName: "0f0e",
+      dependsOn: ["container"],
+      inputs: { roleAssignmentName: "0f0e", scope: "/subscriptions/s/resourceGroups/rg-estate-dev-weu/providers/Microsoft.DocumentDB/databaseAccounts/cosmos-x/sqlDatabases/estate/containers/events", principalId: "p" },
+    },
+    { type: "azure-native:monitor:ActionGroup", name: "ag", physicalName: "ag-x", dependsOn: ["container"], inputs: { actionGroupName: "ag-x", groupShortName: "x", tags: { environment: "dev" } } },
+    { type: "azure-native:redis:Redis", name: "redis", parent: "data", physicalName: cacheName, inputs: { name: cacheName, location: "westeurope", tags: { environment: "dev" } } },
+  ];
+  const before = fixturePlan("dev", side("/tenantId", "redis-a", "westeurope"), "dev");
+  const after = fixturePlan("dev", side("/orgId", "redis-b", "northeurope", 1000), "dev");
+  for (const plan of [before, after]) {
+    plan.resources.find((r) => r.name === "container")!.outputs.id =
+      "/subscriptions/s/resourceGroups/rg-estate-dev-weu/providers/Microsoft.DocumentDB/databaseAccounts/cosmos-x/sqlDatabases/estate/containers/events";
+  }
+  const diff = diffPlans(before, after, { a: "saved plan", b: "stack dev" });
+  const changed = (name: string) => diff.changed.find((r) => r.name === name)!;
+
+  it("marks a change to a create-only input (partition key, location) as a replacement, and others as updates", () => {
+    expect(changed("container").action).toBe("replace");
+    expect(changed("container").changes).toEqual([
+      { path: "options.throughput", a: 400, b: 1000 },
+      { path: "resource.partitionKey.paths", a: ["/tenantId"], b: ["/orgId"], replaces: "a container's partition key is fixed: changing it copies the data into a new container" },
+    ]);
+    expect(changed("account")).toMatchObject({ action: "replace", changes: [{ path: "location", replaces: "a resource's location is set at creation" }] });
+  });
+
+  it("within one environment a new name is a replacement, not a rename", () => {
+    expect(changed("redis")).toMatchObject({ action: "replace", renamed: 0, changes: [{ path: "name", a: "redis-a", b: "redis-b", replaces: expect.stringContaining("ARM id") }] });
+  });
+
+  it("gives a replacement's blast radius: the resources whose inputs reference it", () => {
+    // The action group depends on the container only to be ordered after it: its inputs hold nothing of it.
+    expect(changed("container").blastRadius.map((r) => r.name)).toEqual(["api-reads-events"]);
+    // The account takes its container along, and the container its role assignment.
+    expect(changed("account").blastRadius.map((r) => r.name)).toEqual(["container", "api-reads-events"]);
+  });
+
+  it("renders replace next to update, with the reason and the blast radius", () => {
+    const text = renderDiff(diff).replace(/\u001b\[[0-9;]*m/g, "");
+    expect(text).toContain("± events cosmosdb:SqlResourceSqlContainer  replace");
+    expect(text).toContain('resource.partitionKey.paths: ["/tenantId"] → ["/orgId"]  forces replacement: a container\'s partition key is fixed');
+    expect(text).toContain("blast radius: 1 dependent changes too: 0f0e authorization:RoleAssignment");
+    expect(text).toContain("3 with different inputs (3 replaced)");
+  });
+
+  it("an update has no blast radius", () => {
+    const resized = fixturePlan("dev", side("/tenantId", "redis-a", "westeurope", 1000), "dev");
+    const update = diffPlans(before, resized, { a: "a", b: "b" });
+    expect(update.changed.map((r) => [r.name, r.action, r.blastRadius.length])).toEqual([["container", "update", 0]]);
   });
 });

@@ -1,11 +1,14 @@
 import { environmentFromStack } from "../../stacks/config/environment.js";
 import type { Plan, PlanResource } from "../plan/schema.js";
+import { replacementReason } from "./replacements.js";
 
 /** One input that differs between the two sides, by its path (`sku.name`, `tags.owner`). */
 export interface InputChange {
   path: string;
   a: unknown;
   b: unknown;
+  /** Set when Azure cannot change this input in place: why the resource is created anew. */
+  replaces?: string;
 }
 
 export interface ResourceRef {
@@ -18,9 +21,16 @@ export interface ResourceRef {
 }
 
 export interface ChangedResource extends ResourceRef {
+  /** `replace` when any change is to an input Azure takes only at creation (create-only.json, the ARM id). */
+  action: "update" | "replace";
   changes: InputChange[];
   /** Inputs that differ only by the environment name (`rg-estate-dev-weu` vs `rg-estate-prod-weu`). */
   renamed: number;
+  /**
+   * For a replacement: the resources of side B whose inputs take this one's outputs, directly or
+   * through another of them. They change too (new ids, new principal ids) or go with it.
+   */
+  blastRadius: ResourceRef[];
 }
 
 export interface PlanDiff {
@@ -63,6 +73,14 @@ function flatten(value: unknown, prefix: string, out: Map<string, unknown>): Map
   return out;
 }
 
+/** Each string output of A's resource with the same output of B's: values Azure computes, which differ when the resource does. */
+function outputPairs(ra: PlanResource, rb: PlanResource): Array<[string, string]> {
+  const outputsB = flatten(rb.outputs, "", new Map());
+  return [...flatten(ra.outputs, "", new Map())]
+    .filter(([path, value]) => typeof value === "string" && typeof outputsB.get(path) === "string")
+    .map(([path, value]) => [value as string, outputsB.get(path) as string]);
+}
+
 /**
  * Rewrites a value of side A into side B's names: each matched resource's Azure name and id, then
  * the environment segment where it stands alone (`rg-estate-dev-weu`). Names with a hashed suffix
@@ -71,12 +89,55 @@ function flatten(value: unknown, prefix: string, out: Map<string, unknown>): Map
 type Renamer = (value: unknown) => string;
 
 function renamer(pairs: Array<[string, string]>, envA: string, envB: string): Renamer {
-  const ordered = pairs.filter(([x, y]) => x && x !== y).sort((p, q) => q[0].length - p[0].length);
-  const env = new RegExp(`(?<![a-z0-9])${envA.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![a-z0-9])`, "g");
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  // One pass, longest first: a replaced name is never rewritten again by a shorter one it contains.
+  const to = new Map(pairs.filter(([x, y]) => x && x !== y).map(([x, y]) => [JSON.stringify(x).slice(1, -1), JSON.stringify(y).slice(1, -1)]));
+  const names = to.size ? new RegExp([...to.keys()].sort((p, q) => q.length - p.length).map(escape).join("|"), "g") : undefined;
+  const env = new RegExp(`(?<![a-z0-9])${escape(envA)}(?![a-z0-9])`, "g");
   return (value) => {
-    let text = JSON.stringify(value ?? null);
-    for (const [from, to] of ordered) text = text.split(from).join(to);
-    return envA === envB ? text : text.replace(env, envB);
+    const text = JSON.stringify(value ?? null);
+    const renamed = names ? text.replace(names, (match) => to.get(match)!) : text;
+    return envA === envB ? renamed : renamed.replace(env, envB);
+  };
+}
+
+/** What other resources' inputs hold of a resource: its name and the values Azure computes for it (id, principal id, endpoints). */
+function referenceValues(resource: PlanResource): string[] {
+  const values: string[] = resource.physicalName ? [resource.physicalName] : [];
+  const visit = (value: unknown): void => {
+    if (typeof value === "string" && value.length >= 8 && value !== "[secret]") values.push(value);
+    else if (value && typeof value === "object") Object.values(value).forEach(visit);
+  };
+  visit(resource.outputs);
+  return values;
+}
+
+/**
+ * The custom resources of a plan whose inputs reference a given one (they depend on it and hold its
+ * name or one of its outputs), directly or through each other, in plan order.
+ */
+function dependentsIn(plan: Plan): (resource: PlanResource) => PlanResource[] {
+  const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+  const byDependency = new Map<string, PlanResource[]>();
+  for (const r of plan.resources) {
+    if (!r.custom) continue;
+    const inputs = JSON.stringify(r.inputs);
+    for (const urn of r.dependsOn) {
+      const dependency = byUrn.get(urn);
+      if (dependency && referenceValues(dependency).some((v) => inputs.includes(v))) byDependency.set(urn, [...(byDependency.get(urn) ?? []), r]);
+    }
+  }
+  return (resource) => {
+    const found = new Set<PlanResource>();
+    const queue = [resource.urn];
+    while (queue.length) {
+      for (const dependent of byDependency.get(queue.shift()!) ?? []) {
+        if (found.has(dependent) || dependent === resource) continue;
+        found.add(dependent);
+        queue.push(dependent.urn);
+      }
+    }
+    return plan.resources.filter((r) => found.has(r));
   };
 }
 
@@ -117,14 +178,10 @@ export function diffPlans(a: Plan, b: Plan, labels: { a: string; b: string }): P
     matchedB.add(rb);
     pairs.push([ra, rb]);
   }
-  const rename = renamer(
-    pairs.flatMap(([ra, rb]) => [
-      [ra.physicalName ?? "", rb.physicalName ?? ""],
-      [String(ra.outputs.id ?? ""), String(rb.outputs.id ?? "")],
-    ]),
-    envA,
-    envB,
-  );
+  // Across stacks each matched resource's name and computed outputs (id, principal id, endpoints)
+  // are renamed; within one stack (against its saved plan) a new name is a change, and a replacement.
+  const rename = renamer(a.stack === b.stack ? [] : pairs.flatMap(([ra, rb]) => [[ra.physicalName ?? "", rb.physicalName ?? ""], ...outputPairs(ra, rb)]), envA, envB);
+  const dependents = dependentsIn(b);
   const changed: ChangedResource[] = [];
   let same = 0;
   for (const [ra, rb] of pairs) {
@@ -138,10 +195,18 @@ export function diffPlans(a: Plan, b: Plan, labels: { a: string; b: string }): P
       const vb = inputsB.get(path);
       if (JSON.stringify(va) === JSON.stringify(vb)) continue;
       if (rename(va) === JSON.stringify(vb ?? null)) renamed += 1;
-      else changes.push({ path, a: va, b: vb });
+      else {
+        const replaces = replacementReason(rb.type, path);
+        changes.push({ path, a: va, b: vb, ...(replaces ? { replaces } : {}) });
+      }
     }
-    if (changes.length) changed.push({ ...ref(ra, key, a), changes, renamed });
-    else same += 1;
+    if (!changes.length) {
+      same += 1;
+      continue;
+    }
+    const replace = changes.some((c) => c.replaces);
+    const blastRadius = replace ? dependents(rb).map((r) => ref(r, matchKey(r, b.stack), b)) : [];
+    changed.push({ ...ref(ra, key, a), action: replace ? "replace" : "update", changes, renamed, blastRadius });
   }
   const onlyInB = customB.filter((r) => !matchedB.has(r)).map((r) => ref(r, matchKey(r, b.stack), b));
   return {

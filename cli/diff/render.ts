@@ -1,6 +1,6 @@
 import chalk from "chalk";
 import { OFFLINE_LABEL, shortType } from "../plan/schema.js";
-import type { InputChange, PlanDiff, ResourceRef } from "./diff.js";
+import type { ChangedResource, InputChange, PlanDiff, ResourceRef } from "./diff.js";
 
 const show = (value: unknown) => (value === undefined ? chalk.dim("(unset)") : JSON.stringify(value));
 const label = (r: ResourceRef) => `${r.physicalName ?? r.name} ${chalk.dim(shortType(r.type))}`;
@@ -41,16 +41,19 @@ export function renderDiff(diff: PlanDiff): string {
       if (!shown.length) continue;
       lines.push(`  ${chalk.cyan(group)}`);
       for (const { r, changes } of shown) {
-        lines.push(`    ${chalk.yellow("~")} ${label(r)}`);
+        const action = r.action === "replace" ? `${chalk.red("±")} ${label(r)}  ${chalk.red("replace")}` : `${chalk.yellow("~")} ${label(r)}  ${chalk.yellow("update")}`;
+        lines.push(`    ${action}`);
         for (const change of changes) lines.push(`        ${renderChange(change)}`);
+        if (r.blastRadius.length) lines.push(`        ${blastRadius(r)}`);
       }
     }
   }
   const renamed = diff.changed.reduce((n, r) => n + r.renamed, 0);
+  const replaced = diff.changed.filter((r) => r.action === "replace").length;
   lines.push(
     "",
     `${diff.onlyInA.length} only in ${diff.a.label}, ${diff.onlyInB.length} only in ${diff.b.label}, ` +
-      `${diff.changed.length} with different inputs, ${diff.same} the same` +
+      `${diff.changed.length} with different inputs${replaced ? ` (${replaced} replaced)` : ""}, ${diff.same} the same` +
       (renamed ? ` (inputs differing only by the environment name are not shown)` : ""),
   );
   return lines.join("\n");
@@ -66,5 +69,16 @@ function repeatedChanges(diff: PlanDiff): Map<string, number> {
 }
 
 function renderChange(change: InputChange): string {
-  return `${change.path}: ${chalk.red(show(change.a))} → ${chalk.green(show(change.b))}`;
+  const replaces = change.replaces ? `  ${chalk.red(`forces replacement: ${change.replaces}`)}` : "";
+  return `${change.path}: ${chalk.red(show(change.a))} → ${chalk.green(show(change.b))}${replaces}`;
+}
+
+/** The dependents a replacement takes along, the first few by name. */
+const BLAST_NAMED = 6;
+
+function blastRadius(r: ChangedResource): string {
+  const named = r.blastRadius.slice(0, BLAST_NAMED).map((d) => `${d.physicalName ?? d.name} ${chalk.dim(shortType(d.type))}`);
+  const more = r.blastRadius.length > BLAST_NAMED ? `, and ${r.blastRadius.length - BLAST_NAMED} more` : "";
+  const count = `${r.blastRadius.length} dependent${r.blastRadius.length === 1 ? "" : "s"}`;
+  return `${chalk.red("blast radius:")} ${count} change${r.blastRadius.length === 1 ? "s" : ""} too: ${named.join(", ")}${more}`;
 }

@@ -93,6 +93,7 @@ describe.each(STACKS)("the %s stack's ARM export", (stack) => {
     const plan = await planStack({ projectDir, stack });
     const template = toArmTemplate(plan);
     expect(template.resources.length).toBeGreaterThan(20);
+    expect(template.metadata.skipped.filter((s) => s.reason.startsWith("no vendored ARM schema"))).toEqual([]);
     expect(schemaErrors(template, validator())).toEqual([]);
     const text = JSON.stringify(template);
     expect(text).not.toContain(mockSubscription(plan));

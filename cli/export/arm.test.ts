@@ -105,6 +105,8 @@ const plan = fixturePlan("dev", [
       roleDefinitionId: `${sub}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe`,
     },
   },
+  { type: "azure-native:authorization:ManagementLockByScope", name: "group-lock", inputs: { lockName: "lock-group", scope: rgId, level: "CanNotDelete" } },
+  { type: "azure-native:authorization:ManagementLockByScope", name: "outside-lock", inputs: { lockName: "lock-outside", scope: id("Microsoft.Network/dnsZones/contoso.com"), level: "ReadOnly" } },
   { type: "random:index/randomPassword:RandomPassword", name: "pw", inputs: { length: 32 } },
   { type: "command:local:Command", name: "package-api", inputs: {} },
   { type: "azuread:index/application:Application", name: "app-registration", inputs: { displayName: "func-x" } },
@@ -187,6 +189,9 @@ describe("toArmTemplate", () => {
       },
       dependsOn: ["[resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', 'stx', 'default', 'documents')]"],
     });
+    // On the deployment's group: no scope. On a resource of the group outside the template: its relative id.
+    expect(byName("lock-group")).toEqual({ type: "Microsoft.Authorization/locks", apiVersion: "2020-05-01", name: "lock-group", properties: { level: "CanNotDelete" }, dependsOn: [] });
+    expect(byName("lock-outside").scope).toBe("Microsoft.Network/dnsZones/contoso.com");
     // A budget on the deployment's group needs no scope.
     expect(byName("budget-x")).toEqual({
       type: "Microsoft.Consumption/budgets",

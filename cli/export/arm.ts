@@ -1,7 +1,7 @@
 import { catalogEntry, type CatalogEntry } from "../../infra/catalog/index.js";
 import { OFFLINE_LABEL, REDACTED, type Plan, type PlanResource } from "../plan/schema.js";
 import { renamesOf } from "./renames.js";
-import { armOutputPath, schemaTypeName, shapeResource } from "./shape.js";
+import { armOutputPath, resourceSchema, schemaTypeName, shapeResource } from "./shape.js";
 
 export const ARM_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
 const RESOURCE_GROUP_TYPE = "azure-native:resources:ResourceGroup";
@@ -47,7 +47,6 @@ export interface ArmTemplate {
 /** What `pulumi up` does that the template does not, by the kind of plan entry left out. */
 const LEFT_OUT: Record<string, string> = {
   "command:local:Command": "service packages: building and uploading each service's zip (the app settings point at blobs the template does not upload)",
-  "azure-native:storage:Blob": "blobs uploaded by the program (service packages): data-plane, not ARM",
   "random:index/randomPassword:RandomPassword": "generated secrets: their values are secure parameters of the template",
   azuread: "Entra ID objects (app registrations, service principals, app role assignments): Microsoft Graph, not ARM",
   kubernetes: "Kubernetes workloads: applied through the cluster's API server, not ARM",
@@ -202,6 +201,10 @@ export function toArmTemplate(plan: Plan): ArmTemplate {
       skipped.push({ name: resource.name, type: resource.type, reason });
       continue;
     }
+    if (!resourceSchema(entry.arm, entry.apiVersion)) {
+      skipped.push({ name: resource.name, type: resource.type, reason: `no vendored ARM schema for ${entry.arm}@${entry.apiVersion}: run cli/export/arm-schemas/vendor.ts` });
+      continue;
+    }
     const segments = nameSegments(resource, entry);
     if (typeof segments === "string") {
       skipped.push({ name: resource.name, type: resource.type, reason: segments });
@@ -223,6 +226,9 @@ export function toArmTemplate(plan: Plan): ArmTemplate {
   }
 
   const expressions = new Expressions();
+  if (groupId) expressions.add(groupId, "resourceGroup().id");
+  if (subscriptionId) expressions.add(subscriptionId, "subscription().id");
+  expressions.seal();
   const byId = new Map<string, Target>();
   for (const target of targets) {
     const id = target.resource.outputs.id;
@@ -233,14 +239,19 @@ export function toArmTemplate(plan: Plan): ArmTemplate {
     const scope = target.entry.scopeInput ? target.resource.inputs[target.entry.scopeInput] : undefined;
     const scopeTarget = typeof scope === "string" ? byId.get(scope) : undefined;
     if (scopeTarget) target.idExpression = `extensionResourceId(${scopeTarget.idExpression}, ${quote(target.entry.arm)}, ${target.segments.map(quote).join(", ")})`;
-    else if (target.entry.scopeInput && scope !== groupId) target.idExpression = `extensionResourceId(${quote(String(scope))}, ${quote(target.entry.arm)}, ${target.segments.map(quote).join(", ")})`;
+    else if (target.entry.scopeInput && scope !== groupId) {
+      const outside = expressions.expression(String(scope)) ?? quote(String(scope));
+      target.idExpression = `extensionResourceId(${outside}, ${quote(target.entry.arm)}, ${target.segments.map(quote).join(", ")})`;
+    }
   }
   for (const [id, target] of byId) expressions.add(id, target.idExpression);
   for (const target of targets) outputTokens(target, target.entry.apiVersion, (v, e) => expressions.add(v, e));
-  if (groupId) expressions.add(groupId, "resourceGroup().id");
-  if (subscriptionId) expressions.add(subscriptionId, "subscription().id");
   expressions.seal();
 
+  // `scope` takes an id relative to the deployment's group (`Microsoft.X/type/name`); one elsewhere
+  // keeps its id, through subscription() (an assignment there needs a deployment at that scope).
+  const groupPrefix = `${groupId}/providers/`;
+  const outsideScope = (scope: string) => (groupId && scope.startsWith(groupPrefix) ? scope.slice(groupPrefix.length) : (expressions.rewrite(scope, { resource: "", path: [] }) as string));
   const byUrn = new Map(targets.map((t) => [t.resource.urn, t]));
   const resources = targets.map((target) => {
     const { resource, entry, segments } = target;
@@ -252,8 +263,7 @@ export function toArmTemplate(plan: Plan): ArmTemplate {
     const where = { resource: segments.join("/"), path: [] };
     const scope = entry.scopeInput ? resource.inputs[entry.scopeInput] : undefined;
     const scopeTarget = typeof scope === "string" ? byId.get(scope) : undefined;
-    const scopeField =
-      scope === undefined || scope === groupId ? {} : { scope: scopeTarget ? scopeTarget.relativeId : (expressions.rewrite(scope, where) as string) };
+    const scopeField = scope === undefined || scope === groupId ? {} : { scope: scopeTarget ? scopeTarget.relativeId : outsideScope(String(scope)) };
     const dependsOn = [...new Set(resource.dependsOn.map((urn) => byUrn.get(urn)).filter((t): t is Target => t !== undefined && t !== target))];
     return {
       type: entry.arm,
