@@ -1,14 +1,15 @@
 // A manifest's bindings to Redis, SQL, PostgreSQL, MySQL, AI Search, Azure OpenAI, SignalR / Web
 // PubSub and App Configuration: one plan of a small estate binding all of them (plans are slow),
 // and the refusals, which need no plan.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan, PlanResource } from "../cli/plan/schema.js";
-import { planConfig } from "../cli/plan/stack.js";
+import { planConfig, planStack } from "../cli/plan/stack.js";
 import { BUILT_IN_ROLES } from "../infra/core/roles.js";
 import { DEV_STACK as DEV } from "../test/config.js";
+import { ROOT } from "../test/estate-plans.js";
 import { ConfigError, loadConfig } from "./config/load.js";
 import { loadHostedServices } from "./services.js";
 
@@ -77,6 +78,21 @@ function project(manifests: Array<Record<string, unknown>>): string {
   }
   return root;
 }
+
+describe("bindings in an estate with disaster recovery", () => {
+  it("read the SQL failover group's listener and the geo-primary cache name, which follow a failover", async () => {
+    const dir = project([{ name: "orders", kind: "web-app", entry: "src/index.ts", redis: { access: "readwrite" }, sql: { database: "orders", access: "readwrite" }, settings: WEB.settings.filter((s) => /^(AZURE_CLIENT_ID|REDIS_URL|SQL_SERVER)$/.test(s.name)) }]);
+    // Prod as its stack file declares it (DR on), with SQL on and the database the service binds.
+    writeFileSync(path.join(dir, "Pulumi.prod.yaml"), readFileSync(path.join(ROOT, "Pulumi.prod.yaml")));
+    const sql = { enabled: true, admin: { login: "sql-admins", objectId: ADMIN.objectId }, databases: [{ name: "orders", compute: "provisioned", vCores: 2, backupRetentionDays: 7 }] };
+    const plan = await planStack({ projectDir: dir, stack: "prod", configOverrides: { "estate:data": JSON.stringify({ sql }) } });
+    const group = plan.resources.find((r) => r.type === "azure-native:sql:FailoverGroup")!;
+    const web = plan.resources.find((r) => r.type === "azure-native:web:WebApp" && r.inputs.kind === "app,linux")!;
+    const settings = Object.fromEntries((web.inputs.siteConfig as { appSettings: Array<{ name: string; value: string }> }).appSettings.map((s) => [s.name, s.value]));
+    expect(settings.SQL_SERVER).toBe(`${group.physicalName}.database.windows.net`);
+    expect(settings.REDIS_URL).toMatch(/^rediss:\/\/.+\.geo\.redis\.cache\.windows\.net:6380$/);
+  }, 180_000);
+});
 
 describe("a service bound to every data and platform service", () => {
   let plan: Plan;

@@ -9,7 +9,7 @@ import type { EstateConfig } from "../config/schema.js";
 import { serviceSettings, type SettingSources } from "../services.js";
 import { gatewaySubnetRole } from "./network.js";
 import { databaseUserSteps, grantServiceData, serviceIdentity, type ServiceDatabaseUser } from "./bindings.js";
-import { DEPLOYMENTS_CONTAINER, flexDeploymentContainer, flexServices, type DataServicesTier } from "./data.js";
+import { DEPLOYMENTS_CONTAINER, flexDeploymentContainer, flexServices, redisEndpoint, sqlEndpoint, type DataServicesTier } from "./data.js";
 import type { Foundation } from "./foundation.js";
 import { containerHosts, type ContainerHosts } from "./containers.js";
 import { kubernetesHosts, type KubernetesHosts } from "./kubernetes.js";
@@ -68,8 +68,9 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
     queues: config.data.serviceBus.queues,
     behindGateway: config.gateway.sku !== "none",
     generatedSecretUri: (name: string) => data.keyVault.generatedSecret(name),
-    redisHostName: data.redis?.hostName,
-    sqlServerFqdn: data.sql?.fullyQualifiedDomainName,
+    // The failover group's listener and the geo-primary cache name when DR is on: they follow a failover.
+    redisHostName: redisEndpoint(dataTier),
+    sqlServerFqdn: sqlEndpoint(dataTier),
     postgresqlFqdn: data.postgresql?.fullyQualifiedDomainName,
     mysqlFqdn: data.mysql?.fullyQualifiedDomainName,
     searchEndpoint: platform.search?.endpoint,
