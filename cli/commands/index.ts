@@ -12,6 +12,7 @@ export const COMMAND_MODULES: Record<string, () => Promise<Register>> = {
   plan: async () => (await import("./plan.js")).registerPlan,
   policy: async () => (await import("./policy.js")).registerPolicy,
   cost: async () => (await import("./cost.js")).registerCost,
+  dr: async () => (await import("./dr.js")).registerDr,
   diff: async () => (await import("./diff.js")).registerDiff,
   graph: async () => (await import("./graph.js")).registerGraph,
   export: async () => (await import("./export.js")).registerExport,

@@ -82,7 +82,8 @@ describe("estate diff, graph and export", () => {
     expect(diff.b).toMatchObject({ stack: "prod", profile: "prod" });
     const paths = diff.changed.flatMap((r: { changes: Array<{ path: string }> }) => r.changes.map((c) => c.path));
     expect(paths).toContain("sku.name");
-    expect(paths.some((p: string) => p.startsWith("tags.environment") || p.endsWith("Name"))).toBe(false); // renames are not differences
+    // Renames are not differences; a region is (prod's DR locations).
+    expect(paths.some((p: string) => p.startsWith("tags.environment") || (p.endsWith("Name") && !p.endsWith("locationName")))).toBe(false);
     const saved = await estate(["diff", ".estate/dev/plan.json", "dev"]); // written by the plan test above
     expect(saved.code).toBe(0);
     expect(saved.stdout).toContain("0 with different inputs");

@@ -2,7 +2,9 @@
  * What Azure documents about recovering each stateful service from the loss of its region: the
  * recovery point (data lost) and recovery time, each with the page that states it. `minutes` is
  * the documented bound; null where the page states none (the report then says "not met": a target
- * is met only by a figure Azure documents). Read 2026-12; re-read the pages when they change.
+ * is met only by a figure Azure documents). Recorded 2026-12 from the pages linked; the Cosmos DB
+ * RTO, the SQL failover-group estimates and the storage failover time were not re-read against the
+ * live pages then: check them there before relying on them, and whenever the pages change.
  */
 export interface DrFact {
   /** The documented bound in minutes; null: no bound stated. */
