@@ -1,9 +1,8 @@
 /**
  * A small Pulumi engine for tests, served over gRPC on loopback: the Engine service (logs, the
  * root resource) and a ResourceMonitor that answers registrations the way the offline plan's mocks
- * do (cli/plan/mocks.ts: ARM-shaped ids, the outputs Azure computes, inputs echoed back). During a
- * preview it answers as the engine does for resources that do not exist yet: no id, inputs only,
- * so every computed output is unknown to the program.
+ * do (cli/plan/mocks.ts: ARM-shaped ids, the outputs Azure computes, inputs echoed back), as for
+ * an update: every resource gets its id and outputs.
  */
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -66,7 +65,7 @@ async function serve(server: import("@grpc/grpc-js").Server): Promise<string> {
   return `127.0.0.1:${port}`;
 }
 
-export async function startEngine(options: { project?: string; stack?: string; preview?: boolean } = {}): Promise<TestEngine> {
+export async function startEngine(options: { project?: string; stack?: string } = {}): Promise<TestEngine> {
   const project = options.project ?? "estate";
   const stack = options.stack ?? "dev";
   const registrations: Registration[] = [];
@@ -90,20 +89,23 @@ export async function startEngine(options: { project?: string; stack?: string; p
   });
 
   const urnOf = (parent: string, type: string, name: string) => {
-    // A child's URN carries its parent's type chain, as the engine builds it.
-    const parentType = parent ? `${parent.split("::")[2]}$` : "";
-    return `urn:pulumi:${stack}::${project}::${parentType}${type}::${name}`;
+    // A child's URN carries its parent's type chain, as the engine builds it (the stack's type left out).
+    const parentType = parent ? parent.split("::")[2] : "";
+    const prefix = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$` : "";
+    return `urn:pulumi:${stack}::${project}::${prefix}${type}::${name}`;
   };
   const declare = (type: string, name: string, parent: string, custom: boolean, wireInputs: Record<string, unknown>) => {
     const urn = urnOf(parent, type, name);
     registrations.push({ urn, type, name, custom, parent });
-    if (options.preview || !custom) return { urn, id: "", state: wireInputs };
+    if (!custom) return { urn, id: "", state: wireInputs };
     const { id, state } = armMocks.newResource({ type, name, inputs: plain(wireInputs) as Record<string, any>, custom, provider: "", id: undefined }) as {
       id: string;
       state: Record<string, unknown>;
     };
-    // Inputs keep their wire form (secrets stay secret); the mocks add what Azure computes.
-    const computed = Object.fromEntries(Object.entries(state).filter(([key]) => !(key in wireInputs)));
+    // Inputs keep their wire form (secrets stay secret); the mocks add what Azure computes and
+    // complete what it fills in (an identity's principal id).
+    const given = plain(wireInputs) as Record<string, unknown>;
+    const computed = Object.fromEntries(Object.entries(state).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(given[key])));
     return { urn, id, state: { ...wireInputs, ...computed } };
   };
 
