@@ -1,7 +1,7 @@
 /**
  * The program as `pulumi up` starts it: the Node language host (pulumi-language-nodejs) runs
  * `node <nodeargs> @pulumi/pulumi/cmd/run --monitor … --engine … --organization … --project …
- * --root-directory … --stack … --pwd … --parallel … <main>` in the project folder, with
+ * --root-directory … --stack … --pwd … [--dry-run] --parallel … <main>` in the project folder, with
  * the stack's config in PULUMI_CONFIG (keys in the `<namespace>:config:<key>` form it still writes)
  * and the secret keys in PULUMI_CONFIG_SECRET_KEYS. The engine's side is a ResourceMonitor and
  * Engine of the test's own (monitor.ts); the program must register exactly the resources of the
@@ -40,7 +40,7 @@ function nodeArgs(): string[] {
 }
 
 /** Runs the program through @pulumi/pulumi's cmd/run as the language host does, against `engine`. */
-async function runProgram(engine: TestEngine, signal: AbortSignal) {
+async function runProgram(engine: TestEngine, dryRun: boolean, signal: AbortSignal) {
   const { config, secretKeys } = readStackFile(REPO_ROOT, STACK);
   // The host resolves the run script from the program's folder.
   const runScript = createRequire(path.join(REPO_ROOT, "package.json")).resolve("@pulumi/pulumi/cmd/run");
@@ -56,6 +56,7 @@ async function runProgram(engine: TestEngine, signal: AbortSignal) {
     runScript,
     ...["--monitor", engine.monitorAddress, "--engine", engine.address, "--organization", "organization", "--project", project.name],
     ...["--root-directory", REPO_ROOT, "--stack", STACK, "--pwd", REPO_ROOT],
+    ...(dryRun ? ["--dry-run"] : []),
     ...["--parallel", "16", project.main],
   ];
   return runToExit(process.execPath, args, { cwd: REPO_ROOT, env, signal });
@@ -80,15 +81,19 @@ describe("the program started as the Node language host starts it", () => {
     plan = await planStack({ projectDir: REPO_ROOT, stack: STACK });
   }, RUN_TIMEOUT);
 
-  describe("as in pulumi up (not a dry run)", () => {
+  // `pulumi up` runs the program twice: a preview (a dry run, where what Azure computes is unknown), then the update.
+  describe.each([
+    ["pulumi preview", true],
+    ["pulumi up", false],
+  ] as const)("as in %s", (_operation, dryRun) => {
     let engine: TestEngine;
     let run: Awaited<ReturnType<typeof runProgram>>;
     // Stops the program if the hook gives up on it.
     const stop = new AbortController();
 
     beforeAll(async () => {
-      engine = await startEngine({ project: project.name, stack: STACK });
-      run = await runProgram(engine, stop.signal);
+      engine = await startEngine({ project: project.name, stack: STACK, preview: dryRun });
+      run = await runProgram(engine, dryRun, stop.signal);
     }, RUN_TIMEOUT);
 
     afterAll(async () => {

@@ -1,13 +1,13 @@
 /**
  * A small Pulumi engine for tests, served over gRPC on loopback: the Engine service (logs, the
  * root resource) and a ResourceMonitor that answers registrations the way the offline plan's mocks
- * do (cli/plan/mocks.ts: ARM-shaped ids, the outputs Azure computes, inputs echoed back), as for
- * an update: every resource gets its id and outputs.
+ * do (cli/plan/mocks.ts: ARM-shaped ids, the outputs Azure computes, inputs echoed back). For a
+ * preview it answers as for resources not created yet: no id, and the computed outputs unknown.
  */
 import { createRequire } from "node:module";
 import path from "node:path";
 import { armMocks } from "../../cli/plan/mocks.js";
-import { empty, engineGrpc, fromStruct, grpc, PULUMI_SDK_DIR, resourceGrpc, resourcePb, toStruct } from "./protocol.js";
+import { empty, engineGrpc, fromStruct, grpc, PULUMI_SDK_DIR, resourceGrpc, resourcePb, toStruct, UNKNOWN } from "./protocol.js";
 
 const requireFromSdk = createRequire(path.join(PULUMI_SDK_DIR, "package.json"));
 const enginePb = requireFromSdk("./proto/engine_pb.js");
@@ -44,6 +44,17 @@ function plain(value: unknown): unknown {
   return value;
 }
 
+/** The computed values as unknowns, keeping the fields the inputs give (an identity's `type`). */
+function unknownBeyond(computed: Record<string, unknown>, inputs: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(computed).map(([key, value]) => {
+      const given = inputs[key];
+      const both = value && given && typeof value === "object" && typeof given === "object" && !Array.isArray(value);
+      return [key, both ? { ...unknownBeyond(value as Record<string, unknown>, given as Record<string, unknown>), ...(given as object) } : UNKNOWN];
+    }),
+  );
+}
+
 type Callback = (error: Error | null, response?: unknown) => void;
 
 /** Answers a unary call; a thrown error goes back to the program as the engine would send it. */
@@ -65,7 +76,7 @@ async function serve(server: import("@grpc/grpc-js").Server): Promise<string> {
   return `127.0.0.1:${port}`;
 }
 
-export async function startEngine(options: { project?: string; stack?: string } = {}): Promise<TestEngine> {
+export async function startEngine(options: { project?: string; stack?: string; preview?: boolean } = {}): Promise<TestEngine> {
   const project = options.project ?? "estate";
   const stack = options.stack ?? "dev";
   const registrations: Registration[] = [];
@@ -106,6 +117,8 @@ export async function startEngine(options: { project?: string; stack?: string } 
     // complete what it fills in (an identity's principal id).
     const given = plain(wireInputs) as Record<string, unknown>;
     const computed = Object.fromEntries(Object.entries(state).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(given[key])));
+    // A preview of a create: no id yet, and what Azure computes is unknown (the inputs are known).
+    if (options.preview) return { urn, id: "", state: { ...wireInputs, ...unknownBeyond(computed, wireInputs) } };
     return { urn, id, state: { ...wireInputs, ...computed } };
   };
 
