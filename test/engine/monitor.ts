@@ -1,14 +1,13 @@
 /**
  * A small Pulumi engine for tests, served over gRPC on loopback: the Engine service (logs, the
  * root resource) and a ResourceMonitor that answers registrations the way the offline plan's mocks
- * do (cli/plan/mocks.ts: ARM-shaped ids, the outputs Azure computes, inputs echoed back). During a
- * preview it answers as the engine does for resources that do not exist yet: no id, inputs only,
- * so every computed output is unknown to the program.
+ * do (cli/plan/mocks.ts: ARM-shaped ids, the outputs Azure computes, inputs echoed back). For a
+ * preview it answers as for resources not created yet: no id, and the computed outputs unknown.
  */
 import { createRequire } from "node:module";
 import path from "node:path";
 import { armMocks } from "../../cli/plan/mocks.js";
-import { empty, engineGrpc, fromStruct, grpc, PULUMI_SDK_DIR, resourceGrpc, resourcePb, toStruct } from "./protocol.js";
+import { empty, engineGrpc, fromStruct, grpc, PULUMI_SDK_DIR, resourceGrpc, resourcePb, toStruct, UNKNOWN } from "./protocol.js";
 
 const requireFromSdk = createRequire(path.join(PULUMI_SDK_DIR, "package.json"));
 const enginePb = requireFromSdk("./proto/engine_pb.js");
@@ -43,6 +42,17 @@ function plain(value: unknown): unknown {
     return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, plain(v)]));
   }
   return value;
+}
+
+/** The computed values as unknowns, keeping the fields the inputs give (an identity's `type`). */
+function unknownBeyond(computed: Record<string, unknown>, inputs: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(computed).map(([key, value]) => {
+      const given = inputs[key];
+      const both = value && given && typeof value === "object" && typeof given === "object" && !Array.isArray(value);
+      return [key, both ? { ...unknownBeyond(value as Record<string, unknown>, given as Record<string, unknown>), ...(given as object) } : UNKNOWN];
+    }),
+  );
 }
 
 type Callback = (error: Error | null, response?: unknown) => void;
@@ -90,20 +100,25 @@ export async function startEngine(options: { project?: string; stack?: string; p
   });
 
   const urnOf = (parent: string, type: string, name: string) => {
-    // A child's URN carries its parent's type chain, as the engine builds it.
-    const parentType = parent ? `${parent.split("::")[2]}$` : "";
-    return `urn:pulumi:${stack}::${project}::${parentType}${type}::${name}`;
+    // A child's URN carries its parent's type chain, as the engine builds it (the stack's type left out).
+    const parentType = parent ? parent.split("::")[2] : "";
+    const prefix = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$` : "";
+    return `urn:pulumi:${stack}::${project}::${prefix}${type}::${name}`;
   };
   const declare = (type: string, name: string, parent: string, custom: boolean, wireInputs: Record<string, unknown>) => {
     const urn = urnOf(parent, type, name);
     registrations.push({ urn, type, name, custom, parent });
-    if (options.preview || !custom) return { urn, id: "", state: wireInputs };
+    if (!custom) return { urn, id: "", state: wireInputs };
     const { id, state } = armMocks.newResource({ type, name, inputs: plain(wireInputs) as Record<string, any>, custom, provider: "", id: undefined }) as {
       id: string;
       state: Record<string, unknown>;
     };
-    // Inputs keep their wire form (secrets stay secret); the mocks add what Azure computes.
-    const computed = Object.fromEntries(Object.entries(state).filter(([key]) => !(key in wireInputs)));
+    // Inputs keep their wire form (secrets stay secret); the mocks add what Azure computes and
+    // complete what it fills in (an identity's principal id).
+    const given = plain(wireInputs) as Record<string, unknown>;
+    const computed = Object.fromEntries(Object.entries(state).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(given[key])));
+    // A preview of a create: no id yet, and what Azure computes is unknown (the inputs are known).
+    if (options.preview) return { urn, id: "", state: { ...wireInputs, ...unknownBeyond(computed, wireInputs) } };
     return { urn, id, state: { ...wireInputs, ...computed } };
   };
 
