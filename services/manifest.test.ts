@@ -155,6 +155,13 @@ describe("loadManifests", () => {
     const noImage = await loadManifests(await servicesWith("events", { name: "events", kind: "container", entry: "src/index.ts" })).catch((e: Error) => e.message);
     expect(noImage).toMatch(/image: required for kind container[\s\S]*port: required for kind container[\s\S]*entry: not allowed for kind container/);
     await expect(loadManifests(await servicesWith("svc", { name: "svc", kind: "function-app" }))).rejects.toThrow(/entry: required for kind function-app/);
+    const python = await loadManifests(await servicesWith("svc", { name: "svc", kind: "web-app", entry: "src/index.ts", runtime: "python" })).catch((e: Error) => e.message);
+    expect(python).toContain("svc/manifest.json");
+    expect(python).toContain("runtime: python cannot run as kind web-app; allowed: node (the estate builds Node apps only: run a Python app as kind container)");
+    await expect(loadManifests(await servicesWith("events", { name: "events", kind: "container", image: "events:1", port: 80, runtime: "node" }))).rejects.toThrow(/runtime: node cannot run as kind container; allowed: container/);
+    await expect(loadManifests(await servicesWith("web", { name: "web", kind: "static-site", build: "dist", runtime: "node" }))).rejects.toThrow(/runtime: node cannot run as kind static-site; allowed: none \(a static site runs no code\)/);
+    await expect(loadManifests(await servicesWith("svc", { name: "svc", kind: "function-app", entry: "src/index.ts", runtime: "node" }))).resolves.toMatchObject([{ runtime: "node" }]);
+    await expect(loadManifests(await servicesWith("svc", { name: "svc", kind: "function-app", entry: "src/index.ts", runtime: "ruby" }))).rejects.toThrow(/runtime: .*node.*python.*container/);
     await expect(loadManifests(await servicesWith("events", { name: "events", kind: "container", image: "Events:latest!", port: 8080 }))).rejects.toThrow(/image: must be repository:tag/);
     await expect(loadManifests(await servicesWith("web", { name: "web", kind: "static-site", build: "../elsewhere" }))).rejects.toThrow(/build: must be a relative folder inside the service/);
   });

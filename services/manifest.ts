@@ -190,6 +190,16 @@ export type ServiceKind = (typeof SERVICE_KINDS)[number];
 /** Kinds built by the estate from an entry file (esbuild bundle, run-from-package zip). */
 export const APP_SERVICE_KINDS: readonly ServiceKind[] = ["function-app", "web-app"];
 
+/** What a service's code runs on. */
+export const RUNTIMES = ["node", "python", "container"] as const;
+export type Runtime = (typeof RUNTIMES)[number];
+/**
+ * The runtimes each kind can host: the estate bundles function and web apps with esbuild and runs
+ * them on Node 20, and runs a container's image as it is. A Python app needs a build and a
+ * `PYTHON|3.x` stack the estate does not make yet: it runs as a container. A static site runs no code.
+ */
+const KIND_RUNTIMES: Record<ServiceKind, readonly Runtime[]> = { "function-app": ["node"], "web-app": ["node"], "static-site": [], container: ["container"] };
+
 export const manifestSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, "must be lower-case letters, digits and '-'"),
@@ -202,6 +212,8 @@ export const manifestSchema = z
     image: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/, "must be repository:tag or repository@sha256:<digest>").optional(),
     /** container: the port the container listens on. */
     port: z.number().int().min(1).max(65535).optional(),
+    /** What the code runs on; absent: the kind's own (node for function and web apps, container for containers). */
+    runtime: z.enum(RUNTIMES).optional(),
     /**
      * The stacks that host this service when they do not list their services (`estate:services`);
      * absent: every such stack. A seed system's own service names its seed stack here.
@@ -247,9 +259,14 @@ function kindProblems(manifest: ServiceManifest): string[] {
     const value = manifest[key];
     return Array.isArray(value) ? value.length > 0 : value !== undefined;
   };
+  const runtimes = KIND_RUNTIMES[manifest.kind];
+  const runtime = manifest.runtime;
   return [
     ...needs.filter((key) => !isSet(key)).map((key) => `${key}: required for kind ${manifest.kind}`),
     ...forbids.filter(isSet).map((key) => `${key}: not allowed for kind ${manifest.kind}`),
+    ...(runtime !== undefined && !runtimes.includes(runtime)
+      ? [`runtime: ${runtime} cannot run as kind ${manifest.kind}; allowed: ${runtimes.join(", ") || "none (a static site runs no code)"}${runtime === "python" ? " (the estate builds Node apps only: run a Python app as kind container)" : ""}`]
+      : []),
   ];
 }
 
