@@ -78,11 +78,16 @@ export const containerRules: Rule[] = [
     remediation: "Set `policies: { retentionPolicy: { status: \"enabled\", days: 7 }, exportPolicy: { status: \"disabled\" } }` on the Premium Registry.", enforcement: ENFORCE.advisory,
   }),
 
-  inputRule({
+  customRule({
     id: "EST-CA-001", title: "Container Apps environments are internal", description: "An internal environment has no public address: its only inbound IP is an internal load balancer in the VNet.",
-    severity: "critical", types: [T.containerEnvironment], path: "vnetConfiguration.internal", expect: is(true), bad: false,
-    // PSRule Azure.ContainerApp.PublicAccess: an environment outside a VNet, or without internal, is public.
-    fail: [{ vnetConfiguration: REMOVE }, { "vnetConfiguration.internal": REMOVE }],
+    severity: "critical", types: [T.containerEnvironment],
+    // PSRule Azure.ContainerApp.PublicAccess: an environment outside a VNet (no infrastructure subnet), or without internal, is public.
+    check: (inputs) => {
+      if (!present.test(get(inputs, "vnetConfiguration.infrastructureSubnetId"))) return "vnetConfiguration.infrastructureSubnetId is not set; an environment outside a VNet is public";
+      const internal = get(inputs, "vnetConfiguration.internal");
+      return is(true).test(internal) ? undefined : `vnetConfiguration.internal is ${show(internal)}; expected true`;
+    },
+    fail: [{ vnetConfiguration: REMOVE }, { "vnetConfiguration.internal": REMOVE }, { "vnetConfiguration.internal": false }, { "vnetConfiguration.infrastructureSubnetId": REMOVE }],
     controls: { mcsb: ["NS-1", "NS-2"], waf: "Security" },
     mappings: { psrule: ["Azure.ContainerApp.PublicAccess"] },
     remediation: "Set `vnetConfiguration: { infrastructureSubnetId, internal: true }` on the ManagedEnvironment (ContainerAppsEnvironment does).", enforcement: ENFORCE.always,
