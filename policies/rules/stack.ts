@@ -342,18 +342,24 @@ export const stackRules: Rule[] = [
   stackRule({
     id: "EST-STK-009", title: "Every SQL server has auditing and Defender alerts", description: "Auditing and threat detection are declared per server.",
     severity: "high", types: [T.sqlServer],
+    // Checkov CKV_AZURE_23 / CKV2_AZURE_13 want the policies enabled, not merely declared.
     problemOf: (graph) => (server) => {
-      const belongs = (child: GraphResource) => belongsTo(child, server, "serverName");
+      const enabled = (child: GraphResource) => belongsTo(child, server, "serverName") && isText("Enabled").test(child.inputs.state);
       const missing = [
-        ofType(graph, T.sqlAuditing).some(belongs) ? undefined : "ServerBlobAuditingPolicy",
-        ofType(graph, T.sqlAlertPolicy).some(belongs) ? undefined : "ServerSecurityAlertPolicy",
+        ofType(graph, T.sqlAuditing).some(enabled) ? undefined : "ServerBlobAuditingPolicy",
+        ofType(graph, T.sqlAlertPolicy).some(enabled) ? undefined : "ServerSecurityAlertPolicy",
       ].filter(Boolean);
-      return missing.length ? `no ${missing.join(" or ")} for the server` : undefined;
+      return missing.length ? `no ${missing.join(" or ")} with state "Enabled" for the server` : undefined;
     },
-    fail: [removeType(T.sqlAuditing), removeType(T.sqlAlertPolicy)],
+    fail: [
+      removeType(T.sqlAuditing),
+      removeType(T.sqlAlertPolicy),
+      (graph) => ofType(graph, T.sqlAuditing).forEach((policy) => (policy.inputs.state = "Disabled")),
+      (graph) => ofType(graph, T.sqlAlertPolicy).forEach((policy) => (policy.inputs.state = "Disabled")),
+    ],
     controls: { mcsb: ["LT-1", "LT-3"], cis: ["4.1.1"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_23", "CKV2_AZURE_13"] },
-    remediation: "Declare a ServerBlobAuditingPolicy and a ServerSecurityAlertPolicy for the sql Server (data/sql component).", enforcement: ENFORCE.always,
+    remediation: "Declare a ServerBlobAuditingPolicy and a ServerSecurityAlertPolicy with `state: \"Enabled\"` for the sql Server (data/sql component).", enforcement: ENFORCE.always,
   }),
   stackRule({
     id: "EST-STK-010", title: "Every Front Door endpoint is protected by the WAF policy", description: "A security policy associates a WAF policy with each endpoint.",
