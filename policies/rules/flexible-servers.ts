@@ -49,8 +49,8 @@ function entraAdministratorProblem(graph: Graph, server: GraphResource, type: st
   return problems.join("; ") || undefined;
 }
 
-const editServer = (type: string, edit: (inputs: Record<string, unknown>) => void) => (graph: Graph) => ofType(graph, type).forEach((server) => edit(server.inputs));
-const editAdmins = (type: string, edit: (inputs: Record<string, unknown>) => void) => (graph: Graph) => ofType(graph, type).forEach((admin) => edit(admin.inputs));
+/** A graph edit applying `edit` to the inputs of every resource of a type (a server, an administrator). */
+const editEach = (type: string, edit: (inputs: Record<string, unknown>) => void) => (graph: Graph) => ofType(graph, type).forEach((resource) => edit(resource.inputs));
 
 const setParameter = (type: string, parameter: string, value: string) => (graph: Graph) => {
   for (const config of ofType(graph, type)) if (config.inputs.configurationName === parameter) config.inputs.value = value;
@@ -58,6 +58,89 @@ const setParameter = (type: string, parameter: string, value: string) => (graph:
 const removeParameter = (type: string, parameter: string) => (graph: Graph) => {
   graph.resources = graph.resources.filter((r) => !(r.type === type && r.inputs.configurationName === parameter));
 };
+
+/** What differs between the two engines' twin rules (public access, zone-redundant HA, retention, geo-redundant backup). */
+interface Engine {
+  id: "PSQL" | "MYSQL";
+  name: "PostgreSQL" | "MySQL";
+  type: string;
+  /** The azure-native module the remediations name. */
+  module: "dbforpostgresql" | "dbformysql";
+  privateEndpointGroup: string;
+  /** The tiers that offer high availability. */
+  haTiers: string;
+  /** What the retention rule's description adds for this engine. */
+  retentionNote: string;
+  publicAccessMappings: Rule["mappings"];
+  geoBackupCheckov: string;
+}
+
+/** The rules both engines share; PSRule names its rules per engine (Azure.PostgreSQL.*, Azure.MySQL.*). */
+function serverRules(engine: Engine): Rule[] {
+  const { id, name, type, module } = engine;
+  return [
+    customRule({
+      id: `EST-${id}-002`,
+      title: `${name} disables public network access`,
+      description: "The server is reached only through its private endpoint (or from its delegated subnet).",
+      severity: "high",
+      types: [type],
+      check: publicAccessProblem,
+      fail: [{ "network.publicNetworkAccess": "Enabled" }, { network: REMOVE }],
+      controls: { mcsb: ["NS-2"], waf: "Security" },
+      mappings: engine.publicAccessMappings,
+      remediation: `Set \`network: { publicNetworkAccess: "Disabled" }\` on the ${module} Server and give it a private endpoint (group id ${engine.privateEndpointGroup}).`,
+      enforcement: ENFORCE.always,
+    }),
+    inputRule({
+      id: `EST-${id}-004`,
+      title: `Production ${name} has zone-redundant high availability`,
+      description: "A standby in another zone takes over automatically when the primary's zone fails.",
+      severity: "medium",
+      types: [type],
+      path: "highAvailability.mode",
+      expect: isText("ZoneRedundant"),
+      bad: "Disabled",
+      // PSRule Azure.<engine>.ZoneRedundantHA: absent is Azure's default (Disabled); SameZone HA is not zone redundant; values compare case-insensitively.
+      fail: [{ "highAvailability.mode": REMOVE }, { "highAvailability.mode": "SameZone" }],
+      pass: [{ "highAvailability.mode": "zoneredundant" }],
+      controls: { mcsb: ["BR-1"], waf: "Reliability" },
+      mappings: { psrule: [`Azure.${name}.ZoneRedundantHA`] },
+      remediation: `Set \`highAvailability: { mode: "ZoneRedundant" }\` on the ${module} Server (${engine.haTiers} tier, a region with zones).`,
+      enforcement: ENFORCE.prodOnly,
+    }),
+    customRule({
+      id: `EST-${id}-005`,
+      title: `${name} point-in-time restore keeps at least 7 days (14 in production)`,
+      description: `Backups let a bad deployment or deletion be rolled back${engine.retentionNote}.`,
+      severity: "medium",
+      types: [type],
+      check: retentionProblem,
+      fail: [{ "backup.backupRetentionDays": 1 }],
+      controls: { mcsb: ["BR-1"], waf: "Reliability" },
+      mappings: {},
+      remediation: `Set \`backup.backupRetentionDays\` (7 to 35) on the ${module} Server.`,
+      enforcement: ENFORCE.always,
+    }),
+    inputRule({
+      id: `EST-${id}-006`,
+      title: `Production ${name} backups are geo redundant`,
+      description: "Geo-redundant backups restore the server in the paired region after a regional disaster.",
+      severity: "low",
+      types: [type],
+      path: "backup.geoRedundantBackup",
+      expect: isText("Enabled"),
+      bad: "Disabled",
+      // PSRule Azure.<engine>.GeoRedundantBackup: absent is Azure's default (Disabled); values compare case-insensitively.
+      fail: [{ "backup.geoRedundantBackup": REMOVE }],
+      pass: [{ "backup.geoRedundantBackup": "enabled" }],
+      controls: { mcsb: ["BR-1"], waf: "Reliability" },
+      mappings: { psrule: [`Azure.${name}.GeoRedundantBackup`], checkov: [engine.geoBackupCheckov] },
+      remediation: `Set \`backup.geoRedundantBackup: "Enabled"\` on the ${module} Server (only possible when it is created).`,
+      enforcement: ENFORCE.prodAdvisory,
+    }),
+  ];
+}
 
 export const flexibleServerRules: Rule[] = [
   stackRule({
@@ -80,32 +163,19 @@ export const flexibleServerRules: Rule[] = [
       return problems.join("; ") || undefined;
     },
     fail: [
-      editServer(T.psqlServer, (inputs) => (inputs.authConfig = { ...(inputs.authConfig as object), passwordAuth: "Enabled" })),
-      editServer(T.psqlServer, (inputs) => delete inputs.authConfig),
-      editServer(T.psqlServer, (inputs) => (inputs.administratorLoginPassword = "[secret]")),
+      editEach(T.psqlServer, (inputs) => (inputs.authConfig = { ...(inputs.authConfig as object), passwordAuth: "Enabled" })),
+      editEach(T.psqlServer, (inputs) => delete inputs.authConfig),
+      editEach(T.psqlServer, (inputs) => (inputs.administratorLoginPassword = "[secret]")),
       // Entra-only with no Entra administrator: nobody could sign in (PSRule fails a server without one).
       (graph) => void (graph.resources = graph.resources.filter((resource) => resource.type !== T.psqlAdmin)),
-      editAdmins(T.psqlAdmin, (inputs) => delete inputs.principalName),
-      editAdmins(T.psqlAdmin, (inputs) => delete inputs.tenantId),
+      editEach(T.psqlAdmin, (inputs) => delete inputs.principalName),
+      editEach(T.psqlAdmin, (inputs) => delete inputs.tenantId),
     ],
     // Azure compares the switches case-insensitively.
-    pass: [editServer(T.psqlServer, (inputs) => (inputs.authConfig = { activeDirectoryAuth: "enabled", passwordAuth: "disabled", tenantId: "t" }))],
+    pass: [editEach(T.psqlServer, (inputs) => (inputs.authConfig = { activeDirectoryAuth: "enabled", passwordAuth: "disabled", tenantId: "t" }))],
     controls: { mcsb: ["IM-1"], waf: "Security" },
     mappings: { psrule: ["Azure.PostgreSQL.AAD", "Azure.PostgreSQL.AADOnly"] },
     remediation: "Set `authConfig: { activeDirectoryAuth: \"Enabled\", passwordAuth: \"Disabled\", tenantId }` on the dbforpostgresql Server and give it an AdministratorsMicrosoftEntra (objectId, principalName, principalType, tenantId).",
-    enforcement: ENFORCE.always,
-  }),
-  customRule({
-    id: "EST-PSQL-002",
-    title: "PostgreSQL disables public network access",
-    description: "The server is reached only through its private endpoint (or from its delegated subnet).",
-    severity: "high",
-    types: [T.psqlServer],
-    check: publicAccessProblem,
-    fail: [{ "network.publicNetworkAccess": "Enabled" }, { network: REMOVE }],
-    controls: { mcsb: ["NS-2"], waf: "Security" },
-    mappings: {},
-    remediation: "Set `network: { publicNetworkAccess: \"Disabled\" }` on the dbforpostgresql Server and give it a private endpoint (group id postgresqlServer).",
     enforcement: ENFORCE.always,
   }),
   customRule({
@@ -127,53 +197,6 @@ export const flexibleServerRules: Rule[] = [
     remediation: "Set the dbforpostgresql Configuration `require_secure_transport` to \"on\" and `ssl_min_protocol_version` to the `minimumTlsVersion` policy setting (`\"TLSv1.2\"` by default) or newer.",
     enforcement: ENFORCE.always,
   }),
-  inputRule({
-    id: "EST-PSQL-004",
-    title: "Production PostgreSQL has zone-redundant high availability",
-    description: "A standby in another zone takes over automatically when the primary's zone fails.",
-    severity: "medium",
-    types: [T.psqlServer],
-    path: "highAvailability.mode",
-    expect: isText("ZoneRedundant"),
-    bad: "Disabled",
-    // PSRule Azure.PostgreSQL.ZoneRedundantHA: absent is Azure's default (Disabled); SameZone HA is not zone redundant; values compare case-insensitively.
-    fail: [{ "highAvailability.mode": REMOVE }, { "highAvailability.mode": "SameZone" }],
-    pass: [{ "highAvailability.mode": "zoneredundant" }],
-    controls: { mcsb: ["BR-1"], waf: "Reliability" },
-    mappings: { psrule: ["Azure.PostgreSQL.ZoneRedundantHA"] },
-    remediation: "Set `highAvailability: { mode: \"ZoneRedundant\" }` on the dbforpostgresql Server (General Purpose or Memory Optimized tier, a region with zones).",
-    enforcement: ENFORCE.prodOnly,
-  }),
-  customRule({
-    id: "EST-PSQL-005",
-    title: "PostgreSQL point-in-time restore keeps at least 7 days (14 in production)",
-    description: "Backups let a bad deployment or deletion be rolled back.",
-    severity: "medium",
-    types: [T.psqlServer],
-    check: retentionProblem,
-    fail: [{ "backup.backupRetentionDays": 1 }],
-    controls: { mcsb: ["BR-1"], waf: "Reliability" },
-    mappings: {},
-    remediation: "Set `backup.backupRetentionDays` (7 to 35) on the dbforpostgresql Server.",
-    enforcement: ENFORCE.always,
-  }),
-  inputRule({
-    id: "EST-PSQL-006",
-    title: "Production PostgreSQL backups are geo redundant",
-    description: "Geo-redundant backups restore the server in the paired region after a regional disaster.",
-    severity: "low",
-    types: [T.psqlServer],
-    path: "backup.geoRedundantBackup",
-    expect: isText("Enabled"),
-    bad: "Disabled",
-    // PSRule Azure.PostgreSQL.GeoRedundantBackup: absent is Azure's default (Disabled); SameZone HA is not zone redundant; values compare case-insensitively.
-    fail: [{ "backup.geoRedundantBackup": REMOVE }],
-    pass: [{ "backup.geoRedundantBackup": "enabled" }],
-    controls: { mcsb: ["BR-1"], waf: "Reliability" },
-    mappings: { psrule: ["Azure.PostgreSQL.GeoRedundantBackup"], checkov: ["CKV_AZURE_136"] },
-    remediation: "Set `backup.geoRedundantBackup: \"Enabled\"` on the dbforpostgresql Server (only possible when it is created).",
-    enforcement: ENFORCE.prodAdvisory,
-  }),
 
   stackRule({
     id: "EST-MYSQL-001",
@@ -192,26 +215,13 @@ export const flexibleServerRules: Rule[] = [
       setParameter(T.mysqlConfiguration, "aad_auth_only", "OFF"),
       removeParameter(T.mysqlConfiguration, "aad_auth_only"),
       (graph) => void (graph.resources = graph.resources.filter((r) => r.type !== T.mysqlAdmin)),
-      editAdmins(T.mysqlAdmin, (inputs) => delete inputs.identityResourceId),
-      editAdmins(T.mysqlAdmin, (inputs) => delete inputs.sid),
+      editEach(T.mysqlAdmin, (inputs) => delete inputs.identityResourceId),
+      editEach(T.mysqlAdmin, (inputs) => delete inputs.sid),
     ],
     pass: [setParameter(T.mysqlConfiguration, "aad_auth_only", "on")],
     controls: { mcsb: ["IM-1"], waf: "Security" },
     mappings: { psrule: ["Azure.MySQL.AAD", "Azure.MySQL.AADOnly"] },
     remediation: "Give the dbformysql Server an AzureADAdministrator (with its user-assigned identity) and a Configuration `aad_auth_only` = \"ON\".",
-    enforcement: ENFORCE.always,
-  }),
-  customRule({
-    id: "EST-MYSQL-002",
-    title: "MySQL disables public network access",
-    description: "The server is reached only through its private endpoint (or from its delegated subnet).",
-    severity: "high",
-    types: [T.mysqlServer],
-    check: publicAccessProblem,
-    fail: [{ "network.publicNetworkAccess": "Enabled" }, { network: REMOVE }],
-    controls: { mcsb: ["NS-2"], waf: "Security" },
-    mappings: { checkov: ["CKV_AZURE_53"] },
-    remediation: "Set `network: { publicNetworkAccess: \"Disabled\" }` on the dbformysql Server and give it a private endpoint (group id mysqlServer).",
     enforcement: ENFORCE.always,
   }),
   customRule({
@@ -236,51 +246,26 @@ export const flexibleServerRules: Rule[] = [
     remediation: "Set the dbformysql Configuration `require_secure_transport` to \"ON\" and `tls_version` to \"TLSv1.2,TLSv1.3\" (\"TLSv1.3\" when the `minimumTlsVersion` policy setting is 1.3).",
     enforcement: ENFORCE.always,
   }),
-  inputRule({
-    id: "EST-MYSQL-004",
-    title: "Production MySQL has zone-redundant high availability",
-    description: "A standby in another zone takes over automatically when the primary's zone fails.",
-    severity: "medium",
-    types: [T.mysqlServer],
-    path: "highAvailability.mode",
-    expect: isText("ZoneRedundant"),
-    bad: "Disabled",
-    // PSRule Azure.MySQL.ZoneRedundantHA: absent is Azure's default (Disabled); SameZone HA is not zone redundant; values compare case-insensitively.
-    fail: [{ "highAvailability.mode": REMOVE }, { "highAvailability.mode": "SameZone" }],
-    pass: [{ "highAvailability.mode": "zoneredundant" }],
-    controls: { mcsb: ["BR-1"], waf: "Reliability" },
-    mappings: { psrule: ["Azure.MySQL.ZoneRedundantHA"] },
-    remediation: "Set `highAvailability: { mode: \"ZoneRedundant\" }` on the dbformysql Server (General Purpose or Business Critical tier, a region with zones).",
-    enforcement: ENFORCE.prodOnly,
+  ...serverRules({
+    id: "PSQL",
+    name: "PostgreSQL",
+    type: T.psqlServer,
+    module: "dbforpostgresql",
+    privateEndpointGroup: "postgresqlServer",
+    haTiers: "General Purpose or Memory Optimized",
+    retentionNote: "",
+    publicAccessMappings: {},
+    geoBackupCheckov: "CKV_AZURE_136",
   }),
-  customRule({
-    id: "EST-MYSQL-005",
-    title: "MySQL point-in-time restore keeps at least 7 days (14 in production)",
-    description: "Backups let a bad deployment or deletion be rolled back; MySQL accepts as little as one day.",
-    severity: "medium",
-    types: [T.mysqlServer],
-    check: retentionProblem,
-    fail: [{ "backup.backupRetentionDays": 1 }],
-    controls: { mcsb: ["BR-1"], waf: "Reliability" },
-    mappings: {},
-    remediation: "Set `backup.backupRetentionDays` (7 to 35) on the dbformysql Server.",
-    enforcement: ENFORCE.always,
-  }),
-  inputRule({
-    id: "EST-MYSQL-006",
-    title: "Production MySQL backups are geo redundant",
-    description: "Geo-redundant backups restore the server in the paired region after a regional disaster.",
-    severity: "low",
-    types: [T.mysqlServer],
-    path: "backup.geoRedundantBackup",
-    expect: isText("Enabled"),
-    bad: "Disabled",
-    // PSRule Azure.MySQL.GeoRedundantBackup: absent is Azure's default (Disabled); SameZone HA is not zone redundant; values compare case-insensitively.
-    fail: [{ "backup.geoRedundantBackup": REMOVE }],
-    pass: [{ "backup.geoRedundantBackup": "enabled" }],
-    controls: { mcsb: ["BR-1"], waf: "Reliability" },
-    mappings: { psrule: ["Azure.MySQL.GeoRedundantBackup"], checkov: ["CKV_AZURE_94"] },
-    remediation: "Set `backup.geoRedundantBackup: \"Enabled\"` on the dbformysql Server (only possible when it is created).",
-    enforcement: ENFORCE.prodAdvisory,
+  ...serverRules({
+    id: "MYSQL",
+    name: "MySQL",
+    type: T.mysqlServer,
+    module: "dbformysql",
+    privateEndpointGroup: "mysqlServer",
+    haTiers: "General Purpose or Business Critical",
+    retentionNote: "; MySQL accepts as little as one day",
+    publicAccessMappings: { checkov: ["CKV_AZURE_53"] },
+    geoBackupCheckov: "CKV_AZURE_94",
   }),
 ];
