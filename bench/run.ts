@@ -12,5 +12,8 @@ for (const bench of only.length ? only : BENCHES) {
     process.exit(2);
   }
   console.error(`── bench/${bench}`);
-  execFileSync(process.execPath, [path.join(ROOT, "bin/run-ts.js"), path.join(ROOT, "bench", bench, "run.ts")], { stdio: "inherit", cwd: ROOT });
+  execFileSync(process.execPath, [path.join(ROOT, "bin/run-ts.js"), path.join(ROOT, "bench", bench, "run.ts")], {
+    stdio: "inherit",
+    cwd: ROOT,
+  });
 }

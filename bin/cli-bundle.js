@@ -2,7 +2,18 @@
 // source file is newer. Node loads the big CommonJS SDKs (Pulumi, azure-native) far faster through
 // require() than through a TypeScript ESM loader, which is what keeps `estate plan` close to the
 // time Node needs just to load those SDKs (see bench/plan).
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire, isBuiltin } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -131,7 +142,10 @@ const importMetaAsLiterals = {
       if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
       const values = { dirname: path.dirname(args.path), filename: args.path, url: pathToFileURL(args.path).href };
       // Not inside a string: "import.meta.url" as text (an esbuild define, say) stays as written.
-      const source = readFileSync(args.path, "utf8").replace(/(?<!["'`])import\.meta\.(dirname|filename|url)\b/g, (_, key) => JSON.stringify(values[key]));
+      const source = readFileSync(args.path, "utf8").replace(
+        /(?<!["'`])import\.meta\.(dirname|filename|url)\b/g,
+        (_, key) => JSON.stringify(values[key]),
+      );
       return { contents: source, loader: "ts" };
     });
   },

@@ -56,7 +56,14 @@ describe("the estate command's bundle", () => {
     expect(readFileSync(bundle, "utf8")).toContain(`${path.join(ROOT, "cli")}${path.sep}`);
     const dir = mkdtempSync(path.join(tmpdir(), "estate-saved-"));
     const plan = path.join(dir, "plan.json");
-    writeFileSync(plan, JSON.stringify(fixturePlan("dev", [{ type: "azure-native:resources:ResourceGroup", name: "rg", inputs: { location: "westeurope" } }])));
+    writeFileSync(
+      plan,
+      JSON.stringify(
+        fixturePlan("dev", [
+          { type: "azure-native:resources:ResourceGroup", name: "rg", inputs: { location: "westeurope" } },
+        ]),
+      ),
+    );
     // Lists, at exit, every file Node compiled as CommonJS besides the bundle (the closure
     // dependencies' stand-ins in the module cache are not compiled).
     const hook = path.join(dir, "loaded.cjs");
@@ -67,8 +74,16 @@ describe("the estate command's bundle", () => {
       process.on("exit", () => process.stderr.write("LOADED " + JSON.stringify(compiled.filter((f) => f !== ${JSON.stringify(realpathSync(bundle))}))));`,
     );
     const run = promisify(execFile);
-    for (const args of [["policy", "--plan", plan, "--out", dir], ["cost", plan, "--out", dir], ["diff", plan, plan], ["export", plan, "--out", path.join(dir, "t.json")]]) {
-      const { stderr } = await run(process.execPath, ["--require", hook, bundle, ...args], { cwd: ROOT, env: { ...process.env, CI: "true" } }).catch((error) => error);
+    for (const args of [
+      ["policy", "--plan", plan, "--out", dir],
+      ["cost", plan, "--out", dir],
+      ["diff", plan, plan],
+      ["export", plan, "--out", path.join(dir, "t.json")],
+    ]) {
+      const { stderr } = await run(process.execPath, ["--require", hook, bundle, ...args], {
+        cwd: ROOT,
+        env: { ...process.env, CI: "true" },
+      }).catch((error) => error);
       expect(JSON.parse(stderr.slice(stderr.indexOf("LOADED ") + 7)), args.join(" ")).toEqual([]);
     }
     rmSync(bundleDir, { recursive: true, force: true });

@@ -27,7 +27,10 @@ describe("deferred closure dependencies", () => {
        process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(report)},
          JSON.stringify(${JSON.stringify(filenames)}.map((f) => require.cache[f] ? (types.isProxy(require.cache[f].exports) ? "stand-in" : "loaded") : "absent"))));`,
     );
-    execFileSync(process.execPath, ["-r", probe, path.join(ROOT, "bin/estate.js"), "plan", "dev", "--out", dir], { cwd: ROOT, env: { ...process.env, CI: "true" } });
+    execFileSync(process.execPath, ["-r", probe, path.join(ROOT, "bin/estate.js"), "plan", "dev", "--out", dir], {
+      cwd: ROOT,
+      env: { ...process.env, CI: "true" },
+    });
     expect(JSON.parse(readFileSync(path.join(dir, "plan.json"), "utf8")).resources.length).toBeGreaterThan(50);
     expect(JSON.parse(readFileSync(report, "utf8"))).toEqual(CLOSURE_DEPENDENCIES.map(() => "stand-in"));
   });

@@ -8,12 +8,20 @@ const docs = readFileSync(path.resolve(import.meta.dirname, "../docs/edge-gatewa
 const row = (key: string) => {
   const table = docs.slice(docs.indexOf("### `estate:observability`"));
   const line = table.split("\n").find((l) => l.startsWith(`| \`${key}\``))!;
-  return line.split("|").slice(2, 5).map((cell) => Number(cell.trim()));
+  return line
+    .split("|")
+    .slice(2, 5)
+    .map((cell) => Number(cell.trim()));
 };
 
 describe("the documented observability defaults", () => {
   it("are the config's: budget, retention and alert severity per profile", () => {
-    const defaults = (profile: "dev" | "ephemeral" | "prod") => observabilityArea.defaults(profile) as { retentionDays: number; alerts: { severity: number }; budget: { monthlyAmount: number } };
+    const defaults = (profile: "dev" | "ephemeral" | "prod") =>
+      observabilityArea.defaults(profile) as {
+        retentionDays: number;
+        alerts: { severity: number };
+        budget: { monthlyAmount: number };
+      };
     const profiles = ["dev", "ephemeral", "prod"] as const;
     expect(row("budget.monthlyAmount")).toEqual(profiles.map((p) => defaults(p).budget.monthlyAmount));
     expect(row("retentionDays")).toEqual(profiles.map((p) => defaults(p).retentionDays));

@@ -20,7 +20,9 @@ for (const stream of [process.stdout, process.stderr]) {
 async function main(argv: string[]): Promise<void> {
   const program = new Command()
     .name("estate")
-    .description("Estate: a whole Azure web estate as Pulumi components, planned offline and checked with policy-as-code")
+    .description(
+      "Estate: a whole Azure web estate as Pulumi components, planned offline and checked with policy-as-code",
+    )
     .version(TOOL_VERSION, "-V, --version", "print the estate version")
     .showHelpAfterError()
     .exitOverride();
@@ -42,7 +44,10 @@ async function exitCodeFor(error: unknown): Promise<number> {
     console.error(chalk.red(`error: ${error.message}`));
     return EXIT.usage;
   }
-  const [{ PolicyRefusal }, { isExpected }] = await Promise.all([import("./cloud/operation.js"), import("./expected-errors.js")]);
+  const [{ PolicyRefusal }, { isExpected }] = await Promise.all([
+    import("./cloud/operation.js"),
+    import("./expected-errors.js"),
+  ]);
   if (error instanceof PolicyRefusal) {
     // `estate up`, and `estate env up` which deploys through it: the offline policy gate refused.
     console.error(chalk.red(error.message));
@@ -53,6 +58,7 @@ async function exitCodeFor(error: unknown): Promise<number> {
     return EXIT.failed;
   }
   console.error(error);
-  if (!process.env.ESTATE_DEBUG) console.error("(an unexpected error: run again with ESTATE_DEBUG=1 for full stack traces)");
+  if (!process.env.ESTATE_DEBUG)
+    console.error("(an unexpected error: run again with ESTATE_DEBUG=1 for full stack traces)");
   return EXIT.failed;
 }

@@ -6,14 +6,18 @@ import { fixturePlan } from "./testing/plan-fixture.js";
 import { projectCopy, REPO_ROOT } from "./testing/project.js";
 import { TOOL_VERSION } from "./version.js";
 
-const plan = (location: string) => fixturePlan("dev", [{ type: "azure-native:resources:ResourceGroup", name: "rg", inputs: { location } }]);
+const plan = (location: string) =>
+  fixturePlan("dev", [{ type: "azure-native:resources:ResourceGroup", name: "rg", inputs: { location } }]);
 const read = (dir: string, file: string) => readFileSync(path.join(dir, file), "utf8");
 
 /** A project copy whose policies/ folder is a copy (not the link) so that a test can break a waiver. */
 function projectWithOwnPolicies(): string {
   const dir = projectCopy();
   rmSync(path.join(dir, "policies"));
-  cpSync(path.join(REPO_ROOT, "policies"), path.join(dir, "policies"), { recursive: true, filter: (file) => !file.includes("node_modules") });
+  cpSync(path.join(REPO_ROOT, "policies"), path.join(dir, "policies"), {
+    recursive: true,
+    filter: (file) => !file.includes("node_modules"),
+  });
   return dir;
 }
 
@@ -23,11 +27,29 @@ describe("one pipeline per run", () => {
     const outDir = path.join(projectDir, ".estate", "dev");
     const now = new Date("2026-11-30T10:00:00.000Z");
     const run = runPipeline(projectDir, outDir, plan("eastus"), { now });
-    expect(run.files.map((f) => path.basename(f)).sort()).toEqual(["cost.json", "plan.json", "policy.html", "policy.json", "policy.junit.xml", "policy.md", "policy.sarif"]);
+    expect(run.files.map((f) => path.basename(f)).sort()).toEqual([
+      "cost.json",
+      "plan.json",
+      "policy.html",
+      "policy.json",
+      "policy.junit.xml",
+      "policy.md",
+      "policy.sarif",
+    ]);
     expect(run.provenance).toEqual({ commit: undefined, runAt: now.toISOString(), toolVersion: TOOL_VERSION });
-    for (const file of ["plan.json", "cost.json"]) expect(JSON.parse(read(outDir, file)).provenance).toEqual({ runAt: now.toISOString(), toolVersion: TOOL_VERSION });
-    expect(JSON.parse(read(outDir, "policy.json")).provenance).toMatchObject({ evaluatedAt: now.toISOString(), toolVersion: TOOL_VERSION });
-    expect(JSON.parse(read(outDir, "policy.sarif")).runs[0].properties.provenance).toMatchObject({ evaluatedAt: now.toISOString(), toolVersion: TOOL_VERSION });
+    for (const file of ["plan.json", "cost.json"])
+      expect(JSON.parse(read(outDir, file)).provenance).toEqual({
+        runAt: now.toISOString(),
+        toolVersion: TOOL_VERSION,
+      });
+    expect(JSON.parse(read(outDir, "policy.json")).provenance).toMatchObject({
+      evaluatedAt: now.toISOString(),
+      toolVersion: TOOL_VERSION,
+    });
+    expect(JSON.parse(read(outDir, "policy.sarif")).runs[0].properties.provenance).toMatchObject({
+      evaluatedAt: now.toISOString(),
+      toolVersion: TOOL_VERSION,
+    });
     expect(read(outDir, "policy.md")).toContain(`evaluated ${now.toISOString()} by estate ${TOOL_VERSION}`);
     expect(read(outDir, "policy.html")).toContain(`estate ${TOOL_VERSION}`);
   });
@@ -38,7 +60,8 @@ describe("one pipeline per run", () => {
     const outDir = path.join(projectDir, "out");
     const { provenance } = runPipeline(projectDir, outDir, plan("eastus"));
     expect(provenance.commit).toMatch(/^[0-9a-f]{40}$/);
-    for (const file of ["plan.json", "cost.json", "policy.json"]) expect(JSON.parse(read(outDir, file)).provenance.commit).toBe(provenance.commit);
+    for (const file of ["plan.json", "cost.json", "policy.json"])
+      expect(JSON.parse(read(outDir, file)).provenance.commit).toBe(provenance.commit);
     expect(read(outDir, "policy.md")).toContain(provenance.commit!.slice(0, 12));
   });
 

@@ -38,11 +38,18 @@ export interface PipelineRun {
  * Everything is computed before anything is written: a bad waiver or price table stops the run
  * with the previous run's artifacts left as they were, never a new plan.json beside stale reports.
  */
-export function runPipeline(projectDir: string, outDir: string, plan: Plan, options: PipelineOptions = {}): PipelineRun {
+export function runPipeline(
+  projectDir: string,
+  outDir: string,
+  plan: Plan,
+  options: PipelineOptions = {},
+): PipelineRun {
   const now = options.now ?? new Date();
   const provenance = runProvenance(projectDir, now);
   const evaluated = evaluateWithProject(projectDir, plan, now);
-  const policy = options.baseline ? applyBaseline(evaluated, options.baseline.baseline, options.baseline.file) : evaluated;
+  const policy = options.baseline
+    ? applyBaseline(evaluated, options.baseline.baseline, options.baseline.file)
+    : evaluated;
   // Read before anything is written: it compares with the previous run's policy.json.
   const context = reportContext(projectDir, policy, { outDir, baseline: options.baseline, provenance });
   const withCost = options.writePlanAndCost !== false;

@@ -6,7 +6,11 @@ import { describe, expect, it } from "vitest";
 import { gitCommit } from "./provenance.js";
 
 const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "init.defaultBranch=main", ...args], { cwd, encoding: "utf8" }).trim();
+  execFileSync(
+    "git",
+    ["-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "init.defaultBranch=main", ...args],
+    { cwd, encoding: "utf8" },
+  ).trim();
 
 function repository(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "estate-git-"));

@@ -10,7 +10,11 @@ export interface RunProvenance {
   toolVersion: string;
 }
 
-export const runProvenance = (projectDir: string, now = new Date()): RunProvenance => ({ commit: gitCommit(projectDir), runAt: now.toISOString(), toolVersion: TOOL_VERSION });
+export const runProvenance = (projectDir: string, now = new Date()): RunProvenance => ({
+  commit: gitCommit(projectDir),
+  runAt: now.toISOString(),
+  toolVersion: TOOL_VERSION,
+});
 
 /** The commit checked out in `dir`, or undefined outside a git checkout (or without git). */
 export function gitCommit(dir: string): string | undefined {
@@ -32,15 +36,26 @@ function commitFromGitFiles(dir: string): string | undefined {
       top = path.dirname(top);
     }
     const dotGit = path.join(top, ".git");
-    const gitDir = statSync(dotGit).isDirectory() ? dotGit : path.resolve(top, readFileSync(dotGit, "utf8").replace(/^gitdir:\s*/, "").trim());
-    const commonDir = existsSync(path.join(gitDir, "commondir")) ? path.resolve(gitDir, readFileSync(path.join(gitDir, "commondir"), "utf8").trim()) : gitDir;
+    const gitDir = statSync(dotGit).isDirectory()
+      ? dotGit
+      : path.resolve(
+          top,
+          readFileSync(dotGit, "utf8")
+            .replace(/^gitdir:\s*/, "")
+            .trim(),
+        );
+    const commonDir = existsSync(path.join(gitDir, "commondir"))
+      ? path.resolve(gitDir, readFileSync(path.join(gitDir, "commondir"), "utf8").trim())
+      : gitDir;
     const head = readFileSync(path.join(gitDir, "HEAD"), "utf8").trim();
     const ref = /^ref:\s*(\S+)$/.exec(head)?.[1];
     if (!ref) return head;
     for (const base of [gitDir, commonDir]) {
       if (existsSync(path.join(base, ref))) return readFileSync(path.join(base, ref), "utf8").trim();
     }
-    const packed = readFileSync(path.join(commonDir, "packed-refs"), "utf8").split("\n").find((line) => line.endsWith(` ${ref}`));
+    const packed = readFileSync(path.join(commonDir, "packed-refs"), "utf8")
+      .split("\n")
+      .find((line) => line.endsWith(` ${ref}`));
     return packed?.split(" ")[0];
   } catch {
     return undefined;
@@ -49,7 +64,12 @@ function commitFromGitFiles(dir: string): string | undefined {
 
 function commitFromGit(dir: string): string | undefined {
   try {
-    return execFileSync("git", ["rev-parse", "--verify", "HEAD"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 5000 }).trim();
+    return execFileSync("git", ["rev-parse", "--verify", "HEAD"], {
+      cwd: dir,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+      timeout: 5000,
+    }).trim();
   } catch {
     return undefined;
   }

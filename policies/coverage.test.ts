@@ -15,7 +15,9 @@ describe.each([
 ] as const)("%s coverage", (_name, catalogue, kind) => {
   it("explains every external rule no Estate rule maps, and lists every mapped one", () => {
     const covered = mappedBy(kind);
-    const unexplained = listed(catalogue).filter(([id, note]) => !covered.has(id) && !note).map(([id]) => id);
+    const unexplained = listed(catalogue)
+      .filter(([id, note]) => !covered.has(id) && !note)
+      .map(([id]) => id);
     expect(unexplained).toEqual([]);
     const unlisted = [...covered.keys()].filter((id) => !listed(catalogue).some(([listedId]) => listedId === id));
     expect(unlisted).toEqual([]);
@@ -23,7 +25,11 @@ describe.each([
 
   it("does not call a mapped rule uncovered", () => {
     const covered = mappedBy(kind);
-    expect(listed(catalogue).filter(([id, note]) => covered.has(id) && note).map(([id]) => id)).toEqual([]);
+    expect(
+      listed(catalogue)
+        .filter(([id, note]) => covered.has(id) && note)
+        .map(([id]) => id),
+    ).toEqual([]);
   });
 
   it("has a group for every resource type the pack judges", () => {
@@ -34,7 +40,10 @@ describe.each([
   it("groups only types the pack knows, each group with rules or a reason it has none", () => {
     const known = new Set<string>(Object.values(T));
     for (const [title, group] of Object.entries(catalogue)) {
-      expect(group.types.filter((type) => !known.has(type)), title).toEqual([]);
+      expect(
+        group.types.filter((type) => !known.has(type)),
+        title,
+      ).toEqual([]);
       expect(Object.keys(group.rules).length > 0 || Boolean(group.none), title).toBe(true);
     }
   });

@@ -11,10 +11,19 @@ import { parseWaivers, WaiverError, type Waiver } from "./waivers.js";
 const now = new Date("2026-11-24T12:00:00Z");
 const meta = (profile: Profile) => ({ stack: "test", profile, planCreatedAt: now.toISOString() });
 const failures = (report: ReturnType<typeof evaluate>) =>
-  report.results.filter((result) => result.status === "fail").map((result) => `${result.ruleId} ${result.resource.name}`).sort();
+  report.results
+    .filter((result) => result.status === "fail")
+    .map((result) => `${result.ruleId} ${result.resource.name}`)
+    .sort();
 
 const waiver = (fields: Partial<Waiver>): Waiver => ({
-  rule: "EST-WAF-002", resource: "waf", reason: "Tuning against false positives", owner: "sec@contoso.com", expires: "2027-01-31", source: "waivers.yaml#0", ...fields,
+  rule: "EST-WAF-002",
+  resource: "waf",
+  reason: "Tuning against false positives",
+  owner: "sec@contoso.com",
+  expires: "2027-01-31",
+  source: "waivers.yaml#0",
+  ...fields,
 });
 
 describe("evaluate", () => {
@@ -42,7 +51,10 @@ describe("evaluate", () => {
   });
 
   it("turns a matching, unexpired waiver into waived with its owner, and lists it as active", () => {
-    const report = evaluate(insecureEstate(), meta("prod"), { now, waivers: [waiver({ resource: "urn:pulumi:*::waf" })] });
+    const report = evaluate(insecureEstate(), meta("prod"), {
+      now,
+      waivers: [waiver({ resource: "urn:pulumi:*::waf" })],
+    });
     const result = report.results.find((r) => r.ruleId === "EST-WAF-002")!;
     expect(result.status).toBe("waived");
     expect(result.waiver).toMatchObject({ owner: "sec@contoso.com", expires: "2027-01-31" });
@@ -51,7 +63,14 @@ describe("evaluate", () => {
   });
 
   it("reports a waiver that matches nothing, and one on the day after it expires", () => {
-    const report = evaluate(compliantEstate(), meta("prod"), { now, waivers: [waiver({ resource: "no-such-thing" }), waiver({ expires: "2026-11-24" }), waiver({ expires: "2026-11-23" })] });
+    const report = evaluate(compliantEstate(), meta("prod"), {
+      now,
+      waivers: [
+        waiver({ resource: "no-such-thing" }),
+        waiver({ expires: "2026-11-24" }),
+        waiver({ expires: "2026-11-23" }),
+      ],
+    });
     expect(report.waivers.map((w) => w.status)).toEqual(["unmatched", "active", "expired"]);
     expect(failures(report)).toEqual(["EST-WVR-001 EST-WAF-002 waf", "EST-WVR-002 EST-WAF-002 no-such-thing"]);
     expect(report.results.find((r) => r.ruleId === "EST-WVR-002")!.enforcement).toBe("advisory");
@@ -63,7 +82,9 @@ describe("evaluate", () => {
     expect(new Set(storage.results.map((r) => r.ruleId.slice(0, 7)))).toEqual(new Set(["EST-ST-"]));
     expect(storage.summary.fail).toBe(3);
     // The same globs as waivers: `?` is one character, not a regular-expression quantifier.
-    expect(new Set(filterReport(report, { rules: ["est-st-00?"] }).rules.map((r) => r.id.slice(0, 9)))).toEqual(new Set(["EST-ST-00"]));
+    expect(new Set(filterReport(report, { rules: ["est-st-00?"] }).rules.map((r) => r.id.slice(0, 9)))).toEqual(
+      new Set(["EST-ST-00"]),
+    );
     const critical = filterReport(report, { minSeverity: "critical" });
     expect(critical.results.every((r) => r.severity === "critical")).toBe(true);
     expect(failures(critical)).toEqual(["EST-ST-003 st", "EST-STK-005 st"]);
@@ -72,14 +93,28 @@ describe("evaluate", () => {
 
 describe("not applicable", () => {
   const ruleData = {
-    title: "t", description: "d", severity: "high" as const, controls: { mcsb: ["NS-2"], waf: "Security" as const }, mappings: {}, remediation: "Change the input.", enforcement: ENFORCE.always,
+    title: "t",
+    description: "d",
+    severity: "high" as const,
+    controls: { mcsb: ["NS-2"], waf: "Security" as const },
+    mappings: {},
+    remediation: "Change the input.",
+    enforcement: ENFORCE.always,
   };
   const premiumOnly = inputRule({
-    ...ruleData, id: "EST-TST-001", types: [T.storageAccount], path: "minimumTlsVersion", expect: is("TLS1_3"), bad: "TLS1_0",
-    when: (resource) => resource.name === "premium", appliesTo: "premium accounts",
+    ...ruleData,
+    id: "EST-TST-001",
+    types: [T.storageAccount],
+    path: "minimumTlsVersion",
+    expect: is("TLS1_3"),
+    bad: "TLS1_0",
+    when: (resource) => resource.name === "premium",
+    appliesTo: "premium accounts",
   });
   const stackOnly = stackRule({
-    ...ruleData, id: "EST-TST-002", types: [T.storageAccount],
+    ...ruleData,
+    id: "EST-TST-002",
+    types: [T.storageAccount],
     problemOf: () => (resource) => (resource.name === "st" ? notApplicable("no blob service declared") : "a problem"),
     fail: [],
   });
@@ -94,13 +129,19 @@ describe("not applicable", () => {
     ]);
     expect(report.summary.notApplicable).toBe(report.results.filter((r) => r.status === "not-applicable").length);
     expect(report.summary.notApplicable).toBeGreaterThanOrEqual(2);
-    expect(report.summary.pass + report.summary.fail + report.summary.waived + report.summary.notApplicable).toBe(report.summary.results);
+    expect(report.summary.pass + report.summary.fail + report.summary.waived + report.summary.notApplicable).toBe(
+      report.summary.results,
+    );
     expect(report.summary.bySeverity.high["not-applicable"]).toBe(report.summary.notApplicable);
     expect(report.summary.mandatoryViolations).toBe(report.results.filter((r) => r.status === "fail").length);
   });
 
   it("does not let a waiver match a not-applicable result", () => {
-    const report = evaluate(compliantEstate(), meta("prod"), { now, rules: [premiumOnly], waivers: [waiver({ rule: "EST-TST-001", resource: "st" })] });
+    const report = evaluate(compliantEstate(), meta("prod"), {
+      now,
+      rules: [premiumOnly],
+      waivers: [waiver({ rule: "EST-TST-001", resource: "st" })],
+    });
     expect(report.results.find((r) => r.resource.name === "st")!.status).toBe("not-applicable");
     expect(report.waivers[0]!.status).toBe("unmatched");
   });
@@ -109,8 +150,13 @@ describe("not applicable", () => {
     const graph = compliantEstate();
     const group = graph.resources.find((r) => r.type === T.resourceGroup)!;
     delete group.inputs.resourceGroupName;
-    const result = evaluate(graph, meta("prod"), { now }).results.find((r) => r.ruleId === "EST-GEN-004" && r.resource.urn === group.urn)!;
-    expect(result).toMatchObject({ status: "not-applicable", message: "resourceGroupName is not set: the provider generates the name from the logical name" });
+    const result = evaluate(graph, meta("prod"), { now }).results.find(
+      (r) => r.ruleId === "EST-GEN-004" && r.resource.urn === group.urn,
+    )!;
+    expect(result).toMatchObject({
+      status: "not-applicable",
+      message: "resourceGroupName is not set: the provider generates the name from the logical name",
+    });
   });
 });
 
@@ -119,7 +165,14 @@ describe("waiver files", () => {
 
   it("parses a valid file, dates included", () => {
     expect(parseWaivers(valid, "policies/waivers.yaml", RULES)).toEqual([
-      { rule: "EST-WAF-002", resource: "waf*", reason: "Tuning against false positives", owner: "sec@contoso.com", expires: "2027-01-31", source: "policies/waivers.yaml#0" },
+      {
+        rule: "EST-WAF-002",
+        resource: "waf*",
+        reason: "Tuning against false positives",
+        owner: "sec@contoso.com",
+        expires: "2027-01-31",
+        source: "policies/waivers.yaml#0",
+      },
     ]);
   });
 

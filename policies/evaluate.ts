@@ -129,7 +129,18 @@ export function planGraph(plan: Pick<PlannedStack, "resources" | "outputs">): Gr
 
 function ruleInfo(rule: RuleMeta, kind: RuleInfo["kind"], profile: Profile): RuleInfo {
   const { id, title, description, severity, types, controls, mappings, remediation } = rule;
-  return { id, kind, title, description, severity, types: [...types], controls, mappings, remediation, enforcement: rule.enforcement[profile] };
+  return {
+    id,
+    kind,
+    title,
+    description,
+    severity,
+    types: [...types],
+    controls,
+    mappings,
+    remediation,
+    enforcement: rule.enforcement[profile],
+  };
 }
 
 const toResource = (resource: GraphResource & { physicalName?: string }): ResultResource => ({
@@ -152,7 +163,9 @@ function judge(graph: Graph, rule: Rule, context: RuleContext): Judgement[] {
   if (rule.kind === "resource") {
     return subjects.map((resource) => {
       const verdict = rule.check(resource, context);
-      return isNotApplicable(verdict) ? { resource: toResource(resource), messages: [], notApplicable: verdict.notApplicable } : { resource: toResource(resource), messages: verdict };
+      return isNotApplicable(verdict)
+        ? { resource: toResource(resource), messages: [], notApplicable: verdict.notApplicable }
+        : { resource: toResource(resource), messages: verdict };
     });
   }
   const all = rule.check(graph, context);
@@ -160,20 +173,33 @@ function judge(graph: Graph, rule: Rule, context: RuleContext): Judgement[] {
   const verdicts: Judgement[] = subjects.map((resource) => {
     const messages = findings.filter((finding) => finding.urn === resource.urn).map((finding) => finding.message);
     // A problem outweighs a not-applicable note about the same resource.
-    const reasons = messages.length ? [] : all.filter((finding) => finding.notApplicable && finding.urn === resource.urn).map((finding) => finding.message);
-    return { resource: toResource(resource), messages, ...(reasons.length ? { notApplicable: reasons.join("; ") } : {}) };
+    const reasons = messages.length
+      ? []
+      : all
+          .filter((finding) => finding.notApplicable && finding.urn === resource.urn)
+          .map((finding) => finding.message);
+    return {
+      resource: toResource(resource),
+      messages,
+      ...(reasons.length ? { notApplicable: reasons.join("; ") } : {}),
+    };
   });
   // Findings about something that is not a resource of the graph (the stack's outputs).
   const orphans = findings.filter((finding) => !subjects.some((resource) => resource.urn === finding.urn));
   for (const urn of new Set(orphans.map((finding) => finding.urn))) {
     const type = urn === STACK_OUTPUTS_URN ? "pulumi:pulumi:Stack" : "unknown";
-    verdicts.push({ resource: { urn, type, name: urn === STACK_OUTPUTS_URN ? "stack outputs" : urn }, messages: orphans.filter((f) => f.urn === urn).map((f) => f.message) });
+    verdicts.push({
+      resource: { urn, type, name: urn === STACK_OUTPUTS_URN ? "stack outputs" : urn },
+      messages: orphans.filter((f) => f.urn === urn).map((f) => f.message),
+    });
   }
   return verdicts;
 }
 
 export function summarize(results: PolicyResult[], rules: number): Summary {
-  const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, Object.fromEntries(STATUSES.map((status) => [status, 0]))])) as Summary["bySeverity"];
+  const bySeverity = Object.fromEntries(
+    SEVERITIES.map((severity) => [severity, Object.fromEntries(STATUSES.map((status) => [status, 0]))]),
+  ) as Summary["bySeverity"];
   for (const result of results) bySeverity[result.severity][result.status] += 1;
   const failures = results.filter((result) => result.status === "fail");
   return {
@@ -206,7 +232,9 @@ export function evaluate(
   const waivers = options.waivers ?? [];
   const settings = options.settings ?? { values: DEFAULT_SETTINGS, from: [] };
   const context: RuleContext = { profile: meta.profile, stack: meta.stack, now, settings: settings.values };
-  const usage = new Map<Waiver, { matched: number; waived: number }>(waivers.map((waiver) => [waiver, { matched: 0, waived: 0 }]));
+  const usage = new Map<Waiver, { matched: number; waived: number }>(
+    waivers.map((waiver) => [waiver, { matched: 0, waived: 0 }]),
+  );
   const results: PolicyResult[] = [];
 
   for (const rule of rules) {
@@ -215,17 +243,35 @@ export function evaluate(
     for (const { resource, messages, notApplicable } of judge(graph, rule, context)) {
       if (notApplicable !== undefined) {
         // Nothing was judged, so there is nothing to waive: a waiver matching only these is unmatched.
-        results.push({ ruleId: rule.id, severity: rule.severity, enforcement, status: "not-applicable", resource, message: notApplicable });
+        results.push({
+          ruleId: rule.id,
+          severity: rule.severity,
+          enforcement,
+          status: "not-applicable",
+          resource,
+          message: notApplicable,
+        });
         continue;
       }
-      const result: PolicyResult = { ruleId: rule.id, severity: rule.severity, enforcement, status: messages.length ? "fail" : "pass", resource };
+      const result: PolicyResult = {
+        ruleId: rule.id,
+        severity: rule.severity,
+        enforcement,
+        status: messages.length ? "fail" : "pass",
+        resource,
+      };
       if (messages.length) result.message = messages.join("; ");
       for (const waiver of waivers) {
         if (waiver.rule !== rule.id || !waiverMatches(waiver, resource)) continue;
         usage.get(waiver)!.matched += 1;
         if (result.status === "fail" && !isExpired(waiver, now)) {
           result.status = "waived";
-          result.waiver = { reason: waiver.reason, owner: waiver.owner, expires: waiver.expires, source: waiver.source };
+          result.waiver = {
+            reason: waiver.reason,
+            owner: waiver.owner,
+            expires: waiver.expires,
+            source: waiver.source,
+          };
           usage.get(waiver)!.waived += 1;
         }
       }
@@ -248,7 +294,11 @@ export function evaluate(
       severity: rule.severity,
       enforcement,
       status: "fail",
-      resource: { urn: `waiver:${waiver.source}`, type: "estate:policy:Waiver", name: `${waiver.rule} ${waiver.resource}` },
+      resource: {
+        urn: `waiver:${waiver.source}`,
+        type: "estate:policy:Waiver",
+        name: `${waiver.rule} ${waiver.resource}`,
+      },
       message: `waiver ${waiverProblem(waiver, waiver.status)}`,
     });
   }
@@ -278,18 +328,31 @@ export function evaluate(
 
 /** Evaluates a saved or fresh plan; the profile comes from the plan. */
 export function evaluatePlan(plan: PlannedStack, options: EvaluateOptions = {}): PolicyReport {
-  if (!isProfile(plan.profile)) throw new Error(`plan of ${plan.stack}: profile ${JSON.stringify(plan.profile)} is not one of ${PROFILES.join(", ")}`);
-  return evaluate(planGraph(plan), { stack: plan.stack, profile: plan.profile, planCreatedAt: plan.createdAt }, options);
+  if (!isProfile(plan.profile))
+    throw new Error(
+      `plan of ${plan.stack}: profile ${JSON.stringify(plan.profile)} is not one of ${PROFILES.join(", ")}`,
+    );
+  return evaluate(
+    planGraph(plan),
+    { stack: plan.stack, profile: plan.profile, planCreatedAt: plan.createdAt },
+    options,
+  );
 }
 
 /** Narrows a report to some rules (ids or globs like EST-WAF-*) and a minimum severity. */
 export function filterReport(report: PolicyReport, filter: { minSeverity?: Severity; rules?: string[] }): PolicyReport {
   const patterns = (filter.rules ?? []).map(globToRegExp);
   const keepRule = (id: string, severity: Severity) =>
-    (!patterns.length || patterns.some((pattern) => pattern.test(id))) && (!filter.minSeverity || severityRank(severity) <= severityRank(filter.minSeverity));
+    (!patterns.length || patterns.some((pattern) => pattern.test(id))) &&
+    (!filter.minSeverity || severityRank(severity) <= severityRank(filter.minSeverity));
   const rules = report.rules.filter((rule) => keepRule(rule.id, rule.severity));
   const results = report.results.filter((result) => keepRule(result.ruleId, result.severity));
-  return { ...report, rules, results, summary: summarize(results, rules.filter((rule) => rule.enforcement !== "disabled").length) };
+  return {
+    ...report,
+    rules,
+    results,
+    summary: summarize(results, rules.filter((rule) => rule.enforcement !== "disabled").length),
+  };
 }
 
 /** 0 for critical, the worst; SEVERITIES lists them worst first. */

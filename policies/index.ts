@@ -26,9 +26,11 @@ function engineStackConfig(): Record<string, string> {
   }
 }
 
-const profileSource = process.env.ESTATE_PROFILE !== undefined ? "ESTATE_PROFILE" : "the stack's estate:profile (PULUMI_CONFIG)";
+const profileSource =
+  process.env.ESTATE_PROFILE !== undefined ? "ESTATE_PROFILE" : "the stack's estate:profile (PULUMI_CONFIG)";
 const profile = process.env.ESTATE_PROFILE ?? engineStackConfig()["estate:profile"] ?? "prod";
-if (!isProfile(profile)) throw new Error(`${profileSource} is ${JSON.stringify(profile)}; expected one of ${PROFILES.join(", ")}`);
+if (!isProfile(profile))
+  throw new Error(`${profileSource} is ${JSON.stringify(profile)}; expected one of ${PROFILES.join(", ")}`);
 const stack = process.env.ESTATE_STACK ?? process.env.PULUMI_NODEJS_STACK ?? process.env.PULUMI_STACK ?? "";
 const projectDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 

@@ -18,7 +18,12 @@ export type Severity = (typeof SEVERITIES)[number];
 
 export type Enforcement = "mandatory" | "advisory" | "disabled";
 
-export type Pillar = "Security" | "Reliability" | "Operational Excellence" | "Cost Optimization" | "Performance Efficiency";
+export type Pillar =
+  | "Security"
+  | "Reliability"
+  | "Operational Excellence"
+  | "Cost Optimization"
+  | "Performance Efficiency";
 
 export interface Controls {
   /** Microsoft cloud security benchmark v3 control ids, e.g. `NS-2`. */
@@ -103,7 +108,9 @@ export const notApplicable = (reason: string): NotApplicable => ({ notApplicable
 export type Verdict = string[] | NotApplicable;
 
 export function isNotApplicable(value: unknown): value is NotApplicable {
-  return typeof value === "object" && value !== null && typeof (value as Partial<NotApplicable>).notApplicable === "string";
+  return (
+    typeof value === "object" && value !== null && typeof (value as Partial<NotApplicable>).notApplicable === "string"
+  );
 }
 
 /** The problems of a verdict: none when the rule passes or does not apply. */

@@ -56,15 +56,29 @@ const days = z.number().int().positive("expected a whole number of days, at leas
 const sectionSchema = z
   .object({
     allowedRegions: z
-      .array(z.string().refine((region) => (REGION_NAMES as readonly string[]).includes(region), (region) => ({ message: `unknown region ${JSON.stringify(region)}; expected one of ${REGION_NAMES.join(", ")}` })))
+      .array(
+        z.string().refine(
+          (region) => (REGION_NAMES as readonly string[]).includes(region),
+          (region) => ({
+            message: `unknown region ${JSON.stringify(region)}; expected one of ${REGION_NAMES.join(", ")}`,
+          }),
+        ),
+      )
       .min(1, "expected at least one region"),
     minimumTlsVersion: z.enum(["1.2", "1.3"], { message: 'expected "1.2" or "1.3" (a quoted string)' }),
-    logRetentionDays: z.number().int().min(30, "expected at least 30 days (the Log Analytics minimum)").max(730, "expected at most 730 days (the Log Analytics maximum)"),
+    logRetentionDays: z
+      .number()
+      .int()
+      .min(30, "expected at least 30 days (the Log Analytics minimum)")
+      .max(730, "expected at most 730 days (the Log Analytics maximum)"),
     // Azure SQL auditing keeps storage records up to 3285 days: https://learn.microsoft.com/azure/azure-sql/database/auditing-setup
     sqlAuditRetentionDays: days.max(3285, "expected at most 3285 days (the Azure SQL auditing maximum)"),
     waivers: z
       .object({
-        maxDays: z.object(Object.fromEntries(SEVERITIES.map((severity) => [severity, days])) as Record<Severity, typeof days>).partial().strict(),
+        maxDays: z
+          .object(Object.fromEntries(SEVERITIES.map((severity) => [severity, days])) as Record<Severity, typeof days>)
+          .partial()
+          .strict(),
         allowCriticalOnAllResources: z.boolean(),
       })
       .partial()
@@ -78,7 +92,16 @@ type Section = z.infer<typeof sectionSchema>;
 const fileSchema = z
   .object({
     settings: sectionSchema.default({}),
-    profiles: z.object(Object.fromEntries(PROFILES.map((profile) => [profile, sectionSchema])) as Record<Profile, typeof sectionSchema>).partial().strict().default({}),
+    profiles: z
+      .object(
+        Object.fromEntries(PROFILES.map((profile) => [profile, sectionSchema])) as Record<
+          Profile,
+          typeof sectionSchema
+        >,
+      )
+      .partial()
+      .strict()
+      .default({}),
     /** Stack-name globs (`ephemeral-*`) to overrides, applied in file order. */
     stacks: z.record(z.string().min(1), sectionSchema).default({}),
   })
@@ -105,7 +128,9 @@ export function parseSettings(text: string, source: string): SettingsFile {
   if (doc.errors.length) throw new SettingsError(`${source}: not valid YAML: ${doc.errors[0]!.message}`);
   const parsed = fileSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.length ? issue.path.join(".") : "(file)"}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `  - ${issue.path.length ? issue.path.join(".") : "(file)"}: ${issue.message}`,
+    );
     throw new SettingsError(`${source}: ${problems.length} problem(s) in the policy settings:\n${problems.join("\n")}`);
   }
   return { source, ...parsed.data };
@@ -138,7 +163,8 @@ export function resolveSettings(file: SettingsFile, target: { stack: string; pro
   const sections: Array<[string, Section]> = [["settings", file.settings]];
   const profile = file.profiles[target.profile];
   if (profile) sections.push([`profiles.${target.profile}`, profile]);
-  for (const [glob, section] of Object.entries(file.stacks)) if (globToRegExp(glob).test(target.stack)) sections.push([`stacks.${glob}`, section]);
+  for (const [glob, section] of Object.entries(file.stacks))
+    if (globToRegExp(glob).test(target.stack)) sections.push([`stacks.${glob}`, section]);
   const used = sections.filter(([, section]) => Object.keys(section).length);
   return {
     values: used.reduce((settings, [, section]) => apply(settings, section), DEFAULT_SETTINGS),
@@ -162,6 +188,10 @@ export function loadStackPolicy(
   target: { stack: string; profile: Profile; now?: Date },
 ): { settings: ResolvedSettings; waivers: Waiver[] } {
   const settings = loadSettings(projectDir, target);
-  const waivers = loadWaivers(projectDir, rules, { ...target, now: target.now ?? new Date(), settings: settings.values });
+  const waivers = loadWaivers(projectDir, rules, {
+    ...target,
+    now: target.now ?? new Date(),
+    settings: settings.values,
+  });
   return { settings, waivers };
 }

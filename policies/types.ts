@@ -96,7 +96,17 @@ export const T = {
 } as const;
 
 /** Data services: reachable only through private endpoints, never from the internet. */
-export const DATA_SERVICES = [T.storageAccount, T.cosmosAccount, T.sqlServer, T.redis, T.cacheRedis, T.psqlServer, T.mysqlServer, T.serviceBus, T.keyVault];
+export const DATA_SERVICES = [
+  T.storageAccount,
+  T.cosmosAccount,
+  T.sqlServer,
+  T.redis,
+  T.cacheRedis,
+  T.psqlServer,
+  T.mysqlServer,
+  T.serviceBus,
+  T.keyVault,
+];
 
 /** Platform services (infra/platform): private-only like the data services, never on the internet. */
 export const PLATFORM_SERVICES = [T.search, T.cognitiveAccount, T.signalR, T.webPubSub, T.appConfiguration];
@@ -131,7 +141,25 @@ export const DIAGNOSABLE = [
 ];
 
 /** Of those, the ones with an `audit` log category group: their settings must carry audit logs. */
-export const AUDITABLE = [T.storageAccount, T.cosmosAccount, T.sqlDatabase, T.redis, T.cacheRedis, T.psqlServer, T.mysqlServer, T.serviceBus, T.keyVault, T.frontDoor, T.apim, T.webApp, T.workspace, T.cognitiveAccount, T.appConfiguration, T.aksCluster, T.containerRegistry];
+export const AUDITABLE = [
+  T.storageAccount,
+  T.cosmosAccount,
+  T.sqlDatabase,
+  T.redis,
+  T.cacheRedis,
+  T.psqlServer,
+  T.mysqlServer,
+  T.serviceBus,
+  T.keyVault,
+  T.frontDoor,
+  T.apim,
+  T.webApp,
+  T.workspace,
+  T.cognitiveAccount,
+  T.appConfiguration,
+  T.aksCluster,
+  T.containerRegistry,
+];
 
 /** Taggable, located resources: tags, regions and names are checked on these. */
 export const TAGGED = [
@@ -174,5 +202,6 @@ export const TAGGED = [
 
 /** Resources that live in a region (global resources such as Front Door and DNS zones are not listed). */
 export const REGIONAL = TAGGED.filter(
-  (type) => !([T.privateZone, T.frontDoor, T.wafPolicy, T.metricAlert, T.logAlert, T.actionGroup] as string[]).includes(type),
+  (type) =>
+    !([T.privateZone, T.frontDoor, T.wafPolicy, T.metricAlert, T.logAlert, T.actionGroup] as string[]).includes(type),
 );

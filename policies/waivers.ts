@@ -24,9 +24,15 @@ const waiverSchema = z
       .transform((value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value))
       .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value), "expected a date YYYY-MM-DD")
       // Date.parse takes 2026-11-31 as 1 December: only a date that survives the round trip exists.
-      .refine((value) => !/^\d{4}-\d{2}-\d{2}$/.test(value) || isCalendarDate(value), (value) => ({ message: `${value} is not a calendar date` })),
+      .refine(
+        (value) => !/^\d{4}-\d{2}-\d{2}$/.test(value) || isCalendarDate(value),
+        (value) => ({ message: `${value} is not a calendar date` }),
+      ),
     /** Stack-name globs the waiver applies to (`ephemeral-*`); absent: every stack. */
-    stacks: z.array(z.string().min(1)).min(1, "expected at least one stack name or glob, or no `stacks` at all").optional(),
+    stacks: z
+      .array(z.string().min(1))
+      .min(1, "expected at least one stack name or glob, or no `stacks` at all")
+      .optional(),
     /** Profiles the waiver applies to; absent: every profile. */
     profiles: z.array(z.enum(PROFILES)).min(1, "expected at least one profile, or no `profiles` at all").optional(),
   })
@@ -56,8 +62,14 @@ export interface WaiverTarget {
 const DAY_MS = 86_400_000;
 
 /** Whether a waiver's `stacks` and `profiles` include the target (absent: all). */
-export function inScope(waiver: Pick<Waiver, "stacks" | "profiles">, target: Pick<WaiverTarget, "stack" | "profile">): boolean {
-  return (!waiver.stacks || waiver.stacks.some((glob) => globToRegExp(glob).test(target.stack))) && (!waiver.profiles || waiver.profiles.includes(target.profile));
+export function inScope(
+  waiver: Pick<Waiver, "stacks" | "profiles">,
+  target: Pick<WaiverTarget, "stack" | "profile">,
+): boolean {
+  return (
+    (!waiver.stacks || waiver.stacks.some((glob) => globToRegExp(glob).test(target.stack))) &&
+    (!waiver.profiles || waiver.profiles.includes(target.profile))
+  );
 }
 
 /**
@@ -77,7 +89,9 @@ function limitProblems(waiver: Waiver, rule: Rule, target: WaiverTarget): string
     );
   }
   if (rule.severity === "critical" && /^\*+$/.test(waiver.resource) && !allowCriticalOnAllResources) {
-    problems.push(`resource: "${waiver.resource}" waives the critical rule ${rule.id} on every resource; name the resources, or set waivers.allowCriticalOnAllResources`);
+    problems.push(
+      `resource: "${waiver.resource}" waives the critical rule ${rule.id} on every resource; name the resources, or set waivers.allowCriticalOnAllResources`,
+    );
   }
   return problems;
 }
@@ -86,12 +100,19 @@ function limitProblems(waiver: Waiver, rule: Rule, target: WaiverTarget): string
  * Parses one waiver file's text; every problem is listed with its place. With a target, returns
  * only the waivers in its scope, after checking them against the target's settings.
  */
-export function parseWaivers(text: string, source: string, knownRules: readonly Rule[], target?: WaiverTarget): Waiver[] {
+export function parseWaivers(
+  text: string,
+  source: string,
+  knownRules: readonly Rule[],
+  target?: WaiverTarget,
+): Waiver[] {
   const doc = parseDocument(text);
   if (doc.errors.length) throw new WaiverError(`${source}: not valid YAML: ${doc.errors[0]!.message}`);
   const parsed = fileSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  - ${issue.path.length ? issue.path.join(".") : "(file)"}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `  - ${issue.path.length ? issue.path.join(".") : "(file)"}: ${issue.message}`,
+    );
     throw new WaiverError(`${source}: ${problems.length} problem(s) in the waiver file:\n${problems.join("\n")}`);
   }
   const rules = new Map(knownRules.map((rule) => [rule.id, rule]));
@@ -99,13 +120,18 @@ export function parseWaivers(text: string, source: string, knownRules: readonly 
   const problems: string[] = [];
   parsed.data.waivers.forEach((entry, index) => {
     const rule = rules.get(entry.rule);
-    if (!rule) return void problems.push(`  - waivers.${index}.rule: no rule ${entry.rule} in the pack (see \`estate policy --list\`)`);
+    if (!rule)
+      return void problems.push(
+        `  - waivers.${index}.rule: no rule ${entry.rule} in the pack (see \`estate policy --list\`)`,
+      );
     const waiver: Waiver = { ...entry, source: `${source}#${index}` };
     if (target && !inScope(waiver, target)) return;
-    if (target) problems.push(...limitProblems(waiver, rule, target).map((problem) => `  - waivers.${index}.${problem}`));
+    if (target)
+      problems.push(...limitProblems(waiver, rule, target).map((problem) => `  - waivers.${index}.${problem}`));
     waivers.push(waiver);
   });
-  if (problems.length) throw new WaiverError(`${source}: ${problems.length} problem(s) in the waiver file:\n${problems.join("\n")}`);
+  if (problems.length)
+    throw new WaiverError(`${source}: ${problems.length} problem(s) in the waiver file:\n${problems.join("\n")}`);
   return waivers;
 }
 
@@ -116,20 +142,27 @@ export function parseWaivers(text: string, source: string, knownRules: readonly 
 export function loadWaivers(projectDir: string, knownRules: readonly Rule[], target: WaiverTarget): Waiver[] {
   return ["waivers.yaml", `waivers.${target.stack}.yaml`].flatMap((file) => {
     const full = path.join(projectDir, "policies", file);
-    return existsSync(full) ? parseWaivers(readFileSync(full, "utf8"), path.join("policies", file), knownRules, target) : [];
+    return existsSync(full)
+      ? parseWaivers(readFileSync(full, "utf8"), path.join("policies", file), knownRules, target)
+      : [];
   });
 }
 
 /** A glob as waivers and `estate policy --rule` take it: `*` any run, `?` one character, case-insensitive. */
 export function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${escaped}$`, "i");
 }
 
 /** Whether the waiver names this resource: by URN, logical name or Azure name. */
 export function waiverMatches(waiver: Waiver, resource: { urn: string; name: string; physicalName?: string }): boolean {
   const pattern = globToRegExp(waiver.resource);
-  return [resource.urn, resource.name, resource.physicalName].some((candidate) => candidate !== undefined && pattern.test(candidate));
+  return [resource.urn, resource.name, resource.physicalName].some(
+    (candidate) => candidate !== undefined && pattern.test(candidate),
+  );
 }
 
 /** A waiver is valid through the end of its expiry day (UTC). */
@@ -140,7 +173,9 @@ export function isExpired(waiver: Waiver, now: Date): boolean {
 /** What EST-WVR-001 / EST-WVR-002 say about a waiver, after "waiver" (offline) or "waiver <source>" (the engine, which has no waiver resource to point at). */
 export function waiverProblem(waiver: Waiver, status: "expired" | "unmatched"): string {
   const subject = `for ${waiver.rule} on ${JSON.stringify(waiver.resource)}`;
-  return status === "expired" ? `${subject} (owner ${waiver.owner}) expired on ${waiver.expires}` : `${subject} matches no resource the rule judged`;
+  return status === "expired"
+    ? `${subject} (owner ${waiver.owner}) expired on ${waiver.expires}`
+    : `${subject} matches no resource the rule judged`;
 }
 
 /** Rules about the waivers themselves: reported like any other finding. */
@@ -153,7 +188,8 @@ export const WAIVER_RULES: Record<"expired" | "unmatched", RuleMeta> = {
     types: ["estate:policy:Waiver"],
     controls: { mcsb: ["GS-1"], waf: "Security" },
     mappings: {},
-    remediation: "Fix the waived finding and delete the waiver, or extend `expires` with a fresh `reason` in the waiver file.",
+    remediation:
+      "Fix the waived finding and delete the waiver, or extend `expires` with a fresh `reason` in the waiver file.",
     enforcement: ENFORCE.always,
   },
   unmatched: {

@@ -27,20 +27,36 @@ describe("the services' manifests", async () => {
     expect(manifests.map((m) => m.name)).toEqual(["api", "worker"]);
   });
 
-  it.each(["api", "worker"])("%s lists exactly the settings its env schema validates, with the same required flags", (name) => {
-    const manifest = manifests.find((m) => m.name === name)!;
-    const shape = schemas[name].shape as Record<string, z.ZodTypeAny>;
-    const expected = Object.keys(shape).filter((key) => !developmentOnly.includes(key)).sort();
-    expect(manifest.settings.map((s) => s.name).sort()).toEqual(expected);
-    for (const setting of manifest.settings) expect([setting.name, setting.required]).toEqual([setting.name, !shape[setting.name].isOptional()]);
-  });
+  it.each(["api", "worker"])(
+    "%s lists exactly the settings its env schema validates, with the same required flags",
+    (name) => {
+      const manifest = manifests.find((m) => m.name === name)!;
+      const shape = schemas[name].shape as Record<string, z.ZodTypeAny>;
+      const expected = Object.keys(shape)
+        .filter((key) => !developmentOnly.includes(key))
+        .sort();
+      expect(manifest.settings.map((s) => s.name).sort()).toEqual(expected);
+      for (const setting of manifest.settings)
+        expect([setting.name, setting.required]).toEqual([setting.name, !shape[setting.name].isOptional()]);
+    },
+  );
 
   it("api routes are exactly the registered HTTP functions", () => {
     // Any property or call yields the stub again: the function set is built but never invoked.
     const stub: never = new Proxy(() => {}, { get: () => stub, apply: () => stub }) as never;
-    const functions = createApiFunctions({ config: { DOCUMENTS_QUEUE: "q", MAX_UPLOAD_BYTES: 1 } as never, data: stub, authenticate: stub, log: () => {} } satisfies ApiDependencies);
-    const registered = functions.http.flatMap((fn) => fn.methods.map((m) => `${m} /${ROUTE_PREFIX}/${fn.route}`)).sort();
-    const declared = manifests.find((m) => m.name === "api")!.routes.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`)).sort();
+    const functions = createApiFunctions({
+      config: { DOCUMENTS_QUEUE: "q", MAX_UPLOAD_BYTES: 1 } as never,
+      data: stub,
+      authenticate: stub,
+      log: () => {},
+    } satisfies ApiDependencies);
+    const registered = functions.http
+      .flatMap((fn) => fn.methods.map((m) => `${m} /${ROUTE_PREFIX}/${fn.route}`))
+      .sort();
+    const declared = manifests
+      .find((m) => m.name === "api")!
+      .routes.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`))
+      .sort();
     expect(declared).toEqual(registered);
   });
 
@@ -59,16 +75,28 @@ describe("the seed services' bindings", async () => {
     ["ninevectors-api", ninevectorsSettings],
   ];
 
-  it.each(bound)("%s lists exactly the settings its env schema validates, with the same required flags", (name, schema) => {
-    const manifest = manifests.find((m) => m.name === name)!;
-    const shape = schema.shape as Record<string, z.ZodTypeAny>;
-    expect(manifest.settings.map((s) => s.name).sort()).toEqual(Object.keys(shape).filter((key) => key !== "PORT").sort());
-    for (const setting of manifest.settings) expect([setting.name, setting.required]).toEqual([setting.name, !shape[setting.name].isOptional()]);
-  });
+  it.each(bound)(
+    "%s lists exactly the settings its env schema validates, with the same required flags",
+    (name, schema) => {
+      const manifest = manifests.find((m) => m.name === name)!;
+      const shape = schema.shape as Record<string, z.ZodTypeAny>;
+      expect(manifest.settings.map((s) => s.name).sort()).toEqual(
+        Object.keys(shape)
+          .filter((key) => key !== "PORT")
+          .sort(),
+      );
+      for (const setting of manifest.settings)
+        expect([setting.name, setting.required]).toEqual([setting.name, !shape[setting.name].isOptional()]);
+    },
+  );
 
   it("bind what their seeds use: chatlings-web Redis, PostgreSQL and SignalR; ninevectors-api SQL, Redis, AI Search and Azure OpenAI", () => {
     const chatlings = manifests.find((m) => m.name === "chatlings-web")!;
-    expect([chatlings.redis, chatlings.postgresql, chatlings.signalR]).toEqual([{ access: "readwrite" }, { database: "chatlings", access: "readwrite" }, {}]);
+    expect([chatlings.redis, chatlings.postgresql, chatlings.signalR]).toEqual([
+      { access: "readwrite" },
+      { database: "chatlings", access: "readwrite" },
+      {},
+    ]);
     const ninevectors = manifests.find((m) => m.name === "ninevectors-api")!;
     expect([ninevectors.sql, ninevectors.redis, ninevectors.search, ninevectors.openAi]).toEqual([
       { database: "ninevectors", access: "readwrite" },
@@ -83,13 +111,21 @@ describe("loadManifests", () => {
   async function servicesWith(name: string, manifest: unknown): Promise<string> {
     const dir = await mkdtemp(path.join(tmpdir(), "estate-manifests-"));
     await mkdir(path.join(dir, name));
-    await writeFile(path.join(dir, name, "manifest.json"), typeof manifest === "string" ? manifest : JSON.stringify(manifest));
+    await writeFile(
+      path.join(dir, name, "manifest.json"),
+      typeof manifest === "string" ? manifest : JSON.stringify(manifest),
+    );
     return dir;
   }
   const valid = { name: "svc", kind: "function-app", entry: "src/index.ts" };
 
   it("names the file and the key of every problem", async () => {
-    const dir = await servicesWith("svc", { ...valid, kind: "vm", routes: [{ methods: ["GET"], path: "/v2/x" }], extra: 1 });
+    const dir = await servicesWith("svc", {
+      ...valid,
+      kind: "vm",
+      routes: [{ methods: ["GET"], path: "/v2/x" }],
+      extra: 1,
+    });
     const error = await loadManifests(dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ManifestError);
     const message = (error as Error).message;
@@ -101,29 +137,53 @@ describe("loadManifests", () => {
 
   it("rejects invalid JSON, a name that is not the folder's, and queue properties (they are the stack's)", async () => {
     await expect(loadManifests(await servicesWith("svc", "{"))).rejects.toThrow(/not valid JSON/);
-    await expect(loadManifests(await servicesWith("other", valid))).rejects.toThrow(/name: "svc" must match the folder name "other"/);
+    await expect(loadManifests(await servicesWith("other", valid))).rejects.toThrow(
+      /name: "svc" must match the folder name "other"/,
+    );
     const withProperties = { ...valid, queues: [{ name: "q", access: "receive", maxDeliveryCount: 3 }] };
-    await expect(loadManifests(await servicesWith("svc", withProperties))).rejects.toThrow(/queues.0: Unrecognized key\(s\) in object: 'maxDeliveryCount'/);
+    await expect(loadManifests(await servicesWith("svc", withProperties))).rejects.toThrow(
+      /queues.0: Unrecognized key\(s\) in object: 'maxDeliveryCount'/,
+    );
     const literal = { ...valid, settings: [{ name: "X", required: true, from: "literal" }] };
-    await expect(loadManifests(await servicesWith("svc", literal))).rejects.toThrow(/settings.0.value: value is required/);
+    await expect(loadManifests(await servicesWith("svc", literal))).rejects.toThrow(
+      /settings.0.value: value is required/,
+    );
   });
 
   it("refuses a generated secret without a valid secret name, naming the manifest, the key and the setting", async () => {
-    const secret = (value?: string) => ({ ...valid, settings: [{ name: "CURSOR_SIGNING_KEY", required: false, from: "keyVault.generatedSecret", ...(value === undefined ? {} : { value }) }] });
+    const secret = (value?: string) => ({
+      ...valid,
+      settings: [
+        {
+          name: "CURSOR_SIGNING_KEY",
+          required: false,
+          from: "keyVault.generatedSecret",
+          ...(value === undefined ? {} : { value }),
+        },
+      ],
+    });
     const unnamed = await servicesWith("svc", secret());
     const error = await loadManifests(unnamed).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ManifestError);
     expect((error as ManifestError).file).toBe(path.join(unnamed, "svc", "manifest.json"));
     expect((error as ManifestError).problems).toEqual([
-      expect.stringMatching(/^settings\.0\.value: value is required for .*keyVault\.generatedSecret.* \(CURSOR_SIGNING_KEY is from keyVault\.generatedSecret\)$/),
+      expect.stringMatching(
+        /^settings\.0\.value: value is required for .*keyVault\.generatedSecret.* \(CURSOR_SIGNING_KEY is from keyVault\.generatedSecret\)$/,
+      ),
     ]);
-    await expect(loadManifests(await servicesWith("svc", secret("cursor_key")))).rejects.toThrow(/settings\.0\.value: a keyVault\.generatedSecret value names a Key Vault secret.*CURSOR_SIGNING_KEY names "cursor_key"/);
-    await expect(loadManifests(await servicesWith("svc", secret("cursor-signing-key")))).resolves.toMatchObject([{ settings: [{ value: "cursor-signing-key" }] }]);
+    await expect(loadManifests(await servicesWith("svc", secret("cursor_key")))).rejects.toThrow(
+      /settings\.0\.value: a keyVault\.generatedSecret value names a Key Vault secret.*CURSOR_SIGNING_KEY names "cursor_key"/,
+    );
+    await expect(loadManifests(await servicesWith("svc", secret("cursor-signing-key")))).resolves.toMatchObject([
+      { settings: [{ value: "cursor-signing-key" }] },
+    ]);
   });
 
   it("refuses routes that need a token without a setting for the header the gateway moves the caller's token to", async () => {
     const routes = [{ methods: ["GET"], path: "/api/v1/things" }];
-    await expect(loadManifests(await servicesWith("svc", { ...valid, routes }))).rejects.toThrow(/settings: .*gateway\.callerTokenHeader/);
+    await expect(loadManifests(await servicesWith("svc", { ...valid, routes }))).rejects.toThrow(
+      /settings: .*gateway\.callerTokenHeader/,
+    );
     const anonymous = [{ ...routes[0], auth: "anonymous" }];
     await expect(loadManifests(await servicesWith("svc", { ...valid, routes: anonymous }))).resolves.toHaveLength(1);
     const settings = [{ name: "AUTH_CALLER_HEADER", required: false, from: "gateway.callerTokenHeader" }];
@@ -133,7 +193,14 @@ describe("loadManifests", () => {
   it("fills defaults and resolves the entry path", async () => {
     const dir = await servicesWith("svc", valid);
     const [manifest] = await loadManifests(dir);
-    expect(manifest).toMatchObject({ routes: [], queues: [], cosmos: [], blobContainers: [], settings: [], entryPath: path.join(dir, "svc", "src/index.ts") });
+    expect(manifest).toMatchObject({
+      routes: [],
+      queues: [],
+      cosmos: [],
+      blobContainers: [],
+      settings: [],
+      entryPath: path.join(dir, "svc", "src/index.ts"),
+    });
   });
 
   it("takes static sites with a build folder and containers with an image and a port", async () => {
@@ -141,29 +208,80 @@ describe("loadManifests", () => {
     const [loaded] = await loadManifests(site);
     expect(loaded).toMatchObject({ kind: "static-site", buildPath: path.join(site, "web", "dist") });
     expect(loaded.entryPath).toBeUndefined();
-    const container = await servicesWith("events", { name: "events", kind: "container", image: "events-api:1.4.2", port: 8080 });
-    await expect(loadManifests(container)).resolves.toMatchObject([{ kind: "container", image: "events-api:1.4.2", port: 8080 }]);
+    const container = await servicesWith("events", {
+      name: "events",
+      kind: "container",
+      image: "events-api:1.4.2",
+      port: 8080,
+    });
+    await expect(loadManifests(container)).resolves.toMatchObject([
+      { kind: "container", image: "events-api:1.4.2", port: 8080 },
+    ]);
   });
 
   it("refuses what a kind needs but lacks, and what it cannot have, naming each key", async () => {
-    const noBuild = await loadManifests(await servicesWith("web", { name: "web", kind: "static-site" })).catch((e: Error) => e.message);
+    const noBuild = await loadManifests(await servicesWith("web", { name: "web", kind: "static-site" })).catch(
+      (e: Error) => e.message,
+    );
     expect(noBuild).toContain("build: required for kind static-site");
-    const siteWithCode = { name: "web", kind: "static-site", build: "dist", entry: "src/index.ts", queues: [{ name: "q", access: "send" }] };
+    const siteWithCode = {
+      name: "web",
+      kind: "static-site",
+      build: "dist",
+      entry: "src/index.ts",
+      queues: [{ name: "q", access: "send" }],
+    };
     const bound = await loadManifests(await servicesWith("web", siteWithCode)).catch((e: Error) => e.message);
     expect(bound).toContain("entry: not allowed for kind static-site");
     expect(bound).toContain("queues: not allowed for kind static-site");
-    const noImage = await loadManifests(await servicesWith("events", { name: "events", kind: "container", entry: "src/index.ts" })).catch((e: Error) => e.message);
-    expect(noImage).toMatch(/image: required for kind container[\s\S]*port: required for kind container[\s\S]*entry: not allowed for kind container/);
-    await expect(loadManifests(await servicesWith("svc", { name: "svc", kind: "function-app" }))).rejects.toThrow(/entry: required for kind function-app/);
-    const python = await loadManifests(await servicesWith("svc", { name: "svc", kind: "web-app", entry: "src/index.ts", runtime: "python" })).catch((e: Error) => e.message);
+    const noImage = await loadManifests(
+      await servicesWith("events", { name: "events", kind: "container", entry: "src/index.ts" }),
+    ).catch((e: Error) => e.message);
+    expect(noImage).toMatch(
+      /image: required for kind container[\s\S]*port: required for kind container[\s\S]*entry: not allowed for kind container/,
+    );
+    await expect(loadManifests(await servicesWith("svc", { name: "svc", kind: "function-app" }))).rejects.toThrow(
+      /entry: required for kind function-app/,
+    );
+    const python = await loadManifests(
+      await servicesWith("svc", { name: "svc", kind: "web-app", entry: "src/index.ts", runtime: "python" }),
+    ).catch((e: Error) => e.message);
     expect(python).toContain("svc/manifest.json");
-    expect(python).toContain("runtime: python cannot run as kind web-app; allowed: node (the estate builds Node apps only: run a Python app as kind container)");
-    await expect(loadManifests(await servicesWith("events", { name: "events", kind: "container", image: "events:1", port: 80, runtime: "node" }))).rejects.toThrow(/runtime: node cannot run as kind container; allowed: container/);
-    await expect(loadManifests(await servicesWith("web", { name: "web", kind: "static-site", build: "dist", runtime: "node" }))).rejects.toThrow(/runtime: node cannot run as kind static-site; allowed: none \(a static site runs no code\)/);
-    await expect(loadManifests(await servicesWith("svc", { name: "svc", kind: "function-app", entry: "src/index.ts", runtime: "node" }))).resolves.toMatchObject([{ runtime: "node" }]);
-    await expect(loadManifests(await servicesWith("svc", { name: "svc", kind: "function-app", entry: "src/index.ts", runtime: "ruby" }))).rejects.toThrow(/runtime: .*node.*python.*container/);
-    await expect(loadManifests(await servicesWith("events", { name: "events", kind: "container", image: "Events:latest!", port: 8080 }))).rejects.toThrow(/image: must be repository:tag/);
-    await expect(loadManifests(await servicesWith("web", { name: "web", kind: "static-site", build: "../elsewhere" }))).rejects.toThrow(/build: must be a relative folder inside the service/);
+    expect(python).toContain(
+      "runtime: python cannot run as kind web-app; allowed: node (the estate builds Node apps only: run a Python app as kind container)",
+    );
+    await expect(
+      loadManifests(
+        await servicesWith("events", {
+          name: "events",
+          kind: "container",
+          image: "events:1",
+          port: 80,
+          runtime: "node",
+        }),
+      ),
+    ).rejects.toThrow(/runtime: node cannot run as kind container; allowed: container/);
+    await expect(
+      loadManifests(await servicesWith("web", { name: "web", kind: "static-site", build: "dist", runtime: "node" })),
+    ).rejects.toThrow(/runtime: node cannot run as kind static-site; allowed: none \(a static site runs no code\)/);
+    await expect(
+      loadManifests(
+        await servicesWith("svc", { name: "svc", kind: "function-app", entry: "src/index.ts", runtime: "node" }),
+      ),
+    ).resolves.toMatchObject([{ runtime: "node" }]);
+    await expect(
+      loadManifests(
+        await servicesWith("svc", { name: "svc", kind: "function-app", entry: "src/index.ts", runtime: "ruby" }),
+      ),
+    ).rejects.toThrow(/runtime: .*node.*python.*container/);
+    await expect(
+      loadManifests(
+        await servicesWith("events", { name: "events", kind: "container", image: "Events:latest!", port: 8080 }),
+      ),
+    ).rejects.toThrow(/image: must be repository:tag/);
+    await expect(
+      loadManifests(await servicesWith("web", { name: "web", kind: "static-site", build: "../elsewhere" })),
+    ).rejects.toThrow(/build: must be a relative folder inside the service/);
   });
 
   it("takes a binding to each data and platform service, the settings read from them", async () => {
@@ -183,7 +301,9 @@ describe("loadManifests", () => {
       { name: "REDIS_URL", required: true, from: "redis.url" },
       { name: "OPENAI_DEPLOYMENT", required: true, from: "openai.deployment", value: "chat" },
     ];
-    await expect(loadManifests(await servicesWith("svc", { ...valid, ...bindings, settings }))).resolves.toMatchObject([{ ...bindings, settings }]);
+    await expect(loadManifests(await servicesWith("svc", { ...valid, ...bindings, settings }))).resolves.toMatchObject([
+      { ...bindings, settings },
+    ]);
   });
 
   it("refuses bad bindings and settings from a binding the manifest does not have, naming the file and each key", async () => {

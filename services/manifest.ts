@@ -44,8 +44,13 @@ export const settingSources = [
 export type SettingSource = (typeof settingSources)[number];
 
 /** Settings read as Key Vault references: one the estate generates, or one the operator supplies (estate:secrets.supplied). */
-export const KEY_VAULT_SOURCES = ["keyVault.generatedSecret", "keyVault.secret"] as const satisfies readonly SettingSource[];
-export const isKeyVaultSetting = (setting: { from: SettingSource }): setting is { from: (typeof KEY_VAULT_SOURCES)[number] } & typeof setting =>
+export const KEY_VAULT_SOURCES = [
+  "keyVault.generatedSecret",
+  "keyVault.secret",
+] as const satisfies readonly SettingSource[];
+export const isKeyVaultSetting = (setting: {
+  from: SettingSource;
+}): setting is { from: (typeof KEY_VAULT_SOURCES)[number] } & typeof setting =>
   (KEY_VAULT_SOURCES as readonly SettingSource[]).includes(setting.from);
 
 /**
@@ -56,7 +61,13 @@ export function unhandledSettingSource(source: never): never {
   throw new Error(`no resolver for setting source "${String(source)}"`);
 }
 
-const valuedSources: readonly SettingSource[] = ["literal", "servicebus.queue", "servicebus.maxDeliveryCount", ...KEY_VAULT_SOURCES, "openai.deployment"];
+const valuedSources: readonly SettingSource[] = [
+  "literal",
+  "servicebus.queue",
+  "servicebus.maxDeliveryCount",
+  ...KEY_VAULT_SOURCES,
+  "openai.deployment",
+];
 
 /** Key Vault secret names (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#objects-identifiers-and-versioning). */
 export const SECRET_NAME = /^[A-Za-z0-9-]{1,127}$/;
@@ -64,7 +75,9 @@ export const SECRET_NAME = /^[A-Za-z0-9-]{1,127}$/;
 const route = z
   .object({
     methods: z.array(z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"])).min(1),
-    path: z.string().regex(/^\/api\/v1(\/[A-Za-z0-9._-]+|\/\{[A-Za-z]\w*\})*$/, "must be a path under /api/v1, parameters as {name}"),
+    path: z
+      .string()
+      .regex(/^\/api\/v1(\/[A-Za-z0-9._-]+|\/\{[A-Za-z]\w*\})*$/, "must be a path under /api/v1, parameters as {name}"),
     /** `anonymous` routes skip APIM's validate-jwt (health probes). */
     auth: z.enum(["jwt", "anonymous"]).default("jwt"),
   })
@@ -104,7 +117,9 @@ const blobContainer = z
  */
 const access = z.enum(["read", "readwrite"]);
 /** Database names the three engines all accept. */
-const databaseName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "must be a database name (letters, digits, _; at most 63)");
+const databaseName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "must be a database name (letters, digits, _; at most 63)");
 const databaseBinding = z.object({ database: databaseName, access }).strict();
 export const bindingsShape = {
   /** Azure Cache for Redis: the Data Reader or Data Contributor access policy (Entra ID; keys are off). */
@@ -118,7 +133,14 @@ export const bindingsShape = {
   /** AI Search: Search Index Data Reader or Contributor on the service. */
   search: z.object({ access }).strict().optional(),
   /** Azure OpenAI: Cognitive Services OpenAI User on the account; the model deployments the service calls. */
-  openAi: z.object({ deployments: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/, "must be a model deployment name")).min(1) }).strict().optional(),
+  openAi: z
+    .object({
+      deployments: z
+        .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/, "must be a model deployment name"))
+        .min(1),
+    })
+    .strict()
+    .optional(),
   /** Azure SignalR Service: SignalR App Server. */
   signalR: z.object({}).strict().optional(),
   /** Azure Web PubSub: Web PubSub Service Owner. */
@@ -174,9 +196,17 @@ const appSetting = z
   .strict()
   .superRefine((s, ctx) => {
     if (valuedSources.includes(s.from) !== (s.value !== undefined)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["value"], message: `value is required for ${valuedSources.join(", ")} settings and not allowed otherwise (${s.name} is from ${s.from})` });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["value"],
+        message: `value is required for ${valuedSources.join(", ")} settings and not allowed otherwise (${s.name} is from ${s.from})`,
+      });
     } else if (isKeyVaultSetting(s) && !SECRET_NAME.test(s.value!)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["value"], message: `a ${s.from} value names a Key Vault secret: 1-127 letters, digits and hyphens (${s.name} names "${s.value}")` });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["value"],
+        message: `a ${s.from} value names a Key Vault secret: 1-127 letters, digits and hyphens (${s.name} names "${s.value}")`,
+      });
     }
   });
 
@@ -198,18 +228,35 @@ export type Runtime = (typeof RUNTIMES)[number];
  * them on Node 20, and runs a container's image as it is. A Python app needs a build and a
  * `PYTHON|3.x` stack the estate does not make yet: it runs as a container. A static site runs no code.
  */
-const KIND_RUNTIMES: Record<ServiceKind, readonly Runtime[]> = { "function-app": ["node"], "web-app": ["node"], "static-site": [], container: ["container"] };
+const KIND_RUNTIMES: Record<ServiceKind, readonly Runtime[]> = {
+  "function-app": ["node"],
+  "web-app": ["node"],
+  "static-site": [],
+  container: ["container"],
+};
 
 export const manifestSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, "must be lower-case letters, digits and '-'"),
     kind: z.enum(SERVICE_KINDS),
     /** function-app, web-app: entry file relative to the service folder, bundled by esbuild. */
-    entry: z.string().regex(/^[\w./-]+\.ts$/, "must be a relative .ts path").optional(),
+    entry: z
+      .string()
+      .regex(/^[\w./-]+\.ts$/, "must be a relative .ts path")
+      .optional(),
     /** static-site: the build output folder, relative to the service folder (built before the estate runs). */
-    build: z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, "must be a relative folder inside the service").optional(),
+    build: z
+      .string()
+      .regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, "must be a relative folder inside the service")
+      .optional(),
     /** container: the image in the estate's registry, `repository:tag` or `repository@sha256:<digest>`. */
-    image: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/, "must be repository:tag or repository@sha256:<digest>").optional(),
+    image: z
+      .string()
+      .regex(
+        /^[a-z0-9]+([._/-][a-z0-9]+)*(:[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/,
+        "must be repository:tag or repository@sha256:<digest>",
+      )
+      .optional(),
     /** container: the port the container listens on. */
     port: z.number().int().min(1).max(65535).optional(),
     /** What the code runs on; absent: the kind's own (node for function and web apps, container for containers). */
@@ -240,16 +287,27 @@ export interface LoadedManifest extends ServiceManifest {
 }
 
 /** A service built from an entry file and hosted on App Service. */
-export type AppServiceManifest = LoadedManifest & { kind: "function-app" | "web-app"; entry: string; entryPath: string };
+export type AppServiceManifest = LoadedManifest & {
+  kind: "function-app" | "web-app";
+  entry: string;
+  entryPath: string;
+};
 
-export const isAppService = (manifest: LoadedManifest): manifest is AppServiceManifest => APP_SERVICE_KINDS.includes(manifest.kind);
+export const isAppService = (manifest: LoadedManifest): manifest is AppServiceManifest =>
+  APP_SERVICE_KINDS.includes(manifest.kind);
 
 /** Which keys each kind needs, and which it cannot have. */
-const KIND_KEYS: Record<ServiceKind, { needs: Array<"entry" | "build" | "image" | "port">; forbids: Array<keyof ServiceManifest> }> = {
+const KIND_KEYS: Record<
+  ServiceKind,
+  { needs: Array<"entry" | "build" | "image" | "port">; forbids: Array<keyof ServiceManifest> }
+> = {
   "function-app": { needs: ["entry"], forbids: ["build", "image", "port"] },
   "web-app": { needs: ["entry"], forbids: ["build", "image", "port"] },
   // A static site serves files: no code of its own runs in Azure, so it binds to nothing.
-  "static-site": { needs: ["build"], forbids: ["entry", "image", "port", "routes", "queues", "cosmos", "blobContainers", "settings", ...BINDING_KEYS] },
+  "static-site": {
+    needs: ["build"],
+    forbids: ["entry", "image", "port", "routes", "queues", "cosmos", "blobContainers", "settings", ...BINDING_KEYS],
+  },
   container: { needs: ["image", "port"], forbids: ["entry", "build"] },
 };
 
@@ -265,13 +323,18 @@ function kindProblems(manifest: ServiceManifest): string[] {
     ...needs.filter((key) => !isSet(key)).map((key) => `${key}: required for kind ${manifest.kind}`),
     ...forbids.filter(isSet).map((key) => `${key}: not allowed for kind ${manifest.kind}`),
     ...(runtime !== undefined && !runtimes.includes(runtime)
-      ? [`runtime: ${runtime} cannot run as kind ${manifest.kind}; allowed: ${runtimes.join(", ") || "none (a static site runs no code)"}${runtime === "python" ? " (the estate builds Node apps only: run a Python app as kind container)" : ""}`]
+      ? [
+          `runtime: ${runtime} cannot run as kind ${manifest.kind}; allowed: ${runtimes.join(", ") || "none (a static site runs no code)"}${runtime === "python" ? " (the estate builds Node apps only: run a Python app as kind container)" : ""}`,
+        ]
       : []),
   ];
 }
 
 export class ManifestError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
     super(`${file}:\n` + problems.map((p) => `  - ${p}`).join("\n"));
     this.name = "ManifestError";
   }
@@ -284,34 +347,55 @@ function bindingProblems(manifest: ServiceManifest): string[] {
   const problems: string[] = [];
   for (const s of manifest.settings) {
     const binding = SOURCE_BINDING[s.from];
-    if (binding && !manifest[binding]) problems.push(`settings: ${s.name} is from ${s.from}, but the manifest has no ${binding} binding (add "${binding}" to grant the access)`);
+    if (binding && !manifest[binding])
+      problems.push(
+        `settings: ${s.name} is from ${s.from}, but the manifest has no ${binding} binding (add "${binding}" to grant the access)`,
+      );
     if (s.from === "openai.deployment" && manifest.openAi && !manifest.openAi.deployments.includes(s.value!)) {
-      problems.push(`settings: ${s.name} names deployment "${s.value}"; the openAi binding lists ${manifest.openAi.deployments.join(", ")}`);
+      problems.push(
+        `settings: ${s.name} names deployment "${s.value}"; the openAi binding lists ${manifest.openAi.deployments.join(", ")}`,
+      );
     }
   }
   const identityBound = IDENTITY_BINDINGS.filter((key) => manifest[key]);
   if (identityBound.length && !manifest.settings.some((s) => s.from === "identity.clientId")) {
-    problems.push(`settings: ${identityBound.join(", ")} ${identityBound.length > 1 ? "are" : "is"} reached as the service's user-assigned identity: add a setting from identity.clientId (AZURE_CLIENT_ID) so the app signs in as it`);
+    problems.push(
+      `settings: ${identityBound.join(", ")} ${identityBound.length > 1 ? "are" : "is"} reached as the service's user-assigned identity: add a setting from identity.clientId (AZURE_CLIENT_ID) so the app signs in as it`,
+    );
   }
-  problems.push(...duplicates(manifest.openAi?.deployments ?? []).map((name) => `openAi.deployments: ${name} is listed twice`));
+  problems.push(
+    ...duplicates(manifest.openAi?.deployments ?? []).map((name) => `openAi.deployments: ${name} is listed twice`),
+  );
   return problems;
 }
 
 export function parseManifest(file: string, json: unknown): ServiceManifest {
   const result = manifestSchema.safeParse(json);
   if (!result.success) {
-    throw new ManifestError(file, result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`));
+    throw new ManifestError(
+      file,
+      result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`),
+    );
   }
   const manifest = result.data;
   const problems = [
     ...kindProblems(manifest),
     ...duplicates(manifest.settings.map((s) => s.name)).map((name) => `settings: ${name} is listed twice`),
-    ...duplicates(manifest.routes.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`))).map((route) => `routes: ${route} is listed twice`),
-    ...(manifest.kind === "web-app" ? manifest.queues.filter((q) => q.access === "receive").map((q) => `queues: ${q.name}: a web-app cannot host a queue trigger`) : []),
+    ...duplicates(manifest.routes.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`))).map(
+      (route) => `routes: ${route} is listed twice`,
+    ),
+    ...(manifest.kind === "web-app"
+      ? manifest.queues
+          .filter((q) => q.access === "receive")
+          .map((q) => `queues: ${q.name}: a web-app cannot host a queue trigger`)
+      : []),
     ...bindingProblems(manifest),
     // Behind the gateway, Authorization carries the gateway's own token, not the caller's.
-    ...(manifest.routes.some((r) => r.auth === "jwt") && !manifest.settings.some((s) => s.from === "gateway.callerTokenHeader")
-      ? ["settings: routes that need a token must read it from the header the gateway moves it to: add a setting from gateway.callerTokenHeader"]
+    ...(manifest.routes.some((r) => r.auth === "jwt") &&
+    !manifest.settings.some((s) => s.from === "gateway.callerTokenHeader")
+      ? [
+          "settings: routes that need a token must read it from the header the gateway moves it to: add a setting from gateway.callerTokenHeader",
+        ]
       : []),
   ];
   if (problems.length > 0) throw new ManifestError(file, problems);
@@ -337,7 +421,8 @@ export async function loadManifests(servicesDir: string): Promise<LoadedManifest
       throw new ManifestError(file, [`not valid JSON: ${(error as Error).message}`]);
     }
     const manifest = parseManifest(file, json);
-    if (manifest.name !== entry.name) throw new ManifestError(file, [`name: "${manifest.name}" must match the folder name "${entry.name}"`]);
+    if (manifest.name !== entry.name)
+      throw new ManifestError(file, [`name: "${manifest.name}" must match the folder name "${entry.name}"`]);
     const dir = path.join(root, entry.name);
     manifests.push({
       ...manifest,

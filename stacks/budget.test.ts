@@ -10,11 +10,14 @@ beforeAll(async () => {
 });
 
 describe("each profile's budget", () => {
-  it.each(["dev", "prod", "ephemeral"] as const)("%s: sits above the estimated fixed cost, so its alerts mean unusual spend", (name) => {
-    const plan = plans[name];
-    const budget = plan.resources.find((r) => r.type === "azure-native:consumption:Budget")!;
-    const estimate = estimateCost(plan, loadPriceTable()).total.monthly;
-    expect(estimate).toBeGreaterThan(0);
-    expect(Number(budget.inputs.amount)).toBeGreaterThan(estimate * 1.1);
-  });
+  it.each(["dev", "prod", "ephemeral"] as const)(
+    "%s: sits above the estimated fixed cost, so its alerts mean unusual spend",
+    (name) => {
+      const plan = plans[name];
+      const budget = plan.resources.find((r) => r.type === "azure-native:consumption:Budget")!;
+      const estimate = estimateCost(plan, loadPriceTable()).total.monthly;
+      expect(estimate).toBeGreaterThan(0);
+      expect(Number(budget.inputs.amount)).toBeGreaterThan(estimate * 1.1);
+    },
+  );
 });

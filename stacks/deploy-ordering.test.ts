@@ -11,14 +11,23 @@ import { ROOT } from "../test/estate-plans.js";
 let plans: { elastic: Plan; flex: Plan };
 beforeAll(async () => {
   const elastic = await planStack({ projectDir: ROOT, stack: "dev" });
-  const flex = await planStack({ projectDir: ROOT, stack: "dev", configOverrides: { "estate:compute": JSON.stringify({ functions: { plan: "FlexConsumption", maxInstances: 100 } }) } });
+  const flex = await planStack({
+    projectDir: ROOT,
+    stack: "dev",
+    configOverrides: {
+      "estate:compute": JSON.stringify({ functions: { plan: "FlexConsumption", maxInstances: 100 } }),
+    },
+  });
   plans = { elastic, flex };
 });
 
 const ofType = (plan: Plan, type: string) => plan.resources.filter((r) => r.type === type);
-const upload = (plan: Plan, service: string) => plan.resources.find((r) => r.type === "command:local:Command" && r.name === `package-${service}`)!;
-const container = (plan: Plan, name: string) => ofType(plan, "azure-native:storage:BlobContainer").find((r) => r.inputs.containerName === name)!;
-const functionApps = (plan: Plan) => ofType(plan, "azure-native:web:WebApp").filter((r) => String(r.inputs.kind).startsWith("functionapp"));
+const upload = (plan: Plan, service: string) =>
+  plan.resources.find((r) => r.type === "command:local:Command" && r.name === `package-${service}`)!;
+const container = (plan: Plan, name: string) =>
+  ofType(plan, "azure-native:storage:BlobContainer").find((r) => r.inputs.containerName === name)!;
+const functionApps = (plan: Plan) =>
+  ofType(plan, "azure-native:web:WebApp").filter((r) => String(r.inputs.kind).startsWith("functionapp"));
 const service = (app: PlanResource) => app.name.replace(/^compute-/, "");
 
 it("makes every app wait for its own package's upload (Elastic Premium)", () => {
@@ -30,7 +39,9 @@ it("makes every app wait for its own package's upload (Elastic Premium)", () => 
 describe.each(["elastic", "flex"] as const)("deploy ordering on %s functions", (hosting) => {
   it("grants the host its containers only once they exist", () => {
     const plan = plans[hosting];
-    const grants = ofType(plan, "azure-native:authorization:RoleAssignment").filter((r) => /\/containers\/azure-webjobs-/.test(String(r.inputs.scope)));
+    const grants = ofType(plan, "azure-native:authorization:RoleAssignment").filter((r) =>
+      /\/containers\/azure-webjobs-/.test(String(r.inputs.scope)),
+    );
     expect(grants.length).toBe(functionApps(plan).length * FUNCTIONS_HOST_CONTAINERS.length);
     for (const grant of grants) {
       const named = FUNCTIONS_HOST_CONTAINERS.find((c) => String(grant.inputs.scope).endsWith(`/containers/${c}`))!;
@@ -40,12 +51,15 @@ describe.each(["elastic", "flex"] as const)("deploy ordering on %s functions", (
 });
 
 describe("Flex apps, deployed by One deploy", () => {
-  const grantOn = (plan: Plan, scope: unknown) => ofType(plan, "azure-native:authorization:RoleAssignment").filter((r) => r.inputs.scope === scope);
+  const grantOn = (plan: Plan, scope: unknown) =>
+    ofType(plan, "azure-native:authorization:RoleAssignment").filter((r) => r.inputs.scope === scope);
 
   it("each deploy from a container of their own, which they wait for and alone may write", () => {
     for (const app of functionApps(plans.flex)) {
       const own = container(plans.flex, `deploy-${service(app)}`);
-      expect((app.inputs.functionAppConfig as any).deployment.storage.value).toBe(`https://${own.inputs.accountName}.blob.core.windows.net/deploy-${service(app)}`);
+      expect((app.inputs.functionAppConfig as any).deployment.storage.value).toBe(
+        `https://${own.inputs.accountName}.blob.core.windows.net/deploy-${service(app)}`,
+      );
       expect(app.dependsOn, app.urn).toContain(own.urn);
       const writers = grantOn(plans.flex, own.outputs.id);
       expect(writers.map((g) => g.inputs.principalId)).toEqual([(app.outputs.identity as any).principalId]);
@@ -54,7 +68,9 @@ describe("Flex apps, deployed by One deploy", () => {
 
   it("get their package published after they exist and may write it, with no blob upload or package URL", () => {
     for (const app of functionApps(plans.flex)) {
-      const publish = plans.flex.resources.find((r) => r.type === "command:local:Command" && r.name === `publish-${service(app)}`)!;
+      const publish = plans.flex.resources.find(
+        (r) => r.type === "command:local:Command" && r.name === `publish-${service(app)}`,
+      )!;
       expect(publish.inputs.create).toMatch(/^az functionapp deployment source config-zip /);
       expect(publish.dependsOn).toContain(app.urn);
       const grant = grantOn(plans.flex, container(plans.flex, `deploy-${service(app)}`).outputs.id)[0]!;
@@ -67,6 +83,12 @@ describe("Flex apps, deployed by One deploy", () => {
 
 it("leaves nothing for EST-STK-013 to find: every input naming a resource of the program waits for it", () => {
   const rule = RULES.find((r) => r.id === "EST-STK-013")!;
-  const context = { profile: "dev" as const, stack: "dev", now: new Date("2026-12-01T12:00:00Z"), settings: DEFAULT_SETTINGS };
-  for (const plan of Object.values(plans)) expect(rule.kind === "stack" && rule.check(planGraph(plan), context)).toEqual([]);
+  const context = {
+    profile: "dev" as const,
+    stack: "dev",
+    now: new Date("2026-12-01T12:00:00Z"),
+    settings: DEFAULT_SETTINGS,
+  };
+  for (const plan of Object.values(plans))
+    expect(rule.kind === "stack" && rule.check(planGraph(plan), context)).toEqual([]);
 });

@@ -12,39 +12,84 @@ beforeAll(async () => {
 });
 
 /** Every data service type, the private-link service it uses, and how it says "no keys, no local auth". */
-const DATA_SERVICES: Array<{ type: string; link: PrivateLinkService; publicAccess: (i: any) => unknown; noKeys: (i: any) => boolean }> = [
-  { type: "azure-native:cosmosdb:DatabaseAccount", link: "cosmos", publicAccess: (i) => i.publicNetworkAccess, noKeys: (i) => i.disableLocalAuth === true },
-  { type: "azure-native:sql:Server", link: "sql", publicAccess: (i) => i.publicNetworkAccess,
-    noKeys: (i) => i.administrators?.azureADOnlyAuthentication === true && i.administratorLoginPassword === undefined },
-  { type: "azure-native:redis:Redis", link: "redis", publicAccess: (i) => i.publicNetworkAccess,
-    noKeys: (i) => i.disableAccessKeyAuthentication === true && i.redisConfiguration?.aadEnabled === "true" && i.enableNonSslPort === false },
-  { type: "azure-native:storage:StorageAccount", link: "blob", publicAccess: (i) => i.publicNetworkAccess,
-    noKeys: (i) => i.allowSharedKeyAccess === false && i.allowBlobPublicAccess === false },
-  { type: "azure-native:servicebus:Namespace", link: "serviceBus", publicAccess: (i) => i.publicNetworkAccess, noKeys: (i) => i.disableLocalAuth === true },
-  { type: "azure-native:keyvault:Vault", link: "keyVault", publicAccess: (i) => i.properties.publicNetworkAccess,
-    noKeys: (i) => i.properties.enableRbacAuthorization === true },
+const DATA_SERVICES: Array<{
+  type: string;
+  link: PrivateLinkService;
+  publicAccess: (i: any) => unknown;
+  noKeys: (i: any) => boolean;
+}> = [
+  {
+    type: "azure-native:cosmosdb:DatabaseAccount",
+    link: "cosmos",
+    publicAccess: (i) => i.publicNetworkAccess,
+    noKeys: (i) => i.disableLocalAuth === true,
+  },
+  {
+    type: "azure-native:sql:Server",
+    link: "sql",
+    publicAccess: (i) => i.publicNetworkAccess,
+    noKeys: (i) => i.administrators?.azureADOnlyAuthentication === true && i.administratorLoginPassword === undefined,
+  },
+  {
+    type: "azure-native:redis:Redis",
+    link: "redis",
+    publicAccess: (i) => i.publicNetworkAccess,
+    noKeys: (i) =>
+      i.disableAccessKeyAuthentication === true &&
+      i.redisConfiguration?.aadEnabled === "true" &&
+      i.enableNonSslPort === false,
+  },
+  {
+    type: "azure-native:storage:StorageAccount",
+    link: "blob",
+    publicAccess: (i) => i.publicNetworkAccess,
+    noKeys: (i) => i.allowSharedKeyAccess === false && i.allowBlobPublicAccess === false,
+  },
+  {
+    type: "azure-native:servicebus:Namespace",
+    link: "serviceBus",
+    publicAccess: (i) => i.publicNetworkAccess,
+    noKeys: (i) => i.disableLocalAuth === true,
+  },
+  {
+    type: "azure-native:keyvault:Vault",
+    link: "keyVault",
+    publicAccess: (i) => i.properties.publicNetworkAccess,
+    noKeys: (i) => i.properties.enableRbacAuthorization === true,
+  },
 ];
 
 /** The one documented exception: Service Bus Standard has no private endpoints (see docs/data-tier.md). */
-const isServiceBusStandard = (r: PlanResource) => r.type === "azure-native:servicebus:Namespace" && (r.inputs.sku as any).name === "Standard";
+const isServiceBusStandard = (r: PlanResource) =>
+  r.type === "azure-native:servicebus:Namespace" && (r.inputs.sku as any).name === "Standard";
 
 describe.each(["dev", "prod", "ephemeral"])("the %s estate's data tier", (name) => {
   const services = () => DATA_SERVICES.flatMap((s) => ofType(plans[name], s.type).map((r) => ({ ...s, r })));
 
   it("has each data service once in its region: SQL in dev and prod (the stack files turn it on), not in ephemeral; prod's DR copies in North Europe", () => {
-    const primary = services().filter((s) => s.r.inputs.location !== "northeurope").map((s) => s.type);
+    const primary = services()
+      .filter((s) => s.r.inputs.location !== "northeurope")
+      .map((s) => s.type);
     expect(new Set(primary).size).toBe(primary.length);
-    const expected = DATA_SERVICES.map((s) => s.type).filter((t) => name !== "ephemeral" || t !== "azure-native:sql:Server");
+    const expected = DATA_SERVICES.map((s) => s.type).filter(
+      (t) => name !== "ephemeral" || t !== "azure-native:sql:Server",
+    );
     expect(primary.sort()).toEqual(expected.sort());
     // Prod's estate:dr adds a partner SQL server and a linked cache; Cosmos DB and Service Bus replicate within their own resource.
-    const secondary = services().filter((s) => s.r.inputs.location === "northeurope").map((s) => s.type);
+    const secondary = services()
+      .filter((s) => s.r.inputs.location === "northeurope")
+      .map((s) => s.type);
     expect(secondary.sort()).toEqual(name === "prod" ? ["azure-native:redis:Redis", "azure-native:sql:Server"] : []);
   });
 
   it("reaches every data service only through a private endpoint with a DNS zone group in the service's zone", () => {
     const plan = plans[name];
-    const subnet = ofType(plan, "azure-native:network:Subnet").find((s) => String(s.inputs.subnetName).endsWith("privateendpoints"))!;
-    const zones = new Map(ofType(plan, "azure-native:privatedns:PrivateZone").map((z) => [z.physicalName, z.outputs.id]));
+    const subnet = ofType(plan, "azure-native:network:Subnet").find((s) =>
+      String(s.inputs.subnetName).endsWith("privateendpoints"),
+    )!;
+    const zones = new Map(
+      ofType(plan, "azure-native:privatedns:PrivateZone").map((z) => [z.physicalName, z.outputs.id]),
+    );
     for (const { r, link, publicAccess } of services()) {
       const pe = endpointOf(plan, r.outputs.id);
       if (isServiceBusStandard(r)) {
@@ -55,16 +100,23 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's data tier", (name) 
       expect(pe, `${r.type} has no private endpoint`).toBeDefined();
       expect(publicAccess(r.inputs), `${r.type} allows public access`).toBe("Disabled");
       expect((pe!.endpoint.inputs.subnet as any).id).toBe(subnet.outputs.id);
-      expect((pe!.endpoint.inputs.privateLinkServiceConnections as any)[0].groupIds).toEqual([PRIVATE_LINK[link].groupId]);
-      expect((pe!.zoneGroup.inputs.privateDnsZoneConfigs as any)[0].privateDnsZoneId).toBe(zones.get(PRIVATE_LINK[link].zone));
+      expect((pe!.endpoint.inputs.privateLinkServiceConnections as any)[0].groupIds).toEqual([
+        PRIVATE_LINK[link].groupId,
+      ]);
+      expect((pe!.zoneGroup.inputs.privateDnsZoneConfigs as any)[0].privateDnsZoneId).toBe(
+        zones.get(PRIVATE_LINK[link].zone),
+      );
     }
   });
 
   it("links every private DNS zone to the VNet, without registration", () => {
     const vnet = ofType(plans[name], "azure-native:network:VirtualNetwork")[0];
     const links = ofType(plans[name], "azure-native:privatedns:VirtualNetworkLink");
-    expect(links.map((l) => l.inputs.privateZoneName).sort()).toEqual(DEFAULT_PRIVATE_LINK_SERVICES.map((s) => PRIVATE_LINK[s].zone).sort());
-    for (const link of links) expect(link.inputs).toMatchObject({ registrationEnabled: false, virtualNetwork: { id: vnet.outputs.id } });
+    expect(links.map((l) => l.inputs.privateZoneName).sort()).toEqual(
+      DEFAULT_PRIVATE_LINK_SERVICES.map((s) => PRIVATE_LINK[s].zone).sort(),
+    );
+    for (const link of links)
+      expect(link.inputs).toMatchObject({ registrationEnabled: false, virtualNetwork: { id: vnet.outputs.id } });
   });
 
   it("allows no key or local auth on any data service", () => {
@@ -75,7 +127,9 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's data tier", (name) 
     const workspace = ofType(plans[name], "azure-native:operationalinsights:Workspace")[0];
     const settings = ofType(plans[name], "azure-native:monitor:DiagnosticSetting");
     for (const { r } of services()) {
-      const setting = settings.find((d) => d.inputs.resourceUri === r.outputs.id || d.inputs.resourceUri === `${r.outputs.id}/databases/master`);
+      const setting = settings.find(
+        (d) => d.inputs.resourceUri === r.outputs.id || d.inputs.resourceUri === `${r.outputs.id}/databases/master`,
+      );
       expect(setting, `${r.type} sends no diagnostics`).toBeDefined();
       expect(setting!.inputs.workspaceId).toBe(workspace.outputs.id);
     }
@@ -95,11 +149,13 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's data tier", (name) 
 
 describe("profile differences in the data tier", () => {
   it("prod locks every data service; dev and ephemeral lock none", () => {
-    const locked = (plan: Plan) => new Set(ofType(plan, "azure-native:authorization:ManagementLockByScope").map((l) => l.inputs.scope));
+    const locked = (plan: Plan) =>
+      new Set(ofType(plan, "azure-native:authorization:ManagementLockByScope").map((l) => l.inputs.scope));
     for (const s of DATA_SERVICES) {
       expect(locked(plans.prod).has(ofType(plans.prod, s.type)[0].outputs.id), s.type).toBe(true);
       for (const name of ["dev", "ephemeral"]) {
-        for (const r of ofType(plans[name], s.type)) expect(locked(plans[name]).has(r.outputs.id), `${name} ${s.type}`).toBe(false);
+        for (const r of ofType(plans[name], s.type))
+          expect(locked(plans[name]).has(r.outputs.id), `${name} ${s.type}`).toBe(false);
       }
     }
   });

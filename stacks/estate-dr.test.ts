@@ -22,43 +22,70 @@ beforeAll(async () => {
   prod = await planStack({
     projectDir: ROOT,
     stack: "prod",
-    configOverrides: { "estate:data": JSON.stringify({ sql: { enabled: true, admin: SQL_ADMIN }, postgresql: { enabled: true, admin: PG_ADMIN } }) },
+    configOverrides: {
+      "estate:data": JSON.stringify({
+        sql: { enabled: true, admin: SQL_ADMIN },
+        postgresql: { enabled: true, admin: PG_ADMIN },
+      }),
+    },
   });
   dev = await planStack({ projectDir: ROOT, stack: "dev" });
 }, 180_000);
 
 const inRegion = (plan: Plan, region: string) => plan.resources.filter((r) => r.inputs.location === region);
-const settingsOf = (plan: Plan) => ofType(plan, "azure-native:web:WebApp").map((app) => (app.inputs.siteConfig as { appSettings?: Array<{ name: string; value: unknown }> })?.appSettings ?? []);
+const settingsOf = (plan: Plan) =>
+  ofType(plan, "azure-native:web:WebApp").map(
+    (app) => (app.inputs.siteConfig as { appSettings?: Array<{ name: string; value: unknown }> })?.appSettings ?? [],
+  );
 
 describe("the prod estate with disaster recovery", () => {
   it("has every data tier in both regions", () => {
     const cosmos = oneOfType(prod, "azure-native:cosmosdb:DatabaseAccount").inputs;
-    expect((cosmos.locations as Array<{ locationName: string }>).map((l) => l.locationName)).toEqual(["westeurope", "northeurope"]);
-    expect(cosmos).toMatchObject({ enableAutomaticFailover: true, consistencyPolicy: { defaultConsistencyLevel: "BoundedStaleness", maxIntervalInSeconds: 300 } });
+    expect((cosmos.locations as Array<{ locationName: string }>).map((l) => l.locationName)).toEqual([
+      "westeurope",
+      "northeurope",
+    ]);
+    expect(cosmos).toMatchObject({
+      enableAutomaticFailover: true,
+      consistencyPolicy: { defaultConsistencyLevel: "BoundedStaleness", maxIntervalInSeconds: 300 },
+    });
 
     const servers = ofType(prod, "azure-native:sql:Server").map((s) => s.inputs.location);
     expect(servers.sort()).toEqual(["northeurope", "westeurope"]);
     const group = oneOfType(prod, "azure-native:sql:FailoverGroup");
     const secondary = ofType(prod, "azure-native:sql:Server").find((s) => s.inputs.location === "northeurope")!;
-    expect(group.inputs).toMatchObject({ readWriteEndpoint: { failoverPolicy: "Manual" }, partnerServers: [{ id: secondary.outputs.id }] });
+    expect(group.inputs).toMatchObject({
+      readWriteEndpoint: { failoverPolicy: "Manual" },
+      partnerServers: [{ id: secondary.outputs.id }],
+    });
     expect(group.inputs.databases).toEqual(ofType(prod, "azure-native:sql:Database").map((d) => d.outputs.id));
 
     expect(oneOfType(prod, "azure-native:storage:StorageAccount").inputs.sku).toEqual({ name: "Standard_RAGZRS" });
     expect(oneOfType(prod, "azure-native:servicebus:Namespace").inputs.geoDataReplication).toEqual({
-      locations: [{ locationName: "westeurope", roleType: "Primary" }, { locationName: "northeurope", roleType: "Secondary" }],
+      locations: [
+        { locationName: "westeurope", roleType: "Primary" },
+        { locationName: "northeurope", roleType: "Secondary" },
+      ],
       maxReplicationLagDurationInSeconds: 300,
     });
     const caches = ofType(prod, "azure-native:redis:Redis");
     expect(caches.map((c) => c.inputs.location).sort()).toEqual(["northeurope", "westeurope"]);
-    expect(oneOfType(prod, "azure-native:redis:LinkedServer").inputs).toMatchObject({ linkedRedisCacheLocation: "northeurope", serverRole: "Secondary" });
-    expect(oneOfType(prod, "azure-native:dbforpostgresql:Server").inputs.backup).toMatchObject({ geoRedundantBackup: "Enabled" });
+    expect(oneOfType(prod, "azure-native:redis:LinkedServer").inputs).toMatchObject({
+      linkedRedisCacheLocation: "northeurope",
+      serverRole: "Secondary",
+    });
+    expect(oneOfType(prod, "azure-native:dbforpostgresql:Server").inputs.backup).toMatchObject({
+      geoRedundantBackup: "Enabled",
+    });
   });
 
   it("reaches the secondary copies through private endpoints in the primary VNet", () => {
     for (const type of ["azure-native:sql:Server", "azure-native:redis:Redis"]) {
       const remote = ofType(prod, type).find((r) => r.inputs.location === "northeurope")!;
       const endpoint = ofType(prod, "azure-native:network:PrivateEndpoint").find((pe) =>
-        (pe.inputs.privateLinkServiceConnections as Array<{ privateLinkServiceId: string }>).some((c) => c.privateLinkServiceId === remote.outputs.id),
+        (pe.inputs.privateLinkServiceConnections as Array<{ privateLinkServiceId: string }>).some(
+          (c) => c.privateLinkServiceId === remote.outputs.id,
+        ),
       );
       expect(endpoint?.inputs.location, type).toBe("westeurope");
     }
@@ -73,7 +100,9 @@ describe("the prod estate with disaster recovery", () => {
     // Cosmos DB's account endpoint is global and Service Bus keeps its namespace name across a promotion.
     const cosmos = oneOfType(prod, "azure-native:cosmosdb:DatabaseAccount");
     const namespace = oneOfType(prod, "azure-native:servicebus:Namespace");
-    const values = settingsOf(prod).flat().map((s) => s.value);
+    const values = settingsOf(prod)
+      .flat()
+      .map((s) => s.value);
     expect(values).toContain(cosmos.outputs.documentEndpoint);
     expect(values).toContain(`${namespace.physicalName}.servicebus.windows.net`);
   });
@@ -84,13 +113,17 @@ describe("the prod estate with disaster recovery", () => {
     const cost = estimateCost(prod, loadPriceTable());
     const secondary = cost.byRegion.find((r) => r.region === "northeurope");
     expect(secondary?.monthly).toBeGreaterThan(0);
-    expect(cost.resources.filter((r) => r.status === "unknown").map((r) => r.type)).not.toContain("azure-native:sql:FailoverGroup");
+    expect(cost.resources.filter((r) => r.status === "unknown").map((r) => r.type)).not.toContain(
+      "azure-native:sql:FailoverGroup",
+    );
   });
 });
 
 describe("a stack without disaster recovery", () => {
   it("declares nothing in a second region", () => {
-    const regions = new Set(dev.resources.map((r) => r.inputs.location).filter((l) => typeof l === "string" && l.toLowerCase() !== "global"));
+    const regions = new Set(
+      dev.resources.map((r) => r.inputs.location).filter((l) => typeof l === "string" && l.toLowerCase() !== "global"),
+    );
     expect([...regions]).toEqual(["westeurope"]);
     expect(inRegion(dev, "northeurope")).toEqual([]);
     expect(ofType(dev, "azure-native:sql:FailoverGroup")).toEqual([]);
@@ -103,12 +136,25 @@ describe("estate dr", () => {
 
   it("judges each stateful resource's documented RPO and RTO against prod's targets, with sources", () => {
     const report = buildDrReport(prod);
-    expect(report.dr).toMatchObject({ enabled: true, primary: "westeurope", secondary: "northeurope", rpoMinutes: 5, rtoMinutes: 60 });
+    expect(report.dr).toMatchObject({
+      enabled: true,
+      primary: "westeurope",
+      secondary: "northeurope",
+      rpoMinutes: 5,
+      rtoMinutes: 60,
+    });
     const cosmos = byService(report.resources, "Cosmos DB");
-    expect(cosmos.rpo).toMatchObject({ verdict: "met", minutes: 5, source: expect.stringContaining("consistency-levels") });
+    expect(cosmos.rpo).toMatchObject({
+      verdict: "met",
+      minutes: 5,
+      source: expect.stringContaining("consistency-levels"),
+    });
     const sql = byService(report.resources, "Azure SQL");
     expect(sql.rpo.verdict).toBe("met");
-    expect(sql.rto).toMatchObject({ verdict: "met", source: expect.stringContaining("business-continuity-high-availability-disaster-recover-hadr-overview") });
+    expect(sql.rto).toMatchObject({
+      verdict: "met",
+      source: expect.stringContaining("business-continuity-high-availability-disaster-recover-hadr-overview"),
+    });
     // Storage geo-replication: "typically under 15 minutes, no SLA" cannot meet 5 minutes.
     expect(byService(report.resources, "Storage").rpo).toMatchObject({ verdict: "not met", minutes: 15 });
     // Nothing stated for Key Vault's Microsoft-managed failover: never claimed.
@@ -126,9 +172,20 @@ describe("estate dr", () => {
     const report = buildDrReport(loose);
     expect(byService(report.resources, "Storage").rpo.verdict).toBe("met");
     const automatic = withTargets(prod, { rpoMinutes: 5, rtoMinutes: 60 }, (r) =>
-      r.type === "azure-native:sql:FailoverGroup" ? { ...r, inputs: { ...r.inputs, readWriteEndpoint: { failoverPolicy: "Automatic", failoverWithDataLossGracePeriodMinutes: 60 } } } : r,
+      r.type === "azure-native:sql:FailoverGroup"
+        ? {
+            ...r,
+            inputs: {
+              ...r.inputs,
+              readWriteEndpoint: { failoverPolicy: "Automatic", failoverWithDataLossGracePeriodMinutes: 60 },
+            },
+          }
+        : r,
     );
-    expect(byService(buildDrReport(automatic).resources, "Azure SQL").rto).toMatchObject({ verdict: "not met", minutes: 61 });
+    expect(byService(buildDrReport(automatic).resources, "Azure SQL").rto).toMatchObject({
+      verdict: "not met",
+      minutes: 61,
+    });
   });
 
   it("judges nothing when DR is off, and never fails a non-prod stack", () => {
@@ -143,7 +200,10 @@ describe("estate dr", () => {
 describe("the estate dr command", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "estate-dr-"));
   const run = (...args: string[]) =>
-    promisify(execFile)(process.execPath, [path.join(ROOT, "bin/estate.js"), "dr", ...args], { cwd: ROOT, env: { ...process.env, CI: "true", ESTATE_NO_BUNDLE: "1" } }).then(
+    promisify(execFile)(process.execPath, [path.join(ROOT, "bin/estate.js"), "dr", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, CI: "true", ESTATE_NO_BUNDLE: "1" },
+    }).then(
       ({ stdout }) => ({ code: 0, stdout }),
       (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
     );
@@ -157,7 +217,11 @@ describe("the estate dr command", () => {
     const out = path.join(dir, "prod-out");
     const prodRun = await run(save(prod), "--json", "--out", out);
     expect(prodRun.code).toBe(3);
-    expect(JSON.parse(prodRun.stdout)).toMatchObject({ stack: "prod", targetsMet: false, dr: { secondary: "northeurope" } });
+    expect(JSON.parse(prodRun.stdout)).toMatchObject({
+      stack: "prod",
+      targetsMet: false,
+      dr: { secondary: "northeurope" },
+    });
     expect(JSON.parse(readFileSync(path.join(out, "dr.json"), "utf8")).resources.length).toBeGreaterThan(5);
     const devRun = await run(save(dev), "--out", path.join(dir, "dev-out"));
     expect(devRun.code).toBe(0);
@@ -169,7 +233,11 @@ describe("the estate dr command", () => {
 describe("what DR derives from the targets", () => {
   it("picks the weakest Cosmos DB consistency whose documented RPO fits", () => {
     expect(cosmosConsistencyFor(15)).toEqual({ level: "Session" });
-    expect(cosmosConsistencyFor(5)).toEqual({ level: "BoundedStaleness", maxIntervalInSeconds: 300, maxStalenessPrefix: 100_000 });
+    expect(cosmosConsistencyFor(5)).toEqual({
+      level: "BoundedStaleness",
+      maxIntervalInSeconds: 300,
+      maxStalenessPrefix: 100_000,
+    });
     expect(cosmosConsistencyFor(1)).toEqual({ level: "Strong" });
   });
 
@@ -180,6 +248,14 @@ describe("what DR derives from the targets", () => {
   });
 });
 
-function withTargets(plan: Plan, targets: { rpoMinutes: number; rtoMinutes: number }, edit: (r: PlanResource) => PlanResource = (r) => r): Plan {
-  return { ...plan, outputs: { ...plan.outputs, dr: { ...(plan.outputs.dr as object), ...targets } }, resources: plan.resources.map(edit) };
+function withTargets(
+  plan: Plan,
+  targets: { rpoMinutes: number; rtoMinutes: number },
+  edit: (r: PlanResource) => PlanResource = (r) => r,
+): Plan {
+  return {
+    ...plan,
+    outputs: { ...plan.outputs, dr: { ...(plan.outputs.dr as object), ...targets } },
+    resources: plan.resources.map(edit),
+  };
 }

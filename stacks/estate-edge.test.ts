@@ -16,7 +16,12 @@ beforeAll(async () => {
   plans.ephemeral = await planStack({
     projectDir: ROOT,
     stack: "dev",
-    configOverrides: { "estate:profile": "ephemeral", "estate:environment": "pr42", "estate:expiresAt": "2026-12-01T18:00:00Z", "estate:data": "{}" },
+    configOverrides: {
+      "estate:profile": "ephemeral",
+      "estate:environment": "pr42",
+      "estate:expiresAt": "2026-12-01T18:00:00Z",
+      "estate:data": "{}",
+    },
   });
 });
 
@@ -50,7 +55,9 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's edge, gateway, host
   const plan = () => plans[name];
 
   it("sends diagnostics from every resource type that supports them", () => {
-    const diagnosed = new Set(ofType(plan(), "azure-native:monitor:DiagnosticSetting").map((d) => d.inputs.resourceUri));
+    const diagnosed = new Set(
+      ofType(plan(), "azure-native:monitor:DiagnosticSetting").map((d) => d.inputs.resourceUri),
+    );
     const diagnosable = plan().resources.filter((r) => r.armType && DIAGNOSABLE.includes(r.armType));
     // Every listed type is declared (ephemeral has no SQL database), so the check below is not vacuous.
     expect(new Set(diagnosable.map((r) => r.armType)).size).toBe(DIAGNOSABLE.length - (name === "ephemeral" ? 1 : 0));
@@ -62,7 +69,8 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's edge, gateway, host
     const actionGroup = idOf(oneOfType(plan(), "azure-native:monitor:ActionGroup"));
     const alerts = ALERT_TYPES.flatMap((t) => ofType(plan(), t));
     for (const alert of alerts) {
-      for (const scope of alert.inputs.scopes as string[]) expect(ids.has(scope), `${alert.name} watches ${scope}`).toBe(true);
+      for (const scope of alert.inputs.scopes as string[])
+        expect(ids.has(scope), `${alert.name} watches ${scope}`).toBe(true);
       const groups = alert.type.endsWith("MetricAlert")
         ? (alert.inputs.actions as Array<{ actionGroupId: string }>).map((a) => a.actionGroupId)
         : (alert.inputs.actions as { actionGroups: string[] }).actionGroups;
@@ -78,7 +86,8 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's edge, gateway, host
       "azure-native:applicationinsights:Component",
       "azure-native:applicationinsights:WebTest",
     ];
-    for (const type of mustBeWatched) for (const r of ofType(plan(), type)) expect(watched.has(idOf(r)), `${type} has no alert`).toBe(true);
+    for (const type of mustBeWatched)
+      for (const r of ofType(plan(), type)) expect(watched.has(idOf(r)), `${type} has no alert`).toBe(true);
   });
 
   it("tests availability on the Front Door host's /api/v1/health, and budgets the resource group", () => {
@@ -95,7 +104,9 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's edge, gateway, host
     const origin = oneOfType(plan(), "azure-native:cdn:AFDOrigin");
     expect(origin.inputs.hostName).toBe(hostOf(apim.outputs.gatewayUrl as string));
     expect(plan().outputs.gatewayUrl).toBe(apim.outputs.gatewayUrl);
-    expect(plan().outputs.frontDoorUrl).toBe(`https://${oneOfType(plan(), "azure-native:cdn:AFDEndpoint").outputs.hostName}`);
+    expect(plan().outputs.frontDoorUrl).toBe(
+      `https://${oneOfType(plan(), "azure-native:cdn:AFDEndpoint").outputs.hostName}`,
+    );
   });
 
   it("sends API Management's traffic only to the Function apps, over HTTPS", () => {
@@ -111,47 +122,77 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's edge, gateway, host
     }
     const backendIds = backends.map((b) => b.inputs.backendId);
     for (const policy of ofType(plan(), "azure-native:apimanagement:ApiPolicy")) {
-      const target = findAll(parseXml(policy.inputs.value as string), "set-backend-service")[0].attributes["backend-id"];
+      const target = findAll(parseXml(policy.inputs.value as string), "set-backend-service")[0].attributes[
+        "backend-id"
+      ];
       expect(backendIds).toContain(target);
     }
   });
 
   it("calls each app with the gateway's managed identity, the only principal the app admits", () => {
-    const apimPrincipal = (oneOfType(plan(), "azure-native:apimanagement:ApiManagementService").outputs.identity as { principalId: string }).principalId;
+    const apimPrincipal = (
+      oneOfType(plan(), "azure-native:apimanagement:ApiManagementService").outputs.identity as { principalId: string }
+    ).principalId;
     const policies = ofType(plan(), "azure-native:apimanagement:ApiPolicy");
     expect(policies.length).toBeGreaterThan(0);
     for (const policy of policies) {
       const doc = parseXml(policy.inputs.value as string);
       const backendId = findAll(doc, "set-backend-service")[0].attributes["backend-id"];
-      const backend = ofType(plan(), "azure-native:apimanagement:Backend").find((b) => b.inputs.backendId === backendId)!;
-      const app = ofType(plan(), "azure-native:web:WebApp").find((w) => w.outputs.defaultHostName === hostOf(backend.inputs.url as string))!;
-      const auth = ofType(plan(), "azure-native:web:WebAppAuthSettingsV2").filter((a) => a.inputs.name === app.inputs.name);
+      const backend = ofType(plan(), "azure-native:apimanagement:Backend").find(
+        (b) => b.inputs.backendId === backendId,
+      )!;
+      const app = ofType(plan(), "azure-native:web:WebApp").find(
+        (w) => w.outputs.defaultHostName === hostOf(backend.inputs.url as string),
+      )!;
+      const auth = ofType(plan(), "azure-native:web:WebAppAuthSettingsV2").filter(
+        (a) => a.inputs.name === app.inputs.name,
+      );
       expect(auth, `${app.name} has one auth config`).toHaveLength(1);
       const { globalValidation, identityProviders } = auth[0].inputs as any;
       expect(globalValidation).toMatchObject({ requireAuthentication: true, unauthenticatedClientAction: "Return401" });
       const aad = identityProviders.azureActiveDirectory;
       expect(aad.validation.defaultAuthorizationPolicy.allowedPrincipals.identities).toEqual([apimPrincipal]);
       // Every operation of the API asks for a token for the app's registration, the one audience the app accepts...
-      const operations = ofType(plan(), "azure-native:apimanagement:ApiOperationPolicy").filter((op) => op.inputs.apiId === policy.inputs.apiId);
-      expect(operations.length).toBe(ofType(plan(), "azure-native:apimanagement:ApiOperation").filter((op) => op.inputs.apiId === policy.inputs.apiId).length);
-      const resources = operations.flatMap((op) => findAll(parseXml(op.inputs.value as string), "authentication-managed-identity").map((e) => e.attributes.resource));
+      const operations = ofType(plan(), "azure-native:apimanagement:ApiOperationPolicy").filter(
+        (op) => op.inputs.apiId === policy.inputs.apiId,
+      );
+      expect(operations.length).toBe(
+        ofType(plan(), "azure-native:apimanagement:ApiOperation").filter(
+          (op) => op.inputs.apiId === policy.inputs.apiId,
+        ).length,
+      );
+      const resources = operations.flatMap((op) =>
+        findAll(parseXml(op.inputs.value as string), "authentication-managed-identity").map(
+          (e) => e.attributes.resource,
+        ),
+      );
       const [resource] = resources;
       expect(resources).toEqual(operations.map(() => resource));
-      const registration = ofType(plan(), "azuread:index/application:Application").find((r) => r.outputs.clientId === aad.registration.clientId)!;
+      const registration = ofType(plan(), "azuread:index/application:Application").find(
+        (r) => r.outputs.clientId === aad.registration.clientId,
+      )!;
       expect(registration.inputs.identifierUris).toEqual([resource]);
       // An Entra object takes no ARM tag map: the required-tags transformation leaves it alone.
       expect(registration.inputs.tags).toBeUndefined();
       expect(aad.validation.allowedAudiences).toEqual([resource]);
       // ...and holds the registration's role, which its service principal requires.
-      const principal = ofType(plan(), "azuread:index/servicePrincipal:ServicePrincipal").find((p) => p.inputs.clientId === aad.registration.clientId)!;
+      const principal = ofType(plan(), "azuread:index/servicePrincipal:ServicePrincipal").find(
+        (p) => p.inputs.clientId === aad.registration.clientId,
+      )!;
       expect(principal.inputs.appRoleAssignmentRequired).toBe(true);
-      const grants = ofType(plan(), "azuread:index/appRoleAssignment:AppRoleAssignment").filter((g) => g.inputs.resourceObjectId === principal.outputs.objectId);
-      expect(grants.map((g) => [g.inputs.principalObjectId, g.inputs.appRoleId])).toEqual([[apimPrincipal, (registration.outputs.appRoleIds as Record<string, string>)["Gateway.Invoke"]]]);
+      const grants = ofType(plan(), "azuread:index/appRoleAssignment:AppRoleAssignment").filter(
+        (g) => g.inputs.resourceObjectId === principal.outputs.objectId,
+      );
+      expect(grants.map((g) => [g.inputs.principalObjectId, g.inputs.appRoleId])).toEqual([
+        [apimPrincipal, (registration.outputs.appRoleIds as Record<string, string>)["Gateway.Invoke"]],
+      ]);
     }
   });
 
   it("leaves no public path to an app that bypasses Front Door and API Management", () => {
-    const gatewaySubnet = ofType(plan(), "azure-native:network:Subnet").find((s) => String(s.inputs.subnetName).includes("-gateway"))!;
+    const gatewaySubnet = ofType(plan(), "azure-native:network:Subnet").find((s) =>
+      String(s.inputs.subnetName).includes("-gateway"),
+    )!;
     // Apps: only the gateway subnet may call them; their SCM sites admit nobody.
     for (const app of ofType(plan(), "azure-native:web:WebApp")) {
       const config = app.inputs.siteConfig as any;
@@ -166,7 +207,8 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's edge, gateway, host
     const apim = oneOfType(plan(), "azure-native:apimanagement:ApiManagementService").inputs as any;
     expect(apim.virtualNetworkConfiguration.subnetResourceId).toBe(idOf(gatewaySubnet));
     const httpsIn = NSG_RULES.gateway.filter(
-      (r) => r.direction === "Inbound" && r.access === "Allow" && String(r.destinationPortRange).split(",").includes("443"),
+      (r) =>
+        r.direction === "Inbound" && r.access === "Allow" && String(r.destinationPortRange).split(",").includes("443"),
     );
     expect(httpsIn.map((r) => r.sourceAddressPrefix)).toEqual(["AzureFrontDoor.Backend"]);
     // ...and serves only requests carrying this estate's Front Door id.
@@ -208,7 +250,9 @@ describe("profile differences at the edge", () => {
       expect(p.inputs).toMatchObject({ zoneRedundant: true });
       expect((p.inputs.sku as any).capacity).toBeGreaterThanOrEqual(3);
     }
-    expect(oneOfType(plans.dev, "azure-native:apimanagement:ApiManagementService").inputs).toMatchObject({ sku: { name: "Developer", capacity: 1 } });
+    expect(oneOfType(plans.dev, "azure-native:apimanagement:ApiManagementService").inputs).toMatchObject({
+      sku: { name: "Developer", capacity: 1 },
+    });
   });
 
   it("declares the same kinds and numbers of resources as before (update the snapshot on purpose only)", () => {

@@ -36,37 +36,58 @@ describe("PostgreSQL and MySQL in the estate", () => {
   it("are not planned, nor their DNS zones, unless a stack turns them on", () => {
     for (const { type, link } of SERVERS) {
       expect(ofType(plain, type)).toHaveLength(0);
-      expect(ofType(plain, "azure-native:privatedns:PrivateZone").map((z) => z.physicalName)).not.toContain(PRIVATE_LINK[link].zone);
+      expect(ofType(plain, "azure-native:privatedns:PrivateZone").map((z) => z.physicalName)).not.toContain(
+        PRIVATE_LINK[link].zone,
+      );
     }
   });
 
-  it.each(["dev", "prod"] as const)("are planned in %s behind private endpoints whose zones are linked to the VNet", (name) => {
-    const plan = name === "dev" ? dev : prod;
-    const vnet = oneOfType(plan, "azure-native:network:VirtualNetwork");
-    for (const { type, link } of SERVERS) {
-      const server = oneOfType(plan, type);
-      expect(server.inputs.network).toEqual({ publicNetworkAccess: "Disabled" });
-      const zone = ofType(plan, "azure-native:privatedns:PrivateZone").find((z) => z.physicalName === PRIVATE_LINK[link].zone);
-      expect(zone, PRIVATE_LINK[link].zone).toBeDefined();
-      const pe = endpointOf(plan, server.outputs.id);
-      expect((pe!.zoneGroup.inputs.privateDnsZoneConfigs as any)[0].privateDnsZoneId).toBe(zone!.outputs.id);
-      const linkToVnet = ofType(plan, "azure-native:privatedns:VirtualNetworkLink").find((l) => l.inputs.privateZoneName === zone!.physicalName);
-      expect(linkToVnet?.inputs.virtualNetwork).toEqual({ id: vnet.outputs.id });
-    }
-  });
+  it.each(["dev", "prod"] as const)(
+    "are planned in %s behind private endpoints whose zones are linked to the VNet",
+    (name) => {
+      const plan = name === "dev" ? dev : prod;
+      const vnet = oneOfType(plan, "azure-native:network:VirtualNetwork");
+      for (const { type, link } of SERVERS) {
+        const server = oneOfType(plan, type);
+        expect(server.inputs.network).toEqual({ publicNetworkAccess: "Disabled" });
+        const zone = ofType(plan, "azure-native:privatedns:PrivateZone").find(
+          (z) => z.physicalName === PRIVATE_LINK[link].zone,
+        );
+        expect(zone, PRIVATE_LINK[link].zone).toBeDefined();
+        const pe = endpointOf(plan, server.outputs.id);
+        expect((pe!.zoneGroup.inputs.privateDnsZoneConfigs as any)[0].privateDnsZoneId).toBe(zone!.outputs.id);
+        const linkToVnet = ofType(plan, "azure-native:privatedns:VirtualNetworkLink").find(
+          (l) => l.inputs.privateZoneName === zone!.physicalName,
+        );
+        expect(linkToVnet?.inputs.virtualNetwork).toEqual({ id: vnet.outputs.id });
+      }
+    },
+  );
 
   it("take the profile's defaults: Burstable without HA in dev, zone-redundant General Purpose with geo-redundant backups and a lock in prod", () => {
-    expect(oneOfType(dev, "azure-native:dbforpostgresql:Server").inputs).toMatchObject({ sku: { name: "Standard_B1ms" }, highAvailability: { mode: "Disabled" } });
+    expect(oneOfType(dev, "azure-native:dbforpostgresql:Server").inputs).toMatchObject({
+      sku: { name: "Standard_B1ms" },
+      highAvailability: { mode: "Disabled" },
+    });
     const pg = oneOfType(prod, "azure-native:dbforpostgresql:Server");
-    expect(pg.inputs).toMatchObject({ sku: { name: "Standard_D2ds_v5" }, highAvailability: { mode: "ZoneRedundant" }, backup: { backupRetentionDays: 35, geoRedundantBackup: "Enabled" } });
-    expect(oneOfType(prod, "azure-native:dbformysql:Server").inputs).toMatchObject({ sku: { name: "Standard_D2ds_v4" }, highAvailability: { mode: "ZoneRedundant" } });
+    expect(pg.inputs).toMatchObject({
+      sku: { name: "Standard_D2ds_v5" },
+      highAvailability: { mode: "ZoneRedundant" },
+      backup: { backupRetentionDays: 35, geoRedundantBackup: "Enabled" },
+    });
+    expect(oneOfType(prod, "azure-native:dbformysql:Server").inputs).toMatchObject({
+      sku: { name: "Standard_D2ds_v4" },
+      highAvailability: { mode: "ZoneRedundant" },
+    });
     const locks = ofType(prod, "azure-native:authorization:ManagementLockByScope").map((l) => l.inputs.scope);
     expect(locks).toContain(pg.outputs.id);
   });
 
   it.each(["dev", "prod"] as const)("keep %s at 0 mandatory policy violations and priced", (name) => {
     const plan = name === "dev" ? dev : prod;
-    const failures = evaluatePlan(plan, loadStackPolicy(ROOT, RULES, { stack: name, profile: name })).results.filter((r) => r.status === "fail" && r.enforcement === "mandatory");
+    const failures = evaluatePlan(plan, loadStackPolicy(ROOT, RULES, { stack: name, profile: name })).results.filter(
+      (r) => r.status === "fail" && r.enforcement === "mandatory",
+    );
     expect(failures.map((r) => `${r.ruleId} ${r.resource.name}: ${r.message}`)).toEqual([]);
     const cost = estimateCost(plan, loadPriceTable());
     const flexible = cost.resources.filter((r) => /dbforpostgresql|dbformysql|managedidentity/.test(r.type));

@@ -43,7 +43,9 @@ describe("a container service in the dev estate", () => {
   const ofType = (type: string) => plan.resources.filter((r) => r.type === type);
 
   it("gets a subnet of its own delegated to Microsoft.App/environments, /27", () => {
-    const subnet = ofType("azure-native:network:Subnet").find((s) => String(s.inputs.subnetName).endsWith("containerapps"))!;
+    const subnet = ofType("azure-native:network:Subnet").find((s) =>
+      String(s.inputs.subnetName).endsWith("containerapps"),
+    )!;
     expect(subnet.inputs.addressPrefix).toMatch(/\/27$/);
     expect(subnet.inputs.delegations).toEqual([expect.objectContaining({ serviceName: "Microsoft.App/environments" })]);
   });
@@ -52,7 +54,9 @@ describe("a container service in the dev estate", () => {
     const [registry] = ofType("azure-native:containerregistry:Registry");
     expect(registry.inputs).toMatchObject({ sku: { name: "Basic" }, adminUserEnabled: false });
     const [environment] = ofType("azure-native:app:ManagedEnvironment");
-    const subnet = ofType("azure-native:network:Subnet").find((s) => String(s.inputs.subnetName).endsWith("containerapps"))!;
+    const subnet = ofType("azure-native:network:Subnet").find((s) =>
+      String(s.inputs.subnetName).endsWith("containerapps"),
+    )!;
     expect(environment.inputs.vnetConfiguration).toEqual({ infrastructureSubnetId: subnet.outputs.id, internal: true });
     const [app] = ofType("azure-native:app:ContainerApp");
     const [identity] = ofType("azure-native:managedidentity:UserAssignedIdentity");
@@ -61,7 +65,9 @@ describe("a container service in the dev estate", () => {
     const container = (app.inputs.template as any).containers[0];
     expect(container.image).toBe(`${registry.outputs.loginServer}/events:1.0.0`);
     expect(container.probes.map((p: any) => p.type)).toEqual(["Startup", "Liveness", "Readiness"]);
-    const pull = ofType("azure-native:authorization:RoleAssignment").filter((r) => r.inputs.scope === registry.outputs.id);
+    const pull = ofType("azure-native:authorization:RoleAssignment").filter(
+      (r) => r.inputs.scope === registry.outputs.id,
+    );
     expect(pull.map((r) => r.inputs.principalId)).toEqual([identity.outputs.principalId]);
   });
 
@@ -70,7 +76,9 @@ describe("a container service in the dev estate", () => {
     const config = app.inputs.configuration as any;
     const gateway = ofType("azure-native:network:Subnet").find((s) => String(s.inputs.subnetName).endsWith("gateway"))!;
     expect(config.ingress).toMatchObject({ external: true, targetPort: 8000, allowInsecure: false });
-    expect(config.ingress.ipSecurityRestrictions).toEqual([expect.objectContaining({ action: "Allow", ipAddressRange: gateway.inputs.addressPrefix })]);
+    expect(config.ingress.ipSecurityRestrictions).toEqual([
+      expect.objectContaining({ action: "Allow", ipAddressRange: gateway.inputs.addressPrefix }),
+    ]);
     expect((app.inputs.template as any).containers[0].env).toEqual([
       { name: "APP_ENV", value: "dev" },
       { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: expect.stringMatching(/^InstrumentationKey=/) },
@@ -100,9 +108,17 @@ describe("a static-site service in the dev estate", () => {
 
   it("is a Static Web App with the dev profile's settings, its build output uploaded", () => {
     const [site] = ofType("azure-native:web:StaticSite");
-    expect(site.inputs).toMatchObject({ location: "westeurope", sku: { name: "Standard" }, stagingEnvironmentPolicy: "Enabled" });
-    const upload = ofType("command:local:Command").find((c) => String(c.inputs.create).includes("static-web-apps-cli"))!;
-    expect(upload.inputs.environment).toMatchObject({ SITE_FOLDER: expect.stringMatching(/^\.estate\/sites\/[0-9a-f]{16}$/) });
+    expect(site.inputs).toMatchObject({
+      location: "westeurope",
+      sku: { name: "Standard" },
+      stagingEnvironmentPolicy: "Enabled",
+    });
+    const upload = ofType("command:local:Command").find((c) =>
+      String(c.inputs.create).includes("static-web-apps-cli"),
+    )!;
+    expect(upload.inputs.environment).toMatchObject({
+      SITE_FOLDER: expect.stringMatching(/^\.estate\/sites\/[0-9a-f]{16}$/),
+    });
   });
 
   it("is Front Door's static origin: everything but /api/* goes to it, cached", () => {
@@ -117,19 +133,27 @@ describe("a static-site service in the dev estate", () => {
 
   it("answers on the stack's custom domains at Front Door, with managed certificates on every route", () => {
     const [domain] = ofType("azure-native:cdn:AFDCustomDomain");
-    expect(domain.inputs).toMatchObject({ hostName: "www.contoso.com", tlsSettings: { certificateType: "ManagedCertificate", minimumTlsVersion: "TLS12" } });
-    for (const route of ofType("azure-native:cdn:Route")) expect(route.inputs.customDomains).toEqual([{ id: domain.outputs.id }]);
+    expect(domain.inputs).toMatchObject({
+      hostName: "www.contoso.com",
+      tlsSettings: { certificateType: "ManagedCertificate", minimumTlsVersion: "TLS12" },
+    });
+    for (const route of ofType("azure-native:cdn:Route"))
+      expect(route.inputs.customDomains).toEqual([{ id: domain.outputs.id }]);
   });
 
   it("gets no App Service plan or package: nothing of it runs on App Service", () => {
     expect(ofType("azure-native:web:WebApp")).toEqual([]);
-    expect(ofType("command:local:Command").filter((c) => String(c.inputs.create).includes("az storage blob upload"))).toEqual([]);
+    expect(
+      ofType("command:local:Command").filter((c) => String(c.inputs.create).includes("az storage blob upload")),
+    ).toEqual([]);
   });
 });
 
 describe("services the stack cannot host are refused before anything is declared", () => {
   const refused = async (manifests: Array<Record<string, unknown>>, raw: Record<string, string> = DEV) => {
-    const error = await loadHostedServices(project(manifests), loadConfig(raw, { stack: "dev" }), "dev").catch((e: unknown) => e);
+    const error = await loadHostedServices(project(manifests), loadConfig(raw, { stack: "dev" }), "dev").catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ConfigError);
     return (error as ConfigError).problems.map((p) => `${p.key}: ${p.message}`);
   };
@@ -137,30 +161,50 @@ describe("services the stack cannot host are refused before anything is declared
   it("a static site in a region without Static Web Apps, unless the stack names one", async () => {
     const east = { ...DEV, "estate:location": "eastus" };
     expect(await refused([SITE], east)).toEqual([
-      expect.stringMatching(/^estate:hosts\.staticSites\.region: service web \(services\/web\/manifest\.json\) is a static site and Static Web Apps has no region eastus; set one of centralus, eastus2/),
+      expect.stringMatching(
+        /^estate:hosts\.staticSites\.region: service web \(services\/web\/manifest\.json\) is a static site and Static Web Apps has no region eastus; set one of centralus, eastus2/,
+      ),
     ]);
     const named = { ...east, "estate:hosts": JSON.stringify({ staticSites: { region: "eastus2" } }) };
-    await expect(loadHostedServices(project([SITE]), loadConfig(named, { stack: "dev" }), "dev")).resolves.toHaveLength(1);
+    await expect(loadHostedServices(project([SITE]), loadConfig(named, { stack: "dev" }), "dev")).resolves.toHaveLength(
+      1,
+    );
   });
 
   it("a linked backend that is not a hosted app, with no site, or behind a tier that admits only itself", async () => {
     const API = { name: "api", kind: "function-app", entry: "src/index.ts" };
-    const linking = (backend: string, front: Record<string, string> = { "estate:gateway": JSON.stringify({ sku: "none" }), "estate:edge": JSON.stringify({ sku: "none" }) }) => ({
+    const linking = (
+      backend: string,
+      front: Record<string, string> = {
+        "estate:gateway": JSON.stringify({ sku: "none" }),
+        "estate:edge": JSON.stringify({ sku: "none" }),
+      },
+    ) => ({
       ...DEV,
       ...front,
       "estate:hosts": JSON.stringify({ staticSites: { linkedBackend: backend } }),
     });
-    expect(await refused([SITE, API], linking("web"))).toEqual(['estate:hosts.staticSites.linkedBackend: got "web"; expected a function-app or web-app service the stack hosts (api)']);
-    expect(await refused([API], linking("api"))).toEqual(["estate:hosts.staticSites.linkedBackend: names api, but the stack hosts no static-site service to link it to"]);
-    expect(await refused([SITE, API], linking("api", {}))).toEqual([
-      expect.stringMatching(/^estate:hosts\.staticSites\.linkedBackend: api admits only the tier in front of it \(estate:gateway\.sku is set\)/),
+    expect(await refused([SITE, API], linking("web"))).toEqual([
+      'estate:hosts.staticSites.linkedBackend: got "web"; expected a function-app or web-app service the stack hosts (api)',
     ]);
-    await expect(loadHostedServices(project([SITE, API]), loadConfig(linking("api"), { stack: "dev" }), "dev")).resolves.toHaveLength(2);
+    expect(await refused([API], linking("api"))).toEqual([
+      "estate:hosts.staticSites.linkedBackend: names api, but the stack hosts no static-site service to link it to",
+    ]);
+    expect(await refused([SITE, API], linking("api", {}))).toEqual([
+      expect.stringMatching(
+        /^estate:hosts\.staticSites\.linkedBackend: api admits only the tier in front of it \(estate:gateway\.sku is set\)/,
+      ),
+    ]);
+    await expect(
+      loadHostedServices(project([SITE, API]), loadConfig(linking("api"), { stack: "dev" }), "dev"),
+    ).resolves.toHaveLength(2);
   });
 
   it("a second static site", async () => {
     const found = await refused([SITE, { ...SITE, name: "admin" }]);
-    expect(found).toEqual([expect.stringMatching(/^kind: service web .* is a second static site; an estate serves one \(admin\)/)]);
+    expect(found).toEqual([
+      expect.stringMatching(/^kind: service web .* is a second static site; an estate serves one \(admin\)/),
+    ]);
   });
 
   it("a container without the estate's registry, an image naming another registry, routes no gateway in the VNet reaches", async () => {
@@ -169,19 +213,34 @@ describe("services the stack cannot host are refused before anything is declared
       'estate:hosts.registry.enabled: services/events/manifest.json: kind "container" pulls its image from the estate\'s registry, which this stack leaves out; set it true or host another service',
     ]);
     expect(await refused([{ ...CONTAINER, image: "other.azurecr.io/events:1.0.0" }])).toEqual([
-      expect.stringMatching(/^image: services\/events\/manifest\.json: image "other\.azurecr\.io\/events:1\.0\.0" names the registry other\.azurecr\.io/),
+      expect.stringMatching(
+        /^image: services\/events\/manifest\.json: image "other\.azurecr\.io\/events:1\.0\.0" names the registry other\.azurecr\.io/,
+      ),
     ]);
-    const consumption = { ...DEV, "estate:gateway": JSON.stringify({ sku: "Consumption", capacity: null, rateLimit: null, quota: null }) };
+    const consumption = {
+      ...DEV,
+      "estate:gateway": JSON.stringify({ sku: "Consumption", capacity: null, rateLimit: null, quota: null }),
+    };
     expect(await refused([CONTAINER], consumption)).toEqual([
-      expect.stringMatching(/^estate:gateway\.sku: services\/events\/manifest\.json: gateway Consumption is not in the VNet here and cannot reach the internal Container Apps environment/),
+      expect.stringMatching(
+        /^estate:gateway\.sku: services\/events\/manifest\.json: gateway Consumption is not in the VNet here and cannot reach the internal Container Apps environment/,
+      ),
     ]);
   });
 
   it("a container in an address space without room for its subnet", async () => {
     // Four /26 subnets fill the /24: the estate's own fit, a containerApps /27 does not.
-    const small = { ...DEV, "estate:network": JSON.stringify({ addressSpace: "10.0.0.0/24", subnets: { gateway: "10.0.0.128/26", management: "10.0.0.192/26" } }) };
+    const small = {
+      ...DEV,
+      "estate:network": JSON.stringify({
+        addressSpace: "10.0.0.0/24",
+        subnets: { gateway: "10.0.0.128/26", management: "10.0.0.192/26" },
+      }),
+    };
     expect(await refused([CONTAINER], small)).toEqual([
-      expect.stringMatching(/^estate:network\.subnets: address space 10\.0\.0\.0\/24 is too small: no free \/27 left for subnet containerApps \(services\/events\/manifest\.json is a container/),
+      expect.stringMatching(
+        /^estate:network\.subnets: address space 10\.0\.0\.0\/24 is too small: no free \/27 left for subnet containerApps \(services\/events\/manifest\.json is a container/,
+      ),
     ]);
   });
 });

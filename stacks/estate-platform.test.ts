@@ -35,21 +35,34 @@ beforeAll(async () => {
   dev = await planStack({ projectDir: ROOT, stack: "dev", configOverrides: everything("webPubSub") });
   prod = await planStack({ projectDir: ROOT, stack: "prod", configOverrides: everything("signalR") });
   plain = await planStack({ projectDir: ROOT, stack: "dev" });
-  singleReplica = await planStack({ projectDir: ROOT, stack: "prod", configOverrides: { "estate:platform": JSON.stringify({ search: { enabled: true, replicas: 1 } }) } });
+  singleReplica = await planStack({
+    projectDir: ROOT,
+    stack: "prod",
+    configOverrides: { "estate:platform": JSON.stringify({ search: { enabled: true, replicas: 1 } }) },
+  });
 }, 120_000);
 
 describe("a stack enabling the platform services", () => {
   it("declares each enabled service once behind a private endpoint in its own private DNS zone", () => {
-    for (const [plan, realtime] of [[dev, "webPubSub"], [prod, "signalR"]] as const) {
+    for (const [plan, realtime] of [
+      [dev, "webPubSub"],
+      [prod, "signalR"],
+    ] as const) {
       const services = ["search", "openAi", realtime, "appConfiguration"] as const;
-      const zones = new Map(ofType(plan, "azure-native:privatedns:PrivateZone").map((z) => [z.physicalName, z.outputs.id]));
-      const subnet = ofType(plan, "azure-native:network:Subnet").find((s) => String(s.inputs.subnetName).endsWith("privateendpoints"))!;
+      const zones = new Map(
+        ofType(plan, "azure-native:privatedns:PrivateZone").map((z) => [z.physicalName, z.outputs.id]),
+      );
+      const subnet = ofType(plan, "azure-native:network:Subnet").find((s) =>
+        String(s.inputs.subnetName).endsWith("privateendpoints"),
+      )!;
       for (const service of services) {
         const resource = oneOfType(plan, PLATFORM_TYPES[service]);
         const pe = endpointOf(plan, resource.outputs.id);
         expect(pe, `${service} has no private endpoint`).toBeDefined();
         expect((pe!.endpoint.inputs.subnet as { id: string }).id).toBe(subnet.outputs.id);
-        expect((pe!.zoneGroup.inputs.privateDnsZoneConfigs as Array<{ privateDnsZoneId: string }>)[0].privateDnsZoneId).toBe(zones.get(PRIVATE_LINK[service].zone));
+        expect(
+          (pe!.zoneGroup.inputs.privateDnsZoneConfigs as Array<{ privateDnsZoneId: string }>)[0].privateDnsZoneId,
+        ).toBe(zones.get(PRIVATE_LINK[service].zone));
       }
       const other = realtime === "signalR" ? "webPubSub" : "signalR";
       expect(ofType(plan, PLATFORM_TYPES[other])).toHaveLength(0);
@@ -63,23 +76,46 @@ describe("a stack enabling the platform services", () => {
     expect(oneOfType(prod, PLATFORM_TYPES.appConfiguration).inputs).toMatchObject({ enablePurgeProtection: true });
     expect(oneOfType(dev, PLATFORM_TYPES.search).inputs).toMatchObject({ replicaCount: 1 });
     const account = oneOfType(dev, PLATFORM_TYPES.openAi);
-    expect((account.inputs.properties as { customSubDomainName: string }).customSubDomainName).toBe(account.physicalName);
-    expect(ofType(dev, "azure-native:cognitiveservices:Deployment").map((d) => d.inputs.deploymentName)).toEqual(["chat"]);
+    expect((account.inputs.properties as { customSubDomainName: string }).customSubDomainName).toBe(
+      account.physicalName,
+    );
+    expect(ofType(dev, "azure-native:cognitiveservices:Deployment").map((d) => d.inputs.deploymentName)).toEqual([
+      "chat",
+    ]);
   });
 
   it("exports the enabled services' endpoints", () => {
-    expect(Object.keys(dev.outputs.platform as object).sort()).toEqual(["appConfigurationEndpoint", "openAiEndpoint", "realtimeEndpoint", "searchEndpoint"]);
-    expect(String((prod.outputs.platform as Record<string, string>).realtimeEndpoint)).toMatch(/\.service\.signalr\.net$/);
+    expect(Object.keys(dev.outputs.platform as object).sort()).toEqual([
+      "appConfigurationEndpoint",
+      "openAiEndpoint",
+      "realtimeEndpoint",
+      "searchEndpoint",
+    ]);
+    expect(String((prod.outputs.platform as Record<string, string>).realtimeEndpoint)).toMatch(
+      /\.service\.signalr\.net$/,
+    );
   });
 
   it("plans with no mandatory policy violation and no unknown price", () => {
-    for (const [plan, stack] of [[dev, "dev"], [prod, "prod"]] as const) {
+    for (const [plan, stack] of [
+      [dev, "dev"],
+      [prod, "prod"],
+    ] as const) {
       const report = evaluatePlan(plan, loadStackPolicy(ROOT, RULES, { stack, profile: stack }));
-      const mandatory = report.results.filter((r) => r.status === "fail" && r.enforcement === "mandatory").map((r) => `${r.ruleId} ${r.resource.name}`);
+      const mandatory = report.results
+        .filter((r) => r.status === "fail" && r.enforcement === "mandatory")
+        .map((r) => `${r.ruleId} ${r.resource.name}`);
       expect(mandatory).toEqual([]);
-      const judged = new Set(report.results.filter((r) => r.status === "pass").map((r) => r.ruleId.replace(/-\d+$/, "")));
-      for (const area of ["EST-SRCH", "EST-OAI", "EST-SIGR", "EST-APPCS"]) expect(judged, `${stack}: no ${area} rule was evaluated`).toContain(area);
-      const platformCosts = estimateCost(plan, loadPriceTable()).resources.filter((r) => Object.values(PLATFORM_TYPES).includes(r.type as never) || r.type.startsWith("azure-native:cognitiveservices"));
+      const judged = new Set(
+        report.results.filter((r) => r.status === "pass").map((r) => r.ruleId.replace(/-\d+$/, "")),
+      );
+      for (const area of ["EST-SRCH", "EST-OAI", "EST-SIGR", "EST-APPCS"])
+        expect(judged, `${stack}: no ${area} rule was evaluated`).toContain(area);
+      const platformCosts = estimateCost(plan, loadPriceTable()).resources.filter(
+        (r) =>
+          Object.values(PLATFORM_TYPES).includes(r.type as never) ||
+          r.type.startsWith("azure-native:cognitiveservices"),
+      );
       expect(platformCosts.filter((r) => r.status === "unknown").map((r) => `${r.type}: ${r.reason}`)).toEqual([]);
       expect(platformCosts.find((r) => r.type === "azure-native:cognitiveservices:Deployment")?.status).toBe("usage");
     }
@@ -97,7 +133,11 @@ describe("a production stack below the search SLA", () => {
 describe("a stack leaving them off", () => {
   it("declares no platform resource, zone or output", () => {
     for (const type of Object.values(PLATFORM_TYPES)) expect(ofType(plain, type)).toHaveLength(0);
-    expect(ofType(plain, "azure-native:privatedns:PrivateZone").map((z) => z.physicalName).sort()).toEqual(DEFAULT_PRIVATE_LINK_SERVICES.map((service) => PRIVATE_LINK[service].zone).sort());
+    expect(
+      ofType(plain, "azure-native:privatedns:PrivateZone")
+        .map((z) => z.physicalName)
+        .sort(),
+    ).toEqual(DEFAULT_PRIVATE_LINK_SERVICES.map((service) => PRIVATE_LINK[service].zone).sort());
     expect(plain.outputs.platform).toBeUndefined();
   });
 });

@@ -18,24 +18,48 @@ const SHAPES: Record<string, Record<string, string>> = {
   standardV2: { "estate:gateway": json({ sku: "StandardV2", capacity: 1, quota: null }) },
   consumption: { "estate:gateway": json({ sku: "Consumption", capacity: null, rateLimit: null, quota: null }) },
   // No Cosmos DB and no Service Bus: the stack hosts no service that needs them.
-  noCosmosNoServiceBus: { "estate:services": json([]), "estate:data": json({ ...JSON.parse(DEV["estate:data"]), cosmos: { enabled: false }, serviceBus: { enabled: false } }) },
-  flex: { "estate:compute": json({ functions: { plan: "FlexConsumption", instanceMemoryMB: 2048, alwaysReady: 1, maxInstances: 100 } }) },
+  noCosmosNoServiceBus: {
+    "estate:services": json([]),
+    "estate:data": json({
+      ...JSON.parse(DEV["estate:data"]),
+      cosmos: { enabled: false },
+      serviceBus: { enabled: false },
+    }),
+  },
+  flex: {
+    "estate:compute": json({
+      functions: { plan: "FlexConsumption", instanceMemoryMB: 2048, alwaysReady: 1, maxInstances: 100 },
+    }),
+  },
 };
 
 const plans: Record<string, Plan> = {};
 beforeAll(async () => {
   // One after another: Pulumi's runtime is per process.
   for (const [name, overrides] of Object.entries(SHAPES)) {
-    plans[name] = await planConfig({ projectDir: ROOT, stack: "dev", config: { ...DEV, ...overrides }, secretKeys: [] });
+    plans[name] = await planConfig({
+      projectDir: ROOT,
+      stack: "dev",
+      config: { ...DEV, ...overrides },
+      secretKeys: [],
+    });
   }
-  plans.production = await planConfig({ projectDir: ROOT, stack: "production", config: { ...DEV, "estate:profile": "prod" }, secretKeys: [] });
+  plans.production = await planConfig({
+    projectDir: ROOT,
+    stack: "production",
+    config: { ...DEV, "estate:profile": "prod" },
+    secretKeys: [],
+  });
 }, 120_000);
 
 const ofType = (plan: Plan, type: string) => plan.resources.filter((r) => r.type === type);
 const apps = (plan: Plan) => ofType(plan, "azure-native:web:WebApp");
-const restrictions = (app: PlanResource) => (app.inputs.siteConfig as { ipSecurityRestrictions: Array<Record<string, unknown>> }).ipSecurityRestrictions;
-const settingsOf = (app: PlanResource) => (app.inputs.siteConfig as { appSettings: Array<{ name: string }> }).appSettings.map((s) => s.name);
-const subnet = (plan: Plan, role: string) => ofType(plan, "azure-native:network:Subnet").find((s) => s.name === `network-snet-${role}`)!;
+const restrictions = (app: PlanResource) =>
+  (app.inputs.siteConfig as { ipSecurityRestrictions: Array<Record<string, unknown>> }).ipSecurityRestrictions;
+const settingsOf = (app: PlanResource) =>
+  (app.inputs.siteConfig as { appSettings: Array<{ name: string }> }).appSettings.map((s) => s.name);
+const subnet = (plan: Plan, role: string) =>
+  ofType(plan, "azure-native:network:Subnet").find((s) => s.name === `network-snet-${role}`)!;
 const mandatory = (plan: Plan) =>
   evaluatePlan(plan, loadStackPolicy(ROOT, RULES, { stack: "dev", profile: "dev" }))
     .results.filter((r) => r.status === "fail" && r.enforcement === "mandatory")
@@ -47,8 +71,13 @@ describe("estates of other shapes", () => {
     expect(ofType(plan, "azure-native:apimanagement:ApiManagementService")).toEqual([]);
     expect(ofType(plan, "azuread:index/application:Application")).toEqual([]);
     const api = apps(plan).find((a) => a.name === "compute-api")!;
-    expect(ofType(plan, "azure-native:cdn:AFDOrigin")[0].inputs).toMatchObject({ originName: "app", hostName: api.outputs.defaultHostName });
-    expect(restrictions(api)).toEqual([expect.objectContaining({ ipAddress: "AzureFrontDoor.Backend", tag: "ServiceTag", action: "Allow" })]);
+    expect(ofType(plan, "azure-native:cdn:AFDOrigin")[0].inputs).toMatchObject({
+      originName: "app",
+      hostName: api.outputs.defaultHostName,
+    });
+    expect(restrictions(api)).toEqual([
+      expect.objectContaining({ ipAddress: "AzureFrontDoor.Backend", tag: "ServiceTag", action: "Allow" }),
+    ]);
     // Nobody moves the caller's token: the app reads Authorization.
     expect(settingsOf(api)).not.toContain("AUTH_CALLER_HEADER");
     expect(plan.outputs.gatewayUrl).toBeUndefined();
@@ -58,8 +87,10 @@ describe("estates of other shapes", () => {
     const plan = plans.bare;
     expect(ofType(plan, "azure-native:cdn:Profile")).toEqual([]);
     expect(ofType(plan, "azure-native:apimanagement:ApiManagementService")).toEqual([]);
-    for (const app of apps(plan)) expect((app.inputs.siteConfig as Record<string, unknown>).ipSecurityRestrictionsDefaultAction).toBe("Allow");
-    const test = ofType(plan, "azure-native:insights:WebTest")[0] ?? ofType(plan, "azure-native:applicationinsights:WebTest")[0];
+    for (const app of apps(plan))
+      expect((app.inputs.siteConfig as Record<string, unknown>).ipSecurityRestrictionsDefaultAction).toBe("Allow");
+    const test =
+      ofType(plan, "azure-native:insights:WebTest")[0] ?? ofType(plan, "azure-native:applicationinsights:WebTest")[0];
     expect(JSON.stringify(test.inputs)).toContain("azurewebsites.net/api/v1/health");
   });
 
@@ -67,12 +98,18 @@ describe("estates of other shapes", () => {
     const plan = plans.standardV2;
     const apim = ofType(plan, "azure-native:apimanagement:ApiManagementService")[0];
     expect(apim.inputs).toMatchObject({ sku: { name: "StandardV2", capacity: 1 }, virtualNetworkType: "External" });
-    expect((apim.inputs.virtualNetworkConfiguration as { subnetResourceId: string }).subnetResourceId).toBe(subnet(plan, "gateway").outputs.id);
-    expect(subnet(plan, "gateway").inputs.delegations).toEqual([{ name: "web-server-farms", serviceName: "Microsoft.Web/serverFarms" }]);
+    expect((apim.inputs.virtualNetworkConfiguration as { subnetResourceId: string }).subnetResourceId).toBe(
+      subnet(plan, "gateway").outputs.id,
+    );
+    expect(subnet(plan, "gateway").inputs.delegations).toEqual([
+      { name: "web-server-farms", serviceName: "Microsoft.Web/serverFarms" },
+    ]);
     const policies = ofType(plan, "azure-native:apimanagement:ApiOperationPolicy").map((p) => String(p.inputs.value));
     expect(policies.some((xml) => xml.includes("rate-limit-by-key"))).toBe(true);
     expect(policies.some((xml) => xml.includes("quota-by-key"))).toBe(false);
-    expect(restrictions(apps(plan)[0])).toEqual([expect.objectContaining({ vnetSubnetResourceId: subnet(plan, "gateway").outputs.id })]);
+    expect(restrictions(apps(plan)[0])).toEqual([
+      expect.objectContaining({ vnetSubnetResourceId: subnet(plan, "gateway").outputs.id }),
+    ]);
   });
 
   it("Consumption takes no VNet and 0 units; the apps admit Azure's regional ranges and the gateway's identity only", () => {
@@ -80,15 +117,24 @@ describe("estates of other shapes", () => {
     const apim = ofType(plan, "azure-native:apimanagement:ApiManagementService")[0];
     expect(apim.inputs).toMatchObject({ sku: { name: "Consumption", capacity: 0 }, virtualNetworkType: "None" });
     expect(subnet(plan, "gateway").inputs.delegations).toBeUndefined();
-    expect(restrictions(apps(plan)[0])).toEqual([expect.objectContaining({ ipAddress: "AzureCloud.westeurope", tag: "ServiceTag" })]);
+    expect(restrictions(apps(plan)[0])).toEqual([
+      expect.objectContaining({ ipAddress: "AzureCloud.westeurope", tag: "ServiceTag" }),
+    ]);
     expect(ofType(plan, "azuread:index/application:Application").length).toBeGreaterThan(0);
   });
 
   it("Flex Consumption: an FC1 plan, functionAppConfig on each app, the integration subnet delegated to Microsoft.App/environments", () => {
     const plan = plans.flex;
-    expect(ofType(plan, "azure-native:web:AppServicePlan").map((p) => p.inputs.sku)).toEqual([{ name: "FC1", tier: "FlexConsumption" }]);
-    for (const app of apps(plan)) expect(app.inputs.functionAppConfig).toMatchObject({ scaleAndConcurrency: { maximumInstanceCount: 100, instanceMemoryMB: 2048 } });
-    expect(subnet(plan, "integration").inputs.delegations).toEqual([{ name: "app-environments", serviceName: "Microsoft.App/environments" }]);
+    expect(ofType(plan, "azure-native:web:AppServicePlan").map((p) => p.inputs.sku)).toEqual([
+      { name: "FC1", tier: "FlexConsumption" },
+    ]);
+    for (const app of apps(plan))
+      expect(app.inputs.functionAppConfig).toMatchObject({
+        scaleAndConcurrency: { maximumInstanceCount: 100, instanceMemoryMB: 2048 },
+      });
+    expect(subnet(plan, "integration").inputs.delegations).toEqual([
+      { name: "app-environments", serviceName: "Microsoft.App/environments" },
+    ]);
   });
 
   it("declares no Cosmos DB account or Service Bus namespace, nor their alerts, when the stack leaves them out", () => {

@@ -32,7 +32,14 @@ export interface EstateOutputs {
     redisHostName?: pulumi.Output<string>;
   };
   /** Disaster recovery as declared (estate:dr), for `estate dr`: absent when DR is off. */
-  dr?: { primary: string; secondary: string; pair: string; rpoMinutes: number; rtoMinutes: number; failover: Record<string, string> };
+  dr?: {
+    primary: string;
+    secondary: string;
+    pair: string;
+    rpoMinutes: number;
+    rtoMinutes: number;
+    failover: Record<string, string>;
+  };
   /** The enabled platform services' endpoints (`estate:platform`); absent when none is enabled. */
   platform?: Record<string, pulumi.Output<string>>;
   /** The estate's public entry point: Front Door's endpoint (absent without Front Door). */
@@ -74,12 +81,21 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
       ...Object.entries(hosts.compute.apps).map(([key, app]) => [key, app.defaultHostName]),
       ...Object.entries(hosts.containers?.apps ?? {}).map(([key, app]) => [key, app.fqdn]),
     ]),
-    siteHostNames: Object.fromEntries(Object.entries(hosts.staticSites).map(([key, site]) => [key, site.defaultHostname])),
+    siteHostNames: Object.fromEntries(
+      Object.entries(hosts.staticSites).map(([key, site]) => [key, site.defaultHostname]),
+    ),
     data: {
-      ...(data.data.cosmos ? { cosmosAccountId: data.data.cosmos.accountId, cosmosEndpoint: data.data.cosmos.documentEndpoint } : {}),
+      ...(data.data.cosmos
+        ? { cosmosAccountId: data.data.cosmos.accountId, cosmosEndpoint: data.data.cosmos.documentEndpoint }
+        : {}),
       storageAccountId: data.data.storage.accountId,
       blobEndpoint: data.data.storage.blobEndpoint,
-      ...(data.data.serviceBus ? { serviceBusNamespaceId: data.data.serviceBus.namespaceId, serviceBusFqdn: data.data.serviceBus.fullyQualifiedNamespace } : {}),
+      ...(data.data.serviceBus
+        ? {
+            serviceBusNamespaceId: data.data.serviceBus.namespaceId,
+            serviceBusFqdn: data.data.serviceBus.fullyQualifiedNamespace,
+          }
+        : {}),
       keyVaultId: data.data.keyVault.vaultId,
       keyVaultUri: data.data.keyVault.vaultUri,
       // The failover group's listener and the geo-primary cache name when DR is on: they follow a failover.
@@ -96,5 +112,7 @@ function drOutput(config: EstateConfig): Pick<EstateOutputs, "dr"> {
   const secondary = drSecondary(config);
   if (!secondary) return {};
   const { rpoMinutes, rtoMinutes, failover } = config.dr;
-  return { dr: { primary: config.location, secondary, pair: REGION_PAIRS[config.location], rpoMinutes, rtoMinutes, failover } };
+  return {
+    dr: { primary: config.location, secondary, pair: REGION_PAIRS[config.location], rpoMinutes, rtoMinutes, failover },
+  };
 }

@@ -14,7 +14,11 @@ describe("the events stack (seed 001)", () => {
 
   it("runs the events API as a container behind the gateway, pulled from the estate's private registry", () => {
     const [registry] = ofType("azure-native:containerregistry:Registry");
-    expect(registry.inputs).toMatchObject({ sku: { name: "Premium" }, publicNetworkAccess: "Disabled", zoneRedundancy: "Enabled" });
+    expect(registry.inputs).toMatchObject({
+      sku: { name: "Premium" },
+      publicNetworkAccess: "Disabled",
+      zoneRedundancy: "Enabled",
+    });
     const [environment] = ofType("azure-native:app:ManagedEnvironment");
     expect(environment.inputs).toMatchObject({ zoneRedundant: true, vnetConfiguration: { internal: true } });
     const [app] = ofType("azure-native:app:ContainerApp");

@@ -19,21 +19,43 @@ describe("the feastfrenzy stack (seed 002)", () => {
 
   it("plans with no mandatory policy violation", () => {
     const report = evaluatePlan(plan, loadStackPolicy(projectDir, RULES, { stack: "feastfrenzy", profile: "prod" }));
-    expect(report.results.filter((r) => r.status === "fail" && r.enforcement === "mandatory").map((r) => `${r.ruleId} ${r.resource.name}`)).toEqual([]);
+    expect(
+      report.results
+        .filter((r) => r.status === "fail" && r.enforcement === "mandatory")
+        .map((r) => `${r.ruleId} ${r.resource.name}`),
+    ).toEqual([]);
   });
 
   it("runs a private, zonal AKS cluster on its own subnet and deploys the API into it with an HPA from 2 replicas", () => {
     const [cluster] = ofType(plan, "azure-native:containerservice:ManagedCluster");
-    const subnet = ofType(plan, "azure-native:network:Subnet").find((s) => s.inputs.subnetName === "snet-feast-prod-weu-aks")!;
-    expect(cluster!.inputs).toMatchObject({ apiServerAccessProfile: { enablePrivateCluster: true }, disableLocalAccounts: true, sku: { tier: "Standard" } });
-    expect((cluster!.inputs.agentPoolProfiles as any[])[0]).toMatchObject({ availabilityZones: ["1", "2", "3"], vnetSubnetID: subnet.outputs.id });
-    expect(ofType(plan, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")[0]!.inputs.spec).toMatchObject({ minReplicas: 2, maxReplicas: 10 });
-    expect((ofType(plan, "kubernetes:apps/v1:Deployment")[0]!.inputs.spec as any).template.spec.containers[0].image).toBe("acrfeastshared.azurecr.io/feastfrenzy-api:1.0.0");
+    const subnet = ofType(plan, "azure-native:network:Subnet").find(
+      (s) => s.inputs.subnetName === "snet-feast-prod-weu-aks",
+    )!;
+    expect(cluster!.inputs).toMatchObject({
+      apiServerAccessProfile: { enablePrivateCluster: true },
+      disableLocalAccounts: true,
+      sku: { tier: "Standard" },
+    });
+    expect((cluster!.inputs.agentPoolProfiles as any[])[0]).toMatchObject({
+      availabilityZones: ["1", "2", "3"],
+      vnetSubnetID: subnet.outputs.id,
+    });
+    expect(ofType(plan, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")[0]!.inputs.spec).toMatchObject({
+      minReplicas: 2,
+      maxReplicas: 10,
+    });
+    expect(
+      (ofType(plan, "kubernetes:apps/v1:Deployment")[0]!.inputs.spec as any).template.spec.containers[0].image,
+    ).toBe("acrfeastshared.azurecr.io/feastfrenzy-api:1.0.0");
   });
 
   it("lets the API reach Redis with its workload identity", () => {
-    const identity = ofType(plan, "azure-native:managedidentity:UserAssignedIdentity").find((r) => r.physicalName === "id-feast-prod-weu-api")!;
-    const access = ofType(plan, "azure-native:redis:AccessPolicyAssignment").find((r) => r.inputs.objectId === identity.outputs.principalId);
+    const identity = ofType(plan, "azure-native:managedidentity:UserAssignedIdentity").find(
+      (r) => r.physicalName === "id-feast-prod-weu-api",
+    )!;
+    const access = ofType(plan, "azure-native:redis:AccessPolicyAssignment").find(
+      (r) => r.inputs.objectId === identity.outputs.principalId,
+    );
     expect(access).toBeDefined();
   });
 

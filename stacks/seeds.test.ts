@@ -40,20 +40,37 @@ describe("the ninevectors stack (seed 003, Startup tier)", () => {
     const plan = await planStack({ projectDir, stack: "ninevectors" });
     const ofType = (type: string) => plan.resources.filter((r) => r.type === type);
     expect(ofType("azure-native:web:StaticSite").map((r) => r.inputs.sku)).toEqual([{ name: "Free", tier: "Free" }]);
-    expect(ofType("azure-native:apimanagement:ApiManagementService")[0]!.inputs.sku).toMatchObject({ name: "Developer", capacity: 1 });
-    const plans = Object.fromEntries(ofType("azure-native:web:AppServicePlan").map((p) => [String(p.name), (p.inputs.sku as { name: string }).name]));
+    expect(ofType("azure-native:apimanagement:ApiManagementService")[0]!.inputs.sku).toMatchObject({
+      name: "Developer",
+      capacity: 1,
+    });
+    const plans = Object.fromEntries(
+      ofType("azure-native:web:AppServicePlan").map((p) => [String(p.name), (p.inputs.sku as { name: string }).name]),
+    );
     expect(plans).toEqual({ "compute-asp-func": "EP1", "compute-asp-web": "B1" });
-    expect(ofType("azure-native:web:WebApp").map((r) => r.inputs.kind).sort()).toEqual(["app,linux", "functionapp,linux", "functionapp,linux"]);
-    expect(ofType("azure-native:servicebus:Queue").map((q) => [q.inputs.queueName, q.inputs.maxDeliveryCount])).toEqual([
-      ["document-processing", 3],
-      ["ai-analysis", 5],
-      ["notifications", 3],
-      ["exports", 1],
-    ]);
+    expect(
+      ofType("azure-native:web:WebApp")
+        .map((r) => r.inputs.kind)
+        .sort(),
+    ).toEqual(["app,linux", "functionapp,linux", "functionapp,linux"]);
+    expect(ofType("azure-native:servicebus:Queue").map((q) => [q.inputs.queueName, q.inputs.maxDeliveryCount])).toEqual(
+      [
+        ["document-processing", 3],
+        ["ai-analysis", 5],
+        ["notifications", 3],
+        ["exports", 1],
+      ],
+    );
     const [database] = ofType("azure-native:sql:Database");
-    expect(database!.inputs).toMatchObject({ sku: { name: "GP_S_Gen5", capacity: 1 }, autoPauseDelay: 60, minCapacity: 0.5 });
+    expect(database!.inputs).toMatchObject({
+      sku: { name: "GP_S_Gen5", capacity: 1 },
+      autoPauseDelay: 60,
+      minCapacity: 0.5,
+    });
     expect(ofType("azure-native:search:Service")[0]!.inputs.sku).toEqual({ name: "basic" });
-    expect(ofType("azure-native:cognitiveservices:Deployment").map((d) => (d.inputs.properties as any).model.name)).toEqual(["gpt-4o-mini", "text-embedding-3-small"]);
+    expect(
+      ofType("azure-native:cognitiveservices:Deployment").map((d) => (d.inputs.properties as any).model.name),
+    ).toEqual(["gpt-4o-mini", "text-embedding-3-small"]);
   }, 120_000);
 });
 
@@ -63,7 +80,11 @@ describe("the dreamspace stack (seed 000)", () => {
     const ofType = (type: string) => plan.resources.filter((r) => r.type === type);
     const [site] = ofType("azure-native:web:StaticSite");
     expect(site!.inputs).toMatchObject({ sku: { name: "Standard" }, location: "eastus2" });
-    expect(ofType("azure-native:web:StaticSiteCustomDomain").map((d) => d.inputs.domainName).sort()).toEqual(["dreams.netsurit.com", "dreamspace.tylerstewart.co.za"]);
+    expect(
+      ofType("azure-native:web:StaticSiteCustomDomain")
+        .map((d) => d.inputs.domainName)
+        .sort(),
+    ).toEqual(["dreams.netsurit.com", "dreamspace.tylerstewart.co.za"]);
     const [funcPlan] = ofType("azure-native:web:AppServicePlan");
     expect(funcPlan!.inputs).toMatchObject({ sku: { name: "FC1" }, location: "eastus" });
     const [app] = ofType("azure-native:web:WebApp");

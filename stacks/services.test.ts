@@ -23,7 +23,10 @@ const DEV: Record<string, string> = {
 function projectWith(manifest: object): string {
   const root = mkdtempSync(path.join(tmpdir(), "estate-services-"));
   mkdirSync(path.join(root, "services", "svc"), { recursive: true });
-  writeFileSync(path.join(root, "services", "svc", "manifest.json"), JSON.stringify({ name: "svc", kind: "function-app", entry: "src/index.ts", ...manifest }));
+  writeFileSync(
+    path.join(root, "services", "svc", "manifest.json"),
+    JSON.stringify({ name: "svc", kind: "function-app", entry: "src/index.ts", ...manifest }),
+  );
   return root;
 }
 
@@ -37,56 +40,110 @@ describe("hosted services against the stack config", () => {
     const events = loadConfig({ ...DEV, "estate:data": '{"cosmos":{"enabled":false}}' }, { stack: "events" });
     const hosted = await loadHostedServices(ROOT, events, "events").catch((e: unknown) => e);
     expect(hosted).toBeInstanceOf(ConfigError);
-    expect((hosted as ConfigError).problems.map((p) => p.message)).toContainEqual(expect.stringMatching(/^service api .* uses Cosmos DB/));
+    expect((hosted as ConfigError).problems.map((p) => p.message)).toContainEqual(
+      expect.stringMatching(/^service api .* uses Cosmos DB/),
+    );
   });
 
   it.each([
-    ["a queue", { queues: [{ name: "billing", access: "send" }] }, "estate:data.serviceBus.queues", /service svc .* uses queue "billing", which the stack does not declare/],
-    ["a blob container", { blobContainers: [{ name: "images", access: "read" }] }, "estate:data.storage.containers", /uses blob container "images"/],
-    ["a Cosmos container", { cosmos: [{ database: "estate", container: "orders", partitionKey: "/tenantId", access: "read" }] }, "estate:data.cosmos.databases", /uses Cosmos container estate\/orders/],
-    ["another partition key", { cosmos: [{ database: "estate", container: "events", partitionKey: "/id", access: "read" }] }, "estate:data.cosmos.databases", /expects estate\/events partitioned by \/id; the stack declares \/tenantId/],
-  ])("refuses a service that uses %s the stack does not declare, before any resource", async (_label, manifest, key, message) => {
-    const error = await loadHostedServices(projectWith(manifest), config, "dev").catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConfigError);
-    const problem = (error as ConfigError).problems.find((p) => p.key === key);
-    expect(problem?.message).toMatch(message);
-    expect((error as Error).message).toContain("Pulumi.dev.yaml");
-  });
+    [
+      "a queue",
+      { queues: [{ name: "billing", access: "send" }] },
+      "estate:data.serviceBus.queues",
+      /service svc .* uses queue "billing", which the stack does not declare/,
+    ],
+    [
+      "a blob container",
+      { blobContainers: [{ name: "images", access: "read" }] },
+      "estate:data.storage.containers",
+      /uses blob container "images"/,
+    ],
+    [
+      "a Cosmos container",
+      { cosmos: [{ database: "estate", container: "orders", partitionKey: "/tenantId", access: "read" }] },
+      "estate:data.cosmos.databases",
+      /uses Cosmos container estate\/orders/,
+    ],
+    [
+      "another partition key",
+      { cosmos: [{ database: "estate", container: "events", partitionKey: "/id", access: "read" }] },
+      "estate:data.cosmos.databases",
+      /expects estate\/events partitioned by \/id; the stack declares \/tenantId/,
+    ],
+  ])(
+    "refuses a service that uses %s the stack does not declare, before any resource",
+    async (_label, manifest, key, message) => {
+      const error = await loadHostedServices(projectWith(manifest), config, "dev").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      const problem = (error as ConfigError).problems.find((p) => p.key === key);
+      expect(problem?.message).toMatch(message);
+      expect((error as Error).message).toContain("Pulumi.dev.yaml");
+    },
+  );
 
   it("hosts only the services the stack chooses, and refuses a name the project does not have", async () => {
     const chosen = loadConfig({ ...DEV, "estate:services": '["api"]' }, { stack: "dev" });
     expect((await loadHostedServices(ROOT, chosen, "dev")).map((s) => s.name)).toEqual(["api"]);
     const unknown = loadConfig({ ...DEV, "estate:services": '["api","billing"]' }, { stack: "dev" });
     const error = (await loadHostedServices(ROOT, unknown, "dev").catch((e: unknown) => e)) as ConfigError;
-    expect(error.problems).toEqual([{ key: "estate:services[1]", message: 'got "billing"; the project\'s services are api, chatlings-web, dreamspace-api, dreamspace-web, events-api, ninevectors-api, ninevectors-web, worker' }]);
+    expect(error.problems).toEqual([
+      {
+        key: "estate:services[1]",
+        message:
+          'got "billing"; the project\'s services are api, chatlings-web, dreamspace-api, dreamspace-web, events-api, ninevectors-api, ninevectors-web, worker',
+      },
+    ]);
   });
 
   it("refuses a service that uses Cosmos DB or queues in a stack that leaves them out", async () => {
-    const without = loadConfig({ ...DEV, "estate:data": '{"cosmos":{"enabled":false},"serviceBus":{"enabled":false}}' }, { stack: "dev" });
+    const without = loadConfig(
+      { ...DEV, "estate:data": '{"cosmos":{"enabled":false},"serviceBus":{"enabled":false}}' },
+      { stack: "dev" },
+    );
     const error = (await loadHostedServices(ROOT, without, "dev").catch((e: unknown) => e)) as ConfigError;
     expect(error.problems).toEqual([
-      { key: "estate:data.cosmos.enabled", message: "service api (services/api/manifest.json) uses Cosmos DB, which this stack leaves out; set it true or host another service" },
-      { key: "estate:data.cosmos.enabled", message: "service worker (services/worker/manifest.json) uses Cosmos DB, which this stack leaves out; set it true or host another service" },
+      {
+        key: "estate:data.cosmos.enabled",
+        message:
+          "service api (services/api/manifest.json) uses Cosmos DB, which this stack leaves out; set it true or host another service",
+      },
+      {
+        key: "estate:data.cosmos.enabled",
+        message:
+          "service worker (services/worker/manifest.json) uses Cosmos DB, which this stack leaves out; set it true or host another service",
+      },
     ]);
   });
 
   it("refuses a container in a stack without the estate's registry, naming the manifest and the key", async () => {
     const noRegistry = loadConfig({ ...DEV, "estate:hosts": '{"registry":{"enabled":false}}' }, { stack: "dev" });
-    const error = (await loadHostedServices(projectWith({ kind: "container", entry: undefined, image: "svc:1.0.0", port: 8000 }), noRegistry, "dev").catch((e: unknown) => e)) as ConfigError;
+    const error = (await loadHostedServices(
+      projectWith({ kind: "container", entry: undefined, image: "svc:1.0.0", port: 8000 }),
+      noRegistry,
+      "dev",
+    ).catch((e: unknown) => e)) as ConfigError;
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.problems).toEqual([
       {
         key: "estate:hosts.registry.enabled",
-        message: 'services/svc/manifest.json: kind "container" pulls its image from the estate\'s registry, which this stack leaves out; set it true or host another service',
+        message:
+          'services/svc/manifest.json: kind "container" pulls its image from the estate\'s registry, which this stack leaves out; set it true or host another service',
       },
     ]);
   });
 
   it("refuses a web app beside functions on Flex Consumption: the integration subnet has one delegation", async () => {
-    const flex = loadConfig({ ...DEV, "estate:compute": '{"functions":{"plan":"FlexConsumption","maxInstances":100}}' }, { stack: "dev" });
-    const error = (await loadHostedServices(projectWith({ kind: "web-app" }), flex, "dev").catch((e: unknown) => e)) as ConfigError;
+    const flex = loadConfig(
+      { ...DEV, "estate:compute": '{"functions":{"plan":"FlexConsumption","maxInstances":100}}' },
+      { stack: "dev" },
+    );
+    const error = (await loadHostedServices(projectWith({ kind: "web-app" }), flex, "dev").catch(
+      (e: unknown) => e,
+    )) as ConfigError;
     expect(error.problems.map((p) => p.key)).toEqual(["estate:compute.functions.plan"]);
-    expect(error.problems[0].message).toMatch(/services\/svc\/manifest.json: kind "web-app" needs the integration subnet delegated to Microsoft.Web\/serverFarms/);
+    expect(error.problems[0].message).toMatch(
+      /services\/svc\/manifest.json: kind "web-app" needs the integration subnet delegated to Microsoft.Web\/serverFarms/,
+    );
   });
 });
 
@@ -96,7 +153,12 @@ describe("services deployed with the dev estate", () => {
   const ofType = (type: string) => plan.resources.filter((r) => r.type === type);
   const app = (service: string) => ofType("azure-native:web:WebApp").find((r) => r.name === `compute-${service}`)!;
   const settings = (r: PlanResource) =>
-    Object.fromEntries((r.inputs.siteConfig as { appSettings: Array<{ name: string; value: string }> }).appSettings.map((s) => [s.name, s.value]));
+    Object.fromEntries(
+      (r.inputs.siteConfig as { appSettings: Array<{ name: string; value: string }> }).appSettings.map((s) => [
+        s.name,
+        s.value,
+      ]),
+    );
   const principal = (service: string) => (app(service).outputs.identity as { principalId: string }).principalId;
   const roleAssignments = (principalId: string) =>
     ofType("azure-native:authorization:RoleAssignment").filter((r) => r.inputs.principalId === principalId);
@@ -111,13 +173,16 @@ describe("services deployed with the dev estate", () => {
     const cosmos = ofType("azure-native:cosmosdb:DatabaseAccount")[0];
     for (const manifest of manifests) {
       const given = settings(app(manifest.name));
-      for (const s of manifest.settings.filter((x) => x.required)) expect(given[s.name], `${manifest.name}: ${s.name}`).toBeTruthy();
+      for (const s of manifest.settings.filter((x) => x.required))
+        expect(given[s.name], `${manifest.name}: ${s.name}`).toBeTruthy();
       expect(given.COSMOS_ENDPOINT).toBe(cosmos.outputs.documentEndpoint);
     }
     expect(settings(app("worker")).DOCUMENTS_MAX_DELIVERY_COUNT).toBe("3");
     expect(settings(app("api")).AUTH_ISSUER).toMatch(/^https:\/\/login\.microsoftonline\.com\/[0-9a-f-]+\/v2\.0$/);
     // The service checks tokens against the very issuer the gateway's validate-jwt checks.
-    const operationPolicies = ofType("azure-native:apimanagement:ApiOperationPolicy").map((p) => String(p.inputs.value));
+    const operationPolicies = ofType("azure-native:apimanagement:ApiOperationPolicy").map((p) =>
+      String(p.inputs.value),
+    );
     const validating = operationPolicies.filter((xml) => xml.includes("<validate-jwt"));
     expect(validating.length).toBeGreaterThan(0);
     for (const xml of validating) expect(xml).toContain(`<issuer>${settings(app("api")).AUTH_ISSUER}</issuer>`);
@@ -126,7 +191,17 @@ describe("services deployed with the dev estate", () => {
     for (const xml of operationPolicies) expect(xml).toContain(`name="${CALLER_AUTHORIZATION_HEADER}"`);
     // An app the gateway does not route to keeps reading Authorization.
     const api = manifests.find((m) => m.name === "api")!;
-    const sources = { cosmosEndpoint: "c", blobEndpoint: "b", serviceBusNamespace: "s", tenantId: "t", audience: "a", queues: [], behindGateway: true, generatedSecretUri: (name: string) => `kv/${name}`, suppliedSecretUri: (name: string) => `kv/${name}` };
+    const sources = {
+      cosmosEndpoint: "c",
+      blobEndpoint: "b",
+      serviceBusNamespace: "s",
+      tenantId: "t",
+      audience: "a",
+      queues: [],
+      behindGateway: true,
+      generatedSecretUri: (name: string) => `kv/${name}`,
+      suppliedSecretUri: (name: string) => `kv/${name}`,
+    };
     const gatewaySettings = api.settings.filter((s) => s.from.startsWith("gateway."));
     expect(serviceSettings({ ...api, routes: [], settings: gatewaySettings }, sources)).toEqual({});
     // Without a gateway nobody moves the token: a routed app reads Authorization too.
@@ -143,7 +218,9 @@ describe("services deployed with the dev estate", () => {
       expect(sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(env.BLOB).toBe(`${service}/${sha256}.zip`);
       expect(upload.inputs.create).toContain("--auth-mode login");
-      expect(settings(app(service)).WEBSITE_RUN_FROM_PACKAGE).toMatch(new RegExp(`/deployments/${service}/${sha256}\\.zip$`));
+      expect(settings(app(service)).WEBSITE_RUN_FROM_PACKAGE).toMatch(
+        new RegExp(`/deployments/${service}/${sha256}\\.zip$`),
+      );
       expect(settings(app(service)).WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID).toBe("SystemAssigned");
     }
   });
@@ -174,8 +251,13 @@ describe("services deployed with the dev estate", () => {
     expect(secret, "the estate declares the secret the manifest names").toBeDefined();
     // Generated by the estate (RandomPassword) and never in the plan in clear.
     expect((secret.inputs.properties as { value: unknown }).value).toBe("[secret]");
-    expect(ofType("random:index/randomPassword:RandomPassword").find((p) => p.name === `${secret.name}-value`)?.inputs.length).toBe(64);
-    expect(settings(app("api")).CURSOR_SIGNING_KEY).toBe(`@Microsoft.KeyVault(SecretUri=https://${vault.physicalName}.vault.azure.net/secrets/cursor-signing-key)`);
+    expect(
+      ofType("random:index/randomPassword:RandomPassword").find((p) => p.name === `${secret.name}-value`)?.inputs
+        .length,
+    ).toBe(64);
+    expect(settings(app("api")).CURSOR_SIGNING_KEY).toBe(
+      `@Microsoft.KeyVault(SecretUri=https://${vault.physicalName}.vault.azure.net/secrets/cursor-signing-key)`,
+    );
     const rolesOn = (service: string, scope: unknown) =>
       roleAssignments(principal(service))
         .filter((r) => r.inputs.scope === scope)
@@ -196,7 +278,8 @@ describe("services deployed with the dev estate", () => {
     expect(rolesOn("api", queue.outputs.id)).toEqual([roleId("Azure Service Bus Data Sender")]);
     expect(rolesOn("worker", queue.outputs.id)).toEqual([roleId("Azure Service Bus Data Receiver")]);
     const account = ofType("azure-native:storage:StorageAccount")[0];
-    const container = (name: string) => ofType("azure-native:storage:BlobContainer").find((c) => c.inputs.containerName === name)!.outputs.id;
+    const container = (name: string) =>
+      ofType("azure-native:storage:BlobContainer").find((c) => c.inputs.containerName === name)!.outputs.id;
     expect(rolesOn("api", container("documents"))).toEqual([roleId("Storage Blob Data Contributor")]);
     expect(rolesOn("worker", container("documents"))).toEqual([roleId("Storage Blob Data Reader")]);
     // Each app reads the packages; none may write them, nor hold any role on the whole account.

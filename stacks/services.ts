@@ -4,7 +4,13 @@ import type { AppSettingValue } from "../infra/compute/index.js";
 import { CALLER_AUTHORIZATION_HEADER, entraEndpoints } from "../infra/gateway/policy-xml.js";
 import { STATIC_SITE_REGIONS } from "../infra/static/index.js";
 import { planSubnets } from "../infra/network/subnets.js";
-import { isAppService, loadManifests, unhandledSettingSource, type LoadedManifest, type ServiceKind } from "../services/manifest.js";
+import {
+  isAppService,
+  loadManifests,
+  unhandledSettingSource,
+  type LoadedManifest,
+  type ServiceKind,
+} from "../services/manifest.js";
 import { staticSiteRegion } from "./config/hosts.js";
 import { ConfigError, formatKey, type ConfigProblem } from "./config/load.js";
 import type { EstateConfig } from "./config/schema.js";
@@ -18,11 +24,20 @@ export type HostedService = LoadedManifest;
  * before any resource is declared: each must be a kind the stack can host, and may only use the
  * queues, Cosmos containers and blob containers the stack declares.
  */
-export async function loadHostedServices(rootDir: string, config: EstateConfig, stack: string): Promise<HostedService[]> {
+export async function loadHostedServices(
+  rootDir: string,
+  config: EstateConfig,
+  stack: string,
+): Promise<HostedService[]> {
   const all = await loadManifests(path.join(rootDir, "services"));
   const { chosen, problems } = chooseServices(all, config, stack);
   problems.push(
-    ...chosen.flatMap((m) => [...unhostable(m, config), ...undeclaredData(m, config), ...undeclaredBindings(m, config), ...undeclaredSecrets(m, config)]),
+    ...chosen.flatMap((m) => [
+      ...unhostable(m, config),
+      ...undeclaredData(m, config),
+      ...undeclaredBindings(m, config),
+      ...undeclaredSecrets(m, config),
+    ]),
     ...unroutable(chosen, config),
     ...unhostableSites(chosen, config),
     ...noContainerSubnet(chosen, config),
@@ -40,14 +55,21 @@ export function hostableKinds(config: EstateConfig): ServiceKind[] {
   return ["function-app", "web-app", "static-site", ...(config.hosts.registry.enabled ? (["container"] as const) : [])];
 }
 
-function chooseServices(all: HostedService[], config: EstateConfig, stack: string): { chosen: HostedService[]; problems: ConfigProblem[] } {
+function chooseServices(
+  all: HostedService[],
+  config: EstateConfig,
+  stack: string,
+): { chosen: HostedService[]; problems: ConfigProblem[] } {
   // Without a list: every service that does not keep itself to other stacks.
   if (!config.services) return { chosen: all.filter((m) => !m.stacks || m.stacks.includes(stack)), problems: [] };
   const names = all.map((m) => m.name);
   const problems: ConfigProblem[] = [];
   config.services.forEach((name, i) => {
     if (!names.includes(name)) {
-      problems.push({ key: formatKey(["services", i]), message: `got "${name}"; the project's services are ${names.join(", ") || "(none)"}` });
+      problems.push({
+        key: formatKey(["services", i]),
+        message: `got "${name}"; the project's services are ${names.join(", ") || "(none)"}`,
+      });
     } else if (config.services!.indexOf(name) !== i) {
       problems.push({ key: formatKey(["services", i]), message: `"${name}" is listed twice` });
     }
@@ -72,7 +94,12 @@ function unhostable(service: HostedService, config: EstateConfig): ConfigProblem
   const kinds = hostableKinds(config);
   if (service.kind === "container") return unhostableContainer(service, config);
   if (!kinds.includes(service.kind)) {
-    return [{ key: formatKey(["services"]), message: `${file}: kind "${service.kind}" cannot be hosted by this stack; its tiers host ${kinds.join(", ")}` }];
+    return [
+      {
+        key: formatKey(["services"]),
+        message: `${file}: kind "${service.kind}" cannot be hosted by this stack; its tiers host ${kinds.join(", ")}`,
+      },
+    ];
   }
   // One integration subnet, one delegation: Flex Consumption's is not App Service's.
   if (service.kind === "web-app" && config.compute.functions.plan === "FlexConsumption") {
@@ -126,23 +153,44 @@ function undeclaredData(service: HostedService, config: EstateConfig): ConfigPro
   const problems: ConfigProblem[] = [];
   const who = `service ${service.name} (services/${service.name}/manifest.json)`;
   if (!config.data.cosmos.enabled && service.cosmos.length) {
-    return [{ key: formatKey(["data", "cosmos", "enabled"]), message: `${who} uses Cosmos DB, which this stack leaves out; set it true or host another service` }];
+    return [
+      {
+        key: formatKey(["data", "cosmos", "enabled"]),
+        message: `${who} uses Cosmos DB, which this stack leaves out; set it true or host another service`,
+      },
+    ];
   }
   if (!config.data.serviceBus.enabled && service.queues.length) {
-    return [{ key: formatKey(["data", "serviceBus", "enabled"]), message: `${who} uses Service Bus queues, which this stack leaves out; set it true or host another service` }];
+    return [
+      {
+        key: formatKey(["data", "serviceBus", "enabled"]),
+        message: `${who} uses Service Bus queues, which this stack leaves out; set it true or host another service`,
+      },
+    ];
   }
   const queues = new Set(config.data.serviceBus.queues.map((q) => q.name));
   for (const q of service.queues.filter((q) => !queues.has(q.name))) {
-    problems.push({ key: formatKey(["data", "serviceBus", "queues"]), message: `${who} uses queue "${q.name}", which the stack does not declare` });
+    problems.push({
+      key: formatKey(["data", "serviceBus", "queues"]),
+      message: `${who} uses queue "${q.name}", which the stack does not declare`,
+    });
   }
   const blobs = new Set(config.data.storage.containers);
   for (const b of service.blobContainers.filter((b) => !blobs.has(b.name))) {
-    problems.push({ key: formatKey(["data", "storage", "containers"]), message: `${who} uses blob container "${b.name}", which the stack does not declare` });
+    problems.push({
+      key: formatKey(["data", "storage", "containers"]),
+      message: `${who} uses blob container "${b.name}", which the stack does not declare`,
+    });
   }
   for (const c of service.cosmos) {
-    const declared = config.data.cosmos.databases.find((d) => d.name === c.database)?.containers.find((x) => x.name === c.container);
+    const declared = config.data.cosmos.databases
+      .find((d) => d.name === c.database)
+      ?.containers.find((x) => x.name === c.container);
     if (!declared) {
-      problems.push({ key: formatKey(["data", "cosmos", "databases"]), message: `${who} uses Cosmos container ${c.database}/${c.container}, which the stack does not declare` });
+      problems.push({
+        key: formatKey(["data", "cosmos", "databases"]),
+        message: `${who} uses Cosmos container ${c.database}/${c.container}, which the stack does not declare`,
+      });
     } else if (declared.partitionKey !== c.partitionKey) {
       problems.push({
         key: formatKey(["data", "cosmos", "databases"]),
@@ -160,9 +208,14 @@ function undeclaredData(service: HostedService, config: EstateConfig): ConfigPro
 export function undeclaredBindings(service: HostedService, config: EstateConfig): ConfigProblem[] {
   const who = `service ${service.name} (services/${service.name}/manifest.json)`;
   const problems: ConfigProblem[] = [];
-  const refuse = (path: Array<string | number>, message: string) => problems.push({ key: formatKey(path), message: `${who} ${message}` });
+  const refuse = (path: Array<string | number>, message: string) =>
+    problems.push({ key: formatKey(path), message: `${who} ${message}` });
   const { data, platform } = config;
-  if (service.redis && !data.redis.enabled) refuse(["data", "redis", "enabled"], "binds Redis, which this stack leaves out; set it true or host another service");
+  if (service.redis && !data.redis.enabled)
+    refuse(
+      ["data", "redis", "enabled"],
+      "binds Redis, which this stack leaves out; set it true or host another service",
+    );
   const databases: Array<["sql" | "postgresql" | "mysql", string, string[]]> = [
     ["sql", "Azure SQL", data.sql.databases.map((db) => db.name)],
     ["postgresql", "PostgreSQL", data.postgresql.databases],
@@ -171,29 +224,58 @@ export function undeclaredBindings(service: HostedService, config: EstateConfig)
   for (const [key, engine, declared] of databases) {
     const binding = service[key];
     if (!binding) continue;
-    if (!data[key].enabled) refuse(["data", key, "enabled"], `binds ${engine}, which this stack leaves out; set it true or host another service`);
+    if (!data[key].enabled)
+      refuse(
+        ["data", key, "enabled"],
+        `binds ${engine}, which this stack leaves out; set it true or host another service`,
+      );
     else if (!declared.includes(binding.database)) {
-      refuse(["data", key, "databases"], `binds ${engine} database "${binding.database}", which the stack does not declare (it declares ${declared.join(", ") || "none"})`);
+      refuse(
+        ["data", key, "databases"],
+        `binds ${engine} database "${binding.database}", which the stack does not declare (it declares ${declared.join(", ") || "none"})`,
+      );
     }
   }
-  if (service.search && !platform.search.enabled) refuse(["platform", "search", "enabled"], "binds AI Search, which this stack leaves out; set it true or host another service");
+  if (service.search && !platform.search.enabled)
+    refuse(
+      ["platform", "search", "enabled"],
+      "binds AI Search, which this stack leaves out; set it true or host another service",
+    );
   if (service.openAi) {
-    if (!platform.openAi.enabled) refuse(["platform", "openAi", "enabled"], "binds Azure OpenAI, which this stack leaves out; set it true or host another service");
+    if (!platform.openAi.enabled)
+      refuse(
+        ["platform", "openAi", "enabled"],
+        "binds Azure OpenAI, which this stack leaves out; set it true or host another service",
+      );
     else {
       const declared = platform.openAi.deployments.map((d) => d.name);
       for (const name of service.openAi.deployments.filter((d) => !declared.includes(d))) {
-        refuse(["platform", "openAi", "deployments"], `binds model deployment "${name}", which the stack does not declare (it declares ${declared.join(", ")})`);
+        refuse(
+          ["platform", "openAi", "deployments"],
+          `binds model deployment "${name}", which the stack does not declare (it declares ${declared.join(", ")})`,
+        );
       }
     }
   }
   for (const kind of ["signalR", "webPubSub"] as const) {
     if (!service[kind]) continue;
     const what = kind === "signalR" ? "SignalR Service" : "Web PubSub";
-    if (!platform.realtime.enabled) refuse(["platform", "realtime", "enabled"], `binds ${what}, which this stack leaves out; set it true (kind ${kind}) or host another service`);
-    else if (platform.realtime.kind !== kind) refuse(["platform", "realtime", "kind"], `binds ${what}, but the stack's real-time service is ${platform.realtime.kind}; bind that one or change the kind`);
+    if (!platform.realtime.enabled)
+      refuse(
+        ["platform", "realtime", "enabled"],
+        `binds ${what}, which this stack leaves out; set it true (kind ${kind}) or host another service`,
+      );
+    else if (platform.realtime.kind !== kind)
+      refuse(
+        ["platform", "realtime", "kind"],
+        `binds ${what}, but the stack's real-time service is ${platform.realtime.kind}; bind that one or change the kind`,
+      );
   }
   if (service.appConfig && !platform.appConfiguration.enabled) {
-    refuse(["platform", "appConfiguration", "enabled"], "binds App Configuration, which this stack leaves out; set it true or host another service");
+    refuse(
+      ["platform", "appConfiguration", "enabled"],
+      "binds App Configuration, which this stack leaves out; set it true or host another service",
+    );
   }
   return problems;
 }
@@ -208,10 +290,20 @@ function undeclaredSecrets(service: HostedService, config: EstateConfig): Config
   const key = formatKey(["secrets", "supplied"]);
   return service.settings.flatMap((setting): ConfigProblem[] => {
     if (setting.from === "keyVault.secret" && !supplied.has(setting.value!)) {
-      return [{ key, message: `${who}: setting ${setting.name} reads Key Vault secret "${setting.value}", which the stack does not supply; supplied: ${[...supplied].join(", ") || "(none)"}` }];
+      return [
+        {
+          key,
+          message: `${who}: setting ${setting.name} reads Key Vault secret "${setting.value}", which the stack does not supply; supplied: ${[...supplied].join(", ") || "(none)"}`,
+        },
+      ];
     }
     if (setting.from === "keyVault.generatedSecret" && supplied.has(setting.value!)) {
-      return [{ key, message: `${who}: setting ${setting.name} asks the estate to generate "${setting.value}", which the stack supplies; read it with from: keyVault.secret` }];
+      return [
+        {
+          key,
+          message: `${who}: setting ${setting.name} asks the estate to generate "${setting.value}", which the stack supplies; read it with from: keyVault.secret`,
+        },
+      ];
     }
     return [];
   });
@@ -225,7 +317,12 @@ function noContainerSubnet(services: HostedService[], config: EstateConfig): Con
     return [];
   } catch (error) {
     const container = services.find((service) => service.kind === "container")!;
-    return [{ key: formatKey(["network", "subnets"]), message: `${(error as Error).message} (services/${container.name}/manifest.json is a container, which needs a containerApps subnet)` }];
+    return [
+      {
+        key: formatKey(["network", "subnets"]),
+        message: `${(error as Error).message} (services/${container.name}/manifest.json is a container, which needs a containerApps subnet)`,
+      },
+    ];
   }
 }
 
@@ -242,7 +339,10 @@ function unhostableSites(services: HostedService[], config: EstateConfig): Confi
   }
   // Front Door has one static-site origin group: a second site would need its own host and routes.
   for (const extra of sites.slice(1)) {
-    problems.push({ key: "kind", message: `${who(extra)} is a second static site; an estate serves one (${sites[0].name}) behind Front Door` });
+    problems.push({
+      key: "kind",
+      message: `${who(extra)} is a second static site; an estate serves one (${sites[0].name}) behind Front Door`,
+    });
   }
   const linked = config.hosts.staticSites.linkedBackend;
   if (linked !== undefined) problems.push(...unlinkableBackend(linked, services, config));
@@ -256,14 +356,32 @@ function unhostableSites(services: HostedService[], config: EstateConfig): Confi
  */
 function unlinkableBackend(name: string, services: HostedService[], config: EstateConfig): ConfigProblem[] {
   const key = formatKey(["hosts", "staticSites", "linkedBackend"]);
-  if (!services.some((service) => service.kind === "static-site")) return [{ key, message: `names ${name}, but the stack hosts no static-site service to link it to` }];
+  if (!services.some((service) => service.kind === "static-site"))
+    return [{ key, message: `names ${name}, but the stack hosts no static-site service to link it to` }];
   const backend = services.find((service) => service.name === name);
   if (!backend || !isAppService(backend)) {
     const apps = services.filter(isAppService).map((service) => service.name);
-    return [{ key, message: `got "${name}"; expected a function-app or web-app service the stack hosts (${apps.join(", ") || "none"})` }];
+    return [
+      {
+        key,
+        message: `got "${name}"; expected a function-app or web-app service the stack hosts (${apps.join(", ") || "none"})`,
+      },
+    ];
   }
-  const front = config.gateway.sku !== "none" ? formatKey(["gateway", "sku"]) : config.edge.sku !== "none" ? formatKey(["edge", "sku"]) : undefined;
-  return front ? [{ key, message: `${name} admits only the tier in front of it (${front} is set), so the static site's calls to /api would be refused; link a backend only in a stack with neither` }] : [];
+  const front =
+    config.gateway.sku !== "none"
+      ? formatKey(["gateway", "sku"])
+      : config.edge.sku !== "none"
+        ? formatKey(["edge", "sku"])
+        : undefined;
+  return front
+    ? [
+        {
+          key,
+          message: `${name} admits only the tier in front of it (${front} is set), so the static site's calls to /api would be refused; link a backend only in a stack with neither`,
+        },
+      ]
+    : [];
 }
 
 /** Where each manifest setting's value comes from in Azure. */
@@ -312,67 +430,115 @@ export const REDIS_TLS_PORT = 6380;
  * Azure are left out: the platform sets the App Insights connection, and system-assigned
  * identities need no client id.
  */
-export function serviceSettings(service: HostedService, sources: SettingSources, identity?: BindingIdentity): Record<string, AppSettingValue> {
+export function serviceSettings(
+  service: HostedService,
+  sources: SettingSources,
+  identity?: BindingIdentity,
+): Record<string, AppSettingValue> {
   const entra = pulumi.output(sources.tenantId).apply(entraEndpoints);
   const settings: Record<string, AppSettingValue> = {};
   for (const setting of service.settings) {
     const queue = () => {
       const found = sources.queues.find((q) => q.name === setting.value);
-      if (!found) throw new Error(`service ${service.name}: setting ${setting.name} names queue "${setting.value}", which the stack does not declare`);
+      if (!found)
+        throw new Error(
+          `service ${service.name}: setting ${setting.name} names queue "${setting.value}", which the stack does not declare`,
+        );
       return found;
     };
     const absent = (what: string, key: string): never => {
-      throw new Error(`service ${service.name}: setting ${setting.name} needs ${what}, which the stack leaves out (estate:${key} is false)`);
+      throw new Error(
+        `service ${service.name}: setting ${setting.name} needs ${what}, which the stack leaves out (estate:${key} is false)`,
+      );
     };
     // The hosts tier gives every service with an identity binding its identity.
     const bound = (): BindingIdentity => {
-      if (!identity) throw new Error(`service ${service.name}: setting ${setting.name} (${setting.from}) names the service identity, which only a redis, sql, postgresql or mysql binding gives`);
+      if (!identity)
+        throw new Error(
+          `service ${service.name}: setting ${setting.name} (${setting.from}) names the service identity, which only a redis, sql, postgresql or mysql binding gives`,
+        );
       return identity;
     };
     const realtime = (kind: "signalR" | "webPubSub") =>
-      sources.realtime?.kind === kind ? sources.realtime.endpoint : absent(kind === "signalR" ? "SignalR Service" : "Web PubSub", `platform.realtime (kind ${kind})`);
+      sources.realtime?.kind === kind
+        ? sources.realtime.endpoint
+        : absent(kind === "signalR" ? "SignalR Service" : "Web PubSub", `platform.realtime (kind ${kind})`);
     const value: AppSettingValue | undefined = (() => {
       switch (setting.from) {
-        case "cosmos.endpoint": return sources.cosmosEndpoint ?? absent("Cosmos DB", "data.cosmos.enabled");
-        case "cosmos.database": return service.cosmos[0]?.database;
-        case "storage.blobEndpoint": return sources.blobEndpoint;
-        case "servicebus.fullyQualifiedNamespace": return sources.serviceBusNamespace ?? absent("Service Bus", "data.serviceBus.enabled");
-        case "servicebus.queue": return queue().name;
+        case "cosmos.endpoint":
+          return sources.cosmosEndpoint ?? absent("Cosmos DB", "data.cosmos.enabled");
+        case "cosmos.database":
+          return service.cosmos[0]?.database;
+        case "storage.blobEndpoint":
+          return sources.blobEndpoint;
+        case "servicebus.fullyQualifiedNamespace":
+          return sources.serviceBusNamespace ?? absent("Service Bus", "data.serviceBus.enabled");
+        case "servicebus.queue":
+          return queue().name;
         // Service Bus's own default when the stack leaves it unset.
-        case "servicebus.maxDeliveryCount": return String(queue().maxDeliveryCount ?? 10);
-        case "auth.issuer": return entra.issuer;
-        case "auth.audience": return sources.audience;
-        case "auth.jwksUri": return entra.jwksUri;
+        case "servicebus.maxDeliveryCount":
+          return String(queue().maxDeliveryCount ?? 10);
+        case "auth.issuer":
+          return entra.issuer;
+        case "auth.audience":
+          return sources.audience;
+        case "auth.jwksUri":
+          return entra.jwksUri;
         // Only the gateway moves the caller's token there; an app it does not route to reads Authorization.
-        case "gateway.callerTokenHeader": return service.routes.length && sources.behindGateway ? CALLER_AUTHORIZATION_HEADER.toLowerCase() : undefined;
+        case "gateway.callerTokenHeader":
+          return service.routes.length && sources.behindGateway ? CALLER_AUTHORIZATION_HEADER.toLowerCase() : undefined;
         // A Key Vault reference: the value stays in the vault and never enters the app's config.
         case "keyVault.generatedSecret":
         case "keyVault.secret":
-          return { keyVaultSecretUri: setting.from === "keyVault.secret" ? sources.suppliedSecretUri(setting.value!) : sources.generatedSecretUri(setting.value!) };
-        case "redis.url": return pulumi.interpolate`rediss://${sources.redisHostName ?? absent("Redis", "data.redis.enabled")}:${REDIS_TLS_PORT}`;
+          return {
+            keyVaultSecretUri:
+              setting.from === "keyVault.secret"
+                ? sources.suppliedSecretUri(setting.value!)
+                : sources.generatedSecretUri(setting.value!),
+          };
+        case "redis.url":
+          return pulumi.interpolate`rediss://${sources.redisHostName ?? absent("Redis", "data.redis.enabled")}:${REDIS_TLS_PORT}`;
         // Azure Cache for Redis names an Entra user by its object id (https://learn.microsoft.com/azure/azure-cache-for-redis/cache-azure-active-directory-for-authentication).
-        case "redis.user": return bound().principalId;
-        case "sql.server": return sources.sqlServerFqdn ?? absent("Azure SQL", "data.sql.enabled");
-        case "sql.database": return service.sql?.database;
-        case "postgresql.host": return sources.postgresqlFqdn ?? absent("PostgreSQL", "data.postgresql.enabled");
-        case "postgresql.database": return service.postgresql?.database;
+        case "redis.user":
+          return bound().principalId;
+        case "sql.server":
+          return sources.sqlServerFqdn ?? absent("Azure SQL", "data.sql.enabled");
+        case "sql.database":
+          return service.sql?.database;
+        case "postgresql.host":
+          return sources.postgresqlFqdn ?? absent("PostgreSQL", "data.postgresql.enabled");
+        case "postgresql.database":
+          return service.postgresql?.database;
         // The role is named after the identity (pgaadauth_create_principal), the MySQL user likewise.
-        case "postgresql.user": return bound().name;
-        case "mysql.host": return sources.mysqlFqdn ?? absent("MySQL", "data.mysql.enabled");
-        case "mysql.database": return service.mysql?.database;
-        case "mysql.user": return bound().name;
-        case "search.endpoint": return sources.searchEndpoint ?? absent("AI Search", "platform.search.enabled");
-        case "openai.endpoint": return sources.openAiEndpoint ?? absent("Azure OpenAI", "platform.openAi.enabled");
-        case "openai.deployment": return setting.value;
-        case "signalr.endpoint": return realtime("signalR");
-        case "webPubSub.endpoint": return realtime("webPubSub");
-        case "appConfig.endpoint": return sources.appConfigEndpoint ?? absent("App Configuration", "platform.appConfiguration.enabled");
-        case "literal": return setting.value;
+        case "postgresql.user":
+          return bound().name;
+        case "mysql.host":
+          return sources.mysqlFqdn ?? absent("MySQL", "data.mysql.enabled");
+        case "mysql.database":
+          return service.mysql?.database;
+        case "mysql.user":
+          return bound().name;
+        case "search.endpoint":
+          return sources.searchEndpoint ?? absent("AI Search", "platform.search.enabled");
+        case "openai.endpoint":
+          return sources.openAiEndpoint ?? absent("Azure OpenAI", "platform.openAi.enabled");
+        case "openai.deployment":
+          return setting.value;
+        case "signalr.endpoint":
+          return realtime("signalR");
+        case "webPubSub.endpoint":
+          return realtime("webPubSub");
+        case "appConfig.endpoint":
+          return sources.appConfigEndpoint ?? absent("App Configuration", "platform.appConfiguration.enabled");
+        case "literal":
+          return setting.value;
         // A system-assigned identity needs no client id; a service with identity bindings signs in as its user-assigned one.
-        case "identity.clientId": return identity?.clientId;
+        case "identity.clientId":
+          return identity?.clientId;
         case "appInsights.connectionString":
           return undefined;
-        default: return unhandledSettingSource(setting.from);
+        default:
+          return unhandledSettingSource(setting.from);
       }
     })();
     if (value !== undefined) settings[setting.name] = value;

@@ -2,10 +2,23 @@ import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 
 /** Flags for a headless Chromium on a machine with no display and a closed network. */
-const HEADLESS_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const HEADLESS_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 /** Browsers a machine may already have, tried in order after `CHROMIUM_PATH`. */
-const SYSTEM_BROWSERS = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
+const SYSTEM_BROWSERS = [
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/bin/google-chrome",
+  "/usr/bin/google-chrome-stable",
+];
 
 /**
  * A headless Chromium for browser tests: `CHROMIUM_PATH` if set, else a system browser, else the
@@ -14,7 +27,8 @@ const SYSTEM_BROWSERS = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr
  */
 export async function launchChromium(): Promise<Browser> {
   const configured = process.env.CHROMIUM_PATH;
-  if (configured && !existsSync(configured)) throw new Error(`CHROMIUM_PATH is ${configured}, which does not exist; unset it or point it at a Chromium binary`);
+  if (configured && !existsSync(configured))
+    throw new Error(`CHROMIUM_PATH is ${configured}, which does not exist; unset it or point it at a Chromium binary`);
   const system = configured ?? SYSTEM_BROWSERS.find((file) => existsSync(file));
   if (system) return chromium.launch({ executablePath: system, args: HEADLESS_ARGS });
   let bundled: string;

@@ -10,7 +10,9 @@ export const BASE = {
   location: "westeurope",
   namer: new Namer({ workload: "estate", environment: "test", location: "westeurope" }),
   tags: { environment: "test" },
-  diagnostics: { workspaceId: `/subscriptions/${OFFLINE_SUBSCRIPTION}/resourceGroups/rg-test/providers/Microsoft.OperationalInsights/workspaces/log-test` },
+  diagnostics: {
+    workspaceId: `/subscriptions/${OFFLINE_SUBSCRIPTION}/resourceGroups/rg-test/providers/Microsoft.OperationalInsights/workspaces/log-test`,
+  },
 } satisfies BaseArgs;
 
 export const PRIVATE_ENDPOINT = {
@@ -19,7 +21,9 @@ export const PRIVATE_ENDPOINT = {
 };
 
 /** Plans a small program under the offline mocks (one at a time per test file: the runtime is per process). */
-export function planComponents(program: () => void | Record<string, unknown> | Promise<void | Record<string, unknown>>): Promise<Plan> {
+export function planComponents(
+  program: () => void | Record<string, unknown> | Promise<void | Record<string, unknown>>,
+): Promise<Plan> {
   return planProgram({
     project: "test",
     stack: "unit",
@@ -40,9 +44,14 @@ export function oneOfType(plan: Plan, type: string): PlanResource {
 }
 
 /** The private endpoint connected to `targetId`, and its DNS zone group. */
-export function endpointOf(plan: Plan, targetId: unknown): { endpoint: PlanResource; zoneGroup: PlanResource } | undefined {
+export function endpointOf(
+  plan: Plan,
+  targetId: unknown,
+): { endpoint: PlanResource; zoneGroup: PlanResource } | undefined {
   const endpoint = ofType(plan, "azure-native:network:PrivateEndpoint").find(
-    (r) => (r.inputs.privateLinkServiceConnections as Array<{ privateLinkServiceId: string }>)[0].privateLinkServiceId === targetId,
+    (r) =>
+      (r.inputs.privateLinkServiceConnections as Array<{ privateLinkServiceId: string }>)[0].privateLinkServiceId ===
+      targetId,
   );
   if (!endpoint) return undefined;
   const zoneGroup = ofType(plan, "azure-native:network:PrivateDnsZoneGroup").find(

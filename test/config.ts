@@ -10,7 +10,10 @@ export const DEV_STACK: Readonly<Record<string, string>> = {
 };
 
 /** The error a stack config is refused with; fails the test when the config is accepted. */
-export function refusal(raw: Record<string, string>, options: { stack?: string; secretKeys?: string[] } = {}): ConfigError {
+export function refusal(
+  raw: Record<string, string>,
+  options: { stack?: string; secretKeys?: string[] } = {},
+): ConfigError {
   try {
     loadConfig(raw, { stack: options.stack ?? "dev", secretKeys: new Set(options.secretKeys ?? []) });
   } catch (error) {

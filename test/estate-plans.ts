@@ -10,13 +10,20 @@ export const EPHEMERAL_EXPIRES = "2026-12-01T18:00:00Z";
  * with the ephemeral profile, plus `ephemeral` overrides), planned one after another: Pulumi's
  * runtime is per process.
  */
-export async function planEstates(ephemeral: Record<string, string> = {}): Promise<Record<"dev" | "prod" | "ephemeral", Plan>> {
+export async function planEstates(
+  ephemeral: Record<string, string> = {},
+): Promise<Record<"dev" | "prod" | "ephemeral", Plan>> {
   const dev = await planStack({ projectDir: ROOT, stack: "dev" });
   const prod = await planStack({ projectDir: ROOT, stack: "prod" });
   const eph = await planStack({
     projectDir: ROOT,
     stack: "dev",
-    configOverrides: { "estate:profile": "ephemeral", "estate:expiresAt": EPHEMERAL_EXPIRES, "estate:environment": "pr42", ...ephemeral },
+    configOverrides: {
+      "estate:profile": "ephemeral",
+      "estate:expiresAt": EPHEMERAL_EXPIRES,
+      "estate:environment": "pr42",
+      ...ephemeral,
+    },
   });
   return { dev, prod, ephemeral: eph };
 }

@@ -27,7 +27,9 @@ afterEach(() => vi.restoreAllMocks());
 
 describe("the plain summary line", () => {
   it("counts tests by outcome", () => {
-    expect(summary([testFile("a.test.ts", ["passed", "passed", "failed"]), testFile("b.test.ts", ["skipped"])])).toBe("2 passed, 1 failed, 1 skipped");
+    expect(summary([testFile("a.test.ts", ["passed", "passed", "failed"]), testFile("b.test.ts", ["skipped"])])).toBe(
+      "2 passed, 1 failed, 1 skipped",
+    );
   });
 
   it("counts a file whose setup failed as a failure, though its tests only read skipped", () => {
@@ -37,8 +39,8 @@ describe("the plain summary line", () => {
   });
 
   it("counts a file that did not import and unhandled errors", () => {
-    expect(summary([testFile("broken.test.ts", [], { errors: 1 })], [{ message: "late rejection" } as SerializedError])).toBe(
-      "0 passed, 2 failed (setup of broken.test.ts, 1 unhandled error(s))",
-    );
+    expect(
+      summary([testFile("broken.test.ts", [], { errors: 1 })], [{ message: "late rejection" } as SerializedError]),
+    ).toBe("0 passed, 2 failed (setup of broken.test.ts, 1 unhandled error(s))");
   });
 });

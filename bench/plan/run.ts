@@ -24,7 +24,11 @@ interface Sample {
 }
 
 function measure(args: string[]): Sample {
-  const result = spawnSync(TIME, ["-f", "%e %M", process.execPath, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CI: "true" } });
+  const result = spawnSync(TIME, ["-f", "%e %M", process.execPath, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, CI: "true" },
+  });
   if (result.status !== 0) throw new Error(`${args.join(" ")} failed:\n${result.stderr}`);
   const [seconds, kib] = result.stderr.trim().split("\n").pop()!.split(" ").map(Number);
   return { seconds, peakMiB: kib / 1024 };
@@ -59,7 +63,15 @@ const floorArgs = [path.join(ROOT, "bench/plan/floor.cjs"), ...new Set(modules)]
 // much of the plan's lead is that skipped load rather than less work of its own.
 const deferSource = path.join(ROOT, "cli/defer-closure-deps.ts");
 const deferPreload = path.join(out, "defer-closure-deps.cjs");
-buildSync({ entryPoints: [deferSource], outfile: deferPreload, bundle: true, platform: "node", format: "cjs", logLevel: "silent", define: { "import.meta.url": JSON.stringify(pathToFileURL(deferSource).href) } });
+buildSync({
+  entryPoints: [deferSource],
+  outfile: deferPreload,
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  logLevel: "silent",
+  define: { "import.meta.url": JSON.stringify(pathToFileURL(deferSource).href) },
+});
 const deferredFloorArgs = ["-r", deferPreload, ...floorArgs];
 
 const estate: Sample[] = [];
@@ -78,14 +90,22 @@ const deferredFloorSeconds = median(deferredFloor.map((s) => s.seconds));
 const result = {
   bench: "plan",
   date: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
+  machine: {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model,
+    node: process.version,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  },
   runs: RUNS,
   resources: plan.resources.length,
   floorModules: [...new Set(modules)].sort(),
   estatePlanProd: { medianSeconds: estateSeconds, peakMiB: Math.max(...estate.map((s) => s.peakMiB)) },
   floor: { medianSeconds: floorSeconds, peakMiB: Math.max(...floor.map((s) => s.peakMiB)) },
   ratio: Number((estateSeconds / floorSeconds).toFixed(3)),
-  floorWithClosureDepsDeferred: { medianSeconds: deferredFloorSeconds, peakMiB: Math.max(...deferredFloor.map((s) => s.peakMiB)) },
+  floorWithClosureDepsDeferred: {
+    medianSeconds: deferredFloorSeconds,
+    peakMiB: Math.max(...deferredFloor.map((s) => s.peakMiB)),
+  },
   ratioToFloorWithClosureDepsDeferred: Number((estateSeconds / deferredFloorSeconds).toFixed(3)),
   scaling: measureScale(),
   seeds: measureSeeds(),

@@ -21,7 +21,8 @@ export interface ScalePoint {
 
 function syntheticProject(services: number): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), `estate-scale-${services}-`));
-  for (const file of ["Pulumi.yaml", "Pulumi.prod.yaml"]) writeFileSync(path.join(dir, file), readFileSync(path.join(ROOT, file)));
+  for (const file of ["Pulumi.yaml", "Pulumi.prod.yaml"])
+    writeFileSync(path.join(dir, file), readFileSync(path.join(ROOT, file)));
   mkdirSync(path.join(dir, "services"));
   // The api's code and the modules it shares, reached through links; each copy's manifest points at it.
   symlinkSync(path.join(ROOT, "services/shared"), path.join(dir, "services/shared"));
@@ -31,9 +32,15 @@ function syntheticProject(services: number): string {
   writeFileSync(path.join(dir, "services/api/manifest.json"), JSON.stringify(api));
   for (let i = 1; i < services; i++) {
     const name = `svc${String(i).padStart(3, "0")}`;
-    const routes = api.routes.map((r: { path: string }) => ({ ...r, path: r.path.replace("/api/v1/", `/api/v1/${name}/`) }));
+    const routes = api.routes.map((r: { path: string }) => ({
+      ...r,
+      path: r.path.replace("/api/v1/", `/api/v1/${name}/`),
+    }));
     mkdirSync(path.join(dir, "services", name));
-    writeFileSync(path.join(dir, "services", name, "manifest.json"), JSON.stringify({ ...api, name, routes, entry: "../api/src/index.ts" }));
+    writeFileSync(
+      path.join(dir, "services", name, "manifest.json"),
+      JSON.stringify({ ...api, name, routes, entry: "../api/src/index.ts" }),
+    );
   }
   return dir;
 }
@@ -48,8 +55,16 @@ export function measureScale(sizes = [10, 50, 200]): { points: ScalePoint[]; msP
       stdio: "ignore",
     });
     const wallSeconds = (performance.now() - started) / 1000;
-    const plan = JSON.parse(readFileSync(path.join(dir, "out/plan.json"), "utf8")) as { resources: unknown[]; durationMs: number };
-    return { services, resources: plan.resources.length, wallSeconds: Number(wallSeconds.toFixed(2)), planMs: plan.durationMs };
+    const plan = JSON.parse(readFileSync(path.join(dir, "out/plan.json"), "utf8")) as {
+      resources: unknown[];
+      durationMs: number;
+    };
+    return {
+      services,
+      resources: plan.resources.length,
+      wallSeconds: Number(wallSeconds.toFixed(2)),
+      planMs: plan.durationMs,
+    };
   });
   const fit = leastSquares(points.map((p) => [p.resources, p.planMs]));
   return { points, msPerResource: Number(fit.slope.toFixed(3)), rSquared: Number(fit.rSquared.toFixed(4)) };

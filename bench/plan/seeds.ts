@@ -36,7 +36,11 @@ export function seedStacks(): string[] {
 function planOnce(stack: string): { seconds: number; resources: number } {
   const out = mkdtempSync(path.join(os.tmpdir(), `estate-bench-${stack}-`));
   const started = performance.now();
-  execFileSync(process.execPath, [path.join(ROOT, "bin/estate.js"), "plan", stack, "--out", out], { cwd: ROOT, env: { ...process.env, CI: "true" }, stdio: "pipe" });
+  execFileSync(process.execPath, [path.join(ROOT, "bin/estate.js"), "plan", stack, "--out", out], {
+    cwd: ROOT,
+    env: { ...process.env, CI: "true" },
+    stdio: "pipe",
+  });
   const seconds = (performance.now() - started) / 1000;
   const plan = JSON.parse(readFileSync(path.join(out, "plan.json"), "utf8")) as { resources: unknown[] };
   return { seconds, resources: plan.resources.length };
@@ -44,14 +48,24 @@ function planOnce(stack: string): { seconds: number; resources: number } {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-export function measureSeeds(): { runs: number; prod: Omit<SeedPoint, "ratioToProd">; seeds: SeedPoint[]; targets: { perResourceRatioAtMost: number } } {
+export function measureSeeds(): {
+  runs: number;
+  prod: Omit<SeedPoint, "ratioToProd">;
+  seeds: SeedPoint[];
+  targets: { perResourceRatioAtMost: number };
+} {
   const stacks = ["prod", ...seedStacks()];
   const samples = new Map(stacks.map((stack) => [stack, [] as Array<{ seconds: number; resources: number }>]));
   for (let i = 0; i < RUNS; i++) for (const stack of stacks) samples.get(stack)!.push(planOnce(stack));
   const point = (stack: string) => {
     const runs = samples.get(stack)!;
     const medianSeconds = Number(median(runs.map((r) => r.seconds)).toFixed(3));
-    return { stack, resources: runs[0].resources, medianSeconds, secondsPerResource: Number((medianSeconds / runs[0].resources).toFixed(5)) };
+    return {
+      stack,
+      resources: runs[0].resources,
+      medianSeconds,
+      secondsPerResource: Number((medianSeconds / runs[0].resources).toFixed(5)),
+    };
   };
   const prod = point("prod");
   const seeds = stacks.slice(1).map((stack) => {

@@ -45,8 +45,14 @@ const { waivers } = loadStackPolicy(ROOT, RULES, { stack: "prod", profile: "prod
 const report = evaluatePlan(plan, { waivers });
 
 const evaluateMs = timeMs(() => evaluatePlan(plan, { waivers }), EVAL_RUNS);
-const reportsMs = timeMs(() => REPORT_FORMATS.forEach((format) => renderReport(report, format)), Math.max(10, EVAL_RUNS / 10));
-const perRule = RULES.map((rule) => ({ rule: rule.id, ms: timeMs(() => evaluatePlan(plan, { rules: [rule], waivers }), 20) })).sort((a, b) => b.ms - a.ms);
+const reportsMs = timeMs(
+  () => REPORT_FORMATS.forEach((format) => renderReport(report, format)),
+  Math.max(10, EVAL_RUNS / 10),
+);
+const perRule = RULES.map((rule) => ({
+  rule: rule.id,
+  ms: timeMs(() => evaluatePlan(plan, { rules: [rule], waivers }), 20),
+})).sort((a, b) => b.ms - a.ms);
 
 /**
  * `estate` runs from a bundle cached in the shared node_modules/.cache, which other checkouts
@@ -60,7 +66,8 @@ await buildBundle();
 const bundleDir = mkdtempSync(path.join(path.dirname(BUNDLE), "..", "estate-bench-"));
 const bundle = path.join(bundleDir, "cli.cjs");
 copyFileSync(BUNDLE, bundle);
-if (!readFileSync(bundle, "utf8").includes(`${path.join(ROOT, "cli")}${path.sep}`)) throw new Error(`${BUNDLE} was not built from ${ROOT} (another checkout rebuilt it): run the bench again`);
+if (!readFileSync(bundle, "utf8").includes(`${path.join(ROOT, "cli")}${path.sep}`))
+  throw new Error(`${BUNDLE} was not built from ${ROOT} (another checkout rebuilt it): run the bench again`);
 const estate = (args: string[]) => [bundle, ...args];
 
 // Wall time of the whole command, which plans, evaluates and writes every report.
@@ -68,7 +75,10 @@ const out = mkdtempSync(path.join(os.tmpdir(), "estate-bench-policy-"));
 const planWall: number[] = [];
 for (let i = 0; i < PLAN_RUNS; i++) {
   const start = performance.now();
-  const run = spawnSync(process.execPath, estate(["plan", "prod", "--out", out]), { cwd: ROOT, env: { ...process.env, CI: "true" } });
+  const run = spawnSync(process.execPath, estate(["plan", "prod", "--out", out]), {
+    cwd: ROOT,
+    env: { ...process.env, CI: "true" },
+  });
   if (run.status !== 0) throw new Error(`estate plan prod failed:\n${run.stderr}`);
   planWall.push(performance.now() - start);
 }
@@ -81,7 +91,10 @@ const SAVED_PLAN_COMMANDS: Array<{ command: string; argv: string[]; exitCodes?: 
   { command: "cost", argv: estate(["cost", savedPlan, "--out", savedOut]) },
   { command: "diff", argv: estate(["diff", savedPlan, savedPlan]) },
   { command: "graph", argv: estate(["graph", savedPlan, "--out", savedOut]) },
-  { command: "export", argv: estate(["export", savedPlan, "--format", "arm", "--out", path.join(savedOut, "template.json")]) },
+  {
+    command: "export",
+    argv: estate(["export", savedPlan, "--format", "arm", "--out", path.join(savedOut, "template.json")]),
+  },
 ];
 const BARE_NODE = ["-e", `JSON.parse(require("node:fs").readFileSync(${JSON.stringify(savedPlan)}, "utf8"))`];
 
@@ -89,7 +102,8 @@ function wallMs(argv: string[], exitCodes = [0]): number {
   const start = performance.now();
   const run = spawnSync(process.execPath, argv, { cwd: ROOT, env: { ...process.env, CI: "true", NO_COLOR: "1" } });
   const ms = performance.now() - start;
-  if (!exitCodes.includes(run.status ?? -1)) throw new Error(`node ${argv.join(" ")} exited ${run.status}:\n${run.stderr}`);
+  if (!exitCodes.includes(run.status ?? -1))
+    throw new Error(`node ${argv.join(" ")} exited ${run.status}:\n${run.stderr}`);
   return ms;
 }
 
@@ -98,7 +112,8 @@ const commandSamples = new Map(SAVED_PLAN_COMMANDS.map(({ command }) => [command
 for (const { argv, exitCodes } of SAVED_PLAN_COMMANDS) wallMs(argv, exitCodes); // warm-up: file cache, the bundle's compile cache
 for (let i = 0; i < SAVED_PLAN_RUNS; i++) {
   bareSamples.push(wallMs(BARE_NODE));
-  for (const { command, argv, exitCodes } of SAVED_PLAN_COMMANDS) commandSamples.get(command)!.push(wallMs(argv, exitCodes));
+  for (const { command, argv, exitCodes } of SAVED_PLAN_COMMANDS)
+    commandSamples.get(command)!.push(wallMs(argv, exitCodes));
 }
 rmSync(bundleDir, { recursive: true, force: true });
 const bareNodeMs = median(bareSamples);
@@ -111,7 +126,12 @@ const result = {
   bench: "policy",
   date: new Date().toISOString(),
   // Other processes share the machine: the load average says how much the timings are inflated.
-  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadAverage1m: round(os.loadavg()[0]!, 2) },
+  machine: {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model,
+    node: process.version,
+    loadAverage1m: round(os.loadavg()[0]!, 2),
+  },
   plan: { stack: "prod", resources: plan.resources.length, programMs: plan.durationMs },
   rules: RULES.length,
   results: report.results.length,
@@ -133,10 +153,14 @@ mkdirSync(path.join(ROOT, "bench/results"), { recursive: true });
 writeFileSync(path.join(ROOT, "bench/results/policy.json"), `${JSON.stringify(result, null, 2)}\n`);
 console.log(JSON.stringify(result, null, 2));
 if (result.shareOfPlanPercent >= result.targetSharePercent) {
-  console.error(`policy evaluation and reports take ${result.shareOfPlanPercent} % of estate plan prod (target < ${result.targetSharePercent} %)`);
+  console.error(
+    `policy evaluation and reports take ${result.shareOfPlanPercent} % of estate plan prod (target < ${result.targetSharePercent} %)`,
+  );
   process.exitCode = 1;
 }
 for (const { command, timesBareNode } of savedPlanCommands.filter((c) => c.timesBareNode > SAVED_PLAN_TARGET)) {
-  console.error(`estate ${command} on a saved plan takes ${timesBareNode}x a bare node process reading it (target at most ${SAVED_PLAN_TARGET}x)`);
+  console.error(
+    `estate ${command} on a saved plan takes ${timesBareNode}x a bare node process reading it (target at most ${SAVED_PLAN_TARGET}x)`,
+  );
   process.exitCode = 1;
 }

@@ -22,7 +22,11 @@ const CLIENTS = 4;
 const TENANT = "reliability";
 const CUT_SECONDS = Math.max(2, Math.round(SECONDS / 10));
 
-const env = await startLocalEnvironment({ services: ["api"], proxies: true, queueOverrides: { lockDurationSeconds: 3, maxDeliveryCount: 50 } });
+const env = await startLocalEnvironment({
+  services: ["api"],
+  proxies: true,
+  queueOverrides: { lockDurationSeconds: 3, maxDeliveryCount: 50 },
+});
 const call = apiClient(env.url);
 const writer = await tokenFor(env, TENANT);
 
@@ -30,10 +34,14 @@ const writer = await tokenFor(env, TENANT);
 const processed = new Map<string, number>();
 let worker: ChildProcess | undefined;
 async function startWorker(): Promise<void> {
-  const child = spawn(process.execPath, [path.join(ROOT, "bin/run-ts.js"), path.join(ROOT, "bench/reliability/worker.ts")], {
-    env: { ...process.env, ESTATE_WORKER_SETTINGS: JSON.stringify(env.settingsFor("worker")) },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, "bin/run-ts.js"), path.join(ROOT, "bench/reliability/worker.ts")],
+    {
+      env: { ...process.env, ESTATE_WORKER_SETTINGS: JSON.stringify(env.settingsFor("worker")) },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   worker = child;
   await new Promise<void>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`worker exited with ${code}`)));
@@ -45,7 +53,8 @@ async function startWorker(): Promise<void> {
         return;
       }
       if (entry.message === "worker ready") resolve();
-      if (entry.message === "document processed" && entry.documentId) processed.set(entry.documentId, (processed.get(entry.documentId) ?? 0) + 1);
+      if (entry.message === "document processed" && entry.documentId)
+        processed.set(entry.documentId, (processed.get(entry.documentId) ?? 0) + 1);
     });
   });
 }
@@ -54,7 +63,16 @@ const killWorker = () => {
   worker = undefined;
 };
 
-const counts = { requestsTried: 0, accepted: 0, unavailable503: 0, other5xx: 0, unexpected4xx: 0, networkErrors: 0, outages: 0, workerKills: 0 };
+const counts = {
+  requestsTried: 0,
+  accepted: 0,
+  unavailable503: 0,
+  other5xx: 0,
+  unexpected4xx: 0,
+  networkErrors: 0,
+  outages: 0,
+  workerKills: 0,
+};
 const acceptedBatches: { key: string; ids: string[] }[] = [];
 const acceptedDocuments = new Set<string>();
 let stopping = false;
@@ -69,7 +87,7 @@ async function withRetries(send: () => Promise<ApiResponse>): Promise<ApiRespons
     else if (response.status === 503) counts.unavailable503++;
     else if (response.status >= 500) counts.other5xx++;
     else if (response.status >= 400) return void counts.unexpected4xx++;
-    else return counts.accepted++, response;
+    else return (counts.accepted++, response);
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   return undefined;
@@ -79,11 +97,21 @@ async function client(n: number): Promise<void> {
   for (let i = 0; !stopping; i++) {
     const key = `c${n}-${i}`;
     if (i % 3 === 2) {
-      const response = await withRetries(() => call("POST", "/api/v1/documents", { token: writer, body: `document ${key}\nline two`, headers: { "content-type": "text/plain", "idempotency-key": key } }));
+      const response = await withRetries(() =>
+        call("POST", "/api/v1/documents", {
+          token: writer,
+          body: `document ${key}\nline two`,
+          headers: { "content-type": "text/plain", "idempotency-key": key },
+        }),
+      );
       if (response) acceptedDocuments.add(response.body.id);
     } else {
-      const batch = Array.from({ length: 1 + (i % 5) }, (_, index) => event("reliability.event", "2024-01-01T00:00:00+02:00", { key, index }));
-      const response = await withRetries(() => call("POST", "/api/v1/events", { token: writer, json: batch, headers: { "idempotency-key": key } }));
+      const batch = Array.from({ length: 1 + (i % 5) }, (_, index) =>
+        event("reliability.event", "2024-01-01T00:00:00+02:00", { key, index }),
+      );
+      const response = await withRetries(() =>
+        call("POST", "/api/v1/events", { token: writer, json: batch, headers: { "idempotency-key": key } }),
+      );
       if (response) acceptedBatches.push({ key, ids: response.body.items.map((e: { id: string }) => e.id) });
     }
   }
@@ -117,26 +145,65 @@ await Promise.all(clients);
 const loadSeconds = (Date.now() - startedAt) / 1000;
 
 // Reconcile as the timers would, then wait for the worker to drain.
-const data = createDataClients(loadApiConfig({ ...env.settingsFor("api"), COSMOS_ENDPOINT: env.cosmos.endpoint, BLOB_CONNECTION_STRING: env.blob.connectionString, SERVICEBUS: env.serviceBus.connectionString }, () => {}));
+const data = createDataClients(
+  loadApiConfig(
+    {
+      ...env.settingsFor("api"),
+      COSMOS_ENDPOINT: env.cosmos.endpoint,
+      BLOB_CONNECTION_STRING: env.blob.connectionString,
+      SERVICEBUS: env.serviceBus.connectionString,
+    },
+    () => {},
+  ),
+);
 const documents = data.database.container("documents");
-const swept = await sweepOutbox({ documents, blobs: data.blobs, queue: data.serviceBus.createSender("document-processing"), log: () => {} }, Date.now() + OUTBOX_GRACE_MS);
-const records = async () => (await documents.items.query<DocumentRecord>({ query: "SELECT * FROM c WHERE c.tenantId = @t", parameters: [{ name: "@t", value: TENANT }] }).fetchAll()).resources;
-await waitFor(async () => ((await records()).every((r) => r.status !== "pending") ? true : undefined), 120_000, "every document to be settled").catch(() => undefined);
+const swept = await sweepOutbox(
+  { documents, blobs: data.blobs, queue: data.serviceBus.createSender("document-processing"), log: () => {} },
+  Date.now() + OUTBOX_GRACE_MS,
+);
+const records = async () =>
+  (
+    await documents.items
+      .query<DocumentRecord>({
+        query: "SELECT * FROM c WHERE c.tenantId = @t",
+        parameters: [{ name: "@t", value: TENANT }],
+      })
+      .fetchAll()
+  ).resources;
+await waitFor(
+  async () => ((await records()).every((r) => r.status !== "pending") ? true : undefined),
+  120_000,
+  "every document to be settled",
+).catch(() => undefined);
 killWorker();
 
 // Checks.
-const events = (await data.database.container("events").items.query<{ id: string; data: { key: string; index: number } }>({ query: "SELECT * FROM c WHERE c.tenantId = @t", parameters: [{ name: "@t", value: TENANT }] }).fetchAll()).resources;
+const events = (
+  await data.database
+    .container("events")
+    .items.query<{ id: string; data: { key: string; index: number } }>({
+      query: "SELECT * FROM c WHERE c.tenantId = @t",
+      parameters: [{ name: "@t", value: TENANT }],
+    })
+    .fetchAll()
+).resources;
 const storedEventIds = new Set(events.map((e) => e.id));
 const eventKeys = new Map<string, number>();
-for (const e of events) eventKeys.set(`${e.data.key}/${e.data.index}`, (eventKeys.get(`${e.data.key}/${e.data.index}`) ?? 0) + 1);
+for (const e of events)
+  eventKeys.set(`${e.data.key}/${e.data.index}`, (eventKeys.get(`${e.data.key}/${e.data.index}`) ?? 0) + 1);
 const finalRecords = await records();
 const recordIds = new Set(finalRecords.map((r) => r.id));
 const blobNames: string[] = [];
 for await (const blob of data.blobs.listBlobsFlat({ prefix: `${TENANT}/` })) blobNames.push(blob.name);
 
-const wrong2xx = acceptedBatches.filter((b) => !b.ids.every((id) => storedEventIds.has(id))).length + [...acceptedDocuments].filter((id) => !recordIds.has(id)).length;
-const messagesLost = [...acceptedDocuments].filter((id) => finalRecords.find((r) => r.id === id)?.status !== "processed").length;
-const duplicates = [...eventKeys.values()].filter((n) => n > 1).length + [...processed.values()].filter((n) => n > 1).length;
+const wrong2xx =
+  acceptedBatches.filter((b) => !b.ids.every((id) => storedEventIds.has(id))).length +
+  [...acceptedDocuments].filter((id) => !recordIds.has(id)).length;
+const messagesLost = [...acceptedDocuments].filter(
+  (id) => finalRecords.find((r) => r.id === id)?.status !== "processed",
+).length;
+const duplicates =
+  [...eventKeys.values()].filter((n) => n > 1).length + [...processed.values()].filter((n) => n > 1).length;
 const orphans = {
   blobsWithoutRecord: blobNames.filter((name) => !recordIds.has(name.slice(TENANT.length + 1))).length,
   recordsWithoutBlob: finalRecords.filter((r) => !blobNames.includes(r.blobName)).length,
@@ -164,10 +231,23 @@ const report = {
     duplicates,
     orphans,
   },
-  goals: { wrong2xx: wrong2xx === 0, other5xx: counts.other5xx === 0, messagesLost: messagesLost === 0, duplicates: duplicates === 0, orphans: Object.values(orphans).every((n) => n === 0) },
+  goals: {
+    wrong2xx: wrong2xx === 0,
+    other5xx: counts.other5xx === 0,
+    messagesLost: messagesLost === 0,
+    duplicates: duplicates === 0,
+    orphans: Object.values(orphans).every((n) => n === 0),
+  },
 };
 await mkdir(path.join(ROOT, "bench/results"), { recursive: true });
 await writeFile(path.join(ROOT, "bench/results/reliability.json"), JSON.stringify(report, null, 2) + "\n");
 console.log(JSON.stringify(report.results, null, 2));
-console.log(Object.values(report.goals).every(Boolean) ? "reliability: every goal met" : `reliability: goals missed: ${Object.entries(report.goals).filter(([, ok]) => !ok).map(([k]) => k).join(", ")}`);
+console.log(
+  Object.values(report.goals).every(Boolean)
+    ? "reliability: every goal met"
+    : `reliability: goals missed: ${Object.entries(report.goals)
+        .filter(([, ok]) => !ok)
+        .map(([k]) => k)
+        .join(", ")}`,
+);
 process.exit(0);

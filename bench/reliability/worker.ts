@@ -11,5 +11,8 @@ const deps = createWorkerDependencies(loadWorkerConfig(settings, log), log);
 const host = await startLocalHost({ functions: [createWorkerFunctions(deps)], settings, log, maxConcurrentCalls: 4 });
 process.stdout.write(JSON.stringify({ message: "worker ready" }) + "\n");
 process.on("SIGTERM", () => {
-  void host.stop().then(() => deps.data.close()).then(() => process.exit(0));
+  void host
+    .stop()
+    .then(() => deps.data.close())
+    .then(() => process.exit(0));
 });

@@ -117,7 +117,11 @@ function messages(count: number, prefix: string): ServiceBusMessage[] {
   }));
 }
 
-async function receiveAll(client: ServiceBusClient, count: number, mode: "peekLock" | "receiveAndDelete"): Promise<void> {
+async function receiveAll(
+  client: ServiceBusClient,
+  count: number,
+  mode: "peekLock" | "receiveAndDelete",
+): Promise<void> {
   const receiver = client.createReceiver(QUEUE, { receiveMode: mode, maxAutoLockRenewalDurationInMs: 0 });
   let received = 0;
   while (received < count) {
@@ -171,7 +175,10 @@ async function main(): Promise<void> {
       await readFile(path.join(repoRoot, "node_modules/@azure/service-bus/package.json"), "utf8"),
     ).version as string;
     const relative = Object.fromEntries(
-      Object.entries(brokerFigures).map(([key, value]) => [key, Number((value / echoFigures[key as keyof Figures]).toFixed(2))]),
+      Object.entries(brokerFigures).map(([key, value]) => [
+        key,
+        Number((value / echoFigures[key as keyof Figures]).toFixed(2)),
+      ]),
     );
     const result = {
       date: new Date().toISOString(),

@@ -52,7 +52,12 @@ function summarise(runs: Samples[]): Measurement {
     requests: sorted.length,
     errors,
     throughputPerSecond: round((sorted.length / elapsedMs) * 1000),
-    latencyMs: { p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length) },
+    latencyMs: {
+      p50: at(0.5),
+      p95: at(0.95),
+      p99: at(0.99),
+      mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length),
+    },
   };
 }
 // Microseconds: one-call latencies are fractions of a millisecond, and their ratio is the target.
@@ -64,7 +69,12 @@ async function drive(options: autocannon.Options): Promise<Samples> {
   let errors = 0;
   const started = performance.now();
   let lastResponse = started;
-  const instance = autocannon({ connections: CONNECTIONS, amount: REQUESTS / 2, duration: MAX_SECONDS / 2, ...options });
+  const instance = autocannon({
+    connections: CONNECTIONS,
+    amount: REQUESTS / 2,
+    duration: MAX_SECONDS / 2,
+    ...options,
+  });
   instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     if (statusCode >= 400) errors++;
     latencies.push(responseTime);
@@ -79,7 +89,11 @@ async function drive(options: autocannon.Options): Promise<Samples> {
  * The same number of operations as autocannon, in this thread, `concurrency` at a time. `prepare`
  * runs before each operation's clock starts (the Functions host builds the request, not the handler).
  */
-async function direct<T>(operation: (input: T) => Promise<unknown>, prepare: () => T, concurrency = CONNECTIONS): Promise<Samples> {
+async function direct<T>(
+  operation: (input: T) => Promise<unknown>,
+  prepare: () => T,
+  concurrency = CONNECTIONS,
+): Promise<Samples> {
   const latencies: number[] = [];
   let errors = 0;
   let started = 0;
@@ -120,7 +134,10 @@ async function deployedApi(): Promise<typeof import("./api-entry.js")> {
 const serverUrl = new URL("./server.ts", import.meta.url).href;
 const workers: Worker[] = [];
 async function startServer<T>(role: ServerRole): Promise<T> {
-  const worker = new Worker(`import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(serverUrl)}); });`, { eval: true, workerData: role });
+  const worker = new Worker(
+    `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(serverUrl)}); });`,
+    { eval: true, workerData: role },
+  );
   workers.push(worker);
   return new Promise<T>((resolve, reject) => worker.once("message", resolve).once("error", reject));
 }
@@ -130,21 +147,54 @@ const api = await startServer<ApiServer>({ role: "api", cosmos });
 try {
   const headers = { authorization: `Bearer ${api.token}`, "content-type": "application/json" };
   const url = `${api.url}/api/v1/events`;
-  const event = { schema_version: 1, type: "bench.ingest", occurred_at: new Date().toISOString(), data: { page: "/home", ms: 42 } };
+  const event = {
+    schema_version: 1,
+    type: "bench.ingest",
+    occurred_at: new Date().toISOString(),
+    data: { page: "/home", ms: 42 },
+  };
   const body = JSON.stringify(event);
-  const container = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } }).database(api.database).container("events");
+  const container = new CosmosClient({
+    endpoint: cosmos.endpoint,
+    key: cosmos.key,
+    connectionPolicy: { enableEndpointDiscovery: false },
+  })
+    .database(api.database)
+    .container("events");
   const nothing = () => undefined;
-  const storedEvent = () => ({ id: crypto.randomUUID(), tenantId: TENANT, schemaVersion: 1, type: "bench.direct", occurredAt: event.occurred_at, receivedAt: new Date().toISOString(), data: event.data });
+  const storedEvent = () => ({
+    id: crypto.randomUUID(),
+    tenantId: TENANT,
+    schemaVersion: 1,
+    type: "bench.direct",
+    occurredAt: event.occurred_at,
+    receivedAt: new Date().toISOString(),
+    data: event.data,
+  });
   const createDirect = () => container.items.create(storedEvent());
   const writeDirect = (concurrency = CONNECTIONS) => direct(createDirect, nothing, concurrency);
   // The query the list handler runs for `?limit=25`, first page.
-  const queryDirect = () => direct(() => container.items.query({ query: "SELECT * FROM c WHERE c.tenantId = @tenant ORDER BY c.occurredAt DESC", parameters: [{ name: "@tenant", value: TENANT }] }, { partitionKey: TENANT, maxItemCount: 25 }).fetchNext(), nothing);
+  const queryDirect = () =>
+    direct(
+      () =>
+        container.items
+          .query(
+            {
+              query: "SELECT * FROM c WHERE c.tenantId = @tenant ORDER BY c.occurredAt DESC",
+              parameters: [{ name: "@tenant", value: TENANT }],
+            },
+            { partitionKey: TENANT, maxItemCount: 25 },
+          )
+          .fetchNext(),
+      nothing,
+    );
 
   // Queries first, on a tenant of SEEDED_EVENTS events: the emulator scans every item of the
   // container on each query (Cosmos DB answers from its index), so the writes measured below would
   // otherwise make every later query slower.
   for (let i = 0; i < SEEDED_EVENTS; i += 50) await Promise.all(Array.from({ length: 50 }, createDirect));
-  const queryViaApi = () => drive({ url: `${url}?limit=25`, method: "GET", headers: { authorization: headers.authorization } });
+  const queryViaApi = () =>
+    drive({ url: `${url}?limit=25`, method: "GET", headers: { authorization: headers.authorization } });
   await queryViaApi(); // warm-up: JWKS fetch, connection pools, JIT
   const [cosmosQueries, query] = await sideBySide(queryDirect, queryViaApi);
 
@@ -153,7 +203,8 @@ try {
   // a time (what it costs when calls compete for the thread).
   const { createApiDependencies, createApiFunctions, loadApiConfig, silentLogger } = await deployedApi();
   const apiDeps = createApiDependencies(loadApiConfig(api.settings, silentLogger), silentLogger);
-  if (/__name\(/.test(createApiFunctions.toString())) throw new Error("the bundled handlers went through the TypeScript loader");
+  if (/__name\(/.test(createApiFunctions.toString()))
+    throw new Error("the bundled handlers went through the TypeScript loader");
   const ingestHandler = createApiFunctions(apiDeps).http.find((fn) => fn.name === "events-ingest")!.handler;
   const context = new InvocationContext({ functionName: "events-ingest" });
   const ingestRequest = () => new HttpRequest({ method: "POST", url, headers, body: { string: body } });
@@ -163,14 +214,22 @@ try {
   // as it does in Azure.
   const apiEvents = apiDeps.data.database.container("events");
   const bareIngest: HttpHandler = async () => ({ status: (await apiEvents.items.create(storedEvent())).statusCode });
-  const invoke = (handler: HttpHandler) => async (request: InstanceType<typeof HttpRequest>) => (await handler(request, context)).status ?? 200;
-  const writeVia = (handler: HttpHandler) => (concurrency = CONNECTIONS) => direct(invoke(handler), ingestRequest, concurrency);
+  const invoke = (handler: HttpHandler) => async (request: InstanceType<typeof HttpRequest>) =>
+    (await handler(request, context)).status ?? 200;
+  const writeVia =
+    (handler: HttpHandler) =>
+    (concurrency = CONNECTIONS) =>
+      direct(invoke(handler), ingestRequest, concurrency);
   const [writeViaHandler, writeViaBareFunction] = [writeVia(ingestHandler), writeVia(bareIngest)];
   await writeViaHandler(); // warm-up: JWKS fetch, connection pools, JIT
   await writeViaBareFunction();
   await writeDirect();
   const writeInALoop = () => direct(() => apiEvents.items.create(storedEvent()), nothing, 1);
-  const [bareOneAtATime, handlerOneAtATime, sdkOneAtATime] = await sideBySide(() => writeViaBareFunction(1), () => writeViaHandler(1), writeInALoop);
+  const [bareOneAtATime, handlerOneAtATime, sdkOneAtATime] = await sideBySide(
+    () => writeViaBareFunction(1),
+    () => writeViaHandler(1),
+    writeInALoop,
+  );
   const [bareConcurrent, handlerConcurrent] = await sideBySide(writeViaBareFunction, writeViaHandler);
   await apiDeps.data.close();
 
@@ -186,14 +245,21 @@ try {
     /** The same, against that client's write in a loop of its own, with no request built between calls. */
     ingestHandlerP50RatioToSdkLoop: round(handlerOneAtATime.latencyMs.p50 / sdkOneAtATime.latencyMs.p50),
     /** Eight calls at a time in one thread: how much more of the thread each handled write takes. */
-    ingestHandlerConcurrentThroughputRatio: round(bareConcurrent.throughputPerSecond / handlerConcurrent.throughputPerSecond),
+    ingestHandlerConcurrentThroughputRatio: round(
+      bareConcurrent.throughputPerSecond / handlerConcurrent.throughputPerSecond,
+    ),
     /** Through HTTP, the local host and the load generator sharing the machine's cores with the emulator. */
     ingestHttpP50Ratio: round(ingest.latencyMs.p50 / cosmosWrites.latencyMs.p50),
     queryHttpP50Ratio: round(query.latencyMs.p50 / cosmosQueries.latencyMs.p50),
   };
   const report = {
     generatedAt: new Date().toISOString(),
-    machine: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model },
+    machine: {
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+    },
     setup: {
       connections: CONNECTIONS,
       requestsPerScenario: REQUESTS,

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const workflow = parse(readFileSync(path.join(root, ".github/workflows/estate.yml"), "utf8"));
-const runs = (job: string) => (workflow.jobs[job].steps as Array<{ run?: string; uses?: string }>).map((s) => s.run ?? s.uses ?? "");
+const runs = (job: string) =>
+  (workflow.jobs[job].steps as Array<{ run?: string; uses?: string }>).map((s) => s.run ?? s.uses ?? "");
 
 describe(".github/workflows/estate.yml", () => {
   it("plans offline and reports policy on every pull request, with SARIF and a PR comment", () => {
@@ -22,9 +23,12 @@ describe(".github/workflows/estate.yml", () => {
   });
 
   it("keeps ephemeral environments behind a repository variable: up on PR, down on close, gc on schedule", () => {
-    for (const job of ["pr-environment", "pr-environment-down", "gc"]) expect(workflow.jobs[job].if).toContain("vars.ESTATE_PR_ENVIRONMENTS == 'true'");
+    for (const job of ["pr-environment", "pr-environment-down", "gc"])
+      expect(workflow.jobs[job].if).toContain("vars.ESTATE_PR_ENVIRONMENTS == 'true'");
     expect(workflow.jobs["pr-environment"].if).toContain("github.event.action != 'closed'");
-    expect(runs("pr-environment").join("\n")).toMatch(/estate\.js env up pr\$\{\{ github\.event\.pull_request\.number \}\} --ttl 24h/);
+    expect(runs("pr-environment").join("\n")).toMatch(
+      /estate\.js env up pr\$\{\{ github\.event\.pull_request\.number \}\} --ttl 24h/,
+    );
     expect(workflow.jobs["pr-environment-down"].if).toContain("github.event.action == 'closed'");
     expect(runs("pr-environment-down").join("\n")).toContain("env down pr${{ github.event.pull_request.number }}");
     expect(workflow.jobs.gc.if).toContain("github.event_name == 'schedule'");

@@ -29,7 +29,9 @@ export function readBackend(projectDir: string): BackendConfig | undefined {
   if (!existsSync(file)) return undefined;
   const parsed = backendSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
   if (!parsed.success) {
-    throw new EstateError(`${file} is not a valid backend file (${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}); run \`estate bootstrap\` again`);
+    throw new EstateError(
+      `${file} is not a valid backend file (${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}); run \`estate bootstrap\` again`,
+    );
   }
   return parsed.data;
 }

@@ -23,7 +23,11 @@ export interface BootstrapNames {
 /** Deterministic names, so running bootstrap again finds the same resources (idempotent). */
 export function bootstrapNames(location: Region, workload = "estate"): BootstrapNames {
   const namer = new Namer({ workload, environment: "state", location });
-  return { resourceGroup: namer.name("resourceGroup"), storageAccount: namer.name("storageAccount"), keyVault: namer.name("keyVault") };
+  return {
+    resourceGroup: namer.name("resourceGroup"),
+    storageAccount: namer.name("storageAccount"),
+    keyVault: namer.name("keyVault"),
+  };
 }
 
 export function backendConfigFor(names: BootstrapNames, location: string): BackendConfig {
@@ -46,7 +50,11 @@ export function backendConfigFor(names: BootstrapNames, location: string): Backe
 export function bootstrapProgram(names: BootstrapNames, location: string) {
   return async () => {
     const client = await authorization.getClientConfig();
-    const group = new resources.ResourceGroup("state-rg", { resourceGroupName: names.resourceGroup, location, tags: { "managed-by": "estate" } });
+    const group = new resources.ResourceGroup("state-rg", {
+      resourceGroupName: names.resourceGroup,
+      location,
+      tags: { "managed-by": "estate" },
+    });
     const account = new storage.StorageAccount("state", {
       accountName: names.storageAccount,
       resourceGroupName: group.name,
@@ -57,7 +65,12 @@ export function bootstrapProgram(names: BootstrapNames, location: string) {
       minimumTlsVersion: storage.MinimumTlsVersion.TLS1_2,
       enableHttpsTrafficOnly: true,
     });
-    new storage.BlobContainer("state", { containerName: STATE_CONTAINER, accountName: account.name, resourceGroupName: group.name, publicAccess: storage.PublicAccess.None });
+    new storage.BlobContainer("state", {
+      containerName: STATE_CONTAINER,
+      accountName: account.name,
+      resourceGroupName: group.name,
+      publicAccess: storage.PublicAccess.None,
+    });
     const vault = new keyvault.Vault("secrets", {
       vaultName: names.keyVault,
       resourceGroupName: group.name,
@@ -70,7 +83,12 @@ export function bootstrapProgram(names: BootstrapNames, location: string) {
         enablePurgeProtection: true,
       },
     });
-    new keyvault.Key("secrets", { keyName: SECRETS_KEY, vaultName: vault.name, resourceGroupName: group.name, properties: { kty: keyvault.JsonWebKeyType.RSA, keySize: 2048 } });
+    new keyvault.Key("secrets", {
+      keyName: SECRETS_KEY,
+      vaultName: vault.name,
+      resourceGroupName: group.name,
+      properties: { kty: keyvault.JsonWebKeyType.RSA, keySize: 2048 },
+    });
     const grant = (name: string, scope: pulumi.Output<string>, role: string) =>
       new authorization.RoleAssignment(name, {
         scope,
@@ -95,20 +113,22 @@ export interface BootstrapOptions {
 /** Creates (or finds) the backend resources and returns the backend config to record. */
 export async function bootstrap(options: BootstrapOptions): Promise<BackendConfig> {
   const names = bootstrapNames(options.location);
-  await options.engine.upInline({
-    projectName: "estate-bootstrap",
-    stack: "bootstrap",
-    program: bootstrapProgram(names, options.location),
-    env: {
-      PULUMI_BACKEND_URL: `file://${options.stateDir}`,
-      // The bootstrap stack holds no secrets; the local backend still asks for a passphrase.
-      PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "",
-    },
-    config: { "azure-native:location": options.location },
-  }).catch((error: unknown) => {
-    throw new EstateError(
-      `The state backend was not created: pulumi up of the bootstrap stack failed (its state is in ${options.stateDir}; run again once fixed):\n${engineErrorText((error as Error).message)}`,
-    );
-  });
+  await options.engine
+    .upInline({
+      projectName: "estate-bootstrap",
+      stack: "bootstrap",
+      program: bootstrapProgram(names, options.location),
+      env: {
+        PULUMI_BACKEND_URL: `file://${options.stateDir}`,
+        // The bootstrap stack holds no secrets; the local backend still asks for a passphrase.
+        PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "",
+      },
+      config: { "azure-native:location": options.location },
+    })
+    .catch((error: unknown) => {
+      throw new EstateError(
+        `The state backend was not created: pulumi up of the bootstrap stack failed (its state is in ${options.stateDir}; run again once fixed):\n${engineErrorText((error as Error).message)}`,
+      );
+    });
   return backendConfigFor(names, options.location);
 }

@@ -30,7 +30,10 @@ const tools = (codes: Record<string, number | null>): Toolchain & { calls: strin
 };
 
 /** A fake engine that replays recorded events and remembers what it was asked. */
-function fakeEngine(events: EngineEvent[] = upEvents, fail?: string): CloudEngine & { calls: Array<{ op: string; options: OperationOptions | InlineTarget }> } {
+function fakeEngine(
+  events: EngineEvent[] = upEvents,
+  fail?: string,
+): CloudEngine & { calls: Array<{ op: string; options: OperationOptions | InlineTarget }> } {
   const calls: Array<{ op: string; options: OperationOptions | InlineTarget }> = [];
   const replay = async (op: string, options: OperationOptions) => {
     calls.push({ op, options });
@@ -59,16 +62,26 @@ const noEnv = {} as NodeJS.ProcessEnv;
 
 describe("preflight", () => {
   it("says to install the Pulumi CLI when it is missing", async () => {
-    await expect(preflight({ toolchain: tools({ "pulumi version": null }), backendEnv: {}, needsLogin: true, env: noEnv })).rejects.toThrow(INSTALL_PULUMI);
+    await expect(
+      preflight({ toolchain: tools({ "pulumi version": null }), backendEnv: {}, needsLogin: true, env: noEnv }),
+    ).rejects.toThrow(INSTALL_PULUMI);
   });
 
   it("says which pulumi login to run when not logged in", async () => {
-    const check = preflight({ toolchain: tools({ "pulumi whoami": 255 }), backendEnv: {}, loginHint: "pulumi login 'azblob://x'", needsLogin: true, env: noEnv });
+    const check = preflight({
+      toolchain: tools({ "pulumi whoami": 255 }),
+      backendEnv: {},
+      loginHint: "pulumi login 'azblob://x'",
+      needsLogin: true,
+      env: noEnv,
+    });
     await expect(check).rejects.toThrow(/Not logged in to a Pulumi backend\. Run `pulumi login 'azblob:\/\/x'`/);
   });
 
   it("says to run az login without Azure credentials, and accepts service principal variables instead", async () => {
-    await expect(preflight({ toolchain: tools({ "az account": 1 }), backendEnv: {}, needsLogin: true, env: noEnv })).rejects.toThrow(/No Azure credentials\. Run `az login`/);
+    await expect(
+      preflight({ toolchain: tools({ "az account": 1 }), backendEnv: {}, needsLogin: true, env: noEnv }),
+    ).rejects.toThrow(/No Azure credentials\. Run `az login`/);
     const toolchain = tools({ "az account": null });
     const env = { ARM_CLIENT_ID: "c", ARM_TENANT_ID: "t", ARM_USE_OIDC: "true" } as NodeJS.ProcessEnv;
     await expect(preflight({ toolchain, backendEnv: {}, needsLogin: true, env })).resolves.toBeUndefined();
@@ -76,7 +89,9 @@ describe("preflight", () => {
   });
 
   it("is an expected error: one message, exit 1", async () => {
-    await expect(preflight({ toolchain: tools({ "pulumi version": null }), backendEnv: {}, needsLogin: false })).rejects.toBeInstanceOf(CloudSetupError);
+    await expect(
+      preflight({ toolchain: tools({ "pulumi version": null }), backendEnv: {}, needsLogin: false }),
+    ).rejects.toBeInstanceOf(CloudSetupError);
   });
 });
 
@@ -87,11 +102,17 @@ describe("EventTally", () => {
     expect(tally.summary.changes).toEqual({ create: 1, update: 1, replace: 1, delete: 0, same: 5 });
     expect(tally.summary).toMatchObject({ completed: true, durationSeconds: 60, errors: [] });
     expect(tally.summary.policy).toEqual([
-      expect.objectContaining({ policy: "EST-STG-002", level: "warning", message: "Storage accounts keep soft delete on for 7 days or more." }),
+      expect.objectContaining({
+        policy: "EST-STG-002",
+        level: "warning",
+        message: "Storage accounts keep soft delete on for 7 days or more.",
+      }),
     ]);
     expect(progress[0]).toBe("create rg (azure-native:resources:ResourceGroup)");
     expect(progress).toContain("create-replacement data-storage done");
-    expect(renderSummary(tally.summary)).toContain("up of dev (cloud, Pulumi engine): create 1, update 1, replace 1, delete 0, unchanged 5");
+    expect(renderSummary(tally.summary)).toContain(
+      "up of dev (cloud, Pulumi engine): create 1, update 1, replace 1, delete 0, unchanged 5",
+    );
   });
 
   it("counts steps itself when the stream ends without a summary (an interrupted run)", () => {
@@ -121,19 +142,30 @@ describe("runCloud", () => {
       stack: "dev",
       policyPacks: [path.join(projectDir, "policies")],
       // The policy pack enforces per profile: it is told the stack and the profile.
-      env: { PULUMI_BACKEND_URL: backend.backendUrl, AZURE_STORAGE_ACCOUNT: backend.storageAccount, ESTATE_STACK: "dev", ESTATE_PROFILE: "dev" },
+      env: {
+        PULUMI_BACKEND_URL: backend.backendUrl,
+        AZURE_STORAGE_ACCOUNT: backend.storageAccount,
+        ESTATE_STACK: "dev",
+        ESTATE_PROFILE: "dev",
+      },
       secretsProvider: backend.secretsProvider,
     });
     expect(progress).toContain("update network-vnet done");
-    for (const name of ["plan.json", "cost.json", "cloud-up.json"]) expect(existsSync(path.join(projectDir, ".estate/dev", name))).toBe(true);
+    for (const name of ["plan.json", "cost.json", "cloud-up.json"])
+      expect(existsSync(path.join(projectDir, ".estate/dev", name))).toBe(true);
     const written = JSON.parse(readFileSync(path.join(projectDir, ".estate/dev/cloud-up.json"), "utf8"));
     expect(written).toMatchObject({ operation: "up", stack: "dev", mode: "cloud", changes: run.summary.changes });
   });
 
   it("writes the offline policy reports (waivers applied) beside the plan before a cloud preview", async () => {
     const projectDir = projectCopy();
-    const run = await runCloud("preview", projectDir, "dev", { engine: fakeEngine(), toolchain: tools({}), gate: offlinePolicyGate });
-    for (const name of ["policy.sarif", "policy.md", "cloud-preview.json"]) expect(run.files).toContain(path.join(projectDir, ".estate/dev", name));
+    const run = await runCloud("preview", projectDir, "dev", {
+      engine: fakeEngine(),
+      toolchain: tools({}),
+      gate: offlinePolicyGate,
+    });
+    for (const name of ["policy.sarif", "policy.md", "cloud-preview.json"])
+      expect(run.files).toContain(path.join(projectDir, ".estate/dev", name));
     expect(JSON.parse(readFileSync(path.join(projectDir, ".estate/dev/policy.sarif"), "utf8")).version).toBe("2.1.0");
   });
 
@@ -150,23 +182,39 @@ describe("runCloud", () => {
     const noPulumi = tools({ "pulumi version": null });
     const broken = projectCopy();
     writeFileSync(path.join(broken, "Pulumi.dev.yaml"), "config:\n  estate:profile: dev\n  estate:colour: blue\n");
-    await expect(runCloud("up", broken, "dev", { engine: fakeEngine(), toolchain: noPulumi, gate: passing })).rejects.toThrow(/estate:colour: unknown key/);
+    await expect(
+      runCloud("up", broken, "dev", { engine: fakeEngine(), toolchain: noPulumi, gate: passing }),
+    ).rejects.toThrow(/estate:colour: unknown key/);
     const gate = () => ({ mandatory: ["EST-NET-001 on kv: public network access is enabled"], advisory: 0 });
-    await expect(runCloud("up", projectCopy(), "dev", { engine: fakeEngine(), toolchain: noPulumi, gate })).rejects.toBeInstanceOf(PolicyRefusal);
+    await expect(
+      runCloud("up", projectCopy(), "dev", { engine: fakeEngine(), toolchain: noPulumi, gate }),
+    ).rejects.toBeInstanceOf(PolicyRefusal);
     expect(noPulumi.calls).toEqual([]);
   });
 
   it("stops at the first missing tool with its message, and at a missing stack file before that", async () => {
     const engine = fakeEngine();
-    await expect(runCloud("preview", projectCopy(), "dev", { engine, toolchain: tools({ "pulumi version": null }), gate: passing })).rejects.toThrow(INSTALL_PULUMI);
-    await expect(runCloud("up", projectCopy(), "qa", { engine, toolchain: tools({}), gate: passing })).rejects.toThrow(/no stack file Pulumi\.qa\.yaml/);
+    await expect(
+      runCloud("preview", projectCopy(), "dev", {
+        engine,
+        toolchain: tools({ "pulumi version": null }),
+        gate: passing,
+      }),
+    ).rejects.toThrow(INSTALL_PULUMI);
+    await expect(runCloud("up", projectCopy(), "qa", { engine, toolchain: tools({}), gate: passing })).rejects.toThrow(
+      /no stack file Pulumi\.qa\.yaml/,
+    );
     expect(engine.calls).toEqual([]);
   });
 
   it("reports an engine failure with the tail of its output and still writes the summary", async () => {
     const projectDir = projectCopy();
     const stderr = Array.from({ length: 40 }, (_, i) => `line ${i}`).join("\n");
-    const run = runCloud("destroy", projectDir, "dev", { engine: fakeEngine(upEvents, stderr), toolchain: tools({}), gate: passing });
+    const run = runCloud("destroy", projectDir, "dev", {
+      engine: fakeEngine(upEvents, stderr),
+      toolchain: tools({}),
+      gate: passing,
+    });
     await expect(run).rejects.toBeInstanceOf(CloudOperationError);
     await expect(run).rejects.toThrow(/pulumi destroy of dev failed[\s\S]*line 39$/);
     await expect(run).rejects.not.toThrow(/line 10\n/);
@@ -178,7 +226,12 @@ describe("runCloud", () => {
 describe("bootstrap", () => {
   it("runs the inline program on a local state folder and returns the azblob and azurekeyvault URLs", async () => {
     const engine = fakeEngine();
-    const config = await bootstrap({ engine, projectDir: "/p", location: "westeurope", stateDir: "/p/.estate/bootstrap" });
+    const config = await bootstrap({
+      engine,
+      projectDir: "/p",
+      location: "westeurope",
+      stateDir: "/p/.estate/bootstrap",
+    });
     const target = engine.calls[0].options as InlineTarget;
     expect(target).toMatchObject({
       projectName: "estate-bootstrap",
@@ -196,16 +249,26 @@ describe("bootstrap", () => {
     const output = [
       "Updating (bootstrap):",
       ...Array.from({ length: 40 }, (_, i) => `    azure-native:storage:StorageAccount state creating (${i}s)`),
-      "    error: autorest/azure: Service returned an error. Status=403 Code=\"AuthorizationFailed\"",
+      '    error: autorest/azure: Service returned an error. Status=403 Code="AuthorizationFailed"',
       "  error: update failed",
       ...Array.from({ length: 10 }, (_, i) => `    at internal frame ${i}`),
     ].join("\n");
-    const engine = { ...fakeEngine(), upInline: async () => Promise.reject(new Error(`code: 255\n stdout: ${output}`)) };
+    const engine = {
+      ...fakeEngine(),
+      upInline: async () => Promise.reject(new Error(`code: 255\n stdout: ${output}`)),
+    };
     const run = bootstrap({ engine, projectDir: "/p", location: "westeurope", stateDir: "/p/.estate/bootstrap" });
     await expect(run).rejects.toBeInstanceOf(EstateError);
-    const message = await run.then(() => "", (error: Error) => error.message);
-    expect(message).toMatch(/^The state backend was not created: pulumi up of the bootstrap stack failed \(its state is in \/p\/\.estate\/bootstrap/);
-    expect(message).toContain('error: autorest/azure: Service returned an error. Status=403 Code="AuthorizationFailed"');
+    const message = await run.then(
+      () => "",
+      (error: Error) => error.message,
+    );
+    expect(message).toMatch(
+      /^The state backend was not created: pulumi up of the bootstrap stack failed \(its state is in \/p\/\.estate\/bootstrap/,
+    );
+    expect(message).toContain(
+      'error: autorest/azure: Service returned an error. Status=403 Code="AuthorizationFailed"',
+    );
     expect(message.split("\n").length).toBeLessThanOrEqual(4);
   });
 

@@ -76,20 +76,34 @@ export const automationEngine: CloudEngine = {
     await stack.destroy({ onEvent: options.onEvent });
   },
   async removeStack(target) {
-    const workspace = await (await automation()).LocalWorkspace.create({ workDir: target.projectDir, envVars: target.env });
+    const workspace = await (
+      await automation()
+    ).LocalWorkspace.create({ workDir: target.projectDir, envVars: target.env });
     await workspace.removeStack(target.stack);
   },
   async listStacks(target) {
-    const workspace = await (await automation()).LocalWorkspace.create({ workDir: target.projectDir, envVars: target.env });
-    return (await workspace.listStacks()).map(({ name, lastUpdate, resourceCount }) => ({ name, lastUpdate, resourceCount }));
+    const workspace = await (
+      await automation()
+    ).LocalWorkspace.create({ workDir: target.projectDir, envVars: target.env });
+    return (await workspace.listStacks()).map(({ name, lastUpdate, resourceCount }) => ({
+      name,
+      lastUpdate,
+      resourceCount,
+    }));
   },
   async stackConfig(target) {
     const stack = await selectStack(target);
     const config = await stack.getAllConfig();
-    return Object.fromEntries(Object.entries(config).filter(([, v]) => !v.secret).map(([key, v]) => [key, v.value]));
+    return Object.fromEntries(
+      Object.entries(config)
+        .filter(([, v]) => !v.secret)
+        .map(([key, v]) => [key, v.value]),
+    );
   },
   async upInline(target) {
-    const stack = await (await automation()).LocalWorkspace.createOrSelectStack(
+    const stack = await (
+      await automation()
+    ).LocalWorkspace.createOrSelectStack(
       { projectName: target.projectName, stackName: target.stack, program: target.program },
       { envVars: target.env },
     );

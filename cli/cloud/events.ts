@@ -78,7 +78,13 @@ export class EventTally {
     }
     if (event.policyEvent) {
       const p = event.policyEvent;
-      this.summary.policy.push({ pack: p.policyPackName, policy: p.policyName, level: p.enforcementLevel, message: p.message.trim(), resource: p.resourceUrn });
+      this.summary.policy.push({
+        pack: p.policyPackName,
+        policy: p.policyName,
+        level: p.enforcementLevel,
+        message: p.message.trim(),
+        resource: p.resourceUrn,
+      });
       return undefined;
     }
     if (event.diagnosticEvent?.severity === "error") {
@@ -110,8 +116,11 @@ export function renderSummary(summary: CloudSummary): string {
       `${tense}replace ${replace}, ${tense}delete ${deleted}, unchanged ${same}`,
   ];
   const mandatory = summary.policy.filter((p) => p.level === "mandatory");
-  lines.push(`policy: ${mandatory.length} mandatory violation${mandatory.length === 1 ? "" : "s"}, ${summary.policy.length - mandatory.length} advisory`);
-  for (const p of summary.policy) lines.push(`  [${p.level}] ${p.policy}${p.resource ? ` on ${resourceName(p.resource)}` : ""}: ${p.message}`);
+  lines.push(
+    `policy: ${mandatory.length} mandatory violation${mandatory.length === 1 ? "" : "s"}, ${summary.policy.length - mandatory.length} advisory`,
+  );
+  for (const p of summary.policy)
+    lines.push(`  [${p.level}] ${p.policy}${p.resource ? ` on ${resourceName(p.resource)}` : ""}: ${p.message}`);
   for (const error of summary.errors) lines.push(`  error: ${error}`);
   if (summary.durationSeconds !== undefined) lines.push(`took ${summary.durationSeconds} s`);
   return lines.join("\n");

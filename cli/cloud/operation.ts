@@ -15,7 +15,10 @@ import { preflight, type Toolchain } from "./preflight.js";
 
 /** `estate up` found mandatory policy violations offline and did not start: exit 3. */
 export class PolicyRefusal extends EstateError {
-  constructor(readonly stack: string, readonly violations: string[]) {
+  constructor(
+    readonly stack: string,
+    readonly violations: string[],
+  ) {
     super(
       `Refusing to deploy ${stack}: the offline policy evaluation found ${violations.length} mandatory violation${violations.length === 1 ? "" : "s"}:\n` +
         violations.map((v) => `  - ${v}`).join("\n") +
@@ -63,7 +66,13 @@ export function engineErrorText(message: string, lines = 15): string {
  * then checks the tools, streams
  * engine events as progress, and writes `.estate/<stack>/cloud-<operation>.json`.
  */
-export async function runCloud(operation: CloudOperation, projectDir: string, stack: string, deps: CloudDeps, planned?: Plan): Promise<CloudRun> {
+export async function runCloud(
+  operation: CloudOperation,
+  projectDir: string,
+  stack: string,
+  deps: CloudDeps,
+  planned?: Plan,
+): Promise<CloudRun> {
   // A missing stack file is reported before any tool is asked. Destroy works from the state alone
   // (an ephemeral stack's file exists only where it was created, e.g. one CI job).
   if (operation !== "destroy") readStackFile(projectDir, stack);
@@ -106,7 +115,9 @@ export async function runCloud(operation: CloudOperation, projectDir: string, st
     else await deps.engine.destroy(options);
   } catch (error) {
     writeSummary();
-    throw new CloudOperationError(`pulumi ${operation} of ${stack} failed (summary in ${summaryFile}):\n${engineErrorText((error as Error).message)}`);
+    throw new CloudOperationError(
+      `pulumi ${operation} of ${stack} failed (summary in ${summaryFile}):\n${engineErrorText((error as Error).message)}`,
+    );
   }
   writeSummary();
   return { summary: tally.summary, files: [...files, summaryFile], outputs };

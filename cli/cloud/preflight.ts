@@ -33,7 +33,11 @@ export const INSTALL_PULUMI =
 /** Azure credentials the azure-native provider accepts without the Azure CLI. */
 function hasServicePrincipalEnv(env: NodeJS.ProcessEnv): boolean {
   if (env.ARM_USE_MSI === "true") return true;
-  return Boolean(env.ARM_CLIENT_ID && env.ARM_TENANT_ID && (env.ARM_CLIENT_SECRET || env.ARM_USE_OIDC === "true" || env.ARM_CLIENT_CERTIFICATE_PATH));
+  return Boolean(
+    env.ARM_CLIENT_ID &&
+      env.ARM_TENANT_ID &&
+      (env.ARM_CLIENT_SECRET || env.ARM_USE_OIDC === "true" || env.ARM_CLIENT_CERTIFICATE_PATH),
+  );
 }
 
 export interface PreflightOptions {
@@ -52,7 +56,8 @@ export async function preflight(options: PreflightOptions): Promise<void> {
   const { toolchain } = options;
   const version = await toolchain("pulumi", ["version"]);
   if (version.code === null) throw new CloudSetupError(INSTALL_PULUMI);
-  if (version.code !== 0) throw new CloudSetupError(`\`pulumi version\` failed: ${version.stderr.trim() || version.stdout.trim()}`);
+  if (version.code !== 0)
+    throw new CloudSetupError(`\`pulumi version\` failed: ${version.stderr.trim() || version.stdout.trim()}`);
   if (options.needsLogin) {
     const whoami = await toolchain("pulumi", ["whoami"], options.backendEnv);
     if (whoami.code !== 0) {
@@ -68,7 +73,9 @@ export async function preflight(options: PreflightOptions): Promise<void> {
     throw new CloudSetupError(
       "No Azure credentials. Run `az login` (and `az account set --subscription <id>`), or set ARM_CLIENT_ID, ARM_TENANT_ID and " +
         "ARM_SUBSCRIPTION_ID with ARM_CLIENT_SECRET or ARM_USE_OIDC=true" +
-        (account.code === null ? " (the Azure CLI is not installed: https://learn.microsoft.com/cli/azure/install-azure-cli)." : "."),
+        (account.code === null
+          ? " (the Azure CLI is not installed: https://learn.microsoft.com/cli/azure/install-azure-cli)."
+          : "."),
     );
   }
 }

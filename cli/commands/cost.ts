@@ -20,7 +20,9 @@ interface CostFlags {
 export function registerCost(program: Command): void {
   program
     .command("cost")
-    .description("estimate the monthly and daily cost of a stack from the price table shipped with estate (see docs/cost.md)")
+    .description(
+      "estimate the monthly and daily cost of a stack from the price table shipped with estate (see docs/cost.md)",
+    )
     .argument("<stack>", "stack name (planned offline now) or the path of a saved plan.json")
     .option("--json", "print the estimate as JSON on stdout")
     .option("--prices <file>", "price table to use instead of cli/cost/prices.json")

@@ -17,7 +17,9 @@ interface DrFlags {
 export function registerDr(program: Command): void {
   program
     .command("dr")
-    .description("the RPO and RTO each stateful resource gets from its declared disaster recovery, with Azure's documented figures, against the stack's targets (see docs/dr.md); exit 3 when a prod stack misses them")
+    .description(
+      "the RPO and RTO each stateful resource gets from its declared disaster recovery, with Azure's documented figures, against the stack's targets (see docs/dr.md); exit 3 when a prod stack misses them",
+    )
     .argument("<stack>", "stack name (planned offline now) or the path of a saved plan.json")
     .option("--json", "print the report as JSON on stdout")
     .option("--out <dir>", "folder for dr.json (default: .estate/<stack>)")

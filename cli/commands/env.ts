@@ -27,11 +27,15 @@ function context(offline: boolean, progress?: Progress): EnvContext {
 export function registerEnv(program: Command): void {
   const env = program
     .command("env")
-    .description("ephemeral environments: short-lived stacks on the ephemeral profile, with an owner, an expiry and guardrails (estate.config.json)");
+    .description(
+      "ephemeral environments: short-lived stacks on the ephemeral profile, with an owner, an expiry and guardrails (estate.config.json)",
+    );
 
   env
     .command("up")
-    .description("create or refresh the stack ephemeral-<name> from another stack's config, plan and cost it, then deploy it (unless --offline)")
+    .description(
+      "create or refresh the stack ephemeral-<name> from another stack's config, plan and cost it, then deploy it (unless --offline)",
+    )
     .argument("<name>", "environment name: 2-8 lowercase letters or digits (normalised: PR-42 becomes pr42)")
     .option("--ttl <duration>", "time to live, e.g. 90m, 8h, 2d (default from estate.config.json, 8h)")
     .option("--from <stack>", "stack whose config to start from (default dev)")
@@ -39,34 +43,62 @@ export function registerEnv(program: Command): void {
     .option("--branch <branch>", "source branch tag (default: $GITHUB_HEAD_REF or the current git branch)")
     .option("--offline", "plan and cost only: no Pulumi CLI or Azure needed")
     .option("--json", "print the result as JSON")
-    .action(async (name: string, flags: { ttl?: string; from?: string; owner?: string; branch?: string; offline?: boolean; json?: boolean }) => {
-      const result = await withProgress(`Planning ephemeral-${name}…`, `env up ${name} refused or failed`, async (progress) => {
-        const result = await envUp(context(Boolean(flags.offline), progress), {
-          name,
-          ttl: flags.ttl,
-          from: flags.from,
-          owner: flags.owner ?? git("config", "user.email") ?? process.env.USER,
-          branch: flags.branch ?? (process.env.GITHUB_HEAD_REF || git("rev-parse", "--abbrev-ref", "HEAD")),
-        });
-        progress.succeed(`${result.stack} ${result.cloud ? "deployed" : "planned offline"}`);
-        return result;
-      });
-      if (flags.json) {
-        const { plan, cost, cloud, ...rest } = result;
-        printJson({ ...rest, mode: cloud ? "cloud" : "offline", resources: plan.resources.length, dailyCost: cost.total.daily, monthlyCost: cost.total.monthly, cloud: cloud?.summary });
-        return;
-      }
-      if (result.normalisedFrom) console.log(chalk.yellow(`Environment name "${result.normalisedFrom}" normalised to "${result.stack.slice("ephemeral-".length)}"`));
-      console.log(chalk.bold(`${result.stack}: ${result.plan.resources.length} resources, expires ${result.expiresAt}`));
-      if (!result.cloud) console.log(chalk.yellow(`  ${OFFLINE_LABEL}: nothing was deployed`));
-      else console.log(renderSummary(result.cloud.summary));
-      console.log(costSummaryLine(result.cost));
-      for (const [key, url] of result.urls) console.log(`  ${key}: ${url}${result.cloud ? "" : chalk.dim(" (planned)")}`);
-      if (result.droppedSecrets.length) {
-        console.log(chalk.yellow(`Not copied (secrets of the source stack): ${result.droppedSecrets.join(", ")}; set them with pulumi config set --secret`));
-      }
-      for (const file of result.files) console.log(`Wrote ${displayPath(file)}`);
-    });
+    .action(
+      async (
+        name: string,
+        flags: { ttl?: string; from?: string; owner?: string; branch?: string; offline?: boolean; json?: boolean },
+      ) => {
+        const result = await withProgress(
+          `Planning ephemeral-${name}…`,
+          `env up ${name} refused or failed`,
+          async (progress) => {
+            const result = await envUp(context(Boolean(flags.offline), progress), {
+              name,
+              ttl: flags.ttl,
+              from: flags.from,
+              owner: flags.owner ?? git("config", "user.email") ?? process.env.USER,
+              branch: flags.branch ?? (process.env.GITHUB_HEAD_REF || git("rev-parse", "--abbrev-ref", "HEAD")),
+            });
+            progress.succeed(`${result.stack} ${result.cloud ? "deployed" : "planned offline"}`);
+            return result;
+          },
+        );
+        if (flags.json) {
+          const { plan, cost, cloud, ...rest } = result;
+          printJson({
+            ...rest,
+            mode: cloud ? "cloud" : "offline",
+            resources: plan.resources.length,
+            dailyCost: cost.total.daily,
+            monthlyCost: cost.total.monthly,
+            cloud: cloud?.summary,
+          });
+          return;
+        }
+        if (result.normalisedFrom)
+          console.log(
+            chalk.yellow(
+              `Environment name "${result.normalisedFrom}" normalised to "${result.stack.slice("ephemeral-".length)}"`,
+            ),
+          );
+        console.log(
+          chalk.bold(`${result.stack}: ${result.plan.resources.length} resources, expires ${result.expiresAt}`),
+        );
+        if (!result.cloud) console.log(chalk.yellow(`  ${OFFLINE_LABEL}: nothing was deployed`));
+        else console.log(renderSummary(result.cloud.summary));
+        console.log(costSummaryLine(result.cost));
+        for (const [key, url] of result.urls)
+          console.log(`  ${key}: ${url}${result.cloud ? "" : chalk.dim(" (planned)")}`);
+        if (result.droppedSecrets.length) {
+          console.log(
+            chalk.yellow(
+              `Not copied (secrets of the source stack): ${result.droppedSecrets.join(", ")}; set them with pulumi config set --secret`,
+            ),
+          );
+        }
+        for (const file of result.files) console.log(`Wrote ${displayPath(file)}`);
+      },
+    );
 
   env
     .command("list")
@@ -100,7 +132,9 @@ export function registerEnv(program: Command): void {
 
   env
     .command("down")
-    .description("remove one ephemeral environment: destroy it and remove its stack (or, with --offline, only its stack file and plans)")
+    .description(
+      "remove one ephemeral environment: destroy it and remove its stack (or, with --offline, only its stack file and plans)",
+    )
     .argument("<name>", "environment name (with or without the ephemeral- prefix)")
     .option("--offline", "remove only the local stack file and .estate/<stack>; nothing in Azure is touched")
     .action(async (name: string, flags: { offline?: boolean }) => {
@@ -115,7 +149,9 @@ export function registerEnv(program: Command): void {
 
   env
     .command("gc")
-    .description("remove every ephemeral environment whose expiry has passed; never touches other stacks; safe on a schedule")
+    .description(
+      "remove every ephemeral environment whose expiry has passed; never touches other stacks; safe on a schedule",
+    )
     .option("--dry-run", "list what would be collected and remove nothing")
     .option("--offline", "collect local stack files and plans only; nothing in Azure is touched")
     .option("--json", "print the result as JSON")

@@ -23,18 +23,27 @@ export function registerExport(program: Command): void {
     .option("--stdout", "print the export on stdout instead of writing a file")
     .action(async (ref: string, flags: ExportFlags) => {
       const projectDir = findProjectDir();
-      const { plan, template } = await withProgress(`Planning ${ref} offline…`, `Export of ${ref} failed`, async (progress) => {
-        const { plan } = await resolvePlan(projectDir, ref, planningProgress(progress, ref));
-        const template = toArmTemplate(plan);
-        progress.succeed(`Exported ${template.resources.length} resources of ${plan.stack}`);
-        return { plan, template };
-      });
+      const { plan, template } = await withProgress(
+        `Planning ${ref} offline…`,
+        `Export of ${ref} failed`,
+        async (progress) => {
+          const { plan } = await resolvePlan(projectDir, ref, planningProgress(progress, ref));
+          const template = toArmTemplate(plan);
+          progress.succeed(`Exported ${template.resources.length} resources of ${plan.stack}`);
+          return { plan, template };
+        },
+      );
       if (flags.stdout) {
         process.stdout.write(jsonText(template));
         return;
       }
-      const file = writeJson(flags.out ? path.resolve(flags.out) : path.join(defaultOutDir(projectDir, plan.stack), "template.json"), template);
-      console.log(`Exported ${template.resources.length} resources (${template.metadata.skipped.length} skipped) as an ARM-shaped template`);
+      const file = writeJson(
+        flags.out ? path.resolve(flags.out) : path.join(defaultOutDir(projectDir, plan.stack), "template.json"),
+        template,
+      );
+      console.log(
+        `Exported ${template.resources.length} resources (${template.metadata.skipped.length} skipped) as an ARM-shaped template`,
+      );
       console.log(`Wrote ${displayPath(file)}`);
     });
 }

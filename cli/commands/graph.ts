@@ -21,20 +21,33 @@ const summary = (stack: string, written: GraphFiles) =>
 export function registerGraph(program: Command): void {
   program
     .command("graph")
-    .description("draw a stack's dependency graph between its components (or, with --resources, between its resources): graph.mmd (Mermaid), graph.dot and graph.svg (rendered offline)")
+    .description(
+      "draw a stack's dependency graph between its components (or, with --resources, between its resources): graph.mmd (Mermaid), graph.dot and graph.svg (rendered offline)",
+    )
     .argument("<stack>", "stack name (planned offline now) or the path of a saved plan.json")
     .option("--out <dir>", "folder for the graph files (default: .estate/<stack>)")
-    .option("--resources", "one node per Azure resource, grouped by component, with diagnostic settings, role assignments, locks and DNS links folded into their target")
+    .option(
+      "--resources",
+      "one node per Azure resource, grouped by component, with diagnostic settings, role assignments, locks and DNS links folded into their target",
+    )
     .option("--json", "print the written files and node/edge counts as JSON")
     .action(async (ref: string, flags: GraphFlags) => {
       const projectDir = findProjectDir();
-      const { plan, written } = await withProgress(`Planning ${ref} offline…`, `Graph of ${ref} failed`, async (progress) => {
-        const { plan } = await resolvePlan(projectDir, ref, planningProgress(progress, ref));
-        progress.update(`Rendering the graph of ${plan.stack}…`);
-        const written = await writeGraph(flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, plan.stack), plan, flags.resources ? "resources" : "components");
-        progress.succeed(summary(plan.stack, written));
-        return { plan, written };
-      });
+      const { plan, written } = await withProgress(
+        `Planning ${ref} offline…`,
+        `Graph of ${ref} failed`,
+        async (progress) => {
+          const { plan } = await resolvePlan(projectDir, ref, planningProgress(progress, ref));
+          progress.update(`Rendering the graph of ${plan.stack}…`);
+          const written = await writeGraph(
+            flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, plan.stack),
+            plan,
+            flags.resources ? "resources" : "components",
+          );
+          progress.succeed(summary(plan.stack, written));
+          return { plan, written };
+        },
+      );
       if (flags.json) {
         printJson({ stack: plan.stack, ...written });
         return;

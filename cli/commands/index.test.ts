@@ -17,6 +17,8 @@ describe("the command table main.ts loads from", () => {
 
   it("loads one module for a named command, every module otherwise", async () => {
     expect(await registrations(["node", "estate", "cost", "plan.json"])).toHaveLength(1);
-    expect(await registrations(["node", "estate", "polcy"])).toHaveLength(new Set(await Promise.all(Object.values(COMMAND_MODULES).map((load) => load()))).size);
+    expect(await registrations(["node", "estate", "polcy"])).toHaveLength(
+      new Set(await Promise.all(Object.values(COMMAND_MODULES).map((load) => load()))).size,
+    );
   });
 });

@@ -27,12 +27,16 @@ export function registerPlan(program: Command): void {
     .action(async (stack: string, flags: PlanFlags) => {
       const projectDir = findProjectDir();
       const outDir = flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, stack);
-      const { plan, run } = await withProgress(`Planning ${stack} offline…`, `Plan of ${stack} failed`, async (progress) => {
-        const plan = await planStack({ projectDir, stack, onProgress: planningProgress(progress, stack) });
-        const run = runPipeline(projectDir, outDir, plan);
-        progress.succeed(`Planned ${stack}: ${resourceCount(plan)}`);
-        return { plan, run };
-      });
+      const { plan, run } = await withProgress(
+        `Planning ${stack} offline…`,
+        `Plan of ${stack} failed`,
+        async (progress) => {
+          const plan = await planStack({ projectDir, stack, onProgress: planningProgress(progress, stack) });
+          const run = runPipeline(projectDir, outDir, plan);
+          progress.succeed(`Planned ${stack}: ${resourceCount(plan)}`);
+          return { plan, run };
+        },
+      );
       if (flags.json) {
         printJson({ ...plan, provenance: run.provenance });
       } else {

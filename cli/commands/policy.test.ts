@@ -15,8 +15,15 @@ const dir = mkdtempSync(path.join(tmpdir(), "estate-policy-"));
 
 function savePlan(name: string, graph: Graph, profile = "prod"): string {
   const plan: Plan = {
-    schemaVersion: PLAN_SCHEMA_VERSION, stack: "test", profile, mode: "offline", project: "estate", createdAt: "2026-11-24T12:00:00.000Z", durationMs: 1,
-    resources: graph.resources.map((r) => ({ ...r, custom: true })), outputs: graph.outputs,
+    schemaVersion: PLAN_SCHEMA_VERSION,
+    stack: "test",
+    profile,
+    mode: "offline",
+    project: "estate",
+    createdAt: "2026-11-24T12:00:00.000Z",
+    durationMs: 1,
+    resources: graph.resources.map((r) => ({ ...r, custom: true })),
+    outputs: graph.outputs,
   };
   const file = path.join(dir, `${name}.json`);
   writeFileSync(file, JSON.stringify(plan));
@@ -24,9 +31,16 @@ function savePlan(name: string, graph: Graph, profile = "prod"): string {
 }
 
 async function estate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return promisify(execFile)(process.execPath, [path.join(ROOT, "bin/estate.js"), ...args], { cwd: ROOT, env: { ...process.env, CI: "true" } }).then(
+  return promisify(execFile)(process.execPath, [path.join(ROOT, "bin/estate.js"), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CI: "true" },
+  }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({
+      code: error.code,
+      stdout: error.stdout,
+      stderr: error.stderr,
+    }),
   );
 }
 
@@ -44,7 +58,8 @@ describe("estate policy", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("No mandatory violations");
-    for (const file of ["policy.json", "policy.sarif", "policy.junit.xml", "policy.md", "policy.html"]) expect(existsSync(path.join(out, file)), file).toBe(true);
+    for (const file of ["policy.json", "policy.sarif", "policy.junit.xml", "policy.md", "policy.html"])
+      expect(existsSync(path.join(out, file)), file).toBe(true);
   }, 30_000);
 
   it("on a stack, writes the run's plan.json and cost.json with the reports, all of one run", async () => {
@@ -56,22 +71,50 @@ describe("estate policy", () => {
     const policy = JSON.parse(readFileSync(path.join(out, "policy.json"), "utf8"));
     expect(plan.stack).toBe("dev");
     expect(cost.provenance).toEqual(plan.provenance);
-    expect(policy.provenance).toMatchObject({ commit: plan.provenance.commit, evaluatedAt: plan.provenance.runAt, toolVersion: plan.provenance.toolVersion });
+    expect(policy.provenance).toMatchObject({
+      commit: plan.provenance.commit,
+      evaluatedAt: plan.provenance.runAt,
+      toolVersion: plan.provenance.toolVersion,
+    });
   }, 60_000);
 
   it("exits 3 with each violation, its resource and remediation when a mandatory rule fails", async () => {
     const result = await estate("policy", "--plan", insecure, "--out", path.join(dir, "insecure-out"));
     expect(result.code).toBe(3);
-    expect(result.stdout).toMatch(/VIOLATION EST-ST-003 \[critical\].*\n\s+resource:\s+st \(azure-native:storage:StorageAccount\)\n\s+finding:\s+allowBlobPublicAccess is true; expected false\n\s+remediation: Set `allowBlobPublicAccess: false`/);
+    expect(result.stdout).toMatch(
+      /VIOLATION EST-ST-003 \[critical\].*\n\s+resource:\s+st \(azure-native:storage:StorageAccount\)\n\s+finding:\s+allowBlobPublicAccess is true; expected false\n\s+remediation: Set `allowBlobPublicAccess: false`/,
+    );
   }, 30_000);
 
   it("filters by rule and prints machine formats on stdout", async () => {
-    const json = await estate("policy", "--plan", insecure, "--out", path.join(dir, "f"), "--rule", "EST-ST-*", "--format", "json");
+    const json = await estate(
+      "policy",
+      "--plan",
+      insecure,
+      "--out",
+      path.join(dir, "f"),
+      "--rule",
+      "EST-ST-*",
+      "--format",
+      "json",
+    );
     const report = JSON.parse(json.stdout);
     expect(report.results.length).toBeGreaterThan(0);
     expect(report.results.every((r: { ruleId: string }) => r.ruleId.startsWith("EST-ST-"))).toBe(true);
     expect(json.code).toBe(3);
-    const low = await estate("policy", "--plan", insecure, "--out", path.join(dir, "f"), "--min-severity", "low", "--rule", "EST-NET-*", "--format", "sarif");
+    const low = await estate(
+      "policy",
+      "--plan",
+      insecure,
+      "--out",
+      path.join(dir, "f"),
+      "--min-severity",
+      "low",
+      "--rule",
+      "EST-NET-*",
+      "--format",
+      "sarif",
+    );
     expect(JSON.parse(low.stdout).version).toBe("2.1.0");
     expect(low.code).toBe(0);
   }, 30_000);
@@ -80,7 +123,11 @@ describe("estate policy", () => {
     const result = await estate("policy", "--list", "--json");
     const { rules, settings } = JSON.parse(result.stdout);
     expect(rules).toHaveLength(RULES.length + 2);
-    expect(rules.find((rule: { id: string }) => rule.id === "EST-WAF-002")).toMatchObject({ kind: "resource", severity: "high", enforcement: { prod: "mandatory", dev: "advisory" } });
+    expect(rules.find((rule: { id: string }) => rule.id === "EST-WAF-002")).toMatchObject({
+      kind: "resource",
+      severity: "high",
+      enforcement: { prod: "mandatory", dev: "advisory" },
+    });
     expect(settings.effective).toMatchObject({ minimumTlsVersion: "1.2", logRetentionDays: 30 });
     expect(settings.effective.allowedRegions).toContain("eastus");
     expect(settings.from).toEqual(["policies/settings.yaml#settings"]);
@@ -109,17 +156,31 @@ describe("estate policy", () => {
 
   it("with --baseline fails only on mandatory violations the baseline does not hold", async () => {
     const baseline = path.join(dir, "baseline.json");
-    const created = await estate("policy", "--plan", insecure, "--out", path.join(dir, "b"), "--create-baseline", baseline);
+    const created = await estate(
+      "policy",
+      "--plan",
+      insecure,
+      "--out",
+      path.join(dir, "b"),
+      "--create-baseline",
+      baseline,
+    );
     expect(created.code).toBe(3);
     const file = JSON.parse(readFileSync(baseline, "utf8"));
     expect(file).toMatchObject({ schemaVersion: 1, kind: "estate-policy-baseline", stack: "test" });
-    expect(file.findings.map((f: { ruleId: string; name: string }) => `${f.ruleId} ${f.name}`)).toContain("EST-ST-003 st");
+    expect(file.findings.map((f: { ruleId: string; name: string }) => `${f.ruleId} ${f.name}`)).toContain(
+      "EST-ST-003 st",
+    );
     expect(file.findings[0].messageHash).toMatch(/^[0-9a-f]{16}$/);
     const known = await estate("policy", "--plan", insecure, "--out", path.join(dir, "b"), "--baseline", baseline);
     expect(known.stderr).toBe("");
     expect(known.code).toBe(0);
     expect(known.stdout).toMatch(/No mandatory violations beyond the baseline .* \(\d+ in it/);
-    expect(JSON.parse(readFileSync(path.join(dir, "b", "policy.json"), "utf8")).results.find((r: { ruleId: string }) => r.ruleId === "EST-ST-003").baseline).toBe(true);
+    expect(
+      JSON.parse(readFileSync(path.join(dir, "b", "policy.json"), "utf8")).results.find(
+        (r: { ruleId: string }) => r.ruleId === "EST-ST-003",
+      ).baseline,
+    ).toBe(true);
     // One finding dropped from the baseline is new again.
     file.findings = file.findings.filter((f: { ruleId: string }) => f.ruleId !== "EST-ST-003");
     writeFileSync(baseline, JSON.stringify(file));

@@ -18,7 +18,10 @@ interface Run {
 
 function estate(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, "bin/estate.js"), ...args], { cwd: project, env: { ...process.env, CI: "1", ...env } });
+    const child = spawn(process.execPath, [path.join(root, "bin/estate.js"), ...args], {
+      cwd: project,
+      env: { ...process.env, CI: "1", ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c) => (stdout += c));
@@ -48,7 +51,11 @@ describe("estate cost and plan", () => {
     expect(devCost.total.monthly).toBeLessThan(1000);
     expect(prodCost.total.monthly).toBeGreaterThan(2000);
     for (const r of devCost.resources) expect(["priced", "free", "usage", "unknown"]).toContain(r.status);
-    expect(devCost.resources.filter((r: { status: string; monthly: number | null }) => r.status !== "priced" && r.status !== "free").every((r: { monthly: null }) => r.monthly === null)).toBe(true);
+    expect(
+      devCost.resources
+        .filter((r: { status: string; monthly: number | null }) => r.status !== "priced" && r.status !== "free")
+        .every((r: { monthly: null }) => r.monthly === null),
+    ).toBe(true);
     expect(existsSync(file("prod", "cost.json"))).toBe(true);
   });
 
@@ -71,7 +78,10 @@ describe("estate cost and plan", () => {
     expect(run.stderr).toContain(`stack "x/../../outside/evil": expected a stack name`);
     expect(existsSync(path.join(project, "..", "outside"))).toBe(false);
     const version = await estate(["--version"]);
-    expect(version).toMatchObject({ code: 0, stdout: `${JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version}\n` });
+    expect(version).toMatchObject({
+      code: 0,
+      stdout: `${JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version}\n`,
+    });
   });
 });
 
@@ -83,7 +93,11 @@ describe("estate diff, graph and export", () => {
     const paths = diff.changed.flatMap((r: { changes: Array<{ path: string }> }) => r.changes.map((c) => c.path));
     expect(paths).toContain("sku.name");
     // Renames are not differences; a region is (prod's DR locations).
-    expect(paths.some((p: string) => p.startsWith("tags.environment") || (p.endsWith("Name") && !p.endsWith("locationName")))).toBe(false);
+    expect(
+      paths.some(
+        (p: string) => p.startsWith("tags.environment") || (p.endsWith("Name") && !p.endsWith("locationName")),
+      ),
+    ).toBe(false);
     const saved = await estate(["diff", ".estate/dev/plan.json", "dev"]); // written by the plan test above
     expect(saved.code).toBe(0);
     expect(saved.stdout).toContain("0 with different inputs");
@@ -94,7 +108,9 @@ describe("estate diff, graph and export", () => {
     expect(graph.nodes).toBeGreaterThan(10);
     expect(graph.edges).toBeGreaterThan(graph.nodes / 2);
     expect(graph.view).toBe("components");
-    expect(readFileSync(file("prod", "graph.mmd"), "utf8")).toMatch(/^flowchart LR\n[\s\S]*c\d+\["network<br\/><small>estate:network:Network · \d+ resources<\/small>"\]/);
+    expect(readFileSync(file("prod", "graph.mmd"), "utf8")).toMatch(
+      /^flowchart LR\n[\s\S]*c\d+\["network<br\/><small>estate:network:Network · \d+ resources<\/small>"\]/,
+    );
     expect(readFileSync(file("prod", "graph.dot"), "utf8")).toContain("subgraph cluster_");
     expect(readFileSync(file("prod", "graph.svg"), "utf8")).toMatch(/<svg[\s\S]*<\/svg>\s*$/);
   });
@@ -107,7 +123,13 @@ describe("estate diff, graph and export", () => {
       'process.on("exit", () => process.stderr.write("PULUMI " + Object.keys(require.cache).filter((k) => /node_modules[\\\\/]@pulumi[\\\\/]/.test(k)).length + "\\n"));',
     );
     const saved = ".estate/dev/plan.json";
-    for (const args of [["cost", saved, "--json"], ["diff", saved, saved, "--json"], ["graph", saved, "--json"], ["export", saved, "--format", "arm", "--stdout"], ["policy", "--plan", saved, "--format", "json"]]) {
+    for (const args of [
+      ["cost", saved, "--json"],
+      ["diff", saved, saved, "--json"],
+      ["graph", saved, "--json"],
+      ["export", saved, "--format", "arm", "--stdout"],
+      ["policy", "--plan", saved, "--format", "json"],
+    ]) {
       const run = await estate(args, { NODE_OPTIONS: `--require ${trace}` });
       expect(run.code, args.join(" ")).toBe(0);
       expect(run.stderr.trim(), args.join(" ")).toBe("PULUMI 0");
@@ -118,15 +140,37 @@ describe("estate diff, graph and export", () => {
     const template = json(await estate(["export", "dev", "--format", "arm", "--stdout"]));
     expect(template.$schema).toContain("deploymentTemplate.json");
     const vnet = template.resources.find((r: { type: string }) => r.type === "Microsoft.Network/virtualNetworks");
-    expect(vnet).toMatchObject({ apiVersion: expect.stringMatching(/^\d{4}-\d{2}-\d{2}/), name: "vnet-estate-dev-weu", location: "westeurope" });
-    expect(template.resources.some((r: { name: string; type: string }) => r.type.endsWith("/subnets") && r.name.startsWith("vnet-estate-dev-weu/"))).toBe(true);
+    expect(vnet).toMatchObject({
+      apiVersion: expect.stringMatching(/^\d{4}-\d{2}-\d{2}/),
+      name: "vnet-estate-dev-weu",
+      location: "westeurope",
+    });
+    expect(
+      template.resources.some(
+        (r: { name: string; type: string }) => r.type.endsWith("/subnets") && r.name.startsWith("vnet-estate-dev-weu/"),
+      ),
+    ).toBe(true);
     expect((await estate(["export", "dev"])).code).toBe(2);
   });
 });
 
 describe("estate env (offline)", () => {
   it("up, list, gc --dry-run and down an ephemeral environment", async () => {
-    const up = json(await estate(["env", "up", "E2E-1", "--offline", "--ttl", "2h", "--owner", "e2e@contoso.com", "--branch", "feature/e2e", "--json"]));
+    const up = json(
+      await estate([
+        "env",
+        "up",
+        "E2E-1",
+        "--offline",
+        "--ttl",
+        "2h",
+        "--owner",
+        "e2e@contoso.com",
+        "--branch",
+        "feature/e2e",
+        "--json",
+      ]),
+    );
     expect(up).toMatchObject({ stack: "ephemeral-e2e1", normalisedFrom: "E2E-1", mode: "offline" });
     expect(up.dailyCost).toBeGreaterThan(0);
     expect(up.dailyCost).toBeLessThanOrEqual(20);
@@ -134,14 +178,26 @@ describe("estate env (offline)", () => {
     expect(existsSync(path.join(project, "Pulumi.ephemeral-e2e1.yaml"))).toBe(true);
 
     const list = json(await estate(["env", "list", "--json"]));
-    expect(list).toEqual([expect.objectContaining({ name: "e2e1", owner: "e2e@contoso.com", sourceBranch: "feature/e2e", expired: false, dailyCost: up.dailyCost })]);
+    expect(list).toEqual([
+      expect.objectContaining({
+        name: "e2e1",
+        owner: "e2e@contoso.com",
+        sourceBranch: "feature/e2e",
+        expired: false,
+        dailyCost: up.dailyCost,
+      }),
+    ]);
 
     // The ephemeral stack plans like any other stack once its file exists.
     const plan = await estate(["cost", "ephemeral-e2e1", "--json"]);
     expect(json(plan).profile).toBe("ephemeral");
 
     const gc = json(await estate(["env", "gc", "--dry-run", "--offline", "--json"]));
-    expect(gc).toMatchObject({ collected: [], dryRun: true, kept: [expect.objectContaining({ stack: "ephemeral-e2e1" })] });
+    expect(gc).toMatchObject({
+      collected: [],
+      dryRun: true,
+      kept: [expect.objectContaining({ stack: "ephemeral-e2e1" })],
+    });
 
     const down = await estate(["env", "down", "e2e1", "--offline"]);
     expect(down.code).toBe(0);

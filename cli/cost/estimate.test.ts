@@ -38,8 +38,16 @@ const table: PriceTable = {
 const location = "testregion";
 const tiny = fixturePlan("tiny", [
   { type: "azure-native:resources:ResourceGroup", name: "rg", inputs: { location } },
-  { type: "azure-native:cdn:Profile", name: "afd", inputs: { location: "global", sku: { name: "Standard_AzureFrontDoor" } } },
-  { type: "azure-native:apimanagement:ApiManagementService", name: "apim", inputs: { location, sku: { name: "Developer", capacity: 1 } } },
+  {
+    type: "azure-native:cdn:Profile",
+    name: "afd",
+    inputs: { location: "global", sku: { name: "Standard_AzureFrontDoor" } },
+  },
+  {
+    type: "azure-native:apimanagement:ApiManagementService",
+    name: "apim",
+    inputs: { location, sku: { name: "Developer", capacity: 1 } },
+  },
   { type: "azure-native:web:AppServicePlan", name: "asp", inputs: { location, sku: { name: "EP1", capacity: 2 } } },
   { type: "azure-native:network:PrivateEndpoint", name: "pe", inputs: { location } },
   { type: "azure-native:privatedns:PrivateZone", name: "zone", inputs: { location: "global" } },
@@ -82,25 +90,52 @@ describe("estimateCost", () => {
   it("marks free, usage-billed and unknown resources explicitly, never as a silent zero", () => {
     expect(byName("nsg")).toMatchObject({ status: "free", monthly: 0 });
     expect(byName("rg").status).toBe("free");
-    expect(byName("cosmos")).toMatchObject({ status: "free", reason: expect.stringContaining("databases and containers") });
-    expect(byName("st")).toMatchObject({ status: "usage", monthly: null, reason: expect.stringContaining("0.02 USD per 1/Month") });
-    expect(byName("mystery")).toMatchObject({ status: "unknown", monthly: null, reason: "no price rule for azure-native:foo:Bar" });
+    expect(byName("cosmos")).toMatchObject({
+      status: "free",
+      reason: expect.stringContaining("databases and containers"),
+    });
+    expect(byName("st")).toMatchObject({
+      status: "usage",
+      monthly: null,
+      reason: expect.stringContaining("0.02 USD per 1/Month"),
+    });
+    expect(byName("mystery")).toMatchObject({
+      status: "unknown",
+      monthly: null,
+      reason: "no price rule for azure-native:foo:Bar",
+    });
     expect(report.counts).toEqual({ priced: 6, free: 3, usage: 1, unknown: 1 });
     expect(report.resources.some((r) => r.name === "data")).toBe(false); // components are not billed
   });
 
   it("calls a total with any unknown resource incomplete, and one without complete", () => {
     expect(report.total.complete).toBe(false);
-    const known = fixturePlan("k", [{ type: "azure-native:apimanagement:ApiManagementService", name: "apim", inputs: { location, sku: { name: "Developer" } } }]);
+    const known = fixturePlan("k", [
+      {
+        type: "azure-native:apimanagement:ApiManagementService",
+        name: "apim",
+        inputs: { location, sku: { name: "Developer" } },
+      },
+    ]);
     expect(estimateCost(known, table).total).toEqual({ monthly: 73, daily: 2.4, complete: true });
     // The same resource where the table has no prices: not a cheaper estate, an unknown one.
-    const elsewhere = fixturePlan("e", [{ type: "azure-native:apimanagement:ApiManagementService", name: "apim", inputs: { location: "nowhere", sku: { name: "Developer" } } }]);
+    const elsewhere = fixturePlan("e", [
+      {
+        type: "azure-native:apimanagement:ApiManagementService",
+        name: "apim",
+        inputs: { location: "nowhere", sku: { name: "Developer" } },
+      },
+    ]);
     expect(estimateCost(elsewhere, table).total).toEqual({ monthly: 0, daily: 0, complete: false });
   });
 
   it("reports a SKU the table has no price for as unknown, naming the meter and region", () => {
     const premium = fixturePlan("p", [
-      { type: "azure-native:apimanagement:ApiManagementService", name: "apim", inputs: { location, sku: { name: "Premium", capacity: 3 } } },
+      {
+        type: "azure-native:apimanagement:ApiManagementService",
+        name: "apim",
+        inputs: { location, sku: { name: "Premium", capacity: 3 } },
+      },
     ]);
     expect(estimateCost(premium, table).resources[0]).toMatchObject({
       status: "unknown",
@@ -109,11 +144,24 @@ describe("estimateCost", () => {
   });
 
   it("prices a region without meters from the one it is approximated by, saying so on every line", () => {
-    const approximated = { ...table, approximatedRegions: { nearby: { from: "testregion", factor: 1.5, reason: "no prices of its own in the test table" } } };
-    const elsewhere = fixturePlan("a", [{ type: "azure-native:apimanagement:ApiManagementService", name: "apim", inputs: { location: "nearby", sku: { name: "Developer", capacity: 1 } } }]);
+    const approximated = {
+      ...table,
+      approximatedRegions: {
+        nearby: { from: "testregion", factor: 1.5, reason: "no prices of its own in the test table" },
+      },
+    };
+    const elsewhere = fixturePlan("a", [
+      {
+        type: "azure-native:apimanagement:ApiManagementService",
+        name: "apim",
+        inputs: { location: "nearby", sku: { name: "Developer", capacity: 1 } },
+      },
+    ]);
     const report = estimateCost(elsewhere, approximated);
     expect(report.resources[0]).toMatchObject({ status: "priced", monthly: 109.5 }); // 0.1 x 1.5 x 730
-    expect(report.resources[0]!.lines[0]!.approximation).toBe("nearby priced as testregion x 1.5: no prices of its own in the test table");
+    expect(report.resources[0]!.lines[0]!.approximation).toBe(
+      "nearby priced as testregion x 1.5: no prices of its own in the test table",
+    );
     expect(report.approximations).toEqual([report.resources[0]!.lines[0]!.approximation]);
     expect(report.total.complete).toBe(true);
     // Without the approximation the same plan is unknown, never zero.
@@ -121,11 +169,22 @@ describe("estimateCost", () => {
   });
 
   it("refuses an approximation from a region the table does not price", () => {
-    expect(() => parsePriceTable({ ...table, approximatedRegions: { nearby: { from: "nowhere", factor: 1, reason: "a reason long enough" } } }, "t.json")).toThrow(/approximatedRegions\.nearby\.from: no region nowhere/);
+    expect(() =>
+      parsePriceTable(
+        { ...table, approximatedRegions: { nearby: { from: "nowhere", factor: 1, reason: "a reason long enough" } } },
+        "t.json",
+      ),
+    ).toThrow(/approximatedRegions\.nearby\.from: no region nowhere/);
   });
 
   it("keeps each line's source and meter so the figure can be checked", () => {
-    expect(byName("apim").lines[0]).toMatchObject({ meter: "apim.Developer", quantity: 1, unitPrice: 0.1, per: "hour", source: "https://example.com/pricing" });
+    expect(byName("apim").lines[0]).toMatchObject({
+      meter: "apim.Developer",
+      quantity: 1,
+      unitPrice: 0.1,
+      per: "hour",
+      source: "https://example.com/pricing",
+    });
   });
 });
 
@@ -138,19 +197,36 @@ describe("SQL, Redis and Service Bus rules", () => {
     const gp = at("azure-native:sql:Database", { sku: { name: "GP_Gen5", capacity: 4 } });
     expect(gp.lines[0]).toMatchObject({ meter: "sql.gp.vcore", quantity: 4 });
     const zr = at("azure-native:sql:Database", { sku: { name: "GP_Gen5_2" }, zoneRedundant: true });
-    expect(zr.lines.map((l) => [l.meter, l.quantity])).toEqual([["sql.gp.vcore", 2], ["sql.gp.zoneRedundancy.vcore", 2]]);
+    expect(zr.lines.map((l) => [l.meter, l.quantity])).toEqual([
+      ["sql.gp.vcore", 2],
+      ["sql.gp.zoneRedundancy.vcore", 2],
+    ]);
   });
 
   it("treats auto-pausing serverless SQL as usage-billed and always-on serverless at its minimum vCores", () => {
-    expect(at("azure-native:sql:Database", { sku: { name: "GP_S_Gen5", capacity: 2 }, autoPauseDelay: 60 }).status).toBe("usage");
-    const floor = at("azure-native:sql:Database", { sku: { name: "GP_S_Gen5", capacity: 2 }, minCapacity: 1, autoPauseDelay: -1 });
+    expect(
+      at("azure-native:sql:Database", { sku: { name: "GP_S_Gen5", capacity: 2 }, autoPauseDelay: 60 }).status,
+    ).toBe("usage");
+    const floor = at("azure-native:sql:Database", {
+      sku: { name: "GP_S_Gen5", capacity: 2 },
+      minCapacity: 1,
+      autoPauseDelay: -1,
+    });
     expect(floor.lines[0]).toMatchObject({ meter: "sql.gps.vcore", quantity: 1 });
   });
 
   it("prices Redis by family and capacity, Premium per shard, and Service Bus Premium per messaging unit", () => {
-    expect(at("azure-native:redis:Redis", { sku: { name: "Basic", family: "C", capacity: 0 } }).monthly).toBeCloseTo(0.022 * 730, 2);
-    expect(at("azure-native:redis:Redis", { sku: { name: "Premium", family: "P", capacity: 1 }, shardCount: 2 }).lines[0].quantity).toBe(2);
-    expect(at("azure-native:servicebus:Namespace", { sku: { name: "Premium", capacity: 2 } }).lines[0]).toMatchObject({ quantity: 2 });
+    expect(at("azure-native:redis:Redis", { sku: { name: "Basic", family: "C", capacity: 0 } }).monthly).toBeCloseTo(
+      0.022 * 730,
+      2,
+    );
+    expect(
+      at("azure-native:redis:Redis", { sku: { name: "Premium", family: "P", capacity: 1 }, shardCount: 2 }).lines[0]
+        .quantity,
+    ).toBe(2);
+    expect(at("azure-native:servicebus:Namespace", { sku: { name: "Premium", capacity: 2 } }).lines[0]).toMatchObject({
+      quantity: 2,
+    });
     expect(at("azure-native:servicebus:Namespace", { sku: { name: "Basic" } }).status).toBe("usage");
   });
 });
@@ -161,30 +237,62 @@ describe("PostgreSQL and MySQL flexible server rules", () => {
     estimateCost(fixturePlan("x", [{ type, name: "r", inputs: { location, ...inputs } }]), real).resources[0];
 
   it("prices Burstable per SKU plus storage (the B1ms server near the seed's $12 a month)", () => {
-    const b1ms = at("azure-native:dbforpostgresql:Server", { sku: { name: "Standard_B1ms", tier: "Burstable" }, storage: { storageSizeGB: 32 } });
-    expect(b1ms.lines.map((l) => [l.meter, l.quantity])).toEqual([["postgresql.burstable.Standard_B1ms", 1], ["postgresql.storage", 32]]);
+    const b1ms = at("azure-native:dbforpostgresql:Server", {
+      sku: { name: "Standard_B1ms", tier: "Burstable" },
+      storage: { storageSizeGB: 32 },
+    });
+    expect(b1ms.lines.map((l) => [l.meter, l.quantity])).toEqual([
+      ["postgresql.burstable.Standard_B1ms", 1],
+      ["postgresql.storage", 32],
+    ]);
     expect(b1ms.lines[0].monthly).toBeCloseTo(0.017 * 730, 2);
   });
 
   it("prices General Purpose per vCore, with a zone-redundant HA standby billed like the primary", () => {
     const ha = at("azure-native:dbforpostgresql:Server", {
-      sku: { name: "Standard_D2ds_v5", tier: "GeneralPurpose" }, storage: { storageSizeGB: 128 }, highAvailability: { mode: "ZoneRedundant" },
+      sku: { name: "Standard_D2ds_v5", tier: "GeneralPurpose" },
+      storage: { storageSizeGB: 128 },
+      highAvailability: { mode: "ZoneRedundant" },
     });
-    expect(ha.lines.map((l) => [l.meter, l.quantity])).toEqual([["postgresql.generalpurpose.vcore", 4], ["postgresql.storage", 256]]);
-    const mysql = at("azure-native:dbformysql:Server", { sku: { name: "Standard_D4ds_v4", tier: "GeneralPurpose" }, storage: { storageSizeGB: 20 }, highAvailability: { mode: "Disabled" } }, "westeurope");
-    expect(mysql.lines.map((l) => [l.meter, l.quantity])).toEqual([["mysql.generalpurpose.vcore", 4], ["mysql.storage", 20]]);
+    expect(ha.lines.map((l) => [l.meter, l.quantity])).toEqual([
+      ["postgresql.generalpurpose.vcore", 4],
+      ["postgresql.storage", 256],
+    ]);
+    const mysql = at(
+      "azure-native:dbformysql:Server",
+      {
+        sku: { name: "Standard_D4ds_v4", tier: "GeneralPurpose" },
+        storage: { storageSizeGB: 20 },
+        highAvailability: { mode: "Disabled" },
+      },
+      "westeurope",
+    );
+    expect(mysql.lines.map((l) => [l.meter, l.quantity])).toEqual([
+      ["mysql.generalpurpose.vcore", 4],
+      ["mysql.storage", 20],
+    ]);
     expect(mysql.status).toBe("priced");
   });
 
   it("reports a SKU it cannot price as unknown, never zero", () => {
-    expect(at("azure-native:dbformysql:Server", { sku: { name: "Standard_B20ms", tier: "Burstable" } })).toMatchObject({ status: "unknown" });
+    expect(at("azure-native:dbformysql:Server", { sku: { name: "Standard_B20ms", tier: "Burstable" } })).toMatchObject({
+      status: "unknown",
+    });
     expect(at("azure-native:dbforpostgresql:Server", { sku: { name: "Custom" } })).toMatchObject({ status: "unknown" });
   });
 
   it("has every flexible server, Redis and geo-redundant storage meter in every region of the table", () => {
     const regional = Object.entries(real.regions).filter(([name]) => name !== "global");
-    const meters = ["postgresql.generalpurpose.vcore", "mysql.burstable.Standard_B1ms", "mysql.storage", "redis.Premium.P5", "storage.Standard_RAGZRS", "storage.Standard_GZRS"];
-    for (const [name, region] of regional) for (const m of meters) expect(region.meters[m], `${name} ${m}`).toBeDefined();
+    const meters = [
+      "postgresql.generalpurpose.vcore",
+      "mysql.burstable.Standard_B1ms",
+      "mysql.storage",
+      "redis.Premium.P5",
+      "storage.Standard_RAGZRS",
+      "storage.Standard_GZRS",
+    ];
+    for (const [name, region] of regional)
+      for (const m of meters) expect(region.meters[m], `${name} ${m}`).toBeDefined();
   });
 });
 
@@ -193,30 +301,48 @@ describe("static site, registry and Container Apps rules", () => {
   const at = (type: string, inputs: Record<string, unknown>, location = "eastus") =>
     estimateCost(fixturePlan("x", [{ type, name: "r", inputs: { location, ...inputs } }]), real).resources[0];
   const app = (minReplicas: number) => ({
-    template: { scale: { minReplicas, maxReplicas: 10 }, containers: [{ name: "api", resources: { cpu: 0.5, memory: "1Gi" } }] },
+    template: {
+      scale: { minReplicas, maxReplicas: 10 },
+      containers: [{ name: "api", resources: { cpu: 0.5, memory: "1Gi" } }],
+    },
   });
 
   it("prices a Standard static site per app and a Free one at nothing", () => {
     // The same price wherever the site's resource lives, regions the table has no other price for included.
-    for (const region of ["eastus2", "westeurope"]) expect(at("azure-native:web:StaticSite", { sku: { name: "Standard" } }, region).monthly).toBe(9);
+    for (const region of ["eastus2", "westeurope"])
+      expect(at("azure-native:web:StaticSite", { sku: { name: "Standard" } }, region).monthly).toBe(9);
     expect(at("azure-native:web:StaticSite", { sku: { name: "Free" } })).toMatchObject({ status: "free", monthly: 0 });
   });
 
   it("prices registries by SKU in every region of the table", () => {
     for (const region of ["eastus", "westeurope", "northeurope"]) {
-      for (const sku of ["Basic", "Standard", "Premium"]) expect(at("azure-native:containerregistry:Registry", { sku: { name: sku } }, region).status).toBe("priced");
+      for (const sku of ["Basic", "Standard", "Premium"])
+        expect(at("azure-native:containerregistry:Registry", { sku: { name: sku } }, region).status).toBe("priced");
     }
-    expect(at("azure-native:containerregistry:Registry", { sku: { name: "Premium" } }).monthly).toBeCloseTo(1.6666 * (730 / 24), 1);
+    expect(at("azure-native:containerregistry:Registry", { sku: { name: "Premium" } }).monthly).toBeCloseTo(
+      1.6666 * (730 / 24),
+      1,
+    );
     expect(at("azure-native:containerregistry:Registry", { sku: { name: "Classic" } }).status).toBe("unknown");
   });
 
   it("bills a container app's warm replicas at the idle rate, and one that scales to zero per use", () => {
     const warm = at("azure-native:app:ContainerApp", app(2));
-    expect(warm.lines.map((l) => [l.meter, l.quantity])).toEqual([["containerapps.idle.vcpu", 1], ["containerapps.idle.memory", 2]]);
+    expect(warm.lines.map((l) => [l.meter, l.quantity])).toEqual([
+      ["containerapps.idle.vcpu", 1],
+      ["containerapps.idle.memory", 2],
+    ]);
     expect(warm.monthly).toBeCloseTo((1 + 2) * 0.0108 * 730, 1);
     expect(at("azure-native:app:ContainerApp", app(0)).status).toBe("usage");
-    expect(at("azure-native:app:ManagedEnvironment", { workloadProfiles: [{ name: "Consumption", workloadProfileType: "Consumption" }] }).status).toBe("free");
-    expect(at("azure-native:app:ManagedEnvironment", { workloadProfiles: [{ name: "d4", workloadProfileType: "D4" }] }).status).toBe("unknown");
+    expect(
+      at("azure-native:app:ManagedEnvironment", {
+        workloadProfiles: [{ name: "Consumption", workloadProfileType: "Consumption" }],
+      }).status,
+    ).toBe("free");
+    expect(
+      at("azure-native:app:ManagedEnvironment", { workloadProfiles: [{ name: "d4", workloadProfileType: "D4" }] })
+        .status,
+    ).toBe("unknown");
   });
 });
 
@@ -225,23 +351,52 @@ describe("the shipped price table", () => {
   it("is valid, dated, and gives every meter a source page", () => {
     expect(real.pricesAsOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     for (const region of Object.values(real.regions)) {
-      for (const m of Object.values(region.meters)) expect(m.source).toMatch(/^https:\/\/azure\.microsoft\.com\/pricing\//);
+      for (const m of Object.values(region.meters))
+        expect(m.source).toMatch(/^https:\/\/azure\.microsoft\.com\/pricing\//);
     }
   });
 
   it("puts a small dev estate in the tens to low hundreds and a zone-redundant Premium prod estate in the thousands per month", () => {
     const region = "westeurope";
     const dev = fixturePlan("dev", [
-      { type: "azure-native:cdn:Profile", name: "afd", inputs: { location: "global", sku: { name: "Standard_AzureFrontDoor" } } },
-      { type: "azure-native:apimanagement:ApiManagementService", name: "apim", inputs: { location: region, sku: { name: "Developer", capacity: 1 } } },
-      { type: "azure-native:web:AppServicePlan", name: "asp", inputs: { location: region, sku: { name: "EP1", capacity: 1 } } },
-      { type: "azure-native:redis:Redis", name: "redis", inputs: { location: region, sku: { name: "Basic", family: "C", capacity: 0 } } },
+      {
+        type: "azure-native:cdn:Profile",
+        name: "afd",
+        inputs: { location: "global", sku: { name: "Standard_AzureFrontDoor" } },
+      },
+      {
+        type: "azure-native:apimanagement:ApiManagementService",
+        name: "apim",
+        inputs: { location: region, sku: { name: "Developer", capacity: 1 } },
+      },
+      {
+        type: "azure-native:web:AppServicePlan",
+        name: "asp",
+        inputs: { location: region, sku: { name: "EP1", capacity: 1 } },
+      },
+      {
+        type: "azure-native:redis:Redis",
+        name: "redis",
+        inputs: { location: region, sku: { name: "Basic", family: "C", capacity: 0 } },
+      },
       { type: "azure-native:network:PrivateEndpoint", name: "pe", inputs: { location: region } },
     ]);
     const prod = fixturePlan("prod", [
-      { type: "azure-native:cdn:Profile", name: "afd", inputs: { location: "global", sku: { name: "Premium_AzureFrontDoor" } } },
-      { type: "azure-native:apimanagement:ApiManagementService", name: "apim", inputs: { location: region, sku: { name: "Premium", capacity: 3 }, zones: ["1", "2", "3"] } },
-      { type: "azure-native:web:AppServicePlan", name: "asp", inputs: { location: region, sku: { name: "EP2", capacity: 1 }, zoneRedundant: true } },
+      {
+        type: "azure-native:cdn:Profile",
+        name: "afd",
+        inputs: { location: "global", sku: { name: "Premium_AzureFrontDoor" } },
+      },
+      {
+        type: "azure-native:apimanagement:ApiManagementService",
+        name: "apim",
+        inputs: { location: region, sku: { name: "Premium", capacity: 3 }, zones: ["1", "2", "3"] },
+      },
+      {
+        type: "azure-native:web:AppServicePlan",
+        name: "asp",
+        inputs: { location: region, sku: { name: "EP2", capacity: 1 }, zoneRedundant: true },
+      },
     ]);
     const devMonthly = estimateCost(dev, real).total.monthly;
     const prodMonthly = estimateCost(prod, real).total.monthly;
@@ -252,6 +407,8 @@ describe("the shipped price table", () => {
 
   it("refuses a table with a bad field, naming the key and file", () => {
     const broken = { ...real, pricesAsOf: "last week" };
-    expect(() => parsePriceTable(broken, "prices.json")).toThrow(/prices\.json: not a valid price table[\s\S]*pricesAsOf/);
+    expect(() => parsePriceTable(broken, "prices.json")).toThrow(
+      /prices\.json: not a valid price table[\s\S]*pricesAsOf/,
+    );
   });
 });

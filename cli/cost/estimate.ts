@@ -70,7 +70,8 @@ const cents = (amount: number) => Math.round(amount * 100) / 100;
  * Global resources (private DNS zones) are billed at the estate's regional rate.
  */
 function regionOf(resource: PlanResource, plan: Plan): string {
-  const own = typeof resource.inputs.location === "string" ? resource.inputs.location.toLowerCase().replace(/\s+/g, "") : "";
+  const own =
+    typeof resource.inputs.location === "string" ? resource.inputs.location.toLowerCase().replace(/\s+/g, "") : "";
   if (own && own !== "global") return own;
   const group = plan.resources.find((r) => r.type === "azure-native:resources:ResourceGroup");
   return String(group?.inputs.location ?? "unknown").toLowerCase();
@@ -86,59 +87,80 @@ export function estimateCost(plan: Plan, table: PriceTable): CostReport {
   const unpriced = (region: string) => {
     if (!hasPrices(table, region)) unpricedRegions.add(region);
   };
-  const resources = plan.resources.filter((r) => r.custom).map((resource): ResourceCost => {
-    const base = { urn: resource.urn, type: resource.type, name: resource.name, physicalName: resource.physicalName };
-    const pricing = pricingFor(resource, context);
-    const region = regionOf(resource, plan);
-    const meterIn = (key: string, where: string): PricedMeter | undefined => meterFor(table, key, where);
-    switch (pricing.kind) {
-      case "free":
-        return { ...base, status: "free", monthly: 0, daily: 0, lines: [], reason: pricing.reason };
-      case "unknown":
-        return { ...base, status: "unknown", monthly: null, daily: null, lines: [], reason: pricing.reason };
-      case "usage": {
-        const meter = meterIn(pricing.meter, region);
-        if (!meter) unpriced(region);
-        const rate = meter ? `${meter.price} ${table.currency} per ${meter.unit}` : `no ${pricing.meter} price for ${region}`;
-        return { ...base, status: "usage", monthly: null, daily: null, lines: [], reason: `${pricing.reason}: ${rate}` };
-      }
-      case "priced": {
-        const lines: CostLine[] = [];
-        for (const charge of pricing.charges) {
-          const where = charge.region ?? region;
-          const meter = meterIn(charge.meter, where);
-          if (!meter || meter.per === "usage") {
-            unpriced(where);
-            return { ...base, status: "unknown", monthly: null, daily: null, lines: [], reason: `price table ${table.version} has no ${charge.meter} price for ${where}` };
-          }
-          const monthly = meter.price * charge.quantity * (meter.per === "hour" ? table.hoursPerMonth : 1);
-          lines.push({
-            meter: charge.meter,
-            service: meter.service,
-            sku: meter.sku,
-            description: meter.meter,
-            region: where,
-            quantity: charge.quantity,
-            unitPrice: meter.price,
-            per: meter.per,
-            unit: meter.unit,
-            monthly: cents(monthly),
-            source: meter.source,
-            note: charge.note,
-            ...(meter.approximation ? { approximation: meter.approximation } : {}),
-          });
+  const resources = plan.resources
+    .filter((r) => r.custom)
+    .map((resource): ResourceCost => {
+      const base = { urn: resource.urn, type: resource.type, name: resource.name, physicalName: resource.physicalName };
+      const pricing = pricingFor(resource, context);
+      const region = regionOf(resource, plan);
+      const meterIn = (key: string, where: string): PricedMeter | undefined => meterFor(table, key, where);
+      switch (pricing.kind) {
+        case "free":
+          return { ...base, status: "free", monthly: 0, daily: 0, lines: [], reason: pricing.reason };
+        case "unknown":
+          return { ...base, status: "unknown", monthly: null, daily: null, lines: [], reason: pricing.reason };
+        case "usage": {
+          const meter = meterIn(pricing.meter, region);
+          if (!meter) unpriced(region);
+          const rate = meter
+            ? `${meter.price} ${table.currency} per ${meter.unit}`
+            : `no ${pricing.meter} price for ${region}`;
+          return {
+            ...base,
+            status: "usage",
+            monthly: null,
+            daily: null,
+            lines: [],
+            reason: `${pricing.reason}: ${rate}`,
+          };
         }
-        const monthly = lines.reduce((sum, line) => sum + line.monthly, 0);
-        return { ...base, status: "priced", monthly: cents(monthly), daily: cents(monthly * perDay), lines };
+        case "priced": {
+          const lines: CostLine[] = [];
+          for (const charge of pricing.charges) {
+            const where = charge.region ?? region;
+            const meter = meterIn(charge.meter, where);
+            if (!meter || meter.per === "usage") {
+              unpriced(where);
+              return {
+                ...base,
+                status: "unknown",
+                monthly: null,
+                daily: null,
+                lines: [],
+                reason: `price table ${table.version} has no ${charge.meter} price for ${where}`,
+              };
+            }
+            const monthly = meter.price * charge.quantity * (meter.per === "hour" ? table.hoursPerMonth : 1);
+            lines.push({
+              meter: charge.meter,
+              service: meter.service,
+              sku: meter.sku,
+              description: meter.meter,
+              region: where,
+              quantity: charge.quantity,
+              unitPrice: meter.price,
+              per: meter.per,
+              unit: meter.unit,
+              monthly: cents(monthly),
+              source: meter.source,
+              note: charge.note,
+              ...(meter.approximation ? { approximation: meter.approximation } : {}),
+            });
+          }
+          const monthly = lines.reduce((sum, line) => sum + line.monthly, 0);
+          return { ...base, status: "priced", monthly: cents(monthly), daily: cents(monthly * perDay), lines };
+        }
       }
-    }
-  });
+    });
   const monthly = resources.reduce((sum, r) => sum + (r.monthly ?? 0), 0);
   const counts: Record<CostStatus, number> = { priced: 0, free: 0, usage: 0, unknown: 0 };
   for (const r of resources) counts[r.status] += 1;
   const regions = new Map<string, number>();
-  for (const line of resources.flatMap((r) => r.lines)) regions.set(line.region, (regions.get(line.region) ?? 0) + line.monthly);
-  const byRegion = [...regions].map(([region, amount]) => ({ region, monthly: cents(amount) })).sort((a, b) => b.monthly - a.monthly);
+  for (const line of resources.flatMap((r) => r.lines))
+    regions.set(line.region, (regions.get(line.region) ?? 0) + line.monthly);
+  const byRegion = [...regions]
+    .map(([region, amount]) => ({ region, monthly: cents(amount) }))
+    .sort((a, b) => b.monthly - a.monthly);
   return {
     schemaVersion: COST_SCHEMA_VERSION,
     stack: plan.stack,

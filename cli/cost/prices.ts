@@ -43,8 +43,18 @@ export const priceTableSchema = z
   .strict()
   .superRefine((table, context) => {
     for (const [region, { from }] of Object.entries(table.approximatedRegions)) {
-      if (!table.regions[from]) context.addIssue({ code: "custom", path: ["approximatedRegions", region, "from"], message: `no region ${from} with meters in the table` });
-      if (table.regions[region]) context.addIssue({ code: "custom", path: ["approximatedRegions", region], message: `${region} has meters of its own` });
+      if (!table.regions[from])
+        context.addIssue({
+          code: "custom",
+          path: ["approximatedRegions", region, "from"],
+          message: `no region ${from} with meters in the table`,
+        });
+      if (table.regions[region])
+        context.addIssue({
+          code: "custom",
+          path: ["approximatedRegions", region],
+          message: `${region} has meters of its own`,
+        });
     }
   });
 
@@ -67,7 +77,11 @@ export function meterFor(table: PriceTable, key: string, region: string): Priced
   const source = approximated && table.regions[approximated.from]?.meters[key];
   if (!approximated || !source) return undefined;
   const factor = approximated.factor === 1 ? "" : ` x ${approximated.factor}`;
-  return { ...source, price: Math.round(source.price * approximated.factor * 1e6) / 1e6, approximation: `${region} priced as ${approximated.from}${factor}: ${approximated.reason}` };
+  return {
+    ...source,
+    price: Math.round(source.price * approximated.factor * 1e6) / 1e6,
+    approximation: `${region} priced as ${approximated.from}${factor}: ${approximated.reason}`,
+  };
 }
 
 /** A price table that cannot be used: names the file and each bad key. */

@@ -46,7 +46,16 @@ describe("refreshTable", () => {
   });
 
   it("takes the single matching price, dates and versions the table, and lists meters to check by hand", async () => {
-    const fetcher: Fetch = answer([{ unitPrice: 0.07, retailPrice: 0.07, unitOfMeasure: "1 Hour", meterName: "Developer Units", skuName: "Developer", type: "Consumption" }]);
+    const fetcher: Fetch = answer([
+      {
+        unitPrice: 0.07,
+        retailPrice: 0.07,
+        unitOfMeasure: "1 Hour",
+        meterName: "Developer Units",
+        skuName: "Developer",
+        type: "Consumption",
+      },
+    ]);
     const result = await refreshTable(table, fetcher, "2026-12-01", "2026.12.0");
     expect(result.table.regions.eastus.meters["apim.Developer"].price).toBe(0.07);
     expect(result.table).toMatchObject({ pricesAsOf: "2026-12-01", version: "2026.12.0" });

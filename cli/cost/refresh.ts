@@ -51,7 +51,10 @@ async function items(fetcher: Fetch, url: string): Promise<RetailItem[]> {
         "Run this with network access; the price table was not changed.",
     );
   }
-  if (!response.ok) throw new Error(`the Azure Retail Prices API answered HTTP ${response.status} for ${url}; the price table was not changed`);
+  if (!response.ok)
+    throw new Error(
+      `the Azure Retail Prices API answered HTTP ${response.status} for ${url}; the price table was not changed`,
+    );
   const body = (await response.json()) as { Items?: RetailItem[] };
   return body.Items ?? [];
 }
@@ -63,7 +66,12 @@ export interface RefreshResult {
 }
 
 /** Looks every refreshable meter up and returns the new table; throws before changing anything when offline. */
-export async function refreshTable(table: PriceTable, fetcher: Fetch, today: string, version: string): Promise<RefreshResult> {
+export async function refreshTable(
+  table: PriceTable,
+  fetcher: Fetch,
+  today: string,
+  version: string,
+): Promise<RefreshResult> {
   const next: PriceTable = structuredClone(table);
   const changed: string[] = [];
   const byHand: string[] = [];
@@ -77,7 +85,9 @@ export async function refreshTable(table: PriceTable, fetcher: Fetch, today: str
       const found = (await items(fetcher, retailQuery(meter, region))).filter((i) => i.type === "Consumption");
       if (found.length !== 1) {
         const names = [...new Set((await items(fetcher, retailQuery(meter, region, false))).map((i) => i.meterName))];
-        byHand.push(`${where}: ${found.length} matches for meterName "${meter.retail.meterName}"; the API has: ${names.join(", ") || "(nothing)"}`);
+        byHand.push(
+          `${where}: ${found.length} matches for meterName "${meter.retail.meterName}"; the API has: ${names.join(", ") || "(nothing)"}`,
+        );
         continue;
       }
       const price = found[0].unitPrice;

@@ -12,12 +12,18 @@ const docs = readFileSync(path.resolve(import.meta.dirname, "../../docs/cost.md"
 /** The regions docs/cost.md lists after a bullet's bold label, e.g. `- **Unpriced**: a, b.` */
 const listed = (label: string) => {
   const bullet = docs.slice(docs.indexOf(`- **${label}**`)).split(/\n- |\n\n/)[0]!;
-  return (bullet.match(/\b[a-z]+[0-9]?\b/g) ?? []).filter((word) => (REGION_NAMES as readonly string[]).includes(word)).sort();
+  return (bullet.match(/\b[a-z]+[0-9]?\b/g) ?? [])
+    .filter((word) => (REGION_NAMES as readonly string[]).includes(word))
+    .sort();
 };
 const plan = (region: string) =>
   fixturePlan("x", [
     { type: "azure-native:resources:ResourceGroup", name: "rg", inputs: { location: region } },
-    { type: "azure-native:web:AppServicePlan", name: "asp", inputs: { location: region, sku: { name: "P1v3", capacity: 1 } } },
+    {
+      type: "azure-native:web:AppServicePlan",
+      name: "asp",
+      inputs: { location: region, sku: { name: "P1v3", capacity: 1 } },
+    },
   ]);
 
 describe("every region the config accepts, in the price table", () => {
@@ -30,7 +36,12 @@ describe("every region the config accepts, in the price table", () => {
     expect(listed("Approximated from East US")).toEqual([...approximated].sort());
     expect(listed("Unpriced")).toEqual([...unpriced].sort());
     // Only US regions borrow East US's prices: no region borrows from another geography.
-    for (const region of approximated) expect(table.approximatedRegions![region]).toMatchObject({ from: "eastus", factor: 1, reason: expect.stringContaining("same geography (United States)") });
+    for (const region of approximated)
+      expect(table.approximatedRegions![region]).toMatchObject({
+        from: "eastus",
+        factor: 1,
+        reason: expect.stringContaining("same geography (United States)"),
+      });
   });
 
   it("labels every line priced from East US's meters in an approximated region", () => {
@@ -51,7 +62,9 @@ describe("every region the config accepts, in the price table", () => {
     expect(report.total.complete).toBe(false);
     expect(costSummaryLine(report)).toMatch(/^Estimated cost: at least .*no prices for uksouth in the price table/);
     const text = renderCost(report).split("\n");
-    expect(text.findIndex((line) => line.includes("has no prices for uksouth"))).toBeLessThan(text.findIndex((line) => line.includes("Resource")));
+    expect(text.findIndex((line) => line.includes("has no prices for uksouth"))).toBeLessThan(
+      text.findIndex((line) => line.includes("Resource")),
+    );
     expect(estimateCost(plan("eastus"), table).unpricedRegions).toEqual([]);
   });
 });

@@ -35,27 +35,56 @@ export function costSummaryLine(report: CostReport): string {
 export function renderCost(report: CostReport): string {
   const lines: string[] = [];
   lines.push(chalk.bold(`Cost estimate of stack ${report.stack} (profile ${report.profile || "?"})`));
-  lines.push(chalk.yellow(`  ${OFFLINE_LABEL}; list prices from price table ${report.priceTable.version} (${report.priceTable.pricesAsOf})`));
+  lines.push(
+    chalk.yellow(
+      `  ${OFFLINE_LABEL}; list prices from price table ${report.priceTable.version} (${report.priceTable.pricesAsOf})`,
+    ),
+  );
   if (report.unpricedRegions.length) lines.push(chalk.red(`  ${unpricedRegionsNote(report)}`));
   const rows: string[][] = [];
-  const priced = report.resources.filter((r) => r.status === "priced").sort((a, b) => (b.monthly ?? 0) - (a.monthly ?? 0));
+  const priced = report.resources
+    .filter((r) => r.status === "priced")
+    .sort((a, b) => (b.monthly ?? 0) - (a.monthly ?? 0));
   for (const r of priced) {
     const detail = r.lines.map((l) => `${l.sku}${l.note ? ` (${l.note})` : ""}`).join("; ");
-    rows.push([label(r), shortType(r.type), detail, money(r.monthly ?? 0, report.currency), money(r.daily ?? 0, report.currency)]);
+    rows.push([
+      label(r),
+      shortType(r.type),
+      detail,
+      money(r.monthly ?? 0, report.currency),
+      money(r.daily ?? 0, report.currency),
+    ]);
   }
-  rows.push([chalk.bold(report.total.complete ? "Total (fixed charges)" : `At least (${report.counts.unknown} resources unpriced)`), "", "", chalk.bold(money(report.total.monthly, report.currency)), chalk.bold(money(report.total.daily, report.currency))]);
+  rows.push([
+    chalk.bold(
+      report.total.complete ? "Total (fixed charges)" : `At least (${report.counts.unknown} resources unpriced)`,
+    ),
+    "",
+    "",
+    chalk.bold(money(report.total.monthly, report.currency)),
+    chalk.bold(money(report.total.daily, report.currency)),
+  ]);
   lines.push(renderTable(["Resource", "Type", "Billed as", "Monthly", "Daily"], rows));
   if (report.byRegion.length > 1) {
-    const share = (amount: number) => (report.total.monthly ? ` (${Math.round((amount / report.total.monthly) * 100)} %)` : "");
-    lines.push(`By region: ${report.byRegion.map((r) => `${r.region} ${money(r.monthly, report.currency)}${share(r.monthly)}`).join(", ")}`);
+    const share = (amount: number) =>
+      report.total.monthly ? ` (${Math.round((amount / report.total.monthly) * 100)} %)` : "";
+    lines.push(
+      `By region: ${report.byRegion.map((r) => `${r.region} ${money(r.monthly, report.currency)}${share(r.monthly)}`).join(", ")}`,
+    );
   }
   const section = (title: string, items: ResourceCost[]) => {
     if (!items.length) return;
     lines.push(title);
     for (const r of items) lines.push(`  ${label(r)} ${chalk.dim(shortType(r.type))}: ${r.reason}`);
   };
-  section(chalk.cyan(`Usage-billed, not in the total (${report.counts.usage}):`), report.resources.filter((r) => r.status === "usage"));
-  section(chalk.red(`Unknown, no price (${report.counts.unknown}):`), report.resources.filter((r) => r.status === "unknown"));
+  section(
+    chalk.cyan(`Usage-billed, not in the total (${report.counts.usage}):`),
+    report.resources.filter((r) => r.status === "usage"),
+  );
+  section(
+    chalk.red(`Unknown, no price (${report.counts.unknown}):`),
+    report.resources.filter((r) => r.status === "unknown"),
+  );
   lines.push(chalk.dim(`Free (${report.counts.free}): ${summariseFree(report)}`));
   for (const approximation of report.approximations) lines.push(chalk.yellow(`Approximated: ${approximation}`));
   return lines.join("\n");
@@ -67,7 +96,8 @@ const unpricedRegionsNote = (report: CostReport): string =>
 
 function summariseFree(report: CostReport): string {
   const byType = new Map<string, number>();
-  for (const r of report.resources.filter((x) => x.status === "free")) byType.set(shortType(r.type), (byType.get(shortType(r.type)) ?? 0) + 1);
+  for (const r of report.resources.filter((x) => x.status === "free"))
+    byType.set(shortType(r.type), (byType.get(shortType(r.type)) ?? 0) + 1);
   return [...byType.entries()].map(([type, n]) => `${type} x${n}`).join(", ") || "none";
 }
 

@@ -56,7 +56,8 @@ const FREE_TYPES: Record<string, string> = {
   // Slots run on the app's plan at no extra charge: https://learn.microsoft.com/azure/app-service/deploy-staging-slots
   "azure-native:web:WebAppSlot": "runs on its app's App Service plan, billed there",
   "azure-native:web:WebAppSwiftVirtualNetworkConnection": "billed through its App Service plan",
-  "azure-native:cdn:AFDEndpoint": "included in the Front Door profile's base fee (requests and egress are billed per use)",
+  "azure-native:cdn:AFDEndpoint":
+    "included in the Front Door profile's base fee (requests and egress are billed per use)",
   "azure-native:cdn:AFDOriginGroup": "included in the Front Door profile's base fee",
   "azure-native:cdn:AFDOrigin": "included in the Front Door profile's base fee",
   "azure-native:cdn:AFDCustomDomain": "included in the Front Door profile's base fee",
@@ -70,7 +71,8 @@ const FREE_TYPES: Record<string, string> = {
   "azure-native:sql:FirewallRule": "firewall rules are free",
   "azure-native:sql:ServerAzureADOnlyAuthentication": "free",
   "azure-native:sql:ServerAzureADAdministrator": "free",
-  "azure-native:sql:ServerSecurityAlertPolicy": "the alert policy is free (Microsoft Defender for SQL is a subscription plan, billed there)",
+  "azure-native:sql:ServerSecurityAlertPolicy":
+    "the alert policy is free (Microsoft Defender for SQL is a subscription plan, billed there)",
   "azure-native:sql:TransparentDataEncryption": "TDE is free",
   "azure-native:sql:BackupShortTermRetentionPolicy": "point-in-time backup storage up to the database size is included",
   "azure-native:sql:BackupLongTermRetentionPolicy": "the policy is free (long-term backup storage is billed per GB)",
@@ -113,7 +115,8 @@ const FREE_TYPES: Record<string, string> = {
   "random:index/randomString:RandomString": "generated locally by Pulumi; not an Azure resource",
   "azure-native:redis:AccessPolicyAssignment": "Entra ID data access policy assignments are free",
   // https://azure.microsoft.com/pricing/details/cache/: the linked cache bills as a cache; data moved between regions per GB.
-  "azure-native:redis:LinkedServer": "the geo-replication link is free; the linked cache is billed as a cache and cross-region transfer per GB",
+  "azure-native:redis:LinkedServer":
+    "the geo-replication link is free; the linked cache is billed as a cache and cross-region transfer per GB",
   "azure-native:managedidentity:FederatedIdentityCredential": "federated identity credentials are free",
   "pulumi:providers:kubernetes": "applies Kubernetes objects to the cluster; not an Azure resource",
   ...Object.fromEntries(
@@ -128,8 +131,10 @@ const FREE_TYPES: Record<string, string> = {
   ),
   "kubernetes:core/v1:Service":
     "runs on the cluster's nodes; an internal load balancer Service adds rules to the cluster's Standard Load Balancer, billed with it (not estimated)",
-  "azure-native:web:StaticSiteCustomDomain": "custom domains and their managed certificates are included in the static site's plan",
-  "azure-native:web:StaticSiteLinkedBackend": "linking is included in the Standard plan; the backend is billed on its own",
+  "azure-native:web:StaticSiteCustomDomain":
+    "custom domains and their managed certificates are included in the static site's plan",
+  "azure-native:web:StaticSiteLinkedBackend":
+    "linking is included in the Standard plan; the backend is billed on its own",
 };
 
 const skuName = (inputs: Record<string, any>): string | undefined =>
@@ -141,7 +146,12 @@ const RULES: Record<string, Rule> = {
   "azure-native:cdn:Profile": (inputs) => {
     const sku = skuName(inputs);
     if (sku === "Standard_AzureFrontDoor" || sku === "Premium_AzureFrontDoor") {
-      return priced({ meter: `frontdoor.${sku}`, quantity: 1, region: "global", note: "base fee; requests and egress billed per use" });
+      return priced({
+        meter: `frontdoor.${sku}`,
+        quantity: 1,
+        region: "global",
+        note: "base fee; requests and egress billed per use",
+      });
     }
     return unknown(`no price for CDN profile SKU ${sku ?? "(none)"}`);
   },
@@ -179,7 +189,11 @@ const RULES: Record<string, Rule> = {
   "azure-native:redis:Redis": (inputs) => {
     const sku = inputs.sku ?? {};
     const shards = sku.name === "Premium" ? count(inputs.shardCount, 1) : 1;
-    return priced({ meter: `redis.${sku.name}.${sku.family}${sku.capacity}`, quantity: shards, note: `${shards} shard${shards === 1 ? "" : "s"}` });
+    return priced({
+      meter: `redis.${sku.name}.${sku.family}${sku.capacity}`,
+      quantity: shards,
+      note: `${shards} shard${shards === 1 ? "" : "s"}`,
+    });
   },
   "azure-native:servicebus:Namespace": (inputs) => {
     const sku = skuName(inputs);
@@ -189,25 +203,46 @@ const RULES: Record<string, Rule> = {
       const note = `${units} messaging unit${units === 1 ? "" : "s"}`;
       // Geo-replication runs the namespace's messaging units in every replica's region, each billed
       // there (https://learn.microsoft.com/azure/service-bus-messaging/service-bus-geo-replication#pricing).
-      const replicas = ((inputs.geoDataReplication?.locations ?? []) as Array<{ locationName?: string; roleType?: string }>).filter((l) => l.roleType === "Secondary" && l.locationName);
+      const replicas = (
+        (inputs.geoDataReplication?.locations ?? []) as Array<{ locationName?: string; roleType?: string }>
+      ).filter((l) => l.roleType === "Secondary" && l.locationName);
       return priced(
         { meter: "servicebus.Premium", quantity: units, note },
-        ...replicas.map((l) => ({ meter: "servicebus.Premium", quantity: units, region: l.locationName, note: `${note}, geo-replica in ${l.locationName}` })),
+        ...replicas.map((l) => ({
+          meter: "servicebus.Premium",
+          quantity: units,
+          region: l.locationName,
+          note: `${note}, geo-replica in ${l.locationName}`,
+        })),
       );
     }
-    return priced({ meter: `servicebus.${sku}`, quantity: 1, note: "base unit; operations beyond the included 13M billed per use" });
+    return priced({
+      meter: `servicebus.${sku}`,
+      quantity: 1,
+      note: "base unit; operations beyond the included 13M billed per use",
+    });
   },
   "azure-native:web:StaticSite": (inputs) => {
     const sku = skuName(inputs);
     if (sku === "Free") return free("the Free plan costs nothing (no SLA, no private endpoint, no linked backend)");
     // One price per app wherever the site's resource lives: its content is served from the global edge.
-    if (sku === "Standard") return priced({ meter: "staticwebapps.Standard", quantity: 1, region: "global", note: "per app; bandwidth over 100 GB billed per GB" });
+    if (sku === "Standard")
+      return priced({
+        meter: "staticwebapps.Standard",
+        quantity: 1,
+        region: "global",
+        note: "per app; bandwidth over 100 GB billed per GB",
+      });
     return unknown(`no price for static site SKU ${sku ?? "(none)"}`);
   },
   "azure-native:containerregistry:Registry": (inputs) => {
     const sku = skuName(inputs);
     if (sku === "Basic" || sku === "Standard" || sku === "Premium") {
-      return priced({ meter: `acr.${sku}`, quantity: 1, note: "daily registry unit; storage beyond the included GB billed per use" });
+      return priced({
+        meter: `acr.${sku}`,
+        quantity: 1,
+        note: "daily registry unit; storage beyond the included GB billed per use",
+      });
     }
     return unknown(`no price for container registry SKU ${sku ?? "(none)"}`);
   },
@@ -215,27 +250,35 @@ const RULES: Record<string, Rule> = {
     const profiles: Array<{ workloadProfileType?: string }> = inputs.workloadProfiles ?? [];
     const dedicated = profiles.filter((p) => p.workloadProfileType !== "Consumption");
     if (!dedicated.length) return free("a Consumption-only environment has no fee; its apps bill per use");
-    return unknown(`no price for dedicated workload profiles ${dedicated.map((p) => p.workloadProfileType).join(", ")}`);
+    return unknown(
+      `no price for dedicated workload profiles ${dedicated.map((p) => p.workloadProfileType).join(", ")}`,
+    );
   },
   "azure-native:app:ContainerApp": (inputs) => containerApp(inputs),
   "azure-native:keyvault:Vault": () => usage("keyvault.operations", "vaults bill per operation"),
   // Event Grid bills operations (events published and delivered), the first 100,000 a month free: https://azure.microsoft.com/pricing/details/event-grid/
-  "azure-native:eventgrid:SystemTopic": () => usage("eventgrid.operations", "system topics bill per operation (the first 100,000 a month are free)"),
+  "azure-native:eventgrid:SystemTopic": () =>
+    usage("eventgrid.operations", "system topics bill per operation (the first 100,000 a month are free)"),
   "azure-native:keyvault:Key": () => usage("keyvault.operations", "software keys bill per operation"),
   "azure-native:network:PrivateEndpoint": () =>
     priced({ meter: "privatelink.endpoint", quantity: 1, note: "data processed billed per GB" }),
-  "azure-native:privatedns:PrivateZone": () => priced({ meter: "dns.privateZone", quantity: 1, note: "queries billed per million" }),
+  "azure-native:privatedns:PrivateZone": () =>
+    priced({ meter: "dns.privateZone", quantity: 1, note: "queries billed per million" }),
   "azure-native:network:PublicIPAddress": (inputs) =>
-    skuName(inputs) === "Standard" ? priced({ meter: "ip.standardStatic", quantity: 1 }) : unknown(`no price for public IP SKU ${skuName(inputs) ?? "(none)"}`),
+    skuName(inputs) === "Standard"
+      ? priced({ meter: "ip.standardStatic", quantity: 1 })
+      : unknown(`no price for public IP SKU ${skuName(inputs) ?? "(none)"}`),
   "azure-native:operationalinsights:Workspace": () => usage("loganalytics.ingestion", "billed per GB ingested"),
-  "azure-native:storage:StorageAccount": (inputs) => usage(`storage.${skuName(inputs)}`, "billed per GB stored and per operation"),
+  "azure-native:storage:StorageAccount": (inputs) =>
+    usage(`storage.${skuName(inputs)}`, "billed per GB stored and per operation"),
   "azure-native:monitor:MetricAlert": (inputs) => {
     const series = Array.isArray(inputs.scopes) ? inputs.scopes.length : 1;
     return priced({ meter: "monitor.metricAlert", quantity: series, note: `${series} time series` });
   },
   "azure-native:monitor:ScheduledQueryRule": (inputs) => {
     const minutes = isoMinutes(inputs.evaluationFrequency);
-    if (minutes === 5 || minutes === 10 || minutes === 15) return priced({ meter: `monitor.logAlert.${minutes}`, quantity: 1 });
+    if (minutes === 5 || minutes === 10 || minutes === 15)
+      return priced({ meter: `monitor.logAlert.${minutes}`, quantity: 1 });
     return unknown(`no price for a log alert evaluated every ${inputs.evaluationFrequency ?? "(unset)"}`);
   },
   "azure-native:search:Service": (inputs) => {
@@ -244,15 +287,22 @@ const RULES: Record<string, Rule> = {
     const replicas = count(inputs.replicaCount, 1);
     const partitions = count(inputs.partitionCount, 1);
     const units = replicas * partitions;
-    const semantic = inputs.semanticSearch === "standard" ? "; semantic ranker queries beyond the free quota billed per use" : "";
-    return priced({ meter: `search.${sku}`, quantity: units, note: `${units} search unit${units === 1 ? "" : "s"} (${replicas} replicas x ${partitions} partitions)${semantic}` });
+    const semantic =
+      inputs.semanticSearch === "standard" ? "; semantic ranker queries beyond the free quota billed per use" : "";
+    return priced({
+      meter: `search.${sku}`,
+      quantity: units,
+      note: `${units} search unit${units === 1 ? "" : "s"} (${replicas} replicas x ${partitions} partitions)${semantic}`,
+    });
   },
   // The S0 account has no fee of its own; its pay-per-token deployments are billed.
-  "azure-native:cognitiveservices:Account": () => free("an Azure OpenAI account has no base fee; its model deployments bill per token"),
+  "azure-native:cognitiveservices:Account": () =>
+    free("an Azure OpenAI account has no base fee; its model deployments bill per token"),
   "azure-native:cognitiveservices:Deployment": (inputs) => {
     const sku = skuName(inputs) ?? "";
     const model = String(inputs.properties?.model?.name ?? "");
-    if (["Standard", "GlobalStandard", "DataZoneStandard"].includes(sku)) return usage(`openai.${model}`, `${sku} deployments of ${model || "a model"} bill per token`);
+    if (["Standard", "GlobalStandard", "DataZoneStandard"].includes(sku))
+      return usage(`openai.${model}`, `${sku} deployments of ${model || "a model"} bill per token`);
     return unknown(`no price for ${sku || "(no SKU)"} deployments (provisioned throughput bills per PTU-hour)`);
   },
   "azure-native:signalrservice:SignalR": (inputs) => realtimeUnits("signalr", inputs),
@@ -260,12 +310,18 @@ const RULES: Record<string, Rule> = {
   "azure-native:appconfiguration:ConfigurationStore": (inputs) => {
     const sku = String(skuName(inputs) ?? "").toLowerCase();
     if (sku === "free") return free("the Free tier has no charge (1,000 requests a day)");
-    return priced({ meter: `appconfig.${sku}`, quantity: 1, note: "one store; requests beyond the daily allowance billed per use" });
+    return priced({
+      meter: `appconfig.${sku}`,
+      quantity: 1,
+      note: "one store; requests beyond the daily allowance billed per use",
+    });
   },
   // Cluster management by tier (Free has no fee) plus the inline system pool; the user pools are AgentPools.
   "azure-native:containerservice:ManagedCluster": (inputs) =>
     priced(
-      ...(inputs.sku?.tier === "Standard" || inputs.sku?.tier === "Premium" ? [{ meter: `aks.${inputs.sku.tier}`, quantity: 1, note: "cluster management with the uptime SLA" }] : []),
+      ...(inputs.sku?.tier === "Standard" || inputs.sku?.tier === "Premium"
+        ? [{ meter: `aks.${inputs.sku.tier}`, quantity: 1, note: "cluster management with the uptime SLA" }]
+        : []),
       ...((inputs.agentPoolProfiles ?? []) as Array<Record<string, any>>).map(nodePool),
     ),
   "azure-native:containerservice:AgentPool": (inputs) => priced(nodePool(inputs)),
@@ -280,7 +336,11 @@ function realtimeUnits(service: "signalr" | "webpubsub", inputs: Record<string, 
   const sku = skuName(inputs) ?? "";
   if (sku === "Free_F1") return free("Free_F1 has no charge (no SLA)");
   const units = count(inputs.sku?.capacity, 1);
-  return priced({ meter: `${service}.${sku}`, quantity: units, note: `${units} unit${units === 1 ? "" : "s"}; messages beyond the included ones billed per use` });
+  return priced({
+    meter: `${service}.${sku}`,
+    quantity: units,
+    note: `${units} unit${units === 1 ? "" : "s"}; messages beyond the included ones billed per use`,
+  });
 }
 
 function cosmosThroughput(inputs: Record<string, any>, context: RuleContext): Pricing {
@@ -306,7 +366,10 @@ function cosmosThroughput(inputs: Record<string, any>, context: RuleContext): Pr
 
 /** A failover group's geo-secondary databases: created by Azure on the partner server, billed like their primaries there. */
 function failoverGroupSecondaries(inputs: Record<string, any>, context: RuleContext): Pricing {
-  const lastSegment = (id: unknown) => String(id ?? "").split("/").pop() ?? "";
+  const lastSegment = (id: unknown) =>
+    String(id ?? "")
+      .split("/")
+      .pop() ?? "";
   const partner = context.find("azure-native:sql:Server", lastSegment(inputs.partnerServers?.[0]?.id));
   const region = typeof partner?.inputs.location === "string" ? partner.inputs.location : undefined;
   if (!region) return unknown("the failover group's partner server is not in the plan");
@@ -314,8 +377,17 @@ function failoverGroupSecondaries(inputs: Record<string, any>, context: RuleCont
   for (const id of (inputs.databases ?? []) as string[]) {
     const primary = context.plan.resources.find((r) => r.type === "azure-native:sql:Database" && r.outputs.id === id);
     const pricing = primary ? sqlDatabase(primary.inputs) : unknown(`database ${lastSegment(id)} is not in the plan`);
-    if (pricing.kind !== "priced") return pricing.kind === "free" ? pricing : unknown(`geo-secondary of ${lastSegment(id)}: ${"reason" in pricing ? pricing.reason : ""}`);
-    charges.push(...pricing.charges.map((c) => ({ ...c, region, note: `geo-secondary of ${lastSegment(id)}${c.note ? `, ${c.note}` : ""}` })));
+    if (pricing.kind !== "priced")
+      return pricing.kind === "free"
+        ? pricing
+        : unknown(`geo-secondary of ${lastSegment(id)}: ${"reason" in pricing ? pricing.reason : ""}`);
+    charges.push(
+      ...pricing.charges.map((c) => ({
+        ...c,
+        region,
+        note: `geo-secondary of ${lastSegment(id)}${c.note ? `, ${c.note}` : ""}`,
+      })),
+    );
   }
   return charges.length ? priced(...charges) : free("no databases in the group");
 }
@@ -335,10 +407,17 @@ function sqlDatabase(inputs: Record<string, any>): Pricing {
     if (count(inputs.autoPauseDelay, -1) > 0) {
       return usage("sql.gps.vcore", `serverless with auto-pause bills per vCore-second used (${min}-${vcores} vCores)`);
     }
-    return priced({ meter: "sql.gps.vcore", quantity: min, note: `serverless without auto-pause: at least ${min} vCores always billed (floor)` });
+    return priced({
+      meter: "sql.gps.vcore",
+      quantity: min,
+      note: `serverless without auto-pause: at least ${min} vCores always billed (floor)`,
+    });
   }
-  const charges: Charge[] = [{ meter: `sql.${edition.toLowerCase()}.vcore`, quantity: vcores, note: `${vcores} vCores` }];
-  if (edition === "GP" && inputs.zoneRedundant) charges.push({ meter: "sql.gp.zoneRedundancy.vcore", quantity: vcores, note: "zone redundant" });
+  const charges: Charge[] = [
+    { meter: `sql.${edition.toLowerCase()}.vcore`, quantity: vcores, note: `${vcores} vCores` },
+  ];
+  if (edition === "GP" && inputs.zoneRedundant)
+    charges.push({ meter: "sql.gp.zoneRedundancy.vcore", quantity: vcores, note: "zone redundant" });
   return priced(...charges);
 }
 
@@ -354,12 +433,21 @@ function flexibleServer(engine: "postgresql" | "mysql", inputs: Record<string, a
   const copies = inputs.highAvailability?.mode && inputs.highAvailability.mode !== "Disabled" ? 2 : 1;
   const ha = copies === 2 ? `, ${inputs.highAvailability.mode} HA standby billed as the primary` : "";
   const storageGB = count(inputs.storage?.storageSizeGB, engine === "postgresql" ? 32 : 20);
-  const storage: Charge = { meter: `${engine}.storage`, quantity: storageGB * copies, note: `${storageGB} GB${ha}; backups beyond it billed per GB` };
-  if (tier === "Burstable") return priced({ meter: `${engine}.burstable.${name}`, quantity: copies, note: name }, storage);
+  const storage: Charge = {
+    meter: `${engine}.storage`,
+    quantity: storageGB * copies,
+    note: `${storageGB} GB${ha}; backups beyond it billed per GB`,
+  };
+  if (tier === "Burstable")
+    return priced({ meter: `${engine}.burstable.${name}`, quantity: copies, note: name }, storage);
   const vcores = /^Standard_[A-Z](\d+)/.exec(name);
-  if (!vcores || !tier) return unknown(`no price for ${engine} flexible server SKU ${name || "(none)"} (${tier || "no tier"})`);
+  if (!vcores || !tier)
+    return unknown(`no price for ${engine} flexible server SKU ${name || "(none)"} (${tier || "no tier"})`);
   const quantity = Number(vcores[1]) * copies;
-  return priced({ meter: `${engine}.${tier.toLowerCase()}.vcore`, quantity, note: `${name}, ${vcores[1]} vCores${ha}` }, storage);
+  return priced(
+    { meter: `${engine}.${tier.toLowerCase()}.vcore`, quantity, note: `${name}, ${vcores[1]} vCores${ha}` },
+    storage,
+  );
 }
 
 /** A node pool's VMs at the autoscaler's minimum (its floor), or its fixed count. */
@@ -380,12 +468,14 @@ function nodePool(pool: Record<string, any>): Charge {
  */
 function containerApp(inputs: Record<string, any>): Pricing {
   const replicas = count(inputs.template?.scale?.minReplicas, 0);
-  if (!replicas) return usage("containerapps.active.vcpu", "scales to zero: billed per vCPU-second and GiB-second used");
+  if (!replicas)
+    return usage("containerapps.active.vcpu", "scales to zero: billed per vCPU-second and GiB-second used");
   const containers: Array<{ resources?: { cpu?: number; memory?: string } }> = inputs.template?.containers ?? [];
   const cpu = containers.reduce((sum, c) => sum + count(c.resources?.cpu, 0), 0);
   const memory = containers.reduce((sum, c) => sum + (Number.parseFloat(String(c.resources?.memory ?? "0")) || 0), 0);
   if (!cpu || !memory) return unknown("container resources (cpu, memory) are not set");
-  const note = (what: string) => `${replicas} idle replica${replicas === 1 ? "" : "s"} x ${what} (minReplicas floor; active time billed per use)`;
+  const note = (what: string) =>
+    `${replicas} idle replica${replicas === 1 ? "" : "s"} x ${what} (minReplicas floor; active time billed per use)`;
   return priced(
     { meter: "containerapps.idle.vcpu", quantity: replicas * cpu, note: note(`${cpu} vCPU`) },
     { meter: "containerapps.idle.memory", quantity: replicas * memory, note: note(`${memory} GiB`) },

@@ -3,7 +3,10 @@ import { fixturePlan, type FixtureResource } from "../testing/plan-fixture.js";
 import { diffPlans } from "./diff.js";
 import { renderDiff } from "./render.js";
 
-const estate = (env: string, extra: { sku: string; capacity: number; suffix: string; cc: string }): FixtureResource[] => [
+const estate = (
+  env: string,
+  extra: { sku: string; capacity: number; suffix: string; cc: string },
+): FixtureResource[] => [
   { type: "estate:data:Data", name: "data", custom: false },
   {
     type: "azure-native:resources:ResourceGroup",
@@ -30,7 +33,10 @@ const estate = (env: string, extra: { sku: string; capacity: number; suffix: str
     parent: "data",
     physicalName: `pe-estate-${env}-weu-redis`,
     // Refers to the Redis cache by its hashed name: only a rename, not a difference.
-    inputs: { target: `/caches/redis-estate-${env}-weu-${extra.suffix}`, tags: { environment: env, "cost-centre": extra.cc } },
+    inputs: {
+      target: `/caches/redis-estate-${env}-weu-${extra.suffix}`,
+      tags: { environment: env, "cost-centre": extra.cc },
+    },
   },
 ];
 
@@ -39,7 +45,12 @@ const prod = fixturePlan(
   "prod",
   [
     ...estate("prod", { sku: "Premium", capacity: 1, suffix: "bbbbbb", cc: "CC-2" }),
-    { type: "azure-native:authorization:ManagementLockByScope", name: "redis-lock", parent: "data", inputs: { level: "CanNotDelete" } },
+    {
+      type: "azure-native:authorization:ManagementLockByScope",
+      name: "redis-lock",
+      parent: "data",
+      inputs: { level: "CanNotDelete" },
+    },
   ],
   "prod",
 );
@@ -50,7 +61,9 @@ describe("diffPlans", () => {
   it("matches resources across stacks by URN without the stack name and lists those on one side only", () => {
     expect(diff.onlyInA).toEqual([]);
     expect(diff.onlyInB.map((r) => [r.name, r.component])).toEqual([["redis-lock", "data"]]);
-    expect(diff.onlyInB[0].key).toBe("urn:pulumi:*::estate::estate:data:Data$azure-native:authorization:ManagementLockByScope::redis-lock");
+    expect(diff.onlyInB[0].key).toBe(
+      "urn:pulumi:*::estate::estate:data:Data$azure-native:authorization:ManagementLockByScope::redis-lock",
+    );
   });
 
   it("lists the inputs that differ, by path, and not those that differ only by environment or hashed names", () => {
@@ -70,7 +83,10 @@ describe("diffPlans", () => {
   });
 
   it("falls back to type and logical name when URNs differ (a plan of another project)", () => {
-    const other = { ...prod, resources: prod.resources.map((r) => ({ ...r, urn: r.urn.replace("::estate::", "::other::") })) };
+    const other = {
+      ...prod,
+      resources: prod.resources.map((r) => ({ ...r, urn: r.urn.replace("::estate::", "::other::") })),
+    };
     const loose = diffPlans(dev, other, { a: "a", b: "b" });
     expect(loose.onlyInA).toEqual([]);
     expect(loose.changed.map((r) => r.name).sort()).toEqual(["pe-redis", "redis", "rg"]);
@@ -87,10 +103,23 @@ describe("diffPlans", () => {
 describe("renames across stacks", () => {
   it("rewrites each name once: a short name inside a longer one is not renamed again", () => {
     const side = (env: string, origin: string): FixtureResource[] => [
-      { type: "azure-native:cdn:AFDOriginGroup", name: "origins", physicalName: origin, inputs: { originGroupName: origin, tags: { environment: env } } },
-      { type: "azure-native:network:NetworkSecurityGroup", name: "nsg", physicalName: `nsg-x-${env}-gateway`, inputs: { networkSecurityGroupName: `nsg-x-${env}-gateway`, tags: { environment: env } } },
+      {
+        type: "azure-native:cdn:AFDOriginGroup",
+        name: "origins",
+        physicalName: origin,
+        inputs: { originGroupName: origin, tags: { environment: env } },
+      },
+      {
+        type: "azure-native:network:NetworkSecurityGroup",
+        name: "nsg",
+        physicalName: `nsg-x-${env}-gateway`,
+        inputs: { networkSecurityGroupName: `nsg-x-${env}-gateway`, tags: { environment: env } },
+      },
     ];
-    const diff = diffPlans(fixturePlan("dev", side("dev", "gateway")), fixturePlan("prod", side("prod", "web")), { a: "dev", b: "prod" });
+    const diff = diffPlans(fixturePlan("dev", side("dev", "gateway")), fixturePlan("prod", side("prod", "web")), {
+      a: "dev",
+      b: "prod",
+    });
     expect(diff.changed.find((r) => r.name === "nsg")).toBeUndefined();
     expect(diff.changed.find((r) => r.name === "origins")).toBeUndefined();
   });
@@ -116,7 +145,13 @@ describe("replacements", () => {
   });
   const side = (partitionKey: string, cacheName: string, location: string, throughput = 400): FixtureResource[] => [
     { type: "estate:data:Data", name: "data", custom: false },
-    { type: "azure-native:cosmosdb:DatabaseAccount", name: "account", parent: "data", physicalName: "cosmos-x", inputs: { accountName: "cosmos-x", location, tags: { environment: "dev" } } },
+    {
+      type: "azure-native:cosmosdb:DatabaseAccount",
+      name: "account",
+      parent: "data",
+      physicalName: "cosmos-x",
+      inputs: { accountName: "cosmos-x", location, tags: { environment: "dev" } },
+    },
     { ...container(partitionKey), inputs: { ...container(partitionKey).inputs, options: { throughput } } },
     {
       type: "azure-native:authorization:RoleAssignment",
@@ -124,10 +159,27 @@ describe("replacements", () => {
       parent: "data",
       physicalName: "0f0e",
       dependsOn: ["container"],
-      inputs: { roleAssignmentName: "0f0e", scope: "/subscriptions/s/resourceGroups/rg-estate-dev-weu/providers/Microsoft.DocumentDB/databaseAccounts/cosmos-x/sqlDatabases/estate/containers/events", principalId: "p" },
+      inputs: {
+        roleAssignmentName: "0f0e",
+        scope:
+          "/subscriptions/s/resourceGroups/rg-estate-dev-weu/providers/Microsoft.DocumentDB/databaseAccounts/cosmos-x/sqlDatabases/estate/containers/events",
+        principalId: "p",
+      },
     },
-    { type: "azure-native:monitor:ActionGroup", name: "ag", physicalName: "ag-x", dependsOn: ["container"], inputs: { actionGroupName: "ag-x", groupShortName: "x", tags: { environment: "dev" } } },
-    { type: "azure-native:redis:Redis", name: "redis", parent: "data", physicalName: cacheName, inputs: { name: cacheName, location: "westeurope", tags: { environment: "dev" } } },
+    {
+      type: "azure-native:monitor:ActionGroup",
+      name: "ag",
+      physicalName: "ag-x",
+      dependsOn: ["container"],
+      inputs: { actionGroupName: "ag-x", groupShortName: "x", tags: { environment: "dev" } },
+    },
+    {
+      type: "azure-native:redis:Redis",
+      name: "redis",
+      parent: "data",
+      physicalName: cacheName,
+      inputs: { name: cacheName, location: "westeurope", tags: { environment: "dev" } },
+    },
   ];
   const before = fixturePlan("dev", side("/tenantId", "redis-a", "westeurope"), "dev");
   const after = fixturePlan("dev", side("/orgId", "redis-b", "northeurope", 1000), "dev");
@@ -142,13 +194,25 @@ describe("replacements", () => {
     expect(changed("container").action).toBe("replace");
     expect(changed("container").changes).toEqual([
       { path: "options.throughput", a: 400, b: 1000 },
-      { path: "resource.partitionKey.paths", a: ["/tenantId"], b: ["/orgId"], replaces: "a container's partition key is fixed: changing it copies the data into a new container" },
+      {
+        path: "resource.partitionKey.paths",
+        a: ["/tenantId"],
+        b: ["/orgId"],
+        replaces: "a container's partition key is fixed: changing it copies the data into a new container",
+      },
     ]);
-    expect(changed("account")).toMatchObject({ action: "replace", changes: [{ path: "location", replaces: "a resource's location is set at creation" }] });
+    expect(changed("account")).toMatchObject({
+      action: "replace",
+      changes: [{ path: "location", replaces: "a resource's location is set at creation" }],
+    });
   });
 
   it("within one environment a new name is a replacement, not a rename", () => {
-    expect(changed("redis")).toMatchObject({ action: "replace", renamed: 0, changes: [{ path: "name", a: "redis-a", b: "redis-b", replaces: expect.stringContaining("ARM id") }] });
+    expect(changed("redis")).toMatchObject({
+      action: "replace",
+      renamed: 0,
+      changes: [{ path: "name", a: "redis-a", b: "redis-b", replaces: expect.stringContaining("ARM id") }],
+    });
   });
 
   it("gives a replacement's blast radius: the resources whose inputs reference it", () => {
@@ -161,7 +225,9 @@ describe("replacements", () => {
   it("renders replace next to update, with the reason and the blast radius", () => {
     const text = renderDiff(diff).replace(/\u001b\[[0-9;]*m/g, "");
     expect(text).toContain("± events cosmosdb:SqlResourceSqlContainer  replace");
-    expect(text).toContain('resource.partitionKey.paths: ["/tenantId"] → ["/orgId"]  forces replacement: a container\'s partition key is fixed');
+    expect(text).toContain(
+      'resource.partitionKey.paths: ["/tenantId"] → ["/orgId"]  forces replacement: a container\'s partition key is fixed',
+    );
     expect(text).toContain("blast radius: 1 dependent changes too: 0f0e authorization:RoleAssignment");
     expect(text).toContain("3 with different inputs (3 replaced)");
   });

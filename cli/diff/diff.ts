@@ -91,8 +91,20 @@ type Renamer = (value: unknown) => string;
 function renamer(pairs: Array<[string, string]>, envA: string, envB: string): Renamer {
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   // One pass, longest first: a replaced name is never rewritten again by a shorter one it contains.
-  const to = new Map(pairs.filter(([x, y]) => x && x !== y).map(([x, y]) => [JSON.stringify(x).slice(1, -1), JSON.stringify(y).slice(1, -1)]));
-  const names = to.size ? new RegExp([...to.keys()].sort((p, q) => q.length - p.length).map(escape).join("|"), "g") : undefined;
+  const to = new Map(
+    pairs
+      .filter(([x, y]) => x && x !== y)
+      .map(([x, y]) => [JSON.stringify(x).slice(1, -1), JSON.stringify(y).slice(1, -1)]),
+  );
+  const names = to.size
+    ? new RegExp(
+        [...to.keys()]
+          .sort((p, q) => q.length - p.length)
+          .map(escape)
+          .join("|"),
+        "g",
+      )
+    : undefined;
   const env = new RegExp(`(?<![a-z0-9])${escape(envA)}(?![a-z0-9])`, "g");
   return (value) => {
     const text = JSON.stringify(value ?? null);
@@ -124,7 +136,8 @@ function dependentsIn(plan: Plan): (resource: PlanResource) => PlanResource[] {
     const inputs = JSON.stringify(r.inputs);
     for (const urn of r.dependsOn) {
       const dependency = byUrn.get(urn);
-      if (dependency && referenceValues(dependency).some((v) => inputs.includes(v))) byDependency.set(urn, [...(byDependency.get(urn) ?? []), r]);
+      if (dependency && referenceValues(dependency).some((v) => inputs.includes(v)))
+        byDependency.set(urn, [...(byDependency.get(urn) ?? []), r]);
     }
   }
   return (resource) => {
@@ -180,7 +193,13 @@ export function diffPlans(a: Plan, b: Plan, labels: { a: string; b: string }): P
   }
   // Across stacks each matched resource's name and computed outputs (id, principal id, endpoints)
   // are renamed; within one stack (against its saved plan) a new name is a change, and a replacement.
-  const rename = renamer(a.stack === b.stack ? [] : pairs.flatMap(([ra, rb]) => [[ra.physicalName ?? "", rb.physicalName ?? ""], ...outputPairs(ra, rb)]), envA, envB);
+  const rename = renamer(
+    a.stack === b.stack
+      ? []
+      : pairs.flatMap(([ra, rb]) => [[ra.physicalName ?? "", rb.physicalName ?? ""], ...outputPairs(ra, rb)]),
+    envA,
+    envB,
+  );
   const dependents = dependentsIn(b);
   const changed: ChangedResource[] = [];
   let same = 0;

@@ -41,7 +41,10 @@ export function renderDiff(diff: PlanDiff): string {
       if (!shown.length) continue;
       lines.push(`  ${chalk.cyan(group)}`);
       for (const { r, changes } of shown) {
-        const action = r.action === "replace" ? `${chalk.red("±")} ${label(r)}  ${chalk.red("replace")}` : `${chalk.yellow("~")} ${label(r)}  ${chalk.yellow("update")}`;
+        const action =
+          r.action === "replace"
+            ? `${chalk.red("±")} ${label(r)}  ${chalk.red("replace")}`
+            : `${chalk.yellow("~")} ${label(r)}  ${chalk.yellow("update")}`;
         lines.push(`    ${action}`);
         for (const change of changes) lines.push(`        ${renderChange(change)}`);
         if (r.blastRadius.length) lines.push(`        ${blastRadius(r)}`);
@@ -64,7 +67,8 @@ const REPEATED_AT = 3;
 
 function repeatedChanges(diff: PlanDiff): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const r of diff.changed) for (const c of r.changes) counts.set(renderChange(c), (counts.get(renderChange(c)) ?? 0) + 1);
+  for (const r of diff.changed)
+    for (const c of r.changes) counts.set(renderChange(c), (counts.get(renderChange(c)) ?? 0) + 1);
   return new Map([...counts].filter(([, n]) => n >= REPEATED_AT));
 }
 
@@ -77,7 +81,9 @@ function renderChange(change: InputChange): string {
 const BLAST_NAMED = 6;
 
 function blastRadius(r: ChangedResource): string {
-  const named = r.blastRadius.slice(0, BLAST_NAMED).map((d) => `${d.physicalName ?? d.name} ${chalk.dim(shortType(d.type))}`);
+  const named = r.blastRadius
+    .slice(0, BLAST_NAMED)
+    .map((d) => `${d.physicalName ?? d.name} ${chalk.dim(shortType(d.type))}`);
   const more = r.blastRadius.length > BLAST_NAMED ? `, and ${r.blastRadius.length - BLAST_NAMED} more` : "";
   const count = `${r.blastRadius.length} dependent${r.blastRadius.length === 1 ? "" : "s"}`;
   return `${chalk.red("blast radius:")} ${count} change${r.blastRadius.length === 1 ? "s" : ""} too: ${named.join(", ")}${more}`;

@@ -17,7 +17,9 @@ interface CreateOnlyData {
 
 let data: CreateOnlyData | undefined;
 function createOnly(): CreateOnlyData {
-  data ??= JSON.parse(fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "create-only.json"), "utf8")) as CreateOnlyData;
+  data ??= JSON.parse(
+    fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), "create-only.json"), "utf8"),
+  ) as CreateOnlyData;
   return data;
 }
 
@@ -27,7 +29,8 @@ const URL_INPUTS = ["resourceGroupName", "recordType"];
 /** `locations[0].isZoneRedundant` -> `locations.isZoneRedundant`: rules name inputs, not list positions. */
 const withoutIndices = (inputPath: string) => inputPath.replace(/\[\d+\]/g, "");
 
-const under = (inputPath: string, rulePath: string) => inputPath === rulePath || inputPath.startsWith(`${rulePath}.`) || inputPath.startsWith(`${rulePath}[`);
+const under = (inputPath: string, rulePath: string) =>
+  inputPath === rulePath || inputPath.startsWith(`${rulePath}.`) || inputPath.startsWith(`${rulePath}[`);
 
 /**
  * Why changing the input at `inputPath` of a resource of type `type` makes Azure create it anew, or
@@ -37,7 +40,11 @@ const under = (inputPath: string, rulePath: string) => inputPath === rulePath ||
 export function replacementReason(type: string, inputPath: string): string | undefined {
   const entry = catalogEntry(type);
   const top = inputPath.split(/[.[]/)[0];
-  const idInputs = [...URL_INPUTS, ...(entry?.names.filter((n) => !n.startsWith("=")) ?? []), ...(entry?.scopeInput ? [entry.scopeInput] : [])];
+  const idInputs = [
+    ...URL_INPUTS,
+    ...(entry?.names.filter((n) => !n.startsWith("=")) ?? []),
+    ...(entry?.scopeInput ? [entry.scopeInput] : []),
+  ];
   if (idInputs.includes(top) && top === inputPath) return "part of its ARM id: a new name or place is a new resource";
   const plain = withoutIndices(inputPath);
   const rules = [...createOnly().everyType, ...(createOnly().types[type] ?? [])];

@@ -37,7 +37,14 @@ export interface DrReport {
   profile: string;
   mode: "offline";
   /** estate:dr as declared; absent targets: DR is off, nothing is judged. */
-  dr: { enabled: boolean; primary?: string; secondary?: string; pair?: string; rpoMinutes?: number; rtoMinutes?: number };
+  dr: {
+    enabled: boolean;
+    primary?: string;
+    secondary?: string;
+    pair?: string;
+    rpoMinutes?: number;
+    rtoMinutes?: number;
+  };
   resources: DrEntry[];
   counts: Record<Verdict, number>;
   /** True when DR is on and every judged objective is met. */
@@ -71,14 +78,32 @@ const T = {
   containerApp: "azure-native:app:ContainerApp",
 };
 
-const lastSegment = (id: unknown) => String(id ?? "").split("/").pop() ?? "";
+const lastSegment = (id: unknown) =>
+  String(id ?? "")
+    .split("/")
+    .pop() ?? "";
 const minutesText = (m: number) => (m < 1 ? `${Math.round(m * 60)} s` : `${Math.round(m * 10) / 10} min`);
 
 function judge(fact: DrFact, target: number | undefined, what: "RPO" | "RTO"): Judged {
-  if (target === undefined) return { ...fact, verdict: "no target", reason: "estate:dr is off: no target to judge against" };
-  if (fact.minutes === null) return { ...fact, verdict: "not met", reason: `Azure documents no ${what} bound here (${fact.statement}); a target of ${minutesText(target)} cannot be claimed` };
-  if (fact.minutes <= target) return { ...fact, verdict: "met", reason: `documented ${minutesText(fact.minutes)} is within the ${minutesText(target)} target` };
-  return { ...fact, verdict: "not met", reason: `documented ${minutesText(fact.minutes)} is above the ${minutesText(target)} target` };
+  if (target === undefined)
+    return { ...fact, verdict: "no target", reason: "estate:dr is off: no target to judge against" };
+  if (fact.minutes === null)
+    return {
+      ...fact,
+      verdict: "not met",
+      reason: `Azure documents no ${what} bound here (${fact.statement}); a target of ${minutesText(target)} cannot be claimed`,
+    };
+  if (fact.minutes <= target)
+    return {
+      ...fact,
+      verdict: "met",
+      reason: `documented ${minutesText(fact.minutes)} is within the ${minutesText(target)} target`,
+    };
+  return {
+    ...fact,
+    verdict: "not met",
+    reason: `documented ${minutesText(fact.minutes)} is above the ${minutesText(target)} target`,
+  };
 }
 
 const excluded = (fact: DrFact, why: string): Judged => ({ ...fact, verdict: "excluded", reason: why });
@@ -94,8 +119,21 @@ export function buildDrReport(plan: Plan): DrReport {
   const rtoTarget = declared?.rtoMinutes;
   const all = (type: string) => plan.resources.filter((r) => r.type === type);
   const nameOf = (r: PlanResource) => r.physicalName ?? r.name;
-  const regionOf = (r: PlanResource) => String(r.inputs.location ?? plan.resources.find((g) => g.type === "azure-native:resources:ResourceGroup")?.inputs.location ?? "unknown");
-  const entry = (r: PlanResource | { name: string; type: string }, service: string, regions: string[], protection: string, rpo: Judged, rto: Judged, notes: string[] = []): DrEntry => ({
+  const regionOf = (r: PlanResource) =>
+    String(
+      r.inputs.location ??
+        plan.resources.find((g) => g.type === "azure-native:resources:ResourceGroup")?.inputs.location ??
+        "unknown",
+    );
+  const entry = (
+    r: PlanResource | { name: string; type: string },
+    service: string,
+    regions: string[],
+    protection: string,
+    rpo: Judged,
+    rto: Judged,
+    notes: string[] = [],
+  ): DrEntry => ({
     name: "urn" in r ? nameOf(r) : r.name,
     type: r.type,
     service,
@@ -105,56 +143,127 @@ export function buildDrReport(plan: Plan): DrReport {
     rto,
     notes,
   });
-  const both = (facts: { rpo: DrFact; rto: DrFact }) => [judge(facts.rpo, rpoTarget, "RPO"), judge(facts.rto, rtoTarget, "RTO")] as const;
+  const both = (facts: { rpo: DrFact; rto: DrFact }) =>
+    [judge(facts.rpo, rpoTarget, "RPO"), judge(facts.rto, rtoTarget, "RTO")] as const;
   // Azure's own geo copies (storage GRS, backups, Key Vault) go to the pair, whatever estate:dr says.
-  const pairNote = (what: string) => (declared && declared.pair !== declared.secondary ? [`${what} goes to Azure's pair of ${declared.primary}, ${declared.pair}, not to the DR secondary ${declared.secondary}`] : []);
+  const pairNote = (what: string) =>
+    declared && declared.pair !== declared.secondary
+      ? [
+          `${what} goes to Azure's pair of ${declared.primary}, ${declared.pair}, not to the DR secondary ${declared.secondary}`,
+        ]
+      : [];
   const entries: DrEntry[] = [];
 
   for (const r of all(T.cosmos)) {
-    const locations = ((r.inputs.locations ?? []) as Array<{ locationName: string; failoverPriority: number }>).sort((a, b) => a.failoverPriority - b.failoverPriority);
+    const locations = ((r.inputs.locations ?? []) as Array<{ locationName: string; failoverPriority: number }>).sort(
+      (a, b) => a.failoverPriority - b.failoverPriority,
+    );
     const regions = locations.map((l) => l.locationName);
     if (regions.length < 2) {
       entries.push(entry(r, "Cosmos DB", regions, "one region", ...both(DR_FACTS.cosmos.singleRegion)));
       continue;
     }
-    const policy = (r.inputs.consistencyPolicy ?? {}) as { defaultConsistencyLevel?: keyof typeof DR_FACTS.cosmos.rpo; maxIntervalInSeconds?: number };
+    const policy = (r.inputs.consistencyPolicy ?? {}) as {
+      defaultConsistencyLevel?: keyof typeof DR_FACTS.cosmos.rpo;
+      maxIntervalInSeconds?: number;
+    };
     const level = policy.defaultConsistencyLevel ?? "Session";
     const base = DR_FACTS.cosmos.rpo[level];
-    const rpoFact: DrFact = level === "BoundedStaleness" && policy.maxIntervalInSeconds ? { ...base, minutes: policy.maxIntervalInSeconds / 60, statement: `${base.statement}; this account's T is ${policy.maxIntervalInSeconds} s` } : base;
+    const rpoFact: DrFact =
+      level === "BoundedStaleness" && policy.maxIntervalInSeconds
+        ? {
+            ...base,
+            minutes: policy.maxIntervalInSeconds / 60,
+            statement: `${base.statement}; this account's T is ${policy.maxIntervalInSeconds} s`,
+          }
+        : base;
     const automatic = r.inputs.enableAutomaticFailover === true;
     const rtoFact = automatic ? DR_FACTS.cosmos.rto.serviceManaged : DR_FACTS.cosmos.rto.customerManaged;
-    entries.push(entry(r, "Cosmos DB", regions, `${regions.length} regions, ${level}, ${automatic ? "service-managed" : "customer-managed"} failover`, judge(rpoFact, rpoTarget, "RPO"), judge(rtoFact, rtoTarget, "RTO")));
+    entries.push(
+      entry(
+        r,
+        "Cosmos DB",
+        regions,
+        `${regions.length} regions, ${level}, ${automatic ? "service-managed" : "customer-managed"} failover`,
+        judge(rpoFact, rpoTarget, "RPO"),
+        judge(rtoFact, rtoTarget, "RTO"),
+      ),
+    );
   }
 
   const groups = all(T.failoverGroup);
-  const partnerNames = new Set(groups.flatMap((g) => ((g.inputs.partnerServers ?? []) as Array<{ id: string }>).map((p) => lastSegment(p.id))));
+  const partnerNames = new Set(
+    groups.flatMap((g) => ((g.inputs.partnerServers ?? []) as Array<{ id: string }>).map((p) => lastSegment(p.id))),
+  );
   for (const r of all(T.sqlServer).filter((s) => !partnerNames.has(nameOf(s)))) {
     const group = groups.find((g) => g.inputs.serverName === nameOf(r));
     if (!group) {
-      entries.push(entry(r, "Azure SQL", [regionOf(r)], "geo-replicated backups only (geo-restore)", ...both(DR_FACTS.sql.geoRestore), pairNote("the geo-replicated backup")));
+      entries.push(
+        entry(
+          r,
+          "Azure SQL",
+          [regionOf(r)],
+          "geo-replicated backups only (geo-restore)",
+          ...both(DR_FACTS.sql.geoRestore),
+          pairNote("the geo-replicated backup"),
+        ),
+      );
       continue;
     }
-    const partner = plan.resources.find((s) => s.type === T.sqlServer && nameOf(s) === lastSegment((group.inputs.partnerServers as Array<{ id: string }>)[0]?.id));
-    const endpoint = (group.inputs.readWriteEndpoint ?? {}) as { failoverPolicy?: string; failoverWithDataLossGracePeriodMinutes?: number };
+    const partner = plan.resources.find(
+      (s) =>
+        s.type === T.sqlServer &&
+        nameOf(s) === lastSegment((group.inputs.partnerServers as Array<{ id: string }>)[0]?.id),
+    );
+    const endpoint = (group.inputs.readWriteEndpoint ?? {}) as {
+      failoverPolicy?: string;
+      failoverWithDataLossGracePeriodMinutes?: number;
+    };
     const automatic = endpoint.failoverPolicy === "Automatic";
     const grace = endpoint.failoverWithDataLossGracePeriodMinutes ?? 60;
     const rtoFact: DrFact = automatic
-      ? { ...DR_FACTS.sql.failoverGroup.rtoAutomatic, minutes: grace + DR_FACTS.sql.failoverGroup.rtoManual.minutes, statement: `${DR_FACTS.sql.failoverGroup.rtoAutomatic.statement}; this group waits ${grace} minutes, then fails over (about 60 seconds)` }
+      ? {
+          ...DR_FACTS.sql.failoverGroup.rtoAutomatic,
+          minutes: grace + DR_FACTS.sql.failoverGroup.rtoManual.minutes,
+          statement: `${DR_FACTS.sql.failoverGroup.rtoAutomatic.statement}; this group waits ${grace} minutes, then fails over (about 60 seconds)`,
+        }
       : DR_FACTS.sql.failoverGroup.rtoManual;
-    const notes = [`apps connect to the listener ${nameOf(group)}.database.windows.net`, ...(automatic ? [] : ["the RTO counts from the moment an operator starts the failover (docs/dr.md runbook)"])];
+    const notes = [
+      `apps connect to the listener ${nameOf(group)}.database.windows.net`,
+      ...(automatic ? [] : ["the RTO counts from the moment an operator starts the failover (docs/dr.md runbook)"]),
+    ];
     entries.push(
-      entry(r, "Azure SQL", [regionOf(r), ...(partner ? [regionOf(partner)] : [])], `failover group ${nameOf(group)}, ${automatic ? `Microsoft-managed after ${grace} min` : "customer-managed"} failover`, judge(DR_FACTS.sql.failoverGroup.rpo, rpoTarget, "RPO"), judge(rtoFact, rtoTarget, "RTO"), notes),
+      entry(
+        r,
+        "Azure SQL",
+        [regionOf(r), ...(partner ? [regionOf(partner)] : [])],
+        `failover group ${nameOf(group)}, ${automatic ? `Microsoft-managed after ${grace} min` : "customer-managed"} failover`,
+        judge(DR_FACTS.sql.failoverGroup.rpo, rpoTarget, "RPO"),
+        judge(rtoFact, rtoTarget, "RTO"),
+        notes,
+      ),
     );
   }
 
   for (const r of all(T.storage)) {
     const sku = String((r.inputs.sku as { name?: string } | undefined)?.name ?? "");
     const geo = /GRS|GZRS/.test(sku);
-    entries.push(entry(r, "Storage", [regionOf(r)], sku, ...both(geo ? DR_FACTS.storage.geo : DR_FACTS.storage.local), geo ? pairNote("the geo copy") : []));
+    entries.push(
+      entry(
+        r,
+        "Storage",
+        [regionOf(r)],
+        sku,
+        ...both(geo ? DR_FACTS.storage.geo : DR_FACTS.storage.local),
+        geo ? pairNote("the geo copy") : [],
+      ),
+    );
   }
 
   for (const r of all(T.serviceBus)) {
-    const geo = r.inputs.geoDataReplication as { locations?: Array<{ locationName: string; roleType: string }>; maxReplicationLagDurationInSeconds?: number } | undefined;
+    const geo = r.inputs.geoDataReplication as
+      | { locations?: Array<{ locationName: string; roleType: string }>; maxReplicationLagDurationInSeconds?: number }
+      | undefined;
     const replicas = geo?.locations ?? [];
     if (replicas.length < 2) {
       entries.push(entry(r, "Service Bus", [regionOf(r)], "one region", ...both(DR_FACTS.serviceBus.none)));
@@ -162,8 +271,22 @@ export function buildDrReport(plan: Plan): DrReport {
     }
     const lag = geo?.maxReplicationLagDurationInSeconds ?? 0;
     const f = DR_FACTS.serviceBus.geoReplication;
-    const rpoFact: DrFact = { ...f.rpo, minutes: lag / 60, statement: `${f.rpo.statement}; this namespace allows ${lag} s` };
-    entries.push(entry(r, "Service Bus", replicas.map((l) => l.locationName), `geo-replication, max lag ${lag} s`, judge(rpoFact, rpoTarget, "RPO"), judge(f.rto, rtoTarget, "RTO"), ["clients keep the namespace's own host name across a promotion"]));
+    const rpoFact: DrFact = {
+      ...f.rpo,
+      minutes: lag / 60,
+      statement: `${f.rpo.statement}; this namespace allows ${lag} s`,
+    };
+    entries.push(
+      entry(
+        r,
+        "Service Bus",
+        replicas.map((l) => l.locationName),
+        `geo-replication, max lag ${lag} s`,
+        judge(rpoFact, rpoTarget, "RPO"),
+        judge(f.rto, rtoTarget, "RTO"),
+        ["clients keep the namespace's own host name across a promotion"],
+      ),
+    );
   }
 
   const links = all(T.linkedServer);
@@ -171,30 +294,82 @@ export function buildDrReport(plan: Plan): DrReport {
   for (const r of all(T.redis).filter((c) => !linkedNames.has(nameOf(c)))) {
     const link = links.find((l) => l.inputs.name === nameOf(r));
     if (link) {
-      entries.push(entry(r, "Redis", [regionOf(r), String(link.inputs.linkedRedisCacheLocation)], "passive geo-replication", ...both(DR_FACTS.redis.geoReplication), ["apps use the geo-primary host name, which follows a failover"]));
+      entries.push(
+        entry(
+          r,
+          "Redis",
+          [regionOf(r), String(link.inputs.linkedRedisCacheLocation)],
+          "passive geo-replication",
+          ...both(DR_FACTS.redis.geoReplication),
+          ["apps use the geo-primary host name, which follows a failover"],
+        ),
+      );
       continue;
     }
     const cacheOnly = "a cache: rebuilt from the data of record after a failover, not recovered";
-    const fact: DrFact = { minutes: null, statement: "not replicated: cache only", source: DR_FACTS.redis.geoReplication.rpo.source };
+    const fact: DrFact = {
+      minutes: null,
+      statement: "not replicated: cache only",
+      source: DR_FACTS.redis.geoReplication.rpo.source,
+    };
     entries.push(entry(r, "Redis", [regionOf(r)], "cache only", excluded(fact, cacheOnly), excluded(fact, cacheOnly)));
   }
 
-  for (const [type, engine] of [[T.postgresql, "postgresql"], [T.mysql, "mysql"]] as const) {
+  for (const [type, engine] of [
+    [T.postgresql, "postgresql"],
+    [T.mysql, "mysql"],
+  ] as const) {
     for (const r of all(type)) {
       const geo = (r.inputs.backup as { geoRedundantBackup?: string } | undefined)?.geoRedundantBackup === "Enabled";
-      entries.push(entry(r, engine === "postgresql" ? "PostgreSQL" : "MySQL", [regionOf(r)], geo ? "geo-redundant backup (geo-restore)" : "local backup", ...both(geo ? DR_FACTS.flexibleServer[engine] : DR_FACTS.flexibleServer.local), geo ? pairNote("the geo-redundant backup") : []));
+      entries.push(
+        entry(
+          r,
+          engine === "postgresql" ? "PostgreSQL" : "MySQL",
+          [regionOf(r)],
+          geo ? "geo-redundant backup (geo-restore)" : "local backup",
+          ...both(geo ? DR_FACTS.flexibleServer[engine] : DR_FACTS.flexibleServer.local),
+          geo ? pairNote("the geo-redundant backup") : [],
+        ),
+      );
     }
   }
 
-  for (const r of all(T.keyVault)) entries.push(entry(r, "Key Vault", [regionOf(r)], "Azure's replication to the paired region", ...both(DR_FACTS.keyVault), pairNote("the vault's replica")));
+  for (const r of all(T.keyVault))
+    entries.push(
+      entry(
+        r,
+        "Key Vault",
+        [regionOf(r)],
+        "Azure's replication to the paired region",
+        ...both(DR_FACTS.keyVault),
+        pairNote("the vault's replica"),
+      ),
+    );
 
   const apps = [...all(T.webApp), ...all(T.containerApp)];
   if (apps.length) {
     const regions = [...new Set(apps.map(regionOf))];
-    const stateless: DrFact = { minutes: 0, statement: "stateless hosts: their data lives in the services above", source: "this plan" };
-    const single: DrFact = { minutes: null, statement: `the apps run in ${regions.join(", ")} only: after a regional loss they must be deployed to another region, which nothing here bounds`, source: "this plan" };
+    const stateless: DrFact = {
+      minutes: 0,
+      statement: "stateless hosts: their data lives in the services above",
+      source: "this plan",
+    };
+    const single: DrFact = {
+      minutes: null,
+      statement: `the apps run in ${regions.join(", ")} only: after a regional loss they must be deployed to another region, which nothing here bounds`,
+      source: "this plan",
+    };
     const hosts = { name: `${apps.length} app${apps.length === 1 ? "" : "s"}`, type: "hosts" };
-    entries.push(entry(hosts, "Hosts", regions, regions.length > 1 ? "deployed in every region" : "one region", excluded(stateless, "stateless"), judge(regions.length > 1 ? { ...stateless, statement: "deployed in each region" } : single, rtoTarget, "RTO")));
+    entries.push(
+      entry(
+        hosts,
+        "Hosts",
+        regions,
+        regions.length > 1 ? "deployed in every region" : "one region",
+        excluded(stateless, "stateless"),
+        judge(regions.length > 1 ? { ...stateless, statement: "deployed in each region" } : single, rtoTarget, "RTO"),
+      ),
+    );
   }
 
   const counts: Record<Verdict, number> = { met: 0, "not met": 0, "no target": 0, excluded: 0 };
@@ -204,7 +379,16 @@ export function buildDrReport(plan: Plan): DrReport {
     stack: plan.stack,
     profile: plan.profile,
     mode: "offline",
-    dr: declared ? { enabled: true, primary: declared.primary, secondary: declared.secondary, pair: declared.pair, rpoMinutes: declared.rpoMinutes, rtoMinutes: declared.rtoMinutes } : { enabled: false },
+    dr: declared
+      ? {
+          enabled: true,
+          primary: declared.primary,
+          secondary: declared.secondary,
+          pair: declared.pair,
+          rpoMinutes: declared.rpoMinutes,
+          rtoMinutes: declared.rtoMinutes,
+        }
+      : { enabled: false },
     resources: entries,
     counts,
     targetsMet: declared !== undefined && counts["not met"] === 0,
@@ -224,14 +408,32 @@ export function drSummaryLine(report: DrReport): string {
 }
 
 export function renderDr(report: DrReport): string {
-  const lines = [chalk.bold(`Disaster recovery of stack ${report.stack} (profile ${report.profile})`), chalk.yellow(`  ${OFFLINE_LABEL}; figures are Azure's documented ones, with their pages`)];
+  const lines = [
+    chalk.bold(`Disaster recovery of stack ${report.stack} (profile ${report.profile})`),
+    chalk.yellow(`  ${OFFLINE_LABEL}; figures are Azure's documented ones, with their pages`),
+  ];
   lines.push(drSummaryLine(report));
-  const mark = (j: Judged) => (j.verdict === "met" ? chalk.green(j.verdict) : j.verdict === "not met" ? chalk.red(j.verdict) : chalk.dim(j.verdict));
+  const mark = (j: Judged) =>
+    j.verdict === "met"
+      ? chalk.green(j.verdict)
+      : j.verdict === "not met"
+        ? chalk.red(j.verdict)
+        : chalk.dim(j.verdict);
   const figure = (j: Judged) => (j.minutes === null ? "no bound" : minutesText(j.minutes));
-  const rows = report.resources.map((e) => [e.name, e.service, e.regions.join(" -> "), e.protection, `${figure(e.rpo)} ${mark(e.rpo)}`, `${figure(e.rto)} ${mark(e.rto)}`]);
+  const rows = report.resources.map((e) => [
+    e.name,
+    e.service,
+    e.regions.join(" -> "),
+    e.protection,
+    `${figure(e.rpo)} ${mark(e.rpo)}`,
+    `${figure(e.rto)} ${mark(e.rto)}`,
+  ]);
   lines.push(renderTable(["Resource", "Service", "Regions", "Protection", "RPO", "RTO"], rows));
   for (const e of report.resources) {
-    for (const [what, j] of [["RPO", e.rpo], ["RTO", e.rto]] as const) {
+    for (const [what, j] of [
+      ["RPO", e.rpo],
+      ["RTO", e.rto],
+    ] as const) {
       if (j.verdict !== "not met") continue;
       lines.push(`${chalk.red("not met")} ${e.name} ${what}: ${j.reason} (${j.source})`);
     }

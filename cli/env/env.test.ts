@@ -17,10 +17,18 @@ const project = () => projectCopy();
 
 /** A stack file as `env up` writes it, without planning: for the list and gc fixtures. */
 function stackFile(dir: string, stack: string, config: Record<string, unknown>, dailyCost?: number): void {
-  writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), `config:\n${Object.entries(config).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`).join("\n")}\n`);
+  writeFileSync(
+    path.join(dir, `Pulumi.${stack}.yaml`),
+    `config:\n${Object.entries(config)
+      .map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`)
+      .join("\n")}\n`,
+  );
   if (dailyCost !== undefined) {
     mkdirSync(path.join(dir, ".estate", stack), { recursive: true });
-    writeFileSync(path.join(dir, ".estate", stack, "cost.json"), JSON.stringify({ total: { daily: dailyCost, monthly: dailyCost * 30 } }));
+    writeFileSync(
+      path.join(dir, ".estate", stack, "cost.json"),
+      JSON.stringify({ total: { daily: dailyCost, monthly: dailyCost * 30 } }),
+    );
   }
 }
 
@@ -50,13 +58,25 @@ describe("environment names and durations", () => {
   });
 
   it("refuses what cannot be made valid, naming the rule, rather than truncating", () => {
-    expect(() => envName("feature/login-page")).toThrow(/"featureloginpage", which Azure names cannot use: expected 2-8 lowercase letters or digits/);
+    expect(() => envName("feature/login-page")).toThrow(
+      /"featureloginpage", which Azure names cannot use: expected 2-8 lowercase letters or digits/,
+    );
     expect(() => envName("42")).toThrow(/starting with a letter/);
   });
 
   it("parses and formats durations", () => {
-    expect([parseDuration("90m"), parseDuration("8h"), parseDuration("2d"), parseDuration("8 hours"), parseDuration("0h")]).toEqual([5_400_000, 28_800_000, 172_800_000, undefined, undefined]);
-    expect([formatDuration(5_400_000), formatDuration(3 * 86_400_000 + 3_600_000), formatDuration(-600_000)]).toEqual(["1h30m", "3d1h", "-10m"]);
+    expect([
+      parseDuration("90m"),
+      parseDuration("8h"),
+      parseDuration("2d"),
+      parseDuration("8 hours"),
+      parseDuration("0h"),
+    ]).toEqual([5_400_000, 28_800_000, 172_800_000, undefined, undefined]);
+    expect([formatDuration(5_400_000), formatDuration(3 * 86_400_000 + 3_600_000), formatDuration(-600_000)]).toEqual([
+      "1h30m",
+      "3d1h",
+      "-10m",
+    ]);
   });
 });
 
@@ -67,7 +87,14 @@ describe("env list and gc (offline, fake clock)", () => {
     const envs = await envList({ projectDir: fixtureStacks(), settings, now });
     const live = envs.find((e) => e.name === "live")!;
     expect(envs.map((e) => e.name)).toEqual(["live", "noexp", "old", "older", "prodish"]);
-    expect(live).toMatchObject({ owner: "b@x.com", ageMs: 4 * 3_600_000, timeLeftMs: 6 * 3_600_000, dailyCost: 11, expired: false, sourceBranch: "feature/x" });
+    expect(live).toMatchObject({
+      owner: "b@x.com",
+      ageMs: 4 * 3_600_000,
+      timeLeftMs: 6 * 3_600_000,
+      dailyCost: 11,
+      expired: false,
+      sourceBranch: "feature/x",
+    });
     expect(envs.find((e) => e.name === "old")).toMatchObject({ expired: true, dailyCost: 9.5 });
   });
 
@@ -89,7 +116,8 @@ describe("env list and gc (offline, fake clock)", () => {
     });
     expect(existsSync(path.join(dir, "Pulumi.ephemeral-old.yaml"))).toBe(false);
     expect(existsSync(path.join(dir, ".estate/ephemeral-old"))).toBe(false);
-    for (const kept of ["dev", "prod", "ephemeral-live", "ephemeral-prodish"]) expect(existsSync(path.join(dir, `Pulumi.${kept}.yaml`))).toBe(true);
+    for (const kept of ["dev", "prod", "ephemeral-live", "ephemeral-prodish"])
+      expect(existsSync(path.join(dir, `Pulumi.${kept}.yaml`))).toBe(true);
     // Run again later: the live one has expired now; nothing else changes.
     const later = await envGc({ projectDir: dir, settings, now: clock("2026-11-25T00:00:00Z") }, false);
     expect(later.collected).toEqual(["ephemeral-live"]);
@@ -105,12 +133,19 @@ describe("env list and gc (offline, fake clock)", () => {
     expect(envs.find((e) => e.name === "old")?.dailyCost).toBeUndefined();
     const result = await envGc({ projectDir: dir, settings, now }, false);
     expect(result.collected).toEqual(["ephemeral-old", "ephemeral-older"]);
-    expect(result.failed).toEqual([{ stack: "ephemeral-bad", error: expect.stringMatching(/^not collected: Pulumi\.ephemeral-bad\.yaml is not valid YAML/) }]);
+    expect(result.failed).toEqual([
+      {
+        stack: "ephemeral-bad",
+        error: expect.stringMatching(/^not collected: Pulumi\.ephemeral-bad\.yaml is not valid YAML/),
+      },
+    ]);
     expect(existsSync(path.join(dir, "Pulumi.ephemeral-bad.yaml"))).toBe(true);
   });
 
   it("env down refuses an unknown environment with the known ones", async () => {
-    await expect(envDown({ projectDir: fixtureStacks(), settings, now }, "nope")).rejects.toThrow(/no ephemeral environment nope .*known: live, noexp, old, older, prodish/);
+    await expect(envDown({ projectDir: fixtureStacks(), settings, now }, "nope")).rejects.toThrow(
+      /no ephemeral environment nope .*known: live, noexp, old, older, prodish/,
+    );
   });
 });
 
@@ -120,8 +155,16 @@ describe("env gc in cloud mode", () => {
     const calls: string[] = [];
     const backendStacks: StackListing[] = [{ name: "ephemeral-pr7" }, { name: "ephemeral-pr8" }, { name: "prod" }];
     const configs: Record<string, Record<string, string>> = {
-      "ephemeral-pr7": { "estate:profile": "ephemeral", "estate:expiresAt": "2026-11-24T11:00:00Z", "estate:owner": "ci" },
-      "ephemeral-pr8": { "estate:profile": "ephemeral", "estate:expiresAt": "2026-11-24T13:00:00Z", "estate:owner": "ci" },
+      "ephemeral-pr7": {
+        "estate:profile": "ephemeral",
+        "estate:expiresAt": "2026-11-24T11:00:00Z",
+        "estate:owner": "ci",
+      },
+      "ephemeral-pr8": {
+        "estate:profile": "ephemeral",
+        "estate:expiresAt": "2026-11-24T13:00:00Z",
+        "estate:owner": "ci",
+      },
     };
     const engine: CloudEngine = {
       preview: async () => {},
@@ -132,10 +175,17 @@ describe("env gc in cloud mode", () => {
       stackConfig: async (t) => configs[t.stack] ?? {},
       upInline: async () => ({}),
     };
-    const cloud: CloudDeps = { engine, toolchain: async () => ({ code: 0, stdout: "", stderr: "" }), gate: () => ({ mandatory: [], advisory: 0 }) };
+    const cloud: CloudDeps = {
+      engine,
+      toolchain: async () => ({ code: 0, stdout: "", stderr: "" }),
+      gate: () => ({ mandatory: [], advisory: 0 }),
+    };
     const context: EnvContext = { projectDir: dir, settings, now: clock("2026-11-24T12:00:00Z"), cloud };
     const listed = await envList(context);
-    expect(listed.map((e) => [e.stack, e.source, e.owner])).toEqual([["ephemeral-pr7", "backend", "ci"], ["ephemeral-pr8", "backend", "ci"]]);
+    expect(listed.map((e) => [e.stack, e.source, e.owner])).toEqual([
+      ["ephemeral-pr7", "backend", "ci"],
+      ["ephemeral-pr8", "backend", "ci"],
+    ]);
     const result = await envGc(context, false);
     expect(result.collected).toEqual(["ephemeral-pr7"]);
     expect(calls).toEqual(["destroy ephemeral-pr7 policy=1", "rm ephemeral-pr7"]);
@@ -158,9 +208,18 @@ describe("env up in cloud mode", () => {
       stackConfig: async () => ({ "estate:profile": "ephemeral", "estate:expiresAt": "2026-11-25T00:00:00Z" }),
       upInline: async () => ({}),
     };
-    const cloud: CloudDeps = { engine, toolchain: async () => ({ code: 0, stdout: "", stderr: "" }), gate: () => ({ mandatory: [], advisory: 0 }) };
+    const cloud: CloudDeps = {
+      engine,
+      toolchain: async () => ({ code: 0, stdout: "", stderr: "" }),
+      gate: () => ({ mandatory: [], advisory: 0 }),
+    };
     const now = clock("2026-11-24T12:00:00Z");
-    await expect(envUp({ projectDir: dir, settings: { ...settings, maxLiveStacks: 1 }, now, cloud }, { name: "pr5", owner: "o@x.com" })).rejects.toThrow(/1 ephemeral environments are live \(other\)/);
+    await expect(
+      envUp(
+        { projectDir: dir, settings: { ...settings, maxLiveStacks: 1 }, now, cloud },
+        { name: "pr5", owner: "o@x.com" },
+      ),
+    ).rejects.toThrow(/1 ephemeral environments are live \(other\)/);
     const result = await envUp({ projectDir: dir, settings, now, cloud }, { name: "pr5", owner: "o@x.com" });
     expect(ops).toEqual(["up ephemeral-pr5 packs=policies"]);
     expect(result.cloud?.summary.operation).toBe("up");
@@ -168,7 +227,9 @@ describe("env up in cloud mode", () => {
     // Planned once: the plan written beside the reports is the one env up planned and costed.
     const written = JSON.parse(readFileSync(path.join(dir, ".estate/ephemeral-pr5/plan.json"), "utf8"));
     expect(written.createdAt).toBe(result.plan.createdAt);
-    expect(result.files.map((f) => path.basename(f))).toEqual(expect.arrayContaining(["plan.json", "cost.json", "policy.json", "cloud-up.json"]));
+    expect(result.files.map((f) => path.basename(f))).toEqual(
+      expect.arrayContaining(["plan.json", "cost.json", "policy.json", "cloud-up.json"]),
+    );
   });
 });
 
@@ -177,7 +238,10 @@ describe("env up --offline", () => {
 
   it("writes the ephemeral stack file from dev with owner, expiry and branch, plans and costs it", async () => {
     const dir = project();
-    const result = await envUp({ projectDir: dir, settings, now }, { name: "PR-9", ttl: "4h", owner: "dev@x.com", branch: "feature/nine" });
+    const result = await envUp(
+      { projectDir: dir, settings, now },
+      { name: "PR-9", ttl: "4h", owner: "dev@x.com", branch: "feature/nine" },
+    );
     expect(result).toMatchObject({ stack: "ephemeral-pr9", normalisedFrom: "PR-9", expiresAt: "2026-11-24T16:00:00Z" });
     const doc = parse(readFileSync(path.join(dir, "Pulumi.ephemeral-pr9.yaml"), "utf8")).config;
     expect(doc).toMatchObject({
@@ -189,19 +253,35 @@ describe("env up --offline", () => {
     });
     expect(result.plan.profile).toBe("ephemeral");
     const group = result.plan.resources.find((r) => r.type === "azure-native:resources:ResourceGroup")!;
-    expect(group.inputs.tags).toMatchObject({ environment: "pr9", owner: "dev@x.com", "expires-at": "2026-11-24T16:00:00Z", "source-branch": "feature/nine" });
+    expect(group.inputs.tags).toMatchObject({
+      environment: "pr9",
+      owner: "dev@x.com",
+      "expires-at": "2026-11-24T16:00:00Z",
+      "source-branch": "feature/nine",
+    });
     expect(result.cost.total.daily).toBeGreaterThan(0);
     expect(result.cost.total.daily).toBeLessThanOrEqual(settings.maxDailyCost);
     // The whole run's artifacts, policy reports included, as `estate plan` writes them.
-    for (const file of ["plan.json", "cost.json", "policy.json", "policy.sarif", "policy.md", "policy.html"]) expect(existsSync(path.join(dir, ".estate/ephemeral-pr9", file))).toBe(true);
+    for (const file of ["plan.json", "cost.json", "policy.json", "policy.sarif", "policy.md", "policy.html"])
+      expect(existsSync(path.join(dir, ".estate/ephemeral-pr9", file))).toBe(true);
     expect(result.files.map((f) => path.basename(f))).toContain("policy.json");
     const listed = await envList({ projectDir: dir, settings, now });
-    expect(listed[0]).toMatchObject({ name: "pr9", owner: "dev@x.com", dailyCost: result.cost.total.daily, timeLeftMs: 4 * 3_600_000 });
+    expect(listed[0]).toMatchObject({
+      name: "pr9",
+      owner: "dev@x.com",
+      dailyCost: result.cost.total.daily,
+      timeLeftMs: 4 * 3_600_000,
+    });
 
     // Running it again two hours later extends the expiry and keeps the creation time.
-    const again = await envUp({ projectDir: dir, settings, now: clock("2026-11-24T14:00:00Z") }, { name: "pr9", ttl: "8h", owner: "dev@x.com" });
+    const again = await envUp(
+      { projectDir: dir, settings, now: clock("2026-11-24T14:00:00Z") },
+      { name: "pr9", ttl: "8h", owner: "dev@x.com" },
+    );
     expect(again.expiresAt).toBe("2026-11-24T22:00:00Z");
-    expect(parse(readFileSync(path.join(dir, "Pulumi.ephemeral-pr9.yaml"), "utf8")).config["estate:tags"]["created-at"]).toBe("2026-11-24T12:00:00Z");
+    expect(
+      parse(readFileSync(path.join(dir, "Pulumi.ephemeral-pr9.yaml"), "utf8")).config["estate:tags"]["created-at"],
+    ).toBe("2026-11-24T12:00:00Z");
   });
 
   it("refuses beyond the live-stack limit, and above the daily cost ceiling, leaving no stack file", async () => {
@@ -221,7 +301,9 @@ describe("env up --offline", () => {
     const dir = project();
     const shipped = loadPriceTable();
     const globalOnly = { ...shipped, regions: { global: shipped.regions.global! } };
-    await expect(envUp({ projectDir: dir, settings, now, prices: globalOnly }, { name: "nop", owner: "o@x.com" })).rejects.toThrow(
+    await expect(
+      envUp({ projectDir: dir, settings, now, prices: globalOnly }, { name: "nop", owner: "o@x.com" }),
+    ).rejects.toThrow(
       /Refusing ephemeral-nop: \d+ of its resources have no price, so its daily cost cannot be checked against the ceiling of 20 USD\/day/,
     );
     expect(existsSync(path.join(dir, "Pulumi.ephemeral-nop.yaml"))).toBe(false);
@@ -229,24 +311,38 @@ describe("env up --offline", () => {
 
   it("names where each mistake was made: the source stack file, the secret not copied, the option or estate.config.json", async () => {
     const dir = project();
-    writeFileSync(path.join(dir, "Pulumi.typo.yaml"), "config:\n  estate:profile: dev\n  estate:owner: a@x.com\n  estate:costCentre: CC-1\n  estate:location: westeurope\n  estate:colour: blue\n");
-    await expect(envUp({ projectDir: dir, settings, now }, { name: "zz", from: "typo", owner: "o@x.com" })).rejects.toThrow(
+    writeFileSync(
+      path.join(dir, "Pulumi.typo.yaml"),
+      "config:\n  estate:profile: dev\n  estate:owner: a@x.com\n  estate:costCentre: CC-1\n  estate:location: westeurope\n  estate:colour: blue\n",
+    );
+    await expect(
+      envUp({ projectDir: dir, settings, now }, { name: "zz", from: "typo", owner: "o@x.com" }),
+    ).rejects.toThrow(
       /Pulumi\.ephemeral-zz\.yaml \(written from Pulumi\.typo\.yaml\): 1 problem[\s\S]*estate:colour: unknown key; .* \(copied from Pulumi\.typo\.yaml\)/,
     );
-    writeFileSync(path.join(dir, "Pulumi.sealed.yaml"), "config:\n  estate:profile: dev\n  estate:owner: a@x.com\n  estate:location: westeurope\n  estate:costCentre:\n    secure: AAABAKc=\n");
-    await expect(envUp({ projectDir: dir, settings, now }, { name: "zz", from: "sealed", owner: "o@x.com" })).rejects.toThrow(
+    writeFileSync(
+      path.join(dir, "Pulumi.sealed.yaml"),
+      "config:\n  estate:profile: dev\n  estate:owner: a@x.com\n  estate:location: westeurope\n  estate:costCentre:\n    secure: AAABAKc=\n",
+    );
+    await expect(
+      envUp({ projectDir: dir, settings, now }, { name: "zz", from: "sealed", owner: "o@x.com" }),
+    ).rejects.toThrow(
       /estate:costCentre: missing; .*: estate:costCentre is a secret of Pulumi\.sealed\.yaml and is not copied; set it with `pulumi config set --secret estate:costCentre --stack ephemeral-zz`/,
     );
-    await expect(envUp({ projectDir: dir, settings, now }, { name: "zz", owner: "platform team" })).rejects.toThrow(/--owner "platform team": expected the owner's email address/);
-    await expect(envUp({ projectDir: dir, settings: { ...settings, defaultTtl: "soon" }, now }, { name: "zz", owner: "o@x.com" })).rejects.toThrow(
-      /^estate\.config\.json ephemeral\.defaultTtl soon: expected a duration/,
+    await expect(envUp({ projectDir: dir, settings, now }, { name: "zz", owner: "platform team" })).rejects.toThrow(
+      /--owner "platform team": expected the owner's email address/,
     );
+    await expect(
+      envUp({ projectDir: dir, settings: { ...settings, defaultTtl: "soon" }, now }, { name: "zz", owner: "o@x.com" }),
+    ).rejects.toThrow(/^estate\.config\.json ephemeral\.defaultTtl soon: expected a duration/);
     expect(existsSync(path.join(dir, "Pulumi.ephemeral-zz.yaml"))).toBe(false);
   });
 
   it("refuses a ttl above the maximum and a missing owner", async () => {
     const dir = project();
-    await expect(envUp({ projectDir: dir, settings, now }, { name: "x1", ttl: "30d", owner: "o@x.com" })).rejects.toThrow(/--ttl 30d is longer than the allowed 7d/);
+    await expect(
+      envUp({ projectDir: dir, settings, now }, { name: "x1", ttl: "30d", owner: "o@x.com" }),
+    ).rejects.toThrow(/--ttl 30d is longer than the allowed 7d/);
     await expect(envUp({ projectDir: dir, settings, now }, { name: "x1" })).rejects.toThrow(/no owner: pass --owner/);
   });
 });
@@ -254,9 +350,20 @@ describe("env up --offline", () => {
 describe("settings and URLs", () => {
   it("defaults without estate.config.json and names a bad key", () => {
     const dir = project();
-    expect(loadSettings(dir)).toEqual({ maxLiveStacks: 5, maxDailyCost: 20, defaultTtl: "8h", maxTtl: "7d", from: "dev" });
-    writeFileSync(path.join(dir, "estate.config.json"), JSON.stringify({ ephemeral: { maxLiveStacks: 0, defaultTtl: "soon" } }));
-    expect(() => loadSettings(dir)).toThrow(/estate\.config\.json: 2 problems\n {2}- ephemeral\.maxLiveStacks: .*\n {2}- ephemeral\.defaultTtl: expected a duration/);
+    expect(loadSettings(dir)).toEqual({
+      maxLiveStacks: 5,
+      maxDailyCost: 20,
+      defaultTtl: "8h",
+      maxTtl: "7d",
+      from: "dev",
+    });
+    writeFileSync(
+      path.join(dir, "estate.config.json"),
+      JSON.stringify({ ephemeral: { maxLiveStacks: 0, defaultTtl: "soon" } }),
+    );
+    expect(() => loadSettings(dir)).toThrow(
+      /estate\.config\.json: 2 problems\n {2}- ephemeral\.maxLiveStacks: .*\n {2}- ephemeral\.defaultTtl: expected a duration/,
+    );
   });
 
   it("picks https outputs and app host names", () => {

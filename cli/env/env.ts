@@ -60,13 +60,22 @@ export async function listEphemeral(context: EnvContext): Promise<EphemeralStack
   const backend = readBackend(context.projectDir);
   const target = { projectDir: context.projectDir, env: backendEnv(backend) };
   // The backend is asked through the Pulumi CLI: a missing CLI or login gets its clear message first.
-  await preflight({ toolchain: context.cloud.toolchain, backendEnv: target.env, loginHint: backend?.loginCommand, needsLogin: true });
+  await preflight({
+    toolchain: context.cloud.toolchain,
+    backendEnv: target.env,
+    loginHint: backend?.loginCommand,
+    needsLogin: true,
+  });
   const remote = (await context.cloud.engine.listStacks(target)).filter((s) => s.name.startsWith(EPHEMERAL_PREFIX));
   const merged = new Map(local.map((s) => [s.stack, s]));
   for (const { name } of remote) {
     const known = merged.get(name);
     if (known) merged.set(name, { ...known, source: "file+backend" });
-    else merged.set(name, describeStack(name, await context.cloud.engine.stackConfig({ ...target, stack: name }), "backend"));
+    else
+      merged.set(
+        name,
+        describeStack(name, await context.cloud.engine.stackConfig({ ...target, stack: name }), "backend"),
+      );
   }
   return [...merged.values()].sort((a, b) => byText(a.stack, b.stack));
 }
@@ -91,22 +100,33 @@ export async function envUp(context: EnvContext, options: UpOptions): Promise<Up
   const ttlSource = options.ttl ? `--ttl ${ttlText}` : `estate.config.json ephemeral.defaultTtl ${ttlText}`;
   const ttl = parseDuration(ttlText);
   if (ttl === undefined) throw new UsageError(`${ttlSource}: expected a duration such as 8h, 90m or 2d`);
-  if (ttl > parseDuration(settings.maxTtl)!) throw new UsageError(`${ttlSource} is longer than the allowed ${settings.maxTtl} (estate.config.json ephemeral.maxTtl)`);
+  if (ttl > parseDuration(settings.maxTtl)!)
+    throw new UsageError(
+      `${ttlSource} is longer than the allowed ${settings.maxTtl} (estate.config.json ephemeral.maxTtl)`,
+    );
   const owner = options.owner;
   if (!owner) throw new UsageError("no owner: pass --owner, or set git config user.email or $USER");
   // The owner receives the environment's alerts and is its gateway's publisher: an address is needed.
-  if (!EMAIL.test(owner)) throw new UsageError(`--owner ${JSON.stringify(owner)}: expected the owner's email address, such as dev@contoso.com`);
+  if (!EMAIL.test(owner))
+    throw new UsageError(
+      `--owner ${JSON.stringify(owner)}: expected the owner's email address, such as dev@contoso.com`,
+    );
   const from = options.from ?? settings.from;
-  if (from.startsWith(EPHEMERAL_PREFIX)) throw new UsageError(`--from ${from}: start from a long-lived stack such as dev`);
+  if (from.startsWith(EPHEMERAL_PREFIX))
+    throw new UsageError(`--from ${from}: start from a long-lived stack such as dev`);
   const source = readStackFile(projectDir, from);
 
   const now = context.now();
   const expiresAt = new Date(now.getTime() + ttl).toISOString().replace(/\.\d{3}Z$/, "Z");
   const sourceConfig = source.section;
-  const copied = Object.entries(sourceConfig).filter(([key]) => !NOT_COPIED.includes(key) && !source.secretKeys.includes(key));
+  const copied = Object.entries(sourceConfig).filter(
+    ([key]) => !NOT_COPIED.includes(key) && !source.secretKeys.includes(key),
+  );
   const sourceTags = (sourceConfig["estate:tags"] as Record<string, string> | undefined) ?? {};
   // Running `env up` again refreshes the environment (a new expiry); it keeps its creation time.
-  const existing = existsSync(stackFilePath(projectDir, env.stack)) ? describeStack(env.stack, readStackFile(projectDir, env.stack).section, "file") : undefined;
+  const existing = existsSync(stackFilePath(projectDir, env.stack))
+    ? describeStack(env.stack, readStackFile(projectDir, env.stack).section, "file")
+    : undefined;
   const config: Record<string, unknown> = {
     ...Object.fromEntries(copied),
     "estate:profile": "ephemeral",
@@ -135,8 +155,13 @@ export async function envUp(context: EnvContext, options: UpOptions): Promise<Up
   // One pipeline writes the run's plan.json, policy reports and cost.json: the cloud path's (with
   // the plan made above, not a second one), or the offline one's.
   const prices = context.prices;
-  const cloud = context.cloud ? await runCloud("up", projectDir, env.stack, { ...context.cloud, prices }, plan) : undefined;
-  const files = [stackFile, ...(cloud ? cloud.files : runPipeline(projectDir, defaultOutDir(projectDir, env.stack), plan, { prices }).files)];
+  const cloud = context.cloud
+    ? await runCloud("up", projectDir, env.stack, { ...context.cloud, prices }, plan)
+    : undefined;
+  const files = [
+    stackFile,
+    ...(cloud ? cloud.files : runPipeline(projectDir, defaultOutDir(projectDir, env.stack), plan, { prices }).files),
+  ];
   return {
     stack: env.stack,
     normalisedFrom: env.normalisedFrom,
@@ -167,7 +192,10 @@ function checkCostCeiling(settings: EphemeralSettings, stack: string, cost: Cost
     const unpriced = cost.resources.filter((r) => r.status === "unknown");
     throw new EstateError(
       `Refusing ${stack}: ${unpriced.length} of its resources have no price, so its daily cost cannot be checked against the ceiling of ` +
-        `${settings.maxDailyCost} ${cost.currency}/day (${unpriced.slice(0, 3).map((r) => `${r.physicalName ?? r.name}: ${r.reason}`).join("; ")}${unpriced.length > 3 ? "; ..." : ""}). ` +
+        `${settings.maxDailyCost} ${cost.currency}/day (${unpriced
+          .slice(0, 3)
+          .map((r) => `${r.physicalName ?? r.name}: ${r.reason}`)
+          .join("; ")}${unpriced.length > 3 ? "; ..." : ""}). ` +
         "Choose a region and SKUs the price table has (`estate cost` lists them).",
     );
   }
@@ -186,14 +214,22 @@ function checkCostCeiling(settings: EphemeralSettings, stack: string, cost: Cost
 function attributeConfigError(error: unknown, where: { from: StackFile; ttlSource: string }): unknown {
   const config = error instanceof ProgramError ? error.cause : error;
   if (!(config instanceof ConfigError)) return error;
-  const setBy: Record<string, string> = { "estate:owner": "--owner", "estate:expiresAt": where.ttlSource, "estate:profile": "env up (the ephemeral profile)" };
+  const setBy: Record<string, string> = {
+    "estate:owner": "--owner",
+    "estate:expiresAt": where.ttlSource,
+    "estate:profile": "env up (the ephemeral profile)",
+  };
   const problems = config.problems.map((problem) => {
     const topKey = problem.key.replace(/[.[].*$/, "");
     if (setBy[topKey]) return { ...problem, message: `${problem.message} (set by ${setBy[topKey]})` };
     if (where.from.secretKeys.includes(topKey)) {
-      return { ...problem, message: `${problem.message}: ${topKey} is a secret of ${where.from.file} and is not copied; set it with \`pulumi config set --secret ${topKey} --stack ${config.stackFile.replace(/^Pulumi\.|\.yaml$/g, "")}\`` };
+      return {
+        ...problem,
+        message: `${problem.message}: ${topKey} is a secret of ${where.from.file} and is not copied; set it with \`pulumi config set --secret ${topKey} --stack ${config.stackFile.replace(/^Pulumi\.|\.yaml$/g, "")}\``,
+      };
     }
-    if (topKey in where.from.section) return { ...problem, message: `${problem.message} (copied from ${where.from.file})` };
+    if (topKey in where.from.section)
+      return { ...problem, message: `${problem.message} (copied from ${where.from.file})` };
     return problem;
   });
   return new ConfigError(`${config.stackFile} (written from ${where.from.file})`, problems);
@@ -215,21 +251,33 @@ export async function envList(context: EnvContext): Promise<ListedEnv[]> {
   }));
 }
 
-export const describeTime = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? "?" : formatDuration(ms));
+export const describeTime = (ms: number | undefined) =>
+  ms === undefined || Number.isNaN(ms) ? "?" : formatDuration(ms);
 
 /** Removes one environment: in cloud mode destroys it and removes the stack; always its file and plans. */
-export async function envDown(context: EnvContext, name: string): Promise<{ stack: string; removed: string[]; cloud?: CloudRun }> {
+export async function envDown(
+  context: EnvContext,
+  name: string,
+): Promise<{ stack: string; removed: string[]; cloud?: CloudRun }> {
   const env = envName(name);
   const known = await listEphemeral(context);
   if (!known.some((s) => s.stack === env.stack)) {
-    throw new EstateError(`no ephemeral environment ${env.name} (stack ${env.stack}); known: ${known.map((s) => s.name).join(", ") || "(none)"}`);
+    throw new EstateError(
+      `no ephemeral environment ${env.name} (stack ${env.stack}); known: ${known.map((s) => s.name).join(", ") || "(none)"}`,
+    );
   }
   let cloud: CloudRun | undefined;
   if (context.cloud) {
     cloud = await runCloud("destroy", context.projectDir, env.stack, context.cloud);
-    await context.cloud.engine.removeStack({ projectDir: context.projectDir, stack: env.stack, env: backendEnv(readBackend(context.projectDir)) });
+    await context.cloud.engine.removeStack({
+      projectDir: context.projectDir,
+      stack: env.stack,
+      env: backendEnv(readBackend(context.projectDir)),
+    });
   }
-  const removed = [stackFilePath(context.projectDir, env.stack), defaultOutDir(context.projectDir, env.stack)].filter((p) => existsSync(p));
+  const removed = [stackFilePath(context.projectDir, env.stack), defaultOutDir(context.projectDir, env.stack)].filter(
+    (p) => existsSync(p),
+  );
   for (const item of removed) rmSync(item, { recursive: true, force: true });
   return { stack: env.stack, removed, cloud };
 }
@@ -252,11 +300,17 @@ export async function envGc(context: EnvContext, dryRun: boolean): Promise<GcRes
     if (stack.unreadable) {
       result.failed.push({ stack: stack.stack, error: `not collected: ${stack.unreadable}` });
     } else if (stack.profile !== "ephemeral") {
-      result.kept.push({ stack: stack.stack, reason: `profile is ${stack.profile ?? "unknown"}, not ephemeral: never collected` });
+      result.kept.push({
+        stack: stack.stack,
+        reason: `profile is ${stack.profile ?? "unknown"}, not ephemeral: never collected`,
+      });
     } else if (!stack.expiresAt || Number.isNaN(Date.parse(stack.expiresAt))) {
       result.kept.push({ stack: stack.stack, reason: "no readable expiry: never collected" });
     } else if (!isExpired(stack, now)) {
-      result.kept.push({ stack: stack.stack, reason: `expires in ${formatDuration(Date.parse(stack.expiresAt) - now.getTime())}` });
+      result.kept.push({
+        stack: stack.stack,
+        reason: `expires in ${formatDuration(Date.parse(stack.expiresAt) - now.getTime())}`,
+      });
     } else if (dryRun) {
       result.collected.push(stack.stack);
     } else {

@@ -41,6 +41,11 @@ export function parseDuration(text: string): number | undefined {
 
 export function formatDuration(ms: number): string {
   const minutes = Math.round(Math.abs(ms) / 60_000);
-  const text = minutes >= 2 * 1440 ? `${Math.floor(minutes / 1440)}d${Math.floor((minutes % 1440) / 60)}h` : minutes >= 60 ? `${Math.floor(minutes / 60)}h${minutes % 60 ? `${minutes % 60}m` : ""}` : `${minutes}m`;
+  const text =
+    minutes >= 2 * 1440
+      ? `${Math.floor(minutes / 1440)}d${Math.floor((minutes % 1440) / 60)}h`
+      : minutes >= 60
+        ? `${Math.floor(minutes / 60)}h${minutes % 60 ? `${minutes % 60}m` : ""}`
+        : `${minutes}m`;
   return ms < 0 ? `-${text}` : text;
 }

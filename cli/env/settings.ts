@@ -4,7 +4,9 @@ import { z } from "zod";
 import { EstateError } from "../errors.js";
 import { parseDuration } from "./names.js";
 
-const duration = z.string().refine((text) => parseDuration(text) !== undefined, "expected a duration such as 8h, 90m or 2d");
+const duration = z
+  .string()
+  .refine((text) => parseDuration(text) !== undefined, "expected a duration such as 8h, 90m or 2d");
 
 /** `estate.config.json` (optional): the guardrails for ephemeral environments. */
 export const settingsSchema = z
@@ -43,7 +45,9 @@ export function loadSettings(projectDir: string): EphemeralSettings {
   const parsed = settingsSchema.safeParse(doc);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`);
-    throw new EstateError(`${SETTINGS_FILE}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n${problems.join("\n")}`);
+    throw new EstateError(
+      `${SETTINGS_FILE}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n${problems.join("\n")}`,
+    );
   }
   return parsed.data.ephemeral;
 }

@@ -23,7 +23,11 @@ export interface EphemeralStack {
 }
 
 /** Pulumi's flat config (`estate:tags` as JSON text), from a stack file or the backend. */
-export function describeStack(stack: string, config: Record<string, unknown>, source: EphemeralStack["source"]): EphemeralStack {
+export function describeStack(
+  stack: string,
+  config: Record<string, unknown>,
+  source: EphemeralStack["source"],
+): EphemeralStack {
   const text = (key: string) => (typeof config[key] === "string" ? (config[key] as string) : undefined);
   let tags: Record<string, string> = {};
   const rawTags = config["estate:tags"];
@@ -53,7 +57,10 @@ export function localEphemeralStacks(projectDir: string): EphemeralStack[] {
     .filter((stack) => stack.startsWith(EPHEMERAL_PREFIX))
     .map((stack) => {
       try {
-        return { ...describeStack(stack, readStackFile(projectDir, stack).section, "file"), dailyCost: lastDailyCost(projectDir, stack) };
+        return {
+          ...describeStack(stack, readStackFile(projectDir, stack).section, "file"),
+          dailyCost: lastDailyCost(projectDir, stack),
+        };
       } catch (error) {
         // One broken file must not hide the others from `env list` or stop a scheduled `env gc`.
         return { ...describeStack(stack, {}, "file"), unreadable: (error as Error).message };

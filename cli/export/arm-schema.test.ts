@@ -26,7 +26,13 @@ function strict(node: any): any {
   if (node.properties && branches?.every((b: any) => !b.$ref || b.$ref.endsWith("/expression"))) {
     const { properties, required, oneOf: _o, anyOf: _a, additionalProperties: _ap, ...rest } = node;
     const merged = branches.map((b: any) =>
-      b.$ref ? b : { ...b, properties: { ...properties, ...b.properties }, required: [...(required ?? []), ...(b.required ?? [])] },
+      b.$ref
+        ? b
+        : {
+            ...b,
+            properties: { ...properties, ...b.properties },
+            required: [...(required ?? []), ...(b.required ?? [])],
+          },
     );
     return strict({ ...rest, oneOf: merged });
   }
@@ -36,10 +42,19 @@ function strict(node: any): any {
       // The parts of an allOf are each one piece of an object: none is closed (some published
       // schemas close one, the discriminator of CDN security policy parameters, which would refuse
       // every field of the other parts).
-      out.allOf = value.map((part: any) => strict(part.properties && typeof part.additionalProperties !== "object" ? { ...part, additionalProperties: true } : part));
+      out.allOf = value.map((part: any) =>
+        strict(
+          part.properties && typeof part.additionalProperties !== "object"
+            ? { ...part, additionalProperties: true }
+            : part,
+        ),
+      );
       continue;
     }
-    out[key] = key === "properties" && value && typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, strict(v)])) : strict(value);
+    out[key] =
+      key === "properties" && value && typeof value === "object"
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, strict(v)]))
+        : strict(value);
   }
   if (out.properties && out.additionalProperties === undefined && !out.allOf) out.additionalProperties = false;
   return out;
@@ -51,7 +66,8 @@ function validator() {
   // Files reached by $ref from the kept ones (common definitions, shared namespaces).
   for (const file of files) {
     const text = JSON.stringify(schemaFile(file));
-    for (const match of text.matchAll(/https:\/\/schema\.management\.azure\.com\/schemas\/([^#"]+)#/g)) files.add(match[1]);
+    for (const match of text.matchAll(/https:\/\/schema\.management\.azure\.com\/schemas\/([^#"]+)#/g))
+      files.add(match[1]);
   }
   for (const file of files) ajv.addSchema(strict(schemaFile(file)) as object);
   const compiled = new Map<string, ValidateFunction>();
@@ -74,19 +90,25 @@ function schemaErrors(template: ArmTemplate, check: ReturnType<typeof validator>
     // the template's top level its name is `parent/child`
     // (https://learn.microsoft.com/azure/azure-resource-manager/templates/child-resource-name-type).
     // Singletons' schemas (`<server>/Default`) match the full name: the form with fewer errors counts.
-    const errorsWith = (name: string) => (validate({ ...body, name, apiVersion: published }) ? [] : [...(validate.errors ?? [])]);
-    const found = [errorsWith(resource.name), errorsWith(resource.name.split("/").at(-1)!)].sort((x, y) => x.length - y.length)[0];
+    const errorsWith = (name: string) =>
+      validate({ ...body, name, apiVersion: published }) ? [] : [...(validate.errors ?? [])];
+    const found = [errorsWith(resource.name), errorsWith(resource.name.split("/").at(-1)!)].sort(
+      (x, y) => x.length - y.length,
+    )[0];
     {
       for (const e of found) {
         if (e.keyword === "oneOf" || e.keyword === "$ref") continue; // the branch errors below say which field
-        errors.push(`${resource.type} ${resource.name}: ${e.instancePath || "/"} ${e.message}${e.keyword === "additionalProperties" ? ` '${(e.params as any).additionalProperty}'` : ""}`);
+        errors.push(
+          `${resource.type} ${resource.name}: ${e.instancePath || "/"} ${e.message}${e.keyword === "additionalProperties" ? ` '${(e.params as any).additionalProperty}'` : ""}`,
+        );
       }
     }
   }
   return [...new Set(errors)];
 }
 
-const mockSubscription = (plan: Plan) => String(plan.resources.find((r) => r.type === "azure-native:resources:ResourceGroup")?.outputs.id).split("/")[2];
+const mockSubscription = (plan: Plan) =>
+  String(plan.resources.find((r) => r.type === "azure-native:resources:ResourceGroup")?.outputs.id).split("/")[2];
 
 describe.each(STACKS)("the %s stack's ARM export", (stack) => {
   it("validates against the published ARM schema of every type it emits, with no literal mock id and no dangling reference", async () => {
@@ -103,9 +125,13 @@ describe.each(STACKS)("the %s stack's ARM export", (stack) => {
     const ids = new Set(template.resources.map((r) => `${r.type}|${r.name}`));
     for (const match of text.matchAll(/(?<!extensionResourceId\()resourceId\('([^']+)', ((?:'[^']*'(?:, )?)+)\)/g)) {
       const name = [...match[2].matchAll(/'([^']*)'/g)].map((m) => m[1]).join("/");
-      expect(ids.has(`${match[1]}|${name}`), `resourceId('${match[1]}', ${match[2]}) names no resource of the template`).toBe(true);
+      expect(
+        ids.has(`${match[1]}|${name}`),
+        `resourceId('${match[1]}', ${match[2]}) names no resource of the template`,
+      ).toBe(true);
     }
-    for (const r of template.resources) for (const d of r.dependsOn) expect(d).toMatch(/^\[(resourceId|extensionResourceId)\(/);
+    for (const r of template.resources)
+      for (const d of r.dependsOn) expect(d).toMatch(/^\[(resourceId|extensionResourceId)\(/);
     for (const [name, parameter] of Object.entries(template.parameters)) {
       expect(parameter.type, name).toBe("securestring");
       expect(text).toContain(`parameters('${name}')`);

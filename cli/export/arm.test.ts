@@ -8,7 +8,12 @@ const id = (path: string) => `${rgId}/providers/${path}`;
 const tags = { environment: "dev" };
 const plan = fixturePlan("dev", [
   { type: "estate:network:Network", name: "network", custom: false },
-  { type: "azure-native:resources:ResourceGroup", name: "rg", physicalName: "rg-x", inputs: { resourceGroupName: "rg-x", location: "westeurope", tags } },
+  {
+    type: "azure-native:resources:ResourceGroup",
+    name: "rg",
+    physicalName: "rg-x",
+    inputs: { resourceGroupName: "rg-x", location: "westeurope", tags },
+  },
   {
     type: "azure-native:network:NetworkSecurityGroup",
     name: "nsg",
@@ -29,7 +34,9 @@ const plan = fixturePlan("dev", [
       privateEndpointName: "pe-x",
       resourceGroupName: "rg-x",
       location: "westeurope",
-      privateLinkServiceConnections: [{ name: "blob", groupIds: ["blob"], privateLinkServiceId: id("Microsoft.Storage/storageAccounts/stx") }],
+      privateLinkServiceConnections: [
+        { name: "blob", groupIds: ["blob"], privateLinkServiceId: id("Microsoft.Storage/storageAccounts/stx") },
+      ],
       subnet: { id: id("Microsoft.Network/virtualNetworks/vnet-x/subnets/snet-pe") },
     },
   },
@@ -47,14 +54,45 @@ const plan = fixturePlan("dev", [
       tags,
     },
   },
-  { type: "azure-native:storage:BlobContainer", name: "docs", dependsOn: ["st"], inputs: { accountName: "stx", containerName: "documents", resourceGroupName: "rg-x", publicAccess: "None" } },
-  { type: "azure-native:redis:Redis", name: "redis", inputs: { name: "redis-x", resourceGroupName: "rg-x", location: "westeurope", sku: { name: "Premium", family: "P", capacity: 1 } } },
-  { type: "azure-native:operationalinsights:Workspace", name: "log", inputs: { workspaceName: "log-x", resourceGroupName: "rg-x", location: "westeurope", sku: { name: "PerGB2018" }, retentionInDays: 30 } },
+  {
+    type: "azure-native:storage:BlobContainer",
+    name: "docs",
+    dependsOn: ["st"],
+    inputs: { accountName: "stx", containerName: "documents", resourceGroupName: "rg-x", publicAccess: "None" },
+  },
+  {
+    type: "azure-native:redis:Redis",
+    name: "redis",
+    inputs: {
+      name: "redis-x",
+      resourceGroupName: "rg-x",
+      location: "westeurope",
+      sku: { name: "Premium", family: "P", capacity: 1 },
+    },
+  },
+  {
+    type: "azure-native:operationalinsights:Workspace",
+    name: "log",
+    inputs: {
+      workspaceName: "log-x",
+      resourceGroupName: "rg-x",
+      location: "westeurope",
+      sku: { name: "PerGB2018" },
+      retentionInDays: 30,
+    },
+  },
   {
     type: "azure-native:applicationinsights:Component",
     name: "appi",
     dependsOn: ["log"],
-    inputs: { resourceName: "appi-x", resourceGroupName: "rg-x", location: "westeurope", kind: "web", applicationType: "web", workspaceResourceId: id("Microsoft.OperationalInsights/workspaces/log-x") },
+    inputs: {
+      resourceName: "appi-x",
+      resourceGroupName: "rg-x",
+      location: "westeurope",
+      kind: "web",
+      applicationType: "web",
+      workspaceResourceId: id("Microsoft.OperationalInsights/workspaces/log-x"),
+    },
   },
   {
     type: "azure-native:applicationinsights:WebTest",
@@ -84,16 +122,34 @@ const plan = fixturePlan("dev", [
       scopes: [id("Microsoft.Cache/redis/redis-x")],
       criteria: {
         odataType: "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
-        allOf: [{ criterionType: "StaticThresholdCriterion", name: "memory", metricName: "usedmemorypercentage", operator: "GreaterThan", threshold: 80, timeAggregation: "Average" }],
+        allOf: [
+          {
+            criterionType: "StaticThresholdCriterion",
+            name: "memory",
+            metricName: "usedmemorypercentage",
+            operator: "GreaterThan",
+            threshold: 80,
+            timeAggregation: "Average",
+          },
+        ],
       },
     },
   },
   {
     type: "azure-native:keyvault:Secret",
     name: "secret",
-    inputs: { vaultName: "kv-x", secretName: "signing", resourceGroupName: "rg-x", properties: { value: "[secret]", contentType: "[generated]" } },
+    inputs: {
+      vaultName: "kv-x",
+      secretName: "signing",
+      resourceGroupName: "rg-x",
+      properties: { value: "[secret]", contentType: "[generated]" },
+    },
   },
-  { type: "azure-native:consumption:Budget", name: "budget", inputs: { budgetName: "budget-x", scope: rgId, amount: 100, category: "Cost", timeGrain: "Monthly" } },
+  {
+    type: "azure-native:consumption:Budget",
+    name: "budget",
+    inputs: { budgetName: "budget-x", scope: rgId, amount: 100, category: "Cost", timeGrain: "Monthly" },
+  },
   {
     type: "azure-native:authorization:RoleAssignment",
     name: "reader",
@@ -105,8 +161,16 @@ const plan = fixturePlan("dev", [
       roleDefinitionId: `${sub}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe`,
     },
   },
-  { type: "azure-native:authorization:ManagementLockByScope", name: "group-lock", inputs: { lockName: "lock-group", scope: rgId, level: "CanNotDelete" } },
-  { type: "azure-native:authorization:ManagementLockByScope", name: "outside-lock", inputs: { lockName: "lock-outside", scope: id("Microsoft.Network/dnsZones/contoso.com"), level: "ReadOnly" } },
+  {
+    type: "azure-native:authorization:ManagementLockByScope",
+    name: "group-lock",
+    inputs: { lockName: "lock-group", scope: rgId, level: "CanNotDelete" },
+  },
+  {
+    type: "azure-native:authorization:ManagementLockByScope",
+    name: "outside-lock",
+    inputs: { lockName: "lock-outside", scope: id("Microsoft.Network/dnsZones/contoso.com"), level: "ReadOnly" },
+  },
   { type: "random:index/randomPassword:RandomPassword", name: "pw", inputs: { length: 32 } },
   { type: "command:local:Command", name: "package-api", inputs: {} },
   { type: "azuread:index/application:Application", name: "app-registration", inputs: { displayName: "func-x" } },
@@ -116,7 +180,10 @@ const plan = fixturePlan("dev", [
 // The engine gives every Azure resource its ARM id as an output; references and dependsOn go through those.
 const outputs: Record<string, Record<string, unknown>> = {
   rg: { id: rgId },
-  st: { id: id("Microsoft.Storage/storageAccounts/stx"), primaryEndpoints: { blob: "https://stx.blob.core.windows.net/" } },
+  st: {
+    id: id("Microsoft.Storage/storageAccounts/stx"),
+    primaryEndpoints: { blob: "https://stx.blob.core.windows.net/" },
+  },
   docs: { id: id("Microsoft.Storage/storageAccounts/stx/blobServices/default/containers/documents") },
   log: { id: id("Microsoft.OperationalInsights/workspaces/log-x") },
   appi: { id: id("Microsoft.Insights/components/appi-x"), instrumentationKey: "d2918625-a26b-48c8-8a2d-696a8c70ae4d" },
@@ -135,7 +202,10 @@ describe("toArmTemplate", () => {
     expect(template.metadata.deployment).toEqual({
       scope: "resourceGroup",
       resourceGroup: { name: "rg-x", location: "westeurope", tags },
-      commands: ["az group create --name rg-x --location westeurope", "az deployment group create --resource-group rg-x --template-file template.json"],
+      commands: [
+        "az group create --name rg-x --location westeurope",
+        "az deployment group create --resource-group rg-x --template-file template.json",
+      ],
     });
   });
 
@@ -145,28 +215,60 @@ describe("toArmTemplate", () => {
       apiVersion: "2024-05-01",
       name: "nsg-x",
       location: "westeurope",
-      properties: { securityRules: [{ name: "deny-all", properties: { access: "Deny", direction: "Inbound", priority: 4096, protocol: "*" } }] },
+      properties: {
+        securityRules: [
+          { name: "deny-all", properties: { access: "Deny", direction: "Inbound", priority: 4096, protocol: "*" } },
+        ],
+      },
       dependsOn: [],
     });
     expect(byName("pe-x").properties).toEqual({
-      privateLinkServiceConnections: [{ name: "blob", properties: { groupIds: ["blob"], privateLinkServiceId: "[resourceId('Microsoft.Storage/storageAccounts', 'stx')]" } }],
+      privateLinkServiceConnections: [
+        {
+          name: "blob",
+          properties: {
+            groupIds: ["blob"],
+            privateLinkServiceId: "[resourceId('Microsoft.Storage/storageAccounts', 'stx')]",
+          },
+        },
+      ],
       // A subnet outside the template: its id through the deployment's group.
-      subnet: { id: "[format('{0}/providers/Microsoft.Network/virtualNetworks/vnet-x/subnets/snet-pe', resourceGroup().id)]" },
+      subnet: {
+        id: "[format('{0}/providers/Microsoft.Network/virtualNetworks/vnet-x/subnets/snet-pe', resourceGroup().id)]",
+      },
     });
   });
 
   it("reverses azure-native's renames and keeps sku where ARM keeps it", () => {
-    expect(byName("stx")).toMatchObject({ sku: { name: "Standard_ZRS" }, kind: "StorageV2", properties: { networkAcls: { bypass: "None", defaultAction: "Deny" }, supportsHttpsTrafficOnly: true } });
+    expect(byName("stx")).toMatchObject({
+      sku: { name: "Standard_ZRS" },
+      kind: "StorageV2",
+      properties: { networkAcls: { bypass: "None", defaultAction: "Deny" }, supportsHttpsTrafficOnly: true },
+    });
     expect(byName("redis-x").sku).toBeUndefined();
     expect(byName("redis-x").properties).toEqual({ sku: { name: "Premium", family: "P", capacity: 1 } });
     expect(byName("log-x").properties).toEqual({ sku: { name: "PerGB2018" }, retentionInDays: 30 });
-    expect(byName("appi-x")).toMatchObject({ kind: "web", properties: { Application_Type: "web", WorkspaceResourceId: "[resourceId('Microsoft.OperationalInsights/workspaces', 'log-x')]" } });
+    expect(byName("appi-x")).toMatchObject({
+      kind: "web",
+      properties: {
+        Application_Type: "web",
+        WorkspaceResourceId: "[resourceId('Microsoft.OperationalInsights/workspaces', 'log-x')]",
+      },
+    });
     expect(byName("avail-x")).toMatchObject({
       kind: "standard",
-      properties: { Name: "avail-x", Kind: "standard", SyntheticMonitorId: "avail-x", Locations: [{ Id: "emea-nl-ams-azr" }] },
+      properties: {
+        Name: "avail-x",
+        Kind: "standard",
+        SyntheticMonitorId: "avail-x",
+        Locations: [{ Id: "emea-nl-ams-azr" }],
+      },
       tags: { "[format('hidden-link:{0}', resourceId('Microsoft.Insights/components', 'appi-x'))]": "Resource" },
     });
-    expect(byName("alert-x").properties!.criteria).toMatchObject({ "odata.type": "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria", allOf: [{ name: "memory" }] });
+    expect(byName("alert-x").properties!.criteria).toMatchObject({
+      "odata.type": "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+      allOf: [{ name: "memory" }],
+    });
   });
 
   it("names child resources with their literal segments and depends only on resources of the template", () => {
@@ -185,12 +287,21 @@ describe("toArmTemplate", () => {
       scope: "Microsoft.Storage/storageAccounts/stx/blobServices/default/containers/documents",
       properties: {
         principalId: "p",
-        roleDefinitionId: "[format('{0}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe', subscription().id)]",
+        roleDefinitionId:
+          "[format('{0}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe', subscription().id)]",
       },
-      dependsOn: ["[resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', 'stx', 'default', 'documents')]"],
+      dependsOn: [
+        "[resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', 'stx', 'default', 'documents')]",
+      ],
     });
     // On the deployment's group: no scope. On a resource of the group outside the template: its relative id.
-    expect(byName("lock-group")).toEqual({ type: "Microsoft.Authorization/locks", apiVersion: "2020-05-01", name: "lock-group", properties: { level: "CanNotDelete" }, dependsOn: [] });
+    expect(byName("lock-group")).toEqual({
+      type: "Microsoft.Authorization/locks",
+      apiVersion: "2020-05-01",
+      name: "lock-group",
+      properties: { level: "CanNotDelete" },
+      dependsOn: [],
+    });
     expect(byName("lock-outside").scope).toBe("Microsoft.Network/dnsZones/contoso.com");
     // A budget on the deployment's group needs no scope.
     expect(byName("budget-x")).toEqual({
@@ -203,9 +314,17 @@ describe("toArmTemplate", () => {
   });
 
   it("turns redacted secrets into secure parameters and escapes literal strings ARM would read as expressions", () => {
-    expect(byName("kv-x/signing").properties).toEqual({ value: "[parameters('kv-x-signing-properties-value')]", contentType: "[[generated]" });
+    expect(byName("kv-x/signing").properties).toEqual({
+      value: "[parameters('kv-x-signing-properties-value')]",
+      contentType: "[[generated]",
+    });
     expect(template.parameters).toEqual({
-      "kv-x-signing-properties-value": { type: "securestring", metadata: { description: "properties.value of kv-x/signing: a secret the plan redacts; supply it at deployment" } },
+      "kv-x-signing-properties-value": {
+        type: "securestring",
+        metadata: {
+          description: "properties.value of kv-x/signing: a secret the plan redacts; supply it at deployment",
+        },
+      },
     });
     expect(JSON.stringify(template)).not.toContain("0000e57a7e00");
   });
@@ -220,6 +339,11 @@ describe("toArmTemplate", () => {
       ["api-deploy", "a Kubernetes object"],
       ["mystery", "not in infra/catalog"],
     ]);
-    expect(template.metadata.leftOut.map((l) => l.split(":")[0])).toEqual(["service packages", "generated secrets", "Entra ID objects (app registrations, service principals, app role assignments)", "Kubernetes workloads"]);
+    expect(template.metadata.leftOut.map((l) => l.split(":")[0])).toEqual([
+      "service packages",
+      "generated secrets",
+      "Entra ID objects (app registrations, service principals, app role assignments)",
+      "Kubernetes workloads",
+    ]);
   });
 });

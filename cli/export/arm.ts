@@ -34,7 +34,11 @@ export interface ArmTemplate {
     profile: string;
     note: string;
     /** The template is resource-group scoped: the group is the deployment's target, not a resource of it. */
-    deployment: { scope: "resourceGroup"; resourceGroup?: { name: string; location?: string; tags?: unknown }; commands: string[] };
+    deployment: {
+      scope: "resourceGroup";
+      resourceGroup?: { name: string; location?: string; tags?: unknown };
+      commands: string[];
+    };
     /** What a deployment of this template does not do, which the estate's `pulumi up` does. */
     leftOut: string[];
     /** Plan entries that are not in the template, each with the reason. */
@@ -46,7 +50,8 @@ export interface ArmTemplate {
 
 /** What `pulumi up` does that the template does not, by the kind of plan entry left out. */
 const LEFT_OUT: Record<string, string> = {
-  "command:local:Command": "service packages: building and uploading each service's zip (the app settings point at blobs the template does not upload)",
+  "command:local:Command":
+    "service packages: building and uploading each service's zip (the app settings point at blobs the template does not upload)",
   "random:index/randomPassword:RandomPassword": "generated secrets: their values are secure parameters of the template",
   azuread: "Entra ID objects (app registrations, service principals, app role assignments): Microsoft Graph, not ARM",
   kubernetes: "Kubernetes workloads: applied through the cluster's API server, not ARM",
@@ -55,7 +60,8 @@ const LEFT_OUT: Record<string, string> = {
 function skipReason(resource: PlanResource, entry: CatalogEntry | undefined): string {
   if (!entry) return "not in infra/catalog: ARM type and API version unknown";
   if (resource.type.startsWith("azuread:")) return "an Entra ID object: Microsoft Graph, not ARM";
-  if (resource.type.startsWith("kubernetes:")) return "a Kubernetes object: applied through the cluster's API server, not ARM";
+  if (resource.type.startsWith("kubernetes:"))
+    return "a Kubernetes object: applied through the cluster's API server, not ARM";
   return "not an Azure resource (Pulumi-only)";
 }
 
@@ -106,7 +112,8 @@ class Expressions {
   }
 
   rewrite(value: unknown, where: { resource: string; path: string[] }): unknown {
-    if (Array.isArray(value)) return value.map((v, i) => this.rewrite(v, { ...where, path: [...where.path, String(i)] }));
+    if (Array.isArray(value))
+      return value.map((v, i) => this.rewrite(v, { ...where, path: [...where.path, String(i)] }));
     if (value && typeof value === "object") {
       // Keys may hold ids too (a web test's `hidden-link:<component id>` tag, user-assigned identities).
       return Object.fromEntries(
@@ -153,7 +160,9 @@ class Expressions {
     for (let n = 2; this.parameters[name]; n++) name = `${base}-${n}`;
     this.parameters[name] = {
       type: "securestring",
-      metadata: { description: `${where.path.join(".")} of ${where.resource}: a secret the plan redacts; supply it at deployment` },
+      metadata: {
+        description: `${where.path.join(".")} of ${where.resource}: a secret the plan redacts; supply it at deployment`,
+      },
     };
     return name;
   }
@@ -166,11 +175,23 @@ function outputTokens(target: Target, apiVersion: string, add: (value: string, e
       for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
       return;
     }
-    if (typeof value !== "string" || value.length < 16 || value === REDACTED || path[0] === "id" || value === target.resource.physicalName) return;
+    if (
+      typeof value !== "string" ||
+      value.length < 16 ||
+      value === REDACTED ||
+      path[0] === "id" ||
+      value === target.resource.physicalName
+    )
+      return;
     const arm = armOutputPath(target.entry.arm, apiVersion, path);
     if (!arm) return;
     const access = arm.path.map((p) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p) ? `.${p}` : `[${quote(p)}]`)).join("");
-    add(value, arm.inProperties ? `reference(${target.idExpression}, ${quote(target.entry.apiVersion)})${access}` : `reference(${target.idExpression}, ${quote(target.entry.apiVersion)}, 'Full')${access}`);
+    add(
+      value,
+      arm.inProperties
+        ? `reference(${target.idExpression}, ${quote(target.entry.apiVersion)})${access}`
+        : `reference(${target.idExpression}, ${quote(target.entry.apiVersion)}, 'Full')${access}`,
+    );
   };
   visit(target.resource.outputs, []);
 }
@@ -197,12 +218,19 @@ export function toArmTemplate(plan: Plan): ArmTemplate {
       continue;
     }
     if (resource.type === RESOURCE_GROUP_TYPE) {
-      const reason = resource === group ? "the deployment's target resource group: created before the deployment (metadata.deployment)" : "a second resource group: a resource-group-scoped template deploys into one";
+      const reason =
+        resource === group
+          ? "the deployment's target resource group: created before the deployment (metadata.deployment)"
+          : "a second resource group: a resource-group-scoped template deploys into one";
       skipped.push({ name: resource.name, type: resource.type, reason });
       continue;
     }
     if (!resourceSchema(entry.arm, entry.apiVersion)) {
-      skipped.push({ name: resource.name, type: resource.type, reason: `no vendored ARM schema for ${entry.arm}@${entry.apiVersion}: run cli/export/arm-schemas/vendor.ts` });
+      skipped.push({
+        name: resource.name,
+        type: resource.type,
+        reason: `no vendored ARM schema for ${entry.arm}@${entry.apiVersion}: run cli/export/arm-schemas/vendor.ts`,
+      });
       continue;
     }
     const segments = nameSegments(resource, entry);
@@ -212,7 +240,11 @@ export function toArmTemplate(plan: Plan): ArmTemplate {
     }
     const scope = entry.scopeInput ? resource.inputs[entry.scopeInput] : undefined;
     if (resource.type === "azure-native:consumption:Budget" && scope !== groupId) {
-      skipped.push({ name: resource.name, type: resource.type, reason: "a budget on another scope than the deployment's resource group" });
+      skipped.push({
+        name: resource.name,
+        type: resource.type,
+        reason: "a budget on another scope than the deployment's resource group",
+      });
       continue;
     }
     const arm = schemaTypeName(entry.arm, entry.apiVersion);
@@ -238,7 +270,8 @@ export function toArmTemplate(plan: Plan): ArmTemplate {
   for (const target of targets) {
     const scope = target.entry.scopeInput ? target.resource.inputs[target.entry.scopeInput] : undefined;
     const scopeTarget = typeof scope === "string" ? byId.get(scope) : undefined;
-    if (scopeTarget) target.idExpression = `extensionResourceId(${scopeTarget.idExpression}, ${quote(target.entry.arm)}, ${target.segments.map(quote).join(", ")})`;
+    if (scopeTarget)
+      target.idExpression = `extensionResourceId(${scopeTarget.idExpression}, ${quote(target.entry.arm)}, ${target.segments.map(quote).join(", ")})`;
     else if (target.entry.scopeInput && scope !== groupId) {
       const outside = expressions.expression(String(scope)) ?? quote(String(scope));
       target.idExpression = `extensionResourceId(${outside}, ${quote(target.entry.arm)}, ${target.segments.map(quote).join(", ")})`;
@@ -251,7 +284,10 @@ export function toArmTemplate(plan: Plan): ArmTemplate {
   // `scope` takes an id relative to the deployment's group (`Microsoft.X/type/name`); one elsewhere
   // keeps its id, through subscription() (an assignment there needs a deployment at that scope).
   const groupPrefix = `${groupId}/providers/`;
-  const outsideScope = (scope: string) => (groupId && scope.startsWith(groupPrefix) ? scope.slice(groupPrefix.length) : (expressions.rewrite(scope, { resource: "", path: [] }) as string));
+  const outsideScope = (scope: string) =>
+    groupId && scope.startsWith(groupPrefix)
+      ? scope.slice(groupPrefix.length)
+      : (expressions.rewrite(scope, { resource: "", path: [] }) as string);
   const byUrn = new Map(targets.map((t) => [t.resource.urn, t]));
   const resources = targets.map((target) => {
     const { resource, entry, segments } = target;
@@ -263,8 +299,15 @@ export function toArmTemplate(plan: Plan): ArmTemplate {
     const where = { resource: segments.join("/"), path: [] };
     const scope = entry.scopeInput ? resource.inputs[entry.scopeInput] : undefined;
     const scopeTarget = typeof scope === "string" ? byId.get(scope) : undefined;
-    const scopeField = scope === undefined || scope === groupId ? {} : { scope: scopeTarget ? scopeTarget.relativeId : outsideScope(String(scope)) };
-    const dependsOn = [...new Set(resource.dependsOn.map((urn) => byUrn.get(urn)).filter((t): t is Target => t !== undefined && t !== target))];
+    const scopeField =
+      scope === undefined || scope === groupId
+        ? {}
+        : { scope: scopeTarget ? scopeTarget.relativeId : outsideScope(String(scope)) };
+    const dependsOn = [
+      ...new Set(
+        resource.dependsOn.map((urn) => byUrn.get(urn)).filter((t): t is Target => t !== undefined && t !== target),
+      ),
+    ];
     return {
       type: entry.arm,
       apiVersion: entry.apiVersion,
@@ -291,7 +334,13 @@ export function toArmTemplate(plan: Plan): ArmTemplate {
       deployment: {
         scope: "resourceGroup",
         ...(group
-          ? { resourceGroup: { name: group.physicalName ?? group.name, location: group.inputs.location as string | undefined, tags: group.inputs.tags } }
+          ? {
+              resourceGroup: {
+                name: group.physicalName ?? group.name,
+                location: group.inputs.location as string | undefined,
+                tags: group.inputs.tags,
+              },
+            }
           : {}),
         commands: group
           ? [

@@ -10,7 +10,10 @@ const ARM_RENAMES: Readonly<Record<string, Renames>> = {
   // specification/storage/resource-manager/Microsoft.Storage/stable/2024-01-01/storage.json:
   // StorageAccountPropertiesCreateParameters.networkAcls is "networkRuleSet", .supportsHttpsTrafficOnly
   // is "EnableHttpsTrafficOnly".
-  "Microsoft.Storage/storageAccounts": { networkRuleSet: "networkAcls", enableHttpsTrafficOnly: "supportsHttpsTrafficOnly" },
+  "Microsoft.Storage/storageAccounts": {
+    networkRuleSet: "networkAcls",
+    enableHttpsTrafficOnly: "supportsHttpsTrafficOnly",
+  },
   // specification/applicationinsights/resource-manager/Microsoft.Insights/stable/2022-06-15/webTests_API.json:
   // WebTestProperties.Name is "WebTestName" and .Kind is "WebTestKind" in the client; azure-native
   // takes the resource's name (`webTestName`) for both the URL and the body's Name;

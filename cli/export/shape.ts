@@ -79,15 +79,21 @@ export function alternatives(node: Node): Node[] {
   return (choices as any[])
     .filter((c) => c.$ref !== EXPRESSION)
     .flatMap((c) => alternatives({ file: resolved.file, schema: c }))
-    .map((branch) => (shared && branch.file === resolved.file ? { file: branch.file, schema: { allOf: [base, branch.schema] } } : branch));
+    .map((branch) =>
+      shared && branch.file === resolved.file
+        ? { file: branch.file, schema: { allOf: [base, branch.schema] } }
+        : branch,
+    );
 }
 
 /** An object schema's properties, `allOf` parts merged. */
 function propertiesOf(node: Node): Map<string, Node> {
   const out = new Map<string, Node>();
   const resolved = deref(node);
-  for (const part of resolved.schema?.allOf ?? []) for (const [k, v] of propertiesOf({ file: resolved.file, schema: part })) out.set(k, v);
-  for (const [k, v] of Object.entries(resolved.schema?.properties ?? {})) out.set(k, { file: resolved.file, schema: v });
+  for (const part of resolved.schema?.allOf ?? [])
+    for (const [k, v] of propertiesOf({ file: resolved.file, schema: part })) out.set(k, v);
+  for (const [k, v] of Object.entries(resolved.schema?.properties ?? {}))
+    out.set(k, { file: resolved.file, schema: v });
   return out;
 }
 
@@ -104,7 +110,9 @@ function matchKey(props: Map<string, Node>, key: string): string | undefined {
 
 /** For a discriminated union (metric alert criteria, ...): the alternative whose fields fit the value best. */
 function bestObject(value: Record<string, unknown>, node: Node): Node | undefined {
-  const objects = alternatives(node).filter((n) => n.schema?.properties || n.schema?.allOf || n.schema?.additionalProperties);
+  const objects = alternatives(node).filter(
+    (n) => n.schema?.properties || n.schema?.allOf || n.schema?.additionalProperties,
+  );
   let best: Node | undefined;
   let bestScore = -1;
   for (const candidate of objects) {
@@ -144,20 +152,31 @@ function place(value: unknown, node: Node | undefined, renames: Renames, within:
     const file = alternatives(node).find((n) => n.schema?.items)?.file;
     if (items) return value.map((v) => place(v, { file: file!, schema: items }, renames, within));
     // azure-native takes user-assigned identities as a list of ids; ARM as a map of id -> {}.
-    const map = alternatives(node).some((n) => n.schema?.type === "object" && n.schema.additionalProperties && !hasProperties(n.schema));
+    const map = alternatives(node).some(
+      (n) => n.schema?.type === "object" && n.schema.additionalProperties && !hasProperties(n.schema),
+    );
     return map && value.every((v) => typeof v === "string") ? Object.fromEntries(value.map((v) => [v, {}])) : value;
   }
   if (!value || typeof value !== "object") return value;
   const object = bestObject(value as Record<string, unknown>, node);
   if (!object) return value;
-  if (!hasProperties(object.schema) && object.schema.additionalProperties && typeof object.schema.additionalProperties === "object") {
+  if (
+    !hasProperties(object.schema) &&
+    object.schema.additionalProperties &&
+    typeof object.schema.additionalProperties === "object"
+  ) {
     const values = { file: object.file, schema: object.schema.additionalProperties };
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, place(v, values, renames, within)]));
   }
   return placeObject(value as Record<string, unknown>, object, renames, within);
 }
 
-function placeObject(input: Record<string, unknown>, node: Node, renames: Renames, within = ""): Record<string, unknown> {
+function placeObject(
+  input: Record<string, unknown>,
+  node: Node,
+  renames: Renames,
+  within = "",
+): Record<string, unknown> {
   const props = propertiesOf(node);
   // A resource's own `type`, `apiVersion` and `name` are the template's: an input of that name (an
   // agent pool's `type`) is one of its properties.
@@ -188,7 +207,10 @@ function placeObject(input: Record<string, unknown>, node: Node, renames: Rename
 }
 
 /** The resource definition the exporter shapes `armType`'s inputs by, and the API version it was published for. */
-export function resourceSchema(armType: string, apiVersion: string): { node: Node; schemaApiVersion: string } | undefined {
+export function resourceSchema(
+  armType: string,
+  apiVersion: string,
+): { node: Node; schemaApiVersion: string } | undefined {
   const entry = indexEntry(armType, apiVersion);
   if (!entry) return undefined;
   return {
@@ -198,9 +220,15 @@ export function resourceSchema(armType: string, apiVersion: string): { node: Nod
 }
 
 /** A resource's inputs (name segments and scope already taken out) as an ARM resource body: top-level fields and `properties`. */
-export function shapeResource(armType: string, apiVersion: string, inputs: Record<string, unknown>, renames: Renames = {}): Record<string, unknown> {
+export function shapeResource(
+  armType: string,
+  apiVersion: string,
+  inputs: Record<string, unknown>,
+  renames: Renames = {},
+): Record<string, unknown> {
   const schema = resourceSchema(armType, apiVersion);
-  if (!schema) throw new Error(`${armType}@${apiVersion}: no vendored ARM schema; run cli/export/arm-schemas/vendor.ts`);
+  if (!schema)
+    throw new Error(`${armType}@${apiVersion}: no vendored ARM schema; run cli/export/arm-schemas/vendor.ts`);
   const body = placeObject(inputs, bestObject(inputs, schema.node) ?? schema.node, renames);
   const required: string[] = alternatives(schema.node).flatMap((n) => n.schema?.required ?? []);
   return required.includes("properties") && !body.properties ? { ...body, properties: {} } : body;
@@ -209,7 +237,9 @@ export function shapeResource(armType: string, apiVersion: string, inputs: Recor
 /** The type as the published schema spells it (ARM types are case-insensitive; the catalog's casing may differ). */
 export function schemaTypeName(armType: string, apiVersion: string): string {
   const schema = resourceSchema(armType, apiVersion);
-  const names: string[] = schema ? [...propertiesOf(alternatives(schema.node)[0]).get("type")?.schema?.enum ?? []] : [];
+  const names: string[] = schema
+    ? [...(propertiesOf(alternatives(schema.node)[0]).get("type")?.schema?.enum ?? [])]
+    : [];
   return names.find((n) => n.toLowerCase() === armType.toLowerCase()) ?? armType;
 }
 
@@ -219,12 +249,17 @@ export function schemaTypeName(armType: string, apiVersion: string): string {
  * template sets, not read-only outputs (`primaryEndpoints`, `connectionString`): those keep
  * azure-native's name, which ARM's property access matches case-insensitively.
  */
-export function armOutputPath(armType: string, apiVersion: string, outputPath: string[]): { inProperties: boolean; path: string[] } | undefined {
+export function armOutputPath(
+  armType: string,
+  apiVersion: string,
+  outputPath: string[],
+): { inProperties: boolean; path: string[] } | undefined {
   const schema = resourceSchema(armType, apiVersion);
   if (!schema || !outputPath.length) return undefined;
   const props = propertiesOf(alternatives(schema.node)[0]);
   const [first, ...rest] = outputPath;
-  if ((props.has(first) && first !== "properties") || RESOURCE_FIELDS.includes(first)) return { inProperties: false, path: outputPath };
+  if ((props.has(first) && first !== "properties") || RESOURCE_FIELDS.includes(first))
+    return { inProperties: false, path: outputPath };
   const bag = props.get("properties");
   const key = bag ? matchKey(propertiesOf(alternatives(bag)[0]), first) : undefined;
   return { inProperties: true, path: [key ?? first, ...rest] };

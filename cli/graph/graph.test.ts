@@ -10,14 +10,24 @@ const plan = fixturePlan("dev", [
   { type: "azure-native:resources:ResourceGroup", name: "rg", physicalName: "rg-estate-dev-weu" },
   { type: "estate:data:Data", name: "data", custom: false },
   { type: "estate:data:Cosmos", name: "cosmos", custom: false, parent: "data" },
-  { type: "azure-native:cosmosdb:DatabaseAccount", name: "account", parent: "cosmos", physicalName: 'cosmos "quoted"', dependsOn: ["rg"] },
+  {
+    type: "azure-native:cosmosdb:DatabaseAccount",
+    name: "account",
+    parent: "cosmos",
+    physicalName: 'cosmos "quoted"',
+    dependsOn: ["rg"],
+  },
   { type: "azure-native:network:PrivateEndpoint", name: "pe", parent: "data", dependsOn: ["rg", "account"] },
   { type: "estate:edge:Edge", name: "edge", custom: false },
   { type: "azure-native:cdn:Profile", name: "afd", parent: "edge", dependsOn: ["data"] },
 ]);
 
 const labelIn = (graph: DependencyGraph) => {
-  const all = (g: DependencyGraph["root"]): Array<{ id: string; label: string }> => [...g.nodes, { id: g.id, label: g.label }, ...g.groups.flatMap(all)];
+  const all = (g: DependencyGraph["root"]): Array<{ id: string; label: string }> => [
+    ...g.nodes,
+    { id: g.id, label: g.label },
+    ...g.groups.flatMap(all),
+  ];
   return (id: string) => all(graph.root).find((n) => n.id === id)!.label;
 };
 
@@ -37,7 +47,12 @@ describe("the component view (the default)", () => {
 
   it("draws one edge between two components when a resource of one depends on the other's", () => {
     const label = labelIn(graph);
-    expect(graph.edges.map((e) => `${label(e.from)} -> ${label(e.to)}`)).toEqual(["rg-estate-dev-weu -> cosmos", "rg-estate-dev-weu -> data", "cosmos -> data", "data -> edge"]);
+    expect(graph.edges.map((e) => `${label(e.from)} -> ${label(e.to)}`)).toEqual([
+      "rg-estate-dev-weu -> cosmos",
+      "rg-estate-dev-weu -> data",
+      "cosmos -> data",
+      "data -> edge",
+    ]);
   });
 });
 
@@ -48,7 +63,9 @@ describe("the resource view (--resources)", () => {
     expect(graph.root.nodes.map((n) => n.label)).toEqual(["rg-estate-dev-weu"]);
     const data = graph.root.groups.find((g) => g.label.startsWith("data "))!;
     expect(data.nodes.map((n) => n.label)).toEqual(["pe"]);
-    expect(data.groups[0].nodes.map((n) => [n.label, n.type])).toEqual([['cosmos "quoted"', "cosmosdb:DatabaseAccount"]]);
+    expect(data.groups[0].nodes.map((n) => [n.label, n.type])).toEqual([
+      ['cosmos "quoted"', "cosmosdb:DatabaseAccount"],
+    ]);
   });
 
   it("draws an edge from each dependency to the resource that needs it", () => {
@@ -85,10 +102,34 @@ describe("plumbing in the resource view", () => {
     { type: "azure-native:operationalinsights:Workspace", name: "law", dependsOn: ["rg"] },
     { type: "estate:data:Cosmos", name: "cosmos", custom: false },
     { type: "azure-native:cosmosdb:DatabaseAccount", name: "account", parent: "cosmos", dependsOn: ["rg"] },
-    { type: "azure-native:monitor:DiagnosticSetting", name: "diag", parent: "cosmos", inputs: { resourceUri: ACCOUNT_ID }, dependsOn: ["account", "law"] },
-    { type: "azure-native:authorization:ManagementLockByScope", name: "lock", parent: "cosmos", inputs: { scope: ACCOUNT_ID }, dependsOn: ["account"] },
-    { type: "azure-native:authorization:RoleAssignment", name: "reader", parent: "cosmos", inputs: { scope: ACCOUNT_ID }, dependsOn: ["account"] },
-    { type: "azure-native:authorization:RoleAssignment", name: "writer", parent: "cosmos", inputs: { scope: ACCOUNT_ID }, dependsOn: ["account"] },
+    {
+      type: "azure-native:monitor:DiagnosticSetting",
+      name: "diag",
+      parent: "cosmos",
+      inputs: { resourceUri: ACCOUNT_ID },
+      dependsOn: ["account", "law"],
+    },
+    {
+      type: "azure-native:authorization:ManagementLockByScope",
+      name: "lock",
+      parent: "cosmos",
+      inputs: { scope: ACCOUNT_ID },
+      dependsOn: ["account"],
+    },
+    {
+      type: "azure-native:authorization:RoleAssignment",
+      name: "reader",
+      parent: "cosmos",
+      inputs: { scope: ACCOUNT_ID },
+      dependsOn: ["account"],
+    },
+    {
+      type: "azure-native:authorization:RoleAssignment",
+      name: "writer",
+      parent: "cosmos",
+      inputs: { scope: ACCOUNT_ID },
+      dependsOn: ["account"],
+    },
     { type: "azure-native:privatedns:PrivateZone", name: "zone", dependsOn: ["rg"] },
     { type: "azure-native:network:VirtualNetwork", name: "vnet", dependsOn: ["rg"] },
     { type: "azure-native:privatedns:VirtualNetworkLink", name: "link", dependsOn: ["zone", "vnet", "rg"] },
@@ -108,7 +149,14 @@ describe("plumbing in the resource view", () => {
 
   it("keeps what the folded plumbing needed as dependencies of its target, once each", () => {
     const label = labelIn(graph);
-    expect(graph.edges.map((e) => `${label(e.from)} -> ${label(e.to)}`)).toEqual(["rg -> law", "rg -> account", "law -> account", "rg -> zone", "rg -> vnet", "vnet -> zone"]);
+    expect(graph.edges.map((e) => `${label(e.from)} -> ${label(e.to)}`)).toEqual([
+      "rg -> law",
+      "rg -> account",
+      "law -> account",
+      "rg -> zone",
+      "rg -> vnet",
+      "vnet -> zone",
+    ]);
   });
 });
 
@@ -116,7 +164,9 @@ describe("writeGraph", () => {
   it("renders the component view by default, the resource view on request", async () => {
     const out = mkdtempSync(path.join(tmpdir(), "estate-graph-"));
     expect(await writeGraph(out, plan)).toMatchObject({ view: "components", nodes: 4, edges: 4 });
-    expect(readFileSync(path.join(out, "graph.mmd"), "utf8")).toContain('c5["edge<br/><small>estate:edge:Edge · 1 resource</small>"]');
+    expect(readFileSync(path.join(out, "graph.mmd"), "utf8")).toContain(
+      'c5["edge<br/><small>estate:edge:Edge · 1 resource</small>"]',
+    );
   });
 
   it("renders a valid SVG offline next to the Mermaid and DOT files", async () => {

@@ -57,7 +57,9 @@ export function buildGraph(plan: Plan, view: GraphView = "components"): Dependen
   return view === "components" ? componentGraph(plan) : resourceGraph(plan);
 }
 
-const uniqueEdges = (edges: GraphEdge[]) => [...new Map(edges.filter((e) => e.from !== e.to).map((e) => [`${e.from}>${e.to}`, e])).values()];
+const uniqueEdges = (edges: GraphEdge[]) => [
+  ...new Map(edges.filter((e) => e.from !== e.to).map((e) => [`${e.from}>${e.to}`, e])).values(),
+];
 
 /** What each plumbing resource is folded into (URN to URN), for plumbing whose target is in the plan. */
 function plumbingTargets(plan: Plan): Map<string, string> {
@@ -84,7 +86,12 @@ function resourceGraph(plan: Plan): DependencyGraph {
   const groupOf = (resource: PlanResource): GraphGroup => {
     const existing = groups.get(resource.urn);
     if (existing) return existing;
-    const group: GraphGroup = { id: ids.get(resource.urn)!, label: `${resource.name} (${resource.type})`, nodes: [], groups: [] };
+    const group: GraphGroup = {
+      id: ids.get(resource.urn)!,
+      label: `${resource.name} (${resource.type})`,
+      nodes: [],
+      groups: [],
+    };
     groups.set(resource.urn, group);
     return group;
   };
@@ -94,7 +101,8 @@ function resourceGraph(plan: Plan): DependencyGraph {
     return parent ? groupOf(parent) : root;
   };
   const foldedInto = new Map<string, string[]>();
-  for (const [plumbing, target] of folded) foldedInto.set(target, [...(foldedInto.get(target) ?? []), PLUMBING[byUrn.get(plumbing)!.type]!.what]);
+  for (const [plumbing, target] of folded)
+    foldedInto.set(target, [...(foldedInto.get(target) ?? []), PLUMBING[byUrn.get(plumbing)!.type]!.what]);
   const foldNote = (urn: string) => {
     const counts = new Map<string, number>();
     for (const what of foldedInto.get(urn) ?? []) counts.set(what, (counts.get(what) ?? 0) + 1);
@@ -103,7 +111,11 @@ function resourceGraph(plan: Plan): DependencyGraph {
   for (const resource of plan.resources) {
     if (folded.has(resource.urn)) continue;
     if (resource.custom) {
-      parentGroup(resource).nodes.push({ id: ids.get(resource.urn)!, label: resource.physicalName ?? resource.name, type: `${shortType(resource.type)}${foldNote(resource.urn)}` });
+      parentGroup(resource).nodes.push({
+        id: ids.get(resource.urn)!,
+        label: resource.physicalName ?? resource.name,
+        type: `${shortType(resource.type)}${foldNote(resource.urn)}`,
+      });
     } else {
       parentGroup(resource).groups.push(groupOf(resource));
     }
@@ -114,7 +126,11 @@ function resourceGraph(plan: Plan): DependencyGraph {
     .flatMap((r) =>
       r.dependsOn
         .filter((d) => ids.has(d))
-        .map((d) => ({ from: ids.get(drawn(d))!, to: ids.get(drawn(r.urn))!, fromGroup: !byUrn.get(drawn(d))!.custom })),
+        .map((d) => ({
+          from: ids.get(drawn(d))!,
+          to: ids.get(drawn(r.urn))!,
+          fromGroup: !byUrn.get(drawn(d))!.custom,
+        })),
     );
   return { stack: plan.stack, root, edges: uniqueEdges(edges) };
 }
@@ -138,7 +154,12 @@ function componentGraph(plan: Plan): DependencyGraph {
   const groupFor = (component: PlanResource): GraphGroup => {
     let group = groups.get(component.urn);
     if (!group) {
-      group = { id: `g${index.get(component.urn)}`, label: `${component.name} (${component.type})`, nodes: [], groups: [] };
+      group = {
+        id: `g${index.get(component.urn)}`,
+        label: `${component.name} (${component.type})`,
+        nodes: [],
+        groups: [],
+      };
       groups.set(component.urn, group);
       containerOf(component).groups.push(group);
     }
@@ -151,7 +172,11 @@ function componentGraph(plan: Plan): DependencyGraph {
   const edges = uniqueEdges(
     plan.resources
       .filter((r) => r.custom)
-      .flatMap((r) => r.dependsOn.filter((d) => byUrn.has(d)).map((d) => ({ from: nodeId(ownerOf(d)), to: nodeId(ownerOf(r.urn)), fromGroup: false }))),
+      .flatMap((r) =>
+        r.dependsOn
+          .filter((d) => byUrn.has(d))
+          .map((d) => ({ from: nodeId(ownerOf(d)), to: nodeId(ownerOf(r.urn)), fromGroup: false })),
+      ),
   );
   const linked = new Set(edges.flatMap((e) => [e.from, e.to]));
   for (const r of plan.resources) {
@@ -164,7 +189,11 @@ function componentGraph(plan: Plan): DependencyGraph {
       continue;
     }
     const type = r.custom ? shortType(r.type) : `${r.type} · ${count} resource${count === 1 ? "" : "s"}`;
-    (holdsComponents ? groupFor(r) : containerOf(r)).nodes.push({ id: nodeId(r.urn), label: r.custom ? (r.physicalName ?? r.name) : r.name, type });
+    (holdsComponents ? groupFor(r) : containerOf(r)).nodes.push({
+      id: nodeId(r.urn),
+      label: r.custom ? (r.physicalName ?? r.name) : r.name,
+      type,
+    });
   }
   return { stack: plan.stack, root, edges };
 }
@@ -181,7 +210,8 @@ export function toMermaid(graph: DependencyGraph): string {
   const lines = ["flowchart LR"];
   const emit = (group: GraphGroup, depth: number) => {
     const pad = "  ".repeat(depth);
-    for (const node of group.nodes) lines.push(`${pad}${node.id}["${mermaidText(node.label)}<br/><small>${mermaidText(node.type)}</small>"]`);
+    for (const node of group.nodes)
+      lines.push(`${pad}${node.id}["${mermaidText(node.label)}<br/><small>${mermaidText(node.type)}</small>"]`);
     for (const inner of group.groups) {
       lines.push(`${pad}subgraph ${inner.id}["${mermaidText(inner.label)}"]`);
       emit(inner, depth + 1);
@@ -209,11 +239,16 @@ export function toDot(graph: DependencyGraph): string {
     group.nodes[0]?.id ?? group.groups.map(firstNode).find((id) => id !== undefined);
   const emit = (group: GraphGroup, depth: number) => {
     const pad = "  ".repeat(depth);
-    for (const node of group.nodes) lines.push(`${pad}${node.id} [label="${dotText(node.label)}\\n${dotText(node.type)}"];`);
+    for (const node of group.nodes)
+      lines.push(`${pad}${node.id} [label="${dotText(node.label)}\\n${dotText(node.type)}"];`);
     for (const inner of group.groups) {
       const first = firstNode(inner);
       if (first) anchor.set(inner.id, first);
-      lines.push(`${pad}subgraph cluster_${inner.id} {`, `${pad}  label="${dotText(inner.label)}";`, `${pad}  style="rounded"; color="#8aa4c8";`);
+      lines.push(
+        `${pad}subgraph cluster_${inner.id} {`,
+        `${pad}  label="${dotText(inner.label)}";`,
+        `${pad}  style="rounded"; color="#8aa4c8";`,
+      );
       emit(inner, depth + 1);
       lines.push(`${pad}}`);
     }

@@ -27,7 +27,11 @@ export async function writeGraph(outDir: string, plan: Plan, view: GraphView = "
   const graph = buildGraph(plan, view);
   const dot = toDot(graph);
   mkdirSync(outDir, { recursive: true });
-  const files = { mermaid: path.join(outDir, "graph.mmd"), dot: path.join(outDir, "graph.dot"), svg: path.join(outDir, "graph.svg") };
+  const files = {
+    mermaid: path.join(outDir, "graph.mmd"),
+    dot: path.join(outDir, "graph.dot"),
+    svg: path.join(outDir, "graph.svg"),
+  };
   writeFileSync(files.mermaid, toMermaid(graph));
   writeFileSync(files.dot, dot);
   writeFileSync(files.svg, await renderSvg(dot));

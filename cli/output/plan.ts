@@ -15,7 +15,8 @@ export function renderPlan(plan: Plan, options: { summary?: string[]; tree?: boo
   lines.push(`${resourceCount(plan)}, planned in ${plan.durationMs} ms.`);
   lines.push(...(options.summary ?? []));
   const urls = entryPoints(plan.outputs);
-  if (urls.length) lines.push(`Entry points (names as planned): ${urls.map(([key, url]) => `${key} ${url}`).join(", ")}`);
+  if (urls.length)
+    lines.push(`Entry points (names as planned): ${urls.map(([key, url]) => `${key} ${url}`).join(", ")}`);
   lines.push("");
   const children = new Map<string | undefined, PlanResource[]>();
   for (const r of plan.resources) {
@@ -24,12 +25,23 @@ export function renderPlan(plan: Plan, options: { summary?: string[]; tree?: boo
     children.set(r.parent, list);
   }
   if (!options.tree) {
-    const inside = (urn: string): number => (children.get(urn) ?? []).reduce((n, r) => n + (r.custom ? 1 : 0) + inside(r.urn), 0);
+    const inside = (urn: string): number =>
+      (children.get(urn) ?? []).reduce((n, r) => n + (r.custom ? 1 : 0) + inside(r.urn), 0);
     const top = children.get(undefined) ?? [];
-    for (const r of top.filter((x) => !x.custom)) lines.push(`  ${chalk.cyan("◆")} ${chalk.bold(r.name)} ${chalk.dim(r.type)}: ${plural(inside(r.urn), "resource")}`);
+    for (const r of top.filter((x) => !x.custom))
+      lines.push(
+        `  ${chalk.cyan("◆")} ${chalk.bold(r.name)} ${chalk.dim(r.type)}: ${plural(inside(r.urn), "resource")}`,
+      );
     const direct = top.filter((x) => x.custom);
-    if (direct.length) lines.push(`  ${chalk.green("+")} directly in the stack: ${direct.map((r) => r.physicalName ?? r.name).join(", ")}`);
-    lines.push(chalk.dim(`Every resource: estate plan ${plan.stack} --tree; the graph: estate graph ${plan.stack}; all of it: plan.json.`));
+    if (direct.length)
+      lines.push(
+        `  ${chalk.green("+")} directly in the stack: ${direct.map((r) => r.physicalName ?? r.name).join(", ")}`,
+      );
+    lines.push(
+      chalk.dim(
+        `Every resource: estate plan ${plan.stack} --tree; the graph: estate graph ${plan.stack}; all of it: plan.json.`,
+      ),
+    );
     return lines.join("\n");
   }
   const walk = (parent: string | undefined, depth: number) => {
@@ -59,7 +71,9 @@ export function resourceCount(plan: Plan): string {
 
 /** The stack outputs a user opens: the top-level URLs (ids and the rest stay in plan.json). */
 function entryPoints(outputs: Record<string, unknown>): Array<[string, string]> {
-  return Object.entries(outputs).filter((entry): entry is [string, string] => typeof entry[1] === "string" && /^https:\/\//.test(entry[1]));
+  return Object.entries(outputs).filter(
+    (entry): entry is [string, string] => typeof entry[1] === "string" && /^https:\/\//.test(entry[1]),
+  );
 }
 
 export function countsByType(plan: Plan): Array<[string, number]> {
@@ -69,5 +83,8 @@ export function countsByType(plan: Plan): Array<[string, number]> {
 }
 
 function renderCounts(plan: Plan): string {
-  return renderTable(["Resource type", "Count"], countsByType(plan).map(([type, count]) => [type, String(count)]));
+  return renderTable(
+    ["Resource type", "Count"],
+    countsByType(plan).map(([type, count]) => [type, String(count)]),
+  );
 }

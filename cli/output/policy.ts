@@ -6,7 +6,11 @@ import type { ResolvedSettings, SettingsFile } from "../../policies/settings.js"
 import { OFFLINE_LABEL } from "../plan/schema.js";
 import { findings, ruleIndex, settingsOrigin, settingsRows, statusLabel } from "../reports/format.js";
 
-const COLOUR: Record<string, (text: string) => string> = { violation: chalk.red.bold, warning: chalk.yellow, waived: chalk.magenta };
+const COLOUR: Record<string, (text: string) => string> = {
+  violation: chalk.red.bold,
+  warning: chalk.yellow,
+  waived: chalk.magenta,
+};
 
 /** The terminal table's status columns, as `statusLabel` names them. */
 const COLUMNS = [
@@ -26,41 +30,74 @@ export function renderPolicy(report: PolicyReport, baseline?: { file: string }):
   }
   const rules = ruleIndex(report);
   const lines = [
-    chalk.dim(`Policy for ${report.stack} (profile ${report.profile}), rule pack ${report.packVersion}; ${OFFLINE_LABEL}`),
-    chalk.dim(`Settings (${settingsOrigin(report)}): ${settingsRows(report.settings).map(([name, value]) => `${name} ${value}`).join("; ")}`),
+    chalk.dim(
+      `Policy for ${report.stack} (profile ${report.profile}), rule pack ${report.packVersion}; ${OFFLINE_LABEL}`,
+    ),
+    chalk.dim(
+      `Settings (${settingsOrigin(report)}): ${settingsRows(report.settings)
+        .map(([name, value]) => `${name} ${value}`)
+        .join("; ")}`,
+    ),
     table.toString(),
   ];
   for (const result of findings(report)) {
     const label = statusLabel(result);
     const rule = rules.get(result.ruleId)!;
-    lines.push(`${COLOUR[label]!(label.toUpperCase())} ${result.ruleId} [${result.severity}] ${rule.title}${result.baseline ? chalk.dim(" (in the baseline)") : ""}`);
+    lines.push(
+      `${COLOUR[label]!(label.toUpperCase())} ${result.ruleId} [${result.severity}] ${rule.title}${result.baseline ? chalk.dim(" (in the baseline)") : ""}`,
+    );
     lines.push(`  resource:    ${result.resource.physicalName ?? result.resource.name} (${result.resource.type})`);
     lines.push(`  finding:     ${result.message ?? ""}`);
-    lines.push(result.waiver ? `  waived:      by ${result.waiver.owner} until ${result.waiver.expires}: ${result.waiver.reason}` : `  remediation: ${rule.remediation}`);
+    lines.push(
+      result.waiver
+        ? `  waived:      by ${result.waiver.owner} until ${result.waiver.expires}: ${result.waiver.reason}`
+        : `  remediation: ${rule.remediation}`,
+    );
   }
   const { summary } = report;
   if (baseline) {
-    const known = report.results.filter((r) => r.status === "fail" && r.enforcement === "mandatory" && r.baseline).length;
+    const known = report.results.filter(
+      (r) => r.status === "fail" && r.enforcement === "mandatory" && r.baseline,
+    ).length;
     const fresh = summary.mandatoryViolations - known;
     lines.push(
       fresh
-        ? chalk.red(`${fresh} mandatory violation(s) not in the baseline ${baseline.file} (${known} in it): exit code 3.`)
-        : chalk.green(`No mandatory violations beyond the baseline ${baseline.file} (${known} in it, ${summary.advisoryViolations} warning(s), ${summary.waived} waived, ${summary.notApplicable} not applicable).`),
+        ? chalk.red(
+            `${fresh} mandatory violation(s) not in the baseline ${baseline.file} (${known} in it): exit code 3.`,
+          )
+        : chalk.green(
+            `No mandatory violations beyond the baseline ${baseline.file} (${known} in it, ${summary.advisoryViolations} warning(s), ${summary.waived} waived, ${summary.notApplicable} not applicable).`,
+          ),
     );
     return lines.join("\n");
   }
   lines.push(
     summary.mandatoryViolations
       ? chalk.red(`${summary.mandatoryViolations} mandatory violation(s): exit code 3.`)
-      : chalk.green(`No mandatory violations (${summary.advisoryViolations} warning(s), ${summary.waived} waived, ${summary.notApplicable} not applicable).`),
+      : chalk.green(
+          `No mandatory violations (${summary.advisoryViolations} warning(s), ${summary.waived} waived, ${summary.notApplicable} not applicable).`,
+        ),
   );
   return lines.join("\n");
 }
 
 /** `estate policy --list`: the catalogue with each rule's enforcement per profile. */
 export function renderCatalogue(rules: RuleMeta[]): string {
-  const table = new Table({ head: ["Rule", "Severity", "dev", "prod", "ephemeral", "Title"], style: { head: [] }, wordWrap: true, colWidths: [15, 10, 11, 11, 11, 60] });
-  for (const rule of rules) table.push([rule.id, rule.severity, rule.enforcement.dev, rule.enforcement.prod, rule.enforcement.ephemeral, rule.title]);
+  const table = new Table({
+    head: ["Rule", "Severity", "dev", "prod", "ephemeral", "Title"],
+    style: { head: [] },
+    wordWrap: true,
+    colWidths: [15, 10, 11, 11, 11, 60],
+  });
+  for (const rule of rules)
+    table.push([
+      rule.id,
+      rule.severity,
+      rule.enforcement.dev,
+      rule.enforcement.prod,
+      rule.enforcement.ephemeral,
+      rule.title,
+    ]);
   return `${table.toString()}\n${rules.length} rules.`;
 }
 
@@ -72,11 +109,15 @@ export function renderSettings(
   const table = new Table({ head: ["Setting", "Value"], style: { head: [] }, wordWrap: true, colWidths: [38, 80] });
   for (const row of settingsRows(resolved.values)) table.push(row);
   const of = context.stack ? `of stack ${context.stack} (profile ${context.profile})` : "project-wide";
-  const lines = [`Policy settings ${of}, from ${resolved.from.length ? resolved.from.join(", ") : "the built-in defaults"}:`, table.toString()];
+  const lines = [
+    `Policy settings ${of}, from ${resolved.from.length ? resolved.from.join(", ") : "the built-in defaults"}:`,
+    table.toString(),
+  ];
   const overrides = [
     ...Object.entries(context.profiles).map(([name, section]) => `  profiles.${name}: ${JSON.stringify(section)}`),
     ...Object.entries(context.stacks).map(([glob, section]) => `  stacks.${glob}: ${JSON.stringify(section)}`),
   ];
-  if (!context.stack && overrides.length) lines.push("Overrides (estate policy <stack> --list shows a stack's effective settings):", ...overrides);
+  if (!context.stack && overrides.length)
+    lines.push("Overrides (estate policy <stack> --list shows a stack's effective settings):", ...overrides);
   return lines.join("\n");
 }

@@ -13,7 +13,12 @@ async function planOnTerminal(columns: number, verb = "plan"): Promise<string> {
   const out = mkdtempSync(path.join(tmpdir(), "estate-tty-"));
   const command = `stty cols ${columns}; node ${path.join(ROOT, "bin/estate.js")} ${verb} dev --out ${out}`;
   const { CI: _, ...env } = process.env;
-  const { stdout } = await run("script", ["-qec", command, "/dev/null"], { cwd: ROOT, env, timeout: 60_000, maxBuffer: 4 * 1024 * 1024 });
+  const { stdout } = await run("script", ["-qec", command, "/dev/null"], {
+    cwd: ROOT,
+    env,
+    timeout: 60_000,
+    maxBuffer: 4 * 1024 * 1024,
+  });
   return stdout;
 }
 
@@ -27,7 +32,8 @@ describe("progress on an interactive terminal", () => {
 
   it("says how many resources were planned the same way in estate policy as in estate plan", async () => {
     const [plan, policy] = [await planOnTerminal(100), await planOnTerminal(100, "policy")];
-    const planned = (output: string) => /✔.*(Planned dev: \d+ resources \(\d+ in Azure Resource Manager\) in \d+ components)/.exec(output)?.[1];
+    const planned = (output: string) =>
+      /✔.*(Planned dev: \d+ resources \(\d+ in Azure Resource Manager\) in \d+ components)/.exec(output)?.[1];
     expect(planned(policy)).toBeDefined();
     expect(planned(policy)).toBe(planned(plan));
   });

@@ -34,7 +34,11 @@ async function startProgress(text: string): Promise<Progress> {
  * Runs `work` under a progress line. When it throws, the line ends with `failText` before the error
  * goes on to main's handler: a spinner left running would keep an interactive process alive.
  */
-export async function withProgress<T>(text: string, failText: string, work: (progress: Progress) => Promise<T>): Promise<T> {
+export async function withProgress<T>(
+  text: string,
+  failText: string,
+  work: (progress: Progress) => Promise<T>,
+): Promise<T> {
   const progress = await startProgress(text);
   try {
     return await work(progress);
@@ -45,4 +49,5 @@ export async function withProgress<T>(text: string, failText: string, work: (pro
 }
 
 /** The progress callback of an offline plan: `Planning dev offline… 42 resources`. */
-export const planningProgress = (progress: Progress, ref: string) => (resources: number) => progress.update(`Planning ${ref} offline… ${resources} resources`);
+export const planningProgress = (progress: Progress, ref: string) => (resources: number) =>
+  progress.update(`Planning ${ref} offline… ${resources} resources`);

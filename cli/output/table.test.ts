@@ -9,7 +9,9 @@ afterEach(() => {
 });
 
 describe("tables", () => {
-  const rows = [["asp-estate-dev-weu-func", "web:AppServicePlan", "EP1 (1 instance), zone redundant over three zones", "$170.60"]];
+  const rows = [
+    ["asp-estate-dev-weu-func", "web:AppServicePlan", "EP1 (1 instance), zone redundant over three zones", "$170.60"],
+  ];
 
   it("fit the width they are given, wrapping the widest column and keeping every character", () => {
     const text = renderTable(["Resource", "Type", "Billed as", "Monthly"], rows, 60);
@@ -17,7 +19,9 @@ describe("tables", () => {
     expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(60);
     const characters = (cells: string[]) => cells.join("").replace(/\s/g, "").length;
     expect(text).not.toContain("…");
-    expect(text.replace(/[\s│┌┐└┘├┤┬┴┼─]/g, "").length).toBe(characters(["Resource", "Type", "Billed as", "Monthly", ...rows[0]!]));
+    expect(text.replace(/[\s│┌┐└┘├┤┬┴┼─]/g, "").length).toBe(
+      characters(["Resource", "Type", "Billed as", "Monthly", ...rows[0]!]),
+    );
     expect(text).not.toMatch(/\x1b\[/); // no colour codes of the table's own
   });
 

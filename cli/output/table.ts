@@ -5,7 +5,11 @@ const PIPED_WIDTH = 120;
 /** No column is squeezed below this (wrapped text stays readable). */
 const MIN_COLUMN = 8;
 
-const visibleLength = (text: string): number => text.replace(/\x1b\[[0-9;]*m/g, "").split("\n").reduce((max, line) => Math.max(max, line.length), 0);
+const visibleLength = (text: string): number =>
+  text
+    .replace(/\x1b\[[0-9;]*m/g, "")
+    .split("\n")
+    .reduce((max, line) => Math.max(max, line.length), 0);
 
 /**
  * Column widths (padding included) that fit `width`: each column's natural width, then the widest

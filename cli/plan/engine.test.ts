@@ -20,17 +20,25 @@ const SECRET = "hunter2-very-secret-value";
 class Pair extends pulumi.ComponentResource {
   constructor(name: string, groupName: pulumi.Input<string>) {
     super("test:index:Pair", name);
-    const vnet = new network.VirtualNetwork(`${name}-vnet`, {
-      resourceGroupName: groupName,
-      virtualNetworkName: `${name}-vnet`,
-      addressSpace: { addressPrefixes: ["10.0.0.0/16"] },
-    }, { parent: this });
-    new network.Subnet(`${name}-snet`, {
-      resourceGroupName: groupName,
-      virtualNetworkName: vnet.name,
-      subnetName: "a",
-      addressPrefix: "10.0.0.0/24",
-    }, { parent: this });
+    const vnet = new network.VirtualNetwork(
+      `${name}-vnet`,
+      {
+        resourceGroupName: groupName,
+        virtualNetworkName: `${name}-vnet`,
+        addressSpace: { addressPrefixes: ["10.0.0.0/16"] },
+      },
+      { parent: this },
+    );
+    new network.Subnet(
+      `${name}-snet`,
+      {
+        resourceGroupName: groupName,
+        virtualNetworkName: vnet.name,
+        subnetName: "a",
+        addressPrefix: "10.0.0.0/24",
+      },
+      { parent: this },
+    );
     this.registerOutputs({});
   }
 }
@@ -40,11 +48,15 @@ async function smallProgram() {
   const marker = new resources.ResourceGroup("marker", { resourceGroupName: "rg-marker", location: "westeurope" });
   new Pair("pair", group.name);
   const password = new random.RandomPassword("pw", { length: 24 });
-  new resources.ResourceGroup("tagged", {
-    resourceGroupName: "rg-tagged",
-    location: "westeurope",
-    tags: { note: pulumi.secret(SECRET), pw: password.result },
-  }, { dependsOn: [marker] });
+  new resources.ResourceGroup(
+    "tagged",
+    {
+      resourceGroupName: "rg-tagged",
+      location: "westeurope",
+      tags: { note: pulumi.secret(SECRET), pw: password.result },
+    },
+    { dependsOn: [marker] },
+  );
   return { secretOutput: pulumi.secret(SECRET), groupId: group.id };
 }
 
@@ -95,7 +107,10 @@ describe("offline plan engine", () => {
       config: { "test:token": SECRET },
       secretKeys: ["test:token"],
       program: async () => {
-        new resources.ResourceGroup("rg", { resourceGroupName: "rg", tags: { token: new pulumi.Config("test").require("token") } });
+        new resources.ResourceGroup("rg", {
+          resourceGroupName: "rg",
+          tags: { token: new pulumi.Config("test").require("token") },
+        });
       },
     });
     expect(JSON.stringify(p)).not.toContain(SECRET);
@@ -118,7 +133,11 @@ describe("offline plan engine", () => {
 
   it("names a dependency cycle instead of exiting silently", async () => {
     // Pulumi's own exit hook then reports the leaked promises and fails the process; the message is ours.
-    const stdout = await run(process.execPath, [path.join(ROOT, "bin/run-ts.js"), path.join(ROOT, "cli/plan/fixtures/cycle.ts")], { cwd: ROOT }).then(
+    const stdout = await run(
+      process.execPath,
+      [path.join(ROOT, "bin/run-ts.js"), path.join(ROOT, "cli/plan/fixtures/cycle.ts")],
+      { cwd: ROOT },
+    ).then(
       (r) => r.stdout,
       (e: { stdout: string }) => e.stdout,
     );
@@ -128,7 +147,10 @@ describe("offline plan engine", () => {
   it("stops a bad stack config before any resource is declared", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "estate-plan-"));
     writeFileSync(path.join(dir, "Pulumi.yaml"), "name: estate\nruntime: nodejs\n");
-    writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  estate:profile: dev\n  estate:owner: me\n  estate:costCentre: x\n  estate:colour: blue\n");
+    writeFileSync(
+      path.join(dir, "Pulumi.bad.yaml"),
+      "config:\n  estate:profile: dev\n  estate:owner: me\n  estate:costCentre: x\n  estate:colour: blue\n",
+    );
     const error = await planStack({ projectDir: dir, stack: "bad" }).catch((e) => e);
     expect(error).toBeInstanceOf(ProgramError);
     expect(error.cause).toBeInstanceOf(ConfigError);
@@ -139,7 +161,10 @@ describe("offline plan engine", () => {
 
 describe("estate plan (command)", () => {
   const estate = (args: string[], cwd = ROOT) =>
-    run(process.execPath, [path.join(ROOT, "bin/estate.js"), ...args], { cwd, env: { ...process.env, CI: "true" } }).then(
+    run(process.execPath, [path.join(ROOT, "bin/estate.js"), ...args], {
+      cwd,
+      env: { ...process.env, CI: "true" },
+    }).then(
       (r) => ({ code: 0, ...r }),
       (e) => ({ code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string }),
     );
@@ -150,7 +175,9 @@ describe("estate plan (command)", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("offline plan from Pulumi's mock runtime");
     expect(result.stdout).toContain("rg-estate-dev-weu");
-    expect(result.stdout).toMatch(/Entry points \(names as planned\): frontDoorUrl https:\/\/fde-estate-dev-weu-\S+\.azurefd\.net, gatewayUrl https:\/\/apim-estate-dev-weu-/);
+    expect(result.stdout).toMatch(
+      /Entry points \(names as planned\): frontDoorUrl https:\/\/fde-estate-dev-weu-\S+\.azurefd\.net, gatewayUrl https:\/\/apim-estate-dev-weu-/,
+    );
     // A first run reads its summary at the top of a short output: one line per component, whose
     // counts add up to the resources planned.
     const lines = result.stdout.trimEnd().split("\n");
@@ -160,8 +187,13 @@ describe("estate plan (command)", () => {
     expect(top).toMatch(/^Estimated cost: /m);
     expect(top).toMatch(/^Policy: /m);
     const planned = Number(/^(\d+) resources/m.exec(top)![1]);
-    const inComponents = lines.flatMap((line) => /: (\d+) resources?$/.exec(line)?.[1] ?? []).reduce((sum, n) => sum + Number(n), 0);
-    const direct = lines.find((line) => line.includes("directly in the stack: "))!.split(": ")[1]!.split(", ").length;
+    const inComponents = lines
+      .flatMap((line) => /: (\d+) resources?$/.exec(line)?.[1] ?? [])
+      .reduce((sum, n) => sum + Number(n), 0);
+    const direct = lines
+      .find((line) => line.includes("directly in the stack: "))!
+      .split(": ")[1]!
+      .split(", ").length;
     expect(inComponents + direct).toBe(planned);
     const written = JSON.parse(readFileSync(path.join(out, "plan.json"), "utf8"));
     expect(written).toMatchObject({ schemaVersion: 1, stack: "dev", profile: "dev", mode: "offline" });
@@ -190,7 +222,7 @@ describe("estate plan (command)", () => {
     const result = await estate(["plan", "bad"], dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("Pulumi.bad.yaml");
-    expect(result.stderr).toContain("estate:profile: got \"staging\"; expected one of dev, prod, ephemeral");
+    expect(result.stderr).toContain('estate:profile: got "staging"; expected one of dev, prod, ephemeral');
     expect(result.stderr).toContain("estate:owner: missing");
   });
 
@@ -198,7 +230,9 @@ describe("estate plan (command)", () => {
     const result = await estate(["plan", "nope"]);
     expect(result.code).toBe(1);
     // The seed stacks sit beside dev and prod.
-    expect(result.stderr).toMatch(/no stack file Pulumi\.nope\.yaml.*stacks here: chatlings, dev, dreamspace, events, feastfrenzy, ninevectors, prod/);
+    expect(result.stderr).toMatch(
+      /no stack file Pulumi\.nope\.yaml.*stacks here: chatlings, dev, dreamspace, events, feastfrenzy, ninevectors, prod/,
+    );
   });
 
   it("exits 2 on usage errors", async () => {

@@ -24,7 +24,10 @@ export function armIdentity(type: string, name: string, inputs: Record<string, a
   if (!entry) {
     // Unknown to the catalog: a plausible id so the plan still runs; the plan marks the type unknown.
     const [, module = "unknown", kind = "resource"] = type.split(":");
-    return { id: `/subscriptions/${OFFLINE_SUBSCRIPTION}/resourceGroups/${group}/providers/${module}/${kind}/${name}`, physicalName: name };
+    return {
+      id: `/subscriptions/${OFFLINE_SUBSCRIPTION}/resourceGroups/${group}/providers/${module}/${kind}/${name}`,
+      physicalName: name,
+    };
   }
   if (!entry.arm) return { id: fakeGuid(type, name), physicalName: name };
   const names = entry.names.map((input, i) =>
@@ -70,7 +73,14 @@ export const armMocks: pulumi.runtime.Mocks = {
       };
     }
     if (token === "azure-native:containerservice:listManagedClusterUserCredentials") {
-      return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(offlineKubeconfig(args.resourceName, args.resourceGroupName)).toString("base64") }] };
+      return {
+        kubeconfigs: [
+          {
+            name: "clusterUser",
+            value: Buffer.from(offlineKubeconfig(args.resourceName, args.resourceGroupName)).toString("base64"),
+          },
+        ],
+      };
     }
     if (token === "azure-native:web:listStaticSiteSecrets") {
       // A static site's deployment token: fake, and only ever passed on as a secret.

@@ -14,7 +14,8 @@ export const PLAN_SCHEMA_VERSION = 1;
  * holds a path separator or `..`.
  */
 export const STACK_NAME = /^(?!\.)[A-Za-z0-9_.-]{1,100}$/;
-export const STACK_NAME_RULE = "expected a stack name of letters, digits, '-', '_' and '.' (at most 100, not starting with '.')";
+export const STACK_NAME_RULE =
+  "expected a stack name of letters, digits, '-', '_' and '.' (at most 100, not starting with '.')";
 
 /** Shown wherever the plan is printed: the plan comes from mocks, never from Azure. */
 export const OFFLINE_LABEL = "offline plan from Pulumi's mock runtime — not Azure's answer";
@@ -66,7 +67,12 @@ export const REDACTED = "[secret]";
  */
 const record = z.custom<Record<string, unknown>>(
   (value) => typeof value === "object" && value !== null && !Array.isArray(value),
-  (value) => ({ message: value === undefined ? "Required" : `Expected object, received ${value === null ? "null" : Array.isArray(value) ? "array" : typeof value}` }),
+  (value) => ({
+    message:
+      value === undefined
+        ? "Required"
+        : `Expected object, received ${value === null ? "null" : Array.isArray(value) ? "array" : typeof value}`,
+  }),
 );
 
 /**

@@ -8,7 +8,9 @@ import { stackFilePath } from "./stackfile.js";
 import { defaultOutDir } from "./write.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "estate-plan-file-"));
-const good = fixturePlan("dev", [{ type: "azure-native:resources:ResourceGroup", name: "rg", inputs: { location: "westeurope" } }]);
+const good = fixturePlan("dev", [
+  { type: "azure-native:resources:ResourceGroup", name: "rg", inputs: { location: "westeurope" } },
+]);
 function saved(edit: (plan: any) => void): string {
   const plan = structuredClone(good) as any;
   edit(plan);

@@ -21,7 +21,8 @@ export function looksLikePlanFile(ref: string): boolean {
 
 /** Reads a saved plan.json, failing with the file and the field when it is not one (docs/plan-schema.md). */
 export function readPlanFile(file: string): Plan {
-  if (!existsSync(file)) throw new EstateError(`no plan file at ${file}; run \`estate plan <stack>\` first or give a stack name`);
+  if (!existsSync(file))
+    throw new EstateError(`no plan file at ${file}; run \`estate plan <stack>\` first or give a stack name`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, "utf8"));
@@ -30,13 +31,25 @@ export function readPlanFile(file: string): Plan {
   }
   const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (version !== PLAN_SCHEMA_VERSION) {
-    throw new EstateError(`${file}: schemaVersion is ${JSON.stringify(version)}; expected ${PLAN_SCHEMA_VERSION} (write it with \`estate plan\`)`);
+    throw new EstateError(
+      `${file}: schemaVersion is ${JSON.stringify(version)}; expected ${PLAN_SCHEMA_VERSION} (write it with \`estate plan\`)`,
+    );
   }
   const parsed = planFileSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 5).map((issue) => `  - ${issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").slice(1) || "(file)"}: ${issue.message}`);
+    const problems = parsed.error.issues.slice(0, 5).map(
+      (issue) =>
+        `  - ${
+          issue.path
+            .map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`))
+            .join("")
+            .slice(1) || "(file)"
+        }: ${issue.message}`,
+    );
     const more = parsed.error.issues.length > 5 ? `\n  ... and ${parsed.error.issues.length - 5} more` : "";
-    throw new EstateError(`${file}: not a plan written by \`estate plan\` (docs/plan-schema.md):\n${problems.join("\n")}${more}`);
+    throw new EstateError(
+      `${file}: not a plan written by \`estate plan\` (docs/plan-schema.md):\n${problems.join("\n")}${more}`,
+    );
   }
   return parsed.data as Plan;
 }

@@ -21,7 +21,13 @@ export function projectName(projectDir: string): string {
 export async function planStack(options: StackPlanOptions): Promise<Plan> {
   const stackFile = readStackFile(options.projectDir, options.stack);
   const config = { ...stackFile.config, ...options.configOverrides };
-  return planConfig({ projectDir: options.projectDir, stack: options.stack, config, secretKeys: stackFile.secretKeys, onProgress: options.onProgress });
+  return planConfig({
+    projectDir: options.projectDir,
+    stack: options.stack,
+    config,
+    secretKeys: stackFile.secretKeys,
+    onProgress: options.onProgress,
+  });
 }
 
 /** The offline plan of a stack from config in memory (`estate env up` plans before it writes the stack file). */
@@ -30,7 +36,10 @@ export async function planConfig(options: FlatConfig & Omit<StackPlanOptions, "c
   const projectDir = path.resolve(options.projectDir);
   // The SDK, the providers and the estate program load only when something is planned: commands
   // that read a saved plan never pay for them.
-  const [{ planProgram }, { estateProgram }] = await Promise.all([import("./engine.js"), import("../../stacks/program.js")]);
+  const [{ planProgram }, { estateProgram }] = await Promise.all([
+    import("./engine.js"),
+    import("../../stacks/program.js"),
+  ]);
   return planProgram({
     project: projectName(projectDir),
     stack: options.stack,

@@ -18,7 +18,8 @@ export interface StackFile extends FlatConfig {
 /** Value given offline to each `secure:` config value: it cannot be decrypted without the stack's secrets provider. */
 export const OFFLINE_SECRET = (key: string) => `offline-secret-for-${key}`;
 
-export const stackFilePath = (projectDir: string, stack: string): string => path.join(projectDir, `Pulumi.${checkStackName(stack)}.yaml`);
+export const stackFilePath = (projectDir: string, stack: string): string =>
+  path.join(projectDir, `Pulumi.${checkStackName(stack)}.yaml`);
 
 export function listStacks(projectDir: string): string[] {
   return readdirSync(projectDir)

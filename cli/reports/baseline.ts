@@ -20,26 +20,52 @@ const baselineSchema = z
     stack: z.string().min(1),
     packVersion: z.string(),
     createdAt: z.string(),
-    findings: z.array(z.object({ ruleId: z.string(), resource: z.string(), name: z.string(), messageHash: z.string().regex(/^[0-9a-f]{16}$/) }).strict()),
+    findings: z.array(
+      z
+        .object({
+          ruleId: z.string(),
+          resource: z.string(),
+          name: z.string(),
+          messageHash: z.string().regex(/^[0-9a-f]{16}$/),
+        })
+        .strict(),
+    ),
   })
   .strict();
 
 export type Baseline = z.infer<typeof baselineSchema>;
 
-const messageHash = (message: string | undefined) => createHash("sha256").update(message ?? "").digest("hex").slice(0, 16);
+const messageHash = (message: string | undefined) =>
+  createHash("sha256")
+    .update(message ?? "")
+    .digest("hex")
+    .slice(0, 16);
 const keyOf = (ruleId: string, resource: string, hash: string) => `${ruleId}\n${resource}\n${hash}`;
 
 /** What identifies a finding across runs: rule, resource URN and the hash of the message. */
 export const findingKey = (finding: FindingRef): string => keyOf(finding.ruleId, finding.resource, finding.messageHash);
-export const resultKey = (result: PolicyResult): string => keyOf(result.ruleId, result.resource.urn, messageHash(result.message));
+export const resultKey = (result: PolicyResult): string =>
+  keyOf(result.ruleId, result.resource.urn, messageHash(result.message));
 
 /** Every failure of the report (mandatory and advisory, waived ones excluded). */
 export function createBaseline(report: PolicyReport, now = new Date()): Baseline {
   const findings = report.results
     .filter((result) => result.status === "fail")
-    .map((result) => ({ ruleId: result.ruleId, resource: result.resource.urn, name: result.resource.name, messageHash: messageHash(result.message) }))
+    .map((result) => ({
+      ruleId: result.ruleId,
+      resource: result.resource.urn,
+      name: result.resource.name,
+      messageHash: messageHash(result.message),
+    }))
     .sort((a, b) => byText(a.ruleId, b.ruleId) || byText(a.resource, b.resource));
-  return { schemaVersion: BASELINE_SCHEMA_VERSION, kind: "estate-policy-baseline", stack: report.stack, packVersion: report.packVersion, createdAt: now.toISOString(), findings };
+  return {
+    schemaVersion: BASELINE_SCHEMA_VERSION,
+    kind: "estate-policy-baseline",
+    stack: report.stack,
+    packVersion: report.packVersion,
+    createdAt: now.toISOString(),
+    findings,
+  };
 }
 
 export function writeBaseline(file: string, baseline: Baseline): void {
@@ -56,24 +82,30 @@ export function readBaseline(file: string): Baseline {
   const parsed = baselineSchema.safeParse(doc);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join(".") || "(file)"}: ${issue.message}`);
-    throw new EstateError(`--baseline ${file}: not a policy baseline (make one with --create-baseline):\n${problems.join("\n")}`);
+    throw new EstateError(
+      `--baseline ${file}: not a policy baseline (make one with --create-baseline):\n${problems.join("\n")}`,
+    );
   }
   return parsed.data;
 }
 
 /** Marks the report's failures that the baseline holds (`baseline: true`); a baseline of another stack is a usage error. */
 export function applyBaseline(report: PolicyReport, baseline: Baseline, file: string): PolicyReport {
-  if (baseline.stack !== report.stack) throw new UsageError(`--baseline ${file} is a baseline of stack ${baseline.stack}, not ${report.stack}`);
+  if (baseline.stack !== report.stack)
+    throw new UsageError(`--baseline ${file} is a baseline of stack ${baseline.stack}, not ${report.stack}`);
   const known = new Set(baseline.findings.map(findingKey));
-  const results = report.results.map((result): PolicyResult =>
-    result.status === "fail" && known.has(resultKey(result)) ? { ...result, baseline: true } : result,
+  const results = report.results.map(
+    (result): PolicyResult =>
+      result.status === "fail" && known.has(resultKey(result)) ? { ...result, baseline: true } : result,
   );
   return { ...report, results };
 }
 
 /** Mandatory failures the baseline does not hold: what `--baseline` fails on. */
 export function newMandatoryViolations(report: PolicyReport): PolicyResult[] {
-  return report.results.filter((result) => result.status === "fail" && result.enforcement === "mandatory" && !result.baseline);
+  return report.results.filter(
+    (result) => result.status === "fail" && result.enforcement === "mandatory" && !result.baseline,
+  );
 }
 
 /** A failure as comparisons name it. */
@@ -91,7 +123,12 @@ export interface Comparison {
   unchanged: FindingRef[];
 }
 
-export function compareFindings(report: PolicyReport, reference: Pick<Baseline, "findings" | "createdAt">, against: Comparison["against"], file: string): Comparison {
+export function compareFindings(
+  report: PolicyReport,
+  reference: Pick<Baseline, "findings" | "createdAt">,
+  against: Comparison["against"],
+  file: string,
+): Comparison {
   const current = createBaseline(report).findings;
   const before = new Set(reference.findings.map(findingKey));
   const now = new Set(current.map(findingKey));
@@ -110,7 +147,14 @@ const previousReportSchema = z.object({
   evaluatedAt: z.string().datetime({ offset: true }),
   packVersion: z.string(),
   profile: z.string(),
-  results: z.array(z.object({ ruleId: z.string(), status: z.string(), message: z.string().optional(), resource: z.object({ urn: z.string(), name: z.string() }) })),
+  results: z.array(
+    z.object({
+      ruleId: z.string(),
+      status: z.string(),
+      message: z.string().optional(),
+      resource: z.object({ urn: z.string(), name: z.string() }),
+    }),
+  ),
 });
 
 /**

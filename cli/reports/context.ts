@@ -37,7 +37,12 @@ export function reportContext(
     ? compareFindings(report, options.baseline.baseline, "baseline", options.baseline.file)
     : previous && compareFindings(report, previous, "previous run", previousFile);
   return {
-    provenance: { commit: options.provenance ? options.provenance.commit : gitCommit(projectDir), evaluatedAt: report.evaluatedAt, toolVersion: TOOL_VERSION, packVersion: report.packVersion },
+    provenance: {
+      commit: options.provenance ? options.provenance.commit : gitCommit(projectDir),
+      evaluatedAt: report.evaluatedAt,
+      toolVersion: TOOL_VERSION,
+      packVersion: report.packVersion,
+    },
     locate: sourceLocator(projectDir, report.stack),
     comparison,
   };
@@ -46,5 +51,8 @@ export function reportContext(
 /** Reports of a report alone (no project at hand): locations are the stack file, no commit, no comparison. */
 export function bareContext(report: PolicyReport): ReportContext {
   const stackFile = { uri: `Pulumi.${report.stack}.yaml`, line: 1 };
-  return { provenance: { evaluatedAt: report.evaluatedAt, toolVersion: TOOL_VERSION, packVersion: report.packVersion }, locate: () => stackFile };
+  return {
+    provenance: { evaluatedAt: report.evaluatedAt, toolVersion: TOOL_VERSION, packVersion: report.packVersion },
+    locate: () => stackFile,
+  };
 }

@@ -23,7 +23,11 @@ export function ruleIndex(report: PolicyReport): Map<string, RuleInfo> {
 
 /** Control tags as reports show them: `MCSB NS-2`, `CIS 3.7`, `WAF Security`. */
 export function controlTags(rule: RuleInfo): string[] {
-  return [...rule.controls.mcsb.map((id) => `MCSB ${id}`), ...(rule.controls.cis ?? []).map((id) => `CIS ${id}`), `WAF ${rule.controls.waf}`];
+  return [
+    ...rule.controls.mcsb.map((id) => `MCSB ${id}`),
+    ...(rule.controls.cis ?? []).map((id) => `CIS ${id}`),
+    `WAF ${rule.controls.waf}`,
+  ];
 }
 
 export function mappingTags(rule: RuleInfo): string[] {
@@ -38,7 +42,10 @@ export function statusLabel(result: PolicyResult): string {
 }
 
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
+  return text.replace(
+    /[<>&"']/g,
+    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!,
+  );
 }
 
 /** The policy settings as reports show them: one `name: value` pair per setting. */
@@ -49,7 +56,12 @@ export function settingsRows(settings: PolicySettings): Array<[string, string]> 
     ["minimumTlsVersion", settings.minimumTlsVersion],
     ["logRetentionDays", String(settings.logRetentionDays)],
     ["sqlAuditRetentionDays", String(settings.sqlAuditRetentionDays)],
-    ["waivers.maxDays", Object.entries(maxDays).map(([severity, days]) => `${severity} ${days}`).join(", ")],
+    [
+      "waivers.maxDays",
+      Object.entries(maxDays)
+        .map(([severity, days]) => `${severity} ${days}`)
+        .join(", "),
+    ],
     ["waivers.allowCriticalOnAllResources", String(allowCriticalOnAllResources)],
   ];
 }

@@ -14,17 +14,48 @@ import { findings as listedFindings, ruleArea } from "./format.js";
 import { toHtml } from "./html.js";
 
 const now = new Date("2026-11-24T12:00:00Z");
-const waiver = { ...EXPIRED_WAIVER, rule: "EST-COS-002", resource: "cosmos", expires: "2027-01-31", reason: "Migrating clients to Entra ID" };
-const report = evaluate(insecureEstate(), { stack: "test", profile: "prod", planCreatedAt: now.toISOString() }, { now, waivers: [EXPIRED_WAIVER, waiver] });
+const waiver = {
+  ...EXPIRED_WAIVER,
+  rule: "EST-COS-002",
+  resource: "cosmos",
+  expires: "2027-01-31",
+  reason: "Migrating clients to Entra ID",
+};
+const report = evaluate(
+  insecureEstate(),
+  { stack: "test", profile: "prod", planCreatedAt: now.toISOString() },
+  { now, waivers: [EXPIRED_WAIVER, waiver] },
+);
 
 // The same report with Azure names, a commit, and a baseline holding one finding that is gone and missing one that is new.
-const named = { ...report, results: report.results.map((r) => (r.ruleId === "EST-ST-003" ? { ...r, resource: { ...r.resource, physicalName: "stestateprodweu01" } } : r)) };
+const named = {
+  ...report,
+  results: report.results.map((r) =>
+    r.ruleId === "EST-ST-003" ? { ...r, resource: { ...r.resource, physicalName: "stestateprodweu01" } } : r,
+  ),
+};
 const failures = createBaseline(named);
 const [firstNew, ...rest] = failures.findings;
-const reference = { ...failures, findings: [...rest, { ruleId: "EST-KV-001", resource: "urn:pulumi:test::estate::azure-native:keyvault:Vault::gone", name: "gone", messageHash: "0123456789abcdef" }] };
+const reference = {
+  ...failures,
+  findings: [
+    ...rest,
+    {
+      ruleId: "EST-KV-001",
+      resource: "urn:pulumi:test::estate::azure-native:keyvault:Vault::gone",
+      name: "gone",
+      messageHash: "0123456789abcdef",
+    },
+  ],
+};
 const context: ReportContext = {
   ...bareContext(named),
-  provenance: { commit: "0a6f0f9d1e2c3b4a5968778695a4b3c2d1e0f9a8", evaluatedAt: named.evaluatedAt, toolVersion: TOOL_VERSION, packVersion: named.packVersion },
+  provenance: {
+    commit: "0a6f0f9d1e2c3b4a5968778695a4b3c2d1e0f9a8",
+    evaluatedAt: named.evaluatedAt,
+    toolVersion: TOOL_VERSION,
+    packVersion: named.packVersion,
+  },
   comparison: compareFindings(named, reference, "baseline", "policy-baseline.json"),
 };
 
@@ -57,14 +88,18 @@ describe("policy.html in headless Chromium", () => {
     const findings = report.results.filter((r) => r.status === "fail" || r.status === "waived").length;
     expect(await visible().count()).toBe(findings);
     expect(await page.locator("#shown").textContent()).toBe(`${findings} of ${report.results.length} results shown`);
-    await expect.poll(() => page.locator('#findings tr[data-rule="EST-ST-003"]').innerText()).toContain("Remediation: Set `allowBlobPublicAccess: false`");
+    await expect
+      .poll(() => page.locator('#findings tr[data-rule="EST-ST-003"]').innerText())
+      .toContain("Remediation: Set `allowBlobPublicAccess: false`");
     expect(await page.locator("#waivers").innerText()).toContain("platform-team@contoso.com");
     expect(await page.locator("header").innerText()).toContain("profile prod");
 
     await page.selectOption("#f-severity", "critical");
     const critical = report.results.filter((r) => r.status !== "pass" && r.severity === "critical").length;
     expect(await visible().count()).toBe(critical);
-    expect(await visible().evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.severity))).toEqual(Array(critical).fill("critical"));
+    expect(await visible().evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.severity))).toEqual(
+      Array(critical).fill("critical"),
+    );
 
     await page.selectOption("#f-severity", "all");
     await page.selectOption("#f-status", "waived");
@@ -89,8 +124,20 @@ describe("policy.html in headless Chromium", () => {
     const page = await browser.newPage();
     await page.goto(auditUrl);
     const listed = listedFindings(named);
-    const counts = (id: string) => page.locator(`#${id} g`).evaluateAll((bars) => Object.fromEntries(bars.map((bar) => [(bar as SVGGElement).dataset.key, Number((bar as SVGGElement).dataset.count)])));
-    expect(await counts("chart-severity")).toEqual({ critical: listed.filter((r) => r.severity === "critical").length, high: listed.filter((r) => r.severity === "high").length, medium: listed.filter((r) => r.severity === "medium").length, low: listed.filter((r) => r.severity === "low").length });
+    const counts = (id: string) =>
+      page
+        .locator(`#${id} g`)
+        .evaluateAll((bars) =>
+          Object.fromEntries(
+            bars.map((bar) => [(bar as SVGGElement).dataset.key, Number((bar as SVGGElement).dataset.count)]),
+          ),
+        );
+    expect(await counts("chart-severity")).toEqual({
+      critical: listed.filter((r) => r.severity === "critical").length,
+      high: listed.filter((r) => r.severity === "high").length,
+      medium: listed.filter((r) => r.severity === "medium").length,
+      low: listed.filter((r) => r.severity === "low").length,
+    });
     const areas = await counts("chart-area");
     expect(Object.values(areas).reduce((a: number, b) => a + Number(b), 0)).toBe(listed.length);
     expect(areas.ST).toBe(listed.filter((r) => ruleArea(r.ruleId) === "ST").length);
@@ -107,7 +154,9 @@ describe("policy.html in headless Chromium", () => {
     expect(provenance).toContain(`estate ${TOOL_VERSION}`);
     expect(provenance).toContain(`rule pack ${named.packVersion}`);
     expect(provenance).toContain(named.evaluatedAt);
-    expect(await page.locator('#findings tr[data-rule="EST-ST-003"]').first().innerText()).toContain("Azure name: stestateprodweu01");
+    expect(await page.locator('#findings tr[data-rule="EST-ST-003"]').first().innerText()).toContain(
+      "Azure name: stestateprodweu01",
+    );
 
     expect(await page.locator("#cmp-new").innerText()).toBe("1");
     expect(await page.locator("#cmp-fixed").innerText()).toBe("1");
@@ -134,7 +183,11 @@ describe("policy.html in headless Chromium", () => {
     // Each rule's group holds only that rule's rows.
     const grouping = await page.locator("#findings tbody tr:visible").evaluateAll((trs) => {
       let current = "";
-      return trs.every((tr) => (tr.classList.contains("group") ? ((current = tr.textContent!.split(" ")[0]!), true) : (tr as HTMLElement).dataset.rule === current));
+      return trs.every((tr) =>
+        tr.classList.contains("group")
+          ? ((current = tr.textContent!.split(" ")[0]!), true)
+          : (tr as HTMLElement).dataset.rule === current,
+      );
     });
     expect(grouping).toBe(true);
 

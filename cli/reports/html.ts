@@ -1,6 +1,17 @@
 import { SEVERITIES } from "../../policies/model.js";
 import type { PolicyReport, PolicyResult } from "../../policies/evaluate.js";
-import { controlTags, escapeXml as h, findings, FRAMEWORKS, mappingTags, ruleArea, ruleIndex, settingsOrigin, settingsRows, statusLabel } from "./format.js";
+import {
+  controlTags,
+  escapeXml as h,
+  findings,
+  FRAMEWORKS,
+  mappingTags,
+  ruleArea,
+  ruleIndex,
+  settingsOrigin,
+  settingsRows,
+  statusLabel,
+} from "./format.js";
 import { severityRank } from "../../policies/evaluate.js";
 import { findingKey, resultKey, type Comparison, type FindingRef } from "./baseline.js";
 import { bareContext, type ReportContext } from "./context.js";
@@ -63,7 +74,12 @@ document.getElementById('f-group').addEventListener('input',group);
 apply();`;
 
 /** A horizontal bar chart as inline SVG: one labelled bar per entry, widths relative to the largest. */
-function barChart(id: string, title: string, entries: Array<[string, number]>, colour: (key: string) => string): string {
+function barChart(
+  id: string,
+  title: string,
+  entries: Array<[string, number]>,
+  colour: (key: string) => string,
+): string {
   const barHeight = 18;
   const labelWidth = 90;
   const width = 320;
@@ -77,23 +93,37 @@ function barChart(id: string, title: string, entries: Array<[string, number]>, c
   return `<div class="chart"><h3>${h(title)}</h3><svg id="${id}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${h(title)}">${bars.join("") || '<text x="0" y="13" font-size="12">none</text>'}</svg></div>`;
 }
 
-const SEVERITY_COLOUR: Record<string, string> = { critical: "#7d1a1a", high: "#b42318", medium: "#bc4c00", low: "#57606a" };
+const SEVERITY_COLOUR: Record<string, string> = {
+  critical: "#7d1a1a",
+  high: "#b42318",
+  medium: "#bc4c00",
+  low: "#57606a",
+};
 
 function provenanceLine({ provenance }: ReportContext): string {
-  const commit = provenance.commit ? `<span id="p-commit" title="${h(provenance.commit)}">commit ${h(provenance.commit.slice(0, 12))}</span>` : `<span id="p-commit">no git commit</span>`;
+  const commit = provenance.commit
+    ? `<span id="p-commit" title="${h(provenance.commit)}">commit ${h(provenance.commit.slice(0, 12))}</span>`
+    : `<span id="p-commit">no git commit</span>`;
   return `<p id="provenance">${commit} · evaluated ${h(provenance.evaluatedAt)} · estate ${h(provenance.toolVersion)} · rule pack ${h(provenance.packVersion)}</p>`;
 }
 
 function comparisonSection(comparison: Comparison | undefined): string {
-  if (!comparison) return `<h2>Comparison</h2><p id="comparison">No baseline given and no previous run's policy.json in the output folder: nothing to compare with.</p>`;
+  if (!comparison)
+    return `<h2>Comparison</h2><p id="comparison">No baseline given and no previous run's policy.json in the output folder: nothing to compare with.</p>`;
   const list = (label: string, items: FindingRef[]) =>
-    items.map((item) => `<tr class="ch-${label}" data-change="${label}"><td class="ch-${label}">${label}</td><td>${h(item.ruleId)}</td><td><code>${h(item.name)}</code></td></tr>`).join("");
+    items
+      .map(
+        (item) =>
+          `<tr class="ch-${label}" data-change="${label}"><td class="ch-${label}">${label}</td><td>${h(item.ruleId)}</td><td><code>${h(item.name)}</code></td></tr>`,
+      )
+      .join("");
   return `<h2>Comparison</h2><div id="comparison"><p>Against the ${h(comparison.against)} <code>${h(comparison.file)}</code> (${h(comparison.createdAt)}):
 <b id="cmp-new">${comparison.new.length}</b> new, <b id="cmp-fixed">${comparison.fixed.length}</b> fixed, <b id="cmp-unchanged">${comparison.unchanged.length}</b> unchanged failures.</p>
 ${comparison.new.length + comparison.fixed.length ? `<table><thead><tr><th>Change</th><th>Rule</th><th>Resource</th></tr></thead><tbody>${list("new", comparison.new)}${list("fixed", comparison.fixed)}</tbody></table>` : ""}</div>`;
 }
 
-const option = (value: string, label = value, selected = false) => `<option value="${h(value)}"${selected ? " selected" : ""}>${h(label)}</option>`;
+const option = (value: string, label = value, selected = false) =>
+  `<option value="${h(value)}"${selected ? " selected" : ""}>${h(label)}</option>`;
 
 /**
  * One self-contained page for auditors: no network, no external assets (charts are inline SVG);
@@ -101,21 +131,48 @@ const option = (value: string, label = value, selected = false) => `<option valu
  */
 export function toHtml(report: PolicyReport, context: ReportContext = bareContext(report)): string {
   const rules = ruleIndex(report);
-  const order = (r: PolicyResult) => (r.status === "fail" ? (r.enforcement === "mandatory" ? 0 : 1) : r.status === "waived" ? 2 : r.status === "pass" ? 3 : 4);
-  const results = [...report.results].sort((a, b) => order(a) - order(b) || severityRank(a.severity) - severityRank(b.severity) || a.ruleId.localeCompare(b.ruleId));
+  const order = (r: PolicyResult) =>
+    r.status === "fail"
+      ? r.enforcement === "mandatory"
+        ? 0
+        : 1
+      : r.status === "waived"
+        ? 2
+        : r.status === "pass"
+          ? 3
+          : 4;
+  const results = [...report.results].sort(
+    (a, b) =>
+      order(a) - order(b) || severityRank(a.severity) - severityRank(b.severity) || a.ruleId.localeCompare(b.ruleId),
+  );
   const controls = [...new Set(report.rules.flatMap(controlTags))].sort();
   const { summary } = report;
   const change = new Map<string, string>();
-  for (const label of ["new", "unchanged"] as const) for (const item of context.comparison?.[label] ?? []) change.set(findingKey(item), label);
+  for (const label of ["new", "unchanged"] as const)
+    for (const item of context.comparison?.[label] ?? []) change.set(findingKey(item), label);
   const listed = findings(report);
-  const chartSeverity = barChart("chart-severity", "Findings by severity", SEVERITIES.map((s) => [s, listed.filter((r) => r.severity === s).length]), (s) => SEVERITY_COLOUR[s]!);
+  const chartSeverity = barChart(
+    "chart-severity",
+    "Findings by severity",
+    SEVERITIES.map((s) => [s, listed.filter((r) => r.severity === s).length]),
+    (s) => SEVERITY_COLOUR[s]!,
+  );
   const areas = [...new Set(listed.map((r) => ruleArea(r.ruleId)))].sort();
-  const chartArea = barChart("chart-area", "Findings by area (EST-<AREA>)", areas.map((a): [string, number] => [a, listed.filter((r) => ruleArea(r.ruleId) === a).length]).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])), () => "#0b3d62");
+  const chartArea = barChart(
+    "chart-area",
+    "Findings by area (EST-<AREA>)",
+    areas
+      .map((a): [string, number] => [a, listed.filter((r) => ruleArea(r.ruleId) === a).length])
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+    () => "#0b3d62",
+  );
   const rows = results.map((result, index) => {
     const rule = rules.get(result.ruleId)!;
     const label = statusLabel(result);
     const changed = result.status === "fail" ? change.get(resultKey(result)) : undefined;
-    const waiver = result.waiver ? `<div class="rem">Waived by ${h(result.waiver.owner)} until ${h(result.waiver.expires)}: ${h(result.waiver.reason)}</div>` : "";
+    const waiver = result.waiver
+      ? `<div class="rem">Waived by ${h(result.waiver.owner)} until ${h(result.waiver.expires)}: ${h(result.waiver.reason)}</div>`
+      : "";
     return `<tr data-i="${index}" data-severity="${result.severity}" data-status="${label}" data-controls="${h(controlTags(rule).join("|"))}" data-rule="${h(rule.id)}" data-title="${h(rule.title)}"${changed ? ` data-change="${changed}"` : ""}>
 <td class="s-${label}">${label}${result.baseline ? " (baseline)" : ""}</td><td>${changed ? `<span class="ch-${changed}">${changed}</span>` : ""}</td><td><span class="sev sev-${result.severity}">${result.severity}</span></td>
 <td><b>${h(rule.id)}</b> ${h(rule.title)}<div class="tags">${h([...controlTags(rule), ...mappingTags(rule)].join(" · "))}</div></td>
@@ -124,7 +181,10 @@ export function toHtml(report: PolicyReport, context: ReportContext = bareContex
   });
   const waivers = report.waivers.length
     ? `<table id="waivers"><thead><tr><th>Rule</th><th>Resource</th><th>Owner</th><th>Expires</th><th>Status</th><th>Reason</th></tr></thead><tbody>${report.waivers
-        .map((w) => `<tr><td>${h(w.rule)}</td><td><code>${h(w.resource)}</code></td><td>${h(w.owner)}</td><td>${h(w.expires)}</td><td>${h(w.status)}</td><td>${h(w.reason)}</td></tr>`)
+        .map(
+          (w) =>
+            `<tr><td>${h(w.rule)}</td><td><code>${h(w.resource)}</code></td><td>${h(w.owner)}</td><td>${h(w.expires)}</td><td>${h(w.status)}</td><td>${h(w.reason)}</td></tr>`,
+        )
         .join("")}</tbody></table>`
     : "<p>No waivers.</p>";
   return `<!doctype html>
@@ -151,7 +211,9 @@ ${comparisonSection(context.comparison)}
 <table id="findings"><thead><tr><th>Status</th><th>Change</th><th>Severity</th><th>Rule</th><th>Resource</th><th>Finding and remediation</th></tr></thead>
 <tbody>${rows.join("\n")}</tbody></table>
 <h2>Settings</h2><p>From ${h(settingsOrigin(report))}.</p>
-<table id="settings"><thead><tr><th>Setting</th><th>Value</th></tr></thead><tbody>${settingsRows(report.settings).map(([name, value]) => `<tr><td><code>${h(name)}</code></td><td>${h(value)}</td></tr>`).join("")}</tbody></table>
+<table id="settings"><thead><tr><th>Setting</th><th>Value</th></tr></thead><tbody>${settingsRows(report.settings)
+    .map(([name, value]) => `<tr><td><code>${h(name)}</code></td><td>${h(value)}</td></tr>`)
+    .join("")}</tbody></table>
 <h2>Waivers</h2>${waivers}
 </main><script>${SCRIPT}</script></body></html>
 `;

@@ -7,14 +7,17 @@ export function toJunit(report: PolicyReport): string {
     .map((rule) => ({ rule, results: report.results.filter((result) => result.ruleId === rule.id) }))
     .filter(({ results }) => results.length);
   const count = (status: string) => report.results.filter((result) => result.status === status).length;
-  const skipped = (results: PolicyReport["results"]) => results.filter((result) => result.status === "waived" || result.status === "not-applicable").length;
+  const skipped = (results: PolicyReport["results"]) =>
+    results.filter((result) => result.status === "waived" || result.status === "not-applicable").length;
   const lines = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<testsuites name="estate policy ${x(report.stack)}" tests="${report.results.length}" failures="${count("fail")}" skipped="${skipped(report.results)}" errors="0" time="${(report.durationMs / 1000).toFixed(3)}">`,
   ];
   for (const { rule, results } of suites) {
     const failures = results.filter((result) => result.status === "fail").length;
-    lines.push(`  <testsuite name="${x(rule.id)} ${x(rule.title)}" tests="${results.length}" failures="${failures}" skipped="${skipped(results)}" errors="0">`);
+    lines.push(
+      `  <testsuite name="${x(rule.id)} ${x(rule.title)}" tests="${results.length}" failures="${failures}" skipped="${skipped(results)}" errors="0">`,
+    );
     lines.push(
       `    <properties><property name="severity" value="${rule.severity}"/><property name="enforcement" value="${rule.enforcement}"/>` +
         `<property name="waived" value="${results.filter((r) => r.status === "waived").length}"/><property name="not-applicable" value="${results.filter((r) => r.status === "not-applicable").length}"/></properties>`,
@@ -22,9 +25,16 @@ export function toJunit(report: PolicyReport): string {
     for (const result of results) {
       const open = `    <testcase classname="${x(rule.id)}" name="${x(result.resource.name)} (${x(result.resource.type)})"`;
       if (result.status === "pass") lines.push(`${open}/>`);
-      else if (result.status === "not-applicable") lines.push(`${open}><skipped message="${x(`not applicable: ${result.message ?? ""}`)}"/></testcase>`);
-      else if (result.status === "waived") lines.push(`${open}><skipped message="${x(`waived by ${result.waiver!.owner} until ${result.waiver!.expires}: ${result.waiver!.reason}`)}"/></testcase>`);
-      else lines.push(`${open}><failure type="${result.enforcement}" message="${x(result.message ?? "")}">${x(`${result.resource.urn}\nRemediation: ${rule.remediation}`)}</failure></testcase>`);
+      else if (result.status === "not-applicable")
+        lines.push(`${open}><skipped message="${x(`not applicable: ${result.message ?? ""}`)}"/></testcase>`);
+      else if (result.status === "waived")
+        lines.push(
+          `${open}><skipped message="${x(`waived by ${result.waiver!.owner} until ${result.waiver!.expires}: ${result.waiver!.reason}`)}"/></testcase>`,
+        );
+      else
+        lines.push(
+          `${open}><failure type="${result.enforcement}" message="${x(result.message ?? "")}">${x(`${result.resource.urn}\nRemediation: ${rule.remediation}`)}</failure></testcase>`,
+        );
     }
     lines.push("  </testsuite>");
   }

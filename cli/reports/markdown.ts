@@ -56,7 +56,10 @@ export function toMarkdown(report: PolicyReport, { provenance }: ReportContext):
   const list = findings(report);
   if (!list.length) out.push("No findings.", "");
   else {
-    out.push("| Status | Severity | Rule | Resource | Message | Remediation | Controls |", "| --- | --- | --- | --- | --- | --- | --- |");
+    out.push(
+      "| Status | Severity | Rule | Resource | Message | Remediation | Controls |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
+    );
     for (const result of list) {
       const rule = rules.get(result.ruleId)!;
       out.push(
@@ -65,12 +68,24 @@ export function toMarkdown(report: PolicyReport, { provenance }: ReportContext):
     }
     out.push("");
   }
-  out.push("## Settings", "", `From ${settingsOrigin(report)}.`, "", "| Setting | Value |", "| --- | --- |", ...settingsRows(report.settings).map(([name, value]) => `| ${name} | ${cell(value)} |`), "");
+  out.push(
+    "## Settings",
+    "",
+    `From ${settingsOrigin(report)}.`,
+    "",
+    "| Setting | Value |",
+    "| --- | --- |",
+    ...settingsRows(report.settings).map(([name, value]) => `| ${name} | ${cell(value)} |`),
+    "",
+  );
   out.push("## Waivers", "");
   if (!report.waivers.length) out.push("No waivers.", "");
   else {
     out.push("| Rule | Resource | Owner | Expires | Status | Reason |", "| --- | --- | --- | --- | --- | --- |");
-    for (const waiver of report.waivers) out.push(`| ${waiver.rule} | ${code(waiver.resource)} | ${cell(waiver.owner)} | ${waiver.expires} | ${waiver.status} | ${cell(waiver.reason)} |`);
+    for (const waiver of report.waivers)
+      out.push(
+        `| ${waiver.rule} | ${code(waiver.resource)} | ${cell(waiver.owner)} | ${waiver.expires} | ${waiver.status} | ${cell(waiver.reason)} |`,
+      );
     out.push("");
   }
   return `${out.join("\n")}\n`;

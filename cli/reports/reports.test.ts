@@ -16,15 +16,27 @@ import type { PolicyReport } from "../../policies/evaluate.js";
 
 const schema = JSON.parse(readFileSync(new URL("./fixtures/sarif-schema-2.1.0.json", import.meta.url), "utf8"));
 const now = new Date("2026-11-24T12:00:00Z");
-const waiver = { ...EXPIRED_WAIVER, rule: "EST-COS-002", resource: "cosmos", expires: "2027-01-31", reason: "Migrating clients to Entra ID" };
-const report = evaluate(insecureEstate(), { stack: "test", profile: "prod", planCreatedAt: now.toISOString() }, { now, waivers: [EXPIRED_WAIVER, waiver] });
+const waiver = {
+  ...EXPIRED_WAIVER,
+  rule: "EST-COS-002",
+  resource: "cosmos",
+  expires: "2027-01-31",
+  reason: "Migrating clients to Entra ID",
+};
+const report = evaluate(
+  insecureEstate(),
+  { stack: "test", profile: "prod", planCreatedAt: now.toISOString() },
+  { now, waivers: [EXPIRED_WAIVER, waiver] },
+);
 
 describe("the JSON schema validator", () => {
   it("catches what the SARIF schema forbids", () => {
     expect(validateJson(schema, { version: "2.1.0", runs: [] })).toEqual([]);
     expect(validateJson(schema, { version: "2.0.0", runs: [] })).toContain('$.version: "2.0.0" not in enum');
     expect(validateJson(schema, { version: "2.1.0" })).toContain("$: missing required runs");
-    expect(validateJson(schema, { version: "2.1.0", runs: [{ tool: { driver: {} } }] })).toContain("$.runs[0].tool.driver: missing required name");
+    expect(validateJson(schema, { version: "2.1.0", runs: [{ tool: { driver: {} } }] })).toContain(
+      "$.runs[0].tool.driver: missing required name",
+    );
     expect(validateJson(schema, { version: "2.1.0", runs: [], colour: 1 })).toContain("$: unexpected property colour");
   });
 });
@@ -40,11 +52,15 @@ describe("SARIF", () => {
     const run = sarif.runs[0];
     const rule = run.tool.driver.rules.find((r: any) => r.id === "EST-ST-003");
     expect(rule.help.text).toContain("allowBlobPublicAccess: false");
-    expect(rule.properties.tags).toEqual(expect.arrayContaining(["MCSB NS-2", "CIS 3.7", "Azure.Storage.BlobPublicAccess", "CKV_AZURE_190"]));
+    expect(rule.properties.tags).toEqual(
+      expect.arrayContaining(["MCSB NS-2", "CIS 3.7", "Azure.Storage.BlobPublicAccess", "CKV_AZURE_190"]),
+    );
     const result = run.results.find((r: any) => r.ruleId === "EST-ST-003");
     expect(run.tool.driver.rules[result.ruleIndex].id).toBe("EST-ST-003");
     expect(result.level).toBe("error");
-    expect(result.locations[0].logicalLocations[0].fullyQualifiedName).toBe("urn:pulumi:test::estate::azure-native:storage:StorageAccount::st");
+    expect(result.locations[0].logicalLocations[0].fullyQualifiedName).toBe(
+      "urn:pulumi:test::estate::azure-native:storage:StorageAccount::st",
+    );
     const waived = run.results.find((r: any) => r.ruleId === "EST-COS-002");
     expect(waived.suppressions[0]).toMatchObject({ kind: "external", status: "accepted" });
   });
@@ -58,7 +74,9 @@ describe("JUnit and Markdown", () => {
     expect((xml.match(/<skipped message="waived /g) ?? []).length).toBe(1);
     expect(report.summary.notApplicable).toBeGreaterThan(0);
     expect((xml.match(/<skipped message="not applicable: /g) ?? []).length).toBe(report.summary.notApplicable);
-    expect(xml).toMatch(/<testcase classname="EST-ST-003" name="st \(azure-native:storage:StorageAccount\)"><failure type="mandatory"/);
+    expect(xml).toMatch(
+      /<testcase classname="EST-ST-003" name="st \(azure-native:storage:StorageAccount\)"><failure type="mandatory"/,
+    );
   });
 
   it("lists findings with remediation and waivers with owner and expiry", () => {
@@ -78,17 +96,40 @@ describe("settings and not-applicable in every report", () => {
     expect(md).toContain("| minimumTlsVersion | 1.2 |");
     const html = toHtml(report);
     expect(html).toMatch(/<table id="settings">.*<code>allowedRegions<\/code><\/td><td>[^<]*eastus/);
-    expect(html).toContain(`<div class="card" id="c-not-applicable"><b>${report.summary.notApplicable}</b>not applicable</div>`);
+    expect(html).toContain(
+      `<div class="card" id="c-not-applicable"><b>${report.summary.notApplicable}</b>not applicable</div>`,
+    );
     expect((html.match(/data-status="not-applicable"/g) ?? []).length).toBe(report.summary.notApplicable);
     const run = (toSarif(report, bareContext(report)) as any).runs[0];
     expect(run.properties.settings).toEqual(report.settings);
     expect(run.properties.summary.notApplicable).toBe(report.summary.notApplicable);
-    expect(run.results.some((r: any) => report.results.find((x) => x.status === "not-applicable" && r.ruleId === x.ruleId && r.locations[0].logicalLocations[0].fullyQualifiedName === x.resource.urn))).toBe(false);
+    expect(
+      run.results.some((r: any) =>
+        report.results.find(
+          (x) =>
+            x.status === "not-applicable" &&
+            r.ruleId === x.ruleId &&
+            r.locations[0].logicalLocations[0].fullyQualifiedName === x.resource.urn,
+        ),
+      ),
+    ).toBe(false);
   });
 });
 
 describe("policy.md as a pull-request comment (GitHub Markdown)", () => {
-  const apim = { ...report, results: report.results.map((result, index) => (index === 0 ? { ...result, status: "fail" as const, message: "`<policies>` has no `<base />` in <inbound> & <outbound>", resource: { ...result.resource, name: "api|v1" } } : result)) };
+  const apim = {
+    ...report,
+    results: report.results.map((result, index) =>
+      index === 0
+        ? {
+            ...result,
+            status: "fail" as const,
+            message: "`<policies>` has no `<base />` in <inbound> & <outbound>",
+            resource: { ...result.resource, name: "api|v1" },
+          }
+        : result,
+    ),
+  };
   const md = toMarkdown(apim, bareContext(apim));
 
   it("leaves code spans as they are: nothing is entity-decoded inside backticks", () => {
@@ -101,7 +142,12 @@ describe("policy.md as a pull-request comment (GitHub Markdown)", () => {
   it("escapes pipes in code spans so the table keeps its columns", () => {
     const row = md.split("\n").find((line) => line.includes("api\\|v1"))!;
     expect(row).toContain("| `api\\|v1` |");
-    expect(row.split(/(?<!\\)\|/).length).toBe(md.split("\n").find((line) => line.startsWith("| Status |"))!.split("|").length);
+    expect(row.split(/(?<!\\)\|/).length).toBe(
+      md
+        .split("\n")
+        .find((line) => line.startsWith("| Status |"))!
+        .split("|").length,
+    );
   });
 });
 
@@ -118,16 +164,32 @@ describe("SARIF locations point at the sources that declared the resource", () =
     stack: "prod",
     results: report.results.map((result) => {
       const parent = underComponent[result.resource.type];
-      return parent ? { ...result, resource: { ...result.resource, urn: `urn:pulumi:prod::estate::${parent}$${result.resource.type}::${result.resource.name}` } } : result;
+      return parent
+        ? {
+            ...result,
+            resource: {
+              ...result.resource,
+              urn: `urn:pulumi:prod::estate::${parent}$${result.resource.type}::${result.resource.name}`,
+            },
+          }
+        : result;
     }),
   };
-  const run = (toSarif(placed, reportContext(PROJECT, placed, { outDir: mkdtempSync(path.join(tmpdir(), "estate-sarif-")) })) as any).runs[0];
+  const run = (
+    toSarif(
+      placed,
+      reportContext(PROJECT, placed, { outDir: mkdtempSync(path.join(tmpdir(), "estate-sarif-")) }),
+    ) as any
+  ).runs[0];
   const lineOf = (uri: string, line: number) => readFileSync(path.join(PROJECT, uri), "utf8").split("\n")[line - 1];
-  const locationOf = (type: string) => run.results.find((r: any) => r.properties.resourceType === type)?.locations[0].physicalLocation;
+  const locationOf = (type: string) =>
+    run.results.find((r: any) => r.properties.resourceType === type)?.locations[0].physicalLocation;
 
   it("never points at the gitignored plan.json, and stays valid SARIF", () => {
     expect(run.results.length).toBeGreaterThan(5);
-    expect(run.results.filter((r: any) => /plan\.json$/.test(r.locations[0].physicalLocation.artifactLocation.uri))).toEqual([]);
+    expect(
+      run.results.filter((r: any) => /plan\.json$/.test(r.locations[0].physicalLocation.artifactLocation.uri)),
+    ).toEqual([]);
     expect(validateJson(schema, { version: "2.1.0", runs: [run] })).toEqual([]);
   });
 
@@ -142,7 +204,10 @@ describe("SARIF locations point at the sources that declared the resource", () =
 
   it("locates a resource a shared helper declares at the helper, and stack findings at the stack file", () => {
     const locate = sourceLocator(PROJECT, "prod");
-    const diagnostics = locate({ urn: "urn:pulumi:prod::estate::estate:data:BlobStorage$azure-native:monitor:DiagnosticSetting::data-storage-diag", type: "azure-native:monitor:DiagnosticSetting" });
+    const diagnostics = locate({
+      urn: "urn:pulumi:prod::estate::estate:data:BlobStorage$azure-native:monitor:DiagnosticSetting::data-storage-diag",
+      type: "azure-native:monitor:DiagnosticSetting",
+    });
     expect(diagnostics.uri).toBe("infra/observability/diagnostics.ts");
     expect(lineOf(diagnostics.uri, diagnostics.line)).toMatch(/new monitor\.DiagnosticSetting\(/);
     const stackFile = locate({ urn: "pulumi:pulumi:Stack::outputs", type: "pulumi:pulumi:Stack" });
@@ -159,9 +224,19 @@ describe("the comparison with the previous run", () => {
     expect(reportContext(PROJECT, report, { outDir }).comparison).toBeUndefined();
     writeReports(outDir, report, reportContext(PROJECT, report, { outDir }));
     const fixedOne = report.results.findIndex((result) => result.status === "fail");
-    const next: PolicyReport = { ...report, results: report.results.map((result, index) => (index === fixedOne ? { ...result, status: "pass" as const, message: undefined } : result)) };
+    const next: PolicyReport = {
+      ...report,
+      results: report.results.map((result, index) =>
+        index === fixedOne ? { ...result, status: "pass" as const, message: undefined } : result,
+      ),
+    };
     const { comparison } = reportContext(PROJECT, next, { outDir });
-    expect(comparison).toMatchObject({ against: "previous run", file: path.join(outDir, "policy.json"), new: [], fixed: [{ ruleId: report.results[fixedOne]!.ruleId, resource: report.results[fixedOne]!.resource.urn }] });
+    expect(comparison).toMatchObject({
+      against: "previous run",
+      file: path.join(outDir, "policy.json"),
+      new: [],
+      fixed: [{ ruleId: report.results[fixedOne]!.ruleId, resource: report.results[fixedOne]!.resource.urn }],
+    });
     expect(comparison!.unchanged.length).toBe(report.summary.fail - 1);
     expect(reportContext(PROJECT, { ...next, stack: "other" }, { outDir }).comparison).toBeUndefined();
     const run = (toSarif(next, reportContext(PROJECT, next, { outDir })) as any).runs[0];

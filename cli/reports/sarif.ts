@@ -20,7 +20,9 @@ export function toSarif(report: PolicyReport, context: ReportContext): object {
   // SARIF's baselineState: each failure is new or unchanged against the baseline or previous run.
   const unchanged = new Set((context.comparison?.unchanged ?? []).map(findingKey));
   const baselineState = (result: PolicyResult) =>
-    context.comparison && result.status === "fail" ? { baselineState: unchanged.has(resultKey(result)) ? "unchanged" : "new" } : {};
+    context.comparison && result.status === "fail"
+      ? { baselineState: unchanged.has(resultKey(result)) ? "unchanged" : "new" }
+      : {};
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -40,7 +42,11 @@ export function toSarif(report: PolicyReport, context: ReportContext): object {
                 text: `${rule.description}\nRemediation: ${rule.remediation}`,
                 markdown: `${rule.description}\n\n**Remediation:** ${rule.remediation}\n\n**Controls:** ${controlTags(rule).join(", ")}${mappingTags(rule).length ? `\n\n**Mappings:** ${mappingTags(rule).join(", ")}` : ""}`,
               },
-              defaultConfiguration: { level: rule.enforcement === "mandatory" ? "error" : rule.enforcement === "advisory" ? "warning" : "none", enabled: rule.enforcement !== "disabled" },
+              defaultConfiguration: {
+                level:
+                  rule.enforcement === "mandatory" ? "error" : rule.enforcement === "advisory" ? "warning" : "none",
+                enabled: rule.enforcement !== "disabled",
+              },
               properties: {
                 tags: ["security", ...controlTags(rule), ...mappingTags(rule)],
                 "security-severity": SEVERITY_SCORE[rule.severity],
@@ -61,19 +67,46 @@ export function toSarif(report: PolicyReport, context: ReportContext): object {
           message: { text: `${result.resource.name}: ${result.message ?? "violation"}` },
           locations: [
             {
-              physicalLocation: { artifactLocation: { uri: context.locate(result.resource).uri, uriBaseId: "SRCROOT" }, region: { startLine: context.locate(result.resource).line } },
-              logicalLocations: [{ fullyQualifiedName: result.resource.urn, name: result.resource.name, kind: "resource" }],
+              physicalLocation: {
+                artifactLocation: { uri: context.locate(result.resource).uri, uriBaseId: "SRCROOT" },
+                region: { startLine: context.locate(result.resource).line },
+              },
+              logicalLocations: [
+                { fullyQualifiedName: result.resource.urn, name: result.resource.name, kind: "resource" },
+              ],
             },
           ],
           ...baselineState(result),
           partialFingerprints: { "estateResource/v1": `${result.ruleId}:${result.resource.urn}` },
           ...(result.waiver
-            ? { suppressions: [{ kind: "external", status: "accepted", justification: `${result.waiver.reason} (owner ${result.waiver.owner}, until ${result.waiver.expires})` }] }
+            ? {
+                suppressions: [
+                  {
+                    kind: "external",
+                    status: "accepted",
+                    justification: `${result.waiver.reason} (owner ${result.waiver.owner}, until ${result.waiver.expires})`,
+                  },
+                ],
+              }
             : {}),
-          properties: { severity: result.severity, enforcement: result.enforcement, resourceType: result.resource.type, ...(result.baseline ? { baseline: true } : {}) },
+          properties: {
+            severity: result.severity,
+            enforcement: result.enforcement,
+            resourceType: result.resource.type,
+            ...(result.baseline ? { baseline: true } : {}),
+          },
         })),
         // Results list findings only; passes and not-applicable verdicts are counted here, apart.
-        properties: { provenance: context.provenance, stack: report.stack, profile: report.profile, mode: report.mode, planCreatedAt: report.planCreatedAt, summary: report.summary, settings: report.settings, settingsFrom: report.settingsFrom },
+        properties: {
+          provenance: context.provenance,
+          stack: report.stack,
+          profile: report.profile,
+          mode: report.mode,
+          planCreatedAt: report.planCreatedAt,
+          summary: report.summary,
+          settings: report.settings,
+          settingsFrom: report.settingsFrom,
+        },
       },
     ],
   };

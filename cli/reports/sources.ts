@@ -25,7 +25,10 @@ const lineAt = (text: string, index: number) => text.slice(0, index).split("\n")
 
 /** The type's class as code constructs it: `new storage.StorageAccount(` or `new StorageAccount(`. */
 const constructorCall = (type: string) => {
-  const className = type.split(":").pop()!.replace(/[^A-Za-z0-9_$]/g, "");
+  const className = type
+    .split(":")
+    .pop()!
+    .replace(/[^A-Za-z0-9_$]/g, "");
   return new RegExp(`\\bnew\\s+(?:[A-Za-z_$][\\w$]*\\.)?${className}\\s*[(<]`);
 };
 
@@ -51,7 +54,8 @@ export function sourceLocator(projectDir: string, stack: string): SourceLocator 
   const components = new Map<string, SourceLocation>();
   for (const file of infraFiles) {
     const text = read(file);
-    for (const match of text.matchAll(COMPONENT_DECLARATION)) if (!components.has(match[1]!)) components.set(match[1]!, { uri: file, line: lineAt(text, match.index) });
+    for (const match of text.matchAll(COMPONENT_DECLARATION))
+      if (!components.has(match[1]!)) components.set(match[1]!, { uri: file, line: lineAt(text, match.index) });
   }
   const stackFile = `Pulumi.${stack}.yaml`;
   const stackFileText = existsSync(path.join(projectDir, stackFile)) ? read(stackFile) : "";
@@ -70,7 +74,9 @@ export function sourceLocator(projectDir: string, stack: string): SourceLocator 
   return ({ urn, type }) => {
     // urn:pulumi:<stack>::<project>::<parent type>$<type>::<name>
     const qualifiedType = urn.split("::")[2] ?? "";
-    const parentType = qualifiedType.includes("$") ? qualifiedType.slice(0, qualifiedType.lastIndexOf("$")).split("$").pop()! : undefined;
+    const parentType = qualifiedType.includes("$")
+      ? qualifiedType.slice(0, qualifiedType.lastIndexOf("$")).split("$").pop()!
+      : undefined;
     const key = `${parentType}\n${type}`;
     if (!cache.has(key)) {
       const component = parentType ? components.get(parentType) : undefined;

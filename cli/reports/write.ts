@@ -11,7 +11,11 @@ import { toSarif } from "./sarif.js";
 export type ReportFormat = "json" | "sarif" | "junit" | "md" | "html";
 export const REPORT_FORMATS: ReportFormat[] = ["json", "sarif", "junit", "md", "html"];
 
-export function renderReport(report: PolicyReport, format: ReportFormat, context: ReportContext = bareContext(report)): string {
+export function renderReport(
+  report: PolicyReport,
+  format: ReportFormat,
+  context: ReportContext = bareContext(report),
+): string {
   switch (format) {
     case "json":
       // The run's provenance travels in the file, as in every other artifact of the run.
@@ -36,7 +40,11 @@ const FILE_NAMES: Record<ReportFormat, string> = {
 };
 
 /** Writes every report next to plan.json; returns the files written. Build the context (`reportContext`) before: it reads the previous policy.json. */
-export function writeReports(outDir: string, report: PolicyReport, context: ReportContext = bareContext(report)): string[] {
+export function writeReports(
+  outDir: string,
+  report: PolicyReport,
+  context: ReportContext = bareContext(report),
+): string[] {
   mkdirSync(outDir, { recursive: true });
   return REPORT_FORMATS.map((format) => {
     const file = path.join(outDir, FILE_NAMES[format]);

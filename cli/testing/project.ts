@@ -11,7 +11,9 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
  */
 export function projectCopy(stacks: string[] = ["dev", "prod"]): string {
   const dir = mkdtempSync(path.join(tmpdir(), "estate-project-"));
-  for (const file of ["Pulumi.yaml", ...stacks.map((s) => `Pulumi.${s}.yaml`)]) copyFileSync(path.join(REPO_ROOT, file), path.join(dir, file));
-  for (const folder of ["services", "policies"]) symlinkSync(path.join(REPO_ROOT, folder), path.join(dir, folder), "dir");
+  for (const file of ["Pulumi.yaml", ...stacks.map((s) => `Pulumi.${s}.yaml`)])
+    copyFileSync(path.join(REPO_ROOT, file), path.join(dir, file));
+  for (const folder of ["services", "policies"])
+    symlinkSync(path.join(REPO_ROOT, folder), path.join(dir, folder), "dir");
   return dir;
 }

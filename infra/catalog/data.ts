@@ -2,7 +2,9 @@ import type { CatalogEntry } from "./types.js";
 
 /** The managed identity Azure gives a resource with `identity: SystemAssigned`. */
 export const systemIdentity = (guid: (purpose: string) => string, inputs: Record<string, any>) =>
-  inputs.identity?.type === "SystemAssigned" ? { identity: { ...inputs.identity, principalId: guid("principal"), tenantId: guid("tenant") } } : {};
+  inputs.identity?.type === "SystemAssigned"
+    ? { identity: { ...inputs.identity, principalId: guid("principal"), tenantId: guid("tenant") } }
+    : {};
 
 export const dataTypes: Record<string, CatalogEntry> = {
   "azure-native:cosmosdb:DatabaseAccount": {
@@ -57,7 +59,11 @@ export const dataTypes: Record<string, CatalogEntry> = {
     apiVersion: "2023-08-01",
     names: ["serverName", "failoverGroupName"],
     taggable: true,
-    outputs: ({ inputs }) => ({ replicationRole: "Primary", replicationState: "CATCH_UP", partnerServers: inputs.partnerServers }),
+    outputs: ({ inputs }) => ({
+      replicationRole: "Primary",
+      replicationState: "CATCH_UP",
+      partnerServers: inputs.partnerServers,
+    }),
   },
   "azure-native:sql:ServerBlobAuditingPolicy": {
     arm: "Microsoft.Sql/servers/auditingSettings",
@@ -94,14 +100,23 @@ export const dataTypes: Record<string, CatalogEntry> = {
     apiVersion: "2024-11-01",
     names: ["name"],
     taggable: true,
-    outputs: ({ name }) => ({ hostName: `${name}.redis.cache.windows.net`, port: 6379, sslPort: 6380, provisioningState: "Succeeded" }),
+    outputs: ({ name }) => ({
+      hostName: `${name}.redis.cache.windows.net`,
+      port: 6379,
+      sslPort: 6380,
+      provisioningState: "Succeeded",
+    }),
   },
   "azure-native:redis:LinkedServer": {
     arm: "Microsoft.Cache/redis/linkedServers",
     apiVersion: "2024-11-01",
     names: ["name", "linkedServerName"],
     taggable: false,
-    outputs: ({ inputs }) => ({ geoReplicatedPrimaryHostName: `${inputs.name}.geo.redis.cache.windows.net`, primaryHostName: `${inputs.name}.redis.cache.windows.net`, provisioningState: "Succeeded" }),
+    outputs: ({ inputs }) => ({
+      geoReplicatedPrimaryHostName: `${inputs.name}.geo.redis.cache.windows.net`,
+      primaryHostName: `${inputs.name}.redis.cache.windows.net`,
+      provisioningState: "Succeeded",
+    }),
   },
   "azure-native:redis:AccessPolicyAssignment": {
     arm: "Microsoft.Cache/redis/accessPolicyAssignments",

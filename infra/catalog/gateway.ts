@@ -24,7 +24,11 @@ export const gatewayTypes: Record<string, CatalogEntry> = {
   "azure-native:apimanagement:Api": child("apis", ["apiId"]),
   "azure-native:apimanagement:ApiOperation": child("apis/operations", ["apiId", "operationId"]),
   "azure-native:apimanagement:ApiPolicy": child("apis/policies", ["apiId", "policyId"]),
-  "azure-native:apimanagement:ApiOperationPolicy": child("apis/operations/policies", ["apiId", "operationId", "policyId"]),
+  "azure-native:apimanagement:ApiOperationPolicy": child("apis/operations/policies", [
+    "apiId",
+    "operationId",
+    "policyId",
+  ]),
   "azure-native:apimanagement:Policy": child("policies", ["policyId"]),
   "azure-native:apimanagement:Logger": child("loggers", ["loggerId"]),
   "azure-native:apimanagement:Diagnostic": child("diagnostics", ["diagnosticId"]),

@@ -12,7 +12,9 @@ export const hostTypes: Record<string, CatalogEntry> = {
     outputs: ({ name, guid, inputs }) => ({
       defaultHostname: `${name}-${guid("host").replace(/-/g, "").slice(0, 9)}.3.azurestaticapps.net`,
       contentDistributionEndpoint: `https://content-${guid("content").slice(0, 8)}.infrastructure.3.azurestaticapps.net`,
-      ...(inputs.identity?.type === "SystemAssigned" ? { identity: { ...inputs.identity, principalId: guid("principal"), tenantId: guid("tenant") } } : {}),
+      ...(inputs.identity?.type === "SystemAssigned"
+        ? { identity: { ...inputs.identity, principalId: guid("principal"), tenantId: guid("tenant") } }
+        : {}),
     }),
   },
   "azure-native:web:StaticSiteCustomDomain": {
@@ -58,9 +60,17 @@ export const hostTypes: Record<string, CatalogEntry> = {
       latestRevisionFqdn: `${name}--${guid("revision").slice(0, 7)}.internal.azurecontainerapps.io`,
       configuration: {
         ...inputs.configuration,
-        ingress: inputs.configuration?.ingress && { ...inputs.configuration.ingress, fqdn: `${name}.internal.${guid("domain").replace(/-/g, "").slice(0, 12)}.azurecontainerapps.io` },
+        ingress: inputs.configuration?.ingress && {
+          ...inputs.configuration.ingress,
+          fqdn: `${name}.internal.${guid("domain").replace(/-/g, "").slice(0, 12)}.azurecontainerapps.io`,
+        },
       },
-      identity: { ...inputs.identity, ...(/SystemAssigned/.test(String(inputs.identity?.type)) ? { principalId: guid("principal"), tenantId: guid("tenant") } : {}) },
+      identity: {
+        ...inputs.identity,
+        ...(/SystemAssigned/.test(String(inputs.identity?.type))
+          ? { principalId: guid("principal"), tenantId: guid("tenant") }
+          : {}),
+      },
     }),
   },
   "azure-native:privatedns:PrivateRecordSet": {

@@ -21,11 +21,18 @@ export const kubernetesTypes: Record<string, CatalogEntry> = {
       const fqdn = `${String(inputs.dnsPrefix ?? name)}-${guid("fqdn").slice(0, 8)}.hcp.${location}.azmk8s.io`;
       return {
         // A private cluster's API server answers on a private FQDN only.
-        ...(privateCluster ? { privateFQDN: `${String(inputs.dnsPrefix ?? name)}-${guid("fqdn").slice(0, 8)}.privatelink.${location}.azmk8s.io` } : { fqdn }),
+        ...(privateCluster
+          ? {
+              privateFQDN: `${String(inputs.dnsPrefix ?? name)}-${guid("fqdn").slice(0, 8)}.privatelink.${location}.azmk8s.io`,
+            }
+          : { fqdn }),
         nodeResourceGroup: inputs.nodeResourceGroup ?? node,
         currentKubernetesVersion: inputs.kubernetesVersion ?? "1.33.7",
         // A system-assigned identity gets its principal here; a user-assigned one is its own resource.
-        identity: inputs.identity?.type === "SystemAssigned" ? { ...inputs.identity, principalId: guid("principal"), tenantId: guid("tenant") } : inputs.identity,
+        identity:
+          inputs.identity?.type === "SystemAssigned"
+            ? { ...inputs.identity, principalId: guid("principal"), tenantId: guid("tenant") }
+            : inputs.identity,
         // The kubelet identity AKS creates in the node resource group: it pulls images.
         identityProfile: {
           kubeletidentity: {
@@ -34,7 +41,14 @@ export const kubernetesTypes: Record<string, CatalogEntry> = {
             resourceId: `/subscriptions/${subscription}/resourceGroups/${node}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}-agentpool`,
           },
         },
-        ...(inputs.oidcIssuerProfile?.enabled ? { oidcIssuerProfile: { enabled: true, issuerURL: `https://${location}.oic.prod-aks.azure.com/${guid("tenant")}/${guid("issuer")}/` } } : {}),
+        ...(inputs.oidcIssuerProfile?.enabled
+          ? {
+              oidcIssuerProfile: {
+                enabled: true,
+                issuerURL: `https://${location}.oic.prod-aks.azure.com/${guid("tenant")}/${guid("issuer")}/`,
+              },
+            }
+          : {}),
         provisioningState: "Succeeded",
       };
     },
@@ -61,4 +75,3 @@ export const kubernetesTypes: Record<string, CatalogEntry> = {
   "kubernetes:networking.k8s.io/v1:NetworkPolicy": kubernetesObject,
   "kubernetes:policy/v1:PodDisruptionBudget": kubernetesObject,
 };
-

@@ -26,7 +26,11 @@ export const networkTypes: Record<string, CatalogEntry> = {
     names: ["privateEndpointName"],
     taggable: true,
     outputs: ({ id, inputs }) => ({
-      networkInterfaces: [{ id: `${id.split("/providers/")[0]}/providers/Microsoft.Network/networkInterfaces/${inputs.customNetworkInterfaceName}` }],
+      networkInterfaces: [
+        {
+          id: `${id.split("/providers/")[0]}/providers/Microsoft.Network/networkInterfaces/${inputs.customNetworkInterfaceName}`,
+        },
+      ],
     }),
   },
   "azure-native:network:PrivateDnsZoneGroup": {

@@ -8,7 +8,12 @@ export const platformTypes: Record<string, CatalogEntry> = {
     apiVersion: "2025-05-01",
     names: ["searchServiceName"],
     taggable: true,
-    outputs: ({ name, guid, inputs }) => ({ status: "running", provisioningState: "succeeded", endpoint: `https://${name}.search.windows.net`, ...systemIdentity(guid, inputs) }),
+    outputs: ({ name, guid, inputs }) => ({
+      status: "running",
+      provisioningState: "succeeded",
+      endpoint: `https://${name}.search.windows.net`,
+      ...systemIdentity(guid, inputs),
+    }),
   },
   "azure-native:cognitiveservices:Account": {
     arm: "Microsoft.CognitiveServices/accounts",
@@ -56,6 +61,10 @@ export const platformTypes: Record<string, CatalogEntry> = {
     apiVersion: "2024-05-01",
     names: ["configStoreName"],
     taggable: true,
-    outputs: ({ name, guid, inputs }) => ({ endpoint: `https://${name}.azconfig.io`, provisioningState: "Succeeded", ...systemIdentity(guid, inputs) }),
+    outputs: ({ name, guid, inputs }) => ({
+      endpoint: `https://${name}.azconfig.io`,
+      provisioningState: "Succeeded",
+      ...systemIdentity(guid, inputs),
+    }),
   },
 };

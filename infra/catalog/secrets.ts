@@ -7,7 +7,9 @@ export const secretsTypes: Record<string, CatalogEntry> = {
     names: ["vaultName"],
     taggable: true,
     // Azure returns the vault's properties with the data-plane URI added.
-    outputs: ({ name, inputs }) => ({ properties: { ...inputs.properties, vaultUri: `https://${name}.vault.azure.net/` } }),
+    outputs: ({ name, inputs }) => ({
+      properties: { ...inputs.properties, vaultUri: `https://${name}.vault.azure.net/` },
+    }),
   },
   "azure-native:keyvault:Secret": {
     arm: "Microsoft.KeyVault/vaults/secrets",
@@ -17,7 +19,11 @@ export const secretsTypes: Record<string, CatalogEntry> = {
     outputs: ({ guid, inputs }) => {
       const uri = `https://${inputs.vaultName}.vault.azure.net/secrets/${inputs.secretName}`;
       return {
-        properties: { ...inputs.properties, secretUri: uri, secretUriWithVersion: `${uri}/${guid("version").replace(/-/g, "")}` },
+        properties: {
+          ...inputs.properties,
+          secretUri: uri,
+          secretUriWithVersion: `${uri}/${guid("version").replace(/-/g, "")}`,
+        },
       };
     },
   },

@@ -9,7 +9,11 @@ const HOST_ACCOUNT = "/subscriptions/s/resourceGroups/rg-test/providers/Microsof
 const ARGS: ComputeArgs = {
   ...BASE,
   apps: [
-    { name: "api", kind: "function-app", appSettings: { DB_PASSWORD: { keyVaultSecretUri: "https://kv.vault.azure.net/secrets/db" }, MODE: "fast" } },
+    {
+      name: "api",
+      kind: "function-app",
+      appSettings: { DB_PASSWORD: { keyVaultSecretUri: "https://kv.vault.azure.net/secrets/db" }, MODE: "fast" },
+    },
     { name: "portal", kind: "web-app" },
   ],
   functions: { plan: "ElasticPremium", sku: "EP1", alwaysReady: 3, maxInstances: 20 },
@@ -19,13 +23,23 @@ const ARGS: ComputeArgs = {
     maxInstances: 20,
     webSockets: false,
     stagingSlot: false,
-    autoscale: { scaleOut: { cpuPercent: 70, minutes: 10 }, scaleIn: { cpuPercent: 30, minutes: 10 }, cooldownMinutes: 10 },
+    autoscale: {
+      scaleOut: { cpuPercent: 70, minutes: 10 },
+      scaleIn: { cpuPercent: 30, minutes: 10 },
+      cooldownMinutes: 10,
+    },
   },
   zoneRedundant: true,
   integrationSubnetId: `${SUBNETS}/snet-integration`,
   inbound: { name: "allow-api-management", description: "APIM only", subnetId: `${SUBNETS}/snet-gateway` },
   appInsights: { id: APPI, connectionString: "InstrumentationKey=k" },
-  hostStorage: { accountName: "sthost", containerIds: { "azure-webjobs-hosts": `${HOST_ACCOUNT}/blobServices/default/containers/azure-webjobs-hosts`, "azure-webjobs-secrets": `${HOST_ACCOUNT}/blobServices/default/containers/azure-webjobs-secrets` } },
+  hostStorage: {
+    accountName: "sthost",
+    containerIds: {
+      "azure-webjobs-hosts": `${HOST_ACCOUNT}/blobServices/default/containers/azure-webjobs-hosts`,
+      "azure-webjobs-secrets": `${HOST_ACCOUNT}/blobServices/default/containers/azure-webjobs-secrets`,
+    },
+  },
 };
 
 const FLEX = {
@@ -44,37 +58,50 @@ beforeAll(async () => {
   });
 });
 
-const app = (name: string): PlanResource => ofType(plan, "azure-native:web:WebApp").find((r) => String(r.inputs.name).includes(`-${name}-`))!;
-const settings = (r: PlanResource) => Object.fromEntries((r.inputs.siteConfig as any).appSettings.map((s: any) => [s.name, s.value]));
+const app = (name: string): PlanResource =>
+  ofType(plan, "azure-native:web:WebApp").find((r) => String(r.inputs.name).includes(`-${name}-`))!;
+const settings = (r: PlanResource) =>
+  Object.fromEntries((r.inputs.siteConfig as any).appSettings.map((s: any) => [s.name, s.value]));
 
 describe("Compute", () => {
   it("puts Function apps on a zone-redundant Elastic Premium plan and web apps on PremiumV3", () => {
-    const plans = Object.fromEntries(ofType(plan, "azure-native:web:AppServicePlan").map((p) => [p.inputs.kind, p.inputs]));
-    expect(plans.elastic).toMatchObject({ sku: { name: "EP1", tier: "ElasticPremium", capacity: 3 }, maximumElasticWorkerCount: 20, zoneRedundant: true });
+    const plans = Object.fromEntries(
+      ofType(plan, "azure-native:web:AppServicePlan").map((p) => [p.inputs.kind, p.inputs]),
+    );
+    expect(plans.elastic).toMatchObject({
+      sku: { name: "EP1", tier: "ElasticPremium", capacity: 3 },
+      maximumElasticWorkerCount: 20,
+      zoneRedundant: true,
+    });
     expect(plans.linux).toMatchObject({ sku: { name: "P1v3", tier: "PremiumV3", capacity: 3 }, zoneRedundant: true });
   });
 
-  it.each(["api", "portal"])("%s: HTTPS only, TLS 1.2, FTPS off, no remote debugging, identity, VNet integration, health check", (name) => {
-    const site = app(name).inputs as any;
-    expect(site).toMatchObject({
-      httpsOnly: true,
-      identity: { type: "SystemAssigned" },
-      virtualNetworkSubnetId: ARGS.integrationSubnetId,
-      siteConfig: {
-        minTlsVersion: "1.2",
-        scmMinTlsVersion: "1.2",
-        ftpsState: "Disabled",
-        remoteDebuggingEnabled: false,
-        healthCheckPath: "/api/v1/health",
-        vnetRouteAllEnabled: true,
-      },
-    });
-  });
+  it.each(["api", "portal"])(
+    "%s: HTTPS only, TLS 1.2, FTPS off, no remote debugging, identity, VNet integration, health check",
+    (name) => {
+      const site = app(name).inputs as any;
+      expect(site).toMatchObject({
+        httpsOnly: true,
+        identity: { type: "SystemAssigned" },
+        virtualNetworkSubnetId: ARGS.integrationSubnetId,
+        siteConfig: {
+          minTlsVersion: "1.2",
+          scmMinTlsVersion: "1.2",
+          ftpsState: "Disabled",
+          remoteDebuggingEnabled: false,
+          healthCheckPath: "/api/v1/health",
+          vnetRouteAllEnabled: true,
+        },
+      });
+    },
+  );
 
   it.each(["api", "portal"])("%s: only API Management's subnet gets in, the SCM site not at all", (name) => {
     const config = app(name).inputs.siteConfig as any;
     expect(config.ipSecurityRestrictionsDefaultAction).toBe("Deny");
-    expect(config.ipSecurityRestrictions).toEqual([expect.objectContaining({ action: "Allow", vnetSubnetResourceId: ARGS.inbound!.subnetId })]);
+    expect(config.ipSecurityRestrictions).toEqual([
+      expect.objectContaining({ action: "Allow", vnetSubnetResourceId: ARGS.inbound!.subnetId }),
+    ]);
     expect(config.scmIpSecurityRestrictionsDefaultAction).toBe("Deny");
     expect(config.scmIpSecurityRestrictions).toEqual([]);
   });
@@ -89,7 +116,9 @@ describe("Compute", () => {
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "Authorization=AAD",
     });
     const publisher = ofType(plan, "azure-native:authorization:RoleAssignment").filter((r) => r.inputs.scope === APPI);
-    expect(publisher.map((r) => r.inputs.principalId).sort()).toEqual([app("api").outputs.identity, app("portal").outputs.identity].map((i: any) => i.principalId).sort());
+    expect(publisher.map((r) => r.inputs.principalId).sort()).toEqual(
+      [app("api").outputs.identity, app("portal").outputs.identity].map((i: any) => i.principalId).sort(),
+    );
   });
 
   it("gives Function apps identity-based host storage: the account name, Blob Data Owner on the host's containers only, no key", () => {
@@ -100,7 +129,9 @@ describe("Compute", () => {
     expect(grants.map((g) => g.inputs.scope).sort()).toEqual(
       FUNCTIONS_HOST_CONTAINERS.map((c) => `${HOST_ACCOUNT}/blobServices/default/containers/${c}`).sort(),
     );
-    expect(new Set(grants.map((g) => g.inputs.principalId))).toEqual(new Set([(app("api").outputs.identity as any).principalId]));
+    expect(new Set(grants.map((g) => g.inputs.principalId))).toEqual(
+      new Set([(app("api").outputs.identity as any).principalId]),
+    );
     expect(Object.keys(settings(app("api"))).some((k) => /AzureWebJobsStorage$/.test(k))).toBe(false);
   });
 
@@ -122,7 +153,13 @@ describe("Compute", () => {
     expect(autoscale.targetResourceUri).toBe(webPlan.outputs.id);
     const [profile] = autoscale.profiles;
     expect(profile.capacity).toEqual({ minimum: "3", maximum: "20", default: "3" });
-    const rules = profile.rules.map((r: any) => [r.metricTrigger.operator, r.metricTrigger.threshold, r.metricTrigger.timeWindow, r.scaleAction.direction, r.scaleAction.value]);
+    const rules = profile.rules.map((r: any) => [
+      r.metricTrigger.operator,
+      r.metricTrigger.threshold,
+      r.metricTrigger.timeWindow,
+      r.scaleAction.direction,
+      r.scaleAction.value,
+    ]);
     expect(rules).toEqual([
       ["GreaterThan", 70, "PT10M", "Increase", "1"],
       ["LessThan", 30, "PT10M", "Decrease", "1"],
@@ -144,16 +181,29 @@ describe("Compute", () => {
   });
 
   it("refuses a non-zonal web plan when zone redundant, and a bad instance range", async () => {
-    await expect(planComponents(() => void new Compute("compute", { ...ARGS, web: { ...ARGS.web, sku: "S1" } }))).rejects.toThrow(/S1 cannot be zone redundant/);
-    await expect(planComponents(() => void new Compute("compute", { ...ARGS, web: { ...ARGS.web, minInstances: 5, maxInstances: 2 } }))).rejects.toThrow(/5\.\.2/);
     await expect(
-      planComponents(() => void new Compute("compute", { ...ARGS, functions: { plan: "ElasticPremium", sku: "EP1", alwaysReady: 1, maxInstances: 101 } })),
+      planComponents(() => void new Compute("compute", { ...ARGS, web: { ...ARGS.web, sku: "S1" } })),
+    ).rejects.toThrow(/S1 cannot be zone redundant/);
+    await expect(
+      planComponents(
+        () => void new Compute("compute", { ...ARGS, web: { ...ARGS.web, minInstances: 5, maxInstances: 2 } }),
+      ),
+    ).rejects.toThrow(/5\.\.2/);
+    await expect(
+      planComponents(
+        () =>
+          void new Compute("compute", {
+            ...ARGS,
+            functions: { plan: "ElasticPremium", sku: "EP1", alwaysReady: 1, maxInstances: 101 },
+          }),
+      ),
     ).rejects.toThrow(/1\.\.101 are not a valid range \(1\.\.100\)/);
   });
 
   it("refuses two Function apps whose names share their first 32 characters, the Functions host id, in one host storage account", async () => {
     const apps = (...names: string[]) => names.map((name) => ({ name, kind: "function-app" as const }));
-    const plan = (names: string[]) => planComponents(() => void new Compute("compute", { ...ARGS, apps: apps(...names) }));
+    const plan = (names: string[]) =>
+      planComponents(() => void new Compute("compute", { ...ARGS, apps: apps(...names) }));
     // func-estate-test-weu- is 21 characters: 11 more in common make the same host id.
     await expect(plan(["orders-east", "orders-west"])).resolves.toBeDefined();
     await expect(plan(["ordersbatch-east", "ordersbatch-west"])).rejects.toThrow(
@@ -162,14 +212,22 @@ describe("Compute", () => {
   });
 
   it("checks each plan's limits only when an app runs on it: a function ceiling of 1000 on Flex beside no web plan", async () => {
-    const only = (apps: ComputeArgs["apps"], change: Partial<ComputeArgs>) => planComponents(() => void new Compute("compute", { ...ARGS, apps, ...change }));
+    const only = (apps: ComputeArgs["apps"], change: Partial<ComputeArgs>) =>
+      planComponents(() => void new Compute("compute", { ...ARGS, apps, ...change }));
     const fn = [{ name: "api", kind: "function-app" as const }];
-    await expect(only(fn, { functions: { ...FLEX, maxInstances: 1000 }, web: { ...ARGS.web, sku: "B1", minInstances: 5, maxInstances: 2 } })).resolves.toBeDefined();
+    await expect(
+      only(fn, {
+        functions: { ...FLEX, maxInstances: 1000 },
+        web: { ...ARGS.web, sku: "B1", minInstances: 5, maxInstances: 2 },
+      }),
+    ).resolves.toBeDefined();
     await expect(only(fn, { functions: { ...FLEX, maxInstances: 20 } })).rejects.toThrow(/ceiling 40-1000/);
-    await expect(only(fn, { functions: { ...FLEX, instanceMemoryMB: 1024 as 2048 } })).rejects.toThrow(/1024 MB is not one of 512, 2048, 4096/);
-    await expect(only([{ ...fn[0], packageUrl: "https://sthost.blob.core.windows.net/deployments/api.zip" }], { functions: FLEX })).rejects.toThrow(
-      /app api runs on Flex Consumption, which deploys by One deploy, not from a package URL/,
+    await expect(only(fn, { functions: { ...FLEX, instanceMemoryMB: 1024 as 2048 } })).rejects.toThrow(
+      /1024 MB is not one of 512, 2048, 4096/,
     );
+    await expect(
+      only([{ ...fn[0], packageUrl: "https://sthost.blob.core.windows.net/deployments/api.zip" }], { functions: FLEX }),
+    ).rejects.toThrow(/app api runs on Flex Consumption, which deploys by One deploy, not from a package URL/);
   });
 });
 
@@ -177,14 +235,23 @@ describe("Compute on Flex Consumption", () => {
   let flex: Plan;
   beforeAll(async () => {
     flex = await planComponents(() => {
-      const compute = new Compute("compute", { ...ARGS, apps: [{ name: "api", kind: "function-app" }], functions: FLEX });
+      const compute = new Compute("compute", {
+        ...ARGS,
+        apps: [{ name: "api", kind: "function-app" }],
+        functions: FLEX,
+      });
       return { api: compute.apps.api };
     });
   });
 
   it("puts the functions on an FC1 plan that carries no instance counts", () => {
     const plan = oneOfType(flex, "azure-native:web:AppServicePlan").inputs;
-    expect(plan).toMatchObject({ kind: "functionapp", reserved: true, sku: { name: "FC1", tier: "FlexConsumption" }, zoneRedundant: true });
+    expect(plan).toMatchObject({
+      kind: "functionapp",
+      reserved: true,
+      sku: { name: "FC1", tier: "FlexConsumption" },
+      zoneRedundant: true,
+    });
     expect(plan.maximumElasticWorkerCount).toBeUndefined();
     expect((plan.sku as Record<string, unknown>).capacity).toBeUndefined();
   });
@@ -192,9 +259,19 @@ describe("Compute on Flex Consumption", () => {
   it("configures runtime, scale and deployment storage (read with the app's identity) in functionAppConfig", () => {
     const site = oneOfType(flex, "azure-native:web:WebApp").inputs as any;
     expect(site.functionAppConfig).toEqual({
-      deployment: { storage: { type: "blobContainer", value: "https://sthost.blob.core.windows.net/deploy-api", authentication: { type: "SystemAssignedIdentity" } } },
+      deployment: {
+        storage: {
+          type: "blobContainer",
+          value: "https://sthost.blob.core.windows.net/deploy-api",
+          authentication: { type: "SystemAssignedIdentity" },
+        },
+      },
       runtime: { name: "node", version: "20" },
-      scaleAndConcurrency: { instanceMemoryMB: 2048, maximumInstanceCount: 100, alwaysReady: [{ name: "http", instanceCount: 1 }] },
+      scaleAndConcurrency: {
+        instanceMemoryMB: 2048,
+        maximumInstanceCount: 100,
+        alwaysReady: [{ name: "http", instanceCount: 1 }],
+      },
     });
     expect(site.virtualNetworkSubnetId).toBe(ARGS.integrationSubnetId);
   });
@@ -202,7 +279,8 @@ describe("Compute on Flex Consumption", () => {
   it("sets none of the settings and site properties Flex Consumption refuses", () => {
     const site = oneOfType(flex, "azure-native:web:WebApp").inputs as any;
     const names = site.siteConfig.appSettings.map((s: { name: string }) => s.name);
-    for (const refused of ["FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE"]) expect(names).not.toContain(refused);
+    for (const refused of ["FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE"])
+      expect(names).not.toContain(refused);
     expect(names).toContain("AzureWebJobsStorage__accountName");
     expect(site.siteConfig.linuxFxVersion).toBeUndefined();
     expect(site.siteConfig.minimumElasticInstanceCount).toBeUndefined();
@@ -215,14 +293,29 @@ describe("Compute inbound", () => {
     const byTag = await planComponents(() => {
       void new Compute("compute", {
         ...ARGS,
-        inbound: { name: "allow-front-door", description: "Front Door only", serviceTag: "AzureFrontDoor.Backend", headers: { "X-Azure-FDID": ["fd-id"] } },
+        inbound: {
+          name: "allow-front-door",
+          description: "Front Door only",
+          serviceTag: "AzureFrontDoor.Backend",
+          headers: { "X-Azure-FDID": ["fd-id"] },
+        },
       });
     });
-    const restrictions = (p: Plan) => (ofType(p, "azure-native:web:WebApp").find((r) => r.name === "compute-api")!.inputs.siteConfig as any);
+    const restrictions = (p: Plan) =>
+      ofType(p, "azure-native:web:WebApp").find((r) => r.name === "compute-api")!.inputs.siteConfig as any;
     expect(restrictions(byTag).ipSecurityRestrictions).toEqual([
-      expect.objectContaining({ action: "Allow", ipAddress: "AzureFrontDoor.Backend", tag: "ServiceTag", headers: { "X-Azure-FDID": ["fd-id"] } }),
+      expect.objectContaining({
+        action: "Allow",
+        ipAddress: "AzureFrontDoor.Backend",
+        tag: "ServiceTag",
+        headers: { "X-Azure-FDID": ["fd-id"] },
+      }),
     ]);
     const open = await planComponents(() => void new Compute("compute", { ...ARGS, inbound: undefined }));
-    expect(restrictions(open)).toMatchObject({ ipSecurityRestrictions: [], ipSecurityRestrictionsDefaultAction: "Allow", scmIpSecurityRestrictionsDefaultAction: "Deny" });
+    expect(restrictions(open)).toMatchObject({
+      ipSecurityRestrictions: [],
+      ipSecurityRestrictionsDefaultAction: "Allow",
+      scmIpSecurityRestrictionsDefaultAction: "Deny",
+    });
   });
 });

@@ -41,11 +41,16 @@ function built(args: Omit<ServicePackageArgs, "target">) {
  * so a code change replaces only that service's upload and its app's setting. Values reach the
  * shell as environment variables, never spliced into it.
  */
-export function deployServicePackage(name: string, args: ServicePackageArgs, opts?: pulumi.CustomResourceOptions): ServicePackage {
+export function deployServicePackage(
+  name: string,
+  args: ServicePackageArgs,
+  opts?: pulumi.CustomResourceOptions,
+): ServicePackage {
   const pkg = built(args);
   const { accountName, blobEndpoint, containerName } = args.target;
   const blobName = `${name}/${pkg.sha256}.zip`;
-  const target = '--auth-mode login --account-name "$ACCOUNT" --container-name "$CONTAINER" --name "$BLOB" --only-show-errors';
+  const target =
+    '--auth-mode login --account-name "$ACCOUNT" --container-name "$CONTAINER" --name "$BLOB" --only-show-errors';
   const upload = new command.local.Command(
     `package-${name}`,
     {
@@ -71,14 +76,17 @@ export function deployServicePackage(name: string, args: ServicePackageArgs, opt
  */
 export function publishFlexPackage(
   name: string,
-  args: Omit<ServicePackageArgs, "target"> & { app: { resourceGroupName: pulumi.Input<string>; name: pulumi.Input<string> } },
+  args: Omit<ServicePackageArgs, "target"> & {
+    app: { resourceGroupName: pulumi.Input<string>; name: pulumi.Input<string> };
+  },
   opts?: pulumi.CustomResourceOptions,
 ): command.local.Command {
   const pkg = built(args);
   return new command.local.Command(
     `publish-${name}`,
     {
-      create: 'az functionapp deployment source config-zip --resource-group "$GROUP" --name "$APP" --src "$FILE" --only-show-errors',
+      create:
+        'az functionapp deployment source config-zip --resource-group "$GROUP" --name "$APP" --src "$FILE" --only-show-errors',
       environment: { GROUP: args.app.resourceGroupName, APP: args.app.name, FILE: pkg.file },
       triggers: [pkg.sha256],
     },

@@ -112,7 +112,10 @@ export interface ComputeArgs extends BaseArgs {
    * reached with the app's identity: no account key in any setting. It must hold the
    * FUNCTIONS_HOST_CONTAINERS: their ids, so the host's grants wait for them.
    */
-  hostStorage?: { accountName: pulumi.Input<string>; containerIds: Record<FunctionsHostContainer, pulumi.Input<string>> };
+  hostStorage?: {
+    accountName: pulumi.Input<string>;
+    containerIds: Record<FunctionsHostContainer, pulumi.Input<string>>;
+  };
 }
 
 export interface HostedAppOutputs {
@@ -139,9 +142,13 @@ const RESERVED_SETTINGS = new Set([
 ]);
 
 /** Turns the typed settings into App Service's list, refusing secret literals. */
-export function appSettingsList(appName: string, settings: Record<string, AppSettingValue>): inputs.web.NameValuePairArgs[] {
+export function appSettingsList(
+  appName: string,
+  settings: Record<string, AppSettingValue>,
+): inputs.web.NameValuePairArgs[] {
   return Object.entries(settings).map(([name, value]) => {
-    if (RESERVED_SETTINGS.has(name)) throw new Error(`app ${appName}: setting ${name} is set by the platform; remove it`);
+    if (RESERVED_SETTINGS.has(name))
+      throw new Error(`app ${appName}: setting ${name} is set by the platform; remove it`);
     if (typeof value === "object" && value !== null && "keyVaultSecretUri" in value) {
       return { name, value: pulumi.interpolate`@Microsoft.KeyVault(SecretUri=${value.keyVaultSecretUri})` };
     }
@@ -185,11 +192,14 @@ export class Compute extends pulumi.ComponentResource {
     if (needs("function-app")) checkFunctionsHosting(args.functions);
     if (args.hostStorage) checkHostIds(args);
     if (needs("web-app") && (args.web.minInstances < 1 || args.web.minInstances > args.web.maxInstances)) {
-      throw new Error(`compute: web instances ${args.web.minInstances}..${args.web.maxInstances} are not a valid range`);
+      throw new Error(
+        `compute: web instances ${args.web.minInstances}..${args.web.maxInstances} are not a valid range`,
+      );
     }
     if (needs("web-app")) {
       const problems = webHostingProblems(args.web);
-      if (problems.length) throw new Error(`compute: ${problems.map((p) => `web.${p.path.join(".")}: ${p.message}`).join("; ")}`);
+      if (problems.length)
+        throw new Error(`compute: ${problems.map((p) => `web.${p.path.join(".")}: ${p.message}`).join("; ")}`);
     }
     const functionPlan = needs("function-app") ? this.functionPlan(name, args) : undefined;
     const webPlan = needs("web-app") ? this.webPlan(name, args) : undefined;
@@ -285,7 +295,11 @@ export class Compute extends pulumi.ComponentResource {
         profiles: [
           {
             name: "cpu",
-            capacity: { minimum: String(args.web.minInstances), maximum: String(args.web.maxInstances), default: String(args.web.minInstances) },
+            capacity: {
+              minimum: String(args.web.minInstances),
+              maximum: String(args.web.maxInstances),
+              default: String(args.web.minInstances),
+            },
             rules: [cpuRule("GreaterThan", scaleOut, "Increase"), cpuRule("LessThan", scaleIn, "Decrease")],
           },
         ],
@@ -300,7 +314,10 @@ export class Compute extends pulumi.ComponentResource {
     // settings and site properties that say the same elsewhere.
     const flex = isFunction && args.functions.plan === "FlexConsumption" ? args.functions : undefined;
     const elastic = isFunction && args.functions.plan === "ElasticPremium" ? args.functions : undefined;
-    if (flex && app.packageUrl) throw new Error(`compute: app ${app.name} runs on Flex Consumption, which deploys by One deploy, not from a package URL`);
+    if (flex && app.packageUrl)
+      throw new Error(
+        `compute: app ${app.name} runs on Flex Consumption, which deploys by One deploy, not from a package URL`,
+      );
     const logicalName = `${name}-${app.name}`;
     const platformSettings: inputs.web.NameValuePairArgs[] = [
       ...(elastic
@@ -309,7 +326,9 @@ export class Compute extends pulumi.ComponentResource {
             { name: "FUNCTIONS_WORKER_RUNTIME", value: "node" },
           ]
         : []),
-      ...(isFunction && args.hostStorage ? [{ name: "AzureWebJobsStorage__accountName", value: args.hostStorage.accountName }] : []),
+      ...(isFunction && args.hostStorage
+        ? [{ name: "AzureWebJobsStorage__accountName", value: args.hostStorage.accountName }]
+        : []),
       ...(app.packageUrl && !flex
         ? [
             { name: "WEBSITE_RUN_FROM_PACKAGE", value: app.packageUrl },
@@ -329,7 +348,9 @@ export class Compute extends pulumi.ComponentResource {
             description: inbound.description,
             action: "Allow",
             priority: 100,
-            ...(inbound.subnetId ? { vnetSubnetResourceId: inbound.subnetId } : { ipAddress: inbound.serviceTag, tag: "ServiceTag" }),
+            ...(inbound.subnetId
+              ? { vnetSubnetResourceId: inbound.subnetId }
+              : { ipAddress: inbound.serviceTag, tag: "ServiceTag" }),
             headers: inbound.headers,
           },
         ]
@@ -381,19 +402,28 @@ export class Compute extends pulumi.ComponentResource {
         scmIpSecurityRestrictions: [],
         scmIpSecurityRestrictionsDefaultAction: "Deny",
         scmIpSecurityRestrictionsUseMain: false,
-        ...(elastic ? { minimumElasticInstanceCount: elastic.alwaysReady, functionAppScaleLimit: elastic.maxInstances } : {}),
+        ...(elastic
+          ? { minimumElasticInstanceCount: elastic.alwaysReady, functionAppScaleLimit: elastic.maxInstances }
+          : {}),
         appSettings: [...platformSettings, ...appSettingsList(app.name, app.appSettings ?? {})],
         webSocketsEnabled: isFunction ? undefined : args.web.webSockets,
       },
     };
-    const site = new web.WebApp(logicalName, { ...siteArgs, name: args.namer.name(isFunction ? "functionApp" : "webApp", app.name) }, { parent: this });
+    const site = new web.WebApp(
+      logicalName,
+      { ...siteArgs, name: args.namer.name(isFunction ? "functionApp" : "webApp", app.name) },
+      { parent: this },
+    );
     applySharedArgs(this, logicalName, site.id, args);
     const principalId = principalOf(app.name, site.identity);
     // The slot runs the same package with the same settings; its identity is its own (identities
     // do not swap), so it gets the same grants as the app. Linux apps have no auto swap
     // (https://learn.microsoft.com/azure/app-service/deploy-staging-slots#configure-auto-swap): swap
     // with `az webapp deployment slot swap --slot staging --target-slot production`.
-    const stagingSlot = !isFunction && args.web.stagingSlot ? this.slot(`${logicalName}-${STAGING_SLOT}`, app.name, site, siteArgs, args) : undefined;
+    const stagingSlot =
+      !isFunction && args.web.stagingSlot
+        ? this.slot(`${logicalName}-${STAGING_SLOT}`, app.name, site, siteArgs, args)
+        : undefined;
     assignRoles(this, `${logicalName}-telemetry`, args.appInsights.id, [
       { role: "Monitoring Metrics Publisher", principalId, key: app.name },
     ]);
@@ -406,19 +436,41 @@ export class Compute extends pulumi.ComponentResource {
         ]);
       }
     }
-    return { id: site.id, name: site.name, defaultHostName: site.defaultHostName, principalId, kind: app.kind, stagingSlot };
+    return {
+      id: site.id,
+      name: site.name,
+      defaultHostName: site.defaultHostName,
+      principalId,
+      kind: app.kind,
+      stagingSlot,
+    };
   }
 
-  private slot(logicalName: string, appName: string, site: web.WebApp, siteArgs: Omit<web.WebAppSlotArgs, "name" | "slot">, args: ComputeArgs): HostedAppOutputs["stagingSlot"] {
-    const slot = new web.WebAppSlot(logicalName, { ...siteArgs, name: site.name, slot: STAGING_SLOT }, { parent: this });
+  private slot(
+    logicalName: string,
+    appName: string,
+    site: web.WebApp,
+    siteArgs: Omit<web.WebAppSlotArgs, "name" | "slot">,
+    args: ComputeArgs,
+  ): HostedAppOutputs["stagingSlot"] {
+    const slot = new web.WebAppSlot(
+      logicalName,
+      { ...siteArgs, name: site.name, slot: STAGING_SLOT },
+      { parent: this },
+    );
     applySharedArgs(this, logicalName, slot.id, args);
     const principalId = principalOf(`${appName} slot ${STAGING_SLOT}`, slot.identity);
-    assignRoles(this, `${logicalName}-telemetry`, args.appInsights.id, [{ role: "Monitoring Metrics Publisher", principalId, key: `${appName}-${STAGING_SLOT}` }]);
+    assignRoles(this, `${logicalName}-telemetry`, args.appInsights.id, [
+      { role: "Monitoring Metrics Publisher", principalId, key: `${appName}-${STAGING_SLOT}` },
+    ]);
     return { name: slot.name, principalId };
   }
 }
 
-function principalOf(what: string, identity: pulumi.Output<{ principalId?: string } | undefined>): pulumi.Output<string> {
+function principalOf(
+  what: string,
+  identity: pulumi.Output<{ principalId?: string } | undefined>,
+): pulumi.Output<string> {
   return identity.apply((value) => {
     if (!value?.principalId) throw new Error(`app ${what}: Azure returned no managed identity`);
     return value.principalId;
@@ -443,15 +495,28 @@ function checkHostIds(args: ComputeArgs): void {
 /** The functions plan's own limits, whatever the stack config already checked. */
 function checkFunctionsHosting(hosting: FunctionsHosting): void {
   if (hosting.plan === "ElasticPremium") {
-    if (hosting.alwaysReady < 1 || hosting.alwaysReady > hosting.maxInstances || hosting.maxInstances > ELASTIC_MAX_INSTANCES) {
-      throw new Error(`compute: Elastic Premium instances ${hosting.alwaysReady}..${hosting.maxInstances} are not a valid range (1..${ELASTIC_MAX_INSTANCES})`);
+    if (
+      hosting.alwaysReady < 1 ||
+      hosting.alwaysReady > hosting.maxInstances ||
+      hosting.maxInstances > ELASTIC_MAX_INSTANCES
+    ) {
+      throw new Error(
+        `compute: Elastic Premium instances ${hosting.alwaysReady}..${hosting.maxInstances} are not a valid range (1..${ELASTIC_MAX_INSTANCES})`,
+      );
     }
     return;
   }
   if (!FLEX_INSTANCE_MEMORY_MB.includes(hosting.instanceMemoryMB)) {
-    throw new Error(`compute: Flex Consumption instance memory ${hosting.instanceMemoryMB} MB is not one of ${FLEX_INSTANCE_MEMORY_MB.join(", ")}`);
+    throw new Error(
+      `compute: Flex Consumption instance memory ${hosting.instanceMemoryMB} MB is not one of ${FLEX_INSTANCE_MEMORY_MB.join(", ")}`,
+    );
   }
-  if (hosting.maxInstances < FLEX_MAX_INSTANCES.min || hosting.maxInstances > FLEX_MAX_INSTANCES.max || hosting.alwaysReady < 0 || hosting.alwaysReady > hosting.maxInstances) {
+  if (
+    hosting.maxInstances < FLEX_MAX_INSTANCES.min ||
+    hosting.maxInstances > FLEX_MAX_INSTANCES.max ||
+    hosting.alwaysReady < 0 ||
+    hosting.alwaysReady > hosting.maxInstances
+  ) {
     throw new Error(
       `compute: Flex Consumption instances ${hosting.alwaysReady}..${hosting.maxInstances} are not a valid range (always ready 0 or more, ceiling ${FLEX_MAX_INSTANCES.min}-${FLEX_MAX_INSTANCES.max})`,
     );

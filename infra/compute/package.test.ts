@@ -37,7 +37,10 @@ describe("service packages", () => {
     const root = project();
     const a = build(root, "a/index.ts").sha256;
     const b = build(root, "b/index.ts").sha256;
-    writeFileSync(path.join(root, "b/index.ts"), 'import { greet } from "../shared/greet.js";\nconsole.log(greet("bee"));\n');
+    writeFileSync(
+      path.join(root, "b/index.ts"),
+      'import { greet } from "../shared/greet.js";\nconsole.log(greet("bee"));\n',
+    );
     expect(build(root, "a/index.ts").sha256).toBe(a);
     expect(build(root, "b/index.ts").sha256).not.toBe(b);
   });
@@ -65,7 +68,12 @@ describe("service packages", () => {
 
   it("web apps get no Functions host.json", () => {
     const root = project();
-    const web = buildServicePackage({ kind: "web-app", entry: "a/index.ts", rootDir: root, outDir: path.join(root, "out") });
+    const web = buildServicePackage({
+      kind: "web-app",
+      entry: "a/index.ts",
+      rootDir: root,
+      outDir: path.join(root, "out"),
+    });
     expect(Object.keys(unzipSync(readFileSync(web.file))).sort()).toEqual(["dist/main.js", "package.json"]);
   });
 });

@@ -56,7 +56,13 @@ export function buildServicePackage(args: PackageArgs): ServicePackage {
   const previous = readRecord(recordFile, args.rootDir, args.kind);
   if (previous) return { ...previous.package, file: zipPath(args.outDir, previous.package.sha256) };
 
-  const build = buildSync({ ...SERVICE_BUILD, entryPoints: [args.entry], absWorkingDir: args.rootDir, write: false, metafile: true });
+  const build = buildSync({
+    ...SERVICE_BUILD,
+    entryPoints: [args.entry],
+    absWorkingDir: args.rootDir,
+    write: false,
+    metafile: true,
+  });
 
   const manifest = { name: "service", private: true, main: "dist/main.js", scripts: { start: "node dist/main.js" } };
   const files: Record<string, Uint8Array> = {
@@ -72,7 +78,10 @@ export function buildServicePackage(args: PackageArgs): ServicePackage {
   mkdirSync(args.outDir, { recursive: true });
   const file = zipPath(args.outDir, sha256);
   writeFileSync(file, zip);
-  const inputs = Object.keys(build.metafile.inputs).map((input) => ({ input, ...fingerprint(path.join(args.rootDir, input)) }));
+  const inputs = Object.keys(build.metafile.inputs).map((input) => ({
+    input,
+    ...fingerprint(path.join(args.rootDir, input)),
+  }));
   const record: BuildRecord = { recipe: recipe(args.kind), package: { sha256, bytes: zip.length }, inputs };
   writeFileSync(recordFile, JSON.stringify(record));
   return { file, sha256, bytes: zip.length };
@@ -83,7 +92,8 @@ function zipPath(outDir: string, sha256: string): string {
 }
 
 /** Everything besides the sources that shapes a package: a change to any of it rebuilds. */
-const recipe = (kind: PackageArgs["kind"]) => JSON.stringify({ kind, esbuild: version, build: SERVICE_BUILD, host: HOST_JSON });
+const recipe = (kind: PackageArgs["kind"]) =>
+  JSON.stringify({ kind, esbuild: version, build: SERVICE_BUILD, host: HOST_JSON });
 
 interface BuildRecord {
   recipe: string;

@@ -33,7 +33,10 @@ export const STAGING_SLOT = "staging";
  * 1 week. Source: https://learn.microsoft.com/azure/azure-monitor/autoscale/autoscale-understanding-settings
  * ("timeWindow ... Must be between 5 minutes and 12 hours"; "cooldown ... between 1 minute and 1 week").
  */
-export const AUTOSCALE_LIMITS = { windowMinutes: { min: 5, max: 12 * 60 }, cooldownMinutes: { min: 1, max: 7 * 24 * 60 } } as const;
+export const AUTOSCALE_LIMITS = {
+  windowMinutes: { min: 5, max: 12 * 60 },
+  cooldownMinutes: { min: 1, max: 7 * 24 * 60 },
+} as const;
 
 export interface WebHostingProblem {
   /** The key under the web hosting settings, e.g. ["autoscale", "scaleOut", "minutes"]. */
@@ -55,13 +58,22 @@ export function webHostingProblems(web: WebHosting): WebHostingProblem[] {
     });
   }
   const { scaleOut, scaleIn, cooldownMinutes } = web.autoscale;
-  for (const [key, trigger] of [["scaleOut", scaleOut], ["scaleIn", scaleIn]] as const) {
+  for (const [key, trigger] of [
+    ["scaleOut", scaleOut],
+    ["scaleIn", scaleIn],
+  ] as const) {
     if (!Number.isInteger(trigger.cpuPercent) || trigger.cpuPercent < 1 || trigger.cpuPercent > 99) {
-      problems.push({ path: ["autoscale", key, "cpuPercent"], message: `got ${trigger.cpuPercent}; expected a whole percentage between 1 and 99` });
+      problems.push({
+        path: ["autoscale", key, "cpuPercent"],
+        message: `got ${trigger.cpuPercent}; expected a whole percentage between 1 and 99`,
+      });
     }
     const { min, max } = AUTOSCALE_LIMITS.windowMinutes;
     if (!Number.isInteger(trigger.minutes) || trigger.minutes < min || trigger.minutes > max) {
-      problems.push({ path: ["autoscale", key, "minutes"], message: `got ${trigger.minutes}; an autoscale rule's time window is ${min}-${max} whole minutes` });
+      problems.push({
+        path: ["autoscale", key, "minutes"],
+        message: `got ${trigger.minutes}; an autoscale rule's time window is ${min}-${max} whole minutes`,
+      });
     }
   }
   if (scaleIn.cpuPercent >= scaleOut.cpuPercent) {
@@ -72,7 +84,10 @@ export function webHostingProblems(web: WebHosting): WebHostingProblem[] {
   }
   const { min, max } = AUTOSCALE_LIMITS.cooldownMinutes;
   if (!Number.isInteger(cooldownMinutes) || cooldownMinutes < min || cooldownMinutes > max) {
-    problems.push({ path: ["autoscale", "cooldownMinutes"], message: `got ${cooldownMinutes}; an autoscale cooldown is ${min}-${max} whole minutes` });
+    problems.push({
+      path: ["autoscale", "cooldownMinutes"],
+      message: `got ${cooldownMinutes}; an autoscale cooldown is ${min}-${max} whole minutes`,
+    });
   }
   return problems;
 }

@@ -71,7 +71,12 @@ export class ContainerAppsEnvironment extends pulumi.ComponentResource {
 
     const zone = new privatedns.PrivateZone(
       `${name}-cae-dns`,
-      { privateZoneName: environment.defaultDomain, resourceGroupName: args.resourceGroupName, location: "global", tags: args.tags },
+      {
+        privateZoneName: environment.defaultDomain,
+        resourceGroupName: args.resourceGroupName,
+        location: "global",
+        tags: args.tags,
+      },
       { parent: this },
     );
     new privatedns.VirtualNetworkLink(
@@ -169,7 +174,10 @@ export function containerEnv(
   for (const [name, value] of Object.entries(settings)) {
     if (typeof value === "object" && value !== null && "keyVaultSecretUri" in value) {
       // Secret names are lowercase DNS labels; the env var keeps the setting's own name.
-      const secretRef = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+      const secretRef = name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-|-$/g, "");
       secrets.push({ name: secretRef, keyVaultUrl: value.keyVaultSecretUri, identity });
       env.push({ name, secretRef });
     } else if (SECRET_SETTING.test(name)) {
@@ -218,8 +226,15 @@ export class ContainerApp extends pulumi.ComponentResource {
     if (!Number.isInteger(args.ingress.targetPort) || args.ingress.targetPort < 1 || args.ingress.targetPort > 65535) {
       throw new Error(`${label}: ingress.targetPort got ${args.ingress.targetPort}; expected a TCP port 1-65535`);
     }
-    if (!Number.isInteger(args.minReplicas) || args.minReplicas < 0 || args.minReplicas > args.maxReplicas || args.maxReplicas > 1000) {
-      throw new Error(`${label}: replicas ${args.minReplicas}..${args.maxReplicas} are not a valid range (0 <= min <= max <= 1000)`);
+    if (
+      !Number.isInteger(args.minReplicas) ||
+      args.minReplicas < 0 ||
+      args.minReplicas > args.maxReplicas ||
+      args.maxReplicas > 1000
+    ) {
+      throw new Error(
+        `${label}: replicas ${args.minReplicas}..${args.maxReplicas} are not a valid range (0 <= min <= max <= 1000)`,
+      );
     }
     if (!Number.isInteger(args.concurrentRequests) || args.concurrentRequests < 1) {
       throw new Error(`${label}: concurrentRequests got ${args.concurrentRequests}; expected a positive whole number`);
@@ -230,11 +245,20 @@ export class ContainerApp extends pulumi.ComponentResource {
 
     const user =
       typeof identityKind === "object"
-        ? { id: pulumi.output(identityKind.id), principalId: pulumi.output(identityKind.principalId), clientId: pulumi.output(identityKind.clientId) }
+        ? {
+            id: pulumi.output(identityKind.id),
+            principalId: pulumi.output(identityKind.principalId),
+            clientId: pulumi.output(identityKind.clientId),
+          }
         : identityKind === "UserAssigned"
           ? new managedidentity.UserAssignedIdentity(
               `${logical}-id`,
-              { resourceName: args.namer.name("managedIdentity", args.name), resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
+              {
+                resourceName: args.namer.name("managedIdentity", args.name),
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                tags: args.tags,
+              },
               { parent: this },
             )
           : undefined;
@@ -243,7 +267,10 @@ export class ContainerApp extends pulumi.ComponentResource {
     const pullIdentity: pulumi.Input<string> = user ? user.id : "system";
 
     const { env, secrets } = containerEnv(args.name, args.env ?? {}, pullIdentity);
-    const probe = (type: "Liveness" | "Readiness" | "Startup", periodSeconds: number): inputs.app.ContainerAppProbeArgs => ({
+    const probe = (
+      type: "Liveness" | "Readiness" | "Startup",
+      periodSeconds: number,
+    ): inputs.app.ContainerAppProbeArgs => ({
       type,
       httpGet: { path: HEALTH_PATH, port: args.ingress.targetPort, scheme: "HTTP" },
       periodSeconds,

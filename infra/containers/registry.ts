@@ -51,7 +51,9 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     super("estate:containers:ContainerRegistry", logicalName, {}, opts);
     const premium = args.sku === "Premium";
     if ((args as { adminUserEnabled?: boolean }).adminUserEnabled === true) {
-      throw new Error(`registry ${logicalName}: adminUserEnabled must stay false; grant AcrPull or AcrPush to an identity instead`);
+      throw new Error(
+        `registry ${logicalName}: adminUserEnabled must stay false; grant AcrPull or AcrPush to an identity instead`,
+      );
     }
     if (!premium) {
       const premiumOnly = [
@@ -59,11 +61,14 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         args.privateEndpoint && "privateEndpoint",
         args.untaggedRetentionDays !== undefined && "untaggedRetentionDays",
       ].filter(Boolean);
-      if (premiumOnly.length) throw new Error(`registry ${logicalName}: ${premiumOnly.join(", ")} need sku Premium (got ${args.sku})`);
+      if (premiumOnly.length)
+        throw new Error(`registry ${logicalName}: ${premiumOnly.join(", ")} need sku Premium (got ${args.sku})`);
     }
     const retentionDays = args.untaggedRetentionDays ?? 7;
     if (!Number.isInteger(retentionDays) || retentionDays < 0 || retentionDays > 365) {
-      throw new Error(`registry ${logicalName}: untaggedRetentionDays got ${retentionDays}; expected a whole number of days, 0-365`);
+      throw new Error(
+        `registry ${logicalName}: untaggedRetentionDays got ${retentionDays}; expected a whole number of days, 0-365`,
+      );
     }
     const closed = premium && args.privateEndpoint !== undefined;
 
@@ -95,7 +100,8 @@ export class ContainerRegistry extends pulumi.ComponentResource {
       { parent: this },
     );
     applySharedArgs(this, `${logicalName}-cr`, registry.id, args);
-    if (closed) privateEndpoint(this, `${logicalName}-cr`, args, "containerRegistry", registry.id, args.privateEndpoint!);
+    if (closed)
+      privateEndpoint(this, `${logicalName}-cr`, args, "containerRegistry", registry.id, args.privateEndpoint!);
 
     this.id = registry.id;
     this.name = registry.name;

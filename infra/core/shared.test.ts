@@ -8,9 +8,20 @@ const READER = { role: "Reader", principalId: "44444444-4444-4444-8444-444444444
 describe("the shared arguments", () => {
   it("give the VNet and the Log Analytics workspace their lock and role assignments, not only their diagnostics", async () => {
     const plan = await planComponents(() => {
-      new Network("network", { ...BASE, lock: "CanNotDelete", roleAssignments: [READER], addressSpace: "10.0.0.0/16", subnets: planSubnets("10.0.0.0/16") });
+      new Network("network", {
+        ...BASE,
+        lock: "CanNotDelete",
+        roleAssignments: [READER],
+        addressSpace: "10.0.0.0/16",
+        subnets: planSubnets("10.0.0.0/16"),
+      });
       const { diagnostics: _ignored, ...monitoringBase } = BASE;
-      new Monitoring("monitoring", { ...monitoringBase, lock: "CanNotDelete", roleAssignments: [READER], retentionDays: 30 });
+      new Monitoring("monitoring", {
+        ...monitoringBase,
+        lock: "CanNotDelete",
+        roleAssignments: [READER],
+        retentionDays: 30,
+      });
     });
     const scopes = (type: string) => ofType(plan, type).map((r) => r.inputs.scope as string);
     const vnet = ofType(plan, "azure-native:network:VirtualNetwork")[0];

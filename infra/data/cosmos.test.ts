@@ -8,11 +8,23 @@ const DATABASES: CosmosArgs["databases"] = [
     name: "estate",
     containers: [
       { name: "events", partitionKey: "/tenantId" },
-      { name: "idempotency", partitionKey: "/tenantId", defaultTtlSeconds: -1, indexing: { includedPaths: ["/tenantId/?"], excludedPaths: ["/*"] } },
+      {
+        name: "idempotency",
+        partitionKey: "/tenantId",
+        defaultTtlSeconds: -1,
+        indexing: { includedPaths: ["/tenantId/?"], excludedPaths: ["/*"] },
+      },
     ],
   },
 ];
-const DEV: CosmosArgs = { ...BASE, capacity: "serverless", zoneRedundant: false, backup: "periodic", databases: DATABASES, privateEndpoint: PRIVATE_ENDPOINT };
+const DEV: CosmosArgs = {
+  ...BASE,
+  capacity: "serverless",
+  zoneRedundant: false,
+  backup: "periodic",
+  databases: DATABASES,
+  privateEndpoint: PRIVATE_ENDPOINT,
+};
 const PROD: CosmosArgs = {
   ...DEV,
   capacity: "provisioned",
@@ -57,25 +69,34 @@ describe("Cosmos DB", () => {
     expect(p.capabilities).toEqual([]);
     expect(p.backupPolicy).toMatchObject({ type: "Continuous" });
     expect(p.locations).toEqual([expect.objectContaining({ isZoneRedundant: true })]);
-    expect(oneOfType(prod, "azure-native:cosmosdb:SqlResourceSqlDatabase").inputs.options).toEqual({ autoscaleSettings: { maxThroughput: 4000 } });
+    expect(oneOfType(prod, "azure-native:cosmosdb:SqlResourceSqlDatabase").inputs.options).toEqual({
+      autoscaleSettings: { maxThroughput: 4000 },
+    });
     expect(ofType(prod, "azure-native:authorization:ManagementLockByScope")).toHaveLength(1);
   });
 
   it("creates the containers with their partition key, TTL and indexing", () => {
-    const containers = ofType(dev, "azure-native:cosmosdb:SqlResourceSqlContainer").map((c) => c.inputs.resource as any);
+    const containers = ofType(dev, "azure-native:cosmosdb:SqlResourceSqlContainer").map(
+      (c) => c.inputs.resource as any,
+    );
     expect(containers.map((c) => c.id)).toEqual(["events", "idempotency"]);
     expect(containers[0].partitionKey).toMatchObject({ paths: ["/tenantId"], kind: "Hash" });
     expect(containers[0].defaultTtl).toBeUndefined();
     expect(containers[0].indexingPolicy.excludedPaths).toEqual([{ path: '/"_etag"/?' }]);
     expect(containers[1].defaultTtl).toBe(-1);
-    expect(containers[1].indexingPolicy).toMatchObject({ includedPaths: [{ path: "/tenantId/?" }], excludedPaths: [{ path: "/*" }] });
+    expect(containers[1].indexingPolicy).toMatchObject({
+      includedPaths: [{ path: "/tenantId/?" }],
+      excludedPaths: [{ path: "/*" }],
+    });
   });
 
   it("is reachable through a private endpoint on the Sql sub-resource with its DNS zone group", () => {
     const account = oneOfType(dev, "azure-native:cosmosdb:DatabaseAccount");
     const pe = endpointOf(dev, account.outputs.id);
     expect(pe?.endpoint.inputs.privateLinkServiceConnections).toEqual([expect.objectContaining({ groupIds: ["Sql"] })]);
-    expect(pe?.zoneGroup.inputs.privateDnsZoneConfigs).toEqual([expect.objectContaining({ privateDnsZoneId: PRIVATE_ENDPOINT.privateDnsZoneId })]);
+    expect(pe?.zoneGroup.inputs.privateDnsZoneConfigs).toEqual([
+      expect.objectContaining({ privateDnsZoneId: PRIVATE_ENDPOINT.privateDnsZoneId }),
+    ]);
   });
 
   it("grants data access with the built-in Data Contributor role on the account", () => {
@@ -117,7 +138,10 @@ describe("Cosmos DB throughput", () => {
       });
     });
     const options = (type: string) => Object.fromEntries(ofType(plan, type).map((r) => [r.name, r.inputs.options]));
-    expect(options("azure-native:cosmosdb:SqlResourceSqlDatabase")).toEqual({ "cosmos-app": { autoscaleSettings: { maxThroughput: 1000 } }, "cosmos-own": undefined });
+    expect(options("azure-native:cosmosdb:SqlResourceSqlDatabase")).toEqual({
+      "cosmos-app": { autoscaleSettings: { maxThroughput: 1000 } },
+      "cosmos-own": undefined,
+    });
     expect(options("azure-native:cosmosdb:SqlResourceSqlContainer")).toEqual({
       "cosmos-app-shared": undefined,
       "cosmos-app-hot": { throughput: 400 },
@@ -126,10 +150,29 @@ describe("Cosmos DB throughput", () => {
   });
 
   it.each<[string, Partial<CosmosArgs>, RegExp]>([
-    ["throughput on a serverless account", { databases: [{ name: "db", throughput: { manual: 400 }, containers: [] }] }, /database db has throughput, but serverless accounts have none/],
-    ["autoscale below 1000 RU/s", { capacity: "provisioned", databases: [{ name: "db", throughput: { autoscaleMax: 400 }, containers: [] }] }, /autoscale maximum 400 RU\/s is not 1000 or more in steps of 1000/],
-    ["manual throughput off its steps", { capacity: "provisioned", databases: [{ name: "db", containers: [{ name: "c", partitionKey: "/id", throughput: { manual: 450 } }] }] }, /manual throughput 450 RU\/s/],
-    ["a provisioned container without throughput", { capacity: "provisioned", databases: [{ name: "db", containers: [{ name: "c", partitionKey: "/id" }] }] }, /container db\/c has no throughput/],
+    [
+      "throughput on a serverless account",
+      { databases: [{ name: "db", throughput: { manual: 400 }, containers: [] }] },
+      /database db has throughput, but serverless accounts have none/,
+    ],
+    [
+      "autoscale below 1000 RU/s",
+      { capacity: "provisioned", databases: [{ name: "db", throughput: { autoscaleMax: 400 }, containers: [] }] },
+      /autoscale maximum 400 RU\/s is not 1000 or more in steps of 1000/,
+    ],
+    [
+      "manual throughput off its steps",
+      {
+        capacity: "provisioned",
+        databases: [{ name: "db", containers: [{ name: "c", partitionKey: "/id", throughput: { manual: 450 } }] }],
+      },
+      /manual throughput 450 RU\/s/,
+    ],
+    [
+      "a provisioned container without throughput",
+      { capacity: "provisioned", databases: [{ name: "db", containers: [{ name: "c", partitionKey: "/id" }] }] },
+      /container db\/c has no throughput/,
+    ],
   ])("refuses %s", async (_label, change, message) => {
     await expect(planComponents(() => void new CosmosDb("cosmos", { ...DEV, ...change }))).rejects.toThrow(message);
   });

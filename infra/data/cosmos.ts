@@ -97,7 +97,15 @@ export class CosmosDb extends pulumi.ComponentResource {
         databaseAccountOfferType: "Standard",
         locations: [
           { locationName: location, failoverPriority: 0, isZoneRedundant: args.zoneRedundant },
-          ...(args.replica ? [{ locationName: args.replica.location, failoverPriority: 1, isZoneRedundant: args.replica.zoneRedundant }] : []),
+          ...(args.replica
+            ? [
+                {
+                  locationName: args.replica.location,
+                  failoverPriority: 1,
+                  isZoneRedundant: args.replica.zoneRedundant,
+                },
+              ]
+            : []),
         ],
         enableAutomaticFailover: args.replica ? args.replica.automaticFailover : undefined,
         consistencyPolicy: consistencyPolicy(args.consistency ?? { level: "Session" }),
@@ -192,25 +200,38 @@ export class CosmosDb extends pulumi.ComponentResource {
 
 function consistencyPolicy(consistency: CosmosConsistency) {
   return consistency.level === "BoundedStaleness"
-    ? { defaultConsistencyLevel: consistency.level, maxIntervalInSeconds: consistency.maxIntervalInSeconds, maxStalenessPrefix: consistency.maxStalenessPrefix }
+    ? {
+        defaultConsistencyLevel: consistency.level,
+        maxIntervalInSeconds: consistency.maxIntervalInSeconds,
+        maxStalenessPrefix: consistency.maxStalenessPrefix,
+      }
     : { defaultConsistencyLevel: consistency.level };
 }
 
-function throughputOptions(throughput: CosmosThroughput | undefined): { throughput?: number; autoscaleSettings?: { maxThroughput: number } } | undefined {
+function throughputOptions(
+  throughput: CosmosThroughput | undefined,
+): { throughput?: number; autoscaleSettings?: { maxThroughput: number } } | undefined {
   if (!throughput) return undefined;
-  return "manual" in throughput ? { throughput: throughput.manual } : { autoscaleSettings: { maxThroughput: throughput.autoscaleMax } };
+  return "manual" in throughput
+    ? { throughput: throughput.manual }
+    : { autoscaleSettings: { maxThroughput: throughput.autoscaleMax } };
 }
 
 /** Throughput Azure accepts: none on serverless accounts, valid amounts, and some for every container of a provisioned one. */
 function checkThroughput(args: CosmosArgs): void {
   const check = (where: string, throughput: CosmosThroughput | undefined) => {
     if (!throughput) return;
-    if (args.capacity === "serverless") throw new Error(`cosmos: ${where} has throughput, but serverless accounts have none to provision`);
+    if (args.capacity === "serverless")
+      throw new Error(`cosmos: ${where} has throughput, but serverless accounts have none to provision`);
     if ("manual" in throughput && (throughput.manual < 400 || throughput.manual % 100 !== 0)) {
-      throw new Error(`cosmos: ${where}: manual throughput ${throughput.manual} RU/s is not 400 or more in steps of 100`);
+      throw new Error(
+        `cosmos: ${where}: manual throughput ${throughput.manual} RU/s is not 400 or more in steps of 100`,
+      );
     }
     if ("autoscaleMax" in throughput && (throughput.autoscaleMax < 1000 || throughput.autoscaleMax % 1000 !== 0)) {
-      throw new Error(`cosmos: ${where}: autoscale maximum ${throughput.autoscaleMax} RU/s is not 1000 or more in steps of 1000`);
+      throw new Error(
+        `cosmos: ${where}: autoscale maximum ${throughput.autoscaleMax} RU/s is not 1000 or more in steps of 1000`,
+      );
     }
   };
   for (const db of args.databases) {
@@ -218,7 +239,9 @@ function checkThroughput(args: CosmosArgs): void {
     for (const c of db.containers) {
       check(`container ${db.name}/${c.name}`, c.throughput);
       if (args.capacity === "provisioned" && !db.throughput && !c.throughput) {
-        throw new Error(`cosmos: container ${db.name}/${c.name} has no throughput: give it its own or its database shared throughput`);
+        throw new Error(
+          `cosmos: container ${db.name}/${c.name} has no throughput: give it its own or its database shared throughput`,
+        );
       }
     }
   }

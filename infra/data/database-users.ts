@@ -35,7 +35,10 @@ const mysqlIdentifier = (name: string) => `\`${name.replace(/`/g, "``")}\``;
  */
 export function sqlContainedUser(user: string, access: DatabaseAccess): string[] {
   const roles = access === "readwrite" ? ["db_datareader", "db_datawriter"] : ["db_datareader"];
-  return [`CREATE USER ${bracket(user)} FROM EXTERNAL PROVIDER;`, ...roles.map((role) => `ALTER ROLE ${role} ADD MEMBER ${bracket(user)};`)];
+  return [
+    `CREATE USER ${bracket(user)} FROM EXTERNAL PROVIDER;`,
+    ...roles.map((role) => `ALTER ROLE ${role} ADD MEMBER ${bracket(user)};`),
+  ];
 }
 
 /** The row privileges each access gives on PostgreSQL and MySQL. */
@@ -70,9 +73,16 @@ export function postgresqlEntraRole(role: string, database: string, access: Data
  * row privileges on the one database (https://learn.microsoft.com/azure/mysql/flexible-server/how-to-azure-ad#create-microsoft-entra-users-in-azure-database-for-mysql).
  * A flexible server has exactly one Entra administrator, so ARM cannot add the app as another.
  */
-export function mysqlEntraUser(user: string, clientId: pulumi.Input<string>, database: string, access: DatabaseAccess): pulumi.Output<string[]> {
-  return pulumi.output(clientId).apply((id) => [
-    `CREATE AADUSER ${literal(user)} IDENTIFIED BY ${literal(id)};`,
-    `GRANT ${ROW_PRIVILEGES[access]} ON ${mysqlIdentifier(database)}.* TO ${literal(user)};`,
-  ]);
+export function mysqlEntraUser(
+  user: string,
+  clientId: pulumi.Input<string>,
+  database: string,
+  access: DatabaseAccess,
+): pulumi.Output<string[]> {
+  return pulumi
+    .output(clientId)
+    .apply((id) => [
+      `CREATE AADUSER ${literal(user)} IDENTIFIED BY ${literal(id)};`,
+      `GRANT ${ROW_PRIVILEGES[access]} ON ${mysqlIdentifier(database)}.* TO ${literal(user)};`,
+    ]);
 }

@@ -73,7 +73,9 @@ export interface FlexibleServerProblem {
  * system databases. The component and the stack config both ask this one function.
  */
 export function flexibleServerProblems(
-  args: Pick<FlexibleServerArgs, "sku" | "highAvailability" | "backupRetentionDays" | "storageSizeGB" | "databases"> & { location: pulumi.Input<string> },
+  args: Pick<FlexibleServerArgs, "sku" | "highAvailability" | "backupRetentionDays" | "storageSizeGB" | "databases"> & {
+    location: pulumi.Input<string>;
+  },
   limits: EngineLimits,
 ): FlexibleServerProblem[] {
   const problems: FlexibleServerProblem[] = [];
@@ -82,22 +84,40 @@ export function flexibleServerProblems(
     problems.push({ key: "sku", message: `${args.sku.name} is a ${SERIES_TIER[series]} size, not ${args.sku.tier}` });
   }
   if (args.highAvailability !== "Disabled" && args.sku.tier === "Burstable") {
-    problems.push({ key: "highAvailability", message: `highAvailability ${args.highAvailability} needs the GeneralPurpose or MemoryOptimized tier; ${args.sku.name} is Burstable` });
+    problems.push({
+      key: "highAvailability",
+      message: `highAvailability ${args.highAvailability} needs the GeneralPurpose or MemoryOptimized tier; ${args.sku.name} is Burstable`,
+    });
   }
   const location = args.location;
-  if (args.highAvailability === "ZoneRedundant" && typeof location === "string" && isRegion(location) && !REGIONS[location].zones) {
-    problems.push({ key: "highAvailability", message: `highAvailability ZoneRedundant needs availability zones; region ${location} has none (use SameZone or Disabled)` });
+  if (
+    args.highAvailability === "ZoneRedundant" &&
+    typeof location === "string" &&
+    isRegion(location) &&
+    !REGIONS[location].zones
+  ) {
+    problems.push({
+      key: "highAvailability",
+      message: `highAvailability ZoneRedundant needs availability zones; region ${location} has none (use SameZone or Disabled)`,
+    });
   }
   const [min, max] = limits.retentionDays;
   if (!Number.isInteger(args.backupRetentionDays) || args.backupRetentionDays < min || args.backupRetentionDays > max) {
-    problems.push({ key: "backupRetentionDays", message: `backupRetentionDays is ${args.backupRetentionDays}; ${limits.engine} keeps backups ${min}-${max} days` });
+    problems.push({
+      key: "backupRetentionDays",
+      message: `backupRetentionDays is ${args.backupRetentionDays}; ${limits.engine} keeps backups ${min}-${max} days`,
+    });
   }
   if (args.storageSizeGB < limits.minStorageGB) {
-    problems.push({ key: "storageSizeGB", message: `storageSizeGB is ${args.storageSizeGB}; ${limits.engine} needs at least ${limits.minStorageGB} GB` });
+    problems.push({
+      key: "storageSizeGB",
+      message: `storageSizeGB is ${args.storageSizeGB}; ${limits.engine} needs at least ${limits.minStorageGB} GB`,
+    });
   }
   const seen = new Set<string>();
   for (const db of args.databases) {
-    if (limits.reservedDatabases.includes(db.toLowerCase())) problems.push({ key: "databases", message: `database "${db}" is a system database name` });
+    if (limits.reservedDatabases.includes(db.toLowerCase()))
+      problems.push({ key: "databases", message: `database "${db}" is a system database name` });
     if (seen.has(db.toLowerCase())) problems.push({ key: "databases", message: `database "${db}" is listed twice` });
     seen.add(db.toLowerCase());
   }

@@ -12,14 +12,52 @@ import { SqlDatabase, type SqlArgs } from "./sql.js";
 import { SqlFailoverGroup, type SqlFailoverGroupArgs } from "./sql-failover.js";
 import { BlobStorage, type StorageArgs } from "./storage.js";
 
-export { checkFlexibleServer, flexibleServerProblems, MYSQL_LIMITS, POSTGRESQL_LIMITS, type FlexibleServerArgs, type FlexibleServerTier } from "./flexible-server.js";
-export { mysqlEntraUser, postgresqlEntraRole, sqlContainedUser, type DatabaseAccess, type DatabaseUserStep } from "./database-users.js";
+export {
+  checkFlexibleServer,
+  flexibleServerProblems,
+  MYSQL_LIMITS,
+  POSTGRESQL_LIMITS,
+  type FlexibleServerArgs,
+  type FlexibleServerTier,
+} from "./flexible-server.js";
+export {
+  mysqlEntraUser,
+  postgresqlEntraRole,
+  sqlContainedUser,
+  type DatabaseAccess,
+  type DatabaseUserStep,
+} from "./database-users.js";
 export { MySqlServer, type MySqlArgs } from "./mysql.js";
 export { PostgreSqlServer, type PostgreSqlArgs } from "./postgresql.js";
-export { CosmosDb, COSMOS_DATA_CONTRIBUTOR, type CosmosArgs, type CosmosContainerArgs, type CosmosDatabaseArgs } from "./cosmos.js";
-export { REDIS_EVICTION_POLICIES, REDIS_RDB_FREQUENCIES, STORAGE_REDUNDANCY, ZONAL_REDUNDANCY, type RedisEvictionPolicy, type StorageRedundancy } from "./options.js";
-export { RedisCache, type RedisAccessPolicy, type RedisArgs, type RedisPersistenceArgs, type RedisSku } from "./redis.js";
-export { ServiceBus, type QueueAccess, type QueueArgs, type ServiceBusArgs, type ServiceBusSku } from "./service-bus.js";
+export {
+  CosmosDb,
+  COSMOS_DATA_CONTRIBUTOR,
+  type CosmosArgs,
+  type CosmosContainerArgs,
+  type CosmosDatabaseArgs,
+} from "./cosmos.js";
+export {
+  REDIS_EVICTION_POLICIES,
+  REDIS_RDB_FREQUENCIES,
+  STORAGE_REDUNDANCY,
+  ZONAL_REDUNDANCY,
+  type RedisEvictionPolicy,
+  type StorageRedundancy,
+} from "./options.js";
+export {
+  RedisCache,
+  type RedisAccessPolicy,
+  type RedisArgs,
+  type RedisPersistenceArgs,
+  type RedisSku,
+} from "./redis.js";
+export {
+  ServiceBus,
+  type QueueAccess,
+  type QueueArgs,
+  type ServiceBusArgs,
+  type ServiceBusSku,
+} from "./service-bus.js";
 export { SqlDatabase, type SqlArgs, type SqlDatabaseArgs, type SqlEdition } from "./sql.js";
 export { MIN_GRACE_PERIOD_MINUTES, SqlFailoverGroup, type SqlFailoverGroupArgs } from "./sql-failover.js";
 export { BlobStorage, type BlobAccess, type StorageArgs } from "./storage.js";
@@ -96,14 +134,38 @@ export class DataTier extends pulumi.ComponentResource {
     };
     const child = { parent: this };
 
-    if (args.cosmos) this.cosmos = new CosmosDb(`${name}-cosmos`, { ...shared, ...args.cosmos, privateEndpoint: endpoint("cosmos") }, child);
-    if (args.sql) this.sql = new SqlDatabase(`${name}-sql`, { ...shared, ...args.sql, privateEndpoint: endpoint("sql") }, child);
-    if (args.redis) this.redis = new RedisCache(`${name}-redis`, { ...shared, ...args.redis, privateEndpoint: endpoint("redis") }, child);
+    if (args.cosmos)
+      this.cosmos = new CosmosDb(
+        `${name}-cosmos`,
+        { ...shared, ...args.cosmos, privateEndpoint: endpoint("cosmos") },
+        child,
+      );
+    if (args.sql)
+      this.sql = new SqlDatabase(`${name}-sql`, { ...shared, ...args.sql, privateEndpoint: endpoint("sql") }, child);
+    if (args.redis)
+      this.redis = new RedisCache(
+        `${name}-redis`,
+        { ...shared, ...args.redis, privateEndpoint: endpoint("redis") },
+        child,
+      );
     if (args.postgresql) {
-      this.postgresql = new PostgreSqlServer(`${name}-postgresql`, { ...shared, ...args.postgresql, privateEndpoint: endpoint("postgresql") }, child);
+      this.postgresql = new PostgreSqlServer(
+        `${name}-postgresql`,
+        { ...shared, ...args.postgresql, privateEndpoint: endpoint("postgresql") },
+        child,
+      );
     }
-    if (args.mysql) this.mysql = new MySqlServer(`${name}-mysql`, { ...shared, ...args.mysql, privateEndpoint: endpoint("mysql") }, child);
-    this.storage = new BlobStorage(`${name}-storage`, { ...shared, ...args.storage, privateEndpoint: endpoint("blob") }, child);
+    if (args.mysql)
+      this.mysql = new MySqlServer(
+        `${name}-mysql`,
+        { ...shared, ...args.mysql, privateEndpoint: endpoint("mysql") },
+        child,
+      );
+    this.storage = new BlobStorage(
+      `${name}-storage`,
+      { ...shared, ...args.storage, privateEndpoint: endpoint("blob") },
+      child,
+    );
     if (args.serviceBus) {
       const { privateEndpoint: serviceBusEndpoint, ...serviceBus } = args.serviceBus;
       this.serviceBus = new ServiceBus(
@@ -112,7 +174,11 @@ export class DataTier extends pulumi.ComponentResource {
         child,
       );
     }
-    this.keyVault = new KeyVault(`${name}-keyvault`, { ...shared, ...args.keyVault, privateEndpoint: endpoint("keyVault") }, child);
+    this.keyVault = new KeyVault(
+      `${name}-keyvault`,
+      { ...shared, ...args.keyVault, privateEndpoint: endpoint("keyVault") },
+      child,
+    );
 
     const secondary = args.secondary;
     if (secondary) {
@@ -143,7 +209,12 @@ export class DataTier extends pulumi.ComponentResource {
         // The same SKU and size as the primary: geo-replication links equal caches.
         this.redisSecondary = new RedisCache(
           `${name}-redis-secondary`,
-          { ...remote, ...args.redis, zoneRedundant: secondary.redis.zoneRedundant, privateEndpoint: remoteEndpoint("redis") },
+          {
+            ...remote,
+            ...args.redis,
+            zoneRedundant: secondary.redis.zoneRedundant,
+            privateEndpoint: remoteEndpoint("redis"),
+          },
           child,
         );
         this.redisGeoPrimaryHostName = this.redis.geoReplicateTo(this.redisSecondary).geoReplicatedPrimaryHostName;

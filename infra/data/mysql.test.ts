@@ -5,7 +5,11 @@ import { T } from "../../policies/types.js";
 import { BASE, endpointOf, ofType, oneOfType, PRIVATE_ENDPOINT, planComponents } from "../../test/components.js";
 import { MySqlServer, type MySqlArgs } from "./mysql.js";
 
-const ADMIN = { principalName: "mysql-admins", objectId: "22222222-2222-4222-8222-222222222222", principalType: "Group" } as const;
+const ADMIN = {
+  principalName: "mysql-admins",
+  objectId: "22222222-2222-4222-8222-222222222222",
+  principalType: "Group",
+} as const;
 const DEV: MySqlArgs = {
   ...BASE,
   version: "8.0.21",
@@ -44,9 +48,17 @@ const parameters = (plan: Plan) => ofType(plan, "azure-native:dbformysql:Configu
 describe("MySQL flexible server", () => {
   it("signs in with Entra only: an admin through the server's user-assigned identity, then aad_auth_only ON", () => {
     const identity = oneOfType(dev, "azure-native:managedidentity:UserAssignedIdentity");
-    expect(server(dev).inputs.identity).toEqual({ type: "UserAssigned", userAssignedIdentities: [identity.outputs.id] });
+    expect(server(dev).inputs.identity).toEqual({
+      type: "UserAssigned",
+      userAssignedIdentities: [identity.outputs.id],
+    });
     const admin = oneOfType(dev, "azure-native:dbformysql:AzureADAdministrator");
-    expect(admin.inputs).toMatchObject({ administratorType: "ActiveDirectory", identityResourceId: identity.outputs.id, login: ADMIN.principalName, sid: ADMIN.objectId });
+    expect(admin.inputs).toMatchObject({
+      administratorType: "ActiveDirectory",
+      identityResourceId: identity.outputs.id,
+      login: ADMIN.principalName,
+      sid: ADMIN.objectId,
+    });
     const only = parameters(dev).find((p) => p.inputs.configurationName === "aad_auth_only");
     expect(only?.inputs.value).toBe("ON");
     expect(parameters(dev)[0].dependsOn).toContain(admin.urn);
@@ -61,7 +73,9 @@ describe("MySQL flexible server", () => {
   it("is never public and is reached through a mysqlServer private endpoint", () => {
     expect(server(dev).inputs.network).toEqual({ publicNetworkAccess: "Disabled" });
     const pe = endpointOf(dev, server(dev).outputs.id);
-    expect(pe?.endpoint.inputs.privateLinkServiceConnections).toEqual([expect.objectContaining({ groupIds: ["mysqlServer"] })]);
+    expect(pe?.endpoint.inputs.privateLinkServiceConnections).toEqual([
+      expect.objectContaining({ groupIds: ["mysqlServer"] }),
+    ]);
     expect(dev.outputs.fqdn).toBe(`${server(dev).physicalName}.mysql.database.azure.com`);
     expect(server(dev).physicalName).toMatch(/^mysql-estate-test-weu-[a-z0-9]{6}$/);
   });
@@ -79,7 +93,10 @@ describe("MySQL flexible server", () => {
   });
 
   it("has no HA in dev; zone-redundant HA and geo-redundant backups in prod", () => {
-    expect(server(dev).inputs).toMatchObject({ highAvailability: { mode: "Disabled" }, backup: { backupRetentionDays: 7, geoRedundantBackup: "Disabled" } });
+    expect(server(dev).inputs).toMatchObject({
+      highAvailability: { mode: "Disabled" },
+      backup: { backupRetentionDays: 7, geoRedundantBackup: "Disabled" },
+    });
     expect(server(prod).inputs).toMatchObject({
       sku: { name: "Standard_D2ds_v4", tier: "GeneralPurpose" },
       highAvailability: { mode: "ZoneRedundant" },
@@ -98,13 +115,17 @@ describe("MySQL flexible server", () => {
   it("passes the MySQL rules in prod, and they refuse the server once aad_auth_only is OFF", () => {
     const mandatory = (plan: Plan) =>
       evaluate(planGraph(plan), { stack: "unit", profile: "prod", planCreatedAt: plan.createdAt })
-        .results.filter((r) => r.status === "fail" && r.enforcement === "mandatory" && r.ruleId.startsWith("EST-MYSQL-"))
+        .results.filter(
+          (r) => r.status === "fail" && r.enforcement === "mandatory" && r.ruleId.startsWith("EST-MYSQL-"),
+        )
         .map((r) => r.ruleId);
     expect(mandatory(prod)).toEqual([]);
     const passwordsToo: Plan = {
       ...prod,
       resources: prod.resources.map((r) =>
-        r.type === T.mysqlConfiguration && r.inputs.configurationName === "aad_auth_only" ? { ...r, inputs: { ...r.inputs, value: "OFF" } } : r,
+        r.type === T.mysqlConfiguration && r.inputs.configurationName === "aad_auth_only"
+          ? { ...r, inputs: { ...r.inputs, value: "OFF" } }
+          : r,
       ),
     };
     expect(mandatory(passwordsToo)).toEqual(["EST-MYSQL-001"]);
@@ -112,14 +133,19 @@ describe("MySQL flexible server", () => {
 });
 
 describe("MySQL refusals", () => {
-  const refused = (args: Partial<MySqlArgs>) => planComponents(() => void new MySqlServer("mysql", { ...DEV, ...args }));
+  const refused = (args: Partial<MySqlArgs>) =>
+    planComponents(() => void new MySqlServer("mysql", { ...DEV, ...args }));
 
   it("refuses HA on a Burstable SKU", async () => {
-    await expect(refused({ highAvailability: "SameZone" })).rejects.toThrow("MySQL server mysql: highAvailability SameZone needs the GeneralPurpose or MemoryOptimized tier; Standard_B1ms is Burstable");
+    await expect(refused({ highAvailability: "SameZone" })).rejects.toThrow(
+      "MySQL server mysql: highAvailability SameZone needs the GeneralPurpose or MemoryOptimized tier; Standard_B1ms is Burstable",
+    );
   });
 
   it("refuses retention outside MySQL's 1-35 days and zone-redundant HA without zones", async () => {
-    await expect(refused({ backupRetentionDays: 0 })).rejects.toThrow("backupRetentionDays is 0; MySQL keeps backups 1-35 days");
+    await expect(refused({ backupRetentionDays: 0 })).rejects.toThrow(
+      "backupRetentionDays is 0; MySQL keeps backups 1-35 days",
+    );
     await expect(refused({ ...PROD, location: "ukwest" })).rejects.toThrow("region ukwest has none");
   });
 

@@ -56,7 +56,11 @@ export class MySqlServer extends pulumi.ComponentResource {
       { resourceName: namer.name("managedIdentity", "mysql"), resourceGroupName, location, tags },
       { parent: this },
     );
-    const password = new random.RandomPassword(`${name}-bootstrap-password`, { length: 32, special: true, minSpecial: 2 }, { parent: this });
+    const password = new random.RandomPassword(
+      `${name}-bootstrap-password`,
+      { length: 32, special: true, minSpecial: 2 },
+      { parent: this },
+    );
 
     const server = new mysql.Server(
       `${name}-server`,
@@ -73,7 +77,10 @@ export class MySqlServer extends pulumi.ComponentResource {
         storage: { storageSizeGB: args.storageSizeGB, autoGrow: "Enabled", autoIoScaling: "Enabled" },
         network: { publicNetworkAccess: "Disabled" },
         highAvailability: { mode: args.highAvailability },
-        backup: { backupRetentionDays: args.backupRetentionDays, geoRedundantBackup: args.geoRedundantBackup ? "Enabled" : "Disabled" },
+        backup: {
+          backupRetentionDays: args.backupRetentionDays,
+          geoRedundantBackup: args.geoRedundantBackup ? "Enabled" : "Disabled",
+        },
       },
       { parent: this, additionalSecretOutputs: ["administratorLoginPassword"] },
     );
@@ -103,7 +110,13 @@ export class MySqlServer extends pulumi.ComponentResource {
     for (const db of args.databases) {
       const database = new mysql.Database(
         `${name}-${db}`,
-        { serverName: server.name, resourceGroupName, databaseName: db, charset: "utf8mb4", collation: "utf8mb4_0900_ai_ci" },
+        {
+          serverName: server.name,
+          resourceGroupName,
+          databaseName: db,
+          charset: "utf8mb4",
+          collation: "utf8mb4_0900_ai_ci",
+        },
         { parent: this, dependsOn: [previous] },
       );
       previous = database;

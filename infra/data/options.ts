@@ -22,8 +22,14 @@ export const REDIS_RDB_FREQUENCIES = [15, 30, 60, 360, 720, 1440] as const;
  * paired region (GRS, GZRS) with read access there (RA-).
  * Source: https://learn.microsoft.com/azure/storage/common/storage-redundancy
  */
-export const STORAGE_REDUNDANCY = { LRS: "Standard_LRS", ZRS: "Standard_ZRS", GRS: "Standard_GRS", "RA-GRS": "Standard_RAGRS", GZRS: "Standard_GZRS", "RA-GZRS": "Standard_RAGZRS" } as const;
+export const STORAGE_REDUNDANCY = {
+  LRS: "Standard_LRS",
+  ZRS: "Standard_ZRS",
+  GRS: "Standard_GRS",
+  "RA-GRS": "Standard_RAGRS",
+  GZRS: "Standard_GZRS",
+  "RA-GZRS": "Standard_RAGZRS",
+} as const;
 export type StorageRedundancy = keyof typeof STORAGE_REDUNDANCY;
 /** The options that keep copies in several zones of the primary region (they need a region with zones). */
 export const ZONAL_REDUNDANCY: readonly StorageRedundancy[] = ["ZRS", "GZRS", "RA-GZRS"];
-

@@ -5,7 +5,11 @@ import { T } from "../../policies/types.js";
 import { BASE, endpointOf, ofType, oneOfType, PRIVATE_ENDPOINT, planComponents } from "../../test/components.js";
 import { PostgreSqlServer, type PostgreSqlArgs } from "./postgresql.js";
 
-const ADMIN = { principalName: "pg-admins", objectId: "22222222-2222-4222-8222-222222222222", principalType: "Group" } as const;
+const ADMIN = {
+  principalName: "pg-admins",
+  objectId: "22222222-2222-4222-8222-222222222222",
+  principalType: "Group",
+} as const;
 const DEV: PostgreSqlArgs = {
   ...BASE,
   version: "16",
@@ -58,8 +62,12 @@ describe("PostgreSQL flexible server", () => {
   it("is never public and is reached through a postgresqlServer private endpoint", () => {
     expect(server(dev).inputs.network).toEqual({ publicNetworkAccess: "Disabled" });
     const pe = endpointOf(dev, server(dev).outputs.id);
-    expect(pe?.endpoint.inputs.privateLinkServiceConnections).toEqual([expect.objectContaining({ groupIds: ["postgresqlServer"] })]);
-    expect(pe?.zoneGroup.inputs.privateDnsZoneConfigs).toEqual([expect.objectContaining({ privateDnsZoneId: PRIVATE_ENDPOINT.privateDnsZoneId })]);
+    expect(pe?.endpoint.inputs.privateLinkServiceConnections).toEqual([
+      expect.objectContaining({ groupIds: ["postgresqlServer"] }),
+    ]);
+    expect(pe?.zoneGroup.inputs.privateDnsZoneConfigs).toEqual([
+      expect.objectContaining({ privateDnsZoneId: PRIVATE_ENDPOINT.privateDnsZoneId }),
+    ]);
     expect(dev.outputs.fqdn).toBe(`${server(dev).physicalName}.postgres.database.azure.com`);
     expect(server(dev).physicalName).toMatch(/^psql-estate-test-weu-[a-z0-9]{6}$/);
   });
@@ -90,11 +98,20 @@ describe("PostgreSQL flexible server", () => {
   });
 
   it("creates the databases, sends diagnostics and takes the lock", () => {
-    expect(oneOfType(dev, "azure-native:dbforpostgresql:Database").inputs).toMatchObject({ databaseName: "events", charset: "UTF8" });
+    expect(oneOfType(dev, "azure-native:dbforpostgresql:Database").inputs).toMatchObject({
+      databaseName: "events",
+      charset: "UTF8",
+    });
     const diag = oneOfType(dev, "azure-native:monitor:DiagnosticSetting");
-    expect(diag.inputs).toMatchObject({ resourceUri: server(dev).outputs.id, logs: [{ categoryGroup: "allLogs", enabled: true }] });
+    expect(diag.inputs).toMatchObject({
+      resourceUri: server(dev).outputs.id,
+      logs: [{ categoryGroup: "allLogs", enabled: true }],
+    });
     expect(ofType(dev, "azure-native:authorization:ManagementLockByScope")).toHaveLength(0);
-    expect(oneOfType(prod, "azure-native:authorization:ManagementLockByScope").inputs).toMatchObject({ scope: server(prod).outputs.id, level: "CanNotDelete" });
+    expect(oneOfType(prod, "azure-native:authorization:ManagementLockByScope").inputs).toMatchObject({
+      scope: server(prod).outputs.id,
+      level: "CanNotDelete",
+    });
   });
 
   // The component alone has no VNet or stack tags, so only the server's own rules are asked.
@@ -107,7 +124,9 @@ describe("PostgreSQL flexible server", () => {
     const withPassword: Plan = {
       ...prod,
       resources: prod.resources.map((r) =>
-        r.type === T.psqlServer ? { ...r, inputs: { ...r.inputs, authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Enabled" } } } : r,
+        r.type === T.psqlServer
+          ? { ...r, inputs: { ...r.inputs, authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Enabled" } } }
+          : r,
       ),
     };
     expect(mandatory(withPassword)).toEqual(["EST-PSQL-001"]);
@@ -115,7 +134,8 @@ describe("PostgreSQL flexible server", () => {
 });
 
 describe("PostgreSQL refusals", () => {
-  const refused = (args: Partial<PostgreSqlArgs>) => planComponents(() => void new PostgreSqlServer("psql", { ...DEV, ...args }));
+  const refused = (args: Partial<PostgreSqlArgs>) =>
+    planComponents(() => void new PostgreSqlServer("psql", { ...DEV, ...args }));
 
   it("refuses HA on a Burstable SKU", async () => {
     await expect(refused({ highAvailability: "ZoneRedundant" })).rejects.toThrow(
@@ -124,16 +144,29 @@ describe("PostgreSQL refusals", () => {
   });
 
   it("refuses backup retention outside 7-35 days", async () => {
-    await expect(refused({ backupRetentionDays: 3 })).rejects.toThrow("backupRetentionDays is 3; PostgreSQL keeps backups 7-35 days");
-    await expect(refused({ backupRetentionDays: 36 })).rejects.toThrow("backupRetentionDays is 36; PostgreSQL keeps backups 7-35 days");
+    await expect(refused({ backupRetentionDays: 3 })).rejects.toThrow(
+      "backupRetentionDays is 3; PostgreSQL keeps backups 7-35 days",
+    );
+    await expect(refused({ backupRetentionDays: 36 })).rejects.toThrow(
+      "backupRetentionDays is 36; PostgreSQL keeps backups 7-35 days",
+    );
   });
 
   it("refuses zone-redundant HA in a region without zones", async () => {
-    await expect(refused({ ...PROD, location: "westus" })).rejects.toThrow("highAvailability ZoneRedundant needs availability zones; region westus has none");
+    await expect(refused({ ...PROD, location: "westus" })).rejects.toThrow(
+      "highAvailability ZoneRedundant needs availability zones; region westus has none",
+    );
   });
 
   it("lists every problem at once, including system database names and duplicates", async () => {
-    await expect(refused({ highAvailability: "SameZone", backupRetentionDays: 0, databases: ["postgres", "app", "App"], storageSizeGB: 16 })).rejects.toThrow(
+    await expect(
+      refused({
+        highAvailability: "SameZone",
+        backupRetentionDays: 0,
+        databases: ["postgres", "app", "App"],
+        storageSizeGB: 16,
+      }),
+    ).rejects.toThrow(
       /needs the GeneralPurpose.*; backupRetentionDays is 0.*; storageSizeGB is 16; PostgreSQL needs at least 32 GB; database "postgres" is a system database name; database "App" is listed twice/,
     );
   });

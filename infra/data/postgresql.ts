@@ -48,7 +48,10 @@ export class PostgreSqlServer extends pulumi.ComponentResource {
         authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Disabled", tenantId },
         network: { publicNetworkAccess: "Disabled" },
         highAvailability: { mode: args.highAvailability },
-        backup: { backupRetentionDays: args.backupRetentionDays, geoRedundantBackup: args.geoRedundantBackup ? "Enabled" : "Disabled" },
+        backup: {
+          backupRetentionDays: args.backupRetentionDays,
+          geoRedundantBackup: args.geoRedundantBackup ? "Enabled" : "Disabled",
+        },
       },
       { parent: this },
     );

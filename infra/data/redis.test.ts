@@ -4,7 +4,13 @@ import { BASE, endpointOf, ofType, oneOfType, PRIVATE_ENDPOINT, planComponents }
 import { BUILT_IN_ROLES } from "../core/roles.js";
 import { RedisCache, type RedisArgs } from "./redis.js";
 
-const DEV: RedisArgs = { ...BASE, sku: "Standard", capacity: 0, zoneRedundant: false, privateEndpoint: PRIVATE_ENDPOINT };
+const DEV: RedisArgs = {
+  ...BASE,
+  sku: "Standard",
+  capacity: 0,
+  zoneRedundant: false,
+  privateEndpoint: PRIVATE_ENDPOINT,
+};
 
 const STORAGE = {
   accountId: "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/sttest",
@@ -49,7 +55,10 @@ describe("Redis", () => {
   });
 
   it("spreads a Premium cache over zones", () => {
-    expect(oneOfType(prod, "azure-native:redis:Redis").inputs).toMatchObject({ sku: { name: "Premium", family: "P" }, zones: ["1", "2", "3"] });
+    expect(oneOfType(prod, "azure-native:redis:Redis").inputs).toMatchObject({
+      sku: { name: "Premium", family: "P" },
+      zones: ["1", "2", "3"],
+    });
     expect(oneOfType(dev, "azure-native:redis:Redis").inputs.zones).toBeUndefined();
   });
 
@@ -72,7 +81,10 @@ describe("Redis", () => {
 describe("Redis tiers", () => {
   it("clusters a Premium cache over shards, with the eviction policy asked for", () => {
     const inputs = oneOfType(clustered, "azure-native:redis:Redis").inputs;
-    expect(inputs).toMatchObject({ shardCount: 3, redisConfiguration: { aadEnabled: "true", maxmemoryPolicy: "allkeys-lru" } });
+    expect(inputs).toMatchObject({
+      shardCount: 3,
+      redisConfiguration: { aadEnabled: "true", maxmemoryPolicy: "allkeys-lru" },
+    });
     expect(oneOfType(dev, "azure-native:redis:Redis").inputs.shardCount).toBeUndefined();
   });
 
@@ -85,7 +97,9 @@ describe("Redis tiers", () => {
       preferredDataPersistenceAuthMethod: "ManagedIdentity",
       rdbStorageConnectionString: `BlobEndpoint=${STORAGE.blobEndpoint}`,
     });
-    const grant = ofType(clustered, "azure-native:authorization:RoleAssignment").find((r) => r.inputs.scope === STORAGE.accountId);
+    const grant = ofType(clustered, "azure-native:authorization:RoleAssignment").find(
+      (r) => r.inputs.scope === STORAGE.accountId,
+    );
     expect(grant?.inputs.roleDefinitionId).toContain(BUILT_IN_ROLES["Storage Blob Data Contributor"]);
     expect(JSON.stringify(cache.inputs.redisConfiguration)).not.toMatch(/AccountKey/);
   });
@@ -96,12 +110,18 @@ describe("Redis tiers", () => {
     await expect(refused({ shardCount: 2, persistence: { kind: "aof", storage: STORAGE } })).rejects.toThrow(
       "redis redis: shardCount needs the Premium SKU; this cache is Standard; persistence needs the Premium SKU; this cache is Standard",
     );
-    await expect(refused({ sku: "Premium", capacity: 1, shardCount: 11 })).rejects.toThrow("shardCount is 11; a Premium cluster has 1-10 shards");
+    await expect(refused({ sku: "Premium", capacity: 1, shardCount: 11 })).rejects.toThrow(
+      "shardCount is 11; a Premium cluster has 1-10 shards",
+    );
   });
 
   it("refuses an RDB interval Azure does not offer", async () => {
-    await expect(refused({ sku: "Premium", capacity: 1, persistence: { kind: "rdb", frequencyMinutes: 45 as 60, storage: STORAGE } })).rejects.toThrow(
-      "persistence.frequencyMinutes is 45; expected one of 15, 30, 60, 360, 720, 1440",
-    );
+    await expect(
+      refused({
+        sku: "Premium",
+        capacity: 1,
+        persistence: { kind: "rdb", frequencyMinutes: 45 as 60, storage: STORAGE },
+      }),
+    ).rejects.toThrow("persistence.frequencyMinutes is 45; expected one of 15, 30, 60, 360, 720, 1440");
   });
 });

@@ -36,18 +36,29 @@ export interface RedisArgs extends BaseArgs {
 /** Refuses Premium-only features below Premium and out-of-range shards, before anything is declared. */
 function checkRedis(name: string, args: RedisArgs): void {
   const problems: string[] = [];
-  const premiumOnly = { zoneRedundant: args.zoneRedundant || undefined, shardCount: args.shardCount, persistence: args.persistence };
+  const premiumOnly = {
+    zoneRedundant: args.zoneRedundant || undefined,
+    shardCount: args.shardCount,
+    persistence: args.persistence,
+  };
   for (const [key, value] of Object.entries(premiumOnly)) {
-    if (value !== undefined && args.sku !== "Premium") problems.push(`${key} needs the Premium SKU; this cache is ${args.sku}`);
+    if (value !== undefined && args.sku !== "Premium")
+      problems.push(`${key} needs the Premium SKU; this cache is ${args.sku}`);
   }
-  if (args.shardCount !== undefined && (!Number.isInteger(args.shardCount) || args.shardCount < 1 || args.shardCount > 10)) {
+  if (
+    args.shardCount !== undefined &&
+    (!Number.isInteger(args.shardCount) || args.shardCount < 1 || args.shardCount > 10)
+  ) {
     problems.push(`shardCount is ${args.shardCount}; a Premium cluster has 1-10 shards`);
   }
   const p = args.persistence;
   if (p?.kind === "rdb" && !REDIS_RDB_FREQUENCIES.includes(p.frequencyMinutes ?? 60)) {
-    problems.push(`persistence.frequencyMinutes is ${p.frequencyMinutes}; expected one of ${REDIS_RDB_FREQUENCIES.join(", ")}`);
+    problems.push(
+      `persistence.frequencyMinutes is ${p.frequencyMinutes}; expected one of ${REDIS_RDB_FREQUENCIES.join(", ")}`,
+    );
   }
-  if (p?.kind === "aof" && p.frequencyMinutes !== undefined) problems.push("persistence.frequencyMinutes applies to RDB snapshots only");
+  if (p?.kind === "aof" && p.frequencyMinutes !== undefined)
+    problems.push("persistence.frequencyMinutes applies to RDB snapshots only");
   if (problems.length) throw new Error(`redis ${name}: ${problems.join("; ")}`);
 }
 
@@ -100,7 +111,12 @@ export class RedisCache extends pulumi.ComponentResource {
     this.cache = cache;
     if (persistence) {
       assignRoles(this, `${name}-persistence`, persistence.storage.accountId, [
-        { role: "Storage Blob Data Contributor", principalId: cache.identity.apply((i) => i?.principalId ?? ""), principalType: "ServicePrincipal", key: "persistence" },
+        {
+          role: "Storage Blob Data Contributor",
+          principalId: cache.identity.apply((i) => i?.principalId ?? ""),
+          principalType: "ServicePrincipal",
+          key: "persistence",
+        },
       ]);
     }
 
@@ -120,7 +136,8 @@ export class RedisCache extends pulumi.ComponentResource {
    * follows the current primary. Source: https://learn.microsoft.com/azure/azure-cache-for-redis/cache-how-to-geo-replication
    */
   geoReplicateTo(secondary: RedisCache): redis.LinkedServer {
-    if (this.args.sku !== "Premium" || secondary.args.sku !== "Premium") throw new Error(`redis ${this.name}: geo-replication needs Premium caches on both sides`);
+    if (this.args.sku !== "Premium" || secondary.args.sku !== "Premium")
+      throw new Error(`redis ${this.name}: geo-replication needs Premium caches on both sides`);
     return new redis.LinkedServer(
       `${this.name}-geo-link`,
       {
@@ -140,7 +157,11 @@ export class RedisCache extends pulumi.ComponentResource {
    * Contributor reads and writes keys, Data Reader only reads them
    * (https://learn.microsoft.com/azure/azure-cache-for-redis/cache-configure-role-based-access-control).
    */
-  grantCacheAccess(key: string, principalId: pulumi.Input<string>, policy: RedisAccessPolicy = "Data Contributor"): redis.AccessPolicyAssignment {
+  grantCacheAccess(
+    key: string,
+    principalId: pulumi.Input<string>,
+    policy: RedisAccessPolicy = "Data Contributor",
+  ): redis.AccessPolicyAssignment {
     return new redis.AccessPolicyAssignment(
       `${this.name}-${key}-${policy.toLowerCase().replace(/ /g, "-")}`,
       {
@@ -159,8 +180,16 @@ export class RedisCache extends pulumi.ComponentResource {
 /** redisConfiguration for RDB or AOF persistence authenticated by the cache's managed identity. */
 function persistenceSettings(p: RedisPersistenceArgs): Record<string, pulumi.Input<string>> {
   const target = pulumi.interpolate`BlobEndpoint=${p.storage.blobEndpoint}`;
-  const common = { preferredDataPersistenceAuthMethod: "ManagedIdentity", storageSubscriptionId: authorization.getClientConfigOutput().subscriptionId };
+  const common = {
+    preferredDataPersistenceAuthMethod: "ManagedIdentity",
+    storageSubscriptionId: authorization.getClientConfigOutput().subscriptionId,
+  };
   return p.kind === "rdb"
-    ? { ...common, rdbBackupEnabled: "true", rdbBackupFrequency: String(p.frequencyMinutes ?? 60), rdbStorageConnectionString: target }
+    ? {
+        ...common,
+        rdbBackupEnabled: "true",
+        rdbBackupFrequency: String(p.frequencyMinutes ?? 60),
+        rdbStorageConnectionString: target,
+      }
     : { ...common, aofBackupEnabled: "true", aofStorageConnectionString0: target };
 }

@@ -4,9 +4,21 @@ import { BUILT_IN_ROLES } from "../core/roles.js";
 import { BASE, endpointOf, ofType, oneOfType, PRIVATE_ENDPOINT, planComponents } from "../../test/components.js";
 import { ServiceBus, type ServiceBusArgs } from "./service-bus.js";
 
-const QUEUE = { name: "document-processing", lockDurationSeconds: 60, ttlSeconds: 86400, maxDeliveryCount: 3, deadLetterOnExpiry: true };
+const QUEUE = {
+  name: "document-processing",
+  lockDurationSeconds: 60,
+  ttlSeconds: 86400,
+  maxDeliveryCount: 3,
+  deadLetterOnExpiry: true,
+};
 const STANDARD: ServiceBusArgs = { ...BASE, sku: "Standard", zoneRedundant: false, queues: [QUEUE] };
-const PREMIUM: ServiceBusArgs = { ...STANDARD, sku: "Premium", capacity: 1, zoneRedundant: true, privateEndpoint: PRIVATE_ENDPOINT };
+const PREMIUM: ServiceBusArgs = {
+  ...STANDARD,
+  sku: "Premium",
+  capacity: 1,
+  zoneRedundant: true,
+  privateEndpoint: PRIVATE_ENDPOINT,
+};
 
 let standard: Plan;
 let premium: Plan;
@@ -25,13 +37,20 @@ beforeAll(async () => {
 describe("Service Bus", () => {
   it("disables SAS keys and old TLS on every SKU", () => {
     for (const plan of [standard, premium]) {
-      expect(oneOfType(plan, "azure-native:servicebus:Namespace").inputs).toMatchObject({ disableLocalAuth: true, minimumTlsVersion: "1.2" });
+      expect(oneOfType(plan, "azure-native:servicebus:Namespace").inputs).toMatchObject({
+        disableLocalAuth: true,
+        minimumTlsVersion: "1.2",
+      });
     }
   });
 
   it("Premium: public access off, zone redundant, private endpoint on namespace with its DNS zone group", () => {
     const ns = oneOfType(premium, "azure-native:servicebus:Namespace");
-    expect(ns.inputs).toMatchObject({ publicNetworkAccess: "Disabled", zoneRedundant: true, sku: { name: "Premium", capacity: 1 } });
+    expect(ns.inputs).toMatchObject({
+      publicNetworkAccess: "Disabled",
+      zoneRedundant: true,
+      sku: { name: "Premium", capacity: 1 },
+    });
     expect(endpointOf(premium, ns.outputs.id)?.endpoint.inputs.privateLinkServiceConnections).toEqual([
       expect.objectContaining({ groupIds: ["namespace"] }),
     ]);
@@ -45,9 +64,9 @@ describe("Service Bus", () => {
   });
 
   it("refuses Premium-only features on Standard", async () => {
-    await expect(planComponents(() => void new ServiceBus("sb", { ...STANDARD, privateEndpoint: PRIVATE_ENDPOINT }))).rejects.toThrow(
-      /need the Premium SKU/,
-    );
+    await expect(
+      planComponents(() => void new ServiceBus("sb", { ...STANDARD, privateEndpoint: PRIVATE_ENDPOINT })),
+    ).rejects.toThrow(/need the Premium SKU/);
   });
 
   it("creates queues with lock duration, TTL, max delivery count and dead-lettering on expiry", () => {

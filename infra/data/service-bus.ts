@@ -62,7 +62,9 @@ export class ServiceBus extends pulumi.ComponentResource {
     const { resourceGroupName, location, namer, tags } = args;
     const premium = args.sku === "Premium";
     if (!premium && (args.privateEndpoint || args.zoneRedundant || args.geoReplica)) {
-      throw new Error(`Service Bus ${name}: private endpoints, zone redundancy and geo-replication need the Premium SKU`);
+      throw new Error(
+        `Service Bus ${name}: private endpoints, zone redundancy and geo-replication need the Premium SKU`,
+      );
     }
     const lag = args.geoReplica?.maxReplicationLagSeconds;
     if (lag !== undefined && lag !== 0 && (lag < 300 || lag > 86400)) {
@@ -125,7 +127,9 @@ export class ServiceBus extends pulumi.ComponentResource {
   grantQueueAccess(key: string, principalId: pulumi.Input<string>, queue: string, access: QueueAccess) {
     const queueId = this.queueIds[queue];
     if (!queueId) {
-      throw new Error(`Service Bus ${this.name} has no queue "${queue}"; queues: ${Object.keys(this.queueIds).join(", ")}`);
+      throw new Error(
+        `Service Bus ${this.name} has no queue "${queue}"; queues: ${Object.keys(this.queueIds).join(", ")}`,
+      );
     }
     return assignRoles(this, `${this.name}-${queue}`, queueId, [{ role: QUEUE_ROLES[access], principalId, key }])[0];
   }

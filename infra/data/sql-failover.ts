@@ -36,7 +36,9 @@ export class SqlFailoverGroup extends pulumi.ComponentResource {
     super("estate:data:SqlFailoverGroup", name, {}, opts);
     const automatic = args.policy === "Automatic";
     if (automatic && (args.gracePeriodMinutes ?? 0) < MIN_GRACE_PERIOD_MINUTES) {
-      throw new Error(`sql failover group ${name}: an automatic policy needs a grace period of ${MIN_GRACE_PERIOD_MINUTES} minutes or more; got ${args.gracePeriodMinutes}`);
+      throw new Error(
+        `sql failover group ${name}: an automatic policy needs a grace period of ${MIN_GRACE_PERIOD_MINUTES} minutes or more; got ${args.gracePeriodMinutes}`,
+      );
     }
     const groupName = args.namer.name("sqlFailoverGroup");
     const group = new sql.FailoverGroup(

@@ -101,11 +101,19 @@ export class SqlDatabase extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    sendDiagnostics(this, `${name}-master`, pulumi.interpolate`${server.id}/databases/master`, args.diagnostics, { metrics: false });
+    sendDiagnostics(this, `${name}-master`, pulumi.interpolate`${server.id}/databases/master`, args.diagnostics, {
+      metrics: false,
+    });
     // Threat detection (SQL injection, anomalous access) alerts the subscription's admins.
     new sql.ServerSecurityAlertPolicy(
       `${name}-threat-detection`,
-      { serverName: server.name, resourceGroupName, securityAlertPolicyName: "Default", state: "Enabled", emailAccountAdmins: true },
+      {
+        serverName: server.name,
+        resourceGroupName,
+        securityAlertPolicyName: "Default",
+        state: "Enabled",
+        emailAccountAdmins: true,
+      },
       { parent: this },
     );
 
@@ -114,7 +122,10 @@ export class SqlDatabase extends pulumi.ComponentResource {
       const edition = db.edition ?? "GeneralPurpose";
       const skus: Partial<Record<SqlDatabaseArgs["compute"], string>> = SQL_SKUS[edition];
       const skuName = skus[db.compute];
-      if (!skuName) throw new Error(`sql ${name}: database ${db.name} asks for ${db.compute} ${edition}; serverless exists on GeneralPurpose only`);
+      if (!skuName)
+        throw new Error(
+          `sql ${name}: database ${db.name} asks for ${db.compute} ${edition}; serverless exists on GeneralPurpose only`,
+        );
       const database = new sql.Database(
         `${name}-${db.name}`,
         {
@@ -135,7 +146,13 @@ export class SqlDatabase extends pulumi.ComponentResource {
       );
       new sql.TransparentDataEncryption(
         `${name}-${db.name}-tde`,
-        { serverName: server.name, databaseName: database.name, resourceGroupName, tdeName: "current", state: "Enabled" },
+        {
+          serverName: server.name,
+          databaseName: database.name,
+          resourceGroupName,
+          tdeName: "current",
+          state: "Enabled",
+        },
         { parent: this },
       );
       new sql.BackupShortTermRetentionPolicy(

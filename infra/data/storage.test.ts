@@ -75,10 +75,14 @@ describe("Storage", () => {
   });
 
   it("grants Blob Data Contributor for write and Blob Data Reader for read, on the container only", () => {
-    const container = ofType(plan, "azure-native:storage:BlobContainer").find((c) => c.inputs.containerName === "documents")!;
+    const container = ofType(plan, "azure-native:storage:BlobContainer").find(
+      (c) => c.inputs.containerName === "documents",
+    )!;
     expect(String(container.outputs.id)).toMatch(/\/blobServices\/default\/containers\/documents$/);
     const grants = ofType(plan, "azure-native:authorization:RoleAssignment");
-    expect(grants.map((g) => [g.inputs.principalId, String(g.inputs.roleDefinitionId).split("/").pop(), g.inputs.scope])).toEqual([
+    expect(
+      grants.map((g) => [g.inputs.principalId, String(g.inputs.roleDefinitionId).split("/").pop(), g.inputs.scope]),
+    ).toEqual([
       ["44444444-4444-4444-8444-444444444444", BUILT_IN_ROLES["Storage Blob Data Contributor"], container.outputs.id],
       ["55555555-5555-4555-8555-555555555555", BUILT_IN_ROLES["Storage Blob Data Reader"], container.outputs.id],
     ]);

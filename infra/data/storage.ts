@@ -18,7 +18,10 @@ export interface StorageArgs extends BaseArgs {
 }
 
 export type BlobAccess = "read" | "write";
-const BLOB_ROLES: Record<BlobAccess, string> = { read: "Storage Blob Data Reader", write: "Storage Blob Data Contributor" };
+const BLOB_ROLES: Record<BlobAccess, string> = {
+  read: "Storage Blob Data Reader",
+  write: "Storage Blob Data Contributor",
+};
 
 /**
  * A StorageV2 account for blobs: Entra-only (no shared keys, no anonymous blobs), HTTPS and
@@ -133,8 +136,12 @@ export class BlobStorage extends pulumi.ComponentResource {
   grantBlobAccess(key: string, principalId: pulumi.Input<string>, access: BlobAccess, container: string) {
     const target = this.containers[container];
     if (!target) {
-      throw new Error(`storage ${this.name} has no container "${container}"; containers: ${Object.keys(this.containers).join(", ")}`);
+      throw new Error(
+        `storage ${this.name} has no container "${container}"; containers: ${Object.keys(this.containers).join(", ")}`,
+      );
     }
-    return assignRoles(this, `${this.name}-${container}`, target.id, [{ role: BLOB_ROLES[access], principalId, key }])[0];
+    return assignRoles(this, `${this.name}-${container}`, target.id, [
+      { role: BLOB_ROLES[access], principalId, key },
+    ])[0];
   }
 }

@@ -46,7 +46,6 @@ export interface EdgeArgs extends BaseArgs {
   customDomains?: string[];
 }
 
-
 /** How long Front Door keeps a revalidatable page (index.html): a new deployment shows within it. */
 export const PAGE_CACHE = "00:05:00";
 /** How long Front Door keeps fingerprinted assets under the cached paths. */
@@ -70,7 +69,9 @@ export function customRules(waf: WafSettings): inputs.frontdoor.CustomRuleArgs[]
       ruleType: "MatchRule",
       action: "Block",
       // SocketAddr is the TCP peer: unlike RemoteAddr it cannot be set by a header.
-      matchConditions: [{ matchVariable: "SocketAddr", operator: "GeoMatch", negateCondition: true, matchValue: waf.allowedCountries }],
+      matchConditions: [
+        { matchVariable: "SocketAddr", operator: "GeoMatch", negateCondition: true, matchValue: waf.allowedCountries },
+      ],
     });
   }
   rules.push({
@@ -109,7 +110,8 @@ export class Edge extends pulumi.ComponentResource {
     if (waf.managedRules && sku !== "Premium") throw new Error("edge: managed WAF rule sets need sku Premium");
     const domainNames = args.customDomains ?? [];
     for (const host of domainNames) {
-      if (!HOST_NAME.test(host)) throw new Error(`edge: custom domain ${JSON.stringify(host)} is not a lowercase DNS host name`);
+      if (!HOST_NAME.test(host))
+        throw new Error(`edge: custom domain ${JSON.stringify(host)} is not a lowercase DNS host name`);
     }
     const repeated = domainNames.find((host, i) => domainNames.indexOf(host) !== i);
     if (repeated) throw new Error(`edge: custom domain ${repeated} is listed twice`);
@@ -132,7 +134,13 @@ export class Edge extends pulumi.ComponentResource {
 
     const endpoint = new cdn.AFDEndpoint(
       `${name}-endpoint`,
-      { ...inProfile, endpointName: namer.name("frontDoorEndpoint"), location: "Global", tags, enabledState: "Enabled" },
+      {
+        ...inProfile,
+        endpointName: namer.name("frontDoorEndpoint"),
+        location: "Global",
+        tags,
+        enabledState: "Enabled",
+      },
       { parent: this },
     );
 
@@ -157,7 +165,12 @@ export class Edge extends pulumi.ComponentResource {
       {
         ...inProfile,
         originGroupName: args.origin.kind === "app" ? "app" : "gateway",
-        healthProbeSettings: { probePath: HEALTH_PATH, probeProtocol: "Https", probeRequestType: "GET", probeIntervalInSeconds: 60 },
+        healthProbeSettings: {
+          probePath: HEALTH_PATH,
+          probeProtocol: "Https",
+          probeRequestType: "GET",
+          probeIntervalInSeconds: 60,
+        },
         loadBalancingSettings: { sampleSize: 4, successfulSamplesRequired: 3, additionalLatencyInMilliseconds: 50 },
         sessionAffinityState: "Disabled",
       },
@@ -187,7 +200,12 @@ export class Edge extends pulumi.ComponentResource {
     );
 
     const site = args.staticSite && this.staticSiteOrigin(name, args, inProfile);
-    const route = (key: string, patterns: string[], target: { group: cdn.AFDOriginGroup; origin: cdn.AFDOrigin }, cache?: { ruleSet?: cdn.RuleSet }) =>
+    const route = (
+      key: string,
+      patterns: string[],
+      target: { group: cdn.AFDOriginGroup; origin: cdn.AFDOrigin },
+      cache?: { ruleSet?: cdn.RuleSet },
+    ) =>
       new cdn.Route(
         `${name}-route-${key}`,
         {
@@ -208,7 +226,13 @@ export class Edge extends pulumi.ComponentResource {
                 queryStringCachingBehavior: "IgnoreQueryString",
                 compressionSettings: {
                   isCompressionEnabled: true,
-                  contentTypesToCompress: ["text/css", "text/html", "application/javascript", "image/svg+xml", "application/json"],
+                  contentTypesToCompress: [
+                    "text/css",
+                    "text/html",
+                    "application/javascript",
+                    "image/svg+xml",
+                    "application/json",
+                  ],
                 },
               }
             : undefined,
@@ -264,14 +288,23 @@ export class Edge extends pulumi.ComponentResource {
   }
 
   /** The static site's origin group: probed on its index page, the site as its only origin. */
-  private staticSiteOrigin(name: string, args: EdgeArgs, inProfile: { profileName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> }) {
+  private staticSiteOrigin(
+    name: string,
+    args: EdgeArgs,
+    inProfile: { profileName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> },
+  ) {
     const hostName = args.staticSite!.hostName;
     const group = new cdn.AFDOriginGroup(
       `${name}-origin-group-site`,
       {
         ...inProfile,
         originGroupName: "site",
-        healthProbeSettings: { probePath: "/index.html", probeProtocol: "Https", probeRequestType: "HEAD", probeIntervalInSeconds: 100 },
+        healthProbeSettings: {
+          probePath: "/index.html",
+          probeProtocol: "Https",
+          probeRequestType: "HEAD",
+          probeIntervalInSeconds: 100,
+        },
         loadBalancingSettings: { sampleSize: 4, successfulSamplesRequired: 3, additionalLatencyInMilliseconds: 50 },
         sessionAffinityState: "Disabled",
       },
@@ -301,27 +334,75 @@ export class Edge extends pulumi.ComponentResource {
    * HTML pages for five minutes (so a deployment shows soon without purging), and everything else
    * as the site's own Cache-Control headers say.
    */
-  private cachingRules(name: string, args: EdgeArgs, inProfile: { profileName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> }): cdn.RuleSet {
+  private cachingRules(
+    name: string,
+    args: EdgeArgs,
+    inProfile: { profileName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> },
+  ): cdn.RuleSet {
     const ruleSet = new cdn.RuleSet(`${name}-rules-site`, { ...inProfile, ruleSetName: "sitecache" }, { parent: this });
     const cacheFor = (cacheDuration: string) => ({
       name: "RouteConfigurationOverride" as const,
       parameters: {
         typeName: "DeliveryRuleRouteConfigurationOverrideActionParameters" as const,
-        cacheConfiguration: { cacheBehavior: "OverrideAlways", cacheDuration, queryStringCachingBehavior: "IgnoreQueryString", isCompressionEnabled: "Enabled" },
+        cacheConfiguration: {
+          cacheBehavior: "OverrideAlways",
+          cacheDuration,
+          queryStringCachingBehavior: "IgnoreQueryString",
+          isCompressionEnabled: "Enabled",
+        },
       },
     });
-    const rule = (ruleName: string, order: number, condition: inputs.cdn.DeliveryRuleUrlPathConditionArgs | inputs.cdn.DeliveryRuleUrlFileExtensionConditionArgs, cacheDuration: string) =>
+    const rule = (
+      ruleName: string,
+      order: number,
+      condition: inputs.cdn.DeliveryRuleUrlPathConditionArgs | inputs.cdn.DeliveryRuleUrlFileExtensionConditionArgs,
+      cacheDuration: string,
+    ) =>
       new cdn.Rule(
         `${name}-rule-${ruleName}`,
-        { ...inProfile, ruleSetName: ruleSet.name, ruleName, order, conditions: [condition], actions: [cacheFor(cacheDuration)], matchProcessingBehavior: "Stop" },
+        {
+          ...inProfile,
+          ruleSetName: ruleSet.name,
+          ruleName,
+          order,
+          conditions: [condition],
+          actions: [cacheFor(cacheDuration)],
+          matchProcessingBehavior: "Stop",
+        },
         { parent: this },
       );
     // `/assets/*` → the prefix `/assets/`.
     const prefixes = args.cachedPaths.map((pattern) => pattern.replace(/\*$/, ""));
     if (prefixes.length) {
-      rule("assets", 1, { name: "UrlPath", parameters: { typeName: "DeliveryRuleUrlPathMatchConditionParameters", operator: "BeginsWith", matchValues: prefixes, transforms: ["Lowercase"] } }, ASSET_CACHE);
+      rule(
+        "assets",
+        1,
+        {
+          name: "UrlPath",
+          parameters: {
+            typeName: "DeliveryRuleUrlPathMatchConditionParameters",
+            operator: "BeginsWith",
+            matchValues: prefixes,
+            transforms: ["Lowercase"],
+          },
+        },
+        ASSET_CACHE,
+      );
     }
-    rule("pages", 2, { name: "UrlFileExtension", parameters: { typeName: "DeliveryRuleUrlFileExtensionMatchConditionParameters", operator: "Equal", matchValues: ["html"], transforms: ["Lowercase"] } }, PAGE_CACHE);
+    rule(
+      "pages",
+      2,
+      {
+        name: "UrlFileExtension",
+        parameters: {
+          typeName: "DeliveryRuleUrlFileExtensionMatchConditionParameters",
+          operator: "Equal",
+          matchValues: ["html"],
+          transforms: ["Lowercase"],
+        },
+      },
+      PAGE_CACHE,
+    );
     return ruleSet;
   }
 }

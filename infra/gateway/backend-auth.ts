@@ -95,7 +95,10 @@ export class BackendAuth extends pulumi.ComponentResource {
    * answers every other request with a 401 (the health path stays open for probes). No client
    * secret: the app only validates tokens, it never signs anyone in.
    */
-  admitOnly(principalId: pulumi.Input<string>, site: { name: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> }): web.WebAppAuthSettingsV2 {
+  admitOnly(
+    principalId: pulumi.Input<string>,
+    site: { name: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> },
+  ): web.WebAppAuthSettingsV2 {
     this.grantGateway(principalId);
     return new web.WebAppAuthSettingsV2(
       `${this.name}-app-auth`,
@@ -103,12 +106,19 @@ export class BackendAuth extends pulumi.ComponentResource {
         name: site.name,
         resourceGroupName: site.resourceGroupName,
         platform: { enabled: true },
-        globalValidation: { requireAuthentication: true, unauthenticatedClientAction: "Return401", excludedPaths: [HEALTH_PATH] },
+        globalValidation: {
+          requireAuthentication: true,
+          unauthenticatedClientAction: "Return401",
+          excludedPaths: [HEALTH_PATH],
+        },
         httpSettings: { requireHttps: true },
         identityProviders: {
           azureActiveDirectory: {
             enabled: true,
-            registration: { clientId: this.clientId, openIdIssuer: pulumi.interpolate`https://sts.windows.net/${this.tenantId}/v2.0` },
+            registration: {
+              clientId: this.clientId,
+              openIdIssuer: pulumi.interpolate`https://sts.windows.net/${this.tenantId}/v2.0`,
+            },
             validation: {
               allowedAudiences: [this.identifierUri],
               defaultAuthorizationPolicy: { allowedPrincipals: { identities: [principalId] } },

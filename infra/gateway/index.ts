@@ -21,7 +21,14 @@ export { type RouteSpec } from "./routes.js";
  */
 export const TLS_HARDENING: Record<string, string> = Object.fromEntries(
   [
-    ...["Protocols.Tls10", "Protocols.Tls11", "Protocols.Ssl30", "Backend.Protocols.Tls10", "Backend.Protocols.Tls11", "Backend.Protocols.Ssl30"],
+    ...[
+      "Protocols.Tls10",
+      "Protocols.Tls11",
+      "Protocols.Ssl30",
+      "Backend.Protocols.Tls10",
+      "Backend.Protocols.Tls11",
+      "Backend.Protocols.Ssl30",
+    ],
     ...[
       "Ciphers.TripleDes168",
       "Ciphers.TLS_RSA_WITH_AES_128_CBC_SHA",
@@ -201,7 +208,11 @@ export class Gateway extends pulumi.ComponentResource {
     );
   }
 
-  private publish(service: apimanagement.ApiManagementService, api: GatewayApi, spec: ReturnType<typeof apiSpec>): void {
+  private publish(
+    service: apimanagement.ApiManagementService,
+    api: GatewayApi,
+    spec: ReturnType<typeof apiSpec>,
+  ): void {
     const { resourceGroupName } = this.args;
     const common = { serviceName: service.name, resourceGroupName };
     const prefix = `${this.name}-${api.service}`;
@@ -242,9 +253,7 @@ export class Gateway extends pulumi.ComponentResource {
         apiId: apiResource.name,
         policyId: "policy",
         format: "xml",
-        value: backend.name.apply((backendId) =>
-          apiPolicyXml({ cors: this.args.cors, backendId }),
-        ),
+        value: backend.name.apply((backendId) => apiPolicyXml({ cors: this.args.cors, backendId })),
       },
       { parent: this },
     );
@@ -309,10 +318,16 @@ export class Gateway extends pulumi.ComponentResource {
 function checkTier(args: GatewayArgs): void {
   const tier = GATEWAY_TIERS[args.sku];
   const [min, max] = tier.capacity;
-  if (args.capacity < min || args.capacity > max) throw new Error(`gateway: ${args.sku} takes ${min === max ? min : `${min}-${max}`} units, not ${args.capacity}`);
-  if (args.zones?.length && args.sku !== "Premium") throw new Error(`gateway: availability zones need sku Premium, not ${args.sku}`);
-  if (args.subnetId && tier.vnet === "none") throw new Error(`gateway: ${args.sku} cannot join a VNet; use StandardV2 (outbound integration), Developer or Premium (injection)`);
+  if (args.capacity < min || args.capacity > max)
+    throw new Error(`gateway: ${args.sku} takes ${min === max ? min : `${min}-${max}`} units, not ${args.capacity}`);
+  if (args.zones?.length && args.sku !== "Premium")
+    throw new Error(`gateway: availability zones need sku Premium, not ${args.sku}`);
+  if (args.subnetId && tier.vnet === "none")
+    throw new Error(
+      `gateway: ${args.sku} cannot join a VNet; use StandardV2 (outbound integration), Developer or Premium (injection)`,
+    );
   const limits = LIMITS_BY_TIER[args.sku];
-  if (args.rateLimit && !limits.rateLimit) throw new Error(`gateway: ${args.sku} has no rate-limit-by-key policy; leave rateLimit out`);
+  if (args.rateLimit && !limits.rateLimit)
+    throw new Error(`gateway: ${args.sku} has no rate-limit-by-key policy; leave rateLimit out`);
   if (args.quota && !limits.quota) throw new Error(`gateway: ${args.sku} has no quota-by-key policy; leave quota out`);
 }

@@ -15,7 +15,11 @@ import {
 } from "./policy-xml.js";
 
 const apiSettings: ApiPolicySettings = {
-  cors: { allowedOrigins: ["https://app.contoso.com"], allowedMethods: ["GET", "POST"], allowedHeaders: ["Authorization"] },
+  cors: {
+    allowedOrigins: ["https://app.contoso.com"],
+    allowedMethods: ["GET", "POST"],
+    allowedHeaders: ["Authorization"],
+  },
   backendId: "api-backend",
 };
 const backendResource = "api://tenant-1/func-estate-dev-weu-api";
@@ -29,8 +33,10 @@ const limits: Required<LimitsSettings> = {
   rateLimit: { calls: 600, renewalPeriodSeconds: 60, key: "subject" },
   quota: { calls: 100_000, renewalPeriodSeconds: 86_400, key: "subscription" },
 };
-const operation = (caller: typeof jwt | "anonymous", settings: Partial<LimitsSettings & { backendResource: string }> = {}) =>
-  operationPolicyXml({ caller, backendResource, ...limits, ...settings });
+const operation = (
+  caller: typeof jwt | "anonymous",
+  settings: Partial<LimitsSettings & { backendResource: string }> = {},
+) => operationPolicyXml({ caller, backendResource, ...limits, ...settings });
 
 const sections = (doc: ParsedElement) => doc.children.map((c) => c.name);
 const first = (doc: ParsedElement, name: string) => findAll(doc, name)[0];
@@ -62,18 +68,25 @@ describe("policy XML", () => {
     expect(first(doc, "set-backend-service").attributes["backend-id"]).toBe("api-backend");
     expect(findAll(doc, "origin").map((o) => o.text)).toEqual(["https://app.contoso.com"]);
     // Limits and the swap belong to the operations: here they would run before their validate-jwt.
-    for (const step of [...LIMIT_AND_TOKEN_STEPS, "set-header", "validate-jwt"]) expect(findAll(doc, step), step).toHaveLength(0);
+    for (const step of [...LIMIT_AND_TOKEN_STEPS, "set-header", "validate-jwt"])
+      expect(findAll(doc, step), step).toHaveLength(0);
   });
 
   it("limits count by the subject validate-jwt validated, by subscription, or on anonymous operations by the client's connection", () => {
-    const limitKeys = (xml: string) => ["rate-limit-by-key", "quota-by-key"].map((name) => first(parseXml(xml), name).attributes);
+    const limitKeys = (xml: string) =>
+      ["rate-limit-by-key", "quota-by-key"].map((name) => first(parseXml(xml), name).attributes);
     expect(limitKeys(operation(jwt))).toEqual([
       { calls: "600", "renewal-period": "60", "counter-key": COUNTER_KEYS.validatedSubject },
       { calls: "100000", "renewal-period": "86400", "counter-key": COUNTER_KEYS.subscription },
     ]);
-    expect(first(parseXml(operation(jwt)), "validate-jwt").attributes["output-token-variable-name"]).toBe(CALLER_TOKEN_VARIABLE);
+    expect(first(parseXml(operation(jwt)), "validate-jwt").attributes["output-token-variable-name"]).toBe(
+      CALLER_TOKEN_VARIABLE,
+    );
     expect(COUNTER_KEYS.validatedSubject).toBe(`@(((Jwt)context.Variables["${CALLER_TOKEN_VARIABLE}"]).Subject)`);
-    expect(limitKeys(operation("anonymous")).map((l) => l["counter-key"])).toEqual([COUNTER_KEYS.clientAddress, COUNTER_KEYS.subscription]);
+    expect(limitKeys(operation("anonymous")).map((l) => l["counter-key"])).toEqual([
+      COUNTER_KEYS.clientAddress,
+      COUNTER_KEYS.subscription,
+    ]);
     // Front Door sets X-Azure-SocketIP from the connection; X-Azure-ClientIP is the client's to write.
     expect(COUNTER_KEYS.clientAddress).toContain('"X-Azure-SocketIP"');
     // Nothing keys on a token read from the header without validation.
@@ -83,15 +96,23 @@ describe("policy XML", () => {
   it("operation policy: base, validate-jwt, the limits, the caller's header moved aside, then the gateway's token", () => {
     const doc = parseXml(operation(jwt));
     expect(sections(doc)).toEqual(["inbound", "backend", "outbound", "on-error"]);
-    expect(first(doc, "inbound").children.map((e) => e.name)).toEqual(["base", "validate-jwt", ...LIMIT_AND_TOKEN_STEPS]);
+    expect(first(doc, "inbound").children.map((e) => e.name)).toEqual([
+      "base",
+      "validate-jwt",
+      ...LIMIT_AND_TOKEN_STEPS,
+    ]);
     for (const section of doc.children.slice(1)) expect(section.children.map((e) => e.name)).toEqual(["base"]);
     expect(first(doc, "authentication-managed-identity").attributes).toEqual({ resource: backendResource });
     const [when, otherwise] = first(doc, "choose").children;
     expect(when.attributes.condition).toBe('@(context.Request.Headers.ContainsKey("Authorization"))');
     // Override: a value the client put in that header itself never reaches the service.
-    expect(when.children.map((h) => h.attributes)).toEqual([{ name: CALLER_AUTHORIZATION_HEADER, "exists-action": "override" }]);
+    expect(when.children.map((h) => h.attributes)).toEqual([
+      { name: CALLER_AUTHORIZATION_HEADER, "exists-action": "override" },
+    ]);
     expect(when.children[0].children[0].text).toBe('@(context.Request.Headers.GetValueOrDefault("Authorization"))');
-    expect(otherwise.children.map((h) => h.attributes)).toEqual([{ name: CALLER_AUTHORIZATION_HEADER, "exists-action": "delete" }]);
+    expect(otherwise.children.map((h) => h.attributes)).toEqual([
+      { name: CALLER_AUTHORIZATION_HEADER, "exists-action": "delete" },
+    ]);
     expect(() => operation(jwt, { backendResource: " " })).toThrow(/backendResource/);
   });
 
@@ -104,10 +125,19 @@ describe("policy XML", () => {
   it("what APIM runs for an operation: service checks and CORS before validate-jwt, the limits and the gateway's token after it", () => {
     // An operation's inbound with <base /> replaced by the API's inbound, whose <base /> is in
     // turn replaced by the service-wide inbound.
-    const expand = (elements: ParsedElement[], enclosing: ParsedElement[]) => elements.flatMap((e) => (e.name === "base" ? enclosing : [e]));
+    const expand = (elements: ParsedElement[], enclosing: ParsedElement[]) =>
+      elements.flatMap((e) => (e.name === "base" ? enclosing : [e]));
     const service = inboundOf(globalPolicyXml({ frontDoorId: "fd-1" }));
-    const effective = expand(inboundOf(operation(jwt)), expand(inboundOf(apiPolicyXml(apiSettings)), service)).map((e) => e.name);
-    expect(effective).toEqual(["check-header", "cors", "set-backend-service", "validate-jwt", ...LIMIT_AND_TOKEN_STEPS]);
+    const effective = expand(inboundOf(operation(jwt)), expand(inboundOf(apiPolicyXml(apiSettings)), service)).map(
+      (e) => e.name,
+    );
+    expect(effective).toEqual([
+      "check-header",
+      "cors",
+      "set-backend-service",
+      "validate-jwt",
+      ...LIMIT_AND_TOKEN_STEPS,
+    ]);
   });
 
   it("API policy without browser origins has no CORS element", () => {
@@ -143,7 +173,10 @@ describe("policy XML", () => {
   it("operation policy validates the token: issuer, audience, required claims", () => {
     const doc = parseXml(operation(jwt));
     const validation = first(doc, "validate-jwt");
-    expect(validation.attributes).toMatchObject({ "header-name": "Authorization", "failed-validation-httpcode": "401" });
+    expect(validation.attributes).toMatchObject({
+      "header-name": "Authorization",
+      "failed-validation-httpcode": "401",
+    });
     expect(first(doc, "openid-config").attributes.url).toContain("appid=a&x=1");
     expect(first(doc, "issuer").text).toBe("https://login.microsoftonline.com/t/v2.0");
     expect(findAll(doc, "audience").map((a) => a.text)).toEqual(["api://estate"]);
@@ -164,7 +197,9 @@ describe("policy XML", () => {
       const deleted = headers.filter((h) => h.attributes["exists-action"] === "delete").map((h) => h.attributes.name);
       expect(deleted).toEqual(BACKEND_HEADERS);
       const set = Object.fromEntries(
-        headers.filter((h) => h.attributes["exists-action"] === "override").map((h) => [h.attributes.name, h.children[0].text]),
+        headers
+          .filter((h) => h.attributes["exists-action"] === "override")
+          .map((h) => [h.attributes.name, h.children[0].text]),
       );
       expect(set["Strict-Transport-Security"]).toMatch(/^max-age=\d+/);
       expect(set["X-Content-Type-Options"]).toBe("nosniff");

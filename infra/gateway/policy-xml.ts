@@ -141,11 +141,21 @@ function counterKey(key: LimitKey, caller: OperationPolicySettings["caller"]): s
 }
 
 /** One limit element, its setting checked first (`setting` names it in the error). */
-function limitElement(name: "rate-limit-by-key" | "quota-by-key", setting: keyof LimitsSettings, settings: OperationPolicySettings): XmlElement[] {
+function limitElement(
+  name: "rate-limit-by-key" | "quota-by-key",
+  setting: keyof LimitsSettings,
+  settings: OperationPolicySettings,
+): XmlElement[] {
   const limit = settings[setting];
   if (!limit) return [];
   checkLimit(limit, setting);
-  return [el(name, { calls: limit.calls, "renewal-period": limit.renewalPeriodSeconds, "counter-key": counterKey(limit.key, settings.caller) })];
+  return [
+    el(name, {
+      calls: limit.calls,
+      "renewal-period": limit.renewalPeriodSeconds,
+      "counter-key": counterKey(limit.key, settings.caller),
+    }),
+  ];
 }
 
 /** Response headers that tell an attacker what runs behind the gateway. */
@@ -300,7 +310,9 @@ function checkLimit(limit: LimitSettings, setting: string): void {
     throw new Error(`policy setting ${setting}.calls: got ${limit.calls}; expected a positive whole number`);
   }
   if (!Number.isInteger(limit.renewalPeriodSeconds) || limit.renewalPeriodSeconds <= 0) {
-    throw new Error(`policy setting ${setting}.renewalPeriodSeconds: got ${limit.renewalPeriodSeconds}; expected a positive whole number`);
+    throw new Error(
+      `policy setting ${setting}.renewalPeriodSeconds: got ${limit.renewalPeriodSeconds}; expected a positive whole number`,
+    );
   }
 }
 

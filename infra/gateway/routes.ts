@@ -42,7 +42,9 @@ export function apiSpec(service: string, routes: RouteSpec[]): ApiSpec {
   let prefixLength = 0;
   for (;;) {
     const segment = split[0][prefixLength];
-    const shared = split.every((s) => s.length > prefixLength + (routes.length > 1 ? 1 : 0) && s[prefixLength] === segment);
+    const shared = split.every(
+      (s) => s.length > prefixLength + (routes.length > 1 ? 1 : 0) && s[prefixLength] === segment,
+    );
     if (segment === undefined || isParameter(segment) || !shared) break;
     prefixLength++;
   }
@@ -51,7 +53,8 @@ export function apiSpec(service: string, routes: RouteSpec[]): ApiSpec {
   routes.forEach((route, i) => {
     const rest = split[i].slice(prefixLength);
     for (const method of route.methods) {
-      const operationId = [method.toLowerCase(), ...rest.map((s) => s.replace(/[{}]/g, ""))].join("-") || method.toLowerCase();
+      const operationId =
+        [method.toLowerCase(), ...rest.map((s) => s.replace(/[{}]/g, ""))].join("-") || method.toLowerCase();
       if (seen.has(operationId)) throw new Error(`service ${service}: ${method} ${route.path} is listed twice`);
       seen.add(operationId);
       operations.push({
@@ -71,7 +74,9 @@ export function assertDistinctPaths(specs: Array<{ service: string; path: string
   specs.forEach((spec, i) => {
     const other = specs.slice(0, i).find((s) => s.path === spec.path);
     if (other) {
-      throw new Error(`services ${other.service} and ${spec.service} both publish their API at /${spec.path}; give their routes distinct prefixes`);
+      throw new Error(
+        `services ${other.service} and ${spec.service} both publish their API at /${spec.path}; give their routes distinct prefixes`,
+      );
     }
   });
 }

@@ -103,40 +103,59 @@ export interface ArgProblem {
 }
 
 /** The args the checks read: the stack config checks the same through stacks/config/kubernetes.ts. */
-export type CheckedAksArgs = Pick<AksClusterArgs, "namer" | "systemPool" | "userPool" | "zones" | "kubernetesVersion" | "publicApiServer" | "defender" | "diagnostics">;
+export type CheckedAksArgs = Pick<
+  AksClusterArgs,
+  "namer" | "systemPool" | "userPool" | "zones" | "kubernetesVersion" | "publicApiServer" | "defender" | "diagnostics"
+>;
 
 /** Every problem with the args, so one run names them all. */
 export function aksProblems(args: CheckedAksArgs): ArgProblem[] {
   const problems: ArgProblem[] = [];
   const problem = (path: string[], message: string) => problems.push({ path, message });
-  for (const [role, pool, floor] of [["systemPool", args.systemPool, 1], ["userPool", args.userPool, 0]] as const) {
+  for (const [role, pool, floor] of [
+    ["systemPool", args.systemPool, 1],
+    ["userPool", args.userPool, 0],
+  ] as const) {
     try {
       args.namer.name("nodePool", pool.name);
     } catch (error) {
       if (!(error instanceof NamingError)) throw error;
       problem([role, "name"], error.message);
     }
-    if (!Number.isInteger(pool.minCount) || pool.minCount < floor) problem([role, "minCount"], `got ${pool.minCount}; expected a whole number of at least ${floor}`);
-    if (!Number.isInteger(pool.maxCount) || pool.maxCount > 1000) problem([role, "maxCount"], `got ${pool.maxCount}; expected a whole number of at most 1000`);
-    if (pool.minCount > pool.maxCount) problem([role, "minCount"], `got ${pool.minCount}, more than maxCount ${pool.maxCount}`);
+    if (!Number.isInteger(pool.minCount) || pool.minCount < floor)
+      problem([role, "minCount"], `got ${pool.minCount}; expected a whole number of at least ${floor}`);
+    if (!Number.isInteger(pool.maxCount) || pool.maxCount > 1000)
+      problem([role, "maxCount"], `got ${pool.maxCount}; expected a whole number of at most 1000`);
+    if (pool.minCount > pool.maxCount)
+      problem([role, "minCount"], `got ${pool.minCount}, more than maxCount ${pool.maxCount}`);
   }
-  if (args.systemPool.name === args.userPool.name) problem(["userPool", "name"], `"${args.userPool.name}" is the system pool's name too; pool names must differ`);
+  if (args.systemPool.name === args.userPool.name)
+    problem(["userPool", "name"], `"${args.userPool.name}" is the system pool's name too; pool names must differ`);
   const badZones = args.zones.filter((zone) => !(ZONES as readonly string[]).includes(zone));
-  if (badZones.length) problem(["zones"], `${JSON.stringify(badZones)} are not AKS zones; allowed: ${ZONES.join(", ")}`);
-  if (new Set(args.zones).size !== args.zones.length) problem(["zones"], `${JSON.stringify(args.zones)} lists a zone twice`);
+  if (badZones.length)
+    problem(["zones"], `${JSON.stringify(badZones)} are not AKS zones; allowed: ${ZONES.join(", ")}`);
+  if (new Set(args.zones).size !== args.zones.length)
+    problem(["zones"], `${JSON.stringify(args.zones)} lists a zone twice`);
   if (args.kubernetesVersion !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(args.kubernetesVersion)) {
     problem(["kubernetesVersion"], `${JSON.stringify(args.kubernetesVersion)} is not major.minor or major.minor.patch`);
   }
   const ranges = args.publicApiServer?.authorizedIpRanges;
-  if (ranges && !ranges.length) problem(["publicApiServer", "authorizedIpRanges"], "empty: the API server would accept connections from the whole internet");
-  if (ranges?.includes("0.0.0.0/0")) problem(["publicApiServer", "authorizedIpRanges"], "includes 0.0.0.0/0: that is the whole internet");
-  if (args.defender && !args.diagnostics) problem(["defender"], "needs diagnostics: the sensor reports to the Log Analytics workspace");
+  if (ranges && !ranges.length)
+    problem(
+      ["publicApiServer", "authorizedIpRanges"],
+      "empty: the API server would accept connections from the whole internet",
+    );
+  if (ranges?.includes("0.0.0.0/0"))
+    problem(["publicApiServer", "authorizedIpRanges"], "includes 0.0.0.0/0: that is the whole internet");
+  if (args.defender && !args.diagnostics)
+    problem(["defender"], "needs diagnostics: the sensor reports to the Log Analytics workspace");
   return problems;
 }
 
 /** The problems as one error naming the component and each key. */
 export function refuseArgs(component: string, problems: ArgProblem[]): void {
-  if (problems.length) throw new Error(`${component}:\n${problems.map((p) => `  - ${p.path.join(".")}: ${p.message}`).join("\n")}`);
+  if (problems.length)
+    throw new Error(`${component}:\n${problems.map((p) => `  - ${p.path.join(".")}: ${p.message}`).join("\n")}`);
 }
 
 /**
@@ -145,7 +164,9 @@ export function refuseArgs(component: string, problems: ArgProblem[]): void {
  * (https://azure.github.io/kubelogin/concepts/login-modes.html).
  */
 export function nonInteractiveKubeconfig(kubeconfig: string, mode: KubeloginMode): string {
-  const doc = parse(kubeconfig) as { users?: Array<{ user?: { exec?: { args?: string[]; interactiveMode?: string } } }> };
+  const doc = parse(kubeconfig) as {
+    users?: Array<{ user?: { exec?: { args?: string[]; interactiveMode?: string } } }>;
+  };
   for (const { user } of doc.users ?? []) {
     const exec = user?.exec;
     if (!exec?.args) continue;
@@ -183,7 +204,10 @@ export class AksCluster extends pulumi.ComponentResource {
 
     const clusterName = args.namer.name("aksCluster");
     // The DNS prefix of the API server's FQDN: 1-54 letters, digits and hyphens.
-    if (clusterName.length > 54) throw new NamingError(`AKS cluster ${name}: DNS prefix "${clusterName}" is ${clusterName.length} characters; Azure allows 1-54`);
+    if (clusterName.length > 54)
+      throw new NamingError(
+        `AKS cluster ${name}: DNS prefix "${clusterName}" is ${clusterName.length} characters; Azure allows 1-54`,
+      );
     const serviceCidr = args.serviceCidr ?? "172.16.0.0/16";
     const pool = (p: NodePoolArgs, mode: "System" | "User") => ({
       vmSize: p.vmSize,
@@ -205,10 +229,17 @@ export class AksCluster extends pulumi.ComponentResource {
     // identity must hold Network Contributor there before the cluster is created.
     const identity = new managedidentity.UserAssignedIdentity(
       `${name}-id`,
-      { resourceName: args.namer.name("managedIdentity", "aks"), resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
+      {
+        resourceName: args.namer.name("managedIdentity", "aks"),
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        tags: args.tags,
+      },
       { parent: this },
     );
-    const [subnetAccess] = assignRoles(this, `${name}-subnet`, args.nodeSubnetId, [{ role: "Network Contributor", principalId: identity.principalId, key: "aks" }]);
+    const [subnetAccess] = assignRoles(this, `${name}-subnet`, args.nodeSubnetId, [
+      { role: "Network Contributor", principalId: identity.principalId, key: "aks" },
+    ]);
 
     const cluster = new containerservice.ManagedCluster(
       `${name}-aks`,
@@ -231,7 +262,12 @@ export class AksCluster extends pulumi.ComponentResource {
         securityProfile: {
           workloadIdentity: { enabled: true },
           ...(args.defender && args.diagnostics
-            ? { defender: { logAnalyticsWorkspaceResourceId: args.diagnostics.workspaceId, securityMonitoring: { enabled: true } } }
+            ? {
+                defender: {
+                  logAnalyticsWorkspaceResourceId: args.diagnostics.workspaceId,
+                  securityMonitoring: { enabled: true },
+                },
+              }
             : {}),
         },
         autoUpgradeProfile: { upgradeChannel: args.upgradeChannel, nodeOSUpgradeChannel: "NodeImage" },
@@ -251,7 +287,12 @@ export class AksCluster extends pulumi.ComponentResource {
         addonProfiles: {
           azurepolicy: { enabled: true },
           ...(args.diagnostics
-            ? { omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: args.diagnostics.workspaceId, useAADAuth: "true" } } }
+            ? {
+                omsagent: {
+                  enabled: true,
+                  config: { logAnalyticsWorkspaceResourceID: args.diagnostics.workspaceId, useAADAuth: "true" },
+                },
+              }
             : {}),
         } satisfies Record<string, inputs.containerservice.ManagedClusterAddonProfileArgs>,
       },
@@ -280,10 +321,15 @@ export class AksCluster extends pulumi.ComponentResource {
     this.oidcIssuerUrl = cluster.oidcIssuerProfile.apply((profile) => profile?.issuerURL ?? "");
     this.kubeletObjectId = cluster.identityProfile.apply((profile) => profile?.kubeletidentity?.objectId ?? "");
     if (args.registryId) {
-      assignRoles(this, `${name}-kubelet`, args.registryId, [{ role: "AcrPull", principalId: this.kubeletObjectId, key: "acr" }]);
+      assignRoles(this, `${name}-kubelet`, args.registryId, [
+        { role: "AcrPull", principalId: this.kubeletObjectId, key: "acr" },
+      ]);
     }
 
-    const credentials = containerservice.listManagedClusterUserCredentialsOutput({ resourceGroupName: args.resourceGroupName, resourceName: cluster.name });
+    const credentials = containerservice.listManagedClusterUserCredentialsOutput({
+      resourceGroupName: args.resourceGroupName,
+      resourceName: cluster.name,
+    });
     const kubeconfig = credentials.kubeconfigs.apply((configs) => {
       const value = configs[0]?.value;
       if (!value) throw new Error(`AKS cluster ${name}: Azure returned no user kubeconfig`);
@@ -296,6 +342,11 @@ export class AksCluster extends pulumi.ComponentResource {
       { kubeconfig: pulumi.secret(kubeconfig), enableServerSideApply: true },
       { parent: this, dependsOn: [userPool, ...access] },
     );
-    this.registerOutputs({ id: this.id, name: this.name, oidcIssuerUrl: this.oidcIssuerUrl, kubeletObjectId: this.kubeletObjectId });
+    this.registerOutputs({
+      id: this.id,
+      name: this.name,
+      oidcIssuerUrl: this.oidcIssuerUrl,
+      kubeletObjectId: this.kubeletObjectId,
+    });
   }
 }

@@ -40,15 +40,28 @@ export type CheckedWorkloadArgs = Pick<WorkloadArgs, "name" | "replicas" | "port
 export function workloadProblems(args: CheckedWorkloadArgs): ArgProblem[] {
   const problems: ArgProblem[] = [];
   const problem = (path: string[], message: string) => problems.push({ path, message });
-  if (!DNS_LABEL.test(args.name)) problem(["name"], `${JSON.stringify(args.name)} is not a DNS-1123 label (lowercase letters, digits and hyphens, at most 63)`);
+  if (!DNS_LABEL.test(args.name))
+    problem(
+      ["name"],
+      `${JSON.stringify(args.name)} is not a DNS-1123 label (lowercase letters, digits and hyphens, at most 63)`,
+    );
   const { min, max, cpuUtilization } = args.replicas;
-  if (!Number.isInteger(min) || min < 2) problem(["replicas", "min"], `got ${min}; at least 2 replicas keep the app serving through a node loss or a rollout`);
-  if (!Number.isInteger(max) || max < min) problem(["replicas", "max"], `got ${max}; expected a whole number of at least replicas.min (${min})`);
-  if (!(cpuUtilization > 0 && cpuUtilization <= 100)) problem(["replicas", "cpuUtilization"], `got ${cpuUtilization}; expected a percentage between 1 and 100`);
-  if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535) problem(["port"], `${args.port} is not a TCP port`);
-  if (!args.healthPath.startsWith("/")) problem(["healthPath"], `${JSON.stringify(args.healthPath)} must start with "/"`);
+  if (!Number.isInteger(min) || min < 2)
+    problem(
+      ["replicas", "min"],
+      `got ${min}; at least 2 replicas keep the app serving through a node loss or a rollout`,
+    );
+  if (!Number.isInteger(max) || max < min)
+    problem(["replicas", "max"], `got ${max}; expected a whole number of at least replicas.min (${min})`);
+  if (!(cpuUtilization > 0 && cpuUtilization <= 100))
+    problem(["replicas", "cpuUtilization"], `got ${cpuUtilization}; expected a percentage between 1 and 100`);
+  if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535)
+    problem(["port"], `${args.port} is not a TCP port`);
+  if (!args.healthPath.startsWith("/"))
+    problem(["healthPath"], `${JSON.stringify(args.healthPath)} must start with "/"`);
   for (const name of Object.keys(args.env ?? {})) {
-    if (SECRET_ENV.test(name)) problem(["env", name], "looks like a credential; the app signs in with its workload identity instead");
+    if (SECRET_ENV.test(name))
+      problem(["env", name], "looks like a credential; the app signs in with its workload identity instead");
   }
   return problems;
 }
@@ -77,7 +90,12 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
 
     const identity = new managedidentity.UserAssignedIdentity(
       `${name}-id`,
-      { resourceName: args.namer.name("managedIdentity", app), resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
+      {
+        resourceName: args.namer.name("managedIdentity", app),
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        tags: args.tags,
+      },
       { parent: this },
     );
     const credential = new managedidentity.FederatedIdentityCredential(
@@ -116,22 +134,31 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
               serviceAccountName: serviceAccount.metadata.name,
               automountServiceAccountToken: true,
               securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-              topologySpreadConstraints: ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
-                maxSkew: 1,
-                topologyKey,
-                whenUnsatisfiable: "ScheduleAnyway",
-                labelSelector: { matchLabels: { app } },
-              })),
+              topologySpreadConstraints: ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map(
+                (topologyKey) => ({
+                  maxSkew: 1,
+                  topologyKey,
+                  whenUnsatisfiable: "ScheduleAnyway",
+                  labelSelector: { matchLabels: { app } },
+                }),
+              ),
               containers: [
                 {
                   name: app,
                   image: args.image,
                   ports: [{ containerPort: args.port, name: "http" }],
                   env: Object.entries(args.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
-                  resources: { requests: { cpu: args.resources.cpu, memory: args.resources.memory }, limits: { memory: args.resources.memory } },
+                  resources: {
+                    requests: { cpu: args.resources.cpu, memory: args.resources.memory },
+                    limits: { memory: args.resources.memory },
+                  },
                   readinessProbe: probe,
                   livenessProbe: { ...probe, initialDelaySeconds: 10 },
-                  securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                  securityContext: {
+                    allowPrivilegeEscalation: false,
+                    readOnlyRootFilesystem: true,
+                    capabilities: { drop: ["ALL"] },
+                  },
                 },
               ],
             },
@@ -149,7 +176,10 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
           ...metadata,
           // An internal load balancer takes a private IP of the node subnet, never a public one
           // (https://learn.microsoft.com/azure/aks/internal-lb).
-          annotations: args.exposure === "internal" ? { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" } : undefined,
+          annotations:
+            args.exposure === "internal"
+              ? { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" }
+              : undefined,
         },
         spec: {
           type: args.exposure === "internal" ? "LoadBalancer" : "ClusterIP",
@@ -168,17 +198,36 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
           scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
           minReplicas: args.replicas.min,
           maxReplicas: args.replicas.max,
-          metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.replicas.cpuUtilization } } }],
+          metrics: [
+            {
+              type: "Resource",
+              resource: {
+                name: "cpu",
+                target: { type: "Utilization", averageUtilization: args.replicas.cpuUtilization },
+              },
+            },
+          ],
         },
       },
       k8sOpts,
     );
     // Voluntary disruptions (node upgrades, scale-down) keep all but one replica serving.
-    new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata, spec: { maxUnavailable: 1, selector: { matchLabels: { app } } } }, k8sOpts);
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-pdb`,
+      { metadata, spec: { maxUnavailable: 1, selector: { matchLabels: { app } } } },
+      k8sOpts,
+    );
     // Cilium enforces it: only the app's port is reachable, from anywhere the Service is.
     new k8s.networking.v1.NetworkPolicy(
       `${name}-netpol`,
-      { metadata, spec: { podSelector: { matchLabels: { app } }, policyTypes: ["Ingress"], ingress: [{ ports: [{ port: args.port, protocol: "TCP" }] }] } },
+      {
+        metadata,
+        spec: {
+          podSelector: { matchLabels: { app } },
+          policyTypes: ["Ingress"],
+          ingress: [{ ports: [{ port: args.port, protocol: "TCP" }] }],
+        },
+      },
       k8sOpts,
     );
 
@@ -186,6 +235,11 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
     this.clientId = identity.clientId;
     this.namespace = namespace.metadata.name;
     this.serviceName = service.metadata.name;
-    this.registerOutputs({ principalId: this.principalId, clientId: this.clientId, namespace: this.namespace, serviceName: this.serviceName });
+    this.registerOutputs({
+      principalId: this.principalId,
+      clientId: this.clientId,
+      namespace: this.namespace,
+      serviceName: this.serviceName,
+    });
   }
 }

@@ -52,7 +52,11 @@ describe("naming", () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...unique),
-        fc.uniqueArray(fc.tuple(context, qualifier), { minLength: 2, maxLength: 40, selector: (x) => JSON.stringify(x) }),
+        fc.uniqueArray(fc.tuple(context, qualifier), {
+          minLength: 2,
+          maxLength: 40,
+          selector: (x) => JSON.stringify(x),
+        }),
         (kind, inputs) => {
           const names = new Map<string, string>();
           for (const [ctx, q] of inputs) {
@@ -81,6 +85,8 @@ describe("naming", () => {
   it("refuses a name that is too long instead of truncating it", () => {
     const namer = new Namer({ workload: "estatelong", environment: "pr123456", location: "germanywestcentral" });
     expect(() => namer.name("storageAccount")).toThrow(NamingError);
-    expect(() => namer.name("storageAccount")).toThrow(/storageAccount name "stestatelongpr123456gwc[a-z0-9]{6}" is 29 characters; Azure allows 3-24/);
+    expect(() => namer.name("storageAccount")).toThrow(
+      /storageAccount name "stestatelongpr123456gwc[a-z0-9]{6}" is 29 characters; Azure allows 3-24/,
+    );
   });
 });

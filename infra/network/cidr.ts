@@ -14,7 +14,9 @@ export function parseCidr(text: string): Cidr {
   if (octets.some((o) => o > 255) || prefix > 32) throw new Error(`"${text}" is not an IPv4 CIDR such as 10.0.0.0/16`);
   const base = octets.reduce((acc, o) => acc * 256 + o, 0);
   if (base % size(prefix) !== 0) {
-    throw new Error(`"${text}" has host bits set; the network address is ${formatCidr({ base: base - (base % size(prefix)), prefix })}`);
+    throw new Error(
+      `"${text}" has host bits set; the network address is ${formatCidr({ base: base - (base % size(prefix)), prefix })}`,
+    );
   }
   return { base, prefix };
 }
@@ -38,7 +40,11 @@ export function formatCidr({ base, prefix }: Cidr): string {
 }
 
 export function contains(outer: Cidr, inner: Cidr): boolean {
-  return inner.prefix >= outer.prefix && inner.base >= outer.base && inner.base + size(inner.prefix) <= outer.base + size(outer.prefix);
+  return (
+    inner.prefix >= outer.prefix &&
+    inner.base >= outer.base &&
+    inner.base + size(inner.prefix) <= outer.base + size(outer.prefix)
+  );
 }
 
 export function overlaps(a: Cidr, b: Cidr): boolean {

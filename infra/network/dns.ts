@@ -34,8 +34,14 @@ export const PRIVATE_LINK_SERVICES = Object.keys(PRIVATE_LINK) as PrivateLinkSer
  * registry's, the platform services') come only with the component that needs them, so an estate
  * declares no empty zone.
  */
-export const DEFAULT_PRIVATE_LINK_SERVICES: PrivateLinkService[] = ["cosmos", "sql", "redis", "blob", "serviceBus", "keyVault"];
-
+export const DEFAULT_PRIVATE_LINK_SERVICES: PrivateLinkService[] = [
+  "cosmos",
+  "sql",
+  "redis",
+  "blob",
+  "serviceBus",
+  "keyVault",
+];
 
 export interface PrivateDnsZonesArgs extends Omit<BaseArgs, "location" | "diagnostics" | "roleAssignments"> {
   /** The VNet every zone is linked to, so resources inside it resolve the private addresses. */

@@ -7,7 +7,15 @@ import { sendDiagnostics } from "../observability/diagnostics.js";
 import { NSG_RULES } from "./nsg-rules.js";
 import { SUBNET_ROLE_NAMES, type OptionalSubnetRole, type SubnetPlan, type SubnetRole } from "./subnets.js";
 
-export { OPTIONAL_SUBNET_ROLES, planSubnets, SUBNET_ROLES, SUBNET_ROLE_NAMES, type OptionalSubnetRole, type SubnetPlan, type SubnetRole } from "./subnets.js";
+export {
+  OPTIONAL_SUBNET_ROLES,
+  planSubnets,
+  SUBNET_ROLES,
+  SUBNET_ROLE_NAMES,
+  type OptionalSubnetRole,
+  type SubnetPlan,
+  type SubnetRole,
+} from "./subnets.js";
 
 export interface NetworkArgs extends BaseArgs {
   addressSpace: string;
@@ -22,10 +30,14 @@ export interface NetworkArgs extends BaseArgs {
   delegations?: Partial<Record<SubnetRole, SubnetDelegation | null>>;
 }
 
-export type SubnetIds = Record<Exclude<SubnetRole, OptionalSubnetRole>, pulumi.Output<string>> & Partial<Record<OptionalSubnetRole, pulumi.Output<string>>>;
+export type SubnetIds = Record<Exclude<SubnetRole, OptionalSubnetRole>, pulumi.Output<string>> &
+  Partial<Record<OptionalSubnetRole, pulumi.Output<string>>>;
 export type SubnetDelegation = keyof typeof DELEGATION_NAMES;
 /** The delegation's name in the subnet, by the service it is delegated to. */
-const DELEGATION_NAMES = { "Microsoft.Web/serverFarms": "web-server-farms", "Microsoft.App/environments": "app-environments" } as const;
+const DELEGATION_NAMES = {
+  "Microsoft.Web/serverFarms": "web-server-farms",
+  "Microsoft.App/environments": "app-environments",
+} as const;
 const DEFAULT_DELEGATIONS: Partial<Record<SubnetRole, SubnetDelegation>> = { integration: "Microsoft.Web/serverFarms" };
 
 /** The estate's VNet: one subnet per role, each with its own NSG of explicit rules. */

@@ -43,7 +43,9 @@ export function privateEndpoint(
       privateDnsZoneGroupName: "default",
       privateEndpointName: pe.name,
       resourceGroupName: base.resourceGroupName,
-      privateDnsZoneConfigs: [{ name: pulumi.output(zone).apply(configName), privateDnsZoneId: endpoint.privateDnsZoneId }],
+      privateDnsZoneConfigs: [
+        { name: pulumi.output(zone).apply(configName), privateDnsZoneId: endpoint.privateDnsZoneId },
+      ],
     },
     { parent: owner },
   );

@@ -12,16 +12,14 @@ describe("private DNS zones", () => {
       new PrivateDnsZones("dns", { ...BASE, vnetId: VNET });
     });
     const zones = ofType(plan, "azure-native:privatedns:PrivateZone");
-    expect(zones.map((z) => z.physicalName).sort()).toEqual(
-      [
-        "privatelink.blob.core.windows.net",
-        "privatelink.database.windows.net",
-        "privatelink.documents.azure.com",
-        "privatelink.redis.cache.windows.net",
-        "privatelink.servicebus.windows.net",
-        "privatelink.vaultcore.azure.net",
-      ],
-    );
+    expect(zones.map((z) => z.physicalName).sort()).toEqual([
+      "privatelink.blob.core.windows.net",
+      "privatelink.database.windows.net",
+      "privatelink.documents.azure.com",
+      "privatelink.redis.cache.windows.net",
+      "privatelink.servicebus.windows.net",
+      "privatelink.vaultcore.azure.net",
+    ]);
     for (const zone of zones) expect(zone.inputs.location).toBe("global");
     const links = ofType(plan, "azure-native:privatedns:VirtualNetworkLink");
     expect(links).toHaveLength(DEFAULT_PRIVATE_LINK_SERVICES.length);
@@ -34,7 +32,11 @@ describe("private DNS zones", () => {
 
   it("declares a platform service's zone only when asked for it", async () => {
     const plan = await planComponents(() => {
-      new PrivateDnsZones("dns", { ...BASE, vnetId: VNET, services: [...DEFAULT_PRIVATE_LINK_SERVICES, "search", "openAi"] });
+      new PrivateDnsZones("dns", {
+        ...BASE,
+        vnetId: VNET,
+        services: [...DEFAULT_PRIVATE_LINK_SERVICES, "search", "openAi"],
+      });
     });
     const zones = ofType(plan, "azure-native:privatedns:PrivateZone").map((z) => z.physicalName);
     expect(zones).toHaveLength(DEFAULT_PRIVATE_LINK_SERVICES.length + 2);
@@ -44,7 +46,11 @@ describe("private DNS zones", () => {
 
   it("makes the PostgreSQL and MySQL zones only for stacks that ask for them", async () => {
     const plan = await planComponents(() => {
-      new PrivateDnsZones("dns", { ...BASE, vnetId: VNET, services: [...DEFAULT_PRIVATE_LINK_SERVICES, "postgresql", "mysql"] });
+      new PrivateDnsZones("dns", {
+        ...BASE,
+        vnetId: VNET,
+        services: [...DEFAULT_PRIVATE_LINK_SERVICES, "postgresql", "mysql"],
+      });
     });
     const zones = ofType(plan, "azure-native:privatedns:PrivateZone").map((z) => z.physicalName);
     expect(zones).toContain("privatelink.postgres.database.azure.com");
@@ -62,20 +68,25 @@ describe("private DNS zones", () => {
 });
 
 describe("private endpoint helper", () => {
-  it.each(PRIVATE_LINK_SERVICES)("puts a %s endpoint in the subnet with its group id and a zone group", async (service) => {
-    const target = `/subscriptions/s/resourceGroups/rg-test/providers/Some.Provider/things/${service}`;
-    const plan = await planComponents(() => {
-      const owner = new pulumi.ComponentResource("test:index:Owner", "owner");
-      privateEndpoint(owner, `thing-${service}`, BASE, service, target, PRIVATE_ENDPOINT);
-    });
-    const [endpoint] = ofType(plan, "azure-native:network:PrivateEndpoint");
-    expect(endpoint.inputs.subnet).toMatchObject({ id: PRIVATE_ENDPOINT.subnetId });
-    expect(endpoint.inputs.privateLinkServiceConnections).toEqual([
-      expect.objectContaining({ privateLinkServiceId: target, groupIds: [PRIVATE_LINK[service].groupId] }),
-    ]);
-    expect(endpoint.physicalName).toBe(`pe-estate-test-weu-thing-${service.toLowerCase()}`);
-    const [group] = ofType(plan, "azure-native:network:PrivateDnsZoneGroup");
-    expect(group.inputs.privateEndpointName).toBe(endpoint.physicalName);
-    expect(group.inputs.privateDnsZoneConfigs).toEqual([expect.objectContaining({ privateDnsZoneId: PRIVATE_ENDPOINT.privateDnsZoneId })]);
-  });
+  it.each(PRIVATE_LINK_SERVICES)(
+    "puts a %s endpoint in the subnet with its group id and a zone group",
+    async (service) => {
+      const target = `/subscriptions/s/resourceGroups/rg-test/providers/Some.Provider/things/${service}`;
+      const plan = await planComponents(() => {
+        const owner = new pulumi.ComponentResource("test:index:Owner", "owner");
+        privateEndpoint(owner, `thing-${service}`, BASE, service, target, PRIVATE_ENDPOINT);
+      });
+      const [endpoint] = ofType(plan, "azure-native:network:PrivateEndpoint");
+      expect(endpoint.inputs.subnet).toMatchObject({ id: PRIVATE_ENDPOINT.subnetId });
+      expect(endpoint.inputs.privateLinkServiceConnections).toEqual([
+        expect.objectContaining({ privateLinkServiceId: target, groupIds: [PRIVATE_LINK[service].groupId] }),
+      ]);
+      expect(endpoint.physicalName).toBe(`pe-estate-test-weu-thing-${service.toLowerCase()}`);
+      const [group] = ofType(plan, "azure-native:network:PrivateDnsZoneGroup");
+      expect(group.inputs.privateEndpointName).toBe(endpoint.physicalName);
+      expect(group.inputs.privateDnsZoneConfigs).toEqual([
+        expect.objectContaining({ privateDnsZoneId: PRIVATE_ENDPOINT.privateDnsZoneId }),
+      ]);
+    },
+  );
 });

@@ -16,7 +16,9 @@ describe("planSubnets and the optional aks subnet", () => {
 
   it("keeps an explicit aks range and refuses one that is too small", () => {
     expect(planSubnets("10.0.0.0/16", { aks: "10.0.8.0/23" }, ["aks"]).aks).toBe("10.0.8.0/23");
-    expect(() => planSubnets("10.0.0.0/16", { aks: "10.0.8.0/26" }, ["aks"])).toThrow("subnet aks 10.0.8.0/26 is too small: it needs at least a /24");
+    expect(() => planSubnets("10.0.0.0/16", { aks: "10.0.8.0/26" }, ["aks"])).toThrow(
+      "subnet aks 10.0.8.0/26 is too small: it needs at least a /24",
+    );
   });
 
   it("refuses an address space that holds the other subnets but not the aks subnet too", () => {
@@ -34,6 +36,8 @@ describe("planSubnets and the optional containerApps subnet", () => {
   });
 
   it("refuses an explicit containerApps range smaller than /27", () => {
-    expect(() => planSubnets("10.0.0.0/16", { containerApps: "10.0.9.0/28" }, ["containerApps"])).toThrow("subnet containerApps 10.0.9.0/28 is too small: it needs at least a /27");
+    expect(() => planSubnets("10.0.0.0/16", { containerApps: "10.0.9.0/28" }, ["containerApps"])).toThrow(
+      "subnet containerApps 10.0.9.0/28 is too small: it needs at least a /27",
+    );
   });
 });

@@ -29,15 +29,21 @@ export type SubnetRole = keyof typeof SUBNET_ROLES;
 /** Subnets only the estates whose hosts need them get. */
 export const OPTIONAL_SUBNET_ROLES = ["aks", "containerApps"] as const satisfies readonly SubnetRole[];
 export type OptionalSubnetRole = (typeof OPTIONAL_SUBNET_ROLES)[number];
-export type SubnetPlan = Record<Exclude<SubnetRole, OptionalSubnetRole>, string> & Partial<Record<OptionalSubnetRole, string>>;
+export type SubnetPlan = Record<Exclude<SubnetRole, OptionalSubnetRole>, string> &
+  Partial<Record<OptionalSubnetRole, string>>;
 export const SUBNET_ROLE_NAMES = Object.keys(SUBNET_ROLES) as SubnetRole[];
-const isOptional = (role: SubnetRole): role is OptionalSubnetRole => (OPTIONAL_SUBNET_ROLES as readonly string[]).includes(role);
+const isOptional = (role: SubnetRole): role is OptionalSubnetRole =>
+  (OPTIONAL_SUBNET_ROLES as readonly string[]).includes(role);
 
 /**
  * Carves the subnets out of the address space, largest first so each lands aligned; explicit
  * ranges from config are kept and checked. Throws with a message naming the subnet at fault.
  */
-export function planSubnets(addressSpace: string, explicit: Partial<Record<SubnetRole, string>> = {}, optional: readonly OptionalSubnetRole[] = []): SubnetPlan {
+export function planSubnets(
+  addressSpace: string,
+  explicit: Partial<Record<SubnetRole, string>> = {},
+  optional: readonly OptionalSubnetRole[] = [],
+): SubnetPlan {
   const space = parseCidr(addressSpace);
   const taken: Array<[SubnetRole, Cidr]> = [];
   for (const role of SUBNET_ROLE_NAMES) {
@@ -57,14 +63,20 @@ export function planSubnets(addressSpace: string, explicit: Partial<Record<Subne
   const missing = wanted.filter((r) => explicit[r] === undefined).sort((a, b) => SUBNET_ROLES[a] - SUBNET_ROLES[b]);
   for (const role of missing) {
     const prefix = SUBNET_ROLES[role];
-    const cidr = firstFree(space, prefix, taken.map(([, c]) => c));
+    const cidr = firstFree(
+      space,
+      prefix,
+      taken.map(([, c]) => c),
+    );
     if (!cidr) {
       throw new Error(`address space ${addressSpace} is too small: no free /${prefix} left for subnet ${role}`);
     }
     taken.push([role, cidr]);
   }
   return Object.fromEntries(
-    SUBNET_ROLE_NAMES.flatMap((r) => taken.filter(([role]) => role === r).map(([role, cidr]) => [role, formatCidr(cidr)])),
+    SUBNET_ROLE_NAMES.flatMap((r) =>
+      taken.filter(([role]) => role === r).map(([role, cidr]) => [role, formatCidr(cidr)]),
+    ),
   ) as SubnetPlan;
 }
 
@@ -85,4 +97,9 @@ function firstFree(space: Cidr, prefix: number, taken: Cidr[]): Cidr | undefined
  * it takes an NSG with Bastion's required rules. The same names PSRule's Azure.VNET.UseNSGs exempts:
  * https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.VNET.UseNSGs
  */
-export const SUBNETS_WITHOUT_NSG: readonly string[] = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"];
+export const SUBNETS_WITHOUT_NSG: readonly string[] = [
+  "GatewaySubnet",
+  "AzureFirewallSubnet",
+  "AzureFirewallManagementSubnet",
+  "RouteServerSubnet",
+];

@@ -11,7 +11,21 @@ import type { Namer } from "../naming/index.js";
  * allowedValues). Log alerts here are evaluated every 5 minutes, so their window is at least that.
  */
 export const METRIC_WINDOWS = ["PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "PT24H"] as const;
-export const LOG_WINDOWS = ["PT5M", "PT10M", "PT15M", "PT30M", "PT45M", "PT1H", "PT2H", "PT3H", "PT4H", "PT5H", "PT6H", "PT24H", "PT48H"] as const;
+export const LOG_WINDOWS = [
+  "PT5M",
+  "PT10M",
+  "PT15M",
+  "PT30M",
+  "PT45M",
+  "PT1H",
+  "PT2H",
+  "PT3H",
+  "PT4H",
+  "PT5H",
+  "PT6H",
+  "PT24H",
+  "PT48H",
+] as const;
 
 /** How often Azure evaluates the alerts; a shorter metric window is evaluated as often as it is long. */
 const EVALUATION_FREQUENCY = "PT5M";
@@ -40,7 +54,17 @@ const PERCENT = { min: 0, max: 100 };
 
 /** A share of capacity in use: above 80 % over 15 minutes by default, the estate's "resource usage" level. */
 const inUse = (what: string, metric: string, namespace: string, aggregation: "Average" | "Maximum") =>
-  ({ what, metric, namespace, aggregation, operator: "GreaterThan", unit: " %", threshold: 80, window: "PT15M", range: PERCENT }) as const;
+  ({
+    what,
+    metric,
+    namespace,
+    aggregation,
+    operator: "GreaterThan",
+    unit: " %",
+    threshold: 80,
+    window: "PT15M",
+    range: PERCENT,
+  }) as const;
 
 /**
  * Metric alert rules, one per kind of resource the estate watches, with the estate's default
@@ -48,7 +72,12 @@ const inUse = (what: string, metric: string, namespace: string, aggregation: "Av
  * https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/metrics-index.
  */
 export const METRIC_RULES = {
-  cosmosRu: inUse("Cosmos DB normalised RU consumption (requests are about to be throttled)", "NormalizedRUConsumption", "Microsoft.DocumentDB/databaseAccounts", "Maximum"),
+  cosmosRu: inUse(
+    "Cosmos DB normalised RU consumption (requests are about to be throttled)",
+    "NormalizedRUConsumption",
+    "Microsoft.DocumentDB/databaseAccounts",
+    "Maximum",
+  ),
   redisMemory: inUse("Redis memory (keys will be evicted)", "usedmemorypercentage", "Microsoft.Cache/redis", "Maximum"),
   // Redis reports misses, not hits ("Cache Miss Rate", supported-metrics/microsoft-cache-redis-metrics).
   cacheHitRate: {
@@ -152,16 +181,25 @@ export function ruleDefaults(rule: AlertRule): Omit<AlertSettings, "severity"> {
 }
 
 /** What is wrong with a rule's settings, by field: a threshold out of the measure's range, a window Azure refuses for the kind of alert. */
-export function alertSettingsProblems(rule: AlertRule, settings: AlertSettings): Array<{ field: keyof AlertSettings; message: string }> {
+export function alertSettingsProblems(
+  rule: AlertRule,
+  settings: AlertSettings,
+): Array<{ field: keyof AlertSettings; message: string }> {
   const spec = RULES[rule];
   const windows: readonly string[] = rule in LOG_RULES ? LOG_WINDOWS : METRIC_WINDOWS;
   const kind = rule in LOG_RULES ? "log search alert" : "metric alert";
   const problems: Array<{ field: keyof AlertSettings; message: string }> = [];
   if (!(settings.threshold >= spec.range.min && settings.threshold <= spec.range.max)) {
-    problems.push({ field: "threshold", message: `got ${settings.threshold}; ${spec.what} takes ${spec.range.min}-${spec.range.max}${spec.unit}` });
+    problems.push({
+      field: "threshold",
+      message: `got ${settings.threshold}; ${spec.what} takes ${spec.range.min}-${spec.range.max}${spec.unit}`,
+    });
   }
   if (!windows.includes(settings.window)) {
-    problems.push({ field: "window", message: `got "${settings.window}"; a ${kind} accepts the windows ${windows.join(", ")}` });
+    problems.push({
+      field: "window",
+      message: `got "${settings.window}"; a ${kind} accepts the windows ${windows.join(", ")}`,
+    });
   }
   if (!Number.isInteger(settings.severity) || settings.severity < 0 || settings.severity > 4) {
     problems.push({ field: "severity", message: `got ${settings.severity}; expected 0 (critical) to 4 (verbose)` });
@@ -216,7 +254,13 @@ export interface AlertsArgs extends Omit<BaseArgs, "diagnostics" | "roleAssignme
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** Azure test locations (Europe and US) the availability test runs from. */
-export const AVAILABILITY_LOCATIONS = ["emea-nl-ams-azr", "emea-gb-db3-azr", "emea-fr-pra-edge", "us-va-ash-azr", "us-ca-sjc-azr"];
+export const AVAILABILITY_LOCATIONS = [
+  "emea-nl-ams-azr",
+  "emea-gb-db3-azr",
+  "emea-fr-pra-edge",
+  "us-va-ash-azr",
+  "us-ca-sjc-azr",
+];
 
 export interface ActionGroupArgs {
   resourceGroupName: pulumi.Input<string>;
@@ -228,7 +272,11 @@ export interface ActionGroupArgs {
 }
 
 /** An action group emailing and calling the receivers, with the common alert schema. */
-export function actionGroup(name: string, args: ActionGroupArgs, opts: pulumi.CustomResourceOptions): monitor.ActionGroup {
+export function actionGroup(
+  name: string,
+  args: ActionGroupArgs,
+  opts: pulumi.CustomResourceOptions,
+): monitor.ActionGroup {
   const { receivers, namer } = args;
   if (receivers.emails.length + receivers.webhooks.length === 0) {
     throw new Error(`${name}: no receivers; give at least one email or webhook, or alerts reach nobody`);
@@ -243,8 +291,16 @@ export function actionGroup(name: string, args: ActionGroupArgs, opts: pulumi.Cu
       enabled: true,
       // Shown in SMS and email subjects; Azure allows 12 characters.
       groupShortName: (args.qualifier ?? `${namer.context.workload}-${namer.context.environment}`).slice(0, 12),
-      emailReceivers: receivers.emails.map((email, i) => ({ name: `email-${i + 1}`, emailAddress: email, useCommonAlertSchema: true })),
-      webhookReceivers: receivers.webhooks.map((url, i) => ({ name: `webhook-${i + 1}`, serviceUri: url, useCommonAlertSchema: true })),
+      emailReceivers: receivers.emails.map((email, i) => ({
+        name: `email-${i + 1}`,
+        emailAddress: email,
+        useCommonAlertSchema: true,
+      })),
+      webhookReceivers: receivers.webhooks.map((url, i) => ({
+        name: `webhook-${i + 1}`,
+        serviceUri: url,
+        useCommonAlertSchema: true,
+      })),
     },
     opts,
   );
@@ -269,11 +325,16 @@ export class Alerts extends pulumi.ComponentResource {
       const given = args.rules?.[rule];
       const resolved = { ...ruleDefaults(rule), ...given, severity: given?.severity ?? args.severity };
       const problems = alertSettingsProblems(rule, resolved);
-      if (problems.length) throw new Error(`alerts: rule ${rule}: ${problems.map((p) => `${p.field} ${p.message}`).join("; ")}`);
+      if (problems.length)
+        throw new Error(`alerts: rule ${rule}: ${problems.map((p) => `${p.field} ${p.message}`).join("; ")}`);
       return resolved;
     };
 
-    const group = actionGroup(`${name}-ag`, { resourceGroupName, namer, tags, receivers: args.receivers }, { parent: this });
+    const group = actionGroup(
+      `${name}-ag`,
+      { resourceGroupName, namer, tags, receivers: args.receivers },
+      { parent: this },
+    );
     this.actionGroupId = group.id;
 
     const common = { resourceGroupName, tags, enabled: true, autoMitigate: true };
@@ -354,7 +415,9 @@ export class Alerts extends pulumi.ComponentResource {
   private availability(name: string, args: AlertsArgs, group: monitor.ActionGroup): pulumi.Output<string> {
     const testName = args.namer.name("availabilityTest", "health");
     // Azure links a web test to its App Insights resource through this hidden tag.
-    const hiddenLink = pulumi.output(args.appInsightsId).apply((id) => ({ [`hidden-link:${id}`]: "Resource", ...args.tags }));
+    const hiddenLink = pulumi
+      .output(args.appInsightsId)
+      .apply((id) => ({ [`hidden-link:${id}`]: "Resource", ...args.tags }));
     const test = new applicationinsights.WebTest(
       `${name}-availability`,
       {
@@ -370,7 +433,12 @@ export class Alerts extends pulumi.ComponentResource {
         timeout: 30,
         retryEnabled: true,
         locations: AVAILABILITY_LOCATIONS.map((location) => ({ location })),
-        request: { requestUrl: args.availabilityUrl, httpVerb: "GET", followRedirects: false, parseDependentRequests: false },
+        request: {
+          requestUrl: args.availabilityUrl,
+          httpVerb: "GET",
+          followRedirects: false,
+          parseDependentRequests: false,
+        },
         validationRules: { expectedHttpStatusCode: 200, sSLCheck: true, sSLCertRemainingLifetimeCheck: 14 },
       },
       { parent: this },

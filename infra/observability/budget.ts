@@ -31,8 +31,12 @@ export const BUDGET_LIMITS = { notifications: 5, minPercent: 0.01, maxPercent: 1
 export function budgetNotificationProblems(percents: number[]): string[] {
   const { notifications, minPercent, maxPercent } = BUDGET_LIMITS;
   return [
-    ...(percents.length > notifications ? [`${percents.length} notifications; Azure allows ${notifications} per budget`] : []),
-    ...percents.filter((p) => !(p >= minPercent && p <= maxPercent)).map((p) => `a threshold of ${p} %; Azure takes ${minPercent}-${maxPercent} %`),
+    ...(percents.length > notifications
+      ? [`${percents.length} notifications; Azure allows ${notifications} per budget`]
+      : []),
+    ...percents
+      .filter((p) => !(p >= minPercent && p <= maxPercent))
+      .map((p) => `a threshold of ${p} %; Azure takes ${minPercent}-${maxPercent} %`),
   ];
 }
 
@@ -42,7 +46,8 @@ export class Budget extends pulumi.ComponentResource {
 
   constructor(name: string, args: BudgetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:observability:Budget", name, {}, opts);
-    if (!(args.monthlyAmount > 0)) throw new Error(`budget: monthlyAmount got ${args.monthlyAmount}; expected a positive amount`);
+    if (!(args.monthlyAmount > 0))
+      throw new Error(`budget: monthlyAmount got ${args.monthlyAmount}; expected a positive amount`);
     const notifications = [
       ...(args.thresholdsPercent ?? [80, 100]).map((percent) => ({ percent, type: "Actual" as const })),
       ...(args.forecastPercent ?? []).map((percent) => ({ percent, type: "Forecasted" as const })),

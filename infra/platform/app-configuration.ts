@@ -62,7 +62,11 @@ export class AppConfiguration extends pulumi.ComponentResource {
   }
 
   /** App Configuration Data Reader on the store: read key-values and feature flags. */
-  grantDataAccess(key: string, principalId: pulumi.Input<string>, role: AppConfigurationAccess = "App Configuration Data Reader") {
+  grantDataAccess(
+    key: string,
+    principalId: pulumi.Input<string>,
+    role: AppConfigurationAccess = "App Configuration Data Reader",
+  ) {
     return assignRoles(this, this.name, this.storeId, [{ role, principalId, key }])[0];
   }
 }

@@ -15,7 +15,14 @@ export function refuseProblems(component: string, problems: string[]): void {
   if (problems.length) throw new PlatformArgsError(component, problems);
 }
 
-export type SearchSku = "free" | "basic" | "standard" | "standard2" | "standard3" | "storage_optimized_l1" | "storage_optimized_l2";
+export type SearchSku =
+  | "free"
+  | "basic"
+  | "standard"
+  | "standard2"
+  | "standard3"
+  | "storage_optimized_l1"
+  | "storage_optimized_l2";
 export type SemanticRanker = "disabled" | "free" | "standard";
 
 interface SearchTier {
@@ -54,22 +61,35 @@ export const SEARCH_TIERS: Readonly<Record<SearchSku, SearchTier>> = {
 export const SEARCH_SLA_REPLICAS = { read: 2, readWrite: 3 } as const;
 
 /** Why these arguments cannot be built, one message per problem (none: fine). */
-export function searchProblems(args: { sku: SearchSku; replicas: number; partitions: number; vectorSearch: boolean; semanticRanker: SemanticRanker; privateEndpoint?: unknown }): string[] {
+export function searchProblems(args: {
+  sku: SearchSku;
+  replicas: number;
+  partitions: number;
+  vectorSearch: boolean;
+  semanticRanker: SemanticRanker;
+  privateEndpoint?: unknown;
+}): string[] {
   const tier = SEARCH_TIERS[args.sku];
   if (!tier) return [`sku "${args.sku}" is not an AI Search tier; tiers: ${Object.keys(SEARCH_TIERS).join(", ")}`];
   const problems: string[] = [];
   const count = (what: "replicas" | "partitions", max: number) => {
     const value = args[what];
-    if (!Number.isInteger(value) || value < 1 || value > max) problems.push(`${what} ${value} is outside 1-${max} for the ${args.sku} tier`);
+    if (!Number.isInteger(value) || value < 1 || value > max)
+      problems.push(`${what} ${value} is outside 1-${max} for the ${args.sku} tier`);
   };
   count("replicas", tier.maxReplicas);
   count("partitions", tier.maxPartitions);
   if (args.replicas * args.partitions > tier.maxSearchUnits) {
-    problems.push(`${args.replicas} replicas x ${args.partitions} partitions = ${args.replicas * args.partitions} search units; the ${args.sku} tier allows ${tier.maxSearchUnits}`);
+    problems.push(
+      `${args.replicas} replicas x ${args.partitions} partitions = ${args.replicas * args.partitions} search units; the ${args.sku} tier allows ${tier.maxSearchUnits}`,
+    );
   }
-  if (args.vectorSearch && !tier.vectors) problems.push(`vector search needs a tier with a vector quota (basic or above); ${args.sku} has none`);
-  if (args.privateEndpoint && !tier.billable) problems.push(`the ${args.sku} tier has no private endpoints; use basic or above`);
-  if (args.semanticRanker !== "disabled" && !tier.billable) problems.push(`semantic ranker needs basic or above; the ${args.sku} tier has none`);
+  if (args.vectorSearch && !tier.vectors)
+    problems.push(`vector search needs a tier with a vector quota (basic or above); ${args.sku} has none`);
+  if (args.privateEndpoint && !tier.billable)
+    problems.push(`the ${args.sku} tier has no private endpoints; use basic or above`);
+  if (args.semanticRanker !== "disabled" && !tier.billable)
+    problems.push(`semantic ranker needs basic or above; the ${args.sku} tier has none`);
   return problems;
 }
 
@@ -103,22 +123,39 @@ export const CONTENT_FILTER_SOURCES = ["Prompt", "Completion"] as const;
 const SUBDOMAIN = /^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$/;
 const DEPLOYMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/;
 
-export function openAiProblems(args: { customSubDomainName: string; deployments: ModelDeploymentArgs[]; contentFilter: { threshold: ContentFilterThreshold } }): string[] {
+export function openAiProblems(args: {
+  customSubDomainName: string;
+  deployments: ModelDeploymentArgs[];
+  contentFilter: { threshold: ContentFilterThreshold };
+}): string[] {
   const problems: string[] = [];
   const label = args.customSubDomainName;
-  if (!label) problems.push("customSubDomainName is not set; Entra ID authentication and private endpoints need a custom subdomain");
-  else if (!SUBDOMAIN.test(label)) problems.push(`customSubDomainName "${label}" must be 2-64 lowercase letters, digits and hyphens, starting and ending with a letter or digit`);
+  if (!label)
+    problems.push(
+      "customSubDomainName is not set; Entra ID authentication and private endpoints need a custom subdomain",
+    );
+  else if (!SUBDOMAIN.test(label))
+    problems.push(
+      `customSubDomainName "${label}" must be 2-64 lowercase letters, digits and hyphens, starting and ending with a letter or digit`,
+    );
   if (!["Low", "Medium"].includes(args.contentFilter?.threshold)) {
-    problems.push(`contentFilter.threshold "${args.contentFilter?.threshold}" is weaker than Azure's default; use "Medium" or the stricter "Low"`);
+    problems.push(
+      `contentFilter.threshold "${args.contentFilter?.threshold}" is weaker than Azure's default; use "Medium" or the stricter "Low"`,
+    );
   }
   const seen = new Set<string>();
   args.deployments.forEach((d, i) => {
-    if (!DEPLOYMENT_NAME.test(d.name)) problems.push(`deployments[${i}].name "${d.name}" must be 2-64 letters, digits, dots, hyphens or underscores`);
+    if (!DEPLOYMENT_NAME.test(d.name))
+      problems.push(`deployments[${i}].name "${d.name}" must be 2-64 letters, digits, dots, hyphens or underscores`);
     if (seen.has(d.name)) problems.push(`deployments[${i}].name "${d.name}" is listed twice`);
     seen.add(d.name);
     if (!d.model || !d.version) problems.push(`deployments[${i}] needs a model name and version`);
-    if (!DEPLOYMENT_SKUS.includes(d.sku)) problems.push(`deployments[${i}].sku "${d.sku}" is not one of ${DEPLOYMENT_SKUS.join(", ")}`);
-    if (!Number.isInteger(d.capacity) || d.capacity < 1) problems.push(`deployments[${i}].capacity ${d.capacity} must be a whole number of thousands of tokens per minute, at least 1`);
+    if (!DEPLOYMENT_SKUS.includes(d.sku))
+      problems.push(`deployments[${i}].sku "${d.sku}" is not one of ${DEPLOYMENT_SKUS.join(", ")}`);
+    if (!Number.isInteger(d.capacity) || d.capacity < 1)
+      problems.push(
+        `deployments[${i}].capacity ${d.capacity} must be a whole number of thousands of tokens per minute, at least 1`,
+      );
   });
   return problems;
 }
@@ -133,7 +170,8 @@ export type RealtimeKind = "signalR" | "webPubSub";
  * https://learn.microsoft.com/azure/azure-web-pubsub/howto-scale-manual-scale.
  */
 export type RealtimeSku = "Standard_S1" | "Premium_P1" | "Premium_P2";
-const STEPS = (from: number, to: number, step: number) => Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
+const STEPS = (from: number, to: number, step: number) =>
+  Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
 export const REALTIME_UNITS: Readonly<Record<RealtimeSku, readonly number[]>> = {
   Standard_S1: [...STEPS(1, 10, 1), ...STEPS(20, 100, 10)],
   Premium_P1: [...STEPS(1, 10, 1), ...STEPS(20, 100, 10)],
@@ -143,11 +181,20 @@ export const REALTIME_UNITS: Readonly<Record<RealtimeSku, readonly number[]>> = 
 /** The data-plane role an app server needs: SignalR App Server, or Web PubSub Service Owner (REST API and tokens). */
 export const REALTIME_ROLE = { signalR: "SignalR App Server", webPubSub: "Web PubSub Service Owner" } as const;
 
-export function realtimeProblems(args: { kind: RealtimeKind; sku: RealtimeSku; units: number; serviceMode?: "Default" | "Serverless" }): string[] {
+export function realtimeProblems(args: {
+  kind: RealtimeKind;
+  sku: RealtimeSku;
+  units: number;
+  serviceMode?: "Default" | "Serverless";
+}): string[] {
   const units = REALTIME_UNITS[args.sku];
-  if (!units) return [`sku "${args.sku}" is not offered; use one of ${Object.keys(REALTIME_UNITS).join(", ")} (Free_F1 has no SLA and no private endpoints)`];
+  if (!units)
+    return [
+      `sku "${args.sku}" is not offered; use one of ${Object.keys(REALTIME_UNITS).join(", ")} (Free_F1 has no SLA and no private endpoints)`,
+    ];
   const problems: string[] = [];
-  if (!units.includes(args.units)) problems.push(`units ${args.units} is not a size ${args.sku} offers; sizes: ${units.join(", ")}`);
+  if (!units.includes(args.units))
+    problems.push(`units ${args.units} is not a size ${args.sku} offers; sizes: ${units.join(", ")}`);
   if (args.serviceMode && args.kind !== "signalR") problems.push("serviceMode applies to SignalR Service only");
   return problems;
 }
@@ -161,9 +208,15 @@ export function realtimeProblems(args: { kind: RealtimeKind; sku: RealtimeSku; u
 export type AppConfigurationSku = "free" | "standard" | "premium";
 export const SOFT_DELETE_DAYS = { min: 1, max: 7 } as const;
 
-export function appConfigurationProblems(args: { sku: AppConfigurationSku; softDeleteRetentionDays: number; purgeProtection: boolean; privateEndpoint?: unknown }): string[] {
+export function appConfigurationProblems(args: {
+  sku: AppConfigurationSku;
+  softDeleteRetentionDays: number;
+  purgeProtection: boolean;
+  privateEndpoint?: unknown;
+}): string[] {
   const problems: string[] = [];
-  if (!["free", "standard", "premium"].includes(args.sku)) return [`sku "${args.sku}" is not one of free, standard, premium`];
+  if (!["free", "standard", "premium"].includes(args.sku))
+    return [`sku "${args.sku}" is not one of free, standard, premium`];
   if (args.sku === "free") {
     if (args.privateEndpoint) problems.push("the free tier has no private endpoints; use standard or premium");
     if (args.purgeProtection) problems.push("the free tier has no purge protection; use standard or premium");
@@ -174,4 +227,3 @@ export function appConfigurationProblems(args: { sku: AppConfigurationSku; softD
   }
   return problems;
 }
-

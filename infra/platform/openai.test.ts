@@ -32,11 +32,18 @@ describe("Azure OpenAI", () => {
       kind: "OpenAI",
       sku: { name: "S0" },
       identity: { type: "SystemAssigned" },
-      properties: { customSubDomainName: ARGS.customSubDomainName, disableLocalAuth: true, publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny" } },
+      properties: {
+        customSubDomainName: ARGS.customSubDomainName,
+        disableLocalAuth: true,
+        publicNetworkAccess: "Disabled",
+        networkAcls: { defaultAction: "Deny" },
+      },
     });
     expect(account.physicalName).toMatch(/^oai-estate-test-weu-/);
     expect(plan.outputs.endpoint).toBe(`https://${ARGS.customSubDomainName}.openai.azure.com/`);
-    expect(endpointOf(plan, account.outputs.id)?.endpoint.inputs.privateLinkServiceConnections).toEqual([expect.objectContaining({ groupIds: ["account"] })]);
+    expect(endpointOf(plan, account.outputs.id)?.endpoint.inputs.privateLinkServiceConnections).toEqual([
+      expect.objectContaining({ groupIds: ["account"] }),
+    ]);
     expect(oneOfType(plan, "azure-native:monitor:DiagnosticSetting").inputs.resourceUri).toBe(account.outputs.id);
   });
 
@@ -46,7 +53,11 @@ describe("Azure OpenAI", () => {
     expect(chat.inputs).toMatchObject({
       deploymentName: "chat",
       sku: { name: "GlobalStandard", capacity: 30 },
-      properties: { model: { format: "OpenAI", name: "gpt-4o-mini", version: "2024-07-18" }, raiPolicyName: policy.outputs.name, versionUpgradeOption: "NoAutoUpgrade" },
+      properties: {
+        model: { format: "OpenAI", name: "gpt-4o-mini", version: "2024-07-18" },
+        raiPolicyName: policy.outputs.name,
+        versionUpgradeOption: "NoAutoUpgrade",
+      },
     });
     expect(embeddings.inputs).toMatchObject({ deploymentName: "embeddings", sku: { name: "Standard", capacity: 120 } });
     expect(chat.dependsOn).toContain(policy.urn);
@@ -54,7 +65,11 @@ describe("Azure OpenAI", () => {
   });
 
   it("filters hate, sexual, violence and self-harm on prompts and completions at the threshold, plus jailbreaks", () => {
-    const filters = (oneOfType(plan, "azure-native:cognitiveservices:RaiPolicy").inputs.properties as { contentFilters: Array<Record<string, unknown>> }).contentFilters;
+    const filters = (
+      oneOfType(plan, "azure-native:cognitiveservices:RaiPolicy").inputs.properties as {
+        contentFilters: Array<Record<string, unknown>>;
+      }
+    ).contentFilters;
     for (const name of ["Hate", "Sexual", "Violence", "Selfharm"]) {
       for (const source of ["Prompt", "Completion"]) {
         expect(filters).toContainEqual({ name, source, enabled: true, blocking: true, severityThreshold: "Medium" });
@@ -72,7 +87,9 @@ describe("Azure OpenAI", () => {
 
 describe("Azure OpenAI refusals", () => {
   it("refuses an account without a custom subdomain before declaring anything", async () => {
-    await expect(planComponents(() => void new OpenAiAccount("openai", { ...ARGS, customSubDomainName: "" }))).rejects.toThrow(
+    await expect(
+      planComponents(() => void new OpenAiAccount("openai", { ...ARGS, customSubDomainName: "" })),
+    ).rejects.toThrow(
       /Azure OpenAI openai: customSubDomainName is not set; Entra ID authentication and private endpoints need a custom subdomain/,
     );
   });

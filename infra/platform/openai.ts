@@ -4,7 +4,14 @@ import type { BaseArgs, PrivateEndpointArgs } from "../core/args.js";
 import { assignRoles } from "../core/roles.js";
 import { applySharedArgs } from "../core/shared.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
-import { CONTENT_FILTER_CATEGORIES, CONTENT_FILTER_SOURCES, openAiProblems, refuseProblems, type ContentFilterThreshold, type ModelDeploymentArgs } from "./limits.js";
+import {
+  CONTENT_FILTER_CATEGORIES,
+  CONTENT_FILTER_SOURCES,
+  openAiProblems,
+  refuseProblems,
+  type ContentFilterThreshold,
+  type ModelDeploymentArgs,
+} from "./limits.js";
 
 /** What a binding can be granted: inference only (no management or fine-tuning). */
 export type OpenAiAccess = "Cognitive Services OpenAI User";
@@ -72,7 +79,13 @@ export class OpenAiAccount extends pulumi.ComponentResource {
           mode: "Default",
           contentFilters: [
             ...CONTENT_FILTER_CATEGORIES.flatMap((category) =>
-              CONTENT_FILTER_SOURCES.map((source) => ({ name: category, source, enabled: true, blocking: true, severityThreshold: args.contentFilter.threshold })),
+              CONTENT_FILTER_SOURCES.map((source) => ({
+                name: category,
+                source,
+                enabled: true,
+                blocking: true,
+                severityThreshold: args.contentFilter.threshold,
+              })),
             ),
             // Prompt shields against jailbreak attempts, and protected text in completions, as Azure's default policy has them.
             { name: "Jailbreak", source: "Prompt", enabled: true, blocking: true },
@@ -115,7 +128,11 @@ export class OpenAiAccount extends pulumi.ComponentResource {
   }
 
   /** Cognitive Services OpenAI User on the account: call the deployments, nothing else. */
-  grantDataAccess(key: string, principalId: pulumi.Input<string>, role: OpenAiAccess = "Cognitive Services OpenAI User") {
+  grantDataAccess(
+    key: string,
+    principalId: pulumi.Input<string>,
+    role: OpenAiAccess = "Cognitive Services OpenAI User",
+  ) {
     return assignRoles(this, this.name, this.accountId, [{ role, principalId, key }])[0];
   }
 }

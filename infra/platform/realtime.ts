@@ -53,10 +53,19 @@ export class RealtimeService extends pulumi.ComponentResource {
       args.kind === "signalR"
         ? new signalrservice.SignalR(
             `${name}-signalr`,
-            { ...common, resourceName: namer.name("signalR"), kind: "SignalR", features: [{ flag: "ServiceMode", value: args.serviceMode ?? "Default" }] },
+            {
+              ...common,
+              resourceName: namer.name("signalR"),
+              kind: "SignalR",
+              features: [{ flag: "ServiceMode", value: args.serviceMode ?? "Default" }],
+            },
             { parent: this },
           )
-        : new webpubsub.WebPubSub(`${name}-webpubsub`, { ...common, resourceName: namer.name("webPubSub") }, { parent: this });
+        : new webpubsub.WebPubSub(
+            `${name}-webpubsub`,
+            { ...common, resourceName: namer.name("webPubSub") },
+            { parent: this },
+          );
 
     if (args.privateEndpoint) privateEndpoint(this, name, args, args.kind, service.id, args.privateEndpoint);
     applySharedArgs(this, name, service.id, args);
@@ -69,8 +78,13 @@ export class RealtimeService extends pulumi.ComponentResource {
   }
 
   /** The role an app server needs on this kind of service (see REALTIME_ROLE). */
-  grantDataAccess(key: string, principalId: pulumi.Input<string>, role: (typeof REALTIME_ROLE)[RealtimeKind] = REALTIME_ROLE[this.kind]) {
-    if (role !== REALTIME_ROLE[this.kind]) throw new Error(`${this.name}: ${role} is not a ${this.kind} role; use ${REALTIME_ROLE[this.kind]}`);
+  grantDataAccess(
+    key: string,
+    principalId: pulumi.Input<string>,
+    role: (typeof REALTIME_ROLE)[RealtimeKind] = REALTIME_ROLE[this.kind],
+  ) {
+    if (role !== REALTIME_ROLE[this.kind])
+      throw new Error(`${this.name}: ${role} is not a ${this.kind} role; use ${REALTIME_ROLE[this.kind]}`);
     return assignRoles(this, this.name, this.serviceId, [{ role, principalId, key }])[0];
   }
 }

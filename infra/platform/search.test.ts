@@ -4,7 +4,15 @@ import { BASE, endpointOf, oneOfType, PRIVATE_ENDPOINT, planComponents } from ".
 import { AiSearch, type SearchArgs } from "./search.js";
 import { searchProblems } from "./limits.js";
 
-const ARGS: SearchArgs = { ...BASE, sku: "basic", replicas: 2, partitions: 1, vectorSearch: true, semanticRanker: "free", privateEndpoint: PRIVATE_ENDPOINT };
+const ARGS: SearchArgs = {
+  ...BASE,
+  sku: "basic",
+  replicas: 2,
+  partitions: 1,
+  vectorSearch: true,
+  semanticRanker: "free",
+  privateEndpoint: PRIVATE_ENDPOINT,
+};
 const APP = "33333333-3333-4333-8333-333333333333";
 
 let plan: Plan;
@@ -38,21 +46,31 @@ describe("AI Search", () => {
 
   it("is reachable through a private endpoint on searchService, and sends its logs to the workspace", () => {
     const service = oneOfType(plan, "azure-native:search:Service");
-    expect(endpointOf(plan, service.outputs.id)?.endpoint.inputs.privateLinkServiceConnections).toEqual([expect.objectContaining({ groupIds: ["searchService"] })]);
-    expect(oneOfType(plan, "azure-native:monitor:DiagnosticSetting").inputs).toMatchObject({ resourceUri: service.outputs.id, workspaceId: BASE.diagnostics.workspaceId });
+    expect(endpointOf(plan, service.outputs.id)?.endpoint.inputs.privateLinkServiceConnections).toEqual([
+      expect.objectContaining({ groupIds: ["searchService"] }),
+    ]);
+    expect(oneOfType(plan, "azure-native:monitor:DiagnosticSetting").inputs).toMatchObject({
+      resourceUri: service.outputs.id,
+      workspaceId: BASE.diagnostics.workspaceId,
+    });
   });
 
   it("grants index data roles on the service by their built-in ids", () => {
     const service = oneOfType(plan, "azure-native:search:Service");
     const roles = plan.resources.filter((r) => r.type === "azure-native:authorization:RoleAssignment");
-    expect(roles.map((r) => String(r.inputs.roleDefinitionId).split("/").pop()).sort()).toEqual(["1407120a-92aa-4202-b7e9-c0e197c71c8f", "8ebe5a00-799e-43f5-93ac-243d3dce84a7"]);
+    expect(roles.map((r) => String(r.inputs.roleDefinitionId).split("/").pop()).sort()).toEqual([
+      "1407120a-92aa-4202-b7e9-c0e197c71c8f",
+      "8ebe5a00-799e-43f5-93ac-243d3dce84a7",
+    ]);
     for (const role of roles) expect(role.inputs).toMatchObject({ scope: service.outputs.id, principalId: APP });
   });
 });
 
 describe("AI Search refusals", () => {
   it("refuses vectors, a private endpoint and semantic ranker on the free tier, naming each", async () => {
-    await expect(planComponents(() => void new AiSearch("search", { ...ARGS, sku: "free", replicas: 1 }))).rejects.toThrow(
+    await expect(
+      planComponents(() => void new AiSearch("search", { ...ARGS, sku: "free", replicas: 1 })),
+    ).rejects.toThrow(
       /vector search needs a tier with a vector quota[\s\S]*no private endpoints[\s\S]*semantic ranker needs basic/,
     );
   });

@@ -46,7 +46,9 @@ describe("Key Vault", () => {
 
   it("has purge protection in prod and leaves it unset (never false) in dev", () => {
     expect((oneOfType(prod, "azure-native:keyvault:Vault").inputs.properties as any).enablePurgeProtection).toBe(true);
-    expect((oneOfType(dev, "azure-native:keyvault:Vault").inputs.properties as any).enablePurgeProtection).toBeUndefined();
+    expect(
+      (oneOfType(dev, "azure-native:keyvault:Vault").inputs.properties as any).enablePurgeProtection,
+    ).toBeUndefined();
   });
 
   it("stores a generated secret whose value never appears in the plan", () => {
@@ -79,7 +81,9 @@ describe("Key Vault", () => {
     expect(secrets.map((s) => s.inputs.secretName).sort()).toEqual(["cursor-signing-key", "signing-secret"]);
     const secret = secrets.find((s) => s.inputs.secretName === "cursor-signing-key")!;
     expect((secret.inputs.properties as any).value).toBe("[secret]");
-    const lengths = asked.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword").map((p) => p.inputs.length);
+    const lengths = asked.resources
+      .filter((r) => r.type === "random:index/randomPassword:RandomPassword")
+      .map((p) => p.inputs.length);
     expect(lengths).toEqual([64, GENERATED_SECRET_LENGTH]);
     const uri = `https://${vault.physicalName}.vault.azure.net/secrets/cursor-signing-key`;
     expect([asked.outputs.uri, asked.outputs.again]).toEqual([uri, uri]);
@@ -91,23 +95,40 @@ describe("Key Vault", () => {
   });
 
   it("refuses a grant on a secret it does not hold", async () => {
-    await expect(planComponents(() => void new KeyVault("kv", DEV).grantSecretRead("api", "p", "missing"))).rejects.toThrow(/no secret "missing"; secrets: signing-secret/);
+    await expect(
+      planComponents(() => void new KeyVault("kv", DEV).grantSecretRead("api", "p", "missing")),
+    ).rejects.toThrow(/no secret "missing"; secrets: signing-secret/);
   });
 
   it("refuses a URI for a secret it does not hold", async () => {
-    await expect(planComponents(() => void new KeyVault("kv", DEV).secretUri("missing"))).rejects.toThrow(/no secret "missing"; secrets: signing-secret/);
+    await expect(planComponents(() => void new KeyVault("kv", DEV).secretUri("missing"))).rejects.toThrow(
+      /no secret "missing"; secrets: signing-secret/,
+    );
   });
 
   it("declares a supplied secret with its expiry and the value only as a secret, and refuses a second of the same name", async () => {
     const expires = new Date("2027-03-31T00:00:00Z");
     const supplied = await planComponents(() => {
-      const kv = new KeyVault("kv", { ...DEV, suppliedSecrets: [{ name: "youtube-api-key", value: "plain-from-config", expires }] });
+      const kv = new KeyVault("kv", {
+        ...DEV,
+        suppliedSecrets: [{ name: "youtube-api-key", value: "plain-from-config", expires }],
+      });
       return { uri: kv.secretUri("youtube-api-key") };
     });
-    const secret = supplied.resources.find((r) => r.type === "azure-native:keyvault:Secret" && r.inputs.secretName === "youtube-api-key")!;
-    expect(secret.inputs.properties).toEqual({ value: "[secret]", contentType: "supplied by the operator; rotate before it expires", attributes: { enabled: true, expires: 1806451200 } });
+    const secret = supplied.resources.find(
+      (r) => r.type === "azure-native:keyvault:Secret" && r.inputs.secretName === "youtube-api-key",
+    )!;
+    expect(secret.inputs.properties).toEqual({
+      value: "[secret]",
+      contentType: "supplied by the operator; rotate before it expires",
+      attributes: { enabled: true, expires: 1806451200 },
+    });
     expect(JSON.stringify(supplied)).not.toContain("plain-from-config");
     expect(supplied.outputs.uri).toMatch(/\.vault\.azure\.net\/secrets\/youtube-api-key$/);
-    await expect(planComponents(() => void new KeyVault("kv", { ...DEV, suppliedSecrets: [{ name: "signing-secret", value: "v", expires }] }))).rejects.toThrow(/secret "signing-secret" is declared twice/);
+    await expect(
+      planComponents(
+        () => void new KeyVault("kv", { ...DEV, suppliedSecrets: [{ name: "signing-secret", value: "v", expires }] }),
+      ),
+    ).rejects.toThrow(/secret "signing-secret" is declared twice/);
   });
 });

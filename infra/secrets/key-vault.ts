@@ -110,7 +110,8 @@ export class KeyVault extends pulumi.ComponentResource {
 
   private declareSupplied({ name, value, expires, contentType }: SuppliedSecretArgs): keyvault.Secret {
     if (this.secrets.has(name)) throw new Error(`Key Vault ${this.name}: secret "${name}" is declared twice`);
-    if (Number.isNaN(expires.getTime())) throw new Error(`Key Vault ${this.name}: secret "${name}" has no valid expiry`);
+    if (Number.isNaN(expires.getTime()))
+      throw new Error(`Key Vault ${this.name}: secret "${name}" has no valid expiry`);
     return this.declare(name, {
       value: pulumi.secret(value),
       contentType: contentType ?? "supplied by the operator; rotate before it expires",
@@ -121,7 +122,13 @@ export class KeyVault extends pulumi.ComponentResource {
   private declare(name: string, properties: keyvault.SecretArgs["properties"]): keyvault.Secret {
     const secret = new keyvault.Secret(
       `${this.name}-${name}`,
-      { vaultName: this.vaultName, resourceGroupName: this.resourceGroupName, secretName: name, tags: this.tags, properties },
+      {
+        vaultName: this.vaultName,
+        resourceGroupName: this.resourceGroupName,
+        secretName: name,
+        tags: this.tags,
+        properties,
+      },
       { parent: this },
     );
     this.secrets.set(name, secret);
@@ -140,8 +147,11 @@ export class KeyVault extends pulumi.ComponentResource {
   /** Key Vault Secrets User on one secret only: the principal reads that value and no other. */
   grantSecretRead(key: string, principalId: pulumi.Input<string>, secretName: string) {
     const secret = this.secrets.get(secretName);
-    if (!secret) throw new Error(`Key Vault ${this.name} holds no secret "${secretName}"; secrets: ${this.secretList()}`);
-    return assignRoles(this, this.name, secret.id, [{ role: "Key Vault Secrets User", principalId, key: `${key}-${secretName}` }])[0];
+    if (!secret)
+      throw new Error(`Key Vault ${this.name} holds no secret "${secretName}"; secrets: ${this.secretList()}`);
+    return assignRoles(this, this.name, secret.id, [
+      { role: "Key Vault Secrets User", principalId, key: `${key}-${secretName}` },
+    ])[0];
   }
 
   /** Key Vault Secrets User on the vault: read secret values, nothing else. */
@@ -151,7 +161,8 @@ export class KeyVault extends pulumi.ComponentResource {
 
   /** Versionless secret URI, for `@Microsoft.KeyVault(SecretUri=...)` app settings (always the latest version). */
   secretUri(name: string): pulumi.Output<string> {
-    if (!this.secrets.has(name)) throw new Error(`Key Vault ${this.name} holds no secret "${name}"; secrets: ${this.secretList()}`);
+    if (!this.secrets.has(name))
+      throw new Error(`Key Vault ${this.name} holds no secret "${name}"; secrets: ${this.secretList()}`);
     return pulumi.interpolate`${this.vaultUri}secrets/${name}`;
   }
 

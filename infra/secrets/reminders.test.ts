@@ -9,16 +9,25 @@ const ARGS: SecretExpiryRemindersArgs = {
   vaultId: VAULT,
   actionGroupId: ESTATE_GROUP,
   severity: 2,
-  reminders: [{ secret: "youtube-api-key" }, { secret: "oauth-client-secret", receivers: { emails: ["identity@contoso.com"], webhooks: [] } }],
+  reminders: [
+    { secret: "youtube-api-key" },
+    { secret: "oauth-client-secret", receivers: { emails: ["identity@contoso.com"], webhooks: [] } },
+  ],
 };
 
 describe("SecretExpiryReminders", () => {
   it("subscribes to each secret's expiry events on the vault's system topic, alerting its action group", async () => {
     const plan = await planComponents(() => void new SecretExpiryReminders("reminders", ARGS));
     const topic = oneOfType(plan, "azure-native:eventgrid:SystemTopic");
-    expect(topic.inputs).toMatchObject({ source: VAULT, topicType: "Microsoft.KeyVault.vaults", location: BASE.location });
+    expect(topic.inputs).toMatchObject({
+      source: VAULT,
+      topicType: "Microsoft.KeyVault.vaults",
+      location: BASE.location,
+    });
     const own = oneOfType(plan, "azure-native:monitor:ActionGroup");
-    expect((own.inputs.emailReceivers as Array<{ emailAddress: string }>).map((r) => r.emailAddress)).toEqual(["identity@contoso.com"]);
+    expect((own.inputs.emailReceivers as Array<{ emailAddress: string }>).map((r) => r.emailAddress)).toEqual([
+      "identity@contoso.com",
+    ]);
     const subscriptions = ofType(plan, "azure-native:eventgrid:SystemTopicEventSubscription");
     expect(subscriptions.map((s) => [s.physicalName, (s.inputs.destination as any).actionGroups[0]])).toEqual([
       ["evgs-youtube-api-key", ESTATE_GROUP],
@@ -35,6 +44,8 @@ describe("SecretExpiryReminders", () => {
   });
 
   it("refuses an impossible severity", async () => {
-    await expect(planComponents(() => void new SecretExpiryReminders("reminders", { ...ARGS, severity: 9 }))).rejects.toThrow(/severity got 9/);
+    await expect(
+      planComponents(() => void new SecretExpiryReminders("reminders", { ...ARGS, severity: 9 })),
+    ).rejects.toThrow(/severity got 9/);
   });
 });

@@ -47,14 +47,25 @@ export class SecretExpiryReminders extends pulumi.ComponentResource {
     // One system topic per source resource: Azure refuses a second on the same vault.
     const topic = new eventgrid.SystemTopic(
       `${name}-topic`,
-      { systemTopicName: namer.name("eventGridSystemTopic", "kv"), resourceGroupName, location, tags, source: args.vaultId, topicType: "Microsoft.KeyVault.vaults" },
+      {
+        systemTopicName: namer.name("eventGridSystemTopic", "kv"),
+        resourceGroupName,
+        location,
+        tags,
+        source: args.vaultId,
+        topicType: "Microsoft.KeyVault.vaults",
+      },
       { parent: this },
     );
     this.topicId = topic.id;
 
     for (const { secret, receivers } of args.reminders) {
       const group = receivers
-        ? actionGroup(`${name}-${secret}-ag`, { resourceGroupName, namer, tags, receivers, qualifier: `kv-${secret}` }, { parent: this }).id
+        ? actionGroup(
+            `${name}-${secret}-ag`,
+            { resourceGroupName, namer, tags, receivers, qualifier: `kv-${secret}` },
+            { parent: this },
+          ).id
         : args.actionGroupId;
       new eventgrid.SystemTopicEventSubscription(
         `${name}-${secret}`,

@@ -42,12 +42,16 @@ export function snapshotSite(args: SiteContentArgs): SiteContent {
   const source = path.resolve(args.rootDir, args.folder);
   const shown = path.relative(args.rootDir, source) || ".";
   if (!existsSync(source)) {
-    throw new SiteContentError(`static site: build folder ${shown} does not exist; build the site first, or point the manifest's build folder at its output`);
+    throw new SiteContentError(
+      `static site: build folder ${shown} does not exist; build the site first, or point the manifest's build folder at its output`,
+    );
   }
   if (!statSync(source).isDirectory()) throw new SiteContentError(`static site: build folder ${shown} is not a folder`);
   const files = listFiles(source);
   if (!files.includes(SITE_INDEX)) {
-    throw new SiteContentError(`static site: build folder ${shown} has no ${SITE_INDEX} at its root (${files.length} files); is it the build output?`);
+    throw new SiteContentError(
+      `static site: build folder ${shown} has no ${SITE_INDEX} at its root (${files.length} files); is it the build output?`,
+    );
   }
 
   const hash = createHash("sha256");

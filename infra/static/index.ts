@@ -31,7 +31,6 @@ export type StaticSiteRegion = (typeof STATIC_SITE_REGIONS)[number];
 /** The SWA CLI that uploads the content; pinned to a major version. */
 export const SWA_CLI = "@azure/static-web-apps-cli@2";
 
-
 export interface StaticSiteDomain {
   hostName: string;
   /** `cname-delegation` for a subdomain (CNAME to the site's host); `dns-txt-token` for an apex domain. */
@@ -88,17 +87,23 @@ export class StaticSite extends pulumi.ComponentResource {
     const label = `static site ${args.name}`;
     const standard = args.sku === "Standard";
     if (!standard) {
-      const standardOnly = [args.privateEndpoint && "privateEndpoint", args.linkedBackend && "linkedBackend"].filter(Boolean);
-      if (standardOnly.length) throw new Error(`${label}: ${standardOnly.join(", ")} need sku Standard (got ${args.sku})`);
+      const standardOnly = [args.privateEndpoint && "privateEndpoint", args.linkedBackend && "linkedBackend"].filter(
+        Boolean,
+      );
+      if (standardOnly.length)
+        throw new Error(`${label}: ${standardOnly.join(", ")} need sku Standard (got ${args.sku})`);
     }
     const domains = args.customDomains ?? [];
     for (const domain of domains) {
-      if (!HOST_NAME.test(domain.hostName)) throw new Error(`${label}: custom domain ${JSON.stringify(domain.hostName)} is not a lowercase DNS host name`);
+      if (!HOST_NAME.test(domain.hostName))
+        throw new Error(`${label}: custom domain ${JSON.stringify(domain.hostName)} is not a lowercase DNS host name`);
     }
     const duplicate = domains.map((d) => d.hostName).find((host, i, all) => all.indexOf(host) !== i);
     if (duplicate) throw new Error(`${label}: custom domain ${duplicate} is listed twice`);
     if (!(STATIC_SITE_REGIONS as readonly string[]).includes(args.region)) {
-      throw new Error(`${label}: Static Web Apps cannot be placed in ${args.region}; allowed regions: ${STATIC_SITE_REGIONS.join(", ")}`);
+      throw new Error(
+        `${label}: Static Web Apps cannot be placed in ${args.region}; allowed regions: ${STATIC_SITE_REGIONS.join(", ")}`,
+      );
     }
     // Before anything is declared: a missing or empty build folder stops the program here.
     this.content = snapshotSite({ ...args.content, outDir: path.join(args.content.rootDir, ".estate", "sites") });
@@ -203,6 +208,9 @@ export class StaticSite extends pulumi.ComponentResource {
       { parent: this },
     );
     lockResource(this, `${logical}-dns`, zone.id, args.lock);
-    privateEndpoint(this, logical, args, { groupId: "staticSites", zone: zoneName }, site.id, { subnetId: endpoint.subnetId, privateDnsZoneId: zone.id });
+    privateEndpoint(this, logical, args, { groupId: "staticSites", zone: zoneName }, site.id, {
+      subnetId: endpoint.subnetId,
+      privateDnsZoneId: zone.id,
+    });
   }
 }

@@ -9,12 +9,18 @@ import { REDACTED } from "../../cli/plan/schema.js";
 import { BASE, ofType, oneOfType, planComponents } from "../../test/components.js";
 import { snapshotSite, StaticSite, type StaticSiteArgs } from "./index.js";
 
-const SUBNET = "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet-test/subnets/snet-pe";
+const SUBNET =
+  "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet-test/subnets/snet-pe";
 const VNET = "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet-test";
 const FUNC = "/subscriptions/s/resourceGroups/rg-test/providers/Microsoft.Web/sites/func-estate-test-weu-api";
 
 /** A project with a built site in `web/dist`. */
-function project(files: Record<string, string> = { "index.html": "<!doctype html><title>app</title>", "assets/app.js": "console.log(1)" }): string {
+function project(
+  files: Record<string, string> = {
+    "index.html": "<!doctype html><title>app</title>",
+    "assets/app.js": "console.log(1)",
+  },
+): string {
   const root = mkdtempSync(path.join(tmpdir(), "estate-site-"));
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(root, "web/dist", file)), { recursive: true });
@@ -69,14 +75,26 @@ describe("StaticSite", () => {
     const partition = host.split(".").slice(1).join(".");
     const zone = oneOfType(plan, "azure-native:privatedns:PrivateZone");
     expect(zone.physicalName).toBe(`privatelink.${partition}`);
-    expect(oneOfType(plan, "azure-native:privatedns:VirtualNetworkLink").inputs).toMatchObject({ virtualNetwork: { id: VNET }, registrationEnabled: false });
+    expect(oneOfType(plan, "azure-native:privatedns:VirtualNetworkLink").inputs).toMatchObject({
+      virtualNetwork: { id: VNET },
+      registrationEnabled: false,
+    });
     const endpoint = oneOfType(plan, "azure-native:network:PrivateEndpoint").inputs as any;
-    expect(endpoint.privateLinkServiceConnections[0]).toMatchObject({ privateLinkServiceId: site().outputs.id, groupIds: ["staticSites"] });
-    expect((oneOfType(plan, "azure-native:network:PrivateDnsZoneGroup").inputs as any).privateDnsZoneConfigs[0].privateDnsZoneId).toBe(zone.outputs.id);
+    expect(endpoint.privateLinkServiceConnections[0]).toMatchObject({
+      privateLinkServiceId: site().outputs.id,
+      groupIds: ["staticSites"],
+    });
+    expect(
+      (oneOfType(plan, "azure-native:network:PrivateDnsZoneGroup").inputs as any).privateDnsZoneConfigs[0]
+        .privateDnsZoneId,
+    ).toBe(zone.outputs.id);
   });
 
   it("declares its custom domains and its linked backend", () => {
-    const domains = ofType(plan, "azure-native:web:StaticSiteCustomDomain").map((d) => [d.inputs.domainName, d.inputs.validationMethod]);
+    const domains = ofType(plan, "azure-native:web:StaticSiteCustomDomain").map((d) => [
+      d.inputs.domainName,
+      d.inputs.validationMethod,
+    ]);
     expect(domains).toEqual([
       ["www.contoso.com", "cname-delegation"],
       ["contoso.com", "dns-txt-token"],
@@ -97,31 +115,51 @@ describe("StaticSite", () => {
     expect(readFileSync(path.join(snapshot, "index.html"), "utf8")).toContain("<title>app</title>");
     expect(upload.triggers).toHaveLength(1);
     // The same files elsewhere give the same fingerprint; one changed byte gives another.
-    const same = snapshotSite({ folder: "web/dist", rootDir: project(), outDir: path.join(tmpdir(), "estate-sites-a") });
+    const same = snapshotSite({
+      folder: "web/dist",
+      rootDir: project(),
+      outDir: path.join(tmpdir(), "estate-sites-a"),
+    });
     expect(same.sha256).toBe(upload.triggers[0]);
-    const changed = snapshotSite({ folder: "web/dist", rootDir: project({ "index.html": "<!doctype html><title>app 2</title>" }), outDir: path.join(tmpdir(), "estate-sites-b") });
+    const changed = snapshotSite({
+      folder: "web/dist",
+      rootDir: project({ "index.html": "<!doctype html><title>app 2</title>" }),
+      outDir: path.join(tmpdir(), "estate-sites-b"),
+    });
     expect(changed.sha256).not.toBe(upload.triggers[0]);
     expect(existsSync(path.join(root, ".estate/sites"))).toBe(true);
   });
 
   it("refuses a missing build folder, one without index.html, Standard features on Free, a region without Static Web Apps", async () => {
-    await expect(planComponents(() => void new StaticSite("site", args(root, { content: { folder: "web/build", rootDir: root } })))).rejects.toThrow(
-      /static site: build folder web\/build does not exist/,
-    );
+    await expect(
+      planComponents(
+        () => void new StaticSite("site", args(root, { content: { folder: "web/build", rootDir: root } })),
+      ),
+    ).rejects.toThrow(/static site: build folder web\/build does not exist/);
     const noIndex = project({ "app.js": "1" });
-    await expect(planComponents(() => void new StaticSite("site", args(noIndex)))).rejects.toThrow(/build folder web\/dist has no index.html at its root/);
+    await expect(planComponents(() => void new StaticSite("site", args(noIndex)))).rejects.toThrow(
+      /build folder web\/dist has no index.html at its root/,
+    );
     await expect(planComponents(() => void new StaticSite("site", args(root, { sku: "Free" })))).rejects.toThrow(
       /static site web: privateEndpoint, linkedBackend need sku Standard \(got Free\)/,
     );
-    await expect(planComponents(() => void new StaticSite("site", args(root, { region: "eastus" as never })))).rejects.toThrow(
-      /Static Web Apps cannot be placed in eastus; allowed regions: centralus, eastus2/,
-    );
-    await expect(planComponents(() => void new StaticSite("site", args(root, { customDomains: [{ hostName: "WWW.contoso" }] })))).rejects.toThrow(/not a lowercase DNS host name/);
+    await expect(
+      planComponents(() => void new StaticSite("site", args(root, { region: "eastus" as never }))),
+    ).rejects.toThrow(/Static Web Apps cannot be placed in eastus; allowed regions: centralus, eastus2/);
+    await expect(
+      planComponents(() => void new StaticSite("site", args(root, { customDomains: [{ hostName: "WWW.contoso" }] }))),
+    ).rejects.toThrow(/not a lowercase DNS host name/);
   });
 
   it("on Free has no identity and stays public", async () => {
-    const free = await planComponents(() => void new StaticSite("site", args(root, { sku: "Free", privateEndpoint: undefined, linkedBackend: undefined })));
-    expect(oneOfType(free, "azure-native:web:StaticSite").inputs).toMatchObject({ sku: { name: "Free" }, publicNetworkAccess: "Enabled" });
+    const free = await planComponents(
+      () =>
+        void new StaticSite("site", args(root, { sku: "Free", privateEndpoint: undefined, linkedBackend: undefined })),
+    );
+    expect(oneOfType(free, "azure-native:web:StaticSite").inputs).toMatchObject({
+      sku: { name: "Free" },
+      publicNetworkAccess: "Enabled",
+    });
     expect(oneOfType(free, "azure-native:web:StaticSite").inputs.identity).toBeUndefined();
     expect(ofType(free, "azure-native:network:PrivateEndpoint")).toEqual([]);
   });
@@ -130,9 +168,12 @@ describe("StaticSite", () => {
 describe("the static-site rules on this component", () => {
   it("find nothing to fault in a Standard site without staging environments, in prod", () => {
     const ours = RULES.filter((rule) => rule.id.startsWith("EST-SWA-"));
-    const report = evaluate(planGraph(plan), { stack: "unit", profile: "prod", planCreatedAt: plan.createdAt }, { rules: ours });
+    const report = evaluate(
+      planGraph(plan),
+      { stack: "unit", profile: "prod", planCreatedAt: plan.createdAt },
+      { rules: ours },
+    );
     expect(report.results.filter((r) => r.status === "fail")).toEqual([]);
     expect(report.results.length).toBeGreaterThan(0);
   });
 });
-

@@ -1,4 +1,15 @@
-import { ENFORCE, isNotApplicable, notApplicable, problemsOf, REMOVE, type Graph, type GraphResource, type ResourceRule, type Rule, type StackRule } from "../model.js";
+import {
+  ENFORCE,
+  isNotApplicable,
+  notApplicable,
+  problemsOf,
+  REMOVE,
+  type Graph,
+  type GraphResource,
+  type ResourceRule,
+  type Rule,
+  type StackRule,
+} from "../model.js";
 import { T } from "../types.js";
 import { asArray, asRecord, customRule, get, inputRule, is, oneOf, present, show, stackRule } from "./factory.js";
 import { belongsTo, nameOf, ofType, sameName } from "./graph.js";
@@ -12,7 +23,12 @@ const SECURITY = "Microsoft.WindowsAzure.ApiManagement.Gateway.Security";
 /** customProperties that must be explicitly "false": protocols and ciphers older than TLS 1.2. */
 function insecureSettings(inputs: Record<string, unknown>, keys: string[]): string[] {
   const props = asRecord(inputs.customProperties);
-  return keys.filter((key) => String(props[`${SECURITY}.${key}`]).toLowerCase() !== "false").map((key) => `customProperties["${SECURITY}.${key}"] is ${JSON.stringify(props[`${SECURITY}.${key}`])}; expected "false"`);
+  return keys
+    .filter((key) => String(props[`${SECURITY}.${key}`]).toLowerCase() !== "false")
+    .map(
+      (key) =>
+        `customProperties["${SECURITY}.${key}"] is ${JSON.stringify(props[`${SECURITY}.${key}`])}; expected "false"`,
+    );
 }
 
 /**
@@ -32,7 +48,15 @@ const WEAK_CIPHERS = [
 
 /** Every protocol and cipher switch the rules require off; the compliant value of customProperties. */
 export const HARDENED_SETTINGS: Record<string, string> = Object.fromEntries(
-  ["Protocols.Tls10", "Protocols.Tls11", "Protocols.Ssl30", "Backend.Protocols.Tls10", "Backend.Protocols.Tls11", "Backend.Protocols.Ssl30", ...WEAK_CIPHERS].map((key) => [`${SECURITY}.${key}`, "false"]),
+  [
+    "Protocols.Tls10",
+    "Protocols.Tls11",
+    "Protocols.Ssl30",
+    "Backend.Protocols.Tls10",
+    "Backend.Protocols.Tls11",
+    "Backend.Protocols.Ssl30",
+    ...WEAK_CIPHERS,
+  ].map((key) => [`${SECURITY}.${key}`, "false"]),
 );
 
 /** A patch re-enabling one switch (keys contain dots, so the whole object is replaced). */
@@ -46,9 +70,17 @@ function corsWildcards(xml: string): string[] {
   return [
     ["<origin>*</origin>", /<origin>\s*\*\s*<\/origin>/],
     ["<method>*</method>", /<method>\s*\*\s*<\/method>/],
-    ["<allowed-headers><header>*</header>", /<allowed-headers[^>]*>(?:(?!<\/allowed-headers>)[\s\S])*<header>\s*\*\s*<\/header>/],
-    ["<expose-headers><header>*</header>", /<expose-headers[^>]*>(?:(?!<\/expose-headers>)[\s\S])*<header>\s*\*\s*<\/header>/],
-  ].filter(([, pattern]) => (pattern as RegExp).test(cors)).map(([where]) => where as string);
+    [
+      "<allowed-headers><header>*</header>",
+      /<allowed-headers[^>]*>(?:(?!<\/allowed-headers>)[\s\S])*<header>\s*\*\s*<\/header>/,
+    ],
+    [
+      "<expose-headers><header>*</header>",
+      /<expose-headers[^>]*>(?:(?!<\/expose-headers>)[\s\S])*<header>\s*\*\s*<\/header>/,
+    ],
+  ]
+    .filter(([, pattern]) => (pattern as RegExp).test(cors))
+    .map(([where]) => where as string);
 }
 
 /** A policy document whose inbound section holds one cors policy with the given settings. */
@@ -61,31 +93,44 @@ const SECTIONS = ["inbound", "backend", "outbound", "on-error"];
 /** An API's own ApiPolicy resources: by apiId, or by dependency when the id is unknown (preview). */
 function apiPolicies(graph: Graph, api: GraphResource): GraphResource[] {
   const apiId = api.inputs.apiId ?? api.outputs.name ?? api.name;
-  return ofType(graph, T.apiPolicy).filter((policy) => sameName(policy.inputs.apiId, apiId) || policy.dependsOn.includes(api.urn));
+  return ofType(graph, T.apiPolicy).filter(
+    (policy) => sameName(policy.inputs.apiId, apiId) || policy.dependsOn.includes(api.urn),
+  );
 }
 
 /** The policy XML that applies to an API: its own ApiPolicy plus the service-wide Policy. */
 function effectivePolicy(graph: Graph, api: GraphResource): string {
-  return [...apiPolicies(graph, api), ...ofType(graph, T.apimPolicy)].map((policy) => policyXml(policy.inputs)).join("\n");
+  return [...apiPolicies(graph, api), ...ofType(graph, T.apimPolicy)]
+    .map((policy) => policyXml(policy.inputs))
+    .join("\n");
 }
 
 /** An operation's own ApiOperationPolicy resources. */
 function operationPolicies(graph: Graph, operation: GraphResource): GraphResource[] {
   const { apiId, operationId } = operation.inputs;
   return ofType(graph, T.apiOperationPolicy).filter(
-    (policy) => (sameName(policy.inputs.apiId, apiId) && sameName(policy.inputs.operationId, operationId)) || policy.dependsOn.includes(operation.urn),
+    (policy) =>
+      (sameName(policy.inputs.apiId, apiId) && sameName(policy.inputs.operationId, operationId)) ||
+      policy.dependsOn.includes(operation.urn),
   );
 }
 
 /** The API an operation belongs to. */
 function apiOf(graph: Graph, operation: GraphResource): GraphResource | undefined {
-  return ofType(graph, T.api).find((a) => (a.inputs.apiId ?? a.outputs.name ?? a.name) === operation.inputs.apiId || operation.dependsOn.includes(a.urn));
+  return ofType(graph, T.api).find(
+    (a) =>
+      (a.inputs.apiId ?? a.outputs.name ?? a.name) === operation.inputs.apiId || operation.dependsOn.includes(a.urn),
+  );
 }
 
 /** The policy XML that applies to one operation: its own ApiOperationPolicy, then its API's and the service's. */
 function operationEffectivePolicy(graph: Graph, operation: GraphResource): string {
   const api = apiOf(graph, operation);
-  const inherited = api ? effectivePolicy(graph, api) : ofType(graph, T.apimPolicy).map((policy) => policyXml(policy.inputs)).join("\n");
+  const inherited = api
+    ? effectivePolicy(graph, api)
+    : ofType(graph, T.apimPolicy)
+        .map((policy) => policyXml(policy.inputs))
+        .join("\n");
   return [...operationPolicies(graph, operation).map((policy) => policyXml(policy.inputs)), inherited].join("\n");
 }
 
@@ -110,7 +155,9 @@ const editPolicies = (types: string | string[], edit: (xml: string) => string) =
 };
 
 const stripElement = (name: string) =>
-  editPolicies([T.apiPolicy, T.apimPolicy, T.apiOperationPolicy], (xml) => xml.replace(new RegExp(`<${name}[\\s\\S]*?(</${name}>|/>)`, "g"), ""));
+  editPolicies([T.apiPolicy, T.apimPolicy, T.apiOperationPolicy], (xml) =>
+    xml.replace(new RegExp(`<${name}[\\s\\S]*?(</${name}>|/>)`, "g"), ""),
+  );
 
 /** The backend-token step with a non-empty resource. */
 const MANAGED_IDENTITY = /<authentication-managed-identity\s[^>]*resource="[^"]+"/;
@@ -123,7 +170,8 @@ const MANAGED_IDENTITY = /<authentication-managed-identity\s[^>]*resource="[^"]+
  */
 function onService(rule: ResourceRule): StackRule {
   const { check, examples, types, ...meta } = rule;
-  const problems = (child: GraphResource, context: Parameters<StackRule["check"]>[1]) => problemsOf(check(child, context)).map((message) => `${nameOf(child)}: ${message}`);
+  const problems = (child: GraphResource, context: Parameters<StackRule["check"]>[1]) =>
+    problemsOf(check(child, context)).map((message) => `${nameOf(child)}: ${message}`);
   const patchChildren = (patch: (typeof examples.fail)[number]) => (graph: Graph) => {
     for (const child of ofType(graph, types[0]!)) child.inputs = patchInputs(child.inputs, patch);
   };
@@ -136,7 +184,9 @@ function onService(rule: ResourceRule): StackRule {
       const services = ofType(graph, T.apim);
       const children = ofType(graph, ...types);
       const owned = services.flatMap((service) => {
-        const messages = children.filter((child) => belongsTo(child, service, "serviceName")).flatMap((child) => problems(child, context));
+        const messages = children
+          .filter((child) => belongsTo(child, service, "serviceName"))
+          .flatMap((child) => problems(child, context));
         return messages.length ? [{ urn: service.urn, message: messages.join("; ") }] : [];
       });
       const orphans = children.filter((child) => !services.some((service) => belongsTo(child, service, "serviceName")));
@@ -144,7 +194,9 @@ function onService(rule: ResourceRule): StackRule {
         ...owned,
         ...orphans.flatMap((child) => {
           const verdict = check(child, context);
-          return isNotApplicable(verdict) ? [{ urn: child.urn, message: verdict.notApplicable, notApplicable: true as const }] : verdict.map((message) => ({ urn: child.urn, message }));
+          return isNotApplicable(verdict)
+            ? [{ urn: child.urn, message: verdict.notApplicable, notApplicable: true as const }]
+            : verdict.map((message) => ({ urn: child.urn, message }));
         }),
       ];
     },
@@ -162,7 +214,13 @@ export const apimRules: Rule[] = [
     check: (inputs) => insecureSettings(inputs, ["Protocols.Tls10", "Protocols.Tls11", "Protocols.Ssl30"]),
     // PSRule Azure.APIM.Protocols passes an absent switch (newer services default to off); Estate wants each set
     // "false" (services created before April 2018 keep them on): stricter. Case does not matter: "False" passes.
-    fail: [{ customProperties: {} }, enable("Protocols.Tls10"), enable("Protocols.Ssl30"), { customProperties: { ...HARDENED_SETTINGS, [`${SECURITY}.Protocols.Tls11`]: "True" } }, { customProperties: REMOVE }],
+    fail: [
+      { customProperties: {} },
+      enable("Protocols.Tls10"),
+      enable("Protocols.Ssl30"),
+      { customProperties: { ...HARDENED_SETTINGS, [`${SECURITY}.Protocols.Tls11`]: "True" } },
+      { customProperties: REMOVE },
+    ],
     pass: [{ customProperties: { ...HARDENED_SETTINGS, [`${SECURITY}.Protocols.Tls10`]: "False" } }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.Protocols"], checkov: ["CKV_AZURE_173"] },
@@ -175,7 +233,8 @@ export const apimRules: Rule[] = [
     description: "Backend connections must not fall back to old protocols.",
     severity: "high",
     types: service,
-    check: (inputs) => insecureSettings(inputs, ["Backend.Protocols.Tls10", "Backend.Protocols.Tls11", "Backend.Protocols.Ssl30"]),
+    check: (inputs) =>
+      insecureSettings(inputs, ["Backend.Protocols.Tls10", "Backend.Protocols.Tls11", "Backend.Protocols.Ssl30"]),
     fail: [enable("Backend.Protocols.Ssl30"), enable("Backend.Protocols.Tls10"), enable("Backend.Protocols.Tls11")],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.Protocols"] },
@@ -185,7 +244,8 @@ export const apimRules: Rule[] = [
   customRule({
     id: "EST-APIM-003",
     title: "API Management disables weak ciphers",
-    description: "Triple DES (Sweet32), the CBC suites (padding oracles) and RSA key exchange without forward secrecy stay enabled unless switched off explicitly.",
+    description:
+      "Triple DES (Sweet32), the CBC suites (padding oracles) and RSA key exchange without forward secrecy stay enabled unless switched off explicitly.",
     severity: "medium",
     types: service,
     check: (inputs) => insecureSettings(inputs, WEAK_CIPHERS),
@@ -212,7 +272,7 @@ export const apimRules: Rule[] = [
     pass: [{ "identity.type": "UserAssigned" }],
     controls: { mcsb: ["IM-3"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.ManagedIdentity"] },
-    remediation: "Set `identity: { type: \"SystemAssigned\" }` on the ApiManagementService.",
+    remediation: 'Set `identity: { type: "SystemAssigned" }` on the ApiManagementService.',
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -226,7 +286,8 @@ export const apimRules: Rule[] = [
     bad: "None",
     controls: { mcsb: ["NS-1", "NS-2"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_107"], azurePolicy: ["ef619a2c-cc4d-4d03-b2ba-8c94a834d85b"] },
-    remediation: "Set `virtualNetworkType` to `External` (behind Front Door, NSG-restricted) or `Internal` and `virtualNetworkConfiguration.subnetResourceId` on the ApiManagementService.",
+    remediation:
+      "Set `virtualNetworkType` to `External` (behind Front Door, NSG-restricted) or `Internal` and `virtualNetworkConfiguration.subnetResourceId` on the ApiManagementService.",
     enforcement: ENFORCE.prod,
   }),
   inputRule({
@@ -246,19 +307,27 @@ export const apimRules: Rule[] = [
   customRule({
     id: "EST-APIM-007",
     title: "Production API Management spans availability zones",
-    description: "Zones keep the gateway up through a zone outage (Premium): at least two zones in the primary and every additional location, with the units spread evenly over them.",
+    description:
+      "Zones keep the gateway up through a zone outage (Premium): at least two zones in the primary and every additional location, with the units spread evenly over them.",
     severity: "low",
     types: service,
     check: (inputs) => {
-      if (get(inputs, "sku.name") !== "Premium") return notApplicable("applies to the Premium tier only (zones on v2 tiers are set at creation)");
+      if (get(inputs, "sku.name") !== "Premium")
+        return notApplicable("applies to the Premium tier only (zones on v2 tiers are set at creation)");
       const locations = [
         { where: "", zones: inputs.zones, capacity: get(inputs, "sku.capacity") },
-        ...asArray(inputs.additionalLocations).map((location, index) => ({ where: `additionalLocations[${index}].`, zones: get(location, "zones"), capacity: get(location, "sku.capacity") })),
+        ...asArray(inputs.additionalLocations).map((location, index) => ({
+          where: `additionalLocations[${index}].`,
+          zones: get(location, "zones"),
+          capacity: get(location, "sku.capacity"),
+        })),
       ];
       return locations.flatMap(({ where, zones, capacity }) => {
         const count = new Set(asArray(zones).map(String)).size;
         if (count < 2) return [`${where}zones is ${show(zones)}; expected at least two zones`];
-        return typeof capacity === "number" && capacity % count !== 0 ? [`${where}sku.capacity is ${capacity} over ${count} zones; expected a multiple of ${count}`] : [];
+        return typeof capacity === "number" && capacity % count !== 0
+          ? [`${where}sku.capacity is ${capacity} over ${count} zones; expected a multiple of ${count}`]
+          : [];
       });
     },
     // PSRule Azure.APIM.AvailabilityZone: https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.APIM.AvailabilityZone
@@ -269,10 +338,14 @@ export const apimRules: Rule[] = [
       { additionalLocations: [{ location: "northeurope", sku: { name: "Premium", capacity: 1 } }] },
       { additionalLocations: [{ location: "northeurope", sku: { name: "Premium", capacity: 3 }, zones: ["1", "2"] }] },
     ],
-    pass: [{ additionalLocations: [{ location: "northeurope", sku: { name: "Premium", capacity: 2 }, zones: ["1", "2"] }] }, { "sku.capacity": 4 }],
+    pass: [
+      { additionalLocations: [{ location: "northeurope", sku: { name: "Premium", capacity: 2 }, zones: ["1", "2"] }] },
+      { "sku.capacity": 4 },
+    ],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.APIM.AvailabilityZone", "Azure.APIM.AvailabilityZone.Units"] },
-    remediation: "Set `zones: [\"1\", \"2\"]` (and `sku.capacity` a multiple of them) on the Premium ApiManagementService and on each of its `additionalLocations`.",
+    remediation:
+      'Set `zones: ["1", "2"]` (and `sku.capacity` a multiple of them) on the Premium ApiManagementService and on each of its `additionalLocations`.',
     enforcement: ENFORCE.prodAdvisory,
   }),
   customRule({
@@ -283,14 +356,23 @@ export const apimRules: Rule[] = [
     types: service,
     check: (inputs) => {
       const version = get(inputs, "apiVersionConstraint.minApiVersion");
-      return typeof version === "string" && version >= "2021-08-01" ? undefined : `apiVersionConstraint.minApiVersion is ${show(version)}; expected 2021-08-01 or later`;
+      return typeof version === "string" && version >= "2021-08-01"
+        ? undefined
+        : `apiVersionConstraint.minApiVersion is ${show(version)}; expected 2021-08-01 or later`;
     },
     // PSRule Azure.APIM.MinAPIVersion: absent allows every version; later versions pass.
-    fail: [{ apiVersionConstraint: REMOVE }, { "apiVersionConstraint.minApiVersion": "2019-12-01" }, { "apiVersionConstraint.minApiVersion": "2021-01-01-preview" }],
-    pass: [{ "apiVersionConstraint.minApiVersion": "2021-08-01" }, { "apiVersionConstraint.minApiVersion": "2024-05-01" }],
+    fail: [
+      { apiVersionConstraint: REMOVE },
+      { "apiVersionConstraint.minApiVersion": "2019-12-01" },
+      { "apiVersionConstraint.minApiVersion": "2021-01-01-preview" },
+    ],
+    pass: [
+      { "apiVersionConstraint.minApiVersion": "2021-08-01" },
+      { "apiVersionConstraint.minApiVersion": "2024-05-01" },
+    ],
     controls: { mcsb: ["IM-8"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.MinAPIVersion"], azurePolicy: ["549814b6-3212-4203-bdc8-1548d342fb67"] },
-    remediation: "Set `apiVersionConstraint: { minApiVersion: \"2021-08-01\" }` on the ApiManagementService.",
+    remediation: 'Set `apiVersionConstraint: { minApiVersion: "2021-08-01" }` on the ApiManagementService.',
     enforcement: ENFORCE.always,
   }),
   onService(
@@ -302,14 +384,22 @@ export const apimRules: Rule[] = [
       types: [T.api],
       check: (inputs) => {
         const protocols = asArray(inputs.protocols).map((p) => String(p).toLowerCase());
-        return protocols.length && protocols.every((p) => p === "https" || p === "wss") ? undefined : `protocols is ${JSON.stringify(inputs.protocols)}; expected ["https"]`;
+        return protocols.length && protocols.every((p) => p === "https" || p === "wss")
+          ? undefined
+          : `protocols is ${JSON.stringify(inputs.protocols)}; expected ["https"]`;
       },
       // PSRule Azure.APIM.HTTPEndpoint: any http (or plain ws) protocol fails, as does none; case does not matter.
-      fail: [{ protocols: ["http", "https"] }, { protocols: REMOVE }, { protocols: [] }, { protocols: ["https", "ws"] }, { protocols: ["HTTP"] }],
+      fail: [
+        { protocols: ["http", "https"] },
+        { protocols: REMOVE },
+        { protocols: [] },
+        { protocols: ["https", "ws"] },
+        { protocols: ["HTTP"] },
+      ],
       pass: [{ protocols: ["HTTPS"] }, { protocols: ["https", "wss"] }],
       controls: { mcsb: ["DP-3"], waf: "Security" },
       mappings: { psrule: ["Azure.APIM.HTTPEndpoint"], azurePolicy: ["ee7495e7-3ba7-40b6-bfee-c29e22cc75d4"] },
-      remediation: "Set `protocols: [\"https\"]` on the apimanagement Api.",
+      remediation: 'Set `protocols: ["https"]` on the apimanagement Api.',
       enforcement: ENFORCE.always,
     }),
   ),
@@ -321,10 +411,15 @@ export const apimRules: Rule[] = [
       severity: "high",
       types: [T.api],
       check: (inputs) =>
-        inputs.serviceUrl === undefined || String(inputs.serviceUrl).toLowerCase().startsWith("https://") ? undefined : `serviceUrl is ${JSON.stringify(inputs.serviceUrl)}; expected an https:// URL`,
+        inputs.serviceUrl === undefined || String(inputs.serviceUrl).toLowerCase().startsWith("https://")
+          ? undefined
+          : `serviceUrl is ${JSON.stringify(inputs.serviceUrl)}; expected an https:// URL`,
       // PSRule Azure.APIM.HTTPBackend: an http service URL fails (schemes compare case-insensitively); an API without
       // one routes by policy (set-backend-service, judged by EST-APIM-018 on the backend).
-      fail: [{ serviceUrl: "http://func-estate.azurewebsites.net/api" }, { serviceUrl: "HTTP://func-estate.azurewebsites.net/api" }],
+      fail: [
+        { serviceUrl: "http://func-estate.azurewebsites.net/api" },
+        { serviceUrl: "HTTP://func-estate.azurewebsites.net/api" },
+      ],
       pass: [{ serviceUrl: REMOVE }, { serviceUrl: "HTTPS://func-estate.azurewebsites.net/api" }],
       controls: { mcsb: ["DP-3"], waf: "Security" },
       mappings: { psrule: ["Azure.APIM.HTTPBackend"] },
@@ -339,7 +434,8 @@ export const apimRules: Rule[] = [
       description: "The developer portal and auditors read these.",
       severity: "low",
       types: [T.api],
-      check: (inputs) => ["displayName", "description"].filter((key) => !present.test(inputs[key])).map((key) => `${key} is not set`),
+      check: (inputs) =>
+        ["displayName", "description"].filter((key) => !present.test(inputs[key])).map((key) => `${key} is not set`),
       fail: [{ description: REMOVE }],
       controls: { mcsb: [], waf: "Operational Excellence" },
       mappings: { psrule: ["Azure.APIM.APIDescriptors"] },
@@ -351,7 +447,8 @@ export const apimRules: Rule[] = [
     customRule({
       id: "EST-APIM-012",
       title: "Policy sections inherit the enclosing scope with <base />",
-      description: "Without <base />, the service-wide policy (JWT validation, rate limits, headers) is silently skipped.",
+      description:
+        "Without <base />, the service-wide policy (JWT validation, rate limits, headers) is silently skipped.",
       severity: "high",
       types: POLICY_TYPES,
       check: (inputs) => {
@@ -361,10 +458,16 @@ export const apimRules: Rule[] = [
           return body !== undefined && !/<base\s*\/>|<base>\s*<\/base>/.test(body);
         }).map((section) => `<${section}> has no <base />`);
       },
-      fail: [{ value: "<policies><inbound><rate-limit calls=\"10\" renewal-period=\"60\" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>" }],
+      fail: [
+        {
+          value:
+            '<policies><inbound><rate-limit calls="10" renewal-period="60" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>',
+        },
+      ],
       controls: { mcsb: ["PV-2"], waf: "Security" },
       mappings: { psrule: ["Azure.APIM.PolicyBase"] },
-      remediation: "Put `<base />` first in every section (inbound, backend, outbound, on-error) of the policy's `value`.",
+      remediation:
+        "Put `<base />` first in every section (inbound, backend, outbound, on-error) of the policy's `value`.",
       enforcement: ENFORCE.always,
     }),
   ),
@@ -372,21 +475,42 @@ export const apimRules: Rule[] = [
     customRule({
       id: "EST-APIM-013",
       title: "CORS policies name their origins, methods and headers",
-      description: "A wildcard origin lets any site call the API from a user's browser; wildcard methods and headers relax the browser's checks further.",
+      description:
+        "A wildcard origin lets any site call the API from a user's browser; wildcard methods and headers relax the browser's checks further.",
       severity: "high",
       types: [...POLICY_TYPES, T.apimPolicy],
-      check: (inputs) => corsWildcards(policyXml(inputs)).map((where) => `the cors policy allows ${where}; expected explicit values`),
+      check: (inputs) =>
+        corsWildcards(policyXml(inputs)).map((where) => `the cors policy allows ${where}; expected explicit values`),
       // PSRule Azure.APIM.CORSPolicy (no wildcard in any cors setting): https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.APIM.CORSPolicy
       fail: [
         { value: corsPolicy("<allowed-origins><origin>*</origin></allowed-origins>") },
-        { value: corsPolicy("<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><allowed-methods><method>*</method></allowed-methods>") },
-        { value: corsPolicy("<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><allowed-headers><header>*</header></allowed-headers>") },
-        { value: corsPolicy("<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><expose-headers><header> * </header></expose-headers>") },
+        {
+          value: corsPolicy(
+            "<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><allowed-methods><method>*</method></allowed-methods>",
+          ),
+        },
+        {
+          value: corsPolicy(
+            "<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><allowed-headers><header>*</header></allowed-headers>",
+          ),
+        },
+        {
+          value: corsPolicy(
+            "<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><expose-headers><header> * </header></expose-headers>",
+          ),
+        },
       ],
-      pass: [{ value: corsPolicy("<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><allowed-methods><method>GET</method></allowed-methods><allowed-headers><header>Authorization</header></allowed-headers>") }],
+      pass: [
+        {
+          value: corsPolicy(
+            "<allowed-origins><origin>https://app.contoso.com</origin></allowed-origins><allowed-methods><method>GET</method></allowed-methods><allowed-headers><header>Authorization</header></allowed-headers>",
+          ),
+        },
+      ],
       controls: { mcsb: ["NS-2"], waf: "Security" },
       mappings: { psrule: ["Azure.APIM.CORSPolicy"] },
-      remediation: "List the allowed origins explicitly in the policy's `<cors><allowed-origins>` (stack config), never `*`.",
+      remediation:
+        "List the allowed origins explicitly in the policy's `<cors><allowed-origins>` (stack config), never `*`.",
       enforcement: ENFORCE.always,
     }),
   ),
@@ -446,7 +570,10 @@ export const apimRules: Rule[] = [
     description: "Subscribers must know what they get and agree to the terms.",
     severity: "low",
     types: [T.product],
-    check: (inputs) => ["displayName", "description", "terms"].filter((key) => !present.test(inputs[key])).map((key) => `${key} is not set`),
+    check: (inputs) =>
+      ["displayName", "description", "terms"]
+        .filter((key) => !present.test(inputs[key]))
+        .map((key) => `${key} is not set`),
     fail: [{ terms: REMOVE }],
     controls: { mcsb: [], waf: "Operational Excellence" },
     mappings: { psrule: ["Azure.APIM.ProductDescriptors", "Azure.APIM.ProductTerms"] },
@@ -462,18 +589,30 @@ export const apimRules: Rule[] = [
     check: (inputs) => {
       const problems: string[] = [];
       // URL schemes are case-insensitive, as PSRule's StartsWith compares.
-      if (!String(inputs.url ?? "").toLowerCase().startsWith("https://")) problems.push(`url is ${show(inputs.url)}; expected an https:// URL`);
+      if (
+        !String(inputs.url ?? "")
+          .toLowerCase()
+          .startsWith("https://")
+      )
+        problems.push(`url is ${show(inputs.url)}; expected an https:// URL`);
       for (const key of ["validateCertificateChain", "validateCertificateName"]) {
         if (get(inputs, `tls.${key}`) === false) problems.push(`tls.${key} is false`);
       }
       return problems;
     },
     // PSRule Azure.APIM.HTTPBackend and Checkov CKV_AZURE_215: an http URL, none, or certificate validation off fails.
-    fail: [{ url: "http://app.internal" }, { "tls.validateCertificateChain": false }, { "tls.validateCertificateName": false }, { url: REMOVE }, { url: "HTTP://app.internal" }],
+    fail: [
+      { url: "http://app.internal" },
+      { "tls.validateCertificateChain": false },
+      { "tls.validateCertificateName": false },
+      { url: REMOVE },
+      { url: "HTTP://app.internal" },
+    ],
     pass: [{ url: "HTTPS://app.contoso.com" }, { tls: REMOVE }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.APIM.HTTPBackend"], checkov: ["CKV_AZURE_215"] },
-    remediation: "Set `url` to `https://…` and leave `tls.validateCertificateChain`/`validateCertificateName` true on the apimanagement Backend.",
+    remediation:
+      "Set `url` to `https://…` and leave `tls.validateCertificateChain`/`validateCertificateName` true on the apimanagement Backend.",
     enforcement: ENFORCE.always,
   }),
   onService(
@@ -486,12 +625,19 @@ export const apimRules: Rule[] = [
       check: (inputs, _context, resource) => {
         const name = `${inputs.displayName ?? ""} ${inputs.namedValueId ?? resource.name}`;
         if (!/secret|password|key|token|connection/i.test(name)) return undefined;
-        return inputs.secret === true || present.test(get(inputs, "keyVault.secretIdentifier")) ? undefined : "the named value looks like a secret but is neither `secret: true` nor a Key Vault reference";
+        return inputs.secret === true || present.test(get(inputs, "keyVault.secretIdentifier"))
+          ? undefined
+          : "the named value looks like a secret but is neither `secret: true` nor a Key Vault reference";
       },
-      fail: [{ secret: false, keyVault: REMOVE }, { secret: REMOVE, keyVault: REMOVE }, { secret: false, "keyVault.secretIdentifier": "" }],
+      fail: [
+        { secret: false, keyVault: REMOVE },
+        { secret: REMOVE, keyVault: REMOVE },
+        { secret: false, "keyVault.secretIdentifier": "" },
+      ],
       controls: { mcsb: ["IM-8", "DP-6"], waf: "Security" },
       mappings: { psrule: ["Azure.APIM.EncryptValues"], azurePolicy: ["f1cc7827-022c-473e-836e-5a51cae0b249"] },
-      remediation: "Set `keyVault: { secretIdentifier }` (preferred) or `secret: true` on the apimanagement NamedValue.",
+      remediation:
+        "Set `keyVault: { secretIdentifier }` (preferred) or `secret: true` on the apimanagement NamedValue.",
       enforcement: ENFORCE.always,
     }),
   ),
@@ -503,7 +649,8 @@ export const apimRules: Rule[] = [
       "before a request reaches a service. An operation that is anonymous by design (a health probe) needs a waiver saying so.",
     severity: "critical",
     types: [T.apiOperation],
-    check: (graph) => operationsMissing(graph, /<validate-(jwt|azure-ad-token)[\s>]/, "<validate-jwt> or <validate-azure-ad-token>"),
+    check: (graph) =>
+      operationsMissing(graph, /<validate-(jwt|azure-ad-token)[\s>]/, "<validate-jwt> or <validate-azure-ad-token>"),
     fail: [stripElement("validate-jwt")],
     controls: { mcsb: ["IM-4"], waf: "Security" },
     mappings: {},
@@ -549,17 +696,26 @@ export const apimRules: Rule[] = [
     types: [T.apiOperation],
     problemOf: (graph) => (operation) => {
       const api = apiOf(graph, operation);
-      if (!api || !apiPolicies(graph, api).some((policy) => /<set-backend-service[\s>/]/.test(policyXml(policy.inputs)))) return undefined;
-      if (operationPolicies(graph, operation).some((policy) => MANAGED_IDENTITY.test(policyXml(policy.inputs)))) return undefined;
+      if (
+        !api ||
+        !apiPolicies(graph, api).some((policy) => /<set-backend-service[\s>/]/.test(policyXml(policy.inputs)))
+      )
+        return undefined;
+      if (operationPolicies(graph, operation).some((policy) => MANAGED_IDENTITY.test(policyXml(policy.inputs))))
+        return undefined;
       return `${String(operation.inputs.method)} ${String(operation.inputs.urlTemplate)}: its API's policy sets a backend (<set-backend-service>) but the operation's policy has no <authentication-managed-identity resource="…">`;
     },
     fail: [
       stripElement("authentication-managed-identity"),
-      editPolicies(T.apiOperationPolicy, (xml) => xml.replace(/(<authentication-managed-identity\s[^>]*resource=")[^"]*"/g, '$1"')),
+      editPolicies(T.apiOperationPolicy, (xml) =>
+        xml.replace(/(<authentication-managed-identity\s[^>]*resource=")[^"]*"/g, '$1"'),
+      ),
       // The step only in the API's policy, where it would run before the operation's validate-jwt.
       (graph) => {
         stripElement("authentication-managed-identity")(graph);
-        editPolicies(T.apiPolicy, (xml) => xml.replace("</inbound>", '<authentication-managed-identity resource="api://tenant/app" /></inbound>'))(graph);
+        editPolicies(T.apiPolicy, (xml) =>
+          xml.replace("</inbound>", '<authentication-managed-identity resource="api://tenant/app" /></inbound>'),
+        )(graph);
       },
       // An operation with no policy of its own.
       (graph) => void (graph.resources = graph.resources.filter((r) => r.type !== T.apiOperationPolicy)),
@@ -589,7 +745,10 @@ export const apimRules: Rule[] = [
       [...policyXml(inputs).matchAll(LIMIT_KEY)]
         .map(([, element, counterKey]) => ({ element, counterKey: counterKey!.replace(/&quot;/g, '"') }))
         .filter(({ counterKey }) => readsUnvalidatedToken(counterKey))
-        .map(({ element, counterKey }) => `value: <${element}> counter-key ${counterKey} reads the caller's token without validating it`),
+        .map(
+          ({ element, counterKey }) =>
+            `value: <${element}> counter-key ${counterKey} reads the caller's token without validating it`,
+        ),
     fail: [
       {
         value:
@@ -607,7 +766,7 @@ export const apimRules: Rule[] = [
     controls: { mcsb: ["NS-6"], waf: "Security" },
     mappings: {},
     remediation:
-      "Give `<validate-jwt>` an `output-token-variable-name` and key the limit after it on `@(((Jwt)context.Variables[\"<name>\"]).Subject)`, or on `@(context.Subscription.Id)`.",
+      'Give `<validate-jwt>` an `output-token-variable-name` and key the limit after it on `@(((Jwt)context.Variables["<name>"]).Subject)`, or on `@(context.Subscription.Id)`.',
     enforcement: ENFORCE.always,
   }),
 ];

@@ -1,6 +1,22 @@
 import { ENFORCE, notApplicable, REMOVE, type Graph, type GraphResource, type Rule } from "../model.js";
 import { T } from "../types.js";
-import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, oneOf, present, show, stackRule, TLS, tlsAtLeast, unsetOr } from "./factory.js";
+import {
+  asArray,
+  asRecord,
+  atLeast,
+  customRule,
+  get,
+  inputRule,
+  is,
+  isText,
+  oneOf,
+  present,
+  show,
+  stackRule,
+  TLS,
+  tlsAtLeast,
+  unsetOr,
+} from "./factory.js";
 import { belongsTo, childrenOf, nameOf, ofType, refersTo } from "./graph.js";
 
 const cosmos = [T.cosmosAccount];
@@ -13,7 +29,14 @@ const editInputs = (type: string, edit: (inputs: Record<string, unknown>) => voi
 /** A child resource of the compliant fixture's SQL server, for examples. */
 function sqlChild(graph: Graph, type: string, name: string, inputs: Record<string, unknown>): GraphResource {
   const [server] = ofType(graph, T.sqlServer);
-  return { urn: `${server!.urn}-${name}`, type, name, inputs: { serverName: server!.inputs.serverName, ...inputs }, outputs: { id: `${String(server!.outputs.id)}/${name}` }, dependsOn: [server!.urn] };
+  return {
+    urn: `${server!.urn}-${name}`,
+    type,
+    name,
+    inputs: { serverName: server!.inputs.serverName, ...inputs },
+    outputs: { id: `${String(server!.outputs.id)}/${name}` },
+    dependsOn: [server!.urn],
+  };
 }
 
 /** What is wrong with a server's Entra administrator and Entra-only setting, inline or as child resources. */
@@ -25,19 +48,28 @@ function entraProblems(graph: Graph, server: GraphResource): string[] {
   if (admins.length) {
     for (const admin of admins) {
       const missing = [
-        isText("ActiveDirectory").test(admin.inputs.administratorType) ? undefined : "administratorType \"ActiveDirectory\"",
+        isText("ActiveDirectory").test(admin.inputs.administratorType)
+          ? undefined
+          : 'administratorType "ActiveDirectory"',
         ...["login", "sid"].map((key) => (present.test(admin.inputs[key]) ? undefined : key)),
       ].filter(Boolean);
       if (missing.length) problems.push(`${nameOf(admin)} lacks ${missing.join(", ")}`);
     }
   } else if (!isText("ActiveDirectory").test(inline.administratorType)) {
-    problems.push("administrators.administratorType is not \"ActiveDirectory\" and no ServerAzureADAdministrator names an Entra administrator");
+    problems.push(
+      'administrators.administratorType is not "ActiveDirectory" and no ServerAzureADAdministrator names an Entra administrator',
+    );
   }
   // Azure keeps one Entra-only setting per server: the child resource, where declared, is it.
   if (entraOnly.length) {
-    for (const setting of entraOnly.filter((child) => child.inputs.azureADOnlyAuthentication !== true)) problems.push(`${nameOf(setting)} has azureADOnlyAuthentication ${show(setting.inputs.azureADOnlyAuthentication)}; expected true`);
+    for (const setting of entraOnly.filter((child) => child.inputs.azureADOnlyAuthentication !== true))
+      problems.push(
+        `${nameOf(setting)} has azureADOnlyAuthentication ${show(setting.inputs.azureADOnlyAuthentication)}; expected true`,
+      );
   } else if (inline.azureADOnlyAuthentication !== true) {
-    problems.push("administrators.azureADOnlyAuthentication is not true and no ServerAzureADOnlyAuthentication turns it on");
+    problems.push(
+      "administrators.azureADOnlyAuthentication is not true and no ServerAzureADOnlyAuthentication turns it on",
+    );
   }
   return problems;
 }
@@ -50,19 +82,33 @@ function auditRetentionProblems(graph: Graph, server: GraphResource, minimum: nu
   const policies = childrenOf(graph, server, T.sqlAuditing, "serverName");
   // Audit records reach Azure Monitor through the diagnostic settings of the server's (master) databases.
   const targets = [server, ...childrenOf(graph, server, T.sqlDatabase, "serverName")];
-  const settings = ofType(graph, T.diagnosticSetting).filter((setting) => targets.some((target) => refersTo(setting, "resourceUri", target, true)));
-  const workspaces = ofType(graph, T.workspace).filter((workspace) => settings.some((setting) => refersTo(setting, "workspaceId", workspace)));
+  const settings = ofType(graph, T.diagnosticSetting).filter((setting) =>
+    targets.some((target) => refersTo(setting, "resourceUri", target, true)),
+  );
+  const workspaces = ofType(graph, T.workspace).filter((workspace) =>
+    settings.some((setting) => refersTo(setting, "workspaceId", workspace)),
+  );
   return policies.flatMap((policy) => {
     if (!isText("Enabled").test(policy.inputs.state)) return []; // EST-SQL-005 reports it
     const problems: string[] = [];
     const days = policy.inputs.retentionDays;
-    if (present.test(policy.inputs.storageEndpoint) && !(days === undefined || days === 0 || atLeast(minimum).test(days))) {
-      problems.push(`${nameOf(policy)} keeps storage audit records ${show(days)} days (retentionDays); expected 0 (forever) or at least ${minimum} (setting sqlAuditRetentionDays)`);
+    if (
+      present.test(policy.inputs.storageEndpoint) &&
+      !(days === undefined || days === 0 || atLeast(minimum).test(days))
+    ) {
+      problems.push(
+        `${nameOf(policy)} keeps storage audit records ${show(days)} days (retentionDays); expected 0 (forever) or at least ${minimum} (setting sqlAuditRetentionDays)`,
+      );
     }
     if (policy.inputs.isAzureMonitorTargetEnabled === true) {
-      if (!workspaces.length) problems.push(`${nameOf(policy)} sends audit records to Azure Monitor, but no diagnostic setting of the server's databases sends them to a workspace`);
+      if (!workspaces.length)
+        problems.push(
+          `${nameOf(policy)} sends audit records to Azure Monitor, but no diagnostic setting of the server's databases sends them to a workspace`,
+        );
       for (const workspace of workspaces.filter((w) => workspaceDays(w) < minimum)) {
-        problems.push(`${nameOf(policy)} sends audit records to Azure Monitor, where ${nameOf(workspace)} keeps them ${workspaceDays(workspace)} days (retentionInDays); expected at least ${minimum} (setting sqlAuditRetentionDays)`);
+        problems.push(
+          `${nameOf(policy)} sends audit records to Azure Monitor, where ${nameOf(workspace)} keeps them ${workspaceDays(workspace)} days (retentionInDays); expected at least ${minimum} (setting sqlAuditRetentionDays)`,
+        );
       }
     }
     return problems;
@@ -77,14 +123,20 @@ function firewallProblems(rules: GraphResource[]): string[] {
     const start = String(rule.inputs.startIpAddress ?? "");
     const end = String(rule.inputs.endIpAddress ?? "");
     if (start === "0.0.0.0") {
-      problems.push(`${nameOf(rule)}: startIpAddress is "0.0.0.0" (to ${end}); expected no firewall rules, private endpoints only`);
+      problems.push(
+        `${nameOf(rule)}: startIpAddress is "0.0.0.0" (to ${end}); expected no firewall rules, private endpoints only`,
+      );
       continue;
     }
     const count = publicAddresses(start, end);
-    if (count === undefined) problems.push(`${nameOf(rule)}: ${JSON.stringify(start)} to ${JSON.stringify(end)} is not an IPv4 range`);
+    if (count === undefined)
+      problems.push(`${nameOf(rule)}: ${JSON.stringify(start)} to ${JSON.stringify(end)} is not an IPv4 range`);
     else total += count;
   }
-  if (total > MAX_PUBLIC_ADDRESSES) problems.push(`the firewall rules admit ${total} public addresses (${rules.map((rule) => rule.name).join(", ")}); expected at most ${MAX_PUBLIC_ADDRESSES}`);
+  if (total > MAX_PUBLIC_ADDRESSES)
+    problems.push(
+      `the firewall rules admit ${total} public addresses (${rules.map((rule) => rule.name).join(", ")}); expected at most ${MAX_PUBLIC_ADDRESSES}`,
+    );
   return problems;
 }
 
@@ -99,7 +151,9 @@ const PRIVATE_RANGES: Array<[number, number]> = [
 
 function ipv4(text: string): number | undefined {
   const parts = text.split(".").map(Number);
-  return parts.length === 4 && parts.every((part) => Number.isInteger(part) && part >= 0 && part <= 255) ? parts.reduce((sum, part) => sum * 256 + part, 0) : undefined;
+  return parts.length === 4 && parts.every((part) => Number.isInteger(part) && part >= 0 && part <= 255)
+    ? parts.reduce((sum, part) => sum * 256 + part, 0)
+    : undefined;
 }
 
 /** How many addresses from `start` to `end` are outside RFC 1918; undefined when the range is not IPv4. */
@@ -107,7 +161,10 @@ function publicAddresses(start: string, end: string): number | undefined {
   const low = ipv4(start);
   const high = ipv4(end);
   if (low === undefined || high === undefined || high < low) return undefined;
-  const privateCount = PRIVATE_RANGES.reduce((sum, [from, to]) => sum + Math.max(0, Math.min(high, to) - Math.max(low, from) + 1), 0);
+  const privateCount = PRIVATE_RANGES.reduce(
+    (sum, [from, to]) => sum + Math.max(0, Math.min(high, to) - Math.max(low, from) + 1),
+    0,
+  );
   return high - low + 1 - privateCount;
 }
 const redis = [T.redis, T.cacheRedis];
@@ -127,8 +184,12 @@ export const dataRules: Rule[] = [
     fail: [{ publicNetworkAccess: REMOVE }, { publicNetworkAccess: "SecuredByPerimeter" }],
     pass: [{ publicNetworkAccess: "disabled" }],
     controls: { mcsb: ["NS-2"], cis: ["4.5.1"], waf: "Security" },
-    mappings: { psrule: ["Azure.Cosmos.PublicAccess"], checkov: ["CKV_AZURE_101"], azurePolicy: ["797b37f7-06b8-444c-b1ad-fc62867f335a"] },
-    remediation: "Set `publicNetworkAccess: \"Disabled\"` on the DatabaseAccount.",
+    mappings: {
+      psrule: ["Azure.Cosmos.PublicAccess"],
+      checkov: ["CKV_AZURE_101"],
+      azurePolicy: ["797b37f7-06b8-444c-b1ad-fc62867f335a"],
+    },
+    remediation: 'Set `publicNetworkAccess: "Disabled"` on the DatabaseAccount.',
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -143,7 +204,11 @@ export const dataRules: Rule[] = [
     // Absent means keys work (Azure's default); Checkov CKV_AZURE_140 judges only the NoSQL kind, Estate every kind.
     fail: [{ disableLocalAuth: REMOVE }, { disableLocalAuth: false, kind: "MongoDB" }],
     controls: { mcsb: ["IM-1"], cis: ["4.5.3"], waf: "Security" },
-    mappings: { psrule: ["Azure.Cosmos.DisableLocalAuth", "Azure.Cosmos.NoSQLLocalAuth"], checkov: ["CKV_AZURE_140"], azurePolicy: ["5450f5bd-9c72-4390-a9c4-a7aba4edfdd2"] },
+    mappings: {
+      psrule: ["Azure.Cosmos.DisableLocalAuth", "Azure.Cosmos.NoSQLLocalAuth"],
+      checkov: ["CKV_AZURE_140"],
+      azurePolicy: ["5450f5bd-9c72-4390-a9c4-a7aba4edfdd2"],
+    },
     remediation: "Set `disableLocalAuth: true` on the DatabaseAccount and use Cosmos DB data-plane role assignments.",
     enforcement: ENFORCE.always,
   }),
@@ -161,7 +226,8 @@ export const dataRules: Rule[] = [
     pass: [{ minimalTlsVersion: "tls12" }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.Cosmos.MinTLS"] },
-    remediation: "Set `minimalTlsVersion: \"Tls12\"` on the DatabaseAccount (Cosmos DB offers nothing newer, so a `minimumTlsVersion` setting of 1.3 holds it to Tls12).",
+    remediation:
+      'Set `minimalTlsVersion: "Tls12"` on the DatabaseAccount (Cosmos DB offers nothing newer, so a `minimumTlsVersion` setting of 1.3 holds it to Tls12).',
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -186,7 +252,10 @@ export const dataRules: Rule[] = [
     description: "IP rules open the account to public addresses.",
     severity: "medium",
     types: cosmos,
-    check: (inputs) => (asArray(inputs.ipRules).length ? `ipRules lists ${asArray(inputs.ipRules).length} public address ranges; expected none` : undefined),
+    check: (inputs) =>
+      asArray(inputs.ipRules).length
+        ? `ipRules lists ${asArray(inputs.ipRules).length} public address ranges; expected none`
+        : undefined,
     // Checkov CKV_AZURE_99 passes ip rules as a restriction; Estate reaches Cosmos DB through private endpoints only, so any ip rule fails.
     fail: [{ ipRules: [{ ipAddressOrRange: "0.0.0.0" }] }, { ipRules: [{ ipAddressOrRange: "203.0.113.0/24" }] }],
     pass: [{ ipRules: [] }, { ipRules: REMOVE }],
@@ -209,7 +278,8 @@ export const dataRules: Rule[] = [
     pass: [{ "backupPolicy.type": "continuous" }],
     controls: { mcsb: ["BR-1"], waf: "Reliability" },
     mappings: { psrule: ["Azure.Cosmos.ContinuousBackup"] },
-    remediation: "Set `backupPolicy: { type: \"Continuous\", continuousModeProperties: { tier: \"Continuous30Days\" } }` on the DatabaseAccount.",
+    remediation:
+      'Set `backupPolicy: { type: "Continuous", continuousModeProperties: { tier: "Continuous30Days" } }` on the DatabaseAccount.',
     enforcement: ENFORCE.prod,
   }),
   customRule({
@@ -220,7 +290,9 @@ export const dataRules: Rule[] = [
     types: cosmos,
     check: (inputs) => {
       const locations = asArray(inputs.locations);
-      const flat = locations.filter((l) => get(l, "isZoneRedundant") !== true).map((l) => String(get(l, "locationName")));
+      const flat = locations
+        .filter((l) => get(l, "isZoneRedundant") !== true)
+        .map((l) => String(get(l, "locationName")));
       if (!locations.length) return "locations is not set";
       return flat.length ? `locations ${flat.join(", ")} have isZoneRedundant not true` : undefined;
     },
@@ -265,12 +337,22 @@ export const dataRules: Rule[] = [
     expect: tlsAtLeast(TLS.numeric),
     bad: "1.0",
     // PSRule Azure.SQL.MinTLS (version >= 1.2) and Checkov CKV_AZURE_52 fail an absent value; "None" means no minimum.
-    fail: [{ minimalTlsVersion: REMOVE }, { minimalTlsVersion: "None" }, { minimalTlsVersion: "1.1" }, { minimalTlsVersion: 1.1 }],
+    fail: [
+      { minimalTlsVersion: REMOVE },
+      { minimalTlsVersion: "None" },
+      { minimalTlsVersion: "1.1" },
+      { minimalTlsVersion: 1.1 },
+    ],
     // Checkov accepts 1.3 and the number 1.2.
     pass: [{ minimalTlsVersion: "1.3" }, { minimalTlsVersion: 1.2 }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
-    mappings: { psrule: ["Azure.SQL.MinTLS"], checkov: ["CKV_AZURE_52"], azurePolicy: ["32e6bbec-16b6-44c2-be37-c5b672d103cf"] },
-    remediation: "Set `minimalTlsVersion` on the sql Server to the `minimumTlsVersion` policy setting (`\"1.2\"` by default) or newer.",
+    mappings: {
+      psrule: ["Azure.SQL.MinTLS"],
+      checkov: ["CKV_AZURE_52"],
+      azurePolicy: ["32e6bbec-16b6-44c2-be37-c5b672d103cf"],
+    },
+    remediation:
+      'Set `minimalTlsVersion` on the sql Server to the `minimumTlsVersion` policy setting (`"1.2"` by default) or newer.',
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -287,7 +369,7 @@ export const dataRules: Rule[] = [
     pass: [{ publicNetworkAccess: "disabled" }],
     controls: { mcsb: ["NS-2"], cis: ["4.1.2"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_113"], azurePolicy: ["1b8ca024-1d5c-4dec-8995-b1a932b41780"] },
-    remediation: "Set `publicNetworkAccess: \"Disabled\"` on the sql Server.",
+    remediation: 'Set `publicNetworkAccess: "Disabled"` on the sql Server.',
     enforcement: ENFORCE.always,
   }),
   stackRule({
@@ -303,26 +385,59 @@ export const dataRules: Rule[] = [
       editInputs(T.sqlServer, (inputs) => (asRecord(inputs.administrators).azureADOnlyAuthentication = false)),
       editInputs(T.sqlServer, (inputs) => delete inputs.administrators),
       // A child resource that turns Entra-only off overrides the inline setting.
-      (graph) => void graph.resources.push(sqlChild(graph, T.sqlAdOnly, "sql-aadonly", { authenticationName: "Default", azureADOnlyAuthentication: false })),
+      (graph) =>
+        void graph.resources.push(
+          sqlChild(graph, T.sqlAdOnly, "sql-aadonly", {
+            authenticationName: "Default",
+            azureADOnlyAuthentication: false,
+          }),
+        ),
       // An administrator resource that is not an Entra principal.
       (graph) => {
         editInputs(T.sqlServer, (inputs) => delete inputs.administrators)(graph);
-        graph.resources.push(sqlChild(graph, T.sqlAdAdmin, "sql-admin", { administratorName: "ActiveDirectory", administratorType: "ActiveDirectory", login: "sql-admins" }));
-        graph.resources.push(sqlChild(graph, T.sqlAdOnly, "sql-aadonly", { authenticationName: "Default", azureADOnlyAuthentication: true }));
+        graph.resources.push(
+          sqlChild(graph, T.sqlAdAdmin, "sql-admin", {
+            administratorName: "ActiveDirectory",
+            administratorType: "ActiveDirectory",
+            login: "sql-admins",
+          }),
+        );
+        graph.resources.push(
+          sqlChild(graph, T.sqlAdOnly, "sql-aadonly", {
+            authenticationName: "Default",
+            azureADOnlyAuthentication: true,
+          }),
+        );
       },
     ],
     pass: [
       // Both settings as child resources instead of inline (PSRule Azure.SQL.AAD / Azure.SQL.AADOnly accept either).
       (graph) => {
         editInputs(T.sqlServer, (inputs) => delete inputs.administrators)(graph);
-        graph.resources.push(sqlChild(graph, T.sqlAdAdmin, "sql-admin", { administratorName: "ActiveDirectory", administratorType: "ActiveDirectory", login: "sql-admins", sid: "00000000-0000-0000-0000-000000000001" }));
-        graph.resources.push(sqlChild(graph, T.sqlAdOnly, "sql-aadonly", { authenticationName: "Default", azureADOnlyAuthentication: true }));
+        graph.resources.push(
+          sqlChild(graph, T.sqlAdAdmin, "sql-admin", {
+            administratorName: "ActiveDirectory",
+            administratorType: "ActiveDirectory",
+            login: "sql-admins",
+            sid: "00000000-0000-0000-0000-000000000001",
+          }),
+        );
+        graph.resources.push(
+          sqlChild(graph, T.sqlAdOnly, "sql-aadonly", {
+            authenticationName: "Default",
+            azureADOnlyAuthentication: true,
+          }),
+        );
       },
     ],
     controls: { mcsb: ["IM-1"], cis: ["4.1.4"], waf: "Security" },
-    mappings: { psrule: ["Azure.SQL.AAD", "Azure.SQL.AADOnly"], checkov: ["CKV2_AZURE_27", "CKV2_AZURE_7"], azurePolicy: ["1f314764-cb73-4fc9-b863-8eca98ac36e9"] },
+    mappings: {
+      psrule: ["Azure.SQL.AAD", "Azure.SQL.AADOnly"],
+      checkov: ["CKV2_AZURE_27", "CKV2_AZURE_7"],
+      azurePolicy: ["1f314764-cb73-4fc9-b863-8eca98ac36e9"],
+    },
     remediation:
-      "Set `administrators: { administratorType: \"ActiveDirectory\", azureADOnlyAuthentication: true, login, sid, tenantId }` on the sql Server, or declare a ServerAzureADAdministrator (administratorType, login, sid) and a ServerAzureADOnlyAuthentication with `azureADOnlyAuthentication: true`.",
+      'Set `administrators: { administratorType: "ActiveDirectory", azureADOnlyAuthentication: true, login, sid, tenantId }` on the sql Server, or declare a ServerAzureADAdministrator (administratorType, login, sid) and a ServerAzureADOnlyAuthentication with `azureADOnlyAuthentication: true`.',
     enforcement: ENFORCE.always,
   }),
   customRule({
@@ -349,17 +464,28 @@ export const dataRules: Rule[] = [
     types: [T.sqlAuditing],
     check: (inputs) => {
       const problems: string[] = [];
-      if (!isText("Enabled").test(inputs.state)) problems.push(`state is ${JSON.stringify(inputs.state)}; expected "Enabled"`);
+      if (!isText("Enabled").test(inputs.state))
+        problems.push(`state is ${JSON.stringify(inputs.state)}; expected "Enabled"`);
       if (inputs.isAzureMonitorTargetEnabled !== true) problems.push("isAzureMonitorTargetEnabled is not true");
       return problems;
     },
     // PSRule Azure.SQL.Auditing asks for state Enabled only; Estate also wants the Azure Monitor target
     // (the workspace keeps the records with the rest of the estate's logs): stricter.
-    fail: [{ state: "Disabled" }, { isAzureMonitorTargetEnabled: false }, { state: REMOVE }, { isAzureMonitorTargetEnabled: REMOVE }],
+    fail: [
+      { state: "Disabled" },
+      { isAzureMonitorTargetEnabled: false },
+      { state: REMOVE },
+      { isAzureMonitorTargetEnabled: REMOVE },
+    ],
     pass: [{ state: "enabled" }],
     controls: { mcsb: ["LT-3"], cis: ["4.1.1"], waf: "Security" },
-    mappings: { psrule: ["Azure.SQL.Auditing"], checkov: ["CKV_AZURE_23"], azurePolicy: ["a6fb4358-5bf4-4ad7-ba82-2cd2f41ce5e9"] },
-    remediation: "Set `state: \"Enabled\"` and `isAzureMonitorTargetEnabled: true` on the ServerBlobAuditingPolicy, with a diagnostic setting for SQLSecurityAuditEvents.",
+    mappings: {
+      psrule: ["Azure.SQL.Auditing"],
+      checkov: ["CKV_AZURE_23"],
+      azurePolicy: ["a6fb4358-5bf4-4ad7-ba82-2cd2f41ce5e9"],
+    },
+    remediation:
+      'Set `state: "Enabled"` and `isAzureMonitorTargetEnabled: true` on the ServerBlobAuditingPolicy, with a diagnostic setting for SQLSecurityAuditEvents.',
     enforcement: ENFORCE.always,
   }),
   stackRule({
@@ -371,19 +497,40 @@ export const dataRules: Rule[] = [
     severity: "medium",
     types: [T.sqlServer],
     problemOf: (graph, context) => (server) => {
-      if (!childrenOf(graph, server, T.sqlAuditing, "serverName").some((policy) => isText("Enabled").test(policy.inputs.state))) {
+      if (
+        !childrenOf(graph, server, T.sqlAuditing, "serverName").some((policy) =>
+          isText("Enabled").test(policy.inputs.state),
+        )
+      ) {
         return notApplicable("no enabled ServerBlobAuditingPolicy: EST-STK-009 and EST-SQL-005 report that");
       }
       return auditRetentionProblems(graph, server, context.settings.sqlAuditRetentionDays).join("; ") || undefined;
     },
     fail: [
-      editInputs(T.sqlAuditing, (inputs) => Object.assign(inputs, { retentionDays: 30, isAzureMonitorTargetEnabled: false, storageEndpoint: "https://st.blob.core.windows.net" })),
+      editInputs(T.sqlAuditing, (inputs) =>
+        Object.assign(inputs, {
+          retentionDays: 30,
+          isAzureMonitorTargetEnabled: false,
+          storageEndpoint: "https://st.blob.core.windows.net",
+        }),
+      ),
       // Audit goes to Azure Monitor; the workspace keeps 30 days whatever retentionDays says.
       editInputs(T.workspace, (inputs) => (inputs.retentionInDays = 30)),
       // Azure Monitor target, but no diagnostic setting sends the records to a workspace.
-      (graph) => void (graph.resources = graph.resources.filter((r) => !(r.type === T.diagnosticSetting && r.name === "sqldb-diag"))),
+      (graph) =>
+        void (graph.resources = graph.resources.filter(
+          (r) => !(r.type === T.diagnosticSetting && r.name === "sqldb-diag"),
+        )),
     ],
-    pass: [editInputs(T.sqlAuditing, (inputs) => Object.assign(inputs, { retentionDays: undefined, isAzureMonitorTargetEnabled: false, storageEndpoint: "https://st.blob.core.windows.net" }))],
+    pass: [
+      editInputs(T.sqlAuditing, (inputs) =>
+        Object.assign(inputs, {
+          retentionDays: undefined,
+          isAzureMonitorTargetEnabled: false,
+          storageEndpoint: "https://st.blob.core.windows.net",
+        }),
+      ),
+    ],
     controls: { mcsb: ["LT-6"], cis: ["4.1.6"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_24", "CKV_AZURE_156"] },
     remediation:
@@ -405,7 +552,7 @@ export const dataRules: Rule[] = [
     pass: [{ state: "enabled" }],
     controls: { mcsb: ["LT-1"], waf: "Security" },
     mappings: { psrule: ["Azure.SQL.DefenderCloud"], checkov: ["CKV2_AZURE_13"] },
-    remediation: "Set `state: \"Enabled\"` on the ServerSecurityAlertPolicy.",
+    remediation: 'Set `state: "Enabled"` on the ServerSecurityAlertPolicy.',
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -422,7 +569,7 @@ export const dataRules: Rule[] = [
     pass: [{ state: "enabled" }],
     controls: { mcsb: ["DP-4"], cis: ["4.1.5"], waf: "Security" },
     mappings: { psrule: ["Azure.SQL.TDE"], checkov: ["CKV2_AZURE_25"] },
-    remediation: "Set `state: \"Enabled\"` on the TransparentDataEncryption.",
+    remediation: 'Set `state: "Enabled"` on the TransparentDataEncryption.',
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -452,7 +599,7 @@ export const dataRules: Rule[] = [
     bad: "Local",
     controls: { mcsb: ["BR-1"], waf: "Reliability" },
     mappings: {},
-    remediation: "Set `requestedBackupStorageRedundancy: \"GeoZone\"` (or `Geo`) on the sql Database.",
+    remediation: 'Set `requestedBackupStorageRedundancy: "GeoZone"` (or `Geo`) on the sql Database.',
     enforcement: ENFORCE.prod,
   }),
   customRule({
@@ -463,7 +610,9 @@ export const dataRules: Rule[] = [
     types: [T.sqlBackupRetention],
     check: (inputs, context) => {
       const minimum = context.profile === "prod" ? 14 : 7;
-      return atLeast(minimum).test(inputs.retentionDays) ? undefined : `retentionDays is ${JSON.stringify(inputs.retentionDays)}; expected at least ${minimum}`;
+      return atLeast(minimum).test(inputs.retentionDays)
+        ? undefined
+        : `retentionDays is ${JSON.stringify(inputs.retentionDays)}; expected at least ${minimum}`;
     },
     fail: [{ retentionDays: 1 }],
     controls: { mcsb: ["BR-1"], waf: "Reliability" },
@@ -483,7 +632,10 @@ export const dataRules: Rule[] = [
       // Rules of a server outside the stack are judged on their own.
       const orphans = rules.filter((rule) => !servers.some((server) => belongsTo(rule, server, "serverName")));
       return [
-        ...servers.map((server) => ({ urn: server.urn, rules: childrenOf(graph, server, T.sqlFirewallRule, "serverName") })),
+        ...servers.map((server) => ({
+          urn: server.urn,
+          rules: childrenOf(graph, server, T.sqlFirewallRule, "serverName"),
+        })),
         ...orphans.map((rule) => ({ urn: rule.urn, rules: [rule] })),
       ].flatMap(({ urn, rules: own }) => {
         const message = firewallProblems(own).join("; ");
@@ -491,23 +643,45 @@ export const dataRules: Rule[] = [
       });
     },
     fail: [
-      editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "0.0.0.0", endIpAddress: "0.0.0.0" })),
-      editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "0.0.0.0", endIpAddress: "255.255.255.255" })),
-      editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "1.0.0.0", endIpAddress: "255.255.255.255" })),
-      editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "203.0.113.0", endIpAddress: "203.0.113.255" })),
+      editInputs(T.sqlFirewallRule, (inputs) =>
+        Object.assign(inputs, { startIpAddress: "0.0.0.0", endIpAddress: "0.0.0.0" }),
+      ),
+      editInputs(T.sqlFirewallRule, (inputs) =>
+        Object.assign(inputs, { startIpAddress: "0.0.0.0", endIpAddress: "255.255.255.255" }),
+      ),
+      editInputs(T.sqlFirewallRule, (inputs) =>
+        Object.assign(inputs, { startIpAddress: "1.0.0.0", endIpAddress: "255.255.255.255" }),
+      ),
+      editInputs(T.sqlFirewallRule, (inputs) =>
+        Object.assign(inputs, { startIpAddress: "203.0.113.0", endIpAddress: "203.0.113.255" }),
+      ),
       // Two rules of six public addresses each: twelve in all (PSRule Azure.SQL.FirewallIPRange counts the server's total).
       (graph) => {
-        editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "203.0.113.10", endIpAddress: "203.0.113.15" }))(graph);
+        editInputs(T.sqlFirewallRule, (inputs) =>
+          Object.assign(inputs, { startIpAddress: "203.0.113.10", endIpAddress: "203.0.113.15" }),
+        )(graph);
         const [rule] = ofType(graph, T.sqlFirewallRule);
-        graph.resources.push({ ...rule!, urn: `${rule!.urn}-2`, name: "sql-fw-2", inputs: { ...rule!.inputs, startIpAddress: "198.51.100.10", endIpAddress: "198.51.100.15" } });
+        graph.resources.push({
+          ...rule!,
+          urn: `${rule!.urn}-2`,
+          name: "sql-fw-2",
+          inputs: { ...rule!.inputs, startIpAddress: "198.51.100.10", endIpAddress: "198.51.100.15" },
+        });
       },
     ],
     pass: [
-      editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "203.0.113.10", endIpAddress: "203.0.113.19" })),
-      editInputs(T.sqlFirewallRule, (inputs) => Object.assign(inputs, { startIpAddress: "10.0.0.0", endIpAddress: "10.255.255.255" })),
+      editInputs(T.sqlFirewallRule, (inputs) =>
+        Object.assign(inputs, { startIpAddress: "203.0.113.10", endIpAddress: "203.0.113.19" }),
+      ),
+      editInputs(T.sqlFirewallRule, (inputs) =>
+        Object.assign(inputs, { startIpAddress: "10.0.0.0", endIpAddress: "10.255.255.255" }),
+      ),
     ],
     controls: { mcsb: ["NS-2"], cis: ["4.1.2"], waf: "Security" },
-    mappings: { psrule: ["Azure.SQL.AllowAzureAccess", "Azure.SQL.FirewallIPRange"], checkov: ["CKV_AZURE_11", "CKV2_AZURE_34"] },
+    mappings: {
+      psrule: ["Azure.SQL.AllowAzureAccess", "Azure.SQL.FirewallIPRange"],
+      checkov: ["CKV_AZURE_11", "CKV2_AZURE_34"],
+    },
     remediation: "Delete the sql FirewallRule; reach the server through its private endpoint.",
     enforcement: ENFORCE.always,
   }),
@@ -524,7 +698,11 @@ export const dataRules: Rule[] = [
     bad: true,
     fail: [{ enableNonSslPort: REMOVE }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
-    mappings: { psrule: ["Azure.Redis.NonSslPort"], checkov: ["CKV_AZURE_91"], azurePolicy: ["22bee202-a82f-4305-9a2a-6d7f44d4dedb"] },
+    mappings: {
+      psrule: ["Azure.Redis.NonSslPort"],
+      checkov: ["CKV_AZURE_91"],
+      azurePolicy: ["22bee202-a82f-4305-9a2a-6d7f44d4dedb"],
+    },
     remediation: "Set `enableNonSslPort: false` on the Redis cache.",
     enforcement: ENFORCE.always,
   }),
@@ -542,7 +720,8 @@ export const dataRules: Rule[] = [
     pass: [{ minimumTlsVersion: 1.2 }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.Redis.MinTLS"], checkov: ["CKV_AZURE_148"] },
-    remediation: "Set `minimumTlsVersion: \"1.2\"` on the Redis cache (its newest, so a `minimumTlsVersion` setting of 1.3 holds it to 1.2).",
+    remediation:
+      'Set `minimumTlsVersion: "1.2"` on the Redis cache (its newest, so a `minimumTlsVersion` setting of 1.3 holds it to 1.2).',
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -558,8 +737,12 @@ export const dataRules: Rule[] = [
     fail: [{ publicNetworkAccess: REMOVE }],
     pass: [{ publicNetworkAccess: "disabled" }],
     controls: { mcsb: ["NS-2"], waf: "Security" },
-    mappings: { psrule: ["Azure.Redis.PublicNetworkAccess"], checkov: ["CKV_AZURE_89"], azurePolicy: ["470baccb-7e51-4549-8b1a-3e5be069f663"] },
-    remediation: "Set `publicNetworkAccess: \"Disabled\"` on the Redis cache.",
+    mappings: {
+      psrule: ["Azure.Redis.PublicNetworkAccess"],
+      checkov: ["CKV_AZURE_89"],
+      azurePolicy: ["470baccb-7e51-4549-8b1a-3e5be069f663"],
+    },
+    remediation: 'Set `publicNetworkAccess: "Disabled"` on the Redis cache.',
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -575,7 +758,8 @@ export const dataRules: Rule[] = [
     fail: [{ disableAccessKeyAuthentication: REMOVE }],
     controls: { mcsb: ["IM-1"], waf: "Security" },
     mappings: { psrule: ["Azure.Redis.LocalAuth"], azurePolicy: ["3827af20-8f80-4b15-8300-6db0873ec901"] },
-    remediation: "Set `disableAccessKeyAuthentication: true` and `redisConfiguration.aadEnabled: \"true\"` on the Redis cache.",
+    remediation:
+      'Set `disableAccessKeyAuthentication: true` and `redisConfiguration.aadEnabled: "true"` on the Redis cache.',
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -592,26 +776,34 @@ export const dataRules: Rule[] = [
     pass: [{ "redisConfiguration.aadEnabled": "True" }, { "redisConfiguration.aadEnabled": true }],
     controls: { mcsb: ["IM-1"], waf: "Security" },
     mappings: { psrule: ["Azure.Redis.EntraID"] },
-    remediation: "Set `redisConfiguration: { aadEnabled: \"true\" }` on the Redis cache.",
+    remediation: 'Set `redisConfiguration: { aadEnabled: "true" }` on the Redis cache.',
     enforcement: ENFORCE.always,
   }),
   customRule({
     id: "EST-RED-006",
     title: "Production Redis is at least Standard C1",
-    description: "Basic caches are a single node without SLA or replication; Standard C0 runs on shared resources (noisy neighbours).",
+    description:
+      "Basic caches are a single node without SLA or replication; Standard C0 runs on shared resources (noisy neighbours).",
     severity: "medium",
     types: redis,
     check: (inputs) => {
       const sku = asRecord(inputs.sku);
-      if (!oneOf("Standard", "Premium").test(sku.name)) return `sku.name is ${show(sku.name)}; expected "Standard" or "Premium"`;
-      return sku.name === "Standard" && !atLeast(1).test(sku.capacity) ? `sku.capacity is ${show(sku.capacity)} on Standard (C0); expected 1 or more` : undefined;
+      if (!oneOf("Standard", "Premium").test(sku.name))
+        return `sku.name is ${show(sku.name)}; expected "Standard" or "Premium"`;
+      return sku.name === "Standard" && !atLeast(1).test(sku.capacity)
+        ? `sku.capacity is ${show(sku.capacity)} on Standard (C0); expected 1 or more`
+        : undefined;
     },
     // PSRule Azure.Redis.MinSKU: https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.Redis.MinSKU
-    fail: [{ "sku.name": "Basic", "sku.family": "C", "sku.capacity": 1 }, { "sku.name": "Standard", "sku.family": "C", "sku.capacity": 0 }],
+    fail: [
+      { "sku.name": "Basic", "sku.family": "C", "sku.capacity": 1 },
+      { "sku.name": "Standard", "sku.family": "C", "sku.capacity": 0 },
+    ],
     pass: [{ "sku.name": "Standard", "sku.family": "C", "sku.capacity": 1 }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.Redis.MinSKU"], checkov: ["CKV_AZURE_230"] },
-    remediation: "Set `sku: { name: \"Standard\", family: \"C\", capacity: 1 }` (or more, or Premium `P`) on the Redis cache.",
+    remediation:
+      'Set `sku: { name: "Standard", family: "C", capacity: 1 }` (or more, or Premium `P`) on the Redis cache.',
     enforcement: ENFORCE.prodOnly,
   }),
   customRule({
@@ -623,20 +815,23 @@ export const dataRules: Rule[] = [
     check: (inputs) => {
       const version = inputs.redisVersion;
       if (version === undefined || version === "latest") return undefined;
-      return Number.parseFloat(String(version)) >= 6 ? undefined : `redisVersion is ${JSON.stringify(version)}; expected "6" or "latest"`;
+      return Number.parseFloat(String(version)) >= 6
+        ? undefined
+        : `redisVersion is ${JSON.stringify(version)}; expected "6" or "latest"`;
     },
     // PSRule Azure.Redis.Version: 6 or latest; absent is Azure's default, the latest version.
     fail: [{ redisVersion: "4" }, { redisVersion: "4.0" }],
     pass: [{ redisVersion: REMOVE }, { redisVersion: "latest" }, { redisVersion: "6.0" }],
     controls: { mcsb: ["PV-7"], waf: "Security" },
     mappings: { psrule: ["Azure.Redis.Version"] },
-    remediation: "Set `redisVersion: \"6\"` (or `latest`) on the Redis cache.",
+    remediation: 'Set `redisVersion: "6"` (or `latest`) on the Redis cache.',
     enforcement: ENFORCE.always,
   }),
   customRule({
     id: "EST-RED-008",
     title: "Production Premium Redis spans availability zones",
-    description: "Zone redundancy keeps the cache through a zone outage: at least two zones, and a replica in each zone besides the primary's.",
+    description:
+      "Zone redundancy keeps the cache through a zone outage: at least two zones, and a replica in each zone besides the primary's.",
     severity: "low",
     types: redis,
     check: (inputs) => {
@@ -646,14 +841,26 @@ export const dataRules: Rule[] = [
       if (zones.size < 2) return `zones is ${show(inputs.zones)}; expected at least two zones`;
       // Premium caches have one replica unless told otherwise.
       const replicas = Number(inputs.replicasPerPrimary ?? inputs.replicasPerMaster ?? 1);
-      return replicas >= zones.size - 1 ? undefined : `replicasPerPrimary is ${show(inputs.replicasPerPrimary ?? inputs.replicasPerMaster)} (${replicas}) over ${zones.size} zones; expected at least ${zones.size - 1}`;
+      return replicas >= zones.size - 1
+        ? undefined
+        : `replicasPerPrimary is ${show(inputs.replicasPerPrimary ?? inputs.replicasPerMaster)} (${replicas}) over ${zones.size} zones; expected at least ${zones.size - 1}`;
     },
     // PSRule Azure.Redis.AvailabilityZone: https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.Redis.AvailabilityZone
-    fail: [{ zones: [] }, { zones: ["1"] }, { zones: ["1", "1"] }, { zones: ["1", "2", "3"], replicasPerPrimary: 1 }, { zones: ["1", "2", "3"], replicasPerPrimary: REMOVE, replicasPerMaster: REMOVE }],
-    pass: [{ zones: ["1", "2"], replicasPerPrimary: REMOVE }, { zones: REMOVE, zonalAllocationPolicy: "Automatic" }, { replicasPerPrimary: REMOVE, replicasPerMaster: 2 }],
+    fail: [
+      { zones: [] },
+      { zones: ["1"] },
+      { zones: ["1", "1"] },
+      { zones: ["1", "2", "3"], replicasPerPrimary: 1 },
+      { zones: ["1", "2", "3"], replicasPerPrimary: REMOVE, replicasPerMaster: REMOVE },
+    ],
+    pass: [
+      { zones: ["1", "2"], replicasPerPrimary: REMOVE },
+      { zones: REMOVE, zonalAllocationPolicy: "Automatic" },
+      { replicasPerPrimary: REMOVE, replicasPerMaster: 2 },
+    ],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.Redis.AvailabilityZone"] },
-    remediation: "Set `zones: [\"1\", \"2\", \"3\"]` and `replicasPerPrimary: 2` (zones - 1) on the Premium Redis cache.",
+    remediation: 'Set `zones: ["1", "2", "3"]` and `replicasPerPrimary: 2` (zones - 1) on the Premium Redis cache.',
     enforcement: ENFORCE.prodAdvisory,
   }),
 ];

@@ -22,8 +22,10 @@ function regionsOf(graph: Graph): Set<string> {
   };
   const list = (read: () => unknown) => asArray(knownOrUndefined(read)).map(asRecord);
   for (const resource of ofType(graph, ...DATA_SERVICES)) add(() => resource.inputs.location);
-  for (const account of ofType(graph, T.cosmosAccount)) for (const l of list(() => account.inputs.locations)) add(() => l.locationName);
-  for (const namespace of ofType(graph, T.serviceBus)) for (const l of list(() => asRecord(namespace.inputs.geoDataReplication).locations)) add(() => l.locationName);
+  for (const account of ofType(graph, T.cosmosAccount))
+    for (const l of list(() => account.inputs.locations)) add(() => l.locationName);
+  for (const namespace of ofType(graph, T.serviceBus))
+    for (const l of list(() => asRecord(namespace.inputs.geoDataReplication).locations)) add(() => l.locationName);
   for (const link of ofType(graph, T.redisLinkedServer)) add(() => link.inputs.linkedRedisCacheLocation);
   return regions;
 }
@@ -33,7 +35,9 @@ const multiRegion = (graph: Graph) => regionsOf(graph).size > 1;
 /** Servers that are a failover group's partner: replicas, judged through their primary. */
 function partnerServers(graph: Graph): GraphResource[] {
   const groups = ofType(graph, T.sqlFailoverGroup);
-  return ofType(graph, T.sqlServer).filter((server) => groups.some((group) => refersToAny(group, "partnerServers", "id", server)));
+  return ofType(graph, T.sqlServer).filter((server) =>
+    groups.some((group) => refersToAny(group, "partnerServers", "id", server)),
+  );
 }
 
 /** How many entries a list input has (0 while the engine cannot know it yet). */
@@ -44,17 +48,25 @@ function unreplicated(graph: Graph, resource: GraphResource): string | undefined
   const inputs = resource.inputs;
   switch (resource.type) {
     case T.cosmosAccount:
-      return countOf(() => inputs.locations) > 1 ? undefined : "locations has one region; add the secondary with failoverPriority 1";
+      return countOf(() => inputs.locations) > 1
+        ? undefined
+        : "locations has one region; add the secondary with failoverPriority 1";
     case T.storageAccount: {
       const sku = String(knownOrUndefined(() => asRecord(inputs.sku).name) ?? "");
-      return /GRS|GZRS/.test(sku) ? undefined : `sku.name is ${sku || "(unset)"}; expected a geo-redundant SKU (Standard_RAGZRS or Standard_RAGRS)`;
+      return /GRS|GZRS/.test(sku)
+        ? undefined
+        : `sku.name is ${sku || "(unset)"}; expected a geo-redundant SKU (Standard_RAGZRS or Standard_RAGRS)`;
     }
     case T.serviceBus:
-      return countOf(() => asRecord(inputs.geoDataReplication).locations) > 1 ? undefined : "geoDataReplication has no secondary location (geo-replication needs the Premium SKU)";
+      return countOf(() => asRecord(inputs.geoDataReplication).locations) > 1
+        ? undefined
+        : "geoDataReplication has no secondary location (geo-replication needs the Premium SKU)";
     case T.psqlServer:
     case T.mysqlServer: {
       const backup = knownOrUndefined(() => asRecord(inputs.backup).geoRedundantBackup);
-      return backup === "Enabled" ? undefined : `backup.geoRedundantBackup is ${JSON.stringify(backup ?? null)}; expected "Enabled"`;
+      return backup === "Enabled"
+        ? undefined
+        : `backup.geoRedundantBackup is ${JSON.stringify(backup ?? null)}; expected "Enabled"`;
     }
     default:
       return undefined;
@@ -71,7 +83,10 @@ function originRegion(graph: Graph, origin: GraphResource): string | undefined {
 
 const secondCosmosRegion = (graph: Graph) => {
   for (const account of ofType(graph, T.cosmosAccount)) {
-    account.inputs.locations = [...asArray(account.inputs.locations), { locationName: "northeurope", failoverPriority: 1, isZoneRedundant: true }];
+    account.inputs.locations = [
+      ...asArray(account.inputs.locations),
+      { locationName: "northeurope", failoverPriority: 1, isZoneRedundant: true },
+    ];
   }
 };
 
@@ -79,12 +94,14 @@ export const drRules: Rule[] = [
   stackRule({
     id: "EST-DR-001",
     title: "A multi-region estate replicates every stateful service to the secondary region",
-    description: "Once an estate declares a secondary region, a data service left in the primary alone is lost with it: Cosmos DB needs a second location, storage a geo-redundant SKU, Service Bus geo-replication, flexible servers geo-redundant backups.",
+    description:
+      "Once an estate declares a secondary region, a data service left in the primary alone is lost with it: Cosmos DB needs a second location, storage a geo-redundant SKU, Service Bus geo-replication, flexible servers geo-redundant backups.",
     severity: "high",
     types: [T.cosmosAccount, T.storageAccount, T.serviceBus, T.psqlServer, T.mysqlServer],
     controls: { mcsb: ["BR-1", "BR-2"], cis: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.ServiceBus.GeoReplica", "Azure.Storage.UseReplication"], checkov: ["CKV_AZURE_206"] },
-    remediation: "Set `estate:dr.failover.<tier>` to `manual` or `automatic` (docs/dr.md), or the input named in the finding.",
+    remediation:
+      "Set `estate:dr.failover.<tier>` to `manual` or `automatic` (docs/dr.md), or the input named in the finding.",
     enforcement: ENFORCE.prod,
     problemOf: (graph) => {
       const on = multiRegion(graph);
@@ -95,12 +112,14 @@ export const drRules: Rule[] = [
   stackRule({
     id: "EST-DR-002",
     title: "A multi-region estate's SQL servers are in a failover group",
-    description: "Geo-restore alone recovers an hour behind in up to 12 hours; a failover group keeps a geo-secondary seconds behind and a listener that follows the primary.",
+    description:
+      "Geo-restore alone recovers an hour behind in up to 12 hours; a failover group keeps a geo-secondary seconds behind and a listener that follows the primary.",
     severity: "high",
     types: [T.sqlServer],
     controls: { mcsb: ["BR-1"], cis: [], waf: "Reliability" },
     mappings: { psrule: [], checkov: [] },
-    remediation: "Set `estate:dr.failover.sql` to `manual` or `automatic`: the estate declares a partner server and a `Microsoft.Sql/servers/failoverGroups` with a read-write listener.",
+    remediation:
+      "Set `estate:dr.failover.sql` to `manual` or `automatic`: the estate declares a partner server and a `Microsoft.Sql/servers/failoverGroups` with a read-write listener.",
     enforcement: ENFORCE.prod,
     problemOf: (graph) => {
       const on = multiRegion(graph);
@@ -110,7 +129,9 @@ export const drRules: Rule[] = [
         if (!on || partners.includes(server)) return undefined;
         const group = groups.find((g) => belongsTo(g, server, "serverName"));
         if (!group) return `${nameOf(server)} has no failover group`;
-        return knownOrUndefined(() => asRecord(group.inputs.readWriteEndpoint).failoverPolicy) ? undefined : `${nameOf(group)} has no readWriteEndpoint.failoverPolicy`;
+        return knownOrUndefined(() => asRecord(group.inputs.readWriteEndpoint).failoverPolicy)
+          ? undefined
+          : `${nameOf(group)} has no readWriteEndpoint.failoverPolicy`;
       };
     },
     fail: [secondCosmosRegion],
@@ -118,17 +139,23 @@ export const drRules: Rule[] = [
   stackRule({
     id: "EST-DR-003",
     title: "Front Door has an origin in each region of a multi-region estate",
-    description: "With origins in the primary region only, Front Door has nothing healthy to fail over to when that region is lost.",
+    description:
+      "With origins in the primary region only, Front Door has nothing healthy to fail over to when that region is lost.",
     severity: "medium",
     types: [T.frontDoor],
     controls: { mcsb: ["BR-1"], cis: [], waf: "Reliability" },
     mappings: { psrule: [], checkov: [] },
-    remediation: "Deploy the hosts in the secondary region and add them to the origin group with a lower priority (docs/dr.md: not built yet).",
+    remediation:
+      "Deploy the hosts in the secondary region and add them to the origin group with a lower priority (docs/dr.md: not built yet).",
     // Advisory until the estate deploys its hosts in the secondary region (docs/dr.md).
     enforcement: ENFORCE.prodAdvisory,
     problemOf: (graph) => {
       const regions = regionsOf(graph);
-      const covered = new Set(ofType(graph, T.afdOrigin).map((origin) => originRegion(graph, origin)).filter(Boolean));
+      const covered = new Set(
+        ofType(graph, T.afdOrigin)
+          .map((origin) => originRegion(graph, origin))
+          .filter(Boolean),
+      );
       const missing = [...regions].filter((region) => !covered.has(region));
       return () => (regions.size > 1 && missing.length ? `no origin in ${missing.join(", ")}` : undefined);
     },

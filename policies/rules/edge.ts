@@ -1,6 +1,18 @@
 import { ENFORCE, REMOVE, type Rule } from "../model.js";
 import { T } from "../types.js";
-import { asArray, asRecord, customRule, get, inputRule, is, isText, oneOf, present, TLS, tlsAtLeast } from "./factory.js";
+import {
+  asArray,
+  asRecord,
+  customRule,
+  get,
+  inputRule,
+  is,
+  isText,
+  oneOf,
+  present,
+  TLS,
+  tlsAtLeast,
+} from "./factory.js";
 import { managedIdentity } from "./identity.js";
 
 const waf = [T.wafPolicy];
@@ -32,7 +44,7 @@ export const edgeRules: Rule[] = [
     bad: "Standard_AzureFrontDoor",
     controls: { mcsb: ["NS-6"], waf: "Security" },
     mappings: {},
-    remediation: "Set `sku: { name: \"Premium_AzureFrontDoor\" }` on the cdn Profile.",
+    remediation: 'Set `sku: { name: "Premium_AzureFrontDoor" }` on the cdn Profile.',
     enforcement: ENFORCE.prod,
   }),
   inputRule({
@@ -63,13 +75,14 @@ export const edgeRules: Rule[] = [
     bad: "Disabled",
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: {},
-    remediation: "Set `httpsRedirect: \"Enabled\"` on the cdn Route.",
+    remediation: 'Set `httpsRedirect: "Enabled"` on the cdn Route.',
     enforcement: ENFORCE.always,
   }),
   inputRule({
     id: "EST-AFD-004",
     title: "Front Door reaches origins over HTTPS only",
-    description: "Traffic between the edge and the origin crosses the internet or Microsoft's backbone and must stay encrypted.",
+    description:
+      "Traffic between the edge and the origin crosses the internet or Microsoft's backbone and must stay encrypted.",
     severity: "high",
     types: [T.afdRoute],
     path: "forwardingProtocol",
@@ -77,7 +90,7 @@ export const edgeRules: Rule[] = [
     bad: "MatchRequest",
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: {},
-    remediation: "Set `forwardingProtocol: \"HttpsOnly\"` on the cdn Route.",
+    remediation: 'Set `forwardingProtocol: "HttpsOnly"` on the cdn Route.',
     enforcement: ENFORCE.always,
   }),
   customRule({
@@ -90,16 +103,27 @@ export const edgeRules: Rule[] = [
       const probe = asRecord(inputs.healthProbeSettings);
       if (!Object.keys(probe).length) return "healthProbeSettings is not set";
       const problems: string[] = [];
-      if (!isText("Https").test(probe.probeProtocol)) problems.push(`healthProbeSettings.probeProtocol is ${JSON.stringify(probe.probeProtocol)}; expected "Https"`);
-      if (!present.test(probe.probePath) || probe.probePath === "/") problems.push(`healthProbeSettings.probePath is ${JSON.stringify(probe.probePath)}; expected a dedicated health path such as /api/health`);
+      if (!isText("Https").test(probe.probeProtocol))
+        problems.push(`healthProbeSettings.probeProtocol is ${JSON.stringify(probe.probeProtocol)}; expected "Https"`);
+      if (!present.test(probe.probePath) || probe.probePath === "/")
+        problems.push(
+          `healthProbeSettings.probePath is ${JSON.stringify(probe.probePath)}; expected a dedicated health path such as /api/health`,
+        );
       return problems;
     },
     // PSRule Azure.FrontDoor.Probe (probes on) and Azure.FrontDoor.ProbePath (a dedicated path, not the root or empty).
-    fail: [{ healthProbeSettings: REMOVE }, { "healthProbeSettings.probePath": "/" }, { "healthProbeSettings.probeProtocol": "Http" }, { "healthProbeSettings.probePath": REMOVE }, { "healthProbeSettings.probePath": "" }],
+    fail: [
+      { healthProbeSettings: REMOVE },
+      { "healthProbeSettings.probePath": "/" },
+      { "healthProbeSettings.probeProtocol": "Http" },
+      { "healthProbeSettings.probePath": REMOVE },
+      { "healthProbeSettings.probePath": "" },
+    ],
     pass: [{ "healthProbeSettings.probeProtocol": "HTTPS" }, { "healthProbeSettings.probePath": "/healthz" }],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.FrontDoor.Probe", "Azure.FrontDoor.ProbePath"] },
-    remediation: "Set `healthProbeSettings: { probePath: \"/api/health\", probeProtocol: \"Https\", probeRequestType: \"HEAD\", probeIntervalInSeconds: 30 }` on the AFDOriginGroup.",
+    remediation:
+      'Set `healthProbeSettings: { probePath: "/api/health", probeProtocol: "Https", probeRequestType: "HEAD", probeIntervalInSeconds: 30 }` on the AFDOriginGroup.',
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -116,7 +140,7 @@ export const edgeRules: Rule[] = [
     pass: [{ "healthProbeSettings.probeRequestType": "head" }],
     controls: { mcsb: [], waf: "Performance Efficiency" },
     mappings: { psrule: ["Azure.FrontDoor.ProbeMethod"] },
-    remediation: "Set `healthProbeSettings.probeRequestType: \"HEAD\"` on the AFDOriginGroup.",
+    remediation: 'Set `healthProbeSettings.probeRequestType: "HEAD"` on the AFDOriginGroup.',
     enforcement: ENFORCE.advisory,
   }),
   inputRule({
@@ -144,7 +168,8 @@ export const edgeRules: Rule[] = [
     bad: "TLS10",
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { azurePolicy: ["679da822-78a7-4eff-8fff-a899454a9970"] },
-    remediation: "Set `tlsSettings: { certificateType: \"ManagedCertificate\", minimumTlsVersion: \"TLS12\" }` (or `\"TLS13\"` when the `minimumTlsVersion` policy setting is 1.3) on the AFDCustomDomain.",
+    remediation:
+      'Set `tlsSettings: { certificateType: "ManagedCertificate", minimumTlsVersion: "TLS12" }` (or `"TLS13"` when the `minimumTlsVersion` policy setting is 1.3) on the AFDCustomDomain.',
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -159,7 +184,7 @@ export const edgeRules: Rule[] = [
     pass: [{ "identity.type": "UserAssigned" }, { "identity.type": "SystemAssigned, UserAssigned" }],
     controls: { mcsb: ["IM-3"], waf: "Security" },
     mappings: { psrule: ["Azure.FrontDoor.ManagedIdentity"] },
-    remediation: "Set `identity: { type: \"SystemAssigned\" }` on the cdn Profile.",
+    remediation: 'Set `identity: { type: "SystemAssigned" }` on the cdn Profile.',
     enforcement: ENFORCE.advisory,
   }),
 
@@ -176,14 +201,19 @@ export const edgeRules: Rule[] = [
     fail: [{ "policySettings.enabledState": REMOVE }, { policySettings: REMOVE }],
     pass: [{ "policySettings.enabledState": "enabled" }],
     controls: { mcsb: ["NS-6"], waf: "Security" },
-    mappings: { psrule: ["Azure.FrontDoorWAF.Enabled", "Azure.FrontDoor.WAF.Enabled"], checkov: ["CKV_AZURE_121"], azurePolicy: ["055aa869-bc98-4af8-bafc-23f1ab6ffe2c"] },
-    remediation: "Set `policySettings.enabledState: \"Enabled\"` on the frontdoor Policy.",
+    mappings: {
+      psrule: ["Azure.FrontDoorWAF.Enabled", "Azure.FrontDoor.WAF.Enabled"],
+      checkov: ["CKV_AZURE_121"],
+      azurePolicy: ["055aa869-bc98-4af8-bafc-23f1ab6ffe2c"],
+    },
+    remediation: 'Set `policySettings.enabledState: "Enabled"` on the frontdoor Policy.',
     enforcement: ENFORCE.always,
   }),
   inputRule({
     id: "EST-WAF-002",
     title: "WAF blocks attacks (Prevention mode) in production",
-    description: "Detection mode only logs; production must block. Dev and ephemeral stacks run Detection to tune rules.",
+    description:
+      "Detection mode only logs; production must block. Dev and ephemeral stacks run Detection to tune rules.",
     severity: "high",
     types: waf,
     path: "policySettings.mode",
@@ -193,8 +223,12 @@ export const edgeRules: Rule[] = [
     fail: [{ "policySettings.mode": REMOVE }],
     pass: [{ "policySettings.mode": "prevention" }],
     controls: { mcsb: ["NS-6"], waf: "Security" },
-    mappings: { psrule: ["Azure.FrontDoorWAF.PreventionMode", "Azure.FrontDoor.WAF.Mode"], checkov: ["CKV_AZURE_123"], azurePolicy: ["12430be1-6cc8-4527-a9a8-e3d38f250096"] },
-    remediation: "Set `policySettings.mode: \"Prevention\"` on the frontdoor Policy (stack config `edge.wafMode`).",
+    mappings: {
+      psrule: ["Azure.FrontDoorWAF.PreventionMode", "Azure.FrontDoor.WAF.Mode"],
+      checkov: ["CKV_AZURE_123"],
+      azurePolicy: ["12430be1-6cc8-4527-a9a8-e3d38f250096"],
+    },
+    remediation: 'Set `policySettings.mode: "Prevention"` on the frontdoor Policy (stack config `edge.wafMode`).',
     enforcement: ENFORCE.prod,
   }),
   customRule({
@@ -206,7 +240,9 @@ export const edgeRules: Rule[] = [
     check: (inputs) => {
       const drs = managedRuleSets(inputs).find((set) => /DefaultRuleSet$/.test(String(set.ruleSetType)));
       if (!drs) return "managedRules.managedRuleSets has no Microsoft_DefaultRuleSet";
-      return versionAtLeast(drs.ruleSetVersion, 2) ? undefined : `managedRules.managedRuleSets ${String(drs.ruleSetType)} ruleSetVersion is ${JSON.stringify(drs.ruleSetVersion)}; expected 2.0 or later`;
+      return versionAtLeast(drs.ruleSetVersion, 2)
+        ? undefined
+        : `managedRules.managedRuleSets ${String(drs.ruleSetType)} ruleSetVersion is ${JSON.stringify(drs.ruleSetVersion)}; expected 2.0 or later`;
     },
     fail: [
       { "managedRules.managedRuleSets[0].ruleSetVersion": "1.1" },
@@ -220,11 +256,17 @@ export const edgeRules: Rule[] = [
     pass: [
       { "managedRules.managedRuleSets[0].ruleSetVersion": "2.2" },
       { "managedRules.managedRuleSets[0].ruleSetVersion": "3.0" },
-      { "managedRules.managedRuleSets": [{ ruleSetType: "Microsoft_BotManagerRuleSet", ruleSetVersion: "1.1" }, { ruleSetType: "Microsoft_DefaultRuleSet", ruleSetVersion: "2.1", ruleSetAction: "Block" }] },
+      {
+        "managedRules.managedRuleSets": [
+          { ruleSetType: "Microsoft_BotManagerRuleSet", ruleSetVersion: "1.1" },
+          { ruleSetType: "Microsoft_DefaultRuleSet", ruleSetVersion: "2.1", ruleSetAction: "Block" },
+        ],
+      },
     ],
     controls: { mcsb: ["NS-6"], waf: "Security" },
     mappings: { psrule: ["Azure.FrontDoorWAF.RuleGroups"], checkov: ["CKV_AZURE_133"] },
-    remediation: "Add `{ ruleSetType: \"Microsoft_DefaultRuleSet\", ruleSetVersion: \"2.1\", ruleSetAction: \"Block\" }` to the frontdoor Policy's `managedRules.managedRuleSets`.",
+    remediation:
+      'Add `{ ruleSetType: "Microsoft_DefaultRuleSet", ruleSetVersion: "2.1", ruleSetAction: "Block" }` to the frontdoor Policy\'s `managedRules.managedRuleSets`.',
     // Managed rule sets need the Premium SKU, mandatory in prod only (EST-WAF-008).
     enforcement: ENFORCE.prod,
   }),
@@ -237,14 +279,17 @@ export const edgeRules: Rule[] = [
     check: (inputs) => {
       const bots = managedRuleSets(inputs).find((set) => set.ruleSetType === "Microsoft_BotManagerRuleSet");
       if (!bots) return "managedRules.managedRuleSets has no Microsoft_BotManagerRuleSet";
-      return versionAtLeast(bots.ruleSetVersion, 1) ? undefined : `managedRules.managedRuleSets Microsoft_BotManagerRuleSet ruleSetVersion is ${JSON.stringify(bots.ruleSetVersion)}; expected 1.0 or later`;
+      return versionAtLeast(bots.ruleSetVersion, 1)
+        ? undefined
+        : `managedRules.managedRuleSets Microsoft_BotManagerRuleSet ruleSetVersion is ${JSON.stringify(bots.ruleSetVersion)}; expected 1.0 or later`;
     },
     // PSRule Azure.FrontDoorWAF.RuleGroups wants Bot Manager 1.0 or later.
     fail: [{ "managedRules.managedRuleSets[1]": REMOVE }, { "managedRules.managedRuleSets[1].ruleSetVersion": "0.1" }],
     pass: [{ "managedRules.managedRuleSets[1].ruleSetVersion": "1.0" }],
     controls: { mcsb: ["NS-6"], waf: "Security" },
     mappings: { psrule: ["Azure.FrontDoorWAF.RuleGroups"] },
-    remediation: "Add `{ ruleSetType: \"Microsoft_BotManagerRuleSet\", ruleSetVersion: \"1.1\" }` to `managedRules.managedRuleSets`.",
+    remediation:
+      'Add `{ ruleSetType: "Microsoft_BotManagerRuleSet", ruleSetVersion: "1.1" }` to `managedRules.managedRuleSets`.',
     // Managed rule sets need the Premium SKU, mandatory in prod only (EST-WAF-008).
     enforcement: ENFORCE.prod,
   }),
@@ -262,10 +307,34 @@ export const edgeRules: Rule[] = [
       return count ? `managedRules has ${count} exclusions; expected none` : undefined;
     },
     fail: [
-      { "managedRules.managedRuleSets[0].exclusions": [{ matchVariable: "RequestHeaderNames", selectorMatchOperator: "Equals", selector: "x" }] },
+      {
+        "managedRules.managedRuleSets[0].exclusions": [
+          { matchVariable: "RequestHeaderNames", selectorMatchOperator: "Equals", selector: "x" },
+        ],
+      },
       // Exclusions on a rule group or a single rule count too (PSRule looks at the rule set only).
-      { "managedRules.managedRuleSets[0].ruleGroupOverrides": [{ ruleGroupName: "SQLI", exclusions: [{ matchVariable: "QueryStringArgNames", selectorMatchOperator: "Equals", selector: "q" }] }] },
-      { "managedRules.managedRuleSets[0].ruleGroupOverrides": [{ ruleGroupName: "SQLI", rules: [{ ruleId: "942100", enabledState: "Enabled", exclusions: [{ matchVariable: "RequestCookieNames", selectorMatchOperator: "Equals", selector: "c" }] }] }] },
+      {
+        "managedRules.managedRuleSets[0].ruleGroupOverrides": [
+          {
+            ruleGroupName: "SQLI",
+            exclusions: [{ matchVariable: "QueryStringArgNames", selectorMatchOperator: "Equals", selector: "q" }],
+          },
+        ],
+      },
+      {
+        "managedRules.managedRuleSets[0].ruleGroupOverrides": [
+          {
+            ruleGroupName: "SQLI",
+            rules: [
+              {
+                ruleId: "942100",
+                enabledState: "Enabled",
+                exclusions: [{ matchVariable: "RequestCookieNames", selectorMatchOperator: "Equals", selector: "c" }],
+              },
+            ],
+          },
+        ],
+      },
     ],
     // PSRule Azure.FrontDoorWAF.Exclusions: absent or empty exclusions pass.
     pass: [{ "managedRules.managedRuleSets[0].exclusions": [] }],
@@ -281,13 +350,16 @@ export const edgeRules: Rule[] = [
     severity: "medium",
     types: waf,
     check: (inputs) =>
-      customRules(inputs).some((rule) => rule.ruleType === "RateLimitRule" && !isText("Disabled").test(rule.enabledState))
+      customRules(inputs).some(
+        (rule) => rule.ruleType === "RateLimitRule" && !isText("Disabled").test(rule.enabledState),
+      )
         ? undefined
         : "customRules.rules has no enabled RateLimitRule",
     fail: [{ "customRules.rules": [] }],
     controls: { mcsb: ["NS-6"], waf: "Security" },
     mappings: {},
-    remediation: "Add a `{ ruleType: \"RateLimitRule\", rateLimitThreshold, rateLimitDurationInMinutes: 1, action: \"Block\" }` rule to `customRules.rules`.",
+    remediation:
+      'Add a `{ ruleType: "RateLimitRule", rateLimitThreshold, rateLimitDurationInMinutes: 1, action: "Block" }` rule to `customRules.rules`.',
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -301,7 +373,7 @@ export const edgeRules: Rule[] = [
     bad: "Disabled",
     controls: { mcsb: ["NS-6"], waf: "Security" },
     mappings: {},
-    remediation: "Set `policySettings.requestBodyCheck: \"Enabled\"` on the frontdoor Policy.",
+    remediation: 'Set `policySettings.requestBodyCheck: "Enabled"` on the frontdoor Policy.',
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -315,7 +387,7 @@ export const edgeRules: Rule[] = [
     bad: "Standard_AzureFrontDoor",
     controls: { mcsb: ["NS-6"], waf: "Security" },
     mappings: {},
-    remediation: "Set `sku: { name: \"Premium_AzureFrontDoor\" }` on the frontdoor Policy.",
+    remediation: 'Set `sku: { name: "Premium_AzureFrontDoor" }` on the frontdoor Policy.',
     enforcement: ENFORCE.prod,
   }),
   customRule({
@@ -332,10 +404,17 @@ export const edgeRules: Rule[] = [
         .map((rule) => String(rule.ruleId));
       return disabled.length ? `managed rules ${disabled.join(", ")} are disabled in ruleGroupOverrides` : undefined;
     },
-    fail: [{ "managedRules.managedRuleSets[0].ruleGroupOverrides": [{ ruleGroupName: "SQLI", rules: [{ ruleId: "942100", enabledState: "Disabled" }] }] }],
+    fail: [
+      {
+        "managedRules.managedRuleSets[0].ruleGroupOverrides": [
+          { ruleGroupName: "SQLI", rules: [{ ruleId: "942100", enabledState: "Disabled" }] },
+        ],
+      },
+    ],
     controls: { mcsb: ["NS-6"], waf: "Security" },
     mappings: {},
-    remediation: "Remove the `enabledState: \"Disabled\"` overrides from `managedRules.managedRuleSets[].ruleGroupOverrides`.",
+    remediation:
+      'Remove the `enabledState: "Disabled"` overrides from `managedRules.managedRuleSets[].ruleGroupOverrides`.',
     enforcement: ENFORCE.advisory,
   }),
 ];

@@ -1,5 +1,19 @@
 import { TLS_VERSIONS, type TlsVersion } from "../settings.js";
-import { isNotApplicable, notApplicable, type Enforcement, type Graph, type GraphEdit, type GraphResource, type InputPatch, type NotApplicable, type Profile, type ResourceRule, type RuleContext, type StackRule, type Subject } from "../model.js";
+import {
+  isNotApplicable,
+  notApplicable,
+  type Enforcement,
+  type Graph,
+  type GraphEdit,
+  type GraphResource,
+  type InputPatch,
+  type NotApplicable,
+  type Profile,
+  type ResourceRule,
+  type RuleContext,
+  type StackRule,
+  type Subject,
+} from "../model.js";
 
 /** Reads an input by path: `a.b[0].c`. Missing steps give undefined. */
 export function get(value: unknown, path: string): unknown {
@@ -52,7 +66,8 @@ export const atLeast = (minimum: number): Expectation => ({
 });
 
 export const present: Expectation = {
-  test: (value) => value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0),
+  test: (value) =>
+    value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0),
   describe: "a value",
 };
 
@@ -94,7 +109,10 @@ export function tlsAtLeast(spellings: TlsSpellings): (context: RuleContext) => E
     const setting = context.settings.minimumTlsVersion;
     const required = offered.includes(setting) ? setting : offered.filter((version) => version <= setting).at(-1)!;
     const allowed = offered.filter((version) => version >= required).map((version) => spellings[version]!);
-    const note = required === setting ? `setting minimumTlsVersion ${setting}` : `setting minimumTlsVersion ${setting}; the service offers at most ${required}`;
+    const note =
+      required === setting
+        ? `setting minimumTlsVersion ${setting}`
+        : `setting minimumTlsVersion ${setting}; the service offers at most ${required}`;
     // A number (1.2 from YAML or JSON) is the numeric spelling, as Checkov accepts it; case does not matter to Azure.
     const spelled = (value: unknown) => (typeof value === "number" ? value.toFixed(1) : value);
     return {
@@ -119,14 +137,23 @@ type Meta = Omit<ResourceRule, "kind" | "check" | "examples" | "enforcement"> & 
  * "Premium namespaces") says to what it does apply.
  */
 export function inputRule(
-  meta: Meta & { path: string; expect: Expectation | ((context: RuleContext) => Expectation); bad: unknown; fail?: InputPatch[]; pass?: InputPatch[]; when?: (resource: Subject) => boolean; appliesTo?: string },
+  meta: Meta & {
+    path: string;
+    expect: Expectation | ((context: RuleContext) => Expectation);
+    bad: unknown;
+    fail?: InputPatch[];
+    pass?: InputPatch[];
+    when?: (resource: Subject) => boolean;
+    appliesTo?: string;
+  },
 ): ResourceRule {
   const { path, expect, bad, fail, pass, when, appliesTo, ...rest } = meta;
   return {
     ...rest,
     kind: "resource",
     check: (resource, context) => {
-      if (when && !when(resource)) return notApplicable(appliesTo ? `applies to ${appliesTo} only` : "the rule's precondition does not hold");
+      if (when && !when(resource))
+        return notApplicable(appliesTo ? `applies to ${appliesTo} only` : "the rule's precondition does not hold");
       const value = get(resource.inputs, path);
       const expectation = typeof expect === "function" ? expect(context) : expect;
       return expectation.test(value) ? [] : [`${path} is ${show(value)}; expected ${expectation.describe}`];
@@ -138,7 +165,11 @@ export function inputRule(
 /** A rule with its own check over the resource's inputs: problems, none, or `notApplicable(reason)`. */
 export function customRule(
   meta: Meta & {
-    check: (inputs: Record<string, unknown>, context: RuleContext, resource: Subject) => string[] | string | undefined | NotApplicable;
+    check: (
+      inputs: Record<string, unknown>,
+      context: RuleContext,
+      resource: Subject,
+    ) => string[] | string | undefined | NotApplicable;
     fail: InputPatch[];
     pass?: InputPatch[];
   },
@@ -172,7 +203,12 @@ type StackCheck =
    * The common case, one finding at most per resource of `types`: `problemOf` sees the graph once
    * (to gather what every resource is checked against) and returns the check of one resource.
    */
-  | { problemOf: (graph: Graph, context: RuleContext) => (resource: GraphResource) => string | undefined | NotApplicable };
+  | {
+      problemOf: (
+        graph: Graph,
+        context: RuleContext,
+      ) => (resource: GraphResource) => string | undefined | NotApplicable;
+    };
 
 /** A rule over the whole graph; `fail` edits the compliant estate so that the rule must fail. */
 export function stackRule(meta: StackMeta & StackCheck & { fail: GraphEdit[]; pass?: GraphEdit[] }): StackRule {
@@ -187,7 +223,8 @@ export function stackRule(meta: StackMeta & StackCheck & { fail: GraphEdit[]; pa
     const problem = problemOf(graph, context);
     return graph.resources.flatMap((resource) => {
       const found = data.types.includes(resource.type) ? problem(resource) : undefined;
-      if (isNotApplicable(found)) return [{ urn: resource.urn, message: found.notApplicable, notApplicable: true as const }];
+      if (isNotApplicable(found))
+        return [{ urn: resource.urn, message: found.notApplicable, notApplicable: true as const }];
       return found ? [{ urn: resource.urn, message: found }] : [];
     });
   };

@@ -8,7 +8,11 @@ import { childrenOf, knownOr, nameOf, ofType } from "./graph.js";
 
 /** Public access is off, or the server is injected into a delegated subnet (then it has none). */
 function publicAccessProblem(inputs: Record<string, unknown>): string | undefined {
-  if (isText("Disabled").test(get(inputs, "network.publicNetworkAccess")) || get(inputs, "network.delegatedSubnetResourceId")) return undefined;
+  if (
+    isText("Disabled").test(get(inputs, "network.publicNetworkAccess")) ||
+    get(inputs, "network.delegatedSubnetResourceId")
+  )
+    return undefined;
   return `network.publicNetworkAccess is ${show(get(inputs, "network.publicNetworkAccess"))}; expected "Disabled" (reach the server through its private endpoint)`;
 }
 
@@ -17,7 +21,9 @@ function retentionProblem(inputs: Record<string, unknown>, context: RuleContext)
   const minimum = context.profile === "prod" ? 14 : 7;
   const days = get(inputs, "backup.backupRetentionDays");
   // Unset means Azure's default of 7 days.
-  return atLeast(minimum).test(days ?? 7) ? undefined : `backup.backupRetentionDays is ${show(days)}; expected at least ${minimum}`;
+  return atLeast(minimum).test(days ?? 7)
+    ? undefined
+    : `backup.backupRetentionDays is ${show(days)}; expected at least ${minimum}`;
 }
 
 /** A server's parameter by name: the configuration resources that point at the server. */
@@ -25,7 +31,8 @@ function parameterOf(graph: Graph, type: string, server: GraphResource, paramete
   return ofType(graph, type).find(
     (config) =>
       config.inputs.configurationName === parameter &&
-      ((server.inputs.serverName !== undefined && config.inputs.serverName === server.inputs.serverName) || config.dependsOn.includes(server.urn)),
+      ((server.inputs.serverName !== undefined && config.inputs.serverName === server.inputs.serverName) ||
+        config.dependsOn.includes(server.urn)),
   );
 }
 
@@ -33,7 +40,12 @@ function parameterOf(graph: Graph, type: string, server: GraphResource, paramete
  * What is wrong with a server's Microsoft Entra administrators (child resources): none, or one
  * lacking a field PSRule's Azure.PostgreSQL.AAD / Azure.MySQL.AAD want set.
  */
-function entraAdministratorProblem(graph: Graph, server: GraphResource, type: string, required: Record<string, string | undefined>): string | undefined {
+function entraAdministratorProblem(
+  graph: Graph,
+  server: GraphResource,
+  type: string,
+  required: Record<string, string | undefined>,
+): string | undefined {
   const admins = childrenOf(graph, server, type, "serverName");
   if (!admins.length) return `no Microsoft Entra administrator (${type.split(":").slice(1).join(" ")}) for the server`;
   // A value computed during `pulumi preview` (an identity's id) is set, just not known yet.
@@ -44,16 +56,22 @@ function entraAdministratorProblem(graph: Graph, server: GraphResource, type: st
       if (value === unknown) return false;
       return expected === undefined ? !present.test(value) : !isText(expected).test(value);
     });
-    return missing.length ? [`${nameOf(admin)} lacks ${missing.map(([key, value]) => (value ? `${key} ${JSON.stringify(value)}` : key)).join(", ")}`] : [];
+    return missing.length
+      ? [
+          `${nameOf(admin)} lacks ${missing.map(([key, value]) => (value ? `${key} ${JSON.stringify(value)}` : key)).join(", ")}`,
+        ]
+      : [];
   });
   return problems.join("; ") || undefined;
 }
 
 /** A graph edit applying `edit` to the inputs of every resource of a type (a server, an administrator). */
-const editEach = (type: string, edit: (inputs: Record<string, unknown>) => void) => (graph: Graph) => ofType(graph, type).forEach((resource) => edit(resource.inputs));
+const editEach = (type: string, edit: (inputs: Record<string, unknown>) => void) => (graph: Graph) =>
+  ofType(graph, type).forEach((resource) => edit(resource.inputs));
 
 const setParameter = (type: string, parameter: string, value: string) => (graph: Graph) => {
-  for (const config of ofType(graph, type)) if (config.inputs.configurationName === parameter) config.inputs.value = value;
+  for (const config of ofType(graph, type))
+    if (config.inputs.configurationName === parameter) config.inputs.value = value;
 };
 const removeParameter = (type: string, parameter: string) => (graph: Graph) => {
   graph.resources = graph.resources.filter((r) => !(r.type === type && r.inputs.configurationName === parameter));
@@ -154,16 +172,30 @@ export const flexibleServerRules: Rule[] = [
     problemOf: (graph) => (server) => {
       const inputs = server.inputs;
       const problems: string[] = [];
-      if (!isText("Enabled").test(get(inputs, "authConfig.activeDirectoryAuth"))) problems.push(`authConfig.activeDirectoryAuth is ${show(get(inputs, "authConfig.activeDirectoryAuth"))}; expected "Enabled"`);
-      if (!isText("Disabled").test(get(inputs, "authConfig.passwordAuth"))) problems.push(`authConfig.passwordAuth is ${show(get(inputs, "authConfig.passwordAuth"))}; expected "Disabled"`);
-      if (inputs.administratorLoginPassword !== undefined) problems.push("administratorLoginPassword is set; expected no password");
+      if (!isText("Enabled").test(get(inputs, "authConfig.activeDirectoryAuth")))
+        problems.push(
+          `authConfig.activeDirectoryAuth is ${show(get(inputs, "authConfig.activeDirectoryAuth"))}; expected "Enabled"`,
+        );
+      if (!isText("Disabled").test(get(inputs, "authConfig.passwordAuth")))
+        problems.push(
+          `authConfig.passwordAuth is ${show(get(inputs, "authConfig.passwordAuth"))}; expected "Disabled"`,
+        );
+      if (inputs.administratorLoginPassword !== undefined)
+        problems.push("administratorLoginPassword is set; expected no password");
       // PSRule Azure.PostgreSQL.AAD: an administrators child with principalName, principalType and tenantId.
-      const admin = entraAdministratorProblem(graph, server, T.psqlAdmin, { principalName: undefined, principalType: undefined, tenantId: undefined });
+      const admin = entraAdministratorProblem(graph, server, T.psqlAdmin, {
+        principalName: undefined,
+        principalType: undefined,
+        tenantId: undefined,
+      });
       if (admin) problems.push(admin);
       return problems.join("; ") || undefined;
     },
     fail: [
-      editEach(T.psqlServer, (inputs) => (inputs.authConfig = { ...(inputs.authConfig as object), passwordAuth: "Enabled" })),
+      editEach(
+        T.psqlServer,
+        (inputs) => (inputs.authConfig = { ...(inputs.authConfig as object), passwordAuth: "Enabled" }),
+      ),
       editEach(T.psqlServer, (inputs) => delete inputs.authConfig),
       editEach(T.psqlServer, (inputs) => (inputs.administratorLoginPassword = "[secret]")),
       // Entra-only with no Entra administrator: nobody could sign in (PSRule fails a server without one).
@@ -172,10 +204,16 @@ export const flexibleServerRules: Rule[] = [
       editEach(T.psqlAdmin, (inputs) => delete inputs.tenantId),
     ],
     // Azure compares the switches case-insensitively.
-    pass: [editEach(T.psqlServer, (inputs) => (inputs.authConfig = { activeDirectoryAuth: "enabled", passwordAuth: "disabled", tenantId: "t" }))],
+    pass: [
+      editEach(
+        T.psqlServer,
+        (inputs) => (inputs.authConfig = { activeDirectoryAuth: "enabled", passwordAuth: "disabled", tenantId: "t" }),
+      ),
+    ],
     controls: { mcsb: ["IM-1"], waf: "Security" },
     mappings: { psrule: ["Azure.PostgreSQL.AAD", "Azure.PostgreSQL.AADOnly"] },
-    remediation: "Set `authConfig: { activeDirectoryAuth: \"Enabled\", passwordAuth: \"Disabled\", tenantId }` on the dbforpostgresql Server and give it an AdministratorsMicrosoftEntra (objectId, principalName, principalType, tenantId).",
+    remediation:
+      'Set `authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Disabled", tenantId }` on the dbforpostgresql Server and give it an AdministratorsMicrosoftEntra (objectId, principalName, principalType, tenantId).',
     enforcement: ENFORCE.always,
   }),
   customRule({
@@ -186,30 +224,45 @@ export const flexibleServerRules: Rule[] = [
     types: [T.psqlConfiguration],
     check: (inputs, context) => {
       const value = String(inputs.value ?? "");
-      if (inputs.configurationName === "require_secure_transport" && !isText("on").test(value)) return `value of require_secure_transport is ${JSON.stringify(value)}; expected "on"`;
+      if (inputs.configurationName === "require_secure_transport" && !isText("on").test(value))
+        return `value of require_secure_transport is ${JSON.stringify(value)}; expected "on"`;
       const minimum = tlsAtLeast(TLS.flexibleServer)(context);
-      if (inputs.configurationName === "ssl_min_protocol_version" && !minimum.test(value)) return `value of ssl_min_protocol_version is ${JSON.stringify(value)}; expected ${minimum.describe}`;
+      if (inputs.configurationName === "ssl_min_protocol_version" && !minimum.test(value))
+        return `value of ssl_min_protocol_version is ${JSON.stringify(value)}; expected ${minimum.describe}`;
       return undefined;
     },
-    fail: [{ configurationName: "require_secure_transport", value: "off" }, { configurationName: "ssl_min_protocol_version", value: "TLSv1" }],
+    fail: [
+      { configurationName: "require_secure_transport", value: "off" },
+      { configurationName: "ssl_min_protocol_version", value: "TLSv1" },
+    ],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: {},
-    remediation: "Set the dbforpostgresql Configuration `require_secure_transport` to \"on\" and `ssl_min_protocol_version` to the `minimumTlsVersion` policy setting (`\"TLSv1.2\"` by default) or newer.",
+    remediation:
+      'Set the dbforpostgresql Configuration `require_secure_transport` to "on" and `ssl_min_protocol_version` to the `minimumTlsVersion` policy setting (`"TLSv1.2"` by default) or newer.',
     enforcement: ENFORCE.always,
   }),
 
   stackRule({
     id: "EST-MYSQL-001",
     title: "MySQL allows Microsoft Entra authentication only",
-    description: "With aad_auth_only ON and an Entra administrator, the bootstrap password MySQL requires at creation can no longer sign in.",
+    description:
+      "With aad_auth_only ON and an Entra administrator, the bootstrap password MySQL requires at creation can no longer sign in.",
     severity: "high",
     types: [T.mysqlServer],
     problemOf: (graph) => (server) => {
       // PSRule Azure.MySQL.AAD: an ActiveDirectory administrator with its identity, login, sid and tenant.
-      const admin = entraAdministratorProblem(graph, server, T.mysqlAdmin, { administratorType: "ActiveDirectory", identityResourceId: undefined, login: undefined, sid: undefined, tenantId: undefined });
+      const admin = entraAdministratorProblem(graph, server, T.mysqlAdmin, {
+        administratorType: "ActiveDirectory",
+        identityResourceId: undefined,
+        login: undefined,
+        sid: undefined,
+        tenantId: undefined,
+      });
       if (admin) return admin;
       const only = parameterOf(graph, T.mysqlConfiguration, server, "aad_auth_only");
-      return only && isText("ON").test(only.inputs.value) ? undefined : `value of aad_auth_only is ${show(only?.inputs.value)}; expected "ON"`;
+      return only && isText("ON").test(only.inputs.value)
+        ? undefined
+        : `value of aad_auth_only is ${show(only?.inputs.value)}; expected "ON"`;
     },
     fail: [
       setParameter(T.mysqlConfiguration, "aad_auth_only", "OFF"),
@@ -221,7 +274,8 @@ export const flexibleServerRules: Rule[] = [
     pass: [setParameter(T.mysqlConfiguration, "aad_auth_only", "on")],
     controls: { mcsb: ["IM-1"], waf: "Security" },
     mappings: { psrule: ["Azure.MySQL.AAD", "Azure.MySQL.AADOnly"] },
-    remediation: "Give the dbformysql Server an AzureADAdministrator (with its user-assigned identity) and a Configuration `aad_auth_only` = \"ON\".",
+    remediation:
+      'Give the dbformysql Server an AzureADAdministrator (with its user-assigned identity) and a Configuration `aad_auth_only` = "ON".',
     enforcement: ENFORCE.always,
   }),
   customRule({
@@ -232,18 +286,27 @@ export const flexibleServerRules: Rule[] = [
     types: [T.mysqlConfiguration],
     check: (inputs, context) => {
       const value = String(inputs.value ?? "");
-      if (inputs.configurationName === "require_secure_transport" && !isText("ON").test(value)) return `value of require_secure_transport is ${JSON.stringify(value)}; expected "ON"`;
+      if (inputs.configurationName === "require_secure_transport" && !isText("ON").test(value))
+        return `value of require_secure_transport is ${JSON.stringify(value)}; expected "ON"`;
       if (inputs.configurationName === "tls_version") {
         const minimum = tlsAtLeast(TLS.flexibleServer)(context);
-        const weak = value.split(",").map((v) => v.trim()).filter((v) => !minimum.test(v));
-        if (weak.length || !value) return `value of tls_version is ${JSON.stringify(value)}; expected only ${minimum.describe}`;
+        const weak = value
+          .split(",")
+          .map((v) => v.trim())
+          .filter((v) => !minimum.test(v));
+        if (weak.length || !value)
+          return `value of tls_version is ${JSON.stringify(value)}; expected only ${minimum.describe}`;
       }
       return undefined;
     },
-    fail: [{ configurationName: "require_secure_transport", value: "OFF" }, { configurationName: "tls_version", value: "TLSv1.1,TLSv1.2" }],
+    fail: [
+      { configurationName: "require_secure_transport", value: "OFF" },
+      { configurationName: "tls_version", value: "TLSv1.1,TLSv1.2" },
+    ],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: {},
-    remediation: "Set the dbformysql Configuration `require_secure_transport` to \"ON\" and `tls_version` to \"TLSv1.2,TLSv1.3\" (\"TLSv1.3\" when the `minimumTlsVersion` policy setting is 1.3).",
+    remediation:
+      'Set the dbformysql Configuration `require_secure_transport` to "ON" and `tls_version` to "TLSv1.2,TLSv1.3" ("TLSv1.3" when the `minimumTlsVersion` policy setting is 1.3).',
     enforcement: ENFORCE.always,
   }),
   ...serverRules({

@@ -48,7 +48,9 @@ export function refersToAny(from: GraphResource, arrayPath: string, itemPath: st
   const items = knownOrUndefined(() => get(from.inputs, arrayPath));
   if (!Array.isArray(items)) return refersTo(from, arrayPath, to);
   // By index only: touching an unknown item of the engine's proxied array would throw.
-  return Array.from({ length: items.length }, (_unused, index) => index).some((index) => refersTo(from, `${arrayPath}[${index}]${itemPath ? `.${itemPath}` : ""}`, to));
+  return Array.from({ length: items.length }, (_unused, index) => index).some((index) =>
+    refersTo(from, `${arrayPath}[${index}]${itemPath ? `.${itemPath}` : ""}`, to),
+  );
 }
 
 /** Whether two names are the same known name: two unset names are no evidence of anything. */
@@ -61,7 +63,14 @@ export function sameName(a: unknown, b: unknown): boolean {
  * engine recorded it as the parent's child or dependant (names not yet known in a preview).
  */
 export function belongsTo(child: GraphResource, parent: GraphResource, key: string): boolean {
-  return sameName(knownOrUndefined(() => child.inputs[key]), knownOrUndefined(() => parent.inputs[key])) || child.parent === parent.urn || child.dependsOn.includes(parent.urn);
+  return (
+    sameName(
+      knownOrUndefined(() => child.inputs[key]),
+      knownOrUndefined(() => parent.inputs[key]),
+    ) ||
+    child.parent === parent.urn ||
+    child.dependsOn.includes(parent.urn)
+  );
 }
 
 /** The resources of `type` that belong to `parent` by `key` (see belongsTo). */

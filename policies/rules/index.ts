@@ -23,7 +23,8 @@ const ID = /^EST-[A-Z]+-\d{3}$/;
 function catalogue(rules: Rule[]): readonly Rule[] {
   const seen = new Set<string>();
   for (const rule of rules) {
-    if (!ID.test(rule.id)) throw new Error(`policies/rules: rule id ${JSON.stringify(rule.id)} does not match EST-<AREA>-<NNN>`);
+    if (!ID.test(rule.id))
+      throw new Error(`policies/rules: rule id ${JSON.stringify(rule.id)} does not match EST-<AREA>-<NNN>`);
     if (seen.has(rule.id)) throw new Error(`policies/rules: rule id ${rule.id} is declared twice`);
     if (!rule.types.length) throw new Error(`policies/rules: rule ${rule.id} applies to no resource type`);
     seen.add(rule.id);

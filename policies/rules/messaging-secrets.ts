@@ -1,6 +1,18 @@
 import { ENFORCE, REMOVE, type Rule } from "../model.js";
 import { T } from "../types.js";
-import { asArray, atLeast, customRule, get, inputRule, is, isText, present, TLS, tlsAtLeast, unsetOr } from "./factory.js";
+import {
+  asArray,
+  atLeast,
+  customRule,
+  get,
+  inputRule,
+  is,
+  isText,
+  present,
+  TLS,
+  tlsAtLeast,
+  unsetOr,
+} from "./factory.js";
 import { managedIdentity } from "./identity.js";
 
 const namespace = [T.serviceBus];
@@ -28,7 +40,11 @@ export const messagingAndSecretRules: Rule[] = [
     // PSRule and Checkov CKV_AZURE_203 fail an absent value: SAS keys work unless turned off.
     fail: [{ disableLocalAuth: REMOVE }],
     controls: { mcsb: ["IM-1"], waf: "Security" },
-    mappings: { psrule: ["Azure.ServiceBus.DisableLocalAuth"], checkov: ["CKV_AZURE_203"], azurePolicy: ["cfb11c26-f069-4c14-8e36-56c394dae5af"] },
+    mappings: {
+      psrule: ["Azure.ServiceBus.DisableLocalAuth"],
+      checkov: ["CKV_AZURE_203"],
+      azurePolicy: ["cfb11c26-f069-4c14-8e36-56c394dae5af"],
+    },
     remediation: "Set `disableLocalAuth: true` on the servicebus Namespace.",
     enforcement: ENFORCE.always,
   }),
@@ -47,7 +63,8 @@ export const messagingAndSecretRules: Rule[] = [
     pass: [{ minimumTlsVersion: "1.3" }],
     controls: { mcsb: ["DP-3"], waf: "Security" },
     mappings: { psrule: ["Azure.ServiceBus.MinTLS"], checkov: ["CKV_AZURE_205"] },
-    remediation: "Set `minimumTlsVersion` on the servicebus Namespace to the `minimumTlsVersion` policy setting (`\"1.2\"` by default) or newer.",
+    remediation:
+      'Set `minimumTlsVersion` on the servicebus Namespace to the `minimumTlsVersion` policy setting (`"1.2"` by default) or newer.',
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -64,7 +81,7 @@ export const messagingAndSecretRules: Rule[] = [
     pass: [{ publicNetworkAccess: "disabled" }],
     controls: { mcsb: ["NS-2"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_204"] },
-    remediation: "Set `publicNetworkAccess: \"Disabled\"` on the servicebus Namespace (Premium SKU).",
+    remediation: 'Set `publicNetworkAccess: "Disabled"` on the servicebus Namespace (Premium SKU).',
     enforcement: ENFORCE.prod,
   }),
   inputRule({
@@ -78,7 +95,7 @@ export const messagingAndSecretRules: Rule[] = [
     bad: "Standard",
     controls: { mcsb: ["NS-2"], waf: "Reliability" },
     mappings: {},
-    remediation: "Set `sku: { name: \"Premium\", tier: \"Premium\", capacity: 1 }` on the servicebus Namespace.",
+    remediation: 'Set `sku: { name: "Premium", tier: "Premium", capacity: 1 }` on the servicebus Namespace.',
     enforcement: ENFORCE.prod,
   }),
   inputRule({
@@ -95,7 +112,7 @@ export const messagingAndSecretRules: Rule[] = [
     pass: [{ "identity.type": "UserAssigned" }, { "identity.type": "SystemAssigned, UserAssigned" }],
     controls: { mcsb: ["IM-3"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_202"] },
-    remediation: "Set `identity: { type: \"SystemAssigned\" }` on the servicebus Namespace.",
+    remediation: 'Set `identity: { type: "SystemAssigned" }` on the servicebus Namespace.',
     enforcement: ENFORCE.advisory,
   }),
   inputRule({
@@ -120,7 +137,9 @@ export const messagingAndSecretRules: Rule[] = [
     types: [T.queue],
     check: (inputs) => {
       const count = inputs.maxDeliveryCount;
-      return typeof count === "number" && count >= 1 && count <= 10 ? undefined : `maxDeliveryCount is ${JSON.stringify(count)}; expected 1 to 10`;
+      return typeof count === "number" && count >= 1 && count <= 10
+        ? undefined
+        : `maxDeliveryCount is ${JSON.stringify(count)}; expected 1 to 10`;
     },
     fail: [{ maxDeliveryCount: 100 }, { maxDeliveryCount: REMOVE }],
     controls: { mcsb: [], waf: "Reliability" },
@@ -136,7 +155,9 @@ export const messagingAndSecretRules: Rule[] = [
     types: [T.queue],
     check: (inputs) => {
       const days = durationDays(inputs.defaultMessageTimeToLive);
-      return days !== undefined && days > 0 && days <= 14 ? undefined : `defaultMessageTimeToLive is ${JSON.stringify(inputs.defaultMessageTimeToLive)}; expected an ISO 8601 duration of at most 14 days, such as "P7D"`;
+      return days !== undefined && days > 0 && days <= 14
+        ? undefined
+        : `defaultMessageTimeToLive is ${JSON.stringify(inputs.defaultMessageTimeToLive)}; expected an ISO 8601 duration of at most 14 days, such as "P7D"`;
     },
     fail: [{ defaultMessageTimeToLive: REMOVE }, { defaultMessageTimeToLive: "P10675199DT2H48M5.4775807S" }],
     controls: { mcsb: [], waf: "Operational Excellence" },
@@ -148,7 +169,8 @@ export const messagingAndSecretRules: Rule[] = [
   inputRule({
     id: "EST-KV-001",
     title: "Key Vault uses Azure RBAC",
-    description: "Access policies cannot be scoped below the vault and are not managed with the rest of the role assignments.",
+    description:
+      "Access policies cannot be scoped below the vault and are not managed with the rest of the role assignments.",
     severity: "high",
     types: vault,
     path: "properties.enableRbacAuthorization",
@@ -173,14 +195,19 @@ export const messagingAndSecretRules: Rule[] = [
     bad: false,
     fail: [{ "properties.enableSoftDelete": REMOVE }, { "properties.enableSoftDelete": "true" }],
     controls: { mcsb: ["DP-8", "BR-2"], cis: ["8.5"], waf: "Reliability" },
-    mappings: { psrule: ["Azure.KeyVault.SoftDelete"], checkov: ["CKV_AZURE_42", "CKV_AZURE_111"], azurePolicy: ["1e66c121-a66a-4b1f-9b83-0fd99bf0fc2d"] },
+    mappings: {
+      psrule: ["Azure.KeyVault.SoftDelete"],
+      checkov: ["CKV_AZURE_42", "CKV_AZURE_111"],
+      azurePolicy: ["1e66c121-a66a-4b1f-9b83-0fd99bf0fc2d"],
+    },
     remediation: "Set `properties.enableSoftDelete: true` on the Vault.",
     enforcement: ENFORCE.always,
   }),
   inputRule({
     id: "EST-KV-003",
     title: "Key Vault purge protection is on",
-    description: "Nobody, including an attacker with owner rights, can purge soft-deleted secrets before retention ends.",
+    description:
+      "Nobody, including an attacker with owner rights, can purge soft-deleted secrets before retention ends.",
     severity: "high",
     types: vault,
     path: "properties.enablePurgeProtection",
@@ -190,7 +217,11 @@ export const messagingAndSecretRules: Rule[] = [
     fail: [{ "properties.enablePurgeProtection": REMOVE }],
     controls: { mcsb: ["DP-8", "BR-2"], cis: ["8.5"], waf: "Reliability" },
     // Checkov CKV_AZURE_42 wants soft delete (EST-KV-002) and purge protection both.
-    mappings: { psrule: ["Azure.KeyVault.PurgeProtect"], checkov: ["CKV_AZURE_42", "CKV_AZURE_110"], azurePolicy: ["0b60c0b2-2dc2-4e1c-b5c9-abbed971de53"] },
+    mappings: {
+      psrule: ["Azure.KeyVault.PurgeProtect"],
+      checkov: ["CKV_AZURE_42", "CKV_AZURE_110"],
+      azurePolicy: ["0b60c0b2-2dc2-4e1c-b5c9-abbed971de53"],
+    },
     remediation: "Set `properties.enablePurgeProtection: true` on the Vault.",
     // Advisory outside prod: a purge-protected vault blocks re-creating a torn-down dev vault under its name for the retention period.
     enforcement: ENFORCE.prod,
@@ -208,8 +239,12 @@ export const messagingAndSecretRules: Rule[] = [
     fail: [{ "properties.networkAcls": REMOVE }],
     pass: [{ "properties.networkAcls.defaultAction": "deny" }],
     controls: { mcsb: ["NS-2"], waf: "Security" },
-    mappings: { psrule: ["Azure.KeyVault.Firewall"], checkov: ["CKV_AZURE_109"], azurePolicy: ["55615ac9-af46-4a59-874e-391cc3dfb490"] },
-    remediation: "Set `properties.networkAcls: { defaultAction: \"Deny\", bypass: \"AzureServices\" }` on the Vault.",
+    mappings: {
+      psrule: ["Azure.KeyVault.Firewall"],
+      checkov: ["CKV_AZURE_109"],
+      azurePolicy: ["55615ac9-af46-4a59-874e-391cc3dfb490"],
+    },
+    remediation: 'Set `properties.networkAcls: { defaultAction: "Deny", bypass: "AzureServices" }` on the Vault.',
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -222,11 +257,14 @@ export const messagingAndSecretRules: Rule[] = [
     expect: isText("Disabled"),
     bad: "Enabled",
     // Checkov CKV_AZURE_189 also passes a vault with ip rules; Estate allows only private endpoints: stricter.
-    fail: [{ "properties.publicNetworkAccess": REMOVE }, { "properties.publicNetworkAccess": "Enabled", "properties.networkAcls.ipRules": [{ value: "203.0.113.0/24" }] }],
+    fail: [
+      { "properties.publicNetworkAccess": REMOVE },
+      { "properties.publicNetworkAccess": "Enabled", "properties.networkAcls.ipRules": [{ value: "203.0.113.0/24" }] },
+    ],
     pass: [{ "properties.publicNetworkAccess": "disabled" }],
     controls: { mcsb: ["NS-2"], cis: ["8.7"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_189"], azurePolicy: ["405c5871-3e91-4644-8a63-58e19d68ff5b"] },
-    remediation: "Set `properties.publicNetworkAccess: \"Disabled\"` on the Vault.",
+    remediation: 'Set `properties.publicNetworkAccess: "Disabled"` on the Vault.',
     enforcement: ENFORCE.always,
   }),
   customRule({
@@ -241,7 +279,10 @@ export const messagingAndSecretRules: Rule[] = [
     },
     // PSRule Azure.KeyVault.AccessPolicy flags broad permissions (all, purge) only; Estate wants none at all, as
     // RBAC ignores them (EST-KV-001): stricter. An empty list is none.
-    fail: [{ "properties.accessPolicies": [{ objectId: "x", tenantId: "y", permissions: { secrets: ["get"] } }] }, { "properties.accessPolicies": [{ objectId: "x", tenantId: "y", permissions: { secrets: ["all", "purge"] } }] }],
+    fail: [
+      { "properties.accessPolicies": [{ objectId: "x", tenantId: "y", permissions: { secrets: ["get"] } }] },
+      { "properties.accessPolicies": [{ objectId: "x", tenantId: "y", permissions: { secrets: ["all", "purge"] } }] },
+    ],
     pass: [{ "properties.accessPolicies": [] }, { "properties.accessPolicies": REMOVE }],
     controls: { mcsb: ["PA-7"], waf: "Security" },
     mappings: { psrule: ["Azure.KeyVault.AccessPolicy"] },
@@ -275,7 +316,8 @@ export const messagingAndSecretRules: Rule[] = [
     fail: [{ "properties.attributes.expires": null }, { "properties.attributes": REMOVE }],
     controls: { mcsb: ["DP-6", "IM-8"], cis: ["8.3"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_41"], azurePolicy: ["98728c90-32c7-4049-8429-847dc0f4fe37"] },
-    remediation: "Set `properties.attributes.expires` (seconds since epoch) on the keyvault Secret and rotate before it.",
+    remediation:
+      "Set `properties.attributes.expires` (seconds since epoch) on the keyvault Secret and rotate before it.",
     enforcement: ENFORCE.advisory,
   }),
   inputRule({

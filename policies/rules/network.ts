@@ -15,7 +15,9 @@ const ANY_SOURCE = new Set(["*", "0.0.0.0", "internet", "any"]);
 const isAnySource = (source: string) => ANY_SOURCE.has(source.trim().toLowerCase()) || source.trim().endsWith("/0");
 
 function sources(rule: SecurityRule): string[] {
-  return [rule.sourceAddressPrefix, ...asArray(rule.sourceAddressPrefixes)].filter((s): s is string => typeof s === "string");
+  return [rule.sourceAddressPrefix, ...asArray(rule.sourceAddressPrefixes)].filter(
+    (s): s is string => typeof s === "string",
+  );
 }
 
 function allowsInboundFromAnywhere(rule: SecurityRule): boolean {
@@ -24,7 +26,9 @@ function allowsInboundFromAnywhere(rule: SecurityRule): boolean {
 
 /** Whether a port range list ("22", "20-25", "*") covers a port. */
 function coversPort(rule: SecurityRule, port: number): boolean {
-  const ranges = [rule.destinationPortRange, ...asArray(rule.destinationPortRanges)].filter((r): r is string => typeof r === "string");
+  const ranges = [rule.destinationPortRange, ...asArray(rule.destinationPortRanges)].filter(
+    (r): r is string => typeof r === "string",
+  );
   return ranges.some((range) => {
     if (range.trim() === "*") return true;
     const [low, high = low] = range.split("-").map((bound) => Number(bound.trim()));
@@ -41,13 +45,17 @@ export const networkRules: Rule[] = [
   customRule({
     id: "EST-NET-001",
     title: "No NSG rule allows inbound traffic from any source",
-    description: "Inbound rules name a service tag or a private range (AzureFrontDoor.Backend, VirtualNetwork), never `*` or Internet.",
+    description:
+      "Inbound rules name a service tag or a private range (AzureFrontDoor.Backend, VirtualNetwork), never `*` or Internet.",
     severity: "critical",
     types: nsgTypes,
     check: (_inputs, _context, resource) =>
       securityRules(resource)
         .filter(allowsInboundFromAnywhere)
-        .map((rule) => `security rule ${JSON.stringify(rule.name)} allows inbound from ${sources(rule).join(", ")} (sourceAddressPrefix)`),
+        .map(
+          (rule) =>
+            `security rule ${JSON.stringify(rule.name)} allows inbound from ${sources(rule).join(", ")} (sourceAddressPrefix)`,
+        ),
     fail: [
       { "securityRules[0].sourceAddressPrefix": "*" },
       { "securityRules[0].sourceAddressPrefix": "Internet" },
@@ -58,7 +66,11 @@ export const networkRules: Rule[] = [
       { "securityRules[0].sourceAddressPrefix": "internet" },
       // The list form: any entry counts.
       { "securityRules[0].sourceAddressPrefix": REMOVE, "securityRules[0].sourceAddressPrefixes": ["10.0.0.0/8", "*"] },
-      { "securityRules[0].direction": "inbound", "securityRules[0].access": "allow", "securityRules[0].sourceAddressPrefix": "*" },
+      {
+        "securityRules[0].direction": "inbound",
+        "securityRules[0].access": "allow",
+        "securityRules[0].sourceAddressPrefix": "*",
+      },
     ],
     pass: [
       // Deny rules and outbound rules from anywhere are fine.
@@ -68,7 +80,8 @@ export const networkRules: Rule[] = [
     ],
     controls: { ...nsgControls, cis: ["6.4"] },
     mappings: { psrule: ["Azure.NSG.AnyInboundSource"] },
-    remediation: "Set the rule's `sourceAddressPrefix` to a service tag (e.g. `AzureFrontDoor.Backend`) or a private prefix in the NSG's `securityRules`.",
+    remediation:
+      "Set the rule's `sourceAddressPrefix` to a service tag (e.g. `AzureFrontDoor.Backend`) or a private prefix in the NSG's `securityRules`.",
     enforcement: ENFORCE.always,
   }),
   customRule({
@@ -80,43 +93,71 @@ export const networkRules: Rule[] = [
     check: (_inputs, _context, resource) =>
       securityRules(resource)
         .filter((rule) => allowsInboundFromAnywhere(rule) && MANAGEMENT_PORTS.some((port) => coversPort(rule, port)))
-        .map((rule) => `security rule ${JSON.stringify(rule.name)} opens a management port (${MANAGEMENT_PORTS.filter((p) => coversPort(rule, p)).join(", ")}) to ${sources(rule).join(", ")} (sourceAddressPrefix)`),
+        .map(
+          (rule) =>
+            `security rule ${JSON.stringify(rule.name)} opens a management port (${MANAGEMENT_PORTS.filter((p) => coversPort(rule, p)).join(", ")}) to ${sources(rule).join(", ")} (sourceAddressPrefix)`,
+        ),
     fail: [
       { "securityRules[0].sourceAddressPrefix": "Internet", "securityRules[0].destinationPortRange": "3389" },
       // Checkov CKV_AZURE_9/10: a range that covers the port, "*", and the list form count.
       { "securityRules[0].sourceAddressPrefix": "*", "securityRules[0].destinationPortRange": "20-25" },
       { "securityRules[0].sourceAddressPrefix": "*", "securityRules[0].destinationPortRange": "*" },
-      { "securityRules[0].sourceAddressPrefix": "0.0.0.0", "securityRules[0].destinationPortRange": REMOVE, "securityRules[0].destinationPortRanges": ["443", "3380-3390"] },
-      { "securityRules[0].sourceAddressPrefix": REMOVE, "securityRules[0].sourceAddressPrefixes": ["Internet"], "securityRules[0].destinationPortRange": "22" },
+      {
+        "securityRules[0].sourceAddressPrefix": "0.0.0.0",
+        "securityRules[0].destinationPortRange": REMOVE,
+        "securityRules[0].destinationPortRanges": ["443", "3380-3390"],
+      },
+      {
+        "securityRules[0].sourceAddressPrefix": REMOVE,
+        "securityRules[0].sourceAddressPrefixes": ["Internet"],
+        "securityRules[0].destinationPortRange": "22",
+      },
       // Checkov judges Tcp and * only; RDP also listens on UDP 3389, so Estate judges every protocol.
-      { "securityRules[0].sourceAddressPrefix": "Internet", "securityRules[0].destinationPortRange": "3389", "securityRules[0].protocol": "Udp" },
+      {
+        "securityRules[0].sourceAddressPrefix": "Internet",
+        "securityRules[0].destinationPortRange": "3389",
+        "securityRules[0].protocol": "Udp",
+      },
       { "securityRules[0].sourceAddressPrefix": "Internet", "securityRules[0].destinationPortRange": "5986" },
     ],
     pass: [
       { "securityRules[0].sourceAddressPrefix": "VirtualNetwork", "securityRules[0].destinationPortRange": "22" },
-      { "securityRules[0].sourceAddressPrefix": "Internet", "securityRules[0].destinationPortRange": "23-3388", "securityRules[0].access": "Deny" },
+      {
+        "securityRules[0].sourceAddressPrefix": "Internet",
+        "securityRules[0].destinationPortRange": "23-3388",
+        "securityRules[0].access": "Deny",
+      },
     ],
     controls: { ...nsgControls, cis: ["6.1", "6.2"] },
     mappings: { checkov: ["CKV_AZURE_9", "CKV_AZURE_10"], azurePolicy: ["22730e10-96f6-4aac-ad84-9383d35b5917"] },
-    remediation: "Restrict the rule's `sourceAddressPrefix` to `VirtualNetwork` (Bastion or VPN) in the NSG's `securityRules`.",
+    remediation:
+      "Restrict the rule's `sourceAddressPrefix` to `VirtualNetwork` (Bastion or VPN) in the NSG's `securityRules`.",
     enforcement: ENFORCE.always,
   }),
   customRule({
     id: "EST-NET-003",
     title: "NSGs end with an explicit deny-all inbound rule",
-    description: "Azure's default rules allow all traffic from the VNet and load balancer; an explicit deny makes intent visible.",
+    description:
+      "Azure's default rules allow all traffic from the VNet and load balancer; an explicit deny makes intent visible.",
     severity: "low",
     types: [T.nsg],
     check: (inputs) => {
-      const denies = asArray(inputs.securityRules).map(asRecord).some(
-        (rule) => isText("Inbound").test(rule.direction) && isText("Deny").test(rule.access) && rule.sourceAddressPrefix === "*" && rule.destinationPortRange === "*",
-      );
+      const denies = asArray(inputs.securityRules)
+        .map(asRecord)
+        .some(
+          (rule) =>
+            isText("Inbound").test(rule.direction) &&
+            isText("Deny").test(rule.access) &&
+            rule.sourceAddressPrefix === "*" &&
+            rule.destinationPortRange === "*",
+        );
       return denies ? undefined : "securityRules has no inbound Deny rule from * to *";
     },
     fail: [{ securityRules: [] }],
     controls: nsgControls,
     mappings: {},
-    remediation: "Add `{ name: \"deny-all-inbound\", direction: \"Inbound\", access: \"Deny\", priority: 4096, protocol: \"*\", sourceAddressPrefix: \"*\", destinationAddressPrefix: \"*\", sourcePortRange: \"*\", destinationPortRange: \"*\" }` to `securityRules`.",
+    remediation:
+      'Add `{ name: "deny-all-inbound", direction: "Inbound", access: "Deny", priority: 4096, protocol: "*", sourceAddressPrefix: "*", destinationAddressPrefix: "*", sourcePortRange: "*", destinationPortRange: "*" }` to `securityRules`.',
     enforcement: ENFORCE.always,
   }),
   customRule({
@@ -126,7 +167,9 @@ export const networkRules: Rule[] = [
     severity: "low",
     types: nsgTypes,
     check: (_inputs, _context, resource) =>
-      securityRules(resource).filter((rule) => !present.test(rule.description)).map((rule) => `security rule ${JSON.stringify(rule.name)} has no description`),
+      securityRules(resource)
+        .filter((rule) => !present.test(rule.description))
+        .map((rule) => `security rule ${JSON.stringify(rule.name)} has no description`),
     fail: [{ "securityRules[0].description": REMOVE }],
     controls: { mcsb: ["NS-7"], waf: "Operational Excellence" },
     mappings: {},
@@ -143,10 +186,22 @@ export const networkRules: Rule[] = [
       // A Subnet resource, or each entry of a VirtualNetwork's inline `subnets`.
       const subnets =
         resource.type === T.virtualNetwork
-          ? asArray(inputs.subnets).map((subnet, index) => ({ name: get(subnet, "name"), path: `subnets[${index}].networkSecurityGroup.id`, nsg: get(subnet, "networkSecurityGroup.id") }))
-          : [{ name: inputs.subnetName ?? resource.name, path: "networkSecurityGroup.id", nsg: get(inputs, "networkSecurityGroup.id") }];
-      if (resource.type === T.virtualNetwork && !subnets.length) return notApplicable("no inline subnets: Subnet resources are judged themselves");
-      if (resource.type === T.subnet && SUBNETS_WITHOUT_NSG.includes(String(subnets[0]!.name))) return notApplicable(`${String(subnets[0]!.name)} takes no network security group`);
+          ? asArray(inputs.subnets).map((subnet, index) => ({
+              name: get(subnet, "name"),
+              path: `subnets[${index}].networkSecurityGroup.id`,
+              nsg: get(subnet, "networkSecurityGroup.id"),
+            }))
+          : [
+              {
+                name: inputs.subnetName ?? resource.name,
+                path: "networkSecurityGroup.id",
+                nsg: get(inputs, "networkSecurityGroup.id"),
+              },
+            ];
+      if (resource.type === T.virtualNetwork && !subnets.length)
+        return notApplicable("no inline subnets: Subnet resources are judged themselves");
+      if (resource.type === T.subnet && SUBNETS_WITHOUT_NSG.includes(String(subnets[0]!.name)))
+        return notApplicable(`${String(subnets[0]!.name)} takes no network security group`);
       return subnets
         .filter((subnet) => !SUBNETS_WITHOUT_NSG.includes(String(subnet.name)) && !present.test(subnet.nsg))
         .map((subnet) => `${subnet.path} is not set (subnet ${JSON.stringify(subnet.name)})`);
@@ -161,8 +216,13 @@ export const networkRules: Rule[] = [
       { networkSecurityGroup: REMOVE, subnetName: "snet-gatewaysubnet" },
     ],
     controls: { mcsb: ["NS-1"], waf: "Security" },
-    mappings: { psrule: ["Azure.VNET.UseNSGs"], checkov: ["CKV2_AZURE_31"], azurePolicy: ["e71308d3-144b-4262-b144-efdc3cc90517"] },
-    remediation: "Set `networkSecurityGroup: { id }` on the Subnet (or on the entry of the VirtualNetwork's inline `subnets`).",
+    mappings: {
+      psrule: ["Azure.VNET.UseNSGs"],
+      checkov: ["CKV2_AZURE_31"],
+      azurePolicy: ["e71308d3-144b-4262-b144-efdc3cc90517"],
+    },
+    remediation:
+      "Set `networkSecurityGroup: { id }` on the Subnet (or on the entry of the VirtualNetwork's inline `subnets`).",
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -197,13 +257,15 @@ export const networkRules: Rule[] = [
     fail: [{ "addressSpace.addressPrefixes": ["20.0.0.0/16"] }],
     controls: { mcsb: ["NS-1"], waf: "Security" },
     mappings: {},
-    remediation: "Use an RFC 1918 range (10/8, 172.16/12, 192.168/16) in the VirtualNetwork's `addressSpace.addressPrefixes` (stack config `network.addressSpace`).",
+    remediation:
+      "Use an RFC 1918 range (10/8, 172.16/12, 192.168/16) in the VirtualNetwork's `addressSpace.addressPrefixes` (stack config `network.addressSpace`).",
     enforcement: ENFORCE.always,
   }),
   inputRule({
     id: "EST-NET-008",
     title: "Production virtual networks have DDoS protection",
-    description: "DDoS Network Protection adapts mitigation to the estate's traffic; Front Door alone covers only layer 7.",
+    description:
+      "DDoS Network Protection adapts mitigation to the estate's traffic; Front Door alone covers only layer 7.",
     severity: "low",
     types: [T.virtualNetwork],
     path: "enableDdosProtection",
@@ -226,7 +288,7 @@ export const networkRules: Rule[] = [
     when: (resource) => /private-?endpoints?/i.test(String(resource.inputs.subnetName ?? resource.name)),
     controls: { mcsb: ["NS-1"], waf: "Security" },
     mappings: {},
-    remediation: "Set `privateEndpointNetworkPolicies: \"Enabled\"` on the private endpoint Subnet.",
+    remediation: 'Set `privateEndpointNetworkPolicies: "Enabled"` on the private endpoint Subnet.',
     enforcement: ENFORCE.always,
   }),
   customRule({
@@ -236,13 +298,17 @@ export const networkRules: Rule[] = [
     severity: "low",
     types: [T.privateEndpoint],
     check: (inputs) => {
-      if (asArray(inputs.manualPrivateLinkServiceConnections).length) return "manualPrivateLinkServiceConnections is set; expected privateLinkServiceConnections";
-      return asArray(inputs.privateLinkServiceConnections).length ? undefined : "privateLinkServiceConnections is empty";
+      if (asArray(inputs.manualPrivateLinkServiceConnections).length)
+        return "manualPrivateLinkServiceConnections is set; expected privateLinkServiceConnections";
+      return asArray(inputs.privateLinkServiceConnections).length
+        ? undefined
+        : "privateLinkServiceConnections is empty";
     },
     fail: [{ privateLinkServiceConnections: [] }],
     controls: { mcsb: ["NS-2"], waf: "Operational Excellence" },
     mappings: {},
-    remediation: "Declare the connection in the PrivateEndpoint's `privateLinkServiceConnections` with `privateLinkServiceId` and `groupIds`.",
+    remediation:
+      "Declare the connection in the PrivateEndpoint's `privateLinkServiceConnections` with `privateLinkServiceId` and `groupIds`.",
     enforcement: ENFORCE.always,
   }),
   inputRule({

@@ -9,7 +9,12 @@ import { DEFAULT_SETTINGS } from "../settings.js";
 import { T } from "../types.js";
 import { RULES } from "./index.js";
 
-const context: RuleContext = { profile: "prod", stack: "test", now: new Date("2026-11-24T12:00:00Z"), settings: DEFAULT_SETTINGS };
+const context: RuleContext = {
+  profile: "prod",
+  stack: "test",
+  now: new Date("2026-11-24T12:00:00Z"),
+  settings: DEFAULT_SETTINGS,
+};
 const rule = (id: string): Rule => RULES.find((r) => r.id === id)!;
 const one = (graph: Graph, type: string): GraphResource => graph.resources.find((resource) => resource.type === type)!;
 
@@ -17,7 +22,9 @@ const one = (graph: Graph, type: string): GraphResource => graph.resources.find(
 function findings(id: string, graph: Graph): { urn: string; message: string }[] {
   const r = rule(id);
   if (r.kind === "stack") return r.check(graph, context).filter((finding) => !finding.notApplicable);
-  return graph.resources.filter((resource) => r.types.includes(resource.type)).flatMap((resource) => problemsOf(r.check(resource, context)).map((message) => ({ urn: resource.urn, message })));
+  return graph.resources
+    .filter((resource) => r.types.includes(resource.type))
+    .flatMap((resource) => problemsOf(r.check(resource, context)).map((message) => ({ urn: resource.urn, message })));
 }
 
 describe("EST-NET-005 judges subnets declared inline in a VirtualNetwork", () => {
@@ -41,15 +48,34 @@ describe("EST-SQL-003 judges the server with its Entra child resources", () => {
   it("reports on the server and names the ServerAzureADOnlyAuthentication that turns Entra-only off", () => {
     const graph = compliantEstate();
     const server = one(graph, T.sqlServer);
-    graph.resources.push({ urn: `${server.urn}-aadonly`, type: T.sqlAdOnly, name: "sql-aadonly", inputs: { serverName: server.inputs.serverName, azureADOnlyAuthentication: false }, outputs: {}, dependsOn: [] });
-    expect(findings("EST-SQL-003", graph)).toEqual([{ urn: server.urn, message: "ServerAzureADOnlyAuthentication sql-aadonly has azureADOnlyAuthentication false; expected true" }]);
+    graph.resources.push({
+      urn: `${server.urn}-aadonly`,
+      type: T.sqlAdOnly,
+      name: "sql-aadonly",
+      inputs: { serverName: server.inputs.serverName, azureADOnlyAuthentication: false },
+      outputs: {},
+      dependsOn: [],
+    });
+    expect(findings("EST-SQL-003", graph)).toEqual([
+      {
+        urn: server.urn,
+        message: "ServerAzureADOnlyAuthentication sql-aadonly has azureADOnlyAuthentication false; expected true",
+      },
+    ]);
   });
 
   it("does not take another server's child for this one's, even when neither names a server", () => {
     const graph = compliantEstate();
     const server = one(graph, T.sqlServer);
     delete server.inputs.serverName;
-    graph.resources.push({ urn: "urn:other-aadonly", type: T.sqlAdOnly, name: "other-aadonly", inputs: { azureADOnlyAuthentication: false }, outputs: {}, dependsOn: [] });
+    graph.resources.push({
+      urn: "urn:other-aadonly",
+      type: T.sqlAdOnly,
+      name: "other-aadonly",
+      inputs: { azureADOnlyAuthentication: false },
+      outputs: {},
+      dependsOn: [],
+    });
     expect(findings("EST-SQL-003", graph)).toEqual([]);
   });
 });
@@ -59,7 +85,11 @@ describe("EST-SQL-006 judges the server with its auditing policy and the workspa
     const graph = compliantEstate();
     one(graph, T.workspace).inputs.retentionInDays = 30;
     expect(findings("EST-SQL-006", graph)).toEqual([
-      { urn: one(graph, T.sqlServer).urn, message: "ServerBlobAuditingPolicy sql-audit sends audit records to Azure Monitor, where Workspace log keeps them 30 days (retentionInDays); expected at least 90 (setting sqlAuditRetentionDays)" },
+      {
+        urn: one(graph, T.sqlServer).urn,
+        message:
+          "ServerBlobAuditingPolicy sql-audit sends audit records to Azure Monitor, where Workspace log keeps them 30 days (retentionInDays); expected at least 90 (setting sqlAuditRetentionDays)",
+      },
     ]);
   });
 
@@ -74,13 +104,23 @@ describe("blob service rules judge the storage account", () => {
   it.each(["EST-ST-012", "EST-ST-013", "EST-ST-014"])("%s reports an account without BlobServiceProperties", (id) => {
     const graph = compliantEstate();
     graph.resources = graph.resources.filter((resource) => resource.type !== T.blobService);
-    expect(findings(id, graph)).toEqual([{ urn: one(graph, T.storageAccount).urn, message: expect.stringMatching(/^no BlobServiceProperties for the account/) }]);
+    expect(findings(id, graph)).toEqual([
+      {
+        urn: one(graph, T.storageAccount).urn,
+        message: expect.stringMatching(/^no BlobServiceProperties for the account/),
+      },
+    ]);
   });
 
   it("names the blob service to change", () => {
     const graph = compliantEstate();
     one(graph, T.blobService).inputs.deleteRetentionPolicy = { enabled: true, days: 3 };
-    expect(findings("EST-ST-012", graph)).toEqual([{ urn: one(graph, T.storageAccount).urn, message: "BlobServiceProperties st-blob: deleteRetentionPolicy.days is 3; expected at least 7" }]);
+    expect(findings("EST-ST-012", graph)).toEqual([
+      {
+        urn: one(graph, T.storageAccount).urn,
+        message: "BlobServiceProperties st-blob: deleteRetentionPolicy.days is 3; expected at least 7",
+      },
+    ]);
   });
 
   it("does not count another account's blob service", () => {
@@ -95,7 +135,9 @@ describe("EST-APP-015 judges the app with its plan", () => {
   it("does not ask function apps on Elastic Premium for always-on, but does on a dedicated plan", () => {
     const graph = compliantEstate();
     delete (one(graph, T.webApp).inputs.siteConfig as Record<string, unknown>).alwaysOn;
-    expect(findings("EST-APP-015", graph)).toEqual([{ urn: one(graph, T.webApp).urn, message: "siteConfig.alwaysOn is not set on plan P1v3; expected true" }]);
+    expect(findings("EST-APP-015", graph)).toEqual([
+      { urn: one(graph, T.webApp).urn, message: "siteConfig.alwaysOn is not set on plan P1v3; expected true" },
+    ]);
     one(graph, T.appServicePlan).inputs.sku = { name: "EP1", tier: "ElasticPremium" };
     expect(findings("EST-APP-015", graph)).toEqual([]);
   });
@@ -108,7 +150,8 @@ describe("EST-STK-002 matches DNS zone groups to their endpoint, not by two unse
       delete group.inputs.privateEndpointName;
       group.dependsOn = [];
     }
-    for (const pe of graph.resources.filter((resource) => resource.type === T.privateEndpoint)) delete pe.inputs.privateEndpointName;
+    for (const pe of graph.resources.filter((resource) => resource.type === T.privateEndpoint))
+      delete pe.inputs.privateEndpointName;
     expect(findings("EST-STK-002", graph).length).toBeGreaterThan(0);
   });
 });
@@ -117,7 +160,9 @@ describe("API Management rules judge the service with its APIs and policies", ()
   it("reports an HTTP API on the service, naming the API", () => {
     const graph = compliantEstate();
     one(graph, T.api).inputs.protocols = ["http", "https"];
-    expect(findings("EST-APIM-009", graph)).toEqual([{ urn: one(graph, T.apim).urn, message: 'Api api-events: protocols is ["http","https"]; expected ["https"]' }]);
+    expect(findings("EST-APIM-009", graph)).toEqual([
+      { urn: one(graph, T.apim).urn, message: 'Api api-events: protocols is ["http","https"]; expected ["https"]' },
+    ]);
   });
 
   it("judges an API of a gateway outside the stack on the API itself", () => {
@@ -125,15 +170,24 @@ describe("API Management rules judge the service with its APIs and policies", ()
     graph.resources = graph.resources.filter((resource) => resource.type !== T.apim);
     const api = one(graph, T.api);
     Object.assign(api, { inputs: { ...api.inputs, serviceName: "apim-shared", protocols: ["http"] }, dependsOn: [] });
-    expect(findings("EST-APIM-009", graph)).toEqual([{ urn: api.urn, message: 'protocols is ["http"]; expected ["https"]' }]);
+    expect(findings("EST-APIM-009", graph)).toEqual([
+      { urn: api.urn, message: 'protocols is ["http"]; expected ["https"]' },
+    ]);
   });
 
   it("names the policy whose cors section has a wildcard header", () => {
     const graph = compliantEstate();
     const policy = one(graph, T.apiPolicy);
-    policy.inputs.value = String(policy.inputs.value).replace("</cors>", "<allowed-headers><header>*</header></allowed-headers></cors>");
+    policy.inputs.value = String(policy.inputs.value).replace(
+      "</cors>",
+      "<allowed-headers><header>*</header></allowed-headers></cors>",
+    );
     expect(findings("EST-APIM-013", graph)).toEqual([
-      { urn: one(graph, T.apim).urn, message: "ApiPolicy api-events-policy: the cors policy allows <allowed-headers><header>*</header>; expected explicit values" },
+      {
+        urn: one(graph, T.apim).urn,
+        message:
+          "ApiPolicy api-events-policy: the cors policy allows <allowed-headers><header>*</header>; expected explicit values",
+      },
     ]);
   });
 });

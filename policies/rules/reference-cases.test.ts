@@ -12,7 +12,12 @@ import { DEFAULT_SETTINGS } from "../settings.js";
 import { T } from "../types.js";
 import { RULES } from "./index.js";
 
-const context: RuleContext = { profile: "prod", stack: "test", now: new Date("2026-11-24T12:00:00Z"), settings: DEFAULT_SETTINGS };
+const context: RuleContext = {
+  profile: "prod",
+  stack: "test",
+  now: new Date("2026-11-24T12:00:00Z"),
+  settings: DEFAULT_SETTINGS,
+};
 const rule = (id: string) => RULES.find((r) => r.id === id)!;
 
 /** The verdict of a resource rule on the fixture's first resource of `type`, patched. */
@@ -36,13 +41,33 @@ describe("rules report not-applicable where their precondition does not hold", (
   it.each([
     ["EST-RED-008", T.redis, { "sku.name": "Standard", "sku.family": "C", zones: REMOVE }, /Premium/],
     ["EST-APIM-007", T.apim, { "sku.name": "StandardV2", zones: REMOVE }, /Premium/],
-    ["EST-NET-005", T.subnet, { networkSecurityGroup: REMOVE, subnetName: "GatewaySubnet" }, /GatewaySubnet takes no network security group/],
-    ["EST-NET-005", T.subnet, { networkSecurityGroup: REMOVE, subnetName: "AzureFirewallManagementSubnet" }, /takes no network security group/],
+    [
+      "EST-NET-005",
+      T.subnet,
+      { networkSecurityGroup: REMOVE, subnetName: "GatewaySubnet" },
+      /GatewaySubnet takes no network security group/,
+    ],
+    [
+      "EST-NET-005",
+      T.subnet,
+      { networkSecurityGroup: REMOVE, subnetName: "AzureFirewallManagementSubnet" },
+      /takes no network security group/,
+    ],
     ["EST-NET-005", T.virtualNetwork, {}, /no inline subnets/],
     // PSRule Azure.VNET.UseNSGs exempts Route Server's subnet too.
-    ["EST-NET-005", T.subnet, { networkSecurityGroup: REMOVE, subnetName: "RouteServerSubnet" }, /RouteServerSubnet takes no network security group/],
+    [
+      "EST-NET-005",
+      T.subnet,
+      { networkSecurityGroup: REMOVE, subnetName: "RouteServerSubnet" },
+      /RouteServerSubnet takes no network security group/,
+    ],
     // PSRule Azure.AppService.PlanInstanceCount and MinPlan skip Consumption plans (IsConsumptionPlan).
-    ["EST-APP-019", T.appServicePlan, { "sku.name": "FC1", "sku.tier": "FlexConsumption", "sku.capacity": REMOVE }, /Flex Consumption/],
+    [
+      "EST-APP-019",
+      T.appServicePlan,
+      { "sku.name": "FC1", "sku.tier": "FlexConsumption", "sku.capacity": REMOVE },
+      /Flex Consumption/,
+    ],
     ["EST-APP-019", T.appServicePlan, { "sku.name": "Y1", "sku.tier": "Dynamic" }, /Consumption/],
     ["EST-APP-020", T.appServicePlan, { "sku.name": "Y1", "sku.tier": "Dynamic" }, /Consumption/],
     ["EST-APP-013", T.webApp, { kind: "app,linux" }, /function apps only/],
@@ -54,10 +79,18 @@ describe("rules report not-applicable where their precondition does not hold", (
 
   it("EST-APP-015 does not apply to function apps on Elastic Premium, and still judges web apps there", () => {
     const onElasticPremium = (graph: Graph) => {
-      for (const plan of graph.resources.filter((resource) => resource.type === T.appServicePlan)) plan.inputs.sku = { name: "EP1", tier: "ElasticPremium" };
-      for (const app of graph.resources.filter((resource) => resource.type === T.webApp)) delete (app.inputs.siteConfig as Record<string, unknown>).alwaysOn;
+      for (const plan of graph.resources.filter((resource) => resource.type === T.appServicePlan))
+        plan.inputs.sku = { name: "EP1", tier: "ElasticPremium" };
+      for (const app of graph.resources.filter((resource) => resource.type === T.webApp))
+        delete (app.inputs.siteConfig as Record<string, unknown>).alwaysOn;
     };
-    expect(stackFindings("EST-APP-015", onElasticPremium)).toEqual([{ urn: expect.any(String), message: "function app on plan EP1: the platform keeps its instances warm", notApplicable: true }]);
+    expect(stackFindings("EST-APP-015", onElasticPremium)).toEqual([
+      {
+        urn: expect.any(String),
+        message: "function app on plan EP1: the platform keeps its instances warm",
+        notApplicable: true,
+      },
+    ]);
     const webApp = stackFindings("EST-APP-015", (graph) => {
       onElasticPremium(graph);
       for (const app of graph.resources.filter((resource) => resource.type === T.webApp)) app.inputs.kind = "app,linux";
@@ -66,23 +99,53 @@ describe("rules report not-applicable where their precondition does not hold", (
   });
 
   it("EST-STK-004 leaves a resource without diagnostics to EST-STK-003", () => {
-    const findings = stackFindings("EST-STK-004", (graph) => void (graph.resources = graph.resources.filter((resource) => !(resource.type === T.diagnosticSetting && resource.name === "kv-diag"))));
-    expect(findings).toEqual([{ urn: expect.stringContaining("::kv"), message: "no diagnostic setting: EST-STK-003 reports that", notApplicable: true }]);
+    const findings = stackFindings(
+      "EST-STK-004",
+      (graph) =>
+        void (graph.resources = graph.resources.filter(
+          (resource) => !(resource.type === T.diagnosticSetting && resource.name === "kv-diag"),
+        )),
+    );
+    expect(findings).toEqual([
+      {
+        urn: expect.stringContaining("::kv"),
+        message: "no diagnostic setting: EST-STK-003 reports that",
+        notApplicable: true,
+      },
+    ]);
   });
 
   it("EST-SQL-006 does not apply to a server without an enabled auditing policy", () => {
-    const findings = stackFindings("EST-SQL-006", (graph) => void (graph.resources = graph.resources.filter((resource) => resource.type !== T.sqlAuditing)));
-    expect(findings).toEqual([{ urn: expect.any(String), message: expect.stringMatching(/no enabled ServerBlobAuditingPolicy/), notApplicable: true }]);
+    const findings = stackFindings(
+      "EST-SQL-006",
+      (graph) => void (graph.resources = graph.resources.filter((resource) => resource.type !== T.sqlAuditing)),
+    );
+    expect(findings).toEqual([
+      {
+        urn: expect.any(String),
+        message: expect.stringMatching(/no enabled ServerBlobAuditingPolicy/),
+        notApplicable: true,
+      },
+    ]);
   });
 });
 
 describe("EST-NET-005 judges a VirtualNetwork's inline subnets as PSRule does", () => {
   const inline = (subnets: unknown[]) => verdict("EST-NET-005", T.virtualNetwork, { subnets });
   it("fails an inline subnet without a network security group, naming it", () => {
-    expect(inline([{ name: "snet-app", networkSecurityGroup: { id: "/nsg" } }, { name: "snet-data" }])).toEqual(['subnets[1].networkSecurityGroup.id is not set (subnet "snet-data")']);
+    expect(inline([{ name: "snet-app", networkSecurityGroup: { id: "/nsg" } }, { name: "snet-data" }])).toEqual([
+      'subnets[1].networkSecurityGroup.id is not set (subnet "snet-data")',
+    ]);
   });
   it("passes the reserved subnets and subnets with an NSG", () => {
-    expect(inline([{ name: "GatewaySubnet" }, { name: "AzureFirewallSubnet" }, { name: "RouteServerSubnet" }, { name: "snet-app", networkSecurityGroup: { id: "/nsg" } }])).toEqual([]);
+    expect(
+      inline([
+        { name: "GatewaySubnet" },
+        { name: "AzureFirewallSubnet" },
+        { name: "RouteServerSubnet" },
+        { name: "snet-app", networkSecurityGroup: { id: "/nsg" } },
+      ]),
+    ).toEqual([]);
   });
 });
 

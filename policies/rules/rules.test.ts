@@ -5,7 +5,12 @@ import { DEFAULT_SETTINGS } from "../settings.js";
 import { T } from "../types.js";
 import { RULES } from "./index.js";
 
-const context = (profile: RuleContext["profile"] = "prod"): RuleContext => ({ profile, stack: "test", now: new Date("2026-11-24T12:00:00Z"), settings: DEFAULT_SETTINGS });
+const context = (profile: RuleContext["profile"] = "prod"): RuleContext => ({
+  profile,
+  stack: "test",
+  now: new Date("2026-11-24T12:00:00Z"),
+  settings: DEFAULT_SETTINGS,
+});
 const subjectOf = (graph: Graph, type: string) => graph.resources.find((resource) => resource.type === type);
 
 describe("the rule catalogue", () => {
@@ -20,7 +25,9 @@ describe("the rule catalogue", () => {
   });
 
   it("maps every security rule to at least one benchmark control", () => {
-    const unmapped = RULES.filter((rule) => rule.controls.waf === "Security" && !rule.controls.mcsb.length).map((rule) => rule.id);
+    const unmapped = RULES.filter((rule) => rule.controls.waf === "Security" && !rule.controls.mcsb.length).map(
+      (rule) => rule.id,
+    );
     expect(unmapped).toEqual([]);
   });
 });
@@ -35,15 +42,27 @@ describe.each(RULES.map((rule) => [rule.id, rule] as const))("%s", (_id, rule) =
     it("has a compliant fixture that passes", () => {
       expect(baseline, `no ${rule.types[0]} in the compliant estate`).toBeDefined();
       expect(rule.check(baseline!, context())).toEqual([]);
-      for (const patch of rule.examples.pass ?? []) expect(rule.check({ ...baseline!, inputs: patchInputs(baseline!.inputs, patch) }, context())).toEqual([]);
+      for (const patch of rule.examples.pass ?? [])
+        expect(rule.check({ ...baseline!, inputs: patchInputs(baseline!.inputs, patch) }, context())).toEqual([]);
     });
-    it.each(rule.examples.fail.map((patch, index) => [index, patch] as const))("fails on example %i", (_index, patch) => {
-      const messages = problemsOf(rule.check({ ...baseline!, inputs: patchInputs(baseline!.inputs, patch) }, context()));
-      expect(messages.length).toBeGreaterThan(0);
-      // The message names the input to change: a step of one of the paths the example patched.
-      const steps = Object.keys(patch).flatMap((path) => path.split(/[.[\]]/).filter((step) => step && !/^\d+$/.test(step)));
-      for (const message of messages) expect(steps.some((step) => message.includes(step)), `${JSON.stringify(message)} names none of ${steps.join(", ")}`).toBe(true);
-    });
+    it.each(rule.examples.fail.map((patch, index) => [index, patch] as const))(
+      "fails on example %i",
+      (_index, patch) => {
+        const messages = problemsOf(
+          rule.check({ ...baseline!, inputs: patchInputs(baseline!.inputs, patch) }, context()),
+        );
+        expect(messages.length).toBeGreaterThan(0);
+        // The message names the input to change: a step of one of the paths the example patched.
+        const steps = Object.keys(patch).flatMap((path) =>
+          path.split(/[.[\]]/).filter((step) => step && !/^\d+$/.test(step)),
+        );
+        for (const message of messages)
+          expect(
+            steps.some((step) => message.includes(step)),
+            `${JSON.stringify(message)} names none of ${steps.join(", ")}`,
+          ).toBe(true);
+      },
+    );
   } else {
     it("passes on the compliant estate", () => {
       expect(rule.check(compliantEstate(), context())).toEqual([]);
@@ -67,7 +86,12 @@ describe("EST-APIM-023 judges operations, not the API policy", () => {
   it("names the operation that lacks the managed-identity step, and only that one", () => {
     const graph = compliantEstate();
     const listed = subjectOf(graph, T.apiOperation)!;
-    const bare = { ...listed, urn: `${listed.urn}-create`, name: "api-events-create", inputs: { ...listed.inputs, operationId: "create", method: "POST" } };
+    const bare = {
+      ...listed,
+      urn: `${listed.urn}-create`,
+      name: "api-events-create",
+      inputs: { ...listed.inputs, operationId: "create", method: "POST" },
+    };
     graph.resources.push(bare);
     expect(rule.kind === "stack" && rule.check(graph, context())).toEqual([
       { urn: bare.urn, message: expect.stringMatching(/^POST \/: .*no <authentication-managed-identity/) },

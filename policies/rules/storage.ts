@@ -1,6 +1,20 @@
 import { ENFORCE, REMOVE, type Rule, type RuleMeta, type StackRule } from "../model.js";
 import { T } from "../types.js";
-import { asArray, asRecord, atLeast, customRule, get, inputRule, is, isText, oneOf, stackRule, TLS, tlsAtLeast, unsetOr } from "./factory.js";
+import {
+  asArray,
+  asRecord,
+  atLeast,
+  customRule,
+  get,
+  inputRule,
+  is,
+  isText,
+  oneOf,
+  stackRule,
+  TLS,
+  tlsAtLeast,
+  unsetOr,
+} from "./factory.js";
 import { childrenOf, nameOf, ofType } from "./graph.js";
 
 const account = [T.storageAccount];
@@ -11,7 +25,13 @@ const account = [T.storageAccount];
  * and a finding names the child to change. `fail`/`pass` edit the fixture's blob service inputs.
  */
 type InputsEdit = (inputs: Record<string, unknown>) => void;
-function blobServiceRule(meta: Omit<RuleMeta, "types"> & { problem: (inputs: Record<string, unknown>) => string | undefined; fail: InputsEdit[]; pass?: InputsEdit[] }): StackRule {
+function blobServiceRule(
+  meta: Omit<RuleMeta, "types"> & {
+    problem: (inputs: Record<string, unknown>) => string | undefined;
+    fail: InputsEdit[];
+    pass?: InputsEdit[];
+  },
+): StackRule {
   const { problem, fail, pass, ...rest } = meta;
   const patchBlobService = (edit: InputsEdit) => (graph: Parameters<StackRule["check"]>[0]) => {
     for (const service of ofType(graph, T.blobService)) edit(service.inputs);
@@ -21,10 +41,16 @@ function blobServiceRule(meta: Omit<RuleMeta, "types"> & { problem: (inputs: Rec
     types: account,
     problemOf: (graph) => (storage) => {
       const services = childrenOf(graph, storage, T.blobService, "accountName");
-      if (!services.length) return `no BlobServiceProperties for the account, so Azure's default applies: ${problem({})}`;
-      return services.map((service) => problem(service.inputs) && `${nameOf(service)}: ${problem(service.inputs)}`).find(Boolean);
+      if (!services.length)
+        return `no BlobServiceProperties for the account, so Azure's default applies: ${problem({})}`;
+      return services
+        .map((service) => problem(service.inputs) && `${nameOf(service)}: ${problem(service.inputs)}`)
+        .find(Boolean);
     },
-    fail: [...fail.map(patchBlobService), (graph) => void (graph.resources = graph.resources.filter((resource) => resource.type !== T.blobService))],
+    fail: [
+      ...fail.map(patchBlobService),
+      (graph) => void (graph.resources = graph.resources.filter((resource) => resource.type !== T.blobService)),
+    ],
     pass: pass?.map(patchBlobService),
   });
 }
@@ -43,8 +69,13 @@ export const storageRules: Rule[] = [
     bad: false,
     fail: [{ enableHttpsTrafficOnly: REMOVE }, { enableHttpsTrafficOnly: null }],
     controls: { mcsb: ["DP-3"], cis: ["3.1"], waf: "Security" },
-    mappings: { psrule: ["Azure.Storage.SecureTransfer"], checkov: ["CKV_AZURE_3"], azurePolicy: ["404c3081-a854-4457-ae30-26a93ef643f9"] },
-    remediation: "Set `enableHttpsTrafficOnly: true` on the StorageAccount (explicitly: PSRule fails an account that leaves it to Azure's default).",
+    mappings: {
+      psrule: ["Azure.Storage.SecureTransfer"],
+      checkov: ["CKV_AZURE_3"],
+      azurePolicy: ["404c3081-a854-4457-ae30-26a93ef643f9"],
+    },
+    remediation:
+      "Set `enableHttpsTrafficOnly: true` on the StorageAccount (explicitly: PSRule fails an account that leaves it to Azure's default).",
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -57,12 +88,22 @@ export const storageRules: Rule[] = [
     expect: tlsAtLeast(TLS.storage),
     bad: "TLS1_0",
     // Absent means Azure's default, which accepts TLS 1.0 on older accounts: PSRule and Checkov fail it.
-    fail: [{ minimumTlsVersion: REMOVE }, { minimumTlsVersion: "TLS1_1" }, { minimumTlsVersion: "" }, { minimumTlsVersion: "1.2" }],
+    fail: [
+      { minimumTlsVersion: REMOVE },
+      { minimumTlsVersion: "TLS1_1" },
+      { minimumTlsVersion: "" },
+      { minimumTlsVersion: "1.2" },
+    ],
     // Azure compares enum values case-insensitively; Checkov's Terraform check accepts TLS1_3 too.
     pass: [{ minimumTlsVersion: "tls1_2" }, { minimumTlsVersion: "TLS1_3" }],
     controls: { mcsb: ["DP-3"], cis: ["3.15"], waf: "Security" },
-    mappings: { psrule: ["Azure.Storage.MinTLS"], checkov: ["CKV_AZURE_44"], azurePolicy: ["fe83a0eb-a853-422d-aac2-1bffd182c5d0"] },
-    remediation: "Set `minimumTlsVersion: \"TLS1_2\"` on the StorageAccount (`\"TLS1_3\"` when the `minimumTlsVersion` policy setting is 1.3).",
+    mappings: {
+      psrule: ["Azure.Storage.MinTLS"],
+      checkov: ["CKV_AZURE_44"],
+      azurePolicy: ["fe83a0eb-a853-422d-aac2-1bffd182c5d0"],
+    },
+    remediation:
+      'Set `minimumTlsVersion: "TLS1_2"` on the StorageAccount (`"TLS1_3"` when the `minimumTlsVersion` policy setting is 1.3).',
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -77,7 +118,11 @@ export const storageRules: Rule[] = [
     // PSRule Azure.Storage.BlobPublicAccess and Checkov CKV2_AZURE_47 fail an absent value (older accounts default to allowing it).
     fail: [{ allowBlobPublicAccess: REMOVE }, { allowBlobPublicAccess: null }],
     controls: { mcsb: ["NS-2", "DP-2"], cis: ["3.7"], waf: "Security" },
-    mappings: { psrule: ["Azure.Storage.BlobPublicAccess"], checkov: ["CKV_AZURE_190", "CKV2_AZURE_47"], azurePolicy: ["4fa4b6c0-31ca-4c0d-b10d-24b96f62a751"] },
+    mappings: {
+      psrule: ["Azure.Storage.BlobPublicAccess"],
+      checkov: ["CKV_AZURE_190", "CKV2_AZURE_47"],
+      azurePolicy: ["4fa4b6c0-31ca-4c0d-b10d-24b96f62a751"],
+    },
     remediation: "Set `allowBlobPublicAccess: false` on the StorageAccount.",
     enforcement: ENFORCE.always,
   }),
@@ -93,7 +138,11 @@ export const storageRules: Rule[] = [
     // Checkov CKV2_AZURE_40: Azure's default (null) allows shared keys.
     fail: [{ allowSharedKeyAccess: REMOVE }],
     controls: { mcsb: ["IM-1", "IM-8"], cis: ["3.3"], waf: "Security" },
-    mappings: { psrule: ["Azure.Storage.LocalAuth"], checkov: ["CKV2_AZURE_40"], azurePolicy: ["8c6a50c6-9ffd-4ae7-986f-5fa6111f9a54"] },
+    mappings: {
+      psrule: ["Azure.Storage.LocalAuth"],
+      checkov: ["CKV2_AZURE_40"],
+      azurePolicy: ["8c6a50c6-9ffd-4ae7-986f-5fa6111f9a54"],
+    },
     remediation: "Set `allowSharedKeyAccess: false` on the StorageAccount and grant data roles to managed identities.",
     enforcement: ENFORCE.always,
   }),
@@ -112,7 +161,7 @@ export const storageRules: Rule[] = [
     pass: [{ publicNetworkAccess: "disabled" }],
     controls: { mcsb: ["NS-2"], cis: ["3.10"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_59"], azurePolicy: ["b2982f36-99f2-4db5-8eff-283140c09693"] },
-    remediation: "Set `publicNetworkAccess: \"Disabled\"` on the StorageAccount.",
+    remediation: 'Set `publicNetworkAccess: "Disabled"` on the StorageAccount.',
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -129,8 +178,12 @@ export const storageRules: Rule[] = [
     // PSRule compares case-insensitively (Checkov wants "Deny" exactly; Azure accepts both).
     pass: [{ "networkRuleSet.defaultAction": "deny" }],
     controls: { mcsb: ["NS-2"], cis: ["3.8"], waf: "Security" },
-    mappings: { psrule: ["Azure.Storage.Firewall"], checkov: ["CKV_AZURE_35"], azurePolicy: ["34c877ad-507e-4c82-993e-3452a6e0ad3c"] },
-    remediation: "Set `networkRuleSet: { defaultAction: \"Deny\", bypass: \"AzureServices\" }` on the StorageAccount.",
+    mappings: {
+      psrule: ["Azure.Storage.Firewall"],
+      checkov: ["CKV_AZURE_35"],
+      azurePolicy: ["34c877ad-507e-4c82-993e-3452a6e0ad3c"],
+    },
+    remediation: 'Set `networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices" }` on the StorageAccount.',
     enforcement: ENFORCE.always,
   }),
   customRule({
@@ -141,15 +194,21 @@ export const storageRules: Rule[] = [
     types: account,
     check: (inputs) => {
       const bypass = String(get(inputs, "networkRuleSet.bypass") ?? "");
-      return bypass.includes("AzureServices") ? undefined : `networkRuleSet.bypass is ${JSON.stringify(bypass)}; expected it to include "AzureServices"`;
+      return bypass.includes("AzureServices")
+        ? undefined
+        : `networkRuleSet.bypass is ${JSON.stringify(bypass)}; expected it to include "AzureServices"`;
     },
     // Checkov CKV_AZURE_36 fails a Deny rule set without bypass "AzureServices"; the bypass is a
     // comma-separated list, so "Logging, Metrics, AzureServices" lets the trusted services through too.
-    fail: [{ "networkRuleSet.bypass": "None" }, { "networkRuleSet.bypass": REMOVE }, { "networkRuleSet.bypass": "Logging, Metrics" }],
+    fail: [
+      { "networkRuleSet.bypass": "None" },
+      { "networkRuleSet.bypass": REMOVE },
+      { "networkRuleSet.bypass": "Logging, Metrics" },
+    ],
     pass: [{ "networkRuleSet.bypass": "Logging, Metrics, AzureServices" }],
     controls: { mcsb: ["NS-2"], cis: ["3.9"], waf: "Operational Excellence" },
     mappings: { checkov: ["CKV_AZURE_36"] },
-    remediation: "Set `networkRuleSet.bypass: \"AzureServices\"` on the StorageAccount.",
+    remediation: 'Set `networkRuleSet.bypass: "AzureServices"` on the StorageAccount.',
     enforcement: ENFORCE.advisory,
   }),
   inputRule({
@@ -193,7 +252,7 @@ export const storageRules: Rule[] = [
     bad: "Storage",
     controls: { mcsb: ["PV-2"], waf: "Operational Excellence" },
     mappings: {},
-    remediation: "Set `kind: \"StorageV2\"` on the StorageAccount.",
+    remediation: 'Set `kind: "StorageV2"` on the StorageAccount.',
     enforcement: ENFORCE.always,
   }),
   inputRule({
@@ -223,18 +282,22 @@ export const storageRules: Rule[] = [
     pass: [{ isLocalUserEnabled: REMOVE }],
     controls: { mcsb: ["IM-1"], waf: "Security" },
     mappings: { checkov: ["CKV_AZURE_244"] },
-    remediation: "Set `isLocalUserEnabled: false` (or leave it unset) and `isSftpEnabled: false` on the StorageAccount.",
+    remediation:
+      "Set `isLocalUserEnabled: false` (or leave it unset) and `isSftpEnabled: false` on the StorageAccount.",
     enforcement: ENFORCE.always,
   }),
   blobServiceRule({
     id: "EST-ST-012",
     title: "Blob soft delete keeps deleted blobs at least 7 days",
-    description: "Soft delete recovers blobs deleted or overwritten by mistake or by an attacker. Off unless the account's blob service turns it on.",
+    description:
+      "Soft delete recovers blobs deleted or overwritten by mistake or by an attacker. Off unless the account's blob service turns it on.",
     severity: "medium",
     problem: (inputs) => {
       const policy = asRecord(inputs.deleteRetentionPolicy);
       if (policy.enabled !== true) return "deleteRetentionPolicy.enabled is not true; expected blob soft delete on";
-      return atLeast(7).test(policy.days) ? undefined : `deleteRetentionPolicy.days is ${JSON.stringify(policy.days)}; expected at least 7`;
+      return atLeast(7).test(policy.days)
+        ? undefined
+        : `deleteRetentionPolicy.days is ${JSON.stringify(policy.days)}; expected at least 7`;
     },
     fail: [
       (inputs) => (asRecord(inputs.deleteRetentionPolicy).enabled = false),
@@ -244,34 +307,48 @@ export const storageRules: Rule[] = [
       (inputs) => delete asRecord(inputs.deleteRetentionPolicy).days,
       (inputs) => (asRecord(inputs.deleteRetentionPolicy).enabled = "true"),
     ],
-    pass: [(inputs) => (asRecord(inputs.deleteRetentionPolicy).days = 7), (inputs) => (asRecord(inputs.deleteRetentionPolicy).days = 365)],
+    pass: [
+      (inputs) => (asRecord(inputs.deleteRetentionPolicy).days = 7),
+      (inputs) => (asRecord(inputs.deleteRetentionPolicy).days = 365),
+    ],
     controls: { mcsb: ["BR-1", "DP-8"], cis: ["3.11"], waf: "Reliability" },
     mappings: { psrule: ["Azure.Storage.SoftDelete"], checkov: ["CKV2_AZURE_38"] },
-    remediation: "Set `deleteRetentionPolicy: { enabled: true, days: 7 }` (or more) on the account's BlobServiceProperties (declare one if the account has none).",
+    remediation:
+      "Set `deleteRetentionPolicy: { enabled: true, days: 7 }` (or more) on the account's BlobServiceProperties (declare one if the account has none).",
     enforcement: ENFORCE.always,
   }),
   blobServiceRule({
     id: "EST-ST-013",
     title: "Container soft delete is on",
-    description: "Deleting a container deletes every blob in it; container soft delete makes that recoverable. Off unless the account's blob service turns it on.",
+    description:
+      "Deleting a container deletes every blob in it; container soft delete makes that recoverable. Off unless the account's blob service turns it on.",
     severity: "medium",
-    problem: (inputs) => (get(inputs, "containerDeleteRetentionPolicy.enabled") === true ? undefined : "containerDeleteRetentionPolicy.enabled is not true"),
-    fail: [(inputs) => (asRecord(inputs.containerDeleteRetentionPolicy).enabled = false), (inputs) => delete inputs.containerDeleteRetentionPolicy],
+    problem: (inputs) =>
+      get(inputs, "containerDeleteRetentionPolicy.enabled") === true
+        ? undefined
+        : "containerDeleteRetentionPolicy.enabled is not true",
+    fail: [
+      (inputs) => (asRecord(inputs.containerDeleteRetentionPolicy).enabled = false),
+      (inputs) => delete inputs.containerDeleteRetentionPolicy,
+    ],
     controls: { mcsb: ["BR-1"], waf: "Reliability" },
     mappings: { psrule: ["Azure.Storage.ContainerSoftDelete"] },
-    remediation: "Set `containerDeleteRetentionPolicy: { enabled: true, days: 7 }` on the account's BlobServiceProperties (declare one if the account has none).",
+    remediation:
+      "Set `containerDeleteRetentionPolicy: { enabled: true, days: 7 }` on the account's BlobServiceProperties (declare one if the account has none).",
     enforcement: ENFORCE.always,
   }),
   blobServiceRule({
     id: "EST-ST-014",
     title: "Blob versioning is on",
-    description: "Versions keep every overwritten blob so a bad write can be rolled back. Off unless the account's blob service turns it on.",
+    description:
+      "Versions keep every overwritten blob so a bad write can be rolled back. Off unless the account's blob service turns it on.",
     severity: "low",
     problem: (inputs) => (inputs.isVersioningEnabled === true ? undefined : "isVersioningEnabled is not true"),
     fail: [(inputs) => (inputs.isVersioningEnabled = false), (inputs) => delete inputs.isVersioningEnabled],
     controls: { mcsb: ["BR-1"], waf: "Reliability" },
     mappings: {},
-    remediation: "Set `isVersioningEnabled: true` on the account's BlobServiceProperties (declare one if the account has none).",
+    remediation:
+      "Set `isVersioningEnabled: true` on the account's BlobServiceProperties (declare one if the account has none).",
     enforcement: ENFORCE.prod,
   }),
   inputRule({
@@ -288,7 +365,7 @@ export const storageRules: Rule[] = [
     pass: [{ publicAccess: REMOVE }, { publicAccess: "none" }],
     controls: { mcsb: ["NS-2", "DP-2"], cis: ["3.7"], waf: "Security" },
     mappings: { psrule: ["Azure.Storage.BlobAccessType"], checkov: ["CKV_AZURE_34"] },
-    remediation: "Set `publicAccess: \"None\"` on the BlobContainer (or leave it unset).",
+    remediation: 'Set `publicAccess: "None"` on the BlobContainer (or leave it unset).',
     enforcement: ENFORCE.always,
   }),
   customRule({
@@ -298,7 +375,9 @@ export const storageRules: Rule[] = [
     severity: "low",
     types: [T.storagePolicy],
     check: (inputs) => {
-      const actions = asArray(get(inputs, "policy.rules")).map((rule) => asRecord(get(rule, "definition.actions.baseBlob")));
+      const actions = asArray(get(inputs, "policy.rules")).map((rule) =>
+        asRecord(get(rule, "definition.actions.baseBlob")),
+      );
       const tiers = actions.flatMap((action) => Object.keys(action));
       const missing = ["tierToCool", "tierToArchive"].filter((tier) => !tiers.includes(tier));
       return missing.length ? `policy.rules has no ${missing.join(" or ")} action on base blobs` : undefined;
@@ -306,7 +385,8 @@ export const storageRules: Rule[] = [
     fail: [{ "policy.rules": [] }, { "policy.rules[0].definition.actions.baseBlob.tierToArchive": REMOVE }],
     controls: { mcsb: [], waf: "Cost Optimization" },
     mappings: {},
-    remediation: "Add rules to the ManagementPolicy's `policy.rules` with `definition.actions.baseBlob.tierToCool` and `tierToArchive` (defaults: 30 and 90 days).",
+    remediation:
+      "Add rules to the ManagementPolicy's `policy.rules` with `definition.actions.baseBlob.tierToCool` and `tierToArchive` (defaults: 30 and 90 days).",
     enforcement: ENFORCE.advisory,
   }),
 ];

@@ -30,7 +30,11 @@ function expectUnavailable(response: ApiResponse) {
   expect(response.body.type).toBe("urn:estate:problem:dependency-unavailable");
 }
 
-const listed = async (type: string) => (await call("GET", `/api/v1/events?type=${type}&limit=100`, { token: writer })).body.items as { id: string; data: { i: number } }[];
+const listed = async (type: string) =>
+  (await call("GET", `/api/v1/events?type=${type}&limit=100`, { token: writer })).body.items as {
+    id: string;
+    data: { i: number };
+  }[];
 
 describe("event batches under outages", () => {
   it("stores nothing when the batch write fails, and a retry with the same key stores each event once", async () => {
@@ -57,17 +61,27 @@ describe("event batches under outages", () => {
   it("answers 503 while Cosmos DB is cut and recovers after", async () => {
     proxies().cosmos.cut();
     try {
-      expectUnavailable(await call("POST", "/api/v1/events", { token: writer, json: [event("outage.cut", "2024-05-01T00:00:00Z")] }));
+      expectUnavailable(
+        await call("POST", "/api/v1/events", { token: writer, json: [event("outage.cut", "2024-05-01T00:00:00Z")] }),
+      );
       expectUnavailable(await call("GET", "/api/v1/events", { token: writer }));
     } finally {
       proxies().cosmos.restore();
     }
-    expect((await call("POST", "/api/v1/events", { token: writer, json: [event("outage.cut", "2024-05-01T00:00:00Z")] })).status).toBe(201);
+    expect(
+      (await call("POST", "/api/v1/events", { token: writer, json: [event("outage.cut", "2024-05-01T00:00:00Z")] }))
+        .status,
+    ).toBe(201);
   });
 });
 
 describe("documents through the outbox", () => {
-  const upload = (headers: Record<string, string> = {}) => call("POST", "/api/v1/documents", { token: writer, body: "outbox", headers: { "content-type": "text/plain", ...headers } });
+  const upload = (headers: Record<string, string> = {}) =>
+    call("POST", "/api/v1/documents", {
+      token: writer,
+      body: "outbox",
+      headers: { "content-type": "text/plain", ...headers },
+    });
   const blobs = () => BlobServiceClient.fromConnectionString(env.blob.connectionString).getContainerClient("documents");
   const storedBlobs = async () => {
     const names: string[] = [];
@@ -78,14 +92,37 @@ describe("documents through the outbox", () => {
   const messagesFor = async (id: string) => {
     const client = new ServiceBusClient(env.serviceBus.connectionString);
     try {
-      return (await client.createReceiver("document-processing").peekMessages(1000)).filter((m) => m.messageId === id).length;
+      return (await client.createReceiver("document-processing").peekMessages(1000)).filter((m) => m.messageId === id)
+        .length;
     } finally {
       await client.close();
     }
   };
   let data: DataClients;
-  const sweep = () => sweepOutbox({ documents: data.database.container("documents"), blobs: data.blobs, queue: data.serviceBus.createSender("document-processing"), log: () => {} }, Date.now() + OUTBOX_GRACE_MS);
-  beforeAll(() => void (data = createDataClients(loadApiConfig({ ...env.settingsFor("api"), COSMOS_ENDPOINT: env.cosmos.endpoint, BLOB_CONNECTION_STRING: env.blob.connectionString, SERVICEBUS: env.serviceBus.connectionString }, () => {}))));
+  const sweep = () =>
+    sweepOutbox(
+      {
+        documents: data.database.container("documents"),
+        blobs: data.blobs,
+        queue: data.serviceBus.createSender("document-processing"),
+        log: () => {},
+      },
+      Date.now() + OUTBOX_GRACE_MS,
+    );
+  beforeAll(
+    () =>
+      void (data = createDataClients(
+        loadApiConfig(
+          {
+            ...env.settingsFor("api"),
+            COSMOS_ENDPOINT: env.cosmos.endpoint,
+            BLOB_CONNECTION_STRING: env.blob.connectionString,
+            SERVICEBUS: env.serviceBus.connectionString,
+          },
+          () => {},
+        ),
+      )),
+  );
   afterAll(() => data?.close());
 
   it("answers 503 with the broker down, keeps the document, and a retry with the same key queues it once", async () => {
@@ -122,7 +159,16 @@ describe("documents through the outbox", () => {
     expectUnavailable(refused);
     const id = refused.body.id as string;
     // Within the grace period the sweeper leaves the record to its request.
-    expect((await sweepOutbox({ documents: data.database.container("documents"), blobs: data.blobs, queue: data.serviceBus.createSender("document-processing"), log: () => {} })).queued).toBe(0);
+    expect(
+      (
+        await sweepOutbox({
+          documents: data.database.container("documents"),
+          blobs: data.blobs,
+          queue: data.serviceBus.createSender("document-processing"),
+          log: () => {},
+        })
+      ).queued,
+    ).toBe(0);
     expect((await sweep()).queued).toBeGreaterThanOrEqual(1);
     expect(await messagesFor(id)).toBe(1);
     expect((await sweep()).queued).toBe(0);
@@ -146,7 +192,10 @@ describe("documents through the outbox", () => {
       proxies().blob.restore();
     }
     expect((await sweep()).removed).toBe(1);
-    const { resources } = await data.database.container("documents").items.query({ query: "SELECT * FROM c WHERE c.tenantId = 'tenant-o' AND NOT IS_DEFINED(c.queuedAt)" }).fetchAll();
+    const { resources } = await data.database
+      .container("documents")
+      .items.query({ query: "SELECT * FROM c WHERE c.tenantId = 'tenant-o' AND NOT IS_DEFINED(c.queuedAt)" })
+      .fetchAll();
     expect(resources).toEqual([]);
     expect(await storedBlobs()).toEqual(before);
   });

@@ -30,8 +30,14 @@ const notA = (type: string) => fc.anything().filter((v) => typeof v !== type);
 /** For each field, values its schema rejects. */
 const invalidField = {
   schema_version: fc.anything().filter((v) => v !== 1),
-  type: fc.oneof(notA("string"), fc.string().filter((s) => !/^[a-z][a-z0-9._-]{0,99}$/.test(s))),
-  occurred_at: fc.oneof(notA("string"), fc.string().filter((s) => Number.isNaN(Date.parse(s)))),
+  type: fc.oneof(
+    notA("string"),
+    fc.string().filter((s) => !/^[a-z][a-z0-9._-]{0,99}$/.test(s)),
+  ),
+  occurred_at: fc.oneof(
+    notA("string"),
+    fc.string().filter((s) => Number.isNaN(Date.parse(s))),
+  ),
   // undefined would vanish in JSON, and an event without data is valid: only values JSON keeps.
   data: fc.anything().filter((v) => v !== undefined && (v === null || typeof v !== "object" || Array.isArray(v))),
 };
@@ -40,14 +46,20 @@ const fieldName = fc.constantFrom(...(Object.keys(invalidField) as (keyof typeof
 /** Bodies near the schema (one field broken or missing) and far from it (arbitrary JSON). */
 const malformedJson = fc.oneof(
   fieldName.chain((field) => invalidField[field].map((value) => ({ ...valid, [field]: value }))),
-  fieldName.filter((f) => f !== "data").map((field) => Object.fromEntries(Object.entries(valid).filter(([key]) => key !== field))),
+  fieldName
+    .filter((f) => f !== "data")
+    .map((field) => Object.fromEntries(Object.entries(valid).filter(([key]) => key !== field))),
   fc.dictionary(fc.string(), fc.jsonValue()).map((extra) => ({ ...valid, ...extra, "extra!": true })),
   fc.array(fc.anything(), { maxLength: 5 }),
   fc.jsonValue(),
   fc.constant([]),
   fc.array(fc.constant(valid), { minLength: 101, maxLength: 120 }),
 );
-const rawText = fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.constantFrom("{", "[1,", "\u0000", '{"a":}', "nul"));
+const rawText = fc.oneof(
+  fc.string(),
+  fc.string({ unit: "binary" }),
+  fc.constantFrom("{", "[1,", "\u0000", '{"a":}', "nul"),
+);
 
 describe("random requests", () => {
   it("malformed event bodies are 4xx problems", async () => {
@@ -55,7 +67,13 @@ describe("random requests", () => {
       fc.asyncProperty(malformedJson, async (body) => {
         const text = JSON.stringify(body);
         fc.pre(text !== undefined);
-        expectClientProblem(await call("POST", "/api/v1/events", { token: writer, body: text, headers: { "content-type": "application/json" } }));
+        expectClientProblem(
+          await call("POST", "/api/v1/events", {
+            token: writer,
+            body: text,
+            headers: { "content-type": "application/json" },
+          }),
+        );
       }),
       { numRuns: 150 },
     );
@@ -63,9 +81,26 @@ describe("random requests", () => {
 
   it("non-JSON bodies and random content types are 4xx problems", async () => {
     await fc.assert(
-      fc.asyncProperty(rawText, fc.constantFrom("application/json", "text/plain", "application/xml", "", "application/json; charset=utf-8", "multipart/form-data"), async (body, contentType) => {
-        expectClientProblem(await call("POST", "/api/v1/events", { token: writer, body, headers: contentType ? { "content-type": contentType } : {} }));
-      }),
+      fc.asyncProperty(
+        rawText,
+        fc.constantFrom(
+          "application/json",
+          "text/plain",
+          "application/xml",
+          "",
+          "application/json; charset=utf-8",
+          "multipart/form-data",
+        ),
+        async (body, contentType) => {
+          expectClientProblem(
+            await call("POST", "/api/v1/events", {
+              token: writer,
+              body,
+              headers: contentType ? { "content-type": contentType } : {},
+            }),
+          );
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -75,7 +110,12 @@ describe("random requests", () => {
     const forged = fc.oneof(
       fc.string({ minLength: 1 }).filter((s) => !/[\r\n\0]/.test(s) && s.trim() === s),
       fc.tuple(segment, segment, segment).map((parts) => parts.join(".")),
-      fc.record({ header: fc.jsonValue(), payload: fc.jsonValue() }).map(({ header, payload }) => [header, payload].map((p) => Buffer.from(JSON.stringify(p) ?? "").toString("base64url")).join(".") + ".sig"),
+      fc
+        .record({ header: fc.jsonValue(), payload: fc.jsonValue() })
+        .map(
+          ({ header, payload }) =>
+            [header, payload].map((p) => Buffer.from(JSON.stringify(p) ?? "").toString("base64url")).join(".") + ".sig",
+        ),
       // One character changed anywhere but at a segment's end (whose low bits base64url may ignore).
       fc
         .nat({ max: writer.length - 2 })
@@ -95,11 +135,15 @@ describe("random requests", () => {
   it("random query strings and document ids are 4xx problems or valid answers", async () => {
     const key = fc.constantFrom("type", "from", "to", "limit", "cursor", "x");
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(key, fc.string()), { maxLength: 4 }), fc.string({ minLength: 1 }), async (query, id) => {
-        const listed = await call("GET", `/api/v1/events?${new URLSearchParams(query)}`, { token: writer });
-        if (listed.status !== 200) expectClientProblem(listed);
-        expectClientProblem(await call("GET", `/api/v1/documents/${encodeURIComponent(id)}`, { token: writer }));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(key, fc.string()), { maxLength: 4 }),
+        fc.string({ minLength: 1 }),
+        async (query, id) => {
+          const listed = await call("GET", `/api/v1/events?${new URLSearchParams(query)}`, { token: writer });
+          if (listed.status !== 200) expectClientProblem(listed);
+          expectClientProblem(await call("GET", `/api/v1/documents/${encodeURIComponent(id)}`, { token: writer }));
+        },
+      ),
       { numRuns: 100 },
     );
   });

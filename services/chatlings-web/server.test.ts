@@ -16,10 +16,19 @@ let database: pg.Client;
 let redis: ReturnType<typeof createClient>;
 
 beforeAll(async () => {
-  env = await startLocalEnvironment({ services: ["chatlings-web"], proxies: true, settings: { MESSAGES_PER_MINUTE: String(LIMIT) } });
+  env = await startLocalEnvironment({
+    services: ["chatlings-web"],
+    proxies: true,
+    settings: { MESSAGES_PER_MINUTE: String(LIMIT) },
+  });
   base = env.webApps["chatlings-web"].url;
   // Straight to the servers, past the proxies and the app.
-  database = new pg.Client({ host: env.postgresql!.host, port: env.postgresql!.port, user: env.postgresql!.superuser, database: "chatlings" });
+  database = new pg.Client({
+    host: env.postgresql!.host,
+    port: env.postgresql!.port,
+    user: env.postgresql!.superuser,
+    database: "chatlings",
+  });
   await database.connect();
   redis = createClient({ url: env.redis!.url });
   await redis.connect();
@@ -31,7 +40,11 @@ afterAll(async () => {
 });
 
 const post = (room: string, body: unknown, headers: Record<string, string> = { "Content-Type": "application/json" }) =>
-  fetch(`${base}/api/v1/rooms/${room}/messages`, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
+  fetch(`${base}/api/v1/rooms/${room}/messages`, {
+    method: "POST",
+    headers,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
 
 async function expectProblem(response: Response, status: number, slug: string) {
   expect(response.status).toBe(status);
@@ -41,7 +54,8 @@ async function expectProblem(response: Response, status: number, slug: string) {
   return problem;
 }
 
-const rowsOf = async (author: string) => (await database.query("SELECT room, author, text FROM messages WHERE author = $1 ORDER BY id", [author])).rows;
+const rowsOf = async (author: string) =>
+  (await database.query("SELECT room, author, text FROM messages WHERE author = $1 ORDER BY id", [author])).rows;
 
 /** The client reconnects with a backoff of at most 2 s: a bounded wait for the app to see the server again. */
 async function until(check: () => Promise<boolean>): Promise<void> {
@@ -56,10 +70,18 @@ describe("chatlings-web on the local environment", () => {
   it("is given the local servers' addresses (through the proxies here) and no password", () => {
     const settings = env.settingsFor("chatlings-web");
     const { redis: redisProxy, postgresql: postgresqlProxy } = env.proxies!;
-    expect(settings).toMatchObject({ REDIS_URL: `redis://127.0.0.1:${redisProxy!.port}`, REDIS_USER: "default", PGHOST: `127.0.0.1:${postgresqlProxy!.port}`, PGDATABASE: "chatlings", PGUSER: "chatlings-web" });
+    expect(settings).toMatchObject({
+      REDIS_URL: `redis://127.0.0.1:${redisProxy!.port}`,
+      REDIS_USER: "default",
+      PGHOST: `127.0.0.1:${postgresqlProxy!.port}`,
+      PGDATABASE: "chatlings",
+      PGUSER: "chatlings-web",
+    });
     // SignalR has no local server: the optional setting stays unset, a required one stops the service.
     expect(settings.SIGNALR_ENDPOINT).toBeUndefined();
-    expect(() => env.settingsFor("ninevectors-api")).toThrow(/ninevectors-api\/manifest\.json: setting SQL_SERVER: not available locally: sql\.server/);
+    expect(() => env.settingsFor("ninevectors-api")).toThrow(
+      /ninevectors-api\/manifest\.json: setting SQL_SERVER: not available locally: sql\.server/,
+    );
   });
 
   it("is healthy on the platform's health path with Redis and PostgreSQL up", async () => {
@@ -67,7 +89,10 @@ describe("chatlings-web on the local environment", () => {
     const response = await fetch(`${base}${HEALTH_PATH}`);
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
-    expect(await response.json()).toMatchObject({ status: "healthy", checks: { redis: { status: "up" }, postgresql: { status: "up" } } });
+    expect(await response.json()).toMatchObject({
+      status: "healthy",
+      checks: { redis: { status: "up" }, postgresql: { status: "up" } },
+    });
   });
 
   it("stores messages in PostgreSQL, lists them newest first and counts them in Redis", async () => {
@@ -78,9 +103,13 @@ describe("chatlings-web on the local environment", () => {
     expect(first.headers.get("location")).toBe(`/api/v1/rooms/lobby/messages/${message.id}`);
     expect((await post("lobby", { author: "ada", text: "  second  " })).status).toBe(201);
 
-    expect(await rowsOf("ada")).toEqual([{ room: "lobby", author: "ada", text: "hello" }, { room: "lobby", author: "ada", text: "second" }]);
+    expect(await rowsOf("ada")).toEqual([
+      { room: "lobby", author: "ada", text: "hello" },
+      { room: "lobby", author: "ada", text: "second" },
+    ]);
     const minute = Math.floor(Date.now() / 60_000);
-    const counted = Number(await redis.get(rateKey("ada", minute))) + Number(await redis.get(rateKey("ada", minute - 1)));
+    const counted =
+      Number(await redis.get(rateKey("ada", minute))) + Number(await redis.get(rateKey("ada", minute - 1)));
     expect(counted).toBe(2);
 
     const listed = await (await fetch(`${base}/api/v1/rooms/lobby/messages?limit=1`)).json();
@@ -91,13 +120,25 @@ describe("chatlings-web on the local environment", () => {
   it("refuses bad input with problem+json naming what is wrong, and stores nothing", async () => {
     const room = await expectProblem(await post("Not_A_Room", { author: "bob", text: "x" }), 400, "validation-failed");
     expect(room.errors).toEqual([{ pointer: "path:room", detail: expect.stringContaining("lower-case") }]);
-    const body = await expectProblem(await post("lobby", { author: "bob", text: "", extra: 1 }), 400, "validation-failed");
+    const body = await expectProblem(
+      await post("lobby", { author: "bob", text: "", extra: 1 }),
+      400,
+      "validation-failed",
+    );
     expect(body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(["", "/text"]);
     await expectProblem(await post("lobby", "{not json"), 400, "malformed-json");
-    await expectProblem(await post("lobby", "author=bob", { "Content-Type": "application/x-www-form-urlencoded" }), 415, "unsupported-media-type");
+    await expectProblem(
+      await post("lobby", "author=bob", { "Content-Type": "application/x-www-form-urlencoded" }),
+      415,
+      "unsupported-media-type",
+    );
     await expectProblem(await post("lobby", { author: "bob", text: "x".repeat(17 * 1024) }), 413, "payload-too-large");
     await expectProblem(await fetch(`${base}/api/v1/rooms/lobby/messages?limit=0`), 400, "validation-failed");
-    await expectProblem(await fetch(`${base}/api/v1/rooms/lobby/messages`, { method: "DELETE" }), 405, "method-not-allowed");
+    await expectProblem(
+      await fetch(`${base}/api/v1/rooms/lobby/messages`, { method: "DELETE" }),
+      405,
+      "method-not-allowed",
+    );
     await expectProblem(await fetch(`${base}/nope`), 404, "not-found");
     expect(await rowsOf("bob")).toEqual([]);
   });
@@ -114,7 +155,12 @@ describe("chatlings-web on the local environment", () => {
   });
 
   it("reaches PostgreSQL as its own role, which may use rows but not change the schema", async () => {
-    const role = new pg.Client({ host: env.postgresql!.host, port: env.postgresql!.port, user: "chatlings-web", database: "chatlings" });
+    const role = new pg.Client({
+      host: env.postgresql!.host,
+      port: env.postgresql!.port,
+      user: "chatlings-web",
+      database: "chatlings",
+    });
     await role.connect();
     try {
       await expect(role.query("SELECT count(*) FROM messages")).resolves.toBeDefined();
@@ -130,7 +176,10 @@ describe("chatlings-web on the local environment", () => {
       await expectProblem(await post("lobby", { author: "dee", text: "lost?" }), 503, "dependency-unavailable");
       const health = await fetch(`${base}${HEALTH_PATH}`);
       expect(health.status).toBe(503);
-      expect(await health.json()).toMatchObject({ status: "unhealthy", checks: { redis: { status: "down" }, postgresql: { status: "up" } } });
+      expect(await health.json()).toMatchObject({
+        status: "unhealthy",
+        checks: { redis: { status: "down" }, postgresql: { status: "up" } },
+      });
     } finally {
       env.proxies!.redis!.restore();
     }

@@ -17,10 +17,13 @@ const env = await startLocalEnvironment({
 
 const token = await env.issuer.sign({ org_id: "dev-tenant", role: "writer", expires_in: 8 * 3600 });
 const column = (label: string) => label.padEnd(15);
-const webApps = Object.values(env.webApps).map((app) => `  ${column(app.name)}${app.url}/api/v1   (health: ${app.url}/api/v1/health)`);
+const webApps = Object.values(env.webApps).map(
+  (app) => `  ${column(app.name)}${app.url}/api/v1   (health: ${app.url}/api/v1/health)`,
+);
 const servers = [
   env.redis && `  ${column("Redis")}${env.redis.url}`,
-  env.postgresql && `  ${column("PostgreSQL")}postgresql://${env.postgresql.superuser}@${env.postgresql.host}:${env.postgresql.port}/postgres   (trusted on loopback, no password)`,
+  env.postgresql &&
+    `  ${column("PostgreSQL")}postgresql://${env.postgresql.superuser}@${env.postgresql.host}:${env.postgresql.port}/postgres   (trusted on loopback, no password)`,
 ].filter(Boolean);
 say(`
 Estate services running (${Math.round(performance.now() - started)} ms), all on loopback:

@@ -39,7 +39,27 @@ export async function startBlobEmulator(port = 0): Promise<BlobEmulator> {
   // Positional constructor: host, port, keep-alive, two metadata paths (unused in memory), persistence
   // array, access log on/off + stream, debug log on/off + path, loose, skipApiVersionCheck, cert,
   // key, pwd, oauth, disableProductStyleUrl, isMemoryPersistence, memory store.
-  const config = new BlobConfiguration(LOOPBACK, port, undefined, "__blob_meta__", "__blob_extents__", undefined, false, undefined, false, undefined, false, true, "", "", "", undefined, false, true, new MemoryExtentChunkStore(memoryLimit));
+  const config = new BlobConfiguration(
+    LOOPBACK,
+    port,
+    undefined,
+    "__blob_meta__",
+    "__blob_extents__",
+    undefined,
+    false,
+    undefined,
+    false,
+    undefined,
+    false,
+    true,
+    "",
+    "",
+    "",
+    undefined,
+    false,
+    true,
+    new MemoryExtentChunkStore(memoryLimit),
+  );
   const server = new BlobServer(config);
   await server.start();
   const actualPort = (server as unknown as { httpServer: Server }).httpServer.address() as AddressInfo;
@@ -66,7 +86,9 @@ function compileQueriesOnce(): void {
   const engine = (module: string) => require(`@zeit/cosmosdb-query/lib/${module}`);
   const executor = engine("executor");
   if (executor.compiledOnce) return;
-  const [aggregateFunctions, builtinFunctions, helpers] = ["aggregate-functions", "builtin-functions", "helpers"].map(engine);
+  const [aggregateFunctions, builtinFunctions, helpers] = ["aggregate-functions", "builtin-functions", "helpers"].map(
+    engine,
+  );
   const compiled = new Map<string, (...args: unknown[]) => unknown>();
   executor.default = (collection: unknown, options: CompiledQueryOptions) => {
     const { code, parameters = [], udf = {}, maxItemCount, continuation, compositeIndexes } = options;
@@ -76,7 +98,17 @@ function compileQueriesOnce(): void {
       compiled.set(code, execute);
     }
     const params = Object.fromEntries(parameters.map(({ name, value }) => [name.slice(1), value]));
-    return execute(aggregateFunctions, builtinFunctions, collection, helpers, udf, params, maxItemCount, continuation, compositeIndexes);
+    return execute(
+      aggregateFunctions,
+      builtinFunctions,
+      collection,
+      helpers,
+      udf,
+      params,
+      maxItemCount,
+      continuation,
+      compositeIndexes,
+    );
   };
   executor.compiledOnce = true;
 }

@@ -20,10 +20,23 @@ import { silentLogger, type Logger } from "../shared/log.js";
 import { loadManifests, unhandledSettingSource, type LoadedManifest } from "../manifest.js";
 import { createWorkerDependencies, createWorkerFunctions } from "../worker/src/functions.js";
 import { loadWorkerConfig } from "../worker/src/config.js";
-import { closeServer, LOOPBACK, startBlobEmulator, startCosmosEmulator, type BlobEmulator, type CosmosEmulator } from "./emulators.js";
+import {
+  closeServer,
+  LOOPBACK,
+  startBlobEmulator,
+  startCosmosEmulator,
+  type BlobEmulator,
+  type CosmosEmulator,
+} from "./emulators.js";
 import { startLocalHost, type LocalHost } from "./host.js";
 import { startTcpProxy, type TcpProxy } from "./proxy.js";
-import { provisionPostgresDatabase, startPostgresServer, startRedisServer, type PostgresServer, type RedisServer } from "./servers.js";
+import {
+  provisionPostgresDatabase,
+  startPostgresServer,
+  startRedisServer,
+  type PostgresServer,
+  type RedisServer,
+} from "./servers.js";
 import { start as startServiceBus, type QueueOptions } from "./servicebus/index.js";
 import { stackQueues } from "./stack-queues.js";
 import { startDevIssuer, type DevIssuer } from "./token.js";
@@ -33,7 +46,10 @@ export const SERVICES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.
 type Settings = Record<string, string | undefined>;
 
 /** Builds a service's functions from its settings; one entry per service folder. */
-const services: Record<string, (settings: Settings, log: Logger) => { functions: FunctionSet; close(): Promise<void> }> = {
+const services: Record<
+  string,
+  (settings: Settings, log: Logger) => { functions: FunctionSet; close(): Promise<void> }
+> = {
   api: (settings, log) => {
     const deps = createApiDependencies(loadApiConfig(settings, log), log);
     return { functions: createApiFunctions(deps), close: () => deps.data.close() };
@@ -49,7 +65,10 @@ const services: Record<string, (settings: Settings, log: Logger) => { functions:
  * tables: its role may only read and write rows (as its binding grants in Azure), so the
  * environment creates them as the database's owner.
  */
-const webApps: Record<string, { start(settings: Settings, log: Logger): { server: Server; close(): Promise<void> }; postgresqlSchema?: string }> = {
+const webApps: Record<
+  string,
+  { start(settings: Settings, log: Logger): { server: Server; close(): Promise<void> }; postgresqlSchema?: string }
+> = {
   "chatlings-web": {
     start: (settings, log) => {
       const data = createChatData(loadChatlingsConfig(settings, log), log);
@@ -136,16 +155,21 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   const progress = options.progress ?? (() => {});
   const stack: (() => Promise<void>)[] = [];
   const stopAll = async () => {
-    for (const stop of stack.splice(0).reverse()) await stop().catch((error: unknown) => log("warn", "stop failed", { error: String(error) }));
+    for (const stop of stack.splice(0).reverse())
+      await stop().catch((error: unknown) => log("warn", "stop failed", { error: String(error) }));
   };
 
   try {
     const manifests = await loadManifests(SERVICES_DIR);
     const initial = options.services ?? Object.keys(services);
     const unknown = initial.filter((name) => !LOCAL_SERVICES.includes(name));
-    if (unknown.length > 0) throw new Error(`unknown service ${unknown.join(", ")}: the local environment runs ${LOCAL_SERVICES.join(", ")}`);
+    if (unknown.length > 0)
+      throw new Error(`unknown service ${unknown.join(", ")}: the local environment runs ${LOCAL_SERVICES.join(", ")}`);
     const hosted = manifests.filter((m) => initial.includes(m.name));
-    const queues = stackQueues(path.resolve(SERVICES_DIR, ".."), options.stack).map((queue) => ({ ...queue, ...options.queueOverrides }));
+    const queues = stackQueues(path.resolve(SERVICES_DIR, ".."), options.stack).map((queue) => ({
+      ...queue,
+      ...options.queueOverrides,
+    }));
 
     progress("starting Azurite (Blob)");
     const blob = await startBlobEmulator();
@@ -181,18 +205,37 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     progress("provisioning containers and databases from the manifests");
     await provision(manifests, cosmos, blob);
     for (const manifest of hosted) {
-      if (manifest.postgresql) await provisionPostgresDatabase(postgresql!, { ...manifest.postgresql, role: manifest.name, schema: webApps[manifest.name]?.postgresqlSchema });
+      if (manifest.postgresql)
+        await provisionPostgresDatabase(postgresql!, {
+          ...manifest.postgresql,
+          role: manifest.name,
+          schema: webApps[manifest.name]?.postgresqlSchema,
+        });
     }
 
     let proxies: LocalEnvironment["proxies"];
     let reach = { blob, cosmos, serviceBus, redisPort: redis?.port, postgresqlPort: postgresql?.port };
     if (options.proxies) {
-      const started = await Promise.all([Number(new URL(cosmos.endpoint).port), blob.port, serviceBus.port].map(startTcpProxy));
-      const [redisProxy, postgresqlProxy] = await Promise.all([redis?.port, postgresql?.port].map((port) => (port ? startTcpProxy(port) : undefined)));
-      proxies = { cosmos: started[0], blob: started[1], servicebus: started[2], redis: redisProxy, postgresql: postgresqlProxy };
+      const started = await Promise.all(
+        [Number(new URL(cosmos.endpoint).port), blob.port, serviceBus.port].map(startTcpProxy),
+      );
+      const [redisProxy, postgresqlProxy] = await Promise.all(
+        [redis?.port, postgresql?.port].map((port) => (port ? startTcpProxy(port) : undefined)),
+      );
+      proxies = {
+        cosmos: started[0],
+        blob: started[1],
+        servicebus: started[2],
+        redis: redisProxy,
+        postgresql: postgresqlProxy,
+      };
       for (const proxy of [...started, redisProxy, postgresqlProxy]) if (proxy) stack.push(proxy.stop);
       reach = {
-        blob: { ...blob, endpoint: withPort(blob.endpoint, proxies.blob.port), connectionString: withPort(blob.connectionString, proxies.blob.port) },
+        blob: {
+          ...blob,
+          endpoint: withPort(blob.endpoint, proxies.blob.port),
+          connectionString: withPort(blob.connectionString, proxies.blob.port),
+        },
         cosmos: { ...cosmos, endpoint: withPort(cosmos.endpoint, proxies.cosmos.port) },
         serviceBus: { ...serviceBus, connectionString: withPort(serviceBus.connectionString, proxies.servicebus.port) },
         redisPort: redisProxy?.port,
@@ -204,7 +247,19 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       const manifest = manifests.find((m) => m.name === service);
       if (!manifest) throw new Error(`no manifest for service ${service}`);
       return {
-        ...Object.fromEntries(manifest.settings.map((s) => [s.name, resolveSetting(s, manifest, { blob: reach.blob, cosmos: reach.cosmos, issuer, queues, redisPort: reach.redisPort, postgresqlPort: reach.postgresqlPort })])),
+        ...Object.fromEntries(
+          manifest.settings.map((s) => [
+            s.name,
+            resolveSetting(s, manifest, {
+              blob: reach.blob,
+              cosmos: reach.cosmos,
+              issuer,
+              queues,
+              redisPort: reach.redisPort,
+              postgresqlPort: reach.postgresqlPort,
+            }),
+          ]),
+        ),
         APP_ENV: "development",
         COSMOS_KEY: cosmos.key,
         BLOB_CONNECTION_STRING: reach.blob.connectionString,
@@ -234,7 +289,13 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         await end();
         await Promise.all(built.map((b) => b.close()));
       };
-      const serviceHost: ServiceHost = { url: host.url, services: serviceNames, stop: ended(host.stop), kill: ended(host.kill), runTimers: host.runTimers };
+      const serviceHost: ServiceHost = {
+        url: host.url,
+        services: serviceNames,
+        stop: ended(host.stop),
+        kill: ended(host.kill),
+        runTimers: host.runTimers,
+      };
       hosts.push(serviceHost);
       stack.push(serviceHost.stop);
       return serviceHost;
@@ -249,7 +310,23 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       started[name] = await startWebApp(name, settingsFor(name), log);
       stack.push(started[name].stop);
     }
-    return { url: first.url, issuer, blob, cosmos, serviceBus, queues, manifests, settingsFor, startHost, hosts, webApps: started, redis, postgresql, proxies, stop: stopAll };
+    return {
+      url: first.url,
+      issuer,
+      blob,
+      cosmos,
+      serviceBus,
+      queues,
+      manifests,
+      settingsFor,
+      startHost,
+      hosts,
+      webApps: started,
+      redis,
+      postgresql,
+      proxies,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;
@@ -286,34 +363,56 @@ interface ResolveContext {
 
 /** The local server a binding-backed setting needs; it runs whenever a hosted service has the binding. */
 function localPort(port: number | undefined, manifest: LoadedManifest, server: string): number {
-  if (port === undefined) throw new Error(`services/${manifest.name}/manifest.json: ${server} was not started: host ${manifest.name} from the start (options.services)`);
+  if (port === undefined)
+    throw new Error(
+      `services/${manifest.name}/manifest.json: ${server} was not started: host ${manifest.name} from the start (options.services)`,
+    );
   return port;
 }
 
 /** The local answer to each `from` source of a manifest setting. */
-function resolveSetting(setting: LoadedManifest["settings"][number], manifest: LoadedManifest, ctx: ResolveContext): string | undefined {
+function resolveSetting(
+  setting: LoadedManifest["settings"][number],
+  manifest: LoadedManifest,
+  ctx: ResolveContext,
+): string | undefined {
   const queue = () => ctx.queues.find((q) => q.name === setting.value);
   switch (setting.from) {
-    case "cosmos.endpoint": return ctx.cosmos.endpoint;
-    case "cosmos.database": return manifest.cosmos[0]?.database;
-    case "storage.blobEndpoint": return ctx.blob.endpoint;
-    case "auth.issuer": return ctx.issuer.issuer;
-    case "auth.audience": return ctx.issuer.audience;
-    case "auth.jwksUri": return ctx.issuer.jwksUri;
-    case "servicebus.queue": return setting.value;
-    case "servicebus.maxDeliveryCount": return queue()?.maxDeliveryCount?.toString();
-    case "literal": return setting.value;
+    case "cosmos.endpoint":
+      return ctx.cosmos.endpoint;
+    case "cosmos.database":
+      return manifest.cosmos[0]?.database;
+    case "storage.blobEndpoint":
+      return ctx.blob.endpoint;
+    case "auth.issuer":
+      return ctx.issuer.issuer;
+    case "auth.audience":
+      return ctx.issuer.audience;
+    case "auth.jwksUri":
+      return ctx.issuer.jwksUri;
+    case "servicebus.queue":
+      return setting.value;
+    case "servicebus.maxDeliveryCount":
+      return queue()?.maxDeliveryCount?.toString();
+    case "literal":
+      return setting.value;
     // Derived from the secret's name: the same on every local host and after a restart (a cursor
     // issued by one instance pages on another). A development value, not a secret.
-    case "keyVault.generatedSecret": return createHash("sha256").update(`estate local secret ${setting.value}`).digest("hex");
+    case "keyVault.generatedSecret":
+      return createHash("sha256").update(`estate local secret ${setting.value}`).digest("hex");
     // The real servers in ./servers.ts, on loopback, without a password: the client sends an Entra
     // token only to a host that is not loopback (shared/passwordless.ts).
-    case "redis.url": return `redis://${LOOPBACK}:${localPort(ctx.redisPort, manifest, "Redis")}`;
-    case "redis.user": return LOCAL_REDIS_USER;
-    case "postgresql.host": return `${LOOPBACK}:${localPort(ctx.postgresqlPort, manifest, "PostgreSQL")}`;
-    case "postgresql.database": return manifest.postgresql?.database;
+    case "redis.url":
+      return `redis://${LOOPBACK}:${localPort(ctx.redisPort, manifest, "Redis")}`;
+    case "redis.user":
+      return LOCAL_REDIS_USER;
+    case "postgresql.host":
+      return `${LOOPBACK}:${localPort(ctx.postgresqlPort, manifest, "PostgreSQL")}`;
+    case "postgresql.database":
+      return manifest.postgresql?.database;
     // The service's own role, with its binding's privileges (provisionPostgresDatabase).
-    case "postgresql.user": return manifest.name;
+    case "postgresql.user":
+      return manifest.name;
     // No server of these can run here (services/README.md, "Local development", says what to do
     // instead): a service that requires one cannot start locally, and no stand-in pretends otherwise.
     case "sql.server":
@@ -329,10 +428,13 @@ function resolveSetting(setting: LoadedManifest["settings"][number], manifest: L
     case "appConfig.endpoint":
       // An optional one is left unset, as in an app that runs without it.
       if (!setting.required) return undefined;
-      throw new Error(`services/${manifest.name}/manifest.json: setting ${setting.name}: not available locally: ${setting.from} (services/README.md, "Local development", says why and what to do instead)`);
+      throw new Error(
+        `services/${manifest.name}/manifest.json: setting ${setting.name}: not available locally: ${setting.from} (services/README.md, "Local development", says why and what to do instead)`,
+      );
     // The operator's value lives only in the stack config and Key Vault: locally the developer
     // supplies their own (a test key) under the setting's name in the environment, or it stays unset.
-    case "keyVault.secret": return process.env[setting.name];
+    case "keyVault.secret":
+      return process.env[setting.name];
     // Azure-only: locally the connection string, no managed identity or App Insights, and no
     // gateway moving the caller's token (the service reads Authorization).
     case "servicebus.fullyQualifiedNamespace":
@@ -340,17 +442,30 @@ function resolveSetting(setting: LoadedManifest["settings"][number], manifest: L
     case "identity.clientId":
     case "appInsights.connectionString":
       return undefined;
-    default: return unhandledSettingSource(setting.from);
+    default:
+      return unhandledSettingSource(setting.from);
   }
 }
 
 /** Creates what the estate creates in Azure: databases, containers, blob containers. */
-async function provision(manifests: LoadedManifest[], cosmos: LocalEnvironment["cosmos"], blob: BlobEmulator): Promise<void> {
-  const client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
+async function provision(
+  manifests: LoadedManifest[],
+  cosmos: LocalEnvironment["cosmos"],
+  blob: BlobEmulator,
+): Promise<void> {
+  const client = new CosmosClient({
+    endpoint: cosmos.endpoint,
+    key: cosmos.key,
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
   try {
     for (const spec of manifests.flatMap((m) => m.cosmos)) {
       const { database } = await client.databases.createIfNotExists({ id: spec.database });
-      await database.containers.createIfNotExists({ id: spec.container, partitionKey: { paths: [spec.partitionKey] }, defaultTtl: spec.defaultTtlSeconds });
+      await database.containers.createIfNotExists({
+        id: spec.container,
+        partitionKey: { paths: [spec.partitionKey] },
+        defaultTtl: spec.defaultTtlSeconds,
+      });
     }
   } finally {
     client.dispose();

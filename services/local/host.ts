@@ -8,7 +8,13 @@ import { Readable, Transform } from "node:stream";
 import { randomUUID } from "node:crypto";
 import functionsLibrary, { type HttpResponseInit } from "@azure/functions";
 import { ServiceBusClient, type ServiceBusReceiver } from "@azure/service-bus";
-import { ROUTE_PREFIX, type FunctionSet, type HttpFunction, type ServiceBusQueueFunction, type TimerFunction } from "../shared/functions.js";
+import {
+  ROUTE_PREFIX,
+  type FunctionSet,
+  type HttpFunction,
+  type ServiceBusQueueFunction,
+  type TimerFunction,
+} from "../shared/functions.js";
 import type { Logger } from "../shared/log.js";
 import { ProblemError, problemResponse } from "../shared/problem.js";
 import { closeServer, LOOPBACK } from "./emulators.js";
@@ -46,7 +52,18 @@ function contextFor(functionName: string, log: Logger, triggerMetadata?: Record<
     invocationId,
     functionName,
     triggerMetadata,
-    logHandler: (level, ...args) => log(level === "warning" ? "warn" : level === "error" || level === "critical" ? "error" : level === "debug" || level === "trace" ? "debug" : "info", args.map(String).join(" "), { functionName, invocationId }),
+    logHandler: (level, ...args) =>
+      log(
+        level === "warning"
+          ? "warn"
+          : level === "error" || level === "critical"
+            ? "error"
+            : level === "debug" || level === "trace"
+              ? "debug"
+              : "info",
+        args.map(String).join(" "),
+        { functionName, invocationId },
+      ),
   });
 }
 
@@ -70,10 +87,12 @@ function requestBody(req: IncomingMessage): ReadableStream<Uint8Array> | undefin
   return Readable.toWeb(req.pipe(limited)) as ReadableStream<Uint8Array>;
 }
 
-const hostLimitProblem = () => new ProblemError("payload-too-large", "the host accepts at most 100 MB", { maxBytes: HOST_MAX_BODY_BYTES });
+const hostLimitProblem = () =>
+  new ProblemError("payload-too-large", "the host accepts at most 100 MB", { maxBytes: HOST_MAX_BODY_BYTES });
 
 /** A request the host cannot even route: named, with the part that is wrong. */
-const badRequest = (detail: string, pointer: string) => new ProblemError("validation-failed", detail, { errors: [{ pointer, detail }] });
+const badRequest = (detail: string, pointer: string) =>
+  new ProblemError("validation-failed", detail, { errors: [{ pointer, detail }] });
 
 async function writeResponse(res: ServerResponse, init: HttpResponseInit): Promise<void> {
   const response = new HttpResponse(init);
@@ -109,7 +128,11 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const server = createServer((req, res) => {
     serveHttp(req, res).catch((error: unknown) => {
       log("error", "local host failed to answer", { error: String(error) });
-      if (!res.headersSent) void writeResponse(res.setHeader("Connection", "close"), problemResponse(new ProblemError("internal-error", "the local host failed to answer; see its log")));
+      if (!res.headersSent)
+        void writeResponse(
+          res.setHeader("Connection", "close"),
+          problemResponse(new ProblemError("internal-error", "the local host failed to answer; see its log")),
+        );
       else res.destroy();
     });
   });
@@ -118,22 +141,39 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     try {
       url = new URL(req.url ?? "/", `http://${req.headers.host ?? LOOPBACK}`);
     } catch {
-      return writeResponse(res.setHeader("Connection", "close"), problemResponse(badRequest("the Host header and request target do not form a valid URL", "header:Host")));
+      return writeResponse(
+        res.setHeader("Connection", "close"),
+        problemResponse(badRequest("the Host header and request target do not form a valid URL", "header:Host")),
+      );
     }
     const matches = routes.map((route) => ({ route, match: route.pattern.exec(url.pathname) })).filter((m) => m.match);
     const target = matches.find((m) => m.route.fn.methods.includes(req.method as HttpFunction["methods"][number]));
     if (!target) {
-      const problem = matches.length > 0 ? new ProblemError("method-not-allowed", `use ${matches.flatMap((m) => m.route.fn.methods).join(", ")}`) : new ProblemError("not-found", "no such route");
+      const problem =
+        matches.length > 0
+          ? new ProblemError("method-not-allowed", `use ${matches.flatMap((m) => m.route.fn.methods).join(", ")}`)
+          : new ProblemError("not-found", "no such route");
       return writeResponse(res, problemResponse(problem, url.pathname));
     }
-    if (Number(req.headers["content-length"] ?? 0) > HOST_MAX_BODY_BYTES) return writeResponse(res.setHeader("Connection", "close"), problemResponse(hostLimitProblem(), url.pathname));
+    if (Number(req.headers["content-length"] ?? 0) > HOST_MAX_BODY_BYTES)
+      return writeResponse(res.setHeader("Connection", "close"), problemResponse(hostLimitProblem(), url.pathname));
     let params: Record<string, string>;
     try {
-      params = Object.fromEntries(target.route.paramNames.map((name, i) => [name, decodeURIComponent(target.match![i + 1])]));
+      params = Object.fromEntries(
+        target.route.paramNames.map((name, i) => [name, decodeURIComponent(target.match![i + 1])]),
+      );
     } catch {
-      return writeResponse(res, problemResponse(badRequest("the path holds an invalid percent-encoding", "path"), url.pathname));
+      return writeResponse(
+        res,
+        problemResponse(badRequest("the path holds an invalid percent-encoding", "path"), url.pathname),
+      );
     }
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : (value ?? "")]));
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([name, value]) => [
+        name,
+        Array.isArray(value) ? value.join(", ") : (value ?? ""),
+      ]),
+    );
     const body = requestBody(req);
     // The library's own streaming path (createStreamRequest) hands it a Fetch Request this way.
     const nativeRequest = new Request(url.href, { method: req.method, headers, body, duplex: "half" } as RequestInit);
@@ -143,9 +183,13 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     if (body && !req.complete) res.setHeader("Connection", "close");
     await writeResponse(res, result ?? { status: 204 });
   }
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(options.port ?? 0, LOOPBACK, resolve));
+  await new Promise<void>((resolve, reject) =>
+    server.once("error", reject).listen(options.port ?? 0, LOOPBACK, resolve),
+  );
 
-  const triggers = await Promise.all(options.functions.flatMap((set) => set.serviceBusQueues).map((fn) => startQueueTrigger(fn, options)));
+  const triggers = await Promise.all(
+    options.functions.flatMap((set) => set.serviceBusQueues).map((fn) => startQueueTrigger(fn, options)),
+  );
   const timers = options.functions.flatMap((set) => set.timers ?? []).map((fn) => startTimer(fn, log));
   const stopTimers = () => Promise.all(timers.map((timer) => timer.stop()));
   return {
@@ -201,7 +245,8 @@ interface QueueTrigger {
 
 async function startQueueTrigger(fn: ServiceBusQueueFunction, options: LocalHostOptions): Promise<QueueTrigger> {
   const connectionString = options.settings[fn.connection];
-  if (!connectionString) throw new Error(`function ${fn.name}: app setting ${fn.connection} (a Service Bus connection string) is not set`);
+  if (!connectionString)
+    throw new Error(`function ${fn.name}: app setting ${fn.connection} (a Service Bus connection string) is not set`);
   const queueName = resolveSetting(fn.queueName, options.settings);
   const client = new ServiceBusClient(connectionString);
   const receiver: ServiceBusReceiver = client.createReceiver(queueName, { receiveMode: "peekLock" });
@@ -212,15 +257,21 @@ async function startQueueTrigger(fn: ServiceBusQueueFunction, options: LocalHost
   const subscription = receiver.subscribe(
     {
       processMessage: async (message) => {
-        const invocation = fn.handler(message.body, contextFor(fn.name, options.log, {
-          messageId: message.messageId,
-          // The AMQP header counts earlier deliveries; the Functions host reports 1 on the first.
-          deliveryCount: (message.deliveryCount ?? 0) + 1,
-          enqueuedTimeUtc: message.enqueuedTimeUtc?.toISOString(),
-          lockToken: message.lockToken,
-          contentType: message.contentType,
-        })) as Promise<void>;
-        const tracked = invocation.then(() => undefined, () => undefined);
+        const invocation = fn.handler(
+          message.body,
+          contextFor(fn.name, options.log, {
+            messageId: message.messageId,
+            // The AMQP header counts earlier deliveries; the Functions host reports 1 on the first.
+            deliveryCount: (message.deliveryCount ?? 0) + 1,
+            enqueuedTimeUtc: message.enqueuedTimeUtc?.toISOString(),
+            lockToken: message.lockToken,
+            contentType: message.contentType,
+          }),
+        ) as Promise<void>;
+        const tracked = invocation.then(
+          () => undefined,
+          () => undefined,
+        );
         running.add(tracked);
         try {
           await invocation; // a throw abandons the message (autoCompleteMessages), like the host

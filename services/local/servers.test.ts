@@ -12,14 +12,19 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 describe("local servers", () => {
   it("fail with the server's name and the end of its output when the process exits before it is ready", async () => {
     // A redis-server on PATH that refuses its configuration, as a broken install would.
-    await writeFile(path.join(dir, "redis-server"), "#!/bin/sh\necho 'FATAL CONFIG FILE ERROR: bad directive' >&2\nexit 1\n");
+    await writeFile(
+      path.join(dir, "redis-server"),
+      "#!/bin/sh\necho 'FATAL CONFIG FILE ERROR: bad directive' >&2\nexit 1\n",
+    );
     await chmod(path.join(dir, "redis-server"), 0o755);
     const original = process.env.PATH;
     process.env.PATH = `${dir}${path.delimiter}${original}`;
     try {
       const error = await startRedisServer().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(LocalServerError);
-      expect((error as Error).message).toMatch(/^Redis: .*redis-server exited \(code 1\) before it was ready\nFATAL CONFIG FILE ERROR: bad directive$/);
+      expect((error as Error).message).toMatch(
+        /^Redis: .*redis-server exited \(code 1\) before it was ready\nFATAL CONFIG FILE ERROR: bad directive$/,
+      );
     } finally {
       process.env.PATH = original;
     }

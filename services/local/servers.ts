@@ -57,9 +57,19 @@ interface RunningServer {
  * Starts a server process and resolves once a line of its output matches `ready`; rejects with the
  * tail of its output when it exits or stays silent past START_TIMEOUT_MS.
  */
-function startProcess(name: string, command: string, args: string[], options: { ready: RegExp; env?: NodeJS.ProcessEnv; uid?: number; gid?: number }): Promise<RunningServer> {
+function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: { ready: RegExp; env?: NodeJS.ProcessEnv; uid?: number; gid?: number },
+): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(command, args, { env: options.env ?? process.env, uid: options.uid, gid: options.gid, stdio: ["ignore", "pipe", "pipe"] });
+    const child: ChildProcess = spawn(command, args, {
+      env: options.env ?? process.env,
+      uid: options.uid,
+      gid: options.gid,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     let started = false;
     const exited = new Promise<void>((done) => child.once("exit", () => done()));
@@ -94,7 +104,11 @@ function startProcess(name: string, command: string, args: string[], options: { 
   });
 }
 
-const isExecutable = (file: string) => stat(file).then((s) => s.isFile() && (s.mode & 0o111) !== 0, () => false);
+const isExecutable = (file: string) =>
+  stat(file).then(
+    (s) => s.isFile() && (s.mode & 0o111) !== 0,
+    () => false,
+  );
 
 async function onPath(command: string): Promise<string | undefined> {
   for (const dir of (process.env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
@@ -132,12 +146,16 @@ async function redisBinary(progress: (step: string) => void): Promise<Binary> {
 
 /** The environment that makes the dynamic loader find the libraries unpacked under `root`. */
 async function withUnpackedLibraries(root: string): Promise<NodeJS.ProcessEnv> {
-  const dirs = (await readdir(path.join(root, "usr/lib"))).filter((dir) => dir.endsWith("-linux-gnu")).map((dir) => path.join(root, "usr/lib", dir));
+  const dirs = (await readdir(path.join(root, "usr/lib")))
+    .filter((dir) => dir.endsWith("-linux-gnu"))
+    .map((dir) => path.join(root, "usr/lib", dir));
   return { ...process.env, LD_LIBRARY_PATH: [...dirs, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":") };
 }
 
 async function unpackRedis(root: string, progress: (step: string) => void): Promise<void> {
-  progress(`redis-server is not on PATH: fetching Debian's ${REDIS_PACKAGES.join(", ")} into ${path.relative(PROJECT_ROOT, root)}`);
+  progress(
+    `redis-server is not on PATH: fetching Debian's ${REDIS_PACKAGES.join(", ")} into ${path.relative(PROJECT_ROOT, root)}`,
+  );
   await mkdir(CACHE_DIR, { recursive: true });
   // Unpacked beside the target and renamed into place, so a concurrent start never sees half a tree.
   const work = await mkdtemp(path.join(CACHE_DIR, "redis-"));
@@ -147,16 +165,28 @@ async function unpackRedis(root: string, progress: (step: string) => void): Prom
     await aptDownload(REDIS_PACKAGES, debs, progress);
     const unpacked = path.join(work, "root");
     for (const deb of await readdir(debs)) await execFile("dpkg-deb", ["-x", path.join(debs, deb), unpacked]);
-    const { stdout } = await execFile("ldd", [path.join(unpacked, "usr/bin/redis-server")], { env: await withUnpackedLibraries(unpacked) });
-    const missing = stdout.split("\n").filter((line) => line.includes("not found")).map((line) => line.trim().split(" ")[0]);
-    if (missing.length > 0) throw new LocalServerError("Redis", `Debian's redis-server needs libraries this machine lacks (${missing.join(", ")}): ${REDIS_INSTALL_HINT}`);
+    const { stdout } = await execFile("ldd", [path.join(unpacked, "usr/bin/redis-server")], {
+      env: await withUnpackedLibraries(unpacked),
+    });
+    const missing = stdout
+      .split("\n")
+      .filter((line) => line.includes("not found"))
+      .map((line) => line.trim().split(" ")[0]);
+    if (missing.length > 0)
+      throw new LocalServerError(
+        "Redis",
+        `Debian's redis-server needs libraries this machine lacks (${missing.join(", ")}): ${REDIS_INSTALL_HINT}`,
+      );
     await rename(unpacked, root).catch(async (error: NodeJS.ErrnoException) => {
       // Another process unpacked it first: use theirs.
       if (!(await isExecutable(path.join(root, "usr/bin/redis-server")))) throw error;
     });
   } catch (error) {
     if (error instanceof LocalServerError) throw error;
-    throw new LocalServerError("Redis", `redis-server is not on PATH and could not be taken from Debian's packages (${(error as Error).message.trim()}): ${REDIS_INSTALL_HINT}`);
+    throw new LocalServerError(
+      "Redis",
+      `redis-server is not on PATH and could not be taken from Debian's packages (${(error as Error).message.trim()}): ${REDIS_INSTALL_HINT}`,
+    );
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -167,7 +197,9 @@ async function aptDownload(packages: string[], dir: string, progress: (step: str
   try {
     await execFile("apt-get", ["download", ...packages], { cwd: dir });
   } catch (error) {
-    const unknown = /Unable to locate package|has no installation candidate/.test(String((error as { stderr?: string }).stderr));
+    const unknown = /Unable to locate package|has no installation candidate/.test(
+      String((error as { stderr?: string }).stderr),
+    );
     if (!unknown || process.getuid?.() !== 0) throw error;
     progress("Debian's package lists do not know redis-tools: apt-get update");
     await execFile("apt-get", ["update"]);
@@ -181,7 +213,25 @@ export async function startRedisServer(progress: (step: string) => void = () => 
   try {
     const port = await freePort();
     // No persistence: the folder only holds what Redis insists on writing (nothing, with these).
-    const server = await startProcess("Redis", binary.path, ["--bind", LOOPBACK, "--port", String(port), "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no"], { ready: /Ready to accept connections/, env: binary.env });
+    const server = await startProcess(
+      "Redis",
+      binary.path,
+      [
+        "--bind",
+        LOOPBACK,
+        "--port",
+        String(port),
+        "--dir",
+        dir,
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--daemonize",
+        "no",
+      ],
+      { ready: /Ready to accept connections/, env: binary.env },
+    );
     return {
       url: `redis://${LOOPBACK}:${port}`,
       port,
@@ -198,7 +248,8 @@ export async function startRedisServer(progress: (step: string) => void = () => 
 
 // ---- PostgreSQL --------------------------------------------------------------------------------
 
-const POSTGRES_INSTALL_HINT = "install PostgreSQL (Debian: apt-get install postgresql) so that initdb and postgres are found";
+const POSTGRES_INSTALL_HINT =
+  "install PostgreSQL (Debian: apt-get install postgresql) so that initdb and postgres are found";
 
 /** The folder holding initdb and postgres: on PATH, else Debian's newest /usr/lib/postgresql/<major>/bin. */
 async function postgresBinDir(): Promise<string> {
@@ -209,7 +260,10 @@ async function postgresBinDir(): Promise<string> {
     const dir = path.join("/usr/lib/postgresql", major, "bin");
     if ((await isExecutable(path.join(dir, "initdb"))) && (await isExecutable(path.join(dir, "postgres")))) return dir;
   }
-  throw new LocalServerError("PostgreSQL", `no initdb and postgres on PATH or in /usr/lib/postgresql/*/bin: ${POSTGRES_INSTALL_HINT}`);
+  throw new LocalServerError(
+    "PostgreSQL",
+    `no initdb and postgres on PATH or in /usr/lib/postgresql/*/bin: ${POSTGRES_INSTALL_HINT}`,
+  );
 }
 
 /**
@@ -220,7 +274,11 @@ async function postgresAccount(): Promise<{ uid: number; gid: number } | undefin
   if (process.getuid?.() !== 0) return undefined;
   const accounts = (await readFile("/etc/passwd", "utf8")).split("\n").map((line) => line.split(":"));
   const account = accounts.find((a) => a[0] === "postgres") ?? accounts.find((a) => a[0] === "nobody");
-  if (!account) throw new LocalServerError("PostgreSQL", "running as root, and there is neither a postgres nor a nobody account to run the server as");
+  if (!account)
+    throw new LocalServerError(
+      "PostgreSQL",
+      "running as root, and there is neither a postgres nor a nobody account to run the server as",
+    );
   return { uid: Number(account[2]), gid: Number(account[3]) };
 }
 
@@ -233,13 +291,32 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     const data = path.join(dir, "data");
     const superuser = "estate";
     // Trust authentication is safe only because the server listens on loopback and no Unix socket.
-    await execFile(path.join(bin, "initdb"), ["-D", data, "-U", superuser, "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"], { uid: account?.uid, gid: account?.gid }).catch((error: { stderr?: string; message: string }) => {
+    await execFile(
+      path.join(bin, "initdb"),
+      ["-D", data, "-U", superuser, "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"],
+      { uid: account?.uid, gid: account?.gid },
+    ).catch((error: { stderr?: string; message: string }) => {
       throw new LocalServerError("PostgreSQL", `initdb failed: ${(error.stderr ?? error.message).trim()}`);
     });
     const port = await freePort();
     // fsync off: the data is thrown away at stop, and durability would only slow the tests down.
-    const args = ["-D", data, "-p", String(port), "-c", `listen_addresses=${LOOPBACK}`, "-c", "unix_socket_directories=", "-c", "fsync=off"];
-    const server = await startProcess("PostgreSQL", path.join(bin, "postgres"), args, { ready: /database system is ready to accept connections/, uid: account?.uid, gid: account?.gid });
+    const args = [
+      "-D",
+      data,
+      "-p",
+      String(port),
+      "-c",
+      `listen_addresses=${LOOPBACK}`,
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "fsync=off",
+    ];
+    const server = await startProcess("PostgreSQL", path.join(bin, "postgres"), args, {
+      ready: /database system is ready to accept connections/,
+      uid: account?.uid,
+      gid: account?.gid,
+    });
     return {
       host: LOOPBACK,
       port,

@@ -67,7 +67,7 @@ export async function startDevIssuer(port = 0, audience = DEV_AUDIENCE): Promise
   const withdrawn = new Set<string>();
   let issuer = "";
 
-  const keyFor = (kid?: string) => (kid === undefined ? current() : keys.find((k) => k.kid === kid) ?? current());
+  const keyFor = (kid?: string) => (kid === undefined ? current() : (keys.find((k) => k.kid === kid) ?? current()));
   const sign = (request: TokenRequest) =>
     new SignJWT({ org_id: request.org_id, ...(request.role !== undefined && { role: request.role }) })
       .setProtectedHeader({ alg: ALGORITHM, kid: keyFor(request.kid).kid, typ: "JWT" })
@@ -80,11 +80,18 @@ export async function startDevIssuer(port = 0, audience = DEV_AUDIENCE): Promise
 
   const server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {
-      res.writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-store" }).end(JSON.stringify(body));
+      res
+        .writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-store" })
+        .end(JSON.stringify(body));
     };
-    if (req.method === "GET" && req.url === "/.well-known/jwks.json") return send(200, { keys: keys.filter((k) => !withdrawn.has(k.kid)).map((k) => k.publicJwk) });
+    if (req.method === "GET" && req.url === "/.well-known/jwks.json")
+      return send(200, { keys: keys.filter((k) => !withdrawn.has(k.kid)).map((k) => k.publicJwk) });
     if (req.method === "GET" && req.url === "/.well-known/openid-configuration") {
-      return send(200, { issuer, jwks_uri: `${issuer}/.well-known/jwks.json`, id_token_signing_alg_values_supported: [ALGORITHM] });
+      return send(200, {
+        issuer,
+        jwks_uri: `${issuer}/.well-known/jwks.json`,
+        id_token_signing_alg_values_supported: [ALGORITHM],
+      });
     }
     // POST /token {"org_id":"acme","role":"writer"}: mints a token for local use (loopback only).
     if (req.method === "POST" && req.url === "/token") {

@@ -10,7 +10,12 @@ let authenticate: Authenticator;
 
 beforeAll(async () => {
   [issuer, stranger] = await Promise.all([startDevIssuer(), startDevIssuer()]);
-  authenticate = createAuthenticator({ issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri, jwksCooldownMs: 0 });
+  authenticate = createAuthenticator({
+    issuer: issuer.issuer,
+    audience: issuer.audience,
+    jwksUri: issuer.jwksUri,
+    jwksCooldownMs: 0,
+  });
 });
 afterAll(async () => {
   await Promise.all([issuer?.stop(), stranger?.stop()]);
@@ -19,14 +24,19 @@ afterAll(async () => {
 const bearer = (token: string) => new Headers({ authorization: `Bearer ${token}` });
 
 async function rejection(headers: Headers, authenticator = authenticate): Promise<ProblemError> {
-  const error = await authenticator(headers).then(() => undefined, (e: unknown) => e);
+  const error = await authenticator(headers).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ProblemError);
   return error as ProblemError;
 }
 
 describe("bearer authentication", () => {
   it("takes the tenant from org_id and keeps only known roles", async () => {
-    const caller = await authenticate(bearer(await issuer.sign({ org_id: "acme", sub: "ana", role: ["reader", "superuser"] })));
+    const caller = await authenticate(
+      bearer(await issuer.sign({ org_id: "acme", sub: "ana", role: ["reader", "superuser"] })),
+    );
     expect(caller).toEqual({ subject: "ana", tenantId: "acme", roles: ["reader"] });
     expect(() => requireWriter(caller)).toThrow(ProblemError);
     expect(() => requireWriter({ ...caller, roles: ["writer"] })).not.toThrow();
@@ -60,7 +70,9 @@ describe("bearer authentication", () => {
     // Authorization holds another valid token (the gateway's, in Azure): it must not become the caller.
     const gateway = `Bearer ${await issuer.sign({ org_id: "gateway", sub: "apim" })}`;
     const caller = `Bearer ${await issuer.sign({ org_id: "acme", sub: "ana" })}`;
-    await expect(behindGateway(new Headers({ authorization: gateway, "X-Estate-Caller-Authorization": caller }))).resolves.toMatchObject({
+    await expect(
+      behindGateway(new Headers({ authorization: gateway, "X-Estate-Caller-Authorization": caller })),
+    ).resolves.toMatchObject({
       tenantId: "acme",
       subject: "ana",
     });
@@ -78,16 +90,26 @@ describe("bearer authentication", () => {
   });
 
   it("stops verifying new tokens signed with a withdrawn key once the JWKS is older than its max age", async () => {
-    const authenticator = createAuthenticator({ issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri, jwksCooldownMs: 0, jwksMaxAgeMs: 60_000 });
+    const authenticator = createAuthenticator({
+      issuer: issuer.issuer,
+      audience: issuer.audience,
+      jwksUri: issuer.jwksUri,
+      jwksCooldownMs: 0,
+      jwksMaxAgeMs: 60_000,
+    });
     const leakedKid = await issuer.rotate();
-    await expect(authenticator(bearer(await issuer.sign({ org_id: "acme", sub: "before" })))).resolves.toMatchObject({ subject: "before" });
+    await expect(authenticator(bearer(await issuer.sign({ org_id: "acme", sub: "before" })))).resolves.toMatchObject({
+      subject: "before",
+    });
     await issuer.rotate();
     issuer.withdraw(leakedKid);
     try {
       vi.useFakeTimers({ now: Date.now() + 61_000, toFake: ["Date"] });
       const forged = await issuer.sign({ org_id: "acme", sub: "after", kid: leakedKid });
       expect((await rejection(bearer(forged), authenticator)).detail).toMatch(/known key/);
-      await expect(authenticator(bearer(await issuer.sign({ org_id: "acme", sub: "current" })))).resolves.toMatchObject({ subject: "current" });
+      await expect(authenticator(bearer(await issuer.sign({ org_id: "acme", sub: "current" })))).resolves.toMatchObject(
+        { subject: "current" },
+      );
     } finally {
       vi.useRealTimers();
     }
@@ -95,7 +117,9 @@ describe("bearer authentication", () => {
 
   it("compares roles exactly", async () => {
     for (const role of ["writer ", "Writer", "guest", ["reader\u0000"]]) {
-      const caller = await authenticate(bearer(await issuer.sign({ org_id: "acme", sub: `role-${JSON.stringify(role)}`, role })));
+      const caller = await authenticate(
+        bearer(await issuer.sign({ org_id: "acme", sub: `role-${JSON.stringify(role)}`, role })),
+      );
       expect(caller.roles).toEqual([]);
       expect(() => requireReader(caller)).toThrow(ProblemError);
     }
@@ -109,7 +133,12 @@ describe("bearer authentication", () => {
       checks++;
       return remote(header, token);
     };
-    const authenticator = createAuthenticator({ issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri, keys });
+    const authenticator = createAuthenticator({
+      issuer: issuer.issuer,
+      audience: issuer.audience,
+      jwksUri: issuer.jwksUri,
+      keys,
+    });
     const shortLived = await issuer.sign({ org_id: "acme", expires_in: 60 });
     const longLived = await issuer.sign({ org_id: "acme", expires_in: 3600 });
     for (let i = 0; i < 3; i++) {

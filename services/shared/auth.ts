@@ -93,7 +93,13 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
     if (known && Date.now() < known.until) return { ...known.caller, roles: [...known.caller.roles] };
     verified.delete(credentials);
     const match = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/.exec(credentials);
-    if (!match) throw new ProblemError("unauthenticated", "send an Authorization: Bearer <token> header", {}, { "WWW-Authenticate": "Bearer" });
+    if (!match)
+      throw new ProblemError(
+        "unauthenticated",
+        "send an Authorization: Bearer <token> header",
+        {},
+        { "WWW-Authenticate": "Bearer" },
+      );
     const token = match[1];
     let payload: { exp?: number };
     try {
@@ -133,11 +139,13 @@ function describeJoseError(error: InstanceType<typeof joseErrors.JOSEError>): st
   return "the token is malformed or uses an unsupported algorithm";
 }
 
-const requireRole = (allowed: readonly Role[]) => (caller: Caller): void => {
-  if (!caller.roles.some((role) => allowed.includes(role))) {
-    throw new ProblemError("forbidden", `this operation needs one of the roles: ${allowed.join(", ")}`);
-  }
-};
+const requireRole =
+  (allowed: readonly Role[]) =>
+  (caller: Caller): void => {
+    if (!caller.roles.some((role) => allowed.includes(role))) {
+      throw new ProblemError("forbidden", `this operation needs one of the roles: ${allowed.join(", ")}`);
+    }
+  };
 
 /** Roles are compared exactly (see `roles` in createAuthenticator): "writer " is no role. */
 export const requireWriter = requireRole(writerRoles);

@@ -35,7 +35,11 @@ export function checkDataSettings(config: DataConfig): SettingProblem[] {
   const problems: SettingProblem[] = [];
   if (config.APP_ENV === "production") {
     for (const name of developmentOnly) {
-      if (config[name] !== undefined) problems.push({ setting: name, message: "keys and connection strings are not allowed in production; the app uses its managed identity" });
+      if (config[name] !== undefined)
+        problems.push({
+          setting: name,
+          message: "keys and connection strings are not allowed in production; the app uses its managed identity",
+        });
     }
   }
   if (!config.SERVICEBUS__fullyQualifiedNamespace && !config.SERVICEBUS) {
@@ -61,11 +65,16 @@ export interface DataClients {
 
 export function createDataClients(config: DataConfig): DataClients {
   let credential: TokenCredential | undefined;
-  const identity = () => (credential ??= new DefaultAzureCredential({ managedIdentityClientId: config.AZURE_CLIENT_ID }));
+  const identity = () =>
+    (credential ??= new DefaultAzureCredential({ managedIdentityClientId: config.AZURE_CLIENT_ID }));
 
   const cosmos = config.COSMOS_KEY
     ? // The emulator cannot answer endpoint discovery with its own address, so pin the endpoint.
-      new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY, connectionPolicy: { enableEndpointDiscovery: false } })
+      new CosmosClient({
+        endpoint: config.COSMOS_ENDPOINT,
+        key: config.COSMOS_KEY,
+        connectionPolicy: { enableEndpointDiscovery: false },
+      })
     : new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, aadCredentials: identity() });
   const blobService = config.BLOB_CONNECTION_STRING
     ? BlobServiceClient.fromConnectionString(config.BLOB_CONNECTION_STRING)

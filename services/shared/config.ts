@@ -46,7 +46,10 @@ export function loadConfig<S extends z.ZodRawShape>(
     const isOptional = (setting: string) => schema.shape[setting]?.isOptional() ?? false;
     if (appEnv === "development" || problems.some((p) => !isOptional(p.setting))) throw new ConfigError(problems);
     for (const problem of problems) {
-      log("warn", "ignoring invalid optional setting; using its default", { setting: problem.setting, issue: problem.message });
+      log("warn", "ignoring invalid optional setting; using its default", {
+        setting: problem.setting,
+        issue: problem.message,
+      });
       delete values[problem.setting];
     }
     config = schema.parse(values);
@@ -61,7 +64,15 @@ export const setting = {
   url: () => z.string({ required_error: "is required" }).url("must be an absolute URL"),
   name: () => z.string({ required_error: "is required" }).min(1, "must not be empty"),
   positiveInt: (fallback: number, max: number) =>
-    z.coerce.number().int("must be an integer").positive("must be positive").max(max, `must be at most ${max}`).default(fallback),
+    z.coerce
+      .number()
+      .int("must be an integer")
+      .positive("must be positive")
+      .max(max, `must be at most ${max}`)
+      .default(fallback),
   appInsights: () =>
-    z.string().regex(/InstrumentationKey=|IngestionEndpoint=/, "must be an Application Insights connection string").optional(),
+    z
+      .string()
+      .regex(/InstrumentationKey=|IngestionEndpoint=/, "must be an Application Insights connection string")
+      .optional(),
 };

@@ -1,6 +1,11 @@
 // The one registration layer used in both places: in Azure `registerWithAzure` hands the functions
 // to @azure/functions' `app`, locally services/local/host.ts serves the very same list.
-import functionsLibrary, { type HttpHandler, type HttpMethod, type InvocationContext, type ServiceBusQueueHandler } from "@azure/functions";
+import functionsLibrary, {
+  type HttpHandler,
+  type HttpMethod,
+  type InvocationContext,
+  type ServiceBusQueueHandler,
+} from "@azure/functions";
 
 export interface HttpFunction {
   name: string;

@@ -22,7 +22,9 @@ interface CheckResult {
 async function runCheck(check: HealthCheck, timeoutMs: number): Promise<CheckResult> {
   const started = performance.now();
   const signal = AbortSignal.timeout(timeoutMs);
-  const deadline = new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(new Error(`no answer within ${timeoutMs} ms`))));
+  const deadline = new Promise<never>((_, reject) =>
+    signal.addEventListener("abort", () => reject(new Error(`no answer within ${timeoutMs} ms`))),
+  );
   try {
     await Promise.race([check.probe(signal), deadline]);
     return { status: "up", required: check.required, latency_ms: Math.round(performance.now() - started) };
@@ -34,7 +36,9 @@ async function runCheck(check: HealthCheck, timeoutMs: number): Promise<CheckRes
 }
 
 export async function healthResponse(checks: HealthCheck[]): Promise<HttpResponseInit> {
-  const results = await Promise.all(checks.map(async (check) => [check.name, await runCheck(check, HEALTH_TIMEOUT_MS)] as const));
+  const results = await Promise.all(
+    checks.map(async (check) => [check.name, await runCheck(check, HEALTH_TIMEOUT_MS)] as const),
+  );
   const healthy = results.every(([, result]) => result.status === "up" || !result.required);
   return json(healthy ? 200 : 503, { status: healthy ? "healthy" : "unhealthy", checks: Object.fromEntries(results) });
 }

@@ -8,20 +8,43 @@ import type { Logger } from "./log.js";
 import { ProblemError } from "./problem.js";
 
 const { HttpRequest, InvocationContext } = functionsLibrary;
-const limits = (maxBytes: number, maxDepth = 32, maxStringLength = 1024): JsonLimits => ({ maxBytes, maxDepth, maxStringLength });
+const limits = (maxBytes: number, maxDepth = 32, maxStringLength = 1024): JsonLimits => ({
+  maxBytes,
+  maxDepth,
+  maxStringLength,
+});
 const context = new InvocationContext({ invocationId: "inv-1", functionName: "test" });
 const request = (init: { body?: string; headers?: Record<string, string> } = {}) =>
-  new HttpRequest({ method: "POST", url: "http://localhost/api/v1/things", headers: init.headers, body: init.body === undefined ? undefined : { string: init.body } });
+  new HttpRequest({
+    method: "POST",
+    url: "http://localhost/api/v1/things",
+    headers: init.headers,
+    body: init.body === undefined ? undefined : { string: init.body },
+  });
 
 describe("withProblems", () => {
   const logged: string[] = [];
   const log: Logger = (level, message) => void logged.push(`${level} ${message}`);
-  const answer = async (error: unknown) => withProblems(log, async () => { throw error; })(request(), context);
+  const answer = async (error: unknown) =>
+    withProblems(log, async () => {
+      throw error;
+    })(request(), context);
 
   it("answers a ProblemError with its status, type and extra headers", async () => {
-    const response = await answer(new ProblemError("unauthenticated", "no token", {}, { "WWW-Authenticate": "Bearer" }));
-    expect(response).toMatchObject({ status: 401, headers: { "Content-Type": "application/problem+json", "WWW-Authenticate": "Bearer" } });
-    expect(JSON.parse(response!.body as string)).toEqual({ type: "urn:estate:problem:unauthenticated", title: expect.any(String), status: 401, detail: "no token", instance: "/api/v1/things" });
+    const response = await answer(
+      new ProblemError("unauthenticated", "no token", {}, { "WWW-Authenticate": "Bearer" }),
+    );
+    expect(response).toMatchObject({
+      status: 401,
+      headers: { "Content-Type": "application/problem+json", "WWW-Authenticate": "Bearer" },
+    });
+    expect(JSON.parse(response!.body as string)).toEqual({
+      type: "urn:estate:problem:unauthenticated",
+      title: expect.any(String),
+      status: 401,
+      detail: "no token",
+      instance: "/api/v1/things",
+    });
   });
 
   it("logs refused credentials and roles, and no other client error", async () => {
@@ -49,7 +72,9 @@ describe("withProblems", () => {
 
 describe("request bodies", () => {
   it("refuses a declared Content-Length over the limit before reading", async () => {
-    await expect(readBody(request({ body: "x", headers: { "content-length": "1000" } }), 10)).rejects.toMatchObject({ slug: "payload-too-large" });
+    await expect(readBody(request({ body: "x", headers: { "content-length": "1000" } }), 10)).rejects.toMatchObject({
+      slug: "payload-too-large",
+    });
   });
 
   it("refuses an undeclared body once it streams past the limit", async () => {
@@ -78,46 +103,85 @@ describe("request bodies", () => {
   });
 
   it("refuses bodies that are not UTF-8, and parses the next one all the same", async () => {
-    const json = (body: Uint8Array) => new HttpRequest({ method: "POST", url: "http://localhost/x", headers: { "content-type": "application/json" }, body: { bytes: body } });
-    await expect(readJson(json(Uint8Array.of(0x22, 0xc3, 0x28, 0x22)), limits(100))).rejects.toMatchObject({ slug: "malformed-json" });
+    const json = (body: Uint8Array) =>
+      new HttpRequest({
+        method: "POST",
+        url: "http://localhost/x",
+        headers: { "content-type": "application/json" },
+        body: { bytes: body },
+      });
+    await expect(readJson(json(Uint8Array.of(0x22, 0xc3, 0x28, 0x22)), limits(100))).rejects.toMatchObject({
+      slug: "malformed-json",
+    });
     await expect(readJson(json(new TextEncoder().encode('"é"')), limits(100))).resolves.toBe("é");
   });
 
   it("accepts JSON media types only and parses strictly", async () => {
-    await expect(readJson(request({ body: "{}", headers: { "content-type": "text/json" } }), limits(100))).rejects.toMatchObject({ slug: "unsupported-media-type" });
-    await expect(readJson(request({ body: "{'a':1}", headers: { "content-type": "application/json" } }), limits(100))).rejects.toMatchObject({ slug: "malformed-json" });
-    await expect(readJson(request({ body: '{"a":1}', headers: { "content-type": "application/merge-patch+json; charset=utf-8" } }), limits(100))).resolves.toEqual({ a: 1 });
+    await expect(
+      readJson(request({ body: "{}", headers: { "content-type": "text/json" } }), limits(100)),
+    ).rejects.toMatchObject({ slug: "unsupported-media-type" });
+    await expect(
+      readJson(request({ body: "{'a':1}", headers: { "content-type": "application/json" } }), limits(100)),
+    ).rejects.toMatchObject({ slug: "malformed-json" });
+    await expect(
+      readJson(
+        request({ body: '{"a":1}', headers: { "content-type": "application/merge-patch+json; charset=utf-8" } }),
+        limits(100),
+      ),
+    ).resolves.toEqual({ a: 1 });
   });
 
   it("bounds nesting and string length before parsing", async () => {
     const body = (text: string) => request({ body: text, headers: { "content-type": "application/json" } });
     const nested = (levels: number) => "[".repeat(levels) + "]".repeat(levels);
-    await expect(readJson(body(nested(10_000)), limits(20_000))).rejects.toMatchObject({ slug: "validation-failed", detail: expect.stringMatching(/deeper than 32 levels/) });
+    await expect(readJson(body(nested(10_000)), limits(20_000))).rejects.toMatchObject({
+      slug: "validation-failed",
+      detail: expect.stringMatching(/deeper than 32 levels/),
+    });
     await expect(readJson(body(nested(32)), limits(100))).resolves.toBeInstanceOf(Array);
-    await expect(readJson(body(`{"a":${nested(33)}}`), limits(100))).rejects.toMatchObject({ slug: "validation-failed" });
+    await expect(readJson(body(`{"a":${nested(33)}}`), limits(100))).rejects.toMatchObject({
+      slug: "validation-failed",
+    });
     // Brackets inside strings are text, not nesting; an escaped quote does not end a string.
-    await expect(readJson(body(JSON.stringify({ s: "[".repeat(200) + '\\"' })), limits(1000, 2, 300))).resolves.toMatchObject({ s: expect.any(String) });
-    await expect(readJson(body(JSON.stringify({ s: "x".repeat(301) })), limits(1000, 2, 300))).rejects.toMatchObject({ slug: "validation-failed", detail: expect.stringMatching(/longer than 300/) });
-    await expect(readJson(body(JSON.stringify({ ["k".repeat(301)]: 1 })), limits(1000, 2, 300))).rejects.toMatchObject({ slug: "validation-failed" });
+    await expect(
+      readJson(body(JSON.stringify({ s: "[".repeat(200) + '\\"' })), limits(1000, 2, 300)),
+    ).resolves.toMatchObject({ s: expect.any(String) });
+    await expect(readJson(body(JSON.stringify({ s: "x".repeat(301) })), limits(1000, 2, 300))).rejects.toMatchObject({
+      slug: "validation-failed",
+      detail: expect.stringMatching(/longer than 300/),
+    });
+    await expect(readJson(body(JSON.stringify({ ["k".repeat(301)]: 1 })), limits(1000, 2, 300))).rejects.toMatchObject({
+      slug: "validation-failed",
+    });
   });
 });
 
 describe("request fingerprints", () => {
   it("ignore key order and whitespace but not values", () => {
-    expect(requestFingerprint([{ a: 1, b: [{ c: 2, d: 3 }] }])).toBe(requestFingerprint([JSON.parse('{ "b": [{"d":3,"c":2}], "a": 1 }')]));
+    expect(requestFingerprint([{ a: 1, b: [{ c: 2, d: 3 }] }])).toBe(
+      requestFingerprint([JSON.parse('{ "b": [{"d":3,"c":2}], "a": 1 }')]),
+    );
     expect(requestFingerprint([{ a: 1 }])).not.toBe(requestFingerprint([{ a: 2 }]));
-    expect(requestFingerprint(["text/plain", Buffer.from("x")])).not.toBe(requestFingerprint(["text/plain", Buffer.from("y")]));
+    expect(requestFingerprint(["text/plain", Buffer.from("x")])).not.toBe(
+      requestFingerprint(["text/plain", Buffer.from("y")]),
+    );
   });
 });
 
 describe("worker processing", () => {
   it("fingerprints content and counts lines of text only", () => {
-    expect(analyse(Buffer.from("a\nb\nc"), "text/plain")).toMatchObject({ bytes: 5, lines: 3, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(analyse(Buffer.from("a\nb\nc"), "text/plain")).toMatchObject({
+      bytes: 5,
+      lines: 3,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(analyse(Buffer.from("a\nb"), "application/pdf").lines).toBe(0);
   });
 
   it("describes SDK errors that carry their meaning in code and status", () => {
-    expect(describeFailure(Object.assign(new Error(""), { name: "RestError", code: "BlobNotFound", statusCode: 404 }))).toBe("RestError; code BlobNotFound; status 404");
+    expect(
+      describeFailure(Object.assign(new Error(""), { name: "RestError", code: "BlobNotFound", statusCode: 404 })),
+    ).toBe("RestError; code BlobNotFound; status 404");
     expect(describeFailure("plain")).toBe("plain");
   });
 });

@@ -7,7 +7,18 @@ import { ProblemError, problemResponse } from "./problem.js";
 export type RouteHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
 /** Network-level failures of the Azure SDKs: the dependency, not the request, is at fault. */
-const unavailableCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "REQUEST_SEND_ERROR", "ServiceCommunicationProblem", "ServiceBusy", "ServiceTimeout", "TimeoutError"]);
+const unavailableCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "REQUEST_SEND_ERROR",
+  "ServiceCommunicationProblem",
+  "ServiceBusy",
+  "ServiceTimeout",
+  "TimeoutError",
+]);
 
 export function isUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -30,15 +41,37 @@ export function withProblems(log: Logger, handler: RouteHandler): HttpHandler {
       const instance = new URL(request.url).pathname;
       if (error instanceof ProblemError) {
         // Refused credentials and roles are what an intrusion looks like: logged, without the token.
-        if (error.status === 401 || error.status === 403) log("warn", "request refused", { invocationId: context.invocationId, status: error.status, problem: error.slug, detail: error.detail, method: request.method, path: instance });
+        if (error.status === 401 || error.status === 403)
+          log("warn", "request refused", {
+            invocationId: context.invocationId,
+            status: error.status,
+            problem: error.slug,
+            detail: error.detail,
+            method: request.method,
+            path: instance,
+          });
         return problemResponse(error, instance);
       }
       if (isUnavailable(error)) {
         log("warn", "dependency unavailable", { invocationId: context.invocationId, error: String(error) });
-        return problemResponse(new ProblemError("dependency-unavailable", "a dependency did not answer; retry later", {}, { "Retry-After": "5" }), instance);
+        return problemResponse(
+          new ProblemError(
+            "dependency-unavailable",
+            "a dependency did not answer; retry later",
+            {},
+            { "Retry-After": "5" },
+          ),
+          instance,
+        );
       }
-      log("error", "unhandled error", { invocationId: context.invocationId, error: error instanceof Error ? error.stack : String(error) });
-      return problemResponse(new ProblemError("internal-error", `see invocation ${context.invocationId} in the logs`), instance);
+      log("error", "unhandled error", {
+        invocationId: context.invocationId,
+        error: error instanceof Error ? error.stack : String(error),
+      });
+      return problemResponse(
+        new ProblemError("internal-error", `see invocation ${context.invocationId} in the logs`),
+        instance,
+      );
     }
   };
 }
@@ -62,7 +95,8 @@ export function mediaType(request: RequestWithBody): string {
  * reader loop: the stream's async iterator took half as long again on every request.
  */
 export async function readBody(request: RequestWithBody, maxBytes: number): Promise<Buffer> {
-  const tooLarge = () => new ProblemError("payload-too-large", `the body must be at most ${maxBytes} bytes`, { maxBytes });
+  const tooLarge = () =>
+    new ProblemError("payload-too-large", `the body must be at most ${maxBytes} bytes`, { maxBytes });
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw tooLarge();
   if (!request.body) return Buffer.alloc(0);
@@ -128,12 +162,16 @@ function checkJsonShape(text: string, { maxDepth, maxStringLength }: JsonLimits)
     if (stringStart >= 0) {
       if (c === 0x5c /* \ */) i++;
       else if (c === 0x22 /* " */) {
-        if (i - stringStart - 1 > maxStringLength) throw shapeProblem(`a string longer than ${maxStringLength} characters starts at character ${stringStart}`, { maxStringLength });
+        if (i - stringStart - 1 > maxStringLength)
+          throw shapeProblem(`a string longer than ${maxStringLength} characters starts at character ${stringStart}`, {
+            maxStringLength,
+          });
         stringStart = -1;
       }
     } else if (c === 0x22) stringStart = i;
     else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-      if (++depth > maxDepth) throw shapeProblem(`the JSON nests deeper than ${maxDepth} levels at character ${i}`, { maxDepth });
+      if (++depth > maxDepth)
+        throw shapeProblem(`the JSON nests deeper than ${maxDepth} levels at character ${i}`, { maxDepth });
     } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
   }
   // An unterminated string: JSON.parse reports it as malformed.

@@ -38,8 +38,14 @@ describe("the Redis client's Entra credentials", () => {
     await admin.sendCommand(["ACL", "SETUSER", PRINCIPAL, "on", ">first-token", "~*", "&*", "+@all"]);
     await admin.sendCommand(["ACL", "LOG", "RESET"]);
     // Expires in 5 min 1 s: the renewal is due 1 s from now (five minutes ahead of expiry).
-    const credential = tokens({ token: "first-token", expiresOnTimestamp: Date.now() + 5 * 60_000 + 1_000 }, { token: "second-token-not-granted", expiresOnTimestamp: Date.now() + 3_600_000 });
-    const client = createClient({ url: server.url, credentialsProvider: entraRedisCredentials(PRINCIPAL, () => credential) });
+    const credential = tokens(
+      { token: "first-token", expiresOnTimestamp: Date.now() + 5 * 60_000 + 1_000 },
+      { token: "second-token-not-granted", expiresOnTimestamp: Date.now() + 3_600_000 },
+    );
+    const client = createClient({
+      url: server.url,
+      credentialsProvider: entraRedisCredentials(PRINCIPAL, () => credential),
+    });
     client.on("error", () => {});
     await client.connect();
     try {
@@ -65,9 +71,13 @@ describe("the Redis client's Entra credentials", () => {
     const url = passwordlessSettings.redisUrl();
     expect(url.safeParse("redis://127.0.0.1:6379").success).toBe(true);
     expect(url.safeParse("rediss://redis-chat-prod.redis.cache.windows.net:6380").success).toBe(true);
-    expect(url.safeParse("redis://redis-chat-prod.redis.cache.windows.net:6379").error?.issues[0].message).toBe("must use TLS (rediss://) unless the server is on loopback");
+    expect(url.safeParse("redis://redis-chat-prod.redis.cache.windows.net:6379").error?.issues[0].message).toBe(
+      "must use TLS (rediss://) unless the server is on loopback",
+    );
     expect(passwordlessSettings.postgresHost().safeParse("127.0.0.1:54321").success).toBe(true);
     expect(passwordlessSettings.postgresHost().safeParse("psql-chat.postgres.database.azure.com").success).toBe(true);
-    expect(passwordlessSettings.postgresHost().safeParse("psql-chat.postgres.database.azure.com/db").success).toBe(false);
+    expect(passwordlessSettings.postgresHost().safeParse("psql-chat.postgres.database.azure.com/db").success).toBe(
+      false,
+    );
   });
 });

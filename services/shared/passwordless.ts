@@ -28,9 +28,18 @@ export type Identity = () => TokenCredential;
 /** Setting schemas for the two, beside the bindings' own (shared/bindings.ts). */
 export const passwordlessSettings = {
   /** `rediss://<host>:6380` in Azure; `redis://` only to a loopback server (Azure's caches take TLS only). */
-  redisUrl: () => bindingSettings.redisUrl().refine((url) => url.startsWith("rediss://") || isLoopback(new URL(url).hostname), "must use TLS (rediss://) unless the server is on loopback"),
+  redisUrl: () =>
+    bindingSettings
+      .redisUrl()
+      .refine(
+        (url) => url.startsWith("rediss://") || isLoopback(new URL(url).hostname),
+        "must use TLS (rediss://) unless the server is on loopback",
+      ),
   /** `<host>` (port 5432) or `<host>:<port>`. */
-  postgresHost: () => z.string({ required_error: "is required" }).regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1,5})?$/, "must be a host name, optionally with :port"),
+  postgresHost: () =>
+    z
+      .string({ required_error: "is required" })
+      .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1,5})?$/, "must be a host name, optionally with :port"),
 };
 
 export interface RedisConnection {
@@ -44,7 +53,11 @@ export interface RedisConnection {
  * reconnects by itself. In Azure it authenticates with a token and, before that token expires,
  * authenticates the open connection again with a new one, as the cache requires.
  */
-export function createRedisClient(connection: RedisConnection, identity: Identity, onError: (error: Error) => void): RedisClientType {
+export function createRedisClient(
+  connection: RedisConnection,
+  identity: Identity,
+  onError: (error: Error) => void,
+): RedisClientType {
   const local = isLoopback(new URL(connection.url).hostname);
   const client = createClient({
     url: connection.url,
@@ -56,7 +69,10 @@ export function createRedisClient(connection: RedisConnection, identity: Identit
   return client as RedisClientType;
 }
 
-type StreamingCredentialsProvider = Extract<NonNullable<RedisClientOptions["credentialsProvider"]>, { type: "streaming-credentials-provider" }>;
+type StreamingCredentialsProvider = Extract<
+  NonNullable<RedisClientOptions["credentialsProvider"]>,
+  { type: "streaming-credentials-provider" }
+>;
 
 /** Exported for its test: the provider the Redis client uses off loopback. */
 export function entraRedisCredentials(username: string, identity: Identity): StreamingCredentialsProvider {
@@ -70,15 +86,18 @@ export function entraRedisCredentials(username: string, identity: Identity): Str
     subscribe: async (listener) => {
       let timer: NodeJS.Timeout | undefined;
       const schedule = (expiresOn: number) => {
-        timer = setTimeout(() => {
-          fetchToken().then(
-            (token) => {
-              listener.onNext({ username, password: token.token });
-              schedule(token.expiresOnTimestamp);
-            },
-            (error: Error) => listener.onError(error),
-          );
-        }, Math.max(expiresOn - Date.now() - REAUTH_MARGIN_MS, 1_000));
+        timer = setTimeout(
+          () => {
+            fetchToken().then(
+              (token) => {
+                listener.onNext({ username, password: token.token });
+                schedule(token.expiresOnTimestamp);
+              },
+              (error: Error) => listener.onError(error),
+            );
+          },
+          Math.max(expiresOn - Date.now() - REAUTH_MARGIN_MS, 1_000),
+        );
         timer.unref();
       };
       const first = await fetchToken();
@@ -104,7 +123,11 @@ export interface PostgresConnection {
  * A pool whose connections carry a fresh Entra token as the password in Azure (with TLS, which the
  * flexible server requires), and no password and no TLS on loopback.
  */
-export function createPostgresPool(connection: PostgresConnection, identity: Identity, onError: (error: Error) => void): pg.Pool {
+export function createPostgresPool(
+  connection: PostgresConnection,
+  identity: Identity,
+  onError: (error: Error) => void,
+): pg.Pool {
   const [host, port] = connection.host.split(":");
   const local = isLoopback(host);
   const pool = new pg.Pool({

@@ -8,8 +8,8 @@ export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 const problemTypes = {
   "validation-failed": { status: 400, title: "The request is not valid" },
   "malformed-json": { status: 400, title: "The request body is not valid JSON" },
-  "unauthenticated": { status: 401, title: "A valid bearer token is required" },
-  "forbidden": { status: 403, title: "The token's role does not allow this operation" },
+  unauthenticated: { status: 401, title: "A valid bearer token is required" },
+  forbidden: { status: 403, title: "The token's role does not allow this operation" },
   "not-found": { status: 404, title: "The resource does not exist" },
   "method-not-allowed": { status: 405, title: "The method is not allowed on this resource" },
   "idempotency-key-reused": { status: 409, title: "The Idempotency-Key was already used with a different request" },
@@ -46,6 +46,13 @@ export function problemResponse(error: ProblemError, instance?: string): HttpRes
   return {
     status,
     headers: { "Content-Type": PROBLEM_CONTENT_TYPE, "Cache-Control": "no-store", ...error.headers },
-    body: JSON.stringify({ type: problemTypeUri(error.slug), title, status, detail: error.detail, instance, ...error.extensions }),
+    body: JSON.stringify({
+      type: problemTypeUri(error.slug),
+      title,
+      status,
+      detail: error.detail,
+      instance,
+      ...error.extensions,
+    }),
   };
 }

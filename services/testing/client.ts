@@ -23,7 +23,11 @@ export function apiClient(baseUrl: string) {
       body = JSON.stringify(options.json);
       headers["content-type"] ??= "application/json";
     }
-    const response = await fetch(`${baseUrl}${path}`, { method, headers, body: typeof body === "string" ? body : body && new Uint8Array(body) });
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      body: typeof body === "string" ? body : body && new Uint8Array(body),
+    });
     const text = await response.text();
     let parsed: unknown = text;
     try {
@@ -35,9 +39,15 @@ export function apiClient(baseUrl: string) {
   };
 }
 
-export const tokenFor = (env: LocalEnvironment, org_id: string, role: string | string[] = "writer") => env.issuer.sign({ org_id, role });
+export const tokenFor = (env: LocalEnvironment, org_id: string, role: string | string[] = "writer") =>
+  env.issuer.sign({ org_id, role });
 
-export const event = (type: string, occurredAt: string, data: Record<string, unknown> = {}) => ({ schema_version: 1, type, occurred_at: occurredAt, data });
+export const event = (type: string, occurredAt: string, data: Record<string, unknown> = {}) => ({
+  schema_version: 1,
+  type,
+  occurred_at: occurredAt,
+  data,
+});
 
 export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;

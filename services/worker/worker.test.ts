@@ -20,15 +20,19 @@ const log: Logger = (_level, message, fields = {}) => {
   lines.push({ message, fields });
   crashTrigger();
 };
-const countLogs = (message: string, documentId: string) => lines.filter((l) => l.message === message && l.fields.documentId === documentId).length;
+const countLogs = (message: string, documentId: string) =>
+  lines.filter((l) => l.message === message && l.fields.documentId === documentId).length;
 /** Handler invocations that saw this message, across every worker instance. */
-const deliveriesOf = (messageId: string) => new Set(lines.filter((l) => l.fields.messageId === messageId).map((l) => l.fields.invocationId)).size;
+const deliveriesOf = (messageId: string) =>
+  new Set(lines.filter((l) => l.fields.messageId === messageId).map((l) => l.fields.invocationId)).size;
 
 /** Peeks from the start of a queue: a client's peek cursor per queue only moves forward, so each peek uses a new client. */
 async function peekAll(subQueueType?: "deadLetter") {
   const client = new ServiceBusClient(env.serviceBus.connectionString);
   try {
-    return await (subQueueType ? client.createReceiver(QUEUE, { subQueueType }) : client.createReceiver(QUEUE)).peekMessages(100);
+    return await (
+      subQueueType ? client.createReceiver(QUEUE, { subQueueType }) : client.createReceiver(QUEUE)
+    ).peekMessages(100);
   } finally {
     await client.close();
   }
@@ -40,14 +44,24 @@ let writer: string;
 
 beforeAll(async () => {
   // Only the API at first: tests start workers themselves, and short locks keep redelivery quick.
-  env = await startLocalEnvironment({ services: ["api"], log, proxies: true, queueOverrides: { maxDeliveryCount: MAX_DELIVERY_COUNT, lockDurationSeconds: 2 }, maxConcurrentCalls: 4 });
+  env = await startLocalEnvironment({
+    services: ["api"],
+    log,
+    proxies: true,
+    queueOverrides: { maxDeliveryCount: MAX_DELIVERY_COUNT, lockDurationSeconds: 2 },
+    maxConcurrentCalls: 4,
+  });
   call = apiClient(env.url);
   writer = await tokenFor(env, "tenant-w");
 });
 afterAll(() => env?.stop());
 
 async function upload(text: string): Promise<string> {
-  const response = await call("POST", "/api/v1/documents", { token: writer, body: text, headers: { "content-type": "text/plain" } });
+  const response = await call("POST", "/api/v1/documents", {
+    token: writer,
+    body: text,
+    headers: { "content-type": "text/plain" },
+  });
   expect(response.status).toBe(202);
   return response.body.id as string;
 }
@@ -57,19 +71,28 @@ const documentStatus = async (id: string) => (await call("GET", `/api/v1/documen
 describe("document-processing worker", () => {
   it("dead-letters a poison message after exactly the max delivery count and records why", async () => {
     const id = await upload("this blob will vanish");
-    await BlobServiceClient.fromConnectionString(env.blob.connectionString).getContainerClient("documents").deleteBlob(`tenant-w/${id}`);
+    await BlobServiceClient.fromConnectionString(env.blob.connectionString)
+      .getContainerClient("documents")
+      .deleteBlob(`tenant-w/${id}`);
     const client = new ServiceBusClient(env.serviceBus.connectionString);
     await client.createSender(QUEUE).sendMessages([
-      { body: { schema_version: 1, document_id: "00000000-0000-4000-8000-000000000001", tenant_id: "tenant-w" }, messageId: "unknown-document" },
+      {
+        body: { schema_version: 1, document_id: "00000000-0000-4000-8000-000000000001", tenant_id: "tenant-w" },
+        messageId: "unknown-document",
+      },
       { body: "not a document message", messageId: "garbage" },
     ]);
     await client.close();
 
     const worker = await env.startHost(["worker"]);
-    const dead = await waitFor(async () => {
-      const peeked = await peekAll("deadLetter");
-      return peeked.length >= 3 ? peeked : undefined;
-    }, 20_000, "three dead-lettered messages");
+    const dead = await waitFor(
+      async () => {
+        const peeked = await peekAll("deadLetter");
+        return peeked.length >= 3 ? peeked : undefined;
+      },
+      20_000,
+      "three dead-lettered messages",
+    );
     await worker.stop();
 
     expect(dead.map((m) => m.messageId).sort()).toEqual([id, "garbage", "unknown-document"].sort());
@@ -90,10 +113,18 @@ describe("document-processing worker", () => {
     try {
       for (let attempt = 1; attempt <= MAX_DELIVERY_COUNT; attempt++) {
         const worker = await env.startHost(["worker"]);
-        await waitFor(async () => ((await documentStatus(id)).attempts >= attempt ? true : undefined), 20_000, `attempt ${attempt} to be recorded`);
+        await waitFor(
+          async () => ((await documentStatus(id)).attempts >= attempt ? true : undefined),
+          20_000,
+          `attempt ${attempt} to be recorded`,
+        );
         await worker.kill();
       }
-      await waitFor(async () => ((await peekAll("deadLetter")).some((m) => m.messageId === id) ? true : undefined), 20_000, "the message to be dead-lettered");
+      await waitFor(
+        async () => ((await peekAll("deadLetter")).some((m) => m.messageId === id) ? true : undefined),
+        20_000,
+        "the message to be dead-lettered",
+      );
     } finally {
       env.proxies!.blob.restore();
     }
@@ -125,10 +156,14 @@ describe("document-processing worker", () => {
     expect(processedBeforeCrash).toBeLessThan(ids.length);
 
     const survivor = await env.startHost(["worker"]);
-    await waitFor(async () => {
-      const statuses = await Promise.all(ids.map(async (id) => (await documentStatus(id)).status));
-      return statuses.every((s) => s === "processed") ? true : undefined;
-    }, 30_000, "every document to be processed");
+    await waitFor(
+      async () => {
+        const statuses = await Promise.all(ids.map(async (id) => (await documentStatus(id)).status));
+        return statuses.every((s) => s === "processed") ? true : undefined;
+      },
+      30_000,
+      "every document to be processed",
+    );
     // Give redelivered duplicates of already-processed documents time to arrive and be completed.
     await waitFor(async () => ((await peekAll()).length === 0 ? true : undefined), 15_000, "the queue to drain");
     await survivor.stop();

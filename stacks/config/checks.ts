@@ -6,7 +6,14 @@ import type { Report } from "./area.js";
 type Path = Array<string | number>;
 
 /** A number (when given) inside Azure's inclusive range for it. */
-export function checkRange(report: Report, path: Path, value: number | undefined, min: number, max: number, what: string): void {
+export function checkRange(
+  report: Report,
+  path: Path,
+  value: number | undefined,
+  min: number,
+  max: number,
+  what: string,
+): void {
   if (value !== undefined && (value < min || value > max)) report(path, `got ${value}; ${what} is ${min}-${max}`);
 }
 

@@ -34,7 +34,13 @@ export const computeArea = defineArea({
           /** Elastic Premium size (plan ElasticPremium only). */
           sku: z.enum(FUNCTION_PLAN_SKUS),
           /** Instance memory in MB (plan FlexConsumption only). */
-          instanceMemoryMB: z.union(FLEX_INSTANCE_MEMORY_MB.map((mb) => z.literal(mb)) as [z.ZodLiteral<512>, z.ZodLiteral<2048>, z.ZodLiteral<4096>]),
+          instanceMemoryMB: z.union(
+            FLEX_INSTANCE_MEMORY_MB.map((mb) => z.literal(mb)) as [
+              z.ZodLiteral<512>,
+              z.ZodLiteral<2048>,
+              z.ZodLiteral<4096>,
+            ],
+          ),
           /** Always-ready instances: at least 1 on Elastic Premium; 0 (scale to zero) or more on Flex Consumption. */
           alwaysReady: z.number().int(),
           /** Instance ceiling: at most 100 on Elastic Premium; 40-1000 per app on Flex Consumption. */
@@ -66,50 +72,93 @@ export const computeArea = defineArea({
   defaults: (profile) => {
     const d = DEFAULTS[profile];
     return {
-      functions: { plan: "ElasticPremium" as const, sku: d.sku, instanceMemoryMB: 2048 as const, alwaysReady: d.min, maxInstances: d.max },
+      functions: {
+        plan: "ElasticPremium" as const,
+        sku: d.sku,
+        instanceMemoryMB: 2048 as const,
+        alwaysReady: d.min,
+        maxInstances: d.max,
+      },
       web: {
         sku: d.webSku,
         minInstances: d.min,
         maxInstances: d.max,
         webSockets: false,
         stagingSlot: false,
-        autoscale: { scaleOut: { cpuPercent: 70, minutes: 10 }, scaleIn: { cpuPercent: 30, minutes: 10 }, cooldownMinutes: 10 },
+        autoscale: {
+          scaleOut: { cpuPercent: 70, minutes: 10 },
+          scaleIn: { cpuPercent: 30, minutes: 10 },
+          cooldownMinutes: 10,
+        },
       },
     };
   },
   check: ({ functions, web }, context, report) => {
     // Functions: the ceiling and floor of the plan that hosts them.
     if (functions.plan === "ElasticPremium") {
-      checkPositive(report, ["functions", "alwaysReady"], functions.alwaysReady, "at least 1 (Elastic Premium keeps one instance warm)");
+      checkPositive(
+        report,
+        ["functions", "alwaysReady"],
+        functions.alwaysReady,
+        "at least 1 (Elastic Premium keeps one instance warm)",
+      );
       if (functions.maxInstances > ELASTIC_MAX_INSTANCES) {
-        report(["functions", "maxInstances"], `got ${functions.maxInstances}; Elastic Premium scales to ${ELASTIC_MAX_INSTANCES} instances at most`);
+        report(
+          ["functions", "maxInstances"],
+          `got ${functions.maxInstances}; Elastic Premium scales to ${ELASTIC_MAX_INSTANCES} instances at most`,
+        );
       }
     } else {
-      if (functions.alwaysReady < 0) report(["functions", "alwaysReady"], `got ${functions.alwaysReady}; expected 0 (scale to zero) or more`);
+      if (functions.alwaysReady < 0)
+        report(["functions", "alwaysReady"], `got ${functions.alwaysReady}; expected 0 (scale to zero) or more`);
       const { min, max } = FLEX_MAX_INSTANCES;
       if (functions.maxInstances < min || functions.maxInstances > max) {
-        report(["functions", "maxInstances"], `got ${functions.maxInstances}; Flex Consumption's per-app instance ceiling is ${min}-${max}`);
+        report(
+          ["functions", "maxInstances"],
+          `got ${functions.maxInstances}; Flex Consumption's per-app instance ceiling is ${min}-${max}`,
+        );
       }
     }
     if (functions.alwaysReady > functions.maxInstances) {
-      report(["functions", "alwaysReady"], `got ${functions.alwaysReady}, more than maxInstances ${functions.maxInstances}`);
+      report(
+        ["functions", "alwaysReady"],
+        `got ${functions.alwaysReady}, more than maxInstances ${functions.maxInstances}`,
+      );
     }
-    if (context.zoneRedundant && functions.plan === "ElasticPremium" && functions.alwaysReady < ZONE_REDUNDANT_MIN_INSTANCES) {
-      report(["functions", "alwaysReady"], `got ${functions.alwaysReady}; a zone-redundant Elastic Premium plan runs at least ${ZONE_REDUNDANT_MIN_INSTANCES} instances, one per zone`);
+    if (
+      context.zoneRedundant &&
+      functions.plan === "ElasticPremium" &&
+      functions.alwaysReady < ZONE_REDUNDANT_MIN_INSTANCES
+    ) {
+      report(
+        ["functions", "alwaysReady"],
+        `got ${functions.alwaysReady}; a zone-redundant Elastic Premium plan runs at least ${ZONE_REDUNDANT_MIN_INSTANCES} instances, one per zone`,
+      );
     }
 
     // Web apps: their plan's own ceiling.
     checkPositive(report, ["web", "minInstances"], web.minInstances, "at least 1");
-    if (web.minInstances > web.maxInstances) report(["web", "minInstances"], `got ${web.minInstances}, more than maxInstances ${web.maxInstances}`);
+    if (web.minInstances > web.maxInstances)
+      report(["web", "minInstances"], `got ${web.minInstances}, more than maxInstances ${web.maxInstances}`);
     const sku = WEB_PLAN_SKUS[web.sku];
     if (web.maxInstances > sku.maxInstances) {
-      report(["web", "maxInstances"], `got ${web.maxInstances}; ${web.sku} (${sku.tier}) scales to ${sku.maxInstances} instances at most`);
+      report(
+        ["web", "maxInstances"],
+        `got ${web.maxInstances}; ${web.sku} (${sku.tier}) scales to ${sku.maxInstances} instances at most`,
+      );
     }
     for (const problem of webHostingProblems(web)) report(["web", ...problem.path], problem.message);
     if (context.zoneRedundant) {
-      if (!sku.zonal) report(["web", "sku"], `${web.sku} (${sku.tier}) cannot be zone redundant; use a PremiumV3 SKU such as P1v3, or set zoneRedundant: false`);
+      if (!sku.zonal)
+        report(
+          ["web", "sku"],
+          `${web.sku} (${sku.tier}) cannot be zone redundant; use a PremiumV3 SKU such as P1v3, or set zoneRedundant: false`,
+        );
       if (web.minInstances < ZONE_REDUNDANT_MIN_INSTANCES) {
-        report(["web", "minInstances"], `got ${web.minInstances}; a zone-redundant plan runs at least ${ZONE_REDUNDANT_MIN_INSTANCES} instances, one per zone`);
+        report(
+          ["web", "minInstances"],
+          `got ${web.minInstances}; a zone-redundant plan runs at least ${ZONE_REDUNDANT_MIN_INSTANCES} instances, one per zone`,
+        );
       }
     }
   },

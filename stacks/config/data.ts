@@ -1,6 +1,16 @@
 import { z } from "zod";
-import { flexibleServerProblems, MYSQL_LIMITS, POSTGRESQL_LIMITS, type EngineLimits } from "../../infra/data/flexible-server.js";
-import { REDIS_EVICTION_POLICIES, STORAGE_REDUNDANCY, ZONAL_REDUNDANCY, type StorageRedundancy } from "../../infra/data/options.js";
+import {
+  flexibleServerProblems,
+  MYSQL_LIMITS,
+  POSTGRESQL_LIMITS,
+  type EngineLimits,
+} from "../../infra/data/flexible-server.js";
+import {
+  REDIS_EVICTION_POLICIES,
+  STORAGE_REDUNDANCY,
+  ZONAL_REDUNDANCY,
+  type StorageRedundancy,
+} from "../../infra/data/options.js";
 import { Namer, NamingError, type NameKind } from "../../infra/naming/index.js";
 import { defineArea, type Profile, type Report } from "./area.js";
 import { checkRange, checkZones } from "./checks.js";
@@ -45,7 +55,10 @@ const cosmos = z
                 partitionKey: z.string(),
                 defaultTtlSeconds: int.optional(),
                 indexing: z
-                  .object({ includedPaths: z.array(z.string()).optional(), excludedPaths: z.array(z.string()).optional() })
+                  .object({
+                    includedPaths: z.array(z.string()).optional(),
+                    excludedPaths: z.array(z.string()).optional(),
+                  })
                   .strict()
                   .optional(),
               })
@@ -79,7 +92,12 @@ const sql = z
           backupRetentionDays: int,
           /** ISO 8601 durations: weekly P1W-P520W, monthly P1M-P120M, yearly P1Y-P10Y; weekOfYear 1-52. */
           longTermRetention: z
-            .object({ weekly: z.string().optional(), monthly: z.string().optional(), yearly: z.string().optional(), weekOfYear: int.optional() })
+            .object({
+              weekly: z.string().optional(),
+              monthly: z.string().optional(),
+              yearly: z.string().optional(),
+              weekOfYear: int.optional(),
+            })
             .strict()
             .optional(),
         })
@@ -185,7 +203,15 @@ const CONTENT = {
     },
   ],
   blobContainers: ["documents"],
-  queues: [{ name: "document-processing", lockDurationSeconds: 60, ttlSeconds: 24 * 3600, maxDeliveryCount: 3, deadLetterOnExpiry: true }],
+  queues: [
+    {
+      name: "document-processing",
+      lockDurationSeconds: 60,
+      ttlSeconds: 24 * 3600,
+      maxDeliveryCount: 3,
+      deadLetterOnExpiry: true,
+    },
+  ],
   secrets: [{ name: "signing-secret", length: 64 }],
 };
 
@@ -199,7 +225,9 @@ function defaults(profile: Profile): z.input<typeof schema> {
       zoneRedundant: prod,
       backup: prod ? "continuous" : "periodic",
       // Prod's containers share 4000 RU/s of autoscale (400-4000) in their database.
-      databases: prod ? CONTENT.databases.map((db) => ({ ...db, throughput: { autoscaleMax: 4000 } })) : CONTENT.databases,
+      databases: prod
+        ? CONTENT.databases.map((db) => ({ ...db, throughput: { autoscaleMax: 4000 } }))
+        : CONTENT.databases,
     },
     sql: {
       // Off unless a stack turns it on: the hosted services do not use SQL, and an Entra-only server
@@ -223,8 +251,16 @@ function defaults(profile: Profile): z.input<typeof schema> {
     // Sizes: https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-compute (Ddsv5),
     // https://learn.microsoft.com/azure/mysql/flexible-server/concepts-service-tiers-storage (MySQL's
     // General Purpose sizes are Ddsv4 and Dadsv5: no D2ds_v5, so D2ds_v4, the same 2 vCores and 8 GiB).
-    postgresql: flexibleServerDefaults(prod, { version: "16", generalPurpose: "Standard_D2ds_v5", storageSizeGB: prod ? 128 : 32 }),
-    mysql: flexibleServerDefaults(prod, { version: "8.0.21", generalPurpose: "Standard_D2ds_v4", storageSizeGB: prod ? 128 : 20 }),
+    postgresql: flexibleServerDefaults(prod, {
+      version: "16",
+      generalPurpose: "Standard_D2ds_v5",
+      storageSizeGB: prod ? 128 : 32,
+    }),
+    mysql: flexibleServerDefaults(prod, {
+      version: "8.0.21",
+      generalPurpose: "Standard_D2ds_v4",
+      storageSizeGB: prod ? 128 : 20,
+    }),
     storage: {
       redundancy: prod ? "ZRS" : "LRS",
       containers: CONTENT.blobContainers,
@@ -243,11 +279,16 @@ function defaults(profile: Profile): z.input<typeof schema> {
   };
 }
 
-function flexibleServerDefaults(prod: boolean, engine: { version: string; generalPurpose: string; storageSizeGB: number }) {
+function flexibleServerDefaults(
+  prod: boolean,
+  engine: { version: string; generalPurpose: string; storageSizeGB: number },
+) {
   return {
     enabled: false,
     version: engine.version,
-    sku: prod ? { name: engine.generalPurpose, tier: "GeneralPurpose" as const } : { name: "Standard_B1ms", tier: "Burstable" as const },
+    sku: prod
+      ? { name: engine.generalPurpose, tier: "GeneralPurpose" as const }
+      : { name: "Standard_B1ms", tier: "Burstable" as const },
     storageSizeGB: engine.storageSizeGB,
     highAvailability: prod ? ("ZoneRedundant" as const) : ("Disabled" as const),
     backupRetentionDays: prod ? 35 : 7,
@@ -257,9 +298,24 @@ function flexibleServerDefaults(prod: boolean, engine: { version: string; genera
 }
 
 /** Database names: identifiers of at most 63 (PostgreSQL) or 64 (MySQL) characters. Sources: https://www.postgresql.org/docs/current/sql-syntax-lexical.html, https://dev.mysql.com/doc/refman/8.0/en/identifier-length.html */
-const FLEXIBLE_SERVERS: Array<{ section: "postgresql" | "mysql"; limits: EngineLimits; database: RegExp; allowed: string }> = [
-  { section: "postgresql", limits: POSTGRESQL_LIMITS, database: /^[A-Za-z_][A-Za-z0-9_]{0,62}$/, allowed: "1-63 letters, digits and underscores, not starting with a digit" },
-  { section: "mysql", limits: MYSQL_LIMITS, database: /^[A-Za-z_][A-Za-z0-9_]{0,63}$/, allowed: "1-64 letters, digits and underscores, not starting with a digit" },
+const FLEXIBLE_SERVERS: Array<{
+  section: "postgresql" | "mysql";
+  limits: EngineLimits;
+  database: RegExp;
+  allowed: string;
+}> = [
+  {
+    section: "postgresql",
+    limits: POSTGRESQL_LIMITS,
+    database: /^[A-Za-z_][A-Za-z0-9_]{0,62}$/,
+    allowed: "1-63 letters, digits and underscores, not starting with a digit",
+  },
+  {
+    section: "mysql",
+    limits: MYSQL_LIMITS,
+    database: /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
+    allowed: "1-64 letters, digits and underscores, not starting with a digit",
+  },
 ];
 
 /**
@@ -274,7 +330,12 @@ const MANUAL_MIN = 400;
 const AUTOSCALE_MIN = 1000;
 const MAX_SHARED_CONTAINERS = 25;
 
-function checkThroughput(report: Report, path: Array<string | number>, value: ThroughputConfig | undefined, capacity: "serverless" | "provisioned"): void {
+function checkThroughput(
+  report: Report,
+  path: Array<string | number>,
+  value: ThroughputConfig | undefined,
+  capacity: "serverless" | "provisioned",
+): void {
   if (!value) return;
   if (capacity === "serverless") {
     report(path, "serverless accounts have no provisioned throughput; remove it (null) or set capacity: provisioned");
@@ -299,7 +360,10 @@ function checkThroughput(report: Report, path: Array<string | number>, value: Th
 /** Service Bus' longest message TTL (.NET TimeSpan.MaxValue, in whole seconds). */
 const MAX_QUEUE_TTL_SECONDS = 922_337_203_685;
 /** vCores per compute model (General Purpose and Business Critical provisioned share a list); min vCores and max size per edition. Source: https://learn.microsoft.com/azure/azure-sql/database/resource-limits-vcore-single-databases */
-const SQL_VCORES = { serverless: [1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 24, 32, 40, 80], provisioned: [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 24, 32, 40, 80] };
+const SQL_VCORES = {
+  serverless: [1, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 24, 32, 40, 80],
+  provisioned: [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 24, 32, 40, 80],
+};
 const SQL_MAX_SIZE_GB = 4096;
 /** Long-term retention limits: up to 10 years in weeks, months or years. Source: https://learn.microsoft.com/azure/azure-sql/database/long-term-retention-overview */
 const SQL_LTR = { weekly: ["W", 520], monthly: ["M", 120], yearly: ["Y", 10] } as const;
@@ -308,10 +372,26 @@ const REDIS_CAPACITY = { Basic: [0, 6], Standard: [0, 6], Premium: [1, 5] } as c
 
 /** Name rules of the things named in config (Azure's naming rules for each). */
 const NAMES = {
-  cosmos: { pattern: /^[^/\\#?]{1,255}$/, trailing: true, allowed: "1-255 characters without / \\ # ? and no trailing space" },
-  sqlDatabase: { pattern: /^[^<>*%&:\\/?]{1,128}$/, trailing: true, allowed: "1-128 characters without < > * % & : \\ / ? and not ending in a space or dot" },
-  blobContainer: { pattern: /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, trailing: false, allowed: "3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit" },
-  queue: { pattern: /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,258}[A-Za-z0-9])?$/, trailing: false, allowed: "1-260 letters, digits, periods, hyphens and underscores, starting and ending with a letter or digit" },
+  cosmos: {
+    pattern: /^[^/\\#?]{1,255}$/,
+    trailing: true,
+    allowed: "1-255 characters without / \\ # ? and no trailing space",
+  },
+  sqlDatabase: {
+    pattern: /^[^<>*%&:\\/?]{1,128}$/,
+    trailing: true,
+    allowed: "1-128 characters without < > * % & : \\ / ? and not ending in a space or dot",
+  },
+  blobContainer: {
+    pattern: /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/,
+    trailing: false,
+    allowed: "3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit",
+  },
+  queue: {
+    pattern: /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,258}[A-Za-z0-9])?$/,
+    trailing: false,
+    allowed: "1-260 letters, digits, periods, hyphens and underscores, starting and ending with a letter or digit",
+  },
   secret: { pattern: /^[A-Za-z0-9-]{1,127}$/, trailing: false, allowed: "1-127 letters, digits and hyphens" },
 };
 
@@ -326,7 +406,10 @@ function checkNames(
   entries.forEach((entry, i) => {
     const name = typeof entry === "string" ? entry : entry.name;
     if (!rule.pattern.test(name) || (rule.trailing && /[ .]$/.test(name))) {
-      report(typeof entry === "string" ? [...path, i] : [...path, i, "name"], `got ${JSON.stringify(name)}; expected ${rule.allowed}`);
+      report(
+        typeof entry === "string" ? [...path, i] : [...path, i, "name"],
+        `got ${JSON.stringify(name)}; expected ${rule.allowed}`,
+      );
     }
     if (seen.has(name.toLowerCase())) report([...path, i], `${JSON.stringify(name)} is listed twice`);
     seen.add(name.toLowerCase());
@@ -338,11 +421,18 @@ export const dataArea = defineArea({
   defaults,
   check: (data, context, report) => {
     if (context.profile === "ephemeral" && data.lock !== "none") {
-      report(["lock"], `ephemeral stacks are collected when they expire and a ${data.lock} lock would stop that; set lock: none`);
+      report(
+        ["lock"],
+        `ephemeral stacks are collected when they expire and a ${data.lock} lock would stop that; set lock: none`,
+      );
     }
 
     // Names derived from workload, environment and region must fit each service's rules.
-    const namer = new Namer({ workload: context.workload, environment: context.environment, location: context.location });
+    const namer = new Namer({
+      workload: context.workload,
+      environment: context.environment,
+      location: context.location,
+    });
     const named: Array<[string, NameKind, boolean]> = [
       ["cosmos", "cosmosAccount", data.cosmos.enabled],
       ["sql", "sqlServer", data.sql.enabled],
@@ -369,25 +459,41 @@ export const dataArea = defineArea({
     c.databases.forEach((db, d) => {
       checkThroughput(report, ["cosmos", "databases", d, "throughput"], db.throughput, c.capacity);
       if (db.throughput && db.containers.length > MAX_SHARED_CONTAINERS) {
-        report(["cosmos", "databases", d, "containers"], `${db.containers.length} containers; a database with shared throughput holds at most ${MAX_SHARED_CONTAINERS}`);
+        report(
+          ["cosmos", "databases", d, "containers"],
+          `${db.containers.length} containers; a database with shared throughput holds at most ${MAX_SHARED_CONTAINERS}`,
+        );
       }
       const path = ["cosmos", "databases", d, "containers"];
       checkNames(report, path, db.containers, NAMES.cosmos);
       db.containers.forEach((container, i) => {
         checkThroughput(report, [...path, i, "throughput"], container.throughput, c.capacity);
         if (c.capacity === "provisioned" && !db.throughput && !container.throughput) {
-          report([...path, i, "throughput"], `missing; on a provisioned account ${db.name}/${container.name} needs its own throughput or its database's shared throughput`);
+          report(
+            [...path, i, "throughput"],
+            `missing; on a provisioned account ${db.name}/${container.name} needs its own throughput or its database's shared throughput`,
+          );
         }
         if (!/^(\/[A-Za-z_][A-Za-z0-9_]*)+$/.test(container.partitionKey)) {
-          report([...path, i, "partitionKey"], `got ${JSON.stringify(container.partitionKey)}; expected a path of property names such as /tenantId`);
+          report(
+            [...path, i, "partitionKey"],
+            `got ${JSON.stringify(container.partitionKey)}; expected a path of property names such as /tenantId`,
+          );
         }
         const ttl = container.defaultTtlSeconds;
         if (ttl !== undefined && ttl !== -1 && (ttl < 1 || ttl > 2_147_483_647)) {
-          report([...path, i, "defaultTtlSeconds"], `got ${ttl}; expected -1 (items set their own ttl) or 1-2147483647 seconds`);
+          report(
+            [...path, i, "defaultTtlSeconds"],
+            `got ${ttl}; expected -1 (items set their own ttl) or 1-2147483647 seconds`,
+          );
         }
         for (const kind of ["includedPaths", "excludedPaths"] as const) {
           for (const p of container.indexing?.[kind] ?? []) {
-            if (!/^\/(.*\/)?(\*|\?)$/.test(p)) report([...path, i, "indexing", kind], `got ${JSON.stringify(p)}; expected a path ending in /* or /?, such as /tenantId/?`);
+            if (!/^\/(.*\/)?(\*|\?)$/.test(p))
+              report(
+                [...path, i, "indexing", kind],
+                `got ${JSON.stringify(p)}; expected a path ending in /* or /?, such as /tenantId/?`,
+              );
           }
         }
       });
@@ -396,28 +502,53 @@ export const dataArea = defineArea({
     // Azure SQL
     const s = data.sql;
     if (s.enabled) {
-      if (!s.admin) report(["sql", "admin"], "missing; SQL allows Entra sign-in only, so give the admin group as { login, objectId } or set enabled: false");
+      if (!s.admin)
+        report(
+          ["sql", "admin"],
+          "missing; SQL allows Entra sign-in only, so give the admin group as { login, objectId } or set enabled: false",
+        );
       checkZones(report, ["sql", "zoneRedundant"], s.zoneRedundant, context.location);
       checkNames(report, ["sql", "databases"], s.databases, NAMES.sqlDatabase);
       s.databases.forEach((db, i) => {
         const path = ["sql", "databases", i];
-        if (SQL_RESERVED.includes(db.name.toLowerCase())) report([...path, "name"], `${db.name} is a system database name`);
+        if (SQL_RESERVED.includes(db.name.toLowerCase()))
+          report([...path, "name"], `${db.name} is a system database name`);
         if (!SQL_VCORES[db.compute].includes(db.vCores)) {
-          report([...path, "vCores"], `got ${db.vCores}; ${db.compute} General Purpose databases take ${SQL_VCORES[db.compute].join(", ")} vCores`);
+          report(
+            [...path, "vCores"],
+            `got ${db.vCores}; ${db.compute} General Purpose databases take ${SQL_VCORES[db.compute].join(", ")} vCores`,
+          );
         }
         if (db.compute === "provisioned" && db.autoPauseDelayMinutes !== undefined) {
-          report([...path, "autoPauseDelayMinutes"], "only serverless databases pause; remove it or set compute: serverless");
+          report(
+            [...path, "autoPauseDelayMinutes"],
+            "only serverless databases pause; remove it or set compute: serverless",
+          );
         }
         if (db.compute === "serverless" && db.edition === "BusinessCritical") {
-          report([...path, "edition"], "serverless exists on GeneralPurpose only; set edition: GeneralPurpose or compute: provisioned");
+          report(
+            [...path, "edition"],
+            "serverless exists on GeneralPurpose only; set edition: GeneralPurpose or compute: provisioned",
+          );
         }
         if (db.minVCores !== undefined) {
-          if (db.compute !== "serverless") report([...path, "minVCores"], "only serverless databases scale between a minimum and maximum; remove it or set compute: serverless");
-          else if (db.minVCores < 0.5 || db.minVCores > db.vCores) report([...path, "minVCores"], `got ${db.minVCores}; expected 0.5 up to the maximum of ${db.vCores} vCores`);
+          if (db.compute !== "serverless")
+            report(
+              [...path, "minVCores"],
+              "only serverless databases scale between a minimum and maximum; remove it or set compute: serverless",
+            );
+          else if (db.minVCores < 0.5 || db.minVCores > db.vCores)
+            report(
+              [...path, "minVCores"],
+              `got ${db.minVCores}; expected 0.5 up to the maximum of ${db.vCores} vCores`,
+            );
         }
         // A paused production database makes its first caller wait for resume: prod never pauses.
         if (context.profile === "prod" && db.compute === "serverless" && (db.autoPauseDelayMinutes ?? 60) !== -1) {
-          report([...path, "autoPauseDelayMinutes"], "production databases do not pause (the first connection after a pause waits for resume); set -1 or compute: provisioned");
+          report(
+            [...path, "autoPauseDelayMinutes"],
+            "production databases do not pause (the first connection after a pause waits for resume); set -1 or compute: provisioned",
+          );
         }
         checkRange(report, [...path, "maxSizeGB"], db.maxSizeGB, 1, SQL_MAX_SIZE_GB, "the maximum data size in GB");
         const ltr = db.longTermRetention ?? {};
@@ -425,15 +556,30 @@ export const dataArea = defineArea({
           const value = ltr[kind as keyof typeof SQL_LTR];
           if (value === undefined) continue;
           const match = new RegExp(`^P(\\d+)${unit}$`).exec(value);
-          if (!match || Number(match[1]) < 1 || Number(match[1]) > max) report([...path, "longTermRetention", kind], `got ${JSON.stringify(value)}; expected P1${unit} to P${max}${unit}`);
+          if (!match || Number(match[1]) < 1 || Number(match[1]) > max)
+            report(
+              [...path, "longTermRetention", kind],
+              `got ${JSON.stringify(value)}; expected P1${unit} to P${max}${unit}`,
+            );
         }
-        if (ltr.weekOfYear !== undefined && !ltr.yearly) report([...path, "longTermRetention", "weekOfYear"], "weekOfYear picks the yearly backup; set yearly too or remove it");
+        if (ltr.weekOfYear !== undefined && !ltr.yearly)
+          report(
+            [...path, "longTermRetention", "weekOfYear"],
+            "weekOfYear picks the yearly backup; set yearly too or remove it",
+          );
         checkRange(report, [...path, "longTermRetention", "weekOfYear"], ltr.weekOfYear, 1, 52, "the week of the year");
         const pause = db.autoPauseDelayMinutes;
         if (pause !== undefined && pause !== -1 && (pause < 15 || pause > 10080)) {
           report([...path, "autoPauseDelayMinutes"], `got ${pause}; expected -1 (never pause) or 15-10080 minutes`);
         }
-        checkRange(report, [...path, "backupRetentionDays"], db.backupRetentionDays, 1, 35, "point-in-time restore retention in days");
+        checkRange(
+          report,
+          [...path, "backupRetentionDays"],
+          db.backupRetentionDays,
+          1,
+          35,
+          "point-in-time restore retention in days",
+        );
       });
     }
 
@@ -446,7 +592,8 @@ export const dataArea = defineArea({
         report(["redis", "zoneRedundant"], `zone redundancy needs the Premium SKU; this cache is ${r.sku}`);
       }
       if (r.shardCount !== undefined) {
-        if (r.sku !== "Premium") report(["redis", "shardCount"], `clustering needs the Premium SKU; this cache is ${r.sku}`);
+        if (r.sku !== "Premium")
+          report(["redis", "shardCount"], `clustering needs the Premium SKU; this cache is ${r.sku}`);
         else checkRange(report, ["redis", "shardCount"], r.shardCount, 1, 10, "a Premium cluster's shard count");
       }
       checkZones(report, ["redis", "zoneRedundant"], r.zoneRedundant, context.location);
@@ -456,8 +603,13 @@ export const dataArea = defineArea({
     for (const { section, limits, database, allowed } of FLEXIBLE_SERVERS) {
       const server = data[section];
       if (!server.enabled) continue;
-      if (!server.admin) report([section, "admin"], `missing; ${limits.engine} allows Entra sign-in only, so give the admin as { principalName, objectId } or set enabled: false`);
-      for (const problem of flexibleServerProblems({ ...server, location: context.location }, limits)) report([section, problem.key], problem.message);
+      if (!server.admin)
+        report(
+          [section, "admin"],
+          `missing; ${limits.engine} allows Entra sign-in only, so give the admin as { principalName, objectId } or set enabled: false`,
+        );
+      for (const problem of flexibleServerProblems({ ...server, location: context.location }, limits))
+        report([section, problem.key], problem.message);
       server.databases.forEach((name, i) => {
         if (!database.test(name)) report([section, "databases", i], `got ${JSON.stringify(name)}; expected ${allowed}`);
       });
@@ -468,17 +620,39 @@ export const dataArea = defineArea({
     checkZones(report, ["storage", "redundancy"], ZONAL_REDUNDANCY.includes(st.redundancy), context.location);
     checkNames(report, ["storage", "containers"], st.containers, NAMES.blobContainer);
     checkRange(report, ["storage", "softDeleteDays"], st.softDeleteDays, 1, 365, "soft delete retention in days");
-    checkRange(report, ["storage", "lifecycle", "coolAfterDays"], st.lifecycle.coolAfterDays, 0, 99_999, "days before moving to Cool");
+    checkRange(
+      report,
+      ["storage", "lifecycle", "coolAfterDays"],
+      st.lifecycle.coolAfterDays,
+      0,
+      99_999,
+      "days before moving to Cool",
+    );
     if (st.lifecycle.archiveAfterDays <= st.lifecycle.coolAfterDays) {
-      report(["storage", "lifecycle", "archiveAfterDays"], `got ${st.lifecycle.archiveAfterDays}; blobs must move to Archive after they move to Cool (${st.lifecycle.coolAfterDays} days)`);
+      report(
+        ["storage", "lifecycle", "archiveAfterDays"],
+        `got ${st.lifecycle.archiveAfterDays}; blobs must move to Archive after they move to Cool (${st.lifecycle.coolAfterDays} days)`,
+      );
     }
 
     // Service Bus
     const sb = data.serviceBus;
     if (sb.sku === "Standard") {
-      if (sb.privateEndpoint) report(["serviceBus", "privateEndpoint"], "Service Bus Standard has no private endpoints; set sku: Premium or privateEndpoint: false");
-      if (sb.zoneRedundant) report(["serviceBus", "zoneRedundant"], "Service Bus Standard has no zone redundancy; set sku: Premium or zoneRedundant: false");
-      if (sb.capacity !== undefined) report(["serviceBus", "capacity"], "messaging units are a Premium setting; set sku: Premium or remove capacity (capacity: null clears the profile's default)");
+      if (sb.privateEndpoint)
+        report(
+          ["serviceBus", "privateEndpoint"],
+          "Service Bus Standard has no private endpoints; set sku: Premium or privateEndpoint: false",
+        );
+      if (sb.zoneRedundant)
+        report(
+          ["serviceBus", "zoneRedundant"],
+          "Service Bus Standard has no zone redundancy; set sku: Premium or zoneRedundant: false",
+        );
+      if (sb.capacity !== undefined)
+        report(
+          ["serviceBus", "capacity"],
+          "messaging units are a Premium setting; set sku: Premium or remove capacity (capacity: null clears the profile's default)",
+        );
     } else if (sb.capacity !== undefined && ![1, 2, 4, 8, 16].includes(sb.capacity)) {
       report(["serviceBus", "capacity"], `got ${sb.capacity}; expected 1, 2, 4, 8 or 16 messaging units`);
     }
@@ -486,15 +660,45 @@ export const dataArea = defineArea({
     checkNames(report, ["serviceBus", "queues"], sb.queues, NAMES.queue);
     sb.queues.forEach((q, i) => {
       const path = ["serviceBus", "queues", i];
-      checkRange(report, [...path, "lockDurationSeconds"], q.lockDurationSeconds, 5, 300, "the lock duration in seconds (at most 5 minutes)");
-      checkRange(report, [...path, "ttlSeconds"], q.ttlSeconds, 1, MAX_QUEUE_TTL_SECONDS, "the message time to live in seconds");
-      checkRange(report, [...path, "maxDeliveryCount"], q.maxDeliveryCount, 1, 2_147_483_647, "the maximum delivery count");
+      checkRange(
+        report,
+        [...path, "lockDurationSeconds"],
+        q.lockDurationSeconds,
+        5,
+        300,
+        "the lock duration in seconds (at most 5 minutes)",
+      );
+      checkRange(
+        report,
+        [...path, "ttlSeconds"],
+        q.ttlSeconds,
+        1,
+        MAX_QUEUE_TTL_SECONDS,
+        "the message time to live in seconds",
+      );
+      checkRange(
+        report,
+        [...path, "maxDeliveryCount"],
+        q.maxDeliveryCount,
+        1,
+        2_147_483_647,
+        "the maximum delivery count",
+      );
     });
 
     // Key Vault
     const kv = data.keyVault;
-    checkRange(report, ["keyVault", "softDeleteRetentionDays"], kv.softDeleteRetentionDays, 7, 90, "soft delete retention in days");
+    checkRange(
+      report,
+      ["keyVault", "softDeleteRetentionDays"],
+      kv.softDeleteRetentionDays,
+      7,
+      90,
+      "soft delete retention in days",
+    );
     checkNames(report, ["keyVault", "secrets"], kv.secrets, NAMES.secret);
-    kv.secrets.forEach((secret, i) => checkRange(report, ["keyVault", "secrets", i, "length"], secret.length, 32, 1024, "a generated secret's length"));
+    kv.secrets.forEach((secret, i) =>
+      checkRange(report, ["keyVault", "secrets", i, "length"], secret.length, 32, 1024, "a generated secret's length"),
+    );
   },
 });

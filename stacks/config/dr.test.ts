@@ -21,9 +21,19 @@ describe("estate:dr", () => {
 
   it("refuses a secondary equal to the primary, and a pair the estate does not accept, naming the key", () => {
     const same = refusal({ ...PROD, ...dr({ enabled: true, secondary: "westeurope" }) }, { stack: "prod" });
-    expect(same.problems).toEqual([expect.objectContaining({ key: "estate:dr.secondary", message: expect.stringContaining("the primary region itself") })]);
-    const unpaired = refusal({ ...PROD, "estate:location": "swedencentral", ...dr({ enabled: true }) }, { stack: "prod" });
-    expect(unpaired.problems).toEqual([expect.objectContaining({ key: "estate:dr.secondary", message: expect.stringContaining("swedensouth") })]);
+    expect(same.problems).toEqual([
+      expect.objectContaining({
+        key: "estate:dr.secondary",
+        message: expect.stringContaining("the primary region itself"),
+      }),
+    ]);
+    const unpaired = refusal(
+      { ...PROD, "estate:location": "swedencentral", ...dr({ enabled: true }) },
+      { stack: "prod" },
+    );
+    expect(unpaired.problems).toEqual([
+      expect.objectContaining({ key: "estate:dr.secondary", message: expect.stringContaining("swedensouth") }),
+    ]);
     const unknown = refusal({ ...PROD, ...dr({ enabled: true, secondary: "marsnorth" }) }, { stack: "prod" });
     expect(unknown.problems.map((p) => p.key)).toEqual(["estate:dr.secondary"]);
   });
@@ -42,7 +52,10 @@ describe("estate:dr", () => {
   });
 
   it("lets a tier stay out of DR with none", () => {
-    const config = loadConfig({ ...BASE, ...dr({ enabled: true, failover: { cosmos: "none", serviceBus: "none", redis: "none" } }) }, { stack: "dev" });
+    const config = loadConfig(
+      { ...BASE, ...dr({ enabled: true, failover: { cosmos: "none", serviceBus: "none", redis: "none" } }) },
+      { stack: "dev" },
+    );
     expect(config.dr.enabled).toBe(true);
   });
 
@@ -54,7 +67,16 @@ describe("estate:dr", () => {
 describe("estate:dr and serverless SQL", () => {
   const SQL = { enabled: true, admin: { login: "sql-admins", objectId: "6f1c2a7e-3b5d-4c8e-9a10-2d4e6f8a0b1c" } };
   it("refuses an auto-pausing serverless database in a failover group, naming the database key", () => {
-    const error = refusal({ ...BASE, "estate:data": JSON.stringify({ sql: SQL }), ...dr({ enabled: true, failover: { cosmos: "none", serviceBus: "none", redis: "none" } }) });
-    expect(error.problems).toEqual([expect.objectContaining({ key: "estate:data.sql.databases[0].autoPauseDelayMinutes", message: expect.stringContaining("never auto-pause") })]);
+    const error = refusal({
+      ...BASE,
+      "estate:data": JSON.stringify({ sql: SQL }),
+      ...dr({ enabled: true, failover: { cosmos: "none", serviceBus: "none", redis: "none" } }),
+    });
+    expect(error.problems).toEqual([
+      expect.objectContaining({
+        key: "estate:data.sql.databases[0].autoPauseDelayMinutes",
+        message: expect.stringContaining("never auto-pause"),
+      }),
+    ]);
   });
 });

@@ -62,7 +62,8 @@ export type FailoverMode = (typeof FAILOVER_MODES)[number];
  * is an operator's restore).
  */
 const MANUAL_ONLY: Partial<Record<DrTier, string>> = {
-  storage: "storage account failover is customer-initiated (Microsoft-managed failover is reserved for the loss of a whole region, at Microsoft's discretion)",
+  storage:
+    "storage account failover is customer-initiated (Microsoft-managed failover is reserved for the loss of a whole region, at Microsoft's discretion)",
   serviceBus: "Service Bus geo-replication promotes the secondary only when a customer asks",
   redis: "Redis passive geo-replication fails over only when a customer asks",
   postgresql: "geo-restore from geo-redundant backup is an operator's restore",
@@ -80,7 +81,9 @@ const schema = z
     rpoMinutes: z.number().int(),
     /** Recovery time objective: minutes from losing the primary region to serving again. */
     rtoMinutes: z.number().int(),
-    failover: z.object(Object.fromEntries(DR_TIERS.map((tier) => [tier, mode])) as Record<DrTier, typeof mode>).strict(),
+    failover: z
+      .object(Object.fromEntries(DR_TIERS.map((tier) => [tier, mode])) as Record<DrTier, typeof mode>)
+      .strict(),
   })
   .strict();
 export type DrConfig = z.output<typeof schema>;
@@ -96,7 +99,15 @@ function defaults(_profile: Profile): z.input<typeof schema> {
     enabled: false,
     rpoMinutes: 5,
     rtoMinutes: 60,
-    failover: { cosmos: "automatic", sql: "manual", postgresql: "manual", mysql: "manual", storage: "manual", serviceBus: "manual", redis: "manual" },
+    failover: {
+      cosmos: "automatic",
+      sql: "manual",
+      postgresql: "manual",
+      mysql: "manual",
+      storage: "manual",
+      serviceBus: "manual",
+      redis: "manual",
+    },
   };
 }
 
@@ -110,7 +121,10 @@ export function secondaryRegion(dr: DrConfig, primary: Region): Region | undefin
 /** The data services as the DR check needs them (a subset of the data config). */
 export interface DrDataView {
   cosmos: { enabled: boolean; capacity: "serverless" | "provisioned" };
-  sql: { enabled: boolean; databases: Array<{ name: string; compute: "serverless" | "provisioned"; autoPauseDelayMinutes?: number }> };
+  sql: {
+    enabled: boolean;
+    databases: Array<{ name: string; compute: "serverless" | "provisioned"; autoPauseDelayMinutes?: number }>;
+  };
   postgresql: { enabled: boolean };
   mysql: { enabled: boolean };
   serviceBus: { enabled: boolean; sku: "Standard" | "Premium" };
@@ -133,20 +147,32 @@ export function checkDrAgainstData(dr: DrConfig, data: DrDataView, report: Repor
   if (!dr.enabled) return;
   const replicated = (tier: keyof DrDataView) => data[tier].enabled && dr.failover[tier] !== "none";
   if (replicated("cosmos") && data.cosmos.capacity === "serverless") {
-    report(["dr", "failover", "cosmos"], "a serverless Cosmos DB account runs in one region only; set data.cosmos.capacity: provisioned or dr.failover.cosmos: none");
+    report(
+      ["dr", "failover", "cosmos"],
+      "a serverless Cosmos DB account runs in one region only; set data.cosmos.capacity: provisioned or dr.failover.cosmos: none",
+    );
   }
   if (replicated("sql")) {
     data.sql.databases.forEach((db, i) => {
       if (db.compute === "serverless" && (db.autoPauseDelayMinutes ?? 60) !== -1) {
-        report(["data", "sql", "databases", i, "autoPauseDelayMinutes"], `serverless ${db.name} would be in a failover group (estate:dr), where serverless databases never auto-pause; set -1, or dr.failover.sql: none to keep pausing with geo-restore only`);
+        report(
+          ["data", "sql", "databases", i, "autoPauseDelayMinutes"],
+          `serverless ${db.name} would be in a failover group (estate:dr), where serverless databases never auto-pause; set -1, or dr.failover.sql: none to keep pausing with geo-restore only`,
+        );
       }
     });
   }
   if (replicated("serviceBus") && data.serviceBus.sku !== "Premium") {
-    report(["dr", "failover", "serviceBus"], `Service Bus geo-replication needs the Premium SKU; this namespace is ${data.serviceBus.sku}: set data.serviceBus.sku: Premium or dr.failover.serviceBus: none`);
+    report(
+      ["dr", "failover", "serviceBus"],
+      `Service Bus geo-replication needs the Premium SKU; this namespace is ${data.serviceBus.sku}: set data.serviceBus.sku: Premium or dr.failover.serviceBus: none`,
+    );
   }
   if (replicated("redis") && data.redis.sku !== "Premium") {
-    report(["dr", "failover", "redis"], `Redis geo-replication needs the Premium SKU; this cache is ${data.redis.sku}: set data.redis.sku: Premium or dr.failover.redis: none (cache only: rebuilt after a failover, not recovered)`);
+    report(
+      ["dr", "failover", "redis"],
+      `Redis geo-replication needs the Premium SKU; this cache is ${data.redis.sku}: set data.redis.sku: Premium or dr.failover.redis: none (cache only: rebuilt after a failover, not recovered)`,
+    );
   }
 }
 
@@ -156,15 +182,22 @@ export const drArea = defineArea({
   check: (dr, context, report) => {
     if (!dr.enabled) return;
     if (dr.secondary === context.location) {
-      report(["secondary"], `got ${JSON.stringify(dr.secondary)}, the primary region itself; a secondary region must survive the loss of the primary (its pair is ${REGION_PAIRS[context.location]})`);
+      report(
+        ["secondary"],
+        `got ${JSON.stringify(dr.secondary)}, the primary region itself; a secondary region must survive the loss of the primary (its pair is ${REGION_PAIRS[context.location]})`,
+      );
     } else if (!secondaryRegion(dr, context.location)) {
-      report(["secondary"], `missing, and the pair of ${context.location} is ${REGION_PAIRS[context.location]}, which this estate does not accept; choose one of ${REGION_NAMES.filter((r) => r !== context.location).join(", ")}`);
+      report(
+        ["secondary"],
+        `missing, and the pair of ${context.location} is ${REGION_PAIRS[context.location]}, which this estate does not accept; choose one of ${REGION_NAMES.filter((r) => r !== context.location).join(", ")}`,
+      );
     }
     if (dr.rpoMinutes < 0) report(["rpoMinutes"], `got ${dr.rpoMinutes}; expected 0 (no data loss) or more minutes`);
     if (dr.rtoMinutes <= 0) report(["rtoMinutes"], `got ${dr.rtoMinutes}; expected a positive number of minutes`);
     for (const tier of DR_TIERS) {
       const why = MANUAL_ONLY[tier];
-      if (why && dr.failover[tier] === "automatic") report(["failover", tier], `automatic is not offered: ${why}; set manual or none`);
+      if (why && dr.failover[tier] === "automatic")
+        report(["failover", tier], `automatic is not offered: ${why}; set manual or none`);
     }
   },
 });

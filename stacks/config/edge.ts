@@ -19,8 +19,10 @@ const COUNTRY_CODES = new Set(
 /** Front Door Standard or Premium, or `none` (the gateway, or the apps, are the entry point). */
 export const EDGE_SKUS = ["none", "Standard", "Premium"] as const;
 
-
-const DEFAULTS: Record<Profile, { sku: Exclude<(typeof EDGE_SKUS)[number], "none">; wafMode: "Detection" | "Prevention"; managedRules: boolean }> = {
+const DEFAULTS: Record<
+  Profile,
+  { sku: Exclude<(typeof EDGE_SKUS)[number], "none">; wafMode: "Detection" | "Prevention"; managedRules: boolean }
+> = {
   // Managed rule sets exist only on Premium; dev and ephemeral keep the cheaper Standard tier.
   dev: { sku: "Standard", wafMode: "Detection", managedRules: false },
   ephemeral: { sku: "Standard", wafMode: "Detection", managedRules: false },
@@ -39,7 +41,10 @@ export const edgeArea = defineArea({
       /** Requests per minute one client IP may send before Front Door blocks it. */
       rateLimitPerMinute: z.number().int(),
       /** Only these countries (ISO 3166-1 alpha-2) may reach the estate. */
-      geoFilter: z.object({ allowedCountries: z.array(z.string()).min(1) }).strict().optional(),
+      geoFilter: z
+        .object({ allowedCountries: z.array(z.string()).min(1) })
+        .strict()
+        .optional(),
       /**
        * How Front Door reaches API Management: `public` (the VNet-injected gateway's public
        * endpoint, locked to Front Door by NSG and X-Azure-FDID) or `private-link` (Premium only;
@@ -65,15 +70,24 @@ export const edgeArea = defineArea({
     // No Front Door: its settings are unused.
     if (value.sku === "none") return;
     if (value.managedRules && value.sku === "Standard") {
-      report(["managedRules"], "managed rule sets (Default Rule Set, Bot Manager) need sku Premium; set sku: Premium or managedRules: false");
+      report(
+        ["managedRules"],
+        "managed rule sets (Default Rule Set, Bot Manager) need sku Premium; set sku: Premium or managedRules: false",
+      );
     }
     if (value.originAccess === "private-link" && value.sku === "Standard") {
-      report(["originAccess"], "a private link origin needs sku Premium; Front Door Standard reaches origins over the internet only");
+      report(
+        ["originAccess"],
+        "a private link origin needs sku Premium; Front Door Standard reaches origins over the internet only",
+      );
     }
     checkPositive(report, ["rateLimitPerMinute"], value.rateLimitPerMinute, "a positive number of requests per minute");
     value.geoFilter?.allowedCountries.forEach((code, i) => {
       if (!COUNTRY_CODES.has(code)) {
-        report(["geoFilter", "allowedCountries", i], `got "${code}"; expected an ISO 3166-1 alpha-2 country code in capitals, such as NL or US`);
+        report(
+          ["geoFilter", "allowedCountries", i],
+          `got "${code}"; expected an ISO 3166-1 alpha-2 country code in capitals, such as NL or US`,
+        );
       }
     });
     value.cachedPaths.forEach((pattern, i) => {
@@ -84,7 +98,8 @@ export const edgeArea = defineArea({
       }
     });
     value.customDomains.forEach((host, i) => {
-      if (!HOST_NAME.test(host)) report(["customDomains", i], `got "${host}"; expected a lowercase DNS host name such as www.contoso.com`);
+      if (!HOST_NAME.test(host))
+        report(["customDomains", i], `got "${host}"; expected a lowercase DNS host name such as www.contoso.com`);
       else if (value.customDomains.indexOf(host) !== i) report(["customDomains", i], `${host} is listed twice`);
     });
   },

@@ -35,6 +35,9 @@ export function environmentFromStack(stack: string, maxLength = MAX_ENVIRONMENT)
     .filter(Boolean);
   const joined = words.map((word) => ENVIRONMENT_WORDS[word] ?? word).join("");
   if (joined.length <= maxLength) return joined;
-  const hash = BigInt(`0x${createHash("sha256").update(stack).digest("hex").slice(0, 12)}`).toString(36).slice(-HASH_CHARS).padStart(HASH_CHARS, "0");
+  const hash = BigInt(`0x${createHash("sha256").update(stack).digest("hex").slice(0, 12)}`)
+    .toString(36)
+    .slice(-HASH_CHARS)
+    .padStart(HASH_CHARS, "0");
   return `${joined.slice(0, maxLength - HASH_CHARS)}${hash}`;
 }

@@ -9,21 +9,19 @@ import { checkPositive } from "./checks.js";
  * are the entry point and validate callers' tokens themselves). How each tier joins the VNet is
  * in infra/gateway (GATEWAY_TIERS). PremiumV2 is not offered yet.
  */
-export const GATEWAY_SKUS = ["none", ...(Object.keys(GATEWAY_TIERS) as GatewaySku[])] as [
-  "none",
-  ...GatewaySku[],
-];
+export const GATEWAY_SKUS = ["none", ...(Object.keys(GATEWAY_TIERS) as GatewaySku[])] as ["none", ...GatewaySku[]];
 /** Premium spreads its units over these zones when the stack is zone redundant. */
 export const GATEWAY_ZONES = ["1", "2", "3"];
 
 const limitKey = z.enum(["subject", "subscription"]);
 const wholeNumber = z.number().int();
 
-const DEFAULTS: Record<Profile, { sku: GatewaySku; capacity: number; calls: number; quota: number; sampling: number }> = {
-  dev: { sku: "Developer", capacity: 1, calls: 300, quota: 100_000, sampling: 100 },
-  ephemeral: { sku: "Developer", capacity: 1, calls: 300, quota: 50_000, sampling: 100 },
-  prod: { sku: "Premium", capacity: 3, calls: 1200, quota: 2_000_000, sampling: 25 },
-};
+const DEFAULTS: Record<Profile, { sku: GatewaySku; capacity: number; calls: number; quota: number; sampling: number }> =
+  {
+    dev: { sku: "Developer", capacity: 1, calls: 300, quota: 100_000, sampling: 100 },
+    ephemeral: { sku: "Developer", capacity: 1, calls: 300, quota: 50_000, sampling: 100 },
+    prod: { sku: "Premium", capacity: 3, calls: 1200, quota: 2_000_000, sampling: 25 },
+  };
 
 export const gatewayArea = defineArea({
   schema: z
@@ -69,24 +67,39 @@ export const gatewayArea = defineArea({
     const [min, max] = GATEWAY_TIERS[value.sku].capacity;
     if (value.capacity !== undefined && (value.capacity < min || value.capacity > max)) {
       const units = min === max ? `exactly ${min} unit${min === 1 ? "" : "s"}` : `${min}-${max} units`;
-      report(["capacity"], `got ${value.capacity}; the ${value.sku} tier has ${units} (capacity: null takes the tier's least)`);
+      report(
+        ["capacity"],
+        `got ${value.capacity}; the ${value.sku} tier has ${units} (capacity: null takes the tier's least)`,
+      );
     }
     const capacity = gatewayCapacity({ sku: value.sku, capacity: value.capacity });
     if (context.zoneRedundant && value.sku !== "Premium") {
-      report(["sku"], `zone redundancy needs sku Premium; ${value.sku} has no availability zones (or set zoneRedundant: false)`);
+      report(
+        ["sku"],
+        `zone redundancy needs sku Premium; ${value.sku} has no availability zones (or set zoneRedundant: false)`,
+      );
     }
     if (context.zoneRedundant && value.sku === "Premium" && capacity % GATEWAY_ZONES.length !== 0) {
-      report(["capacity"], `got ${capacity}; a zone-redundant gateway spreads units evenly over ${GATEWAY_ZONES.length} zones, so use a multiple of ${GATEWAY_ZONES.length}`);
+      report(
+        ["capacity"],
+        `got ${capacity}; a zone-redundant gateway spreads units evenly over ${GATEWAY_ZONES.length} zones, so use a multiple of ${GATEWAY_ZONES.length}`,
+      );
     }
     const limits = LIMITS_BY_TIER[value.sku];
-    if (value.rateLimit && !limits.rateLimit) report(["rateLimit"], `the ${value.sku} tier has no rate-limit-by-key policy; set rateLimit: null (Front Door's WAF rate limit still applies)`);
-    if (value.quota && !limits.quota) report(["quota"], `the ${value.sku} tier has no quota-by-key policy; set quota: null`);
+    if (value.rateLimit && !limits.rateLimit)
+      report(
+        ["rateLimit"],
+        `the ${value.sku} tier has no rate-limit-by-key policy; set rateLimit: null (Front Door's WAF rate limit still applies)`,
+      );
+    if (value.quota && !limits.quota)
+      report(["quota"], `the ${value.sku} tier has no quota-by-key policy; set quota: null`);
     if (value.rateLimit) checkPositive(report, ["rateLimit", "callsPerMinute"], value.rateLimit.callsPerMinute);
     if (value.quota) checkPositive(report, ["quota", "callsPerDay"], value.quota.callsPerDay);
     value.corsOrigins.forEach((origin, i) => {
       const problem = corsOriginProblem(origin);
       if (problem) report(["corsOrigins", i], problem);
-      else if (context.profile === "prod" && origin.startsWith("http://")) report(["corsOrigins", i], `"${origin}": prod allows https origins only`);
+      else if (context.profile === "prod" && origin.startsWith("http://"))
+        report(["corsOrigins", i], `"${origin}": prod allows https origins only`);
     });
   },
 });

@@ -5,14 +5,23 @@ import { loadConfig } from "./load.js";
 
 const PROD = { ...DEV, "estate:profile": "prod" };
 const hosts = (value: unknown) => ({ "estate:hosts": JSON.stringify(value) });
-const problems = (raw: Record<string, string>, stack = "dev") => refusal(raw, { stack }).problems.map((p) => `${p.key}: ${p.message}`);
+const problems = (raw: Record<string, string>, stack = "dev") =>
+  refusal(raw, { stack }).problems.map((p) => `${p.key}: ${p.message}`);
 
 describe("estate:hosts", () => {
   it("defaults: Basic registry and one warm replica in dev; Premium zone-redundant registry, two replicas, no preview sites in prod", () => {
     const dev = loadConfig(DEV, { stack: "dev" }).hosts;
-    expect(dev).toMatchObject({ registry: { sku: "Basic", zoneRedundant: false }, containerApps: { minReplicas: 1, maxReplicas: 3 }, staticSites: { sku: "Standard" } });
+    expect(dev).toMatchObject({
+      registry: { sku: "Basic", zoneRedundant: false },
+      containerApps: { minReplicas: 1, maxReplicas: 3 },
+      staticSites: { sku: "Standard" },
+    });
     const prod = loadConfig(PROD, { stack: "prod" }).hosts;
-    expect(prod).toMatchObject({ registry: { sku: "Premium", zoneRedundant: true }, containerApps: { minReplicas: 2 }, staticSites: { stagingEnvironments: false } });
+    expect(prod).toMatchObject({
+      registry: { sku: "Premium", zoneRedundant: true },
+      containerApps: { minReplicas: 2 },
+      staticSites: { stagingEnvironments: false },
+    });
   });
 
   it("overrides one key and keeps the profile's others", () => {
@@ -34,7 +43,11 @@ describe("estate:hosts", () => {
       ...hosts({
         registry: { zoneRedundant: true },
         containerApps: { cpu: 0.3, minReplicas: 4, maxReplicas: 2, concurrentRequests: 0 },
-        staticSites: { sku: "Free", linkedBackend: "api", customDomains: ["www.contoso.com", "www.contoso.com", "https://contoso.com"] },
+        staticSites: {
+          sku: "Free",
+          linkedBackend: "api",
+          customDomains: ["www.contoso.com", "www.contoso.com", "https://contoso.com"],
+        },
       }),
     });
     expect(found).toEqual(
@@ -48,6 +61,8 @@ describe("estate:hosts", () => {
         'estate:hosts.staticSites.customDomains[2]: got "https://contoso.com"; expected a lowercase DNS host name such as www.contoso.com',
       ]),
     );
-    expect(problems({ ...DEV, ...hosts({ staticSites: { region: "eastus" } }) }).join("\n")).toMatch(/estate:hosts\.staticSites\.region: .*centralus/);
+    expect(problems({ ...DEV, ...hosts({ staticSites: { region: "eastus" } }) }).join("\n")).toMatch(
+      /estate:hosts\.staticSites\.region: .*centralus/,
+    );
   });
 });

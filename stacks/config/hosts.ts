@@ -1,12 +1,24 @@
 import { z } from "zod";
 import { HOST_NAME } from "../../infra/naming/index.js";
 import { REGISTRY_SKUS, type RegistrySku } from "../../infra/containers/registry.js";
-import { STATIC_SITE_REGIONS, STATIC_SITE_SKUS, type StaticSiteRegion, type StaticSiteSku } from "../../infra/static/index.js";
+import {
+  STATIC_SITE_REGIONS,
+  STATIC_SITE_SKUS,
+  type StaticSiteRegion,
+  type StaticSiteSku,
+} from "../../infra/static/index.js";
 import { defineArea, type Profile } from "./area.js";
 import { checkZones } from "./checks.js";
 
 interface HostsDefaults {
-  staticSites: { sku: StaticSiteSku; region?: StaticSiteRegion; stagingEnvironments: boolean; allowConfigFileUpdates: boolean; customDomains: string[]; linkedBackend?: string };
+  staticSites: {
+    sku: StaticSiteSku;
+    region?: StaticSiteRegion;
+    stagingEnvironments: boolean;
+    allowConfigFileUpdates: boolean;
+    customDomains: string[];
+    linkedBackend?: string;
+  };
   registry: { enabled: boolean; sku: RegistrySku; zoneRedundant: boolean };
   containerApps: { cpu: number; minReplicas: number; maxReplicas: number; concurrentRequests: number };
 }
@@ -70,26 +82,49 @@ export const hostsArea = defineArea({
   defaults: (profile) => DEFAULTS[profile],
   check: (value, context, report) => {
     const { registry, containerApps, staticSites } = value;
-    if (registry.zoneRedundant && registry.sku !== "Premium") report(["registry", "zoneRedundant"], `needs sku Premium (got ${registry.sku})`);
+    if (registry.zoneRedundant && registry.sku !== "Premium")
+      report(["registry", "zoneRedundant"], `needs sku Premium (got ${registry.sku})`);
     checkZones(report, ["registry", "zoneRedundant"], registry.zoneRedundant, context.location);
     if (!(containerApps.cpu >= 0.25 && containerApps.cpu <= 4 && Number.isInteger(containerApps.cpu * 4))) {
       report(["containerApps", "cpu"], `got ${containerApps.cpu}; expected 0.25 to 4 vCPU in steps of 0.25`);
     }
-    if (containerApps.minReplicas < 0 || containerApps.minReplicas > containerApps.maxReplicas || containerApps.maxReplicas > 1000) {
-      report(["containerApps", "minReplicas"], `replicas ${containerApps.minReplicas}..${containerApps.maxReplicas} are not a valid range (0 <= min <= max <= 1000)`);
+    if (
+      containerApps.minReplicas < 0 ||
+      containerApps.minReplicas > containerApps.maxReplicas ||
+      containerApps.maxReplicas > 1000
+    ) {
+      report(
+        ["containerApps", "minReplicas"],
+        `replicas ${containerApps.minReplicas}..${containerApps.maxReplicas} are not a valid range (0 <= min <= max <= 1000)`,
+      );
     }
-    if (containerApps.concurrentRequests < 1) report(["containerApps", "concurrentRequests"], `got ${containerApps.concurrentRequests}; expected at least 1`);
+    if (containerApps.concurrentRequests < 1)
+      report(["containerApps", "concurrentRequests"], `got ${containerApps.concurrentRequests}; expected at least 1`);
     if (staticSites.linkedBackend !== undefined && staticSites.sku !== "Standard") {
-      report(["staticSites", "linkedBackend"], `needs sku Standard (got ${staticSites.sku}): Free sites cannot link a backend (https://learn.microsoft.com/azure/static-web-apps/plans)`);
+      report(
+        ["staticSites", "linkedBackend"],
+        `needs sku Standard (got ${staticSites.sku}): Free sites cannot link a backend (https://learn.microsoft.com/azure/static-web-apps/plans)`,
+      );
     }
     staticSites.customDomains.forEach((host, i) => {
-      if (!HOST_NAME.test(host)) report(["staticSites", "customDomains", i], `got "${host}"; expected a lowercase DNS host name such as www.contoso.com`);
-      else if (staticSites.customDomains.indexOf(host) !== i) report(["staticSites", "customDomains", i], `${host} is listed twice`);
+      if (!HOST_NAME.test(host))
+        report(
+          ["staticSites", "customDomains", i],
+          `got "${host}"; expected a lowercase DNS host name such as www.contoso.com`,
+        );
+      else if (staticSites.customDomains.indexOf(host) !== i)
+        report(["staticSites", "customDomains", i], `${host} is listed twice`);
     });
   },
 });
 
 /** The region a static site goes to: the configured one, else the estate's when Static Web Apps has it. */
-export function staticSiteRegion(hosts: z.output<typeof hostsArea.schema>, location: string): StaticSiteRegion | undefined {
-  return hosts.staticSites.region ?? (STATIC_SITE_REGIONS as readonly string[]).find((region) => region === location) as StaticSiteRegion | undefined;
+export function staticSiteRegion(
+  hosts: z.output<typeof hostsArea.schema>,
+  location: string,
+): StaticSiteRegion | undefined {
+  return (
+    hosts.staticSites.region ??
+    ((STATIC_SITE_REGIONS as readonly string[]).find((region) => region === location) as StaticSiteRegion | undefined)
+  );
 }

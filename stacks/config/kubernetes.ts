@@ -11,7 +11,9 @@ const workload = z
   .object({
     name: z.string(),
     /** Repository and tag in the estate's registry, e.g. `feastfrenzy-api:1.4.2`; the registry's login server is prepended. */
-    image: z.string().regex(/^[a-z0-9][a-z0-9._/-]*:[A-Za-z0-9._-]+$/, "expected repository:tag, e.g. feastfrenzy-api:1.4.2"),
+    image: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._/-]*:[A-Za-z0-9._-]+$/, "expected repository:tag, e.g. feastfrenzy-api:1.4.2"),
     port: int,
     healthPath: z.string(),
     replicas: z.object({ min: int, max: int, cpuUtilization: int }).strict(),
@@ -34,7 +36,18 @@ const schema = z
     adminGroupObjectIds: z.array(z.string().uuid("expected an Entra group's object id, a GUID")),
     defender: z.boolean(),
     /** The registry the nodes pull from (ARM id), until the estate's own registry tier provides it. */
-    registry: z.object({ id: z.string().regex(/^\/subscriptions\/.+\/providers\/Microsoft\.ContainerRegistry\/registries\/[^/]+$/i, "expected a Microsoft.ContainerRegistry/registries ARM id"), loginServer: z.string().min(1) }).strict().optional(),
+    registry: z
+      .object({
+        id: z
+          .string()
+          .regex(
+            /^\/subscriptions\/.+\/providers\/Microsoft\.ContainerRegistry\/registries\/[^/]+$/i,
+            "expected a Microsoft.ContainerRegistry/registries ARM id",
+          ),
+        loginServer: z.string().min(1),
+      })
+      .strict()
+      .optional(),
     workload: workload.optional(),
   })
   .strict();
@@ -50,16 +63,37 @@ const pools = (system: Pool, user: Pool) => ({ systemPool: system, userPool: use
  */
 const DEFAULTS: Record<Profile, Omit<z.input<typeof schema>, "workload" | "registry" | "kubernetesVersion">> = {
   dev: {
-    enabled: false, tier: "Free", upgradeChannel: "stable", adminGroupObjectIds: [], defender: false,
-    ...pools({ name: "system", vmSize: "Standard_D2ds_v5", minCount: 1, maxCount: 3 }, { name: "apps", vmSize: "Standard_D2ds_v5", minCount: 1, maxCount: 3 }),
+    enabled: false,
+    tier: "Free",
+    upgradeChannel: "stable",
+    adminGroupObjectIds: [],
+    defender: false,
+    ...pools(
+      { name: "system", vmSize: "Standard_D2ds_v5", minCount: 1, maxCount: 3 },
+      { name: "apps", vmSize: "Standard_D2ds_v5", minCount: 1, maxCount: 3 },
+    ),
   },
   ephemeral: {
-    enabled: false, tier: "Free", upgradeChannel: "stable", adminGroupObjectIds: [], defender: false,
-    ...pools({ name: "system", vmSize: "Standard_D2ds_v5", minCount: 1, maxCount: 1 }, { name: "apps", vmSize: "Standard_D2ds_v5", minCount: 1, maxCount: 2 }),
+    enabled: false,
+    tier: "Free",
+    upgradeChannel: "stable",
+    adminGroupObjectIds: [],
+    defender: false,
+    ...pools(
+      { name: "system", vmSize: "Standard_D2ds_v5", minCount: 1, maxCount: 1 },
+      { name: "apps", vmSize: "Standard_D2ds_v5", minCount: 1, maxCount: 2 },
+    ),
   },
   prod: {
-    enabled: false, tier: "Standard", upgradeChannel: "stable", adminGroupObjectIds: [], defender: false,
-    ...pools({ name: "system", vmSize: "Standard_D4ds_v5", minCount: 3, maxCount: 5 }, { name: "apps", vmSize: "Standard_D4ds_v5", minCount: 3, maxCount: 10 }),
+    enabled: false,
+    tier: "Standard",
+    upgradeChannel: "stable",
+    adminGroupObjectIds: [],
+    defender: false,
+    ...pools(
+      { name: "system", vmSize: "Standard_D4ds_v5", minCount: 3, maxCount: 5 },
+      { name: "apps", vmSize: "Standard_D4ds_v5", minCount: 3, maxCount: 10 },
+    ),
   },
 };
 
@@ -69,15 +103,26 @@ export const kubernetesArea = defineArea({
   check: (value, context, report) => {
     if (!value.enabled) return;
     // The component's own checks, so a stack file fails before anything is declared.
-    const namer = new Namer({ workload: context.workload, environment: context.environment, location: context.location });
+    const namer = new Namer({
+      workload: context.workload,
+      environment: context.environment,
+      location: context.location,
+    });
     const zones = context.zoneRedundant ? (["1", "2", "3"] as const) : [];
     for (const problem of aksProblems({ ...value, namer, zones: [...zones] })) report(problem.path, problem.message);
     if (context.zoneRedundant && value.systemPool.minCount < 3) {
-      report(["systemPool", "minCount"], `got ${value.systemPool.minCount}; a zone-redundant cluster keeps at least 3 system nodes, one per zone`);
+      report(
+        ["systemPool", "minCount"],
+        `got ${value.systemPool.minCount}; a zone-redundant cluster keeps at least 3 system nodes, one per zone`,
+      );
     }
     if (value.workload) {
       for (const problem of workloadProblems(value.workload)) report(["workload", ...problem.path], problem.message);
-      if (!value.registry) report(["registry"], "missing; the workload's image comes from the estate's registry, which the nodes pull from with AcrPull: give { id, loginServer }");
+      if (!value.registry)
+        report(
+          ["registry"],
+          "missing; the workload's image comes from the estate's registry, which the nodes pull from with AcrPull: give { id, loginServer }",
+        );
     }
   },
 });

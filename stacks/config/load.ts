@@ -37,12 +37,19 @@ export function loadConfig(raw: Record<string, string>, options: LoadOptions): E
   // keys are reported in the same pass as the stack file's own mistakes.
   const profile: Profile = PROFILES.includes(values.profile as Profile) ? (values.profile as Profile) : "dev";
   const merged = deepMerge(profileDefaults(profile, options.stack), values);
-  if (values.environment === undefined && typeof merged.workload === "string" && typeof merged.location === "string" && isRegion(merged.location)) {
+  if (
+    values.environment === undefined &&
+    typeof merged.workload === "string" &&
+    typeof merged.location === "string" &&
+    isRegion(merged.location)
+  ) {
     merged.environment = deriveEnvironment(options.stack, { workload: merged.workload, location: merged.location });
   }
   // What a message quotes: the stack file's value, or the default it left in place.
   const given = (path: Array<string | number>) =>
-    secretKeys.has(`${NAMESPACE}:${path[0]}`) ? "[secret]" : JSON.stringify(valueAt(valueAt(values, path) === undefined ? merged : values, path));
+    secretKeys.has(`${NAMESPACE}:${path[0]}`)
+      ? "[secret]"
+      : JSON.stringify(valueAt(valueAt(values, path) === undefined ? merged : values, path));
   const shallow = stackFileSchema.safeParse(withoutNulls(values));
   if (!shallow.success) problems.push(...shallow.error.issues.flatMap((issue) => explain(issue, values, given)));
   const derivedEnvironment = values.environment === undefined ? merged.environment : undefined;
@@ -55,7 +62,9 @@ export function loadConfig(raw: Record<string, string>, options: LoadOptions): E
   const full = estateSchema.safeParse(merged);
   if (!full.success) {
     const known = new Set(problems.map((p) => p.key));
-    problems.push(...full.error.issues.flatMap((issue) => explain(issue, values, given)).filter((p) => !known.has(p.key)));
+    problems.push(
+      ...full.error.issues.flatMap((issue) => explain(issue, values, given)).filter((p) => !known.has(p.key)),
+    );
   } else if (!problems.length) {
     checkCombinations(full.data, (path, message) => problems.push({ key: formatKey(path), message }));
     // Supplied secrets need their values from the stack config itself, as Pulumi secrets.
@@ -82,9 +91,15 @@ function explain(
       return [{ key: formatKey(path), message: `got ${given(path)}; expected one of ${issue.options.join(", ")}` }];
     case "invalid_type":
       if (issue.received === "undefined" && valueAt(values, path) === null) {
-        return [{ key: formatKey(path), message: `cleared with null, but this key is required here; expected ${issue.expected}` }];
+        return [
+          {
+            key: formatKey(path),
+            message: `cleared with null, but this key is required here; expected ${issue.expected}`,
+          },
+        ];
       }
-      if (issue.received === "undefined") return [{ key: formatKey(path), message: `missing; expected ${issue.expected}` }];
+      if (issue.received === "undefined")
+        return [{ key: formatKey(path), message: `missing; expected ${issue.expected}` }];
       return [{ key: formatKey(path), message: `got ${given(path)} (${issue.received}); expected ${issue.expected}` }];
     default:
       return [{ key: formatKey(path), message: `got ${given(path)}; ${issue.message}` }];
@@ -159,7 +174,11 @@ export function deepMerge<T>(base: T, override: unknown): T {
 function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (!isPlainObject(value)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, withoutNulls(v)]),
+  );
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

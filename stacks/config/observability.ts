@@ -26,7 +26,9 @@ const alertRule = z
     severity: z.number().int().min(0).max(4).optional(),
   })
   .strict();
-const alertRules = z.object(Object.fromEntries(ALERT_RULES.map((rule) => [rule, alertRule])) as Record<AlertRule, typeof alertRule>).strict();
+const alertRules = z
+  .object(Object.fromEntries(ALERT_RULES.map((rule) => [rule, alertRule])) as Record<AlertRule, typeof alertRule>)
+  .strict();
 
 export const observabilityArea = defineArea({
   schema: z
@@ -46,12 +48,22 @@ export const observabilityArea = defineArea({
         })
         .strict(),
       /** Monthly budget on the estate's resource group: notified at each percentage of actual spend, and of Azure's forecast for the month. */
-      budget: z.object({ monthlyAmount: z.number(), actualPercent: z.array(z.number()), forecastPercent: z.array(z.number()) }).strict(),
+      budget: z
+        .object({ monthlyAmount: z.number(), actualPercent: z.array(z.number()), forecastPercent: z.array(z.number()) })
+        .strict(),
     })
     .strict(),
   defaults: (profile) => ({
     retentionDays: RETENTION[profile],
-    alerts: { emails: [], webhooks: [], severity: SEVERITY[profile], rules: Object.fromEntries(ALERT_RULES.map((rule) => [rule, ruleDefaults(rule)])) as Record<AlertRule, z.input<typeof alertRule>> },
+    alerts: {
+      emails: [],
+      webhooks: [],
+      severity: SEVERITY[profile],
+      rules: Object.fromEntries(ALERT_RULES.map((rule) => [rule, ruleDefaults(rule)])) as Record<
+        AlertRule,
+        z.input<typeof alertRule>
+      >,
+    },
     budget: { monthlyAmount: BUDGET[profile], actualPercent: [80, 100], forecastPercent: [] },
   }),
   check: (value, _context, report) => {
@@ -65,12 +77,18 @@ export const observabilityArea = defineArea({
     });
     for (const rule of ALERT_RULES) {
       const settings = value.alerts.rules[rule];
-      for (const { field, message } of alertSettingsProblems(rule, { ...settings, severity: settings.severity ?? value.alerts.severity })) {
+      for (const { field, message } of alertSettingsProblems(rule, {
+        ...settings,
+        severity: settings.severity ?? value.alerts.severity,
+      })) {
         report(["alerts", "rules", rule, field], message);
       }
     }
     checkPositive(report, ["budget", "monthlyAmount"], value.budget.monthlyAmount, "a positive amount per month");
-    for (const problem of budgetNotificationProblems([...value.budget.actualPercent, ...value.budget.forecastPercent])) {
+    for (const problem of budgetNotificationProblems([
+      ...value.budget.actualPercent,
+      ...value.budget.forecastPercent,
+    ])) {
       report(["budget"], `${problem} (actualPercent and forecastPercent together)`);
     }
   },

@@ -8,7 +8,12 @@ const refuse = (raw: Record<string, string>) => refusal({ ...BASE, ...raw });
 describe("estate:platform defaults", () => {
   it("turns every platform service off", () => {
     const { platform: p } = loadConfig(BASE, { stack: "dev" });
-    expect([p.search.enabled, p.openAi.enabled, p.realtime.enabled, p.appConfiguration.enabled]).toEqual([false, false, false, false]);
+    expect([p.search.enabled, p.openAi.enabled, p.realtime.enabled, p.appConfiguration.enabled]).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it("dev: one Basic search replica, Standard real-time units, no purge protection", () => {
@@ -16,7 +21,10 @@ describe("estate:platform defaults", () => {
     expect(p.search).toMatchObject({ sku: "basic", replicas: 1, partitions: 1, vectorSearch: true });
     expect(p.realtime).toMatchObject({ kind: "signalR", sku: "Standard_S1", units: 1 });
     expect(p.appConfiguration).toMatchObject({ sku: "standard", softDeleteRetentionDays: 7, purgeProtection: false });
-    expect(p.openAi).toMatchObject({ contentFilterThreshold: "Medium", deployments: [{ name: "chat", sku: "GlobalStandard", capacity: 10 }] });
+    expect(p.openAi).toMatchObject({
+      contentFilterThreshold: "Medium",
+      deployments: [{ name: "chat", sku: "GlobalStandard", capacity: 10 }],
+    });
   });
 
   it("prod: the search SLA's 3 replicas, Premium real-time units, purge protection", () => {
@@ -27,7 +35,13 @@ describe("estate:platform defaults", () => {
   });
 
   it("merges a stack's settings over the profile's", () => {
-    const { platform: p } = loadConfig({ ...BASE, ...platform({ search: { enabled: true, replicas: 2 }, realtime: { enabled: true, kind: "webPubSub" } }) }, { stack: "dev" });
+    const { platform: p } = loadConfig(
+      {
+        ...BASE,
+        ...platform({ search: { enabled: true, replicas: 2 }, realtime: { enabled: true, kind: "webPubSub" } }),
+      },
+      { stack: "dev" },
+    );
     expect(p.search).toMatchObject({ enabled: true, replicas: 2, sku: "basic" });
     expect(p.realtime).toMatchObject({ enabled: true, kind: "webPubSub", sku: "Standard_S1" });
   });
@@ -42,18 +56,27 @@ describe("estate:platform refusals", () => {
   });
 
   it("refuses a free App Configuration store (no private endpoint) and an empty OpenAI subdomain", () => {
-    const error = refuse(platform({ appConfiguration: { enabled: true, sku: "free" }, openAi: { enabled: true, customSubDomainName: "" } }));
+    const error = refuse(
+      platform({
+        appConfiguration: { enabled: true, sku: "free" },
+        openAi: { enabled: true, customSubDomainName: "" },
+      }),
+    );
     expect(error.message).toMatch(/estate:platform\.appConfiguration[\s\S]*the free tier has no private endpoints/);
     expect(error.message).toMatch(/estate:platform\.openAi[\s\S]*customSubDomainName is not set/);
   });
 
   it("refuses real-time sizes the SKU lacks, unknown keys and SKUs", () => {
-    expect(refuse(platform({ realtime: { enabled: true, units: 15 } })).message).toMatch(/units 15 is not a size Standard_S1 offers/);
+    expect(refuse(platform({ realtime: { enabled: true, units: 15 } })).message).toMatch(
+      /units 15 is not a size Standard_S1 offers/,
+    );
     expect(refuse(platform({ realtime: { sku: "Free_F1" } })).message).toMatch(/estate:platform\.realtime\.sku/);
     expect(refuse(platform({ search: { replica: 2 } })).message).toMatch(/replica/);
   });
 
   it("leaves a disabled service's settings unchecked", () => {
-    expect(() => loadConfig({ ...BASE, ...platform({ appConfiguration: { sku: "free" } }) }, { stack: "dev" })).not.toThrow();
+    expect(() =>
+      loadConfig({ ...BASE, ...platform({ appConfiguration: { sku: "free" } }) }, { stack: "dev" }),
+    ).not.toThrow();
   });
 });

@@ -38,7 +38,13 @@ const openAi = z
     contentFilterThreshold: z.enum(["Low", "Medium"]),
     deployments: z.array(
       z
-        .object({ name: z.string(), model: z.string(), version: z.string(), sku: enumOf(DEPLOYMENT_SKUS), capacity: int })
+        .object({
+          name: z.string(),
+          model: z.string(),
+          version: z.string(),
+          sku: enumOf(DEPLOYMENT_SKUS),
+          capacity: int,
+        })
         .strict(),
     ),
   })
@@ -76,13 +82,28 @@ export type PlatformConfig = z.output<typeof schema>;
 function defaults(profile: Profile): z.input<typeof schema> {
   const prod = profile === "prod";
   return {
-    search: { enabled: false, sku: "basic", replicas: prod ? 3 : 1, partitions: 1, vectorSearch: true, semanticRanker: "free" },
+    search: {
+      enabled: false,
+      sku: "basic",
+      replicas: prod ? 3 : 1,
+      partitions: 1,
+      vectorSearch: true,
+      semanticRanker: "free",
+    },
     openAi: {
       enabled: false,
       contentFilterThreshold: "Medium",
-      deployments: [{ name: "chat", model: "gpt-4o-mini", version: "2024-07-18", sku: "GlobalStandard", capacity: prod ? 50 : 10 }],
+      deployments: [
+        { name: "chat", model: "gpt-4o-mini", version: "2024-07-18", sku: "GlobalStandard", capacity: prod ? 50 : 10 },
+      ],
     },
-    realtime: { enabled: false, kind: "signalR", sku: prod ? "Premium_P1" : "Standard_S1", units: 1, clientCertificate: false },
+    realtime: {
+      enabled: false,
+      kind: "signalR",
+      sku: prod ? "Premium_P1" : "Standard_S1",
+      units: 1,
+      clientCertificate: false,
+    },
     appConfiguration: { enabled: false, sku: "standard", softDeleteRetentionDays: 7, purgeProtection: prod },
   };
 }
@@ -97,7 +118,11 @@ export const platformArea = defineArea({
   schema,
   defaults,
   check: (config, context, report) => {
-    const namer = new Namer({ workload: context.workload, environment: context.environment, location: context.location });
+    const namer = new Namer({
+      workload: context.workload,
+      environment: context.environment,
+      location: context.location,
+    });
     const names: Partial<Record<keyof PlatformConfig, string>> = {};
     for (const section of Object.keys(config) as Array<keyof PlatformConfig>) {
       if (!config[section].enabled) continue;
@@ -115,12 +140,22 @@ export const platformArea = defineArea({
       [
         "openAi",
         o.enabled && (o.customSubDomainName !== undefined || names.openAi !== undefined),
-        () => openAiProblems({ customSubDomainName: o.customSubDomainName ?? names.openAi!, deployments: o.deployments, contentFilter: { threshold: o.contentFilterThreshold } }),
+        () =>
+          openAiProblems({
+            customSubDomainName: o.customSubDomainName ?? names.openAi!,
+            deployments: o.deployments,
+            contentFilter: { threshold: o.contentFilterThreshold },
+          }),
       ],
       ["realtime", r.enabled, () => realtimeProblems(r)],
       ["appConfiguration", a.enabled, () => appConfigurationProblems({ ...a, privateEndpoint: true })],
     ];
-    for (const [section, enabled, list] of problems) if (enabled) for (const problem of list()) report([section], problem);
-    if (o.enabled && !o.deployments.length) report(["openAi", "deployments"], "an Azure OpenAI account without deployments serves nothing; list at least one model deployment");
+    for (const [section, enabled, list] of problems)
+      if (enabled) for (const problem of list()) report([section], problem);
+    if (o.enabled && !o.deployments.length)
+      report(
+        ["openAi", "deployments"],
+        "an Azure OpenAI account without deployments serves nothing; list at least one model deployment",
+      );
   },
 });

@@ -3,7 +3,13 @@ import { NAME_RULES, Namer, NamingError, type NameKind } from "../../infra/namin
 import type { Region } from "../../infra/naming/regions.js";
 import type { Profile } from "./area.js";
 import { AREAS } from "./areas.js";
-import { environmentFromStack, ENVIRONMENT_PATTERN, ENVIRONMENT_RULE, HASH_CHARS, MAX_ENVIRONMENT } from "./environment.js";
+import {
+  environmentFromStack,
+  ENVIRONMENT_PATTERN,
+  ENVIRONMENT_RULE,
+  HASH_CHARS,
+  MAX_ENVIRONMENT,
+} from "./environment.js";
 import type { estateSchema } from "./schema.js";
 
 export { environmentFromStack, ENVIRONMENT_PATTERN, ENVIRONMENT_RULE };

@@ -10,14 +10,19 @@ import { ENVIRONMENT_PATTERN, ENVIRONMENT_RULE } from "./profiles.js";
 const coreShape = {
   profile: z.enum(PROFILES),
   /** First segment of every name after the type abbreviation. */
-  workload: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, "expected 2-10 lowercase letters or digits, starting with a letter"),
+  workload: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{1,9}$/, "expected 2-10 lowercase letters or digits, starting with a letter"),
   /** Environment segment of names; derived from the stack name unless set (see environmentFromStack). */
   environment: z.string().regex(ENVIRONMENT_PATTERN, `expected ${ENVIRONMENT_RULE}`),
   location: z.enum(REGION_NAMES as [Region, ...Region[]]),
   owner: z.string().min(1, "expected the owning team or person, e.g. platform-team@contoso.com"),
   costCentre: z.string().min(1, "expected the cost centre to bill, e.g. CC-1234"),
   /** Ephemeral estates only: when it may be collected (ISO 8601, e.g. 2026-12-01T18:00:00Z). */
-  expiresAt: z.string().datetime({ offset: true, message: "expected an ISO 8601 date-time such as 2026-12-01T18:00:00Z" }).optional(),
+  expiresAt: z
+    .string()
+    .datetime({ offset: true, message: "expected an ISO 8601 date-time such as 2026-12-01T18:00:00Z" })
+    .optional(),
   zoneRedundant: z.boolean(),
   /** Extra tags on every taggable resource, beside the required ones. */
   tags: z.record(z.string().max(256)),
@@ -52,8 +57,16 @@ export function checkCombinations(config: EstateConfig, report: Report): void {
     }
   }
   const gateway = config.gateway.sku;
-  if (config.edge.sku !== "none" && config.edge.originAccess === "private-link" && gateway !== "Developer" && gateway !== "Premium") {
-    report(["edge", "originAccess"], `a private link origin is API Management's private endpoint, which needs gateway sku Developer or Premium; the gateway is ${gateway}`);
+  if (
+    config.edge.sku !== "none" &&
+    config.edge.originAccess === "private-link" &&
+    gateway !== "Developer" &&
+    gateway !== "Premium"
+  ) {
+    report(
+      ["edge", "originAccess"],
+      `a private link origin is API Management's private endpoint, which needs gateway sku Developer or Premium; the gateway is ${gateway}`,
+    );
   }
   checkDrAgainstData(config.dr, config.data, report);
   const { profile, workload, environment, location, zoneRedundant } = config;

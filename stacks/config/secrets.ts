@@ -8,7 +8,10 @@ const MAX_NAME = 59;
 /** A Pulumi config key outside the estate's own namespace, e.g. `secrets:youtubeApiKey`. */
 const CONFIG_KEY = /^([A-Za-z0-9_.-]+):([A-Za-z0-9_.-]+)$/;
 
-const receivers = z.object({ emails: z.array(z.string().email()), webhooks: z.array(z.string().url()) }).partial().strict();
+const receivers = z
+  .object({ emails: z.array(z.string().email()), webhooks: z.array(z.string().url()) })
+  .partial()
+  .strict();
 
 /**
  * A Key Vault secret whose value the operator supplies: the estate declares it with its expiry and
@@ -19,7 +22,9 @@ const suppliedSecret = z
     /** The Key Vault secret's name, as a manifest's `keyVault.secret` setting names it. */
     name: z.string().regex(SECRET_NAME, "expected 1-127 letters, digits and hyphens (a Key Vault secret name)"),
     /** The Pulumi config key that holds the value as a secret (`pulumi config set --secret secrets:<key> ...`). */
-    valueFrom: z.string().regex(CONFIG_KEY, "expected a Pulumi config key namespace:key, such as secrets:youtubeApiKey"),
+    valueFrom: z
+      .string()
+      .regex(CONFIG_KEY, "expected a Pulumi config key namespace:key, such as secrets:youtubeApiKey"),
     /** When the value expires (ISO 8601 date or date-time); or give `rotatedOn` and `lifetimeDays`. */
     expires: z.string().optional(),
     /** The date the current value was set, with `lifetimeDays`: it expires that many days later. */
@@ -35,10 +40,14 @@ export type SuppliedSecret = z.output<typeof suppliedSecret>;
 
 /** The expiry of a supplied secret, or undefined when its dates do not give one (the check reports why). */
 export function secretExpiry(secret: SuppliedSecret): Date | undefined {
-  const at = (text: string | undefined) => (text !== undefined && !Number.isNaN(Date.parse(text)) ? new Date(Date.parse(text)) : undefined);
-  if (secret.expires !== undefined) return secret.rotatedOn === undefined && secret.lifetimeDays === undefined ? at(secret.expires) : undefined;
+  const at = (text: string | undefined) =>
+    text !== undefined && !Number.isNaN(Date.parse(text)) ? new Date(Date.parse(text)) : undefined;
+  if (secret.expires !== undefined)
+    return secret.rotatedOn === undefined && secret.lifetimeDays === undefined ? at(secret.expires) : undefined;
   const rotated = at(secret.rotatedOn);
-  return rotated && secret.lifetimeDays !== undefined ? new Date(rotated.getTime() + secret.lifetimeDays * DAY_MS) : undefined;
+  return rotated && secret.lifetimeDays !== undefined
+    ? new Date(rotated.getTime() + secret.lifetimeDays * DAY_MS)
+    : undefined;
 }
 
 /** The namespace and key of `valueFrom`. */
@@ -62,18 +71,30 @@ export const secretsArea = defineArea({
     const seen = new Set<string>();
     value.supplied.forEach((secret, i) => {
       const at = (...path: string[]) => ["supplied", i, ...path];
-      if (seen.has(secret.name.toLowerCase())) report(at("name"), `"${secret.name}" is listed twice (Key Vault names ignore case)`);
+      if (seen.has(secret.name.toLowerCase()))
+        report(at("name"), `"${secret.name}" is listed twice (Key Vault names ignore case)`);
       seen.add(secret.name.toLowerCase());
       // Its reminder subscription is named evgs-<name>, which Event Grid allows 64 characters.
-      if (secret.name.length > MAX_NAME) report(at("name"), `"${secret.name}" is ${secret.name.length} characters; a supplied secret's name takes at most ${MAX_NAME} (its reminder's Event Grid subscription is named after it)`);
+      if (secret.name.length > MAX_NAME)
+        report(
+          at("name"),
+          `"${secret.name}" is ${secret.name.length} characters; a supplied secret's name takes at most ${MAX_NAME} (its reminder's Event Grid subscription is named after it)`,
+        );
       if (secret.remind && !secret.remind.emails?.length && !secret.remind.webhooks?.length) {
-        report(at("remind"), `secret "${secret.name}" would remind nobody; give emails or webhooks, or leave remind out to remind the estate's alert receivers`);
+        report(
+          at("remind"),
+          `secret "${secret.name}" would remind nobody; give emails or webhooks, or leave remind out to remind the estate's alert receivers`,
+        );
       }
       secret.remind?.webhooks?.forEach((url, w) => {
-        if (!url.startsWith("https://")) report(at("remind", "webhooks", String(w)), `got "${url}"; reminder webhooks must use https`);
+        if (!url.startsWith("https://"))
+          report(at("remind", "webhooks", String(w)), `got "${url}"; reminder webhooks must use https`);
       });
       if (valueKey(secret).namespace === "estate") {
-        report(at("valueFrom"), `got "${secret.valueFrom}"; the estate namespace holds the estate's settings: keep the value under another namespace, such as secrets:${valueKey(secret).key}`);
+        report(
+          at("valueFrom"),
+          `got "${secret.valueFrom}"; the estate namespace holds the estate's settings: keep the value under another namespace, such as secrets:${valueKey(secret).key}`,
+        );
       }
       const byDate = secret.expires !== undefined;
       const byLifetime = secret.rotatedOn !== undefined || secret.lifetimeDays !== undefined;
@@ -82,7 +103,10 @@ export const secretsArea = defineArea({
         return;
       }
       if (byLifetime && (secret.rotatedOn === undefined || secret.lifetimeDays === undefined)) {
-        report(at(secret.rotatedOn === undefined ? "rotatedOn" : "lifetimeDays"), `lifetimeDays counts from rotatedOn: give both for secret "${secret.name}"`);
+        report(
+          at(secret.rotatedOn === undefined ? "rotatedOn" : "lifetimeDays"),
+          `lifetimeDays counts from rotatedOn: give both for secret "${secret.name}"`,
+        );
         return;
       }
       const field = byDate ? "expires" : "rotatedOn";
@@ -90,9 +114,15 @@ export const secretsArea = defineArea({
       if (!expiry) {
         report(at(field), `got "${secret[field]}"; expected an ISO 8601 date such as 2027-03-31`);
       } else if (expiry.getTime() <= now) {
-        report(at(field), `secret "${secret.name}" expired on ${expiry.toISOString().slice(0, 10)}; rotate it and give the new value's expiry`);
+        report(
+          at(field),
+          `secret "${secret.name}" expired on ${expiry.toISOString().slice(0, 10)}; rotate it and give the new value's expiry`,
+        );
       } else if (expiry.getTime() - now > value.maxLifetimeDays * DAY_MS) {
-        report(at(field), `secret "${secret.name}" expires on ${expiry.toISOString().slice(0, 10)}, more than maxLifetimeDays (${value.maxLifetimeDays}) from today`);
+        report(
+          at(field),
+          `secret "${secret.name}" expires on ${expiry.toISOString().slice(0, 10)}, more than maxLifetimeDays (${value.maxLifetimeDays}) from today`,
+        );
       }
     });
   },
@@ -111,13 +141,28 @@ export function suppliedSecretProblems(
   return config.secrets.supplied.flatMap((secret, i): ConfigProblem[] => {
     const key = `estate:secrets.supplied[${i}]`;
     if (generated.has(secret.name)) {
-      return [{ key: `${key}.name`, message: `"${secret.name}" is a secret the estate generates (estate:data.keyVault.secrets); give the supplied one another name` }];
+      return [
+        {
+          key: `${key}.name`,
+          message: `"${secret.name}" is a secret the estate generates (estate:data.keyVault.secrets); give the supplied one another name`,
+        },
+      ];
     }
     if (raw[secret.valueFrom] === undefined) {
-      return [{ key: `${key}.valueFrom`, message: `no value for ${secret.valueFrom} in the stack config; set it with \`pulumi config set --secret ${secret.valueFrom} <value>\`` }];
+      return [
+        {
+          key: `${key}.valueFrom`,
+          message: `no value for ${secret.valueFrom} in the stack config; set it with \`pulumi config set --secret ${secret.valueFrom} <value>\``,
+        },
+      ];
     }
     if (!secretKeys.has(secret.valueFrom)) {
-      return [{ key: `${key}.valueFrom`, message: `${secret.valueFrom} is stored in plain text; store it as a secret with \`pulumi config set --secret ${secret.valueFrom} <value>\`` }];
+      return [
+        {
+          key: `${key}.valueFrom`,
+          message: `${secret.valueFrom} is stored in plain text; store it as a secret with \`pulumi config set --secret ${secret.valueFrom} <value>\``,
+        },
+      ];
     }
     return [];
   });

@@ -52,28 +52,53 @@ export function alertsTier(
         vaultId: data.keyVault.vaultId,
         actionGroupId: alerts.actionGroupId,
         severity: config.observability.alerts.severity,
-        reminders: supplied.map((secret) => ({ secret: secret.name, ...(secret.remind ? { receivers: { emails: secret.remind.emails ?? [], webhooks: secret.remind.webhooks ?? [] } } : {}) })),
+        reminders: supplied.map((secret) => ({
+          secret: secret.name,
+          ...(secret.remind
+            ? { receivers: { emails: secret.remind.emails ?? [], webhooks: secret.remind.webhooks ?? [] } }
+            : {}),
+        })),
       })
     : undefined;
   return { alerts, budget, secretReminders };
 }
 
 /** Each metric rule on every resource of its kind the estate declares, and only there. */
-function metricAlertTargets(config: EstateConfig, data: DataServicesTier["data"], compute: HostsTier["compute"]): MetricAlertTarget[] {
+function metricAlertTargets(
+  config: EstateConfig,
+  data: DataServicesTier["data"],
+  compute: HostsTier["compute"],
+): MetricAlertTarget[] {
   // Flex Consumption plans report no CPU or memory of their own: only the web plan and an Elastic Premium one are watched.
   const plans = [
     ...(compute.webPlanId ? [{ key: "web", resourceId: compute.webPlanId }] : []),
-    ...(compute.functionPlanId && config.compute.functions.plan === "ElasticPremium" ? [{ key: "func", resourceId: compute.functionPlanId }] : []),
+    ...(compute.functionPlanId && config.compute.functions.plan === "ElasticPremium"
+      ? [{ key: "func", resourceId: compute.functionPlanId }]
+      : []),
   ];
   return [
     ...Object.entries(compute.apps).map(([key, app]) => ({ rule: "http5xx" as const, key, resourceId: app.id })),
     ...plans.flatMap((plan) => (["appCpu", "appMemory"] as const).map((rule) => ({ rule, ...plan }))),
     ...(data.cosmos ? [{ rule: "cosmosRu" as const, key: "cosmos", resourceId: data.cosmos.accountId }] : []),
-    ...(data.serviceBus ? [{ rule: "deadLetters" as const, key: "servicebus", resourceId: data.serviceBus.namespaceId }] : []),
-    ...(data.redis ? (["redisMemory", "cacheHitRate"] as const).map((rule) => ({ rule, key: "redis", resourceId: data.redis!.cacheId })) : []),
+    ...(data.serviceBus
+      ? [{ rule: "deadLetters" as const, key: "servicebus", resourceId: data.serviceBus.namespaceId }]
+      : []),
+    ...(data.redis
+      ? (["redisMemory", "cacheHitRate"] as const).map((rule) => ({
+          rule,
+          key: "redis",
+          resourceId: data.redis!.cacheId,
+        }))
+      : []),
     // The geo-replicated cache (estate:dr) fills like its primary and becomes the primary after a failover.
-    ...(data.redisSecondary ? [{ rule: "redisMemory" as const, key: "redis-secondary", resourceId: data.redisSecondary.cacheId }] : []),
-    ...Object.entries(data.sql?.databaseIds ?? {}).map(([key, id]) => ({ rule: "sqlCpu" as const, key, resourceId: id })),
+    ...(data.redisSecondary
+      ? [{ rule: "redisMemory" as const, key: "redis-secondary", resourceId: data.redisSecondary.cacheId }]
+      : []),
+    ...Object.entries(data.sql?.databaseIds ?? {}).map(([key, id]) => ({
+      rule: "sqlCpu" as const,
+      key,
+      resourceId: id,
+    })),
     { rule: "storageAvailability", key: "storage", resourceId: data.storage.accountId },
   ];
 }
@@ -83,9 +108,19 @@ function metricAlertTargets(config: EstateConfig, data: DataServicesTier["data"]
  * the first app. An estate with none of them (a private AKS workload only) has no public health URL,
  * so it gets no test; its cluster and data alerts still apply.
  */
-function availability(compute: HostsTier["compute"], gateway: GatewayTier | undefined, edge: EdgeTier | undefined): { availabilityUrl?: pulumi.Input<string> } {
+function availability(
+  compute: HostsTier["compute"],
+  gateway: GatewayTier | undefined,
+  edge: EdgeTier | undefined,
+): { availabilityUrl?: pulumi.Input<string> } {
   const [first] = Object.values(compute.apps);
-  const entry = edge ? edge.edge.url : gateway ? gateway.gateway.gatewayUrl : first ? pulumi.interpolate`https://${first.defaultHostName}` : undefined;
+  const entry = edge
+    ? edge.edge.url
+    : gateway
+      ? gateway.gateway.gatewayUrl
+      : first
+        ? pulumi.interpolate`https://${first.defaultHostName}`
+        : undefined;
   return entry ? { availabilityUrl: pulumi.interpolate`${entry}${HEALTH_PATH}` } : {};
 }
 

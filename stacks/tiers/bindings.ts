@@ -1,6 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
-import { mysqlEntraUser, postgresqlEntraRole, sqlContainedUser, type DatabaseUserStep, type DataTier } from "../../infra/data/index.js";
+import {
+  mysqlEntraUser,
+  postgresqlEntraRole,
+  sqlContainedUser,
+  type DatabaseUserStep,
+  type DataTier,
+} from "../../infra/data/index.js";
 import { IDENTITY_BINDINGS } from "../../services/manifest.js";
 import type { BindingIdentity, HostedService } from "../services.js";
 import type { Foundation } from "./foundation.js";
@@ -37,14 +43,31 @@ export function serviceIdentity({ base, namer }: Foundation, service: HostedServ
  * trigger reads with the app's own identity when the code itself signs in as the service identity.
  * loadHostedServices has refused bindings to services the stack leaves out.
  */
-export function grantServiceData(service: HostedService, { key, principalId }: Grantee, data: DataTier, platform: PlatformServicesTier, { bindings }: { bindings: boolean }): void {
+export function grantServiceData(
+  service: HostedService,
+  { key, principalId }: Grantee,
+  data: DataTier,
+  platform: PlatformServicesTier,
+  { bindings }: { bindings: boolean },
+): void {
   if (service.cosmos.length) data.cosmos!.grantDataAccess(key, principalId);
   // Blob roles are per container: an app can touch neither another's data nor any package.
-  for (const blob of service.blobContainers) data.storage.grantBlobAccess(key, principalId, blob.access === "readwrite" ? "write" : "read", blob.name);
+  for (const blob of service.blobContainers)
+    data.storage.grantBlobAccess(key, principalId, blob.access === "readwrite" ? "write" : "read", blob.name);
   for (const queue of service.queues) data.serviceBus!.grantQueueAccess(key, principalId, queue.name, queue.access);
   if (!bindings) return;
-  if (service.redis) data.redis!.grantCacheAccess(key, principalId, service.redis.access === "readwrite" ? "Data Contributor" : "Data Reader");
-  if (service.search) platform.search!.grantDataAccess(key, principalId, service.search.access === "readwrite" ? "Search Index Data Contributor" : "Search Index Data Reader");
+  if (service.redis)
+    data.redis!.grantCacheAccess(
+      key,
+      principalId,
+      service.redis.access === "readwrite" ? "Data Contributor" : "Data Reader",
+    );
+  if (service.search)
+    platform.search!.grantDataAccess(
+      key,
+      principalId,
+      service.search.access === "readwrite" ? "Search Index Data Contributor" : "Search Index Data Reader",
+    );
   if (service.openAi) platform.openAi!.grantDataAccess(key, principalId);
   if (service.signalR || service.webPubSub) platform.realtime!.grantDataAccess(key, principalId);
   if (service.appConfig) platform.appConfiguration!.grantDataAccess(key, principalId);
@@ -54,20 +77,42 @@ export function grantServiceData(service: HostedService, { key, principalId }: G
 export type ServiceDatabaseUser = DatabaseUserStep & { service: string };
 
 /** The database users a service's SQL, PostgreSQL and MySQL bindings need, for the server's administrator to create. */
-export function databaseUserSteps(service: HostedService, identity: ServiceIdentity, data: DataTier): ServiceDatabaseUser[] {
+export function databaseUserSteps(
+  service: HostedService,
+  identity: ServiceIdentity,
+  data: DataTier,
+): ServiceDatabaseUser[] {
   const user = identity.name;
   const steps: DatabaseUserStep[] = [];
   if (service.sql) {
     const { database, access } = service.sql;
-    steps.push({ engine: "sql", server: data.sql!.fullyQualifiedDomainName, database, user, statements: pulumi.output(sqlContainedUser(user, access)) });
+    steps.push({
+      engine: "sql",
+      server: data.sql!.fullyQualifiedDomainName,
+      database,
+      user,
+      statements: pulumi.output(sqlContainedUser(user, access)),
+    });
   }
   if (service.postgresql) {
     const { database, access } = service.postgresql;
-    steps.push({ engine: "postgresql", server: data.postgresql!.fullyQualifiedDomainName, database, user, statements: pulumi.output(postgresqlEntraRole(user, database, access)) });
+    steps.push({
+      engine: "postgresql",
+      server: data.postgresql!.fullyQualifiedDomainName,
+      database,
+      user,
+      statements: pulumi.output(postgresqlEntraRole(user, database, access)),
+    });
   }
   if (service.mysql) {
     const { database, access } = service.mysql;
-    steps.push({ engine: "mysql", server: data.mysql!.fullyQualifiedDomainName, database, user, statements: mysqlEntraUser(user, identity.clientId, database, access) });
+    steps.push({
+      engine: "mysql",
+      server: data.mysql!.fullyQualifiedDomainName,
+      database,
+      user,
+      statements: mysqlEntraUser(user, identity.clientId, database, access),
+    });
   }
   return steps.map((step) => ({ service: service.name, ...step }));
 }

@@ -3,7 +3,13 @@ import type { AppSettingValue } from "../../infra/compute/index.js";
 import { ContainerApp, ContainerAppsEnvironment, ContainerRegistry } from "../../infra/containers/index.js";
 import type { HostedService } from "../services.js";
 import { serviceSettings, type SettingSources } from "../services.js";
-import { databaseUserSteps, grantServiceData, serviceIdentity, type ServiceDatabaseUser, type ServiceIdentity } from "./bindings.js";
+import {
+  databaseUserSteps,
+  grantServiceData,
+  serviceIdentity,
+  type ServiceDatabaseUser,
+  type ServiceIdentity,
+} from "./bindings.js";
 import type { DataServicesTier } from "./data.js";
 import type { Foundation } from "./foundation.js";
 import { gatewaySubnetRole, hostsContainers, type NetworkTier } from "./network.js";
@@ -34,7 +40,10 @@ export function containerHosts(
   const { config, base, diagnostics, appInsights, services } = foundation;
   if (!hostsContainers(services)) return undefined;
   const subnetId = network.subnetIds.containerApps;
-  if (!subnetId) throw new Error("containers: the network has no containerApps subnet; stacks/tiers/network.ts plans it when a container service is hosted");
+  if (!subnetId)
+    throw new Error(
+      "containers: the network has no containerApps subnet; stacks/tiers/network.ts plans it when a container service is hosted",
+    );
   const settings = config.hosts;
 
   const premium = settings.registry.sku === "Premium";
@@ -44,7 +53,9 @@ export function containerHosts(
     sku: settings.registry.sku,
     zoneRedundant: premium ? settings.registry.zoneRedundant : undefined,
     // Premium can close its public endpoint: pulls then go through the private endpoint.
-    privateEndpoint: premium ? { subnetId: network.subnetIds.privateEndpoints, privateDnsZoneId: dns.zoneIds.containerRegistry! } : undefined,
+    privateEndpoint: premium
+      ? { subnetId: network.subnetIds.privateEndpoints, privateDnsZoneId: dns.zoneIds.containerRegistry! }
+      : undefined,
   });
   const environment = new ContainerAppsEnvironment("containers", {
     ...base,
@@ -55,7 +66,11 @@ export function containerHosts(
   });
 
   // Services with identity bindings run as an identity made before their app: their settings name it.
-  const identities = Object.fromEntries(services.filter((s) => s.kind === "container").map((service) => [service.name, serviceIdentity(foundation, service)]));
+  const identities = Object.fromEntries(
+    services
+      .filter((s) => s.kind === "container")
+      .map((service) => [service.name, serviceIdentity(foundation, service)]),
+  );
   // The gateway's subnet is the apps' one allowed caller when it is in the VNet.
   const gatewayCidr = gatewaySubnetRole(config) ? subnets.gateway : undefined;
   const apps = Object.fromEntries(
@@ -69,7 +84,11 @@ export function containerHosts(
           name: service.name,
           environment: environment.ref,
           image: { registry, reference: service.image! },
-          ingress: { from: "vnet", targetPort: service.port!, allowedSourceCidrs: gatewayCidr ? [gatewayCidr] : undefined },
+          ingress: {
+            from: "vnet",
+            targetPort: service.port!,
+            allowedSourceCidrs: gatewayCidr ? [gatewayCidr] : undefined,
+          },
           cpu: settings.containerApps.cpu,
           minReplicas: settings.containerApps.minReplicas,
           maxReplicas: settings.containerApps.maxReplicas,
@@ -85,7 +104,9 @@ export function containerHosts(
   // Each app's identity gets exactly the data its manifest lists, as the App Service apps do.
   const databaseUsers: ServiceDatabaseUser[] = [];
   for (const service of services.filter((s) => s.kind === "container")) {
-    grantServiceData(service, { key: service.name, principalId: apps[service.name].principalId }, data, platform, { bindings: true });
+    grantServiceData(service, { key: service.name, principalId: apps[service.name].principalId }, data, platform, {
+      bindings: true,
+    });
     const identity = identities[service.name];
     if (identity) databaseUsers.push(...databaseUserSteps(service, identity, data));
   }
@@ -96,7 +117,12 @@ export function containerHosts(
  * A container's env vars from its manifest: what serviceSettings gives App Service apps, plus the
  * App Insights connection, which App Service sets on its own and Container Apps does not.
  */
-function containerSettings(service: HostedService, sources: SettingSources, appInsightsConnection: pulumi.Output<string>, identity?: ServiceIdentity): Record<string, AppSettingValue> {
+function containerSettings(
+  service: HostedService,
+  sources: SettingSources,
+  appInsightsConnection: pulumi.Output<string>,
+  identity?: ServiceIdentity,
+): Record<string, AppSettingValue> {
   const resolved = serviceSettings(service, sources, identity);
   // In the manifest's order, as App Service apps list theirs.
   const settings: Record<string, AppSettingValue> = {};

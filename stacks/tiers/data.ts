@@ -1,6 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { FUNCTIONS_HOST_CONTAINERS } from "../../infra/compute/index.js";
-import { DataTier, MIN_GRACE_PERIOD_MINUTES, type DataTierArgs, type StorageRedundancy } from "../../infra/data/index.js";
+import {
+  DataTier,
+  MIN_GRACE_PERIOD_MINUTES,
+  type DataTierArgs,
+  type StorageRedundancy,
+} from "../../infra/data/index.js";
 import type { CosmosConsistency, CosmosThroughput } from "../../infra/data/cosmos.js";
 import { Namer, REGIONS, type Region } from "../../infra/naming/index.js";
 import { DEFAULT_PRIVATE_LINK_SERVICES, type PrivateLinkService } from "../../infra/network/dns.js";
@@ -18,7 +23,9 @@ export const flexDeploymentContainer = (service: string) => `deploy-${service}`;
 
 /** The services whose packages One deploy publishes: every Function app when the functions run on Flex Consumption. */
 export function flexServices({ config, services }: Pick<Foundation, "config" | "services">): string[] {
-  return config.compute.functions.plan === "FlexConsumption" ? services.filter((service) => service.kind === "function-app").map((service) => service.name) : [];
+  return config.compute.functions.plan === "FlexConsumption"
+    ? services.filter((service) => service.kind === "function-app").map((service) => service.name)
+    : [];
 }
 
 /** The data services, each behind a private endpoint in the private-endpoint subnet. */
@@ -55,7 +62,14 @@ export function drSecondary(config: EstateConfig): Region | undefined {
 }
 
 /** Storage's geo-redundant counterpart with read access in the secondary: zonal stays zonal. */
-const GEO_REDUNDANCY: Record<StorageRedundancy, StorageRedundancy> = { LRS: "RA-GRS", GRS: "RA-GRS", "RA-GRS": "RA-GRS", ZRS: "RA-GZRS", GZRS: "RA-GZRS", "RA-GZRS": "RA-GZRS" };
+const GEO_REDUNDANCY: Record<StorageRedundancy, StorageRedundancy> = {
+  LRS: "RA-GRS",
+  GRS: "RA-GRS",
+  "RA-GRS": "RA-GRS",
+  ZRS: "RA-GZRS",
+  GZRS: "RA-GZRS",
+  "RA-GZRS": "RA-GZRS",
+};
 
 /**
  * The consistency a Cosmos DB account with a second region needs for the RPO: Session loses up to
@@ -66,7 +80,8 @@ const GEO_REDUNDANCY: Record<StorageRedundancy, StorageRedundancy> = { LRS: "RA-
  */
 export function cosmosConsistencyFor(rpoMinutes: number): CosmosConsistency {
   if (rpoMinutes >= 15) return { level: "Session" };
-  if (rpoMinutes >= 5) return { level: "BoundedStaleness", maxIntervalInSeconds: rpoMinutes * 60, maxStalenessPrefix: 100_000 };
+  if (rpoMinutes >= 5)
+    return { level: "BoundedStaleness", maxIntervalInSeconds: rpoMinutes * 60, maxStalenessPrefix: 100_000 };
   return { level: "Strong" };
 }
 
@@ -79,7 +94,10 @@ export function sqlGracePeriodMinutes(rtoMinutes: number): number {
   return Math.max(MIN_GRACE_PERIOD_MINUTES, (Math.ceil(rtoMinutes / 60) - 1) * 60);
 }
 
-type DataSettings = Omit<DataTierArgs, "resourceGroupName" | "location" | "namer" | "tags" | "diagnostics" | "privateEndpointSubnetId" | "privateDnsZoneIds">;
+type DataSettings = Omit<
+  DataTierArgs,
+  "resourceGroupName" | "location" | "namer" | "tags" | "diagnostics" | "privateEndpointSubnetId" | "privateDnsZoneIds"
+>;
 
 /** The data settings with each replicated tier's copy in the secondary region, as estate:dr asks. */
 function withDisasterRecovery(config: EstateConfig, settings: DataSettings): DataSettings {
@@ -98,12 +116,19 @@ function withDisasterRecovery(config: EstateConfig, settings: DataSettings): Dat
         ? {
             ...cosmos,
             consistency: cosmosConsistencyFor(dr.rpoMinutes),
-            replica: { location: secondary, zoneRedundant: cosmos.zoneRedundant && zones, automaticFailover: dr.failover.cosmos === "automatic" },
+            replica: {
+              location: secondary,
+              zoneRedundant: cosmos.zoneRedundant && zones,
+              automaticFailover: dr.failover.cosmos === "automatic",
+            },
           }
         : cosmos,
     serviceBus:
       serviceBus && replicated("serviceBus")
-        ? { ...serviceBus, geoReplica: { location: secondary, maxReplicationLagSeconds: serviceBusLagSeconds(dr.rpoMinutes) } }
+        ? {
+            ...serviceBus,
+            geoReplica: { location: secondary, maxReplicationLagSeconds: serviceBusLagSeconds(dr.rpoMinutes) },
+          }
         : serviceBus,
     storage: replicated("storage") ? { ...storage, redundancy: GEO_REDUNDANCY[storage.redundancy] } : storage,
     postgresql: flexible(postgresql, "postgresql"),
@@ -114,7 +139,11 @@ function withDisasterRecovery(config: EstateConfig, settings: DataSettings): Dat
       sql:
         sql && replicated("sql")
           ? dr.failover.sql === "automatic"
-            ? { policy: "Automatic", gracePeriodMinutes: sqlGracePeriodMinutes(dr.rtoMinutes), zoneRedundant: sql.zoneRedundant && zones }
+            ? {
+                policy: "Automatic",
+                gracePeriodMinutes: sqlGracePeriodMinutes(dr.rtoMinutes),
+                zoneRedundant: sql.zoneRedundant && zones,
+              }
             : { policy: "Manual", zoneRedundant: sql.zoneRedundant && zones }
           : undefined,
       redis: redis && replicated("redis") ? { zoneRedundant: redis.zoneRedundant && zones } : undefined,
@@ -133,7 +162,10 @@ function serviceBusLagSeconds(rpoMinutes: number): number {
 
 /** The private-link services whose DNS zones the stack needs: the optional servers' only when they are on. */
 export function privateLinkServices(data: DataConfig): PrivateLinkService[] {
-  return [...DEFAULT_PRIVATE_LINK_SERVICES, ...(["postgresql", "mysql"] as const).filter((server) => data[server].enabled)];
+  return [
+    ...DEFAULT_PRIVATE_LINK_SERVICES,
+    ...(["postgresql", "mysql"] as const).filter((server) => data[server].enabled),
+  ];
 }
 
 /** A flexible server's settings, present only when enabled (the config check refuses one on without its admin). */
@@ -142,7 +174,20 @@ function flexibleServer({ enabled, admin, ...settings }: DataConfig["postgresql"
 }
 
 /** The data config as the data tier takes it: optional services present only when enabled. */
-function dataSettings({ lock, sql, redis, storage, postgresql, mysql, cosmos: cosmosConfig, serviceBus: serviceBusConfig, ...rest }: DataConfig, deploymentContainers: string[]) {
+function dataSettings(
+  {
+    lock,
+    sql,
+    redis,
+    storage,
+    postgresql,
+    mysql,
+    cosmos: cosmosConfig,
+    serviceBus: serviceBusConfig,
+    ...rest
+  }: DataConfig,
+  deploymentContainers: string[],
+) {
   const { enabled: cosmosEnabled, ...cosmos } = cosmosConfig;
   const { enabled: serviceBusEnabled, ...serviceBus } = serviceBusConfig;
   const { enabled: sqlEnabled, admin, ...sqlSettings } = sql;
@@ -155,14 +200,27 @@ function dataSettings({ lock, sql, redis, storage, postgresql, mysql, cosmos: co
           databases: cosmos.databases.map((db) => ({
             ...db,
             throughput: throughputOf(db.throughput),
-            containers: db.containers.map((container) => ({ ...container, throughput: throughputOf(container.throughput) })),
+            containers: db.containers.map((container) => ({
+              ...container,
+              throughput: throughputOf(container.throughput),
+            })),
           })),
         }
       : undefined,
     serviceBus: serviceBusEnabled ? serviceBus : undefined,
     // The services' packages live beside their data, reached through the same private endpoint,
     // and the Functions host keeps its leases and keys in containers of its own there.
-    storage: { ...storage, containers: [...new Set([...storage.containers, DEPLOYMENTS_CONTAINER, ...deploymentContainers, ...FUNCTIONS_HOST_CONTAINERS])] },
+    storage: {
+      ...storage,
+      containers: [
+        ...new Set([
+          ...storage.containers,
+          DEPLOYMENTS_CONTAINER,
+          ...deploymentContainers,
+          ...FUNCTIONS_HOST_CONTAINERS,
+        ]),
+      ],
+    },
     lock: lock === "none" ? undefined : lock,
     // The config check refuses an enabled server without its admin group.
     sql: sqlEnabled && admin ? { ...sqlSettings, admin } : undefined,

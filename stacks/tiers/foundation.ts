@@ -67,6 +67,11 @@ function suppliedSecrets(config: EstateConfig): SuppliedSecretArgs[] {
   return config.secrets.supplied.map((secret) => {
     const { namespace, key } = valueKey(secret);
     // The config check refuses a secret whose dates give no expiry.
-    return { name: secret.name, value: new pulumi.Config(namespace).requireSecret(key), expires: secretExpiry(secret)!, contentType: secret.contentType };
+    return {
+      name: secret.name,
+      value: new pulumi.Config(namespace).requireSecret(key),
+      expires: secretExpiry(secret)!,
+      contentType: secret.contentType,
+    };
   });
 }

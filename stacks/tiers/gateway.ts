@@ -14,7 +14,11 @@ export interface GatewayTier {
 }
 
 /** None when the stack has no gateway (`estate:gateway.sku: none`). */
-export function gatewayTier(foundation: Foundation, { network }: NetworkTier, hosts: HostsTier): GatewayTier | undefined {
+export function gatewayTier(
+  foundation: Foundation,
+  { network }: NetworkTier,
+  hosts: HostsTier,
+): GatewayTier | undefined {
   const { config, services, base, diagnostics, appInsights, clientConfig, group } = foundation;
   const sku = config.gateway.sku;
   if (sku === "none") return undefined;
@@ -69,7 +73,8 @@ export function gatewayTier(foundation: Foundation, { network }: NetworkTier, ho
   // its identity, and the service checks its audience itself.
   for (const [name, registration] of Object.entries(backendAuth)) {
     const backend = backends[name];
-    if (backend.kind === "app-service") registration.admitOnly(gateway.principalId, { name: backend.name, resourceGroupName: group.name });
+    if (backend.kind === "app-service")
+      registration.admitOnly(gateway.principalId, { name: backend.name, resourceGroupName: group.name });
     else registration.grantGateway(gateway.principalId);
   }
   return { gateway };
@@ -79,7 +84,9 @@ export function gatewayTier(foundation: Foundation, { network }: NetworkTier, ho
 function publisherEmail(config: EstateConfig): string {
   const email = config.gateway.publisherEmail ?? config.owner;
   if (!EMAIL.test(email)) {
-    throw new Error(`estate:gateway.publisherEmail is not set and estate:owner "${config.owner}" is not an email address; set estate:gateway.publisherEmail`);
+    throw new Error(
+      `estate:gateway.publisherEmail is not set and estate:owner "${config.owner}" is not an email address; set estate:gateway.publisherEmail`,
+    );
   }
   return email;
 }

@@ -1,6 +1,13 @@
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { Compute, FUNCTIONS_HOST_CONTAINERS, STAGING_SLOT, type AppInbound, type FunctionsHostContainer, type FunctionsHosting } from "../../infra/compute/index.js";
+import {
+  Compute,
+  FUNCTIONS_HOST_CONTAINERS,
+  STAGING_SLOT,
+  type AppInbound,
+  type FunctionsHostContainer,
+  type FunctionsHosting,
+} from "../../infra/compute/index.js";
 import { deployServicePackage, publishFlexPackage } from "../../infra/compute/deploy.js";
 import { StaticSite } from "../../infra/static/index.js";
 import { isAppService, isKeyVaultSetting } from "../../services/manifest.js";
@@ -9,7 +16,14 @@ import type { EstateConfig } from "../config/schema.js";
 import { serviceSettings, type SettingSources } from "../services.js";
 import { gatewaySubnetRole } from "./network.js";
 import { databaseUserSteps, grantServiceData, serviceIdentity, type ServiceDatabaseUser } from "./bindings.js";
-import { DEPLOYMENTS_CONTAINER, flexDeploymentContainer, flexServices, redisEndpoint, sqlEndpoint, type DataServicesTier } from "./data.js";
+import {
+  DEPLOYMENTS_CONTAINER,
+  flexDeploymentContainer,
+  flexServices,
+  redisEndpoint,
+  sqlEndpoint,
+  type DataServicesTier,
+} from "./data.js";
 import type { Foundation } from "./foundation.js";
 import { containerHosts, type ContainerHosts } from "./containers.js";
 import { kubernetesHosts, type KubernetesHosts } from "./kubernetes.js";
@@ -31,7 +45,12 @@ export interface HostsTier {
   databaseUsers: ServiceDatabaseUser[];
 }
 
-export function hostsTier(foundation: Foundation, networkTier: NetworkTier, dataTier: DataServicesTier, platform: PlatformServicesTier): HostsTier {
+export function hostsTier(
+  foundation: Foundation,
+  networkTier: NetworkTier,
+  dataTier: DataServicesTier,
+  platform: PlatformServicesTier,
+): HostsTier {
   const { network } = networkTier;
   const { data } = dataTier;
   const { config, base, diagnostics, appInsights, clientConfig } = foundation;
@@ -43,9 +62,15 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
   // Flex Consumption apps get theirs by One deploy once they exist (below).
   const flex = flexServices(foundation);
   const uploaded = services.filter((service) => !flex.includes(service.name));
-  const deployer = uploaded.length ? data.storage.grantBlobAccess("deployer", clientConfig.objectId, "write", DEPLOYMENTS_CONTAINER) : undefined;
+  const deployer = uploaded.length
+    ? data.storage.grantBlobAccess("deployer", clientConfig.objectId, "write", DEPLOYMENTS_CONTAINER)
+    : undefined;
   const rootDir = pulumi.runtime.getRootDirectory() || process.cwd();
-  const packageTarget = { accountName: data.storage.accountName, blobEndpoint: data.storage.blobEndpoint, containerName: DEPLOYMENTS_CONTAINER };
+  const packageTarget = {
+    accountName: data.storage.accountName,
+    blobEndpoint: data.storage.blobEndpoint,
+    containerName: DEPLOYMENTS_CONTAINER,
+  };
   const packageUrls = Object.fromEntries(
     uploaded.map((service) => {
       const { url } = deployServicePackage(
@@ -80,7 +105,9 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
     suppliedSecretUri: (name: string) => data.keyVault.secretUri(name),
   };
   // Services with identity bindings sign in as an identity of their own, made before their app.
-  const identities = Object.fromEntries(services.map((service) => [service.name, serviceIdentity(foundation, service)]));
+  const identities = Object.fromEntries(
+    services.map((service) => [service.name, serviceIdentity(foundation, service)]),
+  );
   const compute = new Compute("compute", {
     ...base,
     diagnostics,
@@ -99,7 +126,9 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
     appInsights,
     hostStorage: {
       accountName: data.storage.accountName,
-      containerIds: Object.fromEntries(FUNCTIONS_HOST_CONTAINERS.map((container) => [container, data.storage.containers[container]!.id])) as Record<FunctionsHostContainer, pulumi.Output<string>>,
+      containerIds: Object.fromEntries(
+        FUNCTIONS_HOST_CONTAINERS.map((container) => [container, data.storage.containers[container]!.id]),
+      ) as Record<FunctionsHostContainer, pulumi.Output<string>>,
     },
   });
 
@@ -115,21 +144,36 @@ export function hostsTier(foundation: Foundation, networkTier: NetworkTier, data
     // With a service identity the code signs in as it (AZURE_CLIENT_ID): the bindings are its alone.
     for (const grantee of own) grantServiceData(service, grantee, data, platform, { bindings: !identity });
     if (identity) {
-      grantServiceData(service, { key: `${service.name}-identity`, principalId: identity.principalId }, data, platform, { bindings: true });
+      grantServiceData(
+        service,
+        { key: `${service.name}-identity`, principalId: identity.principalId },
+        data,
+        platform,
+        { bindings: true },
+      );
       databaseUsers.push(...databaseUserSteps(service, identity, data));
     }
     for (const { key, principalId } of own) {
       // Flex: One deploy writes the package to the app's own container with the app's identity.
-      if (flex.includes(service.name)) publishGrants.push(data.storage.grantBlobAccess(key, principalId, "write", flexDeploymentContainer(service.name)));
+      if (flex.includes(service.name))
+        publishGrants.push(
+          data.storage.grantBlobAccess(key, principalId, "write", flexDeploymentContainer(service.name)),
+        );
       else data.storage.grantBlobAccess(key, principalId, "read", DEPLOYMENTS_CONTAINER);
       // Each secret the service reads, generated or supplied (App Service resolves the reference with the app's own identity), and no other secret of the vault.
-      for (const setting of service.settings.filter(isKeyVaultSetting)) data.keyVault.grantSecretRead(key, principalId, setting.value!);
+      for (const setting of service.settings.filter(isKeyVaultSetting))
+        data.keyVault.grantSecretRead(key, principalId, setting.value!);
     }
   }
   for (const service of services.filter((s) => flex.includes(s.name))) {
     publishFlexPackage(
       service.name,
-      { kind: service.kind, entryPath: service.entryPath, rootDir, app: { resourceGroupName: base.resourceGroupName, name: compute.apps[service.name].name } },
+      {
+        kind: service.kind,
+        entryPath: service.entryPath,
+        rootDir,
+        app: { resourceGroupName: base.resourceGroupName, name: compute.apps[service.name].name },
+      },
       // Once the apps may write their containers: One deploy stores the package with the app's identity.
       { dependsOn: publishGrants },
     );
@@ -165,7 +209,11 @@ export function backendOf({ compute, containers }: HostsTier, service: string): 
  * Each static-site service's build output on a Static Web App (region and SKU from estate:hosts),
  * with the linked backend's app behind `/api` when the stack names one.
  */
-function staticSitesOf({ config, base, services }: Foundation, rootDir: string, compute: Compute): Record<string, StaticSite> {
+function staticSitesOf(
+  { config, base, services }: Foundation,
+  rootDir: string,
+  compute: Compute,
+): Record<string, StaticSite> {
   const settings = config.hosts.staticSites;
   // loadHostedServices refuses a linked backend that is not one of these apps.
   const backend = settings.linkedBackend === undefined ? undefined : compute.apps[settings.linkedBackend];
@@ -195,7 +243,8 @@ function functionsHosting(config: EstateConfig, { data }: DataServicesTier): Fun
   const { plan, sku, instanceMemoryMB, alwaysReady, maxInstances } = config.compute.functions;
   if (plan === "ElasticPremium") return { plan, sku, alwaysReady, maxInstances };
   // Through the container's name: each app waits for the container it deploys from.
-  const deploymentContainerUrl = (app: string) => pulumi.interpolate`${data.storage.blobEndpoint}${data.storage.containers[flexDeploymentContainer(app)]!.name}`;
+  const deploymentContainerUrl = (app: string) =>
+    pulumi.interpolate`${data.storage.blobEndpoint}${data.storage.containers[flexDeploymentContainer(app)]!.name}`;
   return { plan, instanceMemoryMB, alwaysReady, maxInstances, deploymentContainerUrl };
 }
 
@@ -224,7 +273,11 @@ function appInbound(config: EstateConfig, { network }: NetworkTier): AppInbound 
     };
   }
   if (config.edge.sku !== "none") {
-    return { name: "allow-front-door", description: "Only Front Door's back end may call the app.", serviceTag: "AzureFrontDoor.Backend" };
+    return {
+      name: "allow-front-door",
+      description: "Only Front Door's back end may call the app.",
+      serviceTag: "AzureFrontDoor.Backend",
+    };
   }
   return undefined;
 }

@@ -10,12 +10,19 @@ export interface KubernetesHosts {
 }
 
 /** Part of the hosts tier: nothing unless `estate:kubernetes.enabled`. */
-export function kubernetesHosts(foundation: Foundation, { network }: NetworkTier, { data }: DataServicesTier): KubernetesHosts | undefined {
+export function kubernetesHosts(
+  foundation: Foundation,
+  { network }: NetworkTier,
+  { data }: DataServicesTier,
+): KubernetesHosts | undefined {
   const { config, base, diagnostics, clientConfig } = foundation;
   const settings = config.kubernetes;
   const nodeSubnetId = network.subnetIds.aks;
   if (!settings.enabled) return undefined;
-  if (!nodeSubnetId) throw new Error("kubernetes: the network has no aks subnet; stacks/tiers/network.ts plans it when kubernetes.enabled");
+  if (!nodeSubnetId)
+    throw new Error(
+      "kubernetes: the network has no aks subnet; stacks/tiers/network.ts plans it when kubernetes.enabled",
+    );
 
   const cluster = new AksCluster("aks", {
     ...base,
@@ -31,7 +38,9 @@ export function kubernetesHosts(foundation: Foundation, { network }: NetworkTier
     defender: settings.defender,
     registryId: settings.registry?.id,
     // The identity running the program applies the workload through Azure RBAC.
-    roleAssignments: [{ role: "Azure Kubernetes Service RBAC Cluster Admin", principalId: clientConfig.objectId, key: "deployer" }],
+    roleAssignments: [
+      { role: "Azure Kubernetes Service RBAC Cluster Admin", principalId: clientConfig.objectId, key: "deployer" },
+    ],
   });
   if (!settings.workload || !settings.registry) return { cluster };
 

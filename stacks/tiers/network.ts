@@ -33,8 +33,13 @@ export function networkTier({ config, services, base, diagnostics }: Foundation)
     },
   });
   // A Premium registry is private: its endpoint needs the registry zone.
-  const registryZone = hostsContainers(services) && config.hosts.registry.sku === "Premium" ? (["containerRegistry"] as const) : [];
-  const dns = new PrivateDnsZones("dns", { ...base, vnetId: network.vnetId, services: [...privateLinkServices(config.data), ...registryZone] });
+  const registryZone =
+    hostsContainers(services) && config.hosts.registry.sku === "Premium" ? (["containerRegistry"] as const) : [];
+  const dns = new PrivateDnsZones("dns", {
+    ...base,
+    vnetId: network.vnetId,
+    services: [...privateLinkServices(config.data), ...registryZone],
+  });
   return { network, dns, subnets };
 }
 
@@ -47,14 +52,22 @@ export function gatewaySubnetRole(config: EstateConfig): "injected" | "integrate
   const sku = config.gateway.sku;
   if (sku === "none") return undefined;
   const vnet = GATEWAY_TIERS[sku].vnet;
-  if (vnet === "none" || (vnet === "injected" && config.edge.sku !== "none" && config.edge.originAccess === "private-link")) return undefined;
+  if (
+    vnet === "none" ||
+    (vnet === "injected" && config.edge.sku !== "none" && config.edge.originAccess === "private-link")
+  )
+    return undefined;
   return vnet;
 }
 
 /** Whether the stack hosts a container service: it then gets a registry, a Container Apps environment and their subnet. */
-export const hostsContainers = (services: readonly HostedService[]): boolean => services.some((service) => service.kind === "container");
+export const hostsContainers = (services: readonly HostedService[]): boolean =>
+  services.some((service) => service.kind === "container");
 
 /** The optional subnets the stack's hosts need: AKS nodes, Container Apps environments. */
 export function subnetRolesFor(config: EstateConfig, services: readonly HostedService[]): OptionalSubnetRole[] {
-  return [...(config.kubernetes.enabled ? (["aks"] as const) : []), ...(hostsContainers(services) ? (["containerApps"] as const) : [])];
+  return [
+    ...(config.kubernetes.enabled ? (["aks"] as const) : []),
+    ...(hostsContainers(services) ? (["containerApps"] as const) : []),
+  ];
 }

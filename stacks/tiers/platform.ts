@@ -12,7 +12,10 @@ export interface PlatformServicesTier {
   appConfiguration?: AppConfiguration;
 }
 
-export function platformTier({ config, base, diagnostics, namer }: Foundation, { network }: NetworkTier): PlatformServicesTier {
+export function platformTier(
+  { config, base, diagnostics, namer }: Foundation,
+  { network }: NetworkTier,
+): PlatformServicesTier {
   const { search, openAi, realtime, appConfiguration } = config.platform;
   const links: PrivateLinkService[] = [
     ...(search.enabled ? (["search"] as const) : []),
@@ -24,7 +27,10 @@ export function platformTier({ config, base, diagnostics, namer }: Foundation, {
 
   // Their zones, only for the services enabled, linked to the same VNet as the data tier's.
   const dns = new PrivateDnsZones("platform-dns", { ...base, vnetId: network.vnetId, services: links });
-  const privateEndpoint = (service: PrivateLinkService) => ({ subnetId: network.subnetIds.privateEndpoints, privateDnsZoneId: dns.zoneIds[service]! });
+  const privateEndpoint = (service: PrivateLinkService) => ({
+    subnetId: network.subnetIds.privateEndpoints,
+    privateDnsZoneId: dns.zoneIds[service]!,
+  });
   // The same lock as the data services: both hold the estate's state.
   const lock = config.data.lock === "none" ? undefined : config.data.lock;
   const shared = { ...base, diagnostics, lock };
@@ -47,11 +53,19 @@ export function platformTier({ config, base, diagnostics, namer }: Foundation, {
   }
   if (realtime.enabled) {
     const { enabled, ...settings } = realtime;
-    tier.realtime = new RealtimeService("realtime", { ...shared, ...settings, privateEndpoint: privateEndpoint(realtime.kind) });
+    tier.realtime = new RealtimeService("realtime", {
+      ...shared,
+      ...settings,
+      privateEndpoint: privateEndpoint(realtime.kind),
+    });
   }
   if (appConfiguration.enabled) {
     const { enabled, ...settings } = appConfiguration;
-    tier.appConfiguration = new AppConfiguration("appconfig", { ...shared, ...settings, privateEndpoint: privateEndpoint("appConfiguration") });
+    tier.appConfiguration = new AppConfiguration("appconfig", {
+      ...shared,
+      ...settings,
+      privateEndpoint: privateEndpoint("appConfiguration"),
+    });
   }
   return tier;
 }
@@ -64,5 +78,7 @@ export function platformOutputs(tier: PlatformServicesTier): Record<string, pulu
     realtimeEndpoint: tier.realtime?.endpoint,
     appConfigurationEndpoint: tier.appConfiguration?.endpoint,
   };
-  return Object.fromEntries(Object.entries(endpoints).filter((entry): entry is [string, pulumi.Output<string>] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(endpoints).filter((entry): entry is [string, pulumi.Output<string>] => entry[1] !== undefined),
+  );
 }

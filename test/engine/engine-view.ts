@@ -47,17 +47,25 @@ function outputValues(plan: Plan): Map<string, string[]> {
 
 /** The resources (other than `self`) whose outputs a string is built from. */
 function sourcesOf(text: string, self: string, values: Map<string, string[]>): string[] {
-  return [...values].filter(([urn, strings]) => urn !== self && strings.some((value) => text.includes(value))).map(([urn]) => urn);
+  return [...values]
+    .filter(([urn, strings]) => urn !== self && strings.some((value) => text.includes(value)))
+    .map(([urn]) => urn);
 }
 
 function mapStrings(value: unknown, f: (text: string) => unknown): unknown {
   if (typeof value === "string") return f(value);
   if (Array.isArray(value)) return value.map((item) => mapStrings(item, f));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, f)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, f)]));
   return value;
 }
 
-function engineResource(resource: PlanResource, stackUrn: string, phase: Phase, values: Map<string, string[]>): EngineResource {
+function engineResource(
+  resource: PlanResource,
+  stackUrn: string,
+  phase: Phase,
+  values: Map<string, string[]>,
+): EngineResource {
   const propertyDependencies: Record<string, string[]> = {};
   const inputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(resource.inputs)) {
@@ -70,7 +78,10 @@ function engineResource(resource: PlanResource, stackUrn: string, phase: Phase, 
     if (sources.size) propertyDependencies[key] = [...sources].sort();
   }
   // In preview what the provider computes is not known yet; after `up` it is the resource's state.
-  const computed = phase === "preview" ? Object.fromEntries(Object.keys(resource.outputs).map((key) => [key, UNKNOWN])) : resource.outputs;
+  const computed =
+    phase === "preview"
+      ? Object.fromEntries(Object.keys(resource.outputs).map((key) => [key, UNKNOWN]))
+      : resource.outputs;
   return {
     urn: resource.urn,
     type: resource.type,
@@ -83,7 +94,8 @@ function engineResource(resource: PlanResource, stackUrn: string, phase: Phase, 
   };
 }
 
-export const stackUrn = (plan: Plan): string => `urn:pulumi:${plan.stack}::${plan.project}::pulumi:pulumi:Stack::${plan.project}-${plan.stack}`;
+export const stackUrn = (plan: Plan): string =>
+  `urn:pulumi:${plan.stack}::${plan.project}::pulumi:pulumi:Stack::${plan.project}-${plan.stack}`;
 
 /** Every resource of the plan, and the stack itself (its state: the stack outputs), as the engine sends them. */
 export function engineResources(plan: Plan, phase: Phase): EngineResource[] {
@@ -97,7 +109,11 @@ export function engineResources(plan: Plan, phase: Phase): EngineResource[] {
     dependencies: [],
     propertyDependencies: {},
     inputs: {},
-    state: withSecrets(phase === "preview" ? mapStrings(plan.outputs, (text) => (sourcesOf(text, root, values).length ? UNKNOWN : text)) : plan.outputs) as Record<string, unknown>,
+    state: withSecrets(
+      phase === "preview"
+        ? mapStrings(plan.outputs, (text) => (sourcesOf(text, root, values).length ? UNKNOWN : text))
+        : plan.outputs,
+    ) as Record<string, unknown>,
   };
   return [stack, ...plan.resources.map((resource) => engineResource(resource, root, phase, values))];
 }

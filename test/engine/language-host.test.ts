@@ -46,7 +46,9 @@ async function runProgram(engine: TestEngine, dryRun: boolean, signal: AbortSign
   const runScript = createRequire(path.join(REPO_ROOT, "package.json")).resolve("@pulumi/pulumi/cmd/run");
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    PULUMI_CONFIG: JSON.stringify(Object.fromEntries(Object.entries(config).map(([key, value]) => [key.replace(":", ":config:"), value]))),
+    PULUMI_CONFIG: JSON.stringify(
+      Object.fromEntries(Object.entries(config).map(([key, value]) => [key.replace(":", ":config:"), value])),
+    ),
     PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(secretKeys),
   };
   // `typescript: false`: the host does not ask the SDK for ts-node.
@@ -54,7 +56,16 @@ async function runProgram(engine: TestEngine, dryRun: boolean, signal: AbortSign
   const args = [
     ...nodeArgs(),
     runScript,
-    ...["--monitor", engine.monitorAddress, "--engine", engine.address, "--organization", "organization", "--project", project.name],
+    ...[
+      "--monitor",
+      engine.monitorAddress,
+      "--engine",
+      engine.address,
+      "--organization",
+      "organization",
+      "--project",
+      project.name,
+    ],
     ...["--root-directory", REPO_ROOT, "--stack", STACK, "--pwd", REPO_ROOT],
     ...(dryRun ? ["--dry-run"] : []),
     ...["--parallel", "16", project.main],
@@ -72,7 +83,12 @@ function identity(urn: string): string {
   return `${qualifiedType.split("$").pop()} ${name.join("::")}`;
 }
 const resources = (list: Array<{ urn: string; parent?: string }>) =>
-  list.map((r) => `${identity(r.urn)} in ${r.parent && !r.parent.includes("::pulumi:pulumi:Stack::") ? identity(r.parent) : "the stack"}`).sort();
+  list
+    .map(
+      (r) =>
+        `${identity(r.urn)} in ${r.parent && !r.parent.includes("::pulumi:pulumi:Stack::") ? identity(r.parent) : "the stack"}`,
+    )
+    .sort();
 
 describe("the program started as the Node language host starts it", () => {
   let plan: Plan;
@@ -109,7 +125,9 @@ describe("the program started as the Node language host starts it", () => {
     it("registers the offline plan's resources (type, name and parent), and the stack", () => {
       const stack = engine.registrations.filter((r) => r.type === "pulumi:pulumi:Stack");
       expect(stack.map((r) => r.name)).toEqual([`${project.name}-${STACK}`]);
-      expect(resources(engine.registrations.filter((r) => r.type !== "pulumi:pulumi:Stack"))).toEqual(resources(plan.resources));
+      expect(resources(engine.registrations.filter((r) => r.type !== "pulumi:pulumi:Stack"))).toEqual(
+        resources(plan.resources),
+      );
       // The stack's outputs reach the engine.
       expect(engine.outputsRegistered).toContain(stack[0].urn);
     });

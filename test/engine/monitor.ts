@@ -7,7 +7,17 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { armMocks } from "../../cli/plan/mocks.js";
-import { empty, engineGrpc, fromStruct, grpc, PULUMI_SDK_DIR, resourceGrpc, resourcePb, toStruct, UNKNOWN } from "./protocol.js";
+import {
+  empty,
+  engineGrpc,
+  fromStruct,
+  grpc,
+  PULUMI_SDK_DIR,
+  resourceGrpc,
+  resourcePb,
+  toStruct,
+  UNKNOWN,
+} from "./protocol.js";
 
 const requireFromSdk = createRequire(path.join(PULUMI_SDK_DIR, "package.json"));
 const enginePb = requireFromSdk("./proto/engine_pb.js");
@@ -50,7 +60,15 @@ function unknownBeyond(computed: Record<string, unknown>, inputs: Record<string,
     Object.entries(computed).map(([key, value]) => {
       const given = inputs[key];
       const both = value && given && typeof value === "object" && typeof given === "object" && !Array.isArray(value);
-      return [key, both ? { ...unknownBeyond(value as Record<string, unknown>, given as Record<string, unknown>), ...(given as object) } : UNKNOWN];
+      return [
+        key,
+        both
+          ? {
+              ...unknownBeyond(value as Record<string, unknown>, given as Record<string, unknown>),
+              ...(given as object),
+            }
+          : UNKNOWN,
+      ];
     }),
   );
 }
@@ -71,19 +89,25 @@ const unary =
 
 async function serve(server: import("@grpc/grpc-js").Server): Promise<string> {
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
   );
   return `127.0.0.1:${port}`;
 }
 
-export async function startEngine(options: { project?: string; stack?: string; preview?: boolean } = {}): Promise<TestEngine> {
+export async function startEngine(
+  options: { project?: string; stack?: string; preview?: boolean } = {},
+): Promise<TestEngine> {
   const project = options.project ?? "estate";
   const stack = options.stack ?? "dev";
   const registrations: Registration[] = [];
   const outputsRegistered: string[] = [];
   const logs: TestEngine["logs"] = [];
   let root = "";
-  const severities = Object.fromEntries(Object.entries(enginePb.LogSeverity as Record<string, number>).map(([name, value]) => [value, name.toLowerCase()]));
+  const severities = Object.fromEntries(
+    Object.entries(enginePb.LogSeverity as Record<string, number>).map(([name, value]) => [value, name.toLowerCase()]),
+  );
 
   const engineServer = new grpc.Server();
   engineServer.addService(engineGrpc.EngineService, {
@@ -105,18 +129,33 @@ export async function startEngine(options: { project?: string; stack?: string; p
     const prefix = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$` : "";
     return `urn:pulumi:${stack}::${project}::${prefix}${type}::${name}`;
   };
-  const declare = (type: string, name: string, parent: string, custom: boolean, wireInputs: Record<string, unknown>) => {
+  const declare = (
+    type: string,
+    name: string,
+    parent: string,
+    custom: boolean,
+    wireInputs: Record<string, unknown>,
+  ) => {
     const urn = urnOf(parent, type, name);
     registrations.push({ urn, type, name, custom, parent });
     if (!custom) return { urn, id: "", state: wireInputs };
-    const { id, state } = armMocks.newResource({ type, name, inputs: plain(wireInputs) as Record<string, any>, custom, provider: "", id: undefined }) as {
+    const { id, state } = armMocks.newResource({
+      type,
+      name,
+      inputs: plain(wireInputs) as Record<string, any>,
+      custom,
+      provider: "",
+      id: undefined,
+    }) as {
       id: string;
       state: Record<string, unknown>;
     };
     // Inputs keep their wire form (secrets stay secret); the mocks add what Azure computes and
     // complete what it fills in (an identity's principal id).
     const given = plain(wireInputs) as Record<string, unknown>;
-    const computed = Object.fromEntries(Object.entries(state).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(given[key])));
+    const computed = Object.fromEntries(
+      Object.entries(state).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(given[key])),
+    );
     // A preview of a create: no id yet, and what Azure computes is unknown (the inputs are known).
     if (options.preview) return { urn, id: "", state: { ...wireInputs, ...unknownBeyond(computed, wireInputs) } };
     return { urn, id, state: { ...wireInputs, ...computed } };
@@ -127,11 +166,23 @@ export async function startEngine(options: { project?: string; stack?: string; p
     // A current engine supports every feature this SDK asks about.
     supportsFeature: unary(() => new resourcePb.SupportsFeatureResponse().setHassupport(true)),
     registerResource: unary((request) => {
-      const { urn, id, state } = declare(request.getType(), request.getName(), request.getParent(), request.getCustom(), fromStruct(request.getObject()));
+      const { urn, id, state } = declare(
+        request.getType(),
+        request.getName(),
+        request.getParent(),
+        request.getCustom(),
+        fromStruct(request.getObject()),
+      );
       return new resourcePb.RegisterResourceResponse().setUrn(urn).setId(id).setObject(toStruct(state));
     }),
     readResource: unary((request) => {
-      const { urn, state } = declare(request.getType(), request.getName(), request.getParent(), true, fromStruct(request.getProperties()));
+      const { urn, state } = declare(
+        request.getType(),
+        request.getName(),
+        request.getParent(),
+        true,
+        fromStruct(request.getProperties()),
+      );
       return new resourcePb.ReadResourceResponse().setUrn(urn).setProperties(toStruct(state));
     }),
     registerResourceOutputs: unary((request) => {
@@ -139,7 +190,11 @@ export async function startEngine(options: { project?: string; stack?: string; p
       return empty();
     }),
     invoke: unary(async (request) => {
-      const result = await armMocks.call({ token: request.getTok(), inputs: plain(fromStruct(request.getArgs())) as Record<string, any>, provider: request.getProvider() });
+      const result = await armMocks.call({
+        token: request.getTok(),
+        inputs: plain(fromStruct(request.getArgs())) as Record<string, any>,
+        provider: request.getProvider(),
+      });
       return new providerPb.InvokeResponse().setReturn(toStruct(result as Record<string, unknown>));
     }),
     registerPackage: unary(() => new resourcePb.RegisterPackageResponse().setRef(`package-${registrations.length}`)),

@@ -52,13 +52,16 @@ function packProject(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "estate-policy-pack-"));
   cpSync(path.join(REPO_ROOT, "policies"), path.join(dir, "policies"), { recursive: true });
   writeFileSync(path.join(dir, "policies", `waivers.${STACK}.yaml`), EXTRA_WAIVERS);
-  for (const linked of ["infra", "node_modules"]) symlinkSync(path.join(REPO_ROOT, linked), path.join(dir, linked), "dir");
+  for (const linked of ["infra", "node_modules"])
+    symlinkSync(path.join(REPO_ROOT, linked), path.join(dir, linked), "dir");
   return dir;
 }
 
 /** PulumiPolicy.yaml's runtime options as the engine passes them to the shim, which splits them on spaces (`$@`). */
 function runtimeOptionArgs(packDir: string): string[] {
-  const doc = parse(readFileSync(path.join(packDir, "PulumiPolicy.yaml"), "utf8")) as { runtime: { options?: Record<string, unknown> } };
+  const doc = parse(readFileSync(path.join(packDir, "PulumiPolicy.yaml"), "utf8")) as {
+    runtime: { options?: Record<string, unknown> };
+  };
   return Object.entries(doc.runtime.options ?? {}).flatMap(([key, value]) => `-${key}=${String(value)}`.split(" "));
 }
 
@@ -78,12 +81,23 @@ function startPack(packDir: string, engineAddress: string, config: Record<string
     PULUMI_STACK: STACK,
     PULUMI_DRY_RUN: "true",
   });
-  return startPlugin(process.execPath, [runPolicyPack, engineAddress, ".", ...runtimeOptionArgs(packDir)], { cwd: packDir, env });
+  return startPlugin(process.execPath, [runPolicyPack, engineAddress, ".", ...runtimeOptionArgs(packDir)], {
+    cwd: packDir,
+    env,
+  });
 }
 
-const ENFORCEMENT = Object.fromEntries(Object.entries(analyzerPb.EnforcementLevel as Record<string, number>).map(([name, value]) => [value, name.toLowerCase()]));
+const ENFORCEMENT = Object.fromEntries(
+  Object.entries(analyzerPb.EnforcementLevel as Record<string, number>).map(([name, value]) => [
+    value,
+    name.toLowerCase(),
+  ]),
+);
 const SEVERITY = Object.fromEntries(
-  Object.entries(analyzerPb.PolicySeverity as Record<string, number>).map(([name, value]) => [value, name.replace("POLICY_SEVERITY_", "").toLowerCase()]),
+  Object.entries(analyzerPb.PolicySeverity as Record<string, number>).map(([name, value]) => [
+    value,
+    name.replace("POLICY_SEVERITY_", "").toLowerCase(),
+  ]),
 );
 
 interface Diagnostic {
@@ -129,7 +143,8 @@ function analyzeStackRequest(resources: EngineResource[]): any {
       .setOptions(new analyzerPb.AnalyzerResourceOptions().setParent(resource.parent))
       .setParent(resource.parent)
       .setDependenciesList(resource.dependencies);
-    for (const [key, urns] of Object.entries(resource.propertyDependencies)) entry.getPropertydependenciesMap().set(key, new analyzerPb.AnalyzerPropertyDependencies().setUrnsList(urns));
+    for (const [key, urns] of Object.entries(resource.propertyDependencies))
+      entry.getPropertydependenciesMap().set(key, new analyzerPb.AnalyzerPropertyDependencies().setUrnsList(urns));
     request.addResources(entry);
   }
   return request;
@@ -138,7 +153,8 @@ function analyzeStackRequest(resources: EngineResource[]): any {
 /** One verdict per rule and resource, as text: rule, resource, enforcement, severity, message. */
 type Verdicts = string[];
 
-const verdictLine = (rule: string, resource: string, enforcement: string, severity: string, message: string) => `${rule} ${resource} [${enforcement}/${severity}] ${message}`;
+const verdictLine = (rule: string, resource: string, enforcement: string, severity: string, message: string) =>
+  `${rule} ${resource} [${enforcement}/${severity}] ${message}`;
 
 /** The offline failures; findings about no resource of the plan (stack outputs) are "(stack)". */
 function offlineVerdicts(report: PolicyReport, plan: Plan): Verdicts {
@@ -146,7 +162,8 @@ function offlineVerdicts(report: PolicyReport, plan: Plan): Verdicts {
   return report.results
     .filter((result) => result.status === "fail")
     .map((result) => {
-      const resource = urns.has(result.resource.urn) || result.resource.urn.startsWith("waiver:") ? result.resource.urn : "(stack)";
+      const resource =
+        urns.has(result.resource.urn) || result.resource.urn.startsWith("waiver:") ? result.resource.urn : "(stack)";
       return verdictLine(result.ruleId, resource, result.enforcement, result.severity, result.message ?? "");
     })
     .sort();
@@ -168,7 +185,9 @@ function engineVerdicts(found: Diagnostic[]): Verdicts {
     const entry = grouped.get(key) ?? grouped.set(key, { d: { ...d, urn: resource }, messages: [] }).get(key)!;
     entry.messages.push(message);
   }
-  return [...grouped.values()].map(({ d, messages }) => verdictLine(d.rule, d.urn, d.enforcement, d.severity, messages.join("; "))).sort();
+  return [...grouped.values()]
+    .map(({ d, messages }) => verdictLine(d.rule, d.urn, d.enforcement, d.severity, messages.join("; ")))
+    .sort();
 }
 
 const CANT_RUN = /^can't run policy '([^']+)' from policy pack .* during preview/;
@@ -190,8 +209,13 @@ describe("the policy pack over the engine's Analyzer protocol", () => {
     const port = await pack.port;
     client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     // As the engine does right after the handshake: the stack it runs for.
-    const configure = new analyzerPb.AnalyzerStackConfigureRequest().setStack(STACK).setProject("estate").setOrganization("organization").setDryRun(true);
-    for (const [key, value] of Object.entries(readStackFile(REPO_ROOT, STACK).config)) configure.getConfigMap().set(key, value);
+    const configure = new analyzerPb.AnalyzerStackConfigureRequest()
+      .setStack(STACK)
+      .setProject("estate")
+      .setOrganization("organization")
+      .setDryRun(true);
+    for (const [key, value] of Object.entries(readStackFile(REPO_ROOT, STACK).config))
+      configure.getConfigMap().set(key, value);
     await call(client, "configureStack", configure);
   });
 
@@ -205,7 +229,11 @@ describe("the policy pack over the engine's Analyzer protocol", () => {
   /** Every Analyze (one per resource) and the AnalyzeStack of one operation. */
   async function analyzeAll(phase: Phase): Promise<{ resources: EngineResource[]; found: Diagnostic[] }> {
     const resources = engineResources(plan, phase);
-    const perResource = await Promise.all(resources.map(async (resource) => diagnostics(await call(client, "analyze", analyzeRequest(resource)), resource.urn)));
+    const perResource = await Promise.all(
+      resources.map(async (resource) =>
+        diagnostics(await call(client, "analyze", analyzeRequest(resource)), resource.urn),
+      ),
+    );
     const stack = diagnostics(await call(client, "analyzeStack", analyzeStackRequest(resources)));
     return { resources, found: [...perResource.flat(), ...stack] };
   }
@@ -215,8 +243,14 @@ describe("the policy pack over the engine's Analyzer protocol", () => {
     const info: any = await call(client, "getAnalyzerInfo", empty());
     expect(info.getName()).toBe("estate");
     expect(info.getVersion()).toBe(PACK_VERSION);
-    const engineRules = Object.fromEntries(info.getPoliciesList().map((p: any) => [p.getName(), `${ENFORCEMENT[p.getEnforcementlevel()]}/${SEVERITY[p.getSeverity()]}`]));
-    const offlineRules = Object.fromEntries(report.rules.map((rule) => [rule.id, `${rule.enforcement}/${rule.severity}`]));
+    const engineRules = Object.fromEntries(
+      info
+        .getPoliciesList()
+        .map((p: any) => [p.getName(), `${ENFORCEMENT[p.getEnforcementlevel()]}/${SEVERITY[p.getSeverity()]}`]),
+    );
+    const offlineRules = Object.fromEntries(
+      report.rules.map((rule) => [rule.id, `${rule.enforcement}/${rule.severity}`]),
+    );
     expect(engineRules).toEqual(offlineRules);
   });
 

@@ -24,7 +24,11 @@ export const resourceGrpc = requireFromSdk("./proto/resource_grpc_pb.js") as any
 export const engineGrpc = requireFromSdk("./proto/engine_grpc_pb.js") as any;
 const structPb = requireFromSdk("google-protobuf/google/protobuf/struct_pb.js") as any;
 const emptyPb = requireFromSdk("google-protobuf/google/protobuf/empty_pb.js") as any;
-const rpc = requireFromSdk("./runtime/rpc.js") as { unknownValue: string; specialSigKey: string; specialSecretSig: string };
+const rpc = requireFromSdk("./runtime/rpc.js") as {
+  unknownValue: string;
+  specialSigKey: string;
+  specialSecretSig: string;
+};
 
 /** The engine's stand-in for a value not known yet (during preview): `04da6b54-80e4-46f7-96ec-b56ff0331ba9`. */
 export const UNKNOWN = rpc.unknownValue;
@@ -37,13 +41,16 @@ export const empty = (): any => new emptyPb.Empty();
 export function withSecrets(value: unknown): unknown {
   if (value === REDACTED) return { [rpc.specialSigKey]: rpc.specialSecretSig, value: REDACTED };
   if (Array.isArray(value)) return value.map(withSecrets);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withSecrets(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withSecrets(v)]));
   return value;
 }
 
 /** Promisified unary call on a generated client. */
 export function call<Res>(client: any, method: string, request: unknown): Promise<Res> {
-  return new Promise((resolve, reject) => client[method](request, (error: Error | null, response: Res) => (error ? reject(error) : resolve(response))));
+  return new Promise((resolve, reject) =>
+    client[method](request, (error: Error | null, response: Res) => (error ? reject(error) : resolve(response))),
+  );
 }
 
 export interface PluginProcess {
@@ -73,7 +80,9 @@ export function startPlugin(command: string, args: string[], options: SpawnOptio
       if (/^\d+$/.test(first)) resolve(Number(first));
       else reject(new Error(`the first line on stdout is ${JSON.stringify(first)}, not a port\nstderr:\n${stderr}`));
     });
-    void exited.then((code) => reject(new Error(`exited with ${code} before printing a port\nstdout:\n${stdout}\nstderr:\n${stderr}`)));
+    void exited.then((code) =>
+      reject(new Error(`exited with ${code} before printing a port\nstdout:\n${stdout}\nstderr:\n${stderr}`)),
+    );
   });
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   return {
@@ -89,7 +98,11 @@ export function startPlugin(command: string, args: string[], options: SpawnOptio
 }
 
 /** Runs a process to its end. */
-export function runToExit(command: string, args: string[], options: SpawnOptions): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runToExit(
+  command: string,
+  args: string[],
+  options: SpawnOptions,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";

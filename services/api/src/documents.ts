@@ -33,7 +33,14 @@ const toPublic = (doc: DocumentRecord) => ({
   created_at: doc.createdAt,
   updated_at: doc.updatedAt,
   attempts: doc.attempts,
-  ...(doc.result && { result: { sha256: doc.result.sha256, bytes: doc.result.bytes, lines: doc.result.lines, processed_at: doc.result.processedAt } }),
+  ...(doc.result && {
+    result: {
+      sha256: doc.result.sha256,
+      bytes: doc.result.bytes,
+      lines: doc.result.lines,
+      processed_at: doc.result.processedAt,
+    },
+  }),
   ...(doc.failure && { failure: { reason: doc.failure.reason, attempts: doc.failure.deliveryCount } }),
 });
 
@@ -46,19 +53,38 @@ function fileName(request: HttpRequest): string | undefined {
 }
 
 const accepted = (doc: DocumentRecord, replayed: boolean) =>
-  json(202, toPublic(doc), { Location: `/api/v1/documents/${doc.id}`, ...(replayed && { "Idempotent-Replayed": "true" }) });
+  json(202, toPublic(doc), {
+    Location: `/api/v1/documents/${doc.id}`,
+    ...(replayed && { "Idempotent-Replayed": "true" }),
+  });
 
-export async function uploadDocument(deps: DocumentDependencies, caller: Caller, request: HttpRequest): Promise<HttpResponseInit> {
+export async function uploadDocument(
+  deps: DocumentDependencies,
+  caller: Caller,
+  request: HttpRequest,
+): Promise<HttpResponseInit> {
   requireWriter(caller);
   const contentType = mediaType(request);
   if (!mediaTypePattern.test(contentType)) {
-    throw new ProblemError("unsupported-media-type", "send the document with its media type as Content-Type, e.g. application/pdf");
+    throw new ProblemError(
+      "unsupported-media-type",
+      "send the document with its media type as Content-Type, e.g. application/pdf",
+    );
   }
   const content = await readBody(request, deps.maxUploadBytes);
-  if (content.length === 0) throw new ProblemError("validation-failed", "the document is empty", { errors: [{ pointer: "", detail: "empty body" }] });
+  if (content.length === 0)
+    throw new ProblemError("validation-failed", "the document is empty", {
+      errors: [{ pointer: "", detail: "empty body" }],
+    });
   const name = fileName(request);
 
-  const claim = await claimIdempotencyKey(deps.idempotency, caller.tenantId, "documents", request.headers.get("idempotency-key"), [contentType, name ?? null, content]);
+  const claim = await claimIdempotencyKey(
+    deps.idempotency,
+    caller.tenantId,
+    "documents",
+    request.headers.get("idempotency-key"),
+    [contentType, name ?? null, content],
+  );
   const id = claim.idFor(0);
   const item = deps.documents.item(id, caller.tenantId);
   if (claim.completed) {
@@ -68,7 +94,18 @@ export async function uploadDocument(deps: DocumentDependencies, caller: Caller,
   }
 
   const blobName = blobNameFor(caller.tenantId, id);
-  const record: DocumentRecord = { id, tenantId: caller.tenantId, name: name ?? id, contentType, size: content.length, blobName, status: "pending", createdAt: claim.firstSeenAt, updatedAt: claim.firstSeenAt, attempts: 0 };
+  const record: DocumentRecord = {
+    id,
+    tenantId: caller.tenantId,
+    name: name ?? id,
+    contentType,
+    size: content.length,
+    blobName,
+    status: "pending",
+    createdAt: claim.firstSeenAt,
+    updatedAt: claim.firstSeenAt,
+    attempts: 0,
+  };
   const stored = await deps.documents.items.create(record).then(
     ({ resource }) => resource ?? record,
     async (error: { code?: number }) => {
@@ -86,8 +123,16 @@ export async function uploadDocument(deps: DocumentDependencies, caller: Caller,
       stored.queuedAt = await enqueue(deps, stored);
     } catch (error) {
       // The document is safe in the outbox: the sweeper queues it. The client learns it is stored.
-      deps.log("warn", "document stored but not queued; the outbox sweeper will send it", { documentId: id, error: String(error) });
-      throw new ProblemError("dependency-unavailable", "the document is stored but could not be queued yet; it will be processed, and a retry with the same Idempotency-Key answers 202", { id }, { "Retry-After": "5", Location: `/api/v1/documents/${id}` });
+      deps.log("warn", "document stored but not queued; the outbox sweeper will send it", {
+        documentId: id,
+        error: String(error),
+      });
+      throw new ProblemError(
+        "dependency-unavailable",
+        "the document is stored but could not be queued yet; it will be processed, and a retry with the same Idempotency-Key answers 202",
+        { id },
+        { "Retry-After": "5", Location: `/api/v1/documents/${id}` },
+      );
     }
   }
   await claim.complete();
@@ -119,11 +164,21 @@ export interface SweepResult {
  * sent get it sent if their content is stored; without content (the upload never completed, and
  * the client was told so) the record is removed.
  */
-export async function sweepOutbox(deps: Pick<DocumentDependencies, "documents" | "blobs" | "queue" | "log">, now = Date.now(), graceMs = OUTBOX_GRACE_MS): Promise<SweepResult> {
+export async function sweepOutbox(
+  deps: Pick<DocumentDependencies, "documents" | "blobs" | "queue" | "log">,
+  now = Date.now(),
+  graceMs = OUTBOX_GRACE_MS,
+): Promise<SweepResult> {
   const result: SweepResult = { queued: 0, removed: 0 };
   const cutoff = new Date(now - graceMs).toISOString();
   const { resources } = await deps.documents.items
-    .query<DocumentRecord>({ query: "SELECT * FROM c WHERE c.status = 'pending' AND NOT IS_DEFINED(c.queuedAt) AND c.createdAt <= @cutoff", parameters: [{ name: "@cutoff", value: cutoff }] }, { maxItemCount: SWEEP_BATCH })
+    .query<DocumentRecord>(
+      {
+        query: "SELECT * FROM c WHERE c.status = 'pending' AND NOT IS_DEFINED(c.queuedAt) AND c.createdAt <= @cutoff",
+        parameters: [{ name: "@cutoff", value: cutoff }],
+      },
+      { maxItemCount: SWEEP_BATCH },
+    )
     .fetchNext();
   for (const doc of resources) {
     const stored = await deps.blobs.getBlobClient(doc.blobName).exists();
@@ -131,9 +186,12 @@ export async function sweepOutbox(deps: Pick<DocumentDependencies, "documents" |
       await enqueue(deps, doc);
       result.queued++;
     } else {
-      await deps.documents.item(doc.id, doc.tenantId).delete().catch((error: { code?: number }) => {
-        if (error.code !== 404) throw error;
-      });
+      await deps.documents
+        .item(doc.id, doc.tenantId)
+        .delete()
+        .catch((error: { code?: number }) => {
+          if (error.code !== 404) throw error;
+        });
       result.removed++;
     }
   }

@@ -28,7 +28,10 @@ export function isInstant(text: string): boolean {
   if (offset && (Number(offset[1]) > 23 || Number(offset[2]) > 59)) return false;
   return !Number.isNaN(Date.parse(text));
 }
-const isoInstantText = z.string().max(64, "must be an ISO 8601 date-time").refine(isInstant, "must be an ISO 8601 date-time with Z or an offset from -23:59 to +23:59");
+const isoInstantText = z
+  .string()
+  .max(64, "must be an ISO 8601 date-time")
+  .refine(isInstant, "must be an ISO 8601 date-time with Z or an offset from -23:59 to +23:59");
 const toInstant = (text: string) => new Date(text).toISOString();
 const isoInstant = isoInstantText.transform(toInstant);
 
@@ -37,7 +40,9 @@ const isoInstant = isoInstantText.transform(toInstant);
 const eventInput = z
   .object({
     schema_version: z.literal(1, { errorMap: () => ({ message: "must be 1" }) }),
-    type: z.string().regex(/^[a-z][a-z0-9._-]{0,99}$/, "must be lower-case letters, digits, '.', '_' or '-', at most 100"),
+    type: z
+      .string()
+      .regex(/^[a-z][a-z0-9._-]{0,99}$/, "must be lower-case letters, digits, '.', '_' or '-', at most 100"),
     occurred_at: isoInstantText,
     data: z.record(z.unknown()).optional(),
   })
@@ -74,7 +79,11 @@ export interface EventContainers {
   idempotency: Container;
 }
 
-export async function ingestEvents(containers: EventContainers, caller: Caller, request: HttpRequest): Promise<HttpResponseInit> {
+export async function ingestEvents(
+  containers: EventContainers,
+  caller: Caller,
+  request: HttpRequest,
+): Promise<HttpResponseInit> {
   requireWriter(caller);
   const body = await readJson(request, INGEST_LIMITS);
   // One event or a batch: the body's shape picks the schema (a union would try both). The whole
@@ -83,7 +92,13 @@ export async function ingestEvents(containers: EventContainers, caller: Caller, 
   if (!parsed.success) throw validationProblem(parsed.error);
   const inputs = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
 
-  const claim = await claimIdempotencyKey(containers.idempotency, caller.tenantId, "events", request.headers.get("idempotency-key"), [body]);
+  const claim = await claimIdempotencyKey(
+    containers.idempotency,
+    caller.tenantId,
+    "events",
+    request.headers.get("idempotency-key"),
+    [body],
+  );
   // A retry stores exactly what the first attempt did, receivedAt included, so rewriting converges.
   const events: StoredEvent[] = inputs.map((input, index) => ({
     id: claim.idFor(index),
@@ -94,7 +109,9 @@ export async function ingestEvents(containers: EventContainers, caller: Caller, 
     receivedAt: claim.firstSeenAt,
     data: input.data ?? {},
   }));
-  const stored = (claim.completed && (await readEvents(containers.events, events))) || (await writeEvents(containers.events, events));
+  const stored =
+    (claim.completed && (await readEvents(containers.events, events))) ||
+    (await writeEvents(containers.events, events));
   await claim.complete();
   const items = stored.map(toPublic);
   const headers: Record<string, string> = claim.replayed ? { "Idempotent-Replayed": "true" } : {};
@@ -112,18 +129,38 @@ async function writeEvents(container: Container, events: StoredEvent[]): Promise
     const { resource } = await container.items.upsert<StoredEvent>(events[0]);
     return [resource ?? events[0]];
   }
-  const results = await runBatch(container, events[0].tenantId, events.map((event) => ({ operationType: "Upsert", partitionKey: event.tenantId, resourceBody: event as unknown as JSONObject })));
+  const results = await runBatch(
+    container,
+    events[0].tenantId,
+    events.map((event) => ({
+      operationType: "Upsert",
+      partitionKey: event.tenantId,
+      resourceBody: event as unknown as JSONObject,
+    })),
+  );
   return results.map((result, i) => (result.resourceBody as unknown as StoredEvent | undefined) ?? events[i]);
 }
 
 /** What a completed request stored, or undefined when any of it is gone (then it is written again). */
 async function readEvents(container: Container, events: StoredEvent[]): Promise<StoredEvent[] | undefined> {
-  const results = await runBatch(container, events[0].tenantId, events.map(({ id, tenantId }) => ({ operationType: "Read", id, partitionKey: tenantId })), [404]);
-  return results.every((result) => result.statusCode === 200) ? results.map((result) => result.resourceBody as unknown as StoredEvent) : undefined;
+  const results = await runBatch(
+    container,
+    events[0].tenantId,
+    events.map(({ id, tenantId }) => ({ operationType: "Read", id, partitionKey: tenantId })),
+    [404],
+  );
+  return results.every((result) => result.statusCode === 200)
+    ? results.map((result) => result.resourceBody as unknown as StoredEvent)
+    : undefined;
 }
 
 /** One transactional batch; throttling, timeouts and server errors count as the dependency's failure. */
-async function runBatch(container: Container, partitionKey: string, operations: OperationInput[], accepted: number[] = []): Promise<OperationResponse[]> {
+async function runBatch(
+  container: Container,
+  partitionKey: string,
+  operations: OperationInput[],
+  accepted: number[] = [],
+): Promise<OperationResponse[]> {
   const response = await container.items.batch(operations, partitionKey).catch((error: Error) => {
     // The SDK rethrows every batch error as a plain Error without code or status: on input checked
     // beforehand, that is the request not reaching Cosmos DB or not being answered.
@@ -131,11 +168,16 @@ async function runBatch(container: Container, partitionKey: string, operations: 
   });
   const results = response.result ?? [];
   // 424: an operation not run because another one of the batch failed.
-  const failed = results.find((result) => result.statusCode >= 400 && result.statusCode !== 424 && !accepted.includes(result.statusCode));
+  const failed = results.find(
+    (result) => result.statusCode >= 400 && result.statusCode !== 424 && !accepted.includes(result.statusCode),
+  );
   if (results.length === operations.length && !failed) return results;
   const status = failed?.statusCode ?? response.code ?? 0;
   const transient = status === 408 || status === 429 || status >= 500;
-  throw Object.assign(new Error(`Cosmos DB batch failed with status ${status}`), transient ? { code: "ServiceCommunicationProblem" } : {});
+  throw Object.assign(
+    new Error(`Cosmos DB batch failed with status ${status}`),
+    transient ? { code: "ServiceCommunicationProblem" } : {},
+  );
 }
 
 const listQuery = z
@@ -167,7 +209,12 @@ const encodeCursor = (key: Buffer, cursor: Cursor) => {
 function decodeCursor(key: Buffer, text: string): Cursor {
   const [payload, signature, ...rest] = text.split(".");
   const expected = Buffer.from(signCursor(key, payload));
-  if (rest.length === 0 && signature !== undefined && signature.length === expected.length && timingSafeEqual(Buffer.from(signature), expected)) {
+  if (
+    rest.length === 0 &&
+    signature !== undefined &&
+    signature.length === expected.length &&
+    timingSafeEqual(Buffer.from(signature), expected)
+  ) {
     try {
       const value = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Partial<Cursor>;
       if (typeof value.c === "string" && typeof value.f === "string") return { c: value.c, f: value.f };
@@ -178,15 +225,23 @@ function decodeCursor(key: Buffer, text: string): Cursor {
   throw invalidCursor("cursor is not one this API returned");
 }
 
-const invalidCursor = (detail: string) => new ProblemError("validation-failed", detail, { errors: [{ pointer: "/cursor", detail }] });
+const invalidCursor = (detail: string) =>
+  new ProblemError("validation-failed", detail, { errors: [{ pointer: "/cursor", detail }] });
 
-export async function listEvents(events: Container, cursorKey: Buffer, caller: Caller, request: HttpRequest): Promise<HttpResponseInit> {
+export async function listEvents(
+  events: Container,
+  cursorKey: Buffer,
+  caller: Caller,
+  request: HttpRequest,
+): Promise<HttpResponseInit> {
   requireReader(caller);
   const parsed = listQuery.safeParse(Object.fromEntries(request.query.entries()));
   if (!parsed.success) throw validationProblem(parsed.error);
   const { type, from, to, limit, cursor } = parsed.data;
 
-  const filter = createHash("sha256").update(JSON.stringify([caller.tenantId, type, from, to])).digest("base64url");
+  const filter = createHash("sha256")
+    .update(JSON.stringify([caller.tenantId, type, from, to]))
+    .digest("base64url");
   const continuationToken = cursor === undefined ? undefined : decodeCursor(cursorKey, cursor);
   if (continuationToken && continuationToken.f !== filter) {
     throw invalidCursor("cursor belongs to a different query");
@@ -194,9 +249,18 @@ export async function listEvents(events: Container, cursorKey: Buffer, caller: C
 
   const conditions = ["c.tenantId = @tenant"];
   const parameters = [{ name: "@tenant", value: caller.tenantId }];
-  if (type) { conditions.push("c.type = @type"); parameters.push({ name: "@type", value: type }); }
-  if (from) { conditions.push("c.occurredAt >= @from"); parameters.push({ name: "@from", value: from }); }
-  if (to) { conditions.push("c.occurredAt < @to"); parameters.push({ name: "@to", value: to }); }
+  if (type) {
+    conditions.push("c.type = @type");
+    parameters.push({ name: "@type", value: type });
+  }
+  if (from) {
+    conditions.push("c.occurredAt >= @from");
+    parameters.push({ name: "@from", value: from });
+  }
+  if (to) {
+    conditions.push("c.occurredAt < @to");
+    parameters.push({ name: "@to", value: to });
+  }
   const page = await events.items
     .query<StoredEvent>(
       { query: `SELECT * FROM c WHERE ${conditions.join(" AND ")} ORDER BY c.occurredAt DESC`, parameters },
@@ -209,6 +273,9 @@ export async function listEvents(events: Container, cursorKey: Buffer, caller: C
       throw error;
     });
 
-  const next = page.hasMoreResults && page.continuationToken ? encodeCursor(cursorKey, { c: page.continuationToken, f: filter }) : null;
+  const next =
+    page.hasMoreResults && page.continuationToken
+      ? encodeCursor(cursorKey, { c: page.continuationToken, f: filter })
+      : null;
   return json(200, { items: page.resources.map(toPublic), next_cursor: next });
 }

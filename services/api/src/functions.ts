@@ -41,7 +41,8 @@ export function createApiFunctions({ config, data, authenticate, log }: ApiDepen
   const documents = data.database.container(containers.documents);
   const queue = data.serviceBus.createSender(config.DOCUMENTS_QUEUE);
   const cursorKey = config.CURSOR_SIGNING_KEY ? Buffer.from(config.CURSOR_SIGNING_KEY) : randomBytes(32);
-  if (!config.CURSOR_SIGNING_KEY && config.APP_ENV === "production") log("warn", "CURSOR_SIGNING_KEY is not set: list cursors page only on the instance that issued them");
+  if (!config.CURSOR_SIGNING_KEY && config.APP_ENV === "production")
+    log("warn", "CURSOR_SIGNING_KEY is not set: list cursors page only on the instance that issued them");
 
   const healthChecks: HealthCheck[] = [
     { name: "cosmos", required: true, probe: (abortSignal) => data.database.read({ abortSignal }) },
@@ -53,17 +54,51 @@ export function createApiFunctions({ config, data, authenticate, log }: ApiDepen
   // Routes that need a caller: the token is checked before the handler sees the request.
   const authenticated = (handler: (caller: Caller, request: HttpRequest) => Promise<HttpResponseInit>) =>
     withProblems(log, async (request) => handler(await authenticate(request.headers), request));
-  const documentDeps = { documents, idempotency, blobs: data.blobs, queue, maxUploadBytes: config.MAX_UPLOAD_BYTES, log };
+  const documentDeps = {
+    documents,
+    idempotency,
+    blobs: data.blobs,
+    queue,
+    maxUploadBytes: config.MAX_UPLOAD_BYTES,
+    log,
+  };
 
   return {
     http: [
-      { name: "health", methods: ["GET"], route: "v1/health", handler: withProblems(log, () => healthResponse(healthChecks)) },
-      { name: "events-ingest", methods: ["POST"], route: "v1/events", handler: authenticated((caller, request) => ingestEvents({ events, idempotency }, caller, request)) },
-      { name: "events-list", methods: ["GET"], route: "v1/events", handler: authenticated((caller, request) => listEvents(events, cursorKey, caller, request)) },
-      { name: "documents-upload", methods: ["POST"], route: "v1/documents", handler: authenticated((caller, request) => uploadDocument(documentDeps, caller, request)) },
-      { name: "documents-get", methods: ["GET"], route: "v1/documents/{id}", handler: authenticated((caller, request) => getDocument(documents, caller, request.params.id ?? "")) },
+      {
+        name: "health",
+        methods: ["GET"],
+        route: "v1/health",
+        handler: withProblems(log, () => healthResponse(healthChecks)),
+      },
+      {
+        name: "events-ingest",
+        methods: ["POST"],
+        route: "v1/events",
+        handler: authenticated((caller, request) => ingestEvents({ events, idempotency }, caller, request)),
+      },
+      {
+        name: "events-list",
+        methods: ["GET"],
+        route: "v1/events",
+        handler: authenticated((caller, request) => listEvents(events, cursorKey, caller, request)),
+      },
+      {
+        name: "documents-upload",
+        methods: ["POST"],
+        route: "v1/documents",
+        handler: authenticated((caller, request) => uploadDocument(documentDeps, caller, request)),
+      },
+      {
+        name: "documents-get",
+        methods: ["GET"],
+        route: "v1/documents/{id}",
+        handler: authenticated((caller, request) => getDocument(documents, caller, request.params.id ?? "")),
+      },
     ],
     serviceBusQueues: [],
-    timers: [{ name: "documents-outbox", everySeconds: 60, handler: async () => void (await sweepOutbox(documentDeps)) }],
+    timers: [
+      { name: "documents-outbox", everySeconds: 60, handler: async () => void (await sweepOutbox(documentDeps)) },
+    ],
   };
 }

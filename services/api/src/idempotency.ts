@@ -44,7 +44,11 @@ export function requestFingerprint(parts: unknown[]): string {
     Array.isArray(value)
       ? value.map(canonical)
       : value !== null && typeof value === "object"
-        ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]))
+        ? Object.fromEntries(
+            Object.entries(value)
+              .sort(([a], [b]) => (a < b ? -1 : 1))
+              .map(([k, v]) => [k, canonical(v)]),
+          )
         : value;
   return sha256(JSON.stringify(parts.map((part) => (Buffer.isBuffer(part) ? sha256(part) : canonical(part)))));
 }
@@ -60,9 +64,12 @@ export async function claimIdempotencyKey(
   requestParts: unknown[],
 ): Promise<IdempotencyClaim> {
   const now = new Date().toISOString();
-  if (key === null) return { replayed: false, completed: false, firstSeenAt: now, idFor: () => randomUUID(), complete: async () => {} };
+  if (key === null)
+    return { replayed: false, completed: false, firstSeenAt: now, idFor: () => randomUUID(), complete: async () => {} };
   if (!validKey.test(key)) {
-    throw new ProblemError("validation-failed", "Idempotency-Key must be 1 to 255 printable ASCII characters", { errors: [{ pointer: "header:Idempotency-Key", detail: "must be 1 to 255 printable ASCII characters" }] });
+    throw new ProblemError("validation-failed", "Idempotency-Key must be 1 to 255 printable ASCII characters", {
+      errors: [{ pointer: "header:Idempotency-Key", detail: "must be 1 to 255 printable ASCII characters" }],
+    });
   }
   // Keys are hashed: they may hold characters Cosmos ids forbid, and the scope keeps the events
   // and documents endpoints from colliding on the same key.
@@ -79,7 +86,15 @@ export async function claimIdempotencyKey(
       if (record.state !== "complete") await records.items.upsert({ ...record, state: "complete" });
     },
   });
-  const fresh: IdempotencyRecord = { id: recordId, tenantId, scope, fingerprint, state: "pending", createdAt: now, ttl: RECORD_TTL_SECONDS };
+  const fresh: IdempotencyRecord = {
+    id: recordId,
+    tenantId,
+    scope,
+    fingerprint,
+    state: "pending",
+    createdAt: now,
+    ttl: RECORD_TTL_SECONDS,
+  };
   try {
     await records.items.create(fresh);
     return claim(fresh, false);
@@ -90,7 +105,10 @@ export async function claimIdempotencyKey(
   // Expired between the create and the read: this request is the first again.
   if (!resource) return claimIdempotencyKey(records, tenantId, scope, key, requestParts);
   if (resource.fingerprint !== fingerprint) {
-    throw new ProblemError("idempotency-key-reused", "this Idempotency-Key was used with a different request body; use a new key");
+    throw new ProblemError(
+      "idempotency-key-reused",
+      "this Idempotency-Key was used with a different request body; use a new key",
+    );
   }
   return claim(resource, true);
 }

@@ -60,31 +60,56 @@ async function dependency<T>(name: string, call: () => Promise<T>): Promise<T> {
 
 export function createChatData(config: ChatlingsConfig, log: Logger): ChatData {
   let credential: TokenCredential | undefined;
-  const identity = () => (credential ??= new DefaultAzureCredential({ managedIdentityClientId: config.AZURE_CLIENT_ID }));
-  const redis = createRedisClient({ url: config.REDIS_URL, user: config.REDIS_USER }, identity, (error) => log("warn", "redis connection error", { error: String(error) }));
+  const identity = () =>
+    (credential ??= new DefaultAzureCredential({ managedIdentityClientId: config.AZURE_CLIENT_ID }));
+  const redis = createRedisClient({ url: config.REDIS_URL, user: config.REDIS_USER }, identity, (error) =>
+    log("warn", "redis connection error", { error: String(error) }),
+  );
   // Not awaited: the client keeps reconnecting, and until it is connected commands fail at once.
   redis.connect().catch((error: unknown) => log("warn", "redis connect failed", { error: String(error) }));
-  const pool = createPostgresPool({ host: config.PGHOST, database: config.PGDATABASE, user: config.PGUSER }, identity, (error) => log("warn", "postgresql connection error", { error: String(error) }));
+  const pool = createPostgresPool(
+    { host: config.PGHOST, database: config.PGDATABASE, user: config.PGUSER },
+    identity,
+    (error) => log("warn", "postgresql connection error", { error: String(error) }),
+  );
 
-  const query = <R extends pg.QueryResultRow>(text: string, values: unknown[]) => dependency("PostgreSQL", () => pool.query<R>(text, values));
-  const toMessage = (row: { id: string; room: string; author: string; text: string; created_at: Date }): Message => ({ ...row, id: String(row.id), created_at: row.created_at.toISOString() });
+  const query = <R extends pg.QueryResultRow>(text: string, values: unknown[]) =>
+    dependency("PostgreSQL", () => pool.query<R>(text, values));
+  const toMessage = (row: { id: string; room: string; author: string; text: string; created_at: Date }): Message => ({
+    ...row,
+    id: String(row.id),
+    created_at: row.created_at.toISOString(),
+  });
 
   return {
     async countMessage(author) {
       const now = Date.now();
       const minute = Math.floor(now / 60_000);
-      const [count] = await dependency("Redis", () => redis.multi().incr(rateKey(author, minute)).expire(rateKey(author, minute), 60).exec());
+      const [count] = await dependency("Redis", () =>
+        redis.multi().incr(rateKey(author, minute)).expire(rateKey(author, minute), 60).exec(),
+      );
       if (Number(count) > config.MESSAGES_PER_MINUTE) {
         const retryAfter = Math.ceil(((minute + 1) * 60_000 - now) / 1000);
-        throw new ProblemError("rate-limited", `at most ${config.MESSAGES_PER_MINUTE} messages a minute per author`, { limit: config.MESSAGES_PER_MINUTE }, { "Retry-After": String(retryAfter) });
+        throw new ProblemError(
+          "rate-limited",
+          `at most ${config.MESSAGES_PER_MINUTE} messages a minute per author`,
+          { limit: config.MESSAGES_PER_MINUTE },
+          { "Retry-After": String(retryAfter) },
+        );
       }
     },
     async post(room, author, text) {
-      const { rows } = await query<Parameters<typeof toMessage>[0]>("INSERT INTO messages (room, author, text) VALUES ($1, $2, $3) RETURNING id, room, author, text, created_at", [room, author, text]);
+      const { rows } = await query<Parameters<typeof toMessage>[0]>(
+        "INSERT INTO messages (room, author, text) VALUES ($1, $2, $3) RETURNING id, room, author, text, created_at",
+        [room, author, text],
+      );
       return toMessage(rows[0]);
     },
     async list(room, limit) {
-      const { rows } = await query<Parameters<typeof toMessage>[0]>("SELECT id, room, author, text, created_at FROM messages WHERE room = $1 ORDER BY id DESC LIMIT $2", [room, limit]);
+      const { rows } = await query<Parameters<typeof toMessage>[0]>(
+        "SELECT id, room, author, text, created_at FROM messages WHERE room = $1 ORDER BY id DESC LIMIT $2",
+        [room, limit],
+      );
       return rows.map(toMessage);
     },
     checks: [

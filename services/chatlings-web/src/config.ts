@@ -24,4 +24,5 @@ export const chatlingsSettings = z.object({
 });
 export type ChatlingsConfig = z.infer<typeof chatlingsSettings>;
 
-export const loadChatlingsConfig = (env: Record<string, string | undefined>, log: Logger): ChatlingsConfig => loadConfig(chatlingsSettings, env, log);
+export const loadChatlingsConfig = (env: Record<string, string | undefined>, log: Logger): ChatlingsConfig =>
+  loadConfig(chatlingsSettings, env, log);

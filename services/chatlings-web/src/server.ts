@@ -24,12 +24,24 @@ const newMessage = z
     text: z.string().trim().min(1, "must not be empty").max(2_000, "must be at most 2000 characters"),
   })
   .strict();
-const listQuery = z.object({ limit: z.coerce.number().int("must be an integer").min(1, "must be at least 1").max(100, "must be at most 100").default(20) });
+const listQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int("must be an integer")
+    .min(1, "must be at least 1")
+    .max(100, "must be at most 100")
+    .default(20),
+});
 
 /** A zod failure as the validation problem the other services answer with (JSON pointers). */
 function invalid(error: z.ZodError, prefix: string): ProblemError {
-  const errors = error.issues.map((issue) => ({ pointer: `${prefix}${issue.path.map((p) => `/${p}`).join("")}`, detail: issue.message }));
-  return new ProblemError("validation-failed", errors.map((e) => `${e.pointer || "body"}: ${e.detail}`).join("; "), { errors });
+  const errors = error.issues.map((issue) => ({
+    pointer: `${prefix}${issue.path.map((p) => `/${p}`).join("")}`,
+    detail: issue.message,
+  }));
+  return new ProblemError("validation-failed", errors.map((e) => `${e.pointer || "body"}: ${e.detail}`).join("; "), {
+    errors,
+  });
 }
 
 function parse<S extends z.ZodTypeAny>(schema: S, value: unknown, prefix: string): z.infer<S> {
@@ -75,14 +87,26 @@ export function chatlingsServer(deps: ChatlingsDependencies): Server {
   return createServer((incoming: IncomingMessage, response: ServerResponse) => {
     const url = new URL(incoming.url ?? "/", "http://localhost");
     const hasBody = incoming.method !== "GET" && incoming.method !== "HEAD";
-    const headers = Object.entries(incoming.headers).map(([name, value]): [string, string] => [name, Array.isArray(value) ? value.join(", ") : (value ?? "")]);
-    const request = new Request(url, { method: incoming.method, headers, body: hasBody ? (Readable.toWeb(incoming) as ReadableStream) : undefined, duplex: "half" } as RequestInit);
+    const headers = Object.entries(incoming.headers).map(([name, value]): [string, string] => [
+      name,
+      Array.isArray(value) ? value.join(", ") : (value ?? ""),
+    ]);
+    const request = new Request(url, {
+      method: incoming.method,
+      headers,
+      body: hasBody ? (Readable.toWeb(incoming) as ReadableStream) : undefined,
+      duplex: "half",
+    } as RequestInit);
     route(request, url, deps).then(
       (result) => write(response, result),
       (error: unknown) => {
         if (error instanceof ProblemError) return write(response, problemResponse(error, url.pathname));
         // Only a bug gets here: the data layer turns every unanswered call into a 503 problem.
-        log("error", "unhandled error", { method: incoming.method, path: url.pathname, error: error instanceof Error ? error.stack : String(error) });
+        log("error", "unhandled error", {
+          method: incoming.method,
+          path: url.pathname,
+          error: error instanceof Error ? error.stack : String(error),
+        });
         write(response, problemResponse(new ProblemError("internal-error", "see the app's log"), url.pathname));
       },
     );

@@ -160,7 +160,10 @@ describe("local Service Bus broker", () => {
   it("moves expired messages to the dead-letter queue, or drops them when deadLetterOnExpiry is false", async () => {
     const clock = manualClock();
     const { connectionString } = await broker({
-      queues: [{ name: "keep", ttlSeconds: 1 }, { name: "drop", ttlSeconds: 1, deadLetterOnExpiry: false }],
+      queues: [
+        { name: "keep", ttlSeconds: 1 },
+        { name: "drop", ttlSeconds: 1, deadLetterOnExpiry: false },
+      ],
       now: clock.now,
     });
     const sb = client(connectionString);
@@ -171,7 +174,9 @@ describe("local Service Bus broker", () => {
     clock.advance(800);
     expect(await sb.createReceiver("keep").receiveMessages(5, { maxWaitTimeInMs: 200 })).toEqual([]);
     expect(await sb.createReceiver("drop").receiveMessages(5, { maxWaitTimeInMs: 200 })).toEqual([]);
-    const dead = await sb.createReceiver("keep", { subQueueType: "deadLetter" }).receiveMessages(5, { maxWaitTimeInMs: 500 });
+    const dead = await sb
+      .createReceiver("keep", { subQueueType: "deadLetter" })
+      .receiveMessages(5, { maxWaitTimeInMs: 500 });
     expect(dead.map((m) => m.body).sort()).toEqual(["message ttl", "queue ttl"]);
     expect(dead.every((m) => m.deadLetterReason === "TTLExpiredException")).toBe(true);
     const droppedDeadLetters = await sb.createReceiver("drop", { subQueueType: "deadLetter" }).peekMessages(5);
@@ -181,7 +186,9 @@ describe("local Service Bus broker", () => {
   it("receives and settles dead-lettered messages from the dead-letter queue", async () => {
     const { connectionString } = await broker({ queues: [{ name: "q" }] });
     const sb = client(connectionString);
-    await sb.createSender("q").sendMessages({ body: { bad: true }, messageId: "b-1", applicationProperties: { tenant: "t" } });
+    await sb
+      .createSender("q")
+      .sendMessages({ body: { bad: true }, messageId: "b-1", applicationProperties: { tenant: "t" } });
     const receiver = sb.createReceiver("q");
     await receiver.deadLetterMessage(await receiveOne(receiver), {
       deadLetterReason: "ValidationFailed",
@@ -327,7 +334,11 @@ describe("local Service Bus broker", () => {
     expect(isServiceBusError(expiredError) && expiredError.code).toBe("UnauthorizedAccess");
     expect((expiredError as Error).message).toMatch(/expired/i);
 
-    const valid = createSasToken(endpoint, { keyName: "RootManageSharedAccessKey", key: "right-key" }, Math.floor(Date.now() / 1000) + 60);
+    const valid = createSasToken(
+      endpoint,
+      { keyName: "RootManageSharedAccessKey", key: "right-key" },
+      Math.floor(Date.now() / 1000) + 60,
+    );
     const withValidToken = `Endpoint=${endpoint};SharedAccessSignature=${valid};UseDevelopmentEmulator=true`;
     await client(withValidToken).createSender("q").sendMessages({ body: "signed" });
   });
@@ -335,7 +346,10 @@ describe("local Service Bus broker", () => {
   it("closes a socket that declares a frame over the limit before buffering it, and unauthenticated sockets after the handshake timeout", async () => {
     const running = await broker({ queues: [{ name: "q" }], handshakeTimeoutMs: 300 });
     const closed = (socket: Socket) => new Promise<void>((resolve) => socket.once("close", () => resolve()));
-    const open = () => new Promise<Socket>((resolve, reject) => { const socket = connect(running.port, "127.0.0.1", () => resolve(socket)).on("error", reject); });
+    const open = () =>
+      new Promise<Socket>((resolve, reject) => {
+        const socket = connect(running.port, "127.0.0.1", () => resolve(socket)).on("error", reject);
+      });
 
     // A frame declaring 256 MiB, then the first MiB of it: the broker closes the socket at once.
     const greedy = await open();

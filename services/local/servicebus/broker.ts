@@ -13,7 +13,14 @@ import rhea, {
 } from "rhea";
 import { CBS_ADDRESS, type Claim, type SharedAccessKey, entityPath, isAuthorized, putToken } from "./cbs.js";
 import { MANAGEMENT_SUFFIX, handleManagementRequest, quotaExceeded } from "./management.js";
-import { type Handout, type MessageEntity, type Queue, type ReceiveMode, decodeMessage, outgoingMessage } from "./queue.js";
+import {
+  type Handout,
+  type MessageEntity,
+  type Queue,
+  type ReceiveMode,
+  decodeMessage,
+  outgoingMessage,
+} from "./queue.js";
 
 /** Message format of a batch: one transfer whose data sections are encoded messages. */
 const BATCH_MESSAGE_FORMAT = 0x80013700;
@@ -72,7 +79,8 @@ class Consumer {
   /** Deliveries the link can take now: its credit, bounded by free room in rhea's session buffer. */
   credit(): number {
     const { credit, session } = internals(this.sender);
-    while (this.queued.length && this.queued[0].deliveryId < session.outgoing.next_pending_delivery) this.queued.shift();
+    while (this.queued.length && this.queued[0].deliveryId < session.outgoing.next_pending_delivery)
+      this.queued.shift();
     return Math.min(credit - this.queued.length, session.outgoing.available());
   }
 
@@ -160,7 +168,10 @@ export class Broker {
     clearInterval(this.sweepTimer);
     const open = [...this.connections.keys()];
     for (const connection of open) {
-      connection.close({ condition: "amqp:connection:forced", description: "The local Service Bus broker is stopping." });
+      connection.close({
+        condition: "amqp:connection:forced",
+        description: "The local Service Bus broker is stopping.",
+      });
     }
     this.connections.clear();
     return open;
@@ -346,7 +357,11 @@ export class Broker {
   private onPutToken(connection: Connection, request: Message): void {
     const properties = request.application_properties ?? {};
     const audience = String(properties.name ?? "");
-    const result = putToken({ name: audience, type: properties.type, token: request.body }, this.options.credential, this.options.now());
+    const result = putToken(
+      { name: audience, type: properties.type, token: request.body },
+      this.options.credential,
+      this.options.now(),
+    );
     if (result.claim) {
       const path = entityPath(audience);
       const entityAddress = path.endsWith(MANAGEMENT_SUFFIX) ? path.slice(0, -MANAGEMENT_SUFFIX.length) : path;
@@ -365,7 +380,14 @@ export class Broker {
     const ref = this.resolve(address.slice(0, -MANAGEMENT_SUFFIX.length));
     if (!ref) return;
     const response = handleManagementRequest(ref.entity, ref.queue, request);
-    this.reply(connection, request, response.statusCode, response.statusDescription, response.errorCondition, response.body);
+    this.reply(
+      connection,
+      request,
+      response.statusCode,
+      response.statusDescription,
+      response.errorCondition,
+      response.body,
+    );
   }
 
   private reply(
@@ -431,7 +453,12 @@ export class Broker {
         : entity.abandon(lockToken, state.message_annotations);
     } else {
       const { DeadLetterReason, DeadLetterErrorDescription, ...properties } = state.error?.info ?? {};
-      result = entity.deadLetter(lockToken, optionalString(DeadLetterReason), optionalString(DeadLetterErrorDescription), properties);
+      result = entity.deadLetter(
+        lockToken,
+        optionalString(DeadLetterReason),
+        optionalString(DeadLetterErrorDescription),
+        properties,
+      );
     }
     // Settling echoes the outcome applied; a lost lock is reported as rejected with an error.
     let settlement: Outcome;

@@ -41,7 +41,9 @@ export function putToken(
   now: number,
 ): CbsResult {
   if (request.type !== SAS_TOKEN_TYPE) {
-    return unauthorized(`Token type '${String(request.type)}' is not supported: the local broker accepts SAS tokens only.`);
+    return unauthorized(
+      `Token type '${String(request.type)}' is not supported: the local broker accepts SAS tokens only.`,
+    );
   }
   if (typeof request.token !== "string" || typeof request.name !== "string") {
     return { statusCode: 400, statusDescription: "The put-token request needs a string token and audience name." };
@@ -65,7 +67,9 @@ export function putToken(
   const scope = entityPath(safeDecode(sr));
   const audience = entityPath(request.name);
   if (!covers(scope, audience)) {
-    return unauthorized(`InvalidAudience: The token for '${safeDecode(sr)}' does not grant access to '${request.name}'.`);
+    return unauthorized(
+      `InvalidAudience: The token for '${safeDecode(sr)}' does not grant access to '${request.name}'.`,
+    );
   }
   return {
     statusCode: 202,

@@ -67,7 +67,8 @@ async function main(): Promise<void> {
     tls: values.tls,
   });
   console.log(broker.connectionString);
-  if (broker.certificatePath) console.error(`Self-signed certificate: ${broker.certificatePath} (trust it with NODE_EXTRA_CA_CERTS)`);
+  if (broker.certificatePath)
+    console.error(`Self-signed certificate: ${broker.certificatePath} (trust it with NODE_EXTRA_CA_CERTS)`);
   const shutdown = (): void => {
     broker.stop().then(
       () => process.exit(0),

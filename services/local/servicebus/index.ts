@@ -78,7 +78,10 @@ export async function start(opts: StartOptions): Promise<RunningBroker> {
   server.on(tls ? "secureConnection" : "connection", (socket: Socket) => {
     sockets.add(socket);
     // Ahead of rhea's own listener (prepended), so an oversized frame is refused before it is buffered.
-    socket.prependListener("data", frameSizeWatch(maxFrameBytes, () => socket.destroy()));
+    socket.prependListener(
+      "data",
+      frameSizeWatch(maxFrameBytes, () => socket.destroy()),
+    );
     const handshake = setTimeout(() => {
       if (!broker?.isAuthenticated(socket)) socket.destroy();
     }, handshakeTimeoutMs);

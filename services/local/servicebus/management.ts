@@ -2,7 +2,14 @@
 // deferred messages, settlement by lock token and scheduling. Anything else is answered
 // with 501 and amqp:not-implemented so the caller gets a clear error.
 import rhea, { type Message } from "rhea";
-import { type Handout, type MessageEntity, type Queue, type ReceiveMode, decodeMessage, outgoingMessage } from "./queue.js";
+import {
+  type Handout,
+  type MessageEntity,
+  type Queue,
+  type ReceiveMode,
+  decodeMessage,
+  outgoingMessage,
+} from "./queue.js";
 
 export const MANAGEMENT_SUFFIX = "/$management";
 
@@ -140,7 +147,11 @@ function updateDisposition(entity: MessageEntity, body: Record<string, unknown>)
 
 function schedule(entity: MessageEntity, queue: Queue, body: Record<string, unknown>): ManagementResponse {
   if (entity !== queue.active) {
-    return { statusCode: 400, statusDescription: "Cannot schedule messages on a dead-letter queue.", errorCondition: "amqp:not-allowed" };
+    return {
+      statusCode: 400,
+      statusDescription: "Cannot schedule messages on a dead-letter queue.",
+      errorCondition: "amqp:not-allowed",
+    };
   }
   const entries = (body.messages ?? []) as Array<{ message: Buffer }>;
   const stored = queue.enqueue(entries.map((entry) => decodeMessage(entry.message)));

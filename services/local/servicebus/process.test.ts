@@ -28,14 +28,20 @@ async function firstLine(child: ChildProcessWithoutNullStreams): Promise<string>
 
 describe("local Service Bus broker processes", () => {
   it("CLI prints a connection string, applies queue settings and stops on SIGINT", async () => {
-    const child = spawn(process.execPath, [...cliArgs, "--port", "0", "--queue", "jobs:maxDelivery=2,ttl=60", "--key", "cli-key"], {
-      cwd: repoRoot,
-    });
+    const child = spawn(
+      process.execPath,
+      [...cliArgs, "--port", "0", "--queue", "jobs:maxDelivery=2,ttl=60", "--key", "cli-key"],
+      {
+        cwd: repoRoot,
+      },
+    );
     cleanups.push(async () => {
       if (child.exitCode === null) child.kill("SIGKILL");
     });
     const connectionString = await firstLine(child);
-    expect(connectionString).toMatch(/^Endpoint=sb:\/\/localhost:\d+;.*SharedAccessKey=cli-key;UseDevelopmentEmulator=true$/);
+    expect(connectionString).toMatch(
+      /^Endpoint=sb:\/\/localhost:\d+;.*SharedAccessKey=cli-key;UseDevelopmentEmulator=true$/,
+    );
 
     const sb = new ServiceBusClient(connectionString, { retryOptions: { maxRetries: 0 } });
     await sb.createSender("jobs").sendMessages({ body: "job" });
@@ -45,7 +51,9 @@ describe("local Service Bus broker processes", () => {
       expect(message.expiresAtUtc!.getTime() - message.enqueuedTimeUtc!.getTime()).toBe(60_000);
       await receiver.abandonMessage(message);
     }
-    const [dead] = await sb.createReceiver("jobs", { subQueueType: "deadLetter" }).receiveMessages(1, { maxWaitTimeInMs: 2000 });
+    const [dead] = await sb
+      .createReceiver("jobs", { subQueueType: "deadLetter" })
+      .receiveMessages(1, { maxWaitTimeInMs: 2000 });
     expect(dead.deadLetterReason).toBe("MaxDeliveryCountExceeded");
     await sb.close();
 
@@ -65,9 +73,17 @@ describe("local Service Bus broker processes", () => {
     cleanups.push(() => broker.stop());
     expect(broker.connectionString).not.toContain("UseDevelopmentEmulator");
     // This process does not trust the certificate, so its client is refused.
-    const untrusted = new ServiceBusClient(broker.connectionString, { retryOptions: { maxRetries: 0, timeoutInMs: 3000 } });
+    const untrusted = new ServiceBusClient(broker.connectionString, {
+      retryOptions: { maxRetries: 0, timeoutInMs: 3000 },
+    });
     cleanups.push(() => untrusted.close());
-    const error = await untrusted.createSender("q").sendMessages({ body: "x" }).then(() => undefined, (e: unknown) => e);
+    const error = await untrusted
+      .createSender("q")
+      .sendMessages({ body: "x" })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeDefined();
     expect(isServiceBusError(error) && error.code === "UnauthorizedAccess").toBe(false);
 

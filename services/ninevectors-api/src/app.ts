@@ -30,7 +30,10 @@ export function createApp(log: Logger): Server {
     if (request.method === "GET" && url.pathname === "/api/v1/health") {
       // No dependency of its own yet, so healthy whenever it answers.
       const result = await healthResponse([]);
-      response.writeHead(result.status ?? 200, { "Content-Type": "application/json", ...(result.headers as Record<string, string>) });
+      response.writeHead(result.status ?? 200, {
+        "Content-Type": "application/json",
+        ...(result.headers as Record<string, string>),
+      });
       response.end(JSON.stringify(result.jsonBody));
       return;
     }

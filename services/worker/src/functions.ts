@@ -14,10 +14,19 @@ export interface WorkerDependencies {
   log: Logger;
 }
 
-export const createWorkerDependencies = (config: WorkerConfig, log: Logger): WorkerDependencies => ({ config, log, data: createDataClients(config) });
+export const createWorkerDependencies = (config: WorkerConfig, log: Logger): WorkerDependencies => ({
+  config,
+  log,
+  data: createDataClients(config),
+});
 
 export function createWorkerFunctions({ config, data, log }: WorkerDependencies): FunctionSet {
-  const deps = { documents: data.database.container(containers.documents), blobs: data.blobs, maxDeliveryCount: config.DOCUMENTS_MAX_DELIVERY_COUNT, log };
+  const deps = {
+    documents: data.database.container(containers.documents),
+    blobs: data.blobs,
+    maxDeliveryCount: config.DOCUMENTS_MAX_DELIVERY_COUNT,
+    log,
+  };
   return {
     http: [],
     serviceBusQueues: [

@@ -26,7 +26,13 @@ export interface WorkerDependencies {
 export function describeFailure(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const { code, statusCode } = error as Error & { code?: unknown; statusCode?: unknown };
-  return [error.message || error.name, code !== undefined && `code ${String(code)}`, statusCode !== undefined && `status ${String(statusCode)}`].filter(Boolean).join("; ");
+  return [
+    error.message || error.name,
+    code !== undefined && `code ${String(code)}`,
+    statusCode !== undefined && `status ${String(statusCode)}`,
+  ]
+    .filter(Boolean)
+    .join("; ");
 }
 
 /** A failure whose message is written for the document's owner. */
@@ -62,13 +68,19 @@ const MAX_TRANSITION_TRIES = 5;
  * Applies `change` to the record while it is `pending`, re-reading on a concurrent change; returns
  * the new record, or undefined when it is settled already.
  */
-async function updatePending(item: Item, change: (doc: DocumentRecord) => DocumentRecord): Promise<DocumentRecord | undefined> {
+async function updatePending(
+  item: Item,
+  change: (doc: DocumentRecord) => DocumentRecord,
+): Promise<DocumentRecord | undefined> {
   for (let tries = 1; ; tries++) {
     const { resource: doc, etag } = await item.read<DocumentRecord>();
     if (!doc) throw new MissingRecord();
     if (doc.status !== "pending") return undefined;
     try {
-      const { resource } = await item.replace<DocumentRecord>({ ...change(doc), updatedAt: new Date().toISOString() }, { accessCondition: { type: "IfMatch", condition: etag } });
+      const { resource } = await item.replace<DocumentRecord>(
+        { ...change(doc), updatedAt: new Date().toISOString() },
+        { accessCondition: { type: "IfMatch", condition: etag } },
+      );
       return resource!;
     } catch (error) {
       if (!isPreconditionFailed(error) || tries >= MAX_TRANSITION_TRIES) throw error;
@@ -76,19 +88,29 @@ async function updatePending(item: Item, change: (doc: DocumentRecord) => Docume
   }
 }
 
-export async function processDocumentMessage(deps: WorkerDependencies, body: unknown, context: InvocationContext): Promise<void> {
+export async function processDocumentMessage(
+  deps: WorkerDependencies,
+  body: unknown,
+  context: InvocationContext,
+): Promise<void> {
   const deliveryCount = Number(context.triggerMetadata?.deliveryCount ?? 1);
   const fields = { invocationId: context.invocationId, messageId: context.triggerMetadata?.messageId, deliveryCount };
   const parsed = documentMessage.safeParse(body);
   if (!parsed.success) {
-    deps.log("error", "poison message: not a document-processing message", { ...fields, issues: parsed.error.issues.map((i) => i.message) });
+    deps.log("error", "poison message: not a document-processing message", {
+      ...fields,
+      issues: parsed.error.issues.map((i) => i.message),
+    });
     throw new Error("message does not match the document-processing schema");
   }
   const { document_id: documentId, tenant_id: tenantId } = parsed.data;
   const item = deps.documents.item(documentId, tenantId);
   const final = deliveryCount >= deps.maxDeliveryCount;
   try {
-    const doc = await updatePending(item, (current) => ({ ...current, attempts: Math.max(current.attempts, deliveryCount) }));
+    const doc = await updatePending(item, (current) => ({
+      ...current,
+      attempts: Math.max(current.attempts, deliveryCount),
+    }));
     if (!doc) {
       deps.log("info", "document already settled; completing the duplicate message", { ...fields, documentId });
       return;
@@ -100,16 +122,34 @@ export async function processDocumentMessage(deps: WorkerDependencies, body: unk
         throw error.statusCode === 404 ? new ProcessingFailure("the document's blob is missing from storage") : error;
       });
     const result = analyse(content, doc.contentType);
-    const processed = await updatePending(item, (current) => ({ ...current, status: "processed", result, failure: undefined }));
-    deps.log("info", processed ? "document processed" : "document already settled; completing the duplicate message", { ...fields, documentId, tenantId });
+    const processed = await updatePending(item, (current) => ({
+      ...current,
+      status: "processed",
+      result,
+      failure: undefined,
+    }));
+    deps.log("info", processed ? "document processed" : "document already settled; completing the duplicate message", {
+      ...fields,
+      documentId,
+      tenantId,
+    });
   } catch (error) {
     if (error instanceof MissingRecord) {
       deps.log("error", "poison message: document record not found", { ...fields, documentId, tenantId });
       throw new Error(`document ${documentId} of tenant ${tenantId} does not exist`);
     }
     const failure = { reason: publicReason(error), deliveryCount, deadLettered: final };
-    await updatePending(item, (current) => ({ ...current, status: final ? "failed" : "pending", attempts: Math.max(current.attempts, deliveryCount), failure })).catch((recordError: unknown) =>
-      deps.log("warn", "could not record the failed attempt", { ...fields, documentId, error: describeFailure(recordError) }),
+    await updatePending(item, (current) => ({
+      ...current,
+      status: final ? "failed" : "pending",
+      attempts: Math.max(current.attempts, deliveryCount),
+      failure,
+    })).catch((recordError: unknown) =>
+      deps.log("warn", "could not record the failed attempt", {
+        ...fields,
+        documentId,
+        error: describeFailure(recordError),
+      }),
     );
     deps.log("warn", "document processing failed", { ...fields, documentId, error: describeFailure(error), final });
     throw error;
@@ -128,7 +168,10 @@ const diedReason = (message: ServiceBusReceivedMessage) =>
  * `failed`, with the last recorded reason if any. Messages stay in the dead-letter queue for
  * operators (and the dead-letter alert); records already settled are left alone.
  */
-export async function reconcileDeadLetters(deps: Pick<WorkerDependencies, "documents" | "log">, deadLetters: ServiceBusReceivedMessage[]): Promise<number> {
+export async function reconcileDeadLetters(
+  deps: Pick<WorkerDependencies, "documents" | "log">,
+  deadLetters: ServiceBusReceivedMessage[],
+): Promise<number> {
   let marked = 0;
   for (const message of deadLetters) {
     const parsed = documentMessage.safeParse(message.body);
@@ -137,14 +180,22 @@ export async function reconcileDeadLetters(deps: Pick<WorkerDependencies, "docum
     const failed = await updatePending(item, (doc) => ({
       ...doc,
       status: "failed",
-      failure: { reason: doc.failure?.reason ?? diedReason(message), deliveryCount: Math.max(doc.attempts, message.deliveryCount ?? 0), deadLettered: true },
+      failure: {
+        reason: doc.failure?.reason ?? diedReason(message),
+        deliveryCount: Math.max(doc.attempts, message.deliveryCount ?? 0),
+        deadLettered: true,
+      },
     })).catch((error: unknown) => {
       if (error instanceof MissingRecord) return undefined;
       throw error;
     });
     if (failed) {
       marked++;
-      deps.log("warn", "dead-lettered document marked failed", { documentId: failed.id, tenantId: failed.tenantId, reason: failed.failure?.reason });
+      deps.log("warn", "dead-lettered document marked failed", {
+        documentId: failed.id,
+        tenantId: failed.tenantId,
+        reason: failed.failure?.reason,
+      });
     }
   }
   return marked;
