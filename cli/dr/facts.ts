@@ -1,10 +1,12 @@
 /**
  * What Azure documents about recovering each stateful service from the loss of its region: the
  * recovery point (data lost) and recovery time, each with the page that states it. `minutes` is
- * the documented bound; null where the page states none (the report then says "not met": a target
- * is met only by a figure Azure documents). Recorded 2026-12 from the pages linked; the Cosmos DB
- * RTO, the SQL failover-group estimates and the storage failover time were not re-read against the
- * live pages then: check them there before relying on them, and whenever the pages change.
+ * the documented bound, or the figure the page gives as typical (its statement says so); null
+ * where the page states none (the report then says "not met": a target is met only by a figure
+ * Azure documents). Every figure was re-read in 2026-12 against the pages linked, the reliability
+ * guides first (learn.microsoft.com/azure/reliability/reliability-<service>, dated 2025-08 to
+ * 2026-05): the Cosmos DB RTO, the SQL failover-group and geo-restore figures and the storage
+ * failover time included. Check them there again whenever the pages change.
  */
 export interface DrFact {
   /** The documented bound in minutes; null: no bound stated. */
@@ -14,103 +16,124 @@ export interface DrFact {
   source: string;
 }
 
-const COSMOS_HA = "https://learn.microsoft.com/azure/cosmos-db/high-availability";
-const COSMOS_CONSISTENCY = "https://learn.microsoft.com/azure/cosmos-db/consistency-levels";
+const RELIABILITY = "https://learn.microsoft.com/azure/reliability";
+const COSMOS_REGION_LOSS = `${RELIABILITY}/reliability-cosmos-db#resilience-to-region-wide-failures`;
+const COSMOS_FAILOVER = `${RELIABILITY}/reliability-cosmos-db#failover-between-regions`;
+const COSMOS_DURABILITY =
+  "https://learn.microsoft.com/azure/cosmos-db/consistency-levels#consistency-levels-and-data-durability";
 const SQL_BCDR =
-  "https://learn.microsoft.com/azure/azure-sql/database/business-continuity-high-availability-disaster-recover-hadr-overview";
-const SQL_FOG = "https://learn.microsoft.com/azure/azure-sql/database/failover-group-sql-db";
+  "https://learn.microsoft.com/azure/azure-sql/database/business-continuity-high-availability-disaster-recover-hadr-overview#rto-and-rpo";
+const SQL_FAILOVER_GROUPS = `${RELIABILITY}/reliability-sql-database#failover-groups`;
+const SQL_GEO_RESTORE = "https://learn.microsoft.com/azure/azure-sql/database/recovery-using-backups#geo-restore";
+const STORAGE_REGION_LOSS = `${RELIABILITY}/reliability-storage-blob#behavior-during-a-region-failure`;
 const STORAGE_REDUNDANCY = "https://learn.microsoft.com/azure/storage/common/storage-redundancy";
-const STORAGE_FAILOVER = "https://learn.microsoft.com/azure/storage/common/storage-disaster-recovery-guidance";
-const SERVICE_BUS_GEO = "https://learn.microsoft.com/azure/service-bus-messaging/service-bus-geo-replication";
+const SERVICE_BUS_GEO = `${RELIABILITY}/reliability-service-bus#geo-replication`;
 const REDIS_GEO = "https://learn.microsoft.com/azure/azure-cache-for-redis/cache-how-to-geo-replication";
-const POSTGRESQL_BCDR = "https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-business-continuity";
+const POSTGRESQL_BCDR = "https://learn.microsoft.com/azure/postgresql/backup-restore/concepts-business-continuity";
 const MYSQL_BCDR = "https://learn.microsoft.com/azure/mysql/flexible-server/concepts-business-continuity";
-const KEY_VAULT_DR = "https://learn.microsoft.com/azure/key-vault/general/disaster-recovery-guidance";
+const KEY_VAULT_FAILOVER = `${RELIABILITY}/reliability-key-vault#microsoft-managed-failover-to-a-paired-region`;
 
 export const DR_FACTS = {
   cosmos: {
     singleRegion: {
-      rpo: { minutes: 240, statement: "one region: restore from backup, RPO under 240 minutes", source: COSMOS_HA },
+      rpo: {
+        minutes: 240,
+        statement: "one region: RPO under 240 minutes, restored from backup if the region is lost for good",
+        source: COSMOS_DURABILITY,
+      },
       rto: {
         minutes: null,
-        statement: "one region: RTO up to a week (restore after the region returns)",
-        source: COSMOS_HA,
+        statement:
+          "one region: no access until Azure restores the region or a backup is restored elsewhere; no bound stated",
+        source: COSMOS_REGION_LOSS,
       },
     },
     rpo: {
       Session: {
         minutes: 15,
         statement: "several regions, Session consistency: RPO under 15 minutes",
-        source: COSMOS_CONSISTENCY,
+        source: COSMOS_DURABILITY,
       },
       ConsistentPrefix: {
         minutes: 15,
         statement: "several regions, Consistent Prefix: RPO under 15 minutes",
-        source: COSMOS_CONSISTENCY,
+        source: COSMOS_DURABILITY,
       },
       Eventual: {
         minutes: 15,
         statement: "several regions, Eventual consistency: RPO under 15 minutes",
-        source: COSMOS_CONSISTENCY,
+        source: COSMOS_DURABILITY,
       },
       // The window is the account's own (maxIntervalInSeconds); the report fills the minutes in.
       BoundedStaleness: {
         minutes: null,
-        statement: "several regions, Bounded Staleness: RPO at most the staleness window (K operations, T seconds)",
-        source: COSMOS_CONSISTENCY,
+        statement:
+          "several regions, Bounded Staleness: RPO at most the staleness window of K operations or T seconds, at least 100,000 and 300 s",
+        source: COSMOS_DURABILITY,
       },
-      Strong: { minutes: 0, statement: "several regions, Strong consistency: RPO 0", source: COSMOS_CONSISTENCY },
+      Strong: { minutes: 0, statement: "several regions, Strong consistency: RPO 0", source: COSMOS_DURABILITY },
     },
     rto: {
       serviceManaged: {
-        minutes: 15,
-        statement: "single write region with service-managed failover: RTO under 15 minutes",
-        source: COSMOS_HA,
+        minutes: null,
+        statement:
+          "service-managed failover starts once Microsoft declares the outage, which can take an hour or more; no bound stated, and the page advises a forced failover instead",
+        source: COSMOS_FAILOVER,
       },
       customerManaged: {
         minutes: null,
         statement:
-          "without service-managed failover writes wait for the region or an operator's failover: RTO unbounded",
-        source: COSMOS_HA,
+          "without service-managed failover writes wait for the region or an operator's forced failover, usually seconds once started; no bound stated",
+        source: COSMOS_FAILOVER,
       },
     },
   },
   sql: {
     failoverGroup: {
       rpo: {
-        minutes: 5 / 60,
-        statement: "geo-replication in a failover group: estimated RPO 5 seconds (asynchronous; lag has no SLA)",
+        minutes: null,
+        statement:
+          "geo-replication is asynchronous: a forced failover loses what was not yet replicated, RPO 0 or more with the replication lag; no bound stated",
         source: SQL_BCDR,
       },
       rtoManual: {
         minutes: 1,
-        statement: "customer-managed geo-failover: estimated RTO 60 seconds once started",
+        statement: "customer-managed failover of a failover group: typically under 60 seconds once started",
         source: SQL_BCDR,
       },
       // The grace period is the group's own; the report adds it.
       rtoAutomatic: {
         minutes: null,
         statement:
-          "Microsoft-managed failover starts only after the grace period (60 minutes or more) and only for an outage Microsoft declares",
-        source: SQL_FOG,
+          "Microsoft-managed failover waits at least the grace period (an hour or more) and Microsoft's response will likely take several hours at least; no bound stated",
+        source: SQL_FAILOVER_GROUPS,
       },
     },
     geoRestore: {
-      rpo: { minutes: 60, statement: "geo-restore from geo-replicated backups: RPO 1 hour", source: SQL_BCDR },
-      rto: { minutes: 720, statement: "geo-restore: RTO 12 hours", source: SQL_BCDR },
+      rpo: {
+        minutes: null,
+        statement:
+          "geo-restore from geo-replicated backups: data loss typically minutes or hours, as backups replicate asynchronously; no bound stated",
+        source: SQL_GEO_RESTORE,
+      },
+      rto: {
+        minutes: null,
+        statement: "geo-restore: typically minutes or hours, longer for large databases; no bound stated",
+        source: SQL_BCDR,
+      },
     },
   },
   storage: {
     geo: {
       rpo: {
         minutes: 15,
-        statement: "geo-replication is asynchronous: RPO typically under 15 minutes, no SLA",
-        source: STORAGE_REDUNDANCY,
+        statement: "geo-replication is asynchronous: RPO typically under 15 minutes, not guaranteed",
+        source: STORAGE_REGION_LOSS,
       },
       rto: {
         minutes: 60,
-        statement: "customer-managed failover typically takes about an hour, no SLA",
-        source: STORAGE_FAILOVER,
+        statement: "customer-managed (unplanned) failover typically completes within 60 minutes, not guaranteed",
+        source: STORAGE_REGION_LOSS,
       },
     },
     local: {
@@ -128,12 +151,13 @@ export const DR_FACTS = {
       rpo: {
         minutes: null,
         statement:
-          "geo-replication (metadata and messages): writes fail once the secondary lags more than the configured maximum, so at most that much is lost",
+          "geo-replication (metadata and messages): the primary throttles writes once the secondary lags more than the configured maximum, so a forced promotion loses at most that much",
         source: SERVICE_BUS_GEO,
       },
       rto: {
-        minutes: null,
-        statement: "promotion of the secondary is customer-initiated; no promotion time is stated",
+        minutes: 10,
+        statement:
+          "an operator's forced promotion typically takes 5 to 10 minutes once started, clients' DNS possibly longer",
         source: SERVICE_BUS_GEO,
       },
     },
@@ -146,7 +170,7 @@ export const DR_FACTS = {
     geoReplication: {
       rpo: {
         minutes: null,
-        statement: "passive geo-replication is asynchronous; no bound on its lag is stated",
+        statement: "passive geo-replication is asynchronous and no recovery point is guaranteed",
         source: REDIS_GEO,
       },
       rto: {
@@ -165,15 +189,19 @@ export const DR_FACTS = {
       },
       rto: {
         minutes: null,
-        statement: "geo-restore: RTO varies with the database's size; no bound stated",
+        statement: "geo-restore: RTO varies with the data to restore; no bound stated",
         source: POSTGRESQL_BCDR,
       },
     },
     mysql: {
-      rpo: { minutes: 60, statement: "geo-restore from geo-redundant backup: RPO under 1 hour", source: MYSQL_BCDR },
+      rpo: {
+        minutes: 60,
+        statement: "geo-restore from geo-redundant backup: RPO under 1 hour in most cases",
+        source: MYSQL_BCDR,
+      },
       rto: {
         minutes: null,
-        statement: "geo-restore: RTO varies with the database's size; no bound stated",
+        statement: "geo-restore: RTO varies with the data to restore; no bound stated",
         source: MYSQL_BCDR,
       },
     },
@@ -190,13 +218,14 @@ export const DR_FACTS = {
     rpo: {
       minutes: null,
       statement:
-        "contents replicate to the paired region and Microsoft fails over (read-only while failed over); no RPO stated",
-      source: KEY_VAULT_DR,
+        "contents replicate asynchronously to the paired region: changes not yet replicated may be lost; no RPO stated",
+      source: KEY_VAULT_FAILOVER,
     },
     rto: {
       minutes: null,
-      statement: "Microsoft-managed failover to the paired region; no RTO stated",
-      source: KEY_VAULT_DR,
+      statement:
+        "Microsoft-managed failover to the pair is best-effort, likely after a significant delay, the vault unavailable for hours meanwhile and read-only after; no RTO stated",
+      source: KEY_VAULT_FAILOVER,
     },
   },
 } as const satisfies Record<string, unknown>;

@@ -224,8 +224,7 @@ export function buildDrReport(plan: Plan): DrReport {
     const rtoFact: DrFact = automatic
       ? {
           ...DR_FACTS.sql.failoverGroup.rtoAutomatic,
-          minutes: grace + DR_FACTS.sql.failoverGroup.rtoManual.minutes,
-          statement: `${DR_FACTS.sql.failoverGroup.rtoAutomatic.statement}; this group waits ${grace} minutes, then fails over (about 60 seconds)`,
+          statement: `${DR_FACTS.sql.failoverGroup.rtoAutomatic.statement}; this group's grace period is ${grace} minutes`,
         }
       : DR_FACTS.sql.failoverGroup.rtoManual;
     const notes = [
