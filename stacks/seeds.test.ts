@@ -1,6 +1,7 @@
 // Every seed stack (a user's own system as an Estate stack, docs/seeds/) plans under mocks,
-// passes the policy pack for its profile with no mandatory violation and has a price for every
-// resource. One stack per line in SEEDS.
+// passes the policy pack for its profile with no mandatory violation, has a price for every
+// resource, and its doc page states the monthly total `estate cost` computes. One stack per line in SEEDS.
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { estimateCost } from "../cli/cost/estimate.js";
@@ -22,9 +23,36 @@ const SEEDS: Array<{ stack: string; profile: Profile }> = [
   { stack: "ninevectors", profile: "dev" },
 ];
 
+/**
+ * The fixed monthly total a seed page states on its marked line,
+ * `**Stack total: $1,234.56/month** ... (\`estate cost <stack>\` ...)`: exactly one such line, naming the stack.
+ */
+function statedMonthlyTotal(page: string, stack: string): number {
+  const lines = page.split("\n").filter((line) => line.startsWith("**Stack total: "));
+  const match =
+    lines.length === 1
+      ? /^\*\*Stack total: \$([\d,]+\.\d{2})\/month\*\*.*`estate cost ([^`\s]+)`/.exec(lines[0])
+      : null;
+  if (!match || match[2] !== stack)
+    throw new Error(
+      `docs/seeds/${stack}.md: expected one line "**Stack total: $N.NN/month** ... (\`estate cost ${stack}\`)", found ${lines.length ? lines.join(" | ") : "none"}`,
+    );
+  return Number(match[1].replaceAll(",", ""));
+}
+
+describe("statedMonthlyTotal", () => {
+  it("reads the marked line and refuses a page without one, with two, or naming another stack", () => {
+    const line = "**Stack total: $1,872.15/month** in fixed charges (`estate cost feastfrenzy`; checked).";
+    expect(statedMonthlyTotal(`# Page\n\n${line}\n`, "feastfrenzy")).toBe(1872.15);
+    expect(() => statedMonthlyTotal("# Page\n| **Total** | 1,872.15 |\n", "feastfrenzy")).toThrow(/found none/);
+    expect(() => statedMonthlyTotal(`${line}\n${line}\n`, "feastfrenzy")).toThrow(/expected one line/);
+    expect(() => statedMonthlyTotal(line, "events")).toThrow(/estate cost events/);
+  });
+});
+
 describe.each(SEEDS)("the $stack seed stack", ({ stack, profile }) => {
   // Plans run one after another (Pulumi's runtime is per process): each case plans its own stack.
-  it("plans with no mandatory violation and no unknown price", async () => {
+  it("plans with no mandatory violation and no unknown price, at the monthly total its doc page states", async () => {
     const plan = await planStack({ projectDir, stack });
     expect(plan.profile).toBe(profile);
     const report = evaluatePlan(plan, loadStackPolicy(projectDir, RULES, { stack, profile }));
@@ -32,6 +60,9 @@ describe.each(SEEDS)("the $stack seed stack", ({ stack, profile }) => {
     expect(mandatory.map((r) => `${r.ruleId} ${r.resource.name}: ${r.message}`)).toEqual([]);
     const cost = estimateCost(plan, loadPriceTable());
     expect(cost.resources.filter((r) => r.status === "unknown").map((r) => `${r.type} ${r.name}`)).toEqual([]);
+    // The page's stated total is `estate cost`'s: update docs/seeds/<stack>.md (its table too) when this fails.
+    const page = readFileSync(path.join(projectDir, "docs", "seeds", `${stack}.md`), "utf8");
+    expect(statedMonthlyTotal(page, stack)).toBe(cost.total.monthly);
   }, 120_000);
 });
 
