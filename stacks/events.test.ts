@@ -42,6 +42,26 @@ describe("the events stack (seed 001)", () => {
     expect(ofType("azure-native:redis:Redis")).toEqual([]);
   });
 
+  it("signs the app in to its events database as its own identity, with the grants an administrator runs", () => {
+    const [app] = ofType("azure-native:app:ContainerApp");
+    const [server] = ofType("azure-native:dbforpostgresql:Server");
+    const [identity] = ofType("azure-native:managedidentity:UserAssignedIdentity").filter((i) =>
+      String(i.inputs.resourceName).endsWith("events-api"),
+    );
+    const env = Object.fromEntries((app.inputs.template as any).containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      PGHOST: server.outputs.fullyQualifiedDomainName,
+      PGDATABASE: "events",
+      PGUSER: identity.inputs.resourceName,
+      AZURE_CLIENT_ID: identity.outputs.clientId,
+    });
+    const [user] = plan.outputs.databaseUsers as any[];
+    expect(user).toMatchObject({ service: "events-api", engine: "postgresql", database: "events" });
+    expect(user.statements.join("\n")).toContain(
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "${identity.inputs.resourceName}"`,
+    );
+  });
+
   it("sends async work to a Service Bus queue the app may only send to", () => {
     expect(ofType("azure-native:servicebus:Queue").map((q) => q.inputs.queueName)).toEqual(["event-processing"]);
     const [app] = ofType("azure-native:app:ContainerApp");
