@@ -44,9 +44,16 @@ describe("the feastfrenzy stack (seed 002)", () => {
       minReplicas: 2,
       maxReplicas: 10,
     });
+    // The estate's own private registry, which the kubelet identity pulls from.
+    const [registry] = ofType(plan, "azure-native:containerregistry:Registry");
+    expect(registry!.inputs).toMatchObject({ sku: { name: "Premium" }, publicNetworkAccess: "Disabled" });
     expect(
       (ofType(plan, "kubernetes:apps/v1:Deployment")[0]!.inputs.spec as any).template.spec.containers[0].image,
-    ).toBe("acrfeastshared.azurecr.io/feastfrenzy-api:1.0.0");
+    ).toBe(`${registry!.outputs.loginServer}/feastfrenzy-api:1.0.0`);
+    const pull = ofType(plan, "azure-native:authorization:RoleAssignment").find((r) =>
+      r.name.endsWith("kubelet-acr-acrpull"),
+    );
+    expect(pull!.inputs.scope).toBe(registry!.outputs.id);
   });
 
   it("lets the API reach Redis with its workload identity", () => {

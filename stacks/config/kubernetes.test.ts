@@ -51,11 +51,25 @@ describe("estate:kubernetes", () => {
       expect.arrayContaining([
         "estate:kubernetes.userPool.minCount: got 4, more than maxCount 2",
         expect.stringMatching(/^estate:kubernetes\.workload\.replicas\.min: got 1; at least 2 replicas/),
-        expect.stringMatching(
-          /^estate:kubernetes\.registry: missing; the workload's image comes from the estate's registry/,
-        ),
       ]),
     );
+  });
+
+  it("pulls a workload from the estate's registry unless the stack names one, and refuses one with neither", () => {
+    expect(
+      loadConfig(stack({ enabled: true, workload: WORKLOAD }), { stack: "dev" }).kubernetes.registry,
+    ).toBeUndefined();
+    const problems = keys(
+      stack(
+        { enabled: true, workload: WORKLOAD },
+        { "estate:hosts": JSON.stringify({ registry: { enabled: false } }) },
+      ),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^estate:kubernetes\.registry: missing; the workload's image comes from a registry the nodes pull/,
+      ),
+    ]);
   });
 
   it("refuses a zone-redundant cluster with fewer than three system nodes", () => {

@@ -35,7 +35,7 @@ const schema = z
     /** Entra ID groups with cluster-admin through Azure RBAC. */
     adminGroupObjectIds: z.array(z.string().uuid("expected an Entra group's object id, a GUID")),
     defender: z.boolean(),
-    /** The registry the nodes pull from (ARM id), until the estate's own registry tier provides it. */
+    /** A registry of the stack's own the nodes pull from (ARM id); without it, the estate's registry (`estate:hosts.registry`). */
     registry: z
       .object({
         id: z
@@ -118,11 +118,6 @@ export const kubernetesArea = defineArea({
     }
     if (value.workload) {
       for (const problem of workloadProblems(value.workload)) report(["workload", ...problem.path], problem.message);
-      if (!value.registry)
-        report(
-          ["registry"],
-          "missing; the workload's image comes from the estate's registry, which the nodes pull from with AcrPull: give { id, loginServer }",
-        );
     }
   },
 });

@@ -56,6 +56,17 @@ export function checkCombinations(config: EstateConfig, report: Report): void {
       report(["network", "subnets"], `${(error as Error).message} (kubernetes.enabled needs an aks subnet)`);
     }
   }
+  if (
+    config.kubernetes.enabled &&
+    config.kubernetes.workload &&
+    !config.kubernetes.registry &&
+    !config.hosts.registry.enabled
+  ) {
+    report(
+      ["kubernetes", "registry"],
+      "missing; the workload's image comes from a registry the nodes pull from with AcrPull: give { id, loginServer }, or keep estate:hosts.registry enabled",
+    );
+  }
   const gateway = config.gateway.sku;
   if (
     config.edge.sku !== "none" &&

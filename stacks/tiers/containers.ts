@@ -12,17 +12,34 @@ import {
 } from "./bindings.js";
 import type { DataServicesTier } from "./data.js";
 import type { Foundation } from "./foundation.js";
-import { gatewaySubnetRole, hostsContainers, type NetworkTier } from "./network.js";
+import { gatewaySubnetRole, hostsContainers, needsEstateRegistry, type NetworkTier } from "./network.js";
 import type { PlatformServicesTier } from "./platform.js";
 
-/** The container services' hosts: the estate's registry, one internal Container Apps environment, one app per service. */
+/** The container services' hosts: one internal Container Apps environment, one app per service. */
 export interface ContainerHosts {
-  registry: ContainerRegistry;
   environment: ContainerAppsEnvironment;
   /** By service name. */
   apps: Record<string, ContainerApp>;
   /** The database users the container services' SQL, PostgreSQL and MySQL bindings need. */
   databaseUsers: ServiceDatabaseUser[];
+}
+
+/** The estate's own registry, which container apps and an AKS workload pull from with their identities. */
+export function estateRegistry(foundation: Foundation, { network, dns }: NetworkTier): ContainerRegistry | undefined {
+  const { config, base, diagnostics, services } = foundation;
+  if (!needsEstateRegistry(config, services)) return undefined;
+  const settings = config.hosts.registry;
+  const premium = settings.sku === "Premium";
+  return new ContainerRegistry("registry", {
+    ...base,
+    diagnostics,
+    sku: settings.sku,
+    zoneRedundant: premium ? settings.zoneRedundant : undefined,
+    // Premium can close its public endpoint: pulls then go through the private endpoint.
+    privateEndpoint: premium
+      ? { subnetId: network.subnetIds.privateEndpoints, privateDnsZoneId: dns.zoneIds.containerRegistry! }
+      : undefined,
+  });
 }
 
 /**
@@ -32,31 +49,21 @@ export interface ContainerHosts {
  */
 export function containerHosts(
   foundation: Foundation,
-  { network, dns, subnets }: NetworkTier,
+  { network, subnets }: NetworkTier,
   { data }: DataServicesTier,
   platform: PlatformServicesTier,
   settingSources: SettingSources,
+  registry: ContainerRegistry | undefined,
 ): ContainerHosts | undefined {
   const { config, base, diagnostics, appInsights, services } = foundation;
   if (!hostsContainers(services)) return undefined;
   const subnetId = network.subnetIds.containerApps;
-  if (!subnetId)
+  if (!subnetId || !registry)
     throw new Error(
-      "containers: the network has no containerApps subnet; stacks/tiers/network.ts plans it when a container service is hosted",
+      "containers: the network has no containerApps subnet or the estate has no registry; stacks/tiers/network.ts and estateRegistry plan them when a container service is hosted",
     );
   const settings = config.hosts;
 
-  const premium = settings.registry.sku === "Premium";
-  const registry = new ContainerRegistry("registry", {
-    ...base,
-    diagnostics,
-    sku: settings.registry.sku,
-    zoneRedundant: premium ? settings.registry.zoneRedundant : undefined,
-    // Premium can close its public endpoint: pulls then go through the private endpoint.
-    privateEndpoint: premium
-      ? { subnetId: network.subnetIds.privateEndpoints, privateDnsZoneId: dns.zoneIds.containerRegistry! }
-      : undefined,
-  });
   const environment = new ContainerAppsEnvironment("containers", {
     ...base,
     diagnostics,
@@ -110,7 +117,7 @@ export function containerHosts(
     const identity = identities[service.name];
     if (identity) databaseUsers.push(...databaseUserSteps(service, identity, data));
   }
-  return { registry, environment, apps, databaseUsers };
+  return { environment, apps, databaseUsers };
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   type FunctionsHosting,
 } from "../../infra/compute/index.js";
 import { deployServicePackage, publishFlexPackage } from "../../infra/compute/deploy.js";
+import type { ContainerRegistry } from "../../infra/containers/index.js";
 import { StaticSite } from "../../infra/static/index.js";
 import { isAppService, isKeyVaultSetting } from "../../services/manifest.js";
 import { staticSiteRegion } from "../config/hosts.js";
@@ -25,7 +26,7 @@ import {
   type DataServicesTier,
 } from "./data.js";
 import type { Foundation } from "./foundation.js";
-import { containerHosts, type ContainerHosts } from "./containers.js";
+import { containerHosts, estateRegistry, type ContainerHosts } from "./containers.js";
 import { kubernetesHosts, type KubernetesHosts } from "./kubernetes.js";
 import type { NetworkTier } from "./network.js";
 import type { PlatformServicesTier } from "./platform.js";
@@ -33,7 +34,9 @@ import type { PlatformServicesTier } from "./platform.js";
 /** The hosts of the services, each app with its package deployed and its identity granted its data. */
 export interface HostsTier {
   compute: Compute;
-  /** The registry, Container Apps environment and apps of the container services, when there are any. */
+  /** The estate's own registry, when container services or an AKS workload pull from it. */
+  registry?: ContainerRegistry;
+  /** The Container Apps environment and apps of the container services, when there are any. */
   containers?: ContainerHosts;
   /** The AKS cluster and its workload, when the stack enables it. */
   kubernetes?: KubernetesHosts;
@@ -178,11 +181,13 @@ export function hostsTier(
       { dependsOn: publishGrants },
     );
   }
-  const containers = containerHosts(foundation, networkTier, dataTier, platform, settingSources);
+  const registry = estateRegistry(foundation, networkTier);
+  const containers = containerHosts(foundation, networkTier, dataTier, platform, settingSources, registry);
   return {
     compute,
+    registry,
     containers,
-    kubernetes: kubernetesHosts(foundation, networkTier, dataTier),
+    kubernetes: kubernetesHosts(foundation, networkTier, dataTier, registry),
     staticSites: staticSitesOf(foundation, rootDir, compute),
     tenantId,
     databaseUsers: [...databaseUsers, ...(containers?.databaseUsers ?? [])],

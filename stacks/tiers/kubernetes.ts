@@ -1,3 +1,5 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ContainerRegistry } from "../../infra/containers/index.js";
 import { AksCluster, KubernetesWorkload } from "../../infra/kubernetes/index.js";
 import type { DataServicesTier } from "./data.js";
 import type { Foundation } from "./foundation.js";
@@ -14,11 +16,14 @@ export function kubernetesHosts(
   foundation: Foundation,
   { network }: NetworkTier,
   { data }: DataServicesTier,
+  estateRegistry: ContainerRegistry | undefined,
 ): KubernetesHosts | undefined {
   const { config, base, diagnostics, clientConfig } = foundation;
   const settings = config.kubernetes;
   const nodeSubnetId = network.subnetIds.aks;
   if (!settings.enabled) return undefined;
+  // A registry the stack names, else the estate's own.
+  const registry = settings.registry ?? estateRegistry;
   if (!nodeSubnetId)
     throw new Error(
       "kubernetes: the network has no aks subnet; stacks/tiers/network.ts plans it when kubernetes.enabled",
@@ -36,20 +41,20 @@ export function kubernetesHosts(
     nodeSubnetId,
     adminGroupObjectIds: settings.adminGroupObjectIds,
     defender: settings.defender,
-    registryId: settings.registry?.id,
+    registryId: registry?.id,
     // The identity running the program applies the workload through Azure RBAC.
     roleAssignments: [
       { role: "Azure Kubernetes Service RBAC Cluster Admin", principalId: clientConfig.objectId, key: "deployer" },
     ],
   });
-  if (!settings.workload || !settings.registry) return { cluster };
+  if (!settings.workload || !registry) return { cluster };
 
   const { image, env, ...app } = settings.workload;
   const workload = new KubernetesWorkload("workload", {
     ...base,
     ...app,
     env: { ...env, ...(data.redis ? { REDIS_HOST: data.redis.hostName } : {}) },
-    image: `${settings.registry.loginServer}/${image}`,
+    image: pulumi.interpolate`${registry.loginServer}/${image}`,
     provider: cluster.provider,
     oidcIssuerUrl: cluster.oidcIssuerUrl,
   });

@@ -34,7 +34,9 @@ export function networkTier({ config, services, base, diagnostics }: Foundation)
   });
   // A Premium registry is private: its endpoint needs the registry zone.
   const registryZone =
-    hostsContainers(services) && config.hosts.registry.sku === "Premium" ? (["containerRegistry"] as const) : [];
+    needsEstateRegistry(config, services) && config.hosts.registry.sku === "Premium"
+      ? (["containerRegistry"] as const)
+      : [];
   const dns = new PrivateDnsZones("dns", {
     ...base,
     vnetId: network.vnetId,
@@ -63,6 +65,14 @@ export function gatewaySubnetRole(config: EstateConfig): "injected" | "integrate
 /** Whether the stack hosts a container service: it then gets a registry, a Container Apps environment and their subnet. */
 export const hostsContainers = (services: readonly HostedService[]): boolean =>
   services.some((service) => service.kind === "container");
+
+/**
+ * Whether the stack gets the estate's own registry: for its container services, and for an AKS
+ * workload whose stack names no registry of its own (`estate:kubernetes.registry`).
+ */
+export const needsEstateRegistry = (config: EstateConfig, services: readonly HostedService[]): boolean =>
+  hostsContainers(services) ||
+  (config.kubernetes.enabled && !!config.kubernetes.workload && !config.kubernetes.registry);
 
 /** The optional subnets the stack's hosts need: AKS nodes, Container Apps environments. */
 export function subnetRolesFor(config: EstateConfig, services: readonly HostedService[]): OptionalSubnetRole[] {
