@@ -302,9 +302,9 @@ describe("bindings to services the stack does not declare", () => {
     const who = "service svc (services/svc/manifest.json)";
     expect(problems).toEqual([
       `estate:data.redis.enabled ${who} binds Redis, which this stack leaves out; set it true or host another service`,
-      `estate:data.sql.enabled ${who} binds Azure SQL, which this stack leaves out; set it true or host another service`,
-      `estate:data.postgresql.enabled ${who} binds PostgreSQL, which this stack leaves out; set it true or host another service`,
-      `estate:data.mysql.enabled ${who} binds MySQL, which this stack leaves out; set it true or host another service`,
+      `estate:data.sql.enabled ${who} binds Azure SQL, which this stack leaves out; set it true or remove the binding`,
+      `estate:data.postgresql.enabled ${who} binds PostgreSQL, which this stack leaves out; set it true or remove the binding`,
+      `estate:data.mysql.enabled ${who} binds MySQL, which this stack leaves out; set it true or remove the binding`,
       `estate:platform.search.enabled ${who} binds AI Search, which this stack leaves out; set it true or host another service`,
       `estate:platform.openAi.enabled ${who} binds Azure OpenAI, which this stack leaves out; set it true or host another service`,
       `estate:platform.realtime.enabled ${who} binds SignalR Service, which this stack leaves out; set it true (kind signalR) or host another service`,

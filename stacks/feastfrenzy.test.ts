@@ -66,6 +66,34 @@ describe("the feastfrenzy stack (seed 002)", () => {
     expect(access).toBeDefined();
   });
 
+  it("signs the API in to MySQL as its workload identity, with the grants an administrator runs", () => {
+    const [server] = ofType(plan, "azure-native:dbformysql:Server");
+    const env = Object.fromEntries(
+      (ofType(plan, "kubernetes:apps/v1:Deployment")[0]!.inputs.spec as any).template.spec.containers[0].env.map(
+        (e: any) => [e.name, e.value],
+      ),
+    );
+    expect(env).toMatchObject({
+      MYSQL_HOST: server!.outputs.fullyQualifiedDomainName,
+      MYSQL_DATABASE: "feastfrenzy",
+      MYSQL_USER: "id-feast-prod-weu-api",
+    });
+    const identity = ofType(plan, "azure-native:managedidentity:UserAssignedIdentity").find(
+      (r) => r.physicalName === "id-feast-prod-weu-api",
+    )!;
+    expect(plan.outputs.databaseUsers).toEqual([
+      expect.objectContaining({
+        service: "api",
+        engine: "mysql",
+        database: "feastfrenzy",
+        statements: [
+          `CREATE AADUSER 'id-feast-prod-weu-api' IDENTIFIED BY '${identity.outputs.clientId}';`,
+          "GRANT SELECT, INSERT, UPDATE, DELETE ON `feastfrenzy`.* TO 'id-feast-prod-weu-api';",
+        ],
+      }),
+    ]);
+  });
+
   it("prices every AKS resource", () => {
     const cost = estimateCost(plan, loadPriceTable());
     const aks = cost.resources.filter((r) => r.type.startsWith("azure-native:containerservice:"));

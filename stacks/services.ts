@@ -12,6 +12,7 @@ import {
   type ServiceKind,
 } from "../services/manifest.js";
 import { staticSiteRegion } from "./config/hosts.js";
+import { undeclaredDatabases } from "./config/database-bindings.js";
 import { ConfigError, formatKey, type ConfigProblem } from "./config/load.js";
 import type { EstateConfig } from "./config/schema.js";
 import { gatewaySubnetRole, hostsContainers, subnetRolesFor } from "./tiers/network.js";
@@ -216,26 +217,7 @@ export function undeclaredBindings(service: HostedService, config: EstateConfig)
       ["data", "redis", "enabled"],
       "binds Redis, which this stack leaves out; set it true or host another service",
     );
-  const databases: Array<["sql" | "postgresql" | "mysql", string, string[]]> = [
-    ["sql", "Azure SQL", data.sql.databases.map((db) => db.name)],
-    ["postgresql", "PostgreSQL", data.postgresql.databases],
-    ["mysql", "MySQL", data.mysql.databases],
-  ];
-  for (const [key, engine, declared] of databases) {
-    const binding = service[key];
-    if (!binding) continue;
-    if (!data[key].enabled)
-      refuse(
-        ["data", key, "enabled"],
-        `binds ${engine}, which this stack leaves out; set it true or host another service`,
-      );
-    else if (!declared.includes(binding.database)) {
-      refuse(
-        ["data", key, "databases"],
-        `binds ${engine} database "${binding.database}", which the stack does not declare (it declares ${declared.join(", ") || "none"})`,
-      );
-    }
-  }
+  undeclaredDatabases(service, data, who, (path, message) => problems.push({ key: formatKey(path), message }));
   if (service.search && !platform.search.enabled)
     refuse(
       ["platform", "search", "enabled"],

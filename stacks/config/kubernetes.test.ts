@@ -55,6 +55,15 @@ describe("estate:kubernetes", () => {
     );
   });
 
+  it("refuses a workload bound to a database the stack does not declare, naming the data key", () => {
+    const problems = keys(
+      stack({ enabled: true, workload: { ...WORKLOAD, mysql: { database: "shop", access: "read" } } }),
+    );
+    expect(problems).toEqual([
+      "estate:data.mysql.enabled: estate:kubernetes.workload binds MySQL, which this stack leaves out; set it true or remove the binding",
+    ]);
+  });
+
   it("pulls a workload from the estate's registry unless the stack names one, and refuses one with neither", () => {
     expect(
       loadConfig(stack({ enabled: true, workload: WORKLOAD }), { stack: "dev" }).kubernetes.registry,

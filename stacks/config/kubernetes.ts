@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { aksProblems, workloadProblems } from "../../infra/kubernetes/index.js";
 import { Namer } from "../../infra/naming/index.js";
+import { bindingsShape } from "../../services/manifest.js";
 import { defineArea, type Profile } from "./area.js";
 
 const int = z.number().int();
@@ -20,6 +21,10 @@ const workload = z
     resources: z.object({ cpu: z.string().min(1), memory: z.string().min(1) }).strict(),
     exposure: z.enum(["internal", "cluster"]),
     env: z.record(z.string()).optional(),
+    /** A MySQL database the pods use as their workload identity (MYSQL_HOST, MYSQL_DATABASE, MYSQL_USER). */
+    mysql: bindingsShape.mysql,
+    /** A PostgreSQL database the pods use as their workload identity (PGHOST, PGDATABASE, PGUSER). */
+    postgresql: bindingsShape.postgresql,
   })
   .strict();
 

@@ -4,6 +4,7 @@ import { planSubnets } from "../../infra/network/subnets.js";
 import { PROFILES, type CoreContext, type Report } from "./area.js";
 import { AREAS, type Areas } from "./areas.js";
 import { checkZones } from "./checks.js";
+import { undeclaredDatabases } from "./database-bindings.js";
 import { checkDrAgainstData } from "./dr.js";
 import { ENVIRONMENT_PATTERN, ENVIRONMENT_RULE } from "./profiles.js";
 
@@ -67,6 +68,8 @@ export function checkCombinations(config: EstateConfig, report: Report): void {
       "missing; the workload's image comes from a registry the nodes pull from with AcrPull: give { id, loginServer }, or keep estate:hosts.registry enabled",
     );
   }
+  if (config.kubernetes.enabled && config.kubernetes.workload)
+    undeclaredDatabases(config.kubernetes.workload, config.data, "estate:kubernetes.workload", report);
   const gateway = config.gateway.sku;
   if (
     config.edge.sku !== "none" &&

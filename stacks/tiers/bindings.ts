@@ -78,8 +78,8 @@ export type ServiceDatabaseUser = DatabaseUserStep & { service: string };
 
 /** The database users a service's SQL, PostgreSQL and MySQL bindings need, for the server's administrator to create. */
 export function databaseUserSteps(
-  service: HostedService,
-  identity: ServiceIdentity,
+  service: Pick<HostedService, "name" | "sql" | "postgresql" | "mysql">,
+  identity: Pick<ServiceIdentity, "name" | "clientId">,
   data: DataTier,
 ): ServiceDatabaseUser[] {
   const user = identity.name;

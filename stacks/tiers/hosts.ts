@@ -183,14 +183,15 @@ export function hostsTier(
   }
   const registry = estateRegistry(foundation, networkTier);
   const containers = containerHosts(foundation, networkTier, dataTier, platform, settingSources, registry);
+  const kubernetes = kubernetesHosts(foundation, networkTier, dataTier, registry);
   return {
     compute,
     registry,
     containers,
-    kubernetes: kubernetesHosts(foundation, networkTier, dataTier, registry),
+    kubernetes,
     staticSites: staticSitesOf(foundation, rootDir, compute),
     tenantId,
-    databaseUsers: [...databaseUsers, ...(containers?.databaseUsers ?? [])],
+    databaseUsers: [...databaseUsers, ...(containers?.databaseUsers ?? []), ...(kubernetes?.databaseUsers ?? [])],
   };
 }
 

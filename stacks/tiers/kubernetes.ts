@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerRegistry } from "../../infra/containers/index.js";
 import { AksCluster, KubernetesWorkload } from "../../infra/kubernetes/index.js";
+import { databaseUserSteps, type ServiceDatabaseUser } from "./bindings.js";
 import type { DataServicesTier } from "./data.js";
 import type { Foundation } from "./foundation.js";
 import type { NetworkTier } from "./network.js";
@@ -9,6 +10,8 @@ import type { NetworkTier } from "./network.js";
 export interface KubernetesHosts {
   cluster: AksCluster;
   workload?: KubernetesWorkload;
+  /** The database users the workload's MySQL and PostgreSQL bindings need. */
+  databaseUsers: ServiceDatabaseUser[];
 }
 
 /** Part of the hosts tier: nothing unless `estate:kubernetes.enabled`. */
@@ -47,18 +50,34 @@ export function kubernetesHosts(
       { role: "Azure Kubernetes Service RBAC Cluster Admin", principalId: clientConfig.objectId, key: "deployer" },
     ],
   });
-  if (!settings.workload || !registry) return { cluster };
+  if (!settings.workload || !registry) return { cluster, databaseUsers: [] };
 
-  const { image, env, ...app } = settings.workload;
+  const { image, env, mysql, postgresql, ...app } = settings.workload;
+  // The workload identity's name is the database user; the identity exists before the pods that sign in as it.
+  const identityName = base.namer.name("managedIdentity", app.name);
   const workload = new KubernetesWorkload("workload", {
     ...base,
     ...app,
-    env: { ...env, ...(data.redis ? { REDIS_HOST: data.redis.hostName } : {}) },
+    env: {
+      ...env,
+      ...(data.redis ? { REDIS_HOST: data.redis.hostName } : {}),
+      ...(mysql
+        ? { MYSQL_HOST: data.mysql!.fullyQualifiedDomainName, MYSQL_DATABASE: mysql.database, MYSQL_USER: identityName }
+        : {}),
+      ...(postgresql
+        ? { PGHOST: data.postgresql!.fullyQualifiedDomainName, PGDATABASE: postgresql.database, PGUSER: identityName }
+        : {}),
+    },
     image: pulumi.interpolate`${registry.loginServer}/${image}`,
     provider: cluster.provider,
     oidcIssuerUrl: cluster.oidcIssuerUrl,
   });
   // The app reaches the cache with its workload identity (Entra ID), never an access key.
   if (data.redis) data.redis.grantCacheAccess("workload", workload.principalId);
-  return { cluster, workload };
+  const databaseUsers = databaseUserSteps(
+    { name: app.name, mysql, postgresql },
+    { name: identityName, clientId: workload.clientId },
+    data,
+  );
+  return { cluster, workload, databaseUsers };
 }
