@@ -987,6 +987,8 @@ export const DIFFERENCES: Record<string, string> = {
   "Azure.APIM.EncryptValues":
     "judges named values whose name says they hold a secret (secret, password, key, token, connection): those must be secret or Key Vault references. PSRule wants every named value secret; plain configuration (URLs, tenant ids) stays readable to operators by design",
   "Azure.APIM.HTTPEndpoint": "as PSRule; protocols compare case-insensitively and wss is accepted for WebSocket APIs",
+  "Azure.APIM.PolicyBase":
+    "as PSRule: each section needs its own <base /> (a missing or empty section fails; commented out or inside <choose> does not count); links and values with no <policies> document are not judged; a document that is not well-formed XML fails, naming the line (PSRule's XML cast stops with an error)",
   "Azure.FrontDoorWAF.RuleGroups":
     "EST-WAF-003 (DRS 2.0 or later) and EST-WAF-004 (Bot Manager 1.0 or later) compare versions as PSRule does, in either order (PSRule expects DRS first, then Bot Manager)",
 };

@@ -3,7 +3,7 @@
  * effective policy (its own, its API's and the service's) must hold: token validation, rate limit,
  * quota, the gateway's backend identity, limits keyed on validated identities.
  */
-import { ENFORCE, type Graph, type GraphResource, type Rule } from "../model.js";
+import { ENFORCE, notApplicable, type Graph, type GraphResource, type Rule } from "../model.js";
 import { T } from "../types.js";
 import { customRule, stackRule } from "./factory.js";
 import { ofType, sameName } from "./graph.js";
@@ -48,12 +48,20 @@ function corsWildcards(document: PolicyDocument): string[] {
     .map(([where]) => where as string);
 }
 
-/** A policy document whose inbound section holds one cors policy with the given settings. */
-const corsPolicy = (settings: string) =>
-  `<policies><inbound><base /><cors>${settings}</cors></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`;
-
 /** Sections of a policy document that must inherit the enclosing scope's policy. */
-const SECTIONS = ["inbound", "backend", "outbound", "on-error"];
+const SECTIONS = ["inbound", "backend", "outbound", "on-error"] as const;
+
+/** A policy document with `<base />` in each section, or the given content instead (undefined: no such section). */
+function policies(sections: Partial<Record<(typeof SECTIONS)[number], string | undefined>>): string {
+  const body = SECTIONS.map((section) => {
+    const content = section in sections ? sections[section] : "<base />";
+    return content === undefined ? "" : `<${section}>${content}</${section}>`;
+  });
+  return `<policies>${body.join("")}</policies>`;
+}
+
+/** A policy document whose inbound section holds one cors policy with the given settings. */
+const corsPolicy = (settings: string) => policies({ inbound: `<base /><cors>${settings}</cors>` });
 
 /** An API's own ApiPolicy resources: by apiId, or by dependency when the id is unknown (preview). */
 function apiPolicies(graph: Graph, api: GraphResource): GraphResource[] {
@@ -131,17 +139,39 @@ export const apimPolicyRules: Rule[] = [
         "Without <base />, the service-wide policy (JWT validation, rate limits, headers) is silently skipped.",
       severity: "high",
       types: POLICY_TYPES,
+      // PSRule Azure.APIM.PolicyBase: each of the four sections needs <base /> as one of its own elements (a
+      // missing or empty section fails); policies given as links, and values with no <policies> document, are not
+      // judged: https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.APIM.PolicyBase
       check: (inputs) => {
-        const root = policyDocument(inputs).root;
-        return SECTIONS.filter((section) => {
-          const body = root?.children.find((child) => isElement(child, section));
-          return isElement(body) && elementsNamed(body, "base").length === 0;
-        }).map((section) => `<${section}> has no <base />`);
+        const document = policyDocument(inputs);
+        if (document.error) return `value is not a well-formed policy document (${document.error})`;
+        if (document.link)
+          return notApplicable("the policy is a link (format *-link): its document is not in the plan");
+        const root = document.root;
+        if (!isElement(root, "policies")) return notApplicable("value holds no <policies> document");
+        return SECTIONS.flatMap((section) => {
+          const body = root.children.find((child) => isElement(child, section));
+          if (!isElement(body)) return [`value has no <${section}> section; expected one with <base />`];
+          return body.children.some((child) => isElement(child, "base")) ? [] : [`<${section}> has no <base />`];
+        });
       },
       fail: [
+        { value: policies({ inbound: '<rate-limit calls="10" renewal-period="60" />' }) },
+        // A section left out, or left empty, inherits nothing either.
+        { value: policies({ backend: undefined }) },
+        { value: policies({ outbound: "" }) },
+        // Commented out, or only inside a conditional branch, <base /> is not the section's.
+        { value: policies({ inbound: "<!-- <base /> -->" }) },
+        { value: policies({ inbound: '<choose><when condition="@(true)"><base /></when></choose>' }) },
+        { value: "<policies><inbound><base /></inbound>" },
+      ],
+      // <base /> may come after the section's own elements (the evaluation order then differs), and rawxml
+      // expressions with raw quotes are read as XML.
+      pass: [
+        { value: policies({ outbound: '<set-header name="X-Id" exists-action="override" /><base />' }) },
         {
-          value:
-            '<policies><inbound><rate-limit calls="10" renewal-period="60" /></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>',
+          format: "rawxml",
+          value: policies({ inbound: '<base /><set-variable name="m" value="@(context.Request.Method == "GET")" />' }),
         },
       ],
       controls: { mcsb: ["PV-2"], waf: "Security" },
