@@ -233,3 +233,74 @@ describe("EST-APIM-011 and EST-APIM-014 follow PSRule's Azure.APIM.APIDescriptor
     expect(stackFindings("EST-APIM-014", editOne(T.product, inputs))).toHaveLength(count);
   });
 });
+
+describe("EST-APP-015 follows PSRule's Azure.AppService.AlwaysOn on web apps, API apps and slots", () => {
+  const onPlan = (sku: Record<string, unknown>) => (graph: Graph) => {
+    for (const plan of graph.resources.filter((resource) => resource.type === T.appServicePlan)) plan.inputs.sku = sku;
+  };
+  /** A deployment slot of the fixture's app with the given inputs, naming no plan of its own. */
+  const addSlot = (inputs: Record<string, unknown>) => (graph: Graph) => {
+    const app = graph.resources.find((resource) => resource.type === T.webApp)!;
+    graph.resources.push({
+      ...app,
+      type: T.webAppSlot,
+      urn: `${app.urn}-staging`,
+      name: "func-events-staging",
+      inputs: { name: app.inputs.name, slot: "staging", ...inputs },
+      dependsOn: [app.urn],
+    });
+  };
+  const problems = (edit: (graph: Graph) => void) =>
+    stackFindings("EST-APP-015", edit).filter((finding) => !finding.notApplicable);
+
+  it.each(["app,linux", "api"])("fails a %s app whose alwaysOn is unset (Azure's default is off)", (kind) => {
+    const findings = problems((graph) => {
+      const app = graph.resources.find((resource) => resource.type === T.webApp)!;
+      app.inputs.kind = kind;
+      delete (app.inputs.siteConfig as Record<string, unknown>).alwaysOn;
+    });
+    expect(findings).toEqual([
+      { urn: expect.any(String), message: "siteConfig.alwaysOn is not set on plan P1v3; expected true" },
+    ]);
+  });
+
+  it("judges a slot on its site's plan: a function app slot on Elastic Premium is not applicable", () => {
+    const findings = stackFindings("EST-APP-015", (graph) => {
+      onPlan({ name: "EP1", tier: "ElasticPremium" })(graph);
+      addSlot({ siteConfig: {} })(graph);
+    });
+    expect(findings.find((finding) => finding.urn.endsWith("-staging"))).toEqual({
+      urn: expect.any(String),
+      message: "function app on plan EP1: the platform keeps its instances warm",
+      notApplicable: true,
+    });
+  });
+
+  it("fails a slot on a dedicated plan with Always On off", () => {
+    expect(problems(addSlot({ siteConfig: { alwaysOn: false } }))).toEqual([
+      { urn: expect.stringMatching(/-staging$/), message: "siteConfig.alwaysOn is false on plan P1v3; expected true" },
+    ]);
+  });
+});
+
+describe("EST-APP-022 reads App Service authentication as Checkov's CKV_AZURE_56 does", () => {
+  const auth = (inputs: Record<string, unknown>) => (graph: Graph) =>
+    Object.assign(graph.resources.find((resource) => resource.type === T.webAppAuth)!.inputs, inputs);
+
+  it.each([
+    [{ platform: { enabled: false } }, /platform\.enabled is false/],
+    [{ platform: undefined }, /platform\.enabled is not set/],
+  ])("fails %j", (inputs, message) => {
+    const [finding] = stackFindings("EST-APP-022", auth(inputs));
+    expect(finding!.message).toMatch(message);
+  });
+
+  it("compares the unauthenticated action case-insensitively, as Azure does", () => {
+    const globalValidation = {
+      requireAuthentication: true,
+      unauthenticatedClientAction: "return401",
+      excludedPaths: ["/api/health"],
+    };
+    expect(stackFindings("EST-APP-022", auth({ globalValidation }))).toEqual([]);
+  });
+});
