@@ -1029,6 +1029,7 @@ export function coverageMarkdown(): string {
     "Generated from `policies/coverage.ts` and the rules' mappings (`node bin/run-ts.js policies/coverage.ts` rewrites it; a test fails when it is stale).",
     `Estate's pack has ${RULES.length} rules. Below, every external rule that applies to a resource type the estate creates: the Estate rule that covers it, or why none does.`,
     "For a mapped rule, the note says where Estate's verdict differs from the reference's on an edge case the reference documents (absent values, spellings, alternative inputs), and why; each rule's examples hold a fixture per edge case.",
+    "Each Estate rule has a page of its own in [rules/](rules/README.md).",
     "",
     ...section("PSRule for Azure (Azure.All baseline)", PSRULE, "psrule"),
     ...section("Checkov", CHECKOV, "checkov"),
