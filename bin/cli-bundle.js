@@ -91,11 +91,11 @@ function writeAtomically(file, contents) {
 
 /**
  * Small pure-JavaScript packages that commands reading a saved plan use (the plan schema, the policy
- * settings and waivers, the tables): bundled in, with the packages they import, because as separate
+ * settings and waivers, API Management policy documents, the tables): bundled in, with the packages they import, because as separate
  * packages Node resolves, reads and compiles a hundred files for them (yaml alone is 72) at every
  * start, which was most of what `estate policy --plan` spent beyond reading the plan (bench/policy).
  */
-const BUNDLED_PACKAGES = ["yaml", "zod", "commander", "cli-table3"];
+const BUNDLED_PACKAGES = ["yaml", "zod", "commander", "cli-table3", "fast-xml-parser"];
 
 /**
  * Packages Node can require() stay external, required by absolute path from where the importer

@@ -987,6 +987,15 @@ export const DIFFERENCES: Record<string, string> = {
   "Azure.APIM.EncryptValues":
     "judges named values whose name says they hold a secret (secret, password, key, token, connection): those must be secret or Key Vault references. PSRule wants every named value secret; plain configuration (URLs, tenant ids) stays readable to operators by design",
   "Azure.APIM.HTTPEndpoint": "as PSRule; protocols compare case-insensitively and wss is accepted for WebSocket APIs",
+  "Azure.AppService.AlwaysOn":
+    "stricter: function apps on dedicated plans are judged too (PSRule judges web and API apps only); a slot is judged on its site's plan, so a function app's slot on Consumption or Elastic Premium is not applicable",
+  CKV_AZURE_214:
+    "stricter: an unset alwaysOn fails (Azure's default is off; Checkov takes azurerm's default of on), and function apps on dedicated plans are judged too",
+  CKV_AZURE_13:
+    "judges the apps API Management routes to, and wants WebAppAuthSettingsV2 admitting the gateway's identity only: the classic authsettings (which Checkov accepts when enabled) cannot name allowed principals",
+  CKV_AZURE_56: "as CKV_AZURE_13; platform.enabled must be true, as in Checkov's ARM check (absent fails)",
+  "Azure.APIM.PolicyBase":
+    "as PSRule: each section needs its own <base /> (a missing or empty section fails; commented out or inside <choose> does not count); links and values with no <policies> document are not judged; a document that is not well-formed XML fails, naming the line (PSRule's XML cast stops with an error)",
   "Azure.FrontDoorWAF.RuleGroups":
     "EST-WAF-003 (DRS 2.0 or later) and EST-WAF-004 (Bot Manager 1.0 or later) compare versions as PSRule does, in either order (PSRule expects DRS first, then Bot Manager)",
 };
@@ -1020,6 +1029,7 @@ export function coverageMarkdown(): string {
     "Generated from `policies/coverage.ts` and the rules' mappings (`node bin/run-ts.js policies/coverage.ts` rewrites it; a test fails when it is stale).",
     `Estate's pack has ${RULES.length} rules. Below, every external rule that applies to a resource type the estate creates: the Estate rule that covers it, or why none does.`,
     "For a mapped rule, the note says where Estate's verdict differs from the reference's on an edge case the reference documents (absent values, spellings, alternative inputs), and why; each rule's examples hold a fixture per edge case.",
+    "Each Estate rule has a page of its own in [rules/](rules/README.md).",
     "",
     ...section("PSRule for Azure (Azure.All baseline)", PSRULE, "psrule"),
     ...section("Checkov", CHECKOV, "checkov"),

@@ -8,11 +8,10 @@ import {
   COUNTER_KEYS,
   globalPolicyXml,
   operationPolicyXml,
-  renderXml,
-  el,
   type ApiPolicySettings,
   type LimitsSettings,
 } from "./policy-xml.js";
+import { el, renderXml } from "./xml.js";
 
 const apiSettings: ApiPolicySettings = {
   cors: {

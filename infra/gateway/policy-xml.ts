@@ -4,37 +4,7 @@
  * a non-positive limit) are refused with an error naming the setting.
  */
 
-export interface XmlElement {
-  name: string;
-  attributes: Record<string, string | number | boolean>;
-  children: XmlNode[];
-}
-export type XmlNode = XmlElement | string;
-
-export function el(name: string, attributes: XmlElement["attributes"] = {}, ...children: XmlNode[]): XmlElement {
-  return { name, attributes, children };
-}
-
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
-
-/** Escapes text for element content and double-quoted attribute values alike. */
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
-
-export function renderXml(node: XmlNode, depth = 0): string {
-  const pad = "  ".repeat(depth);
-  if (typeof node === "string") return `${pad}${escapeXml(node)}`;
-  const attrs = Object.entries(node.attributes)
-    .map(([key, value]) => ` ${key}="${escapeXml(String(value))}"`)
-    .join("");
-  if (node.children.length === 0) return `${pad}<${node.name}${attrs} />`;
-  if (node.children.length === 1 && typeof node.children[0] === "string") {
-    return `${pad}<${node.name}${attrs}>${escapeXml(node.children[0])}</${node.name}>`;
-  }
-  const inner = node.children.map((child) => renderXml(child, depth + 1)).join("\n");
-  return `${pad}<${node.name}${attrs}>\n${inner}\n${pad}</${node.name}>`;
-}
+import { el, renderXml, type XmlElement } from "./xml.js";
 
 export type PolicyScope = "global" | "api" | "operation";
 
@@ -188,21 +158,24 @@ function responseHardening(): XmlElement[] {
 export function globalPolicyXml(settings: { frontDoorId: string }): string {
   requireText(settings.frontDoorId, "frontDoorId");
   return policyDocument("global", {
-    inbound: [
-      el(
-        "check-header",
-        {
-          name: "X-Azure-FDID",
-          "failed-check-httpcode": 403,
-          "failed-check-error-message": "Requests must come through the estate's Front Door.",
-          "ignore-case": true,
-        },
-        el("value", {}, settings.frontDoorId),
-      ),
-    ],
+    inbound: [frontDoorCheck(settings.frontDoorId)],
     outbound: responseHardening(),
     onError: responseHardening(),
   });
+}
+
+/** A 403 for any request whose X-Azure-FDID is not our Front Door profile's id. */
+function frontDoorCheck(frontDoorId: string): XmlElement {
+  return el(
+    "check-header",
+    {
+      name: "X-Azure-FDID",
+      "failed-check-httpcode": 403,
+      "failed-check-error-message": "Requests must come through the estate's Front Door.",
+      "ignore-case": true,
+    },
+    el("value", {}, frontDoorId),
+  );
 }
 
 /**
@@ -214,32 +187,28 @@ export function globalPolicyXml(settings: { frontDoorId: string }): string {
 export function apiPolicyXml(settings: ApiPolicySettings): string {
   checkCors(settings.cors);
   requireText(settings.backendId, "backendId");
-  const { cors } = settings;
   return policyDocument("api", {
-    inbound: [
-      // No browser origin configured means no CORS at all: cross-origin browser calls are refused.
-      ...(cors.allowedOrigins.length
-        ? [
-            el(
-              "cors",
-              { "allow-credentials": false },
-              el("allowed-origins", {}, ...cors.allowedOrigins.map((o) => el("origin", {}, o))),
-              el("allowed-methods", {}, ...cors.allowedMethods.map((m) => el("method", {}, m))),
-              el("allowed-headers", {}, ...cors.allowedHeaders.map((h) => el("header", {}, h))),
-            ),
-          ]
-        : []),
-      el("set-backend-service", { "backend-id": settings.backendId }),
-    ],
+    inbound: [...corsPolicy(settings.cors), el("set-backend-service", { "backend-id": settings.backendId })],
   });
+}
+
+/** The cors policy for the configured origins; none configured means none, so cross-origin browser calls are refused. */
+function corsPolicy(cors: CorsSettings): XmlElement[] {
+  if (!cors.allowedOrigins.length) return [];
+  return [
+    el(
+      "cors",
+      { "allow-credentials": false },
+      el("allowed-origins", {}, ...cors.allowedOrigins.map((o) => el("origin", {}, o))),
+      el("allowed-methods", {}, ...cors.allowedMethods.map((m) => el("method", {}, m))),
+      el("allowed-headers", {}, ...cors.allowedHeaders.map((h) => el("header", {}, h))),
+    ),
+  ];
 }
 
 /** The caller's bearer token checked against the issuer's keys, audiences and required claims: a 401 otherwise. */
 function validateJwt(jwt: JwtSettings): XmlElement {
-  requireText(jwt.openIdConfigUrl, "jwt.openIdConfigUrl");
-  requireText(jwt.issuer, "jwt.issuer");
-  if (jwt.audiences.length === 0) throw new Error("policy setting jwt.audiences: at least one audience is required");
-  jwt.audiences.forEach((a, i) => requireText(a, `jwt.audiences[${i}]`));
+  checkJwt(jwt);
   return el(
     "validate-jwt",
     {
@@ -303,6 +272,13 @@ export function operationPolicyXml(settings: OperationPolicySettings): string {
 
 function requireText(value: string, setting: string): void {
   if (value.trim() === "") throw new Error(`policy setting ${setting}: must not be empty`);
+}
+
+function checkJwt(jwt: JwtSettings): void {
+  requireText(jwt.openIdConfigUrl, "jwt.openIdConfigUrl");
+  requireText(jwt.issuer, "jwt.issuer");
+  if (jwt.audiences.length === 0) throw new Error("policy setting jwt.audiences: at least one audience is required");
+  jwt.audiences.forEach((a, i) => requireText(a, `jwt.audiences[${i}]`));
 }
 
 function checkLimit(limit: LimitSettings, setting: string): void {

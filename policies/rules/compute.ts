@@ -403,11 +403,16 @@ export const computeRules: Rule[] = [
     types: apps,
     problemOf: (graph) => {
       const plans = ofType(graph, T.appServicePlan);
+      const sites = ofType(graph, T.webApp);
       return (app) => {
-        const plan = plans.find((candidate) => refersTo(app, "serverFarmId", candidate));
+        // A slot that names no plan runs on its site's, and is the kind of app its site is.
+        const site =
+          app.type === T.webAppSlot ? sites.find((candidate) => belongsTo(app, candidate, "name")) : undefined;
+        const host = site && knownOr(() => app.inputs.serverFarmId, "unknown") === undefined ? site : app;
+        const plan = plans.find((candidate) => refersTo(host, "serverFarmId", candidate));
         if (isFlex(app.inputs)) return notApplicable("Flex Consumption app: the platform keeps its instances warm");
         const sku = String(get(plan?.inputs, "sku.name") ?? get(plan?.inputs, "sku.tier") ?? "");
-        if (isFunctionApp(app.inputs) && SCALED_BY_PLATFORM.test(sku))
+        if (isFunctionApp({ kind: app.inputs.kind ?? site?.inputs.kind }) && SCALED_BY_PLATFORM.test(sku))
           return notApplicable(`function app on plan ${sku}: the platform keeps its instances warm`);
         return get(app.inputs, "siteConfig.alwaysOn") === true
           ? undefined

@@ -167,3 +167,140 @@ describe("EST-ST-008 follows PSRule's replication list", () => {
     expect(verdict("EST-ST-008", T.storageAccount, { "sku.name": sku })).toHaveLength(1);
   });
 });
+
+/** The findings of a rule judged on the API Management service, with the service left out of the graph (its children judged themselves). */
+function withoutService(id: string, edit: (graph: Graph) => void = () => undefined) {
+  return stackFindings(id, (graph) => {
+    graph.resources = graph.resources.filter((resource) => resource.type !== T.apim);
+    edit(graph);
+  });
+}
+const editOne = (type: string, inputs: Record<string, unknown>) => (graph: Graph) =>
+  Object.assign(graph.resources.find((resource) => resource.type === type)!.inputs, inputs);
+
+describe("EST-APIM-012 reads policy documents as PSRule's Azure.APIM.PolicyBase does", () => {
+  it("does not judge a policy given as a link, or a value with no <policies> document", () => {
+    const link = withoutService("EST-APIM-012", editOne(T.apiPolicy, { format: "xml-link", value: "https://x/p.xml" }));
+    expect(link.find((finding) => finding.urn.endsWith("api-events-policy"))).toMatchObject({
+      notApplicable: true,
+      message: expect.stringMatching(/link/),
+    });
+    const other = withoutService("EST-APIM-012", editOne(T.apiPolicy, { value: "<fragment><base /></fragment>" }));
+    expect(other.find((finding) => finding.urn.endsWith("api-events-policy"))).toMatchObject({ notApplicable: true });
+  });
+
+  it("names the section and the child to change on the service", () => {
+    const findings = stackFindings(
+      "EST-APIM-012",
+      editOne(T.productPolicy, { value: "<policies><inbound><base /></inbound></policies>" }),
+    );
+    expect(findings).toEqual([
+      {
+        urn: expect.stringContaining("ApiManagementService"),
+        message: expect.stringMatching(/^ProductPolicy product-policy: value has no <backend> section/),
+      },
+    ]);
+  });
+
+  it("says where a document is not well-formed", () => {
+    const [finding] = stackFindings("EST-APIM-012", editOne(T.apiPolicy, { value: "<policies><inbound></policies>" }));
+    expect(finding!.message).toMatch(
+      /ApiPolicy api-events-policy: value is not a well-formed policy document \(line 1/,
+    );
+  });
+});
+
+describe("EST-APIM-011 and EST-APIM-014 follow PSRule's Azure.APIM.APIDescriptors and Azure.APIM.SampleProducts", () => {
+  it("fails an empty description and a missing display name, naming the API", () => {
+    const [finding] = stackFindings("EST-APIM-011", editOne(T.api, { description: "", displayName: undefined }));
+    expect(finding!.message).toBe("Api api-events: displayName is not set; Api api-events: description is not set");
+  });
+
+  it("passes a service without APIs", () => {
+    const findings = stackFindings(
+      "EST-APIM-011",
+      (graph) => void (graph.resources = graph.resources.filter((resource) => resource.type !== T.api)),
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it.each([
+    [{ productId: "Starter" }, 1],
+    [{ productId: "UNLIMITED" }, 1],
+    [{ productId: "starter-plan" }, 0],
+    [{ productId: "gold", displayName: "Starter" }, 0],
+  ])("judges the product's name case-insensitively, not its display name: %j", (inputs, count) => {
+    expect(stackFindings("EST-APIM-014", editOne(T.product, inputs))).toHaveLength(count);
+  });
+});
+
+describe("EST-APP-015 follows PSRule's Azure.AppService.AlwaysOn on web apps, API apps and slots", () => {
+  const onPlan = (sku: Record<string, unknown>) => (graph: Graph) => {
+    for (const plan of graph.resources.filter((resource) => resource.type === T.appServicePlan)) plan.inputs.sku = sku;
+  };
+  /** A deployment slot of the fixture's app with the given inputs, naming no plan of its own. */
+  const addSlot = (inputs: Record<string, unknown>) => (graph: Graph) => {
+    const app = graph.resources.find((resource) => resource.type === T.webApp)!;
+    graph.resources.push({
+      ...app,
+      type: T.webAppSlot,
+      urn: `${app.urn}-staging`,
+      name: "func-events-staging",
+      inputs: { name: app.inputs.name, slot: "staging", ...inputs },
+      dependsOn: [app.urn],
+    });
+  };
+  const problems = (edit: (graph: Graph) => void) =>
+    stackFindings("EST-APP-015", edit).filter((finding) => !finding.notApplicable);
+
+  it.each(["app,linux", "api"])("fails a %s app whose alwaysOn is unset (Azure's default is off)", (kind) => {
+    const findings = problems((graph) => {
+      const app = graph.resources.find((resource) => resource.type === T.webApp)!;
+      app.inputs.kind = kind;
+      delete (app.inputs.siteConfig as Record<string, unknown>).alwaysOn;
+    });
+    expect(findings).toEqual([
+      { urn: expect.any(String), message: "siteConfig.alwaysOn is not set on plan P1v3; expected true" },
+    ]);
+  });
+
+  it("judges a slot on its site's plan: a function app slot on Elastic Premium is not applicable", () => {
+    const findings = stackFindings("EST-APP-015", (graph) => {
+      onPlan({ name: "EP1", tier: "ElasticPremium" })(graph);
+      addSlot({ siteConfig: {} })(graph);
+    });
+    expect(findings.find((finding) => finding.urn.endsWith("-staging"))).toEqual({
+      urn: expect.any(String),
+      message: "function app on plan EP1: the platform keeps its instances warm",
+      notApplicable: true,
+    });
+  });
+
+  it("fails a slot on a dedicated plan with Always On off", () => {
+    expect(problems(addSlot({ siteConfig: { alwaysOn: false } }))).toEqual([
+      { urn: expect.stringMatching(/-staging$/), message: "siteConfig.alwaysOn is false on plan P1v3; expected true" },
+    ]);
+  });
+});
+
+describe("EST-APP-022 reads App Service authentication as Checkov's CKV_AZURE_56 does", () => {
+  const auth = (inputs: Record<string, unknown>) => (graph: Graph) =>
+    Object.assign(graph.resources.find((resource) => resource.type === T.webAppAuth)!.inputs, inputs);
+
+  it.each([
+    [{ platform: { enabled: false } }, /platform\.enabled is false/],
+    [{ platform: undefined }, /platform\.enabled is not set/],
+  ])("fails %j", (inputs, message) => {
+    const [finding] = stackFindings("EST-APP-022", auth(inputs));
+    expect(finding!.message).toMatch(message);
+  });
+
+  it("compares the unauthenticated action case-insensitively, as Azure does", () => {
+    const globalValidation = {
+      requireAuthentication: true,
+      unauthenticatedClientAction: "return401",
+      excludedPaths: ["/api/health"],
+    };
+    expect(stackFindings("EST-APP-022", auth({ globalValidation }))).toEqual([]);
+  });
+});
