@@ -625,7 +625,7 @@ export const CHECKOV: Catalogue = {
     },
   },
   "Cosmos DB": {
-    types: [T.cosmosAccount],
+    types: [T.cosmosAccount, T.cosmosSqlDatabase, T.cosmosSqlContainer],
     rules: {
       CKV_AZURE_99: null,
       CKV_AZURE_100:
@@ -714,6 +714,7 @@ export const CHECKOV: Catalogue = {
     types: [
       T.sqlServer,
       T.sqlDatabase,
+      T.sqlFailoverGroup,
       T.sqlFirewallRule,
       T.sqlAuditing,
       T.sqlAlertPolicy,

@@ -8,7 +8,7 @@
 import type { PolicySettings } from "./settings.js";
 
 /** Version of the rule pack; bump the patch version for a rule brought in line with its reference, the minor one when rules are added, the major one when a rule's meaning changes. */
-export const PACK_VERSION = "2.1.1";
+export const PACK_VERSION = "2.2.0";
 
 export const PROFILES = ["dev", "prod", "ephemeral"] as const;
 export type Profile = (typeof PROFILES)[number];

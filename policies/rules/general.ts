@@ -1,9 +1,7 @@
+import { REQUIRED_TAG_KEYS } from "../../infra/tags/keys.js";
 import { ENFORCE, notApplicable, REMOVE, type Rule } from "../model.js";
 import { REGIONAL, T, TAGGED } from "../types.js";
 import { asRecord, customRule, present } from "./factory.js";
-
-/** Required tags; `expires-at` is checked separately on ephemeral stacks. */
-export const REQUIRED_TAGS = ["environment", "owner", "cost-centre", "managed-by"];
 
 /** CAF abbreviation and the input holding the Azure name, per type (checked where the name is known). */
 const NAMES: Record<string, { abbr: string; input: string }> = {
@@ -48,11 +46,11 @@ export const generalRules: Rule[] = [
   customRule({
     id: "EST-GEN-001",
     title: "Resources carry the required tags",
-    description: `Tags ${REQUIRED_TAGS.join(", ")} attribute cost and ownership.`,
+    description: `Tags ${REQUIRED_TAG_KEYS.join(", ")} attribute cost and ownership.`,
     severity: "medium",
     types: TAGGED,
     check: (inputs) =>
-      REQUIRED_TAGS.filter((key) => !present.test(tagValue(inputs, key))).map(
+      REQUIRED_TAG_KEYS.filter((key) => !present.test(tagValue(inputs, key))).map(
         (key) => `tags.${key} is missing or empty`,
       ),
     // PSRule Azure.Resource.RequiredTags: no tags at all, or an empty value, fails; names compare case-insensitively.
