@@ -4,6 +4,8 @@
  * a non-positive limit) are refused with an error naming the setting.
  */
 
+import { escapeXml } from "../core/xml.js";
+
 export interface XmlElement {
   name: string;
   attributes: Record<string, string | number | boolean>;
@@ -13,13 +15,6 @@ export type XmlNode = XmlElement | string;
 
 export function el(name: string, attributes: XmlElement["attributes"] = {}, ...children: XmlNode[]): XmlElement {
   return { name, attributes, children };
-}
-
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
-
-/** Escapes text for element content and double-quoted attribute values alike. */
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 export function renderXml(node: XmlNode, depth = 0): string {
