@@ -391,7 +391,18 @@ export const PSRULE: Catalogue = {
     },
   },
   "Log Analytics and alerts": {
-    types: [T.workspace, T.diagnosticSetting, T.metricAlert, T.logAlert, T.actionGroup, T.autoscale, T.budget],
+    // With the Event Grid topic and subscriptions that turn Key Vault's secret-expiry events into alerts.
+    types: [
+      T.workspace,
+      T.diagnosticSetting,
+      T.metricAlert,
+      T.logAlert,
+      T.actionGroup,
+      T.autoscale,
+      T.budget,
+      T.eventGridSystemTopic,
+      T.eventSubscription,
+    ],
     rules: {
       "Azure.Alert.HighFrequencyQuery":
         "not a rule yet: the estate's log alerts evaluate every 5 minutes (infra/observability/alerts.ts)",
@@ -791,6 +802,7 @@ export const CHECKOV: Catalogue = {
       T.roleAssignment,
       T.lock,
       T.eventGridSystemTopic,
+      T.eventSubscription,
     ],
     none: "Checkov has no Azure resource check for these types (bridgecrewio/checkov: checkov/terraform/checks/resource/azure and graph_checks/azure)",
     rules: {},
