@@ -34,6 +34,17 @@ const SINGLE_REGION =
 const SINGLE_SERVER =
   "Azure Database single server (Microsoft.DBfor*/servers), which is retired: the estate makes flexible servers only, judged by EST-PSQL-*/EST-MYSQL-* (no firewall rules, private endpoint, TLS parameters)";
 
+/** Alerts, autoscale and budgets, with the Event Grid topic and subscriptions that turn Key Vault's secret-expiry events into alerts. */
+const ALERTING = [
+  T.metricAlert,
+  T.logAlert,
+  T.actionGroup,
+  T.autoscale,
+  T.budget,
+  T.eventGridSystemTopic,
+  T.eventSubscription,
+];
+
 export const PSRULE: Catalogue = {
   "All resources": {
     types: TAGGED,
@@ -391,7 +402,7 @@ export const PSRULE: Catalogue = {
     },
   },
   "Log Analytics and alerts": {
-    types: [T.workspace, T.diagnosticSetting, T.metricAlert, T.logAlert, T.actionGroup, T.autoscale, T.budget],
+    types: [T.workspace, T.diagnosticSetting, ...ALERTING],
     rules: {
       "Azure.Alert.HighFrequencyQuery":
         "not a rule yet: the estate's log alerts evaluate every 5 minutes (infra/observability/alerts.ts)",
@@ -625,7 +636,7 @@ export const CHECKOV: Catalogue = {
     },
   },
   "Cosmos DB": {
-    types: [T.cosmosAccount],
+    types: [T.cosmosAccount, T.cosmosSqlDatabase, T.cosmosSqlContainer],
     rules: {
       CKV_AZURE_99: null,
       CKV_AZURE_100:
@@ -714,6 +725,7 @@ export const CHECKOV: Catalogue = {
     types: [
       T.sqlServer,
       T.sqlDatabase,
+      T.sqlFailoverGroup,
       T.sqlFirewallRule,
       T.sqlAuditing,
       T.sqlAlertPolicy,
@@ -777,20 +789,7 @@ export const CHECKOV: Catalogue = {
     },
   },
   "Monitor, identity and governance": {
-    types: [
-      T.workspace,
-      T.appInsights,
-      T.webTest,
-      T.diagnosticSetting,
-      T.metricAlert,
-      T.logAlert,
-      T.actionGroup,
-      T.autoscale,
-      T.budget,
-      T.roleAssignment,
-      T.lock,
-      T.eventGridSystemTopic,
-    ],
+    types: [T.workspace, T.appInsights, T.webTest, T.diagnosticSetting, ...ALERTING, T.roleAssignment, T.lock],
     none: "Checkov has no Azure resource check for these types (bridgecrewio/checkov: checkov/terraform/checks/resource/azure and graph_checks/azure)",
     rules: {},
   },

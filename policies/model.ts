@@ -5,13 +5,13 @@
  * PolicyPack (policies/index.ts).
  */
 
+import type { Profile } from "../infra/core/profiles.js";
 import type { PolicySettings } from "./settings.js";
 
 /** Version of the rule pack; bump the patch version for a rule brought in line with its reference, the minor one when rules are added, the major one when a rule's meaning changes. */
-export const PACK_VERSION = "2.1.2";
+export const PACK_VERSION = "2.2.0";
 
-export const PROFILES = ["dev", "prod", "ephemeral"] as const;
-export type Profile = (typeof PROFILES)[number];
+export { PROFILES, type Profile } from "../infra/core/profiles.js";
 
 export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 export type Severity = (typeof SEVERITIES)[number];

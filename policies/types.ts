@@ -1,3 +1,5 @@
+import { CATALOG, isTaggable } from "../infra/catalog/index.js";
+
 /** The azure-native v3 type tokens the rules judge (from each resource's `__pulumiType`). */
 export const T = {
   resourceGroup: "azure-native:resources:ResourceGroup",
@@ -9,12 +11,16 @@ export const T = {
   privateDnsZoneGroup: "azure-native:network:PrivateDnsZoneGroup",
   privateZone: "azure-native:privatedns:PrivateZone",
   vnetLink: "azure-native:privatedns:VirtualNetworkLink",
+  privateRecordSet: "azure-native:privatedns:PrivateRecordSet",
   publicIp: "azure-native:network:PublicIPAddress",
   storageAccount: "azure-native:storage:StorageAccount",
   blobService: "azure-native:storage:BlobServiceProperties",
   blobContainer: "azure-native:storage:BlobContainer",
   storagePolicy: "azure-native:storage:ManagementPolicy",
   cosmosAccount: "azure-native:cosmosdb:DatabaseAccount",
+  cosmosSqlDatabase: "azure-native:cosmosdb:SqlResourceSqlDatabase",
+  cosmosSqlContainer: "azure-native:cosmosdb:SqlResourceSqlContainer",
+  cosmosSqlRoleAssignment: "azure-native:cosmosdb:SqlResourceSqlRoleAssignment",
   sqlServer: "azure-native:sql:Server",
   sqlDatabase: "azure-native:sql:Database",
   sqlFailoverGroup: "azure-native:sql:FailoverGroup",
@@ -27,10 +33,13 @@ export const T = {
   redis: "azure-native:redis:Redis",
   cacheRedis: "azure-native:cache:Redis",
   redisLinkedServer: "azure-native:redis:LinkedServer",
+  redisAccessPolicyAssignment: "azure-native:redis:AccessPolicyAssignment",
   psqlServer: "azure-native:dbforpostgresql:Server",
   psqlConfiguration: "azure-native:dbforpostgresql:Configuration",
+  psqlDatabase: "azure-native:dbforpostgresql:Database",
   mysqlServer: "azure-native:dbformysql:Server",
   mysqlConfiguration: "azure-native:dbformysql:Configuration",
+  mysqlDatabase: "azure-native:dbformysql:Database",
   mysqlAdmin: "azure-native:dbformysql:AzureADAdministrator",
   psqlAdmin: "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra",
   serviceBus: "azure-native:servicebus:Namespace",
@@ -55,6 +64,8 @@ export const T = {
   productPolicy: "azure-native:apimanagement:ProductPolicy",
   apimBackend: "azure-native:apimanagement:Backend",
   namedValue: "azure-native:apimanagement:NamedValue",
+  apimLogger: "azure-native:apimanagement:Logger",
+  apimDiagnostic: "azure-native:apimanagement:Diagnostic",
   appServicePlan: "azure-native:web:AppServicePlan",
   webApp: "azure-native:web:WebApp",
   webAppSlot: "azure-native:web:WebAppSlot",
@@ -67,6 +78,7 @@ export const T = {
   metricAlert: "azure-native:monitor:MetricAlert",
   logAlert: "azure-native:monitor:ScheduledQueryRule",
   sqlBackupRetention: "azure-native:sql:BackupShortTermRetentionPolicy",
+  sqlLongTermRetention: "azure-native:sql:LongTermRetentionPolicy",
   roleAssignment: "azure-native:authorization:RoleAssignment",
   /** The estate's package uploads (infra/compute/deploy.ts). */
   localCommand: "command:local:Command",
@@ -83,6 +95,7 @@ export const T = {
   aksCluster: "azure-native:containerservice:ManagedCluster",
   aksNodePool: "azure-native:containerservice:AgentPool",
   userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
+  federatedIdentityCredential: "azure-native:managedidentity:FederatedIdentityCredential",
   afdRuleSet: "azure-native:cdn:RuleSet",
   afdRule: "azure-native:cdn:Rule",
   staticSite: "azure-native:web:StaticSite",
@@ -161,47 +174,34 @@ export const AUDITABLE = [
   T.containerRegistry,
 ];
 
-/** Taggable, located resources: tags, regions and names are checked on these. */
-export const TAGGED = [
-  T.resourceGroup,
-  T.virtualNetwork,
-  T.nsg,
-  T.privateEndpoint,
-  T.privateZone,
-  T.publicIp,
-  T.storageAccount,
-  T.cosmosAccount,
-  T.sqlServer,
-  T.sqlDatabase,
-  T.redis,
-  T.cacheRedis,
-  T.psqlServer,
-  T.mysqlServer,
-  T.serviceBus,
-  T.keyVault,
-  T.frontDoor,
-  T.wafPolicy,
-  T.apim,
-  T.appServicePlan,
-  T.webApp,
-  T.workspace,
-  T.appInsights,
-  T.webTest,
-  T.metricAlert,
-  T.logAlert,
-  T.actionGroup,
-  ...PLATFORM_SERVICES,
-  T.aksCluster,
-  T.userAssignedIdentity,
-  T.staticSite,
-  T.containerRegistry,
-  T.containerEnvironment,
-  T.containerApp,
-  T.eventGridSystemTopic,
+/**
+ * Tokens of azure-native releases before v3 for types the catalog knows under their v3 token: a program
+ * still on the older provider declares these, and the rules judge them as the v3 type.
+ */
+export const PRE_V3_TOKENS: Readonly<Record<string, string>> = {
+  // azure-native v2 had Redis in the `cache` module; v3 moved it to `redis`.
+  [T.cacheRedis]: T.redis,
+};
+
+/** The types the catalog (infra/catalog) marks taggable, and their pre-v3 tokens: tags and regions are checked on these. */
+export const TAGGED: string[] = [
+  ...Object.keys(CATALOG).filter(isTaggable),
+  ...Object.keys(PRE_V3_TOKENS).filter((token) => isTaggable(PRE_V3_TOKENS[token]!)),
 ];
 
 /** Resources that live in a region (global resources such as Front Door and DNS zones are not listed). */
 export const REGIONAL = TAGGED.filter(
   (type) =>
-    !([T.privateZone, T.frontDoor, T.wafPolicy, T.metricAlert, T.logAlert, T.actionGroup] as string[]).includes(type),
+    !(
+      [
+        T.privateZone,
+        T.vnetLink,
+        T.frontDoor,
+        T.afdEndpoint,
+        T.wafPolicy,
+        T.metricAlert,
+        T.logAlert,
+        T.actionGroup,
+      ] as string[]
+    ).includes(type),
 );

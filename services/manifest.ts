@@ -70,7 +70,7 @@ const valuedSources: readonly SettingSource[] = [
 ];
 
 /** Key Vault secret names (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#objects-identifiers-and-versioning). */
-export const SECRET_NAME = /^[A-Za-z0-9-]{1,127}$/;
+const SECRET_NAME = /^[A-Za-z0-9-]{1,127}$/;
 
 const route = z
   .object({

@@ -39,6 +39,7 @@ const FREE_TYPES: Record<string, string> = {
   "azure-native:network:VirtualNetwork": "virtual networks are free (peering and gateways are billed separately)",
   "azure-native:network:Subnet": "subnets are free",
   "azure-native:network:NetworkSecurityGroup": "network security groups are free",
+  "azure-native:network:SecurityRule": "security rules are part of their network security group, which is free",
   "azure-native:network:PrivateDnsZoneGroup": "DNS zone groups are free",
   "azure-native:privatedns:VirtualNetworkLink": "private DNS zone links are free",
   "azure-native:privatedns:PrivateRecordSet": "records are included in the zone",
@@ -102,6 +103,7 @@ const FREE_TYPES: Record<string, string> = {
   "azure-native:apimanagement:Diagnostic": "included in the API Management service",
   "azure-native:apimanagement:Policy": "included in the API Management service",
   "azure-native:apimanagement:Product": "included in the API Management service",
+  "azure-native:apimanagement:ProductPolicy": "included in the API Management service",
   "azure-native:apimanagement:ProductApi": "included in the API Management service",
   "azure-native:web:WebAppAuthSettingsV2": "App Service authentication is included in the plan",
   "azure-native:cognitiveservices:RaiPolicy": "content filter policies are included in the Azure OpenAI account",
@@ -111,7 +113,6 @@ const FREE_TYPES: Record<string, string> = {
   "pulumi-nodejs:dynamic/estate:PackageUpload": "deploys the app package during the update; not an Azure resource",
   "command:local:Command": "runs a command on the deploying machine; not an Azure resource",
   "random:index/randomPassword:RandomPassword": "generated locally by Pulumi; not an Azure resource",
-  "random:index/randomUuid:RandomUuid": "generated locally by Pulumi; not an Azure resource",
   "random:index/randomString:RandomString": "generated locally by Pulumi; not an Azure resource",
   "azure-native:redis:AccessPolicyAssignment": "Entra ID data access policy assignments are free",
   // https://azure.microsoft.com/pricing/details/cache/: the linked cache bills as a cache; data moved between regions per GB.
@@ -487,6 +488,11 @@ function isoMinutes(duration: unknown): number | undefined {
   const match = /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(String(duration ?? ""));
   if (!match || (!match[1] && !match[2])) return undefined;
   return Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0);
+}
+
+/** Whether the type has a price rule or a free entry (test/catalog-places.test.ts asks it of every catalog type). */
+export function hasPricing(type: string): boolean {
+  return type in FREE_TYPES || type in RULES;
 }
 
 /** How one resource is billed. Types without a rule are unknown, never zero. */

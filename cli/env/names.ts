@@ -1,9 +1,7 @@
+import { CHOSEN_NAME_RULES } from "../../infra/naming/rules.js";
 import { UsageError } from "../errors.js";
 
 export const EPHEMERAL_PREFIX = "ephemeral-";
-
-/** The environment segment of Azure names: 2-8 lowercase letters or digits, starting with a letter. */
-const ENV_NAME = /^[a-z][a-z0-9]{1,7}$/;
 
 export interface EnvName {
   name: string;
@@ -20,10 +18,10 @@ export interface EnvName {
 export function envName(given: string): EnvName {
   const bare = given.startsWith(EPHEMERAL_PREFIX) ? given.slice(EPHEMERAL_PREFIX.length) : given;
   const name = bare.toLowerCase().replace(/[^a-z0-9]/g, "");
-  if (!ENV_NAME.test(name)) {
+  if (!CHOSEN_NAME_RULES.environment.pattern.test(name)) {
     throw new UsageError(
-      `environment name "${given}" becomes "${name}", which Azure names cannot use: expected 2-8 lowercase letters or digits ` +
-        `starting with a letter (it is the environment segment of every resource name), e.g. pr42 or alice`,
+      `environment name "${given}" becomes "${name}", which Azure names cannot use: expected ${CHOSEN_NAME_RULES.environment.allowed} ` +
+        `(it is the environment segment of every resource name), e.g. pr42 or alice`,
     );
   }
   return { name, stack: `${EPHEMERAL_PREFIX}${name}`, normalisedFrom: name === given ? undefined : given };

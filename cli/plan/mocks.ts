@@ -1,15 +1,10 @@
-import { createHash } from "node:crypto";
+import { stableGuid } from "../../infra/core/guid.js";
 import type * as pulumi from "@pulumi/pulumi";
 import { catalogEntry } from "../../infra/catalog/index.js";
 
 /** The offline subscription and tenant: recognisably fake, stable across runs. */
 export const OFFLINE_SUBSCRIPTION = "00000000-0000-4000-8000-0000e57a7e00";
 export const OFFLINE_TENANT = "00000000-0000-4000-8000-00000000e57a";
-
-export function fakeGuid(...parts: string[]): string {
-  const h = createHash("sha256").update(parts.join("\u0000")).digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 export interface ArmIdentity {
   id: string;
@@ -29,7 +24,7 @@ export function armIdentity(type: string, name: string, inputs: Record<string, a
       physicalName: name,
     };
   }
-  if (!entry.arm) return { id: fakeGuid(type, name), physicalName: name };
+  if (!entry.arm) return { id: stableGuid(type, name), physicalName: name };
   const names = entry.names.map((input, i) =>
     input.startsWith("=") ? input.slice(1) : String(inputs[input] ?? (i === entry.names.length - 1 ? name : "unknown")),
   );
@@ -59,15 +54,15 @@ export const armMocks: pulumi.runtime.Mocks = {
       name: physicalName,
       id,
       inputs,
-      guid: (purpose) => fakeGuid(id, purpose),
+      guid: (purpose) => stableGuid(id, purpose),
     });
     return { id, state: { ...inputs, name: physicalName, ...computed } };
   },
   call({ token, inputs: args }) {
     if (token === "azure-native:authorization:getClientConfig") {
       return {
-        clientId: fakeGuid("client"),
-        objectId: fakeGuid("object"),
+        clientId: stableGuid("client"),
+        objectId: stableGuid("object"),
         subscriptionId: OFFLINE_SUBSCRIPTION,
         tenantId: OFFLINE_TENANT,
       };
@@ -84,7 +79,7 @@ export const armMocks: pulumi.runtime.Mocks = {
     }
     if (token === "azure-native:web:listStaticSiteSecrets") {
       // A static site's deployment token: fake, and only ever passed on as a secret.
-      return { properties: { apiKey: fakeGuid("static-site-deployment-token", String(args.name)) } };
+      return { properties: { apiKey: stableGuid("static-site-deployment-token", String(args.name)) } };
     }
     throw new Error(`the offline plan has no answer for ${token}; add it to cli/plan/mocks.ts`);
   },

@@ -41,13 +41,6 @@ export function statusLabel(result: PolicyResult): string {
   return result.status;
 }
 
-export function escapeXml(text: string): string {
-  return text.replace(
-    /[<>&"']/g,
-    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!,
-  );
-}
-
 /** The policy settings as reports show them: one `name: value` pair per setting. */
 export function settingsRows(settings: PolicySettings): Array<[string, string]> {
   const { maxDays, allowCriticalOnAllResources } = settings.waivers;

@@ -1,8 +1,8 @@
+import { escapeXml as h } from "../../infra/core/xml.js";
 import { SEVERITIES } from "../../policies/model.js";
 import type { PolicyReport, PolicyResult } from "../../policies/evaluate.js";
 import {
   controlTags,
-  escapeXml as h,
   findings,
   FRAMEWORKS,
   mappingTags,

@@ -1,5 +1,5 @@
 import type { PolicyReport } from "../../policies/evaluate.js";
-import { escapeXml as x } from "./format.js";
+import { escapeXml as x } from "../../infra/core/xml.js";
 
 /** JUnit XML: one suite per rule, one test case per rule × resource; waived and not-applicable cases are skipped, each saying which. */
 export function toJunit(report: PolicyReport): string {

@@ -44,11 +44,4 @@ export const coreTypes: Record<string, CatalogEntry> = {
     taggable: false,
     outputs: ({ guid }) => ({ result: guid("password") }),
   },
-  "random:index/randomUuid:RandomUuid": {
-    arm: "",
-    apiVersion: "",
-    names: [],
-    taggable: false,
-    outputs: ({ guid }) => ({ result: guid("uuid") }),
-  },
 };

@@ -65,6 +65,30 @@ export const dataTypes: Record<string, CatalogEntry> = {
       partnerServers: inputs.partnerServers,
     }),
   },
+  "azure-native:sql:FirewallRule": {
+    arm: "Microsoft.Sql/servers/firewallRules",
+    apiVersion: "2023-08-01",
+    names: ["serverName", "firewallRuleName"],
+    taggable: false,
+    undeclared:
+      "the estate's SQL servers have no firewall rules (private endpoint only); EST-SQL-011 faults one that opens the server",
+  },
+  "azure-native:sql:ServerAzureADAdministrator": {
+    arm: "Microsoft.Sql/servers/administrators",
+    apiVersion: "2023-08-01",
+    names: ["serverName", "administratorName"],
+    taggable: false,
+    undeclared:
+      "the estate sets the Entra administrator inline on the server; EST-SQL-003 judges this child as the same setting",
+  },
+  "azure-native:sql:ServerAzureADOnlyAuthentication": {
+    arm: "Microsoft.Sql/servers/azureADOnlyAuthentications",
+    apiVersion: "2023-08-01",
+    names: ["serverName", "authenticationName"],
+    taggable: false,
+    undeclared:
+      "the estate sets Entra-only authentication inline on the server; EST-SQL-003 judges this child as the same setting",
+  },
   "azure-native:sql:ServerBlobAuditingPolicy": {
     arm: "Microsoft.Sql/servers/auditingSettings",
     apiVersion: "2023-08-01",

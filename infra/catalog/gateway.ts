@@ -7,6 +7,9 @@ const child = (arm: string, names: string[]): CatalogEntry => ({
   taggable: false,
 });
 
+const UNDECLARED_APIM =
+  "the estate's APIs need no products or named values yet; EST-APIM-* judge them when a program declares them";
+
 export const gatewayTypes: Record<string, CatalogEntry> = {
   "azure-native:apimanagement:ApiManagementService": {
     arm: "Microsoft.ApiManagement/service",
@@ -33,4 +36,11 @@ export const gatewayTypes: Record<string, CatalogEntry> = {
   "azure-native:apimanagement:Logger": child("loggers", ["loggerId"]),
   "azure-native:apimanagement:Diagnostic": child("diagnostics", ["diagnosticId"]),
   "azure-native:apimanagement:Backend": child("backends", ["backendId"]),
+  // A named value's `tags` are API Management tags (a list of names), not ARM tags.
+  "azure-native:apimanagement:Product": { ...child("products", ["productId"]), undeclared: UNDECLARED_APIM },
+  "azure-native:apimanagement:ProductPolicy": {
+    ...child("products/policies", ["productId", "policyId"]),
+    undeclared: UNDECLARED_APIM,
+  },
+  "azure-native:apimanagement:NamedValue": { ...child("namedValues", ["namedValueId"]), undeclared: UNDECLARED_APIM },
 };

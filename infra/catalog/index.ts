@@ -15,7 +15,7 @@ import type { CatalogEntry } from "./types.js";
 
 export type { CatalogEntry, OutputContext } from "./types.js";
 
-/** Every resource type the estate declares; one file per area keeps additions apart. */
+/** Every resource type the estate declares or its policy pack judges; one file per area keeps additions apart. */
 export const CATALOG: Readonly<Record<string, CatalogEntry>> = {
   ...coreTypes,
   ...networkTypes,

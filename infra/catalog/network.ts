@@ -20,6 +20,22 @@ export const networkTypes: Record<string, CatalogEntry> = {
     names: ["networkSecurityGroupName"],
     taggable: true,
   },
+  "azure-native:network:SecurityRule": {
+    arm: "Microsoft.Network/networkSecurityGroups/securityRules",
+    apiVersion: "2024-05-01",
+    names: ["networkSecurityGroupName", "securityRuleName"],
+    taggable: false,
+    undeclared:
+      "the estate writes its rules inline in each NSG (infra/network/nsg-rules.ts); EST-NET-* judge a standalone rule too",
+  },
+  "azure-native:network:PublicIPAddress": {
+    arm: "Microsoft.Network/publicIPAddresses",
+    apiVersion: "2024-05-01",
+    names: ["publicIpAddressName"],
+    taggable: true,
+    undeclared:
+      "the estate declares no public IP address; EST-STK-005 reports one as an internet entry besides Front Door",
+  },
   "azure-native:network:PrivateEndpoint": {
     arm: "Microsoft.Network/privateEndpoints",
     apiVersion: "2024-05-01",

@@ -1,5 +1,5 @@
 /**
- * What the estate knows about each Pulumi resource type it declares: the ARM resource type and
+ * What the estate knows about each Pulumi resource type it declares or its policy pack judges: the ARM resource type and
  * API version, how its ARM id is built, whether it takes tags, and the outputs Azure computes
  * for it (used by the offline plan's mocks so outputs flow between components as in Azure).
  */
@@ -16,6 +16,11 @@ export interface CatalogEntry {
   /** Extension resources (role assignments, diagnostic settings, locks) live under this input's id. */
   scopeInput?: string;
   taggable: boolean;
+  /**
+   * Set on a type no component declares: why the catalog knows it all the same (the policy pack judges it
+   * when a program declares one, and the offline plan gives it an ARM id, tags and a price like any other).
+   */
+  undeclared?: string;
   /** Outputs Azure computes (host names, principal ids, endpoints), given the resource's ARM name and inputs. */
   outputs?: (ctx: OutputContext) => Record<string, unknown>;
 }

@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
+import { stableGuid } from "./guid.js";
 import type { RoleAssignmentArgs } from "./args.js";
 
 /**
@@ -38,12 +38,6 @@ export const BUILT_IN_ROLES: Readonly<Record<string, string>> = {
   "Azure Kubernetes Service RBAC Cluster Admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
   AcrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
 };
-
-/** A GUID derived from the given parts: role assignment names must be GUIDs and must be stable. */
-export function stableGuid(...parts: string[]): string {
-  const h = createHash("sha256").update(parts.join("\u0000")).digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 export function roleDefinitionId(role: string): pulumi.Output<string> {
   const guid = BUILT_IN_ROLES[role];

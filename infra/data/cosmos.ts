@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cosmosdb from "@pulumi/azure-native/cosmosdb";
 import type { BaseArgs, PrivateEndpointArgs } from "../core/args.js";
-import { stableGuid } from "../core/roles.js";
+import { stableGuid } from "../core/guid.js";
 import { applySharedArgs } from "../core/shared.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
 

@@ -1,5 +1,7 @@
 /** XML elements as data, and their rendering: every value escaped, so no markup is hand-written text. */
 
+import { escapeXml } from "../core/xml.js";
+
 export interface XmlElement {
   name: string;
   attributes: Record<string, string | number | boolean>;
@@ -9,13 +11,6 @@ export type XmlNode = XmlElement | string;
 
 export function el(name: string, attributes: XmlElement["attributes"] = {}, ...children: XmlNode[]): XmlElement {
   return { name, attributes, children };
-}
-
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
-
-/** Escapes text for element content and double-quoted attribute values alike. */
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 export function renderXml(node: XmlNode, depth = 0): string {

@@ -286,6 +286,18 @@ describe("KubernetesWorkload", () => {
     });
   });
 
+  it("keeps all but one replica through voluntary disruptions and admits traffic to the app's port only", () => {
+    expect(resource("policy/v1:PodDisruptionBudget").inputs.spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: { app: "api" } },
+    });
+    expect(resource("networking.k8s.io/v1:NetworkPolicy").inputs.spec).toEqual({
+      podSelector: { matchLabels: { app: "api" } },
+      policyTypes: ["Ingress"],
+      ingress: [{ ports: [{ port: 3000, protocol: "TCP" }] }],
+    });
+  });
+
   it("refuses fewer than 2 replicas and credential-looking settings", async () => {
     const message = await errorOf(() =>
       planCluster(ARGS, { replicas: { min: 1, max: 1, cpuUtilization: 70 }, env: { DB_PASSWORD: "x" } }),

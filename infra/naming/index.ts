@@ -76,8 +76,3 @@ function check(kind: NameKind, name: string, rule: NameRule): string {
   }
   return name;
 }
-
-/** Validates a name chosen elsewhere (e.g. a queue or container from config) against a rule. */
-export function assertValidName(kind: NameKind, name: string): string {
-  return check(kind, name, NAME_RULES[kind]);
-}

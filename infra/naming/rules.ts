@@ -56,7 +56,6 @@ export const NAME_RULES = {
   webApp: hyphenated(2, 60, true, "app"),
   cosmosAccount: hyphenated(3, 44, true, "cosmos"),
   sqlServer: hyphenated(1, 63, true, "sql"),
-  sqlDatabase: hyphenated(1, 128, false, "sqldb"),
   // A failover group's name is its listener's DNS label (<name>.database.windows.net); CAF has no abbreviation for it.
   sqlFailoverGroup: hyphenated(1, 63, true, "sqlfg"),
   redis: hyphenated(1, 63, true, "redis"),
@@ -157,3 +156,181 @@ export const NAME_RULES = {
 } as const satisfies Record<string, NameRule>;
 
 export type NameKind = keyof typeof NAME_RULES;
+
+/** The rule of a name the namer does not make: a segment of its names, or a name the stack config chooses. */
+export interface ChosenNameRule {
+  pattern: RegExp;
+  /** Azure also refuses a name that ends in a space or a dot. */
+  noTrailingSpaceOrDot?: boolean;
+  /** Human wording of the rule, used in error messages. */
+  allowed: string;
+}
+
+/**
+ * Names chosen in the stack config, and the segments the namer joins: one rule each, for the stack
+ * config and `estate env` alike. Azure's rules from "naming rules and restrictions for Azure resources";
+ * database identifiers: https://www.postgresql.org/docs/current/sql-syntax-lexical.html,
+ * https://dev.mysql.com/doc/refman/8.0/en/identifier-length.html
+ */
+export const CHOSEN_NAME_RULES = {
+  workload: { pattern: /^[a-z][a-z0-9]{1,9}$/, allowed: "2-10 lowercase letters or digits, starting with a letter" },
+  environment: { pattern: /^[a-z][a-z0-9]{1,7}$/, allowed: "2-8 lowercase letters or digits, starting with a letter" },
+  cosmosName: {
+    pattern: /^[^/\\#?]{1,255}$/,
+    noTrailingSpaceOrDot: true,
+    allowed: "1-255 characters without / \\ # ? and no trailing space",
+  },
+  sqlDatabase: {
+    pattern: /^[^<>*%&:\\/?]{1,128}$/,
+    noTrailingSpaceOrDot: true,
+    allowed: "1-128 characters without < > * % & : \\ / ? and not ending in a space or dot",
+  },
+  postgresqlDatabase: {
+    pattern: /^[A-Za-z_][A-Za-z0-9_]{0,62}$/,
+    allowed: "1-63 letters, digits and underscores, not starting with a digit",
+  },
+  mysqlDatabase: {
+    pattern: /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
+    allowed: "1-64 letters, digits and underscores, not starting with a digit",
+  },
+  blobContainer: {
+    pattern: /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/,
+    allowed: "3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit",
+  },
+  serviceBusQueue: {
+    pattern: /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,258}[A-Za-z0-9])?$/,
+    allowed: "1-260 letters, digits, periods, hyphens and underscores, starting and ending with a letter or digit",
+  },
+  // https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#objects-identifiers-and-versioning
+  keyVaultSecret: { pattern: /^[A-Za-z0-9-]{1,127}$/, allowed: "1-127 letters, digits and hyphens" },
+} as const satisfies Record<string, ChosenNameRule>;
+
+/** Whether a chosen name follows its rule. */
+export function followsRule(rule: ChosenNameRule, name: string): boolean {
+  return rule.pattern.test(name) && !(rule.noTrailingSpaceOrDot && /[ .]$/.test(name));
+}
+
+/** The Pulumi types whose Azure names each rule makes (function and web apps are both `WebApp`). */
+export const NAMED_TYPES: Readonly<Record<NameKind, string | readonly string[]>> = {
+  resourceGroup: "azure-native:resources:ResourceGroup",
+  virtualNetwork: "azure-native:network:VirtualNetwork",
+  subnet: "azure-native:network:Subnet",
+  networkSecurityGroup: "azure-native:network:NetworkSecurityGroup",
+  privateEndpoint: "azure-native:network:PrivateEndpoint",
+  frontDoor: "azure-native:cdn:Profile",
+  frontDoorEndpoint: "azure-native:cdn:AFDEndpoint",
+  wafPolicy: "azure-native:frontdoor:Policy",
+  apiManagement: "azure-native:apimanagement:ApiManagementService",
+  appServicePlan: "azure-native:web:AppServicePlan",
+  functionApp: "azure-native:web:WebApp",
+  webApp: "azure-native:web:WebApp",
+  cosmosAccount: "azure-native:cosmosdb:DatabaseAccount",
+  sqlServer: "azure-native:sql:Server",
+  sqlFailoverGroup: "azure-native:sql:FailoverGroup",
+  redis: "azure-native:redis:Redis",
+  postgresqlServer: "azure-native:dbforpostgresql:Server",
+  mysqlServer: "azure-native:dbformysql:Server",
+  storageAccount: "azure-native:storage:StorageAccount",
+  serviceBusNamespace: "azure-native:servicebus:Namespace",
+  keyVault: "azure-native:keyvault:Vault",
+  search: "azure-native:search:Service",
+  openAi: "azure-native:cognitiveservices:Account",
+  signalR: "azure-native:signalrservice:SignalR",
+  webPubSub: "azure-native:webpubsub:WebPubSub",
+  appConfiguration: "azure-native:appconfiguration:ConfigurationStore",
+  logAnalytics: "azure-native:operationalinsights:Workspace",
+  appInsights: "azure-native:applicationinsights:Component",
+  actionGroup: "azure-native:monitor:ActionGroup",
+  // Log search alerts are named like the metric alerts they sit beside.
+  metricAlert: ["azure-native:monitor:MetricAlert", "azure-native:monitor:ScheduledQueryRule"],
+  autoscaleSetting: "azure-native:monitor:AutoscaleSetting",
+  availabilityTest: "azure-native:applicationinsights:WebTest",
+  budget: "azure-native:consumption:Budget",
+  eventGridSystemTopic: "azure-native:eventgrid:SystemTopic",
+  eventSubscription: "azure-native:eventgrid:SystemTopicEventSubscription",
+  managedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
+  privateDnsZoneLink: "azure-native:privatedns:VirtualNetworkLink",
+  aksCluster: "azure-native:containerservice:ManagedCluster",
+  nodePool: "azure-native:containerservice:AgentPool",
+  staticSite: "azure-native:web:StaticSite",
+  containerRegistry: "azure-native:containerregistry:Registry",
+  containerAppsEnvironment: "azure-native:app:ManagedEnvironment",
+  containerApp: "azure-native:app:ContainerApp",
+};
+
+const FROM_CONFIG = "named in the stack config or a service manifest, checked there against Azure's rule";
+const FIXED = "Azure fixes the name of this singleton child (default, current, policy, ActiveDirectory...)";
+const GUID = "named by a GUID derived from its scope and principal, as Azure requires";
+const IN_PARENT = "a child named for its purpose inside its parent, which carries the CAF name";
+const NOT_AZURE = "not an Azure resource: Entra ID, Kubernetes or Pulumi-only";
+
+/**
+ * Types of infra/catalog that no rule above names (besides those the catalog marks `undeclared`), and why:
+ * a new catalog type is in NAMED_TYPES or here (test/catalog-places.test.ts checks it).
+ */
+export const NOT_NAMED_BY_NAMER: Readonly<Record<string, string>> = {
+  "azure-native:authorization:RoleAssignment": GUID,
+  "azure-native:cosmosdb:SqlResourceSqlRoleAssignment": GUID,
+  "azure-native:redis:AccessPolicyAssignment": GUID,
+  "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra":
+    "named by the Entra administrator's object id, as Azure requires",
+  "azure-native:dbformysql:AzureADAdministrator": FIXED,
+  "azure-native:network:PrivateDnsZoneGroup": FIXED,
+  "azure-native:storage:BlobServiceProperties": FIXED,
+  "azure-native:storage:ManagementPolicy": FIXED,
+  "azure-native:sql:ServerBlobAuditingPolicy": FIXED,
+  "azure-native:sql:ServerSecurityAlertPolicy": FIXED,
+  "azure-native:sql:TransparentDataEncryption": FIXED,
+  "azure-native:sql:BackupShortTermRetentionPolicy": FIXED,
+  "azure-native:sql:LongTermRetentionPolicy": FIXED,
+  "azure-native:apimanagement:ApiPolicy": FIXED,
+  "azure-native:apimanagement:ApiOperationPolicy": FIXED,
+  "azure-native:apimanagement:Policy": FIXED,
+  "azure-native:web:WebAppAuthSettingsV2": FIXED,
+  "azure-native:privatedns:PrivateZone": "Azure fixes the zone name of each private-link service (privatelink.*)",
+  "azure-native:privatedns:PrivateRecordSet": "the record's name is the host it resolves, inside its zone",
+  "azure-native:web:StaticSiteCustomDomain": "named by the custom domain's host name",
+  "azure-native:redis:LinkedServer": "named by the linked (secondary) cache, which carries the CAF name",
+  "azure-native:sql:Database": FROM_CONFIG,
+  "azure-native:cosmosdb:SqlResourceSqlDatabase": FROM_CONFIG,
+  "azure-native:cosmosdb:SqlResourceSqlContainer": FROM_CONFIG,
+  "azure-native:storage:BlobContainer": FROM_CONFIG,
+  "azure-native:servicebus:Queue": FROM_CONFIG,
+  "azure-native:keyvault:Secret": FROM_CONFIG,
+  "azure-native:dbforpostgresql:Database": FROM_CONFIG,
+  "azure-native:dbformysql:Database": FROM_CONFIG,
+  "azure-native:cognitiveservices:Deployment": FROM_CONFIG,
+  "azure-native:dbforpostgresql:Configuration": "named by the server parameter it sets",
+  "azure-native:dbformysql:Configuration": "named by the server parameter it sets",
+  "azure-native:authorization:ManagementLockByScope": IN_PARENT,
+  "azure-native:monitor:DiagnosticSetting": IN_PARENT,
+  "azure-native:cdn:AFDOriginGroup": IN_PARENT,
+  "azure-native:cdn:AFDOrigin": IN_PARENT,
+  "azure-native:cdn:Route": IN_PARENT,
+  "azure-native:cdn:AFDCustomDomain": IN_PARENT,
+  "azure-native:cdn:RuleSet": IN_PARENT,
+  "azure-native:cdn:Rule": IN_PARENT,
+  "azure-native:cdn:SecurityPolicy": IN_PARENT,
+  "azure-native:apimanagement:Api": IN_PARENT,
+  "azure-native:apimanagement:ApiOperation": IN_PARENT,
+  "azure-native:apimanagement:Logger": IN_PARENT,
+  "azure-native:apimanagement:Diagnostic": IN_PARENT,
+  "azure-native:apimanagement:Backend": IN_PARENT,
+  "azure-native:web:WebAppSlot": IN_PARENT,
+  "azure-native:web:StaticSiteLinkedBackend": IN_PARENT,
+  "azure-native:cognitiveservices:RaiPolicy": IN_PARENT,
+  "azure-native:managedidentity:FederatedIdentityCredential": IN_PARENT,
+  "random:index/randomPassword:RandomPassword": NOT_AZURE,
+  "command:local:Command": NOT_AZURE,
+  "azuread:index/application:Application": NOT_AZURE,
+  "azuread:index/servicePrincipal:ServicePrincipal": NOT_AZURE,
+  "azuread:index/appRoleAssignment:AppRoleAssignment": NOT_AZURE,
+  "pulumi:providers:kubernetes": NOT_AZURE,
+  "kubernetes:core/v1:Namespace": NOT_AZURE,
+  "kubernetes:core/v1:ServiceAccount": NOT_AZURE,
+  "kubernetes:core/v1:Service": NOT_AZURE,
+  "kubernetes:apps/v1:Deployment": NOT_AZURE,
+  "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": NOT_AZURE,
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy": NOT_AZURE,
+  "kubernetes:policy/v1:PodDisruptionBudget": NOT_AZURE,
+};

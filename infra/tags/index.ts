@@ -24,7 +24,7 @@ export function requiredTags(context: TagContext): Record<string, string> {
   };
 }
 
-export const REQUIRED_TAG_KEYS = ["environment", "owner", "cost-centre", "managed-by"] as const;
+export { REQUIRED_TAG_KEYS } from "./keys.js";
 
 /**
  * Adds the required tags to every taggable resource declared after this call, so no component

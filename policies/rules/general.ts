@@ -1,43 +1,23 @@
+import { CATALOG } from "../../infra/catalog/index.js";
+import { NAME_RULES, NAMED_TYPES, type NameKind } from "../../infra/naming/rules.js";
+import { REQUIRED_TAG_KEYS } from "../../infra/tags/keys.js";
 import { ENFORCE, notApplicable, REMOVE, type Rule } from "../model.js";
 import { REGIONAL, T, TAGGED } from "../types.js";
 import { asRecord, customRule, present } from "./factory.js";
 
-/** Required tags; `expires-at` is checked separately on ephemeral stacks. */
-export const REQUIRED_TAGS = ["environment", "owner", "cost-centre", "managed-by"];
-
-/** CAF abbreviation and the input holding the Azure name, per type (checked where the name is known). */
-const NAMES: Record<string, { abbr: string; input: string }> = {
-  [T.resourceGroup]: { abbr: "rg", input: "resourceGroupName" },
-  [T.virtualNetwork]: { abbr: "vnet", input: "virtualNetworkName" },
-  [T.subnet]: { abbr: "snet", input: "subnetName" },
-  [T.nsg]: { abbr: "nsg", input: "networkSecurityGroupName" },
-  [T.privateEndpoint]: { abbr: "pe", input: "privateEndpointName" },
-  [T.storageAccount]: { abbr: "st", input: "accountName" },
-  [T.cosmosAccount]: { abbr: "cosmos", input: "accountName" },
-  [T.sqlServer]: { abbr: "sql", input: "serverName" },
-  [T.redis]: { abbr: "redis", input: "name" },
-  [T.psqlServer]: { abbr: "psql", input: "serverName" },
-  [T.mysqlServer]: { abbr: "mysql", input: "serverName" },
-  [T.serviceBus]: { abbr: "sbns", input: "namespaceName" },
-  [T.keyVault]: { abbr: "kv", input: "vaultName" },
-  [T.frontDoor]: { abbr: "afd", input: "profileName" },
-  [T.wafPolicy]: { abbr: "waf", input: "policyName" },
-  [T.apim]: { abbr: "apim", input: "serviceName" },
-  [T.appServicePlan]: { abbr: "asp", input: "name" },
-  [T.workspace]: { abbr: "log", input: "workspaceName" },
-  [T.appInsights]: { abbr: "appi", input: "resourceName" },
-  [T.actionGroup]: { abbr: "ag", input: "actionGroupName" },
-  [T.search]: { abbr: "srch", input: "searchServiceName" },
-  [T.cognitiveAccount]: { abbr: "oai", input: "accountName" },
-  [T.signalR]: { abbr: "sigr", input: "resourceName" },
-  [T.webPubSub]: { abbr: "wps", input: "resourceName" },
-  [T.appConfiguration]: { abbr: "appcs", input: "configStoreName" },
-  [T.staticSite]: { abbr: "stapp", input: "name" },
-  [T.containerRegistry]: { abbr: "cr", input: "registryName" },
-  [T.containerEnvironment]: { abbr: "cae", input: "environmentName" },
-  [T.containerApp]: { abbr: "ca", input: "containerAppName" },
-  [T.eventGridSystemTopic]: { abbr: "egst", input: "systemTopicName" },
-};
+/**
+ * CAF abbreviations (infra/naming's rules) and the input holding the Azure name (the catalog's last name
+ * segment), per type the namer names; checked where the name is known.
+ */
+const NAMES: Record<string, { abbrs: string[]; input: string }> = {};
+for (const [kind, types] of Object.entries(NAMED_TYPES) as Array<[NameKind, string | readonly string[]]>) {
+  for (const type of [types].flat()) {
+    const input = CATALOG[type]?.names.at(-1);
+    if (!input) continue;
+    NAMES[type] ??= { abbrs: [], input };
+    NAMES[type].abbrs.push(NAME_RULES[kind].abbr);
+  }
+}
 
 const tags = (inputs: Record<string, unknown>) => asRecord(inputs.tags);
 /** A tag's value: Azure treats tag names case-insensitively (https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations). */
@@ -48,11 +28,11 @@ export const generalRules: Rule[] = [
   customRule({
     id: "EST-GEN-001",
     title: "Resources carry the required tags",
-    description: `Tags ${REQUIRED_TAGS.join(", ")} attribute cost and ownership.`,
+    description: `Tags ${REQUIRED_TAG_KEYS.join(", ")} attribute cost and ownership.`,
     severity: "medium",
     types: TAGGED,
     check: (inputs) =>
-      REQUIRED_TAGS.filter((key) => !present.test(tagValue(inputs, key))).map(
+      REQUIRED_TAG_KEYS.filter((key) => !present.test(tagValue(inputs, key))).map(
         (key) => `tags.${key} is missing or empty`,
       ),
     // PSRule Azure.Resource.RequiredTags: no tags at all, or an empty value, fails; names compare case-insensitively.
@@ -127,9 +107,9 @@ export const generalRules: Rule[] = [
       const name = inputs[rule.input];
       if (typeof name !== "string")
         return notApplicable(`${rule.input} is not set: the provider generates the name from the logical name`);
-      return name.toLowerCase().startsWith(rule.abbr)
+      return rule.abbrs.some((abbr) => name.toLowerCase().startsWith(abbr))
         ? undefined
-        : `${rule.input} ${JSON.stringify(name)} does not start with "${rule.abbr}"`;
+        : `${rule.input} ${JSON.stringify(name)} does not start with ${rule.abbrs.map((abbr) => `"${abbr}"`).join(" or ")}`;
     },
     fail: [{ resourceGroupName: "my-resources" }],
     controls: { mcsb: ["AM-1"], waf: "Operational Excellence" },

@@ -1,8 +1,8 @@
 import type { z } from "zod";
+import type { Profile } from "../../infra/core/profiles.js";
 import type { Region } from "../../infra/naming/regions.js";
 
-export const PROFILES = ["dev", "prod", "ephemeral"] as const;
-export type Profile = (typeof PROFILES)[number];
+export { PROFILES, type Profile } from "../../infra/core/profiles.js";
 
 /** What every area's cross-field checks may look at besides its own section. */
 export interface CoreContext {

@@ -12,6 +12,7 @@ import {
   type StorageRedundancy,
 } from "../../infra/data/options.js";
 import { Namer, NamingError, type NameKind } from "../../infra/naming/index.js";
+import { CHOSEN_NAME_RULES, followsRule, type ChosenNameRule } from "../../infra/naming/rules.js";
 import { defineArea, type Profile, type Report } from "./area.js";
 import { checkRange, checkZones } from "./checks.js";
 
@@ -297,25 +298,9 @@ function flexibleServerDefaults(
   };
 }
 
-/** Database names: identifiers of at most 63 (PostgreSQL) or 64 (MySQL) characters. Sources: https://www.postgresql.org/docs/current/sql-syntax-lexical.html, https://dev.mysql.com/doc/refman/8.0/en/identifier-length.html */
-const FLEXIBLE_SERVERS: Array<{
-  section: "postgresql" | "mysql";
-  limits: EngineLimits;
-  database: RegExp;
-  allowed: string;
-}> = [
-  {
-    section: "postgresql",
-    limits: POSTGRESQL_LIMITS,
-    database: /^[A-Za-z_][A-Za-z0-9_]{0,62}$/,
-    allowed: "1-63 letters, digits and underscores, not starting with a digit",
-  },
-  {
-    section: "mysql",
-    limits: MYSQL_LIMITS,
-    database: /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
-    allowed: "1-64 letters, digits and underscores, not starting with a digit",
-  },
+const FLEXIBLE_SERVERS: Array<{ section: "postgresql" | "mysql"; limits: EngineLimits; database: ChosenNameRule }> = [
+  { section: "postgresql", limits: POSTGRESQL_LIMITS, database: CHOSEN_NAME_RULES.postgresqlDatabase },
+  { section: "mysql", limits: MYSQL_LIMITS, database: CHOSEN_NAME_RULES.mysqlDatabase },
 ];
 
 /**
@@ -370,42 +355,17 @@ const SQL_LTR = { weekly: ["W", 520], monthly: ["M", 120], yearly: ["Y", 10] } a
 const SQL_RESERVED = ["master", "model", "msdb", "tempdb"];
 const REDIS_CAPACITY = { Basic: [0, 6], Standard: [0, 6], Premium: [1, 5] } as const;
 
-/** Name rules of the things named in config (Azure's naming rules for each). */
-const NAMES = {
-  cosmos: {
-    pattern: /^[^/\\#?]{1,255}$/,
-    trailing: true,
-    allowed: "1-255 characters without / \\ # ? and no trailing space",
-  },
-  sqlDatabase: {
-    pattern: /^[^<>*%&:\\/?]{1,128}$/,
-    trailing: true,
-    allowed: "1-128 characters without < > * % & : \\ / ? and not ending in a space or dot",
-  },
-  blobContainer: {
-    pattern: /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/,
-    trailing: false,
-    allowed: "3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit",
-  },
-  queue: {
-    pattern: /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,258}[A-Za-z0-9])?$/,
-    trailing: false,
-    allowed: "1-260 letters, digits, periods, hyphens and underscores, starting and ending with a letter or digit",
-  },
-  secret: { pattern: /^[A-Za-z0-9-]{1,127}$/, trailing: false, allowed: "1-127 letters, digits and hyphens" },
-};
-
 /** Checks each name of a list (`list[i].name` for entries that are objects) and that none repeats. */
 function checkNames(
   report: Report,
   path: Array<string | number>,
   entries: Array<string | { name: string }>,
-  rule: (typeof NAMES)[keyof typeof NAMES],
+  rule: ChosenNameRule,
 ): void {
   const seen = new Set<string>();
   entries.forEach((entry, i) => {
     const name = typeof entry === "string" ? entry : entry.name;
-    if (!rule.pattern.test(name) || (rule.trailing && /[ .]$/.test(name))) {
+    if (!followsRule(rule, name)) {
       report(
         typeof entry === "string" ? [...path, i] : [...path, i, "name"],
         `got ${JSON.stringify(name)}; expected ${rule.allowed}`,
@@ -455,7 +415,7 @@ export const dataArea = defineArea({
     // Cosmos DB
     const c = data.cosmos;
     checkZones(report, ["cosmos", "zoneRedundant"], c.zoneRedundant, context.location);
-    checkNames(report, ["cosmos", "databases"], c.databases, NAMES.cosmos);
+    checkNames(report, ["cosmos", "databases"], c.databases, CHOSEN_NAME_RULES.cosmosName);
     c.databases.forEach((db, d) => {
       checkThroughput(report, ["cosmos", "databases", d, "throughput"], db.throughput, c.capacity);
       if (db.throughput && db.containers.length > MAX_SHARED_CONTAINERS) {
@@ -465,7 +425,7 @@ export const dataArea = defineArea({
         );
       }
       const path = ["cosmos", "databases", d, "containers"];
-      checkNames(report, path, db.containers, NAMES.cosmos);
+      checkNames(report, path, db.containers, CHOSEN_NAME_RULES.cosmosName);
       db.containers.forEach((container, i) => {
         checkThroughput(report, [...path, i, "throughput"], container.throughput, c.capacity);
         if (c.capacity === "provisioned" && !db.throughput && !container.throughput) {
@@ -508,7 +468,7 @@ export const dataArea = defineArea({
           "missing; SQL allows Entra sign-in only, so give the admin group as { login, objectId } or set enabled: false",
         );
       checkZones(report, ["sql", "zoneRedundant"], s.zoneRedundant, context.location);
-      checkNames(report, ["sql", "databases"], s.databases, NAMES.sqlDatabase);
+      checkNames(report, ["sql", "databases"], s.databases, CHOSEN_NAME_RULES.sqlDatabase);
       s.databases.forEach((db, i) => {
         const path = ["sql", "databases", i];
         if (SQL_RESERVED.includes(db.name.toLowerCase()))
@@ -600,7 +560,7 @@ export const dataArea = defineArea({
     }
 
     // PostgreSQL and MySQL flexible servers: the components' own checks, each under its key.
-    for (const { section, limits, database, allowed } of FLEXIBLE_SERVERS) {
+    for (const { section, limits, database } of FLEXIBLE_SERVERS) {
       const server = data[section];
       if (!server.enabled) continue;
       if (!server.admin)
@@ -611,14 +571,15 @@ export const dataArea = defineArea({
       for (const problem of flexibleServerProblems({ ...server, location: context.location }, limits))
         report([section, problem.key], problem.message);
       server.databases.forEach((name, i) => {
-        if (!database.test(name)) report([section, "databases", i], `got ${JSON.stringify(name)}; expected ${allowed}`);
+        if (!followsRule(database, name))
+          report([section, "databases", i], `got ${JSON.stringify(name)}; expected ${database.allowed}`);
       });
     }
 
     // Storage
     const st = data.storage;
     checkZones(report, ["storage", "redundancy"], ZONAL_REDUNDANCY.includes(st.redundancy), context.location);
-    checkNames(report, ["storage", "containers"], st.containers, NAMES.blobContainer);
+    checkNames(report, ["storage", "containers"], st.containers, CHOSEN_NAME_RULES.blobContainer);
     checkRange(report, ["storage", "softDeleteDays"], st.softDeleteDays, 1, 365, "soft delete retention in days");
     checkRange(
       report,
@@ -657,7 +618,7 @@ export const dataArea = defineArea({
       report(["serviceBus", "capacity"], `got ${sb.capacity}; expected 1, 2, 4, 8 or 16 messaging units`);
     }
     checkZones(report, ["serviceBus", "zoneRedundant"], sb.zoneRedundant, context.location);
-    checkNames(report, ["serviceBus", "queues"], sb.queues, NAMES.queue);
+    checkNames(report, ["serviceBus", "queues"], sb.queues, CHOSEN_NAME_RULES.serviceBusQueue);
     sb.queues.forEach((q, i) => {
       const path = ["serviceBus", "queues", i];
       checkRange(
@@ -696,7 +657,7 @@ export const dataArea = defineArea({
       90,
       "soft delete retention in days",
     );
-    checkNames(report, ["keyVault", "secrets"], kv.secrets, NAMES.secret);
+    checkNames(report, ["keyVault", "secrets"], kv.secrets, CHOSEN_NAME_RULES.keyVaultSecret);
     kv.secrets.forEach((secret, i) =>
       checkRange(report, ["keyVault", "secrets", i, "length"], secret.length, 32, 1024, "a generated secret's length"),
     );

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { CHOSEN_NAME_RULES } from "../../infra/naming/rules.js";
 
 /** Words a stack name often spells out, and the short form names use (CAF's usual environment abbreviations). */
 const ENVIRONMENT_WORDS: Record<string, string> = {
@@ -12,8 +13,8 @@ const ENVIRONMENT_WORDS: Record<string, string> = {
   integration: "int",
 };
 /** The environment segment's rule, shared by the schema and the derivation's own message. */
-export const ENVIRONMENT_PATTERN = /^[a-z][a-z0-9]{1,7}$/;
-export const ENVIRONMENT_RULE = "2-8 lowercase letters or digits, starting with a letter";
+export const ENVIRONMENT_PATTERN = CHOSEN_NAME_RULES.environment.pattern;
+export const ENVIRONMENT_RULE = CHOSEN_NAME_RULES.environment.allowed;
 export const MAX_ENVIRONMENT = 8;
 export const HASH_CHARS = 3;
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { REGION_NAMES, type Region } from "../../infra/naming/regions.js";
+import { CHOSEN_NAME_RULES } from "../../infra/naming/rules.js";
 import { planSubnets } from "../../infra/network/subnets.js";
 import { PROFILES, type CoreContext, type Report } from "./area.js";
 import { AREAS, type Areas } from "./areas.js";
@@ -11,9 +12,7 @@ import { ENVIRONMENT_PATTERN, ENVIRONMENT_RULE } from "./profiles.js";
 const coreShape = {
   profile: z.enum(PROFILES),
   /** First segment of every name after the type abbreviation. */
-  workload: z
-    .string()
-    .regex(/^[a-z][a-z0-9]{1,9}$/, "expected 2-10 lowercase letters or digits, starting with a letter"),
+  workload: z.string().regex(CHOSEN_NAME_RULES.workload.pattern, `expected ${CHOSEN_NAME_RULES.workload.allowed}`),
   /** Environment segment of names; derived from the stack name unless set (see environmentFromStack). */
   environment: z.string().regex(ENVIRONMENT_PATTERN, `expected ${ENVIRONMENT_RULE}`),
   location: z.enum(REGION_NAMES as [Region, ...Region[]]),

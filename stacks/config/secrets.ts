@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SECRET_NAME } from "../../services/manifest.js";
+import { CHOSEN_NAME_RULES } from "../../infra/naming/rules.js";
 import { defineArea } from "./area.js";
 import type { ConfigProblem } from "./errors.js";
 
@@ -20,7 +20,12 @@ const receivers = z
 const suppliedSecret = z
   .object({
     /** The Key Vault secret's name, as a manifest's `keyVault.secret` setting names it. */
-    name: z.string().regex(SECRET_NAME, "expected 1-127 letters, digits and hyphens (a Key Vault secret name)"),
+    name: z
+      .string()
+      .regex(
+        CHOSEN_NAME_RULES.keyVaultSecret.pattern,
+        `expected ${CHOSEN_NAME_RULES.keyVaultSecret.allowed} (a Key Vault secret name)`,
+      ),
     /** The Pulumi config key that holds the value as a secret (`pulumi config set --secret secrets:<key> ...`). */
     valueFrom: z
       .string()
