@@ -219,7 +219,6 @@ export class Compute extends pulumi.ComponentResource {
       name: args.namer.name("appServicePlan", "func"),
       resourceGroupName: args.resourceGroupName,
       location: args.location,
-      tags: args.tags,
       reserved: true, // Linux
       zoneRedundant: args.zoneRedundant,
     };
@@ -249,7 +248,6 @@ export class Compute extends pulumi.ComponentResource {
         name: args.namer.name("appServicePlan", "web"),
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        tags: args.tags,
         kind: "linux",
         reserved: true,
         sku: { name: args.web.sku, tier: sku.tier, capacity: args.web.minInstances },
@@ -289,7 +287,6 @@ export class Compute extends pulumi.ComponentResource {
         autoscaleSettingName: args.namer.name("autoscaleSetting", "web"),
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        tags: args.tags,
         enabled: true,
         targetResourceUri: plan.id,
         profiles: [
@@ -358,7 +355,6 @@ export class Compute extends pulumi.ComponentResource {
     const siteArgs: Omit<web.WebAppSlotArgs, "name" | "slot"> = {
       resourceGroupName: args.resourceGroupName,
       location: args.location,
-      tags: args.tags,
       kind: isFunction ? "functionapp,linux" : "app,linux",
       reserved: true,
       serverFarmId: plan.id,

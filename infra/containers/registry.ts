@@ -78,7 +78,6 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         registryName: args.namer.name("containerRegistry"),
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        tags: args.tags,
         sku: { name: args.sku },
         adminUserEnabled: false,
         anonymousPullEnabled: false,

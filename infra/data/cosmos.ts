@@ -83,7 +83,7 @@ export class CosmosDb extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("estate:data:CosmosDb", name, {}, opts);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
     checkThroughput(args);
 
     const account = new cosmosdb.DatabaseAccount(
@@ -92,7 +92,6 @@ export class CosmosDb extends pulumi.ComponentResource {
         accountName: namer.name("cosmosAccount"),
         resourceGroupName,
         location,
-        tags,
         kind: "GlobalDocumentDB",
         databaseAccountOfferType: "Standard",
         locations: [

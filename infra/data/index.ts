@@ -65,7 +65,7 @@ export { BlobStorage, type BlobAccess, type StorageArgs } from "./storage.js";
 /** A data component's own settings: what is left once the tier supplies the shared arguments. */
 type Settings<A> = Omit<A, keyof BaseArgs | "privateEndpoint">;
 
-export interface DataTierArgs extends Omit<BaseArgs, "roleAssignments"> {
+export interface DataTierArgs extends BaseArgs {
   /** The subnet every private endpoint goes into. */
   privateEndpointSubnetId: pulumi.Input<string>;
   /** The private DNS zone of each private-link service (see PrivateDnsZones). */
@@ -125,8 +125,8 @@ export class DataTier extends pulumi.ComponentResource {
 
   constructor(name: string, args: DataTierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:data:DataTier", name, {}, opts);
-    const { resourceGroupName, location, namer, tags, diagnostics, lock } = args;
-    const shared = { resourceGroupName, location, namer, tags, diagnostics, lock };
+    const { resourceGroupName, location, namer, diagnostics, lock } = args;
+    const shared = { resourceGroupName, location, namer, diagnostics, lock };
     const endpoint = (service: PrivateLinkService) => {
       const privateDnsZoneId = args.privateDnsZoneIds[service];
       if (!privateDnsZoneId) throw new Error(`data tier ${name}: no private DNS zone given for ${service}`);
@@ -196,7 +196,6 @@ export class DataTier extends pulumi.ComponentResource {
           {
             resourceGroupName,
             namer,
-            tags,
             primaryServerName: this.sql.serverName,
             secondaryServerId: this.sqlSecondary.serverId,
             databaseIds: Object.values(this.sql.databaseIds),

@@ -80,7 +80,7 @@ export class RedisCache extends pulumi.ComponentResource {
   ) {
     super("estate:data:RedisCache", name, {}, opts);
     checkRedis(name, args);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
     const persistence = args.persistence;
 
     const cache = new redis.Redis(
@@ -89,7 +89,6 @@ export class RedisCache extends pulumi.ComponentResource {
         name: namer.name("redis"),
         resourceGroupName,
         location,
-        tags,
         sku: { name: args.sku, family: args.sku === "Premium" ? "P" : "C", capacity: args.capacity },
         enableNonSslPort: false,
         minimumTlsVersion: "1.2",

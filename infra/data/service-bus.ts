@@ -59,7 +59,7 @@ export class ServiceBus extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("estate:data:ServiceBus", name, {}, opts);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
     const premium = args.sku === "Premium";
     if (!premium && (args.privateEndpoint || args.zoneRedundant || args.geoReplica)) {
       throw new Error(
@@ -77,7 +77,6 @@ export class ServiceBus extends pulumi.ComponentResource {
         namespaceName: namer.name("serviceBusNamespace"),
         resourceGroupName,
         location,
-        tags,
         sku: { name: args.sku, tier: args.sku, capacity: premium ? (args.capacity ?? 1) : undefined },
         premiumMessagingPartitions: premium ? 1 : undefined,
         zoneRedundant: premium ? args.zoneRedundant : undefined,

@@ -6,7 +6,6 @@ export interface SqlFailoverGroupArgs {
   resourceGroupName: pulumi.Input<string>;
   /** Names the group; its listener is `<name>.database.windows.net`. */
   namer: Namer;
-  tags?: Record<string, string>;
   primaryServerName: pulumi.Input<string>;
   secondaryServerId: pulumi.Input<string>;
   /** The primary's databases: Azure seeds their geo-secondaries on the partner server. */
@@ -47,7 +46,6 @@ export class SqlFailoverGroup extends pulumi.ComponentResource {
         failoverGroupName: groupName,
         serverName: args.primaryServerName,
         resourceGroupName: args.resourceGroupName,
-        tags: args.tags,
         partnerServers: [{ id: args.secondaryServerId }],
         databases: args.databaseIds,
         readWriteEndpoint: automatic

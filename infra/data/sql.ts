@@ -3,7 +3,6 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as sql from "@pulumi/azure-native/sql";
 import type { BaseArgs, PrivateEndpointArgs } from "../core/args.js";
 import { lockResource } from "../core/lock.js";
-import { assignRoles } from "../core/roles.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
 import { sendDiagnostics } from "../observability/diagnostics.js";
 
@@ -57,7 +56,7 @@ export class SqlDatabase extends pulumi.ComponentResource {
 
   constructor(name: string, args: SqlArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:data:SqlDatabase", name, {}, opts);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
 
     const server = new sql.Server(
       `${name}-server`,
@@ -65,7 +64,6 @@ export class SqlDatabase extends pulumi.ComponentResource {
         serverName: namer.name("sqlServer"),
         resourceGroupName,
         location,
-        tags,
         version: "12.0",
         identity: { type: "SystemAssigned" },
         administrators: {
@@ -133,7 +131,6 @@ export class SqlDatabase extends pulumi.ComponentResource {
           serverName: server.name,
           resourceGroupName,
           location,
-          tags,
           sku: { name: skuName, tier: edition, family: "Gen5", capacity: db.vCores },
           autoPauseDelay: serverless ? (db.autoPauseDelayMinutes ?? 60) : undefined,
           minCapacity: serverless ? (db.minVCores ?? 0.5) : undefined,
@@ -189,7 +186,6 @@ export class SqlDatabase extends pulumi.ComponentResource {
 
     if (args.privateEndpoint) privateEndpoint(this, name, args, "sql", server.id, args.privateEndpoint);
     lockResource(this, name, server.id, args.lock);
-    assignRoles(this, name, server.id, args.roleAssignments);
 
     this.serverId = server.id;
     this.serverName = server.name;

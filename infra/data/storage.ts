@@ -41,7 +41,7 @@ export class BlobStorage extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("estate:data:BlobStorage", name, {}, opts);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
 
     const account = new storage.StorageAccount(
       `${name}-account`,
@@ -49,7 +49,6 @@ export class BlobStorage extends pulumi.ComponentResource {
         accountName: namer.name("storageAccount"),
         resourceGroupName,
         location,
-        tags,
         kind: "StorageV2",
         sku: { name: STORAGE_REDUNDANCY[args.redundancy] },
         accessTier: "Hot",

@@ -105,7 +105,7 @@ export class Edge extends pulumi.ComponentResource {
 
   constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:edge:Edge", name, {}, opts);
-    const { resourceGroupName, namer, tags, sku, waf } = args;
+    const { resourceGroupName, namer, sku, waf } = args;
     if (args.origin.privateLink && sku !== "Premium") throw new Error("edge: a private link origin needs sku Premium");
     if (waf.managedRules && sku !== "Premium") throw new Error("edge: managed WAF rule sets need sku Premium");
     const domainNames = args.customDomains ?? [];
@@ -123,7 +123,6 @@ export class Edge extends pulumi.ComponentResource {
         profileName: namer.name("frontDoor"),
         resourceGroupName,
         location: "Global",
-        tags,
         sku: { name: skuName },
         originResponseTimeoutSeconds: 60,
       },
@@ -138,7 +137,6 @@ export class Edge extends pulumi.ComponentResource {
         ...inProfile,
         endpointName: namer.name("frontDoorEndpoint"),
         location: "Global",
-        tags,
         enabledState: "Enabled",
       },
       { parent: this },
@@ -251,7 +249,6 @@ export class Edge extends pulumi.ComponentResource {
         policyName: namer.name("wafPolicy"),
         resourceGroupName,
         location: "Global",
-        tags,
         sku: { name: skuName },
         policySettings: {
           enabledState: waf.enabled ? "Enabled" : "Disabled",

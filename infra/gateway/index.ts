@@ -130,7 +130,7 @@ export class Gateway extends pulumi.ComponentResource {
     this.args = args;
     this.name = name;
     checkTier(args);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
 
     const service = new apimanagement.ApiManagementService(
       `${name}-apim`,
@@ -138,7 +138,6 @@ export class Gateway extends pulumi.ComponentResource {
         serviceName: namer.name("apiManagement"),
         resourceGroupName,
         location,
-        tags,
         sku: { name: args.sku, capacity: args.capacity },
         zones: args.zones,
         publisherEmail: args.publisherEmail,

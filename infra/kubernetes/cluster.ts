@@ -89,6 +89,12 @@ export interface AksClusterArgs extends BaseArgs {
   defender?: boolean;
   /** How the deployer signs in to the API server to apply the workload (default: Azure CLI). */
   kubeloginMode?: KubeloginMode;
+  /**
+   * Entra object id of the identity that applies the workload: it gets Azure Kubernetes Service
+   * RBAC Cluster Admin on the cluster, and the Kubernetes provider waits for that grant. Absent:
+   * no grant, and the provider signs in with whatever roles the deployer already holds.
+   */
+  deployerPrincipalId?: pulumi.Input<string>;
 }
 
 /** The `np`-prefixed pool name, checked against Azure's rules for Linux pools. */
@@ -233,7 +239,6 @@ export class AksCluster extends pulumi.ComponentResource {
         resourceName: args.namer.name("managedIdentity", "aks"),
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        tags: args.tags,
       },
       { parent: this },
     );
@@ -247,7 +252,6 @@ export class AksCluster extends pulumi.ComponentResource {
         resourceName: clusterName,
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        tags: args.tags,
         dnsPrefix: clusterName,
         kubernetesVersion: args.kubernetesVersion,
         sku: { name: "Base", tier: args.tier },
@@ -299,9 +303,22 @@ export class AksCluster extends pulumi.ComponentResource {
       // The autoscaler owns the node counts once the cluster exists; the user pool is its own resource.
       { parent: this, dependsOn: [subnetAccess!], ignoreChanges: ["agentPoolProfiles[0].count"] },
     );
-    // The role assignments (e.g. the deployer's cluster admin) are kept: the provider waits for them.
-    applySharedArgs(this, `${name}-aks`, cluster.id, { ...args, roleAssignments: undefined });
-    const access = assignRoles(this, `${name}-aks`, cluster.id, args.roleAssignments);
+    applySharedArgs(this, `${name}-aks`, cluster.id, args);
+    // Kept: the provider waits for the deployer's grant.
+    const access = assignRoles(
+      this,
+      `${name}-aks`,
+      cluster.id,
+      args.deployerPrincipalId
+        ? [
+            {
+              role: "Azure Kubernetes Service RBAC Cluster Admin",
+              principalId: args.deployerPrincipalId,
+              key: "deployer",
+            },
+          ]
+        : [],
+    );
 
     const userPool = new containerservice.AgentPool(
       `${name}-pool-${args.userPool.name}`,

@@ -11,7 +11,7 @@ const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 /** Env names that say they hold a credential: with workload identity the app needs none. */
 const SECRET_ENV = /(password|secret|key|token|connectionstring|credential)/i;
 
-export interface WorkloadArgs extends Pick<BaseArgs, "resourceGroupName" | "location" | "namer" | "tags"> {
+export interface WorkloadArgs extends Pick<BaseArgs, "resourceGroupName" | "location" | "namer"> {
   /** The cluster the objects go to (AksCluster.provider). */
   provider: k8s.Provider;
   /** The cluster's OIDC issuer: the workload identity's federated credential trusts its tokens. */
@@ -94,7 +94,6 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
         resourceName: args.namer.name("managedIdentity", app),
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        tags: args.tags,
       },
       { parent: this },
     );

@@ -49,7 +49,7 @@ export class Network extends pulumi.ComponentResource {
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:network:Network", name, {}, opts);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
 
     const vnet = new network.VirtualNetwork(
       `${name}-vnet`,
@@ -57,7 +57,6 @@ export class Network extends pulumi.ComponentResource {
         virtualNetworkName: namer.name("virtualNetwork"),
         resourceGroupName,
         location,
-        tags,
         addressSpace: { addressPrefixes: [args.addressSpace] },
       },
       // Subnets are separate resources below; ignoring the inline list stops the two fighting.
@@ -75,7 +74,6 @@ export class Network extends pulumi.ComponentResource {
           networkSecurityGroupName: namer.name("networkSecurityGroup", role),
           resourceGroupName,
           location,
-          tags,
           securityRules: NSG_RULES[role],
         },
         { parent: this },

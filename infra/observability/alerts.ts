@@ -238,7 +238,7 @@ export interface Receivers {
 }
 
 /** Alerts take no lock: an alert rule is recreated from config in seconds, and a lock would only stop that. */
-export interface AlertsArgs extends Omit<BaseArgs, "diagnostics" | "roleAssignments" | "lock"> {
+export interface AlertsArgs extends Omit<BaseArgs, "diagnostics" | "lock"> {
   receivers: Receivers;
   /** Azure Monitor severity of every alert a rule's settings do not give one: 0 critical ... 4 verbose. */
   severity: number;
@@ -265,7 +265,6 @@ export const AVAILABILITY_LOCATIONS = [
 export interface ActionGroupArgs {
   resourceGroupName: pulumi.Input<string>;
   namer: Namer;
-  tags?: BaseArgs["tags"];
   receivers: Receivers;
   /** Distinguishes a second group of the estate (e.g. a secret's own reminder group). */
   qualifier?: string;
@@ -287,7 +286,6 @@ export function actionGroup(
       actionGroupName: namer.name("actionGroup", args.qualifier),
       resourceGroupName: args.resourceGroupName,
       location: "Global",
-      tags: args.tags,
       enabled: true,
       // Shown in SMS and email subjects; Azure allows 12 characters.
       groupShortName: (args.qualifier ?? `${namer.context.workload}-${namer.context.environment}`).slice(0, 12),
@@ -317,7 +315,7 @@ export class Alerts extends pulumi.ComponentResource {
 
   constructor(name: string, args: AlertsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:observability:Alerts", name, {}, opts);
-    const { resourceGroupName, namer, tags } = args;
+    const { resourceGroupName, namer } = args;
     if (!Number.isInteger(args.severity) || args.severity < 0 || args.severity > 4) {
       throw new Error(`alerts: severity got ${args.severity}; expected 0 (critical) to 4 (verbose)`);
     }
@@ -330,14 +328,10 @@ export class Alerts extends pulumi.ComponentResource {
       return resolved;
     };
 
-    const group = actionGroup(
-      `${name}-ag`,
-      { resourceGroupName, namer, tags, receivers: args.receivers },
-      { parent: this },
-    );
+    const group = actionGroup(`${name}-ag`, { resourceGroupName, namer, receivers: args.receivers }, { parent: this });
     this.actionGroupId = group.id;
 
-    const common = { resourceGroupName, tags, enabled: true, autoMitigate: true };
+    const common = { resourceGroupName, enabled: true, autoMitigate: true };
     for (const target of args.metricAlerts) {
       const rule = METRIC_RULES[target.rule];
       const resolved = settings(target.rule);
@@ -415,9 +409,7 @@ export class Alerts extends pulumi.ComponentResource {
   private availability(name: string, args: AlertsArgs, group: monitor.ActionGroup): pulumi.Output<string> {
     const testName = args.namer.name("availabilityTest", "health");
     // Azure links a web test to its App Insights resource through this hidden tag.
-    const hiddenLink = pulumi
-      .output(args.appInsightsId)
-      .apply((id) => ({ [`hidden-link:${id}`]: "Resource", ...args.tags }));
+    const hiddenLink = pulumi.output(args.appInsightsId).apply((id) => ({ [`hidden-link:${id}`]: "Resource" }));
     const test = new applicationinsights.WebTest(
       `${name}-availability`,
       {
@@ -447,7 +439,6 @@ export class Alerts extends pulumi.ComponentResource {
       `${name}-availability-alert`,
       {
         resourceGroupName: args.resourceGroupName,
-        tags: args.tags,
         ruleName: args.namer.name("metricAlert", "availability"),
         location: "global",
         description: "The health endpoint failed from two or more test locations.",

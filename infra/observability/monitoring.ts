@@ -21,7 +21,7 @@ export class Monitoring extends pulumi.ComponentResource {
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:observability:Monitoring", name, {}, opts);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
 
     const workspace = new operationalinsights.Workspace(
       `${name}-log`,
@@ -29,7 +29,6 @@ export class Monitoring extends pulumi.ComponentResource {
         workspaceName: namer.name("logAnalytics"),
         resourceGroupName,
         location,
-        tags,
         sku: { name: "PerGB2018" },
         retentionInDays: args.retentionDays,
         features: { enableLogAccessUsingOnlyResourcePermissions: true },
@@ -46,7 +45,6 @@ export class Monitoring extends pulumi.ComponentResource {
         resourceName: namer.name("appInsights"),
         resourceGroupName,
         location,
-        tags,
         kind: "web",
         applicationType: "web",
         workspaceResourceId: workspace.id,

@@ -32,7 +32,7 @@ export class AppConfiguration extends pulumi.ComponentResource {
     refuseProblems(`App Configuration ${name}`, appConfigurationProblems(args));
     super("estate:platform:AppConfiguration", name, {}, opts);
     this.name = name;
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
     const paid = args.sku !== "free";
 
     const store = new appconfiguration.ConfigurationStore(
@@ -41,7 +41,6 @@ export class AppConfiguration extends pulumi.ComponentResource {
         configStoreName: namer.name("appConfiguration"),
         resourceGroupName,
         location,
-        tags,
         sku: { name: args.sku },
         disableLocalAuth: true,
         publicNetworkAccess: "Disabled",

@@ -46,7 +46,7 @@ export class OpenAiAccount extends pulumi.ComponentResource {
     refuseProblems(`Azure OpenAI ${name}`, openAiProblems(args));
     super("estate:platform:OpenAiAccount", name, {}, opts);
     this.name = name;
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
 
     const account = new cognitiveservices.Account(
       `${name}-account`,
@@ -54,7 +54,6 @@ export class OpenAiAccount extends pulumi.ComponentResource {
         accountName: namer.name("openAi"),
         resourceGroupName,
         location,
-        tags,
         kind: "OpenAI",
         sku: { name: "S0" },
         identity: { type: "SystemAssigned" },

@@ -36,11 +36,10 @@ export class RealtimeService extends pulumi.ComponentResource {
     super("estate:platform:RealtimeService", name, {}, opts);
     this.name = name;
     this.kind = args.kind;
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
     const common = {
       resourceGroupName,
       location,
-      tags,
       sku: { name: args.sku, tier: args.sku.startsWith("Premium") ? "Premium" : "Standard", capacity: args.units },
       disableLocalAuth: true,
       disableAadAuth: false,

@@ -35,7 +35,7 @@ export class AiSearch extends pulumi.ComponentResource {
     refuseProblems(`AI Search ${name}`, searchProblems(args));
     super("estate:platform:AiSearch", name, {}, opts);
     this.name = name;
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
 
     const service = new search.Service(
       `${name}-service`,
@@ -43,7 +43,6 @@ export class AiSearch extends pulumi.ComponentResource {
         searchServiceName: namer.name("search"),
         resourceGroupName,
         location,
-        tags,
         sku: { name: args.sku },
         replicaCount: args.replicas,
         partitionCount: args.partitions,

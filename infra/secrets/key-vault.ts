@@ -54,7 +54,6 @@ export class KeyVault extends pulumi.ComponentResource {
   /** `https://<vault>.vault.azure.net/` */
   readonly vaultUri: pulumi.Output<string>;
   private readonly resourceGroupName: pulumi.Input<string>;
-  private readonly tags: KeyVaultArgs["tags"];
   private readonly secrets = new Map<string, keyvault.Secret>();
 
   constructor(
@@ -63,7 +62,7 @@ export class KeyVault extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("estate:secrets:KeyVault", name, {}, opts);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
 
     const vault = new keyvault.Vault(
       `${name}-vault`,
@@ -71,7 +70,6 @@ export class KeyVault extends pulumi.ComponentResource {
         vaultName: namer.name("keyVault"),
         resourceGroupName,
         location,
-        tags,
         properties: {
           tenantId: authorization.getClientConfigOutput().tenantId,
           sku: { family: "A", name: args.sku },
@@ -90,7 +88,6 @@ export class KeyVault extends pulumi.ComponentResource {
     this.vaultId = vault.id;
     this.vaultName = vault.name;
     this.resourceGroupName = resourceGroupName;
-    this.tags = tags;
     for (const secret of args.secrets) this.declareSecret(secret);
     for (const secret of args.suppliedSecrets ?? []) this.declareSupplied(secret);
 
@@ -126,7 +123,6 @@ export class KeyVault extends pulumi.ComponentResource {
         vaultName: this.vaultName,
         resourceGroupName: this.resourceGroupName,
         secretName: name,
-        tags: this.tags,
         properties,
       },
       { parent: this },

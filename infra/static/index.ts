@@ -5,7 +5,6 @@ import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as web from "@pulumi/azure-native/web";
 import type { BaseArgs } from "../core/args.js";
 import { lockResource } from "../core/lock.js";
-import { assignRoles } from "../core/roles.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
 import { snapshotSite, type SiteContent } from "./content.js";
 import { HOST_NAME } from "../naming/index.js";
@@ -72,7 +71,7 @@ export interface StaticSiteArgs extends BaseArgs {
  * Standard sites get a system-assigned identity, and optionally a private endpoint, a linked
  * backend and custom domains. Static sites export no logs or metrics through diagnostic settings
  * (https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-web-staticsites-metrics),
- * so none is sent; the lock and role assignments apply as to every component.
+ * so none is sent; the lock applies as to every component.
  */
 export class StaticSite extends pulumi.ComponentResource {
   readonly id: pulumi.Output<string>;
@@ -115,7 +114,6 @@ export class StaticSite extends pulumi.ComponentResource {
         name: args.namer.name("staticSite", args.name),
         resourceGroupName: args.resourceGroupName,
         location: args.region,
-        tags: args.tags,
         sku: { name: args.sku, tier: args.sku },
         identity: standard ? { type: "SystemAssigned" } : undefined,
         stagingEnvironmentPolicy: args.stagingEnvironments ? "Enabled" : "Disabled",
@@ -126,7 +124,6 @@ export class StaticSite extends pulumi.ComponentResource {
       { parent: this },
     );
     lockResource(this, logical, site.id, args.lock);
-    assignRoles(this, logical, site.id, args.roleAssignments);
 
     if (args.privateEndpoint) this.privateEndpoint(logical, args, site);
     for (const domain of domains) {
@@ -191,7 +188,7 @@ export class StaticSite extends pulumi.ComponentResource {
     const zoneName = site.defaultHostname.apply((host) => `privatelink.${host.split(".").slice(1).join(".")}`);
     const zone = new privatedns.PrivateZone(
       `${logical}-dns`,
-      { privateZoneName: zoneName, resourceGroupName: args.resourceGroupName, location: "global", tags: args.tags },
+      { privateZoneName: zoneName, resourceGroupName: args.resourceGroupName, location: "global" },
       { parent: this },
     );
     new privatedns.VirtualNetworkLink(
@@ -201,7 +198,6 @@ export class StaticSite extends pulumi.ComponentResource {
         privateZoneName: zone.name,
         resourceGroupName: args.resourceGroupName,
         location: "global",
-        tags: args.tags,
         virtualNetwork: { id: endpoint.vnetId },
         registrationEnabled: false,
       },
