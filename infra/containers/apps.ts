@@ -121,13 +121,16 @@ export interface ImageRegistry {
 export interface ContainerAppArgs extends BaseArgs {
   /** The service's name: the app's name qualifier. */
   name: string;
+  /** The Container Apps environment the app runs in (ContainerAppsEnvironment.ref). */
   environment: EnvironmentRef;
-  /** The image, pulled from `registry` with the app's identity: `repository:tag` or `repository@sha256:...`. */
+  /** The image: its `reference` (`repository:tag` or `repository@sha256:...`), pulled from `registry` with the app's identity. */
   image: { registry: ImageRegistry; reference: string };
   /**
    * Who may call the app. `vnet`: from the VNet through the environment's internal address
    * (ingress `external: true`, which on an internal environment means outside the environment,
    * not the internet). `environment`: only other apps of the same environment (`external: false`).
+   * `targetPort`: the port the container listens on. `allowedSourceCidrs`: when given, only these
+   * ranges may call (e.g. the gateway's subnet); absent: any caller the `from` setting admits.
    * Source: https://learn.microsoft.com/azure/container-apps/ingress-overview
    */
   ingress: { from: "vnet" | "environment"; targetPort: number; allowedSourceCidrs?: string[] };
@@ -141,7 +144,9 @@ export interface ContainerAppArgs extends BaseArgs {
   identity?: "UserAssigned" | "SystemAssigned" | ExistingIdentity;
   /** vCPU per replica; memory is twice that in GiB (Consumption profile combinations). */
   cpu: number;
+  /** Replicas kept running; 0 scales to zero when idle. */
   minReplicas: number;
+  /** Replica ceiling the HTTP scale rule may reach. */
   maxReplicas: number;
   /** Concurrent HTTP requests per replica before another is added. */
   concurrentRequests: number;

@@ -15,6 +15,7 @@ export const REGISTRY_SKUS = ["Basic", "Standard", "Premium"] as const;
 export type RegistrySku = (typeof REGISTRY_SKUS)[number];
 
 export interface RegistryArgs extends BaseArgs {
+  /** Registry tier (Basic, Standard, Premium); the private endpoint, zone redundancy and retention need Premium. */
   sku: RegistrySku;
   /** Premium: replicas across the region's availability zones. */
   zoneRedundant?: boolean;

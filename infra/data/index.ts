@@ -80,9 +80,11 @@ export interface DataTierArgs extends BaseArgs {
   postgresql?: Settings<PostgreSqlArgs>;
   /** Absent: no MySQL server. */
   mysql?: Settings<MySqlArgs>;
+  /** The blob storage account: redundancy, containers, soft delete, lifecycle. */
   storage: Settings<StorageArgs>;
   /** `privateEndpoint` needs Premium: Standard namespaces have none. Absent: no namespace. */
   serviceBus?: Settings<ServiceBusArgs> & { privateEndpoint: boolean };
+  /** The Key Vault: SKU, retention, the generated and supplied secrets. */
   keyVault: Settings<KeyVaultArgs>;
   /**
    * Disaster recovery: the copies in the secondary region that are resources of their own (Cosmos
@@ -93,12 +95,13 @@ export interface DataTierArgs extends BaseArgs {
 }
 
 export interface DataSecondaryArgs {
+  /** Azure region of the DR copies, e.g. `northeurope`. */
   location: string;
   /** Names in the secondary region. */
   namer: Namer;
-  /** A partner server and a failover group for the SQL databases. */
+  /** A partner server and a failover group for the SQL databases; `zoneRedundant` spreads the partner's databases over zones. */
   sql?: Pick<SqlFailoverGroupArgs, "policy" | "gracePeriodMinutes"> & { zoneRedundant: boolean };
-  /** A geo-replicated Premium cache of the primary's size. */
+  /** A geo-replicated Premium cache of the primary's size; `zoneRedundant` spreads its replicas over zones. */
   redis?: { zoneRedundant: boolean };
 }
 

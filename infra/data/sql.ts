@@ -16,6 +16,7 @@ const SQL_SKUS = {
 } as const;
 
 export interface SqlDatabaseArgs {
+  /** The database's name on the server, e.g. `orders`. */
   name: string;
   /** Serverless (General Purpose only) bills per vCore-second and can pause; provisioned runs its vCores all the time. */
   compute: "serverless" | "provisioned";
@@ -31,15 +32,21 @@ export interface SqlDatabaseArgs {
   maxSizeGB?: number;
   /** Point-in-time restore window, 1-35 days. */
   backupRetentionDays: number;
-  /** Long-term retention of full backups, ISO 8601 durations such as P12W, P12M, P5Y. */
+  /**
+   * Long-term retention of full backups, each an ISO 8601 duration: `weekly` (e.g. P12W), `monthly`
+   * (e.g. P12M), `yearly` (e.g. P5Y), the yearly one taken in week `weekOfYear` (1-52). Absent: none.
+   */
   longTermRetention?: { weekly?: string; monthly?: string; yearly?: string; weekOfYear?: number };
 }
 
 export interface SqlArgs extends BaseArgs {
-  /** The Entra group that administers the server: the only way in (SQL logins are off). */
+  /** The Entra group that administers the server, the only way in (SQL logins are off): its display name `login` and its `objectId`. */
   admin: { login: string; objectId: string };
+  /** Spread the databases over the region's availability zones (General Purpose and Business Critical). */
   zoneRedundant: boolean;
+  /** The databases on the server. */
   databases: SqlDatabaseArgs[];
+  /** Where the server's private endpoint goes; absent: none (public network access stays disabled). */
   privateEndpoint?: PrivateEndpointArgs;
 }
 

@@ -8,12 +8,15 @@ import { sendDiagnostics } from "../observability/diagnostics.js";
 import { STORAGE_REDUNDANCY, type StorageRedundancy } from "./options.js";
 
 export interface StorageArgs extends BaseArgs {
+  /** Replication: LRS, ZRS, GRS, GZRS and their read-access variants (STORAGE_REDUNDANCY). */
   redundancy: StorageRedundancy;
+  /** Private blob containers created in the account. */
   containers: string[];
   /** Days kept after delete, for blobs and for containers. */
   softDeleteDays: number;
-  /** Lifecycle: blobs untouched this many days move to Cool, then to Archive. */
+  /** Lifecycle: blobs unmodified for `coolAfterDays` days move to Cool, after `archiveAfterDays` days to Archive. */
   lifecycle: { coolAfterDays: number; archiveAfterDays: number };
+  /** Where the account's blob private endpoint goes; absent: none (public network access stays disabled). */
   privateEndpoint?: PrivateEndpointArgs;
 }
 

@@ -47,8 +47,9 @@ export interface NodePoolArgs {
   name: string;
   /** VM size of the nodes, e.g. `Standard_D4ds_v5`. */
   vmSize: string;
-  /** The autoscaler's range. A user pool may scale to 0; the system pool keeps at least one node. */
+  /** The autoscaler's least node count. A user pool may scale to 0; the system pool keeps at least one node. */
   minCount: number;
+  /** The autoscaler's greatest node count. */
   maxCount: number;
 }
 
@@ -59,7 +60,9 @@ export interface AksClusterArgs extends BaseArgs {
   tier: "Free" | "Standard" | "Premium";
   /** Cluster auto-upgrade channel; `none` is not offered: clusters fall out of support otherwise. */
   upgradeChannel: "patch" | "stable" | "rapid" | "node-image";
+  /** The system node pool (cluster add-ons; tainted so workloads avoid it). */
   systemPool: NodePoolArgs;
+  /** The user node pool the workloads run on. */
   userPool: NodePoolArgs;
   /** Zones every pool spreads over; empty for regions without zones (dev). */
   zones: Zone[];
@@ -70,12 +73,13 @@ export interface AksClusterArgs extends BaseArgs {
    * The node subnet's NSG admits the default pod range (infra/network/nsg-rules.ts).
    */
   podCidr?: string;
+  /** Kubernetes service range; absent: AKS' default. Must not overlap the VNet either. */
   serviceCidr?: string;
   /** Entra ID groups that get cluster-admin through Azure RBAC. */
   adminGroupObjectIds?: pulumi.Input<string>[];
   /**
    * Absent: a private cluster, the API server only on a private endpoint in the VNet. Given: a
-   * public API server limited to these ranges (EST-AKS-001 refuses it in prod).
+   * public API server limited to the `authorizedIpRanges` CIDRs (EST-AKS-001 refuses it in prod).
    */
   publicApiServer?: { authorizedIpRanges: string[] };
   /**

@@ -18,6 +18,7 @@ export {
 } from "./subnets.js";
 
 export interface NetworkArgs extends BaseArgs {
+  /** The VNet's address space in CIDR notation, e.g. `10.0.0.0/16`. */
   addressSpace: string;
   /** Subnet ranges, already planned and checked (see planSubnets). */
   subnets: SubnetPlan;

@@ -239,12 +239,15 @@ export interface Receivers {
 
 /** Alerts take no lock: an alert rule is recreated from config in seconds, and a lock would only stop that. */
 export interface AlertsArgs extends Omit<BaseArgs, "diagnostics" | "lock"> {
+  /** Who the action group emails and calls when an alert fires (at least one address or webhook). */
   receivers: Receivers;
   /** Azure Monitor severity of every alert a rule's settings do not give one: 0 critical ... 4 verbose. */
   severity: number;
   /** Per rule: threshold, window, severity, or off. A rule left out keeps its defaults. */
   rules?: Partial<Record<AlertRule, Partial<AlertSettings>>>;
+  /** Resource id of the Application Insights resource: the log alerts' scope and the availability test's home. */
   appInsightsId: pulumi.Input<string>;
+  /** The resources to watch and the metric rule each gets (error rate, latency, RU, memory, CPU, dead letters). */
   metricAlerts: MetricAlertTarget[];
   /** Standard availability test of this URL from several regions, alerting when two fail. */
   availabilityUrl?: pulumi.Input<string>;
@@ -263,8 +266,11 @@ export const AVAILABILITY_LOCATIONS = [
 ];
 
 export interface ActionGroupArgs {
+  /** Resource group the action group goes into. */
   resourceGroupName: pulumi.Input<string>;
+  /** Names the action group. */
   namer: Namer;
+  /** The emails and webhooks the group notifies (at least one). */
   receivers: Receivers;
   /** Distinguishes a second group of the estate (e.g. a secret's own reminder group). */
   qualifier?: string;

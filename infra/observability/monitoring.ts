@@ -7,6 +7,7 @@ import { applySharedArgs } from "../core/shared.js";
 import { sendDiagnostics } from "./diagnostics.js";
 
 export interface MonitoringArgs extends Omit<BaseArgs, "diagnostics"> {
+  /** Days the Log Analytics workspace (and App Insights on it) keeps data; Azure accepts 30-730. */
   retentionDays: number;
 }
 

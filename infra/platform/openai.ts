@@ -22,8 +22,14 @@ export interface OpenAiArgs extends BaseArgs {
    * private endpoints need it: https://learn.microsoft.com/azure/ai-services/cognitive-services-custom-subdomains
    */
   customSubDomainName: string;
+  /** The model deployments the account serves. */
   deployments: ModelDeploymentArgs[];
+  /**
+   * The content filter on prompts and completions: the `threshold` severity at and above which it blocks
+   * (Low is stricter than Medium).
+   */
   contentFilter: { threshold: ContentFilterThreshold };
+  /** Where the service's private endpoint goes; absent: none (public network access stays disabled). */
   privateEndpoint?: PrivateEndpointArgs;
 }
 

@@ -9,6 +9,7 @@ import { privateEndpoint } from "../network/private-endpoint.js";
 
 /** A secret the estate generates itself and keeps only in Key Vault (e.g. a signing secret). */
 export interface GeneratedSecretArgs {
+  /** The secret's name in the vault, e.g. `signing-key`. */
   name: string;
   /** Characters of random material (letters, digits and symbols). */
   length: number;
@@ -20,8 +21,11 @@ export interface GeneratedSecretArgs {
  * SecretExpiryReminders); the operator rotates it, nothing here does.
  */
 export interface SuppliedSecretArgs {
+  /** The secret's name in the vault. */
   name: string;
+  /** The value, a Pulumi secret from the stack config: stored in the vault, never in the plan. */
   value: pulumi.Input<string>;
+  /** When the value expires (the secret's `exp` attribute), after which it must have been rotated. */
   expires: Date;
   /** What the value is, for whoever rotates it. */
   contentType?: string;
@@ -31,14 +35,17 @@ export interface SuppliedSecretArgs {
 export const GENERATED_SECRET_LENGTH = 64;
 
 export interface KeyVaultArgs extends BaseArgs {
+  /** Vault tier: standard, or premium (HSM-protected keys). */
   sku: "standard" | "premium";
   /** 7-90 days during which a deleted vault or secret can be recovered. */
   softDeleteRetentionDays: number;
   /** Once on, deleted vaults and secrets cannot be purged before the retention ends; it cannot be turned off. */
   purgeProtection: boolean;
+  /** Secrets the estate generates (random values kept only in the vault). */
   secrets: GeneratedSecretArgs[];
   /** Secrets the operator supplies, each with its expiry. */
   suppliedSecrets?: SuppliedSecretArgs[];
+  /** Where the vault's private endpoint goes; absent: none (public network access stays disabled). */
   privateEndpoint?: PrivateEndpointArgs;
 }
 

@@ -19,7 +19,9 @@ export interface SecretReminder {
 
 /** Reminders need no lock or role assignments, and an Event Grid system topic sends no diagnostics the estate reads. */
 export interface SecretExpiryRemindersArgs extends Omit<BaseArgs, "diagnostics" | "lock"> {
+  /** Resource id of the Key Vault whose expiry events are watched (the Event Grid system topic's source). */
   vaultId: pulumi.Input<string>;
+  /** The secrets to remind about, each with its receivers. */
   reminders: SecretReminder[];
   /** The estate's action group: where a secret without receivers of its own is reminded. */
   actionGroupId: pulumi.Input<string>;

@@ -39,23 +39,26 @@ export interface StaticSiteDomain {
 export interface StaticSiteArgs extends BaseArgs {
   /** The service's name: the site's name qualifier. */
   name: string;
+  /** Static Web Apps plan: Free, or Standard (private endpoint, linked backend, SLA). */
   sku: StaticSiteSku;
   /**
    * The site resource's region, which may differ from the estate's (`location`, where its private
    * endpoint goes): Static Web Apps exist in a few regions only.
    */
   region: StaticSiteRegion;
-  /** The site's build output, served as is: a folder with index.html at its root. */
+  /** The site's build output, served as is: the `folder` (with index.html at its root), relative to `rootDir`, the project folder. */
   content: { folder: string; rootDir: string };
   /**
    * Standard: a private endpoint; the site then answers only inside the VNet (403 elsewhere) and
    * cannot be a Front Door origin. Its private DNS zone follows the partition Azure puts the site
    * in (`privatelink.<n>.azurestaticapps.net`), so the component creates that zone and links it.
+   * `subnetId`: the endpoint's subnet; `vnetId`: the VNet the zone is linked to.
    * Source: https://learn.microsoft.com/azure/static-web-apps/private-endpoint
    */
   privateEndpoint?: { subnetId: pulumi.Input<string>; vnetId: pulumi.Input<string> };
+  /** Host names the site answers on besides its generated one; absent: none. */
   customDomains?: StaticSiteDomain[];
-  /** Standard: the Function app (or other backend) serving `/api` under the site's own host. */
+  /** Standard: the Function app (or other backend) serving `/api` under the site's own host: its `resourceId` and `region`. */
   linkedBackend?: { resourceId: pulumi.Input<string>; region: pulumi.Input<string> };
   /** Preview environments for pull requests; they are public URLs of unreviewed code. */
   stagingEnvironments: boolean;
