@@ -34,6 +34,14 @@ async function estate(via: "bundle" | "sources", args: string[], nodeArgs: strin
   );
 }
 
+/** A saved plan of one resource group, for the commands that read one. */
+function savedPlan(): string {
+  const file = path.join(dir, "saved-plan.json");
+  const resources = [{ type: "azure-native:resources:ResourceGroup", name: "rg", inputs: { location: "westeurope" } }];
+  writeFileSync(file, JSON.stringify(fixturePlan("dev", resources)));
+  return file;
+}
+
 beforeAll(async () => {
   // A private copy of this checkout's bundle: other checkouts sharing node_modules may rebuild
   // the cached one from their own sources at any time. Beside the cache, so that the packages it
@@ -139,15 +147,7 @@ describe("the estate command's bundle", () => {
     );
     const register = path.join(dir, "register.mjs");
     writeFileSync(register, `import { register } from "node:module"; register(${JSON.stringify(`file://${hooks}`)});`);
-    const plan = path.join(dir, "graph-plan.json");
-    writeFileSync(
-      plan,
-      JSON.stringify(
-        fixturePlan("dev", [
-          { type: "azure-native:resources:ResourceGroup", name: "rg", inputs: { location: "westeurope" } },
-        ]),
-      ),
-    );
+    const plan = savedPlan();
     const resolved = () => (existsSync(log) ? readFileSync(log, "utf8").split("\n") : []);
     const costed = await estate("bundle", ["cost", plan, "--out", path.join(dir, "graph")], ["--import", register]);
     expect(costed.code, costed.stderr).toBe(0);
@@ -159,15 +159,7 @@ describe("the estate command's bundle", () => {
   });
 
   it("runs the commands that read a saved plan without loading the Pulumi SDK or any other package file", async () => {
-    const plan = path.join(dir, "saved-plan.json");
-    writeFileSync(
-      plan,
-      JSON.stringify(
-        fixturePlan("dev", [
-          { type: "azure-native:resources:ResourceGroup", name: "rg", inputs: { location: "westeurope" } },
-        ]),
-      ),
-    );
+    const plan = savedPlan();
     // Lists, at exit, every file Node compiled as CommonJS besides the bundle (the closure
     // dependencies' stand-ins in the module cache are not compiled).
     const hook = path.join(dir, "loaded.cjs");

@@ -71,24 +71,18 @@ function evaluate(expression: string, run: Run): unknown {
     }
     return left;
   };
-  const and = (): unknown => {
-    let value = comparison();
-    while (tokens[at] === "&&") {
+  /** Operands joined by `op`, left to right, as JavaScript's && and || join them. */
+  const joined = (op: "&&" | "||", operand: () => unknown) => (): unknown => {
+    let value = operand();
+    while (tokens[at] === op) {
       at++;
-      const right = comparison();
-      value = value && right;
+      const right = operand();
+      value = op === "&&" ? value && right : value || right;
     }
     return value;
   };
-  const or = (): unknown => {
-    let value = and();
-    while (tokens[at] === "||") {
-      at++;
-      const right = and();
-      value = value || right;
-    }
-    return value;
-  };
+  const and = joined("&&", comparison);
+  const or: () => unknown = joined("||", and);
   const value = or();
   if (at !== tokens.length) throw new Error(`cannot evaluate ${expression}`);
   return value;
