@@ -1,69 +1,165 @@
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { SourceMap } from "node:module";
 import path from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXIT } from "./errors.js";
+import type { Plan } from "./plan/schema.js";
 import { fixturePlan } from "./testing/plan-fixture.js";
 // @ts-expect-error: plain JavaScript module without type declarations
 import { BUNDLE, buildBundle } from "../bin/cli-bundle.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
+const exec = promisify(execFile);
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let bundle: string;
+let bundleDir: string;
+let dir: string;
+
+/** Runs `estate <args>` from this checkout's bundle (a private copy), or from the sources through tsx. */
+async function estate(via: "bundle" | "sources", args: string[], nodeArgs: string[] = []): Promise<Outcome> {
+  const entry = via === "bundle" ? bundle : path.join(ROOT, "bin/estate.js");
+  const env = { ...process.env, CI: "true", ...(via === "sources" ? { ESTATE_NO_BUNDLE: "1" } : {}) };
+  return exec(process.execPath, [...nodeArgs, entry, ...args], { cwd: ROOT, env }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+}
+
+/** A saved plan of one resource group, for the commands that read one. */
+function savedPlan(): string {
+  const file = path.join(dir, "saved-plan.json");
+  const resources = [{ type: "azure-native:resources:ResourceGroup", name: "rg", inputs: { location: "westeurope" } }];
+  writeFileSync(file, JSON.stringify(fixturePlan("dev", resources)));
+  return file;
+}
+
+beforeAll(async () => {
+  // A private copy of this checkout's bundle: other checkouts sharing node_modules may rebuild
+  // the cached one from their own sources at any time. Beside the cache, so that the packages it
+  // imports when needed resolve as from there.
+  await buildBundle();
+  bundleDir = mkdtempSync(path.join(path.dirname(BUNDLE), "..", "estate-test-"));
+  bundle = path.join(bundleDir, "cli.cjs");
+  copyFileSync(BUNDLE, bundle);
+  copyFileSync(`${BUNDLE}.map`, `${bundle}.map`);
+  dir = mkdtempSync(path.join(tmpdir(), "estate-bundle-"));
+});
+
+afterAll(() => {
+  rmSync(bundleDir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe("the estate command's bundle", () => {
-  it("builds from cli/main.ts and runs the same commands as the sources", async () => {
-    await buildBundle();
-    const bundle = readFileSync(BUNDLE, "utf8");
-    // import.meta is rewritten per file, never left empty by the CommonJS output; written as
-    // text in a string (the service build's define), it stays as it is.
-    expect(bundle).not.toMatch(/import_meta\s*=\s*\{\}/);
-    expect(bundle).toContain('define: { "import.meta.url": "__bundleUrl" }');
-    const run = promisify(execFile);
-    const viaBundle = await run(process.execPath, [path.join(ROOT, "bin/estate.js"), "--help"], { cwd: ROOT });
-    const viaSources = await run(process.execPath, [path.join(ROOT, "bin/estate.js"), "--help"], {
-      cwd: ROOT,
-      env: { ...process.env, ESTATE_NO_BUNDLE: "1" },
-    });
+  it("answers as the sources do", async () => {
+    const [viaBundle, viaSources] = await Promise.all([estate("bundle", ["--help"]), estate("sources", ["--help"])]);
     expect(viaBundle.stdout).toContain("plan [options] <stack>");
     expect(viaBundle.stdout).toBe(viaSources.stdout);
   });
 
-  it("maps its lines back to the TypeScript sources, past the header line", async () => {
-    await buildBundle();
-    const lines = readFileSync(BUNDLE, "utf8").split("\n");
+  describe("planned from the bundle", () => {
+    let plan: Plan;
+    beforeAll(async () => {
+      const planned = await estate("bundle", ["plan", "dev", "--out", path.join(dir, "bundle")]);
+      expect(planned.code, planned.stderr).toBe(0);
+      plan = JSON.parse(readFileSync(path.join(dir, "bundle", "plan.json"), "utf8"));
+    }, 120_000);
+
+    /** The blob each service package is uploaded as: named after the zip's SHA-256. */
+    const packageBlobs = (p: Plan) =>
+      p.resources
+        .filter((r) => r.type === "command:local:Command")
+        .map((r) => (r.inputs.environment as { BLOB: string }).BLOB);
+
+    it("builds the services' packages byte for byte as the sources do", async () => {
+      // The service build's recipe (its import.meta.url define included) is part of the package
+      // record: a bundle that altered it would rebuild, and a different build gives another hash.
+      const fromSources = await estate("sources", ["plan", "dev", "--out", path.join(dir, "sources")]);
+      expect(fromSources.code, fromSources.stderr).toBe(0);
+      const sourcesPlan: Plan = JSON.parse(readFileSync(path.join(dir, "sources", "plan.json"), "utf8"));
+      expect(packageBlobs(plan).length).toBeGreaterThan(0);
+      expect(packageBlobs(plan)).toEqual(packageBlobs(sourcesPlan));
+    }, 120_000);
+
+    it("reads the files beside its modules as the sources do: prices, ARM schemas, create-only properties", async () => {
+      const saved = path.join(dir, "bundle", "plan.json");
+      // A storage account moved to another region: a create-only property, so `diff` says replace.
+      const moved = structuredClone(plan);
+      const account = moved.resources.find((r) => r.type === "azure-native:storage:StorageAccount")!;
+      account.inputs.location = "northeurope";
+      const movedFile = path.join(dir, "moved.json");
+      writeFileSync(movedFile, JSON.stringify(moved));
+      for (const [args, output] of [
+        [["cost", saved, "--json"], "stdout"],
+        [["export", saved, "--format", "arm", "--out", "{out}/export.json"], "export.json"],
+        [["diff", saved, movedFile], "stdout"],
+      ] as const) {
+        const results = await Promise.all(
+          (["bundle", "sources"] as const).map(async (via) => {
+            const out = path.join(dir, `${via}-${args[0]}`);
+            const result = await estate(
+              via,
+              args.map((a) => a.replace("{out}", out)),
+            );
+            expect(result.code, `${via} ${args[0]}: ${result.stderr}`).toBe(0);
+            const text = output === "stdout" ? result.stdout : readFileSync(path.join(out, output), "utf8");
+            // The one thing that differs between two runs: when each ran.
+            return text.replace(/"runAt": "[^"]*"/g, '"runAt": ""');
+          }),
+        );
+        expect(results[0], args[0]).toBe(results[1]);
+        if (args[0] === "cost") expect(JSON.parse(results[0]).total.monthly).toBeGreaterThan(0);
+        if (args[0] === "diff") expect(results[0]).toMatch(/replace/i);
+      }
+    }, 120_000);
+  });
+
+  it("maps its lines back to the TypeScript sources, past the header line", () => {
+    const lines = readFileSync(bundle, "utf8").split("\n");
     const line = lines.findIndex((l) => l.startsWith("function money("));
-    const map = new SourceMap(JSON.parse(readFileSync(`${BUNDLE}.map`, "utf8")));
+    const map = new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, "utf8")));
     const entry = map.findEntry(line, 0) as { originalSource: string; originalLine: number };
     expect(entry.originalSource).toMatch(/cli\/cost\/report\.ts$/);
     const source = readFileSync(path.join(ROOT, "cli/cost/report.ts"), "utf8").split("\n");
     expect(source[entry.originalLine]).toMatch(/^export function money\(/);
   });
 
-  it("leaves Graphviz out, for the graph command to load when it renders", async () => {
-    await buildBundle();
-    expect(readFileSync(BUNDLE, "utf8")).toMatch(/await import\("@hpcc-js\/wasm-graphviz"\)/);
+  it("loads Graphviz from its package only when it renders a graph", async () => {
+    // Records every specifier the ES module loader resolves (the bundle imports Graphviz dynamically).
+    const log = path.join(dir, "resolved.log");
+    const hooks = path.join(dir, "hooks.mjs");
+    writeFileSync(
+      hooks,
+      `import { appendFileSync } from "node:fs";
+      export async function resolve(specifier, context, next) {
+        appendFileSync(${JSON.stringify(log)}, specifier + "\\n");
+        return next(specifier, context);
+      }`,
+    );
+    const register = path.join(dir, "register.mjs");
+    writeFileSync(register, `import { register } from "node:module"; register(${JSON.stringify(`file://${hooks}`)});`);
+    const plan = savedPlan();
+    const resolved = () => (existsSync(log) ? readFileSync(log, "utf8").split("\n") : []);
+    const costed = await estate("bundle", ["cost", plan, "--out", path.join(dir, "graph")], ["--import", register]);
+    expect(costed.code, costed.stderr).toBe(0);
+    expect(resolved()).not.toContain("@hpcc-js/wasm-graphviz");
+    const rendered = await estate("bundle", ["graph", plan, "--out", path.join(dir, "graph")], ["--import", register]);
+    expect(rendered.code, rendered.stderr).toBe(0);
+    expect(readFileSync(path.join(dir, "graph", "graph.svg"), "utf8")).toMatch(/<svg[\s>]/);
+    expect(resolved()).toContain("@hpcc-js/wasm-graphviz");
   });
 
   it("runs the commands that read a saved plan without loading the Pulumi SDK or any other package file", async () => {
-    // A private copy of this checkout's bundle: other checkouts sharing node_modules may rebuild
-    // the cached one from their own sources at any time. Beside the cache, so that the packages it
-    // imports when needed resolve as from there.
-    await buildBundle();
-    const bundleDir = mkdtempSync(path.join(path.dirname(BUNDLE), "..", "estate-test-"));
-    const bundle = path.join(bundleDir, "cli.cjs");
-    copyFileSync(BUNDLE, bundle);
-    expect(readFileSync(bundle, "utf8")).toContain(`${path.join(ROOT, "cli")}${path.sep}`);
-    const dir = mkdtempSync(path.join(tmpdir(), "estate-saved-"));
-    const plan = path.join(dir, "plan.json");
-    writeFileSync(
-      plan,
-      JSON.stringify(
-        fixturePlan("dev", [
-          { type: "azure-native:resources:ResourceGroup", name: "rg", inputs: { location: "westeurope" } },
-        ]),
-      ),
-    );
+    const plan = savedPlan();
     // Lists, at exit, every file Node compiled as CommonJS besides the bundle (the closure
     // dependencies' stand-ins in the module cache are not compiled).
     const hook = path.join(dir, "loaded.cjs");
@@ -73,19 +169,18 @@ describe("the estate command's bundle", () => {
       Module.prototype._compile = function (code, file) { compiled.push(file); return compile.call(this, code, file); };
       process.on("exit", () => process.stderr.write("LOADED " + JSON.stringify(compiled.filter((f) => f !== ${JSON.stringify(realpathSync(bundle))}))));`,
     );
-    const run = promisify(execFile);
+    const out = path.join(dir, "saved");
     for (const args of [
-      ["policy", "--plan", plan, "--out", dir],
-      ["cost", plan, "--out", dir],
+      ["policy", "--plan", plan, "--out", out],
+      ["cost", plan, "--out", out],
       ["diff", plan, plan],
-      ["export", plan, "--out", path.join(dir, "t.json")],
+      ["export", plan, "--format", "arm", "--out", path.join(out, "t.json")],
     ]) {
-      const { stderr } = await run(process.execPath, ["--require", hook, bundle, ...args], {
-        cwd: ROOT,
-        env: { ...process.env, CI: "true" },
-      }).catch((error) => error);
+      const { code, stderr } = await estate("bundle", args, ["--require", hook]);
+      // policy exits 3 when the plan has mandatory violations: it still ran to the end.
+      expect(args[0] === "policy" ? [EXIT.ok, EXIT.policy] : [EXIT.ok], `${args.join(" ")}: ${stderr}`).toContain(code);
       expect(JSON.parse(stderr.slice(stderr.indexOf("LOADED ") + 7)), args.join(" ")).toEqual([]);
     }
-    rmSync(bundleDir, { recursive: true, force: true });
+    expect(existsSync(path.join(out, "policy.json"))).toBe(true);
   });
 });

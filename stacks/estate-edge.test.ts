@@ -1,7 +1,9 @@
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan, PlanResource } from "../cli/plan/schema.js";
+import type { ProgramError } from "../cli/plan/engine.js";
 import { planStack } from "../cli/plan/stack.js";
+import type { ConfigError } from "./config/errors.js";
 import { NSG_RULES } from "../infra/network/nsg-rules.js";
 import { ofType, oneOfType } from "../test/components.js";
 import { findAll, parseXml } from "../test/xml.js";
@@ -217,16 +219,49 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's edge, gateway, host
   });
 });
 
-describe("contacts the estate needs", () => {
-  it("refuses a stack whose gateway publisher or alerts would have no email address", async () => {
+describe("contacts and origins the estate needs, checked before anything is declared", () => {
+  /** The plan's failure: its config problems and how many resources it registered first. */
+  const failure = (configOverrides: Record<string, string>) =>
+    planStack({ projectDir: ROOT, stack: "dev", configOverrides }).then(
+      () => expect.unreachable("the plan should fail"),
+      (error: ProgramError) => ({ problems: (error.cause as ConfigError).problems, declared: error.declared }),
+    );
+
+  it("lists a bad publisher email and a bad alert email together, and registers no resource", async () => {
+    const { problems, declared } = await failure({
+      "estate:gateway": JSON.stringify({ publisherEmail: "api-at-contoso" }),
+      "estate:observability": JSON.stringify({ alerts: { emails: ["ops@contoso.com", "oncall"] } }),
+    });
+    expect(problems.map((p) => p.key)).toEqual([
+      "estate:observability.alerts.emails[1]",
+      "estate:gateway.publisherEmail",
+    ]);
+    expect(declared).toBe(0);
+  });
+
+  it("refuses an owner that is no email address when nothing else names the publisher or the alerts' receivers", async () => {
     const noEmail = { "estate:owner": "Platform Team" };
-    await expect(planStack({ projectDir: ROOT, stack: "dev", configOverrides: noEmail })).rejects.toThrow(
-      /estate:gateway\.publisherEmail is not set and estate:owner "Platform Team" is not an email address/,
-    );
-    const withPublisher = { ...noEmail, "estate:gateway": JSON.stringify({ publisherEmail: "api@contoso.com" }) };
-    await expect(planStack({ projectDir: ROOT, stack: "dev", configOverrides: withPublisher })).rejects.toThrow(
-      /estate:observability\.alerts has no emails or webhooks and estate:owner "Platform Team"/,
-    );
+    const { problems, declared } = await failure(noEmail);
+    expect(problems).toEqual([
+      { key: "estate:gateway.publisherEmail", message: expect.stringContaining('estate:owner "Platform Team"') },
+      { key: "estate:observability.alerts.emails", message: expect.stringContaining("alerts would reach nobody") },
+    ]);
+    expect(declared).toBe(0);
+    // A webhook is a receiver too; the gateway still needs its publisher.
+    const withWebhook = {
+      ...noEmail,
+      "estate:observability": JSON.stringify({ alerts: { webhooks: ["https://chat.contoso.com/hook"] } }),
+    };
+    expect((await failure(withWebhook)).problems.map((p) => p.key)).toEqual(["estate:gateway.publisherEmail"]);
+  });
+
+  it("refuses Front Door with neither a gateway nor a service with routes to send traffic to", async () => {
+    const { problems, declared } = await failure({
+      "estate:gateway": JSON.stringify({ sku: "none" }),
+      "estate:services": JSON.stringify([]),
+    });
+    expect(problems.map((p) => p.key)).toEqual(["estate:edge.sku"]);
+    expect(declared).toBe(0);
   });
 });
 
@@ -255,12 +290,79 @@ describe("profile differences at the edge", () => {
     });
   });
 
-  it("declares the same kinds and numbers of resources as before (update the snapshot on purpose only)", () => {
-    const counts = (plan: Plan) => {
-      const byType: Record<string, number> = {};
-      for (const r of plan.resources) byType[r.type] = (byType[r.type] ?? 0) + 1;
-      return Object.fromEntries(Object.entries(byType).sort(([a], [b]) => a.localeCompare(b)));
-    };
-    expect({ dev: counts(plans.dev), prod: counts(plans.prod), ephemeral: counts(plans.ephemeral) }).toMatchSnapshot();
-  });
+  /** A resource of `type` whose inputs include `inputs` (a partial match). */
+  const resource = (type: string, inputs: Record<string, unknown> = {}) =>
+    expect.objectContaining({ type, inputs: expect.objectContaining(inputs) });
+  /** What every profile's estate holds, whatever else it gains. */
+  const EVERY_PROFILE = [
+    resource("azure-native:cdn:Profile"),
+    resource("azure-native:frontdoor:Policy", { policySettings: expect.objectContaining({ enabledState: "Enabled" }) }),
+    resource("azure-native:cdn:SecurityPolicy", {
+      parameters: expect.objectContaining({ type: "WebApplicationFirewall" }),
+    }),
+    resource("azure-native:apimanagement:ApiManagementService"),
+    resource("azure-native:network:VirtualNetwork"),
+    resource("azure-native:keyvault:Vault"),
+    resource("azure-native:storage:StorageAccount", { allowBlobPublicAccess: false }),
+    resource("azure-native:cosmosdb:DatabaseAccount", { publicNetworkAccess: "Disabled" }),
+    resource("azure-native:redis:Redis"),
+    resource("azure-native:servicebus:Namespace"),
+    resource("azure-native:operationalinsights:Workspace"),
+    resource("azure-native:applicationinsights:WebTest"),
+    resource("azure-native:monitor:ActionGroup"),
+    resource("azure-native:consumption:Budget"),
+  ];
+  const PROFILE: Record<string, { must: unknown[]; mustNot: string[] }> = {
+    dev: {
+      must: [
+        resource("azure-native:frontdoor:Policy", { sku: { name: "Standard_AzureFrontDoor" } }),
+        resource("azure-native:sql:Server"),
+        resource("azure-native:sql:Database"),
+      ],
+      // Nothing locked, no second region.
+      mustNot: [
+        "azure-native:authorization:ManagementLockByScope",
+        "azure-native:sql:FailoverGroup",
+        "azure-native:redis:LinkedServer",
+      ],
+    },
+    ephemeral: {
+      must: [resource("azure-native:frontdoor:Policy", { sku: { name: "Standard_AzureFrontDoor" } })],
+      // Its stack file leaves SQL out; an ephemeral estate is collected, so nothing may lock it.
+      mustNot: [
+        "azure-native:sql:Server",
+        "azure-native:authorization:ManagementLockByScope",
+        "azure-native:sql:FailoverGroup",
+        "azure-native:redis:LinkedServer",
+      ],
+    },
+    prod: {
+      must: [
+        resource("azure-native:frontdoor:Policy", {
+          sku: { name: "Premium_AzureFrontDoor" },
+          policySettings: expect.objectContaining({ mode: "Prevention" }),
+        }),
+        resource("azure-native:authorization:ManagementLockByScope", { level: "CanNotDelete" }),
+        // The DR region: SQL's failover group and Redis's geo-replication link.
+        resource("azure-native:sql:FailoverGroup"),
+        resource("azure-native:redis:LinkedServer"),
+      ],
+      mustNot: [],
+    },
+  };
+
+  it.each(["dev", "prod", "ephemeral"])(
+    "%s holds what its profile must, Front Door's WAF on its endpoint among it, and nothing it must not",
+    (name) => {
+      const { resources } = plans[name];
+      for (const expected of [...EVERY_PROFILE, ...PROFILE[name].must]) expect(resources).toContainEqual(expected);
+      for (const type of PROFILE[name].mustNot) expect(ofType(plans[name], type), type).toEqual([]);
+      // The WAF guards the endpoint: the security policy names the WAF policy and the endpoint's domain.
+      const security = oneOfType(plans[name], "azure-native:cdn:SecurityPolicy").inputs.parameters as any;
+      expect(security.wafPolicy.id).toBe(idOf(oneOfType(plans[name], "azure-native:frontdoor:Policy")));
+      expect(security.associations[0].domains).toContainEqual({
+        id: idOf(oneOfType(plans[name], "azure-native:cdn:AFDEndpoint")),
+      });
+    },
+  );
 });

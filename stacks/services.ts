@@ -81,7 +81,14 @@ function chooseServices(
 /** Without a gateway, Front Door has one origin: the one service with routes. */
 function unroutable(services: HostedService[], config: EstateConfig): ConfigProblem[] {
   const routed = services.filter((s) => s.routes.length > 0).map((s) => `services/${s.name}/manifest.json`);
-  if (config.gateway.sku !== "none" || config.edge.sku === "none" || routed.length <= 1) return [];
+  if (config.gateway.sku !== "none" || config.edge.sku === "none" || routed.length === 1) return [];
+  if (!routed.length)
+    return [
+      {
+        key: formatKey(["edge", "sku"]),
+        message: `Front Door needs an origin, but the stack has no gateway and no service with routes; set edge.sku: none or choose a gateway sku`,
+      },
+    ];
   return [
     {
       key: formatKey(["gateway", "sku"]),

@@ -4,12 +4,11 @@ import type { Plan, PlanResource } from "../cli/plan/schema.js";
 import type { BaseArgs } from "../infra/core/args.js";
 import { Namer } from "../infra/naming/index.js";
 
-/** Shared arguments for a component under test: a fixed group, region, namer, tags and workspace. */
+/** Shared arguments for a component under test: a fixed group, region, namer and workspace. */
 export const BASE = {
   resourceGroupName: "rg-test",
   location: "westeurope",
   namer: new Namer({ workload: "estate", environment: "test", location: "westeurope" }),
-  tags: { environment: "test" },
   diagnostics: {
     workspaceId: `/subscriptions/${OFFLINE_SUBSCRIPTION}/resourceGroups/rg-test/providers/Microsoft.OperationalInsights/workspaces/log-test`,
   },

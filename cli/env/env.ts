@@ -7,7 +7,7 @@ import { estimateCost, type CostReport } from "../cost/estimate.js";
 import { loadPriceTable, type PriceTable } from "../cost/prices.js";
 import { EstateError, UsageError } from "../errors.js";
 import { ConfigError } from "../../stacks/config/errors.js";
-import { EMAIL } from "../../stacks/tiers/contacts.js";
+import { EMAIL } from "../../stacks/config/contacts.js";
 import { ProgramError } from "../plan/program-error.js";
 import type { Plan } from "../plan/schema.js";
 import { planConfig } from "../plan/stack.js";

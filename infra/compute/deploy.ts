@@ -4,12 +4,16 @@ import * as command from "@pulumi/command";
 import { buildServicePackage } from "./package.js";
 
 export interface ServicePackageArgs {
+  /** What the service runs as: a Function app (the Functions host layout) or a plain Node web app. */
   kind: "function-app" | "web-app";
   /** The service's entry file (absolute). */
   entryPath: string;
   /** The project folder: where Pulumi runs the program, and where packages are built (.estate/packages). */
   rootDir: string;
-  /** Where packages are uploaded: a container the deployer may write to. */
+  /**
+   * Where packages are uploaded, a container the deployer may write to: the storage account `accountName`,
+   * its `blobEndpoint` (`https://<account>.blob.core.windows.net/`) and the `containerName`.
+   */
   target: { accountName: pulumi.Input<string>; blobEndpoint: pulumi.Input<string>; containerName: string };
 }
 

@@ -95,9 +95,13 @@ export interface AppInbound {
 }
 
 export interface ComputeArgs extends BaseArgs {
+  /** The Function apps and web apps to host, one per service: each gets its app, its staging slot and its settings. */
   apps: HostedApp[];
+  /** The plan the Function apps run on (Elastic Premium or Flex Consumption) and its scale settings. */
   functions: FunctionsHosting;
+  /** The App Service plan the web apps run on: SKU, instance counts, autoscale. */
   web: WebHosting;
+  /** Spread the plans over the region's availability zones (the plan SKU must support it). */
   zoneRedundant: boolean;
   /**
    * The apps' outbound calls leave through this subnet: delegated to Microsoft.Web/serverFarms, or
@@ -106,11 +110,13 @@ export interface ComputeArgs extends BaseArgs {
   integrationSubnetId: pulumi.Input<string>;
   /** The only caller allowed in; without it the apps are the estate's entry point and open to anyone. */
   inbound?: AppInbound;
+  /** The Application Insights resource the apps report to: its resource `id` and its `connectionString`. */
   appInsights: { id: pulumi.Input<string>; connectionString: pulumi.Input<string> };
   /**
    * The storage account the Functions host keeps its leases and keys in (AzureWebJobsStorage),
    * reached with the app's identity: no account key in any setting. It must hold the
-   * FUNCTIONS_HOST_CONTAINERS: their ids, so the host's grants wait for them.
+   * FUNCTIONS_HOST_CONTAINERS: the account's `accountName`, and the `containerIds` by container
+   * name, so the host's grants wait for them.
    */
   hostStorage?: {
     accountName: pulumi.Input<string>;
@@ -219,7 +225,6 @@ export class Compute extends pulumi.ComponentResource {
       name: args.namer.name("appServicePlan", "func"),
       resourceGroupName: args.resourceGroupName,
       location: args.location,
-      tags: args.tags,
       reserved: true, // Linux
       zoneRedundant: args.zoneRedundant,
     };
@@ -249,7 +254,6 @@ export class Compute extends pulumi.ComponentResource {
         name: args.namer.name("appServicePlan", "web"),
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        tags: args.tags,
         kind: "linux",
         reserved: true,
         sku: { name: args.web.sku, tier: sku.tier, capacity: args.web.minInstances },
@@ -289,7 +293,6 @@ export class Compute extends pulumi.ComponentResource {
         autoscaleSettingName: args.namer.name("autoscaleSetting", "web"),
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        tags: args.tags,
         enabled: true,
         targetResourceUri: plan.id,
         profiles: [
@@ -358,7 +361,6 @@ export class Compute extends pulumi.ComponentResource {
     const siteArgs: Omit<web.WebAppSlotArgs, "name" | "slot"> = {
       resourceGroupName: args.resourceGroupName,
       location: args.location,
-      tags: args.tags,
       kind: isFunction ? "functionapp,linux" : "app,linux",
       reserved: true,
       serverFarmId: plan.id,

@@ -5,11 +5,13 @@ import { buildSync, version, type BuildOptions } from "esbuild";
 import { zipSync } from "fflate";
 
 export interface PackageArgs {
+  /** What the bundle is for: a Function app (host.json and the Functions layout) or a plain Node web app. */
   kind: "function-app" | "web-app";
   /** The entry file that registers the service's functions (or starts the web app). */
   entry: string;
   /** The project root: bundle paths are relative to it, so the same code gives the same bytes anywhere. */
   rootDir: string;
+  /** Folder the zips and their build records are written to (the estate uses `.estate/packages`). */
   outDir: string;
 }
 

@@ -58,7 +58,6 @@ export class ContainerAppsEnvironment extends pulumi.ComponentResource {
         environmentName: args.namer.name("containerAppsEnvironment"),
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        tags: args.tags,
         workloadProfiles: [{ name: CONSUMPTION_PROFILE, workloadProfileType: CONSUMPTION_PROFILE }],
         vnetConfiguration: { infrastructureSubnetId: args.infrastructureSubnetId, internal: true },
         zoneRedundant: args.zoneRedundant,
@@ -75,7 +74,6 @@ export class ContainerAppsEnvironment extends pulumi.ComponentResource {
         privateZoneName: environment.defaultDomain,
         resourceGroupName: args.resourceGroupName,
         location: "global",
-        tags: args.tags,
       },
       { parent: this },
     );
@@ -86,7 +84,6 @@ export class ContainerAppsEnvironment extends pulumi.ComponentResource {
         privateZoneName: zone.name,
         resourceGroupName: args.resourceGroupName,
         location: "global",
-        tags: args.tags,
         virtualNetwork: { id: args.vnetId },
         registrationEnabled: false,
       },
@@ -124,13 +121,16 @@ export interface ImageRegistry {
 export interface ContainerAppArgs extends BaseArgs {
   /** The service's name: the app's name qualifier. */
   name: string;
+  /** The Container Apps environment the app runs in (ContainerAppsEnvironment.ref). */
   environment: EnvironmentRef;
-  /** The image, pulled from `registry` with the app's identity: `repository:tag` or `repository@sha256:...`. */
+  /** The image: its `reference` (`repository:tag` or `repository@sha256:...`), pulled from `registry` with the app's identity. */
   image: { registry: ImageRegistry; reference: string };
   /**
    * Who may call the app. `vnet`: from the VNet through the environment's internal address
    * (ingress `external: true`, which on an internal environment means outside the environment,
    * not the internet). `environment`: only other apps of the same environment (`external: false`).
+   * `targetPort`: the port the container listens on. `allowedSourceCidrs`: when given, only these
+   * ranges may call (e.g. the gateway's subnet); absent: any caller the `from` setting admits.
    * Source: https://learn.microsoft.com/azure/container-apps/ingress-overview
    */
   ingress: { from: "vnet" | "environment"; targetPort: number; allowedSourceCidrs?: string[] };
@@ -144,7 +144,9 @@ export interface ContainerAppArgs extends BaseArgs {
   identity?: "UserAssigned" | "SystemAssigned" | ExistingIdentity;
   /** vCPU per replica; memory is twice that in GiB (Consumption profile combinations). */
   cpu: number;
+  /** Replicas kept running; 0 scales to zero when idle. */
   minReplicas: number;
+  /** Replica ceiling the HTTP scale rule may reach. */
   maxReplicas: number;
   /** Concurrent HTTP requests per replica before another is added. */
   concurrentRequests: number;
@@ -257,7 +259,6 @@ export class ContainerApp extends pulumi.ComponentResource {
                 resourceName: args.namer.name("managedIdentity", args.name),
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,
-                tags: args.tags,
               },
               { parent: this },
             )
@@ -283,7 +284,6 @@ export class ContainerApp extends pulumi.ComponentResource {
         containerAppName: args.namer.name("containerApp", args.name),
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        tags: args.tags,
         environmentId: args.environment.id,
         workloadProfileName: CONSUMPTION_PROFILE,
         identity: user ? { type: "UserAssigned", userAssignedIdentities: [user.id] } : { type: "SystemAssigned" },

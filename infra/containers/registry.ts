@@ -15,6 +15,7 @@ export const REGISTRY_SKUS = ["Basic", "Standard", "Premium"] as const;
 export type RegistrySku = (typeof REGISTRY_SKUS)[number];
 
 export interface RegistryArgs extends BaseArgs {
+  /** Registry tier (Basic, Standard, Premium); the private endpoint, zone redundancy and retention need Premium. */
   sku: RegistrySku;
   /** Premium: replicas across the region's availability zones. */
   zoneRedundant?: boolean;
@@ -78,7 +79,6 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         registryName: args.namer.name("containerRegistry"),
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        tags: args.tags,
         sku: { name: args.sku },
         adminUserEnabled: false,
         anonymousPullEnabled: false,

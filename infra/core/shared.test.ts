@@ -3,15 +3,12 @@ import { BASE, ofType, planComponents } from "../../test/components.js";
 import { Network, planSubnets } from "../network/index.js";
 import { Monitoring } from "../observability/monitoring.js";
 
-const READER = { role: "Reader", principalId: "44444444-4444-4444-8444-444444444444", key: "auditors" };
-
 describe("the shared arguments", () => {
-  it("give the VNet and the Log Analytics workspace their lock and role assignments, not only their diagnostics", async () => {
+  it("give the VNet and the Log Analytics workspace their lock, not only their diagnostics", async () => {
     const plan = await planComponents(() => {
       new Network("network", {
         ...BASE,
         lock: "CanNotDelete",
-        roleAssignments: [READER],
         addressSpace: "10.0.0.0/16",
         subnets: planSubnets("10.0.0.0/16"),
       });
@@ -19,7 +16,6 @@ describe("the shared arguments", () => {
       new Monitoring("monitoring", {
         ...monitoringBase,
         lock: "CanNotDelete",
-        roleAssignments: [READER],
         retentionDays: 30,
       });
     });
@@ -30,7 +26,6 @@ describe("the shared arguments", () => {
       const id = resource.outputs.id as string;
       expect(id).toMatch(/^\/subscriptions\//);
       expect(scopes("azure-native:authorization:ManagementLockByScope")).toContain(id);
-      expect(scopes("azure-native:authorization:RoleAssignment")).toContain(id);
       expect(ofType(plan, "azure-native:monitor:DiagnosticSetting").map((r) => r.inputs.resourceUri)).toContain(id);
     }
     // The lock reaches every resource the components keep, not only their main one.

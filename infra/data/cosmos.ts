@@ -17,6 +17,7 @@ export const COSMOS_DATA_CONTRIBUTOR = "00000000-0000-0000-0000-000000000002";
 export type CosmosThroughput = { manual: number } | { autoscaleMax: number };
 
 export interface CosmosContainerArgs {
+  /** The container's id within its database, e.g. `events`. */
   name: string;
   /** Dedicated throughput of this container (provisioned accounts); else it shares its database's. */
   throughput?: CosmosThroughput;
@@ -24,14 +25,16 @@ export interface CosmosContainerArgs {
   partitionKey: string;
   /** Default TTL in seconds; -1 lets items set their own `ttl`; absent: items never expire. */
   defaultTtlSeconds?: number;
-  /** Indexing paths; Cosmos' default (everything but `_etag`) when absent. */
+  /** Indexing: `includedPaths` and `excludedPaths` (e.g. `/tenantId/?`, `/*`); Cosmos' default (everything but `_etag`) when absent. */
   indexing?: { includedPaths?: string[]; excludedPaths?: string[] };
 }
 
 export interface CosmosDatabaseArgs {
+  /** The SQL (NoSQL API) database's id in the account. */
   name: string;
   /** Throughput shared by the containers that have none of their own (provisioned accounts). */
   throughput?: CosmosThroughput;
+  /** The database's containers, each with its partition key, TTL and throughput. */
   containers: CosmosContainerArgs[];
 }
 
@@ -47,7 +50,9 @@ export type CosmosConsistency =
 
 /** A second, read region for disaster recovery (failover priority 1). */
 export interface CosmosReplicaArgs {
+  /** Azure region of the read replica, e.g. `northeurope` (the primary's pair for DR). */
   location: string;
+  /** Spread the replica region over its availability zones (the region must have them). */
   zoneRedundant: boolean;
   /** Service-managed failover: Azure moves writes to the replica when the primary region is lost. */
   automaticFailover: boolean;
@@ -56,10 +61,16 @@ export interface CosmosReplicaArgs {
 export interface CosmosArgs extends BaseArgs {
   /** Serverless (pay per request) or provisioned throughput, per database and/or per container. */
   capacity: "serverless" | "provisioned";
+  /** Spread the primary region over its availability zones (the region must have them). */
   zoneRedundant: boolean;
   /** Continuous backup (point-in-time restore, 30 days) or Azure's periodic default. */
   backup: "continuous" | "periodic";
+  /** The databases and their containers, created in the account. */
   databases: CosmosDatabaseArgs[];
+  /**
+   * Where the account's private endpoint goes; absent: none, and public network
+   * access stays disabled.
+   */
   privateEndpoint?: PrivateEndpointArgs;
   /** Session unless given. */
   consistency?: CosmosConsistency;
@@ -83,7 +94,7 @@ export class CosmosDb extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("estate:data:CosmosDb", name, {}, opts);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
     checkThroughput(args);
 
     const account = new cosmosdb.DatabaseAccount(
@@ -92,7 +103,6 @@ export class CosmosDb extends pulumi.ComponentResource {
         accountName: namer.name("cosmosAccount"),
         resourceGroupName,
         location,
-        tags,
         kind: "GlobalDocumentDB",
         databaseAccountOfferType: "Standard",
         locations: [

@@ -10,17 +10,24 @@ export type FlexibleServerTier = "Burstable" | "GeneralPurpose" | "MemoryOptimiz
  * availability, backups, the Entra administrator and the private endpoint.
  */
 export interface FlexibleServerArgs extends BaseArgs {
-  /** e.g. `{ name: "Standard_D2ds_v5", tier: "GeneralPurpose" }`. */
+  /** Compute: the VM size `name` and its `tier`, e.g. `{ name: "Standard_D2ds_v5", tier: "GeneralPurpose" }`. */
   sku: { name: string; tier: FlexibleServerTier };
+  /** Provisioned storage in GiB. */
   storageSizeGB: number;
   /** ZoneRedundant puts a standby in another zone of the region (not on Burstable). */
   highAvailability: "Disabled" | "SameZone" | "ZoneRedundant";
+  /** Days of point-in-time restore the automated backups keep (the engine's range: EngineLimits.retentionDays). */
   backupRetentionDays: number;
   /** Copies backups to the paired region; fixed when the server is created. */
   geoRedundantBackup: boolean;
-  /** The Entra principal (usually a group) that administers the server: the only way in. */
+  /**
+   * The Entra principal (usually a group) that administers the server, the only way in: its
+   * display `principalName`, its `objectId` and its `principalType`.
+   */
   admin: { principalName: string; objectId: string; principalType: "Group" | "User" | "ServicePrincipal" };
+  /** Names of the databases created on the server. */
   databases: string[];
+  /** Where the server's private endpoint goes; absent: none (public network access stays disabled). */
   privateEndpoint?: PrivateEndpointArgs;
 }
 

@@ -65,7 +65,7 @@ export { BlobStorage, type BlobAccess, type StorageArgs } from "./storage.js";
 /** A data component's own settings: what is left once the tier supplies the shared arguments. */
 type Settings<A> = Omit<A, keyof BaseArgs | "privateEndpoint">;
 
-export interface DataTierArgs extends Omit<BaseArgs, "roleAssignments"> {
+export interface DataTierArgs extends BaseArgs {
   /** The subnet every private endpoint goes into. */
   privateEndpointSubnetId: pulumi.Input<string>;
   /** The private DNS zone of each private-link service (see PrivateDnsZones). */
@@ -80,9 +80,11 @@ export interface DataTierArgs extends Omit<BaseArgs, "roleAssignments"> {
   postgresql?: Settings<PostgreSqlArgs>;
   /** Absent: no MySQL server. */
   mysql?: Settings<MySqlArgs>;
+  /** The blob storage account: redundancy, containers, soft delete, lifecycle. */
   storage: Settings<StorageArgs>;
   /** `privateEndpoint` needs Premium: Standard namespaces have none. Absent: no namespace. */
   serviceBus?: Settings<ServiceBusArgs> & { privateEndpoint: boolean };
+  /** The Key Vault: SKU, retention, the generated and supplied secrets. */
   keyVault: Settings<KeyVaultArgs>;
   /**
    * Disaster recovery: the copies in the secondary region that are resources of their own (Cosmos
@@ -93,12 +95,13 @@ export interface DataTierArgs extends Omit<BaseArgs, "roleAssignments"> {
 }
 
 export interface DataSecondaryArgs {
+  /** Azure region of the DR copies, e.g. `northeurope`. */
   location: string;
   /** Names in the secondary region. */
   namer: Namer;
-  /** A partner server and a failover group for the SQL databases. */
+  /** A partner server and a failover group for the SQL databases; `zoneRedundant` spreads the partner's databases over zones. */
   sql?: Pick<SqlFailoverGroupArgs, "policy" | "gracePeriodMinutes"> & { zoneRedundant: boolean };
-  /** A geo-replicated Premium cache of the primary's size. */
+  /** A geo-replicated Premium cache of the primary's size; `zoneRedundant` spreads its replicas over zones. */
   redis?: { zoneRedundant: boolean };
 }
 
@@ -125,8 +128,8 @@ export class DataTier extends pulumi.ComponentResource {
 
   constructor(name: string, args: DataTierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:data:DataTier", name, {}, opts);
-    const { resourceGroupName, location, namer, tags, diagnostics, lock } = args;
-    const shared = { resourceGroupName, location, namer, tags, diagnostics, lock };
+    const { resourceGroupName, location, namer, diagnostics, lock } = args;
+    const shared = { resourceGroupName, location, namer, diagnostics, lock };
     const endpoint = (service: PrivateLinkService) => {
       const privateDnsZoneId = args.privateDnsZoneIds[service];
       if (!privateDnsZoneId) throw new Error(`data tier ${name}: no private DNS zone given for ${service}`);
@@ -196,7 +199,6 @@ export class DataTier extends pulumi.ComponentResource {
           {
             resourceGroupName,
             namer,
-            tags,
             primaryServerName: this.sql.serverName,
             secondaryServerId: this.sqlSecondary.serverId,
             databaseIds: Object.values(this.sql.databaseIds),

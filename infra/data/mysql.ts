@@ -48,12 +48,12 @@ export class MySqlServer extends pulumi.ComponentResource {
   constructor(name: string, args: MySqlArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:data:MySqlServer", name, {}, opts);
     checkFlexibleServer(name, args, MYSQL_LIMITS);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
     const tenantId = authorization.getClientConfigOutput().tenantId;
 
     const identity = new managedidentity.UserAssignedIdentity(
       `${name}-identity`,
-      { resourceName: namer.name("managedIdentity", "mysql"), resourceGroupName, location, tags },
+      { resourceName: namer.name("managedIdentity", "mysql"), resourceGroupName, location },
       { parent: this },
     );
     const password = new random.RandomPassword(
@@ -68,7 +68,6 @@ export class MySqlServer extends pulumi.ComponentResource {
         serverName: namer.name("mysqlServer"),
         resourceGroupName,
         location,
-        tags,
         version: args.version,
         sku: args.sku,
         identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },

@@ -32,7 +32,7 @@ export class PostgreSqlServer extends pulumi.ComponentResource {
   constructor(name: string, args: PostgreSqlArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:data:PostgreSqlServer", name, {}, opts);
     checkFlexibleServer(name, args, POSTGRESQL_LIMITS);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
     const tenantId = authorization.getClientConfigOutput().tenantId;
 
     const server = new postgresql.Server(
@@ -41,7 +41,6 @@ export class PostgreSqlServer extends pulumi.ComponentResource {
         serverName: namer.name("postgresqlServer"),
         resourceGroupName,
         location,
-        tags,
         version: args.version,
         sku: args.sku,
         storage: { storageSizeGB: args.storageSizeGB, autoGrow: "Enabled" },

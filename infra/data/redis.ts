@@ -14,13 +14,16 @@ export type RedisAccessPolicy = "Data Contributor" | "Data Reader";
 
 /** Premium only: snapshots (RDB) or an append-only log (AOF) written to a storage account with the cache's identity. */
 export interface RedisPersistenceArgs {
+  /** `rdb`: periodic snapshots; `aof`: every write appended to a log. */
   kind: "rdb" | "aof";
   /** RDB only: minutes between snapshots. */
   frequencyMinutes?: (typeof REDIS_RDB_FREQUENCIES)[number];
+  /** The storage account the cache writes to with its identity: its resource `accountId` and its `blobEndpoint`. */
   storage: { accountId: pulumi.Input<string>; blobEndpoint: pulumi.Input<string> };
 }
 
 export interface RedisArgs extends BaseArgs {
+  /** Cache tier: Basic, Standard or Premium (zones, clustering and persistence need Premium). */
   sku: RedisSku;
   /** C0-C6 for Basic and Standard, P1-P5 for Premium. */
   capacity: number;
@@ -30,7 +33,9 @@ export interface RedisArgs extends BaseArgs {
   shardCount?: number;
   /** What Redis evicts when memory is full; Azure's volatile-lru unless given. */
   evictionPolicy?: RedisEvictionPolicy;
+  /** Premium only: persist the cache's data; absent: in memory only. */
   persistence?: RedisPersistenceArgs;
+  /** Where the cache's private endpoint goes; absent: none (public network access stays disabled). */
   privateEndpoint?: PrivateEndpointArgs;
 }
 
@@ -81,7 +86,7 @@ export class RedisCache extends pulumi.ComponentResource {
   ) {
     super("estate:data:RedisCache", name, {}, opts);
     checkRedis(name, args);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
     const persistence = args.persistence;
 
     const cache = new redis.Redis(
@@ -90,7 +95,6 @@ export class RedisCache extends pulumi.ComponentResource {
         name: namer.name("redis"),
         resourceGroupName,
         location,
-        tags,
         sku: { name: args.sku, family: args.sku === "Premium" ? "P" : "C", capacity: args.capacity },
         enableNonSslPort: false,
         minimumTlsVersion: "1.2",

@@ -7,21 +7,31 @@ import { privateEndpoint } from "../network/private-endpoint.js";
 
 /** A queue as the estate's config and the local Service Bus broker both describe it. */
 export interface QueueArgs {
+  /** The queue's name in the namespace, e.g. `documents`. */
   name: string;
+  /** Seconds a received message stays locked to its receiver (peek-lock); absent: Service Bus' default. */
   lockDurationSeconds?: number;
+  /** Seconds a message lives before it expires; absent: Service Bus' default (no practical expiry). */
   ttlSeconds?: number;
+  /** Deliveries before a message goes to the dead-letter queue; absent: Service Bus' default. */
   maxDeliveryCount?: number;
+  /** Move expired messages to the dead-letter queue rather than drop them; default true. */
   deadLetterOnExpiry?: boolean;
 }
 
 export type ServiceBusSku = "Standard" | "Premium";
 
 export interface ServiceBusArgs extends BaseArgs {
+  /**
+   * Namespace tier: Standard (shared, public endpoint) or Premium (dedicated units, zones, private endpoint,
+   * geo-replication).
+   */
   sku: ServiceBusSku;
   /** Premium only: messaging units (1, 2, 4, 8 or 16). */
   capacity?: number;
   /** Premium only. */
   zoneRedundant: boolean;
+  /** The namespace's queues. */
   queues: QueueArgs[];
   /**
    * Premium only: Standard namespaces support neither private endpoints nor turning public access
@@ -30,8 +40,9 @@ export interface ServiceBusArgs extends BaseArgs {
   privateEndpoint?: PrivateEndpointArgs;
   /**
    * Premium only: geo-replication of metadata and messages to a secondary region, under the same
-   * namespace name (clients keep their host name across a promotion). Writes fail when the
-   * secondary lags more than `maxReplicationLagSeconds` (0: synchronous, else 300-86400).
+   * namespace name (clients keep their host name across a promotion): the replica's `location`.
+   * Writes fail when the secondary lags more than `maxReplicationLagSeconds` (0: synchronous,
+   * else 300-86400).
    * Source: https://learn.microsoft.com/azure/service-bus-messaging/service-bus-geo-replication
    */
   geoReplica?: { location: string; maxReplicationLagSeconds: number };
@@ -59,7 +70,7 @@ export class ServiceBus extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("estate:data:ServiceBus", name, {}, opts);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
     const premium = args.sku === "Premium";
     if (!premium && (args.privateEndpoint || args.zoneRedundant || args.geoReplica)) {
       throw new Error(
@@ -77,7 +88,6 @@ export class ServiceBus extends pulumi.ComponentResource {
         namespaceName: namer.name("serviceBusNamespace"),
         resourceGroupName,
         location,
-        tags,
         sku: { name: args.sku, tier: args.sku, capacity: premium ? (args.capacity ?? 1) : undefined },
         premiumMessagingPartitions: premium ? 1 : undefined,
         zoneRedundant: premium ? args.zoneRedundant : undefined,

@@ -3,11 +3,13 @@ import * as sql from "@pulumi/azure-native/sql";
 import type { Namer } from "../naming/index.js";
 
 export interface SqlFailoverGroupArgs {
+  /** Resource group of the primary server, where the failover group lives. */
   resourceGroupName: pulumi.Input<string>;
   /** Names the group; its listener is `<name>.database.windows.net`. */
   namer: Namer;
-  tags?: Record<string, string>;
+  /** Name of the primary SQL server, whose databases the group replicates. */
   primaryServerName: pulumi.Input<string>;
+  /** Resource id of the partner server in the secondary region. */
   secondaryServerId: pulumi.Input<string>;
   /** The primary's databases: Azure seeds their geo-secondaries on the partner server. */
   databaseIds: pulumi.Input<string>[];
@@ -16,6 +18,10 @@ export interface SqlFailoverGroupArgs {
    * once the primary has been unreachable for the grace period (Microsoft-managed), at least 60 minutes.
    */
   policy: "Manual" | "Automatic";
+  /**
+   * Automatic policy only: minutes the primary must be unreachable before Azure fails over with data loss
+   * (at least 60).
+   */
   gracePeriodMinutes?: number;
 }
 
@@ -47,7 +53,6 @@ export class SqlFailoverGroup extends pulumi.ComponentResource {
         failoverGroupName: groupName,
         serverName: args.primaryServerName,
         resourceGroupName: args.resourceGroupName,
-        tags: args.tags,
         partnerServers: [{ id: args.secondaryServerId }],
         databases: args.databaseIds,
         readWriteEndpoint: automatic

@@ -3,7 +3,6 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as sql from "@pulumi/azure-native/sql";
 import type { BaseArgs, PrivateEndpointArgs } from "../core/args.js";
 import { lockResource } from "../core/lock.js";
-import { assignRoles } from "../core/roles.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
 import { sendDiagnostics } from "../observability/diagnostics.js";
 
@@ -17,6 +16,7 @@ const SQL_SKUS = {
 } as const;
 
 export interface SqlDatabaseArgs {
+  /** The database's name on the server, e.g. `orders`. */
   name: string;
   /** Serverless (General Purpose only) bills per vCore-second and can pause; provisioned runs its vCores all the time. */
   compute: "serverless" | "provisioned";
@@ -32,15 +32,21 @@ export interface SqlDatabaseArgs {
   maxSizeGB?: number;
   /** Point-in-time restore window, 1-35 days. */
   backupRetentionDays: number;
-  /** Long-term retention of full backups, ISO 8601 durations such as P12W, P12M, P5Y. */
+  /**
+   * Long-term retention of full backups, each an ISO 8601 duration: `weekly` (e.g. P12W), `monthly`
+   * (e.g. P12M), `yearly` (e.g. P5Y), the yearly one taken in week `weekOfYear` (1-52). Absent: none.
+   */
   longTermRetention?: { weekly?: string; monthly?: string; yearly?: string; weekOfYear?: number };
 }
 
 export interface SqlArgs extends BaseArgs {
-  /** The Entra group that administers the server: the only way in (SQL logins are off). */
+  /** The Entra group that administers the server, the only way in (SQL logins are off): its display name `login` and its `objectId`. */
   admin: { login: string; objectId: string };
+  /** Spread the databases over the region's availability zones (General Purpose and Business Critical). */
   zoneRedundant: boolean;
+  /** The databases on the server. */
   databases: SqlDatabaseArgs[];
+  /** Where the server's private endpoint goes; absent: none (public network access stays disabled). */
   privateEndpoint?: PrivateEndpointArgs;
 }
 
@@ -57,7 +63,7 @@ export class SqlDatabase extends pulumi.ComponentResource {
 
   constructor(name: string, args: SqlArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:data:SqlDatabase", name, {}, opts);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
 
     const server = new sql.Server(
       `${name}-server`,
@@ -65,7 +71,6 @@ export class SqlDatabase extends pulumi.ComponentResource {
         serverName: namer.name("sqlServer"),
         resourceGroupName,
         location,
-        tags,
         version: "12.0",
         identity: { type: "SystemAssigned" },
         administrators: {
@@ -133,7 +138,6 @@ export class SqlDatabase extends pulumi.ComponentResource {
           serverName: server.name,
           resourceGroupName,
           location,
-          tags,
           sku: { name: skuName, tier: edition, family: "Gen5", capacity: db.vCores },
           autoPauseDelay: serverless ? (db.autoPauseDelayMinutes ?? 60) : undefined,
           minCapacity: serverless ? (db.minVCores ?? 0.5) : undefined,
@@ -189,7 +193,6 @@ export class SqlDatabase extends pulumi.ComponentResource {
 
     if (args.privateEndpoint) privateEndpoint(this, name, args, "sql", server.id, args.privateEndpoint);
     lockResource(this, name, server.id, args.lock);
-    assignRoles(this, name, server.id, args.roleAssignments);
 
     this.serverId = server.id;
     this.serverName = server.name;

@@ -8,12 +8,15 @@ import { sendDiagnostics } from "../observability/diagnostics.js";
 import { STORAGE_REDUNDANCY, type StorageRedundancy } from "./options.js";
 
 export interface StorageArgs extends BaseArgs {
+  /** Replication: LRS, ZRS, GRS, GZRS and their read-access variants (STORAGE_REDUNDANCY). */
   redundancy: StorageRedundancy;
+  /** Private blob containers created in the account. */
   containers: string[];
   /** Days kept after delete, for blobs and for containers. */
   softDeleteDays: number;
-  /** Lifecycle: blobs untouched this many days move to Cool, then to Archive. */
+  /** Lifecycle: blobs unmodified for `coolAfterDays` days move to Cool, after `archiveAfterDays` days to Archive. */
   lifecycle: { coolAfterDays: number; archiveAfterDays: number };
+  /** Where the account's blob private endpoint goes; absent: none (public network access stays disabled). */
   privateEndpoint?: PrivateEndpointArgs;
 }
 
@@ -41,7 +44,7 @@ export class BlobStorage extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("estate:data:BlobStorage", name, {}, opts);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
 
     const account = new storage.StorageAccount(
       `${name}-account`,
@@ -49,7 +52,6 @@ export class BlobStorage extends pulumi.ComponentResource {
         accountName: namer.name("storageAccount"),
         resourceGroupName,
         location,
-        tags,
         kind: "StorageV2",
         sku: { name: STORAGE_REDUNDANCY[args.redundancy] },
         accessTier: "Hot",

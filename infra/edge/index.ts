@@ -21,22 +21,24 @@ export interface WafSettings {
 }
 
 export interface EdgeArgs extends BaseArgs {
+  /** Front Door tier: Standard, or Premium (managed WAF rule sets, bot protection, Private Link origins). */
   sku: "Standard" | "Premium";
-  /** The only origin: API Management's gateway host, or, in an estate without a gateway, the app's. */
+  /** The only origin: API Management's gateway, or, in an estate without a gateway, the app; `hostName` is its host name. */
   origin: {
     /** What the origin is (names its origin group and origin); the gateway unless told. */
     kind?: "gateway" | "app";
     hostName: pulumi.Input<string>;
-    /** Reach the origin over Private Link (Premium only): the gateway's resource id and region. */
+    /** Reach the origin over Private Link (Premium only): the gateway's `resourceId` and region (`location`). */
     privateLink?: { resourceId: pulumi.Input<string>; location: pulumi.Input<string> };
   };
+  /** The WAF policy: mode, managed rules, rate limit, geo filter. */
   waf: WafSettings;
   /**
    * Path patterns Front Door caches (static assets); /api/* is never cached. With a static site,
    * everything but /api/* goes to the site, and these paths are cached for a year.
    */
   cachedPaths: string[];
-  /** A static site (Static Web Apps, or a storage static website) served beside the API: its own origin group, cached. */
+  /** A static site (Static Web Apps, or a storage static website) served beside the API at its `hostName`: its own origin group, cached. */
   staticSite?: { hostName: pulumi.Input<string> };
   /**
    * Host names Front Door answers on besides its endpoint's, each with a certificate Front Door
@@ -105,7 +107,7 @@ export class Edge extends pulumi.ComponentResource {
 
   constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:edge:Edge", name, {}, opts);
-    const { resourceGroupName, namer, tags, sku, waf } = args;
+    const { resourceGroupName, namer, sku, waf } = args;
     if (args.origin.privateLink && sku !== "Premium") throw new Error("edge: a private link origin needs sku Premium");
     if (waf.managedRules && sku !== "Premium") throw new Error("edge: managed WAF rule sets need sku Premium");
     const domainNames = args.customDomains ?? [];
@@ -123,7 +125,6 @@ export class Edge extends pulumi.ComponentResource {
         profileName: namer.name("frontDoor"),
         resourceGroupName,
         location: "Global",
-        tags,
         sku: { name: skuName },
         originResponseTimeoutSeconds: 60,
       },
@@ -138,7 +139,6 @@ export class Edge extends pulumi.ComponentResource {
         ...inProfile,
         endpointName: namer.name("frontDoorEndpoint"),
         location: "Global",
-        tags,
         enabledState: "Enabled",
       },
       { parent: this },
@@ -251,7 +251,6 @@ export class Edge extends pulumi.ComponentResource {
         policyName: namer.name("wafPolicy"),
         resourceGroupName,
         location: "Global",
-        tags,
         sku: { name: skuName },
         policySettings: {
           enabledState: waf.enabled ? "Enabled" : "Disabled",

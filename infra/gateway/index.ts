@@ -86,11 +86,15 @@ export const LIMITS_BY_TIER: Record<GatewaySku, { rateLimit: boolean; quota: boo
 };
 
 export interface GatewayArgs extends BaseArgs {
+  /** API Management tier (GATEWAY_TIERS): how it joins the VNet and how many units it takes. */
   sku: GatewaySku;
+  /** Scale units, within the tier's range (GATEWAY_TIERS; Consumption 0). */
   capacity: number;
   /** Availability zones for the units (Premium only). */
   zones?: string[];
+  /** The publisher's contact address API Management requires (notifications go there). */
   publisherEmail: string;
+  /** The publisher's name shown on the developer portal and in notifications. */
   publisherName: string;
   /**
    * The gateway's subnet: injection (External mode) on Developer and Premium, outbound
@@ -98,13 +102,22 @@ export interface GatewayArgs extends BaseArgs {
    * the gateway is in no VNet.
    */
   subnetId?: pulumi.Input<string>;
+  /**
+   * The Application Insights resource the gateway logs to with its identity: its resource `id` and its
+   * `connectionString`.
+   */
   appInsights: { id: pulumi.Input<string>; connectionString: pulumi.Input<string> };
+  /** Share of requests logged to Application Insights, in percent (0-100). */
   samplingPercentage: number;
+  /** One API per hosted service: its routes (under /api/v1) and its backend. */
   apis: GatewayApi[];
+  /** The validate-jwt settings every API applies: issuer (OpenID configuration), audience, required claims. */
   jwt: pulumi.Input<JwtSettings>;
-  /** Per-caller limits; each may be left out (and must be where the tier lacks the policy). */
+  /** Per-caller rate limit (rate-limit-by-key); absent: none (and must be where the tier lacks the policy). */
   rateLimit?: LimitSettings;
+  /** Per-caller quota (quota-by-key) over its renewal period; absent: none (and must be where the tier lacks the policy). */
   quota?: LimitSettings;
+  /** The CORS policy: allowed origins (never `*`), methods and headers. */
   cors: CorsSettings;
 }
 
@@ -130,7 +143,7 @@ export class Gateway extends pulumi.ComponentResource {
     this.args = args;
     this.name = name;
     checkTier(args);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
 
     const service = new apimanagement.ApiManagementService(
       `${name}-apim`,
@@ -138,7 +151,6 @@ export class Gateway extends pulumi.ComponentResource {
         serviceName: namer.name("apiManagement"),
         resourceGroupName,
         location,
-        tags,
         sku: { name: args.sku, capacity: args.capacity },
         zones: args.zones,
         publisherEmail: args.publisherEmail,

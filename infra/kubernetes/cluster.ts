@@ -47,8 +47,9 @@ export interface NodePoolArgs {
   name: string;
   /** VM size of the nodes, e.g. `Standard_D4ds_v5`. */
   vmSize: string;
-  /** The autoscaler's range. A user pool may scale to 0; the system pool keeps at least one node. */
+  /** The autoscaler's least node count. A user pool may scale to 0; the system pool keeps at least one node. */
   minCount: number;
+  /** The autoscaler's greatest node count. */
   maxCount: number;
 }
 
@@ -59,7 +60,9 @@ export interface AksClusterArgs extends BaseArgs {
   tier: "Free" | "Standard" | "Premium";
   /** Cluster auto-upgrade channel; `none` is not offered: clusters fall out of support otherwise. */
   upgradeChannel: "patch" | "stable" | "rapid" | "node-image";
+  /** The system node pool (cluster add-ons; tainted so workloads avoid it). */
   systemPool: NodePoolArgs;
+  /** The user node pool the workloads run on. */
   userPool: NodePoolArgs;
   /** Zones every pool spreads over; empty for regions without zones (dev). */
   zones: Zone[];
@@ -70,12 +73,13 @@ export interface AksClusterArgs extends BaseArgs {
    * The node subnet's NSG admits the default pod range (infra/network/nsg-rules.ts).
    */
   podCidr?: string;
+  /** Kubernetes service range; absent: AKS' default. Must not overlap the VNet either. */
   serviceCidr?: string;
   /** Entra ID groups that get cluster-admin through Azure RBAC. */
   adminGroupObjectIds?: pulumi.Input<string>[];
   /**
    * Absent: a private cluster, the API server only on a private endpoint in the VNet. Given: a
-   * public API server limited to these ranges (EST-AKS-001 refuses it in prod).
+   * public API server limited to the `authorizedIpRanges` CIDRs (EST-AKS-001 refuses it in prod).
    */
   publicApiServer?: { authorizedIpRanges: string[] };
   /**
@@ -89,6 +93,12 @@ export interface AksClusterArgs extends BaseArgs {
   defender?: boolean;
   /** How the deployer signs in to the API server to apply the workload (default: Azure CLI). */
   kubeloginMode?: KubeloginMode;
+  /**
+   * Entra object id of the identity that applies the workload: it gets Azure Kubernetes Service
+   * RBAC Cluster Admin on the cluster, and the Kubernetes provider waits for that grant. Absent:
+   * no grant, and the provider signs in with whatever roles the deployer already holds.
+   */
+  deployerPrincipalId?: pulumi.Input<string>;
 }
 
 /** The `np`-prefixed pool name, checked against Azure's rules for Linux pools. */
@@ -233,7 +243,6 @@ export class AksCluster extends pulumi.ComponentResource {
         resourceName: args.namer.name("managedIdentity", "aks"),
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        tags: args.tags,
       },
       { parent: this },
     );
@@ -247,7 +256,6 @@ export class AksCluster extends pulumi.ComponentResource {
         resourceName: clusterName,
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        tags: args.tags,
         dnsPrefix: clusterName,
         kubernetesVersion: args.kubernetesVersion,
         sku: { name: "Base", tier: args.tier },
@@ -299,9 +307,22 @@ export class AksCluster extends pulumi.ComponentResource {
       // The autoscaler owns the node counts once the cluster exists; the user pool is its own resource.
       { parent: this, dependsOn: [subnetAccess!], ignoreChanges: ["agentPoolProfiles[0].count"] },
     );
-    // The role assignments (e.g. the deployer's cluster admin) are kept: the provider waits for them.
-    applySharedArgs(this, `${name}-aks`, cluster.id, { ...args, roleAssignments: undefined });
-    const access = assignRoles(this, `${name}-aks`, cluster.id, args.roleAssignments);
+    applySharedArgs(this, `${name}-aks`, cluster.id, args);
+    // Kept: the provider waits for the deployer's grant.
+    const access = assignRoles(
+      this,
+      `${name}-aks`,
+      cluster.id,
+      args.deployerPrincipalId
+        ? [
+            {
+              role: "Azure Kubernetes Service RBAC Cluster Admin",
+              principalId: args.deployerPrincipalId,
+              key: "deployer",
+            },
+          ]
+        : [],
+    );
 
     const userPool = new containerservice.AgentPool(
       `${name}-pool-${args.userPool.name}`,

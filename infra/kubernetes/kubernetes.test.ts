@@ -28,19 +28,12 @@ const ARGS: AksClusterArgs = {
   registryId: REGISTRY,
   adminGroupObjectIds: ["00000000-0000-4000-8000-00000000ad01"],
   defender: true,
-  roleAssignments: [
-    {
-      role: "Azure Kubernetes Service RBAC Cluster Admin",
-      principalId: "00000000-0000-4000-8000-0000000de910",
-      key: "deployer",
-    },
-  ],
+  deployerPrincipalId: "00000000-0000-4000-8000-0000000de910",
 };
 const WORKLOAD: Omit<WorkloadArgs, "provider" | "oidcIssuerUrl"> = {
   resourceGroupName: BASE.resourceGroupName,
   location: BASE.location,
   namer: BASE.namer,
-  tags: BASE.tags,
   name: "api",
   image: "acrtest.azurecr.io/feastfrenzy-api:1.0.0",
   port: 3000,

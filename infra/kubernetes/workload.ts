@@ -11,7 +11,7 @@ const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 /** Env names that say they hold a credential: with workload identity the app needs none. */
 const SECRET_ENV = /(password|secret|key|token|connectionstring|credential)/i;
 
-export interface WorkloadArgs extends Pick<BaseArgs, "resourceGroupName" | "location" | "namer" | "tags"> {
+export interface WorkloadArgs extends Pick<BaseArgs, "resourceGroupName" | "location" | "namer"> {
   /** The cluster the objects go to (AksCluster.provider). */
   provider: k8s.Provider;
   /** The cluster's OIDC issuer: the workload identity's federated credential trusts its tokens. */
@@ -24,10 +24,14 @@ export interface WorkloadArgs extends Pick<BaseArgs, "resourceGroupName" | "loca
   port: number;
   /** Readiness and liveness probe path. */
   healthPath: string;
-  /** The HorizontalPodAutoscaler's range (at least 2 replicas, so a node loss or a rollout keeps one serving) and CPU target in percent. */
+  /**
+   * The HorizontalPodAutoscaler: `min` and `max` replicas (at least 2, so a node loss or a rollout
+   * keeps one serving) and the `cpuUtilization` target in percent of the CPU request.
+   */
   replicas: { min: number; max: number; cpuUtilization: number };
-  /** Requests per pod; the memory limit equals the request. */
+  /** Requests per pod in Kubernetes quantities, `cpu` (e.g. `250m`) and `memory` (e.g. `512Mi`); the memory limit equals the request. */
   resources: { cpu: string; memory: string };
+  /** Environment variables of the container; absent: none. */
   env?: Record<string, pulumi.Input<string>>;
   /** `internal`: an internal Azure load balancer in the VNet; `cluster`: reachable inside the cluster only. */
   exposure: "internal" | "cluster";
@@ -94,7 +98,6 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
         resourceName: args.namer.name("managedIdentity", app),
         resourceGroupName: args.resourceGroupName,
         location: args.location,
-        tags: args.tags,
       },
       { parent: this },
     );

@@ -43,7 +43,7 @@ export const DEFAULT_PRIVATE_LINK_SERVICES: PrivateLinkService[] = [
   "keyVault",
 ];
 
-export interface PrivateDnsZonesArgs extends Omit<BaseArgs, "location" | "diagnostics" | "roleAssignments"> {
+export interface PrivateDnsZonesArgs extends Omit<BaseArgs, "location" | "diagnostics"> {
   /** The VNet every zone is linked to, so resources inside it resolve the private addresses. */
   vnetId: pulumi.Input<string>;
   /** Which services get a zone; DEFAULT_PRIVATE_LINK_SERVICES unless given. */
@@ -60,12 +60,12 @@ export class PrivateDnsZones extends pulumi.ComponentResource {
 
   constructor(name: string, args: PrivateDnsZonesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:network:PrivateDnsZones", name, {}, opts);
-    const { resourceGroupName, namer, tags } = args;
+    const { resourceGroupName, namer } = args;
     this.zoneIds = {};
     for (const service of args.services ?? DEFAULT_PRIVATE_LINK_SERVICES) {
       const zone = new privatedns.PrivateZone(
         `${name}-${service}`,
-        { privateZoneName: PRIVATE_LINK[service].zone, resourceGroupName, location: "global", tags },
+        { privateZoneName: PRIVATE_LINK[service].zone, resourceGroupName, location: "global" },
         { parent: this },
       );
       new privatedns.VirtualNetworkLink(
@@ -75,7 +75,6 @@ export class PrivateDnsZones extends pulumi.ComponentResource {
           privateZoneName: zone.name,
           resourceGroupName,
           location: "global",
-          tags,
           virtualNetwork: { id: args.vnetId },
           registrationEnabled: false,
         },

@@ -18,6 +18,7 @@ export {
 } from "./subnets.js";
 
 export interface NetworkArgs extends BaseArgs {
+  /** The VNet's address space in CIDR notation, e.g. `10.0.0.0/16`. */
   addressSpace: string;
   /** Subnet ranges, already planned and checked (see planSubnets). */
   subnets: SubnetPlan;
@@ -49,7 +50,7 @@ export class Network extends pulumi.ComponentResource {
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:network:Network", name, {}, opts);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
 
     const vnet = new network.VirtualNetwork(
       `${name}-vnet`,
@@ -57,7 +58,6 @@ export class Network extends pulumi.ComponentResource {
         virtualNetworkName: namer.name("virtualNetwork"),
         resourceGroupName,
         location,
-        tags,
         addressSpace: { addressPrefixes: [args.addressSpace] },
       },
       // Subnets are separate resources below; ignoring the inline list stops the two fighting.
@@ -75,7 +75,6 @@ export class Network extends pulumi.ComponentResource {
           networkSecurityGroupName: namer.name("networkSecurityGroup", role),
           resourceGroupName,
           location,
-          tags,
           securityRules: NSG_RULES[role],
         },
         { parent: this },

@@ -17,7 +17,7 @@ export interface PrivateLinkTarget {
 export function privateEndpoint(
   owner: pulumi.Resource,
   ownerName: string,
-  base: Pick<BaseArgs, "resourceGroupName" | "location" | "namer" | "tags">,
+  base: Pick<BaseArgs, "resourceGroupName" | "location" | "namer">,
   service: PrivateLinkService | PrivateLinkTarget,
   targetId: pulumi.Input<string>,
   endpoint: PrivateEndpointArgs,
@@ -30,7 +30,6 @@ export function privateEndpoint(
       privateEndpointName: endpointName,
       resourceGroupName: base.resourceGroupName,
       location: endpoint.location ?? base.location,
-      tags: base.tags,
       subnet: { id: endpoint.subnetId },
       customNetworkInterfaceName: `${endpointName}-nic`,
       privateLinkServiceConnections: [{ name: endpointName, privateLinkServiceId: targetId, groupIds: [groupId] }],

@@ -238,13 +238,16 @@ export interface Receivers {
 }
 
 /** Alerts take no lock: an alert rule is recreated from config in seconds, and a lock would only stop that. */
-export interface AlertsArgs extends Omit<BaseArgs, "diagnostics" | "roleAssignments" | "lock"> {
+export interface AlertsArgs extends Omit<BaseArgs, "diagnostics" | "lock"> {
+  /** Who the action group emails and calls when an alert fires (at least one address or webhook). */
   receivers: Receivers;
   /** Azure Monitor severity of every alert a rule's settings do not give one: 0 critical ... 4 verbose. */
   severity: number;
   /** Per rule: threshold, window, severity, or off. A rule left out keeps its defaults. */
   rules?: Partial<Record<AlertRule, Partial<AlertSettings>>>;
+  /** Resource id of the Application Insights resource: the log alerts' scope and the availability test's home. */
   appInsightsId: pulumi.Input<string>;
+  /** The resources to watch and the metric rule each gets (error rate, latency, RU, memory, CPU, dead letters). */
   metricAlerts: MetricAlertTarget[];
   /** Standard availability test of this URL from several regions, alerting when two fail. */
   availabilityUrl?: pulumi.Input<string>;
@@ -263,9 +266,11 @@ export const AVAILABILITY_LOCATIONS = [
 ];
 
 export interface ActionGroupArgs {
+  /** Resource group the action group goes into. */
   resourceGroupName: pulumi.Input<string>;
+  /** Names the action group. */
   namer: Namer;
-  tags?: BaseArgs["tags"];
+  /** The emails and webhooks the group notifies (at least one). */
   receivers: Receivers;
   /** Distinguishes a second group of the estate (e.g. a secret's own reminder group). */
   qualifier?: string;
@@ -287,7 +292,6 @@ export function actionGroup(
       actionGroupName: namer.name("actionGroup", args.qualifier),
       resourceGroupName: args.resourceGroupName,
       location: "Global",
-      tags: args.tags,
       enabled: true,
       // Shown in SMS and email subjects; Azure allows 12 characters.
       groupShortName: (args.qualifier ?? `${namer.context.workload}-${namer.context.environment}`).slice(0, 12),
@@ -317,7 +321,7 @@ export class Alerts extends pulumi.ComponentResource {
 
   constructor(name: string, args: AlertsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:observability:Alerts", name, {}, opts);
-    const { resourceGroupName, namer, tags } = args;
+    const { resourceGroupName, namer } = args;
     if (!Number.isInteger(args.severity) || args.severity < 0 || args.severity > 4) {
       throw new Error(`alerts: severity got ${args.severity}; expected 0 (critical) to 4 (verbose)`);
     }
@@ -330,14 +334,10 @@ export class Alerts extends pulumi.ComponentResource {
       return resolved;
     };
 
-    const group = actionGroup(
-      `${name}-ag`,
-      { resourceGroupName, namer, tags, receivers: args.receivers },
-      { parent: this },
-    );
+    const group = actionGroup(`${name}-ag`, { resourceGroupName, namer, receivers: args.receivers }, { parent: this });
     this.actionGroupId = group.id;
 
-    const common = { resourceGroupName, tags, enabled: true, autoMitigate: true };
+    const common = { resourceGroupName, enabled: true, autoMitigate: true };
     for (const target of args.metricAlerts) {
       const rule = METRIC_RULES[target.rule];
       const resolved = settings(target.rule);
@@ -415,9 +415,7 @@ export class Alerts extends pulumi.ComponentResource {
   private availability(name: string, args: AlertsArgs, group: monitor.ActionGroup): pulumi.Output<string> {
     const testName = args.namer.name("availabilityTest", "health");
     // Azure links a web test to its App Insights resource through this hidden tag.
-    const hiddenLink = pulumi
-      .output(args.appInsightsId)
-      .apply((id) => ({ [`hidden-link:${id}`]: "Resource", ...args.tags }));
+    const hiddenLink = pulumi.output(args.appInsightsId).apply((id) => ({ [`hidden-link:${id}`]: "Resource" }));
     const test = new applicationinsights.WebTest(
       `${name}-availability`,
       {
@@ -447,7 +445,6 @@ export class Alerts extends pulumi.ComponentResource {
       `${name}-availability-alert`,
       {
         resourceGroupName: args.resourceGroupName,
-        tags: args.tags,
         ruleName: args.namer.name("metricAlert", "availability"),
         location: "global",
         description: "The health endpoint failed from two or more test locations.",

@@ -3,15 +3,19 @@ import * as consumption from "@pulumi/azure-native/consumption";
 import type { Namer } from "../naming/index.js";
 
 export interface BudgetArgs {
+  /** Names the budget. */
   namer: Namer;
   /** The resource group the budget watches (its ARM id). */
   scope: pulumi.Input<string>;
+  /** The budget per calendar month, in the billing currency of the subscription (e.g. USD). */
   monthlyAmount: number;
   /** Percentages of the amount at which the receivers are told, of actual spend (default 80 and 100). */
   thresholdsPercent?: number[];
   /** Percentages of the amount that, once Azure's forecast for the month reaches one, tell the receivers ahead of the spend. */
   forecastPercent?: number[];
+  /** Who is emailed at each threshold. */
   emails: string[];
+  /** Resource id of the action group also notified at each threshold. */
   actionGroupId: pulumi.Input<string>;
   /** Budgets start on the first of a month; the program passes today's date. */
   now?: Date;

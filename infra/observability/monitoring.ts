@@ -7,6 +7,7 @@ import { applySharedArgs } from "../core/shared.js";
 import { sendDiagnostics } from "./diagnostics.js";
 
 export interface MonitoringArgs extends Omit<BaseArgs, "diagnostics"> {
+  /** Days the Log Analytics workspace (and App Insights on it) keeps data; Azure accepts 30-730. */
   retentionDays: number;
 }
 
@@ -21,7 +22,7 @@ export class Monitoring extends pulumi.ComponentResource {
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:observability:Monitoring", name, {}, opts);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
 
     const workspace = new operationalinsights.Workspace(
       `${name}-log`,
@@ -29,7 +30,6 @@ export class Monitoring extends pulumi.ComponentResource {
         workspaceName: namer.name("logAnalytics"),
         resourceGroupName,
         location,
-        tags,
         sku: { name: "PerGB2018" },
         retentionInDays: args.retentionDays,
         features: { enableLogAccessUsingOnlyResourcePermissions: true },
@@ -46,7 +46,6 @@ export class Monitoring extends pulumi.ComponentResource {
         resourceName: namer.name("appInsights"),
         resourceGroupName,
         location,
-        tags,
         kind: "web",
         applicationType: "web",
         workspaceResourceId: workspace.id,

@@ -9,11 +9,16 @@ import { appConfigurationProblems, refuseProblems, type AppConfigurationSku } fr
 export type AppConfigurationAccess = "App Configuration Data Reader";
 
 export interface AppConfigurationArgs extends BaseArgs {
+  /**
+   * Store tier: free, standard or premium (soft delete, purge protection and private endpoints need standard
+   * or above).
+   */
   sku: AppConfigurationSku;
   /** Days a deleted store can be recovered (Standard and Premium). */
   softDeleteRetentionDays: number;
   /** Deleted stores cannot be purged before retention ends; cannot be turned off again. */
   purgeProtection: boolean;
+  /** Where the service's private endpoint goes; absent: none (public network access stays disabled). */
   privateEndpoint?: PrivateEndpointArgs;
 }
 
@@ -32,7 +37,7 @@ export class AppConfiguration extends pulumi.ComponentResource {
     refuseProblems(`App Configuration ${name}`, appConfigurationProblems(args));
     super("estate:platform:AppConfiguration", name, {}, opts);
     this.name = name;
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
     const paid = args.sku !== "free";
 
     const store = new appconfiguration.ConfigurationStore(
@@ -41,7 +46,6 @@ export class AppConfiguration extends pulumi.ComponentResource {
         configStoreName: namer.name("appConfiguration"),
         resourceGroupName,
         location,
-        tags,
         sku: { name: args.sku },
         disableLocalAuth: true,
         publicNetworkAccess: "Disabled",

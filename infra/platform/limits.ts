@@ -104,6 +104,10 @@ export interface ModelDeploymentArgs {
   model: string;
   /** e.g. `2024-07-18`. */
   version: string;
+  /**
+   * Deployment type: Standard (the account's region), GlobalStandard (any region) or DataZoneStandard
+   * (within the data zone).
+   */
   sku: DeploymentSku;
   /** Thousands of tokens per minute (quota), at least 1. */
   capacity: number;

@@ -22,8 +22,14 @@ export interface OpenAiArgs extends BaseArgs {
    * private endpoints need it: https://learn.microsoft.com/azure/ai-services/cognitive-services-custom-subdomains
    */
   customSubDomainName: string;
+  /** The model deployments the account serves. */
   deployments: ModelDeploymentArgs[];
+  /**
+   * The content filter on prompts and completions: the `threshold` severity at and above which it blocks
+   * (Low is stricter than Medium).
+   */
   contentFilter: { threshold: ContentFilterThreshold };
+  /** Where the service's private endpoint goes; absent: none (public network access stays disabled). */
   privateEndpoint?: PrivateEndpointArgs;
 }
 
@@ -46,7 +52,7 @@ export class OpenAiAccount extends pulumi.ComponentResource {
     refuseProblems(`Azure OpenAI ${name}`, openAiProblems(args));
     super("estate:platform:OpenAiAccount", name, {}, opts);
     this.name = name;
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
 
     const account = new cognitiveservices.Account(
       `${name}-account`,
@@ -54,7 +60,6 @@ export class OpenAiAccount extends pulumi.ComponentResource {
         accountName: namer.name("openAi"),
         resourceGroupName,
         location,
-        tags,
         kind: "OpenAI",
         sku: { name: "S0" },
         identity: { type: "SystemAssigned" },

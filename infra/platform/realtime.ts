@@ -8,13 +8,17 @@ import { privateEndpoint } from "../network/private-endpoint.js";
 import { REALTIME_ROLE, realtimeProblems, refuseProblems, type RealtimeKind, type RealtimeSku } from "./limits.js";
 
 export interface RealtimeArgs extends BaseArgs {
+  /** Which service: SignalR Service or Web PubSub. */
   kind: RealtimeKind;
+  /** Service tier: Standard_S1, Premium_P1 or Premium_P2. */
   sku: RealtimeSku;
+  /** Capacity units: the counts each SKU allows are REALTIME_UNITS (infra/platform/limits.ts, with sources). */
   units: number;
   /** SignalR only: `Default` when an app server hosts the hubs, `Serverless` with Functions bindings. */
   serviceMode?: "Default" | "Serverless";
   /** Ask clients for a TLS client certificate. */
   clientCertificate: boolean;
+  /** Where the service's private endpoint goes; absent: none (public network access stays disabled). */
   privateEndpoint?: PrivateEndpointArgs;
 }
 
@@ -36,11 +40,10 @@ export class RealtimeService extends pulumi.ComponentResource {
     super("estate:platform:RealtimeService", name, {}, opts);
     this.name = name;
     this.kind = args.kind;
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
     const common = {
       resourceGroupName,
       location,
-      tags,
       sku: { name: args.sku, tier: args.sku.startsWith("Premium") ? "Premium" : "Standard", capacity: args.units },
       disableLocalAuth: true,
       disableAadAuth: false,

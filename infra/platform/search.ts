@@ -10,12 +10,17 @@ import { refuseProblems, SEARCH_TIERS, searchProblems, type SearchSku, type Sema
 export type SearchAccess = "Search Index Data Reader" | "Search Index Data Contributor";
 
 export interface SearchArgs extends BaseArgs {
+  /** Search tier, e.g. `basic` or `standard`; its replica, partition and vector limits are in infra/platform/limits.ts. */
   sku: SearchSku;
+  /** Replicas: copies of each index, for query capacity and availability. */
   replicas: number;
+  /** Partitions (storage and indexing capacity); replicas x partitions is bounded by the tier. */
   partitions: number;
   /** The indexes hold vector fields: the tier must have a vector quota. */
   vectorSearch: boolean;
+  /** Semantic ranker plan: disabled, free or standard. */
   semanticRanker: SemanticRanker;
+  /** Where the service's private endpoint goes; absent: none (public network access stays disabled). */
   privateEndpoint?: PrivateEndpointArgs;
 }
 
@@ -35,7 +40,7 @@ export class AiSearch extends pulumi.ComponentResource {
     refuseProblems(`AI Search ${name}`, searchProblems(args));
     super("estate:platform:AiSearch", name, {}, opts);
     this.name = name;
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
 
     const service = new search.Service(
       `${name}-service`,
@@ -43,7 +48,6 @@ export class AiSearch extends pulumi.ComponentResource {
         searchServiceName: namer.name("search"),
         resourceGroupName,
         location,
-        tags,
         sku: { name: args.sku },
         replicaCount: args.replicas,
         partitionCount: args.partitions,

@@ -9,6 +9,7 @@ import { privateEndpoint } from "../network/private-endpoint.js";
 
 /** A secret the estate generates itself and keeps only in Key Vault (e.g. a signing secret). */
 export interface GeneratedSecretArgs {
+  /** The secret's name in the vault, e.g. `signing-key`. */
   name: string;
   /** Characters of random material (letters, digits and symbols). */
   length: number;
@@ -20,8 +21,11 @@ export interface GeneratedSecretArgs {
  * SecretExpiryReminders); the operator rotates it, nothing here does.
  */
 export interface SuppliedSecretArgs {
+  /** The secret's name in the vault. */
   name: string;
+  /** The value, a Pulumi secret from the stack config: stored in the vault, never in the plan. */
   value: pulumi.Input<string>;
+  /** When the value expires (the secret's `exp` attribute), after which it must have been rotated. */
   expires: Date;
   /** What the value is, for whoever rotates it. */
   contentType?: string;
@@ -31,14 +35,17 @@ export interface SuppliedSecretArgs {
 export const GENERATED_SECRET_LENGTH = 64;
 
 export interface KeyVaultArgs extends BaseArgs {
+  /** Vault tier: standard, or premium (HSM-protected keys). */
   sku: "standard" | "premium";
   /** 7-90 days during which a deleted vault or secret can be recovered. */
   softDeleteRetentionDays: number;
   /** Once on, deleted vaults and secrets cannot be purged before the retention ends; it cannot be turned off. */
   purgeProtection: boolean;
+  /** Secrets the estate generates (random values kept only in the vault). */
   secrets: GeneratedSecretArgs[];
   /** Secrets the operator supplies, each with its expiry. */
   suppliedSecrets?: SuppliedSecretArgs[];
+  /** Where the vault's private endpoint goes; absent: none (public network access stays disabled). */
   privateEndpoint?: PrivateEndpointArgs;
 }
 
@@ -54,7 +61,6 @@ export class KeyVault extends pulumi.ComponentResource {
   /** `https://<vault>.vault.azure.net/` */
   readonly vaultUri: pulumi.Output<string>;
   private readonly resourceGroupName: pulumi.Input<string>;
-  private readonly tags: KeyVaultArgs["tags"];
   private readonly secrets = new Map<string, keyvault.Secret>();
 
   constructor(
@@ -63,7 +69,7 @@ export class KeyVault extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("estate:secrets:KeyVault", name, {}, opts);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
 
     const vault = new keyvault.Vault(
       `${name}-vault`,
@@ -71,7 +77,6 @@ export class KeyVault extends pulumi.ComponentResource {
         vaultName: namer.name("keyVault"),
         resourceGroupName,
         location,
-        tags,
         properties: {
           tenantId: authorization.getClientConfigOutput().tenantId,
           sku: { family: "A", name: args.sku },
@@ -90,7 +95,6 @@ export class KeyVault extends pulumi.ComponentResource {
     this.vaultId = vault.id;
     this.vaultName = vault.name;
     this.resourceGroupName = resourceGroupName;
-    this.tags = tags;
     for (const secret of args.secrets) this.declareSecret(secret);
     for (const secret of args.suppliedSecrets ?? []) this.declareSupplied(secret);
 
@@ -126,7 +130,6 @@ export class KeyVault extends pulumi.ComponentResource {
         vaultName: this.vaultName,
         resourceGroupName: this.resourceGroupName,
         secretName: name,
-        tags: this.tags,
         properties,
       },
       { parent: this },

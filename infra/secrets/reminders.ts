@@ -18,8 +18,10 @@ export interface SecretReminder {
 }
 
 /** Reminders need no lock or role assignments, and an Event Grid system topic sends no diagnostics the estate reads. */
-export interface SecretExpiryRemindersArgs extends Omit<BaseArgs, "diagnostics" | "roleAssignments" | "lock"> {
+export interface SecretExpiryRemindersArgs extends Omit<BaseArgs, "diagnostics" | "lock"> {
+  /** Resource id of the Key Vault whose expiry events are watched (the Event Grid system topic's source). */
   vaultId: pulumi.Input<string>;
+  /** The secrets to remind about, each with its receivers. */
   reminders: SecretReminder[];
   /** The estate's action group: where a secret without receivers of its own is reminded. */
   actionGroupId: pulumi.Input<string>;
@@ -39,7 +41,7 @@ export class SecretExpiryReminders extends pulumi.ComponentResource {
 
   constructor(name: string, args: SecretExpiryRemindersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:secrets:SecretExpiryReminders", name, {}, opts);
-    const { resourceGroupName, location, namer, tags } = args;
+    const { resourceGroupName, location, namer } = args;
     if (!Number.isInteger(args.severity) || args.severity < 0 || args.severity > 4) {
       throw new Error(`secret reminders: severity got ${args.severity}; expected 0 (critical) to 4 (verbose)`);
     }
@@ -51,7 +53,6 @@ export class SecretExpiryReminders extends pulumi.ComponentResource {
         systemTopicName: namer.name("eventGridSystemTopic", "kv"),
         resourceGroupName,
         location,
-        tags,
         source: args.vaultId,
         topicType: "Microsoft.KeyVault.vaults",
       },
@@ -63,7 +64,7 @@ export class SecretExpiryReminders extends pulumi.ComponentResource {
       const group = receivers
         ? actionGroup(
             `${name}-${secret}-ag`,
-            { resourceGroupName, namer, tags, receivers, qualifier: `kv-${secret}` },
+            { resourceGroupName, namer, receivers, qualifier: `kv-${secret}` },
             { parent: this },
           ).id
         : args.actionGroupId;

@@ -5,7 +5,6 @@ import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as web from "@pulumi/azure-native/web";
 import type { BaseArgs } from "../core/args.js";
 import { lockResource } from "../core/lock.js";
-import { assignRoles } from "../core/roles.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
 import { snapshotSite, type SiteContent } from "./content.js";
 import { HOST_NAME } from "../naming/index.js";
@@ -40,23 +39,26 @@ export interface StaticSiteDomain {
 export interface StaticSiteArgs extends BaseArgs {
   /** The service's name: the site's name qualifier. */
   name: string;
+  /** Static Web Apps plan: Free, or Standard (private endpoint, linked backend, SLA). */
   sku: StaticSiteSku;
   /**
    * The site resource's region, which may differ from the estate's (`location`, where its private
    * endpoint goes): Static Web Apps exist in a few regions only.
    */
   region: StaticSiteRegion;
-  /** The site's build output, served as is: a folder with index.html at its root. */
+  /** The site's build output, served as is: the `folder` (with index.html at its root), relative to `rootDir`, the project folder. */
   content: { folder: string; rootDir: string };
   /**
    * Standard: a private endpoint; the site then answers only inside the VNet (403 elsewhere) and
    * cannot be a Front Door origin. Its private DNS zone follows the partition Azure puts the site
    * in (`privatelink.<n>.azurestaticapps.net`), so the component creates that zone and links it.
+   * `subnetId`: the endpoint's subnet; `vnetId`: the VNet the zone is linked to.
    * Source: https://learn.microsoft.com/azure/static-web-apps/private-endpoint
    */
   privateEndpoint?: { subnetId: pulumi.Input<string>; vnetId: pulumi.Input<string> };
+  /** Host names the site answers on besides its generated one; absent: none. */
   customDomains?: StaticSiteDomain[];
-  /** Standard: the Function app (or other backend) serving `/api` under the site's own host. */
+  /** Standard: the Function app (or other backend) serving `/api` under the site's own host: its `resourceId` and `region`. */
   linkedBackend?: { resourceId: pulumi.Input<string>; region: pulumi.Input<string> };
   /** Preview environments for pull requests; they are public URLs of unreviewed code. */
   stagingEnvironments: boolean;
@@ -72,7 +74,7 @@ export interface StaticSiteArgs extends BaseArgs {
  * Standard sites get a system-assigned identity, and optionally a private endpoint, a linked
  * backend and custom domains. Static sites export no logs or metrics through diagnostic settings
  * (https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-web-staticsites-metrics),
- * so none is sent; the lock and role assignments apply as to every component.
+ * so none is sent; the lock applies as to every component.
  */
 export class StaticSite extends pulumi.ComponentResource {
   readonly id: pulumi.Output<string>;
@@ -115,7 +117,6 @@ export class StaticSite extends pulumi.ComponentResource {
         name: args.namer.name("staticSite", args.name),
         resourceGroupName: args.resourceGroupName,
         location: args.region,
-        tags: args.tags,
         sku: { name: args.sku, tier: args.sku },
         identity: standard ? { type: "SystemAssigned" } : undefined,
         stagingEnvironmentPolicy: args.stagingEnvironments ? "Enabled" : "Disabled",
@@ -126,7 +127,6 @@ export class StaticSite extends pulumi.ComponentResource {
       { parent: this },
     );
     lockResource(this, logical, site.id, args.lock);
-    assignRoles(this, logical, site.id, args.roleAssignments);
 
     if (args.privateEndpoint) this.privateEndpoint(logical, args, site);
     for (const domain of domains) {
@@ -191,7 +191,7 @@ export class StaticSite extends pulumi.ComponentResource {
     const zoneName = site.defaultHostname.apply((host) => `privatelink.${host.split(".").slice(1).join(".")}`);
     const zone = new privatedns.PrivateZone(
       `${logical}-dns`,
-      { privateZoneName: zoneName, resourceGroupName: args.resourceGroupName, location: "global", tags: args.tags },
+      { privateZoneName: zoneName, resourceGroupName: args.resourceGroupName, location: "global" },
       { parent: this },
     );
     new privatedns.VirtualNetworkLink(
@@ -201,7 +201,6 @@ export class StaticSite extends pulumi.ComponentResource {
         privateZoneName: zone.name,
         resourceGroupName: args.resourceGroupName,
         location: "global",
-        tags: args.tags,
         virtualNetwork: { id: endpoint.vnetId },
         registrationEnabled: false,
       },

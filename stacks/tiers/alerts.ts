@@ -4,7 +4,7 @@ import { Alerts, type MetricAlertTarget } from "../../infra/observability/alerts
 import { Budget } from "../../infra/observability/budget.js";
 import { SecretExpiryReminders } from "../../infra/secrets/reminders.js";
 import type { EstateConfig } from "../config/schema.js";
-import { EMAIL } from "./contacts.js";
+import { alertEmails } from "../config/contacts.js";
 import type { DataServicesTier } from "./data.js";
 import type { EdgeTier } from "./edge.js";
 import type { GatewayTier } from "./gateway.js";
@@ -26,7 +26,8 @@ export function alertsTier(
   gateway: GatewayTier | undefined,
   edge: EdgeTier | undefined,
 ): AlertsTier {
-  const receivers = { emails: alertEmails(config), webhooks: config.observability.alerts.webhooks };
+  // loadConfig refuses a stack whose alerts would reach nobody.
+  const receivers = { emails: alertEmails(config)!, webhooks: config.observability.alerts.webhooks };
   const alerts = new Alerts("alerts", {
     ...base,
     receivers,
@@ -122,14 +123,4 @@ function availability(
         ? pulumi.interpolate`https://${first.defaultHostName}`
         : undefined;
   return entry ? { availabilityUrl: pulumi.interpolate`${entry}${HEALTH_PATH}` } : {};
-}
-
-/** Alert emails from config; without any, the stack's owner when the owner is an email address. */
-function alertEmails(config: EstateConfig): string[] {
-  const { emails, webhooks } = config.observability.alerts;
-  if (emails.length || webhooks.length) return emails;
-  if (EMAIL.test(config.owner)) return [config.owner];
-  throw new Error(
-    `estate:observability.alerts has no emails or webhooks and estate:owner "${config.owner}" is not an email address; alerts would reach nobody`,
-  );
 }

@@ -96,7 +96,7 @@ export function sqlGracePeriodMinutes(rtoMinutes: number): number {
 
 type DataSettings = Omit<
   DataTierArgs,
-  "resourceGroupName" | "location" | "namer" | "tags" | "diagnostics" | "privateEndpointSubnetId" | "privateDnsZoneIds"
+  "resourceGroupName" | "location" | "namer" | "diagnostics" | "privateEndpointSubnetId" | "privateDnsZoneIds"
 >;
 
 /** The data settings with each replicated tier's copy in the secondary region, as estate:dr asks. */

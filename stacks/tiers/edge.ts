@@ -10,7 +10,7 @@ export interface EdgeTier {
 
 /**
  * None when the stack has no Front Door (`estate:edge.sku: none`). Its origin is the gateway, or,
- * in an estate without one, the one app with routes (the services check allows only one).
+ * in an estate without one, the one app with routes (the services check requires exactly one).
  */
 export function edgeTier(
   { config, services, base, diagnostics }: Foundation,
@@ -20,11 +20,8 @@ export function edgeTier(
   const sku = config.edge.sku;
   if (sku === "none") return undefined;
   const gateway = gatewayTier?.gateway;
+  // loadHostedServices refuses Front Door with neither a gateway nor a service with routes.
   const routed = services.find((service) => service.routes.length > 0);
-  if (!gateway && !routed)
-    throw new Error(
-      "edge: Front Door needs an origin, but the stack has no gateway and no service with routes; set estate:edge.sku: none",
-    );
   // At most one: loadHostedServices refuses a second static site.
   const [site] = Object.values(staticSites);
   const privateLinkOrigin = gateway !== undefined && config.edge.originAccess === "private-link";

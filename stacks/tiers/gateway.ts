@@ -3,7 +3,7 @@ import { Gateway } from "../../infra/gateway/index.js";
 import { entraJwt } from "../../infra/gateway/policy-xml.js";
 import { GATEWAY_ZONES, gatewayCapacity } from "../config/gateway.js";
 import type { EstateConfig } from "../config/schema.js";
-import { EMAIL } from "./contacts.js";
+import { publisherEmail } from "../config/contacts.js";
 import type { Foundation } from "./foundation.js";
 import { backendOf, type HostsTier } from "./hosts.js";
 import { gatewaySubnetRole, type NetworkTier } from "./network.js";
@@ -47,7 +47,8 @@ export function gatewayTier(
     sku,
     capacity: gatewayCapacity({ sku, capacity: config.gateway.capacity }),
     zones: config.zoneRedundant ? GATEWAY_ZONES : undefined,
-    publisherEmail: publisherEmail(config),
+    // loadConfig refuses a stack with a gateway and no publisher email.
+    publisherEmail: publisherEmail(config)!,
     publisherName: `${config.workload} platform (${config.owner})`,
     // Azure allows no inbound private endpoint on an injected gateway: private link replaces injection.
     subnetId: gatewaySubnetRole(config) ? network.subnetIds.gateway : undefined,
@@ -78,15 +79,4 @@ export function gatewayTier(
     else registration.grantGateway(gateway.principalId);
   }
   return { gateway };
-}
-
-/** API Management needs a publisher email: the gateway setting, else the owner when it is one. */
-function publisherEmail(config: EstateConfig): string {
-  const email = config.gateway.publisherEmail ?? config.owner;
-  if (!EMAIL.test(email)) {
-    throw new Error(
-      `estate:gateway.publisherEmail is not set and estate:owner "${config.owner}" is not an email address; set estate:gateway.publisherEmail`,
-    );
-  }
-  return email;
 }

@@ -46,9 +46,7 @@ export function kubernetesHosts(
     defender: settings.defender,
     registryId: registry?.id,
     // The identity running the program applies the workload through Azure RBAC.
-    roleAssignments: [
-      { role: "Azure Kubernetes Service RBAC Cluster Admin", principalId: clientConfig.objectId, key: "deployer" },
-    ],
+    deployerPrincipalId: clientConfig.objectId,
   });
   if (!settings.workload || !registry) return { cluster, databaseUsers: [] };
 
