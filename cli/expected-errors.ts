@@ -1,7 +1,7 @@
 import { ConfigError } from "../stacks/config/errors.js";
 import { NamingError } from "../infra/naming/index.js";
 import { ProgramError } from "./plan/program-error.js";
-import { StackFileError } from "./plan/stack-name.js";
+import { StackFileError } from "../stacks/config/stack-name.js";
 import { SettingsError } from "../policies/settings.js";
 import { WaiverError } from "../policies/waivers.js";
 import { EstateError, UsageError } from "./errors.js";

@@ -22,7 +22,7 @@ const STALLED =
 export interface PlanOptions {
   project: string;
   stack: string;
-  /** Pulumi's flat config for the stack (see stackfile.ts). */
+  /** Pulumi's flat config for the stack (see stacks/config/stackfile.ts). */
   config: Record<string, string>;
   secretKeys: string[];
   /** The project folder, as `pulumi.runtime.getRootDirectory()` reports it in the cloud. */

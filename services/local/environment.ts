@@ -38,7 +38,6 @@ import {
   type RedisServer,
 } from "./servers.js";
 import { start as startServiceBus, type QueueOptions } from "./servicebus/index.js";
-import { stackQueues } from "./stack-queues.js";
 import { startDevIssuer, type DevIssuer } from "./token.js";
 
 export const SERVICES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -92,8 +91,11 @@ export interface LocalEnvironmentOptions {
    */
   services?: string[];
   apiPort?: number;
-  /** The stack whose queues the broker serves (default: dev). */
-  stack?: string;
+  /**
+   * The queues the broker serves: the stack's (stacks/local.ts reads them from its config), so that
+   * lock duration, TTL and max delivery count are Azure's.
+   */
+  queues: QueueOptions[];
   /** Applied to every queue, e.g. short locks in tests. */
   queueOverrides?: Partial<Omit<QueueOptions, "name">>;
   /** Extra or replaced app settings for every service, e.g. a small MAX_UPLOAD_BYTES. */
@@ -150,7 +152,7 @@ const LOCAL_REDIS_USER = "default";
 /** The same URL or connection string with its port (the first after `host:`) replaced. */
 const withPort = (text: string, port: number) => text.replace(/(\/\/(?:127\.0\.0\.1|localhost)):\d+/g, `$1:${port}`);
 
-export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
+export async function startLocalEnvironment(options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
   const log = options.log ?? silentLogger;
   const progress = options.progress ?? (() => {});
   const stack: (() => Promise<void>)[] = [];
@@ -166,10 +168,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     if (unknown.length > 0)
       throw new Error(`unknown service ${unknown.join(", ")}: the local environment runs ${LOCAL_SERVICES.join(", ")}`);
     const hosted = manifests.filter((m) => initial.includes(m.name));
-    const queues = stackQueues(path.resolve(SERVICES_DIR, ".."), options.stack).map((queue) => ({
-      ...queue,
-      ...options.queueOverrides,
-    }));
+    const queues = options.queues.map((queue) => ({ ...queue, ...options.queueOverrides }));
 
     progress("starting Azurite (Blob)");
     const blob = await startBlobEmulator();
