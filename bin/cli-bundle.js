@@ -79,7 +79,10 @@ export async function buildBundle() {
   const output = (extension) => result.outputFiles.find((file) => file.path.endsWith(extension));
   const map = JSON.parse(output(".map").text);
   // The header is one more line before the code: the map starts with one line without mappings.
-  writeAtomically(`${BUNDLE}.map`, JSON.stringify({ ...map, mappings: `;${map.mappings}` }));
+  // Sources by absolute path: Node reaches the bundle by its real path, which a linked node_modules
+  // puts in another checkout, where paths relative to it would name that checkout's files.
+  const sources = map.sources.map((source) => path.resolve(CACHE, source));
+  writeAtomically(`${BUNDLE}.map`, JSON.stringify({ ...map, sources, mappings: `;${map.mappings}` }));
   writeAtomically(BUNDLE, Buffer.concat([Buffer.from(header), Buffer.from(output(".cjs").contents)]));
 }
 

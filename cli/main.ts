@@ -44,21 +44,6 @@ async function exitCodeFor(error: unknown): Promise<number> {
     console.error(chalk.red(`error: ${error.message}`));
     return EXIT.usage;
   }
-  const [{ PolicyRefusal }, { isExpected }] = await Promise.all([
-    import("./cloud/operation.js"),
-    import("./expected-errors.js"),
-  ]);
-  if (error instanceof PolicyRefusal) {
-    // `estate up`, and `estate env up` which deploys through it: the offline policy gate refused.
-    console.error(chalk.red(error.message));
-    return EXIT.policy;
-  }
-  if (isExpected(error)) {
-    console.error(chalk.red((error as Error).message));
-    return EXIT.failed;
-  }
-  console.error(error);
-  if (!process.env.ESTATE_DEBUG)
-    console.error("(an unexpected error: run again with ESTATE_DEBUG=1 for full stack traces)");
-  return EXIT.failed;
+  const { reportFailure } = await import("./failure.js");
+  return reportFailure(error);
 }

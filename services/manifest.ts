@@ -53,14 +53,6 @@ export const isKeyVaultSetting = (setting: {
 }): setting is { from: (typeof KEY_VAULT_SOURCES)[number] } & typeof setting =>
   (KEY_VAULT_SOURCES as readonly SettingSource[]).includes(setting.from);
 
-/**
- * The `default` of a resolver's switch over the sources (Azure's in stacks/services.ts, the local
- * environment's): a source one of them forgets is a compile error there, not a setting left unset.
- */
-export function unhandledSettingSource(source: never): never {
-  throw new Error(`no resolver for setting source "${String(source)}"`);
-}
-
 const valuedSources: readonly SettingSource[] = [
   "literal",
   "servicebus.queue",

@@ -4,7 +4,8 @@
 // The long form (outages, worker kills) is bench/reliability/run.ts.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalEnvironment, type LocalEnvironment } from "./local/environment.js";
+import { type LocalEnvironment } from "./local/environment.js";
+import { startStackEnvironment } from "../stacks/local.js";
 import { PROBLEM_CONTENT_TYPE } from "./shared/problem.js";
 import { apiClient, tokenFor, type ApiResponse } from "./testing/client.js";
 
@@ -14,7 +15,7 @@ let writer: string;
 let reader: string;
 
 beforeAll(async () => {
-  env = await startLocalEnvironment({ services: ["api"] });
+  env = await startStackEnvironment({ services: ["api"] });
   call = apiClient(env.url);
   [writer, reader] = await Promise.all([tokenFor(env, "tenant-r"), tokenFor(env, "tenant-r", "reader")]);
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Plan, PlanResource } from "../cli/plan/schema.js";
 import { planConfig } from "../cli/plan/stack.js";
-import { readStackFile } from "../cli/plan/stackfile.js";
+import { readStackFile } from "./config/stackfile.js";
 import { loadStackPolicy } from "../policies/settings.js";
 import { evaluatePlan } from "../policies/evaluate.js";
 import { RULES } from "../policies/rules/index.js";

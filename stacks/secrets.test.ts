@@ -7,7 +7,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { planConfig } from "../cli/plan/stack.js";
 import type { Plan, PlanResource } from "../cli/plan/schema.js";
-import { OFFLINE_SECRET } from "../cli/plan/stackfile.js";
+import { OFFLINE_SECRET } from "./config/stackfile.js";
 import { BUILT_IN_ROLES } from "../infra/core/roles.js";
 import { EXPIRY_EVENTS } from "../infra/secrets/reminders.js";
 import { evaluatePlan } from "../policies/evaluate.js";

@@ -4,13 +4,8 @@ import type { AppSettingValue } from "../infra/compute/index.js";
 import { CALLER_AUTHORIZATION_HEADER, entraEndpoints } from "../infra/gateway/policy-xml.js";
 import { STATIC_SITE_REGIONS } from "../infra/static/index.js";
 import { planSubnets } from "../infra/network/subnets.js";
-import {
-  isAppService,
-  loadManifests,
-  unhandledSettingSource,
-  type LoadedManifest,
-  type ServiceKind,
-} from "../services/manifest.js";
+import { isAppService, loadManifests, type LoadedManifest, type ServiceKind } from "../services/manifest.js";
+import { resolveSetting, type SettingEnvironment } from "../services/settings.js";
 import { staticSiteRegion } from "./config/hosts.js";
 import { undeclaredDatabases } from "./config/database-bindings.js";
 import { ConfigError, formatKey, type ConfigProblem } from "./config/load.js";
@@ -415,9 +410,9 @@ export interface BindingIdentity {
 export const REDIS_TLS_PORT = 6380;
 
 /**
- * A service's app settings, by the `from` of each manifest setting. Sources that need nothing in
- * Azure are left out: the platform sets the App Insights connection, and system-assigned
- * identities need no client id.
+ * A service's app settings in Azure, by the `from` of each manifest setting (services/settings.ts
+ * resolves the sources every environment shares). Sources that need nothing in Azure are left out:
+ * the platform sets the App Insights connection, and system-assigned identities need no client id.
  */
 export function serviceSettings(
   service: HostedService,
@@ -427,14 +422,6 @@ export function serviceSettings(
   const entra = pulumi.output(sources.tenantId).apply(entraEndpoints);
   const settings: Record<string, AppSettingValue> = {};
   for (const setting of service.settings) {
-    const queue = () => {
-      const found = sources.queues.find((q) => q.name === setting.value);
-      if (!found)
-        throw new Error(
-          `service ${service.name}: setting ${setting.name} names queue "${setting.value}", which the stack does not declare`,
-        );
-      return found;
-    };
     const absent = (what: string, key: string): never => {
       throw new Error(
         `service ${service.name}: setting ${setting.name} needs ${what}, which the stack leaves out (estate:${key} is false)`,
@@ -452,84 +439,44 @@ export function serviceSettings(
       sources.realtime?.kind === kind
         ? sources.realtime.endpoint
         : absent(kind === "signalR" ? "SignalR Service" : "Web PubSub", `platform.realtime (kind ${kind})`);
-    const value: AppSettingValue | undefined = (() => {
-      switch (setting.from) {
-        case "cosmos.endpoint":
-          return sources.cosmosEndpoint ?? absent("Cosmos DB", "data.cosmos.enabled");
-        case "cosmos.database":
-          return service.cosmos[0]?.database;
-        case "storage.blobEndpoint":
-          return sources.blobEndpoint;
-        case "servicebus.fullyQualifiedNamespace":
-          return sources.serviceBusNamespace ?? absent("Service Bus", "data.serviceBus.enabled");
-        case "servicebus.queue":
-          return queue().name;
-        // Service Bus's own default when the stack leaves it unset.
-        case "servicebus.maxDeliveryCount":
-          return String(queue().maxDeliveryCount ?? 10);
-        case "auth.issuer":
-          return entra.issuer;
-        case "auth.audience":
-          return sources.audience;
-        case "auth.jwksUri":
-          return entra.jwksUri;
-        // Only the gateway moves the caller's token there; an app it does not route to reads Authorization.
-        case "gateway.callerTokenHeader":
-          return service.routes.length && sources.behindGateway ? CALLER_AUTHORIZATION_HEADER.toLowerCase() : undefined;
+    const environment: SettingEnvironment<AppSettingValue> = {
+      queues: sources.queues,
+      callerTokenHeader: sources.behindGateway ? CALLER_AUTHORIZATION_HEADER.toLowerCase() : undefined,
+      sources: {
+        "cosmos.endpoint": () => sources.cosmosEndpoint ?? absent("Cosmos DB", "data.cosmos.enabled"),
+        "storage.blobEndpoint": () => sources.blobEndpoint,
+        "servicebus.fullyQualifiedNamespace": () =>
+          sources.serviceBusNamespace ?? absent("Service Bus", "data.serviceBus.enabled"),
+        "auth.issuer": () => entra.issuer,
+        "auth.audience": () => sources.audience,
+        "auth.jwksUri": () => entra.jwksUri,
         // A Key Vault reference: the value stays in the vault and never enters the app's config.
-        case "keyVault.generatedSecret":
-        case "keyVault.secret":
-          return {
-            keyVaultSecretUri:
-              setting.from === "keyVault.secret"
-                ? sources.suppliedSecretUri(setting.value!)
-                : sources.generatedSecretUri(setting.value!),
-          };
-        case "redis.url":
-          return pulumi.interpolate`rediss://${sources.redisHostName ?? absent("Redis", "data.redis.enabled")}:${REDIS_TLS_PORT}`;
+        "keyVault.generatedSecret": (s) => ({ keyVaultSecretUri: sources.generatedSecretUri(s.value!) }),
+        "keyVault.secret": (s) => ({ keyVaultSecretUri: sources.suppliedSecretUri(s.value!) }),
+        "redis.url": () =>
+          pulumi.interpolate`rediss://${sources.redisHostName ?? absent("Redis", "data.redis.enabled")}:${REDIS_TLS_PORT}`,
         // Azure Cache for Redis names an Entra user by its object id (https://learn.microsoft.com/azure/azure-cache-for-redis/cache-azure-active-directory-for-authentication).
-        case "redis.user":
-          return bound().principalId;
-        case "sql.server":
-          return sources.sqlServerFqdn ?? absent("Azure SQL", "data.sql.enabled");
-        case "sql.database":
-          return service.sql?.database;
-        case "postgresql.host":
-          return sources.postgresqlFqdn ?? absent("PostgreSQL", "data.postgresql.enabled");
-        case "postgresql.database":
-          return service.postgresql?.database;
+        "redis.user": () => bound().principalId,
+        "sql.server": () => sources.sqlServerFqdn ?? absent("Azure SQL", "data.sql.enabled"),
+        "sql.database": () => service.sql?.database,
+        "postgresql.host": () => sources.postgresqlFqdn ?? absent("PostgreSQL", "data.postgresql.enabled"),
         // The role is named after the identity (pgaadauth_create_principal), the MySQL user likewise.
-        case "postgresql.user":
-          return bound().name;
-        case "mysql.host":
-          return sources.mysqlFqdn ?? absent("MySQL", "data.mysql.enabled");
-        case "mysql.database":
-          return service.mysql?.database;
-        case "mysql.user":
-          return bound().name;
-        case "search.endpoint":
-          return sources.searchEndpoint ?? absent("AI Search", "platform.search.enabled");
-        case "openai.endpoint":
-          return sources.openAiEndpoint ?? absent("Azure OpenAI", "platform.openAi.enabled");
-        case "openai.deployment":
-          return setting.value;
-        case "signalr.endpoint":
-          return realtime("signalR");
-        case "webPubSub.endpoint":
-          return realtime("webPubSub");
-        case "appConfig.endpoint":
-          return sources.appConfigEndpoint ?? absent("App Configuration", "platform.appConfiguration.enabled");
-        case "literal":
-          return setting.value;
+        "postgresql.user": () => bound().name,
+        "mysql.host": () => sources.mysqlFqdn ?? absent("MySQL", "data.mysql.enabled"),
+        "mysql.database": () => service.mysql?.database,
+        "mysql.user": () => bound().name,
+        "search.endpoint": () => sources.searchEndpoint ?? absent("AI Search", "platform.search.enabled"),
+        "openai.endpoint": () => sources.openAiEndpoint ?? absent("Azure OpenAI", "platform.openAi.enabled"),
+        "openai.deployment": (s) => s.value,
+        "signalr.endpoint": () => realtime("signalR"),
+        "webPubSub.endpoint": () => realtime("webPubSub"),
+        "appConfig.endpoint": () =>
+          sources.appConfigEndpoint ?? absent("App Configuration", "platform.appConfiguration.enabled"),
         // A system-assigned identity needs no client id; a service with identity bindings signs in as its user-assigned one.
-        case "identity.clientId":
-          return identity?.clientId;
-        case "appInsights.connectionString":
-          return undefined;
-        default:
-          return unhandledSettingSource(setting.from);
-      }
-    })();
+        "identity.clientId": () => identity?.clientId,
+      },
+    };
+    const value = resolveSetting(setting, service, environment);
     if (value !== undefined) settings[setting.name] = value;
   }
   return settings;

@@ -11,7 +11,8 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { OUTBOX_GRACE_MS, sweepOutbox } from "../../services/api/src/documents.js";
 import { loadApiConfig } from "../../services/api/src/config.js";
-import { startLocalEnvironment, type Dependency } from "../../services/local/environment.js";
+import { type Dependency } from "../../services/local/environment.js";
+import { startStackEnvironment } from "../../stacks/local.js";
 import { createDataClients } from "../../services/shared/azure.js";
 import type { DocumentRecord } from "../../services/shared/documents.js";
 import { apiClient, event, tokenFor, waitFor, type ApiResponse } from "../../services/testing/client.js";
@@ -22,7 +23,7 @@ const CLIENTS = 4;
 const TENANT = "reliability";
 const CUT_SECONDS = Math.max(2, Math.round(SECONDS / 10));
 
-const env = await startLocalEnvironment({
+const env = await startStackEnvironment({
   services: ["api"],
   proxies: true,
   queueOverrides: { lockDurationSeconds: 3, maxDeliveryCount: 50 },

@@ -3,7 +3,7 @@
 // environment with the API host, pointed at that emulator.
 import { parentPort, workerData } from "node:worker_threads";
 import { startCosmosEmulator, type CosmosEmulator } from "../../services/local/emulators.js";
-import { startLocalEnvironment } from "../../services/local/environment.js";
+import { startStackEnvironment } from "../../stacks/local.js";
 
 export type ServerRole = { role: "cosmos" } | { role: "api"; cosmos: { endpoint: string; key: string } };
 
@@ -27,7 +27,7 @@ if (request.role === "cosmos") {
   stop = emulator.stop;
   parentPort!.postMessage({ endpoint: emulator.endpoint, key: emulator.key } satisfies CosmosServer);
 } else {
-  const env = await startLocalEnvironment({ services: ["api"], cosmos: request.cosmos });
+  const env = await startStackEnvironment({ services: ["api"], cosmos: request.cosmos });
   stop = env.stop;
   parentPort!.postMessage({
     url: env.url,

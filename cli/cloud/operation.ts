@@ -4,7 +4,7 @@ import { EstateError } from "../errors.js";
 import { writeJson } from "../output/files.js";
 import type { Plan } from "../plan/schema.js";
 import { planStack } from "../plan/stack.js";
-import { readStackFile } from "../plan/stackfile.js";
+import { readStackFile } from "../../stacks/config/stackfile.js";
 import { defaultOutDir } from "../plan/write.js";
 import { runPipeline } from "../pipeline.js";
 import { backendEnv, readBackend } from "./backend.js";

@@ -10,7 +10,7 @@ import { EstateError, EXIT, UsageError } from "../errors.js";
 import { displayPath, printJson } from "../output/files.js";
 import { resourceCount } from "../output/plan.js";
 import { renderCatalogue, renderPolicy, renderSettings } from "../output/policy.js";
-import { readStackFile } from "../plan/stackfile.js";
+import { readStackFile } from "../../stacks/config/stackfile.js";
 import { createBaseline, newMandatoryViolations, readBaseline, writeBaseline } from "../reports/baseline.js";
 import { planningProgress, withProgress } from "../output/progress.js";
 import { findProjectDir } from "../project.js";

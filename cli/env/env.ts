@@ -11,7 +11,7 @@ import { EMAIL } from "../../stacks/config/contacts.js";
 import { ProgramError } from "../plan/program-error.js";
 import type { Plan } from "../plan/schema.js";
 import { planConfig } from "../plan/stack.js";
-import { flattenConfig, readStackFile, stackFilePath, type StackFile } from "../plan/stackfile.js";
+import { flattenConfig, readStackFile, stackFilePath, type StackFile } from "../../stacks/config/stackfile.js";
 import { defaultOutDir } from "../plan/write.js";
 import { runPipeline } from "../pipeline.js";
 import { EPHEMERAL_PREFIX, envName, formatDuration, parseDuration } from "./names.js";

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { CostReport } from "../cost/estimate.js";
-import { listStacks, readStackFile } from "../plan/stackfile.js";
+import { listStacks, readStackFile } from "../../stacks/config/stackfile.js";
 import { defaultOutDir } from "../plan/write.js";
 import { EPHEMERAL_PREFIX } from "./names.js";
 

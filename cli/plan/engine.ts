@@ -22,7 +22,7 @@ const STALLED =
 export interface PlanOptions {
   project: string;
   stack: string;
-  /** Pulumi's flat config for the stack (see stackfile.ts). */
+  /** Pulumi's flat config for the stack (see stacks/config/stackfile.ts). */
   config: Record<string, string>;
   secretKeys: string[];
   /** The project folder, as `pulumi.runtime.getRootDirectory()` reports it in the cloud. */
@@ -117,10 +117,11 @@ export async function planProgram(options: PlanOptions): Promise<Plan> {
   if (options.rootDirectory) setRootDirectory(options.rootDirectory);
 
   const started = performance.now();
-  // Pulumi formats a stack trace for every resource (the engine's source positions), a fifth of an
-  // offline plan's time and of no use to it. ESTATE_DEBUG=1 keeps stack traces for debugging.
+  // Pulumi formats a stack trace for every promise it makes (its debugging aid), a fifth of an
+  // offline plan's time and of no use to it: one frame each, which is where an error in the program
+  // was thrown, all the CLI prints of a bug (cli/failure.ts). ESTATE_DEBUG=1 keeps whole stack traces.
   const stackTraceLimit = Error.stackTraceLimit;
-  if (!process.env.ESTATE_DEBUG) Error.stackTraceLimit = 0;
+  if (!process.env.ESTATE_DEBUG) Error.stackTraceLimit = 1;
   // Errors raised in apply callbacks surface as unhandled rejections: they fail the plan too.
   const asyncErrors: unknown[] = [];
   const onRejection = (reason: unknown) => asyncErrors.push(reason);

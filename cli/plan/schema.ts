@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { STACK_NAME, STACK_NAME_RULE } from "../../stacks/config/stack-name.js";
 import type { RunProvenance } from "../provenance.js";
 
 /**
@@ -7,15 +8,6 @@ import type { RunProvenance } from "../provenance.js";
  * docs/plan-schema.md.
  */
 export const PLAN_SCHEMA_VERSION = 1;
-
-/**
- * A stack name as Pulumi allows it (letters, digits, `-`, `_`, `.`; at most 100 characters) and not
- * starting with a dot: it names the stack file and the `.estate/<stack>` folder, so it never
- * holds a path separator or `..`.
- */
-export const STACK_NAME = /^(?!\.)[A-Za-z0-9_.-]{1,100}$/;
-export const STACK_NAME_RULE =
-  "expected a stack name of letters, digits, '-', '_' and '.' (at most 100, not starting with '.')";
 
 /** Shown wherever the plan is printed: the plan comes from mocks, never from Azure. */
 export const OFFLINE_LABEL = "offline plan from Pulumi's mock runtime — not Azure's answer";

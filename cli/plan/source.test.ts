@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixturePlan } from "../testing/plan-fixture.js";
 import { readPlanFile } from "./source.js";
-import { stackFilePath } from "./stackfile.js";
+import { stackFilePath } from "../../stacks/config/stackfile.js";
 import { defaultOutDir } from "./write.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "estate-plan-file-"));

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import type { Plan } from "./schema.js";
-import { readStackFile, type FlatConfig } from "./stackfile.js";
+import { readStackFile, type FlatConfig } from "../../stacks/config/stackfile.js";
 
 export interface StackPlanOptions {
   projectDir: string;

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { writeJson } from "../output/files.js";
 import type { Plan } from "./schema.js";
-import { checkStackName } from "./stack-name.js";
+import { checkStackName } from "../../stacks/config/stack-name.js";
 
 /** Where a stack's plan and reports go unless --out says otherwise. */
 export function defaultOutDir(projectDir: string, stack: string): string {

@@ -1,7 +1,8 @@
 // Integration tests of the API through real HTTP, the real SDKs and the local emulators.
 import { BlobServiceClient } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalEnvironment, type LocalEnvironment } from "../local/environment.js";
+import { type LocalEnvironment } from "../local/environment.js";
+import { startStackEnvironment } from "../../stacks/local.js";
 import { PROBLEM_CONTENT_TYPE } from "../shared/problem.js";
 import { apiClient, event, tokenFor, waitFor, type ApiResponse } from "../testing/client.js";
 
@@ -13,7 +14,7 @@ let readerA: string;
 let writerB: string;
 
 beforeAll(async () => {
-  env = await startLocalEnvironment({ settings: { MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) } });
+  env = await startStackEnvironment({ settings: { MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) } });
   call = apiClient(env.url);
   [writerA, readerA, writerB] = await Promise.all([
     tokenFor(env, "tenant-a"),

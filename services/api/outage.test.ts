@@ -3,7 +3,8 @@
 import { ServiceBusClient } from "@azure/service-bus";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalEnvironment, type LocalEnvironment } from "../local/environment.js";
+import { type LocalEnvironment } from "../local/environment.js";
+import { startStackEnvironment } from "../../stacks/local.js";
 import { createDataClients, type DataClients } from "../shared/azure.js";
 import { PROBLEM_CONTENT_TYPE } from "../shared/problem.js";
 import { loadApiConfig } from "./src/config.js";
@@ -15,7 +16,7 @@ let call: ReturnType<typeof apiClient>;
 let writer: string;
 
 beforeAll(async () => {
-  env = await startLocalEnvironment({ services: ["api"], proxies: true });
+  env = await startStackEnvironment({ services: ["api"], proxies: true });
   call = apiClient(env.url);
   writer = await tokenFor(env, "tenant-o");
 });

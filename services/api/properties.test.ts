@@ -1,7 +1,8 @@
 // Property tests: whatever a client sends, the API answers with a 4xx problem+json, never a 500.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalEnvironment, type LocalEnvironment } from "../local/environment.js";
+import { type LocalEnvironment } from "../local/environment.js";
+import { startStackEnvironment } from "../../stacks/local.js";
 import { PROBLEM_CONTENT_TYPE } from "../shared/problem.js";
 import { apiClient, event, tokenFor, type ApiResponse } from "../testing/client.js";
 
@@ -10,7 +11,7 @@ let call: ReturnType<typeof apiClient>;
 let writer: string;
 
 beforeAll(async () => {
-  env = await startLocalEnvironment({ services: ["api"] });
+  env = await startStackEnvironment({ services: ["api"] });
   call = apiClient(env.url);
   writer = await tokenFor(env, "tenant-p");
 });

@@ -4,7 +4,8 @@ import { createClient } from "@redis/client";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HEALTH_PATH as PLATFORM_HEALTH_PATH } from "../../infra/core/health.js";
-import { startLocalEnvironment, type LocalEnvironment } from "../local/environment.js";
+import { type LocalEnvironment } from "../local/environment.js";
+import { startStackEnvironment } from "../../stacks/local.js";
 import { PROBLEM_CONTENT_TYPE } from "../shared/problem.js";
 import { rateKey } from "./src/chat.js";
 import { HEALTH_PATH } from "./src/server.js";
@@ -16,7 +17,7 @@ let database: pg.Client;
 let redis: ReturnType<typeof createClient>;
 
 beforeAll(async () => {
-  env = await startLocalEnvironment({
+  env = await startStackEnvironment({
     services: ["chatlings-web"],
     proxies: true,
     settings: { MESSAGES_PER_MINUTE: String(LIMIT) },

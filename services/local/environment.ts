@@ -17,7 +17,8 @@ import { loadChatlingsConfig } from "../chatlings-web/src/config.js";
 import { chatlingsServer } from "../chatlings-web/src/server.js";
 import type { FunctionSet } from "../shared/functions.js";
 import { silentLogger, type Logger } from "../shared/log.js";
-import { loadManifests, unhandledSettingSource, type LoadedManifest } from "../manifest.js";
+import { loadManifests, type LoadedManifest } from "../manifest.js";
+import { resolveSetting, type ManifestSetting } from "../settings.js";
 import { createWorkerDependencies, createWorkerFunctions } from "../worker/src/functions.js";
 import { loadWorkerConfig } from "../worker/src/config.js";
 import {
@@ -38,7 +39,6 @@ import {
   type RedisServer,
 } from "./servers.js";
 import { start as startServiceBus, type QueueOptions } from "./servicebus/index.js";
-import { stackQueues } from "./stack-queues.js";
 import { startDevIssuer, type DevIssuer } from "./token.js";
 
 export const SERVICES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -92,8 +92,11 @@ export interface LocalEnvironmentOptions {
    */
   services?: string[];
   apiPort?: number;
-  /** The stack whose queues the broker serves (default: dev). */
-  stack?: string;
+  /**
+   * The queues the broker serves: the stack's (stacks/local.ts reads them from its config), so that
+   * lock duration, TTL and max delivery count are Azure's.
+   */
+  queues: QueueOptions[];
   /** Applied to every queue, e.g. short locks in tests. */
   queueOverrides?: Partial<Omit<QueueOptions, "name">>;
   /** Extra or replaced app settings for every service, e.g. a small MAX_UPLOAD_BYTES. */
@@ -150,7 +153,7 @@ const LOCAL_REDIS_USER = "default";
 /** The same URL or connection string with its port (the first after `host:`) replaced. */
 const withPort = (text: string, port: number) => text.replace(/(\/\/(?:127\.0\.0\.1|localhost)):\d+/g, `$1:${port}`);
 
-export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
+export async function startLocalEnvironment(options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
   const log = options.log ?? silentLogger;
   const progress = options.progress ?? (() => {});
   const stack: (() => Promise<void>)[] = [];
@@ -166,10 +169,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     if (unknown.length > 0)
       throw new Error(`unknown service ${unknown.join(", ")}: the local environment runs ${LOCAL_SERVICES.join(", ")}`);
     const hosted = manifests.filter((m) => initial.includes(m.name));
-    const queues = stackQueues(path.resolve(SERVICES_DIR, ".."), options.stack).map((queue) => ({
-      ...queue,
-      ...options.queueOverrides,
-    }));
+    const queues = options.queues.map((queue) => ({ ...queue, ...options.queueOverrides }));
 
     progress("starting Azurite (Blob)");
     const blob = await startBlobEmulator();
@@ -250,7 +250,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         ...Object.fromEntries(
           manifest.settings.map((s) => [
             s.name,
-            resolveSetting(s, manifest, {
+            resolveLocalSetting(s, manifest, {
               blob: reach.blob,
               cosmos: reach.cosmos,
               issuer,
@@ -351,7 +351,7 @@ async function startWebApp(name: string, settings: Settings, log: Logger): Promi
   };
 }
 
-interface ResolveContext {
+export interface ResolveContext {
   blob: BlobEmulator;
   cosmos: LocalEnvironment["cosmos"];
   issuer: DevIssuer;
@@ -370,81 +370,60 @@ function localPort(port: number | undefined, manifest: LoadedManifest, server: s
   return port;
 }
 
-/** The local answer to each `from` source of a manifest setting. */
-function resolveSetting(
-  setting: LoadedManifest["settings"][number],
+/** A manifest setting's local value: services/settings.ts resolves the sources every environment shares. */
+export function resolveLocalSetting(
+  setting: ManifestSetting,
   manifest: LoadedManifest,
   ctx: ResolveContext,
 ): string | undefined {
-  const queue = () => ctx.queues.find((q) => q.name === setting.value);
-  switch (setting.from) {
-    case "cosmos.endpoint":
-      return ctx.cosmos.endpoint;
-    case "cosmos.database":
-      return manifest.cosmos[0]?.database;
-    case "storage.blobEndpoint":
-      return ctx.blob.endpoint;
-    case "auth.issuer":
-      return ctx.issuer.issuer;
-    case "auth.audience":
-      return ctx.issuer.audience;
-    case "auth.jwksUri":
-      return ctx.issuer.jwksUri;
-    case "servicebus.queue":
-      return setting.value;
-    case "servicebus.maxDeliveryCount":
-      return queue()?.maxDeliveryCount?.toString();
-    case "literal":
-      return setting.value;
-    // Derived from the secret's name: the same on every local host and after a restart (a cursor
-    // issued by one instance pages on another). A development value, not a secret.
-    case "keyVault.generatedSecret":
-      return createHash("sha256").update(`estate local secret ${setting.value}`).digest("hex");
-    // The real servers in ./servers.ts, on loopback, without a password: the client sends an Entra
-    // token only to a host that is not loopback (shared/passwordless.ts).
-    case "redis.url":
-      return `redis://${LOOPBACK}:${localPort(ctx.redisPort, manifest, "Redis")}`;
-    case "redis.user":
-      return LOCAL_REDIS_USER;
-    case "postgresql.host":
-      return `${LOOPBACK}:${localPort(ctx.postgresqlPort, manifest, "PostgreSQL")}`;
-    case "postgresql.database":
-      return manifest.postgresql?.database;
-    // The service's own role, with its binding's privileges (provisionPostgresDatabase).
-    case "postgresql.user":
-      return manifest.name;
-    // No server of these can run here (services/README.md, "Local development", says what to do
-    // instead): a service that requires one cannot start locally, and no stand-in pretends otherwise.
-    case "sql.server":
-    case "sql.database":
-    case "mysql.host":
-    case "mysql.database":
-    case "mysql.user":
-    case "search.endpoint":
-    case "openai.endpoint":
-    case "openai.deployment":
-    case "signalr.endpoint":
-    case "webPubSub.endpoint":
-    case "appConfig.endpoint":
-      // An optional one is left unset, as in an app that runs without it.
-      if (!setting.required) return undefined;
-      throw new Error(
-        `services/${manifest.name}/manifest.json: setting ${setting.name}: not available locally: ${setting.from} (services/README.md, "Local development", says why and what to do instead)`,
-      );
-    // The operator's value lives only in the stack config and Key Vault: locally the developer
-    // supplies their own (a test key) under the setting's name in the environment, or it stays unset.
-    case "keyVault.secret":
-      return process.env[setting.name];
-    // Azure-only: locally the connection string, no managed identity or App Insights, and no
-    // gateway moving the caller's token (the service reads Authorization).
-    case "servicebus.fullyQualifiedNamespace":
-    case "gateway.callerTokenHeader":
-    case "identity.clientId":
-    case "appInsights.connectionString":
-      return undefined;
-    default:
-      return unhandledSettingSource(setting.from);
-  }
+  // No server of these can run here (services/README.md, "Local development", says what to do
+  // instead): a service that requires one cannot start locally, and no stand-in pretends otherwise.
+  const unavailable = (s: ManifestSetting) => {
+    // An optional one is left unset, as in an app that runs without it.
+    if (!s.required) return undefined;
+    throw new Error(
+      `services/${manifest.name}/manifest.json: setting ${s.name}: not available locally: ${s.from} (services/README.md, "Local development", says why and what to do instead)`,
+    );
+  };
+  return resolveSetting(setting, manifest, {
+    queues: ctx.queues,
+    // No gateway moves the caller's token locally: the service reads Authorization.
+    callerTokenHeader: undefined,
+    sources: {
+      "cosmos.endpoint": () => ctx.cosmos.endpoint,
+      "storage.blobEndpoint": () => ctx.blob.endpoint,
+      "auth.issuer": () => ctx.issuer.issuer,
+      "auth.audience": () => ctx.issuer.audience,
+      "auth.jwksUri": () => ctx.issuer.jwksUri,
+      // Derived from the secret's name: the same on every local host and after a restart (a cursor
+      // issued by one instance pages on another). A development value, not a secret.
+      "keyVault.generatedSecret": (s) => createHash("sha256").update(`estate local secret ${s.value}`).digest("hex"),
+      // The operator's value lives only in the stack config and Key Vault: locally the developer
+      // supplies their own (a test key) under the setting's name in the environment, or it stays unset.
+      "keyVault.secret": (s) => process.env[s.name],
+      // The real servers in ./servers.ts, on loopback, without a password: the client sends an Entra
+      // token only to a host that is not loopback (shared/passwordless.ts).
+      "redis.url": () => `redis://${LOOPBACK}:${localPort(ctx.redisPort, manifest, "Redis")}`,
+      "redis.user": () => LOCAL_REDIS_USER,
+      "postgresql.host": () => `${LOOPBACK}:${localPort(ctx.postgresqlPort, manifest, "PostgreSQL")}`,
+      // The service's own role, with its binding's privileges (provisionPostgresDatabase).
+      "postgresql.user": () => manifest.name,
+      "sql.server": unavailable,
+      "sql.database": unavailable,
+      "mysql.host": unavailable,
+      "mysql.database": unavailable,
+      "mysql.user": unavailable,
+      "search.endpoint": unavailable,
+      "openai.endpoint": unavailable,
+      "openai.deployment": unavailable,
+      "signalr.endpoint": unavailable,
+      "webPubSub.endpoint": unavailable,
+      "appConfig.endpoint": unavailable,
+      // Azure-only: locally the connection string and no managed identity.
+      "servicebus.fullyQualifiedNamespace": () => undefined,
+      "identity.clientId": () => undefined,
+    },
+  });
 }
 
 /** Creates what the estate creates in Azure: databases, containers, blob containers. */

@@ -4,11 +4,12 @@ import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROBLEM_CONTENT_TYPE } from "../shared/problem.js";
 import { tokenFor } from "../testing/client.js";
-import { startLocalEnvironment, type LocalEnvironment } from "./environment.js";
+import { type LocalEnvironment } from "./environment.js";
+import { startStackEnvironment } from "../../stacks/local.js";
 
 let env: LocalEnvironment;
 beforeAll(async () => {
-  env = await startLocalEnvironment({ services: ["api"] });
+  env = await startStackEnvironment({ services: ["api"] });
 });
 afterAll(() => env?.stop());
 

@@ -3,7 +3,8 @@
 import { ServiceBusClient } from "@azure/service-bus";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalEnvironment, type LocalEnvironment } from "../local/environment.js";
+import { type LocalEnvironment } from "../local/environment.js";
+import { startStackEnvironment } from "../../stacks/local.js";
 import type { Logger } from "../shared/log.js";
 import { apiClient, tokenFor, waitFor } from "../testing/client.js";
 
@@ -44,7 +45,7 @@ let writer: string;
 
 beforeAll(async () => {
   // Only the API at first: tests start workers themselves, and short locks keep redelivery quick.
-  env = await startLocalEnvironment({
+  env = await startStackEnvironment({
     services: ["api"],
     log,
     proxies: true,

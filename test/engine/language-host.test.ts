@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Plan } from "../../cli/plan/schema.js";
 import { planStack } from "../../cli/plan/stack.js";
-import { readStackFile } from "../../cli/plan/stackfile.js";
+import { readStackFile } from "../../stacks/config/stackfile.js";
 import { REPO_ROOT } from "../../cli/testing/project.js";
 import { startEngine, type TestEngine } from "./monitor.js";
 import { runToExit } from "./protocol.js";

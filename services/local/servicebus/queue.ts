@@ -3,6 +3,7 @@
 // the broker asks this module what to deliver and tells it what the client decided.
 import { randomUUID } from "node:crypto";
 import rhea, { type Message } from "rhea";
+import { DEFAULT_MAX_DELIVERY_COUNT } from "../../settings.js";
 
 /** Queue settings, the same shape as the estate's stack config for Service Bus queues. */
 export interface QueueOptions {
@@ -19,7 +20,6 @@ export interface QueueOptions {
 
 export const DEFAULT_LOCK_DURATION_SECONDS = 60;
 export const DEFAULT_TTL_SECONDS = 14 * 24 * 3600;
-export const DEFAULT_MAX_DELIVERY_COUNT = 10;
 export const DEFAULT_MAX_MESSAGES_PER_QUEUE = 10_000;
 export const DEAD_LETTER_SUFFIX = "/$DeadLetterQueue";
 

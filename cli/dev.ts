@@ -1,14 +1,15 @@
 // `npm run dev`: the services with every dependency on loopback, one command, Ctrl-C stops all.
 // `npm run dev -- api worker` hosts only those (LOCAL_SERVICES lists the rest).
-import { jsonLogger } from "../shared/log.js";
-import { LOCAL_SERVICES, startLocalEnvironment } from "./environment.js";
+import { LOCAL_SERVICES } from "../services/local/environment.js";
+import { jsonLogger } from "../services/shared/log.js";
+import { startStackEnvironment } from "../stacks/local.js";
 
 const port = Number(process.env.PORT ?? 7071);
 const started = performance.now();
 const say = (line: string) => process.stdout.write(line + "\n");
 const chosen = process.argv.slice(2);
 
-const env = await startLocalEnvironment({
+const env = await startStackEnvironment({
   apiPort: port,
   services: chosen.length > 0 ? chosen : LOCAL_SERVICES,
   log: jsonLogger(),
