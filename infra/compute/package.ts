@@ -1,8 +1,15 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { buildSync, version, type BuildOptions } from "esbuild";
-import { zipSync } from "fflate";
+import type { BuildOptions } from "esbuild";
+
+// esbuild and fflate load only when a package is (re)built: most plans reuse every build.
+const requireHere = createRequire(import.meta.url);
+const esbuild = () => requireHere("esbuild") as typeof import("esbuild");
+const fflate = () => requireHere("fflate") as typeof import("fflate");
+/** esbuild's version from its package file, so checking a build record loads nothing. */
+const ESBUILD_VERSION = (requireHere("esbuild/package.json") as { version: string }).version;
 
 export interface PackageArgs {
   kind: "function-app" | "web-app";
@@ -56,7 +63,7 @@ export function buildServicePackage(args: PackageArgs): ServicePackage {
   const previous = readRecord(recordFile, args.rootDir, args.kind);
   if (previous) return { ...previous.package, file: zipPath(args.outDir, previous.package.sha256) };
 
-  const build = buildSync({
+  const build = esbuild().buildSync({
     ...SERVICE_BUILD,
     entryPoints: [args.entry],
     absWorkingDir: args.rootDir,
@@ -70,7 +77,7 @@ export function buildServicePackage(args: PackageArgs): ServicePackage {
     "dist/main.js": build.outputFiles[0].contents,
     ...(args.kind === "function-app" ? { "host.json": json(HOST_JSON) } : {}),
   };
-  const zip = zipSync(
+  const zip = fflate().zipSync(
     Object.fromEntries(Object.entries(files).map(([name, data]) => [name, [data, { mtime: FIXED_MTIME }]])),
     { level: 6 },
   );
@@ -93,7 +100,7 @@ function zipPath(outDir: string, sha256: string): string {
 
 /** Everything besides the sources that shapes a package: a change to any of it rebuilds. */
 const recipe = (kind: PackageArgs["kind"]) =>
-  JSON.stringify({ kind, esbuild: version, build: SERVICE_BUILD, host: HOST_JSON });
+  JSON.stringify({ kind, esbuild: ESBUILD_VERSION, build: SERVICE_BUILD, host: HOST_JSON });
 
 interface BuildRecord {
   recipe: string;
