@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, type Dirent } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { BuildOptions } from "esbuild";
@@ -77,20 +77,57 @@ export function buildServicePackage(args: PackageArgs): ServicePackage {
     "dist/main.js": build.outputFiles[0].contents,
     ...(args.kind === "function-app" ? { "host.json": json(HOST_JSON) } : {}),
   };
+  const pkg = writeZip(files, args.outDir);
+  const inputs = Object.keys(build.metafile.inputs).map((input) => ({
+    input,
+    ...fingerprint(path.join(args.rootDir, input)),
+  }));
+  const record: BuildRecord = { recipe: recipe(args.kind), package: { sha256: pkg.sha256, bytes: pkg.bytes }, inputs };
+  writeFileSync(recordFile, JSON.stringify(record));
+  return pkg;
+}
+
+export interface SourcePackageArgs {
+  kind: PackageArgs["kind"];
+  /** The app's source folder, relative to rootDir. */
+  source: string;
+  rootDir: string;
+  outDir: string;
+}
+
+/** What a local run leaves in a source folder (caches, a virtual environment, Core Tools' local settings and their secrets): never packaged. */
+const LOCAL_ONLY = /(^|\/)(__pycache__|\.venv|\.python_packages)(\/|$)|\.py[co]$|(^|\/)local\.settings\.json$/;
+
+/**
+ * Zips a source folder as it is (a Python app: Azure installs its requirements.txt when it builds
+ * the app, so no dependencies travel in the zip), with host.json for Function apps as
+ * buildServicePackage writes it. Deterministic, and cheap enough to redo at every plan: files in
+ * name order, every entry with the same time.
+ */
+export function buildSourcePackage(args: SourcePackageArgs): ServicePackage {
+  const folder = path.join(args.rootDir, args.source);
+  const names = (readdirSync(folder, { recursive: true, withFileTypes: true }) as Dirent[])
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)).split(path.sep).join("/"))
+    .filter((name) => !LOCAL_ONLY.test(name))
+    .sort();
+  const files: Record<string, Uint8Array> = Object.fromEntries(
+    names.map((name) => [name, readFileSync(path.join(folder, name))]),
+  );
+  if (args.kind === "function-app") files["host.json"] = json(HOST_JSON);
+  return writeZip(files, args.outDir);
+}
+
+/** The zip of these files, named by its SHA-256 in outDir. */
+function writeZip(files: Record<string, Uint8Array>, outDir: string): ServicePackage {
   const zip = fflate().zipSync(
     Object.fromEntries(Object.entries(files).map(([name, data]) => [name, [data, { mtime: FIXED_MTIME }]])),
     { level: 6 },
   );
   const sha256 = createHash("sha256").update(zip).digest("hex");
-  mkdirSync(args.outDir, { recursive: true });
-  const file = zipPath(args.outDir, sha256);
+  mkdirSync(outDir, { recursive: true });
+  const file = zipPath(outDir, sha256);
   writeFileSync(file, zip);
-  const inputs = Object.keys(build.metafile.inputs).map((input) => ({
-    input,
-    ...fingerprint(path.join(args.rootDir, input)),
-  }));
-  const record: BuildRecord = { recipe: recipe(args.kind), package: { sha256, bytes: zip.length }, inputs };
-  writeFileSync(recordFile, JSON.stringify(record));
   return { file, sha256, bytes: zip.length };
 }
 
