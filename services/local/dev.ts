@@ -1,7 +1,7 @@
 // `npm run dev`: the services with every dependency on loopback, one command, Ctrl-C stops all.
 // `npm run dev -- api worker` hosts only those (LOCAL_SERVICES lists the rest).
 import { jsonLogger } from "../shared/log.js";
-import { LOCAL_SERVICES, startLocalEnvironment } from "./environment.js";
+import { LOCAL_SERVICES, notHostedLocally, startLocalEnvironment } from "./environment.js";
 
 const port = Number(process.env.PORT ?? 7071);
 const started = performance.now();
@@ -41,6 +41,9 @@ Development token (tenant dev-tenant, role writer, 8 h):
 
 Ctrl-C stops everything.
 `);
+
+const python = env.manifests.filter((m) => m.runtime === "python");
+if (python.length > 0) say(`Not hosted here: ${notHostedLocally(python)}.\n`);
 
 let stopping = false;
 const shutdown = async (signal: string) => {
