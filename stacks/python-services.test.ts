@@ -76,11 +76,17 @@ describe("a Python function app on Flex Consumption", () => {
   });
 });
 
-describe("Python apps on Elastic Premium and App Service", () => {
+describe("Python apps on Elastic Premium and App Service (with a staging slot)", () => {
   let plan: Plan;
   beforeAll(async () => {
     const root = project([python("pyfn", "function-app", "3.12"), python("pyweb", "web-app", "3.13")]);
-    plan = await planConfig({ projectDir: root, stack: "dev", config: DEV, secretKeys: [] });
+    const web = { web: { stagingSlot: true } };
+    plan = await planConfig({
+      projectDir: root,
+      stack: "dev",
+      config: { ...DEV, "estate:compute": JSON.stringify(web) },
+      secretKeys: [],
+    });
   });
   const app = (name: string) =>
     plan.resources.find((r) => r.type === "azure-native:web:WebApp" && r.name === `compute-${name}`)!;
@@ -105,6 +111,15 @@ describe("Python apps on Elastic Premium and App Service", () => {
         'az functionapp deployment source config-zip --resource-group "$GROUP" --name "$APP" --src "$FILE" --build-remote true --only-show-errors',
       "publish-pyweb":
         'az webapp deploy --resource-group "$GROUP" --name "$APP" --src-path "$FILE" --type zip --only-show-errors',
+      // The staging slot runs the same package: zip deployed to it as well.
+      "publish-pyweb-staging":
+        'az webapp deploy --resource-group "$GROUP" --name "$APP" --slot "$SLOT" --src-path "$FILE" --type zip --only-show-errors',
+    });
+    const environment = (name: string) =>
+      plan.resources.find((r) => r.name === name)!.inputs.environment as Record<string, string>;
+    expect(environment("publish-pyweb-staging")).toMatchObject({
+      SLOT: "staging",
+      FILE: environment("publish-pyweb").FILE,
     });
   });
 });
