@@ -14,13 +14,17 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
+import { createHash } from "node:crypto";
 import { createRequire, isBuiltin } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const CACHE = path.join(ROOT, "node_modules", ".cache", "estate");
-export const BUNDLE = path.join(CACHE, "cli.cjs");
+// One bundle per checkout: checkouts sharing one node_modules (git worktrees) would otherwise run
+// each other's bundle whenever their own sources look no newer than it.
+const checkout = createHash("sha256").update(realpathSync(ROOT)).digest("hex").slice(0, 12);
+export const BUNDLE = path.join(CACHE, `cli-${checkout}.cjs`);
 /** The bundle's first line records what it was built from: `// estate-bundle {"builtAt":..,"inputs":[..]}`. */
 const HEADER = "// estate-bundle ";
 

@@ -3,7 +3,9 @@
 // functions into resources and finding the packages they use. The estate never serializes a
 // function, and those three were a quarter of `estate plan`'s time and memory. Each is replaced
 // by a stand-in that loads the real module the first time anything reads from it, so code that
-// does need them still works, only later.
+// does need them still works, only later. The same goes for the SDK's Automation API, which its
+// index loads with its own dependencies (execa, js-yaml, tmp...: 80 module files) and which only
+// the cloud commands use.
 import { createRequire, Module } from "node:module";
 import path from "node:path";
 
@@ -11,6 +13,8 @@ const require = createRequire(import.meta.url);
 
 /** The modules, as the SDK requires them. */
 export const CLOSURE_DEPENDENCIES = ["typescript", "@npmcli/arborist", "normalize-package-data"];
+/** The Automation API, as the SDK's index requires it: `estate up`, `preview --cloud` and `destroy` load it. */
+export const AUTOMATION_API = "@pulumi/pulumi/automation";
 
 /**
  * Puts a stand-in for `request`, as resolved from `fromDir`, in Node's module cache. It answers
@@ -55,4 +59,4 @@ export function deferUntilUsed(request: string, fromDir: string): void {
 }
 
 const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-for (const request of CLOSURE_DEPENDENCIES) deferUntilUsed(request, sdkDir);
+for (const request of [...CLOSURE_DEPENDENCIES, AUTOMATION_API]) deferUntilUsed(request, sdkDir);

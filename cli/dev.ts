@@ -1,6 +1,6 @@
 // `npm run dev`: the services with every dependency on loopback, one command, Ctrl-C stops all.
 // `npm run dev -- api worker` hosts only those (LOCAL_SERVICES lists the rest).
-import { LOCAL_SERVICES } from "../services/local/environment.js";
+import { LOCAL_SERVICES, notHostedLocally } from "../services/local/environment.js";
 import { jsonLogger } from "../services/shared/log.js";
 import { startStackEnvironment } from "../stacks/local.js";
 
@@ -42,6 +42,9 @@ Development token (tenant dev-tenant, role writer, 8 h):
 
 Ctrl-C stops everything.
 `);
+
+const python = env.manifests.filter((m) => m.runtime === "python");
+if (python.length > 0) say(`Not hosted here: ${notHostedLocally(python)}.\n`);
 
 let stopping = false;
 const shutdown = async (signal: string) => {

@@ -607,7 +607,8 @@ export const CHECKOV: Catalogue = {
       CKV_AZURE_78: null,
       CKV_AZURE_80: "no .NET, PHP, Python or Java apps: the services are Node.js, whose version EST-APP-012 checks",
       CKV_AZURE_81: "no .NET, PHP, Python or Java apps: the services are Node.js, whose version EST-APP-012 checks",
-      CKV_AZURE_82: "no .NET, PHP, Python or Java apps: the services are Node.js, whose version EST-APP-012 checks",
+      CKV_AZURE_82:
+        "no rule: a Python app's manifest may name only the versions Azure supports (services/manifest.ts PYTHON_VERSIONS, refused otherwise before anything is declared); Node.js versions EST-APP-012 checks",
       CKV_AZURE_83: "no .NET, PHP, Python or Java apps: the services are Node.js, whose version EST-APP-012 checks",
       CKV_AZURE_88: "no Azure Files",
       CKV_AZURE_145: null,

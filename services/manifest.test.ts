@@ -243,13 +243,17 @@ describe("loadManifests", () => {
     await expect(loadManifests(await servicesWith("svc", { name: "svc", kind: "function-app" }))).rejects.toThrow(
       /entry: required for kind function-app/,
     );
-    const python = await loadManifests(
-      await servicesWith("svc", { name: "svc", kind: "web-app", entry: "src/index.ts", runtime: "python" }),
+    const pythonContainer = await loadManifests(
+      await servicesWith("events", {
+        name: "events",
+        kind: "container",
+        image: "events:1",
+        port: 80,
+        runtime: "python",
+      }),
     ).catch((e: Error) => e.message);
-    expect(python).toContain("svc/manifest.json");
-    expect(python).toContain(
-      "runtime: python cannot run as kind web-app; allowed: node (the estate builds Node apps only: run a Python app as kind container)",
-    );
+    expect(pythonContainer).toContain("events/manifest.json");
+    expect(pythonContainer).toContain("runtime: python cannot run as kind container; allowed: container");
     await expect(
       loadManifests(
         await servicesWith("events", {
@@ -282,6 +286,68 @@ describe("loadManifests", () => {
     await expect(
       loadManifests(await servicesWith("web", { name: "web", kind: "static-site", build: "../elsewhere" })),
     ).rejects.toThrow(/build: must be a relative folder inside the service/);
+  });
+
+  describe("Python apps", () => {
+    /** A service folder with a Python source folder `app` holding these files. */
+    async function pythonService(manifest: Record<string, unknown>, files: Record<string, string>): Promise<string> {
+      const dir = await servicesWith("svc", { name: "svc", source: "app", ...manifest });
+      await mkdir(path.join(dir, "svc", "app"));
+      for (const [file, text] of Object.entries(files)) await writeFile(path.join(dir, "svc", "app", file), text);
+      return dir;
+    }
+    const app = { kind: "function-app", runtime: "python", pythonVersion: "3.11" };
+    const sources = { "function_app.py": "import azure.functions\n", "requirements.txt": "azure-functions\n" };
+
+    it("take a function or web app's source folder and a Python version, resolving the folder", async () => {
+      for (const kind of ["function-app", "web-app"]) {
+        const dir = await pythonService({ ...app, kind }, sources);
+        await expect(loadManifests(dir)).resolves.toMatchObject([
+          { kind, runtime: "python", pythonVersion: "3.11", sourcePath: path.join(dir, "svc", "app") },
+        ]);
+      }
+    });
+
+    it("refuse a Python version Azure does not run, naming the manifest, the key and the allowed values", async () => {
+      const message = await loadManifests(await pythonService({ ...app, pythonVersion: "3.9" }, sources)).catch(
+        (e: Error) => e.message,
+      );
+      expect(message).toContain("svc/manifest.json");
+      expect(message).toMatch(/pythonVersion: .*'3\.10' \| '3\.11' \| '3\.12' \| '3\.13'.*received '3\.9'/);
+      const unset = await loadManifests(await pythonService({ ...app, pythonVersion: undefined }, sources)).catch(
+        (e: Error) => e.message,
+      );
+      expect(unset).toContain(
+        "pythonVersion: required for kind function-app on runtime python; allowed: 3.10, 3.11, 3.12, 3.13",
+      );
+    });
+
+    it("refuse an entry file, a source folder on Node, and a Python version on a Node app", async () => {
+      const withEntry = await loadManifests(await pythonService({ ...app, entry: "src/index.ts" }, sources)).catch(
+        (e: Error) => e.message,
+      );
+      expect(withEntry).toContain("entry: not allowed for kind function-app on runtime python");
+      const node = await loadManifests(
+        await servicesWith("svc", { ...valid, source: "app", pythonVersion: "3.11" }),
+      ).catch((e: Error) => e.message);
+      expect(node).toContain("source: not allowed for kind function-app");
+      expect(node).toContain("pythonVersion: not allowed for kind function-app");
+    });
+
+    it("refuse a source folder without requirements.txt, or with a host.json of its own", async () => {
+      const bare = await loadManifests(await pythonService(app, { "function_app.py": "" })).catch(
+        (e: Error) => e.message,
+      );
+      expect(bare).toMatch(/svc\/manifest\.json:\n {2}- source: app has no requirements\.txt/);
+      const hosted = await loadManifests(await pythonService(app, { ...sources, "host.json": "{}" })).catch(
+        (e: Error) => e.message,
+      );
+      expect(hosted).toContain("source: app/host.json: the estate writes the Functions host settings itself");
+      const missing = await loadManifests(await servicesWith("svc", { name: "svc", source: "nowhere", ...app })).catch(
+        (e: Error) => e.message,
+      );
+      expect(missing).toContain("source: nowhere is not a folder of the service");
+    });
   });
 
   it("takes a binding to each data and platform service, the settings read from them", async () => {

@@ -1,7 +1,7 @@
 // Service manifests: what the estate needs to know to host a service. The estate calls
-// `loadManifests("services")`, builds each entry with esbuild, creates the host, grants its managed
+// `loadManifests("services")`, builds each entry with esbuild (or zips a Python app's source folder), creates the host, grants its managed
 // identity exactly the listed data access, registers the routes in APIM and sets the settings.
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 
@@ -216,26 +216,45 @@ export const APP_SERVICE_KINDS: readonly ServiceKind[] = ["function-app", "web-a
 export const RUNTIMES = ["node", "python", "container"] as const;
 export type Runtime = (typeof RUNTIMES)[number];
 /**
- * The runtimes each kind can host: the estate bundles function and web apps with esbuild and runs
- * them on Node 20, and runs a container's image as it is. A Python app needs a build and a
- * `PYTHON|3.x` stack the estate does not make yet: it runs as a container. A static site runs no code.
+ * The runtimes each kind can host: function and web apps run Node 20 (bundled by esbuild) or
+ * Python (the source folder, built in Azure), a container its image as it is. A static site runs no code.
  */
 const KIND_RUNTIMES: Record<ServiceKind, readonly Runtime[]> = {
-  "function-app": ["node"],
-  "web-app": ["node"],
+  "function-app": ["node", "python"],
+  "web-app": ["node", "python"],
   "static-site": [],
   container: ["container"],
 };
+
+/**
+ * The Python versions a Python app may name: those Azure Functions 4.x supports on Linux in every
+ * plan, Flex Consumption included (https://learn.microsoft.com/azure/azure-functions/supported-languages,
+ * https://github.com/Azure/azure-functions-python-worker#readme), which App Service on Linux also runs
+ * (`az webapp list-runtimes --os linux`, https://learn.microsoft.com/azure/app-service/configure-language-python).
+ * 3.14 is left out: remote build, which the estate relies on, refuses it on Flex Consumption
+ * (https://github.com/Azure/azure-functions-python-worker/issues/1801).
+ */
+export const PYTHON_VERSIONS = ["3.10", "3.11", "3.12", "3.13"] as const;
+export type PythonVersion = (typeof PYTHON_VERSIONS)[number];
+/** The file a Python app's source folder lists its packages in: Azure installs them when it builds the app. */
+export const PYTHON_REQUIREMENTS = "requirements.txt";
 
 export const manifestSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, "must be lower-case letters, digits and '-'"),
     kind: z.enum(SERVICE_KINDS),
-    /** function-app, web-app: entry file relative to the service folder, bundled by esbuild. */
+    /** function-app, web-app on Node: entry file relative to the service folder, bundled by esbuild. */
     entry: z
       .string()
       .regex(/^[\w./-]+\.ts$/, "must be a relative .ts path")
       .optional(),
+    /** function-app, web-app on Python: the source folder, relative to the service folder, zipped as it is. */
+    source: z
+      .string()
+      .regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, "must be a relative folder inside the service")
+      .optional(),
+    /** function-app, web-app on Python: the Python version the app runs. */
+    pythonVersion: z.enum(PYTHON_VERSIONS).optional(),
     /** static-site: the build output folder, relative to the service folder (built before the estate runs). */
     build: z
       .string()
@@ -272,53 +291,75 @@ export type ServiceManifest = z.infer<typeof manifestSchema>;
 export interface LoadedManifest extends ServiceManifest {
   /** Absolute path of the service folder. */
   dir: string;
-  /** Absolute path of the entry file (function-app, web-app). */
+  /** Absolute path of the entry file (function-app, web-app on Node). */
   entryPath?: string;
+  /** Absolute path of the source folder (function-app, web-app on Python). */
+  sourcePath?: string;
   /** Absolute path of the build output (static-site). */
   buildPath?: string;
 }
 
-/** A service built from an entry file and hosted on App Service. */
-export type AppServiceManifest = LoadedManifest & {
-  kind: "function-app" | "web-app";
-  entry: string;
-  entryPath: string;
-};
+/** A service hosted on App Service: a Node app built from an entry file, or a Python app from its source folder. */
+export type AppServiceManifest = LoadedManifest & { kind: "function-app" | "web-app" } & (
+    | { runtime?: "node"; entry: string; entryPath: string }
+    | { runtime: "python"; source: string; sourcePath: string; pythonVersion: PythonVersion }
+  );
 
 export const isAppService = (manifest: LoadedManifest): manifest is AppServiceManifest =>
   APP_SERVICE_KINDS.includes(manifest.kind);
 
-/** Which keys each kind needs, and which it cannot have. */
-const KIND_KEYS: Record<
-  ServiceKind,
-  { needs: Array<"entry" | "build" | "image" | "port">; forbids: Array<keyof ServiceManifest> }
-> = {
-  "function-app": { needs: ["entry"], forbids: ["build", "image", "port"] },
-  "web-app": { needs: ["entry"], forbids: ["build", "image", "port"] },
+type KindKey = "entry" | "source" | "pythonVersion" | "build" | "image" | "port";
+/** Which keys each kind needs, and which it cannot have (an app's depend on its runtime). */
+const KIND_KEYS: Record<ServiceKind | "python-app", { needs: KindKey[]; forbids: Array<keyof ServiceManifest> }> = {
+  "function-app": { needs: ["entry"], forbids: ["source", "pythonVersion", "build", "image", "port"] },
+  "web-app": { needs: ["entry"], forbids: ["source", "pythonVersion", "build", "image", "port"] },
+  "python-app": { needs: ["source", "pythonVersion"], forbids: ["entry", "build", "image", "port"] },
   // A static site serves files: no code of its own runs in Azure, so it binds to nothing.
   "static-site": {
     needs: ["build"],
-    forbids: ["entry", "image", "port", "routes", "queues", "cosmos", "blobContainers", "settings", ...BINDING_KEYS],
+    forbids: [
+      "entry",
+      "source",
+      "pythonVersion",
+      "image",
+      "port",
+      "routes",
+      "queues",
+      "cosmos",
+      "blobContainers",
+      "settings",
+      ...BINDING_KEYS,
+    ],
   },
-  container: { needs: ["image", "port"], forbids: ["entry", "build"] },
+  container: { needs: ["image", "port"], forbids: ["entry", "source", "pythonVersion", "build"] },
 };
 
 function kindProblems(manifest: ServiceManifest): string[] {
-  const { needs, forbids } = KIND_KEYS[manifest.kind];
+  const runtimes = KIND_RUNTIMES[manifest.kind];
+  const runtime = manifest.runtime;
+  const runtimeProblems =
+    runtime !== undefined && !runtimes.includes(runtime)
+      ? [
+          `runtime: ${runtime} cannot run as kind ${manifest.kind}; allowed: ${runtimes.join(", ") || "none (a static site runs no code)"}`,
+        ]
+      : [];
+  const python = runtime === "python" && runtimeProblems.length === 0;
+  const { needs, forbids } = KIND_KEYS[python ? "python-app" : manifest.kind];
+  const what = python ? `kind ${manifest.kind} on runtime python` : `kind ${manifest.kind}`;
   const isSet = (key: keyof ServiceManifest) => {
     const value = manifest[key];
     return Array.isArray(value) ? value.length > 0 : value !== undefined;
   };
-  const runtimes = KIND_RUNTIMES[manifest.kind];
-  const runtime = manifest.runtime;
   return [
-    ...needs.filter((key) => !isSet(key)).map((key) => `${key}: required for kind ${manifest.kind}`),
-    ...forbids.filter(isSet).map((key) => `${key}: not allowed for kind ${manifest.kind}`),
-    ...(runtime !== undefined && !runtimes.includes(runtime)
-      ? [
-          `runtime: ${runtime} cannot run as kind ${manifest.kind}; allowed: ${runtimes.join(", ") || "none (a static site runs no code)"}${runtime === "python" ? " (the estate builds Node apps only: run a Python app as kind container)" : ""}`,
-        ]
-      : []),
+    ...runtimeProblems,
+    ...needs
+      .filter((key) => !isSet(key))
+      .map((key) =>
+        key === "pythonVersion"
+          ? `pythonVersion: required for ${what}; allowed: ${PYTHON_VERSIONS.join(", ")}`
+          : `${key}: required for ${what}`,
+      ),
+    ...forbids.filter(isSet).map((key) => `${key}: not allowed for ${what}`),
   ];
 }
 
@@ -394,6 +435,32 @@ export function parseManifest(file: string, json: unknown): ServiceManifest {
   return manifest;
 }
 
+/**
+ * A Python app's source folder is its package: Azure installs what its requirements.txt lists when
+ * it builds the app, and a function app gets the estate's host.json (the extension bundle), as a
+ * Node one does, so the folder holds none of its own.
+ */
+async function sourceProblems(manifest: ServiceManifest, sourcePath: string): Promise<string[]> {
+  const has = (name: string) =>
+    stat(path.join(sourcePath, name)).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+  const folder = await stat(sourcePath).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!folder) return [`source: ${manifest.source} is not a folder of the service`];
+  return [
+    ...(!(await has(PYTHON_REQUIREMENTS))
+      ? [`source: ${manifest.source} has no ${PYTHON_REQUIREMENTS} (Azure installs the app's packages from it)`]
+      : []),
+    ...(manifest.kind === "function-app" && (await has("host.json"))
+      ? [`source: ${manifest.source}/host.json: the estate writes the Functions host settings itself; remove it`]
+      : []),
+  ];
+}
+
 /** Reads every `<servicesDir>/<name>/manifest.json`, sorted by name; fails on the first bad one. */
 export async function loadManifests(servicesDir: string): Promise<LoadedManifest[]> {
   const root = path.resolve(servicesDir);
@@ -416,10 +483,16 @@ export async function loadManifests(servicesDir: string): Promise<LoadedManifest
     if (manifest.name !== entry.name)
       throw new ManifestError(file, [`name: "${manifest.name}" must match the folder name "${entry.name}"`]);
     const dir = path.join(root, entry.name);
+    const sourcePath = manifest.source === undefined ? undefined : path.join(dir, manifest.source);
+    if (sourcePath) {
+      const problems = await sourceProblems(manifest, sourcePath);
+      if (problems.length) throw new ManifestError(file, problems);
+    }
     manifests.push({
       ...manifest,
       dir,
       ...(manifest.entry ? { entryPath: path.join(dir, manifest.entry) } : {}),
+      ...(sourcePath ? { sourcePath } : {}),
       ...(manifest.build ? { buildPath: path.join(dir, manifest.build) } : {}),
     });
   }

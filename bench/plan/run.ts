@@ -58,7 +58,7 @@ const modules = plan.resources
   });
 const floorArgs = [path.join(ROOT, "bench/plan/floor.cjs"), ...new Set(modules)];
 
-// `estate plan` skips loading three modules the Pulumi SDK loads as it starts (cli/defer-closure-deps.ts);
+// `estate plan` skips loading modules the Pulumi SDK loads as it starts (cli/defer-closure-deps.ts);
 // the floor, as the issue defines it, loads them. The same floor with them deferred too shows how
 // much of the plan's lead is that skipped load rather than less work of its own.
 const deferSource = path.join(ROOT, "cli/defer-closure-deps.ts");

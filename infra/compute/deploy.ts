@@ -1,13 +1,15 @@
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { buildServicePackage } from "./package.js";
+import { buildServicePackage, buildSourcePackage } from "./package.js";
+
+/** A service's code: a Node entry file esbuild bundles, or a Python source folder zipped as it is (both absolute). */
+export type AppCode = { runtime: "node"; entryPath: string } | { runtime: "python"; sourcePath: string };
 
 export interface ServicePackageArgs {
   /** What the service runs as: a Function app (the Functions host layout) or a plain Node web app. */
   kind: "function-app" | "web-app";
-  /** The service's entry file (absolute). */
-  entryPath: string;
+  code: AppCode;
   /** The project folder: where Pulumi runs the program, and where packages are built (.estate/packages). */
   rootDir: string;
   /**
@@ -28,12 +30,11 @@ export interface ServicePackage {
 
 /** Builds a service into its zip during the program (.estate/packages, named by its SHA-256). */
 function built(args: Omit<ServicePackageArgs, "target">) {
-  const pkg = buildServicePackage({
-    kind: args.kind,
-    entry: path.relative(args.rootDir, args.entryPath),
-    rootDir: args.rootDir,
-    outDir: path.join(args.rootDir, ".estate", "packages"),
-  });
+  const common = { kind: args.kind, rootDir: args.rootDir, outDir: path.join(args.rootDir, ".estate", "packages") };
+  const pkg =
+    args.code.runtime === "node"
+      ? buildServicePackage({ ...common, entry: path.relative(args.rootDir, args.code.entryPath) })
+      : buildSourcePackage({ ...common, source: path.relative(args.rootDir, args.code.sourcePath) });
   // The zip relative to the project: the same plan on every machine, and Pulumi runs there.
   return { sha256: pkg.sha256, file: path.relative(args.rootDir, pkg.file) };
 }
@@ -71,27 +72,43 @@ export function deployServicePackage(
 }
 
 /**
- * Flex Consumption apps take no package URL: their package is published to the existing app with
- * One deploy (`az functionapp deployment source config-zip`), which writes it to the app's
- * deployment container with the app's identity and restarts the app
- * (https://learn.microsoft.com/azure/azure-functions/flex-consumption-how-to#deploy-your-code-project).
- * The deployer reaches the app's SCM site, so that site must admit the deployer. A code change
- * (new hash) publishes again; nothing to delete, the next package replaces it.
+ * Publishes a package to an app that exists, by zip deploy through its deployment (SCM) site, which
+ * must admit the deployer. Flex Consumption apps take no package URL: theirs arrives by One deploy
+ * (`az functionapp deployment source config-zip`), written to the app's deployment container with
+ * the app's identity (https://learn.microsoft.com/azure/azure-functions/flex-consumption-how-to#deploy-your-code-project).
+ * Python apps are built in Azure, which run-from-package URLs rule out ("remote builds are not
+ * performed when an app has previously been set to run in Run From Package mode",
+ * https://learn.microsoft.com/azure/azure-functions/functions-deployment-technologies#remote-build):
+ * a function app's zip goes the same way with `--build-remote true`
+ * (https://learn.microsoft.com/cli/azure/functionapp/deployment/source#az-functionapp-deployment-source-config-zip),
+ * a web app's by `az webapp deploy --type zip`, built as its SCM_DO_BUILD_DURING_DEPLOYMENT setting
+ * asks (https://learn.microsoft.com/azure/app-service/configure-language-python). A code change (new
+ * hash) publishes again; nothing to delete, the next package replaces it.
  */
-export function publishFlexPackage(
+export function publishPackage(
   name: string,
   args: Omit<ServicePackageArgs, "target"> & {
-    app: { resourceGroupName: pulumi.Input<string>; name: pulumi.Input<string> };
+    /** The app, and for a web app's staging slot, the slot. */
+    app: { resourceGroupName: pulumi.Input<string>; name: pulumi.Input<string>; slot?: string };
   },
   opts?: pulumi.CustomResourceOptions,
 ): command.local.Command {
   const pkg = built(args);
+  const slot = args.app.slot ? ' --slot "$SLOT"' : "";
+  const create =
+    args.kind === "web-app"
+      ? `az webapp deploy --resource-group "$GROUP" --name "$APP"${slot} --src-path "$FILE" --type zip --only-show-errors`
+      : `az functionapp deployment source config-zip --resource-group "$GROUP" --name "$APP" --src "$FILE"${args.code.runtime === "python" ? " --build-remote true" : ""} --only-show-errors`;
   return new command.local.Command(
     `publish-${name}`,
     {
-      create:
-        'az functionapp deployment source config-zip --resource-group "$GROUP" --name "$APP" --src "$FILE" --only-show-errors',
-      environment: { GROUP: args.app.resourceGroupName, APP: args.app.name, FILE: pkg.file },
+      create,
+      environment: {
+        GROUP: args.app.resourceGroupName,
+        APP: args.app.name,
+        FILE: pkg.file,
+        ...(args.app.slot ? { SLOT: args.app.slot } : {}),
+      },
       triggers: [pkg.sha256],
     },
     opts,

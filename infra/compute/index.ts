@@ -38,15 +38,23 @@ export const FUNCTIONS_HOST_ID_LENGTH = 32;
 /** A setting's value: plain text, or a Key Vault secret the app resolves with its own identity. */
 export type AppSettingValue = pulumi.Input<string> | { keyVaultSecretUri: pulumi.Input<string> };
 
+/**
+ * What an app's code runs on: Node 20 by default, or a Python version (its source built in Azure:
+ * the app gets the remote-build settings, and its package by zip deploy, never a package URL).
+ */
+export type AppRuntime = { name: "node" } | { name: "python"; version: string };
+
 export interface HostedApp {
   /** The service's name, e.g. `api`: the app's name qualifier and its key in `apps`. */
   name: string;
   kind: "function-app" | "web-app";
+  runtime?: AppRuntime;
   appSettings?: Record<string, AppSettingValue>;
   /**
    * The service's code: a zip in blob storage the app runs from, fetched with the app's own
    * identity (it needs blob read access on the account). Not on Flex Consumption, whose apps
-   * receive their package by One deploy once they exist (`publishFlexPackage`).
+   * receive their package by One deploy once they exist, nor on Python apps, built in Azure from
+   * theirs by zip deploy (`publishPackage`).
    */
   packageUrl?: pulumi.Input<string>;
   /**
@@ -134,6 +142,13 @@ export interface HostedAppOutputs {
   stagingSlot?: { name: pulumi.Output<string>; principalId: pulumi.Output<string> };
 }
 
+/**
+ * The settings that make App Service build a Linux app from its source on zip deploy (Oryx: pip
+ * install -r requirements.txt), https://learn.microsoft.com/azure/azure-functions/functions-deployment-technologies#remote-build.
+ * Flex Consumption takes none: its remote build is asked for at deploy (`--build-remote true`).
+ */
+const REMOTE_BUILD = { SCM_DO_BUILD_DURING_DEPLOYMENT: "true", ENABLE_ORYX_BUILD: "true" };
+
 /** App settings whose names say they hold a credential: they must be Key Vault references. */
 export const SECRET_SETTING = /(password|secret|key|token|connectionstring|credential)/i;
 /** Settings the component sets itself; apps may not override them. */
@@ -145,6 +160,7 @@ const RESERVED_SETTINGS = new Set([
   "AzureWebJobsStorage__accountName",
   "WEBSITE_RUN_FROM_PACKAGE",
   "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID",
+  ...Object.keys(REMOTE_BUILD),
 ]);
 
 /** Turns the typed settings into App Service's list, refusing secret literals. */
@@ -317,17 +333,25 @@ export class Compute extends pulumi.ComponentResource {
     // settings and site properties that say the same elsewhere.
     const flex = isFunction && args.functions.plan === "FlexConsumption" ? args.functions : undefined;
     const elastic = isFunction && args.functions.plan === "ElasticPremium" ? args.functions : undefined;
+    const runtime = app.runtime ?? { name: "node" };
     if (flex && app.packageUrl)
       throw new Error(
         `compute: app ${app.name} runs on Flex Consumption, which deploys by One deploy, not from a package URL`,
+      );
+    if (runtime.name === "python" && app.packageUrl)
+      throw new Error(
+        `compute: app ${app.name} runs Python, built in Azure from its source by zip deploy, not run from a package URL`,
       );
     const logicalName = `${name}-${app.name}`;
     const platformSettings: inputs.web.NameValuePairArgs[] = [
       ...(elastic
         ? [
             { name: "FUNCTIONS_EXTENSION_VERSION", value: "~4" },
-            { name: "FUNCTIONS_WORKER_RUNTIME", value: "node" },
+            { name: "FUNCTIONS_WORKER_RUNTIME", value: runtime.name },
           ]
+        : []),
+      ...(runtime.name === "python" && !flex
+        ? Object.entries(REMOTE_BUILD).map(([settingName, value]) => ({ name: settingName, value }))
         : []),
       ...(isFunction && args.hostStorage
         ? [{ name: "AzureWebJobsStorage__accountName", value: args.hostStorage.accountName }]
@@ -381,7 +405,7 @@ export class Compute extends pulumi.ComponentResource {
             authentication: { type: "SystemAssignedIdentity" },
           },
         },
-        runtime: { name: "node", version: "20" },
+        runtime: runtime.name === "python" ? runtime : { name: "node", version: NODE_VERSION },
         scaleAndConcurrency: {
           instanceMemoryMB: flex.instanceMemoryMB,
           maximumInstanceCount: flex.maxInstances,
@@ -389,7 +413,7 @@ export class Compute extends pulumi.ComponentResource {
         },
       },
       siteConfig: {
-        linuxFxVersion: flex ? undefined : isFunction ? "NODE|20" : "NODE|20-lts",
+        linuxFxVersion: flex ? undefined : linuxFxVersion(runtime, isFunction),
         alwaysOn: isFunction ? undefined : true,
         minTlsVersion: "1.2",
         scmMinTlsVersion: "1.2",
@@ -467,6 +491,18 @@ export class Compute extends pulumi.ComponentResource {
     ]);
     return { name: slot.name, principalId };
   }
+}
+
+/** The Node major the estate's bundles target (SERVICE_BUILD's node20). */
+const NODE_VERSION = "20";
+
+/**
+ * App Service's stack string: `NODE|20` for function apps, `NODE|20-lts` for web apps, `PYTHON|3.x`
+ * for both (https://learn.microsoft.com/azure/app-service/configure-language-python#configure-python-version).
+ */
+function linuxFxVersion(runtime: AppRuntime, isFunction: boolean): string {
+  if (runtime.name === "python") return `PYTHON|${runtime.version}`;
+  return isFunction ? `NODE|${NODE_VERSION}` : `NODE|${NODE_VERSION}-lts`;
 }
 
 function principalOf(

@@ -1,8 +1,15 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, type Dirent } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { buildSync, version, type BuildOptions } from "esbuild";
-import { zipSync } from "fflate";
+import type { BuildOptions } from "esbuild";
+
+// esbuild and fflate load only when a package is (re)built: most plans reuse every build.
+const requireHere = createRequire(import.meta.url);
+const esbuild = () => requireHere("esbuild") as typeof import("esbuild");
+const fflate = () => requireHere("fflate") as typeof import("fflate");
+/** esbuild's version from its package file, so checking a build record loads nothing. */
+const ESBUILD_VERSION = (requireHere("esbuild/package.json") as { version: string }).version;
 
 export interface PackageArgs {
   /** What the bundle is for: a Function app (host.json and the Functions layout) or a plain Node web app. */
@@ -58,7 +65,7 @@ export function buildServicePackage(args: PackageArgs): ServicePackage {
   const previous = readRecord(recordFile, args.rootDir, args.kind);
   if (previous) return { ...previous.package, file: zipPath(args.outDir, previous.package.sha256) };
 
-  const build = buildSync({
+  const build = esbuild().buildSync({
     ...SERVICE_BUILD,
     entryPoints: [args.entry],
     absWorkingDir: args.rootDir,
@@ -72,20 +79,57 @@ export function buildServicePackage(args: PackageArgs): ServicePackage {
     "dist/main.js": build.outputFiles[0].contents,
     ...(args.kind === "function-app" ? { "host.json": json(HOST_JSON) } : {}),
   };
-  const zip = zipSync(
-    Object.fromEntries(Object.entries(files).map(([name, data]) => [name, [data, { mtime: FIXED_MTIME }]])),
-    { level: 6 },
-  );
-  const sha256 = createHash("sha256").update(zip).digest("hex");
-  mkdirSync(args.outDir, { recursive: true });
-  const file = zipPath(args.outDir, sha256);
-  writeFileSync(file, zip);
+  const pkg = writeZip(files, args.outDir);
   const inputs = Object.keys(build.metafile.inputs).map((input) => ({
     input,
     ...fingerprint(path.join(args.rootDir, input)),
   }));
-  const record: BuildRecord = { recipe: recipe(args.kind), package: { sha256, bytes: zip.length }, inputs };
+  const record: BuildRecord = { recipe: recipe(args.kind), package: { sha256: pkg.sha256, bytes: pkg.bytes }, inputs };
   writeFileSync(recordFile, JSON.stringify(record));
+  return pkg;
+}
+
+export interface SourcePackageArgs {
+  kind: PackageArgs["kind"];
+  /** The app's source folder, relative to rootDir. */
+  source: string;
+  rootDir: string;
+  outDir: string;
+}
+
+/** What a local run leaves in a source folder (caches, a virtual environment, Core Tools' local settings and their secrets): never packaged. */
+const LOCAL_ONLY = /(^|\/)(__pycache__|\.venv|\.python_packages)(\/|$)|\.py[co]$|(^|\/)local\.settings\.json$/;
+
+/**
+ * Zips a source folder as it is (a Python app: Azure installs its requirements.txt when it builds
+ * the app, so no dependencies travel in the zip), with host.json for Function apps as
+ * buildServicePackage writes it. Deterministic, and cheap enough to redo at every plan: files in
+ * name order, every entry with the same time.
+ */
+export function buildSourcePackage(args: SourcePackageArgs): ServicePackage {
+  const folder = path.join(args.rootDir, args.source);
+  const names = (readdirSync(folder, { recursive: true, withFileTypes: true }) as Dirent[])
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)).split(path.sep).join("/"))
+    .filter((name) => !LOCAL_ONLY.test(name))
+    .sort();
+  const files: Record<string, Uint8Array> = Object.fromEntries(
+    names.map((name) => [name, readFileSync(path.join(folder, name))]),
+  );
+  if (args.kind === "function-app") files["host.json"] = json(HOST_JSON);
+  return writeZip(files, args.outDir);
+}
+
+/** The zip of these files, named by its SHA-256 in outDir. */
+function writeZip(files: Record<string, Uint8Array>, outDir: string): ServicePackage {
+  const zip = fflate().zipSync(
+    Object.fromEntries(Object.entries(files).map(([name, data]) => [name, [data, { mtime: FIXED_MTIME }]])),
+    { level: 6 },
+  );
+  const sha256 = createHash("sha256").update(zip).digest("hex");
+  mkdirSync(outDir, { recursive: true });
+  const file = zipPath(outDir, sha256);
+  writeFileSync(file, zip);
   return { file, sha256, bytes: zip.length };
 }
 
@@ -95,7 +139,7 @@ function zipPath(outDir: string, sha256: string): string {
 
 /** Everything besides the sources that shapes a package: a change to any of it rebuilds. */
 const recipe = (kind: PackageArgs["kind"]) =>
-  JSON.stringify({ kind, esbuild: version, build: SERVICE_BUILD, host: HOST_JSON });
+  JSON.stringify({ kind, esbuild: ESBUILD_VERSION, build: SERVICE_BUILD, host: HOST_JSON });
 
 interface BuildRecord {
   recipe: string;

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
-import * as k8s from "@pulumi/kubernetes";
+// The provider alone: the package root loads every Kubernetes API group.
+import { Provider } from "@pulumi/kubernetes/provider";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { parse, stringify } from "yaml";
 import type { BaseArgs } from "../core/args.js";
@@ -206,7 +207,7 @@ export class AksCluster extends pulumi.ComponentResource {
   /** The control plane's identity. */
   readonly principalId: pulumi.Output<string>;
   /** Applies Kubernetes objects to this cluster with the deployer's Entra ID sign-in. */
-  readonly provider: k8s.Provider;
+  readonly provider: Provider;
 
   constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:kubernetes:AksCluster", name, {}, opts);
@@ -358,7 +359,7 @@ export class AksCluster extends pulumi.ComponentResource {
     });
     // Workloads avoid the tainted system pool, so nothing is applied before the user pool and the
     // deployer's Azure RBAC role exist.
-    this.provider = new k8s.Provider(
+    this.provider = new Provider(
       `${name}-k8s`,
       { kubeconfig: pulumi.secret(kubeconfig), enableServerSideApply: true },
       { parent: this, dependsOn: [userPool, ...access] },

@@ -1,5 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
+// Submodules only: the package root loads every Kubernetes API group (a tenth of a plan's start-up).
+import * as apps from "@pulumi/kubernetes/apps/v1";
+import * as autoscaling from "@pulumi/kubernetes/autoscaling/v2";
+import * as core from "@pulumi/kubernetes/core/v1";
+import * as networking from "@pulumi/kubernetes/networking/v1";
+import * as policy from "@pulumi/kubernetes/policy/v1";
+import type { Provider } from "@pulumi/kubernetes/provider";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import type { BaseArgs } from "../core/args.js";
 import { refuseArgs, type ArgProblem } from "./cluster.js";
@@ -13,7 +19,7 @@ const SECRET_ENV = /(password|secret|key|token|connectionstring|credential)/i;
 
 export interface WorkloadArgs extends Pick<BaseArgs, "resourceGroupName" | "location" | "namer"> {
   /** The cluster the objects go to (AksCluster.provider). */
-  provider: k8s.Provider;
+  provider: Provider;
   /** The cluster's OIDC issuer: the workload identity's federated credential trusts its tokens. */
   oidcIssuerUrl: pulumi.Input<string>;
   /** The app's name: its namespace, Deployment, Service, HPA and service account. */
@@ -114,16 +120,16 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: app, labels } }, k8sOpts);
+    const namespace = new core.Namespace(`${name}-ns`, { metadata: { name: app, labels } }, k8sOpts);
     const metadata = { name: app, namespace: namespace.metadata.name, labels };
-    const serviceAccount = new k8s.core.v1.ServiceAccount(
+    const serviceAccount = new core.ServiceAccount(
       `${name}-sa`,
       { metadata: { ...metadata, annotations: { "azure.workload.identity/client-id": identity.clientId } } },
       k8sOpts,
     );
 
     const probe = { httpGet: { path: args.healthPath, port: args.port }, periodSeconds: 10 };
-    const deployment = new k8s.apps.v1.Deployment(
+    const deployment = new apps.Deployment(
       `${name}-deploy`,
       {
         metadata,
@@ -172,7 +178,7 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
       { ...k8sOpts, dependsOn: [credential], ignoreChanges: ["spec.replicas"] },
     );
 
-    const service = new k8s.core.v1.Service(
+    const service = new core.Service(
       `${name}-svc`,
       {
         metadata: {
@@ -193,7 +199,7 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
       k8sOpts,
     );
 
-    new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+    new autoscaling.HorizontalPodAutoscaler(
       `${name}-hpa`,
       {
         metadata,
@@ -215,13 +221,13 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
       k8sOpts,
     );
     // Voluntary disruptions (node upgrades, scale-down) keep all but one replica serving.
-    new k8s.policy.v1.PodDisruptionBudget(
+    new policy.PodDisruptionBudget(
       `${name}-pdb`,
       { metadata, spec: { maxUnavailable: 1, selector: { matchLabels: { app } } } },
       k8sOpts,
     );
     // Cilium enforces it: only the app's port is reachable, from anywhere the Service is.
-    new k8s.networking.v1.NetworkPolicy(
+    new networking.NetworkPolicy(
       `${name}-netpol`,
       {
         metadata,

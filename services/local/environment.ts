@@ -81,6 +81,14 @@ const webApps: Record<
 /** Every service the local environment can run: `npm run dev` hosts them all. */
 export const LOCAL_SERVICES = [...Object.keys(services), ...Object.keys(webApps)];
 
+/**
+ * The local host runs the Node services' handlers in-process; a Python app needs the Functions
+ * Python worker or its own server and its requirements installed, which the estate does not set up.
+ */
+export function notHostedLocally(python: LoadedManifest[]): string {
+  return `${python.map((m) => `services/${m.name}/manifest.json`).join(", ")}: runtime python: the local environment hosts Node services only; run a Python app with Azure Functions Core Tools (func start) or its own server`;
+}
+
 export interface LocalEnvironmentOptions {
   log?: Logger;
   /** Progress lines for humans (npm run dev). */
@@ -165,6 +173,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   try {
     const manifests = await loadManifests(SERVICES_DIR);
     const initial = options.services ?? Object.keys(services);
+    const python = manifests.filter((m) => m.runtime === "python" && initial.includes(m.name));
+    if (python.length > 0) throw new Error(notHostedLocally(python));
     const unknown = initial.filter((name) => !LOCAL_SERVICES.includes(name));
     if (unknown.length > 0)
       throw new Error(`unknown service ${unknown.join(", ")}: the local environment runs ${LOCAL_SERVICES.join(", ")}`);

@@ -8,10 +8,10 @@ import {
   type FunctionsHostContainer,
   type FunctionsHosting,
 } from "../../infra/compute/index.js";
-import { deployServicePackage, publishFlexPackage } from "../../infra/compute/deploy.js";
+import { deployServicePackage, publishPackage, type AppCode } from "../../infra/compute/deploy.js";
 import type { ContainerRegistry } from "../../infra/containers/index.js";
 import { StaticSite } from "../../infra/static/index.js";
-import { isAppService, isKeyVaultSetting } from "../../services/manifest.js";
+import { isAppService, isKeyVaultSetting, type AppServiceManifest } from "../../services/manifest.js";
 import { staticSiteRegion } from "../config/hosts.js";
 import type { EstateConfig } from "../config/schema.js";
 import { serviceSettings, type SettingSources } from "../services.js";
@@ -60,11 +60,12 @@ export function hostsTier(
   // App Service hosts the services built from an entry file; static sites are served by their own host.
   const services = foundation.services.filter(isAppService);
 
-  // Each service is bundled into a zip during the program and uploaded by the deployer's own
+  // Each Node service is bundled into a zip during the program and uploaded by the deployer's own
   // identity; a code change changes only that service's blob name and its app's setting.
-  // Flex Consumption apps get theirs by One deploy once they exist (below).
+  // Flex Consumption apps, and Python apps (built in Azure), get theirs by zip deploy once they exist (below).
   const flex = flexServices(foundation);
-  const uploaded = services.filter((service) => !flex.includes(service.name));
+  const published = services.filter((service) => flex.includes(service.name) || service.runtime === "python");
+  const uploaded = services.filter((service) => !published.includes(service));
   const deployer = uploaded.length
     ? data.storage.grantBlobAccess("deployer", clientConfig.objectId, "write", DEPLOYMENTS_CONTAINER)
     : undefined;
@@ -78,7 +79,7 @@ export function hostsTier(
     uploaded.map((service) => {
       const { url } = deployServicePackage(
         service.name,
-        { kind: service.kind, entryPath: service.entryPath, rootDir, target: packageTarget },
+        { kind: service.kind, code: codeOf(service), rootDir, target: packageTarget },
         // Not the whole storage component: the apps' grants inside it wait for these packages.
         { dependsOn: [data.storage.containers[DEPLOYMENTS_CONTAINER], deployer!] },
       );
@@ -120,6 +121,7 @@ export function hostsTier(
     apps: services.map((service) => ({
       name: service.name,
       kind: service.kind,
+      runtime: service.runtime === "python" ? { name: "python" as const, version: service.pythonVersion } : undefined,
       appSettings: serviceSettings(service, settingSources, identities[service.name]),
       packageUrl: packageUrls[service.name],
       userAssignedIdentityId: identities[service.name]?.id,
@@ -162,24 +164,27 @@ export function hostsTier(
         publishGrants.push(
           data.storage.grantBlobAccess(key, principalId, "write", flexDeploymentContainer(service.name)),
         );
-      else data.storage.grantBlobAccess(key, principalId, "read", DEPLOYMENTS_CONTAINER);
+      // Zip deploy keeps a Python app's build in the app itself: no package blob to read.
+      else if (uploaded.includes(service))
+        data.storage.grantBlobAccess(key, principalId, "read", DEPLOYMENTS_CONTAINER);
       // Each secret the service reads, generated or supplied (App Service resolves the reference with the app's own identity), and no other secret of the vault.
       for (const setting of service.settings.filter(isKeyVaultSetting))
         data.keyVault.grantSecretRead(key, principalId, setting.value!);
     }
   }
-  for (const service of services.filter((s) => flex.includes(s.name))) {
-    publishFlexPackage(
+  for (const service of published) {
+    const app = compute.apps[service.name];
+    const target = { resourceGroupName: base.resourceGroupName, name: app.name };
+    const publish = { kind: service.kind, code: codeOf(service), rootDir };
+    // Flex: once the apps may write their containers, One deploy stores the package with the app's identity.
+    publishPackage(
       service.name,
-      {
-        kind: service.kind,
-        entryPath: service.entryPath,
-        rootDir,
-        app: { resourceGroupName: base.resourceGroupName, name: compute.apps[service.name].name },
-      },
-      // Once the apps may write their containers: One deploy stores the package with the app's identity.
-      { dependsOn: publishGrants },
+      { ...publish, app: target },
+      { dependsOn: flex.includes(service.name) ? publishGrants : [] },
     );
+    // The staging slot is an app of its own to zip deploy: it gets the same package.
+    if (app.stagingSlot)
+      publishPackage(`${service.name}-${STAGING_SLOT}`, { ...publish, app: { ...target, slot: STAGING_SLOT } });
   }
   const registry = estateRegistry(foundation, networkTier);
   const containers = containerHosts(foundation, networkTier, dataTier, platform, settingSources, registry);
@@ -193,6 +198,13 @@ export function hostsTier(
     tenantId,
     databaseUsers: [...databaseUsers, ...(containers?.databaseUsers ?? []), ...(kubernetes?.databaseUsers ?? [])],
   };
+}
+
+/** A hosted app's code as the estate builds it: the Node entry file, or the Python source folder. */
+function codeOf(service: AppServiceManifest): AppCode {
+  return service.runtime === "python"
+    ? { runtime: "python", sourcePath: service.sourcePath }
+    : { runtime: "node", entryPath: service.entryPath };
 }
 
 /** Where the gateway sends a routed service's calls: its App Service app or its container app. */
