@@ -6,6 +6,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { fixturePlan } from "./testing/plan-fixture.js";
+import { savedPlanCommands } from "./testing/saved-plan-commands.js";
 // @ts-expect-error: plain JavaScript module without type declarations
 import { BUNDLE, buildBundle } from "../bin/cli-bundle.js";
 
@@ -45,7 +46,7 @@ describe("the estate command's bundle", () => {
     expect(readFileSync(BUNDLE, "utf8")).toMatch(/await import\("@hpcc-js\/wasm-graphviz"\)/);
   });
 
-  it("runs the commands that read a saved plan without loading the Pulumi SDK or any other package file", async () => {
+  it("runs every command that reads a saved plan without loading the Pulumi SDK, a provider or any other CommonJS package file", async () => {
     // A private copy of this checkout's bundle: other checkouts sharing node_modules may rebuild
     // the cached one from their own sources at any time. Beside the cache, so that the packages it
     // imports when needed resolve as from there.
@@ -65,7 +66,8 @@ describe("the estate command's bundle", () => {
       ),
     );
     // Lists, at exit, every file Node compiled as CommonJS besides the bundle (the closure
-    // dependencies' stand-ins in the module cache are not compiled).
+    // dependencies' stand-ins in the module cache are not compiled). The Pulumi SDK and the
+    // providers are CommonJS: required or imported, each of their files passes through here.
     const hook = path.join(dir, "loaded.cjs");
     writeFileSync(
       hook,
@@ -74,18 +76,25 @@ describe("the estate command's bundle", () => {
       process.on("exit", () => process.stderr.write("LOADED " + JSON.stringify(compiled.filter((f) => f !== ${JSON.stringify(realpathSync(bundle))}))));`,
     );
     const run = promisify(execFile);
-    for (const args of [
-      ["policy", "--plan", plan, "--out", dir],
-      ["cost", plan, "--out", dir],
-      ["diff", plan, plan],
-      ["export", plan, "--out", path.join(dir, "t.json")],
-    ]) {
-      const { stderr } = await run(process.execPath, ["--require", hook, bundle, ...args], {
+    const loaded = async (args: string[], exitCodes: number[]): Promise<string[]> => {
+      const result = await run(process.execPath, ["--require", hook, ...args], {
         cwd: ROOT,
         env: { ...process.env, CI: "true" },
-      }).catch((error) => error);
-      expect(JSON.parse(stderr.slice(stderr.indexOf("LOADED ") + 7)), args.join(" ")).toEqual([]);
-    }
+      }).then(
+        (done) => ({ ...done, code: 0 }),
+        (error: { stderr: string; code: number }) => error,
+      );
+      expect(exitCodes, `${args.join(" ")}: ${result.stderr}`).toContain(result.code);
+      return JSON.parse(result.stderr.slice(result.stderr.indexOf("LOADED ") + 7));
+    };
+    // The probe sees the SDK and a provider when something loads them.
+    const probed = await loaded(["-e", 'require("@pulumi/pulumi"); require("@pulumi/azure-native/resources")'], [0]);
+    expect(probed.some((file) => file.includes(`${path.sep}@pulumi${path.sep}pulumi${path.sep}`))).toBe(true);
+    expect(probed.some((file) => file.includes(`${path.sep}@pulumi${path.sep}azure-native${path.sep}`))).toBe(true);
+    for (const { command, args, exitCodes } of savedPlanCommands(plan, dir))
+      expect(await loaded([bundle, ...args], exitCodes), command).toEqual([]);
+    // graph wrote its SVG, so Graphviz (an ES module) did load when it was needed.
+    expect(readFileSync(path.join(dir, "graph.svg"), "utf8")).toContain("<svg");
     rmSync(bundleDir, { recursive: true, force: true });
   });
 });

@@ -2,7 +2,7 @@
  * bench/policy: the policy pack over the prod plan. Measures the evaluation of the whole pack (median
  * of many runs after warm-up), the reports it writes, their share of `estate plan prod` wall time
  * (target < 5 %), the cost per rule × resource result, and the slowest rules; and the wall time of
- * every command that reads a saved plan (policy --plan, cost, diff, graph, export) beside a bare
+ * every command that reads a saved plan (policy --plan, cost, diff, graph, export, dr) beside a bare
  * `node` process that reads and parses the same plan.json, run in turns in the same loop so both see
  * the same machine load (target: at most 3x). Writes bench/results/policy.json.
  * Run: node bin/run-ts.js bench/policy/run.ts
@@ -15,6 +15,7 @@ import { performance } from "node:perf_hooks";
 // @ts-expect-error: plain JavaScript module without type declarations
 import { BUNDLE, buildBundle } from "../../bin/cli-bundle.js";
 import { planStack } from "../../cli/plan/stack.js";
+import { savedPlanCommands } from "../../cli/testing/saved-plan-commands.js";
 import { renderReport, REPORT_FORMATS } from "../../cli/reports/write.js";
 import { evaluatePlan } from "../../policies/evaluate.js";
 import { RULES } from "../../policies/rules/index.js";
@@ -86,16 +87,11 @@ const planWallMs = median(planWall);
 
 const savedPlan = path.join(out, "plan.json");
 const savedOut = mkdtempSync(path.join(os.tmpdir(), "estate-bench-saved-"));
-const SAVED_PLAN_COMMANDS: Array<{ command: string; argv: string[]; exitCodes?: number[] }> = [
-  { command: "policy --plan", argv: estate(["policy", "--plan", savedPlan, "--out", savedOut]), exitCodes: [0, 3] },
-  { command: "cost", argv: estate(["cost", savedPlan, "--out", savedOut]) },
-  { command: "diff", argv: estate(["diff", savedPlan, savedPlan]) },
-  { command: "graph", argv: estate(["graph", savedPlan, "--out", savedOut]) },
-  {
-    command: "export",
-    argv: estate(["export", savedPlan, "--format", "arm", "--out", path.join(savedOut, "template.json")]),
-  },
-];
+const SAVED_PLAN_COMMANDS = savedPlanCommands(savedPlan, savedOut).map(({ command, args, exitCodes }) => ({
+  command,
+  argv: estate(args),
+  exitCodes,
+}));
 const BARE_NODE = ["-e", `JSON.parse(require("node:fs").readFileSync(${JSON.stringify(savedPlan)}, "utf8"))`];
 
 function wallMs(argv: string[], exitCodes = [0]): number {
@@ -117,7 +113,7 @@ for (let i = 0; i < SAVED_PLAN_RUNS; i++) {
 }
 rmSync(bundleDir, { recursive: true, force: true });
 const bareNodeMs = median(bareSamples);
-const savedPlanCommands = SAVED_PLAN_COMMANDS.map(({ command }) => {
+const savedPlanResults = SAVED_PLAN_COMMANDS.map(({ command }) => {
   const ms = median(commandSamples.get(command)!);
   return { command, wallMedianMs: Math.round(ms), timesBareNode: round(ms / bareNodeMs, 2) };
 });
@@ -144,7 +140,7 @@ const result = {
   savedPlan: {
     bareNodeReadWallMedianMs: Math.round(bareNodeMs),
     targetTimesBareNode: SAVED_PLAN_TARGET,
-    commands: savedPlanCommands,
+    commands: savedPlanResults,
   },
   slowestRules: perRule.slice(0, 10).map(({ rule, ms }) => ({ rule, ms: round(ms) })),
   runs: { evaluate: EVAL_RUNS, plan: PLAN_RUNS, savedPlan: SAVED_PLAN_RUNS },
@@ -158,7 +154,7 @@ if (result.shareOfPlanPercent >= result.targetSharePercent) {
   );
   process.exitCode = 1;
 }
-for (const { command, timesBareNode } of savedPlanCommands.filter((c) => c.timesBareNode > SAVED_PLAN_TARGET)) {
+for (const { command, timesBareNode } of savedPlanResults.filter((c) => c.timesBareNode > SAVED_PLAN_TARGET)) {
   console.error(
     `estate ${command} on a saved plan takes ${timesBareNode}x a bare node process reading it (target at most ${SAVED_PLAN_TARGET}x)`,
   );
