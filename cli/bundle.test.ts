@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { SourceMap } from "node:module";
 import path from "node:path";
@@ -43,7 +43,8 @@ describe("the estate command's bundle", () => {
 
   it("leaves Graphviz out, for the graph command to load when it renders", async () => {
     await buildBundle();
-    expect(readFileSync(BUNDLE, "utf8")).toMatch(/await import\("@hpcc-js\/wasm-graphviz"\)/);
+    // Imported through the runner's import() (bin/cli-bundle.js, runBundle).
+    expect(readFileSync(BUNDLE, "utf8")).toMatch(/await __estateImport\("@hpcc-js\/wasm-graphviz"\)/);
   });
 
   it("runs every command that reads a saved plan without loading the Pulumi SDK, a provider or any other CommonJS package file", async () => {
@@ -65,21 +66,21 @@ describe("the estate command's bundle", () => {
         ]),
       ),
     );
-    // Lists, at exit, every file Node compiled as CommonJS besides the bundle (the closure
-    // dependencies' stand-ins in the module cache are not compiled). The Pulumi SDK and the
-    // providers are CommonJS: required or imported, each of their files passes through here.
+    // Lists, at exit, every file Node compiled as CommonJS (the bundle runs as a script of its own,
+    // and the closure dependencies' stand-ins in the module cache are not compiled). The Pulumi SDK
+    // and the providers are CommonJS: required or imported, each of their files passes through here.
     const hook = path.join(dir, "loaded.cjs");
     writeFileSync(
       hook,
       `const Module = require("node:module"); const compiled = []; const compile = Module.prototype._compile;
       Module.prototype._compile = function (code, file) { compiled.push(file); return compile.call(this, code, file); };
-      process.on("exit", () => process.stderr.write("LOADED " + JSON.stringify(compiled.filter((f) => f !== ${JSON.stringify(realpathSync(bundle))}))));`,
+      process.on("exit", () => process.stderr.write("LOADED " + JSON.stringify(compiled)));`,
     );
     const run = promisify(execFile);
     const loaded = async (args: string[], exitCodes: number[]): Promise<string[]> => {
       const result = await run(process.execPath, ["--require", hook, ...args], {
         cwd: ROOT,
-        env: { ...process.env, CI: "true" },
+        env: { ...process.env, CI: "true", ESTATE_BUNDLE: bundle },
       }).then(
         (done) => ({ ...done, code: 0 }),
         (error: { stderr: string; code: number }) => error,
@@ -91,10 +92,39 @@ describe("the estate command's bundle", () => {
     const probed = await loaded(["-e", 'require("@pulumi/pulumi"); require("@pulumi/azure-native/resources")'], [0]);
     expect(probed.some((file) => file.includes(`${path.sep}@pulumi${path.sep}pulumi${path.sep}`))).toBe(true);
     expect(probed.some((file) => file.includes(`${path.sep}@pulumi${path.sep}azure-native${path.sep}`))).toBe(true);
+    const estate = path.join(ROOT, "bin/estate.js");
     for (const { command, args, exitCodes } of savedPlanCommands(plan, dir))
-      expect(await loaded([bundle, ...args], exitCodes), command).toEqual([]);
+      expect(await loaded([estate, ...args], exitCodes), command).toEqual([]);
     // graph wrote its SVG, so Graphviz (an ES module) did load when it was needed.
     expect(readFileSync(path.join(dir, "graph.svg"), "utf8")).toContain("<svg");
+    rmSync(bundleDir, { recursive: true, force: true });
+  });
+
+  it("runs from V8's code cache of each command from the second run on, Graphviz's import included", async () => {
+    await buildBundle();
+    const bundleDir = mkdtempSync(path.join(path.dirname(BUNDLE), "..", "estate-test-"));
+    const bundle = path.join(bundleDir, "cli.cjs");
+    copyFileSync(BUNDLE, bundle);
+    const dir = mkdtempSync(path.join(tmpdir(), "estate-cached-"));
+    const plan = path.join(dir, "plan.json");
+    writeFileSync(
+      plan,
+      JSON.stringify(fixturePlan("dev", [{ type: "azure-native:resources:ResourceGroup", name: "rg" }])),
+    );
+    const graph = () =>
+      promisify(execFile)(process.execPath, [path.join(ROOT, "bin/estate.js"), "graph", plan, "--out", dir], {
+        cwd: ROOT,
+        env: { ...process.env, CI: "true", ESTATE_BUNDLE: bundle },
+      });
+    const cache = `${bundle}.graph.v8cache`;
+    const first = await graph();
+    const written = statSync(cache).mtimeMs;
+    rmSync(path.join(dir, "graph.svg"));
+    const second = await graph();
+    expect(second.stdout).toBe(first.stdout);
+    expect(readFileSync(path.join(dir, "graph.svg"), "utf8")).toContain("<svg");
+    // V8 took the cache: a cache it refuses is written again.
+    expect(statSync(cache).mtimeMs).toBe(written);
     rmSync(bundleDir, { recursive: true, force: true });
   });
 });

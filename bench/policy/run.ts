@@ -59,8 +59,9 @@ const perRule = RULES.map((rule) => ({
  * `estate` runs from a bundle cached in the shared node_modules/.cache, which other checkouts
  * sharing that node_modules may rebuild from their own sources at any time (the bundle holds its
  * sources' absolute paths). So the bench builds the bundle from this checkout and runs a private
- * copy of it: `node <copy> <args>` is what bin/estate.js runs, less its freshness check (one stat
- * per source file). The copy is removed at the end.
+ * copy of it: bin/estate.js with ESTATE_BUNDLE=<copy> runs it as `estate` does (with its code
+ * cache, beside the copy), less the freshness check (one stat per source file). The copy is
+ * removed at the end.
  */
 await buildBundle();
 // Beside the cache, so that the packages it imports when needed resolve as from the cache.
@@ -69,7 +70,8 @@ const bundle = path.join(bundleDir, "cli.cjs");
 copyFileSync(BUNDLE, bundle);
 if (!readFileSync(bundle, "utf8").includes(`${path.join(ROOT, "cli")}${path.sep}`))
   throw new Error(`${BUNDLE} was not built from ${ROOT} (another checkout rebuilt it): run the bench again`);
-const estate = (args: string[]) => [bundle, ...args];
+const estate = (args: string[]) => [path.join(ROOT, "bin/estate.js"), ...args];
+process.env.ESTATE_BUNDLE = bundle;
 
 // Wall time of the whole command, which plans, evaluates and writes every report.
 const out = mkdtempSync(path.join(os.tmpdir(), "estate-bench-policy-"));
