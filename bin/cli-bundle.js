@@ -102,7 +102,9 @@ export async function buildBundle() {
  * the bundle imports packages through `estate.import`, set here.
  */
 export function runBundle(file, command) {
-  if (process.env.ESTATE_DEBUG) return createRequire(import.meta.url)(file); // source-mapped traces
+  const source = readFileSync(file, "utf8");
+  // Source-mapped traces when debugging; and a bundle built before `estate.import` calls import().
+  if (process.env.ESTATE_DEBUG || !source.includes(IMPORT)) return createRequire(import.meta.url)(file);
   globalThis[Symbol.for("estate.import")] = (specifier) => import(specifier);
   const cacheFile = `${file}.${/^[a-z]+$/.test(command ?? "") ? command : "help"}.v8cache`;
   let cachedData;
@@ -111,7 +113,7 @@ export function runBundle(file, command) {
   } catch {
     cachedData = undefined;
   }
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`;
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const script = new vm.Script(wrapped, { filename: file, cachedData });
   if (!cachedData || script.cachedDataRejected)
     process.once("exit", () => {
