@@ -129,7 +129,7 @@ for (let i = 0; i < SAVED_PLAN_RUNS; i++) {
   for (const { command, argv, exitCodes } of SAVED_PLAN_COMMANDS)
     commandSamples.get(command)!.push(wallMs(argv, exitCodes));
 }
-rmSync(bundleDir, { recursive: true, force: true });
+for (const dir of [bundleDir, out, savedOut]) rmSync(dir, { recursive: true, force: true });
 const bareNodeMs = median(bareSamples);
 const graphvizFloorMs = median(floorSamples);
 const savedPlanResults = SAVED_PLAN_COMMANDS.map(({ command }) => {
