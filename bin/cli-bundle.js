@@ -15,9 +15,10 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createHash } from "node:crypto";
-import { createRequire, isBuiltin } from "node:module";
+import { createRequire, isBuiltin, Module } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import vm from "node:vm";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const CACHE = path.join(ROOT, "node_modules", ".cache", "estate");
@@ -27,6 +28,8 @@ const checkout = createHash("sha256").update(realpathSync(ROOT)).digest("hex").s
 export const BUNDLE = path.join(CACHE, `cli-${checkout}.cjs`);
 /** The bundle's first line records what it was built from: `// estate-bundle {"builtAt":..,"inputs":[..]}`. */
 const HEADER = "// estate-bundle ";
+/** Where the bundle finds the `import()` of the runner: see runBundle. */
+const IMPORT = "__estateImport";
 
 /** Path of an up-to-date bundle, building it first when any of its inputs changed. */
 export async function cliBundle() {
@@ -61,6 +64,7 @@ export async function buildBundle() {
   const { build } = await import("esbuild");
   mkdirSync(CACHE, { recursive: true });
   const builtAt = Date.now();
+  const dynamicImports = new Set();
   const result = await build({
     entryPoints: [path.join(ROOT, "cli/main.ts")],
     outfile: BUNDLE,
@@ -73,7 +77,8 @@ export async function buildBundle() {
     sourcemap: "linked",
     metafile: true,
     logLevel: "silent",
-    plugins: [requirablePackagesExternal, importMetaAsLiterals],
+    banner: { js: `var ${IMPORT} = globalThis[Symbol.for("estate.import")] ?? ((specifier) => import(specifier));` },
+    plugins: [requirablePackagesExternal(dynamicImports), importMetaAsLiterals],
   });
   const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith("node_modules/"));
   const header = `${HEADER}${JSON.stringify({ builtAt, inputs: [...inputs, "package-lock.json", "bin/cli-bundle.js"] })}\n`;
@@ -87,7 +92,47 @@ export async function buildBundle() {
   // puts in another checkout, where paths relative to it would name that checkout's files.
   const sources = map.sources.map((source) => path.resolve(CACHE, source));
   writeAtomically(`${BUNDLE}.map`, JSON.stringify({ ...map, sources, mappings: `;${map.mappings}` }));
-  writeAtomically(BUNDLE, Buffer.concat([Buffer.from(header), Buffer.from(output(".cjs").contents)]));
+  // The packages loaded when needed are imported through the runner's import(), which code run
+  // from V8's code cache cannot call itself (runBundle); same length or not, only those lines move.
+  let code = output(".cjs").text;
+  for (const specifier of dynamicImports)
+    code = code.replaceAll(`import(${JSON.stringify(specifier)})`, `${IMPORT}(${JSON.stringify(specifier)})`);
+  writeAtomically(BUNDLE, `${header}${code}`);
+}
+
+/**
+ * Runs a bundle as require() would, with V8's code cache of it: Node 20 has no
+ * module.enableCompileCache, and compiling the bundle's functions as they are first called was a
+ * good part of what a command that reads a saved plan spent (bench/policy). One cache per command
+ * (the functions it ran), beside the bundle, written at the end of a run that found none or a stale
+ * one (V8 refuses a cache of another source). Code from a cache cannot call import() on Node 20:
+ * the bundle imports packages through `estate.import`, set here.
+ */
+export function runBundle(file, command) {
+  const source = readFileSync(file, "utf8");
+  // Source-mapped traces when debugging; and a bundle built before `estate.import` calls import().
+  if (process.env.ESTATE_DEBUG || !source.includes(IMPORT)) return createRequire(import.meta.url)(file);
+  globalThis[Symbol.for("estate.import")] = (specifier) => import(specifier);
+  const cacheFile = `${file}.${/^[a-z]+$/.test(command ?? "") ? command : "help"}.v8cache`;
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const script = new vm.Script(wrapped, { filename: file, cachedData });
+  if (!cachedData || script.cachedDataRejected)
+    process.once("exit", () => {
+      try {
+        writeAtomically(cacheFile, script.createCachedData());
+      } catch {
+        // a read-only cache folder: the next run compiles again
+      }
+    });
+  const module = new Module(file);
+  module.filename = file;
+  script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
 }
 
 function writeAtomically(file, contents) {
@@ -109,14 +154,17 @@ const BUNDLED_PACKAGES = ["yaml", "zod", "commander", "cli-table3", "fast-xml-pa
  * would find them (a nested node_modules may hold another version than the root's); ESM-only
  * ones (chalk, ora...) and BUNDLED_PACKAGES are bundled in.
  */
-const requirablePackagesExternal = {
+const requirablePackagesExternal = (dynamicImports) => ({
   name: "requirable-packages-external",
   setup(build) {
     const bundledDirs = [];
     build.onResolve({ filter: /^[^./#]/ }, (args) => {
       if (args.path.startsWith("node:") || isBuiltin(args.path)) return { external: true };
       // Loaded when needed, by Node itself: kept out of the file every command reads.
-      if (args.kind === "dynamic-import") return { external: true };
+      if (args.kind === "dynamic-import") {
+        dynamicImports.add(args.path);
+        return { external: true };
+      }
       const name = args.path.startsWith("@") ? args.path.split("/").slice(0, 2).join("/") : args.path.split("/")[0];
       const packageDir = findPackage(name, args.resolveDir);
       if (!packageDir) return undefined; // esbuild reports what cannot be found
@@ -130,7 +178,7 @@ const requirablePackagesExternal = {
       return { path: createRequire(path.join(args.resolveDir, "importer.js")).resolve(args.path), external: true };
     });
   },
-};
+});
 
 /** The folder of the package `name` as Node would find it from `fromDir`. */
 function findPackage(name, fromDir) {

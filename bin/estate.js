@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // The `estate` command. Runs from a bundle of the TypeScript CLI (bin/cli-bundle.js);
-// ESTATE_NO_BUNDLE=1 runs the sources through tsx instead.
-import { createRequire } from "node:module";
-
+// ESTATE_NO_BUNDLE=1 runs the sources through tsx instead. ESTATE_BUNDLE=<file> runs that bundle as
+// it is (bench/policy and the bundle test run a private copy of this checkout's).
 if (process.env.ESTATE_NO_BUNDLE) {
   const { register } = await import("tsx/esm/api");
   register();
@@ -10,6 +9,6 @@ if (process.env.ESTATE_NO_BUNDLE) {
 } else {
   // Stack traces of the bundle point at the TypeScript sources when debugging.
   if (process.env.ESTATE_DEBUG) process.setSourceMapsEnabled(true);
-  const { cliBundle } = await import("./cli-bundle.js");
-  createRequire(import.meta.url)(await cliBundle());
+  const { cliBundle, runBundle } = await import("./cli-bundle.js");
+  runBundle(process.env.ESTATE_BUNDLE || (await cliBundle()), process.argv[2]);
 }

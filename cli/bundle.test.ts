@@ -1,13 +1,13 @@
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { SourceMap } from "node:module";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXIT } from "./errors.js";
 import type { Plan } from "./plan/schema.js";
 import { fixturePlan } from "./testing/plan-fixture.js";
+import { savedPlanCommands } from "./testing/saved-plan-commands.js";
 // @ts-expect-error: plain JavaScript module without type declarations
 import { BUNDLE, buildBundle } from "../bin/cli-bundle.js";
 
@@ -26,9 +26,12 @@ let dir: string;
 
 /** Runs `estate <args>` from this checkout's bundle (a private copy), or from the sources through tsx. */
 async function estate(via: "bundle" | "sources", args: string[], nodeArgs: string[] = []): Promise<Outcome> {
-  const entry = via === "bundle" ? bundle : path.join(ROOT, "bin/estate.js");
-  const env = { ...process.env, CI: "true", ...(via === "sources" ? { ESTATE_NO_BUNDLE: "1" } : {}) };
-  return exec(process.execPath, [...nodeArgs, entry, ...args], { cwd: ROOT, env }).then(
+  const env = {
+    ...process.env,
+    CI: "true",
+    ...(via === "sources" ? { ESTATE_NO_BUNDLE: "1" } : { ESTATE_BUNDLE: bundle }),
+  };
+  return exec(process.execPath, [...nodeArgs, path.join(ROOT, "bin/estate.js"), ...args], { cwd: ROOT, env }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (error: { code: number; stdout: string; stderr: string }) => error,
   );
@@ -158,29 +161,54 @@ describe("the estate command's bundle", () => {
     expect(resolved()).toContain("@hpcc-js/wasm-graphviz");
   });
 
-  it("runs the commands that read a saved plan without loading the Pulumi SDK or any other package file", async () => {
+  it("runs every command that reads a saved plan without loading the Pulumi SDK, a provider or any other CommonJS package file", async () => {
     const plan = savedPlan();
-    // Lists, at exit, every file Node compiled as CommonJS besides the bundle (the closure
-    // dependencies' stand-ins in the module cache are not compiled).
+    // Lists, at exit, every file Node compiled as CommonJS (the bundle runs as a script of its own,
+    // and the closure dependencies' stand-ins in the module cache are not compiled). The Pulumi SDK
+    // and the providers are CommonJS: required or imported, each of their files passes through here.
     const hook = path.join(dir, "loaded.cjs");
     writeFileSync(
       hook,
       `const Module = require("node:module"); const compiled = []; const compile = Module.prototype._compile;
       Module.prototype._compile = function (code, file) { compiled.push(file); return compile.call(this, code, file); };
-      process.on("exit", () => process.stderr.write("LOADED " + JSON.stringify(compiled.filter((f) => f !== ${JSON.stringify(realpathSync(bundle))}))));`,
+      process.on("exit", () => process.stderr.write("LOADED " + JSON.stringify(compiled)));`,
     );
+    const loaded = (stderr: string): string[] => JSON.parse(stderr.slice(stderr.indexOf("LOADED ") + 7));
+    // The probe sees the SDK and a provider when something loads them.
+    const probe = await exec(process.execPath, [
+      "--require",
+      hook,
+      "-e",
+      'require("@pulumi/pulumi"); require("@pulumi/azure-native/resources")',
+    ]);
+    expect(loaded(probe.stderr).some((file) => file.includes(`${path.sep}@pulumi${path.sep}pulumi${path.sep}`))).toBe(
+      true,
+    );
+    expect(
+      loaded(probe.stderr).some((file) => file.includes(`${path.sep}@pulumi${path.sep}azure-native${path.sep}`)),
+    ).toBe(true);
     const out = path.join(dir, "saved");
-    for (const args of [
-      ["policy", "--plan", plan, "--out", out],
-      ["cost", plan, "--out", out],
-      ["diff", plan, plan],
-      ["export", plan, "--format", "arm", "--out", path.join(out, "t.json")],
-    ]) {
+    for (const { command, args, exitCodes } of savedPlanCommands(plan, out)) {
       const { code, stderr } = await estate("bundle", args, ["--require", hook]);
-      // policy exits 3 when the plan has mandatory violations: it still ran to the end.
-      expect(args[0] === "policy" ? [EXIT.ok, EXIT.policy] : [EXIT.ok], `${args.join(" ")}: ${stderr}`).toContain(code);
-      expect(JSON.parse(stderr.slice(stderr.indexOf("LOADED ") + 7)), args.join(" ")).toEqual([]);
+      expect(exitCodes, `${command}: ${stderr}`).toContain(code);
+      expect(loaded(stderr), command).toEqual([]);
     }
     expect(existsSync(path.join(out, "policy.json"))).toBe(true);
+  });
+
+  it("runs from V8's code cache of each command from the second run on, Graphviz's import included", async () => {
+    const plan = savedPlan();
+    const out = path.join(dir, "cached");
+    const graph = () => estate("bundle", ["graph", plan, "--out", out]);
+    const cache = `${bundle}.graph.v8cache`;
+    const first = await graph();
+    expect(first.code, first.stderr).toBe(0);
+    const written = statSync(cache).mtimeMs;
+    rmSync(path.join(out, "graph.svg"));
+    const second = await graph();
+    expect(second.stdout).toBe(first.stdout);
+    expect(readFileSync(path.join(out, "graph.svg"), "utf8")).toContain("<svg");
+    // V8 took the cache: a cache it refuses is written again.
+    expect(statSync(cache).mtimeMs).toBe(written);
   });
 });

@@ -2,7 +2,7 @@
  * bench/policy: the policy pack over the prod plan. Measures the evaluation of the whole pack (median
  * of many runs after warm-up), the reports it writes, their share of `estate plan prod` wall time
  * (target < 5 %), the cost per rule × resource result, and the slowest rules; and the wall time of
- * every command that reads a saved plan (policy --plan, cost, diff, graph, export) beside a bare
+ * every command that reads a saved plan (policy --plan, cost, diff, graph, export, dr) beside a bare
  * `node` process that reads and parses the same plan.json, run in turns in the same loop so both see
  * the same machine load (target: at most 3x). Writes bench/results/policy.json.
  * Run: node bin/run-ts.js bench/policy/run.ts
@@ -15,6 +15,7 @@ import { performance } from "node:perf_hooks";
 // @ts-expect-error: plain JavaScript module without type declarations
 import { BUNDLE, buildBundle } from "../../bin/cli-bundle.js";
 import { planStack } from "../../cli/plan/stack.js";
+import { savedPlanCommands } from "../../cli/testing/saved-plan-commands.js";
 import { renderReport, REPORT_FORMATS } from "../../cli/reports/write.js";
 import { evaluatePlan } from "../../policies/evaluate.js";
 import { RULES } from "../../policies/rules/index.js";
@@ -58,8 +59,9 @@ const perRule = RULES.map((rule) => ({
  * `estate` runs from a bundle cached in the shared node_modules/.cache, which other checkouts
  * sharing that node_modules may rebuild from their own sources at any time (the bundle holds its
  * sources' absolute paths). So the bench builds the bundle from this checkout and runs a private
- * copy of it: `node <copy> <args>` is what bin/estate.js runs, less its freshness check (one stat
- * per source file). The copy is removed at the end.
+ * copy of it: bin/estate.js with ESTATE_BUNDLE=<copy> runs it as `estate` does (with its code
+ * cache, beside the copy), less the freshness check (one stat per source file). The copy is
+ * removed at the end.
  */
 await buildBundle();
 // Beside the cache, so that the packages it imports when needed resolve as from the cache.
@@ -68,7 +70,8 @@ const bundle = path.join(bundleDir, "cli.cjs");
 copyFileSync(BUNDLE, bundle);
 if (!readFileSync(bundle, "utf8").includes(`${path.join(ROOT, "cli")}${path.sep}`))
   throw new Error(`${BUNDLE} was not built from ${ROOT} (another checkout rebuilt it): run the bench again`);
-const estate = (args: string[]) => [bundle, ...args];
+const estate = (args: string[]) => [path.join(ROOT, "bin/estate.js"), ...args];
+process.env.ESTATE_BUNDLE = bundle;
 
 // Wall time of the whole command, which plans, evaluates and writes every report.
 const out = mkdtempSync(path.join(os.tmpdir(), "estate-bench-policy-"));
@@ -86,17 +89,25 @@ const planWallMs = median(planWall);
 
 const savedPlan = path.join(out, "plan.json");
 const savedOut = mkdtempSync(path.join(os.tmpdir(), "estate-bench-saved-"));
-const SAVED_PLAN_COMMANDS: Array<{ command: string; argv: string[]; exitCodes?: number[] }> = [
-  { command: "policy --plan", argv: estate(["policy", "--plan", savedPlan, "--out", savedOut]), exitCodes: [0, 3] },
-  { command: "cost", argv: estate(["cost", savedPlan, "--out", savedOut]) },
-  { command: "diff", argv: estate(["diff", savedPlan, savedPlan]) },
-  { command: "graph", argv: estate(["graph", savedPlan, "--out", savedOut]) },
-  {
-    command: "export",
-    argv: estate(["export", savedPlan, "--format", "arm", "--out", path.join(savedOut, "template.json")]),
-  },
-];
+const SAVED_PLAN_COMMANDS = savedPlanCommands(savedPlan, savedOut).map(({ command, args, exitCodes }) => ({
+  command,
+  argv: estate(args),
+  exitCodes,
+}));
 const BARE_NODE = ["-e", `JSON.parse(require("node:fs").readFileSync(${JSON.stringify(savedPlan)}, "utf8"))`];
+/**
+ * graph's floor: a bare node that reads the plan and has Graphviz (WebAssembly) render the DOT graph
+ * wrote into graph.svg, which is most of what graph does: its ratio to this says what is left to the CLI.
+ */
+const GRAPHVIZ_FLOOR = [
+  "--input-type=module",
+  "-e",
+  `import { readFileSync, writeFileSync } from "node:fs";
+   import { Graphviz } from "@hpcc-js/wasm-graphviz";
+   JSON.parse(readFileSync(${JSON.stringify(savedPlan)}, "utf8"));
+   const dot = readFileSync(${JSON.stringify(path.join(savedOut, "graph.dot"))}, "utf8");
+   writeFileSync(${JSON.stringify(path.join(savedOut, "floor.svg"))}, (await Graphviz.load()).dot(dot, "svg"));`,
+];
 
 function wallMs(argv: string[], exitCodes = [0]): number {
   const start = performance.now();
@@ -107,19 +118,28 @@ function wallMs(argv: string[], exitCodes = [0]): number {
   return ms;
 }
 
+const loadAtStart = os.loadavg()[0]!;
 const bareSamples: number[] = [];
+const floorSamples: number[] = [];
 const commandSamples = new Map(SAVED_PLAN_COMMANDS.map(({ command }) => [command, [] as number[]]));
 for (const { argv, exitCodes } of SAVED_PLAN_COMMANDS) wallMs(argv, exitCodes); // warm-up: file cache, the bundle's compile cache
 for (let i = 0; i < SAVED_PLAN_RUNS; i++) {
   bareSamples.push(wallMs(BARE_NODE));
+  floorSamples.push(wallMs(GRAPHVIZ_FLOOR));
   for (const { command, argv, exitCodes } of SAVED_PLAN_COMMANDS)
     commandSamples.get(command)!.push(wallMs(argv, exitCodes));
 }
-rmSync(bundleDir, { recursive: true, force: true });
+for (const dir of [bundleDir, out, savedOut]) rmSync(dir, { recursive: true, force: true });
 const bareNodeMs = median(bareSamples);
-const savedPlanCommands = SAVED_PLAN_COMMANDS.map(({ command }) => {
+const graphvizFloorMs = median(floorSamples);
+const savedPlanResults = SAVED_PLAN_COMMANDS.map(({ command }) => {
   const ms = median(commandSamples.get(command)!);
-  return { command, wallMedianMs: Math.round(ms), timesBareNode: round(ms / bareNodeMs, 2) };
+  return {
+    command,
+    wallMedianMs: Math.round(ms),
+    timesBareNode: round(ms / bareNodeMs, 2),
+    ...(command === "graph" && { timesGraphvizFloor: round(ms / graphvizFloorMs, 2) }),
+  };
 });
 
 const result = {
@@ -131,6 +151,7 @@ const result = {
     model: os.cpus()[0]?.model,
     node: process.version,
     loadAverage1m: round(os.loadavg()[0]!, 2),
+    loadAverage1mBeforeSavedPlanRuns: round(loadAtStart, 2),
   },
   plan: { stack: "prod", resources: plan.resources.length, programMs: plan.durationMs },
   rules: RULES.length,
@@ -143,8 +164,9 @@ const result = {
   costPerResultMicroseconds: round((1000 * evaluateMs) / report.results.length, 2),
   savedPlan: {
     bareNodeReadWallMedianMs: Math.round(bareNodeMs),
+    graphvizFloorWallMedianMs: Math.round(graphvizFloorMs),
     targetTimesBareNode: SAVED_PLAN_TARGET,
-    commands: savedPlanCommands,
+    commands: savedPlanResults,
   },
   slowestRules: perRule.slice(0, 10).map(({ rule, ms }) => ({ rule, ms: round(ms) })),
   runs: { evaluate: EVAL_RUNS, plan: PLAN_RUNS, savedPlan: SAVED_PLAN_RUNS },
@@ -158,7 +180,7 @@ if (result.shareOfPlanPercent >= result.targetSharePercent) {
   );
   process.exitCode = 1;
 }
-for (const { command, timesBareNode } of savedPlanCommands.filter((c) => c.timesBareNode > SAVED_PLAN_TARGET)) {
+for (const { command, timesBareNode } of savedPlanResults.filter((c) => c.timesBareNode > SAVED_PLAN_TARGET)) {
   console.error(
     `estate ${command} on a saved plan takes ${timesBareNode}x a bare node process reading it (target at most ${SAVED_PLAN_TARGET}x)`,
   );

@@ -5,6 +5,7 @@ import type { PolicyReport } from "../../policies/evaluate.js";
 import type { ResolvedSettings, SettingsFile } from "../../policies/settings.js";
 import { OFFLINE_LABEL } from "../plan/schema.js";
 import { findings, ruleIndex, settingsOrigin, settingsRows, statusLabel } from "../reports/format.js";
+import { renderTable } from "./table.js";
 
 const COLOUR: Record<string, (text: string) => string> = {
   violation: chalk.red.bold,
@@ -23,11 +24,14 @@ const COLUMNS = [
 
 /** The terminal summary: counts by severity and status, then every finding with its remediation. With a baseline, what it holds is marked and only the rest fails. */
 export function renderPolicy(report: PolicyReport, baseline?: { file: string }): string {
-  const table = new Table({ head: ["Severity", ...COLUMNS.map(([head]) => head)], style: { head: [] } });
-  for (const severity of SEVERITIES) {
+  const counts = SEVERITIES.map((severity) => {
     const of = report.results.filter((result) => result.severity === severity);
-    table.push([severity, ...COLUMNS.map(([, label]) => of.filter((result) => statusLabel(result) === label).length)]);
-  }
+    return [
+      severity,
+      ...COLUMNS.map(([, label]) => String(of.filter((result) => statusLabel(result) === label).length)),
+    ];
+  });
+  const table = renderTable(["Severity", ...COLUMNS.map(([head]) => head)], counts);
   const rules = ruleIndex(report);
   const lines = [
     chalk.dim(
@@ -38,7 +42,7 @@ export function renderPolicy(report: PolicyReport, baseline?: { file: string }):
         .map(([name, value]) => `${name} ${value}`)
         .join("; ")}`,
     ),
-    table.toString(),
+    table,
   ];
   for (const result of findings(report)) {
     const label = statusLabel(result);

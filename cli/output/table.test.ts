@@ -25,6 +25,24 @@ describe("tables", () => {
     expect(text).not.toMatch(/\x1b\[/); // no colour codes of the table's own
   });
 
+  it("draw a line between rows, cut a cell too wide for its column at the column's width and keep its own line breaks", () => {
+    const rows = [
+      ["web-app-one", "two words"],
+      ["b", "multi\nline"],
+    ];
+    expect(renderTable(["Name", "Note"], rows, 22).split("\n")).toEqual([
+      "┌─────────┬──────────┐",
+      "│ Name    │ Note     │",
+      "├─────────┼──────────┤",
+      "│ web-app │ two word │",
+      "│ -one    │ s        │",
+      "├─────────┼──────────┤",
+      "│ b       │ multi    │",
+      "│         │ line     │",
+      "└─────────┴──────────┘",
+    ]);
+  });
+
   it("keep natural widths when there is room, and stop narrowing at a readable minimum", () => {
     expect(fitColumns([["ab", "cdef"]], 200)).toEqual([4, 6]);
     expect(fitColumns([["a".repeat(40), "b".repeat(40)]], 10)).toEqual([8, 8]);

@@ -142,19 +142,35 @@ export function compareFindings(
   };
 }
 
+interface PreviousResult {
+  ruleId: string;
+  status: string;
+  message?: string;
+  resource: { urn: string; name: string };
+}
+
+/**
+ * One result of a previous policy.json, checked by hand: a report holds hundreds, and zod's parse of
+ * each field took longer than the whole evaluation of the pack (bench/policy).
+ */
+const previousResult = z.custom<PreviousResult>((value) => {
+  const result = value as Partial<Record<keyof PreviousResult, unknown>> | null;
+  const resource = result?.resource as Partial<Record<"urn" | "name", unknown>> | null | undefined;
+  return (
+    typeof result?.ruleId === "string" &&
+    typeof result.status === "string" &&
+    (result.message === undefined || typeof result.message === "string") &&
+    typeof resource?.urn === "string" &&
+    typeof resource.name === "string"
+  );
+});
+
 const previousReportSchema = z.object({
   stack: z.string(),
   evaluatedAt: z.string().datetime({ offset: true }),
   packVersion: z.string(),
   profile: z.string(),
-  results: z.array(
-    z.object({
-      ruleId: z.string(),
-      status: z.string(),
-      message: z.string().optional(),
-      resource: z.object({ urn: z.string(), name: z.string() }),
-    }),
-  ),
+  results: z.array(previousResult),
 });
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -243,5 +243,20 @@ describe("the comparison with the previous run", () => {
     expect(run.results.filter((r: any) => r.baselineState === "unchanged").length).toBe(report.summary.fail - 1);
     expect(run.results.filter((r: any) => r.baselineState === "new")).toEqual([]);
     expect(validateJson(schema, { version: "2.1.0", runs: [run] })).toEqual([]);
+  });
+
+  it("leaves the comparison out when the previous policy.json holds a result that is not one", () => {
+    const outDir = mkdtempSync(path.join(tmpdir(), "estate-previous-"));
+    writeReports(outDir, report, reportContext(PROJECT, report, { outDir }));
+    const file = path.join(outDir, "policy.json");
+    const previous = JSON.parse(readFileSync(file, "utf8"));
+    expect(reportContext(PROJECT, report, { outDir }).comparison).toBeDefined();
+    for (const broken of [{ resource: { name: "x" } }, { ruleId: 7 }, { message: 1 }, null]) {
+      const results = previous.results.map((result: object, index: number) =>
+        index === 0 ? (broken === null ? null : { ...result, ...broken }) : result,
+      );
+      writeFileSync(file, JSON.stringify({ ...previous, results }));
+      expect(reportContext(PROJECT, report, { outDir }).comparison, JSON.stringify(broken)).toBeUndefined();
+    }
   });
 });

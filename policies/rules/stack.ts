@@ -235,16 +235,23 @@ function unorderedReferences(graph: Graph): { urn: string; message: string }[] {
   const addresses = [...addressesOf(graph)].flatMap(([resource, list]) =>
     list.map((address) => ({ resource, address })),
   );
+  // By address, in their order: a value names an address when it is the address or starts with it
+  // and a `/`, so the candidates are the value and its prefixes before each `/` (one lookup each,
+  // not a pass over every address for every input of every resource).
+  const byAddress = new Map<string, number[]>();
+  addresses.forEach(({ address }, index) => byAddress.set(address, [...(byAddress.get(address) ?? []), index]));
+  const named = (value: string) => {
+    const found = [...(byAddress.get(value) ?? [])];
+    for (let slash = value.indexOf("/"); slash >= 0; slash = value.indexOf("/", slash + 1))
+      found.push(...(byAddress.get(value.slice(0, slash)) ?? []));
+    return found.sort((a, b) => a - b).map((index) => addresses[index]!);
+  };
   const dependsOn = dependencyClosure(graph);
   return graph.resources.flatMap((resource) => {
     const reported = new Set<GraphResource>();
     return textInputs(resource.inputs).flatMap(([path, value]) => {
-      const named = value.toLowerCase();
-      return addresses
-        .filter(
-          ({ resource: target, address }) =>
-            target !== resource && (named === address || named.startsWith(`${address}/`)),
-        )
+      return named(value.toLowerCase())
+        .filter(({ resource: target }) => target !== resource)
         .filter(({ resource: target }) => !reported.has(target) && !dependsOn(resource).has(target.urn))
         .map(({ resource: target }) => {
           reported.add(target);

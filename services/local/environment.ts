@@ -208,7 +208,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     let postgresql: PostgresServer | undefined;
     if (hosted.some((m) => m.postgresql)) {
       progress("starting PostgreSQL");
-      postgresql = await startPostgresServer();
+      postgresql = await startPostgresServer(progress);
       stack.push(postgresql.stop);
     }
 
