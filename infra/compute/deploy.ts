@@ -9,6 +9,7 @@ export type AppCode = { runtime: "node"; entryPath: string } | { runtime: "pytho
 export interface ServicePackageArgs {
   /** What the service runs as: a Function app (the Functions host layout) or a plain Node web app. */
   kind: "function-app" | "web-app";
+  /** The code to package: a Node entry file (bundled) or a Python source folder (zipped as it is), relative to rootDir. */
   code: AppCode;
   /** The project folder: where Pulumi runs the program, and where packages are built (.estate/packages). */
   rootDir: string;

@@ -90,10 +90,13 @@ export function buildServicePackage(args: PackageArgs): ServicePackage {
 }
 
 export interface SourcePackageArgs {
+  /** A Function app (host.json added beside the sources) or a web app (the folder alone). */
   kind: PackageArgs["kind"];
   /** The app's source folder, relative to rootDir. */
   source: string;
+  /** The project root: zip paths are relative to the source folder in it, so the same files give the same bytes anywhere. */
   rootDir: string;
+  /** Folder the zip is written to (the estate uses `.estate/packages`). */
   outDir: string;
 }
 
