@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { describe, expect, it } from "vitest";
 import { projectCopy } from "../testing/project.js";
@@ -284,5 +286,16 @@ describe("bootstrap", () => {
   it("is idempotent: the same region gives the same names, so a second run finds the same resources", () => {
     expect(bootstrapNames("westeurope")).toEqual(bootstrapNames("westeurope"));
     expect(bootstrapNames("westeurope").storageAccount).not.toBe(bootstrapNames("northeurope").storageAccount);
+  });
+});
+
+describe("the real engine", () => {
+  it("loads the Automation API the way plain Node loads it from the bundle (an ES import of a file, not a folder)", async () => {
+    const { AUTOMATION_MODULE } = await import("./engine.js");
+    const script = `const m = await import(${JSON.stringify(AUTOMATION_MODULE)}); process.stdout.write(typeof m.LocalWorkspace);`;
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../.."),
+    });
+    expect(stdout).toBe("function");
   });
 });

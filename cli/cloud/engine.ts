@@ -50,7 +50,9 @@ const plainOutputs = (outputs: Record<string, { value: unknown; secret: boolean 
   Object.fromEntries(Object.entries(outputs).map(([key, o]) => [key, o.secret ? "[secret]" : o.value]));
 
 /** The Automation API, loaded when a cloud command runs: the offline commands never need the SDK. */
-const automation = () => import("@pulumi/pulumi/automation");
+/** The file, not the folder: Node does not import a directory as an ES module, as the bundle imports it. */
+export const AUTOMATION_MODULE = "@pulumi/pulumi/automation/index.js";
+const automation = (): Promise<typeof import("@pulumi/pulumi/automation")> => import(AUTOMATION_MODULE);
 
 async function selectStack(target: StackTarget) {
   const { LocalWorkspace } = await automation();
