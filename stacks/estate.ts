@@ -64,7 +64,8 @@ export interface EstateOutputs {
 export function composeEstate(config: EstateConfig, services: HostedService[]): EstateOutputs {
   const foundation = foundationTier(config, services);
   const network = networkTier(foundation);
-  const data = dataTier(foundation, network);
+  const secondaryNetwork = foundation.secondary && networkTier(foundation, foundation.secondary);
+  const data = dataTier(foundation, network, secondaryNetwork);
   const platform = platformTier(foundation, network);
   const hosts = hostsTier(foundation, network, data, platform);
   const gateway = gatewayTier(foundation, network, hosts);

@@ -4,7 +4,7 @@ import { planSubnets } from "../../infra/network/subnets.js";
 import { PROFILES, type CoreContext, type Report } from "./area.js";
 import { AREAS, type Areas } from "./areas.js";
 import { checkZones } from "./checks.js";
-import { checkDrAgainstData } from "./dr.js";
+import { checkDrAgainstData, checkDrAgainstTiers } from "./dr.js";
 import { ENVIRONMENT_PATTERN, ENVIRONMENT_RULE } from "./profiles.js";
 
 const coreShape = {
@@ -69,6 +69,7 @@ export function checkCombinations(config: EstateConfig, report: Report): void {
     );
   }
   checkDrAgainstData(config.dr, config.data, report);
+  checkDrAgainstTiers(config.dr, config, report);
   const { profile, workload, environment, location, zoneRedundant } = config;
   const context: CoreContext = { profile, workload, environment, location, zoneRedundant };
   for (const [key, area] of Object.entries(AREAS)) {
