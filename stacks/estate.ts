@@ -67,7 +67,7 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
   const secondaryNetwork = foundation.secondary && networkTier(foundation, foundation.secondary);
   const data = dataTier(foundation, network, secondaryNetwork);
   const platform = platformTier(foundation, network);
-  const hosts = hostsTier(foundation, network, data, platform);
+  const hosts = hostsTier(foundation, network, data, platform, secondaryNetwork);
   const gateway = gatewayTier(foundation, network, hosts);
   const edge = edgeTier(foundation, gateway, hosts);
   alertsTier(foundation, data, hosts, gateway, edge);

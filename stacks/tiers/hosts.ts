@@ -9,13 +9,20 @@ import {
   type FunctionsHosting,
 } from "../../infra/compute/index.js";
 import { deployServicePackage, publishFlexPackage } from "../../infra/compute/deploy.js";
+import { REGIONS } from "../../infra/naming/index.js";
 import { StaticSite } from "../../infra/static/index.js";
-import { isAppService, isKeyVaultSetting } from "../../services/manifest.js";
+import { isAppService, isKeyVaultSetting, type AppServiceManifest } from "../../services/manifest.js";
 import { staticSiteRegion } from "../config/hosts.js";
 import type { EstateConfig } from "../config/schema.js";
 import { serviceSettings, type SettingSources } from "../services.js";
 import { gatewaySubnetRole } from "./network.js";
-import { databaseUserSteps, grantServiceData, serviceIdentity, type ServiceDatabaseUser } from "./bindings.js";
+import {
+  databaseUserSteps,
+  grantServiceData,
+  serviceIdentity,
+  type ServiceDatabaseUser,
+  type ServiceIdentity,
+} from "./bindings.js";
 import {
   DEPLOYMENTS_CONTAINER,
   flexDeploymentContainer,
@@ -24,7 +31,7 @@ import {
   sqlEndpoint,
   type DataServicesTier,
 } from "./data.js";
-import type { Foundation } from "./foundation.js";
+import type { Foundation, Site } from "./foundation.js";
 import { containerHosts, type ContainerHosts } from "./containers.js";
 import { kubernetesHosts, type KubernetesHosts } from "./kubernetes.js";
 import type { NetworkTier } from "./network.js";
@@ -33,6 +40,8 @@ import type { PlatformServicesTier } from "./platform.js";
 /** The hosts of the services, each app with its package deployed and its identity granted its data. */
 export interface HostsTier {
   compute: Compute;
+  /** The same apps in the secondary region (estate:dr), on a plan of their own in its VNet. */
+  secondary?: { compute: Compute; site: Site };
   /** The registry, Container Apps environment and apps of the container services, when there are any. */
   containers?: ContainerHosts;
   /** The AKS cluster and its workload, when the stack enables it. */
@@ -50,10 +59,10 @@ export function hostsTier(
   networkTier: NetworkTier,
   dataTier: DataServicesTier,
   platform: PlatformServicesTier,
+  secondaryNetwork?: NetworkTier,
 ): HostsTier {
-  const { network } = networkTier;
   const { data } = dataTier;
-  const { config, base, diagnostics, appInsights, clientConfig } = foundation;
+  const { config, clientConfig } = foundation;
   // App Service hosts the services built from an entry file; static sites are served by their own host.
   const services = foundation.services.filter(isAppService);
 
@@ -108,12 +117,67 @@ export function hostsTier(
   const identities = Object.fromEntries(
     services.map((service) => [service.name, serviceIdentity(foundation, service)]),
   );
-  const compute = new Compute("compute", {
-    ...base,
+  const hosting: AppHosting = { services, flex, rootDir, packageUrls, settingSources, identities };
+  const compute = regionalApps(foundation, networkTier, dataTier, platform, hosting);
+  // The secondary region (estate:dr) runs the same packages with the same settings: the names they
+  // point at (the SQL listener, the geo-primary cache, Cosmos DB's and Service Bus' own) follow a failover.
+  const secondary = secondaryNetwork && {
+    compute: regionalApps(foundation, secondaryNetwork, dataTier, platform, hosting),
+    site: secondaryNetwork.site,
+  };
+
+  // A service identity is one principal for both regions: its bindings are granted once.
+  const databaseUsers: ServiceDatabaseUser[] = [];
+  for (const service of services) {
+    const identity = identities[service.name];
+    if (!identity) continue;
+    grantServiceData(service, { key: `${service.name}-identity`, principalId: identity.principalId }, data, platform, {
+      bindings: true,
+    });
+    databaseUsers.push(...databaseUserSteps(service, identity, data));
+  }
+  const containers = containerHosts(foundation, networkTier, dataTier, platform, settingSources);
+  return {
+    compute,
+    ...(secondary ? { secondary } : {}),
+    containers,
+    kubernetes: kubernetesHosts(foundation, networkTier, dataTier),
+    staticSites: staticSitesOf(foundation, rootDir, compute),
+    tenantId,
+    databaseUsers: [...databaseUsers, ...(containers?.databaseUsers ?? [])],
+  };
+}
+
+/** What every region's apps share: the services, their packages, settings and service identities. */
+interface AppHosting {
+  services: AppServiceManifest[];
+  /** The services on Flex Consumption, published to each app by One deploy. */
+  flex: string[];
+  rootDir: string;
+  packageUrls: Record<string, pulumi.Output<string>>;
+  settingSources: SettingSources;
+  identities: Record<string, ServiceIdentity | undefined>;
+}
+
+/**
+ * One region's plan and apps, in that region's resource group and VNet, each app's own identity
+ * granted its data, its package and its secrets (a staging slot's too).
+ */
+function regionalApps(
+  foundation: Foundation,
+  networkTier: NetworkTier,
+  { data }: DataServicesTier,
+  platform: PlatformServicesTier,
+  { services, flex, rootDir, packageUrls, settingSources, identities }: AppHosting,
+): Compute {
+  const { config, diagnostics, appInsights } = foundation;
+  const { network, site } = networkTier;
+  const compute = new Compute(`compute${site.suffix}`, {
+    ...site.base,
     diagnostics,
     functions: functionsHosting(config, { data }),
     web: config.compute.web,
-    zoneRedundant: config.zoneRedundant,
+    zoneRedundant: config.zoneRedundant && REGIONS[site.location].zones,
     apps: services.map((service) => ({
       name: service.name,
       kind: service.kind,
@@ -134,25 +198,15 @@ export function hostsTier(
 
   // Each service's identity gets exactly the data its manifest lists, and read access to its package.
   // A staging slot runs the same package with an identity of its own: it gets the same grants.
-  const databaseUsers: ServiceDatabaseUser[] = [];
   const publishGrants: pulumi.Resource[] = [];
   for (const service of services) {
     const app = compute.apps[service.name];
-    const own = [{ key: service.name, principalId: app.principalId }];
-    if (app.stagingSlot) own.push({ key: `${service.name}-${STAGING_SLOT}`, principalId: app.stagingSlot.principalId });
-    const identity = identities[service.name];
+    const key = `${service.name}${site.suffix}`;
+    const own = [{ key, principalId: app.principalId }];
+    if (app.stagingSlot) own.push({ key: `${key}-${STAGING_SLOT}`, principalId: app.stagingSlot.principalId });
     // With a service identity the code signs in as it (AZURE_CLIENT_ID): the bindings are its alone.
-    for (const grantee of own) grantServiceData(service, grantee, data, platform, { bindings: !identity });
-    if (identity) {
-      grantServiceData(
-        service,
-        { key: `${service.name}-identity`, principalId: identity.principalId },
-        data,
-        platform,
-        { bindings: true },
-      );
-      databaseUsers.push(...databaseUserSteps(service, identity, data));
-    }
+    for (const grantee of own)
+      grantServiceData(service, grantee, data, platform, { bindings: !identities[service.name] });
     for (const { key, principalId } of own) {
       // Flex: One deploy writes the package to the app's own container with the app's identity.
       if (flex.includes(service.name))
@@ -167,26 +221,18 @@ export function hostsTier(
   }
   for (const service of services.filter((s) => flex.includes(s.name))) {
     publishFlexPackage(
-      service.name,
+      `${service.name}${site.suffix}`,
       {
         kind: service.kind,
         entryPath: service.entryPath,
         rootDir,
-        app: { resourceGroupName: base.resourceGroupName, name: compute.apps[service.name].name },
+        app: { resourceGroupName: site.base.resourceGroupName, name: compute.apps[service.name].name },
       },
       // Once the apps may write their containers: One deploy stores the package with the app's identity.
       { dependsOn: publishGrants },
     );
   }
-  const containers = containerHosts(foundation, networkTier, dataTier, platform, settingSources);
-  return {
-    compute,
-    containers,
-    kubernetes: kubernetesHosts(foundation, networkTier, dataTier),
-    staticSites: staticSitesOf(foundation, rootDir, compute),
-    tenantId,
-    databaseUsers: [...databaseUsers, ...(containers?.databaseUsers ?? [])],
-  };
+  return compute;
 }
 
 /** Where the gateway sends a routed service's calls: its App Service app or its container app. */
@@ -256,7 +302,7 @@ function functionsHosting(config: EstateConfig, { data }: DataServicesTier): Fun
  * identity; Front Door straight to the apps by its service tag; nothing in front: anyone, the
  * apps validating callers' tokens themselves.
  */
-function appInbound(config: EstateConfig, { network }: NetworkTier): AppInbound | undefined {
+function appInbound(config: EstateConfig, { network, site }: NetworkTier): AppInbound | undefined {
   const gateway = config.gateway.sku;
   if (gateway !== "none") {
     if (gatewaySubnetRole(config)) {
@@ -269,7 +315,7 @@ function appInbound(config: EstateConfig, { network }: NetworkTier): AppInbound 
     return {
       name: "allow-api-management",
       description: `API Management ${gateway} has no VNet: Azure's ranges in the region; the app's Entra registration admits only the gateway's identity.`,
-      serviceTag: `AzureCloud.${config.location}`,
+      serviceTag: `AzureCloud.${site.location}`,
     };
   }
   if (config.edge.sku !== "none") {
