@@ -68,7 +68,7 @@ export function composeEstate(config: EstateConfig, services: HostedService[]): 
   const data = dataTier(foundation, network, secondaryNetwork);
   const platform = platformTier(foundation, network);
   const hosts = hostsTier(foundation, network, data, platform, secondaryNetwork);
-  const gateway = gatewayTier(foundation, network, hosts);
+  const gateway = gatewayTier(foundation, network, hosts, secondaryNetwork);
   const edge = edgeTier(foundation, gateway, hosts);
   alertsTier(foundation, data, hosts, gateway, edge);
 

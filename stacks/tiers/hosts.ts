@@ -243,7 +243,10 @@ export interface Backend {
   hostName: pulumi.Output<string>;
 }
 
-export function backendOf({ compute, containers }: HostsTier, service: string): Backend {
+export function backendOf(
+  { compute, containers }: Pick<HostsTier, "compute" | "containers">,
+  service: string,
+): Backend {
   const app = compute.apps[service];
   if (app) return { kind: "app-service", name: app.name, hostName: app.defaultHostName };
   const container = containers?.apps[service];
