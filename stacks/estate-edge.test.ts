@@ -96,7 +96,7 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's edge, gateway, host
     const budget = oneOfType(plan(), "azure-native:consumption:Budget").inputs as any;
     expect(budget.scope).toBe(idOf(oneOfType(plan(), "azure-native:resources:ResourceGroup")));
     // The profiles' defaults, but prod's stack file raises its own for the DR region.
-    expect(budget.amount).toBe({ dev: 500, prod: 18_000, ephemeral: 450 }[name]);
+    expect(budget.amount).toBe({ dev: 500, prod: 29_500, ephemeral: 450 }[name]);
   });
 
   it("gives Front Door exactly one origin: API Management's gateway", () => {
