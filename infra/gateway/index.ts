@@ -114,6 +114,8 @@ export interface GatewayArgs extends BaseArgs {
   zones?: string[];
   /** Regional gateways in other regions (Premium only). */
   additionalLocations?: GatewayLocation[];
+  /** Appended to the key of its role assignment on the shared App Insights: another region's instance gets its own. */
+  roleKeySuffix?: string;
   publisherEmail: string;
   publisherName: string;
   /**
@@ -221,7 +223,11 @@ export class Gateway extends pulumi.ComponentResource {
   private logging(service: apimanagement.ApiManagementService): void {
     const { resourceGroupName, appInsights } = this.args;
     const publisher = assignRoles(this, `${this.name}-apim-telemetry`, appInsights.id, [
-      { role: "Monitoring Metrics Publisher", principalId: this.principalId, key: "apim" },
+      {
+        role: "Monitoring Metrics Publisher",
+        principalId: this.principalId,
+        key: `apim${this.args.roleKeySuffix ?? ""}`,
+      },
     ]);
     const logger = new apimanagement.Logger(
       `${this.name}-logger`,

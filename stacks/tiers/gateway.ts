@@ -142,6 +142,7 @@ function gatewayArgs(
     publisherEmail: publisherEmail(config),
     publisherName: `${config.workload} platform (${config.owner})`,
     subnetId: gatewaySubnet(config, { network }),
+    roleKeySuffix: site.suffix,
     appInsights,
     samplingPercentage: config.gateway.samplingPercentage,
     jwt: tenantId.apply((tenantId) => entraJwt(tenantId, auth.audience, auth.requiredClaims)),

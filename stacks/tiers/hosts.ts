@@ -187,6 +187,7 @@ function regionalApps(
     })),
     integrationSubnetId: network.subnetIds.integration,
     inbound: appInbound(config, networkTier),
+    roleKeySuffix: site.suffix,
     appInsights,
     hostStorage: {
       accountName: data.storage.accountName,
