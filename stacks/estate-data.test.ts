@@ -87,11 +87,15 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's data tier", (name) 
     const subnet = ofType(plan, "azure-native:network:Subnet").find((s) =>
       String(s.inputs.subnetName).endsWith("privateendpoints"),
     )!;
+    // The primary region's zones (prod's secondary region has its own: stacks/estate-dr.test.ts).
+    const [group] = ofType(plan, "azure-native:resources:ResourceGroup");
     const zones = new Map(
-      ofType(plan, "azure-native:privatedns:PrivateZone").map((z) => [z.physicalName, z.outputs.id]),
+      ofType(plan, "azure-native:privatedns:PrivateZone")
+        .filter((z) => z.inputs.resourceGroupName === group.physicalName)
+        .map((z) => [z.physicalName, z.outputs.id]),
     );
     for (const { r, link, publicAccess } of services()) {
-      const pe = endpointOf(plan, r.outputs.id);
+      const pe = endpointOf(plan, r.outputs.id, subnet.outputs.id);
       if (isServiceBusStandard(r)) {
         expect(name, "Service Bus Standard only where the profile allows it").not.toBe("prod");
         expect(pe).toBeUndefined();
@@ -111,7 +115,9 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's data tier", (name) 
 
   it("links every private DNS zone to the VNet, without registration", () => {
     const vnet = ofType(plans[name], "azure-native:network:VirtualNetwork")[0];
-    const links = ofType(plans[name], "azure-native:privatedns:VirtualNetworkLink");
+    const links = ofType(plans[name], "azure-native:privatedns:VirtualNetworkLink").filter(
+      (l) => (l.inputs.virtualNetwork as { id: string }).id === vnet.outputs.id,
+    );
     expect(links.map((l) => l.inputs.privateZoneName).sort()).toEqual(
       DEFAULT_PRIVATE_LINK_SERVICES.map((s) => PRIVATE_LINK[s].zone).sort(),
     );

@@ -79,15 +79,137 @@ describe("the prod estate with disaster recovery", () => {
     });
   });
 
+  it("has a VNet, a plan and the apps in both regions, the secondary's in a group and VNet of its own", () => {
+    const vnets = ofType(prod, "azure-native:network:VirtualNetwork");
+    expect(vnets.map((v) => [v.inputs.location, v.inputs.addressSpace])).toEqual([
+      ["westeurope", { addressPrefixes: ["10.20.0.0/16"] }],
+      ["northeurope", { addressPrefixes: ["10.21.0.0/16"] }],
+    ]);
+    const secondaryGroup = ofType(prod, "azure-native:resources:ResourceGroup").find(
+      (g) => g.inputs.location === "northeurope",
+    )!;
+    const secondaryVnet = vnets[1];
+    expect(secondaryVnet.inputs.resourceGroupName).toBe(secondaryGroup.physicalName);
+    const plans = ofType(prod, "azure-native:web:AppServicePlan");
+    expect(plans.map((p) => p.inputs.location).sort()).toEqual(["northeurope", "westeurope"]);
+    const apps = ofType(prod, "azure-native:web:WebApp");
+    const byRegion = (region: string) =>
+      apps.filter((a) => a.inputs.location === region).map((a) => String(a.inputs.name).replace(/-weu-|-neu-/, "-"));
+    expect(byRegion("northeurope")).toHaveLength(byRegion("westeurope").length);
+    const secondaryIntegration = ofType(prod, "azure-native:network:Subnet").find(
+      (s) =>
+        s.inputs.virtualNetworkName === secondaryVnet.outputs.name && /integration/.test(String(s.inputs.subnetName)),
+    )!;
+    for (const app of apps.filter((a) => a.inputs.location === "northeurope"))
+      expect(app.inputs.virtualNetworkSubnetId, String(app.inputs.name)).toBe(secondaryIntegration.outputs.id);
+  });
+
+  it("runs the same packages with the same settings in both regions, pointing at listeners and geo names", () => {
+    const apps = ofType(prod, "azure-native:web:WebApp");
+    const settings = (app: PlanResource) =>
+      Object.fromEntries(
+        ((app.inputs.siteConfig as { appSettings: Array<{ name: string; value: unknown }> }).appSettings ?? []).map(
+          (s) => [s.name, s.value],
+        ),
+      );
+    const group = oneOfType(prod, "azure-native:sql:FailoverGroup");
+    for (const primary of apps.filter((a) => a.inputs.location === "westeurope")) {
+      const service = String(primary.inputs.name).split("-")[4];
+      const secondary = apps.find(
+        (a) => a.inputs.location === "northeurope" && String(a.inputs.name).split("-")[4] === service,
+      )!;
+      expect(secondary, service).toBeDefined();
+      const [own, copy] = [settings(primary), settings(secondary)];
+      expect(copy.WEBSITE_RUN_FROM_PACKAGE).toBe(own.WEBSITE_RUN_FROM_PACKAGE);
+      expect(copy).toEqual(own);
+    }
+    // Nothing points at a server or cache of one region only: the listener and geo name follow a failover.
+    const values = apps.flatMap((a) => Object.values(settings(a))).map(String);
+    for (const server of ofType(prod, "azure-native:sql:Server"))
+      expect(values).not.toContain(`${server.physicalName}.database.windows.net`);
+    for (const cache of ofType(prod, "azure-native:redis:Redis"))
+      expect(values).not.toContain(`${cache.physicalName}.redis.cache.windows.net`);
+  });
+
+  it("gives the secondary VNet its own DNS zones and private endpoints for what serves there", () => {
+    const secondaryVnet = ofType(prod, "azure-native:network:VirtualNetwork")[1];
+    const links = ofType(prod, "azure-native:privatedns:VirtualNetworkLink").filter(
+      (l) => (l.inputs.virtualNetwork as { id: string }).id === secondaryVnet.outputs.id,
+    );
+    const zones = ofType(prod, "azure-native:privatedns:PrivateZone");
+    const secondaryZones = zones.filter((z) =>
+      links.some(
+        (l) => l.inputs.privateZoneName === z.outputs.name && l.inputs.resourceGroupName === z.inputs.resourceGroupName,
+      ),
+    );
+    expect(secondaryZones.map((z) => z.inputs.privateZoneName).sort()).toEqual(
+      zones
+        .filter((z) => z.inputs.resourceGroupName !== secondaryVnet.inputs.resourceGroupName)
+        .map((z) => z.inputs.privateZoneName)
+        .sort(),
+    );
+    const endpoints = ofType(prod, "azure-native:network:PrivateEndpoint").filter(
+      (pe) => pe.inputs.location === "northeurope",
+    );
+    const targets = endpoints.flatMap((pe) =>
+      (pe.inputs.privateLinkServiceConnections as Array<{ privateLinkServiceId: string; groupIds: string[] }>).map(
+        (c) => c.groupIds[0],
+      ),
+    );
+    expect(targets.sort()).toEqual(["Sql", "blob", "namespace", "redisCache", "sqlServer", "vault"]);
+  });
+
+  it("adds the secondary region to API Management Premium, whose APIs pick the region's own apps", () => {
+    const apim = oneOfType(prod, "azure-native:apimanagement:ApiManagementService");
+    const secondarySubnet = ofType(prod, "azure-native:network:Subnet").find((s) =>
+      /neu-gateway$/.test(String(s.inputs.subnetName)),
+    )!;
+    expect(apim.inputs.additionalLocations).toEqual([
+      {
+        location: "northeurope",
+        sku: { name: "Premium", capacity: 3 },
+        zones: ["1", "2", "3"],
+        virtualNetworkConfiguration: { subnetResourceId: secondarySubnet.outputs.id },
+      },
+    ]);
+    const secondaryApi = ofType(prod, "azure-native:web:WebApp").find(
+      (a) => a.inputs.location === "northeurope" && /-api-/.test(String(a.inputs.name)),
+    )!;
+    const regional = ofType(prod, "azure-native:apimanagement:Backend").find(
+      (b) => b.inputs.backendId === "api-backend-northeurope",
+    )!;
+    expect(regional.inputs.url).toBe(`https://${secondaryApi.outputs.defaultHostName}/api/v1`);
+    const policy = String(
+      ofType(prod, "azure-native:apimanagement:ApiPolicy").find((p) => p.inputs.apiId === "api-v1")!.inputs.value,
+    );
+    expect(policy).toContain("North Europe");
+    expect(policy).toContain("context.Deployment.Region");
+    expect(policy).toContain('backend-id="api-backend-northeurope"');
+  });
+
+  it("gives Front Door an origin per region, the secondary at priority 2, probed alike", () => {
+    const apim = oneOfType(prod, "azure-native:apimanagement:ApiManagementService");
+    const origins = ofType(prod, "azure-native:cdn:AFDOrigin").map((o) => [o.inputs.hostName, o.inputs.priority]);
+    const host = (url: unknown) => new URL(String(url)).host;
+    expect(origins.sort((a, b) => Number(a[1]) - Number(b[1]))).toEqual([
+      [host(apim.outputs.gatewayRegionalUrl), 1],
+      [host((apim.outputs.additionalLocations as Array<{ gatewayRegionalUrl: string }>)[0].gatewayRegionalUrl), 2],
+    ]);
+    expect(oneOfType(prod, "azure-native:cdn:AFDOriginGroup").inputs.healthProbeSettings).toMatchObject({
+      probePath: expect.stringContaining("health"),
+    });
+  });
+
   it("reaches the secondary copies through private endpoints in the primary VNet", () => {
     for (const type of ["azure-native:sql:Server", "azure-native:redis:Redis"]) {
       const remote = ofType(prod, type).find((r) => r.inputs.location === "northeurope")!;
-      const endpoint = ofType(prod, "azure-native:network:PrivateEndpoint").find((pe) =>
+      const endpoints = ofType(prod, "azure-native:network:PrivateEndpoint").filter((pe) =>
         (pe.inputs.privateLinkServiceConnections as Array<{ privateLinkServiceId: string }>).some(
           (c) => c.privateLinkServiceId === remote.outputs.id,
         ),
       );
-      expect(endpoint?.inputs.location, type).toBe("westeurope");
+      // One from each VNet: the primary's (a failover of the data alone) and the secondary's own.
+      expect(endpoints.map((pe) => pe.inputs.location).sort(), type).toEqual(["northeurope", "westeurope"]);
     }
   });
 
@@ -126,6 +248,12 @@ describe("a stack without disaster recovery", () => {
     );
     expect([...regions]).toEqual(["westeurope"]);
     expect(inRegion(dev, "northeurope")).toEqual([]);
+    expect(ofType(dev, "azure-native:network:VirtualNetwork")).toHaveLength(1);
+    expect(ofType(dev, "azure-native:resources:ResourceGroup")).toHaveLength(1);
+    expect(ofType(dev, "azure-native:cdn:AFDOrigin").map((o) => o.inputs.priority)).toEqual([1]);
+    expect(
+      oneOfType(dev, "azure-native:apimanagement:ApiManagementService").inputs.additionalLocations,
+    ).toBeUndefined();
     expect(ofType(dev, "azure-native:sql:FailoverGroup")).toEqual([]);
     expect(dev.outputs.dr).toBeUndefined();
   });

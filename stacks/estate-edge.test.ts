@@ -96,15 +96,27 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's edge, gateway, host
     const test = oneOfType(plan(), "azure-native:applicationinsights:WebTest").inputs as any;
     expect(test.request.requestUrl).toBe(`${plan().outputs.frontDoorUrl}/api/v1/health`);
     const budget = oneOfType(plan(), "azure-native:consumption:Budget").inputs as any;
-    expect(budget.scope).toBe(idOf(oneOfType(plan(), "azure-native:resources:ResourceGroup")));
+    // The primary region's group (prod's DR group holds only its plan, apps and endpoints: docs/dr.md).
+    const [primaryGroup] = ofType(plan(), "azure-native:resources:ResourceGroup");
+    expect(budget.scope).toBe(idOf(primaryGroup));
     // The profiles' defaults, but prod's stack file raises its own for the DR region.
-    expect(budget.amount).toBe({ dev: 500, prod: 18_000, ephemeral: 450 }[name]);
+    expect(budget.amount).toBe({ dev: 500, prod: 29_500, ephemeral: 450 }[name]);
   });
 
-  it("gives Front Door exactly one origin: API Management's gateway", () => {
+  it("gives Front Door one origin per region: API Management's gateway", () => {
     const apim = oneOfType(plan(), "azure-native:apimanagement:ApiManagementService");
-    const origin = oneOfType(plan(), "azure-native:cdn:AFDOrigin");
-    expect(origin.inputs.hostName).toBe(hostOf(apim.outputs.gatewayUrl as string));
+    const origins = ofType(plan(), "azure-native:cdn:AFDOrigin").sort(
+      (a, b) => Number(a.inputs.priority) - Number(b.inputs.priority),
+    );
+    // Prod (estate:dr): one per region, each region's own gateway host (stacks/estate-dr.test.ts).
+    expect(origins.map((o) => o.inputs.hostName)).toEqual(
+      name === "prod"
+        ? [
+            hostOf(apim.outputs.gatewayRegionalUrl as string),
+            hostOf((apim.outputs.additionalLocations as Array<{ gatewayRegionalUrl: string }>)[0].gatewayRegionalUrl),
+          ]
+        : [hostOf(apim.outputs.gatewayUrl as string)],
+    );
     expect(plan().outputs.gatewayUrl).toBe(apim.outputs.gatewayUrl);
     expect(plan().outputs.frontDoorUrl).toBe(
       `https://${oneOfType(plan(), "azure-native:cdn:AFDEndpoint").outputs.hostName}`,
@@ -192,15 +204,21 @@ describe.each(["dev", "prod", "ephemeral"])("the %s estate's edge, gateway, host
   });
 
   it("leaves no public path to an app that bypasses Front Door and API Management", () => {
-    const gatewaySubnet = ofType(plan(), "azure-native:network:Subnet").find((s) =>
-      String(s.inputs.subnetName).includes("-gateway"),
-    )!;
-    // Apps: only the gateway subnet may call them; their SCM sites admit nobody.
+    // Each region's VNet has its gateway subnet (prod has a second region: estate:dr).
+    const gatewaySubnetIn = (location: unknown) => {
+      const vnet = ofType(plan(), "azure-native:network:VirtualNetwork").find((v) => v.inputs.location === location)!;
+      return ofType(plan(), "azure-native:network:Subnet").find(
+        (s) => s.inputs.virtualNetworkName === vnet.outputs.name && String(s.inputs.subnetName).includes("-gateway"),
+      )!;
+    };
+    const gatewaySubnet = gatewaySubnetIn("westeurope");
+    // Apps: only their region's gateway subnet may call them; their SCM sites admit nobody.
     for (const app of ofType(plan(), "azure-native:web:WebApp")) {
       const config = app.inputs.siteConfig as any;
       expect(config.ipSecurityRestrictionsDefaultAction, app.name).toBe("Deny");
       for (const rule of config.ipSecurityRestrictions) {
-        if (rule.action === "Allow") expect(rule.vnetSubnetResourceId, app.name).toBe(idOf(gatewaySubnet));
+        if (rule.action === "Allow")
+          expect(rule.vnetSubnetResourceId, app.name).toBe(idOf(gatewaySubnetIn(app.inputs.location)));
       }
       expect(config.scmIpSecurityRestrictionsDefaultAction).toBe("Deny");
       expect(config.scmIpSecurityRestrictions).toEqual([]);

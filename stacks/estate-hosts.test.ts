@@ -158,6 +158,15 @@ describe("services the stack cannot host are refused before anything is declared
     return (error as ConfigError).problems.map((p) => `${p.key}: ${p.message}`);
   };
 
+  it("a container service with estate:dr on: the secondary region gets none yet", async () => {
+    const dr = { enabled: true, failover: { cosmos: "none", serviceBus: "none", redis: "none" } };
+    expect(await refused([CONTAINER], { ...DEV, "estate:dr": JSON.stringify(dr) })).toEqual([
+      expect.stringMatching(
+        /^estate:dr\.enabled: services\/events\/manifest\.json: container services are not deployed to the secondary region/,
+      ),
+    ]);
+  });
+
   it("a static site in a region without Static Web Apps, unless the stack names one", async () => {
     const east = { ...DEV, "estate:location": "eastus" };
     expect(await refused([SITE], east)).toEqual([

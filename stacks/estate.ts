@@ -64,10 +64,11 @@ export interface EstateOutputs {
 export function composeEstate(config: EstateConfig, services: HostedService[]): EstateOutputs {
   const foundation = foundationTier(config, services);
   const network = networkTier(foundation);
-  const data = dataTier(foundation, network);
+  const secondaryNetwork = foundation.secondary && networkTier(foundation, foundation.secondary);
+  const data = dataTier(foundation, network, secondaryNetwork);
   const platform = platformTier(foundation, network);
-  const hosts = hostsTier(foundation, network, data, platform);
-  const gateway = gatewayTier(foundation, network, hosts);
+  const hosts = hostsTier(foundation, network, data, platform, secondaryNetwork);
+  const gateway = gatewayTier(foundation, network, hosts, secondaryNetwork);
   const edge = edgeTier(foundation, gateway, hosts);
   alertsTier(foundation, data, hosts, gateway, edge);
 

@@ -78,12 +78,20 @@ describe("the ninevectors stack (seed 003, Startup tier)", () => {
     const plans = Object.fromEntries(
       ofType("azure-native:web:AppServicePlan").map((p) => [String(p.name), (p.inputs.sku as { name: string }).name]),
     );
-    expect(plans).toEqual({ "compute-asp-func": "EP1", "compute-asp-web": "B1" });
-    expect(
+    // The same plans in West US (estate:dr, docs/dr.md).
+    expect(plans).toEqual({
+      "compute-asp-func": "EP1",
+      "compute-asp-web": "B1",
+      "compute-secondary-asp-func": "EP1",
+      "compute-secondary-asp-web": "B1",
+    });
+    const kindsIn = (location: string) =>
       ofType("azure-native:web:WebApp")
+        .filter((r) => r.inputs.location === location)
         .map((r) => r.inputs.kind)
-        .sort(),
-    ).toEqual(["app,linux", "functionapp,linux", "functionapp,linux"]);
+        .sort();
+    expect(kindsIn("eastus")).toEqual(["app,linux", "functionapp,linux", "functionapp,linux"]);
+    expect(kindsIn("westus")).toEqual(kindsIn("eastus"));
     expect(ofType("azure-native:servicebus:Queue").map((q) => [q.inputs.queueName, q.inputs.maxDeliveryCount])).toEqual(
       [
         ["document-processing", 3],

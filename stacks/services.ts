@@ -130,6 +130,12 @@ function unhostableContainer(service: HostedService, config: EstateConfig): Conf
       message: `${file}: kind "container" pulls its image from the estate's registry, which this stack leaves out; set it true or host another service`,
     });
   }
+  if (config.dr.enabled) {
+    problems.push({
+      key: formatKey(["dr", "enabled"]),
+      message: `${file}: container services are not deployed to the secondary region yet (docs/dr.md); host it as a web app or turn estate:dr off`,
+    });
+  }
   const [first] = service.image?.split("/") ?? [];
   // Docker's rule: a first segment with a dot or a port, or localhost, is a registry host.
   if (service.image?.includes("/") && first && (/[.:]/.test(first) || first === "localhost")) {

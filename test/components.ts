@@ -46,11 +46,14 @@ export function oneOfType(plan: Plan, type: string): PlanResource {
 export function endpointOf(
   plan: Plan,
   targetId: unknown,
+  /** The subnet it must be in, where a service has endpoints in several VNets (estate:dr). */
+  subnetId?: unknown,
 ): { endpoint: PlanResource; zoneGroup: PlanResource } | undefined {
   const endpoint = ofType(plan, "azure-native:network:PrivateEndpoint").find(
     (r) =>
       (r.inputs.privateLinkServiceConnections as Array<{ privateLinkServiceId: string }>)[0].privateLinkServiceId ===
-      targetId,
+        targetId &&
+      (subnetId === undefined || (r.inputs.subnet as { id: unknown }).id === subnetId),
   );
   if (!endpoint) return undefined;
   const zoneGroup = ofType(plan, "azure-native:network:PrivateDnsZoneGroup").find(

@@ -159,9 +159,29 @@ const RULES: Record<string, Rule> = {
   "azure-native:apimanagement:ApiManagementService": (inputs) => {
     const sku = skuName(inputs);
     if (sku === "Consumption") return usage("apim.Consumption", "Consumption tier bills per call");
-    const units = count(inputs.sku?.capacity, 1);
-    const zones = Array.isArray(inputs.zones) && inputs.zones.length ? ` across ${inputs.zones.length} zones` : "";
-    return priced({ meter: `apim.${sku}`, quantity: units, note: `${units} unit${units === 1 ? "" : "s"}${zones}` });
+    const unitsOf = (where: { sku?: { capacity?: unknown }; zones?: unknown }) => {
+      const units = count(where.sku?.capacity, 1);
+      const zones = Array.isArray(where.zones) && where.zones.length ? ` across ${where.zones.length} zones` : "";
+      return { units, note: `${units} unit${units === 1 ? "" : "s"}${zones}` };
+    };
+    const primary = unitsOf(inputs);
+    // A Premium instance's additional locations bill their own units at the Premium unit price, in
+    // their region (https://azure.microsoft.com/pricing/details/api-management/).
+    const extra = (
+      (inputs.additionalLocations ?? []) as Array<{ location?: string; sku?: { capacity?: unknown }; zones?: unknown }>
+    ).filter((l) => l.location);
+    return priced(
+      { meter: `apim.${sku}`, quantity: primary.units, note: primary.note },
+      ...extra.map((l) => {
+        const { units, note } = unitsOf(l);
+        return {
+          meter: `apim.${sku}`,
+          quantity: units,
+          region: l.location,
+          note: `${note}, additional location ${l.location}`,
+        };
+      }),
+    );
   },
   "azure-native:web:AppServicePlan": (inputs) => {
     const sku = skuName(inputs) ?? "";

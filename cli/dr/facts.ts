@@ -32,6 +32,9 @@ const REDIS_GEO = "https://learn.microsoft.com/azure/azure-cache-for-redis/cache
 const POSTGRESQL_BCDR = "https://learn.microsoft.com/azure/postgresql/backup-restore/concepts-business-continuity";
 const MYSQL_BCDR = "https://learn.microsoft.com/azure/mysql/flexible-server/concepts-business-continuity";
 const KEY_VAULT_FAILOVER = `${RELIABILITY}/reliability-key-vault#microsoft-managed-failover-to-a-paired-region`;
+const APIM_MULTI_REGION = "https://learn.microsoft.com/azure/api-management/api-management-howto-deploy-multi-region";
+/** How Front Door decides an origin is unhealthy (the last sampleSize probes, successfulSamplesRequired of them healthy). */
+export const FRONT_DOOR_PROBES = "https://learn.microsoft.com/azure/frontdoor/health-probes";
 
 export const DR_FACTS = {
   cosmos: {
@@ -226,6 +229,19 @@ export const DR_FACTS = {
       statement:
         "Microsoft-managed failover to the pair is best-effort, likely after a significant delay, the vault unavailable for hours meanwhile and read-only after; no RTO stated",
       source: KEY_VAULT_FAILOVER,
+    },
+  },
+  gateway: {
+    multiRegion: {
+      minutes: 0,
+      statement:
+        "a gateway serves in each region: requests are routed around a region that goes offline; the management plane and developer portal stay in the primary region",
+      source: APIM_MULTI_REGION,
+    },
+    singleRegion: {
+      minutes: null,
+      statement: "the gateway runs in one region: after its loss it must be deployed again, which nothing here bounds",
+      source: APIM_MULTI_REGION,
     },
   },
 } as const satisfies Record<string, unknown>;

@@ -4,7 +4,7 @@ import { writeJson } from "../output/files.js";
 import { renderTable } from "../output/table.js";
 import { OFFLINE_LABEL, type Plan, type PlanResource } from "../plan/schema.js";
 import type { RunProvenance } from "../provenance.js";
-import { DR_FACTS, type DrFact } from "./facts.js";
+import { DR_FACTS, FRONT_DOOR_PROBES, type DrFact } from "./facts.js";
 
 export const DR_SCHEMA_VERSION = 1;
 
@@ -76,6 +76,9 @@ const T = {
   keyVault: "azure-native:keyvault:Vault",
   webApp: "azure-native:web:WebApp",
   containerApp: "azure-native:app:ContainerApp",
+  apim: "azure-native:apimanagement:ApiManagementService",
+  originGroup: "azure-native:cdn:AFDOriginGroup",
+  origin: "azure-native:cdn:AFDOrigin",
 };
 
 const lastSegment = (id: unknown) =>
@@ -371,6 +374,8 @@ export function buildDrReport(plan: Plan): DrReport {
     );
   }
 
+  entries.push(...gatewayAndEdge(plan, regionOf, rtoTarget));
+
   const counts: Record<Verdict, number> = { met: 0, "not met": 0, "no target": 0, excluded: 0 };
   for (const e of entries) for (const j of [e.rpo, e.rto]) counts[j.verdict] += 1;
   return {
@@ -392,6 +397,96 @@ export function buildDrReport(plan: Plan): DrReport {
     counts,
     targetsMet: declared !== undefined && counts["not met"] === 0,
   };
+}
+
+/**
+ * The stateless tiers in front of the apps: the gateway (regional gateways of one instance, or an
+ * instance per region) and Front Door, whose RTO is how soon its probes take a lost region's
+ * origin out: once fewer than successfulSamplesRequired of the last sampleSize probes succeed.
+ */
+function gatewayAndEdge(plan: Plan, regionOf: (r: PlanResource) => string, rtoTarget: number | undefined): DrEntry[] {
+  const entries: DrEntry[] = [];
+  const stateless = (statement: string, source: string): Judged => ({
+    ...excludedFact(statement, source),
+    verdict: "excluded",
+    reason: "stateless",
+  });
+  const gateways = plan.resources.filter((r) => r.type === T.apim);
+  const locationsOf = (r: PlanResource) => [
+    regionOf(r),
+    ...((r.inputs.additionalLocations ?? []) as Array<{ location: string }>).map((l) => l.location),
+  ];
+  if (gateways.length) {
+    const regions = [...new Set(gateways.flatMap(locationsOf))];
+    const fact = regions.length > 1 ? DR_FACTS.gateway.multiRegion : DR_FACTS.gateway.singleRegion;
+    entries.push({
+      name: gateways.map((g) => g.physicalName ?? g.name).join(", "),
+      type: T.apim,
+      service: "Gateway",
+      regions,
+      protection:
+        regions.length < 2
+          ? "one region"
+          : gateways.length > 1
+            ? "an instance per region"
+            : "a regional gateway per region",
+      rpo: stateless("stateless: its configuration is declared by the stack", fact.source),
+      rto: judge(fact, rtoTarget, "RTO"),
+      notes:
+        regions.length > 1 && gateways.length === 1
+          ? ["configuration changes wait for the primary region: the management plane lives there"]
+          : [],
+    });
+  }
+  // The origin group in front of the gateway or the app (the static site's has its own group).
+  const group = plan.resources.find((r) => r.type === T.originGroup && r.inputs.originGroupName !== "site");
+  if (group) {
+    const origins = plan.resources
+      .filter((r) => r.type === T.origin && r.inputs.originGroupName === group.outputs.name)
+      .sort((a, b) => Number(a.inputs.priority ?? 1) - Number(b.inputs.priority ?? 1));
+    const regions = [...new Set(origins.map((o) => originRegion(plan, regionOf, String(o.inputs.hostName))))];
+    const probe = (group.inputs.healthProbeSettings ?? {}) as { probeIntervalInSeconds?: number };
+    const balance = (group.inputs.loadBalancingSettings ?? {}) as {
+      sampleSize?: number;
+      successfulSamplesRequired?: number;
+    };
+    const failedProbes = (balance.sampleSize ?? 4) - (balance.successfulSamplesRequired ?? 3) + 1;
+    const minutes = (failedProbes * (probe.probeIntervalInSeconds ?? 100)) / 60;
+    const fact: DrFact =
+      regions.length > 1
+        ? {
+            minutes,
+            statement: `origins in ${regions.join(", ")} by priority; an origin is out after ${failedProbes} failed probes ${probe.probeIntervalInSeconds ?? 100} s apart`,
+            source: FRONT_DOOR_PROBES,
+          }
+        : {
+            minutes: null,
+            statement: `every origin is in ${regions.join(", ")}: nothing to fail over to`,
+            source: FRONT_DOOR_PROBES,
+          };
+    entries.push({
+      name: `origin group ${String(group.outputs.name ?? group.name)}`,
+      type: T.originGroup,
+      service: "Front Door",
+      regions,
+      protection: regions.length > 1 ? "priority failover between regions" : "one region's origins",
+      rpo: stateless("stateless: global, no data of its own", FRONT_DOOR_PROBES),
+      rto: judge(fact, rtoTarget, "RTO"),
+      notes: [],
+    });
+  }
+  return entries;
+}
+
+const excludedFact = (statement: string, source: string): DrFact => ({ minutes: 0, statement, source });
+
+/** The region of the resource answering a host name: an API Management additional location's, where it is one. */
+function originRegion(plan: Plan, regionOf: (r: PlanResource) => string, host: string): string {
+  const mentions = (value: unknown) => JSON.stringify(value ?? null).includes(host);
+  const owner = plan.resources.find((r) => r.type !== T.origin && mentions(r.outputs));
+  if (!owner) return "unknown";
+  const extra = ((owner.outputs.additionalLocations ?? []) as Array<{ location: string }>).find(mentions);
+  return extra?.location ?? regionOf(owner);
 }
 
 /** Exit 3 when a prod-profile stack declares targets its resources do not meet. */

@@ -16,8 +16,18 @@ export const gatewayTypes: Record<string, CatalogEntry> = {
     apiVersion: "2024-05-01",
     names: ["serviceName"],
     taggable: true,
+    // Each region's own gateway: https://learn.microsoft.com/azure/api-management/api-management-howto-deploy-multi-region
     outputs: ({ name, guid, inputs }) => ({
       gatewayUrl: `https://${name}.azure-api.net`,
+      gatewayRegionalUrl: `https://${name}-${String(inputs.location)}-01.regional.azure-api.net`,
+      ...(Array.isArray(inputs.additionalLocations)
+        ? {
+            additionalLocations: (inputs.additionalLocations as Array<Record<string, unknown>>).map((extra) => ({
+              ...extra,
+              gatewayRegionalUrl: `https://${name}-${String(extra.location)}-01.regional.azure-api.net`,
+            })),
+          }
+        : {}),
       developerPortalUrl: `https://${name}.developer.azure-api.net`,
       managementApiUrl: `https://${name}.management.azure-api.net`,
       publicIPAddresses: ["20.50.0.10"],

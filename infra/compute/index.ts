@@ -118,6 +118,11 @@ export interface ComputeArgs extends BaseArgs {
   integrationSubnetId: pulumi.Input<string>;
   /** The only caller allowed in; without it the apps are the estate's entry point and open to anyone. */
   inbound?: AppInbound;
+  /**
+   * Appended to the keys of the apps' role assignments on shared scopes (App Insights, the host
+   * storage's containers), so the same apps in another region get assignments of their own.
+   */
+  roleKeySuffix?: string;
   /** The Application Insights resource the apps report to: its resource `id` and its `connectionString`. */
   appInsights: { id: pulumi.Input<string>; connectionString: pulumi.Input<string> };
   /**
@@ -451,14 +456,14 @@ export class Compute extends pulumi.ComponentResource {
         ? this.slot(`${logicalName}-${STAGING_SLOT}`, app.name, site, siteArgs, args)
         : undefined;
     assignRoles(this, `${logicalName}-telemetry`, args.appInsights.id, [
-      { role: "Monitoring Metrics Publisher", principalId, key: app.name },
+      { role: "Monitoring Metrics Publisher", principalId, key: `${app.name}${args.roleKeySuffix ?? ""}` },
     ]);
     if (isFunction && args.hostStorage) {
       // The host's blob leases and keys, and nothing else of the account: Owner only on the host's
       // own containers, so an app can neither read other data nor replace any package.
       for (const container of FUNCTIONS_HOST_CONTAINERS) {
         assignRoles(this, `${logicalName}-${container}`, args.hostStorage.containerIds[container], [
-          { role: "Storage Blob Data Owner", principalId, key: app.name },
+          { role: "Storage Blob Data Owner", principalId, key: `${app.name}${args.roleKeySuffix ?? ""}` },
         ]);
       }
     }
@@ -487,7 +492,11 @@ export class Compute extends pulumi.ComponentResource {
     applySharedArgs(this, logicalName, slot.id, args);
     const principalId = principalOf(`${appName} slot ${STAGING_SLOT}`, slot.identity);
     assignRoles(this, `${logicalName}-telemetry`, args.appInsights.id, [
-      { role: "Monitoring Metrics Publisher", principalId, key: `${appName}-${STAGING_SLOT}` },
+      {
+        role: "Monitoring Metrics Publisher",
+        principalId,
+        key: `${appName}-${STAGING_SLOT}${args.roleKeySuffix ?? ""}`,
+      },
     ]);
     return { name: slot.name, principalId };
   }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { BaseArgs } from "../core/args.js";
 import type { Namer } from "../naming/index.js";
 import type { PrivateLinkService } from "../network/dns.js";
+import { privateEndpoint } from "../network/private-endpoint.js";
 import { KeyVault, type KeyVaultArgs } from "../secrets/key-vault.js";
 import { CosmosDb, type CosmosArgs } from "./cosmos.js";
 import { MySqlServer, type MySqlArgs } from "./mysql.js";
@@ -103,6 +104,16 @@ export interface DataSecondaryArgs {
   sql?: Pick<SqlFailoverGroupArgs, "policy" | "gracePeriodMinutes"> & { zoneRedundant: boolean };
   /** A geo-replicated Premium cache of the primary's size; `zoneRedundant` spreads its replicas over zones. */
   redis?: { zoneRedundant: boolean };
+  /**
+   * The secondary region's VNet: a private endpoint there for each service the secondary region
+   * uses once the primary is gone (the account-wide ones: storage, Cosmos DB, Service Bus, Key
+   * Vault; and the partner server and linked cache), in its own resource group and DNS zones.
+   */
+  network?: {
+    resourceGroupName: pulumi.Input<string>;
+    privateEndpointSubnetId: pulumi.Input<string>;
+    privateDnsZoneIds: Partial<Record<PrivateLinkService, pulumi.Input<string>>>;
+  };
 }
 
 /**
@@ -221,7 +232,39 @@ export class DataTier extends pulumi.ComponentResource {
         );
         this.redisGeoPrimaryHostName = this.redis.geoReplicateTo(this.redisSecondary).geoReplicatedPrimaryHostName;
       }
+      if (secondary.network) this.endpointsIn(name, secondary, secondary.network, args);
     }
     this.registerOutputs({});
+  }
+
+  /** The secondary VNet's private endpoints, through the same helper as every data component's own. */
+  private endpointsIn(
+    name: string,
+    secondary: DataSecondaryArgs,
+    network: NonNullable<DataSecondaryArgs["network"]>,
+    args: DataTierArgs,
+  ): void {
+    const base = {
+      resourceGroupName: network.resourceGroupName,
+      location: secondary.location,
+      namer: secondary.namer,
+    };
+    const targets: Array<[string, PrivateLinkService, pulumi.Output<string> | undefined]> = [
+      ["storage", "blob", this.storage.accountId],
+      ["keyvault", "keyVault", this.keyVault.vaultId],
+      ["cosmos", "cosmos", this.cosmos?.accountId],
+      ["servicebus", "serviceBus", args.serviceBus?.privateEndpoint ? this.serviceBus?.namespaceId : undefined],
+      ["sql-secondary", "sql", this.sqlSecondary?.serverId],
+      ["redis-secondary", "redis", this.redisSecondary?.cacheId],
+    ];
+    for (const [component, service, targetId] of targets) {
+      if (!targetId) continue;
+      const privateDnsZoneId = network.privateDnsZoneIds[service];
+      if (!privateDnsZoneId) throw new Error(`data tier ${name}: no secondary private DNS zone given for ${service}`);
+      privateEndpoint(this, `${name}-${component}-dr`, base, service, targetId, {
+        subnetId: network.privateEndpointSubnetId,
+        privateDnsZoneId,
+      });
+    }
   }
 }

@@ -30,6 +30,12 @@ export interface EdgeArgs extends BaseArgs {
     hostName: pulumi.Input<string>;
     /** Reach the origin over Private Link (Premium only): the gateway's `resourceId` and region (`location`). */
     privateLink?: { resourceId: pulumi.Input<string>; location: pulumi.Input<string> };
+    /**
+     * The same origin in other regions, in the same group and probed alike: priority 2, 3... so
+     * Front Door sends to one only while every origin before it is unhealthy.
+     * Source: https://learn.microsoft.com/azure/frontdoor/routing-methods#priority-based-traffic-routing
+     */
+    failover?: Array<{ location: string; hostName: pulumi.Input<string> }>;
   };
   /** The WAF policy: mode, managed rules, rate limit, geo filter. */
   waf: WafSettings;
@@ -176,34 +182,47 @@ export class Edge extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const origin = new cdn.AFDOrigin(
-      `${name}-origin`,
-      {
-        ...inProfile,
-        originGroupName: originGroup.name,
-        originName: args.origin.kind === "app" ? "app" : "apim",
-        hostName: args.origin.hostName,
-        originHostHeader: args.origin.hostName,
-        httpsPort: 443,
-        enforceCertificateNameCheck: true,
-        enabledState: "Enabled",
-        priority: 1,
-        weight: 1000,
-        sharedPrivateLinkResource: args.origin.privateLink && {
-          privateLink: { id: args.origin.privateLink.resourceId },
-          privateLinkLocation: args.origin.privateLink.location,
-          groupId: "Gateway",
-          requestMessage: "Front Door origin for the estate's API gateway",
+    const originName = args.origin.kind === "app" ? "app" : "apim";
+    const originIn = (
+      key: string,
+      hostName: pulumi.Input<string>,
+      priority: number,
+      extra: Partial<cdn.AFDOriginArgs>,
+    ) =>
+      new cdn.AFDOrigin(
+        `${name}-origin${key}`,
+        {
+          ...inProfile,
+          originGroupName: originGroup.name,
+          originName: `${originName}${key}`,
+          hostName,
+          originHostHeader: hostName,
+          httpsPort: 443,
+          enforceCertificateNameCheck: true,
+          enabledState: "Enabled",
+          priority,
+          weight: 1000,
+          ...extra,
         },
+        { parent: this },
+      );
+    const origin = originIn("", args.origin.hostName, 1, {
+      sharedPrivateLinkResource: args.origin.privateLink && {
+        privateLink: { id: args.origin.privateLink.resourceId },
+        privateLinkLocation: args.origin.privateLink.location,
+        groupId: "Gateway",
+        requestMessage: "Front Door origin for the estate's API gateway",
       },
-      { parent: this },
+    });
+    const failover = (args.origin.failover ?? []).map((other, i) =>
+      originIn(`-${other.location}`, other.hostName, i + 2, {}),
     );
 
     const site = args.staticSite && this.staticSiteOrigin(name, args, inProfile);
     const route = (
       key: string,
       patterns: string[],
-      target: { group: cdn.AFDOriginGroup; origin: cdn.AFDOrigin },
+      target: { group: cdn.AFDOriginGroup; origins: cdn.AFDOrigin[] },
       cache?: { ruleSet?: cdn.RuleSet },
     ) =>
       new cdn.Route(
@@ -238,9 +257,9 @@ export class Edge extends pulumi.ComponentResource {
             : undefined,
         },
         // A route needs its origin (and rules) in place before Front Door accepts it.
-        { parent: this, dependsOn: [target.origin, ...(cache?.ruleSet ? [cache.ruleSet] : [])] },
+        { parent: this, dependsOn: [...target.origins, ...(cache?.ruleSet ? [cache.ruleSet] : [])] },
       );
-    const gateway = { group: originGroup, origin };
+    const gateway = { group: originGroup, origins: [origin, ...failover] };
     route("api", [API_PATTERN], gateway);
     if (site) route("static", ["/*"], site, { ruleSet: this.cachingRules(name, args, inProfile) });
     else if (args.cachedPaths.length) route("static", args.cachedPaths, gateway, {});
@@ -325,7 +344,7 @@ export class Edge extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    return { group, origin };
+    return { group, origins: [origin] };
   }
 
   /**

@@ -82,9 +82,9 @@ export class BackendAuth extends pulumi.ComponentResource {
    * app to. For a host without App Service authentication (a container app), the service itself
    * checks the token's audience.
    */
-  grantGateway(principalId: pulumi.Input<string>): AppRoleAssignment {
+  grantGateway(principalId: pulumi.Input<string>, key = ""): AppRoleAssignment {
     return new AppRoleAssignment(
-      `${this.name}-gateway-role`,
+      `${this.name}-gateway-role${key}`,
       { appRoleId: this.roleId, principalObjectId: principalId, resourceObjectId: this.servicePrincipal.objectId },
       { parent: this },
     );
@@ -100,8 +100,20 @@ export class BackendAuth extends pulumi.ComponentResource {
     site: { name: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> },
   ): web.WebAppAuthSettingsV2 {
     this.grantGateway(principalId);
+    return this.admit(principalId, site);
+  }
+
+  /**
+   * App Service authentication on one more app of the same service (another region's copy):
+   * only `principalId`, already granted the role, may call it. `key` tells its resources apart.
+   */
+  admit(
+    principalId: pulumi.Input<string>,
+    site: { name: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> },
+    key = "",
+  ): web.WebAppAuthSettingsV2 {
     return new web.WebAppAuthSettingsV2(
-      `${this.name}-app-auth`,
+      `${this.name}-app-auth${key}`,
       {
         name: site.name,
         resourceGroupName: site.resourceGroupName,

@@ -54,6 +54,28 @@ export interface GatewayApi {
    * application ID URI of the app's registration (BackendAuth).
    */
   backend: { hostName: pulumi.Input<string>; resource: pulumi.Input<string> };
+  /**
+   * The service's host in each additional location, by location (`westus`): that region's
+   * gateway calls it (the others call `backend`).
+   */
+  regionalBackends?: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * A regional gateway of a Premium instance: the gateway component replicated to another region,
+ * with its own units, zones and (when the instance is injected) a subnet of a VNet in that region.
+ * Other tiers have no additional locations.
+ * Source: https://learn.microsoft.com/azure/api-management/api-management-howto-deploy-multi-region ("Applies to: Premium").
+ */
+export interface GatewayLocation {
+  /** Azure's location name, e.g. northeurope. */
+  location: string;
+  /** The location's display name, as `context.Deployment.Region` gives it (North Europe). */
+  displayName: string;
+  capacity: number;
+  zones?: string[];
+  /** Required when the instance is injected: a subnet of a VNet in this location. */
+  subnetId?: pulumi.Input<string>;
 }
 
 /**
@@ -92,6 +114,10 @@ export interface GatewayArgs extends BaseArgs {
   capacity: number;
   /** Availability zones for the units (Premium only). */
   zones?: string[];
+  /** Regional gateways in other regions (Premium only). */
+  additionalLocations?: GatewayLocation[];
+  /** Appended to the key of its role assignment on the shared App Insights: another region's instance gets its own. */
+  roleKeySuffix?: string;
   /** The publisher's contact address API Management requires (notifications go there). */
   publisherEmail: string;
   /** The publisher's name shown on the developer portal and in notifications. */
@@ -132,6 +158,12 @@ export class Gateway extends pulumi.ComponentResource {
   readonly serviceName: pulumi.Output<string>;
   readonly gatewayUrl: pulumi.Output<string>;
   readonly gatewayHostName: pulumi.Output<string>;
+  /**
+   * The primary region's own gateway host (`<name>-<region>-01.regional.azure-api.net`), and each
+   * additional location's by location: an origin per region in front of a multi-region gateway.
+   */
+  readonly regionalHostName: pulumi.Output<string>;
+  readonly additionalHostNames: Record<string, pulumi.Output<string>>;
   readonly principalId: pulumi.Output<string>;
   /** Backend URL per service. */
   readonly backendUrls: Record<string, pulumi.Output<string>> = {};
@@ -158,6 +190,12 @@ export class Gateway extends pulumi.ComponentResource {
         identity: { type: "SystemAssigned" },
         virtualNetworkType: args.subnetId ? "External" : "None",
         virtualNetworkConfiguration: args.subnetId ? { subnetResourceId: args.subnetId } : undefined,
+        additionalLocations: args.additionalLocations?.map((extra) => ({
+          location: extra.location,
+          sku: { name: args.sku, capacity: extra.capacity },
+          zones: extra.zones,
+          virtualNetworkConfiguration: extra.subnetId ? { subnetResourceId: extra.subnetId } : undefined,
+        })),
         customProperties: TLS_HARDENING,
         // Control-plane clients older than this API version cannot bypass newer access checks.
         apiVersionConstraint: { minApiVersion: "2021-08-01" },
@@ -170,6 +208,17 @@ export class Gateway extends pulumi.ComponentResource {
     this.serviceName = service.name;
     this.gatewayUrl = service.gatewayUrl;
     this.gatewayHostName = service.gatewayUrl.apply((url) => new URL(url).host);
+    const hostOf = (url: string | undefined, location: string) => {
+      if (!url) throw new Error(`gateway: Azure returned no regional gateway URL for ${location}`);
+      return new URL(url).host;
+    };
+    this.regionalHostName = service.gatewayRegionalUrl.apply((url) => hostOf(url, "the primary region"));
+    this.additionalHostNames = Object.fromEntries(
+      (args.additionalLocations ?? []).map((extra, i) => [
+        extra.location,
+        service.additionalLocations.apply((locations) => hostOf(locations?.[i]?.gatewayRegionalUrl, extra.location)),
+      ]),
+    );
     this.principalId = service.identity.apply((identity) => {
       if (!identity?.principalId) throw new Error("gateway: Azure returned no managed identity for API Management");
       return identity.principalId;
@@ -186,7 +235,11 @@ export class Gateway extends pulumi.ComponentResource {
   private logging(service: apimanagement.ApiManagementService): void {
     const { resourceGroupName, appInsights } = this.args;
     const publisher = assignRoles(this, `${this.name}-apim-telemetry`, appInsights.id, [
-      { role: "Monitoring Metrics Publisher", principalId: this.principalId, key: "apim" },
+      {
+        role: "Monitoring Metrics Publisher",
+        principalId: this.principalId,
+        key: `apim${this.args.roleKeySuffix ?? ""}`,
+      },
     ]);
     const logger = new apimanagement.Logger(
       `${this.name}-logger`,
@@ -242,6 +295,24 @@ export class Gateway extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // A multi-region instance's other regions call the service's host in their own region.
+    const regional = (this.args.additionalLocations ?? []).flatMap((extra) => {
+      const hostName = api.regionalBackends?.[extra.location];
+      if (!hostName) return [];
+      const regionalBackend = new apimanagement.Backend(
+        `${prefix}-backend-${extra.location}`,
+        {
+          ...common,
+          backendId: `${api.service}-backend-${extra.location}`,
+          title: `${api.service} host in ${extra.displayName}`,
+          protocol: "http",
+          url: pulumi.interpolate`https://${hostName}/${spec.path}`,
+          tls: { validateCertificateChain: true, validateCertificateName: true },
+        },
+        { parent: this },
+      );
+      return [{ region: extra.displayName, backendId: regionalBackend.name }];
+    });
     const keyedBySubscription = this.args.rateLimit?.key === "subscription" || this.args.quota?.key === "subscription";
     const apiResource = new apimanagement.Api(
       `${prefix}-api`,
@@ -265,7 +336,15 @@ export class Gateway extends pulumi.ComponentResource {
         apiId: apiResource.name,
         policyId: "policy",
         format: "xml",
-        value: backend.name.apply((backendId) => apiPolicyXml({ cors: this.args.cors, backendId })),
+        value: pulumi
+          .all([backend.name, pulumi.all(regional.map((r) => r.backendId))])
+          .apply(([backendId, regionalIds]) =>
+            apiPolicyXml({
+              cors: this.args.cors,
+              backendId,
+              regionalBackends: regional.map((r, i) => ({ region: r.region, backendId: regionalIds[i] })),
+            }),
+          ),
       },
       { parent: this },
     );
@@ -334,6 +413,18 @@ function checkTier(args: GatewayArgs): void {
     throw new Error(`gateway: ${args.sku} takes ${min === max ? min : `${min}-${max}`} units, not ${args.capacity}`);
   if (args.zones?.length && args.sku !== "Premium")
     throw new Error(`gateway: availability zones need sku Premium, not ${args.sku}`);
+  if (args.additionalLocations?.length && args.sku !== "Premium")
+    throw new Error(
+      `gateway: additional locations need sku Premium, not ${args.sku}; deploy a second instance in the other region`,
+    );
+  for (const extra of args.additionalLocations ?? []) {
+    if (extra.capacity < min || extra.capacity > max)
+      throw new Error(`gateway: location ${extra.location} takes ${min}-${max} units, not ${extra.capacity}`);
+    if (Boolean(extra.subnetId) !== Boolean(args.subnetId))
+      throw new Error(
+        `gateway: location ${extra.location} needs a subnet of its own region exactly when the instance is in a VNet`,
+      );
+  }
   if (args.subnetId && tier.vnet === "none")
     throw new Error(
       `gateway: ${args.sku} cannot join a VNet; use StandardV2 (outbound integration), Developer or Premium (injection)`,

@@ -74,6 +74,12 @@ export interface ApiPolicySettings {
   cors: CorsSettings;
   /** APIM backend id of the service's host. */
   backendId: string;
+  /**
+   * A multi-region gateway's other regions: each sends to the backend in its own region, chosen
+   * by `context.Deployment.Region` (the region's display name, e.g. "North Europe").
+   * Source: https://learn.microsoft.com/azure/api-management/api-management-howto-deploy-multi-region#route-api-calls-to-regional-backend-services
+   */
+  regionalBackends?: Array<{ region: string; backendId: string }>;
 }
 
 export interface OperationPolicySettings extends LimitsSettings {
@@ -188,7 +194,7 @@ export function apiPolicyXml(settings: ApiPolicySettings): string {
   checkCors(settings.cors);
   requireText(settings.backendId, "backendId");
   return policyDocument("api", {
-    inbound: [...corsPolicy(settings.cors), el("set-backend-service", { "backend-id": settings.backendId })],
+    inbound: [...corsPolicy(settings.cors), backendSelection(settings)],
   });
 }
 
@@ -204,6 +210,30 @@ function corsPolicy(cors: CorsSettings): XmlElement[] {
       el("allowed-headers", {}, ...cors.allowedHeaders.map((h) => el("header", {}, h))),
     ),
   ];
+}
+
+/** The service's backend: the primary's, or in a multi-region gateway the one of the region serving the call. */
+function backendSelection({ backendId, regionalBackends = [] }: ApiPolicySettings): XmlElement {
+  const primary = el("set-backend-service", { "backend-id": backendId });
+  if (!regionalBackends.length) return primary;
+  for (const { region, backendId: regional } of regionalBackends) {
+    requireText(region, "regionalBackends.region");
+    requireText(regional, "regionalBackends.backendId");
+  }
+  return el(
+    "choose",
+    {},
+    ...regionalBackends.map(({ region, backendId: regional }) =>
+      el(
+        "when",
+        {
+          condition: `@(${JSON.stringify(region)}.Equals(context.Deployment.Region, StringComparison.OrdinalIgnoreCase))`,
+        },
+        el("set-backend-service", { "backend-id": regional }),
+      ),
+    ),
+    el("otherwise", {}, primary),
+  );
 }
 
 /** The caller's bearer token checked against the issuer's keys, audiences and required claims: a 401 otherwise. */

@@ -73,12 +73,20 @@ function unreplicated(graph: Graph, resource: GraphResource): string | undefined
   }
 }
 
-/** The regions whose hosts answer a Front Door origin's host name. */
+/**
+ * The region whose host answers a Front Door origin's host name: the resource's own, or, for a
+ * multi-region API Management instance, the additional location whose regional gateway it is.
+ */
 function originRegion(graph: Graph, origin: GraphResource): string | undefined {
   const host = knownOrUndefined(() => origin.inputs.hostName);
   if (typeof host !== "string" || !host) return undefined;
-  const target = ofType(graph, ...REGIONAL).find((r) => knownOr(() => JSON.stringify(r.outputs).includes(host), false));
-  return target ? regionName(knownOrUndefined(() => target.inputs.location)) : undefined;
+  const mentions = (value: unknown) => knownOr(() => JSON.stringify(value ?? null).includes(host), false);
+  const target = ofType(graph, ...REGIONAL).find((r) => mentions(r.outputs));
+  if (!target) return undefined;
+  const extra = asArray(knownOrUndefined(() => target.outputs.additionalLocations))
+    .map(asRecord)
+    .find((location) => mentions(location));
+  return regionName(knownOrUndefined(() => (extra ?? target.inputs).location));
 }
 
 const secondCosmosRegion = (graph: Graph) => {
@@ -87,6 +95,27 @@ const secondCosmosRegion = (graph: Graph) => {
       ...asArray(account.inputs.locations),
       { locationName: "northeurope", failoverPriority: 1, isZoneRedundant: true },
     ];
+  }
+};
+
+/** A second region for the data, and a Premium gateway with a regional gateway there behind its own Front Door origin. */
+const secondGatewayRegion = (graph: Graph) => {
+  secondCosmosRegion(graph);
+  const regional = (name: unknown, location: string) => `${String(name)}-${location}-01.regional.azure-api.net`;
+  for (const apim of ofType(graph, T.apim)) {
+    apim.inputs.additionalLocations = [{ location: "northeurope", sku: { name: "Premium", capacity: 2 } }];
+    apim.outputs.gatewayRegionalUrl = `https://${regional(apim.inputs.serviceName, "westeurope")}`;
+    apim.outputs.additionalLocations = [
+      { location: "northeurope", gatewayRegionalUrl: `https://${regional(apim.inputs.serviceName, "northeurope")}` },
+    ];
+    const [origin] = ofType(graph, T.afdOrigin);
+    origin.inputs.hostName = regional(apim.inputs.serviceName, "westeurope");
+    graph.resources.push({
+      ...origin,
+      urn: `${origin.urn}-northeurope`,
+      name: `${origin.name}-northeurope`,
+      inputs: { ...origin.inputs, hostName: regional(apim.inputs.serviceName, "northeurope"), priority: 2 },
+    });
   }
 };
 
@@ -146,9 +175,8 @@ export const drRules: Rule[] = [
     controls: { mcsb: ["BR-1"], cis: [], waf: "Reliability" },
     mappings: { psrule: [], checkov: [] },
     remediation:
-      "Deploy the hosts in the secondary region and add them to the origin group with a lower priority (docs/dr.md: not built yet).",
-    // Advisory until the estate deploys its hosts in the secondary region (docs/dr.md).
-    enforcement: ENFORCE.prodAdvisory,
+      "Turn `estate:dr` on with a gateway or app origin: the estate deploys the hosts and gateway in the secondary region and gives the origin group an origin there with priority 2 (docs/dr.md).",
+    enforcement: ENFORCE.prod,
     problemOf: (graph) => {
       const regions = regionsOf(graph);
       const covered = new Set(
@@ -160,5 +188,6 @@ export const drRules: Rule[] = [
       return () => (regions.size > 1 && missing.length ? `no origin in ${missing.join(", ")}` : undefined);
     },
     fail: [secondCosmosRegion],
+    pass: [secondGatewayRegion],
   }),
 ];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEV_STACK as BASE, refusal } from "../../test/config.js";
-import { secondaryRegion } from "./dr.js";
+import { drAddressSpace, secondaryRegion } from "./dr.js";
 import { loadConfig } from "./load.js";
 
 const PROD = { ...BASE, "estate:profile": "prod" };
@@ -78,5 +78,56 @@ describe("estate:dr and serverless SQL", () => {
         message: expect.stringContaining("never auto-pause"),
       }),
     ]);
+  });
+});
+
+describe("estate:dr.addressSpace", () => {
+  const on = (extra: Record<string, unknown> = {}) => ({ ...PROD, ...dr({ enabled: true, ...extra }) });
+
+  it("defaults to the block of the primary's size after it", () => {
+    const config = loadConfig(
+      { ...on(), "estate:network": JSON.stringify({ addressSpace: "10.20.0.0/16" }) },
+      { stack: "prod" },
+    );
+    expect(drAddressSpace(config.dr, config.network.addressSpace)).toBe("10.21.0.0/16");
+    expect(drAddressSpace({}, "255.255.0.0/16")).toBe("255.254.0.0/16");
+    expect(drAddressSpace({ addressSpace: "172.16.0.0/20" }, "10.0.0.0/16")).toBe("172.16.0.0/20");
+  });
+
+  it("refuses a range that is no CIDR, overlaps the primary's or cannot hold the subnets, naming the key", () => {
+    const cases: Array<[string, string]> = [
+      ["10.0.0.1/16", "expected an IPv4 CIDR"],
+      ["10.0.128.0/17", "overlaps estate:network.addressSpace 10.0.0.0/16"],
+      ["10.9.0.0/28", "too small"],
+    ];
+    for (const [addressSpace, message] of cases) {
+      const error = refusal(on({ addressSpace }), { stack: "prod" });
+      expect(error.problems, addressSpace).toEqual([
+        expect.objectContaining({ key: "estate:dr.addressSpace", message: expect.stringContaining(message) }),
+      ]);
+    }
+  });
+
+  it("refuses an AKS cluster and a private link origin with DR on, naming the keys", () => {
+    const error = refusal(
+      {
+        ...on(),
+        "estate:kubernetes": JSON.stringify({ enabled: true }),
+        "estate:edge": JSON.stringify({ originAccess: "private-link" }),
+      },
+      { stack: "prod" },
+    );
+    expect(error.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          key: "estate:dr.enabled",
+          message: expect.stringContaining("estate:kubernetes.enabled"),
+        }),
+        expect.objectContaining({
+          key: "estate:edge.originAccess",
+          message: expect.stringContaining("origin in each region"),
+        }),
+      ]),
+    );
   });
 });

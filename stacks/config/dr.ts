@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { REGION_NAMES, REGIONS, type Region } from "../../infra/naming/regions.js";
+import { formatCidr, overlaps, parseCidr, size } from "../../infra/network/cidr.js";
+import { planSubnets } from "../../infra/network/subnets.js";
 import { defineArea, type Profile, type Report } from "./area.js";
+import { cidr } from "./network.js";
 
 /**
  * Azure's region pairs, for the regions the estate accepts. A pair is not always symmetric
@@ -81,6 +84,12 @@ const schema = z
     rpoMinutes: z.number().int(),
     /** Recovery time objective: minutes from losing the primary region to serving again. */
     rtoMinutes: z.number().int(),
+    /**
+     * The secondary region's VNet: its own range, never overlapping the primary's (the two may be
+     * peered, and a failed-over estate keeps one address plan). Unless given, the block of the
+     * primary's size right after it (10.20.0.0/16 -> 10.21.0.0/16).
+     */
+    addressSpace: cidr.optional(),
     failover: z
       .object(Object.fromEntries(DR_TIERS.map((tier) => [tier, mode])) as Record<DrTier, typeof mode>)
       .strict(),
@@ -116,6 +125,59 @@ export function secondaryRegion(dr: DrConfig, primary: Region): Region | undefin
   if (dr.secondary) return dr.secondary;
   const pair = REGION_PAIRS[primary];
   return Object.hasOwn(REGIONS, pair) ? (pair as Region) : undefined;
+}
+
+/** The secondary VNet's address space: the stack's own, else the block of the primary's size after it (before it at the end of the range). */
+export function drAddressSpace(dr: Pick<DrConfig, "addressSpace">, primary: string): string {
+  if (dr.addressSpace) return dr.addressSpace;
+  const { base, prefix } = parseCidr(primary);
+  const step = size(prefix);
+  return formatCidr({ base: base + 2 * step <= 2 ** 32 ? base + step : base - step, prefix });
+}
+
+/**
+ * The secondary network and hosts: an address space apart from the primary's with room for the
+ * estate's subnets, and only what the secondary region gets (App Service apps and a gateway
+ * reached over the internet; not yet an AKS cluster or a private link origin). Container services
+ * are refused with their manifests (stacks/services.ts).
+ */
+export function checkDrAgainstTiers(
+  dr: DrConfig,
+  {
+    network,
+    kubernetes,
+    edge,
+  }: {
+    network: { addressSpace: string };
+    kubernetes: { enabled: boolean };
+    edge: { sku: string; originAccess: string };
+  },
+  report: Report,
+): void {
+  if (!dr.enabled) return;
+  const space = drAddressSpace(dr, network.addressSpace);
+  if (overlaps(parseCidr(space), parseCidr(network.addressSpace))) {
+    report(
+      ["dr", "addressSpace"],
+      `${space} overlaps estate:network.addressSpace ${network.addressSpace}; the secondary VNet needs a range of its own (leave it out for the block after the primary's)`,
+    );
+  } else {
+    try {
+      planSubnets(space);
+    } catch (error) {
+      report(["dr", "addressSpace"], `${(error as Error).message} (the secondary VNet gets the primary's subnets)`);
+    }
+  }
+  if (kubernetes.enabled)
+    report(
+      ["dr", "enabled"],
+      "estate:kubernetes.enabled: the AKS cluster is not deployed to the secondary region (docs/dr.md); turn one of them off",
+    );
+  if (edge.sku !== "none" && edge.originAccess === "private-link")
+    report(
+      ["edge", "originAccess"],
+      "private-link reaches the gateway's private endpoint in the primary region only; with estate:dr Front Door needs an origin in each region: set public",
+    );
 }
 
 /** The data services as the DR check needs them (a subset of the data config). */

@@ -3,7 +3,10 @@ import { isCidr } from "../../infra/network/cidr.js";
 import { planSubnets, SUBNET_ROLE_NAMES } from "../../infra/network/subnets.js";
 import { defineArea } from "./area.js";
 
-const cidr = z.string().refine(isCidr, { message: "expected an IPv4 CIDR with no host bits set, such as 10.0.0.0/16" });
+/** An IPv4 address space or subnet range (also estate:dr.addressSpace). */
+export const cidr = z
+  .string()
+  .refine(isCidr, { message: "expected an IPv4 CIDR with no host bits set, such as 10.0.0.0/16" });
 
 export const networkArea = defineArea({
   schema: z

@@ -7,7 +7,7 @@ import { AREAS, type Areas } from "./areas.js";
 import { checkZones } from "./checks.js";
 import { checkContacts } from "./contacts.js";
 import { undeclaredDatabases } from "./database-bindings.js";
-import { checkDrAgainstData } from "./dr.js";
+import { checkDrAgainstData, checkDrAgainstTiers } from "./dr.js";
 import { ENVIRONMENT_PATTERN, ENVIRONMENT_RULE } from "./profiles.js";
 
 const coreShape = {
@@ -84,6 +84,7 @@ export function checkCombinations(config: EstateConfig, report: Report): void {
   }
   checkDrAgainstData(config.dr, config.data, report);
   checkContacts(config, report);
+  checkDrAgainstTiers(config.dr, config, report);
   const { profile, workload, environment, location, zoneRedundant } = config;
   const context: CoreContext = { profile, workload, environment, location, zoneRedundant };
   for (const [key, area] of Object.entries(AREAS)) {

@@ -22,7 +22,7 @@ export interface AlertsTier {
 export function alertsTier(
   { config, base, namer, group, monitoring }: Foundation,
   { data }: DataServicesTier,
-  { compute }: HostsTier,
+  { compute, secondary }: HostsTier,
   gateway: GatewayTier | undefined,
   edge: EdgeTier | undefined,
 ): AlertsTier {
@@ -34,7 +34,7 @@ export function alertsTier(
     severity: config.observability.alerts.severity,
     rules: config.observability.alerts.rules,
     appInsightsId: monitoring.appInsightsId,
-    metricAlerts: metricAlertTargets(config, data, compute),
+    metricAlerts: metricAlertTargets(config, data, compute, secondary?.compute),
     ...availability(compute, gateway, edge),
   });
   const budget = new Budget("budget", {
@@ -69,16 +69,28 @@ function metricAlertTargets(
   config: EstateConfig,
   data: DataServicesTier["data"],
   compute: HostsTier["compute"],
+  secondaryCompute?: HostsTier["compute"],
 ): MetricAlertTarget[] {
-  // Flex Consumption plans report no CPU or memory of their own: only the web plan and an Elastic Premium one are watched.
-  const plans = [
-    ...(compute.webPlanId ? [{ key: "web", resourceId: compute.webPlanId }] : []),
-    ...(compute.functionPlanId && config.compute.functions.plan === "ElasticPremium"
-      ? [{ key: "func", resourceId: compute.functionPlanId }]
-      : []),
+  // The secondary region's apps and plan (estate:dr) are watched like the primary's.
+  const regions = [
+    { suffix: "", hosts: compute },
+    ...(secondaryCompute ? [{ suffix: "-secondary", hosts: secondaryCompute }] : []),
   ];
+  // Flex Consumption plans report no CPU or memory of their own: only the web plan and an Elastic Premium one are watched.
+  const plans = regions.flatMap(({ suffix, hosts }) => [
+    ...(hosts.webPlanId ? [{ key: `web${suffix}`, resourceId: hosts.webPlanId }] : []),
+    ...(hosts.functionPlanId && config.compute.functions.plan === "ElasticPremium"
+      ? [{ key: `func${suffix}`, resourceId: hosts.functionPlanId }]
+      : []),
+  ]);
   return [
-    ...Object.entries(compute.apps).map(([key, app]) => ({ rule: "http5xx" as const, key, resourceId: app.id })),
+    ...regions.flatMap(({ suffix, hosts }) =>
+      Object.entries(hosts.apps).map(([key, app]) => ({
+        rule: "http5xx" as const,
+        key: `${key}${suffix}`,
+        resourceId: app.id,
+      })),
+    ),
     ...plans.flatMap((plan) => (["appCpu", "appMemory"] as const).map((rule) => ({ rule, ...plan }))),
     ...(data.cosmos ? [{ rule: "cosmosRu" as const, key: "cosmos", resourceId: data.cosmos.accountId }] : []),
     ...(data.serviceBus

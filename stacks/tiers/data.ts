@@ -33,15 +33,32 @@ export interface DataServicesTier {
   data: DataTier;
 }
 
-export function dataTier(foundation: Foundation, { network, dns }: NetworkTier): DataServicesTier {
+/** The data services; with estate:dr their copies in the secondary region, reached from both regions' VNets. */
+export function dataTier(
+  foundation: Foundation,
+  { network, dns }: NetworkTier,
+  secondaryNetwork?: NetworkTier,
+): DataServicesTier {
   const { config, base, diagnostics, suppliedSecrets } = foundation;
-  const settings = dataSettings(config.data, flexServices(foundation).map(flexDeploymentContainer));
+  const settings = withDisasterRecovery(
+    config,
+    dataSettings(config.data, flexServices(foundation).map(flexDeploymentContainer)),
+  );
   const data = new DataTier("data", {
     ...base,
     diagnostics,
     privateEndpointSubnetId: network.subnetIds.privateEndpoints,
     privateDnsZoneIds: dns.zoneIds,
-    ...withDisasterRecovery(config, { ...settings, keyVault: { ...settings.keyVault, suppliedSecrets } }),
+    ...settings,
+    keyVault: { ...settings.keyVault, suppliedSecrets },
+    secondary: settings.secondary && {
+      ...settings.secondary,
+      network: secondaryNetwork && {
+        resourceGroupName: secondaryNetwork.site.base.resourceGroupName,
+        privateEndpointSubnetId: secondaryNetwork.network.subnetIds.privateEndpoints,
+        privateDnsZoneIds: secondaryNetwork.dns.zoneIds,
+      },
+    },
   });
   return { data };
 }

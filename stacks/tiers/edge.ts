@@ -15,7 +15,7 @@ export interface EdgeTier {
 export function edgeTier(
   { config, services, base, diagnostics }: Foundation,
   gatewayTier: GatewayTier | undefined,
-  { compute, staticSites }: HostsTier,
+  hosts: HostsTier,
 ): EdgeTier | undefined {
   const sku = config.edge.sku;
   if (sku === "none") return undefined;
@@ -23,18 +23,29 @@ export function edgeTier(
   // loadHostedServices refuses Front Door with neither a gateway nor a service with routes.
   const routed = services.find((service) => service.routes.length > 0);
   // At most one: loadHostedServices refuses a second static site.
+  const { compute, staticSites } = hosts;
   const [site] = Object.values(staticSites);
   const privateLinkOrigin = gateway !== undefined && config.edge.originAccess === "private-link";
+  // With estate:dr an origin per region (the config check refuses a private link origin then).
+  const [primaryHost, ...failoverHosts] = gatewayTier?.regionalHosts ?? [];
+  const secondaryApp = hosts.secondary && routed && hosts.secondary.compute.apps[routed.name];
   const edge = new Edge("edge", {
     ...base,
     diagnostics,
     sku,
     origin: gateway
       ? {
-          hostName: gateway.gatewayHostName,
+          hostName: primaryHost!.hostName,
           privateLink: privateLinkOrigin ? { resourceId: gateway.id, location: config.location } : undefined,
+          failover: failoverHosts,
         }
-      : { kind: "app", hostName: compute.apps[routed!.name].defaultHostName },
+      : {
+          kind: "app",
+          hostName: compute.apps[routed!.name].defaultHostName,
+          failover: secondaryApp
+            ? [{ location: hosts.secondary!.site.location, hostName: secondaryApp.defaultHostName }]
+            : [],
+        },
     waf: {
       mode: config.edge.wafMode,
       enabled: config.edge.wafEnabled,
@@ -47,5 +58,6 @@ export function edgeTier(
     customDomains: config.edge.customDomains,
   });
   gateway?.acceptOnlyFrontDoor(edge.frontDoorId);
+  gatewayTier?.secondary?.acceptOnlyFrontDoor(edge.frontDoorId);
   return { edge };
 }

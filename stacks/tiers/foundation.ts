@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
-import { Namer } from "../../infra/naming/index.js";
+import { Namer, type Region } from "../../infra/naming/index.js";
 import { Monitoring } from "../../infra/observability/monitoring.js";
 import type { SuppliedSecretArgs } from "../../infra/secrets/key-vault.js";
 import { enforceRequiredTags, requiredTags } from "../../infra/tags/index.js";
 import type { EstateConfig } from "../config/schema.js";
+import { secondaryRegion } from "../config/dr.js";
 import { secretExpiry, valueKey } from "../config/secrets.js";
 import type { HostedService } from "../services.js";
 
@@ -27,7 +28,31 @@ export interface Foundation {
   clientConfig: pulumi.Output<authorization.GetClientConfigResult>;
   /** The Key Vault secrets the operator supplies (estate:secrets.supplied), with their values. */
   suppliedSecrets: SuppliedSecretArgs[];
+  /** The recovery region's resource group and names, when estate:dr is on. */
+  secondary?: Site;
 }
+
+/**
+ * A region the estate deploys its network and hosts to: the primary, or the secondary of estate:dr.
+ * The secondary has a resource group of its own in its region: Resource Manager keeps a group's
+ * metadata in the group's region, and its resources cannot be changed while that region is down
+ * (https://learn.microsoft.com/azure/azure-resource-manager/management/overview#resource-group-location-alignment).
+ */
+export interface Site {
+  location: Region;
+  /** Appended to the logical names of the site's components: "" in the primary region. */
+  suffix: string;
+  group: resources.ResourceGroup;
+  base: { resourceGroupName: pulumi.Output<string>; location: pulumi.Output<string>; namer: Namer };
+}
+
+/** The primary region as a site. */
+export const primarySite = ({ config, group, base }: Foundation): Site => ({
+  location: config.location,
+  suffix: "",
+  group,
+  base,
+});
 
 export function foundationTier(config: EstateConfig, services: HostedService[]): Foundation {
   const namer = new Namer({ workload: config.workload, environment: config.environment, location: config.location });
@@ -45,6 +70,7 @@ export function foundationTier(config: EstateConfig, services: HostedService[]):
     location: config.location,
   });
   const base = { resourceGroupName: group.name, location: group.location, namer };
+  const secondary = secondarySite(config);
 
   // Monitoring comes first: every other component sends its diagnostics to its workspace.
   const monitoring = new Monitoring("monitoring", { ...base, retentionDays: config.observability.retentionDays });
@@ -59,6 +85,24 @@ export function foundationTier(config: EstateConfig, services: HostedService[]):
     appInsights: { id: monitoring.appInsightsId, connectionString: monitoring.appInsightsConnectionString },
     clientConfig: authorization.getClientConfigOutput(),
     suppliedSecrets: suppliedSecrets(config),
+    ...(secondary ? { secondary } : {}),
+  };
+}
+
+/** The secondary region's site when estate:dr is on (the config check refuses DR without a secondary). */
+function secondarySite(config: EstateConfig): Site | undefined {
+  const location = config.dr.enabled ? secondaryRegion(config.dr, config.location) : undefined;
+  if (!location) return undefined;
+  const namer = new Namer({ workload: config.workload, environment: config.environment, location });
+  const group = new resources.ResourceGroup("rg-secondary", {
+    resourceGroupName: namer.name("resourceGroup"),
+    location,
+  });
+  return {
+    location,
+    suffix: "-secondary",
+    group,
+    base: { resourceGroupName: group.name, location: group.location, namer },
   };
 }
 

@@ -10,13 +10,20 @@ import {
 } from "../../infra/compute/index.js";
 import { deployServicePackage, publishPackage, type AppCode } from "../../infra/compute/deploy.js";
 import type { ContainerRegistry } from "../../infra/containers/index.js";
+import { REGIONS } from "../../infra/naming/index.js";
 import { StaticSite } from "../../infra/static/index.js";
 import { isAppService, isKeyVaultSetting, type AppServiceManifest } from "../../services/manifest.js";
 import { staticSiteRegion } from "../config/hosts.js";
 import type { EstateConfig } from "../config/schema.js";
 import { serviceSettings, type SettingSources } from "../services.js";
 import { gatewaySubnetRole } from "./network.js";
-import { databaseUserSteps, grantServiceData, serviceIdentity, type ServiceDatabaseUser } from "./bindings.js";
+import {
+  databaseUserSteps,
+  grantServiceData,
+  serviceIdentity,
+  type ServiceDatabaseUser,
+  type ServiceIdentity,
+} from "./bindings.js";
 import {
   DEPLOYMENTS_CONTAINER,
   flexDeploymentContainer,
@@ -25,7 +32,7 @@ import {
   sqlEndpoint,
   type DataServicesTier,
 } from "./data.js";
-import type { Foundation } from "./foundation.js";
+import type { Foundation, Site } from "./foundation.js";
 import { containerHosts, estateRegistry, type ContainerHosts } from "./containers.js";
 import { kubernetesHosts, type KubernetesHosts } from "./kubernetes.js";
 import type { NetworkTier } from "./network.js";
@@ -34,6 +41,8 @@ import type { PlatformServicesTier } from "./platform.js";
 /** The hosts of the services, each app with its package deployed and its identity granted its data. */
 export interface HostsTier {
   compute: Compute;
+  /** The same apps in the secondary region (estate:dr), on a plan of their own in its VNet. */
+  secondary?: { compute: Compute; site: Site };
   /** The estate's own registry, when container services or an AKS workload pull from it. */
   registry?: ContainerRegistry;
   /** The Container Apps environment and apps of the container services, when there are any. */
@@ -53,16 +62,16 @@ export function hostsTier(
   networkTier: NetworkTier,
   dataTier: DataServicesTier,
   platform: PlatformServicesTier,
+  secondaryNetwork?: NetworkTier,
 ): HostsTier {
-  const { network } = networkTier;
   const { data } = dataTier;
-  const { config, base, diagnostics, appInsights, clientConfig } = foundation;
+  const { config, clientConfig } = foundation;
   // App Service hosts the services built from an entry file; static sites are served by their own host.
   const services = foundation.services.filter(isAppService);
 
   // Each Node service is bundled into a zip during the program and uploaded by the deployer's own
   // identity; a code change changes only that service's blob name and its app's setting.
-  // Flex Consumption apps, and Python apps (built in Azure), get theirs by zip deploy once they exist (below).
+  // Flex Consumption apps, and Python apps (built in Azure), get theirs by zip deploy once they exist (regionalApps).
   const flex = flexServices(foundation);
   const published = services.filter((service) => flex.includes(service.name) || service.runtime === "python");
   const uploaded = services.filter((service) => !published.includes(service));
@@ -112,12 +121,72 @@ export function hostsTier(
   const identities = Object.fromEntries(
     services.map((service) => [service.name, serviceIdentity(foundation, service)]),
   );
-  const compute = new Compute("compute", {
-    ...base,
+  const hosting: AppHosting = { services, flex, published, rootDir, packageUrls, settingSources, identities };
+  const compute = regionalApps(foundation, networkTier, dataTier, platform, hosting);
+  // The secondary region (estate:dr) runs the same packages with the same settings: the names they
+  // point at (the SQL listener, the geo-primary cache, Cosmos DB's and Service Bus' own) follow a failover.
+  const secondary = secondaryNetwork && {
+    compute: regionalApps(foundation, secondaryNetwork, dataTier, platform, hosting),
+    site: secondaryNetwork.site,
+  };
+
+  // A service identity is one principal for both regions: its bindings are granted once.
+  const databaseUsers: ServiceDatabaseUser[] = [];
+  for (const service of services) {
+    const identity = identities[service.name];
+    if (!identity) continue;
+    grantServiceData(service, { key: `${service.name}-identity`, principalId: identity.principalId }, data, platform, {
+      bindings: true,
+    });
+    databaseUsers.push(...databaseUserSteps(service, identity, data));
+  }
+  const registry = estateRegistry(foundation, networkTier);
+  const containers = containerHosts(foundation, networkTier, dataTier, platform, settingSources, registry);
+  const kubernetes = kubernetesHosts(foundation, networkTier, dataTier, registry);
+  return {
+    compute,
+    ...(secondary ? { secondary } : {}),
+    registry,
+    containers,
+    kubernetes,
+    staticSites: staticSitesOf(foundation, rootDir, compute),
+    tenantId,
+    databaseUsers: [...databaseUsers, ...(containers?.databaseUsers ?? []), ...(kubernetes?.databaseUsers ?? [])],
+  };
+}
+
+/** What every region's apps share: the services, their packages, settings and service identities. */
+interface AppHosting {
+  services: AppServiceManifest[];
+  /** The services on Flex Consumption, published to each app by One deploy. */
+  flex: string[];
+  /** The services deployed to each app once it exists (Flex and Python), not from an uploaded package. */
+  published: AppServiceManifest[];
+  rootDir: string;
+  packageUrls: Record<string, pulumi.Output<string>>;
+  settingSources: SettingSources;
+  identities: Record<string, ServiceIdentity | undefined>;
+}
+
+/**
+ * One region's plan and apps, in that region's resource group and VNet, each app's own identity
+ * granted its data, its package and its secrets (a staging slot's too).
+ */
+function regionalApps(
+  foundation: Foundation,
+  networkTier: NetworkTier,
+  { data }: DataServicesTier,
+  platform: PlatformServicesTier,
+  { services, flex, published, rootDir, packageUrls, settingSources, identities }: AppHosting,
+): Compute {
+  const { config, diagnostics, appInsights } = foundation;
+  const { network, site } = networkTier;
+  const compute = new Compute(`compute${site.suffix}`, {
+    ...site.base,
     diagnostics,
     functions: functionsHosting(config, { data }),
     web: config.compute.web,
-    zoneRedundant: config.zoneRedundant,
+    zoneRedundant: config.zoneRedundant && REGIONS[site.location].zones,
     apps: services.map((service) => ({
       name: service.name,
       kind: service.kind,
@@ -128,6 +197,7 @@ export function hostsTier(
     })),
     integrationSubnetId: network.subnetIds.integration,
     inbound: appInbound(config, networkTier),
+    roleKeySuffix: site.suffix,
     appInsights,
     hostStorage: {
       accountName: data.storage.accountName,
@@ -139,25 +209,15 @@ export function hostsTier(
 
   // Each service's identity gets exactly the data its manifest lists, and read access to its package.
   // A staging slot runs the same package with an identity of its own: it gets the same grants.
-  const databaseUsers: ServiceDatabaseUser[] = [];
   const publishGrants: pulumi.Resource[] = [];
   for (const service of services) {
     const app = compute.apps[service.name];
-    const own = [{ key: service.name, principalId: app.principalId }];
-    if (app.stagingSlot) own.push({ key: `${service.name}-${STAGING_SLOT}`, principalId: app.stagingSlot.principalId });
-    const identity = identities[service.name];
+    const key = `${service.name}${site.suffix}`;
+    const own = [{ key, principalId: app.principalId }];
+    if (app.stagingSlot) own.push({ key: `${key}-${STAGING_SLOT}`, principalId: app.stagingSlot.principalId });
     // With a service identity the code signs in as it (AZURE_CLIENT_ID): the bindings are its alone.
-    for (const grantee of own) grantServiceData(service, grantee, data, platform, { bindings: !identity });
-    if (identity) {
-      grantServiceData(
-        service,
-        { key: `${service.name}-identity`, principalId: identity.principalId },
-        data,
-        platform,
-        { bindings: true },
-      );
-      databaseUsers.push(...databaseUserSteps(service, identity, data));
-    }
+    for (const grantee of own)
+      grantServiceData(service, grantee, data, platform, { bindings: !identities[service.name] });
     for (const { key, principalId } of own) {
       // Flex: One deploy writes the package to the app's own container with the app's identity.
       if (flex.includes(service.name))
@@ -165,7 +225,7 @@ export function hostsTier(
           data.storage.grantBlobAccess(key, principalId, "write", flexDeploymentContainer(service.name)),
         );
       // Zip deploy keeps a Python app's build in the app itself: no package blob to read.
-      else if (uploaded.includes(service))
+      else if (!published.includes(service))
         data.storage.grantBlobAccess(key, principalId, "read", DEPLOYMENTS_CONTAINER);
       // Each secret the service reads, generated or supplied (App Service resolves the reference with the app's own identity), and no other secret of the vault.
       for (const setting of service.settings.filter(isKeyVaultSetting))
@@ -174,30 +234,22 @@ export function hostsTier(
   }
   for (const service of published) {
     const app = compute.apps[service.name];
-    const target = { resourceGroupName: base.resourceGroupName, name: app.name };
+    const target = { resourceGroupName: site.base.resourceGroupName, name: app.name };
     const publish = { kind: service.kind, code: codeOf(service), rootDir };
     // Flex: once the apps may write their containers, One deploy stores the package with the app's identity.
     publishPackage(
-      service.name,
+      `${service.name}${site.suffix}`,
       { ...publish, app: target },
       { dependsOn: flex.includes(service.name) ? publishGrants : [] },
     );
     // The staging slot is an app of its own to zip deploy: it gets the same package.
     if (app.stagingSlot)
-      publishPackage(`${service.name}-${STAGING_SLOT}`, { ...publish, app: { ...target, slot: STAGING_SLOT } });
+      publishPackage(`${service.name}${site.suffix}-${STAGING_SLOT}`, {
+        ...publish,
+        app: { ...target, slot: STAGING_SLOT },
+      });
   }
-  const registry = estateRegistry(foundation, networkTier);
-  const containers = containerHosts(foundation, networkTier, dataTier, platform, settingSources, registry);
-  const kubernetes = kubernetesHosts(foundation, networkTier, dataTier, registry);
-  return {
-    compute,
-    registry,
-    containers,
-    kubernetes,
-    staticSites: staticSitesOf(foundation, rootDir, compute),
-    tenantId,
-    databaseUsers: [...databaseUsers, ...(containers?.databaseUsers ?? []), ...(kubernetes?.databaseUsers ?? [])],
-  };
+  return compute;
 }
 
 /** A hosted app's code as the estate builds it: the Node entry file, or the Python source folder. */
@@ -215,7 +267,10 @@ export interface Backend {
   hostName: pulumi.Output<string>;
 }
 
-export function backendOf({ compute, containers }: HostsTier, service: string): Backend {
+export function backendOf(
+  { compute, containers }: Pick<HostsTier, "compute" | "containers">,
+  service: string,
+): Backend {
   const app = compute.apps[service];
   if (app) return { kind: "app-service", name: app.name, hostName: app.defaultHostName };
   const container = containers?.apps[service];
@@ -274,7 +329,7 @@ function functionsHosting(config: EstateConfig, { data }: DataServicesTier): Fun
  * identity; Front Door straight to the apps by its service tag; nothing in front: anyone, the
  * apps validating callers' tokens themselves.
  */
-function appInbound(config: EstateConfig, { network }: NetworkTier): AppInbound | undefined {
+function appInbound(config: EstateConfig, { network, site }: NetworkTier): AppInbound | undefined {
   const gateway = config.gateway.sku;
   if (gateway !== "none") {
     if (gatewaySubnetRole(config)) {
@@ -287,7 +342,7 @@ function appInbound(config: EstateConfig, { network }: NetworkTier): AppInbound 
     return {
       name: "allow-api-management",
       description: `API Management ${gateway} has no VNet: Azure's ranges in the region; the app's Entra registration admits only the gateway's identity.`,
-      serviceTag: `AzureCloud.${config.location}`,
+      serviceTag: `AzureCloud.${site.location}`,
     };
   }
   if (config.edge.sku !== "none") {

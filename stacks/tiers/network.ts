@@ -2,11 +2,12 @@ import { PrivateDnsZones } from "../../infra/network/dns.js";
 import { APP_SERVICE_SUBNET_DELEGATION, FLEX_SUBNET_DELEGATION } from "../../infra/compute/skus.js";
 import { CONTAINER_APPS_SUBNET_DELEGATION } from "../../infra/containers/index.js";
 import { GATEWAY_TIERS } from "../../infra/gateway/index.js";
+import { drAddressSpace } from "../config/dr.js";
 import type { EstateConfig } from "../config/schema.js";
 import { Network, planSubnets, type OptionalSubnetRole, type SubnetPlan } from "../../infra/network/index.js";
 import type { HostedService } from "../services.js";
 import { privateLinkServices } from "./data.js";
-import type { Foundation } from "./foundation.js";
+import { primarySite, type Foundation, type Site } from "./foundation.js";
 
 /** The VNet with its subnets and NSGs, and one private DNS zone per private-link service linked to it. */
 export interface NetworkTier {
@@ -14,14 +15,26 @@ export interface NetworkTier {
   dns: PrivateDnsZones;
   /** Each subnet's range, by role (the container apps admit the gateway's). */
   subnets: SubnetPlan;
+  /** The region it is in, and its resource group. */
+  site: Site;
 }
 
-export function networkTier({ config, services, base, diagnostics }: Foundation): NetworkTier {
-  const subnets = planSubnets(config.network.addressSpace, config.network.subnets, subnetRolesFor(config, services));
-  const network = new Network("network", {
-    ...base,
+/**
+ * One region's network: the primary's from estate:network, or the secondary's (estate:dr) with its
+ * own address space and the same subnets carved from it. Each region has its own private DNS
+ * zones, linked to its VNet only: one zone cannot hold two private endpoints' records for the same
+ * resource (https://learn.microsoft.com/azure/private-link/private-endpoint-dns), and the secondary's
+ * resolve its own endpoints when the primary region is gone.
+ */
+export function networkTier(foundation: Foundation, site: Site = primarySite(foundation)): NetworkTier {
+  const { config, services, diagnostics } = foundation;
+  const primary = site.suffix === "";
+  const addressSpace = primary ? config.network.addressSpace : drAddressSpace(config.dr, config.network.addressSpace);
+  const subnets = planSubnets(addressSpace, primary ? config.network.subnets : {}, subnetRolesFor(config, services));
+  const network = new Network(`network${site.suffix}`, {
+    ...site.base,
     diagnostics,
-    addressSpace: config.network.addressSpace,
+    addressSpace,
     subnets,
     delegations: {
       // Flex Consumption apps integrate through a subnet delegated to Container Apps' environments.
@@ -37,12 +50,12 @@ export function networkTier({ config, services, base, diagnostics }: Foundation)
     needsEstateRegistry(config, services) && config.hosts.registry.sku === "Premium"
       ? (["containerRegistry"] as const)
       : [];
-  const dns = new PrivateDnsZones("dns", {
-    ...base,
+  const dns = new PrivateDnsZones(`dns${site.suffix}`, {
+    ...site.base,
     vnetId: network.vnetId,
     services: [...privateLinkServices(config.data), ...registryZone],
   });
-  return { network, dns, subnets };
+  return { network, dns, subnets, site };
 }
 
 /**
