@@ -110,8 +110,11 @@ export interface DataSecondaryArgs {
    * Vault; and the partner server and linked cache), in its own resource group and DNS zones.
    */
   network?: {
+    /** The secondary region's resource group, which holds its endpoints. */
     resourceGroupName: pulumi.Input<string>;
+    /** The secondary VNet's private-endpoint subnet. */
     privateEndpointSubnetId: pulumi.Input<string>;
+    /** The secondary VNet's own private DNS zones, by service. */
     privateDnsZoneIds: Partial<Record<PrivateLinkService, pulumi.Input<string>>>;
   };
 }
