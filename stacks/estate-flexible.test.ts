@@ -46,18 +46,25 @@ describe("PostgreSQL and MySQL in the estate", () => {
     "are planned in %s behind private endpoints whose zones are linked to the VNet",
     (name) => {
       const plan = name === "dev" ? dev : prod;
-      const vnet = oneOfType(plan, "azure-native:network:VirtualNetwork");
       for (const { type, link } of SERVERS) {
         const server = oneOfType(plan, type);
         expect(server.inputs.network).toEqual({ publicNetworkAccess: "Disabled" });
+        // The server's VNet: prod's DR secondary has a VNet and zones of its own.
+        const vnet = ofType(plan, "azure-native:network:VirtualNetwork").find(
+          (v) => v.inputs.resourceGroupName === server.inputs.resourceGroupName,
+        )!;
         const zone = ofType(plan, "azure-native:privatedns:PrivateZone").find(
-          (z) => z.physicalName === PRIVATE_LINK[link].zone,
+          (z) =>
+            z.physicalName === PRIVATE_LINK[link].zone &&
+            z.inputs.resourceGroupName === server.inputs.resourceGroupName,
         );
         expect(zone, PRIVATE_LINK[link].zone).toBeDefined();
         const pe = endpointOf(plan, server.outputs.id);
         expect((pe!.zoneGroup.inputs.privateDnsZoneConfigs as any)[0].privateDnsZoneId).toBe(zone!.outputs.id);
         const linkToVnet = ofType(plan, "azure-native:privatedns:VirtualNetworkLink").find(
-          (l) => l.inputs.privateZoneName === zone!.physicalName,
+          (l) =>
+            l.inputs.privateZoneName === zone!.physicalName &&
+            l.inputs.resourceGroupName === zone!.inputs.resourceGroupName,
         );
         expect(linkToVnet?.inputs.virtualNetwork).toEqual({ id: vnet.outputs.id });
       }
