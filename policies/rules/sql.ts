@@ -131,7 +131,7 @@ function firewallProblems(rules: GraphResource[]): string[] {
   }
   if (total > MAX_PUBLIC_ADDRESSES)
     problems.push(
-      `the firewall rules admit ${total} public addresses (${rules.map((rule) => rule.name).join(", ")}); expected at most ${MAX_PUBLIC_ADDRESSES}`,
+      `the firewall rules admit ${total} public addresses (${rules.map((rule) => `${rule.name}: startIpAddress ${rule.inputs.startIpAddress} to endIpAddress ${rule.inputs.endIpAddress}`).join(", ")}); expected at most ${MAX_PUBLIC_ADDRESSES}: narrow the ranges or remove the rules (private endpoints only)`,
     );
   return problems;
 }
