@@ -45,6 +45,20 @@ const ALERTING = [
   T.eventSubscription,
 ];
 
+/** API Management and its children: both references judge the same types. */
+const API_MANAGEMENT = [
+  T.apim,
+  T.api,
+  T.apiOperation,
+  T.apiPolicy,
+  T.apiOperationPolicy,
+  T.apimPolicy,
+  T.product,
+  T.productPolicy,
+  T.apimBackend,
+  T.namedValue,
+];
+
 export const PSRULE: Catalogue = {
   "All resources": {
     types: TAGGED,
@@ -57,18 +71,7 @@ export const PSRULE: Catalogue = {
     },
   },
   "API Management": {
-    types: [
-      T.apim,
-      T.api,
-      T.apiOperation,
-      T.apiPolicy,
-      T.apiOperationPolicy,
-      T.apimPolicy,
-      T.product,
-      T.productPolicy,
-      T.apimBackend,
-      T.namedValue,
-    ],
+    types: API_MANAGEMENT,
     rules: {
       "Azure.APIM.AvailabilityZone.Units": null,
       "Azure.APIM.APIDescriptors": null,
@@ -563,18 +566,7 @@ export const PSRULE: Catalogue = {
 
 export const CHECKOV: Catalogue = {
   "API Management": {
-    types: [
-      T.apim,
-      T.api,
-      T.apiOperation,
-      T.apiPolicy,
-      T.apiOperationPolicy,
-      T.apimPolicy,
-      T.product,
-      T.productPolicy,
-      T.apimBackend,
-      T.namedValue,
-    ],
+    types: API_MANAGEMENT,
     rules: {
       CKV_AZURE_107: null,
       CKV_AZURE_152: "as CKV_AZURE_17",
