@@ -4,8 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { evaluate } from "../../policies/evaluate.js";
-import { EXPIRED_WAIVER, insecureEstate } from "../../policies/fixtures/insecure.js";
+import { insecureReport } from "../../policies/fixtures/insecure.js";
 import { launchChromium } from "../../test/browser.js";
 import { TOOL_VERSION } from "../version.js";
 import { compareFindings, createBaseline } from "./baseline.js";
@@ -13,19 +12,7 @@ import { bareContext, type ReportContext } from "./context.js";
 import { findings as listedFindings, ruleArea } from "./format.js";
 import { toHtml } from "./html.js";
 
-const now = new Date("2026-11-24T12:00:00Z");
-const waiver = {
-  ...EXPIRED_WAIVER,
-  rule: "EST-COS-002",
-  resource: "cosmos",
-  expires: "2027-01-31",
-  reason: "Migrating clients to Entra ID",
-};
-const report = evaluate(
-  insecureEstate(),
-  { stack: "test", profile: "prod", planCreatedAt: now.toISOString() },
-  { now, waivers: [EXPIRED_WAIVER, waiver] },
-);
+const report = insecureReport();
 
 // The same report with Azure names, a commit, and a baseline holding one finding that is gone and missing one that is new.
 const named = {

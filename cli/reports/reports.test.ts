@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { evaluate } from "../../policies/evaluate.js";
-import { EXPIRED_WAIVER, insecureEstate } from "../../policies/fixtures/insecure.js";
+import { insecureReport } from "../../policies/fixtures/insecure.js";
 import { validateJson } from "./json-schema.js";
 import { toHtml } from "./html.js";
 import { toJunit } from "./junit.js";
@@ -15,19 +14,7 @@ import { sourceLocator } from "./sources.js";
 import type { PolicyReport } from "../../policies/evaluate.js";
 
 const schema = JSON.parse(readFileSync(new URL("./fixtures/sarif-schema-2.1.0.json", import.meta.url), "utf8"));
-const now = new Date("2026-11-24T12:00:00Z");
-const waiver = {
-  ...EXPIRED_WAIVER,
-  rule: "EST-COS-002",
-  resource: "cosmos",
-  expires: "2027-01-31",
-  reason: "Migrating clients to Entra ID",
-};
-const report = evaluate(
-  insecureEstate(),
-  { stack: "test", profile: "prod", planCreatedAt: now.toISOString() },
-  { now, waivers: [EXPIRED_WAIVER, waiver] },
-);
+const report = insecureReport();
 
 describe("the JSON schema validator", () => {
   it("catches what the SARIF schema forbids", () => {
