@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -207,6 +207,30 @@ describe("services the stack cannot host are refused before anything is declared
     await expect(
       loadHostedServices(project([SITE, API]), loadConfig(linking("api"), { stack: "dev" }), "dev"),
     ).resolves.toHaveLength(2);
+  });
+
+  it("a static site whose build folder is missing or holds no index.html, naming the manifest and its build key", async () => {
+    const unbuilt = project([SITE]);
+    rmSync(path.join(unbuilt, "services", "web", "dist"), { recursive: true });
+    const config = loadConfig(DEV, { stack: "dev" });
+    const problems = async (root: string) =>
+      ((await loadHostedServices(root, config, "dev").catch((e: unknown) => e)) as ConfigError).problems;
+    expect(await problems(unbuilt)).toEqual([
+      {
+        key: "build",
+        message: expect.stringMatching(
+          /^services\/web\/manifest\.json: build folder services\/web\/dist does not exist; build the site first/,
+        ),
+      },
+    ]);
+    mkdirSync(path.join(unbuilt, "services", "web", "dist"));
+    writeFileSync(path.join(unbuilt, "services", "web", "dist", "app.js"), "1");
+    expect(await problems(unbuilt)).toEqual([
+      {
+        key: "build",
+        message: expect.stringMatching(/build folder services\/web\/dist has no index\.html at its root/),
+      },
+    ]);
   });
 
   it("a second static site", async () => {

@@ -2,7 +2,7 @@ import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppSettingValue } from "../infra/compute/index.js";
 import { CALLER_AUTHORIZATION_HEADER, entraEndpoints } from "../infra/gateway/policy-xml.js";
-import { STATIC_SITE_REGIONS } from "../infra/static/index.js";
+import { buildFolderProblem, STATIC_SITE_REGIONS } from "../infra/static/index.js";
 import { planSubnets } from "../infra/network/subnets.js";
 import { isAppService, loadManifests, type LoadedManifest, type ServiceKind } from "../services/manifest.js";
 import { resolveSetting, type SettingEnvironment } from "../services/settings.js";
@@ -36,6 +36,7 @@ export async function loadHostedServices(
     ]),
     ...unroutable(chosen, config),
     ...unhostableSites(chosen, config),
+    ...unbuiltSites(chosen, rootDir),
     ...noContainerSubnet(chosen, config),
   );
   if (problems.length) throw new ConfigError(`Pulumi.${stack}.yaml`, problems);
@@ -337,6 +338,14 @@ function unhostableSites(services: HostedService[], config: EstateConfig): Confi
   const linked = config.hosts.staticSites.linkedBackend;
   if (linked !== undefined) problems.push(...unlinkableBackend(linked, services, config));
   return problems;
+}
+
+/** A static site's build output must be there before anything is declared: the site uploads it. */
+function unbuiltSites(services: HostedService[], rootDir: string): ConfigProblem[] {
+  return services.flatMap((service) => {
+    const problem = service.buildPath && buildFolderProblem(service.buildPath, rootDir);
+    return problem ? [{ key: "build", message: `services/${service.name}/manifest.json: ${problem}` }] : [];
+  });
 }
 
 /**

@@ -32,6 +32,21 @@ export class SiteContentError extends Error {
 }
 
 /**
+ * What keeps a build folder from being served, or undefined: it is missing, not a folder, or has no
+ * index.html at its root. The stack checks it before declaring anything; the snapshot again.
+ */
+export function buildFolderProblem(folder: string, rootDir: string): string | undefined {
+  const shown = path.relative(rootDir, folder) || ".";
+  if (!existsSync(folder))
+    return `build folder ${shown} does not exist; build the site first, or point the manifest's build folder at its output`;
+  if (!statSync(folder).isDirectory()) return `build folder ${shown} is not a folder`;
+  const index = path.join(folder, SITE_INDEX);
+  if (!existsSync(index) || !statSync(index).isFile())
+    return `build folder ${shown} has no ${SITE_INDEX} at its root (${listFiles(folder).length} files); is it the build output?`;
+  return undefined;
+}
+
+/**
  * Fingerprints a site's build output during the program and keeps a snapshot of it named by that
  * fingerprint (`.estate/sites/<sha>/`): what is deployed is exactly what was planned, even if the
  * build folder changes between the plan and the upload, and the same files give the same hash on
@@ -40,19 +55,9 @@ export class SiteContentError extends Error {
  */
 export function snapshotSite(args: SiteContentArgs): SiteContent {
   const source = path.resolve(args.rootDir, args.folder);
-  const shown = path.relative(args.rootDir, source) || ".";
-  if (!existsSync(source)) {
-    throw new SiteContentError(
-      `static site: build folder ${shown} does not exist; build the site first, or point the manifest's build folder at its output`,
-    );
-  }
-  if (!statSync(source).isDirectory()) throw new SiteContentError(`static site: build folder ${shown} is not a folder`);
+  const problem = buildFolderProblem(source, args.rootDir);
+  if (problem) throw new SiteContentError(`static site: ${problem}`);
   const files = listFiles(source);
-  if (!files.includes(SITE_INDEX)) {
-    throw new SiteContentError(
-      `static site: build folder ${shown} has no ${SITE_INDEX} at its root (${files.length} files); is it the build output?`,
-    );
-  }
 
   const hash = createHash("sha256");
   let bytes = 0;

@@ -9,7 +9,7 @@ import { privateEndpoint } from "../network/private-endpoint.js";
 import { snapshotSite, type SiteContent } from "./content.js";
 import { HOST_NAME } from "../naming/index.js";
 
-export { SITE_INDEX, SiteContentError, snapshotSite, type SiteContent } from "./content.js";
+export { buildFolderProblem, SITE_INDEX, SiteContentError, snapshotSite, type SiteContent } from "./content.js";
 
 /**
  * Static Web Apps plans. Standard adds the SLA, private endpoints, a linked backend ("bring your
