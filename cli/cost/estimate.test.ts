@@ -231,6 +231,49 @@ describe("SQL, Redis and Service Bus rules", () => {
   });
 });
 
+describe("Flex Consumption function apps", () => {
+  const real = loadPriceTable();
+  const farm = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/serverfarms/asp-func";
+  const app = (zoneRedundant: boolean, alwaysReady: Array<{ name: string; instanceCount: number }>) =>
+    estimateCost(
+      fixturePlan("x", [
+        {
+          type: "azure-native:web:AppServicePlan",
+          name: "asp-func",
+          inputs: { location: "eastus", sku: { name: "FC1", tier: "FlexConsumption" }, zoneRedundant },
+        },
+        {
+          type: "azure-native:web:WebApp",
+          name: "func",
+          inputs: {
+            location: "eastus",
+            serverFarmId: farm,
+            functionAppConfig: { scaleAndConcurrency: { alwaysReady, instanceMemoryMB: 2048 } },
+          },
+        },
+      ]),
+      real,
+    ).resources.find((r) => r.type === "azure-native:web:WebApp")!;
+
+  it("bill the always-ready baseline of their memory, idle or not, and nothing fixed when they scale to zero", () => {
+    expect(app(false, []).status).toBe("free");
+    const ready = app(false, [{ name: "http", instanceCount: 3 }]);
+    expect(ready.lines).toEqual([expect.objectContaining({ meter: "appservice.FC1.alwaysReady", quantity: 6 })]);
+    // $0.000004 per GB-second: 3 instances x 2 GB all month.
+    expect(ready.monthly).toBeCloseTo(0.000004 * 3600 * 730 * 6, 2);
+  });
+
+  it("zone redundant, keep at least two always-ready instances per scaling group, whatever the app asks", () => {
+    expect(app(true, []).lines).toEqual([expect.objectContaining({ quantity: 4 })]);
+    expect(
+      app(true, [
+        { name: "http", instanceCount: 1 },
+        { name: "blob", instanceCount: 3 },
+      ]).lines,
+    ).toEqual([expect.objectContaining({ quantity: 10 })]);
+  });
+});
+
 describe("PostgreSQL and MySQL flexible server rules", () => {
   const real = loadPriceTable();
   const at = (type: string, inputs: Record<string, unknown>, location = "eastus") =>

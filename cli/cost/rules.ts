@@ -52,7 +52,6 @@ const FREE_TYPES: Record<string, string> = {
   // "Autoscale ... no charge": https://learn.microsoft.com/azure/azure-monitor/autoscale/autoscale-overview (the resource it scales is billed).
   "azure-native:monitor:AutoscaleSetting": "autoscale settings are free; the instances they add are billed by the plan",
   "azure-native:applicationinsights:Component": "workspace-based: telemetry is billed as Log Analytics ingestion",
-  "azure-native:web:WebApp": "billed through its App Service plan",
   "azure-native:web:WebAppApplicationSettings": "billed through its App Service plan",
   // Slots run on the app's plan at no extra charge: https://learn.microsoft.com/azure/app-service/deploy-staging-slots
   "azure-native:web:WebAppSlot": "runs on its app's App Service plan, billed there",
@@ -193,6 +192,7 @@ const RULES: Record<string, Rule> = {
     const os = inputs.reserved || /linux/i.test(String(inputs.kind ?? "")) ? "linux" : "windows";
     return priced({ meter: `appservice.${os}.${sku}`, quantity: instances, note });
   },
+  "azure-native:web:WebApp": (inputs, context) => flexAlwaysReady(inputs, context),
   "azure-native:cosmosdb:DatabaseAccount": (inputs) => {
     const capabilities: Array<{ name?: string }> = inputs.capabilities ?? [];
     if (capabilities.some((c) => c.name === "EnableServerless")) {
@@ -501,6 +501,36 @@ function containerApp(inputs: Record<string, any>): Pricing {
     { meter: "containerapps.idle.vcpu", quantity: replicas * cpu, note: note(`${cpu} vCPU`) },
     { meter: "containerapps.idle.memory", quantity: replicas * memory, note: note(`${memory} GiB`) },
   );
+}
+
+/**
+ * An app on Flex Consumption bills the baseline of its always-ready instances' memory, idle or not
+ * (https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#billing); zone redundant,
+ * the platform keeps at least two always-ready instances per scaling group whatever the app asks,
+ * billed as always ready (https://learn.microsoft.com/azure/reliability/reliability-functions). The
+ * groups an app does not name are not in the plan: one (its HTTP triggers') is assumed. Other apps
+ * bill through their App Service plan.
+ */
+function flexAlwaysReady(inputs: Record<string, any>, context: RuleContext): Pricing {
+  const scale = inputs.functionAppConfig?.scaleAndConcurrency;
+  const onPlan = "billed through its App Service plan";
+  if (!scale) return free(onPlan);
+  const farm = context.find(
+    "azure-native:web:AppServicePlan",
+    String(inputs.serverFarmId ?? "")
+      .split("/")
+      .pop()!,
+  );
+  const floor = farm?.inputs.zoneRedundant ? 2 : 0;
+  const groups: Array<{ instanceCount?: number }> = scale.alwaysReady?.length ? scale.alwaysReady : [{}];
+  const instances = groups.reduce((sum, group) => sum + Math.max(group.instanceCount ?? 0, floor), 0);
+  if (!instances) return free(`${onPlan}: on-demand instances scale to zero and bill per execution`);
+  const gb = count(scale.instanceMemoryMB, 2048) / 1024;
+  return priced({
+    meter: "appservice.FC1.alwaysReady",
+    quantity: instances * gb,
+    note: `${instances} always-ready instance${instances === 1 ? "" : "s"} x ${gb} GB${floor ? " (zone redundant: at least 2 per scaling group)" : ""}; executions billed per use`,
+  });
 }
 
 /** Minutes in an ISO 8601 duration such as PT5M or PT1H. */
