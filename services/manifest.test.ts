@@ -377,7 +377,7 @@ describe("loadManifests", () => {
       ...valid,
       redis: { access: "write" },
       openAi: { deployments: ["chat", "chat"] },
-      sql: { database: "orders; DROP", access: "read" },
+      sql: { database: "orders/2026", access: "read" },
       settings: [
         { name: "PGHOST", required: true, from: "postgresql.host" },
         { name: "OPENAI_DEPLOYMENT", required: true, from: "openai.deployment" },
@@ -390,7 +390,7 @@ describe("loadManifests", () => {
     expect(error.problems).toEqual([
       expect.stringMatching(/^settings\.1\.value: value is required for .*openai\.deployment/),
       expect.stringMatching(/^redis\.access: Invalid enum value\. Expected 'read' \| 'readwrite', received 'write'$/),
-      "sql.database: must be a database name (letters, digits, _; at most 63)",
+      "sql.database: must be a database name: 1-128 characters without < > * % & : \\ / ? and not ending in a space or dot",
     ]);
     const fixed = { ...manifest, redis: { access: "read" }, sql: { database: "orders", access: "read" } };
     fixed.settings = [...manifest.settings.slice(0, 1), { ...manifest.settings[1]!, value: "embeddings" } as never];

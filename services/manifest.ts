@@ -4,6 +4,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { DATA_NAME_RULES, followsRule, type DataNameRule } from "./names.js";
 
 const settingName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be an app-setting name (letters, digits, _)");
 
@@ -61,8 +62,9 @@ const valuedSources: readonly SettingSource[] = [
   "openai.deployment",
 ];
 
-/** Key Vault secret names (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#objects-identifiers-and-versioning). */
-const SECRET_NAME = /^[A-Za-z0-9-]{1,127}$/;
+/** A name Azure accepts by `rule` (the stack config checks its own names against the same rules). */
+const nameBy = (rule: DataNameRule, what: string) =>
+  z.string().refine((name) => followsRule(rule, name), `must be ${what}: ${rule.allowed}`);
 
 const route = z
   .object({
@@ -79,15 +81,15 @@ const route = z
 // (estate:data.serviceBus.queues), the single place both Azure and the local broker read them from.
 const queue = z
   .object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,259}$/, "must be a Service Bus queue name"),
+    name: nameBy(DATA_NAME_RULES.serviceBusQueue, "a Service Bus queue name"),
     access: z.enum(["send", "receive"]),
   })
   .strict();
 
 const cosmosContainer = z
   .object({
-    database: z.string().min(1),
-    container: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, "must be a Cosmos container id"),
+    database: nameBy(DATA_NAME_RULES.cosmosName, "a Cosmos database id"),
+    container: nameBy(DATA_NAME_RULES.cosmosName, "a Cosmos container id"),
     partitionKey: z.string().regex(/^(\/[A-Za-z_][A-Za-z0-9_]*)+$/, "must be a path like /tenantId"),
     access: z.enum(["read", "readwrite"]),
     /** Container default TTL in seconds; -1 lets items set their own `ttl`. */
@@ -97,7 +99,7 @@ const cosmosContainer = z
 
 const blobContainer = z
   .object({
-    name: z.string().regex(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "must be a blob container name"),
+    name: nameBy(DATA_NAME_RULES.blobContainer, "a blob container name"),
     access: z.enum(["read", "readwrite"]),
   })
   .strict();
@@ -108,20 +110,18 @@ const blobContainer = z
  * says which), and its settings come from the `<binding>.*` sources. Absent: no access.
  */
 const access = z.enum(["read", "readwrite"]);
-/** Database names the three engines all accept. */
-const databaseName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "must be a database name (letters, digits, _; at most 63)");
-const databaseBinding = z.object({ database: databaseName, access }).strict();
+/** A binding to one database, named by its engine's rule. */
+const databaseBinding = (rule: DataNameRule) =>
+  z.object({ database: nameBy(rule, "a database name"), access }).strict();
 export const bindingsShape = {
   /** Azure Cache for Redis: the Data Reader or Data Contributor access policy (Entra ID; keys are off). */
   redis: z.object({ access }).strict().optional(),
   /** Azure SQL: a contained database user for the identity, db_datareader (+ db_datawriter for readwrite). */
-  sql: databaseBinding.optional(),
+  sql: databaseBinding(DATA_NAME_RULES.sqlDatabase).optional(),
   /** PostgreSQL flexible server: an Entra role for the identity with SELECT (+ INSERT, UPDATE, DELETE) in the database. */
-  postgresql: databaseBinding.optional(),
+  postgresql: databaseBinding(DATA_NAME_RULES.postgresqlDatabase).optional(),
   /** MySQL flexible server: an Entra user for the identity with SELECT (+ INSERT, UPDATE, DELETE) on the database. */
-  mysql: databaseBinding.optional(),
+  mysql: databaseBinding(DATA_NAME_RULES.mysqlDatabase).optional(),
   /** AI Search: Search Index Data Reader or Contributor on the service. */
   search: z.object({ access }).strict().optional(),
   /** Azure OpenAI: Cognitive Services OpenAI User on the account; the model deployments the service calls. */
@@ -193,11 +193,11 @@ const appSetting = z
         path: ["value"],
         message: `value is required for ${valuedSources.join(", ")} settings and not allowed otherwise (${s.name} is from ${s.from})`,
       });
-    } else if (isKeyVaultSetting(s) && !SECRET_NAME.test(s.value!)) {
+    } else if (isKeyVaultSetting(s) && !followsRule(DATA_NAME_RULES.keyVaultSecret, s.value!)) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ["value"],
-        message: `a ${s.from} value names a Key Vault secret: 1-127 letters, digits and hyphens (${s.name} names "${s.value}")`,
+        message: `a ${s.from} value names a Key Vault secret: ${DATA_NAME_RULES.keyVaultSecret.allowed} (${s.name} names "${s.value}")`,
       });
     }
   });

@@ -4,6 +4,7 @@ import { writeJson } from "../output/files.js";
 import { renderTable } from "../output/table.js";
 import { OFFLINE_LABEL, type Plan, type PlanResource } from "../plan/schema.js";
 import type { RunProvenance } from "../provenance.js";
+import { T } from "../../policies/types.js";
 import { DR_FACTS, FRONT_DOOR_PROBES, type DrFact } from "./facts.js";
 
 export const DR_SCHEMA_VERSION = 1;
@@ -62,24 +63,6 @@ interface DeclaredDr {
   rpoMinutes: number;
   rtoMinutes: number;
 }
-
-const T = {
-  cosmos: "azure-native:cosmosdb:DatabaseAccount",
-  sqlServer: "azure-native:sql:Server",
-  failoverGroup: "azure-native:sql:FailoverGroup",
-  storage: "azure-native:storage:StorageAccount",
-  serviceBus: "azure-native:servicebus:Namespace",
-  redis: "azure-native:redis:Redis",
-  linkedServer: "azure-native:redis:LinkedServer",
-  postgresql: "azure-native:dbforpostgresql:Server",
-  mysql: "azure-native:dbformysql:Server",
-  keyVault: "azure-native:keyvault:Vault",
-  webApp: "azure-native:web:WebApp",
-  containerApp: "azure-native:app:ContainerApp",
-  apim: "azure-native:apimanagement:ApiManagementService",
-  originGroup: "azure-native:cdn:AFDOriginGroup",
-  origin: "azure-native:cdn:AFDOrigin",
-};
 
 const lastSegment = (id: unknown) =>
   String(id ?? "")
@@ -157,7 +140,7 @@ export function buildDrReport(plan: Plan): DrReport {
       : [];
   const entries: DrEntry[] = [];
 
-  for (const r of all(T.cosmos)) {
+  for (const r of all(T.cosmosAccount)) {
     const locations = ((r.inputs.locations ?? []) as Array<{ locationName: string; failoverPriority: number }>).sort(
       (a, b) => a.failoverPriority - b.failoverPriority,
     );
@@ -194,7 +177,7 @@ export function buildDrReport(plan: Plan): DrReport {
     );
   }
 
-  const groups = all(T.failoverGroup);
+  const groups = all(T.sqlFailoverGroup);
   const partnerNames = new Set(
     groups.flatMap((g) => ((g.inputs.partnerServers ?? []) as Array<{ id: string }>).map((p) => lastSegment(p.id))),
   );
@@ -247,7 +230,7 @@ export function buildDrReport(plan: Plan): DrReport {
     );
   }
 
-  for (const r of all(T.storage)) {
+  for (const r of all(T.storageAccount)) {
     const sku = String((r.inputs.sku as { name?: string } | undefined)?.name ?? "");
     const geo = /GRS|GZRS/.test(sku);
     entries.push(
@@ -291,7 +274,7 @@ export function buildDrReport(plan: Plan): DrReport {
     );
   }
 
-  const links = all(T.linkedServer);
+  const links = all(T.redisLinkedServer);
   const linkedNames = new Set(links.map((l) => String(l.inputs.linkedServerName ?? "")));
   for (const r of all(T.redis).filter((c) => !linkedNames.has(nameOf(c)))) {
     const link = links.find((l) => l.inputs.name === nameOf(r));
@@ -318,8 +301,8 @@ export function buildDrReport(plan: Plan): DrReport {
   }
 
   for (const [type, engine] of [
-    [T.postgresql, "postgresql"],
-    [T.mysql, "mysql"],
+    [T.psqlServer, "postgresql"],
+    [T.mysqlServer, "mysql"],
   ] as const) {
     for (const r of all(type)) {
       const geo = (r.inputs.backup as { geoRedundantBackup?: string } | undefined)?.geoRedundantBackup === "Enabled";
@@ -439,10 +422,10 @@ function gatewayAndEdge(plan: Plan, regionOf: (r: PlanResource) => string, rtoTa
     });
   }
   // The origin group in front of the gateway or the app (the static site's has its own group).
-  const group = plan.resources.find((r) => r.type === T.originGroup && r.inputs.originGroupName !== "site");
+  const group = plan.resources.find((r) => r.type === T.afdOriginGroup && r.inputs.originGroupName !== "site");
   if (group) {
     const origins = plan.resources
-      .filter((r) => r.type === T.origin && r.inputs.originGroupName === group.outputs.name)
+      .filter((r) => r.type === T.afdOrigin && r.inputs.originGroupName === group.outputs.name)
       .sort((a, b) => Number(a.inputs.priority ?? 1) - Number(b.inputs.priority ?? 1));
     const regions = [...new Set(origins.map((o) => originRegion(plan, regionOf, String(o.inputs.hostName))))];
     const probe = (group.inputs.healthProbeSettings ?? {}) as { probeIntervalInSeconds?: number };
@@ -466,7 +449,7 @@ function gatewayAndEdge(plan: Plan, regionOf: (r: PlanResource) => string, rtoTa
           };
     entries.push({
       name: `origin group ${String(group.outputs.name ?? group.name)}`,
-      type: T.originGroup,
+      type: T.afdOriginGroup,
       service: "Front Door",
       regions,
       protection: regions.length > 1 ? "priority failover between regions" : "one region's origins",
@@ -483,7 +466,7 @@ const excludedFact = (statement: string, source: string): DrFact => ({ minutes: 
 /** The region of the resource answering a host name: an API Management additional location's, where it is one. */
 function originRegion(plan: Plan, regionOf: (r: PlanResource) => string, host: string): string {
   const mentions = (value: unknown) => JSON.stringify(value ?? null).includes(host);
-  const owner = plan.resources.find((r) => r.type !== T.origin && mentions(r.outputs));
+  const owner = plan.resources.find((r) => r.type !== T.afdOrigin && mentions(r.outputs));
   if (!owner) return "unknown";
   const extra = ((owner.outputs.additionalLocations ?? []) as Array<{ location: string }>).find(mentions);
   return extra?.location ?? regionOf(owner);

@@ -157,58 +157,22 @@ export const NAME_RULES = {
 
 export type NameKind = keyof typeof NAME_RULES;
 
-/** The rule of a name the namer does not make: a segment of its names, or a name the stack config chooses. */
+/** The rule of a segment the namer joins that the stack config chooses. */
 export interface ChosenNameRule {
   pattern: RegExp;
-  /** Azure also refuses a name that ends in a space or a dot. */
-  noTrailingSpaceOrDot?: boolean;
   /** Human wording of the rule, used in error messages. */
   allowed: string;
 }
 
 /**
- * Names chosen in the stack config, and the segments the namer joins: one rule each, for the stack
- * config and `estate env` alike. Azure's rules from "naming rules and restrictions for Azure resources";
- * database identifiers: https://www.postgresql.org/docs/current/sql-syntax-lexical.html,
- * https://dev.mysql.com/doc/refman/8.0/en/identifier-length.html
+ * The segments of the namer's names that the stack config and `estate env` choose. The names of
+ * what services use (queues, containers, databases, secrets) have their rules in services/names.ts,
+ * which the manifests and the stack config share.
  */
 export const CHOSEN_NAME_RULES = {
   workload: { pattern: /^[a-z][a-z0-9]{1,9}$/, allowed: "2-10 lowercase letters or digits, starting with a letter" },
   environment: { pattern: /^[a-z][a-z0-9]{1,7}$/, allowed: "2-8 lowercase letters or digits, starting with a letter" },
-  cosmosName: {
-    pattern: /^[^/\\#?]{1,255}$/,
-    noTrailingSpaceOrDot: true,
-    allowed: "1-255 characters without / \\ # ? and no trailing space",
-  },
-  sqlDatabase: {
-    pattern: /^[^<>*%&:\\/?]{1,128}$/,
-    noTrailingSpaceOrDot: true,
-    allowed: "1-128 characters without < > * % & : \\ / ? and not ending in a space or dot",
-  },
-  postgresqlDatabase: {
-    pattern: /^[A-Za-z_][A-Za-z0-9_]{0,62}$/,
-    allowed: "1-63 letters, digits and underscores, not starting with a digit",
-  },
-  mysqlDatabase: {
-    pattern: /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
-    allowed: "1-64 letters, digits and underscores, not starting with a digit",
-  },
-  blobContainer: {
-    pattern: /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/,
-    allowed: "3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit",
-  },
-  serviceBusQueue: {
-    pattern: /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,258}[A-Za-z0-9])?$/,
-    allowed: "1-260 letters, digits, periods, hyphens and underscores, starting and ending with a letter or digit",
-  },
-  // https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#objects-identifiers-and-versioning
-  keyVaultSecret: { pattern: /^[A-Za-z0-9-]{1,127}$/, allowed: "1-127 letters, digits and hyphens" },
 } as const satisfies Record<string, ChosenNameRule>;
-
-/** Whether a chosen name follows its rule. */
-export function followsRule(rule: ChosenNameRule, name: string): boolean {
-  return rule.pattern.test(name) && !(rule.noTrailingSpaceOrDot && /[ .]$/.test(name));
-}
 
 /** The Pulumi types whose Azure names each rule makes (function and web apps are both `WebApp`). */
 export const NAMED_TYPES: Readonly<Record<NameKind, string | readonly string[]>> = {

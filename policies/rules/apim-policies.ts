@@ -103,13 +103,20 @@ function effectivePolicies(graph: Graph, operation: GraphResource): GraphResourc
 const hasElement = (policies: GraphResource[], ...names: string[]) =>
   policies.some((policy) => elementsNamed(policyDocument(policy.inputs), ...names).length > 0);
 
+/** How messages name an operation: its method and URL template. */
+const routeOf = (operation: GraphResource) =>
+  `${String(operation.inputs.method)} ${String(operation.inputs.urlTemplate)}`;
+
+/** Operations none of whose policies holds an element named one of `names`; the messages name those policies. */
 function operationsMissing(graph: Graph, names: string[], what: string) {
-  return ofType(graph, T.apiOperation)
-    .filter((operation) => !hasElement(effectivePolicies(graph, operation), ...names))
-    .map((operation) => ({
-      urn: operation.urn,
-      message: `${String(operation.inputs.method)} ${String(operation.inputs.urlTemplate)}: neither the operation's, the API's nor the service policy has ${what}`,
-    }));
+  return ofType(graph, T.apiOperation).flatMap((operation) => {
+    const policies = effectivePolicies(graph, operation);
+    if (hasElement(policies, ...names)) return [];
+    const where = policies.length
+      ? `none of its policies (${policies.map((policy) => policy.name).join(", ")}) has`
+      : "no ApiOperationPolicy, ApiPolicy or service Policy applies to it, so none has";
+    return [{ urn: operation.urn, message: `${routeOf(operation)}: ${where} ${what}` }];
+  });
 }
 
 /** A counter key that reads the caller's token itself, which no policy has validated. */
@@ -287,8 +294,12 @@ export const apimPolicyRules: Rule[] = [
     problemOf: (graph) => (operation) => {
       const api = apiOf(graph, operation);
       if (!api || !hasElement(apiPolicies(graph, api), "set-backend-service")) return undefined;
-      if (operationPolicies(graph, operation).some(callsWithManagedIdentity)) return undefined;
-      return `${String(operation.inputs.method)} ${String(operation.inputs.urlTemplate)}: its API's policy sets a backend (<set-backend-service>) but the operation's policy has no <authentication-managed-identity resource="…">`;
+      const own = operationPolicies(graph, operation);
+      if (own.some(callsWithManagedIdentity)) return undefined;
+      const lacking = own.length
+        ? `its ApiOperationPolicy ${own.map((policy) => policy.name).join(", ")} has`
+        : "it has no ApiOperationPolicy, so";
+      return `${routeOf(operation)}: its API's policy sets a backend (<set-backend-service>) but ${lacking} no <authentication-managed-identity resource="…">`;
     },
     fail: [
       stripElement("authentication-managed-identity"),

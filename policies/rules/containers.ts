@@ -203,7 +203,7 @@ export const containerRules: Rule[] = [
           (env) => refersTo(containerApp, "environmentId", env) || refersTo(containerApp, "managedEnvironmentId", env),
         );
         if (!environment)
-          return "configuration.ingress.external is true and its environment is not in the stack: it may be public";
+          return "configuration.ingress.external is true and its managed environment is not in the stack: it may be public";
         return get(environment.inputs, "vnetConfiguration.internal") === true
           ? undefined
           : `configuration.ingress.external is true on environment ${environment.name}, which is not internal: the app is on the internet`;

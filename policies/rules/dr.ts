@@ -98,6 +98,42 @@ const secondCosmosRegion = (graph: Graph) => {
   }
 };
 
+/** Examples: a second region for the data, every stateful service replicated there; `then` breaks one thing. */
+const replicatedToSecondRegion =
+  (then: (graph: Graph) => void = () => {}) =>
+  (graph: Graph) => {
+    secondCosmosRegion(graph);
+    for (const namespace of ofType(graph, T.serviceBus))
+      namespace.inputs.geoDataReplication = {
+        locations: [
+          { locationName: "westeurope", roleType: "Primary" },
+          { locationName: "northeurope", roleType: "Secondary" },
+        ],
+        maxReplicationLagDurationInSeconds: 300,
+      };
+    then(graph);
+  };
+
+/** Examples: data in a second region and a failover group with these inputs on the estate's SQL server. */
+const failoverGroup = (inputs: Record<string, unknown>) => (graph: Graph) => {
+  secondCosmosRegion(graph);
+  const server = ofType(graph, T.sqlServer)[0]!;
+  graph.resources.push({
+    urn: `${server.urn}-fog`,
+    type: T.sqlFailoverGroup,
+    name: `${server.name}-fog`,
+    inputs: {
+      failoverGroupName: "fog-estate-test",
+      serverName: server.inputs.serverName,
+      partnerServers: [{ id: `${String(server.outputs.id)}-neu` }],
+      readOnlyEndpoint: { failoverPolicy: "Disabled" },
+      ...inputs,
+    },
+    outputs: { id: `${String(server.outputs.id)}/failoverGroups/fog-estate-test` },
+    dependsOn: [],
+  });
+};
+
 /** A second region for the data, and a Premium gateway with a regional gateway there behind its own Front Door origin. */
 const secondGatewayRegion = (graph: Graph) => {
   secondCosmosRegion(graph);
@@ -136,7 +172,26 @@ export const drRules: Rule[] = [
       const on = multiRegion(graph);
       return (resource) => (on ? unreplicated(graph, resource) : undefined);
     },
-    fail: [secondCosmosRegion],
+    fail: [
+      // A namespace replicated in its primary region only.
+      replicatedToSecondRegion((graph) =>
+        ofType(graph, T.serviceBus).forEach(
+          (namespace) =>
+            (asRecord(namespace.inputs.geoDataReplication).locations = [
+              { locationName: "westeurope", roleType: "Primary" },
+            ]),
+        ),
+      ),
+      replicatedToSecondRegion((graph) =>
+        ofType(graph, T.storageAccount).forEach((account) => (account.inputs.sku = { name: "Standard_ZRS" })),
+      ),
+      replicatedToSecondRegion((graph) =>
+        ofType(graph, T.psqlServer).forEach(
+          (server) => (asRecord(server.inputs.backup).geoRedundantBackup = "Disabled"),
+        ),
+      ),
+    ],
+    pass: [replicatedToSecondRegion()],
   }),
   stackRule({
     id: "EST-DR-002",
@@ -163,7 +218,12 @@ export const drRules: Rule[] = [
           : `${nameOf(group)} has no readWriteEndpoint.failoverPolicy`;
       };
     },
-    fail: [secondCosmosRegion],
+    fail: [
+      failoverGroup({ readWriteEndpoint: {} }),
+      // The only failover group is another server's.
+      failoverGroup({ serverName: "sql-estate-test-weu-reports", readWriteEndpoint: { failoverPolicy: "Manual" } }),
+    ],
+    pass: [failoverGroup({ readWriteEndpoint: { failoverPolicy: "Manual" } })],
   }),
   stackRule({
     id: "EST-DR-003",
@@ -185,9 +245,15 @@ export const drRules: Rule[] = [
           .filter(Boolean),
       );
       const missing = [...regions].filter((region) => !covered.has(region));
-      return () => (regions.size > 1 && missing.length ? `no origin in ${missing.join(", ")}` : undefined);
+      return () => (regions.size > 1 && missing.length ? `no AFDOrigin in ${missing.join(", ")}` : undefined);
     },
-    fail: [secondCosmosRegion],
+    fail: [
+      // Regional gateways in both regions, and an origin for the primary's only.
+      (graph) => {
+        secondGatewayRegion(graph);
+        graph.resources = graph.resources.filter((resource) => !resource.name.endsWith("-northeurope"));
+      },
+    ],
     pass: [secondGatewayRegion],
   }),
 ];

@@ -260,9 +260,10 @@ export const flexibleServerRules: Rule[] = [
       });
       if (admin) return admin;
       const only = parameterOf(graph, T.mysqlConfiguration, server, "aad_auth_only");
-      return only && isText("ON").test(only.inputs.value)
+      if (!only) return 'no Configuration aad_auth_only; expected one with value "ON"';
+      return isText("ON").test(only.inputs.value)
         ? undefined
-        : `value of aad_auth_only is ${show(only?.inputs.value)}; expected "ON"`;
+        : `value of Configuration aad_auth_only is ${show(only.inputs.value)}; expected "ON"`;
     },
     fail: [
       setParameter(T.mysqlConfiguration, "aad_auth_only", "OFF"),

@@ -308,7 +308,7 @@ export const platformRules: Rule[] = [
         );
         return declared
           ? undefined
-          : `properties.raiPolicyName ${JSON.stringify(name)} is not a content filter policy the stack declares on account ${String(deployment.inputs.accountName)}`;
+          : `properties.raiPolicyName ${JSON.stringify(name)} names no RaiPolicy the stack declares on account ${String(deployment.inputs.accountName)}`;
       };
     },
     fail: [removeDeploymentFilter, removePolicies],

@@ -18,7 +18,7 @@ function dnsProblem(graph: Graph, pe: GraphResource): string | undefined {
   const zones = ofType(graph, T.privateZone).filter((zone) =>
     groups.some((group) => refersToAny(group, "privateDnsZoneConfigs", "privateDnsZoneId", zone)),
   );
-  if (!zones.length) return `private endpoint ${pe.name} has no DNS zone group pointing at a private DNS zone`;
+  if (!zones.length) return `private endpoint ${pe.name} has no private DNS zone group pointing at a private DNS zone`;
   const subnet = ofType(graph, T.subnet).find((s) => refersTo(pe, "subnet.id", s));
   const vnet = ofType(graph, T.virtualNetwork).find((v) => subnet && belongsTo(subnet, v, "virtualNetworkName"));
   const links = ofType(graph, T.vnetLink);
@@ -29,7 +29,7 @@ function dnsProblem(graph: Graph, pe: GraphResource): string | undefined {
       ),
   );
   return unlinked.length
-    ? `private DNS zone ${unlinked.map((z) => z.inputs.privateZoneName ?? z.name).join(", ")} is not linked to the endpoint's VNet`
+    ? `private DNS zone ${unlinked.map((z) => z.inputs.privateZoneName ?? z.name).join(", ")} has no virtual network link to the endpoint's VNet`
     : undefined;
 }
 
@@ -668,7 +668,9 @@ export const stackRules: Rule[] = [
     problemOf: (graph) => {
       const locks = ofType(graph, T.lock).filter((lock) => isText("CanNotDelete").test(lock.inputs.level));
       return (service) =>
-        locks.some((lock) => refersTo(lock, "scope", service)) ? undefined : "no CanNotDelete lock on it";
+        locks.some((lock) => refersTo(lock, "scope", service))
+          ? undefined
+          : "no ManagementLockByScope of level CanNotDelete on it";
     },
     fail: [removeType(T.lock)],
     controls: { mcsb: ["BR-2"], waf: "Reliability" },

@@ -12,7 +12,7 @@ import {
   type StorageRedundancy,
 } from "../../infra/data/options.js";
 import { Namer, NamingError, type NameKind } from "../../infra/naming/index.js";
-import { CHOSEN_NAME_RULES, followsRule, type ChosenNameRule } from "../../infra/naming/rules.js";
+import { DATA_NAME_RULES, followsRule, type DataNameRule } from "../../services/names.js";
 import { defineArea, type Profile, type Report } from "./area.js";
 import { checkRange, checkZones } from "./checks.js";
 
@@ -298,9 +298,9 @@ function flexibleServerDefaults(
   };
 }
 
-const FLEXIBLE_SERVERS: Array<{ section: "postgresql" | "mysql"; limits: EngineLimits; database: ChosenNameRule }> = [
-  { section: "postgresql", limits: POSTGRESQL_LIMITS, database: CHOSEN_NAME_RULES.postgresqlDatabase },
-  { section: "mysql", limits: MYSQL_LIMITS, database: CHOSEN_NAME_RULES.mysqlDatabase },
+const FLEXIBLE_SERVERS: Array<{ section: "postgresql" | "mysql"; limits: EngineLimits; database: DataNameRule }> = [
+  { section: "postgresql", limits: POSTGRESQL_LIMITS, database: DATA_NAME_RULES.postgresqlDatabase },
+  { section: "mysql", limits: MYSQL_LIMITS, database: DATA_NAME_RULES.mysqlDatabase },
 ];
 
 /**
@@ -360,7 +360,7 @@ function checkNames(
   report: Report,
   path: Array<string | number>,
   entries: Array<string | { name: string }>,
-  rule: ChosenNameRule,
+  rule: DataNameRule,
 ): void {
   const seen = new Set<string>();
   entries.forEach((entry, i) => {
@@ -415,7 +415,7 @@ export const dataArea = defineArea({
     // Cosmos DB
     const c = data.cosmos;
     checkZones(report, ["cosmos", "zoneRedundant"], c.zoneRedundant, context.location);
-    checkNames(report, ["cosmos", "databases"], c.databases, CHOSEN_NAME_RULES.cosmosName);
+    checkNames(report, ["cosmos", "databases"], c.databases, DATA_NAME_RULES.cosmosName);
     c.databases.forEach((db, d) => {
       checkThroughput(report, ["cosmos", "databases", d, "throughput"], db.throughput, c.capacity);
       if (db.throughput && db.containers.length > MAX_SHARED_CONTAINERS) {
@@ -425,7 +425,7 @@ export const dataArea = defineArea({
         );
       }
       const path = ["cosmos", "databases", d, "containers"];
-      checkNames(report, path, db.containers, CHOSEN_NAME_RULES.cosmosName);
+      checkNames(report, path, db.containers, DATA_NAME_RULES.cosmosName);
       db.containers.forEach((container, i) => {
         checkThroughput(report, [...path, i, "throughput"], container.throughput, c.capacity);
         if (c.capacity === "provisioned" && !db.throughput && !container.throughput) {
@@ -468,7 +468,7 @@ export const dataArea = defineArea({
           "missing; SQL allows Entra sign-in only, so give the admin group as { login, objectId } or set enabled: false",
         );
       checkZones(report, ["sql", "zoneRedundant"], s.zoneRedundant, context.location);
-      checkNames(report, ["sql", "databases"], s.databases, CHOSEN_NAME_RULES.sqlDatabase);
+      checkNames(report, ["sql", "databases"], s.databases, DATA_NAME_RULES.sqlDatabase);
       s.databases.forEach((db, i) => {
         const path = ["sql", "databases", i];
         if (SQL_RESERVED.includes(db.name.toLowerCase()))
@@ -579,7 +579,7 @@ export const dataArea = defineArea({
     // Storage
     const st = data.storage;
     checkZones(report, ["storage", "redundancy"], ZONAL_REDUNDANCY.includes(st.redundancy), context.location);
-    checkNames(report, ["storage", "containers"], st.containers, CHOSEN_NAME_RULES.blobContainer);
+    checkNames(report, ["storage", "containers"], st.containers, DATA_NAME_RULES.blobContainer);
     checkRange(report, ["storage", "softDeleteDays"], st.softDeleteDays, 1, 365, "soft delete retention in days");
     checkRange(
       report,
@@ -618,7 +618,7 @@ export const dataArea = defineArea({
       report(["serviceBus", "capacity"], `got ${sb.capacity}; expected 1, 2, 4, 8 or 16 messaging units`);
     }
     checkZones(report, ["serviceBus", "zoneRedundant"], sb.zoneRedundant, context.location);
-    checkNames(report, ["serviceBus", "queues"], sb.queues, CHOSEN_NAME_RULES.serviceBusQueue);
+    checkNames(report, ["serviceBus", "queues"], sb.queues, DATA_NAME_RULES.serviceBusQueue);
     sb.queues.forEach((q, i) => {
       const path = ["serviceBus", "queues", i];
       checkRange(
@@ -657,7 +657,7 @@ export const dataArea = defineArea({
       90,
       "soft delete retention in days",
     );
-    checkNames(report, ["keyVault", "secrets"], kv.secrets, CHOSEN_NAME_RULES.keyVaultSecret);
+    checkNames(report, ["keyVault", "secrets"], kv.secrets, DATA_NAME_RULES.keyVaultSecret);
     kv.secrets.forEach((secret, i) =>
       checkRange(report, ["keyVault", "secrets", i, "length"], secret.length, 32, 1024, "a generated secret's length"),
     );

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CHOSEN_NAME_RULES } from "../../infra/naming/rules.js";
+import { DATA_NAME_RULES } from "../../services/names.js";
 import { defineArea } from "./area.js";
 import type { ConfigProblem } from "./errors.js";
 
@@ -23,8 +23,8 @@ const suppliedSecret = z
     name: z
       .string()
       .regex(
-        CHOSEN_NAME_RULES.keyVaultSecret.pattern,
-        `expected ${CHOSEN_NAME_RULES.keyVaultSecret.allowed} (a Key Vault secret name)`,
+        DATA_NAME_RULES.keyVaultSecret.pattern,
+        `expected ${DATA_NAME_RULES.keyVaultSecret.allowed} (a Key Vault secret name)`,
       ),
     /** The Pulumi config key that holds the value as a secret (`pulumi config set --secret secrets:<key> ...`). */
     valueFrom: z
