@@ -219,6 +219,28 @@ describe("loadManifests", () => {
     ]);
   });
 
+  it("takes a container's host, Container Apps or AKS, and refuses any other value or a host on another kind", async () => {
+    const container = { name: "events", kind: "container", image: "events:1.0.0", port: 8080 };
+    await expect(loadManifests(await servicesWith("events", { ...container, host: "aks" }))).resolves.toMatchObject([
+      { host: "aks" },
+    ]);
+    const [unnamed] = await loadManifests(await servicesWith("events", container));
+    expect(unnamed.host).toBeUndefined();
+    const bad = await loadManifests(await servicesWith("events", { ...container, host: "kubernetes" })).catch(
+      (e: Error) => e.message,
+    );
+    expect(bad).toContain("events/manifest.json");
+    expect(bad).toMatch(/host: Invalid enum value\. Expected 'container-apps' \| 'aks', received 'kubernetes'/);
+    await expect(
+      loadManifests(
+        await servicesWith("svc", { name: "svc", kind: "web-app", entry: "src/index.ts", host: "container-apps" }),
+      ),
+    ).rejects.toThrow(/host: not allowed for kind web-app/);
+    await expect(
+      loadManifests(await servicesWith("web", { name: "web", kind: "static-site", build: "dist", host: "aks" })),
+    ).rejects.toThrow(/host: not allowed for kind static-site/);
+  });
+
   it("refuses what a kind needs but lacks, and what it cannot have, naming each key", async () => {
     const noBuild = await loadManifests(await servicesWith("web", { name: "web", kind: "static-site" })).catch(
       (e: Error) => e.message,

@@ -212,6 +212,13 @@ export type ServiceKind = (typeof SERVICE_KINDS)[number];
 /** Kinds built by the estate from an entry file (esbuild bundle, run-from-package zip). */
 export const APP_SERVICE_KINDS: readonly ServiceKind[] = ["function-app", "web-app"];
 
+/**
+ * Where a `container` service runs: Azure Container Apps, or the stack's AKS cluster. A stack that
+ * offers both needs the manifest to say which (stacks/container-hosts.ts).
+ */
+export const CONTAINER_HOSTS = ["container-apps", "aks"] as const;
+export type ContainerHost = (typeof CONTAINER_HOSTS)[number];
+
 /** What a service's code runs on. */
 export const RUNTIMES = ["node", "python", "container"] as const;
 export type Runtime = (typeof RUNTIMES)[number];
@@ -270,6 +277,8 @@ export const manifestSchema = z
       .optional(),
     /** container: the port the container listens on. */
     port: z.number().int().min(1).max(65535).optional(),
+    /** container: Container Apps or the stack's AKS cluster; absent: the one of them the stack offers. */
+    host: z.enum(CONTAINER_HOSTS).optional(),
     /** What the code runs on; absent: the kind's own (node for function and web apps, container for containers). */
     runtime: z.enum(RUNTIMES).optional(),
     /**
@@ -308,12 +317,12 @@ export type AppServiceManifest = LoadedManifest & { kind: "function-app" | "web-
 export const isAppService = (manifest: LoadedManifest): manifest is AppServiceManifest =>
   APP_SERVICE_KINDS.includes(manifest.kind);
 
-type KindKey = "entry" | "source" | "pythonVersion" | "build" | "image" | "port";
+type KindKey = "entry" | "source" | "pythonVersion" | "build" | "image" | "port" | "host";
 /** Which keys each kind needs, and which it cannot have (an app's depend on its runtime). */
 const KIND_KEYS: Record<ServiceKind | "python-app", { needs: KindKey[]; forbids: Array<keyof ServiceManifest> }> = {
-  "function-app": { needs: ["entry"], forbids: ["source", "pythonVersion", "build", "image", "port"] },
-  "web-app": { needs: ["entry"], forbids: ["source", "pythonVersion", "build", "image", "port"] },
-  "python-app": { needs: ["source", "pythonVersion"], forbids: ["entry", "build", "image", "port"] },
+  "function-app": { needs: ["entry"], forbids: ["source", "pythonVersion", "build", "image", "port", "host"] },
+  "web-app": { needs: ["entry"], forbids: ["source", "pythonVersion", "build", "image", "port", "host"] },
+  "python-app": { needs: ["source", "pythonVersion"], forbids: ["entry", "build", "image", "port", "host"] },
   // A static site serves files: no code of its own runs in Azure, so it binds to nothing.
   "static-site": {
     needs: ["build"],
@@ -323,6 +332,7 @@ const KIND_KEYS: Record<ServiceKind | "python-app", { needs: KindKey[]; forbids:
       "pythonVersion",
       "image",
       "port",
+      "host",
       "routes",
       "queues",
       "cosmos",

@@ -22,6 +22,10 @@ function project(manifests: Array<Record<string, unknown>>): string {
 }
 
 const SITE = { name: "web", kind: "static-site", build: "dist" };
+const REGISTRY = {
+  id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acrx",
+  loginServer: "acrx.azurecr.io",
+};
 const CONTAINER = {
   name: "events",
   kind: "container",
@@ -95,6 +99,89 @@ describe("a container service in the dev estate", () => {
     // No App Service authentication on a container app: the gateway's role grant only.
     expect(ofType("azure-native:web:WebAppAuthSettingsV2")).toEqual([]);
     expect(ofType("azuread:index/appRoleAssignment:AppRoleAssignment")).toHaveLength(1);
+  });
+});
+
+/** The same container on the stack's AKS cluster: no routes (the gateway does not reach the cluster yet), a blob container and Redis bound. */
+const ON_AKS = {
+  ...CONTAINER,
+  host: "aks",
+  routes: [],
+  blobContainers: [{ name: "documents", access: "read" }],
+  redis: { access: "read" },
+  settings: [
+    { name: "AZURE_CLIENT_ID", required: true, from: "identity.clientId" },
+    { name: "REDIS_URL", required: true, from: "redis.url" },
+    { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", required: false, from: "appInsights.connectionString" },
+  ],
+};
+const WITH_CLUSTER = {
+  ...DEV,
+  "estate:kubernetes": JSON.stringify({ enabled: true }),
+  "estate:data": JSON.stringify({ redis: { enabled: true } }),
+};
+
+describe("a container service on the dev estate's AKS cluster (host: aks)", () => {
+  let plan: Plan;
+  beforeAll(async () => {
+    plan = await planConfig({ projectDir: project([ON_AKS]), stack: "dev", config: WITH_CLUSTER, secretKeys: [] });
+  });
+  const ofType = (type: string) => plan.resources.filter((r) => r.type === type);
+  const identity = () =>
+    ofType("azure-native:managedidentity:UserAssignedIdentity").find(
+      (r) => r.physicalName === "id-estate-dev-weu-events",
+    )!;
+
+  it("is a workload in the cluster, its image from the estate's registry, sized by estate:kubernetes.apps", () => {
+    const [registry] = ofType("azure-native:containerregistry:Registry");
+    const [deployment] = ofType("kubernetes:apps/v1:Deployment");
+    const container = (deployment.inputs.spec as any).template.spec.containers[0];
+    expect(container).toMatchObject({
+      image: `${registry.outputs.loginServer}/events:1.0.0`,
+      ports: [{ containerPort: 8000 }],
+      readinessProbe: { httpGet: { path: "/api/v1/health", port: 8000 } },
+      resources: { requests: { cpu: "250m", memory: "512Mi" } },
+    });
+    expect(ofType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler")[0].inputs.spec).toMatchObject({
+      minReplicas: 2,
+      maxReplicas: 3,
+    });
+    const pull = ofType("azure-native:authorization:RoleAssignment").find((r) =>
+      r.name.endsWith("kubelet-acr-acrpull"),
+    );
+    expect(pull!.inputs.scope).toBe(registry.outputs.id);
+    // Nothing of Container Apps: no environment, no app, no subnet for them.
+    expect(ofType("azure-native:app:ManagedEnvironment")).toEqual([]);
+    expect(ofType("azure-native:app:ContainerApp")).toEqual([]);
+    expect(
+      ofType("azure-native:network:Subnet").filter((s) => String(s.inputs.subnetName).endsWith("containerapps")),
+    ).toEqual([]);
+  });
+
+  it("runs as the service's own identity, federated with its service account, with the manifest's settings", () => {
+    const credential = ofType("azure-native:managedidentity:FederatedIdentityCredential")[0];
+    expect(credential.inputs).toMatchObject({
+      resourceName: identity().physicalName,
+      subject: "system:serviceaccount:events:events",
+    });
+    const [redis] = ofType("azure-native:redis:Redis");
+    const env = (ofType("kubernetes:apps/v1:Deployment")[0].inputs.spec as any).template.spec.containers[0].env;
+    expect(env).toEqual([
+      { name: "AZURE_CLIENT_ID", value: identity().outputs.clientId },
+      { name: "REDIS_URL", value: `rediss://${redis.outputs.hostName}:6380` },
+      { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: expect.stringMatching(/^InstrumentationKey=/) },
+    ]);
+  });
+
+  it("gets exactly the grants its manifest binds, on that identity", () => {
+    const principal = identity().outputs.principalId;
+    const redisAccess = ofType("azure-native:redis:AccessPolicyAssignment").filter(
+      (r) => r.inputs.objectId === principal,
+    );
+    expect(redisAccess.map((r) => r.inputs.accessPolicyName)).toEqual(["Data Reader"]);
+    const documents = ofType("azure-native:storage:BlobContainer").find((c) => c.inputs.containerName === "documents")!;
+    const roles = ofType("azure-native:authorization:RoleAssignment").filter((r) => r.inputs.principalId === principal);
+    expect(roles.map((r) => r.inputs.scope)).toEqual([documents.outputs.id]);
   });
 });
 
@@ -240,11 +327,73 @@ describe("services the stack cannot host are refused before anything is declared
     ]);
   });
 
-  it("a container without the estate's registry, an image naming another registry, routes no gateway in the VNet reaches", async () => {
+  it("a container in a stack with neither host, a host the stack lacks, or no host where it offers both", async () => {
     const noRegistry = { ...DEV, "estate:hosts": JSON.stringify({ registry: { enabled: false } }) };
     expect(await refused([CONTAINER], noRegistry)).toEqual([
-      'estate:hosts.registry.enabled: services/events/manifest.json: kind "container" pulls its image from the estate\'s registry, which this stack leaves out; set it true or host another service',
+      'kind: services/events/manifest.json: kind "container" runs on Container Apps (estate:hosts.registry.enabled) or an AKS cluster (estate:kubernetes.enabled), and this stack has neither; turn one on (host "container-apps" or "aks") or host another service',
     ]);
+    expect(await refused([ON_AKS], { ...DEV, "estate:data": WITH_CLUSTER["estate:data"] })).toEqual([
+      'host: services/events/manifest.json: host "aks" needs estate:kubernetes.enabled, which this stack leaves off; allowed here: "container-apps"',
+    ]);
+    const clusterOnly = { ...WITH_CLUSTER, "estate:kubernetes": JSON.stringify({ enabled: true, registry: REGISTRY }) };
+    expect(
+      await refused([{ ...CONTAINER, host: "container-apps" }], {
+        ...clusterOnly,
+        "estate:hosts": noRegistry["estate:hosts"],
+      }),
+    ).toEqual([
+      'host: services/events/manifest.json: host "container-apps" needs estate:hosts.registry.enabled, which this stack leaves off; allowed here: "aks"',
+    ]);
+    expect(await refused([{ ...ON_AKS, host: undefined }], WITH_CLUSTER)).toEqual([
+      'host: services/events/manifest.json: this stack runs containers on Container Apps and on its AKS cluster; say which with "host": "container-apps" or "aks"',
+    ]);
+    // The stack's only host needs no naming.
+    const hosted = await loadHostedServices(
+      project([{ ...ON_AKS, host: undefined }]),
+      loadConfig({ ...clusterOnly, "estate:hosts": noRegistry["estate:hosts"] }, { stack: "dev" }),
+      "dev",
+    );
+    expect(hosted.map((s) => s.name)).toEqual(["events"]);
+  });
+
+  it("a container on AKS with routes, a Key Vault reference, a credential-looking setting or no registry to pull from", async () => {
+    const secrets = { "estate:secrets": JSON.stringify({ supplied: [] }) };
+    const found = await refused(
+      [
+        {
+          ...ON_AKS,
+          routes: [{ methods: ["GET"], path: "/api/v1/health", auth: "anonymous" }],
+          settings: [
+            ...ON_AKS.settings,
+            { name: "SIGNING_KEY", required: true, from: "keyVault.generatedSecret", value: "signing" },
+            { name: "DB_PASSWORD", required: false, from: "literal", value: "x" },
+          ],
+        },
+      ],
+      {
+        ...WITH_CLUSTER,
+        ...secrets,
+        "estate:gateway": JSON.stringify({ sku: "none" }),
+        "estate:edge": JSON.stringify({ sku: "none" }),
+        "estate:hosts": JSON.stringify({ registry: { enabled: false } }),
+      },
+    );
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^estate:kubernetes\.registry: services\/events\/manifest\.json runs on AKS, whose nodes pull its image with AcrPull from estate:kubernetes\.registry or the estate's registry/,
+      ),
+      expect.stringMatching(
+        /^routes: services\/events\/manifest\.json: a container on AKS is served on the cluster's internal load balancer/,
+      ),
+      expect.stringMatching(
+        /^settings: services\/events\/manifest\.json: SIGNING_KEY is from keyVault\.generatedSecret, a Key Vault reference, which pods on AKS cannot resolve/,
+      ),
+      expect.stringMatching(/^settings: services\/events\/manifest\.json: SIGNING_KEY: looks like a credential/),
+      expect.stringMatching(/^settings: services\/events\/manifest\.json: DB_PASSWORD: looks like a credential/),
+    ]);
+  });
+
+  it("an image naming another registry, routes no gateway in the VNet reaches", async () => {
     expect(await refused([{ ...CONTAINER, image: "other.azurecr.io/events:1.0.0" }])).toEqual([
       expect.stringMatching(
         /^image: services\/events\/manifest\.json: image "other\.azurecr\.io\/events:1\.0\.0" names the registry other\.azurecr\.io/,

@@ -56,9 +56,18 @@ describe("the feastfrenzy stack (seed 002)", () => {
     expect(pull!.inputs.scope).toBe(registry!.outputs.id);
   });
 
+  it("deploys services/feastfrenzy-api (kind container, host aks) as the cluster's workload, its settings from the manifest", () => {
+    const [deployment] = ofType(plan, "kubernetes:apps/v1:Deployment");
+    expect((deployment!.inputs.metadata as any).name).toBe("feastfrenzy-api");
+    const env = (deployment!.inputs.spec as any).template.spec.containers[0].env.map((e: any) => e.name);
+    expect(env).toEqual(["AZURE_CLIENT_ID", "REDIS_URL", "REDIS_USER", "MYSQL_HOST", "MYSQL_DATABASE", "MYSQL_USER"]);
+    // No Container Apps: the stack offers both hosts and the manifest names aks.
+    expect(ofType(plan, "azure-native:app:ManagedEnvironment")).toEqual([]);
+  });
+
   it("lets the API reach Redis with its workload identity", () => {
     const identity = ofType(plan, "azure-native:managedidentity:UserAssignedIdentity").find(
-      (r) => r.physicalName === "id-feast-prod-weu-api",
+      (r) => r.physicalName === "id-feast-prod-weu-feastfrenzy-api",
     )!;
     const access = ofType(plan, "azure-native:redis:AccessPolicyAssignment").find(
       (r) => r.inputs.objectId === identity.outputs.principalId,
@@ -76,19 +85,19 @@ describe("the feastfrenzy stack (seed 002)", () => {
     expect(env).toMatchObject({
       MYSQL_HOST: server!.outputs.fullyQualifiedDomainName,
       MYSQL_DATABASE: "feastfrenzy",
-      MYSQL_USER: "id-feast-prod-weu-api",
+      MYSQL_USER: "id-feast-prod-weu-feastfrenzy-api",
     });
     const identity = ofType(plan, "azure-native:managedidentity:UserAssignedIdentity").find(
-      (r) => r.physicalName === "id-feast-prod-weu-api",
+      (r) => r.physicalName === "id-feast-prod-weu-feastfrenzy-api",
     )!;
     expect(plan.outputs.databaseUsers).toEqual([
       expect.objectContaining({
-        service: "api",
+        service: "feastfrenzy-api",
         engine: "mysql",
         database: "feastfrenzy",
         statements: [
-          `CREATE AADUSER 'id-feast-prod-weu-api' IDENTIFIED BY '${identity.outputs.clientId}';`,
-          "GRANT SELECT, INSERT, UPDATE, DELETE ON `feastfrenzy`.* TO 'id-feast-prod-weu-api';",
+          `CREATE AADUSER 'id-feast-prod-weu-feastfrenzy-api' IDENTIFIED BY '${identity.outputs.clientId}';`,
+          "GRANT SELECT, INSERT, UPDATE, DELETE ON `feastfrenzy`.* TO 'id-feast-prod-weu-feastfrenzy-api';",
         ],
       }),
     ]);

@@ -90,7 +90,7 @@ describe("hosted services against the stack config", () => {
       {
         key: "estate:services[1]",
         message:
-          'got "billing"; the project\'s services are api, chatlings-web, dreamspace-api, dreamspace-web, events-api, ninevectors-api, ninevectors-web, worker',
+          'got "billing"; the project\'s services are api, chatlings-web, dreamspace-api, dreamspace-web, events-api, feastfrenzy-api, ninevectors-api, ninevectors-web, worker',
       },
     ]);
   });
@@ -115,7 +115,7 @@ describe("hosted services against the stack config", () => {
     ]);
   });
 
-  it("refuses a container in a stack without the estate's registry, naming the manifest and the key", async () => {
+  it("refuses a container in a stack with neither its registry nor a cluster, naming the manifest, the keys and the hosts", async () => {
     const noRegistry = loadConfig({ ...DEV, "estate:hosts": '{"registry":{"enabled":false}}' }, { stack: "dev" });
     const error = (await loadHostedServices(
       projectWith({ kind: "container", entry: undefined, image: "svc:1.0.0", port: 8000 }),
@@ -125,9 +125,9 @@ describe("hosted services against the stack config", () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.problems).toEqual([
       {
-        key: "estate:hosts.registry.enabled",
+        key: "kind",
         message:
-          'services/svc/manifest.json: kind "container" pulls its image from the estate\'s registry, which this stack leaves out; set it true or host another service',
+          'services/svc/manifest.json: kind "container" runs on Container Apps (estate:hosts.registry.enabled) or an AKS cluster (estate:kubernetes.enabled), and this stack has neither; turn one on (host "container-apps" or "aks") or host another service',
       },
     ]);
   });

@@ -4,13 +4,23 @@ import type { AppSettingValue } from "../infra/compute/index.js";
 import { CALLER_AUTHORIZATION_HEADER, entraEndpoints } from "../infra/gateway/policy-xml.js";
 import { buildFolderProblem, STATIC_SITE_REGIONS } from "../infra/static/index.js";
 import { planSubnets } from "../infra/network/subnets.js";
-import { isAppService, loadManifests, type LoadedManifest, type ServiceKind } from "../services/manifest.js";
+import { appProblems } from "../infra/kubernetes/index.js";
+import { HEALTH_PATH } from "../infra/core/health.js";
+import {
+  CONTAINER_HOSTS,
+  isAppService,
+  isKeyVaultSetting,
+  loadManifests,
+  type LoadedManifest,
+  type ServiceKind,
+} from "../services/manifest.js";
 import { resolveSetting, type SettingEnvironment } from "../services/settings.js";
 import { staticSiteRegion } from "./config/hosts.js";
 import { undeclaredDatabases } from "./config/database-bindings.js";
 import { ConfigError, formatKey, type ConfigProblem } from "./config/load.js";
 import type { EstateConfig } from "./config/schema.js";
-import { gatewaySubnetRole, hostsContainers, subnetRolesFor } from "./tiers/network.js";
+import { CONTAINER_HOST_KEYS, containerHostOf, containersOn, offeredContainerHosts } from "./container-hosts.js";
+import { gatewaySubnetRole, subnetRolesFor } from "./tiers/network.js";
 
 export type HostedService = LoadedManifest;
 
@@ -45,11 +55,16 @@ export async function loadHostedServices(
 
 /**
  * The kinds of service the stack's tiers can host: App Service plans host function and web apps,
- * Static Web Apps the static sites, and Container Apps the containers, whose images come from
- * the estate's own registry (`estate:hosts.registry.enabled`).
+ * Static Web Apps the static sites, and Container Apps or the AKS cluster the containers
+ * (stacks/container-hosts.ts).
  */
 export function hostableKinds(config: EstateConfig): ServiceKind[] {
-  return ["function-app", "web-app", "static-site", ...(config.hosts.registry.enabled ? (["container"] as const) : [])];
+  return [
+    "function-app",
+    "web-app",
+    "static-site",
+    ...(offeredContainerHosts(config).length ? (["container"] as const) : []),
+  ];
 }
 
 function chooseServices(
@@ -118,19 +133,13 @@ function unhostable(service: HostedService, config: EstateConfig): ConfigProblem
 }
 
 /**
- * A container service needs the estate's registry, an image in it (no registry host of its own),
- * and, when it has routes, a gateway inside the VNet: the Container Apps environment is internal,
- * reachable only from the VNet (https://learn.microsoft.com/azure/container-apps/ingress-overview).
+ * A container service needs a host (stacks/container-hosts.ts: the one its manifest names, else
+ * the stack's only one), an image in the registry its host pulls from (no registry host of its
+ * own), and what that host needs; each refused naming the manifest, the key and the allowed values.
  */
 function unhostableContainer(service: HostedService, config: EstateConfig): ConfigProblem[] {
   const file = `services/${service.name}/manifest.json`;
   const problems: ConfigProblem[] = [];
-  if (!config.hosts.registry.enabled) {
-    problems.push({
-      key: formatKey(["hosts", "registry", "enabled"]),
-      message: `${file}: kind "container" pulls its image from the estate's registry, which this stack leaves out; set it true or host another service`,
-    });
-  }
   if (config.dr.enabled) {
     problems.push({
       key: formatKey(["dr", "enabled"]),
@@ -145,16 +154,89 @@ function unhostableContainer(service: HostedService, config: EstateConfig): Conf
       message: `${file}: image "${service.image}" names the registry ${first}; give repository:tag in the estate's registry (it adds its own login server)`,
     });
   }
+  const host = containerHostOf(service, config);
+  if (host === "aks") problems.push(...unhostableOnAks(service, config));
+  else if (host === "container-apps") problems.push(...unhostableOnContainerApps(service, config));
+  else problems.push(noContainerHost(service, config));
+  return problems;
+}
+
+/** The manifest names a host the stack lacks, names none where the stack offers two, or the stack offers none. */
+function noContainerHost(service: HostedService, config: EstateConfig): ConfigProblem {
+  const file = `services/${service.name}/manifest.json`;
+  const offered = offeredContainerHosts(config);
+  const hosts = (list: readonly string[]) => list.map((h) => `"${h}"`).join(" or ");
+  if (service.host)
+    return {
+      key: "host",
+      message: `${file}: host "${service.host}" needs ${CONTAINER_HOST_KEYS[service.host]}, which this stack leaves off; allowed here: ${offered.length ? hosts(offered) : "none"}`,
+    };
+  if (offered.length)
+    return {
+      key: "host",
+      message: `${file}: this stack runs containers on Container Apps and on its AKS cluster; say which with "host": ${hosts(offered)}`,
+    };
+  return {
+    key: "kind",
+    message: `${file}: kind "container" runs on Container Apps (${CONTAINER_HOST_KEYS["container-apps"]}) or an AKS cluster (${CONTAINER_HOST_KEYS.aks}), and this stack has neither; turn one on (host ${hosts(CONTAINER_HOSTS)}) or host another service`,
+  };
+}
+
+/**
+ * On Container Apps, a service with routes needs a gateway inside the VNet: the environment is
+ * internal, reachable only from the VNet (https://learn.microsoft.com/azure/container-apps/ingress-overview).
+ */
+function unhostableOnContainerApps(service: HostedService, config: EstateConfig): ConfigProblem[] {
+  const file = `services/${service.name}/manifest.json`;
   if (service.routes.length && config.gateway.sku === "none") {
+    return [
+      {
+        key: formatKey(["gateway", "sku"]),
+        message: `${file}: a container with routes is reached through the gateway (its environment is internal, with no public address); choose a gateway sku`,
+      },
+    ];
+  }
+  if (service.routes.length && !gatewaySubnetRole(config)) {
+    return [
+      {
+        key: formatKey(["gateway", "sku"]),
+        message: `${file}: gateway ${config.gateway.sku} is not in the VNet here and cannot reach the internal Container Apps environment; use Developer, Premium (injected) or StandardV2 (VNet-integrated)`,
+      },
+    ];
+  }
+  return [];
+}
+
+/**
+ * On AKS, the nodes pull the image from the stack's registry or the estate's, the pods get their
+ * settings as plain env vars (no Key Vault references), the Service is on the cluster's internal
+ * load balancer (no gateway backend yet), and the names fit Kubernetes: the workload's own checks.
+ */
+function unhostableOnAks(service: HostedService, config: EstateConfig): ConfigProblem[] {
+  const file = `services/${service.name}/manifest.json`;
+  const problems: ConfigProblem[] = [];
+  if (!config.kubernetes.registry && !config.hosts.registry.enabled) {
     problems.push({
-      key: formatKey(["gateway", "sku"]),
-      message: `${file}: a container with routes is reached through the gateway (its environment is internal, with no public address); choose a gateway sku`,
+      key: formatKey(["kubernetes", "registry"]),
+      message: `${file} runs on AKS, whose nodes pull its image with AcrPull from estate:kubernetes.registry or the estate's registry; give { id, loginServer }, or keep estate:hosts.registry enabled`,
     });
-  } else if (service.routes.length && !gatewaySubnetRole(config)) {
+  }
+  if (service.routes.length) {
     problems.push({
-      key: formatKey(["gateway", "sku"]),
-      message: `${file}: gateway ${config.gateway.sku} is not in the VNet here and cannot reach the internal Container Apps environment; use Developer, Premium (injected) or StandardV2 (VNet-integrated)`,
+      key: "routes",
+      message: `${file}: a container on AKS is served on the cluster's internal load balancer, which the gateway does not route to yet; remove its routes or run it on Container Apps`,
     });
+  }
+  for (const setting of service.settings.filter(isKeyVaultSetting)) {
+    problems.push({
+      key: "settings",
+      message: `${file}: ${setting.name} is from ${setting.from}, a Key Vault reference, which pods on AKS cannot resolve; run it on Container Apps or read the value another way`,
+    });
+  }
+  const env = Object.fromEntries(service.settings.map((setting) => [setting.name, ""]));
+  for (const problem of appProblems({ name: service.name, port: service.port!, healthPath: HEALTH_PATH, env })) {
+    const key = problem.path[0] === "env" ? "settings" : problem.path[0];
+    problems.push({ key, message: `${file}: ${problem.path.at(-1)}: ${problem.message}` });
   }
   return problems;
 }
@@ -300,14 +382,14 @@ function undeclaredSecrets(service: HostedService, config: EstateConfig): Config
   });
 }
 
-/** A container service needs a containerApps subnet: the address space must hold it beside the others. */
+/** A container service on Container Apps needs a containerApps subnet: the address space must hold it beside the others. */
 function noContainerSubnet(services: HostedService[], config: EstateConfig): ConfigProblem[] {
-  if (!hostsContainers(services)) return [];
+  const [container] = containersOn("container-apps", config, services);
+  if (!container) return [];
   try {
     planSubnets(config.network.addressSpace, config.network.subnets, subnetRolesFor(config, services));
     return [];
   } catch (error) {
-    const container = services.find((service) => service.kind === "container")!;
     return [
       {
         key: formatKey(["network", "subnets"]),

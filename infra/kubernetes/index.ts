@@ -10,4 +10,10 @@ export {
   type NodePoolArgs,
   type Zone,
 } from "./cluster.js";
-export { KubernetesWorkload, workloadProblems, type CheckedWorkloadArgs, type WorkloadArgs } from "./workload.js";
+export {
+  KubernetesWorkload,
+  appProblems,
+  replicaProblems,
+  type CheckedAppArgs,
+  type WorkloadArgs,
+} from "./workload.js";

@@ -1,3 +1,4 @@
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { OFFLINE_SUBSCRIPTION } from "../../cli/plan/mocks.js";
@@ -30,10 +31,8 @@ const ARGS: AksClusterArgs = {
   defender: true,
   deployerPrincipalId: "00000000-0000-4000-8000-0000000de910",
 };
-const WORKLOAD: Omit<WorkloadArgs, "provider" | "oidcIssuerUrl"> = {
+const WORKLOAD: Omit<WorkloadArgs, "provider" | "oidcIssuerUrl" | "identity"> = {
   resourceGroupName: BASE.resourceGroupName,
-  location: BASE.location,
-  namer: BASE.namer,
   name: "api",
   image: "acrtest.azurecr.io/feastfrenzy-api:1.0.0",
   port: 3000,
@@ -47,13 +46,20 @@ const WORKLOAD: Omit<WorkloadArgs, "provider" | "oidcIssuerUrl"> = {
 const planCluster = (args: AksClusterArgs = ARGS, workload: Partial<WorkloadArgs> = {}) =>
   planComponents(() => {
     const cluster = new AksCluster("aks", args);
+    // The pods' identity is the caller's (the hosts tier makes one per service).
+    const identity = new managedidentity.UserAssignedIdentity("api-id", {
+      resourceName: "id-estate-test-weu-api",
+      resourceGroupName: BASE.resourceGroupName,
+      location: BASE.location,
+    });
     const app = new KubernetesWorkload("api", {
       ...WORKLOAD,
+      identity: { name: identity.name, clientId: identity.clientId },
       ...workload,
       provider: cluster.provider,
       oidcIssuerUrl: cluster.oidcIssuerUrl,
     });
-    return { issuer: cluster.oidcIssuerUrl, kubelet: cluster.kubeletObjectId, clientId: app.clientId };
+    return { issuer: cluster.oidcIssuerUrl, kubelet: cluster.kubeletObjectId, namespace: app.namespace };
   });
 const errorOf = async (run: () => Promise<unknown>): Promise<string> => {
   try {

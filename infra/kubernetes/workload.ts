@@ -17,11 +17,16 @@ const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 /** Env names that say they hold a credential: with workload identity the app needs none. */
 const SECRET_ENV = /(password|secret|key|token|connectionstring|credential)/i;
 
-export interface WorkloadArgs extends Pick<BaseArgs, "resourceGroupName" | "location" | "namer"> {
+export interface WorkloadArgs extends Pick<BaseArgs, "resourceGroupName"> {
   /** The cluster the objects go to (AksCluster.provider). */
   provider: Provider;
   /** The cluster's OIDC issuer: the workload identity's federated credential trusts its tokens. */
   oidcIssuerUrl: pulumi.Input<string>;
+  /**
+   * The user-assigned identity the pods act as (workload identity): its `name`, which the federated
+   * credential is made on, and its `clientId`, which the service account names. Grant it the app's data roles.
+   */
+  identity: { name: pulumi.Input<string>; clientId: pulumi.Input<string> };
   /** The app's name: its namespace, Deployment, Service, HPA and service account. */
   name: string;
   /** Full image reference in the estate's registry, e.g. `acrx.azurecr.io/api:1.4.2`. */
@@ -43,19 +48,13 @@ export interface WorkloadArgs extends Pick<BaseArgs, "resourceGroupName" | "loca
   exposure: "internal" | "cluster";
 }
 
-/** The args the checks read: the stack config checks the same through stacks/config/kubernetes.ts. */
-export type CheckedWorkloadArgs = Pick<WorkloadArgs, "name" | "replicas" | "port" | "healthPath" | "env">;
+/** The args appProblems reads: stacks/services.ts checks the same on each manifest the cluster hosts. */
+export type CheckedAppArgs = Pick<WorkloadArgs, "name" | "port" | "healthPath" | "env">;
 
-/** Every problem with the args, so one run names them all. */
-export function workloadProblems(args: CheckedWorkloadArgs): ArgProblem[] {
+/** Problems with the replica range and its CPU target, which a stack sets for every app of its cluster. */
+export function replicaProblems({ min, max, cpuUtilization }: WorkloadArgs["replicas"]): ArgProblem[] {
   const problems: ArgProblem[] = [];
   const problem = (path: string[], message: string) => problems.push({ path, message });
-  if (!DNS_LABEL.test(args.name))
-    problem(
-      ["name"],
-      `${JSON.stringify(args.name)} is not a DNS-1123 label (lowercase letters, digits and hyphens, at most 63)`,
-    );
-  const { min, max, cpuUtilization } = args.replicas;
   if (!Number.isInteger(min) || min < 2)
     problem(
       ["replicas", "min"],
@@ -65,6 +64,18 @@ export function workloadProblems(args: CheckedWorkloadArgs): ArgProblem[] {
     problem(["replicas", "max"], `got ${max}; expected a whole number of at least replicas.min (${min})`);
   if (!(cpuUtilization > 0 && cpuUtilization <= 100))
     problem(["replicas", "cpuUtilization"], `got ${cpuUtilization}; expected a percentage between 1 and 100`);
+  return problems;
+}
+
+/** Problems with what the app brings itself (its name, port, health path and env names), which a service's manifest gives. */
+export function appProblems(args: CheckedAppArgs): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  const problem = (path: string[], message: string) => problems.push({ path, message });
+  if (!DNS_LABEL.test(args.name))
+    problem(
+      ["name"],
+      `${JSON.stringify(args.name)} is not a DNS-1123 label (lowercase letters, digits and hyphens, at most 63)`,
+    );
   if (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535)
     problem(["port"], `${args.port} is not a TCP port`);
   if (!args.healthPath.startsWith("/"))
@@ -78,40 +89,28 @@ export function workloadProblems(args: CheckedWorkloadArgs): ArgProblem[] {
 
 /**
  * One containerised app in an AKS cluster, applied in the same run as the cluster: a namespace,
- * a user-assigned identity federated with the namespace's service account (workload identity:
- * no secret in the cluster), a Deployment spread over zones and nodes with a hardened pod, a
+ * the app's user-assigned identity federated with the namespace's service account (workload
+ * identity: no secret in the cluster), a Deployment spread over zones and nodes with a hardened pod, a
  * Service, a HorizontalPodAutoscaler on CPU, a PodDisruptionBudget, and a NetworkPolicy that
  * admits traffic to the app's port only.
  */
 export class KubernetesWorkload extends pulumi.ComponentResource {
-  /** Grant data roles to this identity: the pods act as it. */
-  readonly principalId: pulumi.Output<string>;
-  readonly clientId: pulumi.Output<string>;
   readonly namespace: pulumi.Output<string>;
   readonly serviceName: pulumi.Output<string>;
 
   constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:kubernetes:Workload", name, {}, opts);
-    refuseArgs(`workload ${name}`, workloadProblems(args));
+    refuseArgs(`workload ${name}`, [...appProblems(args), ...replicaProblems(args.replicas)]);
 
     const app = args.name;
     const labels = { app, "app.kubernetes.io/managed-by": "estate" };
     const k8sOpts = { parent: this, provider: args.provider };
 
-    const identity = new managedidentity.UserAssignedIdentity(
-      `${name}-id`,
-      {
-        resourceName: args.namer.name("managedIdentity", app),
-        resourceGroupName: args.resourceGroupName,
-        location: args.location,
-      },
-      { parent: this },
-    );
     const credential = new managedidentity.FederatedIdentityCredential(
       `${name}-fic`,
       {
         federatedIdentityCredentialResourceName: `${app}-service-account`,
-        resourceName: identity.name,
+        resourceName: args.identity.name,
         resourceGroupName: args.resourceGroupName,
         issuer: args.oidcIssuerUrl,
         subject: `system:serviceaccount:${app}:${app}`,
@@ -124,7 +123,7 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
     const metadata = { name: app, namespace: namespace.metadata.name, labels };
     const serviceAccount = new core.ServiceAccount(
       `${name}-sa`,
-      { metadata: { ...metadata, annotations: { "azure.workload.identity/client-id": identity.clientId } } },
+      { metadata: { ...metadata, annotations: { "azure.workload.identity/client-id": args.identity.clientId } } },
       k8sOpts,
     );
 
@@ -240,13 +239,9 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
       k8sOpts,
     );
 
-    this.principalId = identity.principalId;
-    this.clientId = identity.clientId;
     this.namespace = namespace.metadata.name;
     this.serviceName = service.metadata.name;
     this.registerOutputs({
-      principalId: this.principalId,
-      clientId: this.clientId,
       namespace: this.namespace,
       serviceName: this.serviceName,
     });

@@ -1,7 +1,7 @@
 import type { DataConfig } from "./data.js";
 import type { Report } from "./area.js";
 
-/** What a service manifest or the AKS workload binds: a database by name, read or read-write. */
+/** What a service manifest binds: a database by name, read or read-write. */
 export interface DatabaseBindings {
   sql?: { database: string };
   postgresql?: { database: string };
@@ -10,7 +10,7 @@ export interface DatabaseBindings {
 
 /**
  * Database bindings to an engine the stack leaves out, or to a database it does not declare,
- * each reported at the stack key to change; `who` opens the message (the manifest or the key that binds).
+ * each reported at the stack key to change; `who` opens the message (the manifest that binds).
  */
 export function undeclaredDatabases(bindings: DatabaseBindings, data: DataConfig, who: string, report: Report): void {
   const engines: Array<["sql" | "postgresql" | "mysql", string, string[]]> = [

@@ -2,19 +2,6 @@ import { describe, expect, it } from "vitest";
 import { DEV_STACK, refusal } from "../../test/config.js";
 import { loadConfig } from "./load.js";
 
-const REGISTRY = {
-  id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acrx",
-  loginServer: "acrx.azurecr.io",
-};
-const WORKLOAD = {
-  name: "api",
-  image: "api:1.0.0",
-  port: 3000,
-  healthPath: "/health",
-  replicas: { min: 2, max: 5, cpuUtilization: 70 },
-  resources: { cpu: "250m", memory: "256Mi" },
-  exposure: "internal",
-};
 const stack = (kubernetes: unknown, extra: Record<string, string> = {}) => ({
   ...DEV_STACK,
   "estate:kubernetes": JSON.stringify(kubernetes),
@@ -34,50 +21,36 @@ describe("estate:kubernetes", () => {
     });
   });
 
-  it("takes a workload with its registry", () => {
-    const config = loadConfig(stack({ enabled: true, registry: REGISTRY, workload: WORKLOAD }), { stack: "dev" });
-    expect(config.kubernetes.workload).toMatchObject({ name: "api", replicas: { min: 2 } });
+  it("runs every app of the cluster from 2 replicas by default, and takes the stack's own range", () => {
+    expect(loadConfig(stack({ enabled: true }), { stack: "dev" }).kubernetes.apps).toEqual({
+      replicas: { min: 2, max: 3, cpuUtilization: 70 },
+      resources: { cpu: "250m", memory: "512Mi" },
+      exposure: "internal",
+    });
+    const apps = { replicas: { min: 3, max: 6, cpuUtilization: 60 }, exposure: "cluster" };
+    expect(loadConfig(stack({ enabled: true, apps }), { stack: "dev" }).kubernetes.apps).toMatchObject(apps);
   });
 
-  it("refuses bad pools and a bad workload with the component's own checks, naming every key", () => {
+  it("refuses bad pools and a bad replica range with the component's own checks, naming every key", () => {
     const problems = keys(
       stack({
         enabled: true,
         userPool: { name: "apps", vmSize: "Standard_D2ds_v5", minCount: 4, maxCount: 2 },
-        workload: { ...WORKLOAD, replicas: { min: 1, max: 1, cpuUtilization: 70 } },
+        apps: { replicas: { min: 1, max: 1, cpuUtilization: 170 } },
       }),
     );
     expect(problems).toEqual(
       expect.arrayContaining([
         "estate:kubernetes.userPool.minCount: got 4, more than maxCount 2",
-        expect.stringMatching(/^estate:kubernetes\.workload\.replicas\.min: got 1; at least 2 replicas/),
+        expect.stringMatching(/^estate:kubernetes\.apps\.replicas\.min: got 1; at least 2 replicas/),
+        "estate:kubernetes.apps.replicas.cpuUtilization: got 170; expected a percentage between 1 and 100",
       ]),
     );
   });
 
-  it("refuses a workload bound to a database the stack does not declare, naming the data key", () => {
-    const problems = keys(
-      stack({ enabled: true, workload: { ...WORKLOAD, mysql: { database: "shop", access: "read" } } }),
-    );
-    expect(problems).toEqual([
-      "estate:data.mysql.enabled: estate:kubernetes.workload binds MySQL, which this stack leaves out; set it true or remove the binding",
-    ]);
-  });
-
-  it("pulls a workload from the estate's registry unless the stack names one, and refuses one with neither", () => {
-    expect(
-      loadConfig(stack({ enabled: true, workload: WORKLOAD }), { stack: "dev" }).kubernetes.registry,
-    ).toBeUndefined();
-    const problems = keys(
-      stack(
-        { enabled: true, workload: WORKLOAD },
-        { "estate:hosts": JSON.stringify({ registry: { enabled: false } }) },
-      ),
-    );
-    expect(problems).toEqual([
-      expect.stringMatching(
-        /^estate:kubernetes\.registry: missing; the workload's image comes from a registry the nodes pull/,
-      ),
+  it("refuses the workload key the manifests replaced", () => {
+    expect(keys(stack({ enabled: true, workload: { name: "api" } }))).toEqual([
+      expect.stringMatching(/^estate:kubernetes\.workload: unknown key; allowed keys here: .*apps/),
     ]);
   });
 

@@ -1,30 +1,23 @@
 import { z } from "zod";
-import { aksProblems, workloadProblems } from "../../infra/kubernetes/index.js";
+import { aksProblems, replicaProblems } from "../../infra/kubernetes/index.js";
 import { Namer } from "../../infra/naming/index.js";
-import { bindingsShape } from "../../services/manifest.js";
 import { defineArea, type Profile } from "./area.js";
 
 const int = z.number().int();
 const pool = z.object({ name: z.string(), vmSize: z.string().min(1), minCount: int, maxCount: int }).strict();
 
-/** The containerised app the estate deploys into the cluster in the same run. */
-const workload = z
+/**
+ * How the cluster runs each `container` service it hosts (services/<name>/manifest.json with
+ * `host: aks`, deployed into it in the same run): the HPA's replica range and CPU target, each
+ * pod's requests, and how its Service is reached.
+ */
+const apps = z
   .object({
-    name: z.string(),
-    /** Repository and tag in the estate's registry, e.g. `feastfrenzy-api:1.4.2`; the registry's login server is prepended. */
-    image: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9._/-]*:[A-Za-z0-9._-]+$/, "expected repository:tag, e.g. feastfrenzy-api:1.4.2"),
-    port: int,
-    healthPath: z.string(),
     replicas: z.object({ min: int, max: int, cpuUtilization: int }).strict(),
+    /** Kubernetes quantities per pod, e.g. `250m` and `512Mi`; the memory limit equals the request. */
     resources: z.object({ cpu: z.string().min(1), memory: z.string().min(1) }).strict(),
+    /** `internal`: an internal Azure load balancer in the VNet; `cluster`: a ClusterIP Service only. */
     exposure: z.enum(["internal", "cluster"]),
-    env: z.record(z.string()).optional(),
-    /** A MySQL database the pods use as their workload identity (MYSQL_HOST, MYSQL_DATABASE, MYSQL_USER). */
-    mysql: bindingsShape.mysql,
-    /** A PostgreSQL database the pods use as their workload identity (PGHOST, PGDATABASE, PGUSER). */
-    postgresql: bindingsShape.postgresql,
   })
   .strict();
 
@@ -40,7 +33,7 @@ const schema = z
     /** Entra ID groups with cluster-admin through Azure RBAC. */
     adminGroupObjectIds: z.array(z.string().uuid("expected an Entra group's object id, a GUID")),
     defender: z.boolean(),
-    /** A registry of the stack's own the nodes pull from (ARM id); without it, the estate's registry (`estate:hosts.registry`). */
+    /** A registry of the stack's own the nodes pull the services' images from (ARM id); without it, the estate's registry (`estate:hosts.registry`). */
     registry: z
       .object({
         id: z
@@ -53,7 +46,7 @@ const schema = z
       })
       .strict()
       .optional(),
-    workload: workload.optional(),
+    apps,
   })
   .strict();
 
@@ -62,11 +55,13 @@ const pools = (system: Pool, user: Pool) => ({ systemPool: system, userPool: use
 
 /**
  * Per profile: Free tier and one small node per pool outside prod; prod runs the Standard tier
- * (uptime SLA) with three system nodes, one per zone, and a user pool from three. VM sizes:
+ * (uptime SLA) with three system nodes, one per zone, and a user pool from three. Apps keep at
+ * least 2 replicas everywhere (a node loss or a rollout keeps one serving). VM sizes:
  * https://learn.microsoft.com/azure/virtual-machines/sizes/general-purpose/ddsv5-series (system
  * pools need at least 2 vCPUs and 4 GiB, https://learn.microsoft.com/azure/aks/use-system-pools).
  */
-const DEFAULTS: Record<Profile, Omit<z.input<typeof schema>, "workload" | "registry" | "kubernetesVersion">> = {
+const POD = { cpu: "250m", memory: "512Mi" };
+const DEFAULTS: Record<Profile, Omit<z.input<typeof schema>, "registry" | "kubernetesVersion">> = {
   dev: {
     enabled: false,
     tier: "Free",
@@ -77,6 +72,7 @@ const DEFAULTS: Record<Profile, Omit<z.input<typeof schema>, "workload" | "regis
       { name: "system", vmSize: "Standard_D2ds_v5", minCount: 1, maxCount: 3 },
       { name: "apps", vmSize: "Standard_D2ds_v5", minCount: 1, maxCount: 3 },
     ),
+    apps: { replicas: { min: 2, max: 3, cpuUtilization: 70 }, resources: POD, exposure: "internal" },
   },
   ephemeral: {
     enabled: false,
@@ -88,6 +84,7 @@ const DEFAULTS: Record<Profile, Omit<z.input<typeof schema>, "workload" | "regis
       { name: "system", vmSize: "Standard_D2ds_v5", minCount: 1, maxCount: 1 },
       { name: "apps", vmSize: "Standard_D2ds_v5", minCount: 1, maxCount: 2 },
     ),
+    apps: { replicas: { min: 2, max: 2, cpuUtilization: 70 }, resources: POD, exposure: "internal" },
   },
   prod: {
     enabled: false,
@@ -99,6 +96,7 @@ const DEFAULTS: Record<Profile, Omit<z.input<typeof schema>, "workload" | "regis
       { name: "system", vmSize: "Standard_D4ds_v5", minCount: 3, maxCount: 5 },
       { name: "apps", vmSize: "Standard_D4ds_v5", minCount: 3, maxCount: 10 },
     ),
+    apps: { replicas: { min: 2, max: 10, cpuUtilization: 70 }, resources: POD, exposure: "internal" },
   },
 };
 
@@ -121,8 +119,6 @@ export const kubernetesArea = defineArea({
         `got ${value.systemPool.minCount}; a zone-redundant cluster keeps at least 3 system nodes, one per zone`,
       );
     }
-    if (value.workload) {
-      for (const problem of workloadProblems(value.workload)) report(["workload", ...problem.path], problem.message);
-    }
+    for (const problem of replicaProblems(value.apps.replicas)) report(["apps", ...problem.path], problem.message);
   },
 });

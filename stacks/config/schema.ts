@@ -6,7 +6,6 @@ import { PROFILES, type CoreContext, type Report } from "./area.js";
 import { AREAS, type Areas } from "./areas.js";
 import { checkZones } from "./checks.js";
 import { checkContacts } from "./contacts.js";
-import { undeclaredDatabases } from "./database-bindings.js";
 import { checkDrAgainstData, checkDrAgainstTiers } from "./dr.js";
 import { ENVIRONMENT_PATTERN, ENVIRONMENT_RULE } from "./profiles.js";
 
@@ -57,19 +56,6 @@ export function checkCombinations(config: EstateConfig, report: Report): void {
       report(["network", "subnets"], `${(error as Error).message} (kubernetes.enabled needs an aks subnet)`);
     }
   }
-  if (
-    config.kubernetes.enabled &&
-    config.kubernetes.workload &&
-    !config.kubernetes.registry &&
-    !config.hosts.registry.enabled
-  ) {
-    report(
-      ["kubernetes", "registry"],
-      "missing; the workload's image comes from a registry the nodes pull from with AcrPull: give { id, loginServer }, or keep estate:hosts.registry enabled",
-    );
-  }
-  if (config.kubernetes.enabled && config.kubernetes.workload)
-    undeclaredDatabases(config.kubernetes.workload, config.data, "estate:kubernetes.workload", report);
   const gateway = config.gateway.sku;
   if (
     config.edge.sku !== "none" &&

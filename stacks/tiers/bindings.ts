@@ -26,8 +26,12 @@ export type ServiceIdentity = BindingIdentity & { id: pulumi.Output<string>; nam
  * their users are named by an Entra object id or name, which a web app's own identity only gets
  * with the app and which differs on its staging slot. Absent for other services.
  */
-export function serviceIdentity({ base, namer }: Foundation, service: HostedService): ServiceIdentity | undefined {
-  if (!IDENTITY_BINDINGS.some((key) => service[key])) return undefined;
+export function serviceIdentity(foundation: Foundation, service: HostedService): ServiceIdentity | undefined {
+  return IDENTITY_BINDINGS.some((key) => service[key]) ? ownIdentity(foundation, service) : undefined;
+}
+
+/** A user-assigned identity of the service's own (`id-<workload>-<env>-<region>-<service>`), whatever it binds. */
+export function ownIdentity({ base, namer }: Foundation, service: HostedService): ServiceIdentity {
   const name = namer.name("managedIdentity", service.name);
   const identity = new managedidentity.UserAssignedIdentity(`identity-${service.name}`, {
     resourceName: name,

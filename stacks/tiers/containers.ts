@@ -12,7 +12,8 @@ import {
 } from "./bindings.js";
 import type { DataServicesTier } from "./data.js";
 import type { Foundation } from "./foundation.js";
-import { gatewaySubnetRole, hostsContainers, needsEstateRegistry, type NetworkTier } from "./network.js";
+import { containersOn, needsEstateRegistry } from "../container-hosts.js";
+import { gatewaySubnetRole, type NetworkTier } from "./network.js";
 import type { PlatformServicesTier } from "./platform.js";
 
 /** The container services' hosts: one internal Container Apps environment, one app per service. */
@@ -24,7 +25,7 @@ export interface ContainerHosts {
   databaseUsers: ServiceDatabaseUser[];
 }
 
-/** The estate's own registry, which container apps and an AKS workload pull from with their identities. */
+/** The estate's own registry, which container apps and the AKS cluster's nodes pull from with their identities. */
 export function estateRegistry(foundation: Foundation, { network, dns }: NetworkTier): ContainerRegistry | undefined {
   const { config, base, diagnostics, services } = foundation;
   if (!needsEstateRegistry(config, services)) return undefined;
@@ -43,7 +44,7 @@ export function estateRegistry(foundation: Foundation, { network, dns }: Network
 }
 
 /**
- * Part of the hosts tier: nothing unless a `container` service is hosted. loadHostedServices has
+ * Part of the hosts tier: nothing unless a `container` service runs on Container Apps. loadHostedServices has
  * already refused a container without the estate's registry, an image naming another registry,
  * and routes no gateway in the VNet can reach.
  */
@@ -55,8 +56,9 @@ export function containerHosts(
   settingSources: SettingSources,
   registry: ContainerRegistry | undefined,
 ): ContainerHosts | undefined {
-  const { config, base, diagnostics, appInsights, services } = foundation;
-  if (!hostsContainers(services)) return undefined;
+  const { config, base, diagnostics, appInsights } = foundation;
+  const services = containersOn("container-apps", config, foundation.services);
+  if (!services.length) return undefined;
   const subnetId = network.subnetIds.containerApps;
   if (!subnetId || !registry)
     throw new Error(
@@ -74,43 +76,39 @@ export function containerHosts(
 
   // Services with identity bindings run as an identity made before their app: their settings name it.
   const identities = Object.fromEntries(
-    services
-      .filter((s) => s.kind === "container")
-      .map((service) => [service.name, serviceIdentity(foundation, service)]),
+    services.map((service) => [service.name, serviceIdentity(foundation, service)]),
   );
   // The gateway's subnet is the apps' one allowed caller when it is in the VNet.
   const gatewayCidr = gatewaySubnetRole(config) ? subnets.gateway : undefined;
   const apps = Object.fromEntries(
-    services
-      .filter((service) => service.kind === "container")
-      .map((service) => {
-        const identity = identities[service.name];
-        const app = new ContainerApp(`app-${service.name}`, {
-          ...base,
-          diagnostics,
-          name: service.name,
-          environment: environment.ref,
-          image: { registry, reference: service.image! },
-          ingress: {
-            from: "vnet",
-            targetPort: service.port!,
-            allowedSourceCidrs: gatewayCidr ? [gatewayCidr] : undefined,
-          },
-          cpu: settings.containerApps.cpu,
-          minReplicas: settings.containerApps.minReplicas,
-          maxReplicas: settings.containerApps.maxReplicas,
-          concurrentRequests: settings.containerApps.concurrentRequests,
-          env: containerSettings(service, settingSources, appInsights.connectionString, identity),
-          // A service identity, when its bindings need one, is the app's only identity.
-          identity,
-        });
-        return [service.name, app];
-      }),
+    services.map((service) => {
+      const identity = identities[service.name];
+      const app = new ContainerApp(`app-${service.name}`, {
+        ...base,
+        diagnostics,
+        name: service.name,
+        environment: environment.ref,
+        image: { registry, reference: service.image! },
+        ingress: {
+          from: "vnet",
+          targetPort: service.port!,
+          allowedSourceCidrs: gatewayCidr ? [gatewayCidr] : undefined,
+        },
+        cpu: settings.containerApps.cpu,
+        minReplicas: settings.containerApps.minReplicas,
+        maxReplicas: settings.containerApps.maxReplicas,
+        concurrentRequests: settings.containerApps.concurrentRequests,
+        env: containerSettings(service, settingSources, appInsights.connectionString, identity),
+        // A service identity, when its bindings need one, is the app's only identity.
+        identity,
+      });
+      return [service.name, app];
+    }),
   );
 
   // Each app's identity gets exactly the data its manifest lists, as the App Service apps do.
   const databaseUsers: ServiceDatabaseUser[] = [];
-  for (const service of services.filter((s) => s.kind === "container")) {
+  for (const service of services) {
     grantServiceData(service, { key: service.name, principalId: apps[service.name].principalId }, data, platform, {
       bindings: true,
     });
@@ -121,10 +119,11 @@ export function containerHosts(
 }
 
 /**
- * A container's env vars from its manifest: what serviceSettings gives App Service apps, plus the
- * App Insights connection, which App Service sets on its own and Container Apps does not.
+ * A container's env vars from its manifest, on Container Apps or AKS: what serviceSettings gives
+ * App Service apps, plus the App Insights connection, which App Service sets on its own and
+ * neither container host does.
  */
-function containerSettings(
+export function containerSettings(
   service: HostedService,
   sources: SettingSources,
   appInsightsConnection: pulumi.Output<string>,

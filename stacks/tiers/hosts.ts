@@ -43,11 +43,11 @@ export interface HostsTier {
   compute: Compute;
   /** The same apps in the secondary region (estate:dr), on a plan of their own in its VNet. */
   secondary?: { compute: Compute; site: Site };
-  /** The estate's own registry, when container services or an AKS workload pull from it. */
+  /** The estate's own registry, when container services on Container Apps or AKS pull from it. */
   registry?: ContainerRegistry;
   /** The Container Apps environment and apps of the container services, when there are any. */
   containers?: ContainerHosts;
-  /** The AKS cluster and its workload, when the stack enables it. */
+  /** The AKS cluster and the container services deployed into it, when the stack enables it. */
   kubernetes?: KubernetesHosts;
   /** The static-site services, by name (at most one: Front Door has one site origin group). */
   staticSites: Record<string, StaticSite>;
@@ -142,7 +142,7 @@ export function hostsTier(
   }
   const registry = estateRegistry(foundation, networkTier);
   const containers = containerHosts(foundation, networkTier, dataTier, platform, settingSources, registry);
-  const kubernetes = kubernetesHosts(foundation, networkTier, dataTier, registry);
+  const kubernetes = kubernetesHosts(foundation, networkTier, dataTier, platform, settingSources, registry);
   return {
     compute,
     ...(secondary ? { secondary } : {}),

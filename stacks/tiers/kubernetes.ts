@@ -1,16 +1,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ContainerRegistry } from "../../infra/containers/index.js";
+import { HEALTH_PATH } from "../../infra/core/health.js";
 import { AksCluster, KubernetesWorkload } from "../../infra/kubernetes/index.js";
-import { databaseUserSteps, type ServiceDatabaseUser } from "./bindings.js";
+import { containersOn } from "../container-hosts.js";
+import type { HostedService, SettingSources } from "../services.js";
+import { containerSettings } from "./containers.js";
+import { databaseUserSteps, grantServiceData, ownIdentity, type ServiceDatabaseUser } from "./bindings.js";
 import type { DataServicesTier } from "./data.js";
 import type { Foundation } from "./foundation.js";
 import type { NetworkTier } from "./network.js";
+import type { PlatformServicesTier } from "./platform.js";
 
-/** The AKS cluster of a stack that enables it, and the workload deployed into it in the same run. */
+/** The AKS cluster of a stack that enables it, and the container services deployed into it in the same run. */
 export interface KubernetesHosts {
   cluster: AksCluster;
-  workload?: KubernetesWorkload;
-  /** The database users the workload's MySQL and PostgreSQL bindings need. */
+  /** By service name: the `container` services the cluster hosts (stacks/container-hosts.ts). */
+  workloads: Record<string, KubernetesWorkload>;
+  /** The database users the workloads' SQL, PostgreSQL and MySQL bindings need. */
   databaseUsers: ServiceDatabaseUser[];
 }
 
@@ -19,17 +25,24 @@ export function kubernetesHosts(
   foundation: Foundation,
   { network }: NetworkTier,
   { data }: DataServicesTier,
+  platform: PlatformServicesTier,
+  settingSources: SettingSources,
   estateRegistry: ContainerRegistry | undefined,
 ): KubernetesHosts | undefined {
-  const { config, base, diagnostics, clientConfig } = foundation;
+  const { config, base, diagnostics, clientConfig, appInsights } = foundation;
   const settings = config.kubernetes;
   const nodeSubnetId = network.subnetIds.aks;
   if (!settings.enabled) return undefined;
+  const services = containersOn("aks", config, foundation.services);
   // A registry the stack names, else the estate's own.
   const registry = settings.registry ?? estateRegistry;
   if (!nodeSubnetId)
     throw new Error(
       "kubernetes: the network has no aks subnet; stacks/tiers/network.ts plans it when kubernetes.enabled",
+    );
+  if (services.length && !registry)
+    throw new Error(
+      "kubernetes: no registry for the cluster's services; loadHostedServices refuses a stack with neither estate:kubernetes.registry nor the estate's",
     );
 
   const cluster = new AksCluster("aks", {
@@ -45,37 +58,48 @@ export function kubernetesHosts(
     adminGroupObjectIds: settings.adminGroupObjectIds,
     defender: settings.defender,
     registryId: registry?.id,
-    // The identity running the program applies the workload through Azure RBAC.
+    // The identity running the program applies the workloads through Azure RBAC.
     deployerPrincipalId: clientConfig.objectId,
   });
-  if (!settings.workload || !registry) return { cluster, databaseUsers: [] };
 
-  const { image, env, mysql, postgresql, ...app } = settings.workload;
-  // The workload identity's name is the database user; the identity exists before the pods that sign in as it.
-  const identityName = base.namer.name("managedIdentity", app.name);
-  const workload = new KubernetesWorkload("workload", {
-    ...base,
-    ...app,
-    env: {
-      ...env,
-      ...(data.redis ? { REDIS_HOST: data.redis.hostName } : {}),
-      ...(mysql
-        ? { MYSQL_HOST: data.mysql!.fullyQualifiedDomainName, MYSQL_DATABASE: mysql.database, MYSQL_USER: identityName }
-        : {}),
-      ...(postgresql
-        ? { PGHOST: data.postgresql!.fullyQualifiedDomainName, PGDATABASE: postgresql.database, PGUSER: identityName }
-        : {}),
-    },
-    image: pulumi.interpolate`${registry.loginServer}/${image}`,
-    provider: cluster.provider,
-    oidcIssuerUrl: cluster.oidcIssuerUrl,
-  });
-  // The app reaches the cache with its workload identity (Entra ID), never an access key.
-  if (data.redis) data.redis.grantCacheAccess("workload", workload.principalId);
-  const databaseUsers = databaseUserSteps(
-    { name: app.name, mysql, postgresql },
-    { name: identityName, clientId: workload.clientId },
-    data,
+  const workloads: Record<string, KubernetesWorkload> = {};
+  const databaseUsers: ServiceDatabaseUser[] = [];
+  for (const service of services) {
+    // Workload identity: every pod acts as the service's own identity, made before the pods (its
+    // name is the database user, its client id a setting), and granted exactly what the manifest binds.
+    const identity = ownIdentity(foundation, service);
+    workloads[service.name] = new KubernetesWorkload(`workload-${service.name}`, {
+      resourceGroupName: base.resourceGroupName,
+      identity,
+      name: service.name,
+      image: pulumi.interpolate`${registry!.loginServer}/${service.image!}`,
+      port: service.port!,
+      healthPath: HEALTH_PATH,
+      ...settings.apps,
+      env: podEnv(service, containerSettings(service, settingSources, appInsights.connectionString, identity)),
+      provider: cluster.provider,
+      oidcIssuerUrl: cluster.oidcIssuerUrl,
+    });
+    grantServiceData(service, { key: service.name, principalId: identity.principalId }, data, platform, {
+      bindings: true,
+    });
+    databaseUsers.push(...databaseUserSteps(service, identity, data));
+  }
+  return { cluster, workloads, databaseUsers };
+}
+
+/** Plain env vars only: loadHostedServices refuses a Key Vault reference on AKS before anything is declared. */
+function podEnv(
+  service: HostedService,
+  env: ReturnType<typeof containerSettings>,
+): Record<string, pulumi.Input<string>> {
+  return Object.fromEntries(
+    Object.entries(env).map(([name, value]) => {
+      if (typeof value === "object" && value !== null && "keyVaultSecretUri" in value)
+        throw new Error(
+          `kubernetes: service ${service.name}: ${name} is a Key Vault reference, which pods cannot read`,
+        );
+      return [name, value];
+    }),
   );
-  return { cluster, workload, databaseUsers };
 }

@@ -5,6 +5,7 @@ import { GATEWAY_TIERS } from "../../infra/gateway/index.js";
 import { drAddressSpace } from "../config/dr.js";
 import type { EstateConfig } from "../config/schema.js";
 import { Network, planSubnets, type OptionalSubnetRole, type SubnetPlan } from "../../infra/network/index.js";
+import { containersOn, needsEstateRegistry } from "../container-hosts.js";
 import type { HostedService } from "../services.js";
 import { privateLinkServices } from "./data.js";
 import { primarySite, type Foundation, type Site } from "./foundation.js";
@@ -42,7 +43,7 @@ export function networkTier(foundation: Foundation, site: Site = primarySite(fou
       // A v2 gateway integrates outbound through a subnet delegated like an App Service plan's.
       ...(gatewaySubnetRole(config) === "integrated" ? { gateway: APP_SERVICE_SUBNET_DELEGATION } : {}),
       // Container Apps environments are injected into a subnet of their own, delegated to them.
-      ...(hostsContainers(services) ? { containerApps: CONTAINER_APPS_SUBNET_DELEGATION } : {}),
+      ...(hostsContainerApps(config, services) ? { containerApps: CONTAINER_APPS_SUBNET_DELEGATION } : {}),
     },
   });
   // A Premium registry is private: its endpoint needs the registry zone.
@@ -75,22 +76,14 @@ export function gatewaySubnetRole(config: EstateConfig): "injected" | "integrate
   return vnet;
 }
 
-/** Whether the stack hosts a container service: it then gets a registry, a Container Apps environment and their subnet. */
-export const hostsContainers = (services: readonly HostedService[]): boolean =>
-  services.some((service) => service.kind === "container");
-
-/**
- * Whether the stack gets the estate's own registry: for its container services, and for an AKS
- * workload whose stack names no registry of its own (`estate:kubernetes.registry`).
- */
-export const needsEstateRegistry = (config: EstateConfig, services: readonly HostedService[]): boolean =>
-  hostsContainers(services) ||
-  (config.kubernetes.enabled && !!config.kubernetes.workload && !config.kubernetes.registry);
+/** Whether the stack runs container services on Container Apps: it then gets an environment and its subnet. */
+export const hostsContainerApps = (config: EstateConfig, services: readonly HostedService[]): boolean =>
+  containersOn("container-apps", config, services).length > 0;
 
 /** The optional subnets the stack's hosts need: AKS nodes, Container Apps environments. */
 export function subnetRolesFor(config: EstateConfig, services: readonly HostedService[]): OptionalSubnetRole[] {
   return [
     ...(config.kubernetes.enabled ? (["aks"] as const) : []),
-    ...(hostsContainers(services) ? (["containerApps"] as const) : []),
+    ...(hostsContainerApps(config, services) ? (["containerApps"] as const) : []),
   ];
 }
