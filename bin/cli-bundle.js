@@ -30,6 +30,24 @@ export const BUNDLE = path.join(CACHE, `cli-${checkout}.cjs`);
 const HEADER = "// estate-bundle ";
 /** Where the bundle finds the `import()` of the runner: see runBundle. */
 const IMPORT = "__estateImport";
+/**
+ * esbuild's helper for `import * as x from "<CommonJS package>"` copies every export of the package
+ * onto a new object at each importing file: the estate imports the Pulumi SDK in some forty files
+ * and several azure-native submodules (hundreds of exports each) in more than one, about 10,000
+ * property copies at every start of `estate plan`, two thirds of them repeats. A package's exports are complete once require()
+ * returns (the bundle's own files never load in a cycle with a package), so every importer can
+ * share the first copy: the helper keeps it, per module and mode.
+ */
+const TO_ESM = /^var __toESM = /m;
+const TO_ESM_EACH_TIME = "__toESMEachTime";
+const ONE_NAMESPACE_PER_MODULE = `var __toESMCopies = [new WeakMap(), new WeakMap()];
+function __toESM(mod, isNodeMode) {
+  if (mod === null || (typeof mod !== "object" && typeof mod !== "function")) return ${TO_ESM_EACH_TIME}(mod, isNodeMode);
+  const copies = __toESMCopies[isNodeMode ? 1 : 0];
+  let copy = copies.get(mod);
+  if (!copy) copies.set(mod, (copy = ${TO_ESM_EACH_TIME}(mod, isNodeMode)));
+  return copy;
+}`;
 
 /** Path of an up-to-date bundle, building it first when any of its inputs changed. */
 export async function cliBundle() {
@@ -77,7 +95,9 @@ export async function buildBundle() {
     sourcemap: "linked",
     metafile: true,
     logLevel: "silent",
-    banner: { js: `var ${IMPORT} = globalThis[Symbol.for("estate.import")] ?? ((specifier) => import(specifier));` },
+    banner: {
+      js: `var ${IMPORT} = globalThis[Symbol.for("estate.import")] ?? ((specifier) => import(specifier));\n${ONE_NAMESPACE_PER_MODULE}`,
+    },
     plugins: [requirablePackagesExternal(dynamicImports), importMetaAsLiterals],
   });
   const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith("node_modules/"));
@@ -94,7 +114,7 @@ export async function buildBundle() {
   writeAtomically(`${BUNDLE}.map`, JSON.stringify({ ...map, sources, mappings: `;${map.mappings}` }));
   // The packages loaded when needed are imported through the runner's import(), which code run
   // from V8's code cache cannot call itself (runBundle); same length or not, only those lines move.
-  let code = output(".cjs").text;
+  let code = output(".cjs").text.replace(TO_ESM, `var ${TO_ESM_EACH_TIME} = `);
   for (const specifier of dynamicImports)
     code = code.replaceAll(`import(${JSON.stringify(specifier)})`, `${IMPORT}(${JSON.stringify(specifier)})`);
   writeAtomically(BUNDLE, `${header}${code}`);

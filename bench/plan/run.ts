@@ -3,14 +3,13 @@
  * the same azure-native submodules), run alternately in one session; writes the ratio of medians
  * and peak memory to bench/results/plan.json, with the ratio to that floor when it too skips what
  * `estate plan` skips at start, and how plan time grows with the number of hosted services
- * (scale.ts), and each seed stack's plan time per resource beside prod's (seeds.ts). Needs GNU time (/usr/bin/time, Debian package `time`).
+ * (scale.ts), and each seed stack's plan cost per resource beyond its start-up floor beside prod's (seeds.ts). Needs GNU time (/usr/bin/time, Debian package `time`).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { buildSync } from "esbuild";
+import { buildDeferPreload } from "./defer-preload.js";
 import { measureScale } from "./scale.js";
 import { measureSeeds } from "./seeds.js";
 
@@ -61,17 +60,7 @@ const floorArgs = [path.join(ROOT, "bench/plan/floor.cjs"), ...new Set(modules)]
 // `estate plan` skips loading modules the Pulumi SDK loads as it starts (cli/defer-closure-deps.ts);
 // the floor, as the issue defines it, loads them. The same floor with them deferred too shows how
 // much of the plan's lead is that skipped load rather than less work of its own.
-const deferSource = path.join(ROOT, "cli/defer-closure-deps.ts");
-const deferPreload = path.join(out, "defer-closure-deps.cjs");
-buildSync({
-  entryPoints: [deferSource],
-  outfile: deferPreload,
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  logLevel: "silent",
-  define: { "import.meta.url": JSON.stringify(pathToFileURL(deferSource).href) },
-});
+const deferPreload = buildDeferPreload(out);
 const deferredFloorArgs = ["-r", deferPreload, ...floorArgs];
 
 const estate: Sample[] = [];

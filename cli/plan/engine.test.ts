@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -129,6 +130,30 @@ describe("offline plan engine", () => {
     });
     await expect(failing).rejects.toThrow(ProgramError);
     await expect(failing).rejects.toThrow("component refused its arguments");
+  });
+
+  it("puts back the SDK's debugging aids it turns off while planning", async () => {
+    const debuggable = createRequire(import.meta.url)("@pulumi/pulumi/runtime/debuggable.js") as Record<
+      string,
+      unknown
+    >;
+    const before = [(pulumi.Resource as unknown as Record<string, unknown>).stackTrace, debuggable.debuggablePromise];
+    let during: unknown[] = [];
+    await planProgram({
+      project: "test",
+      stack: "unit",
+      config: {},
+      secretKeys: [],
+      program: async () => {
+        during = [(pulumi.Resource as unknown as Record<string, unknown>).stackTrace, debuggable.debuggablePromise];
+        new resources.ResourceGroup("rg", { resourceGroupName: "rg" });
+      },
+    });
+    expect(during[0]).not.toBe(before[0]);
+    expect(during[1]).not.toBe(before[1]);
+    expect([(pulumi.Resource as unknown as Record<string, unknown>).stackTrace, debuggable.debuggablePromise]).toEqual(
+      before,
+    );
   });
 
   it("names a dependency cycle instead of exiting silently", async () => {
