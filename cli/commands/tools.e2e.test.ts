@@ -186,6 +186,9 @@ describe("estate env (offline)", () => {
     expect(up.dailyCost).toBeLessThanOrEqual(20);
     expect(up.urls.length).toBeGreaterThan(0);
     expect(existsSync(path.join(project, "Pulumi.ephemeral-e2e1.yaml"))).toBe(true);
+    // The same resource count as estate plan's: the plan's resources, not its components.
+    const written = JSON.parse(readFileSync(file("ephemeral-e2e1", "plan.json"), "utf8"));
+    expect(up.resources).toBe(written.resources.filter((r: { custom: boolean }) => r.custom).length);
 
     const list = json(await estate(["env", "list", "--json"]));
     expect(list).toEqual([
