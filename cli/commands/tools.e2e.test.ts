@@ -56,7 +56,10 @@ describe("estate cost and plan", () => {
         .filter((r: { status: string; monthly: number | null }) => r.status !== "priced" && r.status !== "free")
         .every((r: { monthly: null }) => r.monthly === null),
     ).toBe(true);
-    expect(existsSync(file("prod", "cost.json"))).toBe(true);
+    // A stack planned now gets every artifact of its run beside cost.json, all of that one run.
+    const of = (name: string) => JSON.parse(readFileSync(file("prod", name), "utf8")).provenance;
+    for (const name of ["cost.json", "plan.json", "dr.json"]) expect(of(name)).toEqual(prodCost.provenance);
+    expect(of("policy.json").evaluatedAt).toBe(prodCost.provenance.runAt);
   });
 
   it("estate plan prints the cost summary line and writes cost.json beside plan.json", async () => {
