@@ -329,6 +329,15 @@ describe("env up --offline", () => {
     ).rejects.toThrow(
       /estate:costCentre: missing; .*: estate:costCentre is a secret of Pulumi\.sealed\.yaml and is not copied; set it with `pulumi config set --secret estate:costCentre --stack ephemeral-zz`/,
     );
+    const supplied =
+      "config:\n  estate:profile: dev\n  estate:owner: a@x.com\n  estate:costCentre: CC-1\n  estate:location: westeurope\n" +
+      '  estate:secrets:\n    supplied:\n      - { name: api-key, valueFrom: "secrets:apiKey", expires: "2027-03-31" }\n';
+    writeFileSync(path.join(dir, "Pulumi.vaulted.yaml"), `${supplied}  secrets:apiKey:\n    secure: AAABAKc=\n`);
+    await expect(
+      envUp({ projectDir: dir, settings, now }, { name: "zz", from: "vaulted", owner: "o@x.com" }),
+    ).rejects.toThrow(
+      /estate:secrets\.supplied\[0\]\.valueFrom: secrets:apiKey is a secret of Pulumi\.vaulted\.yaml and is not copied; set it with `pulumi config set --secret secrets:apiKey --stack ephemeral-zz`/,
+    );
     await expect(envUp({ projectDir: dir, settings, now }, { name: "zz", owner: "platform team" })).rejects.toThrow(
       /--owner "platform team": expected the owner's email address/,
     );
@@ -336,6 +345,22 @@ describe("env up --offline", () => {
       envUp({ projectDir: dir, settings: { ...settings, defaultTtl: "soon" }, now }, { name: "zz", owner: "o@x.com" }),
     ).rejects.toThrow(/^estate\.config\.json ephemeral\.defaultTtl soon: expected a duration/);
     expect(existsSync(path.join(dir, "Pulumi.ephemeral-zz.yaml"))).toBe(false);
+  });
+
+  it("keeps the secrets set on the environment's own stack file, as the refusal of a secret not copied asks", async () => {
+    const dir = project();
+    writeFileSync(
+      path.join(dir, "Pulumi.vaulted.yaml"),
+      "config:\n  estate:profile: dev\n  estate:owner: a@x.com\n  estate:costCentre: CC-1\n  estate:location: westeurope\n" +
+        '  estate:secrets:\n    supplied:\n      - { name: api-key, valueFrom: "secrets:apiKey", expires: "2027-03-31" }\n' +
+        "  secrets:apiKey:\n    secure: AAABAKc=\n",
+    );
+    // What `pulumi config set --secret secrets:apiKey --stack ephemeral-zz` leaves.
+    writeFileSync(path.join(dir, "Pulumi.ephemeral-zz.yaml"), "config:\n  secrets:apiKey:\n    secure: AAABAzz=\n");
+    const result = await envUp({ projectDir: dir, settings, now }, { name: "zz", from: "vaulted", owner: "o@x.com" });
+    expect(result.droppedSecrets).toEqual(["secrets:apiKey"]);
+    const doc = parse(readFileSync(path.join(dir, "Pulumi.ephemeral-zz.yaml"), "utf8")).config;
+    expect(doc).toMatchObject({ "secrets:apiKey": { secure: "AAABAzz=" }, "estate:profile": "ephemeral" });
   });
 
   it("refuses a ttl above the maximum and a missing owner", async () => {
