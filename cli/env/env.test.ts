@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
@@ -5,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { CloudEngine, StackListing } from "../cloud/engine.js";
 import type { CloudDeps } from "../cloud/operation.js";
 import { loadPriceTable } from "../cost/prices.js";
-import { projectCopy } from "../testing/project.js";
+import { projectCopy, REPO_ROOT } from "../testing/project.js";
 import { envDown, envGc, envList, envUp, urlsOf, type EnvContext } from "./env.js";
 import { envName, formatDuration, parseDuration } from "./names.js";
 import { loadSettings, type EphemeralSettings } from "./settings.js";
@@ -369,6 +370,15 @@ describe("env up --offline", () => {
       envUp({ projectDir: dir, settings, now }, { name: "x1", ttl: "30d", owner: "o@x.com" }),
     ).rejects.toThrow(/--ttl 30d is longer than the allowed 7d/);
     await expect(envUp({ projectDir: dir, settings, now }, { name: "x1" })).rejects.toThrow(/no owner: pass --owner/);
+  });
+});
+
+describe("ephemeral stack files and git", () => {
+  it("are ignored by the project's .gitignore, and the long-lived stack files are not", () => {
+    const ignored = (file: string) =>
+      spawnSync("git", ["check-ignore", "--no-index", "-q", file], { cwd: REPO_ROOT }).status === 0;
+    expect(ignored("Pulumi.ephemeral-pr42.yaml")).toBe(true);
+    for (const file of ["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.yaml"]) expect(ignored(file)).toBe(false);
   });
 });
 
