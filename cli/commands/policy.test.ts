@@ -203,6 +203,10 @@ describe("estate policy", () => {
     const usage = await estate("policy", "--plan", compliant, "--format", "xml");
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("--format xml: expected one of text, json, sarif, junit, md, html");
+    // --json belongs to --list: evaluating with it is refused, not silently printed as text.
+    const json = await estate("policy", "--plan", compliant, "--json");
+    expect(json.code).toBe(2);
+    expect(json.stderr).toContain("--json goes with --list; to evaluate, use --format json");
     const notPlan = path.join(dir, "not-a-plan.json");
     writeFileSync(notPlan, JSON.stringify({ hello: "world" }));
     const bad = await estate("policy", "--plan", notPlan);
