@@ -51,6 +51,12 @@ describe("one pipeline per run", () => {
       toolVersion: TOOL_VERSION,
     });
     expect(read(outDir, "policy.md")).toContain(`evaluated ${now.toISOString()} by estate ${TOOL_VERSION}`);
+    const junitSuites = read(outDir, "policy.junit.xml").split("<testsuite ").slice(1);
+    expect(junitSuites.length).toBeGreaterThan(0);
+    for (const suite of junitSuites) {
+      expect(suite).toContain(`<property name="evaluated-at" value="${now.toISOString()}"/>`);
+      expect(suite).toContain(`<property name="estate-version" value="${TOOL_VERSION}"/>`);
+    }
     expect(read(outDir, "policy.html")).toContain(`estate ${TOOL_VERSION}`);
   });
 
@@ -63,6 +69,7 @@ describe("one pipeline per run", () => {
     for (const file of ["plan.json", "cost.json", "policy.json"])
       expect(JSON.parse(read(outDir, file)).provenance.commit).toBe(provenance.commit);
     expect(read(outDir, "policy.md")).toContain(provenance.commit!.slice(0, 12));
+    expect(read(outDir, "policy.junit.xml")).toContain(`<property name="commit" value="${provenance.commit}"/>`);
   });
 
   it("writes nothing when a waiver is bad: the previous run's plan.json stays beside its own reports", () => {

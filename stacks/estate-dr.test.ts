@@ -357,7 +357,9 @@ describe("the estate dr command", () => {
       targetsMet: false,
       dr: { secondary: "northeurope" },
     });
-    expect(JSON.parse(readFileSync(path.join(out, "dr.json"), "utf8")).resources.length).toBeGreaterThan(5);
+    const written = JSON.parse(readFileSync(path.join(out, "dr.json"), "utf8"));
+    expect(written.resources.length).toBeGreaterThan(5);
+    expect(written.provenance).toMatchObject({ runAt: expect.any(String), toolVersion: expect.any(String) });
     const devRun = await run(save(dev), "--out", path.join(dir, "dev-out"));
     expect(devRun.code).toBe(0);
     expect(devRun.stdout).toContain("Disaster recovery: off");

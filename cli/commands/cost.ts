@@ -6,7 +6,7 @@ import { renderCost, writeCost } from "../cost/report.js";
 import { displayPath, printJson } from "../output/files.js";
 import { resourceCount } from "../output/plan.js";
 import { planningProgress, withProgress } from "../output/progress.js";
-import { resolvePlan } from "../plan/source.js";
+import { looksLikePlanFile, resolvePlan } from "../plan/source.js";
 import { defaultOutDir } from "../plan/write.js";
 import { findProjectDir } from "../project.js";
 import { runProvenance } from "../provenance.js";
@@ -26,7 +26,10 @@ export function registerCost(program: Command): void {
     .argument("<stack>", "stack name (planned offline now) or the path of a saved plan.json")
     .option("--json", "print the estimate as JSON on stdout")
     .option("--prices <file>", "price table to use instead of cli/cost/prices.json")
-    .option("--out <dir>", "folder for cost.json (default: .estate/<stack>)")
+    .option(
+      "--out <dir>",
+      "folder for cost.json, and for a stack the rest of the run's artifacts (default: .estate/<stack>)",
+    )
     .action(async (ref: string, flags: CostFlags) => {
       const projectDir = findProjectDir();
       const table = loadPriceTable(flags.prices ? path.resolve(flags.prices) : undefined);
@@ -35,13 +38,19 @@ export function registerCost(program: Command): void {
         progress.succeed(`Planned ${plan.stack}: ${resourceCount(plan)}`);
         return plan;
       });
-      const report = { ...estimateCost(plan, table), provenance: runProvenance(projectDir) };
-      const file = writeCost(flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, plan.stack), report);
+      const outDir = flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, plan.stack);
+      // A stack planned now gets the whole run's artifacts, as `estate plan` writes them, so cost.json
+      // never sits beside an older plan.json and reports; a saved plan gets its cost.json.
+      const run = looksLikePlanFile(ref)
+        ? undefined
+        : (await import("../pipeline.js")).runPipeline(projectDir, outDir, plan, { prices: table });
+      const report = run?.cost ?? { ...estimateCost(plan, table), provenance: runProvenance(projectDir) };
+      const files = run?.files ?? [writeCost(outDir, report)];
       if (flags.json) {
         printJson(report);
         return;
       }
       console.log(renderCost(report));
-      console.log(`Wrote ${displayPath(file)}`);
+      console.log(`Wrote ${files.map(displayPath).join(", ")}`);
     });
 }

@@ -5,9 +5,10 @@ import { EXIT } from "../errors.js";
 import { displayPath, printJson } from "../output/files.js";
 import { resourceCount } from "../output/plan.js";
 import { planningProgress, withProgress } from "../output/progress.js";
-import { resolvePlan } from "../plan/source.js";
+import { looksLikePlanFile, resolvePlan } from "../plan/source.js";
 import { defaultOutDir } from "../plan/write.js";
 import { findProjectDir } from "../project.js";
+import { runProvenance } from "../provenance.js";
 
 interface DrFlags {
   json?: boolean;
@@ -22,7 +23,10 @@ export function registerDr(program: Command): void {
     )
     .argument("<stack>", "stack name (planned offline now) or the path of a saved plan.json")
     .option("--json", "print the report as JSON on stdout")
-    .option("--out <dir>", "folder for dr.json (default: .estate/<stack>)")
+    .option(
+      "--out <dir>",
+      "folder for dr.json, and for a stack the rest of the run's artifacts (default: .estate/<stack>)",
+    )
     .action(async (ref: string, flags: DrFlags) => {
       const projectDir = findProjectDir();
       const plan = await withProgress(`Planning ${ref} offline…`, `Plan of ${ref} failed`, async (progress) => {
@@ -30,12 +34,18 @@ export function registerDr(program: Command): void {
         progress.succeed(`Planned ${plan.stack}: ${resourceCount(plan)}`);
         return plan;
       });
-      const report = buildDrReport(plan);
-      const file = writeDr(flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, plan.stack), report);
+      const outDir = flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, plan.stack);
+      // A stack planned now gets the whole run's artifacts, as `estate plan` writes them; dr.json
+      // too when the stack declares no DR, since it was asked for.
+      const run = looksLikePlanFile(ref)
+        ? undefined
+        : (await import("../pipeline.js")).runPipeline(projectDir, outDir, plan);
+      const report = run?.dr ?? { ...buildDrReport(plan), provenance: run?.provenance ?? runProvenance(projectDir) };
+      const files = [...(run?.files ?? []), ...(run?.dr ? [] : [writeDr(outDir, report)])];
       if (flags.json) printJson(report);
       else {
         console.log(renderDr(report));
-        console.log(`Wrote ${displayPath(file)}`);
+        console.log(`Wrote ${files.map(displayPath).join(", ")}`);
       }
       if (drFails(report)) process.exitCode = EXIT.policy;
     });

@@ -7,6 +7,7 @@ import { EXIT } from "../errors.js";
 import { describeTime, envDown, envGc, envList, envUp, type EnvContext } from "../env/env.js";
 import { loadSettings } from "../env/settings.js";
 import { displayPath, printJson } from "../output/files.js";
+import { resourceCount } from "../output/plan.js";
 import { withProgress, type Progress } from "../output/progress.js";
 import { renderTable } from "../output/table.js";
 import { OFFLINE_LABEL } from "../plan/schema.js";
@@ -68,7 +69,7 @@ export function registerEnv(program: Command): void {
           printJson({
             ...rest,
             mode: cloud ? "cloud" : "offline",
-            resources: plan.resources.length,
+            resources: plan.resources.filter((r) => r.custom).length,
             dailyCost: cost.total.daily,
             monthlyCost: cost.total.monthly,
             cloud: cloud?.summary,
@@ -81,9 +82,7 @@ export function registerEnv(program: Command): void {
               `Environment name "${result.normalisedFrom}" normalised to "${result.stack.slice("ephemeral-".length)}"`,
             ),
           );
-        console.log(
-          chalk.bold(`${result.stack}: ${result.plan.resources.length} resources, expires ${result.expiresAt}`),
-        );
+        console.log(chalk.bold(`${result.stack}: ${resourceCount(result.plan)}, expires ${result.expiresAt}`));
         if (!result.cloud) console.log(chalk.yellow(`  ${OFFLINE_LABEL}: nothing was deployed`));
         else console.log(renderSummary(result.cloud.summary));
         console.log(costSummaryLine(result.cost));

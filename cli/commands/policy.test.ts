@@ -138,6 +138,10 @@ describe("estate policy", () => {
     const text = await estate("policy", "dev", "--list");
     expect(text.stdout).toContain("Policy settings of stack dev (profile dev)");
     expect(text.stdout).toMatch(/allowedRegions[\s\S]*eastus/);
+    // Piped, the catalogue and the settings are plain tables fitted to 120 columns, as every table.
+    expect(text.stdout).toMatch(/^│ EST-WAF-002 /m);
+    expect(text.stdout).not.toContain("\x1b[");
+    expect(Math.max(...text.stdout.split("\n").map((line) => line.length))).toBeLessThanOrEqual(120);
   }, 30_000);
 
   it("refuses filters that match nothing and flags that --list would ignore, with exit 2", async () => {
@@ -199,6 +203,10 @@ describe("estate policy", () => {
     const usage = await estate("policy", "--plan", compliant, "--format", "xml");
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("--format xml: expected one of text, json, sarif, junit, md, html");
+    // --json belongs to --list: evaluating with it is refused, not silently printed as text.
+    const json = await estate("policy", "--plan", compliant, "--json");
+    expect(json.code).toBe(2);
+    expect(json.stderr).toContain("--json goes with --list; to evaluate, use --format json");
     const notPlan = path.join(dir, "not-a-plan.json");
     writeFileSync(notPlan, JSON.stringify({ hello: "world" }));
     const bad = await estate("policy", "--plan", notPlan);

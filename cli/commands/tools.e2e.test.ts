@@ -56,7 +56,10 @@ describe("estate cost and plan", () => {
         .filter((r: { status: string; monthly: number | null }) => r.status !== "priced" && r.status !== "free")
         .every((r: { monthly: null }) => r.monthly === null),
     ).toBe(true);
-    expect(existsSync(file("prod", "cost.json"))).toBe(true);
+    // A stack planned now gets every artifact of its run beside cost.json, all of that one run.
+    const of = (name: string) => JSON.parse(readFileSync(file("prod", name), "utf8")).provenance;
+    for (const name of ["cost.json", "plan.json", "dr.json"]) expect(of(name)).toEqual(prodCost.provenance);
+    expect(of("policy.json").evaluatedAt).toBe(prodCost.provenance.runAt);
   });
 
   it("estate plan prints the cost summary line and writes cost.json beside plan.json", async () => {
@@ -186,6 +189,9 @@ describe("estate env (offline)", () => {
     expect(up.dailyCost).toBeLessThanOrEqual(20);
     expect(up.urls.length).toBeGreaterThan(0);
     expect(existsSync(path.join(project, "Pulumi.ephemeral-e2e1.yaml"))).toBe(true);
+    // The same resource count as estate plan's: the plan's resources, not its components.
+    const written = JSON.parse(readFileSync(file("ephemeral-e2e1", "plan.json"), "utf8"));
+    expect(up.resources).toBe(written.resources.filter((r: { custom: boolean }) => r.custom).length);
 
     const list = json(await estate(["env", "list", "--json"]));
     expect(list).toEqual([

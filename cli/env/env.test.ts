@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
@@ -5,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { CloudEngine, StackListing } from "../cloud/engine.js";
 import type { CloudDeps } from "../cloud/operation.js";
 import { loadPriceTable } from "../cost/prices.js";
-import { projectCopy } from "../testing/project.js";
+import { projectCopy, REPO_ROOT } from "../testing/project.js";
 import { envDown, envGc, envList, envUp, urlsOf, type EnvContext } from "./env.js";
 import { envName, formatDuration, parseDuration } from "./names.js";
 import { loadSettings, type EphemeralSettings } from "./settings.js";
@@ -329,6 +330,15 @@ describe("env up --offline", () => {
     ).rejects.toThrow(
       /estate:costCentre: missing; .*: estate:costCentre is a secret of Pulumi\.sealed\.yaml and is not copied; set it with `pulumi config set --secret estate:costCentre --stack ephemeral-zz`/,
     );
+    const supplied =
+      "config:\n  estate:profile: dev\n  estate:owner: a@x.com\n  estate:costCentre: CC-1\n  estate:location: westeurope\n" +
+      '  estate:secrets:\n    supplied:\n      - { name: api-key, valueFrom: "secrets:apiKey", expires: "2027-03-31" }\n';
+    writeFileSync(path.join(dir, "Pulumi.vaulted.yaml"), `${supplied}  secrets:apiKey:\n    secure: AAABAKc=\n`);
+    await expect(
+      envUp({ projectDir: dir, settings, now }, { name: "zz", from: "vaulted", owner: "o@x.com" }),
+    ).rejects.toThrow(
+      /estate:secrets\.supplied\[0\]\.valueFrom: secrets:apiKey is a secret of Pulumi\.vaulted\.yaml and is not copied; set it with `pulumi config set --secret secrets:apiKey --stack ephemeral-zz`/,
+    );
     await expect(envUp({ projectDir: dir, settings, now }, { name: "zz", owner: "platform team" })).rejects.toThrow(
       /--owner "platform team": expected the owner's email address/,
     );
@@ -338,12 +348,37 @@ describe("env up --offline", () => {
     expect(existsSync(path.join(dir, "Pulumi.ephemeral-zz.yaml"))).toBe(false);
   });
 
+  it("keeps the secrets set on the environment's own stack file, as the refusal of a secret not copied asks", async () => {
+    const dir = project();
+    writeFileSync(
+      path.join(dir, "Pulumi.vaulted.yaml"),
+      "config:\n  estate:profile: dev\n  estate:owner: a@x.com\n  estate:costCentre: CC-1\n  estate:location: westeurope\n" +
+        '  estate:secrets:\n    supplied:\n      - { name: api-key, valueFrom: "secrets:apiKey", expires: "2027-03-31" }\n' +
+        "  secrets:apiKey:\n    secure: AAABAKc=\n",
+    );
+    // What `pulumi config set --secret secrets:apiKey --stack ephemeral-zz` leaves.
+    writeFileSync(path.join(dir, "Pulumi.ephemeral-zz.yaml"), "config:\n  secrets:apiKey:\n    secure: AAABAzz=\n");
+    const result = await envUp({ projectDir: dir, settings, now }, { name: "zz", from: "vaulted", owner: "o@x.com" });
+    expect(result.droppedSecrets).toEqual(["secrets:apiKey"]);
+    const doc = parse(readFileSync(path.join(dir, "Pulumi.ephemeral-zz.yaml"), "utf8")).config;
+    expect(doc).toMatchObject({ "secrets:apiKey": { secure: "AAABAzz=" }, "estate:profile": "ephemeral" });
+  });
+
   it("refuses a ttl above the maximum and a missing owner", async () => {
     const dir = project();
     await expect(
       envUp({ projectDir: dir, settings, now }, { name: "x1", ttl: "30d", owner: "o@x.com" }),
     ).rejects.toThrow(/--ttl 30d is longer than the allowed 7d/);
     await expect(envUp({ projectDir: dir, settings, now }, { name: "x1" })).rejects.toThrow(/no owner: pass --owner/);
+  });
+});
+
+describe("ephemeral stack files and git", () => {
+  it("are ignored by the project's .gitignore, and the long-lived stack files are not", () => {
+    const ignored = (file: string) =>
+      spawnSync("git", ["check-ignore", "--no-index", "-q", file], { cwd: REPO_ROOT }).status === 0;
+    expect(ignored("Pulumi.ephemeral-pr42.yaml")).toBe(true);
+    for (const file of ["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.yaml"]) expect(ignored(file)).toBe(false);
   });
 });
 

@@ -124,11 +124,15 @@ export async function envUp(context: EnvContext, options: UpOptions): Promise<Up
   );
   const sourceTags = (sourceConfig["estate:tags"] as Record<string, string> | undefined) ?? {};
   // Running `env up` again refreshes the environment (a new expiry); it keeps its creation time.
-  const existing = existsSync(stackFilePath(projectDir, env.stack))
-    ? describeStack(env.stack, readStackFile(projectDir, env.stack).section, "file")
+  const existingFile = existsSync(stackFilePath(projectDir, env.stack))
+    ? readStackFile(projectDir, env.stack)
     : undefined;
+  const existing = existingFile && describeStack(env.stack, existingFile.section, "file");
   const config: Record<string, unknown> = {
     ...Object.fromEntries(copied),
+    // Secrets set on the environment itself (`pulumi config set --secret <key> --stack <stack>`,
+    // what a secret of the source that is not copied asks for) stay in its file.
+    ...Object.fromEntries((existingFile?.secretKeys ?? []).map((key) => [key, existingFile!.section[key]])),
     "estate:profile": "ephemeral",
     "estate:owner": owner,
     "estate:expiresAt": expiresAt,
@@ -219,20 +223,30 @@ function attributeConfigError(error: unknown, where: { from: StackFile; ttlSourc
     "estate:expiresAt": where.ttlSource,
     "estate:profile": "env up (the ephemeral profile)",
   };
+  const notCopied = (key: string) =>
+    `${key} is a secret of ${where.from.file} and is not copied; set it with \`pulumi config set --secret ${key} --stack ${config.stackFile.replace(/^Pulumi\.|\.yaml$/g, "")}\``;
   const problems = config.problems.map((problem) => {
     const topKey = problem.key.replace(/[.[].*$/, "");
     if (setBy[topKey]) return { ...problem, message: `${problem.message} (set by ${setBy[topKey]})` };
-    if (where.from.secretKeys.includes(topKey)) {
-      return {
-        ...problem,
-        message: `${problem.message}: ${topKey} is a secret of ${where.from.file} and is not copied; set it with \`pulumi config set --secret ${topKey} --stack ${config.stackFile.replace(/^Pulumi\.|\.yaml$/g, "")}\``,
-      };
-    }
+    if (where.from.secretKeys.includes(topKey))
+      return { ...problem, message: `${problem.message}: ${notCopied(topKey)}` };
+    // A supplied secret's value (estate:secrets.supplied[i].valueFrom) is a secret of the source too.
+    const supplied = suppliedValueKey(where.from, problem.key);
+    if (supplied && where.from.secretKeys.includes(supplied)) return { ...problem, message: notCopied(supplied) };
     if (topKey in where.from.section)
       return { ...problem, message: `${problem.message} (copied from ${where.from.file})` };
     return problem;
   });
   return new ConfigError(`${config.stackFile} (written from ${where.from.file})`, problems);
+}
+
+/** The config key a supplied secret of the source stack reads its value from, for a problem at its `valueFrom`. */
+function suppliedValueKey(from: StackFile, problemKey: string): string | undefined {
+  const index = /^estate:secrets\.supplied\[(\d+)\]\.valueFrom$/.exec(problemKey)?.[1];
+  const supplied = (from.section["estate:secrets"] as { supplied?: Array<{ valueFrom?: unknown }> } | undefined)
+    ?.supplied;
+  const valueFrom = index === undefined ? undefined : supplied?.[Number(index)]?.valueFrom;
+  return typeof valueFrom === "string" ? valueFrom : undefined;
 }
 
 export interface ListedEnv extends EphemeralStack {

@@ -1,5 +1,4 @@
 import chalk from "chalk";
-import Table from "cli-table3";
 import { SEVERITIES, type Profile, type RuleMeta } from "../../policies/model.js";
 import type { PolicyReport } from "../../policies/evaluate.js";
 import type { ResolvedSettings, SettingsFile } from "../../policies/settings.js";
@@ -87,22 +86,15 @@ export function renderPolicy(report: PolicyReport, baseline?: { file: string }):
 
 /** `estate policy --list`: the catalogue with each rule's enforcement per profile. */
 export function renderCatalogue(rules: RuleMeta[]): string {
-  const table = new Table({
-    head: ["Rule", "Severity", "dev", "prod", "ephemeral", "Title"],
-    style: { head: [] },
-    wordWrap: true,
-    colWidths: [15, 10, 11, 11, 11, 60],
-  });
-  for (const rule of rules)
-    table.push([
-      rule.id,
-      rule.severity,
-      rule.enforcement.dev,
-      rule.enforcement.prod,
-      rule.enforcement.ephemeral,
-      rule.title,
-    ]);
-  return `${table.toString()}\n${rules.length} rules.`;
+  const rows = rules.map((rule) => [
+    rule.id,
+    rule.severity,
+    rule.enforcement.dev,
+    rule.enforcement.prod,
+    rule.enforcement.ephemeral,
+    rule.title,
+  ]);
+  return `${renderTable(["Rule", "Severity", "dev", "prod", "ephemeral", "Title"], rows)}\n${rules.length} rules.`;
 }
 
 /** `estate policy --list`: the effective settings, and the sections that override them per profile and stack. */
@@ -110,12 +102,10 @@ export function renderSettings(
   resolved: ResolvedSettings,
   context: { stack?: string; profile?: Profile; profiles: SettingsFile["profiles"]; stacks: SettingsFile["stacks"] },
 ): string {
-  const table = new Table({ head: ["Setting", "Value"], style: { head: [] }, wordWrap: true, colWidths: [38, 80] });
-  for (const row of settingsRows(resolved.values)) table.push(row);
   const of = context.stack ? `of stack ${context.stack} (profile ${context.profile})` : "project-wide";
   const lines = [
     `Policy settings ${of}, from ${resolved.from.length ? resolved.from.join(", ") : "the built-in defaults"}:`,
-    table.toString(),
+    renderTable(["Setting", "Value"], settingsRows(resolved.values)),
   ];
   const overrides = [
     ...Object.entries(context.profiles).map(([name, section]) => `  profiles.${name}: ${JSON.stringify(section)}`),

@@ -1,8 +1,21 @@
 import type { PolicyReport } from "../../policies/evaluate.js";
 import { escapeXml as x } from "../../infra/core/xml.js";
+import type { ReportContext } from "./context.js";
 
-/** JUnit XML: one suite per rule, one test case per rule × resource; waived and not-applicable cases are skipped, each saying which. */
-export function toJunit(report: PolicyReport): string {
+/**
+ * JUnit XML: one suite per rule, one test case per rule × resource; waived and not-applicable cases
+ * are skipped, each saying which. Each suite carries the run's provenance among its properties: JUnit
+ * has no place for it on `<testsuites>`, and a CI tool may show one suite alone.
+ */
+export function toJunit(report: PolicyReport, context: Pick<ReportContext, "provenance">): string {
+  const { provenance } = context;
+  const property = (name: string, value: string) => `<property name="${name}" value="${x(value)}"/>`;
+  const provenanceProperties = [
+    ...(provenance.commit ? [property("commit", provenance.commit)] : []),
+    property("evaluated-at", provenance.evaluatedAt),
+    property("estate-version", provenance.toolVersion),
+    property("pack-version", provenance.packVersion),
+  ].join("");
   const suites = report.rules
     .map((rule) => ({ rule, results: report.results.filter((result) => result.ruleId === rule.id) }))
     .filter(({ results }) => results.length);
@@ -18,10 +31,13 @@ export function toJunit(report: PolicyReport): string {
     lines.push(
       `  <testsuite name="${x(rule.id)} ${x(rule.title)}" tests="${results.length}" failures="${failures}" skipped="${skipped(results)}" errors="0">`,
     );
-    lines.push(
-      `    <properties><property name="severity" value="${rule.severity}"/><property name="enforcement" value="${rule.enforcement}"/>` +
-        `<property name="waived" value="${results.filter((r) => r.status === "waived").length}"/><property name="not-applicable" value="${results.filter((r) => r.status === "not-applicable").length}"/></properties>`,
-    );
+    const properties = [
+      property("severity", rule.severity),
+      property("enforcement", rule.enforcement),
+      property("waived", String(results.filter((r) => r.status === "waived").length)),
+      property("not-applicable", String(results.filter((r) => r.status === "not-applicable").length)),
+    ];
+    lines.push(`    <properties>${properties.join("")}${provenanceProperties}</properties>`);
     for (const result of results) {
       const open = `    <testcase classname="${x(rule.id)}" name="${x(result.resource.name)} (${x(result.resource.type)})"`;
       if (result.status === "pass") lines.push(`${open}/>`);

@@ -55,7 +55,7 @@ describe("SARIF", () => {
 
 describe("JUnit and Markdown", () => {
   it("has one test case per rule × resource, failures for violations and skips for waivers and not-applicable", () => {
-    const xml = toJunit(report);
+    const xml = toJunit(report, bareContext(report));
     expect((xml.match(/<testcase /g) ?? []).length).toBe(report.results.length);
     expect((xml.match(/<failure /g) ?? []).length).toBe(report.summary.fail);
     expect((xml.match(/<skipped message="waived /g) ?? []).length).toBe(1);

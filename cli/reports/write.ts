@@ -23,7 +23,7 @@ export function renderReport(
     case "sarif":
       return jsonText(toSarif(report, context));
     case "junit":
-      return toJunit(report);
+      return toJunit(report, context);
     case "md":
       return toMarkdown(report, context);
     case "html":
