@@ -112,6 +112,10 @@ const FREE_TYPES: Record<string, string> = {
   "azuread:index/appRoleAssignment:AppRoleAssignment": "Entra ID app role assignments are free",
   "pulumi-nodejs:dynamic/estate:PackageUpload": "deploys the app package during the update; not an Azure resource",
   "command:local:Command": "runs a command on the deploying machine; not an Azure resource",
+  // "You can enable static website hosting free of charge. You're billed only for the blob storage that your site utilizes and operations costs": https://learn.microsoft.com/azure/storage/blobs/storage-blob-static-website#pricing
+  "azure-native:storage:StorageAccountStaticWebsite":
+    "static website hosting is free; its blobs and requests are billed as the storage account's",
+  "azure-native:storage:Blob": "billed as the storage account's capacity and operations",
   "random:index/randomPassword:RandomPassword": "generated locally by Pulumi; not an Azure resource",
   "random:index/randomString:RandomString": "generated locally by Pulumi; not an Azure resource",
   "azure-native:redis:AccessPolicyAssignment": "Entra ID data access policy assignments are free",

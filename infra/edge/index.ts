@@ -44,8 +44,15 @@ export interface EdgeArgs extends BaseArgs {
    * everything but /api/* goes to the site, and these paths are cached for a year.
    */
   cachedPaths: string[];
-  /** A static site (Static Web Apps, or a storage static website) served beside the API at its `hostName`: its own origin group, cached. */
-  staticSite?: { hostName: pulumi.Input<string> };
+  /**
+   * A static site (Static Web Apps, or a storage static website) served beside the API at its
+   * `hostName`: its own origin group, cached. `privateLink` (Premium only): reach it over Private
+   * Link, the target's `resourceId`, sub-resource `groupId` (`web` for a storage website) and region.
+   */
+  staticSite?: {
+    hostName: pulumi.Input<string>;
+    privateLink?: { resourceId: pulumi.Input<string>; groupId: string; location: pulumi.Input<string> };
+  };
   /**
    * Host names Front Door answers on besides its endpoint's, each with a certificate Front Door
    * issues and renews (TLS 1.2 minimum), on every route and behind the WAF. Each needs a CNAME to
@@ -114,7 +121,8 @@ export class Edge extends pulumi.ComponentResource {
   constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:edge:Edge", name, {}, opts);
     const { resourceGroupName, namer, sku, waf } = args;
-    if (args.origin.privateLink && sku !== "Premium") throw new Error("edge: a private link origin needs sku Premium");
+    if ((args.origin.privateLink || args.staticSite?.privateLink) && sku !== "Premium")
+      throw new Error("edge: a private link origin needs sku Premium");
     if (waf.managedRules && sku !== "Premium") throw new Error("edge: managed WAF rule sets need sku Premium");
     const domainNames = args.customDomains ?? [];
     for (const host of domainNames) {
@@ -311,7 +319,7 @@ export class Edge extends pulumi.ComponentResource {
     args: EdgeArgs,
     inProfile: { profileName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> },
   ) {
-    const hostName = args.staticSite!.hostName;
+    const { hostName, privateLink } = args.staticSite!;
     const group = new cdn.AFDOriginGroup(
       `${name}-origin-group-site`,
       {
@@ -341,6 +349,12 @@ export class Edge extends pulumi.ComponentResource {
         enabledState: "Enabled",
         priority: 1,
         weight: 1000,
+        sharedPrivateLinkResource: privateLink && {
+          privateLink: { id: privateLink.resourceId },
+          privateLinkLocation: privateLink.location,
+          groupId: privateLink.groupId,
+          requestMessage: "Front Door origin for the estate's static site",
+        },
       },
       { parent: this },
     );
