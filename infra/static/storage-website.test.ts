@@ -10,6 +10,7 @@ import { BASE, endpointOf, ofType, oneOfType, PRIVATE_ENDPOINT, planComponents }
 import { Edge } from "../edge/index.js";
 import { contentTypeOf, DEFAULT_CONTENT_TYPE } from "./content.js";
 import { StorageWebsite, type StorageWebsiteArgs } from "./index.js";
+import { PREVIOUS_VERSION_DAYS } from "./storage-website.js";
 
 const DEPLOYER = "00000000-0000-0000-0000-00000000d3b1";
 
@@ -78,6 +79,17 @@ describe("StorageWebsite", () => {
     expect(endpoint?.endpoint.inputs.privateLinkServiceConnections).toEqual([
       expect.objectContaining({ groupIds: ["blob"] }),
     ]);
+  });
+
+  it("expires the versions deployments overwrite after a month, and never archives a file it serves", () => {
+    const [rule] = (oneOfType(plan, T.storagePolicy).inputs.policy as any).rules;
+    expect(rule.definition.actions).toEqual({
+      version: { delete: { daysAfterCreationGreaterThan: PREVIOUS_VERSION_DAYS } },
+    });
+    expect(oneOfType(plan, T.blobService).inputs).toMatchObject({
+      isVersioningEnabled: true,
+      deleteRetentionPolicy: { enabled: true, days: 7 },
+    });
   });
 
   it("serves index.html as the index and the not-found page, from $web", () => {

@@ -11,6 +11,9 @@ import { contentTypeOf, SITE_INDEX, snapshotSite, type SiteContent } from "./con
 /** The container Azure creates for a static website and serves from; the name is fixed. */
 export const WEB_CONTAINER = "$web";
 
+/** How long a file a later deployment overwrote is kept as a version: a rollback reaches a month back. */
+export const PREVIOUS_VERSION_DAYS = 30;
+
 export interface StorageWebsiteArgs extends BaseArgs {
   /** The service's name: the storage account's name qualifier (with the workload and environment, 24 characters at most). */
   name: string;
@@ -76,6 +79,29 @@ export class StorageWebsite extends pulumi.ComponentResource {
     new storage.BlobServiceProperties(
       `${logical}-blob`,
       blobServiceArgs(account.name, resourceGroupName, args.softDeleteDays),
+      { parent: this },
+    );
+    // Every deployment overwrites the site's files, keeping the old ones as versions: they expire
+    // after a month. Base blobs stay Hot: an archived file could not be served.
+    new storage.ManagementPolicy(
+      `${logical}-lifecycle`,
+      {
+        ...inAccount,
+        managementPolicyName: "default",
+        policy: {
+          rules: [
+            {
+              name: "expire-previous-deployments",
+              enabled: true,
+              type: "Lifecycle",
+              definition: {
+                filters: { blobTypes: ["blockBlob"] },
+                actions: { version: { delete: { daysAfterCreationGreaterThan: PREVIOUS_VERSION_DAYS } } },
+              },
+            },
+          ],
+        },
+      },
       { parent: this },
     );
     const endpoint = privateEndpoint(this, logical, args, "blob", account.id, args.privateEndpoint);
