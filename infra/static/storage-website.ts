@@ -8,9 +8,6 @@ import type { StorageRedundancy } from "../data/options.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
 import { contentTypeOf, SITE_INDEX, snapshotSite, type SiteContent } from "./content.js";
 
-/** The container Azure creates for a static website and serves from; the name is fixed. */
-export const WEB_CONTAINER = "$web";
-
 /** How long a file a later deployment overwrote is kept as a version: a rollback reaches a month back. */
 export const PREVIOUS_VERSION_DAYS = 30;
 
@@ -116,7 +113,8 @@ export class StorageWebsite extends pulumi.ComponentResource {
     const [writer] = assignRoles(
       this,
       `${logical}-web`,
-      pulumi.interpolate`${account.id}/blobServices/default/containers/${WEB_CONTAINER}`,
+      // Through the website's container name: $web exists once the website is on.
+      pulumi.interpolate`${account.id}/blobServices/default/containers/${website.containerName}`,
       [{ role: "Storage Blob Data Contributor", principalId: args.deployerPrincipalId, key: "deployer" }],
     );
     for (const file of this.content.paths) {
