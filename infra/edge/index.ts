@@ -44,14 +44,19 @@ export interface EdgeArgs extends BaseArgs {
    * everything but /api/* goes to the site, and these paths are cached for a year.
    */
   cachedPaths: string[];
-  /**
-   * A static site (Static Web Apps, or a storage static website) served beside the API at its
-   * `hostName`: its own origin group, cached. `privateLink` (Premium only): reach it over Private
-   * Link, the target's `resourceId`, sub-resource `groupId` (`web` for a storage website) and region.
-   */
+  /** A static site (Static Web Apps, or a storage static website) served beside the API: its own origin group, cached. */
   staticSite?: {
+    /** The site's host name: the origin and its host header. */
     hostName: pulumi.Input<string>;
-    privateLink?: { resourceId: pulumi.Input<string>; groupId: string; location: pulumi.Input<string> };
+    /** Reach the site over Private Link (Premium only); absent: over its public endpoint. */
+    privateLink?: {
+      /** The resource Front Door connects to (a storage account for a storage website). */
+      resourceId: pulumi.Input<string>;
+      /** Its sub-resource: `web` for a storage website's endpoint. */
+      groupId: string;
+      /** The resource's region. */
+      location: pulumi.Input<string>;
+    };
   };
   /**
    * Host names Front Door answers on besides its endpoint's, each with a certificate Front Door

@@ -46,19 +46,22 @@ let root: string;
 let plan: Plan;
 beforeAll(async () => {
   root = project(SITE_FILES);
-  plan = await planComponents(() => {
-    const website = new StorageWebsite("website", args(root));
-    new Edge("edge", {
-      ...BASE,
-      sku: "Premium",
-      origin: { hostName: "apim-test.azure-api.net" },
-      waf: { mode: "Prevention", enabled: true, managedRules: true, rateLimitPerMinute: 600 },
-      cachedPaths: ["/assets/*"],
-      staticSite: { hostName: website.defaultHostname, privateLink: website.privateLinkOrigin },
-    });
-    return { host: website.defaultHostname };
-  });
+  plan = await planComponents(() => ({ host: websiteBehind("Premium") }));
 });
+
+/** A website for the built site, the site origin of a Front Door of that tier over Private Link; its host name. */
+function websiteBehind(sku: "Standard" | "Premium") {
+  const website = new StorageWebsite("website", args(root));
+  new Edge("edge", {
+    ...BASE,
+    sku,
+    origin: { hostName: "apim-test.azure-api.net" },
+    waf: { mode: "Prevention", enabled: true, managedRules: sku === "Premium", rateLimitPerMinute: 600 },
+    cachedPaths: ["/assets/*"],
+    staticSite: { hostName: website.defaultHostname, privateLink: website.privateLinkOrigin },
+  });
+  return website.defaultHostname;
+}
 
 const account = () => oneOfType(plan, T.storageAccount);
 
@@ -156,19 +159,9 @@ describe("refused before anything is declared", () => {
   });
 
   it("a private link site origin on Front Door Standard", async () => {
-    await expect(
-      planComponents(() => {
-        const website = new StorageWebsite("website", args(root));
-        new Edge("edge", {
-          ...BASE,
-          sku: "Standard",
-          origin: { hostName: "apim-test.azure-api.net" },
-          waf: { mode: "Detection", enabled: true, managedRules: false, rateLimitPerMinute: 600 },
-          cachedPaths: [],
-          staticSite: { hostName: website.defaultHostname, privateLink: website.privateLinkOrigin },
-        });
-      }),
-    ).rejects.toThrow(/private link origin needs sku Premium/);
+    await expect(planComponents(() => void websiteBehind("Standard"))).rejects.toThrow(
+      /private link origin needs sku Premium/,
+    );
   });
 });
 
