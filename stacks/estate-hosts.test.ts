@@ -203,6 +203,21 @@ describe("a static-site service on a storage static website in the dev estate", 
   });
 });
 
+describe("a storage website in a stack with estate:dr", () => {
+  it("is as geo-redundant as the estate's data account", async () => {
+    const dr = { enabled: true, failover: { cosmos: "none", serviceBus: "none", redis: "none" } };
+    const config = { ...ON_STORAGE, "estate:dr": JSON.stringify(dr) };
+    const plan = await planConfig({ projectDir: project([SITE]), stack: "dev", config, secretKeys: [] });
+    const skus = plan.resources
+      .filter((r) => r.type === T.storageAccount)
+      .map((r) => [r.parent?.split("::").pop(), (r.inputs.sku as { name: string }).name]);
+    expect(skus).toEqual([
+      ["data-storage", "Standard_RAGRS"],
+      ["website-web", "Standard_RAGRS"],
+    ]);
+  });
+});
+
 describe("services the stack cannot host are refused before anything is declared", () => {
   const refused = async (manifests: Array<Record<string, unknown>>, raw: Record<string, string> = DEV) => {
     const error = await loadHostedServices(project(manifests), loadConfig(raw, { stack: "dev" }), "dev").catch(

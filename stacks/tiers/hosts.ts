@@ -30,6 +30,7 @@ import {
   flexServices,
   redisEndpoint,
   sqlEndpoint,
+  storageRedundancy,
   type DataServicesTier,
 } from "./data.js";
 import type { Foundation, Site } from "./foundation.js";
@@ -302,7 +303,7 @@ function staticSitesOf(
           diagnostics,
           name: service.name,
           content,
-          redundancy: config.data.storage.redundancy,
+          redundancy: storageRedundancy(config),
           softDeleteDays: config.data.storage.softDeleteDays,
           privateEndpoint: { subnetId: network.subnetIds.privateEndpoints, privateDnsZoneId: dns.zoneIds.blob! },
           deployerPrincipalId: clientConfig.objectId,
