@@ -17,6 +17,9 @@ export const T = {
   blobService: "azure-native:storage:BlobServiceProperties",
   blobContainer: "azure-native:storage:BlobContainer",
   storagePolicy: "azure-native:storage:ManagementPolicy",
+  /** A storage account's static website and the files it serves (infra/static/storage-website.ts). */
+  staticWebsite: "azure-native:storage:StorageAccountStaticWebsite",
+  blob: "azure-native:storage:Blob",
   cosmosAccount: "azure-native:cosmosdb:DatabaseAccount",
   cosmosSqlDatabase: "azure-native:cosmosdb:SqlResourceSqlDatabase",
   cosmosSqlContainer: "azure-native:cosmosdb:SqlResourceSqlContainer",

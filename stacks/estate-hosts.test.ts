@@ -2,9 +2,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { estimateCost } from "../cli/cost/estimate.js";
+import { loadPriceTable } from "../cli/cost/prices.js";
 import type { Plan } from "../cli/plan/schema.js";
 import { planConfig } from "../cli/plan/stack.js";
+import { evaluatePlan } from "../policies/evaluate.js";
+import { RULES } from "../policies/rules/index.js";
+import { loadStackPolicy } from "../policies/settings.js";
+import { T } from "../policies/types.js";
 import { DEV_STACK as DEV } from "../test/config.js";
+import { ROOT } from "../test/estate-plans.js";
 import { ConfigError, loadConfig } from "./config/load.js";
 import { loadHostedServices } from "./services.js";
 
@@ -236,6 +243,68 @@ describe("a static-site service in the dev estate", () => {
   });
 });
 
+/** The dev stack with its static site on a storage website, behind Front Door Premium. */
+const ON_STORAGE = {
+  ...DEV,
+  "estate:edge": JSON.stringify({ sku: "Premium" }),
+  "estate:hosts": JSON.stringify({ staticSites: { host: "storage" } }),
+};
+
+describe("a static-site service on a storage static website in the dev estate", () => {
+  let plan: Plan;
+  beforeAll(async () => {
+    plan = await planConfig({ projectDir: project([SITE]), stack: "dev", config: ON_STORAGE, secretKeys: [] });
+  });
+  const ofType = (type: string) => plan.resources.filter((r) => r.type === type);
+  const website = () => ofType(T.storageAccount).find((a) => a.parent?.endsWith("website-web"))!;
+
+  it("is a private account of its own serving $web, no Static Web App", () => {
+    expect(ofType("azure-native:web:StaticSite")).toEqual([]);
+    expect(website().inputs).toMatchObject({ publicNetworkAccess: "Disabled", allowSharedKeyAccess: false });
+    expect(ofType(T.blob).map((b) => [b.inputs.blobName, b.inputs.contentType])).toEqual([
+      ["index.html", "text/html; charset=utf-8"],
+    ]);
+  });
+
+  it("is Front Door's site origin over Private Link, /* cached beside the uncached /api/*", () => {
+    const origin = ofType("azure-native:cdn:AFDOrigin").find((o) => o.inputs.originName === "site")!;
+    expect(origin.inputs.sharedPrivateLinkResource).toMatchObject({
+      privateLink: { id: website().outputs.id },
+      groupId: "web",
+      privateLinkLocation: "westeurope",
+    });
+    const routes = Object.fromEntries(ofType("azure-native:cdn:Route").map((r) => [r.inputs.routeName, r.inputs]));
+    expect(routes.static).toMatchObject({ patternsToMatch: ["/*"], ruleSets: [expect.anything()] });
+    expect(plan.outputs.siteHostNames).toEqual({ web: origin.inputs.hostName });
+  });
+
+  it("plans with no mandatory policy violation and no unknown price", () => {
+    const report = evaluatePlan(plan, loadStackPolicy(ROOT, RULES, { stack: "dev", profile: "dev" }));
+    const mandatory = report.results
+      .filter((r) => r.status === "fail" && r.enforcement === "mandatory")
+      .map((r) => `${r.ruleId} ${r.resource.name}`);
+    expect(mandatory).toEqual([]);
+    const costs = estimateCost(plan, loadPriceTable()).resources;
+    expect(costs.filter((r) => r.status === "unknown").map((r) => `${r.type}: ${r.reason}`)).toEqual([]);
+    expect(costs.find((r) => r.name === website().name)?.status).toBe("usage");
+  });
+});
+
+describe("a storage website in a stack with estate:dr", () => {
+  it("is as geo-redundant as the estate's data account", async () => {
+    const dr = { enabled: true, failover: { cosmos: "none", serviceBus: "none", redis: "none" } };
+    const config = { ...ON_STORAGE, "estate:dr": JSON.stringify(dr) };
+    const plan = await planConfig({ projectDir: project([SITE]), stack: "dev", config, secretKeys: [] });
+    const skus = plan.resources
+      .filter((r) => r.type === T.storageAccount)
+      .map((r) => [r.parent?.split("::").pop(), (r.inputs.sku as { name: string }).name]);
+    expect(skus).toEqual([
+      ["data-storage", "Standard_RAGRS"],
+      ["website-web", "Standard_RAGRS"],
+    ]);
+  });
+});
+
 describe("services the stack cannot host are refused before anything is declared", () => {
   const refused = async (manifests: Array<Record<string, unknown>>, raw: Record<string, string> = DEV) => {
     const error = await loadHostedServices(project(manifests), loadConfig(raw, { stack: "dev" }), "dev").catch(
@@ -317,6 +386,50 @@ describe("services the stack cannot host are refused before anything is declared
         key: "build",
         message: expect.stringMatching(/build folder services\/web\/dist has no index\.html at its root/),
       },
+    ]);
+  });
+
+  it("a storage website without Front Door Premium, or with Static Web Apps' own settings", async () => {
+    const storage = (hosts: Record<string, unknown>, edge: Record<string, unknown>) => ({
+      ...DEV,
+      "estate:edge": JSON.stringify(edge),
+      "estate:hosts": JSON.stringify({ staticSites: { host: "storage", ...hosts } }),
+    });
+    const gatewayOff = { "estate:gateway": JSON.stringify({ sku: "none" }) };
+    expect(await refused([SITE], { ...storage({}, { sku: "none" }), ...gatewayOff })).toEqual([
+      "estate:hosts.staticSites.host: service web (services/web/manifest.json) is a static site on host storage, which is served only through Front Door and this stack has none (estate:edge.sku is none); allowed here: staticWebApps, or set edge.sku: Premium",
+    ]);
+    expect(await refused([SITE], storage({}, { sku: "Standard" }))).toEqual([
+      expect.stringMatching(
+        /^estate:edge\.sku: service web \(services\/web\/manifest\.json\) is a static site on host storage: Front Door reaches its private website endpoint over Private Link, which Standard lacks .*; allowed: Premium, or hosts\.staticSites\.host: staticWebApps$/,
+      ),
+    ]);
+    expect(
+      await refused([SITE], storage({ customDomains: ["www.contoso.com"], linkedBackend: "api" }, { sku: "Premium" })),
+    ).toEqual([
+      expect.stringMatching(
+        /^estate:hosts\.staticSites\.linkedBackend: .*a linked backend is a Static Web Apps feature/,
+      ),
+      expect.stringMatching(/^estate:hosts\.staticSites\.customDomains: .*move them to estate:edge\.customDomains/),
+    ]);
+    // In East US, where Static Web Apps has no region: a storage website needs none.
+    const east = { ...storage({}, { sku: "Premium" }), "estate:location": "eastus" };
+    await expect(loadHostedServices(project([SITE]), loadConfig(east, { stack: "dev" }), "dev")).resolves.toHaveLength(
+      1,
+    );
+  });
+
+  it("an unknown static-site host, with the allowed ones", () => {
+    const raw = { ...DEV, "estate:hosts": JSON.stringify({ staticSites: { host: "blob" } }) };
+    const error = (() => {
+      try {
+        loadConfig(raw, { stack: "dev" });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(error?.problems.map((p) => `${p.key}: ${p.message}`)).toEqual([
+      expect.stringMatching(/^estate:hosts\.staticSites\.host: .*staticWebApps.*storage/),
     ]);
   });
 

@@ -399,12 +399,16 @@ function noContainerSubnet(services: HostedService[], config: EstateConfig): Con
   }
 }
 
-/** Static sites the stack cannot serve: no Static Web Apps region, or more than Front Door's one site origin. */
+/**
+ * Static sites the stack cannot serve: no Static Web Apps region, a storage website without Front
+ * Door Premium or with Static Web Apps' own features, or more than Front Door's one site origin.
+ */
 function unhostableSites(services: HostedService[], config: EstateConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const who = (service: HostedService) => `service ${service.name} (services/${service.name}/manifest.json)`;
   const sites = services.filter((service) => service.kind === "static-site");
-  if (sites.length && !staticSiteRegion(config.hosts, config.location)) {
+  if (sites.length && config.hosts.staticSites.host === "storage") problems.push(...unservedWebsite(sites[0], config));
+  else if (sites.length && !staticSiteRegion(config.hosts, config.location)) {
     problems.push({
       key: formatKey(["hosts", "staticSites", "region"]),
       message: `${who(sites[0])} is a static site and Static Web Apps has no region ${config.location}; set one of ${STATIC_SITE_REGIONS.join(", ")}`,
@@ -418,7 +422,48 @@ function unhostableSites(services: HostedService[], config: EstateConfig): Confi
     });
   }
   const linked = config.hosts.staticSites.linkedBackend;
-  if (linked !== undefined) problems.push(...unlinkableBackend(linked, services, config));
+  // A storage website's linked backend is refused above, as a feature it lacks.
+  if (linked !== undefined && !(sites.length && config.hosts.staticSites.host === "storage"))
+    problems.push(...unlinkableBackend(linked, services, config));
+  return problems;
+}
+
+/**
+ * A storage static website is served only through Front Door Premium: the account has no public
+ * network access, and Front Door reaches its `web` endpoint over Private Link, which Standard does
+ * not offer (https://learn.microsoft.com/azure/frontdoor/private-link). Standard would need the
+ * account open to the internet (`publicNetworkAccess: Enabled`, firewall `defaultAction: Allow`:
+ * a storage firewall admits IP ranges and VNets, not Front Door's service tag,
+ * https://learn.microsoft.com/azure/storage/common/storage-network-security), which EST-ST-005 and
+ * EST-ST-006 refuse for every storage account. Static Web Apps' own features do not apply to it.
+ */
+function unservedWebsite(site: HostedService, config: EstateConfig): ConfigProblem[] {
+  const what = `service ${site.name} (services/${site.name}/manifest.json) is a static site on host storage`;
+  const problems: ConfigProblem[] = [];
+  if (config.edge.sku === "none") {
+    problems.push({
+      key: formatKey(["hosts", "staticSites", "host"]),
+      message: `${what}, which is served only through Front Door and this stack has none (estate:edge.sku is none); allowed here: staticWebApps, or set edge.sku: Premium`,
+    });
+  } else if (config.edge.sku !== "Premium") {
+    problems.push({
+      key: formatKey(["edge", "sku"]),
+      message: `${what}: Front Door reaches its private website endpoint over Private Link, which ${config.edge.sku} lacks (https://learn.microsoft.com/azure/frontdoor/private-link); allowed: Premium, or hosts.staticSites.host: staticWebApps`,
+    });
+  }
+  const { linkedBackend, customDomains } = config.hosts.staticSites;
+  if (linkedBackend !== undefined) {
+    problems.push({
+      key: formatKey(["hosts", "staticSites", "linkedBackend"]),
+      message: `${what}; a linked backend is a Static Web Apps feature: remove it, or set host: staticWebApps`,
+    });
+  }
+  if (customDomains.length) {
+    problems.push({
+      key: formatKey(["hosts", "staticSites", "customDomains"]),
+      message: `${what}; its host names are Front Door's: move them to estate:edge.customDomains, or set host: staticWebApps`,
+    });
+  }
   return problems;
 }
 

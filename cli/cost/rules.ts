@@ -107,6 +107,10 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   "azuread:index/servicePrincipal:ServicePrincipal": "Entra ID service principals are free",
   "azuread:index/appRoleAssignment:AppRoleAssignment": "Entra ID app role assignments are free",
   "command:local:Command": "runs a command on the deploying machine; not an Azure resource",
+  // "You can enable static website hosting free of charge. You're billed only for the blob storage that your site utilizes and operations costs": https://learn.microsoft.com/azure/storage/blobs/storage-blob-static-website#pricing
+  "azure-native:storage:StorageAccountStaticWebsite":
+    "static website hosting is free; its blobs and requests are billed as the storage account's",
+  "azure-native:storage:Blob": "billed as the storage account's capacity and operations",
   "random:index/randomPassword:RandomPassword": "generated locally by Pulumi; not an Azure resource",
   "azure-native:redis:AccessPolicyAssignment": "Entra ID data access policy assignments are free",
   // https://azure.microsoft.com/pricing/details/cache/: the linked cache bills as a cache; data moved between regions per GB.

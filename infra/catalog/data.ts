@@ -178,6 +178,24 @@ export const dataTypes: Record<string, CatalogEntry> = {
     names: ["accountName", "=default", "containerName"],
     taggable: false,
   },
+  // Not ARM resources: azure-native sets the website and writes blobs on the data plane (infra/static/storage-website.ts).
+  "azure-native:storage:StorageAccountStaticWebsite": {
+    arm: "",
+    apiVersion: "",
+    names: [],
+    taggable: false,
+    outputs: () => ({ containerName: "$web" }),
+  },
+  "azure-native:storage:Blob": {
+    arm: "",
+    apiVersion: "",
+    names: [],
+    taggable: false,
+    outputs: ({ inputs }) => ({
+      name: inputs.blobName,
+      url: `https://${inputs.accountName}.blob.core.windows.net/${inputs.containerName}/${inputs.blobName}`,
+    }),
+  },
   "azure-native:storage:ManagementPolicy": {
     arm: "Microsoft.Storage/storageAccounts/managementPolicies",
     apiVersion: "2024-01-01",

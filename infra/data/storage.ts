@@ -27,6 +27,58 @@ const BLOB_ROLES: Record<BlobAccess, string> = {
 };
 
 /**
+ * A StorageV2 account reached with Entra ID only: no shared keys, no anonymous blobs, HTTPS and
+ * TLS 1.2, no public network access (private endpoints only), no cross-tenant replication.
+ */
+export function privateAccountArgs(
+  where: { resourceGroupName: pulumi.Input<string>; location: pulumi.Input<string>; accountName: string },
+  redundancy: StorageRedundancy,
+): storage.StorageAccountArgs {
+  return {
+    ...where,
+    kind: "StorageV2",
+    sku: { name: STORAGE_REDUNDANCY[redundancy] },
+    accessTier: "Hot",
+    allowBlobPublicAccess: false,
+    allowSharedKeyAccess: false,
+    defaultToOAuthAuthentication: true,
+    allowCrossTenantReplication: false,
+    enableHttpsTrafficOnly: true,
+    minimumTlsVersion: "TLS1_2",
+    publicNetworkAccess: "Disabled",
+    networkRuleSet: { defaultAction: "Deny", bypass: "None" },
+  };
+}
+
+/** The blob service with versioning, and soft delete for blobs and containers kept `softDeleteDays` days. */
+export function blobServiceArgs(
+  accountName: pulumi.Input<string>,
+  resourceGroupName: pulumi.Input<string>,
+  softDeleteDays: number,
+): storage.BlobServicePropertiesArgs {
+  return {
+    accountName,
+    resourceGroupName,
+    blobServicesName: "default",
+    isVersioningEnabled: true,
+    deleteRetentionPolicy: { enabled: true, days: softDeleteDays },
+    containerDeleteRetentionPolicy: { enabled: true, days: softDeleteDays },
+  };
+}
+
+/** The account's lock and diagnostics: metrics on the account, blob reads, writes and deletes on its blob service. */
+export function applyAccountArgs(
+  owner: pulumi.Resource,
+  name: string,
+  accountId: pulumi.Output<string>,
+  args: Pick<BaseArgs, "diagnostics" | "lock">,
+): void {
+  applySharedArgs(owner, name, accountId, args, { logs: false });
+  // Blob reads, writes and deletes are logged by the blob service, not the account.
+  sendDiagnostics(owner, `${name}-blob`, pulumi.interpolate`${accountId}/blobServices/default`, args.diagnostics);
+}
+
+/**
  * A StorageV2 account for blobs: Entra-only (no shared keys, no anonymous blobs), HTTPS and
  * TLS 1.2, reachable through its blob private endpoint, with soft delete, versioning and a
  * lifecycle that cools and archives old blobs.
@@ -48,35 +100,13 @@ export class BlobStorage extends pulumi.ComponentResource {
 
     const account = new storage.StorageAccount(
       `${name}-account`,
-      {
-        accountName: namer.name("storageAccount"),
-        resourceGroupName,
-        location,
-        kind: "StorageV2",
-        sku: { name: STORAGE_REDUNDANCY[args.redundancy] },
-        accessTier: "Hot",
-        allowBlobPublicAccess: false,
-        allowSharedKeyAccess: false,
-        defaultToOAuthAuthentication: true,
-        allowCrossTenantReplication: false,
-        enableHttpsTrafficOnly: true,
-        minimumTlsVersion: "TLS1_2",
-        publicNetworkAccess: "Disabled",
-        networkRuleSet: { defaultAction: "Deny", bypass: "None" },
-      },
+      privateAccountArgs({ resourceGroupName, location, accountName: namer.name("storageAccount") }, args.redundancy),
       { parent: this },
     );
 
     const blobService = new storage.BlobServiceProperties(
       `${name}-blob`,
-      {
-        accountName: account.name,
-        resourceGroupName,
-        blobServicesName: "default",
-        isVersioningEnabled: true,
-        deleteRetentionPolicy: { enabled: true, days: args.softDeleteDays },
-        containerDeleteRetentionPolicy: { enabled: true, days: args.softDeleteDays },
-      },
+      blobServiceArgs(account.name, resourceGroupName, args.softDeleteDays),
       { parent: this },
     );
 
@@ -121,9 +151,7 @@ export class BlobStorage extends pulumi.ComponentResource {
     );
 
     if (args.privateEndpoint) privateEndpoint(this, name, args, "blob", account.id, args.privateEndpoint);
-    applySharedArgs(this, name, account.id, args, { logs: false });
-    // Blob reads, writes and deletes are logged by the blob service, not the account.
-    sendDiagnostics(this, `${name}-blob`, pulumi.interpolate`${account.id}/blobServices/default`, args.diagnostics);
+    applyAccountArgs(this, name, account.id, args);
 
     this.accountId = account.id;
     this.accountName = account.name;

@@ -44,8 +44,20 @@ export interface EdgeArgs extends BaseArgs {
    * everything but /api/* goes to the site, and these paths are cached for a year.
    */
   cachedPaths: string[];
-  /** A static site (Static Web Apps, or a storage static website) served beside the API at its `hostName`: its own origin group, cached. */
-  staticSite?: { hostName: pulumi.Input<string> };
+  /** A static site (Static Web Apps, or a storage static website) served beside the API: its own origin group, cached. */
+  staticSite?: {
+    /** The site's host name: the origin and its host header. */
+    hostName: pulumi.Input<string>;
+    /** Reach the site over Private Link (Premium only); absent: over its public endpoint. */
+    privateLink?: {
+      /** The resource Front Door connects to (a storage account for a storage website). */
+      resourceId: pulumi.Input<string>;
+      /** Its sub-resource: `web` for a storage website's endpoint. */
+      groupId: string;
+      /** The resource's region. */
+      location: pulumi.Input<string>;
+    };
+  };
   /**
    * Host names Front Door answers on besides its endpoint's, each with a certificate Front Door
    * issues and renews (TLS 1.2 minimum), on every route and behind the WAF. Each needs a CNAME to
@@ -114,7 +126,8 @@ export class Edge extends pulumi.ComponentResource {
   constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("estate:edge:Edge", name, {}, opts);
     const { resourceGroupName, namer, sku, waf } = args;
-    if (args.origin.privateLink && sku !== "Premium") throw new Error("edge: a private link origin needs sku Premium");
+    if ((args.origin.privateLink || args.staticSite?.privateLink) && sku !== "Premium")
+      throw new Error("edge: a private link origin needs sku Premium");
     if (waf.managedRules && sku !== "Premium") throw new Error("edge: managed WAF rule sets need sku Premium");
     const domainNames = args.customDomains ?? [];
     for (const host of domainNames) {
@@ -311,7 +324,7 @@ export class Edge extends pulumi.ComponentResource {
     args: EdgeArgs,
     inProfile: { profileName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> },
   ) {
-    const hostName = args.staticSite!.hostName;
+    const { hostName, privateLink } = args.staticSite!;
     const group = new cdn.AFDOriginGroup(
       `${name}-origin-group-site`,
       {
@@ -341,6 +354,12 @@ export class Edge extends pulumi.ComponentResource {
         enabledState: "Enabled",
         priority: 1,
         weight: 1000,
+        sharedPrivateLinkResource: privateLink && {
+          privateLink: { id: privateLink.resourceId },
+          privateLinkLocation: privateLink.location,
+          groupId: privateLink.groupId,
+          requestMessage: "Front Door origin for the estate's static site",
+        },
       },
       { parent: this },
     );

@@ -286,6 +286,9 @@ export const NOT_NAMED_BY_NAMER: Readonly<Record<string, string>> = {
   "azure-native:managedidentity:FederatedIdentityCredential": IN_PARENT,
   "random:index/randomPassword:RandomPassword": NOT_AZURE,
   "command:local:Command": NOT_AZURE,
+  "azure-native:storage:StorageAccountStaticWebsite":
+    "a setting of its storage account's blob service, with no name of its own",
+  "azure-native:storage:Blob": "named by the site file's path inside $web",
   "azuread:index/application:Application": NOT_AZURE,
   "azuread:index/servicePrincipal:ServicePrincipal": NOT_AZURE,
   "azuread:index/appRoleAssignment:AppRoleAssignment": NOT_AZURE,

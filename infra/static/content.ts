@@ -21,6 +21,8 @@ export interface SiteContent {
   sha256: string;
   files: number;
   bytes: number;
+  /** Every file of the snapshot, as sorted POSIX paths relative to it. */
+  paths: string[];
 }
 
 /** A build folder that cannot be served: names the folder and what is wrong. */
@@ -76,7 +78,49 @@ export function snapshotSite(args: SiteContentArgs): SiteContent {
     cpSync(source, partial, { recursive: true });
     renameSync(partial, snapshot);
   }
-  return { folder: path.relative(args.rootDir, snapshot), sha256, files: files.length, bytes };
+  return { folder: path.relative(args.rootDir, snapshot), sha256, files: files.length, bytes, paths: files };
+}
+
+/**
+ * The Content-Type a host serves each file with, by extension: the IANA media types browsers
+ * expect (https://developer.mozilla.org/docs/Web/HTTP/Basics_of_HTTP/MIME_types/Common_types).
+ * A fixed table rather than the machine's mime database, so every machine uploads the same headers.
+ */
+export const CONTENT_TYPES: Record<string, string> = {
+  html: "text/html; charset=utf-8",
+  htm: "text/html; charset=utf-8",
+  css: "text/css; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  mjs: "text/javascript; charset=utf-8",
+  json: "application/json",
+  map: "application/json",
+  webmanifest: "application/manifest+json",
+  txt: "text/plain; charset=utf-8",
+  xml: "application/xml",
+  svg: "image/svg+xml",
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  avif: "image/avif",
+  ico: "image/vnd.microsoft.icon",
+  woff: "font/woff",
+  woff2: "font/woff2",
+  ttf: "font/ttf",
+  otf: "font/otf",
+  wasm: "application/wasm",
+  pdf: "application/pdf",
+  mp4: "video/mp4",
+  webm: "video/webm",
+};
+/** What a file whose extension the table lacks is served as: bytes, never guessed. */
+export const DEFAULT_CONTENT_TYPE = "application/octet-stream";
+
+/** The Content-Type of a site file, from CONTENT_TYPES by its lowercase extension. */
+export function contentTypeOf(file: string): string {
+  const extension = path.extname(file).slice(1).toLowerCase();
+  return CONTENT_TYPES[extension] ?? DEFAULT_CONTENT_TYPE;
 }
 
 /** Every file under `dir`, as sorted POSIX paths relative to it. */

@@ -10,6 +10,7 @@ import { snapshotSite, type SiteContent } from "./content.js";
 import { HOST_NAME } from "../naming/index.js";
 
 export { buildFolderProblem, SITE_INDEX, SiteContentError, snapshotSite, type SiteContent } from "./content.js";
+export { StorageWebsite, type StorageWebsiteArgs } from "./storage-website.js";
 
 /**
  * Static Web Apps plans. Standard adds the SLA, private endpoints, a linked backend ("bring your

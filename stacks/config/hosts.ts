@@ -10,8 +10,15 @@ import {
 import { defineArea, type Profile } from "./area.js";
 import { checkZones } from "./checks.js";
 
+/**
+ * What serves a static-site service: Azure Static Web Apps, or a storage account's static
+ * website behind Front Door Premium (infra/static/storage-website.ts).
+ */
+export const STATIC_SITE_HOSTS = ["staticWebApps", "storage"] as const;
+
 interface HostsDefaults {
   staticSites: {
+    host: (typeof STATIC_SITE_HOSTS)[number];
     sku: StaticSiteSku;
     region?: StaticSiteRegion;
     stagingEnvironments: boolean;
@@ -25,18 +32,36 @@ interface HostsDefaults {
 
 const DEFAULTS: Record<Profile, HostsDefaults> = {
   dev: {
-    staticSites: { sku: "Standard", stagingEnvironments: true, allowConfigFileUpdates: true, customDomains: [] },
+    staticSites: {
+      host: "staticWebApps",
+      sku: "Standard",
+      stagingEnvironments: true,
+      allowConfigFileUpdates: true,
+      customDomains: [],
+    },
     registry: { enabled: true, sku: "Basic", zoneRedundant: false },
     containerApps: { cpu: 0.5, minReplicas: 1, maxReplicas: 3, concurrentRequests: 50 },
   },
   ephemeral: {
-    staticSites: { sku: "Free", stagingEnvironments: false, allowConfigFileUpdates: true, customDomains: [] },
+    staticSites: {
+      host: "staticWebApps",
+      sku: "Free",
+      stagingEnvironments: false,
+      allowConfigFileUpdates: true,
+      customDomains: [],
+    },
     registry: { enabled: true, sku: "Basic", zoneRedundant: false },
     containerApps: { cpu: 0.25, minReplicas: 0, maxReplicas: 1, concurrentRequests: 50 },
   },
   // Prod: Premium registry (private, zone redundant), two replicas at least, no preview environments.
   prod: {
-    staticSites: { sku: "Standard", stagingEnvironments: false, allowConfigFileUpdates: true, customDomains: [] },
+    staticSites: {
+      host: "staticWebApps",
+      sku: "Standard",
+      stagingEnvironments: false,
+      allowConfigFileUpdates: true,
+      customDomains: [],
+    },
     registry: { enabled: true, sku: "Premium", zoneRedundant: true },
     containerApps: { cpu: 1, minReplicas: 2, maxReplicas: 10, concurrentRequests: 100 },
   },
@@ -52,6 +77,9 @@ export const hostsArea = defineArea({
     .object({
       staticSites: z
         .object({
+          /** What serves the site: Static Web Apps, or a storage static website (needs Front Door Premium). */
+          host: z.enum(STATIC_SITE_HOSTS),
+          /** Static Web Apps plan (host staticWebApps). */
           sku: z.enum(STATIC_SITE_SKUS),
           /** The site resource's region (content is served from the global edge); default: the estate's, when Static Web Apps has it. */
           region: z.enum(STATIC_SITE_REGIONS).optional(),

@@ -89,6 +89,15 @@ const GEO_REDUNDANCY: Record<StorageRedundancy, StorageRedundancy> = {
 };
 
 /**
+ * The redundancy of the estate's storage accounts (the data account, a storage website): the
+ * stack's, made geo-redundant when estate:dr replicates storage.
+ */
+export function storageRedundancy(config: EstateConfig): StorageRedundancy {
+  const { redundancy } = config.data.storage;
+  return drSecondary(config) && config.dr.failover.storage !== "none" ? GEO_REDUNDANCY[redundancy] : redundancy;
+}
+
+/**
  * The consistency a Cosmos DB account with a second region needs for the RPO: Session loses up to
  * 15 minutes of writes; Bounded Staleness at most its window (300 seconds or more with several
  * regions, and 100,000 operations); Strong none.
@@ -147,7 +156,7 @@ function withDisasterRecovery(config: EstateConfig, settings: DataSettings): Dat
             geoReplica: { location: secondary, maxReplicationLagSeconds: serviceBusLagSeconds(dr.rpoMinutes) },
           }
         : serviceBus,
-    storage: replicated("storage") ? { ...storage, redundancy: GEO_REDUNDANCY[storage.redundancy] } : storage,
+    storage: { ...storage, redundancy: storageRedundancy(config) },
     postgresql: flexible(postgresql, "postgresql"),
     mysql: flexible(mysql, "mysql"),
     secondary: {

@@ -1,4 +1,5 @@
 import { Edge } from "../../infra/edge/index.js";
+import { StorageWebsite } from "../../infra/static/index.js";
 import type { Foundation } from "./foundation.js";
 import type { GatewayTier } from "./gateway.js";
 import type { HostsTier } from "./hosts.js";
@@ -54,7 +55,11 @@ export function edgeTier(
       allowedCountries: config.edge.geoFilter?.allowedCountries,
     },
     cachedPaths: config.edge.cachedPaths,
-    staticSite: site && { hostName: site.defaultHostname },
+    staticSite: site && {
+      hostName: site.defaultHostname,
+      // loadHostedServices refuses a storage website without Front Door Premium.
+      privateLink: site instanceof StorageWebsite ? site.privateLinkOrigin : undefined,
+    },
     customDomains: config.edge.customDomains,
   });
   gateway?.acceptOnlyFrontDoor(edge.frontDoorId);

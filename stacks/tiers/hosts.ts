@@ -11,7 +11,7 @@ import {
 import { deployServicePackage, publishPackage, type AppCode } from "../../infra/compute/deploy.js";
 import type { ContainerRegistry } from "../../infra/containers/index.js";
 import { REGIONS } from "../../infra/naming/index.js";
-import { StaticSite } from "../../infra/static/index.js";
+import { StaticSite, StorageWebsite } from "../../infra/static/index.js";
 import { isAppService, isKeyVaultSetting, type AppServiceManifest } from "../../services/manifest.js";
 import { staticSiteRegion } from "../config/hosts.js";
 import type { EstateConfig } from "../config/schema.js";
@@ -30,6 +30,7 @@ import {
   flexServices,
   redisEndpoint,
   sqlEndpoint,
+  storageRedundancy,
   type DataServicesTier,
 } from "./data.js";
 import type { Foundation, Site } from "./foundation.js";
@@ -49,8 +50,8 @@ export interface HostsTier {
   containers?: ContainerHosts;
   /** The AKS cluster and the container services deployed into it, when the stack enables it. */
   kubernetes?: KubernetesHosts;
-  /** The static-site services, by name (at most one: Front Door has one site origin group). */
-  staticSites: Record<string, StaticSite>;
+  /** The static-site services, by name (at most one: Front Door has one site origin group), on the host estate:hosts.staticSites.host names. */
+  staticSites: Record<string, StaticSite | StorageWebsite>;
   /** Entra tenant whose caller tokens the services (and the gateway in front of them) accept. */
   tenantId: pulumi.Output<string>;
   /** The database users the services' SQL, PostgreSQL and MySQL bindings need: statements for each server's Entra administrator. */
@@ -149,7 +150,7 @@ export function hostsTier(
     registry,
     containers,
     kubernetes,
-    staticSites: staticSitesOf(foundation, rootDir, compute),
+    staticSites: staticSitesOf(foundation, networkTier, rootDir, compute),
     tenantId,
     databaseUsers: [...databaseUsers, ...(containers?.databaseUsers ?? []), ...(kubernetes?.databaseUsers ?? [])],
   };
@@ -280,19 +281,35 @@ export function backendOf(
 
 /**
  * Each static-site service's build output on a Static Web App (region and SKU from estate:hosts),
- * with the linked backend's app behind `/api` when the stack names one.
+ * with the linked backend's app behind `/api` when the stack names one; or, with host `storage`,
+ * on a private storage static website the deployer uploads to through the blob private endpoint.
  */
 function staticSitesOf(
-  { config, base, services }: Foundation,
+  { config, base, services, diagnostics, clientConfig }: Foundation,
+  { network, dns }: NetworkTier,
   rootDir: string,
   compute: Compute,
-): Record<string, StaticSite> {
+): Record<string, StaticSite | StorageWebsite> {
   const settings = config.hosts.staticSites;
   // loadHostedServices refuses a linked backend that is not one of these apps.
   const backend = settings.linkedBackend === undefined ? undefined : compute.apps[settings.linkedBackend];
   const sites = services.filter((service) => service.kind === "static-site");
   return Object.fromEntries(
     sites.map((service) => {
+      const content = { folder: path.relative(rootDir, service.buildPath!), rootDir };
+      if (settings.host === "storage") {
+        const website = new StorageWebsite(`website-${service.name}`, {
+          ...base,
+          diagnostics,
+          name: service.name,
+          content,
+          redundancy: storageRedundancy(config),
+          softDeleteDays: config.data.storage.softDeleteDays,
+          privateEndpoint: { subnetId: network.subnetIds.privateEndpoints, privateDnsZoneId: dns.zoneIds.blob! },
+          deployerPrincipalId: clientConfig.objectId,
+        });
+        return [service.name, website];
+      }
       // loadHostedServices refuses a static site the stack has no region for, before anything is declared.
       const region = staticSiteRegion(config.hosts, config.location)!;
       const site = new StaticSite(`site-${service.name}`, {
@@ -300,7 +317,7 @@ function staticSitesOf(
         name: service.name,
         sku: settings.sku,
         region,
-        content: { folder: path.relative(rootDir, service.buildPath!), rootDir },
+        content,
         customDomains: settings.customDomains.map((hostName) => ({ hostName })),
         stagingEnvironments: settings.stagingEnvironments,
         allowConfigFileUpdates: settings.allowConfigFileUpdates,
