@@ -5,6 +5,7 @@ import { REGION_NAMES } from "../../infra/naming/regions.js";
 import { fixturePlan } from "../testing/plan-fixture.js";
 import { estimateCost } from "./estimate.js";
 import { loadPriceTable } from "./prices.js";
+import { FREE_TYPES } from "./rules.js";
 import { costSummaryLine, renderCost } from "./report.js";
 
 const table = loadPriceTable();
@@ -66,5 +67,16 @@ describe("every region the config accepts, in the price table", () => {
       text.findIndex((line) => line.includes("Resource")),
     );
     expect(estimateCost(plan("eastus"), table).unpricedRegions).toEqual([]);
+  });
+
+  it("fits every line of the cost text to the width, the list of free resources included", () => {
+    const free = Object.keys(FREE_TYPES);
+    const many = fixturePlan(
+      "x",
+      free.map((type, i) => ({ type, name: `free-${i}`, inputs: {} })),
+    );
+    const lines = renderCost(estimateCost(many, table)).split("\n");
+    expect(lines.some((line) => line.includes(`Free (${free.length})`))).toBe(true);
+    expect(Math.max(...lines.map((line) => line.replace(/\x1b\[[0-9;]*m/g, "").length))).toBeLessThanOrEqual(120);
   });
 });

@@ -1,7 +1,7 @@
 import path from "node:path";
 import chalk from "chalk";
 import { writeJson } from "../output/files.js";
-import { renderTable } from "../output/table.js";
+import { renderTable, wrapLine } from "../output/table.js";
 import { OFFLINE_LABEL, shortType } from "../plan/schema.js";
 import type { CostReport, ResourceCost } from "./estimate.js";
 
@@ -85,7 +85,7 @@ export function renderCost(report: CostReport): string {
     chalk.red(`Unknown, no price (${report.counts.unknown}):`),
     report.resources.filter((r) => r.status === "unknown"),
   );
-  lines.push(chalk.dim(`Free (${report.counts.free}): ${summariseFree(report)}`));
+  lines.push(chalk.dim(wrapLine(`Free (${report.counts.free}): ${summariseFree(report)}`)));
   for (const approximation of report.approximations) lines.push(chalk.yellow(`Approximated: ${approximation}`));
   return lines.join("\n");
 }

@@ -4,7 +4,7 @@ import type { PolicyReport } from "../../policies/evaluate.js";
 import type { ResolvedSettings, SettingsFile } from "../../policies/settings.js";
 import { OFFLINE_LABEL } from "../plan/schema.js";
 import { findings, ruleIndex, settingsOrigin, settingsRows, statusLabel } from "../reports/format.js";
-import { renderTable } from "./table.js";
+import { renderTable, wrapLine } from "./table.js";
 
 const COLOUR: Record<string, (text: string) => string> = {
   violation: chalk.red.bold,
@@ -37,9 +37,11 @@ export function renderPolicy(report: PolicyReport, baseline?: { file: string }):
       `Policy for ${report.stack} (profile ${report.profile}), rule pack ${report.packVersion}; ${OFFLINE_LABEL}`,
     ),
     chalk.dim(
-      `Settings (${settingsOrigin(report)}): ${settingsRows(report.settings)
-        .map(([name, value]) => `${name} ${value}`)
-        .join("; ")}`,
+      wrapLine(
+        `Settings (${settingsOrigin(report)}): ${settingsRows(report.settings)
+          .map(([name, value]) => `${name} ${value}`)
+          .join("; ")}`,
+      ),
     ),
     table,
   ];

@@ -1,7 +1,7 @@
 import chalk from "chalk";
 import { afterEach, describe, expect, it } from "vitest";
 import { configureColour } from "./colour.js";
-import { fitColumns, renderTable } from "./table.js";
+import { fitColumns, renderTable, wrapLine } from "./table.js";
 
 const level = chalk.level;
 afterEach(() => {
@@ -60,5 +60,21 @@ describe("tables", () => {
     expect(chalk.level).toBe(3);
     configureColour({}, true);
     expect(chalk.level).toBe(3);
+  });
+});
+
+describe("long lines of prose", () => {
+  it("wrap at spaces to the width, the lines after the first indented, every word kept in order", () => {
+    const text = `Free (40): ${Array.from({ length: 40 }, (_, i) => `AFDOriginGroup${i} x${i + 1}`).join(", ")}`;
+    const lines = wrapLine(text, 70).split("\n");
+    expect(lines.length).toBeGreaterThan(5);
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(70);
+    expect(lines.slice(1).every((line) => line.startsWith("  ") && !line.startsWith("   "))).toBe(true);
+    expect(lines.map((line) => line.trim()).join(" ")).toBe(text);
+  });
+
+  it("leave a line that fits alone, and put a word longer than the width on its own line", () => {
+    expect(wrapLine("Free (1): Lock x1", 70)).toBe("Free (1): Lock x1");
+    expect(wrapLine(`a ${"b".repeat(30)} c`, 10).split("\n")).toEqual(["a", `  ${"b".repeat(30)}`, "  c"]);
   });
 });

@@ -70,4 +70,21 @@ export function renderTable(head: string[], rows: string[][], width = process.st
   ].join("\n");
 }
 
+/**
+ * A long line of prose (a list of free resources, the policy settings) wrapped at spaces to the
+ * terminal's width, the lines after the first indented: a 1,000-character line reads as a block.
+ */
+export function wrapLine(text: string, width = process.stdout.columns || PIPED_WIDTH, indent = "  "): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    const next = line ? `${line} ${word}` : `${lines.length ? indent : ""}${word}`;
+    if (line && visibleLength(next) > width) {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else line = next;
+  }
+  return [...lines, line].join("\n");
+}
+
 const pad = (text: string, width: number) => text + " ".repeat(Math.max(0, width - visibleLength(text)));
