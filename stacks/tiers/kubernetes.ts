@@ -71,7 +71,7 @@ export function kubernetesHosts(
     oidcIssuerUrl: cluster.oidcIssuerUrl,
   });
   // The app reaches the cache with its workload identity (Entra ID), never an access key.
-  if (data.redis) data.redis.grantCacheAccess("workload", workload.principalId);
+  if (data.redis) data.grantCacheAccess("workload", workload.principalId);
   const databaseUsers = databaseUserSteps(
     { name: app.name, mysql, postgresql },
     { name: identityName, clientId: workload.clientId },
