@@ -229,6 +229,22 @@ describe("SQL, Redis and Service Bus rules", () => {
     });
     expect(at("azure-native:servicebus:Namespace", { sku: { name: "Basic" } }).status).toBe("usage");
   });
+
+  it("bills a Premium shard's replicas beyond the first as one node each, half the two-node shard price", () => {
+    const p1 = { name: "Premium", family: "P", capacity: 1 };
+    const shard = 0.554 * 730; // the eastus P1 shard: primary and one replica
+    expect(at("azure-native:redis:Redis", { sku: p1, replicasPerPrimary: 1 }).monthly).toBeCloseTo(shard, 2);
+    const zonal = at("azure-native:redis:Redis", { sku: p1, replicasPerPrimary: 2, zones: ["1", "2", "3"] });
+    expect(zonal.lines[0]).toMatchObject({ quantity: 1.5, note: "1 shard of 3 nodes (primary and 2 replicas)" });
+    expect(zonal.monthly).toBeCloseTo(shard * 1.5, 2);
+    // Two shards of four nodes each: eight nodes, four two-node shard prices.
+    expect(at("azure-native:redis:Redis", { sku: p1, shardCount: 2, replicasPerPrimary: 3 }).lines[0].quantity).toBe(4);
+    // Basic and Standard have no replica count: the meter is the cache.
+    expect(
+      at("azure-native:redis:Redis", { sku: { name: "Standard", family: "C", capacity: 1 }, replicasPerPrimary: 2 })
+        .lines[0].quantity,
+    ).toBe(1);
+  });
 });
 
 describe("PostgreSQL and MySQL flexible server rules", () => {

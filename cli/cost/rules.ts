@@ -207,13 +207,19 @@ const RULES: Record<string, Rule> = {
   "azure-native:sql:FailoverGroup": (inputs, context) => failoverGroupSecondaries(inputs, context),
   "azure-native:dbforpostgresql:Server": (inputs) => flexibleServer("postgresql", inputs),
   "azure-native:dbformysql:Server": (inputs) => flexibleServer("mysql", inputs),
+  // Caches bill per node (https://learn.microsoft.com/azure/azure-cache-for-redis/cache-reserved-pricing:
+  // "sold in increments of nodes", two a Premium cache by default). A shard's meter is its two nodes,
+  // the primary and one replica; each further replica (replicasPerPrimary 2-3) adds a node, half of it.
   "azure-native:redis:Redis": (inputs) => {
     const sku = inputs.sku ?? {};
-    const shards = sku.name === "Premium" ? count(inputs.shardCount, 1) : 1;
+    const premium = sku.name === "Premium";
+    const shards = premium ? count(inputs.shardCount, 1) : 1;
+    const replicas = premium ? count(inputs.replicasPerPrimary ?? inputs.replicasPerMaster, 1) : 1;
+    const shardsNote = `${shards} shard${shards === 1 ? "" : "s"}`;
     return priced({
       meter: `redis.${sku.name}.${sku.family}${sku.capacity}`,
-      quantity: shards,
-      note: `${shards} shard${shards === 1 ? "" : "s"}`,
+      quantity: (shards * (1 + replicas)) / 2,
+      note: replicas === 1 ? shardsNote : `${shardsNote} of ${1 + replicas} nodes (primary and ${replicas} replicas)`,
     });
   },
   "azure-native:servicebus:Namespace": (inputs) => {
