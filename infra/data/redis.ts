@@ -32,7 +32,7 @@ export interface RedisArgs extends BaseArgs {
   sku: RedisSku;
   /** C0-C6 for Basic and Standard, P1-P5 for Premium. */
   capacity: number;
-  /** Premium only: the primary and its replicas spread over the region's zones, one node a zone (two or three zones). */
+  /** Premium only: the primary and its replicas spread over the region's zones, as many zones as nodes up to three. */
   zoneRedundant: boolean;
   /**
    * Premium only: replicas per primary, 1-3, fixed at creation (REDIS_MAX_REPLICAS). Absent: two
