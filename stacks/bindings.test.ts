@@ -131,6 +131,21 @@ describe("bindings in an estate with disaster recovery", () => {
     );
     expect(settings.SQL_SERVER).toBe(`${group.physicalName}.database.windows.net`);
     expect(settings.REDIS_URL).toMatch(/^rediss:\/\/.+\.geo\.redis\.cache\.windows\.net:6380$/);
+    // The service identity the apps of both regions sign in as has its access policy on both caches:
+    // after a failover the geo-primary name leads to the former secondary, which checks its own.
+    const identity = plan.resources.find(
+      (r) =>
+        r.type === "azure-native:managedidentity:UserAssignedIdentity" &&
+        /-orders$/.test(String(r.inputs.resourceName)),
+    )!;
+    const caches = plan.resources.filter((r) => r.type === "azure-native:redis:Redis");
+    const assigned = plan.resources
+      .filter((r) => r.type === "azure-native:redis:AccessPolicyAssignment")
+      .map((r) => [r.inputs.cacheName, r.inputs.objectId, r.inputs.accessPolicyName]);
+    expect(assigned.sort()).toEqual(
+      caches.map((c) => [c.physicalName, identity.outputs.principalId, "Data Contributor"]).sort(),
+    );
+    expect(caches.map((c) => c.inputs.location).sort()).toEqual(["northeurope", "westeurope"]);
   }, 180_000);
 });
 

@@ -70,6 +70,9 @@ describe("the prod estate with disaster recovery", () => {
     });
     const caches = ofType(prod, "azure-native:redis:Redis");
     expect(caches.map((c) => c.inputs.location).sort()).toEqual(["northeurope", "westeurope"]);
+    // Geo-replication takes one replica per primary: the zone-redundant profile's caches get two
+    // nodes in two zones each, not three in three (which Azure would refuse to link).
+    for (const cache of caches) expect(cache.inputs).toMatchObject({ replicasPerPrimary: 1, zones: ["1", "2"] });
     expect(oneOfType(prod, "azure-native:redis:LinkedServer").inputs).toMatchObject({
       linkedRedisCacheLocation: "northeurope",
       serverRole: "Secondary",
@@ -321,6 +324,25 @@ describe("estate dr", () => {
       minutes: null,
       statement: expect.stringContaining("grace period is 60 minutes"),
     });
+  });
+
+  it("reports a linked cache's replicas, and a link Azure refuses (more than one replica) as replicating nothing", () => {
+    expect(byService(buildDrReport(prod).resources, "Redis").protection).toBe(
+      "passive geo-replication, 1 replica per primary",
+    );
+    // A plan saved before caches were limited to one replica when geo-replicated.
+    const threeNodes = withTargets(prod, { rpoMinutes: 5, rtoMinutes: 60 }, (r) =>
+      r.type === "azure-native:redis:Redis" ? { ...r, inputs: { ...r.inputs, replicasPerPrimary: 2 } } : r,
+    );
+    const redis = byService(buildDrReport(threeNodes).resources, "Redis");
+    expect(redis.protection).toBe("passive geo-replication, 2 replicas per primary (refused by Azure)");
+    for (const judged of [redis.rpo, redis.rto])
+      expect(judged).toMatchObject({
+        verdict: "not met",
+        minutes: null,
+        reason: expect.stringContaining("Azure refuses this link"),
+        source: expect.stringContaining("cache-how-to-multi-replicas"),
+      });
   });
 
   it("judges nothing when DR is off, and never fails a non-prod stack", () => {

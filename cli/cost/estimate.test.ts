@@ -29,6 +29,7 @@ const table: PriceTable = {
         "privatelink.endpoint": meter(0.01, "hour"),
         "dns.privateZone": meter(0.5, "month"),
         "cosmos.autoscale": meter(0.012, "hour"),
+        "cosmos.storage": meter(0.25, "usage"),
         "storage.Standard_LRS": meter(0.02, "usage"),
       },
     },
@@ -90,9 +91,11 @@ describe("estimateCost", () => {
   it("marks free, usage-billed and unknown resources explicitly, never as a silent zero", () => {
     expect(byName("nsg")).toMatchObject({ status: "free", monthly: 0 });
     expect(byName("rg").status).toBe("free");
+    // Throughput is the containers'; the account's own charge is its data, per GB in each region.
     expect(byName("cosmos")).toMatchObject({
-      status: "free",
-      reason: expect.stringContaining("databases and containers"),
+      status: "usage",
+      monthly: null,
+      reason: expect.stringContaining("data stored in testregion 0.25 USD per 1/Month"),
     });
     expect(byName("st")).toMatchObject({
       status: "usage",
@@ -104,7 +107,7 @@ describe("estimateCost", () => {
       monthly: null,
       reason: "no price rule for azure-native:foo:Bar",
     });
-    expect(report.counts).toEqual({ priced: 6, free: 3, usage: 1, unknown: 1 });
+    expect(report.counts).toEqual({ priced: 6, free: 2, usage: 2, unknown: 1 });
     expect(report.resources.some((r) => r.name === "data")).toBe(false); // components are not billed
   });
 
@@ -228,6 +231,69 @@ describe("SQL, Redis and Service Bus rules", () => {
       quantity: 2,
     });
     expect(at("azure-native:servicebus:Namespace", { sku: { name: "Basic" } }).status).toBe("usage");
+  });
+
+  it("bills a Premium shard's replicas beyond the first as one node each, half the two-node shard price", () => {
+    const p1 = { name: "Premium", family: "P", capacity: 1 };
+    const shard = 0.554 * 730; // the eastus P1 shard: primary and one replica
+    expect(at("azure-native:redis:Redis", { sku: p1, replicasPerPrimary: 1 }).monthly).toBeCloseTo(shard, 2);
+    const zonal = at("azure-native:redis:Redis", { sku: p1, replicasPerPrimary: 2, zones: ["1", "2", "3"] });
+    expect(zonal.lines[0]).toMatchObject({ quantity: 1.5, note: "1 shard of 3 nodes (primary and 2 replicas)" });
+    expect(zonal.monthly).toBeCloseTo(shard * 1.5, 2);
+    // Two shards of four nodes each: eight nodes, four two-node shard prices.
+    expect(at("azure-native:redis:Redis", { sku: p1, shardCount: 2, replicasPerPrimary: 3 }).lines[0].quantity).toBe(4);
+    // Basic and Standard have no replica count: the meter is the cache.
+    expect(
+      at("azure-native:redis:Redis", { sku: { name: "Standard", family: "C", capacity: 1 }, replicasPerPrimary: 2 })
+        .lines[0].quantity,
+    ).toBe(1);
+  });
+});
+
+describe("the Cosmos DB account's own charges", () => {
+  const real = loadPriceTable();
+  const account = (inputs: Record<string, unknown>) =>
+    estimateCost(
+      fixturePlan("x", [
+        {
+          type: "azure-native:cosmosdb:DatabaseAccount",
+          name: "cosmos",
+          inputs: {
+            location: "westeurope",
+            locations: [{ locationName: "westeurope" }, { locationName: "northeurope" }],
+            ...inputs,
+          },
+        },
+      ]),
+      real,
+    ).resources[0];
+  const continuous = (tier?: string) => ({
+    backupPolicy: { type: "Continuous", ...(tier ? { continuousModeProperties: { tier } } : {}) },
+  });
+
+  it("bills the data stored in every region and 30-day continuous backup per GB: usage, never a zero", () => {
+    const cosmos = account(continuous("Continuous30Days"));
+    expect(cosmos).toMatchObject({ status: "usage", monthly: null, daily: null, lines: [] });
+    expect(cosmos.reason).toContain("data stored in westeurope 0.27 USD per 1 GB/Month");
+    expect(cosmos.reason).toContain("data stored in northeurope 0.2625 USD per 1 GB/Month");
+    expect(cosmos.reason).toContain("30-day continuous backup of it in westeurope 0.216 USD per 1 GB/Month");
+    expect(cosmos.reason).toContain("30-day continuous backup of it in northeurope 0.21 USD per 1 GB/Month");
+    // An unstated tier is taken as the billed one.
+    expect(account(continuous()).reason).toContain("30-day continuous backup of it in westeurope");
+  });
+
+  it("bills no backup for the free 7-day tier or periodic backup, and request units when serverless", () => {
+    for (const free of [continuous("Continuous7Days"), { backupPolicy: { type: "Periodic" } }]) {
+      const cosmos = account(free);
+      expect(cosmos.status).toBe("usage");
+      expect(cosmos.reason).toContain("data stored in westeurope");
+      expect(cosmos.reason).not.toContain("backup of it");
+    }
+    const serverless = account({
+      capabilities: [{ name: "EnableServerless" }],
+      locations: [{ locationName: "westeurope" }],
+    });
+    expect(serverless.reason).toContain("request units 0.27 USD per 1M request units; data stored in westeurope");
   });
 });
 

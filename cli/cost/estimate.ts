@@ -100,18 +100,20 @@ export function estimateCost(plan: Plan, table: PriceTable): CostReport {
         case "unknown":
           return { ...base, status: "unknown", monthly: null, daily: null, lines: [], reason: pricing.reason };
         case "usage": {
-          const meter = meterIn(pricing.meter, region);
-          if (!meter) unpriced(region);
-          const rate = meter
-            ? `${meter.price} ${table.currency} per ${meter.unit}`
-            : `no ${pricing.meter} price for ${region}`;
+          // Each meter's rate (in its own region), quantities unknown: listed, never counted.
+          const rates = pricing.meters.map(({ meter: key, region: where = region, note }) => {
+            const meter = meterIn(key, where);
+            if (!meter) unpriced(where);
+            const rate = meter ? `${meter.price} ${table.currency} per ${meter.unit}` : `no ${key} price for ${where}`;
+            return note ? `${note} ${rate}` : rate;
+          });
           return {
             ...base,
             status: "usage",
             monthly: null,
             daily: null,
             lines: [],
-            reason: `${pricing.reason}: ${rate}`,
+            reason: `${pricing.reason}: ${rates.join("; ")}`,
           };
         }
         case "priced": {

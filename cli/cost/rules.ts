@@ -13,11 +13,18 @@ export interface Charge {
   note?: string;
 }
 
+/** A meter a resource bills per use; `region` and `note` as for a Charge (a copy's region, what it meters). */
+export interface UsageMeter {
+  meter: string;
+  region?: string;
+  note?: string;
+}
+
 /** How a resource is billed, decided from its type token and SKU/capacity inputs. */
 export type Pricing =
   | { kind: "priced"; charges: Charge[] }
   | { kind: "free"; reason: string }
-  | { kind: "usage"; meter: string; reason: string }
+  | { kind: "usage"; meters: UsageMeter[]; reason: string }
   | { kind: "unknown"; reason: string };
 
 export interface RuleContext {
@@ -30,7 +37,11 @@ type Rule = (inputs: Record<string, any>, context: RuleContext) => Pricing;
 
 const free = (reason: string): Pricing => ({ kind: "free", reason });
 const priced = (...charges: Charge[]): Pricing => ({ kind: "priced", charges });
-const usage = (meter: string, reason: string): Pricing => ({ kind: "usage", meter, reason });
+const usage = (meter: string | UsageMeter[], reason: string): Pricing => ({
+  kind: "usage",
+  meters: typeof meter === "string" ? [{ meter }] : meter,
+  reason,
+});
 const unknown = (reason: string): Pricing => ({ kind: "unknown", reason });
 
 /**
@@ -192,13 +203,7 @@ const RULES: Record<string, Rule> = {
     return priced({ meter: `appservice.${os}.${sku}`, quantity: instances, note });
   },
   "azure-native:web:WebApp": (inputs, context) => flexAlwaysReady(inputs, context),
-  "azure-native:cosmosdb:DatabaseAccount": (inputs) => {
-    const capabilities: Array<{ name?: string }> = inputs.capabilities ?? [];
-    if (capabilities.some((c) => c.name === "EnableServerless")) {
-      return usage("cosmos.serverless", "serverless accounts bill per request unit and GB stored");
-    }
-    return free("provisioned throughput is billed on its databases and containers");
-  },
+  "azure-native:cosmosdb:DatabaseAccount": (inputs) => cosmosAccount(inputs),
   "azure-native:cosmosdb:SqlResourceSqlDatabase": (inputs, context) => cosmosThroughput(inputs, context),
   "azure-native:cosmosdb:SqlResourceSqlContainer": (inputs, context) => cosmosThroughput(inputs, context),
   "azure-native:sql:Database": (inputs) => sqlDatabase(inputs),
@@ -206,13 +211,19 @@ const RULES: Record<string, Rule> = {
   "azure-native:sql:FailoverGroup": (inputs, context) => failoverGroupSecondaries(inputs, context),
   "azure-native:dbforpostgresql:Server": (inputs) => flexibleServer("postgresql", inputs),
   "azure-native:dbformysql:Server": (inputs) => flexibleServer("mysql", inputs),
+  // Caches bill per node (https://learn.microsoft.com/azure/azure-cache-for-redis/cache-reserved-pricing:
+  // "sold in increments of nodes", two a Premium cache by default). A shard's meter is its two nodes,
+  // the primary and one replica; each further replica (replicasPerPrimary 2-3) adds a node, half of it.
   "azure-native:redis:Redis": (inputs) => {
     const sku = inputs.sku ?? {};
-    const shards = sku.name === "Premium" ? count(inputs.shardCount, 1) : 1;
+    const premium = sku.name === "Premium";
+    const shards = premium ? count(inputs.shardCount, 1) : 1;
+    const replicas = premium ? count(inputs.replicasPerPrimary ?? inputs.replicasPerMaster, 1) : 1;
+    const shardsNote = `${shards} shard${shards === 1 ? "" : "s"}`;
     return priced({
       meter: `redis.${sku.name}.${sku.family}${sku.capacity}`,
-      quantity: shards,
-      note: `${shards} shard${shards === 1 ? "" : "s"}`,
+      quantity: (shards * (1 + replicas)) / 2,
+      note: replicas === 1 ? shardsNote : `${shardsNote} of ${1 + replicas} nodes (primary and ${replicas} replicas)`,
     });
   },
   "azure-native:servicebus:Namespace": (inputs) => {
@@ -361,6 +372,48 @@ function realtimeUnits(service: "signalr" | "webpubsub", inputs: Record<string, 
     quantity: units,
     note: `${units} unit${units === 1 ? "" : "s"}; messages beyond the included ones billed per use`,
   });
+}
+
+/**
+ * A Cosmos DB account's own charges, all per use (provisioned throughput is billed on its databases
+ * and containers): request units when serverless, the data stored in each of its regions per
+ * GB-month, and with 30-day continuous backup the backup of that data in each region per GB-month
+ * (the 7-day tier's backup is free, and so are periodic backup's two copies, all the estate keeps).
+ * The plan says nothing of how much is stored, so these are rates, never a zero.
+ * Sources: https://learn.microsoft.com/azure/cosmos-db/understand-your-bill#billing-examples-with-geo-replication
+ * ($0.25/GB stored, billed again in each added region), https://learn.microsoft.com/azure/cosmos-db/continuous-backup-restore-introduction#continuous-backup-pricing
+ * ("$0.20/GB x data size x number of regions" for the 30-day tier; 7-day not charged).
+ */
+function cosmosAccount(inputs: Record<string, any>): Pricing {
+  const capabilities: Array<{ name?: string }> = inputs.capabilities ?? [];
+  const serverless = capabilities.some((c) => c.name === "EnableServerless");
+  const regions = ((inputs.locations ?? []) as Array<{ locationName?: string }>)
+    .map((l) => l.locationName)
+    .filter((l): l is string => Boolean(l));
+  const where = regions.length ? regions : [undefined];
+  const backup = inputs.backupPolicy ?? {};
+  // A continuous policy without its tier is taken as the billed 30-day one: never a silent zero.
+  const thirtyDay = backup.type === "Continuous" && backup.continuousModeProperties?.tier !== "Continuous7Days";
+  const inRegion = (region: string | undefined) => (region ? ` in ${region}` : "");
+  const billed = [
+    ...(serverless ? ["per request unit"] : []),
+    "per GB stored",
+    ...(thirtyDay ? ["per GB of 30-day continuous backup"] : []),
+  ];
+  return usage(
+    [
+      ...(serverless ? [{ meter: "cosmos.serverless", note: "request units" }] : []),
+      ...where.map((region) => ({ meter: "cosmos.storage", region, note: `data stored${inRegion(region)}` })),
+      ...(thirtyDay
+        ? where.map((region) => ({
+            meter: "cosmos.backup.continuous30",
+            region,
+            note: `30-day continuous backup of it${inRegion(region)}`,
+          }))
+        : []),
+    ],
+    `${serverless ? "a serverless account bills" : "throughput is billed on its databases and containers; the account bills"} ${billed.join(", ").replace(/, ([^,]+)$/, " and $1")}, the GB counted in each of its regions`,
+  );
 }
 
 function cosmosThroughput(inputs: Record<string, any>, context: RuleContext): Pricing {

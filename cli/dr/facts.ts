@@ -1,3 +1,5 @@
+import { REDIS_GEO_REPLICATION_MAX_REPLICAS } from "../../infra/data/options.js";
+
 /**
  * What Azure documents about recovering each stateful service from the loss of its region: the
  * recovery point (data lost) and recovery time, each with the page that states it. `minutes` is
@@ -29,6 +31,8 @@ const STORAGE_REGION_LOSS = `${RELIABILITY}/reliability-storage-blob#behavior-du
 const STORAGE_REDUNDANCY = "https://learn.microsoft.com/azure/storage/common/storage-redundancy";
 const SERVICE_BUS_GEO = `${RELIABILITY}/reliability-service-bus#geo-replication`;
 const REDIS_GEO = "https://learn.microsoft.com/azure/azure-cache-for-redis/cache-how-to-geo-replication";
+const REDIS_MULTI_REPLICAS =
+  "https://learn.microsoft.com/azure/azure-cache-for-redis/cache-how-to-multi-replicas#limitations";
 const POSTGRESQL_BCDR = "https://learn.microsoft.com/azure/postgresql/backup-restore/concepts-business-continuity";
 const MYSQL_BCDR = "https://learn.microsoft.com/azure/mysql/flexible-server/concepts-business-continuity";
 const KEY_VAULT_FAILOVER = `${RELIABILITY}/reliability-key-vault#microsoft-managed-failover-to-a-paired-region`;
@@ -181,6 +185,13 @@ export const DR_FACTS = {
         statement: "failover to the geo-secondary is customer-initiated; no failover time is stated",
         source: REDIS_GEO,
       },
+    },
+    /** Replicas per primary a linked cache may have: a link between caches of more is refused, so nothing replicates. */
+    maxReplicasPerPrimary: REDIS_GEO_REPLICATION_MAX_REPLICAS,
+    refusedLink: {
+      minutes: null,
+      statement: `geo-replication links caches of ${REDIS_GEO_REPLICATION_MAX_REPLICAS} replica per primary only: Azure refuses this link, so nothing is replicated`,
+      source: REDIS_MULTI_REPLICAS,
     },
   },
   flexibleServer: {

@@ -279,15 +279,23 @@ export function buildDrReport(plan: Plan): DrReport {
   for (const r of all(T.redis).filter((c) => !linkedNames.has(nameOf(c)))) {
     const link = links.find((l) => l.inputs.name === nameOf(r));
     if (link) {
+      const regions = [regionOf(r), String(link.inputs.linkedRedisCacheLocation)];
+      const pair = [r, all(T.redis).find((c) => nameOf(c) === link.inputs.linkedServerName)];
+      const replicas = Math.max(...pair.map((c) => Number(c?.inputs.replicasPerPrimary ?? 1)));
+      const protection = `passive geo-replication, ${replicas} replica${replicas === 1 ? "" : "s"} per primary`;
+      if (replicas > DR_FACTS.redis.maxReplicasPerPrimary) {
+        const refused: Judged = {
+          ...DR_FACTS.redis.refusedLink,
+          verdict: "not met",
+          reason: DR_FACTS.redis.refusedLink.statement,
+        };
+        entries.push(entry(r, "Redis", regions, `${protection} (refused by Azure)`, refused, refused));
+        continue;
+      }
       entries.push(
-        entry(
-          r,
-          "Redis",
-          [regionOf(r), String(link.inputs.linkedRedisCacheLocation)],
-          "passive geo-replication",
-          ...both(DR_FACTS.redis.geoReplication),
-          ["apps use the geo-primary host name, which follows a failover"],
-        ),
+        entry(r, "Redis", regions, protection, ...both(DR_FACTS.redis.geoReplication), [
+          "apps use the geo-primary host name, which follows a failover",
+        ]),
       );
       continue;
     }

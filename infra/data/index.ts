@@ -7,7 +7,7 @@ import { KeyVault, type KeyVaultArgs } from "../secrets/key-vault.js";
 import { CosmosDb, type CosmosArgs } from "./cosmos.js";
 import { MySqlServer, type MySqlArgs } from "./mysql.js";
 import { PostgreSqlServer, type PostgreSqlArgs } from "./postgresql.js";
-import { RedisCache, type RedisArgs } from "./redis.js";
+import { RedisCache, type RedisAccessPolicy, type RedisArgs } from "./redis.js";
 import { ServiceBus, type ServiceBusArgs } from "./service-bus.js";
 import { SqlDatabase, type SqlArgs } from "./sql.js";
 import { SqlFailoverGroup, type SqlFailoverGroupArgs } from "./sql-failover.js";
@@ -39,6 +39,7 @@ export {
 } from "./cosmos.js";
 export {
   REDIS_EVICTION_POLICIES,
+  REDIS_GEO_REPLICATION_MAX_REPLICAS,
   REDIS_RDB_FREQUENCIES,
   STORAGE_REDUNDANCY,
   ZONAL_REDUNDANCY,
@@ -238,6 +239,18 @@ export class DataTier extends pulumi.ComponentResource {
       if (secondary.network) this.endpointsIn(name, secondary, secondary.network, args);
     }
     this.registerOutputs({});
+  }
+
+  /**
+   * Gives a principal a Redis access policy on the cache and, when it is geo-replicated, on the
+   * linked secondary too: an assignment is a resource of one cache
+   * (https://learn.microsoft.com/azure/templates/microsoft.cache/redis/accesspolicyassignments) and
+   * geo-replication links the caches' data only, so the apps that fail over to the secondary need
+   * theirs there before an operator promotes it.
+   */
+  grantCacheAccess(key: string, principalId: pulumi.Input<string>, policy?: RedisAccessPolicy): void {
+    if (!this.redis) throw new Error(`data tier: no Redis cache to grant ${key} access to`);
+    for (const cache of [this.redis, this.redisSecondary]) cache?.grantCacheAccess(key, principalId, policy);
   }
 
   /** The secondary VNet's private endpoints, through the same helper as every data component's own. */

@@ -18,6 +18,21 @@ export type RedisEvictionPolicy = (typeof REDIS_EVICTION_POLICIES)[number];
 export const REDIS_RDB_FREQUENCIES = [15, 30, 60, 360, 720, 1440] as const;
 
 /**
+ * Replicas per primary a Premium cache can have: 1 (Azure's default, two nodes a shard) to 3, fixed
+ * at creation; more than one rules out geo-replication and AOF persistence.
+ * Source: https://learn.microsoft.com/azure/azure-cache-for-redis/cache-how-to-multi-replicas#limitations
+ */
+export const REDIS_MAX_REPLICAS = 3;
+
+/**
+ * Passive geo-replication links caches of one replica per primary only: "Both caches should have only
+ * one replica per primary per shard" (https://learn.microsoft.com/azure/azure-cache-for-redis/cache-how-to-geo-replication#geo-replication-prerequisites),
+ * "You can't use geo-replication with caches that have more than one replica"
+ * (https://learn.microsoft.com/azure/azure-cache-for-redis/cache-how-to-multi-replicas#limitations).
+ */
+export const REDIS_GEO_REPLICATION_MAX_REPLICAS = 1;
+
+/**
  * Replication: within a datacentre (LRS) or across zones (ZRS), each optionally copied to the
  * paired region (GRS, GZRS) with read access there (RA-).
  * Source: https://learn.microsoft.com/azure/storage/common/storage-redundancy

@@ -20,6 +20,7 @@ const STORAGE = {
 let dev: Plan;
 let prod: Plan;
 let clustered: Plan;
+let geo: Plan;
 beforeAll(async () => {
   dev = await planComponents(() => {
     const cache = new RedisCache("redis", DEV);
@@ -28,6 +29,11 @@ beforeAll(async () => {
   });
   prod = await planComponents(() => {
     new RedisCache("redis", { ...DEV, sku: "Premium", capacity: 1, zoneRedundant: true });
+  });
+  geo = await planComponents(() => {
+    const zonal = { ...DEV, sku: "Premium" as const, capacity: 1, zoneRedundant: true, replicasPerPrimary: 1 };
+    const primary = new RedisCache("primary", zonal);
+    primary.geoReplicateTo(new RedisCache("secondary", { ...zonal, location: "northeurope" }));
   });
   clustered = await planComponents(() => {
     new RedisCache("redis", {
@@ -54,12 +60,26 @@ describe("Redis", () => {
     });
   });
 
-  it("spreads a Premium cache over zones", () => {
+  it("spreads a Premium cache over zones, a node in each of three", () => {
     expect(oneOfType(prod, "azure-native:redis:Redis").inputs).toMatchObject({
       sku: { name: "Premium", family: "P" },
       zones: ["1", "2", "3"],
+      replicasPerPrimary: 2,
     });
     expect(oneOfType(dev, "azure-native:redis:Redis").inputs.zones).toBeUndefined();
+    expect(oneOfType(dev, "azure-native:redis:Redis").inputs.replicasPerPrimary).toBeUndefined();
+  });
+
+  it("geo-replicates caches of one replica, a zone-redundant one over two zones", () => {
+    const caches = ofType(geo, "azure-native:redis:Redis");
+    expect(caches.map((c) => [c.inputs.location, c.inputs.replicasPerPrimary, c.inputs.zones])).toEqual([
+      [BASE.location, 1, ["1", "2"]],
+      ["northeurope", 1, ["1", "2"]],
+    ]);
+    expect(oneOfType(geo, "azure-native:redis:LinkedServer").inputs).toMatchObject({
+      linkedRedisCacheLocation: "northeurope",
+      serverRole: "Secondary",
+    });
   });
 
   it("is reachable through a private endpoint on redisCache with its DNS zone group", () => {
@@ -112,6 +132,30 @@ describe("Redis tiers", () => {
     );
     await expect(refused({ sku: "Premium", capacity: 1, shardCount: 11 })).rejects.toThrow(
       "shardCount is 11; a Premium cluster has 1-10 shards",
+    );
+  });
+
+  it("refuses replicas outside 1-3 or below Premium, and AOF persistence with more than one", async () => {
+    await expect(refused({ replicasPerPrimary: 2 })).rejects.toThrow(
+      "redis redis: replicasPerPrimary needs the Premium SKU; this cache is Standard",
+    );
+    await expect(refused({ sku: "Premium", capacity: 1, replicasPerPrimary: 4 })).rejects.toThrow(
+      "replicasPerPrimary is 4; a Premium cache has 1-3 replicas per primary",
+    );
+    await expect(
+      refused({ sku: "Premium", capacity: 1, zoneRedundant: true, persistence: { kind: "aof", storage: STORAGE } }),
+    ).rejects.toThrow("AOF persistence takes one replica per primary; this cache has 2");
+  });
+
+  it("refuses to geo-replicate a cache of more than one replica (Azure refuses the link)", async () => {
+    const premium = { ...DEV, sku: "Premium" as const, capacity: 1 };
+    await expect(
+      planComponents(() => {
+        const primary = new RedisCache("primary", { ...premium, zoneRedundant: true });
+        primary.geoReplicateTo(new RedisCache("secondary", { ...premium, replicasPerPrimary: 1 }));
+      }),
+    ).rejects.toThrow(
+      "redis primary: 2 replicas per primary; geo-replication links caches of 1 (set replicasPerPrimary: 1)",
     );
   });
 

@@ -6,7 +6,12 @@ import { stableGuid } from "../core/guid.js";
 import { assignRoles } from "../core/roles.js";
 import { applySharedArgs } from "../core/shared.js";
 import { privateEndpoint } from "../network/private-endpoint.js";
-import { REDIS_RDB_FREQUENCIES, type RedisEvictionPolicy } from "./options.js";
+import {
+  REDIS_GEO_REPLICATION_MAX_REPLICAS,
+  REDIS_MAX_REPLICAS,
+  REDIS_RDB_FREQUENCIES,
+  type RedisEvictionPolicy,
+} from "./options.js";
 
 export type RedisSku = "Basic" | "Standard" | "Premium";
 /** The built-in data access policies an app can be given (Data Owner, which also runs administrative commands, is not offered). */
@@ -27,8 +32,14 @@ export interface RedisArgs extends BaseArgs {
   sku: RedisSku;
   /** C0-C6 for Basic and Standard, P1-P5 for Premium. */
   capacity: number;
-  /** Premium only: replicas spread over the region's zones. */
+  /** Premium only: the primary and its replicas spread over the region's zones, as many zones as nodes up to three. */
   zoneRedundant: boolean;
+  /**
+   * Premium only: replicas per primary, 1-3, fixed at creation (REDIS_MAX_REPLICAS). Absent: two
+   * when zone redundant (a node in each of three zones), else Azure's one. A geo-replicated cache
+   * takes one only (REDIS_GEO_REPLICATION_MAX_REPLICAS), over two zones when zone redundant.
+   */
+  replicasPerPrimary?: number;
   /** Premium only: clustering over this many shards (1-10). */
   shardCount?: number;
   /** What Redis evicts when memory is full; Azure's volatile-lru unless given. */
@@ -44,6 +55,7 @@ function checkRedis(name: string, args: RedisArgs): void {
   const problems: string[] = [];
   const premiumOnly = {
     zoneRedundant: args.zoneRedundant || undefined,
+    replicasPerPrimary: args.replicasPerPrimary,
     shardCount: args.shardCount,
     persistence: args.persistence,
   };
@@ -57,7 +69,16 @@ function checkRedis(name: string, args: RedisArgs): void {
   ) {
     problems.push(`shardCount is ${args.shardCount}; a Premium cluster has 1-10 shards`);
   }
+  const replicas = args.replicasPerPrimary;
+  if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 1 || replicas > REDIS_MAX_REPLICAS)) {
+    problems.push(
+      `replicasPerPrimary is ${replicas}; a Premium cache has 1-${REDIS_MAX_REPLICAS} replicas per primary`,
+    );
+  }
   const p = args.persistence;
+  // https://learn.microsoft.com/azure/azure-cache-for-redis/cache-how-to-multi-replicas#limitations
+  if (p?.kind === "aof" && replicasOf(args) > 1)
+    problems.push(`AOF persistence takes one replica per primary; this cache has ${replicasOf(args)}`);
   if (p?.kind === "rdb" && !REDIS_RDB_FREQUENCIES.includes(p.frequencyMinutes ?? 60)) {
     problems.push(
       `persistence.frequencyMinutes is ${p.frequencyMinutes}; expected one of ${REDIS_RDB_FREQUENCIES.join(", ")}`,
@@ -66,6 +87,20 @@ function checkRedis(name: string, args: RedisArgs): void {
   if (p?.kind === "aof" && p.frequencyMinutes !== undefined)
     problems.push("persistence.frequencyMinutes applies to RDB snapshots only");
   if (problems.length) throw new Error(`redis ${name}: ${problems.join("; ")}`);
+}
+
+/** Replicas per primary the cache gets: as asked, else two when zone redundant (Premium), else one. */
+function replicasOf(args: RedisArgs): number {
+  return args.replicasPerPrimary ?? (args.zoneRedundant ? 2 : 1);
+}
+
+/**
+ * The zones a zone-redundant cache's nodes go to: one node a zone, as many zones as nodes up to the
+ * region's three (a zone-redundant Premium cache needs at least two zones and as many nodes as
+ * zones: https://azure.github.io/PSRule.Rules.Azure/en/rules/Azure.Redis.AvailabilityZone).
+ */
+function zonesOf(args: RedisArgs): string[] | undefined {
+  return args.zoneRedundant ? ["1", "2", "3"].slice(0, Math.min(replicasOf(args) + 1, 3)) : undefined;
 }
 
 /**
@@ -108,8 +143,8 @@ export class RedisCache extends pulumi.ComponentResource {
         // Persistence writes with the cache's own identity (no storage keys).
         identity: persistence ? { type: "SystemAssigned" } : undefined,
         shardCount: args.shardCount,
-        zones: args.zoneRedundant ? ["1", "2", "3"] : undefined,
-        replicasPerPrimary: args.zoneRedundant ? 2 : undefined,
+        zones: zonesOf(args),
+        replicasPerPrimary: args.zoneRedundant || args.replicasPerPrimary ? replicasOf(args) : undefined,
       },
       { parent: this },
     );
@@ -143,6 +178,13 @@ export class RedisCache extends pulumi.ComponentResource {
   geoReplicateTo(secondary: RedisCache): redis.LinkedServer {
     if (this.args.sku !== "Premium" || secondary.args.sku !== "Premium")
       throw new Error(`redis ${this.name}: geo-replication needs Premium caches on both sides`);
+    for (const cache of [this, secondary]) {
+      const replicas = replicasOf(cache.args);
+      if (replicas > REDIS_GEO_REPLICATION_MAX_REPLICAS)
+        throw new Error(
+          `redis ${cache.name}: ${replicas} replicas per primary; geo-replication links caches of ${REDIS_GEO_REPLICATION_MAX_REPLICAS} (set replicasPerPrimary: ${REDIS_GEO_REPLICATION_MAX_REPLICAS})`,
+        );
+    }
     return new redis.LinkedServer(
       `${this.name}-geo-link`,
       {

@@ -60,12 +60,9 @@ export function grantServiceData(
     data.storage.grantBlobAccess(key, principalId, blob.access === "readwrite" ? "write" : "read", blob.name);
   for (const queue of service.queues) data.serviceBus!.grantQueueAccess(key, principalId, queue.name, queue.access);
   if (!bindings) return;
+  // On the geo-secondary cache too (estate:dr): the service's apps in either region use it after a failover.
   if (service.redis)
-    data.redis!.grantCacheAccess(
-      key,
-      principalId,
-      service.redis.access === "readwrite" ? "Data Contributor" : "Data Reader",
-    );
+    data.grantCacheAccess(key, principalId, service.redis.access === "readwrite" ? "Data Contributor" : "Data Reader");
   if (service.search)
     platform.search!.grantDataAccess(
       key,

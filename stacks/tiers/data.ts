@@ -3,6 +3,7 @@ import { FUNCTIONS_HOST_CONTAINERS } from "../../infra/compute/index.js";
 import {
   DataTier,
   MIN_GRACE_PERIOD_MINUTES,
+  REDIS_GEO_REPLICATION_MAX_REPLICAS,
   type DataTierArgs,
   type StorageRedundancy,
 } from "../../infra/data/index.js";
@@ -157,6 +158,10 @@ function withDisasterRecovery(config: EstateConfig, settings: DataSettings): Dat
           }
         : serviceBus,
     storage: { ...storage, redundancy: storageRedundancy(config) },
+    // Geo-replication links caches of one replica per primary only: the nearest shape to the
+    // profile's zone-redundant three nodes is two, the primary and its replica in two zones, on
+    // both caches (the secondary takes the primary's settings).
+    redis: redis && replicated("redis") ? { ...redis, replicasPerPrimary: REDIS_GEO_REPLICATION_MAX_REPLICAS } : redis,
     postgresql: flexible(postgresql, "postgresql"),
     mysql: flexible(mysql, "mysql"),
     secondary: {
