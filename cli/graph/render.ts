@@ -4,13 +4,14 @@ import type { Plan } from "../plan/schema.js";
 import { buildGraph, graphNodes, toDot, toMermaid, type GraphView } from "./graph.js";
 
 /**
- * SVG from DOT with Graphviz compiled to WebAssembly: offline, no `dot` binary needed. Loaded
- * only here: it is most of the CLI's code, and every other command would pay for reading it.
+ * SVG from DOT with Graphviz compiled to WebAssembly (@viz-js/viz): offline, no `dot` binary
+ * needed. Loaded only here: it is most of the CLI's code, and every other command would pay for
+ * reading it. @viz-js/viz rather than @hpcc-js/wasm-graphviz: the latter decodes its embedded
+ * WebAssembly in JavaScript at every load, which took longer than the rest of `estate graph`.
  */
 export async function renderSvg(dot: string): Promise<string> {
-  const { Graphviz } = await import("@hpcc-js/wasm-graphviz");
-  const graphviz = await Graphviz.load();
-  return graphviz.dot(dot, "svg");
+  const { instance } = await import("@viz-js/viz");
+  return (await instance()).renderString(dot, { format: "svg" });
 }
 
 export interface GraphFiles {
