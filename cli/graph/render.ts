@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import v8 from "node:v8";
 import type { Plan } from "../plan/schema.js";
 import { buildGraph, graphNodes, toDot, toMermaid, type GraphView } from "./graph.js";
 
@@ -11,7 +12,23 @@ import { buildGraph, graphNodes, toDot, toMermaid, type GraphView } from "./grap
  */
 export async function renderSvg(dot: string): Promise<string> {
   const { instance } = await import("@viz-js/viz");
-  return (await instance()).renderString(dot, { format: "svg" });
+  return baselineOnly(async () => (await instance()).renderString(dot, { format: "svg" }));
+}
+
+/**
+ * Runs WebAssembly compiled by V8's baseline compiler (Liftoff) only. By default V8 recompiles
+ * the functions that run most with its optimising compiler, in the background, and Node waits
+ * for that before it exits: for one layout, longer than the layout itself (bench/policy). The
+ * flags are set back afterwards, with the two that --liftoff-only turns off: V8 refuses a code
+ * cache made under other flags, and the CLI's (bin/cli-bundle.js) may be written at exit.
+ */
+async function baselineOnly<T>(run: () => Promise<T>): Promise<T> {
+  v8.setFlagsFromString("--liftoff-only");
+  try {
+    return await run();
+  } finally {
+    v8.setFlagsFromString("--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering");
+  }
 }
 
 export interface GraphFiles {
