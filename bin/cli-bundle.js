@@ -18,6 +18,7 @@ import { createHash } from "node:crypto";
 import { createRequire, isBuiltin, Module } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import v8 from "node:v8";
 import vm from "node:vm";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -133,6 +134,8 @@ export function runBundle(file, command) {
   // Source-mapped traces when debugging; and a bundle built before `estate.import` calls import().
   if (process.env.ESTATE_DEBUG || !source.includes(IMPORT)) return createRequire(import.meta.url)(file);
   globalThis[Symbol.for("estate.import")] = (specifier) => import(specifier);
+  // Before the script is compiled: V8 takes a code cache only under the flags it was made with.
+  if (WITHOUT_OPTIMISING_COMPILER.includes(command)) v8.setFlagsFromString("--no-opt");
   const cacheFile = `${file}.${/^[a-z]+$/.test(command ?? "") ? command : "help"}.v8cache`;
   let cachedData;
   try {
@@ -154,6 +157,14 @@ export function runBundle(file, command) {
   module.filename = file;
   script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
 }
+
+/**
+ * The commands that read a saved plan (or plan a stack first) are done in a second or two: V8's
+ * optimising compiler recompiles their busiest functions in background threads, which Node waits
+ * for before it exits, and that cost them more than it saved (bench/policy; `estate cost dev`
+ * too). They run on V8's interpreter and baseline compiler only.
+ */
+const WITHOUT_OPTIMISING_COMPILER = ["policy", "cost", "diff", "graph", "export", "dr"];
 
 function writeAtomically(file, contents) {
   const temporary = `${file}.${process.pid}.tmp`;

@@ -154,11 +154,11 @@ describe("the estate command's bundle", () => {
     const resolved = () => (existsSync(log) ? readFileSync(log, "utf8").split("\n") : []);
     const costed = await estate("bundle", ["cost", plan, "--out", path.join(dir, "graph")], ["--import", register]);
     expect(costed.code, costed.stderr).toBe(0);
-    expect(resolved()).not.toContain("@hpcc-js/wasm-graphviz");
+    expect(resolved()).not.toContain("@viz-js/viz");
     const rendered = await estate("bundle", ["graph", plan, "--out", path.join(dir, "graph")], ["--import", register]);
     expect(rendered.code, rendered.stderr).toBe(0);
     expect(readFileSync(path.join(dir, "graph", "graph.svg"), "utf8")).toMatch(/<svg[\s>]/);
-    expect(resolved()).toContain("@hpcc-js/wasm-graphviz");
+    expect(resolved()).toContain("@viz-js/viz");
   });
 
   it("runs every command that reads a saved plan without loading the Pulumi SDK, a provider or any other CommonJS package file", async () => {

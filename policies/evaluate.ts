@@ -14,6 +14,7 @@ import {
   type Severity,
 } from "./model.js";
 import { RULES } from "./rules/index.js";
+import { indexByType, ofType } from "./rules/graph.js";
 import { STACK_OUTPUTS_URN } from "./rules/stack.js";
 import { DEFAULT_SETTINGS, type PolicySettings, type ResolvedSettings } from "./settings.js";
 import { globToRegExp, isExpired, WAIVER_RULES, waiverMatches, waiverProblem, type Waiver } from "./waivers.js";
@@ -159,7 +160,7 @@ interface Judgement {
 
 /** Each rule's verdict on each resource of its types: the rule × resource matrix before waivers. */
 function judge(graph: Graph, rule: Rule, context: RuleContext): Judgement[] {
-  const subjects = graph.resources.filter((resource) => rule.types.includes(resource.type));
+  const subjects = ofType(graph, ...rule.types);
   if (rule.kind === "resource") {
     return subjects.map((resource) => {
       const verdict = rule.check(resource, context);
@@ -236,11 +237,12 @@ export function evaluate(
     waivers.map((waiver) => [waiver, { matched: 0, waived: 0 }]),
   );
   const results: PolicyResult[] = [];
+  const indexed = indexByType(graph);
 
   for (const rule of rules) {
     const enforcement = rule.enforcement[meta.profile];
     if (enforcement === "disabled") continue;
-    for (const { resource, messages, notApplicable } of judge(graph, rule, context)) {
+    for (const { resource, messages, notApplicable } of judge(indexed, rule, context)) {
       if (notApplicable !== undefined) {
         // Nothing was judged, so there is nothing to waive: a waiver matching only these is unmatched.
         results.push({

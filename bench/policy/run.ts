@@ -103,10 +103,10 @@ const GRAPHVIZ_FLOOR = [
   "--input-type=module",
   "-e",
   `import { readFileSync, writeFileSync } from "node:fs";
-   import { Graphviz } from "@hpcc-js/wasm-graphviz";
+   import { instance } from "@viz-js/viz";
    JSON.parse(readFileSync(${JSON.stringify(savedPlan)}, "utf8"));
    const dot = readFileSync(${JSON.stringify(path.join(savedOut, "graph.dot"))}, "utf8");
-   writeFileSync(${JSON.stringify(path.join(savedOut, "floor.svg"))}, (await Graphviz.load()).dot(dot, "svg"));`,
+   writeFileSync(${JSON.stringify(path.join(savedOut, "floor.svg"))}, (await instance()).renderString(dot, { format: "svg" }));`,
 ];
 
 function wallMs(argv: string[], exitCodes = [0]): number {

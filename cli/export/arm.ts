@@ -93,6 +93,19 @@ function relativeId(armType: string, segments: string[]): string {
   return [namespace, ...types.flatMap((type, i) => [type, segments[i]])].join("/");
 }
 
+interface Token {
+  value: string;
+  expression: string;
+  /** Its place in the sorted tokens: of two tokens found at one place, the first wins. */
+  rank: number;
+}
+
+interface Searcher {
+  /** Each token's expression, for a string that is one (the first token of that value). */
+  whole: Map<string, string>;
+  groups: Array<[prefix: string, tokens: Token[]]>;
+}
+
 /**
  * Rewrites literal values into template expressions: the ids and computed outputs of resources in
  * the template through `resourceId()`/`reference()`, the resource group's and subscription's ids
@@ -101,14 +114,18 @@ function relativeId(armType: string, segments: string[]): string {
  */
 class Expressions {
   private readonly tokens: Array<[string, string]> = [];
+  /** The search structures of the tokens as they stand: see searcher(). */
+  private search?: Searcher;
   readonly parameters: Record<string, ArmParameter> = {};
 
   add(value: string, expression: string): void {
     this.tokens.push([value, expression]);
+    this.search = undefined;
   }
 
   seal(): void {
     this.tokens.sort((a, b) => b[0].length - a[0].length);
+    this.search = undefined;
   }
 
   rewrite(value: unknown, where: { resource: string; path: string[] }): unknown {
@@ -130,27 +147,60 @@ class Expressions {
     return value.startsWith("[") ? `[${value}` : value;
   }
 
+  /**
+   * The tokens grouped by their first characters (as many as the shortest token has, at most 16):
+   * a string is searched once for each group's prefix rather than once for each token (hundreds of
+   * ids and outputs, for every string of every resource), and only where a prefix occurs are its
+   * tokens compared. Each token keeps its rank in `tokens`, which settles ties.
+   */
+  private searcher(): Searcher {
+    if (this.search) return this.search;
+    const whole = new Map<string, string>();
+    const groups = new Map<string, Token[]>();
+    const prefixLength = Math.min(16, ...this.tokens.map(([token]) => token.length));
+    this.tokens.forEach(([value, expression], rank) => {
+      if (!whole.has(value)) whole.set(value, expression);
+      const token = { value, expression, rank };
+      const group = groups.get(value.slice(0, prefixLength));
+      if (group) group.push(token);
+      else groups.set(value.slice(0, prefixLength), [token]);
+    });
+    this.search = { whole, groups: [...groups] };
+    return this.search;
+  }
+
+  /** The first token in `value` from `from` on: the leftmost, and of those starting there the first in `tokens`. */
+  private firstToken(value: string, from: number): { at: number; token: Token } | undefined {
+    let first: { at: number; token: Token } | undefined;
+    for (const [prefix, group] of this.searcher().groups) {
+      for (
+        let at = value.indexOf(prefix, from);
+        at >= 0 && (!first || at <= first.at);
+        at = value.indexOf(prefix, at + 1)
+      ) {
+        const token = group.find((t) => value.startsWith(t.value, at));
+        if (!token) continue;
+        if (!first || at < first.at || token.rank < first.token.rank) first = { at, token };
+        break;
+      }
+    }
+    return first;
+  }
+
   /** The expression for a string holding known values (whole or embedded), or undefined when it holds none. */
   expression(value: string): string | undefined {
-    const whole = this.tokens.find(([token]) => token === value);
-    if (whole) return whole[1];
+    const whole = this.searcher().whole.get(value);
+    if (whole !== undefined) return whole;
     const args: string[] = [];
     let format = "";
-    let rest = value;
-    while (rest.length) {
-      let at = -1;
-      let hit: [string, string] | undefined;
-      for (const token of this.tokens) {
-        const i = rest.indexOf(token[0]);
-        if (i >= 0 && (at < 0 || i < at)) [at, hit] = [i, token];
-      }
-      if (!hit) break;
-      format += rest.slice(0, at).replace(/[{}]/g, (c) => c + c) + `{${args.length}}`;
-      args.push(hit[1]);
-      rest = rest.slice(at + hit[0].length);
+    let end = 0;
+    for (let hit = this.firstToken(value, end); hit; hit = this.firstToken(value, end)) {
+      format += value.slice(end, hit.at).replace(/[{}]/g, (c) => c + c) + `{${args.length}}`;
+      args.push(hit.token.expression);
+      end = hit.at + hit.token.value.length;
     }
     if (!args.length) return undefined;
-    format += rest.replace(/[{}]/g, (c) => c + c);
+    format += value.slice(end).replace(/[{}]/g, (c) => c + c);
     return `format(${[quote(format), ...args].join(", ")})`;
   }
 

@@ -66,11 +66,27 @@ function deref(node: Node): Node {
 }
 
 /**
+ * A pure function of a schema node, remembered by the node's schema object and file: the export asks
+ * the same of the same definitions for every resource and every value. Callers do not change what
+ * it returns.
+ */
+function remembered<T>(of: (node: Node) => T): (node: Node) => T {
+  const memo = new WeakMap<object, Map<string, T>>();
+  return (node) => {
+    if (!node.schema || typeof node.schema !== "object") return of(node);
+    let byFile = memo.get(node.schema);
+    if (!byFile) memo.set(node.schema, (byFile = new Map()));
+    if (!byFile.has(node.file)) byFile.set(node.file, of(node));
+    return byFile.get(node.file)!;
+  };
+}
+
+/**
  * The alternatives a node allows, template expressions left out (any value may be one). A node
  * with both its own properties and `oneOf` (a discriminated union: Cosmos backup policies, metric
  * alert criteria, a site's config by name) allows each branch together with the shared properties.
  */
-export function alternatives(node: Node): Node[] {
+export const alternatives: (node: Node) => Node[] = remembered((node) => {
   const resolved = deref(node);
   const choices = resolved.schema?.oneOf ?? resolved.schema?.anyOf;
   if (!choices) return [resolved];
@@ -84,10 +100,10 @@ export function alternatives(node: Node): Node[] {
         ? { file: branch.file, schema: { allOf: [base, branch.schema] } }
         : branch,
     );
-}
+});
 
 /** An object schema's properties, `allOf` parts merged. */
-function propertiesOf(node: Node): Map<string, Node> {
+const propertiesOf: (node: Node) => ReadonlyMap<string, Node> = remembered((node) => {
   const out = new Map<string, Node>();
   const resolved = deref(node);
   for (const part of resolved.schema?.allOf ?? [])
@@ -95,15 +111,16 @@ function propertiesOf(node: Node): Map<string, Node> {
   for (const [k, v] of Object.entries(resolved.schema?.properties ?? {}))
     out.set(k, { file: resolved.file, schema: v });
   return out;
-}
+});
 
 const hasProperties = (schema: any) => Boolean(schema.allOf || Object.keys(schema.properties ?? {}).length);
 
 const ENVELOPE = ["type", "apiVersion", "name"];
+const NO_PROPERTIES: ReadonlyMap<string, Node> = new Map();
 
 const loose = (key: string) => key.replace(/[._-]/g, "").toLowerCase();
 
-function matchKey(props: Map<string, Node>, key: string): string | undefined {
+function matchKey(props: ReadonlyMap<string, Node>, key: string): string | undefined {
   if (props.has(key)) return key;
   return [...props.keys()].find((k) => loose(k) === loose(key));
 }
@@ -118,7 +135,7 @@ function bestObject(value: Record<string, unknown>, node: Node): Node | undefine
   for (const candidate of objects) {
     const props = propertiesOf(candidate);
     const bag = props.get("properties");
-    const bagProps = bag ? propertiesOf(alternatives(bag)[0]) : new Map<string, Node>();
+    const bagProps = bag ? propertiesOf(alternatives(bag)[0]) : NO_PROPERTIES;
     let score = 0;
     for (const [key, inner] of Object.entries(value)) {
       const own = matchKey(props, key);
@@ -177,13 +194,13 @@ function placeObject(
   renames: Renames,
   within = "",
 ): Record<string, unknown> {
-  const props = propertiesOf(node);
   // A resource's own `type`, `apiVersion` and `name` are the template's: an input of that name (an
   // agent pool's `type`) is one of its properties.
-  if (within === "") for (const key of ENVELOPE) props.delete(key);
+  const props =
+    within === "" ? new Map([...propertiesOf(node)].filter(([key]) => !ENVELOPE.includes(key))) : propertiesOf(node);
   const bagNode = props.get("properties");
   const bag = bagNode ? bestObject(input, bagNode) : undefined;
-  const bagProps = bag ? propertiesOf(bag) : new Map<string, Node>();
+  const bagProps = bag ? propertiesOf(bag) : NO_PROPERTIES;
   const out: Record<string, unknown> = {};
   const inner: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {

@@ -14,6 +14,7 @@ import {
 } from "./format.js";
 import { severityRank } from "../../policies/evaluate.js";
 import { findingKey, resultKey, type Comparison, type FindingRef } from "./baseline.js";
+import { byText } from "../output/order.js";
 import { bareContext, type ReportContext } from "./context.js";
 
 const STYLE = `
@@ -142,8 +143,7 @@ export function toHtml(report: PolicyReport, context: ReportContext = bareContex
           ? 3
           : 4;
   const results = [...report.results].sort(
-    (a, b) =>
-      order(a) - order(b) || severityRank(a.severity) - severityRank(b.severity) || a.ruleId.localeCompare(b.ruleId),
+    (a, b) => order(a) - order(b) || severityRank(a.severity) - severityRank(b.severity) || byText(a.ruleId, b.ruleId),
   );
   const controls = [...new Set(report.rules.flatMap(controlTags))].sort();
   const { summary } = report;
@@ -163,7 +163,7 @@ export function toHtml(report: PolicyReport, context: ReportContext = bareContex
     "Findings by area (EST-<AREA>)",
     areas
       .map((a): [string, number] => [a, listed.filter((r) => ruleArea(r.ruleId) === a).length])
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+      .sort((a, b) => b[1] - a[1] || byText(a[0], b[0])),
     () => "#0b3d62",
   );
   const rows = results.map((result, index) => {

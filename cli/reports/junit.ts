@@ -16,8 +16,15 @@ export function toJunit(report: PolicyReport, context: Pick<ReportContext, "prov
     property("estate-version", provenance.toolVersion),
     property("pack-version", provenance.packVersion),
   ].join("");
+  // Each rule's results in one pass, in the report's order (not one pass over every result per rule).
+  const byRule = new Map<string, PolicyReport["results"]>();
+  for (const result of report.results) {
+    const same = byRule.get(result.ruleId);
+    if (same) same.push(result);
+    else byRule.set(result.ruleId, [result]);
+  }
   const suites = report.rules
-    .map((rule) => ({ rule, results: report.results.filter((result) => result.ruleId === rule.id) }))
+    .map((rule) => ({ rule, results: byRule.get(rule.id) ?? [] }))
     .filter(({ results }) => results.length);
   const count = (status: string) => report.results.filter((result) => result.status === status).length;
   const skipped = (results: PolicyReport["results"]) =>
