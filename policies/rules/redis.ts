@@ -193,7 +193,10 @@ export const redisRules: Rule[] = [
     ],
     controls: { mcsb: [], waf: "Reliability" },
     mappings: { psrule: ["Azure.Redis.AvailabilityZone"] },
-    remediation: 'Set `zones: ["1", "2", "3"]` and `replicasPerPrimary: 2` (zones - 1) on the Premium Redis cache.',
+    // Geo-replication links caches of one replica per primary only:
+    // https://learn.microsoft.com/azure/azure-cache-for-redis/cache-how-to-geo-replication#geo-replication-prerequisites
+    remediation:
+      'Set `zones: ["1", "2", "3"]` and `replicasPerPrimary: 2` (zones - 1) on the Premium Redis cache; on a geo-replicated cache, which Azure links only with one replica per primary, `zones: ["1", "2"]` and `replicasPerPrimary: 1`.',
     enforcement: ENFORCE.prodAdvisory,
   }),
 ];
