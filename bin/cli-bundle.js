@@ -178,7 +178,7 @@ function writeAtomically(file, contents) {
  * packages Node resolves, reads and compiles a hundred files for them (yaml alone is 72) at every
  * start, which was most of what `estate policy --plan` spent beyond reading the plan (bench/policy).
  */
-const BUNDLED_PACKAGES = ["yaml", "zod", "commander", "cli-table3", "fast-xml-parser"];
+const BUNDLED_PACKAGES = ["yaml", "zod", "commander", "fast-xml-parser"];
 
 /**
  * Packages Node can require() stay external, required by absolute path from where the importer
