@@ -33,9 +33,14 @@ export function reportContext(
 ): ReportContext {
   const previousFile = path.join(options.outDir, "policy.json");
   const previous = options.baseline ? undefined : readPreviousReport(previousFile, report.stack);
+  // Named from the project where it is inside it: reports travel, the machine's folders need not.
+  const shown = (file: string) => {
+    const relative = path.relative(projectDir, path.resolve(file));
+    return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
+  };
   const comparison = options.baseline
-    ? compareFindings(report, options.baseline.baseline, "baseline", options.baseline.file)
-    : previous && compareFindings(report, previous, "previous run", previousFile);
+    ? compareFindings(report, options.baseline.baseline, "baseline", shown(options.baseline.file))
+    : previous && compareFindings(report, previous, "previous run", shown(previousFile));
   return {
     provenance: {
       commit: options.provenance ? options.provenance.commit : gitCommit(projectDir),

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -230,6 +230,20 @@ describe("the comparison with the previous run", () => {
     expect(run.results.filter((r: any) => r.baselineState === "unchanged").length).toBe(report.summary.fail - 1);
     expect(run.results.filter((r: any) => r.baselineState === "new")).toEqual([]);
     expect(validateJson(schema, { version: "2.1.0", runs: [run] })).toEqual([]);
+  });
+
+  it("names the previous policy.json from the project when it is inside it", () => {
+    const estateDir = path.join(PROJECT, ".estate");
+    mkdirSync(estateDir, { recursive: true });
+    const outDir = mkdtempSync(path.join(estateDir, "previous-"));
+    try {
+      writeReports(outDir, report, reportContext(PROJECT, report, { outDir }));
+      expect(reportContext(PROJECT, report, { outDir }).comparison?.file).toBe(
+        path.join(".estate", path.basename(outDir), "policy.json"),
+      );
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
   });
 
   it("leaves the comparison out when the previous policy.json holds a result that is not one", () => {
