@@ -179,6 +179,7 @@ describe("waiver files", () => {
   it.each([
     [valid.replace("sec@contoso.com", "security team"), "waivers.0.owner: expected the owner's email address"],
     [valid.replace("2027-01-31", "next year"), "waivers.0.expires: expected a date YYYY-MM-DD"],
+    [valid.replace(/ *expires: 2027-01-31\n/, ""), "waivers.0.expires: required: the date the waiver ends, YYYY-MM-DD"],
     [valid.replace("EST-WAF-002", "WAF-2"), "waivers.0.rule: expected a rule id such as EST-WAF-002"],
     [`${valid}    colour: red\n`, "Unrecognized key(s) in object: 'colour'"],
     [valid.replace("EST-WAF-002", "EST-WAF-999"), "waivers.0.rule: no rule EST-WAF-999 in the pack"],

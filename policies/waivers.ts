@@ -20,7 +20,12 @@ const waiverSchema = z
     reason: z.string().min(10, "expected a reason of at least 10 characters"),
     owner: z.string().email("expected the owner's email address"),
     expires: z
-      .union([z.string(), z.date()])
+      // A missing date would otherwise read "Invalid input", as neither member of the union matched.
+      .union([z.string(), z.date()], {
+        errorMap: (issue, context) => ({
+          message: context.data === undefined ? "required: the date the waiver ends, YYYY-MM-DD" : context.defaultError,
+        }),
+      })
       .transform((value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value))
       .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value), "expected a date YYYY-MM-DD")
       // Date.parse takes 2026-11-31 as 1 December: only a date that survives the round trip exists.
