@@ -476,7 +476,11 @@ export async function loadManifests(servicesDir: string): Promise<LoadedManifest
   const root = path.resolve(servicesDir);
   const entries = await readdir(root, { withFileTypes: true });
   const manifests: LoadedManifest[] = [];
-  for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+  // By code point, not localeCompare: ICU's collator costs every plan ~20 ms to start, for folder names.
+  const folders = entries
+    .filter((e) => e.isDirectory())
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of folders) {
     const file = path.join(root, entry.name, "manifest.json");
     const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") return undefined;
