@@ -240,7 +240,12 @@ function unorderedReferences(graph: Graph): { urn: string; message: string }[] {
   // not a pass over every address for every input of every resource).
   const byAddress = new Map<string, number[]>();
   addresses.forEach(({ address }, index) => byAddress.set(address, [...(byAddress.get(address) ?? []), index]));
+  // A value that names an address starts with it: values whose first characters begin no address
+  // (most inputs: names, SKUs, policy documents) are passed over without a lookup per `/`.
+  const prefixLength = Math.min(16, ...addresses.map(({ address }) => address.length));
+  const prefixes = new Set(addresses.map(({ address }) => address.slice(0, prefixLength)));
   const named = (value: string) => {
+    if (!prefixes.has(value.slice(0, prefixLength))) return [];
     const found = [...(byAddress.get(value) ?? [])];
     for (let slash = value.indexOf("/"); slash >= 0; slash = value.indexOf("/", slash + 1))
       found.push(...(byAddress.get(value.slice(0, slash)) ?? []));
