@@ -135,7 +135,7 @@ export function runBundle(file, command) {
   if (process.env.ESTATE_DEBUG || !source.includes(IMPORT)) return createRequire(import.meta.url)(file);
   globalThis[Symbol.for("estate.import")] = (specifier) => import(specifier);
   // Before the script is compiled: V8 takes a code cache only under the flags it was made with.
-  if (WITHOUT_OPTIMISING_COMPILER.includes(command)) v8.setFlagsFromString("--no-opt");
+  if (SHORT_RUN_COMMANDS.includes(command)) SHORT_RUN_FLAGS.forEach((flag) => v8.setFlagsFromString(flag));
   const cacheFile = `${file}.${/^[a-z]+$/.test(command ?? "") ? command : "help"}.v8cache`;
   let cachedData;
   try {
@@ -162,9 +162,13 @@ export function runBundle(file, command) {
  * The commands that read a saved plan (or plan a stack first) are done in a second or two: V8's
  * optimising compiler recompiles their busiest functions in background threads, which Node waits
  * for before it exits, and that cost them more than it saved (bench/policy; `estate cost dev`
- * too). They run on V8's interpreter and baseline compiler only.
+ * too). They run on V8's interpreter and baseline compiler only. Nor does V8 mark their heap
+ * incrementally: `estate policy --plan` grew its heap past the point where marking starts near its
+ * end, and Node waited for that marking and a full collection of a heap about to be freed
+ * (10-30 ms, bench/policy).
  */
-const WITHOUT_OPTIMISING_COMPILER = ["policy", "cost", "diff", "graph", "export", "dr"];
+const SHORT_RUN_COMMANDS = ["policy", "cost", "diff", "graph", "export", "dr"];
+const SHORT_RUN_FLAGS = ["--no-opt", "--no-incremental-marking"];
 
 function writeAtomically(file, contents) {
   const temporary = `${file}.${process.pid}.tmp`;

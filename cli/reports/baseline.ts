@@ -149,11 +149,8 @@ interface PreviousResult {
   resource: { urn: string; name: string };
 }
 
-/**
- * One result of a previous policy.json, checked by hand: a report holds hundreds, and zod's parse of
- * each field took longer than the whole evaluation of the pack (bench/policy).
- */
-const previousResult = z.custom<PreviousResult>((value) => {
+/** One result of a previous policy.json, as comparisons read it. */
+function isPreviousResult(value: unknown): value is PreviousResult {
   const result = value as Partial<Record<keyof PreviousResult, unknown>> | null;
   const resource = result?.resource as Partial<Record<"urn" | "name", unknown>> | null | undefined;
   return (
@@ -163,14 +160,21 @@ const previousResult = z.custom<PreviousResult>((value) => {
     typeof resource?.urn === "string" &&
     typeof resource.name === "string"
   );
-});
+}
+
+/**
+ * The results of a previous policy.json, checked by hand in one pass: a report holds hundreds, and
+ * zod's parse of each field, even its call per element of an array, took longer than the whole
+ * evaluation of the pack (bench/policy).
+ */
+const previousResults = z.custom<PreviousResult[]>((value) => Array.isArray(value) && value.every(isPreviousResult));
 
 const previousReportSchema = z.object({
   stack: z.string(),
   evaluatedAt: z.string().datetime({ offset: true }),
   packVersion: z.string(),
   profile: z.string(),
-  results: z.array(previousResult),
+  results: previousResults,
 });
 
 /**

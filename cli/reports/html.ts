@@ -1,6 +1,6 @@
 import { escapeXml as h } from "../../infra/core/xml.js";
 import { SEVERITIES } from "../../policies/model.js";
-import type { PolicyReport, PolicyResult } from "../../policies/evaluate.js";
+import type { PolicyReport, PolicyResult, RuleInfo } from "../../policies/evaluate.js";
 import {
   controlTags,
   findings,
@@ -166,18 +166,38 @@ export function toHtml(report: PolicyReport, context: ReportContext = bareContex
       .sort((a, b) => b[1] - a[1] || byText(a[0], b[0])),
     () => "#0b3d62",
   );
+  // What a row shows of its rule, escaped once per rule rather than once per result.
+  const ruleParts = new Map<
+    string,
+    { controls: string; id: string; title: string; tags: string; remediation: string }
+  >();
+  const partsOf = (rule: RuleInfo) => {
+    let parts = ruleParts.get(rule.id);
+    if (!parts) {
+      const controls = controlTags(rule);
+      parts = {
+        controls: h(controls.join("|")),
+        id: h(rule.id),
+        title: h(rule.title),
+        tags: h([...controls, ...mappingTags(rule)].join(" · ")),
+        remediation: h(rule.remediation),
+      };
+      ruleParts.set(rule.id, parts);
+    }
+    return parts;
+  };
   const rows = results.map((result, index) => {
-    const rule = rules.get(result.ruleId)!;
+    const ruleText = partsOf(rules.get(result.ruleId)!);
     const label = statusLabel(result);
     const changed = result.status === "fail" ? change.get(resultKey(result)) : undefined;
     const waiver = result.waiver
       ? `<div class="rem">Waived by ${h(result.waiver.owner)} until ${h(result.waiver.expires)}: ${h(result.waiver.reason)}</div>`
       : "";
-    return `<tr data-i="${index}" data-severity="${result.severity}" data-status="${label}" data-controls="${h(controlTags(rule).join("|"))}" data-rule="${h(rule.id)}" data-title="${h(rule.title)}"${changed ? ` data-change="${changed}"` : ""}>
+    return `<tr data-i="${index}" data-severity="${result.severity}" data-status="${label}" data-controls="${ruleText.controls}" data-rule="${ruleText.id}" data-title="${ruleText.title}"${changed ? ` data-change="${changed}"` : ""}>
 <td class="s-${label}">${label}${result.baseline ? " (baseline)" : ""}</td><td>${changed ? `<span class="ch-${changed}">${changed}</span>` : ""}</td><td><span class="sev sev-${result.severity}">${result.severity}</span></td>
-<td><b>${h(rule.id)}</b> ${h(rule.title)}<div class="tags">${h([...controlTags(rule), ...mappingTags(rule)].join(" · "))}</div></td>
+<td><b>${ruleText.id}</b> ${ruleText.title}<div class="tags">${ruleText.tags}</div></td>
 <td><code>${h(result.resource.name)}</code>${result.resource.physicalName ? `<div class="azure">Azure name: <code>${h(result.resource.physicalName)}</code></div>` : ""}<div class="tags">${h(result.resource.type)}</div></td>
-<td>${result.status === "not-applicable" ? "Not applicable: " : ""}${h(result.message ?? "")}${result.status === "pass" || result.status === "not-applicable" ? "" : `<div class="rem">Remediation: ${h(rule.remediation)}</div>`}${waiver}</td></tr>`;
+<td>${result.status === "not-applicable" ? "Not applicable: " : ""}${h(result.message ?? "")}${result.status === "pass" || result.status === "not-applicable" ? "" : `<div class="rem">Remediation: ${ruleText.remediation}</div>`}${waiver}</td></tr>`;
   });
   const waivers = report.waivers.length
     ? `<table id="waivers"><thead><tr><th>Rule</th><th>Resource</th><th>Owner</th><th>Expires</th><th>Status</th><th>Reason</th></tr></thead><tbody>${report.waivers

@@ -194,18 +194,19 @@ function addressesOf(graph: Graph): Map<GraphResource, string[]> {
 }
 
 /** Every text input of a resource with its path; unknown values (a preview's) are skipped. */
-function textInputs(value: unknown, path = ""): [string, string][] {
-  if (typeof value === "string") return [[path, value]];
-  if (value === null || typeof value !== "object") return [];
+function textInputs(value: unknown, path = "", found: [string, string][] = []): [string, string][] {
+  if (typeof value === "string") found.push([path, value]);
+  if (value === null || typeof value !== "object") return found;
   // The engine's proxies throw on unknown values: even listing keys is read as "unknown".
   const keys = knownOr(
     () => (Array.isArray(value) ? Array.from({ length: value.length }, (_unused, index) => index) : Object.keys(value)),
     [],
   ) as (string | number)[];
-  return keys.flatMap((key) => {
+  for (const key of keys) {
     const child = knownOrUndefined(() => (value as Record<string | number, unknown>)[key]);
-    return textInputs(child, typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key);
-  });
+    textInputs(child, typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key, found);
+  }
+  return found;
 }
 
 /** Which resources each resource depends on, directly or through others. */
@@ -240,7 +241,12 @@ function unorderedReferences(graph: Graph): { urn: string; message: string }[] {
   // not a pass over every address for every input of every resource).
   const byAddress = new Map<string, number[]>();
   addresses.forEach(({ address }, index) => byAddress.set(address, [...(byAddress.get(address) ?? []), index]));
+  // A value that names an address starts with it: values whose first characters begin no address
+  // (most inputs: names, SKUs, policy documents) are passed over without a lookup per `/`.
+  const prefixLength = Math.min(16, ...addresses.map(({ address }) => address.length));
+  const prefixes = new Set(addresses.map(({ address }) => address.slice(0, prefixLength)));
   const named = (value: string) => {
+    if (!prefixes.has(value.slice(0, prefixLength))) return [];
     const found = [...(byAddress.get(value) ?? [])];
     for (let slash = value.indexOf("/"); slash >= 0; slash = value.indexOf("/", slash + 1))
       found.push(...(byAddress.get(value.slice(0, slash)) ?? []));
