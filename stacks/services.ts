@@ -24,6 +24,11 @@ import { gatewaySubnetRole, subnetRolesFor } from "./tiers/network.js";
 
 export type HostedService = LoadedManifest;
 
+/** A service's manifest as messages name it, from the project folder. */
+const manifestOf = (service: HostedService): string => `services/${service.name}/manifest.json`;
+/** A service as messages name it: its name and its manifest. */
+const serviceOf = (service: HostedService): string => `service ${service.name} (${manifestOf(service)})`;
+
 /**
  * The services the estate hosts: the `services/<name>/manifest.json` the stack chooses with
  * `estate:services` (by default all of the project's, but those whose manifest names other `stacks`). Read and checked against the stack config
@@ -91,7 +96,7 @@ function chooseServices(
 
 /** Without a gateway, Front Door has one origin: the one service with routes. */
 function unroutable(services: HostedService[], config: EstateConfig): ConfigProblem[] {
-  const routed = services.filter((s) => s.routes.length > 0).map((s) => `services/${s.name}/manifest.json`);
+  const routed = services.filter((s) => s.routes.length > 0).map(manifestOf);
   if (config.gateway.sku !== "none" || config.edge.sku === "none" || routed.length === 1) return [];
   if (!routed.length)
     return [
@@ -109,7 +114,7 @@ function unroutable(services: HostedService[], config: EstateConfig): ConfigProb
 }
 
 function unhostable(service: HostedService, config: EstateConfig): ConfigProblem[] {
-  const file = `services/${service.name}/manifest.json`;
+  const file = manifestOf(service);
   const kinds = hostableKinds(config);
   if (service.kind === "container") return unhostableContainer(service, config);
   if (!kinds.includes(service.kind)) {
@@ -138,7 +143,7 @@ function unhostable(service: HostedService, config: EstateConfig): ConfigProblem
  * own), and what that host needs; each refused naming the manifest, the key and the allowed values.
  */
 function unhostableContainer(service: HostedService, config: EstateConfig): ConfigProblem[] {
-  const file = `services/${service.name}/manifest.json`;
+  const file = manifestOf(service);
   const problems: ConfigProblem[] = [];
   if (config.dr.enabled) {
     problems.push({
@@ -163,7 +168,7 @@ function unhostableContainer(service: HostedService, config: EstateConfig): Conf
 
 /** The manifest names a host the stack lacks, names none where the stack offers two, or the stack offers none. */
 function noContainerHost(service: HostedService, config: EstateConfig): ConfigProblem {
-  const file = `services/${service.name}/manifest.json`;
+  const file = manifestOf(service);
   const offered = offeredContainerHosts(config);
   const hosts = (list: readonly string[]) => list.map((h) => `"${h}"`).join(" or ");
   if (service.host)
@@ -187,7 +192,7 @@ function noContainerHost(service: HostedService, config: EstateConfig): ConfigPr
  * internal, reachable only from the VNet (https://learn.microsoft.com/azure/container-apps/ingress-overview).
  */
 function unhostableOnContainerApps(service: HostedService, config: EstateConfig): ConfigProblem[] {
-  const file = `services/${service.name}/manifest.json`;
+  const file = manifestOf(service);
   if (service.routes.length && config.gateway.sku === "none") {
     return [
       {
@@ -213,7 +218,7 @@ function unhostableOnContainerApps(service: HostedService, config: EstateConfig)
  * load balancer (no gateway backend yet), and the names fit Kubernetes: the workload's own checks.
  */
 function unhostableOnAks(service: HostedService, config: EstateConfig): ConfigProblem[] {
-  const file = `services/${service.name}/manifest.json`;
+  const file = manifestOf(service);
   const problems: ConfigProblem[] = [];
   if (!config.kubernetes.registry && !config.hosts.registry.enabled) {
     problems.push({
@@ -243,7 +248,7 @@ function unhostableOnAks(service: HostedService, config: EstateConfig): ConfigPr
 
 function undeclaredData(service: HostedService, config: EstateConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const who = `service ${service.name} (services/${service.name}/manifest.json)`;
+  const who = serviceOf(service);
   if (!config.data.cosmos.enabled && service.cosmos.length) {
     return [
       {
@@ -298,7 +303,7 @@ function undeclaredData(service: HostedService, config: EstateConfig): ConfigPro
  * each refused with the manifest and the stack key, before anything is declared.
  */
 export function undeclaredBindings(service: HostedService, config: EstateConfig): ConfigProblem[] {
-  const who = `service ${service.name} (services/${service.name}/manifest.json)`;
+  const who = serviceOf(service);
   const problems: ConfigProblem[] = [];
   const refuse = (path: Array<string | number>, message: string) =>
     problems.push({ key: formatKey(path), message: `${who} ${message}` });
@@ -358,7 +363,7 @@ export function undeclaredBindings(service: HostedService, config: EstateConfig)
  * must not name such a secret (the estate would hand the operator's value over as its own).
  */
 function undeclaredSecrets(service: HostedService, config: EstateConfig): ConfigProblem[] {
-  const who = `service ${service.name} (services/${service.name}/manifest.json)`;
+  const who = serviceOf(service);
   const supplied = new Set(config.secrets.supplied.map((s) => s.name));
   const key = formatKey(["secrets", "supplied"]);
   return service.settings.flatMap((setting): ConfigProblem[] => {
@@ -393,7 +398,7 @@ function noContainerSubnet(services: HostedService[], config: EstateConfig): Con
     return [
       {
         key: formatKey(["network", "subnets"]),
-        message: `${(error as Error).message} (services/${container.name}/manifest.json is a container, which needs a containerApps subnet)`,
+        message: `${(error as Error).message} (${manifestOf(container)} is a container, which needs a containerApps subnet)`,
       },
     ];
   }
@@ -405,26 +410,25 @@ function noContainerSubnet(services: HostedService[], config: EstateConfig): Con
  */
 function unhostableSites(services: HostedService[], config: EstateConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const who = (service: HostedService) => `service ${service.name} (services/${service.name}/manifest.json)`;
   const sites = services.filter((service) => service.kind === "static-site");
-  if (sites.length && config.hosts.staticSites.host === "storage") problems.push(...unservedWebsite(sites[0], config));
+  const onStorage = sites.length > 0 && config.hosts.staticSites.host === "storage";
+  if (onStorage) problems.push(...unservedWebsite(sites[0], config));
   else if (sites.length && !staticSiteRegion(config.hosts, config.location)) {
     problems.push({
       key: formatKey(["hosts", "staticSites", "region"]),
-      message: `${who(sites[0])} is a static site and Static Web Apps has no region ${config.location}; set one of ${STATIC_SITE_REGIONS.join(", ")}`,
+      message: `${serviceOf(sites[0])} is a static site and Static Web Apps has no region ${config.location}; set one of ${STATIC_SITE_REGIONS.join(", ")}`,
     });
   }
   // Front Door has one static-site origin group: a second site would need its own host and routes.
   for (const extra of sites.slice(1)) {
     problems.push({
       key: "kind",
-      message: `${who(extra)} is a second static site; an estate serves one (${sites[0].name}) behind Front Door`,
+      message: `${serviceOf(extra)} is a second static site; an estate serves one (${sites[0].name}) behind Front Door`,
     });
   }
   const linked = config.hosts.staticSites.linkedBackend;
   // A storage website's linked backend is refused above, as a feature it lacks.
-  if (linked !== undefined && !(sites.length && config.hosts.staticSites.host === "storage"))
-    problems.push(...unlinkableBackend(linked, services, config));
+  if (linked !== undefined && !onStorage) problems.push(...unlinkableBackend(linked, services, config));
   return problems;
 }
 
@@ -438,7 +442,7 @@ function unhostableSites(services: HostedService[], config: EstateConfig): Confi
  * EST-ST-006 refuse for every storage account. Static Web Apps' own features do not apply to it.
  */
 function unservedWebsite(site: HostedService, config: EstateConfig): ConfigProblem[] {
-  const what = `service ${site.name} (services/${site.name}/manifest.json) is a static site on host storage`;
+  const what = `${serviceOf(site)} is a static site on host storage`;
   const problems: ConfigProblem[] = [];
   if (config.edge.sku === "none") {
     problems.push({
@@ -471,7 +475,7 @@ function unservedWebsite(site: HostedService, config: EstateConfig): ConfigProbl
 function unbuiltSites(services: HostedService[], rootDir: string): ConfigProblem[] {
   return services.flatMap((service) => {
     const problem = service.buildPath && buildFolderProblem(service.buildPath, rootDir);
-    return problem ? [{ key: "build", message: `services/${service.name}/manifest.json: ${problem}` }] : [];
+    return problem ? [{ key: "build", message: `${manifestOf(service)}: ${problem}` }] : [];
   });
 }
 
