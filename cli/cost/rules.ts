@@ -1,4 +1,4 @@
-import type { Plan, PlanResource } from "../plan/schema.js";
+import { idName, type Plan, type PlanResource } from "../plan/schema.js";
 
 /** One meter a resource runs all month: `quantity` units (instances, vCores, 100 RU/s, zones...). */
 export interface Charge {
@@ -202,7 +202,7 @@ const RULES: Record<string, Rule> = {
     const os = inputs.reserved || /linux/i.test(String(inputs.kind ?? "")) ? "linux" : "windows";
     return priced({ meter: `appservice.${os}.${sku}`, quantity: instances, note });
   },
-  "azure-native:web:WebApp": (inputs, context) => flexAlwaysReady(inputs, context),
+  "azure-native:web:WebApp": flexAlwaysReady,
   "azure-native:cosmosdb:DatabaseAccount": (inputs) => cosmosAccount(inputs),
   "azure-native:cosmosdb:SqlResourceSqlDatabase": (inputs, context) => cosmosThroughput(inputs, context),
   "azure-native:cosmosdb:SqlResourceSqlContainer": (inputs, context) => cosmosThroughput(inputs, context),
@@ -439,26 +439,22 @@ function cosmosThroughput(inputs: Record<string, any>, context: RuleContext): Pr
 
 /** A failover group's geo-secondary databases: created by Azure on the partner server, billed like their primaries there. */
 function failoverGroupSecondaries(inputs: Record<string, any>, context: RuleContext): Pricing {
-  const lastSegment = (id: unknown) =>
-    String(id ?? "")
-      .split("/")
-      .pop() ?? "";
-  const partner = context.find("azure-native:sql:Server", lastSegment(inputs.partnerServers?.[0]?.id));
+  const partner = context.find("azure-native:sql:Server", idName(inputs.partnerServers?.[0]?.id));
   const region = typeof partner?.inputs.location === "string" ? partner.inputs.location : undefined;
   if (!region) return unknown("the failover group's partner server is not in the plan");
   const charges: Charge[] = [];
   for (const id of (inputs.databases ?? []) as string[]) {
     const primary = context.plan.resources.find((r) => r.type === "azure-native:sql:Database" && r.outputs.id === id);
-    const pricing = primary ? sqlDatabase(primary.inputs) : unknown(`database ${lastSegment(id)} is not in the plan`);
+    const pricing = primary ? sqlDatabase(primary.inputs) : unknown(`database ${idName(id)} is not in the plan`);
     if (pricing.kind !== "priced")
       return pricing.kind === "free"
         ? pricing
-        : unknown(`geo-secondary of ${lastSegment(id)}: ${"reason" in pricing ? pricing.reason : ""}`);
+        : unknown(`geo-secondary of ${idName(id)}: ${"reason" in pricing ? pricing.reason : ""}`);
     charges.push(
       ...pricing.charges.map((c) => ({
         ...c,
         region,
-        note: `geo-secondary of ${lastSegment(id)}${c.note ? `, ${c.note}` : ""}`,
+        note: `geo-secondary of ${idName(id)}${c.note ? `, ${c.note}` : ""}`,
       })),
     );
   }
@@ -567,12 +563,7 @@ function flexAlwaysReady(inputs: Record<string, any>, context: RuleContext): Pri
   const scale = inputs.functionAppConfig?.scaleAndConcurrency;
   const onPlan = "billed through its App Service plan";
   if (!scale) return free(onPlan);
-  const farm = context.find(
-    "azure-native:web:AppServicePlan",
-    String(inputs.serverFarmId ?? "")
-      .split("/")
-      .pop()!,
-  );
+  const farm = context.find("azure-native:web:AppServicePlan", idName(inputs.serverFarmId));
   const floor = farm?.inputs.zoneRedundant ? 2 : 0;
   const groups: Array<{ instanceCount?: number }> = scale.alwaysReady?.length ? scale.alwaysReady : [{}];
   const instances = groups.reduce((sum, group) => sum + Math.max(group.instanceCount ?? 0, floor), 0);

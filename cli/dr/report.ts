@@ -2,7 +2,7 @@ import path from "node:path";
 import chalk from "chalk";
 import { writeJson } from "../output/files.js";
 import { renderTable } from "../output/table.js";
-import { OFFLINE_LABEL, type Plan, type PlanResource } from "../plan/schema.js";
+import { idName, OFFLINE_LABEL, type Plan, type PlanResource } from "../plan/schema.js";
 import type { RunProvenance } from "../provenance.js";
 import { T } from "../../policies/types.js";
 import { DR_FACTS, FRONT_DOOR_PROBES, type DrFact } from "./facts.js";
@@ -64,10 +64,6 @@ interface DeclaredDr {
   rtoMinutes: number;
 }
 
-const lastSegment = (id: unknown) =>
-  String(id ?? "")
-    .split("/")
-    .pop() ?? "";
 const minutesText = (m: number) => (m < 1 ? `${Math.round(m * 60)} s` : `${Math.round(m * 10) / 10} min`);
 
 function judge(fact: DrFact, target: number | undefined, what: "RPO" | "RTO"): Judged {
@@ -179,7 +175,7 @@ export function buildDrReport(plan: Plan): DrReport {
 
   const groups = all(T.sqlFailoverGroup);
   const partnerNames = new Set(
-    groups.flatMap((g) => ((g.inputs.partnerServers ?? []) as Array<{ id: string }>).map((p) => lastSegment(p.id))),
+    groups.flatMap((g) => ((g.inputs.partnerServers ?? []) as Array<{ id: string }>).map((p) => idName(p.id))),
   );
   for (const r of all(T.sqlServer).filter((s) => !partnerNames.has(nameOf(s)))) {
     const group = groups.find((g) => g.inputs.serverName === nameOf(r));
@@ -198,8 +194,7 @@ export function buildDrReport(plan: Plan): DrReport {
     }
     const partner = plan.resources.find(
       (s) =>
-        s.type === T.sqlServer &&
-        nameOf(s) === lastSegment((group.inputs.partnerServers as Array<{ id: string }>)[0]?.id),
+        s.type === T.sqlServer && nameOf(s) === idName((group.inputs.partnerServers as Array<{ id: string }>)[0]?.id),
     );
     const endpoint = (group.inputs.readWriteEndpoint ?? {}) as {
       failoverPolicy?: string;

@@ -100,3 +100,9 @@ export const planFileSchema = z.object({
 
 /** A type token as the plan tools print it: `network:VirtualNetwork` for `azure-native:network:VirtualNetwork`. */
 export const shortType = (type: string): string => type.replace(/^azure-native:/, "");
+
+/** The last segment of an Azure resource id (`.../servers/sql-a` gives `sql-a`): the name it refers to. */
+export const idName = (id: unknown): string =>
+  String(id ?? "")
+    .split("/")
+    .pop() ?? "";
