@@ -145,6 +145,25 @@ describe("hosted services against the stack config", () => {
       /services\/svc\/manifest.json: kind "web-app" needs the integration subnet delegated to Microsoft.Web\/serverFarms/,
     );
   });
+
+  it("refuses Function apps whose host ids would clash, before any resource, naming both services", async () => {
+    // Their app names are the same for the first 32 characters: func-estate-dev-weu-orders-proce...
+    const root = mkdtempSync(path.join(tmpdir(), "estate-services-"));
+    for (const name of ["orders-processor", "orders-processor-eu", "orders"]) {
+      mkdirSync(path.join(root, "services", name), { recursive: true });
+      const manifest = { name, kind: "function-app", entry: "src/index.ts" };
+      writeFileSync(path.join(root, "services", name, "manifest.json"), JSON.stringify(manifest));
+    }
+    const error = (await loadHostedServices(root, config, "dev").catch((e: unknown) => e)) as ConfigError;
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.problems).toEqual([
+      {
+        key: "name",
+        message:
+          'service orders-processor-eu (services/orders-processor-eu/manifest.json): its Function app would share the Functions host id "func-estate-dev-weu-orders-proce" with orders-processor\'s (the first 32 characters of the app name, https://github.com/Azure/azure-functions-host/wiki/Host-IDs); rename one so the names differ sooner',
+      },
+    ]);
+  });
 });
 
 describe("services deployed with the dev estate", () => {

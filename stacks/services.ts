@@ -6,6 +6,8 @@ import { buildFolderProblem, STATIC_SITE_REGIONS } from "../infra/static/index.j
 import { planSubnets } from "../infra/network/subnets.js";
 import { appProblems } from "../infra/kubernetes/index.js";
 import { HEALTH_PATH } from "../infra/core/health.js";
+import { FUNCTIONS_HOST_ID_LENGTH, hostIdClashes } from "../infra/compute/host-ids.js";
+import { Namer, NamingError } from "../infra/naming/index.js";
 import {
   CONTAINER_HOSTS,
   isAppService,
@@ -15,6 +17,7 @@ import {
   type ServiceKind,
 } from "../services/manifest.js";
 import { resolveSetting, type SettingEnvironment } from "../services/settings.js";
+import { secondaryRegion } from "./config/dr.js";
 import { staticSiteRegion } from "./config/hosts.js";
 import { undeclaredDatabases } from "./config/database-bindings.js";
 import { ConfigError, formatKey, type ConfigProblem } from "./config/load.js";
@@ -53,6 +56,7 @@ export async function loadHostedServices(
     ...unhostableSites(chosen, config),
     ...unbuiltSites(chosen, rootDir),
     ...noContainerSubnet(chosen, config),
+    ...sharedHostIds(chosen, config),
   );
   if (problems.length) throw new ConfigError(`Pulumi.${stack}.yaml`, problems);
   return chosen;
@@ -469,6 +473,33 @@ function unservedWebsite(site: HostedService, config: EstateConfig): ConfigProbl
     });
   }
   return problems;
+}
+
+/**
+ * Function apps of one stack share its host storage account, where each host keys its state by its
+ * host id, the app name's first 32 characters: names that differ only later clash (infra/compute/host-ids.ts).
+ * Checked in every region the stack declares apps in, as their names carry the region.
+ */
+function sharedHostIds(services: HostedService[], config: EstateConfig): ConfigProblem[] {
+  const functionApps = services.filter((service) => service.kind === "function-app");
+  const secondary = config.dr.enabled ? secondaryRegion(config.dr, config.location) : undefined;
+  const regions = [config.location, ...(secondary ? [secondary] : [])];
+  const clashes = regions.flatMap((location) => {
+    try {
+      const names = functionApps.map((service) => service.name);
+      return hostIdClashes(names, new Namer({ workload: config.workload, environment: config.environment, location }));
+    } catch (error) {
+      // A name too long for Azure is refused with the app's declaration, naming its rule.
+      if (error instanceof NamingError) return [];
+      throw error;
+    }
+  });
+  // A pair that clashes in both regions is one problem.
+  const pairs = new Map(clashes.map((clash) => [`${clash.other} ${clash.app}`, clash]));
+  return [...pairs.values()].map(({ app, other, hostId }) => ({
+    key: "name",
+    message: `${serviceOf(functionApps.find((service) => service.name === app)!)}: its Function app would share the Functions host id "${hostId}" with ${other}'s (the first ${FUNCTIONS_HOST_ID_LENGTH} characters of the app name, https://github.com/Azure/azure-functions-host/wiki/Host-IDs); rename one so the names differ sooner`,
+  }));
 }
 
 /** A static site's build output must be there before anything is declared: the site uploads it. */

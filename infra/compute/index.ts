@@ -15,6 +15,7 @@ import {
   type FunctionPlanSku,
   type WebPlanSku,
 } from "./skus.js";
+import { FUNCTIONS_HOST_ID_LENGTH, hostIdClashes } from "./host-ids.js";
 import { STAGING_SLOT, webHostingProblems, type WebHosting } from "./web.js";
 
 export { STAGING_SLOT, webHostingProblems, type WebAutoscale, type WebHosting } from "./web.js";
@@ -26,14 +27,6 @@ export { FUNCTION_PLAN_SKUS, WEB_PLAN_SKUS, type FunctionPlanSku, type WebPlanSk
  */
 export const FUNCTIONS_HOST_CONTAINERS = ["azure-webjobs-hosts", "azure-webjobs-secrets"] as const;
 export type FunctionsHostContainer = (typeof FUNCTIONS_HOST_CONTAINERS)[number];
-
-/**
- * A Functions host's id is its app's name cut to 32 characters, and the host keys its leases,
- * timers and keys by it in the shared storage account: two apps with the same first 32
- * characters collide, and Functions v4 stops the host
- * (https://github.com/Azure/azure-functions-host/wiki/Host-IDs).
- */
-export const FUNCTIONS_HOST_ID_LENGTH = 32;
 
 /** A setting's value: plain text, or a Key Vault secret the app resolves with its own identity. */
 export type AppSettingValue = pulumi.Input<string> | { keyVaultSecretUri: pulumi.Input<string> };
@@ -524,18 +517,14 @@ function principalOf(
   });
 }
 
-/** Refuses Function apps sharing host storage whose host ids (their names' first 32 characters) are the same. */
+/** Refuses Function apps sharing host storage whose host ids are the same. */
 function checkHostIds(args: ComputeArgs): void {
-  const byHostId = new Map<string, string>();
-  for (const app of args.apps.filter((a) => a.kind === "function-app")) {
-    const hostId = args.namer.name("functionApp", app.name).slice(0, FUNCTIONS_HOST_ID_LENGTH).toLowerCase();
-    const other = byHostId.get(hostId);
-    if (other) {
-      throw new Error(
-        `compute: Function apps "${other}" and "${app.name}" would share the Functions host id "${hostId}" (the first ${FUNCTIONS_HOST_ID_LENGTH} characters of the app name) in one host storage account; shorten or rename one service`,
-      );
-    }
-    byHostId.set(hostId, app.name);
+  const functionApps = args.apps.filter((a) => a.kind === "function-app").map((a) => a.name);
+  const [clash] = hostIdClashes(functionApps, args.namer);
+  if (clash) {
+    throw new Error(
+      `compute: Function apps "${clash.other}" and "${clash.app}" would share the Functions host id "${clash.hostId}" (the first ${FUNCTIONS_HOST_ID_LENGTH} characters of the app name) in one host storage account; shorten or rename one service`,
+    );
   }
 }
 
