@@ -1,7 +1,7 @@
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { buildServicePackage, buildSourcePackage } from "./package.js";
+import { buildServicePackage, buildSourcePackage, type CheckedFiles } from "./package.js";
 
 /** A service's code: a Node entry file esbuild bundles, or a Python source folder zipped as it is (both absolute). */
 export type AppCode = { runtime: "node"; entryPath: string } | { runtime: "python"; sourcePath: string };
@@ -13,6 +13,8 @@ export interface ServicePackageArgs {
   code: AppCode;
   /** The project folder: where Pulumi runs the program, and where packages are built (.estate/packages). */
   rootDir: string;
+  /** Source files this run has checked already, shared by the run's packages (see PackageArgs). */
+  checked?: CheckedFiles;
   /**
    * Where packages are uploaded, a container the deployer may write to: the storage account `accountName`,
    * its `blobEndpoint` (`https://<account>.blob.core.windows.net/`) and the `containerName`.
@@ -34,7 +36,11 @@ function built(args: Omit<ServicePackageArgs, "target">) {
   const common = { kind: args.kind, rootDir: args.rootDir, outDir: path.join(args.rootDir, ".estate", "packages") };
   const pkg =
     args.code.runtime === "node"
-      ? buildServicePackage({ ...common, entry: path.relative(args.rootDir, args.code.entryPath) })
+      ? buildServicePackage({
+          ...common,
+          entry: path.relative(args.rootDir, args.code.entryPath),
+          checked: args.checked,
+        })
       : buildSourcePackage({ ...common, source: path.relative(args.rootDir, args.code.sourcePath) });
   // The zip relative to the project: the same plan on every machine, and Pulumi runs there.
   return { sha256: pkg.sha256, file: path.relative(args.rootDir, pkg.file) };

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { buildServicePackage } from "./package.js";
+import { buildServicePackage, type CheckedFiles } from "./package.js";
 
 /** A tiny project with two services that share a module, in a folder of its own. */
 function project(): string {
@@ -18,8 +18,14 @@ function project(): string {
   return root;
 }
 
-const build = (root: string, entry: string) =>
-  buildServicePackage({ kind: "function-app", entry, rootDir: root, outDir: path.join(root, ".estate/packages") });
+const build = (root: string, entry: string, checked?: CheckedFiles) =>
+  buildServicePackage({
+    kind: "function-app",
+    entry,
+    rootDir: root,
+    outDir: path.join(root, ".estate/packages"),
+    checked,
+  });
 
 describe("service packages", () => {
   it("zip one bundle with package.json and host.json, byte-identical for the same sources", () => {
@@ -52,6 +58,19 @@ describe("service packages", () => {
     const after = [build(root, "a/index.ts").sha256, build(root, "b/index.ts").sha256];
     expect(after[0]).not.toBe(before[0]);
     expect(after[1]).not.toBe(before[1]);
+  });
+
+  it("check each source file once in a run, for all the run's packages", () => {
+    const root = project();
+    const before = [build(root, "a/index.ts").sha256, build(root, "b/index.ts").sha256];
+    // One run: the module both bundle is checked for the first package and trusted for the second.
+    const checked: CheckedFiles = new Map();
+    expect(build(root, "a/index.ts", checked).sha256).toBe(before[0]);
+    expect([...checked.keys()].sort()).toEqual(["a/index.ts", "shared/greet.ts"]);
+    writeFileSync(path.join(root, "shared/greet.ts"), "export const greet = (n: string) => `hi ${n}`;\n");
+    expect(build(root, "b/index.ts", checked).sha256).toBe(before[1]);
+    // The next run checks again, and rebuilds.
+    expect(build(root, "b/index.ts", new Map()).sha256).not.toBe(before[1]);
   });
 
   it("rebuild a package made by another recipe (esbuild version, build options)", () => {
