@@ -3,7 +3,7 @@
  * the same azure-native submodules), run alternately in one session; writes the ratio of medians
  * and peak memory to bench/results/plan.json, with the ratio to that floor when it too skips what
  * `estate plan` skips at start, and how plan time grows with the number of hosted services
- * (scale.ts), and each seed stack's plan cost per resource beyond its start-up floor beside prod's (seeds.ts). Needs GNU time (/usr/bin/time, Debian package `time`).
+ * (scale.ts), and each seed stack's plan cost per resource beside prod's (seeds.ts). Needs GNU time (/usr/bin/time, Debian package `time`).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";

@@ -1,61 +1,55 @@
 /**
- * The seed stacks (one per page in docs/seeds/) planned with the real CLI beside prod, each next to
- * its own start-up floor, alternately so all see the same machine load. Run alone with
- * `node bin/run-ts.js bench/plan/seeds.ts`, which updates the `seeds` entry of
- * bench/results/plan.json; bench/plan/run.ts includes it.
+ * Each seed stack's plan cost per resource beside prod's (one page per seed in docs/seeds/). Run
+ * alone with `node bin/run-ts.js bench/plan/seeds.ts` (BENCH_SEEDS=<stack>,... for some of them),
+ * which updates the `seeds` entry of bench/results/plan.json; bench/plan/run.ts includes it.
  *
- * The target (a seed's plan costs at most 1.2x prod's per resource) is about the planning, not about
- * starting Node. A plan's wall time is a fixed start-up (Node, the Pulumi SDK, the provider modules)
- * plus a cost per resource: scale.ts finds ~4 ms per resource, linear (R² 0.999), and prod's 2.2 s
- * for 259 resources then holds about 1.1 s of start-up. Whole wall time over resources gives a
- * 93-resource stack (dreamspace) at most 1.2x prod's figure only when the start-up is under
- * ~0.13 s, which no Node process that loads the Pulumi SDK reaches: that ratio measures the stack's
- * size, not its cost. So each stack's figure is its planning cost beyond its own floor:
+ * A plan's wall time is a fixed part plus a cost for each resource. The fixed part is Node, the
+ * Pulumi SDK and providers, the CLI's own start-up (its bundle, config schemas, reading the stack
+ * and service files, writing the reports) and whatever the stack declares once: about 1 s, which
+ * whole wall time over resources spreads thinner the bigger the stack, so that figure measures a
+ * stack's size rather than its cost. The cost per resource is how much the wall time grows with
+ * each resource: every stack, prod too, is planned as it is and grown by copies of its own
+ * services (copies.ts: the same kinds, bindings and code, about 300 and 600 resources more), and
+ * its cost per resource is the least-squares slope of median wall time over resources at those
+ * three sizes, its intercept the fixed part. All stacks and sizes are planned alternately in one
+ * run, so all see the same machine load; the load average says how far other processes inflated them.
  *
- *   (median plan wall time − median floor wall time) / resources
- *
- * where the floor is a bare Node process (floor.cjs) that loads the SDK and exactly the Pulumi
- * package files (SDK and providers) that stack's plan loaded, read from Node's module cache at the
- * end of one plan (loaded-modules.cjs), with the SDK modules the CLI defers deferred in it too
- * (cli/defer-closure-deps.ts), and nothing else. Prod is measured the same way; the ratio of a
- * seed's figure to prod's is the one the target applies to. The whole-wall ratio stays in the
- * results, labelled as including start-up. The machine's load average says how far the timings are
- * inflated by other processes.
- *
- * What the beyond-floor figure still holds besides the resources is the CLI's own fixed work (its
- * bundle, its modules' set-up such as the config schemas, reading the stack and service files, the
- * policy reports), which weighs per resource almost three times as much on a 93-resource stack as on
- * prod's 259; the SDK's work per resource is about the same in every stack (18 properties per
- * resource on average in each).
+ * What the slope cannot see is a resource declared only once however many services (a network,
+ * a cluster, the static site: an estate serves one), which is in the intercept with the start-up.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { buildDeferPreload } from "./defer-preload.js";
+import { projectWithCopies } from "./copies.js";
+import { leastSquares } from "./fit.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const RUNS = Number(process.env.BENCH_SEED_RUNS ?? 5);
+/** Resources the copies add at the two grown sizes: enough that the growth stands well above run-to-run noise. */
+const ADDED_RESOURCES = [300, 600];
 const PER_RESOURCE_RATIO_AT_MOST = 1.2;
 
 export interface StackPoint {
   stack: string;
+  /** The stack as it is. */
   resources: number;
-  /** Pulumi package files the plan loads, which its floor loads too. */
-  floorFiles: number;
-  planMedianSeconds: number;
-  floorMedianSeconds: number;
-  /** Median over the runs of (plan − floor), each run's two measured one after the other. */
-  beyondFloorMedianSeconds: number;
-  beyondFloorSecondsPerResource: number;
-  /** Whole wall time over resources: includes the start-up. */
+  /** Resources one copy of the stack's services adds. */
+  resourcesPerCopy: number;
+  points: { copies: number; resources: number; medianSeconds: number }[];
+  /** The slope: wall time per resource. */
+  secondsPerResource: number;
+  /** The fixed part: start-up and what the stack declares once. */
+  interceptSeconds: number;
+  rSquared: number;
+  /** The stack as it is: whole wall time over resources, start-up included. */
   wallSecondsPerResourceIncludingStartUp: number;
 }
 
 export interface SeedPoint extends StackPoint {
-  /** Beyond-floor seconds per resource over prod's: the figure the target applies to. */
+  /** Seconds per resource over prod's: the figure the target applies to. */
   ratioToProd: number;
   /** Whole wall time per resource over prod's: includes start-up, so small stacks come out high. */
   wallRatioToProdIncludingStartUp: number;
@@ -70,28 +64,32 @@ export function seedStacks(): string[] {
     .sort();
 }
 
-const ENV = { ...process.env, CI: "true" };
-
-function wallSeconds(args: string[]): number {
+/** One `estate plan` in a project folder: its wall time and the resources planned. */
+function plan(stack: string, dir: string): { seconds: number; resources: number } {
   const started = performance.now();
-  execFileSync(process.execPath, args, { cwd: ROOT, env: ENV, stdio: "pipe" });
-  return (performance.now() - started) / 1000;
-}
-
-function planArgs(stack: string, out: string): string[] {
-  return [path.join(ROOT, "bin/estate.js"), "plan", stack, "--out", path.join(out, stack)];
-}
-
-/** One plan of the stack with loaded-modules.cjs preloaded: its resources and the Pulumi files it loaded. */
-function floorOf(stack: string, out: string): { resources: number; files: string[] } {
-  const list = path.join(out, `${stack}.loaded`);
-  execFileSync(process.execPath, ["-r", path.join(ROOT, "bench/plan/loaded-modules.cjs"), ...planArgs(stack, out)], {
-    cwd: ROOT,
-    env: { ...ENV, BENCH_LOADED_MODULES_OUT: list },
+  execFileSync(process.execPath, [path.join(ROOT, "bin/estate.js"), "plan", stack, "--out", path.join(dir, "out")], {
+    cwd: dir,
+    env: { ...process.env, CI: "true" },
     stdio: "pipe",
   });
-  const plan = JSON.parse(readFileSync(path.join(out, stack, "plan.json"), "utf8")) as { resources: unknown[] };
-  return { resources: plan.resources.length, files: readFileSync(list, "utf8").split("\n").filter(Boolean) };
+  const seconds = (performance.now() - started) / 1000;
+  const { resources } = JSON.parse(readFileSync(path.join(dir, "out/plan.json"), "utf8")) as { resources: unknown[] };
+  return { seconds, resources: resources.length };
+}
+
+/** The stack at three sizes, each planned once: which also builds its packages and warms the caches. */
+function sizesOf(stack: string): { copies: number; dir: string; resources: number }[] {
+  const asIs = projectWithCopies(stack, 0);
+  const one = projectWithCopies(stack, 1);
+  const base = plan(stack, asIs).resources;
+  const perCopy = plan(stack, one).resources - base;
+  rmSync(one, { recursive: true, force: true });
+  const grown = ADDED_RESOURCES.map((added) => {
+    const copies = Math.max(1, Math.round(added / perCopy));
+    const dir = projectWithCopies(stack, copies);
+    return { copies, dir, resources: plan(stack, dir).resources };
+  });
+  return [{ copies: 0, dir: asIs, resources: base }, ...grown];
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -104,35 +102,34 @@ export function measureSeeds(): {
   loadAverage1m: { atStart: number; atEnd: number };
   prod: StackPoint;
   seeds: SeedPoint[];
-  targets: { perResourceBeyondFloorRatioAtMost: number };
+  targets: { perResourceRatioAtMost: number };
 } {
-  const out = mkdtempSync(path.join(os.tmpdir(), "estate-bench-seeds-"));
   const loadAtStart = os.loadavg()[0]!;
-  const deferPreload = buildDeferPreload(out);
-  const stacks = ["prod", ...seedStacks()];
-  // The first plan of each stack also warms the bundle, its code cache and the file cache.
-  const floors = new Map(stacks.map((stack) => [stack, floorOf(stack, out)]));
-  const samples = new Map(stacks.map((stack) => [stack, { plan: [] as number[], floor: [] as number[] }]));
+  const stacks = ["prod", ...(process.env.BENCH_SEEDS?.split(",") ?? seedStacks())];
+  const sizes = new Map(stacks.map((stack) => [stack, sizesOf(stack)]));
+  const samples = new Map(stacks.map((stack) => [stack, sizes.get(stack)!.map(() => [] as number[])]));
   for (let i = 0; i < RUNS; i++)
-    for (const stack of stacks) {
-      const floorArgs = ["-r", deferPreload, path.join(ROOT, "bench/plan/floor.cjs"), ...floors.get(stack)!.files];
-      samples.get(stack)!.floor.push(wallSeconds(floorArgs));
-      samples.get(stack)!.plan.push(wallSeconds(planArgs(stack, out)));
-    }
-  rmSync(out, { recursive: true, force: true });
+    for (const stack of stacks)
+      sizes.get(stack)!.forEach(({ dir }, size) => samples.get(stack)![size].push(plan(stack, dir).seconds));
+  for (const { dir } of [...sizes.values()].flat()) rmSync(dir, { recursive: true, force: true });
+
   const point = (stack: string): StackPoint => {
-    const { plan, floor } = samples.get(stack)!;
-    const { resources, files } = floors.get(stack)!;
-    const beyond = median(plan.map((seconds, i) => seconds - floor[i]!));
+    const points = sizes.get(stack)!.map(({ copies, resources }, size) => ({
+      copies,
+      resources,
+      medianSeconds: round(median(samples.get(stack)![size]), 3),
+    }));
+    const fit = leastSquares(points.map((p) => [p.resources, p.medianSeconds]));
+    const [asIs, once] = points;
     return {
       stack,
-      resources,
-      floorFiles: files.length,
-      planMedianSeconds: round(median(plan), 3),
-      floorMedianSeconds: round(median(floor), 3),
-      beyondFloorMedianSeconds: round(beyond, 3),
-      beyondFloorSecondsPerResource: round(beyond / resources, 5),
-      wallSecondsPerResourceIncludingStartUp: round(median(plan) / resources, 5),
+      resources: asIs.resources,
+      resourcesPerCopy: (once.resources - asIs.resources) / once.copies,
+      points,
+      secondsPerResource: round(fit.slope, 5),
+      interceptSeconds: round(fit.intercept, 3),
+      rSquared: round(fit.rSquared, 4),
+      wallSecondsPerResourceIncludingStartUp: round(asIs.medianSeconds / asIs.resources, 5),
     };
   };
   const prod = point("prod");
@@ -140,7 +137,7 @@ export function measureSeeds(): {
     const p = point(stack);
     return {
       ...p,
-      ratioToProd: round(p.beyondFloorSecondsPerResource / prod.beyondFloorSecondsPerResource, 3),
+      ratioToProd: round(p.secondsPerResource / prod.secondsPerResource, 3),
       wallRatioToProdIncludingStartUp: round(
         p.wallSecondsPerResourceIncludingStartUp / prod.wallSecondsPerResourceIncludingStartUp,
         3,
@@ -151,13 +148,12 @@ export function measureSeeds(): {
     date: new Date().toISOString(),
     runs: RUNS,
     method:
-      "per resource: (plan wall − floor wall) / resources, the floor a bare node loading the Pulumi files " +
-      "that stack's plan loaded (bench/plan/seeds.ts)",
-    // Other processes share the machine: the load average says how much the timings are inflated.
+      "per resource: the least-squares slope of median plan wall time over resources, each stack as it is and " +
+      "grown by copies of its own services (bench/plan/seeds.ts, copies.ts)",
     loadAverage1m: { atStart: round(loadAtStart, 2), atEnd: round(os.loadavg()[0]!, 2) },
     prod,
     seeds,
-    targets: { perResourceBeyondFloorRatioAtMost: PER_RESOURCE_RATIO_AT_MOST },
+    targets: { perResourceRatioAtMost: PER_RESOURCE_RATIO_AT_MOST },
   };
 }
 
