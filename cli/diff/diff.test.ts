@@ -223,10 +223,11 @@ describe("replacements", () => {
   });
 
   it("renders replace next to update, with the reason and the blast radius", () => {
-    const text = renderDiff(diff).replace(/\u001b\[[0-9;]*m/g, "");
+    const text = renderDiff(diff, 120).replace(/\u001b\[[0-9;]*m/g, "");
     expect(text).toContain("± events cosmosdb:SqlResourceSqlContainer  replace");
+    // Wrapped at 120 columns, the rest of the reason under the change.
     expect(text).toContain(
-      'resource.partitionKey.paths: ["/tenantId"] → ["/orgId"]  forces replacement: a container\'s partition key is fixed',
+      'resource.partitionKey.paths: ["/tenantId"] → ["/orgId"]  forces replacement: a container\'s partition key is\n          fixed',
     );
     expect(text).toContain("blast radius: 1 dependent changes too: 0f0e authorization:RoleAssignment");
     expect(text).toContain("3 with different inputs (3 replaced)");
@@ -236,5 +237,68 @@ describe("replacements", () => {
     const resized = fixturePlan("dev", side("/tenantId", "redis-a", "westeurope", 1000), "dev");
     const update = diffPlans(before, resized, { a: "a", b: "b" });
     expect(update.changed.map((r) => [r.name, r.action, r.blastRadius.length])).toEqual([["container", "update", 0]]);
+  });
+});
+
+describe("long values on the terminal", () => {
+  const policy = (calls: number) =>
+    `<policies><inbound><base /><rate-limit-by-key calls="${calls}" renewal-period="60" counter-key="@(context.Request.IpAddress)" /><set-header name="X-Content-Type-Options" exists-action="override"><value>nosniff</value></set-header></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>`;
+  const subnet = `/subscriptions/00000000-0000-4000-8000-0000e57a7e00/resourceGroups/rg-estate-dev-weu/providers/Microsoft.Network/virtualNetworks/vnet-estate-dev-weu/subnets/snet-estate-dev-weu-gateway`;
+  const apiPolicy = (value: string, subnetResourceId?: string): FixtureResource[] => [
+    {
+      type: "azure-native:apimanagement:ApiPolicy",
+      name: "policy",
+      inputs: { policyId: "policy", format: "rawxml", value, ...(subnetResourceId ? { subnetResourceId } : {}) },
+    },
+  ];
+  const render = (a: FixtureResource[], b: FixtureResource[], width: number) =>
+    renderDiff(diffPlans(fixturePlan("dev", a, "dev"), fixturePlan("dev", b, "dev"), { a: "a", b: "b" }), width)
+      .replace(/\u001b\[[0-9;]*m/g, "")
+      .split("\n");
+
+  it("wraps a long single-line value to the width, the lines after the first under the change", () => {
+    const lines = render(apiPolicy(policy(300)), apiPolicy(policy(600), subnet), 80);
+    expect(lines.filter((line) => line.length > 80)).toEqual([]);
+    const first = lines.findIndex((line) => line.startsWith("        value: "));
+    const rest = lines.slice(first + 1);
+    const end = rest.findIndex((line) => !line.startsWith("          "));
+    expect(end).toBeGreaterThan(2);
+    // Cut where a run of the XML is longer than a line: every character kept, in order.
+    const change = [lines[first]!, ...rest.slice(0, end)].join("").replace(/\s/g, "");
+    expect(change).toBe(`value: ${JSON.stringify(policy(300))} → ${JSON.stringify(policy(600))}`.replace(/\s/g, ""));
+    // An id has no space to wrap at: cut at the width, every character kept.
+    const id = lines.findIndex((line) => line.startsWith("        subnetResourceId: "));
+    expect(
+      lines
+        .slice(id, id + 4)
+        .map((line) => line.trim())
+        .join(""),
+    ).toContain(JSON.stringify(subnet));
+  });
+
+  it("shows a value of several lines line by line, each side marked, a long line wrapped under its text", () => {
+    const document = (calls: number) =>
+      [
+        "<policies>",
+        "  <inbound>",
+        "    <base />",
+        `    <rate-limit-by-key calls="${calls}" renewal-period="60" counter-key="@(context.Request.IpAddress)" />`,
+        "  </inbound>",
+        "</policies>",
+      ].join("\n");
+    const lines = render(apiPolicy(document(300)), apiPolicy(document(600)), 80);
+    expect(lines.filter((line) => line.length > 80)).toEqual([]);
+    expect(lines).toContain("        value:");
+    expect(lines).toContain("          -   <inbound>");
+    expect(lines).toContain("          +   <inbound>");
+    // The continuation starts past the marker and the line's own indentation.
+    const limit = lines.indexOf('          +     <rate-limit-by-key calls="600" renewal-period="60"');
+    expect(lines[limit + 1]).toBe('                  counter-key="@(context.Request.IpAddress)" />');
+    expect(lines.filter((line) => line.startsWith("          - "))).toHaveLength(6);
+  });
+
+  it("leaves a diff whose lines fit as it was", () => {
+    const lines = render(apiPolicy("<policies />"), apiPolicy("<policies><base /></policies>"), 80);
+    expect(lines).toContain('        value: "<policies />" → "<policies><base /></policies>"');
   });
 });

@@ -1,4 +1,5 @@
 import chalk from "chalk";
+import { terminalWidth, wrapLine } from "../output/table.js";
 import { OFFLINE_LABEL, shortType } from "../plan/schema.js";
 import type { ChangedResource, InputChange, PlanDiff, ResourceRef } from "./diff.js";
 
@@ -15,7 +16,11 @@ function byComponent<T extends ResourceRef>(items: T[]): Map<string, T[]> {
   return new Map([...groups.entries()].sort(([x], [y]) => x.localeCompare(y)));
 }
 
-export function renderDiff(diff: PlanDiff): string {
+/**
+ * The terminal diff, every line wrapped to `width` under its own indentation, so a long value (an
+ * id, a policy document) reads as part of its change; an id longer than the width is cut.
+ */
+export function renderDiff(diff: PlanDiff, width = terminalWidth()): string {
   const lines: string[] = [];
   const side = (s: PlanDiff["a"]) => `${s.label} (profile ${s.profile || "?"})`;
   lines.push(chalk.bold(`Diff of ${side(diff.a)} → ${side(diff.b)}`));
@@ -33,7 +38,8 @@ export function renderDiff(diff: PlanDiff): string {
   if (diff.changed.length) {
     lines.push("", chalk.bold(`Different inputs (${diff.changed.length} resources)`));
     const repeated = repeatedChanges(diff);
-    for (const [text, count] of repeated) lines.push(`  ${chalk.cyan(`on ${count} resources`)}  ${text}`);
+    for (const [text, count] of repeated)
+      lines.push(`  ${chalk.cyan(`on ${count} resources`)}  ${indentBlock(text, "  ")}`);
     for (const [group, members] of byComponent(diff.changed)) {
       const shown = members
         .map((r) => ({ r, changes: r.changes.filter((c) => !repeated.has(renderChange(c))) }))
@@ -46,7 +52,7 @@ export function renderDiff(diff: PlanDiff): string {
             ? `${chalk.red("±")} ${label(r)}  ${chalk.red("replace")}`
             : `${chalk.yellow("~")} ${label(r)}  ${chalk.yellow("update")}`;
         lines.push(`    ${action}`);
-        for (const change of changes) lines.push(`        ${renderChange(change)}`);
+        for (const change of changes) lines.push(`        ${indentBlock(renderChange(change), "        ")}`);
         if (r.blastRadius.length) lines.push(`        ${blastRadius(r)}`);
       }
     }
@@ -59,7 +65,7 @@ export function renderDiff(diff: PlanDiff): string {
       `${diff.changed.length} with different inputs${replaced ? ` (${replaced} replaced)` : ""}, ${diff.same} the same` +
       (renamed ? ` (inputs differing only by the environment name are not shown)` : ""),
   );
-  return lines.join("\n");
+  return wrapLine(lines.join("\n"), width, { cutLongWords: true });
 }
 
 /** Changes made identically on many resources (a tag from the stack file) are listed once, not per resource. */
@@ -72,10 +78,26 @@ function repeatedChanges(diff: PlanDiff): Map<string, number> {
   return new Map([...counts].filter(([, n]) => n >= REPEATED_AT));
 }
 
+/**
+ * One change: `path: a → b` on a line, or, where a side is text of several lines (a policy
+ * document), the path and then each side's lines, marked `-` for a and `+` for b.
+ */
 function renderChange(change: InputChange): string {
   const replaces = change.replaces ? `  ${chalk.red(`forces replacement: ${change.replaces}`)}` : "";
-  return `${change.path}: ${chalk.red(show(change.a))} → ${chalk.green(show(change.b))}${replaces}`;
+  const multiLine = (value: unknown) => typeof value === "string" && value.includes("\n");
+  if (!multiLine(change.a) && !multiLine(change.b))
+    return `${change.path}: ${chalk.red(show(change.a))} → ${chalk.green(show(change.b))}${replaces}`;
+  const side = (value: unknown, mark: string) =>
+    (multiLine(value) ? (value as string).split("\n") : [show(value)]).map((line) => `${mark} ${line}`);
+  return [
+    `${change.path}:${replaces}`,
+    ...side(change.a, "-").map((line) => `  ${chalk.red(line)}`),
+    ...side(change.b, "+").map((line) => `  ${chalk.green(line)}`),
+  ].join("\n");
 }
+
+/** A text of several lines placed after `indent`: its lines after the first start there too. */
+const indentBlock = (text: string, indent: string) => text.replaceAll("\n", `\n${indent}`);
 
 /** The dependents a replacement takes along, the first few by name. */
 const BLAST_NAMED = 6;

@@ -1,7 +1,7 @@
 import path from "node:path";
 import chalk from "chalk";
 import { writeJson } from "../output/files.js";
-import { renderTable } from "../output/table.js";
+import { renderTable, terminalWidth, wrapLine } from "../output/table.js";
 import { idName, OFFLINE_LABEL, type Plan, type PlanResource } from "../plan/schema.js";
 import type { RunProvenance } from "../provenance.js";
 import { T } from "../../policies/types.js";
@@ -487,12 +487,15 @@ export function drSummaryLine(report: DrReport): string {
   return `Disaster recovery: ${dr.primary} -> ${dr.secondary}, targets RPO ${dr.rpoMinutes} min / RTO ${dr.rtoMinutes} min: ${counts.met} met, ${counts["not met"]} not met, ${counts.excluded} excluded; details: estate dr ${report.stack}`;
 }
 
-export function renderDr(report: DrReport): string {
+/** The terminal report, fitted to `width`: the table, and the reasons and notes wrapped under their first line. */
+export function renderDr(report: DrReport, width = terminalWidth()): string {
+  // The reasons name their page: a URL longer than the width is cut rather than overflow.
+  const fit = (line: string) => wrapLine(line, width, { cutLongWords: true });
   const lines = [
-    chalk.bold(`Disaster recovery of stack ${report.stack} (profile ${report.profile})`),
-    chalk.yellow(`  ${OFFLINE_LABEL}; figures are Azure's documented ones, with their pages`),
+    chalk.bold(fit(`Disaster recovery of stack ${report.stack} (profile ${report.profile})`)),
+    chalk.yellow(fit(`  ${OFFLINE_LABEL}; figures are Azure's documented ones, with their pages`)),
   ];
-  lines.push(drSummaryLine(report));
+  lines.push(fit(drSummaryLine(report)));
   const mark = (j: Judged) =>
     j.verdict === "met"
       ? chalk.green(j.verdict)
@@ -508,16 +511,16 @@ export function renderDr(report: DrReport): string {
     `${figure(e.rpo)} ${mark(e.rpo)}`,
     `${figure(e.rto)} ${mark(e.rto)}`,
   ]);
-  lines.push(renderTable(["Resource", "Service", "Regions", "Protection", "RPO", "RTO"], rows));
+  lines.push(renderTable(["Resource", "Service", "Regions", "Protection", "RPO", "RTO"], rows, width));
   for (const e of report.resources) {
     for (const [what, j] of [
       ["RPO", e.rpo],
       ["RTO", e.rto],
     ] as const) {
       if (j.verdict !== "not met") continue;
-      lines.push(`${chalk.red("not met")} ${e.name} ${what}: ${j.reason} (${j.source})`);
+      lines.push(fit(`${chalk.red("not met")} ${e.name} ${what}: ${j.reason} (${j.source})`));
     }
-    for (const note of e.notes) lines.push(chalk.dim(`note ${e.name}: ${note}`));
+    for (const note of e.notes) lines.push(chalk.dim(fit(`note ${e.name}: ${note}`)));
   }
   return lines.join("\n");
 }

@@ -77,4 +77,26 @@ describe("long lines of prose", () => {
     expect(wrapLine("Free (1): Lock x1", 70)).toBe("Free (1): Lock x1");
     expect(wrapLine(`a ${"b".repeat(30)} c`, 10).split("\n")).toEqual(["a", `  ${"b".repeat(30)}`, "  c"]);
   });
+
+  it("cut a word longer than the width when asked, colour codes kept with their characters", () => {
+    const id = `"${"x".repeat(25)}"`;
+    expect(wrapLine(`a ${id} c`, 12, { cutLongWords: true }).split("\n")).toEqual([
+      "a",
+      `  ${id.slice(0, 10)}`,
+      `  ${id.slice(10, 20)}`,
+      `  ${id.slice(20)} c`,
+    ]);
+    const red = wrapLine(`\x1b[31m${"y".repeat(15)}\x1b[39m`, 10, { cutLongWords: true });
+    expect(red.split("\n")).toEqual([`\x1b[31m${"y".repeat(10)}`, `  ${"y".repeat(5)}\x1b[39m`]);
+  });
+
+  it("continue an indented or marked line under its text, and wrap text of several lines line by line", () => {
+    expect(wrapLine("    key: one two three", 14).split("\n")).toEqual(["    key: one", "      two", "      three"]);
+    expect(wrapLine("  -   <a b c>\n  + <d>", 10).split("\n")).toEqual(["  -   <a b", "        c>", "  + <d>"]);
+    // However narrow, a cut keeps a character a line: the wrapping ends.
+    expect(wrapLine("        abcdef", 4, { cutLongWords: true }).split("\n")).toEqual([
+      "        abc",
+      ..."def".split("").map((c) => `          ${c}`),
+    ]);
+  });
 });

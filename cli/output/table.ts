@@ -1,5 +1,8 @@
 /** Width tables fit in when stdout is not a terminal: a log or a pull-request comment. */
 const PIPED_WIDTH = 120;
+
+/** The width terminal text is fitted to: the terminal's, else PIPED_WIDTH. */
+export const terminalWidth = (): number => process.stdout.columns || PIPED_WIDTH;
 /** No column is squeezed below this (wrapped text stays readable). */
 const MIN_COLUMN = 8;
 
@@ -51,7 +54,7 @@ function wrapCell(text: string, width: number): string[] {
  * Every table the CLI prints: no colour codes of its own, wrapped to the terminal's width, with a
  * line between rows. Drawn here: cli-table3 took longer than everything else `estate cost` does.
  */
-export function renderTable(head: string[], rows: string[][], width = process.stdout.columns || PIPED_WIDTH): string {
+export function renderTable(head: string[], rows: string[][], width = terminalWidth()): string {
   const widths = fitColumns([head, ...rows], width);
   const rule = (left: string, middle: string, right: string) =>
     `${left}${widths.map((w) => "─".repeat(w)).join(middle)}${right}`;
@@ -70,21 +73,61 @@ export function renderTable(head: string[], rows: string[][], width = process.st
   ].join("\n");
 }
 
+/** Where a line's text starts: after its indentation and a change marker (`-`, `+`, `~`, `±`) if any. */
+const textStart = (line: string) => /^ *(?:[-+~±] +)?/.exec(line.replace(/\x1b\[[0-9;]*m/g, ""))![0].length;
+
+export interface WrapOptions {
+  /** Added to where the first line's text starts (`textStart`) before each line after it. */
+  indent?: string;
+  /**
+   * Cut a word too long for a line of its own at the width (an id, a URL, a path), so that every
+   * line fits; without it such a word stands whole on its own line.
+   */
+  cutLongWords?: boolean;
+}
+
 /**
- * A long line of prose (a list of free resources, the policy settings) wrapped at spaces to the
- * terminal's width, the lines after the first indented: a 1,000-character line reads as a block.
+ * A long line of prose (a list of free resources, the policy settings, a DR note, a diff's value)
+ * wrapped at spaces to the terminal's width, the lines after the first indented past the start of
+ * its text: a 1,000-character line reads as a block. Text of several lines wraps line by line.
  */
-export function wrapLine(text: string, width = process.stdout.columns || PIPED_WIDTH, indent = "  "): string {
+export function wrapLine(text: string, width = terminalWidth(), options: WrapOptions = {}): string {
+  if (text.includes("\n"))
+    return text
+      .split("\n")
+      .map((line) => wrapLine(line, width, options))
+      .join("\n");
+  const { indent: extra = "  ", cutLongWords = false } = options;
+  const lead = /^ */.exec(text)![0];
+  const indent = " ".repeat(textStart(text)) + extra;
   const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(" ")) {
-    const next = line ? `${line} ${word}` : `${lines.length ? indent : ""}${word}`;
-    if (line && visibleLength(next) > width) {
+  let line = lead;
+  for (const [i, word] of text.slice(lead.length).split(" ").entries()) {
+    const next = i ? `${line} ${word}` : `${line}${word}`;
+    if (i && visibleLength(next) > width) {
       lines.push(line);
       line = `${indent}${word}`;
     } else line = next;
+    // At least one character of the word per line, whatever the width: the loop ends.
+    for (const room = Math.max(width, indent.length + 1); cutLongWords && visibleLength(line) > room; ) {
+      const [head, rest] = sliceVisible(line, room);
+      lines.push(head);
+      line = `${indent}${rest}`;
+    }
   }
   return [...lines, line].join("\n");
+}
+
+/** The first `count` visible characters of `text` and the rest, colour codes kept with their characters. */
+function sliceVisible(text: string, count: number): [string, string] {
+  let head = "";
+  let visible = 0;
+  for (const [token] of text.matchAll(/\x1b\[[0-9;]*m|[\s\S]/g)) {
+    if (visible === count) break;
+    head += token;
+    if (!token.startsWith("\x1b")) visible += 1;
+  }
+  return [head, text.slice(head.length)];
 }
 
 const pad = (text: string, width: number) => text + " ".repeat(Math.max(0, width - visibleLength(text)));
