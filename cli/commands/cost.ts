@@ -3,11 +3,8 @@ import type { Command } from "commander";
 import { estimateCost } from "../cost/estimate.js";
 import { loadPriceTable } from "../cost/prices.js";
 import { renderCost, writeCost } from "../cost/report.js";
-import { displayPath, printJson } from "../output/files.js";
-import { resourceCount } from "../output/plan.js";
-import { planningProgress, withProgress } from "../output/progress.js";
-import { looksLikePlanFile, resolvePlan } from "../plan/source.js";
-import { defaultOutDir } from "../plan/write.js";
+import { printJson } from "../output/files.js";
+import { planWithProgress, wroteLine } from "../plan-tool.js";
 import { findProjectDir } from "../project.js";
 import { runProvenance } from "../provenance.js";
 
@@ -33,17 +30,11 @@ export function registerCost(program: Command): void {
     .action(async (ref: string, flags: CostFlags) => {
       const projectDir = findProjectDir();
       const table = loadPriceTable(flags.prices ? path.resolve(flags.prices) : undefined);
-      const plan = await withProgress(`Planning ${ref} offline…`, `Plan of ${ref} failed`, async (progress) => {
-        const { plan } = await resolvePlan(projectDir, ref, planningProgress(progress, ref));
-        progress.succeed(`Planned ${plan.stack}: ${resourceCount(plan)}`);
-        return plan;
+      const { plan, outDir, run } = await planWithProgress(projectDir, ref, {
+        outDir: flags.out ? path.resolve(flags.out) : undefined,
+        pipeline: { prices: table },
       });
-      const outDir = flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, plan.stack);
-      // A stack planned now gets the whole run's artifacts, as `estate plan` writes them, so cost.json
-      // never sits beside an older plan.json and reports; a saved plan gets its cost.json.
-      const run = looksLikePlanFile(ref)
-        ? undefined
-        : (await import("../pipeline.js")).runPipeline(projectDir, outDir, plan, { prices: table });
+      // A stack's run wrote cost.json with the rest of its artifacts; a saved plan gets its cost.json.
       const report = run?.cost ?? { ...estimateCost(plan, table), provenance: runProvenance(projectDir) };
       const files = run?.files ?? [writeCost(outDir, report)];
       if (flags.json) {
@@ -51,6 +42,6 @@ export function registerCost(program: Command): void {
         return;
       }
       console.log(renderCost(report));
-      console.log(`Wrote ${files.map(displayPath).join(", ")}`);
+      console.log(wroteLine(files));
     });
 }

@@ -2,11 +2,8 @@ import path from "node:path";
 import type { Command } from "commander";
 import { buildDrReport, drFails, renderDr, writeDr } from "../dr/report.js";
 import { EXIT } from "../errors.js";
-import { displayPath, printJson } from "../output/files.js";
-import { resourceCount } from "../output/plan.js";
-import { planningProgress, withProgress } from "../output/progress.js";
-import { looksLikePlanFile, resolvePlan } from "../plan/source.js";
-import { defaultOutDir } from "../plan/write.js";
+import { printJson } from "../output/files.js";
+import { planWithProgress, wroteLine } from "../plan-tool.js";
 import { findProjectDir } from "../project.js";
 import { runProvenance } from "../provenance.js";
 
@@ -29,23 +26,16 @@ export function registerDr(program: Command): void {
     )
     .action(async (ref: string, flags: DrFlags) => {
       const projectDir = findProjectDir();
-      const plan = await withProgress(`Planning ${ref} offline…`, `Plan of ${ref} failed`, async (progress) => {
-        const { plan } = await resolvePlan(projectDir, ref, planningProgress(progress, ref));
-        progress.succeed(`Planned ${plan.stack}: ${resourceCount(plan)}`);
-        return plan;
+      const { plan, outDir, run } = await planWithProgress(projectDir, ref, {
+        outDir: flags.out ? path.resolve(flags.out) : undefined,
       });
-      const outDir = flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, plan.stack);
-      // A stack planned now gets the whole run's artifacts, as `estate plan` writes them; dr.json
-      // too when the stack declares no DR, since it was asked for.
-      const run = looksLikePlanFile(ref)
-        ? undefined
-        : (await import("../pipeline.js")).runPipeline(projectDir, outDir, plan);
+      // A stack's run wrote dr.json when the stack declares DR; it is written here otherwise, since it was asked for.
       const report = run?.dr ?? { ...buildDrReport(plan), provenance: run?.provenance ?? runProvenance(projectDir) };
       const files = [...(run?.files ?? []), ...(run?.dr ? [] : [writeDr(outDir, report)])];
       if (flags.json) printJson(report);
       else {
         console.log(renderDr(report));
-        console.log(`Wrote ${files.map(displayPath).join(", ")}`);
+        console.log(wroteLine(files));
       }
       if (drFails(report)) process.exitCode = EXIT.policy;
     });

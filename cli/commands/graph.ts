@@ -1,10 +1,9 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { writeGraph, type GraphFiles } from "../graph/render.js";
-import { displayPath, printJson } from "../output/files.js";
-import { planningProgress, withProgress } from "../output/progress.js";
-import { resolvePlan } from "../plan/source.js";
-import { defaultOutDir } from "../plan/write.js";
+import { printJson } from "../output/files.js";
+import { withProgress } from "../output/progress.js";
+import { planForTool, wroteLine } from "../plan-tool.js";
 import { findProjectDir } from "../project.js";
 
 interface GraphFlags {
@@ -25,7 +24,10 @@ export function registerGraph(program: Command): void {
       "draw a stack's dependency graph between its components (or, with --resources, between its resources): graph.mmd (Mermaid), graph.dot and graph.svg (rendered offline)",
     )
     .argument("<stack>", "stack name (planned offline now) or the path of a saved plan.json")
-    .option("--out <dir>", "folder for the graph files (default: .estate/<stack>)")
+    .option(
+      "--out <dir>",
+      "folder for the graph files, and for a stack the rest of the run's artifacts (default: .estate/<stack>)",
+    )
     .option(
       "--resources",
       "one node per Azure resource, grouped by component, with diagnostic settings, role assignments, locks and DNS links folded into their target",
@@ -33,19 +35,17 @@ export function registerGraph(program: Command): void {
     .option("--json", "print the written files and node/edge counts as JSON")
     .action(async (ref: string, flags: GraphFlags) => {
       const projectDir = findProjectDir();
-      const { plan, written } = await withProgress(
+      const { plan, run, written } = await withProgress(
         `Planning ${ref} offline…`,
         `Graph of ${ref} failed`,
         async (progress) => {
-          const { plan } = await resolvePlan(projectDir, ref, planningProgress(progress, ref));
+          const { plan, outDir, run } = await planForTool(projectDir, ref, progress, {
+            outDir: flags.out ? path.resolve(flags.out) : undefined,
+          });
           progress.update(`Rendering the graph of ${plan.stack}…`);
-          const written = await writeGraph(
-            flags.out ? path.resolve(flags.out) : defaultOutDir(projectDir, plan.stack),
-            plan,
-            flags.resources ? "resources" : "components",
-          );
+          const written = await writeGraph(outDir, plan, flags.resources ? "resources" : "components");
           progress.succeed(summary(plan.stack, written));
-          return { plan, written };
+          return { plan, run, written };
         },
       );
       if (flags.json) {
@@ -53,6 +53,7 @@ export function registerGraph(program: Command): void {
         return;
       }
       console.log(`${summary(plan.stack, written)} (offline plan from mocks)`);
-      for (const file of [written.mermaid, written.dot, written.svg]) console.log(`Wrote ${displayPath(file)}`);
+      if (run) console.log(wroteLine(run.files));
+      for (const file of [written.mermaid, written.dot, written.svg]) console.log(wroteLine([file]));
     });
 }

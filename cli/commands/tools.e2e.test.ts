@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { projectCopy, REPO_ROOT as root } from "../testing/project.js";
@@ -164,6 +164,57 @@ describe("estate diff, graph and export", () => {
       ),
     ).toBe(true);
     expect((await estate(["export", "dev"])).code).toBe(2);
+  });
+});
+
+describe("graph and export given a stack write the run's artifacts, as cost and dr do", () => {
+  const REPORTS = ["policy.json", "policy.sarif", "policy.junit.xml", "policy.md", "policy.html"];
+  const listing = (dir: string) => readdirSync(path.join(project, dir)).sort();
+  const provenance = (dir: string, name: string) =>
+    JSON.parse(readFileSync(path.join(project, dir, name), "utf8")).provenance;
+
+  it("graph dev --out DIR leaves plan.json, cost.json and the policy reports of one run beside the graph; a saved plan gets the graph only", async () => {
+    const run = await estate(["graph", "dev", "--out", "graph-dev"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const artifacts = ["plan.json", "cost.json", ...REPORTS];
+    expect(listing("graph-dev")).toEqual([...artifacts, "graph.dot", "graph.mmd", "graph.svg"].sort());
+    expect(provenance("graph-dev", "cost.json")).toEqual(provenance("graph-dev", "plan.json"));
+    expect(provenance("graph-dev", "policy.json").evaluatedAt).toBe(provenance("graph-dev", "plan.json").runAt);
+    // The line estate cost prints for the same run, then the graph's own files.
+    expect(run.stdout.split("\n").slice(1, 5)).toEqual([
+      `Wrote ${artifacts.map((name) => `graph-dev/${name}`).join(", ")}`,
+      ...["graph.mmd", "graph.dot", "graph.svg"].map((name) => `Wrote graph-dev/${name}`),
+    ]);
+    // The plan is one the other tools read.
+    const policy = await estate(["policy", "--plan", "graph-dev/plan.json", "--format", "json"]);
+    expect(policy.code, policy.stderr).toBe(0);
+    expect(JSON.parse(policy.stdout).stack).toBe("dev");
+
+    const saved = await estate(["graph", "graph-dev/plan.json", "--out", "graph-saved"]);
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(listing("graph-saved")).toEqual(["graph.dot", "graph.mmd", "graph.svg"]);
+    expect(saved.stdout).not.toContain("plan.json");
+  });
+
+  it("export prod --out DIR/template.json leaves the run's artifacts, dr.json too, beside the template; a saved plan gets the template only", async () => {
+    const run = await estate(["export", "prod", "--format", "arm", "--out", "export-prod/template.json"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const artifacts = ["plan.json", "cost.json", ...REPORTS, "dr.json"];
+    expect(listing("export-prod")).toEqual([...artifacts, "template.json"].sort());
+    for (const name of ["cost.json", "dr.json"])
+      expect(provenance("export-prod", name)).toEqual(provenance("export-prod", "plan.json"));
+    expect(run.stdout).toContain(`\nWrote ${artifacts.map((name) => `export-prod/${name}`).join(", ")}\n`);
+    expect(run.stdout).toMatch(/\nWrote export-prod\/template\.json\n$/);
+
+    // The template exported from the plan.json written beside it is the same: it is the plan exported.
+    const saved = await estate(["export", "export-prod/plan.json", "--format", "arm", "--out", "export-saved/t.json"]);
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(listing("export-saved")).toEqual(["t.json"]);
+    expect(readFileSync(path.join(project, "export-saved", "t.json"), "utf8")).toBe(
+      readFileSync(path.join(project, "export-prod", "template.json"), "utf8"),
+    );
   });
 });
 
