@@ -127,9 +127,7 @@ export const bindingsShape = {
   /** Azure OpenAI: Cognitive Services OpenAI User on the account; the model deployments the service calls. */
   openAi: z
     .object({
-      deployments: z
-        .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/, "must be a model deployment name"))
-        .min(1),
+      deployments: z.array(nameBy(DATA_NAME_RULES.openAiDeployment, "a model deployment name")).min(1),
     })
     .strict()
     .optional(),

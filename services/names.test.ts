@@ -49,3 +49,17 @@ describe("the other data names", () => {
     ]);
   });
 });
+
+describe("the model deployment name rule", () => {
+  const deployment = accepts("openAiDeployment");
+
+  it("accepts model-like names of 2-64 letters, digits, dots, hyphens and underscores", () => {
+    for (const name of ["ab", "chat", "gpt-4o-mini", "gpt-4.1", "text_embedding_3", "Chat2", "x".repeat(64)])
+      expect(deployment(name), name).toBe(true);
+  });
+
+  it("refuses one character, 65, a leading separator and characters a request path would need escaped", () => {
+    for (const name of ["", "c", "x".repeat(65), "-chat", ".chat", "_chat", "chat/v2", "chat v2", "chat:v2", "chat?"])
+      expect(deployment(name), name).toBe(false);
+  });
+});

@@ -1,6 +1,6 @@
 // Azure's rules for the names of the data services use: a service's manifest names the queues,
-// containers, databases and secrets it binds to, and the stack config names those it declares, so
-// both check them against these. They live here, not in infra/naming, because services/ imports
+// containers, databases, secrets and model deployments it binds to, and the stack config names
+// those it declares, so both check them against these. They live here, not in infra/naming, because services/ imports
 // no other layer and stacks/ may import services/.
 
 /** The rule of a name the manifest or the stack config chooses. */
@@ -56,6 +56,19 @@ export const DATA_NAME_RULES = {
   },
   // https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#objects-identifiers-and-versioning
   keyVaultSecret: { pattern: /^[A-Za-z0-9-]{1,127}$/, allowed: "1-127 letters, digits and hyphens" },
+  /**
+   * Azure OpenAI model deployments (Microsoft.CognitiveServices/accounts/deployments). Microsoft's
+   * docs state no rule: the template reference gives the name as a required string with no length
+   * or characters (https://learn.microsoft.com/azure/templates/microsoft.cognitiveservices/accounts/deployments),
+   * and the 2025-06-01 ARM schema (cli/export/arm-schemas) no pattern. The estate keeps the rule it
+   * has applied so far: 2-64 characters (the account name's length), letters, digits and the dots,
+   * hyphens and underscores model names carry (gpt-4o-mini, gpt-4.1), nothing that needs escaping
+   * in the request path apps put it in (/openai/deployments/{name}/...).
+   */
+  openAiDeployment: {
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/,
+    allowed: "2-64 letters, digits, dots, hyphens and underscores, starting with a letter or digit",
+  },
 } as const satisfies Record<string, DataNameRule>;
 
 /** Whether a chosen name follows its rule. */

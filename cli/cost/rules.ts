@@ -151,7 +151,7 @@ const skuName = (inputs: Record<string, any>): string | undefined =>
   typeof inputs.sku === "string" ? inputs.sku : inputs.sku?.name;
 const count = (value: unknown, fallback: number): number => (typeof value === "number" && value > 0 ? value : fallback);
 
-/** Rules for the types Azure bills by SKU and capacity. */
+/** Rules for the types Azure bills by SKU and capacity; catalog types only (rules.test.ts), as FREE_TYPES. */
 const RULES: Record<string, Rule> = {
   "azure-native:cdn:Profile": (inputs) => {
     const sku = skuName(inputs);
@@ -290,7 +290,6 @@ const RULES: Record<string, Rule> = {
   // Event Grid bills operations (events published and delivered), the first 100,000 a month free: https://azure.microsoft.com/pricing/details/event-grid/
   "azure-native:eventgrid:SystemTopic": () =>
     usage("eventgrid.operations", "system topics bill per operation (the first 100,000 a month are free)"),
-  "azure-native:keyvault:Key": () => usage("keyvault.operations", "software keys bill per operation"),
   "azure-native:network:PrivateEndpoint": () =>
     priced({ meter: "privatelink.endpoint", quantity: 1, note: "data processed billed per GB" }),
   "azure-native:privatedns:PrivateZone": () =>
@@ -582,6 +581,9 @@ function isoMinutes(duration: unknown): number | undefined {
   if (!match || (!match[1] && !match[2])) return undefined;
   return Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0);
 }
+
+/** The types a price rule covers (rules.test.ts holds them to the catalog). */
+export const PRICED_TYPES: readonly string[] = Object.keys(RULES);
 
 /** Whether the type has a price rule or a free entry (test/catalog-places.test.ts asks it of every catalog type). */
 export function hasPricing(type: string): boolean {

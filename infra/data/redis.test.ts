@@ -159,6 +159,21 @@ describe("Redis tiers", () => {
     );
   });
 
+  it("refuses to geo-replicate a cache that persists its data, on either side (Azure refuses persistence with geo-replication)", async () => {
+    const premium = { ...DEV, sku: "Premium" as const, capacity: 1 };
+    const link = (primary: Partial<RedisArgs>, secondary: Partial<RedisArgs>) =>
+      planComponents(() => {
+        const cache = new RedisCache("primary", { ...premium, ...primary });
+        cache.geoReplicateTo(new RedisCache("secondary", { ...premium, ...secondary, location: "northeurope" }));
+      });
+    await expect(link({ persistence: { kind: "rdb", frequencyMinutes: 60, storage: STORAGE } }, {})).rejects.toThrow(
+      "redis primary: RDB persistence is on; Azure geo-replicates no cache that persists its data (remove persistence, or do not geo-replicate the cache)",
+    );
+    await expect(link({}, { persistence: { kind: "aof", storage: STORAGE } })).rejects.toThrow(
+      "redis secondary: AOF persistence is on; Azure geo-replicates no cache that persists its data",
+    );
+  });
+
   it("refuses an RDB interval Azure does not offer", async () => {
     await expect(
       refused({

@@ -173,7 +173,9 @@ export class RedisCache extends pulumi.ComponentResource {
   /**
    * Passive geo-replication to a Premium cache of the same size in another region: the secondary
    * is read-only until an operator fails over. Returns the link, whose geo-primary host name
-   * follows the current primary. Source: https://learn.microsoft.com/azure/azure-cache-for-redis/cache-how-to-geo-replication
+   * follows the current primary. Neither cache may persist its data: "Persistence isn't supported
+   * with geo-replication", and once linked "you can't enable persistence on either cache".
+   * Source: https://learn.microsoft.com/azure/azure-cache-for-redis/cache-how-to-geo-replication
    */
   geoReplicateTo(secondary: RedisCache): redis.LinkedServer {
     if (this.args.sku !== "Premium" || secondary.args.sku !== "Premium")
@@ -183,6 +185,11 @@ export class RedisCache extends pulumi.ComponentResource {
       if (replicas > REDIS_GEO_REPLICATION_MAX_REPLICAS)
         throw new Error(
           `redis ${cache.name}: ${replicas} replicas per primary; geo-replication links caches of ${REDIS_GEO_REPLICATION_MAX_REPLICAS} (set replicasPerPrimary: ${REDIS_GEO_REPLICATION_MAX_REPLICAS})`,
+        );
+      const persistence = cache.args.persistence;
+      if (persistence)
+        throw new Error(
+          `redis ${cache.name}: ${persistence.kind.toUpperCase()} persistence is on; Azure geo-replicates no cache that persists its data (remove persistence, or do not geo-replicate the cache)`,
         );
     }
     return new redis.LinkedServer(

@@ -98,7 +98,10 @@ export type DeploymentSku = "Standard" | "GlobalStandard" | "DataZoneStandard";
 export const DEPLOYMENT_SKUS: readonly DeploymentSku[] = ["Standard", "GlobalStandard", "DataZoneStandard"];
 
 export interface ModelDeploymentArgs {
-  /** The deployment's name, which apps put in their request path. */
+  /**
+   * The deployment's name, which apps put in their request path. Its characters are checked where
+   * it is chosen, by the stack config and the service manifests (services/names.ts).
+   */
   name: string;
   /** e.g. `gpt-4o-mini`, `text-embedding-3-small`. */
   model: string;
@@ -125,7 +128,6 @@ export const CONTENT_FILTER_SOURCES = ["Prompt", "Completion"] as const;
 
 /** Custom subdomains: 2-64 letters, digits and hyphens, starting and ending with a letter or digit. */
 const SUBDOMAIN = /^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$/;
-const DEPLOYMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/;
 
 export function openAiProblems(args: {
   customSubDomainName: string;
@@ -149,8 +151,6 @@ export function openAiProblems(args: {
   }
   const seen = new Set<string>();
   args.deployments.forEach((d, i) => {
-    if (!DEPLOYMENT_NAME.test(d.name))
-      problems.push(`deployments[${i}].name "${d.name}" must be 2-64 letters, digits, dots, hyphens or underscores`);
     if (seen.has(d.name)) problems.push(`deployments[${i}].name "${d.name}" is listed twice`);
     seen.add(d.name);
     if (!d.model || !d.version) problems.push(`deployments[${i}] needs a model name and version`);

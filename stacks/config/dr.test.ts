@@ -51,6 +51,20 @@ describe("estate:dr", () => {
     expect(error.message).toContain("Service Bus geo-replication needs the Premium SKU");
   });
 
+  it("refuses Redis persistence on a geo-replicated cache before anything is declared, naming the key", () => {
+    // Azure geo-replicates no cache that persists its data
+    // (https://learn.microsoft.com/azure/azure-cache-for-redis/cache-how-to-geo-replication). The
+    // config offers no persistence key at all (docs/data-tier.md says why), so the refusal is the
+    // schema's; offering the key later must keep refusing it with Redis in estate:dr.
+    const persisted = { redis: { persistence: { kind: "rdb", frequencyMinutes: 60 } } };
+    const error = refusal(
+      { ...PROD, "estate:data": JSON.stringify(persisted), ...dr({ enabled: true }) },
+      { stack: "prod" },
+    );
+    expect(error.problems).toEqual([expect.objectContaining({ key: "estate:data.redis.persistence" })]);
+    expect(error.message).toContain("nothing was declared");
+  });
+
   it("lets a tier stay out of DR with none", () => {
     const config = loadConfig(
       { ...BASE, ...dr({ enabled: true, failover: { cosmos: "none", serviceBus: "none", redis: "none" } }) },

@@ -1,5 +1,5 @@
-// A service's manifest names the queues, containers and databases it binds to; the stack config
-// names those it declares. Both must accept exactly the names Azure does (services/names.ts): a
+// A service's manifest names the queues, containers, databases and model deployments it binds to;
+// the stack config names those it declares. Both must accept exactly the names Azure does (services/names.ts): a
 // name one accepts and the other refuses is a service the estate cannot host.
 import { describe, expect, it } from "vitest";
 import { manifestSchema } from "../../services/manifest.js";
@@ -13,9 +13,11 @@ interface Place {
   /** The manifest keys that name it, and the key of the name in the manifest's problems. */
   manifest: (name: string) => Record<string, unknown>;
   manifestKey: string;
-  /** The `estate:data` section that declares it, and the key of the name in the config's problems. */
+  /** The config area's section that declares it, and the key of the name in the config's problems. */
   config: (name: string) => Record<string, unknown>;
   configKey: string;
+  /** The config area, `estate:data` unless given. */
+  area?: string;
 }
 
 const PLACES: Record<string, Place> = {
@@ -65,6 +67,18 @@ const PLACES: Record<string, Place> = {
     config: (name) => ({ mysql: { enabled: true, admin: ADMIN, databases: [name] } }),
     configKey: "estate:data.mysql.databases[0]",
   },
+  "model deployment": {
+    manifest: (name) => ({ openAi: { deployments: [name] } }),
+    manifestKey: "openAi.deployments.0",
+    area: "estate:platform",
+    config: (name) => ({
+      openAi: {
+        enabled: true,
+        deployments: [{ name, model: "gpt-4o-mini", version: "2024-07-18", sku: "GlobalStandard", capacity: 10 }],
+      },
+    }),
+    configKey: "estate:platform.openAi.deployments[0].name",
+  },
 };
 
 /** Names on both sides of the rules' edges: lengths, first and last characters, case, separators. */
@@ -88,6 +102,11 @@ const CANDIDATES = [
   "jobs ",
   "orders; archive",
   "docs?",
+  "gpt-4o-mini",
+  "gpt-4.1",
+  "chat-",
+  ".chat",
+  "chat:v2",
   "x".repeat(63),
   "x".repeat(64),
   "x".repeat(65),
@@ -110,7 +129,7 @@ function manifestAccepts(place: Place, name: string): boolean {
 
 function configAccepts(place: Place, name: string): boolean {
   try {
-    loadConfig({ ...DEV_STACK, "estate:data": JSON.stringify(place.config(name)) }, { stack: "dev" });
+    loadConfig({ ...DEV_STACK, [place.area ?? "estate:data"]: JSON.stringify(place.config(name)) }, { stack: "dev" });
     return true;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

@@ -11,6 +11,7 @@ import {
   type RealtimeSku,
   type SearchSku,
 } from "../../infra/platform/limits.js";
+import { DATA_NAME_RULES, followsRule } from "../../services/names.js";
 import { defineArea, type Profile } from "./area.js";
 
 const int = z.number().int();
@@ -152,6 +153,15 @@ export const platformArea = defineArea({
     ];
     for (const [section, enabled, list] of problems)
       if (enabled) for (const problem of list()) report([section], problem);
+    // The manifests' openAi.deployments follow the same rule, so a service can name what the config declares.
+    if (o.enabled)
+      o.deployments.forEach((d, i) => {
+        if (!followsRule(DATA_NAME_RULES.openAiDeployment, d.name))
+          report(
+            ["openAi", "deployments", i, "name"],
+            `got ${JSON.stringify(d.name)}; expected ${DATA_NAME_RULES.openAiDeployment.allowed}`,
+          );
+      });
     if (o.enabled && !o.deployments.length)
       report(
         ["openAi", "deployments"],
