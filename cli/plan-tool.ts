@@ -1,5 +1,4 @@
 import type { PipelineOptions, PipelineRun } from "./pipeline.js";
-import { displayPath } from "./output/files.js";
 import { resourceCount } from "./output/plan.js";
 import { planningProgress, withProgress, type Progress } from "./output/progress.js";
 import type { Plan } from "./plan/schema.js";
@@ -49,6 +48,3 @@ export function planWithProgress(projectDir: string, ref: string, options: ToolP
     return planned;
   });
 }
-
-/** What a tool says it wrote: one line naming the files. */
-export const wroteLine = (files: string[]): string => `Wrote ${files.map(displayPath).join(", ")}`;

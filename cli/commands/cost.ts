@@ -3,8 +3,8 @@ import type { Command } from "commander";
 import { estimateCost } from "../cost/estimate.js";
 import { loadPriceTable } from "../cost/prices.js";
 import { renderCost, writeCost } from "../cost/report.js";
-import { printJson } from "../output/files.js";
-import { planWithProgress, wroteLine } from "../plan-tool.js";
+import { printJson, wroteLine } from "../output/files.js";
+import { planWithProgress } from "../plan-tool.js";
 import { findProjectDir } from "../project.js";
 import { runProvenance } from "../provenance.js";
 

@@ -2,8 +2,8 @@ import path from "node:path";
 import type { Command } from "commander";
 import { buildDrReport, drFails, renderDr, writeDr } from "../dr/report.js";
 import { EXIT } from "../errors.js";
-import { printJson } from "../output/files.js";
-import { planWithProgress, wroteLine } from "../plan-tool.js";
+import { printJson, wroteLine } from "../output/files.js";
+import { planWithProgress } from "../plan-tool.js";
 import { findProjectDir } from "../project.js";
 import { runProvenance } from "../provenance.js";
 

@@ -1,9 +1,9 @@
 import path from "node:path";
 import { Option, type Command } from "commander";
 import { toArmTemplate } from "../export/arm.js";
-import { jsonText, writeJson } from "../output/files.js";
+import { jsonText, writeJson, wroteLine } from "../output/files.js";
 import { withProgress } from "../output/progress.js";
-import { planForTool, wroteLine } from "../plan-tool.js";
+import { planForTool } from "../plan-tool.js";
 import { findProjectDir } from "../project.js";
 
 interface ExportFlags {

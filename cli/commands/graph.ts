@@ -1,9 +1,9 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { writeGraph, type GraphFiles } from "../graph/render.js";
-import { printJson } from "../output/files.js";
+import { printJson, wroteLine } from "../output/files.js";
 import { withProgress } from "../output/progress.js";
-import { planForTool, wroteLine } from "../plan-tool.js";
+import { planForTool } from "../plan-tool.js";
 import { findProjectDir } from "../project.js";
 
 interface GraphFlags {

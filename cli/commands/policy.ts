@@ -7,7 +7,7 @@ import { RULES } from "../../policies/rules/index.js";
 import { loadSettingsFile, projectSettings, resolveSettings } from "../../policies/settings.js";
 import { globToRegExp, WAIVER_RULES } from "../../policies/waivers.js";
 import { EstateError, EXIT, UsageError } from "../errors.js";
-import { displayPath, printJson } from "../output/files.js";
+import { printJson, wroteLine } from "../output/files.js";
 import { resourceCount } from "../output/plan.js";
 import { renderCatalogue, renderPolicy, renderSettings } from "../output/policy.js";
 import { readStackFile } from "../../stacks/config/stackfile.js";
@@ -177,7 +177,7 @@ export function registerPolicy(program: Command): void {
       const report = filterReport(full, { minSeverity: flags.minSeverity as Severity | undefined, rules: flags.rule });
       if (flags.format === "text") {
         console.log(renderPolicy(report, baseline ? { file: flags.baseline! } : undefined));
-        console.log(`Wrote ${files.map(displayPath).join(", ")}`);
+        console.log(wroteLine(files));
       } else {
         process.stdout.write(renderReport(report, flags.format as ReportFormat, context));
       }

@@ -4,6 +4,9 @@ import path from "node:path";
 /** A path as messages show it: relative to where the command was run. */
 export const displayPath = (file: string): string => path.relative(process.cwd(), file) || file;
 
+/** What a command says it wrote: one line naming the files. */
+export const wroteLine = (files: string[]): string => `Wrote ${files.map(displayPath).join(", ")}`;
+
 /** JSON as estate writes it, to files and to stdout: indented, with a final newline. */
 export const jsonText = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
