@@ -16,6 +16,7 @@ interface Manifest {
   name: string;
   kind: string;
   stacks?: string[];
+  entry?: string;
   routes?: { path: string }[];
 }
 
@@ -47,20 +48,32 @@ export const copiableServices = (stack: string): string[] =>
   hostedServices(stack).filter((service) => manifestOf(service).kind !== "static-site");
 
 /**
- * The n-th copy's name: as long as the service's (Azure names built from it must still fit), and
- * different from the start (a Function app's host id is the first 32 characters of its name).
+ * The n-th copy's name: no longer than the service's where that leaves room for some of it (Azure
+ * names built from it must still fit), and different from the start (a Function app's host id is
+ * the first 32 characters of its name).
  */
 function copyName(service: string, n: number): string {
   const prefix = `c${n}-`;
-  return prefix + service.slice(prefix.length).replace(/^-+/, "");
+  const rest = service.slice(prefix.length).replace(/^-+/, "");
+  return rest ? prefix + rest : `c${n}`;
+}
+
+export interface CopyOptions {
+  /** The services copied: the stack's copiable ones by default. */
+  services?: string[];
+  /**
+   * Every copy runs the original's entry file, so one package build serves them all. Otherwise each
+   * copy has its code in its own folder (linked), and its own package and build record, as services do.
+   */
+  sharedCode?: boolean;
 }
 
 /**
- * A project where `stack` hosts `copies` more of each of `services` (its copiable ones by default),
- * named by copyName. The project and stack files are copied, the policies and every existing
- * service folder linked.
+ * A project where `stack` hosts `copies` more of each of its services, named by copyName. The
+ * project and stack files are copied, the policies and every existing service folder linked.
  */
-export function projectWithCopies(stack: string, copies: number, services = copiableServices(stack)): string {
+export function projectWithCopies(stack: string, copies: number, options: CopyOptions = {}): string {
+  const { services = copiableServices(stack), sharedCode = false } = options;
   const dir = mkdtempSync(path.join(os.tmpdir(), `estate-copies-${stack}-${copies}-`));
   writeFileSync(path.join(dir, "Pulumi.yaml"), readFileSync(path.join(ROOT, "Pulumi.yaml")));
   symlinkSync(path.join(ROOT, "policies"), path.join(dir, "policies"), "dir");
@@ -82,13 +95,14 @@ export function projectWithCopies(stack: string, copies: number, services = copi
       const name = copyName(service, n);
       const folder = path.join(dir, "services", name);
       linkInto(folder, path.join(ROOT, "services", service), "manifest.json");
+      const code = sharedCode && manifest.entry ? { entry: `../${service}/${manifest.entry}` } : {};
       // Without a gateway, Front Door routes the API to one app: copies there serve no routes.
       const routes = manifest.routes?.flatMap((route) =>
         gateway ? [{ ...route, path: route.path.replace("/api/v1", `/api/v1/${name}`) }] : [],
       );
       writeFileSync(
         path.join(folder, "manifest.json"),
-        JSON.stringify({ ...manifest, name, ...(routes && { routes }) }),
+        JSON.stringify({ ...manifest, name, ...code, ...(routes && { routes }) }),
       );
       added.push(name);
     }

@@ -4,9 +4,10 @@
  * cost per resource with the fit's R² (linear growth gives R² close to 1).
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
 import { hostedServices, projectWithCopies } from "./copies.js";
 import { leastSquares } from "./fit.js";
 
@@ -21,8 +22,9 @@ export interface ScalePoint {
 
 export function measureScale(sizes = [10, 50, 200]): { points: ScalePoint[]; msPerResource: number; rSquared: number } {
   const points = sizes.map((services) => {
-    // The api and the worker, and copies of the api to make up the number.
-    const dir = projectWithCopies("prod", services - hostedServices("prod").length, ["api"]);
+    // The api and the worker, and copies of the api to make up the number, all running one package.
+    const copies = services - hostedServices("prod").length;
+    const dir = projectWithCopies("prod", copies, { services: ["api"], sharedCode: true });
     const started = performance.now();
     execFileSync(process.execPath, [path.join(ROOT, "bin/estate.js"), "plan", "prod", "--out", path.join(dir, "out")], {
       cwd: dir,
@@ -34,6 +36,7 @@ export function measureScale(sizes = [10, 50, 200]): { points: ScalePoint[]; msP
       resources: unknown[];
       durationMs: number;
     };
+    rmSync(dir, { recursive: true, force: true });
     return {
       services,
       resources: plan.resources.length,
@@ -43,4 +46,12 @@ export function measureScale(sizes = [10, 50, 200]): { points: ScalePoint[]; msP
   });
   const fit = leastSquares(points.map((p) => [p.resources, p.planMs]));
   return { points, msPerResource: Number(fit.slope.toFixed(3)), rSquared: Number(fit.rSquared.toFixed(4)) };
+}
+
+// Run alone (`node bin/run-ts.js bench/plan/scale.ts`): updates the `scaling` entry of bench/results/plan.json.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const file = path.join(ROOT, "bench/results/plan.json");
+  const result = { ...JSON.parse(readFileSync(file, "utf8")), scaling: measureScale() };
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result.scaling, null, 2));
 }
