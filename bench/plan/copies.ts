@@ -5,9 +5,11 @@
  * every copy is a service the stack could really host, with the same bindings and the same kind.
  * Static sites are not copied: an estate serves one.
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 import { parseDocument } from "yaml";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -111,4 +113,20 @@ export function projectWithCopies(stack: string, copies: number, options: CopyOp
     stackFile.setIn(["config", "estate:services"], [...hostedServices(stack), ...added]);
   writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stackFile.toString());
   return dir;
+}
+
+/** One `estate plan` of `stack` in a project folder: its wall time, the resources planned and the plan's own time. */
+export function planIn(stack: string, dir: string): { seconds: number; resources: number; planMs: number } {
+  const started = performance.now();
+  execFileSync(process.execPath, [path.join(ROOT, "bin/estate.js"), "plan", stack, "--out", path.join(dir, "out")], {
+    cwd: dir,
+    env: { ...process.env, CI: "true" },
+    stdio: "pipe",
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const plan = JSON.parse(readFileSync(path.join(dir, "out/plan.json"), "utf8")) as {
+    resources: unknown[];
+    durationMs: number;
+  };
+  return { seconds, resources: plan.resources.length, planMs: plan.durationMs };
 }

@@ -3,12 +3,10 @@
  * and worker, and copies of the api: copies.ts), planned one after another with the real CLI. Reports wall time, plan time and resources, and the least-squares
  * cost per resource with the fit's R² (linear growth gives R² close to 1).
  */
-import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { hostedServices, projectWithCopies } from "./copies.js";
+import { hostedServices, planIn, projectWithCopies } from "./copies.js";
 import { leastSquares } from "./fit.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -25,23 +23,13 @@ export function measureScale(sizes = [10, 50, 200]): { points: ScalePoint[]; msP
     // The api and the worker, and copies of the api to make up the number, all running one package.
     const copies = services - hostedServices("prod").length;
     const dir = projectWithCopies("prod", copies, { services: ["api"], sharedCode: true });
-    const started = performance.now();
-    execFileSync(process.execPath, [path.join(ROOT, "bin/estate.js"), "plan", "prod", "--out", path.join(dir, "out")], {
-      cwd: dir,
-      env: { ...process.env, CI: "true" },
-      stdio: "ignore",
-    });
-    const wallSeconds = (performance.now() - started) / 1000;
-    const plan = JSON.parse(readFileSync(path.join(dir, "out/plan.json"), "utf8")) as {
-      resources: unknown[];
-      durationMs: number;
-    };
+    const { seconds, resources, planMs } = planIn("prod", dir);
     rmSync(dir, { recursive: true, force: true });
     return {
       services,
-      resources: plan.resources.length,
-      wallSeconds: Number(wallSeconds.toFixed(2)),
-      planMs: plan.durationMs,
+      resources,
+      wallSeconds: Number(seconds.toFixed(2)),
+      planMs,
     };
   });
   const fit = leastSquares(points.map((p) => [p.resources, p.planMs]));

@@ -17,13 +17,11 @@
  * What the slope cannot see is a resource declared only once however many services (a network,
  * a cluster, the static site: an estate serves one), which is in the intercept with the start-up.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { projectWithCopies } from "./copies.js";
+import { planIn, projectWithCopies } from "./copies.js";
 import { leastSquares } from "./fit.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -64,30 +62,17 @@ export function seedStacks(): string[] {
     .sort();
 }
 
-/** One `estate plan` in a project folder: its wall time and the resources planned. */
-function plan(stack: string, dir: string): { seconds: number; resources: number } {
-  const started = performance.now();
-  execFileSync(process.execPath, [path.join(ROOT, "bin/estate.js"), "plan", stack, "--out", path.join(dir, "out")], {
-    cwd: dir,
-    env: { ...process.env, CI: "true" },
-    stdio: "pipe",
-  });
-  const seconds = (performance.now() - started) / 1000;
-  const { resources } = JSON.parse(readFileSync(path.join(dir, "out/plan.json"), "utf8")) as { resources: unknown[] };
-  return { seconds, resources: resources.length };
-}
-
 /** The stack at three sizes, each planned once: which also builds its packages and warms the caches. */
 function sizesOf(stack: string): { copies: number; dir: string; resources: number }[] {
   const asIs = projectWithCopies(stack, 0);
   const one = projectWithCopies(stack, 1);
-  const base = plan(stack, asIs).resources;
-  const perCopy = plan(stack, one).resources - base;
+  const base = planIn(stack, asIs).resources;
+  const perCopy = planIn(stack, one).resources - base;
   rmSync(one, { recursive: true, force: true });
   const grown = ADDED_RESOURCES.map((added) => {
     const copies = Math.max(1, Math.round(added / perCopy));
     const dir = projectWithCopies(stack, copies);
-    return { copies, dir, resources: plan(stack, dir).resources };
+    return { copies, dir, resources: planIn(stack, dir).resources };
   });
   return [{ copies: 0, dir: asIs, resources: base }, ...grown];
 }
@@ -110,7 +95,7 @@ export function measureSeeds(): {
   const samples = new Map(stacks.map((stack) => [stack, sizes.get(stack)!.map(() => [] as number[])]));
   for (let i = 0; i < RUNS; i++)
     for (const stack of stacks)
-      sizes.get(stack)!.forEach(({ dir }, size) => samples.get(stack)![size].push(plan(stack, dir).seconds));
+      sizes.get(stack)!.forEach(({ dir }, size) => samples.get(stack)![size].push(planIn(stack, dir).seconds));
   for (const { dir } of [...sizes.values()].flat()) rmSync(dir, { recursive: true, force: true });
 
   const point = (stack: string): StackPoint => {
