@@ -1,7 +1,7 @@
 import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { buildServicePackage, buildSourcePackage, type CheckedFiles } from "./package.js";
+import { buildServicePackage, buildSourcePackage, type PackageRun } from "./package.js";
 
 /** A service's code: a Node entry file esbuild bundles, or a Python source folder zipped as it is (both absolute). */
 export type AppCode = { runtime: "node"; entryPath: string } | { runtime: "python"; sourcePath: string };
@@ -13,8 +13,8 @@ export interface ServicePackageArgs {
   code: AppCode;
   /** The project folder: where Pulumi runs the program, and where packages are built (.estate/packages). */
   rootDir: string;
-  /** Source files this run has checked already, shared by the run's packages (see PackageArgs). */
-  checked?: CheckedFiles;
+  /** What this run has learnt about builds, shared by its packages (see PackageArgs). */
+  packageRun?: PackageRun;
   /**
    * Where packages are uploaded, a container the deployer may write to: the storage account `accountName`,
    * its `blobEndpoint` (`https://<account>.blob.core.windows.net/`) and the `containerName`.
@@ -39,7 +39,7 @@ function built(args: Omit<ServicePackageArgs, "target">) {
       ? buildServicePackage({
           ...common,
           entry: path.relative(args.rootDir, args.code.entryPath),
-          checked: args.checked,
+          run: args.packageRun,
         })
       : buildSourcePackage({ ...common, source: path.relative(args.rootDir, args.code.sourcePath) });
   // The zip relative to the project: the same plan on every machine, and Pulumi runs there.

@@ -1,5 +1,14 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, type Dirent } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  type Dirent,
+} from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { BuildOptions } from "esbuild";
@@ -21,10 +30,10 @@ export interface PackageArgs {
   /** Folder the zips and their build records are written to (the estate uses `.estate/packages`). */
   outDir: string;
   /**
-   * Source files already checked in this run, shared by its packages: services bundle mostly the
-   * same dependencies (about 1,100 files each for the Azure SDKs), each then looked at once.
+   * What this run has learnt about builds, shared by its packages: services bundle mostly the same
+   * dependencies (about 1,000 files each for the Azure SDKs), each then looked at once.
    */
-  checked?: CheckedFiles;
+  run?: PackageRun;
 }
 
 /** A source file's modification time and size, which a build is reused while they hold. */
@@ -33,8 +42,15 @@ interface Fingerprint {
   size: number;
 }
 
-/** Fingerprints taken during one run of one project, while its sources do not change, by path in the project. */
-export type CheckedFiles = Map<string, Fingerprint>;
+/**
+ * What one run of one project learns about its packages' builds, while its sources do not change:
+ * each source file's fingerprint, by path in the project, and each packages folder's build records,
+ * read once.
+ */
+export class PackageRun {
+  readonly fingerprints = new Map<string, Fingerprint>();
+  readonly records = new Map<string, RecordsInRun>();
+}
 
 export interface ServicePackage {
   file: string;
@@ -75,9 +91,10 @@ const HOST_JSON = {
  * while none of the files that went into it has changed, so planning stays fast.
  */
 export function buildServicePackage(args: PackageArgs): ServicePackage {
-  const recordFile = path.join(args.outDir, `${args.kind}-${args.entry.replace(/[^A-Za-z0-9]+/g, "-")}.json`);
-  const previous = readRecord(recordFile, args);
-  if (previous) return { ...previous.package, file: zipPath(args.outDir, previous.package.sha256) };
+  const run = args.run ?? new PackageRun();
+  const key = `${args.kind}-${args.entry.replace(/[^A-Za-z0-9]+/g, "-")}`;
+  const previous = reusableBuild(run, args, key);
+  if (previous) return { file: zipPath(args.outDir, previous.sha256), sha256: previous.sha256, bytes: previous.bytes };
 
   const build = esbuild().buildSync({
     ...SERVICE_BUILD,
@@ -94,12 +111,11 @@ export function buildServicePackage(args: PackageArgs): ServicePackage {
     ...(args.kind === "function-app" ? { "host.json": json(HOST_JSON) } : {}),
   };
   const pkg = writeZip(files, args.outDir);
-  const inputs = Object.keys(build.metafile.inputs).map((input) => ({
-    input,
-    ...fingerprint(args.rootDir, input, args.checked),
-  }));
-  const record: BuildRecord = { recipe: recipe(args.kind), package: { sha256: pkg.sha256, bytes: pkg.bytes }, inputs };
-  writeFileSync(recordFile, JSON.stringify(record));
+  const inputs = Object.keys(build.metafile.inputs).map((input): Source => {
+    const { mtimeMs, size } = fingerprint(args.rootDir, input, run);
+    return [input, mtimeMs, size];
+  });
+  recordBuild(run, args.outDir, key, { recipe: recipe(args.kind), sha256: pkg.sha256, bytes: pkg.bytes }, inputs);
   return pkg;
 }
 
@@ -158,35 +174,120 @@ function zipPath(outDir: string, sha256: string): string {
 const recipe = (kind: PackageArgs["kind"]) =>
   JSON.stringify({ kind, esbuild: ESBUILD_VERSION, build: SERVICE_BUILD, host: HOST_JSON });
 
+/** A file a build read, as a path in the project with its fingerprint then. */
+type Source = [input: string, mtimeMs: number, size: number];
+
 interface BuildRecord {
   recipe: string;
-  package: Omit<ServicePackage, "file">;
-  inputs: Array<{ input: string } & Fingerprint>;
+  sha256: string;
+  bytes: number;
+  /** The build's sources, as indexes into its folder's `sources`. */
+  inputs: number[];
+}
+
+/**
+ * The builds of one packages folder, in one file (RECORDS_FILE): their sources are mostly the same
+ * files, each listed once, so checking whether the builds can be reused reads each once.
+ */
+interface BuildRecords {
+  sources: Source[];
+  builds: Record<string, BuildRecord>;
+}
+
+/** A folder's build records as a run holds them, with what it found of each source: unchanged or not. */
+interface RecordsInRun {
+  records: BuildRecords;
+  unchanged: (boolean | undefined)[];
+}
+
+const RECORDS_FILE = "builds.json";
+
+/** The build records in `outDir`: none when the file is missing or is not what this code writes. */
+function readRecords(outDir: string): BuildRecords {
+  try {
+    const records = JSON.parse(readFileSync(path.join(outDir, RECORDS_FILE), "utf8")) as BuildRecords;
+    const isSource = (source: unknown) =>
+      Array.isArray(source) &&
+      typeof source[0] === "string" &&
+      typeof source[1] === "number" &&
+      typeof source[2] === "number";
+    const isBuild = (build: BuildRecord) =>
+      typeof build?.sha256 === "string" &&
+      Array.isArray(build.inputs) &&
+      build.inputs.every((i) => Number.isInteger(i) && i >= 0 && i < records.sources.length);
+    if (
+      Array.isArray(records.sources) &&
+      records.sources.every(isSource) &&
+      Object.values(records.builds).every(isBuild)
+    )
+      return records;
+  } catch {
+    // Unreadable or no records: every package is built again.
+  }
+  return { sources: [], builds: {} };
+}
+
+function recordsInRun(run: PackageRun, outDir: string): RecordsInRun {
+  let known = run.records.get(outDir);
+  if (!known) run.records.set(outDir, (known = { records: readRecords(outDir), unchanged: [] }));
+  return known;
 }
 
 /** An input's fingerprint, `input` a path in the project as esbuild names it. */
-function fingerprint(rootDir: string, input: string, checked?: CheckedFiles): Fingerprint {
-  const known = checked?.get(input);
+function fingerprint(rootDir: string, input: string, run: PackageRun): Fingerprint {
+  const known = run.fingerprints.get(input);
   if (known) return known;
   const { mtimeMs, size } = statSync(path.join(rootDir, input));
-  checked?.set(input, { mtimeMs, size });
+  run.fingerprints.set(input, { mtimeMs, size });
   return { mtimeMs, size };
 }
 
 /** The previous build, when it followed the same recipe, its zip still exists and none of its inputs changed. */
-function readRecord(recordFile: string, { rootDir, kind, checked }: PackageArgs): BuildRecord | undefined {
-  try {
-    const record = JSON.parse(readFileSync(recordFile, "utf8")) as BuildRecord;
-    if (record.recipe !== recipe(kind)) return undefined;
-    if (!existsSync(zipPath(path.dirname(recordFile), record.package.sha256))) return undefined;
-    const unchanged = record.inputs.every(({ input, mtimeMs, size }) => {
-      const now = fingerprint(rootDir, input, checked);
+function reusableBuild(run: PackageRun, { rootDir, kind, outDir }: PackageArgs, key: string): BuildRecord | undefined {
+  const known = recordsInRun(run, outDir);
+  const build = known.records.builds[key];
+  if (!build || build.recipe !== recipe(kind) || !existsSync(zipPath(outDir, build.sha256))) return undefined;
+  const unchanged = (i: number) => {
+    const [input, mtimeMs, size] = known.records.sources[i];
+    try {
+      const now = fingerprint(rootDir, input, run);
       return now.mtimeMs === mtimeMs && now.size === size;
-    });
-    return unchanged ? record : undefined;
-  } catch {
-    return undefined;
-  }
+    } catch {
+      return false; // gone
+    }
+  };
+  return build.inputs.every((i) => (known.unchanged[i] ??= unchanged(i))) ? build : undefined;
+}
+
+/**
+ * Adds a build to its folder's records, as the file holds them now (another run may have added its
+ * own since this one read it), keeping only the sources some build read; the file is replaced whole,
+ * so a reader never sees half of it.
+ */
+function recordBuild(
+  run: PackageRun,
+  outDir: string,
+  key: string,
+  build: Omit<BuildRecord, "inputs">,
+  inputs: Source[],
+): void {
+  const current = readRecords(outDir);
+  const records: BuildRecords = { sources: [], builds: {} };
+  const indexes = new Map<string, number>();
+  const indexOf = (source: Source) => {
+    const id = source.join("\0");
+    let index = indexes.get(id);
+    if (index === undefined) indexes.set(id, (index = records.sources.push(source) - 1));
+    return index;
+  };
+  for (const [other, record] of Object.entries(current.builds))
+    if (other !== key)
+      records.builds[other] = { ...record, inputs: record.inputs.map((i) => indexOf(current.sources[i])) };
+  records.builds[key] = { ...build, inputs: inputs.map(indexOf) };
+  const file = path.join(outDir, RECORDS_FILE);
+  writeFileSync(`${file}.${process.pid}`, JSON.stringify(records));
+  renameSync(`${file}.${process.pid}`, file);
+  run.records.set(outDir, { records, unchanged: [] });
 }
 
 function json(value: unknown): Uint8Array {

@@ -9,7 +9,7 @@ import {
   type FunctionsHosting,
 } from "../../infra/compute/index.js";
 import { deployServicePackage, publishPackage, type AppCode } from "../../infra/compute/deploy.js";
-import type { CheckedFiles } from "../../infra/compute/package.js";
+import { PackageRun } from "../../infra/compute/package.js";
 import type { ContainerRegistry } from "../../infra/containers/index.js";
 import { REGIONS } from "../../infra/naming/index.js";
 import { StaticSite, StorageWebsite } from "../../infra/static/index.js";
@@ -82,7 +82,7 @@ export function hostsTier(
     : undefined;
   const rootDir = pulumi.runtime.getRootDirectory() || process.cwd();
   // The sources do not change while the program runs: each file the packages bundle is checked once.
-  const checked: CheckedFiles = new Map();
+  const packageRun = new PackageRun();
   const packageTarget = {
     accountName: data.storage.accountName,
     blobEndpoint: data.storage.blobEndpoint,
@@ -92,7 +92,7 @@ export function hostsTier(
     uploaded.map((service) => {
       const { url } = deployServicePackage(
         service.name,
-        { kind: service.kind, code: codeOf(service), rootDir, checked, target: packageTarget },
+        { kind: service.kind, code: codeOf(service), rootDir, packageRun, target: packageTarget },
         // Not the whole storage component: the apps' grants inside it wait for these packages.
         { dependsOn: [data.storage.containers[DEPLOYMENTS_CONTAINER], deployer!] },
       );
@@ -125,7 +125,16 @@ export function hostsTier(
   const identities = Object.fromEntries(
     services.map((service) => [service.name, serviceIdentity(foundation, service)]),
   );
-  const hosting: AppHosting = { services, flex, published, rootDir, checked, packageUrls, settingSources, identities };
+  const hosting: AppHosting = {
+    services,
+    flex,
+    published,
+    rootDir,
+    packageRun,
+    packageUrls,
+    settingSources,
+    identities,
+  };
   const compute = regionalApps(foundation, networkTier, dataTier, platform, hosting);
   // The secondary region (estate:dr) runs the same packages with the same settings: the names they
   // point at (the SQL listener, the geo-primary cache, Cosmos DB's and Service Bus' own) follow a failover.
@@ -167,8 +176,8 @@ interface AppHosting {
   /** The services deployed to each app once it exists (Flex and Python), not from an uploaded package. */
   published: AppServiceManifest[];
   rootDir: string;
-  /** The source files the run's packages have checked (infra/compute/package.ts). */
-  checked: CheckedFiles;
+  /** What the run's packages have learnt about builds (infra/compute/package.ts). */
+  packageRun: PackageRun;
   packageUrls: Record<string, pulumi.Output<string>>;
   settingSources: SettingSources;
   identities: Record<string, ServiceIdentity | undefined>;
@@ -183,7 +192,7 @@ function regionalApps(
   networkTier: NetworkTier,
   { data }: DataServicesTier,
   platform: PlatformServicesTier,
-  { services, flex, published, rootDir, checked, packageUrls, settingSources, identities }: AppHosting,
+  { services, flex, published, rootDir, packageRun, packageUrls, settingSources, identities }: AppHosting,
 ): Compute {
   const { config, diagnostics, appInsights } = foundation;
   const { network, site } = networkTier;
@@ -241,7 +250,7 @@ function regionalApps(
   for (const service of published) {
     const app = compute.apps[service.name];
     const target = { resourceGroupName: site.base.resourceGroupName, name: app.name };
-    const publish = { kind: service.kind, code: codeOf(service), rootDir, checked };
+    const publish = { kind: service.kind, code: codeOf(service), rootDir, packageRun };
     // Flex: once the apps may write their containers, One deploy stores the package with the app's identity.
     publishPackage(
       `${service.name}${site.suffix}`,
