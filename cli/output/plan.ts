@@ -33,10 +33,7 @@ export function renderPlan(plan: Plan, options: { summary?: string[]; tree?: boo
         `  ${chalk.cyan("◆")} ${chalk.bold(r.name)} ${chalk.dim(r.type)}: ${plural(inside(r.urn), "resource")}`,
       );
     const direct = top.filter((x) => x.custom);
-    if (direct.length)
-      lines.push(
-        `  ${chalk.green("+")} directly in the stack: ${direct.map((r) => r.physicalName ?? r.name).join(", ")}`,
-      );
+    if (direct.length) lines.push(`  ${chalk.green("+")} directly in the stack: ${directResources(direct)}`);
     lines.push(
       chalk.dim(
         `Every resource: estate plan ${plan.stack} --tree; the graph: estate graph ${plan.stack}; all of it: plan.json.`,
@@ -61,6 +58,16 @@ export function renderPlan(plan: Plan, options: { summary?: string[]; tree?: boo
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
+/** Names listed on the summary's line of resources outside components; more are counted by type (each service adds its own). */
+const DIRECT_NAMES_AT_MOST = 6;
+
+function directResources(direct: PlanResource[]): string {
+  if (direct.length <= DIRECT_NAMES_AT_MOST) return direct.map((r) => r.physicalName ?? r.name).join(", ");
+  return `${plural(direct.length, "resource")} (${byType(direct)
+    .map(([type, n]) => `${n} ${shortType(type)}`)
+    .join(", ")})`;
+}
+
 /** How many resources a plan holds, said the same way everywhere: components are not resources. */
 export function resourceCount(plan: Plan): string {
   const custom = plan.resources.filter((r) => r.custom);
@@ -76,15 +83,16 @@ function entryPoints(outputs: Record<string, unknown>): Array<[string, string]> 
   );
 }
 
-export function countsByType(plan: Plan): Array<[string, number]> {
+/** How many resources of each type, the most first. */
+function byType(resources: PlanResource[]): Array<[string, number]> {
   const counts = new Map<string, number>();
-  for (const r of plan.resources.filter((x) => x.custom)) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  for (const r of resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || byText(a[0], b[0]));
 }
 
 function renderCounts(plan: Plan): string {
   return renderTable(
     ["Resource type", "Count"],
-    countsByType(plan).map(([type, count]) => [type, String(count)]),
+    byType(plan.resources.filter((r) => r.custom)).map(([type, count]) => [type, String(count)]),
   );
 }
