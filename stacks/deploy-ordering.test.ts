@@ -79,6 +79,23 @@ describe("Flex apps, deployed by One deploy", () => {
       expect(JSON.stringify(app.inputs.siteConfig)).not.toContain("WEBSITE_RUN_FROM_PACKAGE");
     }
   });
+
+  it("take their publish through an SCM site that admits the management subnet alone, by its Microsoft.Web endpoint", () => {
+    const management = ofType(plans.flex, "azure-native:network:Subnet").find((s) =>
+      String(s.inputs.subnetName).endsWith("-management"),
+    )!;
+    expect(management.inputs.serviceEndpoints).toEqual([{ service: "Microsoft.Web" }]);
+    for (const app of functionApps(plans.flex)) {
+      const config = app.inputs.siteConfig as any;
+      expect(config.scmIpSecurityRestrictionsDefaultAction).toBe("Deny");
+      expect(config.scmIpSecurityRestrictions.map((r: any) => [r.action, r.vnetSubnetResourceId])).toEqual([
+        ["Allow", management.outputs.id],
+      ]);
+    }
+    // Apps that run from their uploaded package take nothing through their SCM site: it admits nobody.
+    for (const app of functionApps(plans.elastic))
+      expect((app.inputs.siteConfig as any).scmIpSecurityRestrictions, app.name).toEqual([]);
+  });
 });
 
 it("leaves nothing for EST-STK-013 to find: every input naming a resource of the program waits for it", () => {

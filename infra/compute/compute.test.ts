@@ -32,6 +32,7 @@ const ARGS: ComputeArgs = {
   zoneRedundant: true,
   integrationSubnetId: `${SUBNETS}/snet-integration`,
   inbound: { name: "allow-api-management", description: "APIM only", subnetId: `${SUBNETS}/snet-gateway` },
+  deployerSubnetId: `${SUBNETS}/snet-management`,
   appInsights: { id: APPI, connectionString: "InstrumentationKey=k" },
   hostStorage: {
     accountName: "sthost",
@@ -96,15 +97,18 @@ describe("Compute", () => {
     },
   );
 
-  it.each(["api", "portal"])("%s: only API Management's subnet gets in, the SCM site not at all", (name) => {
-    const config = app(name).inputs.siteConfig as any;
-    expect(config.ipSecurityRestrictionsDefaultAction).toBe("Deny");
-    expect(config.ipSecurityRestrictions).toEqual([
-      expect.objectContaining({ action: "Allow", vnetSubnetResourceId: ARGS.inbound!.subnetId }),
-    ]);
-    expect(config.scmIpSecurityRestrictionsDefaultAction).toBe("Deny");
-    expect(config.scmIpSecurityRestrictions).toEqual([]);
-  });
+  it.each(["api", "portal"])(
+    "%s: only API Management's subnet gets in, the SCM site not at all (it runs from its package URL)",
+    (name) => {
+      const config = app(name).inputs.siteConfig as any;
+      expect(config.ipSecurityRestrictionsDefaultAction).toBe("Deny");
+      expect(config.ipSecurityRestrictions).toEqual([
+        expect.objectContaining({ action: "Allow", vnetSubnetResourceId: ARGS.inbound!.subnetId }),
+      ]);
+      expect(config.scmIpSecurityRestrictionsDefaultAction).toBe("Deny");
+      expect(config.scmIpSecurityRestrictions).toEqual([]);
+    },
+  );
 
   it("runs Node 20 on Functions v4 and sends telemetry with Entra auth", () => {
     const api = app("api");
@@ -276,6 +280,15 @@ describe("Compute on Flex Consumption", () => {
     expect(site.virtualNetworkSubnetId).toBe(ARGS.integrationSubnetId);
   });
 
+  it("admits the deploy runner's subnet, and nothing else, to the SCM site One deploy goes through", () => {
+    const config = oneOfType(flex, "azure-native:web:WebApp").inputs.siteConfig as any;
+    expect(config.scmIpSecurityRestrictionsDefaultAction).toBe("Deny");
+    expect(config.scmIpSecurityRestrictionsUseMain).toBe(false);
+    expect(config.scmIpSecurityRestrictions).toEqual([
+      expect.objectContaining({ action: "Allow", vnetSubnetResourceId: ARGS.deployerSubnetId }),
+    ]);
+  });
+
   it("sets none of the settings and site properties Flex Consumption refuses", () => {
     const site = oneOfType(flex, "azure-native:web:WebApp").inputs as any;
     const names = site.siteConfig.appSettings.map((s: { name: string }) => s.name);
@@ -285,6 +298,24 @@ describe("Compute on Flex Consumption", () => {
     expect(site.siteConfig.linuxFxVersion).toBeUndefined();
     expect(site.siteConfig.minimumElasticInstanceCount).toBeUndefined();
     expect(site.siteConfig.functionAppScaleLimit).toBeUndefined();
+  });
+});
+
+describe("Compute with Python apps", () => {
+  it("admits the deploy runner to the SCM site of an app and its slot built from source by zip deploy", async () => {
+    const python = await planComponents(() => {
+      void new Compute("compute", {
+        ...ARGS,
+        apps: [{ name: "site", kind: "web-app", runtime: { name: "python", version: "3.12" } }],
+        web: { ...ARGS.web, stagingSlot: true },
+      });
+    });
+    const sites = [...ofType(python, "azure-native:web:WebApp"), ...ofType(python, "azure-native:web:WebAppSlot")];
+    expect(sites).toHaveLength(2);
+    for (const site of sites)
+      expect((site.inputs.siteConfig as any).scmIpSecurityRestrictions, site.name).toEqual([
+        expect.objectContaining({ action: "Allow", vnetSubnetResourceId: ARGS.deployerSubnetId }),
+      ]);
   });
 });
 

@@ -112,6 +112,12 @@ export interface ComputeArgs extends BaseArgs {
   /** The only caller allowed in; without it the apps are the estate's entry point and open to anyone. */
   inbound?: AppInbound;
   /**
+   * The subnet the deploy runs in (a runner in the management subnet, with the Microsoft.Web service
+   * endpoint): the one caller the SCM site admits on apps that receive their code through it (Flex
+   * Consumption's One deploy, Python's zip deploy). Every other app's SCM site admits nobody.
+   */
+  deployerSubnetId?: pulumi.Input<string>;
+  /**
    * Appended to the keys of the apps' role assignments on shared scopes (App Insights, the host
    * storage's containers), so the same apps in another region get assignments of their own.
    */
@@ -365,6 +371,20 @@ export class Compute extends pulumi.ComponentResource {
       // App Insights accepts only Entra-authenticated telemetry: the app signs in with its identity.
       { name: "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", value: "Authorization=AAD" },
     ];
+    // Flex and Python apps get their code by zip deploy, through the SCM site (publishPackage).
+    const zipDeployed = !!flex || runtime.name === "python";
+    const scmAllowed: inputs.web.IpSecurityRestrictionArgs[] =
+      zipDeployed && args.deployerSubnetId
+        ? [
+            {
+              name: "deployer",
+              description: "The deploy runner's subnet: zip deploy of the app's package",
+              action: "Allow",
+              priority: 100,
+              vnetSubnetResourceId: args.deployerSubnetId,
+            },
+          ]
+        : [];
     const inbound = args.inbound;
     const allowed: inputs.web.IpSecurityRestrictionArgs[] = inbound
       ? [
@@ -422,8 +442,8 @@ export class Compute extends pulumi.ComponentResource {
         healthCheckPath: HEALTH_PATH,
         ipSecurityRestrictions: allowed,
         ipSecurityRestrictionsDefaultAction: inbound ? "Deny" : "Allow",
-        // The deployment (SCM) site gets no allow rule at all: nothing reaches it from outside.
-        scmIpSecurityRestrictions: [],
+        // The deployment (SCM) site admits the deploy runner where the code arrives through it, else nobody.
+        scmIpSecurityRestrictions: scmAllowed,
         scmIpSecurityRestrictionsDefaultAction: "Deny",
         scmIpSecurityRestrictionsUseMain: false,
         ...(elastic

@@ -92,8 +92,9 @@ export class Network extends pulumi.ComponentResource {
           networkSecurityGroup: { id: nsg.id },
           privateEndpointNetworkPolicies: role === "privateEndpoints" ? "Enabled" : undefined,
           delegations: delegation ? [{ name: DELEGATION_NAMES[delegation], serviceName: delegation }] : undefined,
-          // Apps admit API Management by its subnet: that access rule needs the Microsoft.Web service endpoint here.
-          serviceEndpoints: role === "gateway" ? [{ service: "Microsoft.Web" }] : undefined,
+          // Apps admit API Management, and the SCM sites of zip-deployed apps the deploy runner, by
+          // subnet: those access rules need the Microsoft.Web service endpoint there.
+          serviceEndpoints: role === "gateway" || role === "management" ? [{ service: "Microsoft.Web" }] : undefined,
         },
         // Azure updates one subnet of a VNet at a time: chain them so they are not created concurrently.
         { parent: this, dependsOn: previous ? [previous] : [] },

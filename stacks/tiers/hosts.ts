@@ -212,6 +212,8 @@ function regionalApps(
     })),
     integrationSubnetId: network.subnetIds.integration,
     inbound: appInbound(config, networkTier),
+    // The deploy runs inside the region's VNet (README, "In every plan"): zip deploys reach the SCM site from there.
+    deployerSubnetId: network.subnetIds.management,
     roleKeySuffix: site.suffix,
     appInsights,
     hostStorage: {
