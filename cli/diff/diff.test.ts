@@ -276,25 +276,39 @@ describe("long values on the terminal", () => {
     ).toContain(JSON.stringify(subnet));
   });
 
-  it("shows a value of several lines line by line, each side marked, a long line wrapped under its text", () => {
+  it("shows the lines that differ in a value of several lines, with their context, a long line wrapped under its text", () => {
     const document = (calls: number) =>
       [
         "<policies>",
         "  <inbound>",
         "    <base />",
+        '    <set-header name="x-estate" exists-action="override"><value>1</value></set-header>',
         `    <rate-limit-by-key calls="${calls}" renewal-period="60" counter-key="@(context.Request.IpAddress)" />`,
         "  </inbound>",
         "</policies>",
       ].join("\n");
     const lines = render(apiPolicy(document(300)), apiPolicy(document(600)), 80);
     expect(lines.filter((line) => line.length > 80)).toEqual([]);
-    expect(lines).toContain("        value:");
-    expect(lines).toContain("          -   <inbound>");
-    expect(lines).toContain("          +   <inbound>");
+    const value = lines.indexOf("        value:");
+    expect(lines.slice(value + 1, value + 3)).toEqual(["            (2 unchanged lines)", "                <base />"]);
+    expect(lines.filter((line) => /^ {10}[-+] /.test(line)).map((line) => line.slice(10, 34))).toEqual([
+      "-     <rate-limit-by-key",
+      "+     <rate-limit-by-key",
+    ]);
     // The continuation starts past the marker and the line's own indentation.
     const limit = lines.indexOf('          +     <rate-limit-by-key calls="600" renewal-period="60"');
     expect(lines[limit + 1]).toBe('                  counter-key="@(context.Request.IpAddress)" />');
-    expect(lines.filter((line) => line.startsWith("          - "))).toHaveLength(6);
+    expect(lines[limit + 2]).toBe("              </inbound>");
+  });
+
+  it("shows every line of a text of several lines set or unset on one side", () => {
+    const lines = render(apiPolicy("<policies />"), apiPolicy("<policies>\n  <base />\n</policies>"), 80);
+    expect(lines.filter((line) => /^ {10}[-+] /.test(line))).toEqual([
+      '          - "<policies />"',
+      "          + <policies>",
+      "          +   <base />",
+      "          + </policies>",
+    ]);
   });
 
   it("leaves a diff whose lines fit as it was", () => {

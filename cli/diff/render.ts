@@ -2,6 +2,7 @@ import chalk from "chalk";
 import { terminalWidth, wrapLine } from "../output/table.js";
 import { OFFLINE_LABEL, shortType } from "../plan/schema.js";
 import type { ChangedResource, InputChange, PlanDiff, ResourceRef } from "./diff.js";
+import { diffLines, withContext } from "./lines.js";
 
 const show = (value: unknown) => (value === undefined ? chalk.dim("(unset)") : JSON.stringify(value));
 const label = (r: ResourceRef) => `${r.physicalName ?? r.name} ${chalk.dim(shortType(r.type))}`;
@@ -78,21 +79,29 @@ function repeatedChanges(diff: PlanDiff): Map<string, number> {
   return new Map([...counts].filter(([, n]) => n >= REPEATED_AT));
 }
 
+/** Unchanged lines shown around each changed line of a text of several lines. */
+const CONTEXT_LINES = 2;
+
 /**
  * One change: `path: a → b` on a line, or, where a side is text of several lines (a policy
- * document), the path and then each side's lines, marked `-` for a and `+` for b.
+ * document), the path and then the lines, marked `-` for a and `+` for b: where both sides are
+ * such texts, only the lines that differ, with their context, the unchanged ones between counted.
  */
 function renderChange(change: InputChange): string {
   const replaces = change.replaces ? `  ${chalk.red(`forces replacement: ${change.replaces}`)}` : "";
-  const multiLine = (value: unknown) => typeof value === "string" && value.includes("\n");
-  if (!multiLine(change.a) && !multiLine(change.b))
-    return `${change.path}: ${chalk.red(show(change.a))} → ${chalk.green(show(change.b))}${replaces}`;
-  const side = (value: unknown, mark: string) =>
-    (multiLine(value) ? (value as string).split("\n") : [show(value)]).map((line) => `${mark} ${line}`);
+  const linesOf = (value: unknown) =>
+    typeof value === "string" && value.includes("\n") ? value.split("\n") : undefined;
+  const [a, b] = [linesOf(change.a), linesOf(change.b)];
+  if (!a && !b) return `${change.path}: ${chalk.red(show(change.a))} → ${chalk.green(show(change.b))}${replaces}`;
+  const lines = diffLines(a ?? [show(change.a)], b ?? [show(change.b)]);
+  const colour = { " ": (text: string) => text, "-": chalk.red, "+": chalk.green };
   return [
     `${change.path}:${replaces}`,
-    ...side(change.a, "-").map((line) => `  ${chalk.red(line)}`),
-    ...side(change.b, "+").map((line) => `  ${chalk.green(line)}`),
+    ...withContext(lines, a && b ? CONTEXT_LINES : Infinity).map((line) =>
+      "hidden" in line
+        ? `    ${chalk.dim(`(${line.hidden} unchanged line${line.hidden === 1 ? "" : "s"})`)}`
+        : `  ${colour[line.mark](`${line.mark} ${line.line}`)}`,
+    ),
   ].join("\n");
 }
 
