@@ -25,8 +25,8 @@ const planOf = (resources: PlanResource[]): Plan => ({
   outputs: {},
 });
 
-const directLine = (plan: Plan) =>
-  renderPlan(plan)
+const directLine = (plan: Plan, width = 200) =>
+  renderPlan(plan, { width })
     .split("\n")
     .find((line) => line.includes("directly in the stack: "));
 
@@ -50,5 +50,14 @@ describe("the plan summary", () => {
       "directly in the stack: 12 resources (8 command:local:Command, 3 managedidentity:UserAssignedIdentity, 1 resources:ResourceGroup)",
     );
     expect(line).not.toContain("package-s0");
+  });
+
+  it("wraps its long lines to the width, under their text", () => {
+    const lines = renderPlan(planOf([]), {
+      width: 40,
+      summary: ["Policy: no mandatory violations, 18 warning(s), 1 waived"],
+    }).split("\n");
+    expect(lines).toContain("Policy: no mandatory violations, 18");
+    expect(lines).toContain("  warning(s), 1 waived");
   });
 });

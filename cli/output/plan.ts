@@ -1,6 +1,6 @@
 import chalk from "chalk";
 import { OFFLINE_LABEL, shortType, type Plan, type PlanResource } from "../plan/schema.js";
-import { renderTable } from "./table.js";
+import { renderTable, terminalWidth, wrapLine } from "./table.js";
 import { byText } from "./order.js";
 
 /**
@@ -8,15 +8,18 @@ import { byText } from "./order.js";
  * entry points) where a first run sees it, then one line per component, or with `tree` every
  * resource under its component and the counts by type.
  */
-export function renderPlan(plan: Plan, options: { summary?: string[]; tree?: boolean } = {}): string {
+export function renderPlan(plan: Plan, options: { summary?: string[]; tree?: boolean; width?: number } = {}): string {
+  const { width = terminalWidth() } = options;
   const lines: string[] = [];
   lines.push(chalk.bold(`Plan of stack ${plan.stack} (profile ${plan.profile || "?"})`));
   lines.push(chalk.yellow(`  ${OFFLINE_LABEL}`));
   lines.push(`${resourceCount(plan)}, planned in ${plan.durationMs} ms.`);
-  lines.push(...(options.summary ?? []));
+  lines.push(...(options.summary ?? []).map((line) => wrapLine(line, width)));
   const urls = entryPoints(plan.outputs);
   if (urls.length)
-    lines.push(`Entry points (names as planned): ${urls.map(([key, url]) => `${key} ${url}`).join(", ")}`);
+    lines.push(
+      wrapLine(`Entry points (names as planned): ${urls.map(([key, url]) => `${key} ${url}`).join(", ")}`, width),
+    );
   lines.push("");
   const children = new Map<string | undefined, PlanResource[]>();
   for (const r of plan.resources) {
@@ -33,7 +36,8 @@ export function renderPlan(plan: Plan, options: { summary?: string[]; tree?: boo
         `  ${chalk.cyan("◆")} ${chalk.bold(r.name)} ${chalk.dim(r.type)}: ${plural(inside(r.urn), "resource")}`,
       );
     const direct = top.filter((x) => x.custom);
-    if (direct.length) lines.push(`  ${chalk.green("+")} directly in the stack: ${directResources(direct)}`);
+    if (direct.length)
+      lines.push(wrapLine(`  ${chalk.green("+")} directly in the stack: ${directResources(direct)}`, width));
     lines.push(
       chalk.dim(
         `Every resource: estate plan ${plan.stack} --tree; the graph: estate graph ${plan.stack}; all of it: plan.json.`,

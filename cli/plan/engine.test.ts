@@ -201,7 +201,7 @@ describe("estate plan (command)", () => {
     expect(result.stdout).toContain("offline plan from Pulumi's mock runtime");
     expect(result.stdout).toContain("rg-estate-dev-weu");
     expect(result.stdout).toMatch(
-      /Entry points \(names as planned\): frontDoorUrl https:\/\/fde-estate-dev-weu-\S+\.azurefd\.net, gatewayUrl https:\/\/apim-estate-dev-weu-/,
+      /Entry points \(names as planned\): frontDoorUrl https:\/\/fde-estate-dev-weu-\S+\.azurefd\.net,\s+gatewayUrl https:\/\/apim-estate-dev-weu-/,
     );
     // A first run reads its summary at the top of a short output: one line per component, whose
     // counts add up to the resources planned.
