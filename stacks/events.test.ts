@@ -68,4 +68,23 @@ describe("the events stack (seed 001)", () => {
     const env = Object.fromEntries((app.inputs.template as any).containers[0].env.map((e: any) => [e.name, e.value]));
     expect(env.EVENTS_QUEUE).toBe("event-processing");
   });
+
+  it("alerts on the container app's server errors: its requests of status 5xx", () => {
+    const [app] = ofType("azure-native:app:ContainerApp");
+    const alerts = ofType("azure-native:monitor:MetricAlert").filter((a) =>
+      (a.inputs.scopes as string[]).includes(app.outputs.id as string),
+    );
+    expect(alerts.map((a) => (a.inputs.criteria as any).allOf)).toEqual([
+      [
+        expect.objectContaining({
+          metricName: "Requests",
+          metricNamespace: "Microsoft.App/containerApps",
+          timeAggregation: "Total",
+          operator: "GreaterThan",
+          threshold: 5,
+          dimensions: [{ name: "statusCodeCategory", operator: "Include", values: ["5xx"] }],
+        }),
+      ],
+    ]);
+  });
 });

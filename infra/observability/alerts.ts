@@ -48,6 +48,8 @@ interface MetricRuleSpec extends RuleSpec {
   aggregation: "Average" | "Maximum" | "Total";
   /** The metric measures 100 minus the rule's value (misses for a hit rate): the criterion flips. */
   complement?: true;
+  /** Only the metric's series with these dimension values count (the 5xx of all requests). */
+  dimensions?: readonly { name: string; operator: "Include"; values: readonly string[] }[];
 }
 
 const PERCENT = { min: 0, max: 100 };
@@ -109,6 +111,20 @@ export const METRIC_RULES = {
     metric: "Http5xx",
     namespace: "Microsoft.Web/sites",
     aggregation: "Total",
+    operator: "GreaterThan",
+    unit: "",
+    threshold: 5,
+    window: "PT5M",
+    range: { min: 0, max: 1_000_000 },
+  },
+  // Container Apps count every request in Requests; its statusCodeCategory dimension picks the 5xx
+  // (supported-metrics/microsoft-app-containerapps-metrics).
+  containerHttp5xx: {
+    what: "Server errors (HTTP 5xx) answered by the container app",
+    metric: "Requests",
+    namespace: "Microsoft.App/containerApps",
+    aggregation: "Total",
+    dimensions: [{ name: "statusCodeCategory", operator: "Include", values: ["5xx"] }],
     operator: "GreaterThan",
     unit: "",
     threshold: 5,
@@ -365,6 +381,9 @@ export class Alerts extends pulumi.ComponentResource {
                 metricNamespace: rule.namespace,
                 timeAggregation: rule.aggregation,
                 ...criterion(rule, resolved.threshold),
+                ...("dimensions" in rule
+                  ? { dimensions: rule.dimensions.map((d) => ({ ...d, values: [...d.values] })) }
+                  : {}),
               },
             ],
           },

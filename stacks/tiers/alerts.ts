@@ -22,7 +22,7 @@ export interface AlertsTier {
 export function alertsTier(
   { config, base, namer, group, monitoring }: Foundation,
   { data }: DataServicesTier,
-  { compute, secondary }: HostsTier,
+  { compute, containers, secondary }: HostsTier,
   gateway: GatewayTier | undefined,
   edge: EdgeTier | undefined,
 ): AlertsTier {
@@ -34,7 +34,7 @@ export function alertsTier(
     severity: config.observability.alerts.severity,
     rules: config.observability.alerts.rules,
     appInsightsId: monitoring.appInsightsId,
-    metricAlerts: metricAlertTargets(config, data, compute, secondary?.compute),
+    metricAlerts: metricAlertTargets(config, data, { compute, containers }, secondary?.compute),
     ...availability(compute, gateway, edge),
   });
   const budget = new Budget("budget", {
@@ -68,7 +68,7 @@ export function alertsTier(
 function metricAlertTargets(
   config: EstateConfig,
   data: DataServicesTier["data"],
-  compute: HostsTier["compute"],
+  { compute, containers }: Pick<HostsTier, "compute" | "containers">,
   secondaryCompute?: HostsTier["compute"],
 ): MetricAlertTarget[] {
   // The secondary region's apps and plan (estate:dr) are watched like the primary's.
@@ -91,6 +91,11 @@ function metricAlertTargets(
         resourceId: app.id,
       })),
     ),
+    ...Object.entries(containers?.apps ?? {}).map(([key, app]) => ({
+      rule: "containerHttp5xx" as const,
+      key,
+      resourceId: app.id,
+    })),
     ...plans.flatMap((plan) => (["appCpu", "appMemory"] as const).map((rule) => ({ rule, ...plan }))),
     ...(data.cosmos ? [{ rule: "cosmosRu" as const, key: "cosmos", resourceId: data.cosmos.accountId }] : []),
     ...(data.serviceBus
