@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
@@ -285,8 +285,10 @@ function recordBuild(
       records.builds[other] = { ...record, inputs: record.inputs.map((i) => indexOf(current.sources[i])) };
   records.builds[key] = { ...build, inputs: inputs.map(indexOf) };
   const file = path.join(outDir, RECORDS_FILE);
-  writeFileSync(`${file}.${process.pid}`, JSON.stringify(records));
-  renameSync(`${file}.${process.pid}`, file);
+  // A name of its own for each writer (processes, and threads of one), then one rename onto the file.
+  const draft = `${file}.${randomUUID()}`;
+  writeFileSync(draft, JSON.stringify(records));
+  renameSync(draft, file);
   run.records.set(outDir, { records, unchanged: [] });
 }
 
