@@ -103,6 +103,24 @@ describe("the feastfrenzy stack (seed 002)", () => {
     ]);
   });
 
+  it("alerts on the cluster's node CPU and memory, each one series over all the nodes", () => {
+    const [cluster] = ofType(plan, "azure-native:containerservice:ManagedCluster");
+    const alerts = ofType(plan, "azure-native:monitor:MetricAlert").filter((a) =>
+      (a.inputs.scopes as string[]).includes(cluster.outputs.id as string),
+    );
+    expect(
+      alerts.map((a) => (a.inputs.criteria as any).allOf[0]).sort((a, b) => a.metricName.localeCompare(b.metricName)),
+    ).toEqual([
+      expect.objectContaining({ metricName: "node_cpu_usage_percentage", timeAggregation: "Average", threshold: 80 }),
+      expect.objectContaining({
+        metricName: "node_memory_working_set_percentage",
+        timeAggregation: "Average",
+        threshold: 80,
+      }),
+    ]);
+    for (const alert of alerts) expect((alert.inputs.criteria as any).allOf[0].dimensions).toBeUndefined();
+  });
+
   it("prices every AKS resource", () => {
     const cost = estimateCost(plan, loadPriceTable());
     const aks = cost.resources.filter((r) => r.type.startsWith("azure-native:containerservice:"));

@@ -131,6 +131,19 @@ export const METRIC_RULES = {
     window: "PT5M",
     range: { min: 0, max: 1_000_000 },
   },
+  // One series averaged over the nodes, so one hot node shows only in the mean (supported-metrics/microsoft-containerservice-managedclusters-metrics).
+  aksNodeCpu: inUse(
+    "AKS node CPU (averaged over the nodes)",
+    "node_cpu_usage_percentage",
+    "Microsoft.ContainerService/managedClusters",
+    "Average",
+  ),
+  aksNodeMemory: inUse(
+    "AKS node memory working set (averaged over the nodes)",
+    "node_memory_working_set_percentage",
+    "Microsoft.ContainerService/managedClusters",
+    "Average",
+  ),
   appCpu: inUse("App Service plan CPU", "CpuPercentage", "Microsoft.Web/serverFarms", "Average"),
   appMemory: inUse("App Service plan memory", "MemoryPercentage", "Microsoft.Web/serverFarms", "Average"),
   storageAvailability: {

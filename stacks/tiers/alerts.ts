@@ -22,7 +22,7 @@ export interface AlertsTier {
 export function alertsTier(
   { config, base, namer, group, monitoring }: Foundation,
   { data }: DataServicesTier,
-  { compute, containers, secondary }: HostsTier,
+  { compute, containers, kubernetes, secondary }: HostsTier,
   gateway: GatewayTier | undefined,
   edge: EdgeTier | undefined,
 ): AlertsTier {
@@ -34,7 +34,7 @@ export function alertsTier(
     severity: config.observability.alerts.severity,
     rules: config.observability.alerts.rules,
     appInsightsId: monitoring.appInsightsId,
-    metricAlerts: metricAlertTargets(config, data, { compute, containers }, secondary?.compute),
+    metricAlerts: metricAlertTargets(config, data, { compute, containers, kubernetes }, secondary?.compute),
     ...availability(compute, gateway, edge),
   });
   const budget = new Budget("budget", {
@@ -68,7 +68,7 @@ export function alertsTier(
 function metricAlertTargets(
   config: EstateConfig,
   data: DataServicesTier["data"],
-  { compute, containers }: Pick<HostsTier, "compute" | "containers">,
+  { compute, containers, kubernetes }: Pick<HostsTier, "compute" | "containers" | "kubernetes">,
   secondaryCompute?: HostsTier["compute"],
 ): MetricAlertTarget[] {
   // The secondary region's apps and plan (estate:dr) are watched like the primary's.
@@ -96,6 +96,13 @@ function metricAlertTargets(
       key,
       resourceId: app.id,
     })),
+    ...(kubernetes
+      ? (["aksNodeCpu", "aksNodeMemory"] as const).map((rule) => ({
+          rule,
+          key: "aks",
+          resourceId: kubernetes.cluster.id,
+        }))
+      : []),
     ...plans.flatMap((plan) => (["appCpu", "appMemory"] as const).map((rule) => ({ rule, ...plan }))),
     ...(data.cosmos ? [{ rule: "cosmosRu" as const, key: "cosmos", resourceId: data.cosmos.accountId }] : []),
     ...(data.serviceBus
