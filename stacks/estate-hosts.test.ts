@@ -109,6 +109,40 @@ describe("a container service in the dev estate", () => {
   });
 });
 
+describe("a container service that reads a Key Vault secret", () => {
+  let plan: Plan;
+  beforeAll(async () => {
+    const reading = {
+      ...CONTAINER,
+      settings: [
+        ...CONTAINER.settings,
+        { name: "SIGNING_KEY", required: true, from: "keyVault.generatedSecret", value: "signing" },
+      ],
+    };
+    plan = await planConfig({ projectDir: project([reading]), stack: "dev", config: DEV, secretKeys: [] });
+  });
+  const ofType = (type: string) => plan.resources.filter((r) => r.type === type);
+
+  it("reads it as an identity of its own, granted that secret alone before the app is made", () => {
+    const [app] = ofType("azure-native:app:ContainerApp");
+    const [identity] = ofType("azure-native:managedidentity:UserAssignedIdentity");
+    expect(app.inputs.identity).toEqual({ type: "UserAssigned", userAssignedIdentities: [identity.outputs.id] });
+    const secret = ofType("azure-native:keyvault:Secret").find((r) => r.inputs.secretName === "signing")!;
+    expect((app.inputs.configuration as any).secrets).toEqual([
+      { name: "signing-key", keyVaultUrl: expect.stringMatching(/secrets\/signing$/), identity: identity.outputs.id },
+    ]);
+    expect((app.inputs.template as any).containers[0].env).toContainEqual({
+      name: "SIGNING_KEY",
+      secretRef: "signing-key",
+    });
+    const grants = ofType("azure-native:authorization:RoleAssignment").filter(
+      (r) => r.inputs.principalId === identity.outputs.principalId && String(r.inputs.scope).includes("/vaults/"),
+    );
+    expect(grants.map((g) => g.inputs.scope)).toEqual([secret.outputs.id]);
+    expect(app.dependsOn).toContain(grants[0].urn);
+  });
+});
+
 /** The same container on the stack's AKS cluster: no routes (the gateway does not reach the cluster yet), a blob container and Redis bound. */
 const ON_AKS = {
   ...CONTAINER,

@@ -152,6 +152,12 @@ export interface ContainerAppArgs extends BaseArgs {
   concurrentRequests: number;
   /** Environment variables: plain values, or Key Vault secrets the app reads with its identity. */
   env?: Record<string, AppSettingValue>;
+  /**
+   * What the app's first revision needs before the app is created, beside its own pull grant: an
+   * existing identity's Key Vault grants, since Container Apps fetches each secret as it creates a
+   * revision (https://learn.microsoft.com/azure/container-apps/manage-secrets#reference-secret-from-key-vault).
+   */
+  dependsOn?: pulumi.Resource[];
 }
 
 /**
@@ -323,7 +329,7 @@ export class ContainerApp extends pulumi.ComponentResource {
         },
       },
       // A user-assigned identity pulls the first revision: its AcrPull grant must exist first.
-      { parent: this, dependsOn: pullGrant ? [pullGrant] : [] },
+      { parent: this, dependsOn: [...(pullGrant ? [pullGrant] : []), ...(args.dependsOn ?? [])] },
     );
     applySharedArgs(this, logical, site.id, args, { logs: false });
 

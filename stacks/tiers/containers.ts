@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AppSettingValue } from "../../infra/compute/index.js";
 import { ContainerApp, ContainerAppsEnvironment, ContainerRegistry } from "../../infra/containers/index.js";
+import { isKeyVaultSetting } from "../../services/manifest.js";
 import type { HostedService } from "../services.js";
 import { serviceSettings, type SettingSources } from "../services.js";
 import {
   databaseUserSteps,
   grantServiceData,
+  ownIdentity,
   serviceIdentity,
   type ServiceDatabaseUser,
   type ServiceIdentity,
@@ -74,15 +76,25 @@ export function containerHosts(
     zoneRedundant: config.zoneRedundant,
   });
 
-  // Services with identity bindings run as an identity made before their app: their settings name it.
+  // Services with identity bindings run as an identity made before their app: their settings name
+  // it. So do those that read Key Vault secrets: the identity's grants must exist as the app is made.
   const identities = Object.fromEntries(
-    services.map((service) => [service.name, serviceIdentity(foundation, service)]),
+    services.map((service) => [
+      service.name,
+      serviceIdentity(foundation, service) ??
+        (service.settings.some(isKeyVaultSetting) ? ownIdentity(foundation, service) : undefined),
+    ]),
   );
   // The gateway's subnet is the apps' one allowed caller when it is in the VNet.
   const gatewayCidr = gatewaySubnetRole(config) ? subnets.gateway : undefined;
   const apps = Object.fromEntries(
     services.map((service) => {
       const identity = identities[service.name];
+      const env = containerSettings(service, settingSources, appInsights.connectionString, identity);
+      // Each secret the service reads, generated or supplied, and no other secret of the vault.
+      const secretGrants = service.settings
+        .filter(isKeyVaultSetting)
+        .map((setting) => data.keyVault.grantSecretRead(service.name, identity!.principalId, setting.value!));
       const app = new ContainerApp(`app-${service.name}`, {
         ...base,
         diagnostics,
@@ -98,9 +110,10 @@ export function containerHosts(
         minReplicas: settings.containerApps.minReplicas,
         maxReplicas: settings.containerApps.maxReplicas,
         concurrentRequests: settings.containerApps.concurrentRequests,
-        env: containerSettings(service, settingSources, appInsights.connectionString, identity),
-        // A service identity, when its bindings need one, is the app's only identity.
+        env,
+        // A service identity, when its bindings or secrets need one, is the app's only identity.
         identity,
+        dependsOn: secretGrants,
       });
       return [service.name, app];
     }),
