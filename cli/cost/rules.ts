@@ -1,3 +1,4 @@
+import { KUBERNETES_OBJECT_TYPES } from "../../infra/catalog/kubernetes.js";
 import { idName, type Plan, type PlanResource } from "../plan/schema.js";
 
 /** One meter a resource runs all month: `quantity` units (instances, vCores, 100 RU/s, zones...). */
@@ -129,15 +130,9 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     "the geo-replication link is free; the linked cache is billed as a cache and cross-region transfer per GB",
   "azure-native:managedidentity:FederatedIdentityCredential": "federated identity credentials are free",
   "pulumi:providers:kubernetes": "applies Kubernetes objects to the cluster; not an Azure resource",
+  // A SecretProviderClass's reads are Key Vault operations, usage-billed with the vault.
   ...Object.fromEntries(
-    [
-      "kubernetes:core/v1:Namespace",
-      "kubernetes:core/v1:ServiceAccount",
-      "kubernetes:apps/v1:Deployment",
-      "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
-      "kubernetes:networking.k8s.io/v1:NetworkPolicy",
-      "kubernetes:policy/v1:PodDisruptionBudget",
-    ].map((type) => [type, "runs on the cluster's nodes, billed through its node pools"]),
+    KUBERNETES_OBJECT_TYPES.map((type) => [type, "runs on the cluster's nodes, billed through its node pools"]),
   ),
   "kubernetes:core/v1:Service":
     "runs on the cluster's nodes; an internal load balancer Service adds rules to the cluster's Standard Load Balancer, billed with it (not estimated)",

@@ -6,6 +6,18 @@ import type { CatalogEntry } from "./types.js";
  */
 const kubernetesObject: CatalogEntry = { arm: "", apiVersion: "", names: [], taggable: false };
 
+/** The Kubernetes objects the estate applies to a cluster (infra/kubernetes/workload.ts): none is an Azure resource. */
+export const KUBERNETES_OBJECT_TYPES = [
+  "kubernetes:core/v1:Namespace",
+  "kubernetes:core/v1:ServiceAccount",
+  "kubernetes:core/v1:Service",
+  "kubernetes:apps/v1:Deployment",
+  "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+  "kubernetes:policy/v1:PodDisruptionBudget",
+  "kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass",
+] as const;
+
 export const kubernetesTypes: Record<string, CatalogEntry> = {
   // https://learn.microsoft.com/azure/templates/microsoft.containerservice/managedclusters (2025-09-01, azure-native v3's version)
   "azure-native:containerservice:ManagedCluster": {
@@ -67,11 +79,5 @@ export const kubernetesTypes: Record<string, CatalogEntry> = {
     taggable: false,
   },
   "pulumi:providers:kubernetes": kubernetesObject,
-  "kubernetes:core/v1:Namespace": kubernetesObject,
-  "kubernetes:core/v1:ServiceAccount": kubernetesObject,
-  "kubernetes:core/v1:Service": kubernetesObject,
-  "kubernetes:apps/v1:Deployment": kubernetesObject,
-  "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": kubernetesObject,
-  "kubernetes:networking.k8s.io/v1:NetworkPolicy": kubernetesObject,
-  "kubernetes:policy/v1:PodDisruptionBudget": kubernetesObject,
+  ...Object.fromEntries(KUBERNETES_OBJECT_TYPES.map((type) => [type, kubernetesObject])),
 };

@@ -2,6 +2,8 @@
  * Cloud Adoption Framework abbreviations and each resource type's naming rules.
  * Lengths and character sets from Azure's "naming rules and restrictions for Azure resources".
  */
+import { KUBERNETES_OBJECT_TYPES } from "../catalog/kubernetes.js";
+
 export interface NameRule {
   /** CAF abbreviation, the name's first segment. */
   abbr: string;
@@ -293,11 +295,5 @@ export const NOT_NAMED_BY_NAMER: Readonly<Record<string, string>> = {
   "azuread:index/servicePrincipal:ServicePrincipal": NOT_AZURE,
   "azuread:index/appRoleAssignment:AppRoleAssignment": NOT_AZURE,
   "pulumi:providers:kubernetes": NOT_AZURE,
-  "kubernetes:core/v1:Namespace": NOT_AZURE,
-  "kubernetes:core/v1:ServiceAccount": NOT_AZURE,
-  "kubernetes:core/v1:Service": NOT_AZURE,
-  "kubernetes:apps/v1:Deployment": NOT_AZURE,
-  "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": NOT_AZURE,
-  "kubernetes:networking.k8s.io/v1:NetworkPolicy": NOT_AZURE,
-  "kubernetes:policy/v1:PodDisruptionBudget": NOT_AZURE,
+  ...Object.fromEntries(KUBERNETES_OBJECT_TYPES.map((type) => [type, NOT_AZURE])),
 };
