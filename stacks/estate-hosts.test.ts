@@ -226,6 +226,88 @@ describe("a container service on the dev estate's AKS cluster (host: aks)", () =
   });
 });
 
+describe("a container service on AKS that reads a Key Vault secret", () => {
+  let plan: Plan;
+  beforeAll(async () => {
+    const reading = {
+      ...ON_AKS,
+      settings: [
+        ...ON_AKS.settings,
+        { name: "SIGNING_KEY", required: true, from: "keyVault.generatedSecret", value: "signing" },
+      ],
+    };
+    plan = await planConfig({ projectDir: project([reading]), stack: "dev", config: WITH_CLUSTER, secretKeys: [] });
+  });
+  const ofType = (type: string) => plan.resources.filter((r) => r.type === type);
+
+  it("turns on the cluster's Secrets Store CSI driver, rotating every 2 minutes", () => {
+    const [cluster] = ofType("azure-native:containerservice:ManagedCluster");
+    expect((cluster.inputs.addonProfiles as any).azureKeyvaultSecretsProvider).toEqual({
+      enabled: true,
+      config: { enableSecretRotation: "true", rotationPollInterval: "2m" },
+    });
+  });
+
+  it("has the driver read the secret as the workload identity, granted that secret alone before the pods start", () => {
+    const identity = ofType("azure-native:managedidentity:UserAssignedIdentity").find(
+      (r) => r.physicalName === "id-estate-dev-weu-events",
+    )!;
+    const [vault] = ofType("azure-native:keyvault:Vault");
+    const [provider] = ofType("kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass");
+    expect(provider.inputs).toMatchObject({
+      metadata: { name: "events", namespace: "events" },
+      spec: {
+        provider: "azure",
+        parameters: {
+          usePodIdentity: "false",
+          clientID: identity.outputs.clientId,
+          keyvaultName: vault.outputs.name,
+          tenantId: expect.any(String),
+          objects: "array:\n  - |\n    objectName: signing\n    objectType: secret",
+        },
+        secretObjects: [
+          { secretName: "events-key-vault", type: "Opaque", data: [{ objectName: "signing", key: "SIGNING_KEY" }] },
+        ],
+      },
+    });
+    const [deployment] = ofType("kubernetes:apps/v1:Deployment");
+    const pod = (deployment.inputs.spec as any).template.spec;
+    expect(pod.volumes).toEqual([
+      {
+        name: "secrets-store",
+        csi: {
+          driver: "secrets-store.csi.k8s.io",
+          readOnly: true,
+          volumeAttributes: { secretProviderClass: "events" },
+        },
+      },
+    ]);
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: "secrets-store", mountPath: "/mnt/secrets-store", readOnly: true },
+    ]);
+    expect(pod.containers[0].env).toContainEqual({
+      name: "SIGNING_KEY",
+      valueFrom: { secretKeyRef: { name: "events-key-vault", key: "SIGNING_KEY" } },
+    });
+    const secret = ofType("azure-native:keyvault:Secret").find((r) => r.inputs.secretName === "signing")!;
+    const grants = ofType("azure-native:authorization:RoleAssignment").filter(
+      (r) => r.inputs.principalId === identity.outputs.principalId && String(r.inputs.scope).includes("/vaults/"),
+    );
+    expect(grants.map((g) => g.inputs.scope)).toEqual([secret.outputs.id]);
+    expect(deployment.dependsOn).toContain(grants[0].urn);
+  });
+
+  it("plans with no mandatory violation and no unknown price", () => {
+    const report = evaluatePlan(plan, loadStackPolicy(ROOT, RULES, { stack: "dev", profile: "dev" }));
+    expect(
+      report.results
+        .filter((r) => r.status === "fail" && r.enforcement === "mandatory")
+        .map((r) => `${r.ruleId} ${r.resource.name}`),
+    ).toEqual([]);
+    expect(estimateCost(plan, loadPriceTable()).resources.filter((r) => r.status === "unknown")).toEqual([]);
+  });
+});
+
 describe("a static-site service in the dev estate", () => {
   let plan: Plan;
   beforeAll(async () => {
@@ -503,7 +585,7 @@ describe("services the stack cannot host are refused before anything is declared
     expect(hosted.map((s) => s.name)).toEqual(["events"]);
   });
 
-  it("a container on AKS with routes, a Key Vault reference, a credential-looking setting or no registry to pull from", async () => {
+  it("a container on AKS with routes, a credential-looking plain setting or no registry to pull from", async () => {
     const secrets = { "estate:secrets": JSON.stringify({ supplied: [] }) };
     const found = await refused(
       [
@@ -532,10 +614,7 @@ describe("services the stack cannot host are refused before anything is declared
       expect.stringMatching(
         /^routes: services\/events\/manifest\.json: a container on AKS is served on the cluster's internal load balancer/,
       ),
-      expect.stringMatching(
-        /^settings: services\/events\/manifest\.json: SIGNING_KEY is from keyVault\.generatedSecret, a Key Vault reference, which pods on AKS cannot resolve/,
-      ),
-      expect.stringMatching(/^settings: services\/events\/manifest\.json: SIGNING_KEY: looks like a credential/),
+      // SIGNING_KEY is read from Key Vault: a secret-looking name is what it should have.
       expect.stringMatching(/^settings: services\/events\/manifest\.json: DB_PASSWORD: looks like a credential/),
     ]);
   });

@@ -59,8 +59,20 @@ describe("the feastfrenzy stack (seed 002)", () => {
   it("deploys services/feastfrenzy-api (kind container, host aks) as the cluster's workload, its settings from the manifest", () => {
     const [deployment] = ofType(plan, "kubernetes:apps/v1:Deployment");
     expect((deployment!.inputs.metadata as any).name).toBe("feastfrenzy-api");
-    const env = (deployment!.inputs.spec as any).template.spec.containers[0].env.map((e: any) => e.name);
-    expect(env).toEqual(["AZURE_CLIENT_ID", "REDIS_URL", "REDIS_USER", "MYSQL_HOST", "MYSQL_DATABASE", "MYSQL_USER"]);
+    const env = (deployment!.inputs.spec as any).template.spec.containers[0].env;
+    expect(env.map((e: any) => e.name)).toEqual([
+      "AZURE_CLIENT_ID",
+      "REDIS_URL",
+      "REDIS_USER",
+      "MYSQL_HOST",
+      "MYSQL_DATABASE",
+      "MYSQL_USER",
+      "JWT_SIGNING_KEY",
+    ]);
+    // The JWT signing key comes from Key Vault, through the Secret the CSI driver syncs it into.
+    expect(env.at(-1).valueFrom).toEqual({
+      secretKeyRef: { name: "feastfrenzy-api-key-vault", key: "JWT_SIGNING_KEY" },
+    });
     // No Container Apps: the stack offers both hosts and the manifest names aks.
     expect(ofType(plan, "azure-native:app:ManagedEnvironment")).toEqual([]);
   });

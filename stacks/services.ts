@@ -217,9 +217,9 @@ function unhostableOnContainerApps(service: HostedService, config: EstateConfig)
 }
 
 /**
- * On AKS, the nodes pull the image from the stack's registry or the estate's, the pods get their
- * settings as plain env vars (no Key Vault references), the Service is on the cluster's internal
- * load balancer (no gateway backend yet), and the names fit Kubernetes: the workload's own checks.
+ * On AKS, the nodes pull the image from the stack's registry or the estate's, the pods get plain
+ * settings as env vars and Key Vault secrets through the CSI driver, the Service is on the cluster's
+ * internal load balancer (no gateway backend yet), and the names fit Kubernetes: the workload's own checks.
  */
 function unhostableOnAks(service: HostedService, config: EstateConfig): ConfigProblem[] {
   const file = manifestOf(service);
@@ -236,15 +236,18 @@ function unhostableOnAks(service: HostedService, config: EstateConfig): ConfigPr
       message: `${file}: a container on AKS is served on the cluster's internal load balancer, which the gateway does not route to yet; remove its routes or run it on Container Apps`,
     });
   }
-  for (const setting of service.settings.filter(isKeyVaultSetting)) {
-    problems.push({
-      key: "settings",
-      message: `${file}: ${setting.name} is from ${setting.from}, a Key Vault reference, which pods on AKS cannot resolve; run it on Container Apps or read the value another way`,
-    });
-  }
-  const env = Object.fromEntries(service.settings.map((setting) => [setting.name, ""]));
-  for (const problem of appProblems({ name: service.name, port: service.port!, healthPath: HEALTH_PATH, env })) {
-    const key = problem.path[0] === "env" ? "settings" : problem.path[0];
+  const secrets = service.settings.filter(isKeyVaultSetting);
+  const env = Object.fromEntries(
+    service.settings.filter((setting) => !secrets.includes(setting)).map((setting) => [setting.name, ""]),
+  );
+  const keyVaultSecrets = {
+    vaultName: "",
+    tenantId: "",
+    env: Object.fromEntries(secrets.map((setting) => [setting.name, setting.value!])),
+  };
+  const args = { name: service.name, port: service.port!, healthPath: HEALTH_PATH, env, keyVaultSecrets };
+  for (const problem of appProblems(args)) {
+    const key = problem.path[0] === "env" || problem.path[0] === "keyVaultSecrets" ? "settings" : problem.path[0];
     problems.push({ key, message: `${file}: ${problem.path.at(-1)}: ${problem.message}` });
   }
   return problems;

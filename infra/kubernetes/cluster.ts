@@ -92,6 +92,12 @@ export interface AksClusterArgs extends BaseArgs {
   registryId?: pulumi.Input<string>;
   /** Microsoft Defender for Containers' sensor, reporting to the diagnostics workspace. */
   defender?: boolean;
+  /**
+   * The Secrets Store CSI driver with Azure Key Vault's provider (the azureKeyvaultSecretsProvider
+   * add-on), for workloads that read Key Vault secrets with their workload identity; it rotates
+   * mounted secrets every 2 minutes.
+   */
+  keyVaultSecrets?: boolean;
   /** How the deployer signs in to the API server to apply the workload (default: Azure CLI). */
   kubeloginMode?: KubeloginMode;
   /**
@@ -295,6 +301,15 @@ export class AksCluster extends pulumi.ComponentResource {
         },
         addonProfiles: {
           azurepolicy: { enabled: true },
+          // https://learn.microsoft.com/azure/aks/csi-secrets-store-driver
+          ...(args.keyVaultSecrets
+            ? {
+                azureKeyvaultSecretsProvider: {
+                  enabled: true,
+                  config: { enableSecretRotation: "true", rotationPollInterval: "2m" },
+                },
+              }
+            : {}),
           ...(args.diagnostics
             ? {
                 omsagent: {

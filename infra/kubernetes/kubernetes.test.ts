@@ -304,6 +304,18 @@ describe("KubernetesWorkload", () => {
     expect(message).toContain("replicas.min: got 1");
     expect(message).toContain("env.DB_PASSWORD: looks like a credential");
   });
+
+  it("refuses a Key Vault secret under a plain env var's name, or with a name Key Vault cannot hold", async () => {
+    const keyVaultSecrets = {
+      vaultName: "kv-a",
+      tenantId: "t",
+      env: { MODE: "mode", JWT_SIGNING_KEY: "jwt_signing" },
+    };
+    const message = await errorOf(() => planCluster(ARGS, { env: { MODE: "fast" }, keyVaultSecrets }));
+    expect(message).toContain("keyVaultSecrets.env.MODE: is also a plain env var");
+    expect(message).toContain('keyVaultSecrets.env.JWT_SIGNING_KEY: "jwt_signing" is not a Key Vault secret name');
+    expect(message).not.toContain("looks like a credential");
+  });
 });
 
 describe("nonInteractiveKubeconfig", () => {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 // Submodules only: the package root loads every Kubernetes API group (a tenth of a plan's start-up).
+import * as apiextensions from "@pulumi/kubernetes/apiextensions";
 import * as apps from "@pulumi/kubernetes/apps/v1";
 import * as autoscaling from "@pulumi/kubernetes/autoscaling/v2";
 import * as core from "@pulumi/kubernetes/core/v1";
@@ -14,8 +15,14 @@ import { refuseArgs, type ArgProblem } from "./cluster.js";
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** The audience Entra ID expects on a federated Kubernetes token (https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster). */
 const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
-/** Env names that say they hold a credential: with workload identity the app needs none. */
+/** Env names that say they hold a credential: with workload identity the app needs none, or reads it from Key Vault. */
 const SECRET_ENV = /(password|secret|key|token|connectionstring|credential)/i;
+/** What a Kubernetes Secret's key and a container's env var may be named (https://kubernetes.io/docs/concepts/configuration/secret/). */
+const ENV_NAME = /^[-._a-zA-Z0-9]+$/;
+/** Key Vault secret names: 1-127 letters, digits and dashes (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#objects-identifiers-and-versioning). */
+const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
+/** The CSI driver's name for the Secrets Store volumes (https://secrets-store-csi-driver.sigs.k8s.io/). */
+const SECRETS_STORE_DRIVER = "secrets-store.csi.k8s.io";
 
 export interface WorkloadArgs extends Pick<BaseArgs, "resourceGroupName"> {
   /** The cluster the objects go to (AksCluster.provider). */
@@ -44,12 +51,21 @@ export interface WorkloadArgs extends Pick<BaseArgs, "resourceGroupName"> {
   resources: { cpu: string; memory: string };
   /** Environment variables of the container; absent: none. */
   env?: Record<string, pulumi.Input<string>>;
+  /**
+   * Key Vault secrets the container gets as env vars (`env`: the env var's name to the secret's),
+   * read from the vault `vaultName` of the Entra tenant `tenantId` with the workload identity by the
+   * Secrets Store CSI driver (the cluster's keyVaultSecrets), which syncs them into a Kubernetes
+   * Secret the env vars reference. The identity needs Key Vault Secrets User on each.
+   */
+  keyVaultSecrets?: { vaultName: pulumi.Input<string>; tenantId: pulumi.Input<string>; env: Record<string, string> };
+  /** What the pods need before they start, beside the federated credential: the identity's Key Vault grants. */
+  dependsOn?: pulumi.Resource[];
   /** `internal`: an internal Azure load balancer in the VNet; `cluster`: reachable inside the cluster only. */
   exposure: "internal" | "cluster";
 }
 
 /** The args appProblems reads: stacks/services.ts checks the same on each manifest the cluster hosts. */
-export type CheckedAppArgs = Pick<WorkloadArgs, "name" | "port" | "healthPath" | "env">;
+export type CheckedAppArgs = Pick<WorkloadArgs, "name" | "port" | "healthPath" | "env" | "keyVaultSecrets">;
 
 /** Problems with the replica range and its CPU target, which a stack sets for every app of its cluster. */
 export function replicaProblems({ min, max, cpuUtilization }: WorkloadArgs["replicas"]): ArgProblem[] {
@@ -82,7 +98,16 @@ export function appProblems(args: CheckedAppArgs): ArgProblem[] {
     problem(["healthPath"], `${JSON.stringify(args.healthPath)} must start with "/"`);
   for (const name of Object.keys(args.env ?? {})) {
     if (SECRET_ENV.test(name))
-      problem(["env", name], "looks like a credential; the app signs in with its workload identity instead");
+      problem(
+        ["env", name],
+        "looks like a credential: the app signs in with its workload identity, and reads a secret from Key Vault",
+      );
+  }
+  for (const [name, secret] of Object.entries(args.keyVaultSecrets?.env ?? {})) {
+    if (!ENV_NAME.test(name)) problem(["keyVaultSecrets", "env", name], "is not an environment variable name");
+    if (!SECRET_NAME.test(secret))
+      problem(["keyVaultSecrets", "env", name], `${JSON.stringify(secret)} is not a Key Vault secret name`);
+    if (name in (args.env ?? {})) problem(["keyVaultSecrets", "env", name], "is also a plain env var");
   }
   return problems;
 }
@@ -91,8 +116,8 @@ export function appProblems(args: CheckedAppArgs): ArgProblem[] {
  * One containerised app in an AKS cluster, applied in the same run as the cluster: a namespace,
  * the app's user-assigned identity federated with the namespace's service account (workload
  * identity: no secret in the cluster), a Deployment spread over zones and nodes with a hardened pod, a
- * Service, a HorizontalPodAutoscaler on CPU, a PodDisruptionBudget, and a NetworkPolicy that
- * admits traffic to the app's port only.
+ * Service, a HorizontalPodAutoscaler on CPU, a PodDisruptionBudget, a NetworkPolicy that
+ * admits traffic to the app's port only, and, for Key Vault secrets, a SecretProviderClass.
  */
 export class KubernetesWorkload extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
@@ -127,6 +152,9 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
       k8sOpts,
     );
 
+    const secrets =
+      args.keyVaultSecrets &&
+      this.secretsStore(name, app, namespace, args.identity.clientId, args.keyVaultSecrets, k8sOpts);
     const probe = { httpGet: { path: args.healthPath, port: args.port }, periodSeconds: 10 };
     const deployment = new apps.Deployment(
       `${name}-deploy`,
@@ -150,12 +178,17 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
                   labelSelector: { matchLabels: { app } },
                 }),
               ),
+              volumes: secrets ? [secrets.volume] : undefined,
               containers: [
                 {
                   name: app,
                   image: args.image,
                   ports: [{ containerPort: args.port, name: "http" }],
-                  env: Object.entries(args.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
+                  env: [
+                    ...Object.entries(args.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
+                    ...(secrets?.env ?? []),
+                  ],
+                  volumeMounts: secrets ? [secrets.volumeMount] : undefined,
                   resources: {
                     requests: { cpu: args.resources.cpu, memory: args.resources.memory },
                     limits: { memory: args.resources.memory },
@@ -174,7 +207,7 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
         },
       },
       // The autoscaler owns the replica count; pods exchange tokens only once the credential exists.
-      { ...k8sOpts, dependsOn: [credential], ignoreChanges: ["spec.replicas"] },
+      { ...k8sOpts, dependsOn: [credential, ...(args.dependsOn ?? [])], ignoreChanges: ["spec.replicas"] },
     );
 
     const service = new core.Service(
@@ -245,5 +278,64 @@ export class KubernetesWorkload extends pulumi.ComponentResource {
       namespace: this.namespace,
       serviceName: this.serviceName,
     });
+  }
+
+  /**
+   * The SecretProviderClass that has the CSI driver read the secrets with the workload identity
+   * (https://learn.microsoft.com/azure/aks/csi-secrets-store-identity-access), and what the pod
+   * needs to use it: the volume that mounts them (the driver fetches on mount), and env vars from
+   * the Kubernetes Secret it syncs them into.
+   */
+  private secretsStore(
+    name: string,
+    app: string,
+    namespace: core.Namespace,
+    clientId: pulumi.Input<string>,
+    { vaultName, tenantId, env }: NonNullable<WorkloadArgs["keyVaultSecrets"]>,
+    opts: pulumi.CustomResourceOptions,
+  ) {
+    const synced = `${app}-key-vault`;
+    const objects = [...new Set(Object.values(env))].sort();
+    new apiextensions.CustomResource(
+      `${name}-secrets`,
+      {
+        apiVersion: "secrets-store.csi.x-k8s.io/v1",
+        kind: "SecretProviderClass",
+        metadata: { name: app, namespace: namespace.metadata.name },
+        spec: {
+          provider: "azure",
+          parameters: {
+            usePodIdentity: "false",
+            clientID: clientId,
+            keyvaultName: vaultName,
+            tenantId,
+            // The provider's own format: a YAML array of YAML objects.
+            objects: [
+              "array:",
+              ...objects.map((secret) => `  - |\n    objectName: ${secret}\n    objectType: secret`),
+            ].join("\n"),
+          },
+          secretObjects: [
+            {
+              secretName: synced,
+              type: "Opaque",
+              data: Object.entries(env).map(([key, secret]) => ({ objectName: secret, key })),
+            },
+          ],
+        },
+      },
+      opts,
+    );
+    return {
+      volume: {
+        name: "secrets-store",
+        csi: { driver: SECRETS_STORE_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: app } },
+      },
+      volumeMount: { name: "secrets-store", mountPath: "/mnt/secrets-store", readOnly: true },
+      env: Object.keys(env).map((envName) => ({
+        name: envName,
+        valueFrom: { secretKeyRef: { name: synced, key: envName } },
+      })),
+    };
   }
 }

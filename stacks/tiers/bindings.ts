@@ -7,7 +7,7 @@ import {
   type DatabaseUserStep,
   type DataTier,
 } from "../../infra/data/index.js";
-import { IDENTITY_BINDINGS } from "../../services/manifest.js";
+import { IDENTITY_BINDINGS, isKeyVaultSetting } from "../../services/manifest.js";
 import type { BindingIdentity, HostedService } from "../services.js";
 import type { Foundation } from "./foundation.js";
 import type { PlatformServicesTier } from "./platform.js";
@@ -39,6 +39,21 @@ export function ownIdentity({ base, namer }: Foundation, service: HostedService)
     location: base.location,
   });
   return { id: identity.id, name, principalId: identity.principalId, clientId: identity.clientId };
+}
+
+/**
+ * Key Vault Secrets User on each secret the service reads, generated or supplied, and no other
+ * secret of the vault: the grants, which a host that fetches the secrets as it starts (Container
+ * Apps, AKS) must wait for.
+ */
+export function grantSecretReads(
+  service: HostedService,
+  { key, principalId }: Grantee,
+  data: DataTier,
+): pulumi.Resource[] {
+  return service.settings
+    .filter(isKeyVaultSetting)
+    .map((setting) => data.keyVault.grantSecretRead(key, principalId, setting.value!));
 }
 
 /**

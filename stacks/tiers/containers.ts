@@ -6,6 +6,7 @@ import type { HostedService } from "../services.js";
 import { serviceSettings, type SettingSources } from "../services.js";
 import {
   databaseUserSteps,
+  grantSecretReads,
   grantServiceData,
   ownIdentity,
   serviceIdentity,
@@ -91,10 +92,9 @@ export function containerHosts(
     services.map((service) => {
       const identity = identities[service.name];
       const env = containerSettings(service, settingSources, appInsights.connectionString, identity);
-      // Each secret the service reads, generated or supplied, and no other secret of the vault.
-      const secretGrants = service.settings
-        .filter(isKeyVaultSetting)
-        .map((setting) => data.keyVault.grantSecretRead(service.name, identity!.principalId, setting.value!));
+      const secretGrants = identity
+        ? grantSecretReads(service, { key: service.name, principalId: identity.principalId }, data)
+        : [];
       const app = new ContainerApp(`app-${service.name}`, {
         ...base,
         diagnostics,

@@ -13,13 +13,14 @@ import { PackageRun } from "../../infra/compute/package.js";
 import type { ContainerRegistry } from "../../infra/containers/index.js";
 import { REGIONS } from "../../infra/naming/index.js";
 import { StaticSite, StorageWebsite } from "../../infra/static/index.js";
-import { isAppService, isKeyVaultSetting, type AppServiceManifest } from "../../services/manifest.js";
+import { isAppService, type AppServiceManifest } from "../../services/manifest.js";
 import { staticSiteRegion } from "../config/hosts.js";
 import type { EstateConfig } from "../config/schema.js";
 import { serviceSettings, type SettingSources } from "../services.js";
 import { gatewaySubnetRole } from "./network.js";
 import {
   databaseUserSteps,
+  grantSecretReads,
   grantServiceData,
   serviceIdentity,
   type ServiceDatabaseUser,
@@ -244,9 +245,8 @@ function regionalApps(
       // Zip deploy keeps a Python app's build in the app itself: no package blob to read.
       else if (!published.includes(service))
         data.storage.grantBlobAccess(key, principalId, "read", DEPLOYMENTS_CONTAINER);
-      // Each secret the service reads, generated or supplied (App Service resolves the reference with the app's own identity), and no other secret of the vault.
-      for (const setting of service.settings.filter(isKeyVaultSetting))
-        data.keyVault.grantSecretRead(key, principalId, setting.value!);
+      // App Service resolves each reference with the app's own identity, and retries until it may.
+      grantSecretReads(service, { key, principalId }, data);
     }
   }
   for (const service of published) {

@@ -3,9 +3,16 @@ import type { ContainerRegistry } from "../../infra/containers/index.js";
 import { HEALTH_PATH } from "../../infra/core/health.js";
 import { AksCluster, KubernetesWorkload } from "../../infra/kubernetes/index.js";
 import { containersOn } from "../container-hosts.js";
-import type { HostedService, SettingSources } from "../services.js";
+import { isKeyVaultSetting } from "../../services/manifest.js";
+import type { SettingSources } from "../services.js";
 import { containerSettings } from "./containers.js";
-import { databaseUserSteps, grantServiceData, ownIdentity, type ServiceDatabaseUser } from "./bindings.js";
+import {
+  databaseUserSteps,
+  grantSecretReads,
+  grantServiceData,
+  ownIdentity,
+  type ServiceDatabaseUser,
+} from "./bindings.js";
 import type { DataServicesTier } from "./data.js";
 import type { Foundation } from "./foundation.js";
 import type { NetworkTier } from "./network.js";
@@ -57,6 +64,7 @@ export function kubernetesHosts(
     nodeSubnetId,
     adminGroupObjectIds: settings.adminGroupObjectIds,
     defender: settings.defender,
+    keyVaultSecrets: services.some((service) => service.settings.some(isKeyVaultSetting)),
     registryId: registry?.id,
     // The identity running the program applies the workloads through Azure RBAC.
     deployerPrincipalId: clientConfig.objectId,
@@ -68,6 +76,9 @@ export function kubernetesHosts(
     // Workload identity: every pod acts as the service's own identity, made before the pods (its
     // name is the database user, its client id a setting), and granted exactly what the manifest binds.
     const identity = ownIdentity(foundation, service);
+    const env = containerSettings(service, settingSources, appInsights.connectionString, identity);
+    const secrets = service.settings.filter(isKeyVaultSetting);
+    const secretGrants = grantSecretReads(service, { key: service.name, principalId: identity.principalId }, data);
     workloads[service.name] = new KubernetesWorkload(`workload-${service.name}`, {
       resourceGroupName: base.resourceGroupName,
       identity,
@@ -76,7 +87,15 @@ export function kubernetesHosts(
       port: service.port!,
       healthPath: HEALTH_PATH,
       ...settings.apps,
-      env: podEnv(service, containerSettings(service, settingSources, appInsights.connectionString, identity)),
+      env: plainEnv(env),
+      keyVaultSecrets: secrets.length
+        ? {
+            vaultName: data.keyVault.vaultName,
+            tenantId: clientConfig.tenantId,
+            env: Object.fromEntries(secrets.map((setting) => [setting.name, setting.value!])),
+          }
+        : undefined,
+      dependsOn: secretGrants,
       provider: cluster.provider,
       oidcIssuerUrl: cluster.oidcIssuerUrl,
     });
@@ -88,18 +107,11 @@ export function kubernetesHosts(
   return { cluster, workloads, databaseUsers };
 }
 
-/** Plain env vars only: loadHostedServices refuses a Key Vault reference on AKS before anything is declared. */
-function podEnv(
-  service: HostedService,
-  env: ReturnType<typeof containerSettings>,
-): Record<string, pulumi.Input<string>> {
+/** The settings that are plain values: Key Vault secrets reach the pods through the CSI driver (keyVaultSecrets). */
+function plainEnv(env: ReturnType<typeof containerSettings>): Record<string, pulumi.Input<string>> {
   return Object.fromEntries(
-    Object.entries(env).map(([name, value]) => {
-      if (typeof value === "object" && value !== null && "keyVaultSecretUri" in value)
-        throw new Error(
-          `kubernetes: service ${service.name}: ${name} is a Key Vault reference, which pods cannot read`,
-        );
-      return [name, value];
-    }),
+    Object.entries(env).flatMap(([name, value]) =>
+      typeof value === "object" && value !== null && "keyVaultSecretUri" in value ? [] : [[name, value]],
+    ),
   );
 }
