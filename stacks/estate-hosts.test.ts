@@ -109,17 +109,39 @@ describe("a container service in the dev estate", () => {
   });
 });
 
+/** The manifest with one more setting: SIGNING_KEY, a secret the estate generates in Key Vault. */
+const readingSigningKey = <T extends { settings: object[] }>(manifest: T): T => ({
+  ...manifest,
+  settings: [
+    ...manifest.settings,
+    { name: "SIGNING_KEY", required: true, from: "keyVault.generatedSecret", value: "signing" },
+  ],
+});
+
+/** The principal's Key Vault grants, checked to be on the SIGNING_KEY secret alone. */
+function signingKeyGrants(plan: Plan, principalId: unknown) {
+  const secret = plan.resources.find(
+    (r) => r.type === "azure-native:keyvault:Secret" && r.inputs.secretName === "signing",
+  )!;
+  const grants = plan.resources.filter(
+    (r) =>
+      r.type === "azure-native:authorization:RoleAssignment" &&
+      r.inputs.principalId === principalId &&
+      String(r.inputs.scope).includes("/vaults/"),
+  );
+  expect(grants.map((g) => g.inputs.scope)).toEqual([secret.outputs.id]);
+  return grants;
+}
+
 describe("a container service that reads a Key Vault secret", () => {
   let plan: Plan;
   beforeAll(async () => {
-    const reading = {
-      ...CONTAINER,
-      settings: [
-        ...CONTAINER.settings,
-        { name: "SIGNING_KEY", required: true, from: "keyVault.generatedSecret", value: "signing" },
-      ],
-    };
-    plan = await planConfig({ projectDir: project([reading]), stack: "dev", config: DEV, secretKeys: [] });
+    plan = await planConfig({
+      projectDir: project([readingSigningKey(CONTAINER)]),
+      stack: "dev",
+      config: DEV,
+      secretKeys: [],
+    });
   });
   const ofType = (type: string) => plan.resources.filter((r) => r.type === type);
 
@@ -127,7 +149,6 @@ describe("a container service that reads a Key Vault secret", () => {
     const [app] = ofType("azure-native:app:ContainerApp");
     const [identity] = ofType("azure-native:managedidentity:UserAssignedIdentity");
     expect(app.inputs.identity).toEqual({ type: "UserAssigned", userAssignedIdentities: [identity.outputs.id] });
-    const secret = ofType("azure-native:keyvault:Secret").find((r) => r.inputs.secretName === "signing")!;
     expect((app.inputs.configuration as any).secrets).toEqual([
       { name: "signing-key", keyVaultUrl: expect.stringMatching(/secrets\/signing$/), identity: identity.outputs.id },
     ]);
@@ -135,10 +156,7 @@ describe("a container service that reads a Key Vault secret", () => {
       name: "SIGNING_KEY",
       secretRef: "signing-key",
     });
-    const grants = ofType("azure-native:authorization:RoleAssignment").filter(
-      (r) => r.inputs.principalId === identity.outputs.principalId && String(r.inputs.scope).includes("/vaults/"),
-    );
-    expect(grants.map((g) => g.inputs.scope)).toEqual([secret.outputs.id]);
+    const grants = signingKeyGrants(plan, identity.outputs.principalId);
     expect(app.dependsOn).toContain(grants[0].urn);
   });
 });
@@ -229,14 +247,12 @@ describe("a container service on the dev estate's AKS cluster (host: aks)", () =
 describe("a container service on AKS that reads a Key Vault secret", () => {
   let plan: Plan;
   beforeAll(async () => {
-    const reading = {
-      ...ON_AKS,
-      settings: [
-        ...ON_AKS.settings,
-        { name: "SIGNING_KEY", required: true, from: "keyVault.generatedSecret", value: "signing" },
-      ],
-    };
-    plan = await planConfig({ projectDir: project([reading]), stack: "dev", config: WITH_CLUSTER, secretKeys: [] });
+    plan = await planConfig({
+      projectDir: project([readingSigningKey(ON_AKS)]),
+      stack: "dev",
+      config: WITH_CLUSTER,
+      secretKeys: [],
+    });
   });
   const ofType = (type: string) => plan.resources.filter((r) => r.type === type);
 
@@ -289,11 +305,7 @@ describe("a container service on AKS that reads a Key Vault secret", () => {
       name: "SIGNING_KEY",
       valueFrom: { secretKeyRef: { name: "events-key-vault", key: "SIGNING_KEY" } },
     });
-    const secret = ofType("azure-native:keyvault:Secret").find((r) => r.inputs.secretName === "signing")!;
-    const grants = ofType("azure-native:authorization:RoleAssignment").filter(
-      (r) => r.inputs.principalId === identity.outputs.principalId && String(r.inputs.scope).includes("/vaults/"),
-    );
-    expect(grants.map((g) => g.inputs.scope)).toEqual([secret.outputs.id]);
+    const grants = signingKeyGrants(plan, identity.outputs.principalId);
     expect(deployment.dependsOn).toContain(grants[0].urn);
   });
 
