@@ -240,11 +240,7 @@ function unhostableOnAks(service: HostedService, config: EstateConfig): ConfigPr
   const env = Object.fromEntries(
     service.settings.filter((setting) => !secrets.includes(setting)).map((setting) => [setting.name, ""]),
   );
-  const keyVaultSecrets = {
-    vaultName: "",
-    tenantId: "",
-    env: Object.fromEntries(secrets.map((setting) => [setting.name, setting.value!])),
-  };
+  const keyVaultSecrets = { env: Object.fromEntries(secrets.map((setting) => [setting.name, setting.value!])) };
   const args = { name: service.name, port: service.port!, healthPath: HEALTH_PATH, env, keyVaultSecrets };
   for (const problem of appProblems(args)) {
     const key = problem.path[0] === "env" || problem.path[0] === "keyVaultSecrets" ? "settings" : problem.path[0];

@@ -65,7 +65,9 @@ export interface WorkloadArgs extends Pick<BaseArgs, "resourceGroupName"> {
 }
 
 /** The args appProblems reads: stacks/services.ts checks the same on each manifest the cluster hosts. */
-export type CheckedAppArgs = Pick<WorkloadArgs, "name" | "port" | "healthPath" | "env" | "keyVaultSecrets">;
+export type CheckedAppArgs = Pick<WorkloadArgs, "name" | "port" | "healthPath" | "env"> & {
+  keyVaultSecrets?: Pick<NonNullable<WorkloadArgs["keyVaultSecrets"]>, "env">;
+};
 
 /** Problems with the replica range and its CPU target, which a stack sets for every app of its cluster. */
 export function replicaProblems({ min, max, cpuUtilization }: WorkloadArgs["replicas"]): ArgProblem[] {
