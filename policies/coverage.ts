@@ -206,8 +206,8 @@ export const PSRULE: Catalogue = {
       "Azure.AKS.PoolScaleSet": "the AKS component only creates VirtualMachineScaleSets pools",
       "Azure.AKS.PoolVersion": "the user pool takes the cluster's version; EST-AKS-007 checks both",
       "Azure.AKS.SecretStore":
-        "workload identity replaces mounted secrets; the Key Vault CSI driver add-on is not needed yet",
-      "Azure.AKS.SecretStoreRotation": "as Azure.AKS.SecretStore",
+        "the Key Vault CSI driver add-on is on where a workload reads Key Vault secrets (infra/kubernetes/cluster.ts keyVaultSecrets); a cluster whose workloads read none, with workload identity for everything else, needs no driver",
+      "Azure.AKS.SecretStoreRotation": null,
       "Azure.AKS.StandardLB": "the AKS component always sets loadBalancerSku standard",
       "Azure.AKS.SystemPoolNaming": NAMING,
       "Azure.AKS.UptimeSLA": null,
@@ -858,7 +858,7 @@ export const CHECKOV: Catalogue = {
       CKV_AZURE_168: "Azure CNI Overlay's default of 250 pods per node is kept",
       CKV_AZURE_170: null,
       CKV_AZURE_171: null,
-      CKV_AZURE_172: "no Key Vault CSI driver: workload identity replaces mounted secrets",
+      CKV_AZURE_172: null,
       CKV_AZURE_226: "not adopted yet: managed OS disks keep every VM size usable",
       CKV_AZURE_227:
         "encryption at host needs a subscription feature registration; not required by the estate's data classification",
@@ -903,6 +903,8 @@ export const CHECKOV: Catalogue = {
  * Checkov checkov/{arm,terraform}/checks), and why. The rules' examples hold a fixture for each.
  */
 export const DIFFERENCES: Record<string, string> = {
+  CKV_AZURE_172:
+    'a cluster without the Key Vault secrets provider add-on passes (nothing is mounted to rotate; Checkov fails a missing setting); with the add-on, rotation must be "true" as in Checkov',
   "Azure.Storage.SecureTransfer":
     "as PSRule, an unset enableHttpsTrafficOnly fails (Checkov CKV_AZURE_3 passes it on API versions from 2019-04-01, whose default is true)",
   CKV_AZURE_3:

@@ -293,4 +293,34 @@ export const kubernetesRules: Rule[] = [
       "Leave `enableNodePublicIP` unset (or false) on every entry of the ManagedCluster's `agentPoolProfiles` and on each AgentPool; reach nodes through the VNet.",
     enforcement: ENFORCE.always,
   }),
+  customRule({
+    id: "EST-AKS-013",
+    title: "AKS rotates the Key Vault secrets it mounts",
+    description:
+      "With the Secrets Store CSI driver on, rotation keeps mounted secrets current after Key Vault changes them (https://learn.microsoft.com/azure/aks/csi-secrets-store-configuration-options).",
+    severity: "medium",
+    types: clusters,
+    check: (inputs) => {
+      const provider = "addonProfiles.azureKeyvaultSecretsProvider";
+      if (get(inputs, `${provider}.enabled`) !== true) return [];
+      const rotation = get(inputs, `${provider}.config.enableSecretRotation`);
+      return rotation === "true"
+        ? []
+        : [`${provider}.config.enableSecretRotation is ${show(rotation)}; expected "true"`];
+    },
+    // PSRule Azure.AKS.SecretStoreRotation and Checkov CKV_AZURE_172: the driver without rotation fails; no driver passes.
+    fail: [
+      { "addonProfiles.azureKeyvaultSecretsProvider": { enabled: true } },
+      { "addonProfiles.azureKeyvaultSecretsProvider": { enabled: true, config: { enableSecretRotation: "false" } } },
+    ],
+    pass: [
+      { "addonProfiles.azureKeyvaultSecretsProvider": REMOVE },
+      { "addonProfiles.azureKeyvaultSecretsProvider": { enabled: true, config: { enableSecretRotation: "true" } } },
+    ],
+    controls: { mcsb: ["IM-8"], waf: "Security" },
+    mappings: { psrule: ["Azure.AKS.SecretStoreRotation"], checkov: ["CKV_AZURE_172"] },
+    remediation:
+      'Set `addonProfiles.azureKeyvaultSecretsProvider.config.enableSecretRotation: "true"` on the ManagedCluster (the AKS component does with `keyVaultSecrets`).',
+    enforcement: ENFORCE.always,
+  }),
 ];
