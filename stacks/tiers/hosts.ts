@@ -245,7 +245,7 @@ function regionalApps(
       // Zip deploy keeps a Python app's build in the app itself: no package blob to read.
       else if (!published.includes(service))
         data.storage.grantBlobAccess(key, principalId, "read", DEPLOYMENTS_CONTAINER);
-      // App Service resolves each reference with the app's own identity, and retries until it may.
+      // App Service resolves each reference with the app's own identity, which exists only once the app does.
       grantSecretReads(service, { key, principalId }, data);
     }
   }
