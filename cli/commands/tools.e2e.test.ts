@@ -36,6 +36,8 @@ const json = (run: Run) => {
   return JSON.parse(run.stdout);
 };
 const file = (...parts: string[]) => path.join(project, ".estate", ...parts);
+/** Output with the lines wrapped to the width joined again (a continuation starts with two spaces). */
+const unwrapped = (text: string) => text.replaceAll("\n  ", " ");
 
 beforeAll(() => {
   project = projectCopy();
@@ -182,7 +184,7 @@ describe("graph and export given a stack write the run's artifacts, as cost and 
     expect(provenance("graph-dev", "cost.json")).toEqual(provenance("graph-dev", "plan.json"));
     expect(provenance("graph-dev", "policy.json").evaluatedAt).toBe(provenance("graph-dev", "plan.json").runAt);
     // The line estate cost prints for the same run, then the graph's own files.
-    expect(run.stdout.split("\n").slice(1, 5)).toEqual([
+    expect(unwrapped(run.stdout).split("\n").slice(1, 5)).toEqual([
       `Wrote ${artifacts.map((name) => `graph-dev/${name}`).join(", ")}`,
       ...["graph.mmd", "graph.dot", "graph.svg"].map((name) => `Wrote graph-dev/${name}`),
     ]);
@@ -205,7 +207,7 @@ describe("graph and export given a stack write the run's artifacts, as cost and 
     expect(listing("export-prod")).toEqual([...artifacts, "template.json"].sort());
     for (const name of ["cost.json", "dr.json"])
       expect(provenance("export-prod", name)).toEqual(provenance("export-prod", "plan.json"));
-    expect(run.stdout).toContain(`\nWrote ${artifacts.map((name) => `export-prod/${name}`).join(", ")}\n`);
+    expect(unwrapped(run.stdout)).toContain(`\nWrote ${artifacts.map((name) => `export-prod/${name}`).join(", ")}\n`);
     expect(run.stdout).toMatch(/\nWrote export-prod\/template\.json\n$/);
 
     // The template exported from the plan.json written beside it is the same: it is the plan exported.

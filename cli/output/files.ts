@@ -1,11 +1,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { wrapLine } from "./table.js";
 
 /** A path as messages show it: relative to where the command was run. */
 export const displayPath = (file: string): string => path.relative(process.cwd(), file) || file;
 
-/** What a command says it wrote: one line naming the files. */
-export const wroteLine = (files: string[]): string => `Wrote ${files.map(displayPath).join(", ")}`;
+/** What a command says it wrote: the files named, wrapped to the terminal's width. */
+export const wroteLine = (files: string[]): string => wrapLine(`Wrote ${files.map(displayPath).join(", ")}`);
 
 /** JSON as estate writes it, to files and to stdout: indented, with a final newline. */
 export const jsonText = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
