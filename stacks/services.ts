@@ -236,11 +236,10 @@ function unhostableOnAks(service: HostedService, config: EstateConfig): ConfigPr
       message: `${file}: a container on AKS is served on the cluster's internal load balancer, which the gateway does not route to yet; remove its routes or run it on Container Apps`,
     });
   }
-  const secrets = service.settings.filter(isKeyVaultSetting);
+  const keyVaultSecrets = { env: keyVaultSecretsOf(service) };
   const env = Object.fromEntries(
-    service.settings.filter((setting) => !secrets.includes(setting)).map((setting) => [setting.name, ""]),
+    service.settings.filter((setting) => !(setting.name in keyVaultSecrets.env)).map((setting) => [setting.name, ""]),
   );
-  const keyVaultSecrets = { env: Object.fromEntries(secrets.map((setting) => [setting.name, setting.value!])) };
   const args = { name: service.name, port: service.port!, healthPath: HEALTH_PATH, env, keyVaultSecrets };
   for (const problem of appProblems(args)) {
     const key = problem.path[0] === "env" || problem.path[0] === "keyVaultSecrets" ? "settings" : problem.path[0];
@@ -583,6 +582,13 @@ export interface BindingIdentity {
 }
 
 /** Azure Cache for Redis takes TLS connections on 6380 only (the non-TLS port is off): https://learn.microsoft.com/azure/azure-cache-for-redis/cache-configure#access-ports */
+/** The service's settings read from Key Vault: by setting name, the secret's name in the vault. */
+export function keyVaultSecretsOf(service: Pick<HostedService, "settings">): Record<string, string> {
+  return Object.fromEntries(
+    service.settings.filter(isKeyVaultSetting).map((setting) => [setting.name, setting.value!]),
+  );
+}
+
 export const REDIS_TLS_PORT = 6380;
 
 /**

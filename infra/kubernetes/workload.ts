@@ -19,7 +19,10 @@ const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 const SECRET_ENV = /(password|secret|key|token|connectionstring|credential)/i;
 /** What a Kubernetes Secret's key and a container's env var may be named (https://kubernetes.io/docs/concepts/configuration/secret/). */
 const ENV_NAME = /^[-._a-zA-Z0-9]+$/;
-/** Key Vault secret names: 1-127 letters, digits and dashes (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#objects-identifiers-and-versioning). */
+/**
+ * Key Vault secret names: 1-127 letters, digits and dashes (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#objects-identifiers-and-versioning).
+ * Manifests are held to the same rule in services/names.ts, which infra/ may not import.
+ */
 const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
 /** The CSI driver's name for the Secrets Store volumes (https://secrets-store-csi-driver.sigs.k8s.io/). */
 const SECRETS_STORE_DRIVER = "secrets-store.csi.k8s.io";

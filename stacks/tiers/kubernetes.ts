@@ -4,7 +4,7 @@ import { HEALTH_PATH } from "../../infra/core/health.js";
 import { AksCluster, KubernetesWorkload } from "../../infra/kubernetes/index.js";
 import { containersOn } from "../container-hosts.js";
 import { isKeyVaultSetting } from "../../services/manifest.js";
-import type { SettingSources } from "../services.js";
+import { keyVaultSecretsOf, type SettingSources } from "../services.js";
 import { containerSettings } from "./containers.js";
 import {
   databaseUserSteps,
@@ -77,7 +77,7 @@ export function kubernetesHosts(
     // name is the database user, its client id a setting), and granted exactly what the manifest binds.
     const identity = ownIdentity(foundation, service);
     const env = containerSettings(service, settingSources, appInsights.connectionString, identity);
-    const secrets = service.settings.filter(isKeyVaultSetting);
+    const secrets = keyVaultSecretsOf(service);
     const secretGrants = grantSecretReads(service, { key: service.name, principalId: identity.principalId }, data);
     workloads[service.name] = new KubernetesWorkload(`workload-${service.name}`, {
       resourceGroupName: base.resourceGroupName,
@@ -88,12 +88,8 @@ export function kubernetesHosts(
       healthPath: HEALTH_PATH,
       ...settings.apps,
       env: plainEnv(env),
-      keyVaultSecrets: secrets.length
-        ? {
-            vaultName: data.keyVault.vaultName,
-            tenantId: clientConfig.tenantId,
-            env: Object.fromEntries(secrets.map((setting) => [setting.name, setting.value!])),
-          }
+      keyVaultSecrets: Object.keys(secrets).length
+        ? { vaultName: data.keyVault.vaultName, tenantId: clientConfig.tenantId, env: secrets }
         : undefined,
       dependsOn: secretGrants,
       provider: cluster.provider,
